@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Platform } from './platform/context.js';
+import { registerAuthentication } from './platform/http/authenticate.js';
+import { registerErrorHandling } from './platform/http/errors.js';
+import { ProblemSchema } from './platform/http/schemas.js';
+import { loggerOptions } from './platform/logging.js';
+import { accountRoutes } from './modules/account/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { directoryRoutes } from './modules/directory/routes.js';
+import { inboxRoutes } from './modules/inbox/routes.js';
+import { libraryRoutes } from './modules/library/routes.js';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface BuildOptions {
+  platform: Platform;
+  /** false for tests; the pino options otherwise. */
+  logger?: boolean;
+  /** The built web app; defaults to web/dist when it exists. */
+  webRoot?: string | undefined;
+}
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+export const UPLOAD_LIMIT = 15 * 1024 * 1024;
+
+/** Builds the Fastify app without listening; tests drive it with `app.inject()`. */
+export async function build(options: BuildOptions): Promise<App> {
+  const { platform } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(platform.config.logLevel),
+    genReqId: () => randomUUID(),
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: process.env.LINTAS_TRUST_PROXY === 'true',
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ProblemSchema);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: platform.config.secureCookies ? [] : null,
+      },
+    },
+    hsts: platform.config.secureCookies,
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10, fieldSize: JSON_BODY_LIMIT } });
+  await app.register(rateLimit, {
+    max: platform.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    hook: 'preHandler',
+    keyGenerator: (request) => request.actor?.userId ?? request.ip,
+    allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lintas API',
+        version: '1',
+        description:
+          'Information sharing among the members of a regional process against people smuggling and trafficking in persons. ' +
+          'Every record obeys the sharing rule: a member sees a record only when it owns it or is in its audience; otherwise the answer is 404.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'lintas_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+
+  registerAuthentication(app, platform);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await platform.db.transaction({ member: null }, (tx) => tx.execScript('SELECT 1'));
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'database unavailable' });
+    }
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (api) => {
+    accountRoutes(api, platform);
+    directoryRoutes(api, platform);
+    libraryRoutes(api, platform);
+    auditRoutes(api, platform);
+    inboxRoutes(api, platform);
+  }, { prefix: '/api/v1' });
+
+  const webRoot = options.webRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url));
+  if (existsSync(webRoot)) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
+    // The web app routes in the browser: any page that is not a file or the API gets index.html.
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
+  }
+  return app;
+}

@@ -1,0 +1,163 @@
+import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
+import type { Platform, RequestInfo } from '../../platform/context.js';
+import { sql } from '../../platform/db/sql.js';
+import { act, actorOf } from '../../platform/http/authenticate.js';
+import { forbidden, unauthorised } from '../../platform/http/problem.js';
+import { IdParams, problemResponses, Strict } from '../../platform/http/schemas.js';
+import * as account from './account.js';
+import { ChangePassword, Me, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
+import { signIn, signOut, verifySecondFactor } from './sign-in.js';
+
+const tags = ['sign-in and account'];
+
+function info(request: FastifyRequest): RequestInfo {
+  return { requestId: request.id, address: request.ip };
+}
+
+function sessionOf(request: FastifyRequest): SessionState {
+  if (!request.session) throw unauthorised('This needs a signed-in browser session.');
+  return request.session;
+}
+
+/** Token management and password changes need a person at a browser, not a machine's token. */
+function personOnly(request: FastifyRequest): void {
+  if (actorOf(request).via !== 'session') throw forbidden('Use a browser session for this, not an API token.');
+}
+
+export function accountRoutes(app: App, platform: Platform): void {
+  const setCookie = (reply: FastifyReply, secret: string): void => {
+    reply.setCookie(SESSION_COOKIE, secret, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: platform.config.secureCookies,
+      path: '/',
+      maxAge: platform.config.sessionHours * 3600,
+    });
+  };
+
+  app.post('/auth/sign-in', {
+    config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+    schema: { tags, summary: 'Sign in with e-mail and password', body: SignIn, response: { 200: SignInResult, ...problemResponses } },
+  }, async (request, reply) => {
+    const { secret, stage } = await signIn(platform, info(request), request.body);
+    setCookie(reply, secret);
+    return { stage };
+  });
+
+  app.post('/auth/totp', {
+    config: { auth: 'session', rateLimit: { max: 30, timeWindow: 60_000 } },
+    schema: { tags, summary: 'Second step of sign-in: a TOTP or recovery code', body: TotpCode, response: { 200: SignInResult, ...problemResponses } },
+  }, async (request) => {
+    await verifySecondFactor(platform, info(request), sessionOf(request), request.body.code);
+    return { stage: 'full' as const };
+  });
+
+  app.post('/auth/sign-out', {
+    config: { auth: 'session' },
+    schema: { tags, summary: 'End this session', response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await signOut(platform, info(request), sessionOf(request), request.actor);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get('/auth/session', {
+    config: { auth: 'session' },
+    schema: { tags, summary: 'The signed-in user, the sign-in stage, the CSRF token and what the user may do', response: { 200: Me, ...problemResponses } },
+  }, async (request) => {
+    const session = request.session;
+    const actor = request.actor ?? session?.actor;
+    if (!actor) throw unauthorised();
+    const user = await platform.db.transaction({ member: null }, (tx) =>
+      tx.one<{ totp_enabled: boolean; member_name: string }>(sql`SELECT u.totp_enabled, m.name AS member_name FROM users u JOIN members m ON m.code = u.member WHERE u.id = ${actor.userId}`),
+    );
+    const full = session ? session.stage === 'full' : true;
+    const can = (action: Parameters<typeof roleAllows>[1]): boolean => full && roleAllows(actor.roles, action);
+    return {
+      stage: session?.stage ?? 'full',
+      user: { id: actor.userId, name: actor.name, email: actor.email, member: actor.member, memberName: user.member_name, roles: actor.roles, totpEnabled: user.totp_enabled },
+      csrfToken: session?.actor.csrfToken ?? null,
+      abilities: {
+        manageMembers: can('members.manage'),
+        manageGroups: can('groups.manage'),
+        manageUsers: can('users.manage'),
+        writeLibrary: can('library.write'),
+        readAudit: can('audit.read'),
+      },
+    };
+  });
+
+  app.post('/auth/password-reset', {
+    config: { auth: 'public', rateLimit: { max: 10, timeWindow: 60_000 } },
+    schema: { tags, summary: 'E-mail a one-time link to set a new password (the answer is the same for unknown addresses)', body: ResetRequest, response: { 202: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await account.requestPasswordReset(platform, info(request), request.body.email);
+    return reply.status(202).send(null);
+  });
+
+  app.post('/auth/password-reset/complete', {
+    config: { auth: 'public', rateLimit: { max: 10, timeWindow: 60_000 } },
+    schema: { tags, summary: 'Set a new password with a one-time link', body: ResetComplete, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await account.completePasswordReset(platform, info(request), request.body.token, request.body.password);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/account/totp/enrol', {
+    config: { auth: 'session' },
+    schema: { tags, summary: 'Start enrolling an authenticator app', response: { 200: TotpEnrolment, ...problemResponses } },
+  }, async (request) => {
+    const session = sessionOf(request);
+    if (session.stage === 'totp') throw unauthorised('Finish signing in first.');
+    return account.startTotpEnrolment(platform, session);
+  });
+
+  app.post('/account/totp/confirm', {
+    config: { auth: 'session' },
+    schema: { tags, summary: 'Confirm enrolment with a first code; returns recovery codes once', body: TotpCode, response: { 200: RecoveryCodes, ...problemResponses } },
+  }, async (request) => {
+    const session = sessionOf(request);
+    if (session.stage === 'totp') throw unauthorised('Finish signing in first.');
+    return { recoveryCodes: await account.confirmTotpEnrolment(platform, info(request), session, request.body.code) };
+  });
+
+  app.delete('/account/totp', {
+    schema: { tags, summary: 'Remove the second factor (a current code is needed)', body: TotpCode, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    personOnly(request);
+    await act(platform, request, 'directory.read', (ctx) => account.removeTotp(ctx, request.body.code));
+    return reply.status(204).send(null);
+  });
+
+  app.post('/account/password', {
+    schema: { tags, summary: 'Change your password', body: ChangePassword, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    personOnly(request);
+    await act(platform, request, 'directory.read', (ctx) => account.changePassword(ctx, request.body.currentPassword, request.body.newPassword));
+    return reply.status(204).send(null);
+  });
+
+  app.get('/account/tokens', {
+    schema: { tags, summary: 'Your API tokens', response: { 200: Strict({ data: Type.Array(Token) }), ...problemResponses } },
+  }, async (request) => ({ data: await act(platform, request, 'directory.read', (ctx) => account.listTokens(ctx)) }));
+
+  app.post('/account/tokens', {
+    schema: { tags, summary: 'Create an API token for a machine client; the secret is shown once', body: TokenCreate, response: { 201: TokenCreated, ...problemResponses } },
+  }, async (request, reply) => {
+    personOnly(request);
+    const created = await act(platform, request, 'directory.read', (ctx) => account.createToken(ctx, request.body));
+    return reply.status(201).send(created);
+  });
+
+  app.delete('/account/tokens/:id', {
+    schema: { tags, summary: 'Revoke an API token', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    personOnly(request);
+    await act(platform, request, 'directory.read', (ctx) => account.revokeToken(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,75 @@
+import { Type, type Static } from 'typebox';
+import { ROLES } from '../../platform/auth/roles.js';
+import { PASSWORD_RULES } from '../../platform/auth/secrets.js';
+import { OneOf, Strict } from '../../platform/http/schemas.js';
+
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_RULES.maxLength });
+export const NewPassword = Type.String({ minLength: PASSWORD_RULES.minLength, maxLength: PASSWORD_RULES.maxLength, description: 'at least 12 characters' });
+export const RoleSchema = OneOf(ROLES);
+
+export const SignIn = Strict({ email: Email, password: Password });
+export type SignIn = Static<typeof SignIn>;
+
+export const TotpCode = Strict({
+  code: Type.String({ minLength: 6, maxLength: 20, description: 'a six-digit code from the authenticator, or a recovery code' }),
+});
+
+export const SignInResult = Strict({
+  stage: Type.Union([Type.Literal('totp'), Type.Literal('enrol'), Type.Literal('full')], {
+    description: 'totp: send a code next; enrol: the member requires a second factor, enrol one; full: signed in',
+  }),
+});
+
+export const Me = Strict({
+  stage: Type.Union([Type.Literal('totp'), Type.Literal('enrol'), Type.Literal('full')]),
+  user: Strict({
+    id: Type.String(),
+    name: Type.String(),
+    email: Type.String(),
+    member: Type.String(),
+    memberName: Type.String(),
+    roles: Type.Array(RoleSchema),
+    totpEnabled: Type.Boolean(),
+  }),
+  csrfToken: Type.Union([Type.String(), Type.Null()]),
+  abilities: Strict({
+    manageMembers: Type.Boolean(),
+    manageGroups: Type.Boolean(),
+    manageUsers: Type.Boolean(),
+    writeLibrary: Type.Boolean(),
+    readAudit: Type.Boolean(),
+  }),
+});
+
+export const TotpEnrolment = Strict({
+  secret: Type.String({ description: 'for typing into an authenticator by hand' }),
+  uri: Type.String({ description: 'otpauth:// URI' }),
+  qrSvg: Type.String({ description: 'the URI as an SVG QR code' }),
+});
+
+export const RecoveryCodes = Strict({ recoveryCodes: Type.Array(Type.String(), { description: 'shown once; each works once' }) });
+
+export const ChangePassword = Strict({ currentPassword: Password, newPassword: NewPassword });
+
+export const TokenCreate = Strict({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  roles: Type.Array(RoleSchema, { minItems: 1, uniqueItems: true, description: 'a subset of your roles' }),
+  expiresInDays: Type.Integer({ minimum: 1, maximum: 365, default: 90 }),
+});
+export type TokenCreate = Static<typeof TokenCreate>;
+
+export const Token = Strict({
+  id: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(RoleSchema),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revoked: Type.Boolean(),
+});
+
+export const TokenCreated = Strict({ token: Token, secret: Type.String({ description: 'shown once: send it as Authorization: Bearer' }) });
+
+export const ResetRequest = Strict({ email: Email });
+export const ResetComplete = Strict({ token: Type.String({ minLength: 20, maxLength: 200 }), password: NewPassword });

@@ -1,0 +1,114 @@
+import type { Actor } from '../../platform/auth/actor.js';
+import { decoyHash, digest, verifyPassword } from '../../platform/auth/secrets.js';
+import { createSession, endSession, setSessionStage, type SessionStage, type SessionState } from '../../platform/auth/sessions.js';
+import { totpStep } from '../../platform/auth/totp.js';
+import { appendAudit } from '../../platform/audit/writer.js';
+import type { Platform, RequestInfo } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+import { Problem, unauthorised } from '../../platform/http/problem.js';
+import type { SignIn } from './schemas.js';
+
+interface UserForSignIn {
+  id: string;
+  member: string;
+  password_hash: string | null;
+  totp_enabled: boolean;
+  requires_totp: boolean;
+}
+
+const WRONG = 'Wrong e-mail address or password.';
+
+async function assertNotThrottled(tx: Tx, platform: Platform, email: string, address: string): Promise<void> {
+  const { signinWindowMinutes: minutes, signinMaxFailuresPerAccount: perAccount, signinMaxFailuresPerAddress: perAddress } = platform.config;
+  const counts = await tx.one<{ by_email: number; by_address: number }>(sql`
+    SELECT count(*) FILTER (WHERE email = ${email})::int AS by_email, count(*) FILTER (WHERE address = ${address})::int AS by_address
+    FROM signin_failures WHERE at > now() - make_interval(mins => ${minutes}) AND (email = ${email} OR address = ${address})`);
+  if (counts.by_email >= perAccount || counts.by_address >= perAddress) {
+    throw new Problem(429, 'Too many failed sign-ins', `Sign-in is paused for this account or address; try again in ${minutes} minutes or ask your member-admin.`, undefined, {
+      retryAfterSeconds: minutes * 60,
+    });
+  }
+}
+
+/** Records a failed attempt and its audit row in a transaction of its own, so the refusal cannot roll it back. */
+async function recordFailure(platform: Platform, request: RequestInfo, email: string, user: { id: string; member: string } | undefined, reason: string): Promise<void> {
+  await platform.db.transaction({ member: null }, async (tx) => {
+    await tx.query(sql`INSERT INTO signin_failures (email, address) VALUES (${email}, ${request.address})`);
+    await appendAudit(tx, { userId: user?.id, member: user?.member, requestId: request.requestId, address: request.address }, [
+      { action: 'auth.sign-in-failed', objectType: 'user', objectId: user?.id, details: { email, reason } },
+    ]);
+  });
+}
+
+/** Checks the password; opens a session at the stage the user's second factor calls for. */
+export async function signIn(platform: Platform, request: RequestInfo, input: SignIn): Promise<{ secret: string; stage: SessionStage }> {
+  const email = input.email.toLowerCase();
+  const user = await platform.db.transaction({ member: null }, async (tx) => {
+    await assertNotThrottled(tx, platform, email, request.address);
+    return tx.maybeOne<UserForSignIn>(sql`
+      SELECT u.id, u.member, u.password_hash, u.totp_enabled, m.requires_totp
+      FROM users u JOIN members m ON m.code = u.member WHERE u.email = ${email} AND NOT u.disabled`);
+  });
+  const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
+  if (!user || !ok || !user.password_hash) {
+    await recordFailure(platform, request, email, user, user ? 'wrong password' : 'unknown or disabled account');
+    throw unauthorised(WRONG);
+  }
+  const stage: SessionStage = user.totp_enabled ? 'totp' : user.requires_totp ? 'enrol' : 'full';
+  return platform.db.transaction({ member: null }, async (tx) => {
+    const secret = await createSession(tx, user.id, stage, request.address, platform.config.sessionHours);
+    await appendAudit(tx, { userId: user.id, member: user.member, requestId: request.requestId, address: request.address }, [
+      { action: stage === 'full' ? 'auth.sign-in' : 'auth.password-accepted', objectType: 'user', objectId: user.id, details: { stage } },
+    ]);
+    return { secret, stage };
+  });
+}
+
+/**
+ * Checks a TOTP code (or a recovery code) and consumes it: a code whose time step is not later
+ * than the last one used is refused, so a captured code cannot be replayed.
+ */
+export async function consumeSecondFactor(tx: Tx, userId: string, code: string): Promise<boolean> {
+  const user = await tx.one<{ totp_secret: string | null; totp_last_step: number }>(
+    sql`SELECT totp_secret, totp_last_step FROM users WHERE id = ${userId} FOR UPDATE`,
+  );
+  if (!user.totp_secret) return false;
+  const step = totpStep(user.totp_secret, code);
+  if (step !== null) {
+    if (step <= user.totp_last_step) return false;
+    await tx.query(sql`UPDATE users SET totp_last_step = ${step} WHERE id = ${userId}`);
+    return true;
+  }
+  const used = await tx.query(sql`UPDATE recovery_codes SET used_at = now()
+    WHERE user_id = ${userId} AND code_hash = ${digest(code.trim().toLowerCase())} AND used_at IS NULL RETURNING user_id`);
+  return used.length === 1;
+}
+
+/** The second step of sign-in. */
+export async function verifySecondFactor(platform: Platform, request: RequestInfo, session: SessionState, code: string): Promise<void> {
+  if (session.stage !== 'totp') throw new Problem(409, 'Nothing to verify', 'This session is not waiting for a second factor.');
+  const source = { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address };
+  await platform.db.transaction({ member: null }, async (tx) => {
+    await assertNotThrottled(tx, platform, session.actor.email, request.address);
+  });
+  const accepted = await platform.db.transaction({ member: null }, async (tx) => {
+    if (!(await consumeSecondFactor(tx, session.userId, code))) return false;
+    await setSessionStage(tx, session.idHash, 'full');
+    await appendAudit(tx, source, [{ action: 'auth.sign-in', objectType: 'user', objectId: session.userId, details: { secondFactor: true } }]);
+    return true;
+  });
+  if (!accepted) {
+    await recordFailure(platform, request, session.actor.email, { id: session.userId, member: session.actor.member }, 'wrong or reused second-factor code');
+    throw unauthorised('The code is wrong, expired or already used.');
+  }
+}
+
+export async function signOut(platform: Platform, request: RequestInfo, session: SessionState, actor: Actor | null): Promise<void> {
+  await platform.db.transaction({ member: null }, async (tx) => {
+    await endSession(tx, session.idHash);
+    await appendAudit(tx, { userId: session.userId, member: actor?.member ?? session.actor.member, requestId: request.requestId, address: request.address }, [
+      { action: 'auth.sign-out', objectType: 'user', objectId: session.userId },
+    ]);
+  });
+}

@@ -1,0 +1,62 @@
+import { Type } from 'typebox';
+import type { App } from '../../app.js';
+import type { Ctx, Platform } from '../../platform/context.js';
+import { sql } from '../../platform/db/sql.js';
+import { act } from '../../platform/http/authenticate.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { Cursor, Limit, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
+
+const Read = Strict({
+  seq: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  action: Type.String(),
+  readerMember: Type.String(),
+  readerName: Type.Union([Type.String(), Type.Null()]),
+  objectType: Type.Union([Type.String(), Type.Null()]),
+  ids: Type.Array(Type.String()),
+  purpose: Type.Union([Type.String(), Type.Null()]),
+});
+const ReadsQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
+
+interface ReadRow {
+  seq: number;
+  at: Date;
+  action: string;
+  member: string;
+  reader_name: string | null;
+  object_type: string | null;
+  object_id: string | null;
+  details: { ids?: string[] };
+  purpose: string | null;
+}
+
+/** Who in other members read, listed, searched or checked the actor's member's records, newest first. */
+async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
+  const after = decodeCursor(cursor, 1);
+  const rows = await ctx.tx.query<ReadRow>(sql`
+    SELECT a.seq, a.at, a.action, a.member, u.name AS reader_name, a.object_type, a.object_id, a.details, a.purpose
+    FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+    WHERE a.object_owner = ${ctx.actor.member} AND a.member IS DISTINCT FROM ${ctx.actor.member}
+      ${after ? sql`AND a.seq < ${after[0]}` : sql``}
+    ORDER BY a.seq DESC LIMIT ${limit + 1}`);
+  const page = pageOf(rows, limit, (row) => [row.seq]);
+  return {
+    data: page.rows.map((row) => ({
+      seq: row.seq,
+      at: row.at.toISOString(),
+      action: row.action,
+      readerMember: row.member ?? '',
+      readerName: row.reader_name,
+      objectType: row.object_type,
+      ids: row.details.ids ?? (row.object_id ? [row.object_id] : []),
+      purpose: row.purpose,
+    })),
+    next: page.next,
+  };
+}
+
+export function auditRoutes(app: App, platform: Platform): void {
+  app.get('/audit/reads', {
+    schema: { tags: ['audit'], summary: 'Who in other members read your member’s records', querystring: ReadsQuery, response: { 200: Page(Read), ...problemResponses } },
+  }, async (request) => act(platform, request, 'audit.read', (ctx) => listReads(ctx, request.query.cursor, request.query.limit ?? 50)));
+}

@@ -1,0 +1,90 @@
+import { Type, type Static } from 'typebox';
+import { OneOf, Strict } from '../../platform/http/schemas.js';
+import { Email, RoleSchema } from '../account/schemas.js';
+
+export const MemberCode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
+export const GroupCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Kind = Type.Union([Type.Literal('state'), Type.Literal('organisation')]);
+const Status = Type.Union([Type.Literal('member'), Type.Literal('observer')]);
+export const TOPICS = ['general', 'reports', 'documents', 'linkage', 'biometrics', 'bulletins', 'statistics', 'events', 'roadmap', 'library'] as const;
+const Topic = OneOf(TOPICS);
+const Day = Type.String({ format: 'date' });
+
+export const MemberSummary = Strict({ code: Type.String(), name: Type.String(), kind: Kind, status: Status });
+
+export const MemberDetail = Strict({
+  data: Strict({
+    code: Type.String(),
+    name: Type.String(),
+    kind: Kind,
+    status: Status,
+    requiresTotp: Type.Boolean(),
+    agencies: Type.Array(Type.String()),
+    groups: Type.Array(Strict({ code: Type.String(), name: Type.String() }), { description: 'only groups the viewer belongs to (all, for the secretariat)' }),
+    focalPoints: Type.Array(Strict({ topic: Topic, userId: Type.String(), name: Type.String(), email: Type.String() })),
+  }),
+  abilities: Strict({ update: Type.Boolean(), manageUsers: Type.Boolean(), manageFocalPoints: Type.Boolean() }),
+});
+
+export const MemberCreate = Strict({ code: MemberCode, name: Name, kind: Kind, status: Status });
+export type MemberCreate = Static<typeof MemberCreate>;
+export const MemberUpdate = Strict({
+  name: Type.Optional(Name),
+  status: Type.Optional(Status),
+  requiresTotp: Type.Optional(Type.Boolean()),
+  agencies: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, uniqueItems: true })),
+});
+export type MemberUpdate = Static<typeof MemberUpdate>;
+export const MemberParams = Strict({ code: MemberCode });
+
+export const FocalPointsPut = Strict({ focalPoints: Type.Array(Strict({ topic: Topic, userId: Type.String({ format: 'uuid' }) }), { maxItems: 100 }) });
+export type FocalPointsPut = Static<typeof FocalPointsPut>;
+
+export const Group = Strict({
+  code: Type.String(),
+  name: Type.String(),
+  chair: Type.Union([Type.String(), Type.Null()]),
+  endsOn: Type.Union([Type.String(), Type.Null()]),
+  members: Type.Array(Type.String()),
+});
+export const GroupCreate = Strict({
+  code: GroupCode,
+  name: Name,
+  members: Type.Array(MemberCode, { minItems: 1, maxItems: 100, uniqueItems: true }),
+  chair: Type.Optional(Type.Union([MemberCode, Type.Null()])),
+  endsOn: Type.Optional(Type.Union([Day, Type.Null()])),
+});
+export type GroupCreate = Static<typeof GroupCreate>;
+export const GroupUpdate = Strict({
+  name: Type.Optional(Name),
+  members: Type.Optional(Type.Array(MemberCode, { minItems: 1, maxItems: 100, uniqueItems: true })),
+  chair: Type.Optional(Type.Union([MemberCode, Type.Null()])),
+  endsOn: Type.Optional(Type.Union([Day, Type.Null()])),
+});
+export type GroupUpdate = Static<typeof GroupUpdate>;
+export const GroupParams = Strict({ code: GroupCode });
+
+export const User = Strict({
+  id: Type.String(),
+  name: Type.String(),
+  email: Type.String(),
+  member: Type.String(),
+  roles: Type.Array(RoleSchema),
+  disabled: Type.Boolean(),
+  totpEnabled: Type.Boolean(),
+});
+export const UserCreate = Strict({
+  name: Name,
+  email: Email,
+  roles: Type.Array(RoleSchema, { minItems: 1, uniqueItems: true }),
+  member: Type.Optional(MemberCode),
+});
+export type UserCreate = Static<typeof UserCreate>;
+export const UserUpdate = Strict({
+  name: Type.Optional(Name),
+  roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, uniqueItems: true })),
+  disabled: Type.Optional(Type.Boolean()),
+});
+export type UserUpdate = Static<typeof UserUpdate>;
+export const UsersQuery = Strict({ member: Type.Optional(MemberCode) });

@@ -1,0 +1,221 @@
+import type { Role } from '../../platform/auth/roles.js';
+import { forgetCachedSessions } from '../../platform/auth/sessions.js';
+import type { Ctx } from '../../platform/context.js';
+import { sql } from '../../platform/db/sql.js';
+import { conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/http/problem.js';
+import { issueResetLink } from '../account/account.js';
+import type { TOPICS } from './schemas.js';
+import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, UserCreate, UserUpdate } from './schemas.js';
+
+const isSecretariat = (ctx: Ctx): boolean => ctx.actor.roles.includes('secretariat');
+const isAdminOf = (ctx: Ctx, member: string): boolean => isSecretariat(ctx) || (ctx.actor.roles.includes('member-admin') && ctx.actor.member === member);
+
+export async function listMembers(ctx: Ctx) {
+  return ctx.tx.query<{ code: string; name: string; kind: 'state' | 'organisation'; status: 'member' | 'observer' }>(
+    sql`SELECT code, name, kind, status FROM members ORDER BY status, name`,
+  );
+}
+
+export async function getMember(ctx: Ctx, code: string) {
+  const member = await ctx.tx.maybeOne<{ code: string; name: string; kind: 'state' | 'organisation'; status: 'member' | 'observer'; requires_totp: boolean; agencies: string[] }>(
+    sql`SELECT code, name, kind, status, requires_totp, agencies FROM members WHERE code = ${code}`,
+  );
+  if (!member) throw notFound();
+  // A group's roster is visible to its members and the secretariat only.
+  const groups = await ctx.tx.query<{ code: string; name: string }>(sql`
+    SELECT g.code, g.name FROM sharing_groups g JOIN group_members gm ON gm.group_code = g.code AND gm.member_code = ${code}
+    WHERE ${isSecretariat(ctx)} OR EXISTS (SELECT 1 FROM group_members mine WHERE mine.group_code = g.code AND mine.member_code = ${ctx.actor.member})
+    ORDER BY g.name`);
+  const focalPoints = await ctx.tx.query<{ topic: (typeof TOPICS)[number]; userId: string; name: string; email: string }>(sql`
+    SELECT f.topic, u.id AS "userId", u.name, u.email FROM focal_points f JOIN users u ON u.id = f.user_id
+    WHERE f.member = ${code} AND NOT u.disabled ORDER BY f.topic, u.name`);
+  const admin = isAdminOf(ctx, code);
+  return {
+    data: { code: member.code, name: member.name, kind: member.kind, status: member.status, requiresTotp: member.requires_totp, agencies: member.agencies, groups, focalPoints },
+    abilities: { update: admin, manageUsers: admin, manageFocalPoints: admin },
+  };
+}
+
+export async function createMember(ctx: Ctx, input: MemberCreate) {
+  const exists = await ctx.tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${input.code}`);
+  if (exists) throw conflict(`A member with code ${input.code} exists already.`);
+  await ctx.tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES (${input.code}, ${input.name}, ${input.kind}, ${input.status})`);
+  await ctx.audit({ action: 'member.create', objectType: 'member', objectId: input.code, objectOwner: input.code, details: { ...input } });
+  return getMember(ctx, input.code);
+}
+
+export async function updateMember(ctx: Ctx, code: string, input: MemberUpdate) {
+  const current = await ctx.tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${code} FOR UPDATE`);
+  if (!current) throw notFound();
+  if (!isAdminOf(ctx, code)) throw forbidden();
+  if (!isSecretariat(ctx) && (input.name !== undefined || input.status !== undefined)) {
+    throw forbidden('Only the secretariat changes a member’s name or status.');
+  }
+  await ctx.tx.query(sql`UPDATE members SET
+    name = coalesce(${input.name ?? null}, name),
+    status = coalesce(${input.status ?? null}, status),
+    requires_totp = coalesce(${input.requiresTotp ?? null}::boolean, requires_totp),
+    agencies = coalesce(${input.agencies ?? null}::text[], agencies)
+    WHERE code = ${code}`);
+  await ctx.audit({ action: 'member.update', objectType: 'member', objectId: code, objectOwner: code, details: { ...input } });
+  forgetCachedSessions();
+  return getMember(ctx, code);
+}
+
+export async function setFocalPoints(ctx: Ctx, code: string, input: FocalPointsPut) {
+  const member = await ctx.tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${code}`);
+  if (!member) throw notFound();
+  if (!isAdminOf(ctx, code)) throw forbidden();
+  const ids = [...new Set(input.focalPoints.map((point) => point.userId))];
+  const found = await ctx.tx.query<{ id: string }>(sql`SELECT id FROM users WHERE member = ${code} AND id = ANY(${ids}::uuid[]) AND NOT disabled`);
+  const known = new Set(found.map((row) => row.id));
+  const errors: FieldError[] = [];
+  input.focalPoints.forEach((point, index) => {
+    if (!known.has(point.userId)) errors.push({ pointer: `/focalPoints/${index}/userId`, detail: 'not an active user of this member' });
+  });
+  if (errors.length > 0) throw invalid(errors);
+  await ctx.tx.query(sql`DELETE FROM focal_points WHERE member = ${code}`);
+  for (const point of input.focalPoints) {
+    await ctx.tx.query(sql`INSERT INTO focal_points (member, topic, user_id) VALUES (${code}, ${point.topic}, ${point.userId}) ON CONFLICT DO NOTHING`);
+  }
+  await ctx.audit({ action: 'member.focal-points', objectType: 'member', objectId: code, objectOwner: code, details: { focalPoints: input.focalPoints } });
+  return getMember(ctx, code);
+}
+
+interface GroupRow {
+  code: string;
+  name: string;
+  chair: string | null;
+  ends_on: string | null;
+  members: string[];
+}
+
+const presentGroup = (row: GroupRow) => ({ code: row.code, name: row.name, chair: row.chair, endsOn: row.ends_on, members: row.members });
+
+function groupQuery(ctx: Ctx, code: string | null) {
+  return sql`SELECT g.code, g.name, g.chair, g.ends_on,
+      ARRAY(SELECT member_code FROM group_members WHERE group_code = g.code ORDER BY 1) AS members
+    FROM sharing_groups g
+    WHERE (${code}::text IS NULL OR g.code = ${code})
+      AND (${isSecretariat(ctx)} OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_code = g.code AND gm.member_code = ${ctx.actor.member}))
+    ORDER BY g.name`;
+}
+
+/** The groups the viewer's member belongs to; the secretariat sees every group. */
+export async function listGroups(ctx: Ctx) {
+  return (await ctx.tx.query<GroupRow>(groupQuery(ctx, null))).map(presentGroup);
+}
+
+export async function getGroup(ctx: Ctx, code: string) {
+  const row = await ctx.tx.maybeOne<GroupRow>(groupQuery(ctx, code));
+  if (!row) throw notFound();
+  return presentGroup(row);
+}
+
+async function checkMemberCodes(ctx: Ctx, codes: readonly string[], pointer: string): Promise<FieldError[]> {
+  const found = await ctx.tx.query<{ code: string }>(sql`SELECT code FROM members WHERE code = ANY(${[...codes]}::text[])`);
+  const known = new Set(found.map((row) => row.code));
+  return codes.flatMap((code, index) => (known.has(code) ? [] : [{ pointer: `${pointer}/${index}`, detail: `unknown member "${code}"` }]));
+}
+
+async function writeRoster(ctx: Ctx, code: string, members: readonly string[]): Promise<void> {
+  await ctx.tx.query(sql`DELETE FROM group_members WHERE group_code = ${code}`);
+  await ctx.tx.query(sql`INSERT INTO group_members (group_code, member_code) SELECT ${code}, unnest(${[...members]}::text[])`);
+  forgetCachedSessions();
+}
+
+export async function createGroup(ctx: Ctx, input: GroupCreate) {
+  const errors = await checkMemberCodes(ctx, input.members, '/members');
+  if (input.chair) errors.push(...(await checkMemberCodes(ctx, [input.chair], '/chair')).map((e) => ({ ...e, pointer: '/chair' })));
+  if (errors.length > 0) throw invalid(errors);
+  if (await ctx.tx.maybeOne(sql`SELECT 1 FROM sharing_groups WHERE code = ${input.code}`)) throw conflict(`A group with code ${input.code} exists already.`);
+  await ctx.tx.query(sql`INSERT INTO sharing_groups (code, name, chair, ends_on) VALUES (${input.code}, ${input.name}, ${input.chair ?? null}, ${input.endsOn ?? null})`);
+  await writeRoster(ctx, input.code, input.members);
+  await ctx.audit({ action: 'group.create', objectType: 'group', objectId: input.code, details: { ...input } });
+  return getGroup(ctx, input.code);
+}
+
+export async function updateGroup(ctx: Ctx, code: string, input: GroupUpdate) {
+  if (!(await ctx.tx.maybeOne(sql`SELECT 1 FROM sharing_groups WHERE code = ${code} FOR UPDATE`))) throw notFound();
+  const errors = input.members ? await checkMemberCodes(ctx, input.members, '/members') : [];
+  if (input.chair) errors.push(...(await checkMemberCodes(ctx, [input.chair], '/chair')).map((e) => ({ ...e, pointer: '/chair' })));
+  if (errors.length > 0) throw invalid(errors);
+  await ctx.tx.query(sql`UPDATE sharing_groups SET
+    name = coalesce(${input.name ?? null}, name),
+    chair = CASE WHEN ${input.chair !== undefined} THEN ${input.chair ?? null} ELSE chair END,
+    ends_on = CASE WHEN ${input.endsOn !== undefined} THEN ${input.endsOn ?? null}::date ELSE ends_on END
+    WHERE code = ${code}`);
+  if (input.members) await writeRoster(ctx, code, input.members);
+  forgetCachedSessions();
+  await ctx.audit({ action: 'group.update', objectType: 'group', objectId: code, details: { ...input } });
+  return getGroup(ctx, code);
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  member: string;
+  roles: Role[];
+  disabled: boolean;
+  totp_enabled: boolean;
+}
+
+const presentUser = (row: UserRow) => ({ id: row.id, name: row.name, email: row.email, member: row.member, roles: row.roles, disabled: row.disabled, totpEnabled: row.totp_enabled });
+const userColumns = sql`id, name, email, member, roles, disabled, totp_enabled`;
+
+/** The users a member-admin manages (its member's) or, for the secretariat, any member's. */
+export async function listUsers(ctx: Ctx, member: string | undefined) {
+  const target = member ?? ctx.actor.member;
+  if (!isAdminOf(ctx, target)) throw forbidden('You manage the users of your own member only.');
+  return (await ctx.tx.query<UserRow>(sql`SELECT ${userColumns} FROM users WHERE member = ${target} ORDER BY name`)).map(presentUser);
+}
+
+function checkRoles(ctx: Ctx, roles: readonly Role[]): void {
+  if (roles.includes('secretariat') && !isSecretariat(ctx)) throw invalid([{ pointer: '/roles', detail: 'only the secretariat grants the secretariat role' }]);
+}
+
+export async function createUser(ctx: Ctx, input: UserCreate) {
+  const member = input.member ?? ctx.actor.member;
+  if (!isAdminOf(ctx, member)) throw forbidden('You manage the users of your own member only.');
+  if (!(await ctx.tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${member}`))) throw invalid([{ pointer: '/member', detail: `unknown member "${member}"` }]);
+  checkRoles(ctx, input.roles);
+  const email = input.email.toLowerCase();
+  if (await ctx.tx.maybeOne(sql`SELECT 1 FROM users WHERE email = ${email}`)) throw invalid([{ pointer: '/email', detail: 'a user with this address exists already' }]);
+  const user = await ctx.tx.one<UserRow>(sql`INSERT INTO users (member, name, email, roles) VALUES (${member}, ${input.name}, ${email}, ${input.roles}) RETURNING ${userColumns}`);
+  const resetLink = await issueResetLink(ctx.tx, ctx.platform, user);
+  await ctx.audit({ action: 'user.create', objectType: 'user', objectId: user.id, objectOwner: member, details: { email, roles: input.roles } });
+  return { user: presentUser(user), resetLink };
+}
+
+/** A user of the actor's member (or any, for the secretariat); others are not found. */
+async function managedUser(ctx: Ctx, id: string): Promise<UserRow> {
+  const user = await ctx.tx.maybeOne<UserRow>(sql`SELECT ${userColumns} FROM users WHERE id = ${id} FOR UPDATE`);
+  if (!user || !isAdminOf(ctx, user.member)) throw notFound();
+  return user;
+}
+
+export async function updateUser(ctx: Ctx, id: string, input: UserUpdate) {
+  const user = await managedUser(ctx, id);
+  if (input.roles) checkRoles(ctx, input.roles);
+  if (id === ctx.actor.userId && (input.disabled === true || (input.roles && !input.roles.some((r) => ctx.actor.roles.includes(r) && (r === 'member-admin' || r === 'secretariat'))))) {
+    throw invalid([{ pointer: input.disabled ? '/disabled' : '/roles', detail: 'you cannot lock yourself out; ask another admin' }]);
+  }
+  const row = await ctx.tx.one<UserRow>(sql`UPDATE users SET
+    name = coalesce(${input.name ?? null}, name),
+    roles = coalesce(${input.roles ?? null}::text[], roles),
+    disabled = coalesce(${input.disabled ?? null}::boolean, disabled),
+    updated_at = now()
+    WHERE id = ${id} RETURNING ${userColumns}`);
+  if (input.disabled) await ctx.tx.query(sql`DELETE FROM sessions WHERE user_id = ${id}`);
+  forgetCachedSessions();
+  await ctx.audit({ action: 'user.update', objectType: 'user', objectId: id, objectOwner: user.member, details: { ...input } });
+  return { user: presentUser(row) };
+}
+
+export async function resetUserPassword(ctx: Ctx, id: string) {
+  const user = await managedUser(ctx, id);
+  const resetLink = await issueResetLink(ctx.tx, ctx.platform, user);
+  await ctx.audit({ action: 'user.password-reset-issued', objectType: 'user', objectId: id, objectOwner: user.member });
+  return { resetLink };
+}

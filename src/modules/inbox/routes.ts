@@ -1,0 +1,77 @@
+import { Type } from 'typebox';
+import type { App } from '../../app.js';
+import type { Ctx, Platform } from '../../platform/context.js';
+import { sql } from '../../platform/db/sql.js';
+import { act } from '../../platform/http/authenticate.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { notFound } from '../../platform/http/problem.js';
+import { Cursor, IdParams, Limit, problemResponses, Strict } from '../../platform/http/schemas.js';
+
+const Notification = Strict({
+  id: Type.String(),
+  kind: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  objectType: Type.Union([Type.String(), Type.Null()]),
+  objectId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  read: Type.Boolean(),
+});
+const InboxPage = Strict({ data: Type.Array(Notification), next: Type.Union([Type.String(), Type.Null()]), unread: Type.Integer() });
+const InboxQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
+
+interface NotificationRow {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  object_type: string | null;
+  object_id: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+/** The user's notifications; each also obeys the sharing rule through the access fields it copied from its source. */
+async function listInbox(ctx: Ctx, cursor: string | undefined, limit: number) {
+  const after = decodeCursor(cursor, 2);
+  const mine = sql`n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')}`;
+  const rows = await ctx.tx.query<NotificationRow>(sql`
+    SELECT n.id, n.kind, n.title, n.body, n.object_type, n.object_id, n.created_at, n.read_at FROM notifications n
+    WHERE ${mine} ${after ? sql`AND (n.created_at, n.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
+    ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1}`);
+  const { unread } = await ctx.tx.one<{ unread: number }>(sql`SELECT count(*)::int AS unread FROM notifications n WHERE ${mine} AND n.read_at IS NULL`);
+  const page = pageOf(rows, limit, (row) => [row.created_at.toISOString(), row.id]);
+  return {
+    data: page.rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      title: row.title,
+      body: row.body,
+      objectType: row.object_type,
+      objectId: row.object_id,
+      createdAt: row.created_at.toISOString(),
+      read: row.read_at !== null,
+    })),
+    next: page.next,
+    unread,
+  };
+}
+
+async function markRead(ctx: Ctx, id: string): Promise<void> {
+  const rows = await ctx.tx.query(sql`UPDATE notifications n SET read_at = coalesce(read_at, now())
+    WHERE n.id = ${id} AND n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')} RETURNING n.id`);
+  if (rows.length === 0) throw notFound();
+}
+
+export function inboxRoutes(app: App, platform: Platform): void {
+  app.get('/inbox', {
+    schema: { tags: ['inbox'], summary: 'Your notifications, newest first', querystring: InboxQuery, response: { 200: InboxPage, ...problemResponses } },
+  }, async (request) => act(platform, request, 'directory.read', (ctx) => listInbox(ctx, request.query.cursor, request.query.limit ?? 50)));
+
+  app.post('/inbox/:id/read', {
+    schema: { tags: ['inbox'], summary: 'Mark a notification read', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await act(platform, request, 'directory.read', (ctx) => markRead(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+}

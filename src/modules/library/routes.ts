@@ -1,0 +1,94 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { App } from '../../app.js';
+import type { Platform } from '../../platform/context.js';
+import { extractText } from '../../platform/files/extract-text.js';
+import { act } from '../../platform/http/authenticate.js';
+import { invalid } from '../../platform/http/problem.js';
+import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { validateValue } from '../../platform/http/validate.js';
+import * as library from './service.js';
+import { CountQuery, DocumentCreate, DocumentItem, DocumentOne, DocumentUpdate, ListQuery, UploadMetadata } from './schemas.js';
+
+const tags = ['library'];
+
+/** Reads an upload: a `metadata` field (JSON) and one `file`, whose text is extracted for search. */
+async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMetadata; file: library.AttachedFile }> {
+  if (!request.isMultipart()) throw invalid([{ pointer: '/', detail: 'send multipart/form-data with the fields metadata and file' }]);
+  let metadataText: string | undefined;
+  let file: { name: string; content: Buffer } | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const filePart = part;
+      if (part.fieldname !== 'file' || file) throw invalid([{ pointer: `/${part.fieldname}`, detail: 'send exactly one file, in the field "file"' }]);
+      file = { name: filePart.filename.slice(0, 255) || 'document', content: await filePart.toBuffer() };
+    } else if (part.fieldname === 'metadata') {
+      metadataText = String(part.value);
+    } else {
+      throw invalid([{ pointer: `/${part.fieldname}`, detail: 'is not a known field' }]);
+    }
+  }
+  if (metadataText === undefined) throw invalid([{ pointer: '/metadata', detail: 'is required' }]);
+  if (!file) throw invalid([{ pointer: '/file', detail: 'is required' }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(metadataText);
+  } catch {
+    throw invalid([{ pointer: '/metadata', detail: 'is not valid JSON' }]);
+  }
+  const metadata = validateValue(UploadMetadata, parsed, '/metadata');
+  const { kind, text } = await extractText(file.content);
+  return { metadata, file: { name: file.name, kind, content: file.content, text } };
+}
+
+export function libraryRoutes(app: App, platform: Platform): void {
+  app.get('/library/documents', {
+    schema: { tags, summary: 'List or search the documents you may see', querystring: ListQuery, response: { 200: Page(DocumentItem), ...problemResponses } },
+  }, async (request) => act(platform, request, 'library.read', (ctx) => library.list(ctx, request.query)));
+
+  app.get('/library/count', {
+    schema: { tags, summary: 'How many documents you may see match', querystring: CountQuery, response: { 200: Strict({ total: Type.Integer() }), ...problemResponses } },
+  }, async (request) => act(platform, request, 'library.read', (ctx) => library.count(ctx, request.query)));
+
+  app.get('/library/documents/:id', {
+    schema: { tags, summary: 'A document with its text', params: IdParams, response: { 200: DocumentOne, ...problemResponses } },
+  }, async (request) => act(platform, request, 'library.read', (ctx) => library.get(ctx, request.params.id)));
+
+  app.get('/library/documents/:id/file', {
+    schema: { tags, summary: 'The attached file', params: IdParams, response: { ...problemResponses } },
+  }, async (request, reply) => {
+    const file = await act(platform, request, 'library.read', (ctx) => library.file(ctx, request.params.id));
+    return reply
+      .type(file.type)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      .header('cache-control', 'private, no-store')
+      .send(file.content);
+  });
+
+  app.post('/library/documents', {
+    schema: { tags, summary: 'Add a document with its text', body: DocumentCreate, response: { 201: DocumentOne, ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await act(platform, request, 'library.write', (ctx) => library.create(ctx, request.body))));
+
+  app.post('/library/documents/upload', {
+    schema: {
+      tags,
+      summary: 'Add a document from a PDF, DOCX or TXT file (multipart: metadata as JSON, file)',
+      consumes: ['multipart/form-data'],
+      response: { 201: DocumentOne, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { metadata, file } = await readUpload(request);
+    return reply.status(201).send(await act(platform, request, 'library.write', (ctx) => library.create(ctx, metadata, file)));
+  });
+
+  app.patch('/library/documents/:id', {
+    schema: { tags, summary: 'Change a document (owner only)', params: IdParams, body: DocumentUpdate, response: { 200: DocumentOne, ...problemResponses } },
+  }, async (request) => act(platform, request, 'library.write', (ctx) => library.update(ctx, request.params.id, request.body)));
+
+  app.delete('/library/documents/:id', {
+    schema: { tags, summary: 'Remove a document (owner only)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await act(platform, request, 'library.write', (ctx) => library.remove(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+}

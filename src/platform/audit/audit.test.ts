@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import { sql } from '../db/sql.js';
+import { appendAudit } from './writer.js';
+import { verifyAudit } from './verify.js';
+
+let t: TestContext;
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  await t.makeMember('AAA');
+});
+afterAll(() => t.close());
+
+async function append(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await t.db.transaction({ member: 'AAA' }, (tx) => appendAudit(tx, { member: 'AAA' }, [{ action: `test.act-${i}`, objectOwner: 'AAA', details: { i } }]));
+  }
+}
+
+/** Tampering needs the trigger out of the way, as an attacker with the owner's rights would do. */
+async function tamper(statement: ReturnType<typeof sql>): Promise<void> {
+  await t.db.ownerTransaction(async (tx) => {
+    await tx.execScript('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await tx.query(statement);
+    await tx.execScript('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+  });
+}
+
+/** Removes a row, keeping an exact copy aside so the next test can put it back. */
+async function remove(seq: number): Promise<void> {
+  await t.db.ownerTransaction((tx) => tx.execScript('CREATE TABLE IF NOT EXISTS audit_saved AS SELECT * FROM audit_log WITH NO DATA'));
+  await t.db.ownerTransaction((tx) => tx.query(sql`INSERT INTO audit_saved SELECT * FROM audit_log WHERE seq = ${seq}`));
+  await tamper(sql`DELETE FROM audit_log WHERE seq = ${seq}`);
+}
+
+async function restore(): Promise<void> {
+  await t.db.ownerTransaction((tx) => tx.execScript('INSERT INTO audit_log SELECT * FROM audit_saved; DELETE FROM audit_saved'));
+}
+
+async function rows(): Promise<{ seq: number; lane: number; lane_seq: number }[]> {
+  return t.db.ownerTransaction((tx) => tx.query(sql`SELECT seq, lane, lane_seq FROM audit_log ORDER BY seq`));
+}
+
+describe('the audit trail', () => {
+  test('an untouched chain verifies', async () => {
+    await append(12);
+    const verdict = await verifyAudit(t.db);
+    expect(verdict).toEqual({ ok: true, rows: 12 });
+  });
+
+  test('the application role cannot change or remove rows, and the trigger refuses even the owner', async () => {
+    await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`UPDATE audit_log SET action = 'x'`))).rejects.toThrow(/permission denied/);
+    await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`DELETE FROM audit_log`))).rejects.toThrow(/permission denied/);
+    await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`INSERT INTO audit_log (lane, lane_seq, at, action, prev_hash, hash) VALUES (0, 99, now(), 'forged', '\\x00', '\\x00')`))).rejects.toThrow(/permission denied/);
+    await expect(t.db.ownerTransaction((tx) => tx.query(sql`UPDATE audit_log SET action = 'x'`))).rejects.toThrow(/append-only/);
+    await expect(t.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM audit_log`))).rejects.toThrow(/append-only/);
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  test('an edited row is found and named', async () => {
+    const target = (await rows())[4]!;
+    await tamper(sql`UPDATE audit_log SET details = '{"i": 999}' WHERE seq = ${target.seq}`);
+    const verdict = await verifyAudit(t.db);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.firstBad).toMatchObject({ seq: target.seq, problem: expect.stringMatching(/edited/) });
+    await tamper(sql`UPDATE audit_log SET details = '{"i": 4}' WHERE seq = ${target.seq}`);
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  test('a removed row is found, and the row after it named', async () => {
+    await append(4);
+    const all = await rows();
+    // Remove a row that has a successor in its lane.
+    const victim = all.find((row) => all.some((other) => other.lane === row.lane && other.lane_seq === row.lane_seq + 1))!;
+    const successor = all.find((other) => other.lane === victim.lane && other.lane_seq === victim.lane_seq + 1)!;
+    await remove(victim.seq);
+    const verdict = await verifyAudit(t.db);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.firstBad).toMatchObject({ seq: successor.seq, problem: expect.stringMatching(/removed/) });
+    await restore();
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  test('the last row of a lane removed is found through the lane head', async () => {
+    const all = await rows();
+    const last = all[all.length - 1]!;
+    await remove(last.seq);
+    const verdict = await verifyAudit(t.db);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.firstBad?.problem).toMatch(/last rows were removed/);
+    await restore();
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  test('two rows swapped in order are found and named', async () => {
+    const all = await rows();
+    const first = all.find((row) => all.some((other) => other.lane === row.lane && other.lane_seq === row.lane_seq + 1))!;
+    const second = all.find((other) => other.lane === first.lane && other.lane_seq === first.lane_seq + 1)!;
+    // Swap their positions in the lane: each keeps its content, the order changes.
+    await tamper(sql`UPDATE audit_log SET lane_seq = -1 WHERE seq = ${first.seq}`);
+    await tamper(sql`UPDATE audit_log SET lane_seq = ${first.lane_seq} WHERE seq = ${second.seq}`);
+    await tamper(sql`UPDATE audit_log SET lane_seq = ${second.lane_seq} WHERE seq = ${first.seq}`);
+    const verdict = await verifyAudit(t.db);
+    expect(verdict.ok).toBe(false);
+    expect([first.seq, second.seq]).toContain(verdict.firstBad?.seq);
+  });
+});

@@ -1,0 +1,40 @@
+export const ROLES = ['officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Everything a user can ask to do, checked in one place; a typo does not compile. */
+export type Action =
+  | 'directory.read'
+  | 'members.manage'
+  | 'members.settings'
+  | 'groups.manage'
+  | 'users.manage'
+  | 'focal-points.manage'
+  | 'library.read'
+  | 'library.write'
+  | 'audit.read';
+
+const any = (roles: readonly Role[], ...wanted: Role[]): boolean => roles.some((role) => wanted.includes(role));
+
+/** Whether this kind of user may do this at all. Whether they may see a record is the sharing rule's question. */
+export function roleAllows(roles: readonly Role[], action: Action): boolean {
+  switch (action) {
+    case 'directory.read':
+    case 'library.read':
+      return roles.length > 0;
+    case 'library.write':
+      return any(roles, 'officer', 'analyst', 'liaison', 'member-admin', 'secretariat');
+    case 'members.manage':
+    case 'groups.manage':
+      return any(roles, 'secretariat');
+    case 'members.settings':
+    case 'users.manage':
+    case 'focal-points.manage':
+      return any(roles, 'member-admin', 'secretariat');
+    case 'audit.read':
+      return any(roles, 'member-admin', 'approver', 'analyst', 'secretariat');
+    default: {
+      const unreachable: never = action;
+      throw new Error(`unknown action ${String(unreachable)}`);
+    }
+  }
+}

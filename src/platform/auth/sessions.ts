@@ -1,0 +1,117 @@
+import type { Database, Tx } from '../db/database.js';
+import { sql, type Sql } from '../db/sql.js';
+import type { Actor } from './actor.js';
+import type { Role } from './roles.js';
+import { digest, newSecret } from './secrets.js';
+
+export const SESSION_COOKIE = 'lintas_session';
+export type SessionStage = 'totp' | 'enrol' | 'full';
+
+export interface SessionState {
+  idHash: Buffer;
+  userId: string;
+  stage: SessionStage;
+  actor: Actor;
+}
+
+interface ActorRow {
+  id: string;
+  member: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  status: 'member' | 'observer';
+  groups: string[];
+}
+
+const actorColumns = sql`u.id, u.member, u.name, u.email, u.roles, m.status,
+  ARRAY(SELECT gm.group_code FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
+        WHERE gm.member_code = u.member AND (g.ends_on IS NULL OR g.ends_on >= current_date) ORDER BY 1) AS groups`;
+
+function toActor(row: ActorRow, via: Actor['via'], roles: Role[], csrfToken?: string): Actor {
+  return {
+    userId: row.id,
+    member: row.member,
+    fullMember: row.status === 'member',
+    groups: row.groups,
+    name: row.name,
+    email: row.email,
+    roles,
+    via,
+    ...(csrfToken ? { csrfToken } : {}),
+  };
+}
+
+/**
+ * Sessions and tokens are looked up once and kept for a few seconds, so a burst of requests does
+ * not each pay a query. Sign-out, revocation and directory changes in this process clear it at once.
+ */
+const CACHE_MS = 5_000;
+const cache = new Map<string, { at: number; value: SessionState | Actor | null }>();
+
+export function forgetCachedSessions(): void {
+  cache.clear();
+}
+
+async function cached<T extends SessionState | Actor>(key: string, load: () => Promise<T | null>): Promise<T | null> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T | null;
+  const value = await load();
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+export async function createSession(tx: Tx, userId: string, stage: SessionStage, address: string, hours: number): Promise<string> {
+  const secret = newSecret();
+  await tx.query(sql`INSERT INTO sessions (id_hash, user_id, csrf_token, stage, address, expires_at)
+    VALUES (${digest(secret)}, ${userId}, ${newSecret(24)}, ${stage}, ${address}, now() + make_interval(hours => ${hours}))`);
+  return secret;
+}
+
+export async function setSessionStage(tx: Tx, idHash: Buffer, stage: SessionStage): Promise<void> {
+  await tx.query(sql`UPDATE sessions SET stage = ${stage} WHERE id_hash = ${idHash}`);
+  forgetCachedSessions();
+}
+
+export async function endSession(tx: Tx, idHash: Buffer): Promise<void> {
+  await tx.query(sql`DELETE FROM sessions WHERE id_hash = ${idHash}`);
+  forgetCachedSessions();
+}
+
+/** The session behind a cookie value, if it is live and its user is enabled. */
+export function loadSession(db: Database, secret: string): Promise<SessionState | null> {
+  const idHash = digest(secret);
+  return cached(`s:${idHash.toString('hex')}`, () =>
+    db.transaction({ member: null }, async (tx) => {
+      const row = await tx.maybeOne<ActorRow & { stage: SessionStage; csrf_token: string }>(sql`
+        SELECT ${actorColumns}, s.stage, s.csrf_token
+        FROM sessions s JOIN users u ON u.id = s.user_id JOIN members m ON m.code = u.member
+        WHERE s.id_hash = ${idHash} AND s.expires_at > now() AND NOT u.disabled`);
+      if (!row) return null;
+      return { idHash, userId: row.id, stage: row.stage, actor: toActor(row, 'session', row.roles, row.csrf_token) };
+    }),
+  );
+}
+
+/** The actor behind an API token, if it is live: its roles are the token's scope within the user's. */
+export function loadTokenActor(db: Database, secret: string): Promise<Actor | null> {
+  const tokenHash = digest(secret);
+  return cached(`t:${tokenHash.toString('hex')}`, () =>
+    db.transaction({ member: null }, async (tx) => {
+      const row = await tx.maybeOne<ActorRow & { token_id: string; token_roles: Role[] }>(sql`
+        SELECT ${actorColumns}, t.id AS token_id, t.roles AS token_roles
+        FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN members m ON m.code = u.member
+        WHERE t.token_hash = ${tokenHash} AND t.revoked_at IS NULL AND t.expires_at > now() AND NOT u.disabled`);
+      if (!row) return null;
+      await tx.query(sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.token_id}`);
+      return toActor(row, 'token', row.roles.filter((role) => row.token_roles.includes(role)));
+    }),
+  );
+}
+
+/** The actor for a user id, for commands run from the CLI and for tests. */
+export async function loadUserActor(tx: Tx, where: Sql): Promise<Actor | null> {
+  const row = await tx.maybeOne<ActorRow>(sql`SELECT ${actorColumns} FROM users u JOIN members m ON m.code = u.member WHERE ${where} AND NOT u.disabled`);
+  return row ? toActor(row, 'session', row.roles) : null;
+}

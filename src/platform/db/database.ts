@@ -1,0 +1,60 @@
+import type { Sql } from './sql.js';
+
+/** What a query returns, the same on PGlite and on a PostgreSQL server. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
+}
+
+/** A transaction: every statement of one act runs in one of these. */
+export interface Tx extends Queryable {
+  one<Row = Record<string, unknown>>(statement: Sql): Promise<Row>;
+  maybeOne<Row = Record<string, unknown>>(statement: Sql): Promise<Row | undefined>;
+  /** Runs several statements given as trusted text (migrations). */
+  execScript(text: string): Promise<void>;
+}
+
+/**
+ * Who a transaction runs for. `member` is set as `lintas.member` with `set_config(…, true)`,
+ * which row-level security reads; null means no member (sign-in, sessions, directory reads).
+ */
+export interface TxContext {
+  member: string | null;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction under the application role (row-level security applies). */
+  transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `work` as the schema owner: migrations, seeding and audit verification only. */
+  ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /**
+   * Off only in tests and benchmarks that prove or measure the query layer alone:
+   * transactions then keep the owner's role, which bypasses row-level security.
+   */
+  rowLevelSecurity?: boolean;
+}
+
+export const APP_ROLE = 'lintas_app';
+
+const MEMBER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+/**
+ * The first statement of every application transaction: switch to the application role and set
+ * the member. One simple-protocol statement, so it costs one round trip; the code is checked first.
+ */
+export function contextStatement(context: TxContext, rowLevelSecurity: boolean): string {
+  const member = context.member ?? '';
+  if (member !== '' && !MEMBER_CODE.test(member)) throw new Error(`invalid member code in context: ${member}`);
+  const role = rowLevelSecurity ? `set_config('role', '${APP_ROLE}', true), ` : '';
+  return `SELECT ${role}set_config('lintas.member', '${member}', true)`;
+}
+
+export class NotFoundRow extends Error {
+  constructor() {
+    super('expected one row, found none');
+  }
+}

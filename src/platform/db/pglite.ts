@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { contextStatement, NotFoundRow, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
+import { acquireFolderLock, type FolderLock } from './folder-lock.js';
+import { parsers } from './types.js';
+import type { Sql } from './sql.js';
+
+class PgliteTx implements Tx {
+  constructor(private readonly tx: Transaction) {}
+
+  async query<Row>(statement: Sql): Promise<Row[]> {
+    const { text, values } = statement.compile();
+    const result = await this.tx.query<Row>(text, values);
+    return result.rows;
+  }
+
+  async one<Row>(statement: Sql): Promise<Row> {
+    const row = await this.maybeOne<Row>(statement);
+    if (row === undefined) throw new NotFoundRow();
+    return row;
+  }
+
+  async maybeOne<Row>(statement: Sql): Promise<Row | undefined> {
+    return (await this.query<Row>(statement))[0];
+  }
+
+  async execScript(text: string): Promise<void> {
+    await this.tx.exec(text);
+  }
+}
+
+/** PostgreSQL in-process (WebAssembly). One connection: transactions queue on PGlite's own mutex. */
+export class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const;
+
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock: FolderLock | undefined,
+    private readonly rowLevelSecurity: boolean,
+  ) {}
+
+  /** Opens the folder (or memory when dataDir is undefined), holding a lock so no second process opens it. */
+  static async open(dataDir: string | undefined, options: DatabaseOptions = {}, loadDataDir?: Blob): Promise<PgliteDatabase> {
+    let lock: FolderLock | undefined;
+    if (dataDir !== undefined) {
+      mkdirSync(dataDir, { recursive: true });
+      lock = acquireFolderLock(dataDir);
+    }
+    try {
+      const db = await PGlite.create({ dataDir, parsers, ...(loadDataDir ? { loadDataDir } : {}) });
+      return new PgliteDatabase(db, lock, options.rowLevelSecurity ?? true);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.exec(contextStatement(context, this.rowLevelSecurity));
+      return work(new PgliteTx(tx));
+    });
+  }
+
+  ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new PgliteTx(tx)));
+  }
+
+  /** A copy of the whole database, used by tests to start each file from a migrated template. */
+  dump(): Promise<Blob> {
+    return this.db.dumpDataDir('none');
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
+  }
+}

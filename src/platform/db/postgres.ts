@@ -1,0 +1,83 @@
+import pg from 'pg';
+import { contextStatement, NotFoundRow, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
+import { parsers } from './types.js';
+import type { Sql } from './sql.js';
+
+const builtIn = pg.types.getTypeParser as (oid: number) => (value: string) => unknown;
+const types = {
+  getTypeParser: ((oid: number) => parsers[oid] ?? builtIn(oid)) as typeof pg.types.getTypeParser,
+};
+
+class PgTx implements Tx {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async query<Row>(statement: Sql): Promise<Row[]> {
+    const { text, values } = statement.compile();
+    const result = await this.client.query(text, values);
+    return result.rows as Row[];
+  }
+
+  async one<Row>(statement: Sql): Promise<Row> {
+    const row = await this.maybeOne<Row>(statement);
+    if (row === undefined) throw new NotFoundRow();
+    return row;
+  }
+
+  async maybeOne<Row>(statement: Sql): Promise<Row | undefined> {
+    return (await this.query<Row>(statement))[0];
+  }
+
+  async execScript(text: string): Promise<void> {
+    await this.client.query(text);
+  }
+}
+
+/** A PostgreSQL server (15 or newer) through a connection pool. */
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly rowLevelSecurity: boolean,
+  ) {}
+
+  static async open(connectionString: string, options: DatabaseOptions & { poolSize?: number } = {}): Promise<PostgresDatabase> {
+    const pool = new pg.Pool({ connectionString, types, max: options.poolSize ?? 10 });
+    pool.on('error', () => undefined); // an idle client's error surfaces on its next use
+    const client = await pool.connect();
+    client.release();
+    return new PostgresDatabase(pool, options.rowLevelSecurity ?? true);
+  }
+
+  private async run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query(begin);
+      const result = await work(new PgTx(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.run(`BEGIN; ${contextStatement(context, this.rowLevelSecurity)}`, work);
+  }
+
+  ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.run('BEGIN', work);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

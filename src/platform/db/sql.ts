@@ -1,0 +1,53 @@
+/**
+ * A small tagged template for parameterised SQL. Values become `$n` parameters;
+ * nested `Sql` fragments are spliced in, so conditions compose without string concatenation.
+ */
+export class Sql {
+  constructor(
+    readonly parts: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+
+  /** The text with `$1…$n` placeholders and its values, as both drivers take them. */
+  compile(): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    let text = '';
+    const walk = (fragment: Sql): void => {
+      fragment.parts.forEach((part, index) => {
+        text += part;
+        if (index >= fragment.values.length) return;
+        const value = fragment.values[index];
+        if (value instanceof Sql) walk(value);
+        else {
+          values.push(value);
+          text += `$${values.length}`;
+        }
+      });
+    };
+    walk(this);
+    return { text, values };
+  }
+}
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
+  return new Sql([...strings], values);
+}
+
+/** Trusted SQL text, never user input: identifiers and keywords chosen by code. */
+sql.raw = (text: string): Sql => new Sql([text], []);
+
+sql.join = (fragments: readonly Sql[], separator = ', '): Sql => {
+  if (fragments.length === 0) return sql.raw('');
+  const parts: string[] = [''];
+  for (let i = 1; i < fragments.length; i++) parts.push(separator);
+  parts.push('');
+  return new Sql(parts, fragments);
+};
+
+/** A quoted identifier for a name chosen by code (table or column). */
+sql.ident = (name: string): Sql => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);
+  return sql.raw(`"${name}"`);
+};
+
+sql.empty = new Sql([''], []);

@@ -1,0 +1,64 @@
+import mammoth from 'mammoth';
+import { invalid } from '../http/problem.js';
+
+export type FileKind = 'pdf' | 'docx' | 'txt';
+
+export const FILE_TYPES: Record<FileKind, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  txt: 'text/plain; charset=utf-8',
+};
+
+/** What a file is, by its bytes rather than its name: PDF, DOCX (a zip holding word/document.xml) or plain text. */
+export function detectKind(content: Buffer): FileKind | null {
+  if (content.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (content[0] === 0x50 && content[1] === 0x4b && content[2] === 0x03 && content[3] === 0x04) {
+    return content.includes('word/document.xml') ? 'docx' : null;
+  }
+  return content.includes(0) ? null : 'txt';
+}
+
+/** Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252, the usual other. */
+export function decodeText(content: Buffer): string {
+  const bytes = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf ? content.subarray(3) : content;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+async function pdfText(content: Buffer): Promise<string> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdf = await getDocument({ data: new Uint8Array(content), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+  try {
+    const pages: string[] = [];
+    for (let number = 1; number <= pdf.numPages; number++) {
+      const page = await pdf.getPage(number);
+      const text = await page.getTextContent();
+      pages.push(text.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
+      page.cleanup();
+    }
+    return pages.join('\n\n');
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** The searchable text of an uploaded file; a file that is none of the kinds, or is broken, is a 400 naming the field. */
+export async function extractText(content: Buffer, pointer = '/file'): Promise<{ kind: FileKind; text: string }> {
+  const kind = detectKind(content);
+  if (!kind) throw invalid([{ pointer, detail: 'send a PDF, a Word document (.docx) or a plain-text file' }]);
+  try {
+    switch (kind) {
+      case 'pdf':
+        return { kind, text: (await pdfText(content)).trim() };
+      case 'docx':
+        return { kind, text: (await mammoth.extractRawText({ buffer: content })).value.trim() };
+      case 'txt':
+        return { kind, text: decodeText(content).trim() };
+    }
+  } catch {
+    throw invalid([{ pointer, detail: `the ${kind.toUpperCase()} file could not be read; is it damaged or password-protected?` }]);
+  }
+}

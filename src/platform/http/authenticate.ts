@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../auth/actor.js';
+import { roleAllows, type Action } from '../auth/roles.js';
+import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '../auth/sessions.js';
+import { sameSecret } from '../auth/secrets.js';
+import { appendAudit } from '../audit/writer.js';
+import { runAs, type Ctx, type Platform } from '../context.js';
+import { forbidden, Problem, unauthorised } from './problem.js';
+
+/** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */
+export type RouteAuth = 'public' | 'session' | 'user';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    session: SessionState | null;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Finds the actor of every API request (Bearer token or session cookie), refuses routes that need
+ * one, and checks the CSRF token on cookie-authenticated writes (refusals are audited).
+ */
+export function registerAuthentication(app: FastifyInstance, platform: Platform): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/v1/')) return;
+    const auth: RouteAuth = request.routeOptions.config.auth ?? 'user';
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
+      const actor = match?.[1] ? await loadTokenActor(platform.db, match[1]) : null;
+      if (!actor) {
+        await auditRefusal(platform, request, 'auth.token-refused', {});
+        throw unauthorised('The API token is unknown, expired or revoked.');
+      }
+      request.actor = actor;
+    } else {
+      const cookie = request.cookies[SESSION_COOKIE];
+      const session = cookie ? await loadSession(platform.db, cookie) : null;
+      if (session) {
+        request.session = session;
+        if (session.stage === 'full') request.actor = session.actor;
+        if (!SAFE_METHODS.has(request.method)) {
+          const sent = request.headers['x-csrf-token'];
+          if (typeof sent !== 'string' || !session.actor.csrfToken || !sameSecret(sent, session.actor.csrfToken)) {
+            await auditRefusal(platform, request, 'auth.csrf-refused', { userId: session.userId, member: session.actor.member });
+            throw new Problem(403, 'CSRF token missing', 'Writes from the web app must carry the x-csrf-token header of the session.');
+          }
+        }
+      }
+    }
+    if (auth === 'user' && !request.actor) throw unauthorised();
+    if (auth === 'session' && !request.session && !request.actor) throw unauthorised();
+  });
+}
+
+async function auditRefusal(platform: Platform, request: FastifyRequest, action: string, who: { userId?: string; member?: string }): Promise<void> {
+  await platform.db.transaction({ member: null }, (tx) =>
+    appendAudit(tx, { ...who, requestId: request.id, address: request.ip }, [{ action, details: { method: request.method, path: request.url.split('?')[0] } }]),
+  );
+}
+
+/** The signed-in actor of a route whose auth is 'user'. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorised();
+  return request.actor;
+}
+
+/**
+ * The one way a route does its work: the role check, then one transaction for the actor's member
+ * in which the service reads through the sharing rule and writes its audit rows.
+ */
+export function act<T>(platform: Platform, request: FastifyRequest, action: Action, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const actor = actorOf(request);
+  if (!roleAllows(actor.roles, action)) throw forbidden();
+  return runAs(platform, actor, { requestId: request.id, address: request.ip }, work);
+}

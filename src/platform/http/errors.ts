@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FieldError, Problem } from './problem.js';
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+const WHERE: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+/** Turns Ajv's findings into JSON pointers at the field at fault, with a sentence a person can read. */
+export function fieldErrors(issues: readonly ValidationIssue[], context: string | undefined): (FieldError & { in: string })[] {
+  const where = WHERE[context ?? 'body'] ?? 'body';
+  const seen = new Set<string>();
+  const errors: (FieldError & { in: string })[] = [];
+  for (const issue of issues) {
+    let pointer = issue.instancePath;
+    let detail = issue.message ?? 'is not valid';
+    if (issue.keyword === 'additionalProperties') {
+      pointer += `/${String(issue.params.additionalProperty)}`;
+      detail = 'is not a known field';
+    } else if (issue.keyword === 'required') {
+      pointer += `/${String(issue.params.missingProperty)}`;
+      detail = 'is required';
+    } else if (issue.keyword === 'const' || issue.keyword === 'enum') {
+      detail = 'is not one of the allowed values';
+    }
+    // anyOf over literals reports each branch; one line per field is enough.
+    if (issue.keyword === 'anyOf' && seen.has(pointer)) continue;
+    const key = `${pointer} ${detail}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    seen.add(pointer);
+    errors.push({ pointer: pointer || '/', detail, in: where });
+  }
+  // Keep the most specific messages: drop "must match a schema in anyOf" when a field-level one exists.
+  return errors.filter((error) => !(error.detail.startsWith('must match a schema in anyOf') && errors.some((other) => other !== error && other.pointer === error.pointer)));
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
+  const body: Record<string, unknown> = {
+    type: 'about:blank',
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...problem.extra,
+  };
+  if (problem.errors) body.errors = problem.errors;
+  return reply.status(problem.status).type('application/problem+json').send(body);
+}
+
+/** Every error leaves as problem+json; only a fault of ours is a 500, and it is logged. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof Problem) return sendProblem(reply, request, error);
+    if (error.validation) {
+      return sendProblem(reply, request, new Problem(400, 'Invalid request', 'The request has invalid fields.', fieldErrors(error.validation, error.validationContext)));
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendProblem(reply, request, new Problem(400, 'Malformed JSON', 'The body is not valid JSON.', [{ pointer: '/', detail: error.message }]));
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      case 'FST_REQ_FILE_TOO_LARGE':
+        return sendProblem(reply, request, new Problem(413, 'Body too large', 'The request body is larger than this endpoint accepts.'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(reply, request, new Problem(415, 'Unsupported media type', `Send application/json or, for uploads, multipart/form-data.`));
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendProblem(reply, request, new Problem(400, 'Bad request', 'Content-Length does not match the body.'));
+      default:
+        break;
+    }
+    if (error.statusCode === 429) {
+      return sendProblem(reply, request, new Problem(429, 'Too many requests', error.message));
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, request, new Problem(error.statusCode, 'Bad request', error.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, request, new Problem(500, 'Internal error', `Something failed on our side; quote request id ${request.id}.`));
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new Problem(404, 'Not found', 'There is no such resource.')));
+}

@@ -1,0 +1,71 @@
+import { build, type App } from './app.js';
+import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_SECRET, isEmpty, seedDemo } from './demo/seed.js';
+import type { Config } from './platform/config.js';
+import type { Platform } from './platform/context.js';
+import { migrate } from './platform/db/migrate.js';
+import { openDatabase } from './platform/db/open.js';
+import { smtpMailer } from './platform/notify/mailer.js';
+import { startOutboxWorker } from './platform/notify/outbox.js';
+
+export interface Running {
+  app: App;
+  platform: Platform;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations, loads the demo into a new embedded database (or when
+ * asked), and listens.
+ */
+export async function startServer(config: Config, options: { demo?: boolean; logger?: boolean; quiet?: boolean } = {}): Promise<Running> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    const demo = options.demo ?? !config.databaseUrl;
+    let seeded = false;
+    if (demo && (await isEmpty(db))) {
+      await seedDemo(db);
+      seeded = true;
+    }
+    const platform: Platform = { db, config, mailer: smtpMailer(config) };
+    const app = await build({ platform, logger: options.logger ?? true });
+    const outbox = startOutboxWorker(platform);
+    app.addHook('onResponse', async (request) => {
+      if (request.method !== 'GET') outbox.kick();
+    });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://localhost:${port}`;
+    if (!options.quiet) {
+      const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
+      const lines = [
+        '',
+        `Lintas is running at ${url}  (${where})`,
+        `API document: ${url}/api/openapi.json   API docs page: ${url}/api/docs`,
+      ];
+      if (demo) {
+        lines.push(
+          seeded ? 'Demo data loaded. Sign in with any of these (password for all: ' + DEMO_PASSWORD + '):' : `Demo sign-ins (password ${DEMO_PASSWORD}):`,
+          ...DEMO_SIGN_INS.map((user) => `  ${user.email.padEnd(24)} ${user.member.padEnd(4)} ${user.roles.join(', ')}`),
+          `${DEMO_TOTP_EMAIL} has a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app (or run: npx lintas user totp-code ${DEMO_TOTP_EMAIL}).`,
+        );
+      }
+      console.log(lines.join('\n') + '\n');
+    }
+    return {
+      app,
+      platform,
+      url,
+      async close() {
+        await app.close();
+        await outbox.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

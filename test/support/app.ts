@@ -1,0 +1,136 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { build, type App } from '../../src/app.js';
+import type { Role } from '../../src/platform/auth/roles.js';
+import { digest, hashPassword, newSecret } from '../../src/platform/auth/secrets.js';
+import { createSession, forgetCachedSessions } from '../../src/platform/auth/sessions.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+import type { Platform } from '../../src/platform/context.js';
+import type { Database, DatabaseOptions } from '../../src/platform/db/database.js';
+import { sql } from '../../src/platform/db/sql.js';
+import type { Mailer } from '../../src/platform/notify/mailer.js';
+import type { AudienceKind, Tlp } from '../../src/platform/sharing/model.js';
+import { openTestDatabase, type TestDatabase } from './db.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  member: string;
+  roles: Role[];
+}
+
+/** A signed-in browser session: the cookie and the CSRF token writes must carry. */
+export interface TestSession {
+  user: TestUser;
+  cookie: string;
+  csrf: string;
+}
+
+export interface TestContext {
+  app: App;
+  db: Database;
+  platform: Platform;
+  database: TestDatabase;
+  makeMember(code: string, options?: { status?: 'member' | 'observer'; kind?: 'state' | 'organisation'; name?: string }): Promise<string>;
+  makeGroup(code: string, members: string[], options?: { endsOn?: string | null }): Promise<string>;
+  makeUser(member: string, roles?: Role[], options?: { email?: string; password?: boolean }): Promise<TestUser>;
+  sessionFor(user: TestUser): Promise<TestSession>;
+  tokenFor(user: TestUser, roles?: Role[]): Promise<string>;
+  makeDocument(owner: string, options?: { title?: string; body?: string; audience?: AudienceKind; members?: string[]; groups?: string[]; tlp?: Tlp; handling?: string[] }): Promise<string>;
+  /** app.inject with the session's cookie and CSRF header. */
+  as(session: TestSession | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+const unique = (): string => `${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** A Lintas app on a fresh database of its own, with factories for what a test needs. */
+export async function makeTestApp(options: {
+  database?: DatabaseOptions;
+  config?: Partial<Config>;
+  mailer?: Mailer;
+  unsafeWithoutSharingCondition?: boolean;
+} = {}): Promise<TestContext> {
+  const database = await openTestDatabase(options.database);
+  const db = database.db;
+  const config: Config = { ...loadConfig({}), rateLimitPerMinute: 100_000, ...options.config };
+  const platform: Platform = {
+    db,
+    config,
+    mailer: options.mailer ?? { configured: false, send: () => Promise.reject(new Error('no mail in this test')) },
+    ...(options.unsafeWithoutSharingCondition ? { unsafeWithoutSharingCondition: true } : {}),
+  };
+  const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
+  await app.ready();
+  const owner = <T>(work: Parameters<Database['ownerTransaction']>[0]) => db.ownerTransaction(work) as Promise<T>;
+
+  const context: TestContext = {
+    app,
+    db,
+    platform,
+    database,
+    async makeMember(code, memberOptions = {}) {
+      await owner(async (tx) =>
+        tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES (${code}, ${memberOptions.name ?? `Member ${code}`},
+          ${memberOptions.kind ?? 'state'}, ${memberOptions.status ?? 'member'})`),
+      );
+      return code;
+    },
+    async makeGroup(code, members, groupOptions = {}) {
+      await owner(async (tx) => {
+        await tx.query(sql`INSERT INTO sharing_groups (code, name, ends_on) VALUES (${code}, ${`Group ${code}`}, ${groupOptions.endsOn ?? null})`);
+        if (members.length > 0) await tx.query(sql`INSERT INTO group_members (group_code, member_code) SELECT ${code}, unnest(${members}::text[])`);
+      });
+      forgetCachedSessions();
+      return code;
+    },
+    async makeUser(member, roles = ['officer'], userOptions = {}) {
+      passwordHash ??= hashPassword(TEST_PASSWORD);
+      const email = userOptions.email ?? `user-${unique()}@${member.toLowerCase()}.test`;
+      const hash = userOptions.password === false ? null : await passwordHash;
+      const row = await owner<{ id: string }>((tx) =>
+        tx.one(sql`INSERT INTO users (member, name, email, roles, password_hash) VALUES (${member}, ${`User ${email}`}, ${email}, ${roles}, ${hash}) RETURNING id`),
+      );
+      return { id: row.id, email, member, roles };
+    },
+    async sessionFor(user) {
+      const secret = await db.transaction({ member: null }, (tx) => createSession(tx, user.id, 'full', '127.0.0.1', 1));
+      const row = await owner<{ csrf_token: string }>((tx) => tx.one(sql`SELECT csrf_token FROM sessions WHERE id_hash = ${digest(secret)}`));
+      return { user, cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
+    },
+    async tokenFor(user, roles) {
+      const secret = newSecret();
+      await owner((tx) =>
+        tx.query(sql`INSERT INTO api_tokens (user_id, name, token_hash, roles, expires_at)
+          VALUES (${user.id}, 'test', ${digest(secret)}, ${roles ?? user.roles}, now() + interval '1 day')`),
+      );
+      return secret;
+    },
+    async makeDocument(ownerCode, doc = {}) {
+      const audience = doc.audience ?? 'owner';
+      const row = await owner<{ id: string }>((tx) =>
+        tx.one(sql`INSERT INTO library_documents (title, body, category, owner, audience_kind, audience_members, audience_groups, tlp, handling)
+          VALUES (${doc.title ?? `Document ${unique()}`}, ${doc.body ?? 'text about smuggling of migrants by sea'}, 'other', ${ownerCode}, ${audience},
+            ${audience === 'members' ? doc.members ?? [] : []}, ${audience === 'groups' ? doc.groups ?? [] : []}, ${doc.tlp ?? 'AMBER'}, ${doc.handling ?? []})
+          RETURNING id`),
+      );
+      return row.id;
+    },
+    as(session, injectOptions) {
+      const headers: Record<string, string> = { ...(injectOptions.headers as Record<string, string> | undefined) };
+      if (session) {
+        headers.cookie = session.cookie;
+        headers['x-csrf-token'] = session.csrf;
+      }
+      return app.inject({ ...injectOptions, headers });
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+  return context;
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Database, DatabaseOptions } from '../../src/platform/db/database.js';
+import { PgliteDatabase } from '../../src/platform/db/pglite.js';
+import { PostgresDatabase } from '../../src/platform/db/postgres.js';
+import { sql } from '../../src/platform/db/sql.js';
+
+export interface TestDatabase {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Which database the suite runs on: PGlite, or the PostgreSQL server of LINTAS_TEST_DATABASE_URL. */
+export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.LINTAS_TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+/** A fresh, migrated database of the suite's kind, for one test file. */
+export async function openTestDatabase(options: DatabaseOptions = {}): Promise<TestDatabase> {
+  const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
+  const template = inject('postgresTemplate');
+  if (serverUrl && template) {
+    const name = `lintas_t_${template.replace('lintas_template_', '')}_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const db = await PostgresDatabase.open(url.toString(), options);
+    return {
+      db,
+      kind: 'postgres',
+      async close() {
+        await db.close();
+        const dropper = new pg.Client({ connectionString: serverUrl });
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropper.end();
+      },
+    };
+  }
+  const dump = new Blob([readFileSync(inject('pgliteTemplate'))]);
+  const db = await PgliteDatabase.open(undefined, options, dump);
+  return { db, kind: 'pglite', close: () => db.close() };
+}
+
+/**
+ * A fingerprint of every table's content (audit trail included), to prove a refused request changed nothing.
+ */
+export async function fingerprint(db: Database): Promise<Record<string, string>> {
+  return db.ownerTransaction(async (tx) => {
+    const tables = await tx.query<{ table_name: string }>(
+      sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    );
+    const result: Record<string, string> = {};
+    for (const { table_name } of tables) {
+      const row = await tx.one<{ n: number; digest: string | null }>(
+        sql`SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.ident(table_name)} t`,
+      );
+      result[table_name] = `${row.n}:${row.digest ?? ''}`;
+    }
+    return result;
+  });
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { migrate } from '../../src/platform/db/migrate.js';
+import { PgliteDatabase } from '../../src/platform/db/pglite.js';
+import { PostgresDatabase } from '../../src/platform/db/postgres.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+    postgresTemplate: string | null;
+  }
+}
+
+/**
+ * Migrates once, then every test file starts from a copy: a dump of a migrated PGlite, and on
+ * the PostgreSQL leg (LINTAS_TEST_DATABASE_URL) a template database cloned per file.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const folder = mkdtempSync(join(tmpdir(), 'lintas-test-'));
+  const db = await PgliteDatabase.open(undefined);
+  await migrate(db);
+  const dump = await db.dump();
+  await db.close();
+  const templatePath = join(folder, 'template.tar');
+  writeFileSync(templatePath, Buffer.from(await dump.arrayBuffer()));
+  project.provide('pgliteTemplate', templatePath);
+
+  const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
+  let templateName: string | null = null;
+  if (serverUrl) {
+    templateName = `lintas_template_${process.pid}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${templateName}`);
+    await admin.query(`CREATE DATABASE ${templateName}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${templateName}`;
+    const template = await PostgresDatabase.open(url.toString(), { poolSize: 1 });
+    await migrate(template);
+    await template.close();
+  }
+  project.provide('postgresTemplate', templateName);
+
+  return async () => {
+    rmSync(folder, { recursive: true, force: true });
+    if (serverUrl && templateName) {
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      const leftovers = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'lintas_t_${process.pid}_%'`);
+      for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS ${templateName} WITH (FORCE)`);
+      await admin.end();
+    }
+  };
+}

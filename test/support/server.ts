@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_TOTP_SECRET } from '../../src/demo/seed.js';
+import { totpCode } from '../../src/platform/auth/totp.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { sql } from '../../src/platform/db/sql.js';
+import { startServer } from '../../src/server.js';
+
+/**
+ * A whole Lintas listening on a free port, with the demo loaded into an embedded database of its
+ * own (on the PostgreSQL leg, the browser tests do not run). Serves the built web app (web/dist).
+ */
+export async function startTestServer(): Promise<{ url: string; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
+  const folder = mkdtempSync(join(tmpdir(), 'lintas-e2e-'));
+  const config = { ...loadConfig({} as NodeJS.ProcessEnv), dataDir: folder, databaseUrl: undefined, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
+  const running = await startServer(config, { demo: true, logger: false, quiet: true });
+  return {
+    url: running.url.replace('localhost', '127.0.0.1'),
+    async totpFor(email) {
+      const user = await running.platform.db.ownerTransaction((tx) => tx.one<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${email}`));
+      if (user.totp_secret !== DEMO_TOTP_SECRET) throw new Error(`${email} has no demo second factor`);
+      return totpCode(DEMO_TOTP_SECRET);
+    },
+    async close() {
+      await running.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, onUnauthorised, setCsrfToken, type Page, type Notification, type Session } from './api.js';
+import { Loading } from './components/ui.js';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset.js';
+import { SignInPage } from './pages/sign-in.js';
+import { EnrolmentShell, Shell } from './shell.js';
+import { navigate, useLocation } from './router.js';
+import { SessionContext, type SessionContextValue } from './session.js';
+
+type State = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; session: Session };
+
+const PUBLIC_PATHS = ['/sign-in', '/forgot-password', '/reset-password'];
+
+async function loadSession(): Promise<State> {
+  try {
+    const session = await api.get<Session>('/auth/session');
+    setCsrfToken(session.csrfToken);
+    return { status: 'signed-in', session };
+  } catch {
+    setCsrfToken(null);
+    return { status: 'anonymous' };
+  }
+}
+
+/** Decides what the visitor sees: sign-in, the second step, TOTP enrolment, or the app. */
+export function App() {
+  const location = useLocation();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [unread, setUnread] = useState(0);
+
+  const refresh = useCallback(async () => setState(await loadSession()), []);
+
+  useEffect(() => {
+    void refresh();
+    return onUnauthorised(() => {
+      setCsrfToken(null);
+      setState({ status: 'anonymous' });
+    });
+  }, [refresh]);
+
+  const signedInFully = state.status === 'signed-in' && state.session.stage === 'full';
+
+  const refreshUnread = useCallback(() => {
+    api.get<Page<Notification> & { unread: number }>('/inbox').then(
+      (page) => setUnread(page.unread),
+      () => undefined,
+    );
+  }, []);
+
+  useEffect(() => {
+    if (!signedInFully) return undefined;
+    refreshUnread();
+    const timer = window.setInterval(refreshUnread, 60_000);
+    return () => window.clearInterval(timer);
+  }, [signedInFully, refreshUnread]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/auth/sign-out');
+    } finally {
+      setCsrfToken(null);
+      setState({ status: 'anonymous' });
+      navigate('/sign-in');
+    }
+  }, []);
+
+  const isPublic = PUBLIC_PATHS.includes(location.path);
+
+  // Send anonymous visitors to sign-in, remembering where they wanted to go.
+  useEffect(() => {
+    if (state.status === 'anonymous' && !isPublic) {
+      const next = location.path === '/' ? '' : `?next=${encodeURIComponent(location.href)}`;
+      navigate(`/sign-in${next}`, { replace: true });
+    }
+  }, [state.status, isPublic, location.path, location.href]);
+
+  const context = useMemo<SessionContextValue | null>(
+    () => (state.status === 'signed-in' ? { session: state.session, refresh, signOut, unread, refreshUnread } : null),
+    [state, refresh, signOut, unread, refreshUnread],
+  );
+
+  if (state.status === 'loading') return <Loading />;
+
+  if (location.path === '/forgot-password') return <ForgotPasswordPage />;
+  if (location.path === '/reset-password') return <ResetPasswordPage />;
+
+  if (state.status === 'anonymous' || state.session.stage === 'totp') {
+    return <SignInPage stage={state.status === 'signed-in' ? state.session.stage : null} onSignedIn={refresh} />;
+  }
+
+  if (!context) return <Loading />;
+  return (
+    <SessionContext.Provider value={context}>{state.session.stage === 'enrol' ? <EnrolmentShell /> : <Shell />}</SessionContext.Provider>
+  );
+}

@@ -1,0 +1,142 @@
+import { useId, type ReactNode } from 'react';
+import { within, type ApiError, type Tlp } from '../api.js';
+
+interface ControlProps {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: true;
+}
+
+interface FieldProps {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  children: (props: ControlProps) => ReactNode;
+  className?: string;
+}
+
+/** A label, the control, a hint and the server's message for the field, wired for screen readers. */
+export function Field({ label, hint, error, children, className }: FieldProps) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ');
+  const control: ControlProps = { id };
+  if (describedBy) control['aria-describedby'] = describedBy;
+  if (error) control['aria-invalid'] = true;
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {children(control)}
+      {error ? (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A group of checkboxes or radios with a legend, and the server's message for the group. */
+export function Fieldset({ legend, hint, error, children, className }: { legend: ReactNode; hint?: ReactNode; error?: string | undefined; children: ReactNode; className?: string }) {
+  const id = useId();
+  return (
+    <fieldset className={`fieldset${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`} aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}>
+      <legend>{legend}</legend>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/**
+ * The error of a request as a page alert: its detail, and the field messages that no field on
+ * the page shows (pass the pointers the form shows next to its fields).
+ */
+export function ErrorAlert({ error, shown = [] }: { error: ApiError | undefined; shown?: readonly string[] }) {
+  if (!error) return null;
+  const rest = error.errors.filter((item) => !shown.some((pointer) => within(item.pointer, pointer)));
+  return (
+    <div className="alert alert-error" role="alert">
+      <p>
+        <strong>{error.title === 'Error' ? 'Something went wrong.' : `${error.title}.`}</strong> {error.detail}
+      </p>
+      {rest.length > 0 ? (
+        <ul>
+          {rest.map((item) => (
+            <li key={`${item.pointer} ${item.detail}`}>
+              <code>{item.pointer}</code> {item.detail}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error.requestId && error.status >= 500 ? <p className="hint">Request id: {error.requestId}</p> : null}
+    </div>
+  );
+}
+
+export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div className={`alert alert-${tone}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return (
+    <p className="loading" role="status">
+      {what}…
+    </p>
+  );
+}
+
+/** TLP 2.0 label: the words are always there; the colours follow FIRST's on a black ground. */
+export function TlpBadge({ tlp }: { tlp: Tlp }) {
+  const css = `tlp tlp-${tlp.toLowerCase().replace('+', '-')}`;
+  return <span className={css}>TLP:{tlp}</span>;
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const localDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar date (YYYY-MM-DD, shown as is) or a time stamp (shown in local time). */
+export function DateText({ value, withTime = false }: { value: string | null; withTime?: boolean }) {
+  if (!value) return <span className="muted">—</span>;
+  const day = DAY.test(value);
+  const date = new Date(day ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return <>{value}</>;
+  return <time dateTime={value}>{day ? dateFormat.format(date) : withTime ? timeFormat.format(date) : localDateFormat.format(date)}</time>;
+}
+
+export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1 tabIndex={-1}>{title}</h1>
+      {children ? <div className="page-actions">{children}</div> : null}
+    </div>
+  );
+}
+
+/** Turns a kebab-case value into words: "co-chairs-statement" → "Co-chairs statement". */
+export function humanise(value: string): string {
+  const words = value.replace(/-/g, ' ');
+  const text = value === 'co-chairs-statement' ? "Co-chairs' statement" : words;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { PageHeader } from './components/ui.js';
+import { AccountPage } from './pages/account.js';
+import { AuditPage } from './pages/audit.js';
+import { GroupEditPage, GroupPage, GroupsPage } from './pages/groups.js';
+import { InboxPage } from './pages/inbox.js';
+import { DocumentEditPage, DocumentNewPage } from './pages/library-form.js';
+import { LibraryPage } from './pages/library.js';
+import { DocumentPage } from './pages/library-document.js';
+import { MemberEditPage, MemberNewPage } from './pages/member-edit.js';
+import { MemberPage } from './pages/member.js';
+import { MembersPage } from './pages/members.js';
+import { match } from './router.js';
+
+type Params = Record<string, string>;
+
+/** Every page of the signed-in app; the first pattern that matches wins. */
+const ROUTES: readonly { pattern: string; render: (params: Params) => ReactNode }[] = [
+  { pattern: '/directory', render: () => <MembersPage /> },
+  { pattern: '/directory/members/new', render: () => <MemberNewPage /> },
+  { pattern: '/directory/members/:code', render: (p) => <MemberPage key={p.code} code={p.code ?? ''} /> },
+  { pattern: '/directory/members/:code/edit', render: (p) => <MemberEditPage key={p.code} code={p.code ?? ''} /> },
+  { pattern: '/directory/groups', render: () => <GroupsPage /> },
+  { pattern: '/directory/groups/new', render: () => <GroupEditPage code={null} /> },
+  { pattern: '/directory/groups/:code', render: (p) => <GroupPage key={p.code} code={p.code ?? ''} /> },
+  { pattern: '/directory/groups/:code/edit', render: (p) => <GroupEditPage key={p.code} code={p.code ?? ''} /> },
+  { pattern: '/library', render: () => <LibraryPage /> },
+  { pattern: '/library/new', render: () => <DocumentNewPage /> },
+  { pattern: '/library/:id', render: (p) => <DocumentPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/library/:id/edit', render: (p) => <DocumentEditPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/audit', render: () => <AuditPage /> },
+  { pattern: '/inbox', render: () => <InboxPage /> },
+  { pattern: '/account', render: () => <AccountPage /> },
+];
+
+export function renderRoute(path: string): ReactNode {
+  for (const route of ROUTES) {
+    const params = match(route.pattern, path);
+    if (params) return route.render(params);
+  }
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <p>There is no page at this address.</p>
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { isWithin, NAV } from './nav.js';
+import { TotpSection } from './pages/account-totp.js';
+import { Link, navigate, useLocation } from './router.js';
+import { renderRoute } from './routes.js';
+import { useSession } from './session.js';
+
+function Header({ withNav }: { withNav: boolean }) {
+  const { session, signOut, unread } = useSession();
+  const { path } = useLocation();
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <div className="header-bar">
+        <Link to="/" className="brand">
+          Lintas
+        </Link>
+        <div className="header-user">
+          <span>
+            <span className="user-name">{session.user.name}</span>
+            <span className="user-member">
+              {session.user.memberName} ({session.user.member})
+            </span>
+          </span>
+          <button type="button" className="button-header" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </div>
+      {withNav ? (
+        <nav className="site-nav" aria-label="Modules">
+          <ul>
+            {NAV.filter((item) => item.visible(session)).map((item) => (
+              <li key={item.path}>
+                <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined}>
+                  {item.label}
+                  {item.unreadBadge && unread > 0 ? (
+                    <span className="badge" aria-label={`${unread} unread`}>
+                      {unread}
+                    </span>
+                  ) : null}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+    </header>
+  );
+}
+
+function Main({ children }: { children: ReactNode }) {
+  const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  // After a client-side navigation, move focus to the new page so screen readers start there.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+    window.scrollTo(0, 0);
+  }, [path]);
+
+  return (
+    <main id="main" ref={main} tabIndex={-1}>
+      {children}
+    </main>
+  );
+}
+
+/** The signed-in app: header, module navigation and the page. */
+export function Shell() {
+  const location = useLocation();
+  const redirect = location.path === '/' || location.path === '/sign-in';
+
+  useEffect(() => {
+    if (!redirect) return;
+    const next = location.search.get('next');
+    // Only same-site paths: never follow a next= to another origin.
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/directory', { replace: true });
+  }, [redirect, location.search]);
+
+  return (
+    <div className="app">
+      <Header withNav />
+      <Main>{redirect ? null : renderRoute(location.path)}</Main>
+    </div>
+  );
+}
+
+/** The member requires a second factor and this user has none yet: enrol before anything else. */
+export function EnrolmentShell() {
+  const { refresh } = useSession();
+  return (
+    <div className="app">
+      <Header withNav={false} />
+      <Main>
+        <div className="page-header">
+          <h1 tabIndex={-1}>Set up two-step sign-in</h1>
+        </div>
+        <p>Your member requires a second sign-in step. Set up an authenticator app to continue.</p>
+        <TotpSection onChanged={() => undefined} onDone={() => void refresh()} />
+      </Main>
+    </div>
+  );
+}
