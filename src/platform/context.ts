@@ -17,6 +17,8 @@ export interface Platform {
    * holds alone. Never set in a running server.
    */
   unsafeWithoutSharingCondition?: boolean;
+  /** Tests and benchmarks only: run requests without row-level security, to prove or measure the query layer alone. */
+  unsafeWithoutRowLevelSecurity?: boolean;
 }
 
 export interface RequestInfo {
@@ -37,7 +39,8 @@ export interface Ctx {
 
 /** Runs `work` in one transaction for the actor's member, with the audit writer bound to it. */
 export function runAs<T>(platform: Platform, actor: Actor, request: RequestInfo, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return platform.db.transaction({ member: actor.member }, (tx) =>
+  const context = { member: actor.member, ...(platform.unsafeWithoutRowLevelSecurity ? { unsafeWithoutRowLevelSecurity: true } : {}) };
+  return platform.db.transaction(context, (tx) =>
     work({
       actor,
       tx,

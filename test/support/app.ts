@@ -39,6 +39,8 @@ export interface TestContext {
   sessionFor(user: TestUser): Promise<TestSession>;
   tokenFor(user: TestUser, roles?: Role[]): Promise<string>;
   makeDocument(owner: string, options?: { title?: string; body?: string; audience?: AudienceKind; members?: string[]; groups?: string[]; tlp?: Tlp; handling?: string[] }): Promise<string>;
+  /** Another app on the same database, with one wall of the sharing rule removed (to prove the other alone). */
+  variant(walls: { unsafeWithoutSharingCondition?: boolean; unsafeWithoutRowLevelSecurity?: boolean }): Promise<App>;
   /** app.inject with the session's cookie and CSRF header. */
   as(session: TestSession | null, options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -65,6 +67,7 @@ export async function makeTestApp(options: {
   };
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   await app.ready();
+  const variants: App[] = [];
   const owner = <T>(work: Parameters<Database['ownerTransaction']>[0]) => db.ownerTransaction(work) as Promise<T>;
 
   const context: TestContext = {
@@ -119,6 +122,12 @@ export async function makeTestApp(options: {
       );
       return row.id;
     },
+    async variant(walls) {
+      const other = await build({ platform: { ...platform, ...walls }, logger: false, webRoot: '/nonexistent' });
+      await other.ready();
+      variants.push(other);
+      return other;
+    },
     as(session, injectOptions) {
       const headers: Record<string, string> = { ...(injectOptions.headers as Record<string, string> | undefined) };
       if (session) {
@@ -128,6 +137,7 @@ export async function makeTestApp(options: {
       return app.inject({ ...injectOptions, headers });
     },
     async close() {
+      for (const other of variants) await other.close();
       await app.close();
       await database.close();
     },

@@ -19,6 +19,8 @@ export interface Tx extends Queryable {
  */
 export interface TxContext {
   member: string | null;
+  /** Tests and benchmarks only: keep the owner's role, so row-level security does not apply. */
+  unsafeWithoutRowLevelSecurity?: boolean;
 }
 
 export interface Database {
@@ -49,7 +51,7 @@ const MEMBER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 export function contextStatement(context: TxContext, rowLevelSecurity: boolean): string {
   const member = context.member ?? '';
   if (member !== '' && !MEMBER_CODE.test(member)) throw new Error(`invalid member code in context: ${member}`);
-  const role = rowLevelSecurity ? `set_config('role', '${APP_ROLE}', true), ` : '';
+  const role = rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity ? `set_config('role', '${APP_ROLE}', true), ` : '';
   return `SELECT ${role}set_config('lintas.member', '${member}', true)`;
 }
 
