@@ -55,7 +55,7 @@ export function libraryRoutes(app: App, platform: Platform): void {
   }, async (request) => act(platform, request, 'library.read', (ctx) => library.get(ctx, request.params.id)));
 
   app.get('/library/documents/:id/file', {
-    schema: { tags, summary: 'The attached file', params: IdParams, response: { ...problemResponses } },
+    schema: { tags, summary: 'The attached file', params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the file as uploaded' }), ...problemResponses } },
   }, async (request, reply) => {
     const file = await act(platform, request, 'library.read', (ctx) => library.file(ctx, request.params.id));
     return reply

@@ -18,13 +18,19 @@ export function detectKind(content: Buffer): FileKind | null {
   return content.includes(0) ? null : 'txt';
 }
 
+// Windows-1252 bytes 0x80–0x9F (WHATWG index). Node 20.18.3+ and 22.13+ decode 'windows-1252' as
+// ISO-8859-1, turning curly quotes, dashes and € into control characters (nodejs/node#60888).
+const WINDOWS_1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
 /** Text as UTF-8 (a BOM is dropped); bytes that are not UTF-8 are read as Windows-1252, the usual other. */
 export function decodeText(content: Buffer): string {
   const bytes = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf ? content.subarray(3) : content;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return new TextDecoder('windows-1252').decode(bytes).replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] ?? c);
   }
 }
 

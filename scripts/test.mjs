@@ -1,0 +1,73 @@
+// The whole test suite: builds the web app (the browser tests serve it), runs every test on the
+// embedded database (PGlite), then the database tests again on a PostgreSQL server when one
+// answers (LINTAS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres), and
+// says plainly which legs ran.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const extra = process.argv.slice(2);
+const run = (command, args, env = {}) => spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+if (run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) !== 0) {
+  console.error('The web app did not build.');
+  process.exit(1);
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'lintas-results-'));
+function leg(name, env) {
+  const output = join(folder, `${name}.json`);
+  const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`, ...extra], env);
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  try {
+    const report = JSON.parse(readFileSync(output, 'utf8'));
+    passed = report.numPassedTests;
+    failed = report.numFailedTests + (status !== 0 && report.numFailedTests === 0 ? 1 : 0);
+    skipped = report.numPendingTests + report.numTodoTests;
+  } catch {
+    failed = 1;
+  }
+  console.log(`\n${name}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  return { name, status, passed, failed, skipped };
+}
+
+async function serverAnswers(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const results = [leg('PGlite', { LINTAS_TEST_DATABASE_URL: '' })];
+
+const serverUrl = process.env.LINTAS_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+if (await serverAnswers(serverUrl)) {
+  const shown = new URL(serverUrl);
+  shown.password = shown.password ? '***' : '';
+  console.log(`PostgreSQL leg: running the database tests against ${shown.toString()}`);
+  results.push(leg('PostgreSQL', { LINTAS_TEST_DATABASE_URL: serverUrl }));
+} else {
+  console.log(`PostgreSQL leg SKIPPED: no PostgreSQL server answered at ${serverUrl} (set LINTAS_TEST_DATABASE_URL to run it).`);
+  if (process.env.CI === 'true' && process.env.LINTAS_REQUIRE_POSTGRES === 'true') {
+    console.error('LINTAS_REQUIRE_POSTGRES is set: failing.');
+    process.exit(1);
+  }
+}
+rmSync(folder, { recursive: true, force: true });
+
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+const skipped = results.reduce((sum, r) => sum + r.skipped, 0);
+console.log(`Legs run: ${results.map((r) => r.name).join(' and ')}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(results.every((r) => r.status === 0) ? 0 : 1);
