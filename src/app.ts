@@ -26,8 +26,8 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 
 export interface BuildOptions {
   platform: Platform;
-  /** false for tests; the pino options otherwise. */
-  logger?: boolean;
+  /** false for silence; a stream to capture the JSON log lines (tests); standard output otherwise. */
+  logger?: boolean | { stream: { write(line: string): void } };
   /** The built web app; defaults to web/dist when it exists. */
   webRoot?: string | undefined;
 }
@@ -39,7 +39,7 @@ export const UPLOAD_LIMIT = 15 * 1024 * 1024;
 export async function build(options: BuildOptions): Promise<App> {
   const { platform } = options;
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(platform.config.logLevel),
+    logger: options.logger === false ? false : loggerOptions(platform.config.logLevel, typeof options.logger === 'object' ? options.logger.stream : undefined),
     genReqId: () => randomUUID(),
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: process.env.LINTAS_TRUST_PROXY === 'true',
@@ -51,6 +51,9 @@ export async function build(options: BuildOptions): Promise<App> {
   });
   app.addSchema(ProblemSchema);
   registerErrorHandling(app);
+  // The API takes JSON and, for uploads, multipart; Fastify's built-in text/plain parser would turn a
+  // text body into a confusing "must be object" instead of 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(helmet, {
     contentSecurityPolicy: {

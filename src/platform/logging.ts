@@ -4,9 +4,10 @@ import type { FastifyServerOptions } from 'fastify';
  * JSON logs, one line per event, with the request id. Secrets never reach them: headers carrying
  * credentials are redacted and request bodies are not logged at all.
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: { write(line: string): void }): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: [
         'req.headers.authorization',

@@ -55,6 +55,8 @@ export async function makeTestApp(options: {
   config?: Partial<Config>;
   mailer?: Mailer;
   unsafeWithoutSharingCondition?: boolean;
+  /** Receives the app's JSON log lines (at level debug) instead of silence. */
+  logStream?: { write(line: string): void };
 } = {}): Promise<TestContext> {
   const database = await openTestDatabase(options.database);
   const db = database.db;
@@ -65,7 +67,7 @@ export async function makeTestApp(options: {
     mailer: options.mailer ?? { configured: false, send: () => Promise.reject(new Error('no mail in this test')) },
     ...(options.unsafeWithoutSharingCondition ? { unsafeWithoutSharingCondition: true } : {}),
   };
-  const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
+  const app = await build({ platform, logger: options.logStream ? { stream: options.logStream } : false, webRoot: '/nonexistent' });
   await app.ready();
   const variants: App[] = [];
   const owner = <T>(work: Parameters<Database['ownerTransaction']>[0]) => db.ownerTransaction(work) as Promise<T>;

@@ -10,6 +10,8 @@ import { sql } from '../../src/platform/db/sql.js';
 export interface TestDatabase {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** The server database's URL, on the PostgreSQL leg. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function openTestDatabase(options: DatabaseOptions = {}): Promise<T
     return {
       db,
       kind: 'postgres',
+      url: url.toString(),
       async close() {
         await db.close();
         const dropper = new pg.Client({ connectionString: serverUrl });
@@ -63,4 +66,10 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
     }
     return result;
   });
+}
+
+/** A migrated PGlite data folder (from the template), for code that opens the database itself. */
+export async function makeTestDataFolder(folder: string): Promise<void> {
+  const db = await PgliteDatabase.open(folder, {}, new Blob([readFileSync(inject('pgliteTemplate'))]));
+  await db.close();
 }

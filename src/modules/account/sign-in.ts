@@ -19,12 +19,19 @@ interface UserForSignIn {
 
 const WRONG = 'Wrong e-mail address or password.';
 
-async function assertNotThrottled(tx: Tx, platform: Platform, email: string, address: string): Promise<void> {
+/** Refuses (429) an account or address with too many recent failures; the refusal is audited too. */
+async function assertNotThrottled(platform: Platform, request: RequestInfo, email: string, user?: { id: string; member: string }): Promise<void> {
   const { signinWindowMinutes: minutes, signinMaxFailuresPerAccount: perAccount, signinMaxFailuresPerAddress: perAddress } = platform.config;
-  const counts = await tx.one<{ by_email: number; by_address: number }>(sql`
+  const address = request.address;
+  const counts = await platform.db.transaction({ member: null }, (tx) => tx.one<{ by_email: number; by_address: number }>(sql`
     SELECT count(*) FILTER (WHERE email = ${email})::int AS by_email, count(*) FILTER (WHERE address = ${address})::int AS by_address
-    FROM signin_failures WHERE at > now() - make_interval(mins => ${minutes}) AND (email = ${email} OR address = ${address})`);
+    FROM signin_failures WHERE at > now() - make_interval(mins => ${minutes}) AND (email = ${email} OR address = ${address})`));
   if (counts.by_email >= perAccount || counts.by_address >= perAddress) {
+    await platform.db.transaction({ member: null }, (tx) =>
+      appendAudit(tx, { userId: user?.id, member: user?.member, requestId: request.requestId, address }, [
+        { action: 'auth.sign-in-failed', objectType: 'user', objectId: user?.id, details: { email, reason: 'throttled' } },
+      ]),
+    );
     throw new Problem(429, 'Too many failed sign-ins', `Sign-in is paused for this account or address; try again in ${minutes} minutes or ask your member-admin.`, undefined, {
       retryAfterSeconds: minutes * 60,
     });
@@ -44,8 +51,8 @@ async function recordFailure(platform: Platform, request: RequestInfo, email: st
 /** Checks the password; opens a session at the stage the user's second factor calls for. */
 export async function signIn(platform: Platform, request: RequestInfo, input: SignIn): Promise<{ secret: string; stage: SessionStage }> {
   const email = input.email.toLowerCase();
+  await assertNotThrottled(platform, request, email);
   const user = await platform.db.transaction({ member: null }, async (tx) => {
-    await assertNotThrottled(tx, platform, email, request.address);
     return tx.maybeOne<UserForSignIn>(sql`
       SELECT u.id, u.member, u.password_hash, u.totp_enabled, m.requires_totp
       FROM users u JOIN members m ON m.code = u.member WHERE u.email = ${email} AND NOT u.disabled`);
@@ -89,9 +96,7 @@ export async function consumeSecondFactor(tx: Tx, userId: string, code: string):
 export async function verifySecondFactor(platform: Platform, request: RequestInfo, session: SessionState, code: string): Promise<void> {
   if (session.stage !== 'totp') throw new Problem(409, 'Nothing to verify', 'This session is not waiting for a second factor.');
   const source = { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address };
-  await platform.db.transaction({ member: null }, async (tx) => {
-    await assertNotThrottled(tx, platform, session.actor.email, request.address);
-  });
+  await assertNotThrottled(platform, request, session.actor.email, { id: session.userId, member: session.actor.member });
   const accepted = await platform.db.transaction({ member: null }, async (tx) => {
     if (!(await consumeSecondFactor(tx, session.userId, code))) return false;
     await setSessionStage(tx, session.idHash, 'full');

@@ -8,7 +8,7 @@ import { invalid } from '../../platform/http/problem.js';
 import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
 import { validateValue } from '../../platform/http/validate.js';
 import * as library from './service.js';
-import { CountQuery, DocumentCreate, DocumentItem, DocumentOne, DocumentUpdate, ListQuery, UploadMetadata } from './schemas.js';
+import { BODY_MAX_LENGTH, CountQuery, DocumentCreate, DocumentItem, DocumentOne, DocumentUpdate, ListQuery, UploadMetadata } from './schemas.js';
 
 const tags = ['library'];
 
@@ -38,6 +38,7 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
   }
   const metadata = validateValue(UploadMetadata, parsed, '/metadata');
   const { kind, text } = await extractText(file.content);
+  if (text.length > BODY_MAX_LENGTH) throw invalid([{ pointer: '/file', detail: `its text is longer than ${BODY_MAX_LENGTH} characters` }]);
   return { metadata, file: { name: file.name, kind, content: file.content, text } };
 }
 

@@ -7,11 +7,13 @@ export const Category = OneOf(CATEGORIES);
 const Tag = Type.String({ minLength: 1, maxLength: 60 });
 const Language = Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$', description: 'BCP 47 language tag, such as en or id' });
 const Day = Type.String({ format: 'date' });
+/** The longest text a document holds, typed or extracted from its file (the column's check says the same). */
+export const BODY_MAX_LENGTH = 2_000_000;
 
 const fields = {
   title: Type.String({ minLength: 1, maxLength: 300 }),
   summary: Type.String({ maxLength: 5000 }),
-  body: Type.String({ maxLength: 2_000_000, description: 'the text, when no file is attached' }),
+  body: Type.String({ maxLength: BODY_MAX_LENGTH, description: 'the text, when no file is attached' }),
   category: Category,
   tags: Type.Array(Tag, { maxItems: 30, uniqueItems: true }),
   languages: Type.Array(Language, { maxItems: 10, uniqueItems: true }),

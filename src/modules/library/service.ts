@@ -108,7 +108,8 @@ export async function create(ctx: Ctx, input: DocumentCreate, attached?: Attache
 
 /** Only the owner changes a record; another member that may see it is refused, one that may not gets 404. */
 async function ownRecord(ctx: Ctx, id: string): Promise<DocumentRow> {
-  const row = await findDocument(ctx, id, { forUpdate: true });
+  // Row-level security hides from FOR UPDATE the rows a member may see but not change: look again without the lock.
+  const row = (await findDocument(ctx, id, { forUpdate: true })) ?? (await findDocument(ctx, id));
   if (!row) throw notFound();
   if (row.owner !== ctx.actor.member) throw forbidden('Only the owner changes or removes its records.');
   return row;

@@ -1,0 +1,164 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { makeTestApp, TEST_PASSWORD, type TestContext } from '../../../test/support/app.js';
+import { sql } from '../../platform/db/sql.js';
+import { smtpMailer } from '../../platform/notify/mailer.js';
+import { deliverOutbox, enqueueEmail } from '../../platform/notify/outbox.js';
+
+/** Password reset by e-mail, delivered through a real SMTP server listening on this machine. */
+
+interface ReceivedMail {
+  from: string;
+  to: string[];
+  headers: string;
+  text: string;
+}
+
+let t: TestContext;
+let smtp: SMTPServer;
+let port: number;
+const inbox: ReceivedMail[] = [];
+
+function decodeQuotedPrintable(text: string): string {
+  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** Splits a raw message into its headers and its text, undoing the transfer encoding. */
+function parseMail(raw: string): { headers: string; text: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const headers = raw.slice(0, split);
+  const body = raw.slice(split + 4);
+  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'quoted-printable') return { headers, text: decodeQuotedPrintable(body) };
+  if (encoding === 'base64') return { headers, text: Buffer.from(body, 'base64').toString('utf8') };
+  return { headers, text: body };
+}
+
+function resetToken(mail: ReceivedMail): string {
+  const match = /http:\/\/localhost:8080\/reset-password\?token=([A-Za-z0-9_-]{20,})/.exec(mail.text);
+  expect(match, mail.text).not.toBeNull();
+  return match![1]!;
+}
+
+const signIn = (email: string, password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password } });
+const requestReset = (email: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email } });
+const completeReset = (token: string, password: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, password } });
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const envelope = session.envelope;
+        inbox.push({
+          from: envelope.mailFrom ? envelope.mailFrom.address : '',
+          to: envelope.rcptTo.map((recipient) => recipient.address),
+          ...parseMail(Buffer.concat(chunks).toString('utf8')),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  port = (smtp.server.address() as AddressInfo).port;
+  t = await makeTestApp({ mailer: smtpMailer({ smtp: { host: '127.0.0.1', port, from: 'lintas@test', secure: false } }) });
+  await t.makeMember('AAA');
+});
+afterAll(async () => {
+  await t.close();
+  await new Promise<void>((resolve) => smtp.close(resolve));
+});
+beforeEach(() => {
+  inbox.length = 0;
+});
+
+describe('password reset by e-mail', () => {
+  test('the link arrives by mail, sets the password once, and ends the old sessions', async () => {
+    const user = await t.makeUser('AAA');
+    const oldSession = await t.sessionFor(user);
+
+    expect((await requestReset(user.email.toUpperCase())).statusCode).toBe(202);
+    // Queued in the outbox, not sent during the request.
+    expect(inbox).toEqual([]);
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    expect(inbox).toHaveLength(1);
+    const mail = inbox[0]!;
+    expect(mail.from).toBe('lintas@test');
+    expect(mail.to).toEqual([user.email]);
+    expect(mail.headers).toMatch(/^subject: Lintas: set your password$/im);
+    // Sent once: the next delivery finds nothing due.
+    expect(await deliverOutbox(t.platform)).toBe(0);
+    expect(inbox).toHaveLength(1);
+
+    const token = resetToken(mail);
+    const newPassword = 'a brand new passphrase';
+    expect((await completeReset(token, newPassword)).statusCode).toBe(204);
+    expect((await signIn(user.email, newPassword)).statusCode).toBe(200);
+    expect((await signIn(user.email, TEST_PASSWORD)).statusCode).toBe(401);
+    expect((await t.as(oldSession, { method: 'GET', url: '/api/v1/members' })).statusCode).toBe(401);
+
+    const again = await completeReset(token, 'yet another passphrase');
+    expect(again.statusCode).toBe(400);
+    expect(again.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/token']);
+    expect((await signIn(user.email, newPassword)).statusCode).toBe(200);
+  });
+
+  test('an unknown address gets the same 202 and no mail is sent', async () => {
+    const known = await t.makeUser('AAA');
+    const unknownResponse = await requestReset('nobody@nowhere.test');
+    const knownResponse = await requestReset(known.email);
+    expect(unknownResponse.statusCode).toBe(202);
+    expect(unknownResponse.body).toBe(knownResponse.body);
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    expect(inbox.map((mail) => mail.to)).toEqual([[known.email]]);
+    const audit = await t.db.ownerTransaction((tx) =>
+      tx.query<{ details: { known: boolean } }>(sql`SELECT details FROM audit_log WHERE request_id = ${String(unknownResponse.headers['x-request-id'])}`),
+    );
+    expect(audit).toEqual([{ details: { email: 'nobody@nowhere.test', known: false } }]);
+  });
+
+  test('the outbox is transactional: mail queued in a transaction that rolls back is never sent', async () => {
+    const mail = { to: 'someone@aaa.test', subject: 'rolled back', text: 'never' };
+    await expect(
+      t.db.transaction({ member: null }, async (tx) => {
+        await enqueueEmail(tx, mail);
+        throw new Error('the act failed');
+      }),
+    ).rejects.toThrow('the act failed');
+    expect(await deliverOutbox(t.platform)).toBe(0);
+    // The same mail in a transaction that commits is sent.
+    await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { ...mail, subject: 'committed' }));
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    expect(inbox.map((received) => /^subject: (.*)$/im.exec(received.headers)?.[1])).toEqual(['committed']);
+  });
+
+  test('a mail the server cannot take stays queued with its error and is retried later', async () => {
+    // A port nothing listens on.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const down = { ...t.platform, mailer: smtpMailer({ smtp: { host: '127.0.0.1', port: deadPort, from: 'lintas@test', secure: false } }) };
+
+    await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { to: 'later@aaa.test', subject: 'retried', text: 'eventually' }));
+    expect(await deliverOutbox(down)).toBe(0);
+    const [row] = await t.db.ownerTransaction((tx) =>
+      tx.query<{ attempts: number; sent: boolean; last_error: string | null; due_later: boolean }>(sql`
+        SELECT attempts, sent_at IS NOT NULL AS sent, last_error, next_attempt_at > now() AS due_later FROM outbox WHERE payload->>'subject' = 'retried'`),
+    );
+    expect(row).toMatchObject({ attempts: 1, sent: false, due_later: true });
+    expect(row!.last_error).toMatch(/ECONNREFUSED/);
+    // Not due yet: the working server does not get it either.
+    expect(await deliverOutbox(t.platform)).toBe(0);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE outbox SET next_attempt_at = now() WHERE payload->>'subject' = 'retried'`));
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    expect(inbox.map((mail) => mail.to)).toEqual([['later@aaa.test']]);
+  });
+});

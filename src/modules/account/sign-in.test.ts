@@ -1,0 +1,285 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { authenticator } from 'otplib';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, TEST_PASSWORD, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
+import { fingerprint } from '../../../test/support/db.js';
+import type { Role } from '../../platform/auth/roles.js';
+import { totpCode, totpStep } from '../../platform/auth/totp.js';
+import { sql } from '../../platform/db/sql.js';
+
+const MAX_FAILURES = 3;
+let t: TestContext;
+
+beforeAll(async () => {
+  // A small per-account limit; the per-address one is out of the way, as every request here comes from one address.
+  t = await makeTestApp({ config: { signinMaxFailuresPerAccount: MAX_FAILURES, signinMaxFailuresPerAddress: 10_000 } });
+  await t.makeMember('AAA');
+  await t.makeMember('REQ');
+  await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE members SET requires_totp = true WHERE code = 'REQ'`));
+});
+afterAll(() => t.close());
+
+interface AuditRow {
+  action: string;
+  user_id: string | null;
+  member: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The audit rows a request wrote, found by its request id. */
+function auditOf(response: LightMyRequestResponse): Promise<AuditRow[]> {
+  const requestId = String(response.headers['x-request-id']);
+  return t.db.ownerTransaction((tx) => tx.query<AuditRow>(sql`SELECT action, user_id, member, details FROM audit_log WHERE request_id = ${requestId} ORDER BY seq`));
+}
+
+function signIn(email: string, password = TEST_PASSWORD): Promise<LightMyRequestResponse> {
+  return t.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password } });
+}
+
+/** The session a sign-in response opened, with its CSRF token as the web app would read it. */
+async function sessionOf(response: LightMyRequestResponse, user: TestUser): Promise<TestSession> {
+  const cookie = response.cookies.find((one) => one.name === 'lintas_session');
+  expect(cookie?.value).toBeTruthy();
+  const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie: `lintas_session=${cookie!.value}` } });
+  expect(me.statusCode).toBe(200);
+  return { user, cookie: `lintas_session=${cookie!.value}`, csrf: me.json<{ csrfToken: string }>().csrfToken };
+}
+
+async function signedIn(user: TestUser, stage: 'full' | 'totp' | 'enrol'): Promise<TestSession> {
+  const response = await signIn(user.email);
+  expect(response.json()).toEqual({ stage });
+  return sessionOf(response, user);
+}
+
+const members = (session: TestSession) => t.as(session, { method: 'GET', url: '/api/v1/members' });
+const second = (session: TestSession, code: string) => t.as(session, { method: 'POST', url: '/api/v1/auth/totp', payload: { code } });
+
+/** Enrols an authenticator through the API and returns its secret, the code used and the recovery codes. */
+async function enrol(session: TestSession): Promise<{ secret: string; used: string; recoveryCodes: string[] }> {
+  const started = await t.as(session, { method: 'POST', url: '/api/v1/account/totp/enrol' });
+  expect(started.statusCode).toBe(200);
+  const { secret, uri } = started.json<{ secret: string; uri: string }>();
+  expect(uri).toContain(`secret=${secret}`);
+  const used = totpCode(secret);
+  const confirmed = await t.as(session, { method: 'POST', url: '/api/v1/account/totp/confirm', payload: { code: used } });
+  expect(confirmed.statusCode).toBe(200);
+  const { recoveryCodes } = confirmed.json<{ recoveryCodes: string[] }>();
+  expect(recoveryCodes).toHaveLength(10);
+  expect((await auditOf(confirmed)).map((row) => row.action)).toEqual(['account.totp-enrolled']);
+  return { secret, used, recoveryCodes };
+}
+
+/** A six-digit code that is none of the codes the authenticator accepts now. */
+function wrongCode(secret: string): string {
+  for (let n = 0; ; n++) {
+    const candidate = String(n).padStart(6, '0');
+    if (totpStep(secret, candidate) === null) return candidate;
+  }
+}
+
+describe('password', () => {
+  test('a wrong password is 401, sets no cookie, and is audited against the account', async () => {
+    const user = await t.makeUser('AAA');
+    const response = await signIn(user.email, 'not the password');
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.cookies).toEqual([]);
+    expect(await auditOf(response)).toEqual([
+      { action: 'auth.sign-in-failed', user_id: user.id, member: 'AAA', details: { email: user.email, reason: 'wrong password' } },
+    ]);
+  });
+
+  test('an unknown e-mail address gets the same answer as a wrong password', async () => {
+    const user = await t.makeUser('AAA');
+    const wrong = await signIn(user.email, 'not the password');
+    const unknown = await signIn('nobody@nowhere.test', 'not the password');
+    expect(unknown.statusCode).toBe(wrong.statusCode);
+    const { requestId: _a, ...unknownBody } = unknown.json<Record<string, unknown>>();
+    const { requestId: _b, ...wrongBody } = wrong.json<Record<string, unknown>>();
+    expect(unknownBody).toEqual(wrongBody);
+    expect(await auditOf(unknown)).toEqual([
+      { action: 'auth.sign-in-failed', user_id: null, member: null, details: { email: 'nobody@nowhere.test', reason: 'unknown or disabled account' } },
+    ]);
+  });
+
+  test('the right password opens a full session in an HttpOnly, SameSite=Strict cookie', async () => {
+    const user = await t.makeUser('AAA');
+    const response = await signIn(user.email.toUpperCase());
+    expect(response.statusCode).toBe(200);
+    const cookie = response.cookies.find((one) => one.name === 'lintas_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(await auditOf(response)).toEqual([{ action: 'auth.sign-in', user_id: user.id, member: 'AAA', details: { stage: 'full' } }]);
+    const session = await sessionOf(response, user);
+    expect((await members(session)).statusCode).toBe(200);
+  });
+
+  test(`after ${MAX_FAILURES} failures the account is paused: 429 even with the right password, audited`, async () => {
+    const user = await t.makeUser('AAA');
+    for (let i = 0; i < MAX_FAILURES; i++) expect((await signIn(user.email, `wrong ${i}`)).statusCode).toBe(401);
+    const paused = await signIn(user.email);
+    expect(paused.statusCode).toBe(429);
+    expect(paused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(paused.cookies).toEqual([]);
+    expect(paused.json()).toMatchObject({ status: 429, retryAfterSeconds: expect.any(Number) });
+    expect(await auditOf(paused)).toEqual([
+      { action: 'auth.sign-in-failed', user_id: null, member: null, details: { email: user.email, reason: 'throttled' } },
+    ]);
+    // The limit is the account's: another account from the same address still signs in.
+    expect((await signIn((await t.makeUser('AAA')).email)).statusCode).toBe(200);
+  });
+});
+
+describe('second factor', () => {
+  test('a session waiting for its code can do nothing else; a wrong code is refused and audited', async () => {
+    const user = await t.makeUser('AAA');
+    const { secret } = await enrol(await signedIn(user, 'full'));
+    const waiting = await signedIn(user, 'totp');
+    expect((await members(waiting)).statusCode).toBe(401);
+    expect((await t.as(waiting, { method: 'GET', url: '/api/v1/library/documents' })).statusCode).toBe(401);
+    expect((await t.as(waiting, { method: 'POST', url: '/api/v1/account/totp/enrol' })).statusCode).toBe(401);
+    expect((await t.as(waiting, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({ stage: 'totp', abilities: { writeLibrary: false } });
+
+    const refused = await second(waiting, wrongCode(secret));
+    expect(refused.statusCode).toBe(401);
+    expect(await auditOf(refused)).toEqual([
+      { action: 'auth.sign-in-failed', user_id: user.id, member: 'AAA', details: { email: user.email, reason: 'wrong or reused second-factor code' } },
+    ]);
+    expect((await members(waiting)).statusCode).toBe(401);
+  });
+
+  test('a code is accepted once: the enrolment code cannot sign in, and a new code cannot be replayed', async () => {
+    const user = await t.makeUser('AAA');
+    const { secret, used } = await enrol(await signedIn(user, 'full'));
+    const waiting = await signedIn(user, 'totp');
+    // The code that confirmed enrolment was consumed there.
+    expect((await second(waiting, used)).statusCode).toBe(401);
+    // The next time step's code, which the authenticator's window accepts now.
+    const next = authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret);
+    const accepted = await second(waiting, next);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toEqual({ stage: 'full' });
+    expect(await auditOf(accepted)).toEqual([{ action: 'auth.sign-in', user_id: user.id, member: 'AAA', details: { secondFactor: true } }]);
+    expect((await members(waiting)).statusCode).toBe(200);
+
+    const again = await signedIn(user, 'totp');
+    const replayed = await second(again, next);
+    expect(replayed.statusCode).toBe(401);
+    expect((await auditOf(replayed))[0]).toMatchObject({ action: 'auth.sign-in-failed', details: { reason: 'wrong or reused second-factor code' } });
+    expect((await members(again)).statusCode).toBe(401);
+  });
+
+  test('a recovery code signs in once', async () => {
+    const user = await t.makeUser('AAA');
+    const { recoveryCodes } = await enrol(await signedIn(user, 'full'));
+    const code = recoveryCodes[3]!;
+    const first = await signedIn(user, 'totp');
+    expect((await second(first, code.toUpperCase())).statusCode).toBe(200);
+    expect((await members(first)).statusCode).toBe(200);
+    const later = await signedIn(user, 'totp');
+    expect((await second(later, code)).statusCode).toBe(401);
+    // The other codes still work.
+    expect((await second(later, recoveryCodes[4]!)).statusCode).toBe(200);
+  });
+
+  test('a member that requires a second factor: without one, the session can only enrol, then it is signed in', async () => {
+    const user = await t.makeUser('REQ');
+    const session = await signedIn(user, 'enrol');
+    expect((await members(session)).statusCode).toBe(401);
+    expect((await t.as(session, { method: 'GET', url: '/api/v1/account/tokens' })).statusCode).toBe(401);
+    expect((await t.as(session, { method: 'POST', url: '/api/v1/library/documents', payload: { title: 'x', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } })).statusCode).toBe(401);
+    expect((await t.as(session, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({
+      stage: 'enrol',
+      abilities: { manageMembers: false, manageGroups: false, manageUsers: false, writeLibrary: false, readAudit: false },
+    });
+    const { secret } = await enrol(session);
+    // Confirming enrolment completes this session's sign-in.
+    expect((await members(session)).statusCode).toBe(200);
+    // And the member's rule keeps the factor in place.
+    const removal = await t.as(session, { method: 'DELETE', url: '/api/v1/account/totp', payload: { code: totpCode(secret) } });
+    expect(removal.statusCode).toBe(409);
+    expect((await signIn(user.email)).json()).toEqual({ stage: 'totp' });
+  });
+});
+
+describe('API tokens', () => {
+  const bearer = (secret: string, method: 'GET' | 'POST' = 'GET', url = '/api/v1/members', payload?: Record<string, unknown>) =>
+    t.app.inject({ method, url, headers: { authorization: `Bearer ${secret}` }, ...(payload ? { payload } : {}) });
+
+  async function createToken(session: TestSession, roles: Role[]): Promise<{ id: string; secret: string }> {
+    const response = await t.as(session, { method: 'POST', url: '/api/v1/account/tokens', payload: { name: 'border system', roles, expiresInDays: 30 } });
+    expect(response.statusCode).toBe(201);
+    const body = response.json<{ token: { id: string }; secret: string }>();
+    return { id: body.token.id, secret: body.secret };
+  }
+
+  test('an expired token is refused with 401 and the refusal is audited', async () => {
+    const user = await t.makeUser('AAA');
+    const secret = await t.tokenFor(user);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${user.id}`));
+    const response = await bearer(secret);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await auditOf(response)).toEqual([{ action: 'auth.token-refused', user_id: null, member: null, details: { method: 'GET', path: '/api/v1/members' } }]);
+  });
+
+  test('a revoked token stops working at once', async () => {
+    const user = await t.makeUser('AAA');
+    const session = await t.sessionFor(user);
+    const token = await createToken(session, ['officer']);
+    expect((await bearer(token.secret)).statusCode).toBe(200);
+    expect((await t.as(session, { method: 'DELETE', url: `/api/v1/account/tokens/${token.id}` })).statusCode).toBe(204);
+    const refused = await bearer(token.secret);
+    expect(refused.statusCode).toBe(401);
+    expect((await auditOf(refused)).map((row) => row.action)).toEqual(['auth.token-refused']);
+    const listed = (await t.as(session, { method: 'GET', url: '/api/v1/account/tokens' })).json<{ data: { id: string; revoked: boolean }[] }>();
+    expect(listed.data).toEqual([expect.objectContaining({ id: token.id, revoked: true })]);
+  });
+
+  test("a token's roles are its scope within the user's roles", async () => {
+    const admin = await t.makeUser('AAA', ['officer', 'member-admin']);
+    const session = await t.sessionFor(admin);
+    expect((await t.as(session, { method: 'GET', url: '/api/v1/users' })).statusCode).toBe(200);
+    const narrow = await createToken(session, ['officer']);
+    expect((await bearer(narrow.secret, 'GET', '/api/v1/users')).statusCode).toBe(403);
+    expect((await bearer(narrow.secret, 'GET', '/api/v1/auth/session')).json()).toMatchObject({ user: { roles: ['officer'] } });
+
+    // A role the user does not hold cannot be put in a token.
+    const beyond = await t.as(session, { method: 'POST', url: '/api/v1/account/tokens', payload: { name: 'too wide', roles: ['officer', 'secretariat'] } });
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/roles/1']);
+
+    // A token with the admin role loses it when the user does.
+    const wide = await createToken(session, ['officer', 'member-admin']);
+    expect((await bearer(wide.secret, 'GET', '/api/v1/users')).statusCode).toBe(200);
+    const other = await t.sessionFor(await t.makeUser('AAA', ['member-admin']));
+    expect((await t.as(other, { method: 'PATCH', url: `/api/v1/users/${admin.id}`, payload: { roles: ['officer'] } })).statusCode).toBe(200);
+    expect((await bearer(wide.secret, 'GET', '/api/v1/users')).statusCode).toBe(403);
+
+    // Tokens are for machines: a token cannot mint another one.
+    const minted = await bearer(wide.secret, 'POST', '/api/v1/account/tokens', { name: 'child', roles: ['officer'] });
+    expect(minted.statusCode).toBe(403);
+  });
+});
+
+describe('CSRF', () => {
+  test('a cookie-session write without the x-csrf-token header is 403, writes nothing but its audit row', async () => {
+    const user = await t.makeUser('AAA');
+    const session = await t.sessionFor(user);
+    const document = { title: 'Never written', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } };
+    const before = await fingerprint(t.db);
+    const missing = await t.app.inject({ method: 'POST', url: '/api/v1/library/documents', headers: { cookie: session.cookie }, payload: document });
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/library/documents', headers: { cookie: session.cookie, 'x-csrf-token': `${session.csrf}x` }, payload: document });
+    for (const response of [missing, wrong]) {
+      expect(response.statusCode).toBe(403);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(await auditOf(response)).toEqual([
+        { action: 'auth.csrf-refused', user_id: user.id, member: 'AAA', details: { method: 'POST', path: '/api/v1/library/documents' } },
+      ]);
+    }
+    const { audit_log: _log, audit_lanes: _lanes, ...after } = await fingerprint(t.db);
+    const { audit_log: _log0, audit_lanes: _lanes0, ...unchanged } = before;
+    expect(after).toEqual(unchanged);
+    // With the header, the same write goes through.
+    expect((await t.as(session, { method: 'POST', url: '/api/v1/library/documents', payload: document })).statusCode).toBe(201);
+  });
+});

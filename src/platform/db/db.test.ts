@@ -1,0 +1,129 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
+import { acquireFolderLock, FolderLockedError } from './folder-lock.js';
+import { migrate, MIGRATIONS_DIR, readMigrations } from './migrate.js';
+import { PgliteDatabase } from './pglite.js';
+import { sql } from './sql.js';
+
+describe('sql template', () => {
+  test('values become parameters and fragments nest', () => {
+    const inner = sql`b = ${2} AND c = ${'x'}`;
+    const { text, values } = sql`SELECT * FROM t WHERE a = ${1} AND ${inner} AND d = ANY(${[1, 2]})`.compile();
+    expect(text).toBe('SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3 AND d = ANY($4)');
+    expect(values).toEqual([1, 2, 'x', [1, 2]]);
+    expect(sql.join([sql`a = ${1}`, sql`b = ${2}`], ' OR ').compile().text).toBe('a = $1 OR b = $2');
+  });
+
+  test('identifiers are checked, not escaped', () => {
+    expect(() => sql.ident('users; DROP TABLE users')).toThrow(/identifier/);
+  });
+});
+
+describe(`the database (${TEST_DB_KIND})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(() => t.close());
+
+  test('rows look the same on both drivers: int8 as number, date as text, timestamptz as Date', async () => {
+    const row = await t.db.ownerTransaction((tx) =>
+      tx.one<{ n: number; d: string; ts: Date; arr: string[] }>(sql`SELECT 9007199254740991::int8 AS n, DATE '2024-02-29' AS d, now() AS ts, ARRAY['a','b'] AS arr`),
+    );
+    expect(row).toEqual({ n: 9007199254740991, d: '2024-02-29', ts: expect.any(Date), arr: ['a', 'b'] });
+  });
+
+  test('application transactions run as lintas_app, without BYPASSRLS, with the member set locally', async () => {
+    const inside = await t.db.transaction({ member: 'XYZ' }, (tx) =>
+      tx.one<{ role: string; bypass: boolean; member: string }>(sql`SELECT current_user AS role,
+        (SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass, current_setting('lintas.member') AS member`),
+    );
+    expect(inside).toEqual({ role: 'lintas_app', bypass: false, member: 'XYZ' });
+    const after = await t.db.ownerTransaction((tx) => tx.one<{ member: string | null }>(sql`SELECT nullif(current_setting('lintas.member', true), '') AS member`));
+    expect(after.member).toBeNull();
+  });
+
+  test('a member code that is not a code is refused before it reaches SQL', async () => {
+    await expect(t.db.transaction({ member: "x'; DROP TABLE members; --" }, async () => 1)).rejects.toThrow(/invalid member code/);
+  });
+
+  test('a failed transaction leaves nothing behind', async () => {
+    await expect(
+      t.db.ownerTransaction(async (tx) => {
+        await tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES ('ROLLBK', 'x', 'state', 'member')`);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const row = await t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT 1 FROM members WHERE code = 'ROLLBK'`));
+    expect(row).toBeUndefined();
+  });
+
+  test('every shareable table forces row-level security and has the four policies', async () => {
+    const tables = await t.db.ownerTransaction((tx) =>
+      tx.query<{ relname: string; forced: boolean; policies: number }>(sql`
+        SELECT c.relname, c.relforcerowsecurity AS forced, (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'audience_kind'
+        WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace ORDER BY 1`),
+    );
+    expect(tables.map((row) => row.relname)).toEqual(expect.arrayContaining(['library_documents', 'notifications']));
+    for (const table of tables) expect(table, table.relname).toMatchObject({ forced: true, policies: 4 });
+  });
+});
+
+describe('migrations', () => {
+  test('an applied migration that was edited is an error naming it; a new one applies', async () => {
+    const t = await openTestDatabase();
+    const folder = mkdtempSync(join(tmpdir(), 'lintas-migrations-'));
+    try {
+      cpSync(MIGRATIONS_DIR, folder, { recursive: true });
+      expect(await migrate(t.db, readMigrations(folder))).toEqual([]);
+      writeFileSync(join(folder, '9001_extra.sql'), 'CREATE TABLE extra_test (id int);');
+      expect(await migrate(t.db, readMigrations(folder))).toEqual(['9001_extra.sql']);
+      writeFileSync(join(folder, '9001_extra.sql'), 'CREATE TABLE extra_test (id int, edited int);');
+      await expect(migrate(t.db, readMigrations(folder))).rejects.toThrow(/9001_extra\.sql was edited/);
+      rmSync(join(folder, '9001_extra.sql'));
+      await expect(migrate(t.db, readMigrations(folder))).rejects.toThrow(/9001_extra\.sql has no file/);
+      writeFileSync(join(folder, 'bad-name.sql'), 'SELECT 1;');
+      expect(() => readMigrations(folder)).toThrow(/bad-name\.sql/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await t.close();
+    }
+  });
+});
+
+describe('the data folder lock', () => {
+  test('a second open of the same folder is refused with a clear error, and the folder opens again after close', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lintas-lock-'));
+    try {
+      const template = new Blob([readFileSync(inject('pgliteTemplate'))]);
+      const first = await PgliteDatabase.open(folder, {}, template);
+      await expect(PgliteDatabase.open(folder)).rejects.toBeInstanceOf(FolderLockedError);
+      await expect(PgliteDatabase.open(folder)).rejects.toThrow(/in use by another Lintas process/);
+      await first.close();
+      expect(existsSync(join(folder, 'lintas.lock'))).toBe(false);
+      acquireFolderLock(folder).release();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('a lock held by another live process is refused; one left by a process that no longer runs is taken over', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lintas-lock-'));
+    try {
+      // pid 1 is always alive.
+      writeFileSync(join(folder, 'lintas.lock'), '1');
+      expect(() => acquireFolderLock(folder)).toThrow(/pid 1/);
+      writeFileSync(join(folder, 'lintas.lock'), '2147483646');
+      const lock = acquireFolderLock(folder);
+      expect(readFileSync(join(folder, 'lintas.lock'), 'utf8')).toBe(String(process.pid));
+      lock.release();
+      expect(existsSync(join(folder, 'lintas.lock'))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

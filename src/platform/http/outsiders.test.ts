@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
+import { fingerprint } from '../../../test/support/db.js';
+import { sql } from '../db/sql.js';
+
+/**
+ * For every endpoint under /api/v1: signed out is 401; a member that may not see a record gets the
+ * same 404 as for a record that does not exist; a user whose role or member does not allow a write
+ * gets 403 (or 404 where the record is hidden); and none of these refusals changes the database.
+ * The table must name every route the app registers, so a new route without a case fails here.
+ */
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface Refusal {
+  who: () => TestSession;
+  /** The concrete path, when it differs from the case's own. */
+  path?: () => string;
+  payload?: () => unknown;
+}
+
+interface Case {
+  method: Method;
+  /** The route as registered, with `:param` placeholders. */
+  route: string;
+  /** 'public' routes answer signed-out clients; 'session' ones any session; the rest a signed-in user. */
+  auth: 'public' | 'session' | 'user';
+  /** The concrete path for requests (the route with real ids filled in). */
+  path: () => string;
+  /** A valid body, so that validation does not answer first. */
+  payload?: () => unknown;
+  /** A signed-out request a public route refuses as invalid (400), not as unauthorised. */
+  publicInvalid?: unknown;
+  /** A record endpoint: these users may not see the record (404), and `missing` names one that does not exist. */
+  hidden?: { refusals: Refusal[]; missing: () => string };
+  /** Users who may see the record, or reach the endpoint, but may not do this (403). */
+  forbidden?: Refusal[];
+}
+
+let t: TestContext;
+let ownerUser: TestUser;
+let ownerColleague: TestSession;
+let outsider: TestSession;
+let outsiderAdmin: TestSession;
+let observer: TestSession;
+let recipient: TestSession;
+let approverOnly: TestSession;
+let privateDoc: string;
+let sharedDoc: string;
+let ownerTokenId: string;
+let ownerNotification: string;
+
+const GROUP = 'aaa-ccc';
+const PREFIX = '/api/v1';
+
+const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
+
+function multipartUpload(): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = 'outsiders-boundary-7c1e';
+  const metadata = JSON.stringify(validDocument());
+  const body =
+    `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${metadata}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="note.txt"\r\nContent-Type: text/plain\r\n\r\nplain words\r\n` +
+    `--${boundary}--\r\n`;
+  return { payload: Buffer.from(body), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+const cases: Case[] = [
+  // Sign-in and account.
+  { method: 'POST', route: '/auth/sign-in', auth: 'public', path: () => '/auth/sign-in', publicInvalid: { email: 'not an address', password: 'x' } },
+  { method: 'POST', route: '/auth/totp', auth: 'session', path: () => '/auth/totp', payload: () => ({ code: '123456' }) },
+  { method: 'POST', route: '/auth/sign-out', auth: 'session', path: () => '/auth/sign-out' },
+  { method: 'GET', route: '/auth/session', auth: 'session', path: () => '/auth/session' },
+  { method: 'POST', route: '/auth/password-reset', auth: 'public', path: () => '/auth/password-reset', publicInvalid: { email: 'not an address' } },
+  { method: 'POST', route: '/auth/password-reset/complete', auth: 'public', path: () => '/auth/password-reset/complete', publicInvalid: { token: 'short', password: 'short' } },
+  { method: 'POST', route: '/account/totp/enrol', auth: 'session', path: () => '/account/totp/enrol' },
+  { method: 'POST', route: '/account/totp/confirm', auth: 'session', path: () => '/account/totp/confirm', payload: () => ({ code: '123456' }) },
+  { method: 'DELETE', route: '/account/totp', auth: 'user', path: () => '/account/totp', payload: () => ({ code: '123456' }) },
+  { method: 'POST', route: '/account/password', auth: 'user', path: () => '/account/password', payload: () => ({ currentPassword: 'x', newPassword: 'a new password long enough' }) },
+  { method: 'GET', route: '/account/tokens', auth: 'user', path: () => '/account/tokens' },
+  { method: 'POST', route: '/account/tokens', auth: 'user', path: () => '/account/tokens', payload: () => ({ name: 'machine', roles: ['officer'] }) },
+  {
+    method: 'DELETE', route: '/account/tokens/:id', auth: 'user', path: () => `/account/tokens/${ownerTokenId}`,
+    // Another user's token, even a colleague's, is not found.
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
+  },
+
+  // Directory.
+  { method: 'GET', route: '/members', auth: 'user', path: () => '/members' },
+  { method: 'GET', route: '/members/:code', auth: 'user', path: () => '/members/AAA' },
+  {
+    method: 'POST', route: '/members', auth: 'user', path: () => '/members',
+    payload: () => ({ code: 'ZZZ', name: 'New member', kind: 'state', status: 'member' }),
+    forbidden: [{ who: () => outsiderAdmin }, { who: () => outsider }],
+  },
+  {
+    method: 'PATCH', route: '/members/:code', auth: 'user', path: () => '/members/AAA', payload: () => ({ requiresTotp: true }),
+    // Another member's admin, and an officer of the member itself.
+    forbidden: [{ who: () => outsiderAdmin }, { who: () => ownerColleague }],
+  },
+  {
+    method: 'PUT', route: '/members/:code/focal-points', auth: 'user', path: () => '/members/AAA/focal-points',
+    payload: () => ({ focalPoints: [{ topic: 'general', userId: ownerUser.id }] }),
+    forbidden: [{ who: () => outsiderAdmin }, { who: () => ownerColleague }],
+  },
+  { method: 'GET', route: '/groups', auth: 'user', path: () => '/groups' },
+  {
+    method: 'GET', route: '/groups/:code', auth: 'user', path: () => `/groups/${GROUP}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => '/groups/no-such-group' },
+  },
+  {
+    method: 'POST', route: '/groups', auth: 'user', path: () => '/groups',
+    payload: () => ({ code: 'new-group', name: 'New group', members: ['BBB'] }),
+    forbidden: [{ who: () => outsiderAdmin }],
+  },
+  {
+    method: 'PATCH', route: '/groups/:code', auth: 'user', path: () => `/groups/${GROUP}`, payload: () => ({ name: 'Renamed' }),
+    // Only the secretariat changes groups, even a member of the group may not.
+    forbidden: [{ who: () => outsiderAdmin }, { who: () => recipient }],
+  },
+  {
+    method: 'GET', route: '/users', auth: 'user', path: () => '/users',
+    forbidden: [{ who: () => outsider }, { who: () => outsiderAdmin, path: () => '/users?member=AAA' }],
+  },
+  {
+    method: 'POST', route: '/users', auth: 'user', path: () => '/users',
+    payload: () => ({ name: 'New user', email: 'new-user@aaa.test', roles: ['officer'] }),
+    forbidden: [{ who: () => outsider }, { who: () => outsiderAdmin, payload: () => ({ name: 'New user', email: 'new-user@aaa.test', roles: ['officer'], member: 'AAA' }) }],
+  },
+  {
+    method: 'PATCH', route: '/users/:id', auth: 'user', path: () => `/users/${ownerUser.id}`, payload: () => ({ name: 'Renamed' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/users/${randomUUID()}` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/users/:id/password-reset', auth: 'user', path: () => `/users/${ownerUser.id}/password-reset`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/users/${randomUUID()}/password-reset` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+
+  // Library.
+  { method: 'GET', route: '/library/documents', auth: 'user', path: () => '/library/documents' },
+  { method: 'GET', route: '/library/count', auth: 'user', path: () => '/library/count' },
+  {
+    method: 'GET', route: '/library/documents/:id', auth: 'user', path: () => `/library/documents/${privateDoc}`,
+    hidden: {
+      // An observer does not see a document shared with every full member.
+      refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/library/documents/${sharedDoc}` }],
+      missing: () => `/library/documents/${randomUUID()}`,
+    },
+  },
+  {
+    method: 'GET', route: '/library/documents/:id/file', auth: 'user', path: () => `/library/documents/${privateDoc}/file`,
+    hidden: {
+      refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/library/documents/${sharedDoc}/file` }],
+      missing: () => `/library/documents/${randomUUID()}/file`,
+    },
+  },
+  {
+    method: 'POST', route: '/library/documents', auth: 'user', path: () => '/library/documents', payload: validDocument,
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'POST', route: '/library/documents/upload', auth: 'user', path: () => '/library/documents/upload', forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'PATCH', route: '/library/documents/:id', auth: 'user', path: () => `/library/documents/${privateDoc}`, payload: () => ({ title: 'Taken over' }),
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/library/documents/${randomUUID()}` },
+    // A member in the audience sees the document but does not own it.
+    forbidden: [{ who: () => recipient, path: () => `/library/documents/${sharedDoc}` }],
+  },
+  {
+    method: 'DELETE', route: '/library/documents/:id', auth: 'user', path: () => `/library/documents/${privateDoc}`,
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/library/documents/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/library/documents/${sharedDoc}` }],
+  },
+
+  // Audit and inbox.
+  { method: 'GET', route: '/audit/reads', auth: 'user', path: () => '/audit/reads', forbidden: [{ who: () => outsider }] },
+  { method: 'GET', route: '/inbox', auth: 'user', path: () => '/inbox' },
+  {
+    method: 'POST', route: '/inbox/:id/read', auth: 'user', path: () => `/inbox/${ownerNotification}/read`,
+    // Someone else's notification, even a colleague's, is not found.
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/inbox/${randomUUID()}/read` },
+  },
+];
+
+const label = (c: Pick<Case, 'method' | 'route'>): string => `${c.method} ${c.route}`;
+
+function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<LightMyRequestResponse> {
+  const path = refusal?.path?.() ?? c.path();
+  const payload = refusal?.payload?.() ?? c.payload?.();
+  if (c.route === '/library/documents/upload') {
+    return t.as(who, { method: c.method, url: PREFIX + path, ...multipartUpload() });
+  }
+  return t.as(who, { method: c.method, url: PREFIX + path, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+}
+
+function expectProblem(response: LightMyRequestResponse, status: number, what: string): Record<string, unknown> {
+  expect(response.statusCode, `${what}: ${response.body}`).toBe(status);
+  expect(response.headers['content-type'], what).toMatch(/^application\/problem\+json/);
+  const body = response.json<Record<string, unknown>>();
+  expect(body.status, what).toBe(status);
+  expect(body.requestId, what).toBe(response.headers['x-request-id']);
+  return body;
+}
+
+/** What a client can compare between two 404s: everything but the request id and the path asked for. */
+function shape(body: Record<string, unknown>): Record<string, unknown> {
+  const { requestId: _requestId, instance: _instance, ...rest } = body;
+  return { ...rest, keys: Object.keys(body).sort() };
+}
+
+/** Routes as the router holds them, read from Fastify's route tree (hidden routes included). */
+function routerRoutes(): string[] {
+  const routes: string[] = [];
+  const stack: string[] = [];
+  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^((?:│ {3}| {4})*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length / 4;
+    stack.length = depth;
+    stack.push(match[2] ?? '');
+    const path = stack.join('');
+    for (const method of (match[3] ?? '').split(', ').filter(Boolean)) {
+      if (method !== 'HEAD' && path.startsWith(`${PREFIX}/`)) routes.push(`${method} ${path.slice(PREFIX.length)}`);
+    }
+  }
+  return routes.sort();
+}
+
+function documentedRoutes(): string[] {
+  const { paths } = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(paths)
+    .filter(([path]) => path.startsWith(`${PREFIX}/`))
+    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.slice(PREFIX.length).replace(/\{(\w+)\}/g, ':$1')}`))
+    .sort();
+}
+
+async function session(member: string, roles: Parameters<TestContext['makeUser']>[1]): Promise<TestSession> {
+  return t.sessionFor(await t.makeUser(member, roles));
+}
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  await t.makeMember('AAA');
+  await t.makeMember('BBB');
+  await t.makeMember('CCC');
+  await t.makeMember('OBS', { status: 'observer' });
+  await t.makeGroup(GROUP, ['AAA', 'CCC']);
+  ownerUser = await t.makeUser('AAA', ['officer', 'member-admin']);
+  ownerColleague = await session('AAA', ['officer']);
+  outsider = await session('BBB', ['officer']);
+  // Every role but the secretariat's, so that no role check answers before the sharing rule.
+  outsiderAdmin = await session('BBB', ['officer', 'analyst', 'liaison', 'approver', 'member-admin']);
+  observer = await session('OBS', ['officer']);
+  recipient = await session('CCC', ['officer', 'member-admin']);
+  approverOnly = await session('AAA', ['approver']);
+
+  privateDoc = await t.makeDocument('AAA', { title: 'Private to AAA' });
+  sharedDoc = await t.makeDocument('AAA', { title: 'Shared with every full member', audience: 'all' });
+  await t.db.ownerTransaction(async (tx) => {
+    await tx.query(sql`UPDATE library_documents SET file_name = 'notes.txt', file_type = 'text/plain; charset=utf-8', file_content = ${Buffer.from('secret notes')}
+      WHERE id = ANY(${[privateDoc, sharedDoc]}::uuid[])`);
+  });
+  await t.tokenFor(ownerUser, ['officer']);
+  ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
+  ownerNotification = (
+    await t.db.ownerTransaction((tx) =>
+      tx.one<{ id: string }>(sql`INSERT INTO notifications (user_id, kind, title, object_type, object_id, owner)
+        VALUES (${ownerUser.id}, 'library.shared', 'A private document', 'library-document', ${privateDoc}, 'AAA') RETURNING id`),
+    )
+  ).id;
+});
+afterAll(() => t.close());
+
+describe('every endpoint refuses outsiders and changes nothing', () => {
+  test('the table names every route under /api/v1, and only those', () => {
+    const table = cases.map(label).sort();
+    expect(new Set(table).size).toBe(table.length);
+    expect(routerRoutes()).toEqual(table);
+    expect(documentedRoutes()).toEqual(table);
+  });
+
+  test('signed out: 401 problem+json on every route that needs a session (HEAD included), nothing changed', async () => {
+    const before = await fingerprint(t.db);
+    for (const c of cases.filter((one) => one.auth !== 'public')) {
+      const body = expectProblem(await request(c, null), 401, `${label(c)} signed out`);
+      expect(body.title).toBe('Not signed in');
+      if (c.method === 'GET') {
+        const head = await t.as(null, { method: 'HEAD', url: PREFIX + c.path() });
+        expect(head.statusCode, `HEAD ${c.route}`).toBe(401);
+      }
+      expect(await fingerprint(t.db), `${label(c)} changed the database`).toEqual(before);
+    }
+  });
+
+  test('the public routes answer a signed-out client (bad input is 400, not 401) and change nothing', async () => {
+    const before = await fingerprint(t.db);
+    const publicCases = cases.filter((c) => c.auth === 'public');
+    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete']);
+    for (const c of publicCases) {
+      const response = await t.as(null, { method: c.method, url: PREFIX + c.path(), payload: c.publicInvalid as Record<string, unknown> });
+      expectProblem(response, 400, `${label(c)} signed out with bad input`);
+      expect(await fingerprint(t.db), `${label(c)} changed the database`).toEqual(before);
+    }
+  });
+
+  test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
+    const before = await fingerprint(t.db);
+    const recordCases = cases.filter((c) => c.hidden);
+    expect(recordCases.length).toBe(9);
+    for (const c of recordCases) {
+      const hidden = c.hidden!;
+      const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
+      for (const [index, refusal] of hidden.refusals.entries()) {
+        const what = `${label(c)} hidden from viewer ${index}`;
+        const body = expectProblem(await request(c, refusal.who(), refusal), 404, what);
+        expect(shape(body), what).toEqual(shape(missing));
+        expect(JSON.stringify(body), what).not.toMatch(/AAA|Private|secret/);
+        expect(await fingerprint(t.db), `${what} changed the database`).toEqual(before);
+      }
+    }
+  });
+
+  test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
+    const before = await fingerprint(t.db);
+    const forbiddenCases = cases.filter((c) => c.forbidden);
+    expect(forbiddenCases.length).toBe(14);
+    for (const c of forbiddenCases) {
+      for (const [index, refusal] of c.forbidden!.entries()) {
+        const what = `${label(c)} refused to user ${index}`;
+        const body = expectProblem(await request(c, refusal.who(), refusal), 403, what);
+        expect(body.title, what).toBe('Forbidden');
+        expect(await fingerprint(t.db), `${what} changed the database`).toEqual(before);
+      }
+    }
+  });
+
+  test('the refused requests were possible: the owner side gets what the outsiders were refused', async () => {
+    // Without this, a 404 or 403 from a broken route would pass the tests above.
+    const owner = await t.sessionFor(ownerUser);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}/file` })).body).toBe('secret notes');
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/library/documents/${sharedDoc}` })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/groups/${GROUP}` })).json()).toMatchObject({ data: { members: ['AAA', 'CCC'] } });
+    expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/users/${ownerUser.id}`, payload: { name: 'Owner user' } })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/inbox/${ownerNotification}/read` })).statusCode).toBe(204);
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/account/tokens/${ownerTokenId}` })).statusCode).toBe(204);
+    expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/library/documents/${sharedDoc}`, payload: { title: 'Renamed by its owner' } })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(204);
+  });
+
+  test('lists, counts and searches leave out what the outsider may not see', async () => {
+    const secret = await t.makeDocument('AAA', { title: 'Quokka route analysis', body: 'quokka quokka' });
+    const search = (await t.as(outsider, { method: 'GET', url: `${PREFIX}/library/documents?q=quokka` })).json<{ data: unknown[] }>();
+    expect(search.data).toEqual([]);
+    expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/library/count?q=quokka` })).json()).toEqual({ total: 0 });
+    const list = (await t.as(outsider, { method: 'GET', url: `${PREFIX}/library/documents?limit=100` })).json<{ data: { id: string }[] }>();
+    expect(list.data.map((doc) => doc.id)).toEqual([sharedDoc]);
+    expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/groups` })).json()).toEqual({ data: [] });
+    expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/members/AAA` })).json<{ data: { groups: unknown[] } }>().data.groups).toEqual([]);
+    // The owner does find it, so the search words were right.
+    const owner = await t.sessionFor(ownerUser);
+    const found = (await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents?q=quokka` })).json<{ data: { id: string }[] }>();
+    expect(found.data.map((doc) => doc.id)).toEqual([secret]);
+  });
+});
