@@ -20,7 +20,7 @@ beforeAll(async () => {
   } else {
     await makeTestDataFolder(folder);
   }
-  config = { ...loadConfig({} as NodeJS.ProcessEnv), dataDir: folder, databaseUrl: server?.url };
+  config = { ...loadConfig({}), dataDir: folder, databaseUrl: server?.url };
 });
 afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });

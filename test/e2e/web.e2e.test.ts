@@ -17,8 +17,15 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  // The server serves web/dist: build it from the sources under test.
-  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+  // The server serves web/dist: build it from the sources under test, as production does (Vitest
+  // sets NODE_ENV=test, which would bundle React's development build).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   server = await startTestServer();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -13,7 +13,7 @@ import { startServer } from '../../src/server.js';
  */
 export async function startTestServer(): Promise<{ url: string; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
   const folder = mkdtempSync(join(tmpdir(), 'lintas-e2e-'));
-  const config = { ...loadConfig({} as NodeJS.ProcessEnv), dataDir: folder, databaseUrl: undefined, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
+  const config = { ...loadConfig({}), dataDir: folder, databaseUrl: undefined, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
   const running = await startServer(config, { demo: true, logger: false, quiet: true });
   return {
     url: running.url.replace('localhost', '127.0.0.1'),

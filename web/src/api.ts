@@ -152,7 +152,7 @@ export interface AuditRead {
   action: string;
   readerMember: string;
   readerName: string | null;
-  objectType: string;
+  objectType: string | null;
   ids: string[];
   purpose: string | null;
 }

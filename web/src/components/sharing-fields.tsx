@@ -123,31 +123,33 @@ export function SharingFields({ value, onChange, members, groups, error, pointer
         </Field>
       ) : null}
 
-      <Fieldset legend="Evaluation" hint="Where it applies: how reliable the source is and how credible the information." error={fieldError('/evaluation')} className="form-grid">
-        <Field label="Source">
-          {(props) => (
-            <select {...props} value={value.source} onChange={(event) => set({ source: event.target.value as SourceGrade | '' })}>
-              <option value="">Not graded</option>
-              {SOURCE_GRADES.map((grade) => (
-                <option key={grade} value={grade}>
-                  {SOURCE_MEANING[grade]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Information">
-          {(props) => (
-            <select {...props} value={value.information} onChange={(event) => set({ information: event.target.value as InformationGrade | '' })}>
-              <option value="">Not graded</option>
-              {INFORMATION_GRADES.map((grade) => (
-                <option key={grade} value={grade}>
-                  {INFORMATION_MEANING[grade]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+      <Fieldset legend="Evaluation" hint="Where it applies: how reliable the source is and how credible the information." error={fieldError('/evaluation')}>
+        <div className="form-grid">
+          <Field label="Source">
+            {(props) => (
+              <select {...props} value={value.source} onChange={(event) => set({ source: event.target.value as SourceGrade | '' })}>
+                <option value="">Not graded</option>
+                {SOURCE_GRADES.map((grade) => (
+                  <option key={grade} value={grade}>
+                    {SOURCE_MEANING[grade]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Information">
+            {(props) => (
+              <select {...props} value={value.information} onChange={(event) => set({ information: event.target.value as InformationGrade | '' })}>
+                <option value="">Not graded</option>
+                {INFORMATION_GRADES.map((grade) => (
+                  <option key={grade} value={grade}>
+                    {INFORMATION_MEANING[grade]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
       </Fieldset>
     </fieldset>
   );

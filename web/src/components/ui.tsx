@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { within, type ApiError, type Tlp } from '../api.js';
 
 interface ControlProps {
@@ -63,23 +63,44 @@ export function Fieldset({ legend, hint, error, children, className }: { legend:
   );
 }
 
+/** A JSON pointer in words: "/sharing/handlingNote" → "Sharing › handling note", "/tags/0" → "Tags › 1". */
+export function pointerLabel(pointer: string): string {
+  const words = pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : part.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()))
+    .join(' › ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /**
  * The error of a request as a page alert: its detail, and the field messages that no field on
  * the page shows (pass the pointers the form shows next to its fields).
  */
 export function ErrorAlert({ error, shown = [] }: { error: ApiError | undefined; shown?: readonly string[] }) {
+  const alert = useRef<HTMLDivElement>(null);
+
+  // In a form, take the user to the first field at fault (or to this alert), wherever they were.
+  useEffect(() => {
+    const form = alert.current?.closest('form');
+    if (!error || !form || !alert.current) return;
+    const invalid = form.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (invalid ?? alert.current).focus();
+  }, [error]);
+
   if (!error) return null;
   const rest = error.errors.filter((item) => !shown.some((pointer) => within(item.pointer, pointer)));
   return (
-    <div className="alert alert-error" role="alert">
+    <div className="alert alert-error" role="alert" ref={alert} tabIndex={-1}>
       <p>
-        <strong>{error.title === 'Error' ? 'Something went wrong.' : `${error.title}.`}</strong> {error.detail}
+        <strong>{error.detail || error.title}</strong>
       </p>
       {rest.length > 0 ? (
         <ul>
           {rest.map((item) => (
             <li key={`${item.pointer} ${item.detail}`}>
-              <code>{item.pointer}</code> {item.detail}
+              {pointerLabel(item.pointer) ? <strong>{pointerLabel(item.pointer)}: </strong> : null}
+              {item.detail}
             </li>
           ))}
         </ul>

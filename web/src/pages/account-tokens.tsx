@@ -87,12 +87,14 @@ export function ApiTokens() {
                     </td>
                     <td>{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : <span className="muted">Never</span>}</td>
                     <td>{token.revoked ? 'Revoked' : expired ? 'Expired' : 'Active'}</td>
-                    <td className="actions">
-                      {!token.revoked && !expired ? (
-                        <button type="button" className="button-small" onClick={() => revoke(token)} disabled={revocation.busy} aria-label={`Revoke ${token.name}`}>
-                          Revoke
-                        </button>
-                      ) : null}
+                    <td>
+                      <div className="actions">
+                        {!token.revoked && !expired ? (
+                          <button type="button" className="button-small" onClick={() => revoke(token)} disabled={revocation.busy} aria-label={`Revoke ${token.name}`}>
+                            Revoke
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 );

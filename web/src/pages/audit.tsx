@@ -5,11 +5,16 @@ import { recordPath } from '../records.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
 
+const OBJECT_LABEL: Record<string, string> = {
+  'library-document': 'Library documents',
+};
+
 const ACTION_LABEL: Record<string, string> = {
   'library.read': 'Opened',
   'library.search': 'Found in a search',
   'library.list': 'Listed',
-  'library.download': 'Downloaded the file',
+  'library.file-read': 'Downloaded the file',
+  'library.count': 'Counted in a search',
 };
 
 function actionLabel(action: string): string {
@@ -19,10 +24,6 @@ function actionLabel(action: string): string {
 export function AuditPage() {
   useTitle('Who read my records');
   const { session } = useSession();
-  const reads = usePaged<AuditRead>('/audit/reads');
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
-
   if (!session.abilities.readAudit) {
     return (
       <>
@@ -31,11 +32,18 @@ export function AuditPage() {
       </>
     );
   }
+  return <AuditReads memberName={session.user.memberName} />;
+}
+
+function AuditReads({ memberName }: { memberName: string }) {
+  const reads = usePaged<AuditRead>('/audit/reads');
+  const members = useResource<{ data: MemberSummary[] }>('/members');
+  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
 
   return (
     <>
       <PageHeader title="Who read my records" />
-      <p>Every time another member opens, lists, searches or downloads a record of {session.user.memberName}, it is written in the audit trail. The newest come first.</p>
+      <p>Every time another member opens, lists, searches or downloads a record of {memberName}, it is written in the audit trail. The newest come first.</p>
       <ErrorAlert error={reads.error} />
       {reads.loading === 'first' ? (
         <Loading />
@@ -65,24 +73,24 @@ export function AuditPage() {
                   <td>{read.readerName ?? <span className="muted">Not shown</span>}</td>
                   <td>{actionLabel(read.action)}</td>
                   <td>
-                    <ul className="plain-list ids">
+                    {read.objectType ? <span className="muted">{OBJECT_LABEL[read.objectType] ?? read.objectType}: </span> : null}
+                    <ul className="inline-list ids">
                       {read.ids.map((id) => {
                         const path = recordPath(read.objectType, id);
                         return (
                           <li key={id}>
                             {path ? (
-                              <Link to={path}>
+                              <Link to={path} title={id}>
                                 <code>{id.slice(0, 8)}</code>
                                 <span className="visually-hidden"> (record {id})</span>
                               </Link>
                             ) : (
-                              <code title={id}>{id}</code>
+                              <code>{id}</code>
                             )}
                           </li>
                         );
                       })}
                     </ul>
-                    <span className="muted">{read.objectType}</span>
                   </td>
                   <td>{read.purpose ?? <span className="muted">—</span>}</td>
                 </tr>

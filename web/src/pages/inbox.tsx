@@ -45,7 +45,7 @@ export function InboxPage() {
                 </div>
                 {notification.body ? <p className="notification-body">{notification.body}</p> : null}
                 {!notification.read ? (
-                  <button type="button" className="button-small" onClick={() => markRead(notification)} disabled={marking.busy} aria-label={`Mark “${notification.title}” as read`}>
+                  <button type="button" className="button-small" onClick={() => markRead(notification)} disabled={marking.busy} aria-label={`Mark as read: ${notification.title}`}>
                     Mark as read
                   </button>
                 ) : null}

@@ -85,7 +85,13 @@ function DocumentForm({ document, members, groups }: FormProps) {
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
     const evaluationProblem = draftProblem(sharing);
-    const problem = evaluationProblem ? { pointer: '/sharing/evaluation', detail: evaluationProblem } : source === 'file' && !document ? fileProblem(file) : null;
+    const problem = !title.trim()
+      ? { pointer: '/title', detail: 'Enter a title.' }
+      : evaluationProblem
+        ? { pointer: '/sharing/evaluation', detail: evaluationProblem }
+        : source === 'file' && !document
+          ? fileProblem(file)
+          : null;
     if (problem) {
       setError(new ApiError(400, 'Invalid request', 'Check the field marked below.', [problem]));
       return;

@@ -83,8 +83,8 @@ export function LibraryPage() {
               </select>
             )}
           </Field>
-          <Field label="Language" hint="Such as en or id" error={error?.fieldError('/language')}>
-            {(props) => <input {...props} value={draft.language} size={6} onChange={(event) => set('language', event.target.value)} />}
+          <Field label="Language code" error={error?.fieldError('/language')}>
+            {(props) => <input {...props} value={draft.language} placeholder="en, id, th…" onChange={(event) => set('language', event.target.value)} />}
           </Field>
           <Field label="Tag" error={error?.fieldError('/tag')}>
             {(props) => <input {...props} value={draft.tag} onChange={(event) => set('tag', event.target.value)} />}
@@ -138,9 +138,11 @@ function DocumentResult({ item, ownerName }: { item: LibraryDocument; ownerName:
       </div>
       <p className="meta">
         <span>{humanise(item.category)}</span>
-        <span>
-          <DateText value={item.date} />
-        </span>
+        {item.date ? (
+          <span>
+            <DateText value={item.date} />
+          </span>
+        ) : null}
         <span>{ownerName}</span>
         {item.languages.length > 0 ? <span>{item.languages.join(', ')}</span> : null}
         {item.hasFile ? <span>File: {item.fileName ?? 'attached'}</span> : null}

@@ -126,20 +126,22 @@ export function MemberUsers({ member }: { member: string }) {
                     <td>{user.roles.map(humanise).join(', ')}</td>
                     <td>{user.totpEnabled ? 'On' : 'Off'}</td>
                     <td>{user.disabled ? 'Disabled' : 'Active'}</td>
-                    <td className="actions">
-                      <button type="button" className="button-small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
-                        Edit
-                      </button>
-                      {user.id !== session.user.id ? (
-                        <button type="button" className="button-small" disabled={action.busy} onClick={() => setDisabled(user, !user.disabled)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.name}`}>
-                          {user.disabled ? 'Enable' : 'Disable'}
+                    <td>
+                      <div className="actions">
+                        <button type="button" className="button-small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
+                          Edit
                         </button>
-                      ) : null}
-                      {!user.disabled ? (
-                        <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={`Send a password link to ${user.name}`}>
-                          Send reset link
-                        </button>
-                      ) : null}
+                        {user.id !== session.user.id ? (
+                          <button type="button" className="button-small" disabled={action.busy} onClick={() => setDisabled(user, !user.disabled)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.name}`}>
+                            {user.disabled ? 'Enable' : 'Disable'}
+                          </button>
+                        ) : null}
+                        {!user.disabled ? (
+                          <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={`Reset link for ${user.name}`} title="Send a one-time link to set a new password">
+                            Reset link
+                          </button>
+                        ) : null}
+                      </div>
                     </td>
                   </tr>
                 ),

@@ -16,7 +16,7 @@ export function SignInPage({ stage, onSignedIn }: Props) {
     <div className="public-page">
       <main id="main" className="public-card" aria-labelledby="sign-in-title">
         <p className="brand brand-large">Lintas</p>
-        <h1 id="sign-in-title">{stage === 'totp' ? 'Second step: authentication code' : 'Sign in'}</h1>
+        <h1 id="sign-in-title">{stage === 'totp' ? 'Second sign-in step' : 'Sign in'}</h1>
         {stage === 'totp' ? <CodeStep onSignedIn={onSignedIn} /> : <PasswordStep onSignedIn={onSignedIn} />}
       </main>
     </div>
