@@ -26,7 +26,7 @@ interface ReadRow {
   reader_name: string | null;
   object_type: string | null;
   object_id: string | null;
-  details: { ids?: string[] };
+  details: { records?: Record<string, string[]> };
   purpose: string | null;
 }
 
@@ -36,7 +36,8 @@ async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
   const rows = await ctx.tx.query<ReadRow>(sql`
     SELECT a.seq, a.at, a.action, a.member, u.name AS reader_name, a.object_type, a.object_id, a.details, a.purpose
     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
-    WHERE a.object_owner = ${ctx.actor.member} AND a.member IS DISTINCT FROM ${ctx.actor.member}
+    WHERE (a.object_owner = ${ctx.actor.member} OR a.object_owners @> ARRAY[${ctx.actor.member}]::text[])
+      AND a.member IS DISTINCT FROM ${ctx.actor.member}
       ${after ? sql`AND a.seq < ${after[0]}` : sql``}
     ORDER BY a.seq DESC LIMIT ${limit + 1}`);
   const page = pageOf(rows, limit, (row) => [row.seq]);
@@ -48,7 +49,8 @@ async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
       readerMember: row.member ?? '',
       readerName: row.reader_name,
       objectType: row.object_type,
-      ids: row.details.ids ?? (row.object_id ? [row.object_id] : []),
+      // Only this member's own records: the row may name other owners' records too.
+      ids: row.details.records?.[ctx.actor.member] ?? (row.object_id ? [row.object_id] : []),
       purpose: row.purpose,
     })),
     next: page.next,

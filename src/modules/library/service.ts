@@ -1,5 +1,5 @@
 import { roleAllows } from '../../platform/auth/roles.js';
-import { readEvents } from '../../platform/audit/writer.js';
+import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { FILE_TYPES, type FileKind } from '../../platform/files/extract-text.js';
@@ -55,10 +55,10 @@ export async function list(ctx: Ctx, query: ListQuery) {
   const page = pageOf(rows, limit, (row) => (query.q ? [row.rank, row.id] : [row.sort_date, row.id]));
   const action = query.q ? 'library.search' : 'library.list';
   const { cursor: _cursor, limit: _limit, ...criteria } = query;
-  const events = readEvents(action, OBJECT, ctx.actor.member, page.rows);
-  // A search is on the record even when it found nothing of others'; its words stay in the searcher's own row.
-  if (query.q) events.unshift({ action, objectType: OBJECT, details: { criteria, returned: page.rows.length } });
-  await ctx.audit(...events);
+  // A search is on the record even when it returned nothing of others'.
+  const event = readEvent(action, OBJECT, ctx.actor.member, page.rows, query.q ? { criteria, returned: page.rows.length } : {});
+  if (event) await ctx.audit(event);
+  else if (query.q) await ctx.audit({ action, objectType: OBJECT, details: { criteria, returned: page.rows.length } });
   return { data: page.rows.map((row) => present(ctx, row)), next: page.next };
 }
 

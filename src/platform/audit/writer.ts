@@ -8,6 +8,8 @@ export interface AuditEvent {
   objectId?: string;
   /** The member whose record was touched; the owner can list the row. */
   objectOwner?: string;
+  /** For acts on many records: every owner whose records were touched. */
+  objectOwners?: string[];
   purpose?: string;
   details?: Record<string, unknown>;
 }
@@ -27,23 +29,24 @@ export async function appendAudit(tx: Tx, source: AuditSource, events: readonly 
 }
 
 /**
- * The audit rows for a read of many records (a list, a search, an export): one row per owner,
- * naming only that owner's records, so an owner listing its readers learns nothing of others.
- * The actor's own records are not reads of shared data and are not listed.
+ * The audit row for a read of many records (a list, a search, an export): one row for the request,
+ * naming every other member's records it returned, grouped by owner, so each owner can list its
+ * readers (the presenter shows an owner only its own ids). The actor's own records are not reads
+ * of shared data and are not named. Undefined when nothing of others was returned.
  */
-export function readEvents(
+export function readEvent(
   action: string,
   objectType: string,
   viewerMember: string,
   records: readonly { id: string; owner: string }[],
   details: Record<string, unknown> = {},
-): AuditEvent[] {
-  const byOwner = new Map<string, string[]>();
+): AuditEvent | undefined {
+  const byOwner: Record<string, string[]> = {};
   for (const record of records) {
     if (record.owner === viewerMember) continue;
-    const ids = byOwner.get(record.owner) ?? [];
-    ids.push(record.id);
-    byOwner.set(record.owner, ids);
+    (byOwner[record.owner] ??= []).push(record.id);
   }
-  return [...byOwner].map(([owner, ids]) => ({ action, objectType, objectOwner: owner, details: { ...details, ids } }));
+  const owners = Object.keys(byOwner).sort();
+  if (owners.length === 0) return undefined;
+  return { action, objectType, objectOwners: owners, details: { ...details, records: byOwner } };
 }

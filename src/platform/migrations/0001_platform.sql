@@ -203,6 +203,8 @@ CREATE TABLE audit_log (
   object_type  text,
   object_id    text,
   object_owner text,
+  -- A list, search or export reads many owners' records in one act: one row, naming each owner.
+  object_owners text[] NOT NULL DEFAULT '{}',
   purpose      text,
   request_id   text,
   address      text,
@@ -212,6 +214,7 @@ CREATE TABLE audit_log (
   UNIQUE (lane, lane_seq)
 );
 CREATE INDEX audit_log_object_owner ON audit_log (object_owner, seq) WHERE object_owner IS NOT NULL;
+CREATE INDEX audit_log_object_owners ON audit_log USING gin (object_owners) WHERE object_owners <> '{}';
 CREATE INDEX audit_log_member ON audit_log (member, seq);
 
 CREATE TABLE audit_lanes (
@@ -233,7 +236,7 @@ CREATE FUNCTION audit_canonical(a audit_log) RETURNS bytea LANGUAGE sql STABLE A
     a.seq, a.lane, a.lane_seq,
     to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     quote_nullable(a.user_id::text), quote_nullable(a.member), quote_literal(a.action),
-    quote_nullable(a.object_type), quote_nullable(a.object_id), quote_nullable(a.object_owner),
+    quote_nullable(a.object_type), quote_nullable(a.object_id), quote_nullable(a.object_owner), quote_literal(a.object_owners::text),
     quote_nullable(a.purpose), quote_nullable(a.request_id), quote_nullable(a.address),
     quote_literal(a.details::text)), 'UTF8')
 $$;
@@ -271,6 +274,7 @@ BEGIN
     r.object_type := entry ->> 'objectType';
     r.object_id := entry ->> 'objectId';
     r.object_owner := entry ->> 'objectOwner';
+    r.object_owners := coalesce(ARRAY(SELECT jsonb_array_elements_text(entry -> 'objectOwners')), '{}');
     r.purpose := entry ->> 'purpose';
     r.request_id := entry ->> 'requestId';
     r.address := entry ->> 'address';
@@ -300,7 +304,8 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
 CREATE POLICY audit_see ON audit_log FOR SELECT
-  USING (member = current_setting('lintas.member', true) OR object_owner = current_setting('lintas.member', true));
+  USING (member = current_setting('lintas.member', true) OR object_owner = current_setting('lintas.member', true)
+         OR object_owners @> ARRAY[current_setting('lintas.member', true)]);
 GRANT SELECT ON audit_log TO lintas_app;
 REVOKE ALL ON FUNCTION audit_append(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit_append(jsonb) TO lintas_app;
