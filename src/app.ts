@@ -127,7 +127,9 @@ export async function build(options: BuildOptions): Promise<App> {
     await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
     // The web app routes in the browser: any page that is not a file or the API gets index.html.
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      // A missing file (an asset of an older build, a typo) is a 404, not the app's page.
+      const path = request.url.split('?')[0] ?? '';
+      if (path.startsWith('/api/') || path.startsWith('/assets/') || /\.[A-Za-z0-9]{1,8}$/.test(path)) return reply.callNotFound();
       return reply.sendFile('index.html');
     });
     app.get('/', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));

@@ -37,9 +37,12 @@ function Header({ withNav }: { withNav: boolean }) {
                 <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined}>
                   {item.label}
                   {item.unreadBadge && unread > 0 ? (
-                    <span className="badge" aria-label={`${unread} unread`}>
-                      {unread}
-                    </span>
+                    <>
+                      <span className="badge" aria-hidden="true">
+                        {unread}
+                      </span>
+                      <span className="visually-hidden">({unread} unread)</span>
+                    </>
                   ) : null}
                 </Link>
               </li>

@@ -6,7 +6,7 @@ import { appendAudit } from '../../platform/audit/writer.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { Problem, unauthorised } from '../../platform/http/problem.js';
+import { Problem } from '../../platform/http/problem.js';
 import type { SignIn } from './schemas.js';
 
 interface UserForSignIn {
@@ -60,7 +60,7 @@ export async function signIn(platform: Platform, request: RequestInfo, input: Si
   const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
   if (!user || !ok || !user.password_hash) {
     await recordFailure(platform, request, email, user, user ? 'wrong password' : 'unknown or disabled account');
-    throw unauthorised(WRONG);
+    throw new Problem(401, 'Sign-in refused', WRONG);
   }
   const stage: SessionStage = user.totp_enabled ? 'totp' : user.requires_totp ? 'enrol' : 'full';
   return platform.db.transaction({ member: null }, async (tx) => {
@@ -105,7 +105,7 @@ export async function verifySecondFactor(platform: Platform, request: RequestInf
   });
   if (!accepted) {
     await recordFailure(platform, request, session.actor.email, { id: session.userId, member: session.actor.member }, 'wrong or reused second-factor code');
-    throw unauthorised('The code is wrong, expired or already used.');
+    throw new Problem(401, 'Sign-in refused', 'The code is wrong, expired or already used.');
   }
 }
 

@@ -10,6 +10,45 @@ interface ValidationIssue {
 
 const WHERE: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
+const FORMATS: Record<string, string> = {
+  email: 'an e-mail address',
+  date: 'a date (YYYY-MM-DD)',
+  'date-time': 'a date and time (ISO 8601)',
+  uuid: 'an identifier (UUID)',
+};
+
+/** A sentence a person can read, for the checks a form meets most. */
+function readable(issue: ValidationIssue): string | undefined {
+  const limit = issue.params.limit;
+  switch (issue.keyword) {
+    case 'const':
+    case 'enum':
+      return Array.isArray(issue.params.allowedValues) ? `must be one of: ${issue.params.allowedValues.map(String).join(', ')}` : 'is not one of the allowed values';
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${String(limit)} characters`;
+    case 'maxLength':
+      return `must be at most ${String(limit)} characters`;
+    case 'minItems':
+      return `must list at least ${String(limit)}`;
+    case 'maxItems':
+      return `must list at most ${String(limit)}`;
+    case 'uniqueItems':
+      return 'must not list the same value twice';
+    case 'minimum':
+      return `must be ${String(limit)} or more`;
+    case 'maximum':
+      return `must be ${String(limit)} or less`;
+    case 'format':
+      return `must be ${FORMATS[String(issue.params.format)] ?? `in the format ${String(issue.params.format)}`}`;
+    case 'pattern':
+      return 'has characters or a shape that is not allowed here';
+    case 'type':
+      return `must be ${String(issue.params.type).replace('integer', 'a whole number').replace(/^(string|number|boolean|object|array)$/, 'a $1')}`;
+    default:
+      return undefined;
+  }
+}
+
 /** Turns Ajv's findings into JSON pointers at the field at fault, with a sentence a person can read. */
 export function fieldErrors(issues: readonly ValidationIssue[], context: string | undefined): (FieldError & { in: string })[] {
   const where = WHERE[context ?? 'body'] ?? 'body';
@@ -24,8 +63,8 @@ export function fieldErrors(issues: readonly ValidationIssue[], context: string 
     } else if (issue.keyword === 'required') {
       pointer += `/${String(issue.params.missingProperty)}`;
       detail = 'is required';
-    } else if (issue.keyword === 'const' || issue.keyword === 'enum') {
-      detail = 'is not one of the allowed values';
+    } else {
+      detail = readable(issue) ?? detail;
     }
     // anyOf over literals reports each branch; one line per field is enough.
     if (issue.keyword === 'anyOf' && seen.has(pointer)) continue;
