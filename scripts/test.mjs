@@ -1,5 +1,5 @@
-// The whole test suite: builds the web app (the browser tests serve it), runs every test on the
-// embedded database (PGlite), then the database tests again on a PostgreSQL server when one
+// The whole test suite: runs every test on the embedded database (PGlite; the browser tests build
+// and serve the web app), then the database tests again on a PostgreSQL server when one
 // answers (LINTAS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres), and
 // says plainly which legs ran.
 import { spawnSync } from 'node:child_process';
@@ -10,11 +10,6 @@ import pg from 'pg';
 
 const extra = process.argv.slice(2);
 const run = (command, args, env = {}) => spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
-
-if (run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) !== 0) {
-  console.error('The web app did not build.');
-  process.exit(1);
-}
 
 const folder = mkdtempSync(join(tmpdir(), 'lintas-results-'));
 function leg(name, env) {

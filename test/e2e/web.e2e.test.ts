@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -11,12 +12,18 @@ const EMAIL = 'officer@aus.demo';
 const PASSWORD = 'lintas-demo-password';
 const SCREENSHOT = '/tmp/lintas-library.png';
 
+const CHROMIUM = '/usr/bin/chromium';
+// A developer's machine without Debian's chromium skips with a message; CI installs it, so there it must run.
+const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true';
+if (!browserAvailable) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium).`);
+
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
+  if (!browserAvailable) return;
   // The server serves web/dist: build it from the sources under test, as production does (Vitest
   // sets NODE_ENV=test, which would bundle React's development build).
   const nodeEnv = process.env.NODE_ENV;
@@ -28,7 +35,7 @@ beforeAll(async () => {
   }
   server = await startTestServer();
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -46,7 +53,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-test('an officer signs in with a code, finds a member and reads a library document', async () => {
+test.skipIf(!browserAvailable)('an officer signs in with a code, finds a member and reads a library document', async () => {
   await page.goto(server.url);
   await page.waitForURL(/\/sign-in/);
 
