@@ -28,6 +28,8 @@ interface NotificationRow {
   object_type: string | null;
   object_id: string | null;
   created_at: Date;
+  /** created_at to the microsecond, for the cursor: a Date keeps milliseconds only, and rows between would be skipped. */
+  created_key: string;
   read_at: Date | null;
 }
 
@@ -36,11 +38,12 @@ async function listInbox(ctx: Ctx, cursor: string | undefined, limit: number) {
   const after = decodeCursor(cursor, 2);
   const mine = sql`n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')}`;
   const rows = await ctx.tx.query<NotificationRow>(sql`
-    SELECT n.id, n.kind, n.title, n.body, n.object_type, n.object_id, n.created_at, n.read_at FROM notifications n
+    SELECT n.id, n.kind, n.title, n.body, n.object_type, n.object_id, n.created_at, n.read_at,
+      to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key FROM notifications n
     WHERE ${mine} ${after ? sql`AND (n.created_at, n.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
     ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1}`);
   const { unread } = await ctx.tx.one<{ unread: number }>(sql`SELECT count(*)::int AS unread FROM notifications n WHERE ${mine} AND n.read_at IS NULL`);
-  const page = pageOf(rows, limit, (row) => [row.created_at.toISOString(), row.id]);
+  const page = pageOf(rows, limit, (row) => [row.created_key, row.id]);
   return {
     data: page.rows.map((row) => ({
       id: row.id,

@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
 import { extractText } from '../../platform/files/extract-text.js';
-import { act } from '../../platform/http/authenticate.js';
-import { invalid } from '../../platform/http/problem.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { act, actorOf } from '../../platform/http/authenticate.js';
+import { forbidden, invalid } from '../../platform/http/problem.js';
 import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
 import { validateValue } from '../../platform/http/validate.js';
 import * as library from './service.js';
@@ -78,6 +79,8 @@ export function libraryRoutes(app: App, platform: Platform): void {
       response: { 201: DocumentOne, ...problemResponses },
     },
   }, async (request, reply) => {
+    // Refuse before reading the file: parsing costs, and a user who may not write should not cause it.
+    if (!roleAllows(actorOf(request).roles, 'library.write')) throw forbidden();
     const { metadata, file } = await readUpload(request);
     return reply.status(201).send(await act(platform, request, 'library.write', (ctx) => library.create(ctx, metadata, file)));
   });

@@ -69,7 +69,7 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.run(`BEGIN; ${contextStatement(context, this.rowLevelSecurity)}`, work);
   }
 

@@ -20,12 +20,20 @@ CREATE TABLE library_documents (
 );
 SELECT lintas_make_shareable('library_documents');
 
+-- A text of many distinct words can make a search vector pass PostgreSQL's 1 MB limit even when
+-- cut at 900,000 characters; such a text is indexed on a shorter part instead of failing the write.
 CREATE FUNCTION library_documents_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.search :=
+DECLARE
+  head tsvector :=
     setweight(to_tsvector('english', NEW.title), 'A') ||
-    setweight(to_tsvector('english', NEW.summary || ' ' || array_to_string(NEW.tags, ' ')), 'B') ||
-    setweight(to_tsvector('english', left(NEW.body, 900000)), 'C');
+    setweight(to_tsvector('english', NEW.summary || ' ' || array_to_string(NEW.tags, ' ')), 'B');
+BEGIN
+  BEGIN
+    NEW.search := head || setweight(to_tsvector('english', left(NEW.body, 900000)), 'C');
+  EXCEPTION WHEN program_limit_exceeded THEN
+    -- 60,000 characters stay far below the limit whatever the words (at most a few hundred kB).
+    NEW.search := head || setweight(to_tsvector('english', left(NEW.body, 60000)), 'C');
+  END;
   RETURN NEW;
 END
 $$;

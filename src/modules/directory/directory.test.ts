@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, TEST_PASSWORD, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
+import { fingerprint } from '../../../test/support/db.js';
+import { sql } from '../../platform/db/sql.js';
+
+let t: TestContext;
+let adminA: TestSession;
+let officerA: TestUser;
+let officerB: TestUser;
+let adminB: TestSession;
+let secretariat: TestSession;
+
+const V1 = '/api/v1';
+
+interface Problem {
+  title: string;
+  errors?: { pointer: string; detail: string }[];
+}
+
+function problem(response: LightMyRequestResponse, status: number): Problem {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  return response.json<Problem>();
+}
+
+const pointers = (body: Problem) => (body.errors ?? []).map((error) => error.pointer);
+
+/** Runs a request that must be refused, and checks that it changed nothing. */
+async function unchanged(request: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
+  const before = await fingerprint(t.db);
+  const response = await request();
+  expect(await fingerprint(t.db)).toEqual(before);
+  return response;
+}
+
+function auditActions(response: LightMyRequestResponse): Promise<string[]> {
+  return t.db
+    .ownerTransaction((tx) => tx.query<{ action: string }>(sql`SELECT action FROM audit_log WHERE request_id = ${String(response.headers['x-request-id'])} ORDER BY seq`))
+    .then((rows) => rows.map((row) => row.action));
+}
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  await t.makeMember('AAA');
+  await t.makeMember('BBB');
+  await t.makeMember('CCC');
+  await t.makeMember('SEC', { kind: 'organisation' });
+  await t.makeGroup('aaa-ccc', ['AAA', 'CCC']);
+  adminA = await t.sessionFor(await t.makeUser('AAA', ['member-admin']));
+  officerA = await t.makeUser('AAA', ['officer']);
+  officerB = await t.makeUser('BBB', ['officer']);
+  adminB = await t.sessionFor(await t.makeUser('BBB', ['member-admin', 'officer']));
+  secretariat = await t.sessionFor(await t.makeUser('SEC', ['secretariat']));
+});
+afterAll(() => t.close());
+
+describe('users', () => {
+  test('a member-admin lists and creates users of its own member only', async () => {
+    const listed = (await t.as(adminA, { method: 'GET', url: `${V1}/users` })).json<{ data: { member: string; id: string }[] }>().data;
+    expect(listed.map((user) => user.id)).toContain(officerA.id);
+    expect(new Set(listed.map((user) => user.member))).toEqual(new Set(['AAA']));
+    problem(await unchanged(() => t.as(adminA, { method: 'GET', url: `${V1}/users?member=BBB` })), 403);
+
+    const created = await t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'New Officer', email: 'New.Officer@AAA.test', roles: ['officer', 'analyst'] } });
+    expect(created.statusCode).toBe(201);
+    const { user, resetLink } = created.json<{ user: { id: string; member: string; email: string; roles: string[] }; resetLink: string }>();
+    expect(user).toMatchObject({ member: 'AAA', email: 'new.officer@aaa.test', roles: ['officer', 'analyst'] });
+    expect(await auditActions(created)).toEqual(['user.create']);
+    // The link sets the first password.
+    const token = new URL(resetLink).searchParams.get('token')!;
+    expect((await t.app.inject({ method: 'POST', url: `${V1}/auth/password-reset/complete`, payload: { token, password: 'first password of mine' } })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'POST', url: `${V1}/auth/sign-in`, payload: { email: user.email, password: 'first password of mine' } })).statusCode).toBe(200);
+
+    const duplicate = await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Again', email: 'new.officer@aaa.test', roles: ['officer'] } }));
+    expect(pointers(problem(duplicate, 400))).toEqual(['/email']);
+    problem(await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Planted', email: 'planted@bbb.test', roles: ['officer'], member: 'BBB' } })), 403);
+  });
+
+  test('another member’s user is not found: the same 404 as an id that does not exist', async () => {
+    for (const path of ['', '/password-reset']) {
+      const method = path ? 'POST' : 'PATCH';
+      const payload = path ? undefined : { name: 'Renamed' };
+      const other = problem(await unchanged(() => t.as(adminA, { method, url: `${V1}/users/${officerB.id}${path}`, ...(payload ? { payload } : {}) })), 404);
+      const missing = problem(await unchanged(() => t.as(adminA, { method, url: `${V1}/users/${randomUUID()}${path}`, ...(payload ? { payload } : {}) })), 404);
+      expect(other).toMatchObject({ title: missing.title });
+    }
+    // The member's own admin may.
+    expect((await t.as(adminB, { method: 'PATCH', url: `${V1}/users/${officerB.id}`, payload: { name: 'Renamed by its admin' } })).json()).toMatchObject({ user: { name: 'Renamed by its admin' } });
+  });
+
+  test('a member-admin cannot grant the secretariat role, nor lock itself out; the secretariat can grant it', async () => {
+    const grant = await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Climber', email: 'climber@aaa.test', roles: ['secretariat'] } }));
+    expect(pointers(problem(grant, 400))).toEqual(['/roles']);
+    const promote = await unchanged(() => t.as(adminA, { method: 'PATCH', url: `${V1}/users/${officerA.id}`, payload: { roles: ['officer', 'secretariat'] } }));
+    expect(pointers(problem(promote, 400))).toEqual(['/roles']);
+    const self = await unchanged(() => t.as(adminA, { method: 'PATCH', url: `${V1}/users/${adminA.user.id}`, payload: { disabled: true } }));
+    expect(pointers(problem(self, 400))).toEqual(['/disabled']);
+
+    const bySecretariat = await t.as(secretariat, { method: 'POST', url: `${V1}/users`, payload: { name: 'Regional officer', email: 'regional@sec.test', roles: ['secretariat'], member: 'SEC' } });
+    expect(bySecretariat.statusCode).toBe(201);
+    expect(bySecretariat.json()).toMatchObject({ user: { member: 'SEC', roles: ['secretariat'] } });
+  });
+
+  test('disabling a user ends its sessions and tokens at once; enabling it lets it sign in again', async () => {
+    const user = await t.makeUser('BBB', ['officer']);
+    const session = await t.sessionFor(user);
+    const token = await t.tokenFor(user);
+    // Both are in use, so any cache holds them.
+    expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `${V1}/members`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+
+    const disabled = await t.as(adminB, { method: 'PATCH', url: `${V1}/users/${user.id}`, payload: { disabled: true } });
+    expect(disabled.json()).toMatchObject({ user: { disabled: true } });
+    expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: `${V1}/members`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    const sessions = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE user_id = ${user.id}`));
+    expect(sessions.n).toBe(0);
+    const signIn = () => t.app.inject({ method: 'POST', url: `${V1}/auth/sign-in`, payload: { email: user.email, password: TEST_PASSWORD } });
+    expect((await signIn()).statusCode).toBe(401);
+
+    await t.as(adminB, { method: 'PATCH', url: `${V1}/users/${user.id}`, payload: { disabled: false } });
+    expect((await signIn()).statusCode).toBe(200);
+    // The old session stays ended.
+    expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(401);
+  });
+});
+
+describe('members and groups', () => {
+  test('the secretariat creates members and groups; others may not, and a duplicate is 409', async () => {
+    const member = await t.as(secretariat, { method: 'POST', url: `${V1}/members`, payload: { code: 'NEW', name: 'New State', kind: 'state', status: 'observer' } });
+    expect(member.statusCode).toBe(201);
+    expect(member.json()).toMatchObject({ data: { code: 'NEW', name: 'New State', status: 'observer', requiresTotp: false } });
+    expect(await auditActions(member)).toEqual(['member.create']);
+    const listed = (await t.as(adminA, { method: 'GET', url: `${V1}/members` })).json<{ data: { code: string }[] }>().data;
+    expect(listed.map((one) => one.code)).toContain('NEW');
+    problem(await unchanged(() => t.as(secretariat, { method: 'POST', url: `${V1}/members`, payload: { code: 'NEW', name: 'Again', kind: 'state', status: 'member' } })), 409);
+    problem(await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/members`, payload: { code: 'OWN', name: 'Self-made', kind: 'state', status: 'member' } })), 403);
+
+    const group = await t.as(secretariat, { method: 'POST', url: `${V1}/groups`, payload: { code: 'sea-routes', name: 'Sea routes', members: ['AAA', 'NEW'], chair: 'AAA', endsOn: '2999-12-31' } });
+    expect(group.statusCode).toBe(201);
+    expect(group.json()).toEqual({ data: { code: 'sea-routes', name: 'Sea routes', chair: 'AAA', endsOn: '2999-12-31', members: ['AAA', 'NEW'] } });
+    expect(await auditActions(group)).toEqual(['group.create']);
+    problem(await unchanged(() => t.as(secretariat, { method: 'POST', url: `${V1}/groups`, payload: { code: 'sea-routes', name: 'Again', members: ['AAA'] } })), 409);
+    problem(await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/groups`, payload: { code: 'own-group', name: 'Own', members: ['AAA'] } })), 403);
+
+    const changed = await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/sea-routes`, payload: { members: ['AAA', 'BBB'], chair: null } });
+    expect(changed.json()).toMatchObject({ data: { members: ['AAA', 'BBB'], chair: null, endsOn: '2999-12-31' } });
+  });
+
+  test('a member-admin sets its own member’s second-factor rule and agencies, not its name, nor another member’s', async () => {
+    const own = await t.as(adminA, { method: 'PATCH', url: `${V1}/members/AAA`, payload: { requiresTotp: true, agencies: ['Immigration', 'Police'] } });
+    expect(own.json()).toMatchObject({ data: { requiresTotp: true, agencies: ['Immigration', 'Police'] }, abilities: { update: true } });
+    expect(await auditActions(own)).toEqual(['member.update']);
+    expect((await t.as(adminA, { method: 'PATCH', url: `${V1}/members/AAA`, payload: { requiresTotp: false } })).json()).toMatchObject({ data: { requiresTotp: false, agencies: ['Immigration', 'Police'] } });
+    problem(await unchanged(() => t.as(adminA, { method: 'PATCH', url: `${V1}/members/AAA`, payload: { name: 'Renamed' } })), 403);
+    problem(await unchanged(() => t.as(adminA, { method: 'PATCH', url: `${V1}/members/BBB`, payload: { agencies: ['Planted'] } })), 403);
+    problem(await unchanged(() => t.as(secretariat, { method: 'PATCH', url: `${V1}/members/NOPE`, payload: { name: 'Nobody' } })), 404);
+    expect((await t.as(secretariat, { method: 'PATCH', url: `${V1}/members/AAA`, payload: { name: 'Member AAA, renamed' } })).json()).toMatchObject({ data: { name: 'Member AAA, renamed' } });
+  });
+
+  test('a group’s roster is visible to its members and the secretariat only', async () => {
+    const officerC = await t.sessionFor(await t.makeUser('CCC'));
+    const outsider = await t.sessionFor(officerB);
+    for (const viewer of [officerC, secretariat]) {
+      const group = await t.as(viewer, { method: 'GET', url: `${V1}/groups/aaa-ccc` });
+      expect(group.json()).toMatchObject({ data: { code: 'aaa-ccc', members: ['AAA', 'CCC'] } });
+    }
+    const hidden = problem(await t.as(outsider, { method: 'GET', url: `${V1}/groups/aaa-ccc` }), 404);
+    const missing = problem(await t.as(outsider, { method: 'GET', url: `${V1}/groups/no-such-group` }), 404);
+    expect(hidden.title).toBe(missing.title);
+
+    const codes = async (viewer: TestSession) => (await t.as(viewer, { method: 'GET', url: `${V1}/groups` })).json<{ data: { code: string }[] }>().data.map((group) => group.code);
+    expect(await codes(outsider)).not.toContain('aaa-ccc');
+    expect(await codes(officerC)).toContain('aaa-ccc');
+    expect(await codes(secretariat)).toContain('aaa-ccc');
+    // A member's page shows only the groups the viewer shares with it.
+    const groupsOfA = async (viewer: TestSession) =>
+      (await t.as(viewer, { method: 'GET', url: `${V1}/members/AAA` })).json<{ data: { groups: { code: string }[] } }>().data.groups.map((group) => group.code);
+    expect(await groupsOfA(outsider)).not.toContain('aaa-ccc');
+    expect(await groupsOfA(officerC)).toContain('aaa-ccc');
+    expect(await groupsOfA(secretariat)).toContain('aaa-ccc');
+  });
+
+  test('a group that has ended no longer grants visibility of what was shared with it', async () => {
+    await t.makeGroup('task-force', ['AAA', 'CCC']);
+    const owner = await t.sessionFor(officerA);
+    const reader = await t.sessionFor(await t.makeUser('CCC'));
+    const created = await t.as(owner, {
+      method: 'POST', url: `${V1}/library/documents`,
+      payload: { title: 'Task force minutes', body: 'albatross sightings', category: 'workshop-report', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json<{ data: { id: string } }>().data.id;
+    const read = () => t.as(reader, { method: 'GET', url: `${V1}/library/documents/${id}` });
+    const search = async () => (await t.as(reader, { method: 'GET', url: `${V1}/library/documents?q=albatross` })).json<{ data: unknown[] }>().data.length;
+    expect((await read()).statusCode).toBe(200);
+    expect(await search()).toBe(1);
+
+    expect((await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/task-force`, payload: { endsOn: '2020-01-01' } })).statusCode).toBe(200);
+    expect((await read()).statusCode).toBe(404);
+    expect(await search()).toBe(0);
+    // Nor can anything new be shared with it.
+    const late = await unchanged(() =>
+      t.as(owner, { method: 'POST', url: `${V1}/library/documents`, payload: { title: 'Too late', category: 'other', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } } }),
+    );
+    expect(pointers(problem(late, 400))).toEqual(['/sharing/audience/groups/0']);
+
+    // Reopened, it grants visibility again.
+    expect((await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/task-force`, payload: { endsOn: null } })).statusCode).toBe(200);
+    expect((await read()).statusCode).toBe(200);
+  });
+});
+
+describe('focal points', () => {
+  test('focal points must be active users of the member; the bad one is named', async () => {
+    const disabled = await t.makeUser('AAA', ['officer']);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET disabled = true WHERE id = ${disabled.id}`));
+    const put = (focalPoints: { topic: string; userId: string }[]) => t.as(adminA, { method: 'PUT', url: `${V1}/members/AAA/focal-points`, payload: { focalPoints } });
+
+    const foreign = await unchanged(() => put([{ topic: 'general', userId: officerA.id }, { topic: 'library', userId: officerB.id }, { topic: 'reports', userId: disabled.id }]));
+    expect(problem(foreign, 400).errors).toEqual([
+      { pointer: '/focalPoints/1/userId', detail: 'not an active user of this member' },
+      { pointer: '/focalPoints/2/userId', detail: 'not an active user of this member' },
+    ]);
+
+    const set = await put([{ topic: 'general', userId: officerA.id }, { topic: 'library', userId: officerA.id }]);
+    expect(set.statusCode).toBe(200);
+    expect(await auditActions(set)).toEqual(['member.focal-points']);
+    const seen = (await t.as(await t.sessionFor(officerB), { method: 'GET', url: `${V1}/members/AAA` })).json<{ data: { focalPoints: unknown[] } }>();
+    expect(seen.data.focalPoints).toEqual([
+      { topic: 'general', userId: officerA.id, name: `User ${officerA.email}`, email: officerA.email },
+      { topic: 'library', userId: officerA.id, name: `User ${officerA.email}`, email: officerA.email },
+    ]);
+    // Another member's admin may not set them.
+    problem(await unchanged(() => t.as(adminB, { method: 'PUT', url: `${V1}/members/AAA/focal-points`, payload: { focalPoints: [] } })), 403);
+    // Setting none clears them.
+    expect((await put([])).json()).toMatchObject({ data: { focalPoints: [] } });
+  });
+});
