@@ -1,0 +1,115 @@
+import { Type, type Static } from 'typebox';
+import { OneOf, Strict } from '../../platform/http/schemas.js';
+import { Sharing } from '../../platform/sharing/model.js';
+import {
+  CONVEYANCES, DOCUMENT_USE, FEE_BASES, FEE_COVERS, INCIDENT_TYPES, METHODS, PAYMENT_METHODS, PLACE_KINDS, REPORT_STATUSES, SMUGGLER_ROLES,
+  TRANSPORT_MODES, VULNERABILITIES,
+} from './codes.js';
+
+/**
+ * An incident report (DESIGN.md §2, `reports`): non-nominal by construction. There is no field for a
+ * person's name, date of birth or document number; the narrative is checked for such identifiers.
+ */
+
+export const Country = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 country code' });
+const Day = Type.String({ format: 'date' });
+const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 });
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Codes = <T extends readonly string[]>(codes: T, max = 20) => Type.Array(OneOf(codes), { maxItems: max, uniqueItems: true });
+
+export const RouteLeg = Strict({
+  from: Country,
+  to: Country,
+  transit: Type.Optional(Type.Array(Text(120), { maxItems: 10, description: 'places passed through on this leg' })),
+  mode: Type.Optional(OneOf(TRANSPORT_MODES.codes)),
+  conveyance: Type.Optional(OneOf(CONVEYANCES.codes)),
+});
+export type RouteLeg = Static<typeof RouteLeg>;
+
+/** People moved, by citizenship: counts by sex and age group. */
+export const PeopleGroup = Strict({
+  citizenship: Type.Union([Country, Type.Literal('XXX')], { description: 'ISO alpha-3, XXX for stateless or unknown' }),
+  adultMen: Type.Optional(Count),
+  adultWomen: Type.Optional(Count),
+  boys: Type.Optional(Count),
+  girls: Type.Optional(Count),
+  unknownSexOrAge: Type.Optional(Count),
+  unaccompaniedChildren: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'of the children counted, how many travelled alone' })),
+});
+export type PeopleGroup = Static<typeof PeopleGroup>;
+
+export const Outcomes = Strict({
+  intercepted: Type.Optional(Count),
+  rescued: Type.Optional(Count),
+  dead: Type.Optional(Count),
+  missing: Type.Optional(Count),
+  returned: Type.Optional(Count),
+  claimedAsylum: Type.Optional(Count),
+});
+
+export const Fee = Strict({
+  amount: Type.Number({ minimum: 0, maximum: 1e9 }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
+  basis: OneOf(FEE_BASES.codes),
+  paymentMethods: Type.Optional(Codes(PAYMENT_METHODS.codes)),
+  covers: Type.Optional(Codes(FEE_COVERS.codes)),
+});
+
+export const Smugglers = Strict({
+  count: Type.Optional(Count),
+  citizenships: Type.Optional(Type.Array(Country, { maxItems: 20, uniqueItems: true })),
+  roles: Type.Optional(Codes(SMUGGLER_ROLES.codes)),
+  methods: Type.Optional(Codes(METHODS.codes)),
+});
+
+export const DocumentsUsed = Strict({
+  kinds: Type.Optional(Codes(DOCUMENT_USE.codes)),
+  issuingCountries: Type.Optional(Type.Array(Country, { maxItems: 20, uniqueItems: true })),
+});
+
+export const LawEnforcement = Strict({
+  arrests: Type.Optional(Count),
+  charges: Type.Optional(Count),
+  prosecutions: Type.Optional(Count),
+  convictions: Type.Optional(Count),
+});
+
+export const Where = Strict({
+  country: Country,
+  place: Type.Optional(Text(200)),
+  latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+  kind: Type.Optional(OneOf(PLACE_KINDS.codes)),
+});
+
+export const When = Strict({
+  from: Day,
+  to: Type.Optional(Day),
+});
+
+const reportFields = {
+  agency: Type.Optional(Text(200)),
+  when: Type.Optional(When),
+  where: Where,
+  incidentType: OneOf(INCIDENT_TYPES.codes),
+  origin: Type.Optional(Country),
+  destination: Type.Optional(Country),
+  route: Type.Optional(Type.Array(RouteLeg, { maxItems: 20 })),
+  people: Type.Optional(Type.Array(PeopleGroup, { maxItems: 60 })),
+  vulnerabilities: Type.Optional(Codes(VULNERABILITIES.codes)),
+  outcomes: Type.Optional(Outcomes),
+  fee: Type.Optional(Fee),
+  smugglers: Type.Optional(Smugglers),
+  documents: Type.Optional(DocumentsUsed),
+  lawEnforcement: Type.Optional(LawEnforcement),
+  source: Type.Optional(Text(300)),
+  narrative: Type.Optional(Type.String({ maxLength: 4000 })),
+  countsInRegional: Type.Optional(Type.Boolean({ description: 'count towards regional aggregates even where the details are not shared' })),
+  sharing: Sharing,
+};
+
+export const ReportInput = Strict(reportFields);
+export type ReportInput = Static<typeof ReportInput>;
+
+export const ReportStatus = OneOf(REPORT_STATUSES.codes);
+export type ReportStatus = Static<typeof ReportStatus>;
