@@ -184,7 +184,7 @@ describe('the sharing rule against its reference model', () => {
       }),
       { numRuns: 20 },
     );
-  });
+  }, 300_000);
 
   test('with both walls removed the same check finds the leak, so it can fail', async () => {
     const leaky = await t.variant({ unsafeWithoutSharingCondition: true, unsafeWithoutRowLevelSecurity: true });
