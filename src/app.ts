@@ -21,6 +21,7 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { directoryRoutes } from './modules/directory/routes.js';
 import { inboxRoutes } from './modules/inbox/routes.js';
 import { libraryRoutes } from './modules/library/routes.js';
+import { reportsRoutes } from './modules/reports/routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -118,6 +119,7 @@ export async function build(options: BuildOptions): Promise<App> {
     accountRoutes(api, platform);
     directoryRoutes(api, platform);
     libraryRoutes(api, platform);
+    reportsRoutes(api, platform);
     auditRoutes(api, platform);
     inboxRoutes(api, platform);
   }, { prefix: '/api/v1' });

@@ -11,7 +11,13 @@ export type Action =
   | 'focal-points.manage'
   | 'library.read'
   | 'library.write'
-  | 'audit.read';
+  | 'audit.read'
+  | 'reports.read'
+  | 'reports.write'
+  | 'reports.approve'
+  | 'reports.import'
+  | 'reports.export'
+  | 'reports.analyse';
 
 const any = (roles: readonly Role[], ...wanted: Role[]): boolean => roles.some((role) => wanted.includes(role));
 
@@ -20,7 +26,16 @@ export function roleAllows(roles: readonly Role[], action: Action): boolean {
   switch (action) {
     case 'directory.read':
     case 'library.read':
+    case 'reports.read':
+    case 'reports.analyse':
       return roles.length > 0;
+    case 'reports.write':
+    case 'reports.import':
+      return any(roles, 'officer', 'analyst', 'liaison', 'member-admin');
+    case 'reports.approve':
+      return any(roles, 'approver', 'member-admin');
+    case 'reports.export':
+      return any(roles, 'officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat');
     case 'library.write':
       return any(roles, 'officer', 'analyst', 'liaison', 'member-admin', 'secretariat');
     case 'members.manage':

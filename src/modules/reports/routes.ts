@@ -1,0 +1,12 @@
+import type { App } from '../../app.js';
+import type { Platform } from '../../platform/context.js';
+import { analysisRoutes } from './analysis-routes.js';
+import { recordRoutes } from './record-routes.js';
+import { transferRoutes } from './transfer-routes.js';
+
+/** The reports module's routes: the records and their workflow, imports and exports, and analysis. */
+export function reportsRoutes(app: App, platform: Platform): void {
+  recordRoutes(app, platform);
+  transferRoutes(app, platform);
+  analysisRoutes(app, platform);
+}
