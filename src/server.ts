@@ -4,6 +4,7 @@ import type { Config } from './platform/config.js';
 import type { Platform } from './platform/context.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
+import { applyReportSettings } from './modules/reports/settings.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
 
@@ -22,6 +23,7 @@ export async function startServer(config: Config, options: { demo?: boolean; log
   const db = await openDatabase(config);
   try {
     await migrate(db);
+    await applyReportSettings(db, config);
     const demo = options.demo ?? !config.databaseUrl;
     let seeded = false;
     if (demo && (await isEmpty(db))) {

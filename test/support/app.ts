@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { build, type App } from '../../src/app.js';
+import { applyReportSettings } from '../../src/modules/reports/settings.js';
 import type { Role } from '../../src/platform/auth/roles.js';
 import { digest, hashPassword, newSecret } from '../../src/platform/auth/secrets.js';
 import { createSession, forgetCachedSessions } from '../../src/platform/auth/sessions.js';
@@ -61,6 +62,7 @@ export async function makeTestApp(options: {
   const database = await openTestDatabase(options.database);
   const db = database.db;
   const config: Config = { ...loadConfig({}), rateLimitPerMinute: 100_000, ...options.config };
+  await applyReportSettings(db, config);
   const platform: Platform = {
     db,
     config,

@@ -12,6 +12,8 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { label: 'Directory', path: '/directory', visible: () => true },
   { label: 'Library', path: '/library', visible: () => true },
+  { label: 'Reports', path: '/reports', visible: () => true },
+  { label: 'Report analysis', path: '/reports/dashboard', visible: () => true },
   { label: 'Who read my records', path: '/audit', visible: (session) => session.abilities.readAudit },
   { label: 'Inbox', path: '/inbox', visible: () => true, unreadBadge: true },
   { label: 'Account', path: '/account', visible: () => true },

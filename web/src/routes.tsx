@@ -10,6 +10,11 @@ import { DocumentPage } from './pages/library-document.js';
 import { MemberEditPage, MemberNewPage } from './pages/member-edit.js';
 import { MemberPage } from './pages/member.js';
 import { MembersPage } from './pages/members.js';
+import { ReportPage } from './pages/report.js';
+import { ReportEditPage, ReportNewPage } from './pages/report-form.js';
+import { ReportsPage } from './pages/reports.js';
+import { ReportsDashboardPage } from './pages/reports-dashboard.js';
+import { ReportsSummaryPage } from './pages/reports-summary.js';
 import { match } from './router.js';
 
 type Params = Record<string, string>;
@@ -28,6 +33,12 @@ const ROUTES: readonly { pattern: string; render: (params: Params) => ReactNode 
   { pattern: '/library/new', render: () => <DocumentNewPage /> },
   { pattern: '/library/:id', render: (p) => <DocumentPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/library/:id/edit', render: (p) => <DocumentEditPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/reports', render: () => <ReportsPage /> },
+  { pattern: '/reports/new', render: () => <ReportNewPage /> },
+  { pattern: '/reports/dashboard', render: () => <ReportsDashboardPage /> },
+  { pattern: '/reports/summary', render: () => <ReportsSummaryPage /> },
+  { pattern: '/reports/:id', render: (p) => <ReportPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/reports/:id/edit', render: (p) => <ReportEditPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/audit', render: () => <AuditPage /> },
   { pattern: '/inbox', render: () => <InboxPage /> },
   { pattern: '/account', render: () => <AccountPage /> },

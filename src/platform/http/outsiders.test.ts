@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../db/sql.js';
+import { insertReport } from '../../modules/reports/store.js';
+import type { ReportInput } from '../../modules/reports/schemas.js';
 
 /**
  * For every endpoint under /api/v1: signed out is 401; a member that may not see a record gets the
@@ -51,9 +53,14 @@ let privateDoc: string;
 let sharedDoc: string;
 let ownerTokenId: string;
 let ownerNotification: string;
+let privateReport: string;
+let sharedReport: string;
+let submittedReport: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
+
+const validReport = (): ReportInput => ({ where: { country: 'IDN' }, incidentType: 'smuggling-sea', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -64,6 +71,17 @@ function multipartUpload(): { payload: Buffer; headers: Record<string, string> }
     `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${metadata}\r\n` +
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="note.txt"\r\nContent-Type: text/plain\r\n\r\nplain words\r\n` +
     `--${boundary}--\r\n`;
+  return { payload: Buffer.from(body), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** A valid one-row template import, so that only the role can refuse it. */
+function multipartImport(): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = 'outsiders-import-boundary-3f9a';
+  const options = JSON.stringify({ format: 'lintas', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
+  const body =
+    `--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${options}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="reports.csv"\r\nContent-Type: text/csv\r\n\r\n` +
+    `external_id,incident_type,country\nO-1,smuggling-sea,IDN\n\r\n--${boundary}--\r\n`;
   return { payload: Buffer.from(body), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
@@ -175,6 +193,61 @@ const cases: Case[] = [
     forbidden: [{ who: () => recipient, path: () => `/library/documents/${sharedDoc}` }],
   },
 
+  // Reports. BBB (outsider) has contributed nothing, so even AAA's report shared with all is hidden from it;
+  // CCC (recipient) contributes and sees it, but does not own it.
+  { method: 'GET', route: '/reports/code-lists', auth: 'user', path: () => '/reports/code-lists' },
+  { method: 'GET', route: '/reports', auth: 'user', path: () => '/reports' },
+  {
+    method: 'GET', route: '/reports/:id', auth: 'user', path: () => `/reports/${privateReport}`,
+    hidden: {
+      refusals: [{ who: () => outsider }, { who: () => outsider, path: () => `/reports/${sharedReport}` }, { who: () => observer, path: () => `/reports/${sharedReport}` }],
+      missing: () => `/reports/${randomUUID()}`,
+    },
+  },
+  { method: 'POST', route: '/reports', auth: 'user', path: () => '/reports', payload: validReport, forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'PUT', route: '/reports/:id', auth: 'user', path: () => `/reports/${privateReport}`, payload: validReport,
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/reports/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/reports/${sharedReport}` }, { who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/reports/:id/submit', auth: 'user', path: () => `/reports/${privateReport}/submit`,
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/reports/${randomUUID()}/submit` },
+    forbidden: [{ who: () => recipient, path: () => `/reports/${sharedReport}/submit` }],
+  },
+  {
+    method: 'POST', route: '/reports/:id/approve', auth: 'user', path: () => `/reports/${submittedReport}/approve`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/${randomUUID()}/approve` },
+    forbidden: [{ who: () => ownerColleague }, { who: () => recipient, path: () => `/reports/${sharedReport}/approve` }],
+  },
+  {
+    method: 'POST', route: '/reports/:id/return', auth: 'user', path: () => `/reports/${submittedReport}/return`, payload: () => ({ note: 'Taken back' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/${randomUUID()}/return` },
+    forbidden: [{ who: () => ownerColleague }, { who: () => recipient, path: () => `/reports/${sharedReport}/return` }],
+  },
+  {
+    method: 'POST', route: '/reports/:id/withdraw', auth: 'user', path: () => `/reports/${submittedReport}/withdraw`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/${randomUUID()}/withdraw` },
+    forbidden: [{ who: () => recipient, path: () => `/reports/${sharedReport}/withdraw` }, { who: () => approverOnly }],
+  },
+  {
+    method: 'DELETE', route: '/reports/:id', auth: 'user', path: () => `/reports/${privateReport}`,
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/reports/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/reports/${sharedReport}` }],
+  },
+
+  // Reports analysis: aggregates only, no record to hide; signed out is refused, any signed-in user may ask.
+  { method: 'GET', route: '/reports/analysis', auth: 'user', path: () => '/reports/analysis' },
+  { method: 'GET', route: '/reports/summary', auth: 'user', path: () => '/reports/summary?from=2024-01-01&to=2024-12-31' },
+  { method: 'GET', route: '/reports/summary.pdf', auth: 'user', path: () => '/reports/summary.pdf?from=2024-01-01&to=2024-12-31' },
+
+  // Reports import and export: the export holds only what the user may see and pass on (export.test.ts).
+  { method: 'POST', route: '/reports/import', auth: 'user', path: () => '/reports/import', forbidden: [{ who: () => approverOnly }] },
+  { method: 'GET', route: '/reports/import/template.csv', auth: 'user', path: () => '/reports/import/template.csv' },
+  { method: 'GET', route: '/reports/import/template.xlsx', auth: 'user', path: () => '/reports/import/template.xlsx' },
+  { method: 'GET', route: '/reports/export.csv', auth: 'user', path: () => '/reports/export.csv' },
+  { method: 'GET', route: '/reports/export.xlsx', auth: 'user', path: () => '/reports/export.xlsx' },
+
   // Audit and inbox.
   { method: 'GET', route: '/audit/reads', auth: 'user', path: () => '/audit/reads', forbidden: [{ who: () => outsider }] },
   { method: 'GET', route: '/inbox', auth: 'user', path: () => '/inbox' },
@@ -192,6 +265,9 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   const payload = refusal?.payload?.() ?? c.payload?.();
   if (c.route === '/library/documents/upload') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipartUpload() });
+  }
+  if (c.route === '/reports/import') {
+    return t.as(who, { method: c.method, url: PREFIX + path, ...multipartImport() });
   }
   return t.as(who, { method: c.method, url: PREFIX + path, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
 }
@@ -264,6 +340,15 @@ beforeAll(async () => {
       WHERE id = ANY(${[privateDoc, sharedDoc]}::uuid[])`);
   });
   await t.tokenFor(ownerUser, ['officer']);
+  [privateReport, sharedReport, submittedReport] = await t.db.ownerTransaction(async (tx) => {
+    const report = async (owner: string, status: string, audience: 'owner' | 'all'): Promise<string> => {
+      const id = await insertReport(tx, owner, null, { ...validReport(), sharing: { audience: { kind: audience }, tlp: 'AMBER' } });
+      if (status !== 'draft') await tx.query(sql`UPDATE reports SET status = ${status}, submitted_at = now() WHERE id = ${id}`);
+      return id;
+    };
+    await report('CCC', 'submitted', 'owner');
+    return [await report('AAA', 'draft', 'owner'), await report('AAA', 'shared', 'all'), await report('AAA', 'submitted', 'all')];
+  });
   ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
@@ -309,7 +394,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(9);
+    expect(recordCases.length).toBe(16);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
@@ -326,7 +411,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(14);
+    expect(forbiddenCases.length).toBe(22);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -343,6 +428,11 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}/file` })).body).toBe('secret notes');
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/library/documents/${sharedDoc}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/reports/${sharedReport}` })).statusCode).toBe(200);
+    expect((await t.as(approverOnly, { method: 'POST', url: `${PREFIX}/reports/${submittedReport}/approve` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/reports/${privateReport}`, payload: validReport() })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/groups/${GROUP}` })).json()).toMatchObject({ data: { members: ['AAA', 'CCC'] } });
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/users/${ownerUser.id}`, payload: { name: 'Owner user' } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/inbox/${ownerNotification}/read` })).statusCode).toBe(204);

@@ -301,8 +301,8 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 
 -- The application reads the rows of its own member's acts and of reads of its records; it appends
 -- only through audit_append and can neither change nor remove a row.
+-- Not FORCEd: the owner appends through audit_append (SECURITY DEFINER) without needing BYPASSRLS.
 ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
-ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
 CREATE POLICY audit_see ON audit_log FOR SELECT
   USING (member = current_setting('lintas.member', true) OR object_owner = current_setting('lintas.member', true)
          OR object_owners @> ARRAY[current_setting('lintas.member', true)]);

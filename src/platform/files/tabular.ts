@@ -1,0 +1,243 @@
+import { isUtf8 } from 'node:buffer';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { invalid, Problem } from '../http/problem.js';
+import { decodeText } from './extract-text.js';
+
+/**
+ * Reads a table a person prepared in a spreadsheet: CSV (RFC 4180: quoted fields, quoted newlines,
+ * doubled quotes) or XLSX, into rows of strings numbered as the spreadsheet shows them (the header is
+ * row 1). A mechanism: it knows columns by name, not what they mean.
+ *
+ * - Encoding (CSV): UTF-8 (with or without BOM), UTF-16 with its BOM, otherwise Windows-1252; the one
+ *   used is reported, so Latin-1 bytes are never shown as U+FFFD.
+ * - Delimiter (CSV): the one of , ; tab | under which the header names the most expected columns.
+ * - Blank rows are skipped silently; copies of the header inside the data (two files pasted
+ *   together) are skipped and reported.
+ * - Limits: bytes (413), data rows (413), characters in a cell (400 naming row and column).
+ */
+
+export type TableEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'xlsx';
+export type Delimiter = ',' | ';' | '\t' | '|';
+export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t', '|'];
+
+export const DEFAULT_MAX_ROWS = 200_000;
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_CELL = 10_000;
+
+export interface TableOptions {
+  /** Every column the reader knows; header cells are matched to them case-insensitively, ignoring spaces around. */
+  columns: readonly string[];
+  /** Columns the file must have. */
+  required?: readonly string[];
+  /** Columns outside `columns` are an error (true, the default) or ignored. */
+  rejectUnknownColumns?: boolean;
+  maxRows?: number;
+  maxBytes?: number;
+  maxCellLength?: number;
+  /** XLSX: the sheet to read; the first one otherwise. */
+  sheet?: string;
+  /** The uploaded name, only to say "this .xlsx is not an XLSX" rather than reading it as text. */
+  fileName?: string;
+  /** JSON pointer of the file in the request, for errors. */
+  pointer?: string;
+}
+
+export interface TableRow {
+  /** 1-based, as the spreadsheet shows it (the header is row 1). */
+  row: number;
+  /** Cell text by column name (only known columns; missing cells are ''). */
+  cells: Record<string, string>;
+  /** Non-empty cells beyond the header's last column (a stray delimiter or a broken quote). */
+  extraCells: number;
+}
+
+export interface Table {
+  format: 'csv' | 'xlsx';
+  encoding: TableEncoding;
+  delimiter: Delimiter | null;
+  /** Known columns present, in the file's order. */
+  header: string[];
+  rows: TableRow[];
+  /** Rows left out on purpose: repeated header rows. */
+  skipped: { row: number; reason: string }[];
+}
+
+const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Reads a CSV or XLSX upload; a file that cannot be read as either is a 400 naming the file's field. */
+export async function readTable(content: Buffer, options: TableOptions): Promise<Table> {
+  const pointer = options.pointer ?? '/file';
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (content.length > maxBytes) throw new Problem(413, 'File too large', `The file is larger than the limit of ${maxBytes} bytes.`);
+  if (content.length === 0) throw invalid([{ pointer, detail: 'the file is empty' }]);
+  const zip = content[0] === 0x50 && content[1] === 0x4b && content[2] === 0x03 && content[3] === 0x04;
+  if (zip) return readXlsx(content, options, pointer);
+  if (/\.xls[xm]?$/i.test(options.fileName ?? '')) throw invalid([{ pointer, detail: 'the file is named as a spreadsheet but is not an XLSX workbook' }]);
+  return readCsv(content, options, pointer);
+}
+
+function decode(content: Buffer): { text: string; encoding: TableEncoding } {
+  if (content[0] === 0xff && content[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(content.subarray(2)), encoding: 'utf-16le' };
+  if (content[0] === 0xfe && content[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(content.subarray(2)), encoding: 'utf-16be' };
+  return { text: decodeText(content), encoding: isUtf8(content) ? 'utf-8' : 'windows-1252' };
+}
+
+/** Maps header cells to known column names: index → name (or null for unknown), with the problems found. */
+function matchHeader(cells: readonly string[], options: TableOptions): { names: (string | null)[]; unknown: string[]; duplicates: string[]; matched: number } {
+  const known = new Map(options.columns.map((column) => [normalise(column), column]));
+  const seen = new Set<string>();
+  const unknown: string[] = [];
+  const duplicates: string[] = [];
+  const names = cells.map((cell) => {
+    const name = known.get(normalise(cell));
+    if (!name) {
+      if (cell.trim() !== '') unknown.push(cell.trim());
+      return null;
+    }
+    if (seen.has(name)) {
+      duplicates.push(name);
+      return null;
+    }
+    seen.add(name);
+    return name;
+  });
+  return { names, unknown, duplicates, matched: seen.size };
+}
+
+function headerProblems(match: ReturnType<typeof matchHeader>, options: TableOptions, pointer: string): void {
+  const present = new Set(match.names.filter((name): name is string => name !== null));
+  const errors = [
+    ...(options.required ?? []).filter((column) => !present.has(column)).map((column) => ({ pointer: `/rows/1/${column}`, detail: `the column "${column}" is missing` })),
+    ...match.duplicates.map((column) => ({ pointer: `/rows/1/${column}`, detail: `the column "${column}" appears twice` })),
+    ...(options.rejectUnknownColumns === false ? [] : match.unknown).map((column) => ({
+      pointer: `/rows/1/${column}`,
+      detail: `"${column}" is not a column of this format; remove it or correct its name`,
+    })),
+  ];
+  if (errors.length > 0) throw invalid(errors, `The header row of ${pointer.slice(1)} does not match the format's columns.`);
+}
+
+function parseCsv(text: string, delimiter: Delimiter, toLine?: number): string[][] {
+  return parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, ...(toLine ? { to_line: toLine } : {}) }) as string[][];
+}
+
+function readCsv(content: Buffer, options: TableOptions, pointer: string): Table {
+  if (content.includes(0) && !(content[0] === 0xff && content[1] === 0xfe) && !(content[0] === 0xfe && content[1] === 0xff)) {
+    throw invalid([{ pointer, detail: 'the file is neither CSV text nor an XLSX workbook' }]);
+  }
+  const { text, encoding } = decode(content);
+  // The header decides the delimiter: the one under which it names the most known columns.
+  let best: { delimiter: Delimiter; match: ReturnType<typeof matchHeader> } | undefined;
+  for (const delimiter of DELIMITERS) {
+    let header: string[] | undefined;
+    try {
+      header = parseCsv(text, delimiter, 1)[0];
+    } catch {
+      continue;
+    }
+    if (!header) continue;
+    const match = matchHeader(header, options);
+    if (!best || match.matched > best.match.matched) best = { delimiter, match };
+  }
+  if (!best || best.match.matched === 0) {
+    throw invalid(
+      [{ pointer: '/rows/1', detail: `the first row names none of the expected columns (${options.columns.slice(0, 5).join(', ')}, …) whether separated by comma, semicolon, tab or bar` }],
+      'The header row does not match the format under any delimiter.',
+    );
+  }
+  headerProblems(best.match, options, pointer);
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter: best.delimiter, relax_column_count: true, skip_empty_lines: false, max_record_size: (options.maxCellLength ?? DEFAULT_MAX_CELL) * 4 }) as string[][];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /line (\d+)/i.exec(message)?.[1];
+    throw invalid([{ pointer: line ? `/lines/${line}` : pointer, detail: `the CSV cannot be read: ${message.replace(/^Invalid Record Length: |^CsvError: /, '')}` }]);
+  }
+  return collect(records.slice(1).map((cells, index) => ({ row: index + 2, cells })), best.match.names, { format: 'csv', encoding, delimiter: best.delimiter }, options);
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    if ('error' in value) return '';
+    if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
+    if ('text' in value) return cellText(value.text);
+    return '';
+  }
+  return String(value);
+}
+
+async function readXlsx(content: Buffer, options: TableOptions, pointer: string): Promise<Table> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
+  } catch {
+    throw invalid([{ pointer, detail: 'the file is not a readable XLSX workbook (is it damaged, or another kind of file?)' }]);
+  }
+  if (workbook.worksheets.length === 0) throw invalid([{ pointer, detail: 'the file is not a readable XLSX workbook (it has no sheets; is it another kind of zip file?)' }]);
+  const sheet = options.sheet ? workbook.getWorksheet(options.sheet) : workbook.worksheets[0];
+  if (!sheet) throw invalid([{ pointer, detail: options.sheet ? `the workbook has no sheet named "${options.sheet}"` : 'the workbook has no sheet' }]);
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  if (sheet.actualRowCount - 1 > maxRows) throw rowLimit(maxRows);
+  const rows: { row: number; cells: string[] }[] = [];
+  let header: string[] | undefined;
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+    const cells = Array.from({ length: values.length }, (_, index) => cellText(values[index] ?? null));
+    if (!header) header = cells;
+    else rows.push({ row: rowNumber, cells });
+  });
+  if (!header) throw invalid([{ pointer, detail: 'the sheet is empty' }]);
+  const match = matchHeader(header, options);
+  if (match.matched === 0) throw invalid([{ pointer: '/rows/1', detail: `the first row names none of the expected columns (${options.columns.slice(0, 5).join(', ')}, …)` }]);
+  headerProblems(match, options, pointer);
+  return collect(rows, match.names, { format: 'xlsx', encoding: 'xlsx', delimiter: null }, options);
+}
+
+function rowLimit(maxRows: number): Problem {
+  return new Problem(413, 'Too many rows', `The file has more than ${maxRows} data rows, the limit for one import; split it into smaller files.`);
+}
+
+/** Drops blank rows, skips repeated headers, applies the row and cell limits and names the cells. */
+function collect(
+  raw: readonly { row: number; cells: readonly string[] }[],
+  names: readonly (string | null)[],
+  kind: Pick<Table, 'format' | 'encoding' | 'delimiter'>,
+  options: TableOptions,
+): Table {
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  const maxCell = options.maxCellLength ?? DEFAULT_MAX_CELL;
+  const header = names.filter((name): name is string => name !== null);
+  const headerKey = names.map((name) => (name === null ? '' : normalise(name))).join('\u0000');
+  const rows: TableRow[] = [];
+  const skipped: Table['skipped'] = [];
+  const tooLong: { pointer: string; detail: string }[] = [];
+  for (const { row, cells } of raw) {
+    if (cells.every((cell) => cell.trim() === '')) continue;
+    if (cells.map((cell, index) => (names[index] === null ? '' : normalise(cell))).join('\u0000') === headerKey) {
+      skipped.push({ row, reason: 'a repeated header row' });
+      continue;
+    }
+    if (rows.length >= maxRows) throw rowLimit(maxRows);
+    const named: Record<string, string> = {};
+    for (const name of header) named[name] = '';
+    let extraCells = 0;
+    cells.forEach((cell, index) => {
+      if (index >= names.length && cell.trim() !== '') extraCells++;
+      const name = names[index];
+      if (!name) return;
+      if (cell.length > maxCell) tooLong.push({ pointer: `/rows/${row}/${name}`, detail: `longer than ${maxCell} characters` });
+      named[name] = cell;
+    });
+    rows.push({ row, cells: named, extraCells });
+  }
+  if (tooLong.length > 0) throw invalid(tooLong);
+  return { ...kind, header, rows, skipped };
+}

@@ -1,0 +1,217 @@
+import { lazy, Suspense, useEffect, useState, type ComponentProps, type SubmitEvent } from 'react';
+import { ErrorAlert, Field, Loading, PageHeader } from '../components/ui.js';
+import { useResource, useTitle } from '../hooks.js';
+import { Link, navigate, useLocation } from '../router.js';
+import { INTERVALS, KEY_FIGURES, OUTCOMES, SEX_AGE, shown, SPLITS, type Analysis, type Figures } from './reports-dashboard-data.js';
+
+// ECharts and the world map are loaded with this page only, not with the whole app.
+const ChartPanel = lazy(() => import('../components/charts/chart.js').then((module) => ({ default: module.ChartPanel })));
+type Options = ReturnType<typeof import('../components/charts/dashboard-options.js').dashboardOptions>;
+
+/** Filters with several values are typed as codes separated by commas or spaces. */
+const MULTI = ['incidentType', 'country', 'citizenship', 'mode', 'origin', 'destination', 'route', 'member'] as const;
+const SINGLE = ['from', 'to', 'interval', 'split', 'zoom'] as const;
+type Key = (typeof MULTI)[number] | (typeof SINGLE)[number];
+type Form = Record<Key, string>;
+
+const LABELS: Record<Key, string> = {
+  incidentType: 'Incident types', country: 'Countries of incident', citizenship: 'Citizenships', mode: 'Transport modes', origin: 'Origins',
+  destination: 'Destinations', route: 'Routes (e.g. MMR>THA)', member: 'Reporting members', from: 'From', to: 'To', interval: 'Interval',
+  split: 'Split by', zoom: 'Map detail (0–8)',
+};
+
+function formOf(search: URLSearchParams): Form {
+  const form = {} as Form;
+  for (const key of MULTI) form[key] = search.getAll(key).join(', ');
+  for (const key of SINGLE) form[key] = search.get(key) ?? '';
+  return form;
+}
+
+function searchOf(form: Form): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const key of MULTI) for (const value of form[key].split(/[\s,]+/).filter(Boolean)) search.append(key, value);
+  for (const key of SINGLE) if (form[key].trim()) search.set(key, form[key].trim());
+  return search;
+}
+
+/** The regional dashboard: every chart with its numbers on hover and a table view; suppressed cells read "fewer than k". */
+export function ReportsDashboardPage() {
+  useTitle('Reports dashboard');
+  const location = useLocation();
+  const applied = searchOf(formOf(location.search)).toString();
+  const [form, setForm] = useState<Form>(() => formOf(location.search));
+  const result = useResource<Analysis>(`/reports/analysis${applied ? `?${applied}` : ''}`);
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const next = searchOf(form).toString();
+    navigate(`/reports/dashboard${next ? `?${next}` : ''}`);
+  };
+  return (
+    <>
+      <PageHeader title="Reports dashboard">
+        <Link className="button" to="/reports/summary">
+          Regional summary
+        </Link>
+      </PageHeader>
+      <form aria-label="Filters" onSubmit={submit} className="form-grid" noValidate>
+        {[...MULTI, 'from', 'to', 'zoom'].map((key) => (
+          <Field key={key} label={LABELS[key as Key]} error={result.error?.fieldError(`/${key}`)}>
+            {(props) => (
+              <input {...props} type={key === 'from' || key === 'to' ? 'date' : 'text'} value={form[key as Key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+            )}
+          </Field>
+        ))}
+        <Field label={LABELS.interval}>
+          {(props) => (
+            <select {...props} value={form.interval || 'quarter'} onChange={(e) => setForm({ ...form, interval: e.target.value })}>
+              {INTERVALS.map((value) => <option key={value}>{value}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label={LABELS.split}>
+          {(props) => (
+            <select {...props} value={form.split || 'incidentType'} onChange={(e) => setForm({ ...form, split: e.target.value })}>
+              {SPLITS.map((value) => <option key={value}>{value}</option>)}
+            </select>
+          )}
+        </Field>
+        <button type="submit" className="button-primary">
+          Apply
+        </button>
+      </form>
+      <ErrorAlert error={result.error} />
+      {result.data ? <Dashboard analysis={result.data} /> : result.error ? null : <Loading />}
+    </>
+  );
+}
+
+function Dashboard({ analysis }: { analysis: Analysis }) {
+  const k = analysis.k;
+  const [options, setOptions] = useState<Options | null>(null);
+  useEffect(() => {
+    let current = true;
+    void import('../components/charts/dashboard-options.js').then((module) => current && setOptions(module.dashboardOptions(analysis)));
+    return () => {
+      current = false;
+    };
+  }, [analysis]);
+  if (!options) return <Loading what="Loading the charts" />;
+  const label = (code: string): string => analysis.labels[code] ?? code;
+  const cellOf = (period: string, key: string) => analysis.series.cells.find((c) => c.period === period && c.key === key);
+  return (
+    <Suspense fallback={<Loading what="Loading the charts" />}>
+      <p className="muted">
+        Counts that include reports you cannot see are shown only for at least {k} reports; smaller ones read “fewer than {k}”.
+      </p>
+      <dl className="details">
+        {KEY_FIGURES.map(([field, name]) => (
+          <div key={field}>
+            <dt>{name}</dt>
+            <dd>{shown(analysis.totals, field, k)}</dd>
+          </div>
+        ))}
+      </dl>
+      <ChartPanel
+        title={`Reports by ${analysis.interval}, split by ${analysis.split}`}
+        option={options.series}
+        table={
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{analysis.split}</th>
+                {analysis.series.periods.map((p) => <th key={p} scope="col">{p}</th>)}
+                <th scope="col">All</th>
+              </tr>
+            </thead>
+            <tbody>
+              {analysis.series.byKey.map((row) => (
+                <tr key={row.key}>
+                  <th scope="row">{label(row.key)}</th>
+                  {analysis.series.periods.map((p) => <td key={p}>{shown(cellOf(p, row.key), 'reports', k)}</td>)}
+                  <td>{shown(row, 'reports', k)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        }
+      />
+      <FlowTable analysis={analysis} title="Top routes (sankey)" option={options.sankey} />
+      <FlowTable analysis={analysis} title="Top routes on the map" option={options.flowMap} />
+      <ChartPanel
+        title={`Incident locations (grid of ${analysis.map.cellSize}°)`}
+        option={options.points}
+        height={420}
+        table={
+          <>
+            <table>
+              <thead><tr><th scope="col">Latitude</th><th scope="col">Longitude</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
+              <tbody>
+                {analysis.map.cells.map((c) => (
+                  <tr key={`${c.latitude}:${c.longitude}`}><td>{c.latitude}</td><td>{c.longitude}</td><td>{shown(c, 'reports', k)}</td><td>{shown(c, 'people', k)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+            {analysis.map.suppressedCells > 0 ? <p className="muted">{analysis.map.suppressedCells} places with fewer than {k} reports are not drawn.</p> : null}
+          </>
+        }
+      />
+      <ChartPanel
+        title="Fees per person by route and year (median and range)"
+        option={options.fees}
+        table={
+          <table>
+            <thead><tr><th scope="col">Route</th><th scope="col">Year</th><th scope="col">Currency</th><th scope="col">Reports</th><th scope="col">Median</th><th scope="col">Range</th></tr></thead>
+            <tbody>
+              {analysis.fees.map((f) => (
+                <tr key={`${f.route}/${f.year}/${f.currency}`}>
+                  <td>{f.route}</td><td>{f.year}</td><td>{f.currency}</td>
+                  {f.suppressed ? <td colSpan={3}>fewer than {k}</td> : <><td>{f.reports}</td><td>{f.median}</td><td>{f.min}–{f.max}</td></>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        }
+      />
+      <ChartPanel title="People by sex and age group" option={options.people} table={<FigureTable analysis={analysis} fields={SEX_AGE} />} />
+      <ChartPanel title="Outcomes" option={options.outcomes} table={<FigureTable analysis={analysis} fields={OUTCOMES} />} />
+    </Suspense>
+  );
+}
+
+function FlowTable({ analysis, title, option }: { analysis: Analysis; title: string; option: ComponentProps<typeof ChartPanel>['option'] }) {
+  const label = (code: string): string => analysis.labels[code] ?? code;
+  return (
+    <ChartPanel
+      title={title}
+      option={option}
+      height={420}
+      table={
+        <>
+          <table>
+            <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
+            <tbody>
+              {analysis.flows.top.map((f) => (
+                <tr key={`${f.from}>${f.to}`}><td>{label(f.from)}</td><td>{label(f.to)}</td><td>{shown(f, 'reports', analysis.k)}</td><td>{shown(f, 'people', analysis.k)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          {analysis.flows.suppressedCells > 0 ? <p className="muted">{analysis.flows.suppressedCells} routes with fewer than {analysis.k} reports are not listed.</p> : null}
+        </>
+      }
+    />
+  );
+}
+
+function FigureTable({ analysis, fields }: { analysis: Analysis; fields: readonly [keyof Figures, string][] }) {
+  return (
+    <table>
+      <thead><tr><th scope="col">{analysis.split}</th>{fields.map(([, name]) => <th key={name} scope="col">{name}</th>)}</tr></thead>
+      <tbody>
+        <tr><th scope="row">All</th>{fields.map(([field]) => <td key={field}>{shown(analysis.totals, field, analysis.k)}</td>)}</tr>
+        {analysis.series.byKey.map((row) => (
+          <tr key={row.key}><th scope="row">{analysis.labels[row.key] ?? row.key}</th>{fields.map(([field]) => <td key={field}>{shown(row, field, analysis.k)}</td>)}</tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
