@@ -136,7 +136,7 @@ export async function main(argv: string[], config: Config = loadConfig()): Promi
         });
       case 'seed':
         return await withDatabase(config, async (db) => {
-          await seedDemo(db);
+          await seedDemo(db, config);
           console.log('Demo data loaded.');
           return 0;
         });

@@ -27,7 +27,7 @@ export async function startServer(config: Config, options: { demo?: boolean; log
     const demo = options.demo ?? !config.databaseUrl;
     let seeded = false;
     if (demo && (await isEmpty(db))) {
-      await seedDemo(db);
+      await seedDemo(db, config);
       seeded = true;
     }
     const platform: Platform = { db, config, mailer: smtpMailer(config) };

@@ -6,6 +6,8 @@ import type { Role } from '../platform/auth/roles.js';
 import { appendAudit } from '../platform/audit/writer.js';
 import type { Database, Tx } from '../platform/db/database.js';
 import { sql } from '../platform/db/sql.js';
+import { loadConfig, type Config } from '../platform/config.js';
+import { seedReports } from './reports.js';
 
 export const DEMO_PASSWORD = 'lintas-demo-password';
 /** The demo officer's TOTP secret (base32), printed at start so a demo user can add it to an authenticator. */
@@ -140,6 +142,7 @@ async function seedDirectory(tx: Tx): Promise<void> {
     await tx.query(sql`INSERT INTO group_members (group_code, member_code) SELECT ${group.code}, unnest(${codes}::text[]) ON CONFLICT DO NOTHING`);
   }
   await tx.query(sql`UPDATE members SET agencies = ARRAY['Australian Border Force', 'Australian Federal Police'] WHERE code = 'AUS' AND agencies = '{}'`);
+  await tx.query(sql`UPDATE members SET agencies = ARRAY['Royal Thai Police', 'Immigration Bureau'] WHERE code = 'THA' AND agencies = '{}'`);
   await tx.query(sql`UPDATE members SET agencies = ARRAY['Directorate General of Immigration', 'Indonesian National Police', 'Indonesian Coast Guard (Bakamla)'] WHERE code = 'IDN' AND agencies = '{}'`);
 }
 
@@ -182,14 +185,15 @@ async function seedLibrary(tx: Tx): Promise<void> {
   }
 }
 
-/** Loads the demo: members and groups, users for every role, the seed documents. Running it again adds only what is missing. */
-export async function seedDemo(db: Database): Promise<void> {
+/** Loads the demo: members and groups, users for every role, the seed documents and reports. Running it again adds only what is missing. */
+export async function seedDemo(db: Database, config: Config = loadConfig()): Promise<void> {
   await db.ownerTransaction(async (tx) => {
     await seedDirectory(tx);
     await seedUsers(tx);
     await seedLibrary(tx);
     await appendAudit(tx, {}, [{ action: 'demo.seed', details: { users: DEMO_USERS.length } }]);
   });
+  await seedReports(db, config);
 }
 
 /** Whether the database has no members yet (a new installation). */
