@@ -19,7 +19,9 @@ export const NAV: readonly NavItem[] = [
   { label: 'Account', path: '/account', visible: () => true },
 ];
 
-/** Whether a path belongs to a module, for aria-current. */
+/** Whether a path belongs to a module, for aria-current: the most specific module that holds it. */
 export function isWithin(path: string, modulePath: string): boolean {
-  return path === modulePath || path.startsWith(`${modulePath}/`);
+  const holds = (module: string): boolean => path === module || path.startsWith(`${module}/`);
+  if (!holds(modulePath)) return false;
+  return !NAV.some((other) => other.path.length > modulePath.length && other.path.startsWith(modulePath) && holds(other.path));
 }

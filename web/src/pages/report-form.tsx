@@ -367,7 +367,7 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
                     </select>
                   )}
                 </Field>
-                <Field label="To" error={at(`/route/${index}/to`)}>
+                <Field label={`Leg ${index + 1}: to`} error={at(`/route/${index}/to`)}>
                   {(props) => (
                     <select {...props} value={leg.to} onChange={(event) => setLeg(index, { to: event.target.value })}>
                       <option value="">Choose…</option>

@@ -9,6 +9,10 @@ const ChartPanel = lazy(() => import('../components/charts/chart.js').then((modu
 type Options = ReturnType<typeof import('../components/charts/dashboard-options.js').dashboardOptions>;
 
 /** Filters with several values are typed as codes separated by commas or spaces. */
+const SPLIT_LABELS: Record<string, string> = {
+  incidentType: 'Incident type', route: 'Route', citizenship: 'Citizenship', mode: 'Transport mode', destination: 'Destination', member: 'Reporting member',
+};
+const INTERVAL_LABELS: Record<string, string> = { month: 'Month', quarter: 'Quarter', year: 'Year' };
 const MULTI = ['incidentType', 'country', 'citizenship', 'mode', 'origin', 'destination', 'route', 'member'] as const;
 const SINGLE = ['from', 'to', 'interval', 'split', 'zoom'] as const;
 type Key = (typeof MULTI)[number] | (typeof SINGLE)[number];
@@ -64,14 +68,14 @@ export function ReportsDashboardPage() {
         <Field label={LABELS.interval}>
           {(props) => (
             <select {...props} value={form.interval || 'quarter'} onChange={(e) => setForm({ ...form, interval: e.target.value })}>
-              {INTERVALS.map((value) => <option key={value}>{value}</option>)}
+              {INTERVALS.map((value) => <option key={value} value={value}>{INTERVAL_LABELS[value] ?? value}</option>)}
             </select>
           )}
         </Field>
         <Field label={LABELS.split}>
           {(props) => (
             <select {...props} value={form.split || 'incidentType'} onChange={(e) => setForm({ ...form, split: e.target.value })}>
-              {SPLITS.map((value) => <option key={value}>{value}</option>)}
+              {SPLITS.map((value) => <option key={value} value={value}>{SPLIT_LABELS[value] ?? value}</option>)}
             </select>
           )}
         </Field>
@@ -112,7 +116,7 @@ function Dashboard({ analysis }: { analysis: Analysis }) {
         ))}
       </dl>
       <ChartPanel
-        title={`Reports by ${analysis.interval}, split by ${analysis.split}`}
+        title={`Reports by ${analysis.interval}, split by ${(SPLIT_LABELS[analysis.split] ?? analysis.split).toLowerCase()}`}
         option={options.series}
         table={
           <table>

@@ -31,7 +31,8 @@ export function ChartPanel({ title, option, table, height = 320 }: { title: stri
           </button>
         </div>
       </div>
-      {view === 'chart' ? <div ref={element} style={{ width: '100%', height }} role="img" aria-label={`${title} (the table view has the numbers)`} /> : <div className="table-wrap">{table}</div>}
+      {/* Keys keep React from reusing the chart's element for the table, which dispose() would then empty. */}
+      {view === 'chart' ? <div key="chart" ref={element} style={{ width: '100%', height }} role="img" aria-label={`${title} (the table view has the numbers)`} /> : <div key="table" className="table-wrap">{table}</div>}
     </section>
   );
 }

@@ -76,12 +76,12 @@ export function dashboardOptions(analysis: Analysis): Record<'series' | 'sankey'
     },
     grid: { left: 140, right: 16, top: 16, bottom: 32 },
     yAxis: { type: 'category', data: feeLabels },
-    xAxis: { type: 'value', name: 'per person' },
-    // A floating bar from min to max, split at the median.
+    xAxis: { type: 'log', name: 'per person (each in its currency)', nameLocation: 'middle', nameGap: 24 },
+    // The range as a floating bar from min to max, the median as a marker (visible when min = max).
     series: [
-      { type: 'bar', stack: 'fee', itemStyle: { color: 'transparent' }, data: feeRows.map((f) => f.min ?? 0) },
-      { type: 'bar', stack: 'fee', name: 'min to median', data: feeRows.map((f) => (f.median ?? 0) - (f.min ?? 0)) },
-      { type: 'bar', stack: 'fee', name: 'median to max', data: feeRows.map((f) => (f.max ?? 0) - (f.median ?? 0)) },
+      { type: 'bar', stack: 'fee', itemStyle: { color: 'transparent' }, data: feeRows.map((f) => Math.max(f.min ?? 1, 1)) },
+      { type: 'bar', stack: 'fee', name: 'range', barMaxWidth: 14, data: feeRows.map((f) => Math.max((f.max ?? 1) - Math.max(f.min ?? 1, 1), 0)) },
+      { type: 'scatter', name: 'median', symbol: 'diamond', symbolSize: 12, data: feeRows.map((f) => f.median ?? null) },
     ],
   };
   const bars = (fields: readonly [keyof Figures, string][]): Option => ({
