@@ -39,7 +39,8 @@ export function dashboardOptions(analysis: Analysis): Record<'series' | 'sankey'
       emphasis: { focus: 'adjacency' },
     }],
   };
-  const geo = { map: WORLD, roam: true, itemStyle: { areaColor: '#eef1f4', borderColor: '#9aa5b1' }, emphasis: { disabled: true } };
+  // Opens on the region of the process (South and South-East Asia, the Pacific); roam to see the rest.
+  const geo = { map: WORLD, roam: true, center: [110, 8], zoom: 2.2, itemStyle: { areaColor: '#eef1f4', borderColor: '#9aa5b1' }, emphasis: { disabled: true } };
   const flowMap: Option = {
     tooltip: { trigger: 'item' },
     geo,
