@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startTestServer } from '../support/server.js';
+import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
 
 // The reports workflow in Debian's Chromium against a real server with the demo data: an officer
 // writes a report through the form (the narrative refuses a phone number at the field), submits
@@ -15,46 +12,19 @@ const PASSWORD = 'lintas-demo-password';
 const SCREENSHOT = '/tmp/lintas-dashboard.png';
 const NARRATIVE = 'Wooden fishing boat intercepted with 34 people on board.';
 
-const CHROMIUM = '/usr/bin/chromium';
-// A developer's machine without Debian's chromium skips with a message; CI installs it, so there it must run.
-const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!browserAvailable) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium).`);
-
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let browser: Browser;
+let session: BrowserSession | undefined;
 let page: Page;
-const problems: string[] = [];
+let server: BrowserSession['server'];
+let problems: string[] = [];
 
 beforeAll(async () => {
   if (!browserAvailable) return;
-  // The server serves web/dist: build it from the sources under test, as production does (Vitest
-  // sets NODE_ENV=test, which would bundle React's development build).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  // Script errors and CSP refusals would break the app silently; collect them and fail at the end.
-  // A 400 is expected once: the narrative with a phone number is refused by the server.
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 40[014]/.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
+  session = await openBrowserSession({ expectedConsoleErrors: /status of 40[014]/ });
+  ({ page, server, problems } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 async function signIn(email: string, withCode: boolean): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgliteTemplate', templatePath);
 
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
+  if (!serverUrl) await buildWebApp();
   let templateName: string | null = null;
   if (serverUrl) {
     templateName = `lintas_template_${process.pid}`;
@@ -56,4 +58,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await admin.end();
     }
   };
+}
+
+/**
+ * The browser tests serve web/dist: build it once for the run, from the sources under test, as
+ * production does (Vitest sets NODE_ENV=test, which would bundle React's development build).
+ */
+async function buildWebApp(): Promise<void> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: new URL('../../web/vite.config.ts', import.meta.url).pathname, mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }

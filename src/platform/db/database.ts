@@ -60,3 +60,19 @@ export class NotFoundRow extends Error {
     super('expected one row, found none');
   }
 }
+
+/** What both drivers' transactions share: `one` and `maybeOne` in terms of `query`. */
+export abstract class BaseTx implements Tx {
+  abstract query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
+  abstract execScript(text: string): Promise<void>;
+
+  async one<Row = Record<string, unknown>>(statement: Sql): Promise<Row> {
+    const row = await this.maybeOne<Row>(statement);
+    if (row === undefined) throw new NotFoundRow();
+    return row;
+  }
+
+  async maybeOne<Row = Record<string, unknown>>(statement: Sql): Promise<Row | undefined> {
+    return (await this.query<Row>(statement))[0];
+  }
+}

@@ -61,14 +61,15 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(row).toBeUndefined();
   });
 
-  test('every shareable table forces row-level security and has the four policies', async () => {
+  test('every shareable table forces row-level security and has the four policies of the rule', async () => {
     const tables = await t.db.ownerTransaction((tx) =>
       tx.query<{ relname: string; forced: boolean; policies: number }>(sql`
-        SELECT c.relname, c.relforcerowsecurity AS forced, (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+        SELECT c.relname, c.relforcerowsecurity AS forced,
+          (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname LIKE 'lintas\\_%') AS policies
         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'audience_kind'
         WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace ORDER BY 1`),
     );
-    expect(tables.map((row) => row.relname)).toEqual(expect.arrayContaining(['library_documents', 'notifications']));
+    expect(tables.map((row) => row.relname)).toEqual(expect.arrayContaining(['library_documents', 'notifications', 'reports']));
     for (const table of tables) expect(table, table.relname).toMatchObject({ forced: true, policies: 4 });
   });
 });

@@ -1,27 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { contextStatement, NotFoundRow, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
+import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
 import { parsers } from './types.js';
 import type { Sql } from './sql.js';
 
-class PgliteTx implements Tx {
-  constructor(private readonly tx: Transaction) {}
+class PgliteTx extends BaseTx {
+  constructor(private readonly tx: Transaction) {
+    super();
+  }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
     const { text, values } = statement.compile();
     const result = await this.tx.query<Row>(text, values);
     return result.rows;
-  }
-
-  async one<Row>(statement: Sql): Promise<Row> {
-    const row = await this.maybeOne<Row>(statement);
-    if (row === undefined) throw new NotFoundRow();
-    return row;
-  }
-
-  async maybeOne<Row>(statement: Sql): Promise<Row | undefined> {
-    return (await this.query<Row>(statement))[0];
   }
 
   async execScript(text: string): Promise<void> {

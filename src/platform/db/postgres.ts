@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { contextStatement, NotFoundRow, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
+import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { parsers } from './types.js';
 import type { Sql } from './sql.js';
 
@@ -8,23 +8,15 @@ const types = {
   getTypeParser: ((oid: number) => parsers[oid] ?? builtIn(oid)) as typeof pg.types.getTypeParser,
 };
 
-class PgTx implements Tx {
-  constructor(private readonly client: pg.PoolClient) {}
+class PgTx extends BaseTx {
+  constructor(private readonly client: pg.PoolClient) {
+    super();
+  }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
     const { text, values } = statement.compile();
     const result = await this.client.query(text, values);
     return result.rows as Row[];
-  }
-
-  async one<Row>(statement: Sql): Promise<Row> {
-    const row = await this.maybeOne<Row>(statement);
-    if (row === undefined) throw new NotFoundRow();
-    return row;
-  }
-
-  async maybeOne<Row>(statement: Sql): Promise<Row | undefined> {
-    return (await this.query<Row>(statement))[0];
   }
 
   async execScript(text: string): Promise<void> {

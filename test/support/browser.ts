@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestServer } from './server.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** A developer's machine without Debian's chromium skips the browser tests with a message; CI installs it, so there they must run. */
+export const browserAvailable = existsSync(CHROMIUM) || process.env.CI === 'true';
+if (!browserAvailable) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium).`);
+
+export interface BrowserSession {
+  server: Awaited<ReturnType<typeof startTestServer>>;
+  browser: Browser;
+  page: Page;
+  /** Script errors, CSP refusals and console errors seen so far: a test ends by expecting none. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A whole server with the demo data (serving web/dist, built by the global setup) and a page in
+ * Debian's Chromium, started with the flags this closed network needs.
+ */
+export async function openBrowserSession(options: { expectedConsoleErrors?: RegExp } = {}): Promise<BrowserSession> {
+  const server = await startTestServer();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  const expected = options.expectedConsoleErrors ?? /status of 40[14]/;
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return {
+    server,
+    browser,
+    page,
+    problems,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
