@@ -1,0 +1,121 @@
+/**
+ * Import speed of reports (GitHub issue #3): the IOM Missing Migrants Project file and a generated
+ * template CSV, on PGlite (in memory) and on a PostgreSQL server (a throwaway database), optionally
+ * with many reports already in the table.
+ *
+ *   npx tsx bench/reports-import.ts [--rows 100000] [--existing 1000000] [--postgres postgres://postgres@127.0.0.1:5432] [--skip-pglite]
+ *
+ * Goal: at least 20,000 rows/s for a template CSV on PostgreSQL with 1,000,000 reports present.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { Actor } from '../src/platform/auth/actor.js';
+import { loadConfig } from '../src/platform/config.js';
+import { runAs, type Platform } from '../src/platform/context.js';
+import type { Database } from '../src/platform/db/database.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { PgliteDatabase } from '../src/platform/db/pglite.js';
+import { PostgresDatabase } from '../src/platform/db/postgres.js';
+import { sql } from '../src/platform/db/sql.js';
+import { readTable } from '../src/platform/files/tabular.js';
+import { FORMATS, importReports } from '../src/modules/reports/import/import-reports.js';
+import type { ImportOptions } from '../src/modules/reports/import/schemas.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string): string => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
+};
+const ROWS = Number(arg('rows', '100000'));
+const EXISTING = Number(arg('existing', '0'));
+const POSTGRES = arg('postgres', 'postgres://postgres@127.0.0.1:5432');
+const MMP = new URL('../../shared/data/missing-migrants-2019.csv', import.meta.url);
+
+/** A template CSV of `rows` varied, valid reports. */
+function templateCsv(rows: number): Buffer {
+  const countries = ['IDN', 'MYS', 'THA', 'AUS', 'LKA', 'BGD', 'MMR', 'VNM'];
+  const lines = ['external_id,incident_type,date_from,country,place,latitude,longitude,route,people,intercepted,fee_amount,fee_currency,fee_basis,narrative'];
+  for (let i = 0; i < rows; i++) {
+    const c = countries[i % countries.length] ?? 'IDN';
+    const d = countries[(i + 3) % countries.length] ?? 'AUS';
+    const day = `20${String(15 + (i % 9)).padStart(2, '0')}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    lines.push(
+      `B-${i},smuggling-sea,${day},${c},Place ${i % 500},${(-10 + (i % 20) * 0.5).toFixed(3)},${(100 + (i % 40) * 0.5).toFixed(3)},` +
+      `${c}>${d}:boat:fishing-boat,"AFG:men=${1 + (i % 9)},women=${i % 4},boys=${i % 3};IRN:men=${i % 5}",${i % 50},${1000 + (i % 7) * 500},USD,per-person,Wooden boat intercepted at night`,
+    );
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+const actor: Actor = { userId: randomUUID(), name: 'Bench', email: 'bench@aaa.test', roles: ['officer'], via: 'token', member: 'AAA', fullMember: true, groups: [] };
+
+async function prepare(db: Database): Promise<void> {
+  await migrate(db);
+  await db.ownerTransaction(async (tx) => {
+    await tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES ('AAA', 'Member AAA', 'state', 'member'), ('BBB', 'Member BBB', 'state', 'member')`);
+    await tx.query(sql`INSERT INTO users (id, member, name, email, roles) VALUES (${actor.userId}, 'AAA', 'Bench', 'bench@aaa.test', ${['officer']})`);
+    if (EXISTING > 0) {
+      // Other members' reports already there, so the indexes and the idempotency check work at size.
+      await tx.query(sql`INSERT INTO reports (owner, code_list_version, country, incident_type, status, audience_kind, tlp, import_source, import_key, occurred_from, dead)
+        SELECT 'BBB', 1, 'IDN', 'smuggling-sea', 'shared', 'all', 'GREEN', 'lintas', 'E-' || g, date '2015-01-01' + (g % 3000), g % 5
+        FROM generate_series(1, ${EXISTING}) g`);
+      await tx.execScript('ANALYZE reports');
+    }
+  });
+}
+
+async function run(db: Database, label: string, name: string, content: Buffer, options: ImportOptions): Promise<void> {
+  const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail')) } };
+  const format = FORMATS[options.format];
+  const started = performance.now();
+  const table = await readTable(content, { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns });
+  const read = performance.now();
+  await runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, { ...options, dryRun: true }, table, { name, content }));
+  const checked = performance.now();
+  const result = await runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, options, table, { name, content }));
+  const done = performance.now();
+  const again = await runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, options, table, { name, content }));
+  const repeated = performance.now();
+  const rate = (rows: number, ms: number): string => `${Math.round((rows / ms) * 1000).toLocaleString('en')} rows/s`;
+  console.log(
+    `${label.padEnd(28)} ${name.padEnd(22)} rows ${table.rows.length} imported ${result.imported} rejected ${result.rejected} | ` +
+    `read ${Math.round(read - started)} ms, dry run ${Math.round(checked - read)} ms, import ${Math.round(done - checked)} ms ` +
+    `(read + import: ${rate(table.rows.length, read - started + done - checked)}), re-import ${Math.round(repeated - done)} ms (${again.unchanged} unchanged)`,
+  );
+}
+
+async function bench(label: string, db: Database): Promise<void> {
+  const before = performance.now();
+  await prepare(db);
+  console.log(`${label}: ready in ${Math.round(performance.now() - before)} ms (${EXISTING} existing reports)`);
+  const sharing = { audience: { kind: 'all' as const }, tlp: 'GREEN' as const };
+  if (existsSync(MMP)) await run(db, label, 'missing-migrants.csv', readFileSync(MMP), { format: 'missing-migrants', partial: true, sharing });
+  await run(db, label, `template-${ROWS}.csv`, templateCsv(ROWS), { format: 'lintas', sharing });
+}
+
+if (!args.includes('--skip-pglite')) {
+  const db = await PgliteDatabase.open(undefined);
+  try {
+    await bench('PGlite (in memory)', db);
+  } finally {
+    await db.close();
+  }
+}
+if (!args.includes('--skip-postgres')) {
+  const name = `lintas_bench_import_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const db = await PostgresDatabase.open(`${POSTGRES}/${name}`);
+    try {
+      await bench('PostgreSQL', db);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
