@@ -31,6 +31,13 @@ export interface LoadReport {
 
 type Log = (line: string) => void;
 
+/** Thrown when a kept database (--reuse) already holds more documents than the size asked for. */
+export class TooManyDocuments extends Error {
+  constructor(held: number, size: number) {
+    super(`the database already holds ${held} documents, more than ${size}`);
+  }
+}
+
 /** Thrown when loading would take longer than the budget; the load is rolled back. */
 export class LoadBudgetExceeded extends Error {
   constructor(
@@ -248,7 +255,7 @@ export async function loadLibrary(db: Database, size: number, log: Log, budgetSe
     if (members.n === 0) await seedDemo(db);
   });
   const before = await countDocuments(db);
-  if (before > size) throw new Error(`the bench database already holds ${before} documents, more than ${size}; start from a new one`);
+  if (before > size) throw new TooManyDocuments(before, size);
   const wanted = size - before;
   if (wanted > 0) {
     await db.ownerTransaction(async (tx) => {

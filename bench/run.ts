@@ -16,7 +16,7 @@ import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { breakdown, explainRequest, type Breakdown } from './breakdown.js';
-import { LoadBudgetExceeded, loadLibrary, type LoadReport } from './data.js';
+import { LoadBudgetExceeded, loadLibrary, TooManyDocuments, type LoadReport } from './data.js';
 import { measure, waitForQuiet, type LoadOptions, type Measurement } from './load.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 import { checkGoals, goalsText, relate, table, type DatabaseKind, type Row } from './report.js';
@@ -237,7 +237,7 @@ async function page(base: string, path: string, cookie: string): Promise<{ ids: 
 interface LegResult {
   database: DatabaseKind;
   documents: number;
-  load: LoadReport | { skipped: string };
+  load: LoadReport | { skipped: string; stopsLeg: boolean };
   breakdown: Breakdown[];
   explain: Record<string, string>;
   firstPages: Record<string, { ids: string[]; ms: number }>;
@@ -277,9 +277,11 @@ async function prepareSize(store: Store, size: number, flags: Flags, result: Leg
       const budget = store.kind === 'postgres' ? Number.POSITIVE_INFINITY : (deadline - Date.now()) / 1000 - measuringSeconds(store, flags);
       result.load = await loadLibrary(db, size, log, budget);
     } catch (error) {
-      if (!(error instanceof LoadBudgetExceeded)) throw error;
-      log(`  ${error.message} (what is left of --budget ${flags.budgetMinutes} min); skipping ${size.toLocaleString('en-US')} documents on ${store.kind}`);
-      result.load = { skipped: error.message };
+      if (!(error instanceof LoadBudgetExceeded || error instanceof TooManyDocuments)) throw error;
+      const why = error instanceof LoadBudgetExceeded ? ` (what is left of --budget ${flags.budgetMinutes} min)` : '';
+      log(`  ${error.message}${why}; skipping ${size.toLocaleString('en-US')} documents on ${store.kind}`);
+      // A size too long to load stops the leg (larger ones would take longer still); one already passed does not.
+      result.load = { skipped: error.message, stopsLeg: error instanceof LoadBudgetExceeded };
       return undefined;
     }
     log(`  loaded in ${result.load.seconds} s; audience mix ${JSON.stringify(result.load.audienceMix)}; search vectors differing from the trigger's: ${result.load.searchMismatches}`);
@@ -350,7 +352,7 @@ async function loadTest(store: Store, size: number, flags: Flags, session: Sessi
 
 async function measureSize(store: Store, size: number, flags: Flags, rows: Row[], notes: string[], deadline: number): Promise<LegResult> {
   log(`\n== ${store.kind}, ${size.toLocaleString('en-US')} documents`);
-  const result: LegResult = { database: store.kind, documents: size, load: { skipped: '' }, breakdown: [], explain: {}, firstPages: {}, idsMatch: {} };
+  const result: LegResult = { database: store.kind, documents: size, load: { skipped: '', stopsLeg: false }, breakdown: [], explain: {}, firstPages: {}, idsMatch: {} };
   const session = await prepareSize(store, size, flags, result, deadline);
   if (!session) return result;
   await loadTest(store, size, flags, session, result, rows, notes);
@@ -414,7 +416,7 @@ async function main(): Promise<void> {
         legs.push(leg);
         if ('skipped' in leg.load) {
           notes.push(`${kind} ${size}: ${leg.load.skipped}`);
-          break;
+          if (leg.load.stopsLeg) break;
         }
       }
     } finally {
