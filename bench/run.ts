@@ -72,6 +72,8 @@ function parseFlags(): Flags {
     if (list.some((value) => !Number.isFinite(value) || value <= 0)) throw new Error(`--${name} takes positive numbers, got "${text}"`);
     return list;
   };
+  const warmup = Number(values.warmup);
+  if (!(warmup >= 0)) throw new Error(`--warmup takes seconds (0 or more), got "${values.warmup}"`);
   const only = values.only;
   if (only !== undefined && only !== 'pglite' && only !== 'postgres') throw new Error('--only takes pglite or postgres');
   return {
@@ -79,7 +81,7 @@ function parseFlags(): Flags {
     sizes: numbers(values.sizes, 'sizes').sort((a, b) => a - b),
     duration: numbers(values.duration, 'duration')[0] ?? 10,
     connections: numbers(values.connections, 'connections')[0] ?? 20,
-    warmup: Number(values.warmup),
+    warmup,
     pools: numbers(values.pools, 'pools'),
     keep: values.keep,
     reuse: values.reuse,
