@@ -49,6 +49,33 @@ describe('the audit trail', () => {
     expect(verdict).toEqual({ ok: true, rows: 12 });
   });
 
+  test('rows go out with the COMMIT: any text reads back exactly, a rolled-back act leaves none, a failing append rolls the act back', async () => {
+    const nasty = "quote ' double '' backslash \\ \\' escape \\u0041 \\x00 newline \n tab \t unicode é 😀 $1 $$ ;COMMIT; --";
+    await t.db.transaction({ member: 'AAA' }, (tx) => appendAudit(tx, { member: 'AAA' }, [{ action: 'test.literal', objectOwner: 'AAA', details: { nasty } }]));
+    const [row] = await t.db.ownerTransaction((tx) => tx.query<{ details: { nasty: string } }>(sql`SELECT details FROM audit_log WHERE action = 'test.literal'`));
+    expect(row?.details.nasty).toBe(nasty);
+
+    await expect(
+      t.db.transaction({ member: 'AAA' }, async (tx) => {
+        await appendAudit(tx, { member: 'AAA' }, [{ action: 'test.rolled-back', objectOwner: 'AAA' }]);
+        throw new Error('the act fails');
+      }),
+    ).rejects.toThrow('the act fails');
+    // An append the database refuses (no action) fails the transaction: nothing it wrote stays.
+    await t.db.ownerTransaction((tx) => tx.execScript('CREATE TABLE IF NOT EXISTS audit_probe (x int); GRANT ALL ON audit_probe TO lintas_app'));
+    await expect(
+      t.db.transaction({ member: 'AAA' }, async (tx) => {
+        await tx.query(sql`INSERT INTO audit_probe VALUES (1)`);
+        tx.defer(`SELECT audit_append('[{"member": "AAA"}]'::jsonb)`);
+      }),
+    ).rejects.toThrow();
+    const counts = await t.db.ownerTransaction((tx) =>
+      tx.one<{ probes: number; rolled: number }>(sql`SELECT (SELECT count(*)::int FROM audit_probe) AS probes, (SELECT count(*)::int FROM audit_log WHERE action = 'test.rolled-back') AS rolled`),
+    );
+    expect(counts).toEqual({ probes: 0, rolled: 0 });
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
   test('the application role cannot change or remove rows, and the trigger refuses even the owner', async () => {
     await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`UPDATE audit_log SET action = 'x'`))).rejects.toThrow(/permission denied/);
     await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`DELETE FROM audit_log`))).rejects.toThrow(/permission denied/);

@@ -1,5 +1,5 @@
 import type { Tx } from '../db/database.js';
-import { sql } from '../db/sql.js';
+import { literal } from '../db/sql.js';
 
 /** What an act records; who did it and from where are added from the request. */
 export interface AuditEvent {
@@ -21,11 +21,16 @@ export interface AuditSource {
   address?: string | undefined;
 }
 
-/** Appends rows to the audit trail inside the caller's transaction, so they commit or roll back with the act. */
+/**
+ * Appends rows to the audit trail inside the caller's transaction, so they commit or roll back with
+ * the act. The append runs at the end of the transaction, in the COMMIT's round trip (`Tx.defer`):
+ * a failing append rolls the act back, and the lane's lock is held only for the commit.
+ */
 export async function appendAudit(tx: Tx, source: AuditSource, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   const entries = events.map((event) => ({ ...source, ...event }));
-  await tx.query(sql`SELECT audit_append(${JSON.stringify(entries)}::jsonb)`);
+  tx.defer(`SELECT audit_append(${literal(JSON.stringify(entries))}::jsonb)`);
+  return Promise.resolve();
 }
 
 /**
@@ -50,3 +55,6 @@ export function readEvent(
   if (owners.length === 0) return undefined;
   return { action, objectType, objectOwners: owners, details: { ...details, records: byOwner } };
 }
+
+/** Group commit of many requests' audit rows, for high-rate acts (document checks). */
+export { AuditGroupCommit, auditGroupFor, closeAuditGroup, type GroupCommitOptions } from './group-commit.js';

@@ -11,6 +11,12 @@ export interface Tx extends Queryable {
   maybeOne<Row = Record<string, unknown>>(statement: Sql): Promise<Row | undefined>;
   /** Runs several statements given as trusted text (migrations). */
   execScript(text: string): Promise<void>;
+  /**
+   * Queues trusted statement text to run at the very end of the transaction, in the same round
+   * trip as its COMMIT (the audit rows of an act: they commit or roll back with it, and cost no
+   * round trip of their own). A failing statement rolls the whole transaction back.
+   */
+  defer(text: string): void;
 }
 
 /**
@@ -63,8 +69,20 @@ export class NotFoundRow extends Error {
 
 /** What both drivers' transactions share: `one` and `maybeOne` in terms of `query`. */
 export abstract class BaseTx implements Tx {
+  private readonly deferred: string[] = [];
+
   abstract query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
   abstract execScript(text: string): Promise<void>;
+
+  defer(text: string): void {
+    this.deferred.push(text);
+  }
+
+  /** The deferred statements followed by `end` (COMMIT), as one simple-protocol text; clears the queue. */
+  takeDeferred(end = ''): string {
+    const text = [...this.deferred.splice(0), ...(end ? [end] : [])].join(';\n');
+    return text;
+  }
 
   async one<Row = Record<string, unknown>>(statement: Sql): Promise<Row> {
     const row = await this.maybeOne<Row>(statement);

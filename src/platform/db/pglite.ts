@@ -21,6 +21,15 @@ class PgliteTx extends BaseTx {
   }
 }
 
+/** Runs `work`, then its deferred statements; PGlite's transaction() sends the COMMIT after. */
+async function runWithDeferred<T>(transaction: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const tx = new PgliteTx(transaction);
+  const result = await work(tx);
+  const deferred = tx.takeDeferred();
+  if (deferred) await transaction.exec(deferred);
+  return result;
+}
+
 /** PostgreSQL in-process (WebAssembly). One connection: transactions queue on PGlite's own mutex. */
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
@@ -50,12 +59,12 @@ export class PgliteDatabase implements Database {
   transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.exec(contextStatement(context, this.rowLevelSecurity));
-      return work(new PgliteTx(tx));
+      return runWithDeferred(tx, work);
     });
   }
 
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(new PgliteTx(tx)));
+    return this.db.transaction((tx) => runWithDeferred(tx, work));
   }
 
   /** A copy of the whole database, used by tests to start each file from a migrated template. */

@@ -46,8 +46,9 @@ export class PostgresDatabase implements Database {
     let broken = false;
     try {
       await client.query(begin);
-      const result = await work(new PgTx(client));
-      await client.query('COMMIT');
+      const tx = new PgTx(client);
+      const result = await work(tx);
+      await client.query(tx.takeDeferred('COMMIT'));
       return result;
     } catch (error) {
       try {

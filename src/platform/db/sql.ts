@@ -51,3 +51,14 @@ sql.ident = (name: string): Sql => {
 };
 
 sql.empty = new Sql([''], []);
+
+/**
+ * A string as an SQL literal for statements sent as simple-protocol text (`Tx.defer`): an escape
+ * string with backslashes and quotes doubled, so it reads back exactly whatever the server's
+ * `standard_conforming_strings`. Only for values code builds (JSON of audit rows), never to
+ * splice input into queries: those take `$n` parameters.
+ */
+export function literal(text: string): string {
+  if (text.includes('\0')) throw new Error('a NUL character cannot be sent in a literal');
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
