@@ -19,6 +19,7 @@ import { loggerOptions } from './platform/logging.js';
 import { accountRoutes } from './modules/account/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { directoryRoutes } from './modules/directory/routes.js';
+import { documentsRoutes } from './modules/documents/routes.js';
 import { inboxRoutes } from './modules/inbox/routes.js';
 import { libraryRoutes } from './modules/library/routes.js';
 import { reportsRoutes } from './modules/reports/routes.js';
@@ -122,6 +123,7 @@ export async function build(options: BuildOptions): Promise<App> {
     reportsRoutes(api, platform);
     auditRoutes(api, platform);
     inboxRoutes(api, platform);
+    documentsRoutes(api, platform);
   }, { prefix: '/api/v1' });
 
   const webRoot = options.webRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url));

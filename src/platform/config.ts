@@ -20,6 +20,10 @@ export interface Config {
   smtp: { host: string; port: number; from: string; secure: boolean } | undefined;
   /** Months of contribution that open other members' reports (reciprocity). */
   reciprocityMonths: number;
+  /** Document checks answer from the in-memory index (false: every check reads the database). */
+  documentIndex: boolean;
+  /** Hours an issuer has to answer a document hit before it is reminded (0: never reminded). */
+  hitReminderHours: number;
   logLevel: string;
 }
 
@@ -56,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     reciprocityMonths: int(env, 'LINTAS_RECIPROCITY_MONTHS', 12),
+    documentIndex: env.LINTAS_DOCUMENT_INDEX !== 'off',
+    hitReminderHours: int(env, 'LINTAS_HIT_REMINDER_HOURS', 24),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -17,7 +17,11 @@ export type Action =
   | 'reports.approve'
   | 'reports.import'
   | 'reports.export'
-  | 'reports.analyse';
+  | 'reports.analyse'
+  | 'documents.check'
+  | 'documents.read'
+  | 'documents.write'
+  | 'documents.answer';
 
 const any = (roles: readonly Role[], ...wanted: Role[]): boolean => roles.some((role) => wanted.includes(role));
 
@@ -38,6 +42,17 @@ export function roleAllows(roles: readonly Role[], action: Action): boolean {
       return any(roles, 'officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat');
     case 'library.write':
       return any(roles, 'officer', 'analyst', 'liaison', 'member-admin', 'secretariat');
+    // Document checks are run by border, visa and liaison officers and by analysts; the register
+    // (adds, changes, cancellations, imports, foreign reports) by officers; hits are answered by
+    // the issuer's officers and approvers.
+    case 'documents.read':
+      return roles.length > 0;
+    case 'documents.check':
+      return any(roles, 'officer', 'analyst', 'liaison', 'member-admin');
+    case 'documents.write':
+      return any(roles, 'officer', 'liaison', 'member-admin');
+    case 'documents.answer':
+      return any(roles, 'officer', 'liaison', 'approver', 'member-admin');
     case 'members.manage':
     case 'groups.manage':
       return any(roles, 'secretariat');

@@ -1,0 +1,176 @@
+import type { FastifyRequest } from 'fastify';
+import { auditGroupFor } from '../../platform/audit/group-commit.js';
+import type { AuditEvent } from '../../platform/audit/writer.js';
+import { actorOf } from '../../platform/http/authenticate.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { runAs, type Platform } from '../../platform/context.js';
+import { forbidden, invalid, type FieldError } from '../../platform/http/problem.js';
+import { issuerName, normaliseIssuer, type DocumentType } from './icao.js';
+import { parseMrz, type MrzError } from './mrz.js';
+import { documentKey, normaliseDocumentNumber } from './number.js';
+import { contactsOf, findActiveVisible, openHits, type Contact, type FoundDocument } from './queries.js';
+import { registerOf } from './register.js';
+import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
+
+/**
+ * The online check. A document's key is looked up in the process's index (register.ts): a miss is
+ * "no hit" with no database read; a positive is confirmed in the database under the sharing rule,
+ * so a member outside the document's audience gets exactly "no hit", and a cancelled document
+ * stops hitting at once. Every check is audited (requester, purpose, what was checked, hits by
+ * owner), and its audit row is durable before the answer leaves: written in the transaction that
+ * opened the hit records when there were hits, through group commit otherwise.
+ */
+
+export interface CheckedDocument {
+  issuer: string;
+  type: DocumentType;
+  number: string;
+  key: string;
+  via: 'number' | 'mrz';
+}
+
+const OBJECT = 'travel-document';
+
+/** The MRZ's errors as field errors at `pointer`, each naming its line, column and field, with the OCR hint. */
+export function mrzFieldErrors(errors: readonly MrzError[], pointer: string): FieldError[] {
+  return errors.map((error) => {
+    const where = error.line === 0 ? '' : error.column === 0 ? `line ${error.line}: ` : `line ${error.line}, column ${error.column}: `;
+    const field = error.field === 'mrz' ? '' : `${error.field}: `;
+    return { pointer, detail: `${where}${field}${error.message}${error.hint ? ` (${error.hint})` : ''}` };
+  });
+}
+
+/** A document given by issuer, type and number, normalised; errors at the pointers of its fields. */
+function fromRef(ref: DocumentRef, pointer: string, errors: FieldError[]): CheckedDocument | undefined {
+  let issuer: string | undefined;
+  let number: string | undefined;
+  try {
+    issuer = normaliseIssuer(ref.issuer);
+  } catch (error) {
+    errors.push({ pointer: `${pointer}/issuer`, detail: error instanceof Error ? error.message : 'is not an ICAO issuing code' });
+  }
+  try {
+    number = normaliseDocumentNumber(ref.number);
+  } catch (error) {
+    errors.push({ pointer: `${pointer}/number`, detail: error instanceof Error ? error.message : 'is not a document number' });
+  }
+  if (issuer === undefined || number === undefined) return undefined;
+  return { issuer, type: ref.type, number, key: documentKey(issuer, ref.type, number), via: 'number' };
+}
+
+function fromMrz(text: string, pointer: string, errors: FieldError[]): CheckedDocument | undefined {
+  const parsed = parseMrz(text);
+  if (!parsed.ok) {
+    errors.push(...mrzFieldErrors(parsed.errors, pointer));
+    return undefined;
+  }
+  const doc = parsed.document;
+  try {
+    const issuer = normaliseIssuer(doc.issuer);
+    const number = normaliseDocumentNumber(doc.number);
+    return { issuer, type: doc.documentType, number, key: documentKey(issuer, doc.documentType, number), via: 'mrz' };
+  } catch (error) {
+    errors.push({ pointer, detail: error instanceof Error ? error.message : 'the MRZ names no document' });
+    return undefined;
+  }
+}
+
+export function documentsOfCheck(body: CheckBody): CheckedDocument {
+  const errors: FieldError[] = [];
+  if ((body.document === undefined) === (body.mrz === undefined)) {
+    throw invalid([{ pointer: '/document', detail: 'give either document (issuer, type and number) or mrz, not both and not neither' }]);
+  }
+  const doc = body.document ? fromRef(body.document, '/document', errors) : fromMrz(body.mrz ?? '', '/mrz', errors);
+  if (!doc || errors.length > 0) throw invalid(errors, body.mrz !== undefined ? 'The machine-readable zone cannot be read.' : undefined);
+  return doc;
+}
+
+export function documentsOfBatch(body: BatchCheckBody): CheckedDocument[] {
+  const errors: FieldError[] = [];
+  const docs = body.documents.map((item, index) =>
+    'mrz' in item ? fromMrz(item.mrz, `/documents/${index}/mrz`, errors) : fromRef(item, `/documents/${index}`, errors),
+  );
+  if (errors.length > 0) throw invalid(errors, 'Some documents of the batch cannot be read; nothing was checked.');
+  return docs as CheckedDocument[];
+}
+
+const label = (doc: CheckedDocument): string => `${doc.issuer}/${doc.type}/${doc.number}`;
+
+function answerFor(doc: CheckedDocument, found: FoundDocument | undefined, hitId: string | undefined, contact: Contact | undefined): CheckAnswer {
+  const document = { issuer: doc.issuer, type: doc.type, number: doc.number };
+  if (!found || !hitId) return { result: 'no-hit', document };
+  return {
+    result: 'hit',
+    document,
+    hit: {
+      hitId,
+      documentId: found.id,
+      issuer: found.issuer,
+      issuerName: issuerName(found.issuer),
+      type: found.doc_type,
+      number: found.number,
+      status: found.status,
+      reportedOn: found.reported_on,
+      lostOn: found.lost_on,
+      expiresOn: found.expires_on,
+      tlp: found.tlp,
+      handling: found.handling,
+      contact: contact ?? { member: found.owner, memberName: found.owner, focalPoints: [] },
+    },
+  };
+}
+
+/**
+ * Checks documents for the signed-in actor. Refuses a role that may not check before anything else.
+ */
+export async function checkDocuments(
+  platform: Platform,
+  request: FastifyRequest,
+  docs: readonly CheckedDocument[],
+  purpose: string,
+  via: 'number' | 'mrz' | 'batch',
+): Promise<CheckAnswer[]> {
+  const actor = actorOf(request);
+  if (!roleAllows(actor.roles, 'documents.check')) throw forbidden();
+  const register = registerOf(platform);
+  await register.start();
+  const info = { requestId: request.id, address: request.ip };
+  const candidates = docs.filter((doc) => register.mayHold(doc.key));
+
+  const event = (found: readonly FoundDocument[]): AuditEvent => {
+    const records: Record<string, string[]> = {};
+    for (const doc of found) if (doc.owner !== actor.member) (records[doc.owner] ??= []).push(doc.id);
+    const owners = Object.keys(records).sort();
+    return {
+      action: 'documents.check',
+      objectType: OBJECT,
+      ...(owners.length > 0 ? { objectOwners: owners } : {}),
+      purpose,
+      details: { via, count: docs.length, checked: docs.map(label), hits: found.length, ...(owners.length > 0 ? { records } : {}) },
+    };
+  };
+
+  let found: FoundDocument[] = [];
+  let hitIds = new Map<string, string>();
+  let contacts = new Map<string, Contact>();
+  let audited = false;
+  if (candidates.length > 0) {
+    // Confirm the positives under the sharing rule; hits open their records and audit in the same transaction.
+    await runAs(platform, actor, info, async (ctx) => {
+      found = await findActiveVisible(ctx, candidates);
+      if (found.length === 0) return;
+      hitIds = await openHits(ctx, found, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') });
+      contacts = await contactsOf(ctx.tx, [...new Set(found.map((doc) => doc.owner))]);
+      await ctx.audit(event(found));
+      audited = true;
+    });
+  }
+  if (!audited) {
+    await auditGroupFor(platform.db).append({ userId: actor.userId, member: actor.member, requestId: request.id, address: request.ip }, [event([])]);
+  }
+  const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
+  return docs.map((doc) => {
+    const hit = byKey.get(doc.key);
+    return answerFor(doc, hit, hit ? hitIds.get(hit.id) : undefined, hit ? contacts.get(hit.owner) : undefined);
+  });
+}

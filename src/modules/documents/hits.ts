@@ -1,0 +1,148 @@
+import type { Ctx, Platform } from '../../platform/context.js';
+import { appendAudit } from '../../platform/audit/writer.js';
+import { sql } from '../../platform/db/sql.js';
+import { pageOf } from '../../platform/http/pagination.js';
+import { conflict, forbidden, notFound } from '../../platform/http/problem.js';
+import { notifyUsers } from '../../platform/notify/inbox.js';
+import { enqueueEmail } from '../../platform/notify/outbox.js';
+import { presentHit, presentHolder } from './presenters.js';
+import { findDocument, findHit, listHits, type DocumentRow, type HitRow } from './queries.js';
+import type { AnswerBody, HitsQuery } from './schemas.js';
+
+/**
+ * Hit records: a check that found a document opens one; the issuer confirms or denies it with
+ * notes, the checking member sees the outcome (and is told in its inbox); an issuer that does not
+ * answer within the configured hours is reminded, in its inbox and by e-mail to its focal points.
+ * Holder details are disclosed by step two only: a separate, audited read by a member that has a
+ * hit on the document (not denied) and may see the record.
+ */
+
+const OBJECT = 'document-hit';
+
+export async function list(ctx: Ctx, query: HitsQuery) {
+  const limit = query.limit ?? 50;
+  const page = pageOf(await listHits(ctx, query, limit), limit, (row) => [row.created_key, row.id]);
+  return { data: page.rows.map((row) => presentHit(ctx.actor, row)), next: page.next };
+}
+
+async function visibleHit(ctx: Ctx, id: string): Promise<HitRow> {
+  const row = await findHit(ctx, id);
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function get(ctx: Ctx, id: string) {
+  return { data: presentHit(ctx.actor, await visibleHit(ctx, id)) };
+}
+
+export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
+  const row = await visibleHit(ctx, id);
+  if (row.owner !== ctx.actor.member) throw forbidden('Only the issuing member answers a hit on its document.');
+  if (row.outcome !== 'pending') throw conflict(`This hit was already answered (${row.outcome}).`);
+  await ctx.tx.query(sql`UPDATE document_hits SET outcome = ${body.outcome}, notes = ${body.notes ?? null}, answered_at = now(), answered_by = ${ctx.actor.userId}
+    WHERE id = ${id} AND outcome = 'pending'`);
+  await ctx.audit({ action: 'document-hit.answer', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { outcome: body.outcome, checker: row.checker } });
+  if (row.checked_by) {
+    await notifyUsers(ctx.tx, {
+      userIds: [row.checked_by],
+      kind: 'document-hit.answered',
+      title: body.outcome === 'confirmed' ? 'The issuer confirmed your document hit' : 'The issuer denied your document hit',
+      body: `${row.issuer} ${row.doc_type} ${row.number}: ${body.outcome}.${body.notes ? ` ${body.notes}` : ''}`,
+      objectType: OBJECT,
+      objectId: id,
+      source: row,
+    });
+  }
+  return get(ctx, id);
+}
+
+/** Step two: the holder details of a hit's document, to a member with that hit (not denied) that may see the record. */
+export async function holder(ctx: Ctx, id: string) {
+  const hit = await visibleHit(ctx, id);
+  if (hit.outcome === 'denied') throw conflict('The issuer denied this hit: the holder details are not disclosed.');
+  const doc: DocumentRow | undefined = await findDocument(ctx, hit.document_id);
+  if (!doc) throw notFound();
+  await ctx.audit({
+    action: 'document.holder-read',
+    objectType: 'travel-document',
+    objectId: doc.id,
+    objectOwner: doc.owner,
+    purpose: hit.purpose,
+    details: { hit: id, step: 'two' },
+  });
+  return { data: { documentId: doc.id, holder: presentHolder(doc) } };
+}
+
+interface DueIssuer {
+  owner: string;
+  hits: number;
+}
+
+/**
+ * Reminds every issuer with hits unanswered for `hours` (and not reminded in that time): its
+ * documents and general focal points get an inbox notification and an e-mail (through the outbox);
+ * the hits are marked reminded. Runs per issuer in that member's own transaction. Returns the
+ * number of hits reminded of.
+ */
+export async function remindIssuers(platform: Platform, hours = platform.config.hitReminderHours): Promise<number> {
+  if (hours <= 0) return 0;
+  // Which members are due is a system question across members: asked as the schema owner, keys only.
+  const due = await platform.db.ownerTransaction((tx) =>
+    tx.query<DueIssuer>(sql`
+      SELECT owner, count(*)::int AS hits FROM document_hits
+      WHERE outcome = 'pending' AND created_at <= now() - make_interval(hours => ${hours}::int)
+        AND (reminded_at IS NULL OR reminded_at <= now() - make_interval(hours => ${hours}::int))
+      GROUP BY owner ORDER BY owner`),
+  );
+  let reminded = 0;
+  for (const issuer of due) {
+    reminded += await platform.db.transaction({ member: issuer.owner }, async (tx) => {
+      const hits = await tx.query<HitRow>(sql`
+        UPDATE document_hits h SET reminded_at = now()
+        WHERE h.owner = ${issuer.owner} AND h.outcome = 'pending' AND h.created_at <= now() - make_interval(hours => ${hours}::int)
+          AND (h.reminded_at IS NULL OR h.reminded_at <= now() - make_interval(hours => ${hours}::int))
+        RETURNING h.id, h.owner, h.audience_kind, h.audience_members, h.audience_groups, h.tlp, h.handling, h.handling_note,
+          h.evaluation_source, h.evaluation_information, h.issuer, h.doc_type, h.number, h.checker, h.created_at`);
+      if (hits.length === 0) return 0;
+      const people = await tx.query<{ id: string; email: string }>(sql`
+        SELECT DISTINCT u.id, u.email FROM focal_points fp JOIN users u ON u.id = fp.user_id
+        WHERE fp.member = ${issuer.owner} AND fp.topic IN ('documents', 'general') AND NOT u.disabled
+          AND (fp.topic = 'documents' OR NOT EXISTS (SELECT 1 FROM focal_points d WHERE d.member = ${issuer.owner} AND d.topic = 'documents'))`);
+      const first = hits[0] as HitRow;
+      const title = `${hits.length} document hit${hits.length === 1 ? '' : 's'} wait${hits.length === 1 ? 's' : ''} for your answer`;
+      const lines = hits.slice(0, 20).map((hit) => `- ${hit.issuer} ${hit.doc_type} ${hit.number}, found by ${hit.checker} on ${hit.created_at.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+      const text = `Checks by other members found documents of your register, and no one has answered yet:\n\n${lines.join('\n')}${hits.length > 20 ? `\n… and ${hits.length - 20} more` : ''}\n\nConfirm or deny each one in Lintas: ${platform.config.publicUrl}/documents/hits\n`;
+      // One notification per person, about the oldest hit, copying its access fields.
+      await notifyUsers(tx, { userIds: people.map((person) => person.id), kind: 'document-hit.reminder', title, body: text, objectType: OBJECT, objectId: first.id, source: first });
+      for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${title}`, text });
+      await appendAudit(tx, { member: issuer.owner }, [{ action: 'document-hit.remind', objectType: OBJECT, objectOwner: issuer.owner, details: { hits: hits.map((hit) => hit.id), to: people.length } }]);
+      return hits.length;
+    });
+  }
+  return reminded;
+}
+
+/** Runs the reminders every `everyMs` until stopped (started by the server like the outbox worker). */
+export function startHitReminders(platform: Platform, onSent: () => void, everyMs = 15 * 60_000): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const run = (): void => {
+    if (stopped) return;
+    running = running
+      .then(() => remindIssuers(platform))
+      .then((count) => {
+        if (count > 0) onSent();
+      })
+      .catch(() => undefined);
+  };
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  run();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

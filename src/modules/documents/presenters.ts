@@ -1,0 +1,82 @@
+import type { Actor } from '../../platform/auth/actor.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { presentSharing } from '../../platform/sharing/rule.js';
+import { issuerName } from './icao.js';
+import type { DocumentRow, HitRow } from './queries.js';
+import type { Holder, TravelDocument } from './schemas.js';
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+export function presentHolder(row: DocumentRow): Holder | null {
+  const holder: Holder = {};
+  if (row.holder_surname) holder.surname = row.holder_surname;
+  if (row.holder_given_names) holder.givenNames = row.holder_given_names;
+  if (row.holder_nationality) holder.nationality = row.holder_nationality;
+  if (row.holder_birth_date) holder.birthDate = row.holder_birth_date;
+  if (row.holder_sex) holder.sex = row.holder_sex;
+  return Object.keys(holder).length > 0 ? holder : null;
+}
+
+/** A register record. Holder details go to the issuer only; others read them through step two. */
+export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument {
+  const own = row.owner === actor.member;
+  const writer = roleAllows(actor.roles, 'documents.write');
+  const pending = row.state === 'pending-confirmation';
+  return {
+    id: row.id,
+    issuer: row.issuer,
+    issuerName: issuerName(row.issuer),
+    type: row.doc_type,
+    number: row.number,
+    status: row.status,
+    state: row.state,
+    reportedOn: row.reported_on,
+    lostOn: row.lost_on,
+    issuedOn: row.issued_on,
+    expiresOn: row.expires_on,
+    place: row.place,
+    remarks: row.remarks,
+    ...(own ? { holder: presentHolder(row) } : {}),
+    reportedBy: row.reported_by,
+    reportNote: row.report_note,
+    decisionNote: row.decision_note,
+    decidedAt: iso(row.decided_at),
+    cancelledAt: iso(row.cancelled_at),
+    cancelReason: row.cancel_reason,
+    ...presentSharing(actor, row),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    abilities: {
+      change: own && writer && row.state === 'active',
+      cancel: own && writer && row.state === 'active',
+      confirm: own && writer && pending,
+      reject: own && writer && pending,
+    },
+  };
+}
+
+export function presentHit(actor: Actor, row: HitRow) {
+  const issuerSide = row.owner === actor.member;
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    issuer: row.issuer,
+    type: row.doc_type,
+    number: row.number,
+    status: row.status,
+    owner: row.owner,
+    checker: row.checker,
+    checkedBy: row.checked_by_name,
+    purpose: row.purpose,
+    via: row.via,
+    outcome: row.outcome,
+    notes: row.notes,
+    answeredAt: iso(row.answered_at),
+    remindedAt: iso(row.reminded_at),
+    createdAt: row.created_at.toISOString(),
+    abilities: {
+      answer: issuerSide && row.outcome === 'pending' && roleAllows(actor.roles, 'documents.answer'),
+      holder: row.outcome !== 'denied' && (issuerSide || row.checker === actor.member),
+    },
+  };
+}

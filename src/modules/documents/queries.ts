@@ -1,0 +1,223 @@
+import type { Ctx } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import { sql, type Sql } from '../../platform/db/sql.js';
+import { decodeCursor } from '../../platform/http/pagination.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
+import { sharingColumns } from '../../platform/sharing/rule.js';
+import type { DocumentType } from './icao.js';
+import type { DocumentState, DocumentStatus, HitOutcome, HitsQuery, RegisterQuery, ReportsQuery } from './schemas.js';
+
+/** A travel document as read from the database. */
+export interface DocumentRow extends SharingRow {
+  id: string;
+  issuer: string;
+  doc_type: DocumentType;
+  number: string;
+  status: DocumentStatus;
+  state: DocumentState;
+  reported_on: string;
+  lost_on: string | null;
+  issued_on: string | null;
+  expires_on: string | null;
+  place: string | null;
+  remarks: string | null;
+  holder_surname: string | null;
+  holder_given_names: string | null;
+  holder_nationality: string | null;
+  holder_birth_date: string | null;
+  holder_sex: 'F' | 'M' | 'X' | null;
+  reported_by: string | null;
+  report_note: string | null;
+  decision_note: string | null;
+  decided_at: Date | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const columns = sql`d.id, d.issuer, d.doc_type, d.number, d.status, d.state, d.reported_on, d.lost_on, d.issued_on, d.expires_on, d.place,
+  d.remarks, d.holder_surname, d.holder_given_names, d.holder_nationality, d.holder_birth_date, d.holder_sex, d.reported_by,
+  d.report_note, d.decision_note, d.decided_at, d.cancelled_at, d.cancel_reason, d.created_at, d.updated_at, ${sharingColumns('d')}`;
+
+/**
+ * Which documents the actor may see: the sharing rule, and the member's own reports of foreign
+ * documents (the reporter policy of migration 0005 says the same in the database).
+ */
+export function documentVisibility(ctx: Ctx, alias: string): Sql {
+  if (ctx.platform.unsafeWithoutSharingCondition) return sql`true`;
+  return sql`(${ctx.visible(alias)} OR ${sql.raw(alias)}.reported_by = ${ctx.actor.member})`;
+}
+
+export async function findDocument(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<DocumentRow | undefined> {
+  return ctx.tx.maybeOne<DocumentRow>(sql`
+    SELECT ${columns} FROM travel_documents d WHERE d.id = ${id} AND ${documentVisibility(ctx, 'd')}
+    ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
+}
+
+/** A page of the actor's member's own register, by number. */
+export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number): Promise<DocumentRow[]> {
+  const where: Sql[] = [sql`d.owner = ${ctx.actor.member}`, ctx.visible('d')];
+  if (query.state) where.push(sql`d.state = ${query.state}`);
+  if (query.status) where.push(sql`d.status = ${query.status}`);
+  if (query.type) where.push(sql`d.doc_type = ${query.type}`);
+  if (query.number) {
+    const prefix = query.number.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    where.push(sql`d.number >= ${prefix} AND d.number < ${`${prefix}\u{10FFFF}`}`);
+  }
+  if (query.reportedFrom) where.push(sql`d.reported_on >= ${query.reportedFrom}::date`);
+  if (query.reportedTo) where.push(sql`d.reported_on <= ${query.reportedTo}::date`);
+  const after = decodeCursor(query.cursor, 2);
+  if (after) where.push(sql`(d.number, d.id) > (${after[0]}::text, ${after[1]}::uuid)`);
+  return ctx.tx.query<DocumentRow>(sql`
+    SELECT ${columns} FROM travel_documents d WHERE ${sql.join(where, ' AND ')}
+    ORDER BY d.number COLLATE "C", d.id LIMIT ${limit + 1}`);
+}
+
+/** A page of the foreign documents the actor's member reported, newest first. */
+export async function listReports(ctx: Ctx, query: ReportsQuery, limit: number): Promise<(DocumentRow & { created_key: string })[]> {
+  const where: Sql[] = [sql`d.reported_by = ${ctx.actor.member}`, documentVisibility(ctx, 'd')];
+  if (query.state) where.push(sql`d.state = ${query.state}`);
+  const after = decodeCursor(query.cursor, 2);
+  if (after) where.push(sql`(d.created_at, d.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  return ctx.tx.query(sql`
+    SELECT ${columns}, to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
+    FROM travel_documents d WHERE ${sql.join(where, ' AND ')}
+    ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit + 1}`);
+}
+
+/** The member's active record of a document, if any (the live record a write must not duplicate). */
+export async function findActive(tx: Tx, issuer: string, type: DocumentType, number: string): Promise<{ id: string; owner: string } | undefined> {
+  return tx.maybeOne(sql`SELECT id, owner FROM travel_documents WHERE issuer = ${issuer} AND doc_type = ${type} AND number = ${number} AND state = 'active'`);
+}
+
+export interface FoundDocument {
+  id: string;
+  issuer: string;
+  doc_type: DocumentType;
+  number: string;
+  status: DocumentStatus;
+  reported_on: string;
+  lost_on: string | null;
+  expires_on: string | null;
+  owner: string;
+  tlp: string;
+  handling: string[];
+}
+
+/**
+ * The active documents among `keys` that the actor may see: the confirmation of the index's
+ * positives (and, without the index, every check's lookup). One statement for a whole batch.
+ */
+export async function findActiveVisible(ctx: Ctx, keys: readonly { issuer: string; type: DocumentType; number: string }[]): Promise<FoundDocument[]> {
+  if (keys.length === 0) return [];
+  if (keys.length === 1) {
+    const key = keys[0] as (typeof keys)[number];
+    return ctx.tx.query<FoundDocument>(sql`
+      SELECT d.id, d.issuer, d.doc_type, d.number, d.status, d.reported_on, d.lost_on, d.expires_on, d.owner, d.tlp, d.handling
+      FROM travel_documents d
+      WHERE d.issuer = ${key.issuer} AND d.doc_type = ${key.type} AND d.number = ${key.number} AND d.state = 'active' AND ${ctx.visible('d')}`);
+  }
+  return ctx.tx.query<FoundDocument>(sql`
+    SELECT d.id, d.issuer, d.doc_type, d.number, d.status, d.reported_on, d.lost_on, d.expires_on, d.owner, d.tlp, d.handling
+    FROM (SELECT DISTINCT * FROM unnest(${keys.map((key) => key.issuer)}::text[], ${keys.map((key) => key.type)}::text[], ${keys.map((key) => key.number)}::text[])
+          AS k(issuer, doc_type, number)) k
+    JOIN travel_documents d ON d.issuer = k.issuer AND d.doc_type = k.doc_type AND d.number = k.number AND d.state = 'active'
+    WHERE ${ctx.visible('d')}`);
+}
+
+/** Opens a hit record for each document found: owned by its issuer, shared with the checking member only. */
+export async function openHits(
+  ctx: Ctx,
+  found: readonly FoundDocument[],
+  check: { purpose: string; via: 'number' | 'mrz' | 'batch' },
+): Promise<Map<string, string>> {
+  if (found.length === 0) return new Map();
+  const rows = await ctx.tx.query<{ id: string; document_id: string }>(sql`
+    INSERT INTO document_hits (document_id, issuer, doc_type, number, status, checker, checked_by, purpose, via, request_id, owner,
+      audience_kind, audience_members, tlp)
+    SELECT f.id, f.issuer, f.doc_type, f.number, f.status, ${ctx.actor.member}, ${ctx.actor.userId}::uuid, ${check.purpose}, ${check.via},
+      ${ctx.request.requestId}, f.owner, 'members', ARRAY[${ctx.actor.member}]::text[],
+      -- RED stays RED; the hit is shared with the checker alone in any case.
+      f.tlp
+    FROM unnest(${found.map((doc) => doc.id)}::uuid[], ${found.map((doc) => doc.issuer)}::text[], ${found.map((doc) => doc.doc_type)}::text[],
+      ${found.map((doc) => doc.number)}::text[], ${found.map((doc) => doc.status)}::text[], ${found.map((doc) => doc.owner)}::text[],
+      ${found.map((doc) => doc.tlp)}::text[]) AS f(id, issuer, doc_type, number, status, owner, tlp)
+    RETURNING id, document_id`);
+  return new Map(rows.map((row) => [row.document_id, row.id]));
+}
+
+export interface Contact {
+  member: string;
+  memberName: string;
+  focalPoints: { name: string; email: string }[];
+}
+
+/** Each issuing member's name and its focal points for documents (its general ones where it named none). */
+export async function contactsOf(tx: Tx, members: readonly string[]): Promise<Map<string, Contact>> {
+  if (members.length === 0) return new Map();
+  const rows = await tx.query<{ code: string; member_name: string; topic: string | null; name: string | null; email: string | null }>(sql`
+    SELECT m.code, m.name AS member_name, fp.topic, u.name, u.email
+    FROM members m
+    LEFT JOIN focal_points fp ON fp.member = m.code AND fp.topic IN ('documents', 'general')
+    LEFT JOIN users u ON u.id = fp.user_id AND NOT u.disabled
+    WHERE m.code = ANY(${[...members]}::text[])
+    ORDER BY m.code, fp.topic = 'documents' DESC, u.name`);
+  const contacts = new Map<string, Contact & { topic?: string }>();
+  for (const row of rows) {
+    let contact = contacts.get(row.code);
+    if (!contact) {
+      contact = { member: row.code, memberName: row.member_name, focalPoints: [] };
+      contacts.set(row.code, contact);
+    }
+    if (!row.name || !row.email || !row.topic) continue;
+    // Documents focal points come first; general ones only where there is none for documents.
+    contact.topic ??= row.topic;
+    if (row.topic === contact.topic) contact.focalPoints.push({ name: row.name, email: row.email });
+  }
+  return new Map([...contacts].map(([code, { topic: _topic, ...contact }]) => [code, contact]));
+}
+
+// Hits ----------------------------------------------------------------------------------------------------
+
+export interface HitRow extends SharingRow {
+  id: string;
+  document_id: string;
+  checker: string;
+  checked_by: string | null;
+  checked_by_name: string | null;
+  purpose: string;
+  via: 'number' | 'mrz' | 'batch';
+  outcome: HitOutcome;
+  notes: string | null;
+  answered_at: Date | null;
+  reminded_at: Date | null;
+  created_at: Date;
+  created_key: string;
+  issuer: string;
+  doc_type: DocumentType;
+  number: string;
+  status: DocumentStatus;
+}
+
+const hitColumns = sql`h.id, h.document_id, h.checker, h.checked_by, u.name AS checked_by_name, h.purpose, h.via, h.outcome, h.notes,
+  h.answered_at, h.reminded_at, h.created_at, to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
+  h.issuer, h.doc_type, h.number, h.status, ${sharingColumns('h')}`;
+
+/** A hit carries the document as found, under its own access fields (owner: the issuer; audience: the checker). */
+const hitFrom = sql`document_hits h LEFT JOIN users u ON u.id = h.checked_by`;
+
+export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promise<HitRow[]> {
+  const side = query.side ?? 'issuer';
+  const where: Sql[] = [ctx.visible('h'), side === 'issuer' ? sql`h.owner = ${ctx.actor.member}` : sql`h.checker = ${ctx.actor.member}`];
+  if (query.outcome) where.push(sql`h.outcome = ${query.outcome}`);
+  const after = decodeCursor(query.cursor, 2);
+  if (after) where.push(sql`(h.created_at, h.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  return ctx.tx.query<HitRow>(sql`
+    SELECT ${hitColumns} FROM ${hitFrom} WHERE ${sql.join(where, ' AND ')}
+    ORDER BY h.created_at DESC, h.id DESC LIMIT ${limit + 1}`);
+}
+
+export async function findHit(ctx: Ctx, id: string): Promise<HitRow | undefined> {
+  return ctx.tx.maybeOne<HitRow>(sql`SELECT ${hitColumns} FROM ${hitFrom} WHERE h.id = ${id} AND ${ctx.visible('h')}`);
+}

@@ -1,0 +1,154 @@
+import type { Database } from '../db/database.js';
+import { sql } from '../db/sql.js';
+import type { AuditEvent, AuditSource } from './writer.js';
+
+/**
+ * Group commit for the audit trail of high-rate acts (document checks): concurrent requests' rows
+ * are queued and written together, in one transaction, every few milliseconds or every N rows;
+ * each request is answered only after the transaction holding its rows committed, and an error
+ * reaches every request of the group. One commit (one WAL flush) then serves hundreds of requests,
+ * and no answer ever leaves before its audit row is durable (DESIGN.md §4).
+ *
+ * Acts that write anything besides their audit rows keep using `ctx.audit` in their own transaction.
+ */
+
+export interface GroupCommitOptions {
+  /** How long the first row of a group waits for others before the group is written. */
+  maxDelayMs?: number;
+  /** A group holding this many rows is written at once. */
+  maxRows?: number;
+  /** Groups written at the same time (each on its own connection and audit lane). */
+  concurrency?: number;
+}
+
+/** One row as audit_append takes it: the act and who did it. */
+type AuditEntry = AuditSource & AuditEvent;
+
+interface Waiting {
+  entries: AuditEntry[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export interface GroupCommitStats {
+  groups: number;
+  rows: number;
+  failures: number;
+}
+
+export class AuditGroupCommit {
+  private queue: Waiting[] = [];
+  private queuedRows = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly settled = new Set<Promise<void>>();
+  readonly stats: GroupCommitStats = { groups: 0, rows: 0, failures: 0 };
+  private readonly maxDelayMs: number;
+  private readonly maxRows: number;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly db: Database,
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxDelayMs = options.maxDelayMs ?? 2;
+    this.maxRows = options.maxRows ?? 500;
+    this.concurrency = options.concurrency ?? (db.kind === 'pglite' ? 1 : 2);
+  }
+
+  /** Queues the rows of one act; resolves once they are committed, rejects if their group failed. */
+  append(source: AuditSource, events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the audit group commit is closed'));
+    return new Promise<void>((resolve, reject) => {
+      const entries = events.map((event) => ({ ...source, ...event }));
+      this.queue.push({ entries, resolve, reject });
+      this.queuedRows += entries.length;
+      if (this.queuedRows >= this.maxRows) this.writeGroups();
+      else this.timer ??= setTimeout(() => this.onTimer(), this.maxDelayMs);
+    });
+  }
+
+  /** Writes whatever is queued now and waits for every group in flight. */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    while (this.queue.length > 0 || this.settled.size > 0) {
+      this.writeGroups();
+      await Promise.all([...this.settled]);
+    }
+  }
+
+  /** Refuses new rows, then writes and waits for the queued ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.writeGroups();
+  }
+
+  /** Starts as many groups as the queue and the concurrency allow. */
+  private writeGroups(): void {
+    while (this.queue.length > 0 && this.inFlight < this.concurrency) {
+      this.clearTimer();
+      const group: Waiting[] = [];
+      let rows = 0;
+      while (this.queue.length > 0 && (group.length === 0 || rows + (this.queue[0]?.entries.length ?? 0) <= this.maxRows)) {
+        const next = this.queue.shift() as Waiting;
+        group.push(next);
+        rows += next.entries.length;
+      }
+      this.queuedRows -= rows;
+      this.inFlight++;
+      const done = this.write(group, rows).finally(() => {
+        this.inFlight--;
+        this.settled.delete(done);
+        // Rows that queued while this group was written have waited at least that long: write them now.
+        if (this.queue.length > 0) this.writeGroups();
+      });
+      this.settled.add(done);
+    }
+  }
+
+  private async write(group: readonly Waiting[], rows: number): Promise<void> {
+    try {
+      // audit_append takes many rows, each with its own source, in one statement.
+      const entries = group.flatMap((waiting) => waiting.entries);
+      await this.db.transaction({ member: null }, (tx) => tx.query(sql`SELECT audit_append(${JSON.stringify(entries)}::jsonb)`));
+      this.stats.groups++;
+      this.stats.rows += rows;
+      for (const waiting of group) waiting.resolve();
+    } catch (error) {
+      this.stats.failures++;
+      for (const waiting of group) waiting.reject(error);
+    }
+  }
+}
+
+const groups = new WeakMap<Database, AuditGroupCommit>();
+
+/** The process's group commit for a database (one per database, shared by every app on it). */
+export function auditGroupFor(db: Database, options?: GroupCommitOptions): AuditGroupCommit {
+  let group = groups.get(db);
+  if (!group) {
+    group = new AuditGroupCommit(db, options);
+    groups.set(db, group);
+  }
+  return group;
+}
+
+/** Closes the database's group commit, writing what is queued (server shutdown). */
+export async function closeAuditGroup(db: Database): Promise<void> {
+  const group = groups.get(db);
+  if (!group) return;
+  groups.delete(db);
+  await group.close();
+}
