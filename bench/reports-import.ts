@@ -21,6 +21,8 @@ import { sql } from '../src/platform/db/sql.js';
 import { readTable } from '../src/platform/files/tabular.js';
 import { FORMATS, importReports } from '../src/modules/reports/import/import-reports.js';
 import type { ImportOptions } from '../src/modules/reports/import/schemas.js';
+import { reportToCells, TEMPLATE_COLUMN_NAMES } from '../src/modules/reports/import/template.js';
+import { makeReport } from './reports-data.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => {
@@ -32,18 +34,17 @@ const EXISTING = Number(arg('existing', '0'));
 const POSTGRES = arg('postgres', 'postgres://postgres@127.0.0.1:5432');
 const MMP = new URL('../../shared/data/missing-migrants-2019.csv', import.meta.url);
 
-/** A template CSV of `rows` varied, valid reports. */
+/** A template CSV of `rows` generated reports of realistic shape (bench/reports-data.ts), written as an export writes them. */
 function templateCsv(rows: number): Buffer {
-  const countries = ['IDN', 'MYS', 'THA', 'AUS', 'LKA', 'BGD', 'MMR', 'VNM'];
-  const lines = ['external_id,incident_type,date_from,country,place,latitude,longitude,route,people,intercepted,fee_amount,fee_currency,fee_basis,narrative'];
+  const lines = [TEMPLATE_COLUMN_NAMES.join(',')];
+  const csvCell = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   for (let i = 0; i < rows; i++) {
-    const c = countries[i % countries.length] ?? 'IDN';
-    const d = countries[(i + 3) % countries.length] ?? 'AUS';
-    const day = `20${String(15 + (i % 9)).padStart(2, '0')}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    lines.push(
-      `B-${i},smuggling-sea,${day},${c},Place ${i % 500},${(-10 + (i % 20) * 0.5).toFixed(3)},${(100 + (i % 40) * 0.5).toFixed(3)},` +
-      `${c}>${d}:boat:fishing-boat,"AFG:men=${1 + (i % 9)},women=${i % 4},boys=${i % 3};IRN:men=${i % 5}",${i % 50},${1000 + (i % 7) * 500},USD,per-person,Wooden boat intercepted at night`,
-    );
+    const { input } = makeReport(7, i);
+    // The importing member is AAA: audiences it can give (all, its own, member BBB).
+    const kind = input.sharing.audience.kind;
+    input.sharing = kind === 'all' || kind === 'groups' ? { audience: { kind: 'all' }, tlp: input.sharing.tlp === 'RED' ? 'AMBER' : input.sharing.tlp }
+      : kind === 'members' ? { audience: { kind: 'members', members: ['BBB'] }, tlp: input.sharing.tlp } : { audience: { kind: 'owner' }, tlp: 'AMBER' };
+    lines.push(reportToCells(`B-${i}`, input).map(csvCell).join(','));
   }
   return Buffer.from(`${lines.join('\n')}\n`);
 }
@@ -90,7 +91,7 @@ async function bench(label: string, db: Database): Promise<void> {
   await prepare(db);
   console.log(`${label}: ready in ${Math.round(performance.now() - before)} ms (${EXISTING} existing reports)`);
   const sharing = { audience: { kind: 'all' as const }, tlp: 'GREEN' as const };
-  if (existsSync(MMP)) await run(db, label, 'missing-migrants.csv', readFileSync(MMP), { format: 'missing-migrants', partial: true, sharing });
+  if (existsSync(MMP) && !args.includes('--skip-mmp')) await run(db, label, 'missing-migrants.csv', readFileSync(MMP), { format: 'missing-migrants', partial: true, sharing });
   await run(db, label, `template-${ROWS}.csv`, templateCsv(ROWS), { format: 'lintas', sharing });
 }
 

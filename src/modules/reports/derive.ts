@@ -126,6 +126,19 @@ export function deriveColumns(input: ReportInput): ReportColumns {
   };
 }
 
+let day = { text: '', until: 0 };
+
+/** Today's date (UTC), worked out again only once the day is over: imports check every row. */
+function today(): string {
+  const now = Date.now();
+  if (now >= day.until) {
+    const midnight = new Date(now);
+    midnight.setUTCHours(24, 0, 0, 0);
+    day = { text: new Date(now).toISOString().slice(0, 10), until: midnight.getTime() };
+  }
+  return day.text;
+}
+
 /** Checks that need more than the schema: dates in order, children who travelled alone no more than the children. */
 export function consistencyErrors(input: ReportInput): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
@@ -141,7 +154,6 @@ export function consistencyErrors(input: ReportInput): { pointer: string; detail
     if (seen.has(group.citizenship)) errors.push({ pointer: `/people/${index}/citizenship`, detail: 'is listed twice; put each citizenship once' });
     seen.add(group.citizenship);
   });
-  const today = new Date().toISOString().slice(0, 10);
-  if (input.when && input.when.from > today) errors.push({ pointer: '/when/from', detail: 'is in the future' });
+  if (input.when && input.when.from > today()) errors.push({ pointer: '/when/from', detail: 'is in the future' });
   return errors;
 }

@@ -17,6 +17,8 @@ const TOKEN = /\b[A-Za-z0-9]{6,12}\b/g;
 // National-format numbers that libphonenumber cannot place without a country: nine or more digits
 // with the usual separators (dates have eight at most).
 const PHONE_LIKE = /\+?\(?\d[\d\s().-]{7,}\d/g;
+// The plus signs libphonenumber reads (ASCII and full-width).
+const PLUS = /[+\uFF0B]/;
 // Years, counts and dates are common in narratives and are not identifiers.
 const YEAR_OR_SHORT = /^\d{1,6}$/;
 
@@ -24,8 +26,12 @@ export function findIdentifiers(text: string): Identifier[] {
   const found: Identifier[] = [];
   for (const match of text.matchAll(EMAIL)) found.push({ kind: 'e-mail address', text: match[0] });
   const withoutEmails = text.replace(EMAIL, ' ');
-  for (const phone of findPhoneNumbersInText(withoutEmails, { defaultCallingCode: undefined, extended: false })) {
-    found.push({ kind: 'phone number', text: withoutEmails.slice(phone.startsAt, phone.endsAt) });
+  // Without a default country libphonenumber only finds numbers written with a leading plus
+  // (international format), so a text without one is not given to it: imports check every row.
+  if (PLUS.test(withoutEmails)) {
+    for (const phone of findPhoneNumbersInText(withoutEmails, { defaultCallingCode: undefined, extended: false })) {
+      found.push({ kind: 'phone number', text: withoutEmails.slice(phone.startsAt, phone.endsAt) });
+    }
   }
   for (const match of withoutEmails.matchAll(PHONE_LIKE)) {
     const digits = match[0].replace(/\D/g, '').length;

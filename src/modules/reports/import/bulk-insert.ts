@@ -5,15 +5,20 @@ import { deriveColumns, type ReportColumns } from '../derive.js';
 import type { ReportInput, ReportStatus } from '../schemas.js';
 
 /**
- * Writes many reports with one statement per batch: every column travels as one array parameter and
- * `unnest` turns them back into rows (INSERT … SELECT FROM unnest(…)), so a batch of thousands costs
- * one round trip. Values come from deriveColumns and sharingValues, the functions the API's writes
- * use (store.ts), so an imported report is the same row as one typed in.
+ * Writes imported reports set-based, one statement per batch of rows, the same on both drivers:
+ * every column of the batch travels as one array parameter and `unnest` turns them back into rows.
+ * The statement finds the rows imported before (by owner, source and key, comparing their content
+ * with the incoming row) and inserts the others, so a batch costs one round trip, and the importer
+ * sends it while it checks the next batch (the server inserts while Node validates). Values come
+ * from deriveColumns and sharingValues, the functions the API's writes use (store.ts), so an
+ * imported report is the same row as one typed in.
  */
 
-export const BATCH_SIZE = 2000;
+export const BATCH_SIZE = 4000;
 
 export interface KeyedReport {
+  /** The row in the file (as a spreadsheet numbers it). */
+  row: number;
   key: string;
   input: ReportInput;
   /** The column values in COLUMNS order, filled in once however many statements send the report. */
@@ -40,19 +45,26 @@ const COLUMNS: readonly (readonly [ContentColumn, Kind])[] = [
 ];
 
 const paramType = (kind: Kind): string => (kind === 'jsonb' || kind === 'text[]' ? 'text' : kind);
+const NEEDS_ESCAPE = /[\\"]/;
+const ESCAPED = /[\\"]/g;
 
-/** An element of a PostgreSQL array literal: NULL, or the value quoted with backslash escapes. */
+/** An element of a PostgreSQL array literal: NULL, a number, or the text quoted with backslash escapes. */
 function element(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  return NEEDS_ESCAPE.test(text) ? `"${text.replace(ESCAPED, '\\$&')}"` : `"${text}"`;
 }
 
 /** A PostgreSQL array literal of text, every element quoted. */
-const arrayLiteral = (values: readonly string[]): string => `{${values.map(element).join(',')}}`;
+function arrayLiteral(values: readonly string[]): string {
+  if (values.length === 0) return '{}';
+  let text = '{';
+  for (let i = 0; i < values.length; i++) text += (i > 0 ? ',' : '') + element(values[i]);
+  return `${text}}`;
+}
 
-/** The values of a report's columns, in COLUMNS order (kept on the report: the check for earlier imports and the insert both send them). */
+/** The values of a report's columns, in COLUMNS order (kept on the report: a later update sends them again). */
 function valuesOf(report: KeyedReport): unknown[] {
   if (!report.values) {
     const derived = deriveColumns(report.input) as unknown as Record<string, unknown>;
@@ -65,84 +77,106 @@ function valuesOf(report: KeyedReport): unknown[] {
   return report.values;
 }
 
+/** One column of a batch as the text of an array literal (a single parameter: cheaper than one per value). */
+function columnLiteral(rows: readonly unknown[][], index: number): string {
+  const parts = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) parts[r] = element((rows[r] as unknown[])[index]);
+  return `{${parts.join(',')}}`;
+}
+
+/** Whether every row of the batch has the same value in a column (then it travels once, not once per row). */
+function constantColumn(rows: readonly unknown[][], index: number): boolean {
+  const first = (rows[0] as unknown[])[index];
+  for (let r = 1; r < rows.length; r++) if ((rows[r] as unknown[])[index] !== first) return false;
+  return true;
+}
+
 /**
- * `unnest($1::text[], …) AS i(key, col1, …)` for a batch. Each column travels as one array literal
- * built here (a single text parameter), which is cheaper than letting the driver escape every element.
+ * `(SELECT … FROM unnest($1::int[], $2::text[], …)) AS i(line, key, col1, …)` for a batch, with
+ * leading columns of its own. A column whose value is the same on every row of the batch (often:
+ * most imports leave many columns empty) is one typed parameter in the select list, not an array.
  */
-function unnestRows(reports: readonly KeyedReport[], leading: readonly (readonly [string, string, readonly string[]])[] = []): Sql {
+function unnestRows(reports: readonly KeyedReport[], leading: readonly (readonly [string, string, readonly unknown[]])[] = []): Sql {
   const rows = reports.map(valuesOf);
-  const params = [
-    ...leading.map(([, type, array]) => sql`${`{${array.map(element).join(',')}}`}::${sql.raw(type)}[]`),
+  const arrays: Sql[] = [
+    ...leading.map(([, type, values]) => sql`${`{${values.map(element).join(',')}}`}::${sql.raw(type)}[]`),
+    sql`${`{${reports.map((report) => report.row).join(',')}}`}::int[]`,
     sql`${`{${reports.map((report) => element(report.key)).join(',')}}`}::text[]`,
-    ...COLUMNS.map(([, kind], index) => sql`${`{${rows.map((row) => element(row[index])).join(',')}}`}::${sql.raw(paramType(kind))}[]`),
   ];
-  const names = [...leading.map(([name]) => name), 'key', ...COLUMNS.map(([name]) => name)];
-  return sql`unnest(${sql.join(params)}) AS i(${sql.raw(names.join(', '))})`;
+  const names = [...leading.map(([name]) => name), 'line', 'key'];
+  const constants: Sql[] = [];
+  COLUMNS.forEach(([name, kind], index) => {
+    if (rows.length > 1 && constantColumn(rows, index)) {
+      const value = (rows[0] as unknown[])[index];
+      constants.push(sql`${value ?? null}::${sql.raw(paramType(kind))} AS ${sql.raw(name)}`);
+    } else {
+      arrays.push(sql`${columnLiteral(rows, index)}::${sql.raw(paramType(kind))}[]`);
+      names.push(name);
+    }
+  });
+  return sql`(SELECT u.*${constants.length > 0 ? sql`, ${sql.join(constants)}` : sql``} FROM unnest(${sql.join(arrays)}) AS u(${sql.raw(names.join(', '))})) AS i`;
 }
 
 /** The incoming value of a column, cast to its stored type. */
-const incoming = (name: string, kind: Kind): Sql => sql.raw(kind === 'jsonb' || kind === 'text[]' ? `i.${name}::${kind}` : `i.${name}`);
-const contentList = (alias: string): Sql => sql.raw(COLUMNS.map(([name]) => `${alias}.${name}`).join(', '));
-const incomingList = (): Sql => sql.join(COLUMNS.map(([name, kind]) => incoming(name, kind)));
+const incoming = (name: string, kind: Kind): string => (kind === 'jsonb' || kind === 'text[]' ? `i.${name}::${kind}` : `i.${name}`);
+const CONTENT_NAMES = sql.raw(COLUMNS.map(([name]) => name).join(', '));
+const STORED = sql.raw(COLUMNS.map(([name]) => `r.${name}`).join(', '));
+const INCOMING = sql.raw(COLUMNS.map(([name, kind]) => incoming(name, kind)).join(', '));
 
 export interface ExistingReport {
+  /** The row in the file. */
+  line: number;
   id: string;
   status: ReportStatus;
   /** Whether the stored content and sharing equal the incoming row's. */
   same: boolean;
 }
 
-/**
- * The reports already imported under these keys by this owner and source, each compared with its
- * incoming row: first the keys alone (cheap when the rows are new), then the content of those found.
- */
-export async function findExisting(tx: Tx, owner: string, source: string, reports: readonly KeyedReport[]): Promise<Map<string, ExistingReport>> {
-  const found = new Map<string, ExistingReport>();
-  const byKey = new Map(reports.map((report) => [report.key, report]));
-  const known = await tx.query<{ key: string; id: string; status: ReportStatus }>(sql`
-    SELECT import_key AS key, id, status FROM reports
-    WHERE owner = ${owner} AND import_source = ${source} AND import_key = ANY(${[...byKey.keys()]}::text[])`);
-  for (let start = 0; start < known.length; start += BATCH_SIZE) {
-    const batch = known.slice(start, start + BATCH_SIZE);
-    const incomingReports = batch.map((row) => byKey.get(row.key)).filter((report): report is KeyedReport => report !== undefined);
-    const rows = await tx.query<{ key: string; same: boolean }>(sql`
-      SELECT i.key, (${contentList('r')}) IS NOT DISTINCT FROM (${incomingList()}) AS same
-      FROM ${unnestRows(incomingReports, [['id', 'uuid', batch.map((row) => row.id)]])}
-      JOIN reports r ON r.id = i.id`);
-    const same = new Map(rows.map((row) => [row.key, row.same]));
-    for (const row of batch) found.set(row.key, { id: row.id, status: row.status, same: same.get(row.key) ?? false });
-  }
-  return found;
+export interface BatchTarget {
+  member: string;
+  userId: string | null;
+  source: string;
+  status: ReportStatus;
+}
+
+export interface BatchResult {
+  /** New reports written (0 when only checking). */
+  inserted: number;
+  /** Rows of the batch imported before, each compared with its report. */
+  existing: ExistingReport[];
 }
 
 /**
- * Inserts new reports in batches; returns how many were written. A key imported meanwhile by a
- * concurrent import is skipped (ON CONFLICT), not an error.
+ * One statement for a batch: the rows imported before (owner, source, key) with whether their
+ * content changed, and, when `insert`, every other row inserted. A key imported meanwhile by a
+ * concurrent import is skipped (ON CONFLICT), not an error; the caller counts it as unchanged.
  */
-export async function insertReports(
-  tx: Tx,
-  owner: { member: string; userId: string | null; source: string; status: ReportStatus },
-  reports: readonly KeyedReport[],
-): Promise<number> {
-  let written = 0;
-  const submitted = owner.status === 'submitted';
-  for (let start = 0; start < reports.length; start += BATCH_SIZE) {
-    const batch = reports.slice(start, start + BATCH_SIZE);
-    const rows = await tx.query<{ id: string }>(sql`
-      INSERT INTO reports (owner, status, created_by, import_source, import_key, submitted_at, submitted_by, ${sql.raw(COLUMNS.map(([name]) => name).join(', '))})
-      SELECT ${owner.member}, ${owner.status}, ${owner.userId}::uuid, ${owner.source}, i.key,
-        ${submitted ? sql`now()` : sql`NULL`}, ${submitted ? sql`${owner.userId}::uuid` : sql`NULL`}, ${incomingList()}
-      FROM ${unnestRows(batch)}
-      ON CONFLICT (owner, import_source, import_key) WHERE import_key IS NOT NULL DO NOTHING
-      RETURNING id`);
-    written += rows.length;
-  }
-  return written;
+export async function writeBatch(tx: Tx, target: BatchTarget, batch: readonly KeyedReport[], insert: boolean): Promise<BatchResult> {
+  const submitted = target.status === 'submitted';
+  const write = insert
+    ? sql`, n AS (
+        INSERT INTO reports (owner, status, created_by, import_source, import_key, submitted_at, submitted_by, ${CONTENT_NAMES})
+        SELECT ${target.member}, ${target.status}, ${target.userId}::uuid, ${target.source}, i.key,
+          ${submitted ? sql`now()` : sql`NULL`}, ${submitted ? sql`${target.userId}::uuid` : sql`NULL`}, ${INCOMING}
+        FROM i WHERE NOT EXISTS (SELECT 1 FROM e WHERE e.line = i.line)
+        ON CONFLICT (owner, import_source, import_key) WHERE import_key IS NOT NULL DO NOTHING
+        RETURNING 1)`
+    : sql``;
+  const result = await tx.one<{ inserted: number; existing: [number, string, ReportStatus, boolean][] }>(sql`
+    WITH i AS MATERIALIZED (SELECT * FROM ${unnestRows(batch)}),
+    e AS MATERIALIZED (
+      SELECT i.line, r.id, r.status, (${STORED}) IS NOT DISTINCT FROM (${INCOMING}) AS same
+      FROM i JOIN reports r ON r.owner = ${target.member} AND r.import_source = ${target.source} AND r.import_key = i.key)
+    ${write}
+    SELECT ${insert ? sql`(SELECT count(*) FROM n)::int` : sql`0`} AS inserted,
+      coalesce((SELECT json_agg(json_build_array(e.line, e.id, e.status, e.same)) FROM e), '[]'::json) AS existing`);
+  const existing = typeof result.existing === 'string' ? (JSON.parse(result.existing) as typeof result.existing) : result.existing;
+  return { inserted: result.inserted, existing: existing.map(([line, id, status, same]) => ({ line, id, status, same })) };
 }
 
 /** Rewrites the content and sharing of imported reports whose source row changed. */
 export async function updateReports(tx: Tx, reports: readonly (KeyedReport & { id: string })[]): Promise<void> {
-  const assignments = sql.raw(COLUMNS.map(([name, kind]) => `${name} = ${kind === 'jsonb' || kind === 'text[]' ? `i.${name}::${kind}` : `i.${name}`}`).join(', '));
+  const assignments = sql.raw(COLUMNS.map(([name, kind]) => `${name} = ${incoming(name, kind)}`).join(', '));
   for (let start = 0; start < reports.length; start += BATCH_SIZE) {
     const batch = reports.slice(start, start + BATCH_SIZE);
     await tx.query(sql`

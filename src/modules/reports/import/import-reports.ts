@@ -3,12 +3,11 @@ import type { Ctx } from '../../../platform/context.js';
 import type { Table } from '../../../platform/files/tabular.js';
 import { invalid, Problem, type FieldError } from '../../../platform/http/problem.js';
 import { validateValue } from '../../../platform/http/validate.js';
-import type { SharingInput } from '../../../platform/sharing/model.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
 import { consistencyErrors } from '../derive.js';
 import { nonNominalErrors } from '../non-nominal.js';
 import { ReportInput } from '../schemas.js';
-import { findExisting, insertReports, updateReports, type KeyedReport } from './bulk-insert.js';
+import { BATCH_SIZE, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import type { ImportFormat } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
@@ -48,6 +47,13 @@ function schemaErrors(input: unknown): FieldError[] {
   }
 }
 
+/** What the batches found, added up. */
+interface Tally {
+  imported: number;
+  unchanged: number;
+  changed: (KeyedReport & { id: string })[];
+}
+
 export async function importReports(ctx: Ctx, options: ImportOptions, table: Table, file: ImportFile): Promise<ImportResult> {
   const format = FORMATS[options.format];
   const owner = ctx.actor.member;
@@ -56,10 +62,54 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     if (sharingErrors.length > 0) throw invalid(sharingErrors);
   }
   const defaults = { sharing: options.sharing };
+  const status = options.status ?? 'draft';
+  const target = { member: owner, userId: ctx.actor.userId, source: format.source, status };
   const errors: ImportRowError[] = [];
-  const good: (KeyedReport & { row: number })[] = [];
   const keyRows = new Map<string, number>();
-  const rowSharing: { row: number; sharing: SharingInput }[] = [];
+  // A row's own sharing is checked against the directory once per distinct value.
+  const checkedSharing = new Map<string, FieldError[]>();
+  const tally: Tally = { imported: 0, unchanged: 0, changed: [] };
+  const byRow = new Map<number, KeyedReport>();
+  // Rows are checked in batches; each batch's statement (find the rows imported before, insert the
+  // others) runs on the server while the next batch is checked. Inserting stops at the first error
+  // of an atomic import, which will be refused (the transaction rolls back what was written).
+  let pending: Promise<void> | undefined;
+  let batch: KeyedReport[] = [];
+  const settle = async (): Promise<void> => {
+    const waiting = pending;
+    pending = undefined;
+    await waiting;
+  };
+  const send = async (): Promise<void> => {
+    await settle();
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const insert = !options.dryRun && (options.partial === true || errors.length === 0);
+    const statement = writeBatch(ctx.tx, target, rows, insert).then((found) => {
+      const existingRows = new Set(found.existing.map((existing) => existing.line));
+      const fresh = rows.length - existingRows.size;
+      tally.imported += insert ? found.inserted : fresh;
+      tally.unchanged += insert ? fresh - found.inserted : 0;
+      for (const before of found.existing) {
+        const report = byRow.get(before.line);
+        if (!report) continue;
+        if (before.same) tally.unchanged++;
+        else if (before.status === 'draft' || before.status === 'submitted') tally.changed.push({ ...report, id: before.id });
+        else {
+          errors.push({
+            row: report.row,
+            column: format.columns[0] ?? 'key',
+            message: `was imported before as a report that is now ${before.status}; correct that report itself rather than by import`,
+          });
+        }
+      }
+      for (const report of rows) if (!existingRows.has(report.row)) byRow.delete(report.row);
+    });
+    // Awaited before the next batch is sent; a failure until then must not count as unhandled.
+    statement.catch(() => undefined);
+    pending = statement;
+  };
 
   for (const { row, cells, extraCells } of table.rows) {
     const rowErrors: ImportRowError[] = [];
@@ -74,7 +124,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       const input = mapped.input as ReportInput;
       problems.push(...consistencyErrors(input), ...nonNominalErrors(input.narrative, '/narrative'));
     }
-    rowErrors.push(...problems.map((problem) => ({ row, column: format.columnOf(problem.pointer), message: problem.detail })));
+    for (const problem of problems) rowErrors.push({ row, column: format.columnOf(problem.pointer), message: problem.detail });
     const earlier = keyRows.get(mapped.key);
     if (earlier !== undefined) rowErrors.push({ row, column: format.columns[0] ?? 'key', message: `"${mapped.key}" is also on row ${earlier}; each row needs its own identifier` });
     else keyRows.set(mapped.key, row);
@@ -83,61 +133,42 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       continue;
     }
     const input = mapped.input as ReportInput;
-    if (input.sharing !== options.sharing) rowSharing.push({ row, sharing: input.sharing });
-    good.push({ key: mapped.key, input, row });
-  }
-
-  // A row's own sharing is checked against the directory once per distinct value.
-  const checked = new Map<string, FieldError[]>();
-  const badRows = new Set<number>();
-  for (const { row, sharing } of rowSharing) {
-    const key = JSON.stringify(sharing);
-    let found = checked.get(key);
-    if (!found) {
-      found = await validateSharing(ctx.tx, owner, sharing, '/sharing');
-      checked.set(key, found);
+    if (input.sharing !== options.sharing) {
+      const key = JSON.stringify(input.sharing);
+      let found = checkedSharing.get(key);
+      if (!found) {
+        found = await validateSharing(ctx.tx, owner, input.sharing, '/sharing');
+        checkedSharing.set(key, found);
+      }
+      if (found.length > 0) {
+        errors.push(...found.map((error) => ({ row, column: format.columnOf(error.pointer), message: error.detail })));
+        continue;
+      }
     }
-    if (found.length > 0) {
-      badRows.add(row);
-      errors.push(...found.map((error) => ({ row, column: format.columnOf(error.pointer), message: error.detail })));
-    }
+    const report: KeyedReport = { row, key: mapped.key, input };
+    byRow.set(row, report);
+    batch.push(report);
+    if (batch.length >= BATCH_SIZE) await send();
   }
-
-  const candidates = good.filter((report) => !badRows.has(report.row));
-  const existing = await findExisting(ctx.tx, owner, format.source, candidates);
-  const fresh: KeyedReport[] = [];
-  const changed: (KeyedReport & { id: string })[] = [];
-  let unchanged = 0;
-  for (const report of candidates) {
-    const before = existing.get(report.key);
-    if (!before) fresh.push(report);
-    else if (before.same) unchanged++;
-    else if (before.status === 'draft' || before.status === 'submitted') changed.push({ ...report, id: before.id });
-    else {
-      errors.push({
-        row: report.row,
-        column: format.columns[0] ?? 'key',
-        message: `was imported before as a report that is now ${before.status}; correct that report itself rather than by import`,
-      });
-    }
-  }
+  await send();
+  await settle();
 
   errors.sort((a, b) => a.row - b.row);
   const rejected = new Set(errors.map((error) => error.row)).size;
-  const result = (imported: number, updated: number): ImportResult => ({
+  const result: ImportResult = {
     dryRun: options.dryRun ?? false,
     format: format.name,
     rows: table.rows.length,
-    imported,
-    updated,
-    unchanged: unchanged + (fresh.length - imported),
+    imported: tally.imported,
+    updated: tally.changed.length,
+    unchanged: tally.unchanged,
     rejected,
     errors,
     skipped: table.skipped,
     encoding: table.encoding,
     delimiter: table.delimiter,
-  });
-  if (options.dryRun) return result(fresh.length, changed.length);
+  };
+  if (options.dryRun) return result;
   if (errors.length > 0 && !options.partial) {
     throw new Problem(
       400,
@@ -147,10 +178,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       { rejected, rows: table.rows.length },
     );
   }
-  const status = options.status ?? 'draft';
-  const imported = await insertReports(ctx.tx, { member: owner, userId: ctx.actor.userId, source: format.source, status }, fresh);
-  await updateReports(ctx.tx, changed);
-  const counts = result(imported, changed.length);
+  await updateReports(ctx.tx, tally.changed);
   await ctx.audit({
     action: 'reports.import',
     objectType: 'report',
@@ -158,14 +186,14 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       format: format.name,
       fileName: file.name,
       sha256: createHash('sha256').update(file.content).digest('hex'),
-      rows: counts.rows,
-      imported: counts.imported,
-      updated: counts.updated,
-      unchanged: counts.unchanged,
-      rejected: counts.rejected,
+      rows: result.rows,
+      imported: result.imported,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      rejected: result.rejected,
       partial: options.partial ?? false,
       status,
     },
   });
-  return counts;
+  return result;
 }

@@ -142,82 +142,101 @@ function readEvaluation(text: string): { source: string; information: string } |
   return { source: match[1] ?? '', information: match[2] ?? '' };
 }
 
-/** Reads one template row into a report (still to be validated), or the errors of its cells. */
-function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput | undefined }): MappedRow {
-  const errors: RowError[] = [];
-  const cell = <T>(column: string, read: (text: string) => T): T | undefined => {
+/** The cells of one row and the errors found reading them (one reader per row; no closures per cell). */
+class RowReader {
+  readonly errors: RowError[] = [];
+  constructor(private readonly cells: Record<string, string>) {}
+
+  read<T>(column: string, reader: (text: string) => T): T | undefined {
+    const text = this.cells[column];
+    if (text === undefined || text === '') return undefined;
     try {
-      return read(cells[column] ?? '');
+      return reader(text);
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
-      errors.push({ column, message: error.message });
+      this.errors.push({ column, message: error.message });
       return undefined;
     }
-  };
-  const set = (target: Record<string, unknown>, key: string, value: unknown): void => {
-    if (value !== undefined) target[key] = value;
-  };
+  }
+}
+
+function set(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+const readLatitude = (text: string): number | undefined => readDecimal(text, -90, 90);
+const readLongitude = (text: string): number | undefined => readDecimal(text, -180, 180);
+const readFee = (text: string): number | undefined => readDecimal(text, 0, 1e9);
+const readCodes = (text: string): string[] | undefined => readList(text)?.map((code) => code.toUpperCase());
+const OUTCOME_COLUMNS = [['intercepted', 'intercepted'], ['rescued', 'rescued'], ['dead', 'dead'], ['missing', 'missing'], ['returned', 'returned'], ['claimed_asylum', 'claimedAsylum']] as const;
+const LAW_COLUMNS = ['arrests', 'charges', 'prosecutions', 'convictions'] as const;
+
+/**
+ * Reads one template row into a report (still to be validated), or the errors of its cells.
+ * Every reader returns undefined for an empty cell, so empty cells are skipped before reading.
+ */
+function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput | undefined }): MappedRow {
+  const reader = new RowReader(cells);
+  const errors = reader.errors;
   const input: Record<string, unknown> = {};
-  const key = cell('external_id', readText);
+  const key = reader.read('external_id', readText);
   if (key === undefined) errors.push({ column: 'external_id', message: 'is required: it keeps a second import of the row from making a second report' });
   else if (key.length > 200) errors.push({ column: 'external_id', message: 'must be at most 200 characters' });
-  set(input, 'incidentType', cell('incident_type', readText));
-  const from = cell('date_from', readDate);
-  const to = cell('date_to', readDate);
+  set(input, 'incidentType', reader.read('incident_type', readText));
+  const from = reader.read('date_from', readDate);
+  const to = reader.read('date_to', readDate);
   if (from !== undefined) input.when = to === undefined ? { from } : { from, to };
   else if (to !== undefined) errors.push({ column: 'date_from', message: 'is required when date_to is given' });
   const where: Record<string, unknown> = {};
-  set(where, 'country', cell('country', readCode));
-  set(where, 'place', cell('place', readText));
-  set(where, 'latitude', cell('latitude', (text) => readDecimal(text, -90, 90)));
-  set(where, 'longitude', cell('longitude', (text) => readDecimal(text, -180, 180)));
-  set(where, 'kind', cell('place_kind', readText));
+  set(where, 'country', reader.read('country', readCode));
+  set(where, 'place', reader.read('place', readText));
+  set(where, 'latitude', reader.read('latitude', readLatitude));
+  set(where, 'longitude', reader.read('longitude', readLongitude));
+  set(where, 'kind', reader.read('place_kind', readText));
   input.where = where;
-  set(input, 'agency', cell('agency', readText));
-  set(input, 'origin', cell('origin', readCode));
-  set(input, 'destination', cell('destination', readCode));
-  set(input, 'route', cell('route', readRoute));
-  set(input, 'people', cell('people', readPeople));
-  set(input, 'vulnerabilities', cell('vulnerabilities', readList));
+  set(input, 'agency', reader.read('agency', readText));
+  set(input, 'origin', reader.read('origin', readCode));
+  set(input, 'destination', reader.read('destination', readCode));
+  set(input, 'route', reader.read('route', readRoute));
+  set(input, 'people', reader.read('people', readPeople));
+  set(input, 'vulnerabilities', reader.read('vulnerabilities', readList));
   const outcomes: Record<string, unknown> = {};
-  for (const [column, field] of [['intercepted', 'intercepted'], ['rescued', 'rescued'], ['dead', 'dead'], ['missing', 'missing'], ['returned', 'returned'], ['claimed_asylum', 'claimedAsylum']] as const) {
-    set(outcomes, field, cell(column, readCount));
-  }
+  for (const [column, field] of OUTCOME_COLUMNS) set(outcomes, field, reader.read(column, readCount));
   if (Object.keys(outcomes).length > 0) input.outcomes = outcomes;
   const fee: Record<string, unknown> = {};
-  set(fee, 'amount', cell('fee_amount', (text) => readDecimal(text, 0, 1e9)));
-  set(fee, 'currency', cell('fee_currency', readCode));
-  set(fee, 'basis', cell('fee_basis', readText));
-  set(fee, 'paymentMethods', cell('fee_payment_methods', readList));
-  set(fee, 'covers', cell('fee_covers', readList));
+  set(fee, 'amount', reader.read('fee_amount', readFee));
+  set(fee, 'currency', reader.read('fee_currency', readCode));
+  set(fee, 'basis', reader.read('fee_basis', readText));
+  set(fee, 'paymentMethods', reader.read('fee_payment_methods', readList));
+  set(fee, 'covers', reader.read('fee_covers', readList));
   if (Object.keys(fee).length > 0) input.fee = fee;
   const smugglers: Record<string, unknown> = {};
-  set(smugglers, 'count', cell('smugglers_count', readCount));
-  set(smugglers, 'citizenships', cell('smuggler_citizenships', (text) => readList(text)?.map((code) => code.toUpperCase())));
-  set(smugglers, 'roles', cell('smuggler_roles', readList));
-  set(smugglers, 'methods', cell('methods', readList));
+  set(smugglers, 'count', reader.read('smugglers_count', readCount));
+  set(smugglers, 'citizenships', reader.read('smuggler_citizenships', readCodes));
+  set(smugglers, 'roles', reader.read('smuggler_roles', readList));
+  set(smugglers, 'methods', reader.read('methods', readList));
   if (Object.keys(smugglers).length > 0) input.smugglers = smugglers;
   const documents: Record<string, unknown> = {};
-  set(documents, 'kinds', cell('document_kinds', readList));
-  set(documents, 'issuingCountries', cell('document_issuers', (text) => readList(text)?.map((code) => code.toUpperCase())));
+  set(documents, 'kinds', reader.read('document_kinds', readList));
+  set(documents, 'issuingCountries', reader.read('document_issuers', readCodes));
   if (Object.keys(documents).length > 0) input.documents = documents;
   const law: Record<string, unknown> = {};
-  for (const field of ['arrests', 'charges', 'prosecutions', 'convictions'] as const) set(law, field, cell(field, readCount));
+  for (const field of LAW_COLUMNS) set(law, field, reader.read(field, readCount));
   if (Object.keys(law).length > 0) input.lawEnforcement = law;
-  set(input, 'source', cell('source', readText));
-  set(input, 'narrative', cell('narrative', readText));
-  set(input, 'countsInRegional', cell('counts_in_regional', readBoolean));
-  const audience = cell('audience', readAudience);
-  const tlp = cell('tlp', readText);
+  set(input, 'source', reader.read('source', readText));
+  set(input, 'narrative', reader.read('narrative', readText));
+  set(input, 'countsInRegional', reader.read('counts_in_regional', readBoolean));
+  const audience = reader.read('audience', readAudience);
+  const tlp = reader.read('tlp', readText);
   if (audience !== undefined || tlp !== undefined) {
     const sharing: Record<string, unknown> = {};
     if (audience === undefined) errors.push({ column: 'audience', message: 'is required when tlp is given' });
     else sharing.audience = audience;
     if (tlp === undefined) errors.push({ column: 'tlp', message: 'is required when audience is given' });
     else sharing.tlp = tlp.toUpperCase();
-    set(sharing, 'handling', cell('handling', (text) => readList(text)?.map((code) => code.toUpperCase())));
-    set(sharing, 'handlingNote', cell('handling_note', readText));
-    set(sharing, 'evaluation', cell('evaluation', readEvaluation));
+    set(sharing, 'handling', reader.read('handling', readCodes));
+    set(sharing, 'handlingNote', reader.read('handling_note', readText));
+    set(sharing, 'evaluation', reader.read('evaluation', readEvaluation));
     input.sharing = sharing;
   } else if (defaults.sharing) {
     input.sharing = defaults.sharing;
