@@ -5,6 +5,9 @@ import type { Platform } from './platform/context.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
 import { applyReportSettings } from './modules/reports/settings.js';
+import { startHitReminders } from './modules/documents/hits.js';
+import { closeRegister, registerOf } from './modules/documents/register.js';
+import { closeAuditGroup } from './platform/audit/group-commit.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
 
@@ -36,6 +39,9 @@ export async function startServer(config: Config, options: { demo?: boolean; log
     app.addHook('onResponse', async (request) => {
       if (request.method !== 'GET') outbox.kick();
     });
+    // The documents index is built before the first check is taken; hits unanswered too long are reminded.
+    await registerOf(platform).start();
+    const reminders = startHitReminders(platform, () => outbox.kick());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -62,6 +68,9 @@ export async function startServer(config: Config, options: { demo?: boolean; log
       url,
       async close() {
         await app.close();
+        await reminders.stop();
+        await closeAuditGroup(db);
+        await closeRegister(db);
         await outbox.stop();
         await db.close();
       },

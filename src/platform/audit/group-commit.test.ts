@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import type { Database, Tx, TxContext } from '../db/database.js';
+import { sql } from '../db/sql.js';
+import { AuditGroupCommit } from './group-commit.js';
+import { verifyAudit } from './verify.js';
+
+let t: TestContext;
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  await t.makeMember('AAA');
+});
+afterAll(() => t.close());
+
+const count = async (action: string): Promise<number> =>
+  (await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = ${action}`))).n;
+
+/** A database that counts the transactions it runs (the groups), and can be told to fail them. */
+function counting(db: Database): Database & { transactions: number; fail: boolean } {
+  const wrapper = {
+    kind: db.kind,
+    transactions: 0,
+    fail: false,
+    transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+      wrapper.transactions++;
+      if (wrapper.fail) return Promise.reject(new Error('the audit database is down'));
+      return db.transaction(context, work);
+    },
+    ownerTransaction: <T>(work: (tx: Tx) => Promise<T>) => db.ownerTransaction(work),
+    close: () => db.close(),
+  };
+  return wrapper;
+}
+
+describe('audit group commit', () => {
+  test('every queued row is committed before its promise resolves, concurrent rows sharing transactions', async () => {
+    const db = counting(t.db);
+    const group = new AuditGroupCommit(db, { maxDelayMs: 5, maxRows: 50 });
+    const appends = Array.from({ length: 200 }, (_, i) =>
+      group.append({ member: 'AAA', requestId: `r-${i}` }, [{ action: 'test.grouped', details: { i } }]).then(async () => {
+        // Durable when answered: the row is there, seen from another transaction.
+        const row = await t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT 1 FROM audit_log WHERE action = 'test.grouped' AND request_id = ${`r-${i}`}`));
+        expect(row, `row ${i}`).toBeDefined();
+      }),
+    );
+    await Promise.all(appends);
+    expect(await count('test.grouped')).toBe(200);
+    expect(db.transactions).toBeLessThan(200);
+    expect(db.transactions).toBeGreaterThanOrEqual(4);
+    expect(group.stats).toMatchObject({ rows: 200, failures: 0 });
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
+  test('a failing group rejects every request waiting on it, and writes none of their rows', async () => {
+    const db = counting(t.db);
+    const group = new AuditGroupCommit(db, { maxDelayMs: 5, maxRows: 1000 });
+    db.fail = true;
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => group.append({ member: 'AAA' }, [{ action: 'test.failed', details: { i } }])));
+    expect(results.every((result) => result.status === 'rejected')).toBe(true);
+    expect(await count('test.failed')).toBe(0);
+    // The next group works again.
+    db.fail = false;
+    await group.append({ member: 'AAA' }, [{ action: 'test.failed-then-ok' }]);
+    expect(await count('test.failed-then-ok')).toBe(1);
+  });
+
+  test('a group the database refuses (the append function revoked) fails its requests', async () => {
+    const group = new AuditGroupCommit(t.db, { maxDelayMs: 1 });
+    await t.db.ownerTransaction((tx) => tx.execScript('REVOKE EXECUTE ON FUNCTION audit_append(jsonb) FROM lintas_app'));
+    try {
+      await expect(group.append({ member: 'AAA' }, [{ action: 'test.refused' }])).rejects.toThrow();
+    } finally {
+      await t.db.ownerTransaction((tx) => tx.execScript('GRANT EXECUTE ON FUNCTION audit_append(jsonb) TO lintas_app'));
+    }
+    expect(await count('test.refused')).toBe(0);
+  });
+
+  test('close writes what is queued and refuses more', async () => {
+    const group = new AuditGroupCommit(t.db, { maxDelayMs: 10_000, maxRows: 1000 });
+    const pending = group.append({ member: 'AAA' }, [{ action: 'test.closed' }]);
+    await group.close();
+    await pending;
+    expect(await count('test.closed')).toBe(1);
+    await expect(group.append({ member: 'AAA' }, [{ action: 'test.after-close' }])).rejects.toThrow(/closed/);
+  });
+});
