@@ -244,7 +244,7 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
     INSERT INTO travel_documents (issuer, doc_type, number, status, reported_on, lost_on, issued_on, expires_on, place, remarks,
       holder_surname, holder_given_names, holder_nationality, holder_birth_date, holder_sex, created_by, owner, audience_kind, tlp)
     SELECT ${issuer}, s.type, s.number, s.status, coalesce(s.reported_on, current_date), s.lost_on, s.issued_on, s.expires_on, s.place, s.remarks,
-      s.holder_surname, s.holder_given_names, s.holder_nationality, s.holder_birth_date, s.holder_sex, ${ctx.actor.userId}::uuid, ${ctx.actor.member},
+      s.holder_surname, s.holder_given_names, s.holder_nationality, s.holder_birth_date, s.holder_sex, ${ctx.actor.userId || null}::uuid, ${ctx.actor.member},
       ${sharing.audience_kind}, ${sharing.tlp}
     FROM documents_import s
     WHERE s.state = 'active'
