@@ -73,6 +73,8 @@ export interface Report extends ReportInput {
   submittedAt: string | null;
   approvedAt: string | null;
   withdrawnAt: string | null;
+  /** Why an approver returned the report to draft (its owner's users only, until submitted again). */
+  returnNote: { note: string; returnedAt: string | null } | null;
   abilities: ReportAbilities;
 }
 

@@ -94,6 +94,8 @@ export function presentReport(actor: Actor, row: ReportRow): Report {
     submittedAt: row.submitted_at?.toISOString() ?? null,
     approvedAt: row.approved_at?.toISOString() ?? null,
     withdrawnAt: row.withdrawn_at?.toISOString() ?? null,
+    // The approver's note on a report returned to draft, for the owner's users until it is submitted again.
+    returnNote: row.owner === actor.member && row.return_note !== null ? { note: row.return_note, returnedAt: row.returned_at?.toISOString() ?? null } : null,
     abilities: reportAbilities(actor, row),
   };
 }

@@ -59,6 +59,8 @@ export interface ReportRow extends SharingRow {
   approved_at: Date | null;
   approved_by: string | null;
   withdrawn_at: Date | null;
+  return_note: string | null;
+  returned_at: Date | null;
   sort_date: string;
 }
 
@@ -67,7 +69,7 @@ const columns = sql`r.id, r.code_list_version, r.status, r.agency, r.occurred_fr
   r.dead, r.missing, r.returned, r.claimed_asylum, r.fee_amount, r.fee_currency, r.fee_basis, r.fee_per_person, r.fee_payment_methods,
   r.fee_covers, r.smugglers_count, r.smuggler_citizenships, r.smuggler_roles, r.methods, r.document_kinds, r.document_issuers, r.arrests,
   r.charges, r.prosecutions, r.convictions, r.source, r.narrative, r.counts_in_regional, r.created_by, r.created_at, r.updated_at,
-  r.submitted_at, r.submitted_by, r.approved_at, r.approved_by, r.withdrawn_at,
+  r.submitted_at, r.submitted_by, r.approved_at, r.approved_by, r.withdrawn_at, r.return_note, r.returned_at,
   coalesce(r.occurred_from, DATE '0001-01-01')::text AS sort_date, ${sharingColumns('r')}`;
 
 /**

@@ -33,6 +33,9 @@ export const Report = Strict({
   submittedAt: MaybeTime,
   approvedAt: MaybeTime,
   withdrawnAt: MaybeTime,
+  returnNote: Type.Union([Strict({ note: Type.String(), returnedAt: MaybeTime }), Type.Null()], {
+    description: 'why an approver returned the report to draft; shown to the owner member until it is submitted again',
+  }),
   abilities: ReportAbilities,
 });
 export type Report = Static<typeof Report>;

@@ -246,6 +246,31 @@ describe('workflow', () => {
     ]);
   });
 
+  test('the note of a return is on the report for the owner member’s users until it is submitted again', async () => {
+    const id = await create(colleague);
+    expect(ok(await post(colleague, id, 'submit')).data.returnNote).toBeNull();
+    ok(await post(approver, id, 'return', { note: 'Please add the route & the fee.' }));
+    // The submitter, another officer of the member and the approver all read it, in the API and the list.
+    for (const session of [colleague, officer, approver]) {
+      const { data } = ok(await t.as(session, { method: 'GET', url: `${REPORTS}/${id}` }));
+      expect(data.status).toBe('draft');
+      expect(data.returnNote).toEqual({ note: 'Please add the route & the fee.', returnedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    }
+    const listed = (await t.as(officer, { method: 'GET', url: `${REPORTS}?mine=true&status=draft` })).json<{ data: Report[] }>();
+    expect(listed.data.find((r) => r.id === id)?.returnNote?.note).toBe('Please add the route & the fee.');
+    // Editing the draft keeps it; submitting again answers it.
+    expect(ok(await t.as(colleague, { method: 'PUT', url: `${REPORTS}/${id}`, payload: validReport({ narrative: 'Route added.' }) })).data.returnNote?.note).toBe('Please add the route & the fee.');
+    expect(ok(await post(colleague, id, 'submit')).data.returnNote).toBeNull();
+    expect(ok(await t.as(approver, { method: 'GET', url: `${REPORTS}/${id}` })).data.returnNote).toBeNull();
+    // Another member never sees a note, even once the report is shared with it.
+    const outsider = await t.sessionFor(await t.makeUser('BBB', ['officer']));
+    ok(await post(outsider, await create(outsider, validReport({ agency: undefined })), 'submit'));
+    ok(await post(approver, id, 'return', { note: 'Once more.' }));
+    ok(await post(colleague, id, 'submit'));
+    ok(await post(approver, id, 'approve'));
+    expect(ok(await t.as(outsider, { method: 'GET', url: `${REPORTS}/${id}` })).data.returnNote).toBeNull();
+  });
+
   test('editing a submitted report returns it to draft; a withdrawn one cannot be edited', async () => {
     const id = await create(officer);
     ok(await post(officer, id, 'submit'));

@@ -148,7 +148,8 @@ async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
 export async function submit(ctx: Ctx, id: string) {
   const row = await ownReport(ctx, id);
   requireStatus(row, ['draft'], 'submitted');
-  await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}`);
+  // Submitting again answers the note of a return: it is no longer shown.
+  await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, return_note = NULL, returned_at = NULL`);
   await ctx.audit({ action: 'report.submit', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
   await notifyApprovers(ctx, id);
   return reread(ctx, id);
@@ -174,7 +175,7 @@ export async function approve(ctx: Ctx, id: string) {
 export async function returnToDraft(ctx: Ctx, id: string, input: ReturnBody) {
   const row = await ownReport(ctx, id);
   requireStatus(row, ['submitted'], 'returned');
-  await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL`);
+  await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL, return_note = ${input.note}, returned_at = now()`);
   await ctx.audit({ action: 'report.return', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { note: input.note } });
   await notifySubmitter(ctx, row, 'report.returned', 'Your report was returned to draft', input.note);
   return reread(ctx, id);

@@ -107,6 +107,12 @@ export function ReportPage({ id }: { id: string }) {
         <Link to="/reports">← Reports</Link>
       </p>
       {done ? <Notice tone="success">{done}</Notice> : null}
+      {data.returnNote ? (
+        <Notice tone="warning">
+          <strong>Returned to draft{data.returnNote.returnedAt ? <> on <DateText value={data.returnNote.returnedAt} withTime /></> : null}:</strong>{' '}
+          <span className="return-note">{data.returnNote.note}</span> Correct the report and submit it again.
+        </Notice>
+      ) : null}
       {data.status === 'submitted' && data.abilities.return && !data.abilities.approve ? (
         <Notice tone="warning">You submitted this report: another approver of your member approves it (four eyes).</Notice>
       ) : null}
