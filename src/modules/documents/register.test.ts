@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import { TEST_DB_KIND } from '../../../test/support/db.js';
+import { sql } from '../../platform/db/sql.js';
+import { documentKey } from './number.js';
+import { buildIndex, DocumentRegister } from './register.js';
+
+/**
+ * The process's index: built from the database (every active key, none other), and on PostgreSQL
+ * kept in step with other processes' writes through LISTEN/NOTIFY.
+ */
+
+let t: TestContext;
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  await t.makeMember('UTO');
+});
+afterAll(() => t.close());
+
+const write = (statement: ReturnType<typeof sql>) => t.db.transaction({ member: 'UTO' }, (tx) => tx.query(statement));
+
+describe('the documents index', () => {
+  test('holds exactly the active documents’ keys, read in batches', async () => {
+    await t.db.ownerTransaction((tx) =>
+      tx.query(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, state, owner)
+        SELECT 'UTO', 'passport', 'B' || g, 'lost', CASE WHEN g % 10 = 0 THEN 'cancelled' ELSE 'active' END, 'UTO' FROM generate_series(1, 60000) g`),
+    );
+    const index = await buildIndex(t.db);
+    expect(index.size).toBe(54_000);
+    expect(index.has(documentKey('UTO', 'passport', 'B1'))).toBe(true);
+    expect(index.has(documentKey('UTO', 'passport', 'B10'))).toBe(false);
+    expect(index.has(documentKey('UTO', 'visa', 'B1'))).toBe(false);
+  });
+
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on PostgreSQL, another process’s writes reach the index through LISTEN/NOTIFY', async () => {
+    const register = new DocumentRegister(t.db, { useIndex: true, listenUrl: t.database.url });
+    await register.start();
+    try {
+      const key = documentKey('UTO', 'passport', 'LISTEN1');
+      expect(register.index.has(key)).toBe(false);
+      // Written by "another process": not through this register.
+      await write(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, owner) VALUES ('UTO', 'passport', 'LISTEN1', 'stolen', 'UTO')`);
+      await vi.waitFor(() => expect(register.index.has(key)).toBe(true), { timeout: 10_000, interval: 20 });
+      await write(sql`UPDATE travel_documents SET state = 'cancelled' WHERE number = 'LISTEN1'`);
+      await vi.waitFor(() => expect(register.index.has(key)).toBe(false), { timeout: 10_000, interval: 20 });
+      // A cancelled record and a new active one of the same document in one transaction: the key stays.
+      await write(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, owner) VALUES ('UTO', 'passport', 'LISTEN1', 'lost', 'UTO')`);
+      await vi.waitFor(() => expect(register.index.has(key)).toBe(true), { timeout: 10_000, interval: 20 });
+    } finally {
+      await register.close();
+    }
+  });
+});
