@@ -56,11 +56,19 @@ let ownerNotification: string;
 let privateReport: string;
 let sharedReport: string;
 let submittedReport: string;
+let issuerUser: TestUser;
+let privateTravelDocument: string;
+let sharedTravelDocument: string;
+let pendingTravelReport: string;
+let travelHit: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
 
 const validReport = (): ReportInput => ({ where: { country: 'IDN' }, incidentType: 'smuggling-sea', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
+
+const travelCheck = () => ({ purpose: 'border control', document: { issuer: 'UTO', type: 'passport', number: 'OUT0001' } });
+const travelCsv = (): { payload: string; headers: Record<string, string> } => ({ payload: 'type,number,status\npassport,OUT0009,lost\n', headers: { 'content-type': 'text/csv' } });
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -256,6 +264,78 @@ const cases: Case[] = [
     // Someone else's notification, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/inbox/${randomUUID()}/read` },
   },
+
+  // Travel documents. UTO issues them; CCC (recipient) sees the shared one, reported a UTO document and has a hit;
+  // BBB (outsider) and the observer see neither the private record, nor the report, nor the hit.
+  {
+    method: 'POST', route: '/documents/checks', auth: 'user', path: () => '/documents/checks', payload: travelCheck,
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/documents/checks/batch', auth: 'user', path: () => '/documents/checks/batch',
+    payload: () => ({ purpose: 'flight manifest', documents: [travelCheck().document] }),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'GET', route: '/documents', auth: 'user', path: () => '/documents' },
+  {
+    method: 'POST', route: '/documents', auth: 'user', path: () => '/documents', payload: () => ({ type: 'passport', number: 'OUT0001', status: 'lost' }),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'GET', route: '/documents/reports', auth: 'user', path: () => '/documents/reports' },
+  {
+    method: 'POST', route: '/documents/reports', auth: 'user', path: () => '/documents/reports',
+    payload: () => ({ issuer: 'UTO', type: 'passport', number: 'OUT0002', status: 'lost' }),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/documents/cancel', auth: 'user', path: () => '/documents/cancel', payload: () => ({ documents: [{ type: 'passport', number: 'OUT0001' }] }),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'POST', route: '/documents/cancel.csv', auth: 'user', path: () => '/documents/cancel.csv', forbidden: [{ who: () => approverOnly }] },
+  { method: 'POST', route: '/documents/import', auth: 'user', path: () => '/documents/import', forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'GET', route: '/documents/:id', auth: 'user', path: () => `/documents/${privateTravelDocument}`,
+    hidden: {
+      refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/documents/${sharedTravelDocument}` }, { who: () => outsider, path: () => `/documents/${pendingTravelReport}` }],
+      missing: () => `/documents/${randomUUID()}`,
+    },
+  },
+  {
+    method: 'PATCH', route: '/documents/:id', auth: 'user', path: () => `/documents/${privateTravelDocument}`, payload: () => ({ status: 'revoked' }),
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/documents/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/documents/${sharedTravelDocument}` }],
+  },
+  {
+    method: 'POST', route: '/documents/:id/cancel', auth: 'user', path: () => `/documents/${privateTravelDocument}/cancel`, payload: () => ({}),
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/documents/${randomUUID()}/cancel` },
+    forbidden: [{ who: () => recipient, path: () => `/documents/${sharedTravelDocument}/cancel` }],
+  },
+  {
+    method: 'POST', route: '/documents/:id/confirm', auth: 'user', path: () => `/documents/${pendingTravelReport}/confirm`, payload: () => ({}),
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/documents/${randomUUID()}/confirm` },
+    // The reporting member sees its report but only the issuer decides on it.
+    forbidden: [{ who: () => recipient }],
+  },
+  {
+    method: 'POST', route: '/documents/:id/reject', auth: 'user', path: () => `/documents/${pendingTravelReport}/reject`, payload: () => ({}),
+    hidden: { refusals: [{ who: () => outsider }], missing: () => `/documents/${randomUUID()}/reject` },
+    forbidden: [{ who: () => recipient }],
+  },
+  { method: 'GET', route: '/documents/hits', auth: 'user', path: () => '/documents/hits' },
+  {
+    method: 'GET', route: '/documents/hits/:id', auth: 'user', path: () => `/documents/hits/${travelHit}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer }], missing: () => `/documents/hits/${randomUUID()}` },
+  },
+  {
+    method: 'POST', route: '/documents/hits/:id/answer', auth: 'user', path: () => `/documents/hits/${travelHit}/answer`, payload: () => ({ outcome: 'denied' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/documents/hits/${randomUUID()}/answer` },
+    // The checking member sees the hit; the issuer answers it.
+    forbidden: [{ who: () => recipient }],
+  },
+  {
+    method: 'GET', route: '/documents/hits/:id/holder', auth: 'user', path: () => `/documents/hits/${travelHit}/holder`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/documents/hits/${randomUUID()}/holder` },
+  },
 ];
 
 const label = (c: Pick<Case, 'method' | 'route'>): string => `${c.method} ${c.route}`;
@@ -268,6 +348,9 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   }
   if (c.route === '/reports/import') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipartImport() });
+  }
+  if (c.route === '/documents/import' || c.route === '/documents/cancel.csv') {
+    return t.as(who, { method: c.method, url: PREFIX + path, ...travelCsv() });
   }
   return t.as(who, { method: c.method, url: PREFIX + path, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
 }
@@ -349,6 +432,19 @@ beforeAll(async () => {
     await report('CCC', 'submitted', 'owner');
     return [await report('AAA', 'draft', 'owner'), await report('AAA', 'shared', 'all'), await report('AAA', 'submitted', 'all')];
   });
+  // Travel documents: UTO's private and shared records, CCC's pending report of a UTO document, CCC's hit on the shared one.
+  await t.makeMember('UTO');
+  issuerUser = await t.makeUser('UTO', ['officer', 'member-admin']);
+  [privateTravelDocument, sharedTravelDocument, pendingTravelReport, travelHit] = await t.db.ownerTransaction(async (tx) => {
+    const travelDocument = async (number: string, audience: 'owner' | 'all', reportedBy: string | null = null): Promise<string> =>
+      (await tx.one<{ id: string }>(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, state, reported_by, owner, audience_kind, tlp, holder_surname)
+        VALUES ('UTO', 'passport', ${number}, 'stolen', ${reportedBy ? 'pending-confirmation' : 'active'}, ${reportedBy}, 'UTO', ${audience}, 'AMBER', 'Secret Holder')
+        RETURNING id`)).id;
+    const shared = await travelDocument('SHARED01', 'all');
+    const hit = await tx.one<{ id: string }>(sql`INSERT INTO document_hits (document_id, issuer, doc_type, number, status, checker, purpose, via, owner, audience_kind, audience_members, tlp)
+      VALUES (${shared}, 'UTO', 'passport', 'SHARED01', 'stolen', 'CCC', 'border control', 'number', 'UTO', 'members', ARRAY['CCC'], 'AMBER') RETURNING id`);
+    return [await travelDocument('PRIVATE01', 'owner'), shared, await travelDocument('REPORTED01', 'owner', 'CCC'), hit.id];
+  });
   ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
@@ -394,7 +490,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(16);
+    expect(recordCases.length).toBe(24);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
@@ -411,7 +507,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(22);
+    expect(forbiddenCases.length).toBe(34);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -439,6 +535,15 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/account/tokens/${ownerTokenId}` })).statusCode).toBe(204);
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/library/documents/${sharedDoc}`, payload: { title: 'Renamed by its owner' } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(204);
+    const issuer = await t.sessionFor(issuerUser);
+    expect((await t.as(issuer, { method: 'GET', url: `${PREFIX}/documents/${privateTravelDocument}` })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/documents/${sharedTravelDocument}` })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/documents/hits/${travelHit}/holder` })).json()).toMatchObject({ data: { holder: { surname: 'Secret Holder' } } });
+    expect((await t.as(issuer, { method: 'POST', url: `${PREFIX}/documents/hits/${travelHit}/answer`, payload: { outcome: 'confirmed' } })).statusCode).toBe(200);
+    expect((await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${sharedTravelDocument}`, payload: { status: 'revoked' } })).statusCode).toBe(200);
+    expect((await t.as(issuer, { method: 'POST', url: `${PREFIX}/documents/${pendingTravelReport}/confirm`, payload: {} })).statusCode).toBe(200);
+    expect((await t.as(issuer, { method: 'POST', url: `${PREFIX}/documents/${privateTravelDocument}/cancel`, payload: {} })).statusCode).toBe(200);
+    expect((await t.as(issuer, { method: 'POST', url: `${PREFIX}/documents/import`, ...travelCsv() })).json()).toMatchObject({ added: 1 });
   });
 
   test('lists, counts and searches leave out what the outsider may not see', async () => {
