@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
@@ -52,6 +52,61 @@ test('migrate, seed, user add and list', async () => {
   expect((await lintas('user', 'add', '--member', 'NZL', '--email', 'x@y.z', '--name', 'X', '--roles', 'pilot')).code).toBe(2);
   expect((await lintas('user', 'totp-code', '--email', 'officer@aus.demo')).out).toMatch(/^\d{6}$/);
   expect((await lintas('user', 'totp-code', '--email', 'analyst@aus.demo')).code).toBe(2);
+});
+
+test('reports import and export run as a named user of the member, whom the audit rows name', async () => {
+  const file = join(folder, 'reports.csv');
+  writeFileSync(file, 'external_id,incident_type,country,date_from,dead\nCLI-1,smuggling-sea,AUS,2024-01-02,1\nCLI-2,smuggling-land,AUS,2024-02-03,0\n');
+  const as = ['--member', 'AUS', '--as', 'officer@aus.demo'];
+  const sharing = ['--audience', 'all', '--tlp', 'GREEN'];
+  const dry = await lintas('reports', 'import', ...as, '--dry-run', ...sharing, file);
+  expect(dry).toMatchObject({ code: 0 });
+  expect(dry.out).toMatch(/Dry run \(nothing written\): would import 2, updated 0, unchanged 0, rejected 0 of 2 rows/);
+  expect((await lintas('reports', 'import', ...as, ...sharing, file)).out).toMatch(/^Imported 2, updated 0, unchanged 0, rejected 0 of 2 rows/);
+  expect((await lintas('reports', 'import', ...as, ...sharing, file)).out).toMatch(/^Imported 0, updated 0, unchanged 2, rejected 0 of 2 rows/);
+
+  // Refused: every bad row named with its column; nothing written.
+  const bad = join(folder, 'bad-reports.csv');
+  writeFileSync(bad, 'external_id,incident_type,country,dead\nCLI-3,smuggling-sea,AUS,-1\nCLI-4,smuggling-sea,AUS,2\n');
+  const refused = await lintas('reports', 'import', ...as, ...sharing, bad);
+  expect(refused.code).toBe(1);
+  expect(refused.err).toMatch(/row 2, column dead: must not be negative/);
+  const partial = await lintas('reports', 'import', ...as, ...sharing, '--partial', bad);
+  expect(partial).toMatchObject({ code: 0 });
+  expect(partial.out).toMatch(/^Imported 1, updated 0, unchanged 0, rejected 1 of 2 rows/);
+
+  // Who may: a user of the member with a role that imports.
+  expect((await lintas('reports', 'import', '--member', 'IDN', '--as', 'officer@aus.demo', ...sharing, file)).code).toBe(2);
+  expect((await lintas('reports', 'import', '--member', 'AUS', '--as', 'approver@aus.demo', ...sharing, file)).err).toMatch(/may not import/);
+  expect((await lintas('reports', 'import', ...as, file.replace('.csv', '-missing.csv'))).code).toBe(2);
+
+  const csv = join(folder, 'export.csv');
+  const exported = await lintas('reports', 'export', '--member', 'AUS', '--as', 'analyst@aus.demo', '--format', 'csv', '--out', csv);
+  expect(exported.code).toBe(0);
+  const text = readFileSync(csv, 'utf8');
+  expect(text.split('\r\n')[0]).toMatch(/^\uFEFFexternal_id,incident_type,/);
+  expect(text).toContain('CLI-1,smuggling-sea');
+  const xlsx = join(folder, 'export.xlsx');
+  expect((await lintas('reports', 'export', ...as, '--format', 'xlsx', '--out', xlsx)).code).toBe(0);
+  expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
+
+  const db = await openDatabase(config);
+  try {
+    const rows = await db.ownerTransaction((tx) =>
+      tx.query<{ action: string; email: string; member: string }>(sql`
+        SELECT a.action, u.email, a.member FROM audit_log a JOIN users u ON u.id = a.user_id
+        WHERE a.action IN ('reports.import', 'reports.export') AND a.request_id LIKE 'cli-%' ORDER BY a.seq`),
+    );
+    expect(rows).toEqual([
+      { action: 'reports.import', email: 'officer@aus.demo', member: 'AUS' },
+      { action: 'reports.import', email: 'officer@aus.demo', member: 'AUS' },
+      { action: 'reports.import', email: 'officer@aus.demo', member: 'AUS' },
+      { action: 'reports.export', email: 'analyst@aus.demo', member: 'AUS' },
+      { action: 'reports.export', email: 'officer@aus.demo', member: 'AUS' },
+    ]);
+  } finally {
+    await db.close();
+  }
 });
 
 test('audit verify passes on an intact trail and exits 1 naming the row after tampering', async () => {

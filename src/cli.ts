@@ -14,6 +14,7 @@ import { sql } from './platform/db/sql.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startServer } from './server.js';
 import { documentsCommand, DocumentsUsageError, DOCUMENTS_HELP } from './modules/documents/cli.js';
+import { reportsCommand, ReportsUsageError, REPORTS_HELP } from './modules/reports/cli.js';
 
 const HELP = `lintas: information sharing against people smuggling and trafficking in persons
 
@@ -31,6 +32,7 @@ Usage:
                                        print the current code of a demo user's second factor
   lintas audit verify                  check the audit trail's hash chains; exits 1 naming the first bad row
 ${DOCUMENTS_HELP}
+${REPORTS_HELP}
 
 Roles: ${ROLES.join(', ')}`;
 
@@ -146,6 +148,8 @@ export async function main(argv: string[], config: Config = loadConfig()): Promi
         return await userCommand(config, rest[0], rest.slice(1));
       case 'documents':
         return await documentsCommand(config, rest[0], rest.slice(1), (work) => withDatabase(config, work));
+      case 'reports':
+        return await reportsCommand(config, rest[0], rest.slice(1), (work) => withDatabase(config, work));
       case 'audit': {
         if (rest[0] !== 'verify') throw new UsageError('lintas audit verify');
         return await withDatabase(config, async (db) => {
@@ -169,7 +173,7 @@ export async function main(argv: string[], config: Config = loadConfig()): Promi
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DocumentsUsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof UsageError || error instanceof DocumentsUsageError || error instanceof ReportsUsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       console.error(`lintas: ${error.message}\n\n${HELP}`);
       return 2;
     }

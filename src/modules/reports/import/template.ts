@@ -116,7 +116,7 @@ function readPeople(text: string): unknown[] | undefined {
   });
 }
 
-function readAudience(text: string): SharingInput['audience'] | undefined {
+export function readAudience(text: string): SharingInput['audience'] | undefined {
   const value = text.trim();
   if (value === '') return undefined;
   const [kind = '', list = ''] = value.split(':').map((part) => part.trim());
