@@ -177,6 +177,7 @@ export async function reportsCommand(config: Config, action: string | undefined,
       return importCommand(config, args, withDatabase);
     case 'export':
       return exportCommand(config, args, withDatabase);
+    case undefined:
     default:
       throw new ReportsUsageError('lintas reports import | export');
   }
