@@ -8,6 +8,7 @@ import type { Database, Tx } from '../platform/db/database.js';
 import { sql } from '../platform/db/sql.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { seedReports } from './reports.js';
+import { seedDocuments } from './documents.js';
 
 export const DEMO_PASSWORD = 'lintas-demo-password';
 /** The demo officer's TOTP secret (base32), printed at start so a demo user can add it to an authenticator. */
@@ -194,6 +195,7 @@ export async function seedDemo(db: Database, config: Config = loadConfig()): Pro
     await appendAudit(tx, {}, [{ action: 'demo.seed', details: { users: DEMO_USERS.length } }]);
   });
   await seedReports(db, config);
+  await seedDocuments(db);
 }
 
 /** Whether the database has no members yet (a new installation). */
