@@ -17,6 +17,11 @@ export interface Tx extends Queryable {
    * round trip of their own). A failing statement rolls the whole transaction back.
    */
   defer(text: string): void;
+  /**
+   * PostgreSQL servers only: streams rows into `COPY … FROM STDIN` (text format: tab-separated,
+   * `\N` for NULL, one line a row). Absent on PGlite, where callers insert in batches instead.
+   */
+  copyFrom?(statement: string, lines: AsyncIterable<string>): Promise<void>;
 }
 
 /**

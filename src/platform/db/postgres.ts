@@ -1,4 +1,7 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { parsers } from './types.js';
 import type { Sql } from './sql.js';
@@ -21,6 +24,10 @@ class PgTx extends BaseTx {
 
   async execScript(text: string): Promise<void> {
     await this.client.query(text);
+  }
+
+  async copyFrom(statement: string, lines: AsyncIterable<string>): Promise<void> {
+    await pipeline(Readable.from(lines), this.client.query(copyFromStdin(statement)));
   }
 }
 
