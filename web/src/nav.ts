@@ -14,6 +14,7 @@ export const NAV: readonly NavItem[] = [
   { label: 'Library', path: '/library', visible: () => true },
   { label: 'Reports', path: '/reports', visible: () => true },
   { label: 'Report analysis', path: '/reports/dashboard', visible: () => true },
+  { label: 'Travel documents', path: '/documents', visible: () => true },
   { label: 'Who read my records', path: '/audit', visible: (session) => session.abilities.readAudit },
   { label: 'Inbox', path: '/inbox', visible: () => true, unreadBadge: true },
   { label: 'Account', path: '/account', visible: () => true },

@@ -2,6 +2,11 @@ import type { ReactNode } from 'react';
 import { PageHeader } from './components/ui.js';
 import { AccountPage } from './pages/account.js';
 import { AuditPage } from './pages/audit.js';
+import { DocumentsCheckPage } from './pages/documents-check.js';
+import { TravelDocumentPage } from './pages/documents-document.js';
+import { TravelDocumentNewPage } from './pages/documents-form.js';
+import { DocumentHitsPage } from './pages/documents-hits.js';
+import { DocumentsRegisterPage } from './pages/documents-register.js';
 import { GroupEditPage, GroupPage, GroupsPage } from './pages/groups.js';
 import { InboxPage } from './pages/inbox.js';
 import { DocumentEditPage, DocumentNewPage } from './pages/library-form.js';
@@ -39,6 +44,11 @@ const ROUTES: readonly { pattern: string; render: (params: Params) => ReactNode 
   { pattern: '/reports/summary', render: () => <ReportsSummaryPage /> },
   { pattern: '/reports/:id', render: (p) => <ReportPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/reports/:id/edit', render: (p) => <ReportEditPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/documents', render: () => <DocumentsCheckPage /> },
+  { pattern: '/documents/register', render: () => <DocumentsRegisterPage /> },
+  { pattern: '/documents/register/new', render: () => <TravelDocumentNewPage /> },
+  { pattern: '/documents/register/:id', render: (p) => <TravelDocumentPage key={p.id} id={p.id ?? ''} /> },
+  { pattern: '/documents/hits', render: () => <DocumentHitsPage /> },
   { pattern: '/audit', render: () => <AuditPage /> },
   { pattern: '/inbox', render: () => <InboxPage /> },
   { pattern: '/account', render: () => <AccountPage /> },
