@@ -147,7 +147,7 @@ export function CheckResult({ answer }: { answer: CheckAnswer }) {
       <h2 id="check-result">
         Hit: {STATUS_LABELS[hit.status]} <TlpBadge tlp={hit.tlp as Tlp} />
       </h2>
-      <p>Do not accept the document; hold it if your law allows, and contact the issuer. The issuer has been told and will confirm or deny the hit.</p>
+      <p>The issuer registered this document as {STATUS_LABELS[hit.status].toLowerCase()}. Follow your service’s procedure for a hit and contact the issuer, who has been told and will confirm or deny it.</p>
       <dl className="details">
         <dt>Document</dt>
         <dd>
