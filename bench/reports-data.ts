@@ -78,7 +78,7 @@ const POINTS: Record<string, [number, number, number]> = {
 };
 
 /** Reporting members: the countries of the routes that are members, and the organisations. */
-export const REPORTERS = ['AUS', 'IDN', 'MYS', 'THA', 'LKA', 'BGD', 'MMR', 'PAK', 'AFG', 'IRN', 'KHM', 'LAO', 'VNM', 'CHN', 'NZL', 'NPL', 'IND', 'PHL', 'TLS', 'IRQ', 'TUR', 'RUS'];
+export const REPORTERS = ['AUS', 'IDN', 'MYS', 'THA', 'LKA', 'BGD', 'MMR', 'PAK', 'AFG', 'IRN', 'KHM', 'LAO', 'VNM', 'CHN', 'NZL', 'NPL', 'IND', 'PHL', 'TLS', 'IRQ', 'TUR'];
 const ORGANISATIONS = ['IOM', 'UNODC', 'UNHCR'];
 const GROUPS = ['ad-hoc-group', 'wg-tip', 'wg-disruption', 'task-force', 'steering-group'];
 const CURRENCIES: Record<string, string> = { MYS: 'MYR', THA: 'THB', IDN: 'IDR', AUS: 'AUD', PAK: 'PKR', BGD: 'BDT', LKA: 'LKR' };
@@ -120,7 +120,7 @@ export function makeReport(seed: number, index: number): GeneratedReport {
   const legIndex = Math.min(pattern.legs.length - 1, Math.floor(Math.sqrt(random()) * pattern.legs.length));
   const leg = pattern.legs[legIndex] as Leg;
   const country = random() < 0.7 ? leg.to : leg.from;
-  const owner = random() < 0.06 ? pick(random, ORGANISATIONS) : REPORTERS.includes(country) ? country : leg.to;
+  const owner = random() < 0.06 ? pick(random, ORGANISATIONS) : REPORTERS.includes(country) ? country : REPORTERS.includes(leg.from) ? leg.from : leg.to;
   // More incidents in later years, with a dry-season peak.
   const day = Math.min(DAYS, Math.floor(Math.pow(random(), 0.8) * DAYS));
   const date = new Date(START + day * DAY);

@@ -107,13 +107,26 @@ export const EMPTY_FIGURES: Figures = Object.fromEntries(['reports', ...FIGURES]
 const keyOf = (keys: readonly string[]): string => keys.join('\u0001');
 
 /**
+ * Where cells are read from: `facts`, the narrow analysis table kept in step with the shared reports
+ * by triggers in the same transaction (migration 0006), which the dashboard and summary use; or
+ * `reports`, the direct computation over the reports themselves (migration 0004), kept as the
+ * reference the property test compares the facts with.
+ */
+export type CellSource = 'facts' | 'reports';
+const CELL_FUNCTIONS: Record<CellSource, { visible: string; hidden: string; fees: string }> = {
+  facts: { visible: 'lintas_report_fact_cells', hidden: 'lintas_report_fact_hidden_cells', fees: 'lintas_report_fact_fee_cells' },
+  reports: { visible: 'lintas_report_cells', hidden: 'lintas_report_hidden_cells', fees: 'lintas_report_fee_cells' },
+};
+
+/**
  * Cells over the viewer's population grouped by `dims`: the visible part (as the application
  * role) and the hidden regional part (definer function) combined per key, marked for suppression.
  */
-export async function cells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number): Promise<RawCell[]> {
+export async function cells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number, source: CellSource = 'facts'): Promise<RawCell[]> {
   const spec = JSON.stringify({ filters, dims });
-  const visible = await tx.query<CellRow>(sql`SELECT * FROM lintas_report_cells(${spec}::jsonb)`);
-  const hidden = await tx.query<CellRow>(sql`SELECT * FROM lintas_report_hidden_cells(${spec}::jsonb)`);
+  const functions = CELL_FUNCTIONS[source];
+  const visible = await tx.query<CellRow>(sql`SELECT * FROM ${sql.raw(functions.visible)}(${spec}::jsonb)`);
+  const hidden = await tx.query<CellRow>(sql`SELECT * FROM ${sql.raw(functions.hidden)}(${spec}::jsonb)`);
   const byKey = new Map<string, RawCell>();
   for (const row of [...visible, ...hidden]) {
     const key = keyOf(row.keys);
@@ -132,8 +145,8 @@ export async function cells(tx: Tx, filters: AnalysisFilters, dims: readonly Dim
 }
 
 /** Fee cells (per person: median, min, max) over visible and hidden regional reports together. */
-export async function feeCells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number): Promise<RawCell[]> {
-  const rows = await tx.query<CellRow>(sql`SELECT * FROM lintas_report_fee_cells(${JSON.stringify({ filters, dims })}::jsonb)`);
+export async function feeCells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number, source: CellSource = 'facts'): Promise<RawCell[]> {
+  const rows = await tx.query<CellRow>(sql`SELECT * FROM ${sql.raw(CELL_FUNCTIONS[source].fees)}(${JSON.stringify({ filters, dims })}::jsonb)`);
   return rows.map((row) => {
     const cell: RawCell = {
       keys: row.keys,

@@ -1,0 +1,303 @@
+/**
+ * The regional-analysis dashboard at scale (GitHub issue #3): 1,000,000 generated reports of
+ * realistic shape (bench/reports-data.ts), the dashboard's full set of aggregations for one filter
+ * (exactly what GET /reports/analysis computes: `analyse` from src/modules/reports, in one
+ * transaction as the application role, with its audit row), p50/p95 over repeated runs with varied
+ * filters, on PostgreSQL and PGlite; and, side by side in the same run, the same aggregations
+ * computed by DuckDB over the same data (the same file), printed as a ratio.
+ *
+ *   npx tsx bench/reports-dashboard.ts [--reports 1000000] [--runs 30] [--only postgres|pglite]
+ *       [--database-url postgres://postgres@127.0.0.1:5432] [--pglite-dir /tmp/lintas-bench-reports-pglite]
+ *       [--keep] [--reuse] [--skip-duckdb]
+ *
+ * Goals: p95 at most 300 ms on PostgreSQL, 1.5 s on PGlite.
+ *
+ * Data: the reports are written once to a tab-separated file in PostgreSQL's COPY text format
+ * (/tmp/lintas-bench-reports-<n>.tsv, kept for the next run), loaded with COPY into PostgreSQL
+ * (pg-copy-streams), into PGlite (COPY FROM '/dev/blob') and into DuckDB (read_csv), so all three
+ * hold the same rows. 90% of the reports are shared, the rest drafts, submitted or withdrawn.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, renameSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { loadavg } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { seedDemo } from '../src/demo/seed.js';
+import { analyse, type AnalysisRequest } from '../src/modules/reports/analysis-dashboard.js';
+import { deriveColumns } from '../src/modules/reports/derive.js';
+import type { Actor } from '../src/platform/auth/actor.js';
+import { loadConfig } from '../src/platform/config.js';
+import { runAs, type Platform } from '../src/platform/context.js';
+import type { Database } from '../src/platform/db/database.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { PgliteDatabase } from '../src/platform/db/pglite.js';
+import { PostgresDatabase } from '../src/platform/db/postgres.js';
+import { sql } from '../src/platform/db/sql.js';
+import { sharingValues } from '../src/platform/sharing/rule.js';
+import { generator, makeReport } from './reports-data.js';
+import { duckdbDashboard, loadDuckdb } from './reports-duckdb.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(`--${name}`);
+const arg = (name: string, fallback: string): string => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
+};
+const REPORTS = Number(arg('reports', '1000000'));
+const RUNS = Number(arg('runs', '30'));
+const ONLY = arg('only', '');
+const SERVER = arg('database-url', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432');
+const PGLITE_DIR = arg('pglite-dir', '/tmp/lintas-bench-reports-pglite');
+const DATA_VERSION = 2;
+const FILE = `/tmp/lintas-bench-reports-${REPORTS}-v${DATA_VERSION}.tsv`;
+
+/** The columns of the file, in order: what COPY loads (the id is the table's default). */
+export const FILE_COLUMNS = [
+  'owner', 'status', 'submitted_at', 'approved_at', 'code_list_version', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude',
+  'longitude', 'place_kind', 'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'modes', 'flows', 'citizenships',
+  'people_total', 'adult_men', 'adult_women', 'boys', 'girls', 'unknown_sex_or_age', 'unaccompanied_children', 'intercepted', 'rescued', 'dead',
+  'missing', 'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
+  'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
+  'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional', 'audience_kind', 'audience_members', 'audience_groups', 'tlp',
+  'handling', 'handling_note', 'evaluation_source', 'evaluation_information',
+] as const;
+
+/** A value in COPY text format: \N for null, arrays as literals, backslash, tab and newlines escaped. */
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = Array.isArray(value)
+    ? `{${value.map((item) => (/^[A-Za-z0-9>_+-]+$/.test(String(item)) ? String(item) : `"${String(item).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`
+    : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c) : text;
+}
+
+/** Writes the reports file (once per size and data version). */
+async function writeFile(): Promise<void> {
+  if (existsSync(FILE)) return;
+  const started = performance.now();
+  const now = Date.now();
+  const part = `${FILE}.part`;
+  const out = createWriteStream(part);
+  const random = generator(99);
+  let buffer: string[] = [];
+  for (let i = 0; i < REPORTS; i++) {
+    const { owner, input } = makeReport(11, i);
+    const draw = random();
+    const status = draw < 0.9 ? 'shared' : draw < 0.94 ? 'draft' : draw < 0.97 ? 'submitted' : 'withdrawn';
+    // Submitted within the last two years, so most members contribute within the reciprocity window.
+    const submitted = status === 'draft' ? null : new Date(now - Math.floor(random() * 730) * 86_400_000).toISOString();
+    const row = { owner, status, submitted_at: submitted, approved_at: status === 'shared' || status === 'withdrawn' ? submitted : null, ...deriveColumns(input), ...sharingValues(input.sharing) } as Record<string, unknown>;
+    buffer.push(FILE_COLUMNS.map((column) => copyValue(row[column])).join('\t'));
+    if (buffer.length === 10_000) {
+      if (!out.write(`${buffer.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      buffer = [];
+    }
+  }
+  out.end(buffer.length > 0 ? `${buffer.join('\n')}\n` : '');
+  await new Promise<void>((resolve, reject) => out.on('finish', () => resolve()).on('error', reject));
+  renameSync(part, FILE);
+  console.log(`generated ${REPORTS} reports into ${FILE} (${Math.round(statSync(FILE).size / 1e6)} MB) in ${Math.round((performance.now() - started) / 1000)} s`);
+}
+
+const COPY_SQL = `COPY reports (${FILE_COLUMNS.join(', ')}) FROM STDIN`;
+
+async function reportCount(db: Database): Promise<number> {
+  return (await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM reports`))).n;
+}
+
+/** Migrates, seeds the directory (the demo's members and groups) and loads the file, unless already there. */
+async function prepare(db: Database, label: string, copy: () => Promise<Database | undefined>): Promise<void> {
+  await migrate(db);
+  const members = await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM members`));
+  if (members.n === 0) {
+    // The demo's directory (members, groups, users); its illustrative reports are removed, so every
+    // engine holds exactly the generated reports.
+    await seedDemo(db);
+    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM reports`));
+  }
+  const present = await reportCount(db);
+  if (present >= REPORTS) {
+    console.log(`${label}: ${present} generated reports already loaded`);
+    return;
+  }
+  if (present > 0) throw new Error(`${label} holds ${present} generated reports, not ${REPORTS}: drop it or leave out --reuse`);
+  const started = performance.now();
+  const reopened = (await copy()) ?? db;
+  await reopened.ownerTransaction((tx) => tx.execScript('ANALYZE reports'));
+  console.log(`${label}: loaded ${REPORTS} reports with COPY in ${Math.round((performance.now() - started) / 1000)} s`);
+}
+
+/** Filters a dashboard user might pick, varied over the runs (with the interval, split and zoom). */
+function requests(): AnalysisRequest[] {
+  const base: AnalysisRequest[] = [
+    {},
+    { incidentType: ['smuggling-sea'] },
+    { from: '2023-01-01', to: '2023-12-31' },
+    { country: ['IDN'] },
+    { citizenship: ['AFG'], interval: 'year' },
+    { route: ['IDN>AUS'], split: 'citizenship' },
+    { mode: ['air'], split: 'mode' },
+    { destination: ['MYS'], split: 'destination', interval: 'month', from: '2022-01-01' },
+    { member: ['THA', 'MYS'], split: 'member' },
+    { incidentType: ['death-or-disappearance', 'smuggling-land'], split: 'route', zoom: 4 },
+    { from: '2020-01-01', to: '2021-06-30', interval: 'month', zoom: 3 },
+    { origin: ['MMR'], country: ['BGD', 'MYS', 'THA'] },
+  ];
+  return base;
+}
+
+const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+};
+
+interface Timing {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+async function viewer(db: Database, member: string): Promise<Actor> {
+  const groups = await db.ownerTransaction((tx) => tx.query<{ group_code: string }>(sql`SELECT group_code FROM group_members WHERE member_code = ${member}`));
+  return { userId: randomUUID(), name: 'Bench analyst', email: `analyst@${member.toLowerCase()}.bench`, roles: ['analyst'], via: 'token', member, fullMember: true, groups: groups.map((g) => g.group_code) };
+}
+
+/** Times `analyse` (the dashboard's answer) over the varied filters, `RUNS` times in all after a warm-up. */
+async function measure(db: Database, label: string, actor: Actor): Promise<{ timing: Timing; totals: number[] }> {
+  const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail')) } };
+  const list = requests();
+  const run = (request: AnalysisRequest) => runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => analyse(ctx, request));
+  for (const request of list.slice(0, 2)) await run(request);
+  const times: number[] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const request = list[i % list.length] as AnalysisRequest;
+    const started = performance.now();
+    const result = await run(request);
+    times.push(performance.now() - started);
+    if (i < list.length) totals.push(result.totals.suppressed ? -1 : (result.totals.reports ?? 0));
+  }
+  const timing = { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
+  console.log(`${label.padEnd(12)} dashboard p50 ${Math.round(timing.p50)} ms, p95 ${Math.round(timing.p95)} ms, max ${Math.round(timing.max)} ms over ${RUNS} runs (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  return { timing, totals };
+}
+
+async function duckdbSide(connection: DuckDBConnection, actor: Actor, directory: { full: string[]; groups: Record<string, string[]> }, label: string) {
+  const list = requests();
+  for (const request of list.slice(0, 2)) await duckdbDashboard(connection, actor.member, directory, request);
+  const times: number[] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const request = list[i % list.length] as AnalysisRequest;
+    const started = performance.now();
+    const total = await duckdbDashboard(connection, actor.member, directory, request);
+    times.push(performance.now() - started);
+    if (i < list.length) totals.push(total);
+  }
+  const timing = { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
+  console.log(`${label.padEnd(12)} dashboard p50 ${Math.round(timing.p50)} ms, p95 ${Math.round(timing.p95)} ms, max ${Math.round(timing.max)} ms over ${RUNS} runs`);
+  return { timing, totals };
+}
+
+async function directoryOf(db: Database): Promise<{ full: string[]; groups: Record<string, string[]> }> {
+  return db.ownerTransaction(async (tx) => {
+    const full = await tx.query<{ code: string }>(sql`SELECT code FROM members WHERE status = 'member'`);
+    const groups = await tx.query<{ member_code: string; codes: string[] }>(sql`
+      SELECT gm.member_code, array_agg(gm.group_code) AS codes FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
+      WHERE g.ends_on IS NULL OR g.ends_on >= current_date GROUP BY gm.member_code`);
+    return { full: full.map((m) => m.code), groups: Object.fromEntries(groups.map((g) => [g.member_code, g.codes])) };
+  });
+}
+
+const results: Record<string, unknown> = { reports: REPORTS, runs: RUNS };
+await writeFile();
+const MEMBER = 'MYS';
+let duck: DuckDBConnection | undefined;
+let directory: { full: string[]; groups: Record<string, string[]> } | undefined;
+
+async function compare(label: string, measured: { timing: Timing; totals: number[] }, actor: Actor): Promise<void> {
+  results[label] = measured.timing;
+  if (flag('skip-duckdb') || !directory) return;
+  if (!duck) {
+    const started = performance.now();
+    duck = await (await DuckDBInstance.create(':memory:')).connect();
+    await loadDuckdb(duck, FILE, FILE_COLUMNS);
+    console.log(`DuckDB: loaded the same file in ${Math.round((performance.now() - started) / 1000)} s`);
+    const side = await duckdbSide(duck, actor, directory, 'DuckDB');
+    results.duckdb = side.timing;
+    results.duckdbTotals = side.totals;
+  }
+  const side = results.duckdb as Timing;
+  const same = JSON.stringify(results.duckdbTotals) === JSON.stringify(measured.totals);
+  console.log(`${label} / DuckDB: p50 ${(measured.timing.p50 / side.p50).toFixed(1)}×, p95 ${(measured.timing.p95 / side.p95).toFixed(1)}× ` +
+    `(report totals per filter ${same ? 'equal' : `DIFFER: ${JSON.stringify(measured.totals)} vs ${JSON.stringify(results.duckdbTotals)}`})`);
+  results[`${label}OverDuckdb`] = { p50: measured.timing.p50 / side.p50, p95: measured.timing.p95 / side.p95, totalsEqual: same };
+}
+
+if (ONLY !== 'pglite') {
+  const name = 'lintas_bench_reports';
+  const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
+  await admin.connect();
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  if (exists && !flag('reuse')) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+  if (!exists || !flag('reuse')) await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const db = await PostgresDatabase.open(`${SERVER}/${name}`, { poolSize: 2 });
+    try {
+      await prepare(db, 'PostgreSQL', async () => {
+        const client = new pg.Client({ connectionString: `${SERVER}/${name}` });
+        await client.connect();
+        try {
+          await client.query('BEGIN');
+          await pipeline(createReadStream(FILE), client.query(copyFrom(COPY_SQL)));
+          await client.query('COMMIT');
+        } finally {
+          await client.end();
+        }
+        return undefined;
+      });
+      directory = await directoryOf(db);
+      const actor = await viewer(db, MEMBER);
+      await compare('PostgreSQL', await measure(db, 'PostgreSQL', actor), actor);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    if (!flag('keep')) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+if (ONLY !== 'postgres') {
+  if (!flag('reuse') && existsSync(PGLITE_DIR)) (await import('node:fs')).rmSync(PGLITE_DIR, { recursive: true, force: true });
+  let db = await PgliteDatabase.open(PGLITE_DIR);
+  try {
+    await prepare(db, 'PGlite', async () => {
+      // PGlite takes COPY from a blob; the Database interface has no such call, so the folder is
+      // loaded by PGlite itself (closed here first: one process, one opener), 100,000 rows a blob.
+      await db.close();
+      const lite = await PGlite.create({ dataDir: PGLITE_DIR });
+      const lines = readFileSync(FILE, 'utf8').split('\n').filter((line) => line !== '');
+      await lite.exec('BEGIN');
+      for (let start = 0; start < lines.length; start += 100_000) {
+        const blob = new Blob([`${lines.slice(start, start + 100_000).join('\n')}\n`]);
+        await lite.query(`COPY reports (${FILE_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob });
+      }
+      await lite.exec('COMMIT');
+      await lite.close();
+      db = await PgliteDatabase.open(PGLITE_DIR);
+      return db;
+    });
+    directory ??= await directoryOf(db);
+    const actor = await viewer(db, MEMBER);
+    await compare('PGlite', await measure(db, 'PGlite', actor), actor);
+  } finally {
+    await db.close();
+    if (!flag('keep')) (await import('node:fs')).rmSync(PGLITE_DIR, { recursive: true, force: true });
+  }
+}
+
+writeFileSync(new URL('./results/reports-dashboard.json', import.meta.url), `${JSON.stringify({ ...results, loadAverage: loadavg() }, null, 2)}\n`);
