@@ -70,7 +70,7 @@ function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text = Array.isArray(value)
     ? `{${value.map((item) => (/^[A-Za-z0-9>_+-]+$/.test(String(item)) ? String(item) : `"${String(item).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`
-    : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    : typeof value === 'object' ? JSON.stringify(value) : `${value as string | number | boolean}`;
   return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c) : text;
 }
 
