@@ -206,5 +206,24 @@ test.skipIf(!browserAvailable)('an officer writes a report, an approver shares i
   expect(after.cell, 'the 5° map cell around Rote Island').not.toBeNull();
   expect(Number(after.cell?.[2])).toBe(Number(before.cell?.[2] ?? 0) + 1);
 
+  // A filter from a code-list picker: smuggling by sea only. It goes into the URL, the figures are
+  // those the API gives for it (fewer than all, the new report among them), and a reload keeps it.
+  const dashboardFilters = page.getByRole('form', { name: 'Filters' });
+  await dashboardFilters.getByLabel('Incident types').selectOption(['smuggling-sea']);
+  await dashboardFilters.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/\/reports\/dashboard\?incidentType=smuggling-sea$/);
+  const bySea = await page.evaluate(async () => {
+    const response = await fetch('/api/v1/reports/analysis?incidentType=smuggling-sea');
+    return ((await response.json()) as { totals: { reports: number } }).totals.reports;
+  });
+  expect(bySea).toBeGreaterThanOrEqual(1);
+  expect(bySea).toBeLessThan(after.reports);
+  await expect.poll(() => keyFigure('Incident reports'), { timeout: 15_000 }).toBe(bySea);
+  const split = await tableView(/^Reports by quarter/);
+  expect(await split.getByRole('rowheader').allTextContents()).toEqual(['Smuggling by sea']);
+  await page.reload();
+  await page.getByRole('term').filter({ hasText: /^Incident reports$/ }).waitFor();
+  expect(await page.getByRole('form', { name: 'Filters' }).getByLabel('Incident types').evaluate((element) => [...(element as HTMLSelectElement).selectedOptions].map((option) => option.value))).toEqual(['smuggling-sea']);
+
   expect(problems).toEqual([]);
 }, 180_000);

@@ -1,5 +1,7 @@
 import { lazy, Suspense, useEffect, useState, type ComponentProps, type SubmitEvent } from 'react';
+import type { MemberSummary } from '../api.js';
 import { ErrorAlert, Field, Loading, PageHeader } from '../components/ui.js';
+import type { CodeLists } from '../reports-api.js';
 import { useResource, useTitle } from '../hooks.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { INTERVALS, KEY_FIGURES, OUTCOMES, SEX_AGE, shown, SPLITS, type Analysis, type Figures } from './reports-dashboard-data.js';
@@ -8,15 +10,17 @@ import { INTERVALS, KEY_FIGURES, OUTCOMES, SEX_AGE, shown, SPLITS, type Analysis
 const ChartPanel = lazy(() => import('../components/charts/chart.js').then((module) => ({ default: module.ChartPanel })));
 type Options = ReturnType<typeof import('../components/charts/dashboard-options.js').dashboardOptions>;
 
-/** Filters with several values are typed as codes separated by commas or spaces. */
 const SPLIT_LABELS: Record<string, string> = {
   incidentType: 'Incident type', route: 'Route', citizenship: 'Citizenship', mode: 'Transport mode', destination: 'Destination', member: 'Reporting member',
 };
 const INTERVAL_LABELS: Record<string, string> = { month: 'Month', quarter: 'Quarter', year: 'Year' };
 const MULTI = ['incidentType', 'country', 'citizenship', 'mode', 'origin', 'destination', 'route', 'member'] as const;
 const SINGLE = ['from', 'to', 'interval', 'split', 'zoom'] as const;
-type Key = (typeof MULTI)[number] | (typeof SINGLE)[number];
-type Form = Record<Key, string>;
+type Multi = (typeof MULTI)[number];
+type Single = (typeof SINGLE)[number];
+type Key = Multi | Single;
+/** The form: the chosen codes of each filter, and the single values, as the URL holds them. */
+type Form = Record<Multi, string[]> & Record<Single, string>;
 
 const LABELS: Record<Key, string> = {
   incidentType: 'Incident types', country: 'Countries of incident', citizenship: 'Citizenships', mode: 'Transport modes', origin: 'Origins',
@@ -26,16 +30,46 @@ const LABELS: Record<Key, string> = {
 
 function formOf(search: URLSearchParams): Form {
   const form = {} as Form;
-  for (const key of MULTI) form[key] = search.getAll(key).join(', ');
+  for (const key of MULTI) form[key] = search.getAll(key);
   for (const key of SINGLE) form[key] = search.get(key) ?? '';
   return form;
 }
 
 function searchOf(form: Form): URLSearchParams {
   const search = new URLSearchParams();
-  for (const key of MULTI) for (const value of form[key].split(/[\s,]+/).filter(Boolean)) search.append(key, value);
+  for (const key of MULTI) for (const value of form[key]) if (value.trim()) search.append(key, value.trim());
   for (const key of SINGLE) if (form[key].trim()) search.set(key, form[key].trim());
   return search;
+}
+
+type Option = { value: string; label: string };
+
+/** A code-list picker: a list box of several choices (Ctrl or Shift for more than one), labelled and described. */
+function Picker({ name, options, form, setForm, error }: { name: Multi; options: Option[]; form: Form; setForm: (form: Form) => void; error: string | undefined }) {
+  const chosen = form[name];
+  // A code in the URL that the list does not know is kept (and shown) rather than silently dropped.
+  const all = [...options, ...chosen.filter((code) => !options.some((option) => option.value === code)).map((code) => ({ value: code, label: code }))];
+  return (
+    <Field label={LABELS[name]} hint={chosen.length > 0 ? `${chosen.length} chosen` : 'Any'} error={error}>
+      {(props) => (
+        <select {...props} multiple size={5} value={chosen} onChange={(event) => setForm({ ...form, [name]: [...event.target.selectedOptions].map((option) => option.value) })}>
+          {all.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** Period presets: every year since the reporting system began, and the last 12 months. */
+function periods(): { label: string; from: string; to: string }[] {
+  const year = new Date().getUTCFullYear();
+  const ago = new Date();
+  ago.setUTCFullYear(ago.getUTCFullYear() - 1);
+  const list = [{ label: 'The last 12 months', from: ago.toISOString().slice(0, 10), to: today() }];
+  for (let y = year; y >= 2013; y--) list.push({ label: String(y), from: `${y}-01-01`, to: `${y}-12-31` });
+  return list;
 }
 
 /** The regional dashboard: every chart with its numbers on hover and a table view; suppressed cells read "fewer than k". */
@@ -45,11 +79,26 @@ export function ReportsDashboardPage() {
   const applied = searchOf(formOf(location.search)).toString();
   const [form, setForm] = useState<Form>(() => formOf(location.search));
   const result = useResource<Analysis>(`/reports/analysis${applied ? `?${applied}` : ''}`);
+  const lists = useResource<CodeLists>('/reports/code-lists');
+  const members = useResource<{ data: MemberSummary[] }>('/members');
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
     const next = searchOf(form).toString();
     navigate(`/reports/dashboard${next ? `?${next}` : ''}`);
   };
+  const labelled = (labels: Record<string, string> | undefined): Option[] => Object.entries(labels ?? {}).map(([value, label]) => ({ value, label }));
+  const countries: Option[] = (lists.data?.countries ?? []).map((country) => ({ value: country.code, label: `${country.name} (${country.code})` }));
+  const options: Record<Exclude<Multi, 'route'>, Option[]> = {
+    incidentType: labelled(lists.data?.incidentTypes),
+    mode: labelled(lists.data?.transportModes),
+    member: (members.data?.data ?? []).map((member) => ({ value: member.code, label: `${member.name} (${member.code})` })),
+    country: countries,
+    origin: countries,
+    destination: countries,
+    citizenship: [{ value: 'XXX', label: 'Stateless or unknown (XXX)' }, ...countries],
+  };
+  const period = periods().find((p) => p.from === form.from && p.to === form.to);
+  const pickers = ['incidentType', 'mode', 'citizenship', 'destination', 'origin', 'country', 'member'] as const;
   return (
     <>
       <PageHeader title="Reports dashboard">
@@ -58,13 +107,41 @@ export function ReportsDashboardPage() {
         </Link>
       </PageHeader>
       <form aria-label="Filters" onSubmit={submit} className="form-grid" noValidate>
-        {[...MULTI, 'from', 'to', 'zoom'].map((key) => (
-          <Field key={key} label={LABELS[key as Key]} error={result.error?.fieldError(`/${key}`)}>
-            {(props) => (
-              <input {...props} type={key === 'from' || key === 'to' ? 'date' : 'text'} value={form[key as Key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
-            )}
+        <Field label="Period" hint="Or choose the days below">
+          {(props) => (
+            <select
+              {...props}
+              value={period ? `${period.from}/${period.to}` : form.from || form.to ? 'custom' : ''}
+              onChange={(event) => {
+                const [from = '', to = ''] = event.target.value === 'custom' ? [form.from, form.to] : event.target.value.split('/');
+                setForm({ ...form, from, to });
+              }}
+            >
+              <option value="">Any time</option>
+              {periods().map((p) => <option key={p.label} value={`${p.from}/${p.to}`}>{p.label}</option>)}
+              {!period && (form.from || form.to) ? <option value="custom">The days chosen below</option> : null}
+            </select>
+          )}
+        </Field>
+        {(['from', 'to'] as const).map((key) => (
+          <Field key={key} label={LABELS[key]} error={result.error?.fieldError(`/${key}`)}>
+            {(props) => <input {...props} type="date" value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />}
           </Field>
         ))}
+        {pickers.map((key) => <Picker key={key} name={key} options={options[key]} form={form} setForm={setForm} error={result.error?.fieldError(`/${key}`)} />)}
+        <Field label={LABELS.route} hint="Legs as FROM>TO, separated by commas" error={result.error?.fieldError('/route')}>
+          {(props) => (
+            <input
+              {...props}
+              type="text"
+              value={form.route.join(', ')}
+              onChange={(e) => setForm({ ...form, route: e.target.value.split(/[\s,]+/).map((leg) => leg.toUpperCase()) })}
+            />
+          )}
+        </Field>
+        <Field label={LABELS.zoom} error={result.error?.fieldError('/zoom')}>
+          {(props) => <input {...props} type="number" min={0} max={8} value={form.zoom} onChange={(e) => setForm({ ...form, zoom: e.target.value })} />}
+        </Field>
         <Field label={LABELS.interval}>
           {(props) => (
             <select {...props} value={form.interval || 'quarter'} onChange={(e) => setForm({ ...form, interval: e.target.value })}>
@@ -79,9 +156,14 @@ export function ReportsDashboardPage() {
             </select>
           )}
         </Field>
-        <button type="submit" className="button-primary">
-          Apply
-        </button>
+        <div className="form-actions">
+          <button type="submit" className="button-primary">
+            Apply
+          </button>
+          <button type="button" className="button-secondary" onClick={() => { setForm(formOf(new URLSearchParams())); navigate('/reports/dashboard'); }}>
+            Clear filters
+          </button>
+        </div>
       </form>
       <ErrorAlert error={result.error} />
       {result.data ? <Dashboard analysis={result.data} /> : result.error ? null : <Loading />}
