@@ -251,8 +251,12 @@ if (ONLY !== 'pglite') {
         const client = new pg.Client({ connectionString: `${SERVER}/${name}` });
         await client.connect();
         try {
+          // The facts (migration 0006) are rebuilt set-based after the load rather than row by row by the triggers.
           await client.query('BEGIN');
+          await client.query('SET LOCAL session_replication_role = replica');
           await pipeline(createReadStream(FILE), client.query(copyFrom(COPY_SQL)));
+          await client.query('SET LOCAL session_replication_role = origin');
+          await client.query('SELECT lintas_report_facts_rebuild()');
           await client.query('COMMIT');
         } finally {
           await client.end();
@@ -281,12 +285,12 @@ if (ONLY !== 'postgres') {
       await db.close();
       const lite = await PGlite.create({ dataDir: PGLITE_DIR });
       const lines = readFileSync(FILE, 'utf8').split('\n').filter((line) => line !== '');
-      await lite.exec('BEGIN');
+      await lite.exec('BEGIN; SET LOCAL session_replication_role = replica');
       for (let start = 0; start < lines.length; start += 100_000) {
         const blob = new Blob([`${lines.slice(start, start + 100_000).join('\n')}\n`]);
         await lite.query(`COPY reports (${FILE_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob });
       }
-      await lite.exec('COMMIT');
+      await lite.exec('SET LOCAL session_replication_role = origin; SELECT lintas_report_facts_rebuild(); COMMIT');
       await lite.close();
       db = await PgliteDatabase.open(PGLITE_DIR);
       return db;

@@ -24,8 +24,10 @@ const YEAR_OR_SHORT = /^\d{1,6}$/;
 
 export function findIdentifiers(text: string): Identifier[] {
   const found: Identifier[] = [];
-  for (const match of text.matchAll(EMAIL)) found.push({ kind: 'e-mail address', text: match[0] });
-  const withoutEmails = text.replace(EMAIL, ' ');
+  // An e-mail address has an @: most narratives have none, and are not scanned for one.
+  const hasAt = text.includes('@');
+  if (hasAt) for (const match of text.matchAll(EMAIL)) found.push({ kind: 'e-mail address', text: match[0] });
+  const withoutEmails = hasAt ? text.replace(EMAIL, ' ') : text;
   // Without a default country libphonenumber only finds numbers written with a leading plus
   // (international format), so a text without one is not given to it: imports check every row.
   if (PLUS.test(withoutEmails)) {

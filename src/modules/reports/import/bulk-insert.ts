@@ -56,11 +56,20 @@ function element(value: unknown): string {
   return NEEDS_ESCAPE.test(text) ? `"${text.replace(ESCAPED, '\\$&')}"` : `"${text}"`;
 }
 
-/** A PostgreSQL array literal of text, every element quoted. */
+// Codes (countries, modes, routes as FROM>TO, group codes) need no quotes in an array literal; NULL would.
+const BARE = /^[A-Za-z0-9>_.+-]+$/;
+
+/**
+ * A PostgreSQL array literal of text: codes bare, anything else quoted. Bare elements keep the
+ * literal free of quotes, so the batch's column literal need not escape it again.
+ */
 function arrayLiteral(values: readonly string[]): string {
   if (values.length === 0) return '{}';
   let text = '{';
-  for (let i = 0; i < values.length; i++) text += (i > 0 ? ',' : '') + element(values[i]);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as string;
+    text += (i > 0 ? ',' : '') + (BARE.test(value) && value.toUpperCase() !== 'NULL' ? value : element(value));
+  }
   return `${text}}`;
 }
 
