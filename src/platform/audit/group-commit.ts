@@ -13,7 +13,12 @@ import type { AuditEvent, AuditSource } from './writer.js';
  */
 
 export interface GroupCommitOptions {
-  /** How long the first row of a group waits for others before the group is written. */
+  /**
+   * How long the first row of a group waits for others before the group is written. 0 (the
+   * default): written at once when no group is being written (after the current turn of the event
+   * loop, so requests arriving together share it); while one is, rows gather and go together as
+   * soon as it commits. Under load groups grow by themselves; when idle no row waits.
+   */
   maxDelayMs?: number;
   /** A group holding this many rows is written at once. */
   maxRows?: number;
@@ -40,7 +45,8 @@ export class AuditGroupCommit {
   private queue: Waiting[] = [];
   private queuedRows = 0;
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** The pending start of the next group, if one is scheduled. */
+  private timer: { cancel(): void } | undefined;
   private closed = false;
   private readonly settled = new Set<Promise<void>>();
   readonly stats: GroupCommitStats = { groups: 0, rows: 0, failures: 0 };
@@ -52,9 +58,9 @@ export class AuditGroupCommit {
     private readonly db: Database,
     options: GroupCommitOptions = {},
   ) {
-    this.maxDelayMs = options.maxDelayMs ?? 2;
-    this.maxRows = options.maxRows ?? 500;
-    this.concurrency = options.concurrency ?? (db.kind === 'pglite' ? 1 : 2);
+    this.maxDelayMs = options.maxDelayMs ?? 0;
+    this.maxRows = options.maxRows ?? 1000;
+    this.concurrency = options.concurrency ?? 1;
   }
 
   /** Queues the rows of one act; resolves once they are committed, rejects if their group failed. */
@@ -66,7 +72,8 @@ export class AuditGroupCommit {
       this.queue.push({ entries, resolve, reject });
       this.queuedRows += entries.length;
       if (this.queuedRows >= this.maxRows) this.writeGroups();
-      else this.timer ??= setTimeout(() => this.onTimer(), this.maxDelayMs);
+      else if (this.inFlight < this.concurrency) this.timer ??= this.schedule();
+      // Otherwise the group in flight writes these when it commits.
     });
   }
 
@@ -85,8 +92,17 @@ export class AuditGroupCommit {
     await this.flush();
   }
 
+  private schedule(): { cancel(): void } {
+    if (this.maxDelayMs > 0) {
+      const timeout = setTimeout(() => this.onTimer(), this.maxDelayMs);
+      return { cancel: () => clearTimeout(timeout) };
+    }
+    const immediate = setImmediate(() => this.onTimer());
+    return { cancel: () => clearImmediate(immediate) };
+  }
+
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 

@@ -167,9 +167,14 @@ export async function readCsvStream(input: Readable | AsyncIterable<Buffer>, opt
           if (parser.destroyed) return;
           if (!parser.write(piece)) {
             // Wait for the consumer, or for the end of a reading it gave up.
-            await new Promise((resolve) => {
-              parser.once('drain', resolve);
-              parser.once('close', resolve);
+            await new Promise<void>((resolve) => {
+              const done = (): void => {
+                parser.off('drain', done);
+                parser.off('close', done);
+                resolve();
+              };
+              parser.on('drain', done);
+              parser.on('close', done);
             });
           }
         }
