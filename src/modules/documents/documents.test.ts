@@ -230,6 +230,8 @@ describe('hits and foreign reports', () => {
     expect(queue.data.map((hit) => hit.id)).toContain(hitId);
     // The checker sees its hit; a third member does not.
     expect((await get(checker, `/documents/hits/${hitId}`)).json<{ data: { outcome: string } }>().data.outcome).toBe('pending');
+    // The checker reads a record its issuer owns: on the record.
+    expect((await auditRows('AUS', 'document-hit.read')).length).toBe(1);
     expect((await get(other, `/documents/hits/${hitId}`)).statusCode).toBe(404);
     // Only the issuer answers.
     expect((await post(checker, `/documents/hits/${hitId}/answer`, { outcome: 'confirmed' })).statusCode).toBe(403);

@@ -1,5 +1,5 @@
 import type { Ctx, Platform } from '../../platform/context.js';
-import { appendAudit } from '../../platform/audit/writer.js';
+import { appendAudit, readEvent } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { conflict, forbidden, notFound } from '../../platform/http/problem.js';
@@ -22,6 +22,9 @@ const OBJECT = 'document-hit';
 export async function list(ctx: Ctx, query: HitsQuery) {
   const limit = query.limit ?? 50;
   const page = pageOf(await listHits(ctx, query, limit), limit, (row) => [row.created_key, row.id]);
+  // The checker's side reads hit records its issuers own: on the record, like any list of others' records.
+  const event = readEvent('document-hit.list', OBJECT, ctx.actor.member, page.rows);
+  if (event) await ctx.audit(event);
   return { data: page.rows.map((row) => presentHit(ctx.actor, row)), next: page.next };
 }
 
@@ -32,7 +35,9 @@ async function visibleHit(ctx: Ctx, id: string): Promise<HitRow> {
 }
 
 export async function get(ctx: Ctx, id: string) {
-  return { data: presentHit(ctx.actor, await visibleHit(ctx, id)) };
+  const row = await visibleHit(ctx, id);
+  if (row.owner !== ctx.actor.member) await ctx.audit({ action: 'document-hit.read', objectType: OBJECT, objectId: id, objectOwner: row.owner });
+  return { data: presentHit(ctx.actor, row) };
 }
 
 export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
@@ -53,7 +58,7 @@ export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
       source: row,
     });
   }
-  return get(ctx, id);
+  return { data: presentHit(ctx.actor, await visibleHit(ctx, id)) };
 }
 
 /** Step two: the holder details of a hit's document, to a member with that hit (not denied) that may see the record. */
