@@ -1,9 +1,9 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DOCUMENT_TYPES, type DocumentType } from './icao.js';
 import { DocumentNumberError, documentKey } from './number.js';
-import { SnapshotError, readSnapshot, sortRecords, writeSnapshot, type SnapshotInput } from './snapshot-file.js';
+import { KeyedHasher, SnapshotError, readSnapshot, sortRecords, writeSnapshot, type SnapshotInput } from './snapshot-file.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
@@ -136,6 +136,16 @@ test('records sort by the whole 16-byte hash, ties on the 32-bit prefix included
         expect(sorted[i * 17 + 15]).toBe(tail);
         expect(sorted[i * 17 + 16]).toBe(expected.get(key));
       });
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('the keyed hash is HMAC-SHA256 truncated to 16 bytes, for any key and any hash key (property)', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 100 }), fc.array(fc.string({ maxLength: 300, unit: 'grapheme' }), { maxLength: 5 }), (hashKey, keys) => {
+      const hasher = new KeyedHasher(Buffer.from(hashKey));
+      for (const key of keys) expect(hasher.hash(key)).toEqual(createHmac('sha256', Buffer.from(hashKey)).update(key, 'utf8').digest().subarray(0, 16));
     }),
     { numRuns: 200 },
   );
