@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { sql } from '../db/sql.js';
+import { literal } from '../db/sql.js';
 import type { AuditEvent, AuditSource } from './writer.js';
 
 /**
@@ -136,9 +136,13 @@ export class AuditGroupCommit {
 
   private async write(group: readonly Waiting[], rows: number): Promise<void> {
     try {
-      // audit_append takes many rows, each with its own source, in one statement.
+      // audit_append takes many rows, each with its own source, in one statement, sent with the
+      // COMMIT (one round trip for the group after its BEGIN).
       const entries = group.flatMap((waiting) => waiting.entries);
-      await this.db.transaction({ member: null }, (tx) => tx.query(sql`SELECT audit_append(${JSON.stringify(entries)}::jsonb)`));
+      await this.db.transaction({ member: null }, (tx) => {
+        tx.defer(`SELECT audit_append(${literal(JSON.stringify(entries))}::jsonb)`);
+        return Promise.resolve();
+      });
       this.stats.groups++;
       this.stats.rows += rows;
       for (const waiting of group) waiting.resolve();
