@@ -8,7 +8,7 @@ import { actorOf } from '../../platform/http/authenticate.js';
 import { forbidden, invalid } from '../../platform/http/problem.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { importDocuments, readCancelList, type ImportSource } from './import.js';
-import { writeRegister } from './routes.js';
+import { writeRegister } from './write.js';
 import { BulkResult, ImportQuery, ImportResult } from './schemas.js';
 import { cancelKeys, ownIssuer } from './service.js';
 

@@ -1,14 +1,12 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
-import type { Action } from '../../platform/auth/roles.js';
-import type { Ctx, Platform } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 import { act } from '../../platform/http/authenticate.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { checkDocuments, documentsOfBatch, documentsOfCheck } from './checks.js';
 import * as hits from './hits.js';
 import { importRoutes } from './import-routes.js';
-import { IndexChanges, registerOf } from './register.js';
+import { writeRegister } from './write.js';
 import {
   AnswerBody,
   BatchCheckBody,
@@ -38,20 +36,6 @@ const tags = ['documents'];
 const conflictResponse = { 409: Type.Ref('Problem') };
 /** A batch of 10,000 MRZs is about 1.2 MB of JSON. */
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
-
-/**
- * A write that changes which documents are active: additions go into the process's index as they
- * are made, removals once the transaction committed (a check in between is confirmed in the
- * database, where the change is already visible or not yet made).
- */
-export async function writeRegister<T>(platform: Platform, request: FastifyRequest, action: Action, work: (ctx: Ctx, changes: IndexChanges) => Promise<T>): Promise<T> {
-  const documents = registerOf(platform);
-  await documents.start();
-  const changes = new IndexChanges((key) => documents.added(key));
-  const result = await act(platform, request, action, (ctx) => work(ctx, changes));
-  documents.committed(changes);
-  return result;
-}
 
 /** The travel-document register: checks, the issuer's register, foreign reports, hits and imports. */
 export function documentsRoutes(app: App, platform: Platform): void {
