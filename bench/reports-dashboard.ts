@@ -18,7 +18,8 @@
  * hold the same rows. 90% of the reports are shared, the rest drafts, submitted or withdrawn.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, renameSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createReadStream, existsSync, renameSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -278,28 +279,39 @@ if (ONLY !== 'pglite') {
 if (ONLY !== 'postgres') {
   if (!flag('reuse') && existsSync(PGLITE_DIR)) (await import('node:fs')).rmSync(PGLITE_DIR, { recursive: true, force: true });
   let db = await PgliteDatabase.open(PGLITE_DIR);
+  let closed = false;
   try {
     await prepare(db, 'PGlite', async () => {
       // PGlite takes COPY from a blob; the Database interface has no such call, so the folder is
       // loaded by PGlite itself (closed here first: one process, one opener), 100,000 rows a blob.
       await db.close();
+      closed = true;
       const lite = await PGlite.create({ dataDir: PGLITE_DIR });
-      const lines = readFileSync(FILE, 'utf8').split('\n').filter((line) => line !== '');
       await lite.exec('BEGIN; SET LOCAL session_replication_role = replica');
-      for (let start = 0; start < lines.length; start += 100_000) {
-        const blob = new Blob([`${lines.slice(start, start + 100_000).join('\n')}\n`]);
-        await lite.query(`COPY reports (${FILE_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob });
+      // The file is larger than a JavaScript string may be: read line by line, 100,000 rows a blob.
+      let lines: string[] = [];
+      const load = async (): Promise<void> => {
+        if (lines.length === 0) return;
+        await lite.query(`COPY reports (${FILE_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([`${lines.join('\n')}\n`]) });
+        lines = [];
+      };
+      for await (const line of createInterface({ input: createReadStream(FILE), crlfDelay: Infinity })) {
+        if (line === '') continue;
+        lines.push(line);
+        if (lines.length === 100_000) await load();
       }
+      await load();
       await lite.exec('SET LOCAL session_replication_role = origin; SELECT lintas_report_facts_rebuild(); COMMIT');
       await lite.close();
       db = await PgliteDatabase.open(PGLITE_DIR);
+      closed = false;
       return db;
     });
     directory ??= await directoryOf(db);
     const actor = await viewer(db, MEMBER);
     await compare('PGlite', await measure(db, 'PGlite', actor), actor);
   } finally {
-    await db.close();
+    if (!closed) await db.close();
     if (!flag('keep')) (await import('node:fs')).rmSync(PGLITE_DIR, { recursive: true, force: true });
   }
 }

@@ -104,7 +104,9 @@ function cellsSql(viewer: Viewer, filters: AnalysisFilters, dims: readonly Dim[]
   if (population === 'hidden') where.push(`r.counts_in_regional AND NOT ${visible}`);
   if (population === 'union') where.push(`(r.counts_in_regional OR ${visible})`, 'r.fee_per_person IS NOT NULL');
   const unnests = keys.flatMap((k) => (k.unnest ? [k.unnest] : []));
-  const from = unnests.length > 0 ? `(SELECT r.*, ${unnests.join(', ')} FROM reports r WHERE ${where.join(' AND ')}) r` : 'reports r';
+  // Only the columns the cells read travel through the unnest, as PostgreSQL's analysis table holds only those.
+  const needed = ['occurred_from', 'incident_type', 'country', 'origin', 'destination', 'owner', 'fee_currency', 'fee_per_person', 'latitude', 'longitude', 'counts_in_regional', 'audience_kind', 'audience_members', 'audience_groups', ...SUMS];
+  const from = unnests.length > 0 ? `(SELECT ${needed.map((column) => `r.${column}`).join(', ')}, ${unnests.join(', ')} FROM reports r WHERE ${where.join(' AND ')}) r` : 'reports r';
   const hidden = population === 'visible' ? '0' : population === 'hidden' ? 'count(*)' : `count(*) FILTER (WHERE NOT ${visible})`;
   const fees = population === 'union' ? ', quantile_cont(r.fee_per_person, 0.5) AS fee_median, min(r.fee_per_person) AS fee_min, max(r.fee_per_person) AS fee_max' : '';
   const group = keys.length > 0 ? `GROUP BY ${keys.map((k) => k.expression).join(', ')}` : '';

@@ -117,7 +117,8 @@ function unnestRows(reports: readonly KeyedReport[], leading: readonly (readonly
   COLUMNS.forEach(([name, kind], index) => {
     if (rows.length > 1 && constantColumn(rows, index)) {
       const value = (rows[0] as unknown[])[index];
-      constants.push(sql`${value ?? null}::${sql.raw(paramType(kind))} AS ${sql.raw(name)}`);
+      // Cast once here to the stored type (jsonb, text[]), so the per-row cast below has nothing to do.
+      constants.push(sql`${value ?? null}::${sql.raw(kind)} AS ${sql.raw(name)}`);
     } else {
       arrays.push(sql`${columnLiteral(rows, index)}::${sql.raw(paramType(kind))}[]`);
       names.push(name);
