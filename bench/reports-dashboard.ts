@@ -18,7 +18,7 @@
  * hold the same rows. 90% of the reports are shared, the rest drafts, submitted or withdrawn.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, renameSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { pipeline } from 'node:stream/promises';
@@ -316,4 +316,5 @@ if (ONLY !== 'postgres') {
   }
 }
 
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/reports-dashboard.json', import.meta.url), `${JSON.stringify({ ...results, loadAverage: loadavg() }, null, 2)}\n`);
