@@ -24,10 +24,10 @@ describe('the documents index', () => {
   test('holds exactly the active documents’ keys, read in batches', async () => {
     await t.db.ownerTransaction((tx) =>
       tx.query(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, state, owner)
-        SELECT 'UTO', 'passport', 'B' || g, 'lost', CASE WHEN g % 10 = 0 THEN 'cancelled' ELSE 'active' END, 'UTO' FROM generate_series(1, 60000) g`),
+        SELECT 'UTO', 'passport', 'B' || g, 'lost', CASE WHEN g % 10 = 0 THEN 'cancelled' ELSE 'active' END, 'UTO' FROM generate_series(1, 6000) g`),
     );
-    const index = await buildIndex(t.db);
-    expect(index.size).toBe(54_000);
+    const index = await buildIndex(t.db, 1000);
+    expect(index.size).toBe(5_400);
     expect(index.has(documentKey('UTO', 'passport', 'B1'))).toBe(true);
     expect(index.has(documentKey('UTO', 'passport', 'B10'))).toBe(false);
     expect(index.has(documentKey('UTO', 'visa', 'B1'))).toBe(false);

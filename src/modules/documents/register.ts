@@ -145,16 +145,16 @@ export class DocumentRegister {
 }
 
 /** Every active document's key, read in batches through a cursor (millions of rows, bounded memory). */
-export async function buildIndex(db: Database): Promise<DocumentIndex> {
+export async function buildIndex(db: Database, batch = BUILD_BATCH): Promise<DocumentIndex> {
   return db.ownerTransaction(async (tx) => {
     const { n } = await tx.one<{ n: number }>(sql`SELECT count(*)::bigint AS n FROM travel_documents WHERE state = 'active'`);
     const index = new DocumentIndex(Math.max(1024, Math.ceil(n * 1.1)));
     await tx.query(sql`DECLARE index_build NO SCROLL CURSOR FOR
       SELECT issuer || chr(31) || doc_type || chr(31) || number AS key FROM travel_documents WHERE state = 'active'`);
     for (;;) {
-      const rows = await tx.query<{ key: string }>(sql.raw(`FETCH ${BUILD_BATCH} FROM index_build`));
+      const rows = await tx.query<{ key: string }>(sql.raw(`FETCH ${Math.floor(batch)} FROM index_build`));
       for (const row of rows) index.add(row.key);
-      if (rows.length < BUILD_BATCH) break;
+      if (rows.length < batch) break;
     }
     await tx.query(sql`CLOSE index_build`);
     return index;
