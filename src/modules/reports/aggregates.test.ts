@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
-import { cells, feeCells, K_PLATFORM, type AnalysisFilters, type Dimension, type RawCell } from './analysis.js';
+import { cells, combine, feeCells, K_PLATFORM, type AnalysisFilters, type Dimension, type RawCell } from './analysis.js';
 import type { ReportInput } from './schemas.js';
 import { insertReport, updateReportContent } from './store.js';
 
@@ -149,6 +149,16 @@ describe('the analysis table equals the direct computation', () => {
             }
             expect(canonical(facts[0] ?? [], false), `${viewer} ${JSON.stringify({ dims, filters })}`).toEqual(canonical(direct[0] ?? [], false));
             expect(canonical(facts[1] ?? [], true), `${viewer} fees ${JSON.stringify(filters)}`).toEqual(canonical(direct[1] ?? [], true));
+            // The dashboard takes its total from the period × split grid when the split has one value
+            // per report (analysis-dashboard.ts): the grid must add up to the total exactly.
+            for (const split of ['incidentType', 'destination', 'member'] as const) {
+              const [grid, [total]] = await t.db.transaction({ member: viewer }, async (tx) => [
+                await cells(tx, filters as AnalysisFilters, ['month', split], K_PLATFORM),
+                await cells(tx, filters as AnalysisFilters, [], K_PLATFORM),
+              ]);
+              const sum = combine(grid, []);
+              expect({ figures: sum.figures, hidden: sum.hidden }).toEqual({ figures: total?.figures, hidden: total?.hidden });
+            }
           }
         }
         // The table holds exactly the shared reports, no more (a derived row outliving its source would leak).

@@ -2,13 +2,15 @@ import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { countryName } from '../../platform/geo/countries.js';
 import {
-  cells, combine, feeCells, K_PLATFORM, present, protectSums, type AnalysisFilters, type Cell, type Interval, type RawCell, type Split,
+  cells, combine, feeCells, K_PLATFORM, mustSuppress, present, protectSums, type AnalysisFilters, type Cell, type Interval, type RawCell, type Split,
 } from './analysis.js';
 import { INCIDENT_TYPES, TRANSPORT_MODES } from './codes.js';
 
 /** Grid cell size in degrees for each map zoom level (server-side clustering of incident locations). */
 export const GRID_SIZES = [20, 10, 5, 2, 1, 0.5, 0.25, 0.1, 0.05] as const;
 export const TOP_FLOWS = 25;
+/** Splits with exactly one value per report (route, citizenship and mode may have several). */
+const SINGLE_VALUED: ReadonlySet<Split> = new Set(['incidentType', 'destination', 'member']);
 
 export interface AnalysisRequest extends AnalysisFilters {
   interval?: Interval;
@@ -26,8 +28,17 @@ export function filtersOf(request: AnalysisRequest): AnalysisFilters {
 
 /** Totals and the time series split by one dimension, with row totals per split value. */
 export async function series(ctx: Ctx, filters: AnalysisFilters, interval: Interval, split: Split, k: number) {
-  const [totalCell] = await cells(ctx.tx, filters, [], k);
   const grid = await cells(ctx.tx, filters, [interval, split], k);
+  // A report has one period and one value of a single-valued split, so the grid's cells add up to the
+  // total exactly (figures and hidden reports alike): no second pass over the reports for it. A
+  // multi-valued split counts a report under each of its values, so the total is counted apart.
+  let totalCell: RawCell | undefined;
+  if (SINGLE_VALUED.has(split)) {
+    totalCell = combine(grid, []);
+    totalCell.suppressed = mustSuppress(totalCell, k);
+  } else {
+    [totalCell] = await cells(ctx.tx, filters, [], k);
+  }
   const keys = sortKeys(grid.map((cell) => cell.keys[1] ?? ''));
   const rows = keys.map((key) => {
     const parts = grid.filter((cell) => cell.keys[1] === key);
