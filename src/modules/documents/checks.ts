@@ -139,7 +139,8 @@ export async function checkDocuments(
   const register = registerOf(platform);
   await register.start();
   const info = { requestId: request.id, address: request.ip };
-  const candidates = docs.filter((doc) => register.mayHold(doc.key));
+  const maybe = docs.length > 1 ? register.mayHoldMany(docs.map((doc) => doc.key)) : undefined;
+  const candidates = maybe ? docs.filter((_, index) => maybe[index]) : docs.filter((doc) => register.mayHold(doc.key));
 
   const event = (found: readonly FoundDocument[]): AuditEvent => {
     const records: Record<string, string[]> = {};

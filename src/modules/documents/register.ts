@@ -108,6 +108,12 @@ export class DocumentRegister {
     return !this.options.useIndex || this.current.has(key);
   }
 
+  /** mayHold for many keys at once (a manifest), with the index's overlapping lookups. */
+  mayHoldMany(keys: readonly string[]): boolean[] {
+    if (!this.options.useIndex) return keys.map(() => true);
+    return Array.from(this.current.hasMany(keys), (found) => found === 1);
+  }
+
   /** A key written active in this process: into the index at once (a rollback leaves a harmless false positive). */
   added(key: string): void {
     if (this.options.useIndex) this.apply(true, key);
