@@ -63,6 +63,7 @@ interface Flags {
   reuse: boolean;
   keep: boolean;
   skipImport: boolean;
+  skipChecks: boolean;
 }
 
 function parseFlags(): Flags {
@@ -80,6 +81,7 @@ function parseFlags(): Flags {
       reuse: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'skip-import': { type: 'boolean', default: false },
+      'skip-checks': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -102,6 +104,7 @@ function parseFlags(): Flags {
     reuse: values.reuse,
     keep: values.keep,
     skipImport: values['skip-import'],
+    skipChecks: values['skip-checks'],
   };
 }
 
@@ -381,12 +384,32 @@ async function main(): Promise<void> {
   log(`documents bench: ${flags.size.toLocaleString('en')} documents, ${flags.connections} connections, batches of ${flags.batch}; load average ${loadavg()}`);
   const { url, loadSeconds } = await prepare(flags);
   if (loadSeconds !== null) log(`  loaded in ${loadSeconds.toFixed(0)} s (${Math.round(flags.size / loadSeconds).toLocaleString('en')} rows/s)`);
+  const rows: Measured[] = [];
+  const starts: Record<string, ServerReady> = {};
+  if (!flags.skipChecks) await measureChecks(flags, url, rows, starts);
+  let importResult: Awaited<ReturnType<typeof measureImport>> | null = null;
+  if (!flags.skipImport) {
+    log(`\n  importing a ${flags.importRows.toLocaleString('en')}-row CSV as ${IMPORT_ISSUER} (one transaction, staging table, COPY)…`);
+    importResult = await measureImport(url, flags.importRows);
+    log(`  import: ${importResult.rows.toLocaleString('en')} rows (${(importResult.bytes / 2 ** 20).toFixed(0)} MiB) in ${importResult.seconds} s = ${importResult.rowsPerSecond.toLocaleString('en')} rows/s`);
+  }
+  log(`load average at the end: ${loadavg()}; CPU busy now ${(await cpuBusy()).toFixed(2)}`);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(`${RESULTS}/documents-latest.json`, JSON.stringify({ flags, loadSeconds, starts, rows, import: importResult, at: new Date().toISOString() }, null, 2));
+  if (!flags.keep) {
+    const admin = new pg.Client({ connectionString: `${flags.databaseUrl}/postgres` });
+    await admin.connect();
+    await admin.query('DROP DATABASE IF EXISTS lintas_bench_documents WITH (FORCE)');
+    await admin.end();
+  }
+}
+
+/** The check measurements: the ceiling, single and batch checks with the index and without. */
+async function measureChecks(flags: Flags, url: string, rows: Measured[], starts: Record<string, ServerReady>): Promise<void> {
   const token = await tokenFor(url);
   const headers = { authorization: `Bearer ${token}` };
   const single = singleBodies(flags.size);
   const batches = batchBodies(flags.size, flags.batch);
-  const rows: Measured[] = [];
-  const starts: Record<string, ServerReady> = {};
   for (const index of [true, false]) {
     const tag = index ? 'index' : 'plain PostgreSQL';
     const server = await startServer({ url, index, pool: flags.pool });
@@ -423,21 +446,6 @@ async function main(): Promise<void> {
     `batch checks ≥ 500,000 documents/s: ${batchIndex.documentsPerSecond >= 500_000 ? 'met' : 'NOT met'}`,
   ];
   log(goals.join('\n'));
-  let importResult: Awaited<ReturnType<typeof measureImport>> | null = null;
-  if (!flags.skipImport) {
-    log(`\n  importing a ${flags.importRows.toLocaleString('en')}-row CSV as ${IMPORT_ISSUER} (one transaction, staging table, COPY)…`);
-    importResult = await measureImport(url, flags.importRows);
-    log(`  import: ${importResult.rows.toLocaleString('en')} rows (${(importResult.bytes / 2 ** 20).toFixed(0)} MiB) in ${importResult.seconds} s = ${importResult.rowsPerSecond.toLocaleString('en')} rows/s`);
-  }
-  log(`load average at the end: ${loadavg()}; CPU busy now ${(await cpuBusy()).toFixed(2)}`);
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(`${RESULTS}/documents-latest.json`, JSON.stringify({ flags, loadSeconds, starts, rows, import: importResult, at: new Date().toISOString() }, null, 2));
-  if (!flags.keep) {
-    const admin = new pg.Client({ connectionString: `${flags.databaseUrl}/postgres` });
-    await admin.connect();
-    await admin.query('DROP DATABASE IF EXISTS lintas_bench_documents WITH (FORCE)');
-    await admin.end();
-  }
 }
 
 function readFileLoadavg(): string {

@@ -292,16 +292,16 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
   return result;
 }
 
-/** Every imported active key into the process's index, read back in batches. */
+/** Every imported active key into the process's index, read back through a cursor (one pass over the staging table). */
 async function addImportedKeys(ctx: Ctx, issuer: string, changes: IndexChanges): Promise<void> {
-  let after = 0;
+  if (!changes.tracksAdditions) return;
+  await ctx.tx.query(sql`DECLARE imported_keys NO SCROLL CURSOR FOR SELECT type, number FROM documents_import WHERE state = 'active'`);
   for (;;) {
-    const rows = await ctx.tx.query<{ row: number; type: DocumentType; number: string }>(sql`
-      SELECT row, type, number FROM documents_import WHERE state = 'active' AND row > ${after} ORDER BY row LIMIT 50000`);
+    const rows = await ctx.tx.query<{ type: DocumentType; number: string }>(sql`FETCH 50000 FROM imported_keys`);
     for (const row of rows) changes.add(documentKey(issuer, row.type, row.number));
-    if (rows.length < 50000) return;
-    after = (rows[rows.length - 1] as { row: number }).row;
+    if (rows.length < 50000) break;
   }
+  await ctx.tx.query(sql`CLOSE imported_keys`);
 }
 
 /** The content columns of an alias, for IS [NOT] DISTINCT FROM comparisons. */

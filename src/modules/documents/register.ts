@@ -23,11 +23,16 @@ const BUILD_BATCH = 50_000;
 export class IndexChanges {
   readonly removed: string[] = [];
 
-  constructor(private readonly onAdded: (key: string) => void = () => undefined) {}
+  constructor(private readonly onAdded?: (key: string) => void) {}
+
+  /** Whether additions reach an index (a write elsewhere, the command line's, needs no keys). */
+  get tracksAdditions(): boolean {
+    return this.onAdded !== undefined;
+  }
 
   /** A key written active: into the index now (a rollback leaves a harmless false positive). */
   add(key: string): void {
-    this.onAdded(key);
+    this.onAdded?.(key);
   }
 
   /** A key no longer active: out of the index once the transaction committed. */
