@@ -176,7 +176,12 @@ export async function writeBatch(tx: Tx, target: BatchTarget, batch: readonly Ke
     WITH i AS MATERIALIZED (SELECT * FROM ${unnestRows(batch)}),
     e AS MATERIALIZED (
       SELECT i.line, r.id, r.status, (${STORED}) IS NOT DISTINCT FROM (${INCOMING}) AS same
-      FROM i JOIN reports r ON r.owner = ${target.member} AND r.import_source = ${target.source} AND r.import_key = i.key)
+      FROM i JOIN reports r ON r.import_key = i.key
+      -- The keys as an index condition, so each is one probe of reports_import_key: joined on i.key
+      -- alone, the planner may read every report of the owner and source for every batch, and an
+      -- import would slow down as it goes.
+      WHERE r.owner = ${target.member} AND r.import_source = ${target.source}
+        AND r.import_key = ANY(${`{${batch.map((report) => element(report.key)).join(',')}}`}::text[]))
     ${write}
     SELECT ${insert ? sql`(SELECT count(*) FROM n)::int` : sql`0`} AS inserted,
       coalesce((SELECT json_agg(json_build_array(e.line, e.id, e.status, e.same)) FROM e), '[]'::json) AS existing`);
