@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -57,7 +57,9 @@ export async function build(options: BuildOptions): Promise<App> {
   // text body into a confusing "must be object" instead of 415.
   app.removeContentTypeParser('text/plain');
 
-  await app.register(helmet, {
+  // Security headers (helmet), its middleware made once: @fastify/helmet builds it again on every
+  // request, parsing the policy each time.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -71,6 +73,9 @@ export async function build(options: BuildOptions): Promise<App> {
       },
     },
     hsts: platform.config.secureCookies,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
   });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10, fieldSize: JSON_BODY_LIMIT } });

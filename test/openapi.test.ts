@@ -36,3 +36,17 @@ test('the docs page is served with a CSP that allows no inline script', async ()
   expect(csp).not.toContain('unsafe-inline\'; script');
   expect(response.body).not.toMatch(/<script>(?!\s*<\/script>)/);
 });
+
+test('every response carries the security headers, the API and the docs page alike', async () => {
+  for (const url of ['/healthz', '/api/v1/members', '/api/docs/']) {
+    const response = await t.app.inject({ method: 'GET', url });
+    expect(response.headers['content-security-policy'], url).toContain("default-src 'self'");
+    expect(response.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+    expect(response.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+    expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+    expect(response.headers['cross-origin-opener-policy'], url).toBe('same-origin');
+    // Plain HTTP in tests: no HSTS, which only makes sense behind TLS.
+    expect(response.headers['strict-transport-security'], url).toBeUndefined();
+  }
+});
