@@ -6,7 +6,7 @@
  * filters, on PostgreSQL and PGlite; and, side by side in the same run, the same aggregations
  * computed by DuckDB over the same data (the same file), printed as a ratio.
  *
- *   npx tsx bench/reports-dashboard.ts [--reports 1000000] [--runs 30] [--only postgres|pglite]
+ *   npx tsx bench/reports-dashboard.ts [--reports 1000000] [--runs 30] [--sql-runs 12] [--only postgres|pglite]
  *       [--database-url postgres://postgres@127.0.0.1:5432] [--pglite-dir /tmp/lintas-bench-reports-pglite]
  *       [--keep] [--reuse] [--skip-duckdb]
  *
@@ -28,6 +28,8 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { seedDemo } from '../src/demo/seed.js';
 import { analyse, type AnalysisRequest } from '../src/modules/reports/analysis-dashboard.js';
+import type { CellSource } from '../src/modules/reports/analysis.js';
+import { factStoreFor } from '../src/modules/reports/fact-store.js';
 import { deriveColumns } from '../src/modules/reports/derive.js';
 import type { Actor } from '../src/platform/auth/actor.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -49,6 +51,8 @@ const arg = (name: string, fallback: string): string => {
 };
 const REPORTS = Number(arg('reports', '1000000'));
 const RUNS = Number(arg('runs', '30'));
+/** Runs of the SQL baseline (seconds each at a million reports); 0 leaves it out. */
+const SQL_RUNS = Number(arg('sql-runs', '12'));
 const ONLY = arg('only', '');
 const SERVER = arg('database-url', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432');
 const PGLITE_DIR = arg('pglite-dir', '/tmp/lintas-bench-reports-pglite');
@@ -166,15 +170,30 @@ async function viewer(db: Database, member: string): Promise<Actor> {
   return { userId: randomUUID(), name: 'Bench analyst', email: `analyst@${member.toLowerCase()}.bench`, roles: ['analyst'], via: 'token', member, fullMember: true, groups: groups.map((g) => g.group_code) };
 }
 
-/** Times `analyse` (the dashboard's answer) over the varied filters, `RUNS` times in all after a warm-up. */
-async function measure(db: Database, label: string, actor: Actor): Promise<{ timing: Timing; totals: number[] }> {
+/**
+ * Times `analyse` (the dashboard's answer) over the varied filters, `runs` times in all after a
+ * warm-up: as the route runs it (the in-memory store caught up, then the request's transaction), or
+ * with the same aggregations in SQL over report_facts (`source` 'facts', the baseline).
+ */
+async function measure(db: Database, label: string, actor: Actor, source: 'store' | 'facts', runs: number): Promise<{ timing: Timing; totals: number[] }> {
   const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail')) } };
   const list = requests();
-  const run = (request: AnalysisRequest) => runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => analyse(ctx, request));
+  const store = factStoreFor(db);
+  if (source === 'store' && !store.loaded) {
+    const rss = process.memoryUsage().rss;
+    const started = performance.now();
+    await store.catchUp();
+    console.log(`${label.padEnd(12)} store loaded ${store.count} facts in ${((performance.now() - started) / 1000).toFixed(1)} s; process RSS +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`);
+  }
+  const sqlSource: CellSource = 'facts';
+  const run = async (request: AnalysisRequest) => {
+    if (source === 'store') await store.catchUp();
+    return runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => analyse(ctx, request, source === 'facts' ? sqlSource : undefined));
+  };
   for (const request of list.slice(0, 2)) await run(request);
   const times: number[] = [];
   const totals: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const request = list[i % list.length] as AnalysisRequest;
     const started = performance.now();
     const result = await run(request);
@@ -182,7 +201,8 @@ async function measure(db: Database, label: string, actor: Actor): Promise<{ tim
     if (i < list.length) totals.push(result.totals.suppressed ? -1 : (result.totals.reports ?? 0));
   }
   const timing = { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
-  console.log(`${label.padEnd(12)} dashboard p50 ${Math.round(timing.p50)} ms, p95 ${Math.round(timing.p95)} ms, max ${Math.round(timing.max)} ms over ${RUNS} runs (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  const name = `${label} ${source === 'store' ? '(store)' : '(SQL)'}`;
+  console.log(`${name.padEnd(20)} dashboard p50 ${Math.round(timing.p50)} ms, p95 ${Math.round(timing.p95)} ms, max ${Math.round(timing.max)} ms over ${runs} runs (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   return { timing, totals };
 }
 
@@ -238,6 +258,19 @@ async function compare(label: string, measured: { timing: Timing; totals: number
   results[`${label}OverDuckdb`] = { p50: measured.timing.p50 / side.p50, p95: measured.timing.p95 / side.p95, totalsEqual: same };
 }
 
+/** The dashboard from the in-memory store, then from SQL over report_facts (the baseline), and their ratio. */
+async function both(db: Database, label: string, actor: Actor): Promise<void> {
+  const store = await measure(db, label, actor, 'store', RUNS);
+  await compare(label, store, actor);
+  if (SQL_RUNS <= 0) return;
+  const baseline = await measure(db, label, actor, 'facts', SQL_RUNS);
+  const same = JSON.stringify(baseline.totals) === JSON.stringify(store.totals.slice(0, baseline.totals.length));
+  console.log(`${label} store / SQL: p50 ${(store.timing.p50 / baseline.timing.p50).toFixed(3)}×, p95 ${(store.timing.p95 / baseline.timing.p95).toFixed(3)}× ` +
+    `(report totals per filter ${same ? 'equal' : `DIFFER: ${JSON.stringify(store.totals)} vs ${JSON.stringify(baseline.totals)}`})`);
+  results[`${label}Sql`] = baseline.timing;
+  results[`${label}StoreOverSql`] = { p50: store.timing.p50 / baseline.timing.p50, p95: store.timing.p95 / baseline.timing.p95, totalsEqual: same };
+}
+
 if (ONLY !== 'pglite') {
   const name = 'lintas_bench_reports';
   const admin = new pg.Client({ connectionString: `${SERVER}/postgres` });
@@ -266,7 +299,7 @@ if (ONLY !== 'pglite') {
       });
       directory = await directoryOf(db);
       const actor = await viewer(db, MEMBER);
-      await compare('PostgreSQL', await measure(db, 'PostgreSQL', actor), actor);
+      await both(db, 'PostgreSQL', actor);
     } finally {
       await db.close();
     }
@@ -309,7 +342,7 @@ if (ONLY !== 'postgres') {
     });
     directory ??= await directoryOf(db);
     const actor = await viewer(db, MEMBER);
-    await compare('PGlite', await measure(db, 'PGlite', actor), actor);
+    await both(db, 'PGlite', actor);
   } finally {
     if (!closed) await db.close();
     if (!flag('keep')) (await import('node:fs')).rmSync(PGLITE_DIR, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { openDatabase } from './platform/db/open.js';
 import { applyReportSettings } from './modules/reports/settings.js';
 import { startHitReminders } from './modules/documents/hits.js';
 import { closeRegister, registerOf } from './modules/documents/register.js';
+import { factStoreFor } from './modules/reports/fact-store.js';
 import { closeAuditGroup } from './platform/audit/group-commit.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
@@ -41,6 +42,10 @@ export async function startServer(config: Config, options: { demo?: boolean; log
     });
     // The documents index is built before the first check is taken; hits unanswered too long are reminded.
     await registerOf(platform).start();
+    // The analysis store loads in the background; a dashboard request made meanwhile waits for it.
+    factStoreFor(db)
+      .catchUp()
+      .catch((error: unknown) => app.log.error({ err: error }, 'the analysis store could not be loaded'));
     const reminders = startHitReminders(platform, () => outbox.kick());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

@@ -1,17 +1,23 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../platform/auth/actor.js';
+import { runAs } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { cells, combine, feeCells, K_PLATFORM, type AnalysisFilters, type Dimension, type RawCell } from './analysis.js';
+import { cells, combine, feeCells, K_PLATFORM, type AnalysisFilters, type CellSource, type Dimension, type RawCell } from './analysis.js';
+import { AnalysisStoreMoved, factStoreFor, factView } from './fact-store.js';
 import type { ReportInput } from './schemas.js';
 import { insertReport, updateReportContent } from './store.js';
 
 /**
- * The analysis table (`report_facts`, migration 0006) against the direct computation over the
- * reports (migration 0004): for random sets of reports, changed afterwards as users change them
- * (approved, edited, returned, withdrawn, deleted), every viewer and random requests get exactly
- * the same cells from both, visible and hidden parts, suppression and fee medians included. The
- * facts are kept by triggers, so the check also proves they never lag the reports.
+ * The three ways of computing the analysis cells against each other: the in-memory store the
+ * dashboard uses (fact-store.ts, migration 0007), the analysis table (`report_facts`, migration
+ * 0006) and the direct computation over the reports (migration 0004). For random sets of reports,
+ * changed afterwards as users change them (approved, edited, returned, withdrawn, deleted), every
+ * viewer and random requests get exactly the same cells from all three, visible and hidden parts,
+ * suppression and fee medians included. The facts are kept by triggers and the store follows their
+ * change log, so the check also proves neither lags the reports.
  */
 
 const MEMBERS = ['AAA', 'BBB', 'CCC', 'OBS'] as const;
@@ -97,6 +103,14 @@ const request = fc.record({
     .map((parts) => Object.assign({}, ...parts) as AnalysisFilters),
 });
 
+/** An analyst of the member, with its standing as the database has it (groups that ended left out). */
+async function actorOf(member: string): Promise<Actor> {
+  const standing = await t.db.transaction({ member }, (tx) =>
+    tx.one<{ full: boolean; groups: string[] }>(sql`SELECT lintas_member_is_full() AS full, lintas_member_groups() AS groups`),
+  );
+  return { userId: randomUUID(), name: 'Analyst', email: `analyst@${member.toLowerCase()}.test`, roles: ['analyst'], via: 'token', member, fullMember: standing.full, groups: standing.groups };
+}
+
 /** Cells in a canonical order and form, for comparison. */
 function canonical(list: RawCell[], fees: boolean) {
   return list
@@ -135,26 +149,42 @@ describe('the analysis table equals the direct computation', () => {
             else await tx.query(sql`UPDATE reports SET status = ${to}, submitted_at = coalesce(submitted_at, now()) WHERE id = ${id}`);
           });
         }
+        await factStoreFor(t.db).catchUp();
         for (const viewer of MEMBERS) {
+          const actor = await actorOf(viewer);
           for (const { dims, filters } of requests) {
-            const [facts, direct] = await t.db.transaction({ member: viewer }, async (tx) => [
-              [await cells(tx, filters, dims, K_PLATFORM, 'facts'), await feeCells(tx, filters, ['route', 'year', 'currency'], K_PLATFORM, 'facts')],
-              [await cells(tx, filters, dims, K_PLATFORM, 'reports'), await feeCells(tx, filters, ['route', 'year', 'currency'], K_PLATFORM, 'reports')],
-            ]);
-            for (const cell of [...(facts[0] ?? []), ...(facts[1] ?? [])]) {
+            const [memory, facts, direct] = await runAs(t.platform, actor, { requestId: 'test', address: '127.0.0.1' }, async (ctx) => {
+              const view = await factView(ctx);
+              const both = async (source: CellSource) => [
+                await cells(ctx.tx, filters, dims, K_PLATFORM, source),
+                await feeCells(ctx.tx, filters, ['route', 'year', 'currency'], K_PLATFORM, source),
+              ];
+              return [await both(view), await both('facts'), await both('reports')];
+            });
+            expect(canonical(memory?.[0] ?? [], false), `memory ${viewer} ${JSON.stringify({ dims, filters })}`).toEqual(canonical(facts?.[0] ?? [], false));
+            // The store's view comes from the database's answer on the access classes: each wall
+            // alone (row-level security without the query layer's condition, and the reverse) gives it the same.
+            for (const wall of [{ unsafeWithoutSharingCondition: true }, { unsafeWithoutRowLevelSecurity: true }]) {
+              const alone = await runAs({ ...t.platform, ...wall }, actor, { requestId: 'test', address: '127.0.0.1' }, async (ctx) =>
+                cells(ctx.tx, filters, dims, K_PLATFORM, await factView(ctx)),
+              );
+              expect(canonical(alone, false), `memory, ${Object.keys(wall)[0]}, ${viewer}`).toEqual(canonical(memory?.[0] ?? [], false));
+            }
+            expect(canonical(memory?.[1] ?? [], true), `memory ${viewer} fees ${JSON.stringify(filters)}`).toEqual(canonical(facts?.[1] ?? [], true));
+            for (const cell of [...(facts?.[0] ?? []), ...(facts?.[1] ?? [])]) {
               seen.cells++;
               if (cell.hidden > 0) seen.hidden++;
               if (cell.suppressed) seen.suppressed++;
               if (cell.fee) seen.fees++;
             }
-            expect(canonical(facts[0] ?? [], false), `${viewer} ${JSON.stringify({ dims, filters })}`).toEqual(canonical(direct[0] ?? [], false));
-            expect(canonical(facts[1] ?? [], true), `${viewer} fees ${JSON.stringify(filters)}`).toEqual(canonical(direct[1] ?? [], true));
+            expect(canonical(facts?.[0] ?? [], false), `${viewer} ${JSON.stringify({ dims, filters })}`).toEqual(canonical(direct?.[0] ?? [], false));
+            expect(canonical(facts?.[1] ?? [], true), `${viewer} fees ${JSON.stringify(filters)}`).toEqual(canonical(direct?.[1] ?? [], true));
             // The dashboard takes its total from the period × split grid when the split has one value
             // per report (analysis-dashboard.ts): the grid must add up to the total exactly.
             for (const split of ['incidentType', 'destination', 'member'] as const) {
               const [grid, [total]] = await t.db.transaction({ member: viewer }, async (tx) => [
-                await cells(tx, filters, ['month', split], K_PLATFORM),
-                await cells(tx, filters, [], K_PLATFORM),
+                await cells(tx, filters, ['month', split], K_PLATFORM, 'facts'),
+                await cells(tx, filters, [], K_PLATFORM, 'facts'),
               ]);
               const sum = combine(grid, []);
               expect({ figures: sum.figures, hidden: sum.hidden }).toEqual({ figures: total?.figures, hidden: total?.hidden });
@@ -191,5 +221,28 @@ describe('the analysis table equals the direct computation', () => {
     const seen = await t.db.transaction({ member: 'BBB' }, (tx) => tx.query<{ report_id: string }>(sql`SELECT report_id FROM report_facts`));
     expect(seen.map((row) => row.report_id)).toContain(open);
     expect(seen.map((row) => row.report_id)).not.toContain(closed);
+  });
+
+  test('a view of the analysis store is refused once the store changed under it, so no answer mixes two states', async () => {
+    await t.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM reports`));
+    const share = (owner: string) =>
+      t.db.ownerTransaction(async (tx) => {
+        const id = await insertReport(tx, owner, null, { incidentType: 'smuggling-sea', where: { country: 'IDN' }, sharing: { audience: { kind: 'all' }, tlp: 'AMBER' } }, { status: 'shared' });
+        await tx.query(sql`UPDATE reports SET submitted_at = now() WHERE id = ${id}`);
+      });
+    await share('AAA');
+    const store = factStoreFor(t.db);
+    await store.catchUp();
+    const actor = await actorOf('AAA');
+    const view = await runAs(t.platform, actor, { requestId: 'test', address: '127.0.0.1' }, (ctx) => factView(ctx));
+    expect(view.cells({}, [])[0]?.figures.reports).toBe(1);
+    // Another request catches the store up with a report shared meanwhile (its slot, its class).
+    await share('BBB');
+    await store.catchUp();
+    expect(() => view.cells({}, ['incidentType'])).toThrow(AnalysisStoreMoved);
+    expect(() => view.feeCells({ country: ['IDN'] }, ['route'])).toThrow(AnalysisStoreMoved);
+    // A view made now counts both.
+    const fresh = await runAs(t.platform, actor, { requestId: 'test', address: '127.0.0.1' }, (ctx) => factView(ctx));
+    expect(fresh.cells({}, [])[0]?.figures.reports).toBe(2);
   });
 });

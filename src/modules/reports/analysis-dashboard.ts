@@ -1,8 +1,9 @@
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { countryName } from '../../platform/geo/countries.js';
+import { factView } from './fact-store.js';
 import {
-  cells, combine, feeCells, K_PLATFORM, mustSuppress, present, protectSums, type AnalysisFilters, type Cell, type Interval, type RawCell, type Split,
+  cells, combine, feeCells, K_PLATFORM, mustSuppress, present, protectSums, type AnalysisFilters, type Cell, type CellSource, type Interval, type RawCell, type Split,
 } from './analysis.js';
 import { INCIDENT_TYPES, TRANSPORT_MODES } from './codes.js';
 
@@ -27,8 +28,8 @@ export function filtersOf(request: AnalysisRequest): AnalysisFilters {
 }
 
 /** Totals and the time series split by one dimension, with row totals per split value. */
-export async function series(ctx: Ctx, filters: AnalysisFilters, interval: Interval, split: Split, k: number) {
-  const grid = await cells(ctx.tx, filters, [interval, split], k);
+export async function series(ctx: Ctx, source: CellSource, filters: AnalysisFilters, interval: Interval, split: Split, k: number) {
+  const grid = await cells(ctx.tx, filters, [interval, split], k, source);
   // A report has one period and one value of a single-valued split, so the grid's cells add up to the
   // total exactly (figures and hidden reports alike): no second pass over the reports for it. A
   // multi-valued split counts a report under each of its values, so the total is counted apart.
@@ -37,7 +38,7 @@ export async function series(ctx: Ctx, filters: AnalysisFilters, interval: Inter
     totalCell = combine(grid, []);
     totalCell.suppressed = mustSuppress(totalCell, k);
   } else {
-    [totalCell] = await cells(ctx.tx, filters, [], k);
+    [totalCell] = await cells(ctx.tx, filters, [], k, source);
   }
   const keys = sortKeys(grid.map((cell) => cell.keys[1] ?? ''));
   const rows = keys.map((key) => {
@@ -58,8 +59,8 @@ export async function series(ctx: Ctx, filters: AnalysisFilters, interval: Inter
 }
 
 /** Flows between countries (route legs), the largest first; suppressed flows are counted, not listed. */
-export async function flows(ctx: Ctx, filters: AnalysisFilters, k: number, limit = TOP_FLOWS) {
-  const all = await cells(ctx.tx, filters, ['route'], k);
+export async function flows(ctx: Ctx, source: CellSource, filters: AnalysisFilters, k: number, limit = TOP_FLOWS) {
+  const all = await cells(ctx.tx, filters, ['route'], k, source);
   // Reports without a route are never shown here: as a cell left out, they already hide a lone suppressed flow.
   for (const cell of all) if (cell.keys[0] === 'unknown') cell.suppressed = true;
   protectSums([all]);
@@ -75,9 +76,9 @@ export async function flows(ctx: Ctx, filters: AnalysisFilters, k: number, limit
 }
 
 /** Incident locations clustered into a latitude/longitude grid whose cell size follows the zoom. */
-export async function mapCells(ctx: Ctx, filters: AnalysisFilters, zoom: number, k: number, total: RawCell | undefined) {
+export async function mapCells(ctx: Ctx, source: CellSource, filters: AnalysisFilters, zoom: number, k: number, total: RawCell | undefined) {
   const size = GRID_SIZES[Math.min(Math.max(zoom, 0), GRID_SIZES.length - 1)] ?? 5;
-  const all = await cells(ctx.tx, filters, [`grid:${size}`], k);
+  const all = await cells(ctx.tx, filters, [`grid:${size}`], k, source);
   // The grid adds up to the total only when every report has a location; reports without one are
   // never shown here, and as a cell left out they already hide a lone suppressed grid cell.
   const unlocated = (total?.figures.reports ?? 0) - all.reduce((sum, cell) => sum + cell.figures.reports, 0);
@@ -98,8 +99,8 @@ export async function mapCells(ctx: Ctx, filters: AnalysisFilters, zoom: number,
 }
 
 /** Smuggling fees per person by route, year and currency: median and range, or suppressed. */
-export async function fees(ctx: Ctx, filters: AnalysisFilters, k: number) {
-  const all = await feeCells(ctx.tx, filters, ['route', 'year', 'currency'], k);
+export async function fees(ctx: Ctx, source: CellSource, filters: AnalysisFilters, k: number) {
+  const all = await feeCells(ctx.tx, filters, ['route', 'year', 'currency'], k, source);
   return all
     .sort((a, b) => (a.keys.join() < b.keys.join() ? -1 : 1))
     .map((cell) => {
@@ -121,16 +122,20 @@ export async function labelsFor(ctx: Ctx, codes: Iterable<string>): Promise<Reco
   return labels;
 }
 
-/** Everything the dashboard shows for one filter, in one answer, with one audit row. */
-export async function analyse(ctx: Ctx, request: AnalysisRequest) {
+/**
+ * Everything the dashboard shows for one filter, in one answer, with one audit row. The analysis
+ * store (fact-store.ts) must have been caught up before the transaction (`factStoreFor(db).catchUp()`).
+ */
+export async function analyse(ctx: Ctx, request: AnalysisRequest, source?: CellSource) {
   const k = K_PLATFORM;
   const interval = request.interval ?? 'quarter';
   const split = request.split ?? 'incidentType';
   const filters = filtersOf(request);
-  const timeline = await series(ctx, filters, interval, split, k);
-  const flowBlock = await flows(ctx, filters, k);
-  const map = await mapCells(ctx, filters, request.zoom ?? 2, k, timeline.total);
-  const feeBlock = await fees(ctx, filters, k);
+  const from = source ?? (await factView(ctx));
+  const timeline = await series(ctx, from, filters, interval, split, k);
+  const flowBlock = await flows(ctx, from, filters, k);
+  const map = await mapCells(ctx, from, filters, request.zoom ?? 2, k, timeline.total);
+  const feeBlock = await fees(ctx, from, filters, k);
   await ctx.audit({ action: 'reports.analyse', objectType: 'report', details: { criteria: { ...request, interval, split } } });
   const codes = [...timeline.keys, ...flowBlock.top.flatMap((flow) => [flow.from, flow.to])];
   return {

@@ -1,14 +1,41 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
-import { act } from '../../platform/http/authenticate.js';
+import type { FastifyRequest } from 'fastify';
+import type { Ctx } from '../../platform/context.js';
+import { act, actorOf } from '../../platform/http/authenticate.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { forbidden } from '../../platform/http/problem.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { analyse } from './analysis-dashboard.js';
+import { AnalysisStoreMoved, factStoreFor } from './fact-store.js';
 import { AnalysisQuery, AnalysisResponse, SummaryQuery, SummaryResponse } from './analysis-schemas.js';
 import { summary } from './summary.js';
 import { summaryPdf } from './summary-pdf.js';
 
 const tags = ['reports'];
+
+/**
+ * An analysis request: the role check, then the analysis store caught up with every change
+ * committed so far (before the transaction: on PGlite the owner's transaction queues behind it),
+ * then the work in the actor's transaction.
+ */
+async function analysed<T>(platform: Platform, request: FastifyRequest, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  if (!roleAllows(actorOf(request).roles, 'reports.analyse')) throw forbidden();
+  // Another request may catch the store up while this one runs: its answer is then refused (and its
+  // transaction rolled back, audit row included) and made again on the newer store.
+  for (let attempt = 1; ; attempt++) {
+    await factStoreFor(platform.db).catchUp();
+    try {
+      return await act(platform, request, 'reports.analyse', work);
+    } catch (error) {
+      if (!(error instanceof AnalysisStoreMoved) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Answers made again at most this many times over when the store keeps changing under them. */
+const MAX_ATTEMPTS = 5;
 
 /** Regional analysis: the dashboard's aggregates and the published summary (JSON and PDF). */
 export function analysisRoutes(app: App, platform: Platform): void {
@@ -19,7 +46,7 @@ export function analysisRoutes(app: App, platform: Platform): void {
       querystring: AnalysisQuery,
       response: { 200: AnalysisResponse, ...problemResponses },
     },
-  }, async (request) => act(platform, request, 'reports.analyse', (ctx) => analyse(ctx, request.query)));
+  }, async (request) => analysed(platform, request, (ctx) => analyse(ctx, request.query)));
 
   app.get('/reports/summary', {
     schema: {
@@ -28,7 +55,7 @@ export function analysisRoutes(app: App, platform: Platform): void {
       querystring: SummaryQuery,
       response: { 200: SummaryResponse, ...problemResponses },
     },
-  }, async (request) => act(platform, request, 'reports.analyse', (ctx) => summary(ctx, request.query)));
+  }, async (request) => analysed(platform, request, (ctx) => summary(ctx, request.query)));
 
   app.get('/reports/summary.pdf', {
     schema: {
@@ -39,7 +66,7 @@ export function analysisRoutes(app: App, platform: Platform): void {
       response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the summary as a PDF' }), ...problemResponses },
     },
   }, async (request, reply) => {
-    const data = await act(platform, request, 'reports.analyse', (ctx) => summary(ctx, request.query));
+    const data = await analysed(platform, request, (ctx) => summary(ctx, request.query));
     const pdf = await summaryPdf(data);
     return reply
       .type('application/pdf')

@@ -230,3 +230,22 @@ describe('regional summary', () => {
     expect(response.statusCode).toBe(400);
   });
 });
+
+describe('the dashboard while reports change', () => {
+  test('answers made while other reports are shared are all given, each counting what was shared by then', async () => {
+    const before = (await analysis(bbb)).totals.reports ?? 0;
+    // Dashboard requests and newly shared reports interleaved: each request catches the analysis
+    // store up before its transaction, while other requests are running on it.
+    const sharing = Array.from({ length: 6 }, (_, i) => reports('BBB', 1, () => input('smuggling-air', 'all', { regional: false, people: i + 1 })));
+    const answers = await Promise.all([...Array.from({ length: 12 }, () => t.as(bbb, { method: 'GET', url: '/api/v1/reports/analysis' })), ...sharing]);
+    const totals: number[] = [];
+    for (const response of answers.slice(0, 12)) {
+      if (!response) continue;
+      expect(response.statusCode, response.body).toBe(200);
+      totals.push(response.json<Analysis>().totals.reports ?? -1);
+    }
+    for (const total of totals) expect(total).toBeGreaterThanOrEqual(before);
+    for (const total of totals) expect(total).toBeLessThanOrEqual(before + 6);
+    expect((await analysis(bbb)).totals.reports).toBe(before + 6);
+  });
+});

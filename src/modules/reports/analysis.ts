@@ -1,5 +1,6 @@
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
+import type { FactView } from './fact-store.js';
 
 /**
  * Regional analysis of incident reports: grouped cells over a viewer's population, with small-cell
@@ -43,7 +44,7 @@ export interface AnalysisFilters {
   to?: string;
 }
 
-const FIGURES = [
+export const FIGURES = [
   'people', 'adultMen', 'adultWomen', 'boys', 'girls', 'unknownSexOrAge', 'unaccompaniedChildren', 'intercepted', 'rescued', 'dead',
   'missing', 'returned', 'claimedAsylum', 'arrests', 'convictions',
 ] as const;
@@ -107,13 +108,14 @@ export const EMPTY_FIGURES: Figures = Object.fromEntries(['reports', ...FIGURES]
 const keyOf = (keys: readonly string[]): string => keys.join('\u0001');
 
 /**
- * Where cells are read from: `facts`, the narrow analysis table kept in step with the shared reports
- * by triggers in the same transaction (migration 0006), which the dashboard and summary use; or
- * `reports`, the direct computation over the reports themselves (migration 0004), kept as the
- * reference the property test compares the facts with.
+ * Where cells are read from: a `FactView`, the in-memory store's view for the viewer (fact-store.ts,
+ * migration 0007), which the dashboard and the summary use; `facts`, the same aggregation in SQL over
+ * the narrow analysis table kept in step with the shared reports by triggers (migration 0006); or
+ * `reports`, the direct computation over the reports themselves (migration 0004). The property test
+ * in aggregates.test.ts compares the three.
  */
-export type CellSource = 'facts' | 'reports';
-const CELL_FUNCTIONS: Record<CellSource, { visible: string; hidden: string; fees: string }> = {
+export type CellSource = 'facts' | 'reports' | FactView;
+const CELL_FUNCTIONS: Record<'facts' | 'reports', { visible: string; hidden: string; fees: string }> = {
   facts: { visible: 'lintas_report_fact_cells', hidden: 'lintas_report_fact_hidden_cells', fees: 'lintas_report_fact_fee_cells' },
   reports: { visible: 'lintas_report_cells', hidden: 'lintas_report_hidden_cells', fees: 'lintas_report_fee_cells' },
 };
@@ -122,7 +124,8 @@ const CELL_FUNCTIONS: Record<CellSource, { visible: string; hidden: string; fees
  * Cells over the viewer's population grouped by `dims`: the visible part (as the application
  * role) and the hidden regional part (definer function) combined per key, marked for suppression.
  */
-export async function cells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number, source: CellSource = 'facts'): Promise<RawCell[]> {
+export async function cells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number, source: CellSource): Promise<RawCell[]> {
+  if (typeof source === 'object') return suppressed(source.cells(filters, dims), k);
   const spec = JSON.stringify({ filters, dims });
   const functions = CELL_FUNCTIONS[source];
   const visible = await tx.query<CellRow>(sql`SELECT * FROM ${sql.raw(functions.visible)}(${spec}::jsonb)`);
@@ -139,25 +142,28 @@ export async function cells(tx: Tx, filters: AnalysisFilters, dims: readonly Dim
       byKey.set(key, { keys: row.keys, hidden: row.hidden, figures, fee: null, suppressed: false });
     }
   }
-  const result = [...byKey.values()];
-  for (const cell of result) cell.suppressed = mustSuppress(cell, k);
-  return result;
+  return suppressed([...byKey.values()], k);
+}
+
+function suppressed(list: RawCell[], k: number): RawCell[] {
+  for (const cell of list) cell.suppressed = mustSuppress(cell, k);
+  return list;
 }
 
 /** Fee cells (per person: median, min, max) over visible and hidden regional reports together. */
-export async function feeCells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number, source: CellSource = 'facts'): Promise<RawCell[]> {
+export async function feeCells(tx: Tx, filters: AnalysisFilters, dims: readonly Dimension[], k: number, source: CellSource): Promise<RawCell[]> {
+  if (typeof source === 'object') return suppressed(source.feeCells(filters, dims), k);
   const rows = await tx.query<CellRow>(sql`SELECT * FROM ${sql.raw(CELL_FUNCTIONS[source].fees)}(${JSON.stringify({ filters, dims })}::jsonb)`);
-  return rows.map((row) => {
-    const cell: RawCell = {
+  return suppressed(
+    rows.map((row) => ({
       keys: row.keys,
       hidden: row.hidden,
       figures: figuresOf(row),
       fee: row.fee_median === null || row.fee_min === null || row.fee_max === null ? null : { median: row.fee_median, min: row.fee_min, max: row.fee_max },
       suppressed: false,
-    };
-    cell.suppressed = mustSuppress(cell, k);
-    return cell;
-  });
+    })),
+    k,
+  );
 }
 
 /** Rule 6: a cell that counts reports the viewer cannot see needs at least k reports. */

@@ -2,6 +2,7 @@ import type { Ctx } from '../../platform/context.js';
 import { invalid } from '../../platform/http/problem.js';
 import { cells, K_PUBLISHED, present, protectSums, type AnalysisFilters, type RawCell } from './analysis.js';
 import { flows, labelsFor } from './analysis-dashboard.js';
+import { factView } from './fact-store.js';
 import type { SummaryQuery } from './analysis-schemas.js';
 
 export const SUMMARY_TOP_ROUTES = 10;
@@ -17,12 +18,13 @@ export async function summary(ctx: Ctx, query: SummaryQuery) {
   if (query.to < query.from) throw invalid([{ pointer: '/to', detail: 'must not be before from' }]);
   const k = K_PUBLISHED;
   const filters: AnalysisFilters = { from: query.from, to: query.to };
-  const [total] = await cells(ctx.tx, filters, [], k);
-  const types = (await cells(ctx.tx, filters, ['incidentType'], k)).sort(byKey);
-  const quarters = (await cells(ctx.tx, filters, ['quarter'], k)).sort(byKey);
+  const source = await factView(ctx);
+  const [total] = await cells(ctx.tx, filters, [], k, source);
+  const types = (await cells(ctx.tx, filters, ['incidentType'], k, source)).sort(byKey);
+  const quarters = (await cells(ctx.tx, filters, ['quarter'], k, source)).sort(byKey);
   protectSums([types, quarters]);
-  const routes = await flows(ctx, filters, k, SUMMARY_TOP_ROUTES);
-  const members = (await cells(ctx.tx, filters, ['member'], k)).filter((cell) => cell.figures.reports > 0);
+  const routes = await flows(ctx, source, filters, k, SUMMARY_TOP_ROUTES);
+  const members = (await cells(ctx.tx, filters, ['member'], k, source)).filter((cell) => cell.figures.reports > 0);
   await ctx.audit({ action: 'reports.summary', objectType: 'report', details: { criteria: { ...query } } });
   const memberCodes = members.map((cell) => cell.keys[0] ?? '');
   const labels = await labelsFor(ctx, [...types.map((cell) => cell.keys[0] ?? ''), ...routes.top.flatMap((r) => [r.from, r.to]), ...memberCodes]);
