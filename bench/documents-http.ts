@@ -242,7 +242,8 @@ interface Server {
 
 async function startServer(spec: ServerSpec): Promise<Server> {
   const child = fork(SELF, [], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=8192'],
+    // BENCH_PROFILE_DIR: a V8 CPU profile of each server process, written there when it stops.
+    execArgv: ['--import', 'tsx', '--max-old-space-size=8192', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])],
     env: { ...process.env, BENCH_DOCUMENTS_SERVER: JSON.stringify(spec), NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

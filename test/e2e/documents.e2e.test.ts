@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { checkDigit } from '../../src/modules/documents/mrz.js';
@@ -6,7 +7,8 @@ import { browserAvailable, openBrowserSession, type BrowserSession } from '../su
 // The travel-document register in Debian's Chromium against a real server with the demo data:
 // Indonesia's officer registers a stolen passport; Malaysia's officer pastes its MRZ at a border
 // post (first as a scanner misread it: the page names the field and the likely confusion), gets a
-// hit with Indonesia as the contact; Indonesia confirms the hit in its queue; Malaysia sees the outcome.
+// hit with Indonesia as the contact; Indonesia opens the hit from its queue and confirms it on the
+// hit's page; Malaysia's inbox notification links to that page, which shows the outcome.
 
 const ISSUER_OFFICER = 'officer@idn.demo';
 const CHECKING_OFFICER = 'officer@mys.demo';
@@ -61,7 +63,7 @@ function passportMrz(number: string): string {
   return `${pad('P<IDNSANTOSO<<BUDI', 44)}\n${line2}${composite}`;
 }
 
-test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another member’s MRZ check hits, the issuer confirms and the checker sees it', async () => {
+test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another member’s MRZ check hits, the issuer confirms and the checker’s inbox links to the outcome', async () => {
   // A zero second, for the scanner to misread.
   const number = `C0${String(Date.now() % 1_000_000).padStart(6, '0')}`;
   const server = session!.server;
@@ -127,27 +129,49 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   expect(details).toContain('1 Jan 2030');
   await signOut();
 
-  // Indonesia's officer confirms the hit in the queue.
+  // Indonesia's officer opens the hit from the queue by its title and confirms it on its page.
   await signIn(ISSUER_OFFICER);
   await openDocuments('Hits');
-  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(`Passport ${number} \\(IDN\\)`) }) });
+  const hitTitle = new RegExp(`Passport ${number} \\(IDN\\)`);
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: hitTitle }) });
   await card.waitFor();
   expect(await card.textContent()).toContain('Waiting for the issuer');
   expect(await card.textContent()).toContain('purpose: Border control, KLIA arrivals');
-  await card.getByLabel('Notes for the checking member').fill(NOTES);
-  await card.getByRole('button', { name: 'Confirm the hit' }).click();
-  await card.getByText('Confirmed by the issuer', { exact: true }).first().waitFor();
+  await card.getByRole('link', { name: hitTitle }).click();
+  await page.waitForURL(/\/documents\/hits\/[0-9a-f-]{36}$/);
+  const hitUrl = page.url();
+  const opened = page.getByRole('article', { name: hitTitle });
+  await opened.getByRole('heading', { level: 2, name: hitTitle }).waitFor();
+  await opened.getByLabel('Notes for the checking member').fill(NOTES);
+  await opened.getByRole('button', { name: 'Confirm the hit' }).click();
+  await opened.getByText('Confirmed by the issuer', { exact: true }).first().waitFor();
+  expect(await opened.getByRole('button', { name: 'Confirm the hit' }).count()).toBe(0);
   await signOut();
 
-  // Malaysia's officer sees the outcome among its checks' hits.
+  // Malaysia's officer follows the inbox notification to the hit's page: the outcome and the notes, nothing to answer.
   await signIn(CHECKING_OFFICER);
-  await openDocuments('Hits');
-  await page.getByRole('navigation', { name: 'Whose hits' }).getByRole('link', { name: 'Of our checks' }).click();
-  const ours = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(`Passport ${number} \\(IDN\\)`) }) });
+  await modules().getByRole('link', { name: /^Inbox/ }).click();
+  const notification = page.getByRole('listitem').filter({ hasText: number });
+  await notification.getByRole('link', { name: 'The issuer confirmed your document hit' }).click();
+  await page.waitForURL(hitUrl);
+  const outcome = page.getByRole('article', { name: hitTitle });
+  await outcome.getByText(NOTES, { exact: false }).waitFor();
+  expect(await outcome.textContent()).toContain('Confirmed by the issuer');
+  expect(await outcome.getByRole('button', { name: 'Confirm the hit' }).count()).toBe(0);
+
+  // The page's tabs place it among the checks' hits, where the list shows the same outcome.
+  const sideLink = page.getByRole('navigation', { name: 'Whose hits' }).getByRole('link', { name: 'Of our checks' });
+  expect(await sideLink.getAttribute('aria-current')).toBe('page');
+  await sideLink.click();
+  const ours = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: hitTitle }) });
   await ours.waitFor();
   const text = (await ours.textContent()) ?? '';
   expect(text).toContain('Confirmed by the issuer');
   expect(text).toContain(NOTES);
+
+  // A hit that does not exist, or that the member may not see, is "not found".
+  await page.goto(`${server.url}/documents/hits/${randomUUID()}`);
+  await page.getByRole('heading', { level: 1, name: 'Hit not found' }).waitFor();
 
   expect(problems).toEqual([]);
 }, 180_000);

@@ -1,6 +1,9 @@
 /** Where a record of an object type has its page in the app, if it has one. Modules add their types here. */
 const RECORD_PAGES: Record<string, (id: string) => string> = {
   'library-document': (id) => `/library/${encodeURIComponent(id)}`,
+  report: (id) => `/reports/${encodeURIComponent(id)}`,
+  'travel-document': (id) => `/documents/register/${encodeURIComponent(id)}`,
+  'document-hit': (id) => `/documents/hits/${encodeURIComponent(id)}`,
 };
 
 export function recordPath(objectType: string | null, id: string | null): string | null {

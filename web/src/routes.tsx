@@ -5,6 +5,7 @@ import { AuditPage } from './pages/audit.js';
 import { DocumentsCheckPage } from './pages/documents-check.js';
 import { TravelDocumentPage } from './pages/documents-document.js';
 import { TravelDocumentNewPage } from './pages/documents-form.js';
+import { DocumentHitPage } from './pages/documents-hit.js';
 import { DocumentHitsPage } from './pages/documents-hits.js';
 import { DocumentsRegisterPage } from './pages/documents-register.js';
 import { GroupEditPage, GroupPage, GroupsPage } from './pages/groups.js';
@@ -49,6 +50,7 @@ const ROUTES: readonly { pattern: string; render: (params: Params) => ReactNode 
   { pattern: '/documents/register/new', render: () => <TravelDocumentNewPage /> },
   { pattern: '/documents/register/:id', render: (p) => <TravelDocumentPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/documents/hits', render: () => <DocumentHitsPage /> },
+  { pattern: '/documents/hits/:id', render: (p) => <DocumentHitPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/audit', render: () => <AuditPage /> },
   { pattern: '/inbox', render: () => <InboxPage /> },
   { pattern: '/account', render: () => <AccountPage /> },

@@ -7,14 +7,28 @@ import { useSession } from '../session.js';
 
 const OBJECT_LABEL: Record<string, string> = {
   'library-document': 'Library documents',
+  report: 'Reports',
+  'travel-document': 'Travel documents',
+  'document-hit': 'Document hits',
 };
 
+/** What the other member did with the records, by audit action; an action not here shows its raw name. */
 const ACTION_LABEL: Record<string, string> = {
   'library.read': 'Opened',
   'library.search': 'Found in a search',
   'library.list': 'Listed',
   'library.file-read': 'Downloaded the file',
   'library.count': 'Counted in a search',
+  'report.read': 'Opened',
+  'report.list': 'Listed',
+  'reports.export': 'Exported to a file',
+  'document.read': 'Opened',
+  'document.list-reports': 'Listed among the documents it reported to you',
+  'document.report': 'Reported to you',
+  'documents.check': 'Found in a document check',
+  'document.holder-read': 'Opened the holder details after a hit',
+  'document-hit.read': 'Opened',
+  'document-hit.list': 'Listed',
 };
 
 function actionLabel(action: string): string {

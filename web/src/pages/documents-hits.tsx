@@ -7,7 +7,7 @@ import { DocumentsTabs } from './documents-check.js';
 import { DOCUMENT_TYPE_LABELS, OUTCOME_LABELS, STATUS_LABELS, type HitOutcome, type HitRecord, type TravelDocument } from './documents-api.js';
 import './documents-pages.css';
 
-type Side = 'issuer' | 'checker';
+export type Side = 'issuer' | 'checker';
 type Holder = NonNullable<TravelDocument['holder']>;
 
 export function OutcomeBadge({ outcome }: { outcome: HitOutcome }) {
@@ -73,14 +73,28 @@ function HolderDetails({ hit }: { hit: HitRecord }) {
   );
 }
 
-function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side: Side; names: Map<string, string>; onAnswered: (hit: HitRecord) => void }) {
+const hitPath = (id: string): string => `/documents/hits/${encodeURIComponent(id)}`;
+
+interface HitCardProps {
+  hit: HitRecord;
+  side: Side;
+  names: Map<string, string>;
+  onAnswered: (hit: HitRecord) => void;
+  /** The card is the whole page: its title is an h2 and not a link to itself. */
+  alone?: boolean;
+}
+
+/** A hit record: what was found, by whom, the issuer's answer, and what the user may do with it. */
+export function HitCard({ hit, side, names, onAnswered, alone = false }: HitCardProps) {
   const heading = useId();
+  const Heading = alone ? 'h2' : 'h3';
+  const title = `${DOCUMENT_TYPE_LABELS[hit.type]} ${hit.number} (${hit.issuer}) — ${STATUS_LABELS[hit.status]}`;
   return (
-    <li className="card" aria-labelledby={heading}>
+    <article className="card" aria-labelledby={heading}>
       <div className="result-head">
-        <h3 id={heading} className="card-title">
-          {DOCUMENT_TYPE_LABELS[hit.type]} {hit.number} ({hit.issuer}) — {STATUS_LABELS[hit.status]}
-        </h3>
+        <Heading id={heading} className="card-title">
+          {alone ? title : <Link to={hitPath(hit.id)}>{title}</Link>}
+        </Heading>
         <OutcomeBadge outcome={hit.outcome} />
       </div>
       <p className="meta">
@@ -105,7 +119,27 @@ function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side: Side;
       ) : null}
       {hit.abilities.answer ? <AnswerForm hit={hit} onAnswered={onAnswered} /> : null}
       {hit.abilities.holder ? <HolderDetails hit={hit} /> : null}
-    </li>
+    </article>
+  );
+}
+
+/** Whose hits: those on the member's documents or those of its own checks. */
+export function HitSideTabs({ side }: { side: Side }) {
+  return (
+    <nav className="tabs" aria-label="Whose hits">
+      <ul>
+        <li>
+          <Link to="/documents/hits?side=issuer" aria-current={side === 'issuer' ? 'page' : undefined}>
+            On our documents
+          </Link>
+        </li>
+        <li>
+          <Link to="/documents/hits?side=checker" aria-current={side === 'checker' ? 'page' : undefined}>
+            Of our checks
+          </Link>
+        </li>
+      </ul>
+    </nav>
   );
 }
 
@@ -132,20 +166,7 @@ export function DocumentHitsPage() {
     <>
       <PageHeader title="Travel documents" />
       <DocumentsTabs />
-      <nav className="tabs" aria-label="Whose hits">
-        <ul>
-          <li>
-            <Link to="/documents/hits?side=issuer" aria-current={side === 'issuer' ? 'page' : undefined}>
-              On our documents
-            </Link>
-          </li>
-          <li>
-            <Link to="/documents/hits?side=checker" aria-current={side === 'checker' ? 'page' : undefined}>
-              Of our checks
-            </Link>
-          </li>
-        </ul>
-      </nav>
+      <HitSideTabs side={side} />
       <p className="hint">
         {side === 'issuer'
           ? 'Other members’ checks that hit a document your member registered. Confirm it is your document (the checking member may hold it) or deny it; an unanswered hit is reminded.'
@@ -169,7 +190,9 @@ export function DocumentHitsPage() {
         </p>
         <ol className="card-list">
           {items.map((hit) => (
-            <HitCard key={hit.id} hit={hit} side={side} names={names} onAnswered={replace} />
+            <li key={hit.id}>
+              <HitCard hit={hit} side={side} names={names} onAnswered={replace} />
+            </li>
           ))}
         </ol>
         {next ? (
