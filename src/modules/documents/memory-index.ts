@@ -5,7 +5,9 @@
  *
  * `has()` answers "maybe": two keys may share a fingerprint (about one pair in 2^64), and the
  * module confirms every positive in the database, so a collision costs one extra query and can
- * never create a false hit. A key that was added and not deleted is always found (no false negatives).
+ * never create a false hit. A key that was added and not deleted is always found, unless another key
+ * with the same fingerprint was deleted after it: the same one-pair-in-2^64 chance, which is why
+ * keys are ASCII (documentKey): the hash tells apart every string of code units up to 0xFF.
  */
 import { webcrypto } from 'node:crypto';
 
