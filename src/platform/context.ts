@@ -1,8 +1,9 @@
 import type { Actor } from './auth/actor.js';
-import type { AuditEvent } from './audit/writer.js';
+import type { AuditEvent, AuditSource } from './audit/writer.js';
 import { appendAudit } from './audit/writer.js';
+import { auditGroupFor } from './audit/group-commit.js';
 import type { Config } from './config.js';
-import type { Database, Tx } from './db/database.js';
+import type { Database, Tx, TxContext } from './db/database.js';
 import { sql, type Sql } from './db/sql.js';
 import type { Mailer } from './notify/mailer.js';
 import { visibleTo } from './sharing/rule.js';
@@ -37,18 +38,41 @@ export interface Ctx {
   visible(alias: string): Sql;
 }
 
+function memberContext(platform: Platform, actor: Actor): TxContext {
+  return { member: actor.member, ...(platform.unsafeWithoutRowLevelSecurity ? { unsafeWithoutRowLevelSecurity: true } : {}) };
+}
+
+function contextFor(platform: Platform, actor: Actor, request: RequestInfo, tx: Tx, audit: Ctx['audit']): Ctx {
+  return { actor, tx, platform, request, audit, visible: (alias) => (platform.unsafeWithoutSharingCondition ? sql`true` : visibleTo(actor, alias)) };
+}
+
+function auditSource(actor: Actor, request: RequestInfo): AuditSource {
+  return { userId: actor.userId, member: actor.member, requestId: request.requestId, address: request.address };
+}
+
 /** Runs `work` in one transaction for the actor's member, with the audit writer bound to it. */
 export function runAs<T>(platform: Platform, actor: Actor, request: RequestInfo, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const context = { member: actor.member, ...(platform.unsafeWithoutRowLevelSecurity ? { unsafeWithoutRowLevelSecurity: true } : {}) };
-  return platform.db.transaction(context, (tx) =>
-    work({
-      actor,
-      tx,
-      platform,
-      request,
-      audit: (...events) =>
-        appendAudit(tx, { userId: actor.userId, member: actor.member, requestId: request.requestId, address: request.address }, events),
-      visible: (alias) => (platform.unsafeWithoutSharingCondition ? sql`true` : visibleTo(actor, alias)),
-    }),
+  return platform.db.transaction(memberContext(platform, actor), (tx) =>
+    work(contextFor(platform, actor, request, tx, (...events) => appendAudit(tx, auditSource(actor, request), events))),
   );
+}
+
+/**
+ * Runs a read (`work` writes nothing) for the actor's member: its statements go through
+ * `Database.read`, each its own read-only transaction, and its audit rows through the group commit.
+ * Resolves only once the audit rows are committed; if they cannot be, it rejects, so nothing read
+ * leaves without its record.
+ */
+export async function readAs<T>(platform: Platform, actor: Actor, request: RequestInfo, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const events: AuditEvent[] = [];
+  const result = await platform.db.read(memberContext(platform, actor), (tx) =>
+    work(
+      contextFor(platform, actor, request, tx, (...more) => {
+        events.push(...more);
+        return Promise.resolve();
+      }),
+    ),
+  );
+  await auditGroupFor(platform.db).append(auditSource(actor, request), events);
+  return result;
 }

@@ -4,7 +4,7 @@ import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
 import { extractText } from '../../platform/files/extract-text.js';
 import { roleAllows } from '../../platform/auth/roles.js';
-import { act, actorOf } from '../../platform/http/authenticate.js';
+import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
 import { forbidden, invalid } from '../../platform/http/problem.js';
 import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
 import { validateValue } from '../../platform/http/validate.js';
@@ -46,20 +46,20 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
 export function libraryRoutes(app: App, platform: Platform): void {
   app.get('/library/documents', {
     schema: { tags, summary: 'List or search the documents you may see', querystring: ListQuery, response: { 200: Page(DocumentItem), ...problemResponses } },
-  }, async (request) => act(platform, request, 'library.read', (ctx) => library.list(ctx, request.query)));
+  }, async (request) => actRead(platform, request, 'library.read', (ctx) => library.list(ctx, request.query)));
 
   app.get('/library/count', {
     schema: { tags, summary: 'How many documents you may see match', querystring: CountQuery, response: { 200: Strict({ total: Type.Integer() }), ...problemResponses } },
-  }, async (request) => act(platform, request, 'library.read', (ctx) => library.count(ctx, request.query)));
+  }, async (request) => actRead(platform, request, 'library.read', (ctx) => library.count(ctx, request.query)));
 
   app.get('/library/documents/:id', {
     schema: { tags, summary: 'A document with its text', params: IdParams, response: { 200: DocumentOne, ...problemResponses } },
-  }, async (request) => act(platform, request, 'library.read', (ctx) => library.get(ctx, request.params.id)));
+  }, async (request) => actRead(platform, request, 'library.read', (ctx) => library.get(ctx, request.params.id)));
 
   app.get('/library/documents/:id/file', {
     schema: { tags, summary: 'The attached file', params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the file as uploaded' }), ...problemResponses } },
   }, async (request, reply) => {
-    const file = await act(platform, request, 'library.read', (ctx) => library.file(ctx, request.params.id));
+    const file = await actRead(platform, request, 'library.read', (ctx) => library.file(ctx, request.params.id));
     return reply
       .type(file.type)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import type { Database, Tx, TxContext } from '../db/database.js';
+import type { Actor } from '../auth/actor.js';
+import { readAs } from '../context.js';
 import { sql } from '../db/sql.js';
 import { AuditGroupCommit } from './group-commit.js';
 import { verifyAudit } from './verify.js';
@@ -27,6 +29,7 @@ function counting(db: Database): Database & { transactions: number; fail: boolea
       if (wrapper.fail) return Promise.reject(new Error('the audit database is down'));
       return db.transaction(context, work);
     },
+    read: <T>(context: TxContext, work: (tx: Tx) => Promise<T>) => db.read(context, work),
     ownerTransaction: <T>(work: (tx: Tx) => Promise<T>) => db.ownerTransaction(work),
     close: () => db.close(),
   };
@@ -74,6 +77,25 @@ describe('audit group commit', () => {
       await t.db.ownerTransaction((tx) => tx.execScript('GRANT EXECUTE ON FUNCTION audit_append(jsonb) TO lintas_app'));
     }
     expect(await count('test.refused')).toBe(0);
+  });
+
+  test('a read through readAs answers only once its audit row is committed, and fails without an answer when it cannot be', async () => {
+    const db = counting(t.db);
+    const platform = { ...t.platform, db };
+    const user = await t.makeUser('AAA', ['officer']);
+    const actor: Actor = { userId: user.id, name: 'Reader', email: 'reader@aaa.test', roles: ['officer'], via: 'session', member: 'AAA', fullMember: true, groups: [] };
+    const request = { requestId: 'read-as', address: '127.0.0.1' };
+    const read = (action: string) =>
+      readAs(platform, actor, request, async (ctx) => {
+        await ctx.audit({ action });
+        return ctx.tx.one<{ member: string }>(sql`SELECT current_setting('lintas.member') AS member`);
+      });
+    expect(await read('test.read-as')).toEqual({ member: 'AAA' });
+    expect(await count('test.read-as')).toBe(1);
+    db.fail = true;
+    await expect(read('test.read-as-failed')).rejects.toThrow(/audit database is down/);
+    db.fail = false;
+    expect(await count('test.read-as-failed')).toBe(0);
   });
 
   test('close writes what is queued and refuses more', async () => {

@@ -38,6 +38,14 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction under the application role (row-level security applies). */
   transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` for the member with reads only: every statement is its own read-only transaction
+   * under the application role, which under READ COMMITTED sees what a statement of one longer
+   * transaction would (each statement takes its own snapshot either way). On a server a statement
+   * goes with its BEGIN, context and COMMIT in one round trip. Writes fail; `defer` throws. For
+   * reads whose audit rows go through the group commit (`readAs`), never for acts that write.
+   */
+  read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `work` as the schema owner: migrations, seeding and audit verification only. */
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -76,10 +84,14 @@ export class NotFoundRow extends Error {
 export abstract class BaseTx implements Tx {
   private readonly deferred: string[] = [];
 
+  /** `readOnly`: a `Database.read` transaction, which has no end to defer statements to. */
+  constructor(private readonly readOnly = false) {}
+
   abstract query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
   abstract execScript(text: string): Promise<void>;
 
   defer(text: string): void {
+    if (this.readOnly) throw new Error('a read-only transaction defers nothing: its audit rows go through the group commit');
     this.deferred.push(text);
   }
 

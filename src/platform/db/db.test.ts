@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
 import { acquireFolderLock, FolderLockedError } from './folder-lock.js';
@@ -59,6 +60,63 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     ).rejects.toThrow('boom');
     const row = await t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT 1 FROM members WHERE code = 'ROLLBK'`));
     expect(row).toBeUndefined();
+  });
+
+  test('reads run as lintas_app with the member set, read-only: a write is refused, changes nothing, and the next read works', async () => {
+    const inside = await t.db.read({ member: 'XYZ' }, (tx) =>
+      tx.one<{ role: string; member: string; readOnly: string }>(sql`SELECT current_user AS role, current_setting('lintas.member') AS member,
+        current_setting('transaction_read_only') AS "readOnly"`),
+    );
+    expect(inside).toEqual({ role: 'lintas_app', member: 'XYZ', readOnly: 'on' });
+    await expect(
+      t.db.read({ member: 'XYZ' }, (tx) => tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES (${'READONLY'}, 'x', 'state', 'member')`)),
+    ).rejects.toThrow(/read-only/);
+    const owner = await t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT 1 FROM members WHERE code = 'READONLY'`));
+    expect(owner).toBeUndefined();
+    // The failed read's connection was rolled back and serves the next one.
+    for (let i = 0; i < 12; i++) {
+      expect(await t.db.read({ member: 'XYZ' }, (tx) => tx.one<{ n: number }>(sql`SELECT ${i}::int AS n`))).toEqual({ n: i });
+    }
+    await expect(t.db.read({ member: 'XYZ' }, async (tx) => tx.defer('SELECT 1'))).rejects.toThrow(/defers nothing/);
+    await expect(t.db.read({ member: "x'; --" }, async () => 1)).rejects.toThrow(/invalid member code/);
+  });
+
+  test('any value reads back from a read’s statement exactly as from a parameterised one (property)', async () => {
+    // On a server a read writes values into its statement text; quotes, backslashes, `$1`,
+    // semicolons, braces and any Unicode must come back unchanged, as parameters do.
+    const tricky = fc.constantFrom("'", "''", '\\', "\\'", '$1', '$$', ';', '--', '/*', 'E', '"', '{', '}', ',', 'NULL', '\n', '\t', ' ');
+    const text = fc.array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 12 }).map((parts) => parts.join('').replaceAll('\0', ''));
+    const value = fc.record({
+      text,
+      list: fc.array(fc.option(text, { nil: null }), { maxLength: 5 }),
+      number: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      flag: fc.boolean(),
+      bytes: fc.uint8Array({ maxLength: 16 }),
+      json: fc.dictionary(text, fc.oneof(text, fc.integer(), fc.boolean())),
+      when: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }),
+      absent: fc.constant(null),
+    });
+    const statement = (v: typeof value extends fc.Arbitrary<infer V> ? V : never) => sql`SELECT ${v.text}::text AS text, ${v.list}::text[] AS list,
+      ${v.number}::float8 AS number, ${v.flag}::boolean AS flag, ${Buffer.from(v.bytes)}::bytea AS bytes, ${v.json}::jsonb AS json,
+      ${v.when}::timestamptz AS "when", ${v.absent}::text AS absent, length(${v.text}) AS length`;
+    await fc.assert(
+      fc.asyncProperty(value, async (v) => {
+        const read = await t.db.read({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
+        const parameterised = await t.db.transaction({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
+        expect(read).toEqual(parameterised);
+        expect(read).toMatchObject({ text: v.text, list: v.list, flag: v.flag, json: v.json, absent: null, length: Array.from(v.text).length });
+        expect((read as { when: Date }).when.getTime()).toBe(v.when.getTime());
+        expect(Buffer.from((read as { bytes: Uint8Array }).bytes)).toEqual(Buffer.from(v.bytes));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a NUL in a read’s value fails as it does in a transaction, and the next read works', async () => {
+    const inTransaction = await t.db.transaction({ member: 'XYZ' }, (tx) => tx.one(sql`SELECT ${'a\0b'}::text AS v`)).catch((error: unknown) => String(error));
+    const inRead = await t.db.read({ member: 'XYZ' }, (tx) => tx.one(sql`SELECT ${'a\0b'}::text AS v`)).catch((error: unknown) => String(error));
+    expect(inRead).toBe(inTransaction);
+    expect(await t.db.read({ member: 'XYZ' }, (tx) => tx.one(sql`SELECT 1 AS n`))).toEqual({ n: 1 });
   });
 
   test('every shareable table forces row-level security and has the four policies of the rule', async () => {

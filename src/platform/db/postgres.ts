@@ -6,6 +6,9 @@ import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx,
 import { parsers } from './types.js';
 import type { Sql } from './sql.js';
 
+// pg's own conversion of a parameter value to its text (`pg.utils`, which its typings leave out).
+const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
+
 const builtIn = pg.types.getTypeParser as (oid: number) => (value: string) => unknown;
 const types = {
   getTypeParser: ((oid: number) => parsers[oid] ?? builtIn(oid)) as typeof pg.types.getTypeParser,
@@ -28,6 +31,61 @@ class PgTx extends BaseTx {
 
   async copyFrom(statement: string, lines: AsyncIterable<string>): Promise<void> {
     await pipeline(Readable.from(lines), this.client.query(copyFromStdin(statement)));
+  }
+}
+
+/**
+ * A value written into statement text as the literal pg would have sent as an untyped parameter:
+ * the same text (`prepareValue`), quoted by pg's `escapeLiteral`. An untyped literal takes its type
+ * from where it stands, as an untyped parameter does. Undefined for a string holding NUL, which
+ * simple-protocol text cannot carry (the statement then goes as parameters).
+ */
+function literalOf(value: unknown): string | undefined {
+  const prepared = prepareValue(value) as string | Buffer | null;
+  if (prepared === null) return 'NULL';
+  const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared;
+  if (text.includes('\0')) return undefined;
+  return pg.escapeLiteral(text);
+}
+
+/** The statement as simple-protocol text with its values written in, or undefined when one cannot be. */
+export function inlineStatement(statement: Sql): string | undefined {
+  let ok = true;
+  const text = statement.write((value) => {
+    const written = literalOf(value);
+    if (written === undefined) ok = false;
+    return written ?? 'NULL';
+  });
+  return ok ? text : undefined;
+}
+
+/**
+ * The transaction of Database.read on a server: each statement goes as one simple-protocol text,
+ * `BEGIN READ ONLY; <context>; <statement>; COMMIT`, one round trip instead of four.
+ */
+class PgReadTx extends BaseTx {
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly begin: string,
+  ) {
+    super(true);
+  }
+
+  async query<Row>(statement: Sql): Promise<Row[]> {
+    const text = inlineStatement(statement);
+    if (text === undefined) {
+      await this.client.query(this.begin);
+      const { text: withParameters, values } = statement.compile();
+      const result = await this.client.query(withParameters, values);
+      await this.client.query('COMMIT');
+      return result.rows as Row[];
+    }
+    const results = (await this.client.query(`${this.begin};\n${text};\nCOMMIT`)) as unknown as pg.QueryResult[];
+    return results[2]!.rows as Row[];
+  }
+
+  execScript(): Promise<void> {
+    return Promise.reject(new Error('a read-only transaction runs no scripts'));
   }
 }
 
@@ -75,6 +133,25 @@ export class PostgresDatabase implements Database {
 
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.run('BEGIN', work);
+  }
+
+  async read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const begin = `BEGIN READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`;
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await work(new PgReadTx(client, begin));
+    } catch (error) {
+      // A statement that failed left its transaction open and aborted.
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,15 @@ export class Sql {
   /** The text with `$1…$n` placeholders and its values, as both drivers take them. */
   compile(): { text: string; values: unknown[] } {
     const values: unknown[] = [];
+    const text = this.write((value) => {
+      values.push(value);
+      return `$${values.length}`;
+    });
+    return { text, values };
+  }
+
+  /** The text with each value written in its place by `place` (compile: a `$n` placeholder). */
+  write(place: (value: unknown) => string): string {
     let text = '';
     const walk = (fragment: Sql): void => {
       fragment.parts.forEach((part, index) => {
@@ -18,14 +27,11 @@ export class Sql {
         if (index >= fragment.values.length) return;
         const value = fragment.values[index];
         if (value instanceof Sql) walk(value);
-        else {
-          values.push(value);
-          text += `$${values.length}`;
-        }
+        else text += place(value);
       });
     };
     walk(this);
-    return { text, values };
+    return text;
   }
 }
 

@@ -4,7 +4,7 @@ import { roleAllows, type Action } from '../auth/roles.js';
 import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '../auth/sessions.js';
 import { sameSecret } from '../auth/secrets.js';
 import { appendAudit } from '../audit/writer.js';
-import { runAs, type Ctx, type Platform } from '../context.js';
+import { readAs, runAs, type Ctx, type Platform } from '../context.js';
 import { forbidden, Problem, unauthorised } from './problem.js';
 
 /** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */
@@ -81,4 +81,14 @@ export function act<T>(platform: Platform, request: FastifyRequest, action: Acti
   const actor = actorOf(request);
   if (!roleAllows(actor.roles, action)) throw forbidden();
   return runAs(platform, actor, { requestId: request.id, address: request.ip }, work);
+}
+
+/**
+ * `act` for a route that only reads: the same role check, then `readAs` (read-only statements,
+ * audit rows through the group commit, the answer only once they are committed).
+ */
+export function actRead<T>(platform: Platform, request: FastifyRequest, action: Action, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const actor = actorOf(request);
+  if (!roleAllows(actor.roles, action)) throw forbidden();
+  return readAs(platform, actor, { requestId: request.id, address: request.ip }, work);
 }
