@@ -37,6 +37,24 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(row).toEqual({ n: 9007199254740991, d: '2024-02-29', ts: expect.any(Date), arr: ['a', 'b'] });
   });
 
+  test('timestamps read back to the millisecond in any time zone the server writes them in, BC and far years too (property)', async () => {
+    const zones = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Europe/Amsterdam', 'America/Los_Angeles'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...zones),
+        fc.array(fc.date({ min: new Date('-004000-01-01T00:00:00Z'), max: new Date('+012000-12-31T23:59:59.999Z'), noInvalidDate: true }), { minLength: 1, maxLength: 20 }),
+        async (zone, dates) => {
+          const rows = await t.db.ownerTransaction(async (tx) => {
+            await tx.query(sql`SELECT set_config('TimeZone', ${zone}, true)`);
+            return tx.query<{ at: Date; text: string }>(sql`SELECT d AS at, d::text AS text FROM unnest(${dates.map((d) => d.getTime())}::int8[]) ms, LATERAL (SELECT TIMESTAMPTZ 'epoch' + (ms || ' milliseconds')::interval AS d) x`);
+          });
+          rows.forEach((row, i) => expect(row.at.getTime(), `${row.text} in ${zone}`).toBe(dates[i]!.getTime()));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   test('application transactions run as lintas_app, without BYPASSRLS, with the member set locally', async () => {
     const inside = await t.db.transaction({ member: 'XYZ' }, (tx) =>
       tx.one<{ role: string; bypass: boolean; member: string }>(sql`SELECT current_user AS role,
