@@ -5,7 +5,7 @@ import { roleAllows } from '../../platform/auth/roles.js';
 import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { act, actorOf } from '../../platform/http/authenticate.js';
+import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
 import { forbidden, unauthorised } from '../../platform/http/problem.js';
 import { IdParams, problemResponses, Strict } from '../../platform/http/schemas.js';
 import * as account from './account.js';
@@ -143,7 +143,7 @@ export function accountRoutes(app: App, platform: Platform): void {
 
   app.get('/account/tokens', {
     schema: { tags, summary: 'Your API tokens', response: { 200: Strict({ data: Type.Array(Token) }), ...problemResponses } },
-  }, async (request) => ({ data: await act(platform, request, 'directory.read', (ctx) => account.listTokens(ctx)) }));
+  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => account.listTokens(ctx)) }));
 
   app.post('/account/tokens', {
     schema: { tags, summary: 'Create an API token for a machine client; the secret is shown once', body: TokenCreate, response: { 201: TokenCreated, ...problemResponses } },

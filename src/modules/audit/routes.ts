@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { act } from '../../platform/http/authenticate.js';
+import { actRead } from '../../platform/http/authenticate.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { Cursor, Limit, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
 
@@ -60,5 +60,5 @@ async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
 export function auditRoutes(app: App, platform: Platform): void {
   app.get('/audit/reads', {
     schema: { tags: ['audit'], summary: 'Who in other members read your member’s records', querystring: ReadsQuery, response: { 200: Page(Read), ...problemResponses } },
-  }, async (request) => act(platform, request, 'audit.read', (ctx) => listReads(ctx, request.query.cursor, request.query.limit ?? 50)));
+  }, async (request) => actRead(platform, request, 'audit.read', (ctx) => listReads(ctx, request.query.cursor, request.query.limit ?? 50)));
 }

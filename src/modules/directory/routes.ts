@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
-import { act } from '../../platform/http/authenticate.js';
+import { act, actRead } from '../../platform/http/authenticate.js';
 import { IdParams, problemResponses, Strict } from '../../platform/http/schemas.js';
 import * as directory from './service.js';
 import {
@@ -17,11 +17,11 @@ const ResetLink = Strict({ resetLink: Type.String({ description: 'a one-time lin
 export function directoryRoutes(app: App, platform: Platform): void {
   app.get('/members', {
     schema: { tags, summary: 'Members and observers', response: { 200: Strict({ data: Type.Array(MemberSummary) }), ...problemResponses } },
-  }, async (request) => ({ data: await act(platform, request, 'directory.read', (ctx) => directory.listMembers(ctx)) }));
+  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => directory.listMembers(ctx)) }));
 
   app.get('/members/:code', {
     schema: { tags, summary: 'A member, its groups (those you may see) and focal points', params: MemberParams, response: { 200: MemberDetail, ...problemResponses } },
-  }, async (request) => act(platform, request, 'directory.read', (ctx) => directory.getMember(ctx, request.params.code)));
+  }, async (request) => actRead(platform, request, 'directory.read', (ctx) => directory.getMember(ctx, request.params.code)));
 
   app.post('/members', {
     schema: { tags, summary: 'Add a member (secretariat)', body: MemberCreate, response: { 201: MemberDetail, ...problemResponses } },
@@ -37,11 +37,11 @@ export function directoryRoutes(app: App, platform: Platform): void {
 
   app.get('/groups', {
     schema: { tags, summary: 'Sharing groups your member belongs to, with their rosters', response: { 200: Strict({ data: Type.Array(Group) }), ...problemResponses } },
-  }, async (request) => ({ data: await act(platform, request, 'directory.read', (ctx) => directory.listGroups(ctx)) }));
+  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => directory.listGroups(ctx)) }));
 
   app.get('/groups/:code', {
     schema: { tags, summary: 'A sharing group (its members and the secretariat only)', params: GroupParams, response: { 200: GroupOne, ...problemResponses } },
-  }, async (request) => ({ data: await act(platform, request, 'directory.read', (ctx) => directory.getGroup(ctx, request.params.code)) }));
+  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => directory.getGroup(ctx, request.params.code)) }));
 
   app.post('/groups', {
     schema: { tags, summary: 'Create a sharing group (secretariat)', body: GroupCreate, response: { 201: GroupOne, ...problemResponses } },

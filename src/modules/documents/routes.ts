@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
-import { act } from '../../platform/http/authenticate.js';
+import { act, actRead } from '../../platform/http/authenticate.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { checkDocuments, documentsOfBatch, documentsOfCheck } from './checks.js';
 import * as hits from './hits.js';
@@ -73,7 +73,7 @@ export function documentsRoutes(app: App, platform: Platform): void {
 
   app.get('/documents', {
     schema: { tags, summary: 'Your member’s register, by number, with filters', querystring: RegisterQuery, response: { 200: Page(TravelDocument), ...problemResponses } },
-  }, async (request) => act(platform, request, 'documents.read', (ctx) => register.list(ctx, request.query)));
+  }, async (request) => actRead(platform, request, 'documents.read', (ctx) => register.list(ctx, request.query)));
 
   app.post('/documents', {
     schema: {
@@ -86,7 +86,7 @@ export function documentsRoutes(app: App, platform: Platform): void {
 
   app.get('/documents/reports', {
     schema: { tags, summary: 'The foreign documents your member reported to their issuers, newest first', querystring: ReportsQuery, response: { 200: Page(TravelDocument), ...problemResponses } },
-  }, async (request) => act(platform, request, 'documents.read', (ctx) => register.reports(ctx, request.query)));
+  }, async (request) => actRead(platform, request, 'documents.read', (ctx) => register.reports(ctx, request.query)));
 
   app.post('/documents/reports', {
     schema: {
@@ -108,7 +108,7 @@ export function documentsRoutes(app: App, platform: Platform): void {
 
   app.get('/documents/:id', {
     schema: { tags, summary: 'A document you may see (holder details to the issuer only)', params: IdParams, response: { 200: DocumentOne, ...problemResponses } },
-  }, async (request) => act(platform, request, 'documents.read', (ctx) => register.get(ctx, request.params.id)));
+  }, async (request) => actRead(platform, request, 'documents.read', (ctx) => register.get(ctx, request.params.id)));
 
   app.patch('/documents/:id', {
     schema: { tags, summary: 'Change an active document (the issuer)', params: IdParams, body: DocumentChange, response: { 200: DocumentOne, ...problemResponses, ...conflictResponse } },
@@ -134,11 +134,11 @@ export function documentsRoutes(app: App, platform: Platform): void {
 
   app.get('/documents/hits', {
     schema: { tags, summary: 'Hit records: on your member’s documents (side=issuer, the queue to answer) or of your member’s checks (side=checker)', querystring: HitsQuery, response: { 200: Page(HitRecord), ...problemResponses } },
-  }, async (request) => act(platform, request, 'documents.read', (ctx) => hits.list(ctx, request.query)));
+  }, async (request) => actRead(platform, request, 'documents.read', (ctx) => hits.list(ctx, request.query)));
 
   app.get('/documents/hits/:id', {
     schema: { tags, summary: 'A hit record (the issuer and the checking member)', params: IdParams, response: { 200: HitOne, ...problemResponses } },
-  }, async (request) => act(platform, request, 'documents.read', (ctx) => hits.get(ctx, request.params.id)));
+  }, async (request) => actRead(platform, request, 'documents.read', (ctx) => hits.get(ctx, request.params.id)));
 
   app.post('/documents/hits/:id/answer', {
     schema: { tags, summary: 'Confirm or deny a hit on your member’s document, with notes; the checking member is told', params: IdParams, body: AnswerBody, response: { 200: HitOne, ...problemResponses, ...conflictResponse } },

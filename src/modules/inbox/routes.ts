@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { act } from '../../platform/http/authenticate.js';
+import { act, actRead } from '../../platform/http/authenticate.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/http/problem.js';
 import { Cursor, IdParams, Limit, problemResponses, Strict } from '../../platform/http/schemas.js';
@@ -69,7 +69,7 @@ async function markRead(ctx: Ctx, id: string): Promise<void> {
 export function inboxRoutes(app: App, platform: Platform): void {
   app.get('/inbox', {
     schema: { tags: ['inbox'], summary: 'Your notifications, newest first', querystring: InboxQuery, response: { 200: InboxPage, ...problemResponses } },
-  }, async (request) => act(platform, request, 'directory.read', (ctx) => listInbox(ctx, request.query.cursor, request.query.limit ?? 50)));
+  }, async (request) => actRead(platform, request, 'directory.read', (ctx) => listInbox(ctx, request.query.cursor, request.query.limit ?? 50)));
 
   app.post('/inbox/:id/read', {
     schema: { tags: ['inbox'], summary: 'Mark a notification read', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
-import { act } from '../../platform/http/authenticate.js';
+import { act, actRead } from '../../platform/http/authenticate.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { CodeListsResponse, Report, ReportListQuery, ReportOne, ReturnBody } from './record-schemas.js';
 import { ReportInput } from './schemas.js';
@@ -23,11 +23,11 @@ export function recordRoutes(app: App, platform: Platform): void {
       querystring: ReportListQuery,
       response: { 200: Page(Report), ...problemResponses },
     },
-  }, async (request) => act(platform, request, 'reports.read', (ctx) => reports.list(ctx, request.query)));
+  }, async (request) => actRead(platform, request, 'reports.read', (ctx) => reports.list(ctx, request.query)));
 
   app.get('/reports/:id', {
     schema: { tags, summary: 'A report', params: IdParams, response: { 200: ReportOne, ...problemResponses } },
-  }, async (request) => act(platform, request, 'reports.read', (ctx) => reports.get(ctx, request.params.id)));
+  }, async (request) => actRead(platform, request, 'reports.read', (ctx) => reports.get(ctx, request.params.id)));
 
   app.post('/reports', {
     schema: { tags, summary: 'Record a report as a draft of your member', body: ReportInput, response: { 201: ReportOne, ...problemResponses } },
