@@ -106,15 +106,12 @@ export class PostgresDatabase implements Database {
     return new PostgresDatabase(pool, options.rowLevelSecurity ?? true);
   }
 
-  private async run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** Runs `use` on a pooled connection; if it fails, rolls back what it left open (a broken connection is dropped). */
+  private async withClient<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query(begin);
-      const tx = new PgTx(client);
-      const result = await work(tx);
-      await client.query(tx.takeDeferred('COMMIT'));
-      return result;
+      return await use(client);
     } catch (error) {
       try {
         await client.query('ROLLBACK');
@@ -125,6 +122,16 @@ export class PostgresDatabase implements Database {
     } finally {
       client.release(broken);
     }
+  }
+
+  private run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.withClient(async (client) => {
+      await client.query(begin);
+      const tx = new PgTx(client);
+      const result = await work(tx);
+      await client.query(tx.takeDeferred('COMMIT'));
+      return result;
+    });
   }
 
   async transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -137,21 +144,7 @@ export class PostgresDatabase implements Database {
 
   async read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     const begin = `BEGIN READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`;
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      return await work(new PgReadTx(client, begin));
-    } catch (error) {
-      // A statement that failed left its transaction open and aborted.
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return this.withClient((client) => work(new PgReadTx(client, begin)));
   }
 
   async close(): Promise<void> {
