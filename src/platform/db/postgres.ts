@@ -4,7 +4,7 @@ import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { parsers } from './types.js';
-import type { Sql } from './sql.js';
+import { literal, type Sql } from './sql.js';
 
 // pg's own conversion of a parameter value to its text (`pg.utils`, which its typings leave out).
 const { prepareValue } = (pg as unknown as { utils: { prepareValue: (value: unknown) => unknown } }).utils;
@@ -36,7 +36,7 @@ class PgTx extends BaseTx {
 
 /**
  * A value written into statement text as the literal pg would have sent as an untyped parameter:
- * the same text (`prepareValue`), quoted by pg's `escapeLiteral`. An untyped literal takes its type
+ * the same text (`prepareValue`), quoted by `literal`. An untyped literal takes its type
  * from where it stands, as an untyped parameter does. Undefined for a string holding NUL, which
  * simple-protocol text cannot carry (the statement then goes as parameters).
  */
@@ -45,11 +45,11 @@ function literalOf(value: unknown): string | undefined {
   if (prepared === null) return 'NULL';
   const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : prepared;
   if (text.includes('\0')) return undefined;
-  return pg.escapeLiteral(text);
+  return literal(text);
 }
 
 /** The statement as simple-protocol text with its values written in, or undefined when one cannot be. */
-export function inlineStatement(statement: Sql): string | undefined {
+function inlineStatement(statement: Sql): string | undefined {
   let ok = true;
   const text = statement.write((value) => {
     const written = literalOf(value);

@@ -61,8 +61,10 @@ sql.empty = new Sql([''], []);
 /**
  * A string as an SQL literal for statements sent as simple-protocol text (`Tx.defer`): an escape
  * string with backslashes and quotes doubled, so it reads back exactly whatever the server's
- * `standard_conforming_strings`. Only for values code builds (JSON of audit rows), never to
- * splice input into queries: those take `$n` parameters.
+ * `standard_conforming_strings`. For values code builds (JSON of audit rows) and for the values of
+ * `Database.read` statements on a server, written in as pg would have sent them as parameters (a
+ * property test in db.test.ts holds both forms to the same rows); everywhere else input goes as
+ * `$n` parameters.
  */
 export function literal(text: string): string {
   if (text.includes('\0')) throw new Error('a NUL character cannot be sent in a literal');
