@@ -36,6 +36,7 @@ import { asMember } from '../src/modules/documents/cli.js';
 import { importDocuments } from '../src/modules/documents/import.js';
 import { IndexChanges, registerOf } from '../src/modules/documents/register.js';
 import { auditGroupFor } from '../src/platform/audit/group-commit.js';
+import { withHugePages } from './huge-pages.js';
 import { cpuBusy, waitForQuiet } from './load.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -244,7 +245,7 @@ async function startServer(spec: ServerSpec): Promise<Server> {
   const child = fork(SELF, [], {
     // BENCH_PROFILE_DIR: a V8 CPU profile of each server process, written there when it stops.
     execArgv: ['--import', 'tsx', '--max-old-space-size=8192', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])],
-    env: { ...process.env, BENCH_DOCUMENTS_SERVER: JSON.stringify(spec), NODE_ENV: 'production' },
+    env: withHugePages({ ...process.env, BENCH_DOCUMENTS_SERVER: JSON.stringify(spec), NODE_ENV: 'production' }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = once(child, 'exit');

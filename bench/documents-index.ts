@@ -5,9 +5,13 @@
  *
  *   npm run bench:index                         # 100,000,000 keys (needs about 3 GB of RAM)
  *   npm run bench:index -- --size 1000000 --rounds 5 --lookups 1000000
+ *   npm run bench:index -- --huge-pages off     # the index on 4 KiB pages only
  *
- * Goals (issue #4): at most 6 GB, at least 5,000,000 has() a second.
+ * Goals (issue #4): at most 6 GB, at least 5,000,000 lookups a second, judged for has() (one key at
+ * a time, a single check) and hasMany() (a manifest's keys at once, the batch check) each.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +19,14 @@ import { parseArgs } from 'node:util';
 import type { DocumentType } from '../src/modules/documents/icao.js';
 import { DocumentIndex } from '../src/modules/documents/memory-index.js';
 import { documentKey } from '../src/modules/documents/number.js';
+import { hugePageBytes, hugePagesAsked, withHugePages } from './huge-pages.js';
 import { cpuBusy, waitForQuiet } from './load.js';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const GOAL_BYTES = 6e9;
 const GOAL_LOOKUPS = 5_000_000;
 
-function parseFlags(): { size: number; rounds: number; lookups: number; hitShare: number; quiet: number } {
+function parseFlags(): { size: number; rounds: number; lookups: number; hitShare: number; quiet: number; hugePages: boolean } {
   const { values } = parseArgs({
     options: {
       size: { type: 'string', default: '100000000' },
@@ -29,6 +34,7 @@ function parseFlags(): { size: number; rounds: number; lookups: number; hitShare
       lookups: { type: 'string', default: '2000000' },
       hits: { type: 'string', default: '0.5' },
       quiet: { type: 'string', default: '20' },
+      'huge-pages': { type: 'string', default: 'on' },
     },
     strict: true,
   });
@@ -39,7 +45,9 @@ function parseFlags(): { size: number; rounds: number; lookups: number; hitShare
   };
   const hitShare = Number(values.hits);
   if (!(hitShare >= 0 && hitShare <= 1)) throw new Error(`--hits takes a share between 0 and 1, got "${values.hits}"`);
+  if (values['huge-pages'] !== 'on' && values['huge-pages'] !== 'off') throw new Error(`--huge-pages takes on or off, got "${values['huge-pages']}"`);
   return {
+    hugePages: values['huge-pages'] === 'on',
     size: whole(values.size, 'size', 1),
     rounds: whole(values.rounds, 'rounds', 1),
     lookups: whole(values.lookups, 'lookups', 1),
@@ -129,6 +137,14 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
 
 async function main(): Promise<void> {
   const flags = parseFlags();
+  // glibc reads its tunables when the process starts: run again with them, once.
+  const env = withHugePages(process.env, !flags.hugePages);
+  if (env !== process.env) {
+    const child = fork(fileURLToPath(import.meta.url), process.argv.slice(2), { env, stdio: 'inherit' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    process.exitCode = code ?? 1;
+    return;
+  }
   log(`DocumentIndex: ${flags.size.toLocaleString('en')} keys, ${flags.rounds} rounds of ${flags.lookups.toLocaleString('en')} lookups (${Math.round(flags.hitShare * 100)}% hits)`);
   log(`machine: ${os.cpus().length} cores, ${gib(os.totalmem())} RAM, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const rssBefore = process.memoryUsage().rss;
@@ -139,7 +155,9 @@ async function main(): Promise<void> {
   const buildMs = performance.now() - started;
   const memory = process.memoryUsage();
   log(`build: ${(buildMs / 1000).toFixed(1)} s (${rate((flags.size / buildMs) * 1000)} keys, generation included); ${index.size.toLocaleString('en')} distinct keys in ${index.capacity.toLocaleString('en')} slots`);
+  const onHugePages = hugePageBytes();
   log(`memory: index ${gib(index.bytes)}; process RSS ${gib(memory.rss)} (${gib(rssBefore)} before the build), V8 heap ${gib(memory.heapUsed)}`);
+  log(`huge pages: ${hugePagesAsked() ? 'asked for' : 'not asked for'}; ${gib(onHugePages)} of the process on them`);
 
   // The lookups: hits are keys of the register, misses ordinals past its end (a generated miss that
   // happens to equal a document counts as the hit it is).
@@ -189,6 +207,8 @@ async function main(): Promise<void> {
     capacity: index.capacity,
     indexBytes: index.bytes,
     rssBytes: memory.rss,
+    hugePagesAsked: hugePagesAsked(),
+    hugePageBytes: onHugePages,
     heapUsedBytes: memory.heapUsed,
     buildSeconds: Number((buildMs / 1000).toFixed(1)),
     lookups: flags.lookups,
@@ -208,9 +228,10 @@ async function main(): Promise<void> {
   log(`load average at the end: ${result.loadAverage.join(' ')}`);
   log('');
   const memoryMet = memory.rss <= GOAL_BYTES;
-  const speedMet = result.hasPerSecond.p50 >= GOAL_LOOKUPS;
-  log(`goal: memory at most 6 GB: ${memoryMet ? 'met' : 'NOT met'} (RSS ${(memory.rss / 1e9).toFixed(2)} GB)`);
-  log(`goal: at least 5,000,000 has() a second: ${speedMet ? 'met' : 'NOT met'} (p50 ${rate(result.hasPerSecond.p50)}; batched ${rate(result.hasManyPerSecond.p50)})`);
+  const met = (yes: boolean): string => (yes ? 'met' : 'NOT met');
+  log(`goal: memory at most 6 GB: ${met(memoryMet)} (RSS ${(memory.rss / 1e9).toFixed(2)} GB)`);
+  log(`goal: at least 5,000,000 lookups a second, one key at a time (has(), a single check): ${met(result.hasPerSecond.p50 >= GOAL_LOOKUPS)} (p50 ${rate(result.hasPerSecond.p50)})`);
+  log(`goal: at least 5,000,000 lookups a second, a manifest's keys at once (hasMany(), a batch check): ${met(result.hasManyPerSecond.p50 >= GOAL_LOOKUPS)} (p50 ${rate(result.hasManyPerSecond.p50)})`);
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(`${RESULTS}documents-index.json`, `${JSON.stringify(result, null, 2)}\n`);
 }
