@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import { hashPassword } from '../platform/auth/secrets.js';
 import type { Role } from '../platform/auth/roles.js';
 import { appendAudit } from '../platform/audit/writer.js';
 import type { Database, Tx } from '../platform/db/database.js';
 import { sql } from '../platform/db/sql.js';
+import { parseCsv } from '../platform/files/csv.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { seedReports } from './reports.js';
 import { seedDocuments } from './documents.js';
@@ -40,7 +40,12 @@ interface GroupCsv {
   members: string;
 }
 
-const readCsv = <T>(path: string): T[] => parse(readFileSync(path), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as T[];
+/** The records of a CSV file with a header, as objects by column name, cells trimmed, blank lines left out. */
+function readCsv<T>(path: string): T[] {
+  const records = parseCsv(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), ',').filter((cells) => cells.some((cell) => cell.trim() !== ''));
+  const header = (records[0] ?? []).map((name) => name.trim());
+  return records.slice(1).map((cells) => Object.fromEntries(header.map((name, index) => [name, (cells[index] ?? '').trim()])) as T);
+}
 
 /** Demo users: every role at Australia, several at Indonesia (which also holds the secretariat), one officer elsewhere. */
 const DEMO_USERS: { member: string; name: string; email: string; roles: Role[] }[] = [

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { invalid, Problem } from '../http/problem.js';
-import { DEFAULT_MAX_CELL, DELIMITERS, type Delimiter, type TableEncoding } from './tabular.js';
+import { CsvError, CsvReader, firstCsvRecord } from './csv.js';
+import { csvProblem, DEFAULT_MAX_CELL, DELIMITERS, headerProblems, matchHeader, rowNamer, type Delimiter, type TableEncoding } from './tabular.js';
 
 /**
  * Reads a CSV upload as a stream of rows, for files too large to hold (millions of rows), with the
@@ -38,7 +38,6 @@ export interface CsvStream {
   bytes(): number;
 }
 
-const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
 const PEEK_BYTES = 64 * 1024;
 
 function detectEncoding(head: Buffer): { encoding: TableEncoding; skip: number } {
@@ -56,34 +55,6 @@ function detectEncoding(head: Buffer): { encoding: TableEncoding; skip: number }
     if ((byte & 0x80) === 0) break;
   }
   return { encoding: isUtf8(head.subarray(0, end)) ? 'utf-8' : 'windows-1252', skip: 0 };
-}
-
-/** The first record's cells under a delimiter (a quoted header may span lines). */
-function headerCells(text: string, delimiter: Delimiter): string[] | undefined {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  if (!firstLine.includes('"')) return firstLine.split(delimiter);
-  return undefined;
-}
-
-function matchHeader(cells: readonly string[], options: CsvStreamOptions) {
-  const known = new Map(options.columns.map((column) => [normalise(column), column]));
-  const seen = new Set<string>();
-  const unknown: string[] = [];
-  const duplicates: string[] = [];
-  const names = cells.map((cell) => {
-    const name = known.get(normalise(cell));
-    if (!name) {
-      if (cell.trim() !== '') unknown.push(cell.trim());
-      return null;
-    }
-    if (seen.has(name)) {
-      duplicates.push(name);
-      return null;
-    }
-    seen.add(name);
-    return name;
-  });
-  return { names, unknown, duplicates, matched: seen.size };
 }
 
 async function peek(source: AsyncIterator<Buffer>): Promise<{ head: Buffer; done: boolean }> {
@@ -119,7 +90,7 @@ export async function readCsvStream(input: Readable | AsyncIterable<Buffer>, opt
   // The header decides the delimiter: the one under which it names the most known columns.
   let best: { delimiter: Delimiter; match: ReturnType<typeof matchHeader> } | undefined;
   for (const delimiter of DELIMITERS) {
-    const cells = headerCells(headText, delimiter) ?? (await firstRecord(headText, delimiter));
+    const cells = firstCsvRecord(headText, delimiter);
     if (!cells) continue;
     const match = matchHeader(cells, options);
     if (!best || match.matched > best.match.matched) best = { delimiter, match };
@@ -130,17 +101,10 @@ export async function readCsvStream(input: Readable | AsyncIterable<Buffer>, opt
       'The header row does not match the format under any delimiter.',
     );
   }
-  const present = new Set(best.match.names.filter((name): name is string => name !== null));
-  const headerErrors = [
-    ...(options.required ?? []).filter((column) => !present.has(column)).map((column) => ({ pointer: `/rows/1/${column}`, detail: `the column "${column}" is missing` })),
-    ...best.match.duplicates.map((column) => ({ pointer: `/rows/1/${column}`, detail: `the column "${column}" appears twice` })),
-    ...best.match.unknown.map((column) => ({ pointer: `/rows/1/${column}`, detail: `"${column}" is not a column of this format; remove it or correct its name` })),
-  ];
-  if (headerErrors.length > 0) throw invalid(headerErrors, 'The header row of the file does not match the format’s columns.');
+  headerProblems(best.match, options, '/file');
 
   const names = best.match.names;
   const header = names.filter((name): name is string => name !== null);
-  const headerKey = names.map((name) => (name === null ? '' : normalise(name))).join('\u0000');
   const delimiter = best.delimiter;
   const skippedHeaders: number[] = [];
 
@@ -159,77 +123,37 @@ export async function readCsvStream(input: Readable | AsyncIterable<Buffer>, opt
     if (rest) yield rest;
   }
 
+  let record = 0;
+  const name = rowNamer(names, maxCell, (pointer, detail) => {
+    throw invalid([{ pointer, detail }]);
+  });
+  /** A record as a row: undefined for the header, blank rows and repeated headers. */
+  function toRow(cells: string[]): CsvStreamRow | undefined {
+    record++;
+    if (record === 1) return undefined;
+    const named = name(cells, record);
+    if (named === 'header') skippedHeaders.push(record);
+    return typeof named === 'string' ? undefined : named;
+  }
+
   async function* rows(): AsyncGenerator<CsvStreamRow> {
-    const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: false, max_record_size: maxCell * 4 });
-    const feeding = (async () => {
-      try {
-        for await (const piece of text()) {
-          if (parser.destroyed) return;
-          if (!parser.write(piece)) {
-            // Wait for the consumer, or for the end of a reading it gave up.
-            await new Promise<void>((resolve) => {
-              const done = (): void => {
-                parser.off('drain', done);
-                parser.off('close', done);
-                resolve();
-              };
-              parser.on('drain', done);
-              parser.on('close', done);
-            });
-          }
-        }
-        parser.end();
-      } catch (error) {
-        parser.destroy(error instanceof Error ? error : new Error(String(error)));
-      }
-    })();
-    let record = 0;
+    const reader = new CsvReader(delimiter, maxCell * 4);
     try {
-      for await (const cells of parser as AsyncIterable<string[]>) {
-        record++;
-        if (record === 1) continue;
-        if (cells.every((cell) => cell.trim() === '')) continue;
-        if (cells.map((cell, index) => (names[index] === null || names[index] === undefined ? '' : normalise(cell))).join('\u0000') === headerKey) {
-          skippedHeaders.push(record);
-          continue;
+      for await (const piece of text()) {
+        for (const cells of reader.push(piece)) {
+          const row = toRow(cells);
+          if (row) yield row;
         }
-        const named: Record<string, string> = {};
-        for (const name of header) named[name] = '';
-        let extraCells = 0;
-        for (let index = 0; index < cells.length; index++) {
-          const cell = cells[index] as string;
-          if (index >= names.length) {
-            if (cell.trim() !== '') extraCells++;
-            continue;
-          }
-          const name = names[index];
-          if (!name) continue;
-          if (cell.length > maxCell) throw invalid([{ pointer: `/rows/${record}/${name}`, detail: `longer than ${maxCell} characters` }]);
-          named[name] = cell;
-        }
-        yield { row: record, cells: named, extraCells };
+      }
+      for (const cells of reader.end()) {
+        const row = toRow(cells);
+        if (row) yield row;
       }
     } catch (error) {
-      if (error instanceof Problem) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      const line = /line (\d+)/i.exec(message)?.[1];
-      throw invalid([{ pointer: line ? `/lines/${line}` : '/file', detail: `the CSV cannot be read: ${message.replace(/^Invalid Record Length: |^CsvError: /, '')}` }]);
-    } finally {
-      if (!parser.writableFinished) parser.destroy();
-      await feeding;
+      if (error instanceof CsvError) throw csvProblem(error);
+      throw error;
     }
   }
 
   return { encoding, delimiter, header, rows: rows(), skippedHeaders, bytes: () => bytes };
-}
-
-/** The header record parsed properly (quotes, quoted newlines), when a naive split will not do. */
-async function firstRecord(text: string, delimiter: Delimiter): Promise<string[] | undefined> {
-  try {
-    const parser = parse(text, { delimiter, relax_column_count: true, to_line: 1, relax_quotes: true });
-    for await (const record of parser as AsyncIterable<string[]>) return record;
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { invalid, Problem } from '../http/problem.js';
+import { CsvError, firstCsvRecord, parseCsv } from './csv.js';
 import { decodeText } from './extract-text.js';
 
 /**
@@ -63,7 +63,8 @@ export interface Table {
   skipped: { row: number; reason: string }[];
 }
 
-const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
+/** A header or cell as it is compared with a column's name: trimmed, inner spaces single, lower case. */
+export const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Reads a CSV or XLSX upload; a file that cannot be read as either is a 400 naming the file's field. */
 export async function readTable(content: Buffer, options: TableOptions): Promise<Table> {
@@ -84,7 +85,7 @@ function decode(content: Buffer): { text: string; encoding: TableEncoding } {
 }
 
 /** Maps header cells to known column names: index → name (or null for unknown), with the problems found. */
-function matchHeader(cells: readonly string[], options: TableOptions): { names: (string | null)[]; unknown: string[]; duplicates: string[]; matched: number } {
+export function matchHeader(cells: readonly string[], options: Pick<TableOptions, 'columns'>): { names: (string | null)[]; unknown: string[]; duplicates: string[]; matched: number } {
   const known = new Map(options.columns.map((column) => [normalise(column), column]));
   const seen = new Set<string>();
   const unknown: string[] = [];
@@ -105,7 +106,7 @@ function matchHeader(cells: readonly string[], options: TableOptions): { names: 
   return { names, unknown, duplicates, matched: seen.size };
 }
 
-function headerProblems(match: ReturnType<typeof matchHeader>, options: TableOptions, pointer: string): void {
+export function headerProblems(match: ReturnType<typeof matchHeader>, options: Pick<TableOptions, 'columns' | 'required' | 'rejectUnknownColumns'>, pointer: string): void {
   const present = new Set(match.names.filter((name): name is string => name !== null));
   const errors = [
     ...(options.required ?? []).filter((column) => !present.has(column)).map((column) => ({ pointer: `/rows/1/${column}`, detail: `the column "${column}" is missing` })),
@@ -118,10 +119,6 @@ function headerProblems(match: ReturnType<typeof matchHeader>, options: TableOpt
   if (errors.length > 0) throw invalid(errors, `The header row of ${pointer.slice(1)} does not match the format's columns.`);
 }
 
-function parseCsv(text: string, delimiter: Delimiter, toLine?: number): string[][] {
-  return parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, ...(toLine ? { to_line: toLine } : {}) }) as string[][];
-}
-
 function readCsv(content: Buffer, options: TableOptions, pointer: string): Table {
   if (content.includes(0) && !(content[0] === 0xff && content[1] === 0xfe) && !(content[0] === 0xfe && content[1] === 0xff)) {
     throw invalid([{ pointer, detail: 'the file is neither CSV text nor an XLSX workbook' }]);
@@ -130,12 +127,7 @@ function readCsv(content: Buffer, options: TableOptions, pointer: string): Table
   // The header decides the delimiter: the one under which it names the most known columns.
   let best: { delimiter: Delimiter; match: ReturnType<typeof matchHeader> } | undefined;
   for (const delimiter of DELIMITERS) {
-    let header: string[] | undefined;
-    try {
-      header = parseCsv(text, delimiter, 1)[0];
-    } catch {
-      continue;
-    }
+    const header = firstCsvRecord(text, delimiter);
     if (!header) continue;
     const match = matchHeader(header, options);
     if (!best || match.matched > best.match.matched) best = { delimiter, match };
@@ -149,13 +141,17 @@ function readCsv(content: Buffer, options: TableOptions, pointer: string): Table
   headerProblems(best.match, options, pointer);
   let records: string[][];
   try {
-    records = parse(text, { delimiter: best.delimiter, relax_column_count: true, skip_empty_lines: false, max_record_size: (options.maxCellLength ?? DEFAULT_MAX_CELL) * 4 }) as string[][];
+    records = parseCsv(text, best.delimiter, (options.maxCellLength ?? DEFAULT_MAX_CELL) * 4);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const line = /line (\d+)/i.exec(message)?.[1];
-    throw invalid([{ pointer: line ? `/lines/${line}` : pointer, detail: `the CSV cannot be read: ${message.replace(/^Invalid Record Length: |^CsvError: /, '')}` }]);
+    if (error instanceof CsvError) throw csvProblem(error);
+    throw error;
   }
   return collect(records.slice(1).map((cells, index) => ({ row: index + 2, cells })), best.match.names, { format: 'csv', encoding, delimiter: best.delimiter }, options);
+}
+
+/** A CSV that cannot be read: a 400 pointing at its line. */
+export function csvProblem(error: CsvError): Problem {
+  return invalid([{ pointer: `/lines/${error.line}`, detail: `the CSV cannot be read: ${error.message}` }]);
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -205,6 +201,44 @@ function rowLimit(maxRows: number): Problem {
   return new Problem(413, 'Too many rows', `The file has more than ${maxRows} data rows, the limit for one import; split it into smaller files.`);
 }
 
+/** What a record is once the header named its columns. */
+export type NamedRecord = TableRow | 'blank' | 'header';
+
+/**
+ * Names a record's cells by the header (every header column present, '' where missing), counts the
+ * non-empty cells past its end, and tells blank rows and copies of the header apart. A cell longer
+ * than `maxCell` is reported to `tooLong` (the caller decides whether to stop).
+ */
+export function rowNamer(names: readonly (string | null)[], maxCell: number, tooLong: (pointer: string, detail: string) => void): (cells: readonly string[], row: number) => NamedRecord {
+  const header = names.filter((name): name is string => name !== null);
+  const headerKey = names.map((name) => (name === null ? '' : normalise(name))).join('\u0000');
+  // A row can repeat the header only if its first named cell does (checked first: it is cheap).
+  const first = names.findIndex((name) => name !== null);
+  const firstName = normalise(names[first] ?? '');
+  return (cells, row) => {
+    if (cells.every((cell) => cell.trim() === '')) return 'blank';
+    const lead = cells[first];
+    if (lead !== undefined && lead.length >= firstName.length && normalise(lead) === firstName && cells.map((cell, index) => (names[index] ? normalise(cell) : '')).join('\u0000') === headerKey) {
+      return 'header';
+    }
+    const named: Record<string, string> = {};
+    for (const name of header) named[name] = '';
+    let extraCells = 0;
+    for (let index = 0; index < cells.length; index++) {
+      const cell = cells[index] as string;
+      if (index >= names.length) {
+        if (cell.trim() !== '') extraCells++;
+        continue;
+      }
+      const name = names[index];
+      if (!name) continue;
+      if (cell.length > maxCell) tooLong(`/rows/${row}/${name}`, `longer than ${maxCell} characters`);
+      named[name] = cell;
+    }
+    return { row, cells: named, extraCells };
+  };
+}
+
 /** Drops blank rows, skips repeated headers, applies the row and cell limits and names the cells. */
 function collect(
   raw: readonly { row: number; cells: readonly string[] }[],
@@ -213,31 +247,20 @@ function collect(
   options: TableOptions,
 ): Table {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-  const maxCell = options.maxCellLength ?? DEFAULT_MAX_CELL;
-  const header = names.filter((name): name is string => name !== null);
-  const headerKey = names.map((name) => (name === null ? '' : normalise(name))).join('\u0000');
+  const tooLong: { pointer: string; detail: string }[] = [];
+  const name = rowNamer(names, options.maxCellLength ?? DEFAULT_MAX_CELL, (pointer, detail) => tooLong.push({ pointer, detail }));
   const rows: TableRow[] = [];
   const skipped: Table['skipped'] = [];
-  const tooLong: { pointer: string; detail: string }[] = [];
   for (const { row, cells } of raw) {
-    if (cells.every((cell) => cell.trim() === '')) continue;
-    if (cells.map((cell, index) => (names[index] === null ? '' : normalise(cell))).join('\u0000') === headerKey) {
+    const named = name(cells, row);
+    if (named === 'blank') continue;
+    if (named === 'header') {
       skipped.push({ row, reason: 'a repeated header row' });
       continue;
     }
     if (rows.length >= maxRows) throw rowLimit(maxRows);
-    const named: Record<string, string> = {};
-    for (const name of header) named[name] = '';
-    let extraCells = 0;
-    cells.forEach((cell, index) => {
-      if (index >= names.length && cell.trim() !== '') extraCells++;
-      const name = names[index];
-      if (!name) return;
-      if (cell.length > maxCell) tooLong.push({ pointer: `/rows/${row}/${name}`, detail: `longer than ${maxCell} characters` });
-      named[name] = cell;
-    });
-    rows.push({ row, cells: named, extraCells });
+    rows.push(named);
   }
   if (tooLong.length > 0) throw invalid(tooLong);
-  return { ...kind, header, rows, skipped };
+  return { ...kind, header: names.filter((column): column is string => column !== null), rows, skipped };
 }

@@ -156,12 +156,29 @@ export interface BatchResult {
   existing: ExistingReport[];
 }
 
+/** A batch's rows in the form its statement sends them, built before the statement is due. */
+export interface PreparedBatch {
+  reports: readonly KeyedReport[];
+  /** The rows as the statement's source `i`. */
+  rows: Sql;
+  /** The keys as a text[] literal (the index condition that finds rows imported before). */
+  keys: string;
+}
+
+/**
+ * Builds a batch's statement source. The importer calls it before it waits for the previous
+ * batch's statement, so the server writes one batch while Node builds the next.
+ */
+export function prepareBatch(batch: readonly KeyedReport[]): PreparedBatch {
+  return { reports: batch, rows: unnestRows(batch), keys: `{${batch.map((report) => element(report.key)).join(',')}}` };
+}
+
 /**
  * One statement for a batch: the rows imported before (owner, source, key) with whether their
  * content changed, and, when `insert`, every other row inserted. A key imported meanwhile by a
  * concurrent import is skipped (ON CONFLICT), not an error; the caller counts it as unchanged.
  */
-export async function writeBatch(tx: Tx, target: BatchTarget, batch: readonly KeyedReport[], insert: boolean): Promise<BatchResult> {
+export async function writeBatch(tx: Tx, target: BatchTarget, batch: PreparedBatch, insert: boolean): Promise<BatchResult> {
   const submitted = target.status === 'submitted';
   const write = insert
     ? sql`, n AS (
@@ -173,7 +190,7 @@ export async function writeBatch(tx: Tx, target: BatchTarget, batch: readonly Ke
         RETURNING 1)`
     : sql``;
   const result = await tx.one<{ inserted: number; existing: [number, string, ReportStatus, boolean][] }>(sql`
-    WITH i AS MATERIALIZED (SELECT * FROM ${unnestRows(batch)}),
+    WITH i AS MATERIALIZED (SELECT * FROM ${batch.rows}),
     e AS MATERIALIZED (
       SELECT i.line, r.id, r.status, (${STORED}) IS NOT DISTINCT FROM (${INCOMING}) AS same
       FROM i JOIN reports r ON r.import_key = i.key
@@ -181,7 +198,7 @@ export async function writeBatch(tx: Tx, target: BatchTarget, batch: readonly Ke
       -- alone, the planner may read every report of the owner and source for every batch, and an
       -- import would slow down as it goes.
       WHERE r.owner = ${target.member} AND r.import_source = ${target.source}
-        AND r.import_key = ANY(${`{${batch.map((report) => element(report.key)).join(',')}}`}::text[]))
+        AND r.import_key = ANY(${batch.keys}::text[]))
     ${write}
     SELECT ${insert ? sql`(SELECT count(*) FROM n)::int` : sql`0`} AS inserted,
       coalesce((SELECT json_agg(json_build_array(e.line, e.id, e.status, e.same)) FROM e), '[]'::json) AS existing`);

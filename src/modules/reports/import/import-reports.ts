@@ -7,7 +7,7 @@ import { validateSharing } from '../../../platform/sharing/validate.js';
 import { consistencyErrors } from '../derive.js';
 import { nonNominalErrors } from '../non-nominal.js';
 import { ReportInput } from '../schemas.js';
-import { BATCH_SIZE, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
+import { BATCH_SIZE, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import type { ImportFormat } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
@@ -81,12 +81,15 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     await waiting;
   };
   const send = async (): Promise<void> => {
-    await settle();
-    if (batch.length === 0) return;
+    // Built while the previous statement still runs on the server; whether to insert is decided
+    // after it, as its result may have added errors.
     const rows = batch;
     batch = [];
+    const prepared = rows.length > 0 ? prepareBatch(rows) : undefined;
+    await settle();
+    if (!prepared) return;
     const insert = !options.dryRun && (options.partial === true || errors.length === 0);
-    const statement = writeBatch(ctx.tx, target, rows, insert).then((found) => {
+    const statement = writeBatch(ctx.tx, target, prepared, insert).then((found) => {
       const existingRows = new Set(found.existing.map((existing) => existing.line));
       const fresh = rows.length - existingRows.size;
       tally.imported += insert ? found.inserted : fresh;
