@@ -42,11 +42,6 @@ export class CsvReader {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
-  /** The physical line the next record starts on. */
-  get nextLine(): number {
-    return this.line;
-  }
-
   /** Feeds text; returns the records it completed. */
   push(text: string): string[][] {
     this.pending = this.pending === '' ? text : this.pending + text;

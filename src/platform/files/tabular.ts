@@ -64,7 +64,7 @@ export interface Table {
 }
 
 /** A header or cell as it is compared with a column's name: trimmed, inner spaces single, lower case. */
-export const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
+const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Reads a CSV or XLSX upload; a file that cannot be read as either is a 400 naming the file's field. */
 export async function readTable(content: Buffer, options: TableOptions): Promise<Table> {
