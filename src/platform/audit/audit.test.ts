@@ -76,6 +76,31 @@ describe('the audit trail', () => {
     expect((await verifyAudit(t.db)).ok).toBe(true);
   });
 
+  test('the rows of one append read back field for field, in order, with consecutive numbers on one lane', async () => {
+    const userId = '0b7c5a3e-2f4d-4a8e-9d1c-6e5f4a3b2c1d';
+    const events = [
+      { action: 'test.group-all', objectType: 'travel-document', objectId: 'd-1', objectOwner: 'BBB', objectOwners: ['BBB', 'CCC'], purpose: "border 'control'", details: { n: 1, list: ['a', 'b'] } },
+      { action: 'test.group-bare' },
+      { action: 'test.group-owners', objectOwners: ['DDD'], details: { nested: { deep: [1, null, 'é'] } } },
+    ];
+    await t.db.transaction({ member: 'AAA' }, (tx) => appendAudit(tx, { userId, member: 'AAA', requestId: 'req-7', address: '192.0.2.1' }, events));
+    const got = await t.db.ownerTransaction((tx) =>
+      tx.query<Record<string, unknown>>(sql`SELECT seq, lane, lane_seq, user_id, member, action, object_type, object_id, object_owner, object_owners,
+          purpose, request_id, address, details FROM audit_log WHERE action LIKE 'test.group-%' ORDER BY seq`),
+    );
+    expect(got.map((row) => row.action)).toEqual(['test.group-all', 'test.group-bare', 'test.group-owners']);
+    expect(new Set(got.map((row) => row.lane)).size).toBe(1);
+    const seqs = got.map((row) => Number(row.seq));
+    const laneSeqs = got.map((row) => Number(row.lane_seq));
+    expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2]);
+    expect(laneSeqs).toEqual([laneSeqs[0], laneSeqs[0]! + 1, laneSeqs[0]! + 2]);
+    for (const row of got) expect(row).toMatchObject({ user_id: userId, member: 'AAA', request_id: 'req-7', address: '192.0.2.1' });
+    expect(got[0]).toMatchObject({ object_type: 'travel-document', object_id: 'd-1', object_owner: 'BBB', object_owners: ['BBB', 'CCC'], purpose: "border 'control'", details: { n: 1, list: ['a', 'b'] } });
+    expect(got[1]).toMatchObject({ object_type: null, object_id: null, object_owner: null, object_owners: [], purpose: null, details: {} });
+    expect(got[2]).toMatchObject({ object_owners: ['DDD'], details: { nested: { deep: [1, null, 'é'] } } });
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
+
   test('the application role cannot change or remove rows, and the trigger refuses even the owner', async () => {
     await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`UPDATE audit_log SET action = 'x'`))).rejects.toThrow(/permission denied/);
     await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`DELETE FROM audit_log`))).rejects.toThrow(/permission denied/);

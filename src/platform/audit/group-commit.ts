@@ -1,6 +1,5 @@
 import type { Database } from '../db/database.js';
-import { literal } from '../db/sql.js';
-import type { AuditEvent, AuditSource } from './writer.js';
+import { auditAppendStatement, auditEntry, type AuditEntry, type AuditEvent, type AuditSource } from './writer.js';
 
 /**
  * Group commit for the audit trail of high-rate acts (document checks): concurrent requests' rows
@@ -25,9 +24,6 @@ export interface GroupCommitOptions {
   /** Groups written at the same time (each on its own connection and audit lane). */
   concurrency?: number;
 }
-
-/** One row as audit_append takes it: the act and who did it. */
-type AuditEntry = AuditSource & AuditEvent;
 
 interface Waiting {
   entries: AuditEntry[];
@@ -68,7 +64,7 @@ export class AuditGroupCommit {
     if (events.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new Error('the audit group commit is closed'));
     return new Promise<void>((resolve, reject) => {
-      const entries = events.map((event) => ({ ...source, ...event }));
+      const entries = events.map((event) => auditEntry(source, event));
       this.queue.push({ entries, resolve, reject });
       this.queuedRows += entries.length;
       if (this.queuedRows >= this.maxRows) this.writeGroups();
@@ -140,7 +136,7 @@ export class AuditGroupCommit {
       // COMMIT (one round trip for the group after its BEGIN).
       const entries = group.flatMap((waiting) => waiting.entries);
       await this.db.transaction({ member: null }, (tx) => {
-        tx.defer(`SELECT audit_append(${literal(JSON.stringify(entries))}::jsonb)`);
+        tx.defer(auditAppendStatement(entries));
         return Promise.resolve();
       });
       this.stats.groups++;

@@ -28,9 +28,32 @@ export interface AuditSource {
  */
 export async function appendAudit(tx: Tx, source: AuditSource, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const entries = events.map((event) => ({ ...source, ...event }));
-  tx.defer(`SELECT audit_append(${literal(JSON.stringify(entries))}::jsonb)`);
+  tx.defer(auditAppendStatement(events.map((event) => auditEntry(source, event))));
   return Promise.resolve();
+}
+
+/** One row as audit_append takes it: the act and who did it (every entry of one shape, cheap to make and to serialise). */
+export function auditEntry(source: AuditSource, event: AuditEvent): AuditEntry {
+  return {
+    userId: source.userId,
+    member: source.member,
+    requestId: source.requestId,
+    address: source.address,
+    action: event.action,
+    objectType: event.objectType,
+    objectId: event.objectId,
+    objectOwner: event.objectOwner,
+    objectOwners: event.objectOwners,
+    purpose: event.purpose,
+    details: event.details,
+  };
+}
+
+export type AuditEntry = AuditSource & AuditEvent;
+
+/** The statement that appends entries, in order, to one lane of the chain (undefined fields are left out). */
+export function auditAppendStatement(entries: readonly AuditEntry[]): string {
+  return `SELECT audit_append(${literal(JSON.stringify(entries))}::jsonb)`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash as oneShotHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 
 /** A random secret for cookies, tokens and links: 32 bytes, base64url. */
@@ -8,7 +8,7 @@ export function newSecret(bytes = 32): string {
 
 /** Secrets are stored as their SHA-256 only. */
 export function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return oneShotHash('sha256', secret, 'buffer');
 }
 
 export function sameSecret(a: string, b: string): boolean {

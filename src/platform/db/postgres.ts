@@ -14,23 +14,60 @@ const types = {
   getTypeParser: ((oid: number) => parsers[oid] ?? builtIn(oid)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * A transaction on a server connection. Its BEGIN (with the member context) is not sent alone: it
+ * goes with the first statement, as one simple-protocol text `BEGIN; <context>; <statement>` when
+ * the statement's values are small enough to write in (as `Database.read` does), and with the
+ * deferred statements and COMMIT when nothing was sent before them (the audit group commit:
+ * `BEGIN; <context>; <deferred>; COMMIT`). A write saves one round trip of its three or more.
+ */
 class PgTx extends BaseTx {
-  constructor(private readonly client: pg.PoolClient) {
+  constructor(
+    private readonly client: pg.PoolClient,
+    private begin: string | undefined,
+  ) {
     super();
   }
 
+  private async started(): Promise<void> {
+    if (this.begin === undefined) return;
+    const begin = this.begin;
+    this.begin = undefined;
+    await this.client.query(begin);
+  }
+
   async query<Row>(statement: Sql): Promise<Row[]> {
+    if (this.begin !== undefined) {
+      const text = inlineStatement(statement, INLINE_BUDGET);
+      if (text !== undefined) {
+        const begin = this.begin;
+        this.begin = undefined;
+        const results = (await this.client.query(`${begin};\n${text}`)) as unknown as pg.QueryResult[];
+        return results[results.length - 1]!.rows as Row[];
+      }
+      await this.started();
+    }
     const { text, values } = statement.compile();
     const result = await this.client.query(text, values);
     return result.rows as Row[];
   }
 
   async execScript(text: string): Promise<void> {
+    await this.started();
     await this.client.query(text);
   }
 
   async copyFrom(statement: string, lines: AsyncIterable<string>): Promise<void> {
+    await this.started();
     await pipeline(Readable.from(lines), this.client.query(copyFromStdin(statement)));
+  }
+
+  /** Sends the deferred statements and COMMIT, preceded by the BEGIN if nothing was sent yet. */
+  async commit(): Promise<void> {
+    const end = this.takeDeferred('COMMIT');
+    const begin = this.begin;
+    this.begin = undefined;
+    await this.client.query(begin === undefined ? end : `${begin};\n${end}`);
   }
 }
 
@@ -48,16 +85,26 @@ function literalOf(value: unknown): string | undefined {
   return literal(text);
 }
 
-/** The statement as simple-protocol text with its values written in, or undefined when one cannot be. */
-function inlineStatement(statement: Sql): string | undefined {
+/**
+ * The statement as simple-protocol text with its values written in, or undefined when one cannot be
+ * or when its values would take more than `budget` characters (a bulk statement's arrays, which are
+ * cheaper sent as parameters).
+ */
+function inlineStatement(statement: Sql, budget = Infinity): string | undefined {
   let ok = true;
+  let size = 0;
   const text = statement.write((value) => {
+    if (!ok) return 'NULL';
     const written = literalOf(value);
-    if (written === undefined) ok = false;
+    size += written?.length ?? 0;
+    if (written === undefined || size > budget) ok = false;
     return written ?? 'NULL';
   });
   return ok ? text : undefined;
 }
+
+/** How much of a write's first statement's values may be written into its text to go with the BEGIN. */
+const INLINE_BUDGET = 8_192;
 
 /**
  * The transaction of Database.read on a server: each statement goes as one simple-protocol text,
@@ -126,10 +173,9 @@ export class PostgresDatabase implements Database {
 
   private run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
-      await client.query(begin);
-      const tx = new PgTx(client);
+      const tx = new PgTx(client, begin);
       const result = await work(tx);
-      await client.query(tx.takeDeferred('COMMIT'));
+      await tx.commit();
       return result;
     });
   }
