@@ -99,7 +99,7 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     await expect(t.db.read({ member: "x'; --" }, async () => 1)).rejects.toThrow(/invalid member code/);
   });
 
-  test('any value reads back from a read’s statement exactly as from a parameterised one (property)', async () => {
+  test('any value reads back from a read’s statement, and a write’s first, exactly as from a parameterised one (property)', async () => {
     // On a server a read writes values into its statement text; quotes, backslashes, `$1`,
     // semicolons, braces and any Unicode must come back unchanged, as parameters do.
     const tricky = fc.constantFrom("'", "''", '\\', "\\'", '$1', '$$', ';', '--', '/*', 'E', '"', '{', '}', ',', 'NULL', '\n', '\t', ' ');
@@ -120,14 +120,48 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     await fc.assert(
       fc.asyncProperty(value, async (v) => {
         const read = await t.db.read({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
-        const parameterised = await t.db.transaction({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
+        // A transaction's first statement goes with its BEGIN, values written in as a read's; the next ones as parameters.
+        const first = await t.db.transaction({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
+        const parameterised = await t.db.transaction({ member: 'XYZ' }, async (tx) => {
+          await tx.query(sql`SELECT 1`);
+          return tx.one(statement(v));
+        });
         expect(read).toEqual(parameterised);
+        expect(first).toEqual(parameterised);
         expect(read).toMatchObject({ text: v.text, list: v.list, flag: v.flag, json: v.json, absent: null, length: Array.from(v.text).length });
         expect((read as { when: Date }).when.getTime()).toBe(v.when.getTime());
         expect(Buffer.from((read as { bytes: Uint8Array }).bytes)).toEqual(Buffer.from(v.bytes));
       }),
       { numRuns: 150 },
     );
+  });
+
+  test('a write’s first statement carries its context, with any values; one with only deferred work commits it; a failure rolls all back', async () => {
+    const long = 'x'.repeat(20_000);
+    const first = (value: string, list: string[]) =>
+      t.db.transaction({ member: 'XYZ' }, (tx) =>
+        tx.one<{ member: string; role: string; length: number; n: number }>(
+          sql`SELECT current_setting('lintas.member') AS member, current_user AS role, length(${value}) AS length, cardinality(${list}::text[]) AS n`,
+        ),
+      );
+    // Small values go with the BEGIN; long ones, many ones and a NUL's refusal go as parameters: the same answers.
+    expect(await first('abc', ['a'])).toEqual({ member: 'XYZ', role: 'lintas_app', length: 3, n: 1 });
+    expect(await first(long, Array.from({ length: 5_000 }, String))).toEqual({ member: 'XYZ', role: 'lintas_app', length: 20_000, n: 5_000 });
+    await expect(first('a\0b', [])).rejects.toThrow();
+    // Deferred statements alone: BEGIN, context, them and COMMIT go together, and commit.
+    await t.db.ownerTransaction((tx) => tx.execScript('CREATE TABLE IF NOT EXISTS deferred_probe (member text); GRANT ALL ON deferred_probe TO lintas_app'));
+    await t.db.transaction({ member: 'XYZ' }, async (tx) => tx.defer(`INSERT INTO deferred_probe VALUES (current_setting('lintas.member'))`));
+    // A failing first statement, and work that fails before sending anything, leave nothing and a working connection.
+    await expect(t.db.transaction({ member: 'XYZ' }, (tx) => tx.query(sql`INSERT INTO deferred_probe VALUES (${'abc'}::int::text)`))).rejects.toThrow();
+    await expect(
+      t.db.transaction({ member: 'XYZ' }, async (tx) => {
+        tx.defer(`INSERT INTO deferred_probe VALUES ('never')`);
+        throw new Error('before anything was sent');
+      }),
+    ).rejects.toThrow('before anything');
+    for (let i = 0; i < 12; i++) expect(await first('ok', [])).toMatchObject({ member: 'XYZ', length: 2 });
+    const rows = await t.db.ownerTransaction((tx) => tx.query<{ member: string }>(sql`SELECT member FROM deferred_probe`));
+    expect(rows).toEqual([{ member: 'XYZ' }]);
   });
 
   test('a NUL in a read’s value fails as it does in a transaction, and the next read works', async () => {
