@@ -8,7 +8,7 @@ import { forbidden, invalid, type FieldError } from '../../platform/http/problem
 import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './icao.js';
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
-import { contactsOf, findActiveVisible, openHits, type Contact, type FoundDocument } from './queries.js';
+import { contactsOf, openHitsFor, type Contact, type FoundDocument, type HitDocument } from './queries.js';
 import { registerOf } from './register.js';
 import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
 
@@ -155,16 +155,14 @@ export async function checkDocuments(
     };
   };
 
-  let found: FoundDocument[] = [];
-  let hitIds = new Map<string, string>();
+  let found: HitDocument[] = [];
   let contacts = new Map<string, Contact>();
   let audited = false;
   if (candidates.length > 0) {
-    // Confirm the positives under the sharing rule; hits open their records and audit in the same transaction.
+    // Confirm the positives under the sharing rule and open their hit records (one statement); audit in the same transaction.
     await runAs(platform, actor, info, async (ctx) => {
-      found = await findActiveVisible(ctx, candidates);
+      found = await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') });
       if (found.length === 0) return;
-      hitIds = await openHits(ctx, found, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') });
       contacts = await contactsOf(ctx.tx, [...new Set(found.map((doc) => doc.owner))]);
       await ctx.audit(event(found));
       audited = true;
@@ -176,6 +174,6 @@ export async function checkDocuments(
   const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
   return docs.map((doc) => {
     const hit = byKey.get(doc.key);
-    return answerFor(doc, hit, hit ? hitIds.get(hit.id) : undefined, hit ? contacts.get(hit.owner) : undefined);
+    return answerFor(doc, hit, hit?.hit_id, hit ? contacts.get(hit.owner) : undefined);
   });
 }

@@ -105,46 +105,45 @@ export interface FoundDocument {
   handling: string[];
 }
 
-/**
- * The active documents among `keys` that the actor may see: the confirmation of the index's
- * positives (and, without the index, every check's lookup). One statement for a whole batch.
- */
-export async function findActiveVisible(ctx: Ctx, keys: readonly { issuer: string; type: DocumentType; number: string }[]): Promise<FoundDocument[]> {
-  if (keys.length === 0) return [];
-  if (keys.length === 1) {
-    const key = keys[0] as (typeof keys)[number];
-    return ctx.tx.query<FoundDocument>(sql`
-      SELECT d.id, d.issuer, d.doc_type, d.number, d.status, d.reported_on, d.lost_on, d.expires_on, d.owner, d.tlp, d.handling
-      FROM travel_documents d
-      WHERE d.issuer = ${key.issuer} AND d.doc_type = ${key.type} AND d.number = ${key.number} AND d.state = 'active' AND ${ctx.visible('d')}`);
-  }
-  return ctx.tx.query<FoundDocument>(sql`
-    SELECT d.id, d.issuer, d.doc_type, d.number, d.status, d.reported_on, d.lost_on, d.expires_on, d.owner, d.tlp, d.handling
-    FROM (SELECT DISTINCT * FROM unnest(${keys.map((key) => key.issuer)}::text[], ${keys.map((key) => key.type)}::text[], ${keys.map((key) => key.number)}::text[])
-          AS k(issuer, doc_type, number)) k
-    JOIN travel_documents d ON d.issuer = k.issuer AND d.doc_type = k.doc_type AND d.number = k.number AND d.state = 'active'
-    WHERE ${ctx.visible('d')}`);
+/** A document a check found, with the hit record the check opened for it. */
+export interface HitDocument extends FoundDocument {
+  hit_id: string;
 }
 
-/** Opens a hit record for each document found: owned by its issuer, shared with the checking member only. */
-export async function openHits(
+/**
+ * The active documents among `keys` that the actor may see (the confirmation of the index's
+ * positives and, without the index, every check's lookup), each with the hit record opened for it:
+ * owned by its issuer, shared with the checking member only. One statement for a whole batch.
+ */
+export async function openHitsFor(
   ctx: Ctx,
-  found: readonly FoundDocument[],
+  keys: readonly { issuer: string; type: DocumentType; number: string }[],
   check: { purpose: string; via: 'number' | 'mrz' | 'batch' },
-): Promise<Map<string, string>> {
-  if (found.length === 0) return new Map();
-  const rows = await ctx.tx.query<{ id: string; document_id: string }>(sql`
-    INSERT INTO document_hits (document_id, issuer, doc_type, number, status, checker, checked_by, purpose, via, request_id, owner,
-      audience_kind, audience_members, tlp)
-    SELECT f.id, f.issuer, f.doc_type, f.number, f.status, ${ctx.actor.member}, ${ctx.actor.userId}::uuid, ${check.purpose}, ${check.via},
-      ${ctx.request.requestId}, f.owner, 'members', ARRAY[${ctx.actor.member}]::text[],
-      -- RED stays RED; the hit is shared with the checker alone in any case.
-      f.tlp
-    FROM unnest(${found.map((doc) => doc.id)}::uuid[], ${found.map((doc) => doc.issuer)}::text[], ${found.map((doc) => doc.doc_type)}::text[],
-      ${found.map((doc) => doc.number)}::text[], ${found.map((doc) => doc.status)}::text[], ${found.map((doc) => doc.owner)}::text[],
-      ${found.map((doc) => doc.tlp)}::text[]) AS f(id, issuer, doc_type, number, status, owner, tlp)
-    RETURNING id, document_id`);
-  return new Map(rows.map((row) => [row.document_id, row.id]));
+): Promise<HitDocument[]> {
+  if (keys.length === 0) return [];
+  const key = keys[0] as (typeof keys)[number];
+  // One key: the register's unique index directly; many: joined from the keys (each once).
+  const documents =
+    keys.length === 1
+      ? sql`travel_documents d WHERE d.issuer = ${key.issuer} AND d.doc_type = ${key.type} AND d.number = ${key.number} AND d.state = 'active'`
+      : sql`(SELECT DISTINCT * FROM unnest(${keys.map((k) => k.issuer)}::text[], ${keys.map((k) => k.type)}::text[], ${keys.map((k) => k.number)}::text[])
+              AS k(issuer, doc_type, number)) k
+            JOIN travel_documents d ON d.issuer = k.issuer AND d.doc_type = k.doc_type AND d.number = k.number WHERE d.state = 'active'`;
+  return ctx.tx.query<HitDocument>(sql`
+    WITH found AS (
+      SELECT d.id, d.issuer, d.doc_type, d.number, d.status, d.reported_on, d.lost_on, d.expires_on, d.owner, d.tlp, d.handling
+      FROM ${documents} AND ${ctx.visible('d')}
+    ), opened AS (
+      INSERT INTO document_hits (document_id, issuer, doc_type, number, status, checker, checked_by, purpose, via, request_id, owner,
+        audience_kind, audience_members, tlp)
+      SELECT f.id, f.issuer, f.doc_type, f.number, f.status, ${ctx.actor.member}, ${ctx.actor.userId}::uuid, ${check.purpose}, ${check.via},
+        ${ctx.request.requestId}, f.owner, 'members', ARRAY[${ctx.actor.member}]::text[],
+        -- RED stays RED; the hit is shared with the checker alone in any case.
+        f.tlp
+      FROM found f
+      RETURNING id, document_id
+    )
+    SELECT f.*, o.id AS hit_id FROM found f JOIN opened o ON o.document_id = f.id`);
 }
 
 export interface Contact {
