@@ -85,7 +85,7 @@ describe('the audit trail', () => {
     ];
     await t.db.transaction({ member: 'AAA' }, (tx) => appendAudit(tx, { userId, member: 'AAA', requestId: 'req-7', address: '192.0.2.1' }, events));
     const got = await t.db.ownerTransaction((tx) =>
-      tx.query<Record<string, unknown>>(sql`SELECT seq, lane, lane_seq, user_id, member, action, object_type, object_id, object_owner, object_owners,
+      tx.query(sql`SELECT seq, lane, lane_seq, user_id, member, action, object_type, object_id, object_owner, object_owners,
           purpose, request_id, address, details FROM audit_log WHERE action LIKE 'test.group-%' ORDER BY seq`),
     );
     expect(got.map((row) => row.action)).toEqual(['test.group-all', 'test.group-bare', 'test.group-owners']);
