@@ -20,9 +20,8 @@ export interface KeyedReport {
   /** The row in the file (as a spreadsheet numbers it). */
   row: number;
   key: string;
-  input: ReportInput;
-  /** The column values in COLUMNS order, filled in once however many statements send the report. */
-  values?: unknown[];
+  /** The column values in COLUMNS order, as every statement that sends the report sends them. */
+  values: unknown[];
 }
 
 type Kind = 'text' | 'smallint' | 'int' | 'float8' | 'numeric' | 'bool' | 'date' | 'jsonb' | 'text[]';
@@ -73,17 +72,19 @@ function arrayLiteral(values: readonly string[]): string {
   return `${text}}`;
 }
 
-/** The values of a report's columns, in COLUMNS order (kept on the report: a later update sends them again). */
-function valuesOf(report: KeyedReport): unknown[] {
-  if (!report.values) {
-    const derived = deriveColumns(report.input) as unknown as Record<string, unknown>;
-    const sharing = sharingValues(report.input.sharing) as unknown as Record<string, unknown>;
-    report.values = COLUMNS.map(([name, kind]) => {
-      const value = name in derived ? derived[name] : sharing[name];
-      return kind === 'text[]' ? arrayLiteral(value as string[]) : value;
-    });
-  }
-  return report.values;
+/**
+ * A checked row as the batches send it: its columns' values, in COLUMNS order. Made as soon as the
+ * row is checked, so the report's input dies young and only the values wait for the batch (an
+ * import's garbage collection copies what survives; the input's objects were most of it).
+ */
+export function keyedReport(row: number, key: string, input: ReportInput): KeyedReport {
+  const derived = deriveColumns(input) as unknown as Record<string, unknown>;
+  const sharing = sharingValues(input.sharing) as unknown as Record<string, unknown>;
+  const values = COLUMNS.map(([name, kind]) => {
+    const value = name in derived ? derived[name] : sharing[name];
+    return kind === 'text[]' ? arrayLiteral(value as string[]) : value;
+  });
+  return { row, key, values };
 }
 
 /** One column of a batch as the text of an array literal (a single parameter: cheaper than one per value). */
@@ -106,7 +107,7 @@ function constantColumn(rows: readonly unknown[][], index: number): boolean {
  * most imports leave many columns empty) is one typed parameter in the select list, not an array.
  */
 function unnestRows(reports: readonly KeyedReport[], leading: readonly (readonly [string, string, readonly unknown[]])[] = []): Sql {
-  const rows = reports.map(valuesOf);
+  const rows = reports.map((report) => report.values);
   const arrays: Sql[] = [
     ...leading.map(([, type, values]) => sql`${`{${values.map(element).join(',')}}`}::${sql.raw(type)}[]`),
     sql`${`{${reports.map((report) => report.row).join(',')}}`}::int[]`,

@@ -7,7 +7,7 @@ import { validateSharing } from '../../../platform/sharing/validate.js';
 import { consistencyErrors } from '../derive.js';
 import { nonNominalErrors } from '../non-nominal.js';
 import { ReportInput } from '../schemas.js';
-import { BATCH_SIZE, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
+import { BATCH_SIZE, keyedReport, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import type { ImportFormat } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
@@ -148,7 +148,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
         continue;
       }
     }
-    const report: KeyedReport = { row, key: mapped.key, input };
+    const report = keyedReport(row, mapped.key, input);
     byRow.set(row, report);
     batch.push(report);
     if (batch.length >= BATCH_SIZE) await send();
