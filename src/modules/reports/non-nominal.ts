@@ -21,6 +21,8 @@ const PHONE_LIKE = /\+?\(?\d[\d\s().-]{7,}\d/g;
 const PLUS = /[+\uFF0B]/;
 // Years, counts and dates are common in narratives and are not identifiers.
 const YEAR_OR_SHORT = /^\d{1,6}$/;
+// The patterns' phone and document numbers hold ASCII digits: a text or word without one is not scanned for them.
+const DIGIT = /\d/;
 
 export function findIdentifiers(text: string): Identifier[] {
   const found: Identifier[] = [];
@@ -35,6 +37,8 @@ export function findIdentifiers(text: string): Identifier[] {
       found.push({ kind: 'phone number', text: withoutEmails.slice(phone.startsAt, phone.endsAt) });
     }
   }
+  // libphonenumber above reads other scripts' digits too; the patterns below only ASCII ones.
+  if (!DIGIT.test(withoutEmails)) return found;
   for (const match of withoutEmails.matchAll(PHONE_LIKE)) {
     const digits = match[0].replace(/\D/g, '').length;
     if (digits >= 9 && !found.some((f) => f.text.includes(match[0].trim()) || match[0].includes(f.text))) {
@@ -43,7 +47,7 @@ export function findIdentifiers(text: string): Identifier[] {
   }
   for (const match of withoutEmails.matchAll(TOKEN)) {
     const token = match[0];
-    if (YEAR_OR_SHORT.test(token)) continue;
+    if (!DIGIT.test(token) || YEAR_OR_SHORT.test(token)) continue;
     const digits = token.replace(/\D/g, '').length;
     const letters = token.length - digits;
     const documentLike = (digits >= 2 && letters >= 1 && digits + letters >= 7) || (letters === 0 && digits >= 7);
