@@ -7,6 +7,8 @@ import type { CountQuery, ListQuery } from './schemas.js';
 
 export interface DocumentRow extends SharingRow {
   id: string;
+  /** The row version (`xmin`), under which a presentation of it may be kept (`RowVersions`). */
+  version: string;
   title: string;
   summary: string;
   category: string;
@@ -25,7 +27,7 @@ export interface DocumentRow extends SharingRow {
 export const MATCH_START = '\u0002';
 export const MATCH_END = '\u0003';
 
-const columns = sql`d.id, d.title, d.summary, d.category, d.tags, d.languages, d.doc_date, d.file_name, d.created_at, d.updated_at,
+const columns = sql`d.id, d.xmin::text AS version, d.title, d.summary, d.category, d.tags, d.languages, d.doc_date, d.file_name, d.created_at, d.updated_at,
   ${sharingColumns('d')}`;
 
 function filters(ctx: Ctx, query: CountQuery): Sql[] {
@@ -38,6 +40,14 @@ function filters(ctx: Ctx, query: CountQuery): Sql[] {
   if (query.from) where.push(sql`d.doc_date >= ${query.from}::date`);
   if (query.to) where.push(sql`d.doc_date <= ${query.to}::date`);
   return where;
+}
+
+const dateKey = sql`coalesce(d.doc_date, DATE '0001-01-01')`;
+
+/** The filters plus, after a cursor, the condition of the pages after it, newest document date first. */
+function byDate(query: ListQuery, where: Sql[]): Sql[] {
+  const after = decodeCursor(query.cursor, 2);
+  return after ? [...where, sql`(${dateKey}, d.id) < (${after[0]}::date, ${after[1]}::uuid)`] : where;
 }
 
 /**
@@ -53,7 +63,7 @@ export async function listDocuments(ctx: Ctx, query: ListQuery, limit: number): 
     // Rank and page first, then make passages for the page only: ts_headline is the costly part.
     return ctx.tx.query<DocumentRow>(sql`
       WITH page AS (
-        SELECT ${columns}, d.body, coalesce(d.doc_date, DATE '0001-01-01')::text AS sort_date,
+        SELECT ${columns}, d.body, ${dateKey}::text AS sort_date,
           ts_rank(d.search, ${tsQuery})::real AS rank
         FROM library_documents d WHERE ${sql.join(where, ' AND ')}
         ORDER BY rank DESC, d.id DESC LIMIT ${limit + 1}
@@ -62,12 +72,32 @@ export async function listDocuments(ctx: Ctx, query: ListQuery, limit: number): 
           ${`StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`}) AS headline
       FROM page ORDER BY rank DESC, id DESC`);
   }
-  const after = decodeCursor(query.cursor, 2);
-  if (after) where.push(sql`(coalesce(d.doc_date, DATE '0001-01-01'), d.id) < (${after[0]}::date, ${after[1]}::uuid)`);
   return ctx.tx.query<DocumentRow>(sql`
-    SELECT ${columns}, coalesce(d.doc_date, DATE '0001-01-01')::text AS sort_date, NULL::real AS rank, NULL AS headline
-    FROM library_documents d WHERE ${sql.join(where, ' AND ')}
-    ORDER BY coalesce(d.doc_date, DATE '0001-01-01') DESC, d.id DESC LIMIT ${limit + 1}`);
+    SELECT ${columns}, ${dateKey}::text AS sort_date, NULL::real AS rank, NULL AS headline
+    FROM library_documents d WHERE ${sql.join(byDate(query, where), ' AND ')}
+    ORDER BY ${dateKey} DESC, d.id DESC LIMIT ${limit + 1}`);
+}
+
+export interface DocumentKey {
+  id: string;
+  version: string;
+  owner: string;
+  sort_date: string;
+}
+
+/** Which documents a page without words shows, in order, with their versions: the same page as `listDocuments`, not its contents. */
+export async function listDocumentKeys(ctx: Ctx, query: ListQuery, limit: number): Promise<DocumentKey[]> {
+  return ctx.tx.query<DocumentKey>(sql`
+    SELECT d.id, d.xmin::text AS version, d.owner, ${dateKey}::text AS sort_date
+    FROM library_documents d WHERE ${sql.join(byDate(query, filters(ctx, query)), ' AND ')}
+    ORDER BY ${dateKey} DESC, d.id DESC LIMIT ${limit + 1}`);
+}
+
+/** The documents of these ids the actor may see, as they are now (each with its version). */
+export async function documentsById(ctx: Ctx, ids: string[]): Promise<DocumentRow[]> {
+  return ctx.tx.query<DocumentRow>(sql`
+    SELECT ${columns}, ${dateKey}::text AS sort_date, NULL::real AS rank, NULL AS headline
+    FROM library_documents d WHERE d.id = ANY(${ids}::uuid[]) AND ${ctx.visible('d')}`);
 }
 
 export async function countDocuments(ctx: Ctx, query: CountQuery): Promise<number> {

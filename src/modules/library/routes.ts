@@ -5,6 +5,7 @@ import type { Platform } from '../../platform/context.js';
 import { extractText } from '../../platform/files/extract-text.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
+import { sendJson } from '../../platform/http/pagination.js';
 import { forbidden, invalid } from '../../platform/http/problem.js';
 import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
 import { validateValue } from '../../platform/http/validate.js';
@@ -46,7 +47,7 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
 export function libraryRoutes(app: App, platform: Platform): void {
   app.get('/library/documents', {
     schema: { tags, summary: 'List or search the documents you may see', querystring: ListQuery, response: { 200: Page(DocumentItem), ...problemResponses } },
-  }, async (request) => actRead(platform, request, 'library.read', (ctx) => library.list(ctx, request.query)));
+  }, async (request, reply) => sendJson(reply, await actRead(platform, request, 'library.read', (ctx) => library.list(ctx, request.query))));
 
   app.get('/library/count', {
     schema: { tags, summary: 'How many documents you may see match', querystring: CountQuery, response: { 200: Strict({ total: Type.Integer() }), ...problemResponses } },

@@ -3,12 +3,13 @@ import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { FILE_TYPES, type FileKind } from '../../platform/files/extract-text.js';
-import { pageOf } from '../../platform/http/pagination.js';
+import { pageJson, pageOf } from '../../platform/http/pagination.js';
+import { rowVersionsOf } from '../../platform/db/row-versions.js';
 import { assertNoFieldErrors, forbidden, notFound } from '../../platform/http/problem.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
 import { mayPassOn, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
-import { countDocuments, findDocument, findFile, listDocuments, MATCH_END, MATCH_START, type DocumentRow } from './queries.js';
+import { countDocuments, documentsById, findDocument, findFile, listDocumentKeys, listDocuments, MATCH_END, MATCH_START, type DocumentRow } from './queries.js';
 import type { CountQuery, DocumentCreate, DocumentUpdate, ListQuery } from './schemas.js';
 
 const OBJECT = 'library-document';
@@ -49,17 +50,75 @@ function present(ctx: Ctx, row: DocumentRow) {
   };
 }
 
-export async function list(ctx: Ctx, query: ListQuery) {
+/**
+ * What a document's presentation depends on besides the document: whether the viewer's member owns
+ * it and, if so, whether the viewer may change it. Every other member is shown the same.
+ */
+function viewOf(ctx: Ctx, row: Pick<DocumentRow, 'owner'>): string {
+  if (row.owner !== ctx.actor.member) return 'other';
+  return roleAllows(ctx.actor.roles, 'library.write') ? 'owner-writer' : 'owner';
+}
+
+/** Kept list items (JSON text), by document and view, under the row version they were made from. */
+export const KEPT_ITEMS = 'library-items';
+export const keptItemKey = (id: string, view: string): string => `${id} ${view}`;
+const keptItems = (ctx: Ctx) => rowVersionsOf<string>(ctx.platform.db, KEPT_ITEMS);
+
+function itemJson(ctx: Ctx, row: DocumentRow, keep: boolean): string {
+  const text = JSON.stringify(present(ctx, row));
+  if (keep) keptItems(ctx).set(keptItemKey(row.id, viewOf(ctx, row)), row.version, text);
+  return text;
+}
+
+interface ItemsPage {
+  records: { id: string; owner: string }[];
+  items: string[];
+  next: string | null;
+}
+
+/**
+ * A page without words from its keys: which documents, under both walls of the sharing rule, with
+ * the items kept from earlier reads where their row versions are still the ones shown, and the
+ * others read by id. Undefined when one of those changed or went between the two statements.
+ */
+async function pageFromKeys(ctx: Ctx, query: ListQuery, limit: number): Promise<ItemsPage | undefined> {
+  const page = pageOf(await listDocumentKeys(ctx, query, limit), limit, (key) => [key.sort_date, key.id]);
+  const kept = keptItems(ctx);
+  const items = page.rows.map((key) => kept.get(keptItemKey(key.id, viewOf(ctx, key)), key.version));
+  const missing = page.rows.filter((_, i) => items[i] === undefined).map((key) => key.id);
+  if (missing.length > 0) {
+    const rows = new Map((await documentsById(ctx, missing)).map((row) => [row.id, row]));
+    for (const [i, key] of page.rows.entries()) {
+      if (items[i] !== undefined) continue;
+      const row = rows.get(key.id);
+      if (row?.version !== key.version) return undefined;
+      items[i] = itemJson(ctx, row, true);
+    }
+  }
+  return { records: page.rows, items: items as string[], next: page.next };
+}
+
+/**
+ * A page of the documents the actor may see, as JSON text. A page without words read in a
+ * read-only transaction (a request's) asks the database which documents and reuses what it has
+ * presented before; a search, or a page whose rows moved meanwhile, is read whole.
+ */
+export async function list(ctx: Ctx, query: ListQuery): Promise<string> {
   const limit = query.limit ?? 50;
-  const rows = await listDocuments(ctx, query, limit);
-  const page = pageOf(rows, limit, (row) => (query.q ? [row.rank, row.id] : [row.sort_date, row.id]));
+  const keep = !query.q && ctx.tx.readOnly;
+  let page = keep ? await pageFromKeys(ctx, query, limit) : undefined;
+  if (!page) {
+    const rows = pageOf(await listDocuments(ctx, query, limit), limit, (row) => (query.q ? [row.rank, row.id] : [row.sort_date, row.id]));
+    page = { records: rows.rows, items: rows.rows.map((row) => itemJson(ctx, row, keep)), next: rows.next };
+  }
   const action = query.q ? 'library.search' : 'library.list';
   const { cursor: _cursor, limit: _limit, ...criteria } = query;
+  const returned = page.records.length;
   // A search is on the record even when it returned nothing of others'.
-  const event = readEvent(action, OBJECT, ctx.actor.member, page.rows, query.q ? { criteria, returned: page.rows.length } : {});
+  const event = readEvent(action, OBJECT, ctx.actor.member, page.records, query.q ? { criteria, returned } : {});
   if (event) await ctx.audit(event);
-  else if (query.q) await ctx.audit({ action, objectType: OBJECT, details: { criteria, returned: page.rows.length } });
-  return { data: page.rows.map((row) => present(ctx, row)), next: page.next };
+  else if (query.q) await ctx.audit({ action, objectType: OBJECT, details: { criteria, returned } });
+  return pageJson(page.items, page.next);
 }
 
 export async function count(ctx: Ctx, query: CountQuery) {

@@ -7,6 +7,8 @@ export interface Queryable {
 
 /** A transaction: every statement of one act runs in one of these. */
 export interface Tx extends Queryable {
+  /** True in a `Database.read` transaction: it writes nothing and sees committed rows only. */
+  readonly readOnly: boolean;
   one<Row = Record<string, unknown>>(statement: Sql): Promise<Row>;
   maybeOne<Row = Record<string, unknown>>(statement: Sql): Promise<Row | undefined>;
   /** Runs several statements given as trusted text (migrations). */
@@ -85,7 +87,7 @@ export abstract class BaseTx implements Tx {
   private readonly deferred: string[] = [];
 
   /** `readOnly`: a `Database.read` transaction, which has no end to defer statements to. */
-  constructor(private readonly readOnly = false) {}
+  constructor(readonly readOnly = false) {}
 
   abstract query<Row = Record<string, unknown>>(statement: Sql): Promise<Row[]>;
   abstract execScript(text: string): Promise<void>;

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { invalid } from './problem.js';
 
 /** Cursors are opaque to clients: the sort key of the last item, base64url-encoded JSON. */
@@ -23,4 +24,14 @@ export function pageOf<Row>(rows: Row[], limit: number, keyOf: (row: Row) => (st
   if (rows.length <= limit) return { rows, next: null };
   const page = rows.slice(0, limit);
   return { rows: page, next: encodeCursor(keyOf(page[page.length - 1] as Row)) };
+}
+
+/** A page as JSON text (`{ data, next }`), from items already JSON text. */
+export function pageJson(items: readonly string[], next: string | null): string {
+  return `{"data":[${items.join(',')}],"next":${JSON.stringify(next)}}`;
+}
+
+/** Sends JSON text as it is; the route's response schema still describes it in the API document. */
+export function sendJson(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(text);
 }
