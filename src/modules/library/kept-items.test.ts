@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { TEST_DB_KIND } from '../../../test/support/db.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { loadSession } from '../../platform/auth/sessions.js';
-import { runAs } from '../../platform/context.js';
+import { readAs, runAs } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import type { Sql } from '../../platform/db/sql.js';
 import { rowVersionsOf } from '../../platform/db/row-versions.js';
 import { sql } from '../../platform/db/sql.js';
 import type { AudienceKind, Tlp } from '../../platform/sharing/model.js';
@@ -172,6 +175,46 @@ describe('list items kept under their row versions', () => {
       expect(await servedAgainstWhole(1, 5)).toEqual([]);
       const after = await t.as(other, { method: 'GET', url: `${DOCUMENTS}?limit=5` });
       expect(after.json<{ data: { title: string }[] }>().data.map((item) => item.title)).toEqual(['Kept, edited']);
+    } finally {
+      await clearDocuments();
+    }
+  });
+
+  test('a row changed between the page\'s two statements sends the page to be read whole, as it is then', async () => {
+    const [writer, other] = [sessions[0]!, sessions[1]!];
+    const ids: string[] = [];
+    for (const title of ['First', 'Second']) {
+      const created = await t.as(writer, { method: 'POST', url: DOCUMENTS, payload: { title, category: 'other', date: '2026-01-01', sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
+      ids.push(created.json<{ data: { id: string } }>().data.id);
+    }
+    try {
+      // Nothing is kept for these rows yet, so the page reads them by id. Just before it does, on a
+      // server, another connection edits one. PGlite has one connection, so nothing can come between
+      // a read's statements: there the read by id is made to find the row under another version.
+      let moved = false;
+      const racing = (tx: Tx): Tx =>
+        Object.assign(Object.create(tx) as Tx, {
+          async query<Row>(statement: Sql): Promise<Row[]> {
+            if (moved || !statement.compile().text.includes('d.id = ANY(')) return tx.query<Row>(statement);
+            moved = true;
+            if (TEST_DB_KIND === 'postgres') {
+              await t.db.ownerTransaction((owner) => owner.query(sql`UPDATE library_documents SET title = 'Second, edited' WHERE id = ${ids[1]!}`));
+              return tx.query<Row>(statement);
+            }
+            const rows = await tx.query<Row & { id: string; version: string; title: string }>(statement);
+            return rows.map((row) => (row.id === ids[1] ? { ...row, version: `${row.version}0`, title: 'Second, edited' } : row));
+          },
+        });
+      const page = await readAs(t.platform, actors[1]!, { requestId: 'kept-items-race', address: '127.0.0.1' }, async (ctx) =>
+        JSON.parse(await list({ ...ctx, tx: racing(ctx.tx) }, { limit: 5 })) as { data: { title: string }[] },
+      );
+      const titles = ['First', TEST_DB_KIND === 'postgres' ? 'Second, edited' : 'Second'];
+      expect(moved).toBe(true);
+      expect(page.data.map((item) => item.title).sort()).toEqual(titles);
+      // What the whole read kept is right: the next pages are the pages read whole.
+      expect(await servedAgainstWhole(1, 5)).toEqual([]);
+      const served = await t.as(other, { method: 'GET', url: `${DOCUMENTS}?limit=5` });
+      expect(served.json<{ data: { title: string }[] }>().data.map((item) => item.title).sort()).toEqual(titles);
     } finally {
       await clearDocuments();
     }
