@@ -90,7 +90,7 @@ export async function listDocumentKeys(ctx: Ctx, query: ListQuery, limit: number
   return ctx.tx.query<DocumentKey>(sql`
     SELECT d.id, d.xmin::text AS version, d.owner, ${dateKey}::text AS sort_date
     FROM library_documents d WHERE ${sql.join(byDate(query, filters(ctx, query)), ' AND ')}
-    ORDER BY ${dateKey} DESC, d.id DESC LIMIT ${limit + 1}`);
+    ORDER BY ${dateKey} DESC, d.id DESC LIMIT ${limit + 1}`.withGenericPlan());
 }
 
 /** The documents of these ids the actor may see, as they are now (each with its version). */

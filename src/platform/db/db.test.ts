@@ -7,7 +7,8 @@ import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test
 import { acquireFolderLock, FolderLockedError } from './folder-lock.js';
 import { migrate, MIGRATIONS_DIR, readMigrations } from './migrate.js';
 import { PgliteDatabase } from './pglite.js';
-import { sql } from './sql.js';
+import { PostgresDatabase } from './postgres.js';
+import { sql, type Sql } from './sql.js';
 
 describe('sql template', () => {
   test('values become parameters and fragments nest', () => {
@@ -120,6 +121,9 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     await fc.assert(
       fc.asyncProperty(value, async (v) => {
         const read = await t.db.read({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
+        // Twice, so the second runs the statement prepared by the first (on a pool of several, often on the same connection).
+        const generic = await t.db.read({ member: 'XYZ' }, (tx) => tx.one(statement(v).withGenericPlan()));
+        const again = await t.db.read({ member: 'XYZ' }, (tx) => tx.one(statement(v).withGenericPlan()));
         // A transaction's first statement goes with its BEGIN, values written in as a read's; the next ones as parameters.
         const first = await t.db.transaction({ member: 'XYZ' }, (tx) => tx.one(statement(v)));
         const parameterised = await t.db.transaction({ member: 'XYZ' }, async (tx) => {
@@ -127,6 +131,8 @@ describe(`the database (${TEST_DB_KIND})`, () => {
           return tx.one(statement(v));
         });
         expect(read).toEqual(parameterised);
+        expect(generic).toEqual(parameterised);
+        expect(again).toEqual(parameterised);
         expect(first).toEqual(parameterised);
         expect(read).toMatchObject({ text: v.text, list: v.list, flag: v.flag, json: v.json, absent: null, length: Array.from(v.text).length });
         expect((read as { when: Date }).when.getTime()).toBe(v.when.getTime());
@@ -162,6 +168,35 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     for (let i = 0; i < 12; i++) expect(await first('ok', [])).toMatchObject({ member: 'XYZ', length: 2 });
     const rows = await t.db.ownerTransaction((tx) => tx.query<{ member: string }>(sql`SELECT member FROM deferred_probe`));
     expect(rows).toEqual([{ member: 'XYZ' }]);
+  });
+
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, a read marked for a generic plan is prepared once per connection and run with that plan; failures leave the connection working', async () => {
+    const one = await PostgresDatabase.open(t.url!, { poolSize: 1 });
+    try {
+      const read = <Row>(statement: Sql) => one.read({ member: 'XYZ' }, (tx) => tx.one<Row>(statement));
+      const quotient = (a: number, b: number) =>
+        read<{ q: number; mode: string; member: string }>(sql`SELECT ${a}::int / ${b}::int AS q, current_setting('plan_cache_mode') AS mode,
+          current_setting('lintas.member') AS member`.withGenericPlan());
+      const prepared = () => read<{ list: string }>(sql`SELECT string_agg(name || ':' || generic_plans || ':' || custom_plans, ',' ORDER BY name) AS list FROM pg_prepared_statements`);
+      expect(await quotient(6, 3)).toEqual({ q: 2, mode: 'force_generic_plan', member: 'XYZ' });
+      expect(await quotient(8, 2)).toEqual({ q: 4, mode: 'force_generic_plan', member: 'XYZ' });
+      expect(await prepared()).toEqual({ list: 'lintas_read_1:2:0' });
+      // The setting is the transaction's only.
+      expect(await read(sql`SELECT current_setting('plan_cache_mode') AS mode`)).toEqual({ mode: 'auto' });
+      // Failing after its PREPARE (which a rollback does not undo): the next run prepares under a new name.
+      const remainder = (a: number, b: number) => read<{ r: number }>(sql`SELECT ${a}::int % ${b}::int AS r`.withGenericPlan());
+      await expect(remainder(7, 0)).rejects.toThrow(/division by zero/);
+      expect(await remainder(7, 4)).toEqual({ r: 3 });
+      expect(await remainder(9, 4)).toEqual({ r: 1 });
+      // A statement that cannot be prepared fails as it would unprepared, and the connection goes on.
+      await expect(read(sql`SELECT ${1}::int AS v FROM no_such_table`.withGenericPlan())).rejects.toThrow(/no_such_table/);
+      await expect(quotient(1, 0)).rejects.toThrow(/division by zero/);
+      expect(await quotient(9, 3)).toEqual({ q: 3, mode: 'force_generic_plan', member: 'XYZ' });
+      // lintas_read_2 is the one whose run failed, kept by the server and never used again.
+      expect(await prepared()).toEqual({ list: 'lintas_read_1:4:0,lintas_read_2:1:0,lintas_read_3:2:0' });
+    } finally {
+      await one.close();
+    }
   });
 
   test('a NUL in a read’s value fails as it does in a transaction, and the next read works', async () => {

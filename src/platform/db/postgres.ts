@@ -106,9 +106,18 @@ function inlineStatement(statement: Sql, budget = Infinity): string | undefined 
 /** How much of a write's first statement's values may be written into its text to go with the BEGIN. */
 const INLINE_BUDGET = 8_192;
 
+/** The statements prepared on one connection (`Sql.withGenericPlan`): their text with `$n`, by name. */
+interface Prepared {
+  names: Map<string, string>;
+  next: number;
+}
+const preparedOn = new WeakMap<pg.ClientBase, Prepared>();
+
 /**
  * The transaction of Database.read on a server: each statement goes as one simple-protocol text,
- * `BEGIN READ ONLY; <context>; <statement>; COMMIT`, one round trip instead of four.
+ * `BEGIN READ ONLY; <context>; <statement>; COMMIT`, one round trip instead of four. A statement
+ * marked `withGenericPlan` goes as `EXECUTE` of a statement prepared on the connection the first
+ * time (`PREPARE` in the same text), with the generic plan forced for this transaction.
  */
 class PgReadTx extends BaseTx {
   constructor(
@@ -119,6 +128,10 @@ class PgReadTx extends BaseTx {
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
+    if (statement.genericPlan) {
+      const rows = await this.execute<Row>(statement);
+      if (rows) return rows;
+    }
     const text = inlineStatement(statement);
     if (text === undefined) {
       await this.client.query(this.begin);
@@ -129,6 +142,25 @@ class PgReadTx extends BaseTx {
     }
     const results = (await this.client.query(`${this.begin};\n${text};\nCOMMIT`)) as unknown as pg.QueryResult[];
     return results[2]!.rows as Row[];
+  }
+
+  /** Runs a prepared statement; undefined when its values cannot be written as literals. */
+  private async execute<Row>(statement: Sql): Promise<Row[] | undefined> {
+    const { text, values } = statement.compile();
+    const literals = values.map(literalOf);
+    if (literals.includes(undefined)) return undefined;
+    let prepared = preparedOn.get(this.client);
+    if (!prepared) preparedOn.set(this.client, (prepared = { names: new Map(), next: 1 }));
+    let name = prepared.names.get(text);
+    const prepare = name === undefined;
+    // A PREPARE outlives a rollback; after a failure the next attempt takes a fresh name, never a taken one.
+    if (name === undefined) name = `lintas_read_${prepared.next++}`;
+    const execute = `EXECUTE ${name}${literals.length > 0 ? `(${literals.join(', ')})` : ''}`;
+    const results = (await this.client.query(
+      `${this.begin};\nSET LOCAL plan_cache_mode = force_generic_plan;\n${prepare ? `PREPARE ${name} AS ${text};\n` : ''}${execute};\nCOMMIT`,
+    )) as unknown as pg.QueryResult[];
+    if (prepare) prepared.names.set(text, name);
+    return results[results.length - 2]!.rows as Row[];
   }
 
   execScript(): Promise<void> {

@@ -6,7 +6,18 @@ export class Sql {
   constructor(
     readonly parts: readonly string[],
     readonly values: readonly unknown[],
+    /** See `withGenericPlan`. */
+    readonly genericPlan = false,
   ) {}
+
+  /**
+   * The same statement, marked as one whose best plan does not depend on its values: a read on a
+   * server prepares it once per connection and runs it with the generic plan, planning it (with the
+   * row-level security policies it brings in) once instead of on every request. For hot reads only.
+   */
+  withGenericPlan(): Sql {
+    return new Sql(this.parts, this.values, true);
+  }
 
   /** The text with `$1…$n` placeholders and its values, as both drivers take them. */
   compile(): { text: string; values: unknown[] } {
