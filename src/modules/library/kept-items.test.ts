@@ -10,6 +10,9 @@ import type { Sql } from '../../platform/db/sql.js';
 import { rowVersionsOf } from '../../platform/db/row-versions.js';
 import { sql } from '../../platform/db/sql.js';
 import type { AudienceKind, Tlp } from '../../platform/sharing/model.js';
+import { Page } from '../../platform/http/schemas.js';
+import { validateValue } from '../../platform/http/validate.js';
+import { DocumentItem } from './schemas.js';
 import { keptItemKey, KEPT_ITEMS, list } from './service.js';
 
 /**
@@ -22,6 +25,9 @@ import { keptItemKey, KEPT_ITEMS, list } from './service.js';
 
 const DOCUMENTS = '/api/v1/library/documents';
 const MEMBERS = ['KA', 'KB', 'KC'];
+
+/** The route's response schema: pages sent as JSON text must still be exactly what it says. */
+const ListPage = Page(DocumentItem);
 
 let t: TestContext;
 /** A writer of each member, then a reader of KA who may not write (another view of KA's documents). */
@@ -104,7 +110,7 @@ async function servedAgainstWhole(viewer: number, limit: number): Promise<string
   do {
     const response = await t.as(sessions[viewer]!, { method: 'GET', url: `${DOCUMENTS}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}` });
     expect(response.statusCode, response.body).toBe(200);
-    const served = response.json<{ data: unknown[]; next: string | null }>();
+    const served = validateValue(ListPage, response.json());
     const whole = await wholePage(viewer, limit, cursor);
     if (JSON.stringify(served) !== JSON.stringify(whole)) found.push(`viewer ${viewer}, page ${pages}: ${JSON.stringify(served)} != ${JSON.stringify(whole)}`);
     cursor = served.next;
@@ -135,8 +141,13 @@ async function run(steps: Step[]): Promise<string[]> {
       expect(response.statusCode, response.body).toBe(200);
     }
   }
-  // The end state, as every viewer sees it.
-  for (const viewer of actors.keys()) found.push(...(await servedAgainstWhole(viewer, 3)));
+  // The end state, as every viewer sees it; a search's page is sent as JSON text too.
+  for (const viewer of actors.keys()) {
+    found.push(...(await servedAgainstWhole(viewer, 3)));
+    const search = await t.as(sessions[viewer]!, { method: 'GET', url: `${DOCUMENTS}?q=summary` });
+    expect(search.statusCode, search.body).toBe(200);
+    validateValue(ListPage, search.json());
+  }
   return found;
 }
 
@@ -166,7 +177,8 @@ describe('list items kept under their row versions', () => {
       expect(await servedAgainstWhole(1, 5)).toEqual([]);
       // Replace what is kept for another member's view with a wrong item under the row's current version.
       const version = (await t.db.ownerTransaction((tx) => tx.one<{ v: string }>(sql`SELECT xmin::text AS v FROM library_documents WHERE id = ${id}`))).v;
-      rowVersionsOf<string>(t.db, KEPT_ITEMS).set(keptItemKey(id, 'other'), version, JSON.stringify({ id, title: 'not what the row says' }));
+      const [item] = (await t.as(other, { method: 'GET', url: `${DOCUMENTS}?limit=5` })).json<{ data: Record<string, unknown>[] }>().data;
+      rowVersionsOf<string>(t.db, KEPT_ITEMS).set(keptItemKey(id, 'other'), version, JSON.stringify({ ...item, title: 'not what the row says' }));
       const served = await t.as(other, { method: 'GET', url: `${DOCUMENTS}?limit=5` });
       expect(served.json<{ data: { title: string }[] }>().data.map((item) => item.title)).toEqual(['not what the row says']);
       expect((await servedAgainstWhole(1, 5)).length).toBe(1);

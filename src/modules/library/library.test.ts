@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
-import { MATCH_END, MATCH_START } from './queries.js';
+import { MATCH_END, MATCH_START, SEARCH_RANKED } from './queries.js';
 
 const DOCUMENTS = '/api/v1/library/documents';
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));
@@ -317,6 +317,28 @@ describe('search, filters and pages', () => {
     const mostOften = made.filter((_doc, index) => index % 4 === 3).map((doc) => doc.id);
     expect(bySearch.order.slice(0, 3).sort()).toEqual(mostOften.sort());
   });
+  test(`a word found in more than ${SEARCH_RANKED} documents ranks the newest ${SEARCH_RANKED} of them; fewer matches are all ranked`, async () => {
+    await t.makeMember('CAP');
+    const capper = await t.sessionFor(await t.makeUser('CAP'));
+    // The best match is the oldest document; SEARCH_RANKED newer ones mention the word once.
+    const best = await create(capper, 'Oldest', { kind: 'owner' }, { date: '2001-01-01', body: 'ferry ferry ferry ferry ferry boat boat boat boat' });
+    await t.db.ownerTransaction((tx) =>
+      tx.query(sql`INSERT INTO library_documents (title, body, category, owner, audience_kind, tlp, doc_date)
+        SELECT 'Newer ' || n, 'a ferry left port ' || n, 'other', 'CAP', 'owner', 'AMBER', DATE '2020-01-01' + n
+        FROM generate_series(1, ${SEARCH_RANKED}) AS n`),
+    );
+    const ferry = await list(capper, 'owner=CAP&q=ferry&limit=5');
+    expect(ferry.data).toHaveLength(5);
+    expect(ids(ferry.data)).not.toContain(best);
+    // Every match is counted all the same.
+    const count = await t.as(capper, { method: 'GET', url: '/api/v1/library/count?owner=CAP&q=ferry' });
+    expect(count.json()).toEqual({ total: SEARCH_RANKED + 1 });
+    // A search with fewer matches ranks them all: the oldest, best match leads.
+    await create(capper, 'Middle', { kind: 'owner' }, { date: '2010-01-01', body: 'a ferry boat' });
+    await create(capper, 'Late', { kind: 'owner' }, { date: '2025-01-01', body: 'a ferry boat' });
+    const few = await list(capper, 'owner=CAP&q=boat&limit=5');
+    expect(few.data.map((doc) => doc.title)).toEqual(['Oldest', expect.any(String), expect.any(String)]);
+  }, 60_000);
 });
 
 describe('reads are on the record', () => {

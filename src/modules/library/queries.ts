@@ -27,6 +27,12 @@ export interface DocumentRow extends SharingRow {
 export const MATCH_START = '\u0002';
 export const MATCH_END = '\u0003';
 
+/**
+ * How many matches a search ranks: the newest this many by document date. A word found in more
+ * documents than this ranks these only, so a search costs the same in a library of any size.
+ */
+export const SEARCH_RANKED = 2_000;
+
 const columns = sql`d.id, d.xmin::text AS version, d.title, d.summary, d.category, d.tags, d.languages, d.doc_date, d.file_name, d.created_at, d.updated_at,
   ${sharingColumns('d')}`;
 
@@ -59,13 +65,18 @@ export async function listDocuments(ctx: Ctx, query: ListQuery, limit: number): 
   if (query.q) {
     const after = decodeCursor(query.cursor, 2);
     const tsQuery = sql`websearch_to_tsquery('english', ${query.q})`;
-    if (after) where.push(sql`(ts_rank(d.search, ${tsQuery})::real, d.id) < (${after[0]}::real, ${after[1]}::uuid)`);
-    // Rank and page first, then make passages for the page only: ts_headline is the costly part.
+    const ranked = after ? [sql`(ts_rank(d.search, ${tsQuery})::real, d.id) < (${after[0]}::real, ${after[1]}::uuid)`] : [];
+    // Rank the newest SEARCH_RANKED matches (all of them, for words that are not everywhere), then
+    // make passages for the page only: ranking every match of a common word, and ts_headline, are
+    // the costly parts.
     return ctx.tx.query<DocumentRow>(sql`
-      WITH page AS (
-        SELECT ${columns}, d.body, ${dateKey}::text AS sort_date,
-          ts_rank(d.search, ${tsQuery})::real AS rank
-        FROM library_documents d WHERE ${sql.join(where, ' AND ')}
+      WITH matched AS (
+        SELECT d.id FROM library_documents d WHERE ${sql.join(where, ' AND ')}
+        ORDER BY ${dateKey} DESC, d.id DESC LIMIT ${SEARCH_RANKED}
+      ), page AS (
+        SELECT ${columns}, d.body, ${dateKey}::text AS sort_date, ts_rank(d.search, ${tsQuery})::real AS rank
+        FROM matched JOIN library_documents d ON d.id = matched.id
+        WHERE ${sql.join([ctx.visible('d'), ...ranked], ' AND ')}
         ORDER BY rank DESC, d.id DESC LIMIT ${limit + 1}
       )
       SELECT page.*, ts_headline('english', CASE WHEN page.body = '' THEN page.summary ELSE page.body END, ${tsQuery},

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Cursor, Limit, OneOf, Strict } from '../../platform/http/schemas.js';
 import { Sharing } from '../../platform/sharing/model.js';
+import { SEARCH_RANKED } from './queries.js';
 
 export const CATEGORIES = ['policy-guide', 'model-legislation', 'training-module', 'workshop-report', 'co-chairs-statement', 'other'] as const;
 export const Category = OneOf(CATEGORIES);
@@ -87,8 +88,11 @@ export const DocumentItem = Strict(DocumentFields);
 export const DocumentFull = Strict({ ...DocumentFields, body: Type.String() });
 export const DocumentOne = Strict({ data: DocumentFull, abilities: Abilities });
 
+const Words = (more: string) =>
+  Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: `search words; quotes for a phrase, - to exclude, OR. ${more}` }));
+
 export const ListQuery = Strict({
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'search words; quotes for a phrase, - to exclude, OR' })),
+  q: Words(`Best match first; when more than ${SEARCH_RANKED} documents match, the newest ${SEARCH_RANKED} of them are ranked`),
   category: Type.Optional(Category),
   tag: Type.Optional(Tag),
   language: Type.Optional(Language),
@@ -100,7 +104,7 @@ export const ListQuery = Strict({
 });
 export type ListQuery = Static<typeof ListQuery>;
 export const CountQuery = Strict({
-  q: ListQuery.properties.q,
+  q: Words('Every matching document is counted'),
   category: ListQuery.properties.category,
   tag: ListQuery.properties.tag,
   language: ListQuery.properties.language,
