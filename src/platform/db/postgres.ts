@@ -106,7 +106,7 @@ function inlineStatement(statement: Sql, budget = Infinity): string | undefined 
 /** How much of a write's first statement's values may be written into its text to go with the BEGIN. */
 const INLINE_BUDGET = 8_192;
 
-/** The statements prepared on one connection (`Sql.withGenericPlan`): their text with `$n`, by name. */
+/** The statements prepared on one connection (`Sql.withGenericPlan`): their names by their text with `$n`, and the next number. */
 interface Prepared {
   names: Map<string, string>;
   next: number;
