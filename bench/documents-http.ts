@@ -7,6 +7,8 @@
  * - both answered from the in-memory index and, side by side in the same run, by the same API with
  *   the index off (LINTAS_DOCUMENT_INDEX=off: a plain indexed PostgreSQL lookup per document), as a ratio;
  * - the machine's ceiling: a bare route on the same app and load generator;
+ * - the ceiling, single and batch checks alternate in --rounds rounds (3) on one server, each reported
+ *   as its median round (--skip-plain leaves out the server without the index);
  * - the time to build the index from the database at start;
  * - the import rate of a --import-rows CSV through the register's import (staging table, COPY).
  *
@@ -65,6 +67,8 @@ interface Flags {
   keep: boolean;
   skipImport: boolean;
   skipChecks: boolean;
+  skipPlain: boolean;
+  rounds: number;
 }
 
 function parseFlags(): Flags {
@@ -83,6 +87,8 @@ function parseFlags(): Flags {
       keep: { type: 'boolean', default: false },
       'skip-import': { type: 'boolean', default: false },
       'skip-checks': { type: 'boolean', default: false },
+      'skip-plain': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '3' },
     },
     strict: true,
   });
@@ -106,6 +112,8 @@ function parseFlags(): Flags {
     keep: values.keep,
     skipImport: values['skip-import'],
     skipChecks: values['skip-checks'],
+    skipPlain: values['skip-plain'],
+    rounds: number(values.rounds, 'rounds'),
   };
 }
 
@@ -406,26 +414,46 @@ async function main(): Promise<void> {
   }
 }
 
-/** The check measurements: the ceiling, single and batch checks with the index and without. */
+/** The median of each field over rounds of one measurement (the round with the median rate gives the latencies). */
+function medianOf(rounds: readonly Measured[]): Measured {
+  const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...middle, non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0), errors: rounds.reduce((sum, r) => sum + r.errors, 0) };
+}
+
+/**
+ * The check measurements: the ceiling, single and batch checks with the index and without. The
+ * ceiling, the single checks and the batches run in --rounds alternating rounds on the same server and
+ * each is reported as its median round, so the VM's drift (which moves a lone measurement by a third
+ * within minutes) weighs on both sides of a ratio alike.
+ */
 async function measureChecks(flags: Flags, url: string, rows: Measured[], starts: Record<string, ServerReady>): Promise<void> {
   const token = await tokenFor(url);
   const headers = { authorization: `Bearer ${token}` };
   const single = singleBodies(flags.size);
   const batches = batchBodies(flags.size, flags.batch);
-  for (const index of [true, false]) {
+  for (const index of flags.skipPlain ? [true] : [true, false]) {
     const tag = index ? 'index' : 'plain PostgreSQL';
     const server = await startServer({ url, index, pool: flags.pool });
     starts[tag] = server.ready;
     if (index) log(`  index built at start in ${(server.ready.buildMs / 1000).toFixed(1)} s: ${server.ready.indexSize.toLocaleString('en')} keys, ${(server.ready.indexBytes / 2 ** 20).toFixed(0)} MiB`);
     try {
-      const base = { seconds: flags.duration, warmup: flags.warmup, headers };
-      if (index) rows.push(await drive('ceiling (bare route)', server.base, CEILING, { ...base, connections: flags.connections }));
+      const base = { seconds: flags.duration, headers };
       // A hit and a miss answer as they should before anything is timed.
       const probe = await fetch(`${server.base}/api/v1/documents/checks`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: single[0] });
       const answer = (await probe.json()) as { data?: { result: string } };
       if (answer.data?.result !== 'hit') throw new Error(`the probe check did not hit: ${JSON.stringify(answer).slice(0, 300)}`);
-      rows.push(await drive(`single check, ${tag}`, server.base, '/api/v1/documents/checks', { ...base, connections: flags.connections, bodies: single }));
-      rows.push(await drive(`batch of ${flags.batch}, ${tag}`, server.base, '/api/v1/documents/checks/batch', { ...base, connections: flags.batchConnections, bodies: batches, perRequest: flags.batch }));
+      const measured: Record<'ceiling' | 'single' | 'batch', Measured[]> = { ceiling: [], single: [], batch: [] };
+      for (let round = 0; round < flags.rounds; round++) {
+        const warmup = round === 0 ? flags.warmup : 1;
+        if (index) measured.ceiling.push(await drive('ceiling (bare route)', server.base, CEILING, { ...base, warmup, connections: flags.connections }));
+        measured.single.push(await drive(`single check, ${tag}`, server.base, '/api/v1/documents/checks', { ...base, warmup, connections: flags.connections, bodies: single }));
+        measured.batch.push(await drive(`batch of ${flags.batch}, ${tag}`, server.base, '/api/v1/documents/checks/batch', { ...base, warmup, connections: flags.batchConnections, bodies: batches, perRequest: flags.batch }));
+        const last = (list: Measured[]): string => (list.length > round ? list[round]!.requestsPerSecond.toLocaleString('en') : '-');
+        log(`    round ${round + 1} (${tag}): ceiling ${last(measured.ceiling)} req/s, single ${last(measured.single)} req/s, batch ${last(measured.batch)} req/s`);
+      }
+      if (index) rows.push(medianOf(measured.ceiling));
+      rows.push(medianOf(measured.single), medianOf(measured.batch));
     } finally {
       await server.stop();
     }
@@ -433,9 +461,10 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
   const ceiling = rows[0]!.requestsPerSecond;
   const find = (name: string): Measured => rows.find((row) => row.name === name)!;
   const singleIndex = find('single check, index');
-  const singlePlain = find('single check, plain PostgreSQL');
+  const none: Measured = { name: '', requestsPerSecond: 0, documentsPerSecond: 0, p50: 0, p99: 0, non2xx: 0, errors: 0, machineBusyBefore: 0 };
+  const singlePlain = rows.find((row) => row.name === 'single check, plain PostgreSQL') ?? none;
   const batchIndex = find(`batch of ${flags.batch}, index`);
-  const batchPlain = find(`batch of ${flags.batch}, plain PostgreSQL`);
+  const batchPlain = rows.find((row) => row.name === `batch of ${flags.batch}, plain PostgreSQL`) ?? none;
   log('\n| measurement | requests/s | documents/s | p50 ms | p99 ms | non-2xx | errors | machine busy before |');
   log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
