@@ -8,7 +8,7 @@ import { forbidden, invalid, type FieldError } from '../../platform/http/problem
 import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './icao.js';
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
-import { contactsOf, openHitsFor, type Contact, type FoundDocument, type HitDocument } from './queries.js';
+import { openHitsFor, type FoundDocument, type HitDocument } from './queries.js';
 import { registerOf } from './register.js';
 import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
 
@@ -100,14 +100,14 @@ export function documentsOfBatch(body: BatchCheckBody): CheckedDocument[] {
 
 const label = (doc: CheckedDocument): string => `${doc.issuer}/${doc.type}/${doc.number}`;
 
-function answerFor(doc: CheckedDocument, found: FoundDocument | undefined, hitId: string | undefined, contact: Contact | undefined): CheckAnswer {
+function answerFor(doc: CheckedDocument, found: HitDocument | undefined): CheckAnswer {
   const document = { issuer: doc.issuer, type: doc.type, number: doc.number };
-  if (!found || !hitId) return { result: 'no-hit', document };
+  if (!found) return { result: 'no-hit', document };
   return {
     result: 'hit',
     document,
     hit: {
-      hitId,
+      hitId: found.hit_id,
       documentId: found.id,
       issuer: found.issuer,
       issuerName: issuerName(found.issuer),
@@ -119,7 +119,7 @@ function answerFor(doc: CheckedDocument, found: FoundDocument | undefined, hitId
       expiresOn: found.expires_on,
       tlp: found.tlp,
       handling: found.handling,
-      contact: contact ?? { member: found.owner, memberName: found.owner, focalPoints: [] },
+      contact: found.contact,
     },
   };
 }
@@ -156,14 +156,12 @@ export async function checkDocuments(
   };
 
   let found: HitDocument[] = [];
-  let contacts = new Map<string, Contact>();
   let audited = false;
   if (candidates.length > 0) {
     // Confirm the positives under the sharing rule and open their hit records (one statement); audit in the same transaction.
     await runAs(platform, actor, info, async (ctx) => {
       found = await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') });
       if (found.length === 0) return;
-      contacts = await contactsOf(ctx.tx, [...new Set(found.map((doc) => doc.owner))]);
       await ctx.audit(event(found));
       audited = true;
     });
@@ -172,8 +170,5 @@ export async function checkDocuments(
     await auditGroupFor(platform.db).append({ userId: actor.userId, member: actor.member, requestId: request.id, address: request.ip }, [event([])]);
   }
   const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
-  return docs.map((doc) => {
-    const hit = byKey.get(doc.key);
-    return answerFor(doc, hit, hit?.hit_id, hit ? contacts.get(hit.owner) : undefined);
-  });
+  return docs.map((doc) => answerFor(doc, byKey.get(doc.key)));
 }

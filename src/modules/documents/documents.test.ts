@@ -135,6 +135,28 @@ describe('checks', () => {
     expect((await check(checker, { issuer: 'UTO', type: 'identity-card', number: 'C7700001' })).result).toBe('no-hit');
   });
 
+  test('a hit names the issuer’s focal points for documents, by name, else its general ones; disabled users are left out', async () => {
+    const general = await t.makeUser('NZL', ['officer'], { email: 'general@nzl.test' });
+    const zed = await t.makeUser('NZL', ['officer'], { email: 'zed@nzl.test' });
+    const abe = await t.makeUser('NZL', ['officer'], { email: 'abe@nzl.test' });
+    const focal = (topic: string, user: { id: string }) => t.db.ownerTransaction((tx) => tx.query(sql`INSERT INTO focal_points (member, topic, user_id) VALUES ('NZL', ${topic}, ${user.id})`));
+    const { number } = await addDocument({ number: 'NZ4400001' }, other);
+    const contact = async () => (await check(checker, { issuer: 'NZL', type: 'passport', number })).hit?.contact;
+    expect(await contact()).toEqual({ member: 'NZL', memberName: expect.any(String), focalPoints: [] });
+    await focal('general', general);
+    expect((await contact())?.focalPoints).toEqual([{ name: 'User general@nzl.test', email: 'general@nzl.test' }]);
+    await focal('documents', zed);
+    await focal('documents', abe);
+    expect((await contact())?.focalPoints).toEqual([
+      { name: 'User abe@nzl.test', email: 'abe@nzl.test' },
+      { name: 'User zed@nzl.test', email: 'zed@nzl.test' },
+    ]);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET disabled = true WHERE id = ${abe.id}`));
+    expect((await contact())?.focalPoints).toEqual([{ name: 'User zed@nzl.test', email: 'zed@nzl.test' }]);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET disabled = true WHERE id = ${zed.id}`));
+    expect((await contact())?.focalPoints).toEqual([{ name: 'User general@nzl.test', email: 'general@nzl.test' }]);
+  });
+
   test('by MRZ: the ICAO specimen passport hits once registered; a corrupted check digit names line, column and field', async () => {
     await addDocument({ number: 'L898902C3', status: 'stolen' });
     const response = await post(checker, '/documents/checks', { purpose: PURPOSE, mrz: TD3 });

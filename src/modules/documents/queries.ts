@@ -105,15 +105,17 @@ export interface FoundDocument {
   handling: string[];
 }
 
-/** A document a check found, with the hit record the check opened for it. */
+/** A document a check found, with the hit record the check opened for it and its issuer's contact point. */
 export interface HitDocument extends FoundDocument {
   hit_id: string;
+  contact: Contact;
 }
 
 /**
  * The active documents among `keys` that the actor may see (the confirmation of the index's
- * positives and, without the index, every check's lookup), each with the hit record opened for it:
- * owned by its issuer, shared with the checking member only. One statement for a whole batch.
+ * positives and, without the index, every check's lookup), each with the hit record opened for it
+ * (owned by its issuer, shared with the checking member only) and the issuer's contact point. One
+ * statement, one round trip, for a whole batch: a hit is what a border officer waits for.
  */
 export async function openHitsFor(
   ctx: Ctx,
@@ -143,7 +145,7 @@ export async function openHitsFor(
       FROM found f
       RETURNING id, document_id
     )
-    SELECT f.*, o.id AS hit_id FROM found f JOIN opened o ON o.document_id = f.id`);
+    SELECT f.*, o.id AS hit_id, ${CONTACT} AS contact FROM found f JOIN opened o ON o.document_id = f.id`);
 }
 
 export interface Contact {
@@ -152,30 +154,18 @@ export interface Contact {
   focalPoints: { name: string; email: string }[];
 }
 
-/** Each issuing member's name and its focal points for documents (its general ones where it named none). */
-export async function contactsOf(tx: Tx, members: readonly string[]): Promise<Map<string, Contact>> {
-  if (members.length === 0) return new Map();
-  const rows = await tx.query<{ code: string; member_name: string; topic: string | null; name: string | null; email: string | null }>(sql`
-    SELECT m.code, m.name AS member_name, fp.topic, u.name, u.email
-    FROM members m
-    LEFT JOIN focal_points fp ON fp.member = m.code AND fp.topic IN ('documents', 'general')
-    LEFT JOIN users u ON u.id = fp.user_id AND NOT u.disabled
-    WHERE m.code = ANY(${[...members]}::text[])
-    ORDER BY m.code, fp.topic = 'documents' DESC, u.name`);
-  const contacts = new Map<string, Contact & { topic?: string }>();
-  for (const row of rows) {
-    let contact = contacts.get(row.code);
-    if (!contact) {
-      contact = { member: row.code, memberName: row.member_name, focalPoints: [] };
-      contacts.set(row.code, contact);
-    }
-    if (!row.name || !row.email || !row.topic) continue;
-    // Documents focal points come first; general ones only where there is none for documents.
-    contact.topic ??= row.topic;
-    if (row.topic === contact.topic) contact.focalPoints.push({ name: row.name, email: row.email });
-  }
-  return new Map([...contacts].map(([code, { topic: _topic, ...contact }]) => [code, contact]));
-}
+/**
+ * The contact point of the member `f.owner` as JSON (a Contact): its name and its enabled focal
+ * points for documents, or its general ones where it named none for documents, by name.
+ */
+const CONTACT = sql`(
+  SELECT json_build_object('member', m.code, 'memberName', m.name, 'focalPoints', coalesce((
+    SELECT json_agg(json_build_object('name', u.name, 'email', u.email) ORDER BY u.name)
+    FROM focal_points fp JOIN users u ON u.id = fp.user_id AND NOT u.disabled
+    WHERE fp.member = m.code AND fp.topic = CASE WHEN EXISTS (
+      SELECT 1 FROM focal_points dp JOIN users du ON du.id = dp.user_id AND NOT du.disabled
+      WHERE dp.member = m.code AND dp.topic = 'documents') THEN 'documents' ELSE 'general' END), '[]'::json))
+  FROM members m WHERE m.code = f.owner)`;
 
 // Hits ----------------------------------------------------------------------------------------------------
 
