@@ -115,7 +115,9 @@ export interface HitDocument extends FoundDocument {
  * The active documents among `keys` that the actor may see (the confirmation of the index's
  * positives and, without the index, every check's lookup), each with the hit record opened for it
  * (owned by its issuer, shared with the checking member only) and the issuer's contact point. One
- * statement, one round trip, for a whole batch: a hit is what a border officer waits for.
+ * statement, one round trip, for a whole batch: a hit is what a border officer waits for. Its plan
+ * (the register's key index, whatever the values) is made once per connection: planning it, with the
+ * policies of both tables, took 2 ms of the server's CPU a batch.
  */
 export async function openHitsFor(
   ctx: Ctx,
@@ -145,7 +147,7 @@ export async function openHitsFor(
       FROM found f
       RETURNING id, document_id
     )
-    SELECT f.*, o.id AS hit_id, ${CONTACT} AS contact FROM found f JOIN opened o ON o.document_id = f.id`);
+    SELECT f.*, o.id AS hit_id, ${CONTACT} AS contact FROM found f JOIN opened o ON o.document_id = f.id`.withGenericPlan());
 }
 
 export interface Contact {

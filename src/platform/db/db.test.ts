@@ -130,10 +130,18 @@ describe(`the database (${TEST_DB_KIND})`, () => {
           await tx.query(sql`SELECT 1`);
           return tx.one(statement(v));
         });
+        // In a write, a generic plan's statement as the first (with the BEGIN) and as a later one.
+        const firstGeneric = await t.db.transaction({ member: 'XYZ' }, (tx) => tx.one(statement(v).withGenericPlan()));
+        const laterGeneric = await t.db.transaction({ member: 'XYZ' }, async (tx) => {
+          await tx.query(sql`SELECT 1`);
+          return tx.one(statement(v).withGenericPlan());
+        });
         expect(read).toEqual(parameterised);
         expect(generic).toEqual(parameterised);
         expect(again).toEqual(parameterised);
         expect(first).toEqual(parameterised);
+        expect(firstGeneric).toEqual(parameterised);
+        expect(laterGeneric).toEqual(parameterised);
         expect(read).toMatchObject({ text: v.text, list: v.list, flag: v.flag, json: v.json, absent: null, length: Array.from(v.text).length });
         expect((read as { when: Date }).when.getTime()).toBe(v.when.getTime());
         expect(Buffer.from((read as { bytes: Uint8Array }).bytes)).toEqual(Buffer.from(v.bytes));
@@ -170,7 +178,7 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(rows).toEqual([{ member: 'XYZ' }]);
   });
 
-  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, a read marked for a generic plan is prepared once per connection and run with that plan; failures leave the connection working', async () => {
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, a statement marked for a generic plan is prepared once per connection and run with that plan, in reads and writes; failures leave the connection working', async () => {
     const one = await PostgresDatabase.open(t.url!, { poolSize: 1 });
     try {
       const read = <Row>(statement: Sql) => one.read({ member: 'XYZ' }, (tx) => tx.one<Row>(statement));
@@ -180,7 +188,7 @@ describe(`the database (${TEST_DB_KIND})`, () => {
       const prepared = () => read<{ list: string }>(sql`SELECT string_agg(name || ':' || generic_plans || ':' || custom_plans, ',' ORDER BY name) AS list FROM pg_prepared_statements`);
       expect(await quotient(6, 3)).toEqual({ q: 2, mode: 'force_generic_plan', member: 'XYZ' });
       expect(await quotient(8, 2)).toEqual({ q: 4, mode: 'force_generic_plan', member: 'XYZ' });
-      expect(await prepared()).toEqual({ list: 'lintas_read_1:2:0' });
+      expect(await prepared()).toEqual({ list: 'lintas_generic_1:2:0' });
       // The setting is the transaction's only.
       expect(await read(sql`SELECT current_setting('plan_cache_mode') AS mode`)).toEqual({ mode: 'auto' });
       // Failing after its PREPARE (which a rollback does not undo): the next run prepares under a new name.
@@ -192,8 +200,30 @@ describe(`the database (${TEST_DB_KIND})`, () => {
       await expect(read(sql`SELECT ${1}::int AS v FROM no_such_table`.withGenericPlan())).rejects.toThrow(/no_such_table/);
       await expect(quotient(1, 0)).rejects.toThrow(/division by zero/);
       expect(await quotient(9, 3)).toEqual({ q: 3, mode: 'force_generic_plan', member: 'XYZ' });
-      // lintas_read_2 is the one whose run failed, kept by the server and never used again.
-      expect(await prepared()).toEqual({ list: 'lintas_read_1:4:0,lintas_read_2:1:0,lintas_read_3:2:0' });
+      // lintas_generic_2 is the one whose run failed, kept by the server and never used again.
+      expect(await prepared()).toEqual({ list: 'lintas_generic_1:4:0,lintas_generic_2:1:0,lintas_generic_3:2:0' });
+      // In a write: the same prepared statement, first with the BEGIN and then after another statement; the
+      // setting lasts to the transaction's end; a failure after the EXECUTE rolls its row back.
+      await one.ownerTransaction((tx) => tx.execScript('CREATE TABLE IF NOT EXISTS generic_probe (n int); GRANT ALL ON generic_probe TO lintas_app'));
+      const insert = (n: number) => sql`INSERT INTO generic_probe VALUES (${n}::int) RETURNING n, current_setting('plan_cache_mode') AS mode`.withGenericPlan();
+      expect(await one.transaction({ member: 'XYZ' }, (tx) => tx.one(insert(1)))).toEqual({ n: 1, mode: 'force_generic_plan' });
+      expect(
+        await one.transaction({ member: 'XYZ' }, async (tx) => {
+          await tx.query(sql`SELECT 1`);
+          const row = await tx.one(insert(2));
+          return { ...row, after: (await tx.one<{ mode: string }>(sql`SELECT current_setting('plan_cache_mode') AS mode`)).mode };
+        }),
+      ).toEqual({ n: 2, mode: 'force_generic_plan', after: 'force_generic_plan' });
+      await expect(
+        one.transaction({ member: 'XYZ' }, async (tx) => {
+          await tx.one(insert(3));
+          await tx.query(sql`SELECT 1 / 0`);
+        }),
+      ).rejects.toThrow(/division by zero/);
+      expect(await one.transaction({ member: 'XYZ' }, (tx) => tx.one(insert(4)))).toEqual({ n: 4, mode: 'force_generic_plan' });
+      expect(await one.ownerTransaction((tx) => tx.query(sql`SELECT n FROM generic_probe ORDER BY n`))).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }]);
+      // lintas_generic_4 was the statement on a missing table, which could not be prepared.
+      expect(await prepared()).toEqual({ list: 'lintas_generic_1:4:0,lintas_generic_2:1:0,lintas_generic_3:2:0,lintas_generic_5:4:0' });
     } finally {
       await one.close();
     }

@@ -37,6 +37,14 @@ class PgTx extends BaseTx {
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
+    const run = statement.genericPlan ? preparedRun(this.client, statement) : undefined;
+    if (run) {
+      const begin = this.begin;
+      this.begin = undefined;
+      const results = (await this.client.query(begin === undefined ? run.text : `${begin};\n${run.text}`)) as unknown as pg.QueryResult[];
+      run.ran();
+      return results[results.length - 1]!.rows as Row[];
+    }
     if (this.begin !== undefined) {
       const text = inlineStatement(statement, INLINE_BUDGET);
       if (text !== undefined) {
@@ -114,10 +122,33 @@ interface Prepared {
 const preparedOn = new WeakMap<pg.ClientBase, Prepared>();
 
 /**
+ * A statement marked `withGenericPlan` as text that runs it from a statement prepared on the
+ * connection, with the generic plan forced for the rest of the transaction:
+ * `SET LOCAL plan_cache_mode = force_generic_plan; [PREPARE name AS …;] EXECUTE name(<literals>)`,
+ * the PREPARE only the first time. Its result is the text's last. `ran()` records the name once the
+ * text ran; a PREPARE outlives a rollback, so after a failure the next attempt takes a fresh name,
+ * never a taken one. Undefined when a value cannot be written as a literal.
+ */
+function preparedRun(client: pg.ClientBase, statement: Sql): { text: string; ran(): void } | undefined {
+  const { text, values } = statement.compile();
+  const literals = values.map(literalOf);
+  if (literals.includes(undefined)) return undefined;
+  let prepared = preparedOn.get(client);
+  if (!prepared) preparedOn.set(client, (prepared = { names: new Map(), next: 1 }));
+  const known = prepared.names.get(text);
+  const name = known ?? `lintas_generic_${prepared.next++}`;
+  const execute = `EXECUTE ${name}${literals.length > 0 ? `(${literals.join(', ')})` : ''}`;
+  return {
+    text: `SET LOCAL plan_cache_mode = force_generic_plan;\n${known === undefined ? `PREPARE ${name} AS ${text};\n` : ''}${execute}`,
+    ran: () => prepared.names.set(text, name),
+  };
+}
+
+/**
  * The transaction of Database.read on a server: each statement goes as one simple-protocol text,
  * `BEGIN READ ONLY; <context>; <statement>; COMMIT`, one round trip instead of four. A statement
  * marked `withGenericPlan` goes as `EXECUTE` of a statement prepared on the connection the first
- * time (`PREPARE` in the same text), with the generic plan forced for this transaction.
+ * time (`preparedRun`).
  */
 class PgReadTx extends BaseTx {
   constructor(
@@ -128,9 +159,11 @@ class PgReadTx extends BaseTx {
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
-    if (statement.genericPlan) {
-      const rows = await this.execute<Row>(statement);
-      if (rows) return rows;
+    const run = statement.genericPlan ? preparedRun(this.client, statement) : undefined;
+    if (run) {
+      const results = (await this.client.query(`${this.begin};\n${run.text};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      run.ran();
+      return results[results.length - 2]!.rows as Row[];
     }
     const text = inlineStatement(statement);
     if (text === undefined) {
@@ -142,25 +175,6 @@ class PgReadTx extends BaseTx {
     }
     const results = (await this.client.query(`${this.begin};\n${text};\nCOMMIT`)) as unknown as pg.QueryResult[];
     return results[2]!.rows as Row[];
-  }
-
-  /** Runs a prepared statement; undefined when its values cannot be written as literals. */
-  private async execute<Row>(statement: Sql): Promise<Row[] | undefined> {
-    const { text, values } = statement.compile();
-    const literals = values.map(literalOf);
-    if (literals.includes(undefined)) return undefined;
-    let prepared = preparedOn.get(this.client);
-    if (!prepared) preparedOn.set(this.client, (prepared = { names: new Map(), next: 1 }));
-    let name = prepared.names.get(text);
-    const prepare = name === undefined;
-    // A PREPARE outlives a rollback; after a failure the next attempt takes a fresh name, never a taken one.
-    if (name === undefined) name = `lintas_read_${prepared.next++}`;
-    const execute = `EXECUTE ${name}${literals.length > 0 ? `(${literals.join(', ')})` : ''}`;
-    const results = (await this.client.query(
-      `${this.begin};\nSET LOCAL plan_cache_mode = force_generic_plan;\n${prepare ? `PREPARE ${name} AS ${text};\n` : ''}${execute};\nCOMMIT`,
-    )) as unknown as pg.QueryResult[];
-    if (prepare) prepared.names.set(text, name);
-    return results[results.length - 2]!.rows as Row[];
   }
 
   execScript(): Promise<void> {

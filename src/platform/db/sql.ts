@@ -11,9 +11,9 @@ export class Sql {
   ) {}
 
   /**
-   * The same statement, marked as one whose best plan does not depend on its values: a read on a
-   * server prepares it once per connection and runs it with the generic plan, planning it (with the
-   * row-level security policies it brings in) once instead of on every request. For hot reads only.
+   * The same statement, marked as one whose best plan does not depend on its values: on a server it
+   * is prepared once per connection and run with the generic plan, planned (with the row-level
+   * security policies it brings in) once instead of on every request. For hot statements only.
    */
   withGenericPlan(): Sql {
     return new Sql(this.parts, this.values, true);
