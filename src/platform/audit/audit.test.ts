@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import { TEST_DB_KIND } from '../../../test/support/db.js';
 import { sql } from '../db/sql.js';
 import { appendAudit } from './writer.js';
 import { verifyAudit } from './verify.js';
@@ -101,6 +102,19 @@ describe('the audit trail', () => {
     expect((await verifyAudit(t.db)).ok).toBe(true);
   });
 
+
+  test('a large row (a manifest’s checked documents) is stored compressed, lz4 where the server has it, and reads back and verifies', async () => {
+    const checked = Array.from({ length: 1000 }, (_, i) => `AUS/passport/A${String(i * 7919).padStart(8, '0')}`);
+    await t.db.transaction({ member: 'AAA' }, (tx) => appendAudit(tx, { member: 'AAA' }, [{ action: 'test.large', details: { checked } }]));
+    const row = await t.db.ownerTransaction((tx) =>
+      tx.one<{ details: { checked: string[] }; method: string | null; stored: number }>(sql`
+        SELECT details, pg_column_compression(details) AS method, pg_column_size(details) AS stored FROM audit_log WHERE action = 'test.large'`),
+    );
+    expect(row.details.checked).toEqual(checked);
+    expect(row.method).toBe(TEST_DB_KIND === 'postgres' ? 'lz4' : 'pglz');
+    expect(row.stored).toBeLessThan(JSON.stringify(checked).length / 2);
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+  });
   test('the application role cannot change or remove rows, and the trigger refuses even the owner', async () => {
     await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`UPDATE audit_log SET action = 'x'`))).rejects.toThrow(/permission denied/);
     await expect(t.db.transaction({ member: 'AAA' }, (tx) => tx.query(sql`DELETE FROM audit_log`))).rejects.toThrow(/permission denied/);
