@@ -24,12 +24,12 @@ export interface KeyedReport {
   values: unknown[];
 }
 
-type Kind = 'text' | 'smallint' | 'int' | 'float8' | 'numeric' | 'bool' | 'date' | 'jsonb' | 'text[]';
+export type ColumnKind = 'text' | 'smallint' | 'int' | 'float8' | 'numeric' | 'bool' | 'date' | 'jsonb' | 'text[]';
 type ContentColumn = keyof ReportColumns | keyof ReturnType<typeof sharingValues>;
 
 // Every content and sharing column with its type; text[] and jsonb travel as text and are cast, as
 // unnest would flatten an array of arrays.
-const COLUMNS: readonly (readonly [ContentColumn, Kind])[] = [
+export const COLUMNS: readonly (readonly [ContentColumn, ColumnKind])[] = [
   ['code_list_version', 'smallint'], ['agency', 'text'], ['occurred_from', 'date'], ['occurred_to', 'date'], ['country', 'text'], ['place', 'text'],
   ['latitude', 'float8'], ['longitude', 'float8'], ['place_kind', 'text'], ['incident_type', 'text'], ['origin', 'text'], ['destination', 'text'],
   ['route', 'jsonb'], ['people', 'jsonb'], ['vulnerabilities', 'text[]'], ['modes', 'text[]'], ['flows', 'text[]'], ['citizenships', 'text[]'],
@@ -43,7 +43,7 @@ const COLUMNS: readonly (readonly [ContentColumn, Kind])[] = [
   ['handling_note', 'text'], ['evaluation_source', 'text'], ['evaluation_information', 'text'],
 ];
 
-const paramType = (kind: Kind): string => (kind === 'jsonb' || kind === 'text[]' ? 'text' : kind);
+const paramType = (kind: ColumnKind): string => (kind === 'jsonb' || kind === 'text[]' ? 'text' : kind);
 const NEEDS_ESCAPE = /[\\"]/;
 const ESCAPED = /[\\"]/g;
 
@@ -80,11 +80,13 @@ function arrayLiteral(values: readonly string[]): string {
 export function keyedReport(row: number, key: string, input: ReportInput): KeyedReport {
   const derived = deriveColumns(input) as unknown as Record<string, unknown>;
   const sharing = sharingValues(input.sharing) as unknown as Record<string, unknown>;
-  const values = COLUMNS.map(([name, kind]) => {
-    const value = name in derived ? derived[name] : sharing[name];
-    return kind === 'text[]' ? arrayLiteral(value as string[]) : value;
-  });
+  const values = COLUMNS.map(([name, kind]) => columnValue(kind, name in derived ? derived[name] : sharing[name]));
   return { row, key, values };
+}
+
+/** A column's value as a batch carries it: a text[] as its array literal, anything else as it is. */
+export function columnValue(kind: ColumnKind, value: unknown): unknown {
+  return kind === 'text[]' ? arrayLiteral(value as string[]) : value;
 }
 
 /** One column of a batch as the text of an array literal (a single parameter: cheaper than one per value). */
@@ -129,10 +131,11 @@ function unnestRows(reports: readonly KeyedReport[], leading: readonly (readonly
 }
 
 /** The incoming value of a column, cast to its stored type. */
-const incoming = (name: string, kind: Kind): string => (kind === 'jsonb' || kind === 'text[]' ? `i.${name}::${kind}` : `i.${name}`);
+const incoming = (name: string, kind: ColumnKind): string => (kind === 'jsonb' || kind === 'text[]' ? `i.${name}::${kind}` : `i.${name}`);
 const CONTENT_NAMES = sql.raw(COLUMNS.map(([name]) => name).join(', '));
 const STORED = sql.raw(COLUMNS.map(([name]) => `r.${name}`).join(', '));
-const INCOMING = sql.raw(COLUMNS.map(([name, kind]) => incoming(name, kind)).join(', '));
+/** Every content column of the batch source `i`, cast to its stored type, in COLUMNS order. */
+export const INCOMING = sql.raw(COLUMNS.map(([name, kind]) => incoming(name, kind)).join(', '));
 
 export interface ExistingReport {
   /** The row in the file. */
