@@ -187,9 +187,9 @@ export function prepareBatch(batch: readonly KeyedReport[]): PreparedBatch {
  *   would have read 125 million rows). Now the lookup is a lateral subquery the planner cannot
  *   flatten, and owner and source are sub-selects, whose values it does not know when it plans:
  *   it counts one owner's share of the table, where the unique index on all three gives one row.
- * - The insert leaves those rows to ON CONFLICT DO NOTHING rather than to an anti-join: every CTE
- *   reads the statement's snapshot, so the rows it skips are those found, plus any a concurrent
- *   import of the same key committed meanwhile, which the caller counts as unchanged.
+ * - The insert leaves out the rows found before it casts their values (a re-import casts nothing),
+ *   and skips with ON CONFLICT DO NOTHING a key a concurrent import committed meanwhile; the
+ *   caller counts that row as unchanged.
  */
 export function batchStatement(target: BatchTarget, batch: PreparedBatch, insert: boolean): Sql {
   const submitted = target.status === 'submitted';
@@ -198,7 +198,7 @@ export function batchStatement(target: BatchTarget, batch: PreparedBatch, insert
         INSERT INTO reports (owner, status, created_by, import_source, import_key, submitted_at, submitted_by, ${CONTENT_NAMES})
         SELECT ${target.member}, ${target.status}, ${target.userId}::uuid, ${target.source}, i.key,
           ${submitted ? sql`now()` : sql`NULL`}, ${submitted ? sql`${target.userId}::uuid` : sql`NULL`}, ${INCOMING}
-        FROM i
+        FROM i WHERE NOT EXISTS (SELECT 1 FROM e WHERE e.line = i.line)
         ON CONFLICT (owner, import_source, import_key) WHERE import_key IS NOT NULL DO NOTHING
         RETURNING 1)`
     : sql``;
