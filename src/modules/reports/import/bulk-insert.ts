@@ -162,7 +162,6 @@ export interface BatchResult {
 
 /** A batch's rows in the form its statement sends them, built before the statement is due. */
 export interface PreparedBatch {
-  reports: readonly KeyedReport[];
   /** The rows as the statement's source `i`. */
   rows: Sql;
 }
@@ -172,7 +171,7 @@ export interface PreparedBatch {
  * batch's statement, so the server writes one batch while Node builds the next.
  */
 export function prepareBatch(batch: readonly KeyedReport[]): PreparedBatch {
-  return { reports: batch, rows: unnestRows(batch) };
+  return { rows: unnestRows(batch) };
 }
 
 /**
