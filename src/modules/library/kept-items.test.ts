@@ -99,7 +99,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 /** The page read whole: the same service in a transaction that may write, where nothing is kept or reused. */
 function wholePage(viewer: number, limit: number, cursor: string | null): Promise<unknown> {
   const query = { limit, ...(cursor ? { cursor } : {}) };
-  return runAs(t.platform, actors[viewer]!, { requestId: 'kept-items-reference', address: '127.0.0.1' }, async (ctx) => JSON.parse(await list(ctx, query)) as unknown);
+  return runAs(t.platform, actors[viewer]!, { requestId: 'kept-items-reference', address: '127.0.0.1' }, async (ctx) => JSON.parse((await list(ctx, query)).toString('utf8')) as unknown);
 }
 
 /** Every page the viewer is served, each compared with the page read whole; returns the differences. */
@@ -178,7 +178,7 @@ describe('list items kept under their row versions', () => {
       // Replace what is kept for another member's view with a wrong item under the row's current version.
       const version = (await t.db.ownerTransaction((tx) => tx.one<{ v: string }>(sql`SELECT xmin::text AS v FROM library_documents WHERE id = ${id}`))).v;
       const [item] = (await t.as(other, { method: 'GET', url: `${DOCUMENTS}?limit=5` })).json<{ data: Record<string, unknown>[] }>().data;
-      rowVersionsOf<string>(t.db, KEPT_ITEMS).set(keptItemKey(id, 'other'), version, JSON.stringify({ ...item, title: 'not what the row says' }));
+      rowVersionsOf<Buffer>(t.db, KEPT_ITEMS).set(keptItemKey(id, 'other'), version, Buffer.from(JSON.stringify({ ...item, title: 'not what the row says' })));
       const served = await t.as(other, { method: 'GET', url: `${DOCUMENTS}?limit=5` });
       expect(served.json<{ data: { title: string }[] }>().data.map((item) => item.title)).toEqual(['not what the row says']);
       expect((await servedAgainstWhole(1, 5)).length).toBe(1);
@@ -218,7 +218,7 @@ describe('list items kept under their row versions', () => {
           },
         });
       const page = await readAs(t.platform, actors[1]!, { requestId: 'kept-items-race', address: '127.0.0.1' }, async (ctx) =>
-        JSON.parse(await list({ ...ctx, tx: racing(ctx.tx) }, { limit: 5 })) as { data: { title: string }[] },
+        JSON.parse((await list({ ...ctx, tx: racing(ctx.tx) }, { limit: 5 })).toString('utf8')) as { data: { title: string }[] },
       );
       const titles = ['First', TEST_DB_KIND === 'postgres' ? 'Second, edited' : 'Second'];
       expect(moved).toBe(true);

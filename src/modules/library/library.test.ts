@@ -93,7 +93,7 @@ function auditOf(response: LightMyRequestResponse): Promise<AuditRow[]> {
 
 beforeAll(async () => {
   t = await makeTestApp();
-  for (const code of ['AAA', 'BBB', 'CCC', 'FIL', 'PAG']) await t.makeMember(code);
+  for (const code of ['AAA', 'BBB', 'CCC', 'FIL', 'PAG', 'UNI']) await t.makeMember(code);
   owner = await t.sessionFor(await t.makeUser('AAA', ['officer', 'analyst']));
   recipient = await t.sessionFor(await t.makeUser('BBB', ['officer', 'analyst']));
   third = await t.sessionFor(await t.makeUser('CCC', ['officer', 'analyst']));
@@ -317,6 +317,19 @@ describe('search, filters and pages', () => {
     const mostOften = made.filter((_doc, index) => index % 4 === 3).map((doc) => doc.id);
     expect(bySearch.order.slice(0, 3).sort()).toEqual(mostOften.sort());
   });
+  test('a page of titles in any script comes back byte for byte, read whole and from kept items', async () => {
+    const writer = await t.sessionFor(await t.makeUser('UNI'));
+    const titles = ['Déclaration de Bali — suivi', 'Laporan penyelundupan “laut”', '人口贩运 工作组报告', 'Rapport 🚢 2024', 'Plain ASCII title'];
+    for (const title of titles) await create(writer, title, { kind: 'owner' });
+    for (const pass of ['read whole', 'from kept items']) {
+      const response = await t.as(writer, { method: 'GET', url: `${DOCUMENTS}?owner=UNI&limit=50` });
+      expect(response.statusCode, pass).toBe(200);
+      expect(response.headers['content-type'], pass).toBe('application/json; charset=utf-8');
+      expect(Number(response.headers['content-length']), pass).toBe(response.rawPayload.length);
+      expect(response.json<{ data: Doc[] }>().data.map((doc) => doc.title).sort(), pass).toEqual([...titles].sort());
+    }
+  });
+
   test(`a word found in more than ${SEARCH_RANKED} documents ranks the newest ${SEARCH_RANKED} of them; fewer matches are all ranked`, async () => {
     await t.makeMember('CAP');
     const capper = await t.sessionFor(await t.makeUser('CAP'));

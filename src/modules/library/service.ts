@@ -59,20 +59,20 @@ function viewOf(ctx: Ctx, row: Pick<DocumentRow, 'owner'>): string {
   return roleAllows(ctx.actor.roles, 'library.write') ? 'owner-writer' : 'owner';
 }
 
-/** Kept list items (JSON text), by document and view, under the row version they were made from. */
+/** Kept list items (JSON in UTF-8), by document and view, under the row version they were made from. */
 export const KEPT_ITEMS = 'library-items';
 export const keptItemKey = (id: string, view: string): string => `${id} ${view}`;
-const keptItems = (ctx: Ctx) => rowVersionsOf<string>(ctx.platform.db, KEPT_ITEMS);
+const keptItems = (ctx: Ctx) => rowVersionsOf<Buffer>(ctx.platform.db, KEPT_ITEMS);
 
-function itemJson(ctx: Ctx, row: DocumentRow, keep: boolean): string {
-  const text = JSON.stringify(present(ctx, row));
-  if (keep) keptItems(ctx).set(keptItemKey(row.id, viewOf(ctx, row)), row.version, text);
-  return text;
+function itemJson(ctx: Ctx, row: DocumentRow, keep: boolean): Buffer {
+  const json = Buffer.from(JSON.stringify(present(ctx, row)));
+  if (keep) keptItems(ctx).set(keptItemKey(row.id, viewOf(ctx, row)), row.version, json);
+  return json;
 }
 
 interface ItemsPage {
   records: { id: string; owner: string }[];
-  items: string[];
+  items: Buffer[];
   next: string | null;
 }
 
@@ -95,15 +95,15 @@ async function pageFromKeys(ctx: Ctx, query: ListQuery, limit: number): Promise<
       items[i] = itemJson(ctx, row, true);
     }
   }
-  return { records: page.rows, items: items as string[], next: page.next };
+  return { records: page.rows, items: items as Buffer[], next: page.next };
 }
 
 /**
- * A page of the documents the actor may see, as JSON text. A page without words read in a
+ * A page of the documents the actor may see, as JSON (UTF-8). A page without words read in a
  * read-only transaction (a request's) asks the database which documents and reuses what it has
  * presented before; a search, or a page whose rows moved meanwhile, is read whole.
  */
-export async function list(ctx: Ctx, query: ListQuery): Promise<string> {
+export async function list(ctx: Ctx, query: ListQuery): Promise<Buffer> {
   const limit = query.limit ?? 50;
   const keep = !query.q && ctx.tx.readOnly;
   let page = keep ? await pageFromKeys(ctx, query, limit) : undefined;
