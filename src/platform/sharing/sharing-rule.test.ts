@@ -97,6 +97,7 @@ afterAll(() => t.close());
 
 interface Built {
   codes: string[];
+  groupCodes: string[];
   ids: string[];
   sessions: TestSession[];
 }
@@ -124,7 +125,7 @@ async function build(world: World): Promise<Built> {
   }
   const sessions: TestSession[] = [];
   for (const code of codes) sessions.push(await t.sessionFor(await t.makeUser(code, ['officer'])));
-  return { codes, ids, sessions };
+  return { codes, groupCodes, ids, sessions };
 }
 
 async function get(app: App, session: TestSession, url: string) {
@@ -165,6 +166,23 @@ async function differences(app: App, world: World, built: Built): Promise<string
   return found;
 }
 
+/**
+ * The helper functions that the database's own SQL functions call (report analysis) state the rule
+ * apart from the lintas_see policy: each member's standing and groups must be the model's.
+ */
+async function helperDifferences(world: World, built: Built): Promise<string[]> {
+  const found: string[] = [];
+  for (const [viewer, code] of built.codes.entries()) {
+    const { full, groups } = await t.db.read({ member: code }, (tx) =>
+      tx.one<{ full: boolean; groups: string[] }>(sql`SELECT lintas_member_is_full() AS full, lintas_member_groups() AS groups`),
+    );
+    const expectedGroups = world.groups.flatMap((group, g) => (!group.ended && group.members.includes(viewer) ? [built.groupCodes[g]!] : [])).sort();
+    if (full !== !world.members[viewer]!.observer) found.push(`lintas_member_is_full for M${viewer}: ${full}`);
+    if (JSON.stringify([...groups].sort()) !== JSON.stringify(expectedGroups)) found.push(`lintas_member_groups for M${viewer}: ${groups.join(',')}`);
+  }
+  return found;
+}
+
 async function clearDocuments(): Promise<void> {
   await t.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM library_documents`));
 }
@@ -178,6 +196,7 @@ describe('the sharing rule against its reference model', () => {
           for (const { name, app } of apps) {
             expect(await differences(app, world, built), name).toEqual([]);
           }
+          expect(await helperDifferences(world, built)).toEqual([]);
         } finally {
           await clearDocuments();
         }
