@@ -178,8 +178,10 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(rows).toEqual([{ member: 'XYZ' }]);
   });
 
-  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, a statement marked for a generic plan is prepared once per connection and run with that plan, in reads and writes; failures leave the connection working', async () => {
-    const one = await PostgresDatabase.open(t.url!, { poolSize: 1 });
+  test('a statement marked for a generic plan is prepared once per session (a server connection, PGlite) and run with that plan, in reads and writes; failures leave the session working', async () => {
+    // One session whose prepared statements are all this test's: a pool of one connection, or a fresh PGlite.
+    const fresh = TEST_DB_KIND === 'pglite' ? await openTestDatabase() : undefined;
+    const one = fresh?.db ?? (await PostgresDatabase.open(t.url!, { poolSize: 1 }));
     try {
       const read = <Row>(statement: Sql) => one.read({ member: 'XYZ' }, (tx) => tx.one<Row>(statement));
       const quotient = (a: number, b: number) =>
@@ -225,7 +227,7 @@ describe(`the database (${TEST_DB_KIND})`, () => {
       // lintas_generic_4 was the statement on a missing table, which could not be prepared.
       expect(await prepared()).toEqual({ list: 'lintas_generic_1:4:0,lintas_generic_2:1:0,lintas_generic_3:2:0,lintas_generic_5:4:0' });
     } finally {
-      await one.close();
+      await (fresh ? fresh.close() : one.close());
     }
   });
 

@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
+import { preparedRun } from './prepared.js';
 import { parsers } from './types.js';
 import type { Sql } from './sql.js';
 
 class PgliteTx extends BaseTx {
   constructor(
+    private readonly session: PGlite,
     private readonly tx: Transaction,
     readOnly = false,
   ) {
@@ -14,6 +16,15 @@ class PgliteTx extends BaseTx {
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
+    // PGlite plans every statement it is sent; one marked `withGenericPlan` runs from a statement
+    // prepared once on PGlite's session, as on a server connection (the sharing policy's lookups
+    // cost more to plan each time than to run).
+    const run = statement.genericPlan ? preparedRun(this.session, statement) : undefined;
+    if (run) {
+      const results = await this.tx.exec(run.text);
+      run.ran();
+      return results[results.length - 1]!.rows as Row[];
+    }
     const { text, values } = statement.compile();
     const result = await this.tx.query<Row>(text, values);
     return result.rows;
@@ -25,8 +36,8 @@ class PgliteTx extends BaseTx {
 }
 
 /** Runs `work`, then its deferred statements; PGlite's transaction() sends the COMMIT after. */
-async function runWithDeferred<T>(transaction: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const tx = new PgliteTx(transaction);
+async function runWithDeferred<T>(session: PGlite, transaction: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const tx = new PgliteTx(session, transaction);
   const result = await work(tx);
   const deferred = tx.takeDeferred();
   if (deferred) await transaction.exec(deferred);
@@ -62,19 +73,19 @@ export class PgliteDatabase implements Database {
   transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.exec(contextStatement(context, this.rowLevelSecurity));
-      return runWithDeferred(tx, work);
+      return runWithDeferred(this.db, tx, work);
     });
   }
 
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => runWithDeferred(tx, work));
+    return this.db.transaction((tx) => runWithDeferred(this.db, tx, work));
   }
 
   /** One read-only transaction for the whole of `work`: in process, statements cost no round trips. */
   read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.exec(`SET TRANSACTION READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`);
-      return work(new PgliteTx(tx, true));
+      return work(new PgliteTx(this.db, tx, true));
     });
   }
 
