@@ -44,7 +44,7 @@ export interface LoadOptions {
 const TICKS_PER_SECOND = 100;
 
 /** CPU seconds a process has used so far (Linux /proc), or NaN. */
-function processCpuSeconds(pid: number | undefined): number {
+export function processCpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   try {
     // Fields after the command name: state is 3rd, utime 14th, stime 15th of the whole line.

@@ -4,6 +4,12 @@
  * with many reports already in the table.
  *
  *   npx tsx bench/reports-import.ts [--rows 100000] [--existing 1000000] [--postgres postgres://postgres@127.0.0.1:5432] [--skip-pglite]
+ *     [--skip-mmp] [--keep] [--reuse <database>]
+ *
+ * --keep leaves the PostgreSQL database in place and prints its name; --reuse <name> runs on it again
+ * (the bench member's reports are deleted first), which spares loading the existing reports anew.
+ * On PostgreSQL the import's CPU is printed per side: this process (Node) and the server's backends
+ * of the bench database (read from /proc, so only when the server runs on this machine).
  *
  * Goal: at least 20,000 rows/s for a template CSV on PostgreSQL with 1,000,000 reports present.
  */
@@ -20,8 +26,9 @@ import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { readTable } from '../src/platform/files/tabular.js';
 import { FORMATS, importReports } from '../src/modules/reports/import/import-reports.js';
-import type { ImportOptions } from '../src/modules/reports/import/schemas.js';
+import type { ImportOptions, ImportResult } from '../src/modules/reports/import/schemas.js';
 import { reportToCells, TEMPLATE_COLUMN_NAMES } from '../src/modules/reports/import/template.js';
+import { processCpuSeconds } from './load.js';
 import { makeReport } from './reports-data.js';
 
 const args = process.argv.slice(2);
@@ -32,6 +39,7 @@ const arg = (name: string, fallback: string): string => {
 const ROWS = Number(arg('rows', '100000'));
 const EXISTING = Number(arg('existing', '0'));
 const POSTGRES = arg('postgres', 'postgres://postgres@127.0.0.1:5432');
+const REUSE = args.includes('--reuse') ? arg('reuse', '') : undefined;
 const MMP = new URL('../../shared/data/missing-migrants-2019.csv', import.meta.url);
 
 /** A template CSV of `rows` generated reports of realistic shape (bench/reports-data.ts), written as an export writes them. */
@@ -53,6 +61,13 @@ const actor: Actor = { userId: randomUUID(), name: 'Bench', email: 'bench@aaa.te
 
 async function prepare(db: Database): Promise<void> {
   await migrate(db);
+  if (REUSE) {
+    // The database holds the members, the bench user and the other members' reports already.
+    await db.ownerTransaction(async (tx) => {
+      actor.userId = (await tx.one<{ id: string }>(sql`SELECT id FROM users WHERE email = 'bench@aaa.test'`)).id;
+    });
+    return;
+  }
   await db.ownerTransaction(async (tx) => {
     await tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES ('AAA', 'Member AAA', 'state', 'member'), ('BBB', 'Member BBB', 'state', 'member')`);
     await tx.query(sql`INSERT INTO users (id, member, name, email, roles) VALUES (${actor.userId}, 'AAA', 'Bench', 'bench@aaa.test', ${['officer']})`);
@@ -66,33 +81,59 @@ async function prepare(db: Database): Promise<void> {
   });
 }
 
-async function run(db: Database, label: string, name: string, content: Buffer, options: ImportOptions): Promise<void> {
+/** The CPU seconds used so far by this process and by the server's backends (when they can be read). */
+interface CpuSides {
+  node: number;
+  server: Map<number, number>;
+}
+
+async function cpuSides(serverPids: () => Promise<number[]>): Promise<CpuSides> {
+  const usage = process.cpuUsage();
+  const server = new Map<number, number>();
+  for (const pid of await serverPids()) server.set(pid, processCpuSeconds(pid));
+  return { node: (usage.user + usage.system) / 1e6, server };
+}
+
+/** "Node x s, PostgreSQL y s" between two readings; a backend that started in between counts from 0. */
+function cpuSpent(before: CpuSides, after: CpuSides): string {
+  let server = 0;
+  for (const [pid, seconds] of after.server) server += seconds - (before.server.get(pid) ?? 0);
+  const node = `Node ${(after.node - before.node).toFixed(2)} s`;
+  return after.server.size === 0 || Number.isNaN(server) ? node : `${node}, PostgreSQL ${server.toFixed(2)} s`;
+}
+
+async function run(db: Database, label: string, name: string, content: Buffer, options: ImportOptions, serverPids: () => Promise<number[]>): Promise<void> {
   const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail')) } };
   const format = FORMATS[options.format];
+  // As the route does: the file read into a table (its rows are read as the import goes), then imported.
+  const importFile = async (options: ImportOptions): Promise<ImportResult> => {
+    const table = await readTable(content, { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns });
+    return runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, options, table, { name, content }));
+  };
   const started = performance.now();
-  const table = await readTable(content, { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns });
-  const read = performance.now();
-  await runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, { ...options, dryRun: true }, table, { name, content }));
+  await importFile({ ...options, dryRun: true });
   const checked = performance.now();
-  const result = await runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, options, table, { name, content }));
+  const cpuBefore = await cpuSides(serverPids);
+  const result = await importFile(options);
   const done = performance.now();
-  const again = await runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => importReports(ctx, options, table, { name, content }));
+  const cpuAfter = await cpuSides(serverPids);
+  const again = await importFile(options);
   const repeated = performance.now();
   const rate = (rows: number, ms: number): string => `${Math.round((rows / ms) * 1000).toLocaleString('en')} rows/s`;
   console.log(
-    `${label.padEnd(28)} ${name.padEnd(22)} rows ${table.rows.length} imported ${result.imported} rejected ${result.rejected} | ` +
-    `read ${Math.round(read - started)} ms, dry run ${Math.round(checked - read)} ms, import ${Math.round(done - checked)} ms ` +
-    `(read + import: ${rate(table.rows.length, read - started + done - checked)}), re-import ${Math.round(repeated - done)} ms (${again.unchanged} unchanged)`,
+    `${label.padEnd(28)} ${name.padEnd(22)} rows ${result.rows} imported ${result.imported} rejected ${result.rejected} | ` +
+    `dry run ${Math.round(checked - started)} ms, import (reading the file and writing) ${Math.round(done - checked)} ms = ${rate(result.rows, done - checked)} ` +
+    `(CPU: ${cpuSpent(cpuBefore, cpuAfter)}), re-import ${Math.round(repeated - done)} ms (${again.unchanged} unchanged)`,
   );
 }
 
-async function bench(label: string, db: Database): Promise<void> {
+async function bench(label: string, db: Database, serverPids: () => Promise<number[]> = () => Promise.resolve([])): Promise<void> {
   const before = performance.now();
   await prepare(db);
-  console.log(`${label}: ready in ${Math.round(performance.now() - before)} ms (${EXISTING} existing reports)`);
+  console.log(`${label}: ready in ${Math.round(performance.now() - before)} ms (${REUSE ? `reusing ${REUSE}` : `${EXISTING} existing reports`})`);
   const sharing = { audience: { kind: 'all' as const }, tlp: 'GREEN' as const };
-  if (existsSync(MMP) && !args.includes('--skip-mmp')) await run(db, label, 'missing-migrants.csv', readFileSync(MMP), { format: 'missing-migrants', partial: true, sharing });
-  await run(db, label, `template-${ROWS}.csv`, templateCsv(ROWS), { format: 'lintas', sharing });
+  if (existsSync(MMP) && !args.includes('--skip-mmp')) await run(db, label, 'missing-migrants.csv', readFileSync(MMP), { format: 'missing-migrants', partial: true, sharing }, serverPids);
+  await run(db, label, `template-${ROWS}.csv`, templateCsv(ROWS), { format: 'lintas', sharing }, serverPids);
 }
 
 if (!args.includes('--skip-pglite')) {
@@ -104,19 +145,31 @@ if (!args.includes('--skip-pglite')) {
   }
 }
 if (!args.includes('--skip-postgres')) {
-  const name = `lintas_bench_import_${randomBytes(4).toString('hex')}`;
+  const name = REUSE ?? `lintas_bench_import_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (REUSE) {
+    // The reports an earlier run imported go, and their dead rows with them; the other members' stay.
+    const reused = new pg.Client({ connectionString: `${POSTGRES}/${name}` });
+    await reused.connect();
+    await reused.query(`DELETE FROM reports WHERE owner = 'AAA'`);
+    await reused.query('VACUUM ANALYZE reports');
+    await reused.end();
+  } else {
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   try {
     const db = await PostgresDatabase.open(`${POSTGRES}/${name}`);
+    const serverPids = async (): Promise<number[]> =>
+      (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((row) => row.pid);
     try {
-      await bench('PostgreSQL', db);
+      await bench('PostgreSQL', db, serverPids);
     } finally {
       await db.close();
     }
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (args.includes('--keep') || REUSE) console.log(`kept the database ${name}; run again with --reuse ${name}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }

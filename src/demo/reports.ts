@@ -82,7 +82,7 @@ export async function seedReports(db: Database, config: Config): Promise<void> {
   if (!existsSync(MMP_FILE)) return;
   const format = FORMATS['missing-migrants'];
   const table = await readTable(readFileSync(MMP_FILE), { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns });
-  table.rows = table.rows.filter((row) => MMP_REGIONS.has(row.cells['Region of Incident'] ?? ''));
+  table.rows = [...table.rows].filter((row) => MMP_REGIONS.has(row.cells['Region of Incident'] ?? ''));
   const actor = await db.transaction({ member: null }, (tx) => loadUserActor(tx, sql`u.email = 'analyst@iom.demo'`));
   if (!actor) return;
   await runAs(platform, actor, { requestId: 'demo-seed', address: '127.0.0.1' }, (ctx) =>

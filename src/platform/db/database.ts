@@ -85,6 +85,7 @@ export class NotFoundRow extends Error {
 /** What both drivers' transactions share: `one` and `maybeOne` in terms of `query`. */
 export abstract class BaseTx implements Tx {
   private readonly deferred: string[] = [];
+  private over = false;
 
   /** `readOnly`: a `Database.read` transaction, which has no end to defer statements to. */
   constructor(readonly readOnly = false) {}
@@ -95,6 +96,20 @@ export abstract class BaseTx implements Tx {
   defer(text: string): void {
     if (this.readOnly) throw new Error('a read-only transaction defers nothing: its audit rows go through the group commit');
     this.deferred.push(text);
+  }
+
+  /** Marks the transaction finished (committed, rolled back or, for a read, its work done): any statement after this is refused. */
+  end(): void {
+    this.over = true;
+  }
+
+  /**
+   * Refuses a statement sent once the transaction is over: work that went on after it failed (a
+   * promise left running) must not run a statement outside its transaction, on a connection that
+   * has gone back to the pool without its member and role.
+   */
+  protected live(): void {
+    if (this.over) throw new Error('a statement was sent after its transaction was over');
   }
 
   /** The deferred statements followed by `end` (COMMIT), as one simple-protocol text; clears the queue. */

@@ -9,6 +9,7 @@ import { migrate, MIGRATIONS_DIR, readMigrations } from './migrate.js';
 import { PgliteDatabase } from './pglite.js';
 import { PostgresDatabase } from './postgres.js';
 import { sql, type Sql } from './sql.js';
+import type { Tx } from './database.js';
 
 describe('sql template', () => {
   test('values become parameters and fragments nest', () => {
@@ -176,6 +177,37 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     for (let i = 0; i < 12; i++) expect(await first('ok', [])).toMatchObject({ member: 'XYZ', length: 2 });
     const rows = await t.db.ownerTransaction((tx) => tx.query<{ member: string }>(sql`SELECT member FROM deferred_probe`));
     expect(rows).toEqual([{ member: 'XYZ' }]);
+  });
+
+  test('work that fails while its statements are still on their way leaves nothing; a statement sent once its transaction is over is refused', async () => {
+    await t.db.ownerTransaction((tx) => tx.execScript('CREATE TABLE IF NOT EXISTS inflight_probe (note text); GRANT ALL ON inflight_probe TO lintas_app'));
+    // Values too long to go with the BEGIN: the statement waits behind it, as an import's first batch does.
+    const long = 'x'.repeat(20_000);
+    const sent: Promise<unknown>[] = [];
+    let kept: Tx | undefined;
+    for (const run of [
+      (work: (tx: Tx) => Promise<unknown>) => t.db.transaction({ member: 'XYZ' }, work),
+      (work: (tx: Tx) => Promise<unknown>) => t.db.ownerTransaction(work),
+    ]) {
+      await expect(
+        run(async (tx) => {
+          kept = tx;
+          const first = tx.query(sql`INSERT INTO inflight_probe VALUES (${long})`);
+          first.catch(() => undefined);
+          sent.push(first);
+          throw new Error('failed while its statement was on its way');
+        }),
+      ).rejects.toThrow('on its way');
+      await Promise.allSettled(sent);
+      await expect(kept?.query(sql`INSERT INTO inflight_probe VALUES ('late')`)).rejects.toThrow(/after its transaction was over/);
+    }
+    await expect(t.db.read({ member: 'XYZ' }, async (tx) => {
+      kept = tx;
+      return tx.query(sql`SELECT 1`);
+    })).resolves.toHaveLength(1);
+    await expect(kept?.query(sql`SELECT 1`)).rejects.toThrow(/after its transaction was over/);
+    const rows = await t.db.ownerTransaction((tx) => tx.query(sql`SELECT note FROM inflight_probe`));
+    expect(rows).toEqual([]);
   });
 
   test('a statement marked for a generic plan is prepared once per session (a server connection, PGlite) and run with that plan, in reads and writes; failures leave the session working', async () => {

@@ -19,6 +19,7 @@ class PgliteTx extends BaseTx {
     // PGlite plans every statement it is sent; one marked `withGenericPlan` runs from a statement
     // prepared once on PGlite's session, as on a server connection (the sharing policy's lookups
     // cost more to plan each time than to run).
+    this.live();
     const run = statement.genericPlan ? preparedRun(this.session, statement) : undefined;
     if (run) {
       const results = await this.tx.exec(run.text);
@@ -31,6 +32,7 @@ class PgliteTx extends BaseTx {
   }
 
   async execScript(text: string): Promise<void> {
+    this.live();
     await this.tx.exec(text);
   }
 }
@@ -38,10 +40,14 @@ class PgliteTx extends BaseTx {
 /** Runs `work`, then its deferred statements; PGlite's transaction() sends the COMMIT after. */
 async function runWithDeferred<T>(session: PGlite, transaction: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
   const tx = new PgliteTx(session, transaction);
-  const result = await work(tx);
-  const deferred = tx.takeDeferred();
-  if (deferred) await transaction.exec(deferred);
-  return result;
+  try {
+    const result = await work(tx);
+    const deferred = tx.takeDeferred();
+    if (deferred) await transaction.exec(deferred);
+    return result;
+  } finally {
+    tx.end();
+  }
 }
 
 /** PostgreSQL in-process (WebAssembly). One connection: transactions queue on PGlite's own mutex. */
@@ -85,7 +91,12 @@ export class PgliteDatabase implements Database {
   read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.exec(`SET TRANSACTION READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`);
-      return work(new PgliteTx(this.db, tx, true));
+      const readTx = new PgliteTx(this.db, tx, true);
+      try {
+        return await work(readTx);
+      } finally {
+        readTx.end();
+      }
     });
   }
 

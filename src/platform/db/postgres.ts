@@ -27,14 +27,22 @@ class PgTx extends BaseTx {
     super();
   }
 
-  private async started(): Promise<void> {
-    if (this.begin === undefined) return;
+  /**
+   * The BEGIN, if it is still to be sent: sent now, not awaited before the statement that needs it
+   * is queued behind it. Were the statement queued only once the BEGIN returned, work that failed
+   * meanwhile would queue its ROLLBACK first, and the statement would run after it, outside any
+   * transaction (an import failing while its first batch was starting kept that batch).
+   */
+  private sendBegin(): Promise<unknown> | undefined {
+    this.live();
+    if (this.begin === undefined) return undefined;
     const begin = this.begin;
     this.begin = undefined;
-    await this.client.query(begin);
+    return this.client.query(begin);
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
+    this.live();
     const run = statement.genericPlan ? preparedRun(this.client, statement) : undefined;
     if (run) {
       const begin = this.begin;
@@ -51,25 +59,24 @@ class PgTx extends BaseTx {
         const results = (await this.client.query(`${begin};\n${text}`)) as unknown as pg.QueryResult[];
         return results[results.length - 1]!.rows as Row[];
       }
-      await this.started();
     }
+    const begun = this.sendBegin();
     const { text, values } = statement.compile();
-    const result = await this.client.query(text, values);
+    const [, result] = await Promise.all([begun, this.client.query(text, values)]);
     return result.rows as Row[];
   }
 
   async execScript(text: string): Promise<void> {
-    await this.started();
-    await this.client.query(text);
+    await Promise.all([this.sendBegin(), this.client.query(text)]);
   }
 
   async copyFrom(statement: string, lines: AsyncIterable<string>): Promise<void> {
-    await this.started();
-    await pipeline(Readable.from(lines), this.client.query(copyFromStdin(statement)));
+    await Promise.all([this.sendBegin(), pipeline(Readable.from(lines), this.client.query(copyFromStdin(statement)))]);
   }
 
   /** Sends the deferred statements and COMMIT, preceded by the BEGIN if nothing was sent yet. */
   async commit(): Promise<void> {
+    this.live();
     const end = this.takeDeferred('COMMIT');
     const begin = this.begin;
     this.begin = undefined;
@@ -113,6 +120,7 @@ class PgReadTx extends BaseTx {
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
+    this.live();
     const run = statement.genericPlan ? preparedRun(this.client, statement) : undefined;
     if (run) {
       const results = (await this.client.query(`${this.begin};\n${run.text};\nCOMMIT`)) as unknown as pg.QueryResult[];
@@ -121,10 +129,9 @@ class PgReadTx extends BaseTx {
     }
     const text = inlineStatement(statement);
     if (text === undefined) {
-      await this.client.query(this.begin);
+      // Queued together, so nothing the caller queues meanwhile comes between them.
       const { text: withParameters, values } = statement.compile();
-      const result = await this.client.query(withParameters, values);
-      await this.client.query('COMMIT');
+      const [, result] = await Promise.all([this.client.query(this.begin), this.client.query(withParameters, values), this.client.query('COMMIT')]);
       return result.rows as Row[];
     }
     const results = (await this.client.query(`${this.begin};\n${text};\nCOMMIT`)) as unknown as pg.QueryResult[];
@@ -174,9 +181,13 @@ export class PostgresDatabase implements Database {
   private run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       const tx = new PgTx(client, begin);
-      const result = await work(tx);
-      await tx.commit();
-      return result;
+      try {
+        const result = await work(tx);
+        await tx.commit();
+        return result;
+      } finally {
+        tx.end();
+      }
     });
   }
 
@@ -190,7 +201,14 @@ export class PostgresDatabase implements Database {
 
   async read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     const begin = `BEGIN READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`;
-    return this.withClient((client) => work(new PgReadTx(client, begin)));
+    return this.withClient(async (client) => {
+      const tx = new PgReadTx(client, begin);
+      try {
+        return await work(tx);
+      } finally {
+        tx.end();
+      }
+    });
   }
 
   async close(): Promise<void> {

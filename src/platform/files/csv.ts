@@ -158,8 +158,8 @@ function lineEnd(text: string, at: number, final: boolean): number {
   return final ? at + 1 : -1;
 }
 
-/** Line breaks (CRLF, LF or CR, each one) in a field's text. */
-function countBreaks(value: string): number {
+/** Line breaks (CRLF, LF or CR, each one) in a text. */
+export function countBreaks(value: string): number {
   let count = 0;
   for (let i = value.indexOf('\n'); i >= 0; i = value.indexOf('\n', i + 1)) count++;
   for (let i = value.indexOf('\r'); i >= 0; i = value.indexOf('\r', i + 1)) if (value.charCodeAt(i + 1) !== LF) count++;

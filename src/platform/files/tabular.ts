@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import ExcelJS from 'exceljs';
 import { invalid, Problem } from '../http/problem.js';
-import { CsvError, firstCsvRecord, parseCsv } from './csv.js';
+import { countBreaks, CsvError, CsvReader, firstCsvRecord } from './csv.js';
 import { decodeText } from './extract-text.js';
 
 /**
@@ -58,10 +58,20 @@ export interface Table {
   delimiter: Delimiter | null;
   /** Known columns present, in the file's order. */
   header: string[];
-  rows: TableRow[];
-  /** Rows left out on purpose: repeated header rows. */
+  /**
+   * The data rows, read as they are iterated: a CSV's records are split while the caller works on
+   * the rows before them (an import checks and writes one batch while the next is read), so reading
+   * and writing overlap and no array of every row is held. Each iteration reads the file again.
+   * What is wrong with the file past its header (a broken quote, more rows than the limit, cells
+   * too long) is thrown by the iteration: the caller's transaction undoes what it did meanwhile.
+   */
+  rows: Iterable<TableRow>;
+  /** Rows left out on purpose: repeated header rows (complete once `rows` has been iterated). */
   skipped: { row: number; reason: string }[];
 }
+
+/** How many characters of decoded CSV text the reader takes at a time. */
+const CSV_SLICE = 64 * 1024;
 
 /** A header or cell as it is compared with a column's name: trimmed, inner spaces single, lower case. */
 const normalise = (name: string): string => name.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -139,14 +149,38 @@ function readCsv(content: Buffer, options: TableOptions, pointer: string): Table
     );
   }
   headerProblems(best.match, options, pointer);
-  let records: string[][];
+  const delimiter = best.delimiter;
+  const maxRecord = (options.maxCellLength ?? DEFAULT_MAX_CELL) * 4;
+  const table = named({ [Symbol.iterator]: () => csvRecords(text, delimiter, maxRecord) }, best.match.names, { format: 'csv', encoding, delimiter }, options);
+  // A file over the row limit is refused before anything is done with its rows. Most files have
+  // fewer lines than the limit allows rows, which settles it; a file with more is read through once
+  // first (its rows may yet be fewer: blank lines, line breaks inside quotes).
+  if (countBreaks(text) > (options.maxRows ?? DEFAULT_MAX_ROWS)) {
+    const rows = table.rows[Symbol.iterator]();
+    while (!rows.next().done);
+  }
+  return table;
+}
+
+/** The data records of a CSV text (the header's is skipped), split a slice at a time, numbered as a spreadsheet does. */
+function* csvRecords(text: string, delimiter: Delimiter, maxRecord: number): Generator<{ row: number; cells: readonly string[] }> {
+  const reader = new CsvReader(delimiter, maxRecord);
+  let record = 0;
   try {
-    records = parseCsv(text, best.delimiter, (options.maxCellLength ?? DEFAULT_MAX_CELL) * 4);
+    for (let at = 0; ; at += CSV_SLICE) {
+      const last = at + CSV_SLICE >= text.length;
+      const records = reader.push(text.slice(at, at + CSV_SLICE));
+      if (last) records.push(...reader.end());
+      for (const cells of records) {
+        record++;
+        if (record > 1) yield { row: record, cells };
+      }
+      if (last) return;
+    }
   } catch (error) {
     if (error instanceof CsvError) throw csvProblem(error);
     throw error;
   }
-  return collect(records.slice(1).map((cells, index) => ({ row: index + 2, cells })), best.match.names, { format: 'csv', encoding, delimiter: best.delimiter }, options);
 }
 
 /** A CSV that cannot be read: a 400 pointing at its line. */
@@ -194,7 +228,7 @@ async function readXlsx(content: Buffer, options: TableOptions, pointer: string)
   const match = matchHeader(header, options);
   if (match.matched === 0) throw invalid([{ pointer: '/rows/1', detail: `the first row names none of the expected columns (${options.columns.slice(0, 5).join(', ')}, …)` }]);
   headerProblems(match, options, pointer);
-  return collect(rows, match.names, { format: 'xlsx', encoding: 'xlsx', delimiter: null }, options);
+  return named(rows, match.names, { format: 'xlsx', encoding: 'xlsx', delimiter: null }, options);
 }
 
 function rowLimit(maxRows: number): Problem {
@@ -239,28 +273,35 @@ export function rowNamer(names: readonly (string | null)[], maxCell: number, too
   };
 }
 
-/** Drops blank rows, skips repeated headers, applies the row and cell limits and names the cells. */
-function collect(
-  raw: readonly { row: number; cells: readonly string[] }[],
+/**
+ * A table whose rows are the records named by the header, read on each iteration: blank rows
+ * dropped, repeated headers skipped (and listed), the row limit applied as the rows go by, and every
+ * cell longer than the limit refused together at the end.
+ */
+function named(
+  records: Iterable<{ row: number; cells: readonly string[] }>,
   names: readonly (string | null)[],
   kind: Pick<Table, 'format' | 'encoding' | 'delimiter'>,
   options: TableOptions,
 ): Table {
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-  const tooLong: { pointer: string; detail: string }[] = [];
-  const name = rowNamer(names, options.maxCellLength ?? DEFAULT_MAX_CELL, (pointer, detail) => tooLong.push({ pointer, detail }));
-  const rows: TableRow[] = [];
   const skipped: Table['skipped'] = [];
-  for (const { row, cells } of raw) {
-    const named = name(cells, row);
-    if (named === 'blank') continue;
-    if (named === 'header') {
-      skipped.push({ row, reason: 'a repeated header row' });
-      continue;
+  function* rows(): Generator<TableRow> {
+    skipped.length = 0;
+    const tooLong: { pointer: string; detail: string }[] = [];
+    const name = rowNamer(names, options.maxCellLength ?? DEFAULT_MAX_CELL, (pointer, detail) => tooLong.push({ pointer, detail }));
+    let count = 0;
+    for (const { row, cells } of records) {
+      const record = name(cells, row);
+      if (record === 'blank') continue;
+      if (record === 'header') {
+        skipped.push({ row, reason: 'a repeated header row' });
+        continue;
+      }
+      if (++count > maxRows) throw rowLimit(maxRows);
+      yield record;
     }
-    if (rows.length >= maxRows) throw rowLimit(maxRows);
-    rows.push(named);
+    if (tooLong.length > 0) throw invalid(tooLong);
   }
-  if (tooLong.length > 0) throw invalid(tooLong);
-  return { ...kind, header: names.filter((column): column is string => column !== null), rows, skipped };
+  return { ...kind, header: names.filter((column): column is string => column !== null), rows: { [Symbol.iterator]: rows }, skipped };
 }

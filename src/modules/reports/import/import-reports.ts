@@ -114,7 +114,10 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     pending = statement;
   };
 
+  // The rows are read as the loop goes (tabular.ts), so the file is split while batches are written.
+  let rowCount = 0;
   for (const { row, cells, extraCells } of table.rows) {
+    rowCount++;
     const rowErrors: ImportRowError[] = [];
     if (extraCells > 0) rowErrors.push({ row, column: 'row', message: `has ${extraCells} cell(s) beyond the last column of the header; is a delimiter or a quote misplaced?` });
     const mapped = format.mapRow(cells, defaults);
@@ -161,7 +164,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   const result: ImportResult = {
     dryRun: options.dryRun ?? false,
     format: format.name,
-    rows: table.rows.length,
+    rows: rowCount,
     imported: tally.imported,
     updated: tally.changed.length,
     unchanged: tally.unchanged,
@@ -176,9 +179,9 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     throw new Problem(
       400,
       'Import refused',
-      `${rejected} of ${table.rows.length} rows have errors, so nothing was imported. Correct them, or ask for a partial import to import the other rows.`,
+      `${rejected} of ${rowCount} rows have errors, so nothing was imported. Correct them, or ask for a partial import to import the other rows.`,
       errors.map((error) => ({ pointer: rowPointer(error), detail: error.message })),
-      { rejected, rows: table.rows.length },
+      { rejected, rows: rowCount },
     );
   }
   await updateReports(ctx.tx, tally.changed);

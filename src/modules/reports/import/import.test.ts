@@ -173,6 +173,18 @@ describe('the Lintas template', () => {
     expect(await report('lintas', 'H-1')).toMatchObject({ place: 'Rote Island,\nsouth coast' });
   });
 
+  test('a file broken after thousands of good rows is a 400 at its line, and the batches written before it are undone', async () => {
+    // The rows are read while earlier batches are written (tabular.ts): 9,000 good rows, more than
+    // two batches, then a quote left open. Not even a partial import keeps the rows before it.
+    const header = 'external_id,incident_type,country,dead\n';
+    const good = Array.from({ length: 9000 }, (_, i) => `K-${i},smuggling-sea,IDN,1\n`).join('');
+    const before = await fingerprint(t.db);
+    const { errors } = refused(await upload(Buffer.from(`${header}${good}K-9000,smuggling-sea,"IDN,1\n`), 'k.csv', { format: 'lintas', partial: true }));
+    expect(errors).toEqual([{ pointer: '/lines/9002', detail: expect.stringMatching(/quoted field is not closed/) }]);
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect(await report('lintas', 'K-0')).toBeUndefined();
+  });
+
   test('a file over the row limit is refused, naming the limit', async () => {
     const { detail } = refused(await upload(fixture('semicolon.csv'), 's.csv', { format: 'lintas', maxRows: 1 }), 413);
     expect(detail).toMatch(/more than 1 data rows/);
