@@ -7,7 +7,7 @@ import { validateSharing } from '../../../platform/sharing/validate.js';
 import { consistencyErrors } from '../derive.js';
 import { nonNominalErrors } from '../non-nominal.js';
 import { ReportInput } from '../schemas.js';
-import { BATCH_SIZE, keyedReport, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
+import { BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import type { ImportFormat } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
@@ -61,6 +61,8 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     const sharingErrors = await validateSharing(ctx.tx, owner, options.sharing, '/options/sharing');
     if (sharingErrors.length > 0) throw invalid(sharingErrors);
   }
+  // A dry run only looks up; an import waits for another of the same member and format to commit.
+  if (!options.dryRun) await lockImports(ctx.tx, owner, format.source);
   const defaults = { sharing: options.sharing };
   const status = options.status ?? 'draft';
   const target = { member: owner, userId: ctx.actor.userId, source: format.source, status };
@@ -93,7 +95,6 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       const existingRows = new Set(found.existing.map((existing) => existing.line));
       const fresh = rows.length - existingRows.size;
       tally.imported += insert ? found.inserted : fresh;
-      tally.unchanged += insert ? fresh - found.inserted : 0;
       for (const before of found.existing) {
         const report = byRow.get(before.line);
         if (!report) continue;

@@ -185,6 +185,20 @@ describe('the Lintas template', () => {
     expect(await report('lintas', 'K-0')).toBeUndefined();
   });
 
+  test('the same file imported twice at once makes each report once: the second import waits for the first and finds its rows', async () => {
+    const header = 'external_id,incident_type,country,dead\n';
+    const file = Buffer.from(header + Array.from({ length: 6000 }, (_, i) => `C-${i},smuggling-land,THA,${i % 3}\n`).join(''));
+    const results = (await Promise.all([upload(file, 'c.csv', { format: 'lintas' }), upload(file, 'c.csv', { format: 'lintas' })])).map(ok);
+    expect(results.map(({ imported, unchanged }) => ({ imported, unchanged })).sort((a, b) => a.imported - b.imported)).toEqual([
+      { imported: 0, unchanged: 6000 },
+      { imported: 6000, unchanged: 0 },
+    ]);
+    const made = await t.db.ownerTransaction((tx) => tx.one<{ n: number; keys: number }>(
+      sql`SELECT count(*)::int AS n, count(DISTINCT import_key)::int AS keys FROM reports WHERE owner = 'AAA' AND import_key LIKE 'C-%'`,
+    ));
+    expect(made).toEqual({ n: 6000, keys: 6000 });
+  });
+
   test('a file over the row limit is refused, naming the limit', async () => {
     const { detail } = refused(await upload(fixture('semicolon.csv'), 's.csv', { format: 'lintas', maxRows: 1 }), 413);
     expect(detail).toMatch(/more than 1 data rows/);
