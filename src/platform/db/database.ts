@@ -98,7 +98,7 @@ export abstract class BaseTx implements Tx {
     this.deferred.push(text);
   }
 
-  /** Marks the transaction finished (committed, rolled back or, for a read, its work done): any statement after this is refused. */
+  /** Marks the transaction finished (committed, rolled back or, for a read, its work done); statements sent after this are refused. */
   end(): void {
     this.over = true;
   }
