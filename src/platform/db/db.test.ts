@@ -281,6 +281,32 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(tables.map((row) => row.relname)).toEqual(expect.arrayContaining(['library_documents', 'notifications', 'reports']));
     for (const table of tables) expect(table, table.relname).toMatchObject({ forced: true, policies: 4 });
   });
+
+  test('new rows get time-ordered ids (UUID version 7): the time of their making first, then random bits', async () => {
+    const defaults = await t.db.ownerTransaction((tx) =>
+      tx.query<{ relname: string; expr: string }>(sql`
+        SELECT c.relname, pg_get_expr(d.adbin, d.adrelid) AS expr
+        FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+        WHERE a.atttypid = 'uuid'::regtype AND c.relnamespace = 'public'::regnamespace ORDER BY 1`),
+    );
+    expect(defaults.map((row) => row.relname)).toEqual(expect.arrayContaining(['library_documents', 'reports', 'travel_documents', 'users']));
+    for (const row of defaults) expect(row, row.relname).toMatchObject({ expr: 'lintas_uuid_v7()' });
+
+    const before = Date.now();
+    const ids = await t.db.transaction({ member: 'XYZ' }, (tx) =>
+      tx.query<{ id: string }>(sql`SELECT lintas_uuid_v7()::text AS id FROM generate_series(1, 2000)`),
+    );
+    const after = Date.now();
+    expect(new Set(ids.map((row) => row.id)).size).toBe(2000);
+    let last = 0;
+    for (const { id } of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const millis = Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+      expect(millis).toBeGreaterThanOrEqual(Math.max(last, before - 1000));
+      expect(millis).toBeLessThanOrEqual(after + 1000);
+      last = millis;
+    }
+  });
 });
 
 describe('migrations', () => {
