@@ -15,6 +15,8 @@ import type { ReportInput, ReportStatus } from '../schemas.js';
  */
 
 export const BATCH_SIZE = 4000;
+/** The first batch of an import; each next one is twice as large, up to BATCH_SIZE. */
+export const FIRST_BATCH_SIZE = 250;
 
 export interface KeyedReport {
   /** The row in the file (as a spreadsheet numbers it). */

@@ -7,7 +7,7 @@ import { validateSharing } from '../../../platform/sharing/validate.js';
 import { consistencyErrors } from '../derive.js';
 import { nonNominalErrors } from '../non-nominal.js';
 import { ReportInput } from '../schemas.js';
-import { BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
+import { BATCH_SIZE, FIRST_BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import type { ImportFormat } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
@@ -73,23 +73,23 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   const tally: Tally = { imported: 0, unchanged: 0, changed: [] };
   const byRow = new Map<number, KeyedReport>();
   // Rows are checked in batches; each batch's statement (find the rows imported before, insert the
-  // others) runs on the server while the next batch is checked. Inserting stops at the first error
-  // of an atomic import, which will be refused (the transaction rolls back what was written).
-  let pending: Promise<void> | undefined;
+  // others) runs on the server while the next batches are checked. Two statements may be on their
+  // way (one running, one queued on the connection), so neither side waits for the other over one
+  // slow batch; the first batches are small, so the server starts early. Inserting stops once an
+  // atomic import has an error, as it will be refused (the transaction rolls back what was written).
+  const inFlight: Promise<void>[] = [];
   let batch: KeyedReport[] = [];
-  const settle = async (): Promise<void> => {
-    const waiting = pending;
-    pending = undefined;
-    await waiting;
+  let batchSize = FIRST_BATCH_SIZE;
+  const settle = async (keep: number): Promise<void> => {
+    while (inFlight.length > keep) await inFlight.shift();
   };
   const send = async (): Promise<void> => {
-    // Built while the previous statement still runs on the server; whether to insert is decided
-    // after it, as its result may have added errors.
     const rows = batch;
     batch = [];
-    const prepared = rows.length > 0 ? prepareBatch(rows) : undefined;
-    await settle();
-    if (!prepared) return;
+    batchSize = Math.min(BATCH_SIZE, batchSize * 2);
+    if (rows.length === 0) return;
+    const prepared = prepareBatch(rows);
+    await settle(1);
     const insert = !options.dryRun && (options.partial === true || errors.length === 0);
     const statement = writeBatch(ctx.tx, target, prepared, insert).then((found) => {
       const existingRows = new Set(found.existing.map((existing) => existing.line));
@@ -110,9 +110,9 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       }
       for (const report of rows) if (!existingRows.has(report.row)) byRow.delete(report.row);
     });
-    // Awaited before the next batch is sent; a failure until then must not count as unhandled.
+    // Awaited before later batches are sent; a failure until then must not count as unhandled.
     statement.catch(() => undefined);
-    pending = statement;
+    inFlight.push(statement);
   };
 
   // The rows are read as the loop goes (tabular.ts), so the file is split while batches are written.
@@ -155,10 +155,10 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     const report = keyedReport(row, mapped.key, input);
     byRow.set(row, report);
     batch.push(report);
-    if (batch.length >= BATCH_SIZE) await send();
+    if (batch.length >= batchSize) await send();
   }
   await send();
-  await settle();
+  await settle(0);
 
   errors.sort((a, b) => a.row - b.row);
   const rejected = new Set(errors.map((error) => error.row)).size;
