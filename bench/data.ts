@@ -259,7 +259,7 @@ export async function loadLibrary(db: Database, size: number, log: Log, budgetSe
   const wanted = size - before;
   if (wanted > 0) {
     await db.ownerTransaction(async (tx) => {
-      await tx.execScript(`SET LOCAL maintenance_work_mem = '${db.kind === 'postgres' ? '1GB' : '256MB'}'; SET LOCAL jit = off; SELECT setseed(0.4242);`);
+      await tx.execScript(`SET LOCAL maintenance_work_mem = '${db.kind === 'postgres' ? '1GB' : '256MB'}'; SELECT setseed(0.4242);`);
       await ensureAuthors(tx);
       const texts = Math.min(TEXT_POOL, Math.max(BODY_POOL, wanted));
       const owners = await timed(phases, `owners and ${texts} texts`, log, async () => {

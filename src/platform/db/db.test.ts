@@ -67,6 +67,19 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(after.member).toBeNull();
   });
 
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, no statement of the app is JIT-compiled, on any connection of the pool', async () => {
+    const settings = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 3 === 0
+          ? t.db.read({ member: 'XYZ' }, (tx) => tx.one<{ jit: string }>(sql`SELECT current_setting('jit') AS jit`))
+          : i % 3 === 1
+            ? t.db.transaction({ member: 'XYZ' }, (tx) => tx.one<{ jit: string }>(sql`SELECT current_setting('jit') AS jit, pg_sleep(0.05)`))
+            : t.db.ownerTransaction((tx) => tx.one<{ jit: string }>(sql`SELECT current_setting('jit') AS jit, pg_sleep(0.05)`)),
+      ),
+    );
+    expect(settings.map((row) => row.jit)).toEqual(Array.from({ length: 12 }, () => 'off'));
+  });
+
   test('a member code that is not a code is refused before it reaches SQL', async () => {
     await expect(t.db.transaction({ member: "x'; DROP TABLE members; --" }, async () => 1)).rejects.toThrow(/invalid member code/);
   });
