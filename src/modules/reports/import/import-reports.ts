@@ -71,7 +71,6 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   // A row's own sharing is checked against the directory once per distinct value.
   const checkedSharing = new Map<string, FieldError[]>();
   const tally: Tally = { imported: 0, unchanged: 0, changed: [] };
-  const byRow = new Map<number, KeyedReport>();
   // Rows are checked in batches; each batch's statement (find the rows imported before, insert the
   // others) runs on the server while the next batches are checked. Two statements may be on their
   // way (one running, one queued on the connection), so neither side waits for the other over one
@@ -92,11 +91,10 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     await settle(1);
     const insert = !options.dryRun && (options.partial === true || errors.length === 0);
     const statement = writeBatch(ctx.tx, target, prepared, insert).then((found) => {
-      const existingRows = new Set(found.existing.map((existing) => existing.line));
-      const fresh = rows.length - existingRows.size;
-      tally.imported += insert ? found.inserted : fresh;
+      tally.imported += insert ? found.inserted : rows.length - found.existing.length;
+      const byRow = found.existing.length > 0 ? new Map(rows.map((report) => [report.row, report])) : undefined;
       for (const before of found.existing) {
-        const report = byRow.get(before.line);
+        const report = byRow?.get(before.line);
         if (!report) continue;
         if (before.same) tally.unchanged++;
         else if (before.status === 'draft' || before.status === 'submitted') tally.changed.push({ ...report, id: before.id });
@@ -108,7 +106,6 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
           });
         }
       }
-      for (const report of rows) if (!existingRows.has(report.row)) byRow.delete(report.row);
     });
     // Awaited before later batches are sent; a failure until then must not count as unhandled.
     statement.catch(() => undefined);
@@ -153,7 +150,6 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       }
     }
     const report = keyedReport(row, mapped.key, input);
-    byRow.set(row, report);
     batch.push(report);
     if (batch.length >= batchSize) await send();
   }
