@@ -38,12 +38,20 @@ import { asMember } from '../src/modules/documents/cli.js';
 import { importDocuments } from '../src/modules/documents/import.js';
 import { IndexChanges, registerOf } from '../src/modules/documents/register.js';
 import { auditGroupFor } from '../src/platform/audit/group-commit.js';
+import { actorOf } from '../src/platform/http/authenticate.js';
+import { CheckBody, CheckResponse } from '../src/modules/documents/schemas.js';
 import { withHugePages } from './huge-pages.js';
 import { cpuBusy, waitForQuiet } from './load.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const CEILING = '/bench/constant';
+/** --floors: a bare POST of the check's body (parsed and validated against its schema, a constant answer). */
+const BARE_POST = '/bench/post';
+/** --floors: the same POST authenticated with the token (a constant answer in the check's response schema). */
+const AUTHENTICATED_POST = '/api/v1/bench/authenticated';
+/** --floors: the same POST authenticated and audited through the group commit, as a check is, without the check. */
+const AUDITED_POST = '/api/v1/bench/audited';
 const CHECKER = 'officer@mys.demo';
 const CHECKER_MEMBER = 'MYS';
 /** Issuers of the generated register: demo members that are states (ICAO codes), the checker's own left out. */
@@ -68,6 +76,7 @@ interface Flags {
   skipImport: boolean;
   skipChecks: boolean;
   skipPlain: boolean;
+  floors: boolean;
   rounds: number;
 }
 
@@ -88,6 +97,7 @@ function parseFlags(): Flags {
       'skip-import': { type: 'boolean', default: false },
       'skip-checks': { type: 'boolean', default: false },
       'skip-plain': { type: 'boolean', default: false },
+      floors: { type: 'boolean', default: false },
       rounds: { type: 'string', default: '3' },
     },
     strict: true,
@@ -113,6 +123,7 @@ function parseFlags(): Flags {
     skipImport: values['skip-import'],
     skipChecks: values['skip-checks'],
     skipPlain: values['skip-plain'],
+    floors: values.floors,
     rounds: number(values.rounds, 'rounds'),
   };
 }
@@ -226,6 +237,25 @@ async function serve(spec: ServerSpec): Promise<void> {
   const platform: Platform = { db, config, mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CEILING, { schema: { hide: true } }, () => ({ ok: true }));
+  // The floors (--floors): what a check costs before it checks anything. The bare POST parses and
+  // validates the check's body; the authenticated one also finds the token's actor and answers in the
+  // check's response schema; the audited one also writes the check's audit row (a miss's) through the
+  // group commit.
+  const floorAnswer = (body: CheckBody) => ({ data: { result: 'no-hit' as const, document: body.document ?? { issuer: 'MYS', type: 'passport' as const, number: '0' } }, checkedAt: new Date().toISOString() });
+  app.post(BARE_POST, { schema: { hide: true, body: CheckBody } }, () => ({ ok: true }));
+  app.post(AUTHENTICATED_POST, { schema: { hide: true, body: CheckBody, response: { 200: CheckResponse } } }, (request) => {
+    actorOf(request);
+    return floorAnswer(request.body);
+  });
+  app.post(AUDITED_POST, { schema: { hide: true, body: CheckBody, response: { 200: CheckResponse } } }, async (request) => {
+    const body = request.body;
+    const actor = actorOf(request);
+    const checked = body.document ? [`${body.document.issuer}/${body.document.type}/${body.document.number}`] : [];
+    await auditGroupFor(db).append({ userId: actor.userId, member: actor.member, requestId: request.id, address: request.ip }, [
+      { action: 'documents.check', objectType: 'travel-document', purpose: body.purpose, details: { via: 'number', count: 1, checked, hits: 0 } },
+    ]);
+    return floorAnswer(body);
+  });
   const register = registerOf(platform);
   await register.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -443,16 +473,24 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
       const probe = await fetch(`${server.base}/api/v1/documents/checks`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: single[0] });
       const answer = (await probe.json()) as { data?: { result: string } };
       if (answer.data?.result !== 'hit') throw new Error(`the probe check did not hit: ${JSON.stringify(answer).slice(0, 300)}`);
-      const measured: Record<'ceiling' | 'single' | 'batch', Measured[]> = { ceiling: [], single: [], batch: [] };
+      const measured: Record<'ceiling' | 'bare' | 'authenticated' | 'audited' | 'single' | 'batch', Measured[]> = { ceiling: [], bare: [], authenticated: [], audited: [], single: [], batch: [] };
+      const floors = index && flags.floors;
       for (let round = 0; round < flags.rounds; round++) {
         const warmup = round === 0 ? flags.warmup : 1;
         if (index) measured.ceiling.push(await drive('ceiling (bare route)', server.base, CEILING, { ...base, warmup, connections: flags.connections }));
+        if (floors) {
+          measured.bare.push(await drive('floor: bare POST of a check body', server.base, BARE_POST, { ...base, warmup, connections: flags.connections, bodies: single }));
+          measured.authenticated.push(await drive('floor: authenticated POST', server.base, AUTHENTICATED_POST, { ...base, warmup, connections: flags.connections, bodies: single }));
+          measured.audited.push(await drive('floor: authenticated, audited POST', server.base, AUDITED_POST, { ...base, warmup, connections: flags.connections, bodies: single }));
+        }
         measured.single.push(await drive(`single check, ${tag}`, server.base, '/api/v1/documents/checks', { ...base, warmup, connections: flags.connections, bodies: single }));
         measured.batch.push(await drive(`batch of ${flags.batch}, ${tag}`, server.base, '/api/v1/documents/checks/batch', { ...base, warmup, connections: flags.batchConnections, bodies: batches, perRequest: flags.batch }));
         const last = (list: Measured[]): string => (list.length > round ? list[round]!.requestsPerSecond.toLocaleString('en') : '-');
-        log(`    round ${round + 1} (${tag}): ceiling ${last(measured.ceiling)} req/s, single ${last(measured.single)} req/s, batch ${last(measured.batch)} req/s`);
+        const floorsSeen = floors ? `, bare POST ${last(measured.bare)}, authenticated ${last(measured.authenticated)}, audited POST ${last(measured.audited)} req/s` : '';
+        log(`    round ${round + 1} (${tag}): ceiling ${last(measured.ceiling)} req/s${floorsSeen}, single ${last(measured.single)} req/s, batch ${last(measured.batch)} req/s`);
       }
       if (index) rows.push(medianOf(measured.ceiling));
+      if (floors) rows.push(medianOf(measured.bare), medianOf(measured.authenticated), medianOf(measured.audited));
       rows.push(medianOf(measured.single), medianOf(measured.batch));
     } finally {
       await server.stop();
@@ -473,6 +511,10 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
   // Without the plain server (--skip-plain) there is no ratio to print.
   const ratio = (index: number, plain: number): string => (plain > 0 ? `${(index / plain).toFixed(2)}×` : 'not measured (--skip-plain)');
   log(`\nsingle checks: ${(singleIndex.requestsPerSecond / ceiling * 100).toFixed(0)}% of the ceiling; index / plain PostgreSQL = ${ratio(singleIndex.requestsPerSecond, singlePlain.requestsPerSecond)}`);
+  if (flags.floors) {
+    const share = (name: string): string => `${(find(name).requestsPerSecond / ceiling * 100).toFixed(0)}%`;
+    log(`floors: a bare POST of a check's body ${share('floor: bare POST of a check body')} of the ceiling, authenticated ${share('floor: authenticated POST')}, authenticated and audited ${share('floor: authenticated, audited POST')}`);
+  }
   log(`batch checks: index / plain PostgreSQL = ${ratio(batchIndex.documentsPerSecond, batchPlain.documentsPerSecond)}`);
   const goals = [
     `single checks ≥ 20,000/s with p99 < 5 ms, or ≥ 70% of the ceiling: ${(singleIndex.requestsPerSecond >= 20_000 && singleIndex.p99 < 5) || singleIndex.requestsPerSecond >= 0.7 * ceiling ? 'met' : 'NOT met'}`,

@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
 import { acquireFolderLock, FolderLockedError } from './folder-lock.js';
@@ -221,6 +222,67 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     await expect(kept?.query(sql`SELECT 1`)).rejects.toThrow(/after its transaction was over/);
     const rows = await t.db.ownerTransaction((tx) => tx.query(sql`SELECT note FROM inflight_probe`));
     expect(rows).toEqual([]);
+  });
+
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, a connection is sent one statement at a time: what a transaction queues waits in order, never in the driver’s deprecated queue', async () => {
+    // Every query sent to a connection, and how many were unanswered on it when it was sent.
+    const inFlight = new Map<object, number>();
+    let most = 0;
+    let sent = 0;
+    const original = pg.Client.prototype.query;
+    const settle = (client: object): void => {
+      inFlight.set(client, (inFlight.get(client) ?? 1) - 1);
+    };
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]): unknown {
+      const now = (inFlight.get(this) ?? 0) + 1;
+      inFlight.set(this, now);
+      most = Math.max(most, now);
+      sent++;
+      const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+      if (result instanceof Promise) {
+        result.then(() => settle(this), () => settle(this));
+      } else {
+        const stream = result as NodeJS.EventEmitter;
+        let done = false;
+        const end = (): void => {
+          if (!done) settle(this);
+          done = true;
+        };
+        stream.once('finish', end).once('error', end).once('close', end);
+      }
+      return result;
+    } as typeof original;
+    const db = await PostgresDatabase.open(t.url as string, { poolSize: 2 });
+    try {
+      await db.ownerTransaction((tx) => tx.execScript('CREATE TABLE IF NOT EXISTS lane_probe (note text); GRANT ALL ON lane_probe TO lintas_app'));
+      const long = 'y'.repeat(20_000);
+      // Fresh connections (their SET jit first), a first statement too long to go with its BEGIN, a script, a COPY, concurrent work.
+      await Promise.all([
+        db.transaction({ member: 'XYZ' }, async (tx) => {
+          await tx.query(sql`INSERT INTO lane_probe VALUES (${long})`);
+          await tx.execScript(`INSERT INTO lane_probe VALUES ('script')`);
+        }),
+        db.ownerTransaction(async (tx) => {
+          await Promise.all([tx.query(sql`INSERT INTO lane_probe VALUES (${long + '2'})`), tx.query(sql`INSERT INTO lane_probe VALUES ('second')`)]);
+          await tx.copyFrom?.('COPY lane_probe (note) FROM STDIN', (async function* () {
+            yield 'copied\n';
+          })());
+        }),
+        db.read({ member: 'XYZ' }, (tx) => tx.query(sql`SELECT ${'z'.repeat(30_000)}::text AS long`)),
+      ]);
+      await expect(db.ownerTransaction(async (tx) => {
+        const first = tx.query(sql`INSERT INTO lane_probe VALUES (${long + '3'})`);
+        first.catch(() => undefined);
+        throw new Error('failed while its statement was on its way');
+      })).rejects.toThrow('on its way');
+      const notes = await db.ownerTransaction((tx) => tx.query<{ note: string }>(sql`SELECT left(note, 6) AS note FROM lane_probe ORDER BY 1`));
+      expect(notes.map((row) => row.note)).toEqual(['copied', 'script', 'second', 'yyyyyy', 'yyyyyy']);
+    } finally {
+      await db.close();
+      pg.Client.prototype.query = original;
+    }
+    expect(sent).toBeGreaterThan(10);
+    expect(most).toBe(1);
   });
 
   test('a statement marked for a generic plan is prepared once per session (a server connection, PGlite) and run with that plan, in reads and writes; failures leave the session working', async () => {

@@ -13,6 +13,49 @@ const types = {
 };
 
 /**
+ * The statements of one connection, each sent when the one before it has returned, whatever its
+ * outcome, in the order they were asked for. node-postgres did this itself for a query sent while
+ * another ran, but that queue is deprecated (pg 8 warns, pg 9 removes it), so the order is kept
+ * here. Transactions rely on it: they queue a statement without awaiting the one before (a write's
+ * BEGIN and first statement; a read's BEGIN, statement and COMMIT; the pool's `SET jit` before the
+ * first use), and nothing queued later can come between them.
+ */
+class Lane {
+  private tail: Promise<unknown> | undefined;
+
+  run<T>(start: () => Promise<T>): Promise<T> {
+    const result = this.tail === undefined ? start() : this.tail.then(start, start);
+    const tail: Promise<unknown> = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tail = tail;
+    void tail.then(() => {
+      if (this.tail === tail) this.tail = undefined;
+    });
+    return result;
+  }
+}
+
+const lanes = new WeakMap<pg.ClientBase, Lane>();
+
+function laneOf(client: pg.ClientBase): Lane {
+  let lane = lanes.get(client);
+  if (!lane) lanes.set(client, (lane = new Lane()));
+  return lane;
+}
+
+/** Sends a statement on the connection's lane. */
+function send(client: pg.ClientBase, text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  return laneOf(client).run(() => client.query(text, values));
+}
+
+/** Sends a statement holding several, on the connection's lane: the results of each, in order. */
+async function sendMany(client: pg.ClientBase, text: string): Promise<pg.QueryResult[]> {
+  return (await send(client, text)) as unknown as pg.QueryResult[];
+}
+
+/**
  * A transaction on a server connection. Its BEGIN (with the member context) is not sent alone: it
  * goes with the first statement, as one simple-protocol text `BEGIN; <context>; <statement>` when
  * the statement's values are small enough to write in (as `Database.read` does), and with the
@@ -38,7 +81,7 @@ class PgTx extends BaseTx {
     if (this.begin === undefined) return undefined;
     const begin = this.begin;
     this.begin = undefined;
-    return this.client.query(begin);
+    return send(this.client, begin);
   }
 
   async query<Row>(statement: Sql): Promise<Row[]> {
@@ -47,7 +90,7 @@ class PgTx extends BaseTx {
     if (run) {
       const begin = this.begin;
       this.begin = undefined;
-      const results = (await this.client.query(begin === undefined ? run.text : `${begin};\n${run.text}`)) as unknown as pg.QueryResult[];
+      const results = await sendMany(this.client, begin === undefined ? run.text : `${begin};\n${run.text}`);
       run.ran();
       return results[results.length - 1]!.rows as Row[];
     }
@@ -56,22 +99,23 @@ class PgTx extends BaseTx {
       if (text !== undefined) {
         const begin = this.begin;
         this.begin = undefined;
-        const results = (await this.client.query(`${begin};\n${text}`)) as unknown as pg.QueryResult[];
+        const results = await sendMany(this.client, `${begin};\n${text}`);
         return results[results.length - 1]!.rows as Row[];
       }
     }
     const begun = this.sendBegin();
     const { text, values } = statement.compile();
-    const [, result] = await Promise.all([begun, this.client.query(text, values)]);
+    const [, result] = await Promise.all([begun, send(this.client, text, values)]);
     return result.rows as Row[];
   }
 
   async execScript(text: string): Promise<void> {
-    await Promise.all([this.sendBegin(), this.client.query(text)]);
+    await Promise.all([this.sendBegin(), send(this.client, text)]);
   }
 
   async copyFrom(statement: string, lines: AsyncIterable<string>): Promise<void> {
-    await Promise.all([this.sendBegin(), pipeline(Readable.from(lines), this.client.query(copyFromStdin(statement)))]);
+    const client = this.client;
+    await Promise.all([this.sendBegin(), laneOf(client).run(() => pipeline(Readable.from(lines), client.query(copyFromStdin(statement))))]);
   }
 
   /** Sends the deferred statements and COMMIT, preceded by the BEGIN if nothing was sent yet. */
@@ -80,7 +124,7 @@ class PgTx extends BaseTx {
     const end = this.takeDeferred('COMMIT');
     const begin = this.begin;
     this.begin = undefined;
-    await this.client.query(begin === undefined ? end : `${begin};\n${end}`);
+    await send(this.client, begin === undefined ? end : `${begin};\n${end}`);
   }
 }
 
@@ -123,7 +167,7 @@ class PgReadTx extends BaseTx {
     this.live();
     const run = statement.genericPlan ? preparedRun(this.client, statement) : undefined;
     if (run) {
-      const results = (await this.client.query(`${this.begin};\n${run.text};\nCOMMIT`)) as unknown as pg.QueryResult[];
+      const results = await sendMany(this.client, `${this.begin};\n${run.text};\nCOMMIT`);
       run.ran();
       return results[results.length - 2]!.rows as Row[];
     }
@@ -131,10 +175,10 @@ class PgReadTx extends BaseTx {
     if (text === undefined) {
       // Queued together, so nothing the caller queues meanwhile comes between them.
       const { text: withParameters, values } = statement.compile();
-      const [, result] = await Promise.all([this.client.query(this.begin), this.client.query(withParameters, values), this.client.query('COMMIT')]);
+      const [, result] = await Promise.all([send(this.client, this.begin), send(this.client, withParameters, values), send(this.client, 'COMMIT')]);
       return result.rows as Row[];
     }
-    const results = (await this.client.query(`${this.begin};\n${text};\nCOMMIT`)) as unknown as pg.QueryResult[];
+    const results = await sendMany(this.client, `${this.begin};\n${text};\nCOMMIT`);
     return results[2]!.rows as Row[];
   }
 
@@ -161,7 +205,7 @@ export class PostgresDatabase implements Database {
     // (perf: libLLVM 9% of the machine's samples), and the analysis functions had already turned
     // it off (migration 0006). Queued before anything the pool's user sends on the connection.
     pool.on('connect', (connection) => {
-      connection.query('SET jit = off').catch(() => undefined);
+      send(connection, 'SET jit = off').catch(() => undefined);
     });
     const client = await pool.connect();
     client.release();
@@ -176,7 +220,7 @@ export class PostgresDatabase implements Database {
       return await use(client);
     } catch (error) {
       try {
-        await client.query('ROLLBACK');
+        await send(client, 'ROLLBACK');
       } catch {
         broken = true;
       }
