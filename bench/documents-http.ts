@@ -7,6 +7,8 @@
  * - both answered from the in-memory index and, side by side in the same run, by the same API with
  *   the index off (LINTAS_DOCUMENT_INDEX=off: a plain indexed PostgreSQL lookup per document), as a ratio;
  * - the machine's ceiling: a bare route on the same app and load generator;
+ * - with --floors, what a check costs before it checks anything: a bare POST of its body, the same
+ *   authenticated, and authenticated with its audit row written through the group commit;
  * - the ceiling, single and batch checks alternate in --rounds rounds (3) on one server, each reported
  *   as its median round (--skip-plain leaves out the server without the index);
  * - the time to build the index from the database at start;

@@ -1,6 +1,6 @@
 import type { Measurement } from './load.js';
 
-export type Route = 'ceiling' | 'list' | 'search';
+export type Route = 'ceiling' | 'floor' | 'list' | 'search';
 export type DatabaseKind = 'postgres' | 'pglite';
 
 export interface Row {
@@ -53,7 +53,7 @@ export function table(rows: Row[]): string {
     row.documents.toLocaleString('en-US'),
     row.pool === null ? '' : String(row.pool),
     row.rowLevelSecurity === null ? '' : row.rowLevelSecurity ? 'on' : 'off',
-    row.route === 'ceiling' ? 'bare route (ceiling)' : row.route === 'list' ? 'library page, 50' : 'search ?q=smuggling',
+    row.route === 'ceiling' ? 'bare route (ceiling)' : row.route === 'floor' ? 'audited, no read (floor)' : row.route === 'list' ? 'library page, 50' : 'search ?q=smuggling',
     String(row.measurement.connections),
     String(row.measurement.requestsPerSecond),
     String(row.measurement.p50),

@@ -20,7 +20,7 @@ import { LoadBudgetExceeded, loadLibrary, TooManyDocuments, type LoadReport } fr
 import { measure, waitForQuiet, type LoadOptions, type Measurement } from './load.js';
 import { summariseProfile, type ProfileSummary } from './profile.js';
 import { checkGoals, goalsText, relate, table, type DatabaseKind, type Row } from './report.js';
-import { CONSTANT_ROUTE, type ServerAnswer, type ServerCommand, type ServerReady, type ServerSpec } from './server-spec.js';
+import { AUDITED_PAGE_ROUTE, CONSTANT_ROUTE, type ServerAnswer, type ServerCommand, type ServerReady, type ServerSpec } from './server-spec.js';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -39,6 +39,7 @@ interface Flags {
   keep: boolean;
   reuse: boolean;
   search: boolean;
+  floors: boolean;
   profile: boolean;
   breakdownIterations: number;
   /** Minutes the whole run may take; a PGlite load projected to overrun what is left is skipped. */
@@ -59,6 +60,7 @@ function parseFlags(): Flags {
       keep: { type: 'boolean', default: false },
       reuse: { type: 'boolean', default: false },
       'skip-search': { type: 'boolean', default: false },
+      floors: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       breakdown: { type: 'string', default: '200' },
       budget: { type: 'string', default: '25' },
@@ -86,6 +88,7 @@ function parseFlags(): Flags {
     keep: values.keep,
     reuse: values.reuse,
     search: !values['skip-search'],
+    floors: values.floors,
     profile: values.profile,
     breakdownIterations: numbers(values.breakdown, 'breakdown')[0] ?? 200,
     budgetMinutes: numbers(values.budget, 'budget')[0] ?? 25,
@@ -328,6 +331,8 @@ async function loadTest(store: Store, size: number, flags: Flags, session: Sessi
     try {
       result.firstPages[`list, ${tag}`] = await page(server.base, LIST_PATH, session.cookie);
       if (index === 0) add({ pool: null, rowLevelSecurity: null }, 'ceiling', await measure(server.base, CONSTANT_ROUTE, options));
+      // --floors: what a page costs before it reads anything (signed in, its audit row written).
+      if (index === 0 && flags.floors) add({ pool: config.pool, rowLevelSecurity: null }, 'floor', await measure(server.base, AUDITED_PAGE_ROUTE, options));
       add(config, 'list', await measure(server.base, LIST_PATH, options));
       if (!flags.search) continue;
       const first = await page(server.base, SEARCH_PATH, session.cookie);

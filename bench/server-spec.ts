@@ -15,6 +15,12 @@ export interface ServerReady {
 /** The bare route returning a constant: the ceiling of the app and the load generator on this machine. */
 export const CONSTANT_ROUTE = '/bench/constant';
 
+/**
+ * The floor of a library page (--floors): signed in by the session cookie and audited as a page of 50
+ * documents of others is (one row naming them, through the group commit), without reading the library.
+ */
+export const AUDITED_PAGE_ROUTE = '/api/v1/bench/audited-page';
+
 /** Messages the parent sends the server child. */
 export type ServerCommand = { kind: 'stop' } | { kind: 'profile-start' } | { kind: 'profile-stop'; path: string };
 

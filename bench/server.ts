@@ -12,7 +12,10 @@ import type { Platform } from '../src/platform/context.js';
 import type { Database } from '../src/platform/db/database.js';
 import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
-import { CONSTANT_ROUTE, type ServerAnswer, type ServerCommand, type ServerReady, type ServerSpec } from './server-spec.js';
+import { actRead } from '../src/platform/http/authenticate.js';
+import { readEvent } from '../src/platform/audit/writer.js';
+import { sql } from '../src/platform/db/sql.js';
+import { AUDITED_PAGE_ROUTE, CONSTANT_ROUTE, type ServerAnswer, type ServerCommand, type ServerReady, type ServerSpec } from './server-spec.js';
 
 
 async function open(spec: ServerSpec): Promise<Database> {
@@ -40,6 +43,17 @@ async function main(): Promise<void> {
   };
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CONSTANT_ROUTE, { schema: { hide: true } }, () => ({ ok: true }));
+  // The newest 50 documents stand for a page: the floor's audit row names them as the list's would.
+  const page = await db.ownerTransaction((tx) =>
+    tx.query<{ id: string; owner: string }>(sql`SELECT id, owner FROM library_documents ORDER BY id DESC LIMIT 50`),
+  );
+  app.get(AUDITED_PAGE_ROUTE, { schema: { hide: true } }, (request) =>
+    actRead(platform, request, 'library.read', async (ctx) => {
+      const event = readEvent('library.list', 'library-document', ctx.actor.member, page);
+      if (event) await ctx.audit(event);
+      return { ok: true };
+    }),
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
