@@ -8,7 +8,8 @@
  *   the index off (LINTAS_DOCUMENT_INDEX=off: a plain indexed PostgreSQL lookup per document), as a ratio;
  * - the machine's ceiling: a bare route on the same app and load generator;
  * - with --floors, what a check costs before it checks anything: a bare POST of its body, the same
- *   authenticated, and authenticated with its audit row written through the group commit;
+ *   authenticated, and authenticated with its audit row written through the group commit; for
+ *   batches, the bare POST and the authenticated, audited one;
  * - the ceiling, single and batch checks alternate in --rounds rounds (3) on one server, each reported
  *   as its median round (--skip-plain leaves out the server without the index);
  * - the time to build the index from the database at start;
@@ -41,7 +42,7 @@ import { importDocuments } from '../src/modules/documents/import.js';
 import { IndexChanges, registerOf } from '../src/modules/documents/register.js';
 import { auditGroupFor } from '../src/platform/audit/group-commit.js';
 import { actorOf } from '../src/platform/http/authenticate.js';
-import { CheckBody, CheckResponse } from '../src/modules/documents/schemas.js';
+import { BatchCheckBody, BatchCheckResponse, CheckBody, CheckResponse } from '../src/modules/documents/schemas.js';
 import { withHugePages } from './huge-pages.js';
 import { cpuBusy, waitForQuiet } from './load.js';
 
@@ -54,6 +55,9 @@ const BARE_POST = '/bench/post';
 const AUTHENTICATED_POST = '/api/v1/bench/authenticated';
 /** --floors: the same POST authenticated and audited through the group commit, as a check is, without the check. */
 const AUDITED_POST = '/api/v1/bench/audited';
+/** --floors: the same two for a batch's body (its audit row names every document of the batch, as a batch check's does). */
+const BARE_BATCH = '/bench/post-batch';
+const AUDITED_BATCH = '/api/v1/bench/audited-batch';
 const CHECKER = 'officer@mys.demo';
 const CHECKER_MEMBER = 'MYS';
 /** Issuers of the generated register: demo members that are states (ICAO codes), the checker's own left out. */
@@ -257,6 +261,20 @@ async function serve(spec: ServerSpec): Promise<void> {
       { action: 'documents.check', objectType: 'travel-document', purpose: body.purpose, details: { via: 'number', count: 1, checked, hits: 0 } },
     ]);
     return floorAnswer(body);
+  });
+  app.post(BARE_BATCH, { schema: { hide: true, body: BatchCheckBody } }, () => ({ ok: true }));
+  app.post(AUDITED_BATCH, { bodyLimit: 4 * 1024 * 1024, schema: { hide: true, body: BatchCheckBody, response: { 200: BatchCheckResponse } } }, async (request) => {
+    const actor = actorOf(request);
+    const documents = request.body.documents.flatMap((item) => ('mrz' in item ? [] : [item]));
+    await auditGroupFor(db).append({ userId: actor.userId, member: actor.member, requestId: request.id, address: request.ip }, [
+      {
+        action: 'documents.check',
+        objectType: 'travel-document',
+        purpose: request.body.purpose,
+        details: { via: 'batch', count: request.body.documents.length, checked: documents.map((doc) => `${doc.issuer}/${doc.type}/${doc.number}`), hits: 0 },
+      },
+    ]);
+    return { data: documents.map((document) => ({ result: 'no-hit' as const, document })), checked: documents.length, hits: 0, checkedAt: new Date().toISOString() };
   });
   const register = registerOf(platform);
   await register.start();
@@ -475,7 +493,16 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
       const probe = await fetch(`${server.base}/api/v1/documents/checks`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: single[0] });
       const answer = (await probe.json()) as { data?: { result: string } };
       if (answer.data?.result !== 'hit') throw new Error(`the probe check did not hit: ${JSON.stringify(answer).slice(0, 300)}`);
-      const measured: Record<'ceiling' | 'bare' | 'authenticated' | 'audited' | 'single' | 'batch', Measured[]> = { ceiling: [], bare: [], authenticated: [], audited: [], single: [], batch: [] };
+      const measured: Record<'ceiling' | 'bare' | 'authenticated' | 'audited' | 'bareBatch' | 'auditedBatch' | 'single' | 'batch', Measured[]> = {
+        ceiling: [],
+        bare: [],
+        authenticated: [],
+        audited: [],
+        bareBatch: [],
+        auditedBatch: [],
+        single: [],
+        batch: [],
+      };
       const floors = index && flags.floors;
       for (let round = 0; round < flags.rounds; round++) {
         const warmup = round === 0 ? flags.warmup : 1;
@@ -484,15 +511,20 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
           measured.bare.push(await drive('floor: bare POST of a check body', server.base, BARE_POST, { ...base, warmup, connections: flags.connections, bodies: single }));
           measured.authenticated.push(await drive('floor: authenticated POST', server.base, AUTHENTICATED_POST, { ...base, warmup, connections: flags.connections, bodies: single }));
           measured.audited.push(await drive('floor: authenticated, audited POST', server.base, AUDITED_POST, { ...base, warmup, connections: flags.connections, bodies: single }));
+          const batchLoad = { ...base, warmup, connections: flags.batchConnections, bodies: batches, perRequest: flags.batch };
+          measured.bareBatch.push(await drive(`floor: bare POST of a batch of ${flags.batch}`, server.base, BARE_BATCH, batchLoad));
+          measured.auditedBatch.push(await drive(`floor: authenticated, audited POST of a batch of ${flags.batch}`, server.base, AUDITED_BATCH, batchLoad));
         }
         measured.single.push(await drive(`single check, ${tag}`, server.base, '/api/v1/documents/checks', { ...base, warmup, connections: flags.connections, bodies: single }));
         measured.batch.push(await drive(`batch of ${flags.batch}, ${tag}`, server.base, '/api/v1/documents/checks/batch', { ...base, warmup, connections: flags.batchConnections, bodies: batches, perRequest: flags.batch }));
         const last = (list: Measured[]): string => (list.length > round ? list[round]!.requestsPerSecond.toLocaleString('en') : '-');
-        const floorsSeen = floors ? `, bare POST ${last(measured.bare)}, authenticated ${last(measured.authenticated)}, audited POST ${last(measured.audited)} req/s` : '';
+        const floorsSeen = floors
+          ? `, bare POST ${last(measured.bare)}, authenticated ${last(measured.authenticated)}, audited POST ${last(measured.audited)} req/s, batch floors ${last(measured.bareBatch)} and ${last(measured.auditedBatch)} req/s`
+          : '';
         log(`    round ${round + 1} (${tag}): ceiling ${last(measured.ceiling)} req/s${floorsSeen}, single ${last(measured.single)} req/s, batch ${last(measured.batch)} req/s`);
       }
       if (index) rows.push(medianOf(measured.ceiling));
-      if (floors) rows.push(medianOf(measured.bare), medianOf(measured.authenticated), medianOf(measured.audited));
+      if (floors) rows.push(medianOf(measured.bare), medianOf(measured.authenticated), medianOf(measured.audited), medianOf(measured.bareBatch), medianOf(measured.auditedBatch));
       rows.push(medianOf(measured.single), medianOf(measured.batch));
     } finally {
       await server.stop();
@@ -516,6 +548,8 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
   if (flags.floors) {
     const share = (name: string): string => `${(find(name).requestsPerSecond / ceiling * 100).toFixed(0)}%`;
     log(`floors: a bare POST of a check's body ${share('floor: bare POST of a check body')} of the ceiling, authenticated ${share('floor: authenticated POST')}, authenticated and audited ${share('floor: authenticated, audited POST')}`);
+    const documents = (name: string): string => find(name).documentsPerSecond.toLocaleString('en');
+    log(`batch floors: a bare POST ${documents(`floor: bare POST of a batch of ${flags.batch}`)} documents/s, authenticated and audited ${documents(`floor: authenticated, audited POST of a batch of ${flags.batch}`)} documents/s`);
   }
   log(`batch checks: index / plain PostgreSQL = ${ratio(batchIndex.documentsPerSecond, batchPlain.documentsPerSecond)}`);
   const goals = [

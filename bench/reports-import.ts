@@ -4,12 +4,13 @@
  * with many reports already in the table.
  *
  *   npx tsx bench/reports-import.ts [--rows 100000] [--existing 1000000] [--postgres postgres://postgres@127.0.0.1:5432] [--skip-pglite]
- *     [--skip-mmp] [--keep] [--reuse <database>]
+ *     [--skip-mmp] [--keep] [--reuse <database>] [--floor]
  *
  * --keep leaves the PostgreSQL database in place and prints its name; --reuse <name> runs on it again
  * (the bench member's reports are deleted first), which spares loading the existing reports anew.
  * On PostgreSQL the import's CPU is printed per side: this process (Node) and the server's backends
  * of the bench database (read from /proc, so only when the server runs on this machine).
+ * --floor also measures, on PostgreSQL, the table's own insert rate under the import (insertFloor).
  *
  * Goal: at least 20,000 rows/s for a template CSV on PostgreSQL with 1,000,000 reports present.
  */
@@ -132,6 +133,43 @@ async function run(db: Database, label: string, name: string, content: Buffer, o
   );
 }
 
+/**
+ * --floor: the rate at which the reports table itself takes rows, the floor under any import. The
+ * rows the template import just wrote are written again with new import keys, 4,000 a statement as
+ * the import writes them, in one transaction that is rolled back: no file read, nothing mapped,
+ * checked or looked up, no values sent, as the table's owner without row-level security. What is
+ * left is what the table asks of every row: its indexes, constraints, foreign keys and triggers.
+ */
+async function insertFloor(db: Database, serverPids: () => Promise<number[]>): Promise<void> {
+  const columns = (
+    await db.ownerTransaction((tx) =>
+      tx.query<{ column_name: string }>(sql`SELECT column_name FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name = 'reports' AND column_name NOT IN ('id', 'import_key', 'created_at', 'updated_at')
+        ORDER BY ordinal_position`),
+    )
+  ).map((row) => row.column_name);
+  const list = columns.join(', ');
+  const rolledBack = new Error('the floor is rolled back');
+  let line = '';
+  await db.ownerTransaction(async (tx) => {
+    await tx.execScript(`CREATE TEMP TABLE floor_rows ON COMMIT DROP AS
+      SELECT row_number() OVER () AS n, ${list}, import_key FROM reports WHERE owner = 'AAA' AND import_key IS NOT NULL`);
+    const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(sql`SELECT count(*)::int AS rows FROM floor_rows`);
+    const cpuBefore = await cpuSides(serverPids);
+    const started = performance.now();
+    for (let first = 1; first <= rows; first += 4_000) {
+      await tx.execScript(`INSERT INTO reports (${list}, import_key) SELECT ${list}, import_key || '-floor' FROM floor_rows WHERE n BETWEEN ${first} AND ${first + 3_999}`);
+    }
+    const ms = performance.now() - started;
+    const cpuAfter = await cpuSides(serverPids);
+    line = `${'PostgreSQL'.padEnd(28)} ${'the table alone'.padEnd(22)} rows ${rows} inserted in ${Math.round(ms)} ms = ${Math.round((rows / ms) * 1000).toLocaleString('en')} rows/s (CPU: ${cpuSpent(cpuBefore, cpuAfter)}), rolled back`;
+    throw rolledBack;
+  }).catch((error: unknown) => {
+    if (error !== rolledBack) throw error;
+  });
+  console.log(line);
+}
+
 async function bench(label: string, db: Database, serverPids: () => Promise<number[]> = () => Promise.resolve([])): Promise<void> {
   const before = performance.now();
   await prepare(db);
@@ -139,6 +177,7 @@ async function bench(label: string, db: Database, serverPids: () => Promise<numb
   const sharing = { audience: { kind: 'all' as const }, tlp: 'GREEN' as const };
   if (existsSync(MMP) && !args.includes('--skip-mmp')) await run(db, label, 'missing-migrants.csv', readFileSync(MMP), { format: 'missing-migrants', partial: true, sharing }, serverPids);
   await run(db, label, `template-${ROWS}.csv`, templateCsv(ROWS), { format: 'lintas', sharing }, serverPids);
+  if (args.includes('--floor') && db.kind === 'postgres') await insertFloor(db, serverPids);
 }
 
 if (!args.includes('--skip-pglite')) {
