@@ -229,7 +229,8 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     const inFlight = new Map<object, number>();
     let most = 0;
     let sent = 0;
-    const original = pg.Client.prototype.query;
+    const descriptor = Object.getOwnPropertyDescriptor(pg.Client.prototype, 'query') as PropertyDescriptor & { value: typeof pg.Client.prototype.query };
+    const original = descriptor.value;
     const settle = (client: object): void => {
       inFlight.set(client, (inFlight.get(client) ?? 1) - 1);
     };
