@@ -8,6 +8,7 @@ import { applyReportSettings } from './modules/reports/settings.js';
 import { startHitReminders } from './modules/documents/hits.js';
 import { closeRegister, registerOf } from './modules/documents/register.js';
 import { factStoreFor } from './modules/reports/fact-store.js';
+import { startReleaseJob } from './modules/reports/release/job.js';
 import { closeAuditGroup } from './platform/audit/group-commit.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
@@ -47,6 +48,8 @@ export async function startServer(config: Config, options: { demo?: boolean; log
       .catchUp()
       .catch((error: unknown) => app.log.error({ err: error }, 'the analysis store could not be loaded'));
     const reminders = startHitReminders(platform, () => outbox.kick());
+    // The regional release is computed when a month closes and on a schedule, never on request.
+    const release = startReleaseJob(platform, (error) => app.log.error({ err: error }, 'the regional release could not be computed'));
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -74,6 +77,7 @@ export async function startServer(config: Config, options: { demo?: boolean; log
       async close() {
         await app.close();
         await reminders.stop();
+        await release.stop();
         await closeAuditGroup(db);
         await closeRegister(db);
         await outbox.stop();

@@ -24,6 +24,8 @@ export interface Config {
   documentIndex: boolean;
   /** Hours an issuer has to answer a document hit before it is reminded (0: never reminded). */
   hitReminderHours: number;
+  /** Hours between scheduled runs of the regional release job (it also runs when a month closes). */
+  releaseHours: number;
   logLevel: string;
 }
 
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reciprocityMonths: int(env, 'LINTAS_RECIPROCITY_MONTHS', 12),
     documentIndex: env.LINTAS_DOCUMENT_INDEX !== 'off',
     hitReminderHours: int(env, 'LINTAS_HIT_REMINDER_HOURS', 24),
+    releaseHours: int(env, 'LINTAS_RELEASE_HOURS', 24),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -2,9 +2,7 @@ import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { countryName } from '../../platform/geo/countries.js';
 import { factView } from './fact-store.js';
-import {
-  cells, combine, feeCells, K_PLATFORM, mustSuppress, present, protectSums, type AnalysisFilters, type Cell, type CellSource, type Interval, type RawCell, type Split,
-} from './analysis.js';
+import { cells, combine, feeCells, type AnalysisFilters, type CellSource, type Interval, type RawCell, type Split } from './analysis.js';
 import { INCIDENT_TYPES, TRANSPORT_MODES } from './codes.js';
 
 /** Grid cell size in degrees for each map zoom level (server-side clustering of incident locations). */
@@ -28,85 +26,57 @@ export function filtersOf(request: AnalysisRequest): AnalysisFilters {
 }
 
 /** Totals and the time series split by one dimension, with row totals per split value. */
-export async function series(ctx: Ctx, source: CellSource, filters: AnalysisFilters, interval: Interval, split: Split, k: number) {
-  const grid = await cells(ctx.tx, filters, [interval, split], k, source);
+export async function series(ctx: Ctx, source: CellSource, filters: AnalysisFilters, interval: Interval, split: Split) {
+  const grid = await cells(ctx.tx, filters, [interval, split], source);
   // A report has one period and one value of a single-valued split, so the grid's cells add up to the
-  // total exactly (figures and hidden reports alike): no second pass over the reports for it. A
-  // multi-valued split counts a report under each of its values, so the total is counted apart.
-  let totalCell: RawCell | undefined;
-  if (SINGLE_VALUED.has(split)) {
-    totalCell = combine(grid, []);
-    totalCell.suppressed = mustSuppress(totalCell, k);
-  } else {
-    [totalCell] = await cells(ctx.tx, filters, [], k, source);
-  }
+  // total exactly: no second pass over the reports for it. A multi-valued split counts a report under
+  // each of its values, so the total is counted apart.
+  const [total] = SINGLE_VALUED.has(split) ? [combine(grid, [])] : await cells(ctx.tx, filters, [], source);
   const keys = sortKeys(grid.map((cell) => cell.keys[1] ?? ''));
-  const rows = keys.map((key) => {
-    const parts = grid.filter((cell) => cell.keys[1] === key);
-    const row = combine(parts, [key]);
-    row.suppressed = row.hidden > 0 && row.figures.reports < k;
-    return { row, parts };
-  });
-  // Each set adds up to a figure that is shown: the grid and the row totals to the total, a row's periods to the row total.
-  protectSums([grid, rows.map((r) => r.row), ...rows.map((r) => r.parts)]);
   return {
-    total: totalCell,
+    total: total ?? combine([], []),
     periods: sortKeys(grid.map((cell) => cell.keys[0] ?? '')),
     keys,
-    cells: grid.map((cell) => ({ period: cell.keys[0] ?? '', key: cell.keys[1] ?? '', ...present(cell) })),
-    byKey: rows.map(({ row }) => ({ key: row.keys[0] ?? '', ...present(row) })),
+    cells: grid.map((cell) => ({ period: cell.keys[0] ?? '', key: cell.keys[1] ?? '', ...cell.figures })),
+    byKey: keys.map((key) => ({ key, ...combine(grid.filter((cell) => cell.keys[1] === key), [key]).figures })),
   };
 }
 
-/** Flows between countries (route legs), the largest first; suppressed flows are counted, not listed. */
-export async function flows(ctx: Ctx, source: CellSource, filters: AnalysisFilters, k: number, limit = TOP_FLOWS) {
-  const all = await cells(ctx.tx, filters, ['route'], k, source);
-  // Reports without a route are never shown here: as a cell left out, they already hide a lone suppressed flow.
-  for (const cell of all) if (cell.keys[0] === 'unknown') cell.suppressed = true;
-  protectSums([all]);
-  const known = all.filter((cell) => cell.keys[0] !== 'unknown');
-  const shown = known.filter((cell) => !cell.suppressed).sort(byReportsDescending).slice(0, limit);
+/** Flows between countries (route legs), the largest first. */
+export async function flows(ctx: Ctx, source: CellSource, filters: AnalysisFilters, limit = TOP_FLOWS) {
+  const all = (await cells(ctx.tx, filters, ['route'], source)).filter((cell) => cell.keys[0] !== 'unknown');
   return {
-    top: shown.map((cell) => {
+    top: all.sort(byReportsDescending).slice(0, limit).map((cell) => {
       const [from = '', to = ''] = (cell.keys[0] ?? '').split('>');
-      return { from, to, ...(present(cell) as Extract<Cell, { suppressed: false }>) };
+      return { from, to, ...cell.figures };
     }),
-    suppressedCells: known.filter((cell) => cell.suppressed).length,
   };
 }
 
 /** Incident locations clustered into a latitude/longitude grid whose cell size follows the zoom. */
-export async function mapCells(ctx: Ctx, source: CellSource, filters: AnalysisFilters, zoom: number, k: number, total: RawCell | undefined) {
+export async function mapCells(ctx: Ctx, source: CellSource, filters: AnalysisFilters, zoom: number) {
   const size = GRID_SIZES[Math.min(Math.max(zoom, 0), GRID_SIZES.length - 1)] ?? 5;
-  const all = await cells(ctx.tx, filters, [`grid:${size}`], k, source);
-  // The grid adds up to the total only when every report has a location; reports without one are
-  // never shown here, and as a cell left out they already hide a lone suppressed grid cell.
-  const unlocated = (total?.figures.reports ?? 0) - all.reduce((sum, cell) => sum + cell.figures.reports, 0);
-  protectSums([unlocated > 0 ? [...all, { ...combine([], ['unlocated']), suppressed: true }] : all]);
+  const all = await cells(ctx.tx, filters, [`grid:${size}`], source);
+  const clamp = (value: number, limit: number) => Math.max(-limit, Math.min(limit, value));
   return {
     zoom,
     cellSize: size,
-    // A suppressed cell's position would place a hidden report: such cells are counted, not drawn.
-    cells: all
-      .filter((cell) => !cell.suppressed)
-      .map((cell) => {
-        const [lat = 0, lon = 0] = (cell.keys[0] ?? '0:0').split(':').map(Number);
-        const clamp = (value: number, limit: number) => Math.max(-limit, Math.min(limit, value));
-        return { latitude: clamp((lat + 0.5) * size, 90), longitude: clamp((lon + 0.5) * size, 180), ...(present(cell) as Extract<Cell, { suppressed: false }>) };
-      }),
-    suppressedCells: all.filter((cell) => cell.suppressed).length,
+    cells: all.map((cell) => {
+      const [lat = 0, lon = 0] = (cell.keys[0] ?? '0:0').split(':').map(Number);
+      return { latitude: clamp((lat + 0.5) * size, 90), longitude: clamp((lon + 0.5) * size, 180), ...cell.figures };
+    }),
   };
 }
 
-/** Smuggling fees per person by route, year and currency: median and range, or suppressed. */
-export async function fees(ctx: Ctx, source: CellSource, filters: AnalysisFilters, k: number) {
-  const all = await feeCells(ctx.tx, filters, ['route', 'year', 'currency'], k, source);
+/** Smuggling fees per person by route, year and currency: median and range. */
+export async function fees(ctx: Ctx, source: CellSource, filters: AnalysisFilters) {
+  const all = await feeCells(ctx.tx, filters, ['route', 'year', 'currency'], source);
   return all
+    .filter((cell) => cell.fee)
     .sort((a, b) => (a.keys.join() < b.keys.join() ? -1 : 1))
     .map((cell) => {
       const [route = '', year = '', currency = ''] = cell.keys;
-      if (cell.suppressed || !cell.fee) return { route, year, currency, suppressed: true as const };
-      return { route, year, currency, suppressed: false as const, reports: cell.figures.reports, ...cell.fee };
+      return { route, year, currency, reports: cell.figures.reports, median: cell.fee?.median ?? 0, min: cell.fee?.min ?? 0, max: cell.fee?.max ?? 0 };
     });
 }
 
@@ -123,27 +93,28 @@ export async function labelsFor(ctx: Ctx, codes: Iterable<string>): Promise<Reco
 }
 
 /**
- * Everything the dashboard shows for one filter, in one answer, with one audit row. The analysis
- * store (fact-store.ts) must have been caught up before the transaction (`factStoreFor(db).catchUp()`).
+ * Everything the dashboard shows of the reports the viewer may see, for one filter, exactly, in one
+ * answer, with one audit row. The analysis store (fact-store.ts) must have been caught up before
+ * the transaction (`factStoreFor(db).catchUp()`).
  */
 export async function analyse(ctx: Ctx, request: AnalysisRequest, source?: CellSource) {
-  const k = K_PLATFORM;
   const interval = request.interval ?? 'quarter';
   const split = request.split ?? 'incidentType';
   const filters = filtersOf(request);
   const from = source ?? (await factView(ctx));
-  const timeline = await series(ctx, from, filters, interval, split, k);
-  const flowBlock = await flows(ctx, from, filters, k);
-  const map = await mapCells(ctx, from, filters, request.zoom ?? 2, k, timeline.total);
-  const feeBlock = await fees(ctx, from, filters, k);
-  await ctx.audit({ action: 'reports.analyse', objectType: 'report', details: { criteria: { ...request, interval, split } } });
+  const timeline = await series(ctx, from, filters, interval, split);
+  const flowBlock = await flows(ctx, from, filters);
+  const map = await mapCells(ctx, from, filters, request.zoom ?? 2);
+  const feeBlock = await fees(ctx, from, filters);
+  // The owners whose reports entered the figures are named, so each can list who read its records.
+  const owners = typeof from === 'object' ? from.owners().filter((owner) => owner !== ctx.actor.member) : [];
+  await ctx.audit({ action: 'reports.analyse', objectType: 'report', ...(owners.length ? { objectOwners: owners } : {}), details: { criteria: { ...request, interval, split } } });
   const codes = [...timeline.keys, ...flowBlock.top.flatMap((flow) => [flow.from, flow.to])];
   return {
-    k,
     interval,
     split,
     filters,
-    totals: present(timeline.total),
+    totals: timeline.total.figures,
     series: { periods: timeline.periods, keys: timeline.keys, cells: timeline.cells, byKey: timeline.byKey },
     flows: flowBlock,
     map,

@@ -1,4 +1,3 @@
-import { Type } from 'typebox';
 import type { App } from '../../app.js';
 import type { Platform } from '../../platform/context.js';
 import type { FastifyRequest } from 'fastify';
@@ -9,9 +8,7 @@ import { forbidden } from '../../platform/http/problem.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { analyse } from './analysis-dashboard.js';
 import { AnalysisStoreMoved, factStoreFor } from './fact-store.js';
-import { AnalysisQuery, AnalysisResponse, SummaryQuery, SummaryResponse } from './analysis-schemas.js';
-import { summary } from './summary.js';
-import { summaryPdf } from './summary-pdf.js';
+import { AnalysisQuery, AnalysisResponse } from './analysis-schemas.js';
 
 const tags = ['reports'];
 
@@ -37,41 +34,14 @@ async function analysed<T>(platform: Platform, request: FastifyRequest, work: (c
 /** Answers made again at most this many times over when the store keeps changing under them. */
 const MAX_ATTEMPTS = 5;
 
-/** Regional analysis: the dashboard's aggregates and the published summary (JSON and PDF). */
+/** Analysis of the reports the viewer may see: the dashboard's exact layer. */
 export function analysisRoutes(app: App, platform: Platform): void {
   app.get('/reports/analysis', {
     schema: {
       tags,
-      summary: 'Aggregates of incident reports for the dashboard, filtered on any dimension, with small cells suppressed (k = 5)',
+      summary: 'Exact aggregates of the incident reports you may see, filtered on any dimension (reports you cannot see are only in the regional release)',
       querystring: AnalysisQuery,
       response: { 200: AnalysisResponse, ...problemResponses },
     },
   }, async (request) => analysed(platform, request, (ctx) => analyse(ctx, request.query)));
-
-  app.get('/reports/summary', {
-    schema: {
-      tags,
-      summary: 'The regional summary of a period, for publication (small cells suppressed with k = 11)',
-      querystring: SummaryQuery,
-      response: { 200: SummaryResponse, ...problemResponses },
-    },
-  }, async (request) => analysed(platform, request, (ctx) => summary(ctx, request.query)));
-
-  app.get('/reports/summary.pdf', {
-    schema: {
-      tags,
-      summary: 'The regional summary of a period as a PDF',
-      querystring: SummaryQuery,
-      produces: ['application/pdf'],
-      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the summary as a PDF' }), ...problemResponses },
-    },
-  }, async (request, reply) => {
-    const data = await analysed(platform, request, (ctx) => summary(ctx, request.query));
-    const pdf = await summaryPdf(data);
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="regional-summary-${data.from}-${data.to}.pdf"`)
-      .header('cache-control', 'private, no-store')
-      .send(pdf);
-  });
 }

@@ -29,57 +29,34 @@ export const AnalysisQuery = Strict({
 });
 export type AnalysisQuery = Static<typeof AnalysisQuery>;
 
-export const SummaryQuery = Strict({ from: Day, to: Day });
-export type SummaryQuery = Static<typeof SummaryQuery>;
-
 const N = Type.Integer({ minimum: 0 });
 const figureFields = {
-  reports: Type.Optional(N), people: Type.Optional(N), adultMen: Type.Optional(N), adultWomen: Type.Optional(N), boys: Type.Optional(N),
-  girls: Type.Optional(N), unknownSexOrAge: Type.Optional(N), unaccompaniedChildren: Type.Optional(N), intercepted: Type.Optional(N),
-  rescued: Type.Optional(N), dead: Type.Optional(N), missing: Type.Optional(N), returned: Type.Optional(N), claimedAsylum: Type.Optional(N),
-  arrests: Type.Optional(N), convictions: Type.Optional(N),
+  reports: N, people: N, adultMen: N, adultWomen: N, boys: N, girls: N, unknownSexOrAge: N, unaccompaniedChildren: N, intercepted: N,
+  rescued: N, dead: N, missing: N, returned: N, claimedAsylum: N, arrests: N, convictions: N,
 };
-const cellDescription = 'a suppressed cell (fewer than k reports, some of which the viewer cannot see) carries only `suppressed: true`';
-export const CellSchema = Type.Object({ suppressed: Type.Boolean(), ...figureFields }, { description: cellDescription });
 
 export const AnalysisResponse = Type.Object({
-  k: Type.Integer({ description: 'the smallest number of reports a cell with reports the viewer cannot see must count to be shown' }),
   interval: OneOf(INTERVALS),
   split: OneOf(SPLITS),
   filters: Type.Object(filterFields),
-  totals: CellSchema,
+  totals: Type.Object(figureFields),
   series: Type.Object({
     periods: Type.Array(Type.String()),
     keys: Type.Array(Type.String()),
-    cells: Type.Array(Type.Object({ period: Type.String(), key: Type.String(), suppressed: Type.Boolean(), ...figureFields })),
-    byKey: Type.Array(Type.Object({ key: Type.String(), suppressed: Type.Boolean(), ...figureFields })),
+    cells: Type.Array(Type.Object({ period: Type.String(), key: Type.String(), ...figureFields })),
+    byKey: Type.Array(Type.Object({ key: Type.String(), ...figureFields })),
   }),
   flows: Type.Object({
-    top: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), suppressed: Type.Boolean(), ...figureFields })),
-    suppressedCells: N,
+    top: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), ...figureFields })),
   }),
   map: Type.Object({
     zoom: Type.Integer(),
     cellSize: Type.Number(),
-    cells: Type.Array(Type.Object({ latitude: Type.Number(), longitude: Type.Number(), suppressed: Type.Boolean(), ...figureFields })),
-    suppressedCells: N,
+    cells: Type.Array(Type.Object({ latitude: Type.Number(), longitude: Type.Number(), ...figureFields })),
   }),
   fees: Type.Array(Type.Object({
-    route: Type.String(), year: Type.String(), currency: Type.String(), suppressed: Type.Boolean(),
-    reports: Type.Optional(N), median: Type.Optional(Type.Number()), min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()),
-  }, { description: 'fee per person; suppressed like any cell' })),
+    route: Type.String(), year: Type.String(), currency: Type.String(),
+    reports: N, median: Type.Number(), min: Type.Number(), max: Type.Number(),
+  }, { description: 'fee per person' })),
   labels: Type.Record(Type.String(), Type.String()),
-});
-
-export const SummaryResponse = Type.Object({
-  from: Day,
-  to: Day,
-  k: Type.Integer(),
-  generatedAt: Type.String({ format: 'date-time' }),
-  keyFigures: CellSchema,
-  byIncidentType: Type.Array(Type.Object({ key: Type.String(), suppressed: Type.Boolean(), ...figureFields })),
-  byQuarter: Type.Array(Type.Object({ key: Type.String(), suppressed: Type.Boolean(), ...figureFields })),
-  topRoutes: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), suppressed: Type.Boolean(), ...figureFields })),
-  contributors: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
-  labels: Type.Record(Type.String(), Type.String()),
-});
+}, { description: 'exact figures over the reports you may see (your own and those shared with you); reports you cannot see reach you only through the regional release' });

@@ -16,6 +16,7 @@ import { exportReports, toCsv, toXlsx } from './export.js';
 import { FORMATS, importReports } from './import/import-reports.js';
 import { ImportOptions, type ImportResult } from './import/schemas.js';
 import { readAudience } from './import/template.js';
+import { makeRelease } from './release/job.js';
 
 /**
  * `lintas reports import | export`: a member's file of reports in or out without the web app, as a
@@ -28,7 +29,9 @@ export const REPORTS_HELP = `  lintas reports import --member CODE --as EMAIL [-
                                        import reports from CSV or XLSX as a user of the member; --audience and
                                        --tlp give the sharing of rows that give none (the Missing Migrants file)
   lintas reports export --member CODE --as EMAIL --format csv|xlsx --out FILE
-                                       export the reports the user may see and pass on, in the template's columns`;
+                                       export the reports the user may see and pass on, in the template's columns
+  lintas reports release               compute the regional release now, as the job does when a month closes
+                                       (nothing is written when no record changed since the last release)`;
 
 export class ReportsUsageError extends Error {}
 
@@ -177,8 +180,22 @@ export async function reportsCommand(config: Config, action: string | undefined,
       return importCommand(config, args, withDatabase);
     case 'export':
       return exportCommand(config, args, withDatabase);
+    case 'release':
+      return releaseCommand(args, withDatabase);
     case undefined:
     default:
-      throw new ReportsUsageError('lintas reports import | export');
+      throw new ReportsUsageError('lintas reports import | export | release');
   }
+}
+
+/** `lintas reports release`: the operator runs the release job now (it takes no parameters: the tables are fixed). */
+async function releaseCommand(args: string[], withDatabase: WithDatabase): Promise<number> {
+  if (args.length > 0) throw new ReportsUsageError('lintas reports release takes no arguments');
+  const outcome = await withDatabase((db) => makeRelease(db, 'operator'));
+  console.log(
+    outcome.releaseId
+      ? `Regional release ${outcome.releaseId}: ${outcome.cells} cells shown, from ${outcome.records} reports in periods before ${outcome.cutoff}.`
+      : `No release made: the ${outcome.records} reports of periods before ${outcome.cutoff} are unchanged since the last release.`,
+  );
+  return 0;
 }

@@ -164,11 +164,10 @@ export function sparseCells(keys: Float64Array, n: number, cellOf: Int32Array): 
   return cellKeys;
 }
 
-export function countCells(cellOf: Int32Array, hidden: Uint8Array, n: number, counts: Int32Array, hiddenCounts: Int32Array): void {
+export function countCells(cellOf: Int32Array, n: number, counts: Int32Array): void {
   for (let j = 0; j < n; j++) {
     const cell = cellOf[j] as number;
     counts[cell] = (counts[cell] as number) + 1;
-    hiddenCounts[cell] = (hiddenCounts[cell] as number) + (hidden[j] as number);
   }
 }
 

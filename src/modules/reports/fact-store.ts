@@ -10,9 +10,8 @@ import { countCells, denseCells, Dictionary, fillLists, grow, groupValues, media
  * `catchUp()` before each analysis request, and aggregated per request in one pass per block.
  *
  * The store decides nothing about visibility: a `FactView` is made per request from the access
- * classes the database returned for the viewer (visible ones read as the application role under
- * row-level security, hidden regional ones from a definer function), and adds up exactly the facts
- * of those classes. Its cells are the same as the SQL builders' (migration 0006), which the
+ * classes the database returned for the viewer (read as the application role under row-level
+ * security), and adds up exactly the facts of those classes. Its cells are the same as the SQL builders' (migration 0006), which the
  * property test in aggregates.test.ts checks on random reports, changes, viewers and requests.
  */
 
@@ -283,17 +282,10 @@ export class FactStore {
     this.free.push(slot);
   }
 
-  /**
-   * The view of one viewer: the classes the database said it may see, and those that count for it
-   * only as hidden regional contributions (classes the store does not hold yet have no facts).
-   */
-  view(visible: readonly (FactClass & { counts_in_regional: boolean })[], hidden: readonly FactClass[]): FactView {
+  /** The view of one viewer: the classes the database said it may see (classes the store does not hold yet have no facts). */
+  view(visible: readonly (FactClass & { counts_in_regional: boolean })[]): FactView {
     if (!this.settled || !this.loadedOnce) throw new AnalysisStoreMoved();
     const state = new Uint8Array(this.classOwner.length);
-    for (const c of hidden) {
-      const id = this.classIds.get(classKey(c, true));
-      if (id !== undefined) state[id] = HIDDEN;
-    }
     for (const c of visible) {
       const id = this.classIds.get(classKey(c, c.counts_in_regional));
       if (id !== undefined) state[id] = VISIBLE;
@@ -310,7 +302,7 @@ export class FactStore {
   aggregate(selection: Selection, dims: readonly Dimension[], fees: boolean): RawCell[] {
     if (selection.mutations !== this.mutations) throw new AnalysisStoreMoved();
     const keyers = dims.map((dim) => this.keyer(dim));
-    const { rows, hidden } = selection;
+    const { rows } = selection;
     const n = selection.n;
     const multipliers: number[] = [];
     let product = 1;
@@ -329,8 +321,7 @@ export class FactStore {
     const cellKeys = product <= DENSE_LIMIT ? denseCells(keys, n, cellOf, this.denseScratch(product)) : sparseCells(keys, n, cellOf);
     const groups = cellKeys.length;
     const counts = new Int32Array(groups);
-    const hiddenCounts = new Int32Array(groups);
-    countCells(cellOf, hidden, n, counts, hiddenCounts);
+    countCells(cellOf, n, counts);
     const sums = new Float64Array(fees ? 0 : groups * WIDTH);
     let values: Float64Array = new Float64Array(0);
     const offsets = new Int32Array(groups + 1);
@@ -343,7 +334,7 @@ export class FactStore {
 
     // Groups to cells: decode each group's codes, spread list codes over their members, merge.
     const unknown = this.strings.id('unknown');
-    const cells = new Map<string, { keys: (string | null)[]; reports: number; hidden: number; sums: Float64Array; runs: [number, number][] }>();
+    const cells = new Map<string, { keys: (string | null)[]; reports: number; sums: Float64Array; runs: [number, number][] }>();
     for (let g = 0; g < groups; g++) {
       let rest = cellKeys[g] as number;
       let labels: (string | null)[][] = [[]];
@@ -364,17 +355,16 @@ export class FactStore {
         const id = keyList.join('\u0001');
         let cell = cells.get(id);
         if (!cell) {
-          cell = { keys: keyList, reports: 0, hidden: 0, sums: new Float64Array(WIDTH), runs: [] };
+          cell = { keys: keyList, reports: 0, sums: new Float64Array(WIDTH), runs: [] };
           cells.set(id, cell);
         }
         cell.reports += counts[g] as number;
-        cell.hidden += hiddenCounts[g] as number;
         if (fees) cell.runs.push([offsets[g] as number, offsets[g + 1] as number]);
         else for (let f = 0; f < WIDTH; f++) cell.sums[f] = (cell.sums[f] as number) + (sums[g * WIDTH + f] as number);
       }
     }
     // Like an SQL aggregate without GROUP BY: no dimensions make one cell, even over no rows.
-    if (keyers.length === 0 && cells.size === 0) return [{ keys: [], hidden: 0, figures: { ...EMPTY_FIGURES }, fee: null, suppressed: false }];
+    if (keyers.length === 0 && cells.size === 0) return [{ keys: [], figures: { ...EMPTY_FIGURES }, fee: null }];
     return [...cells.values()].map((cell) => {
       const totals: Figures = { ...EMPTY_FIGURES, reports: cell.reports };
       if (!fees) FIGURES.forEach((name, f) => (totals[name] = cell.sums[f] as number));
@@ -388,7 +378,7 @@ export class FactStore {
         }
         fee = median(run);
       }
-      return { keys: cell.keys as string[], hidden: cell.hidden, figures: totals, fee, suppressed: false };
+      return { keys: cell.keys as string[], figures: totals, fee };
     });
   }
 
@@ -407,7 +397,7 @@ export class FactStore {
     return this.dense;
   }
 
-  /** The rows that pass the filters, with whether each counts as hidden. */
+  /** The rows that pass the filters. */
   select(classState: Uint8Array, filters: AnalysisFilters, mutations: number): Selection {
     // A view is only good for the store as it was when the view was made (its classes, its rows).
     if (mutations !== this.mutations) throw new AnalysisStoreMoved();
@@ -444,7 +434,6 @@ export class FactStore {
 
     const { alive, classOf, type, country, origin, destination, citizenships, modes, flows, day } = this;
     const rows = new Int32Array(this.size);
-    const hidden = new Uint8Array(this.size);
     let n = 0;
     for (let i = 0, size = this.size; i < size; i++) {
       if (alive[i] === 0) continue;
@@ -461,16 +450,27 @@ export class FactStore {
       if (from !== null && ((day[i] as number) === NO_DAY || (day[i] as number) < from)) continue;
       if (to !== null && ((day[i] as number) === NO_DAY || (day[i] as number) > to)) continue;
       rows[n] = i;
-      hidden[n] = seen === HIDDEN ? 1 : 0;
       n++;
     }
-    return { rows, hidden, n, mutations };
+    return { rows, n, mutations };
+  }
+
+  /** The owners of a selection's rows (for the audit row of the request that read them). */
+  ownersOf(selection: Selection): Set<string> {
+    if (selection.mutations !== this.mutations) throw new AnalysisStoreMoved();
+    const ids = new Uint8Array(this.strings.values.length);
+    for (let j = 0; j < selection.n; j++) ids[this.classOwner[this.classOf[selection.rows[j] as number] as number] as number] = 1;
+    const owners = new Set<string>();
+    ids.forEach((flag, id) => {
+      const code = this.strings.values[id];
+      if (flag && code) owners.add(code);
+    });
+    return owners;
   }
 
   /** The rows of a selection that have a location (for the map) or a fee per person (for fees). */
   narrow(selection: Selection, need: 'located' | 'fee'): Selection {
     const rows = new Int32Array(selection.n);
-    const hidden = new Uint8Array(selection.n);
     const first = need === 'fee' ? this.fee : this.latitude;
     const second = need === 'fee' ? this.fee : this.longitude;
     let n = 0;
@@ -478,10 +478,9 @@ export class FactStore {
       const row = selection.rows[j] as number;
       if (Number.isNaN(first[row]) || Number.isNaN(second[row])) continue;
       rows[n] = row;
-      hidden[n] = selection.hidden[j] as number;
       n++;
     }
-    return { rows, hidden, n, mutations: selection.mutations };
+    return { rows, n, mutations: selection.mutations };
   }
 
   /** How a dimension turns rows into codes (`fill`, or per list member) and codes back into labels. */
@@ -570,7 +569,6 @@ export class FactStore {
 }
 
 const VISIBLE = 1;
-const HIDDEN = 2;
 
 interface Keyer {
   radix: number;
@@ -602,20 +600,26 @@ export class FactView {
     return selection;
   }
 
+  /** The owners of every report that entered this view's aggregations so far. */
+  owners(): string[] {
+    const owners = new Set<string>();
+    for (const selection of this.selections.values()) for (const owner of this.store.ownersOf(selection)) owners.add(owner);
+    return [...owners].sort();
+  }
+
   cells(filters: AnalysisFilters, dims: readonly Dimension[]): RawCell[] {
     return this.store.aggregate(this.selection(filters, dims.some((dim) => dim.startsWith('grid:')) ? 'located' : 'all'), dims, false);
   }
 
-  /** Fee cells: per person fee median, min and max over visible and hidden regional reports together. */
+  /** Fee cells: per person fee median, min and max. */
   feeCells(filters: AnalysisFilters, dims: readonly Dimension[]): RawCell[] {
     return this.store.aggregate(this.selection(filters, 'fee'), dims, true);
   }
 }
 
-/** Selected rows (slot numbers) and whether each counts as hidden; the first `n` entries are used. */
+/** Selected rows (slot numbers); the first `n` entries are used. */
 interface Selection {
   rows: Int32Array;
-  hidden: Uint8Array;
   n: number;
   /** The store's count of changes when the rows were selected: they are good for that state only. */
   mutations: number;
@@ -645,21 +649,15 @@ export function factStoreFor(db: Database): FactStore {
 
 /**
  * The viewer's view, for a request whose store was caught up before its transaction began: the
- * access classes it may see (read as the application role, so row-level security and reciprocity
- * apply on top of the query layer's condition) and those counting for it as hidden regional
- * contributions (a definer function that returns classes only), in one statement.
+ * access classes it may see, read as the application role, so row-level security and reciprocity
+ * apply on top of the query layer's condition.
  */
 export async function factView(ctx: Ctx): Promise<FactView> {
   const store = factStoreFor(ctx.platform.db);
   if (!store.loaded) throw new Error('the analysis store was not caught up before the request');
-  const classes = await ctx.tx.query<FactClass & { counts_in_regional: boolean; visible: boolean }>(sql`
-    SELECT c.owner, c.audience_kind, c.audience_members, c.audience_groups, c.counts_in_regional, true AS visible
+  const classes = await ctx.tx.query<FactClass & { counts_in_regional: boolean }>(sql`
+    SELECT c.owner, c.audience_kind, c.audience_members, c.audience_groups, c.counts_in_regional
     FROM report_fact_classes c
-    WHERE ${ctx.visible('c')} AND (c.owner = ${ctx.actor.member} OR lintas_reports_contributor())
-    UNION ALL
-    SELECT h.owner, h.audience_kind, h.audience_members, h.audience_groups, true, false FROM lintas_report_fact_hidden_classes() h`);
-  return store.view(
-    classes.filter((c) => c.visible),
-    classes.filter((c) => !c.visible),
-  );
+    WHERE ${ctx.visible('c')} AND (c.owner = ${ctx.actor.member} OR lintas_reports_contributor())`);
+  return store.view(classes);
 }
