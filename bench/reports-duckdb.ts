@@ -1,13 +1,13 @@
 /**
  * The dashboard's aggregations computed by DuckDB over the same reports, for comparison
  * (bench/reports-dashboard.ts). The queries restate, in DuckDB's SQL, what
- * `lintas_report_cells_sql` (migration 0004) builds for the same viewer and filter: the visible
- * and the hidden regional population apart, each grouped by the dashboard's dimensions (total;
- * period × split; route; map grid), and the fee cells (median, min, max per person) over both.
+ * `lintas_report_cells_sql` (migration 0004) builds for the same viewer and filter: the reports it
+ * may see, grouped by the dashboard's dimensions (total; period × split; route; map grid), and the
+ * fee cells (median, min, max per person).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { GRID_SIZES, type AnalysisRequest } from '../src/modules/reports/analysis-dashboard.js';
-import { K_PLATFORM, type AnalysisFilters } from '../src/modules/reports/analysis.js';
+import type { AnalysisFilters } from '../src/modules/reports/analysis.js';
 
 const ARRAYS = new Set(['vulnerabilities', 'modes', 'flows', 'citizenships', 'fee_payment_methods', 'fee_covers', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'audience_members', 'audience_groups', 'handling']);
 const NUMBERS = new Set(['latitude', 'longitude', 'fee_amount', 'fee_per_person']);
@@ -96,31 +96,29 @@ function visibleCondition(viewer: Viewer): string {
 
 const SUMS = ['people_total', 'adult_men', 'adult_women', 'boys', 'girls', 'unknown_sex_or_age', 'unaccompanied_children', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum', 'arrests', 'convictions'];
 
-function cellsSql(viewer: Viewer, filters: AnalysisFilters, dims: readonly Dim[], population: 'visible' | 'hidden' | 'union'): string {
+function cellsSql(viewer: Viewer, filters: AnalysisFilters, dims: readonly Dim[], fees: boolean): string {
   const keys = dims.map(key);
   const where = [...conditions(filters), ...keys.flatMap((k) => (k.condition ? [k.condition] : []))];
   const visible = visibleCondition(viewer);
-  if (population === 'visible') where.push(visible);
-  if (population === 'hidden') where.push(`r.counts_in_regional AND NOT ${visible}`);
-  if (population === 'union') where.push(`(r.counts_in_regional OR ${visible})`, 'r.fee_per_person IS NOT NULL');
+  where.push(visible);
+  if (fees) where.push('r.fee_per_person IS NOT NULL');
   const unnests = keys.flatMap((k) => (k.unnest ? [k.unnest] : []));
   // Only the columns the cells read travel through the unnest, as PostgreSQL's analysis table holds only those.
   const needed = ['occurred_from', 'incident_type', 'country', 'origin', 'destination', 'owner', 'fee_currency', 'fee_per_person', 'latitude', 'longitude', 'counts_in_regional', 'audience_kind', 'audience_members', 'audience_groups', ...SUMS];
   const from = unnests.length > 0 ? `(SELECT ${needed.map((column) => `r.${column}`).join(', ')}, ${unnests.join(', ')} FROM reports r WHERE ${where.join(' AND ')}) r` : 'reports r';
-  const hidden = population === 'visible' ? '0' : population === 'hidden' ? 'count(*)' : `count(*) FILTER (WHERE NOT ${visible})`;
-  const fees = population === 'union' ? ', quantile_cont(r.fee_per_person, 0.5) AS fee_median, min(r.fee_per_person) AS fee_min, max(r.fee_per_person) AS fee_max' : '';
+  const feeColumns = fees ? ', quantile_cont(r.fee_per_person, 0.5) AS fee_median, min(r.fee_per_person) AS fee_min, max(r.fee_per_person) AS fee_max' : '';
   const group = keys.length > 0 ? `GROUP BY ${keys.map((k) => k.expression).join(', ')}` : '';
   const filter = unnests.length > 0 ? '' : `WHERE ${where.join(' AND ')}`;
-  return `SELECT [${keys.map((k) => k.expression).join(', ')}]::VARCHAR[] AS keys, count(*) AS reports, ${hidden} AS hidden,
-    ${SUMS.map((column) => `sum(r.${column}) AS ${column}`).join(', ')}${fees}
+  return `SELECT [${keys.map((k) => k.expression).join(', ')}]::VARCHAR[] AS keys, count(*) AS reports,
+    ${SUMS.map((column) => `sum(r.${column}) AS ${column}`).join(', ')}${feeColumns}
     FROM ${from} ${filter} ${group}`;
 }
 
 const viewers = new Map<string, Viewer>();
 
 /**
- * The dashboard's queries for one filter (as `analyse` sends them), visible and hidden apart;
- * returns the total number of reports as the dashboard shows it (-1 when the total is suppressed).
+ * The dashboard's queries for one filter (as `analyse` sends them); returns the total number of
+ * reports as the dashboard shows it.
  */
 export async function duckdbDashboard(
   connection: DuckDBConnection,
@@ -138,17 +136,10 @@ export async function duckdbDashboard(
   const { interval = 'quarter', split = 'incidentType', zoom = 2, ...filters } = request;
   const size = GRID_SIZES[Math.min(Math.max(zoom, 0), GRID_SIZES.length - 1)] ?? 5;
   let total = 0;
-  let hiddenTotal = 0;
   for (const dims of [[], [interval, split], ['route'], [`grid:${size}`]] as Dim[][]) {
-    for (const population of ['visible', 'hidden'] as const) {
-      const reader = await connection.runAndReadAll(cellsSql(viewer, filters, dims, population));
-      if (dims.length === 0) {
-        const row = reader.getRowObjects()[0];
-        total += Number(row?.reports ?? 0);
-        hiddenTotal += Number(row?.hidden ?? 0);
-      }
-    }
+    const reader = await connection.runAndReadAll(cellsSql(viewer, filters, dims, false));
+    if (dims.length === 0) total = Number(reader.getRowObjects()[0]?.reports ?? 0);
   }
-  await connection.runAndReadAll(cellsSql(viewer, filters, ['route', 'year', 'currency'], 'union'));
-  return hiddenTotal > 0 && total < K_PLATFORM ? -1 : total;
+  await connection.runAndReadAll(cellsSql(viewer, filters, ['route', 'year', 'currency'], true));
+  return total;
 }

@@ -1,34 +1,33 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
-import { extractText } from '../../platform/files/extract-text.js';
 import type { AudienceKind } from '../../platform/sharing/model.js';
-import { protectSums, type RawCell } from './analysis.js';
 import type { ReportInput } from './schemas.js';
 import { insertReport } from './store.js';
 
 /**
- * Regional analysis: small-cell suppression (DESIGN.md §3, rule 6) over the viewer's population —
- * what it may see plus the reports that count in regional aggregates — and reciprocity (rule 7).
+ * The dashboard's exact layer (DESIGN.md §3, rule 6): figures over the reports the viewer may see,
+ * exact under any filter, and nothing of the reports it may not see, so no two answers can be
+ * differenced into a hidden report (those reach it only through the regional release, release/).
+ * Reciprocity (rule 7) applies.
  *
  * Reports, all shared, on 2024-03-10 (AAA owns them unless said otherwise):
  *   smuggling-sea      3  owner only, regional        IDN>AUS, fee 1000–3000
  *   smuggling-land     5  owner only, regional        MMR>THA, fee 100–500
  *   document-fraud     2  all members, not regional
- *   irregular-entry    4  owner only, not regional     (hidden from others: must count nowhere for them)
+ *   irregular-entry    4  owner only, not regional
  *   disrupted-attempt  2  all members, not regional + 2 owner only, regional
  *   smuggling-air      1  BBB's, all members (+ one BBB draft, which counts nowhere)
  * DDD has contributed nothing: reciprocity hides every other member's report from it.
  */
 
-interface Cell { suppressed: boolean; reports?: number; people?: number }
+type Cell = { reports: number; people: number };
 interface Analysis {
-  k: number;
   totals: Cell;
   series: { cells: (Cell & { period: string; key: string })[]; byKey: (Cell & { key: string })[] };
-  flows: { top: (Cell & { from: string; to: string })[]; suppressedCells: number };
-  map: { cells: (Cell & { latitude: number; longitude: number })[]; suppressedCells: number };
-  fees: { route: string; year: string; currency: string; suppressed: boolean; reports?: number; median?: number; min?: number; max?: number }[];
+  flows: { top: (Cell & { from: string; to: string })[] };
+  map: { cells: (Cell & { latitude: number; longitude: number })[] };
+  fees: { route: string; year: string; currency: string; reports: number; median: number; min: number; max: number }[];
 }
 
 let t: TestContext;
@@ -83,86 +82,59 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe('small-cell suppression', () => {
-  test('cells with hidden regional reports below k are suppressed with no numbers; at k they are shown; visible-only cells never', async () => {
+describe('the exact layer', () => {
+  test('a viewer gets exact figures of what it may see, and nothing of what it may not', async () => {
     const result = await analysis(bbb, '?split=incidentType&interval=year');
-    expect(result.k).toBe(5);
-    expect(byKey(result, 'smuggling-sea')).toEqual({ key: 'smuggling-sea', suppressed: true });
-    expect(byKey(result, 'smuggling-land')).toMatchObject({ suppressed: false, reports: 5, people: 15 });
-    // 2 visible + 2 hidden regional: 4 reports, some hidden.
-    expect(byKey(result, 'disrupted-attempt')).toEqual({ key: 'disrupted-attempt', suppressed: true });
-    // Visible only, below k: never suppressed.
-    expect(byKey(result, 'document-fraud')).toMatchObject({ suppressed: false, reports: 2 });
-    expect(byKey(result, 'smuggling-air')).toMatchObject({ suppressed: false, reports: 1 });
-    // Non-regional reports BBB may not see count nowhere; nor does BBB's draft.
-    expect(byKey(result, 'irregular-entry')).toBeUndefined();
-    expect(result.totals).toMatchObject({ suppressed: false, reports: 3 + 5 + 2 + 4 + 1 });
-    const cell = result.series.cells.find((c) => c.key === 'smuggling-sea');
-    expect(cell).toEqual({ period: '2024', key: 'smuggling-sea', suppressed: true });
+    expect(result).not.toHaveProperty('k');
+    expect(byKey(result, 'document-fraud')).toMatchObject({ reports: 2 });
+    expect(byKey(result, 'disrupted-attempt')).toMatchObject({ reports: 2 });
+    expect(byKey(result, 'smuggling-air')).toMatchObject({ reports: 1 });
+    // AAA's owner-only reports, regional or not, count nowhere for BBB; nor does BBB's draft.
+    for (const hidden of ['smuggling-sea', 'smuggling-land', 'irregular-entry']) expect(byKey(result, hidden), hidden).toBeUndefined();
+    expect(result.totals).toMatchObject({ reports: 5 });
+    expect(result.flows.top).toEqual([]);
+    expect(result.fees).toEqual([]);
+    expect(JSON.stringify(result)).not.toMatch(/suppress/);
   });
 
-  test('secondary suppression: a lone suppressed cell takes the smallest other cell with hidden reports with it', async () => {
-    const result = await analysis(bbb, '?incidentType=smuggling-sea&incidentType=smuggling-land&incidentType=document-fraud');
-    expect(result.totals).toMatchObject({ suppressed: false, reports: 10 });
-    expect(byKey(result, 'smuggling-sea')?.suppressed).toBe(true);
-    // 5 reports would be shown alone, but total − land − fraud would give sea back.
-    expect(byKey(result, 'smuggling-land')).toEqual({ key: 'smuggling-land', suppressed: true });
-    // Visible-only cells reveal nothing hidden and stay.
-    expect(byKey(result, 'document-fraud')).toMatchObject({ suppressed: false, reports: 2 });
-  });
-
-  test('protectSums leaves a set with no or several suppressed cells alone', () => {
-    const cell = (reports: number, hidden: number, suppressed: boolean): RawCell => ({
-      keys: [String(reports)], hidden, suppressed, fee: null,
-      figures: { reports, people: 0, adultMen: 0, adultWomen: 0, boys: 0, girls: 0, unknownSexOrAge: 0, unaccompaniedChildren: 0, intercepted: 0, rescued: 0, dead: 0, missing: 0, returned: 0, claimedAsylum: 0, arrests: 0, convictions: 0 },
-    });
-    const two = [cell(2, 2, true), cell(3, 1, true), cell(9, 9, false)];
-    expect(protectSums([two])).toEqual([]);
-    const one = [cell(2, 2, true), cell(7, 0, false), cell(9, 9, false), cell(8, 8, false)];
-    expect(protectSums([one]).map((c) => c.figures.reports)).toEqual([8]);
-  });
-
-  test('a viewer that sees every report sees no suppression', async () => {
-    const result = await analysis(aaa, '?split=incidentType');
-    expect(result.series.byKey.every((cell) => !cell.suppressed)).toBe(true);
+  test('a member that sees every report gets exact figures everywhere', async () => {
+    const result = await analysis(aaa, '?split=incidentType&zoom=4');
     expect(byKey(result, 'smuggling-sea')).toMatchObject({ reports: 3 });
     expect(byKey(result, 'irregular-entry')).toMatchObject({ reports: 4 });
     expect(result.totals).toMatchObject({ reports: 3 + 5 + 2 + 4 + 4 + 1 });
-    expect(result.fees.every((fee) => !fee.suppressed)).toBe(true);
-    expect(result.map.suppressedCells).toBe(0);
+    expect(result.flows.top.map((flow) => [flow.from, flow.to, flow.reports])).toEqual([['MMR', 'THA', 5], ['KHM', 'THA', 4], ['IDN', 'AUS', 3]]);
+    expect(result.fees.find((fee) => fee.route === 'MMR>THA')).toMatchObject({ year: '2024', currency: 'USD', reports: 5, median: 300, min: 100, max: 500 });
+    expect(result.fees.find((fee) => fee.route === 'IDN>AUS')).toMatchObject({ reports: 3, median: 2000, min: 1000, max: 3000 });
+    expect(result.map.cells.map((c) => c.reports).sort()).toEqual([3, 5]);
   });
 
-  test('flows, map cells and fees obey the same rule; fee medians of small hidden cells are not shown', async () => {
-    const result = await analysis(bbb, '?zoom=4');
-    expect(result.flows.top.map((flow) => [flow.from, flow.to, flow.reports])).toEqual([['MMR', 'THA', 5]]);
-    expect(result.flows.suppressedCells).toBe(1);
-    const land = result.fees.find((fee) => fee.route === 'MMR>THA');
-    expect(land).toMatchObject({ year: '2024', currency: 'USD', suppressed: false, reports: 5, median: 300, min: 100, max: 500 });
-    expect(result.fees.find((fee) => fee.route === 'IDN>AUS')).toEqual({ route: 'IDN>AUS', year: '2024', currency: 'USD', suppressed: true });
-    expect(result.map.cells).toHaveLength(1);
-    expect(result.map.cells[0]).toMatchObject({ reports: 5, latitude: 16.5, longitude: 100.5 });
-    expect(result.map.suppressedCells).toBe(1);
-  });
-
-  test('filters apply to hidden reports too', async () => {
-    const result = await analysis(bbb, '?route=MMR%3ETHA&split=route');
-    expect(result.totals).toMatchObject({ reports: 5 });
-    const none = await analysis(bbb, '?from=2025-01-01');
-    expect(none.totals).toMatchObject({ suppressed: false, reports: 0 });
-    expect(none.series.byKey).toEqual([]);
+  test('a hidden report changes no answer: differencing by member, by date window and by split, and padding, give nothing', async () => {
+    const queries = [
+      '', '?member=AAA', '?member=AAA&member=BBB', '?member=CCC', '?split=member', '?split=route&interval=month', '?split=citizenship',
+      '?from=2024-03-10&to=2024-03-10', '?from=2024-03-10&to=2024-03-09', '?from=2024-03-11', '?route=IDN%3EAUS', '?country=AUS&zoom=6',
+      '?incidentType=smuggling-sea', '?origin=IDN&destination=AUS',
+    ];
+    const answers = async () => Promise.all(queries.map(async (query) => (await t.as(bbb, { method: 'GET', url: `/api/v1/reports/analysis${query}` })).body));
+    const before = await answers();
+    // CCC shares one owner-only, regional report of the same day, route and fee as BBB's own.
+    await t.makeMember('CCC');
+    await reports('CCC', 1, () => ({ ...input('smuggling-sea', 'owner', { regional: true, route: ['IDN', 'AUS'], fee: 700, people: 9, lat: -10.2 }) }));
+    expect(await answers()).toEqual(before);
+    // Padding: BBB adds four reports of its own to that cell; the cell counts exactly its four.
+    await reports('BBB', 4, () => input('smuggling-sea', 'owner', { regional: true, route: ['IDN', 'AUS'], fee: 700, people: 1, lat: -10.2 }));
+    const padded = await analysis(bbb, '?incidentType=smuggling-sea&split=route');
+    expect(padded.totals).toMatchObject({ reports: 4, people: 4 * 2 });
+    expect(padded.fees).toEqual([expect.objectContaining({ route: 'IDN>AUS', reports: 4, median: 700, max: 700 })]);
   });
 });
 
 describe('reciprocity and the population', () => {
-  test('a member that has contributed nothing sees no report rows but gets the regional aggregates', async () => {
+  test('a member that has contributed nothing sees no report rows and no figures of others', async () => {
     const rows = await t.db.transaction({ member: 'DDD' }, (tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM reports`));
     expect(rows.n).toBe(0);
     const result = await analysis(ddd, '?split=incidentType');
-    // Only the regional reports count for it (3 + 5 + 2), all hidden.
-    expect(result.totals).toMatchObject({ suppressed: false, reports: 10 });
-    expect(byKey(result, 'smuggling-land')).toMatchObject({ reports: 5 });
-    expect(byKey(result, 'smuggling-sea')?.suppressed).toBe(true);
-    expect(byKey(result, 'document-fraud')).toBeUndefined();
+    expect(result.totals).toMatchObject({ reports: 0 });
+    expect(result.series.byKey).toEqual([]);
   });
 
   test('the restated visibility in the analysis functions agrees with row-level security', async () => {
@@ -182,17 +154,21 @@ describe('reciprocity and the population', () => {
     expect(String(error)).toMatch(/unknown dimension/);
   });
 
-  test('one audit row per analysis request, with the criteria and no record ids', async () => {
+  test('one audit row per analysis request, with the criteria, naming the owners whose reports it counted', async () => {
     const before = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'reports.analyse'`));
     await analysis(bbb, '?country=THA&split=member');
     const rows = await t.db.ownerTransaction((tx) =>
-      tx.query<{ member: string; details: { criteria: Record<string, unknown>; records?: unknown } }>(
-        sql`SELECT member, details FROM audit_log WHERE action = 'reports.analyse' ORDER BY seq DESC`,
+      tx.query<{ member: string; object_owners: string[]; details: { criteria: Record<string, unknown>; records?: unknown } }>(
+        sql`SELECT member, object_owners, details FROM audit_log WHERE action = 'reports.analyse' ORDER BY seq DESC`,
       ),
     );
     expect(rows.length).toBe(before.n + 1);
-    expect(rows[0]).toMatchObject({ member: 'BBB', details: { criteria: { country: ['THA'], split: 'member' } } });
+    expect(rows[0]).toMatchObject({ member: 'BBB', object_owners: ['AAA'], details: { criteria: { country: ['THA'], split: 'member' } } });
     expect(rows[0]?.details.records).toBeUndefined();
+    // Reports it cannot see are not read, so their owners are not named.
+    await analysis(bbb, '?incidentType=smuggling-sea');
+    const second = await t.db.ownerTransaction((tx) => tx.one<{ object_owners: string[] }>(sql`SELECT object_owners FROM audit_log WHERE action = 'reports.analyse' ORDER BY seq DESC LIMIT 1`));
+    expect(second.object_owners).toEqual([]);
   });
 
   test('bad filters are 400', async () => {
@@ -201,39 +177,9 @@ describe('reciprocity and the population', () => {
   });
 });
 
-describe('regional summary', () => {
-  test('suppresses with k = 11, names the contributing members, and the PDF carries the key figures', async () => {
-    const response = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/summary?from=2024-01-01&to=2024-12-31' });
-    expect(response.statusCode, response.body).toBe(200);
-    const summary = response.json<{ k: number; keyFigures: Cell; byIncidentType: (Cell & { key: string })[]; contributors: { code: string }[]; topRoutes: unknown[] }>();
-    expect(summary.k).toBe(11);
-    expect(summary.keyFigures).toMatchObject({ suppressed: false, reports: 15 });
-    // 5 hidden reports: shown on the dashboard, not in something published.
-    expect(summary.byIncidentType.find((c) => c.key === 'smuggling-land')).toEqual({ key: 'smuggling-land', suppressed: true });
-    expect(summary.topRoutes).toEqual([]);
-    expect(summary.contributors.map((m) => m.code)).toEqual(['AAA', 'BBB']);
-
-    const pdf = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/summary.pdf?from=2024-01-01&to=2024-12-31' });
-    expect(pdf.statusCode).toBe(200);
-    expect(pdf.headers['content-type']).toBe('application/pdf');
-    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const { kind, text } = await extractText(pdf.rawPayload);
-    expect(kind).toBe('pdf');
-    expect(text).toContain('Incident reports: 19');
-    expect(text).toContain('2024-01-01 to 2024-12-31');
-    expect(text).toContain('k = 11');
-    expect(text).toMatch(/Member AAA \(AAA\)/);
-  });
-
-  test('a period that ends before it starts is 400', async () => {
-    const response = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/summary?from=2024-12-31&to=2024-01-01' });
-    expect(response.statusCode).toBe(400);
-  });
-});
-
 describe('the dashboard while reports change', () => {
   test('answers made while other reports are shared are all given, each counting what was shared by then', async () => {
-    const before = (await analysis(bbb)).totals.reports ?? 0;
+    const before = (await analysis(bbb)).totals.reports;
     // Dashboard requests and newly shared reports interleaved: each request catches the analysis
     // store up before its transaction, while other requests are running on it.
     const sharing = Array.from({ length: 6 }, (_, i) => reports('BBB', 1, () => input('smuggling-air', 'all', { regional: false, people: i + 1 })));
@@ -242,7 +188,7 @@ describe('the dashboard while reports change', () => {
     for (const response of answers.slice(0, 12)) {
       if (!response) continue;
       expect(response.statusCode, response.body).toBe(200);
-      totals.push(response.json<Analysis>().totals.reports ?? -1);
+      totals.push(response.json<Analysis>().totals.reports);
     }
     for (const total of totals) expect(total).toBeGreaterThanOrEqual(before);
     for (const total of totals) expect(total).toBeLessThanOrEqual(before + 6);

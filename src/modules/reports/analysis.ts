@@ -44,36 +44,26 @@ export interface RawCell {
   fee: { median: number; min: number; max: number } | null;
 }
 
-interface CellRow {
+type CellSum = 'reports' | 'people' | 'adult_men' | 'adult_women' | 'boys' | 'girls' | 'unknown_sex_or_age' | 'unaccompanied_children'
+  | 'intercepted' | 'rescued' | 'dead' | 'missing' | 'returned' | 'claimed_asylum' | 'arrests' | 'convictions';
+
+/** A row of the cell functions; a sum over no rows is NULL. */
+interface CellRow extends Record<CellSum, number | null> {
   keys: string[];
-  reports: number;
-  people: number;
-  adult_men: number;
-  adult_women: number;
-  boys: number;
-  girls: number;
-  unknown_sex_or_age: number;
-  unaccompanied_children: number;
-  intercepted: number;
-  rescued: number;
-  dead: number;
-  missing: number;
-  returned: number;
-  claimed_asylum: number;
-  arrests: number;
-  convictions: number;
   fee_median: number | null;
   fee_min: number | null;
   fee_max: number | null;
 }
 
+/** A SQL cell's figures; sums over no rows (the total of an empty population) are NULL there and 0 here. */
 function figuresOf(row: CellRow): Figures {
+  const n = (value: number | null): number => value ?? 0;
   return {
-    reports: row.reports, people: row.people, adultMen: row.adult_men, adultWomen: row.adult_women,
-    boys: row.boys, girls: row.girls, unknownSexOrAge: row.unknown_sex_or_age,
-    unaccompaniedChildren: row.unaccompanied_children, intercepted: row.intercepted, rescued: row.rescued,
-    dead: row.dead, missing: row.missing, returned: row.returned, claimedAsylum: row.claimed_asylum,
-    arrests: row.arrests, convictions: row.convictions,
+    reports: n(row.reports), people: n(row.people), adultMen: n(row.adult_men), adultWomen: n(row.adult_women),
+    boys: n(row.boys), girls: n(row.girls), unknownSexOrAge: n(row.unknown_sex_or_age),
+    unaccompaniedChildren: n(row.unaccompanied_children), intercepted: n(row.intercepted), rescued: n(row.rescued),
+    dead: n(row.dead), missing: n(row.missing), returned: n(row.returned), claimedAsylum: n(row.claimed_asylum),
+    arrests: n(row.arrests), convictions: n(row.convictions),
   };
 }
 

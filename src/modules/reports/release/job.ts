@@ -77,7 +77,8 @@ export interface ReleaseOutcome {
  * `force`.
  */
 export async function makeRelease(db: Database, reason: ReleaseReason, options: { now?: Date; force?: boolean } = {}): Promise<ReleaseOutcome> {
-  const cutoff = cutoffOf(options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const cutoff = cutoffOf(now);
   return db.ownerTransaction(async (tx) => {
     // One release at a time across every process of a deployment.
     await tx.query(sql`SELECT pg_advisory_xact_lock(7413)`);
@@ -94,7 +95,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
     const hash = digest.digest('hex');
     const last = await tx.maybeOne<{ id: string; digest: string }>(sql`SELECT id, digest FROM report_releases ORDER BY computed_at DESC, id DESC LIMIT 1`);
     if (last && last.digest === hash && !options.force) {
-      await tx.query(sql`UPDATE report_releases SET checked_at = now() WHERE id = ${last.id}`);
+      await tx.query(sql`UPDATE report_releases SET checked_at = ${now} WHERE id = ${last.id}`);
       return { releaseId: null, cutoff, cells: 0, records: rows.length };
     }
     const records: ReleaseRecord[] = rows.map((row) => ({
@@ -121,8 +122,8 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
     }
     const owners = [...byOwner.keys()].sort();
     const { id } = await tx.one<{ id: string }>(sql`
-      INSERT INTO report_releases (cutoff, reason, digest, records, owners)
-      VALUES (${cutoff}, ${reason}, ${hash}, ${records.length}, ${owners}::text[]) RETURNING id`);
+      INSERT INTO report_releases (computed_at, checked_at, cutoff, reason, digest, records, owners)
+      VALUES (${now}, ${now}, ${cutoff}, ${reason}, ${hash}, ${records.length}, ${owners}::text[]) RETURNING id`);
     for (let start = 0; start < cells.length; start += 2000) {
       const batch = cells.slice(start, start + 2000);
       await tx.query(sql`
@@ -141,7 +142,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
       objectType: 'report-release',
       objectId: id,
       ...(owners.length ? { objectOwners: owners } : {}),
-      details: { cutoff, reason, cells: cells.length, reports: Object.fromEntries(owners.map((owner) => [owner, byOwner.get(owner)?.length ?? 0])) },
+      details: { cutoff, reason, cells: cells.length },
     }]);
     return { releaseId: id, cutoff, cells: cells.length, records: records.length };
   });
