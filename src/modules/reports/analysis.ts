@@ -75,7 +75,6 @@ function addFigures(a: Figures, b: Figures): Figures {
 
 export const EMPTY_FIGURES: Figures = Object.fromEntries(['reports', ...FIGURES].map((key) => [key, 0])) as Figures;
 
-const keyOf = (keys: readonly string[]): string => keys.join('\u0001');
 
 /**
  * Where cells are read from: a `FactView`, the in-memory store's view for the viewer (fact-store.ts,

@@ -5,6 +5,7 @@ import type { CodeLists } from '../reports-api.js';
 import { useResource, useTitle } from '../hooks.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { INTERVALS, KEY_FIGURES, OUTCOMES, SEX_AGE, shown, SPLITS, type Analysis, type Figures } from './reports-dashboard-data.js';
+import { ReleaseLayer } from './reports-release.js';
 
 // ECharts and the world map are loaded with this page only, not with the whole app.
 const ChartPanel = lazy(() => import('../components/charts/chart.js').then((module) => ({ default: module.ChartPanel })));
@@ -72,9 +73,33 @@ function periods(): { label: string; from: string; to: string }[] {
   return list;
 }
 
-/** The regional dashboard: every chart with its numbers on hover and a table view; suppressed cells read "fewer than k". */
+/**
+ * The reports dashboard in two layers that are never added together (DESIGN.md §3, rule 6): "what you
+ * can see", exact figures of your own and shared reports under any filter, and the "regional release",
+ * fixed, perturbed tables over every member's regional reports.
+ */
 export function ReportsDashboardPage() {
   useTitle('Reports dashboard');
+  const location = useLocation();
+  const layer = location.search.get('layer') === 'release' ? 'release' : 'exact';
+  return (
+    <>
+      <PageHeader title="Reports dashboard">
+        <Link className="button" to="/reports/summary">
+          Regional summary
+        </Link>
+      </PageHeader>
+      <nav aria-label="Layers" className="layer-tabs">
+        <Link to="/reports/dashboard" aria-current={layer === 'exact' ? 'page' : undefined}>What you can see (exact)</Link>
+        <Link to="/reports/dashboard?layer=release" aria-current={layer === 'release' ? 'page' : undefined}>Regional release (all members, perturbed)</Link>
+      </nav>
+      {layer === 'release' ? <ReleaseLayer /> : <ExactLayer />}
+    </>
+  );
+}
+
+/** The exact layer: the filters and every chart, with its numbers on hover and a table view. */
+function ExactLayer() {
   const location = useLocation();
   const applied = searchOf(formOf(location.search)).toString();
   const [form, setForm] = useState<Form>(() => formOf(location.search));
@@ -101,11 +126,6 @@ export function ReportsDashboardPage() {
   const pickers = ['incidentType', 'mode', 'citizenship', 'destination', 'origin', 'country', 'member'] as const;
   return (
     <>
-      <PageHeader title="Reports dashboard">
-        <Link className="button" to="/reports/summary">
-          Regional summary
-        </Link>
-      </PageHeader>
       <form aria-label="Filters" onSubmit={submit} className="form-grid" noValidate>
         <Field label="Period" hint="Or choose the days below">
           {(props) => (
@@ -172,7 +192,6 @@ export function ReportsDashboardPage() {
 }
 
 function Dashboard({ analysis }: { analysis: Analysis }) {
-  const k = analysis.k;
   const [options, setOptions] = useState<Options | null>(null);
   useEffect(() => {
     let current = true;
@@ -187,13 +206,14 @@ function Dashboard({ analysis }: { analysis: Analysis }) {
   return (
     <Suspense fallback={<Loading what="Loading the charts" />}>
       <p className="muted">
-        Counts that include reports you cannot see are shown only for at least {k} reports; smaller ones read “fewer than {k}”.
+        Exact figures of the reports you may see: your member’s own and those other members shared with you. Reports you
+        cannot see are not counted here; they reach you only in the <Link to="/reports/dashboard?layer=release">regional release</Link>.
       </p>
       <dl className="details">
         {KEY_FIGURES.map(([field, name]) => (
           <div key={field}>
             <dt>{name}</dt>
-            <dd>{shown(analysis.totals, field, k)}</dd>
+            <dd>{shown(analysis.totals, field)}</dd>
           </div>
         ))}
       </dl>
@@ -204,7 +224,7 @@ function Dashboard({ analysis }: { analysis: Analysis }) {
           <table>
             <thead>
               <tr>
-                <th scope="col">{analysis.split}</th>
+                <th scope="col">{SPLIT_LABELS[analysis.split] ?? analysis.split}</th>
                 {analysis.series.periods.map((p) => <th key={p} scope="col">{p}</th>)}
                 <th scope="col">All</th>
               </tr>
@@ -213,8 +233,8 @@ function Dashboard({ analysis }: { analysis: Analysis }) {
               {analysis.series.byKey.map((row) => (
                 <tr key={row.key}>
                   <th scope="row">{label(row.key)}</th>
-                  {analysis.series.periods.map((p) => <td key={p}>{shown(cellOf(p, row.key), 'reports', k)}</td>)}
-                  <td>{shown(row, 'reports', k)}</td>
+                  {analysis.series.periods.map((p) => <td key={p}>{shown(cellOf(p, row.key), 'reports')}</td>)}
+                  <td>{shown(row, 'reports')}</td>
                 </tr>
               ))}
             </tbody>
@@ -228,17 +248,14 @@ function Dashboard({ analysis }: { analysis: Analysis }) {
         option={options.points}
         height={420}
         table={
-          <>
-            <table>
-              <thead><tr><th scope="col">Latitude</th><th scope="col">Longitude</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
-              <tbody>
-                {analysis.map.cells.map((c) => (
-                  <tr key={`${c.latitude}:${c.longitude}`}><td>{c.latitude}</td><td>{c.longitude}</td><td>{shown(c, 'reports', k)}</td><td>{shown(c, 'people', k)}</td></tr>
-                ))}
-              </tbody>
-            </table>
-            {analysis.map.suppressedCells > 0 ? <p className="muted">{analysis.map.suppressedCells} places with fewer than {k} reports are not drawn.</p> : null}
-          </>
+          <table>
+            <thead><tr><th scope="col">Latitude</th><th scope="col">Longitude</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
+            <tbody>
+              {analysis.map.cells.map((c) => (
+                <tr key={`${c.latitude}:${c.longitude}`}><td>{c.latitude}</td><td>{c.longitude}</td><td>{shown(c, 'reports')}</td><td>{shown(c, 'people')}</td></tr>
+              ))}
+            </tbody>
+          </table>
         }
       />
       <ChartPanel
@@ -251,7 +268,7 @@ function Dashboard({ analysis }: { analysis: Analysis }) {
               {analysis.fees.map((f) => (
                 <tr key={`${f.route}/${f.year}/${f.currency}`}>
                   <td>{f.route}</td><td>{f.year}</td><td>{f.currency}</td>
-                  {f.suppressed ? <td colSpan={3}>fewer than {k}</td> : <><td>{f.reports}</td><td>{f.median}</td><td>{f.min}–{f.max}</td></>}
+                  <td>{f.reports}</td><td>{f.median}</td><td>{f.min}–{f.max}</td>
                 </tr>
               ))}
             </tbody>
@@ -272,17 +289,14 @@ function FlowTable({ analysis, title, option }: { analysis: Analysis; title: str
       option={option}
       height={420}
       table={
-        <>
-          <table>
-            <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
-            <tbody>
-              {analysis.flows.top.map((f) => (
-                <tr key={`${f.from}>${f.to}`}><td>{label(f.from)}</td><td>{label(f.to)}</td><td>{shown(f, 'reports', analysis.k)}</td><td>{shown(f, 'people', analysis.k)}</td></tr>
-              ))}
-            </tbody>
-          </table>
-          {analysis.flows.suppressedCells > 0 ? <p className="muted">{analysis.flows.suppressedCells} routes with fewer than {analysis.k} reports are not listed.</p> : null}
-        </>
+        <table>
+          <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
+          <tbody>
+            {analysis.flows.top.map((f) => (
+              <tr key={`${f.from}>${f.to}`}><td>{label(f.from)}</td><td>{label(f.to)}</td><td>{shown(f, 'reports')}</td><td>{shown(f, 'people')}</td></tr>
+            ))}
+          </tbody>
+        </table>
       }
     />
   );
@@ -291,11 +305,11 @@ function FlowTable({ analysis, title, option }: { analysis: Analysis; title: str
 function FigureTable({ analysis, fields }: { analysis: Analysis; fields: readonly [keyof Figures, string][] }) {
   return (
     <table>
-      <thead><tr><th scope="col">{analysis.split}</th>{fields.map(([, name]) => <th key={name} scope="col">{name}</th>)}</tr></thead>
+      <thead><tr><th scope="col">{SPLIT_LABELS[analysis.split] ?? analysis.split}</th>{fields.map(([, name]) => <th key={name} scope="col">{name}</th>)}</tr></thead>
       <tbody>
-        <tr><th scope="row">All</th>{fields.map(([field]) => <td key={field}>{shown(analysis.totals, field, analysis.k)}</td>)}</tr>
+        <tr><th scope="row">All</th>{fields.map(([field]) => <td key={field}>{shown(analysis.totals, field)}</td>)}</tr>
         {analysis.series.byKey.map((row) => (
-          <tr key={row.key}><th scope="row">{analysis.labels[row.key] ?? row.key}</th>{fields.map(([field]) => <td key={field}>{shown(row, field, analysis.k)}</td>)}</tr>
+          <tr key={row.key}><th scope="row">{analysis.labels[row.key] ?? row.key}</th>{fields.map(([field]) => <td key={field}>{shown(row, field)}</td>)}</tr>
         ))}
       </tbody>
     </table>

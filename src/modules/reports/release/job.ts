@@ -102,7 +102,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
       id: row.report_id,
       owner: row.owner,
       month: row.month,
-      key: Number(row.cell_key),
+      key: row.cell_key,
       incidentType: row.incident_type,
       country: row.country,
       destination: row.destination,

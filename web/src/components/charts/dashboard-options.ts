@@ -1,19 +1,16 @@
-import type { Analysis, Cell, Figures } from '../../pages/reports-dashboard-data.js';
+import type { Analysis, Cell, Figures, ReleaseCells } from '../../pages/reports-dashboard-data.js';
 import { OUTCOMES, SEX_AGE } from '../../pages/reports-dashboard-data.js';
 import type { echarts } from './echarts.js';
 import { COUNTRY_POINTS, WORLD } from './echarts.js';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
 
-/** A suppressed cell has no bar (null); its tooltip says "fewer than k". */
-const value = (cell: Cell | undefined, field: keyof Figures): number | null => (cell === undefined ? 0 : cell.suppressed ? null : cell[field] ?? 0);
-const tooltipValue = (k: number) => (raw: unknown): string => (typeof raw === 'number' ? raw.toLocaleString('en') : `fewer than ${k}`);
+const value = (cell: Cell | undefined, field: keyof Figures): number => cell?.[field] ?? 0;
+const formatter = (raw: unknown): string => (typeof raw === 'number' ? raw.toLocaleString('en') : '');
 
 /** The ECharts options of every dashboard chart, from one analysis answer. */
 export function dashboardOptions(analysis: Analysis): Record<'series' | 'sankey' | 'flowMap' | 'points' | 'fees' | 'people' | 'outcomes', Option> {
-  const k = analysis.k;
   const label = (code: string): string => analysis.labels[code] ?? code;
-  const formatter = tooltipValue(k);
   const series: Option = {
     tooltip: { trigger: 'axis', valueFormatter: formatter },
     legend: { type: 'scroll', bottom: 0 },
@@ -64,7 +61,7 @@ export function dashboardOptions(analysis: Analysis): Record<'series' | 'sankey'
       data: analysis.map.cells.map((c) => ({ value: [c.longitude, c.latitude, c.reports ?? 0, c.people ?? 0] })),
     }],
   };
-  const feeRows = analysis.fees.filter((f) => !f.suppressed);
+  const feeRows = analysis.fees;
   const feeLabels = feeRows.map((f) => `${f.route} ${f.year} ${f.currency}`);
   const fees: Option = {
     tooltip: {
@@ -93,4 +90,24 @@ export function dashboardOptions(analysis: Analysis): Record<'series' | 'sankey'
     series: [{ type: 'bar', name: 'All', data: fields.map(([field]) => value(analysis.totals, field)) }],
   });
   return { series, sankey, flowMap, points, fees, people: bars(SEX_AGE), outcomes: bars(OUTCOMES) };
+}
+
+/** A release table as stacked bars: reports per period, one series per value of its dimensions. */
+export function releaseOption(data: ReleaseCells): Option {
+  const label = (keys: string[]): string => keys.map((key) => key.split('>').map((code) => data.labels[code] ?? code).join(' → ')).join(' · ') || 'All reports';
+  const periods = [...new Set(data.cells.map((cell) => cell.period))].sort();
+  const keys = [...new Set(data.cells.map((cell) => cell.keys.join('|')))].sort();
+  return {
+    tooltip: { trigger: 'axis', valueFormatter: formatter },
+    legend: { type: 'scroll', bottom: 0 },
+    grid: { left: 48, right: 16, top: 16, bottom: 48 },
+    xAxis: { type: 'category', data: periods },
+    yAxis: { type: 'value', name: 'reports', minInterval: 1 },
+    series: keys.map((key) => ({
+      type: 'bar',
+      stack: 'reports',
+      name: label(key.split('|')),
+      data: periods.map((period) => data.cells.find((cell) => cell.period === period && cell.keys.join('|') === key)?.reports ?? null),
+    })),
+  };
 }
