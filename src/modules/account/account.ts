@@ -160,19 +160,29 @@ export async function requestPasswordReset(platform: Platform, request: RequestI
   });
 }
 
-/** Sets a new password from a reset link, which then stops working; every session of the user ends. */
+/**
+ * Sets a new password from a reset link, which then stops working, and so do the user's other
+ * outstanding links; every session of the user ends.
+ */
 export async function completePasswordReset(platform: Platform, request: RequestInfo, token: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
+  const tokenHash = digest(token);
+  const refused = () => invalid([{ pointer: '/token', detail: 'the link is unknown, used or expired; ask for a new one' }]);
   await platform.db.transaction({ member: null }, async (tx) => {
+    // The user's row is locked first, so two of its links used at once take turns and the second finds itself ended.
+    const owner = await tx.maybeOne<{ id: string }>(sql`
+      SELECT u.id FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = ${tokenHash} FOR UPDATE OF u`);
+    if (!owner) throw refused();
     const reset = await tx.maybeOne<{ user_id: string; member: string }>(sql`
       UPDATE password_resets r SET used_at = now() FROM users u
-      WHERE r.token_hash = ${digest(token)} AND r.used_at IS NULL AND r.expires_at > now() AND u.id = r.user_id
+      WHERE r.token_hash = ${tokenHash} AND r.used_at IS NULL AND r.expires_at > now() AND u.id = r.user_id
       RETURNING r.user_id, u.member`);
-    if (!reset) throw invalid([{ pointer: '/token', detail: 'the link is unknown, used or expired; ask for a new one' }]);
+    if (!reset) throw refused();
     await tx.query(sql`UPDATE users SET password_hash = ${hash}, updated_at = now() WHERE id = ${reset.user_id}`);
+    const others = await tx.query(sql`DELETE FROM password_resets WHERE user_id = ${reset.user_id} AND used_at IS NULL RETURNING user_id`);
     await tx.query(sql`DELETE FROM sessions WHERE user_id = ${reset.user_id}`);
     await appendAudit(tx, { userId: reset.user_id, member: reset.member, requestId: request.requestId, address: request.address }, [
-      { action: 'auth.password-reset', objectType: 'user', objectId: reset.user_id },
+      { action: 'auth.password-reset', objectType: 'user', objectId: reset.user_id, details: { otherLinksEnded: others.length } },
     ]);
   });
   forgetCachedSessions();
