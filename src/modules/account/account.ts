@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { Role } from '../../platform/auth/roles.js';
 import { digest, hashPassword, newSecret, verifyPassword } from '../../platform/auth/secrets.js';
-import { forgetCachedSessions, type SessionState } from '../../platform/auth/sessions.js';
+import { forgetCachedSessions, replaceSession, type SessionState } from '../../platform/auth/sessions.js';
 import { newRecoveryCodes, newTotpSecret, totpUri } from '../../platform/auth/totp.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import type { Ctx, Platform, RequestInfo } from '../../platform/context.js';
@@ -10,7 +10,7 @@ import { sql } from '../../platform/db/sql.js';
 import { invalid, notFound, Problem } from '../../platform/http/problem.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { consumeSecondFactor } from './sign-in.js';
-import type { TokenCreate } from './schemas.js';
+import type { ChangePassword, TokenCreate } from './schemas.js';
 
 /** Starts TOTP enrolment: a new secret, not in force until a code from it is confirmed. */
 export async function startTotpEnrolment(platform: Platform, session: SessionState): Promise<{ secret: string; uri: string; qrSvg: string }> {
@@ -24,8 +24,16 @@ export async function startTotpEnrolment(platform: Platform, session: SessionSta
   return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1 }) };
 }
 
-/** Confirms enrolment with a first code; returns the recovery codes, shown once. */
-export async function confirmTotpEnrolment(platform: Platform, request: RequestInfo, session: SessionState, code: string): Promise<string[]> {
+/**
+ * Confirms enrolment with a first code; returns the recovery codes, shown once. A session that was
+ * waiting to enrol becomes a full one under a new id, whose secret is returned too.
+ */
+export async function confirmTotpEnrolment(
+  platform: Platform,
+  request: RequestInfo,
+  session: SessionState,
+  code: string,
+): Promise<{ recoveryCodes: string[]; newSession: string | null }> {
   return platform.db.transaction({ member: null }, async (tx) => {
     const user = await tx.one<{ totp_enabled: boolean; totp_secret: string | null }>(sql`SELECT totp_enabled, totp_secret FROM users WHERE id = ${session.userId}`);
     if (user.totp_enabled || !user.totp_secret) throw new Problem(409, 'Nothing to confirm', 'Start enrolment first.');
@@ -34,12 +42,12 @@ export async function confirmTotpEnrolment(platform: Platform, request: RequestI
     await tx.query(sql`UPDATE users SET totp_enabled = true, updated_at = now() WHERE id = ${session.userId}`);
     await tx.query(sql`DELETE FROM recovery_codes WHERE user_id = ${session.userId}`);
     for (const hash of hashes) await tx.query(sql`INSERT INTO recovery_codes (user_id, code_hash) VALUES (${session.userId}, ${hash})`);
-    if (session.stage === 'enrol') await tx.query(sql`UPDATE sessions SET stage = 'full' WHERE id_hash = ${session.idHash}`);
+    const newSession = session.stage === 'enrol' ? await replaceSession(tx, session, 'full', request.address, platform.config.sessionHours) : null;
     await appendAudit(tx, { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address }, [
       { action: 'account.totp-enrolled', objectType: 'user', objectId: session.userId },
     ]);
     forgetCachedSessions();
-    return codes;
+    return { recoveryCodes: codes, newSession };
   });
 }
 
@@ -54,12 +62,25 @@ export async function removeTotp(ctx: Ctx, code: string): Promise<void> {
   await ctx.audit({ action: 'account.totp-removed', objectType: 'user', objectId: actor.userId });
 }
 
-export async function changePassword(ctx: Ctx, currentPassword: string, newPassword: string): Promise<void> {
+/**
+ * Changes the password from a signed-in session, which stays; the user's other sessions end, its
+ * live API tokens are revoked unless it keeps them, and outstanding reset links stop working.
+ */
+export async function changePassword(ctx: Ctx, session: SessionState, input: ChangePassword): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   const { tx, actor } = ctx;
-  const user = await tx.one<{ password_hash: string | null }>(sql`SELECT password_hash FROM users WHERE id = ${actor.userId}`);
-  if (!(await verifyPassword(user.password_hash, currentPassword))) throw invalid([{ pointer: '/currentPassword', detail: 'is not your current password' }]);
-  await tx.query(sql`UPDATE users SET password_hash = ${await hashPassword(newPassword)}, updated_at = now() WHERE id = ${actor.userId}`);
-  await ctx.audit({ action: 'account.password-changed', objectType: 'user', objectId: actor.userId });
+  const user = await tx.one<{ password_hash: string | null }>(sql`SELECT password_hash FROM users WHERE id = ${actor.userId} FOR UPDATE`);
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw invalid([{ pointer: '/currentPassword', detail: 'is not your current password' }]);
+  await tx.query(sql`UPDATE users SET password_hash = ${await hashPassword(input.newPassword)}, updated_at = now() WHERE id = ${actor.userId}`);
+  const sessions = await tx.query(sql`DELETE FROM sessions WHERE user_id = ${actor.userId} AND id_hash <> ${session.idHash} RETURNING user_id`);
+  const keepTokens = input.keepTokens ?? false;
+  const tokens = keepTokens
+    ? []
+    : await tx.query(sql`UPDATE api_tokens SET revoked_at = now() WHERE user_id = ${actor.userId} AND revoked_at IS NULL AND expires_at > now() RETURNING id`);
+  await tx.query(sql`DELETE FROM password_resets WHERE user_id = ${actor.userId} AND used_at IS NULL`);
+  forgetCachedSessions();
+  const counts = { sessionsEnded: sessions.length, tokensRevoked: tokens.length };
+  await ctx.audit({ action: 'account.password-changed', objectType: 'user', objectId: actor.userId, details: { ...counts, keepTokens } });
+  return counts;
 }
 
 interface TokenRow {
@@ -139,19 +160,29 @@ export async function requestPasswordReset(platform: Platform, request: RequestI
   });
 }
 
-/** Sets a new password from a reset link, which then stops working; every session of the user ends. */
+/**
+ * Sets a new password from a reset link, which then stops working, and so do the user's other
+ * outstanding links; every session of the user ends.
+ */
 export async function completePasswordReset(platform: Platform, request: RequestInfo, token: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
+  const tokenHash = digest(token);
+  const refused = () => invalid([{ pointer: '/token', detail: 'the link is unknown, used or expired; ask for a new one' }]);
   await platform.db.transaction({ member: null }, async (tx) => {
+    // The user's row is locked first, so two of its links used at once take turns and the second finds itself ended.
+    const owner = await tx.maybeOne<{ id: string }>(sql`
+      SELECT u.id FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = ${tokenHash} FOR UPDATE OF u`);
+    if (!owner) throw refused();
     const reset = await tx.maybeOne<{ user_id: string; member: string }>(sql`
       UPDATE password_resets r SET used_at = now() FROM users u
-      WHERE r.token_hash = ${digest(token)} AND r.used_at IS NULL AND r.expires_at > now() AND u.id = r.user_id
+      WHERE r.token_hash = ${tokenHash} AND r.used_at IS NULL AND r.expires_at > now() AND u.id = r.user_id
       RETURNING r.user_id, u.member`);
-    if (!reset) throw invalid([{ pointer: '/token', detail: 'the link is unknown, used or expired; ask for a new one' }]);
+    if (!reset) throw refused();
     await tx.query(sql`UPDATE users SET password_hash = ${hash}, updated_at = now() WHERE id = ${reset.user_id}`);
+    const others = await tx.query(sql`DELETE FROM password_resets WHERE user_id = ${reset.user_id} AND used_at IS NULL RETURNING user_id`);
     await tx.query(sql`DELETE FROM sessions WHERE user_id = ${reset.user_id}`);
     await appendAudit(tx, { userId: reset.user_id, member: reset.member, requestId: request.requestId, address: request.address }, [
-      { action: 'auth.password-reset', objectType: 'user', objectId: reset.user_id },
+      { action: 'auth.password-reset', objectType: 'user', objectId: reset.user_id, details: { otherLinksEnded: others.length } },
     ]);
   });
   forgetCachedSessions();

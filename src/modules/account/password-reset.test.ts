@@ -110,6 +110,32 @@ describe('password reset by e-mail', () => {
     expect((await signIn(user.email, newPassword)).statusCode).toBe(200);
   });
 
+  test('using one link ends the user’s other outstanding links', async () => {
+    const user = await t.makeUser('AAA');
+    const other = await t.makeUser('AAA');
+    for (const email of [user.email, user.email, other.email]) expect((await requestReset(email)).statusCode).toBe(202);
+    expect(await deliverOutbox(t.platform)).toBe(3);
+    const [first, second] = inbox.filter((mail) => mail.to[0] === user.email).map(resetToken);
+    expect((await completeReset(second!, 'the second link was used')).statusCode).toBe(204);
+    const stale = await completeReset(first!, 'the first link was kept');
+    expect(stale.statusCode).toBe(400);
+    expect(stale.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/token']);
+    expect((await signIn(user.email, 'the second link was used')).statusCode).toBe(200);
+    // Another user's link is untouched.
+    const othersLink = resetToken(inbox.find((mail) => mail.to[0] === other.email)!);
+    expect((await completeReset(othersLink, 'another user’s new password')).statusCode).toBe(204);
+  });
+
+  test('changing the password ends the outstanding links', async () => {
+    const user = await t.makeUser('AAA');
+    expect((await requestReset(user.email)).statusCode).toBe(202);
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    const session = await t.sessionFor(user);
+    const changed = await t.as(session, { method: 'POST', url: '/api/v1/account/password', payload: { currentPassword: TEST_PASSWORD, newPassword: 'changed while a link was out' } });
+    expect(changed.statusCode).toBe(200);
+    expect((await completeReset(resetToken(inbox[0]!), 'set through the old link')).statusCode).toBe(400);
+  });
+
   test('an unknown address gets the same 202 and no mail is sent', async () => {
     const known = await t.makeUser('AAA');
     const unknownResponse = await requestReset('nobody@nowhere.test');

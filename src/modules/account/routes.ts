@@ -9,8 +9,8 @@ import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
 import { forbidden, unauthorised } from '../../platform/http/problem.js';
 import { IdParams, problemResponses, Strict } from '../../platform/http/schemas.js';
 import * as account from './account.js';
-import { ChangePassword, Me, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
-import { signIn, signOut, verifySecondFactor } from './sign-in.js';
+import { ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
+import { recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';
 
 const tags = ['sign-in and account'];
 
@@ -50,9 +50,16 @@ export function accountRoutes(app: App, platform: Platform): void {
 
   app.post('/auth/totp', {
     config: { auth: 'session', rateLimit: { max: 30, timeWindow: 60_000 } },
-    schema: { tags, summary: 'Second step of sign-in: a TOTP or recovery code', body: TotpCode, response: { 200: SignInResult, ...problemResponses } },
-  }, async (request) => {
-    await verifySecondFactor(platform, info(request), sessionOf(request), request.body.code);
+    schema: { tags, summary: 'Second step of sign-in: a TOTP or recovery code; the session gets a new cookie', body: TotpCode, response: { 200: SignInResult, ...problemResponses } },
+    // A body without a usable code is a refused sign-in, audited before the 400 leaves.
+    attachValidation: true,
+  }, async (request, reply) => {
+    const session = sessionOf(request);
+    if (request.validationError) {
+      await recordMalformedSecondFactor(platform, info(request), session);
+      throw request.validationError;
+    }
+    setCookie(reply, await verifySecondFactor(platform, info(request), session, request.body.code));
     return { stage: 'full' as const };
   });
 
@@ -118,11 +125,13 @@ export function accountRoutes(app: App, platform: Platform): void {
 
   app.post('/account/totp/confirm', {
     config: { auth: 'session' },
-    schema: { tags, summary: 'Confirm enrolment with a first code; returns recovery codes once', body: TotpCode, response: { 200: RecoveryCodes, ...problemResponses } },
-  }, async (request) => {
+    schema: { tags, summary: 'Confirm enrolment with a first code; returns recovery codes once (a session waiting to enrol gets a new cookie)', body: TotpCode, response: { 200: RecoveryCodes, ...problemResponses } },
+  }, async (request, reply) => {
     const session = sessionOf(request);
     if (session.stage === 'totp') throw unauthorised('Finish signing in first.');
-    return { recoveryCodes: await account.confirmTotpEnrolment(platform, info(request), session, request.body.code) };
+    const { recoveryCodes, newSession } = await account.confirmTotpEnrolment(platform, info(request), session, request.body.code);
+    if (newSession) setCookie(reply, newSession);
+    return { recoveryCodes };
   });
 
   app.delete('/account/totp', {
@@ -134,11 +143,11 @@ export function accountRoutes(app: App, platform: Platform): void {
   });
 
   app.post('/account/password', {
-    schema: { tags, summary: 'Change your password', body: ChangePassword, response: { 204: Type.Null(), ...problemResponses } },
-  }, async (request, reply) => {
+    schema: { tags, summary: 'Change your password; your other sessions end and, unless kept, your API tokens are revoked', body: ChangePassword, response: { 200: PasswordChanged, ...problemResponses } },
+  }, async (request) => {
     personOnly(request);
-    await act(platform, request, 'directory.read', (ctx) => account.changePassword(ctx, request.body.currentPassword, request.body.newPassword));
-    return reply.status(204).send(null);
+    const session = sessionOf(request);
+    return act(platform, request, 'directory.read', (ctx) => account.changePassword(ctx, session, request.body));
   });
 
   app.get('/account/tokens', {

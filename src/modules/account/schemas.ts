@@ -50,7 +50,17 @@ export const TotpEnrolment = Strict({
 
 export const RecoveryCodes = Strict({ recoveryCodes: Type.Array(Type.String(), { description: 'shown once; each works once' }) });
 
-export const ChangePassword = Strict({ currentPassword: Password, newPassword: NewPassword });
+export const ChangePassword = Strict({
+  currentPassword: Password,
+  newPassword: NewPassword,
+  keepTokens: Type.Optional(Type.Boolean({ default: false, description: 'keep your API tokens working; by default they are revoked' })),
+});
+export type ChangePassword = Static<typeof ChangePassword>;
+
+export const PasswordChanged = Strict({
+  sessionsEnded: Type.Integer({ description: 'your other sessions, now ended (this one stays)' }),
+  tokensRevoked: Type.Integer({ description: 'your API tokens, now revoked (none when keepTokens was set)' }),
+});
 
 export const TokenCreate = Strict({
   name: Type.String({ minLength: 1, maxLength: 100 }),

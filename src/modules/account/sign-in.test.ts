@@ -55,7 +55,7 @@ const members = (session: TestSession) => t.as(session, { method: 'GET', url: '/
 const second = (session: TestSession, code: string) => t.as(session, { method: 'POST', url: '/api/v1/auth/totp', payload: { code } });
 
 /** Enrols an authenticator through the API and returns its secret, the code used and the recovery codes. */
-async function enrol(session: TestSession): Promise<{ secret: string; used: string; recoveryCodes: string[] }> {
+async function enrol(session: TestSession): Promise<{ secret: string; used: string; recoveryCodes: string[]; confirmed: LightMyRequestResponse }> {
   const started = await t.as(session, { method: 'POST', url: '/api/v1/account/totp/enrol' });
   expect(started.statusCode).toBe(200);
   const { secret, uri } = started.json<{ secret: string; uri: string }>();
@@ -66,7 +66,7 @@ async function enrol(session: TestSession): Promise<{ secret: string; used: stri
   const { recoveryCodes } = confirmed.json<{ recoveryCodes: string[] }>();
   expect(recoveryCodes).toHaveLength(10);
   expect((await auditOf(confirmed)).map((row) => row.action)).toEqual(['account.totp-enrolled']);
-  return { secret, used, recoveryCodes };
+  return { secret, used, recoveryCodes, confirmed };
 }
 
 /** A six-digit code that is none of the codes the authenticator accepts now. */
@@ -159,7 +159,8 @@ describe('second factor', () => {
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json()).toEqual({ stage: 'full' });
     expect(await auditOf(accepted)).toEqual([{ action: 'auth.sign-in', user_id: user.id, member: 'AAA', details: { secondFactor: true } }]);
-    expect((await members(waiting)).statusCode).toBe(200);
+    // Signed in under the new cookie the answer set.
+    expect((await members(await sessionOf(accepted, user))).statusCode).toBe(200);
 
     const again = await signedIn(user, 'totp');
     const replayed = await second(again, next);
@@ -173,8 +174,9 @@ describe('second factor', () => {
     const { recoveryCodes } = await enrol(await signedIn(user, 'full'));
     const code = recoveryCodes[3]!;
     const first = await signedIn(user, 'totp');
-    expect((await second(first, code.toUpperCase())).statusCode).toBe(200);
-    expect((await members(first)).statusCode).toBe(200);
+    const accepted = await second(first, code.toUpperCase());
+    expect(accepted.statusCode).toBe(200);
+    expect((await members(await sessionOf(accepted, user))).statusCode).toBe(200);
     const later = await signedIn(user, 'totp');
     expect((await second(later, code)).statusCode).toBe(401);
     // The other codes still work.
@@ -191,11 +193,12 @@ describe('second factor', () => {
       stage: 'enrol',
       abilities: { manageMembers: false, manageGroups: false, manageUsers: false, writeLibrary: false, readAudit: false },
     });
-    const { secret } = await enrol(session);
-    // Confirming enrolment completes this session's sign-in.
-    expect((await members(session)).statusCode).toBe(200);
+    const { secret, confirmed } = await enrol(session);
+    // Confirming enrolment completes the sign-in, under the new cookie the answer set.
+    const full = await sessionOf(confirmed, user);
+    expect((await members(full)).statusCode).toBe(200);
     // And the member's rule keeps the factor in place.
-    const removal = await t.as(session, { method: 'DELETE', url: '/api/v1/account/totp', payload: { code: totpCode(secret) } });
+    const removal = await t.as(full, { method: 'DELETE', url: '/api/v1/account/totp', payload: { code: totpCode(secret) } });
     expect(removal.statusCode).toBe(409);
     expect((await signIn(user.email)).json()).toEqual({ stage: 'totp' });
   });

@@ -1,6 +1,6 @@
 import type { Actor } from '../../platform/auth/actor.js';
 import { decoyHash, digest, verifyPassword } from '../../platform/auth/secrets.js';
-import { createSession, endSession, setSessionStage, type SessionStage, type SessionState } from '../../platform/auth/sessions.js';
+import { createSession, endSession, replaceSession, type SessionStage, type SessionState } from '../../platform/auth/sessions.js';
 import { totpStep } from '../../platform/auth/totp.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
@@ -92,21 +92,28 @@ export async function consumeSecondFactor(tx: Tx, userId: string, code: string):
   return used.length === 1;
 }
 
-/** The second step of sign-in. */
-export async function verifySecondFactor(platform: Platform, request: RequestInfo, session: SessionState, code: string): Promise<void> {
+/** The second step of sign-in; on success the session is replaced by a full one, whose secret is returned. */
+export async function verifySecondFactor(platform: Platform, request: RequestInfo, session: SessionState, code: string): Promise<string> {
   if (session.stage !== 'totp') throw new Problem(409, 'Nothing to verify', 'This session is not waiting for a second factor.');
   const source = { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address };
   await assertNotThrottled(platform, request, session.actor.email, { id: session.userId, member: session.actor.member });
-  const accepted = await platform.db.transaction({ member: null }, async (tx) => {
-    if (!(await consumeSecondFactor(tx, session.userId, code))) return false;
-    await setSessionStage(tx, session.idHash, 'full');
+  const secret = await platform.db.transaction({ member: null }, async (tx) => {
+    if (!(await consumeSecondFactor(tx, session.userId, code))) return null;
+    const full = await replaceSession(tx, session, 'full', request.address, platform.config.sessionHours);
     await appendAudit(tx, source, [{ action: 'auth.sign-in', objectType: 'user', objectId: session.userId, details: { secondFactor: true } }]);
-    return true;
+    return full;
   });
-  if (!accepted) {
+  if (secret === null) {
     await recordFailure(platform, request, session.actor.email, { id: session.userId, member: session.actor.member }, 'wrong or reused second-factor code');
     throw new Problem(401, 'Sign-in refused', 'The code is wrong, expired or already used.');
   }
+  return secret;
+}
+
+/** A second step without a usable code is a refused sign-in too: audited and counted like a wrong code. */
+export async function recordMalformedSecondFactor(platform: Platform, request: RequestInfo, session: SessionState): Promise<void> {
+  if (session.stage !== 'totp') return;
+  await recordFailure(platform, request, session.actor.email, { id: session.userId, member: session.actor.member }, 'missing or malformed second-factor code');
 }
 
 export async function signOut(platform: Platform, request: RequestInfo, session: SessionState, actor: Actor | null): Promise<void> {

@@ -41,6 +41,12 @@ function auditActions(response: LightMyRequestResponse): Promise<string[]> {
     .then((rows) => rows.map((row) => row.action));
 }
 
+/** The token of the newest reset link e-mailed (queued in the outbox) to an address. */
+async function mailedResetToken(email: string): Promise<string> {
+  const row = await t.db.ownerTransaction((tx) => tx.one<{ text: string }>(sql`SELECT payload->>'text' AS text FROM outbox WHERE payload->>'to' = ${email} ORDER BY id DESC LIMIT 1`));
+  return /\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(row.text)![1]!;
+}
+
 beforeAll(async () => {
   t = await makeTestApp();
   await t.makeMember('AAA');
@@ -48,7 +54,7 @@ beforeAll(async () => {
   await t.makeMember('CCC');
   await t.makeMember('SEC', { kind: 'organisation' });
   await t.makeGroup('aaa-ccc', ['AAA', 'CCC']);
-  adminA = await t.sessionFor(await t.makeUser('AAA', ['member-admin']));
+  adminA = await t.sessionFor(await t.makeUser('AAA', ['member-admin', 'officer', 'analyst']));
   officerA = await t.makeUser('AAA', ['officer']);
   officerB = await t.makeUser('BBB', ['officer']);
   adminB = await t.sessionFor(await t.makeUser('BBB', ['member-admin', 'officer']));
@@ -65,17 +71,31 @@ describe('users', () => {
 
     const created = await t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'New Officer', email: 'New.Officer@AAA.test', roles: ['officer', 'analyst'] } });
     expect(created.statusCode).toBe(201);
-    const { user, resetLink } = created.json<{ user: { id: string; member: string; email: string; roles: string[] }; resetLink: string }>();
+    const { user, emailedTo } = created.json<{ user: { id: string; member: string; email: string; roles: string[] }; emailedTo: string }>();
     expect(user).toMatchObject({ member: 'AAA', email: 'new.officer@aaa.test', roles: ['officer', 'analyst'] });
+    expect(emailedTo).toBe('new.officer@aaa.test');
     expect(await auditActions(created)).toEqual(['user.create']);
-    // The link sets the first password.
-    const token = new URL(resetLink).searchParams.get('token')!;
+    // The e-mailed link sets the first password.
+    const token = await mailedResetToken('new.officer@aaa.test');
     expect((await t.app.inject({ method: 'POST', url: `${V1}/auth/password-reset/complete`, payload: { token, password: 'first password of mine' } })).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'POST', url: `${V1}/auth/sign-in`, payload: { email: user.email, password: 'first password of mine' } })).statusCode).toBe(200);
 
     const duplicate = await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Again', email: 'new.officer@aaa.test', roles: ['officer'] } }));
-    expect(pointers(problem(duplicate, 400))).toEqual(['/email']);
+    expect(pointers(problem(duplicate, 409))).toEqual(['/email']);
     problem(await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Planted', email: 'planted@bbb.test', roles: ['officer'], member: 'BBB' } })), 403);
+  });
+
+  test('an address in use is refused with the same 409 whichever member’s user holds it', async () => {
+    const own = await t.makeUser('AAA', ['officer']);
+    const answers = [];
+    for (const email of [own.email, officerB.email.toUpperCase()]) {
+      const refused = await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Taken', email, roles: ['officer'] } }));
+      const { requestId: _id, ...body } = problem(refused, 409) as Problem & { requestId: string };
+      answers.push(body);
+    }
+    expect(answers[0]).toMatchObject({ detail: 'This address cannot be used.', errors: [{ pointer: '/email', detail: 'this address cannot be used' }] });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(JSON.stringify(answers)).not.toMatch(/BBB/i);
   });
 
   test('another member’s user is not found: the same 404 as an id that does not exist', async () => {

@@ -12,7 +12,10 @@ import {
 const tags = ['directory'];
 const GroupOne = Strict({ data: Group });
 const UserOne = Strict({ user: User });
-const ResetLink = Strict({ resetLink: Type.String({ description: 'a one-time link, also e-mailed to the user' }) });
+const ResetSent = {
+  emailedTo: Type.String({ description: 'the address the one-time link to set a password was e-mailed to' }),
+  resetLink: Type.Optional(Type.String({ description: 'the link itself, only for the secretariat when no mail server is configured (audited)' })),
+};
 
 export function directoryRoutes(app: App, platform: Platform): void {
   app.get('/members', {
@@ -56,7 +59,7 @@ export function directoryRoutes(app: App, platform: Platform): void {
   }, async (request) => ({ data: await act(platform, request, 'users.manage', (ctx) => directory.listUsers(ctx, request.query.member)) }));
 
   app.post('/users', {
-    schema: { tags, summary: 'Create a user; a link to set the password is e-mailed and returned', body: UserCreate, response: { 201: Strict({ user: User, resetLink: Type.String() }), ...problemResponses } },
+    schema: { tags, summary: 'Create a user; a link to set the password is e-mailed to it', body: UserCreate, response: { 201: Strict({ user: User, ...ResetSent }), ...problemResponses } },
   }, async (request, reply) => reply.status(201).send(await act(platform, request, 'users.manage', (ctx) => directory.createUser(ctx, request.body))));
 
   app.patch('/users/:id', {
@@ -64,6 +67,6 @@ export function directoryRoutes(app: App, platform: Platform): void {
   }, async (request) => act(platform, request, 'users.manage', (ctx) => directory.updateUser(ctx, request.params.id, request.body)));
 
   app.post('/users/:id/password-reset', {
-    schema: { tags, summary: 'Issue a one-time password link for a user', params: IdParams, response: { 200: ResetLink, ...problemResponses } },
+    schema: { tags, summary: 'E-mail a user a one-time link to set a new password', params: IdParams, response: { 200: Strict(ResetSent), ...problemResponses } },
   }, async (request) => act(platform, request, 'users.manage', (ctx) => directory.resetUserPassword(ctx, request.params.id)));
 }

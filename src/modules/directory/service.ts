@@ -2,7 +2,7 @@ import type { Role } from '../../platform/auth/roles.js';
 import { forgetCachedSessions } from '../../platform/auth/sessions.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/http/problem.js';
+import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/http/problem.js';
 import { issueResetLink } from '../account/account.js';
 import type { TOPICS } from './schemas.js';
 import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, UserCreate, UserUpdate } from './schemas.js';
@@ -171,8 +171,30 @@ export async function listUsers(ctx: Ctx, member: string | undefined) {
   return (await ctx.tx.query<UserRow>(sql`SELECT ${userColumns} FROM users WHERE member = ${target} ORDER BY name`)).map(presentUser);
 }
 
-function checkRoles(ctx: Ctx, roles: readonly Role[]): void {
-  if (roles.includes('secretariat') && !isSecretariat(ctx)) throw invalid([{ pointer: '/roles', detail: 'only the secretariat grants the secretariat role' }]);
+/**
+ * No one grants a role they do not hold (the secretariat grants any): a role is granted when it is
+ * in `roles` but not among the user's `current` ones, so a member-admin may keep or remove others.
+ */
+function checkRoles(ctx: Ctx, roles: readonly Role[], current: readonly Role[] = []): void {
+  if (isSecretariat(ctx)) return;
+  const granted = roles.filter((role) => !current.includes(role) && !ctx.actor.roles.includes(role));
+  if (granted.length > 0) {
+    throw invalid([{ pointer: '/roles', detail: `you may grant only roles you hold yourself, not ${granted.map((role) => `"${role}"`).join(', ')}` }]);
+  }
+}
+
+/** The same answer whoever holds the address, so it tells nothing about another member's users. */
+const addressUnusable = () => new Problem(409, 'Conflict', 'This address cannot be used.', [{ pointer: '/email', detail: 'this address cannot be used' }]);
+
+/**
+ * Issues a reset link and e-mails it (through the outbox). The answer names the address; it carries
+ * the link only for the secretariat when no mail can be sent, and that disclosure is audited.
+ */
+async function sendResetLink(ctx: Ctx, user: UserRow): Promise<{ emailedTo: string; resetLink?: string }> {
+  const link = await issueResetLink(ctx.tx, ctx.platform, user);
+  if (ctx.platform.mailer.configured || !isSecretariat(ctx)) return { emailedTo: user.email };
+  await ctx.audit({ action: 'user.reset-link-disclosed', objectType: 'user', objectId: user.id, objectOwner: user.member, details: { reason: 'no mail configured' } });
+  return { emailedTo: user.email, resetLink: link };
 }
 
 export async function createUser(ctx: Ctx, input: UserCreate) {
@@ -181,26 +203,40 @@ export async function createUser(ctx: Ctx, input: UserCreate) {
   if (!(await ctx.tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${member}`))) throw invalid([{ pointer: '/member', detail: `unknown member "${member}"` }]);
   checkRoles(ctx, input.roles);
   const email = input.email.toLowerCase();
-  if (await ctx.tx.maybeOne(sql`SELECT 1 FROM users WHERE email = ${email}`)) throw invalid([{ pointer: '/email', detail: 'a user with this address exists already' }]);
-  const user = await ctx.tx.one<UserRow>(sql`INSERT INTO users (member, name, email, roles) VALUES (${member}, ${input.name}, ${email}, ${input.roles}) RETURNING ${userColumns}`);
-  const resetLink = await issueResetLink(ctx.tx, ctx.platform, user);
+  const user = await ctx.tx.maybeOne<UserRow>(sql`INSERT INTO users (member, name, email, roles) VALUES (${member}, ${input.name}, ${email}, ${input.roles})
+    ON CONFLICT (email) DO NOTHING RETURNING ${userColumns}`);
+  if (!user) throw addressUnusable();
   await ctx.audit({ action: 'user.create', objectType: 'user', objectId: user.id, objectOwner: member, details: { email, roles: input.roles } });
-  return { user: presentUser(user), resetLink };
+  return { user: presentUser(user), ...(await sendResetLink(ctx, user)) };
 }
 
-/** A user of the actor's member (or any, for the secretariat); others are not found. */
+/**
+ * A user the actor manages: the secretariat manages anyone; a member-admin its own member's users
+ * below the secretariat. Another member's users are not found; a secretariat user of its own
+ * member, whom it sees in its list, is forbidden.
+ */
 async function managedUser(ctx: Ctx, id: string): Promise<UserRow> {
   const user = await ctx.tx.maybeOne<UserRow>(sql`SELECT ${userColumns} FROM users WHERE id = ${id} FOR UPDATE`);
   if (!user || !isAdminOf(ctx, user.member)) throw notFound();
+  if (user.roles.includes('secretariat') && !isSecretariat(ctx)) throw forbidden('Only the secretariat manages a secretariat user.');
   return user;
+}
+
+/** Refuses to demote or disable the last enabled secretariat user; the lock makes two such changes take turns. */
+async function keepOneSecretariat(ctx: Ctx, user: UserRow, input: UserUpdate): Promise<void> {
+  const leaves = user.roles.includes('secretariat') && !user.disabled && (input.disabled === true || (input.roles !== undefined && !input.roles.includes('secretariat')));
+  if (!leaves) return;
+  const others = await ctx.tx.query(sql`SELECT id FROM users WHERE 'secretariat' = ANY (roles) AND NOT disabled AND id <> ${user.id} FOR UPDATE`);
+  if (others.length === 0) throw conflict('The last secretariat user cannot be demoted or disabled; give another user the secretariat role first.');
 }
 
 export async function updateUser(ctx: Ctx, id: string, input: UserUpdate) {
   const user = await managedUser(ctx, id);
-  if (input.roles) checkRoles(ctx, input.roles);
+  if (input.roles) checkRoles(ctx, input.roles, user.roles);
   if (id === ctx.actor.userId && (input.disabled === true || (input.roles && !input.roles.some((r) => ctx.actor.roles.includes(r) && (r === 'member-admin' || r === 'secretariat'))))) {
     throw invalid([{ pointer: input.disabled ? '/disabled' : '/roles', detail: 'you cannot lock yourself out; ask another admin' }]);
   }
+  await keepOneSecretariat(ctx, user, input);
   const row = await ctx.tx.one<UserRow>(sql`UPDATE users SET
     name = coalesce(${input.name ?? null}, name),
     roles = coalesce(${input.roles ?? null}::text[], roles),
@@ -215,7 +251,6 @@ export async function updateUser(ctx: Ctx, id: string, input: UserUpdate) {
 
 export async function resetUserPassword(ctx: Ctx, id: string) {
   const user = await managedUser(ctx, id);
-  const resetLink = await issueResetLink(ctx.tx, ctx.platform, user);
   await ctx.audit({ action: 'user.password-reset-issued', objectType: 'user', objectId: id, objectOwner: user.member });
-  return { resetLink };
+  return sendResetLink(ctx, user);
 }

@@ -69,9 +69,13 @@ export async function createSession(tx: Tx, userId: string, stage: SessionStage,
   return secret;
 }
 
-export async function setSessionStage(tx: Tx, idHash: Buffer, stage: SessionStage): Promise<void> {
-  await tx.query(sql`UPDATE sessions SET stage = ${stage} WHERE id_hash = ${idHash}`);
-  forgetCachedSessions();
+/**
+ * Ends a session and opens a new one for its user at `stage`: a session that gains privilege gets
+ * a new id, so a cookie planted or seen before the second factor is worth nothing after it.
+ */
+export async function replaceSession(tx: Tx, session: SessionState, stage: SessionStage, address: string, hours: number): Promise<string> {
+  await endSession(tx, session.idHash);
+  return createSession(tx, session.userId, stage, address, hours);
 }
 
 export async function endSession(tx: Tx, idHash: Buffer): Promise<void> {

@@ -11,6 +11,8 @@ export function AccountPage() {
   useTitle('Account');
   const { session, refresh } = useSession();
   const { user } = session;
+  // A password change may revoke tokens: the list is loaded again after one.
+  const [tokensKey, setTokensKey] = useState(0);
   return (
     <>
       <PageHeader title="Account" />
@@ -35,35 +37,51 @@ export function AccountPage() {
       </section>
       <section className="panel" aria-labelledby="account-password">
         <h2 id="account-password">Change password</h2>
-        <ChangePassword />
+        <ChangePassword onChanged={() => setTokensKey((key) => key + 1)} />
       </section>
       <section className="panel" aria-labelledby="account-tokens">
         <h2 id="account-tokens">API tokens</h2>
-        <ApiTokens />
+        <ApiTokens key={tokensKey} />
       </section>
     </>
   );
 }
 
-function ChangePassword() {
+interface PasswordChanged {
+  sessionsEnded: number;
+  tokensRevoked: number;
+}
+
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** What a password change ended elsewhere, in a sentence. */
+function signedOutElsewhere({ sessionsEnded, tokensRevoked }: PasswordChanged): string {
+  const sessions = sessionsEnded === 0 ? 'You had no other sessions.' : `${count(sessionsEnded, 'other session was', 'other sessions were')} signed out.`;
+  const tokens = tokensRevoked === 0 ? '' : ` ${count(tokensRevoked, 'API token was', 'API tokens were')} revoked.`;
+  return sessions + tokens;
+}
+
+function ChangePassword({ onChanged }: { onChanged: () => void }) {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const [done, setDone] = useState(false);
+  const [keepTokens, setKeepTokens] = useState(false);
+  const [done, setDone] = useState<PasswordChanged | null>(null);
   const { busy, error, run } = useSubmit();
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    setDone(false);
+    setDone(null);
     setMismatch(newPassword !== repeat);
     if (newPassword !== repeat) return;
     void run(async () => {
-      await api.post('/account/password', { currentPassword, newPassword });
+      const changed = await api.post<PasswordChanged>('/account/password', { currentPassword, newPassword, keepTokens });
       setCurrentPassword('');
       setNewPassword('');
       setRepeat('');
-      setDone(true);
+      setDone(changed);
+      onChanged();
     });
   };
 
@@ -71,7 +89,7 @@ function ChangePassword() {
     <form onSubmit={submit} noValidate className="form-narrow">
       {done ? (
         <Notice tone="success">
-          <p>Your password was changed.</p>
+          <p>Your password was changed. {signedOutElsewhere(done)}</p>
         </Notice>
       ) : null}
       <ErrorAlert error={error} shown={['/currentPassword', '/newPassword']} />
@@ -84,6 +102,10 @@ function ChangePassword() {
       <Field label="Repeat the new password" error={mismatch ? 'The two passwords differ.' : undefined}>
         {(props) => <input {...props} type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
       </Field>
+      <label className="check">
+        <input type="checkbox" checked={keepTokens} onChange={(event) => setKeepTokens(event.target.checked)} /> Keep my API tokens working
+      </label>
+      <p className="hint">Your other sessions are signed out. Unless you keep them, your API tokens are revoked too, and the machines using them need new ones.</p>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
           Change password

@@ -4,9 +4,15 @@ import { ErrorAlert, Field, Fieldset, humanise, Loading, Notice } from '../compo
 import { useResource, useSubmit } from '../hooks.js';
 import { useSession } from '../session.js';
 
-/** The roles this user may hand out: only the secretariat makes secretariat users. */
+/** The roles this user may hand out: no one grants a role they do not hold, except the secretariat. */
 function assignableRoles(own: readonly Role[]): readonly Role[] {
-  return own.includes('secretariat') ? ROLES : ROLES.filter((role) => role !== 'secretariat');
+  return own.includes('secretariat') ? ROLES : ROLES.filter((role) => own.includes(role));
+}
+
+/** The answer to a new user or a reset: the link went by e-mail; it is shown only to the secretariat when no mail is configured. */
+interface ResetSent {
+  emailedTo: string;
+  resetLink?: string;
 }
 
 export function RolePicker({ value, onChange, error, legend = 'Roles', roles }: { value: Role[]; onChange: (roles: Role[]) => void; error?: string | undefined; legend?: string; roles: readonly Role[] }) {
@@ -23,13 +29,18 @@ export function RolePicker({ value, onChange, error, legend = 'Roles', roles }: 
   );
 }
 
-function ResetLinkNotice({ link, who }: { link: string; who: string }) {
+function ResetLinkNotice({ sent }: { sent: ResetSent }) {
   return (
     <Notice tone="success">
-      <p>A one-time link to set a password was e-mailed to {who}. You may also pass it on yourself:</p>
-      <p className="secret">
-        <code>{link}</code>
-      </p>
+      <p>A one-time link to set a password was e-mailed to {sent.emailedTo}.</p>
+      {sent.resetLink ? (
+        <>
+          <p>No mail server is configured, so the link is shown here, this once (and the audit trail records it). Pass it on to its owner only:</p>
+          <p className="secret">
+            <code>{sent.resetLink}</code>
+          </p>
+        </>
+      ) : null}
     </Notice>
   );
 }
@@ -39,9 +50,11 @@ export function MemberUsers({ member }: { member: string }) {
   const users = useResource<{ data: User[] }>(`/users?member=${encodeURIComponent(member)}`);
   const [editing, setEditing] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [link, setLink] = useState<{ link: string; who: string } | null>(null);
+  const [sent, setSent] = useState<ResetSent | null>(null);
   const action = useSubmit();
   const roles = assignableRoles(session.user.roles);
+  // Only the secretariat manages a secretariat user.
+  const manages = (user: User): boolean => session.user.roles.includes('secretariat') || !user.roles.includes('secretariat');
 
   const replace = (user: User): void => {
     if (users.data) users.set({ data: users.data.data.map((item) => (item.id === user.id ? user : item)) });
@@ -50,15 +63,14 @@ export function MemberUsers({ member }: { member: string }) {
   const setDisabled = (user: User, disabled: boolean): void => {
     if (disabled && !window.confirm(`Disable ${user.name}? They will no longer be able to sign in.`)) return;
     void action.run(async () => {
-      setLink(null);
+      setSent(null);
       replace((await api.patch<{ user: User }>(`/users/${user.id}`, { disabled })).user);
     });
   };
 
   const sendReset = (user: User): void => {
     void action.run(async () => {
-      const answer = await api.post<{ resetLink: string }>(`/users/${user.id}/password-reset`);
-      setLink({ link: answer.resetLink, who: user.email });
+      setSent(await api.post<ResetSent>(`/users/${user.id}/password-reset`));
     });
   };
 
@@ -76,15 +88,15 @@ export function MemberUsers({ member }: { member: string }) {
         <CreateUser
           member={member}
           roles={roles}
-          onCreated={(user, resetLink) => {
+          onCreated={(created) => {
             setCreating(false);
-            setLink({ link: resetLink, who: user.email });
+            setSent(created);
             users.reload();
           }}
           onCancel={() => setCreating(false)}
         />
       ) : null}
-      {link ? <ResetLinkNotice link={link.link} who={link.who} /> : null}
+      {sent ? <ResetLinkNotice sent={sent} /> : null}
       <ErrorAlert error={users.error ?? action.error} />
       {!users.data ? (
         users.loading ? <Loading what="Loading users" /> : null
@@ -127,21 +139,23 @@ export function MemberUsers({ member }: { member: string }) {
                     <td>{user.totpEnabled ? 'On' : 'Off'}</td>
                     <td>{user.disabled ? 'Disabled' : 'Active'}</td>
                     <td>
-                      <div className="actions">
-                        <button type="button" className="button-small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
-                          Edit
-                        </button>
-                        {user.id !== session.user.id ? (
-                          <button type="button" className="button-small" disabled={action.busy} onClick={() => setDisabled(user, !user.disabled)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.name}`}>
-                            {user.disabled ? 'Enable' : 'Disable'}
+                      {manages(user) ? (
+                        <div className="actions">
+                          <button type="button" className="button-small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
+                            Edit
                           </button>
-                        ) : null}
-                        {!user.disabled ? (
-                          <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={`Reset link for ${user.name}`} title="Send a one-time link to set a new password">
-                            Reset link
-                          </button>
-                        ) : null}
-                      </div>
+                          {user.id !== session.user.id ? (
+                            <button type="button" className="button-small" disabled={action.busy} onClick={() => setDisabled(user, !user.disabled)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.name}`}>
+                              {user.disabled ? 'Enable' : 'Disable'}
+                            </button>
+                          ) : null}
+                          {!user.disabled ? (
+                            <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={`Reset link for ${user.name}`} title="Send a one-time link to set a new password">
+                              Reset link
+                            </button>
+                          ) : null}
+                        </div>
+                      ) : null}
                     </td>
                   </tr>
                 ),
@@ -154,17 +168,16 @@ export function MemberUsers({ member }: { member: string }) {
   );
 }
 
-function CreateUser({ member, roles, onCreated, onCancel }: { member: string; roles: readonly Role[]; onCreated: (user: User, resetLink: string) => void; onCancel: () => void }) {
+function CreateUser({ member, roles, onCreated, onCancel }: { member: string; roles: readonly Role[]; onCreated: (sent: ResetSent) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [chosen, setChosen] = useState<Role[]>(['officer']);
+  const [chosen, setChosen] = useState<Role[]>(roles.includes('officer') ? ['officer'] : []);
   const { busy, error, run } = useSubmit();
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
     void run(async () => {
-      const created = await api.post<{ user: User; resetLink: string }>('/users', { name: name.trim(), email: email.trim(), roles: chosen, member });
-      onCreated(created.user, created.resetLink);
+      onCreated(await api.post<{ user: User } & ResetSent>('/users', { name: name.trim(), email: email.trim(), roles: chosen, member }));
     });
   };
 
@@ -211,7 +224,8 @@ function EditUser({ user, roles, onSaved, onCancel }: { user: User; roles: reado
         {(props) => <input {...props} required value={name} onChange={(event) => setName(event.target.value)} />}
       </Field>
       <p className="hint">E-mail: {user.email}</p>
-      <RolePicker value={chosen} onChange={setChosen} roles={roles.includes('secretariat') || !user.roles.includes('secretariat') ? roles : [...roles, 'secretariat']} error={error?.fieldError('/roles')} />
+      {/* The roles it holds stay on offer, so they can be kept or removed. */}
+      <RolePicker value={chosen} onChange={setChosen} roles={ROLES.filter((role) => roles.includes(role) || user.roles.includes(role))} error={error?.fieldError('/roles')} />
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
           Save user
