@@ -244,10 +244,14 @@ const cases: Case[] = [
     forbidden: [{ who: () => recipient, path: () => `/reports/${sharedReport}` }],
   },
 
-  // Reports analysis: aggregates only, no record to hide; signed out is refused, any signed-in user may ask.
+  // Reports analysis: the exact layer counts only what the asker may see, and the regional release is the
+  // same for every member (its record lists are each owner's own); signed out is refused, any signed-in user may ask.
   { method: 'GET', route: '/reports/analysis', auth: 'user', path: () => '/reports/analysis' },
-  { method: 'GET', route: '/reports/summary', auth: 'user', path: () => '/reports/summary?from=2024-01-01&to=2024-12-31' },
-  { method: 'GET', route: '/reports/summary.pdf', auth: 'user', path: () => '/reports/summary.pdf?from=2024-01-01&to=2024-12-31' },
+  { method: 'GET', route: '/reports/release', auth: 'user', path: () => '/reports/release' },
+  { method: 'GET', route: '/reports/release/cells', auth: 'user', path: () => '/reports/release/cells?table=route&interval=year' },
+  { method: 'GET', route: '/reports/release/my-records', auth: 'user', path: () => '/reports/release/my-records' },
+  { method: 'GET', route: '/reports/summary', auth: 'user', path: () => '/reports/summary?period=2024' },
+  { method: 'GET', route: '/reports/summary.pdf', auth: 'user', path: () => '/reports/summary.pdf?period=2024' },
 
   // Reports import and export: the export holds only what the user may see and pass on (export.test.ts).
   { method: 'POST', route: '/reports/import', auth: 'user', path: () => '/reports/import', forbidden: [{ who: () => approverOnly }] },
