@@ -65,6 +65,57 @@ const DEMO_REPORTS: { owner: string; agency: string; input: ReportInput }[] = [
   },
 ];
 
+/** Members whose illustrative reports fill the demo's regional release (it needs 3 or more owners a cell). */
+const SERIES_OWNERS = ['AUS', 'IDN', 'THA', 'MYS', 'LKA', 'PHL'] as const;
+const SERIES_ROUTES: { legs: [string, string, 'boat' | 'vehicle' | 'air'][]; type: ReportInput['incidentType']; country: string; destination: string; citizenship: string; fee: [number, string] }[] = [
+  { legs: [['LKA', 'IDN', 'boat'], ['IDN', 'AUS', 'boat']], type: 'smuggling-sea', country: 'IDN', destination: 'AUS', citizenship: 'LKA', fee: [3500, 'USD'] },
+  { legs: [['MMR', 'THA', 'vehicle'], ['THA', 'MYS', 'vehicle']], type: 'smuggling-land', country: 'THA', destination: 'MYS', citizenship: 'MMR', fee: [18000, 'THB'] },
+  { legs: [['BGD', 'MYS', 'air']], type: 'smuggling-air', country: 'MYS', destination: 'MYS', citizenship: 'BGD', fee: [2500, 'USD'] },
+  { legs: [['MMR', 'BGD', 'boat'], ['BGD', 'MYS', 'boat']], type: 'smuggling-sea', country: 'MYS', destination: 'MYS', citizenship: 'MMR', fee: [1800, 'USD'] },
+];
+
+/**
+ * Illustrative national reports (no real events) for 2023 to 2025, generated the same way every time:
+ * each member of SERIES_OWNERS reports a few incidents a quarter on the region's main routes, shared
+ * with its own member only or with all, and counted in regional figures, so that the dashboard's two
+ * layers (what a member may see; the regional release) differ visibly.
+ */
+export function seriesReports(): { owner: string; input: ReportInput }[] {
+  let state = 20261203;
+  const next = (n: number): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const list: { owner: string; input: ReportInput }[] = [];
+  for (let month = 0; month < 36; month++) {
+    for (const [index, owner] of SERIES_OWNERS.entries()) {
+      if (next(3) === 0) continue;
+      const route = SERIES_ROUTES[(month + index + next(2)) % SERIES_ROUTES.length] ?? SERIES_ROUTES[0];
+      if (!route) continue;
+      const day = `${2023 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}-${String(1 + next(27)).padStart(2, '0')}`;
+      const men = 2 + next(30);
+      const women = next(12);
+      const children = next(6);
+      const people = men + women + children;
+      list.push({
+        owner,
+        input: {
+          when: { from: day }, where: { country: route.country }, incidentType: route.type, origin: route.legs[0]?.[0] ?? route.citizenship, destination: route.destination,
+          route: route.legs.map(([from, to, mode]) => ({ from, to, mode })),
+          people: [{ citizenship: route.citizenship, adultMen: men, adultWomen: women, boys: children }],
+          outcomes: { intercepted: people, returned: next(2) === 0 ? people : 0, dead: next(10) === 0 ? 1 + next(3) : 0 },
+          fee: { amount: Math.round(route.fee[0] * (0.7 + next(60) / 100)), currency: route.fee[1], basis: 'per-person' },
+          lawEnforcement: { arrests: next(4) },
+          narrative: `Illustrative demo report ${owner}-${month}-${index}.`,
+          countsInRegional: true,
+          sharing: { audience: { kind: next(2) === 0 ? 'owner' : 'all' }, tlp: 'AMBER' },
+        },
+      });
+    }
+  }
+  return list;
+}
+
 /**
  * Demo reports: a few illustrative national ones, and the incidents of the process's regions from the
  * IOM Missing Migrants Project file (when ../shared/data is there), imported as IOM's, shared and approved.
@@ -77,6 +128,17 @@ export async function seedReports(db: Database, config: Config): Promise<void> {
       if (exists) return;
       const id = await insertReport(tx, owner, null, { ...input, agency }, { status: 'shared' });
       await tx.query(sql`UPDATE reports SET submitted_at = now(), approved_at = now() WHERE id = ${id}`);
+    });
+  }
+  const series = seriesReports();
+  for (const owner of SERIES_OWNERS) {
+    await db.transaction({ member: owner }, async (tx) => {
+      const exists = await tx.maybeOne(sql`SELECT 1 FROM reports WHERE owner = ${owner} AND narrative LIKE 'Illustrative demo report %'`);
+      if (exists) return;
+      for (const report of series.filter((r) => r.owner === owner)) {
+        const id = await insertReport(tx, owner, null, report.input, { status: 'shared' });
+        await tx.query(sql`UPDATE reports SET submitted_at = now(), approved_at = now() WHERE id = ${id}`);
+      }
     });
   }
   if (!existsSync(MMP_FILE)) return;

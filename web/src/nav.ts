@@ -7,22 +7,31 @@ export interface NavItem {
   visible: (session: Session) => boolean;
   /** Shows the unread notification count beside the label. */
   unreadBadge?: boolean;
+  /** Other paths that belong to this module. */
+  also?: readonly string[];
 }
 
 export const NAV: readonly NavItem[] = [
   { label: 'Directory', path: '/directory', visible: () => true },
   { label: 'Library', path: '/library', visible: () => true },
   { label: 'Reports', path: '/reports', visible: () => true },
-  { label: 'Report analysis', path: '/reports/dashboard', visible: () => true },
+  { label: 'Report analysis', path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
   { label: 'Travel documents', path: '/documents', visible: () => true },
   { label: 'Who read my records', path: '/audit', visible: (session) => session.abilities.readAudit },
   { label: 'Inbox', path: '/inbox', visible: () => true, unreadBadge: true },
   { label: 'Account', path: '/account', visible: () => true },
 ];
 
-/** Whether a path belongs to a module, for aria-current: the most specific module that holds it. */
-export function isWithin(path: string, modulePath: string): boolean {
+/** How long the longest of a module's paths that holds `path` is (0 when none does). */
+function match(path: string, item: NavItem): number {
   const holds = (module: string): boolean => path === module || path.startsWith(`${module}/`);
-  if (!holds(modulePath)) return false;
-  return !NAV.some((other) => other.path.length > modulePath.length && other.path.startsWith(modulePath) && holds(other.path));
+  return Math.max(0, ...[item.path, ...(item.also ?? [])].filter(holds).map((module) => module.length));
+}
+
+/** Whether a path belongs to a module, for aria-current: the module with the most specific path that holds it. */
+export function isWithin(path: string, modulePath: string): boolean {
+  const item = NAV.find((candidate) => candidate.path === modulePath);
+  if (!item) return false;
+  const mine = match(path, item);
+  return mine > 0 && NAV.every((other) => match(path, other) <= mine);
 }
