@@ -15,6 +15,7 @@ import type { Platform } from './platform/context.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerErrorHandling } from './platform/http/errors.js';
 import { ProblemSchema } from './platform/http/schemas.js';
+import { registerTextCheck } from './platform/http/text.js';
 import { loggerOptions } from './platform/logging.js';
 import { accountRoutes } from './modules/account/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
@@ -53,6 +54,7 @@ export async function build(options: BuildOptions): Promise<App> {
   });
   app.addSchema(ProblemSchema);
   registerErrorHandling(app);
+  registerTextCheck(app);
   // The API takes JSON and, for uploads, multipart; Fastify's built-in text/plain parser would turn a
   // text body into a confusing "must be object" instead of 415.
   app.removeContentTypeParser('text/plain');

@@ -14,6 +14,8 @@ export interface Config {
   sessionHours: number;
   /** Requests per minute per signed-in user or per address. */
   rateLimitPerMinute: number;
+  /** Refused authentications (unknown token or session, missing CSRF token) an address may have in a minute before its API requests get 429 until the minute is out (0: no limit). */
+  refusalsPerAddressPerMinute: number;
   signinMaxFailuresPerAccount: number;
   signinMaxFailuresPerAddress: number;
   signinWindowMinutes: number;
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https://'),
     sessionHours: int(env, 'LINTAS_SESSION_HOURS', 12),
     rateLimitPerMinute: int(env, 'LINTAS_RATE_LIMIT', 1200),
+    refusalsPerAddressPerMinute: int(env, 'LINTAS_REFUSALS_PER_ADDRESS', 60),
     signinMaxFailuresPerAccount: int(env, 'LINTAS_SIGNIN_MAX_FAILURES', 5),
     signinMaxFailuresPerAddress: int(env, 'LINTAS_SIGNIN_MAX_FAILURES_PER_ADDRESS', 30),
     signinWindowMinutes: int(env, 'LINTAS_SIGNIN_WINDOW_MINUTES', 15),

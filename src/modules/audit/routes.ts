@@ -32,7 +32,7 @@ interface ReadRow {
 
 /** Who in other members read, listed, searched or checked the actor's member's records, newest first. */
 async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
-  const after = decodeCursor(cursor, 1);
+  const after = decodeCursor(cursor, ['integer']);
   const rows = await ctx.tx.query<ReadRow>(sql`
     SELECT a.seq, a.at, a.action, a.member, u.name AS reader_name, a.object_type, a.object_id, a.details, a.purpose
     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id

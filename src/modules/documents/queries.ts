@@ -67,7 +67,7 @@ export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number
   }
   if (query.reportedFrom) where.push(sql`d.reported_on >= ${query.reportedFrom}::date`);
   if (query.reportedTo) where.push(sql`d.reported_on <= ${query.reportedTo}::date`);
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['text', 'uuid']);
   if (after) where.push(sql`(d.number, d.id) > (${after[0]}::text, ${after[1]}::uuid)`);
   return ctx.tx.query<DocumentRow>(sql`
     SELECT ${columns} FROM travel_documents d WHERE ${sql.join(where, ' AND ')}
@@ -78,7 +78,7 @@ export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number
 export async function listReports(ctx: Ctx, query: ReportsQuery, limit: number): Promise<(DocumentRow & { created_key: string })[]> {
   const where: Sql[] = [sql`d.reported_by = ${ctx.actor.member}`, documentVisibility(ctx, 'd')];
   if (query.state) where.push(sql`d.state = ${query.state}`);
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) where.push(sql`(d.created_at, d.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   return ctx.tx.query(sql`
     SELECT ${columns}, to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
@@ -202,7 +202,7 @@ export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promi
   const side = query.side ?? 'issuer';
   const where: Sql[] = [ctx.visible('h'), side === 'issuer' ? sql`h.owner = ${ctx.actor.member}` : sql`h.checker = ${ctx.actor.member}`];
   if (query.outcome) where.push(sql`h.outcome = ${query.outcome}`);
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) where.push(sql`(h.created_at, h.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   return ctx.tx.query<HitRow>(sql`
     SELECT ${hitColumns} FROM ${hitFrom} WHERE ${sql.join(where, ' AND ')}

@@ -35,7 +35,7 @@ interface NotificationRow {
 
 /** The user's notifications; each also obeys the sharing rule through the access fields it copied from its source. */
 async function listInbox(ctx: Ctx, cursor: string | undefined, limit: number) {
-  const after = decodeCursor(cursor, 2);
+  const after = decodeCursor(cursor, ['timestamp', 'uuid']);
   const mine = sql`n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')}`;
   const rows = await ctx.tx.query<NotificationRow>(sql`
     SELECT n.id, n.kind, n.title, n.body, n.object_type, n.object_id, n.created_at, n.read_at,

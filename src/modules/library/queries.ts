@@ -52,7 +52,7 @@ const dateKey = sql`coalesce(d.doc_date, DATE '0001-01-01')`;
 
 /** The filters plus, after a cursor, the condition of the pages after it, newest document date first. */
 function byDate(query: ListQuery, where: Sql[]): Sql[] {
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['date', 'uuid']);
   return after ? [...where, sql`(${dateKey}, d.id) < (${after[0]}::date, ${after[1]}::uuid)`] : where;
 }
 
@@ -63,7 +63,7 @@ function byDate(query: ListQuery, where: Sql[]): Sql[] {
 export async function listDocuments(ctx: Ctx, query: ListQuery, limit: number): Promise<DocumentRow[]> {
   const where = filters(ctx, query);
   if (query.q) {
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['real', 'uuid']);
     const tsQuery = sql`websearch_to_tsquery('english', ${query.q})`;
     const ranked = after ? [sql`(ts_rank(d.search, ${tsQuery})::real, d.id) < (${after[0]}::real, ${after[1]}::uuid)`] : [];
     // Rank the newest SEARCH_RANKED matches (all of them, for words that are not everywhere), then

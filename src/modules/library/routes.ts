@@ -8,6 +8,7 @@ import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
 import { sendJson } from '../../platform/http/pagination.js';
 import { forbidden, invalid } from '../../platform/http/problem.js';
 import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { textFault } from '../../platform/http/text.js';
 import { validateValue } from '../../platform/http/validate.js';
 import * as library from './service.js';
 import { BODY_MAX_LENGTH, CountQuery, DocumentCreate, DocumentItem, DocumentOne, DocumentUpdate, ListQuery, UploadMetadata } from './schemas.js';
@@ -23,6 +24,8 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
     if (part.type === 'file') {
       const filePart = part;
       if (part.fieldname !== 'file' || file) throw invalid([{ pointer: `/${part.fieldname}`, detail: 'send exactly one file, in the field "file"' }]);
+      const nameFault = textFault(filePart.filename);
+      if (nameFault) throw invalid([{ pointer: '/file', detail: `its name ${nameFault}` }]);
       file = { name: filePart.filename.slice(0, 255) || 'document', content: await filePart.toBuffer() };
     } else if (part.fieldname === 'metadata') {
       metadataText = String(part.value);

@@ -106,7 +106,7 @@ function filters(ctx: Ctx, query: ReportListQuery): Sql[] {
 /** A page of the reports the actor may see, the most recent incident first (undated ones last). */
 export async function listReports(ctx: Ctx, query: ReportListQuery, limit: number): Promise<ReportRow[]> {
   const where = filters(ctx, query);
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['date', 'uuid']);
   if (after) where.push(sql`(coalesce(r.occurred_from, DATE '0001-01-01'), r.id) < (${after[0]}::date, ${after[1]}::uuid)`);
   return ctx.tx.query<ReportRow>(sql`
     SELECT ${columns} FROM reports r WHERE ${sql.join(where, ' AND ')}

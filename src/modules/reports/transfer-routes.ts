@@ -7,6 +7,7 @@ import { readTable } from '../../platform/files/tabular.js';
 import { act, actorOf } from '../../platform/http/authenticate.js';
 import { forbidden, invalid } from '../../platform/http/problem.js';
 import { problemResponses } from '../../platform/http/schemas.js';
+import { textFault } from '../../platform/http/text.js';
 import { validateValue } from '../../platform/http/validate.js';
 import { exportReports, ExportQuery, toCsv, toXlsx } from './export.js';
 import { FORMATS, importReports, type ImportFile } from './import/import-reports.js';
@@ -30,6 +31,8 @@ async function readImport(request: FastifyRequest): Promise<{ options: ImportOpt
   for await (const part of request.parts({ limits: { fileSize: IMPORT_FILE_LIMIT } })) {
     if (part.type === 'file') {
       if (part.fieldname !== 'file' || file) throw invalid([{ pointer: `/${part.fieldname}`, detail: 'send exactly one file, in the field "file"' }]);
+      const nameFault = textFault(part.filename);
+      if (nameFault) throw invalid([{ pointer: '/file', detail: `its name ${nameFault}` }]);
       file = { name: part.filename.slice(0, 255) || 'import', content: await part.toBuffer() };
     } else if (part.fieldname === 'options') {
       optionsText = String(part.value);

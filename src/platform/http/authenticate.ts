@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { roleAllows, type Action } from '../auth/roles.js';
 import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '../auth/sessions.js';
@@ -6,6 +6,7 @@ import { sameSecret } from '../auth/secrets.js';
 import { appendAudit } from '../audit/writer.js';
 import { readAs, runAs, type Ctx, type Platform } from '../context.js';
 import { forbidden, Problem, unauthorised } from './problem.js';
+import { AddressLimiter, RefusalLedger, type RefusalAction } from './refusals.js';
 
 /** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */
 export type RouteAuth = 'public' | 'session' | 'user';
@@ -18,39 +19,68 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
+  interface FastifyInstance {
+    /** The refusals of authentication on the audit trail, counted per source and window. */
+    refusalLedger: RefusalLedger;
+  }
 }
+
+/** The window of the address limit and of the refusals' counts. */
+const REFUSAL_WINDOW_MS = 60_000;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Finds the actor of every API request (Bearer token or session cookie), refuses routes that need
- * one, and checks the CSRF token on cookie-authenticated writes (refusals are audited).
+ * one, and checks the CSRF token on cookie-authenticated writes. Refusals are audited, counted per
+ * source and window (`RefusalLedger`); an address with too many of them is refused before its
+ * credentials are looked up (`AddressLimiter`).
  */
 export function registerAuthentication(app: FastifyInstance, platform: Platform): void {
+  const limiter = new AddressLimiter(platform.config.refusalsPerAddressPerMinute, REFUSAL_WINDOW_MS);
+  const ledger = new RefusalLedger(
+    (entry) => platform.db.transaction({ member: null }, (tx) => appendAudit(tx, entry, [entry])),
+    { windowMs: REFUSAL_WINDOW_MS, onError: (err, entry) => app.log.error({ err, action: entry.action, address: entry.address, details: entry.details }, 'a count of refusals could not be audited') },
+  );
+  app.decorate('refusalLedger', ledger);
+  app.addHook('onClose', () => ledger.flush());
+  const refuse = (request: FastifyRequest, action: RefusalAction, who: { userId?: string; member?: string } = {}) =>
+    ledger.record({ action, ...who, address: request.ip, requestId: request.id, method: request.method, path: request.url.split('?')[0] ?? '' });
+
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.url.startsWith('/api/v1/')) return;
+    const wait = limiter.retryAfter(request.ip);
+    if (wait !== undefined) {
+      await refuse(request, 'auth.throttled');
+      void reply.header('retry-after', String(wait));
+      throw new Problem(429, 'Too many requests', `Too many refused requests from this address; try again in ${wait} seconds.`, undefined, { retryAfterSeconds: wait });
+    }
     const auth: RouteAuth = request.routeOptions.config.auth ?? 'user';
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
       const actor = match?.[1] ? await loadTokenActor(platform.db, match[1]) : null;
       if (!actor) {
-        await auditRefusal(platform, request, 'auth.token-refused', {});
+        limiter.refused(request.ip);
+        await refuse(request, 'auth.token-refused');
         throw unauthorised('The API token is unknown, expired or revoked.');
       }
       request.actor = actor;
     } else {
       const cookie = request.cookies[SESSION_COOKIE];
       const session = cookie ? await loadSession(platform.db, cookie) : null;
+      // An ended session is not audited (browsers keep old cookies), but made-up ones count towards the address limit.
+      if (cookie && !session) limiter.refused(request.ip);
       if (session) {
         request.session = session;
         if (session.stage === 'full') request.actor = session.actor;
         if (!SAFE_METHODS.has(request.method)) {
           const sent = request.headers['x-csrf-token'];
           if (typeof sent !== 'string' || !session.actor.csrfToken || !sameSecret(sent, session.actor.csrfToken)) {
-            await auditRefusal(platform, request, 'auth.csrf-refused', { userId: session.userId, member: session.actor.member });
+            limiter.refused(request.ip);
+            await refuse(request, 'auth.csrf-refused', { userId: session.userId, member: session.actor.member });
             throw new Problem(403, 'CSRF token missing', 'Writes from the web app must carry the x-csrf-token header of the session.');
           }
         }
@@ -59,12 +89,6 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
     if (auth === 'user' && !request.actor) throw unauthorised();
     if (auth === 'session' && !request.session && !request.actor) throw unauthorised();
   });
-}
-
-async function auditRefusal(platform: Platform, request: FastifyRequest, action: string, who: { userId?: string; member?: string }): Promise<void> {
-  await platform.db.transaction({ member: null }, (tx) =>
-    appendAudit(tx, { ...who, requestId: request.id, address: request.ip }, [{ action, details: { method: request.method, path: request.url.split('?')[0] } }]),
-  );
 }
 
 /** The signed-in actor of a route whose auth is 'user'. */

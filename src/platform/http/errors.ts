@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, Problem } from './problem.js';
+import { requestTextErrors } from './text.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -97,7 +98,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Problem) return sendProblem(reply, request, error);
     if (error.validation) {
-      return sendProblem(reply, request, new Problem(400, 'Invalid request', 'The request has invalid fields.', fieldErrors(error.validation, error.validationContext)));
+      const errors = fieldErrors(error.validation, error.validationContext);
+      // Text the database cannot hold is named with the schema's errors (text.ts refuses it when the schema passes).
+      const named = new Set(errors.map((one) => `${one.in} ${one.pointer}`));
+      errors.push(...requestTextErrors(request).filter((one) => !named.has(`${one.in} ${one.pointer}`)));
+      return sendProblem(reply, request, new Problem(400, 'Invalid request', 'The request has invalid fields.', errors));
     }
     switch (error.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':

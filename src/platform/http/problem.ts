@@ -3,6 +3,8 @@ export interface FieldError {
   /** JSON pointer (RFC 6901) into the request body or query, or `/row/column` for imports. */
   pointer: string;
   detail: string;
+  /** Where the pointer points, for a request's fields: `body`, `query`, `path` or `header`. */
+  in?: string;
 }
 
 export class Problem extends Error {

@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Static, TSchema } from 'typebox';
 import { fieldErrors } from './errors.js';
 import { invalid } from './problem.js';
+import { textErrors } from './text.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -21,7 +22,12 @@ export function validateValue<S extends TSchema>(schema: S, value: unknown, pref
     check = ajv.compile(schema);
     compiled.set(schema, check);
   }
-  if (check(value)) return value as Static<S>;
-  const errors = fieldErrors(check.errors ?? [], 'body').map((error) => ({ ...error, pointer: `${prefix}${error.pointer === '/' ? '' : error.pointer}` || '/' }));
-  throw invalid(errors);
+  const valid = check(value);
+  // Text the database cannot hold (NUL, a lone surrogate), as for a request's own fields (text.ts).
+  const text = textErrors(value);
+  if (valid && text.length === 0) return value as Static<S>;
+  const errors = fieldErrors(valid ? [] : check.errors ?? [], 'body');
+  const named = new Set(errors.map((error) => error.pointer));
+  errors.push(...text.filter((error) => !named.has(error.pointer)).map((error) => ({ ...error, in: 'body' })));
+  throw invalid(errors.map((error) => ({ ...error, pointer: `${prefix}${error.pointer === '/' ? '' : error.pointer}` || '/' })));
 }

@@ -1,0 +1,186 @@
+import type { AuditEntry } from '../audit/writer.js';
+
+/**
+ * Floods of refused requests: an address that keeps sending unknown credentials is stopped before
+ * authentication (`AddressLimiter`), and its refusals go on the audit trail counted, not one row each
+ * (`RefusalLedger`), so a flood cannot fill the trail, whose rows are never deleted.
+ */
+
+/** A refusal as the audit trail records it. */
+export type RefusalAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled';
+
+/** One refused request: what was refused, from which address, and (for a CSRF refusal) whose session. */
+export interface Refusal {
+  action: RefusalAction;
+  address: string;
+  userId?: string | undefined;
+  member?: string | undefined;
+  requestId: string;
+  method: string;
+  path: string;
+}
+
+interface Window {
+  first: Refusal;
+  endsAt: number;
+  /** Refusals after the first one, not yet on the record. */
+  count: number;
+  lastAt: number;
+  paths: Set<string>;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** The distinct "METHOD /path" a count row names, at most. */
+const MAX_PATHS = 10;
+
+export interface RefusalLedgerOptions {
+  /** How long a source's refusals are gathered into one count. */
+  windowMs: number;
+  now?: () => number;
+  /** Called when a count could not be written (it cannot fail a request that was answered already). */
+  onError?: (error: unknown, entry: AuditEntry) => void;
+}
+
+/**
+ * Refusals from one source (address, reason and session user) in a window go on the audit trail as
+ * two rows at most: the first at once, before its answer, as every refusal did before; the ones after
+ * it as one row with their `count` when the window closes (at its end, at the next refusal from the
+ * source after it, or when the app closes). A flood of any size adds a bounded number of rows, and
+ * the counts of a source's rows add up to its refusals. Counts not yet written are lost if the process
+ * dies, at most one window's.
+ */
+export class RefusalLedger {
+  private readonly windows = new Map<string, Window>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly write: (entry: AuditEntry) => Promise<void>,
+    private readonly options: RefusalLedgerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Records a refusal; resolves once it is on the record or counted (a failing first row rejects). */
+  async record(refusal: Refusal): Promise<void> {
+    const key = [refusal.action, refusal.address, refusal.userId ?? ''].join('\n');
+    const now = this.now();
+    const open = this.windows.get(key);
+    if (open && now < open.endsAt) {
+      open.count += 1;
+      open.lastAt = now;
+      if (open.paths.size < MAX_PATHS) open.paths.add(`${refusal.method} ${refusal.path}`);
+      return;
+    }
+    // The expired window is taken out before anything is awaited, so that a refusal arriving meanwhile joins the new one.
+    const expired = open ? this.detach(key, open) : undefined;
+    const window: Window = {
+      first: refusal,
+      endsAt: now + this.options.windowMs,
+      count: 0,
+      lastAt: now,
+      paths: new Set(),
+      timer: setTimeout(() => void this.writeCount(this.detach(key, window)), this.options.windowMs),
+    };
+    window.timer.unref();
+    this.windows.set(key, window);
+    await this.writeCount(expired);
+    try {
+      await this.write(entryOf(refusal, { method: refusal.method, path: refusal.path }));
+    } catch (error) {
+      // Not on the record: the next refusal from the source starts again with a row of its own.
+      await this.writeCount(this.detach(key, window));
+      throw error;
+    }
+  }
+
+  /** Writes every count not yet written (the app does at close). */
+  async flush(): Promise<void> {
+    const counts = [...this.windows].map(([key, window]) => this.detach(key, window));
+    await Promise.all(counts.map((entry) => this.writeCount(entry)));
+  }
+
+  /** Sources with a window open. */
+  get openWindows(): number {
+    return this.windows.size;
+  }
+
+  /** Closes a window: the row of its count, if it counted any refusal and is still the source's window. */
+  private detach(key: string, window: Window): AuditEntry | undefined {
+    clearTimeout(window.timer);
+    if (this.windows.get(key) !== window) return undefined;
+    this.windows.delete(key);
+    if (window.count === 0) return undefined;
+    return entryOf(window.first, {
+      count: window.count,
+      after: window.first.requestId,
+      until: new Date(window.lastAt).toISOString(),
+      paths: [...window.paths],
+    });
+  }
+
+  private async writeCount(entry: AuditEntry | undefined): Promise<void> {
+    if (!entry) return;
+    try {
+      await this.write(entry);
+    } catch (error) {
+      this.options.onError?.(error, entry);
+    }
+  }
+}
+
+function entryOf(refusal: Refusal, details: Record<string, unknown>): AuditEntry {
+  return {
+    userId: refusal.userId,
+    member: refusal.member,
+    // A count row stands for many requests; `details.after` names the request of the first row.
+    requestId: 'count' in details ? undefined : refusal.requestId,
+    address: refusal.address,
+    action: refusal.action,
+    details,
+  };
+}
+
+/** Sweep expired addresses once this many are held. */
+const SWEEP_AT = 10_000;
+
+/**
+ * Counts each address's refused authentications in a fixed window; an address that reached `max`
+ * is refused before authentication until its window is out (`max` 0: never).
+ */
+export class AddressLimiter {
+  private readonly counts = new Map<string, { count: number; endsAt: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whole seconds until the address may be heard again, or undefined when it may be now. */
+  retryAfter(address: string): number | undefined {
+    if (this.max === 0) return undefined;
+    const entry = this.counts.get(address);
+    if (!entry) return undefined;
+    const now = this.now();
+    if (now >= entry.endsAt) {
+      this.counts.delete(address);
+      return undefined;
+    }
+    return entry.count >= this.max ? Math.max(1, Math.ceil((entry.endsAt - now) / 1000)) : undefined;
+  }
+
+  /** Counts one refused authentication of the address. */
+  refused(address: string): void {
+    if (this.max === 0) return;
+    const now = this.now();
+    const entry = this.counts.get(address);
+    if (entry && now < entry.endsAt) {
+      entry.count += 1;
+      return;
+    }
+    if (this.counts.size >= SWEEP_AT) {
+      for (const [other, { endsAt }] of this.counts) if (now >= endsAt) this.counts.delete(other);
+    }
+    this.counts.set(address, { count: 1, endsAt: now + this.windowMs });
+  }
+}
