@@ -39,8 +39,7 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
     throw invalid([{ pointer: '/metadata', detail: 'is not valid JSON' }]);
   }
   const metadata = validateValue(UploadMetadata, parsed, '/metadata');
-  const { kind, text } = await extractText(file.content);
-  if (text.length > BODY_MAX_LENGTH) throw invalid([{ pointer: '/file', detail: `its text is longer than ${BODY_MAX_LENGTH} characters` }]);
+  const { kind, text } = await extractText(file.content, '/file', BODY_MAX_LENGTH);
   return { metadata, file: { name: file.name, kind, content: file.content, text } };
 }
 
