@@ -19,7 +19,7 @@ export interface TextJob {
 
 const tooLong = (job: TextJob): Problem => invalid([{ pointer: job.pointer, detail: `its text is longer than ${job.maxChars} characters` }]);
 
-export const unreadableDocument = (job: Pick<TextJob, 'kind' | 'pointer'>): Problem =>
+const unreadableDocument = (job: Pick<TextJob, 'kind' | 'pointer'>): Problem =>
   invalid([{ pointer: job.pointer, detail: `the ${job.kind.toUpperCase()} file could not be read; is it damaged or password-protected?` }]);
 
 async function pdfText(content: Buffer, job: TextJob): Promise<string> {

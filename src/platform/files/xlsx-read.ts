@@ -33,7 +33,7 @@ const EMPTY_SHARED_STRINGS = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>
 const SHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 
 /** A file that is not a workbook we can read: a 400 naming the file's field. */
-export const unreadableXlsx = (pointer: string, why = 'is it damaged, or another kind of file?'): Problem =>
+const unreadableXlsx = (pointer: string, why = 'is it damaged, or another kind of file?'): Problem =>
   invalid([{ pointer, detail: `the file is not a readable XLSX workbook (${why})` }]);
 
 export function rowLimit(maxRows: number): Problem {

@@ -128,11 +128,15 @@ export async function* inflateEntry(content: Buffer, entry: ZipEntry, what: stri
   const inflater = createInflateRaw({ chunkSize: 64 * 1024 });
   inflater.end(compressed);
   let produced = 0;
+  // The last chunk is held back until the entry has ended at its declared size, so a reader never
+  // sees a whole entry that was not: one whose header understated it fails before its end is read.
+  let held: Buffer | undefined;
   try {
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
       produced += chunk.length;
       if (produced > entry.size) throw damaged(pointer, what, `"${entry.name}" expands past the size its header declares (${entry.size} bytes)`);
-      yield chunk;
+      if (held) yield held;
+      held = chunk;
     }
   } catch (error) {
     if (error instanceof Problem) throw error;
@@ -141,6 +145,7 @@ export async function* inflateEntry(content: Buffer, entry: ZipEntry, what: stri
     inflater.destroy();
   }
   if (produced !== entry.size) throw damaged(pointer, what, `"${entry.name}" expands to ${produced} bytes, not the ${entry.size} its header declares`);
+  if (held) yield held;
 }
 
 /** Inflates every entry (each held to its declared size) and keeps nothing: proves the directory told the truth. */
