@@ -75,8 +75,9 @@ export function libraryRoutes(app: App, platform: Platform): void {
     schema: {
       tags,
       summary: 'Add a document from a PDF, DOCX or TXT file (multipart: metadata as JSON, file)',
+      description: 'A file too large, or past a limit while it is read (ZIP expansion, pages, time), is a 413; while the server reads as many files as it can, a 503 with Retry-After.',
       consumes: ['multipart/form-data'],
-      response: { 201: DocumentOne, ...problemResponses },
+      response: { 201: DocumentOne, ...problemResponses, 413: Type.Ref('Problem'), 503: Type.Ref('Problem') },
     },
   }, async (request, reply) => {
     // Refuse before reading the file: parsing costs, and a user who may not write should not cause it.
