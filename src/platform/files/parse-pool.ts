@@ -34,9 +34,16 @@ function spawn(): Worker {
   // Built, the worker is the compiled parse-worker.js beside this file. From the TypeScript sources
   // (tsx, vitest) it is parse-worker.ts, which the worker's own loader cannot read: tsx is
   // registered in the worker first.
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), options);
-  const worker = new URL('./parse-worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`, { ...options, eval: true });
+  const source = new URL('./parse-worker.ts', import.meta.url).href;
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { ...options, eval: true })
+    : new Worker(new URL('./parse-worker.js', import.meta.url), options);
+  // A kept worker that stops is not handed another file.
+  worker.once('exit', () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return worker;
 }
 
 async function slot(): Promise<void> {
