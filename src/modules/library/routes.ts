@@ -42,8 +42,7 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
     throw invalid([{ pointer: '/metadata', detail: 'is not valid JSON' }]);
   }
   const metadata = validateValue(UploadMetadata, parsed, '/metadata');
-  const { kind, text } = await extractText(file.content);
-  if (text.length > BODY_MAX_LENGTH) throw invalid([{ pointer: '/file', detail: `its text is longer than ${BODY_MAX_LENGTH} characters` }]);
+  const { kind, text } = await extractText(file.content, '/file', BODY_MAX_LENGTH);
   return { metadata, file: { name: file.name, kind, content: file.content, text } };
 }
 
@@ -79,8 +78,9 @@ export function libraryRoutes(app: App, platform: Platform): void {
     schema: {
       tags,
       summary: 'Add a document from a PDF, DOCX or TXT file (multipart: metadata as JSON, file)',
+      description: 'A file too large, or past a limit while it is read (ZIP expansion, pages, time), is a 413; while the server reads as many files as it can, a 503 with Retry-After.',
       consumes: ['multipart/form-data'],
-      response: { 201: DocumentOne, ...problemResponses },
+      response: { 201: DocumentOne, ...problemResponses, 413: Type.Ref('Problem'), 503: Type.Ref('Problem') },
     },
   }, async (request, reply) => {
     // Refuse before reading the file: parsing costs, and a user who may not write should not cause it.

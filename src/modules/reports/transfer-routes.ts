@@ -71,9 +71,10 @@ export function transferRoutes(app: App, platform: Platform): void {
       description:
         'Atomic unless options.partial: any bad row and nothing is written (400 whose errors point at /rows/<row>/<column>). ' +
         'options.dryRun checks every row and writes nothing. Re-importing a row (same owner, format and identifier) changes nothing, ' +
-        'or rewrites the report when its content changed and it is still a draft or submitted.',
+        'or rewrites the report when its content changed and it is still a draft or submitted. ' +
+        'A file past a limit (size, rows, an XLSX\'s ZIP expansion, time) is a 413; while the server reads as many files as it can, a 503 with Retry-After.',
       consumes: ['multipart/form-data'],
-      response: { 200: ImportResult, ...problemResponses, 413: Type.Ref('Problem') },
+      response: { 200: ImportResult, ...problemResponses, 413: Type.Ref('Problem'), 503: Type.Ref('Problem') },
     },
   }, async (request) => {
     // Refuse before reading the file: parsing costs, and a user who may not import should not cause it.

@@ -1,5 +1,5 @@
-import mammoth from 'mammoth';
 import { invalid } from '../http/problem.js';
+import { parseInWorker } from './parse-pool.js';
 
 export type FileKind = 'pdf' | 'docx' | 'txt';
 
@@ -34,37 +34,18 @@ export function decodeText(content: Buffer): string {
   }
 }
 
-async function pdfText(content: Buffer): Promise<string> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const pdf = await getDocument({ data: new Uint8Array(content), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
-  try {
-    const pages: string[] = [];
-    for (let number = 1; number <= pdf.numPages; number++) {
-      const page = await pdf.getPage(number);
-      const text = await page.getTextContent();
-      pages.push(text.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
-      page.cleanup();
-    }
-    return pages.join('\n\n');
-  } finally {
-    await pdf.destroy();
-  }
-}
+/** How long reading one PDF or DOCX may take before it is refused. */
+export const TEXT_TIME_LIMIT_MS = 60_000;
 
-/** The searchable text of an uploaded file; a file that is none of the kinds, or is broken, is a 400 naming the field. */
-export async function extractText(content: Buffer, pointer = '/file'): Promise<{ kind: FileKind; text: string }> {
+/**
+ * The searchable text of an uploaded file; a file that is none of the kinds, or is broken, is a 400
+ * naming the field, and so is text longer than `maxChars`. PDF and DOCX are read in a parse worker
+ * (parse-pool.ts, document-text.ts), within limits of size, pages and time (413 past them).
+ */
+export async function extractText(content: Buffer, pointer = '/file', maxChars = Number.MAX_SAFE_INTEGER): Promise<{ kind: FileKind; text: string }> {
   const kind = detectKind(content);
   if (!kind) throw invalid([{ pointer, detail: 'send a PDF, a Word document (.docx) or a plain-text file' }]);
-  try {
-    switch (kind) {
-      case 'pdf':
-        return { kind, text: (await pdfText(content)).trim() };
-      case 'docx':
-        return { kind, text: (await mammoth.extractRawText({ buffer: content })).value.trim() };
-      case 'txt':
-        return { kind, text: decodeText(content).trim() };
-    }
-  } catch {
-    throw invalid([{ pointer, detail: `the ${kind.toUpperCase()} file could not be read; is it damaged or password-protected?` }]);
-  }
+  const text = kind === 'txt' ? decodeText(content).trim() : await parseInWorker({ kind, content, maxChars, pointer }, TEXT_TIME_LIMIT_MS);
+  if (text.length > maxChars) throw invalid([{ pointer, detail: `its text is longer than ${maxChars} characters` }]);
+  return { kind, text };
 }

@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import ExcelJS from 'exceljs';
 import { invalid, Problem } from '../http/problem.js';
 import { countBreaks, CsvError, CsvReader, firstCsvRecord } from './csv.js';
 import { decodeText } from './extract-text.js';
+import { parseInWorker } from './parse-pool.js';
+import { rowLimit } from './xlsx-read.js';
 
 /**
  * Reads a table a person prepared in a spreadsheet: CSV (RFC 4180: quoted fields, quoted newlines,
@@ -15,6 +16,8 @@ import { decodeText } from './extract-text.js';
  * - Blank rows are skipped silently; copies of the header inside the data (two files pasted
  *   together) are skipped and reported.
  * - Limits: bytes (413), data rows (413), characters in a cell (400 naming row and column).
+ * - XLSX is read in a parse worker (parse-pool.ts, xlsx-read.ts): its ZIP checked against
+ *   decompression bombs, its rows counted as they stream by, within a time limit.
  */
 
 export type TableEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'xlsx';
@@ -24,6 +27,8 @@ export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t', '|'];
 export const DEFAULT_MAX_ROWS = 200_000;
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CELL = 10_000;
+/** How long reading one XLSX may take before it is refused. */
+export const XLSX_TIME_LIMIT_MS = 120_000;
 
 export interface TableOptions {
   /** Every column the reader knows; header cells are matched to them case-insensitively, ignoring spaces around. */
@@ -188,51 +193,30 @@ export function csvProblem(error: CsvError): Problem {
   return invalid([{ pointer: `/lines/${error.line}`, detail: `the CSV cannot be read: ${error.message}` }]);
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('error' in value) return '';
-    if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
-    if ('text' in value) return cellText(value.text);
-    return '';
-  }
-  return String(value);
-}
-
 async function readXlsx(content: Buffer, options: TableOptions, pointer: string): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
-  } catch {
-    throw invalid([{ pointer, detail: 'the file is not a readable XLSX workbook (is it damaged, or another kind of file?)' }]);
-  }
-  if (workbook.worksheets.length === 0) throw invalid([{ pointer, detail: 'the file is not a readable XLSX workbook (it has no sheets; is it another kind of zip file?)' }]);
-  const sheet = options.sheet ? workbook.getWorksheet(options.sheet) : workbook.worksheets[0];
-  if (!sheet) throw invalid([{ pointer, detail: options.sheet ? `the workbook has no sheet named "${options.sheet}"` : 'the workbook has no sheet' }]);
-  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-  if (sheet.actualRowCount - 1 > maxRows) throw rowLimit(maxRows);
-  const rows: { row: number; cells: string[] }[] = [];
-  let header: string[] | undefined;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-    const cells = Array.from({ length: values.length }, (_, index) => cellText(values[index] ?? null));
-    if (!header) header = cells;
-    else rows.push({ row: rowNumber, cells });
-  });
-  if (!header) throw invalid([{ pointer, detail: 'the sheet is empty' }]);
+  const { header, records } = await parseInWorker(
+    { kind: 'xlsx', content, pointer, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, ...(options.sheet ? { sheet: options.sheet } : {}) },
+    XLSX_TIME_LIMIT_MS,
+  );
   const match = matchHeader(header, options);
   if (match.matched === 0) throw invalid([{ pointer: '/rows/1', detail: `the first row names none of the expected columns (${options.columns.slice(0, 5).join(', ')}, …)` }]);
   headerProblems(match, options, pointer);
-  return named(rows, match.names, { format: 'xlsx', encoding: 'xlsx', delimiter: null }, options);
+  return named(packedRecords(records), match.names, { format: 'xlsx', encoding: 'xlsx', delimiter: null }, options);
 }
 
-function rowLimit(maxRows: number): Problem {
-  return new Problem(413, 'Too many rows', `The file has more than ${maxRows} data rows, the limit for one import; split it into smaller files.`);
+/** The rows the parse worker packed (one JSON array a line: the row's number, then its cells), unpacked as they are iterated. */
+function packedRecords(packed: string): Iterable<{ row: number; cells: readonly string[] }> {
+  return {
+    *[Symbol.iterator]() {
+      for (let at = 0; at < packed.length; ) {
+        const end = packed.indexOf('\n', at);
+        const line = packed.slice(at, end < 0 ? packed.length : end);
+        at = end < 0 ? packed.length : end + 1;
+        const [row, ...cells] = JSON.parse(line) as [number, ...string[]];
+        yield { row, cells };
+      }
+    },
+  };
 }
 
 /** What a record is once the header named its columns. */

@@ -90,6 +90,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
     ...problem.extra,
   };
   if (problem.errors) body.errors = problem.errors;
+  if (problem.headers) void reply.headers(problem.headers);
   return reply.status(problem.status).type('application/problem+json').send(body);
 }
 

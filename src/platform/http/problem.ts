@@ -14,6 +14,8 @@ export class Problem extends Error {
     detail?: string,
     readonly errors?: FieldError[],
     readonly extra?: Record<string, unknown>,
+    /** Response headers that go with it (Retry-After on a 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail ?? title);
   }
