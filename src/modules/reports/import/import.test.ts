@@ -220,6 +220,20 @@ describe('the Lintas template', () => {
     expect(twice.errors).toEqual([{ row: 3, column: 'external_id', message: expect.stringMatching(/also on row 2/) }]);
   });
 
+  test('a country code the API refuses is a row error here too: one validation for both', async () => {
+    const header = 'external_id,incident_type,country,origin,dead\n';
+    const dry = ok(await upload(Buffer.from(`${header}Q-1,smuggling-sea,XXQ,IDN,1\nQ-2,smuggling-sea,IDN,QQQ,1\nQ-3,smuggling-sea,IDN,LKA,1\n`), 'q.csv', { format: 'lintas', dryRun: true }));
+    expect(dry.errors).toEqual([
+      { row: 2, column: 'country', message: '"XXQ" is not an ISO 3166-1 alpha-3 country code' },
+      { row: 3, column: 'origin', message: '"QQQ" is not an ISO 3166-1 alpha-3 country code' },
+    ]);
+    expect(dry).toMatchObject({ imported: 1, rejected: 2 });
+    // The API answers the same report with the same words.
+    const api = await t.as(officer, { method: 'POST', url: '/api/v1/reports', payload: { where: { country: 'XXQ' }, incidentType: 'smuggling-sea', sharing: SHARING } });
+    expect(refused(api).errors).toEqual([{ pointer: '/where/country', detail: '"XXQ" is not an ISO 3166-1 alpha-3 country code' }]);
+    expect(await report('lintas', 'Q-1')).toBeUndefined();
+  });
+
   test('the XLSX template downloads with its instructions and, filled in, imports', async () => {
     const response = await t.as(officer, { method: 'GET', url: '/api/v1/reports/import/template.xlsx' });
     expect(response.statusCode).toBe(200);
