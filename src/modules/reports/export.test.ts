@@ -47,7 +47,8 @@ beforeAll(async () => {
   await makeReport('h2-for-all', 'AAA', { audience: { kind: 'all' }, tlp: 'AMBER', handling: ['H2'] });
   await makeReport('draft-for-all', 'AAA', { audience: { kind: 'all' }, tlp: 'GREEN' }, 'draft');
   await makeReport('for-ccc', 'AAA', { audience: { kind: 'members', members: ['CCC'] }, tlp: 'GREEN' });
-  // BBB contributes (reciprocity), and may export its own RED report.
+  // BBB contributes (reciprocity: a report approved and shared beyond itself), and may export its own RED report.
+  await makeReport('bbb-for-all', 'BBB', { audience: { kind: 'all' }, tlp: 'GREEN' });
   await makeReport('bbb-own-red', 'BBB', { audience: { kind: 'owner' }, tlp: 'RED' }, 'submitted');
 });
 afterAll(() => t.close());
@@ -56,7 +57,7 @@ describe('exports', () => {
   test('hold what the user may see and may pass on: not others\' RED, AMBER+STRICT or H2 reports (rule 5)', async () => {
     const lines = await exported(bbb, '/api/v1/reports/export.csv');
     const places = lines.slice(1).map((line) => line.split(',')[5]).sort();
-    expect(places).toEqual(['bbb-own-red', 'green-for-all']);
+    expect(places).toEqual(['bbb-for-all', 'bbb-own-red', 'green-for-all']);
     // The RED report is visible to BBB, so rule 5 is what keeps it out.
     const visible = await t.db.transaction({ member: 'BBB' }, (tx) => tx.query<{ id: string }>(sql`SELECT id FROM reports WHERE id = ${ids['red-for-bbb']}`));
     expect(visible).toHaveLength(1);
@@ -65,7 +66,7 @@ describe('exports', () => {
       tx.one<{ object_owners: string[]; details: { records: Record<string, string[]>; count: number } }>(sql`SELECT object_owners, details FROM audit_log WHERE action = 'reports.export' ORDER BY seq DESC LIMIT 1`));
     expect(audit.object_owners).toEqual(['AAA']);
     expect(audit.details.records).toEqual({ AAA: [ids['green-for-all']] });
-    expect(audit.details.count).toBe(2);
+    expect(audit.details.count).toBe(3);
   });
 
   test('take the list filters', async () => {
