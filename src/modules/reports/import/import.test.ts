@@ -115,9 +115,10 @@ describe('the IOM Missing Migrants Project file', () => {
   });
 });
 
-// Rows of the full file that cannot be imported: one without coordinates, and 21 points more than
-// 250 km out at sea (the central Mediterranean, the Atlantic off West Africa, the Bay of Bengal…).
-const REJECTED = 22;
+// Rows of the full file that cannot be imported: one without coordinates, 21 points more than
+// 250 km out at sea (the central Mediterranean, the Atlantic off West Africa, the Bay of Bengal…),
+// and one in Kosovo (row 5728), whose code XKX is not ISO 3166-1: the API refuses it, so the import does too.
+const REJECTED = 23;
 
 describe('the Lintas template', () => {
   test('semicolons are recognised and reported; people, route syntax and counts are read', async () => {
