@@ -129,7 +129,7 @@ export async function duckdbDashboard(
   let viewer = viewers.get(member);
   if (!viewer) {
     const reader = await connection.runAndReadAll(`SELECT count(*) > 0 AS yes FROM reports
-      WHERE owner = ${literal(member)} AND status IN ('submitted', 'shared') AND submitted_at >= now() - INTERVAL 12 MONTH`);
+      WHERE owner = ${literal(member)} AND status = 'shared' AND audience_kind <> 'owner' AND submitted_at >= now() - INTERVAL 12 MONTH`);
     viewer = { member, contributor: Boolean(reader.getRowObjects()[0]?.yes), full: directory.full.includes(member), groups: directory.groups[member] ?? [] };
     viewers.set(member, viewer);
   }

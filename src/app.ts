@@ -51,6 +51,9 @@ export async function build(options: BuildOptions): Promise<App> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Nothing the API answers is public: no browser or proxy keeps it (a route that sets its own
+    // caching, as the downloads' "private, no-store", keeps it).
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   app.addSchema(ProblemSchema);
   registerErrorHandling(app);

@@ -147,7 +147,7 @@ export interface LibraryDocumentInput {
 }
 
 export interface AuditRead {
-  seq: number;
+  id: string;
   at: string;
   action: string;
   readerMember: string;

@@ -4,10 +4,11 @@ import type { Ctx, Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { actRead } from '../../platform/http/authenticate.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { invalid } from '../../platform/http/problem.js';
 import { Cursor, Limit, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
 
 const Read = Strict({
-  seq: Type.Integer(),
+  id: Type.String({ description: 'the audit row, by its hash (hex)' }),
   at: Type.String({ format: 'date-time' }),
   action: Type.String(),
   readerMember: Type.String(),
@@ -19,7 +20,8 @@ const Read = Strict({
 const ReadsQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
 
 interface ReadRow {
-  seq: number;
+  id: string;
+  at_key: string;
   at: Date;
   action: string;
   member: string;
@@ -30,20 +32,26 @@ interface ReadRow {
   purpose: string | null;
 }
 
-/** Who in other members read, listed, searched or checked the actor's member's records, newest first. */
+/**
+ * Who in other members read, listed, searched or checked the actor's member's records, newest first.
+ * Pages go by the time and hash of the last row returned: the audit trail's own sequence number
+ * counts every member's acts, so neither an item nor a cursor carries it.
+ */
 async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
-  const after = decodeCursor(cursor, ['integer']);
+  const after = decodeCursor(cursor, ['timestamp', 'text']);
+  if (after && !/^[0-9a-f]{64}$/.test(after[1])) throw invalid([{ pointer: '/cursor', detail: 'not a cursor this API issued', in: 'query' }]);
   const rows = await ctx.tx.query<ReadRow>(sql`
-    SELECT a.seq, a.at, a.action, a.member, u.name AS reader_name, a.object_type, a.object_id, a.details, a.purpose
+    SELECT encode(a.hash, 'hex') AS id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key,
+      a.at, a.action, a.member, u.name AS reader_name, a.object_type, a.object_id, a.details, a.purpose
     FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
     WHERE (a.object_owner = ${ctx.actor.member} OR a.object_owners @> ARRAY[${ctx.actor.member}]::text[])
       AND a.member IS DISTINCT FROM ${ctx.actor.member}
-      ${after ? sql`AND a.seq < ${after[0]}` : sql``}
-    ORDER BY a.seq DESC LIMIT ${limit + 1}`);
-  const page = pageOf(rows, limit, (row) => [row.seq]);
+      ${after ? sql`AND (a.at, a.hash) < (${after[0]}::timestamptz, decode(${after[1]}, 'hex'))` : sql``}
+    ORDER BY a.at DESC, a.hash DESC LIMIT ${limit + 1}`);
+  const page = pageOf(rows, limit, (row) => [row.at_key, row.id]);
   return {
     data: page.rows.map((row) => ({
-      seq: row.seq,
+      id: row.id,
       at: row.at.toISOString(),
       action: row.action,
       readerMember: row.member ?? '',

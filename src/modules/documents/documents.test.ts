@@ -286,17 +286,73 @@ describe('hits and foreign reports', () => {
     const confirmed = await post(issuer, `/documents/${reported.id}/confirm`, { note: 'Ours; thank you.' });
     expect(confirmed.json<{ data: { state: string; sharing: { audience: { kind: string } } } }>().data).toMatchObject({ state: 'active', sharing: { audience: { kind: 'all' } } });
     expect((await check(other, { issuer: 'UTO', type: 'passport', number: 'F6600001' })).result).toBe('hit');
-    const mine = (await get(checker, '/documents/reports')).json<{ data: { id: string; state: string }[] }>();
-    expect(mine.data.find((doc) => doc.id === reported.id)?.state).toBe('active');
+    const mine = (await get(checker, '/documents/reports')).json<{ data: { id: string; state: string; document: { state: string } | null }[] }>();
+    // Confirmed and shared with every full member: the reporter sees its report confirmed, and the record like any member.
+    expect(mine.data.find((doc) => doc.id === reported.id)).toMatchObject({ state: 'confirmed', document: { state: 'active' } });
 
     const second = (await post(checker, '/documents/reports', { issuer: 'UTO', type: 'visa', number: 'F6600002', status: 'forged' })).json<{ data: { id: string } }>().data;
     const rejected = await post(issuer, `/documents/${second.id}/reject`, { note: 'Not issued by us' });
     expect(rejected.json<{ data: { state: string } }>().data.state).toBe('rejected');
+    // A rejected report stays the reporter's to read, with the issuer's note to it.
+    expect((await get(checker, `/documents/${second.id}`)).json<{ data: { decisionNote: string } }>().data.decisionNote).toBe('Not issued by us');
     expect((await post(issuer, `/documents/${second.id}/confirm`, {})).statusCode).toBe(409);
     const inbox = (await get(checker, '/inbox')).json<{ data: { kind: string }[] }>();
     expect(inbox.data.map((note) => note.kind)).toEqual(expect.arrayContaining(['document.report-confirmed', 'document.report-rejected']));
     // A report of a non-member's document, or of one's own, is refused.
     expect((await post(checker, '/documents/reports', { issuer: 'FRA', type: 'passport', number: 'X1', status: 'lost' })).statusCode).toBe(400);
     expect((await post(checker, '/documents/reports', { issuer: 'AUS', type: 'passport', number: 'X1', status: 'lost' })).statusCode).toBe(400);
+  });
+  test('a confirmed report is the issuer’s record: the reporter keeps only its report’s status, unless the issuer shares the record with it', async () => {
+    const report = await post(checker, '/documents/reports', { issuer: 'UTO', type: 'passport', number: 'F6600003', status: 'stolen', place: 'Found in Darwin', note: 'Handed in at the airport' });
+    expect(report.statusCode, report.body).toBe(201);
+    const id = report.json<{ data: { id: string } }>().data.id;
+    // While it waits the reporter reads its report.
+    expect((await get(checker, `/documents/${id}`)).statusCode).toBe(200);
+    const confirmed = await post(issuer, `/documents/${id}/confirm`, { note: 'Ours, thank you', sharing: { audience: { kind: 'owner' }, tlp: 'RED' } });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const changed = await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${id}`, payload: { remarks: 'Issuer-only remark', place: 'Issuer-only place' } });
+    expect(changed.statusCode, changed.body).toBe(200);
+
+    const reportOf = async () => {
+      const list = await get(checker, '/documents/reports?limit=100');
+      expect(list.statusCode, list.body).toBe(200);
+      const found = list.json<{ data: { id: string }[] }>().data.filter((item) => item.id === id);
+      expect(found).toHaveLength(1);
+      return { item: found[0] as Record<string, unknown>, body: list.body };
+    };
+    // The issuer keeps it to itself: to the reporter it is like any record it may not see, and its list says only "confirmed".
+    expect((await get(checker, `/documents/${id}`)).statusCode).toBe(404);
+    expect((await check(checker, { issuer: 'UTO', type: 'passport', number: 'F6600003' })).result).toBe('no-hit');
+    let mine = await reportOf();
+    expect(mine.item).toEqual({
+      id, issuer: 'UTO', issuerName: 'Utopia (ICAO specimen)', type: 'passport', number: 'F6600003', state: 'confirmed', note: 'Handed in at the airport',
+      decisionNote: 'Ours, thank you', decidedAt: expect.any(String), reportedAt: expect.any(String), document: null,
+    });
+    expect(mine.body).not.toContain('Issuer-only');
+    expect(mine.body).not.toContain('Found in Darwin');
+    const onlyConfirmed = (await get(checker, '/documents/reports?state=confirmed&limit=100')).json<{ data: { id: string; state: string }[] }>().data;
+    expect(onlyConfirmed.map((item) => item.state)).toEqual(onlyConfirmed.map(() => 'confirmed'));
+    expect(onlyConfirmed.map((item) => item.id)).toContain(id);
+    // Cancelled later, with a reason: the reporter learns nothing of it.
+    expect((await post(issuer, `/documents/${id}/cancel`, { reason: 'Issuer-only reason' })).statusCode).toBe(200);
+    expect((await get(checker, `/documents/${id}`)).statusCode).toBe(404);
+    mine = await reportOf();
+    expect(mine.item).toMatchObject({ state: 'confirmed', document: null });
+    expect(mine.body).not.toContain('Issuer-only');
+
+    // Under row-level security alone the reporter sees no more of the record than through both walls.
+    const rows = await t.db.transaction({ member: 'AUS' }, (tx) => tx.query(sql`SELECT id FROM travel_documents WHERE id = ${id}`));
+    expect(rows).toEqual([]);
+
+    // A record the issuer shares with every full member: the reporter reads it as any member does.
+    const second = (await post(checker, '/documents/reports', { issuer: 'UTO', type: 'visa', number: 'F6600004', status: 'forged' })).json<{ data: { id: string } }>().data;
+    expect((await post(issuer, `/documents/${second.id}/confirm`, { sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } })).statusCode).toBe(200);
+    await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${second.id}`, payload: { remarks: 'For every member' } });
+    const asReporter = await get(checker, `/documents/${second.id}`);
+    const asOther = await get(other, `/documents/${second.id}`);
+    expect(asReporter.statusCode).toBe(200);
+    expect(asReporter.json<{ data: unknown }>().data).toEqual(asOther.json<{ data: unknown }>().data);
+    const listed = (await get(checker, '/documents/reports?limit=100')).json<{ data: { id: string; state: string; document: unknown }[] }>().data.find((item) => item.id === second.id);
+    expect(listed).toMatchObject({ state: 'confirmed', document: asReporter.json<{ data: unknown }>().data });
   });
 });

@@ -2,8 +2,8 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import { presentSharing } from '../../platform/sharing/rule.js';
 import { issuerName } from './icao.js';
-import type { DocumentRow, HitRow } from './queries.js';
-import type { Holder, TravelDocument } from './schemas.js';
+import type { DocumentRow, ForeignReportRow, HitRow } from './queries.js';
+import type { ForeignReportRecord, Holder, TravelDocument } from './schemas.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
@@ -52,6 +52,23 @@ export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument 
       confirm: own && writer && pending,
       reject: own && writer && pending,
     },
+  };
+}
+
+/** A member's report of a foreign document, with the record as far as the member may see it (`document`, or null). */
+export function presentForeignReport(actor: Actor, row: ForeignReportRow, document: DocumentRow | undefined): ForeignReportRecord {
+  return {
+    id: row.id,
+    issuer: row.issuer,
+    issuerName: issuerName(row.issuer),
+    type: row.doc_type,
+    number: row.number,
+    state: row.report_state,
+    note: row.report_note,
+    decisionNote: row.decision_note,
+    decidedAt: iso(row.decided_at),
+    reportedAt: row.created_at.toISOString(),
+    document: document ? presentDocument(actor, document) : null,
   };
 }
 

@@ -5,7 +5,7 @@ import { decodeCursor } from '../../platform/http/pagination.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { sharingColumns } from '../../platform/sharing/rule.js';
 import type { DocumentType } from './icao.js';
-import type { DocumentState, DocumentStatus, HitOutcome, HitsQuery, RegisterQuery, ReportsQuery } from './schemas.js';
+import type { DocumentState, DocumentStatus, HitOutcome, HitsQuery, RegisterQuery, ReportState, ReportsQuery } from './schemas.js';
 
 /** A travel document as read from the database. */
 export interface DocumentRow extends SharingRow {
@@ -42,11 +42,13 @@ const columns = sql`d.id, d.issuer, d.doc_type, d.number, d.status, d.state, d.r
 
 /**
  * Which documents the actor may see: the sharing rule, and the member's own reports of foreign
- * documents (the reporter policy of migration 0005 says the same in the database).
+ * documents while they wait or once rejected (the reporter policy, migration 0014, says the same in
+ * the database). A confirmed report is the issuer's record, under the issuer's sharing alone.
  */
 export function documentVisibility(ctx: Ctx, alias: string): Sql {
   if (ctx.platform.unsafeWithoutSharingCondition) return sql`true`;
-  return sql`(${ctx.visible(alias)} OR ${sql.raw(alias)}.reported_by = ${ctx.actor.member})`;
+  const t = sql.raw(alias);
+  return sql`(${ctx.visible(alias)} OR (${t}.reported_by = ${ctx.actor.member} AND ${t}.state IN ('pending-confirmation', 'rejected')))`;
 }
 
 export async function findDocument(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<DocumentRow | undefined> {
@@ -74,16 +76,41 @@ export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number
     ORDER BY d.number COLLATE "C", d.id LIMIT ${limit + 1}`);
 }
 
-/** A page of the foreign documents the actor's member reported, newest first. */
-export async function listReports(ctx: Ctx, query: ReportsQuery, limit: number): Promise<(DocumentRow & { created_key: string })[]> {
-  const where: Sql[] = [sql`d.reported_by = ${ctx.actor.member}`, documentVisibility(ctx, 'd')];
-  if (query.state) where.push(sql`d.state = ${query.state}`);
+/** A report of a foreign document as its reporter sees it: what it reported and where its report stands. */
+export interface ForeignReportRow {
+  id: string;
+  owner: string;
+  reported_by: string;
+  issuer: string;
+  doc_type: DocumentType;
+  number: string;
+  report_state: ReportState;
+  report_note: string | null;
+  decision_note: string | null;
+  decided_at: Date | null;
+  created_at: Date;
+  created_key: string;
+}
+
+/**
+ * A page of the foreign documents the actor's member reported, newest first, through
+ * `documents_reports_of_member` (migration 0014): no column of the issuer's record beyond the
+ * report's own. The function keys on the transaction's member; the query layer says so again.
+ */
+export async function listReports(ctx: Ctx, query: ReportsQuery, limit: number): Promise<ForeignReportRow[]> {
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
-  if (after) where.push(sql`(d.created_at, d.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  return ctx.tx.query(sql`
-    SELECT ${columns}, to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
-    FROM travel_documents d WHERE ${sql.join(where, ' AND ')}
-    ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit + 1}`);
+  const mine = ctx.platform.unsafeWithoutSharingCondition ? sql`true` : sql`r.reported_by = ${ctx.actor.member}`;
+  return ctx.tx.query<ForeignReportRow>(sql`
+    SELECT r.*, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
+    FROM documents_reports_of_member(${query.state ?? null}::text, ${after?.[0] ?? null}::timestamptz, ${after?.[1] ?? null}::uuid, ${limit + 1}::int) r
+    WHERE ${mine}
+    ORDER BY r.created_at DESC, r.id DESC`);
+}
+
+/** The documents among `ids` that the actor may see. */
+export async function findDocuments(ctx: Ctx, ids: readonly string[]): Promise<DocumentRow[]> {
+  if (ids.length === 0) return [];
+  return ctx.tx.query<DocumentRow>(sql`SELECT ${columns} FROM travel_documents d WHERE d.id = ANY(${ids}::uuid[]) AND ${documentVisibility(ctx, 'd')}`);
 }
 
 /** The member's active record of a document, if any (the live record a write must not duplicate). */

@@ -21,6 +21,7 @@ import {
   DocumentInput,
   DocumentOne,
   ForeignReport,
+  ForeignReportRecord,
   HitOne,
   HitRecord,
   HitsQuery,
@@ -85,7 +86,13 @@ export function documentsRoutes(app: App, platform: Platform): void {
   }, async (request, reply) => reply.status(201).send(await writeRegister(platform, request, 'documents.write', (ctx, changes) => register.add(ctx, request.body, changes))));
 
   app.get('/documents/reports', {
-    schema: { tags, summary: 'The foreign documents your member reported to their issuers, newest first', querystring: ReportsQuery, response: { 200: Page(TravelDocument), ...problemResponses } },
+    schema: {
+      tags,
+      summary: 'The foreign documents your member reported to their issuers, newest first: where each report stands, and the record as far as your member may see it',
+      description: 'Once the issuer confirms a report the record is the issuer’s: your member sees it (its place, remarks, later cancellation) only when the issuer’s sharing includes it.',
+      querystring: ReportsQuery,
+      response: { 200: Page(ForeignReportRecord), ...problemResponses },
+    },
   }, async (request) => actRead(platform, request, 'documents.read', (ctx) => register.reports(ctx, request.query)));
 
   app.post('/documents/reports', {

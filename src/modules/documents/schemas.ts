@@ -20,6 +20,10 @@ export const DOCUMENT_STATUS_LABELS: Readonly<Record<DocumentStatus, string>> = 
 export const DOCUMENT_STATES = ['active', 'cancelled', 'pending-confirmation', 'rejected'] as const;
 export type DocumentState = (typeof DOCUMENT_STATES)[number];
 
+/** Where a member's report of a foreign document stands: waiting, confirmed by the issuer, or rejected. */
+export const REPORT_STATES = ['pending-confirmation', 'confirmed', 'rejected'] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
 export const HIT_OUTCOMES = ['pending', 'confirmed', 'denied'] as const;
 export type HitOutcome = (typeof HIT_OUTCOMES)[number];
 
@@ -35,6 +39,7 @@ const Text = (maxLength: number, description?: string) => Type.String({ minLengt
 export const DocumentType = OneOf(DOCUMENT_TYPES, { description: 'the register’s document type' });
 export const DocumentStatus = OneOf(DOCUMENT_STATUSES, { description: 'why the document must not be used' });
 export const DocumentState = OneOf(DOCUMENT_STATES);
+export const ReportState = OneOf(REPORT_STATES);
 export const Issuer = Type.String({ minLength: 1, maxLength: 5, description: 'ICAO issuing code: ISO 3166-1 alpha-3 or ICAO’s own (D, UNO, XXA…)' });
 export const DocumentNumber = Type.String({ minLength: 1, maxLength: 60, description: 'as printed; spaces, hyphens and < are ignored, letters read upper case' });
 export const Purpose = Text(200, 'why the document is checked (border control, visa application, …); recorded in the audit trail');
@@ -219,8 +224,28 @@ export const RegisterQuery = Strict({
 });
 export type RegisterQuery = Static<typeof RegisterQuery>;
 
+/** A report of a foreign document, as the member that made it sees it. */
+export const ForeignReportRecord = Strict({
+  id: Type.String({ description: 'the record the report made (the issuer’s once confirmed)' }),
+  issuer: Type.String(),
+  issuerName: Type.String(),
+  type: DocumentType,
+  number: Type.String(),
+  state: ReportState,
+  note: Type.Union([Type.String(), Type.Null()], { description: 'your member’s note with the report' }),
+  decisionNote: Type.Union([Type.String(), Type.Null()], { description: 'the issuer’s note to your member with its decision' }),
+  decidedAt: MaybeTime,
+  reportedAt: Time,
+  document: Type.Union([TravelDocument, Type.Null()], {
+    description:
+      'the record as your member may see it: its own report while it waits or once rejected; once confirmed the record is the issuer’s, ' +
+      'present only when the issuer’s sharing includes your member',
+  }),
+});
+export type ForeignReportRecord = Static<typeof ForeignReportRecord>;
+
 export const ReportsQuery = Strict({
-  state: Type.Optional(DocumentState),
+  state: Type.Optional(ReportState),
   cursor: Type.Optional(Cursor),
   limit: Type.Optional(Limit),
 });

@@ -9,8 +9,8 @@ import { sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { isIcaoIssuer, issuerForMemberCode, memberCodeForIssuer, normaliseIssuer, type DocumentType } from './icao.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
-import { presentDocument } from './presenters.js';
-import { findActive, findDocument, listRegister, listReports, type DocumentRow } from './queries.js';
+import { presentDocument, presentForeignReport } from './presenters.js';
+import { findActive, findDocument, findDocuments, listRegister, listReports, type DocumentRow } from './queries.js';
 import type { IndexChanges } from './register.js';
 import type { BulkCancelBody, CancelBody, DecisionBody, DocumentChange, DocumentInput, ForeignReport, Holder, RegisterQuery, ReportsQuery } from './schemas.js';
 
@@ -93,12 +93,18 @@ export async function list(ctx: Ctx, query: RegisterQuery) {
   return { data: page.rows.map((row) => presentDocument(ctx.actor, row)), next: page.next };
 }
 
+/**
+ * The foreign documents the member reported: where each report stands, and the record beside it as
+ * far as the member may see it (its own report while it waits or once rejected; once confirmed, the
+ * issuer's record only when the issuer's sharing includes the member).
+ */
 export async function reports(ctx: Ctx, query: ReportsQuery) {
   const limit = query.limit ?? 50;
   const page = pageOf(await listReports(ctx, query, limit), limit, (row) => [row.created_key, row.id]);
+  const visible = new Map((await findDocuments(ctx, page.rows.map((row) => row.id))).map((row) => [row.id, row]));
   const event = readEvent('document.list-reports', OBJECT, ctx.actor.member, page.rows);
   if (event) await ctx.audit(event);
-  return { data: page.rows.map((row) => presentDocument(ctx.actor, row)), next: page.next };
+  return { data: page.rows.map((row) => presentForeignReport(ctx.actor, row, visible.get(row.id))), next: page.next };
 }
 
 export async function get(ctx: Ctx, id: string) {

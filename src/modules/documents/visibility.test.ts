@@ -10,7 +10,10 @@ import { registerOf } from './register.js';
 /**
  * Which checks hit, against a reference model of the sharing rule (DESIGN.md §3, rule 1): a member
  * gets a hit on an active document it owns or is in the audience of (observers do not see "all"),
- * and exactly "no hit" otherwise; the record itself is 404 to it. Each wall alone (row-level
+ * and exactly "no hit" otherwise; the record itself is 404 to it. A member that reported another
+ * issuer's document reads that record only while it waits or once rejected; once confirmed the
+ * record is the issuer's, under its sharing alone, and the reporter's list of reports says only
+ * "confirmed" (with the record when the sharing lets it see it). Each wall alone (row-level
  * security, the query layer's condition) and both together give the model's answers, and with both
  * removed the same check finds the leak, so it can fail.
  */
@@ -19,12 +22,15 @@ interface WorldGroup {
   members: number[];
   ended: boolean;
 }
+type WorldState = 'active' | 'cancelled' | 'pending-confirmation' | 'rejected';
 interface WorldDocument {
   owner: number;
   kind: AudienceKind;
   members: number[];
   groups: number[];
-  active: boolean;
+  state: WorldState;
+  /** The member that reported it as a foreign document, if one did (always for pending and rejected). */
+  reporter: number | null;
 }
 interface World {
   observers: boolean[];
@@ -32,14 +38,19 @@ interface World {
   documents: WorldDocument[];
 }
 
-function modelSees(world: World, viewer: number, doc: WorldDocument): boolean {
+function sharingSees(world: World, viewer: number, doc: WorldDocument): boolean {
   if (doc.owner === viewer) return true;
   if (doc.kind === 'all' && !world.observers[viewer]) return true;
   if (doc.kind === 'members' && doc.members.includes(viewer)) return true;
   if (doc.kind === 'groups') return doc.groups.some((g) => !world.groups[g]!.ended && world.groups[g]!.members.includes(viewer));
   return false;
 }
-const modelHits = (world: World, viewer: number, doc: WorldDocument): boolean => doc.active && modelSees(world, viewer, doc);
+/** The record: by the sharing rule, or as the reporter of a report that waits or was rejected (never once confirmed). */
+const modelSees = (world: World, viewer: number, doc: WorldDocument): boolean =>
+  sharingSees(world, viewer, doc) || (doc.reporter === viewer && (doc.state === 'pending-confirmation' || doc.state === 'rejected'));
+const modelHits = (world: World, viewer: number, doc: WorldDocument): boolean => doc.state === 'active' && sharingSees(world, viewer, doc);
+/** Where a report stands, to its reporter. */
+const reportState = (doc: WorldDocument): string => (doc.state === 'active' || doc.state === 'cancelled' ? 'confirmed' : doc.state);
 
 const worldArbitrary = fc
   .record({
@@ -51,7 +62,8 @@ const worldArbitrary = fc
         kind: fc.constantFrom<AudienceKind>('owner', 'members', 'groups', 'all'),
         members: fc.uniqueArray(fc.nat(3), { minLength: 1, maxLength: 3 }),
         groups: fc.uniqueArray(fc.nat(1), { minLength: 1, maxLength: 2 }),
-        active: fc.boolean(),
+        state: fc.constantFrom<WorldState>('active', 'active', 'cancelled', 'pending-confirmation', 'rejected'),
+        reporter: fc.option(fc.nat(3)),
       }),
       { minLength: 1, maxLength: 8 },
     ),
@@ -66,7 +78,11 @@ const worldArbitrary = fc
       if (kind === 'groups' && ownGroups.length === 0) kind = 'owner';
       const named = [...new Set(seed.members.map((m) => m % n).filter((m) => m !== owner))];
       if (kind === 'members' && named.length === 0) kind = 'owner';
-      return { owner, kind, members: kind === 'members' ? named : [], groups: kind === 'groups' ? ownGroups : [], active: seed.active };
+      // A report is another member's; one that waits or was rejected always has its reporter.
+      let reporter = seed.reporter === null ? null : seed.reporter % n;
+      if (reporter === owner) reporter = null;
+      if (reporter === null && (seed.state === 'pending-confirmation' || seed.state === 'rejected')) reporter = (owner + 1) % n;
+      return { owner, kind, members: kind === 'members' ? named : [], groups: kind === 'groups' ? ownGroups : [], state: seed.state, reporter };
     });
     return { observers, groups, documents };
   });
@@ -113,8 +129,8 @@ async function build(world: World): Promise<Built> {
     for (const [i, doc] of world.documents.entries()) {
       const owner = codes[doc.owner]!;
       const row = await tx.one<{ id: string }>(sql`
-        INSERT INTO travel_documents (issuer, doc_type, number, status, state, owner, audience_kind, audience_members, audience_groups, tlp)
-        VALUES (${owner}, 'passport', ${numbers[i]}, 'stolen', ${doc.active ? 'active' : 'cancelled'}, ${owner}, ${doc.kind},
+        INSERT INTO travel_documents (issuer, doc_type, number, status, state, reported_by, owner, audience_kind, audience_members, audience_groups, tlp)
+        VALUES (${owner}, 'passport', ${numbers[i]}, 'stolen', ${doc.state}, ${doc.reporter === null ? null : codes[doc.reporter]!}, ${owner}, ${doc.kind},
           ${doc.members.map((m) => codes[m]!)}, ${doc.groups.map((g) => groupCodes[g]!)}, 'AMBER')
         RETURNING id`);
       created.push(row.id);
@@ -147,6 +163,15 @@ async function differences(app: App, world: World, built: Built): Promise<string
       const read = await app.inject({ method: 'GET', url: `/api/v1/documents/${built.ids[i]}`, headers });
       if (read.statusCode !== (modelSees(world, viewer, doc) ? 200 : 404)) found.push(`get D${i} for M${viewer}: ${read.statusCode}`);
     }
+    // The viewer's reports: each with where it stands, and the record only where the viewer may see it.
+    const list = await app.inject({ method: 'GET', url: '/api/v1/documents/reports?limit=100', headers });
+    expect(list.statusCode, list.body).toBe(200);
+    const listed = list.json<{ data: { id: string; state: string; document: { id: string } | null }[] }>().data.filter((item) => built.ids.includes(item.id));
+    const shown = listed.map((item) => `D${built.ids.indexOf(item.id)} ${item.state} ${item.document ? 'record' : 'none'}`).sort();
+    const expected = world.documents
+      .flatMap((doc, i) => (doc.reporter === viewer ? [`D${i} ${reportState(doc)} ${modelSees(world, viewer, doc) ? 'record' : 'none'}`] : []))
+      .sort();
+    if (JSON.stringify(shown) !== JSON.stringify(expected)) found.push(`reports of M${viewer}: ${shown.join(', ')} vs ${expected.join(', ')}`);
   }
   return found;
 }
@@ -162,14 +187,28 @@ describe('which checks hit, against the reference model', () => {
     );
   }, 300_000);
 
+  test('a report the issuer confirmed and keeps to itself is 404 to its reporter, under each wall alone', async () => {
+    // M1 reported M0's documents: D0 confirmed and kept by M0, D1 confirmed and cancelled, D2 confirmed
+    // and shared with M1, D3 waiting, D4 rejected.
+    const report = (state: WorldState, kind: AudienceKind = 'owner', members: number[] = []): WorldDocument => ({ owner: 0, kind, members, groups: [], state, reporter: 1 });
+    const world: World = {
+      observers: [false, false, false],
+      groups: [],
+      documents: [report('active'), report('cancelled'), report('active', 'members', [1]), report('pending-confirmation'), report('rejected')],
+    };
+    expect(world.documents.map((doc) => modelSees(world, 1, doc))).toEqual([false, false, true, true, true]);
+    const built = await build(world);
+    for (const { name, app } of apps) expect(await differences(app, world, built), name).toEqual([]);
+  });
+
   test('with both walls removed the same check finds the leak, so it can fail', async () => {
     const leaky = await t.variant({ unsafeWithoutSharingCondition: true, unsafeWithoutRowLevelSecurity: true });
     const world: World = {
       observers: [false, false, true],
       groups: [],
       documents: [
-        { owner: 0, kind: 'owner', members: [], groups: [], active: true },
-        { owner: 0, kind: 'all', members: [], groups: [], active: true },
+        { owner: 0, kind: 'owner', members: [], groups: [], state: 'active', reporter: null },
+        { owner: 0, kind: 'all', members: [], groups: [], state: 'active', reporter: null },
       ],
     };
     const built = await build(world);

@@ -1,4 +1,6 @@
+import { isCountryCode } from '../../platform/geo/countries.js';
 import { CODE_LIST_VERSION } from './codes.js';
+import { nonNominalErrors } from './non-nominal.js';
 import type { ReportInput } from './schemas.js';
 
 /** The column values of a report, nested parts kept as given and the aggregated columns derived from them. */
@@ -156,4 +158,33 @@ export function consistencyErrors(input: ReportInput): { pointer: string; detail
   });
   if (input.when && input.when.from > today()) errors.push({ pointer: '/when/from', detail: 'is in the future' });
   return errors;
+}
+
+/** Every country field of a report that is not an ISO 3166-1 alpha-3 code, each at its pointer. */
+export function countryErrors(input: ReportInput): { pointer: string; detail: string }[] {
+  const errors: { pointer: string; detail: string }[] = [];
+  const check = (code: string | undefined, pointer: string): void => {
+    if (code !== undefined && !isCountryCode(code)) errors.push({ pointer, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });
+  };
+  check(input.where.country, '/where/country');
+  check(input.origin, '/origin');
+  check(input.destination, '/destination');
+  (input.route ?? []).forEach((leg, index) => {
+    check(leg.from, `/route/${index}/from`);
+    check(leg.to, `/route/${index}/to`);
+  });
+  (input.people ?? []).forEach((group, index) => {
+    if (group.citizenship !== 'XXX') check(group.citizenship, `/people/${index}/citizenship`);
+  });
+  (input.smugglers?.citizenships ?? []).forEach((code, index) => check(code, `/smugglers/citizenships/${index}`));
+  (input.documents?.issuingCountries ?? []).forEach((code, index) => check(code, `/documents/issuingCountries/${index}`));
+  return errors;
+}
+
+/**
+ * Every check of a report's content beyond its schema, the same for the API and for imports:
+ * consistency, a narrative without names, and country codes that ISO 3166-1 knows.
+ */
+export function contentErrors(input: ReportInput): { pointer: string; detail: string }[] {
+  return [...consistencyErrors(input), ...nonNominalErrors(input.narrative, '/narrative'), ...countryErrors(input)];
 }

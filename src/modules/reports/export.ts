@@ -164,14 +164,11 @@ export async function exportReports(ctx: Ctx, query: ExportQuery, format: 'csv' 
   return [TEMPLATE_COLUMN_NAMES, ...rows.map((row) => reportToCells(row.import_key ?? row.id, toInput(row, ctx.actor.member)))];
 }
 
-const csvCell = (value: string): string => (/[",\r\n;]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
-/** RFC 4180 CSV with a UTF-8 BOM (so spreadsheet programs read the accents) and CRLF line ends. */
-export function toCsv(rows: readonly (readonly string[])[]): Buffer {
-  return Buffer.from(`\uFEFF${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
-}
-
-/** An XLSX workbook of one sheet, every cell text (so codes and identifiers are not turned into numbers or dates). */
+/**
+ * An XLSX workbook of one sheet, every cell text (so codes and identifiers are not turned into
+ * numbers or dates, and a cell such as "=1+1" is a string, never a formula: no CSV-style
+ * neutralising is needed, and none is done, so the text re-imports as it is).
+ */
 export async function toXlsx(rows: readonly (readonly string[])[], sheetName = 'Reports', extra?: (workbook: ExcelJS.Workbook) => void): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(sheetName);

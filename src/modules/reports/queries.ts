@@ -75,9 +75,9 @@ const columns = sql`r.id, r.code_list_version, r.status, r.agency, r.occurred_fr
 /**
  * Which reports the actor may see, for an alias of `reports`: the sharing rule (`ctx.visible`) and,
  * on top of it, the two rules of reports that the restrictive row-level security policies apply in
- * the database (migration 0003): another member's report only once approved and shared, and only
- * while the viewer's member has itself submitted a report within the reciprocity window
- * (DESIGN.md §3.7). Every read of reports goes through this. Like `ctx.visible`, it is dropped
+ * the database (migrations 0003 and 0014): another member's report only once approved and shared,
+ * and only while the viewer's member has itself contributed within the reciprocity window (DESIGN.md
+ * §3.7): a report of its own approved and shared beyond itself (audience not the owner alone). Every read of reports goes through this. Like `ctx.visible`, it is dropped
  * whole by `unsafeWithoutSharingCondition`, so tests can prove row-level security alone.
  */
 export function reportVisibility(ctx: Ctx, alias: string): Sql {
@@ -87,7 +87,7 @@ export function reportVisibility(ctx: Ctx, alias: string): Sql {
   const months = ctx.platform.config.reciprocityMonths;
   return sql`(${ctx.visible(alias)} AND (${t}.owner = ${member} OR (${t}.status = 'shared' AND EXISTS (
       SELECT 1 FROM reports contribution
-      WHERE contribution.owner = ${member} AND contribution.status IN ('submitted', 'shared')
+      WHERE contribution.owner = ${member} AND contribution.status = 'shared' AND contribution.audience_kind <> 'owner'
         AND contribution.submitted_at >= now() - make_interval(months => ${months}::int)))))`;
 }
 

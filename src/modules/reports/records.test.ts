@@ -76,6 +76,14 @@ async function unchanged(send: () => Promise<LightMyRequestResponse>): Promise<L
   return response;
 }
 
+/** BBB contributes (reciprocity): a report of its own, submitted by an officer and approved by its approver, shared beyond itself. */
+async function contribute(): Promise<void> {
+  const submitter = await t.sessionFor(await t.makeUser('BBB', ['officer']));
+  const id = await create(submitter, validReport({ agency: undefined }));
+  ok(await post(submitter, id, 'submit'));
+  expect(ok(await post(outsiderApprover, id, 'approve')).data.status).toBe('shared');
+}
+
 async function notificationsOf(userId: string): Promise<{ kind: string; body: string; object_id: string }[]> {
   return t.db.ownerTransaction((tx) => tx.query(sql`SELECT kind, body, object_id FROM notifications WHERE user_id = ${userId} ORDER BY created_at, kind`));
 }
@@ -169,8 +177,7 @@ describe('workflow', () => {
     const id = await create(officer);
     const outsiderOfficer = await t.sessionFor(await t.makeUser('BBB', ['officer']));
     // Let BBB contribute, so only the status keeps it out.
-    const bbbReport = ok(await t.as(outsiderOfficer, { method: 'POST', url: REPORTS, payload: validReport({ agency: undefined }) }), 201).data.id;
-    ok(await post(outsiderOfficer, bbbReport, 'submit'));
+    await contribute();
 
     let one = ok(await t.as(officer, { method: 'GET', url: `${REPORTS}/${id}` }));
     expect(one.abilities).toMatchObject({ update: true, submit: true, approve: false, withdraw: false, delete: true });
@@ -229,7 +236,7 @@ describe('workflow', () => {
     problem(await unchanged(() => post(outsiderApprover, id, 'return', { note: 'no' })), 404);
     ok(await post(approver, id, 'approve'));
     // Once shared and visible to BBB (which contributes), it is still not BBB's to act on.
-    ok(await post(outsiderApprover, await create(outsiderApprover, validReport({ agency: undefined })), 'submit'));
+    await contribute();
     ok(await t.as(outsiderApprover, { method: 'GET', url: `${REPORTS}/${id}` }));
     problem(await unchanged(() => post(outsiderApprover, id, 'withdraw')), 403);
     problem(await unchanged(() => post(outsiderApprover, id, 'return', { note: 'no' })), 403);
@@ -264,7 +271,7 @@ describe('workflow', () => {
     expect(ok(await t.as(approver, { method: 'GET', url: `${REPORTS}/${id}` })).data.returnNote).toBeNull();
     // Another member never sees a note, even once the report is shared with it.
     const outsider = await t.sessionFor(await t.makeUser('BBB', ['officer']));
-    ok(await post(outsider, await create(outsider, validReport({ agency: undefined })), 'submit'));
+    await contribute();
     ok(await post(approver, id, 'return', { note: 'Once more.' }));
     ok(await post(colleague, id, 'submit'));
     ok(await post(approver, id, 'approve'));

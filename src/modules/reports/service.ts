@@ -1,14 +1,13 @@
 import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { allCountries, isCountryCode } from '../../platform/geo/countries.js';
+import { allCountries } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
-import { assertNoFieldErrors, conflict, forbidden, notFound, type FieldError } from '../../platform/http/problem.js';
+import { assertNoFieldErrors, conflict, forbidden, notFound } from '../../platform/http/problem.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { CODE_LISTS } from './codes.js';
-import { consistencyErrors } from './derive.js';
-import { nonNominalErrors } from './non-nominal.js';
+import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
 import { approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, type ReportRow } from './queries.js';
 import type { ReportListQuery, ReturnBody } from './record-schemas.js';
@@ -58,30 +57,9 @@ async function reread(ctx: Ctx, id: string) {
   return one(ctx, await visibleReport(ctx, id));
 }
 
-/** Every country field of a report that is not an ISO 3166-1 alpha-3 code, each at its pointer. */
-function countryErrors(input: ReportInput): FieldError[] {
-  const errors: FieldError[] = [];
-  const check = (code: string | undefined, pointer: string): void => {
-    if (code !== undefined && !isCountryCode(code)) errors.push({ pointer, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });
-  };
-  check(input.where.country, '/where/country');
-  check(input.origin, '/origin');
-  check(input.destination, '/destination');
-  (input.route ?? []).forEach((leg, index) => {
-    check(leg.from, `/route/${index}/from`);
-    check(leg.to, `/route/${index}/to`);
-  });
-  (input.people ?? []).forEach((group, index) => {
-    if (group.citizenship !== 'XXX') check(group.citizenship, `/people/${index}/citizenship`);
-  });
-  (input.smugglers?.citizenships ?? []).forEach((code, index) => check(code, `/smugglers/citizenships/${index}`));
-  (input.documents?.issuingCountries ?? []).forEach((code, index) => check(code, `/documents/issuingCountries/${index}`));
-  return errors;
-}
-
 /** Every check beyond the schema, all reported at once: content, identifiers, countries, agency and sharing. */
 async function validateReport(ctx: Ctx, input: ReportInput): Promise<void> {
-  const errors = [...consistencyErrors(input), ...nonNominalErrors(input.narrative, '/narrative'), ...countryErrors(input)];
+  const errors = contentErrors(input);
   if (input.agency !== undefined) {
     const agencies = await memberAgencies(ctx);
     if (!agencies.includes(input.agency)) {

@@ -11,7 +11,8 @@ import { insertReport } from './store.js';
 /**
  * Who sees which report, against a reference model: the sharing rule (DESIGN.md §3, rule 1), plus
  * the two rules of reports — another member's report only once shared, and only while the viewer's
- * member has submitted a report within the reciprocity window (rule 7, here set to 6 months so the
+ * member has contributed within the reciprocity window: a report of its own approved and shared with
+ * someone besides itself (rule 7, here set to 6 months so the
  * setting, not the default of 12, is what both walls apply). Each wall is proved alone, and the
  * check is shown able to fail with both removed.
  */
@@ -52,7 +53,8 @@ function sharingSees(world: World, viewer: number, report: WorldReport): boolean
 
 function contributes(world: World, viewer: number): boolean {
   const windowDays = WINDOW_MONTHS * 30;
-  return world.reports.some((r) => r.owner === viewer && (r.status === 'submitted' || r.status === 'shared') && r.daysAgo < windowDays);
+  // Only what others were given counts: approved and shared beyond the owner alone.
+  return world.reports.some((r) => r.owner === viewer && r.status === 'shared' && r.kind !== 'owner' && r.daysAgo < windowDays);
 }
 
 /** The rule, written as plainly as possible. */
@@ -204,9 +206,11 @@ describe('who sees which report, against the reference model', () => {
 
   test('reciprocity: only a recent contribution opens others’ shared reports, under each wall alone', async () => {
     // M0 shares with every full member. M1 contributed 20 days ago, M2 250 days ago (outside the
-    // six-month window), M3 has only a draft and a withdrawn report, M4 nothing.
+    // six-month window), M3 has only a draft and a withdrawn report, M4 nothing, M5 a report left
+    // in "submitted", M6 one approved but kept to itself (audience: the owner): neither of the last two
+    // gave the others anything.
     const world: World = {
-      members: fullMembers(5),
+      members: fullMembers(7),
       groups: [],
       reports: [
         shared(0),
@@ -214,9 +218,11 @@ describe('who sees which report, against the reference model', () => {
         shared(2, 250),
         { owner: 3, kind: 'all', members: [], groups: [], status: 'draft', daysAgo: 20 },
         { owner: 3, kind: 'all', members: [], groups: [], status: 'withdrawn', daysAgo: 20 },
+        { owner: 5, kind: 'all', members: [], groups: [], status: 'submitted', daysAgo: 20 },
+        { owner: 6, kind: 'owner', members: [], groups: [], status: 'shared', daysAgo: 20 },
       ],
     };
-    expect([0, 1, 2, 3, 4].map((viewer) => world.reports.filter((report) => modelSees(world, viewer, report)).length)).toEqual([3, 3, 1, 2, 0]);
+    expect([0, 1, 2, 3, 4, 5, 6].map((viewer) => world.reports.filter((report) => modelSees(world, viewer, report)).length)).toEqual([3, 3, 1, 2, 0, 1, 1]);
     await withWorld(world, async (built) => {
       for (const { name, app } of apps) expect(await differences(app, world, built), name).toEqual([]);
     });

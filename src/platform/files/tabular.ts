@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { invalid, Problem } from '../http/problem.js';
-import { countBreaks, CsvError, CsvReader, firstCsvRecord } from './csv.js';
+import { countBreaks, CsvError, CsvReader, firstCsvRecord, restoreCsvCell } from './csv.js';
 import { decodeText } from './extract-text.js';
 import { parseInWorker } from './parse-pool.js';
 import { rowLimit } from './xlsx-read.js';
@@ -15,6 +15,8 @@ import { rowLimit } from './xlsx-read.js';
  * - Delimiter (CSV): the one of , ; tab | under which the header names the most expected columns.
  * - Blank rows are skipped silently; copies of the header inside the data (two files pasted
  *   together) are skipped and reported.
+ * - CSV cells that a CSV writer neutralised against formula injection (`'=…`, see `toCsv`) are read
+ *   without the apostrophe it added, so a download re-imports as it was; XLSX cells are read as they are.
  * - Limits: bytes (413), data rows (413), characters in a cell (400 naming row and column).
  * - XLSX is read in a parse worker (parse-pool.ts, xlsx-read.ts): its ZIP checked against
  *   decompression bombs, its rows counted as they stream by, within a time limit.
@@ -178,7 +180,7 @@ function* csvRecords(text: string, delimiter: Delimiter, maxRecord: number): Gen
       if (last) records.push(...reader.end());
       for (const cells of records) {
         record++;
-        if (record > 1) yield { row: record, cells };
+        if (record > 1) yield { row: record, cells: restoreCells(cells) };
       }
       if (last) return;
     }
@@ -186,6 +188,15 @@ function* csvRecords(text: string, delimiter: Delimiter, maxRecord: number): Gen
     if (error instanceof CsvError) throw csvProblem(error);
     throw error;
   }
+}
+
+/** The cells as they were before a CSV writer neutralised them (`neutraliseCsvCell`): an export re-imports as it was. */
+function restoreCells(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as string;
+    if (cell.charCodeAt(0) === 39) cells[i] = restoreCsvCell(cell);
+  }
+  return cells;
 }
 
 /** A CSV that cannot be read: a 400 pointing at its line. */

@@ -433,7 +433,8 @@ beforeAll(async () => {
       if (status !== 'draft') await tx.query(sql`UPDATE reports SET status = ${status}, submitted_at = now() WHERE id = ${id}`);
       return id;
     };
-    await report('CCC', 'submitted', 'owner');
+    // CCC contributes (reciprocity), so only the sharing rule keeps AAA's reports from it.
+    await report('CCC', 'shared', 'all');
     return [await report('AAA', 'draft', 'owner'), await report('AAA', 'shared', 'all'), await report('AAA', 'submitted', 'all')];
   });
   // Travel documents: UTO's private and shared records, CCC's pending report of a UTO document, CCC's hit on the shared one.

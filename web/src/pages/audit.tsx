@@ -79,7 +79,7 @@ function AuditReads({ memberName }: { memberName: string }) {
             </thead>
             <tbody>
               {reads.items.map((read) => (
-                <tr key={read.seq}>
+                <tr key={read.id}>
                   <td className="nowrap">
                     <DateText value={read.at} withTime />
                   </td>

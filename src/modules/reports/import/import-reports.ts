@@ -4,8 +4,7 @@ import type { Table } from '../../../platform/files/tabular.js';
 import { invalid, Problem, type FieldError } from '../../../platform/http/problem.js';
 import { validateValue } from '../../../platform/http/validate.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
-import { consistencyErrors } from '../derive.js';
-import { nonNominalErrors } from '../non-nominal.js';
+import { contentErrors } from '../derive.js';
 import { ReportInput } from '../schemas.js';
 import { BATCH_SIZE, FIRST_BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import type { ImportFormat } from './format.js';
@@ -16,8 +15,8 @@ import { lintasTemplate } from './template.js';
 /**
  * Imports reports from a table already read (tabular.ts), in the caller's one transaction:
  *
- * - Every row is checked as the API checks a report (schema, consistency, non-nominal narrative,
- *   sharing), and every problem is reported with its row and column.
+ * - Every row is checked as the API checks a report (schema, `contentErrors`: consistency,
+ *   non-nominal narrative, country codes; sharing), and every problem is reported with its row and column.
  * - Atomic: any bad row, and nothing is written (400 listing them all), unless `partial`, which
  *   writes the good rows. `dryRun` writes nothing and reports what would happen.
  * - Idempotent: a row is identified by (owner, format's source, key). Imported before with the same
@@ -126,7 +125,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     const problems = [...schemaErrors(mapped.input)];
     if (problems.length === 0) {
       const input = mapped.input as ReportInput;
-      problems.push(...consistencyErrors(input), ...nonNominalErrors(input.narrative, '/narrative'));
+      problems.push(...contentErrors(input));
     }
     for (const problem of problems) rowErrors.push({ row, column: format.columnOf(problem.pointer), message: problem.detail });
     const earlier = keyRows.get(mapped.key);

@@ -115,9 +115,10 @@ describe('the IOM Missing Migrants Project file', () => {
   });
 });
 
-// Rows of the full file that cannot be imported: one without coordinates, and 21 points more than
-// 250 km out at sea (the central Mediterranean, the Atlantic off West Africa, the Bay of Bengal…).
-const REJECTED = 22;
+// Rows of the full file that cannot be imported: one without coordinates, 21 points more than
+// 250 km out at sea (the central Mediterranean, the Atlantic off West Africa, the Bay of Bengal…),
+// and one in Kosovo (row 5728), whose code XKX is not ISO 3166-1: the API refuses it, so the import does too.
+const REJECTED = 23;
 
 describe('the Lintas template', () => {
   test('semicolons are recognised and reported; people, route syntax and counts are read', async () => {
@@ -218,6 +219,20 @@ describe('the Lintas template', () => {
     expect(await report('lintas', 'U-1')).toMatchObject({ id, dead: 2 });
     const twice = ok(await upload(Buffer.from(`${header}U-2,smuggling-sea,IDN,1\nU-2,smuggling-sea,IDN,3\n`), 'u.csv', { format: 'lintas', dryRun: true }));
     expect(twice.errors).toEqual([{ row: 3, column: 'external_id', message: expect.stringMatching(/also on row 2/) }]);
+  });
+
+  test('a country code the API refuses is a row error here too: one validation for both', async () => {
+    const header = 'external_id,incident_type,country,origin,dead\n';
+    const dry = ok(await upload(Buffer.from(`${header}Q-1,smuggling-sea,XXQ,IDN,1\nQ-2,smuggling-sea,IDN,QQQ,1\nQ-3,smuggling-sea,IDN,LKA,1\n`), 'q.csv', { format: 'lintas', dryRun: true }));
+    expect(dry.errors).toEqual([
+      { row: 2, column: 'country', message: '"XXQ" is not an ISO 3166-1 alpha-3 country code' },
+      { row: 3, column: 'origin', message: '"QQQ" is not an ISO 3166-1 alpha-3 country code' },
+    ]);
+    expect(dry).toMatchObject({ imported: 1, rejected: 2 });
+    // The API answers the same report with the same words.
+    const api = await t.as(officer, { method: 'POST', url: '/api/v1/reports', payload: { where: { country: 'XXQ' }, incidentType: 'smuggling-sea', sharing: SHARING } });
+    expect(refused(api).errors).toEqual([{ pointer: '/where/country', detail: '"XXQ" is not an ISO 3166-1 alpha-3 country code' }]);
+    expect(await report('lintas', 'Q-1')).toBeUndefined();
   });
 
   test('the XLSX template downloads with its instructions and, filled in, imports', async () => {
