@@ -98,7 +98,7 @@ describe('the regional release', () => {
     expect(await table(owner, 'table=incidentType&interval=month')).toEqual(types);
   });
 
-  test('padding a hidden report’s cell with the viewer’s own reports, alone or with a second member, never gives its figures back exactly', async () => {
+  test('padding a hidden report’s cell with the viewer’s own reports, alone or with a second member, never gives its figure back exactly', async () => {
     await share('AAA', 6, (i) => input('smuggling-land', { people: 2 + i }));
     await share('BBB', 6, (i) => input('smuggling-land', { people: 3 + i }));
     await share('CCC', 6, (i) => input('smuggling-land', { people: 4 + i }));
@@ -115,12 +115,10 @@ describe('the regional release', () => {
     await makeRelease(t.db, 'scheduled', { now: NOW });
     const padded = cell(await table(viewer, 'table=incidentType&interval=month'), '2024-03', 'smuggling-sea');
     expect(padded).toBeDefined();
+    // A sum that is not zero always moves, so the padded cell minus the pads is never the hidden figure.
+    // (Differencing across the release's own tables and periods can come out exact by chance, when two
+    // cells' noises happen to be equal: disclosure.test.ts measures how often, over random worlds and keys.)
     expect((padded?.people ?? 0) - 4).not.toBe(23);
-    // Differencing across the release's own tables and periods gives no exact figure either.
-    const totals = await table(viewer, 'table=total&interval=month');
-    const types = await table(viewer, 'table=incidentType&interval=month');
-    const land = cell(types, '2024-03', 'smuggling-land');
-    expect((cell(totals, '2024-03')?.people ?? 0) - (land?.people ?? 0) - 4).not.toBe(23);
   });
 
   test('a release changes only when its records do; the job runs when a month closes and on its schedule, never on request', async () => {
