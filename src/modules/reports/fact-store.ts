@@ -15,13 +15,14 @@ import { countCells, denseCells, Dictionary, fillLists, grow, groupValues, media
  * property test in aggregates.test.ts checks on random reports, changes, viewers and requests.
  */
 
-const FIGURE_COLUMNS = [
+/** The columns of report_facts that hold the figures, in the order of FIGURES. */
+export const FIGURE_COLUMNS = [
   'people_total', 'adult_men', 'adult_women', 'boys', 'girls', 'unknown_sex_or_age', 'unaccompanied_children', 'intercepted', 'rescued',
   'dead', 'missing', 'returned', 'claimed_asylum', 'arrests', 'convictions',
 ] as const;
 
 /** A fact row as report_facts holds it (the log's JSON and the load query give the same fields). */
-interface FactRow extends FactClass, Record<(typeof FIGURE_COLUMNS)[number], number> {
+export interface FactRow extends FactClass, Record<(typeof FIGURE_COLUMNS)[number], number> {
   report_id: string;
   counts_in_regional: boolean;
   occurred_from: string | null;

@@ -4,6 +4,7 @@ import type { Platform } from '../../../platform/context.js';
 import type { Database, Tx } from '../../../platform/db/database.js';
 import { sql } from '../../../platform/db/sql.js';
 import { FIGURES, type Figure } from '../analysis.js';
+import { FIGURE_COLUMNS, type FactRow } from '../fact-store.js';
 import { computeRelease, type ReleaseRecord } from './tables.js';
 
 /**
@@ -16,42 +17,9 @@ import { computeRelease, type ReleaseRecord } from './tables.js';
 
 export type ReleaseReason = 'period-closed' | 'scheduled' | 'operator';
 
-interface FactRow {
-  report_id: string;
-  owner: string;
-  month: number;
-  cell_key: number;
-  incident_type: string;
-  country: string;
-  destination: string | null;
-  flows: string[];
-  citizenships: string[];
-  modes: string[];
-  fee_per_person: number | null;
-  fee_currency: string | null;
-  people_total: number;
-  adult_men: number;
-  adult_women: number;
-  boys: number;
-  girls: number;
-  unknown_sex_or_age: number;
-  unaccompanied_children: number;
-  intercepted: number;
-  rescued: number;
-  dead: number;
-  missing: number;
-  returned: number;
-  claimed_asylum: number;
-  arrests: number;
-  convictions: number;
-}
-
-const FIGURE_COLUMNS: Record<Figure, keyof FactRow> = {
-  people: 'people_total', adultMen: 'adult_men', adultWomen: 'adult_women', boys: 'boys', girls: 'girls',
-  unknownSexOrAge: 'unknown_sex_or_age', unaccompaniedChildren: 'unaccompanied_children', intercepted: 'intercepted',
-  rescued: 'rescued', dead: 'dead', missing: 'missing', returned: 'returned', claimedAsylum: 'claimed_asylum',
-  arrests: 'arrests', convictions: 'convictions',
-};
+/** A regional fact as the job reads it: its row of report_facts and its record's key. */
+type KeyedFact = Pick<FactRow, 'report_id' | 'owner' | 'incident_type' | 'country' | 'destination' | 'flows' | 'citizenships' | 'modes'
+  | 'fee_per_person' | 'fee_currency' | (typeof FIGURE_COLUMNS)[number]> & { month: number; cell_key: number };
 
 /** The first day of the month of `now` (UTC): every period that ended before it is closed. */
 export function cutoffOf(now: Date): string {
@@ -83,7 +51,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
     // One release at a time across every process of a deployment.
     await tx.query(sql`SELECT pg_advisory_xact_lock(7413)`);
     await assignKeys(tx);
-    const rows = await tx.query<FactRow>(sql`
+    const rows = await tx.query<KeyedFact>(sql`
       SELECT f.report_id, f.owner, f.month, k.cell_key, f.incident_type, f.country, f.destination, f.flows, f.citizenships, f.modes,
         f.fee_per_person, f.fee_currency, f.people_total, f.adult_men, f.adult_women, f.boys, f.girls, f.unknown_sex_or_age,
         f.unaccompanied_children, f.intercepted, f.rescued, f.dead, f.missing, f.returned, f.claimed_asylum, f.arrests, f.convictions
@@ -111,7 +79,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
       modes: row.modes,
       feePerPerson: row.fee_per_person,
       feeCurrency: row.fee_currency,
-      figures: Object.fromEntries(FIGURES.map((figure) => [figure, Number(row[FIGURE_COLUMNS[figure]])])) as Record<Figure, number>,
+      figures: Object.fromEntries(FIGURES.map((figure, i) => [figure, row[FIGURE_COLUMNS[i] ?? 'people_total']])) as Record<Figure, number>,
     }));
     const cells = computeRelease(records, monthNumber(cutoff));
     const byOwner = new Map<string, string[]>();
