@@ -25,16 +25,25 @@ export const DOMINANCE_SHARE = 0.85;
 export interface CellContributions {
   /** Number of records. */
   reports: number;
-  /** Records per owner. */
-  owners: ReadonlyMap<string, number>;
+  /** Records per owner (one entry an owner). */
+  ownerCounts: readonly number[];
   /** Sum of the records' keys, modulo 2^32. */
   cellKey: number;
 }
 
 /** Rule 6's thresholds for a level k. */
 export function passes(cell: CellContributions, k: number): boolean {
-  if (cell.reports < k || cell.owners.size < MIN_OWNERS) return false;
-  const [first = 0, second = 0] = [...cell.owners.values()].sort((a, b) => b - a);
+  if (cell.reports < k || cell.ownerCounts.length < MIN_OWNERS) return false;
+  let first = 0;
+  let second = 0;
+  for (const count of cell.ownerCounts) {
+    if (count > first) {
+      second = first;
+      first = count;
+    } else if (count > second) {
+      second = count;
+    }
+  }
   return first + second <= DOMINANCE_SHARE * cell.reports;
 }
 

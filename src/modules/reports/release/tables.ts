@@ -101,73 +101,140 @@ function combinations(lists: readonly (readonly string[])[]): string[][] {
 
 const WIDTH = FIGURES.length;
 
+/** A cell's contributions: per figure its sum and two largest values, in one array (sums, then firsts, then seconds). */
 interface Accumulator extends CellContributions {
-  owners: Map<string, number>;
-  sums: Float64Array;
-  top1: Float64Array;
-  top2: Float64Array;
+  /** The owners' numbers (`ownerOf`), one entry an owner, beside `ownerCounts`. */
+  ownerIds: number[];
+  ownerCounts: number[];
+  width: number;
+  figures: Float64Array;
 }
 
-function accumulate(cell: Accumulator, record: ReleaseRecord, values: readonly number[]): void {
+function accumulator(width: number): Accumulator {
+  return { reports: 0, cellKey: 0, ownerIds: [], ownerCounts: [], width, figures: new Float64Array(3 * width) };
+}
+
+/** Adds `count` records of an owner to a cell (a few owners a cell: a scan beats a Map). */
+function addOwner(cell: Accumulator, owner: number, count: number): void {
+  const at = cell.ownerIds.indexOf(owner);
+  if (at < 0) {
+    cell.ownerIds.push(owner);
+    cell.ownerCounts.push(count);
+  } else {
+    cell.ownerCounts[at] = (cell.ownerCounts[at] as number) + count;
+  }
+}
+
+function accumulate(cell: Accumulator, record: ReleaseRecord, owner: number, values: readonly number[]): void {
   cell.reports += 1;
   cell.cellKey = addKey(cell.cellKey, record.key);
-  cell.owners.set(record.owner, (cell.owners.get(record.owner) ?? 0) + 1);
-  for (let i = 0; i < values.length; i++) {
+  addOwner(cell, owner, 1);
+  const { figures, width } = cell;
+  for (let i = 0; i < width; i++) {
     const value = values[i] as number;
-    cell.sums[i] = (cell.sums[i] as number) + value;
-    if (value > (cell.top1[i] as number)) {
-      cell.top2[i] = cell.top1[i] as number;
-      cell.top1[i] = value;
-    } else if (value > (cell.top2[i] as number)) {
-      cell.top2[i] = value;
+    figures[i] = (figures[i] as number) + value;
+    const first = figures[width + i] as number;
+    if (value > first) {
+      figures[2 * width + i] = first;
+      figures[width + i] = value;
+    } else if (value > (figures[2 * width + i] as number)) {
+      figures[2 * width + i] = value;
     }
   }
+}
+
+/** Adds a cell of disjoint records (another month of the same quarter or year) into `into`. */
+function merge(into: Accumulator, from: Accumulator): void {
+  into.reports += from.reports;
+  into.cellKey = addKey(into.cellKey, from.cellKey);
+  from.ownerIds.forEach((owner, index) => addOwner(into, owner, from.ownerCounts[index] as number));
+  const { figures, width } = into;
+  const other = from.figures;
+  for (let i = 0; i < width; i++) {
+    figures[i] = (figures[i] as number) + (other[i] as number);
+    // The two largest of the union are among the two largest of each part.
+    const a1 = figures[width + i] as number;
+    const a2 = figures[2 * width + i] as number;
+    const b1 = other[width + i] as number;
+    const b2 = other[2 * width + i] as number;
+    if (b1 > a1) {
+      figures[width + i] = b1;
+      figures[2 * width + i] = Math.max(a1, b2);
+    } else {
+      figures[2 * width + i] = Math.max(a2, b1);
+    }
+  }
+}
+
+interface MonthCell {
+  table: ReleaseTable;
+  month: number;
+  keys: string[];
+  acc: Accumulator;
 }
 
 /**
  * Every table of the release over `records` whose periods closed before `cutoffMonth`: the cells
- * that pass the thresholds at k = 5, perturbed, each marked when it passes k = 11 too.
+ * that pass the thresholds at k = 5, perturbed, each marked when it passes k = 11 too. Records are
+ * added up by month once; quarters and years are made from their months' cells.
  */
 export function computeRelease(records: readonly ReleaseRecord[], cutoffMonth: number): ReleasedCell[] {
-  const cells = new Map<string, { table: ReleaseTable; period: string; keys: string[]; acc: Accumulator }>();
+  const months = new Map<string, MonthCell>();
+  const owners = new Map<string, number>();
+  const width = (table: ReleaseTable): number => (table === 'fees' ? 1 : WIDTH);
   for (const record of records) {
-    for (const interval of RELEASE_INTERVALS) {
-      if (!periodClosed(record.month, interval, cutoffMonth)) continue;
-      const period = periodOf(record.month, interval);
-      for (const table of RELEASE_TABLE_NAMES) {
-        const fees = table === 'fees';
-        if (fees && (record.feePerPerson === null || !record.feeCurrency)) continue;
-        const values = fees ? [record.feePerPerson ?? 0] : FIGURES.map((figure) => record.figures[figure]);
-        const dimensions: readonly ReleaseDimension[] = RELEASE_TABLES[table].dimensions;
-        for (const keys of combinations(dimensions.map((dimension) => valuesOf(record, dimension)))) {
-          const id = `${table}\u0001${period}\u0001${keys.join('\u0001')}`;
-          let cell = cells.get(id);
-          if (!cell) {
-            const width = fees ? 1 : WIDTH;
-            cell = {
-              table, period, keys,
-              acc: { reports: 0, cellKey: 0, owners: new Map(), sums: new Float64Array(width), top1: new Float64Array(width), top2: new Float64Array(width) },
-            };
-            cells.set(id, cell);
-          }
-          accumulate(cell.acc, record, values);
+    // A month that has not closed is in no period of the release (a quarter or year ends with one of its months).
+    if (record.month >= cutoffMonth) continue;
+    const figures = FIGURES.map((figure) => record.figures[figure]);
+    let owner = owners.get(record.owner);
+    if (owner === undefined) {
+      owner = owners.size;
+      owners.set(record.owner, owner);
+    }
+    for (const table of RELEASE_TABLE_NAMES) {
+      const fees = table === 'fees';
+      if (fees && (record.feePerPerson === null || !record.feeCurrency)) continue;
+      const dimensions: readonly ReleaseDimension[] = RELEASE_TABLES[table].dimensions;
+      const values = fees ? [record.feePerPerson ?? 0] : figures;
+      const combos = dimensions.length === 1 ? valuesOf(record, dimensions[0] as ReleaseDimension).map((value) => [value]) : combinations(dimensions.map((dimension) => valuesOf(record, dimension)));
+      for (const keys of combos) {
+        const id = `${table}\u0001${record.month}\u0001${keys.join('\u0001')}`;
+        let cell = months.get(id);
+        if (!cell) {
+          cell = { table, month: record.month, keys, acc: accumulator(width(table)) };
+          months.set(id, cell);
         }
+        accumulate(cell.acc, record, owner, values);
       }
     }
   }
+  const periods = new Map<string, { table: ReleaseTable; period: string; keys: string[]; acc: Accumulator }>();
+  for (const cell of months.values()) {
+    for (const interval of RELEASE_INTERVALS) {
+      if (!periodClosed(cell.month, interval, cutoffMonth)) continue;
+      const period = periodOf(cell.month, interval);
+      const id = `${cell.table}\u0001${period}\u0001${cell.keys.join('\u0001')}`;
+      let target = periods.get(id);
+      if (!target) {
+        target = { table: cell.table, period, keys: cell.keys, acc: accumulator(width(cell.table)) };
+        periods.set(id, target);
+      }
+      merge(target.acc, cell.acc);
+    }
+  }
   const released: ReleasedCell[] = [];
-  for (const { table, period, keys, acc } of cells.values()) {
+  for (const { table, period, keys, acc } of periods.values()) {
     if (!passes(acc, K_PLATFORM)) continue;
     const published = passes(acc, K_PUBLISHED);
     const reports = perturbCount(acc.reports, acc.cellKey, published ? K_PUBLISHED : K_PLATFORM);
     const figures = Object.fromEntries(FIGURES.map((figure) => [figure, 0])) as Record<Figure, number>;
     let feeMean: number | null = null;
     if (table === 'fees') {
-      const sum = perturbSum(acc.sums[0] as number, acc.top1[0] as number, acc.top2[0] as number, acc.cellKey, WIDTH, 0.01);
+      const sum = perturbSum(acc.figures[0] as number, acc.figures[1] as number, acc.figures[2] as number, acc.cellKey, WIDTH, 0.01);
       feeMean = Math.round((sum / reports) * 100) / 100;
     } else {
       FIGURES.forEach((figure, i) => {
-        figures[figure] = perturbSum(acc.sums[i] as number, acc.top1[i] as number, acc.top2[i] as number, acc.cellKey, i);
+        figures[figure] = perturbSum(acc.figures[i] as number, acc.figures[WIDTH + i] as number, acc.figures[2 * WIDTH + i] as number, acc.cellKey, i);
       });
     }
     released.push({ table, period, keys, published, reports, figures, feeMean });
