@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, TEST_PASSWORD, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
+import { pointers, problem, type Problem } from '../../../test/support/problem.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
 
@@ -14,18 +15,7 @@ let secretariat: TestSession;
 
 const V1 = '/api/v1';
 
-interface Problem {
-  title: string;
-  errors?: { pointer: string; detail: string }[];
-}
 
-function problem(response: LightMyRequestResponse, status: number): Problem {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return response.json<Problem>();
-}
-
-const pointers = (body: Problem) => (body.errors ?? []).map((error) => error.pointer);
 
 /** Runs a request that must be refused, and checks that it changed nothing. */
 async function unchanged(request: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
+import { pointers, problem } from '../../../test/support/problem.js';
 import { fingerprint } from '../../../test/support/db.js';
 import type { Role } from '../../platform/auth/roles.js';
 import { sql } from '../../platform/db/sql.js';
@@ -15,18 +16,7 @@ let adminB: TestSession;
 let officerA: TestSession;
 let analystA: TestSession;
 
-interface Problem {
-  title: string;
-  errors?: { pointer: string; detail: string }[];
-}
 
-function problem(response: LightMyRequestResponse, status: number): Problem {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return response.json<Problem>();
-}
-
-const pointers = (body: Problem) => (body.errors ?? []).map((error) => error.pointer);
 
 async function unchanged(context: TestContext, request: () => Promise<LightMyRequestResponse>): Promise<LightMyRequestResponse> {
   const before = await fingerprint(context.db);

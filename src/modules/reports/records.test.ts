@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { problem } from '../../../test/support/problem.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
 import type { Report, ReportAbilities } from './record-schemas.js';
@@ -43,18 +44,6 @@ const validReport = (more: Partial<ReportInput> = {}): ReportInput => ({
   ...more,
 });
 
-interface Problem {
-  status: number;
-  title: string;
-  detail: string;
-  errors?: { pointer: string; detail: string }[];
-}
-
-function problem(response: LightMyRequestResponse, status: number): Problem {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return response.json<Problem>();
-}
 
 function ok(response: LightMyRequestResponse, status = 200): { data: Report; abilities: ReportAbilities } {
   expect(response.statusCode, response.body).toBe(status);
