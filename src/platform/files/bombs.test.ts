@@ -260,10 +260,11 @@ describe('bombs sent to the server', () => {
     const at = (share: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] as number);
     console.info(`bombs: /healthz answered ${latencies.length} times: median ${at(0.5)} ms, 99th percentile ${at(0.99)} ms, slowest ${at(1)} ms; RSS grew by at most ${growth} MB`);
     expect(latencies.length).toBeGreaterThan(100);
-    // Within 100 ms: all but the odd answer delayed by the machine itself (an idle Node process on a
-    // shared two-core machine sees pauses of 60 ms); a stall of the server (seconds) fails both.
+    // Within 100 ms: all but the odd answer delayed by the machine itself. On the two-core machine with
+    // the suite's other worker busy beside it, single answers took up to 1.2 s (29 ms alone); parsing a
+    // bomb on the main thread stalled /healthz for 35 s, which fails both checks.
     expect(at(0.99)).toBeLessThan(100);
-    expect(at(1)).toBeLessThan(500);
+    expect(at(1)).toBeLessThan(2_000);
     expect(growth).toBeLessThan(400);
   });
 });
