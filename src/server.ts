@@ -65,7 +65,7 @@ export async function startServer(config: Config, options: { demo?: boolean; log
         lines.push(
           seeded ? 'Demo data loaded. Sign in with any of these (password for all: ' + DEMO_PASSWORD + '):' : `Demo sign-ins (password ${DEMO_PASSWORD}):`,
           ...DEMO_SIGN_INS.map((user) => `  ${user.email.padEnd(24)} ${user.member.padEnd(4)} ${user.roles.join(', ')}`),
-          `${DEMO_TOTP_EMAIL} has a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app (or run: npx lintas user totp-code ${DEMO_TOTP_EMAIL}).`,
+          `${DEMO_TOTP_EMAIL} has a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app (or, with the server stopped, run: npx lintas user totp-code --email ${DEMO_TOTP_EMAIL}).`,
         );
       }
       console.log(lines.join('\n') + '\n');
