@@ -294,9 +294,12 @@ describe('shape and characters', () => {
     expect(parse(td3({ birth: '740800' }))).toMatchObject({ ok: true, document: { birthDate: { raw: '740800', iso: null } } });
   });
 
-  test('centuries: a birth date is never in the future, an expiry date up to 30 years ahead', () => {
+  test('centuries: a birth date is never in the future, an expiry date in this century up to 50 years ahead', () => {
     expect(parse(td3({ birth: '250531', expiry: '350531' }))).toMatchObject({ ok: true, document: { birthDate: { iso: '2025-05-31' }, expiryDate: { iso: '2035-05-31' } } });
-    expect(parse(td3({ birth: '250602', expiry: '560101' }))).toMatchObject({ ok: true, document: { birthDate: { iso: '1925-06-02' }, expiryDate: { iso: '1956-01-01' } } });
+    expect(parse(td3({ birth: '250602', expiry: '560101' }))).toMatchObject({ ok: true, document: { birthDate: { iso: '1925-06-02' }, expiryDate: { iso: '2056-01-01' } } });
+    // Not read with the birth date's rule: 60 is 2060, not 1960; a specimen's 96 stays 1996 (more than 50 years ahead).
+    expect(parse(td3({ birth: '600101', expiry: '600101' }))).toMatchObject({ ok: true, document: { birthDate: { iso: '1960-01-01' }, expiryDate: { iso: '2060-01-01' } } });
+    expect(parse(td3({ expiry: '961210' }))).toMatchObject({ ok: true, document: { expiryDate: { iso: '1996-12-10' } } });
   });
 
   test('document types from the code and the holder’s nationality', () => {

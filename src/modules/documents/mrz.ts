@@ -407,7 +407,10 @@ class Reader {
     return { raw, iso };
   }
 
-  /** YYMMDD as YYYY-MM-DD: a birth date is never in the future; an expiry date lies within 30 years ahead. */
+  /**
+   * YYMMDD as YYYY-MM-DD: a birth date is never in the future; an expiry date is read in this century
+   * up to 50 years ahead (a document expiring in 2060 is not one that expired in 1960), earlier beyond.
+   */
   private calendarDate(raw: string, field: 'birthDate' | 'expiryDate'): string | null {
     const yy = Number(raw.slice(0, 2));
     const month = Number(raw.slice(2, 4));
@@ -415,7 +418,7 @@ class Reader {
     const nowYear = this.now.getUTCFullYear();
     let year = 2000 + yy;
     const candidate = Date.UTC(year, month - 1, day);
-    if (field === 'birthDate' ? candidate > this.now.getTime() : year > nowYear + 30) year -= 100;
+    if (field === 'birthDate' ? candidate > this.now.getTime() : year > nowYear + 50) year -= 100;
     const date = new Date(Date.UTC(year, month - 1, day));
     if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
     return `${String(year).padStart(4, '0')}-${raw.slice(2, 4)}-${raw.slice(4, 6)}`;
