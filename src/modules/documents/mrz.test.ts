@@ -294,6 +294,12 @@ describe('shape and characters', () => {
     expect(parse(td3({ birth: '740800' }))).toMatchObject({ ok: true, document: { birthDate: { raw: '740800', iso: null } } });
   });
 
+  test('a space inside a line is named with its column, not counted as a length', () => {
+    const [first = '', second = ''] = SPECIMEN.TD3.split('\n');
+    const spaced = `${first.slice(0, 10)} ${first.slice(10)}\n${second}`;
+    expect(errorsOf(parse(spaced))).toEqual([expect.objectContaining({ field: 'mrz', line: 1, column: 11, message: expect.stringContaining('has a space at column 11') })]);
+  });
+
   test('centuries: a birth date is never in the future, an expiry date in this century up to 50 years ahead', () => {
     expect(parse(td3({ birth: '250531', expiry: '350531' }))).toMatchObject({ ok: true, document: { birthDate: { iso: '2025-05-31' }, expiryDate: { iso: '2035-05-31' } } });
     expect(parse(td3({ birth: '250602', expiry: '560101' }))).toMatchObject({ ok: true, document: { birthDate: { iso: '1925-06-02' }, expiryDate: { iso: '2056-01-01' } } });

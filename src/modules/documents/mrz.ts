@@ -195,9 +195,14 @@ function formatOf(lines: string[]): { format: MrzFormat } | { errors: MrzError[]
   const format: MrzFormat = width === 30 ? 'TD1' : width === 36 ? (visa ? 'MRV-B' : 'TD2') : visa ? 'MRV-A' : 'TD3';
   const errors: MrzError[] = [];
   lines.forEach((line, index) => {
-    if (line.length !== width) {
-      errors.push({ field: 'mrz', line: index + 1, column: 0, message: `line ${index + 1} has ${line.length} characters; each line of a ${format} MRZ has ${width}` });
-    }
+    if (line.length === width) return;
+    // A space put in (often a scanner's or a typist's) is named where it is, rather than counted as a length.
+    const space = line.search(/\s/);
+    errors.push(
+      space >= 0
+        ? { field: 'mrz', line: index + 1, column: space + 1, message: `line ${index + 1} has a space at column ${space + 1}: an MRZ has no spaces (empty positions are "<")` }
+        : { field: 'mrz', line: index + 1, column: 0, message: `line ${index + 1} has ${line.length} characters; each line of a ${format} MRZ has ${width}` },
+    );
   });
   return errors.length > 0 ? { errors } : { format };
 }
