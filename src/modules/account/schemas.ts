@@ -33,6 +33,7 @@ export const Me = Strict({
     totpEnabled: Type.Boolean(),
   }),
   csrfToken: Type.Union([Type.String(), Type.Null()]),
+  actions: Type.Array(Type.String(), { description: 'every action the user may do (module.verb, e.g. reports.write); empty until sign-in is full' }),
   abilities: Strict({
     manageMembers: Type.Boolean(),
     manageGroups: Type.Boolean(),

@@ -23,6 +23,13 @@ export type Action =
   | 'documents.write'
   | 'documents.answer';
 
+export const ACTIONS: readonly Action[] = [
+  'directory.read', 'members.manage', 'members.settings', 'groups.manage', 'users.manage', 'focal-points.manage',
+  'library.read', 'library.write', 'audit.read',
+  'reports.read', 'reports.write', 'reports.approve', 'reports.import', 'reports.export', 'reports.analyse',
+  'documents.check', 'documents.read', 'documents.write', 'documents.answer',
+];
+
 const any = (roles: readonly Role[], ...wanted: Role[]): boolean => roles.some((role) => wanted.includes(role));
 
 /** Whether this kind of user may do this at all. Whether they may see a record is the sharing rule's question. */
