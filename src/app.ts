@@ -9,8 +9,8 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from './platform/http/app.js';
+import Fastify from 'fastify';
 import type { Platform } from './platform/context.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerErrorHandling } from './platform/http/errors.js';
@@ -24,8 +24,6 @@ import { documentsRoutes } from './modules/documents/routes.js';
 import { inboxRoutes } from './modules/inbox/routes.js';
 import { libraryRoutes } from './modules/library/routes.js';
 import { reportsRoutes } from './modules/reports/routes.js';
-
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export interface BuildOptions {
   platform: Platform;

@@ -1,4 +1,5 @@
-import { build, type App } from './app.js';
+import type { App } from './platform/http/app.js';
+import { build } from './app.js';
 import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_SECRET, isEmpty, seedDemo } from './demo/seed.js';
 import type { Config } from './platform/config.js';
 import type { Platform } from './platform/context.js';

@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { build, type App } from '../../src/app.js';
+import type { App } from '../../src/platform/http/app.js';
+import { build } from '../../src/app.js';
 import { applyReportSettings } from '../../src/modules/reports/settings.js';
 import type { Role } from '../../src/platform/auth/roles.js';
 import { digest, hashPassword, newSecret } from '../../src/platform/auth/secrets.js';

@@ -7,7 +7,7 @@ import { appendAudit } from '../../platform/audit/writer.js';
 import type { Ctx, Platform, RequestInfo } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { invalid, notFound, Problem } from '../../platform/http/problem.js';
+import { invalid, notFound, Problem } from '../../platform/errors.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { consumeSecondFactor } from './sign-in.js';
 import type { ChangePassword, TokenCreate } from './schemas.js';

@@ -1,13 +1,14 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import { ACTIONS, roleAllows } from '../../platform/auth/roles.js';
 import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
-import { forbidden, unauthorised } from '../../platform/http/problem.js';
-import { IdParams, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { forbidden, unauthorised } from '../../platform/errors.js';
+import { IdParams, problemResponses } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 import * as account from './account.js';
 import { ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
 import { recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ROLES } from '../../platform/auth/roles.js';
 import { PASSWORD_RULES } from '../../platform/auth/secrets.js';
-import { OneOf, Strict } from '../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../platform/schema.js';
 
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_RULES.maxLength });

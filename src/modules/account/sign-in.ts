@@ -6,7 +6,7 @@ import { appendAudit } from '../../platform/audit/writer.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { Problem } from '../../platform/http/problem.js';
+import { Problem } from '../../platform/errors.js';
 import type { SignIn } from './schemas.js';
 
 interface UserForSignIn {

@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { actRead } from '../../platform/http/authenticate.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
-import { invalid } from '../../platform/http/problem.js';
-import { Cursor, Limit, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { invalid } from '../../platform/errors.js';
+import { Cursor, Limit, Page, problemResponses } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 
 const Read = Strict({
   id: Type.String({ description: 'the audit row, by its hash (hex)' }),

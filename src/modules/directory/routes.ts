@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Platform } from '../../platform/context.js';
 import { act, actRead } from '../../platform/http/authenticate.js';
-import { IdParams, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { IdParams, problemResponses } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 import * as directory from './service.js';
 import {
   FocalPointsPut, Group, GroupCreate, GroupParams, GroupUpdate, MemberCreate, MemberDetail, MemberParams, MemberSummary, MemberUpdate,

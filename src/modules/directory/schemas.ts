@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { OneOf, Strict } from '../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../platform/schema.js';
 import { Email, RoleSchema } from '../account/schemas.js';
 
 export const MemberCode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });

@@ -2,7 +2,7 @@ import type { Role } from '../../platform/auth/roles.js';
 import { forgetCachedSessions } from '../../platform/auth/sessions.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/http/problem.js';
+import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/errors.js';
 import { issueResetLink } from '../account/account.js';
 import type { TOPICS } from './schemas.js';
 import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, UserCreate, UserUpdate } from './schemas.js';

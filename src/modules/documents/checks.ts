@@ -4,7 +4,7 @@ import type { AuditEvent } from '../../platform/audit/writer.js';
 import { actorOf } from '../../platform/http/authenticate.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import { runAs, type Platform } from '../../platform/context.js';
-import { forbidden, invalid, type FieldError } from '../../platform/http/problem.js';
+import { forbidden, invalid, type FieldError } from '../../platform/errors.js';
 import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './icao.js';
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';

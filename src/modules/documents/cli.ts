@@ -7,7 +7,7 @@ import type { Config } from '../../platform/config.js';
 import type { Ctx } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { Problem } from '../../platform/http/problem.js';
+import { Problem } from '../../platform/errors.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
 import { visibleTo } from '../../platform/sharing/rule.js';
 import { isDocumentType, normaliseIssuer, type DocumentType } from './icao.js';

@@ -2,7 +2,7 @@ import type { Ctx, Platform } from '../../platform/context.js';
 import { appendAudit, readEvent } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
-import { conflict, forbidden, notFound } from '../../platform/http/problem.js';
+import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { presentHit, presentHolder } from './presenters.js';

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import type { Platform } from '../../platform/context.js';
 import { actorOf } from '../../platform/http/authenticate.js';
-import { forbidden, invalid } from '../../platform/http/problem.js';
+import { forbidden, invalid } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { importDocuments, readCancelList, type ImportSource } from './import.js';
 import { writeRegister } from './write.js';

@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { readCsvStream, type CsvStreamRow } from '../../platform/files/csv-stream.js';
-import { Problem } from '../../platform/http/problem.js';
+import { Problem } from '../../platform/errors.js';
 import { isDocumentType, isIcaoIssuer, normaliseIssuer, type DocumentType } from './icao.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
 import type { IndexChanges } from './register.js';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Platform } from '../../platform/context.js';
 import { act, actRead } from '../../platform/http/authenticate.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';

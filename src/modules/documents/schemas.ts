@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Cursor, Limit, OneOf, Strict } from '../../platform/http/schemas.js';
+import { Cursor, Limit } from '../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
 import { DOCUMENT_TYPES } from './icao.js';
 

@@ -2,7 +2,7 @@ import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
-import { assertNoFieldErrors, conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/http/problem.js';
+import { assertNoFieldErrors, conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
 import { sharingValues } from '../../platform/sharing/rule.js';

@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { act, actRead } from '../../platform/http/authenticate.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
-import { notFound } from '../../platform/http/problem.js';
-import { Cursor, IdParams, Limit, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { notFound } from '../../platform/errors.js';
+import { Cursor, IdParams, Limit, problemResponses } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 
 const Notification = Strict({
   id: Type.String(),

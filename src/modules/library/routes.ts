@@ -1,13 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Platform } from '../../platform/context.js';
 import { extractText } from '../../platform/files/extract-text.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
 import { sendJson } from '../../platform/http/pagination.js';
-import { forbidden, invalid } from '../../platform/http/problem.js';
-import { IdParams, Page, problemResponses, Strict } from '../../platform/http/schemas.js';
+import { forbidden, invalid } from '../../platform/errors.js';
+import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 import { textFault } from '../../platform/http/text.js';
 import { validateValue } from '../../platform/http/validate.js';
 import * as library from './service.js';

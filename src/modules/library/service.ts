@@ -5,7 +5,7 @@ import { sql } from '../../platform/db/sql.js';
 import { FILE_TYPES, type FileKind } from '../../platform/files/extract-text.js';
 import { pageJson, pageOf } from '../../platform/http/pagination.js';
 import { rowVersionsOf } from '../../platform/db/row-versions.js';
-import { assertNoFieldErrors, forbidden, notFound } from '../../platform/http/problem.js';
+import { assertNoFieldErrors, forbidden, notFound } from '../../platform/errors.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
 import { mayPassOn, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';

@@ -1,10 +1,10 @@
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Platform } from '../../platform/context.js';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.js';
 import { act, actorOf } from '../../platform/http/authenticate.js';
 import { roleAllows } from '../../platform/auth/roles.js';
-import { forbidden } from '../../platform/http/problem.js';
+import { forbidden } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { analyse } from './analysis-dashboard.js';
 import { AnalysisStoreMoved, factStoreFor } from './fact-store.js';

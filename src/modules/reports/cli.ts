@@ -8,7 +8,7 @@ import { runAs } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { readTable } from '../../platform/files/tabular.js';
-import { Problem } from '../../platform/http/problem.js';
+import { Problem } from '../../platform/errors.js';
 import { validateValue } from '../../platform/http/validate.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
 import type { SharingInput } from '../../platform/sharing/model.js';

@@ -1,5 +1,5 @@
 import { findPhoneNumbersInText } from 'libphonenumber-js/max';
-import type { FieldError } from '../../platform/http/problem.js';
+import type { FieldError } from '../../platform/errors.js';
 
 /**
  * Reports are non-nominal: no one is identified. The narrative is checked on save for the obvious

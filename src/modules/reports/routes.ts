@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import type { Platform } from '../../platform/context.js';
 import { analysisRoutes } from './analysis-routes.js';
 import { recordRoutes } from './record-routes.js';

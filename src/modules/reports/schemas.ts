@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { OneOf, Strict } from '../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
 import {
   CONVEYANCES, DOCUMENT_USE, FEE_BASES, FEE_COVERS, INCIDENT_TYPES, METHODS, PAYMENT_METHODS, PLACE_KINDS, REPORT_STATUSES, SMUGGLER_ROLES,

@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { allCountries } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
-import { assertNoFieldErrors, conflict, forbidden, notFound } from '../../platform/http/problem.js';
+import { assertNoFieldErrors, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { CODE_LISTS } from './codes.js';

@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import type { Platform } from '../../platform/context.js';
 import { readTable } from '../../platform/files/tabular.js';
 import { act, actorOf } from '../../platform/http/authenticate.js';
-import { forbidden, invalid } from '../../platform/http/problem.js';
+import { forbidden, invalid } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { textFault } from '../../platform/http/text.js';
 import { validateValue } from '../../platform/http/validate.js';

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { App } from '../../app.js';
+import type { App } from '../../platform/http/app.js';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
 import type { AudienceKind } from '../../platform/sharing/model.js';

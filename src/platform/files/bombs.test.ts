@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { deflate, documentEntries, documentXml, sheetXml, workbookEntries, zip, type Deflated } from '../../../test/support/zip.js';
-import { Problem } from '../http/problem.js';
+import { Problem } from '../errors.js';
 import { extractText } from './extract-text.js';
 import { MAX_PARSES, MAX_WAITING, parseInWorker } from './parse-pool.js';
 import { readTable } from './tabular.js';

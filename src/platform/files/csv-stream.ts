@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { invalid, Problem } from '../http/problem.js';
+import { invalid, Problem } from '../errors.js';
 import { CsvError, CsvReader, firstCsvRecord } from './csv.js';
 import { csvProblem, DEFAULT_MAX_CELL, DELIMITERS, headerProblems, matchHeader, rowNamer, type Delimiter, type TableEncoding } from './tabular.js';
 

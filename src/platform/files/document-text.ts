@@ -1,5 +1,5 @@
 import mammoth from 'mammoth';
-import { invalid, Problem } from '../http/problem.js';
+import { invalid, Problem } from '../errors.js';
 import { readZipDirectory, verifyZip, type ZipLimits } from './zip-guard.js';
 
 /**

@@ -1,4 +1,4 @@
-import { invalid } from '../http/problem.js';
+import { invalid } from '../errors.js';
 import { parseInWorker } from './parse-pool.js';
 
 export type FileKind = 'pdf' | 'docx' | 'txt';

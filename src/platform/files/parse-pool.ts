@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { Problem, type FieldError } from '../http/problem.js';
+import { Problem, type FieldError } from '../errors.js';
 import type { TextJob } from './document-text.js';
 import type { XlsxJob, XlsxRecords } from './xlsx-read.js';
 

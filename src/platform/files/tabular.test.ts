@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Problem } from '../http/problem.js';
+import { Problem } from '../errors.js';
 import { parseCsv } from './csv.js';
 import { readTable, type TableOptions } from './tabular.js';
 

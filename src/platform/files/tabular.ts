@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { invalid, Problem } from '../http/problem.js';
+import { invalid, Problem } from '../errors.js';
 import { countBreaks, CsvError, CsvReader, firstCsvRecord, restoreCsvCell } from './csv.js';
 import { decodeText } from './extract-text.js';
 import { parseInWorker } from './parse-pool.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { invalid, Problem } from '../http/problem.js';
+import { invalid, Problem } from '../errors.js';
 import { inflateEntry, readZipDirectory, type ZipEntry, type ZipLimits } from './zip-guard.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createInflateRaw } from 'node:zlib';
-import { invalid, Problem } from '../http/problem.js';
+import { invalid, Problem } from '../errors.js';
 
 /**
  * Reads a ZIP file's central directory (XLSX and DOCX are ZIP files) and refuses, before anything

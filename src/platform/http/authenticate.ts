@@ -5,7 +5,7 @@ import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '
 import { sameSecret } from '../auth/secrets.js';
 import { appendAudit } from '../audit/writer.js';
 import { readAs, runAs, type Ctx, type Platform } from '../context.js';
-import { forbidden, Problem, unauthorised } from './problem.js';
+import { forbidden, Problem, unauthorised } from '../errors.js';
 import { AddressLimiter, RefusalLedger, type RefusalAction } from './refusals.js';
 
 /** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */

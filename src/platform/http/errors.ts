@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldError, Problem } from './problem.js';
+import { type FieldError, Problem } from '../errors.js';
 import { requestTextErrors } from './text.js';
 
 interface ValidationIssue {

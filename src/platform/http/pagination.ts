@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { invalid } from './problem.js';
+import { invalid } from '../errors.js';
 import { textFault } from './text.js';
 
 /** Cursors are opaque to clients: the sort key of the last item, base64url-encoded JSON. */

@@ -1,9 +1,5 @@
-import { Type, type TObject, type TProperties, type TSchema } from 'typebox';
-
-/** An object schema that rejects unknown fields (the platform never ignores them silently). */
-export function Strict<P extends TProperties>(properties: P, options: { description?: string; title?: string } = {}): TObject<P> {
-  return Type.Object(properties, { ...options, additionalProperties: false });
-}
+import { Type, type TSchema } from 'typebox';
+import { Strict } from '../schema.js';
 
 export const ProblemSchema = Type.Object(
   {
@@ -35,8 +31,3 @@ export const problemResponses = {
   403: Type.Ref('Problem'),
   404: Type.Ref('Problem'),
 };
-
-/** A string that is one of `values`, typed as their union (an `enum` in the JSON Schema). */
-export function OneOf<const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
-}

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { invalid, type FieldError } from './problem.js';
+import { invalid, type FieldError } from '../errors.js';
 
 /**
  * Text a client sends must be text PostgreSQL can hold: no NUL character (`text` and `jsonb` refuse

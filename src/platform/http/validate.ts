@@ -2,7 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Static, TSchema } from 'typebox';
 import { fieldErrors } from './errors.js';
-import { invalid } from './problem.js';
+import { invalid } from '../errors.js';
 import { textErrors } from './text.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { OneOf } from '../http/schemas.js';
+import { OneOf } from '../schema.js';
 
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type Tlp = (typeof TLP_LEVELS)[number];

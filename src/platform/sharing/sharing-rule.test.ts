@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { App } from '../../app.js';
+import type { App } from '../http/app.js';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { sql } from '../db/sql.js';
 import type { AudienceKind, Tlp } from './model.js';

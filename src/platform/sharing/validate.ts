@@ -1,6 +1,6 @@
 import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
-import type { FieldError } from '../http/problem.js';
+import type { FieldError } from '../errors.js';
 import type { SharingInput } from './model.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../../../platform/context.js';
 import type { Table } from '../../../platform/files/tabular.js';
-import { invalid, Problem, type FieldError } from '../../../platform/http/problem.js';
+import { invalid, Problem, type FieldError } from '../../../platform/errors.js';
 import { validateValue } from '../../../platform/http/validate.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
 import { contentErrors } from '../derive.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { OneOf, Strict } from '../../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../../platform/schema.js';
 import { Sharing } from '../../../platform/sharing/model.js';
 import { DEFAULT_MAX_ROWS } from '../../../platform/files/tabular.js';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { OneOf, Strict } from '../../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../../platform/schema.js';
 import { RELEASE_INTERVALS, RELEASE_TABLE_NAMES } from './tables.js';
 
 const N = Type.Integer({ minimum: 0 });

@@ -1,4 +1,10 @@
-/** An error a client can act on: leaves as RFC 9457 `application/problem+json`. */
+/**
+ * The platform's errors: what a client can act on, with its HTTP status and field pointers. Any
+ * layer raises them (files, sharing, services); the HTTP layer turns them into RFC 9457
+ * `application/problem+json` (http/errors.ts).
+ */
+
+/** Where a client's input is wrong. */
 export interface FieldError {
   /** JSON pointer (RFC 6901) into the request body or query, or `/row/column` for imports. */
   pointer: string;
