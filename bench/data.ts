@@ -1,6 +1,8 @@
 import { seedDemo } from '../src/demo/seed.js';
 import type { Database, Tx } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { MODULES } from '../src/modules/index.js';
+import { migrationsOf } from '../src/platform/module.js';
 import { sql } from '../src/platform/db/sql.js';
 import { CATEGORIES } from '../src/modules/library/schemas.js';
 import {
@@ -250,7 +252,7 @@ export async function loadLibrary(db: Database, size: number, log: Log, budgetSe
   const phases: Record<string, number> = {};
   const started = performance.now();
   await timed(phases, 'migrate and seed the directory', log, async () => {
-    await migrate(db);
+    await migrate(db, migrationsOf(MODULES));
     const members = await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM members`));
     if (members.n === 0) await seedDemo(db);
   });

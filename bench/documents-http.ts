@@ -35,6 +35,8 @@ import { digest, newSecret } from '../src/platform/auth/secrets.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { Platform } from '../src/platform/context.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { MODULES } from '../src/modules/index.js';
+import { migrationsOf } from '../src/platform/module.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { asMember } from '../src/modules/documents/cli.js';
@@ -174,7 +176,7 @@ async function prepare(flags: Flags): Promise<{ url: string; loadSeconds: number
   const url = `${flags.databaseUrl}/lintas_bench_documents`;
   const db = await PostgresDatabase.open(url, { poolSize: 2 });
   try {
-    await migrate(db);
+    await migrate(db, migrationsOf(MODULES));
     const { n } = await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::bigint AS n FROM travel_documents WHERE owner <> ${IMPORT_ISSUER}`));
     if (n === 0) await seedDemo(db, loadConfig({}));
     await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hits`));

@@ -38,6 +38,8 @@ import { loadConfig } from '../src/platform/config.js';
 import { runAs, type Platform } from '../src/platform/context.js';
 import type { Database } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { MODULES } from '../src/modules/index.js';
+import { migrationsOf } from '../src/platform/module.js';
 import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
@@ -117,7 +119,7 @@ async function reportCount(db: Database): Promise<number> {
 
 /** Migrates, seeds the directory (the demo's members and groups) and loads the file, unless already there. */
 async function prepare(db: Database, label: string, copy: () => Promise<Database | undefined>): Promise<void> {
-  await migrate(db);
+  await migrate(db, migrationsOf(MODULES));
   const members = await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM members`));
   if (members.n === 0) {
     // The demo's directory (members, groups, users); its illustrative reports are removed, so every

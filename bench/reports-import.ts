@@ -22,6 +22,8 @@ import { loadConfig } from '../src/platform/config.js';
 import { runAs, type Platform } from '../src/platform/context.js';
 import type { Database } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { MODULES } from '../src/modules/index.js';
+import { migrationsOf } from '../src/platform/module.js';
 import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
@@ -61,7 +63,7 @@ function templateCsv(rows: number): Buffer {
 const actor: Actor = { userId: randomUUID(), name: 'Bench', email: 'bench@aaa.test', roles: ['officer'], via: 'token', member: 'AAA', fullMember: true, groups: [] };
 
 async function prepare(db: Database): Promise<void> {
-  await migrate(db);
+  await migrate(db, migrationsOf(MODULES));
   if (REUSE) {
     // The database holds the members, the bench user and the other members' reports already.
     await db.ownerTransaction(async (tx) => {

@@ -12,18 +12,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App } from './platform/http/app.js';
 import Fastify from 'fastify';
 import type { Platform } from './platform/context.js';
+import { MODULES } from './modules/index.js';
+import type { LintasModule } from './platform/module.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerErrorHandling } from './platform/http/errors.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
 import { loggerOptions } from './platform/logging.js';
-import { accountRoutes } from './modules/account/routes.js';
-import { auditRoutes } from './modules/audit/routes.js';
-import { directoryRoutes } from './modules/directory/routes.js';
-import { documentsRoutes } from './modules/documents/routes.js';
-import { inboxRoutes } from './modules/inbox/routes.js';
-import { libraryRoutes } from './modules/library/routes.js';
-import { reportsRoutes } from './modules/reports/routes.js';
 
 export interface BuildOptions {
   platform: Platform;
@@ -31,6 +26,8 @@ export interface BuildOptions {
   logger?: boolean | { stream: { write(line: string): void } };
   /** The built web app; defaults to web/dist when it exists. */
   webRoot?: string | undefined;
+  /** The modules whose routes the app serves (all of Lintas's unless a test says otherwise). */
+  modules?: readonly LintasModule[];
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -125,13 +122,7 @@ export async function build(options: BuildOptions): Promise<App> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (api) => {
-    accountRoutes(api, platform);
-    directoryRoutes(api, platform);
-    libraryRoutes(api, platform);
-    reportsRoutes(api, platform);
-    auditRoutes(api, platform);
-    inboxRoutes(api, platform);
-    documentsRoutes(api, platform);
+    for (const module of options.modules ?? MODULES) module.routes?.(api, platform);
   }, { prefix: '/api/v1' });
 
   const webRoot = options.webRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url));

@@ -1,15 +1,12 @@
-import type { App } from './platform/http/app.js';
 import { build } from './app.js';
 import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_SECRET, isEmpty, seedDemo } from './demo/seed.js';
+import { MODULES } from './modules/index.js';
 import type { Config } from './platform/config.js';
 import type { Platform } from './platform/context.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
-import { applyReportSettings } from './modules/reports/settings.js';
-import { startHitReminders } from './modules/documents/hits.js';
-import { closeRegister, registerOf } from './modules/documents/register.js';
-import { factStoreFor } from './modules/reports/fact-store.js';
-import { startReleaseJob } from './modules/reports/release/job.js';
+import type { App } from './platform/http/app.js';
+import { migrationsOf, readAllSettings, type LintasModule, type Running as ModuleRunning } from './platform/module.js';
 import { closeAuditGroup } from './platform/audit/group-commit.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
@@ -23,35 +20,45 @@ export interface Running {
 
 /**
  * Opens the database, applies migrations, loads the demo into a new embedded database (or when
- * asked), and listens.
+ * asked), starts every module's background work, and listens.
  */
-export async function startServer(config: Config, options: { demo?: boolean; logger?: boolean; quiet?: boolean } = {}): Promise<Running> {
+export async function startServer(
+  config: Config,
+  options: { demo?: boolean; logger?: boolean; quiet?: boolean; modules?: readonly LintasModule[] } = {},
+): Promise<Running> {
+  const modules = options.modules ?? MODULES;
+  readAllSettings(modules, config);
   const db = await openDatabase(config);
+  const started: ModuleRunning[] = [];
   try {
-    await migrate(db);
-    await applyReportSettings(db, config);
+    await migrate(db, migrationsOf(modules));
+    const platform: Platform = { db, config, mailer: smtpMailer(config) };
+    for (const module of modules) await module.prepare?.(platform);
     const demo = options.demo ?? !config.databaseUrl;
     let seeded = false;
     if (demo && (await isEmpty(db))) {
-      await seedDemo(db, config);
+      await seedDemo(db, config, modules);
       seeded = true;
     }
-    const platform: Platform = { db, config, mailer: smtpMailer(config) };
-    const app = await build({ platform, logger: options.logger ?? true });
+    const app = await build({ platform, logger: options.logger ?? true, modules });
     const outbox = startOutboxWorker(platform);
     app.addHook('onResponse', async (request) => {
       if (request.method !== 'GET') outbox.kick();
     });
-    // The documents index is built before the first check is taken; hits unanswered too long are reminded.
-    await registerOf(platform).start();
-    // The analysis store loads in the background; a dashboard request made meanwhile waits for it.
-    factStoreFor(db)
-      .catchUp()
-      .catch((error: unknown) => app.log.error({ err: error }, 'the analysis store could not be loaded'));
-    const reminders = startHitReminders(platform, () => outbox.kick());
-    // The regional release is computed when a month closes and on a schedule, never on request.
-    const release = startReleaseJob(platform, (error) => app.log.error({ err: error }, 'the regional release could not be computed'));
-    await app.listen({ port: config.port, host: config.host });
+    const stopAll = async (): Promise<void> => {
+      for (const running of started.splice(0).reverse()) await running.stop();
+    };
+    try {
+      for (const module of modules) {
+        if (module.start) started.push(await module.start({ platform, log: app.log.child({ module: module.name }), kickOutbox: () => outbox.kick() }));
+      }
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await app.close();
+      await stopAll();
+      await outbox.stop();
+      throw error;
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}`;
@@ -77,15 +84,14 @@ export async function startServer(config: Config, options: { demo?: boolean; log
       url,
       async close() {
         await app.close();
-        await reminders.stop();
-        await release.stop();
+        await stopAll();
         await closeAuditGroup(db);
-        await closeRegister(db);
         await outbox.stop();
         await db.close();
       },
     };
   } catch (error) {
+    for (const running of started.splice(0).reverse()) await running.stop().catch(() => undefined);
     await db.close();
     throw error;
   }

@@ -7,12 +7,13 @@ import type { Database, Tx } from '../platform/db/database.js';
 import { sql } from '../platform/db/sql.js';
 import { parseCsv } from '../platform/files/csv.js';
 import { loadConfig, type Config } from '../platform/config.js';
-import { seedReports } from './reports.js';
-import { seedDocuments } from './documents.js';
+import { DEMO_TOTP_SECRET } from '../modules/account/index.js';
+import { MODULES } from '../modules/index.js';
+import type { LintasModule } from '../platform/module.js';
 
 export const DEMO_PASSWORD = 'lintas-demo-password';
 /** The demo officer's TOTP secret (base32), printed at start so a demo user can add it to an authenticator. */
-export const DEMO_TOTP_SECRET = 'KRUGKIDEMO2LINTASXY3TOTPQLINTAS2';
+export { DEMO_TOTP_SECRET };
 export const DEMO_TOTP_EMAIL = 'officer@aus.demo';
 
 const builtIn = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -191,16 +192,15 @@ async function seedLibrary(tx: Tx): Promise<void> {
   }
 }
 
-/** Loads the demo: members and groups, users for every role, the seed documents and reports. Running it again adds only what is missing. */
-export async function seedDemo(db: Database, config: Config = loadConfig()): Promise<void> {
+/** Loads the demo: members and groups, users for every role, the seed documents, then each module's demo data. Running it again adds only what is missing. */
+export async function seedDemo(db: Database, config: Config = loadConfig(), modules: readonly LintasModule[] = MODULES): Promise<void> {
   await db.ownerTransaction(async (tx) => {
     await seedDirectory(tx);
     await seedUsers(tx);
     await seedLibrary(tx);
     await appendAudit(tx, {}, [{ action: 'demo.seed', details: { users: DEMO_USERS.length } }]);
   });
-  await seedReports(db, config);
-  await seedDocuments(db);
+  for (const module of modules) await module.demo?.(db, config);
 }
 
 /** Whether the database has no members yet (a new installation). */

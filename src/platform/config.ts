@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-/** Settings read from the environment; every other part of the platform takes them from here. */
+/** The platform's settings read from the environment; modules declare their own (platform/settings.ts). */
 export interface Config {
   port: number;
   host: string;
@@ -20,15 +20,9 @@ export interface Config {
   signinMaxFailuresPerAddress: number;
   signinWindowMinutes: number;
   smtp: { host: string; port: number; from: string; secure: boolean } | undefined;
-  /** Months of contribution that open other members' reports (reciprocity). */
-  reciprocityMonths: number;
-  /** Document checks answer from the in-memory index (false: every check reads the database). */
-  documentIndex: boolean;
-  /** Hours an issuer has to answer a document hit before it is reminded (0: never reminded). */
-  hitReminderHours: number;
-  /** Hours between scheduled runs of the regional release job (it also runs when a month closes). */
-  releaseHours: number;
   logLevel: string;
+  /** The environment the configuration was read from; modules read their own settings from it (platform/settings.ts). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -64,10 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           secure: env.SMTP_SECURE === 'true',
         }
       : undefined,
-    reciprocityMonths: int(env, 'LINTAS_RECIPROCITY_MONTHS', 12),
-    documentIndex: env.LINTAS_DOCUMENT_INDEX !== 'off',
-    hitReminderHours: int(env, 'LINTAS_HIT_REMINDER_HOURS', 24),
-    releaseHours: int(env, 'LINTAS_RELEASE_HOURS', 24),
     logLevel: env.LOG_LEVEL ?? 'info',
+    env: { ...env },
   };
 }

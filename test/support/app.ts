@@ -1,7 +1,8 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { App } from '../../src/platform/http/app.js';
 import { build } from '../../src/app.js';
-import { applyReportSettings } from '../../src/modules/reports/settings.js';
+import { MODULES } from '../../src/modules/index.js';
+import { readAllSettings, type LintasModule } from '../../src/platform/module.js';
 import type { Role } from '../../src/platform/auth/roles.js';
 import { digest, hashPassword, newSecret } from '../../src/platform/auth/secrets.js';
 import { createSession, forgetCachedSessions } from '../../src/platform/auth/sessions.js';
@@ -55,6 +56,10 @@ const unique = (): string => `${process.pid}-${++counter}-${Math.random().toStri
 export async function makeTestApp(options: {
   database?: DatabaseOptions;
   config?: Partial<Config>;
+  /** Environment variables the configuration and the modules' settings are read from. */
+  env?: Record<string, string>;
+  /** The modules the app serves (all of Lintas's by default). */
+  modules?: readonly LintasModule[];
   mailer?: Mailer;
   unsafeWithoutSharingCondition?: boolean;
   /** Receives the app's JSON log lines (at level debug) instead of silence. */
@@ -62,15 +67,17 @@ export async function makeTestApp(options: {
 } = {}): Promise<TestContext> {
   const database = await openTestDatabase(options.database);
   const db = database.db;
-  const config: Config = { ...loadConfig({}), rateLimitPerMinute: 100_000, ...options.config };
-  await applyReportSettings(db, config);
+  const config: Config = { ...loadConfig(options.env ?? {}), rateLimitPerMinute: 100_000, ...options.config };
+  const modules = options.modules ?? MODULES;
+  readAllSettings(modules, config);
   const platform: Platform = {
     db,
     config,
     mailer: options.mailer ?? { configured: false, send: () => Promise.reject(new Error('no mail in this test')) },
     ...(options.unsafeWithoutSharingCondition ? { unsafeWithoutSharingCondition: true } : {}),
   };
-  const app = await build({ platform, logger: options.logStream ? { stream: options.logStream } : false, webRoot: '/nonexistent' });
+  for (const module of modules) await module.prepare?.(platform);
+  const app = await build({ platform, logger: options.logStream ? { stream: options.logStream } : false, webRoot: '/nonexistent', modules });
   await app.ready();
   const variants: App[] = [];
   const owner = <T>(work: Parameters<Database['ownerTransaction']>[0]) => db.ownerTransaction(work) as Promise<T>;

@@ -5,6 +5,8 @@ import pg from 'pg';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/platform/db/migrate.js';
+import { MODULES } from '../../src/modules/index.js';
+import { migrationsOf } from '../../src/platform/module.js';
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
 
@@ -22,7 +24,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const folder = mkdtempSync(join(tmpdir(), 'lintas-test-'));
   const db = await PgliteDatabase.open(undefined);
-  await migrate(db);
+  await migrate(db, migrationsOf(MODULES));
   const dump = await db.dump();
   await db.close();
   const templatePath = join(folder, 'template.tar');
@@ -42,7 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const url = new URL(serverUrl);
     url.pathname = `/${templateName}`;
     const template = await PostgresDatabase.open(url.toString(), { poolSize: 1 });
-    await migrate(template);
+    await migrate(template, migrationsOf(MODULES));
     await template.close();
   }
   project.provide('postgresTemplate', templateName);

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.js';
-import { ACTIONS, roleAllows } from '../../platform/auth/roles.js';
+import { allowedActions, roleAllows } from '../../platform/auth/roles.js';
 import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
@@ -89,7 +89,7 @@ export function accountRoutes(app: App, platform: Platform): void {
       stage: session?.stage ?? 'full',
       user: { id: actor.userId, name: actor.name, email: actor.email, member: actor.member, memberName: user.member_name, roles: actor.roles, totpEnabled: user.totp_enabled },
       csrfToken: session?.actor.csrfToken ?? null,
-      actions: full ? ACTIONS.filter((action) => roleAllows(actor.roles, action)) : [],
+      actions: full ? allowedActions(actor.roles) : [],
       abilities: {
         manageMembers: can('members.manage'),
         manageGroups: can('groups.manage'),

@@ -1,3 +1,4 @@
+import { UsageError, type Command } from '../../platform/module.js';
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ import { mrzFieldErrors } from './checks.js';
  * beside the server (an issuer's nightly file, a border post's offline copy).
  */
 
-export const DOCUMENTS_HELP = `  lintas documents import --member CODE FILE [--dry-run]
+const DOCUMENTS_HELP = `  lintas documents import --member CODE FILE [--dry-run]
                                        import (or re-import) a member's documents from CSV
   lintas documents cancel --member CODE FILE
                                        cancel the member's documents listed in a CSV (type,number)
@@ -36,7 +37,6 @@ export const DOCUMENTS_HELP = `  lintas documents import --member CODE FILE [--d
                                  (ISSUER TYPE NUMBER | --mrz "LINE1\\nLINE2")
                                        check a document against a snapshot, without the server`;
 
-export class DocumentsUsageError extends Error {}
 
 type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
 
@@ -48,7 +48,7 @@ export async function asMember<T>(db: Database, config: Config, member: string, 
     const groups = await tx.query<{ group_code: string }>(sql`SELECT group_code FROM group_members WHERE member_code = ${member}`);
     return { full: row.status === 'member', groups: groups.map((group) => group.group_code) };
   });
-  if (!found) throw new DocumentsUsageError(`unknown member ${member}`);
+  if (!found) throw new UsageError(`unknown member ${member}`);
   const actor: Actor = { userId: '', name: 'lintas command line', email: '', roles: ['member-admin'], via: 'token', member, fullMember: found.full, groups: found.groups };
   const platform = { db, config, mailer: smtpMailer(config) };
   const request = { requestId: `cli-${Date.now()}`, address: 'command line' };
@@ -73,12 +73,12 @@ function problemText(error: Problem): string {
 }
 
 function file(path: string | undefined, what: string): string {
-  if (!path) throw new DocumentsUsageError(`${what} is required`);
-  if (!existsSync(path)) throw new DocumentsUsageError(`${what} ${path} does not exist`);
+  if (!path) throw new UsageError(`${what} is required`);
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
   return path;
 }
 
-export async function documentsCommand(config: Config, action: string | undefined, args: string[], withDatabase: WithDatabase): Promise<number> {
+async function documentsRun(config: Config, action: string | undefined, args: string[], withDatabase: WithDatabase): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -96,7 +96,7 @@ export async function documentsCommand(config: Config, action: string | undefine
     strict: true,
   });
   const member = (): string => {
-    if (!values.member) throw new DocumentsUsageError('--member is required');
+    if (!values.member) throw new UsageError('--member is required');
     return values.member;
   };
   try {
@@ -130,9 +130,9 @@ export async function documentsCommand(config: Config, action: string | undefine
       }
       case 'snapshot': {
         const out = values.out;
-        if (!out) throw new DocumentsUsageError('--out is required');
+        if (!out) throw new UsageError('--out is required');
         const since = values.since === undefined ? undefined : Number(values.since);
-        if (since !== undefined && !(Number.isInteger(since) && since >= 0)) throw new DocumentsUsageError('--since takes a version number');
+        if (since !== undefined && !(Number.isInteger(since) && since >= 0)) throw new UsageError('--since takes a version number');
         return await withDatabase(async (db) => {
           const result = await buildSnapshot(db, member(), since === undefined ? {} : { since });
           writeFileSync(out, result.file);
@@ -149,14 +149,14 @@ export async function documentsCommand(config: Config, action: string | undefine
         return checkOffline(values, positionals);
       case undefined:
       default:
-        throw new DocumentsUsageError('lintas documents import | cancel | snapshot | check-offline');
+        throw new UsageError('lintas documents import | cancel | snapshot | check-offline');
     }
   } catch (error) {
     if (error instanceof Problem) {
       console.error(problemText(error));
       return 1;
     }
-    if (error instanceof SnapshotRequestError) throw new DocumentsUsageError(error.message);
+    if (error instanceof SnapshotRequestError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -165,16 +165,16 @@ export async function documentsCommand(config: Config, action: string | undefine
 function offlineDocument(mrz: string | undefined, positionals: string[]): { issuer: string; type: DocumentType; number: string } {
   if (mrz !== undefined) {
     const parsed = parseMrz(mrz.replace(/\\n/g, '\n'));
-    if (!parsed.ok) throw new DocumentsUsageError(`the MRZ cannot be read:\n${mrzFieldErrors(parsed.errors, 'mrz').map((error) => `  ${error.detail}`).join('\n')}`);
+    if (!parsed.ok) throw new UsageError(`the MRZ cannot be read:\n${mrzFieldErrors(parsed.errors, 'mrz').map((error) => `  ${error.detail}`).join('\n')}`);
     return { issuer: normaliseIssuer(parsed.document.issuer), type: parsed.document.documentType, number: normaliseDocumentNumber(parsed.document.number) };
   }
   const [issuer, type, number] = positionals;
-  if (!issuer || !type || !number) throw new DocumentsUsageError('give ISSUER TYPE NUMBER, or --mrz');
-  if (!isDocumentType(type)) throw new DocumentsUsageError(`unknown document type ${type}`);
+  if (!issuer || !type || !number) throw new UsageError('give ISSUER TYPE NUMBER, or --mrz');
+  if (!isDocumentType(type)) throw new UsageError(`unknown document type ${type}`);
   try {
     return { issuer: normaliseIssuer(issuer), type, number: normaliseDocumentNumber(number) };
   } catch (error) {
-    throw new DocumentsUsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -182,7 +182,7 @@ function checkOffline(values: { snapshot?: string | undefined; delta?: string[] 
   const snapshotPath = file(values.snapshot, '--snapshot');
   const keyPath = file(values['public-key'], '--public-key');
   const maxAgeDays = values['max-age-days'] === undefined ? 2 : Number(values['max-age-days']);
-  if (!(maxAgeDays > 0)) throw new DocumentsUsageError('--max-age-days takes a positive number');
+  if (!(maxAgeDays > 0)) throw new UsageError('--max-age-days takes a positive number');
   const doc = offlineDocument(values.mrz, positionals);
   const publicKey = createPublicKey(readFileSync(keyPath));
   try {
@@ -196,3 +196,9 @@ function checkOffline(values: { snapshot?: string | undefined; delta?: string[] 
     return 1;
   }
 }
+
+export const documentsCommand: Command = {
+  name: 'documents',
+  help: DOCUMENTS_HELP,
+  run: (args, tools) => documentsRun(tools.config, args[0], args.slice(1), tools.withDatabase),
+};

@@ -1,3 +1,4 @@
+import { documentSettings } from './settings.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { appendAudit, readEvent } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
@@ -89,7 +90,7 @@ interface DueIssuer {
  * the hits are marked reminded. Runs per issuer in that member's own transaction. Returns the
  * number of hits reminded of.
  */
-export async function remindIssuers(platform: Platform, hours = platform.config.hitReminderHours): Promise<number> {
+export async function remindIssuers(platform: Platform, hours = documentSettings.of(platform.config).hitReminderHours): Promise<number> {
   if (hours <= 0) return 0;
   // Which members are due is a system question across members: asked as the schema owner, keys only.
   const due = await platform.db.ownerTransaction((tx) =>

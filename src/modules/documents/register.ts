@@ -1,3 +1,4 @@
+import { documentSettings } from './settings.js';
 import type { Platform } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
 import { listen, type Listener } from '../../platform/db/listen.js';
@@ -179,7 +180,7 @@ export function registerOf(platform: Platform): DocumentRegister {
   let register = registers.get(platform.db);
   if (!register) {
     register = new DocumentRegister(platform.db, {
-      useIndex: platform.config.documentIndex,
+      useIndex: documentSettings.of(platform.config).documentIndex,
       listenUrl: platform.db.kind === 'postgres' ? platform.config.databaseUrl : undefined,
     });
     registers.set(platform.db, register);

@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
-  t = await makeTestApp({ mailer: smtpMailer({ smtp: { host: '127.0.0.1', port, from: 'lintas@test', secure: false } }), config: { hitReminderHours: 6 } });
+  t = await makeTestApp({ mailer: smtpMailer({ smtp: { host: '127.0.0.1', port, from: 'lintas@test', secure: false } }), env: { LINTAS_HIT_REMINDER_HOURS: '6' } });
   await t.makeMember('UTO');
   await t.makeMember('AUS');
   const focalUser = await t.makeUser('UTO', ['officer']);

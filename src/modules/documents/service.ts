@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { assertNoFieldErrors, conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/errors.js';
-import { notifyUsers } from '../../platform/notify/inbox.js';
+import { notifyUsers, type NotificationKind } from '../../platform/notify/inbox.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
 import { sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
@@ -291,7 +291,7 @@ async function pendingReport(ctx: Ctx, id: string): Promise<DocumentRow> {
   return row;
 }
 
-async function tellReporter(ctx: Ctx, row: DocumentRow, kind: string, title: string, body: string): Promise<void> {
+async function tellReporter(ctx: Ctx, row: DocumentRow, kind: NotificationKind, title: string, body: string): Promise<void> {
   const reporter = await ctx.tx.maybeOne<{ created_by: string | null }>(sql`SELECT created_by FROM travel_documents WHERE id = ${row.id}`);
   if (!reporter?.created_by || !row.reported_by) return;
   await notifyUsers(ctx.tx, {

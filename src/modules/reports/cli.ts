@@ -1,3 +1,4 @@
+import { UsageError, type Command } from '../../platform/module.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ import { makeRelease } from './release/job.js';
  * decide, exactly as through the API (the same import and export code, in one transaction).
  */
 
-export const REPORTS_HELP = `  lintas reports import --member CODE --as EMAIL [--format template|missing-migrants] [--dry-run] [--partial]
+const REPORTS_HELP = `  lintas reports import --member CODE --as EMAIL [--format template|missing-migrants] [--dry-run] [--partial]
                        [--audience all|owner|members:AAA;BBB|groups:G] [--tlp GREEN] [--status draft|submitted] FILE
                                        import reports from CSV or XLSX as a user of the member; --audience and
                                        --tlp give the sharing of rows that give none (the Missing Migrants file)
@@ -34,13 +35,12 @@ export const REPORTS_HELP = `  lintas reports import --member CODE --as EMAIL [-
   lintas reports release               compute the regional release now, as the job does when a month closes
                                        (nothing is written when no record changed since the last release)`;
 
-export class ReportsUsageError extends Error {}
 
 type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
 
 function requiredValue(values: Record<string, string | boolean | undefined>, name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new ReportsUsageError(`--${name} is required`);
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
   return value;
 }
 
@@ -48,12 +48,12 @@ function requiredValue(values: Record<string, string | boolean | undefined>, nam
 async function actingUser(db: Database, member: string, email: string, action: Action): Promise<Actor> {
   const found = await db.ownerTransaction(async (tx) => {
     const memberRow = await tx.maybeOne<{ status: string }>(sql`SELECT status FROM members WHERE code = ${member}`);
-    if (!memberRow) throw new ReportsUsageError(`unknown member ${member}`);
+    if (!memberRow) throw new UsageError(`unknown member ${member}`);
     const user = await tx.maybeOne<{ id: string; name: string; email: string; member: string; roles: string[]; disabled: boolean }>(
       sql`SELECT id, name, email, member, roles, disabled FROM users WHERE email = ${email.toLowerCase()}`,
     );
-    if (!user || user.member !== member) throw new ReportsUsageError(`${member} has no user ${email}`);
-    if (user.disabled) throw new ReportsUsageError(`the user ${email} is disabled`);
+    if (!user || user.member !== member) throw new UsageError(`${member} has no user ${email}`);
+    if (user.disabled) throw new UsageError(`the user ${email} is disabled`);
     const groups = await tx.query<{ group_code: string }>(sql`SELECT group_code FROM group_members WHERE member_code = ${member}`);
     return { user, full: memberRow.status === 'member', groups: groups.map((group) => group.group_code) };
   });
@@ -67,7 +67,7 @@ async function actingUser(db: Database, member: string, email: string, action: A
     fullMember: found.full,
     groups: found.groups,
   };
-  if (!roleAllows(actor.roles, action)) throw new ReportsUsageError(`${email} may not ${action === 'reports.import' ? 'import' : 'export'} reports (roles: ${actor.roles.join(', ') || 'none'})`);
+  if (!roleAllows(actor.roles, action)) throw new UsageError(`${email} may not ${action === 'reports.import' ? 'import' : 'export'} reports (roles: ${actor.roles.join(', ') || 'none'})`);
   return actor;
 }
 
@@ -91,11 +91,11 @@ function printResult(result: ImportResult): void {
 
 function defaultSharing(audience: string | undefined, tlp: string | undefined): SharingInput | undefined {
   if (audience === undefined && tlp === undefined) return undefined;
-  if (audience === undefined || tlp === undefined) throw new ReportsUsageError('--audience and --tlp go together');
+  if (audience === undefined || tlp === undefined) throw new UsageError('--audience and --tlp go together');
   try {
     return { audience: readAudience(audience) as SharingInput['audience'], tlp: tlp.toUpperCase() as SharingInput['tlp'] };
   } catch (error) {
-    throw new ReportsUsageError(`--audience ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--audience ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -112,10 +112,10 @@ async function importCommand(config: Config, args: string[], withDatabase: WithD
   const member = requiredValue(values, 'member');
   const email = requiredValue(values, 'as');
   const path = positionals[0];
-  if (!path || positionals.length > 1) throw new ReportsUsageError('give exactly one FILE to import');
-  if (!existsSync(path)) throw new ReportsUsageError(`the file ${path} does not exist`);
+  if (!path || positionals.length > 1) throw new UsageError('give exactly one FILE to import');
+  if (!existsSync(path)) throw new UsageError(`the file ${path} does not exist`);
   const formatName = values.format ?? 'template';
-  if (formatName !== 'template' && formatName !== 'missing-migrants') throw new ReportsUsageError('--format is template or missing-migrants');
+  if (formatName !== 'template' && formatName !== 'missing-migrants') throw new UsageError('--format is template or missing-migrants');
   const sharing = defaultSharing(values.audience, values.tlp);
   let options: ImportOptions;
   try {
@@ -127,7 +127,7 @@ async function importCommand(config: Config, args: string[], withDatabase: WithD
       ...(values.status ? { status: values.status } : {}),
     });
   } catch (error) {
-    if (error instanceof Problem) throw new ReportsUsageError((error.errors ?? []).map((item) => `${item.pointer.replace(/^\//, '--')} ${item.detail}`).join('; '));
+    if (error instanceof Problem) throw new UsageError((error.errors ?? []).map((item) => `${item.pointer.replace(/^\//, '--')} ${item.detail}`).join('; '));
     throw error;
   }
   return withDatabase(async (db) => {
@@ -157,7 +157,7 @@ async function exportCommand(config: Config, args: string[], withDatabase: WithD
   const member = requiredValue(values, 'member');
   const email = requiredValue(values, 'as');
   const format = requiredValue(values, 'format');
-  if (format !== 'csv' && format !== 'xlsx') throw new ReportsUsageError('--format is csv or xlsx');
+  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--format is csv or xlsx');
   const out = requiredValue(values, 'out');
   return withDatabase(async (db) => {
     const actor = await actingUser(db, member, email, 'reports.export');
@@ -175,7 +175,7 @@ async function exportCommand(config: Config, args: string[], withDatabase: WithD
   });
 }
 
-export async function reportsCommand(config: Config, action: string | undefined, args: string[], withDatabase: WithDatabase): Promise<number> {
+async function reportsRun(config: Config, action: string | undefined, args: string[], withDatabase: WithDatabase): Promise<number> {
   switch (action) {
     case 'import':
       return importCommand(config, args, withDatabase);
@@ -185,13 +185,13 @@ export async function reportsCommand(config: Config, action: string | undefined,
       return releaseCommand(args, withDatabase);
     case undefined:
     default:
-      throw new ReportsUsageError('lintas reports import | export | release');
+      throw new UsageError('lintas reports import | export | release');
   }
 }
 
 /** `lintas reports release`: the operator runs the release job now (it takes no parameters: the tables are fixed). */
 async function releaseCommand(args: string[], withDatabase: WithDatabase): Promise<number> {
-  if (args.length > 0) throw new ReportsUsageError('lintas reports release takes no arguments');
+  if (args.length > 0) throw new UsageError('lintas reports release takes no arguments');
   const outcome = await withDatabase((db) => makeRelease(db, 'operator'));
   console.log(
     outcome.releaseId
@@ -200,3 +200,9 @@ async function releaseCommand(args: string[], withDatabase: WithDatabase): Promi
   );
   return 0;
 }
+
+export const reportsCommand: Command = {
+  name: 'reports',
+  help: REPORTS_HELP,
+  run: (args, tools) => reportsRun(tools.config, args[0], args.slice(1), tools.withDatabase),
+};

@@ -1,3 +1,4 @@
+import { reportSettings } from './settings.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql, type Sql } from '../../platform/db/sql.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
@@ -84,7 +85,7 @@ export function reportVisibility(ctx: Ctx, alias: string): Sql {
   if (ctx.platform.unsafeWithoutSharingCondition) return sql`true`;
   const t = sql.raw(alias);
   const member = ctx.actor.member;
-  const months = ctx.platform.config.reciprocityMonths;
+  const months = reportSettings.of(ctx.platform.config).reciprocityMonths;
   return sql`(${ctx.visible(alias)} AND (${t}.owner = ${member} OR (${t}.status = 'shared' AND EXISTS (
       SELECT 1 FROM reports contribution
       WHERE contribution.owner = ${member} AND contribution.status = 'shared' AND contribution.audience_kind <> 'owner'

@@ -4,7 +4,7 @@ import { sql } from '../../platform/db/sql.js';
 import { allCountries } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { assertNoFieldErrors, conflict, forbidden, notFound } from '../../platform/errors.js';
-import { notifyUsers } from '../../platform/notify/inbox.js';
+import { notifyUsers, type NotificationKind } from '../../platform/notify/inbox.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { CODE_LISTS } from './codes.js';
 import { contentErrors } from './derive.js';
@@ -133,7 +133,7 @@ export async function submit(ctx: Ctx, id: string) {
   return reread(ctx, id);
 }
 
-async function notifySubmitter(ctx: Ctx, row: ReportRow, kind: string, title: string, body: string): Promise<void> {
+async function notifySubmitter(ctx: Ctx, row: ReportRow, kind: NotificationKind, title: string, body: string): Promise<void> {
   if (!row.submitted_by || row.submitted_by === ctx.actor.userId) return;
   const current = await visibleReport(ctx, row.id);
   await notifyUsers(ctx.tx, { userIds: [row.submitted_by], kind, title, body, objectType: OBJECT, objectId: row.id, source: current });

@@ -100,7 +100,7 @@ let run = 0;
 let apps: { name: string; app: App }[];
 
 beforeAll(async () => {
-  t = await makeTestApp({ config: { reciprocityMonths: WINDOW_MONTHS } });
+  t = await makeTestApp({ env: { LINTAS_RECIPROCITY_MONTHS: String(WINDOW_MONTHS) } });
   apps = [
     { name: 'both walls', app: t.app },
     { name: 'row-level security alone', app: await t.variant({ unsafeWithoutSharingCondition: true }) },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import { TEST_DB_KIND } from '../../../test/support/db.js';
 import { sql } from '../db/sql.js';
-import { appendAudit } from './writer.js';
+import { appendAudit, type AuditEvent } from './writer.js';
 import { verifyAudit } from './verify.js';
 
 let t: TestContext;
@@ -79,7 +79,7 @@ describe('the audit trail', () => {
 
   test('the rows of one append read back field for field, in order, with consecutive numbers on one lane', async () => {
     const userId = '0b7c5a3e-2f4d-4a8e-9d1c-6e5f4a3b2c1d';
-    const events = [
+    const events: AuditEvent[] = [
       { action: 'test.group-all', objectType: 'travel-document', objectId: 'd-1', objectOwner: 'BBB', objectOwners: ['BBB', 'CCC'], purpose: "border 'control'", details: { n: 1, list: ['a', 'b'] } },
       { action: 'test.group-bare' },
       { action: 'test.group-owners', objectOwners: ['DDD'], details: { nested: { deep: [1, null, 'é'] } } },

@@ -85,7 +85,7 @@ describe('audit group commit', () => {
     const user = await t.makeUser('AAA', ['officer']);
     const actor: Actor = { userId: user.id, name: 'Reader', email: 'reader@aaa.test', roles: ['officer'], via: 'session', member: 'AAA', fullMember: true, groups: [] };
     const request = { requestId: 'read-as', address: '127.0.0.1' };
-    const read = (action: string) =>
+    const read = (action: `test.${string}`) =>
       readAs(platform, actor, request, async (ctx) => {
         await ctx.audit({ action });
         return ctx.tx.one<{ member: string }>(sql`SELECT current_setting('lintas.member') AS member`);

@@ -1,9 +1,20 @@
 import type { Tx } from '../db/database.js';
 import { literal } from '../db/sql.js';
 
+/** The platform's own audit actions: refused authentications and the demo loader. */
+export type PlatformAuditAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'demo.seed';
+
+/**
+ * The audit actions of every module, by module name; each module adds its own by declaration
+ * merging (see a module's index.ts), so an action no module declared does not compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleAuditActions {}
+export type AuditAction = PlatformAuditAction | ModuleAuditActions[keyof ModuleAuditActions];
+
 /** What an act records; who did it and from where are added from the request. */
 export interface AuditEvent {
-  action: string;
+  action: AuditAction;
   objectType?: string;
   objectId?: string;
   /** The member whose record was touched; the owner can list the row. */
@@ -63,7 +74,7 @@ export function auditAppendStatement(entries: readonly AuditEntry[]): string {
  * of shared data and are not named. Undefined when nothing of others was returned.
  */
 export function readEvent(
-  action: string,
+  action: AuditAction,
   objectType: string,
   viewerMember: string,
   records: readonly { id: string; owner: string }[],

@@ -1,77 +1,50 @@
+/**
+ * Roles and actions. A role is what a user is (officer, analyst, …); an action is what a request
+ * asks to do (`reports.write`). Each module declares its actions and the roles that grant them
+ * (`defineModule` in platform/module.ts registers them here); whether the actor may see a record is
+ * the sharing rule's question, not this one's.
+ *
+ * This file has no runtime imports: the web app imports `ROLES` from it.
+ */
+
 export const ROLES = ['officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Everything a user can ask to do, checked in one place; a typo does not compile. */
-export type Action =
-  | 'directory.read'
-  | 'members.manage'
-  | 'members.settings'
-  | 'groups.manage'
-  | 'users.manage'
-  | 'focal-points.manage'
-  | 'library.read'
-  | 'library.write'
-  | 'audit.read'
-  | 'reports.read'
-  | 'reports.write'
-  | 'reports.approve'
-  | 'reports.import'
-  | 'reports.export'
-  | 'reports.analyse'
-  | 'documents.check'
-  | 'documents.read'
-  | 'documents.write'
-  | 'documents.answer';
+/**
+ * The actions of every module, by module name. Each module adds its own by declaration merging:
+ *
+ *     declare module '../../platform/auth/roles.js' {
+ *       interface ModuleActions { reports: ReportAction }
+ *     }
+ *
+ * so `Action` is the closed union of them all and a typo does not compile.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleActions {}
+export type Action = ModuleActions[keyof ModuleActions];
 
-export const ACTIONS: readonly Action[] = [
-  'directory.read', 'members.manage', 'members.settings', 'groups.manage', 'users.manage', 'focal-points.manage',
-  'library.read', 'library.write', 'audit.read',
-  'reports.read', 'reports.write', 'reports.approve', 'reports.import', 'reports.export', 'reports.analyse',
-  'documents.check', 'documents.read', 'documents.write', 'documents.answer',
-];
+/** Who may do an action: every signed-in user, or the users holding one of the roles. */
+export type Grant = 'signed-in' | readonly Role[];
 
-const any = (roles: readonly Role[], ...wanted: Role[]): boolean => roles.some((role) => wanted.includes(role));
+const grants = new Map<string, { module: string; grant: Grant }>();
 
-/** Whether this kind of user may do this at all. Whether they may see a record is the sharing rule's question. */
-export function roleAllows(roles: readonly Role[], action: Action): boolean {
-  switch (action) {
-    case 'directory.read':
-    case 'library.read':
-    case 'reports.read':
-    case 'reports.analyse':
-      return roles.length > 0;
-    case 'reports.write':
-    case 'reports.import':
-      return any(roles, 'officer', 'analyst', 'liaison', 'member-admin');
-    case 'reports.approve':
-      return any(roles, 'approver', 'member-admin');
-    case 'reports.export':
-      return any(roles, 'officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat');
-    case 'library.write':
-      return any(roles, 'officer', 'analyst', 'liaison', 'member-admin', 'secretariat');
-    // Document checks are run by border, visa and liaison officers and by analysts; the register
-    // (adds, changes, cancellations, imports, foreign reports) by officers; hits are answered by
-    // the issuer's officers and approvers.
-    case 'documents.read':
-      return roles.length > 0;
-    case 'documents.check':
-      return any(roles, 'officer', 'analyst', 'liaison', 'member-admin');
-    case 'documents.write':
-      return any(roles, 'officer', 'liaison', 'member-admin');
-    case 'documents.answer':
-      return any(roles, 'officer', 'liaison', 'approver', 'member-admin');
-    case 'members.manage':
-    case 'groups.manage':
-      return any(roles, 'secretariat');
-    case 'members.settings':
-    case 'users.manage':
-    case 'focal-points.manage':
-      return any(roles, 'member-admin', 'secretariat');
-    case 'audit.read':
-      return any(roles, 'member-admin', 'approver', 'analyst', 'secretariat');
-    default: {
-      const unreachable: never = action;
-      throw new Error(`unknown action ${String(unreachable)}`);
-    }
+/** Registers a module's actions; an action another module already declared is an error. */
+export function grantActions(module: string, table: Readonly<Record<string, Grant>>): void {
+  for (const [action, grant] of Object.entries(table)) {
+    const known = grants.get(action);
+    if (known && known.module !== module) throw new Error(`action ${action} of module ${module} is already declared by module ${known.module}`);
+    grants.set(action, { module, grant });
   }
+}
+
+/** Whether this kind of user may do this at all. An action no module declared is a programming error. */
+export function roleAllows(roles: readonly Role[], action: Action): boolean {
+  const known = grants.get(action);
+  if (!known) throw new Error(`unknown action ${action}`);
+  return known.grant === 'signed-in' ? roles.length > 0 : roles.some((role) => known.grant.includes(role));
+}
+
+/** Every action the roles allow, in a stable order. */
+export function allowedActions(roles: readonly Role[]): Action[] {
+  return [...grants.keys()].sort().filter((action) => roleAllows(roles, action as Action)) as Action[];
 }

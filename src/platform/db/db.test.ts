@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -6,7 +6,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
 import { acquireFolderLock, FolderLockedError } from './folder-lock.js';
-import { migrate, MIGRATIONS_DIR, readMigrations } from './migrate.js';
+import { migrate, readMigrations } from './migrate.js';
+import { MODULES } from '../../modules/index.js';
+import { migrationsOf, type LintasModule } from '../module.js';
+import RELEASED from '../../../test/fixtures/migrations-released.json' with { type: 'json' };
 import { PgliteDatabase } from './pglite.js';
 import { PostgresDatabase } from './postgres.js';
 import { sql, type Sql } from './sql.js';
@@ -389,20 +392,47 @@ describe('migrations', () => {
   test('an applied migration that was edited is an error naming it; a new one applies', async () => {
     const t = await openTestDatabase();
     const folder = mkdtempSync(join(tmpdir(), 'lintas-migrations-'));
+    const all = () => [...migrationsOf(MODULES), ...readMigrations(folder)];
     try {
-      cpSync(MIGRATIONS_DIR, folder, { recursive: true });
-      expect(await migrate(t.db, readMigrations(folder))).toEqual([]);
+      expect(await migrate(t.db, all())).toEqual([]);
       writeFileSync(join(folder, '9001_extra.sql'), 'CREATE TABLE extra_test (id int);');
-      expect(await migrate(t.db, readMigrations(folder))).toEqual(['9001_extra.sql']);
+      expect(await migrate(t.db, all())).toEqual(['9001_extra.sql']);
       writeFileSync(join(folder, '9001_extra.sql'), 'CREATE TABLE extra_test (id int, edited int);');
-      await expect(migrate(t.db, readMigrations(folder))).rejects.toThrow(/9001_extra\.sql was edited/);
+      await expect(migrate(t.db, all())).rejects.toThrow(/9001_extra\.sql was edited/);
       rmSync(join(folder, '9001_extra.sql'));
-      await expect(migrate(t.db, readMigrations(folder))).rejects.toThrow(/9001_extra\.sql has no file/);
+      await expect(migrate(t.db, all())).rejects.toThrow(/9001_extra\.sql has no file/);
       writeFileSync(join(folder, 'bad-name.sql'), 'SELECT 1;');
       expect(() => readMigrations(folder)).toThrow(/bad-name\.sql/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
       await t.close();
+    }
+  });
+
+  test('the migrations of the platform and the modules keep the released names, versions and checksums', () => {
+    const now = new Map(migrationsOf(MODULES).map((migration) => [migration.version, { version: migration.version, name: migration.name, checksum: migration.checksum }]));
+    for (const released of RELEASED) expect(now.get(released.version)).toEqual(released);
+  });
+
+  test('a database the released migrations made upgrades without change', async () => {
+    const t = await openTestDatabase();
+    try {
+      const rows = await t.db.ownerTransaction((tx) => tx.query<{ version: number; name: string; checksum: string }>(sql`SELECT version, name, checksum FROM schema_migrations ORDER BY version`));
+      expect(rows.filter((row) => row.version <= Math.max(...RELEASED.map((m) => m.version)))).toEqual(RELEASED);
+      expect(await migrate(t.db, migrationsOf(MODULES))).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('two migration files with one version, in two folders, are an error naming both', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lintas-migrations-'));
+    try {
+      writeFileSync(join(folder, '0005_clash.sql'), 'SELECT 1;');
+      const clashing = { ...MODULES[0], name: 'clash', migrations: folder } as LintasModule;
+      expect(() => migrationsOf([...MODULES, clashing])).toThrow(/0005_documents\.sql and 0005_clash\.sql have the same version|0005_clash\.sql and 0005_documents\.sql have the same version/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

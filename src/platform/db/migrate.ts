@@ -15,7 +15,7 @@ export interface Migration {
 
 export class MigrationError extends Error {}
 
-export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+export function readMigrations(dir: string): Migration[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.sql'))
     .sort()
@@ -31,7 +31,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * Applies the migrations not yet applied, each in its own transaction, in order. An applied
  * migration whose file changed, or whose file is gone, is an error that names it.
  */
-export async function migrate(db: Database, migrations = readMigrations()): Promise<string[]> {
+export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
   await db.ownerTransaction(async (tx) => {
     await tx.execScript(`
       SELECT pg_advisory_xact_lock(7411);

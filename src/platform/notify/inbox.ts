@@ -2,9 +2,14 @@ import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { SharingRow } from '../sharing/model.js';
 
+/** The kinds of notification of every module, by module name; each module adds its own by declaration merging. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ModuleNotificationKinds {}
+export type NotificationKind = ModuleNotificationKinds[keyof ModuleNotificationKinds];
+
 export interface NotificationInput {
   userIds: readonly string[];
-  kind: string;
+  kind: NotificationKind;
   title: string;
   body?: string;
   objectType?: string;

@@ -1,3 +1,4 @@
+import { reportSettings } from '../settings.js';
 import { createHash } from 'node:crypto';
 import { appendAudit } from '../../../platform/audit/writer.js';
 import type { Platform } from '../../../platform/context.js';
@@ -143,7 +144,7 @@ export function startReleaseJob(platform: Platform, onError: (error: unknown) =>
     if (stopped) return;
     running = running
       .then(async () => {
-        const reason = await releaseDue(platform.db, new Date(), platform.config.releaseHours);
+        const reason = await releaseDue(platform.db, new Date(), reportSettings.of(platform.config).releaseHours);
         if (reason && !stopped) await makeRelease(platform.db, reason);
       })
       .catch(onError);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { makeTestApp, type TestContext } from '../../test/support/app.js';
-import { sql } from '../platform/db/sql.js';
-import { parseMrz } from '../modules/documents/mrz.js';
-import { registerOf } from '../modules/documents/register.js';
-import { DEMO_MRZS } from './documents.js';
-import { seedDemo } from './seed.js';
+import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import { sql } from '../../platform/db/sql.js';
+import { parseMrz } from './mrz.js';
+import { registerOf } from './register.js';
+import { DEMO_MRZS } from './demo.js';
+import { seedDemo } from '../../demo/seed.js';
 
 /** The demo register: thousands of documents, and MRZs a demo user can paste that hit. */
 

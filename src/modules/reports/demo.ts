@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadUserActor } from '../platform/auth/sessions.js';
-import type { Config } from '../platform/config.js';
-import { runAs, type Platform } from '../platform/context.js';
-import type { Database } from '../platform/db/database.js';
-import { sql } from '../platform/db/sql.js';
-import { readTable } from '../platform/files/tabular.js';
-import { smtpMailer } from '../platform/notify/mailer.js';
-import { FORMATS, importReports } from '../modules/reports/import/import-reports.js';
-import type { ReportInput } from '../modules/reports/schemas.js';
-import { insertReport } from '../modules/reports/store.js';
+import { loadUserActor } from '../../platform/auth/sessions.js';
+import type { Config } from '../../platform/config.js';
+import { runAs, type Platform } from '../../platform/context.js';
+import type { Database } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+import { readTable } from '../../platform/files/tabular.js';
+import { smtpMailer } from '../../platform/notify/mailer.js';
+import { FORMATS, importReports } from './import/import-reports.js';
+import type { ReportInput } from './schemas.js';
+import { insertReport } from './store.js';
 
-const MMP_FILE = fileURLToPath(new URL('../../../shared/data/missing-migrants-2019.csv', import.meta.url));
+const MMP_FILE = fileURLToPath(new URL('../../../../shared/data/missing-migrants-2019.csv', import.meta.url));
 /** The regions of the process: the demo imports their incidents only. */
 const MMP_REGIONS = new Set(['Southeast Asia', 'South Asia', 'East Asia']);
 

@@ -1,6 +1,6 @@
-import type { Database } from '../platform/db/database.js';
-import { sql } from '../platform/db/sql.js';
-import { checkDigit } from '../modules/documents/mrz.js';
+import type { Database } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+import { checkDigit } from './mrz.js';
 
 /**
  * Demo travel documents (invented numbers, no real people): a few thousand per-member registers

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { ROLES } from '../../platform/auth/roles.js';
+import { hashPassword, PASSWORD_RULES } from '../../platform/auth/secrets.js';
+import { totpCode } from '../../platform/auth/totp.js';
+import { appendAudit } from '../../platform/audit/writer.js';
+import { sql } from '../../platform/db/sql.js';
+import { UsageError, type Command, type CommandTools } from '../../platform/module.js';
+import { smtpMailer } from '../../platform/notify/mailer.js';
+import { issueResetLink } from './account.js';
+
+/** The demo user's published second-factor secret: the only one whose codes the command prints. */
+export const DEMO_TOTP_SECRET = 'KRUGKIDEMO2LINTASXY3TOTPQLINTAS2';
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function userCommand(tools: CommandTools, action: string | undefined, args: string[]): Promise<number> {
+  const { config, withDatabase } = tools;
+  const { values } = parseArgs({
+    args,
+    options: { member: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, password: { type: 'string' } },
+    strict: true,
+  });
+  switch (action) {
+    case 'add': {
+      const roles = required(values, 'roles').split(',').map((role) => role.trim());
+      const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0) throw new UsageError(`unknown role(s): ${unknown.join(', ')}`);
+      const password = values.password;
+      if (password !== undefined && password.length < PASSWORD_RULES.minLength) throw new UsageError(`--password must have at least ${PASSWORD_RULES.minLength} characters`);
+      return withDatabase(async (db) => {
+        const link = await db.ownerTransaction(async (tx) => {
+          const member = required(values, 'member');
+          if (!(await tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${member}`))) throw new UsageError(`unknown member ${member}`);
+          const user = await tx.one<{ id: string; email: string; name: string }>(sql`
+            INSERT INTO users (member, name, email, roles, password_hash)
+            VALUES (${member}, ${required(values, 'name')}, ${required(values, 'email').toLowerCase()}, ${roles}, ${password ? await hashPassword(password) : null})
+            RETURNING id, email, name`);
+          await appendAudit(tx, {}, [{ action: 'user.create', objectType: 'user', objectId: user.id, objectOwner: member, details: { via: 'cli', roles } }]);
+          return password ? null : issueResetLink(tx, { db, config, mailer: smtpMailer(config) }, user);
+        });
+        console.log(link ? `User created. Set the password with this one-time link (valid 1 hour):\n${link}` : 'User created.');
+        return 0;
+      });
+    }
+    case 'list':
+      return withDatabase(async (db) => {
+        const rows = await db.ownerTransaction((tx) =>
+          tx.query<{ email: string; member: string; name: string; roles: string[]; disabled: boolean }>(
+            sql`SELECT email, member, name, roles, disabled FROM users WHERE ${values.member ?? null}::text IS NULL OR member = ${values.member ?? null} ORDER BY member, email`,
+          ),
+        );
+        for (const row of rows) console.log(`${row.email.padEnd(32)} ${row.member.padEnd(8)} ${row.roles.join(',').padEnd(28)} ${row.disabled ? 'disabled' : ''} ${row.name}`);
+        return 0;
+      });
+    case 'reset-link':
+      return withDatabase(async (db) => {
+        const link = await db.ownerTransaction(async (tx) => {
+          const user = await tx.maybeOne<{ id: string; email: string; name: string; member: string }>(sql`SELECT id, email, name, member FROM users WHERE email = ${required(values, 'email').toLowerCase()}`);
+          if (!user) throw new UsageError('no user with that e-mail address');
+          await appendAudit(tx, {}, [{ action: 'user.password-reset-issued', objectType: 'user', objectId: user.id, objectOwner: user.member, details: { via: 'cli' } }]);
+          return issueResetLink(tx, { db, config, mailer: smtpMailer(config) }, user);
+        });
+        console.log(link);
+        return 0;
+      });
+    case 'totp-code':
+      return withDatabase(async (db) => {
+        const user = await db.ownerTransaction((tx) => tx.maybeOne<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${required(values, 'email').toLowerCase()}`));
+        // Only the demo secret: a real user's codes come from their own authenticator, never from the server.
+        if (user?.totp_secret !== DEMO_TOTP_SECRET) throw new UsageError('only the demo user with the published demo secret has codes printed here');
+        console.log(totpCode(DEMO_TOTP_SECRET));
+        return 0;
+      });
+    case undefined:
+    default:
+      throw new UsageError('lintas user add | list | reset-link | totp-code');
+  }
+}
+
+export const userCommands: Command = {
+  name: 'user',
+  help: `  lintas user add --member CODE --email ADDRESS --name NAME --roles officer,analyst [--password P]
+                                       create a user; prints a one-time link to set the password
+  lintas user list [--member CODE]     list users
+  lintas user reset-link --email ADDRESS
+                                       print (and e-mail, if SMTP is set) a one-time password link
+  lintas user totp-code --email ADDRESS
+                                       print the current code of a demo user's second factor`,
+  run: (args, tools) => userCommand(tools, args[0], args.slice(1)),
+};

@@ -1,0 +1,63 @@
+import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { documentsCommand } from './cli.js';
+import { seedDocuments } from './demo.js';
+import { startHitReminders } from './hits.js';
+import { closeRegister, registerOf } from './register.js';
+import { documentsRoutes } from './routes.js';
+import { documentSettings } from './settings.js';
+
+const AUDIT_ACTIONS = [
+  'documents.check', 'documents.import', 'documents.snapshot', 'document.list-reports',
+  'document.create', 'document.read', 'document.update', 'document.cancel', 'document.bulk-cancel', 'document.report', 'document.confirm', 'document.reject', 'document.holder-read',
+  'document-hit.list', 'document-hit.read', 'document-hit.answer', 'document-hit.remind',
+] as const;
+const NOTIFICATION_KINDS = ['document-hit.answered', 'document-hit.reminder', 'document.report-confirmed', 'document.report-rejected'] as const;
+
+/** The register of lost, stolen, revoked and fraudulent travel documents, checked at border speed. */
+export const documents = defineModule({
+  name: 'documents',
+  actions: {
+    'documents.read': 'signed-in',
+    // Checks are run by border, visa and liaison officers and by analysts; the register (adds,
+    // changes, cancellations, imports, foreign reports) by officers; hits are answered by the
+    // issuer's officers and approvers.
+    'documents.check': ['officer', 'analyst', 'liaison', 'member-admin'],
+    'documents.write': ['officer', 'liaison', 'member-admin'],
+    'documents.answer': ['officer', 'liaison', 'approver', 'member-admin'],
+  },
+  settings: documentSettings,
+  migrations: migrationsFolder(import.meta.url),
+  routes: documentsRoutes,
+  async start({ platform, kickOutbox }) {
+    // The index is built before the first check is taken; hits unanswered too long are reminded.
+    await registerOf(platform).start();
+    const reminders = startHitReminders(platform, kickOutbox);
+    return {
+      async stop() {
+        await reminders.stop();
+        await closeRegister(platform.db);
+      },
+    };
+  },
+  commands: [documentsCommand],
+  auditActions: AUDIT_ACTIONS,
+  notificationKinds: NOTIFICATION_KINDS,
+  demo: (db) => seedDocuments(db),
+  linkage: [],
+});
+
+declare module '../../platform/auth/roles.js' {
+  interface ModuleActions {
+    documents: keyof typeof documents.actions;
+  }
+}
+declare module '../../platform/audit/writer.js' {
+  interface ModuleAuditActions {
+    documents: (typeof AUDIT_ACTIONS)[number];
+  }
+}
+declare module '../../platform/notify/inbox.js' {
+  interface ModuleNotificationKinds {
+    documents: (typeof NOTIFICATION_KINDS)[number];
+  }
+}

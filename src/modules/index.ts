@@ -1,0 +1,11 @@
+import type { LintasModule } from '../platform/module.js';
+import { account } from './account/index.js';
+import { audit } from './audit/index.js';
+import { directory } from './directory/index.js';
+import { documents } from './documents/index.js';
+import { inbox } from './inbox/index.js';
+import { library } from './library/index.js';
+import { reports } from './reports/index.js';
+
+/** Every module of Lintas, in the order their routes, jobs, commands and demo data are taken. */
+export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents];
