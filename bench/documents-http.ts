@@ -241,7 +241,7 @@ interface ServerReady {
 
 async function serve(spec: ServerSpec): Promise<void> {
   const db = await PostgresDatabase.open(spec.url, { poolSize: spec.pool });
-  const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent', databaseUrl: spec.url, documentIndex: spec.index };
+  const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent', databaseUrl: spec.url, env: { LINTAS_DOCUMENT_INDEX: spec.index ? 'on' : 'off' } };
   const platform: Platform = { db, config, mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CEILING, { schema: { hide: true } }, () => ({ ok: true }));
@@ -251,11 +251,11 @@ async function serve(spec: ServerSpec): Promise<void> {
   // group commit.
   const floorAnswer = (body: CheckBody) => ({ data: { result: 'no-hit' as const, document: body.document ?? { issuer: 'MYS', type: 'passport' as const, number: '0' } }, checkedAt: new Date().toISOString() });
   app.post(BARE_POST, { schema: { hide: true, body: CheckBody } }, () => ({ ok: true }));
-  app.post(AUTHENTICATED_POST, { schema: { hide: true, body: CheckBody, response: { 200: CheckResponse } } }, (request) => {
+  app.post(AUTHENTICATED_POST, { schema: { hide: true, body: CheckBody, response: { 200: CheckResponse } }, config: { action: 'documents.check' } }, (request) => {
     actorOf(request);
     return floorAnswer(request.body);
   });
-  app.post(AUDITED_POST, { schema: { hide: true, body: CheckBody, response: { 200: CheckResponse } } }, async (request) => {
+  app.post(AUDITED_POST, { schema: { hide: true, body: CheckBody, response: { 200: CheckResponse } }, config: { action: 'documents.check' } }, async (request) => {
     const body = request.body;
     const actor = actorOf(request);
     const checked = body.document ? [`${body.document.issuer}/${body.document.type}/${body.document.number}`] : [];
@@ -265,7 +265,7 @@ async function serve(spec: ServerSpec): Promise<void> {
     return floorAnswer(body);
   });
   app.post(BARE_BATCH, { schema: { hide: true, body: BatchCheckBody } }, () => ({ ok: true }));
-  app.post(AUDITED_BATCH, { bodyLimit: 4 * 1024 * 1024, schema: { hide: true, body: BatchCheckBody, response: { 200: BatchCheckResponse } } }, async (request) => {
+  app.post(AUDITED_BATCH, { bodyLimit: 4 * 1024 * 1024, schema: { hide: true, body: BatchCheckBody, response: { 200: BatchCheckResponse } }, config: { action: 'documents.check' } }, async (request) => {
     const actor = actorOf(request);
     const documents = request.body.documents.flatMap((item) => ('mrz' in item ? [] : [item]));
     await auditGroupFor(db).append({ userId: actor.userId, member: actor.member, requestId: request.id, address: request.ip }, [

@@ -12,7 +12,7 @@ import type { Platform } from '../src/platform/context.js';
 import type { Database } from '../src/platform/db/database.js';
 import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
-import { actRead } from '../src/platform/http/authenticate.js';
+import { perform } from '../src/platform/http/pipeline.js';
 import { readEvent } from '../src/platform/audit/writer.js';
 import { sql } from '../src/platform/db/sql.js';
 import { AUDITED_PAGE_ROUTE, CONSTANT_ROUTE, type ServerAnswer, type ServerCommand, type ServerReady, type ServerSpec } from './server-spec.js';
@@ -47,12 +47,16 @@ async function main(): Promise<void> {
   const page = await db.ownerTransaction((tx) =>
     tx.query<{ id: string; owner: string }>(sql`SELECT id, owner FROM library_documents ORDER BY id DESC LIMIT 50`),
   );
-  app.get(AUDITED_PAGE_ROUTE, { schema: { hide: true } }, (request) =>
-    actRead(platform, request, 'library.read', async (ctx) => {
-      const event = readEvent('library.list', 'library-document', ctx.actor.member, page);
-      if (event) await ctx.audit(event);
-      return { ok: true };
-    }),
+  app.get(AUDITED_PAGE_ROUTE, { schema: { hide: true }, config: { action: 'library.read' } }, (request) =>
+    perform(
+      request,
+      async (ctx) => {
+        const event = readEvent('library.list', 'library-document', ctx.actor.member, page);
+        if (event) await ctx.audit(event);
+        return { ok: true };
+      },
+      { read: true },
+    ),
   );
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

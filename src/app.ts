@@ -15,6 +15,7 @@ import type { Platform } from './platform/context.js';
 import { MODULES } from './modules/index.js';
 import type { LintasModule } from './platform/module.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
+import { registerAuthorisation } from './platform/http/pipeline.js';
 import { registerErrorHandling } from './platform/http/errors.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
@@ -109,6 +110,7 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
   registerAuthentication(app, platform);
+  registerAuthorisation(app, platform);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

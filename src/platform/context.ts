@@ -36,25 +36,38 @@ export interface Ctx {
   audit(...events: AuditEvent[]): Promise<void>;
   /** The sharing rule's condition for a table alias: the query layer's wall. */
   visible(alias: string): Sql;
+  /** Work to do once the act is committed (its audit rows included), e.g. updating an in-memory index; not done if it rolls back. */
+  afterCommit(work: () => void): void;
 }
 
 function memberContext(platform: Platform, actor: Actor): TxContext {
   return { member: actor.member, ...(platform.unsafeWithoutRowLevelSecurity ? { unsafeWithoutRowLevelSecurity: true } : {}) };
 }
 
-function contextFor(platform: Platform, actor: Actor, request: RequestInfo, tx: Tx, audit: Ctx['audit']): Ctx {
-  return { actor, tx, platform, request, audit, visible: (alias) => (platform.unsafeWithoutSharingCondition ? sql`true` : visibleTo(actor, alias)) };
+function contextFor(platform: Platform, actor: Actor, request: RequestInfo, tx: Tx, audit: Ctx['audit'], committed: (() => void)[]): Ctx {
+  return {
+    actor,
+    tx,
+    platform,
+    request,
+    audit,
+    visible: (alias) => (platform.unsafeWithoutSharingCondition ? sql`true` : visibleTo(actor, alias)),
+    afterCommit: (work) => committed.push(work),
+  };
 }
 
 function auditSource(actor: Actor, request: RequestInfo): AuditSource {
-  return { userId: actor.userId, member: actor.member, requestId: request.requestId, address: request.address };
+  return { userId: actor.userId || undefined, member: actor.member, requestId: request.requestId, address: request.address };
 }
 
 /** Runs `work` in one transaction for the actor's member, with the audit writer bound to it. */
-export function runAs<T>(platform: Platform, actor: Actor, request: RequestInfo, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return platform.db.transaction(memberContext(platform, actor), (tx) =>
-    work(contextFor(platform, actor, request, tx, (...events) => appendAudit(tx, auditSource(actor, request), events))),
+export async function runAs<T>(platform: Platform, actor: Actor, request: RequestInfo, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const committed: (() => void)[] = [];
+  const result = await platform.db.transaction(memberContext(platform, actor), (tx) =>
+    work(contextFor(platform, actor, request, tx, (...events) => appendAudit(tx, auditSource(actor, request), events), committed)),
   );
+  for (const done of committed) done();
+  return result;
 }
 
 /**
@@ -65,14 +78,23 @@ export function runAs<T>(platform: Platform, actor: Actor, request: RequestInfo,
  */
 export async function readAs<T>(platform: Platform, actor: Actor, request: RequestInfo, work: (ctx: Ctx) => Promise<T>): Promise<T> {
   const events: AuditEvent[] = [];
+  const committed: (() => void)[] = [];
   const result = await platform.db.read(memberContext(platform, actor), (tx) =>
     work(
-      contextFor(platform, actor, request, tx, (...more) => {
-        events.push(...more);
-        return Promise.resolve();
-      }),
+      contextFor(
+        platform,
+        actor,
+        request,
+        tx,
+        (...more) => {
+          events.push(...more);
+          return Promise.resolve();
+        },
+        committed,
+      ),
     ),
   );
   await auditGroupFor(platform.db).append(auditSource(actor, request), events);
+  for (const done of committed) done();
   return result;
 }

@@ -5,10 +5,9 @@ import { forgetCachedSessions, replaceSession, type SessionState } from '../../p
 import { newRecoveryCodes, newTotpSecret, totpUri } from '../../platform/auth/totp.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import type { Ctx, Platform, RequestInfo } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { invalid, notFound, Problem } from '../../platform/errors.js';
-import { enqueueEmail } from '../../platform/notify/outbox.js';
+import { issueResetLink } from '../../platform/auth/reset-links.js';
 import { consumeSecondFactor } from './sign-in.js';
 import type { ChangePassword, TokenCreate } from './schemas.js';
 
@@ -131,21 +130,6 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<void> {
   await ctx.audit({ action: 'account.token-revoked', objectType: 'api-token', objectId: id });
 }
 
-const RESET_HOURS = 1;
-
-/** Writes a one-time reset link for a user and queues it by e-mail; returns the link. */
-export async function issueResetLink(tx: Tx, platform: Platform, user: { id: string; email: string; name: string }): Promise<string> {
-  const token = newSecret();
-  await tx.query(sql`INSERT INTO password_resets (token_hash, user_id, expires_at)
-    VALUES (${digest(token)}, ${user.id}, now() + make_interval(hours => ${RESET_HOURS}))`);
-  const link = `${platform.config.publicUrl}/reset-password?token=${token}`;
-  await enqueueEmail(tx, {
-    to: user.email,
-    subject: 'Lintas: set your password',
-    text: `Hello ${user.name},\n\nOpen this link within ${RESET_HOURS} hour to set your Lintas password:\n\n${link}\n\nIt works once. If you did not ask for it, ignore this message and tell your member-admin.\n`,
-  });
-  return link;
-}
 
 /** A reset asked for by e-mail address; the answer is the same whether or not the account exists. */
 export async function requestPasswordReset(platform: Platform, request: RequestInfo, email: string): Promise<void> {

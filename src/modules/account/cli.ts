@@ -6,7 +6,7 @@ import { appendAudit } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { UsageError, type Command, type CommandTools } from '../../platform/module.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
-import { issueResetLink } from './account.js';
+import { issueResetLink } from '../../platform/auth/reset-links.js';
 
 /** The demo user's published second-factor secret: the only one whose codes the command prints. */
 export const DEMO_TOTP_SECRET = 'KRUGKIDEMO2LINTASXY3TOTPQLINTAS2';

@@ -5,7 +5,8 @@ import { allowedActions, roleAllows } from '../../platform/auth/roles.js';
 import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
+import { actorOf } from '../../platform/http/authenticate.js';
+import { perform } from '../../platform/http/pipeline.js';
 import { forbidden, unauthorised } from '../../platform/errors.js';
 import { IdParams, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
@@ -137,38 +138,43 @@ export function accountRoutes(app: App, platform: Platform): void {
   });
 
   app.delete('/account/totp', {
+    config: { action: 'account.manage' },
     schema: { tags, summary: 'Remove the second factor (a current code is needed)', body: TotpCode, response: { 204: Type.Null(), ...problemResponses } },
   }, async (request, reply) => {
     personOnly(request);
-    await act(platform, request, 'directory.read', (ctx) => account.removeTotp(ctx, request.body.code));
+    await perform(request, (ctx) => account.removeTotp(ctx, request.body.code));
     return reply.status(204).send(null);
   });
 
   app.post('/account/password', {
+    config: { action: 'account.manage' },
     schema: { tags, summary: 'Change your password; your other sessions end and, unless kept, your API tokens are revoked', body: ChangePassword, response: { 200: PasswordChanged, ...problemResponses } },
   }, async (request) => {
     personOnly(request);
     const session = sessionOf(request);
-    return act(platform, request, 'directory.read', (ctx) => account.changePassword(ctx, session, request.body));
+    return perform(request, (ctx) => account.changePassword(ctx, session, request.body));
   });
 
   app.get('/account/tokens', {
+    config: { action: 'account.manage' },
     schema: { tags, summary: 'Your API tokens', response: { 200: Strict({ data: Type.Array(Token) }), ...problemResponses } },
-  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => account.listTokens(ctx)) }));
+  }, async (request) => ({ data: await perform(request, (ctx) => account.listTokens(ctx), { read: true }) }));
 
   app.post('/account/tokens', {
+    config: { action: 'account.manage' },
     schema: { tags, summary: 'Create an API token for a machine client; the secret is shown once', body: TokenCreate, response: { 201: TokenCreated, ...problemResponses } },
   }, async (request, reply) => {
     personOnly(request);
-    const created = await act(platform, request, 'directory.read', (ctx) => account.createToken(ctx, request.body));
+    const created = await perform(request, (ctx) => account.createToken(ctx, request.body));
     return reply.status(201).send(created);
   });
 
   app.delete('/account/tokens/:id', {
+    config: { action: 'account.manage' },
     schema: { tags, summary: 'Revoke an API token', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
   }, async (request, reply) => {
     personOnly(request);
-    await act(platform, request, 'directory.read', (ctx) => account.revokeToken(ctx, request.params.id));
+    await perform(request, (ctx) => account.revokeToken(ctx, request.params.id));
     return reply.status(204).send(null);
   });
 }

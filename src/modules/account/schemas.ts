@@ -1,12 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { ROLES } from '../../platform/auth/roles.js';
 import { PASSWORD_RULES } from '../../platform/auth/secrets.js';
-import { OneOf, Strict } from '../../platform/schema.js';
+import { Email, RoleSchema } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 
-export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_RULES.maxLength });
 export const NewPassword = Type.String({ minLength: PASSWORD_RULES.minLength, maxLength: PASSWORD_RULES.maxLength, description: 'at least 12 characters' });
-export const RoleSchema = OneOf(ROLES);
 
 export const SignIn = Strict({ email: Email, password: Password });
 export type SignIn = Static<typeof SignIn>;

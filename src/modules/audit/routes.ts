@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
-import type { Ctx, Platform } from '../../platform/context.js';
+import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { actRead } from '../../platform/http/authenticate.js';
+import { perform } from '../../platform/http/pipeline.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { invalid } from '../../platform/errors.js';
 import { Cursor, Limit, Page, problemResponses } from '../../platform/http/schemas.js';
@@ -66,8 +66,9 @@ async function listReads(ctx: Ctx, cursor: string | undefined, limit: number) {
   };
 }
 
-export function auditRoutes(app: App, platform: Platform): void {
+export function auditRoutes(app: App): void {
   app.get('/audit/reads', {
+    config: { action: 'audit.read' },
     schema: { tags: ['audit'], summary: 'Who in other members read your member’s records', querystring: ReadsQuery, response: { 200: Page(Read), ...problemResponses } },
-  }, async (request) => actRead(platform, request, 'audit.read', (ctx) => listReads(ctx, request.query.cursor, request.query.limit ?? 50)));
+  }, async (request) => perform(request, (ctx) => listReads(ctx, request.query.cursor, request.query.limit ?? 50), { read: true }));
 }

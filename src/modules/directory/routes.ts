@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
-import type { Platform } from '../../platform/context.js';
-import { act, actRead } from '../../platform/http/authenticate.js';
+import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 import * as directory from './service.js';
@@ -18,56 +17,69 @@ const ResetSent = {
   resetLink: Type.Optional(Type.String({ description: 'the link itself, only for the secretariat when no mail server is configured (audited)' })),
 };
 
-export function directoryRoutes(app: App, platform: Platform): void {
+export function directoryRoutes(app: App): void {
   app.get('/members', {
+    config: { action: 'directory.read' },
     schema: { tags, summary: 'Members and observers', response: { 200: Strict({ data: Type.Array(MemberSummary) }), ...problemResponses } },
-  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => directory.listMembers(ctx)) }));
+  }, async (request) => ({ data: await perform(request, (ctx) => directory.listMembers(ctx), { read: true }) }));
 
   app.get('/members/:code', {
+    config: { action: 'directory.read' },
     schema: { tags, summary: 'A member, its groups (those you may see) and focal points', params: MemberParams, response: { 200: MemberDetail, ...problemResponses } },
-  }, async (request) => actRead(platform, request, 'directory.read', (ctx) => directory.getMember(ctx, request.params.code)));
+  }, async (request) => perform(request, (ctx) => directory.getMember(ctx, request.params.code), { read: true }));
 
   app.post('/members', {
+    config: { action: 'members.manage' },
     schema: { tags, summary: 'Add a member (secretariat)', body: MemberCreate, response: { 201: MemberDetail, ...problemResponses } },
-  }, async (request, reply) => reply.status(201).send(await act(platform, request, 'members.manage', (ctx) => directory.createMember(ctx, request.body))));
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => directory.createMember(ctx, request.body))));
 
   app.patch('/members/:code', {
+    config: { action: 'members.settings' },
     schema: { tags, summary: 'Change a member (name and status: secretariat; second-factor rule and agencies: its member-admin)', params: MemberParams, body: MemberUpdate, response: { 200: MemberDetail, ...problemResponses } },
-  }, async (request) => act(platform, request, 'members.settings', (ctx) => directory.updateMember(ctx, request.params.code, request.body)));
+  }, async (request) => perform(request, (ctx) => directory.updateMember(ctx, request.params.code, request.body)));
 
   app.put('/members/:code/focal-points', {
+    config: { action: 'focal-points.manage' },
     schema: { tags, summary: 'Set a member’s focal points by topic', params: MemberParams, body: FocalPointsPut, response: { 200: MemberDetail, ...problemResponses } },
-  }, async (request) => act(platform, request, 'focal-points.manage', (ctx) => directory.setFocalPoints(ctx, request.params.code, request.body)));
+  }, async (request) => perform(request, (ctx) => directory.setFocalPoints(ctx, request.params.code, request.body)));
 
   app.get('/groups', {
+    config: { action: 'directory.read' },
     schema: { tags, summary: 'Sharing groups your member belongs to, with their rosters', response: { 200: Strict({ data: Type.Array(Group) }), ...problemResponses } },
-  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => directory.listGroups(ctx)) }));
+  }, async (request) => ({ data: await perform(request, (ctx) => directory.listGroups(ctx), { read: true }) }));
 
   app.get('/groups/:code', {
+    config: { action: 'directory.read' },
     schema: { tags, summary: 'A sharing group (its members and the secretariat only)', params: GroupParams, response: { 200: GroupOne, ...problemResponses } },
-  }, async (request) => ({ data: await actRead(platform, request, 'directory.read', (ctx) => directory.getGroup(ctx, request.params.code)) }));
+  }, async (request) => ({ data: await perform(request, (ctx) => directory.getGroup(ctx, request.params.code), { read: true }) }));
 
   app.post('/groups', {
+    config: { action: 'groups.manage' },
     schema: { tags, summary: 'Create a sharing group (secretariat)', body: GroupCreate, response: { 201: GroupOne, ...problemResponses } },
-  }, async (request, reply) => reply.status(201).send({ data: await act(platform, request, 'groups.manage', (ctx) => directory.createGroup(ctx, request.body)) }));
+  }, async (request, reply) => reply.status(201).send({ data: await perform(request, (ctx) => directory.createGroup(ctx, request.body)) }));
 
   app.patch('/groups/:code', {
+    config: { action: 'groups.manage' },
     schema: { tags, summary: 'Change a sharing group (secretariat)', params: GroupParams, body: GroupUpdate, response: { 200: GroupOne, ...problemResponses } },
-  }, async (request) => ({ data: await act(platform, request, 'groups.manage', (ctx) => directory.updateGroup(ctx, request.params.code, request.body)) }));
+  }, async (request) => ({ data: await perform(request, (ctx) => directory.updateGroup(ctx, request.params.code, request.body)) }));
 
   app.get('/users', {
+    config: { action: 'users.manage' },
     schema: { tags, summary: 'Users of your member (member-admin) or of any member (secretariat)', querystring: UsersQuery, response: { 200: Strict({ data: Type.Array(User) }), ...problemResponses } },
-  }, async (request) => ({ data: await act(platform, request, 'users.manage', (ctx) => directory.listUsers(ctx, request.query.member)) }));
+  }, async (request) => ({ data: await perform(request, (ctx) => directory.listUsers(ctx, request.query.member)) }));
 
   app.post('/users', {
+    config: { action: 'users.manage' },
     schema: { tags, summary: 'Create a user; a link to set the password is e-mailed to it', body: UserCreate, response: { 201: Strict({ user: User, ...ResetSent }), ...problemResponses } },
-  }, async (request, reply) => reply.status(201).send(await act(platform, request, 'users.manage', (ctx) => directory.createUser(ctx, request.body))));
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => directory.createUser(ctx, request.body))));
 
   app.patch('/users/:id', {
+    config: { action: 'users.manage' },
     schema: { tags, summary: 'Change a user’s name, roles or whether it is disabled', params: IdParams, body: UserUpdate, response: { 200: UserOne, ...problemResponses } },
-  }, async (request) => act(platform, request, 'users.manage', (ctx) => directory.updateUser(ctx, request.params.id, request.body)));
+  }, async (request) => perform(request, (ctx) => directory.updateUser(ctx, request.params.id, request.body)));
 
   app.post('/users/:id/password-reset', {
+    config: { action: 'users.manage' },
     schema: { tags, summary: 'E-mail a user a one-time link to set a new password', params: IdParams, response: { 200: Strict(ResetSent), ...problemResponses } },
-  }, async (request) => act(platform, request, 'users.manage', (ctx) => directory.resetUserPassword(ctx, request.params.id)));
+  }, async (request) => perform(request, (ctx) => directory.resetUserPassword(ctx, request.params.id)));
 }

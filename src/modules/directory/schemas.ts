@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { OneOf, Strict } from '../../platform/schema.js';
-import { Email, RoleSchema } from '../account/schemas.js';
+import { Email, RoleSchema } from '../../platform/http/schemas.js';
 
 export const MemberCode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
 export const GroupCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' });

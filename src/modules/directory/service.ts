@@ -3,7 +3,7 @@ import { forgetCachedSessions } from '../../platform/auth/sessions.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/errors.js';
-import { issueResetLink } from '../account/account.js';
+import { issueResetLink } from '../../platform/auth/reset-links.js';
 import type { TOPICS } from './schemas.js';
 import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, UserCreate, UserUpdate } from './schemas.js';
 

@@ -1,10 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { auditGroupFor } from '../../platform/audit/group-commit.js';
 import type { AuditEvent } from '../../platform/audit/writer.js';
-import { actorOf } from '../../platform/http/authenticate.js';
-import { roleAllows } from '../../platform/auth/roles.js';
-import { runAs, type Platform } from '../../platform/context.js';
-import { forbidden, invalid, type FieldError } from '../../platform/errors.js';
+import { invalid, type FieldError } from '../../platform/errors.js';
+import { perform } from '../../platform/http/pipeline.js';
 import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './icao.js';
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
@@ -125,26 +122,20 @@ function answerFor(doc: CheckedDocument, found: HitDocument | undefined): CheckA
 }
 
 /**
- * Checks documents for the signed-in actor. Refuses a role that may not check before anything else.
+ * Checks documents for the signed-in actor, through the request pipeline (the route's action is
+ * `documents.check`). The index answers first; only when it may hold one of the documents is the
+ * check a write (the hit records are opened in the transaction that holds its audit row);
+ * otherwise nothing is read and the audit row goes through the group commit.
  */
-export async function checkDocuments(
-  platform: Platform,
-  request: FastifyRequest,
-  docs: readonly CheckedDocument[],
-  purpose: string,
-  via: 'number' | 'mrz' | 'batch',
-): Promise<CheckAnswer[]> {
-  const actor = actorOf(request);
-  if (!roleAllows(actor.roles, 'documents.check')) throw forbidden();
-  const register = registerOf(platform);
+export async function checkDocuments(request: FastifyRequest, docs: readonly CheckedDocument[], purpose: string, via: 'number' | 'mrz' | 'batch'): Promise<CheckAnswer[]> {
+  const register = registerOf(request.server.platform);
   await register.start();
-  const info = { requestId: request.id, address: request.ip };
   const maybe = docs.length > 1 ? register.mayHoldMany(docs.map((doc) => doc.key)) : undefined;
   const candidates = maybe ? docs.filter((_, index) => maybe[index]) : docs.filter((doc) => register.mayHold(doc.key));
 
-  const event = (found: readonly FoundDocument[]): AuditEvent => {
+  const event = (member: string, found: readonly FoundDocument[]): AuditEvent => {
     const records: Record<string, string[]> = {};
-    for (const doc of found) if (doc.owner !== actor.member) (records[doc.owner] ??= []).push(doc.id);
+    for (const doc of found) if (doc.owner !== member) (records[doc.owner] ??= []).push(doc.id);
     const owners = Object.keys(records).sort();
     return {
       action: 'documents.check',
@@ -155,20 +146,15 @@ export async function checkDocuments(
     };
   };
 
-  let found: HitDocument[] = [];
-  let audited = false;
-  if (candidates.length > 0) {
-    // Confirm the positives under the sharing rule and open their hit records (one statement); audit in the same transaction.
-    await runAs(platform, actor, info, async (ctx) => {
-      found = await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') });
-      if (found.length === 0) return;
-      await ctx.audit(event(found));
-      audited = true;
-    });
-  }
-  if (!audited) {
-    await auditGroupFor(platform.db).append({ userId: actor.userId, member: actor.member, requestId: request.id, address: request.ip }, [event([])]);
-  }
-  const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
-  return docs.map((doc) => answerFor(doc, byKey.get(doc.key)));
+  return perform(
+    request,
+    async (ctx) => {
+      // Confirm the positives under the sharing rule and open their hit records (one statement).
+      const found: HitDocument[] = candidates.length > 0 ? await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') }) : [];
+      await ctx.audit(event(ctx.actor.member, found));
+      const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
+      return docs.map((doc) => answerFor(doc, byKey.get(doc.key)));
+    },
+    { read: candidates.length === 0 },
+  );
 }

@@ -3,14 +3,12 @@ import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:
 import { createPublicKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Actor } from '../../platform/auth/actor.js';
-import { appendAudit } from '../../platform/audit/writer.js';
 import type { Config } from '../../platform/config.js';
-import type { Ctx } from '../../platform/context.js';
+import { runAs, type Ctx } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { Problem } from '../../platform/errors.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
-import { visibleTo } from '../../platform/sharing/rule.js';
 import { isDocumentType, normaliseIssuer, type DocumentType } from './icao.js';
 import { importDocuments, readCancelList } from './import.js';
 import { parseMrz } from './mrz.js';
@@ -52,16 +50,7 @@ export async function asMember<T>(db: Database, config: Config, member: string, 
   const actor: Actor = { userId: '', name: 'lintas command line', email: '', roles: ['member-admin'], via: 'token', member, fullMember: found.full, groups: found.groups };
   const platform = { db, config, mailer: smtpMailer(config) };
   const request = { requestId: `cli-${Date.now()}`, address: 'command line' };
-  return db.transaction({ member }, (tx) =>
-    work({
-      actor,
-      tx,
-      platform,
-      request,
-      audit: (...events) => appendAudit(tx, { member, requestId: request.requestId, address: request.address }, events),
-      visible: (alias) => visibleTo(actor, alias),
-    }),
-  );
+  return runAs(platform, actor, request, work);
 }
 
 function problemText(error: Problem): string {

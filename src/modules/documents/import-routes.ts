@@ -2,10 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
-import { roleAllows } from '../../platform/auth/roles.js';
-import type { Platform } from '../../platform/context.js';
-import { actorOf } from '../../platform/http/authenticate.js';
-import { forbidden, invalid } from '../../platform/errors.js';
+import { invalid } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { importDocuments, readCancelList, type ImportSource } from './import.js';
 import { writeRegister } from './write.js';
@@ -45,7 +42,7 @@ function dryRunOf(query: unknown): boolean {
 }
 
 /** Imports and bulk cancellations from CSV files, streamed. */
-export function importRoutes(app: App, platform: Platform): void {
+export function importRoutes(app: App): void {
   void app.register(async (scoped) => {
     // The CSV body is read as a stream by the import itself, however large.
     scoped.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
@@ -64,12 +61,12 @@ export function importRoutes(app: App, platform: Platform): void {
         response: { 200: ImportResult, ...problemResponses, 413: Type.Ref('Problem') },
       },
       validatorCompiler: () => () => true,
+      // Authorised before the file is read: a user who may not import does not cause the work.
+      config: { action: 'documents.write' },
     }, async (request) => {
-      // Refuse before reading the file: a user who may not import should not cause the work.
-      if (!roleAllows(actorOf(request).roles, 'documents.write')) throw forbidden();
       const dryRun = dryRunOf(request.query);
       const source = await uploadedCsv(request);
-      return writeRegister(platform, request, 'documents.write', (ctx, changes) => importDocuments(ctx, source, { dryRun }, changes));
+      return writeRegister(request, (ctx, changes) => importDocuments(ctx, source, { dryRun }, changes));
     });
 
     scoped.post('/documents/cancel.csv', {
@@ -80,11 +77,12 @@ export function importRoutes(app: App, platform: Platform): void {
         response: { 200: BulkResult, ...problemResponses, 413: Type.Ref('Problem') },
       },
       validatorCompiler: () => () => true,
+      // Authorised before the file is read: a user who may not import does not cause the work.
+      config: { action: 'documents.write' },
     }, async (request) => {
-      if (!roleAllows(actorOf(request).roles, 'documents.write')) throw forbidden();
       if (Object.keys((request.query ?? {})).length > 0) throw invalid([{ pointer: '/', detail: 'this route takes no query parameters' }]);
       const source = await uploadedCsv(request);
-      return writeRegister(platform, request, 'documents.write', async (ctx, changes) => {
+      return writeRegister(request, async (ctx, changes) => {
         const issuer = ownIssuer(ctx);
         const { documents, errors } = await readCancelList(issuer, source.stream);
         if (errors.length > 0) throw invalid(errors.map((error) => ({ pointer: `/rows/${error.row}/${error.column}`, detail: error.message })));

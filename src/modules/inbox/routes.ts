@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
-import type { Ctx, Platform } from '../../platform/context.js';
+import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { act, actRead } from '../../platform/http/authenticate.js';
+import { perform } from '../../platform/http/pipeline.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/errors.js';
 import { Cursor, IdParams, Limit, problemResponses } from '../../platform/http/schemas.js';
@@ -67,15 +67,17 @@ async function markRead(ctx: Ctx, id: string): Promise<void> {
   if (rows.length === 0) throw notFound();
 }
 
-export function inboxRoutes(app: App, platform: Platform): void {
+export function inboxRoutes(app: App): void {
   app.get('/inbox', {
+    config: { action: 'inbox.read' },
     schema: { tags: ['inbox'], summary: 'Your notifications, newest first', querystring: InboxQuery, response: { 200: InboxPage, ...problemResponses } },
-  }, async (request) => actRead(platform, request, 'directory.read', (ctx) => listInbox(ctx, request.query.cursor, request.query.limit ?? 50)));
+  }, async (request) => perform(request, (ctx) => listInbox(ctx, request.query.cursor, request.query.limit ?? 50), { read: true }));
 
   app.post('/inbox/:id/read', {
+    config: { action: 'inbox.read' },
     schema: { tags: ['inbox'], summary: 'Mark a notification read', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
   }, async (request, reply) => {
-    await act(platform, request, 'directory.read', (ctx) => markRead(ctx, request.params.id));
+    await perform(request, (ctx) => markRead(ctx, request.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
-import { MATCH_END, MATCH_START, SEARCH_RANKED } from './queries.js';
+import { MATCH_END, MATCH_START } from './queries.js';
+import { SEARCH_RANKED } from './schemas.js';
 
 const DOCUMENTS = '/api/v1/library/documents';
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));

@@ -3,7 +3,7 @@ import { sql, type Sql } from '../../platform/db/sql.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
 import { sharingColumns } from '../../platform/sharing/rule.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
-import type { CountQuery, ListQuery } from './schemas.js';
+import { SEARCH_RANKED, type CountQuery, type ListQuery } from './schemas.js';
 
 export interface DocumentRow extends SharingRow {
   id: string;
@@ -27,11 +27,6 @@ export interface DocumentRow extends SharingRow {
 export const MATCH_START = '\u0002';
 export const MATCH_END = '\u0003';
 
-/**
- * How many matches a search ranks: the newest this many by document date. A word found in more
- * documents than this ranks these only, so a search costs the same in a library of any size.
- */
-export const SEARCH_RANKED = 2_000;
 
 const columns = sql`d.id, d.xmin::text AS version, d.title, d.summary, d.category, d.tags, d.languages, d.doc_date, d.file_name, d.created_at, d.updated_at,
   ${sharingColumns('d')}`;

@@ -1,12 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
-import type { Platform } from '../../platform/context.js';
 import { extractText } from '../../platform/files/extract-text.js';
-import { roleAllows } from '../../platform/auth/roles.js';
-import { act, actorOf, actRead } from '../../platform/http/authenticate.js';
+import { perform } from '../../platform/http/pipeline.js';
 import { sendJson } from '../../platform/http/pagination.js';
-import { forbidden, invalid } from '../../platform/errors.js';
+import { invalid } from '../../platform/errors.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 import { textFault } from '../../platform/http/text.js';
@@ -47,23 +45,27 @@ async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMe
   return { metadata, file: { name: file.name, kind, content: file.content, text } };
 }
 
-export function libraryRoutes(app: App, platform: Platform): void {
+export function libraryRoutes(app: App): void {
   app.get('/library/documents', {
+    config: { action: 'library.read' },
     schema: { tags, summary: 'List or search the documents you may see', querystring: ListQuery, response: { 200: Page(DocumentItem), ...problemResponses } },
-  }, async (request, reply) => sendJson(reply, await actRead(platform, request, 'library.read', (ctx) => library.list(ctx, request.query))));
+  }, async (request, reply) => sendJson(reply, await perform(request, (ctx) => library.list(ctx, request.query), { read: true })));
 
   app.get('/library/count', {
+    config: { action: 'library.read' },
     schema: { tags, summary: 'How many documents you may see match', querystring: CountQuery, response: { 200: Strict({ total: Type.Integer() }), ...problemResponses } },
-  }, async (request) => actRead(platform, request, 'library.read', (ctx) => library.count(ctx, request.query)));
+  }, async (request) => perform(request, (ctx) => library.count(ctx, request.query), { read: true }));
 
   app.get('/library/documents/:id', {
+    config: { action: 'library.read' },
     schema: { tags, summary: 'A document with its text', params: IdParams, response: { 200: DocumentOne, ...problemResponses } },
-  }, async (request) => actRead(platform, request, 'library.read', (ctx) => library.get(ctx, request.params.id)));
+  }, async (request) => perform(request, (ctx) => library.get(ctx, request.params.id), { read: true }));
 
   app.get('/library/documents/:id/file', {
+    config: { action: 'library.read' },
     schema: { tags, summary: 'The attached file', params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the file as uploaded' }), ...problemResponses } },
   }, async (request, reply) => {
-    const file = await actRead(platform, request, 'library.read', (ctx) => library.file(ctx, request.params.id));
+    const file = await perform(request, (ctx) => library.file(ctx, request.params.id), { read: true });
     return reply
       .type(file.type)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
@@ -72,10 +74,12 @@ export function libraryRoutes(app: App, platform: Platform): void {
   });
 
   app.post('/library/documents', {
+    config: { action: 'library.write' },
     schema: { tags, summary: 'Add a document with its text', body: DocumentCreate, response: { 201: DocumentOne, ...problemResponses } },
-  }, async (request, reply) => reply.status(201).send(await act(platform, request, 'library.write', (ctx) => library.create(ctx, request.body))));
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => library.create(ctx, request.body))));
 
   app.post('/library/documents/upload', {
+    config: { action: 'library.write' },
     schema: {
       tags,
       summary: 'Add a document from a PDF, DOCX or TXT file (multipart: metadata as JSON, file)',
@@ -85,19 +89,20 @@ export function libraryRoutes(app: App, platform: Platform): void {
     },
   }, async (request, reply) => {
     // Refuse before reading the file: parsing costs, and a user who may not write should not cause it.
-    if (!roleAllows(actorOf(request).roles, 'library.write')) throw forbidden();
     const { metadata, file } = await readUpload(request);
-    return reply.status(201).send(await act(platform, request, 'library.write', (ctx) => library.create(ctx, metadata, file)));
+    return reply.status(201).send(await perform(request, (ctx) => library.create(ctx, metadata, file)));
   });
 
   app.patch('/library/documents/:id', {
+    config: { action: 'library.write' },
     schema: { tags, summary: 'Change a document (owner only)', params: IdParams, body: DocumentUpdate, response: { 200: DocumentOne, ...problemResponses } },
-  }, async (request) => act(platform, request, 'library.write', (ctx) => library.update(ctx, request.params.id, request.body)));
+  }, async (request) => perform(request, (ctx) => library.update(ctx, request.params.id, request.body)));
 
   app.delete('/library/documents/:id', {
+    config: { action: 'library.write' },
     schema: { tags, summary: 'Remove a document (owner only)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
   }, async (request, reply) => {
-    await act(platform, request, 'library.write', (ctx) => library.remove(ctx, request.params.id));
+    await perform(request, (ctx) => library.remove(ctx, request.params.id));
     return reply.status(204).send(null);
   });
 }

@@ -2,7 +2,12 @@ import { Type, type Static } from 'typebox';
 import { Cursor, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
-import { SEARCH_RANKED } from './queries.js';
+
+/**
+ * How many matches a search ranks: the newest this many by document date. A word found in more
+ * documents than this ranks these only, so a search costs the same in a library of any size.
+ */
+export const SEARCH_RANKED = 2_000;
 
 export const CATEGORIES = ['policy-guide', 'model-legislation', 'training-module', 'workshop-report', 'co-chairs-statement', 'other'] as const;
 export const Category = OneOf(CATEGORIES);

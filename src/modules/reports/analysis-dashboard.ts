@@ -2,7 +2,8 @@ import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { countryName } from '../../platform/geo/countries.js';
 import { factView } from './fact-store.js';
-import { cells, combine, feeCells, type AnalysisFilters, type CellSource, type Interval, type RawCell, type Split } from './analysis.js';
+import { cells, combine, feeCells, type CellSource } from './analysis.js';
+import { type AnalysisFilters, type Interval, type RawCell, type Split } from './figures.js';
 import { INCIDENT_TYPES, TRANSPORT_MODES } from './codes.js';
 
 /** Grid cell size in degrees for each map zoom level (server-side clustering of incident locations). */

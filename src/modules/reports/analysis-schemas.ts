@@ -1,6 +1,6 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox';
 import { OneOf, Strict } from '../../platform/schema.js';
-import { INTERVALS, SPLITS } from './analysis.js';
+import { INTERVALS, SPLITS } from './figures.js';
 import { INCIDENT_TYPES, TRANSPORT_MODES } from './codes.js';
 import { Country } from './schemas.js';
 

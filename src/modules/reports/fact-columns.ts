@@ -1,4 +1,4 @@
-import type { RawCell } from './analysis.js';
+import type { RawCell } from './figures.js';
 
 /**
  * The analysis store's building blocks (fact-store.ts): dictionaries of codes, a typed hash table

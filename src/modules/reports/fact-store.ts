@@ -1,7 +1,7 @@
 import type { Ctx } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { EMPTY_FIGURES, FIGURES, type AnalysisFilters, type Dimension, type Figures, type RawCell } from './analysis.js';
+import { EMPTY_FIGURES, FIGURES, type AnalysisFilters, type Dimension, type Figures, type RawCell } from './figures.js';
 import { countCells, denseCells, Dictionary, fillLists, grow, groupValues, median, SlotTable, sparseCells, sumFigures } from './fact-columns.js';
 
 /**

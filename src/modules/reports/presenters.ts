@@ -1,25 +1,9 @@
-import { roleAllows } from '../../platform/auth/roles.js';
+import { reportAbilities } from './policy.js';
 import type { Actor } from '../../platform/auth/actor.js';
-import { mayPassOn, presentSharing } from '../../platform/sharing/rule.js';
+import { presentSharing } from '../../platform/sharing/rule.js';
 import type { ReportRow } from './queries.js';
-import type { Report, ReportAbilities } from './record-schemas.js';
+import type { Report } from './record-schemas.js';
 import type { ReportInput } from './schemas.js';
-
-/** What the actor may do with a report, so the web app shows only the buttons that work. */
-export function reportAbilities(actor: Actor, row: ReportRow): ReportAbilities {
-  const own = row.owner === actor.member;
-  const write = own && roleAllows(actor.roles, 'reports.write');
-  const approve = own && roleAllows(actor.roles, 'reports.approve');
-  return {
-    update: write && row.status !== 'withdrawn',
-    submit: write && row.status === 'draft',
-    approve: approve && row.status === 'submitted' && row.submitted_by !== actor.userId,
-    return: approve && row.status === 'submitted',
-    withdraw: write && (row.status === 'submitted' || row.status === 'shared'),
-    delete: write && row.status === 'draft',
-    passOn: mayPassOn(actor, row),
-  };
-}
 
 const numberOrNull = (value: string | number | null): number | null => (value === null ? null : Number(value));
 

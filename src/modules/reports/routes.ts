@@ -7,8 +7,8 @@ import { transferRoutes } from './transfer-routes.js';
 
 /** The reports module's routes: the records and their workflow, imports and exports, analysis of what the viewer may see, and the regional release. */
 export function reportsRoutes(app: App, platform: Platform): void {
-  recordRoutes(app, platform);
-  transferRoutes(app, platform);
+  recordRoutes(app);
+  transferRoutes(app);
   analysisRoutes(app, platform);
-  releaseRoutes(app, platform);
+  releaseRoutes(app);
 }

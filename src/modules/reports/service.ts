@@ -1,9 +1,10 @@
+import { assertMay, type ReportAct } from './policy.js';
 import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { allCountries } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
-import { assertNoFieldErrors, conflict, forbidden, notFound } from '../../platform/errors.js';
+import { assertNoFieldErrors, notFound } from '../../platform/errors.js';
 import { notifyUsers, type NotificationKind } from '../../platform/notify/inbox.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { CODE_LISTS } from './codes.js';
@@ -11,7 +12,7 @@ import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
 import { approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, type ReportRow } from './queries.js';
 import type { ReportListQuery, ReturnBody } from './record-schemas.js';
-import type { ReportInput, ReportStatus } from './schemas.js';
+import type { ReportInput } from './schemas.js';
 import { insertReport, updateReportContent } from './store.js';
 
 /**
@@ -80,22 +81,20 @@ export async function create(ctx: Ctx, input: ReportInput) {
   return reread(ctx, id);
 }
 
-/** Only the owner acts on a report; another member that may see it is refused, one that may not gets 404. */
-async function ownReport(ctx: Ctx, id: string): Promise<ReportRow> {
+/**
+ * The report the actor acts on, locked, once the workflow's rules (policy.ts) allow the act: another
+ * member that may see it is refused, one that may not gets 404.
+ */
+async function reportFor(ctx: Ctx, id: string, act: ReportAct): Promise<ReportRow> {
   // Row-level security hides from FOR UPDATE the rows a member may see but not change: look again without the lock.
   const row = (await findReport(ctx, id, { forUpdate: true })) ?? (await findReport(ctx, id));
   if (!row) throw notFound();
-  if (row.owner !== ctx.actor.member) throw forbidden('Only the owner member acts on its reports.');
+  assertMay(ctx.actor, row, act);
   return row;
 }
 
-function requireStatus(row: ReportRow, allowed: readonly ReportStatus[], what: string): void {
-  if (!allowed.includes(row.status)) throw conflict(`A ${row.status} report cannot be ${what}; it must be ${allowed.join(' or ')}.`);
-}
-
 export async function update(ctx: Ctx, id: string, input: ReportInput) {
-  const row = await ownReport(ctx, id);
-  requireStatus(row, ['draft', 'submitted', 'shared'], 'edited');
+  const row = await reportFor(ctx, id, 'update');
   await validateReport(ctx, input);
   await updateReportContent(ctx.tx, id, input);
   // A submitted report goes back to draft (approvers would otherwise approve what they did not see);
@@ -124,8 +123,7 @@ async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
 }
 
 export async function submit(ctx: Ctx, id: string) {
-  const row = await ownReport(ctx, id);
-  requireStatus(row, ['draft'], 'submitted');
+  await reportFor(ctx, id, 'submit');
   // Submitting again answers the note of a return: it is no longer shown.
   await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, return_note = NULL, returned_at = NULL`);
   await ctx.audit({ action: 'report.submit', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
@@ -140,10 +138,7 @@ async function notifySubmitter(ctx: Ctx, row: ReportRow, kind: NotificationKind,
 }
 
 export async function approve(ctx: Ctx, id: string) {
-  const row = await ownReport(ctx, id);
-  requireStatus(row, ['submitted'], 'approved');
-  // Four eyes: whoever submitted a report does not approve it too.
-  if (row.submitted_by === ctx.actor.userId) throw forbidden('You submitted this report; another approver of your member approves it.');
+  const row = await reportFor(ctx, id, 'approve');
   await setStatus(ctx, id, sql`status = 'shared', approved_at = now(), approved_by = ${ctx.actor.userId}`);
   await ctx.audit({ action: 'report.approve', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
   await notifySubmitter(ctx, row, 'report.approved', 'Your report was approved and shared', `${ctx.actor.name} approved the report.`);
@@ -151,8 +146,7 @@ export async function approve(ctx: Ctx, id: string) {
 }
 
 export async function returnToDraft(ctx: Ctx, id: string, input: ReturnBody) {
-  const row = await ownReport(ctx, id);
-  requireStatus(row, ['submitted'], 'returned');
+  const row = await reportFor(ctx, id, 'return');
   await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL, return_note = ${input.note}, returned_at = now()`);
   await ctx.audit({ action: 'report.return', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { note: input.note } });
   await notifySubmitter(ctx, row, 'report.returned', 'Your report was returned to draft', input.note);
@@ -160,16 +154,14 @@ export async function returnToDraft(ctx: Ctx, id: string, input: ReturnBody) {
 }
 
 export async function withdraw(ctx: Ctx, id: string) {
-  const row = await ownReport(ctx, id);
-  requireStatus(row, ['submitted', 'shared'], 'withdrawn');
+  const row = await reportFor(ctx, id, 'withdraw');
   await setStatus(ctx, id, sql`status = 'withdrawn', withdrawn_at = now()`);
   await ctx.audit({ action: 'report.withdraw', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
   return reread(ctx, id);
 }
 
 export async function remove(ctx: Ctx, id: string): Promise<void> {
-  const row = await ownReport(ctx, id);
-  requireStatus(row, ['draft'], 'deleted');
+  await reportFor(ctx, id, 'delete');
   await deleteReport(ctx, id);
   await ctx.audit({ action: 'report.delete', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
 }

@@ -1,11 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
-import { roleAllows } from '../../platform/auth/roles.js';
-import type { Platform } from '../../platform/context.js';
 import { readTable } from '../../platform/files/tabular.js';
-import { act, actorOf } from '../../platform/http/authenticate.js';
-import { forbidden, invalid } from '../../platform/errors.js';
+import { perform } from '../../platform/http/pipeline.js';
+import { invalid } from '../../platform/errors.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { textFault } from '../../platform/http/text.js';
 import { validateValue } from '../../platform/http/validate.js';
@@ -64,8 +62,9 @@ function instructions(): string[][] {
   ];
 }
 
-export function transferRoutes(app: App, platform: Platform): void {
+export function transferRoutes(app: App): void {
   app.post('/reports/import', {
+    config: { action: 'reports.import' },
     schema: {
       tags,
       summary: 'Import reports from CSV or XLSX: the Lintas template or the IOM Missing Migrants Project file (multipart: options as JSON, file)',
@@ -79,7 +78,6 @@ export function transferRoutes(app: App, platform: Platform): void {
     },
   }, async (request) => {
     // Refuse before reading the file: parsing costs, and a user who may not import should not cause it.
-    if (!roleAllows(actorOf(request).roles, 'reports.import')) throw forbidden();
     const { options, file } = await readImport(request);
     const format = FORMATS[options.format];
     const table = await readTable(file.content, {
@@ -90,20 +88,20 @@ export function transferRoutes(app: App, platform: Platform): void {
       ...(options.maxRows ? { maxRows: options.maxRows } : {}),
       ...(options.sheet ? { sheet: options.sheet } : {}),
     });
-    return act(platform, request, 'reports.import', (ctx) => importReports(ctx, options, table, file));
+    return perform(request, (ctx) => importReports(ctx, options, table, file));
   });
 
   app.get('/reports/import/template.csv', {
     schema: { tags, summary: 'The import template as CSV (the header row; the XLSX template explains each column)', response: { 200: FileResponse('CSV'), ...problemResponses } },
-  }, async (request, reply) => {
-    actorOf(request);
+    config: { action: 'reports.read' },
+  }, async (_request, reply) => {
     return download(reply, 'lintas-reports-template.csv', CSV_TYPE, toCsv([TEMPLATE_COLUMN_NAMES]));
   });
 
   app.get('/reports/import/template.xlsx', {
     schema: { tags, summary: 'The import template as XLSX, with an Instructions sheet listing every column and its codes', response: { 200: FileResponse('XLSX'), ...problemResponses } },
-  }, async (request, reply) => {
-    actorOf(request);
+    config: { action: 'reports.read' },
+  }, async (_request, reply) => {
     const content = await toXlsx([TEMPLATE_COLUMN_NAMES], 'Reports', (workbook) => {
       const sheet = workbook.addWorksheet('Instructions');
       for (const row of instructions()) sheet.addRow(row);
@@ -116,16 +114,18 @@ export function transferRoutes(app: App, platform: Platform): void {
   });
 
   app.get('/reports/export.csv', {
+    config: { action: 'reports.export' },
     schema: { tags, summary: 'Export the reports you may see and pass on, as CSV in the import template\'s columns', querystring: ExportQuery, response: { 200: FileResponse('CSV'), ...problemResponses, 413: Type.Ref('Problem') } },
   }, async (request, reply) => {
-    const rows = await act(platform, request, 'reports.export', (ctx) => exportReports(ctx, request.query, 'csv'));
+    const rows = await perform(request, (ctx) => exportReports(ctx, request.query, 'csv'));
     return download(reply, 'lintas-reports.csv', CSV_TYPE, toCsv(rows));
   });
 
   app.get('/reports/export.xlsx', {
+    config: { action: 'reports.export' },
     schema: { tags, summary: 'Export the reports you may see and pass on, as XLSX in the import template\'s columns', querystring: ExportQuery, response: { 200: FileResponse('XLSX'), ...problemResponses, 413: Type.Ref('Problem') } },
   }, async (request, reply) => {
-    const rows = await act(platform, request, 'reports.export', (ctx) => exportReports(ctx, request.query, 'xlsx'));
+    const rows = await perform(request, (ctx) => exportReports(ctx, request.query, 'xlsx'));
     return download(reply, 'lintas-reports.xlsx', XLSX_TYPE, await toXlsx(rows));
   });
 }

@@ -54,7 +54,7 @@ beforeAll(async () => {
   t = await makeTestApp();
   await t.makeMember('AAA');
   await t.makeMember('BBB');
-  user = await t.sessionFor(await t.makeUser('AAA', ['officer', 'analyst', 'liaison', 'approver', 'member-admin']));
+  user = await t.sessionFor(await t.makeUser('AAA', ['officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat']));
   operations = operationsOf(t.app.swagger() as OpenApi);
 });
 afterAll(() => t.close());

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
-import { Strict } from '../schema.js';
+import { ROLES } from '../auth/roles.js';
+import { OneOf, Strict } from '../schema.js';
 
 export const ProblemSchema = Type.Object(
   {
@@ -15,6 +16,8 @@ export const ProblemSchema = Type.Object(
 );
 
 export const Id = Type.String({ format: 'uuid' });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const RoleSchema = OneOf(ROLES);
 export const IdParams = Strict({ id: Id });
 export const Cursor = Type.String({ maxLength: 500, description: 'the `next` value of the previous page' });
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
