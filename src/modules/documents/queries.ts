@@ -143,8 +143,8 @@ export interface HitDocument extends FoundDocument {
  * positives and, without the index, every check's lookup), each with the hit record opened for it
  * (owned by its issuer, shared with the checking member only) and the issuer's contact point. One
  * statement, one round trip, for a whole batch: a hit is what a border officer waits for. Its plan
- * (the register's key index, whatever the values) is made once per connection: planning it, with the
- * policies of both tables, took 2 ms of the server's CPU a batch.
+ * (the register's key index, whatever the values) is made once per connection, since planning it
+ * with the row-level security policies of both tables cost more than running it.
  */
 export async function openHitsFor(
   ctx: Ctx,

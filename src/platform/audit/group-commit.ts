@@ -2,10 +2,11 @@ import type { Database } from '../db/database.js';
 import { auditAppendStatement, auditEntry, type AuditEntry, type AuditEvent, type AuditSource } from './writer.js';
 
 /**
- * Group commit for the audit trail of high-rate acts (document checks): concurrent requests' rows
- * are queued and written together, in one transaction, every few milliseconds or every N rows;
+ * Group commit for the audit trail of acts that write nothing else (reads through `readAs`, document
+ * checks that found nothing): concurrent requests' rows are queued and written together, in one
+ * transaction, as soon as no group is being written (or after `maxDelayMs`) or once N rows wait;
  * each request is answered only after the transaction holding its rows committed, and an error
- * reaches every request of the group. One commit (one WAL flush) then serves hundreds of requests,
+ * reaches every request of the group. One commit (one WAL flush) then serves many requests,
  * and no answer ever leaves before its audit row is durable (DESIGN.md §4).
  *
  * Acts that write anything besides their audit rows keep using `ctx.audit` in their own transaction.

@@ -89,6 +89,3 @@ export function readEvent(
   if (owners.length === 0) return undefined;
   return { action, objectType, objectOwners: owners, details: { ...details, records: byOwner } };
 }
-
-/** Group commit of many requests' audit rows, for high-rate acts (document checks). */
-export { AuditGroupCommit, auditGroupFor, closeAuditGroup, type GroupCommitOptions } from './group-commit.js';

@@ -200,10 +200,10 @@ export class PostgresDatabase implements Database {
     const pool = new pg.Pool({ connectionString, types, max: options.poolSize ?? 10 });
     pool.on('error', () => undefined); // an idle client's error surfaces on its next use
     // No JIT compilation in the app's sessions. PostgreSQL compiles a statement whose estimated
-    // cost passes jit_above_cost, and the app's large statements are batches run once each: an
-    // import's batch of 4,000 reports spent about a fifth of the server's CPU compiling itself
-    // (perf: libLLVM 9% of the machine's samples), and the analysis functions had already turned
-    // it off (migration 0006). Queued before anything the pool's user sends on the connection.
+    // cost passes jit_above_cost, and the app's large statements are batches run once each (an
+    // import's batches of reports), so the compiled code is never reused and compiling costs more
+    // than it saves; the analysis functions had already turned it off (migration 0006). Queued
+    // before anything the pool's user sends on the connection.
     pool.on('connect', (connection) => {
       send(connection, 'SET jit = off').catch(() => undefined);
     });

@@ -11,9 +11,10 @@ export class Sql {
   ) {}
 
   /**
-   * The same statement, marked as one whose best plan does not depend on its values: on a server it
-   * is prepared once per connection and run with the generic plan, planned (with the row-level
-   * security policies it brings in) once instead of on every request. For hot statements only.
+   * The same statement, marked as one whose best plan does not depend on its values: it is prepared
+   * once per session (a server connection, or PGlite's one session) and run with the generic plan,
+   * planned (with the row-level security policies it brings in) once instead of on every request.
+   * For hot statements only (prepared.ts).
    */
   withGenericPlan(): Sql {
     return new Sql(this.parts, this.values, true);

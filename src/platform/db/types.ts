@@ -3,7 +3,7 @@
  * int8 as number (counts and ids stay far below 2^53), date as 'YYYY-MM-DD' text, timestamptz as
  * Date, text[] as string[]. The last two are written here rather than left to the drivers' generic
  * ones because every list reads them on every row: these read the server's output by position and
- * allocate nothing but the result (measured: parsing took a tenth of a library list's JavaScript).
+ * allocate nothing but the result, where the generic parsers were a noticeable part of a list's work.
  */
 export const INT8 = 20;
 export const DATE = 1082;

@@ -14,16 +14,6 @@ export function visibleTo(viewer: Viewer, alias: string): Sql {
     OR ${t}.audience_groups && ${[...viewer.groups]}::text[])`;
 }
 
-/** The same rule in TypeScript, for records already loaded (notifications, presenters). */
-export function canSee(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'>): boolean {
-  return (
-    row.owner === viewer.member ||
-    (row.audience_kind === 'all' && viewer.fullMember) ||
-    row.audience_members.includes(viewer.member) ||
-    row.audience_groups.some((group) => viewer.groups.includes(group))
-  );
-}
-
 /** Rule 5: recipients may not export, forward or re-share AMBER+STRICT, RED or H2 records. */
 export function mayPassOn(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'tlp' | 'handling'>): boolean {
   if (row.owner === viewer.member) return true;

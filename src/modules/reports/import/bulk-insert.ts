@@ -184,10 +184,10 @@ export function prepareBatch(batch: readonly KeyedReport[]): PreparedBatch {
  *   taken before an import and see none of the member's rows, so the planner took any way in to
  *   "the owner's rows" as one row: joined on the key, or with the keys as `= ANY`, it scanned every
  *   report of the owner and source with the keys as a filter, and each batch read all the batches
- *   before it (the 13th batch of 4,000 spent 93 ms there, the first none; a million-row import
- *   would have read 125 million rows). Now the lookup is a lateral subquery the planner cannot
- *   flatten, and owner and source are sub-selects, whose values it does not know when it plans:
- *   it counts one owner's share of the table, where the unique index on all three gives one row.
+ *   before it, so an import's cost grew with the square of its size. Now the lookup is a lateral
+ *   subquery the planner cannot flatten, and owner and source are sub-selects, whose values it does
+ *   not know when it plans: it counts one owner's share of the table, where the unique index on all
+ *   three gives one row (bulk-insert.test.ts reads the plan).
  * - The insert leaves out the rows found before it casts their values (a re-import casts nothing).
  *   No other transaction can insert one of the keys meanwhile: an import holds its member's and
  *   format's import lock (lockImports) until it commits, so the insert needs no ON CONFLICT, whose
