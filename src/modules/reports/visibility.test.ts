@@ -91,13 +91,13 @@ describe('who sees which report, against the reference model', () => {
       (record): WorldReport => ({ ...record, status: 'shared', daysAgo: 30 }),
       [1, 2, 3].map((owner): WorldReport => ({ owner, kind: 'members', members: [0], groups: [], tlp: 'AMBER', status: 'shared', daysAgo: 20 })),
     );
+    await reports.check(world);
     expect(world.members.map((_, viewer) => world.records.flatMap((report, i) => (modelSees(world, viewer, report) ? [i] : [])))).toEqual([
       [0, 1, 2, 3, 4, 5, 6, 7, 8],
       [1, 3, 5, 6],
       [5, 7],
       [2, 3, 8],
     ]);
-    await reports.check(world);
   });
 
   test('reciprocity: only a recent contribution opens others’ shared reports, under each wall alone', async () => {
