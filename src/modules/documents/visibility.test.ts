@@ -1,6 +1,6 @@
-import type { App } from '../../app.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import type { App } from '../../app.js';
 import type { TestSession } from '../../../test/support/app.js';
 import { getAs, sharingHarness, type Built } from '../../../test/support/sharing-harness.js';
 import { clausesWorld, sharingSees, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';

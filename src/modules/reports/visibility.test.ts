@@ -85,8 +85,8 @@ describe('who sees which report, against the reference model', () => {
   }, 300_000);
 
   test('every clause of the sharing rule, met and missed, under each wall alone', async () => {
-    // The clauses world's records, shared a month ago; and a recent contribution by each other member
-    // (to M0 alone, so that it opens nothing of the others' to anyone).
+    // The clauses world's records, shared a month ago (M0's contribution); and one by each other
+    // member, to M0 alone, so that reciprocity lets each see what the sharing rule shows it.
     const world = clausesWorld(
       (record): WorldReport => ({ ...record, status: 'shared', daysAgo: 30 }),
       [1, 2, 3].map((owner): WorldReport => ({ owner, kind: 'members', members: [0], groups: [], tlp: 'AMBER', status: 'shared', daysAgo: 20 })),
