@@ -83,19 +83,11 @@ export function accountRoutes(app: App, platform: Platform): void {
       tx.one<{ totp_enabled: boolean; member_name: string }>(sql`SELECT u.totp_enabled, m.name AS member_name FROM users u JOIN members m ON m.code = u.member WHERE u.id = ${actor.userId}`),
     );
     const full = session ? session.stage === 'full' : true;
-    const can = (action: Parameters<typeof roleAllows>[1]): boolean => full && roleAllows(actor.roles, action);
     return {
       stage: session?.stage ?? 'full',
       user: { id: actor.userId, name: actor.name, email: actor.email, member: actor.member, memberName: user.member_name, roles: actor.roles, totpEnabled: user.totp_enabled },
       csrfToken: session?.actor.csrfToken ?? null,
       actions: full ? ACTIONS.filter((action) => roleAllows(actor.roles, action)) : [],
-      abilities: {
-        manageMembers: can('members.manage'),
-        manageGroups: can('groups.manage'),
-        manageUsers: can('users.manage'),
-        writeLibrary: can('library.write'),
-        readAudit: can('audit.read'),
-      },
     };
   });
 
