@@ -167,7 +167,8 @@ test.skipIf(!browserAvailable)('an officer writes a report, an approver shares i
   await page.getByText(NARRATIVE).waitFor();
   await page.getByRole('button', { name: 'Submit for approval' }).click();
   await page.getByText('Submitted for approval.').waitFor();
-  await page.getByText('Waiting for approval', { exact: true }).first().waitFor();
+  // The badge says the status with the server's label (src/modules/reports/codes.ts).
+  await page.getByText('Submitted, waiting for approval', { exact: true }).first().waitFor();
 
   // The approver of the same member finds it among the reports waiting for approval.
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -187,7 +188,7 @@ test.skipIf(!browserAvailable)('an officer writes a report, an approver shares i
   await page.waitForURL((url) => url.pathname === path);
   await page.getByRole('button', { name: 'Approve and share' }).click();
   await page.getByText('Approved and shared.').waitFor();
-  await page.getByText('Shared', { exact: true }).first().waitFor();
+  await page.getByText('Approved and shared', { exact: true }).first().waitFor();
 
   // The dashboard counts it: one more report, 34 more people (unaccompanied children are among the boys), the route and the place.
   await modules().getByRole('link', { name: 'Report analysis' }).click();

@@ -1,183 +1,16 @@
 /**
  * The one way the web app talks to the server: JSON over fetch with the session cookie, the CSRF
- * header on every write, and problem+json turned into an ApiError.
+ * header on every write, and problem+json turned into an ApiError. The shapes of the answers are the
+ * server's schemas, imported as types only in each module's api.ts (web/src/modules/<name>/api.ts).
  */
+import type { Static } from 'typebox';
+import type { Page as PageSchema, ProblemSchema } from '../../src/platform/http/schemas.js';
 
-export const ROLES = ['officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat'] as const;
-export type Role = (typeof ROLES)[number];
+/** A page of a list: the items and the cursor of the next page (null on the last), as the server's `Page(item)` schema gives it. */
+export type Page<T> = Omit<Static<ReturnType<typeof PageSchema>>, 'data'> & { data: T[] };
 
-export type Stage = 'totp' | 'enrol' | 'full';
-
-export interface Abilities {
-  manageMembers: boolean;
-  manageGroups: boolean;
-  manageUsers: boolean;
-  writeLibrary: boolean;
-  readAudit: boolean;
-}
-
-export interface Session {
-  stage: Stage;
-  user: { id: string; name: string; email: string; member: string; memberName: string; roles: Role[]; totpEnabled: boolean };
-  csrfToken: string | null;
-  abilities: Abilities;
-}
-
-export type MemberKind = 'state' | 'organisation';
-export type MemberStatus = 'member' | 'observer';
-
-export interface MemberSummary {
-  code: string;
-  name: string;
-  kind: MemberKind;
-  status: MemberStatus;
-}
-
-export const FOCAL_POINT_TOPICS = ['general', 'reports', 'documents', 'linkage', 'biometrics', 'bulletins', 'statistics', 'events', 'roadmap', 'library'] as const;
-export type FocalPointTopic = (typeof FOCAL_POINT_TOPICS)[number];
-
-export interface FocalPoint {
-  topic: FocalPointTopic;
-  userId: string;
-  name: string;
-  email: string;
-}
-
-export interface Member extends MemberSummary {
-  requiresTotp: boolean;
-  agencies: string[];
-  groups: { code: string; name: string }[];
-  focalPoints: FocalPoint[];
-}
-
-export interface MemberAbilities {
-  update: boolean;
-  manageUsers: boolean;
-  manageFocalPoints: boolean;
-}
-
-export interface Group {
-  code: string;
-  name: string;
-  chair: string | null;
-  endsOn: string | null;
-  members: string[];
-}
-
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  member: string;
-  roles: Role[];
-  disabled: boolean;
-  totpEnabled: boolean;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  roles: Role[];
-  createdAt: string;
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revoked: boolean;
-}
-
-export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-export type Tlp = (typeof TLP_LEVELS)[number];
-export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
-export type HandlingCode = (typeof HANDLING_CODES)[number];
-export const AUDIENCE_KINDS = ['owner', 'members', 'groups', 'all'] as const;
-export type AudienceKind = (typeof AUDIENCE_KINDS)[number];
-export const SOURCE_GRADES = ['A', 'B', 'C', 'X'] as const;
-export type SourceGrade = (typeof SOURCE_GRADES)[number];
-export const INFORMATION_GRADES = ['1', '2', '3', '4'] as const;
-export type InformationGrade = (typeof INFORMATION_GRADES)[number];
-
-export interface Sharing {
-  audience: { kind: AudienceKind; members?: string[]; groups?: string[] };
-  tlp: Tlp;
-  handling?: HandlingCode[];
-  handlingNote?: string;
-  evaluation?: { source: SourceGrade; information: InformationGrade } | null;
-}
-
-export const LIBRARY_CATEGORIES = ['policy-guide', 'model-legislation', 'training-module', 'workshop-report', 'co-chairs-statement', 'other'] as const;
-export type LibraryCategory = (typeof LIBRARY_CATEGORIES)[number];
-
-export interface RecordAbilities {
-  update: boolean;
-  delete: boolean;
-  passOn: boolean;
-}
-
-export interface LibraryDocument {
-  id: string;
-  title: string;
-  summary: string;
-  category: LibraryCategory;
-  tags: string[];
-  languages: string[];
-  date: string | null;
-  owner: string;
-  sharing: Sharing;
-  hasFile: boolean;
-  fileName: string | null;
-  createdAt: string;
-  updatedAt: string;
-  snippet: { text: string; match: boolean }[] | null;
-  abilities: RecordAbilities;
-}
-
-export interface LibraryDocumentFull extends LibraryDocument {
-  body: string;
-}
-
-/** What POST /library/documents takes; PATCH takes any part of it. */
-export interface LibraryDocumentInput {
-  title: string;
-  summary?: string;
-  body?: string;
-  category: LibraryCategory;
-  tags?: string[];
-  languages?: string[];
-  date?: string | null;
-  sharing: Sharing;
-}
-
-export interface AuditRead {
-  id: string;
-  at: string;
-  action: string;
-  readerMember: string;
-  readerName: string | null;
-  objectType: string | null;
-  ids: string[];
-  purpose: string | null;
-}
-
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  objectType: string | null;
-  objectId: string | null;
-  createdAt: string;
-  read: boolean;
-}
-
-export interface Page<T> {
-  data: T[];
-  next: string | null;
-}
-
-export interface FieldError {
-  pointer: string;
-  detail: string;
-  in?: string;
-}
+/** A field's message in a problem+json answer (the server's Problem schema). */
+export type FieldError = NonNullable<Static<typeof ProblemSchema>['errors']>[number];
 
 /** An answer other than 2xx, from problem+json when the server sent one. */
 export class ApiError extends Error {
@@ -287,8 +120,4 @@ export function query(params: Record<string, string | number | null | undefined>
   }
   const text = search.toString();
   return text ? `?${text}` : '';
-}
-
-export function fileUrl(documentId: string): string {
-  return `${BASE}/library/documents/${encodeURIComponent(documentId)}/file`;
 }

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, onUnauthorised, setCsrfToken, type Page, type Notification, type Session } from './api.js';
+import { api, onUnauthorised, setCsrfToken } from './api.js';
 import { Loading } from './components/ui.js';
-import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset.js';
-import { SignInPage } from './pages/sign-in.js';
+import { ForgotPasswordPage, ResetPasswordPage } from './modules/account/password-reset.js';
+import { SignInPage } from './modules/account/sign-in.js';
+import type { InboxPage } from './modules/inbox/api.js';
 import { EnrolmentShell, Shell } from './shell.js';
 import { navigate, useLocation } from './router.js';
-import { SessionContext, type SessionContextValue } from './session.js';
+import { SessionContext, type Session, type SessionContextValue } from './session.js';
 
 type State = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; session: Session };
 
@@ -41,7 +42,7 @@ export function App() {
   const signedInFully = state.status === 'signed-in' && state.session.stage === 'full';
 
   const refreshUnread = useCallback(() => {
-    api.get<Page<Notification> & { unread: number }>('/inbox').then(
+    api.get<InboxPage>('/inbox').then(
       (page) => setUnread(page.unread),
       () => undefined,
     );

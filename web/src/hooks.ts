@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from './api.js';
+import { api, ApiError, type Page } from './api.js';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -102,7 +102,7 @@ export function usePaged<T>(path: string): Paged<T> {
     const controller = new AbortController();
     setLoading('first');
     setError(undefined);
-    api.get<{ data: T[]; next: string | null }>(path, controller.signal).then(
+    api.get<Page<T>>(path, controller.signal).then(
       (page) => {
         setItems(page.data);
         setNext(page.next);
@@ -122,7 +122,7 @@ export function usePaged<T>(path: string): Paged<T> {
   const more = useCallback(() => {
     if (!next) return;
     setLoading('more');
-    api.get<{ data: T[]; next: string | null }>(`${path}${separator}cursor=${encodeURIComponent(next)}`).then(
+    api.get<Page<T>>(`${path}${separator}cursor=${encodeURIComponent(next)}`).then(
       (page) => {
         setItems((current) => [...current, ...page.data]);
         setNext(page.next);

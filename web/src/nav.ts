@@ -1,6 +1,6 @@
-import type { Session } from './api.js';
+import { can, type Session } from './session.js';
 
-/** The modules in the navigation, in order. A new module adds one line here and its routes in routes.tsx. */
+/** The modules in the navigation, in order. A new module adds one line here, and its pages in modules/<name>/routes.tsx (listed in routes.tsx). */
 export interface NavItem {
   label: string;
   path: string;
@@ -17,7 +17,7 @@ export const NAV: readonly NavItem[] = [
   { label: 'Reports', path: '/reports', visible: () => true },
   { label: 'Report analysis', path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
   { label: 'Travel documents', path: '/documents', visible: () => true },
-  { label: 'Who read my records', path: '/audit', visible: (session) => session.abilities.readAudit },
+  { label: 'Who read my records', path: '/audit', visible: (session) => can(session, 'audit.read') },
   { label: 'Inbox', path: '/inbox', visible: () => true, unreadBadge: true },
   { label: 'Account', path: '/account', visible: () => true },
 ];

@@ -54,6 +54,12 @@ export function Link({ to, children, onClick, ...rest }: LinkProps) {
   );
 }
 
+/** A page of the signed-in app: a path pattern ("/library/:id") and what it shows. Each module lists its own in modules/<name>/routes.tsx. */
+export interface Route {
+  pattern: string;
+  render: (params: Record<string, string>) => ReactNode;
+}
+
 /** Matches "/library/:id" against a path; returns the decoded parameters or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split('/').filter(Boolean);

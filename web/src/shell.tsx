@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { isWithin, NAV } from './nav.js';
-import { TotpSection } from './pages/account-totp.js';
+import { TotpSection } from './modules/account/account-totp.js';
 import { Link, navigate, useLocation } from './router.js';
 import { renderRoute } from './routes.js';
 import { useSession } from './session.js';

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.js';
-import { allowedActions, roleAllows } from '../../platform/auth/roles.js';
+import { allowedActions } from '../../platform/auth/roles.js';
 import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
@@ -85,19 +85,11 @@ export function accountRoutes(app: App, platform: Platform): void {
       tx.one<{ totp_enabled: boolean; member_name: string }>(sql`SELECT u.totp_enabled, m.name AS member_name FROM users u JOIN members m ON m.code = u.member WHERE u.id = ${actor.userId}`),
     );
     const full = session ? session.stage === 'full' : true;
-    const can = (action: Parameters<typeof roleAllows>[1]): boolean => full && roleAllows(actor.roles, action);
     return {
       stage: session?.stage ?? 'full',
       user: { id: actor.userId, name: actor.name, email: actor.email, member: actor.member, memberName: user.member_name, roles: actor.roles, totpEnabled: user.totp_enabled },
       csrfToken: session?.actor.csrfToken ?? null,
       actions: full ? allowedActions(actor.roles) : [],
-      abilities: {
-        manageMembers: can('members.manage'),
-        manageGroups: can('groups.manage'),
-        manageUsers: can('users.manage'),
-        writeLibrary: can('library.write'),
-        readAudit: can('audit.read'),
-      },
     };
   });
 

@@ -32,13 +32,6 @@ export const Me = Strict({
   }),
   csrfToken: Type.Union([Type.String(), Type.Null()]),
   actions: Type.Array(Type.String(), { description: 'every action the user may do (module.verb, e.g. reports.write); empty until sign-in is full' }),
-  abilities: Strict({
-    manageMembers: Type.Boolean(),
-    manageGroups: Type.Boolean(),
-    manageUsers: Type.Boolean(),
-    writeLibrary: Type.Boolean(),
-    readAudit: Type.Boolean(),
-  }),
 });
 
 export const TotpEnrolment = Strict({

@@ -113,6 +113,23 @@ describe('password', () => {
     expect((await members(session)).statusCode).toBe(200);
   });
 
+  test('the session answer lists every action the roles allow, which is where the web app takes its abilities from', async () => {
+    const actionsOf = async (roles: Role[]): Promise<unknown> => {
+      const session = await signedIn(await t.makeUser('AAA', roles), 'full');
+      const me = (await t.as(session, { method: 'GET', url: '/api/v1/auth/session' })).json<Record<string, unknown>>();
+      expect(me).not.toHaveProperty('abilities');
+      return me.actions;
+    };
+    const officer = await actionsOf(['officer']);
+    expect(officer).toEqual(expect.arrayContaining(['reports.read', 'reports.write', 'library.write', 'documents.check', 'documents.write', 'documents.answer']));
+    expect(officer).not.toContain('members.manage');
+    expect(officer).not.toContain('audit.read');
+    const secretariat = await actionsOf(['secretariat']);
+    expect(secretariat).toEqual(expect.arrayContaining(['members.manage', 'groups.manage', 'users.manage', 'audit.read', 'library.write']));
+    expect(secretariat).not.toContain('reports.write');
+    expect(secretariat).not.toContain('documents.check');
+  });
+
   test(`after ${MAX_FAILURES} failures the account is paused: 429 even with the right password, audited`, async () => {
     const user = await t.makeUser('AAA');
     for (let i = 0; i < MAX_FAILURES; i++) expect((await signIn(user.email, `wrong ${i}`)).statusCode).toBe(401);
@@ -137,7 +154,7 @@ describe('second factor', () => {
     expect((await members(waiting)).statusCode).toBe(401);
     expect((await t.as(waiting, { method: 'GET', url: '/api/v1/library/documents' })).statusCode).toBe(401);
     expect((await t.as(waiting, { method: 'POST', url: '/api/v1/account/totp/enrol' })).statusCode).toBe(401);
-    expect((await t.as(waiting, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({ stage: 'totp', abilities: { writeLibrary: false } });
+    expect((await t.as(waiting, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({ stage: 'totp', actions: [] });
 
     const refused = await second(waiting, wrongCode(secret));
     expect(refused.statusCode).toBe(401);
@@ -191,7 +208,7 @@ describe('second factor', () => {
     expect((await t.as(session, { method: 'POST', url: '/api/v1/library/documents', payload: { title: 'x', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } })).statusCode).toBe(401);
     expect((await t.as(session, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({
       stage: 'enrol',
-      abilities: { manageMembers: false, manageGroups: false, manageUsers: false, writeLibrary: false, readAudit: false },
+      actions: [],
     });
     const { secret, confirmed } = await enrol(session);
     // Confirming enrolment completes the sign-in, under the new cookie the answer set.

@@ -1,8 +1,12 @@
 /**
  * ICAO Doc 9303 codes: the issuing states and organisations a travel document may name, and the
- * document types of the register with their MRZ document-code letters.
+ * register's document type of an MRZ document code (the types themselves are in codes.ts).
  */
 import { allCountries } from '../../platform/geo/countries.js';
+import { DOCUMENT_TYPES, type DocumentType } from './codes.js';
+
+// The types and their labels live in codes.ts, which the web app imports too.
+export { DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES, type DocumentType } from './codes.js';
 
 /**
  * Codes Doc 9303 Part 3 (§5, "Codes for nationality, place of birth, location of issuing State/
@@ -93,46 +97,9 @@ const ISSUER_TO_MEMBER: ReadonlyMap<string, string> = new Map([
 ]);
 const MEMBER_TO_ISSUER: ReadonlyMap<string, string> = new Map([...ISSUER_TO_MEMBER].map(([issuer, member]) => [member, issuer]));
 
-export const DOCUMENT_TYPES = [
-  'passport',
-  'identity-card',
-  'visa',
-  'refugee-travel-document',
-  'stateless-travel-document',
-  'seafarer-book',
-  'other',
-] as const;
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
-
 export function isDocumentType(value: string): value is DocumentType {
   return (DOCUMENT_TYPES as readonly string[]).includes(value);
 }
-
-export const DOCUMENT_TYPE_LABELS: Readonly<Record<DocumentType, string>> = {
-  passport: 'Passport',
-  'identity-card': 'Identity card',
-  visa: 'Visa',
-  'refugee-travel-document': 'Refugee travel document',
-  'stateless-travel-document': 'Stateless person travel document',
-  'seafarer-book': "Seafarer's book",
-  other: 'Other travel document',
-};
-
-/**
- * The MRZ document-code letters of each type (Doc 9303: P in TD3 passports and travel documents,
- * A, C or I in TD1/TD2 cards, V in visas). Convention travel documents are TD3 `P` documents told
- * apart by the holder's nationality code (XXB, XXC refugee; XXA stateless), not by a letter.
- * Seafarer's books have no ICAO code.
- */
-export const DOCUMENT_TYPE_MRZ_CODES: Readonly<Record<DocumentType, readonly string[]>> = {
-  passport: ['P'],
-  'identity-card': ['I', 'A', 'C'],
-  visa: ['V'],
-  'refugee-travel-document': ['P'],
-  'stateless-travel-document': ['P'],
-  'seafarer-book': [],
-  other: [],
-};
 
 /**
  * The register's type of a document from its MRZ document code and, where known, the holder's

@@ -2,31 +2,16 @@ import { Type, type Static } from 'typebox';
 import { Cursor, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
-import { DOCUMENT_TYPES } from './icao.js';
+import { DOCUMENT_STATES, DOCUMENT_STATUSES, DOCUMENT_TYPES, HIT_OUTCOMES, REPORT_STATES } from './codes.js';
 
 /** The request and response schemas of the travel-document register and its checks. */
 
-export const DOCUMENT_STATUSES = ['lost', 'stolen', 'stolen-blank', 'revoked', 'invalid', 'counterfeit', 'forged'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
-export const DOCUMENT_STATUS_LABELS: Readonly<Record<DocumentStatus, string>> = {
-  lost: 'Lost',
-  stolen: 'Stolen',
-  'stolen-blank': 'Stolen blank',
-  revoked: 'Revoked',
-  invalid: 'Invalid',
-  counterfeit: 'Counterfeit',
-  forged: 'Forged (a genuine document altered)',
-};
-
-export const DOCUMENT_STATES = ['active', 'cancelled', 'pending-confirmation', 'rejected'] as const;
 export type DocumentState = (typeof DOCUMENT_STATES)[number];
-
-/** Where a member's report of a foreign document stands: waiting, confirmed by the issuer, or rejected. */
-export const REPORT_STATES = ['pending-confirmation', 'confirmed', 'rejected'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
-
-export const HIT_OUTCOMES = ['pending', 'confirmed', 'denied'] as const;
 export type HitOutcome = (typeof HIT_OUTCOMES)[number];
+// The lists and their labels live in codes.ts, which the web app imports too.
+export { DOCUMENT_STATUSES };
 
 /** The largest batch of one request (a flight manifest). */
 export const MAX_BATCH = 10_000;

@@ -1,14 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { OneOf } from '../schema.js';
+import { AUDIENCE_KINDS, HANDLING_CODES, INFORMATION_GRADES, SOURCE_GRADES, TLP_LEVELS, type AudienceKind, type HandlingCode, type Tlp } from './codes.js';
 
-export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
-export type Tlp = (typeof TLP_LEVELS)[number];
-
-export const HANDLING_CODES = ['H0', 'H1', 'H2', 'H3'] as const;
-export type HandlingCode = (typeof HANDLING_CODES)[number];
-
-export const AUDIENCE_KINDS = ['owner', 'members', 'groups', 'all'] as const;
-export type AudienceKind = (typeof AUDIENCE_KINDS)[number];
+// The lists live in codes.ts, which the web app imports too; they stay exported here for the server.
+export { AUDIENCE_KINDS, HANDLING_CODES, TLP_LEVELS };
+export type { AudienceKind, HandlingCode, Tlp };
 
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
 
@@ -23,8 +19,8 @@ export const Audience = Type.Object(
 
 export const Evaluation = Type.Object(
   {
-    source: OneOf(['A', 'B', 'C', 'X'], { description: 'source reliability' }),
-    information: OneOf(['1', '2', '3', '4'], { description: 'information credibility' }),
+    source: OneOf(SOURCE_GRADES, { description: 'source reliability' }),
+    information: OneOf(INFORMATION_GRADES, { description: 'information credibility' }),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
-import { AUDIENCE_KINDS, HANDLING_CODES, INFORMATION_GRADES, SOURCE_GRADES, TLP_LEVELS, type ApiError, type AudienceKind, type HandlingCode, type InformationGrade, type Sharing, type SourceGrade, type Tlp } from '../api.js';
+import type { ApiError } from '../api.js';
+import { AUDIENCE_KINDS, HANDLING_CODES, INFORMATION_GRADES, SOURCE_GRADES, TLP_LEVELS, type AudienceKind, type HandlingCode, type InformationGrade, type Sharing, type SourceGrade, type Tlp } from '../platform.js';
 import { CodePicker, type PickerItem } from './code-picker.js';
 import { AUDIENCE_LABEL, HANDLING_MEANING, INFORMATION_MEANING, SOURCE_MEANING, TLP_MEANING } from './sharing.js';
 import { Field, Fieldset, TlpBadge } from './ui.js';

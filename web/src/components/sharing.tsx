@@ -1,4 +1,4 @@
-import type { AudienceKind, HandlingCode, InformationGrade, Sharing, SourceGrade, Tlp } from '../api.js';
+import type { AudienceKind, HandlingCode, InformationGrade, Sharing, SourceGrade, Tlp } from '../platform.js';
 import { TlpBadge } from './ui.js';
 
 export const TLP_MEANING: Record<Tlp, string> = {

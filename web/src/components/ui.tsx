@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
-import { within, type ApiError, type Tlp } from '../api.js';
+import { within, type ApiError } from '../api.js';
+import type { Tlp } from '../platform.js';
 
 interface ControlProps {
   id: string;

@@ -1,0 +1,18 @@
+/**
+ * The account module as the web app sees it: the answers of /auth/* and /account/*, typed from the
+ * server's schemas (src/modules/account/schemas.ts) with type-only imports, so a change there is a
+ * type error here. The session itself (`Me`) is in web/src/session.tsx, as every module reads it.
+ */
+import type { Static } from 'typebox';
+import type { PasswordChanged as PasswordChangedSchema, RecoveryCodes as RecoveryCodesSchema, SignInResult as SignInResultSchema, Token, TokenCreated as TokenCreatedSchema, TotpEnrolment as TotpEnrolmentSchema } from '../../../../src/modules/account/schemas.js';
+import type { PASSWORD_RULES } from '../../../../src/platform/auth/secrets.js';
+
+export type SignInResult = Static<typeof SignInResultSchema>;
+export type TotpEnrolment = Static<typeof TotpEnrolmentSchema>;
+export type RecoveryCodes = Static<typeof RecoveryCodesSchema>;
+export type PasswordChanged = Static<typeof PasswordChangedSchema>;
+export type ApiToken = Static<typeof Token>;
+export type TokenCreated = Static<typeof TokenCreatedSchema>;
+
+/** The server's shortest password (PASSWORD_RULES): a different number there is a type error here. */
+export const MIN_PASSWORD_LENGTH: (typeof PASSWORD_RULES)['minLength'] = 12;

@@ -1,0 +1,112 @@
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import { api, setCsrfToken } from '../../api.js';
+import type { Stage } from '../../session.js';
+import type { SignInResult } from './api.js';
+import { ErrorAlert, Field } from '../../components/ui.js';
+import { useSubmit, useTitle } from '../../hooks.js';
+import { Link, navigate } from '../../router.js';
+
+interface Props {
+  /** null before the password step; 'totp' when the second factor is due. */
+  stage: Stage | null;
+  onSignedIn: () => Promise<void>;
+}
+
+export function SignInPage({ stage, onSignedIn }: Props) {
+  useTitle('Sign in');
+  return (
+    <div className="public-page">
+      <main id="main" className="public-card" aria-labelledby="sign-in-title">
+        <p className="brand brand-large">Lintas</p>
+        <h1 id="sign-in-title">{stage === 'totp' ? 'Second sign-in step' : 'Sign in'}</h1>
+        {stage === 'totp' ? <CodeStep onSignedIn={onSignedIn} /> : <PasswordStep onSignedIn={onSignedIn} />}
+      </main>
+    </div>
+  );
+}
+
+function PasswordStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useSubmit();
+
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void run(async () => {
+      await api.post<SignInResult>('/auth/sign-in', { email: email.trim(), password });
+      await onSignedIn();
+    });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <ErrorAlert error={error} shown={['/email', '/password']} />
+      <Field label="E-mail" error={error?.fieldError('/email')}>
+        {(props) => <input {...props} type="email" name="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />}
+      </Field>
+      <Field label="Password" error={error?.fieldError('/password')}>
+        {(props) => <input {...props} type="password" name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </div>
+    </form>
+  );
+}
+
+function CodeStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const [code, setCode] = useState('');
+  const { busy, error, run } = useSubmit();
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => input.current?.focus(), []);
+
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void run(async () => {
+      await api.post<SignInResult>('/auth/totp', { code: code.replace(/\s+/g, '') });
+      await onSignedIn();
+    });
+  };
+
+  const startOver = (): void => {
+    void api.post('/auth/sign-out').finally(() => {
+      setCsrfToken(null);
+      navigate('/sign-in', { replace: true });
+      void onSignedIn();
+    });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <ErrorAlert error={error} shown={['/code']} />
+      <Field label="Authentication code" hint="The 6-digit code from your authenticator app, or one of your recovery codes." error={error?.fieldError('/code')}>
+        {(props) => (
+          <input
+            {...props}
+            ref={input}
+            name="code"
+            inputMode="text"
+            autoComplete="one-time-code"
+            spellCheck={false}
+            required
+            maxLength={20}
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+        )}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? 'Checking…' : 'Continue'}
+        </button>
+        <button type="button" className="button-link" onClick={startOver}>
+          Use another account
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * The directory module as the web app sees it: members, groups, users and focal points, typed from
+ * the server's schemas (src/modules/directory/schemas.ts) with type-only imports, so a change there
+ * is a type error here.
+ */
+import type { Static } from 'typebox';
+import type { Group as GroupSchema, MemberDetail, MemberSummary as MemberSummarySchema, TOPICS, User as UserSchema } from '../../../../src/modules/directory/schemas.js';
+
+export type MemberSummary = Static<typeof MemberSummarySchema>;
+export type MemberKind = MemberSummary['kind'];
+export type MemberStatus = MemberSummary['status'];
+
+/** GET, POST and PATCH /members/:code, PUT /members/:code/focal-points: the member and what the user may do with it. */
+export type MemberOne = Static<typeof MemberDetail>;
+export type Member = MemberOne['data'];
+
+export type Group = Static<typeof GroupSchema>;
+export type User = Static<typeof UserSchema>;
+
+/**
+ * POST /users and POST /users/:id/password-reset also say where the link to set a password went (the
+ * link itself only to the secretariat when no mail is configured). Hand-written: the server keeps
+ * these fields in src/modules/directory/routes.ts and does not export them.
+ */
+export interface ResetSent {
+  emailedTo: string;
+  resetLink?: string;
+}
+
+export type FocalPointTopic = (typeof TOPICS)[number];
+/** Every topic, in the server's order; a topic the server adds and this list lacks is a type error (the server's list is not import-free). */
+const TOPIC_NAMES: Readonly<Record<FocalPointTopic, true>> = {
+  general: true, reports: true, documents: true, linkage: true, biometrics: true, bulletins: true, statistics: true, events: true, roadmap: true, library: true,
+};
+export const FOCAL_POINT_TOPICS = Object.keys(TOPIC_NAMES) as FocalPointTopic[];

@@ -1,0 +1,134 @@
+import { useState, type SubmitEvent } from 'react';
+import { api } from '../../api.js';
+import { ErrorAlert, Field, Fieldset, Loading, PageHeader } from '../../components/ui.js';
+import { useResource, useSubmit, useTitle } from '../../hooks.js';
+import { Link, navigate } from '../../router.js';
+import { can, useSession } from '../../session.js';
+import type { Member, MemberKind, MemberOne, MemberStatus } from './api.js';
+
+function StatusChoice({ value, onChange, error }: { value: MemberStatus; onChange: (status: MemberStatus) => void; error?: string | undefined }) {
+  return (
+    <Fieldset legend="Status" error={error}>
+      <label className="check">
+        <input type="radio" name="status" checked={value === 'member'} onChange={() => onChange('member')} /> Member
+      </label>
+      <label className="check">
+        <input type="radio" name="status" checked={value === 'observer'} onChange={() => onChange('observer')} /> Observer
+      </label>
+    </Fieldset>
+  );
+}
+
+export function MemberNewPage() {
+  useTitle('New member');
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<MemberKind>('state');
+  const [status, setStatus] = useState<MemberStatus>('member');
+  const { busy, error, run } = useSubmit();
+
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void run(async () => {
+      const created = await api.post<MemberOne>('/members', { code: code.trim(), name: name.trim(), kind, status });
+      navigate(`/directory/members/${encodeURIComponent(created.data.code)}`);
+    });
+  };
+
+  return (
+    <>
+      <PageHeader title="New member" />
+      <form onSubmit={submit} noValidate className="form-narrow">
+        <ErrorAlert error={error} shown={['/code', '/name', '/kind', '/status']} />
+        <Field label="Code" hint="A short code, such as IDN or IOM. It cannot be changed later." error={error?.fieldError('/code')}>
+          {(props) => <input {...props} required maxLength={32} value={code} onChange={(event) => setCode(event.target.value)} />}
+        </Field>
+        <Field label="Name" error={error?.fieldError('/name')}>
+          {(props) => <input {...props} required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />}
+        </Field>
+        <Fieldset legend="Kind" error={error?.fieldError('/kind')}>
+          <label className="check">
+            <input type="radio" name="kind" checked={kind === 'state'} onChange={() => setKind('state')} /> State
+          </label>
+          <label className="check">
+            <input type="radio" name="kind" checked={kind === 'organisation'} onChange={() => setKind('organisation')} /> International organisation
+          </label>
+        </Fieldset>
+        <StatusChoice value={status} onChange={setStatus} error={error?.fieldError('/status')} />
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            Create member
+          </button>
+          <Link to="/directory">Cancel</Link>
+        </div>
+      </form>
+    </>
+  );
+}
+
+export function MemberEditPage({ code }: { code: string }) {
+  const member = useResource<MemberOne>(`/members/${encodeURIComponent(code)}`);
+  useTitle(`Edit ${member.data?.data.name ?? 'member'}`);
+  if (!member.data) {
+    return (
+      <>
+        <PageHeader title="Edit member" />
+        {member.error ? <ErrorAlert error={member.error} /> : <Loading />}
+      </>
+    );
+  }
+  return <MemberForm member={member.data.data} />;
+}
+
+function MemberForm({ member }: { member: Member }) {
+  const { session } = useSession();
+  const secretariat = can(session, 'members.manage');
+  const [name, setName] = useState(member.name);
+  const [status, setStatus] = useState<MemberStatus>(member.status);
+  const [requiresTotp, setRequiresTotp] = useState(member.requiresTotp);
+  const [agencies, setAgencies] = useState(member.agencies.join('\n'));
+  const { busy, error, run } = useSubmit();
+  const back = `/directory/members/${encodeURIComponent(member.code)}`;
+
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const list = [...new Set(agencies.split('\n').map((line) => line.trim()).filter(Boolean))];
+    const change: Record<string, unknown> = { requiresTotp, agencies: list };
+    if (secretariat) Object.assign(change, { name: name.trim(), status });
+    void run(async () => {
+      await api.patch<MemberOne>(`/members/${encodeURIComponent(member.code)}`, change);
+      navigate(back);
+    });
+  };
+
+  return (
+    <>
+      <PageHeader title={`Edit ${member.name}`} />
+      <form onSubmit={submit} noValidate className="form-narrow">
+        <ErrorAlert error={error} shown={['/name', '/status', '/requiresTotp', '/agencies']} />
+        {secretariat ? (
+          <>
+            <Field label="Name" error={error?.fieldError('/name')}>
+              {(props) => <input {...props} required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />}
+            </Field>
+            <StatusChoice value={status} onChange={setStatus} error={error?.fieldError('/status')} />
+          </>
+        ) : null}
+        <Fieldset legend="Second sign-in step" error={error?.fieldError('/requiresTotp')}>
+          <label className="check">
+            <input type="checkbox" checked={requiresTotp} onChange={(event) => setRequiresTotp(event.target.checked)} /> Require an authenticator app for every user of this member
+          </label>
+        </Fieldset>
+        <Field label="Agencies" hint="One per line, such as “Directorate General of Immigration”." error={error?.fieldError('/agencies')}>
+          {(props) => <textarea {...props} rows={6} value={agencies} onChange={(event) => setAgencies(event.target.value)} />}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={busy}>
+            Save member
+          </button>
+          <Link to={back}>Cancel</Link>
+        </div>
+      </form>
+    </>
+  );
+}

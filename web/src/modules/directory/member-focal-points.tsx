@@ -1,0 +1,94 @@
+import { useState, type SubmitEvent } from 'react';
+import { api } from '../../api.js';
+import { ErrorAlert, Field, humanise, Loading } from '../../components/ui.js';
+import { useResource, useSubmit } from '../../hooks.js';
+import { FOCAL_POINT_TOPICS, type FocalPointTopic, type Member, type MemberOne, type User } from './api.js';
+
+interface Row {
+  key: number;
+  topic: FocalPointTopic;
+  userId: string;
+}
+
+interface Props {
+  member: Member;
+  onSaved: (member: MemberOne) => void;
+  onCancel: () => void;
+}
+
+/** Names one or more users of the member per topic. */
+export function FocalPointsEditor({ member, onSaved, onCancel }: Props) {
+  const users = useResource<{ data: User[] }>(`/users?member=${encodeURIComponent(member.code)}`);
+  const [rows, setRows] = useState<Row[]>(() => member.focalPoints.map((point, index) => ({ key: index, topic: point.topic, userId: point.userId })));
+  const [nextKey, setNextKey] = useState(member.focalPoints.length);
+  const { busy, error, run } = useSubmit();
+
+  const update = (key: number, change: Partial<Row>): void => setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
+
+  const add = (): void => {
+    setRows((current) => [...current, { key: nextKey, topic: 'general', userId: '' }]);
+    setNextKey((value) => value + 1);
+  };
+
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void run(async () => {
+      const focalPoints = rows.filter((row) => row.userId).map(({ topic, userId }) => ({ topic, userId }));
+      onSaved(await api.put<MemberOne>(`/members/${encodeURIComponent(member.code)}/focal-points`, { focalPoints }));
+    });
+  };
+
+  if (users.error) return <ErrorAlert error={users.error} />;
+  if (!users.data) return <Loading what="Loading users" />;
+  const active = users.data.data.filter((user) => !user.disabled);
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <ErrorAlert error={error} />
+      {rows.length === 0 ? <p className="muted">No focal points. Add one below.</p> : null}
+      <ul className="plain-list">
+        {rows.map((row, index) => (
+          <li key={row.key} className="form-row">
+            <Field label={`Topic ${index + 1}`} error={error?.fieldError(`/focalPoints/${index}/topic`)}>
+              {(props) => (
+                <select {...props} value={row.topic} onChange={(event) => update(row.key, { topic: event.target.value as FocalPointTopic })}>
+                  {FOCAL_POINT_TOPICS.map((topic) => (
+                    <option key={topic} value={topic}>
+                      {humanise(topic)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={`Person ${index + 1}`} error={error?.fieldError(`/focalPoints/${index}/userId`)}>
+              {(props) => (
+                <select {...props} value={row.userId} onChange={(event) => update(row.key, { userId: event.target.value })}>
+                  <option value="">Choose a user</option>
+                  {active.map((user) => (
+                    <option key={user.id} value={user.id}>
+                      {user.name} ({user.email})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <button type="button" className="button-secondary" onClick={() => setRows((current) => current.filter((item) => item.key !== row.key))}>
+              Remove <span className="visually-hidden">focal point {index + 1}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="form-actions">
+        <button type="button" className="button-secondary" onClick={add}>
+          Add focal point
+        </button>
+        <button type="submit" className="button-primary" disabled={busy}>
+          Save focal points
+        </button>
+        <button type="button" className="button-link" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

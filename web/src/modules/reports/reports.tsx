@@ -1,0 +1,96 @@
+import { query } from '../../api.js';
+import { ListFilter, useListFilter } from '../../components/list-filter.js';
+import { DateText, PageHeader, TlpBadge } from '../../components/ui.js';
+import { usePaged, useResource, useTitle } from '../../hooks.js';
+import { Link } from '../../router.js';
+import { can, useSession } from '../../session.js';
+import type { MemberSummary } from '../directory/api.js';
+import { labelOf, REPORT_STATUSES, type CodeLists, type Report, type ReportStatus } from './api.js';
+
+const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine'] as const;
+const PAGE_SIZE = 20;
+
+export function StatusBadge({ status }: { status: ReportStatus }) {
+  return <span className={`status status-${status}`}>{REPORT_STATUSES.labels[status]}</span>;
+}
+
+/** The reports the user may see; the filters live in the address so a view can be bookmarked. */
+export function ReportsPage() {
+  useTitle('Reports');
+  const { session } = useSession();
+  const filter = useListFilter(FILTERS);
+  const { applied, filtered } = filter;
+  const results = usePaged<Report>(`/reports${query({ ...applied, limit: PAGE_SIZE })}`);
+  const { items, next, error } = results;
+  const lists = useResource<CodeLists>('/reports/code-lists');
+  const members = useResource<{ data: MemberSummary[] }>('/members');
+  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const countries = new Map((lists.data?.countries ?? []).map((country) => [country.code, country.name]));
+
+  return (
+    <>
+      <PageHeader title="Reports">
+        {can(session, 'reports.write') ? (
+          <Link className="button" to="/reports/new">
+            New report
+          </Link>
+        ) : null}
+      </PageHeader>
+      <p className="hint">
+        Non-nominal incident reports. Other members’ reports appear once approved and shared, and only while your member has submitted a report itself within the reciprocity window.
+      </p>
+
+      <ListFilter
+        label="Reports"
+        filter={filter}
+        error={error}
+        fields={[
+          { kind: 'select', key: 'status', label: 'Status', options: REPORT_STATUSES.codes.map((status) => ({ value: status, label: REPORT_STATUSES.labels[status] })) },
+          { kind: 'select', key: 'incidentType', label: 'Incident type', options: Object.entries(lists.data?.incidentTypes ?? {}).map(([value, label]) => ({ value, label })) },
+          { kind: 'select', key: 'country', label: 'Country', options: (lists.data?.countries ?? []).map((country) => ({ value: country.code, label: country.name })) },
+          { kind: 'select', key: 'owner', label: 'Owner', options: (members.data?.data ?? []).map((member) => ({ value: member.code, label: member.name })) },
+          { kind: 'date', key: 'from', label: 'From' },
+          { kind: 'date', key: 'to', label: 'To' },
+          { kind: 'check', key: 'mine', label: 'Only my member’s reports' },
+        ]}
+      />
+
+      <section aria-labelledby="reports-results">
+        <h2 id="reports-results" className="visually-hidden">
+          Results
+        </h2>
+        <p className="muted" role="status">
+          {results.loading === 'first' ? 'Loading…' : items.length === 0 ? (filtered ? 'No report matches.' : 'No reports yet.') : `${items.length}${next ? '+' : ''} reports`}
+        </p>
+        <ol className="results">
+          {items.map((item) => (
+            <li key={item.id} className="result">
+              <div className="result-head">
+                <h3 className="result-title">
+                  <Link to={`/reports/${encodeURIComponent(item.id)}`}>
+                    {labelOf(lists.data?.incidentTypes, item.incidentType)} — {countries.get(item.where.country) ?? item.where.country}
+                    {item.where.place ? `, ${item.where.place}` : ''}
+                  </Link>
+                </h3>
+                <StatusBadge status={item.status} /> <TlpBadge tlp={item.sharing.tlp} />
+              </div>
+              <p className="meta">
+                <span>
+                  <DateText value={item.when?.from ?? null} />
+                </span>
+                <span>{names.get(item.owner) ?? item.owner}</span>
+                <span>{item.peopleTotal} people</span>
+                {item.agency ? <span>{item.agency}</span> : null}
+              </p>
+            </li>
+          ))}
+        </ol>
+        {next ? (
+          <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
+            {results.loading === 'more' ? 'Loading…' : 'More'}
+          </button>
+        ) : null}
+      </section>
+    </>
+  );
+}
