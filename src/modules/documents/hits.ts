@@ -1,9 +1,10 @@
 import { documentSettings } from './settings.js';
+import { assertMayHit } from './policy.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { appendAudit, readEvent } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
-import { conflict, forbidden, notFound } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { presentHit, presentHolder } from './presenters.js';
@@ -43,8 +44,7 @@ export async function get(ctx: Ctx, id: string) {
 
 export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
   const row = await visibleHit(ctx, id);
-  if (row.owner !== ctx.actor.member) throw forbidden('Only the issuing member answers a hit on its document.');
-  if (row.outcome !== 'pending') throw conflict(`This hit was already answered (${row.outcome}).`);
+  assertMayHit(ctx.actor, row, 'answer');
   await ctx.tx.query(sql`UPDATE document_hits SET outcome = ${body.outcome}, notes = ${body.notes ?? null}, answered_at = now(), answered_by = ${ctx.actor.userId}
     WHERE id = ${id} AND outcome = 'pending'`);
   await ctx.audit({ action: 'document-hit.answer', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { outcome: body.outcome, checker: row.checker } });
@@ -65,7 +65,7 @@ export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
 /** Step two: the holder details of a hit's document, to a member with that hit (not denied) that may see the record. */
 export async function holder(ctx: Ctx, id: string) {
   const hit = await visibleHit(ctx, id);
-  if (hit.outcome === 'denied') throw conflict('The issuer denied this hit: the holder details are not disclosed.');
+  assertMayHit(ctx.actor, hit, 'holder');
   const doc: DocumentRow | undefined = await findDocument(ctx, hit.document_id);
   if (!doc) throw notFound();
   await ctx.audit({

@@ -1,5 +1,5 @@
 import type { Actor } from '../../platform/auth/actor.js';
-import { roleAllows } from '../../platform/auth/roles.js';
+import { documentAbilities, hitAbilities } from './policy.js';
 import { presentSharing } from '../../platform/sharing/rule.js';
 import { issuerName } from './icao.js';
 import type { DocumentRow, ForeignReportRow, HitRow } from './queries.js';
@@ -20,8 +20,6 @@ export function presentHolder(row: DocumentRow): Holder | null {
 /** A register record. Holder details go to the issuer only; others read them through step two. */
 export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument {
   const own = row.owner === actor.member;
-  const writer = roleAllows(actor.roles, 'documents.write');
-  const pending = row.state === 'pending-confirmation';
   return {
     id: row.id,
     issuer: row.issuer,
@@ -46,12 +44,7 @@ export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument 
     ...presentSharing(actor, row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    abilities: {
-      change: own && writer && row.state === 'active',
-      cancel: own && writer && row.state === 'active',
-      confirm: own && writer && pending,
-      reject: own && writer && pending,
-    },
+    abilities: documentAbilities(actor, row),
   };
 }
 
@@ -73,7 +66,6 @@ export function presentForeignReport(actor: Actor, row: ForeignReportRow, docume
 }
 
 export function presentHit(actor: Actor, row: HitRow) {
-  const issuerSide = row.owner === actor.member;
   return {
     id: row.id,
     documentId: row.document_id,
@@ -91,9 +83,6 @@ export function presentHit(actor: Actor, row: HitRow) {
     answeredAt: iso(row.answered_at),
     remindedAt: iso(row.reminded_at),
     createdAt: row.created_at.toISOString(),
-    abilities: {
-      answer: issuerSide && row.outcome === 'pending' && roleAllows(actor.roles, 'documents.answer'),
-      holder: row.outcome !== 'denied' && (issuerSide || row.checker === actor.member),
-    },
+    abilities: hitAbilities(actor, row),
   };
 }

@@ -4,6 +4,7 @@ import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { assertNoFieldErrors, conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { notifyUsers, type NotificationKind } from '../../platform/notify/inbox.js';
+import { assertMayDocument, type DocumentAct } from './policy.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
 import { sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
@@ -151,22 +152,20 @@ export async function add(ctx: Ctx, input: DocumentInput, changes: IndexChanges)
   return reread(ctx, id);
 }
 
-/** The actor's member's own record, locked; another member's visible record is 403, a hidden one 404. */
-async function ownDocument(ctx: Ctx, id: string): Promise<DocumentRow> {
+/**
+ * The record the actor acts on, locked, once the register's rules (policy.ts) allow the act: another
+ * member's visible record is 403, a hidden one 404.
+ */
+async function documentFor(ctx: Ctx, id: string, act: DocumentAct): Promise<DocumentRow> {
   // Row-level security hides from FOR UPDATE the rows a member may see but not change: look again without the lock.
   const row = (await findDocument(ctx, id, { forUpdate: true })) ?? (await findDocument(ctx, id));
   if (!row) throw notFound();
-  if (row.owner !== ctx.actor.member) throw forbidden('Only the issuing member changes its documents.');
+  assertMayDocument(ctx.actor, row, act);
   return row;
 }
 
-function requireState(row: DocumentRow, allowed: DocumentRow['state'], what: string): void {
-  if (row.state !== allowed) throw conflict(`A ${row.state} record cannot be ${what}; it must be ${allowed}.`);
-}
-
 export async function change(ctx: Ctx, id: string, input: DocumentChange) {
-  const row = await ownDocument(ctx, id);
-  requireState(row, 'active', 'changed');
+  const row = await documentFor(ctx, id, 'change');
   const merged: Dates = {
     reportedOn: input.reportedOn ?? row.reported_on,
     lostOn: input.lostOn === undefined ? row.lost_on : input.lostOn,
@@ -195,8 +194,7 @@ export async function change(ctx: Ctx, id: string, input: DocumentChange) {
 }
 
 export async function cancel(ctx: Ctx, id: string, body: CancelBody, changes: IndexChanges) {
-  const row = await ownDocument(ctx, id);
-  requireState(row, 'active', 'cancelled');
+  const row = await documentFor(ctx, id, 'cancel');
   await ctx.tx.query(sql`UPDATE travel_documents SET state = 'cancelled', cancelled_at = now(), cancel_reason = ${body.reason ?? null} WHERE id = ${id}`);
   changes.remove(documentKey(row.issuer, row.doc_type, row.number));
   await ctx.audit({ action: 'document.cancel', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { reason: body.reason ?? null } });
@@ -285,12 +283,6 @@ export async function report(ctx: Ctx, input: ForeignReport) {
   return reread(ctx, id);
 }
 
-async function pendingReport(ctx: Ctx, id: string): Promise<DocumentRow> {
-  const row = await ownDocument(ctx, id);
-  requireState(row, 'pending-confirmation', 'decided');
-  return row;
-}
-
 async function tellReporter(ctx: Ctx, row: DocumentRow, kind: NotificationKind, title: string, body: string): Promise<void> {
   const reporter = await ctx.tx.maybeOne<{ created_by: string | null }>(sql`SELECT created_by FROM travel_documents WHERE id = ${row.id}`);
   if (!reporter?.created_by || !row.reported_by) return;
@@ -308,7 +300,7 @@ async function tellReporter(ctx: Ctx, row: DocumentRow, kind: NotificationKind, 
 
 /** The issuer confirms a foreign report: it becomes the issuer's active record, shared as the issuer says. */
 export async function confirm(ctx: Ctx, id: string, body: DecisionBody, changes: IndexChanges) {
-  const row = await pendingReport(ctx, id);
+  const row = await documentFor(ctx, id, 'confirm');
   assertNoFieldErrors(await sharingErrors(ctx, body.sharing));
   const existing = await findActive(ctx.tx, row.issuer, row.doc_type, row.number);
   if (existing) throw conflict(`This document is already active in your register (${existing.id}); reject the report instead, with a note.`);
@@ -331,7 +323,7 @@ export async function confirm(ctx: Ctx, id: string, body: DecisionBody, changes:
 
 export async function reject(ctx: Ctx, id: string, body: DecisionBody) {
   if (body.sharing) throw invalid([{ pointer: '/sharing', detail: 'a rejected report is shared with no one' }]);
-  const row = await pendingReport(ctx, id);
+  const row = await documentFor(ctx, id, 'reject');
   await ctx.tx.query(sql`UPDATE travel_documents SET state = 'rejected', decided_at = now(), decided_by = ${ctx.actor.userId}, decision_note = ${body.note ?? null} WHERE id = ${id}`);
   await ctx.audit({ action: 'document.reject', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { reportedBy: row.reported_by } });
   await tellReporter(ctx, row, 'document.report-rejected', 'The issuer rejected your report of a document', `${row.issuer} ${row.doc_type} ${row.number}.${body.note ? ` ${body.note}` : ''}`);

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { documentedRoutes, routerRoutes } from '../../../test/support/routes.js';
 import { sql } from '../db/sql.js';
 import { insertReport } from '../../modules/reports/store.js';
 import type { ReportInput } from '../../modules/reports/schemas.js';
@@ -375,31 +376,6 @@ function shape(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Routes as the router holds them, read from Fastify's route tree (hidden routes included). */
-function routerRoutes(): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^((?:│ {3}| {4})*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    stack.push(match[2] ?? '');
-    const path = stack.join('');
-    for (const method of (match[3] ?? '').split(', ').filter(Boolean)) {
-      if (method !== 'HEAD' && path.startsWith(`${PREFIX}/`)) routes.push(`${method} ${path.slice(PREFIX.length)}`);
-    }
-  }
-  return routes.sort();
-}
-
-function documentedRoutes(): string[] {
-  const { paths } = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-  return Object.entries(paths)
-    .filter(([path]) => path.startsWith(`${PREFIX}/`))
-    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.slice(PREFIX.length).replace(/\{(\w+)\}/g, ':$1')}`))
-    .sort();
-}
-
 async function session(member: string, roles: Parameters<TestContext['makeUser']>[1]): Promise<TestSession> {
   return t.sessionFor(await t.makeUser(member, roles));
 }
@@ -464,8 +440,8 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('the table names every route under /api/v1, and only those', () => {
     const table = cases.map(label).sort();
     expect(new Set(table).size).toBe(table.length);
-    expect(routerRoutes()).toEqual(table);
-    expect(documentedRoutes()).toEqual(table);
+    expect(routerRoutes(t.app)).toEqual(table);
+    expect(documentedRoutes(t.app)).toEqual(table);
   });
 
   test('signed out: 401 problem+json on every route that needs a session (HEAD included), nothing changed', async () => {
