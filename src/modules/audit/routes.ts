@@ -8,7 +8,8 @@ import { invalid } from '../../platform/errors.js';
 import { Cursor, Limit, Page, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 
-const Read = Strict({
+/** One read of the member's records, as "who read my records" lists it. */
+export const Read = Strict({
   id: Type.String({ description: 'the audit row, by its hash (hex)' }),
   at: Type.String({ format: 'date-time' }),
   action: Type.String(),

@@ -12,10 +12,13 @@ import {
 const tags = ['directory'];
 const GroupOne = Strict({ data: Group });
 const UserOne = Strict({ user: User });
-const ResetSent = {
+const resetSentFields = {
   emailedTo: Type.String({ description: 'the address the one-time link to set a password was e-mailed to' }),
   resetLink: Type.Optional(Type.String({ description: 'the link itself, only for the secretariat when no mail server is configured (audited)' })),
 };
+
+/** Where a one-time link to set a password went. */
+export const ResetSent = Strict(resetSentFields);
 
 export function directoryRoutes(app: App): void {
   app.get('/members', {
@@ -70,7 +73,7 @@ export function directoryRoutes(app: App): void {
 
   app.post('/users', {
     config: { action: 'users.manage' },
-    schema: { tags, summary: 'Create a user; a link to set the password is e-mailed to it', body: UserCreate, response: { 201: Strict({ user: User, ...ResetSent }), ...problemResponses } },
+    schema: { tags, summary: 'Create a user; a link to set the password is e-mailed to it', body: UserCreate, response: { 201: Strict({ user: User, ...resetSentFields }), ...problemResponses } },
   }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => directory.createUser(ctx, request.body))));
 
   app.patch('/users/:id', {
@@ -80,6 +83,6 @@ export function directoryRoutes(app: App): void {
 
   app.post('/users/:id/password-reset', {
     config: { action: 'users.manage' },
-    schema: { tags, summary: 'E-mail a user a one-time link to set a new password', params: IdParams, response: { 200: Strict(ResetSent), ...problemResponses } },
+    schema: { tags, summary: 'E-mail a user a one-time link to set a new password', params: IdParams, response: { 200: ResetSent, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => directory.resetUserPassword(ctx, request.params.id)));
 }

@@ -8,7 +8,7 @@ import { notFound } from '../../platform/errors.js';
 import { Cursor, IdParams, Limit, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 
-const Notification = Strict({
+export const Notification = Strict({
   id: Type.String(),
   kind: Type.String(),
   title: Type.String(),
@@ -18,7 +18,7 @@ const Notification = Strict({
   createdAt: Type.String({ format: 'date-time' }),
   read: Type.Boolean(),
 });
-const InboxPage = Strict({ data: Type.Array(Notification), next: Type.Union([Type.String(), Type.Null()]), unread: Type.Integer() });
+export const InboxPage = Strict({ data: Type.Array(Notification), next: Type.Union([Type.String(), Type.Null()]), unread: Type.Integer() });
 const InboxQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
 
 interface NotificationRow {

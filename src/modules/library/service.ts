@@ -1,23 +1,18 @@
-import { roleAllows } from '../../platform/auth/roles.js';
+import { assertMay, libraryAbilities, viewOf, type LibraryAct } from './policy.js';
 import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { FILE_TYPES, type FileKind } from '../../platform/files/extract-text.js';
 import { pageJson, pageOf } from '../../platform/http/pagination.js';
 import { rowVersionsOf } from '../../platform/db/row-versions.js';
-import { assertNoFieldErrors, forbidden, notFound } from '../../platform/errors.js';
+import { assertNoFieldErrors, notFound } from '../../platform/errors.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
-import { mayPassOn, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
+import { presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { countDocuments, documentsById, findDocument, findFile, listDocumentKeys, listDocuments, MATCH_END, MATCH_START, type DocumentRow } from './queries.js';
 import type { CountQuery, DocumentCreate, DocumentUpdate, ListQuery } from './schemas.js';
 
 const OBJECT = 'library-document';
-
-function abilities(ctx: Ctx, row: DocumentRow) {
-  const own = row.owner === ctx.actor.member && roleAllows(ctx.actor.roles, 'library.write');
-  return { update: own, delete: own, passOn: mayPassOn(ctx.actor, row) };
-}
 
 /** Splits a ts_headline passage into matching and other text, so clients never insert HTML. */
 function snippet(headline: string | null) {
@@ -46,17 +41,8 @@ function present(ctx: Ctx, row: DocumentRow) {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     snippet: snippet(row.headline),
-    abilities: abilities(ctx, row),
+    abilities: libraryAbilities(ctx.actor, row),
   };
-}
-
-/**
- * What a document's presentation depends on besides the document: whether the viewer's member owns
- * it and, if so, whether the viewer may change it. Every other member is shown the same.
- */
-function viewOf(ctx: Ctx, row: Pick<DocumentRow, 'owner'>): string {
-  if (row.owner !== ctx.actor.member) return 'other';
-  return roleAllows(ctx.actor.roles, 'library.write') ? 'owner-writer' : 'owner';
 }
 
 /** Kept list items (JSON in UTF-8), by document and view, under the row version they were made from. */
@@ -66,7 +52,7 @@ const keptItems = (ctx: Ctx) => rowVersionsOf<Buffer>(ctx.platform.db, KEPT_ITEM
 
 function itemJson(ctx: Ctx, row: DocumentRow, keep: boolean): Buffer {
   const json = Buffer.from(JSON.stringify(present(ctx, row)));
-  if (keep) keptItems(ctx).set(keptItemKey(row.id, viewOf(ctx, row)), row.version, json);
+  if (keep) keptItems(ctx).set(keptItemKey(row.id, viewOf(ctx.actor, row)), row.version, json);
   return json;
 }
 
@@ -84,7 +70,7 @@ interface ItemsPage {
 async function pageFromKeys(ctx: Ctx, query: ListQuery, limit: number): Promise<ItemsPage | undefined> {
   const page = pageOf(await listDocumentKeys(ctx, query, limit), limit, (key) => [key.sort_date, key.id]);
   const kept = keptItems(ctx);
-  const items = page.rows.map((key) => kept.get(keptItemKey(key.id, viewOf(ctx, key)), key.version));
+  const items = page.rows.map((key) => kept.get(keptItemKey(key.id, viewOf(ctx.actor, key)), key.version));
   const missing = page.rows.filter((_, i) => items[i] === undefined).map((key) => key.id);
   if (missing.length > 0) {
     const rows = new Map((await documentsById(ctx, missing)).map((row) => [row.id, row]));
@@ -165,17 +151,17 @@ export async function create(ctx: Ctx, input: DocumentCreate, attached?: Attache
   return get(ctx, row.id);
 }
 
-/** Only the owner changes a record; another member that may see it is refused, one that may not gets 404. */
-async function ownRecord(ctx: Ctx, id: string): Promise<DocumentRow> {
+/** The record the actor changes, locked, once policy.ts allows it: another member that may see it is refused, one that may not gets 404. */
+async function recordFor(ctx: Ctx, id: string, act: LibraryAct): Promise<DocumentRow> {
   // Row-level security hides from FOR UPDATE the rows a member may see but not change: look again without the lock.
   const row = (await findDocument(ctx, id, { forUpdate: true })) ?? (await findDocument(ctx, id));
   if (!row) throw notFound();
-  if (row.owner !== ctx.actor.member) throw forbidden('Only the owner changes or removes its records.');
+  assertMay(ctx.actor, row, act);
   return row;
 }
 
 export async function update(ctx: Ctx, id: string, input: DocumentUpdate) {
-  await ownRecord(ctx, id);
+  await recordFor(ctx, id, 'update');
   const sharing: SharingInput | undefined = input.sharing;
   if (sharing) assertNoFieldErrors(await validateSharing(ctx.tx, ctx.actor.member, sharing));
   const s = sharing ? sharingValues(sharing) : undefined;
@@ -199,7 +185,7 @@ export async function update(ctx: Ctx, id: string, input: DocumentUpdate) {
 }
 
 export async function remove(ctx: Ctx, id: string): Promise<void> {
-  const row = await ownRecord(ctx, id);
+  const row = await recordFor(ctx, id, 'delete');
   await ctx.tx.query(sql`DELETE FROM library_documents WHERE id = ${id}`);
   await ctx.audit({ action: 'library.delete', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { title: row.title } });
 }

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
-import { roleAllows, type Action } from '../auth/roles.js';
 import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '../auth/sessions.js';
 import { sameSecret } from '../auth/secrets.js';
 import { appendAudit } from '../audit/writer.js';
-import { readAs, runAs, type Ctx, type Platform } from '../context.js';
-import { forbidden, Problem, unauthorised } from '../errors.js';
+import type { Platform } from '../context.js';
+import { Problem, unauthorised } from '../errors.js';
 import { AddressLimiter, RefusalLedger, type RefusalAction } from './refusals.js';
 
 /** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */
@@ -95,24 +94,4 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw unauthorised();
   return request.actor;
-}
-
-/**
- * The one way a route does its work: the role check, then one transaction for the actor's member
- * in which the service reads through the sharing rule and writes its audit rows.
- */
-export function act<T>(platform: Platform, request: FastifyRequest, action: Action, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const actor = actorOf(request);
-  if (!roleAllows(actor.roles, action)) throw forbidden();
-  return runAs(platform, actor, { requestId: request.id, address: request.ip }, work);
-}
-
-/**
- * `act` for a route that only reads: the same role check, then `readAs` (read-only statements,
- * audit rows through the group commit, the answer only once they are committed).
- */
-export function actRead<T>(platform: Platform, request: FastifyRequest, action: Action, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const actor = actorOf(request);
-  if (!roleAllows(actor.roles, action)) throw forbidden();
-  return readAs(platform, actor, { requestId: request.id, address: request.ip }, work);
 }

@@ -1,15 +1,4 @@
-/**
- * "Who read my records" as the web app sees it. Hand-written: the server keeps the schema of a read
- * (`Read`) in src/modules/audit/routes.ts and does not export it; once it does, this becomes
- * `Static<typeof Read>` like every other module's types.
- */
-export interface AuditRead {
-  id: string;
-  at: string;
-  action: string;
-  readerMember: string;
-  readerName: string | null;
-  objectType: string | null;
-  ids: string[];
-  purpose: string | null;
-}
+import type { Static } from 'typebox';
+import type { Read } from '../../../../src/modules/audit/routes.js';
+/** "Who read my records" as the web app sees it: the server's schema of a read. */
+export type AuditRead = Static<typeof Read>;

@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { Group as GroupSchema, MemberDetail, MemberSummary as MemberSummarySchema, TOPICS, User as UserSchema } from '../../../../src/modules/directory/schemas.js';
+import type { ResetSent as ResetSentSchema } from '../../../../src/modules/directory/routes.js';
 
 export type MemberSummary = Static<typeof MemberSummarySchema>;
 export type MemberKind = MemberSummary['kind'];
@@ -22,10 +23,7 @@ export type User = Static<typeof UserSchema>;
  * link itself only to the secretariat when no mail is configured). Hand-written: the server keeps
  * these fields in src/modules/directory/routes.ts and does not export them.
  */
-export interface ResetSent {
-  emailedTo: string;
-  resetLink?: string;
-}
+export type ResetSent = Static<typeof ResetSentSchema>;
 
 export type FocalPointTopic = (typeof TOPICS)[number];
 /** Every topic, in the server's order; a topic the server adds and this list lacks is a type error (the server's list is not import-free). */

@@ -1,20 +1,8 @@
-/**
- * The inbox as the web app sees it. Hand-written: the server keeps its schemas (`Notification`,
- * `InboxPage`) in src/modules/inbox/routes.ts and does not export them; once it does, these become
- * `Static<typeof …>` like every other module's types.
- */
-import type { Page } from '../../api.js';
+/** The inbox as the web app sees it: the server's schemas (src/modules/inbox/routes.ts), type-only. */
+import type { Static } from 'typebox';
+import type { InboxPage as InboxPageSchema, Notification as NotificationSchema } from '../../../../src/modules/inbox/routes.js';
 
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  objectType: string | null;
-  objectId: string | null;
-  createdAt: string;
-  read: boolean;
-}
+export type Notification = Static<typeof NotificationSchema>;
 
 /** GET /inbox: a page of notifications and how many are unread. */
-export type InboxPage = Page<Notification> & { unread: number };
+export type InboxPage = Static<typeof InboxPageSchema>;
