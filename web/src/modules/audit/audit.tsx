@@ -1,10 +1,10 @@
 import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
-import { usePaged, useResource, useTitle } from '../../hooks.js';
+import { usePaged, useTitle } from '../../hooks.js';
 import { recordPath } from '../../records.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
-import type { MemberSummary } from '../directory/api.js';
 import type { AuditRead } from './api.js';
+import { useMembers } from '../directory/hooks.js';
 
 const OBJECT_LABEL: Record<string, string> = {
   'library-document': 'Library documents',
@@ -52,8 +52,8 @@ export function AuditPage() {
 
 function AuditReads({ memberName }: { memberName: string }) {
   const reads = usePaged<AuditRead>('/audit/reads');
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const members = useMembers();
+  const { names } = members;
 
   return (
     <>

@@ -4,10 +4,10 @@ import { SharingView } from '../../components/sharing.js';
 import { DateText, ErrorAlert, Field, Loading, Notice, PageHeader } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
-import type { MemberSummary } from '../directory/api.js';
 import { DocumentsTabs } from './documents-check.js';
 import { StateBadge } from './documents-register.js';
 import { DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS, type DocumentOne } from './api.js';
+import { useMembers } from '../directory/hooks.js';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -24,8 +24,8 @@ const text = (value: string | null | undefined): ReactNode => (value ? value : <
 export function TravelDocumentPage({ id }: { id: string }) {
   const path = `/documents/${encodeURIComponent(id)}`;
   const record = useResource<DocumentOne>(path);
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const members = useMembers();
+  const { names } = members;
   const action = useSubmit();
   const [note, setNote] = useState('');
   const [done, setDone] = useState<string | null>(null);

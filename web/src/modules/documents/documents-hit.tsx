@@ -1,10 +1,10 @@
 import { ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
 import { useSession } from '../../session.js';
-import type { MemberSummary } from '../directory/api.js';
 import { DocumentsTabs } from './documents-check.js';
 import { HitCard, HitSideTabs, type Side } from './documents-hits.js';
 import { DOCUMENT_TYPE_LABELS, type HitOne } from './api.js';
+import { useMembers } from '../directory/hooks.js';
 
 /**
  * One hit record, where the inbox and the audit trail link to it: the issuer confirms or denies it
@@ -12,9 +12,9 @@ import { DOCUMENT_TYPE_LABELS, type HitOne } from './api.js';
  */
 export function DocumentHitPage({ id }: { id: string }) {
   const hit = useResource<HitOne>(`/documents/hits/${encodeURIComponent(id)}`);
-  const members = useResource<{ data: MemberSummary[] }>('/members');
+  const members = useMembers();
   const { session } = useSession();
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const names = members.names;
   useTitle(hit.data ? `Hit on ${DOCUMENT_TYPE_LABELS[hit.data.data.type]} ${hit.data.data.number}` : 'Document hit');
 
   if (!hit.data) {

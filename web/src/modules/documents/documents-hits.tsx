@@ -1,12 +1,12 @@
 import { useId, useState } from 'react';
 import { api, query } from '../../api.js';
 import { DateText, ErrorAlert, Field, PageHeader } from '../../components/ui.js';
-import { usePaged, useResource, useSubmit, useTitle } from '../../hooks.js';
+import { usePaged, useSubmit, useTitle } from '../../hooks.js';
 import { Link, useLocation } from '../../router.js';
-import type { MemberSummary } from '../directory/api.js';
 import { DocumentsTabs } from './documents-check.js';
 import { DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS, HIT_OUTCOME_LABELS, type HitOne, type HitOutcome, type HitRecord, type Holder, type HolderResponse } from './api.js';
 import './documents-pages.css';
+import { useMembers } from '../directory/hooks.js';
 
 export type Side = 'issuer' | 'checker';
 
@@ -150,8 +150,8 @@ export function DocumentHitsPage() {
   const side: Side = location.search.get('side') === 'checker' ? 'checker' : 'issuer';
   const outcome = location.search.get('outcome') ?? '';
   const results = usePaged<HitRecord>(`/documents/hits${query({ side, outcome, limit: 25 })}`);
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const members = useMembers();
+  const { names } = members;
   const { items, next, error } = results;
   const replace = (hit: HitRecord): void => results.update((current) => current.map((item) => (item.id === hit.id ? hit : item)));
   const filter = (label: string, value: string) => (

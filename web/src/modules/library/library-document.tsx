@@ -3,15 +3,15 @@ import { SharingView } from '../../components/sharing.js';
 import { DateText, ErrorAlert, humanise, Loading, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
-import type { MemberSummary } from '../directory/api.js';
 import { fileUrl, type DocumentOne } from './api.js';
+import { useMembers } from '../directory/hooks.js';
 
 export function DocumentPage({ id }: { id: string }) {
   const document = useResource<DocumentOne>(`/library/documents/${encodeURIComponent(id)}`);
-  const members = useResource<{ data: MemberSummary[] }>('/members');
+  const members = useMembers();
   const removal = useSubmit();
   useTitle(document.data?.data.title ?? 'Document');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const names = members.names;
 
   if (!document.data) {
     return (

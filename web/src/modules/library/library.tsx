@@ -1,11 +1,11 @@
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
 import { DateText, humanise, PageHeader, TlpBadge } from '../../components/ui.js';
-import { usePaged, useResource, useTitle } from '../../hooks.js';
+import { usePaged, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
-import type { MemberSummary } from '../directory/api.js';
 import { LIBRARY_CATEGORIES, type LibraryDocument } from './api.js';
+import { useMembers } from '../directory/hooks.js';
 
 const FILTERS = ['q', 'category', 'tag', 'language', 'owner', 'from', 'to'] as const;
 const PAGE_SIZE = 20;
@@ -18,8 +18,8 @@ export function LibraryPage() {
   const { applied, filtered } = filter;
   const results = usePaged<LibraryDocument>(`/library/documents${query({ ...applied, limit: PAGE_SIZE })}`);
   const { items, next, error } = results;
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const members = useMembers();
+  const { names } = members;
 
   return (
     <>
@@ -38,7 +38,7 @@ export function LibraryPage() {
         search={{ key: 'q', label: 'Search the library', hint: 'Words to find; quotes for a phrase, - to leave a word out, OR for either.' }}
         fields={[
           { kind: 'select', key: 'category', label: 'Category', options: LIBRARY_CATEGORIES.map((category) => ({ value: category, label: humanise(category) })) },
-          { kind: 'select', key: 'owner', label: 'Owner', options: (members.data?.data ?? []).map((member) => ({ value: member.code, label: member.name })) },
+          { kind: 'select', key: 'owner', label: 'Owner', options: members.list.map((member) => ({ value: member.code, label: member.name })) },
           { kind: 'text', key: 'language', label: 'Language code', placeholder: 'en, id, th…' },
           { kind: 'text', key: 'tag', label: 'Tag' },
           { kind: 'date', key: 'from', label: 'Dated from' },

@@ -4,9 +4,9 @@ import { SharingView } from '../../components/sharing.js';
 import { DateText, ErrorAlert, Field, Loading, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
-import type { MemberSummary } from '../directory/api.js';
 import { labelOf, type CodeLists, type Report, type ReportOne } from './api.js';
 import { StatusBadge } from './reports.js';
+import { useMembers } from '../directory/hooks.js';
 
 const listOf = (labels: Record<string, string> | undefined, codes: readonly string[] | undefined): string =>
   codes && codes.length > 0 ? codes.map((code) => labelOf(labels, code)).join(', ') : '—';
@@ -24,13 +24,13 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 export function ReportPage({ id }: { id: string }) {
   const report = useResource<ReportOne>(`/reports/${encodeURIComponent(id)}`);
   const lists = useResource<CodeLists>('/reports/code-lists');
-  const members = useResource<{ data: MemberSummary[] }>('/members');
+  const members = useMembers();
   const action = useSubmit();
   const [returning, setReturning] = useState(false);
   const [note, setNote] = useState('');
   const [done, setDone] = useState<string | null>(null);
   useTitle('Report');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const names = members.names;
 
   if (!report.data) {
     return (

@@ -4,8 +4,8 @@ import { DateText, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
-import type { MemberSummary } from '../directory/api.js';
 import { labelOf, REPORT_STATUSES, type CodeLists, type Report, type ReportStatus } from './api.js';
+import { useMembers } from '../directory/hooks.js';
 
 const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine'] as const;
 const PAGE_SIZE = 20;
@@ -23,8 +23,8 @@ export function ReportsPage() {
   const results = usePaged<Report>(`/reports${query({ ...applied, limit: PAGE_SIZE })}`);
   const { items, next, error } = results;
   const lists = useResource<CodeLists>('/reports/code-lists');
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const names = new Map((members.data?.data ?? []).map((member) => [member.code, member.name]));
+  const members = useMembers();
+  const { names } = members;
   const countries = new Map((lists.data?.countries ?? []).map((country) => [country.code, country.name]));
 
   return (
@@ -48,7 +48,7 @@ export function ReportsPage() {
           { kind: 'select', key: 'status', label: 'Status', options: REPORT_STATUSES.codes.map((status) => ({ value: status, label: REPORT_STATUSES.labels[status] })) },
           { kind: 'select', key: 'incidentType', label: 'Incident type', options: Object.entries(lists.data?.incidentTypes ?? {}).map(([value, label]) => ({ value, label })) },
           { kind: 'select', key: 'country', label: 'Country', options: (lists.data?.countries ?? []).map((country) => ({ value: country.code, label: country.name })) },
-          { kind: 'select', key: 'owner', label: 'Owner', options: (members.data?.data ?? []).map((member) => ({ value: member.code, label: member.name })) },
+          { kind: 'select', key: 'owner', label: 'Owner', options: members.list.map((member) => ({ value: member.code, label: member.name })) },
           { kind: 'date', key: 'from', label: 'From' },
           { kind: 'date', key: 'to', label: 'To' },
           { kind: 'check', key: 'mine', label: 'Only my member’s reports' },
