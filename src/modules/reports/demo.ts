@@ -7,9 +7,9 @@ import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { readTable } from '../../platform/files/tabular.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
-import { FORMATS, importReports } from './import/import-reports.js';
+import { FORMATS, importReports } from './transfer/import/import-reports.js';
 import type { ReportInput } from './schemas.js';
-import { insertReport } from './store.js';
+import { insertReport } from './records/store.js';
 
 const MMP_FILE = fileURLToPath(new URL('../../../../shared/data/missing-migrants-2019.csv', import.meta.url));
 /** The regions of the process: the demo imports their incidents only. */

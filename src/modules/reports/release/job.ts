@@ -4,8 +4,8 @@ import { appendAudit } from '../../../platform/audit/writer.js';
 import type { Platform } from '../../../platform/context.js';
 import type { Database, Tx } from '../../../platform/db/database.js';
 import { sql } from '../../../platform/db/sql.js';
-import { FIGURES, type Figure } from '../figures.js';
-import { FIGURE_COLUMNS, type FactRow } from '../fact-store.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
+import { FIGURE_COLUMNS, type FactRow } from '../analysis/fact-store.js';
 import { computeRelease, type ReleaseRecord } from './tables.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Ctx } from '../../../platform/context.js';
 import { sql } from '../../../platform/db/sql.js';
-import { FIGURES, type Figure } from '../figures.js';
-import { labelsFor } from '../analysis-dashboard.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
+import { labelsFor } from '../analysis/dashboard.js';
 import { K_PLATFORM, K_PUBLISHED } from './disclosure.js';
 import { RELEASE_TABLE_NAMES, RELEASE_TABLES, RELEASE_INTERVALS, type ReleaseInterval, type ReleaseTable } from './tables.js';
 

@@ -1,4 +1,4 @@
-import { FIGURES, type Figure } from '../figures.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
 import { addKey, K_PLATFORM, K_PUBLISHED, passes, perturbCount, perturbSum, type CellContributions } from './disclosure.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { PeopleGroup as PeopleGroupSchema, ReportInput as ReportInputSchema } from '../../../../src/modules/reports/schemas.js';
-import type { CodeListsResponse, Report as ReportSchema, ReportOne as ReportOneSchema } from '../../../../src/modules/reports/record-schemas.js';
+import type { CodeListsResponse, Report as ReportSchema, ReportOne as ReportOneSchema } from '../../../../src/modules/reports/records/schemas.js';
 import { REPORT_STATUSES } from '../../../../src/modules/reports/codes.js';
 import { allOf } from '../../platform.js';
 

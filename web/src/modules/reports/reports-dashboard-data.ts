@@ -4,7 +4,7 @@
  * (src/modules/reports/analysis-schemas.ts, release/schemas.ts) with type-only imports.
  */
 import type { Static } from 'typebox';
-import type { AnalysisResponse } from '../../../../src/modules/reports/analysis-schemas.js';
+import type { AnalysisResponse } from '../../../../src/modules/reports/analysis/schemas.js';
 import type { ReleaseCells as ReleaseCellsSchema, ReleaseOverview as ReleaseOverviewSchema, SummaryResponse } from '../../../../src/modules/reports/release/schemas.js';
 import { allOf } from '../../platform.js';
 
