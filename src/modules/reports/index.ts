@@ -1,5 +1,5 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
-import { reportsCommand } from './transfer/cli.js';
+import { reportsCommand } from './cli.js';
 import { seedReports } from './demo.js';
 import { factStoreFor } from './analysis/fact-store.js';
 import { startReleaseJob } from './release/job.js';

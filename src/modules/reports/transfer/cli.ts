@@ -1,4 +1,4 @@
-import { UsageError, type Command } from '../../../platform/module.js';
+import { UsageError, type CommandTools } from '../../../platform/module.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,25 +18,15 @@ import { exportReports, toXlsx } from './export.js';
 import { FORMATS, importReports } from './import/import-reports.js';
 import { ImportOptions, type ImportResult } from './import/schemas.js';
 import { readAudience } from './import/template.js';
-import { makeRelease } from '../release/job.js';
 
 /**
- * `lintas reports import | export`: a member's file of reports in or out without the web app, as a
- * named user of the member (`--as`), so the audit trail names who did it and the user's roles
- * decide, exactly as through the API (the same import and export code, in one transaction).
+ * `lintas reports import` and `lintas reports export` (the top cli.ts offers them): a member's file
+ * of reports in or out without the web app, as a named user of the member (`--as`), so the audit
+ * trail names who did it and the user's roles decide, exactly as through the API (the same import
+ * and export code, in one transaction).
  */
 
-const REPORTS_HELP = `  lintas reports import --member CODE --as EMAIL [--format template|missing-migrants] [--dry-run] [--partial]
-                       [--audience all|owner|members:AAA;BBB|groups:G] [--tlp GREEN] [--status draft|submitted] FILE
-                                       import reports from CSV or XLSX as a user of the member; --audience and
-                                       --tlp give the sharing of rows that give none (the Missing Migrants file)
-  lintas reports export --member CODE --as EMAIL --format csv|xlsx --out FILE
-                                       export the reports the user may see and pass on, in the template's columns
-  lintas reports release               compute the regional release now, as the job does when a month closes
-                                       (nothing is written when no record changed since the last release)`;
-
-
-type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
+type WithDatabase = CommandTools['withDatabase'];
 
 function requiredValue(values: Record<string, string | boolean | undefined>, name: string): string {
   const value = values[name];
@@ -99,7 +89,7 @@ function defaultSharing(audience: string | undefined, tlp: string | undefined): 
   }
 }
 
-async function importCommand(config: Config, args: string[], withDatabase: WithDatabase): Promise<number> {
+export async function importCommand(config: Config, args: string[], withDatabase: WithDatabase): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -148,7 +138,7 @@ async function importCommand(config: Config, args: string[], withDatabase: WithD
   });
 }
 
-async function exportCommand(config: Config, args: string[], withDatabase: WithDatabase): Promise<number> {
+export async function exportCommand(config: Config, args: string[], withDatabase: WithDatabase): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { member: { type: 'string' }, as: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
@@ -174,35 +164,3 @@ async function exportCommand(config: Config, args: string[], withDatabase: WithD
     }
   });
 }
-
-async function reportsRun(config: Config, action: string | undefined, args: string[], withDatabase: WithDatabase): Promise<number> {
-  switch (action) {
-    case 'import':
-      return importCommand(config, args, withDatabase);
-    case 'export':
-      return exportCommand(config, args, withDatabase);
-    case 'release':
-      return releaseCommand(args, withDatabase);
-    case undefined:
-    default:
-      throw new UsageError('lintas reports import | export | release');
-  }
-}
-
-/** `lintas reports release`: the operator runs the release job now (it takes no parameters: the tables are fixed). */
-async function releaseCommand(args: string[], withDatabase: WithDatabase): Promise<number> {
-  if (args.length > 0) throw new UsageError('lintas reports release takes no arguments');
-  const outcome = await withDatabase((db) => makeRelease(db, 'operator'));
-  console.log(
-    outcome.releaseId
-      ? `Regional release ${outcome.releaseId}: ${outcome.cells} cells shown, from ${outcome.records} reports in periods before ${outcome.cutoff}.`
-      : `No release made: the ${outcome.records} reports of periods before ${outcome.cutoff} are unchanged since the last release.`,
-  );
-  return 0;
-}
-
-export const reportsCommand: Command = {
-  name: 'reports',
-  help: REPORTS_HELP,
-  run: (args, tools) => reportsRun(tools.config, args[0], args.slice(1), tools.withDatabase),
-};
