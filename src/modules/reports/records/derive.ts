@@ -2,60 +2,19 @@ import { isCountryCode } from '../../../platform/geo/countries.js';
 import { CODE_LIST_VERSION } from '../codes.js';
 import { nonNominalErrors } from './non-nominal.js';
 import type { ReportInput } from '../schemas.js';
+import type { ContentColumn, ReportRow } from './row.js';
 
-/** The column values of a report, nested parts kept as given and the aggregated columns derived from them. */
-export interface ReportColumns {
-  code_list_version: number;
-  agency: string | null;
-  occurred_from: string | null;
-  occurred_to: string | null;
-  country: string;
-  place: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  place_kind: string | null;
-  incident_type: string;
-  origin: string | null;
-  destination: string | null;
+/**
+ * The content columns of a report as a write sends them (store.ts, the import's bulk insert): the
+ * nested parts as JSON text (cast to jsonb), amounts as numbers, and the columns for the analysis
+ * derived from the parts.
+ */
+export type ReportColumns = Omit<Pick<ReportRow, ContentColumn>, 'route' | 'people' | 'fee_amount' | 'fee_per_person'> & {
   route: string;
   people: string;
-  vulnerabilities: string[];
-  modes: string[];
-  flows: string[];
-  citizenships: string[];
-  people_total: number;
-  adult_men: number;
-  adult_women: number;
-  boys: number;
-  girls: number;
-  unknown_sex_or_age: number;
-  unaccompanied_children: number;
-  intercepted: number;
-  rescued: number;
-  dead: number;
-  missing: number;
-  returned: number;
-  claimed_asylum: number;
   fee_amount: number | null;
-  fee_currency: string | null;
-  fee_basis: string | null;
   fee_per_person: number | null;
-  fee_payment_methods: string[];
-  fee_covers: string[];
-  smugglers_count: number | null;
-  smuggler_citizenships: string[];
-  smuggler_roles: string[];
-  methods: string[];
-  document_kinds: string[];
-  document_issuers: string[];
-  arrests: number;
-  charges: number;
-  prosecutions: number;
-  convictions: number;
-  source: string | null;
-  narrative: string;
-  counts_in_regional: boolean;
-}
+};
 
 const unique = <T>(values: readonly (T | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== undefined))].sort();
 const sum = (values: readonly (number | undefined)[]): number => values.reduce<number>((total, value) => total + (value ?? 0), 0);
@@ -142,7 +101,7 @@ function today(): string {
 }
 
 /** Checks that need more than the schema: dates in order, children who travelled alone no more than the children. */
-export function consistencyErrors(input: ReportInput): { pointer: string; detail: string }[] {
+function consistencyErrors(input: ReportInput): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
   if (input.when?.to && input.when.to < input.when.from) errors.push({ pointer: '/when/to', detail: 'must not be before the start date' });
   (input.people ?? []).forEach((group, index) => {
@@ -161,7 +120,7 @@ export function consistencyErrors(input: ReportInput): { pointer: string; detail
 }
 
 /** Every country field of a report that is not an ISO 3166-1 alpha-3 code, each at its pointer. */
-export function countryErrors(input: ReportInput): { pointer: string; detail: string }[] {
+function countryErrors(input: ReportInput): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
   const check = (code: string | undefined, pointer: string): void => {
     if (code !== undefined && !isCountryCode(code)) errors.push({ pointer, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });

@@ -2,7 +2,7 @@ import type { Actor } from '../../../platform/auth/actor.js';
 import { roleAllows, type Action } from '../../../platform/auth/roles.js';
 import { conflict, forbidden, type Problem } from '../../../platform/errors.js';
 import { mayPassOn } from '../../../platform/sharing/rule.js';
-import type { ReportRow } from './queries.js';
+import type { ReportRecord } from './queries.js';
 import type { ReportAbilities } from './schemas.js';
 import type { ReportStatus } from '../schemas.js';
 
@@ -22,7 +22,7 @@ const RULES: Record<ReportAct, { action: Action; from: readonly ReportStatus[]; 
   delete: { action: 'reports.write', from: ['draft'], what: 'deleted' },
 };
 
-type Subject = Pick<ReportRow, 'owner' | 'status' | 'submitted_by'>;
+type Subject = Pick<ReportRecord, 'owner' | 'status' | 'submitted_by'>;
 
 /** Why the actor may not do `act` to the report, or null when it may. */
 function refusal(actor: Actor, row: Subject, act: ReportAct): Problem | null {
@@ -42,7 +42,7 @@ export function assertMay(actor: Actor, row: Subject, act: ReportAct): void {
 }
 
 /** What the actor may do with a report. */
-export function reportAbilities(actor: Actor, row: ReportRow): ReportAbilities {
+export function reportAbilities(actor: Actor, row: ReportRecord): ReportAbilities {
   const may = (act: ReportAct): boolean => refusal(actor, row, act) === null;
   return {
     update: may('update'),

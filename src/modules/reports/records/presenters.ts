@@ -1,7 +1,7 @@
 import { reportAbilities } from './policy.js';
 import type { Actor } from '../../../platform/auth/actor.js';
 import { presentSharing } from '../../../platform/sharing/rule.js';
-import type { ReportRow } from './queries.js';
+import type { ReportRecord } from './queries.js';
 import type { Report } from './schemas.js';
 import type { ReportInput } from '../schemas.js';
 
@@ -13,7 +13,7 @@ function defined<T extends object>(value: T): T {
 }
 
 /** The report's content in the shape clients send it (`ReportInput`), rebuilt from the columns. */
-export function reportContent(row: ReportRow): Omit<ReportInput, 'sharing'> {
+function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
   const feeAmount = numberOrNull(row.fee_amount);
   const jsonArray = <T>(value: unknown): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : ((value ?? []) as T[]));
   return defined({
@@ -65,7 +65,7 @@ export function reportContent(row: ReportRow): Omit<ReportInput, 'sharing'> {
 }
 
 /** A report as it leaves the server: its content, workflow state, sharing fields and the actor's abilities. */
-export function presentReport(actor: Actor, row: ReportRow): Report {
+export function presentReport(actor: Actor, row: ReportRecord): Report {
   return {
     id: row.id,
     status: row.status,

@@ -5,72 +5,22 @@ import { decodeCursor } from '../../../platform/http/pagination.js';
 import type { SharingRow } from '../../../platform/sharing/model.js';
 import { sharingColumns } from '../../../platform/sharing/rule.js';
 import type { ReportListQuery } from './schemas.js';
-import type { ReportStatus } from '../schemas.js';
+import type { ReportRow } from './row.js';
 
-/** A report as read from the database: every content column, the workflow columns and the sharing fields. */
-export interface ReportRow extends SharingRow {
-  id: string;
-  code_list_version: number;
-  status: ReportStatus;
-  agency: string | null;
-  occurred_from: string | null;
-  occurred_to: string | null;
-  country: string;
-  place: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  place_kind: string | null;
-  incident_type: string;
-  origin: string | null;
-  destination: string | null;
-  route: unknown;
-  people: unknown;
-  vulnerabilities: string[];
-  people_total: number;
-  intercepted: number;
-  rescued: number;
-  dead: number;
-  missing: number;
-  returned: number;
-  claimed_asylum: number;
-  fee_amount: string | number | null;
-  fee_currency: string | null;
-  fee_basis: string | null;
-  fee_per_person: string | number | null;
-  fee_payment_methods: string[];
-  fee_covers: string[];
-  smugglers_count: number | null;
-  smuggler_citizenships: string[];
-  smuggler_roles: string[];
-  methods: string[];
-  document_kinds: string[];
-  document_issuers: string[];
-  arrests: number;
-  charges: number;
-  prosecutions: number;
-  convictions: number;
-  source: string | null;
-  narrative: string;
-  counts_in_regional: boolean;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-  submitted_at: Date | null;
-  submitted_by: string | null;
-  approved_at: Date | null;
-  approved_by: string | null;
-  withdrawn_at: Date | null;
-  return_note: string | null;
-  returned_at: Date | null;
-  sort_date: string;
-}
+/** The columns the record's reads select: all but those for the analysis alone and the import's key. */
+const RECORD_COLUMNS = [
+  'id', 'code_list_version', 'status', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind',
+  'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
+  'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
+  'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
+  'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at',
+  'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at', 'return_note', 'returned_at',
+] as const satisfies readonly (keyof ReportRow)[];
 
-const columns = sql`r.id, r.code_list_version, r.status, r.agency, r.occurred_from, r.occurred_to, r.country, r.place, r.latitude, r.longitude,
-  r.place_kind, r.incident_type, r.origin, r.destination, r.route, r.people, r.vulnerabilities, r.people_total, r.intercepted, r.rescued,
-  r.dead, r.missing, r.returned, r.claimed_asylum, r.fee_amount, r.fee_currency, r.fee_basis, r.fee_per_person, r.fee_payment_methods,
-  r.fee_covers, r.smugglers_count, r.smuggler_citizenships, r.smuggler_roles, r.methods, r.document_kinds, r.document_issuers, r.arrests,
-  r.charges, r.prosecutions, r.convictions, r.source, r.narrative, r.counts_in_regional, r.created_by, r.created_at, r.updated_at,
-  r.submitted_at, r.submitted_by, r.approved_at, r.approved_by, r.withdrawn_at, r.return_note, r.returned_at,
+/** A report as the record's reads give it: its columns, the sharing fields and the list's sort key. */
+export type ReportRecord = Pick<ReportRow, (typeof RECORD_COLUMNS)[number] | keyof SharingRow> & { sort_date: string };
+
+const columns = sql`${sql.raw(RECORD_COLUMNS.map((column) => `r.${column}`).join(', '))},
   coalesce(r.occurred_from, DATE '0001-01-01')::text AS sort_date, ${sharingColumns('r')}`;
 
 /**
@@ -105,17 +55,17 @@ function filters(ctx: Ctx, query: ReportListQuery): Sql[] {
 }
 
 /** A page of the reports the actor may see, the most recent incident first (undated ones last). */
-export async function listReports(ctx: Ctx, query: ReportListQuery, limit: number): Promise<ReportRow[]> {
+export async function listReports(ctx: Ctx, query: ReportListQuery, limit: number): Promise<ReportRecord[]> {
   const where = filters(ctx, query);
   const after = decodeCursor(query.cursor, ['date', 'uuid']);
   if (after) where.push(sql`(coalesce(r.occurred_from, DATE '0001-01-01'), r.id) < (${after[0]}::date, ${after[1]}::uuid)`);
-  return ctx.tx.query<ReportRow>(sql`
+  return ctx.tx.query<ReportRecord>(sql`
     SELECT ${columns} FROM reports r WHERE ${sql.join(where, ' AND ')}
     ORDER BY coalesce(r.occurred_from, DATE '0001-01-01') DESC, r.id DESC LIMIT ${limit + 1}`);
 }
 
-export async function findReport(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<ReportRow | undefined> {
-  return ctx.tx.maybeOne<ReportRow>(sql`
+export async function findReport(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<ReportRecord | undefined> {
+  return ctx.tx.maybeOne<ReportRecord>(sql`
     SELECT ${columns} FROM reports r WHERE r.id = ${id} AND ${reportVisibility(ctx, 'r')}
     ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }

@@ -10,7 +10,7 @@ import { validateSharing } from '../../../platform/sharing/validate.js';
 import { CODE_LISTS } from '../codes.js';
 import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
-import { approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, type ReportRow } from './queries.js';
+import { approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, type ReportRecord } from './queries.js';
 import type { ReportListQuery, ReturnBody } from './schemas.js';
 import type { ReportInput } from '../schemas.js';
 import { insertReport, updateReportContent } from './store.js';
@@ -36,7 +36,7 @@ export async function list(ctx: Ctx, query: ReportListQuery) {
   return { data: page.rows.map((row) => presentReport(ctx.actor, row)), next: page.next };
 }
 
-async function visibleReport(ctx: Ctx, id: string): Promise<ReportRow> {
+async function visibleReport(ctx: Ctx, id: string): Promise<ReportRecord> {
   const row = await findReport(ctx, id);
   if (!row) throw notFound();
   return row;
@@ -48,7 +48,7 @@ export async function get(ctx: Ctx, id: string) {
   return one(ctx, row);
 }
 
-function one(ctx: Ctx, row: ReportRow) {
+function one(ctx: Ctx, row: ReportRecord) {
   const data = presentReport(ctx.actor, row);
   return { data, abilities: data.abilities };
 }
@@ -85,7 +85,7 @@ export async function create(ctx: Ctx, input: ReportInput) {
  * The report the actor acts on, locked, once the workflow's rules (policy.ts) allow the act: another
  * member that may see it is refused, one that may not gets 404.
  */
-async function reportFor(ctx: Ctx, id: string, act: ReportAct): Promise<ReportRow> {
+async function reportFor(ctx: Ctx, id: string, act: ReportAct): Promise<ReportRecord> {
   // Row-level security hides from FOR UPDATE the rows a member may see but not change: look again without the lock.
   const row = (await findReport(ctx, id, { forUpdate: true })) ?? (await findReport(ctx, id));
   if (!row) throw notFound();
@@ -131,7 +131,7 @@ export async function submit(ctx: Ctx, id: string) {
   return reread(ctx, id);
 }
 
-async function notifySubmitter(ctx: Ctx, row: ReportRow, kind: NotificationKind, title: string, body: string): Promise<void> {
+async function notifySubmitter(ctx: Ctx, row: ReportRecord, kind: NotificationKind, title: string, body: string): Promise<void> {
   if (!row.submitted_by || row.submitted_by === ctx.actor.userId) return;
   const current = await visibleReport(ctx, row.id);
   await notifyUsers(ctx.tx, { userIds: [row.submitted_by], kind, title, body, objectType: OBJECT, objectId: row.id, source: current });

@@ -6,10 +6,10 @@ import { DEFAULT_MAX_ROWS } from '../../../platform/files/tabular.js';
 import { OneOf, Strict } from '../../../platform/schema.js';
 import { Problem } from '../../../platform/errors.js';
 import { readEvent } from '../../../platform/audit/writer.js';
-import type { SharingRow } from '../../../platform/sharing/model.js';
 import { passableBy } from '../../../platform/sharing/rule.js';
 import { INCIDENT_TYPES } from '../codes.js';
 import { reportVisibility } from '../records/queries.js';
+import type { ReportRow } from '../records/row.js';
 import { reportToCells, TEMPLATE_COLUMN_NAMES } from './import/template.js';
 import { Country, ReportStatus, type ReportInput } from '../schemas.js';
 
@@ -31,43 +31,20 @@ export const ExportQuery = Strict({
 export type ExportQuery = Static<typeof ExportQuery>;
 
 /** The most reports one export holds: what one import takes back. */
-export const EXPORT_MAX_ROWS = DEFAULT_MAX_ROWS;
+const EXPORT_MAX_ROWS = DEFAULT_MAX_ROWS;
 const BATCH = 5000;
 
-interface ExportRow extends SharingRow {
-  id: string;
-  import_key: string | null;
-  agency: string | null;
-  occurred_from: string | null;
-  occurred_to: string | null;
-  country: string;
-  place: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  place_kind: string | null;
-  incident_type: string;
-  origin: string | null;
-  destination: string | null;
-  route: ReportInput['route'];
-  people: ReportInput['people'];
-  vulnerabilities: string[];
-  intercepted: number; rescued: number; dead: number; missing: number; returned: number; claimed_asylum: number;
-  fee_amount: string | number | null;
-  fee_currency: string | null;
-  fee_basis: string | null;
-  fee_payment_methods: string[];
-  fee_covers: string[];
-  smugglers_count: number | null;
-  smuggler_citizenships: string[];
-  smuggler_roles: string[];
-  methods: string[];
-  document_kinds: string[];
-  document_issuers: string[];
-  arrests: number; charges: number; prosecutions: number; convictions: number;
-  source: string | null;
-  narrative: string;
-  counts_in_regional: boolean;
-}
+/** The columns an export reads: the content a client sends (less what derives from it), the import key and the sharing fields. */
+const EXPORT_COLUMNS = [
+  'id', 'import_key', 'owner', 'audience_kind', 'audience_members', 'audience_groups', 'tlp', 'handling', 'handling_note', 'evaluation_source',
+  'evaluation_information', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind', 'incident_type',
+  'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
+  'fee_amount', 'fee_currency', 'fee_basis', 'fee_payment_methods', 'fee_covers', 'smugglers_count', 'smuggler_citizenships', 'smuggler_roles',
+  'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional',
+] as const satisfies readonly (keyof ReportRow)[];
+const SELECTED = sql.raw(EXPORT_COLUMNS.map((column) => `r.${column}`).join(', '));
+
+type ExportRow = Pick<ReportRow, (typeof EXPORT_COLUMNS)[number]>;
 
 function filters(query: ExportQuery): Sql {
   const conditions: Sql[] = [];
@@ -134,12 +111,7 @@ async function exportableRows(ctx: Ctx, query: ExportQuery): Promise<ExportRow[]
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const batch = await ctx.tx.query<ExportRow>(sql`
-      SELECT r.id, r.import_key, r.owner, r.audience_kind, r.audience_members, r.audience_groups, r.tlp, r.handling, r.handling_note,
-        r.evaluation_source, r.evaluation_information, r.agency, r.occurred_from, r.occurred_to, r.country, r.place, r.latitude, r.longitude,
-        r.place_kind, r.incident_type, r.origin, r.destination, r.route, r.people, r.vulnerabilities, r.intercepted, r.rescued, r.dead,
-        r.missing, r.returned, r.claimed_asylum, r.fee_amount, r.fee_currency, r.fee_basis, r.fee_payment_methods, r.fee_covers,
-        r.smugglers_count, r.smuggler_citizenships, r.smuggler_roles, r.methods, r.document_kinds, r.document_issuers, r.arrests, r.charges,
-        r.prosecutions, r.convictions, r.source, r.narrative, r.counts_in_regional
+      SELECT ${SELECTED}
       FROM reports r
       WHERE ${reportVisibility(ctx, 'r')} AND ${passableBy(ctx.actor, 'r')}
         AND r.id > ${after}::uuid ${filters(query)}
