@@ -233,7 +233,7 @@ export function median(values: Float64Array): RawCell['fee'] {
 }
 
 /** The k-th smallest value (Hoare's selection); afterwards values[k] holds it, smaller ones left, larger right. */
-export function select(values: Float64Array, k: number): number {
+function select(values: Float64Array, k: number): number {
   let left = 0;
   let right = values.length - 1;
   while (right > left) {

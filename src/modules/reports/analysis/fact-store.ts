@@ -11,8 +11,9 @@ import { countCells, denseCells, Dictionary, fillLists, grow, groupValues, media
  *
  * The store decides nothing about visibility: a `FactView` is made per request from the access
  * classes the database returned for the viewer (read as the application role under row-level
- * security), and adds up exactly the facts of those classes. Its cells are the same as the SQL builders' (migration 0006), which the
- * property test in aggregates.test.ts checks on random reports, changes, viewers and requests.
+ * security), and adds up exactly the facts of those classes. Its cells are the same as the SQL
+ * reference's over the reports themselves (sql-reference.ts, migration 0004), which the property
+ * test in aggregates.test.ts checks on random reports, changes, viewers and requests.
  */
 
 /** The columns of report_facts that hold the figures, in the order of FIGURES. */
@@ -41,7 +42,7 @@ export interface FactRow extends FactClass, Record<(typeof FIGURE_COLUMNS)[numbe
 }
 
 /** An access class as the database returns it for a viewer. */
-export interface FactClass {
+interface FactClass {
   owner: string;
   audience_kind: string;
   audience_members: string[];
@@ -65,7 +66,7 @@ const dayOf = (date: string): number => Math.floor(Date.UTC(Number(date.slice(0,
 const classKey = (c: FactClass, regional: boolean): string =>
   `${c.owner}\u0001${c.audience_kind}\u0001${c.audience_members.join('\u0002')}\u0001${c.audience_groups.join('\u0002')}\u0001${regional ? 1 : 0}`;
 
-export class FactStore {
+class FactStore {
   private version = -1;
   private loadedOnce = false;
   private running: Promise<void> | undefined;
@@ -581,7 +582,7 @@ interface Keyer {
 }
 
 /** One viewer's view of the store, for one request. */
-export class FactView {
+class FactView {
   /** The rows each filter selected, kept for the request's other aggregations with the same filter. */
   private readonly selections = new Map<string, Selection>();
 
