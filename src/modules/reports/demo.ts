@@ -80,7 +80,7 @@ const SERIES_ROUTES: { legs: [string, string, 'boat' | 'vehicle' | 'air'][]; typ
  * with its own member only or with all, and counted in regional figures, so that the dashboard's two
  * layers (what a member may see; the regional release) differ visibly.
  */
-export function seriesReports(): { owner: string; input: ReportInput }[] {
+function seriesReports(): { owner: string; input: ReportInput }[] {
   let state = 20261203;
   const next = (n: number): number => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;

@@ -7,7 +7,7 @@ import type { FieldError } from '../../../platform/errors.js';
  * by libphonenumber), and document-number-like tokens (a run of 6–12 letters and digits holding at
  * least two digits and two letters, or 7–12 digits, such as a passport or ID card number).
  */
-export interface Identifier {
+interface Identifier {
   kind: 'e-mail address' | 'phone number' | 'document number';
   text: string;
 }

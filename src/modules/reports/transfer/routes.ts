@@ -16,7 +16,7 @@ import { TEMPLATE_COLUMNS, TEMPLATE_COLUMN_NAMES } from './import/template.js';
 const tags = ['reports'];
 
 /** The largest file an import takes (a 200,000-row template file is about 40 MB). */
-export const IMPORT_FILE_LIMIT = 64 * 1024 * 1024;
+const IMPORT_FILE_LIMIT = 64 * 1024 * 1024;
 
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,6 +1,6 @@
 /**
  * The reports module as the web app sees it. The shapes are the server's own schemas
- * (src/modules/reports/schemas.ts, record-schemas.ts), imported as types only, so a change there is a
+ * (src/modules/reports/schemas.ts, records/schemas.ts), imported as types only, so a change there is a
  * type error here; the code lists and their labels are the server's import-free codes.ts.
  */
 import type { Static } from 'typebox';

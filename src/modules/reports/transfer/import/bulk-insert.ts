@@ -10,7 +10,7 @@ import type { ReportInput, ReportStatus } from '../../schemas.js';
  * The statement finds the rows imported before (by owner, source and key, comparing their content
  * with the incoming row) and inserts the others, so a batch costs one round trip, and the importer
  * sends it while it checks the next batch (the server inserts while Node validates). Values come
- * from deriveColumns and sharingValues, the functions the API's writes use (store.ts), so an
+ * from deriveColumns and sharingValues, the functions the API's writes use (records/store.ts), so an
  * imported report is the same row as one typed in.
  */
 
@@ -139,7 +139,7 @@ const STORED = sql.raw(COLUMNS.map(([name]) => `r.${name}`).join(', '));
 /** Every content column of the batch source `i`, cast to its stored type, in COLUMNS order. */
 export const INCOMING = sql.raw(COLUMNS.map(([name, kind]) => incoming(name, kind)).join(', '));
 
-export interface ExistingReport {
+interface ExistingReport {
   /** The row in the file. */
   line: number;
   id: string;
@@ -148,14 +148,14 @@ export interface ExistingReport {
   same: boolean;
 }
 
-export interface BatchTarget {
+interface BatchTarget {
   member: string;
   userId: string | null;
   source: string;
   status: ReportStatus;
 }
 
-export interface BatchResult {
+interface BatchResult {
   /** New reports written (0 when only checking). */
   inserted: number;
   /** Rows of the batch imported before, each compared with its report. */
@@ -163,7 +163,7 @@ export interface BatchResult {
 }
 
 /** A batch's rows in the form its statement sends them, built before the statement is due. */
-export interface PreparedBatch {
+interface PreparedBatch {
   /** The rows as the statement's source `i`. */
   rows: Sql;
 }

@@ -5,7 +5,7 @@
 
 export class CellError extends Error {}
 
-export function isBlank(text: string): boolean {
+function isBlank(text: string): boolean {
   return text.trim() === '';
 }
 

@@ -28,14 +28,14 @@ import type { ImportFormat, MappedRow, RowError } from './format.js';
  * - sharing: the import's default; the file carries none.
  */
 
-export const MMP_COLUMNS = [
+const MMP_COLUMNS = [
   'Web ID', 'Region of Incident', 'Reported Date', 'Reported Year', 'Reported Month', 'Number Dead', 'Minimum Estimated Number of Missing',
   'Total Dead and Missing', 'Number of Survivors', 'Number of Females', 'Number of Males', 'Number of Children', 'Cause of Death',
   'Location Description', 'Information Source', 'Location Coordinates', 'Migration Route', 'URL', 'UNSD Geographical Grouping', 'Source Quality',
 ] as const;
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-export const MAX_SEA_DISTANCE_KM = 250;
+const MAX_SEA_DISTANCE_KM = 250;
 
 function readReportedDate(text: string): string {
   const value = text.trim();

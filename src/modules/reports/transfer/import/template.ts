@@ -21,7 +21,7 @@ import type { ImportFormat, MappedRow, RowError } from './format.js';
  * - evaluation: source letter and information digit, e.g. "B2".
  */
 
-export interface TemplateColumn {
+interface TemplateColumn {
   column: string;
   description: string;
   example: string;
