@@ -3,8 +3,9 @@
  * realistic shape (bench/reports-data.ts), the dashboard's full set of aggregations for one filter
  * (exactly what GET /reports/analysis computes: `analyse` from src/modules/reports, in one
  * transaction as the application role, with its audit row), p50/p95 over repeated runs with varied
- * filters, on PostgreSQL and PGlite; and, side by side in the same run, the same aggregations
- * computed by DuckDB over the same data (the same file), printed as a ratio.
+ * filters, on PostgreSQL and PGlite; beside it the same answers from the SQL reference over `reports`
+ * (src/modules/reports/analysis/sql-reference.ts, the baseline); and, side by side in the same run,
+ * the same aggregations computed by DuckDB over the same data (the same file), printed as a ratio.
  *
  *   npx tsx bench/reports-dashboard.ts [--reports 1000000] [--runs 30] [--sql-runs 12] [--only postgres|pglite]
  *       [--database-url postgres://postgres@127.0.0.1:5432] [--pglite-dir /tmp/lintas-bench-reports-pglite]
@@ -28,11 +29,11 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { seedDemo } from '../src/demo/seed.js';
-import { analyse, type AnalysisRequest } from '../src/modules/reports/analysis-dashboard.js';
-import type { CellSource } from '../src/modules/reports/analysis.js';
-import { factStoreFor } from '../src/modules/reports/fact-store.js';
+import { analyse, type AnalysisRequest } from '../src/modules/reports/analysis/dashboard.js';
+import { sqlReference } from '../src/modules/reports/analysis/sql-reference.js';
+import { factStoreFor } from '../src/modules/reports/analysis/fact-store.js';
 import { makeRelease } from '../src/modules/reports/release/job.js';
-import { deriveColumns } from '../src/modules/reports/derive.js';
+import { deriveColumns } from '../src/modules/reports/records/derive.js';
 import type { Actor } from '../src/platform/auth/actor.js';
 import { loadConfig } from '../src/platform/config.js';
 import { runAs, type Platform } from '../src/platform/context.js';
@@ -55,7 +56,7 @@ const arg = (name: string, fallback: string): string => {
 };
 const REPORTS = Number(arg('reports', '1000000'));
 const RUNS = Number(arg('runs', '30'));
-/** Runs of the SQL baseline (seconds each at a million reports); 0 leaves it out. */
+/** Runs of the SQL baseline, the reference over `reports` (seconds each at a million reports); 0 leaves it out. */
 const SQL_RUNS = Number(arg('sql-runs', '12'));
 const ONLY = arg('only', '');
 const SERVER = arg('database-url', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432');
@@ -177,9 +178,9 @@ async function viewer(db: Database, member: string): Promise<Actor> {
 /**
  * Times `analyse` (the dashboard's answer) over the varied filters, `runs` times in all after a
  * warm-up: as the route runs it (the in-memory store caught up, then the request's transaction), or
- * with the same aggregations in SQL over report_facts (`source` 'facts', the baseline).
+ * with the same aggregations from the SQL reference over `reports` (`source` 'sql', the baseline).
  */
-async function measure(db: Database, label: string, actor: Actor, source: 'store' | 'facts', runs: number): Promise<{ timing: Timing; totals: number[] }> {
+async function measure(db: Database, label: string, actor: Actor, source: 'store' | 'sql', runs: number): Promise<{ timing: Timing; totals: number[] }> {
   const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail')) } };
   const list = requests();
   const store = factStoreFor(db);
@@ -189,10 +190,9 @@ async function measure(db: Database, label: string, actor: Actor, source: 'store
     await store.catchUp();
     console.log(`${label.padEnd(12)} store loaded ${store.count} facts in ${((performance.now() - started) / 1000).toFixed(1)} s; process RSS +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`);
   }
-  const sqlSource: CellSource = 'facts';
   const run = async (request: AnalysisRequest) => {
     if (source === 'store') await store.catchUp();
-    return runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => analyse(ctx, request, source === 'facts' ? sqlSource : undefined));
+    return runAs(platform, actor, { requestId: 'bench', address: '127.0.0.1' }, (ctx) => analyse(ctx, request, source === 'sql' ? sqlReference(ctx.tx) : undefined));
   };
   for (const request of list.slice(0, 2)) await run(request);
   const times: number[] = [];
@@ -277,13 +277,13 @@ async function release(db: Database, label: string): Promise<void> {
   }
 }
 
-/** The dashboard from the in-memory store, then from SQL over report_facts (the baseline), and their ratio. */
+/** The dashboard from the in-memory store, then from the SQL reference over `reports` (the baseline), and their ratio. */
 async function both(db: Database, label: string, actor: Actor): Promise<void> {
   if (!flag('skip-release')) await release(db, label);
   const store = await measure(db, label, actor, 'store', RUNS);
   await compare(label, store, actor);
   if (SQL_RUNS <= 0) return;
-  const baseline = await measure(db, label, actor, 'facts', SQL_RUNS);
+  const baseline = await measure(db, label, actor, 'sql', SQL_RUNS);
   const same = JSON.stringify(baseline.totals) === JSON.stringify(store.totals.slice(0, baseline.totals.length));
   console.log(`${label} store / SQL: p50 ${(store.timing.p50 / baseline.timing.p50).toFixed(3)}×, p95 ${(store.timing.p95 / baseline.timing.p95).toFixed(3)}× ` +
     `(report totals per filter ${same ? 'equal' : `DIFFER: ${JSON.stringify(store.totals)} vs ${JSON.stringify(baseline.totals)}`})`);

@@ -6,8 +6,8 @@
  * fee cells (median, min, max per person).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { GRID_SIZES, type AnalysisRequest } from '../src/modules/reports/analysis-dashboard.js';
-import type { AnalysisFilters } from '../src/modules/reports/figures.js';
+import { GRID_SIZES, type AnalysisRequest } from '../src/modules/reports/analysis/dashboard.js';
+import type { AnalysisFilters } from '../src/modules/reports/analysis/figures.js';
 
 const ARRAYS = new Set(['vulnerabilities', 'modes', 'flows', 'citizenships', 'fee_payment_methods', 'fee_covers', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'audience_members', 'audience_groups', 'handling']);
 const NUMBERS = new Set(['latitude', 'longitude', 'fee_amount', 'fee_per_person']);

@@ -28,9 +28,9 @@ import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { readTable } from '../src/platform/files/tabular.js';
-import { FORMATS, importReports } from '../src/modules/reports/import/import-reports.js';
-import type { ImportOptions, ImportResult } from '../src/modules/reports/import/schemas.js';
-import { reportToCells, TEMPLATE_COLUMN_NAMES } from '../src/modules/reports/import/template.js';
+import { FORMATS, importReports } from '../src/modules/reports/transfer/import/import-reports.js';
+import type { ImportOptions, ImportResult } from '../src/modules/reports/transfer/import/schemas.js';
+import { reportToCells, TEMPLATE_COLUMN_NAMES } from '../src/modules/reports/transfer/import/template.js';
 import { processCpuSeconds } from './load.js';
 import { makeReport } from './reports-data.js';
 

@@ -7,9 +7,9 @@ import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { readTable } from '../../platform/files/tabular.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
-import { FORMATS, importReports } from './import/import-reports.js';
+import { FORMATS, importReports } from './transfer/import/import-reports.js';
 import type { ReportInput } from './schemas.js';
-import { insertReport } from './store.js';
+import { insertReport } from './records/store.js';
 
 const MMP_FILE = fileURLToPath(new URL('../../../../shared/data/missing-migrants-2019.csv', import.meta.url));
 /** The regions of the process: the demo imports their incidents only. */
@@ -80,7 +80,7 @@ const SERIES_ROUTES: { legs: [string, string, 'boat' | 'vehicle' | 'air'][]; typ
  * with its own member only or with all, and counted in regional figures, so that the dashboard's two
  * layers (what a member may see; the regional release) differ visibly.
  */
-export function seriesReports(): { owner: string; input: ReportInput }[] {
+function seriesReports(): { owner: string; input: ReportInput }[] {
   let state = 20261203;
   const next = (n: number): number => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;

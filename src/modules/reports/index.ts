@@ -1,7 +1,7 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { reportsCommand } from './cli.js';
 import { seedReports } from './demo.js';
-import { factStoreFor } from './fact-store.js';
+import { factStoreFor } from './analysis/fact-store.js';
 import { startReleaseJob } from './release/job.js';
 import { reportsRoutes } from './routes.js';
 import { applyReportSettings, reportSettings } from './settings.js';

@@ -38,7 +38,7 @@ export const PeopleGroup = Strict({
 });
 export type PeopleGroup = Static<typeof PeopleGroup>;
 
-export const Outcomes = Strict({
+const Outcomes = Strict({
   intercepted: Type.Optional(Count),
   rescued: Type.Optional(Count),
   dead: Type.Optional(Count),
@@ -47,7 +47,7 @@ export const Outcomes = Strict({
   claimedAsylum: Type.Optional(Count),
 });
 
-export const Fee = Strict({
+const Fee = Strict({
   amount: Type.Number({ minimum: 0, maximum: 1e9 }),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
   basis: OneOf(FEE_BASES.codes),
@@ -55,26 +55,26 @@ export const Fee = Strict({
   covers: Type.Optional(Codes(FEE_COVERS.codes)),
 });
 
-export const Smugglers = Strict({
+const Smugglers = Strict({
   count: Type.Optional(Count),
   citizenships: Type.Optional(Type.Array(Country, { maxItems: 20, uniqueItems: true })),
   roles: Type.Optional(Codes(SMUGGLER_ROLES.codes)),
   methods: Type.Optional(Codes(METHODS.codes)),
 });
 
-export const DocumentsUsed = Strict({
+const DocumentsUsed = Strict({
   kinds: Type.Optional(Codes(DOCUMENT_USE.codes)),
   issuingCountries: Type.Optional(Type.Array(Country, { maxItems: 20, uniqueItems: true })),
 });
 
-export const LawEnforcement = Strict({
+const LawEnforcement = Strict({
   arrests: Type.Optional(Count),
   charges: Type.Optional(Count),
   prosecutions: Type.Optional(Count),
   convictions: Type.Optional(Count),
 });
 
-export const Where = Strict({
+const Where = Strict({
   country: Country,
   place: Type.Optional(Text(200)),
   latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
@@ -82,7 +82,7 @@ export const Where = Strict({
   kind: Type.Optional(OneOf(PLACE_KINDS.codes)),
 });
 
-export const When = Strict({
+const When = Strict({
   from: Day,
   to: Type.Optional(Day),
 });

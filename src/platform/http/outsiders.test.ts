@@ -5,7 +5,7 @@ import { makeTestApp, type TestContext, type TestSession, type TestUser } from '
 import { fingerprint } from '../../../test/support/db.js';
 import { documentedRoutes, routerRoutes } from '../../../test/support/routes.js';
 import { sql } from '../db/sql.js';
-import { insertReport } from '../../modules/reports/store.js';
+import { insertReport } from '../../modules/reports/records/store.js';
 import type { ReportInput } from '../../modules/reports/schemas.js';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { FIGURES, type Figure } from '../figures.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
 import { K_PLATFORM, K_PUBLISHED, passes, perturbCount, perturbSum } from './disclosure.js';
 import { computeRelease, periodOf, type ReleasedCell, type ReleaseRecord } from './tables.js';
 

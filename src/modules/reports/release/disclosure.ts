@@ -18,8 +18,8 @@
 
 export const K_PLATFORM = 5;
 export const K_PUBLISHED = 11;
-export const MIN_OWNERS = 3;
-export const DOMINANCE_SHARE = 0.85;
+const MIN_OWNERS = 3;
+const DOMINANCE_SHARE = 0.85;
 
 /** What a cell holds before it is released. */
 export interface CellContributions {

@@ -4,8 +4,8 @@ import { appendAudit } from '../../../platform/audit/writer.js';
 import type { Platform } from '../../../platform/context.js';
 import type { Database, Tx } from '../../../platform/db/database.js';
 import { sql } from '../../../platform/db/sql.js';
-import { FIGURES, type Figure } from '../figures.js';
-import { FIGURE_COLUMNS, type FactRow } from '../fact-store.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
+import { FIGURE_COLUMNS, type FactRow } from '../analysis/fact-store.js';
 import { computeRelease, type ReleaseRecord } from './tables.js';
 
 /**
@@ -16,14 +16,14 @@ import { computeRelease, type ReleaseRecord } from './tables.js';
  * records entered it, and its audit row naming those owners.
  */
 
-export type ReleaseReason = 'period-closed' | 'scheduled' | 'operator';
+type ReleaseReason = 'period-closed' | 'scheduled' | 'operator';
 
 /** A regional fact as the job reads it: its row of report_facts and its record's key. */
 type KeyedFact = Pick<FactRow, 'report_id' | 'owner' | 'incident_type' | 'country' | 'destination' | 'flows' | 'citizenships' | 'modes'
   | 'fee_per_person' | 'fee_currency' | (typeof FIGURE_COLUMNS)[number]> & { month: number; cell_key: number };
 
 /** The first day of the month of `now` (UTC): every period that ended before it is closed. */
-export function cutoffOf(now: Date): string {
+function cutoffOf(now: Date): string {
   return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01`;
 }
 
@@ -31,7 +31,7 @@ function monthNumber(day: string): number {
   return Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
 }
 
-export interface ReleaseOutcome {
+interface ReleaseOutcome {
   /** The release made, or null when the records were unchanged since the last one. */
   releaseId: string | null;
   cutoff: string;

@@ -3,7 +3,7 @@ import { makeTestApp, type TestContext, type TestSession } from '../../../../tes
 import { sql } from '../../../platform/db/sql.js';
 import { extractText } from '../../../platform/files/extract-text.js';
 import type { ReportInput } from '../schemas.js';
-import { insertReport } from '../store.js';
+import { insertReport } from '../records/store.js';
 import { makeRelease, releaseDue } from './job.js';
 
 /**

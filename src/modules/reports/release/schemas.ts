@@ -8,7 +8,7 @@ const figureFields = {
   rescued: N, dead: N, missing: N, returned: N, claimedAsylum: N, arrests: N, convictions: N,
 };
 
-export const ReleaseInfo = Type.Union([
+const ReleaseInfo = Type.Union([
   Type.Object({
     id: Type.String({ format: 'uuid' }),
     computedAt: Type.String({ format: 'date-time' }),

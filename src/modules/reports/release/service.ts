@@ -1,7 +1,7 @@
 import type { Ctx } from '../../../platform/context.js';
 import { sql } from '../../../platform/db/sql.js';
-import { FIGURES, type Figure } from '../figures.js';
-import { labelsFor } from '../analysis-dashboard.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
+import { labelsFor } from '../analysis/dashboard.js';
 import { K_PLATFORM, K_PUBLISHED } from './disclosure.js';
 import { RELEASE_TABLE_NAMES, RELEASE_TABLES, RELEASE_INTERVALS, type ReleaseInterval, type ReleaseTable } from './tables.js';
 
@@ -10,7 +10,7 @@ import { RELEASE_TABLE_NAMES, RELEASE_TABLES, RELEASE_INTERVALS, type ReleaseInt
  * computes over records; a viewer's request only picks which stored cells to read.
  */
 
-export interface ReleaseInfo {
+interface ReleaseInfo {
   id: string;
   computedAt: string;
   /** Periods that ended before this day are covered. */
@@ -29,11 +29,11 @@ interface CellRow {
 
 const PERIOD_PATTERN: Record<ReleaseInterval, string> = { month: '^[0-9]{4}-[0-9]{2}$', quarter: '^[0-9]{4}-Q[1-4]$', year: '^[0-9]{4}$' };
 
-export function intervalOfPeriod(period: string): ReleaseInterval {
+function intervalOfPeriod(period: string): ReleaseInterval {
   return /^\d{4}$/.test(period) ? 'year' : /-Q[1-4]$/.test(period) ? 'quarter' : 'month';
 }
 
-export async function latestRelease(ctx: Ctx): Promise<ReleaseInfo | null> {
+async function latestRelease(ctx: Ctx): Promise<ReleaseInfo | null> {
   const row = await ctx.tx.maybeOne<{ id: string; computed_at: Date; cutoff: string; reason: string }>(
     sql`SELECT id, computed_at, cutoff, reason FROM report_releases ORDER BY computed_at DESC, id DESC LIMIT 1`,
   );
@@ -106,7 +106,7 @@ export async function myReleaseRecords(ctx: Ctx) {
   };
 }
 
-export const SUMMARY_TOP_ROUTES = 10;
+const SUMMARY_TOP_ROUTES = 10;
 
 /**
  * The regional summary of one closed period, for publication: read from the latest release's

@@ -1,4 +1,4 @@
-import { FIGURES, type Figure } from '../figures.js';
+import { FIGURES, type Figure } from '../analysis/figures.js';
 import { addKey, K_PLATFORM, K_PUBLISHED, passes, perturbCount, perturbSum, type CellContributions } from './disclosure.js';
 
 /**
@@ -18,7 +18,7 @@ export const RELEASE_TABLES = {
 } as const satisfies Record<string, { dimensions: readonly ReleaseDimension[]; label: string }>;
 export type ReleaseTable = keyof typeof RELEASE_TABLES;
 export const RELEASE_TABLE_NAMES = Object.keys(RELEASE_TABLES) as ReleaseTable[];
-export type ReleaseDimension = 'incidentType' | 'country' | 'route' | 'citizenship' | 'mode' | 'destination' | 'currency';
+type ReleaseDimension = 'incidentType' | 'country' | 'route' | 'citizenship' | 'mode' | 'destination' | 'currency';
 
 export const RELEASE_INTERVALS = ['month', 'quarter', 'year'] as const;
 export type ReleaseInterval = (typeof RELEASE_INTERVALS)[number];
@@ -68,7 +68,7 @@ export function periodOf(month: number, interval: ReleaseInterval): string {
 }
 
 /** Whether a record's period has closed before `cutoffMonth` (the first month not covered). */
-export function periodClosed(month: number, interval: ReleaseInterval, cutoffMonth: number): boolean {
+function periodClosed(month: number, interval: ReleaseInterval, cutoffMonth: number): boolean {
   const span = interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12;
   return Math.floor(month / span) * span + span <= cutoffMonth;
 }

@@ -1,11 +1,11 @@
 /**
  * The reports module as the web app sees it. The shapes are the server's own schemas
- * (src/modules/reports/schemas.ts, record-schemas.ts), imported as types only, so a change there is a
+ * (src/modules/reports/schemas.ts, records/schemas.ts), imported as types only, so a change there is a
  * type error here; the code lists and their labels are the server's import-free codes.ts.
  */
 import type { Static } from 'typebox';
 import type { PeopleGroup as PeopleGroupSchema, ReportInput as ReportInputSchema } from '../../../../src/modules/reports/schemas.js';
-import type { CodeListsResponse, Report as ReportSchema, ReportOne as ReportOneSchema } from '../../../../src/modules/reports/record-schemas.js';
+import type { CodeListsResponse, Report as ReportSchema, ReportOne as ReportOneSchema } from '../../../../src/modules/reports/records/schemas.js';
 import { REPORT_STATUSES } from '../../../../src/modules/reports/codes.js';
 import { allOf } from '../../platform.js';
 

@@ -1,10 +1,10 @@
 /**
  * The answers of the analysis and the regional release (GET /reports/analysis, /reports/release,
  * /reports/release/cells, /reports/summary), typed from the server's schemas
- * (src/modules/reports/analysis-schemas.ts, release/schemas.ts) with type-only imports.
+ * (src/modules/reports/analysis/schemas.ts, release/schemas.ts) with type-only imports.
  */
 import type { Static } from 'typebox';
-import type { AnalysisResponse } from '../../../../src/modules/reports/analysis-schemas.js';
+import type { AnalysisResponse } from '../../../../src/modules/reports/analysis/schemas.js';
 import type { ReleaseCells as ReleaseCellsSchema, ReleaseOverview as ReleaseOverviewSchema, SummaryResponse } from '../../../../src/modules/reports/release/schemas.js';
 import { allOf } from '../../platform.js';
 

@@ -1,0 +1,92 @@
+import { reportSettings } from '../settings.js';
+import type { Ctx } from '../../../platform/context.js';
+import { sql, type Sql } from '../../../platform/db/sql.js';
+import { decodeCursor } from '../../../platform/http/pagination.js';
+import type { SharingRow } from '../../../platform/sharing/model.js';
+import { sharingColumns } from '../../../platform/sharing/rule.js';
+import type { ReportListQuery } from './schemas.js';
+import type { ReportRow } from './row.js';
+
+/** The columns the record's reads select: all but those for the analysis alone and the import's key. */
+const RECORD_COLUMNS = [
+  'id', 'code_list_version', 'status', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind',
+  'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
+  'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
+  'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
+  'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at',
+  'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at', 'return_note', 'returned_at',
+] as const satisfies readonly (keyof ReportRow)[];
+
+/** A report as the record's reads give it: its columns, the sharing fields and the list's sort key. */
+export type ReportRecord = Pick<ReportRow, (typeof RECORD_COLUMNS)[number] | keyof SharingRow> & { sort_date: string };
+
+const columns = sql`${sql.raw(RECORD_COLUMNS.map((column) => `r.${column}`).join(', '))},
+  coalesce(r.occurred_from, DATE '0001-01-01')::text AS sort_date, ${sharingColumns('r')}`;
+
+/**
+ * Which reports the actor may see, for an alias of `reports`: the sharing rule (`ctx.visible`) and,
+ * on top of it, the two rules of reports that the restrictive row-level security policies apply in
+ * the database (migrations 0003 and 0014): another member's report only once approved and shared,
+ * and only while the viewer's member has itself contributed within the reciprocity window (DESIGN.md
+ * §3.7): a report of its own approved and shared beyond itself (audience not the owner alone). Every read of reports goes through this. Like `ctx.visible`, it is dropped
+ * whole by `unsafeWithoutSharingCondition`, so tests can prove row-level security alone.
+ */
+export function reportVisibility(ctx: Ctx, alias: string): Sql {
+  if (ctx.platform.unsafeWithoutSharingCondition) return sql`true`;
+  const t = sql.raw(alias);
+  const member = ctx.actor.member;
+  const months = reportSettings.of(ctx.platform.config).reciprocityMonths;
+  return sql`(${ctx.visible(alias)} AND (${t}.owner = ${member} OR (${t}.status = 'shared' AND EXISTS (
+      SELECT 1 FROM reports contribution
+      WHERE contribution.owner = ${member} AND contribution.status = 'shared' AND contribution.audience_kind <> 'owner'
+        AND contribution.submitted_at >= now() - make_interval(months => ${months}::int)))))`;
+}
+
+function filters(ctx: Ctx, query: ReportListQuery): Sql[] {
+  const where: Sql[] = [reportVisibility(ctx, 'r')];
+  if (query.status) where.push(sql`r.status = ${query.status}`);
+  if (query.incidentType) where.push(sql`r.incident_type = ${query.incidentType}`);
+  if (query.country) where.push(sql`r.country = ${query.country}`);
+  if (query.from) where.push(sql`coalesce(r.occurred_to, r.occurred_from) >= ${query.from}::date`);
+  if (query.to) where.push(sql`r.occurred_from <= ${query.to}::date`);
+  if (query.owner) where.push(sql`r.owner = ${query.owner}`);
+  if (query.mine) where.push(sql`r.owner = ${ctx.actor.member}`);
+  return where;
+}
+
+/** A page of the reports the actor may see, the most recent incident first (undated ones last). */
+export async function listReports(ctx: Ctx, query: ReportListQuery, limit: number): Promise<ReportRecord[]> {
+  const where = filters(ctx, query);
+  const after = decodeCursor(query.cursor, ['date', 'uuid']);
+  if (after) where.push(sql`(coalesce(r.occurred_from, DATE '0001-01-01'), r.id) < (${after[0]}::date, ${after[1]}::uuid)`);
+  return ctx.tx.query<ReportRecord>(sql`
+    SELECT ${columns} FROM reports r WHERE ${sql.join(where, ' AND ')}
+    ORDER BY coalesce(r.occurred_from, DATE '0001-01-01') DESC, r.id DESC LIMIT ${limit + 1}`);
+}
+
+export async function findReport(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<ReportRecord | undefined> {
+  return ctx.tx.maybeOne<ReportRecord>(sql`
+    SELECT ${columns} FROM reports r WHERE r.id = ${id} AND ${reportVisibility(ctx, 'r')}
+    ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
+}
+
+/** The agencies the actor's member has listed (the only values a report's `agency` may take). */
+export async function memberAgencies(ctx: Ctx): Promise<string[]> {
+  const row = await ctx.tx.maybeOne<{ agencies: string[] }>(sql`SELECT agencies FROM members WHERE code = ${ctx.actor.member}`);
+  return row?.agencies ?? [];
+}
+
+/** The users of a member who may approve its reports, for workflow notifications. */
+export async function approversOf(ctx: Ctx, member: string): Promise<string[]> {
+  const rows = await ctx.tx.query<{ id: string }>(sql`
+    SELECT id FROM users WHERE member = ${member} AND NOT disabled AND roles && ARRAY['approver', 'member-admin']::text[] ORDER BY id`);
+  return rows.map((row) => row.id);
+}
+
+export async function setStatus(ctx: Ctx, id: string, assignments: Sql): Promise<void> {
+  await ctx.tx.query(sql`UPDATE reports SET ${assignments}, updated_at = now() WHERE id = ${id}`);
+}
+
+export async function deleteReport(ctx: Ctx, id: string): Promise<void> {
+  await ctx.tx.query(sql`DELETE FROM reports WHERE id = ${id}`);
+}

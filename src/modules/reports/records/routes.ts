@@ -1,0 +1,88 @@
+import { Type } from 'typebox';
+import type { App } from '../../../platform/http/app.js';
+import { perform } from '../../../platform/http/pipeline.js';
+import { IdParams, Page, problemResponses } from '../../../platform/http/schemas.js';
+import { CodeListsResponse, Report, ReportListQuery, ReportOne, ReturnBody } from './schemas.js';
+import { ReportInput } from '../schemas.js';
+import * as reports from './service.js';
+
+const tags = ['reports'];
+const conflictResponse = { 409: Type.Ref('Problem') };
+
+/** The report records and their workflow (draft → submitted → shared; returned; withdrawn). */
+export function recordRoutes(app: App): void {
+  app.get('/reports/code-lists', {
+    config: { action: 'reports.read' },
+    schema: { tags, summary: 'The code lists of reports, with labels, and the countries', response: { 200: CodeListsResponse, ...problemResponses } },
+  }, async (request) => perform(request, () => Promise.resolve(reports.codeLists())));
+
+  app.get('/reports', {
+    config: { action: 'reports.read' },
+    schema: {
+      tags,
+      summary: 'List the reports you may see (your own; others’ once shared, while your member contributes), latest incident first',
+      querystring: ReportListQuery,
+      response: { 200: Page(Report), ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => reports.list(ctx, request.query), { read: true }));
+
+  app.get('/reports/:id', {
+    config: { action: 'reports.read' },
+    schema: { tags, summary: 'A report', params: IdParams, response: { 200: ReportOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => reports.get(ctx, request.params.id), { read: true }));
+
+  app.post('/reports', {
+    config: { action: 'reports.write' },
+    schema: { tags, summary: 'Record a report as a draft of your member', body: ReportInput, response: { 201: ReportOne, ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => reports.create(ctx, request.body))));
+
+  app.put('/reports/:id', {
+    config: { action: 'reports.write' },
+    schema: {
+      tags,
+      summary: 'Replace a report’s content (owner). A submitted report returns to draft; a shared one returns to submitted for a new approval; a withdrawn one cannot be edited (409).',
+      params: IdParams,
+      body: ReportInput,
+      response: { 200: ReportOne, ...problemResponses, ...conflictResponse },
+    },
+  }, async (request) => perform(request, (ctx) => reports.update(ctx, request.params.id, request.body)));
+
+  app.post('/reports/:id/submit', {
+    config: { action: 'reports.write' },
+    schema: { tags, summary: 'Submit a draft for approval (owner); its approvers are notified', params: IdParams, response: { 200: ReportOne, ...problemResponses, ...conflictResponse } },
+  }, async (request) => perform(request, (ctx) => reports.submit(ctx, request.params.id)));
+
+  app.post('/reports/:id/approve', {
+    config: { action: 'reports.approve' },
+    schema: {
+      tags,
+      summary: 'Approve a submitted report and share it (an approver or member-admin of the owner; four eyes: not the user who submitted it)',
+      params: IdParams,
+      response: { 200: ReportOne, ...problemResponses, ...conflictResponse },
+    },
+  }, async (request) => perform(request, (ctx) => reports.approve(ctx, request.params.id)));
+
+  app.post('/reports/:id/return', {
+    config: { action: 'reports.approve' },
+    schema: {
+      tags,
+      summary: 'Return a submitted report to draft with a note for the submitter (an approver or member-admin of the owner)',
+      params: IdParams,
+      body: ReturnBody,
+      response: { 200: ReportOne, ...problemResponses, ...conflictResponse },
+    },
+  }, async (request) => perform(request, (ctx) => reports.returnToDraft(ctx, request.params.id, request.body)));
+
+  app.post('/reports/:id/withdraw', {
+    config: { action: 'reports.write' },
+    schema: { tags, summary: 'Withdraw a submitted or shared report (owner); others no longer see it', params: IdParams, response: { 200: ReportOne, ...problemResponses, ...conflictResponse } },
+  }, async (request) => perform(request, (ctx) => reports.withdraw(ctx, request.params.id)));
+
+  app.delete('/reports/:id', {
+    config: { action: 'reports.write' },
+    schema: { tags, summary: 'Remove a draft (owner)', params: IdParams, response: { 204: Type.Null(), ...problemResponses, ...conflictResponse } },
+  }, async (request, reply) => {
+    await perform(request, (ctx) => reports.remove(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+}

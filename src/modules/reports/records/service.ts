@@ -1,0 +1,167 @@
+import { assertMay, type ReportAct } from './policy.js';
+import { readEvent } from '../../../platform/audit/writer.js';
+import type { Ctx } from '../../../platform/context.js';
+import { sql } from '../../../platform/db/sql.js';
+import { allCountries } from '../../../platform/geo/countries.js';
+import { pageOf } from '../../../platform/http/pagination.js';
+import { assertNoFieldErrors, notFound } from '../../../platform/errors.js';
+import { notifyUsers, type NotificationKind } from '../../../platform/notify/inbox.js';
+import { validateSharing } from '../../../platform/sharing/validate.js';
+import { CODE_LISTS } from '../codes.js';
+import { contentErrors } from './derive.js';
+import { presentReport } from './presenters.js';
+import { approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, type ReportRecord } from './queries.js';
+import type { ReportListQuery, ReturnBody } from './schemas.js';
+import type { ReportInput } from '../schemas.js';
+import { insertReport, updateReportContent } from './store.js';
+
+/**
+ * The report records and their workflow: draft → submitted → shared (approved by an approver or
+ * member-admin of the owner who is not the submitter), submitted → draft (returned with a note),
+ * submitted or shared → withdrawn. Editing a submitted report returns it to draft (it must be
+ * submitted again); editing a shared one takes it back to submitted for a new approval.
+ */
+
+const OBJECT = 'report';
+
+export function codeLists() {
+  return { ...CODE_LISTS, countries: allCountries() };
+}
+
+export async function list(ctx: Ctx, query: ReportListQuery) {
+  const limit = query.limit ?? 50;
+  const page = pageOf(await listReports(ctx, query, limit), limit, (row) => [row.sort_date, row.id]);
+  const event = readEvent('report.list', OBJECT, ctx.actor.member, page.rows);
+  if (event) await ctx.audit(event);
+  return { data: page.rows.map((row) => presentReport(ctx.actor, row)), next: page.next };
+}
+
+async function visibleReport(ctx: Ctx, id: string): Promise<ReportRecord> {
+  const row = await findReport(ctx, id);
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function get(ctx: Ctx, id: string) {
+  const row = await visibleReport(ctx, id);
+  if (row.owner !== ctx.actor.member) await ctx.audit({ action: 'report.read', objectType: OBJECT, objectId: id, objectOwner: row.owner });
+  return one(ctx, row);
+}
+
+function one(ctx: Ctx, row: ReportRecord) {
+  const data = presentReport(ctx.actor, row);
+  return { data, abilities: data.abilities };
+}
+
+/** The report after a write, read back for the response (the owner's own record: no read audited). */
+async function reread(ctx: Ctx, id: string) {
+  return one(ctx, await visibleReport(ctx, id));
+}
+
+/** Every check beyond the schema, all reported at once: content, identifiers, countries, agency and sharing. */
+async function validateReport(ctx: Ctx, input: ReportInput): Promise<void> {
+  const errors = contentErrors(input);
+  if (input.agency !== undefined) {
+    const agencies = await memberAgencies(ctx);
+    if (!agencies.includes(input.agency)) {
+      errors.push({
+        pointer: '/agency',
+        detail: agencies.length > 0 ? `is not one of your member's agencies (${agencies.join(', ')})` : 'your member has listed no agencies; leave it out',
+      });
+    }
+  }
+  errors.push(...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing)));
+  assertNoFieldErrors(errors);
+}
+
+export async function create(ctx: Ctx, input: ReportInput) {
+  await validateReport(ctx, input);
+  const id = await insertReport(ctx.tx, ctx.actor.member, ctx.actor.userId, input);
+  await ctx.audit({ action: 'report.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { incidentType: input.incidentType } });
+  return reread(ctx, id);
+}
+
+/**
+ * The report the actor acts on, locked, once the workflow's rules (policy.ts) allow the act: another
+ * member that may see it is refused, one that may not gets 404.
+ */
+async function reportFor(ctx: Ctx, id: string, act: ReportAct): Promise<ReportRecord> {
+  // Row-level security hides from FOR UPDATE the rows a member may see but not change: look again without the lock.
+  const row = (await findReport(ctx, id, { forUpdate: true })) ?? (await findReport(ctx, id));
+  if (!row) throw notFound();
+  assertMay(ctx.actor, row, act);
+  return row;
+}
+
+export async function update(ctx: Ctx, id: string, input: ReportInput) {
+  const row = await reportFor(ctx, id, 'update');
+  await validateReport(ctx, input);
+  await updateReportContent(ctx.tx, id, input);
+  // A submitted report goes back to draft (approvers would otherwise approve what they did not see);
+  // a shared one back to submitted, so the change is approved before others see it.
+  if (row.status === 'submitted') await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL`);
+  if (row.status === 'shared') {
+    await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, approved_at = NULL, approved_by = NULL`);
+  }
+  await ctx.audit({ action: 'report.update', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
+  if (row.status === 'shared') await notifyApprovers(ctx, id);
+  return reread(ctx, id);
+}
+
+async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
+  const row = await visibleReport(ctx, id);
+  const userIds = (await approversOf(ctx, row.owner)).filter((userId) => userId !== ctx.actor.userId);
+  await notifyUsers(ctx.tx, {
+    userIds,
+    kind: 'report.submitted',
+    title: 'A report waits for your approval',
+    body: `${ctx.actor.name} submitted a report (${row.incident_type}, ${row.country}).`,
+    objectType: OBJECT,
+    objectId: id,
+    source: row,
+  });
+}
+
+export async function submit(ctx: Ctx, id: string) {
+  await reportFor(ctx, id, 'submit');
+  // Submitting again answers the note of a return: it is no longer shown.
+  await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, return_note = NULL, returned_at = NULL`);
+  await ctx.audit({ action: 'report.submit', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
+  await notifyApprovers(ctx, id);
+  return reread(ctx, id);
+}
+
+async function notifySubmitter(ctx: Ctx, row: ReportRecord, kind: NotificationKind, title: string, body: string): Promise<void> {
+  if (!row.submitted_by || row.submitted_by === ctx.actor.userId) return;
+  const current = await visibleReport(ctx, row.id);
+  await notifyUsers(ctx.tx, { userIds: [row.submitted_by], kind, title, body, objectType: OBJECT, objectId: row.id, source: current });
+}
+
+export async function approve(ctx: Ctx, id: string) {
+  const row = await reportFor(ctx, id, 'approve');
+  await setStatus(ctx, id, sql`status = 'shared', approved_at = now(), approved_by = ${ctx.actor.userId}`);
+  await ctx.audit({ action: 'report.approve', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
+  await notifySubmitter(ctx, row, 'report.approved', 'Your report was approved and shared', `${ctx.actor.name} approved the report.`);
+  return reread(ctx, id);
+}
+
+export async function returnToDraft(ctx: Ctx, id: string, input: ReturnBody) {
+  const row = await reportFor(ctx, id, 'return');
+  await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL, return_note = ${input.note}, returned_at = now()`);
+  await ctx.audit({ action: 'report.return', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { note: input.note } });
+  await notifySubmitter(ctx, row, 'report.returned', 'Your report was returned to draft', input.note);
+  return reread(ctx, id);
+}
+
+export async function withdraw(ctx: Ctx, id: string) {
+  const row = await reportFor(ctx, id, 'withdraw');
+  await setStatus(ctx, id, sql`status = 'withdrawn', withdrawn_at = now()`);
+  await ctx.audit({ action: 'report.withdraw', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
+  return reread(ctx, id);
+}
+
+export async function remove(ctx: Ctx, id: string): Promise<void> {
+  await reportFor(ctx, id, 'delete');
+  await deleteReport(ctx, id);
+  await ctx.audit({ action: 'report.delete', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
+}

@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import type { Ctx } from '../../../../platform/context.js';
+import type { Table } from '../../../../platform/files/tabular.js';
+import { invalid, Problem, type FieldError } from '../../../../platform/errors.js';
+import { validateValue } from '../../../../platform/http/validate.js';
+import { validateSharing } from '../../../../platform/sharing/validate.js';
+import { contentErrors } from '../../records/derive.js';
+import { ReportInput } from '../../schemas.js';
+import { BATCH_SIZE, FIRST_BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
+import type { ImportFormat } from './format.js';
+import { missingMigrants } from './missing-migrants.js';
+import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
+import { lintasTemplate } from './template.js';
+
+/**
+ * Imports reports from a table already read (tabular.ts), in the caller's one transaction:
+ *
+ * - Every row is checked as the API checks a report (schema, `contentErrors`: consistency,
+ *   non-nominal narrative, country codes; sharing), and every problem is reported with its row and column.
+ * - Atomic: any bad row, and nothing is written (400 listing them all), unless `partial`, which
+ *   writes the good rows. `dryRun` writes nothing and reports what would happen.
+ * - Idempotent: a row is identified by (owner, format's source, key). Imported before with the same
+ *   content: unchanged. With changed content: the report is rewritten while it is a draft or
+ *   submitted (a correction before approval); once shared or withdrawn it is the owner's record of
+ *   what was shared, so the row is rejected and the correction goes through the report itself.
+ * - One audit row for the whole import, with its counts.
+ */
+
+export const FORMATS: Record<ImportOptions['format'], ImportFormat> = { lintas: lintasTemplate, 'missing-migrants': missingMigrants };
+
+export interface ImportFile {
+  name: string;
+  content: Buffer;
+}
+
+/** "/rows/<row>/<column>" with the column escaped as RFC 6901 asks. */
+const rowPointer = (error: ImportRowError): string => `/rows/${error.row}/${error.column.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+function schemaErrors(input: unknown): FieldError[] {
+  try {
+    validateValue(ReportInput, input);
+    return [];
+  } catch (error) {
+    if (error instanceof Problem && error.errors) return error.errors;
+    throw error;
+  }
+}
+
+/** What the batches found, added up. */
+interface Tally {
+  imported: number;
+  unchanged: number;
+  changed: (KeyedReport & { id: string })[];
+}
+
+export async function importReports(ctx: Ctx, options: ImportOptions, table: Table, file: ImportFile): Promise<ImportResult> {
+  const format = FORMATS[options.format];
+  const owner = ctx.actor.member;
+  if (options.sharing) {
+    const sharingErrors = await validateSharing(ctx.tx, owner, options.sharing, '/options/sharing');
+    if (sharingErrors.length > 0) throw invalid(sharingErrors);
+  }
+  // A dry run only looks up; an import waits for another of the same member and format to commit.
+  if (!options.dryRun) await lockImports(ctx.tx, owner, format.source);
+  const defaults = { sharing: options.sharing };
+  const status = options.status ?? 'draft';
+  const target = { member: owner, userId: ctx.actor.userId, source: format.source, status };
+  const errors: ImportRowError[] = [];
+  const keyRows = new Map<string, number>();
+  // A row's own sharing is checked against the directory once per distinct value.
+  const checkedSharing = new Map<string, FieldError[]>();
+  const tally: Tally = { imported: 0, unchanged: 0, changed: [] };
+  // Rows are checked in batches; each batch's statement (find the rows imported before, insert the
+  // others) runs on the server while the next batches are checked. Two statements may be on their
+  // way (one running, one queued on the connection), so neither side waits for the other over one
+  // slow batch; the first batches are small, so the server starts early. Inserting stops once an
+  // atomic import has an error, as it will be refused (the transaction rolls back what was written).
+  const inFlight: Promise<void>[] = [];
+  let batch: KeyedReport[] = [];
+  let batchSize = FIRST_BATCH_SIZE;
+  const settle = async (keep: number): Promise<void> => {
+    while (inFlight.length > keep) await inFlight.shift();
+  };
+  const send = async (): Promise<void> => {
+    const rows = batch;
+    batch = [];
+    batchSize = Math.min(BATCH_SIZE, batchSize * 2);
+    if (rows.length === 0) return;
+    const prepared = prepareBatch(rows);
+    await settle(1);
+    const insert = !options.dryRun && (options.partial === true || errors.length === 0);
+    const statement = writeBatch(ctx.tx, target, prepared, insert).then((found) => {
+      tally.imported += insert ? found.inserted : rows.length - found.existing.length;
+      const byRow = found.existing.length > 0 ? new Map(rows.map((report) => [report.row, report])) : undefined;
+      for (const before of found.existing) {
+        const report = byRow?.get(before.line);
+        if (!report) continue;
+        if (before.same) tally.unchanged++;
+        else if (before.status === 'draft' || before.status === 'submitted') tally.changed.push({ ...report, id: before.id });
+        else {
+          errors.push({
+            row: report.row,
+            column: format.columns[0] ?? 'key',
+            message: `was imported before as a report that is now ${before.status}; correct that report itself rather than by import`,
+          });
+        }
+      }
+    });
+    // Awaited before later batches are sent; a failure until then must not count as unhandled.
+    statement.catch(() => undefined);
+    inFlight.push(statement);
+  };
+
+  // The rows are read as the loop goes (tabular.ts), so the file is split while batches are written.
+  let rowCount = 0;
+  for (const { row, cells, extraCells } of table.rows) {
+    rowCount++;
+    const rowErrors: ImportRowError[] = [];
+    if (extraCells > 0) rowErrors.push({ row, column: 'row', message: `has ${extraCells} cell(s) beyond the last column of the header; is a delimiter or a quote misplaced?` });
+    const mapped = format.mapRow(cells, defaults);
+    if ('errors' in mapped) {
+      errors.push(...rowErrors, ...mapped.errors.map((error) => ({ row, ...error })));
+      continue;
+    }
+    const problems = [...schemaErrors(mapped.input)];
+    if (problems.length === 0) {
+      const input = mapped.input as ReportInput;
+      problems.push(...contentErrors(input));
+    }
+    for (const problem of problems) rowErrors.push({ row, column: format.columnOf(problem.pointer), message: problem.detail });
+    const earlier = keyRows.get(mapped.key);
+    if (earlier !== undefined) rowErrors.push({ row, column: format.columns[0] ?? 'key', message: `"${mapped.key}" is also on row ${earlier}; each row needs its own identifier` });
+    else keyRows.set(mapped.key, row);
+    if (rowErrors.length > 0) {
+      errors.push(...rowErrors);
+      continue;
+    }
+    const input = mapped.input as ReportInput;
+    if (input.sharing !== options.sharing) {
+      const key = JSON.stringify(input.sharing);
+      let found = checkedSharing.get(key);
+      if (!found) {
+        found = await validateSharing(ctx.tx, owner, input.sharing, '/sharing');
+        checkedSharing.set(key, found);
+      }
+      if (found.length > 0) {
+        errors.push(...found.map((error) => ({ row, column: format.columnOf(error.pointer), message: error.detail })));
+        continue;
+      }
+    }
+    const report = keyedReport(row, mapped.key, input);
+    batch.push(report);
+    if (batch.length >= batchSize) await send();
+  }
+  await send();
+  await settle(0);
+
+  errors.sort((a, b) => a.row - b.row);
+  const rejected = new Set(errors.map((error) => error.row)).size;
+  const result: ImportResult = {
+    dryRun: options.dryRun ?? false,
+    format: format.name,
+    rows: rowCount,
+    imported: tally.imported,
+    updated: tally.changed.length,
+    unchanged: tally.unchanged,
+    rejected,
+    errors,
+    skipped: table.skipped,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+  };
+  if (options.dryRun) return result;
+  if (errors.length > 0 && !options.partial) {
+    throw new Problem(
+      400,
+      'Import refused',
+      `${rejected} of ${rowCount} rows have errors, so nothing was imported. Correct them, or ask for a partial import to import the other rows.`,
+      errors.map((error) => ({ pointer: rowPointer(error), detail: error.message })),
+      { rejected, rows: rowCount },
+    );
+  }
+  await updateReports(ctx.tx, tally.changed);
+  await ctx.audit({
+    action: 'reports.import',
+    objectType: 'report',
+    details: {
+      format: format.name,
+      fileName: file.name,
+      sha256: createHash('sha256').update(file.content).digest('hex'),
+      rows: result.rows,
+      imported: result.imported,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      rejected: result.rejected,
+      partial: options.partial ?? false,
+      status,
+    },
+  });
+  return result;
+}
