@@ -17,7 +17,10 @@ import { insertReport } from './store.js';
 
 const WINDOW_MONTHS = 6;
 // Well inside, and well outside, six months; 250 days is inside the default twelve.
-const SUBMITTED_DAYS_AGO = [20, 150, 250, 500] as const;
+// Weighted towards the window, as statuses are towards shared: in about 30% of the generated worlds
+// some member sees another's report (9% with even weights and worlds of any size), so the random
+// property exercises what the fixed every-clause world covers once.
+const SUBMITTED_DAYS_AGO = [20, 20, 150, 250, 500] as const;
 
 interface WorldReport extends SharedRecord {
   status: ReportStatus;
@@ -38,9 +41,9 @@ function modelSees(world: World<WorldReport>, viewer: number, report: WorldRepor
 }
 
 const reportWorlds = worldArbitrary(
-  { members: { minLength: 2, maxLength: 4 }, groups: { maxLength: 2 }, records: { maxLength: 8 } },
+  { members: { minLength: 2, maxLength: 4 }, groups: { maxLength: 2 }, records: { minLength: 4, maxLength: 8 } },
   {
-    extra: fc.record({ status: fc.constantFrom<ReportStatus>('draft', 'submitted', 'shared', 'shared', 'withdrawn'), daysAgo: fc.constantFrom(...SUBMITTED_DAYS_AGO) }),
+    extra: fc.record({ status: fc.constantFrom<ReportStatus>('draft', 'submitted', 'shared', 'shared', 'shared', 'shared', 'withdrawn'), daysAgo: fc.constantFrom(...SUBMITTED_DAYS_AGO) }),
     record: (shared, extra): WorldReport => ({ ...shared, ...extra }),
   },
 );
