@@ -28,16 +28,81 @@ export function readDecimal(text: string, min: number, max: number): number | un
   return number;
 }
 
-/** A calendar date, YYYY-MM-DD, that exists (2019-02-30 does not). */
-export function readDate(text: string): string | undefined {
+/** Which of two numbers comes first in a date written with numbers only (01/09/2020). */
+export type DateOrder = 'day-first' | 'month-first';
+
+/** A date as read, and the shape it was written in (said back to the user: "dates read as D-Mon-YY"). */
+export interface DateRead {
+  date: string;
+  format: string;
+}
+
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** A month's name or its abbreviation of three letters or more ("Sep", "Sept", "September"), or -1. */
+function monthOf(name: string): number {
+  const lower = name.toLowerCase();
+  if (lower.length < 3) return -1;
+  return MONTH_NAMES.findIndex((month) => month.startsWith(lower) || (lower === 'sept' && month === 'september'));
+}
+
+/** A two-digit year is in this century unless that is after this year (95 → 1995, 20 → 2020). */
+function fullYear(year: string): number {
+  if (year.length === 4) return Number(year);
+  const candidate = 2000 + Number(year);
+  return candidate > new Date().getUTCFullYear() ? candidate - 100 : candidate;
+}
+
+function dateOf(year: number, month: number, day: number, value: string): string {
+  const date = new Date(Date.UTC(year, month, day));
+  date.setUTCFullYear(year);
+  if (month < 0 || month > 11 || date.getUTCMonth() !== month || date.getUTCDate() !== day) throw new CellError(`is not a real date (${value.slice(0, 40)})`);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * A calendar date that exists, in the shapes spreadsheets and exports write: ISO (2020-09-01, and a
+ * spreadsheet's date cell, read as 2020-09-01T00:00:00.000Z), 1-Sep-20 and 01-Sep-2020, 1 September
+ * 2020, September 01, 2020 (Sep. 1, 2020), and numbers only (01/09/2020, 01.09.2020) when `order`
+ * says which comes first: read without it, such a date is refused, never guessed.
+ */
+export function readDateAs(text: string, order?: DateOrder): DateRead | undefined {
   const value = text.trim();
   if (value === '') return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T00:00:00(?:\.000)?Z?)?$/.exec(value);
-  if (!match) throw new CellError(`must be a date written YYYY-MM-DD (${value.slice(0, 40)})`);
-  const [, year, month, day] = match;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) throw new CellError(`is not a real date (${value.slice(0, 10)})`);
-  return value.slice(0, 10);
+  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
+  if (match) return { date: dateOf(Number(match[1]), Number(match[2]) - 1, Number(match[3]), value), format: 'YYYY-MM-DD' };
+  match = /^(\d{1,2})[- ]([A-Za-z]{3,9})\.?[- ](\d{2}|\d{4})$/.exec(value);
+  if (match) {
+    const month = monthOf(match[2] ?? '');
+    if (month < 0) throw new CellError(`has no month called "${match[2]}" (${value.slice(0, 40)})`);
+    const dash = value.includes('-');
+    const format = `D${dash ? '-' : ' '}${(match[2] ?? '').length === 3 ? 'Mon' : 'Month'}${dash ? '-' : ' '}${(match[3] ?? '').length === 2 ? 'YY' : 'YYYY'}`;
+    return { date: dateOf(fullYear(match[3] ?? ''), month, Number(match[1]), value), format };
+  }
+  match = /^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})$/.exec(value);
+  if (match) {
+    const month = monthOf(match[1] ?? '');
+    if (month < 0) throw new CellError(`has no month called "${match[1]}" (${value.slice(0, 40)})`);
+    return { date: dateOf(Number(match[3]), month, Number(match[2]), value), format: 'Month D, YYYY' };
+  }
+  match = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/.exec(value);
+  if (match) {
+    if (!order) {
+      throw new CellError(`is written with numbers only (${value.slice(0, 40)}): say in the import's options whether the day or the month comes first`);
+    }
+    const [first, second] = [Number(match[1]), Number(match[3])];
+    const [day, month] = order === 'day-first' ? [first, second] : [second, first];
+    const separator = match[2] ?? '/';
+    const year = (match[4] ?? '').length === 2 ? 'YY' : 'YYYY';
+    const format = order === 'day-first' ? `DD${separator}MM${separator}${year}` : `MM${separator}DD${separator}${year}`;
+    return { date: dateOf(fullYear(match[4] ?? ''), month - 1, day, value), format };
+  }
+  throw new CellError(`must be a date, such as 2020-09-01, 1-Sep-20 or September 1, 2020 (${value.slice(0, 40)})`);
+}
+
+/** A calendar date in any shape `readDateAs` reads, as YYYY-MM-DD. */
+export function readDate(text: string, order?: DateOrder): string | undefined {
+  return readDateAs(text, order)?.date;
 }
 
 /** A list: items separated by semicolons, spaces around them ignored. */
