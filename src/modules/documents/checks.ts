@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditEvent } from '../../platform/audit/writer.js';
+import { authorize } from '../../platform/auth/authorize.js';
 import { invalid, type FieldError } from '../../platform/errors.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './icao.js';
@@ -10,10 +11,11 @@ import { registerOf } from './register.js';
 import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
 
 /**
- * The online check. A document's key is looked up in the process's index (register.ts): a miss is
- * "no hit" with no database read; a positive is confirmed in the database under the sharing rule,
- * so a member outside the document's audience gets exactly "no hit", and a cancelled document
- * stops hitting at once. Every check is audited (requester, purpose, what was checked, hits by
+ * The online check. A document's key is looked up in the process's index (register.ts), which knows
+ * each document's audience: a key it does not hold, or whose document the actor may not see, is
+ * "no hit" with no database read, so the two cannot be told apart, even by the time the answer
+ * takes; a positive is confirmed in the database under the sharing rule, so a member outside the
+ * document's audience gets exactly "no hit", and a cancelled document stops hitting at once. Every check is audited (requester, purpose, what was checked, hits by
  * owner), and its audit row is durable before the answer leaves: written in the transaction that
  * opened the hit records when there were hits, through group commit otherwise.
  */
@@ -130,8 +132,11 @@ function answerFor(doc: CheckedDocument, found: HitDocument | undefined): CheckA
 export async function checkDocuments(request: FastifyRequest, docs: readonly CheckedDocument[], purpose: string, via: 'number' | 'mrz' | 'batch'): Promise<CheckAnswer[]> {
   const register = registerOf(request.server.platform);
   await register.start();
-  const maybe = docs.length > 1 ? register.mayHoldMany(docs.map((doc) => doc.key)) : undefined;
-  const candidates = maybe ? docs.filter((_, index) => maybe[index]) : docs.filter((doc) => register.mayHold(doc.key));
+  // The index applies the sharing rule: a document the actor may not see takes the path of one that is not registered.
+  const viewer = request.actor;
+  authorize(viewer, 'documents.check');
+  const maybe = docs.length > 1 ? register.mayHoldMany(docs.map((doc) => doc.key), viewer) : undefined;
+  const candidates = maybe ? docs.filter((_, index) => maybe[index]) : docs.filter((doc) => register.mayHold(doc.key, viewer));
 
   const event = (member: string, found: readonly FoundDocument[]): AuditEvent => {
     const records: Record<string, string[]> = {};

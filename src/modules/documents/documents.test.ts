@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
 import { ICAO_ISSUERS, memberCodeForIssuer } from './icao.js';
+import { documentKey } from './number.js';
+import { registerOf } from './register.js';
 
 /**
  * The register and the online check through the API: issuer-only writes, foreign reports, checks
@@ -192,6 +194,36 @@ describe('checks', () => {
     expect(outside).toEqual({ ...absent, document: { ...absent.document, number: 'N5500001' } });
     expect((await check(other, { issuer: 'UTO', type: 'passport', number: 'N5500001' })).result).toBe('hit');
     expect((await check(observer, { issuer: 'UTO', type: 'passport', number: 'N5500002' })).result).toBe('no-hit');
+  });
+
+  test('a document hidden from a member takes the path of one nobody registered: the index answers without the database', async () => {
+    const register = registerOf(t.platform);
+    const key = (number: string) => documentKey('UTO', 'passport', number);
+    const aus = { member: 'AUS', fullMember: true, groups: [] };
+    const nzl = { member: 'NZL', fullMember: true, groups: [] };
+    const bel = { member: 'BEL', fullMember: false, groups: [] };
+    const { id } = await addDocument({ number: 'IX700001', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
+    await addDocument({ number: 'IX700002', sharing: { audience: { kind: 'members', members: ['NZL'] }, tlp: 'AMBER' } });
+    await addDocument({ number: 'IX700003' });
+    expect(register.mayHold(key('IX700001'), aus)).toBe(false);
+    expect(register.mayHold(key('IX700001'), { member: 'UTO', fullMember: true, groups: [] })).toBe(true);
+    expect([aus, nzl, bel].map((viewer) => register.mayHold(key('IX700002'), viewer))).toEqual([false, true, false]);
+    expect([aus, nzl, bel].map((viewer) => register.mayHold(key('IX700003'), viewer))).toEqual([true, true, false]);
+    expect(register.mayHoldMany([key('IX700001'), key('IX700002'), key('IX700003'), key('IX700009')], nzl)).toEqual([false, true, true, false]);
+    // The owner widens the audience: the index follows once the change is committed; and narrows it again.
+    const widened = await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${id}`, payload: { sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
+    expect(widened.statusCode, widened.body).toBe(200);
+    expect(register.mayHold(key('IX700001'), aus)).toBe(true);
+    expect((await check(checker, { issuer: 'UTO', type: 'passport', number: 'IX700001' })).result).toBe('hit');
+    await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${id}`, payload: { sharing: { audience: { kind: 'groups', groups: [] }, tlp: 'AMBER' } } });
+    const narrowed = await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${id}`, payload: { sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } });
+    expect(narrowed.statusCode, narrowed.body).toBe(200);
+    expect(register.mayHold(key('IX700001'), aus)).toBe(false);
+    // A change that is refused leaves the index as it was.
+    const refused = await t.as(issuer, { method: 'PATCH', url: `${PREFIX}/documents/${id}`, payload: { sharing: { audience: { kind: 'members', members: ['NOPE'] }, tlp: 'AMBER' } } });
+    expect(refused.statusCode).toBe(400);
+    expect(register.mayHold(key('IX700001'), aus)).toBe(false);
+    expect((await check(checker, { issuer: 'UTO', type: 'passport', number: 'IX700001' })).result).toBe('no-hit');
   });
 
   test('a cancelled document stops hitting at once', async () => {

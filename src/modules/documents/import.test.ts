@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
+import { documentKey } from './number.js';
+import { registerOf } from './register.js';
 
 /**
  * Bulk import of an issuer's documents from ugly CSV files (BOM, semicolons, CRLF, quoted newlines,
@@ -91,6 +93,21 @@ describe('importing an issuer’s documents', () => {
     expect(cancel.json()).toMatchObject({ rows: 2, cancelled: 1, unchanged: 1 });
     expect(await hits('V100005', 'visa')).toBe(false);
     expect(await documents()).toHaveLength(8);
+  });
+
+  test('an import rewrites a record’s content, never its sharing: a document kept from a member stays kept, to the index too', async () => {
+    const added = await t.as(issuer, { method: 'POST', url: `${PREFIX}/documents`, payload: { type: 'passport', number: 'KEPT0001', status: 'lost', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } });
+    expect(added.statusCode, added.body).toBe(201);
+    const key = documentKey('UTO', 'passport', 'KEPT0001');
+    const aus = { member: 'AUS', fullMember: true, groups: [] };
+    expect(registerOf(t.platform).mayHold(key, aus)).toBe(false);
+    const csv = 'number,type,status,place\nKEPT0001,passport,stolen,Utopia port\nKEPT0002,passport,stolen,\n';
+    const imported = await t.as(issuer, { method: 'POST', url: `${PREFIX}/documents/import`, headers: { 'content-type': 'text/csv' }, payload: csv });
+    expect(imported.json(), imported.body).toMatchObject({ added: 1, changed: 1 });
+    expect(registerOf(t.platform).mayHold(key, aus)).toBe(false);
+    expect(registerOf(t.platform).mayHold(documentKey('UTO', 'passport', 'KEPT0002'), aus)).toBe(true);
+    expect(await hits('KEPT0001')).toBe(false);
+    expect(await hits('KEPT0002')).toBe(true);
   });
 
   test('Windows-1252 text is read as such', async () => {

@@ -6,7 +6,7 @@ import { readCsvStream, type CsvStreamRow } from '../../platform/files/csv-strea
 import { Problem } from '../../platform/errors.js';
 import { isDocumentType, isIcaoIssuer, normaliseIssuer, type DocumentType } from './icao.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
-import type { IndexChanges } from './register.js';
+import type { Audience, IndexChanges } from './register.js';
 import { DOCUMENT_STATUSES, type DocumentStatus, type ImportResult, type ImportRowError } from './schemas.js';
 import { DEFAULT_SHARING, ownIssuer } from './service.js';
 import { sharingValues } from '../../platform/sharing/rule.js';
@@ -281,7 +281,7 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
       AND NOT EXISTS (SELECT 1 FROM travel_documents d WHERE d.issuer = ${issuer} AND d.doc_type = s.type AND d.number = s.number AND d.state = 'active')
     -- In key order, the register's indexes grow in order rather than at random places (millions of rows).
     ORDER BY s.type, s.number`);
-  await addImportedKeys(ctx, issuer, changes);
+  await addImportedKeys(ctx, issuer, { owner: ctx.actor.member, ...sharing }, changes);
   for (const key of cancelledKeys) changes.remove(key);
   await ctx.audit({
     action: 'documents.import',
@@ -292,13 +292,17 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
   return result;
 }
 
-/** Every imported active key into the process's index, read back through a cursor (one pass over the staging table). */
-async function addImportedKeys(ctx: Ctx, issuer: string, changes: IndexChanges): Promise<void> {
+/**
+ * Every imported active key into the process's index, read back through a cursor (one pass over the
+ * staging table): new ones with the import's audience, those already there with their own (an import
+ * rewrites a record's content, never its sharing).
+ */
+async function addImportedKeys(ctx: Ctx, issuer: string, audience: Audience, changes: IndexChanges): Promise<void> {
   if (!changes.tracksAdditions) return;
   await ctx.tx.query(sql`DECLARE imported_keys NO SCROLL CURSOR FOR SELECT type, number FROM documents_import WHERE state = 'active'`);
   for (;;) {
     const rows = await ctx.tx.query<{ type: DocumentType; number: string }>(sql`FETCH 50000 FROM imported_keys`);
-    for (const row of rows) changes.add(documentKey(issuer, row.type, row.number));
+    for (const row of rows) changes.add(documentKey(issuer, row.type, row.number), audience, true);
     if (rows.length < 50000) break;
   }
   await ctx.tx.query(sql`CLOSE imported_keys`);

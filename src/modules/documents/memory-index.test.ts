@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DocumentIndex } from './memory-index.js';
+import { ABSENT, DocumentIndex, MAX_TAG } from './memory-index.js';
 import { documentKey } from './number.js';
 
 const key = (i: number): string => documentKey(['MYS', 'IDN', 'D', 'UTO'][i % 4]!, i % 3 === 0 ? 'passport' : 'identity-card', `A${i}`);
@@ -22,10 +22,28 @@ describe('DocumentIndex', () => {
     expect(index.size).toBe(0);
     index.add(key(1));
     expect(index.has(key(1))).toBe(true);
-    expect(index.bytes).toBe(index.capacity * 8);
+    expect(index.bytes).toBe(index.capacity * 10);
   });
 
-  test('sized for the expected keys: at most half full, 8 bytes a slot', () => {
+  test('each key carries a tag: set on add, kept when asked, changed by retag; retag adds nothing', () => {
+    const index = new DocumentIndex(10);
+    expect(index.find(key(1))).toBe(ABSENT);
+    index.add(key(1), 7);
+    expect(index.find(key(1))).toBe(7);
+    index.add(key(1), 9, true);
+    expect(index.find(key(1))).toBe(7);
+    index.add(key(1), 9);
+    expect(index.find(key(1))).toBe(9);
+    index.retag(key(1), MAX_TAG);
+    expect(index.find(key(1))).toBe(MAX_TAG);
+    index.retag(key(2), 3);
+    expect(index.find(key(2))).toBe(ABSENT);
+    expect(index.size).toBe(1);
+    expect(() => index.add(key(3), MAX_TAG + 1)).toThrow(RangeError);
+    expect(() => index.retag(key(1), -1)).toThrow(RangeError);
+  });
+
+  test('sized for the expected keys: at most half full, 10 bytes a slot', () => {
     expect(new DocumentIndex(0).capacity).toBe(16);
     expect(new DocumentIndex(1000).capacity).toBe(2048);
     expect(new DocumentIndex(1024).capacity).toBe(2048);
@@ -69,23 +87,24 @@ describe('DocumentIndex', () => {
     for (let i = 0; i < 12; i += 2) expect(index.has(key(i))).toBe(false);
   });
 
-  test('hasMany answers as has() does, for any number of keys', () => {
+  test('findMany answers as find() does, for any number of keys', () => {
     const index = new DocumentIndex(100);
-    for (let i = 0; i < 500; i += 3) index.add(key(i));
+    for (let i = 0; i < 500; i += 3) index.add(key(i), i % 5);
     const keys = Array.from({ length: 500 }, (_, i) => key(i));
-    const answers = index.hasMany(keys);
-    expect(Array.from(answers)).toEqual(keys.map((k) => (index.has(k) ? 1 : 0)));
-    expect(Array.from(index.hasMany([]))).toEqual([]);
-    const out = new Uint8Array(3).fill(7);
-    expect(index.hasMany([key(0), key(1), key(3)], out)).toBe(out);
-    expect(Array.from(out)).toEqual([1, 0, 1]);
+    const answers = index.findMany(keys);
+    expect(Array.from(answers)).toEqual(keys.map((k) => index.find(k)));
+    expect(Array.from(index.findMany([]))).toEqual([]);
+    const out = new Int32Array(3).fill(7);
+    expect(index.findMany([key(0), key(1), key(3)], out)).toBe(out);
+    expect(Array.from(out)).toEqual([0, ABSENT, 3]);
   });
 
-  test('equals a Set under random adds, deletes and growth; never a false negative (property)', () => {
+  test('equals a Map of tags under random adds, retags, deletes and growth; never a false negative (property)', () => {
     const operations = (ids: number) =>
       fc.array(
         fc.oneof(
-          { weight: 4, arbitrary: fc.record({ kind: fc.constant('add' as const), id: fc.integer({ min: 0, max: ids }) }) },
+          { weight: 4, arbitrary: fc.record({ kind: fc.constant('add' as const), id: fc.integer({ min: 0, max: ids }), tag: fc.integer({ min: 0, max: MAX_TAG }), keep: fc.boolean() }) },
+          { weight: 1, arbitrary: fc.record({ kind: fc.constant('retag' as const), id: fc.integer({ min: 0, max: ids }), tag: fc.integer({ min: 0, max: MAX_TAG }) }) },
           { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 0, max: ids }) }) },
           { weight: 3, arbitrary: fc.record({ kind: fc.constant('check' as const), id: fc.integer({ min: 0, max: ids }) }) },
         ),
@@ -99,21 +118,24 @@ describe('DocumentIndex', () => {
     fc.assert(
       fc.property(world, ([ids, expected, steps]) => {
         const index = new DocumentIndex(expected);
-        const reference = new Set<string>();
-        for (const { kind, id } of steps) {
-          const k = key(id);
-          if (kind === 'add') {
-            index.add(k);
-            reference.add(k);
-          } else if (kind === 'delete') {
+        const reference = new Map<string, number>();
+        for (const step of steps) {
+          const k = key(step.id);
+          if (step.kind === 'add') {
+            index.add(k, step.tag, step.keep);
+            if (!step.keep || !reference.has(k)) reference.set(k, step.tag);
+          } else if (step.kind === 'retag') {
+            index.retag(k, step.tag);
+            if (reference.has(k)) reference.set(k, step.tag);
+          } else if (step.kind === 'delete') {
             index.delete(k);
             reference.delete(k);
           } else {
-            expect(index.has(k)).toBe(reference.has(k));
+            expect(index.find(k)).toBe(reference.get(k) ?? ABSENT);
           }
           expect(index.size).toBe(reference.size);
         }
-        for (let id = 0; id <= ids; id++) expect(index.has(key(id))).toBe(reference.has(key(id)));
+        for (let id = 0; id <= ids; id++) expect(index.find(key(id))).toBe(reference.get(key(id)) ?? ABSENT);
       }),
       { numRuns: 120 },
     );

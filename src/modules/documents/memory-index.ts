@@ -1,7 +1,8 @@
 /**
  * The in-memory index of the online check: a set of 64-bit fingerprints of document keys in one
- * typed array (open addressing, linear probing, tombstones), about 8 bytes a slot and no JS object
- * per entry, so the region's 100 million documents fit in 2 GiB.
+ * typed array (open addressing, linear probing, tombstones), each with a 16-bit tag beside it (the
+ * register's number for the document's audience), 10 bytes a slot and no JS object per entry, so
+ * the region's 100 million documents fit in 2.5 GiB.
  *
  * `has()` answers "maybe": two keys may share a fingerprint (about one pair in 2^64), and the
  * module confirms every positive in the database, so a collision costs one extra query and can
@@ -15,7 +16,7 @@ import { webcrypto } from 'node:crypto';
 const TARGET_LOAD = 0.5;
 const MAX_LOAD = 0.75;
 const MIN_CAPACITY = 16;
-/** Keys hashed ahead of their probes in hasMany(). */
+/** Keys hashed ahead of their probes in findMany(). */
 const RUN = 64;
 
 /** Per-process seeds, so fingerprints cannot be precomputed from outside. */
@@ -104,16 +105,23 @@ function capacityFor(entries: number): number {
   return capacity;
 }
 
+/** What find() answers for a key the index does not hold. */
+export const ABSENT = -1;
+/** The largest tag a key can carry. */
+export const MAX_TAG = 0xffff;
+
 export class DocumentIndex {
   /** Interleaved [high, low] fingerprint halves, two 32-bit words a slot. */
   private slots: Uint32Array;
+  /** Each slot's tag. */
+  private tags: Uint16Array;
   private mask: number;
   private entries = 0;
   private tombstones = 0;
   private limit: number;
   private readonly scratchHigh = new Uint32Array(RUN);
   private readonly scratchLow = new Uint32Array(RUN);
-  /** Where hasMany's prefetching reads go, so the compiler keeps them. */
+  /** Where findMany's prefetching reads go, so the compiler keeps them. */
   private touched = 0;
 
   /** An index with room for `expected` keys before it has to grow. */
@@ -121,6 +129,7 @@ export class DocumentIndex {
     if (!Number.isInteger(expected) || expected < 0) throw new RangeError(`expected is a whole number of keys, not ${expected}`);
     const capacity = capacityFor(expected);
     this.slots = new Uint32Array(capacity * 2);
+    this.tags = new Uint16Array(capacity);
     this.mask = capacity - 1;
     this.limit = Math.floor(capacity * MAX_LOAD);
   }
@@ -130,9 +139,9 @@ export class DocumentIndex {
     return this.entries;
   }
 
-  /** Bytes the index holds (its slot array). */
+  /** Bytes the index holds (its slots and their tags). */
   get bytes(): number {
-    return this.slots.byteLength;
+    return this.slots.byteLength + this.tags.byteLength;
   }
 
   /** Slots in the table (for tests and the benchmark). */
@@ -141,16 +150,21 @@ export class DocumentIndex {
   }
 
   has(key: string): boolean {
+    return this.find(key) !== ABSENT;
+  }
+
+  /** The key's tag, or ABSENT. */
+  find(key: string): number {
     fingerprint(key);
-    return this.contains(fingerprintHigh, fingerprintLow);
+    return this.lookup(fingerprintHigh, fingerprintLow);
   }
 
   /**
-   * has() for many keys (a manifest): `out[i]` is 1 where keys[i] may be present. It hashes a run of
-   * keys first and then probes them, so the memory reads of different keys overlap, which calls
-   * one at a time cannot; that is what makes it faster on a table much larger than the CPU's caches.
+   * find() for many keys (a manifest): `out[i]` is keys[i]'s tag or ABSENT. It hashes a run of keys
+   * first and then probes them, so the memory reads of different keys overlap, which calls one at a
+   * time cannot; that is what makes it faster on a table much larger than the CPU's caches.
    */
-  hasMany(keys: readonly string[], out: Uint8Array = new Uint8Array(keys.length)): Uint8Array {
+  findMany(keys: readonly string[], out: Int32Array = new Int32Array(keys.length)): Int32Array {
     const highs = this.scratchHigh;
     const lows = this.scratchLow;
     const slots = this.slots;
@@ -166,26 +180,32 @@ export class DocumentIndex {
       // Read each key's first slot with no branch on what is read, so the reads overlap (JavaScript
       // has no prefetch); the probes that follow then find their slots in the cache.
       for (let i = 0; i < end - start; i++) touched ^= slots[(lows[i]! & mask) << 1]!;
-      for (let i = start; i < end; i++) out[i] = this.contains(highs[i - start]!, lows[i - start]!) ? 1 : 0;
+      for (let i = start; i < end; i++) out[i] = this.lookup(highs[i - start]!, lows[i - start]!);
     }
     this.touched = touched;
     return out;
   }
 
-  private contains(high: number, low: number): boolean {
+  /** The tag of the slot holding the fingerprint, or ABSENT. */
+  private lookup(high: number, low: number): number {
     const slots = this.slots;
     const mask = this.mask;
     let slot = low & mask;
     for (;;) {
       const at = slot << 1;
       const h = slots[at]!;
-      if (h === high && slots[at + 1] === low) return true;
-      if (h === 0 && slots[at + 1] === 0) return false;
+      if (h === high && slots[at + 1] === low) return this.tags[slot]!;
+      if (h === 0 && slots[at + 1] === 0) return ABSENT;
       slot = (slot + 1) & mask;
     }
   }
 
-  add(key: string): void {
+  /**
+   * Adds the key with its tag; a key already there takes the new tag, unless `keep` says to leave
+   * the one it has.
+   */
+  add(key: string, tag = 0, keep = false): void {
+    if (!Number.isInteger(tag) || tag < 0 || tag > MAX_TAG) throw new RangeError(`a tag is a whole number from 0 to ${MAX_TAG}, not ${tag}`);
     fingerprint(key);
     const high = fingerprintHigh;
     const low = fingerprintLow;
@@ -196,7 +216,10 @@ export class DocumentIndex {
     for (;;) {
       const at = slot << 1;
       const h = slots[at]!;
-      if (h === high && slots[at + 1] === low) return;
+      if (h === high && slots[at + 1] === low) {
+        if (!keep) this.tags[slot] = tag;
+        return;
+      }
       if (h === 0) {
         if (slots[at + 1] === 0) break;
         if (free < 0) free = slot; // a tombstone: reuse it once the key is known to be absent
@@ -209,8 +232,28 @@ export class DocumentIndex {
     }
     slots[slot << 1] = high;
     slots[(slot << 1) + 1] = low;
+    this.tags[slot] = tag;
     this.entries++;
     if (this.entries + this.tombstones > this.limit) this.rebuild();
+  }
+
+  /** Gives a key the index holds a new tag; a key it does not hold stays out. */
+  retag(key: string, tag: number): void {
+    if (!Number.isInteger(tag) || tag < 0 || tag > MAX_TAG) throw new RangeError(`a tag is a whole number from 0 to ${MAX_TAG}, not ${tag}`);
+    fingerprint(key);
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = fingerprintLow & mask;
+    for (;;) {
+      const at = slot << 1;
+      const h = slots[at]!;
+      if (h === fingerprintHigh && slots[at + 1] === fingerprintLow) {
+        this.tags[slot] = tag;
+        return;
+      }
+      if (h === 0 && slots[at + 1] === 0) return;
+      slot = (slot + 1) & mask;
+    }
   }
 
   delete(key: string): void {
@@ -238,8 +281,10 @@ export class DocumentIndex {
   /** Rehashes the live fingerprints into a table sized for them (bigger, or the same size without tombstones). */
   private rebuild(): void {
     const old = this.slots;
+    const oldTags = this.tags;
     const capacity = capacityFor(this.entries);
     const slots = new Uint32Array(capacity * 2);
+    const tags = new Uint16Array(capacity);
     const mask = capacity - 1;
     for (let at = 0; at < old.length; at += 2) {
       const high = old[at]!;
@@ -249,8 +294,10 @@ export class DocumentIndex {
       while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
       slots[slot << 1] = high;
       slots[(slot << 1) + 1] = low;
+      tags[slot] = oldTags[at >> 1]!;
     }
     this.slots = slots;
+    this.tags = tags;
     this.mask = mask;
     this.limit = Math.floor(capacity * MAX_LOAD);
     this.tombstones = 0;

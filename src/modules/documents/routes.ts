@@ -127,7 +127,7 @@ export function documentsRoutes(app: App): void {
   app.patch('/documents/:id', {
     config: { action: 'documents.write' },
     schema: { tags, summary: 'Change an active document (the issuer)', params: IdParams, body: DocumentChange, response: { 200: DocumentOne, ...problemResponses, ...conflictResponse } },
-  }, async (request) => perform(request, (ctx) => register.change(ctx, request.params.id, request.body)));
+  }, async (request) => writeRegister(request, (ctx, changes) => register.change(ctx, request.params.id, request.body, changes)));
 
   app.post('/documents/:id/cancel', {
     config: { action: 'documents.write' },

@@ -147,7 +147,7 @@ export async function add(ctx: Ctx, input: DocumentInput, changes: IndexChanges)
     if (isUniqueViolation(error)) throw conflict('This document was registered meanwhile; change that record instead.');
     throw error;
   }
-  changes.add(documentKey(issuer, input.type, number));
+  changes.add(documentKey(issuer, input.type, number), { owner: ctx.actor.member, ...sharing });
   await ctx.audit({ action: 'document.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { type: input.type, number, status: input.status } });
   return reread(ctx, id);
 }
@@ -164,7 +164,7 @@ async function documentFor(ctx: Ctx, id: string, act: DocumentAct): Promise<Docu
   return row;
 }
 
-export async function change(ctx: Ctx, id: string, input: DocumentChange) {
+export async function change(ctx: Ctx, id: string, input: DocumentChange, changes: IndexChanges) {
   const row = await documentFor(ctx, id, 'change');
   const merged: Dates = {
     reportedOn: input.reportedOn ?? row.reported_on,
@@ -187,6 +187,7 @@ export async function change(ctx: Ctx, id: string, input: DocumentChange) {
     const s = sharingValues(input.sharing);
     sets.push(sql`audience_kind = ${s.audience_kind}, audience_members = ${s.audience_members}, audience_groups = ${s.audience_groups}, tlp = ${s.tlp},
       handling = ${s.handling}, handling_note = ${s.handling_note}, evaluation_source = ${s.evaluation_source}, evaluation_information = ${s.evaluation_information}`);
+    if (row.state === 'active') changes.reshare(documentKey(row.issuer, row.doc_type, row.number), { owner: row.owner, ...s });
   }
   await ctx.tx.query(sql`UPDATE travel_documents SET ${sql.join(sets)} WHERE id = ${id}`);
   await ctx.audit({ action: 'document.update', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { fields: Object.keys(input).sort() } });
@@ -315,7 +316,7 @@ export async function confirm(ctx: Ctx, id: string, body: DecisionBody, changes:
     if (isUniqueViolation(error)) throw conflict('This document became active in your register meanwhile; reject the report instead.');
     throw error;
   }
-  changes.add(documentKey(row.issuer, row.doc_type, row.number));
+  changes.add(documentKey(row.issuer, row.doc_type, row.number), { owner: row.owner, ...s });
   await ctx.audit({ action: 'document.confirm', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { reportedBy: row.reported_by } });
   await tellReporter(ctx, row, 'document.report-confirmed', 'The issuer confirmed your report of a document', `${row.issuer} ${row.doc_type} ${row.number} is now in its register.${body.note ? ` ${body.note}` : ''}`);
   return reread(ctx, id);

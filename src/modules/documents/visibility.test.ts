@@ -3,11 +3,12 @@ import { describe, expect, test } from 'vitest';
 import type { App } from '../../platform/http/app.js';
 import type { TestSession } from '../../../test/support/app.js';
 import { getAs, sharingHarness, type Built } from '../../../test/support/sharing-harness.js';
-import { clausesWorld, sharingSees, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';
+import { clausesWorld, currentGroupsOf, isFullMember, sharingSees, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';
 import { sql } from '../../platform/db/sql.js';
 import type { AudienceKind } from '../../platform/sharing/model.js';
 import { ICAO_ISSUERS } from './icao.js';
-import { registerOf } from './register.js';
+import { documentKey } from './number.js';
+import { DocumentRegister } from './register.js';
 
 /**
  * Which checks hit, against the reference model of the sharing rule (test/support/sharing-model.ts;
@@ -16,7 +17,9 @@ import { registerOf } from './register.js';
  * 404 of a record that does not exist. A member that reported another issuer's document reads that
  * record only while it waits or once rejected; once confirmed the record is the issuer's, under its
  * sharing alone, and the reporter's list of reports says only "confirmed" (with the record when the
- * sharing lets it see it). Each wall alone (row-level security, the query layer's condition) and
+ * sharing lets it see it). The in-memory index, which answers a check before the database does, says
+ * "may hit" for exactly the documents the model says hit, so a document hidden from a member takes
+ * the path (and the time) of one nobody registered, and none it may see is missed. Each wall alone (row-level security, the query layer's condition) and
  * both together give the model's answers, and with both removed the same check finds the leak, so
  * it can fail.
  */
@@ -80,12 +83,29 @@ async function checkDifferences(app: App, viewer: number, session: TestSession, 
     .flatMap((doc, i) => (doc.reporter === viewer ? [`D${i} ${reportState(doc)} ${modelSees(world, viewer, doc) ? 'record' : 'none'}`] : []))
     .sort();
   if (JSON.stringify(shown) !== JSON.stringify(expected)) found.push(`reports of M${viewer}: ${shown.join(', ')} vs ${expected.join(', ')}`);
+  // The index: its answer for each document, one at a time and as a manifest, is the model's.
+  const actor = {
+    member: built.codes[viewer]!,
+    fullMember: isFullMember(world, viewer),
+    groups: currentGroupsOf(world, viewer).map((g) => built.groupCodes[g]!),
+  };
+  const keys = documents.map((doc) => documentKey(doc.issuer, 'passport', doc.number));
+  const many = indexed.mayHoldMany(keys, actor);
+  for (const [i, doc] of world.records.entries()) {
+    const expected = modelHits(world, viewer, doc);
+    if (indexed.mayHold(keys[i]!, actor) !== expected) found.push(`index D${i} for M${viewer}: ${!expected}`);
+    if (many[i] !== expected) found.push(`index (manifest) D${i} for M${viewer}: ${!expected}`);
+  }
   return found;
 }
+
+/** A register with the index on, beside the apps, which check with it off: the database's walls are proved alone. */
+let indexed: DocumentRegister;
 
 /** Travel documents written behind the API's back, stolen passports under fresh numbers; the register learns them as a start would. */
 const register = sharingHarness<WorldDocument>({
   prefix: 'D',
+  app: { env: { LINTAS_DOCUMENT_INDEX: 'off' } },
   memberCode: () => {
     const code = CODES[nextCode++];
     if (!code) throw new Error('out of member codes');
@@ -103,7 +123,10 @@ const register = sharingHarness<WorldDocument>({
     );
     return row.id;
   },
-  afterCreate: (t) => registerOf(t.platform).rebuild(),
+  afterCreate: async (t) => {
+    indexed ??= new DocumentRegister(t.db, { useIndex: true });
+    await indexed.rebuild();
+  },
   views: ({ app, viewer, session, built }) => ({
     get: (id) => app.inject({ method: 'GET', url: `/api/v1/documents/${id}`, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } }),
     more: () => checkDifferences(app, viewer, session, built),

@@ -14,6 +14,16 @@ export function visibleTo(viewer: Viewer, alias: string): Sql {
     OR ${t}.audience_groups && ${[...viewer.groups]}::text[])`;
 }
 
+/** visibleTo() as a test on a row in memory, for what must decide without the database (the documents index). */
+export function isVisibleTo(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'>): boolean {
+  return (
+    row.owner === viewer.member ||
+    (row.audience_kind === 'all' && viewer.fullMember) ||
+    row.audience_members.includes(viewer.member) ||
+    row.audience_groups.some((group) => viewer.groups.includes(group))
+  );
+}
+
 /** Rule 5: recipients may not export, forward or re-share AMBER+STRICT, RED or H2 records. */
 export function mayPassOn(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'tlp' | 'handling'>): boolean {
   if (row.owner === viewer.member) return true;
