@@ -140,7 +140,7 @@ export function isBlankMarker(text: string): boolean {
 
 // The characters Windows-1252 gives the bytes 0x80–0x9F; its five undefined bytes stay Latin-1's control characters.
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
-const BYTE_OF = new Map<string, number>([...CP1252_HIGH].map((char, index) => [char, 0x80 + index]));
+const BYTE_OF = new Map<string, number>(Array.from({ length: CP1252_HIGH.length }, (_, index) => [CP1252_HIGH.charAt(index), 0x80 + index]));
 // A lead byte of a two-to-four-byte UTF-8 sequence followed by a continuation byte, both shown as Windows-1252.
 const MOJIBAKE = /[\u00C2-\u00F4][\u0080-\u00BF€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

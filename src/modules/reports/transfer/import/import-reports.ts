@@ -155,7 +155,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     for (const warning of mapped.warnings ?? []) warnings.push({ row, ...warning });
     for (const { column, format: shape } of mapped.dates ?? []) {
       let shapes = dates.get(column);
-      if (!shapes) dates.set(column, (shapes = new Map()));
+      if (!shapes) dates.set(column, (shapes = new Map<string, number>()));
       shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     }
     if ('errors' in mapped) {

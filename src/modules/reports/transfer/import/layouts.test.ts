@@ -47,9 +47,9 @@ function refused(response: LightMyRequestResponse): { pointer: string; detail: s
 }
 
 const report = (source: string, key: string) =>
-  t.db.ownerTransaction((tx) => tx.maybeOne<Record<string, unknown>>(sql`SELECT * FROM reports WHERE owner = 'AAA' AND import_source = ${source} AND import_key = ${key}`));
+  t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT * FROM reports WHERE owner = 'AAA' AND import_source = ${source} AND import_key = ${key}`));
 const reportWhere = (place: string) =>
-  t.db.ownerTransaction((tx) => tx.maybeOne<Record<string, unknown>>(sql`SELECT * FROM reports WHERE owner = 'AAA' AND place = ${place}`));
+  t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT * FROM reports WHERE owner = 'AAA' AND place = ${place}`));
 
 /** The file as a later export has it: its UTF-8 read as Windows-1252 and saved as UTF-8 again. */
 const withMojibake = (file: Buffer): Buffer => Buffer.from(new TextDecoder('windows-1252').decode(file), 'utf8');
