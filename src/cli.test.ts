@@ -109,6 +109,23 @@ test('reports import and export run as a named user of the member, whom the audi
   }
 });
 
+test('reports import prints the date shapes read and every warning; --date-order reads numbers-only dates', async () => {
+  const as = ['--member', 'AUS', '--as', 'officer@aus.demo', '--audience', 'all', '--tlp', 'GREEN'];
+  const later = new URL('../test/fixtures/reports/mmp-later-layout.csv', import.meta.url).pathname;
+  const dry = await lintas('reports', 'import', ...as, '--format', 'missing-migrants', '--dry-run', later);
+  expect(dry.out).toMatch(/would import 4, updated 0, unchanged 0, rejected 1 of 5 rows/);
+  expect(dry.out).toContain('  Reported Date: 5 date(s) read as D-Mon-YY');
+  expect(dry.out).toContain('  row 2, column Location Description (warning): repaired text that was UTF-8 read as Windows-1252: "Hospital General de Ciudad JuÃ¡rez');
+  expect(dry.out).toMatch(/row 6, column Latitude: is empty/);
+
+  const file = join(folder, 'numbers-only.csv');
+  writeFileSync(file, 'external_id,incident_type,country,date_from\nCLI-D1,smuggling-sea,AUS,02/03/2024\n');
+  expect((await lintas('reports', 'import', ...as, '--dry-run', file)).out).toMatch(/row 2, column date_from: .*day or the month comes first/);
+  const read = await lintas('reports', 'import', ...as, '--dry-run', '--date-order', 'month-first', file);
+  expect(read.out).toContain('  date_from: 1 date(s) read as MM/DD/YYYY');
+  expect((await lintas('reports', 'import', ...as, '--date-order', 'sideways', file)).code).toBe(2);
+});
+
 test('audit verify passes on an intact trail and exits 1 naming the row after tampering', async () => {
   const intact = await lintas('audit', 'verify');
   expect(intact.code).toBe(0);

@@ -5,9 +5,8 @@ import type { Config } from '../../platform/config.js';
 import { runAs, type Platform } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { readTable } from '../../platform/files/tabular.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
-import { FORMATS, importReports } from './transfer/import/import-reports.js';
+import { importReports, readImportTable } from './transfer/import/import-reports.js';
 import type { ReportInput } from './schemas.js';
 import { insertReport } from './records/store.js';
 
@@ -142,8 +141,7 @@ export async function seedReports(db: Database, config: Config): Promise<void> {
     });
   }
   if (!existsSync(MMP_FILE)) return;
-  const format = FORMATS['missing-migrants'];
-  const table = await readTable(readFileSync(MMP_FILE), { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns });
+  const table = await readImportTable(readFileSync(MMP_FILE), { format: 'missing-migrants' }, 'missing-migrants-2019.csv');
   table.rows = [...table.rows].filter((row) => MMP_REGIONS.has(row.cells['Region of Incident'] ?? ''));
   const actor = await db.transaction({ member: null }, (tx) => loadUserActor(tx, sql`u.email = 'analyst@iom.demo'`));
   if (!actor) return;

@@ -82,6 +82,14 @@ const Where = Strict({
   kind: Type.Optional(OneOf(PLACE_KINDS.codes)),
 });
 
+/** What the source says of itself, kept beside the report's own source text (an import keeps it from the file). */
+const SourceDetails = Strict({
+  recordId: Type.Optional(Text(200)),
+  region: Type.Optional(Text(120)),
+  url: Type.Optional(Text(2000)),
+  quality: Type.Optional(Text(40)),
+}, { description: "the source's own identifier of the record, the region it places the incident in, links to it, and its own grading of its quality (e.g. 3/5)" });
+
 const When = Strict({
   from: Day,
   to: Type.Optional(Day),
@@ -103,6 +111,7 @@ const reportFields = {
   documents: Type.Optional(DocumentsUsed),
   lawEnforcement: Type.Optional(LawEnforcement),
   source: Type.Optional(Text(300)),
+  sourceDetails: Type.Optional(SourceDetails),
   narrative: Type.Optional(Type.String({ maxLength: 4000 })),
   countsInRegional: Type.Optional(Type.Boolean({ description: 'count towards regional aggregates even where the details are not shared' })),
   sharing: Sharing,

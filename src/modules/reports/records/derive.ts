@@ -82,6 +82,10 @@ export function deriveColumns(input: ReportInput): ReportColumns {
     prosecutions: law.prosecutions ?? 0,
     convictions: law.convictions ?? 0,
     source: input.source ?? null,
+    source_record_id: input.sourceDetails?.recordId ?? null,
+    source_region: input.sourceDetails?.region ?? null,
+    source_url: input.sourceDetails?.url ?? null,
+    source_quality: input.sourceDetails?.quality ?? null,
     narrative: input.narrative ?? '',
     counts_in_regional: input.countsInRegional ?? false,
   };

@@ -12,6 +12,9 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The object, or undefined when it has no field. */
+const some = <T extends object>(value: T): T | undefined => (Object.keys(value).length > 0 ? value : undefined);
+
 /** The report's content in the shape clients send it (`ReportInput`), rebuilt from the columns. */
 function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
   const feeAmount = numberOrNull(row.fee_amount);
@@ -59,6 +62,14 @@ function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
     documents: { kinds: row.document_kinds as NonNullable<ReportInput['documents']>['kinds'], issuingCountries: row.document_issuers },
     lawEnforcement: { arrests: row.arrests, charges: row.charges, prosecutions: row.prosecutions, convictions: row.convictions },
     source: row.source ?? undefined,
+    sourceDetails: some(
+      defined({
+        recordId: row.source_record_id ?? undefined,
+        region: row.source_region ?? undefined,
+        url: row.source_url ?? undefined,
+        quality: row.source_quality ?? undefined,
+      }),
+    ),
     narrative: row.narrative,
     countsInRegional: row.counts_in_regional,
   });

@@ -13,8 +13,9 @@ const RECORD_COLUMNS = [
   'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
   'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
   'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
-  'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at',
-  'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at', 'return_note', 'returned_at',
+  'prosecutions', 'convictions', 'source', 'source_record_id', 'source_region', 'source_url', 'source_quality', 'narrative',
+  'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at', 'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at',
+  'return_note', 'returned_at',
 ] as const satisfies readonly (keyof ReportRow)[];
 
 /** A report as the record's reads give it: its columns, the sharing fields and the list's sort key. */

@@ -59,6 +59,10 @@ export interface ReportRow extends SharingRow {
   prosecutions: number;
   convictions: number;
   source: string | null;
+  source_record_id: string | null;
+  source_region: string | null;
+  source_url: string | null;
+  source_quality: string | null;
   narrative: string;
   counts_in_regional: boolean;
   import_source: string | null;

@@ -20,6 +20,7 @@ function contentAssignments(input: ReportInput) {
     smugglers_count = ${c.smugglers_count}, smuggler_citizenships = ${c.smuggler_citizenships}, smuggler_roles = ${c.smuggler_roles},
     methods = ${c.methods}, document_kinds = ${c.document_kinds}, document_issuers = ${c.document_issuers}, arrests = ${c.arrests},
     charges = ${c.charges}, prosecutions = ${c.prosecutions}, convictions = ${c.convictions}, source = ${c.source}, narrative = ${c.narrative},
+    source_record_id = ${c.source_record_id}, source_region = ${c.source_region}, source_url = ${c.source_url}, source_quality = ${c.source_quality},
     counts_in_regional = ${c.counts_in_regional},
     audience_kind = ${s.audience_kind}, audience_members = ${s.audience_members}, audience_groups = ${s.audience_groups}, tlp = ${s.tlp},
     handling = ${s.handling}, handling_note = ${s.handling_note}, evaluation_source = ${s.evaluation_source},

@@ -8,14 +8,13 @@ import type { Config } from '../../../platform/config.js';
 import { runAs } from '../../../platform/context.js';
 import type { Database } from '../../../platform/db/database.js';
 import { sql } from '../../../platform/db/sql.js';
-import { readTable } from '../../../platform/files/tabular.js';
 import { Problem } from '../../../platform/errors.js';
 import { validateValue } from '../../../platform/http/validate.js';
 import { smtpMailer } from '../../../platform/notify/mailer.js';
 import type { SharingInput } from '../../../platform/sharing/model.js';
 import { toCsv } from '../../../platform/files/csv.js';
 import { exportReports, toXlsx } from './export.js';
-import { FORMATS, importReports } from './import/import-reports.js';
+import { importReports, readImportTable } from './import/import-reports.js';
 import { ImportOptions, type ImportResult } from './import/schemas.js';
 import { readAudience } from './import/template.js';
 
@@ -76,7 +75,9 @@ function printResult(result: ImportResult): void {
   const verb = result.dryRun ? 'Dry run (nothing written): would import' : 'Imported';
   console.log(`${verb} ${result.imported}, updated ${result.updated}, unchanged ${result.unchanged}, rejected ${result.rejected} of ${result.rows} rows (${result.encoding}${result.delimiter ? `, delimiter "${result.delimiter}"` : ''}).`);
   for (const skipped of result.skipped) console.log(`  row ${skipped.row} skipped: ${skipped.reason}`);
+  for (const { column, format, rows } of result.dates) console.log(`  ${column}: ${rows} date(s) read as ${format}`);
   for (const error of result.errors) console.log(`  row ${error.row}, column ${error.column}: ${error.message}`);
+  for (const warning of result.warnings) console.log(`  row ${warning.row}, column ${warning.column} (warning): ${warning.message}`);
 }
 
 function defaultSharing(audience: string | undefined, tlp: string | undefined): SharingInput | undefined {
@@ -94,7 +95,7 @@ export async function importCommand(config: Config, args: string[], withDatabase
     args,
     options: {
       member: { type: 'string' }, as: { type: 'string' }, format: { type: 'string' }, 'dry-run': { type: 'boolean' }, partial: { type: 'boolean' },
-      audience: { type: 'string' }, tlp: { type: 'string' }, status: { type: 'string' },
+      audience: { type: 'string' }, tlp: { type: 'string' }, status: { type: 'string' }, 'date-order': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -115,6 +116,7 @@ export async function importCommand(config: Config, args: string[], withDatabase
       ...(values.partial ? { partial: true } : {}),
       ...(sharing ? { sharing } : {}),
       ...(values.status ? { status: values.status } : {}),
+      ...(values['date-order'] ? { dateOrder: values['date-order'] } : {}),
     });
   } catch (error) {
     if (error instanceof Problem) throw new UsageError((error.errors ?? []).map((item) => `${item.pointer.replace(/^\//, '--')} ${item.detail}`).join('; '));
@@ -123,9 +125,8 @@ export async function importCommand(config: Config, args: string[], withDatabase
   return withDatabase(async (db) => {
     const actor = await actingUser(db, member, email, 'reports.import');
     const content = readFileSync(path);
-    const format = FORMATS[options.format];
     try {
-      const table = await readTable(content, { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns, fileName: path });
+      const table = await readImportTable(content, options, path);
       const platform = { db, config, mailer: smtpMailer(config) };
       const result = await runAs(platform, actor, request(), (ctx) => importReports(ctx, options, table, { name: basename(path), content }));
       printResult(result);

@@ -40,7 +40,8 @@ const EXPORT_COLUMNS = [
   'evaluation_information', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind', 'incident_type',
   'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
   'fee_amount', 'fee_currency', 'fee_basis', 'fee_payment_methods', 'fee_covers', 'smugglers_count', 'smuggler_citizenships', 'smuggler_roles',
-  'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional',
+  'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'source_record_id', 'source_region',
+  'source_url', 'source_quality', 'narrative', 'counts_in_regional',
 ] as const satisfies readonly (keyof ReportRow)[];
 const SELECTED = sql.raw(EXPORT_COLUMNS.map((column) => `r.${column}`).join(', '));
 
@@ -92,6 +93,9 @@ function toInput(row: ExportRow, viewer: string): ReportInput {
     ...ifAny('documents', { ...nonEmpty('kinds', row.document_kinds), ...nonEmpty('issuingCountries', row.document_issuers) }),
     ...ifAny('lawEnforcement', { ...positive('arrests', row.arrests), ...positive('charges', row.charges), ...positive('prosecutions', row.prosecutions), ...positive('convictions', row.convictions) }),
     ...optional('source', row.source),
+    ...ifAny('sourceDetails', {
+      ...optional('recordId', row.source_record_id), ...optional('region', row.source_region), ...optional('url', row.source_url), ...optional('quality', row.source_quality),
+    }),
     ...(row.narrative ? { narrative: row.narrative } : {}),
     ...(row.counts_in_regional ? { countsInRegional: true } : {}),
     sharing: {

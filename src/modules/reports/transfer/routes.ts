@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
-import { readTable } from '../../../platform/files/tabular.js';
 import { perform } from '../../../platform/http/pipeline.js';
 import { invalid } from '../../../platform/errors.js';
 import { problemResponses } from '../../../platform/http/schemas.js';
@@ -9,7 +8,7 @@ import { textFault } from '../../../platform/http/text.js';
 import { validateValue } from '../../../platform/http/validate.js';
 import { toCsv } from '../../../platform/files/csv.js';
 import { exportReports, ExportQuery, toXlsx } from './export.js';
-import { FORMATS, importReports, type ImportFile } from './import/import-reports.js';
+import { importReports, readImportTable, type ImportFile } from './import/import-reports.js';
 import { ImportOptions, ImportResult } from './import/schemas.js';
 import { TEMPLATE_COLUMNS, TEMPLATE_COLUMN_NAMES } from './import/template.js';
 
@@ -79,15 +78,7 @@ export function transferRoutes(app: App): void {
   }, async (request) => {
     // Refuse before reading the file: parsing costs, and a user who may not import should not cause it.
     const { options, file } = await readImport(request);
-    const format = FORMATS[options.format];
-    const table = await readTable(file.content, {
-      columns: format.columns,
-      required: format.required,
-      rejectUnknownColumns: format.rejectUnknownColumns,
-      fileName: file.name,
-      ...(options.maxRows ? { maxRows: options.maxRows } : {}),
-      ...(options.sheet ? { sheet: options.sheet } : {}),
-    });
+    const table = await readImportTable(file.content, options, file.name);
     return perform(request, (ctx) => importReports(ctx, options, table, file));
   });
 

@@ -54,6 +54,8 @@ interface Draft {
   documentIssuers: string[];
   law: Record<LawEnforcementCount, string>;
   source: string;
+  /** What the source says of itself (set by imports): not edited here, kept as it is. */
+  sourceDetails: Report['sourceDetails'];
   narrative: string;
   countsInRegional: boolean;
 }
@@ -97,6 +99,7 @@ function draftFrom(report: Report | null): Draft {
     documentIssuers: report?.documents?.issuingCountries ?? [],
     law: Object.fromEntries(LAW_ENFORCEMENT.map((key) => [key, report?.lawEnforcement?.[key] ? String(report.lawEnforcement[key]) : ''])) as Record<LawEnforcementCount, string>,
     source: report?.source ?? '',
+    sourceDetails: report?.sourceDetails,
     narrative: report?.narrative ?? '',
     countsInRegional: report?.countsInRegional ?? false,
   };
@@ -147,6 +150,7 @@ function inputOf(draft: Draft, sharing: SharingDraft): ReportDraftInput {
   if (documents) input.documents = documents;
   const source = blankToUndefined(draft.source);
   if (source !== undefined) input.source = source;
+  if (draft.sourceDetails) input.sourceDetails = draft.sourceDetails;
   return input;
 }
 

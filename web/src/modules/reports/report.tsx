@@ -20,6 +20,27 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** The source's links: each http(s) address a link, anything else as text. */
+function SourceLinks({ text }: { text: string }) {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  return (
+    <>
+      {parts.map((part, index) => (
+        <span key={index}>
+          {index > 0 ? ', ' : ''}
+          {/^https?:\/\//i.test(part) ? (
+            <a href={part} target="_blank" rel="noopener noreferrer">
+              {part}
+            </a>
+          ) : (
+            part
+          )}
+        </span>
+      ))}
+    </>
+  );
+}
+
 /** One report with the workflow buttons its abilities allow. */
 export function ReportPage({ id }: { id: string }) {
   const report = useResource<ReportOne>(`/reports/${encodeURIComponent(id)}`);
@@ -271,6 +292,10 @@ function ReportDetails({ data, codes, country }: { data: Report; codes: CodeList
             .join(', ')}
         </Row>
         <Row label="Source">{data.source ?? '—'}</Row>
+        {data.sourceDetails?.recordId ? <Row label="Source's record">{data.sourceDetails.recordId}</Row> : null}
+        {data.sourceDetails?.region ? <Row label="Source's region">{data.sourceDetails.region}</Row> : null}
+        {data.sourceDetails?.url ? <Row label="Source links"><SourceLinks text={data.sourceDetails.url} /></Row> : null}
+        {data.sourceDetails?.quality ? <Row label="Source's quality grade">{data.sourceDetails.quality}</Row> : null}
         <Row label="Evaluation">{data.sharing.evaluation ? `${data.sharing.evaluation.source}${data.sharing.evaluation.information}` : '—'}</Row>
       </dl>
       <h2>Narrative</h2>

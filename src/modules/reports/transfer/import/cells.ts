@@ -129,3 +129,77 @@ export function readBoolean(text: string): boolean | undefined {
   if (['false', 'no', '0'].includes(value)) return false;
   throw new CellError(`must be true or false (${value.slice(0, 20)})`);
 }
+
+/** What exports write for "no value": read as an empty cell by every format (compared in lower case). */
+const BLANK_MARKERS = new Set(['null', 'n/a', '-']);
+
+/** Whether a cell says "no value" in words: `NULL`, `N/A`, `n/a` or `-` (spaces around ignored). */
+export function isBlankMarker(text: string): boolean {
+  return text.length <= 8 && BLANK_MARKERS.has(text.trim().toLowerCase());
+}
+
+// The characters Windows-1252 gives the bytes 0x80–0x9F; its five undefined bytes stay Latin-1's control characters.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+const BYTE_OF = new Map<string, number>(Array.from({ length: CP1252_HIGH.length }, (_, index) => [CP1252_HIGH.charAt(index), 0x80 + index]));
+// A lead byte of a two-to-four-byte UTF-8 sequence followed by a continuation byte, both shown as Windows-1252.
+const MOJIBAKE = /[\u00C2-\u00F4][\u0080-\u00BF€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes of a text written in Windows-1252 (or Latin-1), or undefined when a character is in neither. */
+function cp1252Bytes(text: string): Uint8Array | undefined {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const byte = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : (BYTE_OF.get(text[i] as string) ?? (code <= 0x9f ? code : undefined));
+    if (byte === undefined) return undefined;
+    bytes[i] = byte;
+  }
+  return bytes;
+}
+
+/**
+ * Text that was UTF-8, read as Windows-1252 (or Latin-1) and saved again ("JuÃ¡rez"), repaired
+ * ("Juárez"), or undefined when the text does not look like that. Repaired only when every
+ * character has its Windows-1252 byte and the bytes are valid UTF-8 without control characters,
+ * so text that merely holds "Ã" is left as it is. Done again for text broken twice.
+ */
+export function repairMojibake(text: string): string | undefined {
+  let current = text;
+  for (let round = 0; round < 3 && MOJIBAKE.test(current); round++) {
+    const bytes = cp1252Bytes(current);
+    if (!bytes) break;
+    let repaired: string;
+    try {
+      repaired = UTF8.decode(bytes);
+    } catch {
+      break;
+    }
+    if (/[\u0080-\u009F\uFFFD]/.test(repaired)) break;
+    current = repaired;
+  }
+  return current === text ? undefined : current;
+}
+
+const excerpt = (text: string): string => (text.length <= 60 ? text : `${text.slice(0, 59)}…`);
+
+/**
+ * A row's cells made ready for any format, in place: words for "no value" (`isBlankMarker`) become
+ * empty and mojibake is repaired (`repairMojibake`), each repair reported as a warning.
+ */
+export function cleanCells(cells: Record<string, string>): { column: string; message: string }[] {
+  const warnings: { column: string; message: string }[] = [];
+  for (const column in cells) {
+    const text = cells[column] as string;
+    if (text === '') continue;
+    if (isBlankMarker(text)) {
+      cells[column] = '';
+      continue;
+    }
+    const repaired = repairMojibake(text);
+    if (repaired !== undefined) {
+      cells[column] = repaired;
+      warnings.push({ column, message: `repaired text that was UTF-8 read as Windows-1252: "${excerpt(text)}" is read as "${excerpt(repaired)}"` });
+    }
+  }
+  return warnings;
+}

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../../../../platform/context.js';
-import type { Table } from '../../../../platform/files/tabular.js';
+import { readTable, type Table } from '../../../../platform/files/tabular.js';
 import { invalid, Problem, type FieldError } from '../../../../platform/errors.js';
 import { validateValue } from '../../../../platform/http/validate.js';
 import { validateSharing } from '../../../../platform/sharing/validate.js';
 import { contentErrors } from '../../records/derive.js';
 import { ReportInput } from '../../schemas.js';
 import { BATCH_SIZE, FIRST_BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
+import { cleanCells } from './cells.js';
 import type { ImportFormat } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
@@ -23,6 +24,9 @@ import { lintasTemplate } from './template.js';
  *   content: unchanged. With changed content: the report is rewritten while it is a draft or
  *   submitted (a correction before approval); once shared or withdrawn it is the owner's record of
  *   what was shared, so the row is rejected and the correction goes through the report itself.
+ * - Every format's cells are cleaned first (cells.ts `cleanCells`): NULL, N/A and "-" are empty, and
+ *   mojibake is repaired, each repair a warning. The result lists the warnings by row and column, and
+ *   the shapes the dates were read in, per column, with how many rows each.
  * - One audit row for the whole import, with its counts.
  */
 
@@ -31,6 +35,30 @@ export const FORMATS: Record<ImportOptions['format'], ImportFormat> = { lintas: 
 export interface ImportFile {
   name: string;
   content: Buffer;
+}
+
+/**
+ * Reads an import's file for its format: a 400 naming the columns when the header lacks what the
+ * format needs (`readTable`'s checks, then the format's own: columns that have several names).
+ */
+export async function readImportTable(content: Buffer, options: Pick<ImportOptions, 'format' | 'maxRows' | 'sheet'>, fileName: string): Promise<Table> {
+  const format = FORMATS[options.format];
+  const table = await readTable(content, {
+    columns: format.columns,
+    required: format.required,
+    rejectUnknownColumns: format.rejectUnknownColumns,
+    fileName,
+    ...(options.maxRows ? { maxRows: options.maxRows } : {}),
+    ...(options.sheet ? { sheet: options.sheet } : {}),
+  });
+  const missing = format.headerErrors?.(table.header) ?? [];
+  if (missing.length > 0) throw invalid(missing, 'The header row of file lacks columns that every layout of the format has.');
+  return table;
+}
+
+/** Per date column, how many rows had their date in each shape. */
+function dateShapes(counts: Map<string, Map<string, number>>): ImportResult['dates'] {
+  return [...counts].flatMap(([column, formats]) => [...formats].map(([format, rows]) => ({ column, format, rows })));
 }
 
 /** "/rows/<row>/<column>" with the column escaped as RFC 6901 asks. */
@@ -62,10 +90,15 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   }
   // A dry run only looks up; an import waits for another of the same member and format to commit.
   if (!options.dryRun) await lockImports(ctx.tx, owner, format.source);
-  const defaults = { sharing: options.sharing };
+  const defaults = { sharing: options.sharing, dateOrder: options.dateOrder };
   const status = options.status ?? 'draft';
   const target = { member: owner, userId: ctx.actor.userId, source: format.source, status };
   const errors: ImportRowError[] = [];
+  const warnings: ImportRowError[] = [];
+  const dates = new Map<string, Map<string, number>>();
+  // The column naming a row's key, kept for the rows whose column is not the first row's.
+  let firstKeyColumn: string | undefined;
+  const keyColumns = new Map<number, string>();
   const keyRows = new Map<string, number>();
   // A row's own sharing is checked against the directory once per distinct value.
   const checkedSharing = new Map<string, FieldError[]>();
@@ -100,7 +133,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
         else {
           errors.push({
             row: report.row,
-            column: format.columns[0] ?? 'key',
+            column: keyColumns.get(report.row) ?? firstKeyColumn ?? 'row',
             message: `was imported before as a report that is now ${before.status}; correct that report itself rather than by import`,
           });
         }
@@ -117,7 +150,14 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     rowCount++;
     const rowErrors: ImportRowError[] = [];
     if (extraCells > 0) rowErrors.push({ row, column: 'row', message: `has ${extraCells} cell(s) beyond the last column of the header; is a delimiter or a quote misplaced?` });
+    for (const warning of cleanCells(cells)) warnings.push({ row, ...warning });
     const mapped = format.mapRow(cells, defaults);
+    for (const warning of mapped.warnings ?? []) warnings.push({ row, ...warning });
+    for (const { column, format: shape } of mapped.dates ?? []) {
+      let shapes = dates.get(column);
+      if (!shapes) dates.set(column, (shapes = new Map<string, number>()));
+      shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    }
     if ('errors' in mapped) {
       errors.push(...rowErrors, ...mapped.errors.map((error) => ({ row, ...error })));
       continue;
@@ -127,10 +167,17 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       const input = mapped.input as ReportInput;
       problems.push(...contentErrors(input));
     }
-    for (const problem of problems) rowErrors.push({ row, column: format.columnOf(problem.pointer), message: problem.detail });
+    for (const problem of problems) rowErrors.push({ row, column: format.columnOf(problem.pointer, cells), message: problem.detail });
+    const keyColumn = format.keyColumn(cells);
+    firstKeyColumn ??= keyColumn;
+    if (keyColumn !== firstKeyColumn) keyColumns.set(row, keyColumn);
     const earlier = keyRows.get(mapped.key);
-    if (earlier !== undefined) rowErrors.push({ row, column: format.columns[0] ?? 'key', message: `"${mapped.key}" is also on row ${earlier}; each row needs its own identifier` });
-    else keyRows.set(mapped.key, row);
+    if (earlier !== undefined) {
+      const message = mapped.keyFrom
+        ? `has the same ${mapped.keyFrom} as row ${earlier}; without an identifier the two rows cannot be told apart`
+        : `"${mapped.key}" is also on row ${earlier}; each row needs its own identifier`;
+      rowErrors.push({ row, column: keyColumn, message });
+    } else keyRows.set(mapped.key, row);
     if (rowErrors.length > 0) {
       errors.push(...rowErrors);
       continue;
@@ -144,7 +191,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
         checkedSharing.set(key, found);
       }
       if (found.length > 0) {
-        errors.push(...found.map((error) => ({ row, column: format.columnOf(error.pointer), message: error.detail })));
+        errors.push(...found.map((error) => ({ row, column: format.columnOf(error.pointer, cells), message: error.detail })));
         continue;
       }
     }
@@ -156,6 +203,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   await settle(0);
 
   errors.sort((a, b) => a.row - b.row);
+  warnings.sort((a, b) => a.row - b.row);
   const rejected = new Set(errors.map((error) => error.row)).size;
   const result: ImportResult = {
     dryRun: options.dryRun ?? false,
@@ -166,6 +214,8 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     unchanged: tally.unchanged,
     rejected,
     errors,
+    warnings,
+    dates: dateShapes(dates),
     skipped: table.skipped,
     encoding: table.encoding,
     delimiter: table.delimiter,
@@ -193,6 +243,8 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       updated: result.updated,
       unchanged: result.unchanged,
       rejected: result.rejected,
+      warnings: result.warnings.length,
+      dates: result.dates,
       partial: options.partial ?? false,
       status,
     },

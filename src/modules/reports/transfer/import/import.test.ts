@@ -76,6 +76,8 @@ describe('the IOM Missing Migrants Project file', () => {
     expect(await fingerprint(t.db)).toEqual(before);
     expect(result).toMatchObject({ dryRun: true, encoding: 'utf-8', delimiter: ',', unchanged: 0, updated: 0 });
     expect(result.imported + result.rejected).toBe(FULL_MMP ? 5987 : 6);
+    // The 2019 layout writes "December 30, 2019"; every row's date was read so.
+    expect(result.dates).toEqual([{ column: 'Reported Date', format: 'Month D, YYYY', rows: FULL_MMP ? 5987 : 6 }]);
     expect(result.errors).toContainEqual({ row: noCoordinatesRow, column: 'Location Coordinates', message: expect.stringMatching(/is empty/) });
     // After the quoted newline of row 5044, rows keep the numbers a spreadsheet shows.
     if (FULL_MMP) expect(result.errors).toContainEqual({ row: 5396, column: 'Location Coordinates', message: expect.stringMatching(/more than 250 km/) });
@@ -99,6 +101,9 @@ describe('the IOM Missing Migrants Project file', () => {
     expect(await report('missing-migrants', '52663')).toMatchObject({
       country: 'JPN', dead: 5, adult_men: 3, place_kind: 'at-sea', occurred_from: '2019-12-27', incident_type: 'death-or-disappearance',
       citizenships: ['XXX'], tlp: 'GREEN', audience_kind: 'all', status: 'draft', narrative: 'Unknown',
+      // The source text names the source; its id, region, links and quality have their own fields.
+      source: 'Japan Times, Kyodo News, AFP (IOM Missing Migrants Project)', source_record_id: '52663', source_region: 'East Asia',
+      source_url: 'http://bit.ly/2sCnBz1, http://bit.ly/2sEra83, http://bit.ly/2MJk88F', source_quality: '3/5',
     });
     // Van lake, inland Turkey: on land, survivors rescued.
     expect(await report('missing-migrants', '52662')).toMatchObject({ country: 'TUR', dead: 7, rescued: 64, place_kind: null });
@@ -249,7 +254,9 @@ describe('the Lintas template', () => {
     const row = header.map((column) => ({ external_id: 'X-1', incident_type: 'smuggling-air', country: 'THA', date_from: new Date(Date.UTC(2024, 0, 5)), dead: 0 })[column] ?? null);
     sheet?.addRow(row);
     const filled = Buffer.from(await workbook.xlsx.writeBuffer());
-    expect(ok(await upload(filled, 'filled.xlsx', { format: 'lintas' }))).toMatchObject({ imported: 1, encoding: 'xlsx', delimiter: null });
+    expect(ok(await upload(filled, 'filled.xlsx', { format: 'lintas' }))).toMatchObject({
+      imported: 1, encoding: 'xlsx', delimiter: null, dates: [{ column: 'date_from', format: 'YYYY-MM-DD', rows: 1 }],
+    });
     expect(await report('lintas', 'X-1')).toMatchObject({ country: 'THA', occurred_from: '2024-01-05', incident_type: 'smuggling-air' });
     const csv = await t.as(officer, { method: 'GET', url: '/api/v1/reports/import/template.csv' });
     expect(csv.body.replace('\uFEFF', '').split('\r\n')[0]).toBe(header.join(','));

@@ -10,6 +10,7 @@ export const ImportOptions = Strict({
   partial: Type.Optional(Type.Boolean({ description: 'write the good rows and report the bad ones; otherwise any bad row stops the whole import' })),
   sharing: Type.Optional(Sharing),
   status: Type.Optional(OneOf(['draft', 'submitted'], { description: 'the status of new reports (draft by default)' })),
+  dateOrder: Type.Optional(OneOf(['day-first', 'month-first'], { description: 'how dates written with numbers only (01/09/2020) are read; without it such dates are refused' })),
   sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'XLSX: the sheet to read; the first by default' })),
   maxRows: Type.Optional(Type.Integer({ minimum: 1, maximum: DEFAULT_MAX_ROWS, description: `refuse files with more data rows than this (at most ${DEFAULT_MAX_ROWS})` })),
 });
@@ -31,6 +32,10 @@ export const ImportResult = Strict({
   unchanged: Type.Integer({ description: 'rows imported before with the same content' }),
   rejected: Type.Integer({ description: 'rows with errors, not written' }),
   errors: Type.Array(ImportRowError),
+  warnings: Type.Array(ImportRowError, { description: 'what was repaired or is doubtful in a row, imported all the same (e.g. mojibake repaired)' }),
+  dates: Type.Array(Strict({ column: Type.String(), format: Type.String({ description: 'e.g. YYYY-MM-DD (also a spreadsheet date cell), D-Mon-YY, Month D, YYYY, DD/MM/YYYY' }), rows: Type.Integer() }), {
+    description: 'per date column, each shape its dates were read in and in how many rows',
+  }),
   skipped: Type.Array(Strict({ row: Type.Integer(), reason: Type.String() })),
   encoding: Type.String(),
   delimiter: Type.Union([Type.String(), Type.Null()]),

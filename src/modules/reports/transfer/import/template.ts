@@ -4,8 +4,8 @@ import {
   VULNERABILITIES,
 } from '../../codes.js';
 import type { ReportInput } from '../../schemas.js';
-import { CellError, readBoolean, readCode, readCount, readDate, readDecimal, readList, readText } from './cells.js';
-import type { ImportFormat, MappedRow, RowError } from './format.js';
+import { CellError, readBoolean, readCode, readCount, readDateAs, readDecimal, readList, readText } from './cells.js';
+import type { DateCell, ImportFormat, MappedRow, RowDefaults, RowError } from './format.js';
 
 /**
  * The Lintas import template: one report per row, one column per field, nested parts in a compact
@@ -37,8 +37,8 @@ const col = (column: string, description: string, example: string, options: { re
 export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('external_id', 'Your own identifier of the report (a case number, not a person\'s). Importing a row with the same external_id again updates or leaves the same report; it never makes a second one.', 'IDN-2024-0001', { required: true }),
   col('incident_type', 'What happened.', 'smuggling-sea', { required: true, codes: INCIDENT_TYPES.codes }),
-  col('date_from', 'The day it happened, or began (YYYY-MM-DD).', '2024-03-14'),
-  col('date_to', 'The day it ended, when it lasted several days (YYYY-MM-DD).', '2024-03-16'),
+  col('date_from', 'The day it happened, or began: YYYY-MM-DD, a spreadsheet date, 14-Mar-24, March 14, 2024, or 14/03/2024 with the day/month order given in the import\'s options.', '2024-03-14'),
+  col('date_to', 'The day it ended, when it lasted several days (written as date_from).', '2024-03-16'),
   col('country', 'Where it happened: ISO 3166-1 alpha-3 country code.', 'IDN', { required: true }),
   col('place', 'The place, in words (no addresses of people).', 'Off Rote Island'),
   col('latitude', 'Decimal degrees, -90 to 90.', '-10.73'),
@@ -72,6 +72,10 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('prosecutions', 'Prosecutions.', '0'),
   col('convictions', 'Convictions.', '0'),
   col('source', 'Where the information comes from (no names of people).', 'Patrol report'),
+  col('source_record_id', 'The source\'s own identifier of the record (e.g. IOM Missing Migrants Project\'s incident id).', '2020.MMP00012'),
+  col('source_region', 'The region the source puts the incident in, in its own words.', 'Mediterranean'),
+  col('source_url', 'Links to the source, separated by commas.', 'https://example.org/article'),
+  col('source_quality', 'The source\'s own grading of its quality, in its own scale (e.g. 3/5).', '3/5'),
   col('narrative', 'What happened, in words. Reports name no one: no names, phone numbers, e-mail addresses or document numbers.', 'Wooden boat intercepted at night.'),
   col('counts_in_regional', 'Count towards regional aggregates even where the details are not shared (true or false).', 'true'),
   col('audience', 'Who may see it: all, owner, members:AAA;BBB or groups:group-a. Empty with tlp empty: the import\'s default sharing.', 'all'),
@@ -145,7 +149,16 @@ function readEvaluation(text: string): { source: string; information: string } |
 /** The cells of one row and the errors found reading them (one reader per row; no closures per cell). */
 class RowReader {
   readonly errors: RowError[] = [];
-  constructor(private readonly cells: Record<string, string>) {}
+
+  readonly dates: DateCell[] = [];
+  constructor(private readonly cells: Record<string, string>, private readonly dateOrder: RowDefaults['dateOrder']) {}
+
+  /** A date in any shape readDateAs reads, its shape noted for the import's result. */
+  date(column: string): string | undefined {
+    const read = this.read(column, (text) => readDateAs(text, this.dateOrder));
+    if (read) this.dates.push({ column, format: read.format });
+    return read?.date;
+  }
 
   read<T>(column: string, reader: (text: string) => T): T | undefined {
     const text = this.cells[column];
@@ -170,21 +183,22 @@ const readFee = (text: string): number | undefined => readDecimal(text, 0, 1e9);
 const readCodes = (text: string): string[] | undefined => readList(text)?.map((code) => code.toUpperCase());
 const OUTCOME_COLUMNS = [['intercepted', 'intercepted'], ['rescued', 'rescued'], ['dead', 'dead'], ['missing', 'missing'], ['returned', 'returned'], ['claimed_asylum', 'claimedAsylum']] as const;
 const LAW_COLUMNS = ['arrests', 'charges', 'prosecutions', 'convictions'] as const;
+const SOURCE_DETAIL_COLUMNS = [['source_record_id', 'recordId'], ['source_region', 'region'], ['source_url', 'url'], ['source_quality', 'quality']] as const;
 
 /**
  * Reads one template row into a report (still to be validated), or the errors of its cells.
  * Every reader returns undefined for an empty cell, so empty cells are skipped before reading.
  */
-function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput | undefined }): MappedRow {
-  const reader = new RowReader(cells);
+function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow {
+  const reader = new RowReader(cells, defaults.dateOrder);
   const errors = reader.errors;
   const input: Record<string, unknown> = {};
   const key = reader.read('external_id', readText);
   if (key === undefined) errors.push({ column: 'external_id', message: 'is required: it keeps a second import of the row from making a second report' });
   else if (key.length > 200) errors.push({ column: 'external_id', message: 'must be at most 200 characters' });
   set(input, 'incidentType', reader.read('incident_type', readText));
-  const from = reader.read('date_from', readDate);
-  const to = reader.read('date_to', readDate);
+  const from = reader.date('date_from');
+  const to = reader.date('date_to');
   if (from !== undefined) input.when = to === undefined ? { from } : { from, to };
   else if (to !== undefined) errors.push({ column: 'date_from', message: 'is required when date_to is given' });
   const where: Record<string, unknown> = {};
@@ -224,6 +238,9 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
   for (const field of LAW_COLUMNS) set(law, field, reader.read(field, readCount));
   if (Object.keys(law).length > 0) input.lawEnforcement = law;
   set(input, 'source', reader.read('source', readText));
+  const sourceDetails: Record<string, unknown> = {};
+  for (const [column, field] of SOURCE_DETAIL_COLUMNS) set(sourceDetails, field, reader.read(column, readText));
+  if (Object.keys(sourceDetails).length > 0) input.sourceDetails = sourceDetails;
   set(input, 'narrative', reader.read('narrative', readText));
   set(input, 'countsInRegional', reader.read('counts_in_regional', readBoolean));
   const audience = reader.read('audience', readAudience);
@@ -243,7 +260,7 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
   } else {
     errors.push({ column: 'audience', message: 'is required, with tlp, when the import gives no default sharing' });
   }
-  return errors.length > 0 ? { errors } : { key: key ?? '', input };
+  return errors.length > 0 ? { errors, dates: reader.dates } : { key: key ?? '', input, dates: reader.dates };
 }
 
 const POINTER_COLUMNS: readonly (readonly [string, string])[] = [
@@ -255,7 +272,8 @@ const POINTER_COLUMNS: readonly (readonly [string, string])[] = [
   ['/fee/currency', 'fee_currency'], ['/fee/basis', 'fee_basis'], ['/fee/paymentMethods', 'fee_payment_methods'], ['/fee/covers', 'fee_covers'], ['/fee', 'fee_amount'],
   ['/smugglers/citizenships', 'smuggler_citizenships'], ['/smugglers/roles', 'smuggler_roles'], ['/smugglers/methods', 'methods'], ['/smugglers', 'smugglers_count'],
   ['/documents/issuingCountries', 'document_issuers'], ['/documents', 'document_kinds'],
-  ['/lawEnforcement/', ''], ['/source', 'source'], ['/narrative', 'narrative'], ['/countsInRegional', 'counts_in_regional'],
+  ['/lawEnforcement/', ''], ['/sourceDetails/recordId', 'source_record_id'], ['/sourceDetails/region', 'source_region'], ['/sourceDetails/url', 'source_url'],
+  ['/sourceDetails/quality', 'source_quality'], ['/sourceDetails', 'source_record_id'], ['/source', 'source'], ['/narrative', 'narrative'], ['/countsInRegional', 'counts_in_regional'],
   ['/sharing/tlp', 'tlp'], ['/sharing/handlingNote', 'handling_note'], ['/sharing/handling', 'handling'], ['/sharing/evaluation', 'evaluation'], ['/sharing', 'audience'],
 ];
 
@@ -277,6 +295,7 @@ export const lintasTemplate: ImportFormat = {
   rejectUnknownColumns: true,
   mapRow,
   columnOf,
+  keyColumn: () => 'external_id',
 };
 
 const list = (values: readonly string[] | undefined): string => (values ?? []).join(';');
@@ -334,6 +353,10 @@ export function reportToCells(externalId: string, input: ReportInput): string[] 
     prosecutions: count(input.lawEnforcement?.prosecutions),
     convictions: count(input.lawEnforcement?.convictions),
     source: input.source ?? '',
+    source_record_id: input.sourceDetails?.recordId ?? '',
+    source_region: input.sourceDetails?.region ?? '',
+    source_url: input.sourceDetails?.url ?? '',
+    source_quality: input.sourceDetails?.quality ?? '',
     narrative: input.narrative ?? '',
     counts_in_regional: input.countsInRegional === undefined ? '' : String(input.countsInRegional),
     audience: audience.kind === 'members' ? `members:${list(audience.members)}` : audience.kind === 'groups' ? `groups:${list(audience.groups)}` : audience.kind,
