@@ -11,6 +11,7 @@ const OFFICER = 'officer@aus.demo';
 const APPROVER = 'approver@aus.demo';
 const PASSWORD = 'lintas-demo-password';
 const PLACES = ['Bulk Cove A', 'Bulk Cove B', 'Bulk Cove C'] as const;
+const SCREENSHOT = '/tmp/lintas-reports-bulk.png';
 
 let session: BrowserSession | undefined;
 let page: Page;
@@ -119,6 +120,7 @@ test.skipIf(!browserAvailable)('an officer submits two drafts at once, an approv
   await approverBulk.getByRole('button', { name: 'Approve and share…' }).click();
   const approval = approverBulk.getByRole('alertdialog', { name: 'Confirm' });
   await approval.getByText('Approve and share 2 reports?').waitFor();
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
   await approval.getByRole('button', { name: 'Approve and share 2 reports' }).click();
   await approverBulk.getByText('Approved and shared 2 reports.').waitFor();
   await page.getByText('No report matches.').waitFor();
