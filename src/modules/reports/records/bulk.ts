@@ -54,11 +54,14 @@ async function select(ctx: Ctx, body: BulkBody, lock: boolean): Promise<Selectio
     const found = new Map((await findBulkCandidates(ctx, ids, lock)).map((report) => [report.id, report]));
     return { asked: ids.map((id, index) => ({ id, pointer: `/ids/${index}`, report: found.get(id) })) };
   }
-  const matching = await findOwnMatching(ctx, body.filter ?? {}, BULK_LIMIT, lock);
+  const matching = await findOwnMatching(ctx, body.filter ?? {}, BULK_LIMIT);
   if (matching.length > BULK_LIMIT) {
     throw invalid([{ pointer: '/filter', detail: `matches more than ${BULK_LIMIT.toLocaleString('en')} of your member's reports; narrow it (status, dates, incident type)` }]);
   }
-  return { asked: matching.map((report) => ({ id: report.id, pointer: '/filter', report })) };
+  if (!lock) return { asked: matching.map((report) => ({ id: report.id, pointer: '/filter', report })) };
+  // Locked as a selection of ids is (in the order of the ids), and judged as they are once locked.
+  const locked = new Map((await findBulkCandidates(ctx, matching.map((report) => report.id), true)).map((report) => [report.id, report]));
+  return { asked: matching.map(({ id }) => ({ id, pointer: '/filter', report: locked.get(id) })) };
 }
 
 /** Why each report cannot be acted on; a report the actor may not see is refused as one that does not exist. */

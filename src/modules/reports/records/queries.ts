@@ -106,14 +106,15 @@ const candidateColumns = sql`r.id, r.owner, r.status, r.submitted_by, r.tlp`;
 const lockOwn = (lock: boolean): Sql => (lock ? sql`FOR UPDATE OF r` : sql``);
 
 /**
- * The reports of `ids` the actor may see. With `lock`, its member's own are locked first; row-level
- * security hides from FOR UPDATE the rows a member may see but not change, so the others are read
- * after without the lock (and only when some id was not among its own).
+ * The reports of `ids` the actor may see. With `lock`, its member's own are locked first, in the
+ * order of their ids, so that two bulk acts on overlapping reports wait for each other rather than
+ * deadlock; row-level security hides from FOR UPDATE the rows a member may see but not change, so
+ * the others are read after without the lock (and only when some id was not among its own).
  */
 export async function findBulkCandidates(ctx: Ctx, ids: readonly string[], lock: boolean): Promise<BulkCandidate[]> {
   const own = await ctx.tx.query<BulkCandidate>(sql`
     SELECT ${candidateColumns} FROM reports r
-    WHERE r.id = ANY(${ids}::uuid[]) AND r.owner = ${ctx.actor.member} AND ${reportVisibility(ctx, 'r')} ${lockOwn(lock)}`);
+    WHERE r.id = ANY(${ids}::uuid[]) AND r.owner = ${ctx.actor.member} AND ${reportVisibility(ctx, 'r')} ORDER BY r.id ${lockOwn(lock)}`);
   if (own.length === ids.length) return own;
   const found = new Set(own.map((row) => row.id));
   const rest = ids.filter((id) => !found.has(id));
@@ -123,11 +124,11 @@ export async function findBulkCandidates(ctx: Ctx, ids: readonly string[], lock:
 }
 
 /** The actor's member's reports matching the list's filter, in the list's order, at most `limit` + 1 (to tell that there are more). */
-export async function findOwnMatching(ctx: Ctx, filter: ReportFilter, limit: number, lock: boolean): Promise<BulkCandidate[]> {
+export async function findOwnMatching(ctx: Ctx, filter: ReportFilter, limit: number): Promise<BulkCandidate[]> {
   const where = [...filters(ctx, filter), sql`r.owner = ${ctx.actor.member}`];
   return ctx.tx.query<BulkCandidate>(sql`
     SELECT ${candidateColumns} FROM reports r WHERE ${sql.join(where, ' AND ')}
-    ORDER BY coalesce(r.occurred_from, DATE '0001-01-01') DESC, r.id DESC LIMIT ${limit + 1} ${lockOwn(lock)}`);
+    ORDER BY coalesce(r.occurred_from, DATE '0001-01-01') DESC, r.id DESC LIMIT ${limit + 1}`);
 }
 
 /**
