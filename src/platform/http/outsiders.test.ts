@@ -230,6 +230,14 @@ const cases: Case[] = [
     forbidden: [{ who: () => ownerColleague }, { who: () => recipient, path: () => `/reports/${sharedReport}/approve` }],
   },
   {
+    method: 'POST', route: '/reports/bulk/submit', auth: 'user', path: () => '/reports/bulk/submit', payload: () => ({ ids: [privateReport], dryRun: true }),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/reports/bulk/approve', auth: 'user', path: () => '/reports/bulk/approve', payload: () => ({ ids: [submittedReport], dryRun: true }),
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
     method: 'POST', route: '/reports/:id/return', auth: 'user', path: () => `/reports/${submittedReport}/return`, payload: () => ({ note: 'Taken back' }),
     hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/${randomUUID()}/return` },
     forbidden: [{ who: () => ownerColleague }, { who: () => recipient, path: () => `/reports/${sharedReport}/return` }],
@@ -488,7 +496,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(34);
+    expect(forbiddenCases.length).toBe(36);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -508,6 +516,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(200);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/reports/${sharedReport}` })).statusCode).toBe(200);
     expect((await t.as(approverOnly, { method: 'POST', url: `${PREFIX}/reports/${submittedReport}/approve` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/reports/bulk/submit`, payload: { ids: [privateReport], dryRun: true } })).json()).toMatchObject({ done: 1 });
     expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/reports/${privateReport}`, payload: validReport() })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/groups/${GROUP}` })).json()).toMatchObject({ data: { members: ['AAA', 'CCC'] } });

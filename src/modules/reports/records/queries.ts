@@ -4,8 +4,9 @@ import { sql, type Sql } from '../../../platform/db/sql.js';
 import { decodeCursor } from '../../../platform/http/pagination.js';
 import type { SharingRow } from '../../../platform/sharing/model.js';
 import { sharingColumns } from '../../../platform/sharing/rule.js';
-import type { ReportListQuery } from './schemas.js';
+import type { ReportFilter, ReportListQuery } from './schemas.js';
 import type { ReportRow } from './row.js';
+import type { ReportStatus } from '../schemas.js';
 
 /** The columns the record's reads select: all but those for the analysis alone and the import's key. */
 const RECORD_COLUMNS = [
@@ -43,7 +44,7 @@ export function reportVisibility(ctx: Ctx, alias: string): Sql {
         AND contribution.submitted_at >= now() - make_interval(months => ${months}::int)))))`;
 }
 
-function filters(ctx: Ctx, query: ReportListQuery): Sql[] {
+function filters(ctx: Ctx, query: ReportFilter): Sql[] {
   const where: Sql[] = [reportVisibility(ctx, 'r')];
   if (query.status) where.push(sql`r.status = ${query.status}`);
   if (query.incidentType) where.push(sql`r.incident_type = ${query.incidentType}`);
@@ -84,10 +85,63 @@ export async function approversOf(ctx: Ctx, member: string): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
+/** The columns a submission sets, for one report or many: it also answers the note of a return, no longer shown. */
+export const submittedBy = (userId: string): Sql =>
+  sql`status = 'submitted', submitted_at = now(), submitted_by = ${userId}, return_note = NULL, returned_at = NULL`;
+
+/** The columns an approval sets, for one report or many. */
+export const approvedBy = (userId: string): Sql => sql`status = 'shared', approved_at = now(), approved_by = ${userId}`;
+
 export async function setStatus(ctx: Ctx, id: string, assignments: Sql): Promise<void> {
   await ctx.tx.query(sql`UPDATE reports SET ${assignments}, updated_at = now() WHERE id = ${id}`);
 }
 
 export async function deleteReport(ctx: Ctx, id: string): Promise<void> {
   await ctx.tx.query(sql`DELETE FROM reports WHERE id = ${id}`);
+}
+
+/** What a bulk act judges a report by (policy.ts), and the marking its notifications carry. */
+export type BulkCandidate = Pick<ReportRow, 'id' | 'owner' | 'status' | 'submitted_by' | 'tlp'>;
+
+const candidateColumns = sql`r.id, r.owner, r.status, r.submitted_by, r.tlp`;
+const lockOwn = (lock: boolean): Sql => (lock ? sql`FOR UPDATE OF r` : sql``);
+
+/**
+ * The reports of `ids` the actor may see. With `lock`, its member's own are locked first, in the
+ * order of their ids, so that two bulk acts on overlapping reports wait for each other rather than
+ * deadlock; row-level security hides from FOR UPDATE the rows a member may see but not change, so
+ * the others are read after without the lock (and only when some id was not among its own).
+ */
+export async function findBulkCandidates(ctx: Ctx, ids: readonly string[], lock: boolean): Promise<BulkCandidate[]> {
+  const own = await ctx.tx.query<BulkCandidate>(sql`
+    SELECT ${candidateColumns} FROM reports r
+    WHERE r.id = ANY(${ids}::uuid[]) AND r.owner = ${ctx.actor.member} AND ${reportVisibility(ctx, 'r')} ORDER BY r.id ${lockOwn(lock)}`);
+  if (own.length === ids.length) return own;
+  const found = new Set(own.map((row) => row.id));
+  const rest = ids.filter((id) => !found.has(id));
+  const others = await ctx.tx.query<BulkCandidate>(sql`
+    SELECT ${candidateColumns} FROM reports r WHERE r.id = ANY(${rest}::uuid[]) AND r.owner <> ${ctx.actor.member} AND ${reportVisibility(ctx, 'r')}`);
+  return [...own, ...others];
+}
+
+/** The actor's member's reports matching the list's filter, in the list's order, at most `limit` + 1 (to tell that there are more). */
+export async function findOwnMatching(ctx: Ctx, filter: ReportFilter, limit: number): Promise<BulkCandidate[]> {
+  const where = [...filters(ctx, filter), sql`r.owner = ${ctx.actor.member}`];
+  return ctx.tx.query<BulkCandidate>(sql`
+    SELECT ${candidateColumns} FROM reports r WHERE ${sql.join(where, ' AND ')}
+    ORDER BY coalesce(r.occurred_from, DATE '0001-01-01') DESC, r.id DESC LIMIT ${limit + 1}`);
+}
+
+/**
+ * One statement for many reports of the actor's member in status `from`; answers how many changed.
+ * Row triggers keep the analysis facts (migration 0006) and one statement trigger their change log (0007).
+ */
+export async function setStatusOfMany(ctx: Ctx, ids: readonly string[], from: ReportStatus, assignments: Sql): Promise<number> {
+  const row = await ctx.tx.one<{ changed: number }>(sql`
+    WITH changed AS (
+      UPDATE reports SET ${assignments}, updated_at = now()
+      WHERE id = ANY(${ids}::uuid[]) AND owner = ${ctx.actor.member} AND status = ${from}
+      RETURNING 1)
+    SELECT count(*)::int AS changed FROM changed`);
+  return row.changed;
 }

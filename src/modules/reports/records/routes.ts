@@ -2,12 +2,18 @@ import { Type } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
 import { perform } from '../../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../../platform/http/schemas.js';
-import { CodeListsResponse, Report, ReportListQuery, ReportOne, ReturnBody } from './schemas.js';
+import { BULK_LIMIT, BulkBody, BulkResult, CodeListsResponse, Report, ReportListQuery, ReportOne, ReturnBody } from './schemas.js';
 import { ReportInput } from '../schemas.js';
+import { bulk } from './bulk.js';
 import * as reports from './service.js';
 
 const tags = ['reports'];
 const conflictResponse = { 409: Type.Ref('Problem') };
+const bulkDescription =
+  `Send either \`ids\` (at most ${BULK_LIMIT.toLocaleString('en')}) or \`filter\` (the list's filter; your member's reports matching it, at most ${BULK_LIMIT.toLocaleString('en')}). ` +
+  'Each report is judged as one at a time; an id you may not see is refused exactly like one that does not exist. ' +
+  'All or nothing: one report that cannot be acted on and nothing is (409 listing each, with its pointer), unless `partial`. ' +
+  '`dryRun` judges and changes nothing. One audit row names every report acted on.';
 
 /** The report records and their workflow (draft → submitted → shared; returned; withdrawn). */
 export function recordRoutes(app: App): void {
@@ -61,6 +67,28 @@ export function recordRoutes(app: App): void {
       response: { 200: ReportOne, ...problemResponses, ...conflictResponse },
     },
   }, async (request) => perform(request, (ctx) => reports.approve(ctx, request.params.id)));
+
+  app.post('/reports/bulk/submit', {
+    config: { action: 'reports.write' },
+    schema: {
+      tags,
+      summary: 'Submit many drafts of your member for approval at once; its approvers are notified once',
+      description: bulkDescription,
+      body: BulkBody,
+      response: { 200: BulkResult, ...problemResponses, ...conflictResponse },
+    },
+  }, async (request) => perform(request, (ctx) => bulk(ctx, 'submit', request.body), { read: request.body.dryRun === true }));
+
+  app.post('/reports/bulk/approve', {
+    config: { action: 'reports.approve' },
+    schema: {
+      tags,
+      summary: 'Approve and share many submitted reports of your member at once (four eyes: none you submitted)',
+      description: bulkDescription,
+      body: BulkBody,
+      response: { 200: BulkResult, ...problemResponses, ...conflictResponse },
+    },
+  }, async (request) => perform(request, (ctx) => bulk(ctx, 'approve', request.body), { read: request.body.dryRun === true }));
 
   app.post('/reports/:id/return', {
     config: { action: 'reports.approve' },

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Cursor, Limit } from '../../../platform/http/schemas.js';
+import { Cursor, Id, Limit } from '../../../platform/http/schemas.js';
 import { OneOf, Strict } from '../../../platform/schema.js';
 import { Sharing } from '../../../platform/sharing/model.js';
 import { INCIDENT_TYPES } from '../codes.js';
@@ -57,6 +57,46 @@ export const ReportListQuery = Strict({
   limit: Type.Optional(Limit),
 });
 export type ReportListQuery = Static<typeof ReportListQuery>;
+
+// Bulk submit and approve ---------------------------------------------------------------------------
+
+/** The most reports one bulk act takes, by ids or by filter (5,965 rows of one import fit; the audit row's ids stay under 400 kB). */
+export const BULK_LIMIT = 10_000;
+
+/** The list's filter without its paging: a field added to the list's query selects bulk acts too. */
+const { cursor: _cursor, limit: _limit, ...filterFields } = ReportListQuery.properties;
+export const ReportFilter = Strict(filterFields, {
+  description: `the list's filter (GET /reports); a bulk act takes your member's reports that match it, at most ${BULK_LIMIT.toLocaleString('en')}`,
+});
+export type ReportFilter = Static<typeof ReportFilter>;
+
+export const BulkBody = Strict({
+  ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: BULK_LIMIT, description: `the reports, each once (at most ${BULK_LIMIT.toLocaleString('en')})` })),
+  filter: Type.Optional(ReportFilter),
+  partial: Type.Optional(Type.Boolean({ description: 'act on the reports that can be and list the others; otherwise one that cannot be stops the whole act (409)' })),
+  dryRun: Type.Optional(Type.Boolean({ description: 'judge every report and say what would happen; change nothing' })),
+}, { description: 'Either ids or filter.' });
+export type BulkBody = Static<typeof BulkBody>;
+
+export const BULK_REFUSALS = ['not-found', 'not-owner', 'role', 'status', 'four-eyes'] as const;
+export const BulkRefusal = Strict({
+  id: Type.String(),
+  reason: OneOf(BULK_REFUSALS, {
+    description: 'not-found: no such report, or you may not see it · not-owner: another member’s · role · status: not in the state the act needs · four-eyes: you submitted it',
+  }),
+  detail: Type.String(),
+});
+export type BulkRefusal = Static<typeof BulkRefusal>;
+
+export const BulkResult = Strict({
+  act: OneOf(['submit', 'approve']),
+  dryRun: Type.Boolean(),
+  selected: Type.Integer({ description: 'the reports asked for: the ids sent, or your member’s reports matching the filter' }),
+  done: Type.Integer({ description: 'the reports acted on (in a dry run: that would be)' }),
+  ids: Type.Array(Type.String(), { description: 'the reports acted on (would be), in the order of the ids sent or of the list' }),
+  refused: Type.Array(BulkRefusal, { description: 'the reports that cannot be acted on, and why (only with partial or dryRun: otherwise a 409 lists them)' }),
+});
+export type BulkResult = Static<typeof BulkResult>;
 
 export const ReturnBody = Strict({
   note: Type.String({ minLength: 1, maxLength: 2000, description: 'what the reporting officer should change' }),

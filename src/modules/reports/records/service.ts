@@ -10,7 +10,7 @@ import { validateSharing } from '../../../platform/sharing/validate.js';
 import { CODE_LISTS } from '../codes.js';
 import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
-import { approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, type ReportRecord } from './queries.js';
+import { approvedBy, approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, submittedBy, type ReportRecord } from './queries.js';
 import type { ReportListQuery, ReturnBody } from './schemas.js';
 import type { ReportInput } from '../schemas.js';
 import { insertReport, updateReportContent } from './store.js';
@@ -108,7 +108,8 @@ export async function update(ctx: Ctx, id: string, input: ReportInput) {
   return reread(ctx, id);
 }
 
-async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
+/** Tells the approvers of the report's owner, but the actor, that it waits for them. */
+export async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
   const row = await visibleReport(ctx, id);
   const userIds = (await approversOf(ctx, row.owner)).filter((userId) => userId !== ctx.actor.userId);
   await notifyUsers(ctx.tx, {
@@ -124,24 +125,28 @@ async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
 
 export async function submit(ctx: Ctx, id: string) {
   await reportFor(ctx, id, 'submit');
-  // Submitting again answers the note of a return: it is no longer shown.
-  await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, return_note = NULL, returned_at = NULL`);
+  await setStatus(ctx, id, submittedBy(ctx.actor.userId));
   await ctx.audit({ action: 'report.submit', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
   await notifyApprovers(ctx, id);
   return reread(ctx, id);
 }
 
-async function notifySubmitter(ctx: Ctx, row: ReportRecord, kind: NotificationKind, title: string, body: string): Promise<void> {
+async function notifySubmitter(ctx: Ctx, row: Pick<ReportRecord, 'id' | 'submitted_by'>, kind: NotificationKind, title: string, body: string): Promise<void> {
   if (!row.submitted_by || row.submitted_by === ctx.actor.userId) return;
   const current = await visibleReport(ctx, row.id);
   await notifyUsers(ctx.tx, { userIds: [row.submitted_by], kind, title, body, objectType: OBJECT, objectId: row.id, source: current });
 }
 
+/** Tells the submitter of an approved report (unless they approved it themselves). */
+export async function notifyApproved(ctx: Ctx, row: Pick<ReportRecord, 'id' | 'submitted_by'>): Promise<void> {
+  await notifySubmitter(ctx, row, 'report.approved', 'Your report was approved and shared', `${ctx.actor.name} approved the report.`);
+}
+
 export async function approve(ctx: Ctx, id: string) {
   const row = await reportFor(ctx, id, 'approve');
-  await setStatus(ctx, id, sql`status = 'shared', approved_at = now(), approved_by = ${ctx.actor.userId}`);
+  await setStatus(ctx, id, approvedBy(ctx.actor.userId));
   await ctx.audit({ action: 'report.approve', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
-  await notifySubmitter(ctx, row, 'report.approved', 'Your report was approved and shared', `${ctx.actor.name} approved the report.`);
+  await notifyApproved(ctx, row);
   return reread(ctx, id);
 }
 

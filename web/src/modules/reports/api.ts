@@ -5,7 +5,13 @@
  */
 import type { Static } from 'typebox';
 import type { PeopleGroup as PeopleGroupSchema, ReportInput as ReportInputSchema } from '../../../../src/modules/reports/schemas.js';
-import type { CodeListsResponse, Report as ReportSchema, ReportOne as ReportOneSchema } from '../../../../src/modules/reports/records/schemas.js';
+import type {
+  BulkBody as BulkBodySchema,
+  BulkResult as BulkResultSchema,
+  CodeListsResponse,
+  Report as ReportSchema,
+  ReportOne as ReportOneSchema,
+} from '../../../../src/modules/reports/records/schemas.js';
 import { REPORT_STATUSES } from '../../../../src/modules/reports/codes.js';
 import { allOf } from '../../platform.js';
 
@@ -17,6 +23,10 @@ export type Report = Static<typeof ReportSchema>;
 export type ReportStatus = Report['status'];
 /** GET /reports/:id and every write: the report and what the user may do with it. */
 export type ReportOne = Static<typeof ReportOneSchema>;
+/** POST /reports/bulk/{submit,approve}: the selection (ids or the list's filter) and the answer. */
+export type BulkBody = Static<typeof BulkBodySchema>;
+export type BulkResult = Static<typeof BulkResultSchema>;
+export type BulkFilter = NonNullable<BulkBody['filter']>;
 /** GET /reports/code-lists: every list with its labels, and the countries. */
 export type CodeLists = Static<typeof CodeListsResponse>;
 

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
 import { DateText, PageHeader, TlpBadge } from '../../components/ui.js';
@@ -6,6 +7,7 @@ import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { labelOf, REPORT_STATUSES, type CodeLists, type Report, type ReportStatus } from './api.js';
 import { useMembers } from '../directory/hooks.js';
+import { BulkActions, bulkFilter, selectable, type BulkAct } from './bulk-actions.js';
 
 const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine'] as const;
 const PAGE_SIZE = 20;
@@ -26,6 +28,24 @@ export function ReportsPage() {
   const members = useMembers();
   const { names } = members;
   const countries = new Map((lists.data?.countries ?? []).map((country) => [country.code, country.name]));
+  // Bulk acts: the ones the user's roles allow; the reports each row's abilities allow.
+  const acts: BulkAct[] = [...(can(session, 'reports.write') ? (['submit'] as const) : []), ...(can(session, 'reports.approve') ? (['approve'] as const) : [])];
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const appliedKey = query(applied);
+  useEffect(() => {
+    setPicked(new Set());
+    setAllMatching(false);
+  }, [appliedKey]);
+  const toggle = (id: string, on: boolean): void =>
+    setPicked((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const titleOf = (item: Report): string =>
+    `${labelOf(lists.data?.incidentTypes, item.incidentType)} — ${countries.get(item.where.country) ?? item.where.country}${item.where.place ? `, ${item.where.place}` : ''}`;
 
   return (
     <>
@@ -59,6 +79,24 @@ export function ReportsPage() {
         <h2 id="reports-results" className="visually-hidden">
           Results
         </h2>
+        {acts.length > 0 ? (
+          <>
+            <label className="check">
+              <input type="checkbox" checked={allMatching} onChange={(event) => setAllMatching(event.target.checked)} />
+              Select all reports matching the filter
+            </label>
+            <BulkActions
+              selection={{ ids: picked, allMatching }}
+              filter={bulkFilter(applied)}
+              acts={acts}
+              onDone={() => {
+                setPicked(new Set());
+                setAllMatching(false);
+                results.reload();
+              }}
+            />
+          </>
+        ) : null}
         <p className="muted" role="status">
           {results.loading === 'first' ? 'Loading…' : items.length === 0 ? (filtered ? 'No report matches.' : 'No reports yet.') : `${items.length}${next ? '+' : ''} reports`}
         </p>
@@ -66,11 +104,18 @@ export function ReportsPage() {
           {items.map((item) => (
             <li key={item.id} className="result">
               <div className="result-head">
+                {selectable(item, acts) ? (
+                  <input
+                    type="checkbox"
+                    className="result-select"
+                    aria-label={`Select ${titleOf(item)}`}
+                    checked={allMatching || picked.has(item.id)}
+                    disabled={allMatching}
+                    onChange={(event) => toggle(item.id, event.target.checked)}
+                  />
+                ) : null}
                 <h3 className="result-title">
-                  <Link to={`/reports/${encodeURIComponent(item.id)}`}>
-                    {labelOf(lists.data?.incidentTypes, item.incidentType)} — {countries.get(item.where.country) ?? item.where.country}
-                    {item.where.place ? `, ${item.where.place}` : ''}
-                  </Link>
+                  <Link to={`/reports/${encodeURIComponent(item.id)}`}>{titleOf(item)}</Link>
                 </h3>
                 <StatusBadge status={item.status} /> <TlpBadge tlp={item.sharing.tlp} />
               </div>
