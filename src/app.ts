@@ -13,10 +13,11 @@ import type { App } from './platform/http/app.js';
 import Fastify from 'fastify';
 import type { Platform } from './platform/context.js';
 import { MODULES } from './modules/index.js';
-import type { LintasModule } from './platform/module.js';
+import { migrationsOf, type LintasModule } from './platform/module.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerAuthorisation } from './platform/http/pipeline.js';
 import { registerErrorHandling } from './platform/http/errors.js';
+import { registerReadiness } from './platform/http/readiness.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
 import { loggerOptions } from './platform/logging.js';
@@ -112,15 +113,7 @@ export async function build(options: BuildOptions): Promise<App> {
   registerAuthentication(app, platform);
   registerAuthorisation(app, platform);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await platform.db.transaction({ member: null }, (tx) => tx.execScript('SELECT 1'));
-      return { status: 'ready' };
-    } catch {
-      return reply.status(503).send({ status: 'database unavailable' });
-    }
-  });
+  registerReadiness(app, platform, migrationsOf(options.modules ?? MODULES));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (api) => {

@@ -110,7 +110,8 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   await problemsList.waitFor();
   const first = (await problemsList.getByRole('listitem').first().textContent()) ?? '';
   expect(first).toMatch(/^Line 2, column 10 \(number\)/);
-  expect(first).toContain('Likely misread: "O" at line 2, column 2 is probably "0"');
+  // The O is named; "may be" when another look-alike reading of the (random) number happens to pass too.
+  expect(first).toMatch(/Likely misread: "O" at line 2, column 2 (is probably|may be) "0"/);
 
   // Sent anyway, the server refuses it the same way, beside the field.
   await check.getByRole('button', { name: 'Check' }).click();

@@ -307,3 +307,63 @@ describe('CSRF', () => {
     expect((await t.as(session, { method: 'POST', url: '/api/v1/library/documents', payload: document })).statusCode).toBe(201);
   });
 });
+
+describe('throttling by account and by address', () => {
+  const PER_ACCOUNT = 3;
+  const PER_ADDRESS = 4;
+  const WINDOW_MINUTES = 15;
+  let u: TestContext;
+
+  beforeAll(async () => {
+    u = await makeTestApp({ config: { signinMaxFailuresPerAccount: PER_ACCOUNT, signinMaxFailuresPerAddress: PER_ADDRESS, signinWindowMinutes: WINDOW_MINUTES } });
+    await u.makeMember('AAA');
+  });
+  afterAll(() => u.close());
+
+  const signInFrom = (address: string, email: string, password = TEST_PASSWORD) =>
+    u.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password }, remoteAddress: address });
+
+  /** The failures counted so far move back past the window, as if it had gone by. */
+  const windowGoesBy = () => u.db.ownerTransaction((tx) => tx.query(sql`UPDATE signin_failures SET at = at - make_interval(mins => ${WINDOW_MINUTES + 1})`));
+
+  function expectPaused(response: LightMyRequestResponse): void {
+    expect(response.statusCode, response.body).toBe(429);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['retry-after']).toBe(String(WINDOW_MINUTES * 60));
+    expect(response.json()).toMatchObject({ status: 429, title: 'Too many failed sign-ins', retryAfterSeconds: WINDOW_MINUTES * 60 });
+    expect(response.cookies).toEqual([]);
+  }
+
+  test(`an address with ${PER_ADDRESS} failures is paused for every account, even with the right password; other addresses are not; after the window it signs in`, async () => {
+    const user = await u.makeUser('AAA');
+    // Failures for several accounts (one of them unknown) from one address, each below the per-account limit.
+    const others = [await u.makeUser('AAA'), await u.makeUser('AAA')];
+    for (const email of [others[0]!.email, others[1]!.email, 'nobody@nowhere.test', others[0]!.email]) {
+      expect((await signInFrom('10.1.1.1', email, 'not the password')).statusCode).toBe(401);
+    }
+    const paused = await signInFrom('10.1.1.1', user.email);
+    expectPaused(paused);
+    const audit = await u.db.ownerTransaction((tx) =>
+      tx.query<{ action: string; address: string; details: Record<string, unknown> }>(sql`SELECT action, address, details FROM audit_log WHERE request_id = ${String(paused.headers['x-request-id'])}`),
+    );
+    expect(audit).toEqual([{ action: 'auth.sign-in-failed', address: '10.1.1.1', details: { email: user.email, reason: 'throttled' } }]);
+    // The pause opened no session.
+    expect(await u.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE user_id = ${user.id}`))).toEqual({ n: 0 });
+
+    expect((await signInFrom('10.2.2.2', user.email)).statusCode).toBe(200);
+    await windowGoesBy();
+    expect((await signInFrom('10.1.1.1', user.email)).statusCode).toBe(200);
+  });
+
+  test(`an account with ${PER_ACCOUNT} failures from different addresses is paused from any address; other accounts are not; after the window it signs in`, async () => {
+    const user = await u.makeUser('AAA');
+    const other = await u.makeUser('AAA');
+    for (const address of ['10.3.0.1', '10.3.0.2', '10.3.0.3']) expect((await signInFrom(address, user.email, 'not the password')).statusCode).toBe(401);
+    // A fresh address, the right password: still paused, as the account is.
+    expectPaused(await signInFrom('10.3.0.4', user.email));
+    expectPaused(await signInFrom('10.3.0.4', user.email.toUpperCase()));
+    expect((await signInFrom('10.3.0.4', other.email)).statusCode).toBe(200);
+    await windowGoesBy();
+    expect((await signInFrom('10.3.0.4', user.email)).statusCode).toBe(200);
+  });
+});

@@ -32,9 +32,11 @@ async function assertNotThrottled(platform: Platform, request: RequestInfo, emai
         { action: 'auth.sign-in-failed', objectType: 'user', objectId: user?.id, details: { email, reason: 'throttled' } },
       ]),
     );
+    // At most the window: by then every failure that paused it has aged out.
+    const retryAfterSeconds = minutes * 60;
     throw new Problem(429, 'Too many failed sign-ins', `Sign-in is paused for this account or address; try again in ${minutes} minutes or ask your member-admin.`, undefined, {
-      retryAfterSeconds: minutes * 60,
-    });
+      retryAfterSeconds,
+    }, { 'retry-after': String(retryAfterSeconds) });
   }
 }
 

@@ -100,6 +100,36 @@ describe('users', () => {
     expect((await t.as(adminB, { method: 'PATCH', url: `${V1}/users/${officerB.id}`, payload: { name: 'Renamed by its admin' } })).json()).toMatchObject({ user: { name: 'Renamed by its admin' } });
   });
 
+  test('a member-admin resets the password of its own member’s user: one e-mailed link, used once, audited; another member’s admin gets 404 and changes nothing', async () => {
+    const user = await t.makeUser('AAA', ['officer']);
+    const session = await t.sessionFor(user);
+    const signIn = (password: string) => t.app.inject({ method: 'POST', url: `${V1}/auth/sign-in`, payload: { email: user.email, password } });
+
+    // Another member's admin: the same 404 as an unknown user, no link, no mail, no audit row.
+    problem(await unchanged(() => t.as(adminB, { method: 'POST', url: `${V1}/users/${user.id}/password-reset` })), 404);
+
+    const reset = await t.as(adminA, { method: 'POST', url: `${V1}/users/${user.id}/password-reset` });
+    expect(reset.statusCode, reset.body).toBe(200);
+    // The link goes by mail only: a member-admin never sees it.
+    expect(reset.json()).toEqual({ emailedTo: user.email });
+    const audit = await t.db.ownerTransaction((tx) =>
+      tx.query<{ action: string; user_id: string; member: string; object_id: string; object_owner: string }>(
+        sql`SELECT action, user_id, member, object_id, object_owner FROM audit_log WHERE request_id = ${String(reset.headers['x-request-id'])} ORDER BY seq`,
+      ),
+    );
+    expect(audit).toEqual([{ action: 'user.password-reset-issued', user_id: adminA.user.id, member: 'AAA', object_id: user.id, object_owner: 'AAA' }]);
+
+    const token = await mailedResetToken(user.email);
+    const complete = () => t.app.inject({ method: 'POST', url: `${V1}/auth/password-reset/complete`, payload: { token, password: 'a new password of mine' } });
+    expect((await complete()).statusCode).toBe(204);
+    // Once only.
+    expect(pointers(problem(await unchanged(complete), 400))).toEqual(['/token']);
+    expect((await signIn('a new password of mine')).statusCode).toBe(200);
+    expect((await signIn(TEST_PASSWORD)).statusCode).toBe(401);
+    // The sessions opened with the old password are ended.
+    expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(401);
+  });
+
   test('a member-admin cannot grant the secretariat role, nor lock itself out; the secretariat can grant it', async () => {
     const grant = await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Climber', email: 'climber@aaa.test', roles: ['secretariat'] } }));
     expect(pointers(problem(grant, 400))).toEqual(['/roles']);

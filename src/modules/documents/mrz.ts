@@ -1,8 +1,9 @@
 /**
  * Machine-readable zones (ICAO Doc 9303 Parts 3–7): TD1 (3×30), TD2 (2×36), TD3 (2×44), MRV-A
  * (2×44) and MRV-B (2×36). Every check digit is verified; an error names the field, its line and
- * column, and points out the likely OCR confusion (0/O, 1/I, 8/B, 5/S, 2/Z) when swapping one such
- * character would make the check digit pass or a digit-only field holds a letter.
+ * column, and points out the likely OCR confusion (0/O/D/Q, 1/I, 2/Z, 5/S, 6/G, 8/B): only readings
+ * the field's characters allow (digits in dates and check digits, letters in names and codes, either
+ * in numbers and optional data), and, for a field with a check digit, only readings that make it pass.
  */
 import { documentTypeFromMrzCode, isIcaoIssuer, type DocumentType } from './icao.js';
 
@@ -147,10 +148,55 @@ export function checkDigit(value: string): number {
   return sum % 10;
 }
 
-/** Characters OCR mistakes for one another, both ways. */
-const CONFUSABLE: Readonly<Record<string, string>> = { '0': 'O', O: '0', '1': 'I', I: '1', '8': 'B', B: '8', '5': 'S', S: '5', '2': 'Z', Z: '2' };
-const LETTER_FOR_DIGIT: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '8': 'B', '5': 'S', '2': 'Z' };
-const DIGIT_FOR_LETTER: Readonly<Record<string, string>> = { O: '0', I: '1', B: '8', S: '5', Z: '2', Q: '0', D: '0' };
+/** What a position may hold (Doc 9303 Part 3 §4.2): `<` is allowed in each. */
+type CharClass = 'numeric' | 'alphabetic' | 'alphanumeric';
+
+/** Pairs OCR mistakes for one another (OCR-B): a digit and a letter that look alike. */
+const LOOKALIKES: readonly (readonly [digit: string, letter: string])[] = [
+  ['0', 'O'],
+  ['0', 'D'],
+  ['0', 'Q'],
+  ['1', 'I'],
+  ['2', 'Z'],
+  ['5', 'S'],
+  ['6', 'G'],
+  ['8', 'B'],
+];
+const isDigit = (char: string): boolean => char >= '0' && char <= '9';
+const isLetter = (char: string): boolean => char >= 'A' && char <= 'Z';
+
+/** The readings of a character its position allows: letters for a digit where letters belong, and the other way round. */
+function lookalikes(char: string, charClass: CharClass): string[] {
+  if (isDigit(char) && charClass !== 'numeric') return LOOKALIKES.filter(([digit]) => digit === char).map(([, letter]) => letter);
+  if (isLetter(char) && charClass !== 'alphabetic') return LOOKALIKES.filter(([, letter]) => letter === char).map(([digit]) => digit);
+  return [];
+}
+
+/** A character its position does not allow: a letter where only digits belong, a digit where only letters do. */
+const misplaced = (char: string, charClass: CharClass): boolean => (charClass === 'numeric' && isLetter(char)) || (charClass === 'alphabetic' && isDigit(char));
+
+/** One character read otherwise; 0-based line and column. */
+interface Reading {
+  line: number;
+  column: number;
+  from: string;
+  to: string;
+}
+
+const describeReading = (reading: Reading, verb: string): string =>
+  `"${reading.from}" at line ${reading.line + 1}, column ${reading.column + 1} ${verb} "${reading.to}"`;
+
+/**
+ * The hint for a field that fails its test, from the look-alike corrections that make it pass: the
+ * one when there is one, each of them when there are several (at most four named).
+ */
+function hintOf(passing: readonly Reading[][], label: (correction: readonly Reading[]) => string = () => ''): string | undefined {
+  if (passing.length === 1) return passing[0]!.map((reading) => describeReading(reading, 'is probably')).join(' and ') + label(passing[0]!);
+  if (passing.length === 0) return undefined;
+  const named = passing.slice(0, 4).map((correction) => correction.map((reading) => describeReading(reading, 'may be')).join(' and ') + label(correction));
+  const more = passing.length > 4 ? `, or one of ${passing.length - 4} more readings` : '';
+  return `${named.join(', or ')}${more}`;
+}
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
   documentCode: 'document code',
@@ -243,23 +289,87 @@ function characterErrors(lines: string[], layout: Layout): MrzError[] {
   return errors;
 }
 
+/** A position of the MRZ (0-based) and what it may hold. */
+interface Cell {
+  line: number;
+  column: number;
+  charClass: CharClass;
+}
+
+const textOf = (lines: readonly string[], span: Span): string => lines[span.line]!.slice(span.start, span.start + span.length);
+
+/** The lines with the readings applied. */
+function reread(lines: readonly string[], readings: readonly Reading[]): string[] {
+  const changed = [...lines];
+  for (const { line, column, to } of readings) changed[line] = changed[line]!.slice(0, column) + to + changed[line]!.slice(column + 1);
+  return changed;
+}
+
+/** Tries at most this many combinations of readings for the misplaced characters of one field. */
+const MAX_COMBINATIONS = 256;
+
 class Reader {
   private readonly errors: MrzError[] = [];
+  private readonly classes: CharClass[][];
+  /** Positions a passing check digit vouches for (the field's characters and the digit itself). */
+  private readonly vouched = new Set<string>();
 
   constructor(
     private readonly lines: string[],
     private readonly layout: Layout,
     private readonly now: Date,
-  ) {}
+  ) {
+    this.classes = lines.map((line) => Array.from(line, (): CharClass => 'alphanumeric'));
+    const { composite, optionalCheck } = layout;
+    const set = (charClass: CharClass, spans: readonly Span[]): void => {
+      for (const span of spans) for (let i = 0; i < span.length; i++) this.classes[span.line]![span.start + i] = charClass;
+    };
+    set('alphabetic', [layout.code, layout.issuer, layout.name, layout.nationality, layout.sex]);
+    set('numeric', [layout.birth, layout.birthCheck, layout.expiry, layout.expiryCheck, layout.numberCheck]);
+    set('numeric', [...(optionalCheck ? [optionalCheck] : []), ...(composite ? [composite.check] : [])]);
+  }
 
   private text(span: Span): string {
-    return this.lines[span.line]!.slice(span.start, span.start + span.length);
+    return textOf(this.lines, span);
+  }
+
+  private cells(spans: readonly Span[]): Cell[] {
+    return spans.flatMap((span) => Array.from({ length: span.length }, (_, i) => ({ line: span.line, column: span.start + i, charClass: this.classes[span.line]![span.start + i]! })));
+  }
+
+  private misplacedIn(lines: readonly string[], cells: readonly Cell[]): Cell | undefined {
+    return cells.find((cell) => misplaced(lines[cell.line]!.charAt(cell.column), cell.charClass));
   }
 
   private error(field: string, span: Span, offset: number, message: string, hint?: string): void {
     const error: MrzError = { field, line: span.line + 1, column: span.start + offset + 1, message };
     if (hint !== undefined) error.hint = hint;
     this.errors.push(error);
+  }
+
+  /**
+   * The look-alike readings of `cells` that make `passes` true. Characters their position does not
+   * allow must all be read otherwise (every combination is tried); when there are none, each single
+   * look-alike reading the position allows is tried. `tried` says whether there was any to try.
+   */
+  private corrections(cells: readonly Cell[], passes: (lines: readonly string[]) => boolean): { tried: boolean; forced: Cell[]; passing: Reading[][] } {
+    const reading = (cell: Cell): Reading[] => {
+      const from = this.lines[cell.line]!.charAt(cell.column);
+      return lookalikes(from, cell.charClass).map((to) => ({ line: cell.line, column: cell.column, from, to }));
+    };
+    const wrong = cells.filter((cell) => misplaced(this.lines[cell.line]!.charAt(cell.column), cell.charClass));
+    let candidates: Reading[][];
+    if (wrong.length > 0) {
+      candidates = [[]];
+      for (const cell of wrong) {
+        candidates = candidates.flatMap((partial) => reading(cell).map((one) => [...partial, one]));
+        if (candidates.length > MAX_COMBINATIONS) return { tried: false, forced: wrong, passing: [] };
+      }
+    } else {
+      candidates = cells.flatMap((cell) => reading(cell).map((one) => [one]));
+    }
+    const passing = candidates.filter((candidate) => passes(reread(this.lines, candidate)));
+    return { tried: candidates.length > 0, forced: wrong, passing };
   }
 
   read(): MrzResult {
@@ -294,46 +404,54 @@ class Reader {
     };
   }
 
+  /** For a field with no check digit: the letters each misplaced digit may be, unconfirmed. */
+  private unverifiedHint(cells: readonly Cell[]): string | undefined {
+    const parts = cells.flatMap((cell) => {
+      const from = this.lines[cell.line]!.charAt(cell.column);
+      if (!misplaced(from, cell.charClass)) return [];
+      const options = lookalikes(from, cell.charClass);
+      if (options.length === 0) return [];
+      const where = `"${from}" at line ${cell.line + 1}, column ${cell.column + 1}`;
+      return [options.length === 1 ? `${where} is probably "${options[0]}"` : `${where} may be ${options.slice(0, -1).map((option) => `"${option}"`).join(', ')} or "${options.at(-1)!}"`];
+    });
+    return parts.length > 0 ? parts.join(' and ') : undefined;
+  }
+
   private documentCode(): string {
     const span = this.layout.code;
     const raw = this.text(span);
     const first = raw.charAt(0);
-    if (!/[A-Z]/.test(first)) {
-      const letter = LETTER_FOR_DIGIT[first];
-      this.error('documentCode', span, 0, `the document code must start with a letter, not "${first}"`, letter ? `"${first}" is probably "${letter}"` : undefined);
+    const [firstCell, secondCell] = this.cells([span]);
+    if (!isLetter(first)) {
+      this.error('documentCode', span, 0, `the document code must start with a letter, not "${first}"`, this.unverifiedHint([firstCell!]));
     } else if (this.layout.format === 'TD1' && first === 'V') {
       this.error('documentCode', span, 0, 'a visa has a two-line MRZ (MRV-A or MRV-B), not a three-line one');
     }
     const second = raw.charAt(1);
-    if (/[0-9]/.test(second)) {
-      const letter = LETTER_FOR_DIGIT[second];
-      this.error('documentCode', span, 1, `the second character of the document code is a letter or <, not "${second}"`, letter ? `"${second}" is probably "${letter}"` : undefined);
+    if (isDigit(second)) {
+      this.error('documentCode', span, 1, `the second character of the document code is a letter or <, not "${second}"`, this.unverifiedHint([secondCell!]));
     }
     return raw.replace(/<+$/, '');
   }
 
-  /** An issuing or nationality code: letters and fillers, and one Doc 9303 allows. */
+  /** An issuing or nationality code: letters and fillers, and one Doc 9303 allows; a digit is read as the letters it looks like that give such a code. */
   private code(field: 'issuer' | 'nationality', span: Span): string {
     const raw = this.text(span);
     const code = raw.replace(/<+$/, '');
     if (isIcaoIssuer(code)) return code;
     const label = FIELD_LABELS[field]!;
-    const digit = /[0-9]/.exec(raw);
-    const fixed = raw.replace(/[0-9]/g, (char) => LETTER_FOR_DIGIT[char] ?? char).replace(/<+$/, '');
-    const hint = digit && isIcaoIssuer(fixed) ? `${this.swaps(raw, span, LETTER_FOR_DIGIT)} (${fixed})` : undefined;
-    if (code === '') this.error(field, span, 0, `the ${label} code is missing`);
-    else this.error(field, span, digit ? digit.index : 0, `the ${label} "${code}" is not an ICAO code of a state or organisation`, hint);
-    return code;
-  }
-
-  /** `"0" at line 1, column 5 is probably "O"`, for each character of raw that the table changes. */
-  private swaps(raw: string, span: Span, table: Readonly<Record<string, string>>): string {
-    const parts: string[] = [];
-    for (let offset = 0; offset < raw.length; offset++) {
-      const char = raw.charAt(offset);
-      if (table[char]) parts.push(`"${char}" at line ${span.line + 1}, column ${span.start + offset + 1} is probably "${table[char]}"`);
+    if (code === '') {
+      this.error(field, span, 0, `the ${label} code is missing`);
+      return code;
     }
-    return parts.join(' and ');
+    const cells = this.cells([span]);
+    const codeIn = (lines: readonly string[]): string => textOf(lines, span).replace(/<+$/, '');
+    const { tried, passing } = this.corrections(cells, (lines) => !this.misplacedIn(lines, cells) && isIcaoIssuer(codeIn(lines)));
+    const digit = raw.search(/[0-9]/);
+    const none = tried && passing.length === 0 ? '; no look-alike reading of its digits gives one' : '';
+    const hint = hintOf(passing, (correction) => ` (${codeIn(reread(this.lines, correction))})`);
+    this.error(field, span, Math.max(digit, 0), `the ${label} "${code}" is not an ICAO code of a state or organisation${none}`, hint);
+    return code;
   }
 
   private number(): { value: string; extraSpan: Span | null } {
@@ -349,62 +467,64 @@ class Reader {
         return { value: main.replace(/</g, ''), extraSpan: null };
       }
       const digitSpan = at(long.line, long.start + rest.length - 1);
-      const value = main + rest.slice(0, -1);
-      this.verify('number', value, [layout.number, at(long.line, long.start, rest.length - 1)], digitSpan);
-      return { value: value.replace(/</g, ''), extraSpan: at(long.line, long.start, rest.length) };
+      this.classes[digitSpan.line]![digitSpan.start] = 'numeric';
+      this.verify('number', [layout.number, at(long.line, long.start, rest.length - 1)], digitSpan);
+      return { value: (main + rest.slice(0, -1)).replace(/</g, ''), extraSpan: at(long.line, long.start, rest.length) };
     }
-    this.verify('number', main, [layout.number], layout.numberCheck);
+    this.verify('number', [layout.number], layout.numberCheck);
     const value = main.replace(/</g, '');
     if (value === '') this.error('number', layout.number, 0, 'the document number is missing');
     return { value, extraSpan: null };
   }
 
   /**
-   * Verifies a check digit over the concatenated spans and reports a mismatch on `field`, with the
-   * single OCR swap (in the data or the check digit itself) that would make it pass, when there is one.
+   * Verifies a field's check digit over its spans: every character must be one its position allows
+   * and the digit must match. A field that passes is vouched for (the composite leaves it as read);
+   * one that fails is reported once, with the look-alike readings that would make it pass.
    */
-  private verify(field: string, data: string, spans: Span[], checkSpan: Span, options: { fillerAllowed?: boolean } = {}): boolean {
-    const char = this.text(checkSpan);
-    const expected = checkDigit(data);
-    if (options.fillerAllowed && char === '<' && /^<*$/.test(data)) return true;
-    if (char === String(expected)) return true;
-    const label = FIELD_LABELS[field]!;
-    if (!/[0-9]/.test(char)) {
-      const digit = DIGIT_FOR_LETTER[char];
-      const hint = digit === String(expected) ? `the check digit "${char}" is probably "${digit}"` : undefined;
-      this.error(field, checkSpan, 0, `the check digit of the ${label} must be a digit, not "${char}"`, hint);
-      return false;
+  private verify(field: string, spans: Span[], checkSpan: Span, options: { fillerAllowed?: boolean } = {}): boolean {
+    const cells = this.cells([...spans, checkSpan]);
+    const passes = (lines: readonly string[]): boolean => {
+      if (this.misplacedIn(lines, cells)) return false;
+      const data = spans.map((span) => textOf(lines, span)).join('');
+      const char = textOf(lines, checkSpan);
+      if (options.fillerAllowed && char === '<' && /^<*$/.test(data)) return true;
+      return char === String(checkDigit(data));
+    };
+    if (passes(this.lines)) {
+      for (const cell of cells) this.vouched.add(`${cell.line}:${cell.column}`);
+      return true;
     }
-    const candidates: string[] = [];
-    let offset = 0;
-    for (const span of spans) {
-      const part = this.text(span);
-      for (let i = 0; i < part.length; i++) {
-        const swapped = CONFUSABLE[part.charAt(i)];
-        if (!swapped) continue;
-        const position = offset + i;
-        const changed = data.slice(0, position) + swapped + data.slice(position + 1);
-        if (String(checkDigit(changed)) === char) {
-          candidates.push(`"${part.charAt(i)}" at line ${span.line + 1}, column ${span.start + i + 1} is probably "${swapped}"`);
-        }
-      }
-      offset += part.length;
-    }
-    const hint = candidates.length > 0 ? candidates.slice(0, 3).join('; or ') : undefined;
-    this.error(field, checkSpan, 0, `the check digit of the ${label} is ${char} but the data gives ${expected}`, hint);
+    const wrong = this.misplacedIn(this.lines, this.cells(spans));
+    this.fail(field, spans, checkSpan, cells, passes, wrong);
     return false;
+  }
+
+  /** Reports a failing check digit on `field`, at the misplaced character when there is one, with the readings of `cells` that pass. */
+  private fail(field: string, spans: Span[], checkSpan: Span, cells: readonly Cell[], passes: (lines: readonly string[]) => boolean, wrong?: Cell): void {
+    const label = FIELD_LABELS[field]!;
+    const char = this.text(checkSpan);
+    const { tried, forced, passing } = this.corrections(cells, passes);
+    const what = forced.length > 0 ? forced.map((cell) => `"${this.lines[cell.line]!.charAt(cell.column)}" at line ${cell.line + 1}, column ${cell.column + 1}`).join(' and ') : 'one of its characters';
+    const none = tried && passing.length === 0 ? `; no look-alike reading of ${what} makes the check digit pass` : '';
+    const hint = hintOf(passing);
+    if (wrong) {
+      const from = this.lines[wrong.line]!.charAt(wrong.column);
+      const message = `the ${label} holds the ${isLetter(from) ? 'letter' : 'digit'} "${from}" where only ${isLetter(from) ? 'digits' : 'letters'} belong${none}`;
+      this.error(field, at(wrong.line, wrong.column), 0, message, hint);
+    } else if (!isDigit(char)) {
+      this.error(field, checkSpan, 0, `the check digit of the ${label} must be a digit, not "${char}"${none}`, hint);
+    } else {
+      const data = spans.map((span) => this.text(span)).join('');
+      this.error(field, checkSpan, 0, `the check digit of the ${label} is ${char} but the data gives ${checkDigit(data)}${none}`, hint);
+    }
   }
 
   private date(field: 'birthDate' | 'expiryDate', span: Span, checkSpan: Span): MrzDate {
     const raw = this.text(span);
     const label = FIELD_LABELS[field]!;
-    const letter = /[A-Z]/.exec(raw);
-    if (letter) {
-      const digit = DIGIT_FOR_LETTER[letter[0]];
-      this.error(field, span, letter.index, `the ${label} holds the letter "${letter[0]}" where only digits belong`, digit ? `"${letter[0]}" is probably "${digit}"` : undefined);
-      return { raw, iso: null };
-    }
-    this.verify(field, raw, [span], checkSpan);
+    this.verify(field, [span], checkSpan);
+    if (/[A-Z]/.test(raw)) return { raw, iso: null };
     const unknown = raw.includes('<') || raw.slice(2, 4) === '00' || raw.slice(4, 6) === '00';
     if (unknown && field === 'birthDate') return { raw, iso: null }; // Doc 9303 Part 3: unknown parts are fillers (older documents: zeros)
     const iso = unknown ? null : this.calendarDate(raw, field);
@@ -442,8 +562,7 @@ class Reader {
     const raw = this.text(span);
     const digit = /[0-9]/.exec(raw);
     if (digit) {
-      const letter = LETTER_FOR_DIGIT[digit[0]];
-      this.error('name', span, digit.index, `the name holds the digit "${digit[0]}"`, letter ? `"${digit[0]}" is probably "${letter}"` : undefined);
+      this.error('name', span, digit.index, `the name holds the digit "${digit[0]}"`, this.unverifiedHint(this.cells([span])));
     }
     const trimmed = raw.replace(/<+$/, '');
     const split = trimmed.indexOf('<<');
@@ -463,8 +582,7 @@ class Reader {
       return text.replace(/^<+|<+$/g, '');
     });
     if (layout.optionalCheck) {
-      const span = layout.optional[0]!;
-      this.verify('optionalData', this.text(span), [span], layout.optionalCheck, { fillerAllowed: true });
+      this.verify('optionalData', [layout.optional[0]!], layout.optionalCheck, { fillerAllowed: true });
     }
     return parts.filter((part) => part !== '').join(' ');
   }
@@ -472,7 +590,11 @@ class Reader {
   private composite(): void {
     const composite = this.layout.composite;
     if (!composite) return;
-    const data = composite.parts.map((span) => this.text(span)).join('');
-    this.verify('composite', data, composite.parts, composite.check);
+    const matches = (lines: readonly string[]): boolean =>
+      textOf(lines, composite.check) === String(checkDigit(composite.parts.map((span) => textOf(lines, span)).join('')));
+    if (matches(this.lines)) return;
+    // A field whose own check digit passes vouches for its characters: only the others may be misread.
+    const open = this.cells([...composite.parts, composite.check]).filter((cell) => !this.vouched.has(`${cell.line}:${cell.column}`));
+    this.fail('composite', composite.parts, composite.check, open, (lines) => !this.misplacedIn(lines, open) && matches(lines));
   }
 }
