@@ -28,7 +28,7 @@ import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { readTable } from '../src/platform/files/tabular.js';
-import { FORMATS, importReports } from '../src/modules/reports/transfer/import/import-reports.js';
+import { formatOf, importReports } from '../src/modules/reports/transfer/import/import-reports.js';
 import type { ImportOptions, ImportResult } from '../src/modules/reports/transfer/import/schemas.js';
 import { reportToCells, TEMPLATE_COLUMN_NAMES } from '../src/modules/reports/transfer/import/template.js';
 import { processCpuSeconds } from './load.js';
@@ -107,7 +107,7 @@ function cpuSpent(before: CpuSides, after: CpuSides): string {
 
 async function run(db: Database, label: string, name: string, content: Buffer, options: ImportOptions, serverPids: () => Promise<number[]>): Promise<void> {
   const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail')) } };
-  const format = FORMATS[options.format];
+  const format = formatOf(options);
   // As the route does: the file read into a table (its rows are read as the import goes), then imported.
   const importFile = async (options: ImportOptions): Promise<ImportResult> => {
     const table = await readTable(content, { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns });

@@ -15,7 +15,7 @@ import { smtpMailer } from '../../../platform/notify/mailer.js';
 import type { SharingInput } from '../../../platform/sharing/model.js';
 import { toCsv } from '../../../platform/files/csv.js';
 import { exportReports, toXlsx } from './export.js';
-import { FORMATS, importReports } from './import/import-reports.js';
+import { formatOf, importReports } from './import/import-reports.js';
 import { ImportOptions, type ImportResult } from './import/schemas.js';
 import { readAudience } from './import/template.js';
 
@@ -123,7 +123,7 @@ export async function importCommand(config: Config, args: string[], withDatabase
   return withDatabase(async (db) => {
     const actor = await actingUser(db, member, email, 'reports.import');
     const content = readFileSync(path);
-    const format = FORMATS[options.format];
+    const format = formatOf(options);
     try {
       const table = await readTable(content, { columns: format.columns, required: format.required, rejectUnknownColumns: format.rejectUnknownColumns, fileName: path });
       const platform = { db, config, mailer: smtpMailer(config) };

@@ -11,7 +11,7 @@ export type MappedRow = { key: string; input: Record<string, unknown> } | { erro
 
 /** An import format: the columns of its files and how a row becomes a report. */
 export interface ImportFormat {
-  name: 'lintas' | 'missing-migrants';
+  name: 'lintas' | 'missing-migrants' | 'mapped';
   /** Stored as reports.import_source: (owner, source, key) identifies an imported row. */
   source: string;
   columns: readonly string[];
