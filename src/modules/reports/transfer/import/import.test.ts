@@ -78,7 +78,7 @@ describe('the IOM Missing Migrants Project file', () => {
     expect(result.imported + result.rejected).toBe(FULL_MMP ? 5987 : 6);
     expect(result.errors).toContainEqual(expect.objectContaining({ row: noCoordinatesRow, column: 'Location Coordinates', message: expect.stringMatching(/is empty/) }));
     // After the quoted newline of row 5044, rows keep the numbers a spreadsheet shows.
-    if (FULL_MMP) expect(result.errors).toContainEqual({ row: 5396, column: 'Location Coordinates', message: expect.stringMatching(/more than 250 km/) });
+    if (FULL_MMP) expect(result.errors).toContainEqual(expect.objectContaining({ row: 5396, column: 'Location Coordinates', message: expect.stringMatching(/more than 250 km/) }));
   });
 
   test('without partial, the bad rows refuse the whole import and nothing is written', async () => {

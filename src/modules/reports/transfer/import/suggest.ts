@@ -120,8 +120,9 @@ const LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 
 /**
  * The code a value of a code-list field most likely stands for: the code or its label written
- * another way ("At sea", "AT_SEA"), or the one label that holds every word of the value ("sea
- * smuggling" → "Smuggling by sea"). Undefined when none or several fit.
+ * another way ("At sea", "AT_SEA"), the one label that holds every word of the value ("sea
+ * smuggling" → "Smuggling by sea"), or the one label the value holds whole ("Border guide" → guide).
+ * Undefined when none or several fit.
  */
 export function suggestCode(field: string, value: string): string | undefined {
   const list = CODE_FIELDS[field];
@@ -136,7 +137,13 @@ export function suggestCode(field: string, value: string): string | undefined {
     const have = new Set([...words(code).split(' '), ...words(labels[code] ?? '').split(' ')]);
     return parts.every((part) => have.has(part) || [...have].some((word) => word.length > 3 && similarity(part, word) >= 0.8));
   });
-  return holding.length === 1 ? holding[0] : undefined;
+  if (holding.length > 0) return holding.length === 1 ? holding[0] : undefined;
+  // Or the one code whose whole label the value holds ("Border guide" → guide).
+  const held = list.codes.filter((code) => {
+    const label = words(labels[code] ?? code).split(' ');
+    return label.every((word) => parts.includes(word));
+  });
+  return held.length === 1 ? held[0] : undefined;
 }
 
 /** Guesses the day/month order from numbers-only dates: a first number over 12 is a day, a second one over 12 too. */
