@@ -12,6 +12,8 @@ CREATE TABLE report_import_runs (
   format       text NOT NULL CHECK (format IN ('lintas', 'missing-migrants', 'mapped')),
   dry_run      boolean NOT NULL,
   status       text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  -- The data rows of the file, counted before the import starts (for the progress bar).
+  rows_total   int,
   rows_read    int NOT NULL DEFAULT 0,
   rows_written int NOT NULL DEFAULT 0,
   error_count  int NOT NULL DEFAULT 0,

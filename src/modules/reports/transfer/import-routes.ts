@@ -73,7 +73,10 @@ export function importRunRoutes(app: App): void {
     },
   }, async (request, reply) => {
     const { options, file, table } = await readImport(request);
-    const run = await perform(request, (ctx) => insertRun(ctx, file, options, 'queued'));
+    // The rows are counted first, for the progress bar: a file broken past its header is refused here, before a run is written.
+    let rowsTotal = 0;
+    for (const _row of table.rows) rowsTotal++;
+    const run = await perform(request, (ctx) => insertRun(ctx, file, options, 'queued', rowsTotal));
     const actor = request.actor;
     authorize(actor, 'reports.import');
     startRun(run, {

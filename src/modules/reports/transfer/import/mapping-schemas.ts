@@ -70,8 +70,8 @@ export const MappingPreview = Strict({
     source: Type.String(),
     how: OneOf(['name', 'synonym', 'similar', 'none'] as const, { description: 'why the target was suggested: its name, a known synonym, a similar name, or nothing found' }),
   })),
-  distinct: Type.Array(Strict({ source: Type.String(), field: Type.String(), values: Type.Array(Type.String()) }), {
-    description: 'the distinct values (at most 100) of each column suggested for a code-list field',
+  distinct: Type.Array(Strict({ source: Type.String(), values: Type.Array(Type.String()) }), {
+    description: 'the distinct values of each column (at most 100, of 80 characters or fewer), for the value table of code-list fields',
   }),
   targets: Type.Array(MappingTarget),
 });

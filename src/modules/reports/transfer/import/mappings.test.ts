@@ -96,7 +96,7 @@ describe('the preview of a file of one\'s own', () => {
       { field: 'smuggler_roles', source: 'Border guide', code: 'guide' },
     ]));
     expect(body.suggested.values?.some((value) => value.source === 'Boat')).toBe(false);
-    expect(body.distinct.find((column) => column.source === 'Smuggler role')?.values).toEqual(['Border guide', 'Organiser', 'Transporter', 'transporter']);
+    expect(body.distinct.find((column) => column.source === 'Smuggler role')?.values).toEqual(['Border guide', 'Organiser;Transporter', 'transporter']);
     expect(body.distinct.find((column) => column.source === 'Type')?.values).toEqual(['Boat', 'Land smuggling', 'Sea smuggling']);
     expect(body.targets.find((target) => target.column === 'incident_type')?.codes).toContain('smuggling-sea');
     mapping = { ...body.suggested, values: [...(body.suggested.values ?? []), { field: 'incident_type', source: 'Boat', code: 'smuggling-sea' }], sharing: SHARING };
@@ -178,7 +178,7 @@ describe('saved mappings', () => {
 describe('a mapped import as a run', () => {
   test('a dry run lists every bad row with its column and value, and its errors download as CSV', async () => {
     const run = await finished(OWN, { format: 'mapped', mapping, dryRun: true });
-    expect(run).toMatchObject({ status: 'done', dryRun: true, format: 'mapped', rowsRead: 4, rowsWritten: 0, errorCount: 1 });
+    expect(run).toMatchObject({ status: 'done', dryRun: true, format: 'mapped', rowsTotal: 4, rowsRead: 4, rowsWritten: 0, errorCount: 1 });
     expect(run.result?.errors).toEqual([{ row: 5, column: 'Date', value: '30/02/2024', message: expect.stringMatching(/not a real date/) }]);
     expect(run.result?.imported).toBe(3);
 
@@ -249,7 +249,7 @@ describe('a mapped import as a run', () => {
     expect((await t.as(outsider, { method: 'GET', url: `/api/v1/reports/import-runs/${id}` })).statusCode).toBe(404);
     await settleRuns();
     const after = (await t.as(officer, { method: 'GET', url: `/api/v1/reports/import-runs/${id}` })).json<ImportRun>();
-    expect(after).toMatchObject({ status: 'done', rowsRead: 3000, rowsWritten: 3000, errorCount: 0, result: { imported: 3000 } });
+    expect(after).toMatchObject({ status: 'done', rowsTotal: 3000, rowsRead: 3000, rowsWritten: 3000, errorCount: 0, result: { imported: 3000 } });
     expect(after.finishedAt).not.toBeNull();
   });
 

@@ -7,6 +7,8 @@ import { suggestColumns, suggestDateOrder, suggestValues } from './suggest.js';
 const PREVIEW_ROWS = 10;
 const SUGGESTION_ROWS = 5000;
 const DISTINCT_VALUES = 100;
+/** Longer cells are text, not values of a list: they are not collected. */
+const DISTINCT_LENGTH = 80;
 
 /**
  * What the page shows before an import of a file of one's own: its header, its first rows, and the
@@ -16,27 +18,30 @@ const DISTINCT_VALUES = 100;
 export function previewTable(table: Table, fileName: string): MappingPreview {
   const header = table.header;
   const columns = suggestColumns(header);
-  const codeColumns = columns.filter((column) => CODE_FIELDS[column.target]);
   const dateColumns = columns.filter((column) => column.target === 'date_from' || column.target === 'date_to').map((column) => column.source);
-  const distinct = new Map(codeColumns.map((column) => [column.source, new Set<string>()]));
+  const distinct = new Map(header.map((source) => [source, new Set<string>()]));
   const dates: string[] = [];
   const rows: string[][] = [];
   let rowsRead = 0;
   for (const { cells } of table.rows) {
     if (rows.length < PREVIEW_ROWS) rows.push(header.map((name) => cells[name] ?? ''));
-    for (const column of codeColumns) {
-      const seen = distinct.get(column.source);
-      const text = (cells[column.source] ?? '').trim();
-      if (!seen || text === '' || seen.size >= DISTINCT_VALUES) continue;
-      const items = CODE_FIELDS[column.target]?.list ? text.split(';').map((item) => item.trim()).filter(Boolean) : [text];
-      for (const item of items) if (seen.size < DISTINCT_VALUES) seen.add(item);
+    for (const [source, seen] of distinct) {
+      const text = (cells[source] ?? '').trim();
+      if (text !== '' && text.length <= DISTINCT_LENGTH && seen.size < DISTINCT_VALUES) seen.add(text);
     }
     for (const source of dateColumns) if (dates.length < 200 && cells[source]) dates.push(cells[source]);
     if (++rowsRead >= SUGGESTION_ROWS) break;
   }
-  const distinctValues = codeColumns.map((column) => ({ source: column.source, field: column.target, values: [...(distinct.get(column.source) ?? [])].sort() }));
+  const distinctValues = header.map((source) => ({ source, values: [...(distinct.get(source) ?? [])].sort() }));
   const dateOrder = suggestDateOrder(dates);
-  const values = suggestValues(distinctValues);
+  // Values of the columns suggested for code-list fields, each item of a list on its own.
+  const values = suggestValues(columns.flatMap((column) => {
+    const field = CODE_FIELDS[column.target];
+    if (!field) return [];
+    const seen = distinct.get(column.source) ?? new Set<string>();
+    const items = field.list ? [...seen].flatMap((text) => text.split(';').map((item) => item.trim()).filter(Boolean)) : [...seen];
+    return [{ source: column.source, field: column.target, values: items }];
+  }));
   const suggested: ImportMapping = {
     columns: columns.map((column) => ({ source: column.source, target: column.target as ImportMapping['columns'][number]['target'] })),
     ...(values.length > 0 ? { values } : {}),

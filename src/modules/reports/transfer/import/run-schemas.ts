@@ -11,6 +11,7 @@ export const ImportRun = Strict({
   format: Type.String(),
   dryRun: Type.Boolean(),
   status: OneOf(['queued', 'running', 'done', 'failed'] as const),
+  rowsTotal: Type.Union([Type.Integer(), Type.Null()], { description: 'the data rows of the file, counted before the import began' }),
   rowsRead: Type.Integer({ description: 'data rows read so far' }),
   rowsWritten: Type.Integer({ description: 'reports written so far (inserted or rewritten); 0 in a dry run' }),
   errorCount: Type.Integer({ description: 'row errors found so far' }),

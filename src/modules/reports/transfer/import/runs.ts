@@ -29,6 +29,7 @@ interface Counters {
 
 interface LiveRun extends Counters {
   id: string;
+  rowsTotal: number | null;
   owner: string;
   createdBy: string | null;
   fileName: string;
@@ -50,6 +51,7 @@ interface RunRow extends Counters {
   format: string;
   dry_run: boolean;
   status: Status;
+  rows_total: number | null;
   rows_read: number;
   rows_written: number;
   error_count: number;
@@ -59,7 +61,7 @@ interface RunRow extends Counters {
   finished_at: Date | null;
 }
 
-const COLUMNS = sql`id, owner, created_by, file_name, format, dry_run, status, rows_read, rows_written, error_count, result, problem, created_at, finished_at`;
+const COLUMNS = sql`id, owner, created_by, file_name, format, dry_run, status, rows_total, rows_read, rows_written, error_count, result, problem, created_at, finished_at`;
 const json = <T>(value: T | string | null): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
 
 function present(row: RunRow): ImportRun {
@@ -69,6 +71,7 @@ function present(row: RunRow): ImportRun {
     format: row.format,
     dryRun: row.dry_run,
     status: row.status,
+    rowsTotal: row.rows_total,
     rowsRead: row.rows_read,
     rowsWritten: row.rows_written,
     errorCount: row.error_count,
@@ -87,6 +90,7 @@ function presentLive(run: LiveRun): ImportRun {
     format: run.format,
     dryRun: run.dryRun,
     status: run.status,
+    rowsTotal: run.rowsTotal,
     rowsRead: run.rowsRead,
     rowsWritten: run.rowsWritten,
     errorCount: run.errorCount,
@@ -123,10 +127,10 @@ export async function listRuns(ctx: Ctx, limit = 50): Promise<ImportRun[]> {
 }
 
 /** Writes a run record; `running` for an import done in the request itself (its final state follows in the same transaction). */
-export async function insertRun(ctx: Ctx, file: { name: string }, options: ImportOptions, status: Status): Promise<ImportRun> {
+export async function insertRun(ctx: Ctx, file: { name: string }, options: ImportOptions, status: Status, rowsTotal: number | null = null): Promise<ImportRun> {
   const row = await ctx.tx.one<RunRow>(sql`
-    INSERT INTO report_import_runs (owner, created_by, file_name, format, dry_run, status)
-    VALUES (${ctx.actor.member}, ${ctx.actor.userId || null}::uuid, ${file.name}, ${options.format}, ${options.dryRun ?? false}, ${status})
+    INSERT INTO report_import_runs (owner, created_by, file_name, format, dry_run, status, rows_total)
+    VALUES (${ctx.actor.member}, ${ctx.actor.userId || null}::uuid, ${file.name}, ${options.format}, ${options.dryRun ?? false}, ${status}, ${rowsTotal}::int)
     RETURNING ${COLUMNS}`);
   return present(row);
 }
@@ -167,7 +171,7 @@ interface RunWork {
  */
 export function startRun(run: ImportRun, work: RunWork): void {
   const state: LiveRun = {
-    id: run.id, owner: work.actor.member, createdBy: run.createdBy, fileName: run.fileName, format: run.format, dryRun: run.dryRun,
+    id: run.id, rowsTotal: run.rowsTotal, owner: work.actor.member, createdBy: run.createdBy, fileName: run.fileName, format: run.format, dryRun: run.dryRun,
     status: 'queued', createdAt: new Date(run.createdAt), rowsRead: 0, rowsWritten: 0, errorCount: 0, finished: Promise.resolve(),
   };
   live.set(run.id, state);
