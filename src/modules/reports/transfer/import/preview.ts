@@ -43,7 +43,7 @@ export function previewTable(table: Table, fileName: string): MappingPreview {
     return [{ source: column.source, field: column.target, values: items }];
   }));
   const suggested: ImportMapping = {
-    columns: columns.map((column) => ({ source: column.source, target: column.target as ImportMapping['columns'][number]['target'] })),
+    columns: columns.map((column) => ({ source: column.source, target: column.target })),
     ...(values.length > 0 ? { values } : {}),
     ...(dateOrder ? { dateOrder } : {}),
   };

@@ -168,7 +168,7 @@ export function suggestValues(distinct: readonly { source: string; field: string
       if (done.has(key) || codes.some((code) => code.toLowerCase() === key)) continue;
       done.add(key);
       const code = suggestCode(field, value);
-      if (code !== undefined) values.push({ field: field as (typeof values)[number]['field'], source: value, code });
+      if (code !== undefined) values.push({ field: field, source: value, code });
     }
   }
   return values;
