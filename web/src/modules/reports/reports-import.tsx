@@ -190,7 +190,7 @@ function ImportSection() {
         <section aria-labelledby="preview-heading">
           <h3 id="preview-heading">The first rows of {preview.fileName}</h3>
           <div className="table-wrap" role="region" aria-label={`First rows of ${preview.fileName}`} tabIndex={0}>
-            <table>
+            <table className="preview-table">
               <thead>
                 <tr>
                   {preview.header.map((name) => (
