@@ -103,7 +103,7 @@ function ImportSection() {
     });
   };
 
-  const useSaved = (id: string): void => {
+  const chooseSaved = (id: string): void => {
     setSavedId(id);
     const chosen = saved.data?.data.find((mapping) => mapping.id === id);
     if (!chosen) return;
@@ -164,7 +164,7 @@ function ImportSection() {
           {format === 'mapped' && (saved.data?.data.length ?? 0) > 0 ? (
             <Field label="Saved mapping" hint="Your member’s mappings of earlier files.">
               {(props) => (
-                <select {...props} value={savedId} onChange={(event) => useSaved(event.target.value)}>
+                <select {...props} value={savedId} onChange={(event) => chooseSaved(event.target.value)}>
                   <option value="">Suggest one from the file</option>
                   {saved.data?.data.map((mapping) => (
                     <option key={mapping.id} value={mapping.id}>

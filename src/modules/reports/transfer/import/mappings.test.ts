@@ -223,6 +223,26 @@ describe('a mapped import as a run', () => {
     expect(listed.json<{ data: { id: string }[] }>().data).toHaveLength(3);
     const outsiders = await t.as(outsider, { method: 'GET', url: `/api/v1/reports?importId=${run.id}` });
     expect(outsiders.json<{ data: unknown[] }>().data).toEqual([]);
+    // The export takes the same filter: the header and the three reports.
+    const exported = await t.as(officer, { method: 'GET', url: `/api/v1/reports/export.csv?importId=${run.id}` });
+    expect(exported.statusCode, exported.body).toBe(200);
+    expect(exported.body.trim().split(/\r?\n/).slice(1).map((line) => line.split(',')[0])).toEqual(['PAT-001', 'PAT-002', 'PAT-003']);
+  });
+
+  test('an import done in the request is a run too: the Location header names it and its reports carry it', async () => {
+    const file = Buffer.from('external_id,incident_type,country\nSYNC-1,smuggling-land,MYS\n');
+    const response = await t.as(officer, {
+      method: 'POST',
+      url: '/api/v1/reports/import',
+      ...multipart([{ name: 'options', value: JSON.stringify({ format: 'lintas', sharing: SHARING }) }, { name: 'file', value: file, filename: 'sync.csv' }]),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const location = String(response.headers.location);
+    expect(location).toMatch(/^\/api\/v1\/reports\/import-runs\/[0-9a-f-]{36}$/);
+    const run = (await t.as(officer, { method: 'GET', url: location })).json<ImportRun>();
+    expect(run).toMatchObject({ status: 'done', fileName: 'sync.csv', format: 'lintas', rowsRead: 1, rowsWritten: 1, result: { imported: 1 } });
+    const stamped = await t.db.ownerTransaction((tx) => tx.one<{ import_id: string }>(sql`SELECT import_id FROM reports WHERE import_key = 'SYNC-1'`));
+    expect(stamped.import_id).toBe(run.id);
   });
 
   test('a run is its member\'s: another member gets 404 for it, its errors and in the list, and nothing changes', async () => {
