@@ -16,6 +16,7 @@ export const NAV: readonly NavItem[] = [
   { label: 'Library', path: '/library', visible: () => true },
   { label: 'Reports', path: '/reports', visible: () => true },
   { label: 'Report analysis', path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
+  { label: 'Import and export', path: '/reports/import', visible: (session) => can(session, 'reports.import') || can(session, 'reports.export') },
   { label: 'Travel documents', path: '/documents', visible: () => true },
   { label: 'Who read my records', path: '/audit', visible: (session) => can(session, 'audit.read') },
   { label: 'Inbox', path: '/inbox', visible: () => true, unreadBadge: true },

@@ -8,7 +8,8 @@ import { applyReportSettings, reportSettings } from './settings.js';
 
 const AUDIT_ACTIONS = [
   'report.create', 'report.read', 'report.update', 'report.submit', 'report.approve', 'report.return', 'report.withdraw', 'report.delete',
-  'report.list', 'reports.bulk-submit', 'reports.bulk-approve', 'reports.import', 'reports.export', 'reports.analyse', 'reports.summary', 'reports.release', 'reports.release.read',
+  'report.list', 'reports.bulk-submit', 'reports.bulk-approve', 'reports.import', 'reports.export', 'reports.mapping.create', 'reports.mapping.update', 'reports.mapping.delete',
+  'reports.analyse', 'reports.summary', 'reports.release', 'reports.release.read',
 ] as const;
 const NOTIFICATION_KINDS = ['report.submitted', 'report.approved', 'report.returned'] as const;
 

@@ -39,6 +39,11 @@ export interface TableOptions {
   required?: readonly string[];
   /** Columns outside `columns` are an error (true, the default) or ignored. */
   rejectUnknownColumns?: boolean;
+  /**
+   * Every non-empty header cell is a column (`columns` is then ignored): a file whose columns the
+   * user maps. CSV: the delimiter is the one under which the header has the most cells.
+   */
+  acceptHeader?: boolean;
   maxRows?: number;
   maxBytes?: number;
   maxCellLength?: number;
@@ -146,7 +151,7 @@ function readCsv(content: Buffer, options: TableOptions, pointer: string): Table
   for (const delimiter of DELIMITERS) {
     const header = firstCsvRecord(text, delimiter);
     if (!header) continue;
-    const match = matchHeader(header, options);
+    const match = matchHeader(header, options.acceptHeader ? { columns: headerColumns(header) } : options);
     if (!best || match.matched > best.match.matched) best = { delimiter, match };
   }
   if (!best || best.match.matched === 0) {
@@ -204,12 +209,17 @@ export function csvProblem(error: CsvError): Problem {
   return invalid([{ pointer: `/lines/${error.line}`, detail: `the CSV cannot be read: ${error.message}` }]);
 }
 
+/** The columns a header names by itself: its non-empty cells, trimmed (`acceptHeader`). */
+function headerColumns(header: readonly string[]): string[] {
+  return header.map((cell) => cell.trim()).filter((cell) => cell !== '');
+}
+
 async function readXlsx(content: Buffer, options: TableOptions, pointer: string): Promise<Table> {
   const { header, records } = await parseInWorker(
     { kind: 'xlsx', content, pointer, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, ...(options.sheet ? { sheet: options.sheet } : {}) },
     XLSX_TIME_LIMIT_MS,
   );
-  const match = matchHeader(header, options);
+  const match = matchHeader(header, options.acceptHeader ? { columns: headerColumns(header) } : options);
   if (match.matched === 0) throw invalid([{ pointer: '/rows/1', detail: `the first row names none of the expected columns (${options.columns.slice(0, 5).join(', ')}, …)` }]);
   headerProblems(match, options, pointer);
   return named(packedRecords(records), match.names, { format: 'xlsx', encoding: 'xlsx', delimiter: null }, options);

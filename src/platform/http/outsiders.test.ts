@@ -62,6 +62,8 @@ let privateTravelDocument: string;
 let sharedTravelDocument: string;
 let pendingTravelReport: string;
 let travelHit: string;
+let ownerImportRun: string;
+let ownerMapping: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -93,6 +95,8 @@ function multipartImport(): { payload: Buffer; headers: Record<string, string> }
     `external_id,incident_type,country\nO-1,smuggling-sea,IDN\n\r\n--${boundary}--\r\n`;
   return { payload: Buffer.from(body), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+const mappingBody = () => ({ name: 'Outsider mapping', mapping: { columns: [{ source: 'Type', target: 'incident_type' }] } });
 
 const cases: Case[] = [
   // Sign-in and account.
@@ -266,6 +270,33 @@ const cases: Case[] = [
   { method: 'POST', route: '/reports/import', auth: 'user', path: () => '/reports/import', forbidden: [{ who: () => approverOnly }] },
   { method: 'GET', route: '/reports/import/template.csv', auth: 'user', path: () => '/reports/import/template.csv' },
   { method: 'GET', route: '/reports/import/template.xlsx', auth: 'user', path: () => '/reports/import/template.xlsx' },
+  { method: 'POST', route: '/reports/import-runs', auth: 'user', path: () => '/reports/import-runs', forbidden: [{ who: () => approverOnly }] },
+  { method: 'GET', route: '/reports/import-runs', auth: 'user', path: () => '/reports/import-runs' },
+  {
+    method: 'GET', route: '/reports/import-runs/:id', auth: 'user', path: () => `/reports/import-runs/${ownerImportRun}`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/reports/import-runs/${randomUUID()}` },
+  },
+  {
+    method: 'GET', route: '/reports/import-runs/:id/errors.csv', auth: 'user', path: () => `/reports/import-runs/${ownerImportRun}/errors.csv`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/import-runs/${randomUUID()}/errors.csv` },
+  },
+  { method: 'POST', route: '/reports/import-mappings/preview', auth: 'user', path: () => '/reports/import-mappings/preview', forbidden: [{ who: () => approverOnly }] },
+  { method: 'GET', route: '/reports/import-mappings', auth: 'user', path: () => '/reports/import-mappings' },
+  { method: 'POST', route: '/reports/import-mappings', auth: 'user', path: () => '/reports/import-mappings', payload: mappingBody, forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'GET', route: '/reports/import-mappings/:id', auth: 'user', path: () => `/reports/import-mappings/${ownerMapping}`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/reports/import-mappings/${randomUUID()}` },
+  },
+  {
+    method: 'PUT', route: '/reports/import-mappings/:id', auth: 'user', path: () => `/reports/import-mappings/${ownerMapping}`, payload: mappingBody,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/import-mappings/${randomUUID()}` },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'DELETE', route: '/reports/import-mappings/:id', auth: 'user', path: () => `/reports/import-mappings/${ownerMapping}`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/reports/import-mappings/${randomUUID()}` },
+    forbidden: [{ who: () => approverOnly }],
+  },
   { method: 'GET', route: '/reports/export.csv', auth: 'user', path: () => '/reports/export.csv' },
   { method: 'GET', route: '/reports/export.xlsx', auth: 'user', path: () => '/reports/export.xlsx' },
 
@@ -359,7 +390,7 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   if (c.route === '/library/documents/upload') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipartUpload() });
   }
-  if (c.route === '/reports/import') {
+  if (c.route === '/reports/import' || c.route === '/reports/import-runs' || c.route === '/reports/import-mappings/preview') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipartImport() });
   }
   if (c.route === '/documents/import' || c.route === '/documents/cancel.csv') {
@@ -434,6 +465,15 @@ beforeAll(async () => {
       VALUES (${shared}, 'UTO', 'passport', 'SHARED01', 'stolen', 'CCC', 'border control', 'number', 'UTO', 'members', ARRAY['CCC'], 'AMBER') RETURNING id`);
     return [await travelDocument('PRIVATE01', 'owner'), shared, await travelDocument('REPORTED01', 'owner', 'CCC'), hit.id];
   });
+  [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
+    (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
+      VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
+        dryRun: true, format: 'lintas', rows: 1, imported: 0, updated: 0, unchanged: 0, rejected: 1, skipped: [], encoding: 'utf-8', delimiter: ',',
+        errors: [{ row: 2, column: 'narrative', message: 'names a person', value: 'secret' }],
+      })}::jsonb) RETURNING id`)).id,
+    (await tx.one<{ id: string }>(sql`INSERT INTO report_import_mappings (owner, name, mapping)
+      VALUES ('AAA', 'Private mapping', '{"columns": [{"source": "Type", "target": "incident_type"}]}') RETURNING id`)).id,
+  ]);
   ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
@@ -479,7 +519,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(24);
+    expect(recordCases.length).toBe(29);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
@@ -496,7 +536,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(36);
+    expect(forbiddenCases.length).toBe(41);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -519,6 +559,11 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/reports/bulk/submit`, payload: { ids: [privateReport], dryRun: true } })).json()).toMatchObject({ done: 1 });
     expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/reports/${privateReport}`, payload: validReport() })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(204);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-runs/${ownerImportRun}` })).json()).toMatchObject({ fileName: 'Private import.csv' });
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-runs/${ownerImportRun}/errors.csv` })).body).toContain('secret');
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-mappings/${ownerMapping}` })).json()).toMatchObject({ name: 'Private mapping' });
+    expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/reports/import-mappings/${ownerMapping}`, payload: mappingBody() })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/reports/import-mappings/${ownerMapping}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/groups/${GROUP}` })).json()).toMatchObject({ data: { members: ['AAA', 'CCC'] } });
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/users/${ownerUser.id}`, payload: { name: 'Owner user' } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/inbox/${ownerNotification}/read` })).statusCode).toBe(204);

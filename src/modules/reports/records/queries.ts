@@ -53,6 +53,8 @@ function filters(ctx: Ctx, query: ReportFilter): Sql[] {
   if (query.to) where.push(sql`r.occurred_from <= ${query.to}::date`);
   if (query.owner) where.push(sql`r.owner = ${query.owner}`);
   if (query.mine) where.push(sql`r.owner = ${ctx.actor.member}`);
+  // An import run is its member's: another member's run selects none of the reports it wrote.
+  if (query.importId) where.push(sql`r.import_id = ${query.importId}::uuid AND r.owner = ${ctx.actor.member}`);
   return where;
 }
 

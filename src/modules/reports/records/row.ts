@@ -67,6 +67,8 @@ export interface ReportRow extends SharingRow {
   counts_in_regional: boolean;
   import_source: string | null;
   import_key: string | null;
+  /** The import run that last wrote it. */
+  import_id: string | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -80,7 +82,7 @@ export interface ReportRow extends SharingRow {
 }
 
 /** The columns of the workflow and of imports: set by the service and the importer, never by a report's content. */
-type RecordColumn = 'id' | 'status' | 'import_source' | 'import_key' | 'created_by' | 'created_at' | 'updated_at' | 'submitted_at' | 'submitted_by'
+type RecordColumn = 'id' | 'status' | 'import_source' | 'import_key' | 'import_id' | 'created_by' | 'created_at' | 'updated_at' | 'submitted_at' | 'submitted_by'
   | 'approved_at' | 'approved_by' | 'withdrawn_at' | 'return_note' | 'returned_at';
 
 /** The columns a report's content decides (its input, less the sharing fields): every write sets them together. */

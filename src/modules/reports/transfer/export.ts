@@ -27,6 +27,8 @@ export const ExportQuery = Strict({
   from: Type.Optional(Type.String({ format: 'date', description: 'occurred on or after' })),
   to: Type.Optional(Type.String({ format: 'date', description: 'occurred on or before' })),
   owner: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$', description: 'member code' })),
+  mine: Type.Optional(Type.Boolean({ description: 'only your member’s reports' })),
+  importId: Type.Optional(Type.String({ format: 'uuid', description: 'only the reports one import run of your member wrote' })),
 });
 export type ExportQuery = Static<typeof ExportQuery>;
 
@@ -47,7 +49,7 @@ const SELECTED = sql.raw(EXPORT_COLUMNS.map((column) => `r.${column}`).join(', '
 
 type ExportRow = Pick<ReportRow, (typeof EXPORT_COLUMNS)[number]>;
 
-function filters(query: ExportQuery): Sql {
+function filters(query: ExportQuery, member: string): Sql {
   const conditions: Sql[] = [];
   if (query.status) conditions.push(sql`r.status = ${query.status}`);
   if (query.incidentType) conditions.push(sql`r.incident_type = ${query.incidentType}`);
@@ -55,6 +57,8 @@ function filters(query: ExportQuery): Sql {
   if (query.from) conditions.push(sql`coalesce(r.occurred_to, r.occurred_from) >= ${query.from}::date`);
   if (query.to) conditions.push(sql`r.occurred_from <= ${query.to}::date`);
   if (query.owner) conditions.push(sql`r.owner = ${query.owner}`);
+  if (query.mine) conditions.push(sql`r.owner = ${member}`);
+  if (query.importId) conditions.push(sql`r.import_id = ${query.importId}::uuid AND r.owner = ${member}`);
   return conditions.length > 0 ? sql`AND ${sql.join(conditions, ' AND ')}` : sql.empty;
 }
 
@@ -118,7 +122,7 @@ async function exportableRows(ctx: Ctx, query: ExportQuery): Promise<ExportRow[]
       SELECT ${SELECTED}
       FROM reports r
       WHERE ${reportVisibility(ctx, 'r')} AND ${passableBy(ctx.actor, 'r')}
-        AND r.id > ${after}::uuid ${filters(query)}
+        AND r.id > ${after}::uuid ${filters(query, ctx.actor.member)}
       ORDER BY r.id
       LIMIT ${BATCH}`);
     rows.push(...batch);

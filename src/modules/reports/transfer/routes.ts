@@ -1,55 +1,23 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
 import { perform } from '../../../platform/http/pipeline.js';
-import { invalid } from '../../../platform/errors.js';
 import { problemResponses } from '../../../platform/http/schemas.js';
-import { textFault } from '../../../platform/http/text.js';
-import { validateValue } from '../../../platform/http/validate.js';
 import { toCsv } from '../../../platform/files/csv.js';
 import { exportReports, ExportQuery, toXlsx } from './export.js';
-import { importReports, readImportTable, type ImportFile } from './import/import-reports.js';
-import { ImportOptions, ImportResult } from './import/schemas.js';
+import { importReports } from './import/import-reports.js';
+import { countersOf, finishRun, insertRun } from './import/runs.js';
+import { ImportResult } from './import/schemas.js';
 import { TEMPLATE_COLUMNS, TEMPLATE_COLUMN_NAMES } from './import/template.js';
+import { importRunRoutes, readImport } from './import-routes.js';
 
 const tags = ['reports'];
-
-/** The largest file an import takes (a 200,000-row template file is about 40 MB). */
-const IMPORT_FILE_LIMIT = 64 * 1024 * 1024;
 
 const CSV_TYPE = 'text/csv; charset=utf-8';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FileResponse = (description: string) => Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description });
 
-/** Reads an import upload: an `options` field (JSON) and one `file`. */
-async function readImport(request: FastifyRequest): Promise<{ options: ImportOptions; file: ImportFile }> {
-  if (!request.isMultipart()) throw invalid([{ pointer: '/', detail: 'send multipart/form-data with the fields options and file' }]);
-  let optionsText: string | undefined;
-  let file: ImportFile | undefined;
-  for await (const part of request.parts({ limits: { fileSize: IMPORT_FILE_LIMIT } })) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || file) throw invalid([{ pointer: `/${part.fieldname}`, detail: 'send exactly one file, in the field "file"' }]);
-      const nameFault = textFault(part.filename);
-      if (nameFault) throw invalid([{ pointer: '/file', detail: `its name ${nameFault}` }]);
-      file = { name: part.filename.slice(0, 255) || 'import', content: await part.toBuffer() };
-    } else if (part.fieldname === 'options') {
-      optionsText = String(part.value);
-    } else {
-      throw invalid([{ pointer: `/${part.fieldname}`, detail: 'is not a known field' }]);
-    }
-  }
-  if (optionsText === undefined) throw invalid([{ pointer: '/options', detail: 'is required' }]);
-  if (!file) throw invalid([{ pointer: '/file', detail: 'is required' }]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(optionsText);
-  } catch {
-    throw invalid([{ pointer: '/options', detail: 'is not valid JSON' }]);
-  }
-  return { options: validateValue(ImportOptions, parsed, '/options'), file };
-}
-
-function download(reply: FastifyReply, name: string, type: string, content: Buffer): FastifyReply {
+export function download(reply: FastifyReply, name: string, type: string, content: Buffer): FastifyReply {
   return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'private, no-store').send(content);
 }
 
@@ -71,16 +39,28 @@ export function transferRoutes(app: App): void {
         'Atomic unless options.partial: any bad row and nothing is written (400 whose errors point at /rows/<row>/<column>). ' +
         'options.dryRun checks every row and writes nothing. Re-importing a row (same owner, format and identifier) changes nothing, ' +
         'or rewrites the report when its content changed and it is still a draft or submitted. ' +
-        'A file past a limit (size, rows, an XLSX\'s ZIP expansion, time) is a 413; while the server reads as many files as it can, a 503 with Retry-After.',
+        'A file past a limit (size, rows, an XLSX\'s ZIP expansion, time) is a 413; while the server reads as many files as it can, a 503 with Retry-After. ' +
+        'A real import (not a dry run) that commits is an import run too: the Location header names it, and its reports carry its id (the reports list\'s importId filter). ' +
+        'POST /reports/import-runs does the same import in the background, with progress.',
       consumes: ['multipart/form-data'],
       response: { 200: ImportResult, ...problemResponses, 413: Type.Ref('Problem'), 503: Type.Ref('Problem') },
     },
-  }, async (request) => {
-    // Refuse before reading the file: parsing costs, and a user who may not import should not cause it.
-    const { options, file } = await readImport(request);
-    const table = await readImportTable(file.content, options, file.name);
-    return perform(request, (ctx) => importReports(ctx, options, table, file));
+  }, async (request, reply) => {
+    // Refused before reading the file (the authorisation hook): parsing costs, and a user who may not import should not cause it.
+    const { options, file, table } = await readImport(request);
+    const { result, runId } = await perform(request, async (ctx) => {
+      if (options.dryRun) return { result: await importReports(ctx, options, table, file), runId: null };
+      // The run and its final state are written in the import's transaction: a refused import leaves neither.
+      const run = await insertRun(ctx, file, options, 'running');
+      const done = await importReports(ctx, options, table, file, { id: run.id, progress: () => undefined, refused: () => undefined });
+      await finishRun(ctx.tx, run.id, { status: 'done', counters: countersOf(done), result: done, problem: null });
+      return { result: done, runId: run.id };
+    });
+    if (runId) void reply.header('location', `/api/v1/reports/import-runs/${runId}`);
+    return result;
   });
+
+  importRunRoutes(app);
 
   app.get('/reports/import/template.csv', {
     schema: { tags, summary: 'The import template as CSV (the header row; the XLSX template explains each column)', response: { 200: FileResponse('CSV'), ...problemResponses } },

@@ -13,6 +13,9 @@ import type {
   ReportOne as ReportOneSchema,
 } from '../../../../src/modules/reports/records/schemas.js';
 import { REPORT_STATUSES } from '../../../../src/modules/reports/codes.js';
+import type { ImportMapping as ImportMappingSchema, MappingPreview as MappingPreviewSchema, SavedMapping as SavedMappingSchema } from '../../../../src/modules/reports/transfer/import/mapping-schemas.js';
+import type { ImportRun as ImportRunSchema } from '../../../../src/modules/reports/transfer/import/run-schemas.js';
+import type { ImportOptions as ImportOptionsSchema, ImportResult as ImportResultSchema } from '../../../../src/modules/reports/transfer/import/schemas.js';
 import { allOf } from '../../platform.js';
 
 export { REPORT_STATUSES };
@@ -51,3 +54,13 @@ export function labelOf(labels: Labels | undefined, code: string | undefined): s
   if (!code) return '';
   return labels?.[code] ?? code;
 }
+
+/** The column mapping of a file of one's own (POST /reports/import-mappings/preview suggests one). */
+export type ImportMapping = Static<typeof ImportMappingSchema>;
+export type MappingTargetColumn = ImportMapping['columns'][number]['target'];
+export type MappingPreview = Static<typeof MappingPreviewSchema>;
+export type SavedMapping = Static<typeof SavedMappingSchema>;
+/** An import as a record, with its progress (GET /reports/import-runs/:id). */
+export type ImportRun = Static<typeof ImportRunSchema>;
+export type ImportOptions = Static<typeof ImportOptionsSchema>;
+export type ImportResult = Static<typeof ImportResultSchema>;

@@ -9,7 +9,7 @@ import { labelOf, REPORT_STATUSES, type CodeLists, type Report, type ReportStatu
 import { useMembers } from '../directory/hooks.js';
 import { BulkActions, bulkFilter, selectable, type BulkAct } from './bulk-actions.js';
 
-const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine'] as const;
+const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine', 'importId'] as const;
 const PAGE_SIZE = 20;
 
 export function StatusBadge({ status }: { status: ReportStatus }) {
@@ -55,6 +55,11 @@ export function ReportsPage() {
             New report
           </Link>
         ) : null}
+        {can(session, 'reports.import') ? (
+          <Link className="button button-secondary" to="/reports/import">
+            Import
+          </Link>
+        ) : null}
       </PageHeader>
       <p className="hint">
         Non-nominal incident reports. Other members’ reports appear once approved and shared, and only while your member has submitted a report itself within the reciprocity window.
@@ -74,6 +79,20 @@ export function ReportsPage() {
           { kind: 'check', key: 'mine', label: 'Only my member’s reports' },
         ]}
       />
+
+      {applied.importId ? <p className="notice-inline">Showing the reports one import wrote.</p> : null}
+      {can(session, 'reports.export') ? (
+        <p className="inline-actions">
+          Export {filtered ? 'the reports these filters select' : 'every report'} that you may pass on:{' '}
+          <a href={`/api/v1/reports/export.csv${query(applied)}`} download>
+            CSV
+          </a>{' '}
+          ·{' '}
+          <a href={`/api/v1/reports/export.xlsx${query(applied)}`} download>
+            XLSX
+          </a>
+        </p>
+      ) : null}
 
       <section aria-labelledby="reports-results">
         <h2 id="reports-results" className="visually-hidden">

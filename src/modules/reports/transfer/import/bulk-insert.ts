@@ -154,6 +154,8 @@ interface BatchTarget {
   userId: string | null;
   source: string;
   status: ReportStatus;
+  /** The import run stamped on the reports written (reports.import_id). */
+  importId?: string | null;
 }
 
 interface BatchResult {
@@ -198,8 +200,8 @@ export function batchStatement(target: BatchTarget, batch: PreparedBatch, insert
   const submitted = target.status === 'submitted';
   const write = insert
     ? sql`, n AS (
-        INSERT INTO reports (owner, status, created_by, import_source, import_key, submitted_at, submitted_by, ${CONTENT_NAMES})
-        SELECT ${target.member}, ${target.status}, ${target.userId}::uuid, ${target.source}, i.key,
+        INSERT INTO reports (owner, status, created_by, import_source, import_key, import_id, submitted_at, submitted_by, ${CONTENT_NAMES})
+        SELECT ${target.member}, ${target.status}, ${target.userId}::uuid, ${target.source}, i.key, ${target.importId ?? null}::uuid,
           ${submitted ? sql`now()` : sql`NULL`}, ${submitted ? sql`${target.userId}::uuid` : sql`NULL`}, ${INCOMING}
         FROM i WHERE NOT EXISTS (SELECT 1 FROM e WHERE e.line = i.line)
         RETURNING 1)`
@@ -233,13 +235,13 @@ export async function writeBatch(tx: Tx, target: BatchTarget, batch: PreparedBat
   return { inserted: result.inserted, existing: existing.map(([line, id, status, same]) => ({ line, id, status, same })) };
 }
 
-/** Rewrites the content and sharing of imported reports whose source row changed. */
-export async function updateReports(tx: Tx, reports: readonly (KeyedReport & { id: string })[]): Promise<void> {
+/** Rewrites the content and sharing of imported reports whose source row changed, stamping the run that did. */
+export async function updateReports(tx: Tx, reports: readonly (KeyedReport & { id: string })[], importId: string | null = null): Promise<void> {
   const assignments = sql.raw(COLUMNS.map(([name, kind]) => `${name} = ${incoming(name, kind)}`).join(', '));
   for (let start = 0; start < reports.length; start += BATCH_SIZE) {
     const batch = reports.slice(start, start + BATCH_SIZE);
     await tx.query(sql`
-      UPDATE reports r SET ${assignments}, updated_at = now()
+      UPDATE reports r SET ${assignments}, import_id = ${importId}::uuid, updated_at = now()
       FROM ${unnestRows(batch, [['id', 'uuid', batch.map((report) => report.id)]])}
       WHERE r.id = i.id`);
   }

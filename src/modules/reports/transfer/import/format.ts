@@ -38,7 +38,7 @@ export interface RowDefaults {
 
 /** An import format: the columns of its files and how a row becomes a report. */
 export interface ImportFormat {
-  name: 'lintas' | 'missing-migrants';
+  name: 'lintas' | 'missing-migrants' | 'mapped';
   /** Stored as reports.import_source: (owner, source, key) identifies an imported row. */
   source: string;
   /** Every column the format reads (for the file's header). */

@@ -9,6 +9,7 @@ import { ReportInput } from '../../schemas.js';
 import { BATCH_SIZE, FIRST_BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import { cleanCells } from './cells.js';
 import type { ImportFormat } from './format.js';
+import { mappedFormat } from './mapped.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportOptions, ImportResult, ImportRowError } from './schemas.js';
 import { lintasTemplate } from './template.js';
@@ -30,7 +31,35 @@ import { lintasTemplate } from './template.js';
  * - One audit row for the whole import, with its counts.
  */
 
-export const FORMATS: Record<ImportOptions['format'], ImportFormat> = { lintas: lintasTemplate, 'missing-migrants': missingMigrants };
+export const FORMATS: Record<Exclude<ImportOptions['format'], 'mapped'>, ImportFormat> = { lintas: lintasTemplate, 'missing-migrants': missingMigrants };
+
+/** The format of an import: a fixed one, or the mapped format of its mapping (bound to the file's header first: mapped.ts). */
+export function formatOf(options: ImportOptions): ImportFormat {
+  if (options.format !== 'mapped') return FORMATS[options.format];
+  if (!options.mapping) throw invalid([{ pointer: '/options/mapping', detail: 'is required with the format mapped (or mappingId)' }]);
+  return mappedFormat(options.mapping);
+}
+
+/** How far an import is, as it goes. */
+export interface ImportProgress {
+  rowsRead: number;
+  rowsWritten: number;
+  errors: number;
+}
+
+/** An import as a run record (runs.ts): its id, stamped on the reports it writes, and who follows its progress. */
+export interface ImportRunHooks {
+  id: string;
+  progress(progress: ImportProgress): void;
+  /** Called with the result when bad rows refuse the whole import (before the 400 is thrown). */
+  refused(result: ImportResult): void;
+}
+
+/** The cell an error is about, as the file holds it, cut short for the errors table. */
+function cellValue(cells: Record<string, string>, column: string): { value?: string } {
+  const value = cells[column];
+  return value === undefined || value === '' ? {} : { value: value.slice(0, 200) };
+}
 
 export interface ImportFile {
   name: string;
@@ -42,6 +71,8 @@ export interface ImportFile {
  * format needs (`readTable`'s checks, then the format's own: columns that have several names).
  */
 export async function readImportTable(content: Buffer, options: Pick<ImportOptions, 'format' | 'maxRows' | 'sheet'>, fileName: string): Promise<Table> {
+  // The mapped format reads any header, then binds its mapping to it (import-routes.ts readImport).
+  if (options.format === 'mapped') throw invalid([{ pointer: '/options/format', detail: 'a mapped import is read with its mapping, through the API' }]);
   const format = FORMATS[options.format];
   const table = await readTable(content, {
     columns: format.columns,
@@ -81,8 +112,8 @@ interface Tally {
   changed: (KeyedReport & { id: string })[];
 }
 
-export async function importReports(ctx: Ctx, options: ImportOptions, table: Table, file: ImportFile): Promise<ImportResult> {
-  const format = FORMATS[options.format];
+export async function importReports(ctx: Ctx, options: ImportOptions, table: Table, file: ImportFile, run?: ImportRunHooks): Promise<ImportResult> {
+  const format = formatOf(options);
   const owner = ctx.actor.member;
   if (options.sharing) {
     const sharingErrors = await validateSharing(ctx.tx, owner, options.sharing, '/options/sharing');
@@ -92,7 +123,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   if (!options.dryRun) await lockImports(ctx.tx, owner, format.source);
   const defaults = { sharing: options.sharing, dateOrder: options.dateOrder };
   const status = options.status ?? 'draft';
-  const target = { member: owner, userId: ctx.actor.userId, source: format.source, status };
+  const target = { member: owner, userId: ctx.actor.userId, source: format.source, status, importId: run?.id ?? null };
   const errors: ImportRowError[] = [];
   const warnings: ImportRowError[] = [];
   const dates = new Map<string, Map<string, number>>();
@@ -124,6 +155,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     const insert = !options.dryRun && (options.partial === true || errors.length === 0);
     const statement = writeBatch(ctx.tx, target, prepared, insert).then((found) => {
       tally.imported += insert ? found.inserted : rows.length - found.existing.length;
+      if (insert) written += found.inserted;
       const byRow = found.existing.length > 0 ? new Map(rows.map((report) => [report.row, report])) : undefined;
       for (const before of found.existing) {
         const report = byRow?.get(before.line);
@@ -146,8 +178,11 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
 
   // The rows are read as the loop goes (tabular.ts), so the file is split while batches are written.
   let rowCount = 0;
+  let written = 0;
+  const report = (): void => run?.progress({ rowsRead: rowCount, rowsWritten: written, errors: errors.length });
   for (const { row, cells, extraCells } of table.rows) {
     rowCount++;
+    if (run && (rowCount & 127) === 0) report();
     const rowErrors: ImportRowError[] = [];
     if (extraCells > 0) rowErrors.push({ row, column: 'row', message: `has ${extraCells} cell(s) beyond the last column of the header; is a delimiter or a quote misplaced?` });
     for (const warning of cleanCells(cells)) warnings.push({ row, ...warning });
@@ -159,7 +194,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     }
     if ('errors' in mapped) {
-      errors.push(...rowErrors, ...mapped.errors.map((error) => ({ row, ...error })));
+      errors.push(...rowErrors, ...mapped.errors.map((error) => ({ row, ...error, ...cellValue(cells, error.column) })));
       continue;
     }
     const problems = [...schemaErrors(mapped.input)];
@@ -167,7 +202,10 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       const input = mapped.input as ReportInput;
       problems.push(...contentErrors(input));
     }
-    for (const problem of problems) rowErrors.push({ row, column: format.columnOf(problem.pointer, cells), message: problem.detail });
+    for (const problem of problems) {
+      const column = format.columnOf(problem.pointer, cells);
+      rowErrors.push({ row, column, message: problem.detail, ...cellValue(cells, column) });
+    }
     const keyColumn = format.keyColumn(cells);
     firstKeyColumn ??= keyColumn;
     if (keyColumn !== firstKeyColumn) keyColumns.set(row, keyColumn);
@@ -191,16 +229,22 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
         checkedSharing.set(key, found);
       }
       if (found.length > 0) {
-        errors.push(...found.map((error) => ({ row, column: format.columnOf(error.pointer, cells), message: error.detail })));
+        errors.push(...found.map((error) => {
+          const column = format.columnOf(error.pointer, cells);
+          return { row, column, message: error.detail, ...cellValue(cells, column) };
+        }));
         continue;
       }
     }
-    const report = keyedReport(row, mapped.key, input);
-    batch.push(report);
-    if (batch.length >= batchSize) await send();
+    batch.push(keyedReport(row, mapped.key, input));
+    if (batch.length >= batchSize) {
+      await send();
+      report();
+    }
   }
   await send();
   await settle(0);
+  report();
 
   errors.sort((a, b) => a.row - b.row);
   warnings.sort((a, b) => a.row - b.row);
@@ -222,6 +266,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   };
   if (options.dryRun) return result;
   if (errors.length > 0 && !options.partial) {
+    run?.refused(result);
     throw new Problem(
       400,
       'Import refused',
@@ -230,7 +275,9 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
       { rejected, rows: rowCount },
     );
   }
-  await updateReports(ctx.tx, tally.changed);
+  await updateReports(ctx.tx, tally.changed, run?.id ?? null);
+  written += tally.changed.length;
+  report();
   await ctx.audit({
     action: 'reports.import',
     objectType: 'report',

@@ -78,9 +78,9 @@ describe('the IOM Missing Migrants Project file', () => {
     expect(result.imported + result.rejected).toBe(FULL_MMP ? 5987 : 6);
     // The 2019 layout writes "December 30, 2019"; every row's date was read so.
     expect(result.dates).toEqual([{ column: 'Reported Date', format: 'Month D, YYYY', rows: FULL_MMP ? 5987 : 6 }]);
-    expect(result.errors).toContainEqual({ row: noCoordinatesRow, column: 'Location Coordinates', message: expect.stringMatching(/is empty/) });
+    expect(result.errors).toContainEqual(expect.objectContaining({ row: noCoordinatesRow, column: 'Location Coordinates', message: expect.stringMatching(/is empty/) }));
     // After the quoted newline of row 5044, rows keep the numbers a spreadsheet shows.
-    if (FULL_MMP) expect(result.errors).toContainEqual({ row: 5396, column: 'Location Coordinates', message: expect.stringMatching(/more than 250 km/) });
+    if (FULL_MMP) expect(result.errors).toContainEqual(expect.objectContaining({ row: 5396, column: 'Location Coordinates', message: expect.stringMatching(/more than 250 km/) }));
   });
 
   test('without partial, the bad rows refuse the whole import and nothing is written', async () => {
@@ -230,8 +230,8 @@ describe('the Lintas template', () => {
     const header = 'external_id,incident_type,country,origin,dead\n';
     const dry = ok(await upload(Buffer.from(`${header}Q-1,smuggling-sea,XXQ,IDN,1\nQ-2,smuggling-sea,IDN,QQQ,1\nQ-3,smuggling-sea,IDN,LKA,1\n`), 'q.csv', { format: 'lintas', dryRun: true }));
     expect(dry.errors).toEqual([
-      { row: 2, column: 'country', message: '"XXQ" is not an ISO 3166-1 alpha-3 country code' },
-      { row: 3, column: 'origin', message: '"QQQ" is not an ISO 3166-1 alpha-3 country code' },
+      { row: 2, column: 'country', message: '"XXQ" is not an ISO 3166-1 alpha-3 country code', value: 'XXQ' },
+      { row: 3, column: 'origin', message: '"QQQ" is not an ISO 3166-1 alpha-3 country code', value: 'QQQ' },
     ]);
     expect(dry).toMatchObject({ imported: 1, rejected: 2 });
     // The API answers the same report with the same words.

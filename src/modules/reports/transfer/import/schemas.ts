@@ -2,10 +2,16 @@ import { Type, type Static } from 'typebox';
 import { OneOf, Strict } from '../../../../platform/schema.js';
 import { Sharing } from '../../../../platform/sharing/model.js';
 import { DEFAULT_MAX_ROWS } from '../../../../platform/files/tabular.js';
+import { Id } from '../../../../platform/http/schemas.js';
+import { ImportMapping } from './mapping-schemas.js';
 
 /** The `options` field of an import (multipart, JSON). */
 export const ImportOptions = Strict({
-  format: OneOf(['lintas', 'missing-migrants'], { description: 'the Lintas template, or the IOM Missing Migrants Project incident file' }),
+  format: OneOf(['lintas', 'missing-migrants', 'mapped'], {
+    description: 'the Lintas template, the IOM Missing Migrants Project incident file, or a file of your own with a column mapping (mapping or mappingId)',
+  }),
+  mapping: Type.Optional(ImportMapping),
+  mappingId: Type.Optional(Id),
   dryRun: Type.Optional(Type.Boolean({ description: 'check every row and report what would happen; write nothing' })),
   partial: Type.Optional(Type.Boolean({ description: 'write the good rows and report the bad ones; otherwise any bad row stops the whole import' })),
   sharing: Type.Optional(Sharing),
@@ -20,6 +26,7 @@ export const ImportRowError = Strict({
   row: Type.Integer({ description: 'the row as a spreadsheet numbers it; the header is row 1' }),
   column: Type.String(),
   message: Type.String(),
+  value: Type.Optional(Type.String({ description: 'the cell as the file holds it (at most 200 characters)' })),
 });
 export type ImportRowError = Static<typeof ImportRowError>;
 
