@@ -469,7 +469,7 @@ beforeAll(async () => {
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
         dryRun: true, format: 'lintas', rows: 1, imported: 0, updated: 0, unchanged: 0, rejected: 1, skipped: [], encoding: 'utf-8', delimiter: ',',
-        errors: [{ row: 2, column: 'narrative', message: 'names a person', value: 'secret' }],
+        errors: [{ row: 2, column: 'narrative', message: 'names a person', value: 'secret' }], warnings: [], dates: [],
       })}::jsonb) RETURNING id`)).id,
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_mappings (owner, name, mapping)
       VALUES ('AAA', 'Private mapping', '{"columns": [{"source": "Type", "target": "incident_type"}]}') RETURNING id`)).id,

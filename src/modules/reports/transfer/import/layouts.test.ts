@@ -183,7 +183,7 @@ describe('dates written with numbers only', () => {
 
   test('are refused without the day/month order, and read with it', async () => {
     const without = ok(await upload(file, 'd.csv', { format: 'missing-migrants', dryRun: true }));
-    expect(without.errors).toEqual([{ row: 2, column: 'Reported Date', message: expect.stringMatching(/day or the month comes first/) }]);
+    expect(without.errors).toEqual([{ row: 2, column: 'Reported Date', message: expect.stringMatching(/day or the month comes first/), value: '01/09/2020' }]);
     const monthFirst = ok(await upload(file, 'd.csv', { format: 'missing-migrants', dateOrder: 'month-first', dryRun: true }));
     expect(monthFirst).toMatchObject({ imported: 1, dates: [{ column: 'Reported Date', format: 'MM/DD/YYYY', rows: 1 }] });
     ok(await upload(file, 'd.csv', { format: 'missing-migrants', dateOrder: 'day-first' }));
