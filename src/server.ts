@@ -8,6 +8,8 @@ import { openDatabase } from './platform/db/open.js';
 import type { App } from './platform/http/app.js';
 import { migrationsOf, readAllSettings, type LintasModule, type Running as ModuleRunning } from './platform/module.js';
 import { closeAuditGroup } from './platform/audit/group-commit.js';
+import { listenForSessionChanges } from './platform/auth/sessions.js';
+import type { Listener } from './platform/db/listen.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
 
@@ -30,8 +32,11 @@ export async function startServer(
   readAllSettings(modules, config);
   const db = await openDatabase(config);
   const started: ModuleRunning[] = [];
+  let sessionChanges: Listener | undefined;
   try {
     await migrate(db, migrationsOf(modules));
+    // Sign-outs, revocations and directory changes made by other processes reach this one's session cache.
+    if (config.databaseUrl) sessionChanges = await listenForSessionChanges(config.databaseUrl);
     const platform: Platform = { db, config, mailer: smtpMailer(config) };
     for (const module of modules) await module.prepare?.(platform);
     const demo = options.demo ?? !config.databaseUrl;
@@ -87,11 +92,13 @@ export async function startServer(
         await stopAll();
         await closeAuditGroup(db);
         await outbox.stop();
+        await sessionChanges?.close();
         await db.close();
       },
     };
   } catch (error) {
     for (const running of started.splice(0).reverse()) await running.stop().catch(() => undefined);
+    await sessionChanges?.close();
     await db.close();
     throw error;
   }

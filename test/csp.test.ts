@@ -21,7 +21,7 @@ const URLS = ['/healthz', '/api/v1/members', '/api/docs/', '/api/openapi.json', 
 
 async function policyOf(context: TestContext, url: string): Promise<string> {
   const response = await context.app.inject({ method: 'GET', url });
-  return String(response.headers['content-security-policy'] ?? '');
+  return response.headers['content-security-policy'] ?? '';
 }
 
 test.each(URLS)('%s carries the policy, directive by directive', async (url) => {
