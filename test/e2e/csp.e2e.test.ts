@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { TEST_DB_KIND } from '../support/db.js';
 
 // Script injected into the web app does not run: text a user wrote (a library document's title and
 // body holding markup) is shown as text, and an inline script or event handler put into the page
@@ -62,6 +63,8 @@ const injected = (target: Page): Promise<string | null> => target.evaluate(() =>
 const violations = (target: Page): Promise<string[]> => target.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
 
 test.skipIf(!browserAvailable)('markup in a document is shown as text, and injected inline script is refused and reported', async () => {
+  // The browser tests run on both legs: this server is on the leg's database.
+  expect(server.kind).toBe(TEST_DB_KIND);
   // An analyst writes a library document whose title and body hold markup, through the API.
   expect((await page.request.post(`${server.url}/api/v1/auth/sign-in`, { data: { email: ANALYST, password: PASSWORD } })).status()).toBe(200);
   const me = (await (await page.request.get(`${server.url}/api/v1/auth/session`)).json()) as { csrfToken: string };

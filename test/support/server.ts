@@ -13,7 +13,7 @@ import { openTestDatabase, TEST_DB_KIND } from './db.js';
  * embedded one in a new folder, or on the PostgreSQL leg (LINTAS_TEST_DATABASE_URL) a new database
  * cloned from the migrated template. Serves the built web app (web/dist).
  */
-export async function startTestServer(): Promise<{ url: string; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
+export async function startTestServer(): Promise<{ url: string; kind: 'pglite' | 'postgres'; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
   const folder = mkdtempSync(join(tmpdir(), 'lintas-e2e-'));
   // On the PostgreSQL leg the server opens the database by its URL; the test's own pool is only
   // kept to drop the database at the end.
@@ -25,6 +25,7 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   });
   return {
     url: running.url.replace('localhost', '127.0.0.1'),
+    kind: running.platform.db.kind,
     async totpFor(email) {
       const user = await running.platform.db.ownerTransaction((tx) => tx.one<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${email}`));
       if (user.totp_secret !== DEMO_TOTP_SECRET) throw new Error(`${email} has no demo second factor`);
