@@ -141,4 +141,31 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
     await expect.poll(() => statusOf(b, other), HEARD).toBe(401);
     expect(await statusOf(b, current)).toBe(200);
   });
+
+  test('while a process cannot hear changes it caches nothing, and it caches again once it hears them', async () => {
+    const listeners = () =>
+      database.db.ownerTransaction((tx) =>
+        tx.query<{ pid: number }>(sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = ${'LISTEN lintas_sessions'}`),
+      );
+    expect(await listeners()).toHaveLength(2);
+    await database.db.ownerTransaction((tx) =>
+      tx.query(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = ${'LISTEN lintas_sessions'}`),
+    );
+    // Deaf: a change behind its back (no notification) is seen at once, as nothing was kept.
+    // (Each attempt with a new session, until B has noticed the lost connection.)
+    const userId = await makeUser(['officer']);
+    await expect.poll(async () => {
+      const unheard = await signIn(userId);
+      expect(await statusOf(b, unheard)).toBe(200);
+      await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM sessions WHERE id_hash = ${digest(unheard.cookie.split('=')[1]!)}`));
+      return statusOf(b, unheard);
+    }, HEARD).toBe(401);
+
+    // Listening again (a new connection within seconds): B keeps what it looks up once more.
+    await expect.poll(async () => (await listeners()).length, { timeout: 15_000, interval: 200 }).toBe(2);
+    const heard = await signIn(await makeUser(['officer']));
+    expect(await statusOf(b, heard)).toBe(200);
+    await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM sessions WHERE id_hash = ${digest(heard.cookie.split('=')[1]!)}`));
+    expect(await statusOf(b, heard)).toBe(200);
+  });
 });
