@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: process.env.LINTAS_TEST_DATABASE_URL ? ['test/e2e/**', 'node_modules/**'] : ['node_modules/**'],
+    // The browser tests run on both legs: their server uses the leg's database (test/support/server.ts).
+    exclude: ['node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -1,5 +1,5 @@
 // The whole test suite: runs every test on the embedded database (PGlite; the browser tests build
-// and serve the web app), then the database tests again on a PostgreSQL server when one
+// and serve the web app), then every test again, browser tests included, on a PostgreSQL server when one
 // answers (LINTAS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres), and
 // says plainly which legs ran.
 import { spawnSync } from 'node:child_process';

@@ -21,6 +21,7 @@ import { registerReadiness } from './platform/http/readiness.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
 import { loggerOptions } from './platform/logging.js';
+import { registerDemoRoutes } from './demo/routes.js';
 
 export interface BuildOptions {
   platform: Platform;
@@ -30,6 +31,8 @@ export interface BuildOptions {
   webRoot?: string | undefined;
   /** The modules whose routes the app serves (all of Lintas's unless a test says otherwise). */
   modules?: readonly LintasModule[];
+  /** Demo mode: also serve the demo's own route (`demo/routes.ts`); never otherwise. */
+  demo?: boolean;
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -115,6 +118,7 @@ export async function build(options: BuildOptions): Promise<App> {
 
   registerReadiness(app, platform, migrationsOf(options.modules ?? MODULES));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.demo) registerDemoRoutes(app, platform);
 
   await app.register(async (api) => {
     for (const module of options.modules ?? MODULES) module.routes?.(api, platform);

@@ -1,4 +1,5 @@
 import { build } from './app.js';
+import { loopbackUrl, recordDemoAddress } from './demo/routes.js';
 import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_SECRET, isEmpty, seedDemo } from './demo/seed.js';
 import { MODULES } from './modules/index.js';
 import type { Config } from './platform/config.js';
@@ -8,6 +9,8 @@ import { openDatabase } from './platform/db/open.js';
 import type { App } from './platform/http/app.js';
 import { migrationsOf, readAllSettings, type LintasModule, type Running as ModuleRunning } from './platform/module.js';
 import { closeAuditGroup } from './platform/audit/group-commit.js';
+import { listenForSessionChanges } from './platform/auth/sessions.js';
+import type { Listener } from './platform/db/listen.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
 
@@ -16,6 +19,14 @@ export interface Running {
   platform: Platform;
   url: string;
   close(): Promise<void>;
+}
+
+/** The command that prints the demo officer's current code, as it must be typed beside this server. */
+function totpCommand(config: Config): string {
+  const command = `npx lintas user totp-code ${DEMO_TOTP_EMAIL}`;
+  if (config.databaseUrl) return `${command}   (with DATABASE_URL set as for the server)`;
+  // A data folder given to the server must be given to the command too; quoted for a POSIX shell.
+  return config.env.LINTAS_DATA ? `LINTAS_DATA='${config.dataDir.replaceAll("'", "'\\''")}' ${command}` : command;
 }
 
 /**
@@ -30,8 +41,11 @@ export async function startServer(
   readAllSettings(modules, config);
   const db = await openDatabase(config);
   const started: ModuleRunning[] = [];
+  let sessionChanges: Listener | undefined;
   try {
     await migrate(db, migrationsOf(modules));
+    // Sign-outs, revocations and directory changes made by other processes reach this one's session cache.
+    if (config.databaseUrl) sessionChanges = await listenForSessionChanges(config.databaseUrl);
     const platform: Platform = { db, config, mailer: smtpMailer(config) };
     for (const module of modules) await module.prepare?.(platform);
     const demo = options.demo ?? !config.databaseUrl;
@@ -40,7 +54,7 @@ export async function startServer(
       await seedDemo(db, config, modules);
       seeded = true;
     }
-    const app = await build({ platform, logger: options.logger ?? true, modules });
+    const app = await build({ platform, logger: options.logger ?? true, modules, demo });
     const outbox = startOutboxWorker(platform);
     app.addHook('onResponse', async (request) => {
       if (request.method !== 'GET') outbox.kick();
@@ -62,6 +76,8 @@ export async function startServer(
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://localhost:${port}`;
+    // `lintas user totp-code` cannot open the embedded database this server holds: it asks the server.
+    const forgetAddress = demo && !config.databaseUrl ? recordDemoAddress(config.dataDir, loopbackUrl(config.host, port)) : () => undefined;
     if (!options.quiet) {
       const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
       const lines = [
@@ -73,7 +89,8 @@ export async function startServer(
         lines.push(
           seeded ? 'Demo data loaded. Sign in with any of these (password for all: ' + DEMO_PASSWORD + '):' : `Demo sign-ins (password ${DEMO_PASSWORD}):`,
           ...DEMO_SIGN_INS.map((user) => `  ${user.email.padEnd(24)} ${user.member.padEnd(4)} ${user.roles.join(', ')}`),
-          `${DEMO_TOTP_EMAIL} has a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app (or, with the server stopped, run: npx lintas user totp-code --email ${DEMO_TOTP_EMAIL}).`,
+          `${DEMO_TOTP_EMAIL} has a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app, or print its current code with:`,
+          `  ${totpCommand(config)}`,
         );
       }
       console.log(lines.join('\n') + '\n');
@@ -83,15 +100,18 @@ export async function startServer(
       platform,
       url,
       async close() {
+        forgetAddress();
         await app.close();
         await stopAll();
         await closeAuditGroup(db);
         await outbox.stop();
+        await sessionChanges?.close();
         await db.close();
       },
     };
   } catch (error) {
     for (const running of started.splice(0).reverse()) await running.stop().catch(() => undefined);
+    await sessionChanges?.close();
     await db.close();
     throw error;
   }

@@ -12,6 +12,8 @@ export interface Config {
   /** Cookies get `Secure` when the public address is https. */
   secureCookies: boolean;
   sessionHours: number;
+  /** How long a process reuses a looked-up session or token; changes reach every process at once regardless. */
+  sessionCacheSeconds: number;
   /** Requests per minute per signed-in user or per address. */
   rateLimitPerMinute: number;
   /** Refused authentications (unknown token or session, missing CSRF token) an address may have in a minute before its API requests get 429 until the minute is out (0: no limit). */
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     sessionHours: int(env, 'LINTAS_SESSION_HOURS', 12),
+    sessionCacheSeconds: int(env, 'LINTAS_SESSION_CACHE_SECONDS', 5),
     rateLimitPerMinute: int(env, 'LINTAS_RATE_LIMIT', 1200),
     refusalsPerAddressPerMinute: int(env, 'LINTAS_REFUSALS_PER_ADDRESS', 60),
     signinMaxFailuresPerAccount: int(env, 'LINTAS_SIGNIN_MAX_FAILURES', 5),

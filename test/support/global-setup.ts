@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgliteTemplate', templatePath);
 
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
-  if (!serverUrl) await buildWebApp();
+  await buildWebApp();
   let templateName: string | null = null;
   if (serverUrl) {
     templateName = `lintas_template_${process.pid}`;
@@ -63,7 +63,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 /**
- * The browser tests serve web/dist: build it once for the run, from the sources under test, as
+ * The browser tests serve web/dist, on both legs: build it once for the run, from the sources under test, as
  * production does (Vitest sets NODE_ENV=test, which would bundle React's development build).
  */
 async function buildWebApp(): Promise<void> {

@@ -6,17 +6,26 @@ import { totpCode } from '../../src/platform/auth/totp.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { sql } from '../../src/platform/db/sql.js';
 import { startServer } from '../../src/server.js';
+import { openTestDatabase, TEST_DB_KIND } from './db.js';
 
 /**
- * A whole Lintas listening on a free port, with the demo loaded into an embedded database of its
- * own (on the PostgreSQL leg, the browser tests do not run). Serves the built web app (web/dist).
+ * A whole Lintas listening on a free port, with the demo loaded into a database of its own: an
+ * embedded one in a new folder, or on the PostgreSQL leg (LINTAS_TEST_DATABASE_URL) a new database
+ * cloned from the migrated template. Serves the built web app (web/dist).
  */
-export async function startTestServer(): Promise<{ url: string; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
+export async function startTestServer(): Promise<{ url: string; kind: 'pglite' | 'postgres'; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
   const folder = mkdtempSync(join(tmpdir(), 'lintas-e2e-'));
-  const config = { ...loadConfig({}), dataDir: folder, databaseUrl: undefined, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
-  const running = await startServer(config, { demo: true, logger: false, quiet: true });
+  // On the PostgreSQL leg the server opens the database by its URL; the test's own pool is only
+  // kept to drop the database at the end.
+  const database = TEST_DB_KIND === 'postgres' ? await openTestDatabase() : undefined;
+  const config = { ...loadConfig({}), dataDir: folder, databaseUrl: database?.url, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
+  const running = await startServer(config, { demo: true, logger: false, quiet: true }).catch(async (error: unknown) => {
+    await database?.close();
+    throw error;
+  });
   return {
     url: running.url.replace('localhost', '127.0.0.1'),
+    kind: running.platform.db.kind,
     async totpFor(email) {
       const user = await running.platform.db.ownerTransaction((tx) => tx.one<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${email}`));
       if (user.totp_secret !== DEMO_TOTP_SECRET) throw new Error(`${email} has no demo second factor`);
@@ -24,6 +33,7 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
     },
     async close() {
       await running.close();
+      await database?.close();
       rmSync(folder, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { Role } from '../../platform/auth/roles.js';
 import { digest, hashPassword, newSecret, verifyPassword } from '../../platform/auth/secrets.js';
-import { forgetCachedSessions, replaceSession, type SessionState } from '../../platform/auth/sessions.js';
+import { replaceSession, sessionsChanged, type SessionState } from '../../platform/auth/sessions.js';
 import { newRecoveryCodes, newTotpSecret, totpUri } from '../../platform/auth/totp.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import type { Ctx, Platform, RequestInfo } from '../../platform/context.js';
@@ -45,7 +45,7 @@ export async function confirmTotpEnrolment(
     await appendAudit(tx, { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address }, [
       { action: 'account.totp-enrolled', objectType: 'user', objectId: session.userId },
     ]);
-    forgetCachedSessions();
+    await sessionsChanged(tx);
     return { recoveryCodes: codes, newSession };
   });
 }
@@ -76,7 +76,7 @@ export async function changePassword(ctx: Ctx, session: SessionState, input: Cha
     ? []
     : await tx.query(sql`UPDATE api_tokens SET revoked_at = now() WHERE user_id = ${actor.userId} AND revoked_at IS NULL AND expires_at > now() RETURNING id`);
   await tx.query(sql`DELETE FROM password_resets WHERE user_id = ${actor.userId} AND used_at IS NULL`);
-  forgetCachedSessions();
+  await sessionsChanged(tx);
   const counts = { sessionsEnded: sessions.length, tokensRevoked: tokens.length };
   await ctx.audit({ action: 'account.password-changed', objectType: 'user', objectId: actor.userId, details: { ...counts, keepTokens } });
   return counts;
@@ -126,7 +126,7 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<void> {
   const rows = await ctx.tx.query(sql`UPDATE api_tokens SET revoked_at = now()
     WHERE id = ${id} AND user_id = ${ctx.actor.userId} AND revoked_at IS NULL RETURNING id`);
   if (rows.length === 0) throw notFound();
-  forgetCachedSessions();
+  await sessionsChanged(ctx.tx);
   await ctx.audit({ action: 'account.token-revoked', objectType: 'api-token', objectId: id });
 }
 
@@ -165,9 +165,9 @@ export async function completePasswordReset(platform: Platform, request: Request
     await tx.query(sql`UPDATE users SET password_hash = ${hash}, updated_at = now() WHERE id = ${reset.user_id}`);
     const others = await tx.query(sql`DELETE FROM password_resets WHERE user_id = ${reset.user_id} AND used_at IS NULL RETURNING user_id`);
     await tx.query(sql`DELETE FROM sessions WHERE user_id = ${reset.user_id}`);
+    await sessionsChanged(tx);
     await appendAudit(tx, { userId: reset.user_id, member: reset.member, requestId: request.requestId, address: request.address }, [
       { action: 'auth.password-reset', objectType: 'user', objectId: reset.user_id, details: { otherLinksEnded: others.length } },
     ]);
   });
-  forgetCachedSessions();
 }

@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import { ROLES } from '../../platform/auth/roles.js';
 import { hashPassword, PASSWORD_RULES } from '../../platform/auth/secrets.js';
-import { totpCode } from '../../platform/auth/totp.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { UsageError, type Command, type CommandTools } from '../../platform/module.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
 import { issueResetLink } from '../../platform/auth/reset-links.js';
+import { FolderLockedError } from '../../platform/db/folder-lock.js';
+import { askDemoServer, demoTotpCode } from './demo-code.js';
 
-/** The demo user's published second-factor secret: the only one whose codes the command prints. */
-export const DEMO_TOTP_SECRET = 'KRUGKIDEMO2LINTASXY3TOTPQLINTAS2';
+const NOT_DEMO = 'only a demo user with the published demo secret has codes printed here';
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {
   const value = values[name];
@@ -19,11 +19,15 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 
 async function userCommand(tools: CommandTools, action: string | undefined, args: string[]): Promise<number> {
   const { config, withDatabase } = tools;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
     options: { member: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, password: { type: 'string' } },
     strict: true,
+    allowPositionals: true,
   });
+  // Only totp-code takes its address without --email (as the start banner prints it).
+  if (action === 'totp-code' && positionals.length === 1 && values.email === undefined) values.email = positionals[0];
+  else if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   switch (action) {
     case 'add': {
       const roles = required(values, 'roles').split(',').map((role) => role.trim());
@@ -67,14 +71,22 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
         console.log(link);
         return 0;
       });
-    case 'totp-code':
-      return withDatabase(async (db) => {
-        const user = await db.ownerTransaction((tx) => tx.maybeOne<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${required(values, 'email').toLowerCase()}`));
-        // Only the demo secret: a real user's codes come from their own authenticator, never from the server.
-        if (user?.totp_secret !== DEMO_TOTP_SECRET) throw new UsageError('only the demo user with the published demo secret has codes printed here');
-        console.log(totpCode(DEMO_TOTP_SECRET));
-        return 0;
-      });
+    case 'totp-code': {
+      const email = required(values, 'email');
+      let code: string | null;
+      try {
+        code = await withDatabase((db) => db.ownerTransaction((tx) => demoTotpCode(tx, email)));
+      } catch (error) {
+        // A server holds the embedded database: in demo mode it answers for it.
+        if (!(error instanceof FolderLockedError)) throw error;
+        const asked = await askDemoServer(config.dataDir, email);
+        if (asked.answer === 'no demo server') throw new Error(`${error.message}; it is not in demo mode, so it prints no codes`);
+        code = asked.answer === 'code' ? asked.code : null;
+      }
+      if (code === null) throw new UsageError(NOT_DEMO);
+      console.log(code);
+      return 0;
+    }
     case undefined:
     default:
       throw new UsageError('lintas user add | list | reset-link | totp-code');
@@ -88,7 +100,8 @@ export const userCommands: Command = {
   lintas user list [--member CODE]     list users
   lintas user reset-link --email ADDRESS
                                        print (and e-mail, if SMTP is set) a one-time password link
-  lintas user totp-code --email ADDRESS
-                                       print the current code of a demo user's second factor`,
+  lintas user totp-code [--email] ADDRESS
+                                       print the current code of a demo user's second factor
+                                       (while a demo server runs on the embedded database, it answers)`,
   run: (args, tools) => userCommand(tools, args[0], args.slice(1)),
 };

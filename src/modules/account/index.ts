@@ -1,8 +1,9 @@
 import { defineModule } from '../../platform/module.js';
-import { DEMO_TOTP_SECRET, userCommands } from './cli.js';
+import { userCommands } from './cli.js';
+import { DEMO_ADDRESS_FILE, DEMO_TOTP_PATH, DEMO_TOTP_SECRET, demoTotpCode } from './demo-code.js';
 import { accountRoutes } from './routes.js';
 
-export { DEMO_TOTP_SECRET };
+export { DEMO_ADDRESS_FILE, DEMO_TOTP_PATH, DEMO_TOTP_SECRET, demoTotpCode };
 
 const AUDIT_ACTIONS = [
   'auth.sign-in', 'auth.password-accepted', 'auth.sign-in-failed', 'auth.sign-out', 'auth.password-reset', 'auth.password-reset-requested',

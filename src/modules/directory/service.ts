@@ -1,5 +1,5 @@
 import type { Role } from '../../platform/auth/roles.js';
-import { forgetCachedSessions } from '../../platform/auth/sessions.js';
+import { sessionsChanged } from '../../platform/auth/sessions.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/errors.js';
@@ -58,7 +58,7 @@ export async function updateMember(ctx: Ctx, code: string, input: MemberUpdate) 
     agencies = coalesce(${input.agencies ?? null}::text[], agencies)
     WHERE code = ${code}`);
   await ctx.audit({ action: 'member.update', objectType: 'member', objectId: code, objectOwner: code, details: { ...input } });
-  forgetCachedSessions();
+  await sessionsChanged(ctx.tx);
   return getMember(ctx, code);
 }
 
@@ -121,7 +121,7 @@ async function checkMemberCodes(ctx: Ctx, codes: readonly string[], pointer: str
 async function writeRoster(ctx: Ctx, code: string, members: readonly string[]): Promise<void> {
   await ctx.tx.query(sql`DELETE FROM group_members WHERE group_code = ${code}`);
   await ctx.tx.query(sql`INSERT INTO group_members (group_code, member_code) SELECT ${code}, unnest(${[...members]}::text[])`);
-  forgetCachedSessions();
+  await sessionsChanged(ctx.tx);
 }
 
 export async function createGroup(ctx: Ctx, input: GroupCreate) {
@@ -146,7 +146,7 @@ export async function updateGroup(ctx: Ctx, code: string, input: GroupUpdate) {
     ends_on = CASE WHEN ${input.endsOn !== undefined} THEN ${input.endsOn ?? null}::date ELSE ends_on END
     WHERE code = ${code}`);
   if (input.members) await writeRoster(ctx, code, input.members);
-  forgetCachedSessions();
+  await sessionsChanged(ctx.tx);
   await ctx.audit({ action: 'group.update', objectType: 'group', objectId: code, details: { ...input } });
   return getGroup(ctx, code);
 }
@@ -244,7 +244,7 @@ export async function updateUser(ctx: Ctx, id: string, input: UserUpdate) {
     updated_at = now()
     WHERE id = ${id} RETURNING ${userColumns}`);
   if (input.disabled) await ctx.tx.query(sql`DELETE FROM sessions WHERE user_id = ${id}`);
-  forgetCachedSessions();
+  await sessionsChanged(ctx.tx);
   await ctx.audit({ action: 'user.update', objectType: 'user', objectId: id, objectOwner: user.member, details: { ...input } });
   return { user: presentUser(row) };
 }

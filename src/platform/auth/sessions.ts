@@ -1,4 +1,5 @@
 import type { Database, Tx } from '../db/database.js';
+import { listen, Reconnected, type Listener } from '../db/listen.js';
 import { sql, type Sql } from '../db/sql.js';
 import type { Actor } from './actor.js';
 import type { Role } from './roles.js';
@@ -43,20 +44,65 @@ function toActor(row: ActorRow, via: Actor['via'], roles: Role[], csrfToken?: st
 }
 
 /**
- * Sessions and tokens are looked up once and kept for a few seconds, so a burst of requests does
- * not each pay a query. Sign-out, revocation and directory changes in this process clear it at once.
+ * Sessions and tokens are looked up once and kept for a few seconds (LINTAS_SESSION_CACHE_SECONDS),
+ * so a burst of requests does not each pay a query. A change to what a session or token stands for
+ * (sign-out, revocation, password, roles, disabled, member standing, groups) calls
+ * `sessionsChanged` in its transaction: this process forgets at once, and every server process on
+ * the same PostgreSQL forgets once the change commits (`listenForSessionChanges`). PGlite has one
+ * process, whose transactions take turns, so forgetting in the transaction is enough there.
  */
-const CACHE_MS = 5_000;
+const DEFAULT_CACHE_SECONDS = 5;
 const cache = new Map<string, { at: number; value: SessionState | Actor | null }>();
+/** Bumped by every forgetting, so a lookup that raced with a change does not keep what it read. */
+let generation = 0;
+/** Listeners that lost their connection: while any has, a change elsewhere could go unheard, so nothing is kept. */
+let deafListeners = 0;
+
+export const SESSIONS_CHANNEL = 'lintas_sessions';
 
 export function forgetCachedSessions(): void {
+  generation++;
   cache.clear();
 }
 
-async function cached<T extends SessionState | Actor>(key: string, load: () => Promise<T | null>): Promise<T | null> {
-  const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T | null;
+/**
+ * Says, in the transaction that makes the change, that sessions ended or that what a session's or
+ * token's actor is changed: every server process forgets its cached sessions and tokens.
+ */
+export async function sessionsChanged(tx: Tx): Promise<void> {
+  await tx.query(sql`SELECT pg_notify(${SESSIONS_CHANNEL}, '')`);
+  forgetCachedSessions();
+}
+
+/**
+ * Hears the changes other processes announce (a PostgreSQL server only): each notification, sent
+ * when the change commits, empties this process's cache. While the connection is lost nothing is
+ * cached, and all is forgotten when it is back.
+ */
+export async function listenForSessionChanges(connectionString: string): Promise<Listener> {
+  let deaf = false;
+  const listener = await listen(connectionString, SESSIONS_CHANNEL, forgetCachedSessions, (reason) => {
+    forgetCachedSessions();
+    const nowDeaf = !(reason instanceof Reconnected);
+    if (nowDeaf !== deaf) deafListeners += nowDeaf ? 1 : -1;
+    deaf = nowDeaf;
+  });
+  return {
+    async close() {
+      await listener.close();
+      if (deaf) deafListeners--;
+      deaf = false;
+    },
+  };
+}
+
+async function cached<T extends SessionState | Actor>(key: string, seconds: number, load: () => Promise<T | null>): Promise<T | null> {
+  const keep = seconds > 0 && deafListeners === 0;
+  const hit = keep ? cache.get(key) : undefined;
+  if (hit && Date.now() - hit.at < seconds * 1000) return hit.value as T | null;
+  const started = generation;
   const value = await load();
+  if (!keep || started !== generation) return value;
   if (cache.size > 10_000) cache.clear();
   cache.set(key, { at: Date.now(), value });
   return value;
@@ -80,13 +126,13 @@ export async function replaceSession(tx: Tx, session: SessionState, stage: Sessi
 
 export async function endSession(tx: Tx, idHash: Buffer): Promise<void> {
   await tx.query(sql`DELETE FROM sessions WHERE id_hash = ${idHash}`);
-  forgetCachedSessions();
+  await sessionsChanged(tx);
 }
 
 /** The session behind a cookie value, if it is live and its user is enabled. */
-export function loadSession(db: Database, secret: string): Promise<SessionState | null> {
+export function loadSession(db: Database, secret: string, cacheSeconds = DEFAULT_CACHE_SECONDS): Promise<SessionState | null> {
   const idHash = digest(secret);
-  return cached(`s:${idHash.toString('hex')}`, () =>
+  return cached(`s:${idHash.toString('hex')}`, cacheSeconds, () =>
     db.transaction({ member: null }, async (tx) => {
       const row = await tx.maybeOne<ActorRow & { stage: SessionStage; csrf_token: string }>(sql`
         SELECT ${actorColumns}, s.stage, s.csrf_token
@@ -99,9 +145,9 @@ export function loadSession(db: Database, secret: string): Promise<SessionState 
 }
 
 /** The actor behind an API token, if it is live: its roles are the token's scope within the user's. */
-export function loadTokenActor(db: Database, secret: string): Promise<Actor | null> {
+export function loadTokenActor(db: Database, secret: string, cacheSeconds = DEFAULT_CACHE_SECONDS): Promise<Actor | null> {
   const tokenHash = digest(secret);
-  return cached(`t:${tokenHash.toString('hex')}`, () =>
+  return cached(`t:${tokenHash.toString('hex')}`, cacheSeconds, () =>
     db.transaction({ member: null }, async (tx) => {
       const row = await tx.maybeOne<ActorRow & { token_id: string; token_roles: Role[] }>(sql`
         SELECT ${actorColumns}, t.id AS token_id, t.roles AS token_roles

@@ -4,11 +4,19 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** What `onLost` is given once a lost connection is listening again (anything else: it was lost). */
+export class Reconnected extends Error {
+  constructor() {
+    super('reconnected');
+  }
+}
+
 /**
  * Listens on a PostgreSQL channel over a connection of its own (a pooled connection cannot keep a
  * LISTEN). Notifications arrive after their transaction commits, in commit order. When the
  * connection drops, `onLost` is told (the caller reloads what it may have missed) and a new
- * connection is tried every few seconds until `close`.
+ * connection is tried every few seconds until `close`; once one listens, `onLost` is told again
+ * with a `Reconnected`.
  */
 export async function listen(
   connectionString: string,
@@ -42,7 +50,7 @@ export async function listen(
     if (closed) return;
     retry = setTimeout(() => {
       connect().then(
-        () => onLost(new Error('reconnected')),
+        () => onLost(new Reconnected()),
         () => scheduleRetry(),
       );
     }, retryMs);

@@ -60,7 +60,7 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
-      const actor = match?.[1] ? await loadTokenActor(platform.db, match[1]) : null;
+      const actor = match?.[1] ? await loadTokenActor(platform.db, match[1], platform.config.sessionCacheSeconds) : null;
       if (!actor) {
         limiter.refused(request.ip);
         await refuse(request, 'auth.token-refused');
@@ -69,7 +69,7 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
       request.actor = actor;
     } else {
       const cookie = request.cookies[SESSION_COOKIE];
-      const session = cookie ? await loadSession(platform.db, cookie) : null;
+      const session = cookie ? await loadSession(platform.db, cookie, platform.config.sessionCacheSeconds) : null;
       // An ended session is not audited (browsers keep old cookies), but made-up ones count towards the address limit.
       if (cookie && !session) limiter.refused(request.ip);
       if (session) {

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = fileURLToPath(new URL('./lintas-cli.ts', import.meta.url));
+
+/** The environment a spawned lintas gets: only what is given, plus what node and npm need to run. */
+function environment(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { PATH, HOME, TMPDIR } = process.env;
+  return { PATH, HOME, TMPDIR, NODE_ENV: 'production', ...env };
+}
+
+function start(args: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs `lintas ARGS` in a process of its own, as a user types it, and gives its exit code and output. */
+export function runLintas(args: readonly string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const child = start(args, env);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, out, err }));
+  });
+}
+
+export interface ServerProcess {
+  /** The address it listens on, from its start banner. */
+  url: string;
+  /** What it printed so far (for a failing test's message). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `lintas serve ARGS` in a process of its own and waits for its banner (PORT=0: a free port). */
+export function spawnServer(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
+  const child = start(['serve', ...args], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`the server did not start in time:\n${output}`));
+    }, 90_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /Lintas is running at (http:\/\/localhost:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ url: match[1].replace('localhost', '127.0.0.1'), output: () => output, stop });
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${String(code)}) before it listened:\n${output}`));
+    });
+  });
+}
