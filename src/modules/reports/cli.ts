@@ -8,9 +8,11 @@ import { exportCommand, importCommand } from './transfer/cli.js';
  */
 
 const REPORTS_HELP = `  lintas reports import --member CODE --as EMAIL [--format template|missing-migrants] [--dry-run] [--partial]
-                       [--audience all|owner|members:AAA;BBB|groups:G] [--tlp GREEN] [--status draft|submitted] FILE
+                       [--audience all|owner|members:AAA;BBB|groups:G] [--tlp GREEN] [--status draft|submitted]
+                       [--date-order day-first|month-first] FILE
                                        import reports from CSV or XLSX as a user of the member; --audience and
-                                       --tlp give the sharing of rows that give none (the Missing Migrants file)
+                                       --tlp give the sharing of rows that give none (the Missing Migrants file);
+                                       --date-order reads dates written with numbers only (01/09/2020)
   lintas reports export --member CODE --as EMAIL --format csv|xlsx --out FILE
                                        export the reports the user may see and pass on, in the template's columns
   lintas reports release               compute the regional release now, as the job does when a month closes
