@@ -10,7 +10,7 @@ import type { ReportRow } from './row.js';
 /** The columns the record's reads select: all but those for the analysis alone and the import's key. */
 const RECORD_COLUMNS = [
   'id', 'code_list_version', 'status', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind',
-  'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
+  'sea_area', 'source_region', 'named_country', 'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
   'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
   'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
   'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at',

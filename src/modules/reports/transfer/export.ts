@@ -37,8 +37,8 @@ const BATCH = 5000;
 /** The columns an export reads: the content a client sends (less what derives from it), the import key and the sharing fields. */
 const EXPORT_COLUMNS = [
   'id', 'import_key', 'owner', 'audience_kind', 'audience_members', 'audience_groups', 'tlp', 'handling', 'handling_note', 'evaluation_source',
-  'evaluation_information', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind', 'incident_type',
-  'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
+  'evaluation_information', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind', 'sea_area',
+  'source_region', 'named_country', 'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
   'fee_amount', 'fee_currency', 'fee_basis', 'fee_payment_methods', 'fee_covers', 'smugglers_count', 'smuggler_citizenships', 'smuggler_roles',
   'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'narrative', 'counts_in_regional',
 ] as const satisfies readonly (keyof ReportRow)[];
@@ -74,7 +74,11 @@ function toInput(row: ExportRow, viewer: string): ReportInput {
   const input = {
     ...optional('agency', row.agency),
     ...(row.occurred_from ? { when: { from: row.occurred_from, ...optional('to', row.occurred_to) } } : {}),
-    where: { country: row.country, ...optional('place', row.place), ...optional('latitude', row.latitude), ...optional('longitude', row.longitude), ...optional('kind', row.place_kind) },
+    where: {
+      ...optional('country', row.country), ...optional('place', row.place), ...optional('latitude', row.latitude), ...optional('longitude', row.longitude),
+      ...optional('kind', row.place_kind), ...optional('seaArea', row.sea_area), ...optional('sourceRegion', row.source_region),
+      ...optional('namedCountry', row.named_country),
+    },
     incidentType: row.incident_type,
     ...optional('origin', row.origin),
     ...optional('destination', row.destination),

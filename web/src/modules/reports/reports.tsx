@@ -68,7 +68,7 @@ export function ReportsPage() {
               <div className="result-head">
                 <h3 className="result-title">
                   <Link to={`/reports/${encodeURIComponent(item.id)}`}>
-                    {labelOf(lists.data?.incidentTypes, item.incidentType)} — {countries.get(item.where.country) ?? item.where.country}
+                    {labelOf(lists.data?.incidentTypes, item.incidentType)} — {item.where.country ? (countries.get(item.where.country) ?? item.where.country) : (item.where.seaArea ?? item.where.sourceRegion ?? '')}
                     {item.where.place ? `, ${item.where.place}` : ''}
                   </Link>
                 </h3>

@@ -39,11 +39,14 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('incident_type', 'What happened.', 'smuggling-sea', { required: true, codes: INCIDENT_TYPES.codes }),
   col('date_from', 'The day it happened, or began (YYYY-MM-DD).', '2024-03-14'),
   col('date_to', 'The day it ended, when it lasted several days (YYYY-MM-DD).', '2024-03-16'),
-  col('country', 'Where it happened: ISO 3166-1 alpha-3 country code.', 'IDN', { required: true }),
+  col('country', 'Where it happened: ISO 3166-1 alpha-3 country code (at sea, the nearest coastal state). Required, except for a place far at sea (place_kind at-sea) that gives sea_area.', 'IDN'),
   col('place', 'The place, in words (no addresses of people).', 'Off Rote Island'),
   col('latitude', 'Decimal degrees, -90 to 90.', '-10.73'),
   col('longitude', 'Decimal degrees, -180 to 180.', '123.05'),
   col('place_kind', 'The kind of place.', 'at-sea', { codes: PLACE_KINDS.codes }),
+  col('sea_area', 'At sea: the sea area, in words.', 'Timor Sea'),
+  col('source_region', 'The region your source gives, in its words.', 'Southeast Asia'),
+  col('named_country', 'The country the place\'s description names, where it is not the country above (alpha-3).', ''),
   col('agency', 'The reporting agency.', 'Maritime police'),
   col('origin', 'Country the people set out from (alpha-3).', 'LKA'),
   col('destination', 'Country they were heading for (alpha-3).', 'AUS'),
@@ -193,6 +196,9 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
   set(where, 'latitude', reader.read('latitude', readLatitude));
   set(where, 'longitude', reader.read('longitude', readLongitude));
   set(where, 'kind', reader.read('place_kind', readText));
+  set(where, 'seaArea', reader.read('sea_area', readText));
+  set(where, 'sourceRegion', reader.read('source_region', readText));
+  set(where, 'namedCountry', reader.read('named_country', readCode));
   input.where = where;
   set(input, 'agency', reader.read('agency', readText));
   set(input, 'origin', reader.read('origin', readCode));
@@ -248,7 +254,8 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
 
 const POINTER_COLUMNS: readonly (readonly [string, string])[] = [
   ['/when/to', 'date_to'], ['/when', 'date_from'],
-  ['/where/place', 'place'], ['/where/latitude', 'latitude'], ['/where/longitude', 'longitude'], ['/where/kind', 'place_kind'], ['/where', 'country'],
+  ['/where/place', 'place'], ['/where/latitude', 'latitude'], ['/where/longitude', 'longitude'], ['/where/kind', 'place_kind'],
+  ['/where/seaArea', 'sea_area'], ['/where/sourceRegion', 'source_region'], ['/where/namedCountry', 'named_country'], ['/where', 'country'],
   ['/incidentType', 'incident_type'], ['/agency', 'agency'], ['/origin', 'origin'], ['/destination', 'destination'],
   ['/route', 'route'], ['/people', 'people'], ['/vulnerabilities', 'vulnerabilities'],
   ['/outcomes/claimedAsylum', 'claimed_asylum'], ['/outcomes/', ''],
@@ -290,11 +297,14 @@ export function reportToCells(externalId: string, input: ReportInput): string[] 
     incident_type: input.incidentType,
     date_from: input.when?.from ?? '',
     date_to: input.when?.to ?? '',
-    country: input.where.country,
+    country: input.where.country ?? '',
     place: input.where.place ?? '',
     latitude: count(input.where.latitude),
     longitude: count(input.where.longitude),
     place_kind: input.where.kind ?? '',
+    sea_area: input.where.seaArea ?? '',
+    source_region: input.where.sourceRegion ?? '',
+    named_country: input.where.namedCountry ?? '',
     agency: input.agency ?? '',
     origin: input.origin ?? '',
     destination: input.destination ?? '',
