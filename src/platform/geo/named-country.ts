@@ -17,10 +17,15 @@ interface Name {
 
 let names: Name[] | undefined;
 
+/** Common short names the library does not list (it has "Syrian Arab Republic", not "Syria"). */
+const SHORT_NAMES: Record<string, string> = {
+  Syria: 'SYR', Laos: 'LAO', Moldova: 'MDA', Brunei: 'BRN', Burma: 'MMR', 'East Timor': 'TLS', DRC: 'COD',
+};
+
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function load(): Name[] {
-  const byName = new Map<string, Set<string>>();
+  const byName = new Map<string, Set<string>>(Object.entries(SHORT_NAMES).map(([name, code]) => [name, new Set([code])]));
   for (const [alpha2, list] of Object.entries(countries.getNames('en', { select: 'all' }))) {
     const code = countries.alpha2ToAlpha3(alpha2);
     if (!code) continue;
@@ -61,19 +66,32 @@ function mentions(text: string): { code: string; end: number }[] {
   return found.sort((a, b) => a.end - b.end);
 }
 
+export interface NamedCountries {
+  /** Every country the place's words name, in the order named. */
+  all: string[];
+  /** The one country the place is in by its words, when they tell (see countriesNamedIn). */
+  main: string | undefined;
+}
+
 /**
- * The one country a place's description names, or undefined when it names none or several that
- * cannot be told apart. "Place, region, Country" (the way most sources write places) gives the
- * country of its last part; otherwise the text must name a single country ("between Egypt and
- * Italy" names no one country).
+ * The countries a place's description names. Only the place itself is read: what follows " - " or
+ * "(" is the source's comment ("Off the coast of Lampedusa - boat departed from Tunisia"). The main
+ * one: "Place, region, Country" (the way most sources write places) gives the country of its last
+ * part; otherwise the text must name a single country ("between Egypt and Italy" names none).
  */
-export function countryNamedIn(text: string): string | undefined {
-  const found = mentions(text);
-  if (found.length === 0) return undefined;
-  const last = text.split(',').at(-1)?.trim() ?? '';
-  const lastStart = text.length - (text.split(',').at(-1)?.trimStart().length ?? 0);
+export function countriesNamedIn(text: string): NamedCountries {
+  const place = text.split(/\s+-\s+|\(/)[0] ?? '';
+  const found = mentions(place);
+  const all = [...new Set(found.map((mention) => mention.code))];
+  if (found.length === 0) return { all, main: undefined };
+  const lastPart = place.split(',').at(-1) ?? '';
+  const lastStart = place.length - lastPart.trimStart().length;
   const inLast = found.filter((mention) => mention.end > lastStart);
-  if (last !== '' && inLast.length === 1) return inLast[0]?.code;
-  const distinct = new Set(found.map((mention) => mention.code));
-  return distinct.size === 1 ? found[0]?.code : undefined;
+  if (lastPart.trim() !== '' && inLast.length === 1) return { all, main: inLast[0]?.code };
+  return { all, main: all.length === 1 ? all[0] : undefined };
+}
+
+/** The one country a place's description names, or undefined (countriesNamedIn's `main`). */
+export function countryNamedIn(text: string): string | undefined {
+  return countriesNamedIn(text).main;
 }
