@@ -6,8 +6,12 @@ export interface RowError {
   message: string;
 }
 
-/** A row read into a report input (not yet validated) with its idempotency key, or why it cannot be. */
-export type MappedRow = { key: string; input: Record<string, unknown> } | { errors: RowError[] };
+/**
+ * A row read into a report input (not yet validated) with its idempotency key, and what the reader
+ * noticed but imported anyway (`warnings`, e.g. a place whose words name another country); or why it
+ * cannot be read.
+ */
+export type MappedRow = { key: string; input: Record<string, unknown>; warnings?: RowError[] } | { errors: RowError[] };
 
 /** An import format: the columns of its files and how a row becomes a report. */
 export interface ImportFormat {

@@ -1,4 +1,6 @@
+import { countryName } from '../../../../platform/geo/countries.js';
 import { locate } from '../../../../platform/geo/locate.js';
+import { countriesNamedIn } from '../../../../platform/geo/named-country.js';
 import type { SharingInput } from '../../../../platform/sharing/model.js';
 import { CellError, readCount, readText } from './cells.js';
 import type { ImportFormat, MappedRow, RowError } from './format.js';
@@ -9,10 +11,13 @@ import type { ImportFormat, MappedRow, RowError } from './format.js';
  *
  * - key: Web ID. when: Reported Date ("December 30, 2019"). outcomes: dead = Number Dead,
  *   missing = Minimum Estimated Number of Missing, rescued = Number of Survivors.
- * - where: the point of "Location Coordinates" ("lat, lon"); place = Location Description. The
- *   country is the one the point lies in (Natural Earth 1:50m); a point in no country is at sea
- *   (place kind at-sea) and takes the country whose coast is nearest within 250 km; farther out the
- *   row is rejected, as is a row without coordinates.
+ * - where (`placeOf`): the point of "Location Coordinates" ("lat, lon"); place = Location
+ *   Description; sourceRegion = Region of Incident. The country is the one the point lies in
+ *   (Natural Earth 1:10m); a point in no country is at sea (place kind at-sea) and takes the country
+ *   whose coast is nearest within 250 km; farther out it has no country, and its sea area is the
+ *   source's region (no marine-regions boundary set is published on the npm registry to name it
+ *   from the point). Where the description names countries and the point's is not among them, the
+ *   named one is kept as namedCountry and the row gets a warning. A row without coordinates is rejected.
  * - people: one group of unknown citizenship (XXX). MMP counts females and males including the
  *   children among them, and children without their sex, so the three overlap. With no children
  *   counted, females are adult women and males adult men. With children counted, age or sex is
@@ -78,6 +83,51 @@ function people(females: number | undefined, males: number | undefined, children
   return [{ citizenship: 'XXX', unknownSexOrAge: Math.max(f + m, c) }];
 }
 
+const label = (code: string): string => `${countryName(code)} (${code})`;
+
+/**
+ * The report's place from the row's point, its description and its source's region: the country
+ * from the point (the sea rule within 250 km, none beyond), compared with the countries the
+ * description names. A disagreement keeps the point's country, stores the named one and warns;
+ * a point far at sea whose latitude and longitude, swapped, fall in the named country is warned of too.
+ */
+export function placeOf(
+  point: { latitude: number; longitude: number },
+  text: { description: string; region: string },
+): { where: Record<string, unknown>; warnings: RowError[] } | { error: RowError } {
+  const located = locate(point.latitude, point.longitude, MAX_SEA_DISTANCE_KM);
+  if (!located && text.region === '') {
+    return { error: { column: 'Location Coordinates', message: `the point is at sea more than ${MAX_SEA_DISTANCE_KM} km from any country and the row has no Region of Incident to name its sea area` } };
+  }
+  const named = countriesNamedIn(text.description);
+  const warnings: RowError[] = [];
+  let namedCountry: string | undefined;
+  if (named.main && !(located && named.all.includes(located.country))) {
+    namedCountry = named.main;
+    if (located) {
+      const where = located.onLand ? `lies in ${label(located.country)}` : `is at sea ${located.distanceKm} km off ${label(located.country)}`;
+      warnings.push({ column: 'Location Description', message: `names ${label(named.main)}, but the point ${where}; the report keeps ${located.country} and notes ${named.main} as the named country` });
+    } else {
+      const swapped = Math.abs(point.longitude) <= 90 ? locate(point.longitude, point.latitude, 0) : undefined;
+      if (swapped?.onLand && swapped.country === named.main) {
+        warnings.push({ column: 'Location Coordinates', message: `the point is far at sea, but with latitude and longitude swapped it would be in ${label(named.main)}, which the description names: check the coordinates` });
+      }
+    }
+  }
+  return {
+    where: {
+      ...(located ? { country: located.country } : {}),
+      ...(text.description ? { place: shorten(text.description, 200) } : {}),
+      latitude: point.latitude,
+      longitude: point.longitude,
+      ...(located?.onLand ? {} : { kind: 'at-sea' }),
+      ...(text.region ? { sourceRegion: shorten(text.region, 120) } : {}),
+      ...(namedCountry ? { namedCountry } : {}),
+    },
+    warnings,
+  };
+}
+
 function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput | undefined }): MappedRow {
   const errors: RowError[] = [];
   const cell = <T>(column: string, read: (text: string) => T): T | undefined => {
@@ -99,13 +149,10 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
   const males = cell('Number of Males', readCount);
   const children = cell('Number of Children', readCount);
   const point = cell('Location Coordinates', readCoordinates);
-  const located = point ? locate(point.latitude, point.longitude, MAX_SEA_DISTANCE_KM) : undefined;
-  if (point && !located) {
-    errors.push({ column: 'Location Coordinates', message: `the point is at sea more than ${MAX_SEA_DISTANCE_KM} km from any country, so the report cannot be given one` });
-  }
+  const place = point ? placeOf(point, { description: readText(cells['Location Description'] ?? '') ?? '', region: readText(cells['Region of Incident'] ?? '') ?? '' }) : undefined;
+  if (place && 'error' in place) errors.push(place.error);
   if (!defaults.sharing) errors.push({ column: 'Web ID', message: 'the file carries no sharing; give a default sharing in the import options' });
-  if (errors.length > 0 || !point || !located || !defaults.sharing) return { errors };
-  const place = readText(cells['Location Description'] ?? '');
+  if (errors.length > 0 || !place || 'error' in place || !defaults.sharing) return { errors };
   const outcomes = { ...(dead !== undefined ? { dead } : {}), ...(missing !== undefined ? { missing } : {}), ...(rescued !== undefined ? { rescued } : {}) };
   const group = people(females, males, children);
   const narrative = readText(cells['Cause of Death'] ?? '');
@@ -113,13 +160,7 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
     key,
     input: {
       ...(from ? { when: { from } } : {}),
-      where: {
-        country: located.country,
-        ...(place ? { place: shorten(place, 200) } : {}),
-        latitude: point.latitude,
-        longitude: point.longitude,
-        ...(located.onLand ? {} : { kind: 'at-sea' }),
-      },
+      where: place.where,
       incidentType: 'death-or-disappearance',
       ...(group.length > 0 ? { people: group } : {}),
       ...(Object.keys(outcomes).length > 0 ? { outcomes } : {}),
@@ -127,6 +168,7 @@ function mapRow(cells: Record<string, string>, defaults: { sharing: SharingInput
       ...(narrative ? { narrative } : {}),
       sharing: defaults.sharing,
     },
+    ...(place.warnings.length > 0 ? { warnings: place.warnings } : {}),
   };
 }
 
@@ -151,7 +193,8 @@ export const missingMigrants: ImportFormat = {
   mapRow,
   columnOf(pointer) {
     const [, first = '', second = ''] = pointer.split('/');
-    if (first === 'where' && second === 'place') return 'Location Description';
+    if (first === 'where' && (second === 'place' || second === 'namedCountry')) return 'Location Description';
+    if (first === 'where' && second === 'sourceRegion') return 'Region of Incident';
     if (first === 'outcomes') return OUTCOME_COLUMNS[second] ?? 'Number Dead';
     return POINTER_COLUMNS[first] ?? 'Web ID';
   },
