@@ -47,6 +47,7 @@ function filters(ctx: Ctx, query: ReportListQuery): Sql[] {
   if (query.status) where.push(sql`r.status = ${query.status}`);
   if (query.incidentType) where.push(sql`r.incident_type = ${query.incidentType}`);
   if (query.country) where.push(sql`r.country = ${query.country}`);
+  if (query.namedCountry) where.push(sql`r.named_country = ${query.namedCountry}`);
   if (query.from) where.push(sql`coalesce(r.occurred_to, r.occurred_from) >= ${query.from}::date`);
   if (query.to) where.push(sql`r.occurred_from <= ${query.to}::date`);
   if (query.owner) where.push(sql`r.owner = ${query.owner}`);

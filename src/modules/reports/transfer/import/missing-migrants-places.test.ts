@@ -86,6 +86,13 @@ describe('the places of Missing Migrants rows', () => {
     expect(await stored('44173')).toEqual({ country: null, place_kind: 'at-sea', sea_area: null, source_region: 'North Africa', named_country: 'SDN' });
     expect(await stored('52529')).toEqual({ country: 'USA', place_kind: null, sea_area: null, source_region: 'US-Mexico Border', named_country: 'MEX' });
 
+    // Analysts find the disagreements by the named country.
+    const list = await t.as(officer, { method: 'GET', url: '/api/v1/reports?namedCountry=MEX' });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json<{ data: { where: Record<string, unknown> }[] }>().data.map((item) => item.where)).toEqual([
+      expect.objectContaining({ country: 'USA', namedCountry: 'MEX', place: 'Río Bravo, near Guardados de Arriba, Ciudad Miguel Alemán, Tamaulipas, Mexico' }),
+    ]);
+
     // The report reads back with its place as stored.
     const id = await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM reports WHERE import_key = '31089'`));
     const read = await t.as(officer, { method: 'GET', url: `/api/v1/reports/${id.id}` });
