@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { geoDistance } from 'd3-geo';
+import type { FeatureCollection, Geometry } from 'geojson';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
 import { describe, expect, test } from 'vitest';
-import { locate } from './locate.js';
+import { alpha3FromNumeric } from './countries.js';
+import { locate, UNNUMBERED } from './locate.js';
 
 describe('locate', () => {
   test('a point on land is in its country', () => {
@@ -60,5 +66,43 @@ describe('locate', () => {
       const lon2 = point.lon + (Math.atan2(Math.sin(b) * Math.sin(step) * Math.cos(lat1), Math.cos(step) - Math.sin(lat1) * Math.sin(lat2)) * 180) / Math.PI;
       expect(locate((lat2 * 180) / Math.PI, lon2)?.onLand).toBe(false);
     }
+  });
+});
+
+describe('the containment index', () => {
+  test('agrees with a scan of every ring on random points', () => {
+    // The reference: the even–odd rule over all rings of every shape, without any index.
+    const require = createRequire(import.meta.url);
+    const topology = JSON.parse(readFileSync(require.resolve('world-atlas/countries-10m.json'), 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+    const shapes = (feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>).features.flatMap((shape) => {
+      const code = shape.id !== undefined ? alpha3FromNumeric(shape.id) : UNNUMBERED[shape.properties.name];
+      if (!code || (shape.geometry.type !== 'Polygon' && shape.geometry.type !== 'MultiPolygon')) return [];
+      const polygons = shape.geometry.type === 'Polygon' ? [shape.geometry.coordinates] : shape.geometry.coordinates;
+      return [{ code, rings: polygons.flat() }];
+    });
+    const reference = (lat: number, lon: number): string | undefined =>
+      shapes.find(({ rings }) => {
+        let odd = false;
+        for (const ring of rings) {
+          for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            const [xi = 0, yi = 0] = ring[i] ?? [];
+            const [xj = 0, yj = 0] = ring[j] ?? [];
+            if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) odd = !odd;
+          }
+        }
+        return odd;
+      })?.code;
+    let seed = 12345;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    let onLand = 0;
+    for (let n = 0; n < 400; n++) {
+      // Mostly where the land is, and some points within a few km of the Strait of Gibraltar's coasts.
+      const [lat, lon] = n % 4 === 0 ? [35.8 + random() * 0.4, -5.6 + random() * 0.5] : [-56 + random() * 130, -180 + random() * 360];
+      const found = locate(lat, lon, 0);
+      const expected = reference(lat, lon);
+      expect(found?.onLand ? found.country : undefined, `${lat}, ${lon}`).toBe(expected);
+      if (expected) onLand++;
+    }
+    expect(onLand).toBeGreaterThan(100);
   });
 });
