@@ -14,7 +14,8 @@ import {
 export const Country = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 country code' });
 const Day = Type.String({ format: 'date' });
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
+const CountryAs = (description: string) => Type.String({ pattern: '^[A-Z]{3}$', description });
 const Codes = <T extends readonly string[]>(codes: T, max = 20) => Type.Array(OneOf(codes), { maxItems: max, uniqueItems: true });
 
 export const RouteLeg = Strict({
@@ -74,21 +75,28 @@ const LawEnforcement = Strict({
   convictions: Type.Optional(Count),
 });
 
+/**
+ * Where the incident happened. A place on land, or at sea within reach of a coast, has its country;
+ * a place far at sea (kind `at-sea`) may have none, and then names its sea area or carries its
+ * source's region (derive.ts checks both rules).
+ */
 const Where = Strict({
-  country: Country,
+  country: Type.Optional(CountryAs('ISO 3166-1 alpha-3: where it happened, or the coastal state nearest a place at sea; required unless kind is at-sea')),
   place: Type.Optional(Text(200)),
   latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
   longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   kind: Type.Optional(OneOf(PLACE_KINDS.codes)),
+  seaArea: Type.Optional(Text(120, 'at sea: the sea area, as the reporter or the source names it (e.g. "Andaman Sea")')),
+  sourceRegion: Type.Optional(Text(120, 'the region the source itself gives (e.g. the IOM Missing Migrants Project\'s "Region of Incident")')),
+  namedCountry: Type.Optional(CountryAs('the country the place\'s description names, kept where it is not the one found from the coordinates, for analysts to check')),
 });
 
 /** What the source says of itself, kept beside the report's own source text (an import keeps it from the file). */
 const SourceDetails = Strict({
   recordId: Type.Optional(Text(200)),
-  region: Type.Optional(Text(120)),
   url: Type.Optional(Text(2000)),
   quality: Type.Optional(Text(40)),
-}, { description: "the source's own identifier of the record, the region it places the incident in, links to it, and its own grading of its quality (e.g. 3/5)" });
+}, { description: "the source's own identifier of the record, links to it, and its own grading of its quality (e.g. 3/5); the region it places the incident in is the place's sourceRegion" });
 
 const When = Strict({
   from: Day,

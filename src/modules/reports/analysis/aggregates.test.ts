@@ -47,6 +47,10 @@ const report = fc.record({
   recent: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   type: fc.constantFrom(...TYPES),
   country: fc.constantFrom(...COUNTRIES),
+  // On land; at sea near a coast (with its country); far at sea (no country: its sea area, or only its source's region).
+  place: fc.oneof({ weight: 3, arbitrary: fc.constant('land' as const) }, { weight: 2, arbitrary: fc.constantFrom('near-sea' as const, 'far-sea' as const) }),
+  seaArea: fc.option(fc.constantFrom('Timor Sea', 'Andaman Sea'), { nil: undefined }),
+  sourceRegion: fc.constantFrom('Southeast Asia', 'Mediterranean'),
   legs: fc.array(fc.tuple(fc.constantFrom(...COUNTRIES), fc.constantFrom(...COUNTRIES), fc.constantFrom(...MODES)), { maxLength: 2 }),
   citizenships: fc.uniqueArray(fc.constantFrom('AFG', 'IRN', 'XXX'), { maxLength: 2 }),
   people: fc.integer({ min: 0, max: 9 }),
@@ -69,7 +73,11 @@ function inputOf(r: Report): ReportInput {
   return {
     incidentType: r.type,
     ...(from ? { when: { from } } : {}),
-    where: { country: r.country, ...(r.latitude === undefined ? {} : { latitude: Math.round(r.latitude * 1000) / 1000, longitude: Math.round(r.latitude * 2500) / 1000 }) },
+    where: {
+      ...(r.place === 'far-sea' ? {} : { country: r.country }),
+      ...(r.place === 'land' ? {} : { kind: 'at-sea' as const, sourceRegion: r.sourceRegion, ...(r.seaArea ? { seaArea: r.seaArea } : {}) }),
+      ...(r.latitude === undefined ? {} : { latitude: Math.round(r.latitude * 1000) / 1000, longitude: Math.round(r.latitude * 2500) / 1000 }),
+    },
     ...(r.legs.length > 0 ? { route: r.legs.map(([legFrom, to, mode]) => ({ from: legFrom, to, mode })) } : {}),
     ...(r.citizenships.length > 0 ? { people: r.citizenships.map((citizenship, i) => ({ citizenship, adultMen: r.people + i, girls: i })) } : {}),
     ...(r.fee === undefined ? {} : { fee: { amount: r.fee, currency: r.fee % 2 === 0 ? 'USD' : 'AUD', basis: r.fee % 3 === 0 ? 'total' : 'per-person' } }),
@@ -86,7 +94,8 @@ const change = fc.record({
 });
 
 const request = fc.record({
-  dims: fc.constantFrom<Dimension[]>([], ['quarter', 'incidentType'], ['month', 'route'], ['year', 'citizenship'], ['route'], ['grid:5'], ['grid:0.5'], ['mode', 'member'], ['destination', 'origin', 'country']),
+  dims: fc.constantFrom<Dimension[]>([], ['quarter', 'incidentType'], ['month', 'route'], ['year', 'citizenship'], ['route'], ['grid:5'], ['grid:0.5'], ['mode', 'member'], ['destination', 'origin', 'country'],
+    ['seaArea'], ['quarter', 'seaArea'], ['country', 'incidentType']),
   // None, one or two filters at a time (every filter at once would leave almost every answer empty).
   filters: fc
     .array(
@@ -96,6 +105,7 @@ const request = fc.record({
         fc.record({ citizenship: fc.uniqueArray(fc.constantFrom('AFG', 'XXX'), { minLength: 1 }) }),
         fc.record({ mode: fc.uniqueArray(fc.constantFrom(...MODES), { minLength: 1 }) }),
         fc.record({ route: fc.constant(['IDN>AUS']) }),
+        fc.record({ seaArea: fc.uniqueArray(fc.constantFrom('Timor Sea', 'Southeast Asia', 'Mediterranean'), { minLength: 1, maxLength: 2 }) }),
         fc.record({ origin: fc.constant(['IDN']), destination: fc.constant(['AUS']) }),
         fc.record({ member: fc.uniqueArray(fc.constantFrom(...MEMBERS), { minLength: 1, maxLength: 2 }) }),
         fc.record({ from: fc.constant('2022-06-01'), to: fc.constant('2023-06-30') }),

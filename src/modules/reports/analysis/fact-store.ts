@@ -29,7 +29,10 @@ export interface FactRow extends FactClass, Record<(typeof FIGURE_COLUMNS)[numbe
   occurred_from: string | null;
   month: number | null;
   incident_type: string;
-  country: string;
+  /** NULL for a report far at sea (migration 0017). */
+  country: string | null;
+  /** At sea: the sea area, else the source's region (report_fact_rows, 0017); NULL on land. Absent from log entries written before 0017. */
+  sea_area?: string | null;
   origin: string | null;
   destination: string | null;
   flows: string[];
@@ -86,6 +89,7 @@ class FactStore {
   private day = new Int32Array(0);
   private type = new Int32Array(0);
   private country = new Int32Array(0);
+  private seaArea = new Int32Array(0);
   private origin = new Int32Array(0);
   private destination = new Int32Array(0);
   private currency = new Int32Array(0);
@@ -184,7 +188,7 @@ class FactStore {
     this.reset();
     await tx.query(sql`DECLARE fact_store_load NO SCROLL CURSOR FOR
       SELECT report_id, counts_in_regional, occurred_from::text AS occurred_from, month, incident_type, country, origin, destination,
-        flows, citizenships, modes, latitude, longitude, fee_per_person, fee_currency, owner, audience_kind, audience_members, audience_groups,
+        flows, citizenships, modes, latitude, longitude, fee_per_person, fee_currency, owner, audience_kind, audience_members, audience_groups, sea_area,
         ${sql.raw(FIGURE_COLUMNS.join(', '))}
       FROM report_facts`);
     for (;;) {
@@ -212,6 +216,7 @@ class FactStore {
     this.day = grow(this.day, size);
     this.type = grow(this.type, size);
     this.country = grow(this.country, size);
+    this.seaArea = grow(this.seaArea, size);
     this.origin = grow(this.origin, size);
     this.destination = grow(this.destination, size);
     this.currency = grow(this.currency, size);
@@ -262,6 +267,7 @@ class FactStore {
     this.day[slot] = row.occurred_from === null ? NO_DAY : dayOf(row.occurred_from);
     this.type[slot] = this.strings.id(row.incident_type);
     this.country[slot] = this.strings.id(row.country);
+    this.seaArea[slot] = this.strings.id(row.sea_area ?? null);
     this.origin[slot] = this.strings.id(row.origin);
     this.destination[slot] = this.strings.id(row.destination);
     this.currency[slot] = this.strings.id(row.fee_currency);
@@ -304,8 +310,9 @@ class FactStore {
   aggregate(selection: Selection, dims: readonly Dimension[], fees: boolean): RawCell[] {
     if (selection.mutations !== this.mutations) throw new AnalysisStoreMoved();
     const keyers = dims.map((dim) => this.keyer(dim));
-    const { rows } = selection;
-    const n = selection.n;
+    // A report without a country (far at sea) is in no country's cell; one on land in no sea area's.
+    const required = dims.flatMap((dim) => (dim === 'country' ? [this.country] : dim === 'seaArea' ? [this.seaArea] : []));
+    const { rows, n } = required.length > 0 ? this.having(selection, required) : selection;
     const multipliers: number[] = [];
     let product = 1;
     for (const keyer of keyers) {
@@ -426,6 +433,7 @@ class FactStore {
     };
     const types = allowed(filters.incidentType);
     const countries = allowed(filters.country);
+    const seaAreas = allowed(filters.seaArea);
     const origins = allowed(filters.origin);
     const destinations = allowed(filters.destination);
     const citizenshipLists = overlapping(filters.citizenship);
@@ -434,7 +442,7 @@ class FactStore {
     const from = filters.from === undefined ? null : dayOf(filters.from);
     const to = filters.to === undefined ? null : dayOf(filters.to);
 
-    const { alive, classOf, type, country, origin, destination, citizenships, modes, flows, day } = this;
+    const { alive, classOf, type, country, seaArea, origin, destination, citizenships, modes, flows, day } = this;
     const rows = new Int32Array(this.size);
     let n = 0;
     for (let i = 0, size = this.size; i < size; i++) {
@@ -444,6 +452,7 @@ class FactStore {
       if (seen === 0) continue;
       if (types && types[type[i] as number] === 0) continue;
       if (countries && countries[country[i] as number] === 0) continue;
+      if (seaAreas && seaAreas[seaArea[i] as number] === 0) continue;
       if (origins && origins[origin[i] as number] === 0) continue;
       if (destinations && destinations[destination[i] as number] === 0) continue;
       if (citizenshipLists && citizenshipLists[citizenships[i] as number] === 0) continue;
@@ -468,6 +477,19 @@ class FactStore {
       if (flag && code) owners.add(code);
     });
     return owners;
+  }
+
+  /** The rows of a selection with a value in each of the columns. */
+  private having(selection: Selection, columns: readonly Int32Array[]): Selection {
+    const rows = new Int32Array(selection.n);
+    let n = 0;
+    for (let j = 0; j < selection.n; j++) {
+      const row = selection.rows[j] as number;
+      if (columns.some((column) => column[row] === 0)) continue;
+      rows[n] = row;
+      n++;
+    }
+    return { rows, n, mutations: selection.mutations };
   }
 
   /** The rows of a selection that have a location (for the map) or a fee per person (for fees). */
@@ -525,6 +547,7 @@ class FactStore {
       case 'year': return period(12, (k) => pad(k, 4));
       case 'incidentType': return text(this.type, false);
       case 'country': return text(this.country, false);
+      case 'seaArea': return text(this.seaArea, false);
       case 'origin': return text(this.origin, true);
       case 'destination': return text(this.destination, true);
       case 'currency': return text(this.currency, false);

@@ -2,14 +2,17 @@
 
 export const INTERVALS = ['month', 'quarter', 'year'] as const;
 export type Interval = (typeof INTERVALS)[number];
-export const SPLITS = ['incidentType', 'route', 'citizenship', 'mode', 'destination', 'member'] as const;
+/** `country` leaves out reports far at sea (they have none); `seaArea` counts only reports at sea. */
+export const SPLITS = ['incidentType', 'route', 'citizenship', 'mode', 'destination', 'member', 'country', 'seaArea'] as const;
 export type Split = (typeof SPLITS)[number];
-export type Dimension = Interval | Split | 'country' | 'origin' | 'currency' | `grid:${string}`;
+export type Dimension = Interval | Split | 'origin' | 'currency' | `grid:${string}`;
 
 /** Filters on every dimension; absent means any. Dates are on the day the incident began. */
 export interface AnalysisFilters {
   incidentType?: string[];
   country?: string[];
+  /** The sea area of reports at sea (their own, else their source's region). */
+  seaArea?: string[];
   citizenship?: string[];
   mode?: string[];
   origin?: string[];

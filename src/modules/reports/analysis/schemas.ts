@@ -11,6 +11,7 @@ const Many = <T extends TSchema>(item: T, description: string) => Type.Optional(
 const filterFields = {
   incidentType: Many(OneOf(INCIDENT_TYPES.codes), 'incident types'),
   country: Many(Country, 'country where the incident happened'),
+  seaArea: Many(Type.String({ minLength: 1, maxLength: 120 }), 'sea area of an incident at sea (its own, else its source\'s region)'),
   citizenship: Many(Type.String({ pattern: '^[A-Z]{3}$' }), 'citizenship of people moved (XXX: stateless or unknown)'),
   mode: Many(OneOf(TRANSPORT_MODES.codes), 'transport mode on any leg'),
   origin: Many(Country, 'country of origin'),

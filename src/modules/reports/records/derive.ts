@@ -38,11 +38,14 @@ export function deriveColumns(input: ReportInput): ReportColumns {
     agency: input.agency ?? null,
     occurred_from: input.when?.from ?? null,
     occurred_to: input.when?.to ?? null,
-    country: input.where.country,
+    country: input.where.country ?? null,
     place: input.where.place ?? null,
     latitude: input.where.latitude ?? null,
     longitude: input.where.longitude ?? null,
     place_kind: input.where.kind ?? null,
+    sea_area: input.where.seaArea ?? null,
+    source_region: input.where.sourceRegion ?? null,
+    named_country: input.where.namedCountry ?? null,
     incident_type: input.incidentType,
     origin: input.origin ?? null,
     destination: input.destination ?? null,
@@ -83,7 +86,6 @@ export function deriveColumns(input: ReportInput): ReportColumns {
     convictions: law.convictions ?? 0,
     source: input.source ?? null,
     source_record_id: input.sourceDetails?.recordId ?? null,
-    source_region: input.sourceDetails?.region ?? null,
     source_url: input.sourceDetails?.url ?? null,
     source_quality: input.sourceDetails?.quality ?? null,
     narrative: input.narrative ?? '',
@@ -123,6 +125,19 @@ function consistencyErrors(input: ReportInput): { pointer: string; detail: strin
   return errors;
 }
 
+/**
+ * A place has a country unless it is at sea (far from any coast, the sea rule gives none); a place at
+ * sea without one names its sea area or its source's region, so it is still somewhere.
+ */
+function placeErrors(where: ReportInput['where']): { pointer: string; detail: string }[] {
+  if (where.country !== undefined) return [];
+  if (where.kind !== 'at-sea') return [{ pointer: '/where/country', detail: 'is required for a place on land; only a place at sea (kind at-sea) may leave it out' }];
+  if (where.seaArea === undefined && where.sourceRegion === undefined) {
+    return [{ pointer: '/where/seaArea', detail: 'is required for a place at sea without a country: name the sea area (or give the source\'s region)' }];
+  }
+  return [];
+}
+
 /** Every country field of a report that is not an ISO 3166-1 alpha-3 code, each at its pointer. */
 function countryErrors(input: ReportInput): { pointer: string; detail: string }[] {
   const errors: { pointer: string; detail: string }[] = [];
@@ -130,6 +145,7 @@ function countryErrors(input: ReportInput): { pointer: string; detail: string }[
     if (code !== undefined && !isCountryCode(code)) errors.push({ pointer, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });
   };
   check(input.where.country, '/where/country');
+  check(input.where.namedCountry, '/where/namedCountry');
   check(input.origin, '/origin');
   check(input.destination, '/destination');
   (input.route ?? []).forEach((leg, index) => {
@@ -146,8 +162,9 @@ function countryErrors(input: ReportInput): { pointer: string; detail: string }[
 
 /**
  * Every check of a report's content beyond its schema, the same for the API and for imports:
- * consistency, a narrative without names, and country codes that ISO 3166-1 knows.
+ * consistency, a place with its country (or at sea, its sea area), a narrative without names, and
+ * country codes that ISO 3166-1 knows.
  */
 export function contentErrors(input: ReportInput): { pointer: string; detail: string }[] {
-  return [...consistencyErrors(input), ...nonNominalErrors(input.narrative, '/narrative'), ...countryErrors(input)];
+  return [...consistencyErrors(input), ...placeErrors(input.where), ...nonNominalErrors(input.narrative, '/narrative'), ...countryErrors(input)];
 }

@@ -23,11 +23,14 @@ function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
     agency: row.agency ?? undefined,
     when: row.occurred_from ? defined({ from: row.occurred_from, to: row.occurred_to ?? undefined }) : undefined,
     where: defined({
-      country: row.country,
+      country: row.country ?? undefined,
       place: row.place ?? undefined,
       latitude: row.latitude ?? undefined,
       longitude: row.longitude ?? undefined,
       kind: (row.place_kind ?? undefined) as ReportInput['where']['kind'],
+      seaArea: row.sea_area ?? undefined,
+      sourceRegion: row.source_region ?? undefined,
+      namedCountry: row.named_country ?? undefined,
     }),
     incidentType: row.incident_type as ReportInput['incidentType'],
     origin: row.origin ?? undefined,
@@ -65,7 +68,6 @@ function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
     sourceDetails: some(
       defined({
         recordId: row.source_record_id ?? undefined,
-        region: row.source_region ?? undefined,
         url: row.source_url ?? undefined,
         quality: row.source_quality ?? undefined,
       }),

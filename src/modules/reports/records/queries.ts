@@ -11,10 +11,10 @@ import type { ReportStatus } from '../schemas.js';
 /** The columns the record's reads select: all but those for the analysis alone and the import's key. */
 const RECORD_COLUMNS = [
   'id', 'code_list_version', 'status', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind',
-  'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
+  'sea_area', 'source_region', 'named_country', 'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'people_total', 'intercepted', 'rescued', 'dead', 'missing',
   'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
   'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
-  'prosecutions', 'convictions', 'source', 'source_record_id', 'source_region', 'source_url', 'source_quality', 'narrative',
+  'prosecutions', 'convictions', 'source', 'source_record_id', 'source_url', 'source_quality', 'narrative',
   'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at', 'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at',
   'return_note', 'returned_at',
 ] as const satisfies readonly (keyof ReportRow)[];
@@ -49,6 +49,7 @@ function filters(ctx: Ctx, query: ReportFilter): Sql[] {
   if (query.status) where.push(sql`r.status = ${query.status}`);
   if (query.incidentType) where.push(sql`r.incident_type = ${query.incidentType}`);
   if (query.country) where.push(sql`r.country = ${query.country}`);
+  if (query.namedCountry) where.push(sql`r.named_country = ${query.namedCountry}`);
   if (query.from) where.push(sql`coalesce(r.occurred_to, r.occurred_from) >= ${query.from}::date`);
   if (query.to) where.push(sql`r.occurred_from <= ${query.to}::date`);
   if (query.owner) where.push(sql`r.owner = ${query.owner}`);

@@ -2,7 +2,7 @@ import type { SharingRow } from '../../../platform/sharing/model.js';
 import type { PeopleGroup, ReportStatus, RouteLeg } from '../schemas.js';
 
 /**
- * A row of `reports` (migrations 0003 and 0006) as both drivers give it back: the one description of
+ * A row of `reports` (migrations 0003, 0006 and 0017) as both drivers give it back: the one description of
  * the table's columns. Each reader takes the columns it selects from it: the record's reads
  * (queries.ts), what a write sends (derive.ts `ReportColumns`) and the export (transfer/export.ts).
  */
@@ -13,11 +13,15 @@ export interface ReportRow extends SharingRow {
   agency: string | null;
   occurred_from: string | null;
   occurred_to: string | null;
-  country: string;
+  /** NULL only for a place far at sea (place_kind at-sea; migration 0017). */
+  country: string | null;
   place: string | null;
   latitude: number | null;
   longitude: number | null;
   place_kind: string | null;
+  sea_area: string | null;
+  source_region: string | null;
+  named_country: string | null;
   incident_type: string;
   origin: string | null;
   destination: string | null;
@@ -60,7 +64,6 @@ export interface ReportRow extends SharingRow {
   convictions: number;
   source: string | null;
   source_record_id: string | null;
-  source_region: string | null;
   source_url: string | null;
   source_quality: string | null;
   narrative: string;

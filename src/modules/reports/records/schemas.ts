@@ -49,6 +49,7 @@ export const ReportListQuery = Strict({
   status: Type.Optional(ReportStatus),
   incidentType: Type.Optional(OneOf(INCIDENT_TYPES.codes)),
   country: Type.Optional(Country),
+  namedCountry: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'reports whose place\'s description names this country while their point is elsewhere' })),
   from: Type.Optional(Day),
   to: Type.Optional(Day),
   owner: Type.Optional(Type.String({ maxLength: 32 })),

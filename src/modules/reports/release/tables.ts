@@ -31,7 +31,7 @@ export interface ReleaseRecord {
   month: number;
   key: number;
   incidentType: string;
-  country: string;
+  country: string | null;
   destination: string | null;
   flows: readonly string[];
   citizenships: readonly string[];
@@ -78,7 +78,8 @@ function valuesOf(record: ReleaseRecord, dimension: ReleaseDimension): readonly 
     case 'incidentType':
       return [record.incidentType];
     case 'country':
-      return [record.country];
+      // A report far at sea has no country: it is in no country's cell (it still counts by route).
+      return record.country === null ? [] : [record.country];
     case 'destination':
       return [record.destination ?? 'unknown'];
     case 'route':

@@ -39,10 +39,10 @@ const BATCH = 5000;
 /** The columns an export reads: the content a client sends (less what derives from it), the import key and the sharing fields. */
 const EXPORT_COLUMNS = [
   'id', 'import_key', 'owner', 'audience_kind', 'audience_members', 'audience_groups', 'tlp', 'handling', 'handling_note', 'evaluation_source',
-  'evaluation_information', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind', 'incident_type',
-  'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
+  'evaluation_information', 'agency', 'occurred_from', 'occurred_to', 'country', 'place', 'latitude', 'longitude', 'place_kind', 'sea_area',
+  'source_region', 'named_country', 'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
   'fee_amount', 'fee_currency', 'fee_basis', 'fee_payment_methods', 'fee_covers', 'smugglers_count', 'smuggler_citizenships', 'smuggler_roles',
-  'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'source_record_id', 'source_region',
+  'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'source_record_id',
   'source_url', 'source_quality', 'narrative', 'counts_in_regional',
 ] as const satisfies readonly (keyof ReportRow)[];
 const SELECTED = sql.raw(EXPORT_COLUMNS.map((column) => `r.${column}`).join(', '));
@@ -79,7 +79,11 @@ function toInput(row: ExportRow, viewer: string): ReportInput {
   const input = {
     ...optional('agency', row.agency),
     ...(row.occurred_from ? { when: { from: row.occurred_from, ...optional('to', row.occurred_to) } } : {}),
-    where: { country: row.country, ...optional('place', row.place), ...optional('latitude', row.latitude), ...optional('longitude', row.longitude), ...optional('kind', row.place_kind) },
+    where: {
+      ...optional('country', row.country), ...optional('place', row.place), ...optional('latitude', row.latitude), ...optional('longitude', row.longitude),
+      ...optional('kind', row.place_kind), ...optional('seaArea', row.sea_area), ...optional('sourceRegion', row.source_region),
+      ...optional('namedCountry', row.named_country),
+    },
     incidentType: row.incident_type,
     ...optional('origin', row.origin),
     ...optional('destination', row.destination),
@@ -98,7 +102,7 @@ function toInput(row: ExportRow, viewer: string): ReportInput {
     ...ifAny('lawEnforcement', { ...positive('arrests', row.arrests), ...positive('charges', row.charges), ...positive('prosecutions', row.prosecutions), ...positive('convictions', row.convictions) }),
     ...optional('source', row.source),
     ...ifAny('sourceDetails', {
-      ...optional('recordId', row.source_record_id), ...optional('region', row.source_region), ...optional('url', row.source_url), ...optional('quality', row.source_quality),
+      ...optional('recordId', row.source_record_id), ...optional('url', row.source_url), ...optional('quality', row.source_quality),
     }),
     ...(row.narrative ? { narrative: row.narrative } : {}),
     ...(row.counts_in_regional ? { countsInRegional: true } : {}),

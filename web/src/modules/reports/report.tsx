@@ -89,7 +89,7 @@ export function ReportPage({ id }: { id: string }) {
 
   return (
     <>
-      <PageHeader title={`${labelOf(codes?.incidentTypes, data.incidentType)} — ${country(data.where.country)}`}>
+      <PageHeader title={`${labelOf(codes?.incidentTypes, data.incidentType)} — ${data.where.country ? country(data.where.country) : (data.where.seaArea ?? data.where.sourceRegion ?? 'at sea')}`}>
         {abilities.update ? (
           <Link className="button" to={`${path}/edit`}>
             Edit
@@ -214,7 +214,10 @@ function ReportDetails({ data, codes, country }: { data: Report; codes: CodeList
             </>
           ) : null}
         </Row>
-        <Row label="Country">{country(data.where.country)}</Row>
+        <Row label="Country">{data.where.country ? country(data.where.country) : 'None: far at sea'}</Row>
+        {data.where.seaArea ? <Row label="Sea area">{data.where.seaArea}</Row> : null}
+        {data.where.sourceRegion ? <Row label="Source's region">{data.where.sourceRegion}</Row> : null}
+        {data.where.namedCountry ? <Row label="Country the place's words name">{country(data.where.namedCountry)} (the point is not there: check it)</Row> : null}
         <Row label="Place">{data.where.place ?? '—'}</Row>
         <Row label="Kind of place">{labelOf(codes?.placeKinds, data.where.kind) || '—'}</Row>
         <Row label="Coordinates">{data.where.latitude !== undefined && data.where.longitude !== undefined ? `${data.where.latitude}, ${data.where.longitude}` : '—'}</Row>
@@ -293,7 +296,6 @@ function ReportDetails({ data, codes, country }: { data: Report; codes: CodeList
         </Row>
         <Row label="Source">{data.source ?? '—'}</Row>
         {data.sourceDetails?.recordId ? <Row label="Source's record">{data.sourceDetails.recordId}</Row> : null}
-        {data.sourceDetails?.region ? <Row label="Source's region">{data.sourceDetails.region}</Row> : null}
         {data.sourceDetails?.url ? <Row label="Source links"><SourceLinks text={data.sourceDetails.url} /></Row> : null}
         {data.sourceDetails?.quality ? <Row label="Source's quality grade">{data.sourceDetails.quality}</Row> : null}
         <Row label="Evaluation">{data.sharing.evaluation ? `${data.sharing.evaluation.source}${data.sharing.evaluation.information}` : '—'}</Row>

@@ -18,7 +18,7 @@ export type Cell = Figures;
 export type Interval = Analysis['interval'];
 export type Split = Analysis['split'];
 export const INTERVALS = allOf<Interval>({ month: true, quarter: true, year: true });
-export const SPLITS = allOf<Split>({ incidentType: true, route: true, citizenship: true, mode: true, destination: true, member: true });
+export const SPLITS = allOf<Split>({ incidentType: true, route: true, citizenship: true, mode: true, destination: true, member: true, country: true, seaArea: true });
 
 /** The regional release's tables and thresholds, and the latest release (null before the first). */
 export type ReleaseOverview = Static<typeof ReleaseOverviewSchema>;

@@ -13,6 +13,7 @@ type Options = ReturnType<typeof import('./dashboard-options.js').dashboardOptio
 
 const SPLIT_LABELS: Record<string, string> = {
   incidentType: 'Incident type', route: 'Route', citizenship: 'Citizenship', mode: 'Transport mode', destination: 'Destination', member: 'Reporting member',
+  country: 'Country', seaArea: 'Sea area',
 };
 const INTERVAL_LABELS: Record<string, string> = { month: 'Month', quarter: 'Quarter', year: 'Year' };
 const MULTI = ['incidentType', 'country', 'citizenship', 'mode', 'origin', 'destination', 'route', 'member'] as const;

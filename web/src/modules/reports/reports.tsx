@@ -45,7 +45,7 @@ export function ReportsPage() {
       return next;
     });
   const titleOf = (item: Report): string =>
-    `${labelOf(lists.data?.incidentTypes, item.incidentType)} — ${countries.get(item.where.country) ?? item.where.country}${item.where.place ? `, ${item.where.place}` : ''}`;
+    `${labelOf(lists.data?.incidentTypes, item.incidentType)} — ${item.where.country ? (countries.get(item.where.country) ?? item.where.country) : (item.where.seaArea ?? item.where.sourceRegion ?? '')}${item.where.place ? `, ${item.where.place}` : ''}`;
 
   return (
     <>

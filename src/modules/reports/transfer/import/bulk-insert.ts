@@ -33,7 +33,8 @@ type ContentColumn = keyof ReportColumns | keyof ReturnType<typeof sharingValues
 // unnest would flatten an array of arrays.
 export const COLUMNS: readonly (readonly [ContentColumn, ColumnKind])[] = [
   ['code_list_version', 'smallint'], ['agency', 'text'], ['occurred_from', 'date'], ['occurred_to', 'date'], ['country', 'text'], ['place', 'text'],
-  ['latitude', 'float8'], ['longitude', 'float8'], ['place_kind', 'text'], ['incident_type', 'text'], ['origin', 'text'], ['destination', 'text'],
+  ['latitude', 'float8'], ['longitude', 'float8'], ['place_kind', 'text'], ['sea_area', 'text'], ['source_region', 'text'],
+  ['named_country', 'text'], ['incident_type', 'text'], ['origin', 'text'], ['destination', 'text'],
   ['route', 'jsonb'], ['people', 'jsonb'], ['vulnerabilities', 'text[]'], ['modes', 'text[]'], ['flows', 'text[]'], ['citizenships', 'text[]'],
   ['people_total', 'int'], ['adult_men', 'int'], ['adult_women', 'int'], ['boys', 'int'], ['girls', 'int'], ['unknown_sex_or_age', 'int'],
   ['unaccompanied_children', 'int'], ['intercepted', 'int'], ['rescued', 'int'], ['dead', 'int'], ['missing', 'int'], ['returned', 'int'],
@@ -41,7 +42,7 @@ export const COLUMNS: readonly (readonly [ContentColumn, ColumnKind])[] = [
   ['fee_payment_methods', 'text[]'], ['fee_covers', 'text[]'], ['smugglers_count', 'int'], ['smuggler_citizenships', 'text[]'],
   ['smuggler_roles', 'text[]'], ['methods', 'text[]'], ['document_kinds', 'text[]'], ['document_issuers', 'text[]'], ['arrests', 'int'],
   ['charges', 'int'], ['prosecutions', 'int'], ['convictions', 'int'], ['source', 'text'], ['narrative', 'text'], ['counts_in_regional', 'bool'],
-  ['source_record_id', 'text'], ['source_region', 'text'], ['source_url', 'text'], ['source_quality', 'text'],
+  ['source_record_id', 'text'], ['source_url', 'text'], ['source_quality', 'text'],
   ['audience_kind', 'text'], ['audience_members', 'text[]'], ['audience_groups', 'text[]'], ['tlp', 'text'], ['handling', 'text[]'],
   ['handling_note', 'text'], ['evaluation_source', 'text'], ['evaluation_information', 'text'],
 ];

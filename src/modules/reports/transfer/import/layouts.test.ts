@@ -105,7 +105,8 @@ describe('a later layout: Main ID and Incident ID, 1-Sep-20 dates, NULL cells, m
     const one = await t.as(officer, { method: 'GET', url: `/api/v1/reports/${String(stored?.id)}` });
     expect(one.json<{ data: Record<string, unknown> }>().data).toMatchObject({
       source: 'El Diario, Reforma (IOM Missing Migrants Project)',
-      sourceDetails: { recordId: '2019.MMP51880', region: 'North America', url: 'http://bit.ly/2Lzahnb, http://bit.ly/2JTGHWg', quality: '3/5' },
+      where: expect.objectContaining({ sourceRegion: 'North America' }),
+      sourceDetails: { recordId: '2019.MMP51880', url: 'http://bit.ly/2Lzahnb, http://bit.ly/2JTGHWg', quality: '3/5' },
     });
     const csv = await t.as(officer, { method: 'GET', url: '/api/v1/reports/export.csv' });
     const [header = [], ...rows] = parseCsv(csv.body.replace(/^\uFEFF/, ''), ',').filter((record) => record.length > 1);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../../../../platform/errors.js';
+import { countryName } from '../../../../platform/geo/countries.js';
 import { locate } from '../../../../platform/geo/locate.js';
+import { countriesNamedIn } from '../../../../platform/geo/named-country.js';
 import { CellError, readCount, readDateAs, readDecimal, readText } from './cells.js';
 import type { DateCell, ImportFormat, MappedRow, RowDefaults, RowError } from './format.js';
 
@@ -16,10 +18,14 @@ import type { DateCell, ImportFormat, MappedRow, RowDefaults, RowError } from '.
  * - when: Incident Date, else Reported Date, in any shape `readDateAs` reads (December 30, 2019;
  *   1-Sep-20; a spreadsheet's date cell; numbers only with the import's `dateOrder`).
  * - outcomes: dead = Number Dead, missing = Minimum Estimated Number of Missing, rescued = Number of Survivors.
- * - where: the point of "Location Coordinates" or "Coordinates" ("lat, lon"), or of the Latitude and
- *   Longitude columns; place = Location Description. The country is the one the point lies in
- *   (Natural Earth 1:50m); a point in no country is at sea (place kind at-sea) and takes the country
- *   whose coast is nearest within 250 km; farther out the row is rejected, as is a row without a point.
+ * - where (`placeOf`): the point of "Location Coordinates" or "Coordinates" ("lat, lon"), or of the
+ *   Latitude and Longitude columns; place = Location Description; sourceRegion = Region of Incident
+ *   (Region in some layouts). The country is the one the point lies in (Natural Earth 1:10m); a point
+ *   in no country is at sea (place kind at-sea) and takes the country whose coast is nearest within
+ *   250 km; farther out it has no country, and its sea area is the source's region (no marine-regions
+ *   boundary set is published on the npm registry to name it from the point). Where the description
+ *   names countries and the point's is not among them, the named one is kept as namedCountry and the
+ *   row gets a warning. A row without a point is rejected.
  * - people: one group of unknown citizenship (XXX). MMP counts females and males including the
  *   children among them, and children without their sex, so the three overlap. With no children
  *   counted, females are adult women and males adult men. With children counted, age or sex is
@@ -28,7 +34,7 @@ import type { DateCell, ImportFormat, MappedRow, RowDefaults, RowError } from '.
  *   where they can be, so no one is counted twice.
  * - source: Information Source, then "(IOM Missing Migrants Project)", in the 300 characters a
  *   report's source holds. The rest of the source is kept in `sourceDetails`: the record's own id,
- *   its Region of Incident (Region in some layouts), URL, and Source Quality as "n/5". Source Quality
+ *   its URL, and Source Quality as "n/5" (its region is the place's sourceRegion). Source Quality
  *   is not mapped to the evaluation: its 1–5 scale grades how many and which sources confirmed the
  *   incident, and has no faithful mapping onto the A–C/X and 1–4 grades a member assigns itself.
  * - narrative: Cause of Death (checked like every narrative: a row naming someone is rejected).
@@ -101,6 +107,52 @@ const readDegrees = (min: number, max: number) => (text: string): number => {
 };
 
 const shorten = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
+
+const label = (code: string): string => `${countryName(code)} (${code})`;
+
+/**
+ * The report's place from the row's point, its description and its source's region: the country
+ * from the point (the sea rule within 250 km, none beyond), compared with the countries the
+ * description names. A disagreement keeps the point's country, stores the named one and warns;
+ * a point far at sea whose latitude and longitude, swapped, fall in the named country is warned of too.
+ */
+export function placeOf(
+  point: { latitude: number; longitude: number },
+  text: { description: string; region: string },
+  columns: { description: string; point: string } = { description: 'Location Description', point: 'Location Coordinates' },
+): { where: Record<string, unknown>; warnings: RowError[] } | { error: RowError } {
+  const located = locate(point.latitude, point.longitude, MAX_SEA_DISTANCE_KM);
+  if (!located && text.region === '') {
+    return { error: { column: columns.point, message: `the point is at sea more than ${MAX_SEA_DISTANCE_KM} km from any country and the row has no Region of Incident to name its sea area` } };
+  }
+  const named = countriesNamedIn(text.description);
+  const warnings: RowError[] = [];
+  let namedCountry: string | undefined;
+  if (named.main && !(located && named.all.includes(located.country))) {
+    namedCountry = named.main;
+    if (located) {
+      const where = located.onLand ? `lies in ${label(located.country)}` : `is at sea ${located.distanceKm} km off ${label(located.country)}`;
+      warnings.push({ column: columns.description, message: `names ${label(named.main)}, but the point ${where}; the report keeps ${located.country} and notes ${named.main} as the named country` });
+    } else {
+      const swapped = Math.abs(point.longitude) <= 90 ? locate(point.longitude, point.latitude, 0) : undefined;
+      if (swapped?.onLand && swapped.country === named.main) {
+        warnings.push({ column: columns.point, message: `the point is far at sea, but with latitude and longitude swapped it would be in ${label(named.main)}, which the description names: check the coordinates` });
+      }
+    }
+  }
+  return {
+    where: {
+      ...(located ? { country: located.country } : {}),
+      ...(text.description ? { place: shorten(text.description, 200) } : {}),
+      latitude: point.latitude,
+      longitude: point.longitude,
+      ...(located?.onLand ? {} : { kind: 'at-sea' }),
+      ...(text.region ? { sourceRegion: shorten(text.region, 120) } : {}),
+      ...(namedCountry ? { namedCountry } : {}),
+    },
+    warnings,
+  };
+}
 
 /** Whole links up to `max` characters (a cut link leads nowhere): those that do not fit are left out. */
 function links(text: string, max: number): string {
@@ -190,23 +242,22 @@ function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow
   const males = row.read('males', readCount);
   const children = row.read('children', readCount);
   const point = row.point();
-  const located = point ? locate(point.latitude, point.longitude, MAX_SEA_DISTANCE_KM) : undefined;
-  if (point && !located) {
-    errors.push({ column: point.column, message: `the point is at sea more than ${MAX_SEA_DISTANCE_KM} km from any country, so the report cannot be given one` });
-  }
-  if (!defaults.sharing) errors.push({ column: keyColumn(cells), message: 'the file carries no sharing; give a default sharing in the import options' });
-  if (errors.length > 0 || !point || !located || !defaults.sharing) return { errors, dates: row.dates };
   const place = row.text('place');
+  const region = row.text('region');
+  const placed = point
+    ? placeOf(point, { description: place ?? '', region: region ?? '' }, { description: columnOf(cells, 'place') ?? FIELDS.place[0], point: point.column })
+    : undefined;
+  if (placed && 'error' in placed) errors.push(placed.error);
+  if (!defaults.sharing) errors.push({ column: keyColumn(cells), message: 'the file carries no sharing; give a default sharing in the import options' });
+  if (errors.length > 0 || !point || !placed || 'error' in placed || !defaults.sharing) return { errors, dates: row.dates };
   const outcomes = { ...(dead !== undefined ? { dead } : {}), ...(missing !== undefined ? { missing } : {}), ...(rescued !== undefined ? { rescued } : {}) };
   const group = people(females, males, children);
   const narrative = row.text('cause');
   const id = row.text('id');
   const quality = row.text('quality');
   const url = row.text('url');
-  const region = row.text('region');
   const details = {
     ...(id ? { recordId: shorten(id, 200) } : {}),
-    ...(region ? { region: shorten(region, 120) } : {}),
     ...(url ? { url: links(url, 2000) } : {}),
     ...(quality ? { quality: /^[1-5]$/.test(quality) ? `${quality}/5` : shorten(quality, 40) } : {}),
   };
@@ -216,15 +267,10 @@ function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow
     key,
     ...(id ? {} : { keyFrom: KEY_FROM }),
     dates: row.dates,
+    ...(placed.warnings.length > 0 ? { warnings: placed.warnings } : {}),
     input: {
       ...(from ? { when: { from } } : {}),
-      where: {
-        country: located.country,
-        ...(place ? { place: shorten(place, 200) } : {}),
-        latitude: point.latitude,
-        longitude: point.longitude,
-        ...(located.onLand ? {} : { kind: 'at-sea' }),
-      },
+      where: placed.where,
       incidentType: 'death-or-disappearance',
       ...(group.length > 0 ? { people: group } : {}),
       ...(Object.keys(outcomes).length > 0 ? { outcomes } : {}),
@@ -272,7 +318,7 @@ function fieldOf(pointer: string): Field | 'point' {
     case 'when':
       return 'date';
     case 'where':
-      return second === 'place' ? 'place' : 'point';
+      return second === 'place' || second === 'namedCountry' ? 'place' : second === 'sourceRegion' ? 'region' : 'point';
     case 'people':
       return 'females';
     case 'outcomes':
@@ -280,7 +326,7 @@ function fieldOf(pointer: string): Field | 'point' {
     case 'source':
       return 'informationSource';
     case 'sourceDetails':
-      return second === 'recordId' ? 'id' : second === 'region' ? 'region' : second === 'quality' ? 'quality' : 'url';
+      return second === 'recordId' ? 'id' : second === 'quality' ? 'quality' : 'url';
     case 'narrative':
       return 'cause';
     default:

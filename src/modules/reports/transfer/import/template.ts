@@ -39,11 +39,14 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('incident_type', 'What happened.', 'smuggling-sea', { required: true, codes: INCIDENT_TYPES.codes }),
   col('date_from', 'The day it happened, or began: YYYY-MM-DD, a spreadsheet date, 14-Mar-24, March 14, 2024, or 14/03/2024 with the day/month order given in the import\'s options.', '2024-03-14'),
   col('date_to', 'The day it ended, when it lasted several days (written as date_from).', '2024-03-16'),
-  col('country', 'Where it happened: ISO 3166-1 alpha-3 country code.', 'IDN', { required: true }),
+  col('country', 'Where it happened: ISO 3166-1 alpha-3 country code (at sea, the nearest coastal state). Required, except for a place far at sea (place_kind at-sea) that gives sea_area.', 'IDN'),
   col('place', 'The place, in words (no addresses of people).', 'Off Rote Island'),
   col('latitude', 'Decimal degrees, -90 to 90.', '-10.73'),
   col('longitude', 'Decimal degrees, -180 to 180.', '123.05'),
   col('place_kind', 'The kind of place.', 'at-sea', { codes: PLACE_KINDS.codes }),
+  col('sea_area', 'At sea: the sea area, in words.', 'Timor Sea'),
+  col('source_region', 'The region your source gives, in its words.', 'Southeast Asia'),
+  col('named_country', 'The country the place\'s description names, where it is not the country above (alpha-3).', ''),
   col('agency', 'The reporting agency.', 'Maritime police'),
   col('origin', 'Country the people set out from (alpha-3).', 'LKA'),
   col('destination', 'Country they were heading for (alpha-3).', 'AUS'),
@@ -73,7 +76,6 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('convictions', 'Convictions.', '0'),
   col('source', 'Where the information comes from (no names of people).', 'Patrol report'),
   col('source_record_id', 'The source\'s own identifier of the record (e.g. IOM Missing Migrants Project\'s incident id).', '2020.MMP00012'),
-  col('source_region', 'The region the source puts the incident in, in its own words.', 'Mediterranean'),
   col('source_url', 'Links to the source, separated by commas.', 'https://example.org/article'),
   col('source_quality', 'The source\'s own grading of its quality, in its own scale (e.g. 3/5).', '3/5'),
   col('narrative', 'What happened, in words. Reports name no one: no names, phone numbers, e-mail addresses or document numbers.', 'Wooden boat intercepted at night.'),
@@ -183,7 +185,7 @@ const readFee = (text: string): number | undefined => readDecimal(text, 0, 1e9);
 const readCodes = (text: string): string[] | undefined => readList(text)?.map((code) => code.toUpperCase());
 const OUTCOME_COLUMNS = [['intercepted', 'intercepted'], ['rescued', 'rescued'], ['dead', 'dead'], ['missing', 'missing'], ['returned', 'returned'], ['claimed_asylum', 'claimedAsylum']] as const;
 const LAW_COLUMNS = ['arrests', 'charges', 'prosecutions', 'convictions'] as const;
-const SOURCE_DETAIL_COLUMNS = [['source_record_id', 'recordId'], ['source_region', 'region'], ['source_url', 'url'], ['source_quality', 'quality']] as const;
+const SOURCE_DETAIL_COLUMNS = [['source_record_id', 'recordId'], ['source_url', 'url'], ['source_quality', 'quality']] as const;
 
 /**
  * Reads one template row into a report (still to be validated), or the errors of its cells.
@@ -207,6 +209,9 @@ function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow
   set(where, 'latitude', reader.read('latitude', readLatitude));
   set(where, 'longitude', reader.read('longitude', readLongitude));
   set(where, 'kind', reader.read('place_kind', readText));
+  set(where, 'seaArea', reader.read('sea_area', readText));
+  set(where, 'sourceRegion', reader.read('source_region', readText));
+  set(where, 'namedCountry', reader.read('named_country', readCode));
   input.where = where;
   set(input, 'agency', reader.read('agency', readText));
   set(input, 'origin', reader.read('origin', readCode));
@@ -265,14 +270,15 @@ function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow
 
 const POINTER_COLUMNS: readonly (readonly [string, string])[] = [
   ['/when/to', 'date_to'], ['/when', 'date_from'],
-  ['/where/place', 'place'], ['/where/latitude', 'latitude'], ['/where/longitude', 'longitude'], ['/where/kind', 'place_kind'], ['/where', 'country'],
+  ['/where/place', 'place'], ['/where/latitude', 'latitude'], ['/where/longitude', 'longitude'], ['/where/kind', 'place_kind'],
+  ['/where/seaArea', 'sea_area'], ['/where/sourceRegion', 'source_region'], ['/where/namedCountry', 'named_country'], ['/where', 'country'],
   ['/incidentType', 'incident_type'], ['/agency', 'agency'], ['/origin', 'origin'], ['/destination', 'destination'],
   ['/route', 'route'], ['/people', 'people'], ['/vulnerabilities', 'vulnerabilities'],
   ['/outcomes/claimedAsylum', 'claimed_asylum'], ['/outcomes/', ''],
   ['/fee/currency', 'fee_currency'], ['/fee/basis', 'fee_basis'], ['/fee/paymentMethods', 'fee_payment_methods'], ['/fee/covers', 'fee_covers'], ['/fee', 'fee_amount'],
   ['/smugglers/citizenships', 'smuggler_citizenships'], ['/smugglers/roles', 'smuggler_roles'], ['/smugglers/methods', 'methods'], ['/smugglers', 'smugglers_count'],
   ['/documents/issuingCountries', 'document_issuers'], ['/documents', 'document_kinds'],
-  ['/lawEnforcement/', ''], ['/sourceDetails/recordId', 'source_record_id'], ['/sourceDetails/region', 'source_region'], ['/sourceDetails/url', 'source_url'],
+  ['/lawEnforcement/', ''], ['/sourceDetails/recordId', 'source_record_id'], ['/sourceDetails/url', 'source_url'],
   ['/sourceDetails/quality', 'source_quality'], ['/sourceDetails', 'source_record_id'], ['/source', 'source'], ['/narrative', 'narrative'], ['/countsInRegional', 'counts_in_regional'],
   ['/sharing/tlp', 'tlp'], ['/sharing/handlingNote', 'handling_note'], ['/sharing/handling', 'handling'], ['/sharing/evaluation', 'evaluation'], ['/sharing', 'audience'],
 ];
@@ -309,11 +315,14 @@ export function reportToCells(externalId: string, input: ReportInput): string[] 
     incident_type: input.incidentType,
     date_from: input.when?.from ?? '',
     date_to: input.when?.to ?? '',
-    country: input.where.country,
+    country: input.where.country ?? '',
     place: input.where.place ?? '',
     latitude: count(input.where.latitude),
     longitude: count(input.where.longitude),
     place_kind: input.where.kind ?? '',
+    sea_area: input.where.seaArea ?? '',
+    source_region: input.where.sourceRegion ?? '',
+    named_country: input.where.namedCountry ?? '',
     agency: input.agency ?? '',
     origin: input.origin ?? '',
     destination: input.destination ?? '',
@@ -354,7 +363,6 @@ export function reportToCells(externalId: string, input: ReportInput): string[] 
     convictions: count(input.lawEnforcement?.convictions),
     source: input.source ?? '',
     source_record_id: input.sourceDetails?.recordId ?? '',
-    source_region: input.sourceDetails?.region ?? '',
     source_url: input.sourceDetails?.url ?? '',
     source_quality: input.sourceDetails?.quality ?? '',
     narrative: input.narrative ?? '',
