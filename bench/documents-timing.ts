@@ -85,7 +85,10 @@ async function main(): Promise<void> {
       return took;
     };
     // Warm up every path, then the probes in a random order.
-    for (let i = 1; i <= 50; i++) await check(`HID${(i % DOCUMENTS) + 1}`), await check(`NONE${i}`);
+    for (let i = 1; i <= 50; i++) {
+      await check(`HID${(i % DOCUMENTS) + 1}`);
+      await check(`NONE${i}`);
+    }
     const kinds = ['hidden', 'absent', 'absent again'] as const;
     const order = kinds.flatMap((kind) => Array.from({ length: PROBES }, (_, i) => ({ kind, i })));
     for (let i = order.length - 1; i > 0; i--) {
