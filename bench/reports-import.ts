@@ -54,7 +54,7 @@ function templateCsv(rows: number): Buffer {
     const kind = input.sharing.audience.kind;
     input.sharing = kind === 'all' || kind === 'groups' ? { audience: { kind: 'all' }, tlp: input.sharing.tlp === 'RED' ? 'AMBER' : input.sharing.tlp }
       : kind === 'members' ? { audience: { kind: 'members', members: ['BBB'] }, tlp: input.sharing.tlp } : { audience: { kind: 'owner' }, tlp: 'AMBER' };
-    lines.push(reportToCells(`B-${i}`, input).map(csvCell).join(','));
+    lines.push(reportToCells(`B-${i}`, input, 'AAA').map(csvCell).join(','));
   }
   return Buffer.from(`${lines.join('\n')}\n`);
 }

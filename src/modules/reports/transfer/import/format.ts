@@ -34,6 +34,8 @@ export interface RowDefaults {
   sharing: SharingInput | undefined;
   /** How dates written with numbers only (01/09/2020) are read; such dates are refused without it. */
   dateOrder?: DateOrder | undefined;
+  /** The importing member: a row that names another member as its owner is refused. */
+  member?: string | undefined;
 }
 
 /** An import format: the columns of its files and how a row becomes a report. */

@@ -121,7 +121,7 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
   }
   // A dry run only looks up; an import waits for another of the same member and format to commit.
   if (!options.dryRun) await lockImports(ctx.tx, owner, format.source);
-  const defaults = { sharing: options.sharing, dateOrder: options.dateOrder };
+  const defaults = { sharing: options.sharing, dateOrder: options.dateOrder, member: owner };
   const status = options.status ?? 'draft';
   const target = { member: owner, userId: ctx.actor.userId, source: format.source, status, importId: run?.id ?? null };
   const errors: ImportRowError[] = [];

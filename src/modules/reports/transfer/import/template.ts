@@ -80,6 +80,7 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('source_quality', 'The source\'s own grading of its quality, in its own scale (e.g. 3/5).', '3/5'),
   col('narrative', 'What happened, in words. Reports name no one: no names, phone numbers, e-mail addresses or document numbers.', 'Wooden boat intercepted at night.'),
   col('counts_in_regional', 'Count towards regional aggregates even where the details are not shared (true or false).', 'true'),
+  col('owner', 'The member whose report it is, as exports write it. Empty, or your own member\'s code: an import writes only your member\'s reports, so a row of another member\'s report (from an export of what was shared with you) is refused.', 'IDN'),
   col('audience', 'Who may see it: all, owner, members:AAA;BBB or groups:group-a. Empty with tlp empty: the import\'s default sharing.', 'all'),
   col('tlp', 'Traffic Light Protocol 2.0.', 'AMBER', { codes: ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] }),
   col('handling', 'Handling codes, separated by ";".', '', { codes: ['H0', 'H1', 'H2', 'H3'] }),
@@ -198,6 +199,10 @@ function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow
   const key = reader.read('external_id', readText);
   if (key === undefined) errors.push({ column: 'external_id', message: 'is required: it keeps a second import of the row from making a second report' });
   else if (key.length > 200) errors.push({ column: 'external_id', message: 'must be at most 200 characters' });
+  const owner = reader.read('owner', readCode);
+  if (owner !== undefined && defaults.member !== undefined && owner !== defaults.member) {
+    errors.push({ column: 'owner', message: `is ${owner.slice(0, 32)}: this row is another member's report, and an import writes only your member's (${defaults.member}); leave it out` });
+  }
   set(input, 'incidentType', reader.read('incident_type', readText));
   const from = reader.date('date_from');
   const to = reader.date('date_to');
@@ -308,10 +313,11 @@ const list = (values: readonly string[] | undefined): string => (values ?? []).j
 const count = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
 /** The template cells of a report, in TEMPLATE_COLUMNS order: what an export writes. */
-export function reportToCells(externalId: string, input: ReportInput): string[] {
+export function reportToCells(externalId: string, input: ReportInput, owner: string): string[] {
   const audience = input.sharing.audience;
   const cells: Record<string, string> = {
     external_id: externalId,
+    owner,
     incident_type: input.incidentType,
     date_from: input.when?.from ?? '',
     date_to: input.when?.to ?? '',
