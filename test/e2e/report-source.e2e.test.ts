@@ -75,5 +75,33 @@ test.skipIf(!browserAvailable)('the report page shows the source fields an impor
   await page.getByText('Died in hospital after an illness left untreated on the way.').waitFor();
   expect(await described("Source's region")).toBe('North America');
   expect(await described("Source's record")).toBe('2019.MMP51880');
+
+  // A report far at sea has no country: the form offers the sea area instead, and saving keeps the place.
+  const atSea = await page.evaluate(async () => {
+    const { csrfToken } = (await (await fetch('/api/v1/auth/session')).json()) as { csrfToken: string };
+    const response = await fetch('/api/v1/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify({
+        incidentType: 'death-or-disappearance',
+        where: { kind: 'at-sea', seaArea: 'Timor Sea', latitude: -11.9, longitude: 126.9 },
+        outcomes: { missing: 4 },
+        sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' },
+      }),
+    });
+    return { status: response.status, id: ((await response.json()) as { data: { id: string } }).data.id };
+  });
+  expect(atSea.status).toBe(201);
+  await page.goto(`${server.url}/reports/${atSea.id}`);
+  expect(await described('Country')).toBe('None: far at sea');
+  expect(await described('Sea area')).toBe('Timor Sea');
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Edit report' }).waitFor();
+  expect(await page.getByLabel('Sea area').inputValue()).toBe('Timor Sea');
+  await page.getByLabel('Sea area').fill('Arafura Sea');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('term').filter({ hasText: /^Sea area$/ }).waitFor();
+  await expect.poll(() => described('Sea area')).toBe('Arafura Sea');
+  expect(await described('Country')).toBe('None: far at sea');
   expect(problems).toEqual([]);
 }, 120_000);

@@ -34,6 +34,10 @@ interface Draft {
   latitude: string;
   longitude: string;
   placeKind: string;
+  seaArea: string;
+  /** Kept as the report has them: the region its source gives, and the country its place's words name. */
+  sourceRegion: string | undefined;
+  namedCountry: string | undefined;
   incidentType: string;
   origin: string;
   destination: string;
@@ -75,6 +79,9 @@ function draftFrom(report: Report | null): Draft {
     latitude: text(report?.where.latitude),
     longitude: text(report?.where.longitude),
     placeKind: report?.where.kind ?? '',
+    seaArea: report?.where.seaArea ?? '',
+    sourceRegion: report?.where.sourceRegion,
+    namedCountry: report?.where.namedCountry,
     incidentType: report?.incidentType ?? '',
     origin: report?.origin ?? '',
     destination: report?.destination ?? '',
@@ -114,7 +121,7 @@ const blankToUndefined = (value: string): string | undefined => (value.trim() ==
 
 function inputOf(draft: Draft, sharing: SharingDraft): ReportDraftInput {
   const input: ReportDraftInput = {
-    where: { country: draft.country },
+    where: draft.country ? { country: draft.country } : {},
     incidentType: draft.incidentType,
     route: draft.route.map((leg) => {
       const transit = leg.transit.split(',').map((place) => place.trim()).filter(Boolean);
@@ -135,6 +142,10 @@ function inputOf(draft: Draft, sharing: SharingDraft): ReportDraftInput {
   if (latitude !== undefined) input.where.latitude = latitude;
   if (longitude !== undefined) input.where.longitude = longitude;
   if (draft.placeKind) input.where.kind = draft.placeKind;
+  const seaArea = blankToUndefined(draft.seaArea);
+  if (seaArea !== undefined && draft.placeKind === 'at-sea') input.where.seaArea = seaArea;
+  if (draft.sourceRegion) input.where.sourceRegion = draft.sourceRegion;
+  if (draft.namedCountry) input.where.namedCountry = draft.namedCountry;
   if (draft.agency) input.agency = draft.agency;
   if (draft.whenFrom) input.when = draft.whenTo ? { from: draft.whenFrom, to: draft.whenTo } : { from: draft.whenFrom };
   if (draft.origin) input.origin = draft.origin;
@@ -249,7 +260,9 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
     event.preventDefault();
     const problems = [
       !draft.incidentType ? { pointer: '/incidentType', detail: 'Choose the type of incident.' } : null,
-      !draft.country ? { pointer: '/where/country', detail: 'Choose the country where it happened.' } : null,
+      !draft.country && !(draft.placeKind === 'at-sea' && (draft.seaArea.trim() || draft.sourceRegion))
+        ? { pointer: '/where/country', detail: 'Choose the country where it happened (far at sea, where no country applies: choose “at sea” as the kind of place and name the sea area).' }
+        : null,
       draftProblem(sharing) ? { pointer: '/sharing/evaluation', detail: draftProblem(sharing) ?? '' } : null,
     ].filter((problem) => problem !== null);
     if (problems.length > 0) {
@@ -311,8 +324,8 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
             </Field>
             <Field label="Country" error={at('/where/country')}>
               {(props) => (
-                <select {...props} required value={draft.country} onChange={(event) => set({ country: event.target.value })}>
-                  <option value="">Choose…</option>
+                <select {...props} required={draft.placeKind !== 'at-sea'} value={draft.country} onChange={(event) => set({ country: event.target.value })}>
+                  <option value="">{draft.placeKind === 'at-sea' ? 'None: far at sea' : 'Choose…'}</option>
                   {countryOptions}
                 </select>
               )}
@@ -332,6 +345,11 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
                 </select>
               )}
             </Field>
+            {draft.placeKind === 'at-sea' ? (
+              <Field label="Sea area" hint="Far at sea, with no country: the sea, e.g. Andaman Sea." error={at('/where/seaArea')}>
+                {(props) => <input {...props} maxLength={120} value={draft.seaArea} onChange={(event) => set({ seaArea: event.target.value })} />}
+              </Field>
+            ) : null}
             <Field label="Latitude" hint="Optional, decimal degrees." error={at('/where/latitude')}>
               {(props) => <input {...props} inputMode="decimal" value={draft.latitude} onChange={(event) => set({ latitude: event.target.value })} />}
             </Field>
