@@ -5,7 +5,7 @@
 -- audience, so row-level security is owner-only for every command.
 
 CREATE TABLE report_import_runs (
-  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id           uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
   owner        text NOT NULL REFERENCES members (code),
   created_by   uuid REFERENCES users (id) ON DELETE SET NULL,
   file_name    text NOT NULL CHECK (length(file_name) <= 255),
@@ -39,7 +39,7 @@ ALTER TABLE reports ADD COLUMN import_id uuid;
 CREATE INDEX reports_import_id ON reports (import_id) WHERE import_id IS NOT NULL;
 
 CREATE TABLE report_import_mappings (
-  id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id         uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
   owner      text NOT NULL REFERENCES members (code),
   name       text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
   mapping    jsonb NOT NULL,
