@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { checkDigit } from '../../src/modules/documents/mrz.js';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // The travel-document register in Debian's Chromium against a real server with the demo data:
 // Indonesia's officer registers a stolen passport; Malaysia's officer pastes its MRZ at a border
@@ -12,7 +12,6 @@ import { browserAvailable, openBrowserSession, type BrowserSession } from '../su
 
 const ISSUER_OFFICER = 'officer@idn.demo';
 const CHECKING_OFFICER = 'officer@mys.demo';
-const PASSWORD = 'lintas-demo-password';
 const NOTES = 'Our record is current: retain the passport and call our embassy.';
 
 let session: BrowserSession | undefined;
@@ -29,14 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
 });
-
-async function signIn(email: string): Promise<void> {
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
-}
 
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -70,7 +61,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   await page.goto(server.url);
 
   // Indonesia's officer adds the passport to the register.
-  await signIn(ISSUER_OFFICER);
+  await signIn(page, server, ISSUER_OFFICER);
   await openDocuments('Our register');
   await page.getByRole('link', { name: 'Add a document' }).click();
   const form = page.getByRole('form', { name: 'Add a travel document' });
@@ -100,7 +91,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   await signOut();
 
   // Malaysia's officer pastes the MRZ as a scanner misread it: a letter O for the zero in the number.
-  await signIn(CHECKING_OFFICER);
+  await signIn(page, server, CHECKING_OFFICER);
   await openDocuments('Check');
   const check = page.getByRole('form', { name: 'Check a document' });
   await check.getByLabel('Purpose').fill('Border control, KLIA arrivals');
@@ -131,7 +122,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   await signOut();
 
   // Indonesia's officer opens the hit from the queue by its title and confirms it on its page.
-  await signIn(ISSUER_OFFICER);
+  await signIn(page, server, ISSUER_OFFICER);
   await openDocuments('Hits');
   const hitTitle = new RegExp(`Passport ${number} \\(IDN\\)`);
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: hitTitle }) });
@@ -150,7 +141,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   await signOut();
 
   // Malaysia's officer follows the inbox notification to the hit's page: the outcome and the notes, nothing to answer.
-  await signIn(CHECKING_OFFICER);
+  await signIn(page, server, CHECKING_OFFICER);
   await modules().getByRole('link', { name: /^Inbox/ }).click();
   const notification = page.getByRole('listitem').filter({ hasText: number });
   await notification.getByRole('link', { name: 'The issuer confirmed your document hit' }).click();

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // The import page in Debian's Chromium against a real server with the demo data: an analyst uploads
 // a spreadsheet with its own headers, sees the first rows and the suggested mapping, maps one value
@@ -11,7 +11,6 @@ import { browserAvailable, openBrowserSession, type BrowserSession } from '../su
 // without sideways scrolling; screenshots are kept in /tmp/lintas-screens.
 
 const ANALYST = 'analyst@aus.demo';
-const PASSWORD = 'lintas-demo-password';
 const SCREENS = '/tmp/lintas-screens';
 const FILE = fileURLToPath(new URL('../fixtures/reports/own-spreadsheet.csv', import.meta.url));
 
@@ -35,10 +34,7 @@ test.skipIf(!browserAvailable)('a spreadsheet of one\'s own: mapped, dry-run, im
   const { server, problems } = session as BrowserSession;
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.goto(`${server.url}/reports`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('E-mail').fill(ANALYST);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, server, ANALYST);
   await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Import and export' }).click();
   await page.getByRole('heading', { level: 1, name: 'Import and export reports' }).waitFor();
 

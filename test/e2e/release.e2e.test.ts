@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // The dashboard's two layers in Debian's Chromium against a real server with the demo data: the
 // exact layer and the regional release are on separate, labelled tabs; the release says when it was
@@ -10,7 +10,6 @@ import { browserAvailable, openBrowserSession, type BrowserSession } from '../su
 // in /tmp/lintas-screens.
 
 const ANALYST = 'analyst@aus.demo';
-const PASSWORD = 'lintas-demo-password';
 const SCREENS = '/tmp/lintas-screens';
 
 let session: BrowserSession | undefined;
@@ -32,10 +31,7 @@ const sideways = (): Promise<boolean> => page.evaluate(() => document.documentEl
 test.skipIf(!browserAvailable)('the exact layer and the regional release side by side, and the summary from the release', async () => {
   const { server, problems } = session as BrowserSession;
   await page.goto(`${server.url}/reports/dashboard`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('E-mail').fill(ANALYST);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, server, ANALYST);
   await page.getByRole('heading', { level: 1, name: 'Reports dashboard' }).waitFor();
 
   const layers = page.getByRole('navigation', { name: 'Layers' });

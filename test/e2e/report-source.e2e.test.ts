@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // An imported IOM Missing Migrants Project row in Debian's Chromium: the report page shows what the
 // source says of itself (its record, region, links, quality grade), and editing the report in the
 // form keeps them.
 
 const OFFICER = 'officer@aus.demo';
-const PASSWORD = 'lintas-demo-password';
 const FILE = readFileSync(new URL('../fixtures/reports/mmp-later-layout.csv', import.meta.url), 'utf8');
 
 let session: BrowserSession | undefined;
@@ -35,13 +34,7 @@ async function described(term: string): Promise<string> {
 
 test.skipIf(!browserAvailable)('the report page shows the source fields an import kept, and an edit keeps them', async () => {
   await page.goto(server.url);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('E-mail').fill(OFFICER);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Authentication code').fill(await server.totpFor(OFFICER));
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
+  await signIn(page, server, OFFICER);
 
   // The import as a client sends it (multipart), from the signed-in page.
   const imported = await page.evaluate(async (content) => {

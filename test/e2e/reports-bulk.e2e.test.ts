@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // Bulk acts on the reports list in Debian's Chromium against a real server with the demo data: an
 // officer ticks two of three drafts and submits them at once; an approver of the same member selects
@@ -9,7 +9,6 @@ import { browserAvailable, openBrowserSession, type BrowserSession } from '../su
 
 const OFFICER = 'officer@aus.demo';
 const APPROVER = 'approver@aus.demo';
-const PASSWORD = 'lintas-demo-password';
 const PLACES = ['Bulk Cove A', 'Bulk Cove B', 'Bulk Cove C'] as const;
 const SCREENSHOT = '/tmp/lintas-reports-bulk.png';
 
@@ -28,19 +27,6 @@ afterAll(async () => {
   await session?.close();
 });
 
-async function signIn(email: string, withCode: boolean): Promise<void> {
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (withCode) {
-    const code = page.getByLabel('Authentication code');
-    await code.waitFor();
-    await code.fill(await server.totpFor(email));
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
-  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
-}
 
 /** Three drafts of the signed-in user's member, written through the API as the page's own session. */
 async function createDrafts(): Promise<string[]> {
@@ -86,7 +72,7 @@ const row = (place: string) => page.getByRole('checkbox', { name: `Select Smuggl
 
 test.skipIf(!browserAvailable)('an officer submits two drafts at once, an approver approves everything submitted at once', async () => {
   await page.goto(server.url);
-  await signIn(OFFICER, true);
+  await signIn(page, server, OFFICER);
   const ids = await createDrafts();
   expect(await statuses(ids)).toEqual(['draft', 'draft', 'draft']);
 
@@ -109,7 +95,7 @@ test.skipIf(!browserAvailable)('an officer submits two drafts at once, an approv
   expect(await row(PLACES[0]).count()).toBe(0);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await signIn(APPROVER, false);
+  await signIn(page, server, APPROVER);
   await openReports({ status: 'submitted' });
   const approverBulk = page.getByRole('region', { name: 'Bulk actions' });
   expect(await approverBulk.getByRole('button', { name: 'Submit for approval…' }).count()).toBe(0);

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // The reports workflow in Debian's Chromium against a real server with the demo data: an officer
 // writes a report through the form (the narrative refuses a phone number at the field), submits
@@ -8,7 +8,6 @@ import { browserAvailable, openBrowserSession, type BrowserSession } from '../su
 
 const OFFICER = 'officer@aus.demo';
 const APPROVER = 'approver@aus.demo';
-const PASSWORD = 'lintas-demo-password';
 const SCREENSHOT = '/tmp/lintas-dashboard.png';
 const NARRATIVE = 'Wooden fishing boat intercepted with 34 people on board.';
 
@@ -27,19 +26,6 @@ afterAll(async () => {
   await session?.close();
 });
 
-async function signIn(email: string, withCode: boolean): Promise<void> {
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  if (withCode) {
-    const code = page.getByLabel('Authentication code');
-    await code.waitFor();
-    await code.fill(await server.totpFor(email));
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
-  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
-}
 
 const modules = (): Locator => page.getByRole('navigation', { name: 'Modules' });
 
@@ -99,7 +85,7 @@ async function readDashboard(): Promise<Snapshot> {
 
 test.skipIf(!browserAvailable)('an officer writes a report, an approver shares it and the dashboard counts it', async () => {
   await page.goto(server.url);
-  await signIn(OFFICER, true);
+  await signIn(page, server, OFFICER);
   const before = await readDashboard();
 
   // The form: a new report.
@@ -172,7 +158,7 @@ test.skipIf(!browserAvailable)('an officer writes a report, an approver shares i
 
   // The approver of the same member finds it among the reports waiting for approval.
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await signIn(APPROVER, false);
+  await signIn(page, server, APPROVER);
   await modules().getByRole('link', { name: 'Reports' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
   const filters = page.getByRole('search', { name: 'Reports' });

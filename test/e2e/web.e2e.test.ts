@@ -1,12 +1,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, DEMO_PASSWORD, openBrowserSession, type BrowserSession } from '../support/browser.js';
 
 // The web app in Debian's Chromium against a real server with the demo data: sign-in with a
 // second factor, the directory, a library search with highlighted matches, and a document.
 
 const EMAIL = 'officer@aus.demo';
-const PASSWORD = 'lintas-demo-password';
 const SCREENSHOT = '/tmp/lintas-library.png';
 
 let session: BrowserSession | undefined;
@@ -29,7 +28,7 @@ test.skipIf(!browserAvailable)('an officer signs in with a code, finds a member 
   await page.waitForURL(/\/sign-in/);
 
   await page.getByLabel('E-mail').fill(EMAIL);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   const code = page.getByLabel('Authentication code');

@@ -47,3 +47,25 @@ export async function openBrowserSession(options: { expectedConsoleErrors?: RegE
     },
   };
 }
+
+/** The password of every demo user. */
+export const DEMO_PASSWORD = 'lintas-demo-password';
+
+/**
+ * Signs a demo user in at the sign-in page the browser is at or is sent to, answering the
+ * authentication code when the user has one, and waits for the app's navigation.
+ */
+export async function signIn(page: Page, server: BrowserSession['server'], email: string): Promise<void> {
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const code = page.getByLabel('Authentication code');
+  const modules = page.getByRole('navigation', { name: 'Modules' });
+  await code.or(modules).first().waitFor();
+  if (await code.isVisible()) {
+    await code.fill(await server.totpFor(email));
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await modules.waitFor();
+}
