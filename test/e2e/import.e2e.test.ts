@@ -72,6 +72,8 @@ test.skipIf(!browserAvailable)('a spreadsheet of one\'s own: mapped, dry-run, im
   expect(cells.slice(0, 3)).toEqual(['5', 'Date', '30/02/2024']);
   expect(cells[3]).toMatch(/not a real date/);
   expect(await errors.getByRole('row').count()).toBe(2);
+  // Which shape the dates were read in: the mapping said day first.
+  await page.getByText('Date: DD/MM/YYYY (3 rows)').waitFor();
   await page.screenshot({ path: `${SCREENS}/import-1366.png`, fullPage: true });
   expect(await sideways()).toBe(false);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the errors as CSV' }).click()]);

@@ -114,6 +114,14 @@ export function ImportCounts({ result }: { result: ImportResult }) {
           <dd>{value.toLocaleString('en-GB')}</dd>
         </Fragment>
       ))}
+      {result.dates.length > 0 ? (
+        <>
+          <dt>Dates read</dt>
+          <dd>
+            {result.dates.map((shape) => `${shape.column}: ${shape.format} (${shape.rows.toLocaleString('en-GB')} ${shape.rows === 1 ? 'row' : 'rows'})`).join('; ')}
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }
