@@ -6,6 +6,7 @@ import { perform } from '../../platform/http/pipeline.js';
 import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './icao.js';
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
+import { tellIssuers } from './hits.js';
 import { openHitsFor, type FoundDocument, type HitDocument } from './queries.js';
 import { registerOf } from './register.js';
 import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
@@ -156,6 +157,7 @@ export async function checkDocuments(request: FastifyRequest, docs: readonly Che
     async (ctx) => {
       // Confirm the positives under the sharing rule and open their hit records (one statement).
       const found: HitDocument[] = candidates.length > 0 ? await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') }) : [];
+      await tellIssuers(ctx, found);
       await ctx.audit(event(ctx.actor.member, found));
       const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
       return docs.map((doc) => answerFor(doc, byKey.get(doc.key)));

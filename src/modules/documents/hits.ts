@@ -8,8 +8,10 @@ import { notFound } from '../../platform/errors.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { presentHit, presentHolder } from './presenters.js';
-import { findDocument, findHit, listHits, type DocumentRow, type HitRow } from './queries.js';
+import { ROLES, roleAllows } from '../../platform/auth/roles.js';
+import { findDocument, findHit, hitRecipients, listHits, type DocumentRow, type HitDocument, type HitRow } from './queries.js';
 import type { AnswerBody, HitsQuery } from './schemas.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
 
 /**
  * Hit records: a check that found a document opens one; the issuer confirms or denies it with
@@ -20,6 +22,44 @@ import type { AnswerBody, HitsQuery } from './schemas.js';
  */
 
 const OBJECT = 'document-hit';
+
+/**
+ * Tells each issuer of the hits a check just opened, in the check's transaction: one inbox item per
+ * hit to each of the issuer's recipients (`hitRecipients`), except the checking user itself. The
+ * item names the document and the checking member, never the holder. The checker's transaction may
+ * only write rows its own member owns, so the item is owned by the checking member and shared with
+ * the issuer alone: the same two members as the hit, and only the recipient's inbox lists it.
+ */
+export async function tellIssuers(ctx: Ctx, found: readonly HitDocument[]): Promise<void> {
+  if (found.length === 0) return;
+  const answerRoles = ROLES.filter((role) => roleAllows([role], 'documents.answer'));
+  const recipients = await hitRecipients(ctx, [...new Set(found.map((doc) => doc.owner))], answerRoles);
+  const checker = ctx.actor.member;
+  for (const doc of found) {
+    const userIds = recipients.filter((person) => person.member === doc.owner && person.id !== ctx.actor.userId).map((person) => person.id);
+    if (userIds.length === 0) continue;
+    const own = doc.owner === checker;
+    await notifyUsers(ctx.tx, {
+      userIds,
+      kind: 'document-hit.opened',
+      title: own ? `Your member's check hit ${doc.issuer} ${doc.doc_type} ${doc.number}` : `A check by ${checker} hit ${doc.issuer} ${doc.doc_type} ${doc.number}`,
+      body: `${own ? 'An officer of your member' : `An officer of ${checker}`} checked ${doc.issuer} ${doc.doc_type} ${doc.number}, registered as ${doc.status}. Confirm or deny the hit.`,
+      objectType: OBJECT,
+      objectId: doc.hit_id,
+      source: {
+        owner: checker,
+        audience_kind: own ? 'owner' : 'members',
+        audience_members: own ? [] : [doc.owner],
+        audience_groups: [],
+        tlp: doc.tlp as SharingRow['tlp'],
+        handling: [],
+        handling_note: null,
+        evaluation_source: null,
+        evaluation_information: null,
+      },
+    });
+  }
+}
 
 export async function list(ctx: Ctx, query: HitsQuery) {
   const limit = query.limit ?? 50;

@@ -11,7 +11,7 @@ const AUDIT_ACTIONS = [
   'document.create', 'document.read', 'document.update', 'document.cancel', 'document.bulk-cancel', 'document.report', 'document.confirm', 'document.reject', 'document.holder-read',
   'document-hit.list', 'document-hit.read', 'document-hit.answer', 'document-hit.remind',
 ] as const;
-const NOTIFICATION_KINDS = ['document-hit.answered', 'document-hit.reminder', 'document.report-confirmed', 'document.report-rejected'] as const;
+const NOTIFICATION_KINDS = ['document-hit.opened', 'document-hit.answered', 'document-hit.reminder', 'document.report-confirmed', 'document.report-rejected'] as const;
 
 /** The register of lost, stolen, revoked and fraudulent travel documents, checked at border speed. */
 export const documents = defineModule({

@@ -196,6 +196,29 @@ const CONTACT = sql`(
       WHERE dp.member = m.code AND dp.topic = 'documents') THEN 'documents' ELSE 'general' END), '[]'::json))
   FROM members m WHERE m.code = f.owner)`;
 
+/**
+ * Who of each member in `members` is told of a new hit on its documents: the contact point the
+ * checker is given (its enabled focal points for documents, or its general ones where it named none
+ * for documents), or, for a member that named neither, its enabled users whose roles may answer hits.
+ */
+export async function hitRecipients(ctx: Ctx, members: readonly string[], answerRoles: readonly string[]): Promise<{ member: string; id: string }[]> {
+  if (members.length === 0) return [];
+  return ctx.tx.query<{ member: string; id: string }>(sql`
+    WITH points AS (
+      SELECT fp.member, fp.topic, u.id FROM focal_points fp JOIN users u ON u.id = fp.user_id AND NOT u.disabled
+      WHERE fp.member = ANY(${members}::text[]) AND fp.topic IN ('documents', 'general')
+    ), contact AS (
+      SELECT DISTINCT p.member, p.id FROM points p
+      WHERE p.topic = 'documents' OR NOT EXISTS (SELECT 1 FROM points d WHERE d.member = p.member AND d.topic = 'documents')
+    )
+    SELECT member, id FROM contact
+    UNION
+    SELECT u.member, u.id FROM users u
+    WHERE u.member = ANY(${members}::text[]) AND NOT u.disabled AND u.roles && ${answerRoles}::text[]
+      AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.member = u.member)
+    ORDER BY member, id`);
+}
+
 // Hits ----------------------------------------------------------------------------------------------------
 
 export interface HitRow extends SharingRow {
