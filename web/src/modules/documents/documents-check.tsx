@@ -1,5 +1,5 @@
-import { useMemo, useState, type SubmitEvent } from 'react';
-import { api } from '../../api.js';
+import { useEffect, useId, useMemo, useRef, useState, type SubmitEvent } from 'react';
+import { api, within, type ApiError } from '../../api.js';
 import { DateText, ErrorAlert, Field, Fieldset, PageHeader, TlpBadge } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { Link, useLocation } from '../../router.js';
@@ -69,19 +69,49 @@ export function TypeSelect({ value, onChange, props }: { value: string; onChange
   );
 }
 
-/** The MRZ's problems beside the line they are on, each with its OCR hint. */
-function MrzProblems({ errors }: { errors: readonly MrzError[] }) {
+/** Text with its quoted MRZ fragments ("O", "L898902C3") in a monospace font, where O and 0 can be told apart. */
+export function MrzText({ text }: { text: string }) {
+  const parts = text.split(/("[^"]*")/);
   return (
-    <ul className="mrz-problems" aria-label="Problems in the MRZ">
+    <>
+      {parts.map((part, index) =>
+        index % 2 === 1 ? (
+          <code key={index} className="mrz-text">
+            {part}
+          </code>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
+/** The MRZ's problems, once, under the field: each with its line, column and field, and its OCR hint. */
+function MrzProblems({ id, errors }: { id: string; errors: readonly MrzError[] }) {
+  return (
+    <ul className="mrz-problems" id={id} aria-label="Problems in the MRZ">
       {errors.map((error, index) => (
         <li key={index}>
-          <strong>{error.line === 0 ? 'The MRZ' : error.column === 0 ? `Line ${error.line}` : `Line ${error.line}, column ${error.column}`}</strong>
-          {error.field !== 'mrz' ? <span className="mrz-field"> ({error.field})</span> : null}: {error.message}
-          {error.hint ? <span className="mrz-hint">Likely misread: {error.hint}</span> : null}
+          <span className="mrz-where">{error.line === 0 ? 'The MRZ' : error.column === 0 ? `Line ${error.line}` : `Line ${error.line}, column ${error.column}`}</span>
+          {error.field !== 'mrz' ? <span className="mrz-field"> ({error.field})</span> : null}: <MrzText text={error.message} />
+          {error.hint ? (
+            <span className="mrz-hint">
+              Likely misread: <MrzText text={error.hint} />
+            </span>
+          ) : null}
         </li>
       ))}
     </ul>
   );
+}
+
+/** The server's reasons an MRZ cannot be read, when the page could not read it itself (fewer than two lines). */
+function serverMrzErrors(error: ApiError | undefined): MrzError[] {
+  if (!error) return [];
+  return error.errors
+    .filter((item) => within(item.pointer, '/mrz'))
+    .map((item) => ({ field: 'mrz', line: 0, column: 0, message: item.detail }));
 }
 
 /** The MRZ as typed, one row per line, each with its length and a mark where a problem lies. */
@@ -183,7 +213,7 @@ export function CheckResult({ answer }: { answer: CheckAnswer }) {
         ) : null}
       </dl>
       <p>
-        <Link to={`/documents/hits?side=checker`}>Follow this hit in the hit list</Link>
+        <Link to={`/documents/hits/${encodeURIComponent(hit.hitId)}`}>Follow this hit</Link>
       </p>
     </section>
   );
@@ -207,6 +237,17 @@ export function DocumentsCheckPage() {
   // The MRZ read as the server will read it, once it looks complete (two lines or more).
   const parsed = useMemo(() => (mrz.split(/\r\n|\r|\n/).filter((line) => line.trim()).length >= 2 ? parseMrz(mrz) : null), [mrz]);
   const mrzErrors = parsed && !parsed.ok ? parsed.errors : [];
+  // Each problem is said once, under the field: the page's own reading, or else the server's.
+  const shownMrzErrors = mode !== 'mrz' ? [] : mrzErrors.length > 0 ? mrzErrors : serverMrzErrors(error);
+  const problemsId = useId();
+  const form = useRef<HTMLFormElement>(null);
+  const fieldPointers = ['/purpose', '/mrz', '/document/issuer', '/document/type', '/document/number'];
+  // A refusal whose every reason is shown beside its field needs no banner repeating it.
+  const banner = error && (error.errors.length === 0 || error.errors.some((item) => !fieldPointers.some((pointer) => within(item.pointer, pointer)))) ? error : undefined;
+  // Without a banner to take the user there, a refusal takes them to the first field at fault.
+  useEffect(() => {
+    if (error && !banner) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [error, banner]);
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
@@ -236,7 +277,7 @@ export function DocumentsCheckPage() {
         Check a document against the lost, stolen, revoked and fraudulent documents the members registered. A document you may not see answers “no hit”, as one
         that is not registered. Every check is recorded with its purpose.
       </p>
-      <form onSubmit={submit} noValidate aria-label="Check a document" className="check-form">
+      <form ref={form} onSubmit={submit} noValidate aria-label="Check a document" className="check-form">
         <Field label="Purpose" hint="Why you check this document; it is recorded in the audit trail." error={error?.fieldError('/purpose')}>
           {(props) => <input {...props} value={purpose} maxLength={200} required onChange={(event) => setPurpose(event.target.value)} />}
         </Field>
@@ -250,10 +291,12 @@ export function DocumentsCheckPage() {
         </Fieldset>
         {mode === 'mrz' ? (
           <>
-            <Field label="MRZ" hint="Paste or type the two or three lines at the foot of the data page (TD1, TD2, TD3 or a visa)." error={error?.fieldError('/mrz')}>
+            <Field label="MRZ" hint="Paste or type the two or three lines at the foot of the data page (TD1, TD2, TD3 or a visa).">
               {(props) => (
                 <textarea
                   {...props}
+                  aria-invalid={shownMrzErrors.length > 0 ? true : undefined}
+                  aria-describedby={[props['aria-describedby'], shownMrzErrors.length > 0 ? problemsId : undefined].filter(Boolean).join(' ') || undefined}
                   className="mrz-input"
                   rows={3}
                   spellCheck={false}
@@ -264,11 +307,11 @@ export function DocumentsCheckPage() {
                 />
               )}
             </Field>
+            {shownMrzErrors.length > 0 ? <MrzProblems id={problemsId} errors={shownMrzErrors} /> : null}
             <MrzLines text={mrz} errors={mrzErrors} />
-            {mrzErrors.length > 0 ? <MrzProblems errors={mrzErrors} /> : null}
             {parsed?.ok ? (
               <p className="mrz-read" role="status">
-                Read as: {DOCUMENT_TYPE_LABELS[parsed.document.documentType]} {parsed.document.number} of {ICAO_ISSUERS.get(parsed.document.issuer) ?? parsed.document.issuer} ({parsed.document.format}),{' '}
+                Read as: {DOCUMENT_TYPE_LABELS[parsed.document.documentType]} <code className="mrz-text">{parsed.document.number}</code> of {ICAO_ISSUERS.get(parsed.document.issuer) ?? parsed.document.issuer} ({parsed.document.format}),{' '}
                 {parsed.document.surname} {parsed.document.givenNames}, expires <DateText value={parsed.document.expiryDate.iso} />.
               </p>
             ) : null}
@@ -286,7 +329,7 @@ export function DocumentsCheckPage() {
             </Field>
           </div>
         )}
-        <ErrorAlert error={error} shown={['/purpose', '/mrz', '/document/issuer', '/document/type', '/document/number']} />
+        <ErrorAlert error={banner} shown={fieldPointers} />
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
             {busy ? 'Checking…' : 'Check'}

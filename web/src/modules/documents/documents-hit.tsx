@@ -34,7 +34,7 @@ export function DocumentHitPage({ id }: { id: string }) {
       <PageHeader title="Travel documents" />
       <DocumentsTabs />
       <HitSideTabs side={side} />
-      <HitCard hit={record} side={side} names={names} onAnswered={(answered) => hit.set({ data: answered })} alone />
+      <HitCard hit={record} side={side} names={names} onAnswered={(answered) => hit.set({ data: answered })} />
     </>
   );
 }

@@ -73,28 +73,18 @@ function HolderDetails({ hit }: { hit: HitRecord }) {
   );
 }
 
-const hitPath = (id: string): string => `/documents/hits/${encodeURIComponent(id)}`;
+export const hitPath = (id: string): string => `/documents/hits/${encodeURIComponent(id)}`;
 
-interface HitCardProps {
-  hit: HitRecord;
-  side: Side;
-  names: Map<string, string>;
-  onAnswered: (hit: HitRecord) => void;
-  /** The card is the whole page: its title is an h2 and not a link to itself. */
-  alone?: boolean;
-}
-
-/** A hit record: what was found, by whom, the issuer's answer, and what the user may do with it. */
-export function HitCard({ hit, side, names, onAnswered, alone = false }: HitCardProps) {
+/** A hit record on its own page: what was found, by whom, the issuer's answer, and what the user may do with it. */
+export function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side: Side; names: Map<string, string>; onAnswered: (hit: HitRecord) => void }) {
   const heading = useId();
-  const Heading = alone ? 'h2' : 'h3';
   const title = `${DOCUMENT_TYPE_LABELS[hit.type]} ${hit.number} (${hit.issuer}) — ${DOCUMENT_STATUS_LABELS[hit.status]}`;
   return (
     <article className="card" aria-labelledby={heading}>
       <div className="result-head">
-        <Heading id={heading} className="card-title">
-          {alone ? title : <Link to={hitPath(hit.id)}>{title}</Link>}
-        </Heading>
+        <h2 id={heading} className="card-title">
+          {title}
+        </h2>
         <OutcomeBadge outcome={hit.outcome} />
       </div>
       <p className="meta">
@@ -123,6 +113,76 @@ export function HitCard({ hit, side, names, onAnswered, alone = false }: HitCard
   );
 }
 
+/** The hits of one document (issuer, type and number), newest first, as the queue shows them. */
+export interface HitGroup {
+  key: string;
+  hits: HitRecord[];
+}
+
+/** Repeat checks of the same document under one heading, the documents in the order of their newest hit. */
+export function groupByDocument(hits: readonly HitRecord[]): HitGroup[] {
+  const groups = new Map<string, HitRecord[]>();
+  for (const hit of hits) {
+    const key = `${hit.issuer}/${hit.type}/${hit.number}`;
+    const group = groups.get(key);
+    if (group) group.push(hit);
+    else groups.set(key, [hit]);
+  }
+  return [...groups].map(([key, members]) => ({ key, hits: members }));
+}
+
+/** One document of the queue and each check that hit it: when, which member, how, and where it stands. */
+function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; names: Map<string, string> }) {
+  const first = group.hits[0] as HitRecord;
+  const waiting = group.hits.filter((hit) => hit.outcome === 'pending').length;
+  const heading = useId();
+  return (
+    <section className="hit-group" aria-labelledby={heading}>
+      <h3 id={heading} className="hit-group-title">
+        {DOCUMENT_TYPE_LABELS[first.type]} <span className="document-number">{first.number}</span> ({first.issuer}) — {DOCUMENT_STATUS_LABELS[first.status]}
+        <span className="muted">
+          {' '}
+          · {group.hits.length} check{group.hits.length === 1 ? '' : 's'}
+          {waiting > 0 && side === 'issuer' ? `, ${waiting} waiting` : ''}
+        </span>
+      </h3>
+      <table className="hit-table">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">{side === 'issuer' ? 'Checked by' : 'Issuer'}</th>
+            <th scope="col">How</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {group.hits.map((hit) => (
+            <tr key={hit.id}>
+              <td>
+                <Link to={hitPath(hit.id)}>
+                  <DateText value={hit.createdAt} withTime />
+                </Link>
+              </td>
+              <td>
+                {side === 'issuer' ? `${names.get(hit.checker) ?? hit.checker}${hit.checkedBy ? ` (${hit.checkedBy})` : ''}` : (names.get(hit.owner) ?? hit.owner)}
+              </td>
+              <td>{VIA[hit.via]}</td>
+              <td>
+                <OutcomeBadge outcome={hit.outcome} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const SIDE_TITLES: Readonly<Record<Side, string>> = {
+  issuer: 'Checks of your member’s documents',
+  checker: 'Your member’s checks',
+};
+
 /** Whose hits: those on the member's documents or those of its own checks. */
 export function HitSideTabs({ side }: { side: Side }) {
   return (
@@ -130,12 +190,12 @@ export function HitSideTabs({ side }: { side: Side }) {
       <ul>
         <li>
           <Link to="/documents/hits?side=issuer" aria-current={side === 'issuer' ? 'page' : undefined}>
-            On our documents
+            Checks of your member’s documents
           </Link>
         </li>
         <li>
           <Link to="/documents/hits?side=checker" aria-current={side === 'checker' ? 'page' : undefined}>
-            Of our checks
+            Your member’s checks
           </Link>
         </li>
       </ul>
@@ -143,17 +203,21 @@ export function HitSideTabs({ side }: { side: Side }) {
   );
 }
 
-/** The hits on the member's documents, to confirm or deny, and the hits of the member's own checks with their outcome. */
+/**
+ * The queue: the hits on the member's documents (whoever checked them, its own officers included) or
+ * those of its own checks, a compact row per check grouped by document; each row opens the hit's own
+ * page, which holds the answer form.
+ */
 export function DocumentHitsPage() {
-  useTitle('Document hits');
   const location = useLocation();
   const side: Side = location.search.get('side') === 'checker' ? 'checker' : 'issuer';
+  useTitle(SIDE_TITLES[side]);
   const outcome = location.search.get('outcome') ?? '';
   const results = usePaged<HitRecord>(`/documents/hits${query({ side, outcome, limit: 25 })}`);
   const members = useMembers();
   const { names } = members;
   const { items, next, error } = results;
-  const replace = (hit: HitRecord): void => results.update((current) => current.map((item) => (item.id === hit.id ? hit : item)));
+  const groups = groupByDocument(items);
   const filter = (label: string, value: string) => (
     <li>
       <Link to={`/documents/hits${query({ side, outcome: value })}`} aria-current={outcome === value ? 'page' : undefined}>
@@ -167,10 +231,11 @@ export function DocumentHitsPage() {
       <PageHeader title="Travel documents" />
       <DocumentsTabs />
       <HitSideTabs side={side} />
+      <h2>{SIDE_TITLES[side]}</h2>
       <p className="hint">
         {side === 'issuer'
-          ? 'Other members’ checks that hit a document your member registered. Confirm it is your document (the checking member may hold it) or deny it; an unanswered hit is reminded.'
-          : 'The hits of your member’s checks, and what the issuer answered.'}
+          ? 'Checks, by any member including your own, that hit a document your member registered, grouped by document. Open a check to confirm it is your document (the checking member may hold it) or deny it; an unanswered hit is reminded.'
+          : 'The hits of your member’s checks, grouped by document, and what the issuer answered.'}
       </p>
       <nav className="inline-list" aria-label="Outcome">
         <ul className="inline-list">
@@ -183,15 +248,19 @@ export function DocumentHitsPage() {
       <ErrorAlert error={error} />
       <section aria-labelledby="hits-results">
         <h2 id="hits-results" className="visually-hidden">
-          Hits
+          Hits by document
         </h2>
         <p className="muted" role="status">
-          {results.loading === 'first' ? 'Loading…' : items.length === 0 ? 'No hits.' : `${items.length}${next ? '+' : ''} hits`}
+          {results.loading === 'first'
+            ? 'Loading…'
+            : items.length === 0
+              ? 'No hits.'
+              : `${items.length}${next ? '+' : ''} hit${items.length === 1 ? '' : 's'} on ${groups.length} document${groups.length === 1 ? '' : 's'}`}
         </p>
-        <ol className="card-list">
-          {items.map((hit) => (
-            <li key={hit.id}>
-              <HitCard hit={hit} side={side} names={names} onAnswered={replace} />
+        <ol className="hit-groups">
+          {groups.map((group) => (
+            <li key={group.key}>
+              <HitGroupRows group={group} side={side} names={names} />
             </li>
           ))}
         </ol>
