@@ -7,8 +7,10 @@ import { browserAvailable, openBrowserSession, signIn, type BrowserSession } fro
 // The travel-document register in Debian's Chromium against a real server with the demo data:
 // Indonesia's officer registers a stolen passport; Malaysia's officer pastes its MRZ at a border
 // post (first as a scanner misread it: the page names the field and the likely confusion), gets a
-// hit with Indonesia as the contact; Indonesia opens the hit from its queue and confirms it on the
-// hit's page; Malaysia's inbox notification links to that page, which shows the outcome.
+// hit with Indonesia as the contact, and checks it again by number; Indonesia's focal point is told
+// in its inbox; Indonesia's officer finds both checks under the document in its compact queue and
+// confirms one on the hit's page, then checks its own passport, which its queue lists too;
+// Malaysia's inbox notification links to the hit's page, which shows the outcome.
 
 const ISSUER_OFFICER = 'officer@idn.demo';
 const CHECKING_OFFICER = 'officer@mys.demo';
@@ -104,9 +106,27 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   // The O is named; "may be" when another look-alike reading of the (random) number happens to pass too.
   expect(first).toMatch(/Likely misread: "O" at line 2, column 2 (is probably|may be) "0"/);
 
-  // Sent anyway, the server refuses it the same way, beside the field.
+  // The MRZ's characters are quoted in a monospace font, so the O and the 0 can be told apart.
+  const quoted = problemsList.locator('code.mrz-text').first();
+  expect(await quoted.evaluate((node) => getComputedStyle(node).fontFamily)).toMatch(/monospace/);
+  expect(await quoted.evaluate((node) => getComputedStyle(node).fontWeight)).toBe('400');
+
+  // Sent anyway, the server refuses it the same way; each problem is said once, under the field, with no banner repeating it.
+  const firstProblem = first.replace(/^Line 2, column 10 \(number\): /, '').split('Likely misread')[0] ?? '';
+  expect(firstProblem.length).toBeGreaterThan(10);
+  const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/documents/checks'));
   await check.getByRole('button', { name: 'Check' }).click();
-  await expect.poll(async () => check.getByLabel('MRZ', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+  expect((await refused).status()).toBe(400);
+  await expect.poll(async () => check.getByRole('button', { name: 'Check' }).isEnabled()).toBe(true);
+  expect(await check.getByLabel('MRZ', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByRole('alert').count()).toBe(0);
+  expect(await page.getByRole('list', { name: 'Problems in the MRZ' }).count()).toBe(1);
+  const pageText = (await page.locator('main').innerText()).replace(/\s+/g, ' ');
+  expect(pageText.split(firstProblem.replace(/\s+/g, ' ').trim()).length - 1).toBe(1);
+  // The problems list is what the field is described by.
+  const describedBy = (await check.getByLabel('MRZ', { exact: true }).getAttribute('aria-describedby')) ?? '';
+  const listId = (await problemsList.getAttribute('id')) ?? 'none';
+  expect(describedBy.split(' ')).toContain(listId);
 
   // Corrected: the page reads the document, and the check hits.
   await check.getByLabel('MRZ', { exact: true }).fill(mrz);
@@ -119,25 +139,73 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   expect(details).toContain('Indonesia (IDN)');
   expect(details).toContain('20 May 2025');
   expect(details).toContain('1 Jan 2030');
+  // A repeat check of the same document, by number, opens a second hit.
+  await check.getByRole('radio', { name: 'Issuer, type and number' }).check();
+  await check.getByLabel('Issuing state or organisation').selectOption('IDN');
+  await check.getByLabel('Document number').fill(number);
+  const repeated = page.waitForResponse((response) => response.url().endsWith('/api/v1/documents/checks'));
+  await check.getByRole('button', { name: 'Check' }).click();
+  expect((await repeated).status()).toBe(200);
+  await page.getByRole('region', { name: /^Hit: Stolen/ }).waitFor();
   await signOut();
 
-  // Indonesia's officer opens the hit from the queue by its title and confirms it on its page.
+  // Indonesia's general focal point (it named none for documents) finds the hits in its inbox, without the holder.
+  await signIn(page, server, 'admin@idn.demo');
+  await modules().getByRole('link', { name: /^Inbox/ }).click();
+  await page.getByText(/\d+ unread notifications?\./).waitFor();
+  const told = page.getByRole('listitem').filter({ hasText: number });
+  await expect.poll(async () => told.count()).toBe(2);
+  expect(await told.first().textContent()).not.toContain('SANTOSO');
+  await told.first().getByRole('link', { name: new RegExp(`A check by MYS hit IDN passport ${number}`) }).click();
+  await page.waitForURL(/\/documents\/hits\/[0-9a-f-]{36}$/);
+  await signOut();
+
+  // Indonesia's officer opens the queue: one group for the document, a compact row per check, no answer form in it.
   await signIn(page, server, ISSUER_OFFICER);
   await openDocuments('Hits');
+  await page.getByRole('heading', { level: 2, name: 'Checks of your member’s documents' }).waitFor();
   const hitTitle = new RegExp(`Passport ${number} \\(IDN\\)`);
-  const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: hitTitle }) });
-  await card.waitFor();
-  expect(await card.textContent()).toContain('Waiting for the issuer');
-  expect(await card.textContent()).toContain('purpose: Border control, KLIA arrivals');
-  await card.getByRole('link', { name: hitTitle }).click();
+  const group = page.getByRole('region', { name: hitTitle });
+  await group.waitFor();
+  expect(await page.getByRole('heading', { name: hitTitle }).count()).toBe(1);
+  const rows = group.getByRole('row').filter({ has: page.getByRole('cell') });
+  await expect.poll(async () => rows.count()).toBe(2);
+  for (const row of await rows.all()) {
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('Malaysia');
+    expect(text).toContain('Waiting for the issuer');
+  }
+  expect(await page.getByRole('button', { name: 'Confirm the hit' }).count()).toBe(0);
+  expect(await page.getByLabel('Notes for the checking member').count()).toBe(0);
+  // The oldest check (by MRZ) is answered on its own page.
+  const oldest = rows.filter({ hasText: 'by MRZ' });
+  await oldest.getByRole('link').click();
   await page.waitForURL(/\/documents\/hits\/[0-9a-f-]{36}$/);
   const hitUrl = page.url();
   const opened = page.getByRole('article', { name: hitTitle });
   await opened.getByRole('heading', { level: 2, name: hitTitle }).waitFor();
+  expect(await opened.textContent()).toContain('purpose: Border control, KLIA arrivals');
   await opened.getByLabel('Notes for the checking member').fill(NOTES);
   await opened.getByRole('button', { name: 'Confirm the hit' }).click();
   await opened.getByText('Confirmed by the issuer', { exact: true }).first().waitFor();
   expect(await opened.getByRole('button', { name: 'Confirm the hit' }).count()).toBe(0);
+
+  // Indonesia's officer checks its own member's passport: the hit is found among the checks of its member's documents.
+  await openDocuments('Check');
+  await check.getByRole('radio', { name: 'Issuer, type and number' }).check();
+  await check.getByLabel('Issuing state or organisation').selectOption('IDN');
+  await check.getByLabel('Document number').fill(number);
+  await check.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('region', { name: /^Hit: Stolen/ }).getByRole('link', { name: 'Follow this hit' }).click();
+  await page.waitForURL(/\/documents\/hits\/[0-9a-f-]{36}$/);
+  const ownSide = page.getByRole('navigation', { name: 'Whose hits' }).getByRole('link', { name: 'Checks of your member’s documents' });
+  expect(await ownSide.getAttribute('aria-current')).toBe('page');
+  await page.getByRole('article', { name: hitTitle }).getByRole('button', { name: 'Confirm the hit' }).waitFor();
+  await ownSide.click();
+  await page.getByRole('heading', { level: 2, name: 'Checks of your member’s documents' }).waitFor();
+  const ownRows = page.getByRole('region', { name: hitTitle }).getByRole('row').filter({ has: page.getByRole('cell') });
+  await expect.poll(async () => ownRows.count()).toBe(3);
+  expect(await ownRows.filter({ hasText: 'Indonesia (Siti Rahayu)' }).count()).toBe(1);
   await signOut();
 
   // Malaysia's officer follows the inbox notification to the hit's page: the outcome and the notes, nothing to answer.
@@ -151,15 +219,15 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   expect(await outcome.textContent()).toContain('Confirmed by the issuer');
   expect(await outcome.getByRole('button', { name: 'Confirm the hit' }).count()).toBe(0);
 
-  // The page's tabs place it among the checks' hits, where the list shows the same outcome.
-  const sideLink = page.getByRole('navigation', { name: 'Whose hits' }).getByRole('link', { name: 'Of our checks' });
+  // The page's tabs place it among the member's checks, where the list shows the same outcome, one row per check.
+  const sideLink = page.getByRole('navigation', { name: 'Whose hits' }).getByRole('link', { name: 'Your member’s checks' });
   expect(await sideLink.getAttribute('aria-current')).toBe('page');
   await sideLink.click();
-  const ours = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: hitTitle }) });
-  await ours.waitFor();
-  const text = (await ours.textContent()) ?? '';
-  expect(text).toContain('Confirmed by the issuer');
-  expect(text).toContain(NOTES);
+  await page.getByRole('heading', { level: 2, name: 'Your member’s checks' }).waitFor();
+  const ours = page.getByRole('region', { name: hitTitle }).getByRole('row').filter({ has: page.getByRole('cell') });
+  await expect.poll(async () => ours.count()).toBe(2);
+  expect(await ours.filter({ hasText: 'Confirmed by the issuer' }).count()).toBe(1);
+  expect(await ours.filter({ hasText: 'Waiting for the issuer' }).count()).toBe(1);
 
   // A hit that does not exist, or that the member may not see, is "not found".
   await page.goto(`${server.url}/documents/hits/${randomUUID()}`);
