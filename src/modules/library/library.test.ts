@@ -294,6 +294,16 @@ describe('search, filters and pages', () => {
     expect((await list(owner, 'owner=AAA&limit=1')).data[0]!.snippet).toBeNull();
   });
 
+  test('a text holding the marker characters itself gets no false matches in its passage', async () => {
+    const id = await create(owner, 'Marker characters', { kind: 'owner' }, { body: `Before ${MATCH_START}not a match${MATCH_END} the catamarans sailed.` });
+    const [doc] = (await list(owner, 'q=catamarans&owner=AAA')).data;
+    expect(doc!.id).toBe(id);
+    expect(doc!.snippet!.filter((part) => part.match).map((part) => part.text)).toEqual(['catamarans']);
+    const passage = doc!.snippet!.map((part) => part.text).join('');
+    expect(passage).toContain('not a match');
+    for (const marker of [MATCH_START, MATCH_END]) expect(passage).not.toContain(marker);
+  });
+
   test('filters by category, tag, language and date range, alone and together, in lists and counts', async () => {
     const filer = await t.sessionFor(await t.makeUser('FIL'));
     const one = await create(filer, 'One', { kind: 'owner' }, { category: 'policy-guide', tags: ['boats', 'sea'], languages: ['en'], date: '2023-01-10' });
