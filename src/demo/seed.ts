@@ -6,6 +6,7 @@ import { appendAudit } from '../platform/audit/writer.js';
 import type { Database, Tx } from '../platform/db/database.js';
 import { sql } from '../platform/db/sql.js';
 import { parseCsv } from '../platform/files/csv.js';
+import { FILE_TYPES } from '../platform/files/extract-text.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { DEMO_TOTP_SECRET } from '../modules/account/index.js';
 import { MODULES } from '../modules/index.js';
@@ -172,17 +173,52 @@ function seedTitle(text: string): string {
   return line.slice(0, 300);
 }
 
+/**
+ * The plain text of a seed document, which is written in Markdown: emphasis, heading marks, rules
+ * and hard-break spaces left out, so neither the page nor a search passage shows `**` or `##`.
+ */
+export function plainTextOf(markdown: string): string {
+  return markdown
+    .replace(/\r\n/g, '\n')
+    .replace(/\*\*([\s\S]*?)\*\*/g, '$1')
+    .replace(/(^|[^*\w])\*(?=\S)([^*\n]*?\S)\*(?![*\w])/g, '$1$2')
+    .replace(/\*\*/g, '')
+    .replace(/^[ \t]*#{1,6}[ \t]+/gm, '')
+    .replace(/^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$/gm, '')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** The name a seed document's file downloads under: its title, without characters file systems refuse. */
+export function seedFileName(title: string): string {
+  return `${title.replace(/[\\/:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim()}.txt`;
+}
+
+/**
+ * The five seed documents, owned by the secretariat's member and shared with all: their text as
+ * plain text, and the seed file itself as the document's file to download. A seed document loaded
+ * before it carried its file (and not edited since) gets its file and plain text now.
+ */
 async function seedLibrary(tx: Tx): Promise<void> {
   const folder = seedsFolder();
   const files = readdirSync(folder).filter((file) => file.endsWith('.txt')).sort();
   const author = await tx.maybeOne<{ id: string }>(sql`SELECT id FROM users WHERE email = 'secretariat@idn.demo'`);
   for (const file of files) {
-    const body = readFileSync(`${folder}/${file}`, 'utf8').trim();
+    const content = readFileSync(`${folder}/${file}`);
+    const source = content.toString('utf8').trim();
+    const body = plainTextOf(source);
     const meta = SEED_METADATA[file] ?? { title: seedTitle(body), category: 'other', date: null, summary: '', tags: [] };
+    const fileName = seedFileName(meta.title);
     const exists = await tx.maybeOne(sql`SELECT 1 FROM library_documents WHERE title = ${meta.title} AND owner = 'IDN'`);
-    if (exists) continue;
-    await tx.query(sql`INSERT INTO library_documents (title, summary, body, category, tags, languages, doc_date, created_by, owner, audience_kind, tlp)
-      VALUES (${meta.title}, ${meta.summary}, ${body}, ${meta.category}, ${meta.tags}, ${['en']}, ${meta.date}, ${author?.id ?? null}, 'IDN', 'all', 'CLEAR')`);
+    if (exists) {
+      await tx.query(sql`UPDATE library_documents SET body = ${body}, file_name = ${fileName}, file_type = ${FILE_TYPES.txt}, file_content = ${content}
+        WHERE title = ${meta.title} AND owner = 'IDN' AND file_content IS NULL AND body = ${source}`);
+      continue;
+    }
+    await tx.query(sql`INSERT INTO library_documents (title, summary, body, category, tags, languages, doc_date, file_name, file_type, file_content, created_by, owner, audience_kind, tlp)
+      VALUES (${meta.title}, ${meta.summary}, ${body}, ${meta.category}, ${meta.tags}, ${['en']}, ${meta.date}, ${fileName}, ${FILE_TYPES.txt}, ${content},
+        ${author?.id ?? null}, 'IDN', 'all', 'CLEAR')`);
   }
   for (const doc of RESTRICTED_DEMO_DOCUMENTS) {
     const exists = await tx.maybeOne(sql`SELECT 1 FROM library_documents WHERE title = ${doc.title} AND owner = ${doc.owner}`);

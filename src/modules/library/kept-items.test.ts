@@ -125,7 +125,7 @@ async function run(steps: Step[]): Promise<string[]> {
   for (const s of steps) {
     const target = s.kind === 'create' || s.kind === 'list' || docs.length === 0 ? undefined : docs[s.doc % docs.length]!;
     if (s.kind === 'create') {
-      const payload = { title: s.title, summary: `summary of ${s.title}`, category: 'policy-guide', date: `2026-0${s.date + 1}-15`, sharing: sharingOf(s.owner, s.sharing) };
+      const payload = { title: s.title, summary: `summary of ${s.title}`, body: `text of ${s.title}`, category: 'policy-guide', date: `2026-0${s.date + 1}-15`, sharing: sharingOf(s.owner, s.sharing) };
       const response = await t.as(sessions[s.owner]!, { method: 'POST', url: DOCUMENTS, payload });
       expect(response.statusCode, response.body).toBe(201);
       docs.push({ id: response.json<{ data: { id: string } }>().data.id, owner: s.owner });
@@ -171,7 +171,7 @@ describe('list items kept under their row versions', () => {
 
   test('a kept item is what the page shows while its row is unchanged, and a change to the row retires it, so the comparison above can fail', async () => {
     const [writer, other] = [sessions[0]!, sessions[1]!];
-    const created = await t.as(writer, { method: 'POST', url: DOCUMENTS, payload: { title: 'Kept', category: 'other', sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
+    const created = await t.as(writer, { method: 'POST', url: DOCUMENTS, payload: { title: 'Kept', body: 'Kept text.', category: 'other', sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
     const id = created.json<{ data: { id: string } }>().data.id;
     try {
       expect(await servedAgainstWhole(1, 5)).toEqual([]);
@@ -196,7 +196,7 @@ describe('list items kept under their row versions', () => {
     const [writer, other] = [sessions[0]!, sessions[1]!];
     const ids: string[] = [];
     for (const title of ['First', 'Second']) {
-      const created = await t.as(writer, { method: 'POST', url: DOCUMENTS, payload: { title, category: 'other', date: '2026-01-01', sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
+      const created = await t.as(writer, { method: 'POST', url: DOCUMENTS, payload: { title, body: 'Some text.', category: 'other', date: '2026-01-01', sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
       ids.push(created.json<{ data: { id: string } }>().data.id);
     }
     try {

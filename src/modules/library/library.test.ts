@@ -63,7 +63,7 @@ const metadata = (title: string, audience: Audience = { kind: 'owner' }, more: R
 });
 
 async function create(session: TestSession, title: string, audience: Audience = { kind: 'owner' }, more: Record<string, unknown> = {}): Promise<string> {
-  const response = await t.as(session, { method: 'POST', url: DOCUMENTS, payload: metadata(title, audience, more) });
+  const response = await t.as(session, { method: 'POST', url: DOCUMENTS, payload: metadata(title, audience, { body: `The text of ${title}.`, ...more }) });
   expect(response.statusCode, response.body).toBe(201);
   return response.json<{ data: Doc }>().data.id;
 }
@@ -135,13 +135,51 @@ describe('writing documents', () => {
   });
 
   test('a RED or H2 document may not be passed on by its recipients', async () => {
-    const red = await t.as(owner, { method: 'POST', url: DOCUMENTS, payload: { ...metadata('Red note', { kind: 'members', members: ['BBB'] }), sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'RED' } } });
-    const h2 = await t.as(owner, { method: 'POST', url: DOCUMENTS, payload: { ...metadata('H2 note', { kind: 'all' }), sharing: { audience: { kind: 'all' }, tlp: 'GREEN', handling: ['H2'] } } });
+    const red = await t.as(owner, { method: 'POST', url: DOCUMENTS, payload: { ...metadata('Red note', { kind: 'members', members: ['BBB'] }), body: 'Red.', sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'RED' } } });
+    const h2 = await t.as(owner, { method: 'POST', url: DOCUMENTS, payload: { ...metadata('H2 note', { kind: 'all' }), body: 'H2.', sharing: { audience: { kind: 'all' }, tlp: 'GREEN', handling: ['H2'] } } });
     for (const response of [red, h2]) {
       const id = response.json<{ data: Doc }>().data.id;
       expect((await get(owner, id)).json<{ abilities: Doc['abilities'] }>().abilities.passOn).toBe(true);
       expect((await get(recipient, id)).json<{ abilities: Doc['abilities'] }>().abilities.passOn).toBe(false);
     }
+  });
+
+  test.each([
+    { case: 'no body', body: {} },
+    { case: 'an empty body', body: { body: '' } },
+    { case: 'a body of white space only', body: { body: ' \n\t ' } },
+  ])('a document with a title and $case, and no file, is a 400 at /body and nothing is written', async ({ body }) => {
+    const before = await fingerprint(t.db);
+    const response = await t.as(owner, { method: 'POST', url: DOCUMENTS, payload: { ...metadata('Only a title'), ...body } });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json<{ errors: unknown[] }>().errors).toEqual([{ pointer: '/body', detail: expect.stringMatching(/text.*or upload its file/) }]);
+    expect(await fingerprint(t.db)).toEqual(before);
+  });
+
+  test('the missing text is reported with the other field errors at once', async () => {
+    const response = await t.as(owner, { method: 'POST', url: DOCUMENTS, payload: { ...metadata('Only a title', { kind: 'members', members: ['ZZZ'] }) } });
+    expect(response.statusCode).toBe(400);
+    const pointers = response.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer);
+    expect(pointers).toContain('/body');
+    expect(pointers.some((pointer) => pointer.startsWith('/sharing'))).toBe(true);
+  });
+
+  test('PATCH may not empty the text of a document without a file (400 at /body, nothing changed); one with a file keeps its file', async () => {
+    const id = await create(owner, 'Keeps its text', { kind: 'owner' }, { body: 'Original words.' });
+    const before = await fingerprint(t.db);
+    for (const body of ['', '   ']) {
+      const refused = await t.as(owner, { method: 'PATCH', url: `${DOCUMENTS}/${id}`, payload: { title: 'Emptied', body } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json<{ errors: unknown[] }>().errors).toEqual([{ pointer: '/body', detail: expect.any(String) }]);
+    }
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect((await get(owner, id)).json<{ data: Doc }>().data).toMatchObject({ title: 'Keeps its text', body: 'Original words.' });
+
+    const uploaded = (await upload(owner, 'bom.txt', { kind: 'owner' })).json<{ data: Doc }>().data;
+    const cleared = await t.as(owner, { method: 'PATCH', url: `${DOCUMENTS}/${uploaded.id}`, payload: { body: '' } });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json<{ data: Doc }>().data).toMatchObject({ hasFile: true, fileName: 'bom.txt', body: '' });
   });
 
   test('PATCH by a member that sees the document but does not own it is 403 and changes nothing', async () => {
@@ -254,6 +292,16 @@ describe('search, filters and pages', () => {
     for (const marker of ['<', '>', MATCH_START, MATCH_END]) expect(passage).not.toContain(marker);
     // Without search words, there is no passage.
     expect((await list(owner, 'owner=AAA&limit=1')).data[0]!.snippet).toBeNull();
+  });
+
+  test('a text holding the marker characters itself gets no false matches in its passage', async () => {
+    const id = await create(owner, 'Marker characters', { kind: 'owner' }, { body: `Before ${MATCH_START}not a match${MATCH_END} the catamarans sailed.` });
+    const [doc] = (await list(owner, 'q=catamarans&owner=AAA')).data;
+    expect(doc!.id).toBe(id);
+    expect(doc!.snippet!.filter((part) => part.match).map((part) => part.text)).toEqual(['catamarans']);
+    const passage = doc!.snippet!.map((part) => part.text).join('');
+    expect(passage).toContain('not a match');
+    for (const marker of [MATCH_START, MATCH_END]) expect(passage).not.toContain(marker);
   });
 
   test('filters by category, tag, language and date range, alone and together, in lists and counts', async () => {

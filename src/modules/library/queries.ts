@@ -23,7 +23,8 @@ export interface DocumentRow extends SharingRow {
   headline: string | null;
 }
 
-// Matches in ts_headline output are wrapped in these control characters, which no document text holds.
+// Matches in ts_headline output are wrapped in these control characters; a text that holds them
+// has them turned into spaces before its passage is made, so only real matches are marked.
 export const MATCH_START = '\u0002';
 export const MATCH_END = '\u0003';
 
@@ -74,7 +75,7 @@ export async function listDocuments(ctx: Ctx, query: ListQuery, limit: number): 
         WHERE ${sql.join([ctx.visible('d'), ...ranked], ' AND ')}
         ORDER BY rank DESC, d.id DESC LIMIT ${limit + 1}
       )
-      SELECT page.*, ts_headline('english', CASE WHEN page.body = '' THEN page.summary ELSE page.body END, ${tsQuery},
+      SELECT page.*, ts_headline('english', translate(CASE WHEN page.body = '' THEN page.summary ELSE page.body END, ${MATCH_START + MATCH_END}, '  '), ${tsQuery},
           ${`StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`}) AS headline
       FROM page ORDER BY rank DESC, id DESC`);
   }

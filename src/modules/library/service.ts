@@ -5,7 +5,7 @@ import { sql } from '../../platform/db/sql.js';
 import { FILE_TYPES, type FileKind } from '../../platform/files/extract-text.js';
 import { pageJson, pageOf } from '../../platform/http/pagination.js';
 import { rowVersionsOf } from '../../platform/db/row-versions.js';
-import { assertNoFieldErrors, notFound } from '../../platform/errors.js';
+import { assertNoFieldErrors, notFound, type FieldError } from '../../platform/errors.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
 import { presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
@@ -135,8 +135,14 @@ export interface AttachedFile {
   text: string;
 }
 
+/** A document holds its text or its file: one with neither would be a title over nothing to read. */
+function contentErrors(body: string | undefined, hasFile: boolean): FieldError[] {
+  if (hasFile || (body ?? '').trim() !== '') return [];
+  return [{ pointer: '/body', detail: 'write the document’s text, or upload its file instead (POST /library/documents/upload)' }];
+}
+
 export async function create(ctx: Ctx, input: DocumentCreate, attached?: AttachedFile) {
-  assertNoFieldErrors(await validateSharing(ctx.tx, ctx.actor.member, input.sharing));
+  assertNoFieldErrors([...contentErrors(input.body, attached !== undefined), ...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))]);
   const s = sharingValues(input.sharing);
   const row = await ctx.tx.one<{ id: string }>(sql`
     INSERT INTO library_documents (title, summary, body, category, tags, languages, doc_date, file_name, file_type, file_content, created_by,
@@ -161,9 +167,12 @@ async function recordFor(ctx: Ctx, id: string, act: LibraryAct): Promise<Documen
 }
 
 export async function update(ctx: Ctx, id: string, input: DocumentUpdate) {
-  await recordFor(ctx, id, 'update');
+  const row = await recordFor(ctx, id, 'update');
   const sharing: SharingInput | undefined = input.sharing;
-  if (sharing) assertNoFieldErrors(await validateSharing(ctx.tx, ctx.actor.member, sharing));
+  assertNoFieldErrors([
+    ...(input.body === undefined ? [] : contentErrors(input.body, row.file_name !== null)),
+    ...(sharing ? await validateSharing(ctx.tx, ctx.actor.member, sharing) : []),
+  ]);
   const s = sharing ? sharingValues(sharing) : undefined;
   await ctx.tx.query(sql`UPDATE library_documents SET
       title = coalesce(${input.title ?? null}, title),

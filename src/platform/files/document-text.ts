@@ -22,6 +22,54 @@ const tooLong = (job: TextJob): Problem => invalid([{ pointer: job.pointer, deta
 const unreadableDocument = (job: Pick<TextJob, 'kind' | 'pointer'>): Problem =>
   invalid([{ pointer: job.pointer, detail: `the ${job.kind.toUpperCase()} file could not be read; is it damaged or password-protected?` }]);
 
+/** A text item of pdf.js: its string, its transform (x and y at 4 and 5), its width, and whether a line ends after it. */
+export interface PdfTextItem {
+  str: string;
+  transform: number[];
+  width: number;
+  height: number;
+  hasEOL: boolean;
+}
+
+/** A gap wider than this share of the font size between two items on a line is a space between words. */
+const SPACE_GAP = 0.15;
+/** A baseline moved by more than this share of the font size starts a new line. */
+const LINE_SHIFT = 0.5;
+
+/**
+ * The text of a page rebuilt from its items' positions, in the order the page draws them: a new
+ * line where the baseline moves by more than half the font size (or pdf.js ends a line), a space
+ * where one item ends well before the next begins and neither side is white space already. Words
+ * a PDF draws as separate items (as scanned and many generated PDFs do) are not run together.
+ * A hyphen at a line's end is kept as it is: it may be part of the word.
+ */
+export function textOfItems(items: readonly PdfTextItem[]): string {
+  let text = '';
+  let last: { end: number; y: number; size: number } | undefined;
+  let lineEnded = false;
+  for (const item of items) {
+    const [a = 0, b = 0, c = 0, d = 0, x = 0, y = 0] = item.transform;
+    const size = Math.abs(item.height) || Math.hypot(c, d) || Math.hypot(a, b) || 1;
+    if (item.str === '') {
+      lineEnded ||= item.hasEOL;
+      continue;
+    }
+    if (last && text !== '') {
+      const fontSize = Math.max(last.size, size);
+      if (lineEnded || Math.abs(y - last.y) > fontSize * LINE_SHIFT) {
+        if (!text.endsWith('\n')) text += '\n';
+      } else if (x - last.end > fontSize * SPACE_GAP && !/\s$/.test(text) && !/^\s/.test(item.str)) {
+        text += ' ';
+      }
+    }
+    text += item.str;
+    // A white-space item pdf.js adds between words has no height; the line's font size is the word's.
+    last = { end: x + item.width, y, size: item.str.trim() === '' && last ? last.size : size };
+    lineEnded = item.hasEOL;
+  }
+  return text;
+}
+
 async function pdfText(content: Buffer, job: TextJob): Promise<string> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdf = await getDocument({ data: new Uint8Array(content), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
@@ -32,7 +80,7 @@ async function pdfText(content: Buffer, job: TextJob): Promise<string> {
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
       const text = await page.getTextContent();
-      const pageText = text.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
+      const pageText = textOfItems(text.items.filter((item) => 'str' in item));
       page.cleanup();
       length += pageText.length + 2;
       // The text is trimmed at the end, so a margin for white space around it before stopping.

@@ -103,17 +103,17 @@ describe('JSON bodies', () => {
   });
 
   test('an unknown member in the audience is named by its index', async () => {
-    const response = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), sharing: { audience: { kind: 'members', members: ['BBB', 'ZZZ'] }, tlp: 'AMBER' } } });
+    const response = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), body: 'What the workshop found.', sharing: { audience: { kind: 'members', members: ['BBB', 'ZZZ'] }, tlp: 'AMBER' } } });
     const problem = await refused(response, 400);
     expect(problem.errors).toEqual([{ pointer: '/sharing/audience/members/1', detail: 'unknown member "ZZZ"' }]);
-    const first = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), sharing: { audience: { kind: 'members', members: ['ZZZ'] }, tlp: 'AMBER' } } });
+    const first = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), body: 'What the workshop found.', sharing: { audience: { kind: 'members', members: ['ZZZ'] }, tlp: 'AMBER' } } });
     expect(pointers(await refused(first, 400))).toEqual(['/sharing/audience/members/0']);
   });
 
   test('RED shared with every member is refused at /sharing/tlp; so are lists that do not fit their kind', async () => {
-    const red = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), sharing: { audience: { kind: 'all' }, tlp: 'RED' } } });
+    const red = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), body: 'What the workshop found.', sharing: { audience: { kind: 'all' }, tlp: 'RED' } } });
     expect(pointers(await refused(red, 400))).toEqual(['/sharing/tlp']);
-    const mixed = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), sharing: { audience: { kind: 'all', members: ['BBB'] }, tlp: 'GREEN', handling: ['H0', 'H2'] } } });
+    const mixed = await t.as(officer, { method: 'POST', url: DOCUMENTS, payload: { ...valid(), body: 'What the workshop found.', sharing: { audience: { kind: 'all', members: ['BBB'] }, tlp: 'GREEN', handling: ['H0', 'H2'] } } });
     expect(pointers(await refused(mixed, 400))).toEqual(['/sharing/audience/members', '/sharing/handling']);
   });
 

@@ -190,7 +190,7 @@ const cases: Case[] = [
     },
   },
   {
-    method: 'POST', route: '/library/documents', auth: 'user', path: () => '/library/documents', payload: validDocument,
+    method: 'POST', route: '/library/documents', auth: 'user', path: () => '/library/documents', payload: () => ({ ...validDocument(), body: 'Notes.' }),
     forbidden: [{ who: () => approverOnly }],
   },
   { method: 'POST', route: '/library/documents/upload', auth: 'user', path: () => '/library/documents/upload', forbidden: [{ who: () => approverOnly }] },

@@ -73,7 +73,13 @@ export function DocumentPage({ id }: { id: string }) {
               </a>
             </p>
           ) : null}
-          {data.body ? <div className="body-text">{data.body}</div> : <Notice>This document has no text.</Notice>}
+          {data.body ? (
+            <div className="body-text">{data.body}</div>
+          ) : data.hasFile ? (
+            <Notice>No text could be read from its file; download the file to read it.</Notice>
+          ) : (
+            <Notice>This document has no text.</Notice>
+          )}
         </article>
 
         <aside className="document-meta" aria-label="About this document">

@@ -92,7 +92,9 @@ function DocumentForm({ document, members, groups }: FormProps) {
         ? { pointer: '/sharing/evaluation', detail: evaluationProblem }
         : source === 'file' && !document
           ? fileProblem(file)
-          : null;
+          : !hasFile && !body.trim()
+            ? { pointer: '/body', detail: 'Enter the text of the document, or upload its file instead.' }
+            : null;
     if (problem) {
       setError(new ApiError(400, 'Invalid request', 'Check the field marked below.', [problem]));
       return;
@@ -176,7 +178,7 @@ function DocumentForm({ document, members, groups }: FormProps) {
         ) : hasFile ? (
           <p className="hint">The text of this document comes from its file ({document?.fileName}); it cannot be edited here.</p>
         ) : (
-          <Field label="Text" error={error?.fieldError('/body')}>
+          <Field label="Text" hint={document ? undefined : 'Required: a document holds its text or its file.'} error={error?.fieldError('/body')}>
             {(props) => <textarea {...props} rows={14} value={body} onChange={(event) => setBody(event.target.value)} />}
           </Field>
         )}
