@@ -225,10 +225,21 @@ const hitColumns = sql`h.id, h.document_id, h.checker, h.checked_by, u.name AS c
 /** A hit carries the document as found, under its own access fields (owner: the issuer; audience: the checker). */
 const hitFrom = sql`document_hits h LEFT JOIN users u ON u.id = h.checked_by`;
 
-export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promise<HitRow[]> {
+function hitFilters(ctx: Ctx, query: Pick<HitsQuery, 'side' | 'outcome'>): Sql[] {
   const side = query.side ?? 'issuer';
   const where: Sql[] = [ctx.visible('h'), side === 'issuer' ? sql`h.owner = ${ctx.actor.member}` : sql`h.checker = ${ctx.actor.member}`];
   if (query.outcome) where.push(sql`h.outcome = ${query.outcome}`);
+  return where;
+}
+
+/** How many hits the list would show under this filter, over all its pages. */
+export async function countHits(ctx: Ctx, query: Pick<HitsQuery, 'side' | 'outcome'>): Promise<number> {
+  const row = await ctx.tx.one<{ count: number }>(sql`SELECT count(*)::int AS count FROM document_hits h WHERE ${sql.join(hitFilters(ctx, query), ' AND ')}`);
+  return row.count;
+}
+
+export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promise<HitRow[]> {
+  const where = hitFilters(ctx, query);
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) where.push(sql`(h.created_at, h.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   return ctx.tx.query<HitRow>(sql`
