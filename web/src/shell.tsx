@@ -3,10 +3,24 @@ import { isWithin, NAV } from './nav.js';
 import { TotpSection } from './modules/account/account-totp.js';
 import { Link, navigate, useLocation } from './router.js';
 import { renderRoute } from './routes.js';
-import { useSession } from './session.js';
+import { useSession, waitingIn } from './session.js';
+
+function Badge({ count, meaning }: { count: number; meaning: string }) {
+  if (count === 0) return null;
+  return (
+    <>
+      <span className="badge" aria-hidden="true">
+        {count}
+      </span>
+      <span className="visually-hidden">
+        ({count} {meaning})
+      </span>
+    </>
+  );
+}
 
 function Header({ withNav }: { withNav: boolean }) {
-  const { session, signOut, unread } = useSession();
+  const { session, signOut, attention } = useSession();
   const { path } = useLocation();
   return (
     <header className="site-header">
@@ -36,14 +50,7 @@ function Header({ withNav }: { withNav: boolean }) {
               <li key={item.path}>
                 <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined}>
                   {item.label}
-                  {item.unreadBadge && unread > 0 ? (
-                    <>
-                      <span className="badge" aria-hidden="true">
-                        {unread}
-                      </span>
-                      <span className="visually-hidden">({unread} unread)</span>
-                    </>
-                  ) : null}
+                  <Badge count={item.badge ? waitingIn(attention ?? [], item.badge.module) : 0} meaning={item.badge?.meaning ?? ''} />
                 </Link>
               </li>
             ))}
@@ -79,13 +86,14 @@ function Main({ children }: { children: ReactNode }) {
 /** The signed-in app: header, module navigation and the page. */
 export function Shell() {
   const location = useLocation();
-  const redirect = location.path === '/' || location.path === '/sign-in';
+  // After signing in: where the visitor wanted to go, or home.
+  const redirect = location.path === '/sign-in' || (location.path === '/' && location.search.has('next'));
 
   useEffect(() => {
     if (!redirect) return;
     const next = location.search.get('next');
     // Only same-site paths: never follow a next= to another origin.
-    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/directory', { replace: true });
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
   }, [redirect, location.search]);
 
   return (
