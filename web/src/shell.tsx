@@ -5,20 +5,6 @@ import { Link, navigate, useLocation } from './router.js';
 import { renderRoute } from './routes.js';
 import { useSession, waitingIn } from './session.js';
 
-function Badge({ count, meaning }: { count: number; meaning: string }) {
-  if (count === 0) return null;
-  return (
-    <>
-      <span className="badge" aria-hidden="true">
-        {count}
-      </span>
-      <span className="visually-hidden">
-        ({count} {meaning})
-      </span>
-    </>
-  );
-}
-
 function Header({ withNav }: { withNav: boolean }) {
   const { session, signOut, attention } = useSession();
   const { path } = useLocation();
@@ -46,14 +32,28 @@ function Header({ withNav }: { withNav: boolean }) {
       {withNav ? (
         <nav className="site-nav" aria-label="Modules">
           <ul>
-            {NAV.filter((item) => item.visible(session)).map((item) => (
-              <li key={item.path}>
-                <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined}>
-                  {item.label}
-                  <Badge count={item.badge ? waitingIn(attention ?? [], item.badge.module) : 0} meaning={item.badge?.meaning ?? ''} />
-                </Link>
-              </li>
-            ))}
+            {NAV.filter((item) => item.visible(session)).map((item) => {
+              const count = item.badge ? waitingIn(attention ?? [], item.badge.module) : 0;
+              const described = item.badge && count > 0 ? `nav-badge-${item.badge.module}` : undefined;
+              return (
+                <li key={item.path}>
+                  <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined} aria-describedby={described}>
+                    {item.label}
+                    {described ? (
+                      <span className="badge" aria-hidden="true" data-badge={item.badge?.module}>
+                        {count}
+                      </span>
+                    ) : null}
+                  </Link>
+                  {/* Heard as the link's description, so the link's name stays the module's. */}
+                  {described ? (
+                    <span id={described} className="visually-hidden">
+                      {count} {item.badge?.meaning}
+                    </span>
+                  ) : null}
+                </li>
+              );
+            })}
           </ul>
         </nav>
       ) : null}
