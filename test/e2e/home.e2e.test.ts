@@ -75,7 +75,7 @@ async function homeCounts(): Promise<Shown[]> {
   );
 }
 
-/** What the list page a count links to shows: its unread notifications, or what it says it lists ("N reports", "N hits"). */
+/** What the list page a count links to shows: its unread notifications, its reports or its hits. */
 async function listedAt(shown: Shown): Promise<number> {
   await page.locator(`[data-attention="${shown.key}"]`).click();
   await page.waitForURL((url) => url.pathname + url.search === shown.href);
@@ -84,12 +84,14 @@ async function listedAt(shown: Shown): Promise<number> {
     await page.locator('.notification').first().waitFor();
     return page.locator('.notification-unread').count();
   }
-  const status = page.getByRole('status').filter({ hasText: /^(No |\d+ )/ }).first();
+  // Every count here is above zero (asserted before), so the list has loaded once it says how many it shows.
+  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits)$/ });
   await status.waitFor();
   const text = (await status.textContent()) ?? '';
   expect(text, shown.key).not.toContain('+');
-  const number = /^(\d+) /.exec(text);
-  return number ? Number(number[1]) : 0;
+  const items = await page.locator(shown.key === 'reports/to-approve' ? 'ol.results > li' : 'ol.card-list > li').count();
+  expect(Number(/^\d+/.exec(text)?.[0]), shown.key).toBe(items);
+  return items;
 }
 
 test.skipIf(!browserAvailable)('the home page counts what waits for the user, exactly as the lists it links to show, at 1366 and 768 px', async () => {
