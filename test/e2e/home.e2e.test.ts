@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // The home page in Debian's Chromium against a real server with the demo data. Australia's admin
-// (every role) submits a report, its officer two more; the admin's home then counts the officer's but
+// (every role) submits a report, its officer two more, and Indonesia reports an Australian passport; the admin's home then counts the officer's but
 // not its own (four eyes), and every count on the home page and in the navigation's badges is what the
 // list it links to shows. At 1366 and 768 px nothing scrolls sideways. While the session loads the app's
 // frame shows a skeleton; a user holding an API token gets the link to the API docs.
@@ -75,7 +75,7 @@ async function homeCounts(): Promise<Shown[]> {
   );
 }
 
-/** What the list page a count links to shows: its unread notifications, its reports or its hits. */
+/** What the list page a count links to shows: its unread notifications, its reports, hits or documents. */
 async function listedAt(shown: Shown): Promise<number> {
   await page.locator(`[data-attention="${shown.key}"]`).click();
   await page.waitForURL((url) => url.pathname + url.search === shown.href);
@@ -85,11 +85,12 @@ async function listedAt(shown: Shown): Promise<number> {
     return page.locator('.notification-unread').count();
   }
   // Every count here is above zero (asserted before), so the list has loaded once it says how many it shows.
-  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits)$/ });
+  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits|documents)$/ });
   await status.waitFor();
   const text = (await status.textContent()) ?? '';
   expect(text, shown.key).not.toContain('+');
-  const items = await page.locator(shown.key === 'reports/to-approve' ? 'ol.results > li' : 'ol.card-list > li').count();
+  const rows = { 'reports/to-approve': 'ol.results > li', 'documents/hits-to-answer': 'ol.card-list > li', 'documents/reports-to-confirm': 'table tbody tr' }[shown.key];
+  const items = await page.locator(rows ?? 'none').count();
   expect(Number(/^\d+/.exec(text)?.[0]), shown.key).toBe(items);
   return items;
 }
@@ -105,12 +106,26 @@ test.skipIf(!browserAvailable)('the home page counts what waits for the user, ex
   await signIn(page, server, OFFICER);
   await submitReports(['Home Cove One', 'Home Cove Two']);
   await signOut();
+  // Indonesia reports an Australian passport seized as counterfeit: it waits for Australia to confirm it.
+  await signIn(page, server, 'officer@idn.demo');
+  const reported = await page.evaluate(async () => {
+    const who = (await (await fetch('/api/v1/auth/session')).json()) as { csrfToken: string };
+    const response = await fetch('/api/v1/documents/reports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': who.csrfToken },
+      body: JSON.stringify({ issuer: 'AUS', type: 'passport', number: 'HOMEE2E01', status: 'counterfeit', note: 'Seized at Soekarno-Hatta' }),
+    });
+    return response.status;
+  });
+  expect(reported).toBe(201);
+  await signOut();
 
   await signIn(page, server, ADMIN);
   await page.waitForURL((url) => url.pathname === '/');
   await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
   const counts = await homeCounts();
-  expect(counts.map((item) => item.key).sort()).toEqual(['documents/hits-to-answer', 'inbox/unread', 'reports/to-approve']);
+  expect(counts.map((item) => item.key).sort()).toEqual(['documents/hits-to-answer', 'documents/reports-to-confirm', 'inbox/unread', 'reports/to-approve']);
+  expect(counts.find((item) => item.key === 'documents/reports-to-confirm')?.count).toBeGreaterThanOrEqual(1);
   const toApprove = counts.find((item) => item.key === 'reports/to-approve');
   // The officer's two at least, and never the admin's own (four eyes).
   expect(toApprove?.count).toBeGreaterThanOrEqual(2);
@@ -122,13 +137,13 @@ test.skipIf(!browserAvailable)('the home page counts what waits for the user, ex
   // The demo's hit on an Australian passport waits for Australia's answer.
   expect(counts.find((item) => item.key === 'documents/hits-to-answer')?.count).toBeGreaterThanOrEqual(1);
 
-  // The navigation's badges say the same counts.
   const nav = page.getByRole('navigation', { name: 'Modules' });
-  for (const item of counts) {
-    const module = item.key.split('/')[0] ?? '';
+  // The navigation's badges say each module's sum.
+  for (const module of ['reports', 'documents', 'inbox']) {
+    const sum = counts.filter((item) => item.key.startsWith(`${module}/`)).reduce((total, item) => total + item.count, 0);
     const badge = nav.locator(`[data-badge="${module}"]`);
-    if (item.count === 0) expect(await badge.count()).toBe(0);
-    else expect(Number(await badge.textContent())).toBe(item.count);
+    if (sum === 0) expect(await badge.count(), module).toBe(0);
+    else expect(Number(await badge.textContent()), module).toBe(sum);
   }
   // The link keeps its name; the count is its description.
   await nav.getByRole('link', { name: 'Reports', exact: true }).waitFor();

@@ -1,8 +1,6 @@
 import { documentSettings } from './settings.js';
 import { assertMayHit } from './policy.js';
-import { roleAllows } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
-import type { Attention } from '../../platform/module.js';
 import { appendAudit, readEvent } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
@@ -10,7 +8,7 @@ import { notFound } from '../../platform/errors.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { presentHit, presentHolder } from './presenters.js';
-import { countHits, findDocument, findHit, listHits, type DocumentRow, type HitRow } from './queries.js';
+import { findDocument, findHit, listHits, type DocumentRow, type HitRow } from './queries.js';
 import type { AnswerBody, HitsQuery } from './schemas.js';
 
 /**
@@ -30,13 +28,6 @@ export async function list(ctx: Ctx, query: HitsQuery) {
   const event = readEvent('document-hit.list', OBJECT, ctx.actor.member, page.rows);
   if (event) await ctx.audit(event);
   return { data: page.rows.map((row) => presentHit(ctx.actor, row)), next: page.next };
-}
-
-/** For those who answer hits: the hits on their member's documents still waiting for its answer, as `/documents/hits?outcome=pending` lists them. */
-export async function attention(ctx: Ctx): Promise<Attention[]> {
-  if (!roleAllows(ctx.actor.roles, 'documents.answer')) return [];
-  const count = await countHits(ctx, { side: 'issuer', outcome: 'pending' });
-  return [{ key: 'hits-to-answer', label: 'Hits to answer', count, link: '/documents/hits?outcome=pending' }];
 }
 
 async function visibleHit(ctx: Ctx, id: string): Promise<HitRow> {

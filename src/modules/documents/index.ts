@@ -1,7 +1,8 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { documentsCommand } from './cli.js';
 import { seedDocuments } from './demo.js';
-import { attention, startHitReminders } from './hits.js';
+import { documentsAttention } from './attention.js';
+import { startHitReminders } from './hits.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
 import { documentSettings } from './settings.js';
@@ -44,7 +45,7 @@ export const documents = defineModule({
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
   linkage: [],
-  attention,
+  attention: documentsAttention,
 });
 
 declare module '../../platform/auth/roles.js' {

@@ -54,9 +54,13 @@ async function hit(owner: TestSession, checker: TestSession, issuer: string, num
   expect(checked.json<{ data: { result: string } }>().data.result).toBe('hit');
 }
 
-/** Every item of a list the web page at `link` shows, read through the API page by page (the web path is the API path). */
+/** The web's pages whose API path differs from their own. */
+const API_PATH: Record<string, string> = { '/documents/register': '/documents' };
+
+/** Every item of a list the web page at `link` shows, read through the API page by page (the page's own API path). */
 async function listed(who: TestSession, link: string, key: 'data' | 'unread' = 'data'): Promise<number> {
   const url = new URL(link, 'http://lintas');
+  url.pathname = API_PATH[url.pathname] ?? url.pathname;
   if (key === 'unread') return (await get(who, url.pathname)).json<{ unread: number }>().unread;
   let total = 0;
   let cursor: string | null = null;
@@ -95,6 +99,12 @@ beforeAll(async () => {
   await hit(utoOfficer, ausOfficer, 'UTO', 'HOME0001');
   await hit(utoOfficer, ausOfficer, 'UTO', 'HOME0002');
   await hit(ausOfficer, utoOfficer, 'AUS', 'HOME0003');
+
+  // Foreign reports: Australia reports two Utopian documents, Utopia one Australian; each waits for its issuer.
+  for (const [who, issuer, number] of [[ausOfficer, 'UTO', 'HOME0004'], [ausOfficer, 'UTO', 'HOME0005'], [utoOfficer, 'AUS', 'HOME0006']] as const) {
+    const reported = await post(who, '/documents/reports', { issuer, type: 'passport', number, status: 'counterfeit', note: 'Seized at the border' });
+    expect(reported.statusCode, reported.body).toBe(201);
+  }
 });
 afterAll(() => t.close());
 
@@ -104,6 +114,8 @@ describe('GET /home', () => {
     expect(items.map((item) => `${item.module}/${item.key}`).sort()).toEqual(['documents/hits-to-answer', 'inbox/unread', 'reports/to-approve']);
     expect(countOf(items, 'to-approve')).toBe(3);
     expect(countOf(items, 'hits-to-answer')).toBe(2);
+    // An approver does not keep the register: no foreign reports to confirm.
+    expect(countOf(items, 'reports-to-confirm')).toBeUndefined();
     for (const item of items) expect(await listed(utoApprover, item.link, item.module === 'inbox' ? 'unread' : 'data'), item.key).toBe(item.count);
 
     const australia = await home(ausApprover);
@@ -122,6 +134,12 @@ describe('GET /home', () => {
     const officer = await home(utoOfficer);
     expect(countOf(officer, 'to-approve')).toBeUndefined();
     expect(countOf(officer, 'hits-to-answer')).toBe(2);
+    // The two Utopian documents Australia reported, not the Australian one Utopia reported.
+    expect(countOf(officer, 'reports-to-confirm')).toBe(2);
+    expect(countOf(await home(ausOfficer), 'reports-to-confirm')).toBe(1);
+    for (const who of [utoOfficer, ausOfficer]) {
+      for (const item of await home(who)) expect(await listed(who, item.link, item.module === 'inbox' ? 'unread' : 'data'), item.key).toBe(item.count);
+    }
     const analyst = await home(utoAnalyst);
     expect(analyst.map((item) => item.key)).toEqual(['unread']);
   });
