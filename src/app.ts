@@ -17,6 +17,7 @@ import { migrationsOf, type LintasModule } from './platform/module.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerAuthorisation } from './platform/http/pipeline.js';
 import { registerErrorHandling } from './platform/http/errors.js';
+import { registerHome } from './platform/http/home.js';
 import { registerReadiness } from './platform/http/readiness.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
@@ -122,6 +123,7 @@ export async function build(options: BuildOptions): Promise<App> {
 
   await app.register(async (api) => {
     for (const module of options.modules ?? MODULES) module.routes?.(api, platform);
+    registerHome(api, options.modules ?? MODULES);
   }, { prefix: '/api/v1' });
 
   const webRoot = options.webRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url));

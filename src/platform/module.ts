@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import { grantActions, type Grant } from './auth/roles.js';
 import type { Config } from './config.js';
-import type { Platform } from './context.js';
+import type { Ctx, Platform } from './context.js';
 import type { Database } from './db/database.js';
 import { MIGRATIONS_DIR, readMigrations, type Migration } from './db/migrate.js';
 import type { App } from './http/app.js';
@@ -38,6 +38,23 @@ export interface LintasModule<A extends string = string> {
   readonly notificationKinds?: readonly string[];
   /** The fields of its records it offers to linkage (record type and field names). */
   readonly linkage?: readonly LinkageField[];
+  /**
+   * What waits for the signed-in user's action in this module (the home page and the navigation's
+   * badges, `GET /home`): only what the user's roles may act on, only the user's own member's records
+   * or the user's own notifications, each count exactly what its `link` lists.
+   */
+  attention?(ctx: Ctx): Promise<readonly Attention[]>;
+}
+
+/** A count of things waiting for the user, with the page that lists exactly them. */
+export interface Attention {
+  /** Stable within the module, e.g. `to-approve`. */
+  key: string;
+  /** What is counted, e.g. "Reports to approve". */
+  label: string;
+  count: number;
+  /** The web app's path of the list that shows exactly these, e.g. `/reports?toApprove=true`. */
+  link: string;
 }
 
 export interface LinkageField {

@@ -36,7 +36,7 @@ test.skipIf(!browserAvailable)('an officer signs in with a code, finds a member 
   await code.fill(await server.totpFor(EMAIL));
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  // Signed in: the app opens on the Directory.
+  // Signed in: the app opens on the home page; the Directory is one link away.
   const modules = page.getByRole('navigation', { name: 'Modules' });
   await modules.getByRole('link', { name: 'Directory' }).click();
   await page.getByRole('heading', { level: 1, name: 'Directory' }).waitFor();

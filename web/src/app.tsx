@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorised, setCsrfToken } from './api.js';
-import { Loading } from './components/ui.js';
+import { AppFrame } from './components/app-frame.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './modules/account/password-reset.js';
 import { SignInPage } from './modules/account/sign-in.js';
-import type { InboxPage } from './modules/inbox/api.js';
 import { EnrolmentShell, Shell } from './shell.js';
 import { navigate, useLocation } from './router.js';
-import { SessionContext, type Session, type SessionContextValue } from './session.js';
+import { SessionContext, waitingIn, type Attention, type Session, type SessionContextValue } from './session.js';
 
 type State = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; session: Session };
 
@@ -27,7 +26,7 @@ async function loadSession(): Promise<State> {
 export function App() {
   const location = useLocation();
   const [state, setState] = useState<State>({ status: 'loading' });
-  const [unread, setUnread] = useState(0);
+  const [attention, setAttention] = useState<readonly Attention[] | null>(null);
 
   const refresh = useCallback(async () => setState(await loadSession()), []);
 
@@ -41,19 +40,20 @@ export function App() {
 
   const signedInFully = state.status === 'signed-in' && state.session.stage === 'full';
 
-  const refreshUnread = useCallback(() => {
-    api.get<InboxPage>('/inbox').then(
-      (page) => setUnread(page.unread),
+  const refreshAttention = useCallback(() => {
+    api.get<{ attention: Attention[] }>('/home').then(
+      (answer) => setAttention(answer.attention),
       () => undefined,
     );
   }, []);
 
+  // The navigation's badges follow the user from page to page, and a page left open asks once a minute.
   useEffect(() => {
     if (!signedInFully) return undefined;
-    refreshUnread();
-    const timer = window.setInterval(refreshUnread, 60_000);
+    refreshAttention();
+    const timer = window.setInterval(refreshAttention, 60_000);
     return () => window.clearInterval(timer);
-  }, [signedInFully, refreshUnread]);
+  }, [signedInFully, refreshAttention, location.path]);
 
   const signOut = useCallback(async () => {
     try {
@@ -76,11 +76,14 @@ export function App() {
   }, [state.status, isPublic, location.path, location.href]);
 
   const context = useMemo<SessionContextValue | null>(
-    () => (state.status === 'signed-in' ? { session: state.session, refresh, signOut, unread, refreshUnread } : null),
-    [state, refresh, signOut, unread, refreshUnread],
+    () =>
+      state.status === 'signed-in'
+        ? { session: state.session, refresh, signOut, attention, unread: waitingIn(attention ?? [], 'inbox'), refreshUnread: refreshAttention }
+        : null,
+    [state, refresh, signOut, attention, refreshAttention],
   );
 
-  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'loading') return <AppFrame />;
 
   if (location.path === '/forgot-password') return <ForgotPasswordPage />;
   if (location.path === '/reset-password') return <ResetPasswordPage />;
@@ -89,7 +92,7 @@ export function App() {
     return <SignInPage stage={state.status === 'signed-in' ? state.session.stage : null} onSignedIn={refresh} />;
   }
 
-  if (!context) return <Loading />;
+  if (!context) return <AppFrame />;
   return (
     <SessionContext.Provider value={context}>{state.session.stage === 'enrol' ? <EnrolmentShell /> : <Shell />}</SessionContext.Provider>
   );

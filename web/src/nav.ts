@@ -5,21 +5,22 @@ export interface NavItem {
   label: string;
   path: string;
   visible: (session: Session) => boolean;
-  /** Shows the unread notification count beside the label. */
-  unreadBadge?: boolean;
+  /** Shows beside the label how many things wait for the user in this server module (GET /home's `attention`). */
+  badge?: { module: string; meaning: string };
   /** Other paths that belong to this module. */
   also?: readonly string[];
 }
 
 export const NAV: readonly NavItem[] = [
+  { label: 'Home', path: '/', visible: () => true },
   { label: 'Directory', path: '/directory', visible: () => true },
   { label: 'Library', path: '/library', visible: () => true },
-  { label: 'Reports', path: '/reports', visible: () => true },
+  { label: 'Reports', path: '/reports', visible: () => true, badge: { module: 'reports', meaning: 'to approve' } },
   { label: 'Report analysis', path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
   { label: 'Import and export', path: '/reports/import', visible: (session) => can(session, 'reports.import') || can(session, 'reports.export') },
-  { label: 'Travel documents', path: '/documents', visible: () => true },
+  { label: 'Travel documents', path: '/documents', visible: () => true, badge: { module: 'documents', meaning: 'to answer' } },
   { label: 'Who read my records', path: '/audit', visible: (session) => can(session, 'audit.read') },
-  { label: 'Inbox', path: '/inbox', visible: () => true, unreadBadge: true },
+  { label: 'Inbox', path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: 'unread' } },
   { label: 'Account', path: '/account', visible: () => true },
 ];
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { PageHeader } from './components/ui.js';
+import { HomePage } from './home.js';
 import { ACCOUNT_ROUTES } from './modules/account/routes.js';
 import { AUDIT_ROUTES } from './modules/audit/routes.js';
 import { DIRECTORY_ROUTES } from './modules/directory/routes.js';
@@ -11,6 +12,7 @@ import { match, type Route } from './router.js';
 
 /** Every page of the signed-in app, module by module (modules/<name>/routes.tsx); the first pattern that matches wins. */
 const ROUTES: readonly Route[] = [
+  { pattern: '/', render: () => <HomePage /> },
   ...DIRECTORY_ROUTES,
   ...LIBRARY_ROUTES,
   ...REPORTS_ROUTES,

@@ -3,10 +3,10 @@ import { isWithin, NAV } from './nav.js';
 import { TotpSection } from './modules/account/account-totp.js';
 import { Link, navigate, useLocation } from './router.js';
 import { renderRoute } from './routes.js';
-import { useSession } from './session.js';
+import { useSession, waitingIn } from './session.js';
 
 function Header({ withNav }: { withNav: boolean }) {
-  const { session, signOut, unread } = useSession();
+  const { session, signOut, attention } = useSession();
   const { path } = useLocation();
   return (
     <header className="site-header">
@@ -32,21 +32,28 @@ function Header({ withNav }: { withNav: boolean }) {
       {withNav ? (
         <nav className="site-nav" aria-label="Modules">
           <ul>
-            {NAV.filter((item) => item.visible(session)).map((item) => (
-              <li key={item.path}>
-                <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined}>
-                  {item.label}
-                  {item.unreadBadge && unread > 0 ? (
-                    <>
-                      <span className="badge" aria-hidden="true">
-                        {unread}
+            {NAV.filter((item) => item.visible(session)).map((item) => {
+              const count = item.badge ? waitingIn(attention ?? [], item.badge.module) : 0;
+              const described = item.badge && count > 0 ? `nav-badge-${item.badge.module}` : undefined;
+              return (
+                <li key={item.path}>
+                  <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined} aria-describedby={described}>
+                    {item.label}
+                    {described ? (
+                      <span className="badge" aria-hidden="true" data-badge={item.badge?.module}>
+                        {count}
                       </span>
-                      <span className="visually-hidden">({unread} unread)</span>
-                    </>
+                    ) : null}
+                  </Link>
+                  {/* Heard as the link's description, so the link's name stays the module's. */}
+                  {described ? (
+                    <span id={described} className="visually-hidden">
+                      {count} {item.badge?.meaning}
+                    </span>
                   ) : null}
-                </Link>
-              </li>
-            ))}
+                </li>
+              );
+            })}
           </ul>
         </nav>
       ) : null}
@@ -79,13 +86,14 @@ function Main({ children }: { children: ReactNode }) {
 /** The signed-in app: header, module navigation and the page. */
 export function Shell() {
   const location = useLocation();
-  const redirect = location.path === '/' || location.path === '/sign-in';
+  // After signing in: where the visitor wanted to go, or home.
+  const redirect = location.path === '/sign-in' || (location.path === '/' && location.search.has('next'));
 
   useEffect(() => {
     if (!redirect) return;
     const next = location.search.get('next');
     // Only same-site paths: never follow a next= to another origin.
-    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/directory', { replace: true });
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
   }, [redirect, location.search]);
 
   return (

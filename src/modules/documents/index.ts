@@ -1,6 +1,7 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { documentsCommand } from './cli.js';
 import { seedDocuments } from './demo.js';
+import { documentsAttention } from './attention.js';
 import { startHitReminders } from './hits.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
@@ -44,6 +45,7 @@ export const documents = defineModule({
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
   linkage: [],
+  attention: documentsAttention,
 });
 
 declare module '../../platform/auth/roles.js' {

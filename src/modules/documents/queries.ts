@@ -57,8 +57,7 @@ export async function findDocument(ctx: Ctx, id: string, options: { forUpdate?: 
     ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }
 
-/** A page of the actor's member's own register, by number. */
-export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number): Promise<DocumentRow[]> {
+function registerFilters(ctx: Ctx, query: RegisterQuery): Sql[] {
   const where: Sql[] = [sql`d.owner = ${ctx.actor.member}`, ctx.visible('d')];
   if (query.state) where.push(sql`d.state = ${query.state}`);
   if (query.status) where.push(sql`d.status = ${query.status}`);
@@ -69,6 +68,18 @@ export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number
   }
   if (query.reportedFrom) where.push(sql`d.reported_on >= ${query.reportedFrom}::date`);
   if (query.reportedTo) where.push(sql`d.reported_on <= ${query.reportedTo}::date`);
+  return where;
+}
+
+/** How many of its own register's records the list would show under this filter, over all its pages. */
+export async function countRegister(ctx: Ctx, query: RegisterQuery): Promise<number> {
+  const row = await ctx.tx.one<{ count: number }>(sql`SELECT count(*)::int AS count FROM travel_documents d WHERE ${sql.join(registerFilters(ctx, query), ' AND ')}`);
+  return row.count;
+}
+
+/** A page of the actor's member's own register, by number. */
+export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number): Promise<DocumentRow[]> {
+  const where = registerFilters(ctx, query);
   const after = decodeCursor(query.cursor, ['text', 'uuid']);
   if (after) where.push(sql`(d.number, d.id) > (${after[0]}::text, ${after[1]}::uuid)`);
   return ctx.tx.query<DocumentRow>(sql`
@@ -248,10 +259,21 @@ const hitColumns = sql`h.id, h.document_id, h.checker, h.checked_by, u.name AS c
 /** A hit carries the document as found, under its own access fields (owner: the issuer; audience: the checker). */
 const hitFrom = sql`document_hits h LEFT JOIN users u ON u.id = h.checked_by`;
 
-export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promise<HitRow[]> {
+function hitFilters(ctx: Ctx, query: Pick<HitsQuery, 'side' | 'outcome'>): Sql[] {
   const side = query.side ?? 'issuer';
   const where: Sql[] = [ctx.visible('h'), side === 'issuer' ? sql`h.owner = ${ctx.actor.member}` : sql`h.checker = ${ctx.actor.member}`];
   if (query.outcome) where.push(sql`h.outcome = ${query.outcome}`);
+  return where;
+}
+
+/** How many hits the list would show under this filter, over all its pages. */
+export async function countHits(ctx: Ctx, query: Pick<HitsQuery, 'side' | 'outcome'>): Promise<number> {
+  const row = await ctx.tx.one<{ count: number }>(sql`SELECT count(*)::int AS count FROM document_hits h WHERE ${sql.join(hitFilters(ctx, query), ' AND ')}`);
+  return row.count;
+}
+
+export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promise<HitRow[]> {
+  const where = hitFilters(ctx, query);
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) where.push(sql`(h.created_at, h.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   return ctx.tx.query<HitRow>(sql`

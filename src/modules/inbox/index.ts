@@ -1,5 +1,5 @@
 import { defineModule } from '../../platform/module.js';
-import { inboxRoutes } from './routes.js';
+import { inboxAttention, inboxRoutes } from './routes.js';
 
 /** Each user's notifications, each under the sharing rule of the record it is about. */
 export const inbox = defineModule({
@@ -7,6 +7,7 @@ export const inbox = defineModule({
   actions: { 'inbox.read': 'signed-in' },
   routes: inboxRoutes,
   auditActions: [],
+  attention: inboxAttention,
 });
 
 declare module '../../platform/auth/roles.js' {

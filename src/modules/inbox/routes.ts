@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import type { Ctx } from '../../platform/context.js';
+import type { Attention } from '../../platform/module.js';
 import { sql } from '../../platform/db/sql.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -34,6 +35,18 @@ interface NotificationRow {
   read_at: Date | null;
 }
 
+/** How many of the user's notifications are unread (the inbox's `unread`, the home page's count). */
+async function countUnread(ctx: Ctx): Promise<number> {
+  const row = await ctx.tx.one<{ unread: number }>(sql`
+    SELECT count(*)::int AS unread FROM notifications n WHERE n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')} AND n.read_at IS NULL`);
+  return row.unread;
+}
+
+/** Unread notifications, for the home page and the navigation's badge. */
+export async function inboxAttention(ctx: Ctx): Promise<Attention[]> {
+  return [{ key: 'unread', label: 'Unread notifications', count: await countUnread(ctx), link: '/inbox' }];
+}
+
 /** The user's notifications; each also obeys the sharing rule through the access fields it copied from its source. */
 async function listInbox(ctx: Ctx, cursor: string | undefined, limit: number) {
   const after = decodeCursor(cursor, ['timestamp', 'uuid']);
@@ -43,7 +56,7 @@ async function listInbox(ctx: Ctx, cursor: string | undefined, limit: number) {
       to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key FROM notifications n
     WHERE ${mine} ${after ? sql`AND (n.created_at, n.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
     ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1}`);
-  const { unread } = await ctx.tx.one<{ unread: number }>(sql`SELECT count(*)::int AS unread FROM notifications n WHERE ${mine} AND n.read_at IS NULL`);
+  const unread = await countUnread(ctx);
   const page = pageOf(rows, limit, (row) => [row.created_key, row.id]);
   return {
     data: page.rows.map((row) => ({

@@ -3,6 +3,7 @@ import { reportsCommand } from './cli.js';
 import { seedReports } from './demo.js';
 import { factStoreFor } from './analysis/fact-store.js';
 import { startReleaseJob } from './release/job.js';
+import { attention } from './records/service.js';
 import { reportsRoutes } from './routes.js';
 import { applyReportSettings, reportSettings } from './settings.js';
 
@@ -41,6 +42,7 @@ export const reports = defineModule({
   notificationKinds: NOTIFICATION_KINDS,
   demo: seedReports,
   linkage: [],
+  attention,
 });
 
 declare module '../../platform/auth/roles.js' {

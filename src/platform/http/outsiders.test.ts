@@ -303,6 +303,8 @@ const cases: Case[] = [
   // Audit and inbox.
   { method: 'GET', route: '/audit/reads', auth: 'user', path: () => '/audit/reads', forbidden: [{ who: () => outsider }] },
   { method: 'GET', route: '/inbox', auth: 'user', path: () => '/inbox' },
+  // The home page's counts: the user's own member's records and notifications only (home.test.ts).
+  { method: 'GET', route: '/home', auth: 'user', path: () => '/home' },
   {
     method: 'POST', route: '/inbox/:id/read', auth: 'user', path: () => `/inbox/${ownerNotification}/read`,
     // Someone else's notification, even a colleague's, is not found.

@@ -54,6 +54,8 @@ function filters(ctx: Ctx, query: ReportFilter): Sql[] {
   if (query.to) where.push(sql`r.occurred_from <= ${query.to}::date`);
   if (query.owner) where.push(sql`r.owner = ${query.owner}`);
   if (query.mine) where.push(sql`r.owner = ${ctx.actor.member}`);
+  // Four eyes: a report waits for every approver of its member but the one who submitted it.
+  if (query.toApprove) where.push(sql`r.owner = ${ctx.actor.member} AND r.status = 'submitted' AND r.submitted_by IS DISTINCT FROM ${ctx.actor.userId}::uuid`);
   // An import run is its member's: another member's run selects none of the reports it wrote.
   if (query.importId) where.push(sql`r.import_id = ${query.importId}::uuid AND r.owner = ${ctx.actor.member}`);
   return where;
@@ -67,6 +69,12 @@ export async function listReports(ctx: Ctx, query: ReportListQuery, limit: numbe
   return ctx.tx.query<ReportRecord>(sql`
     SELECT ${columns} FROM reports r WHERE ${sql.join(where, ' AND ')}
     ORDER BY coalesce(r.occurred_from, DATE '0001-01-01') DESC, r.id DESC LIMIT ${limit + 1}`);
+}
+
+/** How many reports the list would show under this filter, over all its pages. */
+export async function countReports(ctx: Ctx, filter: ReportFilter): Promise<number> {
+  const row = await ctx.tx.one<{ count: number }>(sql`SELECT count(*)::int AS count FROM reports r WHERE ${sql.join(filters(ctx, filter), ' AND ')}`);
+  return row.count;
 }
 
 export async function findReport(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<ReportRecord | undefined> {

@@ -54,6 +54,7 @@ export const ReportListQuery = Strict({
   to: Type.Optional(Day),
   owner: Type.Optional(Type.String({ maxLength: 32 })),
   mine: Type.Optional(Type.Boolean({ description: 'only your member’s reports' })),
+  toApprove: Type.Optional(Type.Boolean({ description: 'only your member’s submitted reports that you did not submit (four eyes): those waiting for an approver like you' })),
   importId: Type.Optional(Type.String({ format: 'uuid', description: 'only the reports one import run wrote (your member’s own)' })),
   cursor: Type.Optional(Cursor),
   limit: Type.Optional(Limit),

@@ -1,5 +1,6 @@
 import { assertMay, type ReportAct } from './policy.js';
 import { readEvent } from '../../../platform/audit/writer.js';
+import { roleAllows } from '../../../platform/auth/roles.js';
 import type { Ctx } from '../../../platform/context.js';
 import { sql } from '../../../platform/db/sql.js';
 import { allCountries } from '../../../platform/geo/countries.js';
@@ -7,10 +8,11 @@ import { pageOf } from '../../../platform/http/pagination.js';
 import { assertNoFieldErrors, notFound } from '../../../platform/errors.js';
 import { notifyUsers, type NotificationKind } from '../../../platform/notify/inbox.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
+import type { Attention } from '../../../platform/module.js';
 import { CODE_LISTS } from '../codes.js';
 import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
-import { approvedBy, approversOf, deleteReport, findReport, listReports, memberAgencies, setStatus, submittedBy, type ReportRecord } from './queries.js';
+import { approvedBy, approversOf, countReports, deleteReport, findReport, listReports, memberAgencies, setStatus, submittedBy, type ReportRecord } from './queries.js';
 import type { ReportListQuery, ReturnBody } from './schemas.js';
 import type { ReportInput } from '../schemas.js';
 import { insertReport, updateReportContent } from './store.js';
@@ -34,6 +36,13 @@ export async function list(ctx: Ctx, query: ReportListQuery) {
   const event = readEvent('report.list', OBJECT, ctx.actor.member, page.rows);
   if (event) await ctx.audit(event);
   return { data: page.rows.map((row) => presentReport(ctx.actor, row)), next: page.next };
+}
+
+/** For approvers: their member's submitted reports waiting for them (four eyes: none they submitted), as `/reports?toApprove=true` lists them. */
+export async function attention(ctx: Ctx): Promise<Attention[]> {
+  if (!roleAllows(ctx.actor.roles, 'reports.approve')) return [];
+  const count = await countReports(ctx, { toApprove: true });
+  return [{ key: 'to-approve', label: 'Reports to approve', count, link: '/reports?toApprove=true' }];
 }
 
 async function visibleReport(ctx: Ctx, id: string): Promise<ReportRecord> {

@@ -46,7 +46,7 @@ export function bulkFilter(applied: Readonly<Record<string, string>>): BulkFilte
   const filter: Record<string, string | boolean> = {};
   for (const [key, value] of Object.entries(applied)) {
     if (value === '') continue;
-    filter[key] = key === 'mine' ? value === 'true' : value;
+    filter[key] = key === 'mine' || key === 'toApprove' ? value === 'true' : value;
   }
   return filter;
 }

@@ -9,7 +9,7 @@ import { labelOf, REPORT_STATUSES, type CodeLists, type Report, type ReportStatu
 import { useMembers } from '../directory/hooks.js';
 import { BulkActions, bulkFilter, selectable, type BulkAct } from './bulk-actions.js';
 
-const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine', 'importId'] as const;
+const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mine', 'toApprove', 'importId'] as const;
 const PAGE_SIZE = 20;
 
 export function StatusBadge({ status }: { status: ReportStatus }) {
@@ -77,6 +77,8 @@ export function ReportsPage() {
           { kind: 'date', key: 'from', label: 'From' },
           { kind: 'date', key: 'to', label: 'To' },
           { kind: 'check', key: 'mine', label: 'Only my member’s reports' },
+          // Four eyes: the submitted reports of the user's member that someone else submitted (the home page's count).
+          ...(can(session, 'reports.approve') ? [{ kind: 'check', key: 'toApprove', label: 'Waiting for my approval' } as const] : []),
         ]}
       />
 
