@@ -85,11 +85,11 @@ async function listedAt(shown: Shown): Promise<number> {
     return page.locator('.notification-unread').count();
   }
   // Every count here is above zero (asserted before), so the list has loaded once it says how many it shows.
-  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits|documents)$/ });
+  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits?|documents)( on \d+ documents?)?$/ });
   await status.waitFor();
   const text = (await status.textContent()) ?? '';
   expect(text, shown.key).not.toContain('+');
-  const rows = { 'reports/to-approve': 'ol.results > li', 'documents/hits-to-answer': 'ol.card-list > li', 'documents/reports-to-confirm': 'table tbody tr' }[shown.key];
+  const rows = { 'reports/to-approve': 'ol.results > li', 'documents/hits-to-answer': 'ol.hit-groups table.hit-table tbody tr', 'documents/reports-to-confirm': 'table tbody tr' }[shown.key];
   const items = await page.locator(rows ?? 'none').count();
   expect(Number(/^\d+/.exec(text)?.[0]), shown.key).toBe(items);
   return items;
