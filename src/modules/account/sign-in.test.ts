@@ -286,7 +286,7 @@ describe('CSRF', () => {
   test('a cookie-session write without the x-csrf-token header is 403, writes nothing but its audit row', async () => {
     const user = await t.makeUser('AAA');
     const session = await t.sessionFor(user);
-    const document = { title: 'Never written', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } };
+    const document = { title: 'Never written', body: 'A note.', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } };
     const before = await fingerprint(t.db);
     const missing = await t.app.inject({ method: 'POST', url: '/api/v1/library/documents', headers: { cookie: session.cookie }, payload: document });
     // From another address, so that its refusal has a row of its own rather than a count with the first one.

@@ -243,7 +243,7 @@ describe('members and groups', () => {
     expect(await search()).toBe(0);
     // Nor can anything new be shared with it.
     const late = await unchanged(() =>
-      t.as(owner, { method: 'POST', url: `${V1}/library/documents`, payload: { title: 'Too late', category: 'other', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } } }),
+      t.as(owner, { method: 'POST', url: `${V1}/library/documents`, payload: { title: 'Too late', body: 'A note.', category: 'other', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } } }),
     );
     expect(pointers(problem(late, 400))).toEqual(['/sharing/audience/groups/0']);
 

@@ -92,7 +92,7 @@ describe('a flood of refused requests', () => {
     const user = await t.makeUser('AAA');
     const session = await t.sessionFor(user);
     const { audit_log: _log, audit_lanes: _lanes, ...before } = await fingerprint(t.db);
-    const document = { title: 'Never written', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } };
+    const document = { title: 'Never written', body: 'A note.', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } };
     const { statuses } = await flood(300, () =>
       t.app.inject({ method: 'POST', url: '/api/v1/library/documents', remoteAddress: address, headers: { cookie: session.cookie }, payload: document }),
     );
