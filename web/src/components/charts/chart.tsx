@@ -43,6 +43,24 @@ function zoomOf(chart: Chart): number {
   return geo?.[0]?.zoom ?? 1;
 }
 
+interface AxisModel {
+  axis?: { type?: string; scale?: { getTicks(): { value: number }[] } };
+}
+
+/**
+ * The tick values of a chart's value axis as drawn (ECharts keeps them in its model, which its types
+ * call private), shown on the chart's element as `data-value-ticks` so a test can read what the
+ * canvas draws; nothing when the chart has none.
+ */
+function valueTicks(chart: Chart): string | undefined {
+  const model = (chart as unknown as { getModel?: () => { getComponent(type: string, index: number): AxisModel | undefined } }).getModel?.();
+  for (const type of ['yAxis', 'xAxis']) {
+    const axis = model?.getComponent(type, 0)?.axis;
+    if (axis?.type === 'value' && axis.scale) return axis.scale.getTicks().map((tick) => tick.value).join(',');
+  }
+  return undefined;
+}
+
 /**
  * One chart with its table under it (numbers on hover in the chart, all of them in the table), and
  * downloads of the table as CSV and the chart as PNG; a map also pans, zooms and fits its data.
@@ -56,6 +74,10 @@ export function ChartPanel({ title, option, table, height = 320, level = 2, fit,
     const instance = echarts.init(target);
     instance.setOption(option);
     chart.current = instance;
+    instance.on('finished', () => {
+      const ticks = valueTicks(instance);
+      if (ticks !== undefined) target.setAttribute('data-value-ticks', ticks);
+    });
     const showZoom = (): void => target.setAttribute('data-zoom', String(clampZoom(zoomOf(instance))));
     if (fit) {
       showZoom();
