@@ -168,6 +168,7 @@ test.skipIf(!browserAvailable)('the dashboard by keyboard: filters in the addres
   await expect.poll(() => reports.textContent()).toBe(filtered.totals.reports.toLocaleString('en'));
   await page.getByRole('button', { name: 'Filters' }).click();
   await page.getByRole('region', { name: /^Reports by quarter/ }).getByRole('img').waitFor();
+  await page.getByRole('region', { name: 'Filters of what you can see' }).screenshot({ path: `${SHOTS}/dashboard-filters-768.png` });
   const [exact, release] = await Promise.all([page.getByRole('region', { name: 'What you can see', exact: true }).boundingBox(), page.getByRole('region', { name: 'Regional release', exact: true }).boundingBox()]);
   expect(release && exact && release.y >= exact.y + exact.height).toBe(true);
   expect(await sideways()).toBe(false);
