@@ -62,7 +62,10 @@ function pages(): [string, string | null][] {
  * is still measured, and expected to fail, so the lead sees at once when the fix lands (then drop it
  * from this list). Owner: the reports helper (report.tsx, report-form.tsx).
  */
-const KNOWN_OVERFLOWS: ReadonlySet<string> = new Set<string>([]);
+const KNOWN_OVERFLOWS: ReadonlySet<string> = new Set<string>([
+  // The "People moved" table makes the page scroll sideways (issue 23, Reports): report.tsx, the reports helper's.
+  'report',
+]);
 
 interface Overflow {
   element: string;
