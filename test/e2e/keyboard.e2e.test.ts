@@ -42,7 +42,16 @@ const focused = (): Promise<Focused | null> =>
     // Chromium puts a date field's focus on a part inside it that no selector of the page reaches
     // (the field itself does not match :focus): its own focused part is drawn by the browser, so only
     // elements that match :focus are held to the page's focus ring.
-    const visibleFocus = !element.matches(':focus') || (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+    const ringed = (node: Element): boolean => {
+      const look = getComputedStyle(node);
+      return (look.outlineStyle !== 'none' && parseFloat(look.outlineWidth) > 0) || look.boxShadow !== 'none';
+    };
+    // A field inside a composite control (the combobox's chips and input) may show the focus on the
+    // control's box around it (:focus-within), as the user sees it.
+    let box: Element | null = element.parentElement;
+    let boxRinged = false;
+    for (let level = 0; level < 2 && box && !boxRinged; level++, box = box.parentElement) boxRinged = box.matches(':focus-within') && ringed(box);
+    const visibleFocus = !element.matches(':focus') || ringed(element) || boxRinged;
     const how = `${element.getAttribute('type') ?? ''} outline ${style.outlineStyle} ${style.outlineWidth}, shadow ${style.boxShadow}`;
     return { tag: element.tagName.toLowerCase(), name: name.trim().replace(/\s+/g, ' '), visibleFocus, how };
   });
@@ -148,18 +157,22 @@ test.skipIf(!browserAvailable)('sign in with the second factor, file and submit 
   await page.waitForURL(/\/documents\/hits\/[0-9a-f-]{36}$/);
   await page.getByRole('region', { name: /checks? of this document$/ }).waitFor();
 
-  // The dashboard: a filter chosen from its list by arrow keys, applied with Enter on Apply.
+  // The dashboard: the filter bar unfolded with Enter, an incident type found by typing and picked
+  // with Enter in its combobox, applied with Enter on Apply.
   await openModule(/^Report analysis/);
-  const filters = page.getByRole('form', { name: 'Filters' });
-  await filters.waitFor();
-  await tabTo(/^Incident type/, { tag: 'select' });
-  await page.keyboard.press('ArrowDown');
-  const chosen = await page.evaluate(() => [...(document.activeElement as HTMLSelectElement).selectedOptions].map((option) => option.value));
-  expect(chosen).toHaveLength(1);
-  const applied = page.waitForResponse((response) => response.url().includes('/api/v1/reports/') && response.url().includes(`incidentType=${chosen[0] ?? ''}`));
+  await page.getByRole('heading', { level: 2, name: 'What you can see' }).waitFor();
+  await tabTo(/^Filters$/, { tag: 'button' });
+  await page.keyboard.press('Enter');
+  await page.getByRole('form', { name: 'Filters' }).waitFor();
+  await tabTo(/^Incident types/, { tag: 'input' });
+  await page.keyboard.type('by sea');
+  await page.keyboard.press('Enter');
+  expect(await page.getByRole('list', { name: 'Incident types: chosen' }).getByRole('listitem').allTextContents()).toEqual(['Smuggling by sea×']);
+  const applied = page.waitForResponse((response) => response.url().includes('/api/v1/reports/analysis') && response.url().includes('incidentType=smuggling-sea'));
   await tabTo(/^Apply$/, { tag: 'button' });
   await page.keyboard.press('Enter');
   expect((await applied).status()).toBe(200);
+  await page.waitForURL(/\?incidentType=smuggling-sea$/);
 
   expect(problems).toEqual([]);
 }, 240_000);
