@@ -242,7 +242,7 @@ export function ReportForm({ report, defaults, lists, members, groups, agencies,
 
         <fieldset className="fieldset">
           <legend>People moved</legend>
-          <p className="hint">Counts by citizenship; no one is named.</p>
+          <p className="hint">Counts by citizenship; no one is named. Leave a count blank when it is not known; 0 means none.</p>
           {draft.people.map((group, index) => (
             <div key={group.key} className="route-leg" role="group" aria-label={`Group ${index + 1}`}>
               <div className="form-grid">
@@ -256,7 +256,7 @@ export function ReportForm({ report, defaults, lists, members, groups, agencies,
                   )}
                 </Field>
                 {PEOPLE_COUNTS.map((key) => (
-                  <Field key={key} label={COUNT_LABELS[key]} hint="Blank if not known." error={at(`/people/${index}/${key}`)}>
+                  <Field key={key} label={COUNT_LABELS[key]} error={at(`/people/${index}/${key}`)}>
                     {(props) => <input {...props} inputMode="numeric" value={group.counts[key]} onChange={(event) => setGroup(index, { counts: { ...group.counts, [key]: event.target.value } })} />}
                   </Field>
                 ))}
