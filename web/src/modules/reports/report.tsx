@@ -1,3 +1,4 @@
+import './report.css';
 import { useState } from 'react';
 import { api } from '../../api.js';
 import { SharingView } from '../../components/sharing.js';
@@ -129,7 +130,7 @@ export function ReportPage({ id }: { id: string }) {
       ) : null}
       <ErrorAlert error={action.error} shown={returning ? ['/note'] : []} />
 
-      <div className="document-layout">
+      <div className="document-layout report-layout">
         <article className="document-body">
           <ReportDetails data={data} codes={codes} country={country} />
         </article>
