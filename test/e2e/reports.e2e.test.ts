@@ -122,9 +122,9 @@ test.skipIf(!browserAvailable)('an officer writes a report, an approver shares i
   await people.getByRole('button', { name: 'Add a citizenship' }).click();
   const group1 = people.getByRole('group', { name: 'Group 1' });
   await group1.getByLabel('Citizenship').selectOption('LKA');
-  await group1.getByLabel('Adult Men').fill('30');
+  await group1.getByLabel('Men', { exact: true }).fill('30');
   await group1.getByLabel('Boys', { exact: true }).fill('4');
-  await group1.getByLabel('Unaccompanied Children').fill('2');
+  await group1.getByLabel('Unaccompanied children').fill('2');
 
   const fee = page.getByRole('group', { name: 'Fee', exact: true });
   await fee.getByLabel('Amount').fill('3500');
