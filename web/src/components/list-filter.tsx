@@ -49,6 +49,8 @@ export function useListFilter<K extends string>(keys: readonly K[]): ListFilterS
 export interface FilterOption {
   value: string;
   label: string;
+  /** The label is data (a member's name), not words of the app: marked so translators and the pseudo-locale test leave it. */
+  data?: boolean;
 }
 
 /** A filter of the form: a list to pick one from ("Any" first), a date, a text, or a check box (set: "true"). */
@@ -82,7 +84,7 @@ function FilterControl<K extends string>({ field, filter, error }: { field: Filt
             <select {...props} value={value} onChange={(event) => set(event.target.value)}>
               <option value="">{t('filter.any')}</option>
               {field.options.map((option) => (
-                <option key={option.value} value={option.value}>
+                <option key={option.value} value={option.value} translate={option.data ? 'no' : undefined}>
                   {option.label}
                 </option>
               ))}

@@ -32,6 +32,8 @@ export interface Translate {
   rich: (id: MessageId, values: RichValues) => ReactNode;
   /** Items as a list in the locale's way ("A, B, C"). */
   list: (items: readonly string[]) => string;
+  /** A number in the locale's way ("1,234"). */
+  number: (value: number) => string;
 }
 
 /** The translator for the locale of the page. */
@@ -41,6 +43,7 @@ export function useT(): Translate {
     const t = ((id: MessageId, values?: MessageValues) => intl.formatMessage({ id }, values)) as Translate;
     t.rich = (id, values) => <FormattedMessage id={id} values={values} />;
     t.list = (items) => intl.formatList(items, { type: 'unit', style: 'short' });
+    t.number = (value) => intl.formatNumber(value);
     return t;
   }, [intl]);
 }

@@ -8,13 +8,15 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 
 const PLAIN = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const ACCENTED = 'åƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ';
-const MAP = new Map([...PLAIN].map((letter, index) => [letter, [...ACCENTED][index] ?? letter]));
+// Array.from walks code points; these letters are single code points, so nothing is split.
+const ACCENTED_LETTERS = Array.from(ACCENTED);
+const MAP = new Map(Array.from(PLAIN).map((letter, index) => [letter, ACCENTED_LETTERS[index] ?? letter]));
 
 /** The letters the pseudo-locale writes: text holding one of them came from a catalogue. */
 export const PSEUDO_LETTERS: ReadonlySet<string> = new Set(MAP.values());
 
 export function accent(text: string): string {
-  return [...text].map((character) => MAP.get(character) ?? character).join('');
+  return text.replace(/[a-zA-Z]/g, (letter) => MAP.get(letter) ?? letter);
 }
 
 function accentElements(elements: MessageFormatElement[]): MessageFormatElement[] {
