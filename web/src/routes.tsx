@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { PageHeader } from './components/ui.js';
 import { HomePage } from './home.js';
+import { useTitle } from './hooks.js';
 import { useT } from './i18n/index.js';
 import { ACCOUNT_ROUTES } from './modules/account/routes.js';
 import { AUDIT_ROUTES } from './modules/audit/routes.js';
@@ -25,6 +26,7 @@ const ROUTES: readonly Route[] = [
 
 function NotFound() {
   const t = useT();
+  useTitle(t('shell.notFound.title'));
   return (
     <>
       <PageHeader title={t('shell.notFound.title')} />
