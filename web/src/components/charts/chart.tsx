@@ -71,24 +71,38 @@ export function ChartPanel({ title, option, table, height = 320, level = 2, fit,
   useEffect(() => {
     if (!element.current) return undefined;
     const target = element.current;
-    const instance = echarts.init(target);
-    instance.setOption(option);
-    chart.current = instance;
-    instance.on('finished', () => {
-      const ticks = valueTicks(instance);
-      if (ticks !== undefined) target.setAttribute('data-value-ticks', ticks);
-    });
-    const showZoom = (): void => target.setAttribute('data-zoom', String(clampZoom(zoomOf(instance))));
-    if (fit) {
-      showZoom();
-      instance.on('georoam', showZoom);
-    }
-    const resize = (): void => instance.resize();
-    window.addEventListener('resize', resize);
+    let instance: Chart | undefined;
+    // ECharts lays a chart out in its box: in a box of no size (a page React hides while it loads
+    // again, a folded section) a Sankey's view cannot be inverted and ECharts throws. The chart is
+    // made, and resized, only while its box has a size.
+    const sized = (): boolean => target.clientWidth > 0 && target.clientHeight > 0;
+    const start = (): void => {
+      const made = echarts.init(target);
+      made.setOption(option);
+      chart.current = made;
+      made.on('finished', () => {
+        const ticks = valueTicks(made);
+        if (ticks !== undefined) target.setAttribute('data-value-ticks', ticks);
+      });
+      const showZoom = (): void => target.setAttribute('data-zoom', String(clampZoom(zoomOf(made))));
+      if (fit) {
+        showZoom();
+        made.on('georoam', showZoom);
+      }
+      instance = made;
+    };
+    const fitBox = (): void => {
+      if (!sized()) return;
+      if (instance) instance.resize();
+      else start();
+    };
+    fitBox();
+    const observer = new ResizeObserver(fitBox);
+    observer.observe(target);
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.current = null;
-      instance.dispose();
+      instance?.dispose();
     };
   }, [option, fit]);
 
