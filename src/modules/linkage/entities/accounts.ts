@@ -1,5 +1,5 @@
 import { electronicFormatIBAN, isValidBIC, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
-import { EntityError } from './errors.js';
+import { EntityError } from '../../../platform/entities.js';
 import { normalisePhone } from './phone.js';
 import { compactCode, plainWords } from './text.js';
 

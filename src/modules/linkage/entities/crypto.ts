@@ -2,7 +2,7 @@ import { bech32, bech32m } from 'bech32';
 import bs58check from 'bs58check';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex } from '@noble/hashes/utils';
-import { EntityError } from './errors.js';
+import { EntityError } from '../../../platform/entities.js';
 
 export const NETWORKS = ['bitcoin', 'litecoin', 'ethereum', 'tron', 'other'] as const;
 export type Network = (typeof NETWORKS)[number];

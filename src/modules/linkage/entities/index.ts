@@ -4,13 +4,13 @@
  */
 import { normaliseBankAccount, normaliseIban, normaliseMobileMoney } from './accounts.js';
 import { normaliseCrypto } from './crypto.js';
-import { EntityError } from './errors.js';
+import { entityNormaliserFor, EntityError } from '../../../platform/entities.js';
 import { normalisePerson, type PersonKey } from './names.js';
 import { normaliseEmail, normaliseHandle } from './online.js';
 import { normalisePhone } from './phone.js';
 import { normaliseImo, normaliseMmsi, normalisePlate, normaliseVesselName } from './vessels.js';
 
-export { EntityError } from './errors.js';
+export { EntityError } from '../../../platform/entities.js';
 export { NETWORKS } from './crypto.js';
 export { PLATFORMS } from './online.js';
 export type { PersonKey } from './names.js';
@@ -37,16 +37,9 @@ export type KeyKind = Exclude<EntityType, 'vessel' | 'person'> | 'imo' | 'mmsi' 
 
 export type EntityKey = { kind: KeyKind; key: string } | { kind: 'person'; key: string; person: PersonKey };
 
-/** Where the record was written, and the normalisers other modules own. */
+/** Where the record was written: a national number or a plate without a country is read in it (alpha-3). */
 export interface EntityContext {
-  /** A national phone number or a plate without a country is read in it (alpha-3). */
   country?: string;
-  /**
-   * A travel document's issuer and number as the document register writes them (`IDN:B1234567`),
-   * throwing with a message for the officer. The register owns that form (its module declares it for
-   * linkage), so linkage never keeps a second copy of it.
-   */
-  travelDocument?: (issuer: string, number: string) => { issuer: string; number: string };
 }
 
 /**
@@ -62,7 +55,7 @@ export function entityKeys(input: EntityInput, context: EntityContext = {}): Ent
     case 'handle':
       return [{ kind: 'handle', key: normaliseHandle(input.platform, input.value, context.country) }];
     case 'travel-document':
-      return [{ kind: 'travel-document', key: travelDocument(input.issuer, input.number, context) }];
+      return [{ kind: 'travel-document', key: travelDocument(input.issuer, input.number) }];
     case 'vessel': {
       const keys: EntityKey[] = [];
       if (input.imo?.trim()) keys.push({ kind: 'imo', key: normaliseImo(input.imo) });
@@ -88,16 +81,9 @@ export function entityKeys(input: EntityInput, context: EntityContext = {}): Ent
   }
 }
 
-/** A travel document as the register writes it: issuer and number (`IDN:B1234567`). */
-function travelDocument(issuer: string, number: string, context: EntityContext): string {
-  if (!context.travelDocument) throw new Error('linkage was given a travel document without the register’s normaliser');
-  if (!issuer.trim()) throw new EntityError('give the issuing state or organisation (ICAO code)', 'issuer');
-  if (!number.trim()) throw new EntityError('give the document number', 'number');
-  try {
-    const document = context.travelDocument(issuer, number);
-    return `${document.issuer}:${document.number}`;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new EntityError(message, /issu/i.test(message) ? 'issuer' : 'number');
-  }
+/** A travel document in the register's form (`IDN:B1234567`), by the normaliser the documents module offers. */
+function travelDocument(issuer: string, number: string): string {
+  const normalise = entityNormaliserFor('travel-document');
+  if (!normalise) throw new Error('no module offers the travel-document normaliser (the documents module does)');
+  return normalise({ issuer, number });
 }

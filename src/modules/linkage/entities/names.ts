@@ -1,5 +1,5 @@
 import anyAscii from 'any-ascii';
-import { EntityError } from './errors.js';
+import { EntityError } from '../../../platform/entities.js';
 import { foldLookAlikes } from './text.js';
 
 /** Titles and connecting words that say nothing about who a person is (Mr, Haji, bin, binti, s/o, …). */

@@ -1,4 +1,4 @@
-import { EntityError } from './errors.js';
+import { EntityError } from '../../../platform/entities.js';
 import { normalisePhone } from './phone.js';
 import { foldLookAlikes } from './text.js';
 

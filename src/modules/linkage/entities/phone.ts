@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { alpha2FromAlpha3 } from '../../../platform/geo/countries.js';
-import { EntityError } from './errors.js';
+import { EntityError } from '../../../platform/entities.js';
 import { toAscii } from './text.js';
 
 /** Digits of any script (Thai, Arabic-Indic, full-width, …) as ASCII digits; nothing else changes. */

@@ -1,5 +1,5 @@
 import { isCountryCode } from '../../../platform/geo/countries.js';
-import { EntityError } from './errors.js';
+import { EntityError } from '../../../platform/entities.js';
 import { compactCode, plainWords } from './text.js';
 
 /**

@@ -1,0 +1,120 @@
+import { Type, type Static } from 'typebox';
+import { Cursor, Limit } from '../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../platform/schema.js';
+import { Sharing } from '../../platform/sharing/model.js';
+import { ENTITY_TYPES } from './entities/index.js';
+
+const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+
+/**
+ * An entity as an officer writes it. One shape for every type, so a missing or misplaced field is
+ * named by its pointer (`/entities/2/number`) rather than lost in a union's alternatives; which
+ * fields each type takes is checked by `entityInputOf`.
+ */
+export const Entity = Strict({
+  type: OneOf(ENTITY_TYPES),
+  value: Type.Optional(Text(400, 'phone, email, handle, iban, mobile-money and crypto: the value as written')),
+  platform: Type.Optional(Text(40, 'handle: whatsapp, telegram, signal, viber, wechat, line, facebook, instagram, tiktok, x, imo or other')),
+  issuer: Type.Optional(Text(3, 'travel-document: the ICAO issuer code')),
+  number: Type.Optional(Text(60, 'travel-document and bank-account: the number')),
+  imo: Type.Optional(Text(20)),
+  mmsi: Type.Optional(Text(20)),
+  name: Type.Optional(Text(300, 'vessel: its name; person: the name in any script')),
+  flag: Type.Optional(Text(3, 'vessel: its flag (ISO alpha-3)')),
+  plate: Type.Optional(Text(20)),
+  country: Type.Optional(Text(3, 'vehicle: the country of registration (ISO alpha-3)')),
+  bank: Type.Optional(Text(200, 'bank-account: the BIC (SWIFT code) or the bank’s name')),
+  provider: Type.Optional(Text(60, 'mobile-money: GCash, M-Pesa, TrueMoney, …')),
+  network: Type.Optional(Text(20, 'crypto: bitcoin, litecoin, ethereum, tron or other; found from the address when left out')),
+  birthYear: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
+});
+export type Entity = Static<typeof Entity>;
+
+export const SUBJECTS = ['person', 'network', 'vessel', 'other'] as const;
+const Country = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3: national phone numbers and plates are read in it' });
+
+const fields = {
+  title: Text(300),
+  subject: OneOf(SUBJECTS),
+  narrative: Type.String({ maxLength: 100_000 }),
+  country: Type.Union([Country, Type.Null()]),
+  entities: Type.Array(Entity, { maxItems: 200 }),
+  namedInHits: Type.Boolean({ description: 'whether a member told of a match with this lead learns your member’s name (else "another member")' }),
+  sharing: Sharing,
+};
+
+export const LeadCreate = Strict({
+  title: fields.title,
+  subject: fields.subject,
+  narrative: Type.Optional(fields.narrative),
+  country: Type.Optional(fields.country),
+  entities: Type.Optional(fields.entities),
+  namedInHits: Type.Optional(fields.namedInHits),
+  sharing: fields.sharing,
+});
+export type LeadCreate = Static<typeof LeadCreate>;
+
+export const LeadUpdate = Strict({
+  title: Type.Optional(fields.title),
+  subject: Type.Optional(fields.subject),
+  narrative: Type.Optional(fields.narrative),
+  country: Type.Optional(fields.country),
+  entities: Type.Optional(fields.entities),
+  namedInHits: Type.Optional(fields.namedInHits),
+  sharing: Type.Optional(fields.sharing),
+});
+export type LeadUpdate = Static<typeof LeadUpdate>;
+
+export const ListQuery = Strict({
+  subject: Type.Optional(fields.subject),
+  owner: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' })),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+export type ListQuery = Static<typeof ListQuery>;
+
+export const NormaliseRequest = Strict({ entity: Entity, country: Type.Optional(Country) });
+export type NormaliseRequest = Static<typeof NormaliseRequest>;
+
+const Key = Strict({
+  kind: Type.String(),
+  key: Type.String(),
+  skeleton: Type.Optional(Type.String()),
+  birthYear: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+});
+export const NormaliseResponse = Strict({ data: Strict({ keys: Type.Array(Key) }) });
+
+const Abilities = Strict({ update: Type.Boolean(), delete: Type.Boolean(), passOn: Type.Boolean() });
+const SharingOut = Type.Unsafe<Record<string, unknown>>({ type: 'object' });
+
+export const LeadItem = Strict({
+  id: Type.String(),
+  title: Type.String(),
+  subject: fields.subject,
+  country: Type.Union([Type.String(), Type.Null()]),
+  owner: Type.String(),
+  sharing: SharingOut,
+  namedInHits: Type.Boolean(),
+  entityCount: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  abilities: Abilities,
+});
+
+const RecordRef = Strict({ module: Type.String(), type: Type.String(), id: Type.String(), owner: Type.String(), title: Type.Union([Type.String(), Type.Null()]) });
+const Link = Strict({
+  kind: Type.String(),
+  key: Type.String(),
+  score: Type.Number({ description: '1 for an exact key; a name’s trigram similarity otherwise' }),
+  record: RecordRef,
+});
+
+export const LeadOne = Strict({
+  data: Strict({
+    ...LeadItem.properties,
+    narrative: Type.String(),
+    entities: Type.Array(Strict({ entity: Entity, keys: Type.Array(Key) })),
+    links: Type.Array(Link, { description: 'other records you may see that hold the same entities' }),
+  }),
+  abilities: Abilities,
+});
