@@ -22,7 +22,6 @@ CREATE TABLE linkage_leads (
 );
 -- Leads are nominal: the application defaults their audience to the owner alone.
 SELECT lintas_make_shareable('linkage_leads');
-CREATE INDEX linkage_leads_order ON linkage_leads (updated_at DESC, id DESC);
 
 -- One row per record and key. A link between two records is two rows with the same kind and key
 -- (or, for names, keys similar enough): no pairwise rows, so this table grows with the entities.
@@ -45,4 +44,4 @@ CREATE TABLE linkage_entities (
 SELECT lintas_make_shareable('linkage_entities');
 CREATE INDEX linkage_entities_key ON linkage_entities (kind, key);
 CREATE INDEX linkage_entities_names ON linkage_entities USING gin (key gin_trgm_ops) WHERE kind = 'person';
-CREATE INDEX linkage_entities_skeletons ON linkage_entities (skeleton) WHERE kind = 'person';
+CREATE INDEX linkage_entities_skeletons ON linkage_entities USING gin (skeleton gin_trgm_ops) WHERE kind = 'person';
