@@ -45,3 +45,70 @@ SELECT lintas_make_shareable('linkage_entities');
 CREATE INDEX linkage_entities_key ON linkage_entities (kind, key);
 CREATE INDEX linkage_entities_names ON linkage_entities USING gin (key gin_trgm_ops) WHERE kind = 'person';
 CREATE INDEX linkage_entities_skeletons ON linkage_entities USING gin (skeleton gin_trgm_ops) WHERE kind = 'person';
+
+-- Entity rows wait here until the matcher has looked for them in other members' records. The
+-- write's own transaction fills it (a trigger), so no match is lost and the write's answer never
+-- depends on what it matches; only the matcher, an owner job, reads it.
+CREATE TABLE linkage_queue (
+  entity_id uuid PRIMARY KEY,
+  queued_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION linkage_entity_queued() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  INSERT INTO linkage_queue (entity_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+  PERFORM pg_notify('lintas_linkage', '');
+  RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION linkage_entity_queued() FROM PUBLIC;
+CREATE TRIGGER linkage_entity_written AFTER INSERT ON linkage_entities FOR EACH ROW EXECUTE FUNCTION linkage_entity_queued();
+-- A record whose audience changes may now match records it could not (or could) see.
+CREATE TRIGGER linkage_entity_reshared AFTER UPDATE ON linkage_entities FOR EACH ROW
+  WHEN (OLD.audience_kind IS DISTINCT FROM NEW.audience_kind OR OLD.audience_members IS DISTINCT FROM NEW.audience_members
+    OR OLD.audience_groups IS DISTINCT FROM NEW.audience_groups OR OLD.named_in_hits IS DISTINCT FROM NEW.named_in_hits)
+  EXECUTE FUNCTION linkage_entity_queued();
+
+-- Hit notices (DESIGN.md §3, rule 4): member `told` holds records matching records of `holder` that it
+-- may not see. One notice per told member, holder and key: once told, a member is not told again of
+-- the same key, so neither later writes nor the over-linking guard say how many hold a value.
+-- Each side reads the notice (row-level security below) and the service shows each only its own side.
+CREATE TABLE linkage_notices (
+  id             uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
+  told           text NOT NULL REFERENCES members (code),
+  holder         text NOT NULL REFERENCES members (code),
+  kind           text NOT NULL,
+  key            text NOT NULL,
+  -- The told member's records that match, and the holder's: each side is shown its own only.
+  told_records   uuid[] NOT NULL,
+  holder_records uuid[] NOT NULL,
+  -- Whether the told member learns the holder's name (else "another member").
+  holder_named   boolean NOT NULL,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  updated_at     timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (told, holder, kind, key),
+  CHECK (told <> holder)
+);
+CREATE INDEX linkage_notices_holder ON linkage_notices (holder, id DESC);
+CREATE INDEX linkage_notices_told ON linkage_notices (told, id DESC);
+ALTER TABLE linkage_notices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE linkage_notices FORCE ROW LEVEL SECURITY;
+CREATE POLICY lintas_see ON linkage_notices FOR SELECT
+  USING (told = (SELECT current_setting('lintas.member', true)) OR holder = (SELECT current_setting('lintas.member', true)));
+GRANT SELECT ON linkage_notices TO lintas_app;
+
+-- Values the matcher does not tell of: held by more records than the guard allows ('common', for the
+-- secretariat's review), known to be benign ('benign': the warning lists, which never link), or
+-- reviewed and let through ('released'). Members never read this table; the secretariat does.
+CREATE TABLE linkage_values (
+  kind        text NOT NULL,
+  key         text NOT NULL,
+  status      text NOT NULL CHECK (status IN ('common', 'benign', 'released')),
+  records     integer NOT NULL DEFAULT 0,
+  note        text CHECK (length(note) <= 1000),
+  flagged_at  timestamptz NOT NULL DEFAULT now(),
+  decided_by  uuid REFERENCES users (id) ON DELETE SET NULL,
+  decided_at  timestamptz,
+  PRIMARY KEY (kind, key)
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON linkage_values TO lintas_app;
