@@ -47,7 +47,8 @@ export async function build(options: BuildOptions): Promise<App> {
     genReqId: () => randomUUID(),
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: process.env.LINTAS_TRUST_PROXY === 'true',
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    // verbose: an error carries its schema, so a pattern's `x-shape` (platform/schema.ts) can be told.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, verbose: true, keywords: ['x-shape'] } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {

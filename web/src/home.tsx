@@ -1,25 +1,26 @@
 import { query, type Page } from './api.js';
 import { DateText, ErrorAlert, PageHeader } from './components/ui.js';
 import { useResource, useTitle } from './hooks.js';
+import { msg, useT, type MessageId } from './i18n/index.js';
 import type { Action } from './platform.js';
 import { Link } from './router.js';
 import { can, useSession, type Session } from './session.js';
-import type { TravelDocument } from './modules/documents/api.js';
+import { DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS, type TravelDocument } from './modules/documents/api.js';
 import type { Report } from './modules/reports/api.js';
 import { StatusBadge } from './modules/reports/reports.js';
 
 /** What each role does most, shown to the users whose roles allow it, in this order. */
-const SHORTCUTS: readonly { label: string; path: string; action: Action }[] = [
-  { label: 'Check a travel document', path: '/documents', action: 'documents.check' },
-  { label: 'New report', path: '/reports/new', action: 'reports.write' },
-  { label: 'Reports waiting for my approval', path: '/reports?toApprove=true', action: 'reports.approve' },
-  { label: 'Hits on our documents', path: '/documents/hits', action: 'documents.answer' },
-  { label: 'Register a travel document', path: '/documents/register/new', action: 'documents.write' },
-  { label: 'Import reports', path: '/reports/import', action: 'reports.import' },
-  { label: 'Report analysis', path: '/reports/dashboard', action: 'reports.analyse' },
-  { label: 'Who read my records', path: '/audit', action: 'audit.read' },
-  { label: 'Directory', path: '/directory', action: 'directory.read' },
-  { label: 'Library', path: '/library', action: 'library.read' },
+const SHORTCUTS: readonly { label: MessageId; path: string; action: Action }[] = [
+  { label: msg('home.shortcut.checkDocument'), path: '/documents', action: 'documents.check' },
+  { label: msg('home.shortcut.newReport'), path: '/reports/new', action: 'reports.write' },
+  { label: msg('home.shortcut.toApprove'), path: '/reports?toApprove=true', action: 'reports.approve' },
+  { label: msg('home.shortcut.hits'), path: '/documents/hits', action: 'documents.answer' },
+  { label: msg('home.shortcut.registerDocument'), path: '/documents/register/new', action: 'documents.write' },
+  { label: msg('home.shortcut.importReports'), path: '/reports/import', action: 'reports.import' },
+  { label: msg('home.shortcut.reportAnalysis'), path: '/reports/dashboard', action: 'reports.analyse' },
+  { label: msg('home.shortcut.audit'), path: '/audit', action: 'audit.read' },
+  { label: msg('home.shortcut.directory'), path: '/directory', action: 'directory.read' },
+  { label: msg('home.shortcut.library'), path: '/library', action: 'library.read' },
 ];
 
 const RECENT = 5;
@@ -33,26 +34,31 @@ interface Token {
 /** The user's home: what waits for them, their member's latest records, their roles' shortcuts. */
 export function HomePage() {
   const { session, attention } = useSession();
-  useTitle('Home');
+  const t = useT();
+  useTitle(t('home.title'));
   return (
     <>
-      <PageHeader title={`Welcome, ${session.user.name}`} />
+      <PageHeader title={t('home.welcome', { name: session.user.name })} />
       <div className="home">
         <section aria-labelledby="home-attention" className="home-section">
-          <h2 id="home-attention">Needs your action</h2>
+          <h2 id="home-attention">{t('home.attention.title')}</h2>
           {attention === null ? (
             <p className="muted" role="status">
-              Counting…
+              {t('home.attention.counting')}
             </p>
           ) : attention.every((item) => item.count === 0) ? (
-            <p>Nothing waits for you.</p>
+            <p>{t('home.attention.nothing')}</p>
           ) : null}
           {attention && attention.length > 0 ? (
             <ul className="attention">
               {attention.map((item) => (
                 <li key={`${item.module}/${item.key}`} className={item.count > 0 ? 'attention-item attention-waiting' : 'attention-item'}>
                   <Link to={item.link} data-attention={`${item.module}/${item.key}`}>
-                    <span className="attention-count">{item.count}</span> <span className="attention-label">{item.label}</span>
+                    <span className="attention-count">{item.count}</span>{' '}
+                    {/* The label is the server module's own words (GET /home), not yet from a catalogue. */}
+                    <span className="attention-label" data-i18n-pending="server">
+                      {item.label}
+                    </span>
                   </Link>
                 </li>
               ))}
@@ -60,11 +66,11 @@ export function HomePage() {
           ) : null}
         </section>
         <section aria-labelledby="home-shortcuts" className="home-section">
-          <h2 id="home-shortcuts">Shortcuts</h2>
+          <h2 id="home-shortcuts">{t('home.shortcuts.title')}</h2>
           <ul className="shortcuts">
             {SHORTCUTS.filter((shortcut) => can(session, shortcut.action)).map((shortcut) => (
               <li key={shortcut.path}>
-                <Link to={shortcut.path}>{shortcut.label}</Link>
+                <Link to={shortcut.path}>{t(shortcut.label)}</Link>
               </li>
             ))}
           </ul>
@@ -78,61 +84,70 @@ export function HomePage() {
 
 /** For users who hold a live API token: where the API is described. */
 function ApiDocsLink() {
+  const t = useT();
   const tokens = useResource<{ data: Token[] }>('/account/tokens');
   const now = Date.now();
   const live = (tokens.data?.data ?? []).filter((token) => !token.revoked && Date.parse(token.expiresAt) > now);
   if (live.length === 0) return null;
   return (
     <p className="hint">
-      You hold {live.length === 1 ? 'an API token' : `${live.length} API tokens`}: the API is described at <a href="/api/docs/">the API documentation</a>.
+      {t.rich('home.apiDocs', { count: live.length, docs: (chunks) => <a href="/api/docs/">{chunks}</a> })}
     </p>
   );
 }
 
 /** The member's own latest records, from the lists' own queries. */
 function RecentActivity({ session }: { session: Session }) {
+  const t = useT();
   const reports = useResource<Page<Report>>(`/reports${query({ mine: 'true', limit: RECENT })}`);
   const since = new Date(Date.now() - 30 * DAY_MS).toISOString().slice(0, 10);
   const documents = useResource<Page<TravelDocument>>(`/documents${query({ reportedFrom: since, limit: RECENT })}`);
   const member = session.user.memberName;
   return (
     <section aria-labelledby="home-recent" className="home-section home-recent">
-      <h2 id="home-recent">Recent in {member}</h2>
+      <h2 id="home-recent">{t('home.recent.title', { member })}</h2>
       <div className="home-columns">
         <div>
-          <h3>Reports, latest incidents first</h3>
+          <h3>{t('home.recent.reports')}</h3>
           <ErrorAlert error={reports.error} />
-          {reports.data?.data.length === 0 ? <p className="muted">Your member has no reports yet.</p> : null}
+          {reports.data?.data.length === 0 ? <p className="muted">{t('home.recent.noReports')}</p> : null}
           <ul className="recent">
-            {(reports.data?.data ?? []).map((report) => (
+            {(reports.data?.data ?? []).map((report) => {
+              const where = report.where.place ?? report.where.country ?? report.where.seaArea;
+              return (
               <li key={report.id}>
-                <Link to={`/reports/${encodeURIComponent(report.id)}`}>
-                  {report.where.place ?? report.where.country ?? report.where.seaArea ?? 'Report'}
-                </Link>{' '}
-                <StatusBadge status={report.status} /> <DateText value={report.when?.from ?? null} />
+                <Link to={`/reports/${encodeURIComponent(report.id)}`}>{where ? <span translate="no">{where}</span> : t('home.recent.report')}</Link>{' '}
+                <span data-i18n-pending="reports">
+                  <StatusBadge status={report.status} />
+                </span>{' '}
+                <DateText value={report.when?.from ?? null} />
               </li>
-            ))}
+              );
+            })}
           </ul>
           <p>
-            <Link to="/reports?mine=true">All of your member’s reports</Link>
+            <Link to="/reports?mine=true">{t('home.recent.allReports')}</Link>
           </p>
         </div>
         <div>
-          <h3>Travel documents reported in the last 30 days</h3>
+          <h3>{t('home.recent.documents')}</h3>
           <ErrorAlert error={documents.error} />
-          {documents.data?.data.length === 0 ? <p className="muted">None in the last 30 days.</p> : null}
+          {documents.data?.data.length === 0 ? <p className="muted">{t('home.recent.noDocuments')}</p> : null}
           <ul className="recent">
             {(documents.data?.data ?? []).map((document) => (
               <li key={document.id}>
                 <Link to={`/documents/register/${encodeURIComponent(document.id)}`}>
-                  {document.issuer} {document.type} {document.number}
+                  <code>{document.issuer}</code> <span data-i18n-pending="documents">{DOCUMENT_TYPE_LABELS[document.type]}</span> <code>{document.number}</code>
                 </Link>{' '}
-                <span className="muted">{document.status}</span> <DateText value={document.reportedOn} />
+                <span className="muted" data-i18n-pending="documents">
+                  {DOCUMENT_STATUS_LABELS[document.status]}
+                </span>{' '}
+                <DateText value={document.reportedOn} />
               </li>
             ))}
           </ul>
           <p>
-            <Link to="/documents/register">Your member’s register</Link>
+            <Link to="/documents/register">{t('home.recent.register')}</Link>
           </p>
         </div>
       </div>

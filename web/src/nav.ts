@@ -1,27 +1,28 @@
+import { msg, type MessageId } from './i18n/index.js';
 import { can, type Session } from './session.js';
 
 /** The modules in the navigation, in order. A new module adds one line here, and its pages in modules/<name>/routes.tsx (listed in routes.tsx). */
 export interface NavItem {
-  label: string;
+  label: MessageId;
   path: string;
   visible: (session: Session) => boolean;
   /** Shows beside the label how many things wait for the user in this server module (GET /home's `attention`). */
-  badge?: { module: string; meaning: string };
+  badge?: { module: string; meaning: MessageId };
   /** Other paths that belong to this module. */
   also?: readonly string[];
 }
 
 export const NAV: readonly NavItem[] = [
-  { label: 'Home', path: '/', visible: () => true },
-  { label: 'Directory', path: '/directory', visible: () => true },
-  { label: 'Library', path: '/library', visible: () => true },
-  { label: 'Reports', path: '/reports', visible: () => true, badge: { module: 'reports', meaning: 'to approve' } },
-  { label: 'Report analysis', path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
-  { label: 'Import and export', path: '/reports/import', visible: (session) => can(session, 'reports.import') || can(session, 'reports.export') },
-  { label: 'Travel documents', path: '/documents', visible: () => true, badge: { module: 'documents', meaning: 'to answer' } },
-  { label: 'Who read my records', path: '/audit', visible: (session) => can(session, 'audit.read') },
-  { label: 'Inbox', path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: 'unread' } },
-  { label: 'Account', path: '/account', visible: () => true },
+  { label: msg('shell.nav.home'), path: '/', visible: () => true },
+  { label: msg('shell.nav.directory'), path: '/directory', visible: () => true },
+  { label: msg('shell.nav.library'), path: '/library', visible: () => true },
+  { label: msg('shell.nav.reports'), path: '/reports', visible: () => true, badge: { module: 'reports', meaning: msg('shell.badge.toApprove') } },
+  { label: msg('shell.nav.reportAnalysis'), path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
+  { label: msg('shell.nav.importExport'), path: '/reports/import', visible: (session) => can(session, 'reports.import') || can(session, 'reports.export') },
+  { label: msg('shell.nav.documents'), path: '/documents', visible: () => true, badge: { module: 'documents', meaning: msg('shell.badge.toAnswer') } },
+  { label: msg('shell.nav.audit'), path: '/audit', visible: (session) => can(session, 'audit.read') },
+  { label: msg('shell.nav.inbox'), path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: msg('shell.badge.unread') } },
+  { label: msg('shell.nav.account'), path: '/account', visible: () => true },
 ];
 
 /** How long the longest of a module's paths that holds `path` is (0 when none does). */

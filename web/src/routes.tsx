@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { PageHeader } from './components/ui.js';
 import { HomePage } from './home.js';
+import { useTitle } from './hooks.js';
+import { useT } from './i18n/index.js';
 import { ACCOUNT_ROUTES } from './modules/account/routes.js';
 import { AUDIT_ROUTES } from './modules/audit/routes.js';
 import { DIRECTORY_ROUTES } from './modules/directory/routes.js';
@@ -22,15 +24,21 @@ const ROUTES: readonly Route[] = [
   ...ACCOUNT_ROUTES,
 ];
 
+function NotFound() {
+  const t = useT();
+  useTitle(t('shell.notFound.title'));
+  return (
+    <>
+      <PageHeader title={t('shell.notFound.title')} />
+      <p>{t('shell.notFound.text')}</p>
+    </>
+  );
+}
+
 export function renderRoute(path: string): ReactNode {
   for (const route of ROUTES) {
     const params = match(route.pattern, path);
     if (params) return route.render(params);
   }
-  return (
-    <>
-      <PageHeader title="Page not found" />
-      <p>There is no page at this address.</p>
-    </>
-  );
+  return <NotFound />;
 }

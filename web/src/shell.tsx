@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useT } from './i18n/index.js';
 import { isWithin, NAV } from './nav.js';
 import { TotpSection } from './modules/account/account-totp.js';
 import { Link, navigate, useLocation } from './router.js';
@@ -8,29 +9,32 @@ import { useSession, waitingIn } from './session.js';
 function Header({ withNav }: { withNav: boolean }) {
   const { session, signOut, attention } = useSession();
   const { path } = useLocation();
+  const t = useT();
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('shell.skipToContent')}
       </a>
       <div className="header-bar">
-        <Link to="/" className="brand">
+        <Link to="/" className="brand" translate="no">
           Lintas
         </Link>
         <div className="header-user">
           <span>
-            <span className="user-name">{session.user.name}</span>
-            <span className="user-member">
+            <span className="user-name" translate="no">
+              {session.user.name}
+            </span>
+            <span className="user-member" translate="no">
               {session.user.memberName} ({session.user.member})
             </span>
           </span>
           <button type="button" className="button-header" onClick={() => void signOut()}>
-            Sign out
+            {t('shell.signOut')}
           </button>
         </div>
       </div>
       {withNav ? (
-        <nav className="site-nav" aria-label="Modules">
+        <nav className="site-nav" aria-label={t('shell.modules')}>
           <ul>
             {NAV.filter((item) => item.visible(session)).map((item) => {
               const count = item.badge ? waitingIn(attention ?? [], item.badge.module) : 0;
@@ -38,7 +42,7 @@ function Header({ withNav }: { withNav: boolean }) {
               return (
                 <li key={item.path}>
                   <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined} aria-describedby={described}>
-                    {item.label}
+                    {t(item.label)}
                     {described ? (
                       <span className="badge" aria-hidden="true" data-badge={item.badge?.module}>
                         {count}
@@ -48,7 +52,7 @@ function Header({ withNav }: { withNav: boolean }) {
                   {/* Heard as the link's description, so the link's name stays the module's. */}
                   {described ? (
                     <span id={described} className="visually-hidden">
-                      {count} {item.badge?.meaning}
+                      {item.badge ? t(item.badge.meaning, { count }) : null}
                     </span>
                   ) : null}
                 </li>
@@ -107,14 +111,15 @@ export function Shell() {
 /** The member requires a second factor and this user has none yet: enrol before anything else. */
 export function EnrolmentShell() {
   const { refresh } = useSession();
+  const t = useT();
   return (
     <div className="app">
       <Header withNav={false} />
       <Main>
         <div className="page-header">
-          <h1 tabIndex={-1}>Set up two-step sign-in</h1>
+          <h1 tabIndex={-1}>{t('shell.enrol.title')}</h1>
         </div>
-        <p>Your member requires a second sign-in step. Set up an authenticator app to continue.</p>
+        <p>{t('shell.enrol.intro')}</p>
         <TotpSection onChanged={() => undefined} onDone={() => void refresh()} />
       </Main>
     </div>

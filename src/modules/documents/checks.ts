@@ -7,7 +7,7 @@ import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
 import { tellIssuers } from './hits.js';
-import { openHitsFor, type FoundDocument, type HitDocument } from './queries.js';
+import { lockHitsFor, openHitsFor, type FoundDocument, type HitDocument } from './queries.js';
 import { registerOf } from './register.js';
 import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
 
@@ -155,7 +155,9 @@ export async function checkDocuments(request: FastifyRequest, docs: readonly Che
   return perform(
     request,
     async (ctx) => {
-      // Confirm the positives under the sharing rule and open their hit records (one statement).
+      // Confirm the positives under the sharing rule and open their hit records, or add this check to
+      // the member's hit still waiting on a document (one statement, after taking the documents' lock).
+      if (candidates.length > 0) await lockHitsFor(ctx, candidates);
       const found: HitDocument[] = candidates.length > 0 ? await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') }) : [];
       await tellIssuers(ctx, found);
       await ctx.audit(event(ctx.actor.member, found));

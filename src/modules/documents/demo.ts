@@ -6,7 +6,7 @@ import { checkDigit } from './mrz.js';
  * Demo travel documents (invented numbers, no real people): a few thousand per-member registers
  * generated deterministically, a handful of passports the demo users can check by MRZ (TD3 lines in
  * the style of the ICAO specimen, with correct check digits), a foreign report waiting for its
- * issuer, and two hits in the hit queues.
+ * issuer, and two hits in the hit queues (Malaysia's with a repeat check).
  */
 
 /** Members with registers, and how many documents each holds. */
@@ -107,5 +107,12 @@ export async function seedDocuments(db: Database): Promise<void> {
         AS h(issuer, number, checker, email, purpose, outcome, notes, age)
       JOIN travel_documents d ON d.issuer = h.issuer AND d.number = h.number AND d.doc_type = 'passport' AND d.state = 'active'
       JOIN users u ON u.email = h.email`);
+    // Each hit's checks: the one that opened it and, for Malaysia's, a repeat check an hour later that joined it.
+    await tx.query(sql`
+      INSERT INTO document_hit_checks (hit_id, checker, checked_by, purpose, via, checked_at, owner, audience_kind, audience_members, tlp)
+      SELECT h.id, h.checker, h.checked_by, h.purpose, h.via, h.created_at, h.owner, 'members', ARRAY[h.checker], h.tlp FROM document_hits h
+      UNION ALL
+      SELECT h.id, h.checker, h.checked_by, 'Border control, KLIA transfer desk', 'number', h.created_at + interval '1 hour', h.owner, 'members', ARRAY[h.checker], h.tlp
+      FROM document_hits h WHERE h.checker = 'MYS' AND h.number = 'PA0123456'`);
   });
 }

@@ -9,7 +9,7 @@ import { notifyUsers } from '../../platform/notify/inbox.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 import { presentHit, presentHolder } from './presenters.js';
 import { ROLES, roleAllows } from '../../platform/auth/roles.js';
-import { findDocument, findHit, hitRecipients, listHits, type DocumentRow, type HitDocument, type HitRow } from './queries.js';
+import { findDocument, findHit, hitRecipients, listHitChecks, listHits, type DocumentRow, type HitDocument, type HitRow } from './queries.js';
 import type { AnswerBody, HitsQuery } from './schemas.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 
@@ -25,12 +25,13 @@ const OBJECT = 'document-hit';
 
 /**
  * Tells each issuer of the hits a check just opened, in the check's transaction: one inbox item per
- * hit to each of the issuer's recipients (`hitRecipients`), except the checking user itself. The
+ * hit (a repeat check that joined a waiting hit tells no one again; the hit's page lists it) to each of the issuer's recipients (`hitRecipients`), except the checking user itself. The
  * item names the document and the checking member, never the holder. The checker's transaction may
  * only write rows its own member owns, so the item is owned by the checking member and shared with
  * the issuer alone: the same two members as the hit, and only the recipient's inbox lists it.
  */
-export async function tellIssuers(ctx: Ctx, found: readonly HitDocument[]): Promise<void> {
+export async function tellIssuers(ctx: Ctx, checked: readonly HitDocument[]): Promise<void> {
+  const found = checked.filter((doc) => doc.opened);
   if (found.length === 0) return;
   const answerRoles = ROLES.filter((role) => roleAllows([role], 'documents.answer'));
   const recipients = await hitRecipients(ctx, [...new Set(found.map((doc) => doc.owner))], answerRoles);
@@ -79,7 +80,7 @@ async function visibleHit(ctx: Ctx, id: string): Promise<HitRow> {
 export async function get(ctx: Ctx, id: string) {
   const row = await visibleHit(ctx, id);
   if (row.owner !== ctx.actor.member) await ctx.audit({ action: 'document-hit.read', objectType: OBJECT, objectId: id, objectOwner: row.owner });
-  return { data: presentHit(ctx.actor, row) };
+  return { data: presentHit(ctx.actor, row, await listHitChecks(ctx, id)) };
 }
 
 export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
@@ -88,9 +89,12 @@ export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
   await ctx.tx.query(sql`UPDATE document_hits SET outcome = ${body.outcome}, notes = ${body.notes ?? null}, answered_at = now(), answered_by = ${ctx.actor.userId}
     WHERE id = ${id} AND outcome = 'pending'`);
   await ctx.audit({ action: 'document-hit.answer', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { outcome: body.outcome, checker: row.checker } });
-  if (row.checked_by) {
+  // Every user whose check the hit holds is told the answer. Which users those are is the checking
+  // member's to know: the issuer's transaction reads only their ids, and the ids leave nowhere.
+  const checkers = await checkingUsers(ctx, id, row.checked_by);
+  if (checkers.length > 0) {
     await notifyUsers(ctx.tx, {
-      userIds: [row.checked_by],
+      userIds: checkers,
       kind: 'document-hit.answered',
       title: body.outcome === 'confirmed' ? 'The issuer confirmed your document hit' : 'The issuer denied your document hit',
       body: `${row.issuer} ${row.doc_type} ${row.number}: ${body.outcome}.${body.notes ? ` ${body.notes}` : ''}`,
@@ -99,7 +103,13 @@ export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
       source: row,
     });
   }
-  return { data: presentHit(ctx.actor, await visibleHit(ctx, id)) };
+  return { data: presentHit(ctx.actor, await visibleHit(ctx, id), await listHitChecks(ctx, id)) };
+}
+
+async function checkingUsers(ctx: Ctx, hitId: string, first: string | null): Promise<string[]> {
+  const rows = await ctx.tx.query<{ id: string }>(sql`
+    SELECT DISTINCT c.checked_by AS id FROM document_hit_checks c WHERE c.hit_id = ${hitId} AND c.checked_by IS NOT NULL AND ${ctx.visible('c')}`);
+  return [...new Set([...(first ? [first] : []), ...rows.map((row) => row.id)])];
 }
 
 /** Step two: the holder details of a hit's document, to a member with that hit (not denied) that may see the record. */

@@ -2,8 +2,8 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { documentAbilities, hitAbilities } from './policy.js';
 import { presentSharing } from '../../platform/sharing/rule.js';
 import { issuerName } from './icao.js';
-import type { DocumentRow, ForeignReportRow, HitRow } from './queries.js';
-import type { ForeignReportRecord, Holder, TravelDocument } from './schemas.js';
+import type { DocumentRow, ForeignReportRow, HitCheckRow, HitRow } from './queries.js';
+import type { ForeignReportRecord, HitCheck, Holder, TravelDocument } from './schemas.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
@@ -65,7 +65,22 @@ export function presentForeignReport(actor: Actor, row: ForeignReportRow, docume
   };
 }
 
-export function presentHit(actor: Actor, row: HitRow) {
+/**
+ * One check of a hit. The issuer learns of a repeat check only that it happened, when and how (by
+ * number, MRZ or batch): as much as it learned of the first check's moment, and no more of the
+ * checking member. Who checked and for what purpose stay with the checking member, whose record the
+ * check is; the first check's user and purpose remain on the hit itself, as before grouping.
+ */
+export function presentHitCheck(actor: Actor, hit: Pick<HitRow, 'checker'>, row: HitCheckRow): HitCheck {
+  const checking = actor.member === hit.checker;
+  return {
+    checkedAt: row.checked_at.toISOString(),
+    via: row.via,
+    ...(checking ? { checkedBy: row.checked_by_name, purpose: row.purpose } : {}),
+  };
+}
+
+export function presentHit(actor: Actor, row: HitRow, checks?: readonly HitCheckRow[]) {
   return {
     id: row.id,
     documentId: row.document_id,
@@ -83,6 +98,9 @@ export function presentHit(actor: Actor, row: HitRow) {
     answeredAt: iso(row.answered_at),
     remindedAt: iso(row.reminded_at),
     createdAt: row.created_at.toISOString(),
+    checkCount: row.check_count,
+    lastCheckedAt: row.last_checked_at.toISOString(),
+    ...(checks ? { checks: checks.map((check) => presentHitCheck(actor, row, check)) } : {}),
     abilities: hitAbilities(actor, row),
   };
 }

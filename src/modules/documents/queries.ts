@@ -143,19 +143,35 @@ export interface FoundDocument {
   handling: string[];
 }
 
-/** A document a check found, with the hit record the check opened for it and its issuer's contact point. */
+/** A document a check found, with the hit record the check opened or joined, and its issuer's contact point. */
 export interface HitDocument extends FoundDocument {
   hit_id: string;
+  /** Whether this check opened the hit (false: a repeat check joined the member's hit still waiting for the issuer). */
+  opened: boolean;
   contact: Contact;
 }
 
 /**
+ * Holds, until the transaction ends, the right to open hits on these documents for the actor's
+ * member, so two simultaneous checks of one document cannot both open a hit: the second waits, and
+ * its statement (a new snapshot) then finds the first one's hit and joins it. Only checks that may
+ * hit take it.
+ */
+export async function lockHitsFor(ctx: Ctx, keys: readonly { issuer: string; type: DocumentType; number: string }[]): Promise<void> {
+  const names = [...new Set(keys.map((k) => `document-hit/${ctx.actor.member}/${k.issuer}/${k.type}/${k.number}`))].sort();
+  if (names.length === 0) return;
+  await ctx.tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(name, 0)) FROM unnest(${names}::text[]) WITH ORDINALITY AS n(name, i) ORDER BY i`);
+}
+
+/**
  * The active documents among `keys` that the actor may see (the confirmation of the index's
- * positives and, without the index, every check's lookup), each with the hit record opened for it
- * (owned by its issuer, shared with the checking member only) and the issuer's contact point. One
- * statement, one round trip, for a whole batch: a hit is what a border officer waits for. Its plan
- * (the register's key index, whatever the values) is made once per connection, since planning it
- * with the row-level security policies of both tables cost more than running it.
+ * positives and, without the index, every check's lookup), each with its hit record and the
+ * issuer's contact point. A document the member already has a hit on that waits for the issuer's
+ * answer gets this check added to that hit; any other opens a new hit (owned by its issuer, shared
+ * with the checking member only). Every check is written as a row of its hit. One statement, one
+ * round trip, for a whole batch: a hit is what a border officer waits for. Its plan (the register's
+ * key index, whatever the values) is made once per connection, since planning it with the
+ * row-level security policies of both tables cost more than running it.
  */
 export async function openHitsFor(
   ctx: Ctx,
@@ -171,21 +187,33 @@ export async function openHitsFor(
       : sql`(SELECT DISTINCT * FROM unnest(${keys.map((k) => k.issuer)}::text[], ${keys.map((k) => k.type)}::text[], ${keys.map((k) => k.number)}::text[])
               AS k(issuer, doc_type, number)) k
             JOIN travel_documents d ON d.issuer = k.issuer AND d.doc_type = k.doc_type AND d.number = k.number WHERE d.state = 'active'`;
+  const member = ctx.actor.member;
   return ctx.tx.query<HitDocument>(sql`
     WITH found AS (
       SELECT d.id, d.issuer, d.doc_type, d.number, d.status, d.reported_on, d.lost_on, d.expires_on, d.owner, d.tlp, d.handling
       FROM ${documents} AND ${ctx.visible('d')}
+    ), waiting AS (
+      SELECT DISTINCT ON (h.document_id) h.id, h.document_id FROM document_hits h JOIN found f ON h.document_id = f.id AND h.owner = f.owner
+      WHERE h.checker = ${member} AND h.outcome = 'pending' AND ${ctx.visible('h')}
+      ORDER BY h.document_id, h.created_at, h.id
     ), opened AS (
       INSERT INTO document_hits (document_id, issuer, doc_type, number, status, checker, checked_by, purpose, via, request_id, owner,
         audience_kind, audience_members, tlp)
-      SELECT f.id, f.issuer, f.doc_type, f.number, f.status, ${ctx.actor.member}, ${ctx.actor.userId}::uuid, ${check.purpose}, ${check.via},
-        ${ctx.request.requestId}, f.owner, 'members', ARRAY[${ctx.actor.member}]::text[],
+      SELECT f.id, f.issuer, f.doc_type, f.number, f.status, ${member}, ${ctx.actor.userId}::uuid, ${check.purpose}, ${check.via},
+        ${ctx.request.requestId}, f.owner, 'members', ARRAY[${member}]::text[],
         -- RED stays RED; the hit is shared with the checker alone in any case.
         f.tlp
-      FROM found f
+      FROM found f WHERE NOT EXISTS (SELECT 1 FROM waiting w WHERE w.document_id = f.id)
       RETURNING id, document_id
+    ), hits AS (
+      SELECT id, document_id, true AS opened FROM opened UNION ALL SELECT id, document_id, false FROM waiting
+    ), checked AS (
+      INSERT INTO document_hit_checks (hit_id, checker, checked_by, purpose, via, request_id, owner, audience_kind, audience_members, tlp)
+      SELECT x.id, ${member}, ${ctx.actor.userId}::uuid, ${check.purpose}, ${check.via}, ${ctx.request.requestId}, f.owner, 'members',
+        ARRAY[${member}]::text[], f.tlp
+      FROM hits x JOIN found f ON f.id = x.document_id
     )
-    SELECT f.*, o.id AS hit_id, ${CONTACT} AS contact FROM found f JOIN opened o ON o.document_id = f.id`.withGenericPlan());
+    SELECT f.*, x.id AS hit_id, x.opened, ${CONTACT} AS contact FROM found f JOIN hits x ON x.document_id = f.id`.withGenericPlan());
 }
 
 export interface Contact {
@@ -250,14 +278,21 @@ export interface HitRow extends SharingRow {
   doc_type: DocumentType;
   number: string;
   status: DocumentStatus;
+  check_count: number;
+  last_checked_at: Date;
 }
 
 const hitColumns = sql`h.id, h.document_id, h.checker, h.checked_by, u.name AS checked_by_name, h.purpose, h.via, h.outcome, h.notes,
   h.answered_at, h.reminded_at, h.created_at, to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,
-  h.issuer, h.doc_type, h.number, h.status, ${sharingColumns('h')}`;
+  h.issuer, h.doc_type, h.number, h.status, ${sharingColumns('h')}, c.check_count,
+  coalesce(c.last_checked_at, h.created_at) AS last_checked_at`;
 
 /** A hit carries the document as found, under its own access fields (owner: the issuer; audience: the checker). */
-const hitFrom = sql`document_hits h LEFT JOIN users u ON u.id = h.checked_by`;
+function hitFrom(ctx: Ctx): Sql {
+  return sql`document_hits h LEFT JOIN users u ON u.id = h.checked_by
+    LEFT JOIN LATERAL (SELECT count(*)::int AS check_count, max(c.checked_at) AS last_checked_at FROM document_hit_checks c
+      WHERE c.hit_id = h.id AND ${ctx.visible('c')}) c ON true`;
+}
 
 function hitFilters(ctx: Ctx, query: Pick<HitsQuery, 'side' | 'outcome'>): Sql[] {
   const side = query.side ?? 'issuer';
@@ -277,10 +312,27 @@ export async function listHits(ctx: Ctx, query: HitsQuery, limit: number): Promi
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) where.push(sql`(h.created_at, h.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   return ctx.tx.query<HitRow>(sql`
-    SELECT ${hitColumns} FROM ${hitFrom} WHERE ${sql.join(where, ' AND ')}
+    SELECT ${hitColumns} FROM ${hitFrom(ctx)} WHERE ${sql.join(where, ' AND ')}
     ORDER BY h.created_at DESC, h.id DESC LIMIT ${limit + 1}`);
 }
 
 export async function findHit(ctx: Ctx, id: string): Promise<HitRow | undefined> {
-  return ctx.tx.maybeOne<HitRow>(sql`SELECT ${hitColumns} FROM ${hitFrom} WHERE h.id = ${id} AND ${ctx.visible('h')}`);
+  return ctx.tx.maybeOne<HitRow>(sql`SELECT ${hitColumns} FROM ${hitFrom(ctx)} WHERE h.id = ${id} AND ${ctx.visible('h')}`);
+}
+
+/** One check of a hit: when, by whom, for what and how. */
+export interface HitCheckRow {
+  id: string;
+  checked_at: Date;
+  checked_by_name: string | null;
+  purpose: string;
+  via: 'number' | 'mrz' | 'batch';
+}
+
+/** Every check of a hit the actor may see, oldest first (they share the hit's access fields). */
+export async function listHitChecks(ctx: Ctx, hitId: string): Promise<HitCheckRow[]> {
+  return ctx.tx.query<HitCheckRow>(sql`
+    SELECT c.id, c.checked_at, u.name AS checked_by_name, c.purpose, c.via
+    FROM document_hit_checks c LEFT JOIN users u ON u.id = c.checked_by
+    WHERE c.hit_id = ${hitId} AND ${ctx.visible('c')} ORDER BY c.checked_at, c.id`);
 }

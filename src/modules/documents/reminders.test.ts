@@ -43,7 +43,7 @@ beforeAll(async () => {
   const general = await t.makeUser('UTO', ['member-admin']);
   await t.db.ownerTransaction((tx) => tx.query(sql`INSERT INTO focal_points (member, topic, user_id) VALUES ('UTO', 'documents', ${focalUser.id}), ('UTO', 'general', ${general.id})`));
   checker = await t.sessionFor(await t.makeUser('AUS', ['officer']));
-  for (const number of ['R0000001', 'R0000002']) {
+  for (const number of ['R0000001', 'R0000002', 'R0000003']) {
     expect((await t.as(focal, { method: 'POST', url: `${PREFIX}/documents`, payload: { type: 'passport', number, status: 'stolen' } })).statusCode).toBe(201);
   }
 });
@@ -63,7 +63,8 @@ describe('reminders of unanswered hits', () => {
   test('only hits older than the setting are reminded, once per period, by inbox and by e-mail to the documents focal point', async () => {
     const old = await hit('R0000001');
     const answered = await hit('R0000002');
-    const fresh = await hit('R0000001');
+    // Another document: a repeat check of R0000001 would join the waiting hit, not open a fresh one.
+    const fresh = await hit('R0000003');
     await age(old, 7);
     await age(answered, 7);
     await age(fresh, 1);

@@ -246,6 +246,14 @@ export const BulkResult = Strict({
 
 // Hits ----------------------------------------------------------------------------------------------------
 
+export const HitCheck = Strict({
+  checkedAt: Time,
+  via: OneOf(['number', 'mrz', 'batch']),
+  checkedBy: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'the checking user (to the checking member only)' })),
+  purpose: Type.Optional(Type.String({ description: 'to the checking member only' })),
+});
+export type HitCheck = Static<typeof HitCheck>;
+
 export const HitRecord = Strict({
   id: Type.String(),
   documentId: Type.String(),
@@ -263,6 +271,11 @@ export const HitRecord = Strict({
   answeredAt: MaybeTime,
   remindedAt: MaybeTime,
   createdAt: Time,
+  checkCount: Type.Integer({ minimum: 1, description: 'how many checks by the checking member hit the document while this hit waited for the answer' }),
+  lastCheckedAt: Time,
+  checks: Type.Optional(
+    Type.Array(HitCheck, { description: 'every check of the hit, oldest first (on a single hit only); the issuer sees when and how, the checking member also who and for what' }),
+  ),
   abilities: Strict({ answer: Type.Boolean(), holder: Type.Boolean({ description: 'read the holder details (step two)' }) }),
 });
 export const HitOne = Strict({ data: HitRecord });

@@ -9,7 +9,7 @@ import { applyReportSettings, reportSettings } from './settings.js';
 
 const AUDIT_ACTIONS = [
   'report.create', 'report.read', 'report.update', 'report.submit', 'report.approve', 'report.return', 'report.withdraw', 'report.delete',
-  'report.list', 'reports.bulk-submit', 'reports.bulk-approve', 'reports.import', 'reports.export', 'reports.mapping.create', 'reports.mapping.update', 'reports.mapping.delete',
+  'report.list', 'reports.bulk-submit', 'reports.bulk-approve', 'reports.import', 'reports.export', 'reports.mapping.create', 'reports.mapping.update', 'reports.mapping.delete', 'reports.defaults.update',
   'reports.analyse', 'reports.summary', 'reports.release', 'reports.release.read',
 ] as const;
 const NOTIFICATION_KINDS = ['report.submitted', 'report.approved', 'report.returned'] as const;
@@ -23,6 +23,7 @@ export const reports = defineModule({
     'reports.write': ['officer', 'analyst', 'liaison', 'member-admin'],
     'reports.import': ['officer', 'analyst', 'liaison', 'member-admin'],
     'reports.approve': ['approver', 'member-admin'],
+    'reports.defaults': ['member-admin'],
     'reports.export': ['officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat'],
   },
   settings: reportSettings,

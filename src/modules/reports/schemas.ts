@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { OneOf, Strict } from '../../platform/schema.js';
+import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
 import {
   CONVEYANCES, DOCUMENT_USE, FEE_BASES, FEE_COVERS, INCIDENT_TYPES, METHODS, PAYMENT_METHODS, PLACE_KINDS, REPORT_STATUSES, SMUGGLER_ROLES,
@@ -11,11 +11,12 @@ import {
  * person's name, date of birth or document number; the narrative is checked for such identifiers.
  */
 
-export const Country = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3 country code' });
+const COUNTRY_SHAPE = 'an ISO 3166-1 alpha-3 country code in capitals, such as IDN';
+export const Country = Shaped('^[A-Z]{3}$', COUNTRY_SHAPE, { description: 'ISO 3166-1 alpha-3 country code' });
 const Day = Type.String({ format: 'date' });
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 });
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
-const CountryAs = (description: string) => Type.String({ pattern: '^[A-Z]{3}$', description });
+const CountryAs = (description: string) => Shaped('^[A-Z]{3}$', COUNTRY_SHAPE, { description });
 const Codes = <T extends readonly string[]>(codes: T, max = 20) => Type.Array(OneOf(codes), { maxItems: max, uniqueItems: true });
 
 export const RouteLeg = Strict({

@@ -7,6 +7,8 @@ interface ValidationIssue {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+  /** The schema the value failed (Ajv's verbose option). */
+  parentSchema?: unknown;
 }
 
 const WHERE: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
@@ -41,8 +43,10 @@ function readable(issue: ValidationIssue): string | undefined {
       return `must be ${String(limit)} or less`;
     case 'format':
       return `must be ${FORMATS[String(issue.params.format)] ?? `in the format ${String(issue.params.format)}`}`;
-    case 'pattern':
-      return 'has characters or a shape that is not allowed here';
+    case 'pattern': {
+      const shape = (issue.parentSchema as { 'x-shape'?: unknown } | undefined)?.['x-shape'];
+      return typeof shape === 'string' ? `must be ${shape}` : 'has characters or a shape that is not allowed here';
+    }
     case 'type':
       return `must be ${String(issue.params.type).replace('integer', 'a whole number').replace(/^(string|number|boolean|object|array)$/, 'a $1')}`;
     default:

@@ -286,6 +286,13 @@ const cases: Case[] = [
   },
   { method: 'POST', route: '/reports/import-mappings/preview', auth: 'user', path: () => '/reports/import-mappings/preview', forbidden: [{ who: () => approverOnly }] },
   { method: 'GET', route: '/reports/import-mappings', auth: 'user', path: () => '/reports/import-mappings' },
+  // A member's default sharing: its own alone. Another member's is not found (src/modules/reports/records/defaults.test.ts,
+  // whose 404 names the member asked for in its path, so it is not a `hidden` case here); a user without member-admin is refused.
+  { method: 'GET', route: '/reports/defaults/:member', auth: 'user', path: () => '/reports/defaults/AAA' },
+  {
+    method: 'PUT', route: '/reports/defaults/:member', auth: 'user', path: () => '/reports/defaults/AAA',
+    payload: () => ({ sharing: { audience: { kind: 'all' }, tlp: 'GREEN' }, countsInRegional: true }), forbidden: [{ who: () => approverOnly }],
+  },
   { method: 'POST', route: '/reports/import-mappings', auth: 'user', path: () => '/reports/import-mappings', payload: mappingBody, forbidden: [{ who: () => approverOnly }] },
   {
     method: 'GET', route: '/reports/import-mappings/:id', auth: 'user', path: () => `/reports/import-mappings/${ownerMapping}`,
@@ -567,7 +574,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(44);
+    expect(forbiddenCases.length).toBe(45);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;

@@ -9,7 +9,7 @@ import { textErrors } from './text.js';
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 // The same options as the routes' validator: unknown fields are errors, every error is reported.
-const ajv = addFormats(new Ajv({ removeAdditional: false, allErrors: true, useDefaults: true, coerceTypes: false, strict: false }));
+const ajv = addFormats(new Ajv({ removeAdditional: false, allErrors: true, useDefaults: true, coerceTypes: false, strict: false, verbose: true, keywords: ['x-shape'] }));
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 /**

@@ -1,13 +1,18 @@
+import { useT } from '../i18n/index.js';
+
 /**
  * The app's frame while the session loads: the header and the navigation's place, and grey bars where
  * the page will be, so the page does not jump when it arrives. Screen readers hear "Loading".
  */
 export function AppFrame() {
+  const t = useT();
   return (
     <div className="app app-frame" aria-busy="true">
       <header className="site-header">
         <div className="header-bar">
-          <span className="brand">Lintas</span>
+          <span className="brand" translate="no">
+            Lintas
+          </span>
           <span className="skeleton skeleton-on-brand" style={{ width: '10rem' }} />
         </div>
         <div className="site-nav">
@@ -22,7 +27,7 @@ export function AppFrame() {
       </header>
       <main id="main">
         <p className="visually-hidden" role="status">
-          Loading…
+          {t('ui.loading')}
         </p>
         <div aria-hidden="true">
           <span className="skeleton skeleton-title" />

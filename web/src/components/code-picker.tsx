@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { useT } from '../i18n/index.js';
 import { Fieldset } from './ui.js';
 
 export interface PickerItem {
@@ -17,6 +18,7 @@ interface Props {
 
 /** Checkboxes for choosing members or groups, with a filter box when the list is long. */
 export function CodePicker({ legend, items, value, onChange, error, hint }: Props) {
+  const t = useT();
   const [filter, setFilter] = useState('');
   const filterId = useId();
   const needle = filter.trim().toLowerCase();
@@ -28,21 +30,21 @@ export function CodePicker({ legend, items, value, onChange, error, hint }: Prop
     <Fieldset legend={legend} error={error} hint={hint} className="picker">
       {items.length > 8 ? (
         <div className="picker-filter">
-          <label htmlFor={filterId}>Filter {legend.toLowerCase()}</label>
+          <label htmlFor={filterId}>{t('picker.filter', { legend: legend.toLocaleLowerCase() })}</label>
           <input id={filterId} type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
         </div>
       ) : null}
       <p className="hint" aria-live="polite">
-        {chosen.length === 0 ? 'None chosen.' : `Chosen: ${chosen.map((item) => item.name).join(', ')}`}
+        {chosen.length === 0 ? t('picker.noneChosen') : t.rich('picker.chosen', { names: <span translate="no">{t.list(chosen.map((item) => item.name))}</span> })}
       </p>
       <div className="picker-list">
         {shown.map((item) => (
           <label key={item.code} className="check">
             <input type="checkbox" checked={value.includes(item.code)} onChange={(event) => toggle(item.code, event.target.checked)} />
-            {item.name} <span className="muted">({item.code})</span>
+            <span translate="no">{item.name}</span> <span className="muted">(<code>{item.code}</code>)</span>
           </label>
         ))}
-        {shown.length === 0 ? <p className="muted">Nothing matches.</p> : null}
+        {shown.length === 0 ? <p className="muted">{t('picker.nothingMatches')}</p> : null}
       </div>
     </Fieldset>
   );

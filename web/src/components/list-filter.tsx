@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import { query, type ApiError } from '../api.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { useT } from '../i18n/index.js';
 import { ErrorAlert, Field } from './ui.js';
 
 /**
@@ -48,6 +49,8 @@ export function useListFilter<K extends string>(keys: readonly K[]): ListFilterS
 export interface FilterOption {
   value: string;
   label: string;
+  /** The label is data (a member's name), not words of the app: marked so translators and the pseudo-locale test leave it. */
+  data?: boolean;
 }
 
 /** A filter of the form: a list to pick one from ("Any" first), a date, a text, or a check box (set: "true"). */
@@ -72,15 +75,16 @@ function FilterControl<K extends string>({ field, filter, error }: { field: Filt
   const value = filter.draft[field.key];
   const set = (next: string): void => filter.set(field.key, next);
   const fieldError = error?.fieldError(`/${field.key}`);
+  const t = useT();
   switch (field.kind) {
     case 'select':
       return (
         <Field label={field.label} error={fieldError}>
           {(props) => (
             <select {...props} value={value} onChange={(event) => set(event.target.value)}>
-              <option value="">Any</option>
+              <option value="">{t('filter.any')}</option>
               {field.options.map((option) => (
-                <option key={option.value} value={option.value}>
+                <option key={option.value} value={option.value} translate={option.data ? 'no' : undefined}>
                   {option.label}
                 </option>
               ))}
@@ -111,11 +115,12 @@ function FilterControl<K extends string>({ field, filter, error }: { field: Filt
 
 /** The filter form of a list page, and below it the list's error that no field shows. */
 export function ListFilter<K extends string>({ label, filter, fields, search, error }: Props<K>) {
+  const t = useT();
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
     filter.apply();
   };
-  const clear = filter.filtered ? <Link to={filter.path}>{search ? 'Clear search and filters' : 'Clear filters'}</Link> : null;
+  const clear = filter.filtered ? <Link to={filter.path}>{search ? t('filter.clearSearchAndFilters') : t('filter.clearFilters')}</Link> : null;
   return (
     <>
       <form role="search" aria-label={label} onSubmit={submit} className="search-form" noValidate>
@@ -125,7 +130,7 @@ export function ListFilter<K extends string>({ label, filter, fields, search, er
               {(props) => <input {...props} type="search" name={search.key} value={filter.draft[search.key]} onChange={(event) => filter.set(search.key, event.target.value)} />}
             </Field>
             <button type="submit" className="button-primary">
-              Search
+              {t('filter.search')}
             </button>
           </div>
         ) : null}
@@ -139,7 +144,7 @@ export function ListFilter<K extends string>({ label, filter, fields, search, er
         ) : (
           <div className="form-actions">
             <button type="submit" className="button-primary">
-              Apply
+              {t('filter.apply')}
             </button>
             {clear}
           </div>

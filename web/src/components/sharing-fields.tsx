@@ -1,5 +1,6 @@
 import type { ApiError } from '../api.js';
 import { AUDIENCE_KINDS, HANDLING_CODES, INFORMATION_GRADES, SOURCE_GRADES, TLP_LEVELS, type AudienceKind, type HandlingCode, type InformationGrade, type Sharing, type SourceGrade, type Tlp } from '../platform.js';
+import { ENGLISH, msg, useT, type MessageId } from '../i18n/index.js';
 import { CodePicker, type PickerItem } from './code-picker.js';
 import { AUDIENCE_LABEL, HANDLING_MEANING, INFORMATION_MEANING, SOURCE_MEANING, TLP_MEANING } from './sharing.js';
 import { Field, Fieldset, TlpBadge } from './ui.js';
@@ -41,10 +42,16 @@ export function toSharing(draft: SharingDraft): Sharing {
   return sharing;
 }
 
-/** A message when the draft cannot be sent as it is, checked before the server would refuse it. */
-export function draftProblem(draft: SharingDraft): string | null {
-  if (Boolean(draft.source) !== Boolean(draft.information)) return 'Give both grades of the evaluation, or neither.';
+/** The message when the draft cannot be sent as it is, checked before the server would refuse it (translate it with `t`). */
+export function draftProblemId(draft: SharingDraft): MessageId | null {
+  if (Boolean(draft.source) !== Boolean(draft.information)) return msg('sharing.fields.evaluationBothOrNeither');
   return null;
+}
+
+/** `draftProblemId` in English, for the pages not yet converted to the catalogues (web/src/i18n/README.md); converted pages use `t(draftProblemId(draft))`. */
+export function draftProblem(draft: SharingDraft): string | null {
+  const id = draftProblemId(draft);
+  return id ? ENGLISH[id] : null;
 }
 
 interface Props {
@@ -68,6 +75,7 @@ export function sharingPointers(draft: SharingDraft, pointer = '/sharing'): stri
 }
 
 export function SharingFields({ value, onChange, members, groups, error, pointer = '/sharing' }: Props) {
+  const t = useT();
   const set = (change: Partial<SharingDraft>): void => onChange({ ...value, ...change });
   const fieldError = (path: string): string | undefined => error?.fieldError(`${pointer}${path}`);
 
@@ -82,69 +90,69 @@ export function SharingFields({ value, onChange, members, groups, error, pointer
 
   return (
     <fieldset className="fieldset sharing">
-      <legend>Sharing</legend>
-      <Fieldset legend="Who may see it" error={fieldError('/audience/kind')} className="radio-row">
+      <legend>{t('sharing.fields.legend')}</legend>
+      <Fieldset legend={t('sharing.fields.audience')} error={fieldError('/audience/kind')} className="radio-row">
         {AUDIENCE_KINDS.map((kind) => (
           <label key={kind} className="check">
             <input type="radio" name="audience-kind" checked={value.kind === kind} onChange={() => set({ kind })} />
-            {AUDIENCE_LABEL[kind]}
+            {t(AUDIENCE_LABEL[kind])}
           </label>
         ))}
-        <p className="hint">Your member always sees its own records. “All full members” leaves out observers.</p>
+        <p className="hint">{t('sharing.fields.audienceHint')}</p>
       </Fieldset>
-      {value.kind === 'members' ? <CodePicker legend="Members" items={members} value={value.members} onChange={(codes) => set({ members: codes })} error={fieldError('/audience/members')} /> : null}
+      {value.kind === 'members' ? <CodePicker legend={t('sharing.fields.members')} items={members} value={value.members} onChange={(codes) => set({ members: codes })} error={fieldError('/audience/members')} /> : null}
       {value.kind === 'groups' ? (
         groups.length > 0 ? (
-          <CodePicker legend="Groups" items={groups} value={value.groups} onChange={(codes) => set({ groups: codes })} error={fieldError('/audience/groups')} />
+          <CodePicker legend={t('sharing.fields.groups')} items={groups} value={value.groups} onChange={(codes) => set({ groups: codes })} error={fieldError('/audience/groups')} />
         ) : (
-          <p className="field-error">Your member belongs to no group.</p>
+          <p className="field-error">{t('sharing.fields.noGroup')}</p>
         )
       ) : null}
 
-      <Fieldset legend="Traffic Light Protocol" error={fieldError('/tlp')} hint="How recipients may pass it on. RED needs an audience of named members.">
+      <Fieldset legend={t('sharing.fields.tlp')} error={fieldError('/tlp')} hint={t('sharing.fields.tlpHint')}>
         {TLP_LEVELS.map((tlp) => (
           <label key={tlp} className="check check-tlp">
             <input type="radio" name="tlp" checked={value.tlp === tlp} onChange={() => set({ tlp })} />
-            <TlpBadge tlp={tlp} /> <span>{TLP_MEANING[tlp]}</span>
+            <TlpBadge tlp={tlp} /> <span>{t(TLP_MEANING[tlp])}</span>
           </label>
         ))}
       </Fieldset>
 
-      <Fieldset legend="Handling codes" error={fieldError('/handling')}>
+      <Fieldset legend={t('sharing.fields.handling')} error={fieldError('/handling')}>
         {HANDLING_CODES.map((code) => (
           <label key={code} className="check">
             <input type="checkbox" checked={value.handling.includes(code)} onChange={(event) => toggleHandling(code, event.target.checked)} />
-            <strong>{code}</strong> {HANDLING_MEANING[code]}
+            <strong translate="no">{code}</strong> {t(HANDLING_MEANING[code])}
           </label>
         ))}
       </Fieldset>
       {value.handling.includes('H3') ? (
-        <Field label="H3 restriction" hint="Write out the restriction recipients must respect." error={fieldError('/handlingNote')}>
+        <Field label={t('sharing.fields.h3')} hint={t('sharing.fields.h3Hint')} error={fieldError('/handlingNote')}>
           {(props) => <textarea {...props} rows={2} maxLength={1000} required value={value.handlingNote} onChange={(event) => set({ handlingNote: event.target.value })} />}
         </Field>
       ) : null}
 
-      <Fieldset legend="Evaluation" hint="Where it applies: how reliable the source is and how credible the information." error={fieldError('/evaluation')}>
+      <Fieldset legend={t('sharing.fields.evaluation')} hint={t('sharing.fields.evaluationHint')} error={fieldError('/evaluation')}>
         <div className="form-grid">
-          <Field label="Source">
+          <Field label={t('sharing.fields.source')}>
             {(props) => (
               <select {...props} value={value.source} onChange={(event) => set({ source: event.target.value as SourceGrade | '' })}>
-                <option value="">Not graded</option>
+                <option value="">{t('sharing.view.notGraded')}</option>
                 {SOURCE_GRADES.map((grade) => (
                   <option key={grade} value={grade}>
-                    {SOURCE_MEANING[grade]}
+                    {t(SOURCE_MEANING[grade])}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Information">
+          <Field label={t('sharing.fields.information')}>
             {(props) => (
               <select {...props} value={value.information} onChange={(event) => set({ information: event.target.value as InformationGrade | '' })}>
-                <option value="">Not graded</option>
+                <option value="">{t('sharing.view.notGraded')}</option>
                 {INFORMATION_GRADES.map((grade) => (
                   <option key={grade} value={grade}>
-                    {INFORMATION_MEANING[grade]}
+                    {t(INFORMATION_MEANING[grade])}
                   </option>
                 ))}
               </select>

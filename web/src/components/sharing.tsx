@@ -1,89 +1,93 @@
+import { msg, useT, type MessageId } from '../i18n/index.js';
 import type { AudienceKind, HandlingCode, InformationGrade, Sharing, SourceGrade, Tlp } from '../platform.js';
 import { TlpBadge } from './ui.js';
 
-export const TLP_MEANING: Record<Tlp, string> = {
-  CLEAR: 'Recipients may share it without limit.',
-  GREEN: 'Recipients may share it within their community, but not publicly.',
-  AMBER: 'Recipients may share it within their organisation and with its clients, on a need-to-know basis.',
-  'AMBER+STRICT': 'Recipients may share it only within their own organisation.',
-  RED: 'For the named recipients only; not to be shared further.',
+export const TLP_MEANING: Record<Tlp, MessageId> = {
+  CLEAR: msg('sharing.tlp.clear'),
+  GREEN: msg('sharing.tlp.green'),
+  AMBER: msg('sharing.tlp.amber'),
+  'AMBER+STRICT': msg('sharing.tlp.amberStrict'),
+  RED: msg('sharing.tlp.red'),
 };
 
-export const HANDLING_MEANING: Record<HandlingCode, string> = {
-  H0: 'No restriction on use.',
-  H1: 'Not to be used in court without the owner’s consent.',
-  H2: 'Not to be passed on without the owner’s consent.',
-  H3: 'Another restriction, written out in the note.',
+export const HANDLING_MEANING: Record<HandlingCode, MessageId> = {
+  H0: msg('sharing.handling.h0'),
+  H1: msg('sharing.handling.h1'),
+  H2: msg('sharing.handling.h2'),
+  H3: msg('sharing.handling.h3'),
 };
 
-export const AUDIENCE_LABEL: Record<AudienceKind, string> = {
-  owner: 'Only my member',
-  members: 'Named members',
-  groups: 'Groups',
-  all: 'All full members',
+export const AUDIENCE_LABEL: Record<AudienceKind, MessageId> = {
+  owner: msg('sharing.audience.owner'),
+  members: msg('sharing.audience.members'),
+  groups: msg('sharing.audience.groups'),
+  all: msg('sharing.audience.all'),
 };
 
-export const SOURCE_MEANING: Record<SourceGrade, string> = {
-  A: 'A — reliable without doubt',
-  B: 'B — mostly reliable',
-  C: 'C — mostly unreliable',
-  X: 'X — reliability cannot be assessed',
+export const SOURCE_MEANING: Record<SourceGrade, MessageId> = {
+  A: msg('sharing.source.a'),
+  B: msg('sharing.source.b'),
+  C: msg('sharing.source.c'),
+  X: msg('sharing.source.x'),
 };
 
-export const INFORMATION_MEANING: Record<InformationGrade, string> = {
-  '1': '1 — accurate without doubt',
-  '2': '2 — known personally to the source',
-  '3': '3 — not known personally to the source, but corroborated',
-  '4': '4 — not known personally to the source and not corroborated',
+export const INFORMATION_MEANING: Record<InformationGrade, MessageId> = {
+  '1': msg('sharing.information.1'),
+  '2': msg('sharing.information.2'),
+  '3': msg('sharing.information.3'),
+  '4': msg('sharing.information.4'),
 };
 
 /** The sharing fields of a record, read-only, with what each value means. */
 export function SharingView({ sharing, owner, names }: { sharing: Sharing; owner: string; names: Map<string, string> }) {
+  const t = useT();
   const { audience } = sharing;
+  const name = (code: string) => <span translate="no">{names.get(code) ?? code}</span>;
+  const list = (codes: readonly string[], nameOf: (code: string) => string) => <span translate="no">{t.list(codes.map(nameOf))}</span>;
   const audienceText =
     audience.kind === 'owner'
-      ? `Only ${names.get(owner) ?? owner}`
+      ? t.rich('sharing.view.onlyOwner', { owner: name(owner) })
       : audience.kind === 'all'
-        ? 'All full members'
+        ? t('sharing.audience.all')
         : audience.kind === 'members'
-          ? `${names.get(owner) ?? owner} and ${(audience.members ?? []).map((code) => names.get(code) ?? code).join(', ')}`
-          : `${names.get(owner) ?? owner} and the groups ${(audience.groups ?? []).join(', ')}`;
+          ? t.rich('sharing.view.ownerAndMembers', { owner: name(owner), members: list(audience.members ?? [], (code) => names.get(code) ?? code) })
+          : t.rich('sharing.view.ownerAndGroups', { owner: name(owner), groups: list(audience.groups ?? [], (code) => code) });
   const handling = sharing.handling ?? [];
   return (
     <dl className="details">
-      <dt>Shared with</dt>
+      <dt>{t('sharing.view.sharedWith')}</dt>
       <dd>{audienceText}</dd>
-      <dt>TLP</dt>
+      <dt>{t('sharing.view.tlp')}</dt>
       <dd>
-        <TlpBadge tlp={sharing.tlp} /> {TLP_MEANING[sharing.tlp]}
+        <TlpBadge tlp={sharing.tlp} /> {t(TLP_MEANING[sharing.tlp])}
       </dd>
-      <dt>Handling</dt>
+      <dt>{t('sharing.view.handling')}</dt>
       <dd>
         {handling.length === 0 ? (
-          <span className="muted">None given</span>
+          <span className="muted">{t('sharing.view.noHandling')}</span>
         ) : (
           <ul className="plain-list">
             {handling.map((code) => (
               <li key={code}>
-                <strong>{code}</strong> {HANDLING_MEANING[code]}
-                {code === 'H3' && sharing.handlingNote ? <> “{sharing.handlingNote}”</> : null}
+                <strong translate="no">{code}</strong> {t(HANDLING_MEANING[code])}
+                {code === 'H3' && sharing.handlingNote ? <> “<span translate="no">{sharing.handlingNote}</span>”</> : null}
               </li>
             ))}
           </ul>
         )}
       </dd>
-      <dt>Evaluation</dt>
+      <dt>{t('sharing.view.evaluation')}</dt>
       <dd>
         {sharing.evaluation ? (
           <>
-            <strong>
+            <strong translate="no">
               {sharing.evaluation.source}
               {sharing.evaluation.information}
             </strong>{' '}
-            (source {SOURCE_MEANING[sharing.evaluation.source]}; information {INFORMATION_MEANING[sharing.evaluation.information]})
+            {t('sharing.view.grades', { source: t(SOURCE_MEANING[sharing.evaluation.source]), information: t(INFORMATION_MEANING[sharing.evaluation.information]) })}
           </>
         ) : (
-          <span className="muted">Not graded</span>
+          <span className="muted">{t('sharing.view.notGraded')}</span>
         )}
       </dd>
     </dl>

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { within, type ApiError } from '../api.js';
 import type { Tlp } from '../platform.js';
+import { useT } from '../i18n/index.js';
+import { useIntl } from 'react-intl';
 
 interface ControlProps {
   id: string;
@@ -89,24 +91,27 @@ export function ErrorAlert({ error, shown = [] }: { error: ApiError | undefined;
     (invalid ?? alert.current).focus();
   }, [error]);
 
+  const t = useT();
   if (!error) return null;
   const rest = error.errors.filter((item) => !shown.some((pointer) => within(item.pointer, pointer)));
   return (
     <div className="alert alert-error" role="alert" ref={alert} tabIndex={-1}>
       <p>
-        <strong>{error.detail || error.title}</strong>
+        {/* The server's words (problem+json), or the client's own, already translated. */}
+        <strong translate="no">{error.detail || error.title}</strong>
       </p>
       {rest.length > 0 ? (
         <ul>
           {rest.map((item) => (
             <li key={`${item.pointer} ${item.detail}`}>
-              {pointerLabel(item.pointer) ? <strong>{pointerLabel(item.pointer)}: </strong> : null}
+              {/* The field's name as the API spells it, in words: data, like the server's message after it. */}
+              {pointerLabel(item.pointer) ? <strong translate="no">{pointerLabel(item.pointer)}: </strong> : null}
               {item.detail}
             </li>
           ))}
         </ul>
       ) : null}
-      {error.requestId && error.status >= 500 ? <p className="hint">Request id: {error.requestId}</p> : null}
+      {error.requestId && error.status >= 500 ? <p className="hint">{t.rich('ui.requestId', { id: <code>{error.requestId}</code> })}</p> : null}
     </div>
   );
 }
@@ -119,10 +124,12 @@ export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?
   );
 }
 
-export function Loading({ what = 'Loading' }: { what?: string }) {
+/** "Loading…" while a page's data comes; `what` says what is loading ("Loading users"). */
+export function Loading({ what }: { what?: string }) {
+  const t = useT();
   return (
     <p className="loading" role="status">
-      {what}…
+      {what === undefined ? t('ui.loading') : `${what}…`}
     </p>
   );
 }
@@ -130,21 +137,25 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
 /** TLP 2.0 label: the words are always there; the colours follow FIRST's on a black ground. */
 export function TlpBadge({ tlp }: { tlp: Tlp }) {
   const css = `tlp tlp-${tlp.toLowerCase().replace('+', '-')}`;
-  return <span className={css}>TLP:{tlp}</span>;
+  return (
+    <span className={css} translate="no">
+      TLP:{tlp}
+    </span>
+  );
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-const timeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const localDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE = { day: 'numeric', month: 'short', year: 'numeric' } as const;
 
-/** A calendar date (YYYY-MM-DD, shown as is) or a time stamp (shown in local time). */
+/** A calendar date (YYYY-MM-DD, shown as is) or a time stamp (shown in local time), in the page's locale. */
 export function DateText({ value, withTime = false }: { value: string | null; withTime?: boolean }) {
+  const intl = useIntl();
   if (!value) return <span className="muted">—</span>;
   const day = DAY.test(value);
   const date = new Date(day ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) return <>{value}</>;
-  return <time dateTime={value}>{day ? dateFormat.format(date) : withTime ? timeFormat.format(date) : localDateFormat.format(date)}</time>;
+  if (Number.isNaN(date.getTime())) return <time>{value}</time>;
+  const text = day ? intl.formatDate(date, { ...DATE, timeZone: 'UTC' }) : intl.formatDate(date, withTime ? { ...DATE, hour: '2-digit', minute: '2-digit' } : DATE);
+  return <time dateTime={value}>{text}</time>;
 }
 
 export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
@@ -154,11 +165,4 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
       {children ? <div className="page-actions">{children}</div> : null}
     </div>
   );
-}
-
-/** Turns a kebab-case value into words: "co-chairs-statement" → "Co-chairs statement". */
-export function humanise(value: string): string {
-  const words = value.replace(/-/g, ' ');
-  const text = value === 'co-chairs-statement' ? "Co-chairs' statement" : words;
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -175,6 +175,16 @@ describe('reciprocity and the population', () => {
     const response = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/analysis?split=narrative' });
     expect(response.statusCode).toBe(400);
   });
+
+  test('a route of the wrong shape is told the shape expected, with its pointer, next to the other bad fields', async () => {
+    const response = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/analysis?route=IDN%3EAUS&route=mmr-tha&zoom=12' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const errors = response.json<{ errors: { pointer: string; detail: string; in: string }[] }>().errors;
+    expect(errors).toContainEqual({ pointer: '/route/1', in: 'query', detail: "must be a route: two ISO 3166-1 alpha-3 country codes in capitals joined by '>', such as MMR>THA" });
+    expect(errors.find((error) => error.pointer === '/zoom')?.detail).toBe('must be 8 or less');
+    expect(errors.some((error) => error.pointer === '/route/0')).toBe(false);
+  });
 });
 
 describe('the dashboard while reports change', () => {

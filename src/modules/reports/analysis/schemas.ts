@@ -1,10 +1,14 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox';
-import { OneOf, Strict } from '../../../platform/schema.js';
+import { OneOf, Shaped, Strict } from '../../../platform/schema.js';
 import { INTERVALS, SPLITS } from './figures.js';
 import { INCIDENT_TYPES, TRANSPORT_MODES } from '../codes.js';
 import { Country } from '../schemas.js';
 
 const Day = Type.String({ format: 'date' });
+/** A route leg as the filter takes it, and the shape a value that does not fit is told. */
+const ROUTE_LEG_PATTERN = '^[A-Z]{3}>[A-Z]{3}$';
+const ROUTE_LEG_SHAPE = "a route: two ISO 3166-1 alpha-3 country codes in capitals joined by '>', such as MMR>THA";
+
 const Many = <T extends TSchema>(item: T, description: string) => Type.Optional(Type.Array(item, { maxItems: 50, uniqueItems: true, description }));
 
 /** Filters on every dimension; repeat a parameter for several values (any of them matches). */
@@ -16,7 +20,7 @@ const filterFields = {
   mode: Many(OneOf(TRANSPORT_MODES.codes), 'transport mode on any leg'),
   origin: Many(Country, 'country of origin'),
   destination: Many(Country, 'intended destination'),
-  route: Many(Type.String({ pattern: '^[A-Z]{3}>[A-Z]{3}$' }), 'a route leg, FROM>TO'),
+  route: Many(Shaped(ROUTE_LEG_PATTERN, ROUTE_LEG_SHAPE), "a route leg: two ISO 3166-1 alpha-3 country codes joined by '>', such as MMR>THA"),
   member: Many(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$' }), 'the reporting member'),
   from: Type.Optional(Day),
   to: Type.Optional(Day),

@@ -9,7 +9,7 @@ import type { ReportStatus } from '../schemas.js';
 import { refusalOf, type ReportAct } from './policy.js';
 import { approvedBy, approversOf, findBulkCandidates, findOwnMatching, setStatusOfMany, submittedBy, type BulkCandidate } from './queries.js';
 import { BULK_LIMIT, type BulkBody, type BulkRefusal, type BulkResult } from './schemas.js';
-import { notifyApproved, notifyApprovers } from './service.js';
+import { notifyApproved, notifyApprovers, settleApprovalNotices } from './service.js';
 
 /**
  * Submitting and approving many reports at once: a selection of ids, or the actor's member's reports
@@ -165,6 +165,7 @@ export async function bulk(ctx: Ctx, act: BulkAct, body: BulkBody): Promise<Bulk
       refused: countsByReason(refused),
     },
   });
+  if (act === 'approve') await settleApprovalNotices(ctx, ids);
   await notify(ctx, act, acting);
   return result;
 }

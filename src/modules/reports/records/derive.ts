@@ -17,6 +17,8 @@ export type ReportColumns = Omit<Pick<ReportRow, ContentColumn>, 'route' | 'peop
 };
 
 const unique = <T>(values: readonly (T | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== undefined))].sort();
+/** The names of the counts an object gives (a blank count is absent, not 0). */
+const given = (counts: object): string[] => Object.entries(counts).filter(([, value]) => value !== undefined).map(([key]) => key);
 const sum = (values: readonly (number | undefined)[]): number => values.reduce<number>((total, value) => total + (value ?? 0), 0);
 
 export function deriveColumns(input: ReportInput): ReportColumns {
@@ -90,6 +92,7 @@ export function deriveColumns(input: ReportInput): ReportColumns {
     source_quality: input.sourceDetails?.quality ?? null,
     narrative: input.narrative ?? '',
     counts_in_regional: input.countsInRegional ?? false,
+    counts_given: [...given(outcomes), ...given(law)].sort(),
   };
 }
 

@@ -15,6 +15,13 @@ function defined<T extends object>(value: T): T {
 /** The object, or undefined when it has no field. */
 const some = <T extends object>(value: T): T | undefined => (Object.keys(value).length > 0 ? value : undefined);
 
+/** The counts the report gave: a count it left blank is absent (unknown), never 0. Reports older than migration 0021 gave them all. */
+function givenCounts<K extends string>(row: ReportRecord, counts: Record<K, number>): Partial<Record<K, number>> | undefined {
+  const given = row.counts_given;
+  const kept = Object.entries<number>(counts).filter(([key]) => given === null || given.includes(key));
+  return kept.length > 0 ? (Object.fromEntries(kept) as Partial<Record<K, number>>) : undefined;
+}
+
 /** The report's content in the shape clients send it (`ReportInput`), rebuilt from the columns. */
 function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
   const feeAmount = numberOrNull(row.fee_amount);
@@ -38,14 +45,14 @@ function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
     route: jsonArray<NonNullable<ReportInput['route']>[number]>(row.route),
     people: jsonArray<NonNullable<ReportInput['people']>[number]>(row.people),
     vulnerabilities: row.vulnerabilities as ReportInput['vulnerabilities'],
-    outcomes: {
+    outcomes: givenCounts(row, {
       intercepted: row.intercepted,
       rescued: row.rescued,
       dead: row.dead,
       missing: row.missing,
       returned: row.returned,
       claimedAsylum: row.claimed_asylum,
-    },
+    }),
     fee:
       feeAmount !== null && row.fee_currency && row.fee_basis
         ? {
@@ -63,7 +70,7 @@ function reportContent(row: ReportRecord): Omit<ReportInput, 'sharing'> {
       methods: row.methods as NonNullable<ReportInput['smugglers']>['methods'],
     }),
     documents: { kinds: row.document_kinds as NonNullable<ReportInput['documents']>['kinds'], issuingCountries: row.document_issuers },
-    lawEnforcement: { arrests: row.arrests, charges: row.charges, prosecutions: row.prosecutions, convictions: row.convictions },
+    lawEnforcement: givenCounts(row, { arrests: row.arrests, charges: row.charges, prosecutions: row.prosecutions, convictions: row.convictions }),
     source: row.source ?? undefined,
     sourceDetails: some(
       defined({

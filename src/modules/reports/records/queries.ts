@@ -15,7 +15,7 @@ const RECORD_COLUMNS = [
   'returned', 'claimed_asylum', 'fee_amount', 'fee_currency', 'fee_basis', 'fee_per_person', 'fee_payment_methods', 'fee_covers',
   'smugglers_count', 'smuggler_citizenships', 'smuggler_roles', 'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges',
   'prosecutions', 'convictions', 'source', 'source_record_id', 'source_url', 'source_quality', 'narrative',
-  'counts_in_regional', 'created_by', 'created_at', 'updated_at', 'submitted_at', 'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at',
+  'counts_in_regional', 'counts_given', 'created_by', 'created_at', 'updated_at', 'submitted_at', 'submitted_by', 'approved_at', 'approved_by', 'withdrawn_at',
   'return_note', 'returned_at',
 ] as const satisfies readonly (keyof ReportRow)[];
 

@@ -2,9 +2,12 @@ import { Type } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
 import { perform } from '../../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../../platform/http/schemas.js';
-import { BULK_LIMIT, BulkBody, BulkResult, CodeListsResponse, Report, ReportListQuery, ReportOne, ReturnBody } from './schemas.js';
+import {
+  BULK_LIMIT, BulkBody, BulkResult, CodeListsResponse, Report, ReportDefaultsInput, ReportDefaultsOne, ReportDefaultsParams, ReportListQuery, ReportOne, ReturnBody,
+} from './schemas.js';
 import { ReportInput } from '../schemas.js';
 import { bulk } from './bulk.js';
+import { getDefaults, setDefaults } from './defaults.js';
 import * as reports from './service.js';
 
 const tags = ['reports'];
@@ -21,6 +24,27 @@ export function recordRoutes(app: App): void {
     config: { action: 'reports.read' },
     schema: { tags, summary: 'The code lists of reports, with labels, and the countries', response: { 200: CodeListsResponse, ...problemResponses } },
   }, async (request) => perform(request, () => Promise.resolve(reports.codeLists())));
+
+  app.get('/reports/defaults/:member', {
+    config: { action: 'reports.read' },
+    schema: {
+      tags,
+      summary: 'Your member’s default sharing for new reports (another member’s is not found)',
+      params: ReportDefaultsParams,
+      response: { 200: ReportDefaultsOne, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => getDefaults(ctx, request.params.member), { read: true }));
+
+  app.put('/reports/defaults/:member', {
+    config: { action: 'reports.defaults' },
+    schema: {
+      tags,
+      summary: 'Set your member’s default sharing for new reports (a member-admin of the member; another member’s is not found)',
+      params: ReportDefaultsParams,
+      body: ReportDefaultsInput,
+      response: { 200: ReportDefaultsOne, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => setDefaults(ctx, request.params.member, request.body)));
 
   app.get('/reports', {
     config: { action: 'reports.read' },

@@ -68,6 +68,8 @@ export interface ReportRow extends SharingRow {
   source_quality: string | null;
   narrative: string;
   counts_in_regional: boolean;
+  /** The outcome and law-enforcement counts the report gave, by input name (migration 0021); NULL for older reports: all given. */
+  counts_given: string[] | null;
   import_source: string | null;
   import_key: string | null;
   /** The import run that last wrote it. */

@@ -124,3 +124,22 @@ export const CodeListsResponse = Strict({
   documentUse: Labels,
   countries: Type.Array(Strict({ code: Type.String(), name: Type.String() })),
 });
+
+/** A member's default sharing for its new reports (the new-report form starts from it). */
+export const ReportDefaultsInput = Strict({
+  sharing: Sharing,
+  countsInRegional: Type.Boolean({ description: 'new reports count towards regional aggregates even where the details are not shared' }),
+});
+export type ReportDefaultsInput = Static<typeof ReportDefaultsInput>;
+
+export const ReportDefaultsParams = Strict({ member: Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', description: 'your own member' }) });
+
+export const ReportDefaultsOne = Strict({
+  data: Strict({
+    member: Type.String(),
+    sharing: Sharing,
+    countsInRegional: Type.Boolean(),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'null while the platform’s default holds' }),
+  }),
+  abilities: Strict({ update: Type.Boolean({ description: 'change them (a member-admin of the member)' }) }),
+});

@@ -3,13 +3,13 @@ import { readEvent } from '../../../platform/audit/writer.js';
 import { roleAllows } from '../../../platform/auth/roles.js';
 import type { Ctx } from '../../../platform/context.js';
 import { sql } from '../../../platform/db/sql.js';
-import { allCountries } from '../../../platform/geo/countries.js';
+import { allCountries, countryName } from '../../../platform/geo/countries.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { assertNoFieldErrors, notFound } from '../../../platform/errors.js';
 import { notifyUsers, type NotificationKind } from '../../../platform/notify/inbox.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
 import type { Attention } from '../../../platform/module.js';
-import { CODE_LISTS } from '../codes.js';
+import { CODE_LISTS, INCIDENT_TYPES } from '../codes.js';
 import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
 import { approvedBy, approversOf, countReports, deleteReport, findReport, listReports, memberAgencies, setStatus, submittedBy, type ReportRecord } from './queries.js';
@@ -108,13 +108,33 @@ export async function update(ctx: Ctx, id: string, input: ReportInput) {
   await updateReportContent(ctx.tx, id, input);
   // A submitted report goes back to draft (approvers would otherwise approve what they did not see);
   // a shared one back to submitted, so the change is approved before others see it.
-  if (row.status === 'submitted') await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL`);
+  if (row.status === 'submitted') {
+    await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL`);
+    await settleApprovalNotices(ctx, [id]);
+  }
   if (row.status === 'shared') {
     await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, approved_at = NULL, approved_by = NULL`);
   }
   await ctx.audit({ action: 'report.update', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
   if (row.status === 'shared') await notifyApprovers(ctx, id);
   return reread(ctx, id);
+}
+
+/** What a report is about, in words a person reads: its incident type's label and its place (never codes). */
+export function reportInWords(row: Pick<ReportRecord, 'incident_type' | 'country' | 'sea_area' | 'source_region'>): string {
+  const type = (INCIDENT_TYPES.labels as Record<string, string>)[row.incident_type] ?? row.incident_type;
+  const place = row.country ? countryName(row.country) : (row.sea_area ?? row.source_region ?? 'at sea');
+  return `${type}, ${place}`;
+}
+
+/**
+ * Once a report no longer waits for approval (approved, returned, withdrawn, or edited back to draft),
+ * the notices that asked its approvers to approve it are done: they become read for every approver.
+ */
+export async function settleApprovalNotices(ctx: Ctx, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await ctx.tx.query(sql`UPDATE notifications n SET read_at = now()
+    WHERE n.kind = 'report.submitted' AND n.object_type = ${OBJECT} AND n.object_id = ANY(${ids}::text[]) AND n.read_at IS NULL AND ${ctx.visible('n')}`);
 }
 
 /** Tells the approvers of the report's owner, but the actor, that it waits for them. */
@@ -125,7 +145,7 @@ export async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
     userIds,
     kind: 'report.submitted',
     title: 'A report waits for your approval',
-    body: `${ctx.actor.name} submitted a report (${row.incident_type}, ${row.country}).`,
+    body: `${ctx.actor.name} submitted a report (${reportInWords(row)}).`,
     objectType: OBJECT,
     objectId: id,
     source: row,
@@ -155,6 +175,7 @@ export async function approve(ctx: Ctx, id: string) {
   const row = await reportFor(ctx, id, 'approve');
   await setStatus(ctx, id, approvedBy(ctx.actor.userId));
   await ctx.audit({ action: 'report.approve', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
+  await settleApprovalNotices(ctx, [id]);
   await notifyApproved(ctx, row);
   return reread(ctx, id);
 }
@@ -163,6 +184,7 @@ export async function returnToDraft(ctx: Ctx, id: string, input: ReturnBody) {
   const row = await reportFor(ctx, id, 'return');
   await setStatus(ctx, id, sql`status = 'draft', submitted_at = NULL, submitted_by = NULL, return_note = ${input.note}, returned_at = now()`);
   await ctx.audit({ action: 'report.return', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { note: input.note } });
+  await settleApprovalNotices(ctx, [id]);
   await notifySubmitter(ctx, row, 'report.returned', 'Your report was returned to draft', input.note);
   return reread(ctx, id);
 }
@@ -171,6 +193,7 @@ export async function withdraw(ctx: Ctx, id: string) {
   const row = await reportFor(ctx, id, 'withdraw');
   await setStatus(ctx, id, sql`status = 'withdrawn', withdrawn_at = now()`);
   await ctx.audit({ action: 'report.withdraw', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
+  await settleApprovalNotices(ctx, [id]);
   return reread(ctx, id);
 }
 

@@ -21,7 +21,7 @@ function contentAssignments(input: ReportInput) {
     methods = ${c.methods}, document_kinds = ${c.document_kinds}, document_issuers = ${c.document_issuers}, arrests = ${c.arrests},
     charges = ${c.charges}, prosecutions = ${c.prosecutions}, convictions = ${c.convictions}, source = ${c.source}, narrative = ${c.narrative},
     source_record_id = ${c.source_record_id}, source_url = ${c.source_url}, source_quality = ${c.source_quality},
-    counts_in_regional = ${c.counts_in_regional},
+    counts_in_regional = ${c.counts_in_regional}, counts_given = ${c.counts_given},
     audience_kind = ${s.audience_kind}, audience_members = ${s.audience_members}, audience_groups = ${s.audience_groups}, tlp = ${s.tlp},
     handling = ${s.handling}, handling_note = ${s.handling_note}, evaluation_source = ${s.evaluation_source},
     evaluation_information = ${s.evaluation_information}, updated_at = now()`;

@@ -56,6 +56,24 @@ async function table(who: TestSession, query: string): Promise<Cells> {
   return response.json<Cells>();
 }
 
+/** How many rectangles the PDF's pages draw and fill (pdfjs's operator list): the bars of its charts. */
+async function filledRectangles(content: Buffer): Promise<number> {
+  const { getDocument, OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdf = await getDocument({ data: new Uint8Array(content), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
+  let count = 0;
+  for (let number = 1; number <= pdf.numPages; number++) {
+    const { fnArray, argsArray } = await (await pdf.getPage(number)).getOperatorList();
+    fnArray.forEach((fn, index) => {
+      // pdfjs 4 gives a path as [its operators, their arguments, its bounds]; pdfkit's bars are a rectangle, its colour, then a fill.
+      if (fn !== OPS.constructPath) return;
+      const [operators] = argsArray[index] as [number[]];
+      if (operators.includes(OPS.rectangle) && fnArray.slice(index + 1, index + 3).some((next) => next === OPS.fill || next === OPS.eoFill)) count++;
+    });
+  }
+  await pdf.destroy();
+  return count;
+}
+
 const cell = (cells: Cells, period: string, ...keys: string[]) => cells.cells.find((c) => c.period === period && c.keys.join('|') === keys.join('|'));
 
 beforeAll(async () => {
@@ -196,7 +214,7 @@ describe('the regional release', () => {
     expect(cell(await table(viewer, 'table=incidentType&interval=year&published=true'), '2024', 'smuggling-land')).toBeUndefined();
     const response = await t.as(viewer, { method: 'GET', url: '/api/v1/reports/summary' });
     expect(response.statusCode, response.body).toBe(200);
-    const summary = response.json<{ period: string; k: number; keyFigures: { reports: number }; byIncidentType: { key: string }[]; topRoutes: { from: string; to: string }[] }>();
+    const summary = response.json<{ period: string; k: number; keyFigures: { reports: number }; byIncidentType: { key: string; reports: number }[]; topRoutes: { from: string; to: string }[] }>();
     expect(summary.period).toBe('2024');
     expect(summary.k).toBe(11);
     expect(summary.keyFigures.reports).toBeGreaterThanOrEqual(16);
@@ -210,6 +228,11 @@ describe('the regional release', () => {
     expect(text).toContain('Period: 2024');
     expect(text).toContain(`Incident reports: ${summary.keyFigures.reports}`);
     expect(text).not.toMatch(/AAA|BBB|CCC/);
+    // The same charts as the page, drawn as vectors: each chart's title and its bars' labels and numbers, and filled rectangles.
+    for (const title of ['Reports by incident type', 'Reports by quarter', 'People by sex and age group']) expect(text).toContain(title);
+    expect(text).toContain('Smuggling by sea');
+    expect(text).toContain(`Smuggling by sea ${summary.byIncidentType[0]?.reports} reports`);
+    expect(await filledRectangles(pdf.rawPayload)).toBeGreaterThanOrEqual(1 + 1 + 5);
     const bad = await t.as(viewer, { method: 'GET', url: '/api/v1/reports/summary?period=2024-13' });
     expect(bad.statusCode).toBe(400);
   });

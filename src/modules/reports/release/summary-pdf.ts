@@ -33,9 +33,10 @@ export function summaryPdf(summary: ReleaseSummary): Promise<Buffer> {
     doc.font('Helvetica').fontSize(11);
     for (const [field, name] of KEY_FIGURES) doc.text(`${name}: ${String(f[field as keyof typeof f])}`);
     doc.moveDown();
-    barChart(doc, 'Reports by incident type', summary.byIncidentType.map((row) => ({ label: label(row.key), value: row.reports })));
-    barChart(doc, summary.breakdown[0]?.key.includes('Q') ? 'Reports by quarter' : 'Reports by month', summary.breakdown.map((row) => ({ label: row.key, value: row.reports })));
-    barChart(doc, 'People by sex and age group', [
+    const reports: Unit = ['report', 'reports'];
+    barChart(doc, 'Reports by incident type', reports, summary.byIncidentType.map((row) => ({ label: label(row.key), value: row.reports })));
+    barChart(doc, summary.breakdown[0]?.key.includes('Q') ? 'Reports by quarter' : 'Reports by month', reports, summary.breakdown.map((row) => ({ label: row.key, value: row.reports })));
+    barChart(doc, 'People by sex and age group', ['person', 'people'], [
       { label: 'Men', value: f.adultMen }, { label: 'Women', value: f.adultWomen }, { label: 'Boys', value: f.boys },
       { label: 'Girls', value: f.girls }, { label: 'Unknown sex or age', value: f.unknownSexOrAge },
     ]);
@@ -51,9 +52,17 @@ export function summaryPdf(summary: ReleaseSummary): Promise<Buffer> {
   return done;
 }
 
-/** A horizontal bar chart with pdfkit's vector primitives. */
-function barChart(doc: PDFKit.PDFDocument, title: string, bars: { label: string; value: number }[]): void {
-  if (bars.length === 0) return;
+/** What a chart's numbers count, in the singular and the plural. */
+type Unit = [one: string, many: string];
+
+/** A horizontal bar chart with pdfkit's vector primitives: a label, a filled bar and its number with its unit; or why it is empty. */
+function barChart(doc: PDFKit.PDFDocument, title: string, unit: Unit, bars: { label: string; value: number }[]): void {
+  if (bars.length === 0 || bars.every((bar) => bar.value === 0)) {
+    doc.font('Helvetica-Bold').fontSize(12).text(title);
+    doc.font('Helvetica').fontSize(10).text('No figure of this chart may be published for this period (each counts at least the threshold of reports from at least 3 members).');
+    doc.moveDown();
+    return;
+  }
   const rowHeight = 16;
   if (doc.y + 30 + bars.length * rowHeight > doc.page.height - doc.page.margins.bottom) doc.addPage();
   doc.font('Helvetica-Bold').fontSize(12).text(title);
@@ -67,7 +76,7 @@ function barChart(doc: PDFKit.PDFDocument, title: string, bars: { label: string;
     doc.fillColor('#222222').text(bar.label.slice(0, 40), left, y + 3, { width: labelWidth, lineBreak: false });
     const length = Math.max(1, (bar.value / max) * width);
     doc.rect(left + labelWidth, y, length, rowHeight - 4).fill('#1f6feb');
-    doc.fillColor('#222222').text(String(bar.value), left + labelWidth + length + 4, y + 3, { lineBreak: false });
+    doc.fillColor('#222222').text(plural(bar.value, ...unit), left + labelWidth + length + 4, y + 3, { lineBreak: false });
     y += rowHeight;
   }
   doc.fillColor('#000000');

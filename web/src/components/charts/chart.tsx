@@ -1,38 +1,161 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { echarts } from './echarts.js';
+import { clampZoom, ZOOM_STEP, type MapView } from './map-view.js';
+import { displayed, fileNameOf, toCsv, type TableData } from './table-data.js';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
+type Chart = ReturnType<typeof echarts.init>;
 
-/** One chart with a table view beside it: the chart shows numbers on hover, the table shows them all. */
-export function ChartPanel({ title, option, table, height = 320 }: { title: string; option: Option; table: ReactNode; height?: number }) {
-  const [view, setView] = useState<'chart' | 'table'>('chart');
+interface Props {
+  title: string;
+  option: Option;
+  /** The chart's numbers, shown under it and downloaded as CSV. */
+  table: TableData;
+  height?: number;
+  /** The heading level of the title (3 inside a layer's section). */
+  level?: 2 | 3;
+  /** A map: the view that fits its data, which the fit button goes back to; adds zoom buttons. */
+  fit?: MapView;
+  /** A line under the title (a conversion date, a unit). */
+  note?: ReactNode;
+}
+
+/** Hands a file to the browser as a download. */
+function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function pngOf(chart: Chart): Blob {
+  const [, base64 = ''] = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }).split(',');
+  return new Blob([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], { type: 'image/png' });
+}
+
+/** The zoom of a map chart's geo component as it is now (after the user's panning and zooming). */
+function zoomOf(chart: Chart): number {
+  const geo = (chart.getOption() as { geo?: { zoom?: number }[] }).geo;
+  return geo?.[0]?.zoom ?? 1;
+}
+
+interface AxisModel {
+  axis?: { type?: string; scale?: { getTicks(): { value: number }[] } };
+}
+
+/**
+ * The tick values of a chart's value axis as drawn (ECharts keeps them in its model, which its types
+ * call private), shown on the chart's element as `data-value-ticks` so a test can read what the
+ * canvas draws; nothing when the chart has none.
+ */
+function valueTicks(chart: Chart): string | undefined {
+  const model = (chart as unknown as { getModel?: () => { getComponent(type: string, index: number): AxisModel | undefined } }).getModel?.();
+  for (const type of ['yAxis', 'xAxis']) {
+    const axis = model?.getComponent(type, 0)?.axis;
+    if (axis?.type === 'value' && axis.scale) return axis.scale.getTicks().map((tick) => tick.value).join(',');
+  }
+  return undefined;
+}
+
+/**
+ * One chart with its table under it (numbers on hover in the chart, all of them in the table), and
+ * downloads of the table as CSV and the chart as PNG; a map also pans, zooms and fits its data.
+ */
+export function ChartPanel({ title, option, table, height = 320, level = 2, fit, note }: Props) {
   const element = useRef<HTMLDivElement>(null);
+  const chart = useRef<Chart | null>(null);
   useEffect(() => {
-    if (view !== 'chart' || !element.current) return undefined;
-    const chart = echarts.init(element.current);
-    chart.setOption(option);
-    const resize = (): void => chart.resize();
+    if (!element.current) return undefined;
+    const target = element.current;
+    const instance = echarts.init(target);
+    instance.setOption(option);
+    chart.current = instance;
+    instance.on('finished', () => {
+      const ticks = valueTicks(instance);
+      if (ticks !== undefined) target.setAttribute('data-value-ticks', ticks);
+    });
+    const showZoom = (): void => target.setAttribute('data-zoom', String(clampZoom(zoomOf(instance))));
+    if (fit) {
+      showZoom();
+      instance.on('georoam', showZoom);
+    }
+    const resize = (): void => instance.resize();
     window.addEventListener('resize', resize);
     return () => {
       window.removeEventListener('resize', resize);
-      chart.dispose();
+      chart.current = null;
+      instance.dispose();
     };
-  }, [option, view]);
+  }, [option, fit]);
+
+  const zoomTo = (view: Partial<MapView>): void => {
+    const instance = chart.current;
+    if (!instance || !element.current) return;
+    instance.setOption({ geo: [view] });
+    element.current.setAttribute('data-zoom', String(clampZoom(zoomOf(instance))));
+  };
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <section className="panel chart-panel" aria-label={title}>
       <div className="section-header">
-        <h2>{title}</h2>
-        <div role="group" aria-label={`${title}: view`} className="actions">
-          <button type="button" aria-pressed={view === 'chart'} onClick={() => setView('chart')}>
-            Chart
+        <Heading>{title}</Heading>
+        <div className="actions" role="group" aria-label={`${title}: downloads`}>
+          <button type="button" className="button-secondary" aria-label={`Download the table of “${title}” as CSV`} onClick={() => download(fileNameOf(title, 'csv'), new Blob([toCsv(table)], { type: 'text/csv;charset=utf-8' }))}>
+            CSV
           </button>
-          <button type="button" aria-pressed={view === 'table'} onClick={() => setView('table')}>
-            Table
+          <button type="button" className="button-secondary" aria-label={`Download the chart “${title}” as PNG`} onClick={() => chart.current && download(fileNameOf(title, 'png'), pngOf(chart.current))}>
+            PNG
           </button>
         </div>
       </div>
-      {/* Keys keep React from reusing the chart's element for the table, which dispose() would then empty. */}
-      {view === 'chart' ? <div key="chart" ref={element} style={{ width: '100%', height }} role="img" aria-label={`${title} (the table view has the numbers)`} /> : <div key="table" className="table-wrap">{table}</div>}
+      {note ? <p className="muted chart-note">{note}</p> : null}
+      <div className="chart-frame">
+        <div ref={element} className="chart" style={{ height }} role="img" aria-label={`${title} (the table under it has the numbers)`} />
+        {fit ? (
+          <div className="map-controls" role="group" aria-label={`${title}: zoom`}>
+            <button type="button" aria-label="Zoom in" onClick={() => chart.current && zoomTo({ zoom: clampZoom(zoomOf(chart.current) * ZOOM_STEP) })}>
+              +
+            </button>
+            <button type="button" aria-label="Zoom out" onClick={() => chart.current && zoomTo({ zoom: clampZoom(zoomOf(chart.current) / ZOOM_STEP) })}>
+              −
+            </button>
+            <button type="button" aria-label="Fit the map to the data" onClick={() => zoomTo(fit)}>
+              Fit
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <details className="chart-table">
+        <summary>Table ({table.rows.length === 1 ? '1 row' : `${table.rows.length.toLocaleString('en')} rows`})</summary>
+        <DataTable table={table} caption={title} />
+      </details>
     </section>
+  );
+}
+
+/** A table of a chart's numbers: the first cell of each row is its heading. */
+export function DataTable({ table, caption }: { table: TableData; caption: string }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {table.columns.map((column, index) => <th key={index} scope="col">{column}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, index) => (
+            <tr key={index}>
+              {row.map((cell, column) => (column === 0 ? <th key={column} scope="row">{displayed(cell)}</th> : <td key={column} className={typeof cell === 'number' ? 'number' : undefined}>{displayed(cell)}</td>))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,8 +1,10 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
-import { DateText, ErrorAlert, Field, humanise, Loading, Notice } from '../../components/ui.js';
+import { DateText, ErrorAlert, Field, Loading, Notice } from '../../components/ui.js';
+import { ROLE_LABEL } from '../../i18n/labels.js';
 import { useResource, useSubmit } from '../../hooks.js';
 import { useSession } from '../../session.js';
+import { useT } from '../../i18n/index.js';
 import type { Role } from '../../platform.js';
 import { RolePicker } from '../directory/member-users.js';
 import type { ApiToken, TokenCreated } from './api.js';
@@ -10,6 +12,7 @@ import type { ApiToken, TokenCreated } from './api.js';
 /** Tokens for machine clients (border systems, statistics offices): list, create, revoke. */
 export function ApiTokens() {
   const { session } = useSession();
+  const t = useT();
   const tokens = useResource<{ data: ApiToken[] }>('/account/tokens');
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<Role[]>([]);
@@ -30,7 +33,7 @@ export function ApiTokens() {
   };
 
   const revoke = (token: ApiToken): void => {
-    if (!window.confirm(`Revoke the token “${token.name}”? Clients using it will stop working at once.`)) return;
+    if (!window.confirm(t('account.tokens.confirmRevoke', { name: token.name }))) return;
     void revocation.run(async () => {
       await api.delete(`/account/tokens/${encodeURIComponent(token.id)}`);
       tokens.reload();
@@ -39,38 +42,36 @@ export function ApiTokens() {
 
   return (
     <>
-      <p>Machine clients use a token instead of a password, sent as <code>Authorization: Bearer …</code>. A token can do at most what your roles allow.</p>
+      <p>{t.rich('account.tokens.intro', { header: <code>Authorization: Bearer …</code> })}</p>
       {created ? (
         <Notice tone="success">
-          <p>
-            The token “{created.name}” was created. Copy its secret now: it is shown only once.
-          </p>
+          <p>{t.rich('account.tokens.created', { name: <span translate="no">{created.name}</span> })}</p>
           <p className="secret">
             <code>{created.secret}</code>
           </p>
           <button type="button" className="button-secondary" onClick={() => void navigator.clipboard?.writeText(created.secret)}>
-            Copy the secret
+            {t('account.tokens.copySecret')}
           </button>
         </Notice>
       ) : null}
       <ErrorAlert error={tokens.error ?? revocation.error} />
       {!tokens.data ? (
-        tokens.loading ? <Loading what="Loading tokens" /> : null
+        tokens.loading ? <Loading what={t('account.tokens.loading')} /> : null
       ) : tokens.data.data.length === 0 ? (
-        <p className="muted">You have no API tokens.</p>
+        <p className="muted">{t('account.tokens.none')}</p>
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('account.tokens.name')}</th>
+                <th scope="col">{t('account.profile.roles')}</th>
+                <th scope="col">{t('account.tokens.createdAt')}</th>
+                <th scope="col">{t('account.tokens.expires')}</th>
+                <th scope="col">{t('account.tokens.lastUsed')}</th>
+                <th scope="col">{t('common.status')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('common.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -79,21 +80,21 @@ export function ApiTokens() {
                 const expired = new Date(token.expiresAt).getTime() < Date.now();
                 return (
                   <tr key={token.id} className={token.revoked || expired ? 'row-disabled' : undefined}>
-                    <td>{token.name}</td>
-                    <td>{token.roles.map(humanise).join(', ')}</td>
+                    <td translate="no">{token.name}</td>
+                    <td>{t.list(token.roles.map((role) => t(ROLE_LABEL[role])))}</td>
                     <td>
                       <DateText value={token.createdAt} />
                     </td>
                     <td>
                       <DateText value={token.expiresAt} />
                     </td>
-                    <td>{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : <span className="muted">Never</span>}</td>
-                    <td>{token.revoked ? 'Revoked' : expired ? 'Expired' : 'Active'}</td>
+                    <td>{token.lastUsedAt ? <DateText value={token.lastUsedAt} withTime /> : <span className="muted">{t('account.tokens.never')}</span>}</td>
+                    <td>{token.revoked ? t('account.tokens.revoked') : expired ? t('account.tokens.expired') : t('common.active')}</td>
                     <td>
                       <div className="actions">
                         {!token.revoked && !expired ? (
-                          <button type="button" className="button-small" onClick={() => revoke(token)} disabled={revocation.busy} aria-label={`Revoke ${token.name}`}>
-                            Revoke
+                          <button type="button" className="button-small" onClick={() => revoke(token)} disabled={revocation.busy} aria-label={t('account.tokens.revokeName', { name: token.name })}>
+                            {t('account.tokens.revoke')}
                           </button>
                         ) : null}
                       </div>
@@ -107,20 +108,20 @@ export function ApiTokens() {
       )}
 
       <form onSubmit={submit} noValidate className="subform" aria-labelledby="new-token">
-        <h3 id="new-token">New token</h3>
+        <h3 id="new-token">{t('account.tokens.new')}</h3>
         <ErrorAlert error={creation.error} shown={['/name', '/roles', '/expiresInDays']} />
         <div className="form-grid">
-          <Field label="Name" hint="What uses it, such as “Airport border system”." error={creation.error?.fieldError('/name')}>
+          <Field label={t('account.tokens.name')} hint={t('account.tokens.nameHint')} error={creation.error?.fieldError('/name')}>
             {(props) => <input {...props} required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />}
           </Field>
-          <Field label="Valid for (days)" hint="1 to 365." error={creation.error?.fieldError('/expiresInDays')}>
+          <Field label={t('account.tokens.days')} hint={t('account.tokens.daysHint')} error={creation.error?.fieldError('/expiresInDays')}>
             {(props) => <input {...props} type="number" min={1} max={365} required value={days} onChange={(event) => setDays(event.target.value)} />}
           </Field>
         </div>
-        <RolePicker legend="Roles of the token" value={roles} onChange={setRoles} roles={session.user.roles} error={creation.error?.fieldError('/roles')} />
+        <RolePicker legend={t('account.tokens.roles')} value={roles} onChange={setRoles} roles={session.user.roles} error={creation.error?.fieldError('/roles')} />
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={creation.busy}>
-            Create token
+            {t('account.tokens.create')}
           </button>
         </div>
       </form>

@@ -3,6 +3,7 @@ import { api } from '../../api.js';
 import { ErrorAlert, Field, Notice } from '../../components/ui.js';
 import { useSubmit } from '../../hooks.js';
 import { useSession } from '../../session.js';
+import { useT } from '../../i18n/index.js';
 import type { RecoveryCodes, TotpEnrolment } from './api.js';
 
 interface Props {
@@ -15,6 +16,7 @@ interface Props {
 /** Set up, confirm or remove the authenticator app (TOTP) of the signed-in user. */
 export function TotpSection({ onChanged, onDone }: Props) {
   const { session } = useSession();
+  const t = useT();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState('');
@@ -50,9 +52,9 @@ export function TotpSection({ onChanged, onDone }: Props) {
     return (
       <div>
         <Notice tone="success">
-          <p>Two-step sign-in is on. Keep these recovery codes somewhere safe: each one signs you in once if you lose your phone. They are shown only now.</p>
+          <p>{t('account.totp.recoveryIntro')}</p>
         </Notice>
-        <ol className="recovery-codes" aria-label="Recovery codes">
+        <ol className="recovery-codes" aria-label={t('account.totp.recoveryCodes')}>
           {recoveryCodes.map((item) => (
             <li key={item}>
               <code>{item}</code>
@@ -61,7 +63,7 @@ export function TotpSection({ onChanged, onDone }: Props) {
         </ol>
         <div className="form-actions">
           <button type="button" className="button-secondary" onClick={() => void navigator.clipboard?.writeText(recoveryCodes.join('\n'))}>
-            Copy the codes
+            {t('account.totp.copyCodes')}
           </button>
           <button
             type="button"
@@ -71,7 +73,7 @@ export function TotpSection({ onChanged, onDone }: Props) {
               onDone();
             }}
           >
-            I have saved the codes
+            {t('account.totp.savedCodes')}
           </button>
         </div>
       </div>
@@ -83,25 +85,25 @@ export function TotpSection({ onChanged, onDone }: Props) {
       <form onSubmit={confirm} noValidate>
         <ol className="steps">
           <li>
-            <p>Scan this code with an authenticator app (such as FreeOTP, Aegis, Google or Microsoft Authenticator).</p>
-            <img className="qr" src={`data:image/svg+xml;utf8,${encodeURIComponent(enrolment.qrSvg)}`} alt="QR code to add Lintas to an authenticator app" width={200} height={200} />
+            <p>{t('account.totp.scan')}</p>
+            <img className="qr" src={`data:image/svg+xml;utf8,${encodeURIComponent(enrolment.qrSvg)}`} alt={t('account.totp.qr')} width={200} height={200} />
             <p>
-              Or type this key into the app: <code className="secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+              {t.rich('account.totp.key', { key: <code className="secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code> })}
             </p>
           </li>
           <li>
             <ErrorAlert error={error} shown={['/code']} />
-            <Field label="Code shown by the app" hint="6 digits." error={error?.fieldError('/code')}>
+            <Field label={t('account.totp.code')} hint={t('account.totp.codeHint')} error={error?.fieldError('/code')}>
               {(props) => <input {...props} inputMode="numeric" autoComplete="one-time-code" maxLength={8} required value={code} onChange={(event) => setCode(event.target.value)} />}
             </Field>
           </li>
         </ol>
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
-            Turn on two-step sign-in
+            {t('account.totp.turnOn')}
           </button>
           <button type="button" className="button-link" onClick={() => setEnrolment(null)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>
@@ -111,14 +113,14 @@ export function TotpSection({ onChanged, onDone }: Props) {
   if (session.user.totpEnabled) {
     return (
       <form onSubmit={remove} noValidate>
-        <p>Two-step sign-in is on: signing in needs a code from your authenticator app.</p>
+        <p>{t('account.totp.on')}</p>
         <ErrorAlert error={error} shown={['/code']} />
-        <Field label="Current code, to turn it off" error={error?.fieldError('/code')}>
+        <Field label={t('account.totp.currentCode')} error={error?.fieldError('/code')}>
           {(props) => <input {...props} inputMode="numeric" autoComplete="one-time-code" maxLength={20} value={code} onChange={(event) => setCode(event.target.value)} />}
         </Field>
         <div className="form-actions">
           <button type="submit" className="button-danger" disabled={busy || code.trim() === ''}>
-            Turn off two-step sign-in
+            {t('account.totp.turnOff')}
           </button>
         </div>
       </form>
@@ -127,10 +129,10 @@ export function TotpSection({ onChanged, onDone }: Props) {
 
   return (
     <div>
-      <p>Two-step sign-in is off. With it on, signing in also needs a code from an app on your phone.</p>
+      <p>{t('account.totp.off')}</p>
       <ErrorAlert error={error} />
       <button type="button" className="button-primary" onClick={start} disabled={busy}>
-        Set up an authenticator app
+        {t('account.totp.setUp')}
       </button>
     </div>
   );

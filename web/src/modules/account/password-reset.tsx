@@ -4,13 +4,16 @@ import { ErrorAlert, Field, Notice } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { Link, useLocation } from '../../router.js';
 import { MIN_PASSWORD_LENGTH } from './api.js';
+import { useT } from '../../i18n/index.js';
 
 function PublicCard({ title, children }: { title: string; children: ReactNode }) {
   useTitle(title);
   return (
     <div className="public-page">
       <main id="main" className="public-card" aria-labelledby="public-title">
-        <p className="brand brand-large">Lintas</p>
+        <p className="brand brand-large" translate="no">
+          Lintas
+        </p>
         <h1 id="public-title">{title}</h1>
         {children}
       </main>
@@ -19,6 +22,7 @@ function PublicCard({ title, children }: { title: string; children: ReactNode })
 }
 
 export function ForgotPasswordPage() {
+  const t = useT();
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
   const { busy, error, run } = useSubmit();
@@ -32,33 +36,34 @@ export function ForgotPasswordPage() {
   };
 
   return (
-    <PublicCard title="Forgot password">
+    <PublicCard title={t('account.forgot.title')}>
       {sent ? (
         <Notice tone="success">
-          <p>If the address is known, a link to set a new password was sent to it. The link works once and expires soon.</p>
+          <p>{t('account.forgot.sent')}</p>
         </Notice>
       ) : (
         <form onSubmit={submit} noValidate>
-          <p>Enter the e-mail address of your account. We will send a link to set a new password.</p>
+          <p>{t('account.forgot.intro')}</p>
           <ErrorAlert error={error} shown={['/email']} />
-          <Field label="E-mail" error={error?.fieldError('/email')}>
+          <Field label={t('account.email')} error={error?.fieldError('/email')}>
             {(props) => <input {...props} type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />}
           </Field>
           <div className="form-actions">
             <button type="submit" className="button-primary" disabled={busy}>
-              Send link
+              {t('account.forgot.send')}
             </button>
           </div>
         </form>
       )}
       <p>
-        <Link to="/sign-in">Back to sign-in</Link>
+        <Link to="/sign-in">{t('account.forgot.back')}</Link>
       </p>
     </PublicCard>
   );
 }
 
 export function ResetPasswordPage() {
+  const t = useT();
   const token = useLocation().search.get('token') ?? '';
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -78,45 +83,45 @@ export function ResetPasswordPage() {
 
   if (!token) {
     return (
-      <PublicCard title="Set a new password">
+      <PublicCard title={t('account.reset.title')}>
         <div className="alert alert-error" role="alert">
-          <p>This link has no token. Open the link from the e-mail again, or ask for a new one.</p>
+          <p>{t('account.reset.noToken')}</p>
         </div>
         <p>
-          <Link to="/forgot-password">Ask for a new link</Link>
+          <Link to="/forgot-password">{t('account.reset.askAgain')}</Link>
         </p>
       </PublicCard>
     );
   }
 
   return (
-    <PublicCard title="Set a new password">
+    <PublicCard title={t('account.reset.title')}>
       {done ? (
         <>
           <Notice tone="success">
-            <p>Your password was changed.</p>
+            <p>{t('account.reset.done')}</p>
           </Notice>
           <p>
-            <Link to="/sign-in">Sign in</Link>
+            <Link to="/sign-in">{t('account.signIn.title')}</Link>
           </p>
         </>
       ) : (
         <form onSubmit={submit} noValidate>
           <ErrorAlert error={error} shown={['/password']} />
-          <Field label="New password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={error?.fieldError('/password')}>
+          <Field label={t('account.password.new')} hint={t('account.password.newHint', { count: MIN_PASSWORD_LENGTH })} error={error?.fieldError('/password')}>
             {(props) => <input {...props} type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password} onChange={(event) => setPassword(event.target.value)} />}
           </Field>
-          <Field label="Repeat the new password" error={mismatch ? 'The two passwords differ.' : undefined}>
+          <Field label={t('account.password.repeat')} error={mismatch ? t('account.password.mismatch') : undefined}>
             {(props) => <input {...props} type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
           </Field>
           <div className="form-actions">
             <button type="submit" className="button-primary" disabled={busy}>
-              Set password
+              {t('account.reset.submit')}
             </button>
           </div>
           {error?.fieldError('/token') || error?.status === 404 || error?.status === 410 ? (
             <p>
-              <Link to="/forgot-password">Ask for a new link</Link>
+              <Link to="/forgot-password">{t('account.reset.askAgain')}</Link>
             </p>
           ) : null}
         </form>

@@ -5,6 +5,7 @@ import type { SignInResult } from './api.js';
 import { ErrorAlert, Field } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
+import { useT } from '../../i18n/index.js';
 
 interface Props {
   /** null before the password step; 'totp' when the second factor is due. */
@@ -13,12 +14,15 @@ interface Props {
 }
 
 export function SignInPage({ stage, onSignedIn }: Props) {
-  useTitle('Sign in');
+  const t = useT();
+  useTitle(t('account.signIn.title'));
   return (
     <div className="public-page">
       <main id="main" className="public-card" aria-labelledby="sign-in-title">
-        <p className="brand brand-large">Lintas</p>
-        <h1 id="sign-in-title">{stage === 'totp' ? 'Second sign-in step' : 'Sign in'}</h1>
+        <p className="brand brand-large" translate="no">
+          Lintas
+        </p>
+        <h1 id="sign-in-title">{stage === 'totp' ? t('account.signIn.secondStep') : t('account.signIn.title')}</h1>
         {stage === 'totp' ? <CodeStep onSignedIn={onSignedIn} /> : <PasswordStep onSignedIn={onSignedIn} />}
       </main>
     </div>
@@ -26,6 +30,7 @@ export function SignInPage({ stage, onSignedIn }: Props) {
 }
 
 function PasswordStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const t = useT();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useSubmit();
@@ -41,23 +46,24 @@ function PasswordStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   return (
     <form onSubmit={submit} noValidate>
       <ErrorAlert error={error} shown={['/email', '/password']} />
-      <Field label="E-mail" error={error?.fieldError('/email')}>
+      <Field label={t('account.email')} error={error?.fieldError('/email')}>
         {(props) => <input {...props} type="email" name="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />}
       </Field>
-      <Field label="Password" error={error?.fieldError('/password')}>
+      <Field label={t('account.password')} error={error?.fieldError('/password')}>
         {(props) => <input {...props} type="password" name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />}
       </Field>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('account.signIn.busy') : t('account.signIn.submit')}
         </button>
-        <Link to="/forgot-password">Forgot password?</Link>
+        <Link to="/forgot-password">{t('account.signIn.forgot')}</Link>
       </div>
     </form>
   );
 }
 
 function CodeStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+  const t = useT();
   const [code, setCode] = useState('');
   const { busy, error, run } = useSubmit();
   const input = useRef<HTMLInputElement>(null);
@@ -83,7 +89,7 @@ function CodeStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   return (
     <form onSubmit={submit} noValidate>
       <ErrorAlert error={error} shown={['/code']} />
-      <Field label="Authentication code" hint="The 6-digit code from your authenticator app, or one of your recovery codes." error={error?.fieldError('/code')}>
+      <Field label={t('account.signIn.code')} hint={t('account.signIn.codeHint')} error={error?.fieldError('/code')}>
         {(props) => (
           <input
             {...props}
@@ -101,10 +107,10 @@ function CodeStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
       </Field>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Checking…' : 'Continue'}
+          {busy ? t('account.signIn.checking') : t('account.signIn.continue')}
         </button>
         <button type="button" className="button-link" onClick={startOver}>
-          Use another account
+          {t('account.signIn.otherAccount')}
         </button>
       </div>
     </form>

@@ -5,45 +5,50 @@ import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { AuditRead } from './api.js';
 import { useMembers } from '../directory/hooks.js';
+import type { ReactNode } from 'react';
+import { msg, useT, type MessageId, type Translate } from '../../i18n/index.js';
 
-const OBJECT_LABEL: Record<string, string> = {
-  'library-document': 'Library documents',
-  report: 'Reports',
-  'travel-document': 'Travel documents',
-  'document-hit': 'Document hits',
+const OBJECT_LABEL: Record<string, MessageId | undefined> = {
+  'library-document': msg('audit.object.libraryDocuments'),
+  report: msg('audit.object.reports'),
+  'travel-document': msg('audit.object.travelDocuments'),
+  'document-hit': msg('audit.object.documentHits'),
 };
 
 /** What the other member did with the records, by audit action; an action not here shows its raw name. */
-const ACTION_LABEL: Record<string, string> = {
-  'library.read': 'Opened',
-  'library.search': 'Found in a search',
-  'library.list': 'Listed',
-  'library.file-read': 'Downloaded the file',
-  'library.count': 'Counted in a search',
-  'report.read': 'Opened',
-  'report.list': 'Listed',
-  'reports.export': 'Exported to a file',
-  'document.read': 'Opened',
-  'document.list-reports': 'Listed among the documents it reported to you',
-  'document.report': 'Reported to you',
-  'documents.check': 'Found in a document check',
-  'document.holder-read': 'Opened the holder details after a hit',
-  'document-hit.read': 'Opened',
-  'document-hit.list': 'Listed',
+const ACTION_LABEL: Record<string, MessageId | undefined> = {
+  'library.read': msg('audit.action.opened'),
+  'library.search': msg('audit.action.foundInSearch'),
+  'library.list': msg('audit.action.listed'),
+  'library.file-read': msg('audit.action.downloadedFile'),
+  'library.count': msg('audit.action.countedInSearch'),
+  'report.read': msg('audit.action.opened'),
+  'report.list': msg('audit.action.listed'),
+  'reports.export': msg('audit.action.exported'),
+  'document.read': msg('audit.action.opened'),
+  'document.list-reports': msg('audit.action.listedReportedToYou'),
+  'document.report': msg('audit.action.reportedToYou'),
+  'documents.check': msg('audit.action.foundInCheck'),
+  'document.holder-read': msg('audit.action.openedHolder'),
+  'document-hit.read': msg('audit.action.opened'),
+  'document-hit.list': msg('audit.action.listed'),
 };
 
-function actionLabel(action: string): string {
-  return ACTION_LABEL[action] ?? action;
+
+/** A label from a table, or the raw name (marked as data) when the table lacks it. */
+function labelOr(t: Translate, id: MessageId | undefined, raw: string): ReactNode {
+  return id ? t(id) : <code>{raw}</code>;
 }
 
 export function AuditPage() {
-  useTitle('Who read my records');
+  const t = useT();
+  useTitle(t('audit.title'));
   const { session } = useSession();
   if (!can(session, 'audit.read')) {
     return (
       <>
-        <PageHeader title="Who read my records" />
-        <p>Your role does not include the audit trail.</p>
+        <PageHeader title={t('audit.title')} />
+        <p>{t('audit.notAllowed')}</p>
       </>
     );
   }
@@ -54,28 +59,29 @@ function AuditReads({ memberName }: { memberName: string }) {
   const reads = usePaged<AuditRead>('/audit/reads');
   const members = useMembers();
   const { names } = members;
+  const t = useT();
 
   return (
     <>
-      <PageHeader title="Who read my records" />
-      <p>Every time another member opens, lists, searches or downloads a record of {memberName}, it is written in the audit trail. The newest come first.</p>
+      <PageHeader title={t('audit.title')} />
+      <p>{t('audit.intro', { member: memberName })}</p>
       <ErrorAlert error={reads.error} />
       {reads.loading === 'first' ? (
         <Loading />
       ) : reads.items.length === 0 && !reads.error ? (
-        <p>No other member has read your member’s records yet.</p>
+        <p>{t('audit.none')}</p>
       ) : (
         <div className="table-wrap">
           <table>
-            <caption className="visually-hidden">Reads of your member’s records by other members</caption>
+            <caption className="visually-hidden">{t('audit.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Member</th>
-                <th scope="col">User</th>
-                <th scope="col">Action</th>
-                <th scope="col">Records</th>
-                <th scope="col">Purpose</th>
+                <th scope="col">{t('audit.time')}</th>
+                <th scope="col">{t('audit.member')}</th>
+                <th scope="col">{t('audit.user')}</th>
+                <th scope="col">{t('audit.action')}</th>
+                <th scope="col">{t('audit.records')}</th>
+                <th scope="col">{t('audit.purpose')}</th>
               </tr>
             </thead>
             <tbody>
@@ -84,11 +90,11 @@ function AuditReads({ memberName }: { memberName: string }) {
                   <td className="nowrap">
                     <DateText value={read.at} withTime />
                   </td>
-                  <td>{names.get(read.readerMember) ?? read.readerMember}</td>
-                  <td>{read.readerName ?? <span className="muted">Not shown</span>}</td>
-                  <td>{actionLabel(read.action)}</td>
+                  <td translate="no">{names.get(read.readerMember) ?? read.readerMember}</td>
+                  <td>{read.readerName ? <span translate="no">{read.readerName}</span> : <span className="muted">{t('audit.notShown')}</span>}</td>
+                  <td>{labelOr(t, ACTION_LABEL[read.action], read.action)}</td>
                   <td>
-                    {read.objectType ? <span className="muted">{OBJECT_LABEL[read.objectType] ?? read.objectType}: </span> : null}
+                    {read.objectType ? <span className="muted">{t.rich('audit.objectType', { type: labelOr(t, OBJECT_LABEL[read.objectType], read.objectType) })} </span> : null}
                     <ul className="inline-list ids">
                       {read.ids.map((id) => {
                         const path = recordPath(read.objectType, id);
@@ -97,7 +103,7 @@ function AuditReads({ memberName }: { memberName: string }) {
                             {path ? (
                               <Link to={path} title={id}>
                                 <code>{id.slice(0, 8)}</code>
-                                <span className="visually-hidden"> (record {id})</span>
+                                <span className="visually-hidden"> {t('audit.recordId', { id })}</span>
                               </Link>
                             ) : (
                               <code>{id}</code>
@@ -107,7 +113,7 @@ function AuditReads({ memberName }: { memberName: string }) {
                       })}
                     </ul>
                   </td>
-                  <td>{read.purpose ?? <span className="muted">—</span>}</td>
+                  <td translate="no">{read.purpose ?? <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>
@@ -116,7 +122,7 @@ function AuditReads({ memberName }: { memberName: string }) {
       )}
       {reads.next ? (
         <button type="button" className="button-secondary more" onClick={reads.more} disabled={reads.loading !== null}>
-          {reads.loading === 'more' ? 'Loading…' : 'More'}
+          {reads.loading === 'more' ? t('ui.loading') : t('common.more')}
         </button>
       ) : null}
     </>

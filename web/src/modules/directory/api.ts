@@ -4,6 +4,7 @@
  * is a type error here.
  */
 import type { Static } from 'typebox';
+import { msg, type MessageId } from '../../i18n/index.js';
 import type { Group as GroupSchema, MemberDetail, MemberSummary as MemberSummarySchema, TOPICS, User as UserSchema } from '../../../../src/modules/directory/schemas.js';
 import type { ResetSent as ResetSentSchema } from '../../../../src/modules/directory/routes.js';
 
@@ -31,3 +32,19 @@ const TOPIC_NAMES: Readonly<Record<FocalPointTopic, true>> = {
   general: true, reports: true, documents: true, linkage: true, biometrics: true, bulletins: true, statistics: true, events: true, roadmap: true, library: true,
 };
 export const FOCAL_POINT_TOPICS = Object.keys(TOPIC_NAMES) as FocalPointTopic[];
+
+export const TOPIC_LABEL: Readonly<Record<FocalPointTopic, MessageId>> = {
+  general: msg('directory.topic.general'),
+  reports: msg('directory.topic.reports'),
+  documents: msg('directory.topic.documents'),
+  linkage: msg('directory.topic.linkage'),
+  biometrics: msg('directory.topic.biometrics'),
+  bulletins: msg('directory.topic.bulletins'),
+  statistics: msg('directory.topic.statistics'),
+  events: msg('directory.topic.events'),
+  roadmap: msg('directory.topic.roadmap'),
+  library: msg('directory.topic.library'),
+};
+
+export const KIND_LABEL: Readonly<Record<MemberKind, MessageId>> = { state: msg('directory.kind.state'), organisation: msg('directory.kind.organisation') };
+export const STATUS_LABEL: Readonly<Record<MemberStatus, MessageId>> = { member: msg('directory.status.member'), observer: msg('directory.status.observer') };

@@ -7,6 +7,7 @@ import { Link, navigate } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { Group, MemberSummary } from './api.js';
 import { DirectoryTabs } from './members.js';
+import { useT } from '../../i18n/index.js';
 
 function useMemberNames(): Map<string, string> {
   const members = useResource<{ data: MemberSummary[] }>('/members');
@@ -14,12 +15,15 @@ function useMemberNames(): Map<string, string> {
 }
 
 function Roster({ group, names }: { group: Group; names: Map<string, string> }) {
+  const t = useT();
   return (
     <ul className="inline-list">
       {group.members.map((code) => (
         <li key={code}>
-          <Link to={`/directory/members/${encodeURIComponent(code)}`}>{names.get(code) ?? code}</Link>
-          {group.chair === code ? <span className="muted"> (chair)</span> : null}
+          <Link to={`/directory/members/${encodeURIComponent(code)}`} translate="no">
+            {names.get(code) ?? code}
+          </Link>
+          {group.chair === code ? <span className="muted"> {t('directory.group.chairMark')}</span> : null}
         </li>
       ))}
     </ul>
@@ -27,17 +31,18 @@ function Roster({ group, names }: { group: Group; names: Map<string, string> }) 
 }
 
 export function GroupsPage() {
-  useTitle('Groups');
+  const t = useT();
+  useTitle(t('directory.groups'));
   const { session } = useSession();
   const groups = useResource<{ data: Group[] }>('/groups');
   const names = useMemberNames();
 
   return (
     <>
-      <PageHeader title="Directory">
+      <PageHeader title={t('directory.title')}>
         {can(session, 'groups.manage') ? (
           <Link className="button" to="/directory/groups/new">
-            New group
+            {t('directory.group.new')}
           </Link>
         ) : null}
       </PageHeader>
@@ -46,23 +51,20 @@ export function GroupsPage() {
       {!groups.data ? (
         groups.loading ? <Loading /> : null
       ) : groups.data.data.length === 0 ? (
-        <p>Your member belongs to no sharing group.</p>
+        <p>{t('directory.group.none')}</p>
       ) : (
         <ul className="card-list">
           {groups.data.data.map((group) => (
             <li key={group.code} className="card">
               <h2 className="card-title">
-                <Link to={`/directory/groups/${encodeURIComponent(group.code)}`}>{group.name}</Link>
+                <Link to={`/directory/groups/${encodeURIComponent(group.code)}`} translate="no">
+                  {group.name}
+                </Link>
               </h2>
               <p className="meta">
-                <code>{group.code}</code> · {group.members.length} members
-                {group.chair ? <> · Chair: {names.get(group.chair) ?? group.chair}</> : null}
-                {group.endsOn ? (
-                  <>
-                    {' '}
-                    · Ends <DateText value={group.endsOn} />
-                  </>
-                ) : null}
+                <code>{group.code}</code> · {t('directory.group.memberCount', { count: group.members.length })}
+                {group.chair ? <> · {t.rich('directory.group.chairIs', { name: <span translate="no">{names.get(group.chair) ?? group.chair}</span> })}</> : null}
+                {group.endsOn ? <> · {t.rich('directory.group.endsOnDate', { date: <DateText value={group.endsOn} /> })}</> : null}
               </p>
               <Roster group={group} names={names} />
             </li>
@@ -77,12 +79,13 @@ export function GroupPage({ code }: { code: string }) {
   const { session } = useSession();
   const group = useResource<{ data: Group }>(`/groups/${encodeURIComponent(code)}`);
   const names = useMemberNames();
-  useTitle(group.data?.data.name ?? 'Group');
+  const t = useT();
+  useTitle(group.data?.data.name ?? t('directory.group'));
 
   if (!group.data) {
     return (
       <>
-        <PageHeader title={group.error ? 'Group not found' : 'Group'} />
+        <PageHeader title={group.error ? t('directory.group.notFound') : t('directory.group')} />
         <DirectoryTabs />
         {group.error ? <ErrorAlert error={group.error} /> : <Loading />}
       </>
@@ -91,32 +94,32 @@ export function GroupPage({ code }: { code: string }) {
   const { data } = group.data;
   return (
     <>
-      <PageHeader title={data.name}>
+      <PageHeader title={<span translate="no">{data.name}</span>}>
         {can(session, 'groups.manage') ? (
           <Link className="button" to={`/directory/groups/${encodeURIComponent(data.code)}/edit`}>
-            Edit group
+            {t('directory.group.edit')}
           </Link>
         ) : null}
       </PageHeader>
       <DirectoryTabs />
       <p>
-        <Link to="/directory/groups">← All groups</Link>
+        <Link to="/directory/groups">{t('directory.group.back')}</Link>
       </p>
       <section className="panel" aria-labelledby="group-details">
-        <h2 id="group-details">Details</h2>
+        <h2 id="group-details">{t('library.document.details')}</h2>
         <dl className="details">
-          <dt>Code</dt>
+          <dt>{t('directory.code')}</dt>
           <dd>
             <code>{data.code}</code>
           </dd>
-          <dt>Chair</dt>
-          <dd>{data.chair ? (names.get(data.chair) ?? data.chair) : <span className="muted">None</span>}</dd>
-          <dt>Ends on</dt>
-          <dd>{data.endsOn ? <DateText value={data.endsOn} /> : <span className="muted">No end date</span>}</dd>
+          <dt>{t('directory.group.chair')}</dt>
+          <dd>{data.chair ? <span translate="no">{names.get(data.chair) ?? data.chair}</span> : <span className="muted">{t('directory.group.noChairShown')}</span>}</dd>
+          <dt>{t('directory.group.endsOn')}</dt>
+          <dd>{data.endsOn ? <DateText value={data.endsOn} /> : <span className="muted">{t('directory.group.noEnd')}</span>}</dd>
         </dl>
       </section>
       <section className="panel" aria-labelledby="group-roster">
-        <h2 id="group-roster">Members ({data.members.length})</h2>
+        <h2 id="group-roster">{t('directory.group.roster', { count: data.members.length })}</h2>
         <Roster group={data} names={names} />
       </section>
     </>
@@ -126,12 +129,13 @@ export function GroupPage({ code }: { code: string }) {
 export function GroupEditPage({ code }: { code: string | null }) {
   const group = useResource<{ data: Group }>(code === null ? null : `/groups/${encodeURIComponent(code)}`);
   const members = useResource<{ data: MemberSummary[] }>('/members');
-  useTitle(code === null ? 'New group' : 'Edit group');
+  const t = useT();
+  useTitle(code === null ? t('directory.group.new') : t('directory.group.edit'));
   const error = group.error ?? members.error;
   if (error || !members.data || (code !== null && !group.data)) {
     return (
       <>
-        <PageHeader title={code === null ? 'New group' : 'Edit group'} />
+        <PageHeader title={code === null ? t('directory.group.new') : t('directory.group.edit')} />
         {error ? <ErrorAlert error={error} /> : <Loading />}
       </>
     );
@@ -140,6 +144,7 @@ export function GroupEditPage({ code }: { code: string | null }) {
 }
 
 function GroupForm({ group, members }: { group: Group | null; members: MemberSummary[] }) {
+  const t = useT();
   const [code, setCode] = useState(group?.code ?? '');
   const [name, setName] = useState(group?.name ?? '');
   const [roster, setRoster] = useState<string[]>(group?.members ?? []);
@@ -161,40 +166,40 @@ function GroupForm({ group, members }: { group: Group | null; members: MemberSum
 
   return (
     <>
-      <PageHeader title={group ? `Edit ${group.name}` : 'New group'} />
+      <PageHeader title={group ? t.rich('directory.group.editName', { name: <span translate="no">{group.name}</span> }) : t('directory.group.new')} />
       <form onSubmit={submit} noValidate className="form-narrow">
         <ErrorAlert error={error} shown={['/code', '/name', '/members', '/chair', '/endsOn']} />
         {group ? null : (
-          <Field label="Code" hint="Lower-case letters, digits and hyphens, such as “working-group-trafficking”." error={error?.fieldError('/code')}>
+          <Field label={t('directory.code')} hint={t('directory.group.codeHint')} error={error?.fieldError('/code')}>
             {(props) => <input {...props} required maxLength={64} value={code} onChange={(event) => setCode(event.target.value)} />}
           </Field>
         )}
-        <Field label="Name" error={error?.fieldError('/name')}>
+        <Field label={t('directory.name')} error={error?.fieldError('/name')}>
           {(props) => <input {...props} required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />}
         </Field>
-        <CodePicker legend="Members" items={members} value={roster} onChange={setRoster} error={error?.fieldError('/members')} />
-        <Field label="Chair" error={error?.fieldError('/chair')}>
+        <CodePicker legend={t('directory.members')} items={members} value={roster} onChange={setRoster} error={error?.fieldError('/members')} />
+        <Field label={t('directory.group.chair')} error={error?.fieldError('/chair')}>
           {(props) => (
             <select {...props} value={chair} onChange={(event) => setChair(event.target.value)}>
-              <option value="">No chair</option>
+              <option value="">{t('directory.group.noChair')}</option>
               {members
                 .filter((member) => roster.includes(member.code) || member.code === chair)
                 .map((member) => (
-                  <option key={member.code} value={member.code}>
+                  <option key={member.code} value={member.code} translate="no">
                     {member.name}
                   </option>
                 ))}
             </select>
           )}
         </Field>
-        <Field label="Ends on" hint="Leave empty for a standing group." error={error?.fieldError('/endsOn')}>
+        <Field label={t('directory.group.endsOn')} hint={t('directory.group.endsOnHint')} error={error?.fieldError('/endsOn')}>
           {(props) => <input {...props} type="date" value={endsOn} onChange={(event) => setEndsOn(event.target.value)} />}
         </Field>
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
-            {group ? 'Save group' : 'Create group'}
+            {group ? t('directory.group.save') : t('directory.group.create')}
           </button>
-          <Link to={back}>Cancel</Link>
+          <Link to={back}>{t('common.cancel')}</Link>
         </div>
       </form>
     </>

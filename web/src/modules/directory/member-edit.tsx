@@ -5,6 +5,7 @@ import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { Member, MemberKind, MemberOne, MemberStatus } from './api.js';
+import { MemberReportDefaults } from './member-report-defaults.js';
 
 function StatusChoice({ value, onChange, error }: { value: MemberStatus; onChange: (status: MemberStatus) => void; error?: string | undefined }) {
   return (
@@ -129,6 +130,7 @@ function MemberForm({ member }: { member: Member }) {
           <Link to={back}>Cancel</Link>
         </div>
       </form>
+      {member.code === session.user.member && can(session, 'reports.defaults') ? <MemberReportDefaults member={member} /> : null}
     </>
   );
 }

@@ -1,8 +1,10 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
-import { ErrorAlert, Field, humanise, Loading } from '../../components/ui.js';
+import { ErrorAlert, Field, Loading } from '../../components/ui.js';
+import { useT } from '../../i18n/index.js';
 import { useResource, useSubmit } from '../../hooks.js';
-import { FOCAL_POINT_TOPICS, type FocalPointTopic, type Member, type MemberOne, type User } from './api.js';
+
+import { FOCAL_POINT_TOPICS, TOPIC_LABEL, type FocalPointTopic, type Member, type MemberOne, type User } from './api.js';
 
 interface Row {
   key: number;
@@ -22,6 +24,7 @@ export function FocalPointsEditor({ member, onSaved, onCancel }: Props) {
   const [rows, setRows] = useState<Row[]>(() => member.focalPoints.map((point, index) => ({ key: index, topic: point.topic, userId: point.userId })));
   const [nextKey, setNextKey] = useState(member.focalPoints.length);
   const { busy, error, run } = useSubmit();
+  const t = useT();
 
   const update = (key: number, change: Partial<Row>): void => setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
 
@@ -39,33 +42,33 @@ export function FocalPointsEditor({ member, onSaved, onCancel }: Props) {
   };
 
   if (users.error) return <ErrorAlert error={users.error} />;
-  if (!users.data) return <Loading what="Loading users" />;
+  if (!users.data) return <Loading what={t('directory.users.loading')} />;
   const active = users.data.data.filter((user) => !user.disabled);
 
   return (
     <form onSubmit={submit} noValidate>
       <ErrorAlert error={error} />
-      {rows.length === 0 ? <p className="muted">No focal points. Add one below.</p> : null}
+      {rows.length === 0 ? <p className="muted">{t('directory.focalPoints.empty')}</p> : null}
       <ul className="plain-list">
         {rows.map((row, index) => (
           <li key={row.key} className="form-row">
-            <Field label={`Topic ${index + 1}`} error={error?.fieldError(`/focalPoints/${index}/topic`)}>
+            <Field label={t('directory.focalPoints.topicN', { n: index + 1 })} error={error?.fieldError(`/focalPoints/${index}/topic`)}>
               {(props) => (
                 <select {...props} value={row.topic} onChange={(event) => update(row.key, { topic: event.target.value as FocalPointTopic })}>
                   {FOCAL_POINT_TOPICS.map((topic) => (
                     <option key={topic} value={topic}>
-                      {humanise(topic)}
+                      {t(TOPIC_LABEL[topic])}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            <Field label={`Person ${index + 1}`} error={error?.fieldError(`/focalPoints/${index}/userId`)}>
+            <Field label={t('directory.focalPoints.personN', { n: index + 1 })} error={error?.fieldError(`/focalPoints/${index}/userId`)}>
               {(props) => (
                 <select {...props} value={row.userId} onChange={(event) => update(row.key, { userId: event.target.value })}>
-                  <option value="">Choose a user</option>
+                  <option value="">{t('directory.focalPoints.chooseUser')}</option>
                   {active.map((user) => (
-                    <option key={user.id} value={user.id}>
+                    <option key={user.id} value={user.id} translate="no">
                       {user.name} ({user.email})
                     </option>
                   ))}
@@ -73,20 +76,20 @@ export function FocalPointsEditor({ member, onSaved, onCancel }: Props) {
               )}
             </Field>
             <button type="button" className="button-secondary" onClick={() => setRows((current) => current.filter((item) => item.key !== row.key))}>
-              Remove <span className="visually-hidden">focal point {index + 1}</span>
+              {t.rich('directory.focalPoints.remove', { n: index + 1, hidden: (chunks) => <span className="visually-hidden">{chunks}</span> })}
             </button>
           </li>
         ))}
       </ul>
       <div className="form-actions">
         <button type="button" className="button-secondary" onClick={add}>
-          Add focal point
+          {t('directory.focalPoints.add')}
         </button>
         <button type="submit" className="button-primary" disabled={busy}>
-          Save focal points
+          {t('directory.focalPoints.save')}
         </button>
         <button type="button" className="button-link" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -1,24 +1,28 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
-import { ErrorAlert, Field, Fieldset, humanise, Loading, Notice } from '../../components/ui.js';
+import { ErrorAlert, Field, Fieldset, Loading, Notice } from '../../components/ui.js';
+import { useT } from '../../i18n/index.js';
+import { ROLE_LABEL } from '../../i18n/labels.js';
 import { useResource, useSubmit } from '../../hooks.js';
 import { ROLES, type Role } from '../../platform.js';
 import { useSession } from '../../session.js';
 import type { ResetSent, User } from './api.js';
+
 
 /** The roles this user may hand out: no one grants a role they do not hold, except the secretariat. */
 function assignableRoles(own: readonly Role[]): readonly Role[] {
   return own.includes('secretariat') ? ROLES : ROLES.filter((role) => own.includes(role));
 }
 
-export function RolePicker({ value, onChange, error, legend = 'Roles', roles }: { value: Role[]; onChange: (roles: Role[]) => void; error?: string | undefined; legend?: string; roles: readonly Role[] }) {
+export function RolePicker({ value, onChange, error, legend, roles }: { value: Role[]; onChange: (roles: Role[]) => void; error?: string | undefined; legend?: string; roles: readonly Role[] }) {
+  const t = useT();
   const toggle = (role: Role, on: boolean): void => onChange(on ? [...value, role] : value.filter((item) => item !== role));
   return (
-    <Fieldset legend={legend} error={error} className="checkbox-grid">
+    <Fieldset legend={legend ?? t('account.profile.roles')} error={error} className="checkbox-grid">
       {roles.map((role) => (
         <label key={role} className="check">
           <input type="checkbox" checked={value.includes(role)} onChange={(event) => toggle(role, event.target.checked)} />
-          {humanise(role)}
+          {t(ROLE_LABEL[role])}
         </label>
       ))}
     </Fieldset>
@@ -26,12 +30,13 @@ export function RolePicker({ value, onChange, error, legend = 'Roles', roles }: 
 }
 
 function ResetLinkNotice({ sent }: { sent: ResetSent }) {
+  const t = useT();
   return (
     <Notice tone="success">
-      <p>A one-time link to set a password was e-mailed to {sent.emailedTo}.</p>
+      <p>{t.rich('directory.users.linkSent', { email: <span translate="no">{sent.emailedTo}</span> })}</p>
       {sent.resetLink ? (
         <>
-          <p>No mail server is configured, so the link is shown here, this once (and the audit trail records it). Pass it on to its owner only:</p>
+          <p>{t('directory.users.linkShown')}</p>
           <p className="secret">
             <code>{sent.resetLink}</code>
           </p>
@@ -43,6 +48,7 @@ function ResetLinkNotice({ sent }: { sent: ResetSent }) {
 
 export function MemberUsers({ member }: { member: string }) {
   const { session } = useSession();
+  const t = useT();
   const users = useResource<{ data: User[] }>(`/users?member=${encodeURIComponent(member)}`);
   const [editing, setEditing] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
@@ -57,7 +63,7 @@ export function MemberUsers({ member }: { member: string }) {
   };
 
   const setDisabled = (user: User, disabled: boolean): void => {
-    if (disabled && !window.confirm(`Disable ${user.name}? They will no longer be able to sign in.`)) return;
+    if (disabled && !window.confirm(t('directory.users.confirmDisable', { name: user.name }))) return;
     void action.run(async () => {
       setSent(null);
       replace((await api.patch<{ user: User }>(`/users/${user.id}`, { disabled })).user);
@@ -73,10 +79,10 @@ export function MemberUsers({ member }: { member: string }) {
   return (
     <section aria-labelledby="member-users" className="panel">
       <div className="section-header">
-        <h2 id="member-users">Users</h2>
+        <h2 id="member-users">{t('directory.users.title')}</h2>
         {!creating ? (
           <button type="button" onClick={() => setCreating(true)}>
-            New user
+            {t('directory.users.new')}
           </button>
         ) : null}
       </div>
@@ -95,19 +101,19 @@ export function MemberUsers({ member }: { member: string }) {
       {sent ? <ResetLinkNotice sent={sent} /> : null}
       <ErrorAlert error={users.error ?? action.error} />
       {!users.data ? (
-        users.loading ? <Loading what="Loading users" /> : null
+        users.loading ? <Loading what={t('directory.users.loading')} /> : null
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Two-step</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('directory.name')}</th>
+                <th scope="col">{t('account.email')}</th>
+                <th scope="col">{t('account.profile.roles')}</th>
+                <th scope="col">{t('directory.users.twoStep')}</th>
+                <th scope="col">{t('common.status')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('common.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -129,25 +135,25 @@ export function MemberUsers({ member }: { member: string }) {
                   </tr>
                 ) : (
                   <tr key={user.id} className={user.disabled ? 'row-disabled' : undefined}>
-                    <td>{user.name}</td>
-                    <td>{user.email}</td>
-                    <td>{user.roles.map(humanise).join(', ')}</td>
-                    <td>{user.totpEnabled ? 'On' : 'Off'}</td>
-                    <td>{user.disabled ? 'Disabled' : 'Active'}</td>
+                    <td translate="no">{user.name}</td>
+                    <td translate="no">{user.email}</td>
+                    <td>{t.list(user.roles.map((role) => t(ROLE_LABEL[role])))}</td>
+                    <td>{user.totpEnabled ? t('directory.users.on') : t('directory.users.off')}</td>
+                    <td>{user.disabled ? t('directory.users.disabled') : t('common.active')}</td>
                     <td>
                       {manages(user) ? (
                         <div className="actions">
-                          <button type="button" className="button-small" onClick={() => setEditing(user.id)} aria-label={`Edit ${user.name}`}>
-                            Edit
+                          <button type="button" className="button-small" onClick={() => setEditing(user.id)} aria-label={t('directory.users.editName', { name: user.name })}>
+                            {t('common.edit')}
                           </button>
                           {user.id !== session.user.id ? (
-                            <button type="button" className="button-small" disabled={action.busy} onClick={() => setDisabled(user, !user.disabled)} aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.name}`}>
-                              {user.disabled ? 'Enable' : 'Disable'}
+                            <button type="button" className="button-small" disabled={action.busy} onClick={() => setDisabled(user, !user.disabled)} aria-label={user.disabled ? t('directory.users.enableName', { name: user.name }) : t('directory.users.disableName', { name: user.name })}>
+                              {user.disabled ? t('directory.users.enable') : t('directory.users.disable')}
                             </button>
                           ) : null}
                           {!user.disabled ? (
-                            <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={`Reset link for ${user.name}`} title="Send a one-time link to set a new password">
-                              Reset link
+                            <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={t('directory.users.resetName', { name: user.name })} title={t('directory.users.resetHint')}>
+                              {t('directory.users.reset')}
                             </button>
                           ) : null}
                         </div>
@@ -169,6 +175,7 @@ function CreateUser({ member, roles, onCreated, onCancel }: { member: string; ro
   const [email, setEmail] = useState('');
   const [chosen, setChosen] = useState<Role[]>(roles.includes('officer') ? ['officer'] : []);
   const { busy, error, run } = useSubmit();
+  const t = useT();
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
@@ -178,23 +185,23 @@ function CreateUser({ member, roles, onCreated, onCancel }: { member: string; ro
   };
 
   return (
-    <form onSubmit={submit} noValidate className="subform" aria-label="New user">
+    <form onSubmit={submit} noValidate className="subform" aria-label={t('directory.users.new')}>
       <ErrorAlert error={error} shown={['/name', '/email', '/roles']} />
       <div className="form-grid">
-        <Field label="Name" error={error?.fieldError('/name')}>
+        <Field label={t('directory.name')} error={error?.fieldError('/name')}>
           {(props) => <input {...props} required value={name} onChange={(event) => setName(event.target.value)} autoComplete="off" />}
         </Field>
-        <Field label="E-mail" error={error?.fieldError('/email')}>
+        <Field label={t('account.email')} error={error?.fieldError('/email')}>
           {(props) => <input {...props} type="email" required value={email} onChange={(event) => setEmail(event.target.value)} autoComplete="off" />}
         </Field>
       </div>
       <RolePicker value={chosen} onChange={setChosen} roles={roles} error={error?.fieldError('/roles')} />
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
-          Create user and send link
+          {t('directory.users.create')}
         </button>
         <button type="button" className="button-link" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>
@@ -205,6 +212,7 @@ function EditUser({ user, roles, onSaved, onCancel }: { user: User; roles: reado
   const [name, setName] = useState(user.name);
   const [chosen, setChosen] = useState<Role[]>(user.roles);
   const { busy, error, run } = useSubmit();
+  const t = useT();
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
@@ -214,20 +222,20 @@ function EditUser({ user, roles, onSaved, onCancel }: { user: User; roles: reado
   };
 
   return (
-    <form onSubmit={submit} noValidate className="subform" aria-label={`Edit ${user.name}`}>
+    <form onSubmit={submit} noValidate className="subform" aria-label={t('directory.users.editName', { name: user.name })}>
       <ErrorAlert error={error} shown={['/name', '/roles']} />
-      <Field label="Name" error={error?.fieldError('/name')}>
+      <Field label={t('directory.name')} error={error?.fieldError('/name')}>
         {(props) => <input {...props} required value={name} onChange={(event) => setName(event.target.value)} />}
       </Field>
-      <p className="hint">E-mail: {user.email}</p>
+      <p className="hint">{t.rich('directory.users.emailIs', { email: <span translate="no">{user.email}</span> })}</p>
       {/* The roles it holds stay on offer, so they can be kept or removed. */}
       <RolePicker value={chosen} onChange={setChosen} roles={ROLES.filter((role) => roles.includes(role) || user.roles.includes(role))} error={error?.fieldError('/roles')} />
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
-          Save user
+          {t('directory.users.save')}
         </button>
         <button type="button" className="button-link" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

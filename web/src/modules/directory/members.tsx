@@ -3,23 +3,25 @@ import { ErrorAlert, Field, Loading, PageHeader } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
 import { Link, useLocation } from '../../router.js';
 import { can, useSession } from '../../session.js';
-import type { MemberSummary } from './api.js';
+import { useT } from '../../i18n/index.js';
+import { KIND_LABEL, STATUS_LABEL, type MemberSummary } from './api.js';
 
 /** The tabs of the Directory module. */
 export function DirectoryTabs() {
   const { path } = useLocation();
+  const t = useT();
   const groups = path.startsWith('/directory/groups');
   return (
-    <nav className="tabs" aria-label="Directory">
+    <nav className="tabs" aria-label={t('directory.title')}>
       <ul>
         <li>
           <Link to="/directory" aria-current={!groups ? 'page' : undefined}>
-            Members
+            {t('directory.members')}
           </Link>
         </li>
         <li>
           <Link to="/directory/groups" aria-current={groups ? 'page' : undefined}>
-            Groups
+            {t('directory.groups')}
           </Link>
         </li>
       </ul>
@@ -28,32 +30,33 @@ export function DirectoryTabs() {
 }
 
 export function MembersPage() {
-  useTitle('Directory');
+  const t = useT();
+  useTitle(t('directory.title'));
   const { session } = useSession();
   const members = useResource<{ data: MemberSummary[] }>('/members');
   const [filter, setFilter] = useState('');
 
   const needle = filter.trim().toLowerCase();
   const all = members.data?.data ?? [];
-  const shown = needle ? all.filter((member) => `${member.code} ${member.name} ${member.kind} ${member.status}`.toLowerCase().includes(needle)) : all;
+  const shown = needle ? all.filter((member) => `${member.code} ${member.name} ${t(KIND_LABEL[member.kind])} ${t(STATUS_LABEL[member.status])}`.toLowerCase().includes(needle)) : all;
 
   return (
     <>
-      <PageHeader title="Directory">
+      <PageHeader title={t('directory.title')}>
         {can(session, 'members.manage') ? (
           <Link className="button" to="/directory/members/new">
-            New member
+            {t('directory.newMember')}
           </Link>
         ) : null}
       </PageHeader>
       <DirectoryTabs />
       <ErrorAlert error={members.error} />
       <div className="toolbar">
-        <Field label="Filter members" className="field-inline">
-          {(props) => <input {...props} type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder="Code or name" />}
+        <Field label={t('directory.filter')} className="field-inline">
+          {(props) => <input {...props} type="search" value={filter} onChange={(event) => setFilter(event.target.value)} placeholder={t('directory.filterPlaceholder')} />}
         </Field>
         <p className="muted" role="status">
-          {members.data ? `${shown.length} of ${all.length} members` : ''}
+          {members.data ? t('directory.shown', { shown: shown.length, count: all.length }) : ''}
         </p>
       </div>
       {members.loading && !members.data ? (
@@ -61,13 +64,13 @@ export function MembersPage() {
       ) : (
         <div className="table-wrap">
           <table>
-            <caption className="visually-hidden">Members and observers</caption>
+            <caption className="visually-hidden">{t('directory.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('directory.code')}</th>
+                <th scope="col">{t('directory.name')}</th>
+                <th scope="col">{t('directory.kind')}</th>
+                <th scope="col">{t('common.status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -77,16 +80,18 @@ export function MembersPage() {
                     <code>{member.code}</code>
                   </td>
                   <td>
-                    <Link to={`/directory/members/${encodeURIComponent(member.code)}`}>{member.name}</Link>
-                    {member.code === session.user.member ? <span className="muted"> (your member)</span> : null}
+                    <Link to={`/directory/members/${encodeURIComponent(member.code)}`} translate="no">
+                      {member.name}
+                    </Link>
+                    {member.code === session.user.member ? <span className="muted"> {t('directory.yourMember')}</span> : null}
                   </td>
-                  <td>{member.kind === 'state' ? 'State' : 'Organisation'}</td>
-                  <td>{member.status === 'member' ? 'Member' : 'Observer'}</td>
+                  <td>{t(KIND_LABEL[member.kind])}</td>
+                  <td>{t(STATUS_LABEL[member.status])}</td>
                 </tr>
               ))}
               {shown.length === 0 && members.data ? (
                 <tr>
-                  <td colSpan={4}>No member matches “{filter}”.</td>
+                  <td colSpan={4}>{t('directory.noMatch', { filter })}</td>
                 </tr>
               ) : null}
             </tbody>

@@ -107,9 +107,58 @@ export function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side
           The issuer was reminded <DateText value={hit.remindedAt} withTime />.
         </p>
       ) : null}
+      {hit.checks ? <HitChecks hit={hit} checks={hit.checks} /> : null}
       {hit.abilities.answer ? <AnswerForm hit={hit} onAnswered={onAnswered} /> : null}
       {hit.abilities.holder ? <HolderDetails hit={hit} /> : null}
     </article>
+  );
+}
+
+const plural = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
+
+/**
+ * Every check the hit holds, oldest first: a repeat check of a document while its hit waits is added
+ * to the hit. The issuer sees when and how each was made; the checking member also who and why.
+ */
+function HitChecks({ hit, checks }: { hit: HitRecord; checks: NonNullable<HitRecord['checks']> }) {
+  const heading = useId();
+  const detailed = checks.some((check) => check.purpose !== undefined);
+  return (
+    <section aria-labelledby={heading}>
+      <h3 id={heading} className="hit-checks-title">
+        {plural(hit.checkCount, 'check')} of this document
+      </h3>
+      <table className="hit-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">How</th>
+              {detailed ? (
+                <>
+                  <th scope="col">Checked by</th>
+                  <th scope="col">Purpose</th>
+                </>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {checks.map((check, index) => (
+              <tr key={`${check.checkedAt}-${String(index)}`}>
+                <td>
+                  <DateText value={check.checkedAt} withTime />
+                </td>
+                <td>{VIA[check.via]}</td>
+                {detailed ? (
+                  <>
+                    <td>{check.checkedBy ?? '—'}</td>
+                    <td>{check.purpose ?? '—'}</td>
+                  </>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -135,6 +184,7 @@ export function groupByDocument(hits: readonly HitRecord[]): HitGroup[] {
 function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; names: Map<string, string> }) {
   const first = group.hits[0] as HitRecord;
   const waiting = group.hits.filter((hit) => hit.outcome === 'pending').length;
+  const checks = group.hits.reduce((sum, hit) => sum + hit.checkCount, 0);
   const heading = useId();
   return (
     <section className="hit-group" aria-labelledby={heading}>
@@ -142,8 +192,9 @@ function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; nam
         {DOCUMENT_TYPE_LABELS[first.type]} <span className="document-number">{first.number}</span> ({first.issuer}) — {DOCUMENT_STATUS_LABELS[first.status]}
         <span className="muted">
           {' '}
-          · {group.hits.length} check{group.hits.length === 1 ? '' : 's'}
-          {waiting > 0 && side === 'issuer' ? `, ${waiting} waiting` : ''}
+          · {plural(checks, 'check')}
+          {group.hits.length > 1 ? ` in ${plural(group.hits.length, 'hit')}` : ''}
+          {waiting > 0 && side === 'issuer' ? `, ${String(waiting)} waiting` : ''}
         </span>
       </h3>
       <table className="hit-table">
@@ -152,6 +203,7 @@ function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; nam
             <th scope="col">When</th>
             <th scope="col">{side === 'issuer' ? 'Checked by' : 'Issuer'}</th>
             <th scope="col">How</th>
+            <th scope="col">Checks</th>
             <th scope="col">Status</th>
           </tr>
         </thead>
@@ -167,6 +219,15 @@ function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; nam
                 {side === 'issuer' ? `${names.get(hit.checker) ?? hit.checker}${hit.checkedBy ? ` (${hit.checkedBy})` : ''}` : (names.get(hit.owner) ?? hit.owner)}
               </td>
               <td>{VIA[hit.via]}</td>
+              <td>
+                {hit.checkCount > 1 ? (
+                  <>
+                    {hit.checkCount}, last <DateText value={hit.lastCheckedAt} withTime />
+                  </>
+                ) : (
+                  1
+                )}
+              </td>
               <td>
                 <OutcomeBadge outcome={hit.outcome} />
               </td>

@@ -4,10 +4,12 @@ import { usePaged, useSubmit, useTitle } from '../../hooks.js';
 import { recordPath } from '../../records.js';
 import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
+import { useT } from '../../i18n/index.js';
 import type { Notification } from './api.js';
 
 export function InboxPage() {
-  useTitle('Inbox');
+  const t = useT();
+  useTitle(t('inbox.title'));
   const { unread, refreshUnread } = useSession();
   const inbox = usePaged<Notification>('/inbox');
   const marking = useSubmit();
@@ -22,13 +24,13 @@ export function InboxPage() {
 
   return (
     <>
-      <PageHeader title="Inbox" />
-      <p role="status">{unread === 0 ? 'No unread notifications.' : `${unread} unread notification${unread === 1 ? '' : 's'}.`}</p>
+      <PageHeader title={t('inbox.title')} />
+      <p role="status">{t('inbox.unread', { count: unread })}</p>
       <ErrorAlert error={inbox.error ?? marking.error} />
       {inbox.loading === 'first' ? (
         <Loading />
       ) : inbox.items.length === 0 && !inbox.error ? (
-        <p>Your inbox is empty.</p>
+        <p>{t('inbox.empty')}</p>
       ) : (
         <ul className="notifications">
           {inbox.items.map((notification) => {
@@ -37,17 +39,26 @@ export function InboxPage() {
               <li key={notification.id} className={notification.read ? 'notification' : 'notification notification-unread'}>
                 <div className="notification-head">
                   <h2 className="notification-title">
-                    {notification.read ? null : <span className="visually-hidden">Unread: </span>}
-                    {path ? <Link to={path}>{notification.title}</Link> : notification.title}
+                    {notification.read ? null : <span className="visually-hidden">{t('inbox.unreadPrefix')} </span>}
+                    {/* A notification's words are the server's (src/platform/notify), written when it was sent. */}
+                    {path ? (
+                      <Link to={path} translate="no">
+                        {notification.title}
+                      </Link>
+                    ) : (
+                      <span translate="no">{notification.title}</span>
+                    )}
                   </h2>
                   <span className="meta">
                     <DateText value={notification.createdAt} withTime />
                   </span>
                 </div>
-                {notification.body ? <p className="notification-body">{notification.body}</p> : null}
+                {notification.body ? <p className="notification-body" translate="no">
+                    {notification.body}
+                  </p> : null}
                 {!notification.read ? (
-                  <button type="button" className="button-small" onClick={() => markRead(notification)} disabled={marking.busy} aria-label={`Mark as read: ${notification.title}`}>
-                    Mark as read
+                  <button type="button" className="button-small" onClick={() => markRead(notification)} disabled={marking.busy} aria-label={t('inbox.markReadName', { title: notification.title })}>
+                    {t('inbox.markRead')}
                   </button>
                 ) : null}
               </li>
@@ -57,7 +68,7 @@ export function InboxPage() {
       )}
       {inbox.next ? (
         <button type="button" className="button-secondary more" onClick={inbox.more} disabled={inbox.loading !== null}>
-          {inbox.loading === 'more' ? 'Loading…' : 'More'}
+          {inbox.loading === 'more' ? t('ui.loading') : t('common.more')}
         </button>
       ) : null}
     </>

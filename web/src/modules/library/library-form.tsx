@@ -1,12 +1,14 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError, type FieldError } from '../../api.js';
-import { DEFAULT_SHARING, draftOf, draftProblem, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
-import { ErrorAlert, Field, Fieldset, humanise, Loading, PageHeader } from '../../components/ui.js';
+import { DEFAULT_SHARING, draftOf, draftProblemId, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
+import { ErrorAlert, Field, Fieldset, Loading, PageHeader } from '../../components/ui.js';
+import { msg, useT, type MessageId, type Translate } from '../../i18n/index.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
+
 import { Link, navigate } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { Group, MemberSummary } from '../directory/api.js';
-import { LIBRARY_CATEGORIES, type DocumentOne, type LibraryCategory, type LibraryDocumentFull, type LibraryDocumentMetadata } from './api.js';
+import { CATEGORY_LABEL, LIBRARY_CATEGORIES, type DocumentOne, type LibraryCategory, type LibraryDocumentFull, type LibraryDocumentMetadata } from './api.js';
 
 const MAX_FILE_BYTES = 15 * 1024 * 1024;
 const FILE_TYPES = ['.pdf', '.docx', '.txt'];
@@ -17,13 +19,14 @@ function listOf(text: string): string[] {
 }
 
 export function DocumentNewPage() {
-  useTitle('Add document');
+  const t = useT();
+  useTitle(t('library.add'));
   const { session } = useSession();
   if (!can(session, 'library.write')) {
     return (
       <>
-        <PageHeader title="Add document" />
-        <p>Your role does not allow adding documents to the library.</p>
+        <PageHeader title={t('library.add')} />
+        <p>{t('library.form.notAllowed')}</p>
       </>
     );
   }
@@ -32,11 +35,12 @@ export function DocumentNewPage() {
 
 export function DocumentEditPage({ id }: { id: string }) {
   const document = useResource<DocumentOne>(`/library/documents/${encodeURIComponent(id)}`);
-  useTitle(document.data ? `Edit ${document.data.data.title}` : 'Edit document');
+  const t = useT();
+  useTitle(document.data ? t('library.form.editTitle', { title: document.data.data.title }) : t('library.form.edit'));
   if (!document.data) {
     return (
       <>
-        <PageHeader title="Edit document" />
+        <PageHeader title={t('library.form.edit')} />
         {document.error ? <ErrorAlert error={document.error} /> : <Loading />}
       </>
     );
@@ -44,8 +48,8 @@ export function DocumentEditPage({ id }: { id: string }) {
   if (!document.data.abilities.update) {
     return (
       <>
-        <PageHeader title="Edit document" />
-        <p>Only the member that owns this document can change it.</p>
+        <PageHeader title={t('library.form.edit')} />
+        <p>{t('library.form.ownerOnly')}</p>
       </>
     );
   }
@@ -68,6 +72,7 @@ interface FormProps {
 }
 
 function DocumentForm({ document, members, groups }: FormProps) {
+  const t = useT();
   const { session } = useSession();
   const [title, setTitle] = useState(document?.title ?? '');
   const [summary, setSummary] = useState(document?.summary ?? '');
@@ -85,18 +90,18 @@ function DocumentForm({ document, members, groups }: FormProps) {
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const evaluationProblem = draftProblem(sharing);
+    const evaluationProblem = draftProblemId(sharing);
     const problem = !title.trim()
-      ? { pointer: '/title', detail: 'Enter a title.' }
+      ? { pointer: '/title', detail: t('library.form.titleMissing') }
       : evaluationProblem
-        ? { pointer: '/sharing/evaluation', detail: evaluationProblem }
+        ? { pointer: '/sharing/evaluation', detail: t(evaluationProblem) }
         : source === 'file' && !document
-          ? fileProblem(file)
+          ? fileProblem(file, t)
           : !hasFile && !body.trim()
-            ? { pointer: '/body', detail: 'Enter the text of the document, or upload its file instead.' }
+            ? { pointer: '/body', detail: t('library.form.bodyMissing') }
             : null;
     if (problem) {
-      setError(new ApiError(400, 'Invalid request', 'Check the field marked below.', [problem]));
+      setError(new ApiError(400, t('common.invalidRequest'), t('common.checkField'), [problem]));
       return;
     }
     const metadata: LibraryDocumentMetadata = {
@@ -129,56 +134,56 @@ function DocumentForm({ document, members, groups }: FormProps) {
 
   return (
     <>
-      <PageHeader title={document ? `Edit “${document.title}”` : 'Add document'} />
+      <PageHeader title={document ? t.rich('library.form.editQuoted', { title: <span translate="no">{document.title}</span> }) : t('library.add')} />
       <form onSubmit={submit} noValidate className="document-form">
         <ErrorAlert error={error} shown={shown} />
-        <Field label="Title" error={error?.fieldError('/title')}>
+        <Field label={t('library.form.title')} error={error?.fieldError('/title')}>
           {(props) => <input {...props} required maxLength={300} value={title} onChange={(event) => setTitle(event.target.value)} />}
         </Field>
-        <Field label="Summary" hint="Optional. A few sentences shown in search results." error={error?.fieldError('/summary')}>
+        <Field label={t('library.document.summary')} hint={t('library.form.summaryHint')} error={error?.fieldError('/summary')}>
           {(props) => <textarea {...props} rows={3} maxLength={5000} value={summary} onChange={(event) => setSummary(event.target.value)} />}
         </Field>
         <div className="form-grid">
-          <Field label="Category" error={error?.fieldError('/category')}>
+          <Field label={t('library.category')} error={error?.fieldError('/category')}>
             {(props) => (
               <select {...props} value={category} onChange={(event) => setCategory(event.target.value as LibraryCategory)}>
                 {LIBRARY_CATEGORIES.map((value) => (
                   <option key={value} value={value}>
-                    {humanise(value)}
+                    {t(CATEGORY_LABEL[value])}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label="Date" hint="Of the document itself (optional)." error={error?.fieldError('/date')}>
+          <Field label={t('library.document.date')} hint={t('library.form.dateHint')} error={error?.fieldError('/date')}>
             {(props) => <input {...props} type="date" value={date} onChange={(event) => setDate(event.target.value)} />}
           </Field>
-          <Field label="Tags" hint="Separated by commas." error={error?.fieldError('/tags')}>
+          <Field label={t('library.tags')} hint={t('library.form.tagsHint')} error={error?.fieldError('/tags')}>
             {(props) => <input {...props} value={tags} onChange={(event) => setTags(event.target.value)} />}
           </Field>
-          <Field label="Languages" hint="Language codes separated by commas, such as en, id." error={error?.fieldError('/languages')}>
+          <Field label={t('library.document.languages')} hint={t('library.form.languagesHint')} error={error?.fieldError('/languages')}>
             {(props) => <input {...props} value={languages} onChange={(event) => setLanguages(event.target.value)} />}
           </Field>
         </div>
 
         {document ? null : (
-          <Fieldset legend="Content" className="radio-row">
+          <Fieldset legend={t('library.form.content')} className="radio-row">
             <label className="check">
-              <input type="radio" name="content" checked={source === 'text'} onChange={() => setSource('text')} /> Type or paste the text
+              <input type="radio" name="content" checked={source === 'text'} onChange={() => setSource('text')} /> {t('library.form.typeText')}
             </label>
             <label className="check">
-              <input type="radio" name="content" checked={source === 'file'} onChange={() => setSource('file')} /> Upload a file (PDF, DOCX or TXT)
+              <input type="radio" name="content" checked={source === 'file'} onChange={() => setSource('file')} /> {t('library.form.uploadFile')}
             </label>
           </Fieldset>
         )}
         {source === 'file' && !document ? (
-          <Field label="File" hint="PDF, DOCX or TXT, at most 15 MB. Its text is extracted for search." error={error?.fieldError('/file')}>
+          <Field label={t('library.form.file')} hint={t('library.form.fileHint')} error={error?.fieldError('/file')}>
             {(props) => <input {...props} type="file" accept={`${FILE_TYPES.join(',')},application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain`} onChange={(event) => setFile(event.target.files?.[0] ?? null)} />}
           </Field>
         ) : hasFile ? (
-          <p className="hint">The text of this document comes from its file ({document?.fileName}); it cannot be edited here.</p>
+          <p className="hint">{t.rich('library.form.textFromFile', { name: <span translate="no">{document?.fileName}</span> })}</p>
         ) : (
-          <Field label="Text" hint={document ? undefined : 'Required: a document holds its text or its file.'} error={error?.fieldError('/body')}>
+          <Field label={t('library.document.text')} hint={document ? undefined : t('library.form.textHint')} error={error?.fieldError('/body')}>
             {(props) => <textarea {...props} rows={14} value={body} onChange={(event) => setBody(event.target.value)} />}
           </Field>
         )}
@@ -187,19 +192,19 @@ function DocumentForm({ document, members, groups }: FormProps) {
 
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : document ? 'Save changes' : 'Add to library'}
+            {busy ? t('common.saving') : document ? t('common.saveChanges') : t('library.form.addToLibrary')}
           </button>
-          <Link to={back}>Cancel</Link>
+          <Link to={back}>{t('common.cancel')}</Link>
         </div>
       </form>
     </>
   );
 }
 
-function fileProblem(file: File | null): FieldError | null {
-  const at = (detail: string): FieldError => ({ pointer: '/file', detail });
-  if (!file) return at('Choose a file to upload, or type the text instead.');
-  if (!FILE_TYPES.some((type) => file.name.toLowerCase().endsWith(type))) return at('The file must be a PDF, DOCX or TXT file.');
-  if (file.size > MAX_FILE_BYTES) return at('The file is larger than 15 MB.');
+function fileProblem(file: File | null, t: Translate): FieldError | null {
+  const at = (id: MessageId): FieldError => ({ pointer: '/file', detail: t(id) });
+  if (!file) return at(msg('library.form.fileMissing'));
+  if (!FILE_TYPES.some((type) => file.name.toLowerCase().endsWith(type))) return at(msg('library.form.fileType'));
+  if (file.size > MAX_FILE_BYTES) return at(msg('library.form.fileTooLarge'));
   return null;
 }

@@ -1,242 +1,35 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError } from '../../api.js';
 import { CodePicker, type PickerItem } from '../../components/code-picker.js';
-import { DEFAULT_SHARING, draftOf, draftProblem, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
-import { ErrorAlert, Field, Loading, PageHeader } from '../../components/ui.js';
-import { useResource, useSubmit, useTitle } from '../../hooks.js';
+import { draftOf, draftProblem, SharingFields, sharingPointers, type SharingDraft } from '../../components/sharing-fields.js';
+import { ErrorAlert, Field, PageHeader } from '../../components/ui.js';
+import { useSubmit } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
-import { can, useSession } from '../../session.js';
-import type { Group, MemberOne, MemberSummary } from '../directory/api.js';
-import {
-  LAW_ENFORCEMENT, OUTCOMES, PEOPLE_COUNTS, type CodeLists, type LawEnforcementCount, type Outcome, type PeopleCount, type Report, type ReportDraftInput, type ReportOne,
-} from './api.js';
-
-/** The form's state: the report as text fields (numbers are typed as text and converted on save). */
-interface LegDraft {
-  key: number;
-  from: string;
-  to: string;
-  transit: string;
-  mode: string;
-  conveyance: string;
-}
-interface PeopleDraft {
-  key: number;
-  citizenship: string;
-  counts: Record<PeopleCount, string>;
-}
-interface Draft {
-  agency: string;
-  whenFrom: string;
-  whenTo: string;
-  country: string;
-  place: string;
-  latitude: string;
-  longitude: string;
-  placeKind: string;
-  seaArea: string;
-  /** Kept as the report has them: the region its source gives, and the country its place's words name. */
-  sourceRegion: string | undefined;
-  namedCountry: string | undefined;
-  incidentType: string;
-  origin: string;
-  destination: string;
-  route: LegDraft[];
-  people: PeopleDraft[];
-  vulnerabilities: string[];
-  outcomes: Record<Outcome, string>;
-  feeAmount: string;
-  feeCurrency: string;
-  feeBasis: string;
-  feePaymentMethods: string[];
-  feeCovers: string[];
-  smugglersCount: string;
-  smugglerCitizenships: string[];
-  smugglerRoles: string[];
-  methods: string[];
-  documentKinds: string[];
-  documentIssuers: string[];
-  law: Record<LawEnforcementCount, string>;
-  source: string;
-  /** What the source says of itself (set by imports): not edited here, kept as it is. */
-  sourceDetails: Report['sourceDetails'];
-  narrative: string;
-  countsInRegional: boolean;
-}
-
-const NARRATIVE_MAX = 4000;
-let nextKey = 1;
-const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
-const emptyCounts = <K extends string>(keys: readonly K[]): Record<K, string> => Object.fromEntries(keys.map((key) => [key, ''])) as Record<K, string>;
-
-function draftFrom(report: Report | null): Draft {
-  return {
-    agency: report?.agency ?? '',
-    whenFrom: report?.when?.from ?? '',
-    whenTo: report?.when?.to ?? '',
-    country: report?.where.country ?? '',
-    place: report?.where.place ?? '',
-    latitude: text(report?.where.latitude),
-    longitude: text(report?.where.longitude),
-    placeKind: report?.where.kind ?? '',
-    seaArea: report?.where.seaArea ?? '',
-    sourceRegion: report?.where.sourceRegion,
-    namedCountry: report?.where.namedCountry,
-    incidentType: report?.incidentType ?? '',
-    origin: report?.origin ?? '',
-    destination: report?.destination ?? '',
-    route: (report?.route ?? []).map((leg) => ({ key: nextKey++, from: leg.from, to: leg.to, transit: (leg.transit ?? []).join(', '), mode: leg.mode ?? '', conveyance: leg.conveyance ?? '' })),
-    people: (report?.people ?? []).map((group) => ({
-      key: nextKey++,
-      citizenship: group.citizenship,
-      counts: Object.fromEntries(PEOPLE_COUNTS.map((key) => [key, text(group[key])])) as Record<PeopleCount, string>,
-    })),
-    vulnerabilities: report?.vulnerabilities ?? [],
-    outcomes: Object.fromEntries(OUTCOMES.map((key) => [key, report?.outcomes?.[key] ? String(report.outcomes[key]) : ''])) as Record<Outcome, string>,
-    feeAmount: text(report?.fee?.amount),
-    feeCurrency: report?.fee?.currency ?? '',
-    feeBasis: report?.fee?.basis ?? 'per-person',
-    feePaymentMethods: report?.fee?.paymentMethods ?? [],
-    feeCovers: report?.fee?.covers ?? [],
-    smugglersCount: text(report?.smugglers?.count),
-    smugglerCitizenships: report?.smugglers?.citizenships ?? [],
-    smugglerRoles: report?.smugglers?.roles ?? [],
-    methods: report?.smugglers?.methods ?? [],
-    documentKinds: report?.documents?.kinds ?? [],
-    documentIssuers: report?.documents?.issuingCountries ?? [],
-    law: Object.fromEntries(LAW_ENFORCEMENT.map((key) => [key, report?.lawEnforcement?.[key] ? String(report.lawEnforcement[key]) : ''])) as Record<LawEnforcementCount, string>,
-    source: report?.source ?? '',
-    sourceDetails: report?.sourceDetails,
-    narrative: report?.narrative ?? '',
-    countsInRegional: report?.countsInRegional ?? false,
-  };
-}
-
-/** A typed number, or undefined when blank (a non-number goes to the server, which names the field). */
-const numberOf = (value: string): number | undefined => (value.trim() === '' ? undefined : Number(value.trim()));
-const some = <T extends object>(value: T): T | undefined => (Object.values(value).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)) ? value : undefined);
-const counts = <K extends string>(values: Record<K, string>): Partial<Record<K, number>> =>
-  Object.fromEntries(Object.entries<string>(values).flatMap(([key, value]) => (numberOf(value) === undefined ? [] : [[key, numberOf(value)]]))) as Partial<Record<K, number>>;
-const blankToUndefined = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
-
-function inputOf(draft: Draft, sharing: SharingDraft): ReportDraftInput {
-  const input: ReportDraftInput = {
-    where: draft.country ? { country: draft.country } : {},
-    incidentType: draft.incidentType,
-    route: draft.route.map((leg) => {
-      const transit = leg.transit.split(',').map((place) => place.trim()).filter(Boolean);
-      return { from: leg.from, to: leg.to, ...(transit.length > 0 ? { transit } : {}), ...(leg.mode ? { mode: leg.mode } : {}), ...(leg.conveyance ? { conveyance: leg.conveyance } : {}) };
-    }),
-    people: draft.people.map((group) => ({ citizenship: group.citizenship, ...counts(group.counts) })),
-    vulnerabilities: draft.vulnerabilities,
-    outcomes: counts(draft.outcomes),
-    lawEnforcement: counts(draft.law),
-    narrative: draft.narrative,
-    countsInRegional: draft.countsInRegional,
-    sharing: toSharing(sharing),
-  };
-  const place = blankToUndefined(draft.place);
-  const latitude = numberOf(draft.latitude);
-  const longitude = numberOf(draft.longitude);
-  if (place !== undefined) input.where.place = place;
-  if (latitude !== undefined) input.where.latitude = latitude;
-  if (longitude !== undefined) input.where.longitude = longitude;
-  if (draft.placeKind) input.where.kind = draft.placeKind;
-  const seaArea = blankToUndefined(draft.seaArea);
-  if (seaArea !== undefined && draft.placeKind === 'at-sea') input.where.seaArea = seaArea;
-  if (draft.sourceRegion) input.where.sourceRegion = draft.sourceRegion;
-  if (draft.namedCountry) input.where.namedCountry = draft.namedCountry;
-  if (draft.agency) input.agency = draft.agency;
-  if (draft.whenFrom) input.when = draft.whenTo ? { from: draft.whenFrom, to: draft.whenTo } : { from: draft.whenFrom };
-  if (draft.origin) input.origin = draft.origin;
-  if (draft.destination) input.destination = draft.destination;
-  const feeAmount = numberOf(draft.feeAmount);
-  if (feeAmount !== undefined) {
-    input.fee = { amount: feeAmount, currency: draft.feeCurrency.trim().toUpperCase(), basis: draft.feeBasis, paymentMethods: draft.feePaymentMethods, covers: draft.feeCovers };
-  }
-  const smugglers = some({ count: numberOf(draft.smugglersCount), citizenships: draft.smugglerCitizenships, roles: draft.smugglerRoles, methods: draft.methods });
-  // An undefined count is left out of the JSON.
-  if (smugglers) input.smugglers = smugglers;
-  const documents = some({ kinds: draft.documentKinds, issuingCountries: draft.documentIssuers });
-  if (documents) input.documents = documents;
-  const source = blankToUndefined(draft.source);
-  if (source !== undefined) input.source = source;
-  if (draft.sourceDetails) input.sourceDetails = draft.sourceDetails;
-  return input;
-}
-
-/** What the server will refuse in a narrative, spotted while typing (the server's check decides). */
-function narrativeHint(narrative: string): string {
-  const found: string[] = [];
-  if (/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/.test(narrative)) found.push('an e-mail address');
-  if (/\+?\d[\d\s().-]{7,}\d/.test(narrative.replace(/[A-Za-z0-9._%+-]+@\S+/g, ''))) found.push('a phone number');
-  if (/\b(?=[A-Za-z0-9]{7,12}\b)(?=(?:[A-Za-z]*\d){2})[A-Za-z]*\d[A-Za-z0-9]*\b|\b\d{7,12}\b/.test(narrative)) found.push('a document number');
-  const left = `${NARRATIVE_MAX - narrative.length} characters left.`;
-  return found.length > 0 ? `This looks like it holds ${found.join(' and ')}: reports name no one, so remove it. ${left}` : `Name no one: no names, dates of birth, document or phone numbers, e-mail addresses. ${left}`;
-}
-
-export function ReportNewPage() {
-  useTitle('New report');
-  const { session } = useSession();
-  if (!can(session, 'reports.write')) {
-    return (
-      <>
-        <PageHeader title="New report" />
-        <p>Your role does not allow writing reports.</p>
-      </>
-    );
-  }
-  return <ReportFormLoader report={null} />;
-}
-
-export function ReportEditPage({ id }: { id: string }) {
-  const report = useResource<ReportOne>(`/reports/${encodeURIComponent(id)}`);
-  useTitle('Edit report');
-  if (!report.data) {
-    return (
-      <>
-        <PageHeader title="Edit report" />
-        {report.error ? <ErrorAlert error={report.error} /> : <Loading />}
-      </>
-    );
-  }
-  if (!report.data.abilities.update) {
-    return (
-      <>
-        <PageHeader title="Edit report" />
-        <p>Only the member that owns this report changes it, and not once it is withdrawn.</p>
-      </>
-    );
-  }
-  return <ReportFormLoader report={report.data.data} />;
-}
-
-function ReportFormLoader({ report }: { report: Report | null }) {
-  const { session } = useSession();
-  const lists = useResource<CodeLists>('/reports/code-lists');
-  const members = useResource<{ data: MemberSummary[] }>('/members');
-  const groups = useResource<{ data: Group[] }>('/groups');
-  const member = useResource<MemberOne>(`/members/${encodeURIComponent(session.user.member)}`);
-  const error = lists.error ?? members.error ?? groups.error ?? member.error;
-  if (error) return <ErrorAlert error={error} />;
-  if (!lists.data || !members.data || !groups.data || !member.data) return <Loading />;
-  return <ReportForm report={report} lists={lists.data} members={members.data.data} groups={groups.data.data} agencies={member.data.data.agencies} />;
-}
+import { useSession } from '../../session.js';
+import type { Group, MemberSummary } from '../directory/api.js';
+import { LAW_ENFORCEMENT, OUTCOMES, PEOPLE_COUNTS, type CodeLists, type Report, type ReportOne } from './api.js';
+import { COUNT_LABELS } from './report-details.js';
+import { draftFrom, emptyCounts, inputOf, NARRATIVE_MAX, narrativeHint, newKey, type Draft, type LegDraft, type PeopleDraft } from './report-draft.js';
+import { WillBeSeenBy, type ReportDefaults } from './report-sharing.js';
 
 interface FormProps {
   report: Report | null;
+  /** The member's default sharing, for a new report. */
+  defaults: ReportDefaults['data'] | null;
   lists: CodeLists;
   members: MemberSummary[];
   groups: Group[];
   agencies: string[];
+  memberName: string;
 }
 
 const itemsOf = (labels: Record<string, string>): PickerItem[] => Object.entries(labels).map(([code, name]) => ({ code, name }));
 
-function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
+/** The report form: a new report (starting from the member's default sharing) or an edit. */
+export function ReportForm({ report, defaults, lists, members, groups, agencies, memberName }: FormProps) {
   const { session } = useSession();
-  const [draft, setDraft] = useState<Draft>(() => draftFrom(report));
-  const [sharing, setSharing] = useState<SharingDraft>(report ? draftOf(report.sharing) : DEFAULT_SHARING);
+  const [draft, setDraft] = useState<Draft>(() => draftFrom(report, defaults?.countsInRegional));
+  const [sharing, setSharing] = useState<SharingDraft>(() => draftOf(report?.sharing ?? defaults?.sharing ?? { audience: { kind: 'owner' }, tlp: 'AMBER' }));
   const { busy, error, setError, run } = useSubmit();
   const back = report ? `/reports/${encodeURIComponent(report.id)}` : '/reports';
   const set = (change: Partial<Draft>): void => setDraft((current) => ({ ...current, ...change }));
@@ -441,7 +234,7 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
           <button
             type="button"
             className="button-secondary"
-            onClick={() => set({ route: [...draft.route, { key: nextKey++, from: draft.route.at(-1)?.to ?? draft.origin, to: '', transit: '', mode: '', conveyance: '' }] })}
+            onClick={() => set({ route: [...draft.route, { key: newKey(), from: draft.route.at(-1)?.to ?? draft.origin, to: '', transit: '', mode: '', conveyance: '' }] })}
           >
             Add a leg
           </button>
@@ -449,7 +242,7 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
 
         <fieldset className="fieldset">
           <legend>People moved</legend>
-          <p className="hint">Counts by citizenship; no one is named.</p>
+          <p className="hint">Counts by citizenship; no one is named. Leave a count blank when it is not known; 0 means none.</p>
           {draft.people.map((group, index) => (
             <div key={group.key} className="route-leg" role="group" aria-label={`Group ${index + 1}`}>
               <div className="form-grid">
@@ -463,7 +256,7 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
                   )}
                 </Field>
                 {PEOPLE_COUNTS.map((key) => (
-                  <Field key={key} label={key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())} error={at(`/people/${index}/${key}`)}>
+                  <Field key={key} label={COUNT_LABELS[key]} error={at(`/people/${index}/${key}`)}>
                     {(props) => <input {...props} inputMode="numeric" value={group.counts[key]} onChange={(event) => setGroup(index, { counts: { ...group.counts, [key]: event.target.value } })} />}
                   </Field>
                 ))}
@@ -473,7 +266,7 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
               </button>
             </div>
           ))}
-          <button type="button" className="button-secondary" onClick={() => set({ people: [...draft.people, { key: nextKey++, citizenship: '', counts: emptyCounts(PEOPLE_COUNTS) }] })}>
+          <button type="button" className="button-secondary" onClick={() => set({ people: [...draft.people, { key: newKey(), citizenship: '', counts: emptyCounts(PEOPLE_COUNTS) }] })}>
             Add a citizenship
           </button>
           <CodePicker legend="Vulnerabilities" items={itemsOf(lists.vulnerabilities)} value={draft.vulnerabilities} onChange={(codes) => set({ vulnerabilities: codes })} error={at('/vulnerabilities')} />
@@ -481,9 +274,10 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
 
         <fieldset className="fieldset">
           <legend>Outcomes</legend>
+          <p className="hint">Leave a count blank when it is not known; 0 means none.</p>
           <div className="form-grid">
             {OUTCOMES.map((key) => (
-              <Field key={key} label={key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase())} error={at(`/outcomes/${key}`)}>
+              <Field key={key} label={COUNT_LABELS[key]} error={at(`/outcomes/${key}`)}>
                 {(props) => <input {...props} inputMode="numeric" value={draft.outcomes[key]} onChange={(event) => set({ outcomes: { ...draft.outcomes, [key]: event.target.value } })} />}
               </Field>
             ))}
@@ -533,9 +327,10 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
 
         <fieldset className="fieldset">
           <legend>Law enforcement</legend>
+          <p className="hint">Leave a count blank when it is not known; 0 means none.</p>
           <div className="form-grid">
             {LAW_ENFORCEMENT.map((key) => (
-              <Field key={key} label={key.replace(/^./, (c) => c.toUpperCase())} error={at(`/lawEnforcement/${key}`)}>
+              <Field key={key} label={COUNT_LABELS[key]} error={at(`/lawEnforcement/${key}`)}>
                 {(props) => <input {...props} inputMode="numeric" value={draft.law[key]} onChange={(event) => set({ law: { ...draft.law, [key]: event.target.value } })} />}
               </Field>
             ))}
@@ -553,6 +348,7 @@ function ReportForm({ report, lists, members, groups, agencies }: FormProps) {
         </label>
 
         <SharingFields value={sharing} onChange={setSharing} members={members.filter((member) => member.code !== session.user.member)} groups={groups} error={error} />
+        <WillBeSeenBy sharing={sharing} countsInRegional={draft.countsInRegional} memberName={memberName} members={members} groups={groups} fromDefault={!report && defaults !== null} />
 
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>

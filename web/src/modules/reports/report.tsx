@@ -1,45 +1,14 @@
-import { useState, type ReactNode } from 'react';
+import './report.css';
+import { useState } from 'react';
 import { api } from '../../api.js';
 import { SharingView } from '../../components/sharing.js';
 import { DateText, ErrorAlert, Field, Loading, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
-import { labelOf, type CodeLists, type Report, type ReportOne } from './api.js';
+import { labelOf, type CodeLists, type ReportOne } from './api.js';
+import { ReportDetails, Row } from './report-details.js';
 import { StatusBadge } from './reports.js';
 import { useMembers } from '../directory/hooks.js';
-
-const listOf = (labels: Record<string, string> | undefined, codes: readonly string[] | undefined): string =>
-  codes && codes.length > 0 ? codes.map((code) => labelOf(labels, code)).join(', ') : '—';
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </>
-  );
-}
-
-/** The source's links: each http(s) address a link, anything else as text. */
-function SourceLinks({ text }: { text: string }) {
-  const parts = text.split(/[\s,]+/).filter(Boolean);
-  return (
-    <>
-      {parts.map((part, index) => (
-        <span key={index}>
-          {index > 0 ? ', ' : ''}
-          {/^https?:\/\//i.test(part) ? (
-            <a href={part} target="_blank" rel="noopener noreferrer">
-              {part}
-            </a>
-          ) : (
-            part
-          )}
-        </span>
-      ))}
-    </>
-  );
-}
 
 /** One report with the workflow buttons its abilities allow. */
 export function ReportPage({ id }: { id: string }) {
@@ -161,7 +130,7 @@ export function ReportPage({ id }: { id: string }) {
       ) : null}
       <ErrorAlert error={action.error} shown={returning ? ['/note'] : []} />
 
-      <div className="document-layout">
+      <div className="document-layout report-layout">
         <article className="document-body">
           <ReportDetails data={data} codes={codes} country={country} />
         </article>
@@ -196,112 +165,6 @@ export function ReportPage({ id }: { id: string }) {
           </section>
         </aside>
       </div>
-    </>
-  );
-}
-
-function ReportDetails({ data, codes, country }: { data: Report; codes: CodeLists | undefined; country: (code: string | undefined) => string }) {
-  return (
-    <>
-      <h2>When and where</h2>
-      <dl className="details">
-        <Row label="Date">
-          <DateText value={data.when?.from ?? null} />
-          {data.when?.to ? (
-            <>
-              {' – '}
-              <DateText value={data.when.to} />
-            </>
-          ) : null}
-        </Row>
-        <Row label="Country">{data.where.country ? country(data.where.country) : 'None: far at sea'}</Row>
-        {data.where.seaArea ? <Row label="Sea area">{data.where.seaArea}</Row> : null}
-        {data.where.sourceRegion ? <Row label="Source's region">{data.where.sourceRegion}</Row> : null}
-        {data.where.namedCountry ? <Row label="Country the place's words name">{country(data.where.namedCountry)} (the point is not there: check it)</Row> : null}
-        <Row label="Place">{data.where.place ?? '—'}</Row>
-        <Row label="Kind of place">{labelOf(codes?.placeKinds, data.where.kind) || '—'}</Row>
-        <Row label="Coordinates">{data.where.latitude !== undefined && data.where.longitude !== undefined ? `${data.where.latitude}, ${data.where.longitude}` : '—'}</Row>
-        <Row label="Origin → destination">
-          {country(data.origin)} → {country(data.destination)}
-        </Row>
-      </dl>
-      <h2>Route</h2>
-      {data.route && data.route.length > 0 ? (
-        <ol>
-          {data.route.map((leg, index) => (
-            <li key={index}>
-              {country(leg.from)} → {country(leg.to)}
-              {leg.transit && leg.transit.length > 0 ? ` via ${leg.transit.join(', ')}` : ''}
-              {leg.mode ? ` · ${labelOf(codes?.transportModes, leg.mode)}` : ''}
-              {leg.conveyance ? ` · ${labelOf(codes?.conveyances, leg.conveyance)}` : ''}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p className="muted">No route recorded.</p>
-      )}
-      <h2>People moved ({data.peopleTotal})</h2>
-      {data.people && data.people.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Citizenship</th>
-              <th scope="col">Men</th>
-              <th scope="col">Women</th>
-              <th scope="col">Boys</th>
-              <th scope="col">Girls</th>
-              <th scope="col">Unknown</th>
-              <th scope="col">Unaccompanied children</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.people.map((group) => (
-              <tr key={group.citizenship}>
-                <th scope="row">{group.citizenship === 'XXX' ? 'Stateless or unknown' : country(group.citizenship)}</th>
-                <td>{group.adultMen ?? 0}</td>
-                <td>{group.adultWomen ?? 0}</td>
-                <td>{group.boys ?? 0}</td>
-                <td>{group.girls ?? 0}</td>
-                <td>{group.unknownSexOrAge ?? 0}</td>
-                <td>{group.unaccompaniedChildren ?? 0}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p className="muted">No people counted.</p>
-      )}
-      <dl className="details">
-        <Row label="Vulnerabilities">{listOf(codes?.vulnerabilities, data.vulnerabilities)}</Row>
-        <Row label="Outcomes">
-          {Object.entries(data.outcomes ?? {})
-            .filter(([, value]) => value)
-            .map(([key, value]) => `${key.replace(/([A-Z])/g, ' $1').toLowerCase()}: ${value}`)
-            .join(', ') || '—'}
-        </Row>
-        <Row label="Fee">
-          {data.fee ? `${data.fee.amount} ${data.fee.currency} ${labelOf(codes?.feeBases, data.fee.basis).toLowerCase()} · ${listOf(codes?.paymentMethods, data.fee.paymentMethods)}` : '—'}
-        </Row>
-        <Row label="Smugglers">
-          {data.smugglers?.count ?? '—'} · {(data.smugglers?.citizenships ?? []).map(country).join(', ') || '—'} · {listOf(codes?.smugglerRoles, data.smugglers?.roles)}
-        </Row>
-        <Row label="Methods">{listOf(codes?.methods, data.smugglers?.methods)}</Row>
-        <Row label="Documents">
-          {listOf(codes?.documentUse, data.documents?.kinds)} · {(data.documents?.issuingCountries ?? []).map(country).join(', ') || '—'}
-        </Row>
-        <Row label="Law enforcement">
-          {Object.entries(data.lawEnforcement ?? {})
-            .map(([key, value]) => `${key}: ${value}`)
-            .join(', ')}
-        </Row>
-        <Row label="Source">{data.source ?? '—'}</Row>
-        {data.sourceDetails?.recordId ? <Row label="Source's record">{data.sourceDetails.recordId}</Row> : null}
-        {data.sourceDetails?.url ? <Row label="Source links"><SourceLinks text={data.sourceDetails.url} /></Row> : null}
-        {data.sourceDetails?.quality ? <Row label="Source's quality grade">{data.sourceDetails.quality}</Row> : null}
-        <Row label="Evaluation">{data.sharing.evaluation ? `${data.sharing.evaluation.source}${data.sharing.evaluation.information}` : '—'}</Row>
-      </dl>
-      <h2>Narrative</h2>
-      {data.narrative ? <div className="body-text">{data.narrative}</div> : <p className="muted">No narrative.</p>}
     </>
   );
 }

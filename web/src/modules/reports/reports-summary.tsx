@@ -3,6 +3,7 @@ import { ErrorAlert, Field, Loading, PageHeader } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
 import { navigate, useLocation } from '../../router.js';
 import { KEY_FIGURES, releaseLine, SEX_AGE, shown, type Figures, type Summary } from './reports-dashboard-data.js';
+import { counted, WORDS, type Unit } from './words.js';
 
 /**
  * The regional summary of a closed period, read from the regional release's cells that may be
@@ -47,41 +48,39 @@ export function ReportsSummaryPage() {
   );
 }
 
-function Bars({ title, rows }: { title: string; rows: { label: string; cell: Figures; field: keyof Figures }[] }) {
-  if (rows.length === 0) return null;
+/** A bar chart drawn in a table: each bar's number with its unit ("1 report", "2 reports"); empty, it says why. */
+function Bars({ title, rows, unit, empty }: { title: string; rows: { label: string; cell: Figures; field: keyof Figures }[]; unit: Unit; empty: string }) {
   const values = rows.map((row) => row.cell[row.field] ?? 0);
   const max = Math.max(1, ...values);
   return (
     <section className="panel">
       <h2>{title}</h2>
-      <table className="summary-bars">
-        <tbody>
-          {rows.map((row, index) => (
-            <tr key={row.label}>
-              <th scope="row">{row.label}</th>
-              <td>
-                <span className="summary-bar" style={{ width: `${(100 * (values[index] ?? 0)) / max}%` }} aria-hidden="true" />
-                {shown(row.cell, row.field)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {values.every((value) => value === 0) ? (
+        <p className="empty">{empty}</p>
+      ) : (
+        <table className="summary-bars">
+          <tbody>
+            {rows.map((row, index) => (
+              <tr key={row.label}>
+                <th scope="row">{row.label}</th>
+                <td>
+                  <span className="summary-bar" style={{ width: `${(100 * (values[index] ?? 0)) / max}%` }} aria-hidden="true" />
+                  {counted(values[index] ?? 0, unit)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
 
 function SummaryBody({ summary }: { summary: Summary }) {
   const label = (code: string): string => summary.labels[code] ?? code;
-  if (!summary.release) return <p className="empty">No regional release has been computed yet, so there is nothing to publish.</p>;
-  if (!summary.keyFigures) {
-    return (
-      <p className="empty">
-        The regional release has no figures that may be published for {summary.period ?? 'any closed period'}: a figure is published only where
-        it counts at least {summary.k} reports from at least 3 members.
-      </p>
-    );
-  }
+  if (!summary.release) return <p className="empty">{WORDS.noRelease}</p>;
+  const period = summary.period ?? 'any closed period';
+  if (!summary.keyFigures) return <p className="empty">{WORDS.noPublishedFigures(period, summary.k)}</p>;
   const figures = summary.keyFigures;
   return (
     <>
@@ -97,12 +96,24 @@ function SummaryBody({ summary }: { summary: Summary }) {
           ))}
         </dl>
       </section>
-      <Bars title="Reports by incident type" rows={summary.byIncidentType.map((c) => ({ label: label(c.key), cell: c, field: 'reports' }))} />
-      <Bars title={summary.breakdown[0]?.key.includes('Q') ? 'Reports by quarter' : 'Reports by month'} rows={summary.breakdown.map((c) => ({ label: c.key, cell: c, field: 'reports' }))} />
-      <Bars title="People by sex and age group" rows={SEX_AGE.map(([field, name]) => ({ label: name, cell: figures, field }))} />
+      <Bars
+        title="Reports by incident type"
+        unit="report"
+        empty={WORDS.chartEmpty('incident type', period)}
+        rows={summary.byIncidentType.map((c) => ({ label: label(c.key), cell: c, field: 'reports' }))}
+      />
+      {/^\d{4}(-Q[1-4])?$/.test(period) ? (
+        <Bars
+          title={period.includes('Q') ? 'Reports by month' : 'Reports by quarter'}
+          unit="report"
+          empty={WORDS.chartEmpty(period.includes('Q') ? 'month' : 'quarter', period)}
+          rows={summary.breakdown.map((c) => ({ label: c.key, cell: c, field: 'reports' }))}
+        />
+      ) : null}
+      <Bars title="People by sex and age group" unit="person" empty={WORDS.chartEmpty('sex or age group', period)} rows={SEX_AGE.map(([field, name]) => ({ label: name, cell: figures, field }))} />
       <section className="panel">
         <h2>Top routes</h2>
-        {summary.topRoutes.length === 0 ? <p>No route leg has figures that may be published for this period.</p> : (
+        {summary.topRoutes.length === 0 ? <p className="empty">{WORDS.chartEmpty('route leg', period)}</p> : (
           <table>
             <thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Reports</th><th scope="col">People</th></tr></thead>
             <tbody>

@@ -1,6 +1,6 @@
 import type { Route } from '../../router.js';
 import { ImportRunPage } from './import-run.js';
-import { ReportEditPage, ReportNewPage } from './report-form.js';
+import { ReportEditPage, ReportNewPage } from './report-pages.js';
 import { ReportPage } from './report.js';
 import { ReportsDashboardPage } from './reports-dashboard.js';
 import { ReportsImportPage } from './reports-import.js';

@@ -42,7 +42,7 @@ export const COLUMNS: readonly (readonly [ContentColumn, ColumnKind])[] = [
   ['fee_payment_methods', 'text[]'], ['fee_covers', 'text[]'], ['smugglers_count', 'int'], ['smuggler_citizenships', 'text[]'],
   ['smuggler_roles', 'text[]'], ['methods', 'text[]'], ['document_kinds', 'text[]'], ['document_issuers', 'text[]'], ['arrests', 'int'],
   ['charges', 'int'], ['prosecutions', 'int'], ['convictions', 'int'], ['source', 'text'], ['narrative', 'text'], ['counts_in_regional', 'bool'],
-  ['source_record_id', 'text'], ['source_url', 'text'], ['source_quality', 'text'],
+  ['counts_given', 'text[]'], ['source_record_id', 'text'], ['source_url', 'text'], ['source_quality', 'text'],
   ['audience_kind', 'text'], ['audience_members', 'text[]'], ['audience_groups', 'text[]'], ['tlp', 'text'], ['handling', 'text[]'],
   ['handling_note', 'text'], ['evaluation_source', 'text'], ['evaluation_information', 'text'],
 ];

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { PSEUDO_LETTERS } from '../../web/src/i18n/pseudo.js';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { TEST_DB_KIND } from '../support/db.js';
+
+// The web app in the pseudo-locale (?locale=pseudo: every message accented and in brackets, made
+// from the English catalogue). On each page below, every text a person reads or hears (text nodes,
+// placeholders, labels, titles, alt texts, the page title) either came from the catalogue or is
+// data. Data is what the page marks so (translate="no", <code>, <time>) or text without letters
+// (numbers, dashes). A string left in the code shows as plain English and fails the test.
+//
+// Not yet converted (web/src/i18n/README.md): the reports and documents pages. Elements from those
+// modules shown on these pages carry data-i18n-pending="<module>"; once a module is converted, drop
+// its name from PENDING below and add its pages to PAGES.
+
+const ADMIN = 'admin@aus.demo';
+const SCREENSHOTS = 'test-results/screenshots';
+/** Modules whose words the converted pages still show unconverted, marked data-i18n-pending. */
+const PENDING = ['reports', 'documents', 'server'];
+
+interface PageCase {
+  name: string;
+  path: (ids: Ids) => string;
+  /** The page's title is the record's own (a document's title), i.e. data. */
+  titleIsData?: boolean;
+}
+
+interface Ids {
+  group: string;
+  document: string;
+}
+
+/** Signed-out pages. */
+const PUBLIC_PAGES: readonly PageCase[] = [
+  { name: 'sign-in', path: () => '/sign-in' },
+  { name: 'forgot-password', path: () => '/forgot-password' },
+  { name: 'reset-password', path: () => '/reset-password' },
+];
+
+/** Signed-in pages, as the admin of Australia (every role) sees them. */
+const PAGES: readonly PageCase[] = [
+  { name: 'home', path: () => '/' },
+  { name: 'directory', path: () => '/directory' },
+  { name: 'member', path: () => '/directory/members/AUS', titleIsData: true },
+  { name: 'groups', path: () => '/directory/groups' },
+  { name: 'group', path: (ids) => `/directory/groups/${encodeURIComponent(ids.group)}`, titleIsData: true },
+  { name: 'group-new', path: () => '/directory/groups/new' },
+  { name: 'library', path: () => '/library' },
+  { name: 'library-search', path: () => '/library?q=migration' },
+  { name: 'library-document', path: (ids) => `/library/${encodeURIComponent(ids.document)}`, titleIsData: true },
+  { name: 'library-new', path: () => '/library/new' },
+  { name: 'account', path: () => '/account' },
+  { name: 'inbox', path: () => '/inbox' },
+  { name: 'audit', path: () => '/audit' },
+  { name: 'not-found', path: () => '/no-such-page' },
+];
+
+let session: BrowserSession | undefined;
+let page: Page;
+let server: BrowserSession['server'];
+let problems: string[] = [];
+
+beforeAll(async () => {
+  if (!browserAvailable) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  session = await openBrowserSession();
+  ({ page, server, problems } = session);
+}, 120_000);
+
+afterAll(async () => {
+  await session?.close();
+});
+
+interface Finding {
+  /** Text from a catalogue, as the pseudo-locale writes it. */
+  translated: number;
+  /** Text neither from a catalogue nor marked as data: a string left in the code. */
+  untranslated: string[];
+}
+
+/** Runs in the page: every text node and readable attribute, sorted into translated, data and neither. */
+function inspect({ letters, pending, titleIsData }: { letters: string[]; pending: string[]; titleIsData: boolean }): Finding {
+  const pseudo = new Set(letters);
+  const DATA = ['[translate="no"]', 'code', 'time', ...pending.map((module) => `[data-i18n-pending="${module}"]`)].join(', ');
+  const hasLetters = (text: string): boolean => /\p{L}/u.test(text);
+  const isPseudo = (text: string): boolean => Array.from(text).some((character) => pseudo.has(character));
+  const finding: Finding = { translated: 0, untranslated: [] };
+  const judge = (text: string, where: string): void => {
+    const trimmed = text.trim();
+    if (!hasLetters(trimmed)) return;
+    if (isPseudo(trimmed)) finding.translated += 1;
+    else finding.untranslated.push(`${where}: ${JSON.stringify(trimmed)}`);
+  };
+  const describe = (element: Element): string => `<${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className && typeof element.className === 'string' ? `.${element.className.split(' ').join('.')}` : ''}>`;
+
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, noscript') || parent.closest(DATA)) continue;
+    judge(node.textContent ?? '', describe(parent));
+  }
+  for (const element of document.body.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
+    if (element.closest(DATA)) continue;
+    for (const attribute of ['placeholder', 'aria-label', 'title', 'alt']) {
+      const value = element.getAttribute(attribute);
+      if (value) judge(value, `${describe(element)}[${attribute}]`);
+    }
+  }
+  if (!titleIsData) judge(document.title.replace(/ · Lintas$/, ''), '<title>');
+  return finding;
+}
+
+async function check(target: PageCase, ids: Ids): Promise<void> {
+  await page.goto(`${server.url}${target.path(ids)}`);
+  await page.locator('h1').first().waitFor();
+  // The page's data has come: no request in flight and nothing still loading.
+  await page.waitForLoadState('networkidle');
+  await page.locator('.loading').waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => document.documentElement.lang), target.name).toBe('en-XA');
+  const finding = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: PENDING, titleIsData: target.titleIsData ?? false });
+  await page.screenshot({ path: `${SCREENSHOTS}/pseudo-${target.name}${TEST_DB_KIND === 'postgres' ? '-postgres' : ''}.png`, fullPage: true });
+  expect(finding.untranslated, target.name).toEqual([]);
+  // Not vacuous: the page showed its words, in the pseudo-locale.
+  expect(finding.translated, target.name).toBeGreaterThan(3);
+}
+
+test.skipIf(!browserAvailable)('the signed-out pages show only catalogue words in the pseudo-locale', async () => {
+  await page.goto(`${server.url}/sign-in?locale=pseudo`);
+  for (const target of PUBLIC_PAGES) await check(target, { group: '', document: '' });
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test.skipIf(!browserAvailable)('the signed-in pages show only catalogue words or data in the pseudo-locale, and English again with ?locale=auto', async () => {
+  // Signing in reads the English labels; then the pseudo-locale, kept in storage from page to page.
+  await page.goto(`${server.url}/sign-in?locale=auto`);
+  await signIn(page, server, ADMIN);
+  const ids = await page.evaluate(async () => {
+    const groups = (await (await fetch('/api/v1/groups')).json()) as { data: { code: string }[] };
+    const documents = (await (await fetch('/api/v1/library/documents?limit=1')).json()) as { data: { id: string }[] };
+    return { group: groups.data[0]?.code ?? '', document: documents.data[0]?.id ?? '' };
+  });
+  expect(ids.group).not.toBe('');
+  expect(ids.document).not.toBe('');
+  await page.goto(`${server.url}/?locale=pseudo`);
+  for (const target of PAGES) await check(target, ids);
+
+  // A form's own messages too: the library form refuses an empty title before sending.
+  await page.goto(`${server.url}/library/new`);
+  await page.locator('form.document-form button[type="submit"]').click();
+  await page.locator('.field-error').first().waitFor();
+  const errors = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: PENDING, titleIsData: false });
+  expect(errors.untranslated).toEqual([]);
+
+  await page.goto(`${server.url}/?locale=auto`);
+  await page.getByRole('navigation', { name: 'Modules' }).getByRole('link', { name: 'Home', exact: true }).waitFor();
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-GB');
+  expect(problems).toEqual([]);
+}, 300_000);
