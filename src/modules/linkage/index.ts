@@ -1,8 +1,13 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { startMatcher } from './matcher.js';
 import { linkageRoutes } from './routes.js';
 import { linkageSettings } from './settings.js';
 
-const AUDIT_ACTIONS = ['linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete'] as const;
+const AUDIT_ACTIONS = [
+  'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete',
+  'linkage.notice', 'linkage.notice-list', 'linkage.notice-read',
+] as const;
+const NOTIFICATION_KINDS = ['linkage.match', 'linkage.matched'] as const;
 
 /**
  * Cross-member linkage: the same phone, vessel, document, account or person in different members'
@@ -13,11 +18,17 @@ export const linkage = defineModule({
   actions: {
     'linkage.read': 'signed-in',
     'linkage.write': ['officer', 'analyst', 'liaison', 'member-admin'],
+    // Holders' approvers decide what a member told of a match may be shown (step two).
+    'linkage.disclose': ['approver', 'member-admin'],
   },
   settings: linkageSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: linkageRoutes,
+  start({ platform, log, kickOutbox }) {
+    return startMatcher(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage matcher failed; it runs again shortly'));
+  },
   auditActions: AUDIT_ACTIONS,
+  notificationKinds: NOTIFICATION_KINDS,
 });
 
 declare module '../../platform/auth/roles.js' {
@@ -28,5 +39,10 @@ declare module '../../platform/auth/roles.js' {
 declare module '../../platform/audit/writer.js' {
   interface ModuleAuditActions {
     linkage: (typeof AUDIT_ACTIONS)[number];
+  }
+}
+declare module '../../platform/notify/inbox.js' {
+  interface ModuleNotificationKinds {
+    linkage: (typeof NOTIFICATION_KINDS)[number];
   }
 }

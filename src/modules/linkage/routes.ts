@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { getNotice, listNotices } from './notices.js';
 import * as linkage from './service.js';
-import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse } from './schemas.js';
+import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery } from './schemas.js';
 
 const tags = ['linkage'];
 
@@ -45,4 +46,19 @@ export function linkageRoutes(app: App): void {
     await perform(request, (ctx) => linkage.remove(ctx, request.params.id));
     return reply.status(204).send(null);
   });
+
+  app.get('/linkage/notices', {
+    config: { action: 'linkage.read' },
+    schema: {
+      tags,
+      summary: 'Hit notices: matches of your records with records you may not see, and your records others were told of',
+      querystring: NoticesQuery,
+      response: { 200: NoticeList, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => listNotices(ctx, request.query), { read: true }));
+
+  app.get('/linkage/notices/:id', {
+    config: { action: 'linkage.read' },
+    schema: { tags, summary: 'A hit notice, as your side of it reads', params: IdParams, response: { 200: NoticeOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => getNotice(ctx, request.params.id), { read: true }));
 }

@@ -118,3 +118,23 @@ export const LeadOne = Strict({
   }),
   abilities: Abilities,
 });
+
+export const NoticesQuery = Strict({
+  side: Type.Optional(OneOf(['told', 'holder'] as const, { description: 'told: matches you were told of; holder: your records others were told of' })),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+export type NoticesQuery = Static<typeof NoticesQuery>;
+
+const Notice = Strict({
+  id: Type.String(),
+  side: OneOf(['told', 'holder'] as const),
+  kind: Type.String(),
+  key: Type.String({ description: 'the value as you hold it' }),
+  member: Type.Union([Type.String(), Type.Null()], { description: 'told: the holder, or null when it stays unnamed; holder: the member told' }),
+  yourRecords: Type.Array(RecordRef),
+  theirRecords: Type.Array(RecordRef, { description: 'holder: the told member’s matching records you may see; told: always empty' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const NoticeList = Strict({ data: Type.Array(Notice), next: Type.Union([Type.String(), Type.Null()]) });
+export const NoticeOne = Strict({ data: Notice });

@@ -9,6 +9,7 @@ import { keysOf, keysOfAll, presentKey } from './entity-input.js';
 import { assertMayChange, leadAbilities } from './policy.js';
 import { findLead, listLeads, type LeadRow } from './queries.js';
 import type { LeadCreate, LeadUpdate, ListQuery, NormaliseRequest } from './schemas.js';
+import { kickMatcher } from './matcher.js';
 import { linkageSettings } from './settings.js';
 import { linksOf, removeRecordEntities, setRecordEntities, type RecordRef } from './store.js';
 
@@ -76,6 +77,7 @@ export async function create(ctx: Ctx, input: LeadCreate) {
       ${s.evaluation_source}, ${s.evaluation_information})
     RETURNING id`);
   await setRecordEntities(ctx, leadRef(row.id), { owner: ctx.actor.member, ...s }, namedInHits, keys.flat());
+  ctx.afterCommit(() => kickMatcher(ctx.platform));
   await ctx.audit({ action: 'linkage.lead-create', objectType: OBJECT, objectId: row.id, objectOwner: ctx.actor.member, details: { title: input.title, entities: entities.length } });
   return get(ctx, row.id);
 }
@@ -114,6 +116,7 @@ export async function update(ctx: Ctx, id: string, input: LeadUpdate) {
   const access = s ? { owner: row.owner, ...s } : row;
   // Entity rows take the lead's keys and, always, its sharing (rule 3).
   await setRecordEntities(ctx, leadRef(id), access, namedInHits, keys.flat());
+  ctx.afterCommit(() => kickMatcher(ctx.platform));
   await ctx.audit({ action: 'linkage.lead-update', objectType: OBJECT, objectId: id, objectOwner: row.owner, details: { fields: Object.keys(input) } });
   return get(ctx, id);
 }

@@ -66,6 +66,7 @@ let ownerImportRun: string;
 let ownerMapping: string;
 let privateLead: string;
 let sharedLead: string;
+let linkNotice: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -399,6 +400,11 @@ const cases: Case[] = [
     method: 'GET', route: '/linkage/leads/:id', auth: 'user', path: () => `/linkage/leads/${privateLead}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, path: () => `/linkage/leads/${sharedLead}` }], missing: () => `/linkage/leads/${randomUUID()}` },
   },
+  { method: 'GET', route: '/linkage/notices', auth: 'user', path: () => '/linkage/notices' },
+  {
+    method: 'GET', route: '/linkage/notices/:id', auth: 'user', path: () => `/linkage/notices/${linkNotice}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/linkage/notices/${randomUUID()}` },
+  },
   {
     method: 'POST', route: '/linkage/leads', auth: 'user', path: () => '/linkage/leads', payload: validLead,
     forbidden: [{ who: () => approverOnly }],
@@ -503,6 +509,10 @@ beforeAll(async () => {
       (await tx.one<{ id: string }>(sql`INSERT INTO linkage_leads (title, subject, owner, audience_kind, tlp) VALUES (${title}, 'person', 'AAA', ${audience}, 'AMBER') RETURNING id`)).id;
     return [await lead('A private lead', 'owner'), await lead('A lead for every full member', 'all')];
   });
+  // A hit notice between AAA (told) and CCC (holder): BBB and the observer are sides of neither.
+  linkNotice = await t.db.ownerTransaction(async (tx) =>
+    (await tx.one<{ id: string }>(sql`INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named)
+      VALUES ('AAA', 'CCC', 'phone', '+6281234567890', ARRAY[${privateLead}]::uuid[], '{}', true) RETURNING id`)).id);
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
@@ -557,7 +567,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(32);
+    expect(recordCases.length).toBe(33);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);

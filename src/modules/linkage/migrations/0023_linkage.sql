@@ -50,13 +50,16 @@ CREATE INDEX linkage_entities_skeletons ON linkage_entities USING gin (skeleton 
 -- write's own transaction fills it (a trigger), so no match is lost and the write's answer never
 -- depends on what it matches; only the matcher, an owner job, reads it.
 CREATE TABLE linkage_queue (
-  entity_id uuid PRIMARY KEY,
-  queued_at timestamptz NOT NULL DEFAULT now()
+  entity_id  uuid PRIMARY KEY,
+  queued_at  timestamptz NOT NULL DEFAULT now(),
+  -- A match held back by the member's daily number of notices waits until then.
+  not_before timestamptz NOT NULL DEFAULT '-infinity'
 );
+CREATE INDEX linkage_queue_due ON linkage_queue (not_before, queued_at);
 
 CREATE FUNCTION linkage_entity_queued() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-  INSERT INTO linkage_queue (entity_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+  INSERT INTO linkage_queue (entity_id) VALUES (NEW.id) ON CONFLICT (entity_id) DO UPDATE SET not_before = '-infinity';
   PERFORM pg_notify('lintas_linkage', '');
   RETURN NULL;
 END
