@@ -5,7 +5,7 @@ import { linkageSettings } from './settings.js';
 
 const AUDIT_ACTIONS = [
   'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete',
-  'linkage.notice', 'linkage.notice-list', 'linkage.notice-read',
+  'linkage.notice', 'linkage.notice-list', 'linkage.notice-read', 'linkage.value-decide', 'linkage.volume-read',
 ] as const;
 const NOTIFICATION_KINDS = ['linkage.match', 'linkage.matched'] as const;
 
@@ -20,6 +20,8 @@ export const linkage = defineModule({
     'linkage.write': ['officer', 'analyst', 'liaison', 'member-admin'],
     // Holders' approvers decide what a member told of a match may be shown (step two).
     'linkage.disclose': ['approver', 'member-admin'],
+    // The over-linking guard's review, the warning lists and the notices' volume.
+    'linkage.review': ['secretariat'],
   },
   settings: linkageSettings,
   migrations: migrationsFolder(import.meta.url),

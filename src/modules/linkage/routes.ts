@@ -3,8 +3,9 @@ import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { getNotice, listNotices } from './notices.js';
+import { decideValue, listValues, noticeVolume } from './review.js';
 import * as linkage from './service.js';
-import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery } from './schemas.js';
+import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery, ValueDecided, ValueDecision, ValueList, ValuesQuery, Volume, VolumeQuery } from './schemas.js';
 
 const tags = ['linkage'];
 
@@ -61,4 +62,24 @@ export function linkageRoutes(app: App): void {
     config: { action: 'linkage.read' },
     schema: { tags, summary: 'A hit notice, as your side of it reads', params: IdParams, response: { 200: NoticeOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => getNotice(ctx, request.params.id), { read: true }));
+
+  app.get('/linkage/values', {
+    config: { action: 'linkage.review' },
+    schema: { tags, summary: 'Values the over-linking guard stopped, and the warning lists (secretariat)', querystring: ValuesQuery, response: { 200: ValueList, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => listValues(ctx, request.query), { read: true }));
+
+  app.put('/linkage/values', {
+    config: { action: 'linkage.review' },
+    schema: {
+      tags,
+      summary: 'Put a value on the warning list, or let a guarded value through (secretariat)',
+      body: ValueDecision,
+      response: { 200: ValueDecided, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => decideValue(ctx, request.body)));
+
+  app.get('/linkage/notices/volume', {
+    config: { action: 'linkage.review' },
+    schema: { tags, summary: 'Notices given to each member, and its matches waiting, by day (secretariat)', querystring: VolumeQuery, response: { 200: Volume, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => noticeVolume(ctx, request.query.days ?? 30), { read: true }));
 }

@@ -138,3 +138,32 @@ const Notice = Strict({
 });
 export const NoticeList = Strict({ data: Type.Array(Notice), next: Type.Union([Type.String(), Type.Null()]) });
 export const NoticeOne = Strict({ data: Notice });
+
+export const VALUE_STATUSES = ['common', 'benign', 'released'] as const;
+export const ValuesQuery = Strict({ status: Type.Optional(OneOf(VALUE_STATUSES)) });
+export type ValuesQuery = Static<typeof ValuesQuery>;
+
+export const ValueDecision = Strict({
+  entity: Type.Optional(Entity),
+  country: Type.Optional(Country),
+  kind: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
+  status: OneOf(['benign', 'released'] as const, { description: 'benign: on the warning list, never links; released: the guard lets it through' }),
+  note: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+});
+export type ValueDecision = Static<typeof ValueDecision>;
+
+const Value = Strict({
+  kind: Type.String(),
+  key: Type.String(),
+  status: OneOf(VALUE_STATUSES),
+  records: Type.Integer({ description: 'records holding it when the guard stopped it' }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  flaggedAt: Type.String({ format: 'date-time' }),
+  decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  decidedBy: Type.Union([Type.String(), Type.Null()]),
+});
+export const ValueList = Strict({ data: Type.Array(Value) });
+export const ValueDecided = Strict({ data: Strict({ kind: Type.String(), key: Type.String(), status: Type.String(), records: Type.Integer(), requeued: Type.Integer() }) });
+export const VolumeQuery = Strict({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })) });
+export const Volume = Strict({ data: Type.Array(Strict({ member: Type.String(), day: Type.String({ format: 'date' }), notices: Type.Integer(), waiting: Type.Integer() })) });

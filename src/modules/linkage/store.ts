@@ -66,6 +66,7 @@ export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number
       SELECT o.kind, o.key, 1.0::float8 AS score, o.module, o.record_type, o.record_id, o.owner
       FROM mine m JOIN linkage_entities o ON o.kind = m.kind AND o.key = m.key
       WHERE m.kind <> 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
+        AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = m.kind AND v.key = m.key AND v.status = 'benign')
       UNION ALL
       SELECT o.kind, o.key, greatest(similarity(o.key, m.key), similarity(o.skeleton, m.skeleton))::float8, o.module, o.record_type, o.record_id, o.owner
       FROM mine m JOIN linkage_entities o ON o.kind = 'person' AND (o.key % m.key OR o.skeleton % m.skeleton)

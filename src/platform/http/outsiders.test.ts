@@ -401,6 +401,12 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, path: () => `/linkage/leads/${sharedLead}` }], missing: () => `/linkage/leads/${randomUUID()}` },
   },
   { method: 'GET', route: '/linkage/notices', auth: 'user', path: () => '/linkage/notices' },
+  { method: 'GET', route: '/linkage/notices/volume', auth: 'user', path: () => '/linkage/notices/volume', forbidden: [{ who: () => outsiderAdmin }] },
+  { method: 'GET', route: '/linkage/values', auth: 'user', path: () => '/linkage/values', forbidden: [{ who: () => outsiderAdmin }] },
+  {
+    method: 'PUT', route: '/linkage/values', auth: 'user', path: () => '/linkage/values', payload: () => ({ kind: 'phone', key: '+6281234567890', status: 'benign' }),
+    forbidden: [{ who: () => outsiderAdmin }, { who: () => approverOnly }],
+  },
   {
     method: 'GET', route: '/linkage/notices/:id', auth: 'user', path: () => `/linkage/notices/${linkNotice}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/linkage/notices/${randomUUID()}` },
@@ -584,7 +590,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(45);
+    expect(forbiddenCases.length).toBe(48);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;

@@ -115,3 +115,30 @@ CREATE TABLE linkage_values (
   PRIMARY KEY (kind, key)
 );
 GRANT SELECT, INSERT, UPDATE, DELETE ON linkage_values TO lintas_app;
+
+-- The secretariat lets a reviewed value through: its records are matched again.
+CREATE FUNCTION linkage_requeue(wanted_kind text, wanted_key text) RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+  WITH queued AS (
+    INSERT INTO linkage_queue (entity_id) SELECT e.id FROM linkage_entities e WHERE e.kind = wanted_kind AND e.key = wanted_key
+    ON CONFLICT (entity_id) DO UPDATE SET not_before = '-infinity' RETURNING 1)
+  SELECT count(*)::int FROM queued
+$$;
+REVOKE ALL ON FUNCTION linkage_requeue(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION linkage_requeue(text, text) TO lintas_app;
+
+-- How many notices each member was given, and how many of its matches wait, by day: fishing shows.
+CREATE FUNCTION linkage_notice_volume(days integer) RETURNS TABLE (member text, day date, notices integer, waiting integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  WITH given AS (
+    SELECT told AS member, (created_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS notices FROM linkage_notices
+    WHERE created_at >= now() - make_interval(days => days) GROUP BY 1, 2
+  ), held AS (
+    SELECT e.owner AS member, (now() AT TIME ZONE 'UTC')::date AS day, count(*)::int AS waiting
+    FROM linkage_queue q JOIN linkage_entities e ON e.id = q.entity_id WHERE q.not_before > now() GROUP BY 1
+  )
+  SELECT coalesce(g.member, h.member), coalesce(g.day, h.day), coalesce(g.notices, 0), coalesce(h.waiting, 0)
+  FROM given g FULL JOIN held h ON h.member = g.member AND h.day = g.day
+  ORDER BY 2 DESC, 3 DESC, 1
+$$;
+REVOKE ALL ON FUNCTION linkage_notice_volume(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION linkage_notice_volume(integer) TO lintas_app;
