@@ -5,7 +5,8 @@ import { directory } from './directory/index.js';
 import { documents } from './documents/index.js';
 import { inbox } from './inbox/index.js';
 import { library } from './library/index.js';
+import { linkage } from './linkage/index.js';
 import { reports } from './reports/index.js';
 
 /** Every module of Lintas, in the order their routes, jobs, commands and demo data are taken. */
-export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents];
+export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents, linkage];

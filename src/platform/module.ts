@@ -4,6 +4,7 @@ import { grantActions, type Grant } from './auth/roles.js';
 import type { Config } from './config.js';
 import type { Ctx, Platform } from './context.js';
 import type { Database } from './db/database.js';
+import { offerEntityNormalisers, type EntityNormaliser } from './entities.js';
 import { MIGRATIONS_DIR, readMigrations, type Migration } from './db/migrate.js';
 import type { App } from './http/app.js';
 import type { Settings } from './settings.js';
@@ -38,6 +39,8 @@ export interface LintasModule<A extends string = string> {
   readonly notificationKinds?: readonly string[];
   /** The fields of its records it offers to linkage (record type and field names). */
   readonly linkage?: readonly LinkageField[];
+  /** Normalisers of entity types whose one form this module owns, keyed by entity type (platform/entities.ts). */
+  readonly entityNormalisers?: Readonly<Record<string, EntityNormaliser>>;
   /**
    * What waits for the signed-in user's action in this module (the home page and the navigation's
    * badges, `GET /home`): only what the user's roles may act on, only the user's own member's records
@@ -97,6 +100,7 @@ export class UsageError extends Error {}
 export function defineModule<const A extends string>(module: LintasModule<A>): LintasModule<A> {
   if (!/^[a-z][a-z0-9-]*$/.test(module.name)) throw new Error(`module name ${module.name} must be lower-case letters, digits and hyphens`);
   grantActions(module.name, module.actions);
+  if (module.entityNormalisers) offerEntityNormalisers(module.name, module.entityNormalisers);
   return module;
 }
 

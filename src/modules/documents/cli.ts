@@ -1,3 +1,4 @@
+import { viewersOf } from '../../platform/sharing/viewers.js';
 import { UsageError, type Command } from '../../platform/module.js';
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
@@ -6,7 +7,6 @@ import type { Actor } from '../../platform/auth/actor.js';
 import type { Config } from '../../platform/config.js';
 import { runAs, type Ctx } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
-import { sql } from '../../platform/db/sql.js';
 import { Problem } from '../../platform/errors.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
 import { isDocumentType, normaliseIssuer, type DocumentType } from './icao.js';
@@ -40,14 +40,9 @@ type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
 
 /** Runs `work` as the member, as the command line (no user): row-level security and the audit trail apply. */
 export async function asMember<T>(db: Database, config: Config, member: string, work: (ctx: Ctx) => Promise<T>): Promise<T> {
-  const found = await db.ownerTransaction(async (tx) => {
-    const row = await tx.maybeOne<{ status: string }>(sql`SELECT status FROM members WHERE code = ${member}`);
-    if (!row) return undefined;
-    const groups = await tx.query<{ group_code: string }>(sql`SELECT group_code FROM group_members WHERE member_code = ${member}`);
-    return { full: row.status === 'member', groups: groups.map((group) => group.group_code) };
-  });
+  const found = (await db.ownerTransaction((tx) => viewersOf(tx, [member]))).get(member);
   if (!found) throw new UsageError(`unknown member ${member}`);
-  const actor: Actor = { userId: '', name: 'lintas command line', email: '', roles: ['member-admin'], via: 'token', member, fullMember: found.full, groups: found.groups };
+  const actor: Actor = { userId: '', name: 'lintas command line', email: '', roles: ['member-admin'], via: 'token', ...found };
   const platform = { db, config, mailer: smtpMailer(config) };
   const request = { requestId: `cli-${Date.now()}`, address: 'command line' };
   return runAs(platform, actor, request, work);

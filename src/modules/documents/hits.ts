@@ -1,3 +1,4 @@
+import { topicContacts } from '../../platform/notify/contacts.js';
 import { documentSettings } from './settings.js';
 import { assertMayHit } from './policy.js';
 import type { Ctx, Platform } from '../../platform/context.js';
@@ -160,10 +161,8 @@ export async function remindIssuers(platform: Platform, hours = documentSettings
         RETURNING h.id, h.owner, h.audience_kind, h.audience_members, h.audience_groups, h.tlp, h.handling, h.handling_note,
           h.evaluation_source, h.evaluation_information, h.issuer, h.doc_type, h.number, h.checker, h.created_at`);
       if (hits.length === 0) return 0;
-      const people = await tx.query<{ id: string; email: string }>(sql`
-        SELECT DISTINCT u.id, u.email FROM focal_points fp JOIN users u ON u.id = fp.user_id
-        WHERE fp.member = ${issuer.owner} AND fp.topic IN ('documents', 'general') AND NOT u.disabled
-          AND (fp.topic = 'documents' OR NOT EXISTS (SELECT 1 FROM focal_points d WHERE d.member = ${issuer.owner} AND d.topic = 'documents'))`);
+      // Its documents focal points (or general ones); a member that named none is reminded in its queue only.
+      const people = await topicContacts(tx, [issuer.owner], 'documents', []);
       const first = hits[0] as HitRow;
       const title = `${hits.length} document hit${hits.length === 1 ? '' : 's'} wait${hits.length === 1 ? 's' : ''} for your answer`;
       const lines = hits.slice(0, 20).map((hit) => `- ${hit.issuer} ${hit.doc_type} ${hit.number}, found by ${hit.checker} on ${hit.created_at.toISOString().slice(0, 16).replace('T', ' ')} UTC`);

@@ -3,6 +3,7 @@ import { documentsCommand } from './cli.js';
 import { seedDocuments } from './demo.js';
 import { documentsAttention } from './attention.js';
 import { startHitReminders } from './hits.js';
+import { travelDocumentEntity } from './number.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
 import { documentSettings } from './settings.js';
@@ -45,6 +46,7 @@ export const documents = defineModule({
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
   linkage: [],
+  entityNormalisers: { 'travel-document': travelDocumentEntity },
   attention: documentsAttention,
 });
 

@@ -1,4 +1,5 @@
 /** Document numbers in the one form the register stores, indexes and hashes. */
+import { EntityError } from '../../platform/entities.js';
 import { normaliseIssuer, type DocumentType } from './icao.js';
 
 /** Longer than any number Doc 9303 can carry (TD1: 9 characters plus 14 in the optional data). */
@@ -38,4 +39,22 @@ export function documentKey(issuer: string, type: DocumentType, number: string):
 /** documentKey from raw input: normalises the issuer and the number (throws as they do). */
 export function normalisedDocumentKey(issuer: string, type: DocumentType, number: string): string {
   return documentKey(normaliseIssuer(issuer), type, normaliseDocumentNumber(number));
+}
+
+/**
+ * A travel document as an entity other modules' records name (linkage): issuer and number in the
+ * register's form, `IDN:B1234567`. Throws `EntityError` naming the field that is wrong.
+ */
+export function travelDocumentEntity(fields: Readonly<Record<string, string | undefined>>): string {
+  let issuer: string;
+  try {
+    issuer = normaliseIssuer(fields.issuer ?? '');
+  } catch (error) {
+    throw new EntityError(error instanceof Error ? error.message : String(error), 'issuer');
+  }
+  try {
+    return `${issuer}:${normaliseDocumentNumber(fields.number ?? '')}`;
+  } catch (error) {
+    throw new EntityError(error instanceof Error ? error.message : String(error), 'number');
+  }
 }

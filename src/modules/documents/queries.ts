@@ -1,4 +1,5 @@
 import type { Ctx } from '../../platform/context.js';
+import { topicContacts } from '../../platform/notify/contacts.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql, type Sql } from '../../platform/db/sql.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
@@ -240,22 +241,8 @@ const CONTACT = sql`(
  * checker is given (its enabled focal points for documents, or its general ones where it named none
  * for documents), or, for a member that named neither, its enabled users whose roles may answer hits.
  */
-export async function hitRecipients(ctx: Ctx, members: readonly string[], answerRoles: readonly string[]): Promise<{ member: string; id: string }[]> {
-  if (members.length === 0) return [];
-  return ctx.tx.query<{ member: string; id: string }>(sql`
-    WITH points AS (
-      SELECT fp.member, fp.topic, u.id FROM focal_points fp JOIN users u ON u.id = fp.user_id AND NOT u.disabled
-      WHERE fp.member = ANY(${members}::text[]) AND fp.topic IN ('documents', 'general')
-    ), contact AS (
-      SELECT DISTINCT p.member, p.id FROM points p
-      WHERE p.topic = 'documents' OR NOT EXISTS (SELECT 1 FROM points d WHERE d.member = p.member AND d.topic = 'documents')
-    )
-    SELECT member, id FROM contact
-    UNION
-    SELECT u.member, u.id FROM users u
-    WHERE u.member = ANY(${members}::text[]) AND NOT u.disabled AND u.roles && ${answerRoles}::text[]
-      AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.member = u.member)
-    ORDER BY member, id`);
+export function hitRecipients(ctx: Ctx, members: readonly string[], answerRoles: readonly string[]): Promise<{ member: string; id: string }[]> {
+  return topicContacts(ctx.tx, members, 'documents', answerRoles);
 }
 
 // Hits ----------------------------------------------------------------------------------------------------

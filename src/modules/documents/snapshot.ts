@@ -1,3 +1,4 @@
+import { viewersOf } from '../../platform/sharing/viewers.js';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { appendAudit } from '../../platform/audit/writer.js';
 import type { Database } from '../../platform/db/database.js';
@@ -41,14 +42,9 @@ export async function snapshotKeys(db: Database): Promise<SnapshotKeys> {
 }
 
 async function viewerOf(db: Database, member: string): Promise<Viewer> {
-  return db.ownerTransaction(async (tx) => {
-    const row = await tx.maybeOne<{ status: string }>(sql`SELECT status FROM members WHERE code = ${member}`);
-    if (!row) throw new SnapshotRequestError(`unknown member ${member}`);
-    const groups = await tx.query<{ group_code: string }>(sql`
-      SELECT gm.group_code FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
-      WHERE gm.member_code = ${member} AND (g.ends_on IS NULL OR g.ends_on >= current_date)`);
-    return { member, fullMember: row.status === 'member', groups: groups.map((group) => group.group_code) };
-  });
+  const viewer = (await db.ownerTransaction((tx) => viewersOf(tx, [member]))).get(member);
+  if (!viewer) throw new SnapshotRequestError(`unknown member ${member}`);
+  return viewer;
 }
 
 export class SnapshotRequestError extends Error {}

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { acquireFolderLock, type FolderLock } from './folder-lock.js';
 import { preparedRun } from './prepared.js';
@@ -68,7 +69,7 @@ export class PgliteDatabase implements Database {
       lock = acquireFolderLock(dataDir);
     }
     try {
-      const db = await PGlite.create({ dataDir, parsers, ...(loadDataDir ? { loadDataDir } : {}) });
+      const db = await PGlite.create({ dataDir, parsers, extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
       return new PgliteDatabase(db, lock, options.rowLevelSecurity ?? true);
     } catch (error) {
       lock?.release();

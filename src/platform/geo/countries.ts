@@ -24,3 +24,8 @@ export function allCountries(): { code: string; name: string }[] {
     .map(([alpha2, name]) => ({ code: countries.alpha2ToAlpha3(alpha2) ?? alpha2, name }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** The alpha-2 code of an alpha-3 code (as libphonenumber keys its regions), or undefined when unknown. */
+export function alpha2FromAlpha3(code: string): string | undefined {
+  return isCountryCode(code) ? countries.alpha3ToAlpha2(code) : undefined;
+}

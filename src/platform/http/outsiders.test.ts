@@ -64,6 +64,9 @@ let pendingTravelReport: string;
 let travelHit: string;
 let ownerImportRun: string;
 let ownerMapping: string;
+let privateLead: string;
+let sharedLead: string;
+let linkNotice: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -72,6 +75,8 @@ const validReport = (): ReportInput => ({ where: { country: 'IDN' }, incidentTyp
 
 const travelCheck = () => ({ purpose: 'border control', document: { issuer: 'UTO', type: 'passport', number: 'OUT0001' } });
 const travelCsv = (): { payload: string; headers: Record<string, string> } => ({ payload: 'type,number,status\npassport,OUT0009,lost\n', headers: { 'content-type': 'text/csv' } });
+
+const validLead = () => ({ title: 'A network’s boat agent', subject: 'person', entities: [{ type: 'phone', value: '+62 812 3456 7890' }], sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -389,6 +394,37 @@ const cases: Case[] = [
     method: 'GET', route: '/documents/hits/:id/holder', auth: 'user', path: () => `/documents/hits/${travelHit}/holder`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/documents/hits/${randomUUID()}/holder` },
   },
+  { method: 'POST', route: '/linkage/normalise', auth: 'user', path: () => '/linkage/normalise', payload: () => ({ entity: { type: 'phone', value: '+62 812 3456 7890' } }) },
+  { method: 'GET', route: '/linkage/leads', auth: 'user', path: () => '/linkage/leads' },
+  {
+    method: 'GET', route: '/linkage/leads/:id', auth: 'user', path: () => `/linkage/leads/${privateLead}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, path: () => `/linkage/leads/${sharedLead}` }], missing: () => `/linkage/leads/${randomUUID()}` },
+  },
+  { method: 'GET', route: '/linkage/notices', auth: 'user', path: () => '/linkage/notices' },
+  { method: 'GET', route: '/linkage/notices/volume', auth: 'user', path: () => '/linkage/notices/volume', forbidden: [{ who: () => outsiderAdmin }] },
+  { method: 'GET', route: '/linkage/values', auth: 'user', path: () => '/linkage/values', forbidden: [{ who: () => outsiderAdmin }] },
+  {
+    method: 'PUT', route: '/linkage/values', auth: 'user', path: () => '/linkage/values', payload: () => ({ kind: 'phone', key: '+6281234567890', status: 'benign' }),
+    forbidden: [{ who: () => outsiderAdmin }, { who: () => approverOnly }],
+  },
+  {
+    method: 'GET', route: '/linkage/notices/:id', auth: 'user', path: () => `/linkage/notices/${linkNotice}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/linkage/notices/${randomUUID()}` },
+  },
+  {
+    method: 'POST', route: '/linkage/leads', auth: 'user', path: () => '/linkage/leads', payload: validLead,
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'PATCH', route: '/linkage/leads/:id', auth: 'user', path: () => `/linkage/leads/${privateLead}`, payload: () => ({ title: 'Taken over' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/linkage/leads/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/linkage/leads/${sharedLead}` }],
+  },
+  {
+    method: 'DELETE', route: '/linkage/leads/:id', auth: 'user', path: () => `/linkage/leads/${privateLead}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/linkage/leads/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/linkage/leads/${sharedLead}` }],
+  },
 ];
 
 const label = (c: Pick<Case, 'method' | 'route'>): string => `${c.method} ${c.route}`;
@@ -474,6 +510,15 @@ beforeAll(async () => {
       VALUES (${shared}, 'UTO', 'passport', 'SHARED01', 'stolen', 'CCC', 'border control', 'number', 'UTO', 'members', ARRAY['CCC'], 'AMBER') RETURNING id`);
     return [await travelDocument('PRIVATE01', 'owner'), shared, await travelDocument('REPORTED01', 'owner', 'CCC'), hit.id];
   });
+  [privateLead, sharedLead] = await t.db.ownerTransaction(async (tx) => {
+    const lead = async (title: string, audience: 'owner' | 'all'): Promise<string> =>
+      (await tx.one<{ id: string }>(sql`INSERT INTO linkage_leads (title, subject, owner, audience_kind, tlp) VALUES (${title}, 'person', 'AAA', ${audience}, 'AMBER') RETURNING id`)).id;
+    return [await lead('A private lead', 'owner'), await lead('A lead for every full member', 'all')];
+  });
+  // A hit notice between AAA (told) and CCC (holder): BBB and the observer are sides of neither.
+  linkNotice = await t.db.ownerTransaction(async (tx) =>
+    (await tx.one<{ id: string }>(sql`INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named)
+      VALUES ('AAA', 'CCC', 'phone', '+6281234567890', ARRAY[${privateLead}]::uuid[], '{}', true) RETURNING id`)).id);
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
@@ -528,7 +573,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(29);
+    expect(recordCases.length).toBe(33);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
@@ -545,7 +590,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(42);
+    expect(forbiddenCases.length).toBe(48);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;

@@ -1,3 +1,4 @@
+import { viewersOf } from '../../../platform/sharing/viewers.js';
 import { UsageError, type CommandTools } from '../../../platform/module.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -43,8 +44,8 @@ async function actingUser(db: Database, member: string, email: string, action: A
     );
     if (!user || user.member !== member) throw new UsageError(`${member} has no user ${email}`);
     if (user.disabled) throw new UsageError(`the user ${email} is disabled`);
-    const groups = await tx.query<{ group_code: string }>(sql`SELECT group_code FROM group_members WHERE member_code = ${member}`);
-    return { user, full: memberRow.status === 'member', groups: groups.map((group) => group.group_code) };
+    const viewer = (await viewersOf(tx, [member])).get(member);
+    return { user, full: memberRow.status === 'member', groups: viewer?.groups ?? [] };
   });
   const actor: Actor = {
     userId: found.user.id,

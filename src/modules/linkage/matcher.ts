@@ -1,0 +1,288 @@
+/**
+ * The matcher: an owner job that takes entity rows from the queue their writes filled, finds the
+ * other members' records holding the same value, and tells both members of each match one of them
+ * may not see (DESIGN.md §3, rule 4). Links between records a viewer may see need no notice: they are
+ * read where they are shown (`linksOf`). Nothing here answers a request, so no write's answer, nor
+ * its time, depends on what it matched.
+ */
+import { appendAudit } from '../../platform/audit/writer.js';
+import { roleAllows, ROLES } from '../../platform/auth/roles.js';
+import type { Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+import { topicContacts } from '../../platform/notify/contacts.js';
+import { notifyUsers } from '../../platform/notify/inbox.js';
+import type { SharingRow, Viewer } from '../../platform/sharing/model.js';
+import { isVisibleTo } from '../../platform/sharing/rule.js';
+import { viewersOf } from '../../platform/sharing/viewers.js';
+import { KIND_LABELS } from './labels.js';
+import { linkageSettings } from './settings.js';
+
+type Access = Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'>;
+
+interface EntityRow extends Access {
+  id: string;
+  record_id: string;
+  kind: string;
+  key: string;
+  skeleton: string | null;
+  birth_year: number | null;
+  named_in_hits: boolean;
+}
+
+interface NoticeDraft {
+  told: string;
+  holder: string;
+  kind: string;
+  key: string;
+  toldRecords: Set<string>;
+  holderRecords: Set<string>;
+  holderNamed: boolean;
+}
+
+export interface MatchResult {
+  /** Entity rows looked at. */
+  entities: number;
+  /** Notices given for the first time. */
+  notices: number;
+  /** Entity rows put back because a member had had its notices for the day. */
+  held: number;
+}
+
+const columns = sql`e.id, e.record_id, e.kind, e.key, e.skeleton, e.birth_year, e.named_in_hits, e.owner, e.audience_kind, e.audience_members, e.audience_groups`;
+
+/**
+ * The other records holding an entity's value, at most `limit`: the same key, or for a person a
+ * name close enough (its words or sound skeleton, pg_trgm) with years of birth at most one apart.
+ */
+function holdersOf(tx: Tx, entity: EntityRow, nameThreshold: number, limit: number): Promise<EntityRow[]> {
+  if (entity.kind !== 'person') {
+    return tx.query<EntityRow>(sql`SELECT ${columns} FROM linkage_entities e
+      WHERE e.kind = ${entity.kind} AND e.key = ${entity.key} AND e.record_id <> ${entity.record_id} LIMIT ${limit}`);
+  }
+  return tx.query<EntityRow>(sql`SELECT ${columns} FROM linkage_entities e
+    WHERE e.kind = 'person' AND (e.key % ${entity.key} OR e.skeleton % ${entity.skeleton}) AND e.record_id <> ${entity.record_id}
+      AND (${entity.birth_year}::int IS NULL OR e.birth_year IS NULL OR abs(e.birth_year - ${entity.birth_year}::int) <= 1)
+      AND greatest(similarity(e.key, ${entity.key}), similarity(e.skeleton, ${entity.skeleton})) >= ${nameThreshold}
+    LIMIT ${limit}`);
+}
+
+/** Adds a match to the notice of (told, holder, kind, key), starting it if it is the first. */
+function draft(drafts: Map<string, NoticeDraft>, told: EntityRow, holder: EntityRow): void {
+  const id = `${told.owner} ${holder.owner} ${told.kind} ${told.key}`;
+  const notice = drafts.get(id) ?? { told: told.owner, holder: holder.owner, kind: told.kind, key: told.key, toldRecords: new Set(), holderRecords: new Set(), holderNamed: false };
+  notice.toldRecords.add(told.record_id);
+  notice.holderRecords.add(holder.record_id);
+  notice.holderNamed ||= holder.named_in_hits;
+  drafts.set(id, notice);
+}
+
+/** A notification's access fields: the member's own, so only its users see it. */
+const ownOnly = (member: string): SharingRow => ({
+  owner: member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null,
+});
+
+/** Tells both members of a new notice: the told member what matched and whom to ask, the holder who was told. */
+async function tell(tx: Tx, notice: NoticeDraft & { id: string }): Promise<void> {
+  const writers = ROLES.filter((role) => roleAllows([role], 'linkage.write'));
+  const disclosers = ROLES.filter((role) => roleAllows([role], 'linkage.disclose'));
+  const what = KIND_LABELS[notice.kind] ?? notice.kind;
+  const holderName = notice.holderNamed ? notice.holder : 'another member';
+  const told = await topicContacts(tx, [notice.told], 'linkage', writers);
+  await notifyUsers(tx, {
+    userIds: told.map((person) => person.id),
+    kind: 'linkage.match',
+    title: `A ${what} in your records matches a record of ${holderName}`,
+    body: `A record of ${holderName} that your member may not see holds the same ${what} as ${notice.toldRecords.size === 1 ? 'one of your records' : `${notice.toldRecords.size} of your records`}. Ask ${notice.holderNamed ? notice.holder : 'its holder'} what it may disclose.`,
+    objectType: 'linkage-notice',
+    objectId: notice.id,
+    source: ownOnly(notice.told),
+  });
+  const holders = await topicContacts(tx, [notice.holder], 'linkage', disclosers);
+  await notifyUsers(tx, {
+    userIds: holders.map((person) => person.id),
+    kind: 'linkage.matched',
+    title: `${notice.told} was told that a ${what} in its records matches yours`,
+    body: `${notice.told} holds the same ${what} as ${notice.holderRecords.size === 1 ? 'one of your records' : `${notice.holderRecords.size} of your records`}, which it may not see. It may ask you to disclose what you choose.`,
+    objectType: 'linkage-notice',
+    objectId: notice.id,
+    source: ownOnly(notice.holder),
+  });
+}
+
+/** The next midnight (UTC), when a member's notices for the day start again. */
+const tomorrow = (): Date => {
+  const next = new Date();
+  next.setUTCHours(24, 0, 0, 0);
+  return next;
+};
+
+/**
+ * Matches up to `batch` queued entity rows in one owner transaction and gives the notices they make.
+ * A value on the warning lists never matches; a value held by more records than the guard allows
+ * (unless the secretariat let it through) makes no notice and is put to the secretariat once.
+ */
+export async function matchQueued(platform: Platform, batch = 200): Promise<MatchResult> {
+  const settings = linkageSettings.of(platform.config);
+  const threshold = settings.nameSimilarity / 100;
+  return platform.db.ownerTransaction(async (tx) => {
+    const queued = await tx.query<EntityRow>(sql`
+      WITH due AS (SELECT entity_id FROM linkage_queue WHERE not_before <= now() ORDER BY queued_at LIMIT ${batch} FOR UPDATE SKIP LOCKED),
+      taken AS (DELETE FROM linkage_queue q USING due WHERE q.entity_id = due.entity_id RETURNING q.entity_id)
+      SELECT ${columns} FROM taken JOIN linkage_entities e ON e.id = taken.entity_id`);
+    const result: MatchResult = { entities: queued.length, notices: 0, held: 0 };
+    if (queued.length === 0) return result;
+
+    const statuses = new Map(
+      (await tx.query<{ kind: string; key: string; status: string }>(sql`SELECT v.kind, v.key, v.status FROM linkage_values v
+        JOIN unnest(${queued.map((e) => e.kind)}::text[], ${queued.map((e) => e.key)}::text[]) AS q (kind, key) ON q.kind = v.kind AND q.key = v.key`)).map((v) => [`${v.kind} ${v.key}`, v.status]),
+    );
+    const found = new Map<EntityRow, EntityRow[]>();
+    for (const entity of queued) {
+      const status = statuses.get(`${entity.kind} ${entity.key}`);
+      if (status === 'benign') continue;
+      // A member already told of this value (or whose value another was told of) has the record added
+      // to that notice, whatever the value has become since: how many hold it shows nowhere.
+      await tx.query(sql`UPDATE linkage_notices SET
+          told_records = CASE WHEN told = ${entity.owner} AND NOT ${entity.record_id}::uuid = ANY(told_records) THEN told_records || ${entity.record_id}::uuid ELSE told_records END,
+          holder_records = CASE WHEN holder = ${entity.owner} AND NOT ${entity.record_id}::uuid = ANY(holder_records) THEN holder_records || ${entity.record_id}::uuid ELSE holder_records END,
+          updated_at = now()
+        WHERE kind = ${entity.kind} AND key = ${entity.key} AND (told = ${entity.owner} OR holder = ${entity.owner})`);
+      const holders = await holdersOf(tx, entity, threshold, settings.commonValueRecords + 1);
+      // The entity's own record and the others: more than the guard allows is a common value.
+      if (holders.length + 1 > settings.commonValueRecords && status !== 'released') {
+        await tx.query(sql`INSERT INTO linkage_values (kind, key, status, records) VALUES (${entity.kind}, ${entity.key}, 'common', ${holders.length + 1})
+          ON CONFLICT (kind, key) DO NOTHING`);
+        continue;
+      }
+      found.set(entity, holders);
+    }
+
+    const members = [...found].flatMap(([entity, holders]) => [entity.owner, ...holders.map((holder) => holder.owner)]);
+    const viewers = await viewersOf(tx, members);
+    const seen = (member: string, row: Access): boolean => {
+      const viewer: Viewer | undefined = viewers.get(member);
+      return viewer !== undefined && isVisibleTo(viewer, row);
+    };
+    const drafts = new Map<string, NoticeDraft>();
+    const draftsOf = new Map<EntityRow, string[]>();
+    for (const [entity, holders] of found) {
+      const before = new Set(drafts.keys());
+      for (const other of holders) {
+        if (other.owner === entity.owner) continue;
+        if (!seen(entity.owner, other)) draft(drafts, entity, other);
+        if (!seen(other.owner, entity)) draft(drafts, other, entity);
+      }
+      draftsOf.set(entity, [...drafts.keys()].filter((id) => !before.has(id)));
+    }
+    if (drafts.size === 0) return result;
+
+    // Which notices exist already (their matches are added; nobody is told again), and how many
+    // new ones each told member has had today.
+    const list = [...drafts.values()];
+    const existing = new Set(
+      (await tx.query<{ told: string; holder: string; kind: string; key: string }>(sql`SELECT n.told, n.holder, n.kind, n.key FROM linkage_notices n
+        JOIN unnest(${list.map((n) => n.told)}::text[], ${list.map((n) => n.holder)}::text[], ${list.map((n) => n.kind)}::text[], ${list.map((n) => n.key)}::text[])
+          AS d (told, holder, kind, key) ON (d.told, d.holder, d.kind, d.key) = (n.told, n.holder, n.kind, n.key)`)).map((n) => `${n.told} ${n.holder} ${n.kind} ${n.key}`),
+    );
+    const today = new Map(
+      (await tx.query<{ told: string; n: number }>(sql`SELECT told, count(*)::int AS n FROM linkage_notices
+        WHERE told = ANY(${[...new Set(list.map((n) => n.told))]}::text[]) AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' GROUP BY told`)).map((row) => [row.told, row.n]),
+    );
+    const held = new Set<string>();
+    for (const [id, notice] of drafts) {
+      if (existing.has(id)) continue;
+      const given = today.get(notice.told) ?? 0;
+      if (given >= settings.noticesPerDay) held.add(id);
+      else today.set(notice.told, given + 1);
+    }
+    // An entity whose notice was held waits for the next day whole; the notices it did make stand.
+    const waiting = [...draftsOf].filter(([, ids]) => ids.some((id) => held.has(id))).map(([entity]) => entity.id);
+    if (waiting.length > 0) {
+      await tx.query(sql`INSERT INTO linkage_queue (entity_id, not_before) SELECT unnest(${waiting}::uuid[]), ${tomorrow()}
+        ON CONFLICT (entity_id) DO UPDATE SET not_before = excluded.not_before`);
+      result.held = waiting.length;
+    }
+
+    for (const [id, notice] of drafts) {
+      if (held.has(id)) continue;
+      const row = await tx.one<{ id: string; created: boolean }>(sql`
+        INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named)
+        VALUES (${notice.told}, ${notice.holder}, ${notice.kind}, ${notice.key}, ${[...notice.toldRecords]}::uuid[], ${[...notice.holderRecords]}::uuid[], ${notice.holderNamed})
+        ON CONFLICT (told, holder, kind, key) DO UPDATE SET
+          told_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.told_records || excluded.told_records) ORDER BY 1),
+          holder_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.holder_records || excluded.holder_records) ORDER BY 1),
+          holder_named = linkage_notices.holder_named OR excluded.holder_named,
+          updated_at = now()
+        RETURNING id, (xmax = 0) AS created`);
+      if (!row.created) continue;
+      result.notices += 1;
+      await appendAudit(tx, { member: notice.told }, [{
+        action: 'linkage.notice',
+        objectType: 'linkage-notice',
+        objectId: row.id,
+        objectOwners: [notice.holder, notice.told].sort(),
+        details: { told: notice.told, holder: notice.holder, kind: notice.kind, toldRecords: [...notice.toldRecords], holderRecords: [...notice.holderRecords] },
+      }]);
+      await tell(tx, { ...notice, id: row.id });
+    }
+    return result;
+  });
+}
+
+/** Runs the matcher until the queue holds nothing due. */
+export async function matchAll(platform: Platform): Promise<MatchResult> {
+  const total: MatchResult = { entities: 0, notices: 0, held: 0 };
+  for (;;) {
+    const round = await matchQueued(platform);
+    total.entities += round.entities;
+    total.notices += round.notices;
+    total.held += round.held;
+    if (round.entities === 0) return total;
+  }
+}
+
+const running = new WeakMap<Platform, { kick(): void }>();
+
+/** Wakes this process's matcher, if it runs (after a write commits). */
+export function kickMatcher(platform: Platform): void {
+  running.get(platform)?.kick();
+}
+
+/**
+ * Runs the matcher every `everyMs` and when kicked; other processes' writes are picked up by the
+ * interval. One run at a time.
+ */
+export function startMatcher(platform: Platform, onNotices: () => void, onError: (error: unknown) => void, everyMs = 2_000): { stop(): Promise<void> } {
+  let current: Promise<void> | undefined;
+  let again = false;
+  const run = (): void => {
+    if (current) {
+      again = true;
+      return;
+    }
+    current = matchAll(platform)
+      .then((result) => {
+        if (result.notices > 0) onNotices();
+      })
+      .catch(onError)
+      .finally(() => {
+        current = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  running.set(platform, { kick: run });
+  run();
+  return {
+    async stop() {
+      clearInterval(timer);
+      running.delete(platform);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Actor } from '../../platform/auth/actor.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { forbidden, type Problem } from '../../platform/errors.js';
+import { mayPassOn } from '../../platform/sharing/rule.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
+
+/**
+ * The rules of a lead, in one place: the service enforces them and the presenter returns them as
+ * abilities. Whether the actor may see it at all is the sharing rule's question (a 404 otherwise).
+ */
+function refusal(actor: Actor, row: Pick<SharingRow, 'owner'>): Problem | null {
+  if (row.owner !== actor.member) return forbidden('Only the owner changes or removes its records.');
+  if (!roleAllows(actor.roles, 'linkage.write')) return forbidden();
+  return null;
+}
+
+export function assertMayChange(actor: Actor, row: Pick<SharingRow, 'owner'>): void {
+  const problem = refusal(actor, row);
+  if (problem) throw problem;
+}
+
+export function leadAbilities(actor: Actor, row: SharingRow): { update: boolean; delete: boolean; passOn: boolean } {
+  const own = refusal(actor, row) === null;
+  return { update: own, delete: own, passOn: mayPassOn(actor, row) };
+}

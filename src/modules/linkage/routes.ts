@@ -1,0 +1,85 @@
+import { Type } from 'typebox';
+import type { App } from '../../platform/http/app.js';
+import { perform } from '../../platform/http/pipeline.js';
+import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { getNotice, listNotices } from './notices.js';
+import { decideValue, listValues, noticeVolume } from './review.js';
+import * as linkage from './service.js';
+import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery, ValueDecided, ValueDecision, ValueList, ValuesQuery, Volume, VolumeQuery } from './schemas.js';
+
+const tags = ['linkage'];
+
+export function linkageRoutes(app: App): void {
+  app.post('/linkage/normalise', {
+    config: { action: 'linkage.read' },
+    schema: {
+      tags,
+      summary: 'The keys an entity is matched on, as it is typed (nothing is looked up)',
+      body: NormaliseRequest,
+      response: { 200: NormaliseResponse, ...problemResponses },
+    },
+  }, async (request) => perform(request, () => Promise.resolve(linkage.normalise(request.body)), { read: true }));
+
+  app.get('/linkage/leads', {
+    config: { action: 'linkage.read' },
+    schema: { tags, summary: 'The leads you may see, newest first', querystring: ListQuery, response: { 200: Page(LeadItem), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => linkage.list(ctx, request.query), { read: true }));
+
+  app.get('/linkage/leads/:id', {
+    config: { action: 'linkage.read' },
+    schema: { tags, summary: 'A lead with its entities and the records you may see that hold them', params: IdParams, response: { 200: LeadOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => linkage.get(ctx, request.params.id), { read: true }));
+
+  app.post('/linkage/leads', {
+    config: { action: 'linkage.write' },
+    schema: { tags, summary: 'Write a lead (its audience is usually your member alone)', body: LeadCreate, response: { 201: LeadOne, ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => linkage.create(ctx, request.body))));
+
+  app.patch('/linkage/leads/:id', {
+    config: { action: 'linkage.write' },
+    schema: { tags, summary: 'Change a lead (owner only)', params: IdParams, body: LeadUpdate, response: { 200: LeadOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => linkage.update(ctx, request.params.id, request.body)));
+
+  app.delete('/linkage/leads/:id', {
+    config: { action: 'linkage.write' },
+    schema: { tags, summary: 'Remove a lead (owner only)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await perform(request, (ctx) => linkage.remove(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+
+  app.get('/linkage/notices', {
+    config: { action: 'linkage.read' },
+    schema: {
+      tags,
+      summary: 'Hit notices: matches of your records with records you may not see, and your records others were told of',
+      querystring: NoticesQuery,
+      response: { 200: NoticeList, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => listNotices(ctx, request.query), { read: true }));
+
+  app.get('/linkage/notices/:id', {
+    config: { action: 'linkage.read' },
+    schema: { tags, summary: 'A hit notice, as your side of it reads', params: IdParams, response: { 200: NoticeOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => getNotice(ctx, request.params.id), { read: true }));
+
+  app.get('/linkage/values', {
+    config: { action: 'linkage.review' },
+    schema: { tags, summary: 'Values the over-linking guard stopped, and the warning lists (secretariat)', querystring: ValuesQuery, response: { 200: ValueList, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => listValues(ctx, request.query), { read: true }));
+
+  app.put('/linkage/values', {
+    config: { action: 'linkage.review' },
+    schema: {
+      tags,
+      summary: 'Put a value on the warning list, or let a guarded value through (secretariat)',
+      body: ValueDecision,
+      response: { 200: ValueDecided, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => decideValue(ctx, request.body)));
+
+  app.get('/linkage/notices/volume', {
+    config: { action: 'linkage.review' },
+    schema: { tags, summary: 'Notices given to each member, and its matches waiting, by day (secretariat)', querystring: VolumeQuery, response: { 200: Volume, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => noticeVolume(ctx, request.query.days ?? 30), { read: true }));
+}

@@ -1,0 +1,169 @@
+import { Type, type Static } from 'typebox';
+import { Cursor, Limit } from '../../platform/http/schemas.js';
+import { OneOf, Strict } from '../../platform/schema.js';
+import { Sharing } from '../../platform/sharing/model.js';
+import { ENTITY_TYPES } from './entities/index.js';
+
+const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+
+/**
+ * An entity as an officer writes it. One shape for every type, so a missing or misplaced field is
+ * named by its pointer (`/entities/2/number`) rather than lost in a union's alternatives; which
+ * fields each type takes is checked by `entityInputOf`.
+ */
+export const Entity = Strict({
+  type: OneOf(ENTITY_TYPES),
+  value: Type.Optional(Text(400, 'phone, email, handle, iban, mobile-money and crypto: the value as written')),
+  platform: Type.Optional(Text(40, 'handle: whatsapp, telegram, signal, viber, wechat, line, facebook, instagram, tiktok, x, imo or other')),
+  issuer: Type.Optional(Text(3, 'travel-document: the ICAO issuer code')),
+  number: Type.Optional(Text(60, 'travel-document and bank-account: the number')),
+  imo: Type.Optional(Text(20)),
+  mmsi: Type.Optional(Text(20)),
+  name: Type.Optional(Text(300, 'vessel: its name; person: the name in any script')),
+  flag: Type.Optional(Text(3, 'vessel: its flag (ISO alpha-3)')),
+  plate: Type.Optional(Text(20)),
+  country: Type.Optional(Text(3, 'vehicle: the country of registration (ISO alpha-3)')),
+  bank: Type.Optional(Text(200, 'bank-account: the BIC (SWIFT code) or the bank’s name')),
+  provider: Type.Optional(Text(60, 'mobile-money: GCash, M-Pesa, TrueMoney, …')),
+  network: Type.Optional(Text(20, 'crypto: bitcoin, litecoin, ethereum, tron or other; found from the address when left out')),
+  birthYear: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
+});
+export type Entity = Static<typeof Entity>;
+
+export const SUBJECTS = ['person', 'network', 'vessel', 'other'] as const;
+const Country = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3: national phone numbers and plates are read in it' });
+
+const fields = {
+  title: Text(300),
+  subject: OneOf(SUBJECTS),
+  narrative: Type.String({ maxLength: 100_000 }),
+  country: Type.Union([Country, Type.Null()]),
+  entities: Type.Array(Entity, { maxItems: 200 }),
+  namedInHits: Type.Boolean({ description: 'whether a member told of a match with this lead learns your member’s name (else "another member")' }),
+  sharing: Sharing,
+};
+
+export const LeadCreate = Strict({
+  title: fields.title,
+  subject: fields.subject,
+  narrative: Type.Optional(fields.narrative),
+  country: Type.Optional(fields.country),
+  entities: Type.Optional(fields.entities),
+  namedInHits: Type.Optional(fields.namedInHits),
+  sharing: fields.sharing,
+});
+export type LeadCreate = Static<typeof LeadCreate>;
+
+export const LeadUpdate = Strict({
+  title: Type.Optional(fields.title),
+  subject: Type.Optional(fields.subject),
+  narrative: Type.Optional(fields.narrative),
+  country: Type.Optional(fields.country),
+  entities: Type.Optional(fields.entities),
+  namedInHits: Type.Optional(fields.namedInHits),
+  sharing: Type.Optional(fields.sharing),
+});
+export type LeadUpdate = Static<typeof LeadUpdate>;
+
+export const ListQuery = Strict({
+  subject: Type.Optional(fields.subject),
+  owner: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9-]{1,15}$' })),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+export type ListQuery = Static<typeof ListQuery>;
+
+export const NormaliseRequest = Strict({ entity: Entity, country: Type.Optional(Country) });
+export type NormaliseRequest = Static<typeof NormaliseRequest>;
+
+const Key = Strict({
+  kind: Type.String(),
+  key: Type.String(),
+  skeleton: Type.Optional(Type.String()),
+  birthYear: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+});
+export const NormaliseResponse = Strict({ data: Strict({ keys: Type.Array(Key) }) });
+
+const Abilities = Strict({ update: Type.Boolean(), delete: Type.Boolean(), passOn: Type.Boolean() });
+const SharingOut = Type.Unsafe<Record<string, unknown>>({ type: 'object' });
+
+export const LeadItem = Strict({
+  id: Type.String(),
+  title: Type.String(),
+  subject: fields.subject,
+  country: Type.Union([Type.String(), Type.Null()]),
+  owner: Type.String(),
+  sharing: SharingOut,
+  namedInHits: Type.Boolean(),
+  entityCount: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  abilities: Abilities,
+});
+
+const RecordRef = Strict({ module: Type.String(), type: Type.String(), id: Type.String(), owner: Type.String(), title: Type.Union([Type.String(), Type.Null()]) });
+const Link = Strict({
+  kind: Type.String(),
+  key: Type.String(),
+  score: Type.Number({ description: '1 for an exact key; a name’s trigram similarity otherwise' }),
+  record: RecordRef,
+});
+
+export const LeadOne = Strict({
+  data: Strict({
+    ...LeadItem.properties,
+    narrative: Type.String(),
+    entities: Type.Array(Strict({ entity: Entity, keys: Type.Array(Key) })),
+    links: Type.Array(Link, { description: 'other records you may see that hold the same entities' }),
+  }),
+  abilities: Abilities,
+});
+
+export const NoticesQuery = Strict({
+  side: Type.Optional(OneOf(['told', 'holder'] as const, { description: 'told: matches you were told of; holder: your records others were told of' })),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+export type NoticesQuery = Static<typeof NoticesQuery>;
+
+const Notice = Strict({
+  id: Type.String(),
+  side: OneOf(['told', 'holder'] as const),
+  kind: Type.String(),
+  key: Type.String({ description: 'the value as you hold it' }),
+  member: Type.Union([Type.String(), Type.Null()], { description: 'told: the holder, or null when it stays unnamed; holder: the member told' }),
+  yourRecords: Type.Array(RecordRef),
+  theirRecords: Type.Array(RecordRef, { description: 'holder: the told member’s matching records you may see; told: always empty' }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const NoticeList = Strict({ data: Type.Array(Notice), next: Type.Union([Type.String(), Type.Null()]) });
+export const NoticeOne = Strict({ data: Notice });
+
+export const VALUE_STATUSES = ['common', 'benign', 'released'] as const;
+export const ValuesQuery = Strict({ status: Type.Optional(OneOf(VALUE_STATUSES)) });
+export type ValuesQuery = Static<typeof ValuesQuery>;
+
+export const ValueDecision = Strict({
+  entity: Type.Optional(Entity),
+  country: Type.Optional(Country),
+  kind: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
+  status: OneOf(['benign', 'released'] as const, { description: 'benign: on the warning list, never links; released: the guard lets it through' }),
+  note: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+});
+export type ValueDecision = Static<typeof ValueDecision>;
+
+const Value = Strict({
+  kind: Type.String(),
+  key: Type.String(),
+  status: OneOf(VALUE_STATUSES),
+  records: Type.Integer({ description: 'records holding it when the guard stopped it' }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  flaggedAt: Type.String({ format: 'date-time' }),
+  decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  decidedBy: Type.Union([Type.String(), Type.Null()]),
+});
+export const ValueList = Strict({ data: Type.Array(Value) });
+export const ValueDecided = Strict({ data: Strict({ kind: Type.String(), key: Type.String(), status: Type.String(), records: Type.Integer(), requeued: Type.Integer() }) });
+export const VolumeQuery = Strict({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })) });
+export const Volume = Strict({ data: Type.Array(Strict({ member: Type.String(), day: Type.String({ format: 'date' }), notices: Type.Integer(), waiting: Type.Integer() })) });

@@ -1,0 +1,22 @@
+import { defineSettings } from '../../platform/settings.js';
+
+export const linkageSettings = defineSettings({
+  nameSimilarity: {
+    env: 'LINTAS_LINKAGE_NAME_SIMILARITY',
+    kind: 'count',
+    default: 60,
+    description: 'how similar two person names must be to link, in percent (trigram similarity of their Latin words or of their sound skeletons)',
+  },
+  commonValueRecords: {
+    env: 'LINTAS_LINKAGE_COMMON_VALUE_RECORDS',
+    kind: 'count',
+    default: 20,
+    description: 'a value held by more records than this makes no new hit notices and waits for the secretariat’s review (over-linking guard)',
+  },
+  noticesPerDay: {
+    env: 'LINTAS_LINKAGE_NOTICES_PER_DAY',
+    kind: 'count',
+    default: 200,
+    description: 'hit notices one member may be given in a day (UTC); further matches wait for the next day, and the secretariat sees them waiting',
+  },
+});

@@ -1,0 +1,80 @@
+import type { Ctx } from '../../platform/context.js';
+import { sql } from '../../platform/db/sql.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
+import type { EntityKey } from './entities/index.js';
+
+/** A record that holds entities, in any module. */
+export interface RecordRef {
+  module: string;
+  type: string;
+  id: string;
+}
+
+type Access = Omit<SharingRow, 'handling_note' | 'evaluation_source' | 'evaluation_information'> & Partial<SharingRow>;
+
+/**
+ * Makes a record's entity rows its keys, each row carrying the record's access fields (rule 3), in
+ * the caller's transaction: keys no longer held go, new ones come, kept ones keep their row (and
+ * the time they were first written) and take the record's sharing.
+ */
+export async function setRecordEntities(ctx: Ctx, record: RecordRef, access: Access, namedInHits: boolean, keys: readonly EntityKey[]): Promise<void> {
+  const unique = new Map(keys.map((key) => [`${key.kind} ${key.key}`, key]));
+  const kinds = [...unique.values()].map((key) => key.kind);
+  const values = [...unique.values()].map((key) => key.key);
+  const skeletons = [...unique.values()].map((key) => (key.kind === 'person' ? key.person.skeleton : null));
+  const years = [...unique.values()].map((key) => (key.kind === 'person' ? key.person.birthYear : null));
+  await ctx.tx.query(sql`DELETE FROM linkage_entities e WHERE e.record_id = ${record.id} AND e.module = ${record.module}
+    AND NOT (e.kind, e.key) IN (SELECT * FROM unnest(${kinds}::text[], ${values}::text[]))`);
+  if (unique.size === 0) return;
+  await ctx.tx.query(sql`
+    INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
+      owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note)
+    SELECT ${record.module}, ${record.type}, ${record.id}, k.kind, k.key, k.skeleton, k.birth_year, ${namedInHits},
+      ${access.owner}, ${access.audience_kind}, ${access.audience_members}, ${access.audience_groups}, ${access.tlp}, ${access.handling},
+      ${access.handling_note ?? null}
+    FROM unnest(${kinds}::text[], ${values}::text[], ${skeletons}::text[], ${years}::int[]) AS k (kind, key, skeleton, birth_year)
+    ON CONFLICT (record_id, kind, key) DO UPDATE SET
+      skeleton = excluded.skeleton, birth_year = excluded.birth_year, named_in_hits = excluded.named_in_hits,
+      audience_kind = excluded.audience_kind, audience_members = excluded.audience_members, audience_groups = excluded.audience_groups,
+      tlp = excluded.tlp, handling = excluded.handling, handling_note = excluded.handling_note`);
+}
+
+export async function removeRecordEntities(ctx: Ctx, record: RecordRef): Promise<void> {
+  await ctx.tx.query(sql`DELETE FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}`);
+}
+
+export interface LinkRow {
+  kind: string;
+  key: string;
+  score: number;
+  module: string;
+  record_type: string;
+  record_id: string;
+  owner: string;
+  title: string | null;
+}
+
+/**
+ * The records the viewer may see that hold an entity of this record: the same key exactly, or for a
+ * person a name whose words or sound skeleton are similar enough (pg_trgm) with years of birth at
+ * most a year apart when both are known. Both walls of the sharing rule apply to the other rows.
+ */
+export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number): Promise<LinkRow[]> {
+  return ctx.tx.query<LinkRow>(sql`
+    WITH mine AS (SELECT kind, key, skeleton, birth_year FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}),
+    found AS (
+      SELECT o.kind, o.key, 1.0::float8 AS score, o.module, o.record_type, o.record_id, o.owner
+      FROM mine m JOIN linkage_entities o ON o.kind = m.kind AND o.key = m.key
+      WHERE m.kind <> 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
+        AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = m.kind AND v.key = m.key AND v.status = 'benign')
+      UNION ALL
+      SELECT o.kind, o.key, greatest(similarity(o.key, m.key), similarity(o.skeleton, m.skeleton))::float8, o.module, o.record_type, o.record_id, o.owner
+      FROM mine m JOIN linkage_entities o ON o.kind = 'person' AND (o.key % m.key OR o.skeleton % m.skeleton)
+      WHERE m.kind = 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
+        AND (m.birth_year IS NULL OR o.birth_year IS NULL OR abs(m.birth_year - o.birth_year) <= 1)
+        AND greatest(similarity(o.key, m.key), similarity(o.skeleton, m.skeleton)) >= ${nameThreshold}
+    )
+    SELECT DISTINCT ON (f.record_id, f.kind, f.key) f.*, l.title
+    FROM found f LEFT JOIN linkage_leads l ON f.module = 'linkage' AND f.record_type = 'lead' AND l.id = f.record_id AND ${ctx.visible('l')}
+    ORDER BY f.record_id, f.kind, f.key, f.score DESC`);
+}
