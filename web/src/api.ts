@@ -5,7 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { Page as PageSchema, ProblemSchema } from '../../src/platform/http/schemas.js';
-import { ENGLISH, type MessageId, type MessageValues } from './i18n/index.js';
+import { ENGLISH, msg, type MessageId, type MessageValues } from './i18n/index.js';
 
 /** A page of a list: the items and the cursor of the next page (null on the last), as the server's `Page(item)` schema gives it. */
 export type Page<T> = Omit<Static<ReturnType<typeof PageSchema>>, 'data'> & { data: T[] };
@@ -52,7 +52,7 @@ export function setErrorWords(translate: Words | null): void {
 
 /** An error the web app makes itself, in the page's language: the title "Error" and the given detail. */
 export function clientError(detail: MessageId | { text: string }, values?: MessageValues): ApiError {
-  return new ApiError(0, words('app.error.title'), typeof detail === 'string' ? words(detail, values) : detail.text);
+  return new ApiError(0, words(msg('app.error.title')), typeof detail === 'string' ? words(detail, values) : detail.text);
 }
 
 const BASE = '/api/v1';
@@ -89,7 +89,7 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
     response = await fetch(BASE + path, init);
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, words('app.error.networkTitle'), words('app.error.network'));
+    throw new ApiError(0, words(msg('app.error.networkTitle')), words(msg('app.error.network')));
   }
   if (!response.ok) {
     const problem = await readProblem(response);
@@ -102,7 +102,7 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
 }
 
 async function readProblem(response: Response): Promise<ApiError> {
-  const fallback = response.status === 429 ? words('app.error.tooMany') : words('app.error.status', { status: response.status, statusText: response.statusText });
+  const fallback = response.status === 429 ? words(msg('app.error.tooMany')) : words(msg('app.error.status'), { status: response.status, statusText: response.statusText });
   try {
     const value: unknown = await response.json();
     if (typeof value === 'object' && value !== null) {
@@ -112,7 +112,7 @@ async function readProblem(response: Response): Promise<ApiError> {
         : [];
       return new ApiError(
         response.status,
-        typeof problem.title === 'string' ? problem.title : words('app.error.title'),
+        typeof problem.title === 'string' ? problem.title : words(msg('app.error.title')),
         typeof problem.detail === 'string' ? problem.detail : fallback,
         errors,
         typeof problem.requestId === 'string' ? problem.requestId : null,
@@ -121,7 +121,7 @@ async function readProblem(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: use the fallback below
   }
-  return new ApiError(response.status, words('app.error.title'), fallback);
+  return new ApiError(response.status, words(msg('app.error.title')), fallback);
 }
 
 export const api = {
