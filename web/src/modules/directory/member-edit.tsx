@@ -126,7 +126,7 @@ function MemberForm({ member }: { member: Member }) {
           </label>
         </Fieldset>
         <Field label={t('directory.member.agencies')} hint={t('directory.memberEdit.agenciesHint')} error={error?.fieldError('/agencies')}>
-          {(props) => <textarea {...props} rows={6} value={agencies} onChange={(event) => setAgencies(event.target.value)} />}
+          {(props) => <textarea {...props} translate="no" rows={6} value={agencies} onChange={(event) => setAgencies(event.target.value)} />}
         </Field>
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>

@@ -237,6 +237,7 @@ export function DocumentsCheckPage() {
                   aria-invalid={mrzInvalid ? true : undefined}
                   aria-describedby={[props['aria-describedby'], mrzInvalid ? problemsId : undefined].filter(Boolean).join(' ') || undefined}
                   className="mrz-input"
+                  translate="no"
                   rows={3}
                   spellCheck={false}
                   autoCapitalize="characters"
