@@ -1,7 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from '@formatjs/icu-messageformat-parser';
+import {
+  isArgumentElement,
+  isDateElement,
+  isNumberElement,
+  isPluralElement,
+  isSelectElement,
+  isTagElement,
+  isTimeElement,
+  parse,
+  type MessageFormatElement,
+} from '@formatjs/icu-messageformat-parser';
 import { createIntl } from 'react-intl';
 import { describe, expect, test } from 'vitest';
 import { chooseLocale, LOCALE_STORAGE_KEY, rememberAsked } from '../web/src/i18n/locale.js';
@@ -117,6 +127,16 @@ describe('the locale of a visit', () => {
   });
 });
 
+/** The arguments and tags of a parsed message, at any depth (inside plurals, selects and tags). */
+function namesIn(elements: MessageFormatElement[]): { name: string; tag: boolean }[] {
+  return elements.flatMap((element) => {
+    if (isTagElement(element)) return [{ name: element.value, tag: true }, ...namesIn(element.children)];
+    if (isPluralElement(element) || isSelectElement(element)) return [{ name: element.value, tag: false }, ...Object.values(element.options).flatMap((option) => namesIn(option.value))];
+    if (isArgumentElement(element) || isNumberElement(element) || isDateElement(element) || isTimeElement(element)) return [{ name: element.value, tag: false }];
+    return [];
+  });
+}
+
 describe('the pseudo-locale', () => {
   const pseudo = createIntl({ locale: 'en-GB', messages: pseudoCatalogue(catalogue) });
 
@@ -133,8 +153,9 @@ describe('the pseudo-locale', () => {
     const english = createIntl({ locale: 'en-GB', messages: catalogue });
     // Values without letters, so that any letter in the result is the message's own.
     const tag = (chunks: string[]) => chunks.join('');
-    const values = { ...Object.fromEntries(['count', 'sessions', 'tokens', 'n', 'shown', 'legend', 'name', 'title', 'member', 'query', 'filter', 'id', 'owner', 'members', 'groups', 'source', 'information', 'email', 'key', 'header', 'names', 'type', 'date'].map((name) => [name, 2])), docs: tag, hidden: tag };
     for (const id of Object.keys(catalogue)) {
+      // Each of the message's own arguments a number, each of its tags the function above.
+      const values = Object.fromEntries(namesIn(parse(catalogue[id] ?? '')).map(({ name, tag: isTag }) => [name, isTag ? tag : 2]));
       const text = pseudo.formatMessage({ id }, values);
       expect(text.startsWith('[') && text.endsWith(']'), id).toBe(true);
       const words = /[a-z]/i.test(english.formatMessage({ id }, values));

@@ -102,7 +102,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   const problemsList = page.getByRole('list', { name: 'Problems in the MRZ' });
   await problemsList.waitFor();
   const first = (await problemsList.getByRole('listitem').first().textContent()) ?? '';
-  expect(first).toMatch(/^Line 2, column 10 \(number\)/);
+  expect(first).toMatch(/^Line 2, column 10 \(document number\)/);
   // The O is named; "may be" when another look-alike reading of the (random) number happens to pass too.
   expect(first).toMatch(/Likely misread: "O" at line 2, column 2 (is probably|may be) "0"/);
 
@@ -112,7 +112,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
   expect(await quoted.evaluate((node) => getComputedStyle(node).fontWeight)).toBe('400');
 
   // Sent anyway, the server refuses it the same way; each problem is said once, under the field, with no banner repeating it.
-  const firstProblem = first.replace(/^Line 2, column 10 \(number\): /, '').split('Likely misread')[0] ?? '';
+  const firstProblem = first.replace(/^Line 2, column 10 \(document number\): /, '').split('Likely misread')[0] ?? '';
   expect(firstProblem.length).toBeGreaterThan(10);
   const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/documents/checks'));
   await check.getByRole('button', { name: 'Check' }).click();

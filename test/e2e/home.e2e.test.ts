@@ -85,7 +85,7 @@ async function listedAt(shown: Shown): Promise<number> {
     return page.locator('.notification-unread').count();
   }
   // Every count here is above zero (asserted before), so the list has loaded once it says how many it shows.
-  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits?|documents)( on \d+ documents?)?$/ });
+  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits?|documents?)( on \d+ documents?)?$/ });
   await status.waitFor();
   const text = (await status.textContent()) ?? '';
   expect(text, shown.key).not.toContain('+');

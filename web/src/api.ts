@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { Page as PageSchema, ProblemSchema } from '../../src/platform/http/schemas.js';
+import { ENGLISH, msg, type MessageId, type MessageValues } from './i18n/index.js';
 
 /** A page of a list: the items and the cursor of the next page (null on the last), as the server's `Page(item)` schema gives it. */
 export type Page<T> = Omit<Static<ReturnType<typeof PageSchema>>, 'data'> & { data: T[] };
@@ -33,6 +34,25 @@ export class ApiError extends Error {
 /** Whether a JSON pointer is the given one or points inside it. */
 export function within(pointer: string, parent: string): boolean {
   return pointer === parent || pointer.startsWith(`${parent}/`);
+}
+
+type Words = (id: MessageId, values?: MessageValues) => string;
+
+/** English with its plain `{name}` arguments filled in, until the app gives the page's translator. */
+const english: Words = (id, values) => ENGLISH[id].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? ''));
+let words: Words = english;
+
+/**
+ * The translator of the page, for the errors this module makes itself (no answer, no problem+json);
+ * the app sets it once its catalogue is loaded (app.tsx). The server's own problem texts are its words.
+ */
+export function setErrorWords(translate: Words | null): void {
+  words = translate ?? english;
+}
+
+/** An error the web app makes itself, in the page's language: the title "Error" and the given detail. */
+export function clientError(detail: MessageId | { text: string }, values?: MessageValues): ApiError {
+  return new ApiError(0, words(msg('app.error.title')), typeof detail === 'string' ? words(detail, values) : detail.text);
 }
 
 const BASE = '/api/v1';
@@ -69,7 +89,7 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
     response = await fetch(BASE + path, init);
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'Network error', 'The server could not be reached. Check the connection and try again.');
+    throw new ApiError(0, words(msg('app.error.networkTitle')), words(msg('app.error.network')));
   }
   if (!response.ok) {
     const problem = await readProblem(response);
@@ -82,7 +102,7 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
 }
 
 async function readProblem(response: Response): Promise<ApiError> {
-  const fallback = response.status === 429 ? 'Too many attempts. Wait a minute and try again.' : `The server answered ${response.status} ${response.statusText}.`;
+  const fallback = response.status === 429 ? words(msg('app.error.tooMany')) : words(msg('app.error.status'), { status: response.status, statusText: response.statusText });
   try {
     const value: unknown = await response.json();
     if (typeof value === 'object' && value !== null) {
@@ -92,7 +112,7 @@ async function readProblem(response: Response): Promise<ApiError> {
         : [];
       return new ApiError(
         response.status,
-        typeof problem.title === 'string' ? problem.title : 'Error',
+        typeof problem.title === 'string' ? problem.title : words(msg('app.error.title')),
         typeof problem.detail === 'string' ? problem.detail : fallback,
         errors,
         typeof problem.requestId === 'string' ? problem.requestId : null,
@@ -101,7 +121,7 @@ async function readProblem(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: use the fallback below
   }
-  return new ApiError(response.status, 'Error', fallback);
+  return new ApiError(response.status, words(msg('app.error.title')), fallback);
 }
 
 export const api = {

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, onUnauthorised, setCsrfToken } from './api.js';
+import { api, onUnauthorised, setCsrfToken, setErrorWords } from './api.js';
 import { AppFrame } from './components/app-frame.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './modules/account/password-reset.js';
 import { SignInPage } from './modules/account/sign-in.js';
+import { useT } from './i18n/index.js';
 import { EnrolmentShell, Shell } from './shell.js';
 import { navigate, useLocation } from './router.js';
 import { SessionContext, waitingIn, type Attention, type Session, type SessionContextValue } from './session.js';
@@ -27,6 +28,13 @@ export function App() {
   const location = useLocation();
   const [state, setState] = useState<State>({ status: 'loading' });
   const [attention, setAttention] = useState<readonly Attention[] | null>(null);
+  const t = useT();
+
+  // The errors the web app makes itself (no answer from the server) in the page's language; set before the first request below.
+  useEffect(() => {
+    setErrorWords(t);
+    return () => setErrorWords(null);
+  }, [t]);
 
   const refresh = useCallback(async () => setState(await loadSession()), []);
 

@@ -1,11 +1,13 @@
+import type { ReactNode } from 'react';
 import { query, type Page } from './api.js';
+import { attentionMessage } from './attention.js';
 import { DateText, ErrorAlert, PageHeader } from './components/ui.js';
 import { useResource, useTitle } from './hooks.js';
 import { msg, useT, type MessageId } from './i18n/index.js';
 import type { Action } from './platform.js';
 import { Link } from './router.js';
-import { can, useSession, type Session } from './session.js';
-import { DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS, type TravelDocument } from './modules/documents/api.js';
+import { can, useSession, type Attention, type Session } from './session.js';
+import { DOCUMENT_STATUS_LABEL, DOCUMENT_TYPE_LABEL, type TravelDocument } from './modules/documents/api.js';
 import type { Report } from './modules/reports/api.js';
 import { StatusBadge } from './modules/reports/reports.js';
 
@@ -54,11 +56,7 @@ export function HomePage() {
               {attention.map((item) => (
                 <li key={`${item.module}/${item.key}`} className={item.count > 0 ? 'attention-item attention-waiting' : 'attention-item'}>
                   <Link to={item.link} data-attention={`${item.module}/${item.key}`}>
-                    <span className="attention-count">{item.count}</span>{' '}
-                    {/* The label is the server module's own words (GET /home), not yet from a catalogue. */}
-                    <span className="attention-label" data-i18n-pending="server">
-                      {item.label}
-                    </span>
+                    <AttentionLabel item={item} />
                   </Link>
                 </li>
               ))}
@@ -78,6 +76,23 @@ export function HomePage() {
         </section>
         <RecentActivity session={session} />
       </div>
+    </>
+  );
+}
+
+const count = (chunks: ReactNode[]) => <span className="attention-count">{chunks}</span>;
+
+/** "3 hits to answer": the catalogue's words for a known item, else the server's own label (data). */
+function AttentionLabel({ item }: { item: Attention }) {
+  const t = useT();
+  const id = attentionMessage(item);
+  if (id) return <span className="attention-label">{t.rich(id, { count: item.count, n: count })}</span>;
+  return (
+    <>
+      {count([t.number(item.count)])}{' '}
+      <span className="attention-label" translate="no">
+        {item.label}
+      </span>
     </>
   );
 }
@@ -137,11 +152,9 @@ function RecentActivity({ session }: { session: Session }) {
             {(documents.data?.data ?? []).map((document) => (
               <li key={document.id}>
                 <Link to={`/documents/register/${encodeURIComponent(document.id)}`}>
-                  <code>{document.issuer}</code> <span data-i18n-pending="documents">{DOCUMENT_TYPE_LABELS[document.type]}</span> <code>{document.number}</code>
+                  <code>{document.issuer}</code> {t(DOCUMENT_TYPE_LABEL[document.type])} <code>{document.number}</code>
                 </Link>{' '}
-                <span className="muted" data-i18n-pending="documents">
-                  {DOCUMENT_STATUS_LABELS[document.status]}
-                </span>{' '}
+                <span className="muted">{t(DOCUMENT_STATUS_LABEL[document.status])}</span>{' '}
                 <DateText value={document.reportedOn} />
               </li>
             ))}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type Page } from './api.js';
+import { api, ApiError, clientError, type Page } from './api.js';
+import { msg } from './i18n/index.js';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -45,7 +46,8 @@ export function useResource<T>(path: string | null): Resource<T> {
 
 export function toApiError(reason: unknown): ApiError {
   if (reason instanceof ApiError) return reason;
-  return new ApiError(0, 'Error', reason instanceof Error ? reason.message : 'Something went wrong.');
+  // A script error's own message is the browser's words; else a word of our own.
+  return clientError(reason instanceof Error ? { text: reason.message } : msg('app.error.unknown'));
 }
 
 /** Sets the document title for the page. */

@@ -1,7 +1,8 @@
 /**
- * The code lists of the travel-document register with their display labels, in one place for the
- * server and the web app. This file imports nothing at run time, so the web app takes its lists
- * from here without bundling TypeBox or server code; keep it that way.
+ * The code lists of the travel-document register, in one place for the server and the web app, which
+ * labels them from its message catalogue (web/src/modules/documents/api.ts). This file imports nothing
+ * at run time, so the web app takes its lists from here without bundling TypeBox or server code; keep
+ * it that way.
  */
 
 /** The register's document types (ICAO Doc 9303; icao.ts reads them from an MRZ document code). */
@@ -30,26 +31,9 @@ export const DOCUMENT_TYPE_LABELS: Readonly<Record<DocumentType, string>> = {
 export const DOCUMENT_STATUSES = ['lost', 'stolen', 'stolen-blank', 'revoked', 'invalid', 'counterfeit', 'forged'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
-export const DOCUMENT_STATUS_LABELS: Readonly<Record<DocumentStatus, string>> = {
-  lost: 'Lost',
-  stolen: 'Stolen',
-  'stolen-blank': 'Stolen blank',
-  revoked: 'Revoked',
-  invalid: 'Invalid',
-  counterfeit: 'Counterfeit',
-  forged: 'Forged (a genuine document altered)',
-};
-
 /** Where a registered document stands: hitting, cancelled, or another member's report waiting for the issuer. */
 export const DOCUMENT_STATES = ['active', 'cancelled', 'pending-confirmation', 'rejected'] as const;
 export type DocumentState = (typeof DOCUMENT_STATES)[number];
-
-export const DOCUMENT_STATE_LABELS: Readonly<Record<DocumentState, string>> = {
-  active: 'Active',
-  cancelled: 'Cancelled',
-  'pending-confirmation': 'Reported by another member, to confirm',
-  rejected: 'Rejected',
-};
 
 /** Where a member's report of a foreign document stands: waiting, confirmed by the issuer, or rejected. */
 export const REPORT_STATES = ['pending-confirmation', 'confirmed', 'rejected'] as const;
@@ -59,8 +43,3 @@ export type ReportState = (typeof REPORT_STATES)[number];
 export const HIT_OUTCOMES = ['pending', 'confirmed', 'denied'] as const;
 export type HitOutcome = (typeof HIT_OUTCOMES)[number];
 
-export const HIT_OUTCOME_LABELS: Readonly<Record<HitOutcome, string>> = {
-  pending: 'Waiting for the issuer',
-  confirmed: 'Confirmed by the issuer',
-  denied: 'Denied by the issuer',
-};

@@ -42,10 +42,60 @@ export interface MrzError {
   line: number;
   /** 1-based; 0 for a whole line. */
   column: number;
+  /** The problem in English. */
   message: string;
-  /** The likely OCR confusion, when there is one. */
+  /** The problem as a code and its values, for a client that says it in its own words. */
+  problem: MrzProblem;
+  /** The likely OCR confusion, when there is one, in English. */
   hint?: string;
+  /** The likely OCR confusion as data. */
+  likely?: MrzLikely;
 }
+
+/** A character of the MRZ where it stands (1-based line and column). */
+export interface MrzCharacter {
+  char: string;
+  line: number;
+  column: number;
+}
+
+/** One character read as another. */
+export interface MrzReading extends MrzCharacter {
+  to: string;
+}
+
+/**
+ * What is wrong, for a client that words it itself. `noReading` (a failing check digit): null when no
+ * look-alike reading was tried; else the characters no reading of which makes it pass, [] for "any of them".
+ */
+export type MrzProblem =
+  | { code: 'line-count'; lines: number }
+  | { code: 'space'; line: number; column: number }
+  | { code: 'line-length'; line: number; length: number; format: MrzFormat; width: number }
+  | { code: 'character'; line: number; column: number; char: string }
+  | { code: 'document-code-start'; char: string }
+  | { code: 'visa-three-lines' }
+  | { code: 'document-code-second'; char: string }
+  | { code: 'code-missing' }
+  | { code: 'code-unknown'; value: string; noReading: boolean }
+  | { code: 'number-no-check-digit' }
+  | { code: 'number-missing' }
+  | { code: 'misplaced'; char: string; letter: boolean; noReading: MrzCharacter[] | null }
+  | { code: 'check-digit-not-digit'; char: string; noReading: MrzCharacter[] | null }
+  | { code: 'check-digit-wrong'; char: string; expected: number; noReading: MrzCharacter[] | null }
+  | { code: 'date-invalid'; raw: string }
+  | { code: 'sex-invalid'; char: string }
+  | { code: 'name-digit'; char: string }
+  | { code: 'surname-missing' };
+
+/**
+ * The likely misreading: readings that make the field pass its check digit (one is "probably", several
+ * "may be"; `code` is the issuing code a reading gives; `more` how many were left unnamed), or, for a
+ * field without a check digit, what each misplaced character may be, unconfirmed.
+ */
+export type MrzLikely =
+  | { kind: 'passing'; corrections: { readings: MrzReading[]; code?: string }[]; more: number }
+  | { kind: 'unchecked'; characters: (MrzCharacter & { options: string[] })[] };
 
 export type MrzResult = { ok: true; document: MrzDocument } | { ok: false; errors: MrzError[] };
 
@@ -183,19 +233,38 @@ interface Reading {
   to: string;
 }
 
-const describeReading = (reading: Reading, verb: string): string =>
-  `"${reading.from}" at line ${reading.line + 1}, column ${reading.column + 1} ${verb} "${reading.to}"`;
+const quoteAt = (character: MrzCharacter): string => `"${character.char}" at line ${character.line}, column ${character.column}`;
+
+/** The likely misreadings in English. */
+export function describeLikely(likely: MrzLikely): string {
+  if (likely.kind === 'unchecked') {
+    return likely.characters
+      .map((character) =>
+        character.options.length === 1
+          ? `${quoteAt(character)} is probably "${character.options[0]!}"`
+          : `${quoteAt(character)} may be ${character.options.slice(0, -1).map((option) => `"${option}"`).join(', ')} or "${character.options.at(-1)!}"`,
+      )
+      .join(' and ');
+  }
+  const verb = likely.corrections.length === 1 ? 'is probably' : 'may be';
+  const named = likely.corrections.map(
+    (correction) => correction.readings.map((reading) => `${quoteAt(reading)} ${verb} "${reading.to}"`).join(' and ') + (correction.code !== undefined ? ` (${correction.code})` : ''),
+  );
+  const more = likely.more > 0 ? `, or one of ${likely.more} more readings` : '';
+  return `${named.join(', or ')}${more}`;
+}
 
 /**
- * The hint for a field that fails its test, from the look-alike corrections that make it pass: the
- * one when there is one, each of them when there are several (at most four named).
+ * The likely misreading of a field that fails its test, from the look-alike corrections that make it
+ * pass: the one when there is one, each of them when there are several (at most four named).
  */
-function hintOf(passing: readonly Reading[][], label: (correction: readonly Reading[]) => string = () => ''): string | undefined {
-  if (passing.length === 1) return passing[0]!.map((reading) => describeReading(reading, 'is probably')).join(' and ') + label(passing[0]!);
+function likelyOf(passing: readonly Reading[][], code?: (correction: readonly Reading[]) => string): MrzLikely | undefined {
   if (passing.length === 0) return undefined;
-  const named = passing.slice(0, 4).map((correction) => correction.map((reading) => describeReading(reading, 'may be')).join(' and ') + label(correction));
-  const more = passing.length > 4 ? `, or one of ${passing.length - 4} more readings` : '';
-  return `${named.join(', or ')}${more}`;
+  const corrections = passing.slice(0, passing.length === 1 ? 1 : 4).map((correction) => {
+    const readings = correction.map((reading) => ({ char: reading.from, line: reading.line + 1, column: reading.column + 1, to: reading.to }));
+    return code ? { readings, code: code(correction) } : { readings };
+  });
+  return { kind: 'passing', corrections, more: Math.max(passing.length - 4, 0) };
 }
 
 const FIELD_LABELS: Readonly<Record<string, string>> = {
@@ -210,6 +279,62 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   optionalData: 'optional data (personal number)',
   composite: 'composite',
 };
+
+const noReadingOf = (noReading: MrzCharacter[] | null): string =>
+  noReading === null ? '' : `; no look-alike reading of ${noReading.length > 0 ? noReading.map(quoteAt).join(' and ') : 'one of its characters'} makes the check digit pass`;
+
+/** A problem in English. */
+export function describeProblem(field: string, problem: MrzProblem): string {
+  const label = FIELD_LABELS[field] ?? field;
+  switch (problem.code) {
+    case 'line-count':
+      return `a machine-readable zone has 2 lines (TD2, TD3, visas) or 3 (TD1), not ${problem.lines}`;
+    case 'space':
+      return `line ${problem.line} has a space at column ${problem.column}: an MRZ has no spaces (empty positions are "<")`;
+    case 'line-length':
+      return `line ${problem.line} has ${problem.length} characters; each line of a ${problem.format} MRZ has ${problem.width}`;
+    case 'character':
+      return `line ${problem.line}, column ${problem.column} holds ${/\s/.test(problem.char) ? 'a space' : `"${problem.char}"`}; an MRZ holds only A–Z, 0–9 and <`;
+    case 'document-code-start':
+      return `the document code must start with a letter, not "${problem.char}"`;
+    case 'visa-three-lines':
+      return 'a visa has a two-line MRZ (MRV-A or MRV-B), not a three-line one';
+    case 'document-code-second':
+      return `the second character of the document code is a letter or <, not "${problem.char}"`;
+    case 'code-missing':
+      return `the ${label} code is missing`;
+    case 'code-unknown':
+      return `the ${label} "${problem.value}" is not an ICAO code of a state or organisation${problem.noReading ? '; no look-alike reading of its digits gives one' : ''}`;
+    case 'number-no-check-digit':
+      return 'the document number has no check digit (a filler stands in its place and the optional data holds no continuation)';
+    case 'number-missing':
+      return 'the document number is missing';
+    case 'misplaced':
+      return `the ${label} holds the ${problem.letter ? 'letter' : 'digit'} "${problem.char}" where only ${problem.letter ? 'digits' : 'letters'} belong${noReadingOf(problem.noReading)}`;
+    case 'check-digit-not-digit':
+      return `the check digit of the ${label} must be a digit, not "${problem.char}"${noReadingOf(problem.noReading)}`;
+    case 'check-digit-wrong':
+      return `the check digit of the ${label} is ${problem.char} but the data gives ${problem.expected}${noReadingOf(problem.noReading)}`;
+    case 'date-invalid':
+      return `the ${label} "${problem.raw}" (YYMMDD) is not a calendar date`;
+    case 'sex-invalid':
+      return `sex is M, F, X or <, not "${problem.char}"`;
+    case 'name-digit':
+      return `the name holds the digit "${problem.char}"`;
+    case 'surname-missing':
+      return 'the primary identifier (surname) is missing';
+  }
+}
+
+/** An error of `field` at a 1-based line and column, in English and as data. */
+function mrzError(field: string, line: number, column: number, problem: MrzProblem, likely?: MrzLikely): MrzError {
+  const error: MrzError = { field, line, column, message: describeProblem(field, problem), problem };
+  if (likely !== undefined) {
+    error.likely = likely;
+    error.hint = describeLikely(likely);
+  }
+  return error;
+}
 
 /** Parses an MRZ of two or three lines; never throws for any input. */
 export function parseMrz(text: string, options: { now?: Date } = {}): MrzResult {
@@ -228,7 +353,7 @@ export function parseMrz(text: string, options: { now?: Date } = {}): MrzResult 
 /** The format from the number of lines, their lengths and the document code; or what is wrong with the shape. */
 function formatOf(lines: string[]): { format: MrzFormat } | { errors: MrzError[] } {
   if (lines.length !== 2 && lines.length !== 3) {
-    return { errors: [{ field: 'mrz', line: 0, column: 0, message: `a machine-readable zone has 2 lines (TD2, TD3, visas) or 3 (TD1), not ${lines.length}` }] };
+    return { errors: [mrzError('mrz', 0, 0, { code: 'line-count', lines: lines.length })] };
   }
   let width: 30 | 36 | 44;
   if (lines.length === 3) width = 30;
@@ -246,8 +371,8 @@ function formatOf(lines: string[]): { format: MrzFormat } | { errors: MrzError[]
     const space = line.search(/\s/);
     errors.push(
       space >= 0
-        ? { field: 'mrz', line: index + 1, column: space + 1, message: `line ${index + 1} has a space at column ${space + 1}: an MRZ has no spaces (empty positions are "<")` }
-        : { field: 'mrz', line: index + 1, column: 0, message: `line ${index + 1} has ${line.length} characters; each line of a ${format} MRZ has ${width}` },
+        ? mrzError('mrz', index + 1, space + 1, { code: 'space', line: index + 1, column: space + 1 })
+        : mrzError('mrz', index + 1, 0, { code: 'line-length', line: index + 1, length: line.length, format, width }),
     );
   });
   return errors.length > 0 ? { errors } : { format };
@@ -276,13 +401,7 @@ function characterErrors(lines: string[], layout: Layout): MrzError[] {
     for (let column = 0; column < line.length; column++) {
       const char = line.charAt(column);
       if (!/[A-Z0-9<]/.test(char)) {
-        const shown = /\s/.test(char) ? 'a space' : `"${char}"`;
-        errors.push({
-          field: fieldAt(layout, index, column),
-          line: index + 1,
-          column: column + 1,
-          message: `line ${index + 1}, column ${column + 1} holds ${shown}; an MRZ holds only A–Z, 0–9 and <`,
-        });
+        errors.push(mrzError(fieldAt(layout, index, column), index + 1, column + 1, { code: 'character', line: index + 1, column: column + 1, char }));
       }
     }
   });
@@ -341,10 +460,8 @@ class Reader {
     return cells.find((cell) => misplaced(lines[cell.line]!.charAt(cell.column), cell.charClass));
   }
 
-  private error(field: string, span: Span, offset: number, message: string, hint?: string): void {
-    const error: MrzError = { field, line: span.line + 1, column: span.start + offset + 1, message };
-    if (hint !== undefined) error.hint = hint;
-    this.errors.push(error);
+  private error(field: string, span: Span, offset: number, problem: MrzProblem, likely?: MrzLikely): void {
+    this.errors.push(mrzError(field, span.line + 1, span.start + offset + 1, problem, likely));
   }
 
   /**
@@ -405,16 +522,14 @@ class Reader {
   }
 
   /** For a field with no check digit: the letters each misplaced digit may be, unconfirmed. */
-  private unverifiedHint(cells: readonly Cell[]): string | undefined {
-    const parts = cells.flatMap((cell) => {
-      const from = this.lines[cell.line]!.charAt(cell.column);
-      if (!misplaced(from, cell.charClass)) return [];
-      const options = lookalikes(from, cell.charClass);
-      if (options.length === 0) return [];
-      const where = `"${from}" at line ${cell.line + 1}, column ${cell.column + 1}`;
-      return [options.length === 1 ? `${where} is probably "${options[0]}"` : `${where} may be ${options.slice(0, -1).map((option) => `"${option}"`).join(', ')} or "${options.at(-1)!}"`];
+  private unverifiedHint(cells: readonly Cell[]): MrzLikely | undefined {
+    const characters = cells.flatMap((cell) => {
+      const char = this.lines[cell.line]!.charAt(cell.column);
+      if (!misplaced(char, cell.charClass)) return [];
+      const options = lookalikes(char, cell.charClass);
+      return options.length === 0 ? [] : [{ char, line: cell.line + 1, column: cell.column + 1, options }];
     });
-    return parts.length > 0 ? parts.join(' and ') : undefined;
+    return characters.length > 0 ? { kind: 'unchecked', characters } : undefined;
   }
 
   private documentCode(): string {
@@ -423,13 +538,13 @@ class Reader {
     const first = raw.charAt(0);
     const [firstCell, secondCell] = this.cells([span]);
     if (!isLetter(first)) {
-      this.error('documentCode', span, 0, `the document code must start with a letter, not "${first}"`, this.unverifiedHint([firstCell!]));
+      this.error('documentCode', span, 0, { code: 'document-code-start', char: first }, this.unverifiedHint([firstCell!]));
     } else if (this.layout.format === 'TD1' && first === 'V') {
-      this.error('documentCode', span, 0, 'a visa has a two-line MRZ (MRV-A or MRV-B), not a three-line one');
+      this.error('documentCode', span, 0, { code: 'visa-three-lines' });
     }
     const second = raw.charAt(1);
     if (isDigit(second)) {
-      this.error('documentCode', span, 1, `the second character of the document code is a letter or <, not "${second}"`, this.unverifiedHint([secondCell!]));
+      this.error('documentCode', span, 1, { code: 'document-code-second', char: second }, this.unverifiedHint([secondCell!]));
     }
     return raw.replace(/<+$/, '');
   }
@@ -439,18 +554,16 @@ class Reader {
     const raw = this.text(span);
     const code = raw.replace(/<+$/, '');
     if (isIcaoIssuer(code)) return code;
-    const label = FIELD_LABELS[field]!;
     if (code === '') {
-      this.error(field, span, 0, `the ${label} code is missing`);
+      this.error(field, span, 0, { code: 'code-missing' });
       return code;
     }
     const cells = this.cells([span]);
     const codeIn = (lines: readonly string[]): string => textOf(lines, span).replace(/<+$/, '');
     const { tried, passing } = this.corrections(cells, (lines) => !this.misplacedIn(lines, cells) && isIcaoIssuer(codeIn(lines)));
     const digit = raw.search(/[0-9]/);
-    const none = tried && passing.length === 0 ? '; no look-alike reading of its digits gives one' : '';
-    const hint = hintOf(passing, (correction) => ` (${codeIn(reread(this.lines, correction))})`);
-    this.error(field, span, Math.max(digit, 0), `the ${label} "${code}" is not an ICAO code of a state or organisation${none}`, hint);
+    const likely = likelyOf(passing, (correction) => codeIn(reread(this.lines, correction)));
+    this.error(field, span, Math.max(digit, 0), { code: 'code-unknown', value: code, noReading: tried && passing.length === 0 }, likely);
     return code;
   }
 
@@ -463,7 +576,7 @@ class Reader {
       // Doc 9303 Parts 5 and 6: a longer number goes on in the optional data, then its check digit, then a filler.
       const rest = this.text(long).split('<')[0]!;
       if (rest.length < 2) {
-        this.error('number', layout.numberCheck, 0, 'the document number has no check digit (a filler stands in its place and the optional data holds no continuation)');
+        this.error('number', layout.numberCheck, 0, { code: 'number-no-check-digit' });
         return { value: main.replace(/</g, ''), extraSpan: null };
       }
       const digitSpan = at(long.line, long.start + rest.length - 1);
@@ -473,7 +586,7 @@ class Reader {
     }
     this.verify('number', [layout.number], layout.numberCheck);
     const value = main.replace(/</g, '');
-    if (value === '') this.error('number', layout.number, 0, 'the document number is missing');
+    if (value === '') this.error('number', layout.number, 0, { code: 'number-missing' });
     return { value, extraSpan: null };
   }
 
@@ -502,33 +615,29 @@ class Reader {
 
   /** Reports a failing check digit on `field`, at the misplaced character when there is one, with the readings of `cells` that pass. */
   private fail(field: string, spans: Span[], checkSpan: Span, cells: readonly Cell[], passes: (lines: readonly string[]) => boolean, wrong?: Cell): void {
-    const label = FIELD_LABELS[field]!;
     const char = this.text(checkSpan);
     const { tried, forced, passing } = this.corrections(cells, passes);
-    const what = forced.length > 0 ? forced.map((cell) => `"${this.lines[cell.line]!.charAt(cell.column)}" at line ${cell.line + 1}, column ${cell.column + 1}`).join(' and ') : 'one of its characters';
-    const none = tried && passing.length === 0 ? `; no look-alike reading of ${what} makes the check digit pass` : '';
-    const hint = hintOf(passing);
+    const noReading = tried && passing.length === 0 ? forced.map((cell) => ({ char: this.lines[cell.line]!.charAt(cell.column), line: cell.line + 1, column: cell.column + 1 })) : null;
+    const likely = likelyOf(passing);
     if (wrong) {
       const from = this.lines[wrong.line]!.charAt(wrong.column);
-      const message = `the ${label} holds the ${isLetter(from) ? 'letter' : 'digit'} "${from}" where only ${isLetter(from) ? 'digits' : 'letters'} belong${none}`;
-      this.error(field, at(wrong.line, wrong.column), 0, message, hint);
+      this.error(field, at(wrong.line, wrong.column), 0, { code: 'misplaced', char: from, letter: isLetter(from), noReading }, likely);
     } else if (!isDigit(char)) {
-      this.error(field, checkSpan, 0, `the check digit of the ${label} must be a digit, not "${char}"${none}`, hint);
+      this.error(field, checkSpan, 0, { code: 'check-digit-not-digit', char, noReading }, likely);
     } else {
       const data = spans.map((span) => this.text(span)).join('');
-      this.error(field, checkSpan, 0, `the check digit of the ${label} is ${char} but the data gives ${checkDigit(data)}${none}`, hint);
+      this.error(field, checkSpan, 0, { code: 'check-digit-wrong', char, expected: checkDigit(data), noReading }, likely);
     }
   }
 
   private date(field: 'birthDate' | 'expiryDate', span: Span, checkSpan: Span): MrzDate {
     const raw = this.text(span);
-    const label = FIELD_LABELS[field]!;
     this.verify(field, [span], checkSpan);
     if (/[A-Z]/.test(raw)) return { raw, iso: null };
     const unknown = raw.includes('<') || raw.slice(2, 4) === '00' || raw.slice(4, 6) === '00';
     if (unknown && field === 'birthDate') return { raw, iso: null }; // Doc 9303 Part 3: unknown parts are fillers (older documents: zeros)
     const iso = unknown ? null : this.calendarDate(raw, field);
-    if (iso === null) this.error(field, span, 0, `the ${label} "${raw}" (YYMMDD) is not a calendar date`);
+    if (iso === null) this.error(field, span, 0, { code: 'date-invalid', raw });
     return { raw, iso };
   }
 
@@ -553,7 +662,7 @@ class Reader {
     const char = this.text(this.layout.sex);
     if (char === 'M' || char === 'F' || char === 'X') return char;
     if (char === '<') return 'X';
-    this.error('sex', this.layout.sex, 0, `sex is M, F, X or <, not "${char}"`);
+    this.error('sex', this.layout.sex, 0, { code: 'sex-invalid', char });
     return 'X';
   }
 
@@ -562,13 +671,13 @@ class Reader {
     const raw = this.text(span);
     const digit = /[0-9]/.exec(raw);
     if (digit) {
-      this.error('name', span, digit.index, `the name holds the digit "${digit[0]}"`, this.unverifiedHint(this.cells([span])));
+      this.error('name', span, digit.index, { code: 'name-digit', char: digit[0] }, this.unverifiedHint(this.cells([span])));
     }
     const trimmed = raw.replace(/<+$/, '');
     const split = trimmed.indexOf('<<');
     const surname = (split < 0 ? trimmed : trimmed.slice(0, split)).replace(/</g, ' ').trim();
     const givenNames = (split < 0 ? '' : trimmed.slice(split + 2)).replace(/</g, ' ').trim();
-    if (surname === '') this.error('name', span, 0, 'the primary identifier (surname) is missing');
+    if (surname === '') this.error('name', span, 0, { code: 'surname-missing' });
     return { surname, givenNames };
   }
 

@@ -1,8 +1,9 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
-import { draftOf, draftProblem, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
+import { draftOf, draftProblemId, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
 import { ErrorAlert, Loading, Notice } from '../../components/ui.js';
 import { useResource, useSubmit } from '../../hooks.js';
+import { useT } from '../../i18n/index.js';
 import { WillBeSeenBy, type ReportDefaults } from '../reports/report-sharing.js';
 import type { Group, Member, MemberSummary } from './api.js';
 
@@ -15,13 +16,11 @@ export function MemberReportDefaults({ member }: { member: Member }) {
   const members = useResource<{ data: MemberSummary[] }>('/members');
   const groups = useResource<{ data: Group[] }>('/groups');
   const error = defaults.error ?? members.error ?? groups.error;
+  const t = useT();
   return (
     <section className="panel" aria-labelledby="report-defaults">
-      <h2 id="report-defaults">Default sharing of new reports</h2>
-      <p className="hint">
-        Every new report of {member.name} starts with these; its writer may change them, and an approver sees them before it is shared. Other members do not see
-        these settings.
-      </p>
+      <h2 id="report-defaults">{t('directory.reportDefaults.title')}</h2>
+      <p className="hint">{t.rich('directory.reportDefaults.intro', { member: <span translate="no">{member.name}</span> })}</p>
       {error ? <ErrorAlert error={error} /> : null}
       {defaults.data && members.data && groups.data ? (
         <DefaultsForm member={member} defaults={defaults.data.data} members={members.data.data} groups={groups.data.data} />
@@ -38,6 +37,7 @@ function DefaultsForm(props: { member: Member; defaults: ReportDefaults['data'];
   const [countsInRegional, setCountsInRegional] = useState(defaults.countsInRegional);
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useSubmit();
+  const t = useT();
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
@@ -49,18 +49,21 @@ function DefaultsForm(props: { member: Member; defaults: ReportDefaults['data'];
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Default sharing of new reports">
+    <form onSubmit={submit} noValidate aria-label={t('directory.reportDefaults.title')}>
       <ErrorAlert error={error} shown={sharingPointers(sharing)} />
       <SharingFields value={sharing} onChange={setSharing} members={members.filter((other) => other.code !== member.code)} groups={groups} error={error} />
       <label className="check">
-        <input type="checkbox" checked={countsInRegional} onChange={(event) => setCountsInRegional(event.target.checked)} /> New reports count towards regional
-        aggregates even where the details are not shared
+        <input type="checkbox" checked={countsInRegional} onChange={(event) => setCountsInRegional(event.target.checked)} />{' '}
+        {t('directory.reportDefaults.countsInRegional')}
       </label>
-      <WillBeSeenBy sharing={sharing} countsInRegional={countsInRegional} memberName={member.name} members={members} groups={groups} fromDefault={false} />
-      {saved ? <Notice tone="success">Saved: new reports start with these.</Notice> : null}
+      {/* The reports module's summary of who will see a report: its words come with that module's conversion. */}
+      <div data-i18n-pending="reports">
+        <WillBeSeenBy sharing={sharing} countsInRegional={countsInRegional} memberName={member.name} members={members} groups={groups} fromDefault={false} />
+      </div>
+      {saved ? <Notice tone="success">{t('directory.reportDefaults.saved')}</Notice> : null}
       <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy || draftProblem(sharing) !== null}>
-          Save default sharing
+        <button type="submit" className="button-primary" disabled={busy || draftProblemId(sharing) !== null}>
+          {t('directory.reportDefaults.save')}
         </button>
       </div>
     </form>

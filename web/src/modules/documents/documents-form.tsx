@@ -1,13 +1,14 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError } from '../../api.js';
-import { draftProblem, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
+import { draftProblemId, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
 import { ErrorAlert, Field, Fieldset, Loading, PageHeader } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
+import { useT } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { Group, MemberSummary } from '../directory/api.js';
 import { DocumentsTabs, TypeSelect } from './documents-check.js';
-import { DOCUMENT_STATUS_LABELS, DOCUMENT_STATUSES, type DocumentInput, type DocumentOne, type DocumentStatus, type DocumentType } from './api.js';
+import { DOCUMENT_STATUS_LABEL, DOCUMENT_STATUSES, type DocumentInput, type DocumentOne, type DocumentStatus, type DocumentType } from './api.js';
 
 /** The issue's default: every full member sees the register, TLP:GREEN. */
 const REGISTER_SHARING: SharingDraft = { kind: 'all', members: [], groups: [], tlp: 'GREEN', handling: [], handlingNote: '', source: '', information: '' };
@@ -16,16 +17,17 @@ const FIELDS = ['/type', '/number', '/status', '/reportedOn', '/lostOn', '/issue
 
 /** Adds a document of the user's member to the register. */
 export function TravelDocumentNewPage() {
-  useTitle('Add a travel document');
+  const t = useT();
+  useTitle(t('documents.form.title'));
   const { session } = useSession();
   const members = useResource<{ data: MemberSummary[] }>('/members');
   const groups = useResource<{ data: Group[] }>('/groups');
   if (!can(session, 'documents.write')) {
     return (
       <>
-        <PageHeader title="Add a travel document" />
+        <PageHeader title={t('documents.form.title')} />
         <DocumentsTabs />
-        <p>Your role does not allow changes to the register.</p>
+        <p>{t('documents.form.notAllowed')}</p>
       </>
     );
   }
@@ -33,7 +35,7 @@ export function TravelDocumentNewPage() {
   if (error || !members.data || !groups.data) {
     return (
       <>
-        <PageHeader title="Add a travel document" />
+        <PageHeader title={t('documents.form.title')} />
         {error ? <ErrorAlert error={error} /> : <Loading />}
       </>
     );
@@ -42,6 +44,7 @@ export function TravelDocumentNewPage() {
 }
 
 function TravelDocumentForm({ members, groups }: { members: MemberSummary[]; groups: Group[] }) {
+  const t = useT();
   const { session } = useSession();
   const [type, setType] = useState<DocumentType>('passport');
   const [number, setNumber] = useState('');
@@ -58,9 +61,9 @@ function TravelDocumentForm({ members, groups }: { members: MemberSummary[]; gro
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const problem = draftProblem(sharing);
+    const problem = draftProblemId(sharing);
     if (problem) {
-      setError(new ApiError(400, 'Invalid request', 'Check the field marked below.', [{ pointer: '/sharing/evaluation', detail: problem }]));
+      setError(new ApiError(400, t('common.invalidRequest'), t('common.checkField'), [{ pointer: '/sharing/evaluation', detail: t(problem) }]));
       return;
     }
     void run(async () => {
@@ -87,66 +90,63 @@ function TravelDocumentForm({ members, groups }: { members: MemberSummary[]; gro
 
   return (
     <>
-      <PageHeader title="Add a travel document" />
+      <PageHeader title={t('documents.form.title')} />
       <DocumentsTabs />
       <p>
-        <Link to="/documents/register">← Our register</Link>
+        <Link to="/documents/register">{t('documents.register.back')}</Link>
       </p>
-      <form onSubmit={submit} noValidate aria-label="Add a travel document" className="document-form">
-        <p className="hint">
-          A document {session.user.memberName} issued. It hits in every member’s checks as soon as it is saved; holder details are disclosed only to a member with a hit on it
-          (step two).
-        </p>
+      <form onSubmit={submit} noValidate aria-label={t('documents.form.title')} className="document-form">
+        <p className="hint">{t.rich('documents.form.intro', { member: <span translate="no">{session.user.memberName}</span> })}</p>
         <div className="form-grid">
-          <Field label="Document type" error={error?.fieldError('/type')}>
+          <Field label={t('documents.field.type')} error={error?.fieldError('/type')}>
             {(props) => <TypeSelect props={props} value={type} onChange={(value) => setType(value as DocumentType)} />}
           </Field>
-          <Field label="Document number" hint="As printed; spaces and hyphens are dropped." error={error?.fieldError('/number')}>
+          <Field label={t('documents.field.number')} hint={t('documents.form.numberHint')} error={error?.fieldError('/number')}>
             {(props) => <input {...props} value={number} required spellCheck={false} autoComplete="off" onChange={(event) => setNumber(event.target.value)} />}
           </Field>
-          <Field label="Status" error={error?.fieldError('/status')}>
+          <Field label={t('documents.field.status')} error={error?.fieldError('/status')}>
             {(props) => (
               <select {...props} value={status} onChange={(event) => setStatus(event.target.value as DocumentStatus)}>
                 {DOCUMENT_STATUSES.map((value) => (
                   <option key={value} value={value}>
-                    {DOCUMENT_STATUS_LABELS[value]}
+                    {t(DOCUMENT_STATUS_LABEL[value])}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          {date('reportedOn', 'Reported on')}
-          {date('lostOn', 'Lost or stolen on')}
-          {date('issuedOn', 'Issued on')}
-          {date('expiresOn', 'Expires on')}
-          <Field label="Place" hint="Where it was lost, stolen or seized" error={error?.fieldError('/place')}>
+          {date('reportedOn', t('documents.field.reportedOn'))}
+          {date('lostOn', t('documents.field.lostOn'))}
+          {date('issuedOn', t('documents.field.issuedOn'))}
+          {date('expiresOn', t('documents.field.expiresOn'))}
+          <Field label={t('documents.field.place')} hint={t('documents.form.placeHint')} error={error?.fieldError('/place')}>
             {(props) => <input {...props} value={place} maxLength={200} onChange={(event) => setPlace(event.target.value)} />}
           </Field>
         </div>
-        <Field label="Remarks" error={error?.fieldError('/remarks')}>
+        <Field label={t('documents.field.remarks')} error={error?.fieldError('/remarks')}>
           {(props) => <textarea {...props} rows={2} maxLength={2000} value={remarks} onChange={(event) => setRemarks(event.target.value)} />}
         </Field>
-        <Fieldset legend="Holder (optional)" hint="Disclosed only in step two, to a member whose check hit this document." error={error?.fieldError('/holder')}>
+        <Fieldset legend={t('documents.form.holder')} hint={t('documents.form.holderHint')} error={error?.fieldError('/holder')}>
           <div className="form-grid">
-            <Field label="Surname" error={error?.fieldError('/holder/surname')}>
+            <Field label={t('documents.form.surname')} error={error?.fieldError('/holder/surname')}>
               {(props) => <input {...props} value={holder.surname} onChange={(event) => setHolder({ ...holder, surname: event.target.value })} />}
             </Field>
-            <Field label="Given names" error={error?.fieldError('/holder/givenNames')}>
+            <Field label={t('documents.form.givenNames')} error={error?.fieldError('/holder/givenNames')}>
               {(props) => <input {...props} value={holder.givenNames} onChange={(event) => setHolder({ ...holder, givenNames: event.target.value })} />}
             </Field>
-            <Field label="Nationality" hint="ICAO code, e.g. MYS" error={error?.fieldError('/holder/nationality')}>
+            <Field label={t('documents.form.nationality')} hint={t('documents.form.nationalityHint')} error={error?.fieldError('/holder/nationality')}>
               {(props) => <input {...props} value={holder.nationality} maxLength={3} onChange={(event) => setHolder({ ...holder, nationality: event.target.value })} />}
             </Field>
-            <Field label="Date of birth" error={error?.fieldError('/holder/birthDate')}>
+            <Field label={t('documents.form.birthDate')} error={error?.fieldError('/holder/birthDate')}>
               {(props) => <input {...props} type="date" value={holder.birthDate} onChange={(event) => setHolder({ ...holder, birthDate: event.target.value })} />}
             </Field>
-            <Field label="Sex" error={error?.fieldError('/holder/sex')}>
+            <Field label={t('documents.form.sex')} error={error?.fieldError('/holder/sex')}>
               {(props) => (
                 <select {...props} value={holder.sex} onChange={(event) => setHolder({ ...holder, sex: event.target.value })}>
-                  <option value="">Not given</option>
-                  <option value="F">F</option>
-                  <option value="M">M</option>
-                  <option value="X">X (unspecified)</option>
+                  <option value="">{t('documents.form.sexNotGiven')}</option>
+                  <option value="F">{t('documents.form.sexF')}</option>
+                  <option value="M">{t('documents.form.sexM')}</option>
+                  <option value="X">{t('documents.form.sexX')}</option>
                 </select>
               )}
             </Field>
@@ -156,9 +156,9 @@ function TravelDocumentForm({ members, groups }: { members: MemberSummary[]; gro
         <ErrorAlert error={error} shown={[...FIELDS, ...sharingPointers(sharing)]} />
         <div className="form-actions">
           <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Add to the register'}
+            {busy ? t('common.saving') : t('documents.form.submit')}
           </button>
-          <Link to="/documents/register">Cancel</Link>
+          <Link to="/documents/register">{t('common.cancel')}</Link>
         </div>
       </form>
     </>

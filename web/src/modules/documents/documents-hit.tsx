@@ -1,9 +1,10 @@
 import { ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
+import { useT } from '../../i18n/index.js';
 import { useSession } from '../../session.js';
 import { DocumentsTabs } from './documents-check.js';
 import { HitCard, HitSideTabs, type Side } from './documents-hits.js';
-import { DOCUMENT_TYPE_LABELS, type HitOne } from './api.js';
+import { DOCUMENT_TYPE_LABEL, type HitOne } from './api.js';
 import { useMembers } from '../directory/hooks.js';
 
 /**
@@ -15,12 +16,13 @@ export function DocumentHitPage({ id }: { id: string }) {
   const members = useMembers();
   const { session } = useSession();
   const names = members.names;
-  useTitle(hit.data ? `Hit on ${DOCUMENT_TYPE_LABELS[hit.data.data.type]} ${hit.data.data.number}` : 'Document hit');
+  const t = useT();
+  useTitle(hit.data ? t('documents.hit.titleOn', { type: t(DOCUMENT_TYPE_LABEL[hit.data.data.type]), number: hit.data.data.number }) : t('documents.hit.title'));
 
   if (!hit.data) {
     return (
       <>
-        <PageHeader title={hit.error?.status === 404 ? 'Hit not found' : 'Travel documents'} />
+        <PageHeader title={hit.error?.status === 404 ? t('documents.hit.notFound') : t('documents.title')} />
         <DocumentsTabs />
         {hit.error ? <ErrorAlert error={hit.error} /> : <Loading />}
       </>
@@ -31,7 +33,7 @@ export function DocumentHitPage({ id }: { id: string }) {
 
   return (
     <>
-      <PageHeader title="Travel documents" />
+      <PageHeader title={t('documents.title')} />
       <DocumentsTabs />
       <HitSideTabs side={side} />
       <HitCard hit={record} side={side} names={names} onAnswered={(answered) => hit.set({ data: answered })} />

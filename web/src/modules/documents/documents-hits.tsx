@@ -2,22 +2,33 @@ import { useId, useState } from 'react';
 import { api, query } from '../../api.js';
 import { DateText, ErrorAlert, Field, PageHeader } from '../../components/ui.js';
 import { usePaged, useSubmit, useTitle } from '../../hooks.js';
+import { msg, useT, type MessageId, type Translate } from '../../i18n/index.js';
 import { Link, useLocation } from '../../router.js';
 import { DocumentsTabs } from './documents-check.js';
-import { DOCUMENT_STATUS_LABELS, DOCUMENT_TYPE_LABELS, HIT_OUTCOME_LABELS, type HitOne, type HitOutcome, type HitRecord, type Holder, type HolderResponse } from './api.js';
+import { CHECK_VIA_LABEL, DOCUMENT_STATUS_LABEL, DOCUMENT_TYPE_LABEL, HIT_OUTCOME_LABEL, type HitOne, type HitOutcome, type HitRecord, type Holder, type HolderResponse } from './api.js';
 import './documents-pages.css';
 import { useMembers } from '../directory/hooks.js';
 
 export type Side = 'issuer' | 'checker';
 
 export function OutcomeBadge({ outcome }: { outcome: HitOutcome }) {
-  return <span className={`status status-${outcome}`}>{HIT_OUTCOME_LABELS[outcome]}</span>;
+  const t = useT();
+  return <span className={`status status-${outcome}`}>{t(HIT_OUTCOME_LABEL[outcome])}</span>;
 }
 
-const VIA: Readonly<Record<HitRecord['via'], string>> = { number: 'by number', mrz: 'by MRZ', batch: 'in a batch' };
+/** A member's name, or its code when the directory does not list it: data either way. */
+const memberName = (names: Map<string, string>, code: string): string => names.get(code) ?? code;
+
+/** Who checked: the member, and the user where the answer names them. */
+function checkerText(t: Translate, hit: HitRecord, names: Map<string, string>) {
+  return hit.checkedBy
+    ? t.rich('documents.hits.checkerUser', { member: <span translate="no">{memberName(names, hit.checker)}</span>, user: <span translate="no">{hit.checkedBy}</span> })
+    : <span translate="no">{memberName(names, hit.checker)}</span>;
+}
 
 /** Confirm or deny a hit on one of the member's documents, with notes for the checking member. */
 function AnswerForm({ hit, onAnswered }: { hit: HitRecord; onAnswered: (hit: HitRecord) => void }) {
+  const t = useT();
   const [notes, setNotes] = useState('');
   const { busy, error, run } = useSubmit();
   const answer = (outcome: 'confirmed' | 'denied'): void => {
@@ -29,16 +40,16 @@ function AnswerForm({ hit, onAnswered }: { hit: HitRecord; onAnswered: (hit: Hit
   };
   return (
     <div className="hit-answer">
-      <Field label="Notes for the checking member" hint="What to do with the document or the person." error={error?.fieldError('/notes')}>
+      <Field label={t('documents.hit.notes')} hint={t('documents.hit.notesHint')} error={error?.fieldError('/notes')}>
         {(props) => <textarea {...props} rows={2} maxLength={2000} value={notes} onChange={(event) => setNotes(event.target.value)} />}
       </Field>
       <ErrorAlert error={error} shown={['/notes']} />
       <div className="form-actions">
         <button type="button" className="button-primary" disabled={busy} onClick={() => answer('confirmed')}>
-          Confirm the hit
+          {t('documents.hit.confirm')}
         </button>
         <button type="button" className="button-secondary" disabled={busy} onClick={() => answer('denied')}>
-          Deny the hit
+          {t('documents.hit.deny')}
         </button>
       </div>
     </div>
@@ -47,6 +58,7 @@ function AnswerForm({ hit, onAnswered }: { hit: HitRecord; onAnswered: (hit: Hit
 
 /** Step two: the holder details of a hit's document, read on purpose (and audited). */
 function HolderDetails({ hit }: { hit: HitRecord }) {
+  const t = useT();
   const [holder, setHolder] = useState<Holder | null | undefined>(undefined);
   const { busy, error, run } = useSubmit();
   const read = (): void => {
@@ -59,7 +71,7 @@ function HolderDetails({ hit }: { hit: HitRecord }) {
     return (
       <>
         <button type="button" className="button-secondary" disabled={busy} onClick={read}>
-          Show the holder details
+          {t('documents.hit.showHolder')}
         </button>
         <ErrorAlert error={error} />
       </>
@@ -67,8 +79,8 @@ function HolderDetails({ hit }: { hit: HitRecord }) {
   }
   return (
     <p>
-      <strong>Holder:</strong>{' '}
-      {holder ? [holder.surname, holder.givenNames, holder.nationality, holder.birthDate, holder.sex].filter(Boolean).join(', ') : 'none registered'}
+      <strong>{t('documents.hit.holder')}</strong>{' '}
+      {holder ? <span translate="no">{[holder.surname, holder.givenNames, holder.nationality, holder.birthDate, holder.sex].filter(Boolean).join(', ')}</span> : t('documents.hit.noHolder')}
     </p>
   );
 }
@@ -77,13 +89,13 @@ export const hitPath = (id: string): string => `/documents/hits/${encodeURICompo
 
 /** A hit record on its own page: what was found, by whom, the issuer's answer, and what the user may do with it. */
 export function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side: Side; names: Map<string, string>; onAnswered: (hit: HitRecord) => void }) {
+  const t = useT();
   const heading = useId();
-  const title = `${DOCUMENT_TYPE_LABELS[hit.type]} ${hit.number} (${hit.issuer}) — ${DOCUMENT_STATUS_LABELS[hit.status]}`;
   return (
     <article className="card" aria-labelledby={heading}>
       <div className="result-head">
         <h2 id={heading} className="card-title">
-          {title}
+          <DocumentHeading t={t} hit={hit} />
         </h2>
         <OutcomeBadge outcome={hit.outcome} />
       </div>
@@ -92,20 +104,20 @@ export function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side
           <DateText value={hit.createdAt} withTime />
         </span>
         <span>
-          {side === 'issuer' ? `checked by ${names.get(hit.checker) ?? hit.checker}${hit.checkedBy ? ` (${hit.checkedBy})` : ''}` : `issuer ${names.get(hit.owner) ?? hit.owner}`}
+          {side === 'issuer'
+            ? t.rich('documents.hit.checkedBy', { checker: checkerText(t, hit, names) })
+            : t.rich('documents.hit.issuer', { issuer: <span translate="no">{memberName(names, hit.owner)}</span> })}
         </span>
-        <span>{VIA[hit.via]}</span>
-        <span>purpose: {hit.purpose}</span>
+        <span>{t(CHECK_VIA_LABEL[hit.via])}</span>
+        <span>{t.rich('documents.hit.purpose', { purpose: <span translate="no">{hit.purpose}</span> })}</span>
       </p>
       {hit.outcome !== 'pending' ? (
         <p>
-          {HIT_OUTCOME_LABELS[hit.outcome]} <DateText value={hit.answeredAt} withTime />
-          {hit.notes ? <>: “{hit.notes}”</> : null}
+          {t(HIT_OUTCOME_LABEL[hit.outcome])} <DateText value={hit.answeredAt} withTime />
+          {hit.notes ? t.rich('documents.hit.answerNotes', { notes: <span translate="no">{hit.notes}</span> }) : null}
         </p>
       ) : hit.remindedAt ? (
-        <p className="muted">
-          The issuer was reminded <DateText value={hit.remindedAt} withTime />.
-        </p>
+        <p className="muted">{t.rich('documents.hit.reminded', { date: <DateText value={hit.remindedAt} withTime /> })}</p>
       ) : null}
       {hit.checks ? <HitChecks hit={hit} checks={hit.checks} /> : null}
       {hit.abilities.answer ? <AnswerForm hit={hit} onAnswered={onAnswered} /> : null}
@@ -114,29 +126,42 @@ export function HitCard({ hit, side, names, onAnswered }: { hit: HitRecord; side
   );
 }
 
-const plural = (count: number, one: string): string => `${count} ${one}${count === 1 ? '' : 's'}`;
+/** "Passport X123 (IDN) — Stolen": the type and status in words, the number and issuer as data. */
+function DocumentHeading({ t, hit }: { t: Translate; hit: HitRecord }) {
+  return (
+    <>
+      {t.rich('documents.hits.document', {
+        type: t(DOCUMENT_TYPE_LABEL[hit.type]),
+        number: <span className="document-number" translate="no">{hit.number}</span>,
+        issuer: <span translate="no">{hit.issuer}</span>,
+        status: t(DOCUMENT_STATUS_LABEL[hit.status]),
+      })}
+    </>
+  );
+}
 
 /**
  * Every check the hit holds, oldest first: a repeat check of a document while its hit waits is added
  * to the hit. The issuer sees when and how each was made; the checking member also who and why.
  */
 function HitChecks({ hit, checks }: { hit: HitRecord; checks: NonNullable<HitRecord['checks']> }) {
+  const t = useT();
   const heading = useId();
   const detailed = checks.some((check) => check.purpose !== undefined);
   return (
     <section aria-labelledby={heading}>
       <h3 id={heading} className="hit-checks-title">
-        {plural(hit.checkCount, 'check')} of this document
+        {t('documents.hit.checks', { count: hit.checkCount })}
       </h3>
       <table className="hit-table">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">How</th>
+              <th scope="col">{t('documents.hits.when')}</th>
+              <th scope="col">{t('documents.hits.how')}</th>
               {detailed ? (
                 <>
-                  <th scope="col">Checked by</th>
-                  <th scope="col">Purpose</th>
+                  <th scope="col">{t('documents.hits.checkedBy')}</th>
+                  <th scope="col">{t('documents.check.purpose')}</th>
                 </>
               ) : null}
             </tr>
@@ -147,11 +172,11 @@ function HitChecks({ hit, checks }: { hit: HitRecord; checks: NonNullable<HitRec
                 <td>
                   <DateText value={check.checkedAt} withTime />
                 </td>
-                <td>{VIA[check.via]}</td>
+                <td>{t(CHECK_VIA_LABEL[check.via])}</td>
                 {detailed ? (
                   <>
-                    <td>{check.checkedBy ?? '—'}</td>
-                    <td>{check.purpose ?? '—'}</td>
+                    <td translate="no">{check.checkedBy ?? '—'}</td>
+                    <td translate="no">{check.purpose ?? '—'}</td>
                   </>
                 ) : null}
               </tr>
@@ -186,25 +211,25 @@ function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; nam
   const waiting = group.hits.filter((hit) => hit.outcome === 'pending').length;
   const checks = group.hits.reduce((sum, hit) => sum + hit.checkCount, 0);
   const heading = useId();
+  const t = useT();
+  const counts = { checks, hits: group.hits.length, waiting: side === 'issuer' ? waiting : 0 };
   return (
     <section className="hit-group" aria-labelledby={heading}>
       <h3 id={heading} className="hit-group-title">
-        {DOCUMENT_TYPE_LABELS[first.type]} <span className="document-number">{first.number}</span> ({first.issuer}) — {DOCUMENT_STATUS_LABELS[first.status]}
+        <DocumentHeading t={t} hit={first} />
         <span className="muted">
           {' '}
-          · {plural(checks, 'check')}
-          {group.hits.length > 1 ? ` in ${plural(group.hits.length, 'hit')}` : ''}
-          {waiting > 0 && side === 'issuer' ? `, ${String(waiting)} waiting` : ''}
+          {counts.hits > 1 ? t('documents.hits.groupCountsInHits', counts) : t('documents.hits.groupCounts', counts)}
         </span>
       </h3>
       <table className="hit-table">
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">{side === 'issuer' ? 'Checked by' : 'Issuer'}</th>
-            <th scope="col">How</th>
-            <th scope="col">Checks</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('documents.hits.when')}</th>
+            <th scope="col">{side === 'issuer' ? t('documents.hits.checkedBy') : t('documents.field.issuer')}</th>
+            <th scope="col">{t('documents.hits.how')}</th>
+            <th scope="col">{t('documents.hits.checks')}</th>
+            <th scope="col">{t('documents.field.status')}</th>
           </tr>
         </thead>
         <tbody>
@@ -215,18 +240,12 @@ function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; nam
                   <DateText value={hit.createdAt} withTime />
                 </Link>
               </td>
+              <td>{side === 'issuer' ? checkerText(t, hit, names) : <span translate="no">{memberName(names, hit.owner)}</span>}</td>
+              <td>{t(CHECK_VIA_LABEL[hit.via])}</td>
               <td>
-                {side === 'issuer' ? `${names.get(hit.checker) ?? hit.checker}${hit.checkedBy ? ` (${hit.checkedBy})` : ''}` : (names.get(hit.owner) ?? hit.owner)}
-              </td>
-              <td>{VIA[hit.via]}</td>
-              <td>
-                {hit.checkCount > 1 ? (
-                  <>
-                    {hit.checkCount}, last <DateText value={hit.lastCheckedAt} withTime />
-                  </>
-                ) : (
-                  1
-                )}
+                {hit.checkCount > 1
+                  ? t.rich('documents.hits.checkCountLast', { count: hit.checkCount, last: <DateText value={hit.lastCheckedAt} withTime /> })
+                  : t.number(1)}
               </td>
               <td>
                 <OutcomeBadge outcome={hit.outcome} />
@@ -239,24 +258,25 @@ function HitGroupRows({ group, side, names }: { group: HitGroup; side: Side; nam
   );
 }
 
-const SIDE_TITLES: Readonly<Record<Side, string>> = {
-  issuer: 'Checks of your member’s documents',
-  checker: 'Your member’s checks',
+const SIDE_TITLES: Readonly<Record<Side, MessageId>> = {
+  issuer: msg('documents.hits.side.issuer'),
+  checker: msg('documents.hits.side.checker'),
 };
 
 /** Whose hits: those on the member's documents or those of its own checks. */
 export function HitSideTabs({ side }: { side: Side }) {
+  const t = useT();
   return (
-    <nav className="tabs" aria-label="Whose hits">
+    <nav className="tabs" aria-label={t('documents.hits.sides')}>
       <ul>
         <li>
           <Link to="/documents/hits?side=issuer" aria-current={side === 'issuer' ? 'page' : undefined}>
-            Checks of your member’s documents
+            {t(SIDE_TITLES.issuer)}
           </Link>
         </li>
         <li>
           <Link to="/documents/hits?side=checker" aria-current={side === 'checker' ? 'page' : undefined}>
-            Your member’s checks
+            {t(SIDE_TITLES.checker)}
           </Link>
         </li>
       </ul>
@@ -272,7 +292,8 @@ export function HitSideTabs({ side }: { side: Side }) {
 export function DocumentHitsPage() {
   const location = useLocation();
   const side: Side = location.search.get('side') === 'checker' ? 'checker' : 'issuer';
-  useTitle(SIDE_TITLES[side]);
+  const t = useT();
+  useTitle(t(SIDE_TITLES[side]));
   const outcome = location.search.get('outcome') ?? '';
   const results = usePaged<HitRecord>(`/documents/hits${query({ side, outcome, limit: 25 })}`);
   const members = useMembers();
@@ -289,34 +310,32 @@ export function DocumentHitsPage() {
 
   return (
     <>
-      <PageHeader title="Travel documents" />
+      <PageHeader title={t('documents.title')} />
       <DocumentsTabs />
       <HitSideTabs side={side} />
-      <h2>{SIDE_TITLES[side]}</h2>
-      <p className="hint">
-        {side === 'issuer'
-          ? 'Checks, by any member including your own, that hit a document your member registered, grouped by document. Open a check to confirm it is your document (the checking member may hold it) or deny it; an unanswered hit is reminded.'
-          : 'The hits of your member’s checks, grouped by document, and what the issuer answered.'}
-      </p>
-      <nav className="inline-list" aria-label="Outcome">
+      <h2>{t(SIDE_TITLES[side])}</h2>
+      <p className="hint">{side === 'issuer' ? t('documents.hits.issuerHint') : t('documents.hits.checkerHint')}</p>
+      <nav className="inline-list" aria-label={t('documents.hits.outcome')}>
         <ul className="inline-list">
-          {filter('All', '')}
-          {filter('Waiting', 'pending')}
-          {filter('Confirmed', 'confirmed')}
-          {filter('Denied', 'denied')}
+          {filter(t('documents.hits.filter.all'), '')}
+          {filter(t('documents.hits.filter.pending'), 'pending')}
+          {filter(t('documents.hits.filter.confirmed'), 'confirmed')}
+          {filter(t('documents.hits.filter.denied'), 'denied')}
         </ul>
       </nav>
       <ErrorAlert error={error} />
       <section aria-labelledby="hits-results">
         <h2 id="hits-results" className="visually-hidden">
-          Hits by document
+          {t('documents.hits.byDocument')}
         </h2>
         <p className="muted" role="status">
           {results.loading === 'first'
-            ? 'Loading…'
+            ? t('ui.loading')
             : items.length === 0
-              ? 'No hits.'
-              : `${items.length}${next ? '+' : ''} hit${items.length === 1 ? '' : 's'} on ${groups.length} document${groups.length === 1 ? '' : 's'}`}
+              ? t('documents.hits.none')
+              : next
+                ? t('documents.hits.countMore', { count: items.length, documents: groups.length })
+                : t('documents.hits.count', { count: items.length, documents: groups.length })}
         </p>
         <ol className="hit-groups">
           {groups.map((group) => (
@@ -327,7 +346,7 @@ export function DocumentHitsPage() {
         </ol>
         {next ? (
           <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? 'Loading…' : 'More'}
+            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
           </button>
         ) : null}
       </section>

@@ -2,9 +2,10 @@ import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
 import { DateText, PageHeader } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
+import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
-import { DOCUMENT_STATE_LABELS, DOCUMENT_STATES, DOCUMENT_STATUS_LABELS, DOCUMENT_STATUSES, DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES, type DocumentState, type TravelDocument } from './api.js';
+import { DOCUMENT_STATE_LABEL, DOCUMENT_STATES, DOCUMENT_STATUS_LABEL, DOCUMENT_STATUSES, DOCUMENT_TYPE_LABEL, DOCUMENT_TYPES, type DocumentState, type TravelDocument } from './api.js';
 import { DocumentsTabs } from './documents-check.js';
 import './documents-pages.css';
 
@@ -12,12 +13,14 @@ const FILTERS = ['status', 'state', 'type', 'number'] as const;
 const PAGE_SIZE = 25;
 
 export function StateBadge({ state }: { state: DocumentState }) {
-  return <span className={`status status-${state}`}>{DOCUMENT_STATE_LABELS[state]}</span>;
+  const t = useT();
+  return <span className={`status status-${state}`}>{t(DOCUMENT_STATE_LABEL[state])}</span>;
 }
 
 /** The member's own register: its documents (and other members' reports of them, to confirm), with filters in the address. */
 export function DocumentsRegisterPage() {
-  useTitle('Our register of travel documents');
+  const t = useT();
+  useTitle(t('documents.register.title'));
   const { session } = useSession();
   const filter = useListFilter(FILTERS);
   const { applied, filtered } = filter;
@@ -26,58 +29,66 @@ export function DocumentsRegisterPage() {
 
   return (
     <>
-      <PageHeader title="Travel documents">
+      <PageHeader title={t('documents.title')}>
         {can(session, 'documents.write') ? (
           <Link className="button" to="/documents/register/new">
-            Add a document
+            {t('documents.register.add')}
           </Link>
         ) : null}
       </PageHeader>
       <DocumentsTabs />
-      <p className="hint">
-        The documents {session.user.memberName} issued and registered as lost, stolen, revoked or fraudulent, and other members’ reports of them waiting for your confirmation.
-      </p>
+      <p className="hint">{t.rich('documents.register.intro', { member: <span translate="no">{session.user.memberName}</span> })}</p>
 
       <ListFilter
-        label="Register"
+        label={t('documents.register.filter')}
         filter={filter}
         error={error}
         fields={[
-          { kind: 'text', key: 'number', label: 'Number', hint: 'The number or its beginning', spellCheck: false },
-          { kind: 'select', key: 'status', label: 'Status', options: DOCUMENT_STATUSES.map((status) => ({ value: status, label: DOCUMENT_STATUS_LABELS[status] })) },
-          { kind: 'select', key: 'state', label: 'State', options: DOCUMENT_STATES.map((state) => ({ value: state, label: DOCUMENT_STATE_LABELS[state] })) },
-          { kind: 'select', key: 'type', label: 'Type', options: DOCUMENT_TYPES.map((type) => ({ value: type, label: DOCUMENT_TYPE_LABELS[type] })) },
+          { kind: 'text', key: 'number', label: t('documents.register.number'), hint: t('documents.register.numberHint'), spellCheck: false },
+          { kind: 'select', key: 'status', label: t('documents.field.status'), options: DOCUMENT_STATUSES.map((status) => ({ value: status, label: t(DOCUMENT_STATUS_LABEL[status]) })) },
+          { kind: 'select', key: 'state', label: t('documents.field.state'), options: DOCUMENT_STATES.map((state) => ({ value: state, label: t(DOCUMENT_STATE_LABEL[state]) })) },
+          { kind: 'select', key: 'type', label: t('documents.register.type'), options: DOCUMENT_TYPES.map((type) => ({ value: type, label: t(DOCUMENT_TYPE_LABEL[type]) })) },
         ]}
       />
 
       <section aria-labelledby="register-results">
         <h2 id="register-results" className="visually-hidden">
-          Documents
+          {t('documents.register.documents')}
         </h2>
         <p className="muted" role="status">
-          {results.loading === 'first' ? 'Loading…' : items.length === 0 ? (filtered ? 'No document matches.' : 'No documents registered yet.') : `${items.length}${next ? '+' : ''} documents`}
+          {results.loading === 'first'
+            ? t('ui.loading')
+            : items.length === 0
+              ? filtered
+                ? t('documents.register.noMatch')
+                : t('documents.register.empty')
+              : next
+                ? t('documents.register.countMore', { count: items.length })
+                : t('documents.register.count', { count: items.length })}
         </p>
         {items.length > 0 ? (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Number</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Reported</th>
-                  <th scope="col">Expires</th>
+                  <th scope="col">{t('documents.register.number')}</th>
+                  <th scope="col">{t('documents.register.type')}</th>
+                  <th scope="col">{t('documents.field.status')}</th>
+                  <th scope="col">{t('documents.field.state')}</th>
+                  <th scope="col">{t('documents.field.reported')}</th>
+                  <th scope="col">{t('documents.field.expires')}</th>
                 </tr>
               </thead>
               <tbody>
                 {items.map((item) => (
                   <tr key={item.id}>
                     <th scope="row">
-                      <Link to={`/documents/register/${encodeURIComponent(item.id)}`}>{item.number}</Link>
+                      <Link to={`/documents/register/${encodeURIComponent(item.id)}`} translate="no">
+                        {item.number}
+                      </Link>
                     </th>
-                    <td>{DOCUMENT_TYPE_LABELS[item.type]}</td>
-                    <td>{DOCUMENT_STATUS_LABELS[item.status]}</td>
+                    <td>{t(DOCUMENT_TYPE_LABEL[item.type])}</td>
+                    <td>{t(DOCUMENT_STATUS_LABEL[item.status])}</td>
                     <td>
                       <StateBadge state={item.state} />
                     </td>
@@ -95,7 +106,7 @@ export function DocumentsRegisterPage() {
         ) : null}
         {next ? (
           <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? 'Loading…' : 'More'}
+            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
           </button>
         ) : null}
       </section>
