@@ -2,7 +2,7 @@ import { createIntl } from 'react-intl';
 import { describe, expect, test } from 'vitest';
 import { csvField, displayed, fileNameOf, toCsv } from '../../web/src/components/charts/table-data.js';
 import { continuousPeriods, periodLabel } from '../../web/src/components/charts/periods.js';
-import type { Translate } from '../../web/src/i18n/index.js';
+import type { Catalogue, Translate } from '../../web/src/i18n/index.js';
 import en from '../../web/src/i18n/messages/en.json' with { type: 'json' };
 import { pseudoCatalogue } from '../../web/src/i18n/pseudo.js';
 import { labeller } from '../../web/src/modules/reports/dashboard-tables.js';
@@ -15,7 +15,7 @@ import { dashboardHref, filterSummary, formOf, routeOf, searchOf } from '../../w
 // view, the combobox's choices, the filters in the address, and codes in words by the catalogue.
 
 /** A translator outside React, as `useT()` makes one, for a catalogue. */
-function translator(messages: Record<string, string>, locale = 'en-GB'): Translate {
+function translator(messages: Catalogue, locale = 'en-GB'): Translate {
   const intl = createIntl({ locale, messages });
   const t = ((id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values)) as Translate;
   t.rich = () => null;

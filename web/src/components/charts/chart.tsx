@@ -72,24 +72,36 @@ export function ChartPanel({ title, option, table, height = 320, level = 2, fit,
   useEffect(() => {
     if (!element.current) return undefined;
     const target = element.current;
-    const instance = echarts.init(target);
-    instance.setOption(option);
-    chart.current = instance;
-    instance.on('finished', () => {
-      const ticks = valueTicks(instance);
-      if (ticks !== undefined) target.setAttribute('data-value-ticks', ticks);
+    // ECharts cannot lay out a chart of no size (a map's geo view then fails to invert its
+    // transform): a hidden chart starts, and resizes, only once it has a size.
+    const sized = (): boolean => target.clientWidth > 0 && target.clientHeight > 0;
+    let instance: Chart | null = null;
+    const start = (): void => {
+      if (instance || !sized()) return;
+      const created = echarts.init(target);
+      instance = created;
+      created.setOption(option);
+      chart.current = created;
+      created.on('finished', () => {
+        const ticks = valueTicks(created);
+        if (ticks !== undefined) target.setAttribute('data-value-ticks', ticks);
+      });
+      const showZoom = (): void => target.setAttribute('data-zoom', String(clampZoom(zoomOf(created))));
+      if (fit) {
+        showZoom();
+        created.on('georoam', showZoom);
+      }
+    };
+    const observer = new ResizeObserver(() => {
+      if (!instance) start();
+      else if (sized()) instance.resize();
     });
-    const showZoom = (): void => target.setAttribute('data-zoom', String(clampZoom(zoomOf(instance))));
-    if (fit) {
-      showZoom();
-      instance.on('georoam', showZoom);
-    }
-    const resize = (): void => instance.resize();
-    window.addEventListener('resize', resize);
+    observer.observe(target);
+    start();
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.current = null;
-      instance.dispose();
+      instance?.dispose();
     };
   }, [option, fit]);
 
