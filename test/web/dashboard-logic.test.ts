@@ -1,17 +1,35 @@
+import { createIntl } from 'react-intl';
 import { describe, expect, test } from 'vitest';
-import { csvField, fileNameOf, toCsv } from '../../web/src/components/charts/table-data.js';
-import { continuousPeriods } from '../../web/src/components/charts/periods.js';
+import { csvField, displayed, fileNameOf, toCsv } from '../../web/src/components/charts/table-data.js';
+import { continuousPeriods, periodLabel } from '../../web/src/components/charts/periods.js';
+import type { Catalogue, Translate } from '../../web/src/i18n/index.js';
+import en from '../../web/src/i18n/messages/en.json' with { type: 'json' };
+import { pseudoCatalogue } from '../../web/src/i18n/pseudo.js';
+import { labeller } from '../../web/src/modules/reports/dashboard-tables.js';
+import { narrativeCheck } from '../../web/src/modules/reports/report-draft.js';
 import { clampZoom, fitView } from '../../web/src/components/charts/map-view.js';
 import { matchingOptions, movedIndex, toggled } from '../../web/src/components/combobox-logic.js';
 import { dashboardHref, filterSummary, formOf, routeOf, searchOf } from '../../web/src/modules/reports/dashboard-url.js';
 
 // The dashboard's logic apart from the browser: CSV export, continuous time axes, the map's fitted
-// view, the combobox's choices and the filters in the address.
+// view, the combobox's choices, the filters in the address, and codes in words by the catalogue.
+
+/** A translator outside React, as `useT()` makes one, for a catalogue. */
+function translator(messages: Catalogue, locale = 'en-GB'): Translate {
+  const intl = createIntl({ locale, messages });
+  const t = ((id: string, values?: Record<string, string | number>) => intl.formatMessage({ id }, values)) as Translate;
+  t.rich = () => null;
+  t.list = (items) => intl.formatList(items, { type: 'unit', style: 'short' });
+  t.number = (value) => intl.formatNumber(value);
+  return t;
+}
+const t = translator(en);
 
 describe('CSV of a table', () => {
   test('RFC 4180: a header row, CRLF line ends, fields with quotes, commas or line breaks quoted and their quotes doubled', () => {
-    const csv = toCsv({ columns: ['Route', 'Reports'], rows: [['Myanmar → Thailand', 5], ['Say "hi", then\nleave', 1_234], ['Nothing known', null]] });
+    const csv = toCsv({ columns: ['Route', 'Reports'], rows: [[{ data: 'Myanmar → Thailand' }, 5], ['Say "hi", then\nleave', 1_234], ['Nothing known', null]] });
     expect(csv).toBe('Route,Reports\r\nMyanmar → Thailand,5\r\n"Say ""hi"", then\nleave",1234\r\nNothing known,\r\n');
+    expect(csvField({ data: '=cmd' })).toBe("'=cmd");
   });
 
   test('text a spreadsheet would run as a formula is prefixed with a quote; numbers, negative ones too, are left as numbers', () => {
@@ -28,6 +46,17 @@ describe('CSV of a table', () => {
   test('a file name from a title', () => {
     expect(fileNameOf('Fees per person in THB by route and year', 'csv')).toBe('fees-per-person-in-thb-by-route-and-year.csv');
     expect(fileNameOf('“…”', 'png')).toBe('table.png');
+    // Any script, accents dropped; a title with no letters or digits left takes the fallback.
+    expect(fileNameOf('Tableau des frais en THB', 'csv')).toBe('tableau-des-frais-en-thb.csv');
+    expect(fileNameOf('ค่าธรรมเนียม 2024', 'csv')).toMatch(/^[\p{L}\p{M}]+-2024\.csv$/u);
+    expect(fileNameOf('…', 'csv', 'tableau')).toBe('tableau.csv');
+  });
+
+  test('a cell as the page shows it: numbers in the locale, data as it is, nothing as a dash', () => {
+    expect(displayed(1234.5, t.number)).toBe('1,234.5');
+    expect(displayed(1234.5, translator(en, 'de-DE').number)).toBe('1.234,5');
+    expect(displayed({ data: 'Thailand' }, t.number)).toBe('Thailand');
+    expect(displayed(null, t.number)).toBe('—');
   });
 });
 
@@ -43,6 +72,15 @@ describe('continuous periods', () => {
     expect(continuousPeriods(['2024-Q1', 'unknown', '2023-Q3'])).toEqual(['2023-Q3', '2023-Q4', '2024-Q1', 'unknown']);
     expect(continuousPeriods(['unknown'])).toEqual(['unknown']);
     expect(continuousPeriods([])).toEqual([]);
+  });
+
+  test('a quarter and "unknown" are words of the catalogue; years and months are shown as they are', () => {
+    expect(periodLabel(t, '2024-Q3')).toBe('2024-Q3');
+    expect(periodLabel(t, 'unknown')).toBe('unknown');
+    expect(periodLabel(t, '2024-07')).toBe('2024-07');
+    const pseudo = translator(pseudoCatalogue(en));
+    expect(periodLabel(pseudo, '2024-Q3')).not.toBe('2024-Q3');
+    expect(periodLabel(pseudo, '2024-Q3')).toContain('2024');
   });
 });
 
@@ -107,13 +145,52 @@ describe('the filters in the address', () => {
   test('a typed route is read kindly and a wrong one says the shape expected', () => {
     expect(routeOf(' mmr - tha')).toEqual({ value: 'MMR>THA' });
     expect(routeOf('idn→aus')).toEqual({ value: 'IDN>AUS' });
-    expect(routeOf('Myanmar')).toEqual({ error: expect.stringContaining("joined by '>', such as MMR>THA") });
+    const wrong = routeOf('Myanmar');
+    expect(wrong).toEqual({ error: 'dashboard.filters.routeShape' });
+    expect('error' in wrong ? t(wrong.error) : '').toBe("A route is two ISO 3166-1 alpha-3 country codes joined by '>', such as MMR>THA.");
   });
 
   test('the folded bar says in one line which filters are on', () => {
     const name = (_key: string, code: string): string => ({ THA: 'Thailand', MMR: 'Myanmar', IDN: 'Indonesia', AUS: 'Australia' })[code] ?? code;
-    expect(filterSummary(formOf(new URLSearchParams()), name, undefined)).toBe('Any time · all the reports you may see');
+    expect(filterSummary(t, formOf(new URLSearchParams()), name, undefined)).toBe('Any time · all the reports you may see');
     const form = formOf(new URLSearchParams('destination=THA&destination=MMR&destination=IDN&destination=AUS&from=2024-01-01'));
-    expect(filterSummary(form, name, undefined)).toBe('2024-01-01 to today · Destinations: Thailand, Myanmar, Indonesia and 1 more');
+    expect(filterSummary(t, form, name, undefined)).toBe('2024-01-01 to today · Destinations: Thailand, Myanmar, Indonesia and 1 more');
+    expect(filterSummary(t, form, name, 'The last 12 months')).toBe('The last 12 months · Destinations: Thailand, Myanmar, Indonesia and 1 more');
+  });
+});
+
+describe('codes in words', () => {
+  const labels = { MMR: 'Myanmar', THA: 'Thailand', 'smuggling-sea': 'Smuggling by sea (server)' };
+
+  test("the module's codes come from the catalogue; names of countries and members are data, marked so in tables", () => {
+    const label = labeller(labels, t);
+    expect(label('smuggling-sea')).toBe('Smuggling by sea');
+    expect(label.cell('smuggling-sea')).toBe('Smuggling by sea');
+    expect(label('boat')).toBe('Boat');
+    expect(label('MMR>THA')).toBe('Myanmar → Thailand');
+    expect(label.cell('MMR>THA')).toEqual({ data: 'Myanmar → Thailand' });
+    expect(label.cell('THA')).toEqual({ data: 'Thailand' });
+    expect(label('unknown')).toBe('Unknown');
+    expect(label.cell('XYZ')).toEqual({ data: 'XYZ' });
+  });
+
+  test('in another catalogue the words change and the data does not', () => {
+    const pseudo = labeller(labels, translator(pseudoCatalogue(en)));
+    expect(pseudo('smuggling-sea')).not.toMatch(/[a-z]/i);
+    expect(pseudo.cell('THA')).toEqual({ data: 'Thailand' });
+  });
+});
+
+describe("the narrative's check while typing", () => {
+  test('names what the server would refuse, and counts the characters left', () => {
+    expect(narrativeCheck('Twelve people left by boat.')).toEqual({ found: [], left: 4000 - 27 });
+    expect(narrativeCheck('Call +62 812 3456 7890 or write to a@b.org').found).toEqual(['reports.form.found.email', 'reports.form.found.phone']);
+    expect(narrativeCheck('Passport X1234567 was used').found).toEqual(['reports.form.found.documentNumber']);
+  });
+
+  test('its sentence in English, with the plural of the characters left', () => {
+    const hint = t('reports.form.narrativeFound', { names: 'an e-mail address and a phone number', count: 1 });
+    expect(hint).toBe('This looks like it holds an e-mail address and a phone number: reports name no one, so remove it. 1 character left.');
+    expect(t('reports.form.narrativeHint', { count: 3999 })).toMatch(/ 3,999 characters left\.$/);
   });
 });

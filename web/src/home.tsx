@@ -132,9 +132,7 @@ function RecentActivity({ session }: { session: Session }) {
               return (
               <li key={report.id}>
                 <Link to={`/reports/${encodeURIComponent(report.id)}`}>{where ? <span translate="no">{where}</span> : t('home.recent.report')}</Link>{' '}
-                <span data-i18n-pending="reports">
-                  <StatusBadge status={report.status} />
-                </span>{' '}
+                <StatusBadge status={report.status} />{' '}
                 <DateText value={report.when?.from ?? null} />
               </li>
               );

@@ -3,6 +3,8 @@
 export interface ComboboxOption {
   value: string;
   label: string;
+  /** The label is data (a country's or member's name), not words of the app: marked so translators and the pseudo-locale test leave it. */
+  data?: boolean;
 }
 
 /** Options whose label or value holds every word typed (any case, any accents), those starting with it first. */

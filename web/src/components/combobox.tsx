@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useT } from '../i18n/index.js';
 import { matchingOptions, movedIndex, toggled, type ComboboxOption } from './combobox-logic.js';
 
 export type { ComboboxOption };
@@ -20,6 +21,7 @@ interface Props {
  * last chip, Escape closes; each chip has a remove button named after it.
  */
 export function MultiCombobox({ label, options, value, onChange, hint, error, custom }: Props) {
+  const t = useT();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState('');
@@ -27,7 +29,7 @@ export function MultiCombobox({ label, options, value, onChange, hint, error, cu
   const [active, setActive] = useState(-1);
   const [typedError, setTypedError] = useState<string>();
   const shown = matchingOptions(options, query);
-  const labelOf = (code: string): string => options.find((option) => option.value === code)?.label ?? code;
+  const optionOf = (code: string): ComboboxOption => options.find((option) => option.value === code) ?? { value: code, label: code, data: true };
   const listId = `${id}-list`;
   const optionId = (index: number): string => `${id}-option-${index}`;
   const problem = typedError ?? error;
@@ -103,15 +105,19 @@ export function MultiCombobox({ label, options, value, onChange, hint, error, cu
       ) : null}
       <div className="combobox-box">
         {value.length > 0 ? (
-          <ul className="chips" aria-label={`${label}: chosen`}>
-            {value.map((code) => (
-              <li key={code} className="chip">
-                <span>{labelOf(code)}</span>
-                <button type="button" aria-label={`Remove ${labelOf(code)}`} onClick={() => remove(code)}>
-                  ×
-                </button>
-              </li>
-            ))}
+          <ul className="chips" aria-label={t('combobox.chosen', { name: label })}>
+            {value.map((code) => {
+              const option = optionOf(code);
+              return (
+                <li key={code} className="chip">
+                  <span translate={option.data ? 'no' : undefined}>{option.label}</span>
+                  {/* The button's name holds the label, data or not: a screen reader reads it as it is. */}
+                  <button type="button" aria-label={t('combobox.remove', { name: option.label })} onClick={() => remove(code)}>
+                    ×
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         ) : null}
         <input
@@ -126,7 +132,7 @@ export function MultiCombobox({ label, options, value, onChange, hint, error, cu
           aria-activedescendant={expanded && active >= 0 ? optionId(active) : undefined}
           aria-describedby={describedBy}
           aria-invalid={problem ? true : undefined}
-          placeholder={value.length > 0 ? '' : 'Any'}
+          placeholder={value.length > 0 ? '' : t('filter.any')}
           value={query}
           onChange={(event) => {
             setQuery(event.target.value);
@@ -153,13 +159,14 @@ export function MultiCombobox({ label, options, value, onChange, hint, error, cu
             // Keeps the focus in the box, so picking with the mouse leaves the list open for the next one.
             onMouseDown={(event) => event.preventDefault()}
             onClick={() => pick(option.value)}
+            translate={option.data ? 'no' : undefined}
           >
             {option.label}
           </li>
         ))}
       </ul>
       <p className="visually-hidden" id={`${id}-status`} aria-live="polite">
-        {open && query ? `${shown.length === 0 ? 'No' : shown.length} ${shown.length === 1 ? 'match' : 'matches'}` : `${value.length} chosen`}
+        {open && query ? t('combobox.matches', { count: shown.length }) : t('combobox.chosenCount', { count: value.length })}
       </p>
       {problem ? (
         <p className="field-error" id={`${id}-error`}>

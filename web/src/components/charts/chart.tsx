@@ -1,7 +1,8 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { echarts } from './echarts.js';
 import { clampZoom, ZOOM_STEP, type MapView } from './map-view.js';
-import { displayed, fileNameOf, toCsv, type TableData } from './table-data.js';
+import { useT } from '../../i18n/index.js';
+import { displayed, fileNameOf, isData, toCsv, type TableData, type TableValue } from './table-data.js';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
 type Chart = ReturnType<typeof echarts.init>;
@@ -106,6 +107,7 @@ export function ChartPanel({ title, option, table, height = 320, level = 2, fit,
     };
   }, [option, fit]);
 
+  const t = useT();
   const zoomTo = (view: Partial<MapView>): void => {
     const instance = chart.current;
     if (!instance || !element.current) return;
@@ -117,34 +119,39 @@ export function ChartPanel({ title, option, table, height = 320, level = 2, fit,
     <section className="panel chart-panel" aria-label={title}>
       <div className="section-header">
         <Heading>{title}</Heading>
-        <div className="actions" role="group" aria-label={`${title}: downloads`}>
-          <button type="button" className="button-secondary" aria-label={`Download the table of “${title}” as CSV`} onClick={() => download(fileNameOf(title, 'csv'), new Blob([toCsv(table)], { type: 'text/csv;charset=utf-8' }))}>
-            CSV
+        <div className="actions" role="group" aria-label={t('charts.downloads', { title })}>
+          <button
+            type="button"
+            className="button-secondary"
+            aria-label={t('charts.downloadCsv', { title })}
+            onClick={() => download(fileNameOf(title, 'csv', t('charts.fileName')), new Blob([toCsv(table)], { type: 'text/csv;charset=utf-8' }))}
+          >
+            {t('charts.csv')}
           </button>
-          <button type="button" className="button-secondary" aria-label={`Download the chart “${title}” as PNG`} onClick={() => chart.current && download(fileNameOf(title, 'png'), pngOf(chart.current))}>
-            PNG
+          <button type="button" className="button-secondary" aria-label={t('charts.downloadPng', { title })} onClick={() => chart.current && download(fileNameOf(title, 'png', t('charts.fileName')), pngOf(chart.current))}>
+            {t('charts.png')}
           </button>
         </div>
       </div>
       {note ? <p className="muted chart-note">{note}</p> : null}
       <div className="chart-frame">
-        <div ref={element} className="chart" style={{ height }} role="img" aria-label={`${title} (the table under it has the numbers)`} />
+        <div ref={element} className="chart" style={{ height }} role="img" aria-label={t('charts.chartLabel', { title })} />
         {fit ? (
-          <div className="map-controls" role="group" aria-label={`${title}: zoom`}>
-            <button type="button" aria-label="Zoom in" onClick={() => chart.current && zoomTo({ zoom: clampZoom(zoomOf(chart.current) * ZOOM_STEP) })}>
+          <div className="map-controls" role="group" aria-label={t('charts.zoom', { title })}>
+            <button type="button" aria-label={t('charts.zoomIn')} onClick={() => chart.current && zoomTo({ zoom: clampZoom(zoomOf(chart.current) * ZOOM_STEP) })}>
               +
             </button>
-            <button type="button" aria-label="Zoom out" onClick={() => chart.current && zoomTo({ zoom: clampZoom(zoomOf(chart.current) / ZOOM_STEP) })}>
+            <button type="button" aria-label={t('charts.zoomOut')} onClick={() => chart.current && zoomTo({ zoom: clampZoom(zoomOf(chart.current) / ZOOM_STEP) })}>
               −
             </button>
-            <button type="button" aria-label="Fit the map to the data" onClick={() => zoomTo(fit)}>
-              Fit
+            <button type="button" aria-label={t('charts.fitLabel')} onClick={() => zoomTo(fit)}>
+              {t('charts.fit')}
             </button>
           </div>
         ) : null}
       </div>
       <details className="chart-table">
-        <summary>Table ({table.rows.length === 1 ? '1 row' : `${table.rows.length.toLocaleString('en')} rows`})</summary>
+        <summary>{t('charts.table', { count: table.rows.length })}</summary>
         <DataTable table={table} caption={title} />
       </details>
     </section>
@@ -153,6 +160,8 @@ export function ChartPanel({ title, option, table, height = 320, level = 2, fit,
 
 /** A table of a chart's numbers: the first cell of each row is its heading. */
 export function DataTable({ table, caption }: { table: TableData; caption: string }) {
+  const t = useT();
+  const shown = (cell: TableValue) => (isData(cell) ? <span translate="no">{cell.data}</span> : displayed(cell, t.number));
   return (
     <div className="table-wrap">
       <table>
@@ -165,7 +174,7 @@ export function DataTable({ table, caption }: { table: TableData; caption: strin
         <tbody>
           {table.rows.map((row, index) => (
             <tr key={index}>
-              {row.map((cell, column) => (column === 0 ? <th key={column} scope="row">{displayed(cell)}</th> : <td key={column} className={typeof cell === 'number' ? 'number' : undefined}>{displayed(cell)}</td>))}
+              {row.map((cell, column) => (column === 0 ? <th key={column} scope="row">{shown(cell)}</th> : <td key={column} className={typeof cell === 'number' ? 'number' : undefined}>{shown(cell)}</td>))}
             </tr>
           ))}
         </tbody>

@@ -1,3 +1,13 @@
+import type { Translate } from '../../i18n/index.js';
+
+/** A period as people read it: a year or month as it is (2024, 2024-07), a quarter in words, and "unknown" for reports without a date. */
+export function periodLabel(t: Translate, period: string): string {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return t('charts.period.quarter', { key: quarter[1], n: Number(quarter[2]) });
+  if (period === 'unknown') return t('charts.period.unknown');
+  return period;
+}
+
 /**
  * Periods of a time axis as the analysis names them (`2024`, `2024-Q3`, `2024-07`), made continuous:
  * every period between the first and the last, so an empty quarter is not skipped. Anything else

@@ -3,8 +3,13 @@
  * the file holds exactly what the user sees (within the sharing rule, because it is that view).
  */
 
-/** A cell: text, a number, or nothing (unknown, or a cell the release left out). */
-export type TableValue = string | number | null;
+/** Text that is data (a country's or a member's name), not words of the app: shown marked so translators leave it. */
+export interface DataText {
+  data: string;
+}
+
+/** A cell: text, data, a number, or nothing (unknown, or a cell the release left out). */
+export type TableValue = string | number | null | DataText;
 
 export interface TableData {
   /** Column headings in words, the first one naming the rows. */
@@ -20,7 +25,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvField(value: TableValue): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const raw = typeof value === 'string' ? value : value.data;
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -29,14 +35,26 @@ export function toCsv(table: TableData): string {
   return [table.columns, ...table.rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** A cell as the page shows it: numbers grouped by thousands, nothing as a dash. */
-export function displayed(value: TableValue): string {
+/** A cell as the page shows it: numbers in the locale's way (`number`), nothing as a dash. */
+export function displayed(value: TableValue, number: (value: number) => string): string {
   if (value === null) return '—';
-  return typeof value === 'number' ? value.toLocaleString('en') : value;
+  if (typeof value === 'number') return number(value);
+  return typeof value === 'string' ? value : value.data;
 }
 
-/** A file name from a title: lower-case words joined by hyphens. */
-export function fileNameOf(title: string, extension: string): string {
-  const stem = title.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
-  return `${stem || 'table'}.${extension}`;
+/** Whether a cell is data (shown with translate="no"). */
+export function isData(value: TableValue): value is DataText {
+  return value !== null && typeof value === 'object';
+}
+
+/** A file name from a title: lower-case words (any script) joined by hyphens; `fallback` when none is left. */
+export function fileNameOf(title: string, extension: string, fallback = 'table'): string {
+  const stem = title
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLocaleLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return `${stem || fallback}.${extension}`;
 }

@@ -4,6 +4,7 @@ import { ErrorAlert, Notice } from '../../components/ui.js';
 import { useSubmit } from '../../hooks.js';
 import { Link } from '../../router.js';
 import type { BulkBody, BulkFilter, BulkResult, Report } from './api.js';
+import { msg, useT, type MessageId } from '../../i18n/index.js';
 
 export type BulkAct = BulkResult['act'];
 type Refusal = BulkResult['refused'][number];
@@ -14,32 +15,31 @@ export interface BulkSelection {
   allMatching: boolean;
 }
 
-const WORDS: Record<BulkAct, { button: string; question: (n: number) => string; confirm: (n: number) => string; done: (n: number) => string; none: string }> = {
+/** The words of each act; the ones with a number take it as `count`. */
+const WORDS: Record<BulkAct, { button: MessageId; question: MessageId; confirm: MessageId; done: MessageId; none: MessageId }> = {
   submit: {
-    button: 'Submit for approval…',
-    question: (n) => `Submit ${plural(n)} for approval?`,
-    confirm: (n) => `Submit ${plural(n)}`,
-    done: (n) => `Submitted ${plural(n)} for approval.`,
-    none: 'None of the selected reports can be submitted.',
+    button: msg('reports.bulk.submit.button'),
+    question: msg('reports.bulk.submit.question'),
+    confirm: msg('reports.bulk.submit.confirm'),
+    done: msg('reports.bulk.submit.done'),
+    none: msg('reports.bulk.submit.none'),
   },
   approve: {
-    button: 'Approve and share…',
-    question: (n) => `Approve and share ${plural(n)}?`,
-    confirm: (n) => `Approve and share ${plural(n)}`,
-    done: (n) => `Approved and shared ${plural(n)}.`,
-    none: 'None of the selected reports can be approved.',
+    button: msg('reports.bulk.approve.button'),
+    question: msg('reports.bulk.approve.question'),
+    confirm: msg('reports.bulk.approve.confirm'),
+    done: msg('reports.bulk.approve.done'),
+    none: msg('reports.bulk.approve.none'),
   },
 };
 
-const REASONS: Record<Refusal['reason'], string> = {
-  'not-found': 'not found, or not visible to you',
-  'not-owner': 'another member’s',
-  role: 'your role does not allow it',
-  status: 'not in the status this needs',
-  'four-eyes': 'submitted by you: another approver of your member approves them (four eyes)',
+const REASONS: Record<Refusal['reason'], MessageId> = {
+  'not-found': msg('reports.bulk.reason.notFound'),
+  'not-owner': msg('reports.bulk.reason.notOwner'),
+  role: msg('reports.bulk.reason.role'),
+  status: msg('reports.bulk.reason.status'),
+  'four-eyes': msg('reports.bulk.reason.fourEyes'),
 };
-
-const plural = (n: number): string => `${n.toLocaleString('en')} report${n === 1 ? '' : 's'}`;
 
 /** The list's filters in the address as the API's filter: the empty ones left out, `mine` a boolean. */
 export function bulkFilter(applied: Readonly<Record<string, string>>): BulkFilter {
@@ -53,13 +53,14 @@ export function bulkFilter(applied: Readonly<Record<string, string>>): BulkFilte
 
 /** The reports that could not be acted on, by reason, with links to the first of each. */
 function Refused({ refused }: { refused: readonly Refusal[] }) {
+  const t = useT();
   const byReason = new Map<Refusal['reason'], Refusal[]>();
   for (const refusal of refused) byReason.set(refusal.reason, [...(byReason.get(refusal.reason) ?? []), refusal]);
   return (
     <ul className="bulk-refused">
       {[...byReason].map(([reason, list]) => (
         <li key={reason}>
-          {plural(list.length)}: {REASONS[reason]}
+          {t('reports.bulk.refused', { count: list.length, type: t(REASONS[reason]) })}
           {reason === 'not-found' ? null : (
             <span className="muted">
               {' '}
@@ -67,7 +68,7 @@ function Refused({ refused }: { refused: readonly Refusal[] }) {
               {list.slice(0, 5).map((refusal, index) => (
                 <span key={refusal.id}>
                   {index > 0 ? ', ' : ''}
-                  <Link to={`/reports/${encodeURIComponent(refusal.id)}`}>{refusal.id.slice(0, 8)}</Link>
+                  <Link to={`/reports/${encodeURIComponent(refusal.id)}`}><code>{refusal.id.slice(0, 8)}</code></Link>
                 </span>
               ))}
               {list.length > 5 ? ', …' : ''})
@@ -92,6 +93,7 @@ export function BulkActions(props: {
 }) {
   const { selection, filter, acts, onDone } = props;
   const action = useSubmit();
+  const t = useT();
   const [pending, setPending] = useState<BulkResult | null>(null);
   const [outcome, setOutcome] = useState<{ act: BulkAct; done: number; refused: Refusal[] } | null>(null);
   const count = selection.allMatching ? null : selection.ids.size;
@@ -114,44 +116,44 @@ export function BulkActions(props: {
   };
 
   return (
-    <section className="panel bulk-actions" aria-label="Bulk actions">
+    <section className="panel bulk-actions" aria-label={t('reports.bulk.label')}>
       <div className="actions">
         <span className="muted" role="status">
-          {selection.allMatching ? 'All reports matching the filter are selected.' : `${plural(count ?? 0)} selected.`}
+          {selection.allMatching ? t('reports.bulk.allSelected') : t('reports.bulk.selected', { count: count ?? 0 })}
         </span>
         {acts.map((act) => (
           <button key={act} type="button" className="button-secondary" disabled={nothing || action.busy} onClick={() => ask(act)}>
-            {WORDS[act].button}
+            {t(WORDS[act].button)}
           </button>
         ))}
       </div>
       {pending ? (
-        <div role="alertdialog" aria-label="Confirm" className="bulk-confirm">
-          {pending.done > 0 ? <p><strong>{WORDS[pending.act].question(pending.done)}</strong></p> : <p><strong>{WORDS[pending.act].none}</strong></p>}
+        <div role="alertdialog" aria-label={t('reports.bulk.confirm')} className="bulk-confirm">
+          {pending.done > 0 ? <p><strong>{t(WORDS[pending.act].question, { count: pending.done })}</strong></p> : <p><strong>{t(WORDS[pending.act].none)}</strong></p>}
           {pending.refused.length > 0 ? (
             <>
-              <p>{pending.done > 0 ? `${plural(pending.refused.length)} of the selection will be left as they are:` : 'Why:'}</p>
+              <p>{pending.done > 0 ? t('reports.bulk.leftAsTheyAre', { count: pending.refused.length }) : t('reports.bulk.why')}</p>
               <Refused refused={pending.refused} />
             </>
           ) : null}
           <div className="actions">
             {pending.done > 0 ? (
               <button type="button" className="button-primary" disabled={action.busy} onClick={() => confirm(pending)}>
-                {WORDS[pending.act].confirm(pending.done)}
+                {t(WORDS[pending.act].confirm, { count: pending.done })}
               </button>
             ) : null}
             <button type="button" className="button-secondary" disabled={action.busy} onClick={() => setPending(null)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </div>
       ) : null}
       {outcome ? (
         <Notice tone="success">
-          {WORDS[outcome.act].done(outcome.done)}
+          {t(WORDS[outcome.act].done, { count: outcome.done })}
           {outcome.refused.length > 0 ? (
             <>
-              {' '}Not acted on: {plural(outcome.refused.length)}.
+              {' '}{t('reports.bulk.notActedOn', { count: outcome.refused.length })}
               <Refused refused={outcome.refused} />
             </>
           ) : null}

@@ -1,4 +1,5 @@
 import type { ImportMapping, MappingPreview, MappingTargetColumn } from './api.js';
+import { msg, useT, type MessageId } from '../../i18n/index.js';
 
 /**
  * The mapping editor of a file of one's own: each header to a template column (or ignored), and for
@@ -56,7 +57,13 @@ export function toMapping(preview: MappingPreview, draft: MappingDraft): Omit<Im
   };
 }
 
-const HOW: Record<MappingPreview['matches'][number]['how'], string> = { name: 'same name', synonym: 'known synonym', similar: 'similar name', none: '' };
+/** Why a column was suggested (none: it was not). */
+const HOW: Readonly<Record<MappingPreview['matches'][number]['how'], MessageId | null>> = {
+  name: msg('reports.mapping.how.name'),
+  synonym: msg('reports.mapping.how.synonym'),
+  similar: msg('reports.mapping.how.similar'),
+  none: null,
+};
 
 interface Props {
   preview: MappingPreview;
@@ -65,6 +72,7 @@ interface Props {
 }
 
 export function MappingEditor({ preview, draft, onChange }: Props) {
+  const t = useT();
   const setColumn = (source: string, target: MappingTargetColumn): void => onChange({ ...draft, columns: { ...draft.columns, [source]: target } });
   const setValue = (field: string, value: string, code: string): void => onChange({ ...draft, values: { ...draft.values, [valueKey(field, value)]: code } });
   const taken = new Map<string, number>();
@@ -78,15 +86,15 @@ export function MappingEditor({ preview, draft, onChange }: Props) {
   return (
     <>
       <fieldset className="fieldset">
-        <legend>Columns</legend>
-        <p className="hint">Each column of your file fills one field of a report, or is left out. The suggestions come from the headers’ names.</p>
-        <div className="table-wrap" role="region" aria-label="Columns of the file" tabIndex={0}>
+        <legend>{t('reports.mapping.columns')}</legend>
+        <p className="hint">{t('reports.mapping.columnsHint')}</p>
+        <div className="table-wrap" role="region" aria-label={t('reports.mapping.columnsLabel')} tabIndex={0}>
           <table className="mapping-table">
             <thead>
               <tr>
-                <th scope="col">Your column</th>
-                <th scope="col">First value</th>
-                <th scope="col">Report field</th>
+                <th scope="col">{t('reports.mapping.yourColumn')}</th>
+                <th scope="col">{t('reports.mapping.firstValue')}</th>
+                <th scope="col">{t('reports.mapping.field')}</th>
               </tr>
             </thead>
             <tbody>
@@ -97,25 +105,25 @@ export function MappingEditor({ preview, draft, onChange }: Props) {
                 const id = `map-column-${index}`;
                 return (
                   <tr key={source}>
-                    <th scope="row">{source}</th>
-                    <td className="cell-value">{preview.rows[0]?.[index] ?? ''}</td>
+                    <th scope="row" translate="no">{source}</th>
+                    <td className="cell-value" translate="no">{preview.rows[0]?.[index] ?? ''}</td>
                     <td>
                       <label className="visually-hidden" htmlFor={id}>
-                        Field for “{source}”
+                        {t('reports.mapping.fieldFor', { name: source })}
                       </label>
                       <select id={id} value={target} aria-invalid={twice || undefined} aria-describedby={twice ? `${id}-error` : undefined} onChange={(event) => setColumn(source, event.target.value)}>
-                        <option value="ignore">Leave out</option>
+                        <option value="ignore">{t('reports.mapping.leaveOut')}</option>
+                        {/* The template's column names are codes: data. */}
                         {preview.targets.map((option) => (
-                          <option key={option.column} value={option.column}>
-                            {option.column}
-                            {option.required ? ' (required)' : ''}
+                          <option key={option.column} value={option.column} translate="no">
+                            {option.required ? t('reports.mapping.required', { name: option.column }) : option.column}
                           </option>
                         ))}
                       </select>
-                      {how && target !== 'ignore' ? <span className="hint"> suggested: {how}</span> : null}
+                      {how && target !== 'ignore' ? <span className="hint"> {t('reports.mapping.suggested', { type: t(how) })}</span> : null}
                       {twice ? (
                         <p className="field-error" id={`${id}-error`}>
-                          Another column fills {target} too.
+                          {t.rich('reports.mapping.twice', { name: <code>{target}</code> })}
                         </p>
                       ) : null}
                     </td>
@@ -129,14 +137,14 @@ export function MappingEditor({ preview, draft, onChange }: Props) {
 
       {usesDates ? (
         <div className="field">
-          <label htmlFor="date-order">Dates written with numbers only</label>
+          <label htmlFor="date-order">{t('reports.mapping.dateOrder')}</label>
           <p className="hint" id="date-order-hint">
-            Whether 01/09/2024 is 1 September or 9 January. Dates with month names or as 2024-09-01 need nothing.
+            {t('reports.mapping.dateOrderHint')}
           </p>
           <select id="date-order" aria-describedby="date-order-hint" value={draft.dateOrder} onChange={(event) => onChange({ ...draft, dateOrder: event.target.value as MappingDraft['dateOrder'] })}>
-            <option value="">Not used in this file</option>
-            <option value="day-first">Day first (31/12/2024)</option>
-            <option value="month-first">Month first (12/31/2024)</option>
+            <option value="">{t('reports.mapping.dateOrderNone')}</option>
+            <option value="day-first">{t('reports.mapping.dayFirst')}</option>
+            <option value="month-first">{t('reports.mapping.monthFirst')}</option>
           </select>
         </div>
       ) : null}
@@ -146,10 +154,10 @@ export function MappingEditor({ preview, draft, onChange }: Props) {
         return (
           <fieldset key={source} className="fieldset">
             <legend>
-              Values of “{source}” → {target.column}
+              {t.rich('reports.mapping.values', { name: <span translate="no">{source}</span>, type: <code>{target.column}</code> })}
             </legend>
-            <p className="hint">A value left without a code is an error on its rows, unless it is a code itself.</p>
-            {values.length === 0 ? <p>The first rows have no values in this column.</p> : null}
+            <p className="hint">{t('reports.mapping.valuesHint')}</p>
+            {values.length === 0 ? <p>{t('reports.mapping.noValues')}</p> : null}
             <ul className="plain-list value-map">
               {values.map((value, index) => {
                 const isCode = target.codes.some((code) => code.toLowerCase() === value.toLowerCase());
@@ -157,12 +165,12 @@ export function MappingEditor({ preview, draft, onChange }: Props) {
                 return (
                   <li key={value}>
                     <label htmlFor={id}>
-                      “{value}”{isCode ? ' (a code already)' : ''}
+                      {isCode ? t.rich('reports.mapping.valueIsCode', { name: <span translate="no">{value}</span> }) : t.rich('reports.mapping.value', { name: <span translate="no">{value}</span> })}
                     </label>
                     <select id={id} value={draft.values[valueKey(target.column, value)] ?? ''} onChange={(event) => setValue(target.column, value, event.target.value)}>
-                      <option value="">{isCode ? 'As written' : 'No code (an error)'}</option>
+                      <option value="">{isCode ? t('reports.mapping.asWritten') : t('reports.mapping.noCode')}</option>
                       {target.codes.map((code) => (
-                        <option key={code} value={code}>
+                        <option key={code} value={code} translate="no">
                           {code}
                         </option>
                       ))}

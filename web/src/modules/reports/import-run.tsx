@@ -5,11 +5,17 @@ import { toApiError, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import type { ImportRun } from './api.js';
 import { ImportCounts, ImportProblems } from './import-tables.js';
+import { msg, useT, type MessageId } from '../../i18n/index.js';
 
 /** How often a running import is asked for its progress. */
 const POLL_MS = 500;
 
-export const STATUS_LABELS: Record<ImportRun['status'], string> = { queued: 'Waiting to start', running: 'Running', done: 'Done', failed: 'Failed' };
+export const STATUS_LABEL: Readonly<Record<ImportRun['status'], MessageId>> = {
+  queued: msg('reports.import.run.queued'),
+  running: msg('reports.import.run.running'),
+  done: msg('reports.import.run.done'),
+  failed: msg('reports.import.run.failed'),
+};
 
 const finished = (run: ImportRun | undefined): boolean => run?.status === 'done' || run?.status === 'failed';
 
@@ -49,14 +55,18 @@ export function useImportRun(id: string | null): { run: ImportRun | undefined; e
 
 /** How far a run is: a progress bar of the rows read, and the counters in words for screen readers. */
 export function RunProgress({ run }: { run: ImportRun }) {
+  const t = useT();
   const total = run.rowsTotal ?? undefined;
   const going = !finished(run);
-  const words = `${run.rowsRead.toLocaleString('en-GB')}${total !== undefined ? ` of ${total.toLocaleString('en-GB')}` : ''} rows read, ${run.rowsWritten.toLocaleString('en-GB')} written, ${run.errorCount.toLocaleString('en-GB')} ${run.errorCount === 1 ? 'error' : 'errors'}${going ? ' so far' : ''}`;
+  const values = { n: run.rowsRead, count: run.errorCount, source: run.rowsWritten, information: total ?? 0 };
+  const words = total !== undefined
+    ? going ? t('reports.import.run.progressOfSoFar', values) : t('reports.import.run.progressOf', values)
+    : going ? t('reports.import.run.progressSoFar', values) : t('reports.import.run.progress', values);
   return (
     <div className="import-progress">
       <label htmlFor={`progress-${run.id}`}>
-        {STATUS_LABELS[run.status]}
-        {run.dryRun ? ' (dry run: nothing is written)' : ''}
+        {t(STATUS_LABEL[run.status])}
+        {run.dryRun ? ` ${t('reports.import.run.dryRunNote')}` : ''}
       </label>
       <progress id={`progress-${run.id}`} max={total ?? 1} value={finished(run) ? (total ?? 1) : total ? run.rowsRead : undefined} aria-describedby={`progress-words-${run.id}`} />
       <p id={`progress-words-${run.id}`} role="status" aria-live="polite">
@@ -68,10 +78,12 @@ export function RunProgress({ run }: { run: ImportRun }) {
 
 /** What a finished run gives: its counts, its errors and warnings, and its reports. */
 export function RunResult({ run }: { run: ImportRun }) {
+  const t = useT();
   return (
     <>
       {run.problem ? (
-        <div className="alert alert-error" role="alert">
+        // The server's own words: data here.
+        <div className="alert alert-error" role="alert" translate="no">
           <p>
             <strong>{run.problem.title}</strong>
           </p>
@@ -82,7 +94,7 @@ export function RunResult({ run }: { run: ImportRun }) {
       <ImportProblems run={run} />
       {run.status === 'done' && !run.dryRun && run.rowsWritten > 0 ? (
         <p>
-          <Link to={`/reports?importId=${encodeURIComponent(run.id)}`}>See the {run.rowsWritten.toLocaleString('en-GB')} reports this import wrote</Link>
+          <Link to={`/reports?importId=${encodeURIComponent(run.id)}`}>{t('reports.import.run.seeReports', { count: run.rowsWritten })}</Link>
         </p>
       ) : null}
     </>
@@ -92,30 +104,38 @@ export function RunResult({ run }: { run: ImportRun }) {
 /** One import run: its progress while it goes (a reload picks it up again), then its result. */
 export function ImportRunPage({ id }: { id: string }) {
   const { run, error } = useImportRun(id);
-  useTitle(run ? `Import of ${run.fileName}` : 'Import');
+  const t = useT();
+  useTitle(run ? t('reports.import.run.title', { name: run.fileName }) : t('reports.import.import'));
   if (error) return <ErrorAlert error={error} />;
   if (!run) return <Loading />;
   return (
     <>
-      <PageHeader title={`${run.dryRun ? 'Dry run' : 'Import'} of ${run.fileName}`}>
+      <PageHeader
+        title={
+          run.dryRun
+            ? t.rich('reports.import.run.dryRunOf', { name: <span translate="no">{run.fileName}</span> })
+            : t.rich('reports.import.run.title', { name: <span translate="no">{run.fileName}</span> })
+        }
+      >
         <Link className="button button-secondary" to="/reports/import">
-          Import another file
+          {t('reports.import.run.another')}
         </Link>
       </PageHeader>
       <p className="meta">
-        Started <DateText value={run.createdAt} withTime />
+        {t.rich('reports.import.run.started', { date: <DateText value={run.createdAt} withTime /> })}
         {run.finishedAt ? (
           <>
-            {' '}
-            · ended <DateText value={run.finishedAt} withTime />
+            {' · '}
+            {t.rich('reports.import.run.ended', { date: <DateText value={run.finishedAt} withTime /> })}
           </>
-        ) : null}{' '}
-        · format {run.format}
+        ) : null}
+        {' · '}
+        {t.rich('reports.import.run.format', { type: <code>{run.format}</code> })}
       </p>
       <RunProgress run={run} />
       {finished(run) ? (
         <section aria-labelledby="run-result">
-          <h2 id="run-result">Result</h2>
+          <h2 id="run-result">{t('reports.import.run.result')}</h2>
           <RunResult run={run} />
         </section>
       ) : null}

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import type { ImportResult, ImportRun } from './api.js';
+import { useT } from '../../i18n/index.js';
 
 /**
  * The tables of an import's result: its row errors (row, column, value, reason), downloadable as CSV
@@ -18,28 +19,30 @@ interface RowProblem {
 const SHOWN = 200;
 
 function ProblemTable({ caption, rows, id }: { caption: string; rows: readonly RowProblem[]; id: string }) {
+  const t = useT();
   return (
     <div className="table-wrap" role="region" aria-labelledby={id} tabIndex={0}>
       <table>
         <caption id={id}>
           {caption}
-          {rows.length > SHOWN ? ` (the first ${SHOWN} of ${rows.length})` : ''}
+          {rows.length > SHOWN ? ` ${t('reports.import.problems.firstOf', { n: SHOWN, count: rows.length })}` : ''}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Row</th>
-            <th scope="col">Column</th>
-            <th scope="col">Value</th>
-            <th scope="col">Reason</th>
+            <th scope="col">{t('reports.import.problems.row')}</th>
+            <th scope="col">{t('reports.import.problems.column')}</th>
+            <th scope="col">{t('reports.import.problems.value')}</th>
+            <th scope="col">{t('reports.import.problems.reason')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.slice(0, SHOWN).map((problem, index) => (
             <tr key={`${problem.row ?? ''}-${problem.column ?? ''}-${index}`}>
               <td>{problem.row ?? ''}</td>
-              <td>{problem.column ?? ''}</td>
-              <td className="cell-value">{problem.value ?? ''}</td>
-              <td>{problem.message ?? ''}</td>
+              <td translate="no">{problem.column ?? ''}</td>
+              <td className="cell-value" translate="no">{problem.value ?? ''}</td>
+              {/* The server's own words (web/src/i18n/README.md: data). */}
+              <td translate="no">{problem.message ?? ''}</td>
             </tr>
           ))}
         </tbody>
@@ -67,6 +70,7 @@ function warningsOf(result: ImportResult): RowProblem[] {
 
 /** A run's errors and warnings, with the link to download the errors. */
 export function ImportProblems({ run }: { run: Pick<ImportRun, 'id' | 'result'> }) {
+  const t = useT();
   const result = run.result;
   if (!result) return null;
   const warnings = warningsOf(result);
@@ -75,22 +79,22 @@ export function ImportProblems({ run }: { run: Pick<ImportRun, 'id' | 'result'> 
       {result.errors.length > 0 ? (
         <section aria-labelledby={`errors-${run.id}`} className="import-problems">
           <h3 id={`errors-${run.id}`}>
-            Errors: {result.rejected} {result.rejected === 1 ? 'row' : 'rows'} with {result.errors.length} {result.errors.length === 1 ? 'error' : 'errors'}
+            {t('reports.import.problems.errors', { n: result.rejected, count: result.errors.length })}
           </h3>
           <p>
             <a className="button button-secondary" href={`/api/v1/reports/import-runs/${encodeURIComponent(run.id)}/errors.csv`} download>
-              Download the errors as CSV
+              {t('reports.import.problems.download')}
             </a>
           </p>
-          <ProblemTable caption="Rows with errors" rows={result.errors} id={`errors-caption-${run.id}`} />
+          <ProblemTable caption={t('reports.import.problems.rowsWithErrors')} rows={result.errors} id={`errors-caption-${run.id}`} />
         </section>
       ) : (
-        <p>No row has an error.</p>
+        <p>{t('reports.import.problems.none')}</p>
       )}
       {warnings.length > 0 ? (
         <section aria-labelledby={`warnings-${run.id}`} className="import-problems">
-          <h3 id={`warnings-${run.id}`}>Warnings</h3>
-          <ProblemTable caption="Warnings" rows={warnings} id={`warnings-caption-${run.id}`} />
+          <h3 id={`warnings-${run.id}`}>{t('reports.import.problems.warnings')}</h3>
+          <ProblemTable caption={t('reports.import.problems.warnings')} rows={warnings} id={`warnings-caption-${run.id}`} />
         </section>
       ) : null}
     </>
@@ -99,26 +103,32 @@ export function ImportProblems({ run }: { run: Pick<ImportRun, 'id' | 'result'> 
 
 /** The result's counts as a description list. */
 export function ImportCounts({ result }: { result: ImportResult }) {
+  const t = useT();
   const figures: [string, number][] = [
-    ['Rows read', result.rows],
-    [result.dryRun ? 'Would be new reports' : 'New reports', result.imported],
-    [result.dryRun ? 'Would be rewritten' : 'Rewritten', result.updated],
-    ['Unchanged', result.unchanged],
-    ['Rows with errors', result.rejected],
+    [t('reports.import.counts.rows'), result.rows],
+    [result.dryRun ? t('reports.import.counts.wouldBeNew') : t('reports.import.counts.new'), result.imported],
+    [result.dryRun ? t('reports.import.counts.wouldBeRewritten') : t('reports.import.counts.rewritten'), result.updated],
+    [t('reports.import.counts.unchanged'), result.unchanged],
+    [t('reports.import.problems.rowsWithErrors'), result.rejected],
   ];
   return (
     <dl className="details">
       {figures.map(([term, value]) => (
         <Fragment key={term}>
           <dt>{term}</dt>
-          <dd>{value.toLocaleString('en-GB')}</dd>
+          <dd>{t.number(value)}</dd>
         </Fragment>
       ))}
       {result.dates.length > 0 ? (
         <>
-          <dt>Dates read</dt>
+          <dt>{t('reports.import.counts.dates')}</dt>
           <dd>
-            {result.dates.map((shape) => `${shape.column}: ${shape.format} (${shape.rows.toLocaleString('en-GB')} ${shape.rows === 1 ? 'row' : 'rows'})`).join('; ')}
+            {result.dates.map((shape, index) => (
+              <Fragment key={`${shape.column}-${shape.format}`}>
+                {index > 0 ? '; ' : ''}
+                {t.rich('reports.import.counts.dateShape', { name: <span translate="no">{shape.column}</span>, type: <code>{shape.format}</code>, count: shape.rows })}
+              </Fragment>
+            ))}
           </dd>
         </>
       ) : null}

@@ -1,5 +1,6 @@
 import type { SharingDraft } from '../../components/sharing-fields.js';
 import { toSharing } from '../../components/sharing-fields.js';
+import { msg, type MessageId } from '../../i18n/index.js';
 import {
   LAW_ENFORCEMENT, OUTCOMES, PEOPLE_COUNTS, type LawEnforcementCount, type Outcome, type PeopleCount, type Report, type ReportDraftInput,
 } from './api.js';
@@ -161,13 +162,11 @@ export function inputOf(draft: Draft, sharing: SharingDraft): ReportDraftInput {
   return input;
 }
 
-/** What the server will refuse in a narrative, spotted while typing (the server's check decides). */
-export function narrativeHint(narrative: string): string {
-  const found: string[] = [];
-  if (/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/.test(narrative)) found.push('an e-mail address');
-  if (/\+?\d[\d\s().-]{7,}\d/.test(narrative.replace(/[A-Za-z0-9._%+-]+@\S+/g, ''))) found.push('a phone number');
-  if (/\b(?=[A-Za-z0-9]{7,12}\b)(?=(?:[A-Za-z]*\d){2})[A-Za-z]*\d[A-Za-z0-9]*\b|\b\d{7,12}\b/.test(narrative)) found.push('a document number');
-  const left = `${NARRATIVE_MAX - narrative.length} characters left.`;
-  return found.length > 0 ? `This looks like it holds ${found.join(' and ')}: reports name no one, so remove it. ${left}` : `Name no one: no names, dates of birth, document or phone numbers, e-mail addresses. ${left}`;
+/** What the server will refuse in a narrative, spotted while typing (the server's check decides): what it seems to hold, and the characters left. */
+export function narrativeCheck(narrative: string): { found: MessageId[]; left: number } {
+  const found: MessageId[] = [];
+  if (/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/.test(narrative)) found.push(msg('reports.form.found.email'));
+  if (/\+?\d[\d\s().-]{7,}\d/.test(narrative.replace(/[A-Za-z0-9._%+-]+@\S+/g, ''))) found.push(msg('reports.form.found.phone'));
+  if (/\b(?=[A-Za-z0-9]{7,12}\b)(?=(?:[A-Za-z]*\d){2})[A-Za-z]*\d[A-Za-z0-9]*\b|\b\d{7,12}\b/.test(narrative)) found.push(msg('reports.form.found.documentNumber'));
+  return { found, left: NARRATIVE_MAX - narrative.length };
 }
-

@@ -4,18 +4,20 @@ import { can, useSession } from '../../session.js';
 import type { Group, MemberOne, MemberSummary } from '../directory/api.js';
 import type { CodeLists, Report, ReportOne } from './api.js';
 import { ReportForm } from './report-form.js';
+import { useT } from '../../i18n/index.js';
 import type { ReportDefaults } from './report-sharing.js';
 
 /** The pages of the report form: a new report and an edit, each loading what the form needs first. */
 
 export function ReportNewPage() {
-  useTitle('New report');
+  const t = useT();
+  useTitle(t('reports.form.newTitle'));
   const { session } = useSession();
   if (!can(session, 'reports.write')) {
     return (
       <>
-        <PageHeader title="New report" />
-        <p>Your role does not allow writing reports.</p>
+        <PageHeader title={t('reports.form.newTitle')} />
+        <p>{t('reports.form.notAllowed')}</p>
       </>
     );
   }
@@ -24,11 +26,12 @@ export function ReportNewPage() {
 
 export function ReportEditPage({ id }: { id: string }) {
   const report = useResource<ReportOne>(`/reports/${encodeURIComponent(id)}`);
-  useTitle('Edit report');
+  const t = useT();
+  useTitle(t('reports.form.editTitle'));
   if (!report.data) {
     return (
       <>
-        <PageHeader title="Edit report" />
+        <PageHeader title={t('reports.form.editTitle')} />
         {report.error ? <ErrorAlert error={report.error} /> : <Loading />}
       </>
     );
@@ -36,8 +39,8 @@ export function ReportEditPage({ id }: { id: string }) {
   if (!report.data.abilities.update) {
     return (
       <>
-        <PageHeader title="Edit report" />
-        <p>Only the member that owns this report changes it, and not once it is withdrawn.</p>
+        <PageHeader title={t('reports.form.editTitle')} />
+        <p>{t('reports.form.notOwner')}</p>
       </>
     );
   }

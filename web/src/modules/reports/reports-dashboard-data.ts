@@ -6,6 +6,7 @@
 import type { Static } from 'typebox';
 import type { AnalysisResponse } from '../../../../src/modules/reports/analysis/schemas.js';
 import type { ReleaseCells as ReleaseCellsSchema, ReleaseOverview as ReleaseOverviewSchema, SummaryResponse } from '../../../../src/modules/reports/release/schemas.js';
+import { msg, type MessageId } from '../../i18n/index.js';
 import { allOf } from '../../platform.js';
 
 /** The exact layer: the reports you may see (your own and those shared with you), under any filter. */
@@ -28,25 +29,26 @@ export type ReleaseCells = Static<typeof ReleaseCellsSchema>;
 /** The regional summary of a closed period, read from the release's published cells. */
 export type Summary = Static<typeof SummaryResponse>;
 
-export const KEY_FIGURES: readonly [keyof Figures, string][] = [
-  ['reports', 'Incident reports'], ['people', 'People moved'], ['intercepted', 'Intercepted'], ['rescued', 'Rescued'], ['dead', 'Dead'],
-  ['missing', 'Missing'], ['returned', 'Returned'], ['claimedAsylum', 'Claimed asylum'], ['arrests', 'Arrests'], ['convictions', 'Convictions'],
+type FigureLabels = readonly (readonly [keyof Figures, MessageId])[];
+
+export const KEY_FIGURES: FigureLabels = [
+  ['reports', msg('dashboard.figure.reports')], ['people', msg('dashboard.figure.people')], ['intercepted', msg('reports.count.intercepted')],
+  ['rescued', msg('reports.count.rescued')], ['dead', msg('reports.count.dead')], ['missing', msg('reports.count.missing')],
+  ['returned', msg('reports.count.returned')], ['claimedAsylum', msg('reports.count.claimedAsylum')], ['arrests', msg('reports.count.arrests')],
+  ['convictions', msg('reports.count.convictions')],
 ];
 
-export const SEX_AGE: readonly [keyof Figures, string][] = [
-  ['adultMen', 'Men'], ['adultWomen', 'Women'], ['boys', 'Boys'], ['girls', 'Girls'], ['unknownSexOrAge', 'Unknown sex or age'],
+export const SEX_AGE: FigureLabels = [
+  ['adultMen', msg('reports.count.adultMen')], ['adultWomen', msg('reports.count.adultWomen')], ['boys', msg('reports.count.boys')],
+  ['girls', msg('reports.count.girls')], ['unknownSexOrAge', msg('dashboard.figure.unknownSexOrAge')],
 ];
 
-export const OUTCOMES: readonly [keyof Figures, string][] = [
-  ['intercepted', 'Intercepted'], ['rescued', 'Rescued'], ['returned', 'Returned'], ['claimedAsylum', 'Claimed asylum'], ['dead', 'Dead'], ['missing', 'Missing'],
+export const OUTCOMES: FigureLabels = [
+  ['intercepted', msg('reports.count.intercepted')], ['rescued', msg('reports.count.rescued')], ['returned', msg('reports.count.returned')],
+  ['claimedAsylum', msg('reports.count.claimedAsylum')], ['dead', msg('reports.count.dead')], ['missing', msg('reports.count.missing')],
 ];
 
-/** A number of a cell as text. */
-export function shown(cell: Figures | null | undefined, field: keyof Figures): string {
-  return (cell?.[field] ?? 0).toLocaleString('en');
-}
-
-/** A release's date and coverage, in words. */
-export function releaseLine(release: ReleaseInfo): string {
-  return `Computed ${release.computedAt.slice(0, 16).replace('T', ' ')} UTC, covering the periods that ended before ${release.cutoff}.`;
+/** A number of a cell (0 when the cell does not hold it). */
+export function figureOf(cell: Figures | null | undefined, field: keyof Figures): number {
+  return cell?.[field] ?? 0;
 }

@@ -9,14 +9,15 @@ import type { Group } from '../directory/api.js';
 import { useMembers } from '../directory/hooks.js';
 import type { ImportOptions, ImportRun, MappingPreview, SavedMapping } from './api.js';
 import { draftOfMapping, MappingEditor, toMapping, type MappingDraft } from './import-mapping.js';
-import { RunProgress, RunResult, STATUS_LABELS, useImportRun } from './import-run.js';
+import { RunProgress, RunResult, STATUS_LABEL, useImportRun } from './import-run.js';
+import { msg, useT, type MessageId } from '../../i18n/index.js';
 
 type Format = ImportOptions['format'];
 
-const FORMATS: { value: Format; label: string }[] = [
-  { value: 'mapped', label: 'My own spreadsheet: map its columns' },
-  { value: 'lintas', label: 'The Lintas template' },
-  { value: 'missing-migrants', label: 'The IOM Missing Migrants Project file' },
+const FORMATS: { value: Format; label: MessageId }[] = [
+  { value: 'mapped', label: msg('reports.import.format.mapped') },
+  { value: 'lintas', label: msg('reports.import.format.lintas') },
+  { value: 'missing-migrants', label: msg('reports.import.format.missingMigrants') },
 ];
 
 function multipart(file: File, options: unknown): FormData {
@@ -28,31 +29,29 @@ function multipart(file: File, options: unknown): FormData {
 
 /** Import (a file read, mapped, checked by a dry run, then imported as a run) and export, on one page. */
 export function ReportsImportPage() {
-  useTitle('Import and export reports');
+  const t = useT();
+  useTitle(t('reports.import.title'));
   const { session } = useSession();
   const mayImport = can(session, 'reports.import');
   return (
     <>
-      <PageHeader title="Import and export reports" />
-      {mayImport ? <ImportSection /> : <p>Your roles do not import reports.</p>}
+      <PageHeader title={t('reports.import.title')} />
+      {mayImport ? <ImportSection /> : <p>{t('reports.import.notAllowed')}</p>}
       <section aria-labelledby="export-heading">
-        <h2 id="export-heading">Export</h2>
-        <p>
-          The reports you may see and pass on, in the import template’s columns, so an export imports again. To export some of them, filter the{' '}
-          <Link to="/reports">reports list</Link> and use its export links: they carry its filters.
-        </p>
+        <h2 id="export-heading">{t('reports.import.export')}</h2>
+        <p>{t.rich('reports.import.exportIntro', { docs: (chunks) => <Link to="/reports">{chunks}</Link> })}</p>
         {can(session, 'reports.export') ? (
           <p className="inline-actions">
             <a className="button button-secondary" href="/api/v1/reports/export.csv" download>
-              Export all as CSV
+              {t('reports.import.exportCsv')}
             </a>{' '}
             <a className="button button-secondary" href="/api/v1/reports/export.xlsx" download>
-              Export all as XLSX
+              {t('reports.import.exportXlsx')}
             </a>
           </p>
         ) : null}
         <p>
-          The template: <a href="/api/v1/reports/import/template.xlsx">XLSX with instructions</a> · <a href="/api/v1/reports/import/template.csv">CSV header</a>
+          {t('reports.import.template')} <a href="/api/v1/reports/import/template.xlsx">{t('reports.import.templateXlsx')}</a> · <a href="/api/v1/reports/import/template.csv">{t('reports.import.templateCsv')}</a>
         </p>
       </section>
       {mayImport ? <RecentRuns /> : null}
@@ -61,6 +60,7 @@ export function ReportsImportPage() {
 }
 
 function ImportSection() {
+  const t = useT();
   const { session } = useSession();
   const members = useMembers();
   const groups = useResource<{ data: Group[] }>('/groups');
@@ -88,7 +88,7 @@ function ImportSection() {
     setPreview(null);
     setDraft(null);
     if (!file) {
-      reading.setError(new ApiError(400, 'Choose a file', 'Choose a CSV or XLSX file first.', [{ pointer: '/file', detail: 'is required' }]));
+      reading.setError(new ApiError(400, t('reports.import.chooseFile'), t('reports.import.chooseFileDetail'), [{ pointer: '/file', detail: t('reports.import.required') }]));
       return;
     }
     if (format !== 'mapped') return;
@@ -137,37 +137,37 @@ function ImportSection() {
       const existing = saved.data?.data.find((mapping) => mapping.name === body.name);
       const result = existing ? await api.put<SavedMapping>(`/reports/import-mappings/${encodeURIComponent(existing.id)}`, body) : await api.post<SavedMapping>('/reports/import-mappings', body);
       setSavedId(result.id);
-      setSavedNote(`Saved as “${result.name}”.`);
+      setSavedNote(result.name);
       saved.reload();
     });
   };
 
   return (
     <section aria-labelledby="import-heading">
-      <h2 id="import-heading">Import</h2>
+      <h2 id="import-heading">{t('reports.import.import')}</h2>
       <form onSubmit={read} noValidate className="import-form">
         <div className="form-grid">
-          <Field label="File" hint="CSV or XLSX, up to 64 MB and 200,000 rows." error={reading.error?.fieldError('/file')}>
+          <Field label={t('reports.import.file')} hint={t('reports.import.fileHint', { n: 64, count: 200_000 })} error={reading.error?.fieldError('/file')}>
             {(props) => <input {...props} type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(event) => setFile(event.target.files?.[0] ?? null)} />}
           </Field>
-          <Field label="What the file is">
+          <Field label={t('reports.import.format')}>
             {(props) => (
               <select {...props} value={format} onChange={(event) => setFormat(event.target.value as Format)}>
                 {FORMATS.map((option) => (
                   <option key={option.value} value={option.value}>
-                    {option.label}
+                    {t(option.label)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           {format === 'mapped' && (saved.data?.data.length ?? 0) > 0 ? (
-            <Field label="Saved mapping" hint="Your member’s mappings of earlier files.">
+            <Field label={t('reports.import.savedMapping')} hint={t('reports.import.savedMappingHint')}>
               {(props) => (
                 <select {...props} value={savedId} onChange={(event) => chooseSaved(event.target.value)}>
-                  <option value="">Suggest one from the file</option>
+                  <option value="">{t('reports.import.suggest')}</option>
                   {saved.data?.data.map((mapping) => (
-                    <option key={mapping.id} value={mapping.id}>
+                    <option key={mapping.id} value={mapping.id} translate="no">
                       {mapping.name}
                     </option>
                   ))}
@@ -179,7 +179,7 @@ function ImportSection() {
         {format === 'mapped' ? (
           <div className="form-actions">
             <button type="submit" className="button-primary" disabled={reading.busy}>
-              {reading.busy ? 'Reading…' : 'Read the file'}
+              {reading.busy ? t('reports.import.reading') : t('reports.import.read')}
             </button>
           </div>
         ) : null}
@@ -188,9 +188,9 @@ function ImportSection() {
 
       {preview && draft ? (
         <section aria-labelledby="preview-heading">
-          <h3 id="preview-heading">The first rows of {preview.fileName}</h3>
-          <div className="table-wrap" role="region" aria-label={`First rows of ${preview.fileName}`} tabIndex={0}>
-            <table className="preview-table">
+          <h3 id="preview-heading">{t.rich('reports.import.firstRows', { name: <span translate="no">{preview.fileName}</span> })}</h3>
+          <div className="table-wrap" role="region" aria-label={t('reports.import.firstRowsOf', { name: preview.fileName })} tabIndex={0}>
+            <table className="preview-table" translate="no">
               <thead>
                 <tr>
                   {preview.header.map((name) => (
@@ -215,42 +215,42 @@ function ImportSection() {
           </div>
           <MappingEditor preview={preview} draft={draft} onChange={setDraft} />
           <div className="form-grid save-mapping">
-            <Field label="Save this mapping as" hint="Saved for your member; a name in use is changed." error={saving.error?.fieldError('/name')}>
+            <Field label={t('reports.import.saveAs')} hint={t('reports.import.saveAsHint')} error={saving.error?.fieldError('/name')}>
               {(props) => <input {...props} value={saveName} maxLength={100} onChange={(event) => setSaveName(event.target.value)} />}
             </Field>
             <div className="form-actions">
               <button type="button" className="button-secondary" disabled={saving.busy || saveName.trim() === ''} onClick={save}>
-                Save mapping
+                {t('reports.import.save')}
               </button>
             </div>
           </div>
-          {savedNote && !saving.error ? <p role="status">{savedNote}</p> : null}
+          {savedNote && !saving.error ? <p role="status">{t.rich('reports.import.saved', { name: <span translate="no">{savedNote}</span> })}</p> : null}
           <ErrorAlert error={saving.error} shown={['/name']} />
         </section>
       ) : null}
 
       {ready ? (
         <section aria-labelledby="options-heading">
-          <h3 id="options-heading">How to import</h3>
+          <h3 id="options-heading">{t('reports.import.how')}</h3>
           <SharingFields value={sharing} onChange={setSharing} members={members.list.filter((member) => member.code !== session.user.member)} groups={groups.data?.data ?? []} error={starting.error} pointer="/options/sharing" />
-          <p className="hint">Rows that give their own audience and TLP keep them; the others take this sharing.</p>
-          <Field label="Status of new reports">
+          <p className="hint">{t('reports.import.sharingHint')}</p>
+          <Field label={t('reports.import.status')}>
             {(props) => (
               <select {...props} value={status} onChange={(event) => setStatus(event.target.value as 'draft' | 'submitted')}>
-                <option value="draft">Draft</option>
-                <option value="submitted">Submitted for approval</option>
+                <option value="draft">{t('reports.import.statusDraft')}</option>
+                <option value="submitted">{t('reports.import.statusSubmitted')}</option>
               </select>
             )}
           </Field>
           <label className="check">
-            <input type="checkbox" checked={partial} onChange={(event) => setPartial(event.target.checked)} /> Import the good rows even when some rows have errors
+            <input type="checkbox" checked={partial} onChange={(event) => setPartial(event.target.checked)} /> {t('reports.import.partial')}
           </label>
           <div className="form-actions">
             <button type="button" className="button-secondary" disabled={starting.busy} onClick={() => start(true)}>
-              Dry run
+              {t('reports.import.dryRun')}
             </button>
             <button type="button" className="button-primary" disabled={starting.busy} onClick={() => start(false)}>
-              Import
+              {t('reports.import.import')}
             </button>
           </div>
           <ErrorAlert error={starting.error} shown={['/options/sharing']} />
@@ -259,7 +259,7 @@ function ImportSection() {
 
       {dryRunId ? (
         <section aria-labelledby="dry-run-heading" className="dry-run">
-          <h3 id="dry-run-heading">Dry run</h3>
+          <h3 id="dry-run-heading">{t('reports.import.dryRun')}</h3>
           <ErrorAlert error={dryRun.error} />
           {dryRun.run ? <RunProgress run={dryRun.run} /> : null}
           {dryRun.run && (dryRun.run.status === 'done' || dryRun.run.status === 'failed') ? <RunResult run={dryRun.run} /> : null}
@@ -271,41 +271,42 @@ function ImportSection() {
 
 /** The member's latest imports, each a link to its page. */
 function RecentRuns() {
+  const t = useT();
   const runs = useResource<{ data: ImportRun[] }>('/reports/import-runs');
   const list = runs.data?.data ?? [];
   return (
     <section aria-labelledby="runs-heading">
-      <h2 id="runs-heading">Your member’s recent imports</h2>
+      <h2 id="runs-heading">{t('reports.import.recent')}</h2>
       <ErrorAlert error={runs.error} />
       {list.length === 0 ? (
-        <p className="muted">{runs.loading ? 'Loading…' : 'No imports yet.'}</p>
+        <p className="muted">{runs.loading ? t('ui.loading') : t('reports.import.noRuns')}</p>
       ) : (
-        <div className="table-wrap" role="region" aria-label="Recent imports" tabIndex={0}>
+        <div className="table-wrap" role="region" aria-label={t('reports.import.recentLabel')} tabIndex={0}>
           <table>
             <thead>
               <tr>
-                <th scope="col">File</th>
-                <th scope="col">Started</th>
-                <th scope="col">Status</th>
-                <th scope="col">Rows</th>
-                <th scope="col">Written</th>
-                <th scope="col">Errors</th>
+                <th scope="col">{t('reports.import.file')}</th>
+                <th scope="col">{t('reports.import.started')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">{t('reports.import.rows')}</th>
+                <th scope="col">{t('reports.import.written')}</th>
+                <th scope="col">{t('reports.import.errors')}</th>
               </tr>
             </thead>
             <tbody>
               {list.map((run) => (
                 <tr key={run.id}>
                   <td>
-                    <Link to={`/reports/import/runs/${encodeURIComponent(run.id)}`}>{run.fileName}</Link>
-                    {run.dryRun ? ' (dry run)' : ''}
+                    <Link to={`/reports/import/runs/${encodeURIComponent(run.id)}`} translate="no">{run.fileName}</Link>
+                    {run.dryRun ? ` ${t('reports.import.dryRunMark')}` : ''}
                   </td>
                   <td>
                     <DateText value={run.createdAt} withTime />
                   </td>
-                  <td>{STATUS_LABELS[run.status]}</td>
-                  <td>{run.rowsRead.toLocaleString('en-GB')}</td>
-                  <td>{run.rowsWritten.toLocaleString('en-GB')}</td>
-                  <td>{run.errorCount.toLocaleString('en-GB')}</td>
+                  <td>{t(STATUS_LABEL[run.status])}</td>
+                  <td>{t.number(run.rowsRead)}</td>
+                  <td>{t.number(run.rowsWritten)}</td>
+                  <td>{t.number(run.errorCount)}</td>
                 </tr>
               ))}
             </tbody>

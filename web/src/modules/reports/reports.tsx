@@ -5,7 +5,9 @@ import { DateText, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
-import { labelOf, REPORT_STATUSES, type CodeLists, type Report, type ReportStatus } from './api.js';
+import { REPORT_STATUSES, type CodeLists, type Report, type ReportStatus } from './api.js';
+import { codeItems, codeLabel, STATUS_LABEL } from './labels.js';
+import { useT } from '../../i18n/index.js';
 import { useMembers } from '../directory/hooks.js';
 import { BulkActions, bulkFilter, selectable, type BulkAct } from './bulk-actions.js';
 
@@ -13,12 +15,14 @@ const FILTERS = ['status', 'incidentType', 'country', 'from', 'to', 'owner', 'mi
 const PAGE_SIZE = 20;
 
 export function StatusBadge({ status }: { status: ReportStatus }) {
-  return <span className={`status status-${status}`}>{REPORT_STATUSES.labels[status]}</span>;
+  const t = useT();
+  return <span className={`status status-${status}`}>{t(STATUS_LABEL[status])}</span>;
 }
 
 /** The reports the user may see; the filters live in the address so a view can be bookmarked. */
 export function ReportsPage() {
-  useTitle('Reports');
+  const t = useT();
+  useTitle(t('reports.list.title'));
   const { session } = useSession();
   const filter = useListFilter(FILTERS);
   const { applied, filtered } = filter;
@@ -44,67 +48,67 @@ export function ReportsPage() {
       else next.delete(id);
       return next;
     });
-  const titleOf = (item: Report): string =>
-    `${labelOf(lists.data?.incidentTypes, item.incidentType)} — ${item.where.country ? (countries.get(item.where.country) ?? item.where.country) : (item.where.seaArea ?? item.where.sourceRegion ?? '')}${item.where.place ? `, ${item.where.place}` : ''}`;
+  // The incident type is words of the app; the place is data.
+  const placeOf = (item: Report): string =>
+    `${item.where.country ? (countries.get(item.where.country) ?? item.where.country) : (item.where.seaArea ?? item.where.sourceRegion ?? '')}${item.where.place ? `, ${item.where.place}` : ''}`;
+  const typeOf = (item: Report): string => codeLabel(t, 'incidentTypes', item.incidentType, lists.data?.incidentTypes);
 
   return (
     <>
-      <PageHeader title="Reports">
+      <PageHeader title={t('reports.list.title')}>
         {can(session, 'reports.write') ? (
           <Link className="button" to="/reports/new">
-            New report
+            {t('reports.list.new')}
           </Link>
         ) : null}
         {can(session, 'reports.import') ? (
           <Link className="button button-secondary" to="/reports/import">
-            Import
+            {t('reports.list.import')}
           </Link>
         ) : null}
       </PageHeader>
-      <p className="hint">
-        Non-nominal incident reports. Other members’ reports appear once approved and shared, and only while your member has submitted a report itself within the reciprocity window.
-      </p>
+      <p className="hint">{t('reports.list.intro')}</p>
 
       <ListFilter
-        label="Reports"
+        label={t('reports.list.title')}
         filter={filter}
         error={error}
         fields={[
-          { kind: 'select', key: 'status', label: 'Status', options: REPORT_STATUSES.codes.map((status) => ({ value: status, label: REPORT_STATUSES.labels[status] })) },
-          { kind: 'select', key: 'incidentType', label: 'Incident type', options: Object.entries(lists.data?.incidentTypes ?? {}).map(([value, label]) => ({ value, label })) },
-          { kind: 'select', key: 'country', label: 'Country', options: (lists.data?.countries ?? []).map((country) => ({ value: country.code, label: country.name })) },
-          { kind: 'select', key: 'owner', label: 'Owner', options: members.list.map((member) => ({ value: member.code, label: member.name })) },
-          { kind: 'date', key: 'from', label: 'From' },
-          { kind: 'date', key: 'to', label: 'To' },
-          { kind: 'check', key: 'mine', label: 'Only my member’s reports' },
+          { kind: 'select', key: 'status', label: t('reports.list.status'), options: REPORT_STATUSES.codes.map((status) => ({ value: status, label: t(STATUS_LABEL[status]) })) },
+          { kind: 'select', key: 'incidentType', label: t('reports.list.incidentType'), options: codeItems(t, 'incidentTypes', lists.data?.incidentTypes ?? {}).map(({ code, name }) => ({ value: code, label: name })) },
+          { kind: 'select', key: 'country', label: t('reports.list.country'), options: (lists.data?.countries ?? []).map((country) => ({ value: country.code, label: country.name, data: true })) },
+          { kind: 'select', key: 'owner', label: t('reports.list.owner'), options: members.list.map((member) => ({ value: member.code, label: member.name, data: true })) },
+          { kind: 'date', key: 'from', label: t('reports.list.from') },
+          { kind: 'date', key: 'to', label: t('reports.list.to') },
+          { kind: 'check', key: 'mine', label: t('reports.list.mine') },
           // Four eyes: the submitted reports of the user's member that someone else submitted (the home page's count).
-          ...(can(session, 'reports.approve') ? [{ kind: 'check', key: 'toApprove', label: 'Waiting for my approval' } as const] : []),
+          ...(can(session, 'reports.approve') ? [{ kind: 'check', key: 'toApprove', label: t('reports.list.toApprove') } as const] : []),
         ]}
       />
 
-      {applied.importId ? <p className="notice-inline">Showing the reports one import wrote.</p> : null}
+      {applied.importId ? <p className="notice-inline">{t('reports.list.fromImport')}</p> : null}
       {can(session, 'reports.export') ? (
         <p className="inline-actions">
-          Export {filtered ? 'the reports these filters select' : 'every report'} that you may pass on:{' '}
+          {filtered ? t('reports.list.exportFiltered') : t('reports.list.exportAll')}{' '}
           <a href={`/api/v1/reports/export.csv${query(applied)}`} download>
-            CSV
+            {t('reports.list.csv')}
           </a>{' '}
           ·{' '}
           <a href={`/api/v1/reports/export.xlsx${query(applied)}`} download>
-            XLSX
+            {t('reports.list.xlsx')}
           </a>
         </p>
       ) : null}
 
       <section aria-labelledby="reports-results">
         <h2 id="reports-results" className="visually-hidden">
-          Results
+          {t('reports.list.results')}
         </h2>
         {acts.length > 0 ? (
           <>
             <label className="check">
               <input type="checkbox" checked={allMatching} onChange={(event) => setAllMatching(event.target.checked)} />
-              Select all reports matching the filter
+              {t('reports.list.selectAll')}
             </label>
             <BulkActions
               selection={{ ids: picked, allMatching }}
@@ -119,7 +123,13 @@ export function ReportsPage() {
           </>
         ) : null}
         <p className="muted" role="status">
-          {results.loading === 'first' ? 'Loading…' : items.length === 0 ? (filtered ? 'No report matches.' : 'No reports yet.') : `${items.length}${next ? '+' : ''} reports`}
+          {results.loading === 'first'
+            ? t('ui.loading')
+            : items.length === 0
+              ? filtered
+                ? t('reports.list.noMatch')
+                : t('reports.list.empty')
+              : t('reports.list.count', { count: items.length, shown: `${t.number(items.length)}${next ? '+' : ''}` })}
         </p>
         <ol className="results">
           {items.map((item) => (
@@ -129,14 +139,14 @@ export function ReportsPage() {
                   <input
                     type="checkbox"
                     className="result-select"
-                    aria-label={`Select ${titleOf(item)}`}
+                    aria-label={t('reports.list.select', { type: typeOf(item), name: placeOf(item) })}
                     checked={allMatching || picked.has(item.id)}
                     disabled={allMatching}
                     onChange={(event) => toggle(item.id, event.target.checked)}
                   />
                 ) : null}
                 <h3 className="result-title">
-                  <Link to={`/reports/${encodeURIComponent(item.id)}`}>{titleOf(item)}</Link>
+                  <Link to={`/reports/${encodeURIComponent(item.id)}`}>{t.rich('reports.list.itemTitle', { type: typeOf(item), name: <span translate="no">{placeOf(item)}</span> })}</Link>
                 </h3>
                 <StatusBadge status={item.status} /> <TlpBadge tlp={item.sharing.tlp} />
               </div>
@@ -144,16 +154,16 @@ export function ReportsPage() {
                 <span>
                   <DateText value={item.when?.from ?? null} />
                 </span>
-                <span>{names.get(item.owner) ?? item.owner}</span>
-                <span>{item.peopleTotal} people</span>
-                {item.agency ? <span>{item.agency}</span> : null}
+                <span translate="no">{names.get(item.owner) ?? item.owner}</span>
+                <span>{t('reports.list.people', { count: item.peopleTotal })}</span>
+                {item.agency ? <span translate="no">{item.agency}</span> : null}
               </p>
             </li>
           ))}
         </ol>
         {next ? (
           <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? 'Loading…' : 'More'}
+            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
           </button>
         ) : null}
       </section>
