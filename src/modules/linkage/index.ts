@@ -1,13 +1,15 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { startMatcher } from './matcher.js';
+import { startRequestReminders } from './requests.js';
 import { linkageRoutes } from './routes.js';
 import { linkageSettings } from './settings.js';
 
 const AUDIT_ACTIONS = [
   'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete',
   'linkage.notice', 'linkage.notice-list', 'linkage.notice-read', 'linkage.value-decide', 'linkage.volume-read',
+  'linkage.request', 'linkage.request-list', 'linkage.request-read', 'linkage.disclose', 'linkage.refuse', 'linkage.request-remind',
 ] as const;
-const NOTIFICATION_KINDS = ['linkage.match', 'linkage.matched'] as const;
+const NOTIFICATION_KINDS = ['linkage.match', 'linkage.matched', 'linkage.request', 'linkage.decision', 'linkage.request-reminder'] as const;
 
 /**
  * Cross-member linkage: the same phone, vessel, document, account or person in different members'
@@ -27,7 +29,14 @@ export const linkage = defineModule({
   migrations: migrationsFolder(import.meta.url),
   routes: linkageRoutes,
   start({ platform, log, kickOutbox }) {
-    return startMatcher(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage matcher failed; it runs again shortly'));
+    const matcher = startMatcher(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage matcher failed; it runs again shortly'));
+    const reminders = startRequestReminders(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage request reminders failed; they run again shortly'));
+    return {
+      async stop() {
+        await reminders.stop();
+        await matcher.stop();
+      },
+    };
   },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,

@@ -3,9 +3,10 @@ import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { getNotice, listNotices } from './notices.js';
+import { ask, getRequest, grant, listRequests, refuse } from './requests.js';
 import { decideValue, listValues, noticeVolume } from './review.js';
 import * as linkage from './service.js';
-import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery, ValueDecided, ValueDecision, ValueList, ValuesQuery, Volume, VolumeQuery } from './schemas.js';
+import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery, ValueDecided, ValueDecision, ValueList, ValuesQuery, Volume, VolumeQuery, Grant, Refusal, RequestCreate, RequestList, RequestOne, RequestsQuery } from './schemas.js';
 
 const tags = ['linkage'];
 
@@ -82,4 +83,29 @@ export function linkageRoutes(app: App): void {
     config: { action: 'linkage.review' },
     schema: { tags, summary: 'Notices given to each member, and its matches waiting, by day (secretariat)', querystring: VolumeQuery, response: { 200: Volume, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => noticeVolume(ctx, request.query.days ?? 30), { read: true }));
+
+  app.post('/linkage/notices/:id/requests', {
+    config: { action: 'linkage.write' },
+    schema: { tags, summary: 'Ask the holder of a match what it may disclose (the member told only)', params: IdParams, body: RequestCreate, response: { 201: RequestOne, ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => ask(ctx, request.params.id, request.body))));
+
+  app.get('/linkage/requests', {
+    config: { action: 'linkage.read' },
+    schema: { tags, summary: 'Disclosure requests you made, and those made to your member', querystring: RequestsQuery, response: { 200: RequestList, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => listRequests(ctx, request.query), { read: true }));
+
+  app.get('/linkage/requests/:id', {
+    config: { action: 'linkage.read' },
+    schema: { tags, summary: 'A disclosure request, as your side reads it, with what was disclosed', params: IdParams, response: { 200: RequestOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => getRequest(ctx, request.params.id), { read: true }));
+
+  app.post('/linkage/requests/:id/grant', {
+    config: { action: 'linkage.disclose' },
+    schema: { tags, summary: 'Disclose chosen fields of your matching records, with the sharing you choose (holder only)', params: IdParams, body: Grant, response: { 200: RequestOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => grant(ctx, request.params.id, request.body)));
+
+  app.post('/linkage/requests/:id/refuse', {
+    config: { action: 'linkage.disclose' },
+    schema: { tags, summary: 'Refuse a disclosure request, with the reason (holder only)', params: IdParams, body: Refusal, response: { 200: RequestOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => refuse(ctx, request.params.id, request.body.reason)));
 }

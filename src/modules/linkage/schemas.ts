@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Cursor, Limit } from '../../platform/http/schemas.js';
-import { OneOf, Strict } from '../../platform/schema.js';
+import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
 import { ENTITY_TYPES } from './entities/index.js';
 
@@ -15,14 +15,14 @@ export const Entity = Strict({
   type: OneOf(ENTITY_TYPES),
   value: Type.Optional(Text(400, 'phone, email, handle, iban, mobile-money and crypto: the value as written')),
   platform: Type.Optional(Text(40, 'handle: whatsapp, telegram, signal, viber, wechat, line, facebook, instagram, tiktok, x, imo or other')),
-  issuer: Type.Optional(Text(3, 'travel-document: the ICAO issuer code')),
+  issuer: Type.Optional(Shaped('^[A-Za-z<]{1,3}$', 'an ICAO issuing code, such as IDN or D', { description: 'travel-document: the ICAO issuer code' })),
   number: Type.Optional(Text(60, 'travel-document and bank-account: the number')),
   imo: Type.Optional(Text(20)),
   mmsi: Type.Optional(Text(20)),
   name: Type.Optional(Text(300, 'vessel: its name; person: the name in any script')),
-  flag: Type.Optional(Text(3, 'vessel: its flag (ISO alpha-3)')),
+  flag: Type.Optional(Shaped('^[A-Za-z]{3}$', 'an ISO 3166-1 alpha-3 country code, such as IDN', { description: 'vessel: its flag' })),
   plate: Type.Optional(Text(20)),
-  country: Type.Optional(Text(3, 'vehicle: the country of registration (ISO alpha-3)')),
+  country: Type.Optional(Shaped('^[A-Za-z]{3}$', 'an ISO 3166-1 alpha-3 country code, such as IDN', { description: 'vehicle: the country of registration' })),
   bank: Type.Optional(Text(200, 'bank-account: the BIC (SWIFT code) or the bank’s name')),
   provider: Type.Optional(Text(60, 'mobile-money: GCash, M-Pesa, TrueMoney, …')),
   network: Type.Optional(Text(20, 'crypto: bitcoin, litecoin, ethereum, tron or other; found from the address when left out')),
@@ -31,7 +31,7 @@ export const Entity = Strict({
 export type Entity = Static<typeof Entity>;
 
 export const SUBJECTS = ['person', 'network', 'vessel', 'other'] as const;
-const Country = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 3166-1 alpha-3: national phone numbers and plates are read in it' });
+const Country = Shaped('^[A-Z]{3}$', 'an ISO 3166-1 alpha-3 country code in capitals, such as IDN', { description: 'national phone numbers and plates are read in it' });
 
 const fields = {
   title: Text(300),
@@ -167,3 +167,42 @@ export const ValueList = Strict({ data: Type.Array(Value) });
 export const ValueDecided = Strict({ data: Strict({ kind: Type.String(), key: Type.String(), status: Type.String(), records: Type.Integer(), requeued: Type.Integer() }) });
 export const VolumeQuery = Strict({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })) });
 export const Volume = Strict({ data: Type.Array(Strict({ member: Type.String(), day: Type.String({ format: 'date' }), notices: Type.Integer(), waiting: Type.Integer() })) });
+
+export const RequestCreate = Strict({
+  reason: Type.String({ minLength: 1, maxLength: 5000, description: 'why you ask: the case, what you need, how it will be used' }),
+  urgency: OneOf(['routine', 'urgent', 'immediate'] as const, { description: 'routine: the holder answers within the setting’s hours (48); urgent: half; immediate: 4' }),
+});
+export type RequestCreate = Static<typeof RequestCreate>;
+
+export const LEAD_FIELDS = ['title', 'subject', 'narrative', 'country', 'entities'] as const;
+export const Grant = Strict({
+  records: Type.Array(Strict({ id: Type.String({ format: 'uuid' }), fields: Type.Array(OneOf(LEAD_FIELDS), { minItems: 1, uniqueItems: true }) }), { minItems: 1, maxItems: 50 }),
+  sharing: Sharing,
+});
+export type Grant = Static<typeof Grant>;
+export const Refusal = Strict({ reason: Type.String({ minLength: 1, maxLength: 5000 }) });
+
+export const RequestsQuery = Strict({
+  side: Type.Optional(OneOf(['asker', 'holder'] as const)),
+  status: Type.Optional(OneOf(['pending', 'granted', 'refused'] as const)),
+});
+export type RequestsQuery = Static<typeof RequestsQuery>;
+
+const Request = Strict({
+  id: Type.String(),
+  side: OneOf(['asker', 'holder'] as const),
+  notice: Type.String(),
+  kind: Type.String(),
+  member: Type.Union([Type.String(), Type.Null()], { description: 'asker: the holder, or null when it stays unnamed; holder: the member that asked' }),
+  reason: Type.String(),
+  urgency: Type.String(),
+  status: OneOf(['pending', 'granted', 'refused'] as const),
+  dueAt: Type.String({ format: 'date-time' }),
+  decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  refusal: Type.Union([Type.String(), Type.Null()]),
+  records: Type.Array(Type.String(), { description: 'holder: its records that matched, to choose from; asker: always empty' }),
+  disclosed: Type.Array(Strict({ record: Type.String(), fields: Type.Record(Type.String(), Type.Unknown()), sharing: Sharing })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const RequestOne = Strict({ data: Request });
+export const RequestList = Strict({ data: Type.Array(Request) });

@@ -13,6 +13,12 @@ export const linkageSettings = defineSettings({
     default: 20,
     description: 'a value held by more records than this makes no new hit notices and waits for the secretariat’s review (over-linking guard)',
   },
+  disclosureHours: {
+    env: 'LINTAS_LINKAGE_DISCLOSURE_HOURS',
+    kind: 'count',
+    default: 48,
+    description: 'hours a holder has to answer a routine disclosure request (urgent: half of it, immediate: at most 4) before its approvers are reminded, and again every as many hours',
+  },
   noticesPerDay: {
     env: 'LINTAS_LINKAGE_NOTICES_PER_DAY',
     kind: 'count',

@@ -142,3 +142,47 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
 $$;
 REVOKE ALL ON FUNCTION linkage_notice_volume(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION linkage_notice_volume(integer) TO lintas_app;
+
+-- Step two: the member told of a match asks the holder what it may disclose; the holder's approvers
+-- grant chosen fields of chosen records with chosen sharing, or refuse with a reason. Both sides read
+-- a request (row-level security below); nobody else learns it exists.
+CREATE TABLE linkage_requests (
+  id             uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
+  notice_id      uuid NOT NULL REFERENCES linkage_notices (id),
+  asker          text NOT NULL REFERENCES members (code),
+  holder         text NOT NULL REFERENCES members (code),
+  reason         text NOT NULL CHECK (length(reason) BETWEEN 1 AND 5000),
+  urgency        text NOT NULL CHECK (urgency IN ('routine', 'urgent', 'immediate')),
+  status         text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'granted', 'refused')),
+  due_at         timestamptz NOT NULL,
+  asked_by       uuid REFERENCES users (id) ON DELETE SET NULL,
+  decided_by     uuid REFERENCES users (id) ON DELETE SET NULL,
+  decided_at     timestamptz,
+  refusal        text CHECK (length(refusal) <= 5000),
+  reminded_at    timestamptz,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  CHECK ((status = 'refused') = (refusal IS NOT NULL)),
+  CHECK ((status = 'pending') = (decided_at IS NULL))
+);
+CREATE INDEX linkage_requests_holder ON linkage_requests (holder, status, due_at);
+CREATE INDEX linkage_requests_asker ON linkage_requests (asker, id DESC);
+ALTER TABLE linkage_requests ENABLE ROW LEVEL SECURITY;
+ALTER TABLE linkage_requests FORCE ROW LEVEL SECURITY;
+CREATE POLICY lintas_see ON linkage_requests FOR SELECT
+  USING (asker = (SELECT current_setting('lintas.member', true)) OR holder = (SELECT current_setting('lintas.member', true)));
+CREATE POLICY lintas_ask ON linkage_requests FOR INSERT WITH CHECK (asker = (SELECT current_setting('lintas.member', true)));
+CREATE POLICY lintas_decide ON linkage_requests FOR UPDATE
+  USING (holder = (SELECT current_setting('lintas.member', true))) WITH CHECK (holder = (SELECT current_setting('lintas.member', true)));
+GRANT SELECT, INSERT, UPDATE ON linkage_requests TO lintas_app;
+
+-- What a holder disclosed: the chosen fields of its records as they were, a record of the holder's
+-- shared as it chose (the asker at least), filtered by the one sharing rule.
+CREATE TABLE linkage_disclosures (
+  id          uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
+  request_id  uuid NOT NULL REFERENCES linkage_requests (id),
+  record_id   uuid NOT NULL,
+  fields      jsonb NOT NULL CHECK (jsonb_typeof(fields) = 'object'),
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+SELECT lintas_make_shareable('linkage_disclosures');
+CREATE INDEX linkage_disclosures_request ON linkage_disclosures (request_id);

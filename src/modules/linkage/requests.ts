@@ -1,0 +1,233 @@
+/**
+ * Disclosure requests, step two of rule 4: the member told of a match asks the holder what it may
+ * disclose (why, how urgently); the holder's approvers grant chosen fields of the matching records with
+ * the sharing they choose, or refuse with a reason, by a deadline (reminded when it passes). Only the
+ * two members read a request; the asker learns the holder's name only where the holder allows it.
+ */
+import { appendAudit } from '../../platform/audit/writer.js';
+import { roleAllows, ROLES } from '../../platform/auth/roles.js';
+import type { Ctx, Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+import { assertNoFieldErrors, conflict, forbidden, notFound, type FieldError } from '../../platform/errors.js';
+import { topicContacts } from '../../platform/notify/contacts.js';
+import { notifyUsers } from '../../platform/notify/inbox.js';
+import { enqueueEmail } from '../../platform/notify/outbox.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
+import { isVisibleTo, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
+import { validateSharing } from '../../platform/sharing/validate.js';
+import { viewersOf } from '../../platform/sharing/viewers.js';
+import { KIND_LABELS } from './labels.js';
+import type { Grant, RequestCreate, RequestsQuery } from './schemas.js';
+import { linkageSettings } from './settings.js';
+
+const OBJECT = 'linkage-request';
+
+interface RequestRow {
+  id: string;
+  notice_id: string;
+  asker: string;
+  holder: string;
+  reason: string;
+  urgency: 'routine' | 'urgent' | 'immediate';
+  status: 'pending' | 'granted' | 'refused';
+  due_at: Date;
+  decided_at: Date | null;
+  refusal: string | null;
+  created_at: Date;
+  kind: string;
+  holder_named: boolean;
+  holder_records: string[];
+}
+
+const columns = sql`r.id, r.notice_id, r.asker, r.holder, r.reason, r.urgency, r.status, r.due_at, r.decided_at, r.refusal, r.created_at,
+  n.kind, n.holder_named, n.holder_records`;
+
+/** The query layer's wall: a request is read only by the member that asked and the holder. */
+async function findRequest(ctx: Ctx, id: string): Promise<RequestRow | undefined> {
+  return ctx.tx.maybeOne<RequestRow>(sql`SELECT ${columns} FROM linkage_requests r JOIN linkage_notices n ON n.id = r.notice_id
+    WHERE r.id = ${id} AND (r.asker = ${ctx.actor.member} OR r.holder = ${ctx.actor.member})`);
+}
+
+/** Hours to answer: the setting for routine requests, a half for urgent ones, four for immediate ones. */
+function hoursFor(platform: Platform, urgency: RequestRow['urgency']): number {
+  const routine = linkageSettings.of(platform.config).disclosureHours;
+  return urgency === 'routine' ? routine : urgency === 'urgent' ? Math.max(1, Math.floor(routine / 2)) : Math.min(4, routine);
+}
+
+const ownOnly = (member: string): SharingRow => ({
+  owner: member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null,
+});
+
+/** Inbox and e-mail to a member's linkage contacts (focal points, else users of `roles`). */
+async function tellMember(tx: Tx, platform: Platform, member: string, roles: readonly string[], message: { kind: 'linkage.request' | 'linkage.decision' | 'linkage.request-reminder'; title: string; body: string; id: string }): Promise<void> {
+  const people = await topicContacts(tx, [member], 'linkage', roles);
+  await notifyUsers(tx, { userIds: people.map((p) => p.id), kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, source: ownOnly(member) });
+  const text = `${message.body}\n\nOpen it in Lintas: ${platform.config.publicUrl}/linkage/requests/${message.id}\n`;
+  for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text });
+}
+
+const rolesFor = (action: 'linkage.write' | 'linkage.disclose') => ROLES.filter((role) => roleAllows([role], action));
+
+export async function ask(ctx: Ctx, noticeId: string, input: RequestCreate) {
+  const notice = await ctx.tx.maybeOne<{ told: string; holder: string; kind: string; holder_named: boolean }>(sql`SELECT told, holder, kind, holder_named FROM linkage_notices
+    WHERE id = ${noticeId} AND (told = ${ctx.actor.member} OR holder = ${ctx.actor.member})`);
+  if (!notice) throw notFound();
+  if (notice.told !== ctx.actor.member) throw forbidden('Only the member told of a match asks its holder; the holder decides.');
+  const hours = hoursFor(ctx.platform, input.urgency);
+  const row = await ctx.tx.one<{ id: string }>(sql`INSERT INTO linkage_requests (notice_id, asker, holder, reason, urgency, due_at, asked_by)
+    VALUES (${noticeId}, ${notice.told}, ${notice.holder}, ${input.reason}, ${input.urgency}, now() + make_interval(hours => ${hours}::int), ${ctx.actor.userId}) RETURNING id`);
+  await ctx.audit({ action: 'linkage.request', objectType: OBJECT, objectId: row.id, objectOwner: notice.holder, details: { notice: noticeId, urgency: input.urgency } });
+  const what = KIND_LABELS[notice.kind] ?? notice.kind;
+  await tellMember(ctx.tx, ctx.platform, notice.holder, rolesFor('linkage.disclose'), {
+    kind: 'linkage.request',
+    id: row.id,
+    title: `${notice.told} asks what you may disclose about a ${what} it holds too (${input.urgency})`,
+    body: `${notice.told} was told that a ${what} in its records matches yours, and asks what you may disclose. Its reason: ${input.reason}\nAnswer within ${hours} hours: grant the fields you choose, with the sharing you choose, or refuse with a reason.`,
+  });
+  return getRequest(ctx, row.id);
+}
+
+/** A request as the viewer's side reads it: the asker sees the holder's name only where it is allowed, and what was disclosed to it. */
+async function present(ctx: Ctx, row: RequestRow) {
+  const asker = row.asker === ctx.actor.member;
+  const disclosed = await ctx.tx.query<SharingRow & { record_id: string; fields: Record<string, unknown> }>(sql`
+    SELECT d.record_id, d.fields, d.owner, d.audience_kind, d.audience_members, d.audience_groups, d.tlp, d.handling, d.handling_note, d.evaluation_source, d.evaluation_information
+    FROM linkage_disclosures d WHERE d.request_id = ${row.id} AND ${ctx.visible('d')} ORDER BY d.record_id`);
+  return {
+    id: row.id,
+    side: asker ? ('asker' as const) : ('holder' as const),
+    notice: row.notice_id,
+    kind: row.kind,
+    member: asker ? (row.holder_named ? row.holder : null) : row.asker,
+    reason: row.reason,
+    urgency: row.urgency,
+    status: row.status,
+    dueAt: row.due_at.toISOString(),
+    decidedAt: row.decided_at?.toISOString() ?? null,
+    refusal: row.refusal,
+    // The holder chooses among its matching records; the asker never sees their ids.
+    records: asker ? [] : row.holder_records,
+    disclosed: disclosed.map((d) => ({ record: d.record_id, fields: d.fields, sharing: presentSharing(ctx.actor, d).sharing })),
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function getRequest(ctx: Ctx, id: string) {
+  const row = await findRequest(ctx, id);
+  if (!row) throw notFound();
+  await ctx.audit({ action: 'linkage.request-read', objectType: OBJECT, objectId: id, objectOwner: row.asker === ctx.actor.member ? row.holder : row.asker });
+  return { data: await present(ctx, row) };
+}
+
+export async function listRequests(ctx: Ctx, query: RequestsQuery) {
+  const where = [sql`(r.asker = ${ctx.actor.member} OR r.holder = ${ctx.actor.member})`];
+  if (query.side === 'asker') where.push(sql`r.asker = ${ctx.actor.member}`);
+  if (query.side === 'holder') where.push(sql`r.holder = ${ctx.actor.member}`);
+  if (query.status) where.push(sql`r.status = ${query.status}`);
+  const rows = await ctx.tx.query<RequestRow>(sql`SELECT ${columns} FROM linkage_requests r JOIN linkage_notices n ON n.id = r.notice_id
+    WHERE ${sql.join(where, ' AND ')} ORDER BY r.status = 'pending' DESC, r.due_at, r.id DESC LIMIT 200`);
+  const owners = [...new Set(rows.map((row) => (row.asker === ctx.actor.member ? row.holder : row.asker)))].sort();
+  if (owners.length > 0) await ctx.audit({ action: 'linkage.request-list', objectType: OBJECT, objectOwners: owners, details: { returned: rows.length } });
+  return { data: await Promise.all(rows.map((row) => present(ctx, row))) };
+}
+
+/** The pending request the holder decides, locked; the asker is refused, others get 404. */
+async function pendingFor(ctx: Ctx, id: string): Promise<RequestRow> {
+  const row = await findRequest(ctx, id);
+  if (!row) throw notFound();
+  if (row.holder !== ctx.actor.member) throw forbidden('Only the holder decides what it discloses.');
+  await ctx.tx.query(sql`SELECT 1 FROM linkage_requests WHERE id = ${id} FOR UPDATE`);
+  const now = await findRequest(ctx, id);
+  if (now?.status !== 'pending') throw conflict(`This request was ${now?.status ?? 'removed'} already.`);
+  return now;
+}
+
+export async function grant(ctx: Ctx, id: string, input: Grant) {
+  const row = await pendingFor(ctx, id);
+  const errors: FieldError[] = [...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))];
+  const s = sharingValues(input.sharing);
+  const asker = (await viewersOf(ctx.tx, [row.asker])).get(row.asker);
+  if (asker && !isVisibleTo(asker, { owner: ctx.actor.member, ...s })) errors.push({ pointer: '/sharing/audience', detail: `must include ${row.asker}, the member that asked` });
+  const leads = new Map(
+    (await ctx.tx.query<{ id: string; title: string; subject: string; narrative: string; country: string | null; entities: unknown }>(sql`
+      SELECT l.id, l.title, l.subject, l.narrative, l.country, l.entities FROM linkage_leads l
+      WHERE l.id = ANY(${row.holder_records}::uuid[]) AND l.owner = ${ctx.actor.member}`)).map((lead) => [lead.id, lead]),
+  );
+  input.records.forEach((choice, index) => {
+    if (!leads.has(choice.id)) errors.push({ pointer: `/records/${index}/id`, detail: 'is not one of your records that matched' });
+  });
+  assertNoFieldErrors(errors);
+  for (const choice of input.records) {
+    const lead = leads.get(choice.id) as Record<string, unknown>;
+    const fields = Object.fromEntries(choice.fields.map((field) => [field, lead[field]]));
+    await ctx.tx.query(sql`INSERT INTO linkage_disclosures (request_id, record_id, fields, owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
+      VALUES (${id}, ${choice.id}, ${JSON.stringify(fields)}::jsonb, ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
+        ${s.evaluation_source}, ${s.evaluation_information})`);
+  }
+  await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'granted', decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
+  await ctx.audit({ action: 'linkage.disclose', objectType: OBJECT, objectId: id, objectOwners: [row.asker], details: { records: input.records, tlp: input.sharing.tlp } });
+  await tellMember(ctx.tx, ctx.platform, row.asker, rolesFor('linkage.write'), {
+    kind: 'linkage.decision',
+    id,
+    title: `${row.holder_named ? row.holder : 'The holder'} disclosed what you asked about a match`,
+    body: `Your request about a ${KIND_LABELS[row.kind] ?? row.kind} was granted: ${input.records.length === 1 ? 'one record' : `${input.records.length} records`}, under TLP:${input.sharing.tlp}.`,
+  });
+  return getRequest(ctx, id);
+}
+
+export async function refuse(ctx: Ctx, id: string, reason: string) {
+  const row = await pendingFor(ctx, id);
+  await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'refused', refusal = ${reason}, decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
+  await ctx.audit({ action: 'linkage.refuse', objectType: OBJECT, objectId: id, objectOwners: [row.asker], details: { reason } });
+  await tellMember(ctx.tx, ctx.platform, row.asker, rolesFor('linkage.write'), {
+    kind: 'linkage.decision',
+    id,
+    title: `${row.holder_named ? row.holder : 'The holder'} refused your request about a match`,
+    body: `Your request about a ${KIND_LABELS[row.kind] ?? row.kind} was refused. The reason given: ${reason}`,
+  });
+  return getRequest(ctx, id);
+}
+
+/** Reminds holders of requests past their deadline (again every deadline's length), inbox and e-mail; audited. */
+export async function remindOverdue(platform: Platform): Promise<number> {
+  return platform.db.ownerTransaction(async (tx) => {
+    const due = await tx.query<{ id: string; asker: string; holder: string; urgency: string; due_at: Date; kind: string }>(sql`
+      UPDATE linkage_requests r SET reminded_at = now() FROM linkage_notices n
+      WHERE n.id = r.notice_id AND r.status = 'pending' AND r.due_at <= now() AND (r.reminded_at IS NULL OR r.reminded_at <= now() - (r.due_at - r.created_at))
+      RETURNING r.id, r.asker, r.holder, r.urgency, r.due_at, n.kind`);
+    for (const request of due) {
+      await tellMember(tx, platform, request.holder, rolesFor('linkage.disclose'), {
+        kind: 'linkage.request-reminder',
+        id: request.id,
+        title: `A request from ${request.asker} about a match waits for your answer`,
+        body: `${request.asker} asked (${request.urgency}) what you may disclose about a ${KIND_LABELS[request.kind] ?? request.kind}; the answer was due ${request.due_at.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      });
+      await appendAudit(tx, { member: request.holder }, [{ action: 'linkage.request-remind', objectType: OBJECT, objectId: request.id, objectOwners: [request.asker, request.holder].sort() }]);
+    }
+    return due.length;
+  });
+}
+
+/** Reminds holders every 15 minutes of what is overdue. */
+export function startRequestReminders(platform: Platform, onSent: () => void, onError: (error: unknown) => void, everyMs = 15 * 60_000): { stop(): Promise<void> } {
+  let current: Promise<void> | undefined;
+  const run = (): void => {
+    current ??= remindOverdue(platform)
+      .then((sent) => {
+        if (sent > 0) onSent();
+      })
+      .catch(onError)
+      .finally(() => {
+        current = undefined;
+      });
+  };
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
