@@ -1,6 +1,6 @@
 import type { ApiError } from '../api.js';
 import { AUDIENCE_KINDS, HANDLING_CODES, INFORMATION_GRADES, SOURCE_GRADES, TLP_LEVELS, type AudienceKind, type HandlingCode, type InformationGrade, type Sharing, type SourceGrade, type Tlp } from '../platform.js';
-import { ENGLISH, msg, useT, type MessageId } from '../i18n/index.js';
+import { msg, useT, type MessageId } from '../i18n/index.js';
 import { CodePicker, type PickerItem } from './code-picker.js';
 import { AUDIENCE_LABEL, HANDLING_MEANING, INFORMATION_MEANING, SOURCE_MEANING, TLP_MEANING } from './sharing.js';
 import { Field, Fieldset, TlpBadge } from './ui.js';
@@ -46,12 +46,6 @@ export function toSharing(draft: SharingDraft): Sharing {
 export function draftProblemId(draft: SharingDraft): MessageId | null {
   if (Boolean(draft.source) !== Boolean(draft.information)) return msg('sharing.fields.evaluationBothOrNeither');
   return null;
-}
-
-/** `draftProblemId` in English, for the pages not yet converted to the catalogues (web/src/i18n/README.md); converted pages use `t(draftProblemId(draft))`. */
-export function draftProblem(draft: SharingDraft): string | null {
-  const id = draftProblemId(draft);
-  return id ? ENGLISH[id] : null;
 }
 
 interface Props {
