@@ -55,14 +55,26 @@ function hoursFor(platform: Platform, urgency: RequestRow['urgency']): number {
   return urgency === 'routine' ? routine : urgency === 'urgent' ? Math.max(1, Math.floor(routine / 2)) : Math.min(4, routine);
 }
 
-const ownOnly = (member: string): SharingRow => ({
-  owner: member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null,
+/**
+ * A notification's access fields: written by the acting member (row-level security lets a member
+ * write only its own rows) and shared with the member told, as the document hits' notices are.
+ */
+const between = (writer: string, reader: string): SharingRow => ({
+  owner: writer,
+  audience_kind: writer === reader ? 'owner' : 'members',
+  audience_members: writer === reader ? [] : [reader],
+  audience_groups: [],
+  tlp: 'AMBER',
+  handling: [],
+  handling_note: null,
+  evaluation_source: null,
+  evaluation_information: null,
 });
 
 /** Inbox and e-mail to a member's linkage contacts (focal points, else users of `roles`). */
-async function tellMember(tx: Tx, platform: Platform, member: string, roles: readonly string[], message: { kind: 'linkage.request' | 'linkage.decision' | 'linkage.request-reminder'; title: string; body: string; id: string }): Promise<void> {
+async function tellMember(tx: Tx, platform: Platform, writer: string, member: string, roles: readonly string[], message: { kind: 'linkage.request' | 'linkage.decision' | 'linkage.request-reminder'; title: string; body: string; id: string }): Promise<void> {
   const people = await topicContacts(tx, [member], 'linkage', roles);
-  await notifyUsers(tx, { userIds: people.map((p) => p.id), kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, source: ownOnly(member) });
+  await notifyUsers(tx, { userIds: people.map((p) => p.id), kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, source: between(writer, member) });
   const text = `${message.body}\n\nOpen it in Lintas: ${platform.config.publicUrl}/linkage/requests/${message.id}\n`;
   for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text });
 }
@@ -79,7 +91,7 @@ export async function ask(ctx: Ctx, noticeId: string, input: RequestCreate) {
     VALUES (${noticeId}, ${notice.told}, ${notice.holder}, ${input.reason}, ${input.urgency}, now() + make_interval(hours => ${hours}::int), ${ctx.actor.userId}) RETURNING id`);
   await ctx.audit({ action: 'linkage.request', objectType: OBJECT, objectId: row.id, objectOwner: notice.holder, details: { notice: noticeId, urgency: input.urgency } });
   const what = KIND_LABELS[notice.kind] ?? notice.kind;
-  await tellMember(ctx.tx, ctx.platform, notice.holder, rolesFor('linkage.disclose'), {
+  await tellMember(ctx.tx, ctx.platform, ctx.actor.member, notice.holder, rolesFor('linkage.disclose'), {
     kind: 'linkage.request',
     id: row.id,
     title: `${notice.told} asks what you may disclose about a ${what} it holds too (${input.urgency})`,
@@ -167,7 +179,7 @@ export async function grant(ctx: Ctx, id: string, input: Grant) {
   }
   await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'granted', decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
   await ctx.audit({ action: 'linkage.disclose', objectType: OBJECT, objectId: id, objectOwners: [row.asker], details: { records: input.records, tlp: input.sharing.tlp } });
-  await tellMember(ctx.tx, ctx.platform, row.asker, rolesFor('linkage.write'), {
+  await tellMember(ctx.tx, ctx.platform, ctx.actor.member, row.asker, rolesFor('linkage.write'), {
     kind: 'linkage.decision',
     id,
     title: `${row.holder_named ? row.holder : 'The holder'} disclosed what you asked about a match`,
@@ -180,7 +192,7 @@ export async function refuse(ctx: Ctx, id: string, reason: string) {
   const row = await pendingFor(ctx, id);
   await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'refused', refusal = ${reason}, decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
   await ctx.audit({ action: 'linkage.refuse', objectType: OBJECT, objectId: id, objectOwners: [row.asker], details: { reason } });
-  await tellMember(ctx.tx, ctx.platform, row.asker, rolesFor('linkage.write'), {
+  await tellMember(ctx.tx, ctx.platform, ctx.actor.member, row.asker, rolesFor('linkage.write'), {
     kind: 'linkage.decision',
     id,
     title: `${row.holder_named ? row.holder : 'The holder'} refused your request about a match`,
@@ -197,7 +209,7 @@ export async function remindOverdue(platform: Platform): Promise<number> {
       WHERE n.id = r.notice_id AND r.status = 'pending' AND r.due_at <= now() AND (r.reminded_at IS NULL OR r.reminded_at <= now() - (r.due_at - r.created_at))
       RETURNING r.id, r.asker, r.holder, r.urgency, r.due_at, n.kind`);
     for (const request of due) {
-      await tellMember(tx, platform, request.holder, rolesFor('linkage.disclose'), {
+      await tellMember(tx, platform, request.holder, request.holder, rolesFor('linkage.disclose'), {
         kind: 'linkage.request-reminder',
         id: request.id,
         title: `A request from ${request.asker} about a match waits for your answer`,

@@ -67,6 +67,7 @@ let ownerMapping: string;
 let privateLead: string;
 let sharedLead: string;
 let linkNotice: string;
+let linkRequest: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -401,6 +402,27 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, path: () => `/linkage/leads/${sharedLead}` }], missing: () => `/linkage/leads/${randomUUID()}` },
   },
   { method: 'GET', route: '/linkage/notices', auth: 'user', path: () => '/linkage/notices' },
+  {
+    method: 'POST', route: '/linkage/notices/:id/requests', auth: 'user', path: () => `/linkage/notices/${linkNotice}/requests`, payload: () => ({ reason: 'A case', urgency: 'routine' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/linkage/notices/${randomUUID()}/requests` },
+    forbidden: [{ who: () => recipient }],
+  },
+  { method: 'GET', route: '/linkage/requests', auth: 'user', path: () => '/linkage/requests' },
+  {
+    method: 'GET', route: '/linkage/requests/:id', auth: 'user', path: () => `/linkage/requests/${linkRequest}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/linkage/requests/${randomUUID()}` },
+  },
+  {
+    method: 'POST', route: '/linkage/requests/:id/grant', auth: 'user', path: () => `/linkage/requests/${linkRequest}/grant`,
+    payload: () => ({ records: [{ id: privateLead, fields: ['title'] }], sharing: { audience: { kind: 'members', members: ['AAA'] }, tlp: 'AMBER' } }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/linkage/requests/${randomUUID()}/grant` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/linkage/requests/:id/refuse', auth: 'user', path: () => `/linkage/requests/${linkRequest}/refuse`, payload: () => ({ reason: 'No' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/linkage/requests/${randomUUID()}/refuse` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
   { method: 'GET', route: '/linkage/notices/volume', auth: 'user', path: () => '/linkage/notices/volume', forbidden: [{ who: () => outsiderAdmin }] },
   { method: 'GET', route: '/linkage/values', auth: 'user', path: () => '/linkage/values', forbidden: [{ who: () => outsiderAdmin }] },
   {
@@ -519,6 +541,10 @@ beforeAll(async () => {
   linkNotice = await t.db.ownerTransaction(async (tx) =>
     (await tx.one<{ id: string }>(sql`INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named)
       VALUES ('AAA', 'CCC', 'phone', '+6281234567890', ARRAY[${privateLead}]::uuid[], '{}', true) RETURNING id`)).id);
+  // AAA asked CCC about it: CCC decides (its member-admin may disclose); AAA's officer may not.
+  linkRequest = await t.db.ownerTransaction(async (tx) =>
+    (await tx.one<{ id: string }>(sql`INSERT INTO linkage_requests (notice_id, asker, holder, reason, urgency, due_at)
+      VALUES (${linkNotice}, 'AAA', 'CCC', 'A case', 'routine', now() + interval '2 days') RETURNING id`)).id);
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
@@ -573,7 +599,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(33);
+    expect(recordCases.length).toBe(37);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
@@ -590,7 +616,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(48);
+    expect(forbiddenCases.length).toBe(51);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { fingerprint } from '../../../test/support/db.js';
+import { sql } from '../../platform/db/sql.js';
+import { matchAll } from './matcher.js';
+import { remindOverdue } from './requests.js';
+
+const API = '/api/v1/linkage';
+
+interface Request {
+  id: string;
+  side: 'asker' | 'holder';
+  member: string | null;
+  status: string;
+  urgency: string;
+  dueAt: string;
+  refusal: string | null;
+  records: string[];
+  disclosed: { record: string; fields: Record<string, unknown>; sharing: { tlp: string } }[];
+}
+
+let t: TestContext;
+let holder: TestSession;
+let holderAnalyst: TestSession;
+let asker: TestSession;
+let outsider: TestSession;
+
+async function lead(who: TestSession, title: string, value: string, more: Record<string, unknown> = {}): Promise<string> {
+  const response = await t.as(who, {
+    method: 'POST',
+    url: `${API}/leads`,
+    payload: { title, subject: 'person', narrative: `Narrative of ${title}`, entities: [{ type: 'email', value }], sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' }, ...more },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ data: { id: string } }>().data.id;
+}
+
+/** The notice the asker (BBB) was given about `value`. */
+async function noticeOf(value: string): Promise<string> {
+  await matchAll(t.platform);
+  const notices = (await t.as(asker, { method: 'GET', url: `${API}/notices?side=told` })).json<{ data: { id: string; key: string }[] }>().data;
+  const found = notices.find((notice) => notice.key === value);
+  if (!found) throw new Error(`no notice about ${value}`);
+  return found.id;
+}
+
+const ask = (notice: string, who = asker) => t.as(who, { method: 'POST', url: `${API}/notices/${notice}/requests`, payload: { reason: 'Case 2025/114: the same address organised three crossings.', urgency: 'urgent' } });
+const read = async (who: TestSession, id: string): Promise<Request> => (await t.as(who, { method: 'GET', url: `${API}/requests/${id}` })).json<{ data: Request }>().data;
+const mail = () => t.db.ownerTransaction((tx) => tx.query<{ payload: { to: string; subject: string } }>(sql`SELECT payload FROM outbox ORDER BY id`));
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  for (const code of ['AAA', 'BBB', 'CCC']) await t.makeMember(code);
+  holder = await t.sessionFor(await t.makeUser('AAA', ['approver', 'analyst']));
+  holderAnalyst = await t.sessionFor(await t.makeUser('AAA', ['analyst']));
+  asker = await t.sessionFor(await t.makeUser('BBB', ['analyst']));
+  outsider = await t.sessionFor(await t.makeUser('CCC', ['analyst', 'approver', 'member-admin']));
+});
+afterAll(() => t.close());
+
+test('the member told asks; the holder grants chosen fields to it; the asker reads them, and only them', async () => {
+  const held = await lead(holder, 'Organiser in Kupang', 'organiser@example.org');
+  await lead(asker, 'Our lead', 'organiser@example.org');
+  const notice = await noticeOf('organiser@example.org');
+  const mailBefore = (await mail()).length;
+
+  const asked = await ask(notice);
+  expect(asked.statusCode, asked.body).toBe(201);
+  const request = asked.json<{ data: Request }>().data;
+  expect(request).toMatchObject({ side: 'asker', member: 'AAA', status: 'pending', urgency: 'urgent', records: [], disclosed: [] });
+  // Urgent: half the 48 hours.
+  const hours = (Date.parse(request.dueAt) - Date.now()) / 3_600_000;
+  expect(hours).toBeGreaterThan(23.9);
+  expect(hours).toBeLessThan(24.1);
+  // The holder's approvers are told in the inbox and by e-mail (through the outbox).
+  expect((await mail()).length).toBeGreaterThan(mailBefore);
+
+  const seen = await read(holder, request.id);
+  expect(seen).toMatchObject({ side: 'holder', member: 'BBB', records: [held] });
+
+  // A sharing that leaves the asker out is refused at its pointer, and nothing changes.
+  const before = await fingerprint(t.db);
+  const narrow = await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/grant`, payload: { records: [{ id: held, fields: ['title'] }], sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } });
+  expect(narrow.statusCode).toBe(400);
+  expect(narrow.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/sharing/audience']);
+  // So is a record that is not one of the holder's matching records.
+  const other = await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/grant`, payload: { records: [{ id: notice, fields: ['title'] }], sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'AMBER' } } });
+  expect(other.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/records/0/id']);
+  expect(await fingerprint(t.db)).toEqual(before);
+
+  // The asker may not decide, nor an analyst of the holder (no role to disclose).
+  expect((await t.as(asker, { method: 'POST', url: `${API}/requests/${request.id}/refuse`, payload: { reason: 'x' } })).statusCode).toBe(403);
+  expect((await t.as(holderAnalyst, { method: 'POST', url: `${API}/requests/${request.id}/refuse`, payload: { reason: 'x' } })).statusCode).toBe(403);
+
+  const granted = await t.as(holder, {
+    method: 'POST',
+    url: `${API}/requests/${request.id}/grant`,
+    payload: { records: [{ id: held, fields: ['title', 'entities'] }], sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'AMBER', handling: ['H2'] } },
+  });
+  expect(granted.statusCode, granted.body).toBe(200);
+  const result = await read(asker, request.id);
+  expect(result.status).toBe('granted');
+  expect(result.disclosed).toHaveLength(1);
+  expect(result.disclosed[0]?.fields).toEqual({ title: 'Organiser in Kupang', entities: [{ type: 'email', value: 'organiser@example.org' }] });
+  expect(result.disclosed[0]?.sharing.tlp).toBe('AMBER');
+  expect(JSON.stringify(result)).not.toContain('Narrative of Organiser');
+  // Decided once.
+  expect((await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/refuse`, payload: { reason: 'Too late' } })).statusCode).toBe(409);
+  // The asker is told.
+  const told = await t.db.ownerTransaction((tx) => tx.query<{ title: string }>(sql`SELECT n.title FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.member = 'BBB' AND n.kind = 'linkage.decision'`));
+  expect(told.map((n) => n.title)).toContain('AAA disclosed what you asked about a match');
+});
+
+test('an unnamed holder refuses; the asker reads the reason and never the holder’s name', async () => {
+  await lead(holder, 'Quiet lead', 'quiet.organiser@example.org', { namedInHits: false });
+  await lead(asker, 'Asker’s lead', 'quiet.organiser@example.org');
+  const notice = await noticeOf('quiet.organiser@example.org');
+  const request = (await ask(notice)).json<{ data: Request }>().data;
+  expect(request.member).toBeNull();
+  const refused = await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/refuse`, payload: { reason: 'An open investigation.' } });
+  expect(refused.statusCode, refused.body).toBe(200);
+  const response = await t.as(asker, { method: 'GET', url: `${API}/requests/${request.id}` });
+  expect(response.json<{ data: Request }>().data).toMatchObject({ status: 'refused', refusal: 'An open investigation.', member: null });
+  expect(response.body).not.toContain('AAA');
+  const told = await t.db.ownerTransaction((tx) => tx.query<{ title: string; body: string }>(sql`SELECT n.title, n.body FROM notifications n JOIN users u ON u.id = n.user_id
+    WHERE u.member = 'BBB' AND n.kind = 'linkage.decision' AND n.object_id = ${request.id}`));
+  expect(told[0]?.title).toBe('The holder refused your request about a match');
+  expect(`${told[0]?.title} ${told[0]?.body}`).not.toContain('AAA');
+});
+
+test('only the member told asks; a third member gets 404 and nothing changes', async () => {
+  await lead(holder, 'Third lead', 'third@example.org');
+  await lead(asker, 'Third asker', 'third@example.org');
+  const notice = await noticeOf('third@example.org');
+  const before = await fingerprint(t.db);
+  expect((await ask(notice, outsider)).statusCode).toBe(404);
+  // The holder sees the notice (it was told who was told) but does not ask itself.
+  expect((await ask(notice, holder)).statusCode).toBe(403);
+  expect(await fingerprint(t.db)).toEqual(before);
+  const request = (await ask(notice)).json<{ data: Request }>().data;
+  const hidden = await t.as(outsider, { method: 'GET', url: `${API}/requests/${request.id}` });
+  expect(hidden.statusCode).toBe(404);
+  expect((await t.as(outsider, { method: 'GET', url: `${API}/requests` })).json<{ data: unknown[] }>().data).toEqual([]);
+  expect((await t.as(outsider, { method: 'POST', url: `${API}/requests/${request.id}/grant`, payload: { records: [{ id: request.id, fields: ['title'] }], sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } })).statusCode).toBe(404);
+});
+
+test('a request past its deadline reminds the holder, once per deadline’s length, on the record', async () => {
+  await lead(holder, 'Slow lead', 'slow@example.org');
+  await lead(asker, 'Waiting lead', 'slow@example.org');
+  const request = (await ask(await noticeOf('slow@example.org'))).json<{ data: Request }>().data;
+  expect(await remindOverdue(t.platform)).toBe(0);
+  await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE linkage_requests SET due_at = now() - interval '1 minute', created_at = now() - interval '25 hours' WHERE id = ${request.id}`));
+  expect(await remindOverdue(t.platform)).toBe(1);
+  expect(await remindOverdue(t.platform)).toBe(0);
+  const reminded = await t.db.ownerTransaction((tx) => tx.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM notifications n JOIN users u ON u.id = n.user_id
+    WHERE u.member = 'AAA' AND n.kind = 'linkage.request-reminder' AND n.object_id = ${request.id}`));
+  expect(reminded[0]?.n).toBeGreaterThan(0);
+  const audit = await t.db.ownerTransaction((tx) => tx.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'linkage.request-remind' AND object_id = ${request.id}`));
+  expect(audit[0]?.n).toBe(1);
+});
