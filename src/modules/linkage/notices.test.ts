@@ -17,7 +17,7 @@ interface Notice {
   id: string;
   side: 'told' | 'holder';
   kind: string;
-  key: string;
+  key: string | null;
   member: string | null;
   yourRecords: RecordRef[];
   theirRecords: RecordRef[];
@@ -117,6 +117,18 @@ describe('hit notices: a match with a record the member may not see', () => {
     expect(told).toHaveLength(1);
     expect(told[0]?.yourRecords.map((r) => r.id).sort()).toEqual([first, second].sort());
     expect((await inbox('DDD')).length).toBe(before);
+  });
+
+  test('a matched name: each side is shown its own words for it, never the other’s', async () => {
+    await lead('AAA', 'Latin', [{ type: 'person', name: 'Mohammed Abdullah', birthYear: 1979 }]);
+    await lead('BBB', 'Arabic', [{ type: 'person', name: 'محمد عبد الله', birthYear: 1979 }]);
+    await matchAll(t.platform);
+    const toldB = (await notices('BBB', 'told')).filter((n) => n.kind === 'person' && n.member === 'AAA');
+    expect(toldB.map((n) => n.key)).toEqual(['bdllh mhmd']);
+    const heldA = (await notices('AAA', 'holder')).filter((n) => n.kind === 'person' && n.member === 'BBB');
+    expect(heldA.map((n) => n.key)).toEqual([null]);
+    const body = (await t.as(sessions.AAA as TestSession, { method: 'GET', url: NOTICES })).body;
+    expect(body).not.toContain('bdllh');
   });
 
   test('every notice is on the record, naming both members', async () => {

@@ -67,7 +67,8 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
         id: row.id,
         side: 'holder' as const,
         kind: row.kind,
-        key: row.key,
+        // A name is matched fuzzily: the key is the told member's own words for it, not the holder's.
+        key: row.kind === 'person' ? null : row.key,
         member: row.told,
         yourRecords: pick(row.holder_records),
         // Of the told member's records, only those the holder may see anyway.
@@ -76,8 +77,15 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
       };
 }
 
-/** The other member a notice names to the viewer, whose information reading it shows: on the record. */
-const otherOf = (ctx: Ctx, row: NoticeRow): string => (row.told === ctx.actor.member ? row.holder : row.told);
+/**
+ * The other member an audit row of the viewer's read names, so that member sees the read on its
+ * "who read my records" page: the holder, when the member told reads; the member told, when the
+ * holder reads, only where the holder is named (else that page would name it).
+ */
+export function auditedOther(viewer: string, sides: { told: string; holder: string; holder_named: boolean }): string | undefined {
+  if (sides.told === viewer) return sides.holder;
+  return sides.holder_named ? sides.told : undefined;
+}
 
 export async function listNotices(ctx: Ctx, query: NoticesQuery) {
   const limit = query.limit ?? 50;
@@ -89,7 +97,11 @@ export async function listNotices(ctx: Ctx, query: NoticesQuery) {
   const rows = await ctx.tx.query<NoticeRow>(sql`SELECT n.* FROM linkage_notices n WHERE ${sql.join(where, ' AND ')} ORDER BY n.id DESC LIMIT ${limit + 1}`);
   const page = pageOf(rows, limit, (row) => [row.id]);
   const seen = await recordsSeen(ctx, page.rows.flatMap((row) => [...row.told_records, ...row.holder_records]));
-  const event = readEvent('linkage.notice-list', OBJECT, ctx.actor.member, page.rows.map((row) => ({ id: row.id, owner: otherOf(ctx, row) })));
+  const named = page.rows.flatMap((row) => {
+    const owner = auditedOther(ctx.actor.member, row);
+    return owner ? [{ id: row.id, owner }] : [];
+  });
+  const event = readEvent('linkage.notice-list', OBJECT, ctx.actor.member, named);
   if (event) await ctx.audit(event);
   return { data: page.rows.map((row) => present(ctx, row, seen)), next: page.next };
 }
@@ -97,7 +109,8 @@ export async function listNotices(ctx: Ctx, query: NoticesQuery) {
 export async function getNotice(ctx: Ctx, id: string) {
   const row = await ctx.tx.maybeOne<NoticeRow>(sql`SELECT n.* FROM linkage_notices n WHERE n.id = ${id} AND ${mine(ctx)}`);
   if (!row) throw notFound();
-  await ctx.audit({ action: 'linkage.notice-read', objectType: OBJECT, objectId: id, objectOwner: otherOf(ctx, row) });
+  const other = auditedOther(ctx.actor.member, row);
+  await ctx.audit({ action: 'linkage.notice-read', objectType: OBJECT, objectId: id, ...(other ? { objectOwner: other } : {}) });
   const seen = await recordsSeen(ctx, [...row.told_records, ...row.holder_records]);
   return { data: present(ctx, row, seen) };
 }

@@ -126,6 +126,15 @@ test('an unnamed holder refuses; the asker reads the reason and never the holder
     WHERE u.member = 'BBB' AND n.kind = 'linkage.decision' AND n.object_id = ${request.id}`));
   expect(told[0]?.title).toBe('The holder refused your request about a match');
   expect(`${told[0]?.title} ${told[0]?.body}`).not.toContain('AAA');
+  // Nor does the asker's "who read my records" page name the holder: its reads and its refusal name no one.
+  await t.as(holder, { method: 'GET', url: `${API}/requests/${request.id}` });
+  await t.as(holder, { method: 'GET', url: `${API}/requests` });
+  await t.as(holder, { method: 'GET', url: `${API}/notices` });
+  const reads = (await t.as(asker, { method: 'GET', url: '/api/v1/audit/reads?limit=100' })).json<{ data: { readerMember: string; ids: string[] }[] }>().data;
+  const aboutIt = reads.filter((row) => row.ids.includes(request.id) || row.ids.includes(notice));
+  expect(aboutIt).toEqual([]);
+  // Not vacuous: the named holder's reads in the first test are on the asker's page.
+  expect(reads.some((row) => row.readerMember === 'AAA')).toBe(true);
 });
 
 test('only the member told asks; a third member gets 404 and nothing changes', async () => {

@@ -18,6 +18,7 @@ import { isVisibleTo, presentSharing, sharingValues } from '../../platform/shari
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { viewersOf } from '../../platform/sharing/viewers.js';
 import { KIND_LABELS } from './labels.js';
+import { auditedOther } from './notices.js';
 import type { Grant, RequestCreate, RequestsQuery } from './schemas.js';
 import { linkageSettings } from './settings.js';
 
@@ -128,7 +129,8 @@ async function present(ctx: Ctx, row: RequestRow) {
 export async function getRequest(ctx: Ctx, id: string) {
   const row = await findRequest(ctx, id);
   if (!row) throw notFound();
-  await ctx.audit({ action: 'linkage.request-read', objectType: OBJECT, objectId: id, objectOwner: row.asker === ctx.actor.member ? row.holder : row.asker });
+  const other = auditedOther(ctx.actor.member, { told: row.asker, holder: row.holder, holder_named: row.holder_named });
+  await ctx.audit({ action: 'linkage.request-read', objectType: OBJECT, objectId: id, ...(other ? { objectOwner: other } : {}) });
   return { data: await present(ctx, row) };
 }
 
@@ -139,7 +141,7 @@ export async function listRequests(ctx: Ctx, query: RequestsQuery) {
   if (query.status) where.push(sql`r.status = ${query.status}`);
   const rows = await ctx.tx.query<RequestRow>(sql`SELECT ${columns} FROM linkage_requests r JOIN linkage_notices n ON n.id = r.notice_id
     WHERE ${sql.join(where, ' AND ')} ORDER BY r.status = 'pending' DESC, r.due_at, r.id DESC LIMIT 200`);
-  const owners = [...new Set(rows.map((row) => (row.asker === ctx.actor.member ? row.holder : row.asker)))].sort();
+  const owners = [...new Set(rows.flatMap((row) => auditedOther(ctx.actor.member, { told: row.asker, holder: row.holder, holder_named: row.holder_named }) ?? []))].sort();
   if (owners.length > 0) await ctx.audit({ action: 'linkage.request-list', objectType: OBJECT, objectOwners: owners, details: { returned: rows.length } });
   return { data: await Promise.all(rows.map((row) => present(ctx, row))) };
 }
@@ -178,7 +180,8 @@ export async function grant(ctx: Ctx, id: string, input: Grant) {
         ${s.evaluation_source}, ${s.evaluation_information})`);
   }
   await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'granted', decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
-  await ctx.audit({ action: 'linkage.disclose', objectType: OBJECT, objectId: id, objectOwners: [row.asker], details: { records: input.records, tlp: input.sharing.tlp } });
+  // An unnamed holder's acts do not name the asker: its "who read my records" page would name the holder.
+  await ctx.audit({ action: 'linkage.disclose', objectType: OBJECT, objectId: id, ...(row.holder_named ? { objectOwners: [row.asker] } : {}), details: { records: input.records, tlp: input.sharing.tlp } });
   await tellMember(ctx.tx, ctx.platform, ctx.actor.member, row.asker, rolesFor('linkage.write'), {
     kind: 'linkage.decision',
     id,
@@ -191,7 +194,7 @@ export async function grant(ctx: Ctx, id: string, input: Grant) {
 export async function refuse(ctx: Ctx, id: string, reason: string) {
   const row = await pendingFor(ctx, id);
   await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'refused', refusal = ${reason}, decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
-  await ctx.audit({ action: 'linkage.refuse', objectType: OBJECT, objectId: id, objectOwners: [row.asker], details: { reason } });
+  await ctx.audit({ action: 'linkage.refuse', objectType: OBJECT, objectId: id, ...(row.holder_named ? { objectOwners: [row.asker] } : {}), details: { reason } });
   await tellMember(ctx.tx, ctx.platform, ctx.actor.member, row.asker, rolesFor('linkage.write'), {
     kind: 'linkage.decision',
     id,
@@ -204,10 +207,10 @@ export async function refuse(ctx: Ctx, id: string, reason: string) {
 /** Reminds holders of requests past their deadline (again every deadline's length), inbox and e-mail; audited. */
 export async function remindOverdue(platform: Platform): Promise<number> {
   return platform.db.ownerTransaction(async (tx) => {
-    const due = await tx.query<{ id: string; asker: string; holder: string; urgency: string; due_at: Date; kind: string }>(sql`
+    const due = await tx.query<{ id: string; asker: string; holder: string; urgency: string; due_at: Date; kind: string; holder_named: boolean }>(sql`
       UPDATE linkage_requests r SET reminded_at = now() FROM linkage_notices n
       WHERE n.id = r.notice_id AND r.status = 'pending' AND r.due_at <= now() AND (r.reminded_at IS NULL OR r.reminded_at <= now() - (r.due_at - r.created_at))
-      RETURNING r.id, r.asker, r.holder, r.urgency, r.due_at, n.kind`);
+      RETURNING r.id, r.asker, r.holder, r.urgency, r.due_at, n.kind, n.holder_named`);
     for (const request of due) {
       await tellMember(tx, platform, request.holder, request.holder, rolesFor('linkage.disclose'), {
         kind: 'linkage.request-reminder',
@@ -215,7 +218,7 @@ export async function remindOverdue(platform: Platform): Promise<number> {
         title: `A request from ${request.asker} about a match waits for your answer`,
         body: `${request.asker} asked (${request.urgency}) what you may disclose about a ${KIND_LABELS[request.kind] ?? request.kind}; the answer was due ${request.due_at.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
       });
-      await appendAudit(tx, { member: request.holder }, [{ action: 'linkage.request-remind', objectType: OBJECT, objectId: request.id, objectOwners: [request.asker, request.holder].sort() }]);
+      await appendAudit(tx, { member: request.holder }, [{ action: 'linkage.request-remind', objectType: OBJECT, objectId: request.id, objectOwners: request.holder_named ? [request.asker, request.holder].sort() : [request.holder] }]);
     }
     return due.length;
   });

@@ -130,7 +130,7 @@ const Notice = Strict({
   id: Type.String(),
   side: OneOf(['told', 'holder'] as const),
   kind: Type.String(),
-  key: Type.String({ description: 'the value as you hold it' }),
+  key: Type.Union([Type.String(), Type.Null()], { description: 'the value as you hold it; for the holder of a matched name, null (the key is the other member’s words)' }),
   member: Type.Union([Type.String(), Type.Null()], { description: 'told: the holder, or null when it stays unnamed; holder: the member told' }),
   yourRecords: Type.Array(RecordRef),
   theirRecords: Type.Array(RecordRef, { description: 'holder: the told member’s matching records you may see; told: always empty' }),
