@@ -99,6 +99,19 @@ describe('exports', () => {
     const back = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, xlsx.rawPayload, 'export.xlsx') });
     expect(back.json<ImportResult>()).toMatchObject({ imported: 0, unchanged: 1, rejected: 0, encoding: 'xlsx' });
   });
+  test('a count given as 0 exports as 0 and a blank count stays blank, so an export re-imports them unchanged', async () => {
+    const file = Buffer.from('external_id,incident_type,date_from,country,place,intercepted,dead,arrests,audience,tlp\nZ-1,smuggling-sea,2024-05-02,IDN,Zero place,0,,3,owner,AMBER\n');
+    expect((await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, file, 'z.csv') })).json<ImportResult>()).toMatchObject({ imported: 1 });
+    const csv = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/export.csv?mine=true&country=IDN&from=2024-05-02&to=2024-05-02' });
+    const rows = parseCsv(csv.body.replace('\uFEFF', ''), ',');
+    const header = rows[0] as string[];
+    const row = rows.find((cells) => cells.includes('Zero place')) as string[];
+    const cell = (name: string) => row[header.indexOf(name)];
+    expect([cell('intercepted'), cell('dead'), cell('arrests')]).toEqual(['0', '', '3']);
+    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, Buffer.from(csv.body.replace('\uFEFF', '')), 'export.csv') });
+    expect(again.json<ImportResult>()).toMatchObject({ rows: 1, unchanged: 1, updated: 0, rejected: 0 });
+  });
+
   test('a re-import of an export takes back only the member\'s own reports: another member\'s rows are refused, naming their owner', async () => {
     const csv = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/export.csv' });
     const [header = [], ...rows] = parseCsv(csv.body.replace(/^\uFEFF/, ''), ',').filter((record) => record.length > 1);

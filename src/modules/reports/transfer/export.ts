@@ -43,7 +43,7 @@ const EXPORT_COLUMNS = [
   'source_region', 'named_country', 'incident_type', 'origin', 'destination', 'route', 'people', 'vulnerabilities', 'intercepted', 'rescued', 'dead', 'missing', 'returned', 'claimed_asylum',
   'fee_amount', 'fee_currency', 'fee_basis', 'fee_payment_methods', 'fee_covers', 'smugglers_count', 'smuggler_citizenships', 'smuggler_roles',
   'methods', 'document_kinds', 'document_issuers', 'arrests', 'charges', 'prosecutions', 'convictions', 'source', 'source_record_id',
-  'source_url', 'source_quality', 'narrative', 'counts_in_regional',
+  'source_url', 'source_quality', 'narrative', 'counts_in_regional', 'counts_given',
 ] as const satisfies readonly (keyof ReportRow)[];
 const SELECTED = sql.raw(EXPORT_COLUMNS.map((column) => `r.${column}`).join(', '));
 
@@ -66,7 +66,13 @@ function filters(query: ExportQuery, member: string): Sql {
 type Part = Record<string, unknown>;
 const optional = (key: string, value: unknown): Part => (value === null || value === undefined ? {} : { [key]: value });
 const nonEmpty = (key: string, values: readonly string[]): Part => (values.length > 0 ? { [key]: [...values] } : {});
-const positive = (key: string, value: number): Part => (value > 0 ? { [key]: value } : {});
+/**
+ * A count as the report gave it: a count it gave, 0 included, and nothing for one it left blank
+ * (unknown). Reports from before blanks were told apart from 0 (`counts_given` null) give their
+ * counts above 0, as they always exported.
+ */
+const given = (row: Pick<ExportRow, 'counts_given'>, key: string, value: number): Part =>
+  (row.counts_given === null ? value > 0 : row.counts_given.includes(key)) ? { [key]: value } : {};
 const ifAny = (key: string, value: Part): Part => (Object.keys(value).length > 0 ? { [key]: value } : {});
 
 /** A stored report as template input. Others' audience lists are not shown (as in the API), so only "all" is written for them. */
@@ -91,15 +97,15 @@ function toInput(row: ExportRow, viewer: string): ReportInput {
     ...(row.people && row.people.length > 0 ? { people: row.people } : {}),
     ...nonEmpty('vulnerabilities', row.vulnerabilities),
     ...ifAny('outcomes', {
-      ...positive('intercepted', row.intercepted), ...positive('rescued', row.rescued), ...positive('dead', row.dead),
-      ...positive('missing', row.missing), ...positive('returned', row.returned), ...positive('claimedAsylum', row.claimed_asylum),
+      ...given(row, 'intercepted', row.intercepted), ...given(row, 'rescued', row.rescued), ...given(row, 'dead', row.dead),
+      ...given(row, 'missing', row.missing), ...given(row, 'returned', row.returned), ...given(row, 'claimedAsylum', row.claimed_asylum),
     }),
     ...(row.fee_amount !== null && row.fee_currency && row.fee_basis
       ? { fee: { amount: Number(row.fee_amount), currency: row.fee_currency, basis: row.fee_basis, ...nonEmpty('paymentMethods', row.fee_payment_methods), ...nonEmpty('covers', row.fee_covers) } }
       : {}),
     ...ifAny('smugglers', { ...optional('count', row.smugglers_count), ...nonEmpty('citizenships', row.smuggler_citizenships), ...nonEmpty('roles', row.smuggler_roles), ...nonEmpty('methods', row.methods) }),
     ...ifAny('documents', { ...nonEmpty('kinds', row.document_kinds), ...nonEmpty('issuingCountries', row.document_issuers) }),
-    ...ifAny('lawEnforcement', { ...positive('arrests', row.arrests), ...positive('charges', row.charges), ...positive('prosecutions', row.prosecutions), ...positive('convictions', row.convictions) }),
+    ...ifAny('lawEnforcement', { ...given(row, 'arrests', row.arrests), ...given(row, 'charges', row.charges), ...given(row, 'prosecutions', row.prosecutions), ...given(row, 'convictions', row.convictions) }),
     ...optional('source', row.source),
     ...ifAny('sourceDetails', {
       ...optional('recordId', row.source_record_id), ...optional('url', row.source_url), ...optional('quality', row.source_quality),
