@@ -18,16 +18,34 @@ function leg(name, env) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let failures = [];
   try {
     const report = JSON.parse(readFileSync(output, 'utf8'));
     passed = report.numPassedTests;
     failed = report.numFailedTests + (status !== 0 && report.numFailedTests === 0 ? 1 : 0);
     skipped = report.numPendingTests + report.numTodoTests;
+    failures = failuresIn(report);
   } catch {
     failed = 1;
   }
   console.log(`\n${name}: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-  return { name, status, passed, failed, skipped };
+  return { name, status, passed, failed, skipped, failures };
+}
+
+// The failed tests of a leg, by file and name with the first lines of their messages, so that the
+// end of a long run says what failed without scrolling back through it.
+function failuresIn(report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const where = file.name.replace(`${process.cwd()}/`, '');
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      const message = (test.failureMessages ?? []).join('\n').split('\n').slice(0, 6).join('\n    ');
+      out.push(`${where} > ${test.fullName}\n    ${message}`);
+    }
+    if ((file.assertionResults ?? []).length === 0 && file.status === 'failed') out.push(`${where}: ${file.message ?? 'failed to run'}`);
+  }
+  return out;
 }
 
 async function serverAnswers(url) {
@@ -63,6 +81,9 @@ rmSync(folder, { recursive: true, force: true });
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
 const skipped = results.reduce((sum, r) => sum + r.skipped, 0);
+for (const r of results) {
+  for (const failure of r.failures) console.log(`FAILED (${r.name}) ${failure}`);
+}
 console.log(`Legs run: ${results.map((r) => r.name).join(' and ')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(results.every((r) => r.status === 0) ? 0 : 1);
