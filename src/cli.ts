@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import { seedDemo } from './demo/seed.js';
 import { MODULES } from './modules/index.js';
 import { ROLES } from './platform/auth/roles.js';
@@ -78,7 +78,14 @@ export async function main(argv: string[], config: Config = loadConfig(), module
       console.error(`lintas: ${error.message}\n\n${help(modules)}`);
       return 2;
     }
-    console.error(`lintas: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`lintas: ${describeError(error)}`);
     return 1;
   }
+}
+
+/** What went wrong, in words: an error's message, or what a thrown non-error holds (never "[object Object]"). */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return inspect(error, { depth: 2, breakLength: Infinity });
 }
