@@ -18,12 +18,14 @@ export interface TestDatabase {
 /** Which database the suite runs on: PGlite, or the PostgreSQL server of LINTAS_TEST_DATABASE_URL. */
 export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.LINTAS_TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
-/** A fresh, migrated database of the suite's kind, for one test file. */
-export async function openTestDatabase(options: DatabaseOptions = {}): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database of the suite's kind, for one test file; cloned from `template` (a server
+ * database's name) instead of the migrated template when given.
+ */
+export async function openTestDatabase(options: DatabaseOptions = {}, template: string | null = inject('postgresTemplate')): Promise<TestDatabase> {
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
-  const template = inject('postgresTemplate');
   if (serverUrl && template) {
-    const name = `lintas_t_${template.replace('lintas_template_', '')}_${randomBytes(5).toString('hex')}`;
+    const name = `lintas_t_${template.replace(/^lintas_(template|demo)_/, '')}_${randomBytes(5).toString('hex')}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
@@ -68,8 +70,8 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
   });
 }
 
-/** A migrated PGlite data folder (from the template), for code that opens the database itself. */
-export async function makeTestDataFolder(folder: string): Promise<void> {
-  const db = await PgliteDatabase.open(folder, {}, new Blob([readFileSync(inject('pgliteTemplate'))]));
+/** A migrated PGlite data folder (from the template, or the dump given), for code that opens the database itself. */
+export async function makeTestDataFolder(folder: string, dump: string = inject('pgliteTemplate')): Promise<void> {
+  const db = await PgliteDatabase.open(folder, {}, new Blob([readFileSync(dump)]));
   await db.close();
 }

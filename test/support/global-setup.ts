@@ -57,6 +57,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const leftovers = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'lintas_t_${process.pid}_%'`);
       for (const row of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
       await admin.query(`DROP DATABASE IF EXISTS ${templateName} WITH (FORCE)`);
+      // The demo's template (test/support/demo-template.ts), when a browser test built it.
+      const demo = templateName.replace('lintas_template_', 'lintas_demo_');
+      await admin.query(`DROP DATABASE IF EXISTS ${demo}_part WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS ${demo} WITH (FORCE)`);
       await admin.end();
     }
   };
