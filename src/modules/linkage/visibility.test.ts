@@ -76,12 +76,11 @@ function modelNotices(world: World<WorldLead>, viewer: number): string[] {
     { exists: () => true, sees: (m: number, i: number) => sharingSees(world, m, leads[i]!) },
     { exists: (i: number) => finalOf(leads[i]!) !== null, sees: (m: number, i: number) => seesFinal(world, m, leads[i]!) },
   ];
-  interface Notice { told: number; holder: number; value: number; toldRecords: Set<number>; holderRecords: Set<number>; named: boolean; afterFirst: boolean }
+  interface Notice { told: number; holder: number; value: number; toldRecords: Set<number>; holderRecords: Set<number>; named: boolean; toldNamed: boolean }
   const notices = new Map<string, Notice>();
   phases.forEach((phase, p) => {
     // In the second run the matcher looks again at the re-shared leads only: every other pair is as it was.
     const looked = (i: number) => p === 0 || requeued(leads[i]!);
-    const before = new Set(notices.keys());
     // A re-shared lead of a side of a notice given in the first run joins it whatever the match is now.
     if (p === 1) {
       for (const notice of notices.values()) {
@@ -97,10 +96,12 @@ function modelNotices(world: World<WorldLead>, viewer: number): string[] {
       for (const value of a.values) {
         if (!b.values.includes(value) || phase.sees(a.owner, j)) continue;
         const id = `${a.owner} ${b.owner} ${value}`;
-        const notice = notices.get(id) ?? { told: a.owner, holder: b.owner, value, toldRecords: new Set(), holderRecords: new Set(), named: false, afterFirst: p === 1 && !before.has(id) };
+        const notice = notices.get(id) ?? { told: a.owner, holder: b.owner, value, toldRecords: new Set(), holderRecords: new Set(), named: false, toldNamed: false };
         notice.toldRecords.add(i);
         notice.holderRecords.add(j);
+        // Each side is named to the other only where its matching record allows it.
         notice.named ||= b.named;
+        notice.toldNamed ||= a.named;
         notices.set(id, notice);
       }
     }));
@@ -108,7 +109,7 @@ function modelNotices(world: World<WorldLead>, viewer: number): string[] {
   const shown = (records: Set<number>, seer: number) => [...records].filter((i) => seesFinal(world, seer, leads[i]!)).sort((x, y) => x - y).map((i) => `R${i}`).join(',');
   return [...notices.values()].flatMap((n) => [
     ...(n.told === viewer ? [`told by M${n.named ? n.holder : '?'} of ${n.value}: yours ${shown(n.toldRecords, viewer)}; theirs `] : []),
-    ...(n.holder === viewer ? [`holder to M${n.told} of ${n.value}: yours ${shown(n.holderRecords, viewer)}; theirs ${shown(n.toldRecords, viewer)}`] : []),
+    ...(n.holder === viewer ? [`holder to M${n.toldNamed ? n.told : '?'} of ${n.value}: yours ${shown(n.holderRecords, viewer)}; theirs ${shown(n.toldRecords, viewer)}`] : []),
   ]).sort();
 }
 
@@ -243,6 +244,8 @@ describe('linkage against the reference model of the sharing rule', () => {
     ]);
     // M3 (an observer) was told of M0's removed lead by name; M0 sees M3's lead: a link, no notice.
     expect(modelNotices(world, 3)).toEqual(['told by M0 of 2: yours R4; theirs ']);
+    // M1 stays unnamed for R1 on both sides: M0 is told of "another member", and is not told it was M1 that was told.
+    expect(modelNotices(world, 0)).toEqual(['holder to M3 of 2: yours ; theirs R4', 'holder to M? of 0: yours R0; theirs ', 'told by M? of 0: yours R0; theirs ']);
     await harness.check(world);
   });
 

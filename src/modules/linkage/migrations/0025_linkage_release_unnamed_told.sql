@@ -45,3 +45,8 @@ CREATE TABLE linkage_release_cells (
 );
 REVOKE ALL ON linkage_release_cells FROM PUBLIC;
 GRANT SELECT ON linkage_release_cells TO lintas_app;
+
+-- A member that stays unnamed for a record ("another member") stays unnamed on both sides of a
+-- notice: as the holder, to the member told; and as the member told, to the holder, who otherwise
+-- learnt from the notice it was given that this member holds the value (found by the fishing test).
+ALTER TABLE linkage_notices ADD COLUMN told_named boolean NOT NULL DEFAULT true;
