@@ -95,10 +95,10 @@ export async function makeLinkageRelease(db: Database, reason: ReleaseReason, op
     const groups: CountedGroup<LinkageReleaseTable>[] = rows.map((row) => ({
       table: row.tbl,
       keys: LINKAGE_RELEASE_TABLES[row.tbl].dimensions.map((_, index) => (index === 0 ? row.key1 : row.key2)),
-      month: Number(row.month),
+      month: row.month,
       owner: row.owner,
-      records: Number(row.records),
-      keySum: Number(row.key_sum),
+      records: row.records,
+      keySum: row.key_sum,
     }));
     const records = groups.filter((group) => group.table === 'entities' || group.table === 'noticesByKind').reduce((sum, group) => sum + group.records, 0);
     const hash = releaseDigest(cutoff, groups);
