@@ -1,5 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { startMatcher } from './matcher.js';
+import { startLinkageRelease } from './release.js';
 import { startRequestReminders } from './requests.js';
 import { linkageRoutes } from './routes.js';
 import { linkageSettings } from './settings.js';
@@ -8,6 +9,7 @@ const AUDIT_ACTIONS = [
   'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete',
   'linkage.notice', 'linkage.notice-list', 'linkage.notice-read', 'linkage.value-decide', 'linkage.volume-read',
   'linkage.request', 'linkage.request-list', 'linkage.request-read', 'linkage.disclose', 'linkage.refuse', 'linkage.request-remind',
+  'linkage.release', 'linkage.release-read',
 ] as const;
 const NOTIFICATION_KINDS = ['linkage.match', 'linkage.matched', 'linkage.request', 'linkage.decision', 'linkage.request-reminder'] as const;
 
@@ -31,8 +33,11 @@ export const linkage = defineModule({
   start({ platform, log, kickOutbox }) {
     const matcher = startMatcher(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage matcher failed; it runs again shortly'));
     const reminders = startRequestReminders(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage request reminders failed; they run again shortly'));
+    // Figures over records a viewer cannot see are computed when a month closes and on a schedule, never on request.
+    const release = startLinkageRelease(platform, (error) => log.error({ err: error }, 'the linkage release could not be computed'));
     return {
       async stop() {
+        await release.stop();
         await reminders.stop();
         await matcher.stop();
       },

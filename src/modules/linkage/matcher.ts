@@ -38,6 +38,8 @@ interface NoticeDraft {
   toldRecords: Set<string>;
   holderRecords: Set<string>;
   holderNamed: boolean;
+  /** Whether the holder learns the told member's name: a member unnamed for its records is unnamed on this side too. */
+  toldNamed: boolean;
 }
 
 export interface MatchResult {
@@ -70,10 +72,11 @@ function holdersOf(tx: Tx, entity: EntityRow, nameThreshold: number, limit: numb
 /** Adds a match to the notice of (told, holder, kind, key), starting it if it is the first. */
 function draft(drafts: Map<string, NoticeDraft>, told: EntityRow, holder: EntityRow): void {
   const id = `${told.owner} ${holder.owner} ${told.kind} ${told.key}`;
-  const notice = drafts.get(id) ?? { told: told.owner, holder: holder.owner, kind: told.kind, key: told.key, toldRecords: new Set(), holderRecords: new Set(), holderNamed: false };
+  const notice = drafts.get(id) ?? { told: told.owner, holder: holder.owner, kind: told.kind, key: told.key, toldRecords: new Set(), holderRecords: new Set(), holderNamed: false, toldNamed: false };
   notice.toldRecords.add(told.record_id);
   notice.holderRecords.add(holder.record_id);
   notice.holderNamed ||= holder.named_in_hits;
+  notice.toldNamed ||= told.named_in_hits;
   drafts.set(id, notice);
 }
 
@@ -102,8 +105,8 @@ async function tell(tx: Tx, notice: NoticeDraft & { id: string }): Promise<void>
   await notifyUsers(tx, {
     userIds: holders.map((person) => person.id),
     kind: 'linkage.matched',
-    title: `${notice.told} was told that a ${what} in its records matches yours`,
-    body: `${notice.told} holds the same ${what} as ${notice.holderRecords.size === 1 ? 'one of your records' : `${notice.holderRecords.size} of your records`}, which it may not see. It may ask you to disclose what you choose.`,
+    title: `${notice.toldNamed ? notice.told : 'Another member'} was told that a ${what} in its records matches yours`,
+    body: `${notice.toldNamed ? notice.told : 'Another member'} holds the same ${what} as ${notice.holderRecords.size === 1 ? 'one of your records' : `${notice.holderRecords.size} of your records`}, which it may not see. It may ask you to disclose what you choose.`,
     objectType: 'linkage-notice',
     objectId: notice.id,
     source: ownOnly(notice.holder),
@@ -207,12 +210,13 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
     for (const [id, notice] of drafts) {
       if (held.has(id)) continue;
       const row = await tx.one<{ id: string; created: boolean }>(sql`
-        INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named)
-        VALUES (${notice.told}, ${notice.holder}, ${notice.kind}, ${notice.key}, ${[...notice.toldRecords]}::uuid[], ${[...notice.holderRecords]}::uuid[], ${notice.holderNamed})
+        INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named, told_named)
+        VALUES (${notice.told}, ${notice.holder}, ${notice.kind}, ${notice.key}, ${[...notice.toldRecords]}::uuid[], ${[...notice.holderRecords]}::uuid[], ${notice.holderNamed}, ${notice.toldNamed})
         ON CONFLICT (told, holder, kind, key) DO UPDATE SET
           told_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.told_records || excluded.told_records) ORDER BY 1),
           holder_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.holder_records || excluded.holder_records) ORDER BY 1),
           holder_named = linkage_notices.holder_named OR excluded.holder_named,
+          told_named = linkage_notices.told_named OR excluded.told_named,
           updated_at = now()
         RETURNING id, (xmax = 0) AS created`);
       if (!row.created) continue;
@@ -221,7 +225,8 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
         action: 'linkage.notice',
         objectType: 'linkage-notice',
         objectId: row.id,
-        objectOwners: [notice.holder, notice.told].sort(),
+        // The holder sees the notice on its "who read my records" page, unless the member told stays unnamed.
+        objectOwners: notice.toldNamed ? [notice.holder, notice.told].sort() : [notice.told],
         details: { told: notice.told, holder: notice.holder, kind: notice.kind, toldRecords: [...notice.toldRecords], holderRecords: [...notice.holderRecords] },
       }]);
       await tell(tx, { ...notice, id: row.id });

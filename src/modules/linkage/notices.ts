@@ -20,6 +20,7 @@ interface NoticeRow {
   told_records: string[];
   holder_records: string[];
   holder_named: boolean;
+  told_named: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -69,7 +70,8 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
         kind: row.kind,
         // A name is matched fuzzily: the key is the told member's own words for it, not the holder's.
         key: row.kind === 'person' ? null : row.key,
-        member: row.told,
+        // The member told, unless it stays unnamed for the records that matched (else the holder would learn it holds the value).
+        member: row.told_named ? row.told : null,
         yourRecords: pick(row.holder_records),
         // Of the told member's records, only those the holder may see anyway.
         theirRecords: pick(row.told_records),
@@ -79,11 +81,12 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
 
 /**
  * The other member an audit row of the viewer's read names, so that member sees the read on its
- * "who read my records" page: the holder, when the member told reads; the member told, when the
- * holder reads, only where the holder is named (else that page would name it).
+ * "who read my records" page: the holder, when the member told reads, only where the member told is
+ * named (else that page would name it); the member told, when the holder reads, only where the holder
+ * is named. A disclosure request names its asker anyway: asking is choosing to be named.
  */
-export function auditedOther(viewer: string, sides: { told: string; holder: string; holder_named: boolean }): string | undefined {
-  if (sides.told === viewer) return sides.holder;
+export function auditedOther(viewer: string, sides: { told: string; holder: string; holder_named: boolean; told_named?: boolean }): string | undefined {
+  if (sides.told === viewer) return sides.told_named === false ? undefined : sides.holder;
   return sides.holder_named ? sides.told : undefined;
 }
 

@@ -4,9 +4,10 @@ import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { getNotice, listNotices } from './notices.js';
 import { ask, getRequest, grant, listRequests, refuse } from './requests.js';
+import { readLinkageRelease } from './release.js';
 import { decideValue, listValues, noticeVolume } from './review.js';
 import * as linkage from './service.js';
-import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery, ValueDecided, ValueDecision, ValueList, ValuesQuery, Volume, VolumeQuery, Grant, Refusal, RequestCreate, RequestList, RequestOne, RequestsQuery } from './schemas.js';
+import { LeadCreate, LeadItem, LeadOne, LeadUpdate, ListQuery, NormaliseRequest, NormaliseResponse, NoticeList, NoticeOne, NoticesQuery, ValueDecided, ValueDecision, ValueList, ValuesQuery, Volume, VolumeQuery, Grant, Refusal, ReleaseQuery, ReleaseTableCells, RequestCreate, RequestList, RequestOne, RequestsQuery } from './schemas.js';
 
 const tags = ['linkage'];
 
@@ -108,4 +109,14 @@ export function linkageRoutes(app: App): void {
     config: { action: 'linkage.disclose' },
     schema: { tags, summary: 'Refuse a disclosure request, with the reason (holder only)', params: IdParams, body: Refusal, response: { 200: RequestOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => refuse(ctx, request.params.id, request.body.reason)));
+
+  app.get('/linkage/release', {
+    config: { action: 'linkage.read' },
+    schema: {
+      tags,
+      summary: 'Figures about entity values, links and notices across all members: one table of the latest release, computed by a job, the same for every viewer (rule 6)',
+      querystring: ReleaseQuery,
+      response: { 200: ReleaseTableCells, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => readLinkageRelease(ctx, request.query), { read: true }));
 }

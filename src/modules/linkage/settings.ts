@@ -25,4 +25,10 @@ export const linkageSettings = defineSettings({
     default: 200,
     description: 'hit notices one member may be given in a day (UTC); further matches wait for the next day, and the secretariat sees them waiting',
   },
+  releaseHours: {
+    env: 'LINTAS_LINKAGE_RELEASE_HOURS',
+    kind: 'count',
+    default: 24,
+    description: 'hours between scheduled runs of the linkage release job, the only source of figures over records a viewer cannot see (it also runs when a month closes)',
+  },
 });

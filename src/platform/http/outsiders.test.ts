@@ -423,6 +423,7 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/linkage/requests/${randomUUID()}/refuse` },
     forbidden: [{ who: () => ownerColleague }],
   },
+  { method: 'GET', route: '/linkage/release', auth: 'user', path: () => '/linkage/release?table=noticesByKind&interval=year' },
   { method: 'GET', route: '/linkage/notices/volume', auth: 'user', path: () => '/linkage/notices/volume', forbidden: [{ who: () => outsiderAdmin }] },
   { method: 'GET', route: '/linkage/values', auth: 'user', path: () => '/linkage/values', forbidden: [{ who: () => outsiderAdmin }] },
   {

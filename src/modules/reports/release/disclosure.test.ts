@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { FIGURES, type Figure } from '../analysis/figures.js';
-import { K_PLATFORM, K_PUBLISHED, passes, perturbCount, perturbSum } from './disclosure.js';
+import { K_PLATFORM, K_PUBLISHED, passes, perturbCount, perturbSum } from '../../../platform/release/disclosure.js';
 import { computeRelease, periodOf, type ReleasedCell, type ReleaseRecord } from './tables.js';
 
 /**
@@ -85,7 +85,7 @@ function contains(cell: Pick<ReleasedCell, 'table' | 'period' | 'keys'>, r: Rele
 
 describe('thresholds', () => {
   test('k records from at least 3 owners, the two largest holding at most 85%', () => {
-    const cell = (counts: number[]) => ({ reports: counts.reduce((a, b) => a + b, 0), ownerCounts: counts, cellKey: 0 });
+    const cell = (counts: number[]) => ({ records: counts.reduce((a, b) => a + b, 0), ownerCounts: counts, cellKey: 0 });
     expect(passes(cell([2, 2, 1]), K_PLATFORM)).toBe(true);
     expect(passes(cell([1, 1, 1, 1]), K_PLATFORM)).toBe(false);
     expect(passes(cell([3, 2]), K_PLATFORM)).toBe(false);
@@ -140,7 +140,7 @@ describe('a record changes only what it may', () => {
           const members = [...world, extra].filter((r) => contains(cell, r));
           const owners = new Map<string, number>();
           for (const r of members) owners.set(r.owner, (owners.get(r.owner) ?? 0) + 1);
-          expect(passes({ reports: members.length, ownerCounts: [...owners.values()], cellKey: 0 }, K_PLATFORM), cellId(cell)).toBe(true);
+          expect(passes({ records: members.length, ownerCounts: [...owners.values()], cellKey: 0 }, K_PLATFORM), cellId(cell)).toBe(true);
         }
       }),
       { numRuns: 150 },

@@ -1,35 +1,25 @@
 import { reportSettings } from '../settings.js';
-import { createHash } from 'node:crypto';
 import { appendAudit } from '../../../platform/audit/writer.js';
 import type { Platform } from '../../../platform/context.js';
 import type { Database, Tx } from '../../../platform/db/database.js';
 import { sql } from '../../../platform/db/sql.js';
+import { RANDOM_CELL_KEY, releaseDigest, releaseDueAfter, scheduleRelease, type ReleaseReason } from '../../../platform/release/job.js';
+import { cutoffOf, monthNumber } from '../../../platform/release/periods.js';
 import { FIGURES, type Figure } from '../analysis/figures.js';
 import { FIGURE_COLUMNS, type FactRow } from '../analysis/fact-store.js';
 import { computeRelease, type ReleaseRecord } from './tables.js';
 
 /**
- * The job that computes the regional release: when a month closes (the first run in a new month)
+ * The job that computes the reports' regional release: when a month closes (the first run in a new month)
  * and again every `LINTAS_RELEASE_HOURS` (so reports approved late for closed periods enter it),
- * never on a viewer's request. A scheduled run whose records are unchanged since the last release
+ * never on a viewer's request (the schedule and the thresholds are the platform's: src/platform/release/). A scheduled run whose records are unchanged since the last release
  * writes nothing but the time it checked. One release is one transaction: its cells, which owners'
  * records entered it, and its audit row naming those owners.
  */
 
-type ReleaseReason = 'period-closed' | 'scheduled' | 'operator';
-
 /** A regional fact as the job reads it: its row of report_facts and its record's key. */
 type KeyedFact = Pick<FactRow, 'report_id' | 'owner' | 'incident_type' | 'country' | 'destination' | 'flows' | 'citizenships' | 'modes'
   | 'fee_per_person' | 'fee_currency' | (typeof FIGURE_COLUMNS)[number]> & { month: number; cell_key: number };
-
-/** The first day of the month of `now` (UTC): every period that ended before it is closed. */
-function cutoffOf(now: Date): string {
-  return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01`;
-}
-
-function monthNumber(day: string): number {
-  return Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
-}
 
 interface ReleaseOutcome {
   /** The release made, or null when the records were unchanged since the last one. */
@@ -59,9 +49,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
       FROM report_facts f JOIN report_release_keys k ON k.report_id = f.report_id
       WHERE f.counts_in_regional AND f.month IS NOT NULL AND f.month < ${monthNumber(cutoff)}
       ORDER BY f.report_id`);
-    const digest = createHash('sha256').update(cutoff);
-    for (const row of rows) digest.update(JSON.stringify(row));
-    const hash = digest.digest('hex');
+    const hash = releaseDigest(cutoff, rows);
     const last = await tx.maybeOne<{ id: string; digest: string }>(sql`SELECT id, digest FROM report_releases ORDER BY computed_at DESC, id DESC LIMIT 1`);
     if (last && last.digest === hash && !options.force) {
       await tx.query(sql`UPDATE report_releases SET checked_at = ${now} WHERE id = ${last.id}`);
@@ -121,7 +109,7 @@ export async function makeRelease(db: Database, reason: ReleaseReason, options: 
 async function assignKeys(tx: Tx): Promise<void> {
   await tx.query(sql`
     INSERT INTO report_release_keys (report_id, cell_key)
-    SELECT f.report_id, ('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 8))::bit(32)::bigint
+    SELECT f.report_id, ${RANDOM_CELL_KEY}
     FROM report_facts f
     WHERE f.counts_in_regional AND NOT EXISTS (SELECT 1 FROM report_release_keys k WHERE k.report_id = f.report_id)`);
 }
@@ -131,32 +119,17 @@ export async function releaseDue(db: Database, now: Date, everyHours: number): P
   const last = await db.ownerTransaction((tx) =>
     tx.maybeOne<{ cutoff: string; checked_at: Date }>(sql`SELECT cutoff, checked_at FROM report_releases ORDER BY computed_at DESC, id DESC LIMIT 1`),
   );
-  if (!last || last.cutoff < cutoffOf(now)) return 'period-closed';
-  if (now.getTime() - last.checked_at.getTime() >= everyHours * 3600_000) return 'scheduled';
-  return null;
+  return releaseDueAfter(last, now, everyHours);
 }
 
 /** Runs the release job every `everyMs` (and once at start) until stopped; started by the server. */
 export function startReleaseJob(platform: Platform, onError: (error: unknown) => void, everyMs = 15 * 60_000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const run = (): void => {
-    if (stopped) return;
-    running = running
-      .then(async () => {
-        const reason = await releaseDue(platform.db, new Date(), reportSettings.of(platform.config).releaseHours);
-        if (reason && !stopped) await makeRelease(platform.db, reason);
-      })
-      .catch(onError);
-  };
-  run();
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return scheduleRelease(
+    {
+      due: (now) => releaseDue(platform.db, now, reportSettings.of(platform.config).releaseHours),
+      make: (reason) => makeRelease(platform.db, reason),
     },
-  };
+    onError,
+    everyMs,
+  );
 }

@@ -2,7 +2,8 @@ import type { Ctx } from '../../../platform/context.js';
 import { sql } from '../../../platform/db/sql.js';
 import { FIGURES, type Figure } from '../analysis/figures.js';
 import { labelsFor } from '../analysis/dashboard.js';
-import { K_PLATFORM, K_PUBLISHED } from './disclosure.js';
+import { K_PLATFORM, K_PUBLISHED } from '../../../platform/release/disclosure.js';
+import { intervalOfPeriod, PERIOD_PATTERN } from '../../../platform/release/periods.js';
 import { RELEASE_TABLE_NAMES, RELEASE_TABLES, RELEASE_INTERVALS, type ReleaseInterval, type ReleaseTable } from './tables.js';
 
 /**
@@ -25,12 +26,6 @@ interface CellRow {
   reports: number;
   figures: Record<Figure, number>;
   fee_mean: number | null;
-}
-
-const PERIOD_PATTERN: Record<ReleaseInterval, string> = { month: '^[0-9]{4}-[0-9]{2}$', quarter: '^[0-9]{4}-Q[1-4]$', year: '^[0-9]{4}$' };
-
-function intervalOfPeriod(period: string): ReleaseInterval {
-  return /^\d{4}$/.test(period) ? 'year' : /-Q[1-4]$/.test(period) ? 'quarter' : 'month';
 }
 
 async function latestRelease(ctx: Ctx): Promise<ReleaseInfo | null> {

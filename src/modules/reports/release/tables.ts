@@ -1,5 +1,10 @@
+import { countRecord, emptyCount, mergeCount, MonthCells, OwnerNumbers, shownCount, type CellCount } from '../../../platform/release/cells.js';
+import { perturbSum } from '../../../platform/release/disclosure.js';
+import { periodOf, RELEASE_INTERVALS, type ReleaseInterval } from '../../../platform/release/periods.js';
 import { FIGURES, type Figure } from '../analysis/figures.js';
-import { addKey, K_PLATFORM, K_PUBLISHED, passes, perturbCount, perturbSum, type CellContributions } from './disclosure.js';
+
+// The periods are the platform's (src/platform/release/): re-exported for the reports' schemas and tests.
+export { periodOf, RELEASE_INTERVALS, type ReleaseInterval };
 
 /**
  * The regional release's fixed tables: each period (month, quarter, year) crossed with at most two
@@ -19,9 +24,6 @@ export const RELEASE_TABLES = {
 export type ReleaseTable = keyof typeof RELEASE_TABLES;
 export const RELEASE_TABLE_NAMES = Object.keys(RELEASE_TABLES) as ReleaseTable[];
 type ReleaseDimension = 'incidentType' | 'country' | 'route' | 'citizenship' | 'mode' | 'destination' | 'currency';
-
-export const RELEASE_INTERVALS = ['month', 'quarter', 'year'] as const;
-export type ReleaseInterval = (typeof RELEASE_INTERVALS)[number];
 
 /** A shared report that counts in regional aggregates, as the job reads it. */
 export interface ReleaseRecord {
@@ -54,25 +56,6 @@ export interface ReleasedCell {
   feeMean: number | null;
 }
 
-export function periodOf(month: number, interval: ReleaseInterval): string {
-  const year = Math.floor(month / 12);
-  const inYear = month - year * 12;
-  switch (interval) {
-    case 'month':
-      return `${year}-${String(inYear + 1).padStart(2, '0')}`;
-    case 'quarter':
-      return `${year}-Q${Math.floor(inYear / 3) + 1}`;
-    case 'year':
-      return String(year);
-  }
-}
-
-/** Whether a record's period has closed before `cutoffMonth` (the first month not covered). */
-function periodClosed(month: number, interval: ReleaseInterval, cutoffMonth: number): boolean {
-  const span = interval === 'month' ? 1 : interval === 'quarter' ? 3 : 12;
-  return Math.floor(month / span) * span + span <= cutoffMonth;
-}
-
 function valuesOf(record: ReleaseRecord, dimension: ReleaseDimension): readonly string[] {
   switch (dimension) {
     case 'incidentType':
@@ -102,34 +85,18 @@ function combinations(lists: readonly (readonly string[])[]): string[][] {
 
 const WIDTH = FIGURES.length;
 
-/** A cell's contributions: per figure its sum and two largest values, in one array (sums, then firsts, then seconds). */
-interface Accumulator extends CellContributions {
-  /** The owners' numbers (`ownerOf`), one entry an owner, beside `ownerCounts`. */
-  ownerIds: number[];
-  ownerCounts: number[];
+/** A cell's count, and per figure its sum and two largest values, in one array (sums, then firsts, then seconds). */
+interface Accumulator extends CellCount {
   width: number;
   figures: Float64Array;
 }
 
 function accumulator(width: number): Accumulator {
-  return { reports: 0, cellKey: 0, ownerIds: [], ownerCounts: [], width, figures: new Float64Array(3 * width) };
+  return { ...emptyCount(), width, figures: new Float64Array(3 * width) };
 }
 
-/** Adds `count` records of an owner to a cell (a few owners a cell: a scan beats a Map). */
-function addOwner(cell: Accumulator, owner: number, count: number): void {
-  const at = cell.ownerIds.indexOf(owner);
-  if (at < 0) {
-    cell.ownerIds.push(owner);
-    cell.ownerCounts.push(count);
-  } else {
-    cell.ownerCounts[at] = (cell.ownerCounts[at] as number) + count;
-  }
-}
-
-function accumulate(cell: Accumulator, record: ReleaseRecord, owner: number, values: readonly number[]): void {
-  cell.reports += 1;
-  cell.cellKey = addKey(cell.cellKey, record.key);
-  addOwner(cell, owner, 1);
+function accumulate(cell: Accumulator, owner: number, key: number, values: readonly number[]): void {
+  countRecord(cell, owner, key);
   const { figures, width } = cell;
   for (let i = 0; i < width; i++) {
     const value = values[i] as number;
@@ -146,9 +113,7 @@ function accumulate(cell: Accumulator, record: ReleaseRecord, owner: number, val
 
 /** Adds a cell of disjoint records (another month of the same quarter or year) into `into`. */
 function merge(into: Accumulator, from: Accumulator): void {
-  into.reports += from.reports;
-  into.cellKey = addKey(into.cellKey, from.cellKey);
-  from.ownerIds.forEach((owner, index) => addOwner(into, owner, from.ownerCounts[index] as number));
+  mergeCount(into, from);
   const { figures, width } = into;
   const other = from.figures;
   for (let i = 0; i < width; i++) {
@@ -167,67 +132,33 @@ function merge(into: Accumulator, from: Accumulator): void {
   }
 }
 
-interface MonthCell {
-  table: ReleaseTable;
-  month: number;
-  keys: string[];
-  acc: Accumulator;
-}
-
 /**
  * Every table of the release over `records` whose periods closed before `cutoffMonth`: the cells
  * that pass the thresholds at k = 5, perturbed, each marked when it passes k = 11 too. Records are
  * added up by month once; quarters and years are made from their months' cells.
  */
 export function computeRelease(records: readonly ReleaseRecord[], cutoffMonth: number): ReleasedCell[] {
-  const months = new Map<string, MonthCell>();
-  const owners = new Map<string, number>();
-  const width = (table: ReleaseTable): number => (table === 'fees' ? 1 : WIDTH);
+  const owners = new OwnerNumbers();
+  const months = new MonthCells<ReleaseTable, Accumulator>((table) => accumulator(table === 'fees' ? 1 : WIDTH), merge);
   for (const record of records) {
     // A month that has not closed is in no period of the release (a quarter or year ends with one of its months).
     if (record.month >= cutoffMonth) continue;
     const figures = FIGURES.map((figure) => record.figures[figure]);
-    let owner = owners.get(record.owner);
-    if (owner === undefined) {
-      owner = owners.size;
-      owners.set(record.owner, owner);
-    }
+    const owner = owners.of(record.owner);
     for (const table of RELEASE_TABLE_NAMES) {
       const fees = table === 'fees';
       if (fees && (record.feePerPerson === null || !record.feeCurrency)) continue;
       const dimensions: readonly ReleaseDimension[] = RELEASE_TABLES[table].dimensions;
       const values = fees ? [record.feePerPerson ?? 0] : figures;
       const combos = dimensions.length === 1 ? valuesOf(record, dimensions[0] as ReleaseDimension).map((value) => [value]) : combinations(dimensions.map((dimension) => valuesOf(record, dimension)));
-      for (const keys of combos) {
-        const id = `${table}\u0001${record.month}\u0001${keys.join('\u0001')}`;
-        let cell = months.get(id);
-        if (!cell) {
-          cell = { table, month: record.month, keys, acc: accumulator(width(table)) };
-          months.set(id, cell);
-        }
-        accumulate(cell.acc, record, owner, values);
-      }
-    }
-  }
-  const periods = new Map<string, { table: ReleaseTable; period: string; keys: string[]; acc: Accumulator }>();
-  for (const cell of months.values()) {
-    for (const interval of RELEASE_INTERVALS) {
-      if (!periodClosed(cell.month, interval, cutoffMonth)) continue;
-      const period = periodOf(cell.month, interval);
-      const id = `${cell.table}\u0001${period}\u0001${cell.keys.join('\u0001')}`;
-      let target = periods.get(id);
-      if (!target) {
-        target = { table: cell.table, period, keys: cell.keys, acc: accumulator(width(cell.table)) };
-        periods.set(id, target);
-      }
-      merge(target.acc, cell.acc);
+      for (const keys of combos) accumulate(months.cell(table, record.month, keys), owner, record.key, values);
     }
   }
   const released: ReleasedCell[] = [];
-  for (const { table, period, keys, acc } of periods.values()) {
-    if (!passes(acc, K_PLATFORM)) continue;
-    const published = passes(acc, K_PUBLISHED);
-    const reports = perturbCount(acc.reports, acc.cellKey, published ? K_PUBLISHED : K_PLATFORM);
+  for (const { table, period, keys, cell: acc } of months.periods(cutoffMonth)) {
+    const shown = shownCount(acc);
+    if (!shown) continue;
+    const { published, count: reports } = shown;
     const figures = Object.fromEntries(FIGURES.map((figure) => [figure, 0])) as Record<Figure, number>;
     let feeMean: number | null = null;
     if (table === 'fees') {

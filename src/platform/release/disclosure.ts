@@ -1,6 +1,7 @@
 /**
- * Disclosure control of the regional release (DESIGN.md §3, rule 6): which cells may be shown, and
- * the cell-key perturbation of what is shown. Pure functions over a cell's contributions.
+ * Disclosure control of a regional release (DESIGN.md §3, rule 6), whatever module's records it
+ * counts: which cells may be shown, and the cell-key perturbation of what is shown. Pure functions
+ * over a cell's contributions.
  *
  * - **Thresholds.** A cell is shown only when it holds at least k records (5 inside the platform,
  *   11 in anything published or exported) from at least 3 owners, and its two largest owners hold
@@ -24,7 +25,7 @@ const DOMINANCE_SHARE = 0.85;
 /** What a cell holds before it is released. */
 export interface CellContributions {
   /** Number of records. */
-  reports: number;
+  records: number;
   /** Records per owner (one entry an owner). */
   ownerCounts: readonly number[];
   /** Sum of the records' keys, modulo 2^32. */
@@ -33,7 +34,7 @@ export interface CellContributions {
 
 /** Rule 6's thresholds for a level k. */
 export function passes(cell: CellContributions, k: number): boolean {
-  if (cell.reports < k || cell.ownerCounts.length < MIN_OWNERS) return false;
+  if (cell.records < k || cell.ownerCounts.length < MIN_OWNERS) return false;
   let first = 0;
   let second = 0;
   for (const count of cell.ownerCounts) {
@@ -44,7 +45,7 @@ export function passes(cell: CellContributions, k: number): boolean {
       second = count;
     }
   }
-  return first + second <= DOMINANCE_SHARE * cell.reports;
+  return first + second <= DOMINANCE_SHARE * cell.records;
 }
 
 /** The sum of keys modulo 2^32, kept as an unsigned integer. */
@@ -92,9 +93,9 @@ function mix(cellKey: number, salt: number): number {
 }
 
 /** The shown count of a cell that passed threshold `k`. */
-export function perturbCount(reports: number, cellKey: number, k: number): number {
-  const row = COUNT_TABLE[Math.min(Math.max(reports - k, 0), 2)] as Int8Array;
-  return reports + (row[cellKey & 255] as number);
+export function perturbCount(records: number, cellKey: number, k: number): number {
+  const row = COUNT_TABLE[Math.min(Math.max(records - k, 0), 2)] as Int8Array;
+  return records + (row[cellKey & 255] as number);
 }
 
 /**
