@@ -45,7 +45,6 @@ export const documents = defineModule({
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
-  linkage: [],
   entityNormalisers: { 'travel-document': travelDocumentEntity },
   attention: documentsAttention,
 });

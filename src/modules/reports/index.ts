@@ -42,7 +42,6 @@ export const reports = defineModule({
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   demo: seedReports,
-  linkage: [],
   attention,
 });
 
