@@ -3,6 +3,7 @@ import { documentsCommand } from './cli.js';
 import { seedDocuments } from './demo.js';
 import { documentsAttention } from './attention.js';
 import { startHitReminders } from './hits.js';
+import { hitSource } from './hit-entities.js';
 import { travelDocumentEntity } from './number.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
@@ -46,6 +47,7 @@ export const documents = defineModule({
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
   entityNormalisers: { 'travel-document': travelDocumentEntity },
+  entitySources: [hitSource],
   attention: documentsAttention,
 });
 
