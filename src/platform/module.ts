@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Ctx, Platform } from './context.js';
 import type { Database } from './db/database.js';
 import { offerEntityNormalisers, type EntityNormaliser } from './entities.js';
+import { declareEntitySources, registerEntityConsumer, type EntityConsumer, type EntitySource } from './entity-sources.js';
 import { MIGRATIONS_DIR, readMigrations, type Migration } from './db/migrate.js';
 import type { App } from './http/app.js';
 import type { Settings } from './settings.js';
@@ -37,8 +38,10 @@ export interface LintasModule<A extends string = string> {
   readonly auditActions: readonly string[];
   /** The kinds of inbox notification it sends (typed through `ModuleNotificationKinds`, platform/notify/inbox.ts). */
   readonly notificationKinds?: readonly string[];
-  /** The fields of its records it offers to linkage (record type and field names). */
-  readonly linkage?: readonly LinkageField[];
+  /** Its record types that hold entities and which fields hold which entity type (platform/entity-sources.ts). */
+  readonly entitySources?: readonly EntitySource[];
+  /** What it does with the entities other modules offer (linkage): one consumer per module. */
+  readonly entityConsumer?: EntityConsumer;
   /** Normalisers of entity types whose one form this module owns, keyed by entity type (platform/entities.ts). */
   readonly entityNormalisers?: Readonly<Record<string, EntityNormaliser>>;
   /**
@@ -58,13 +61,6 @@ export interface Attention {
   count: number;
   /** The web app's path of the list that shows exactly these, e.g. `/reports?toApprove=true`. */
   link: string;
-}
-
-export interface LinkageField {
-  objectType: string;
-  field: string;
-  /** How the field is compared: exactly after normalising, or as a person's name, or as a date. */
-  compare: 'exact' | 'name' | 'date';
 }
 
 /** What a module's `start` gets from the server. */
@@ -101,6 +97,8 @@ export function defineModule<const A extends string>(module: LintasModule<A>): L
   if (!/^[a-z][a-z0-9-]*$/.test(module.name)) throw new Error(`module name ${module.name} must be lower-case letters, digits and hyphens`);
   grantActions(module.name, module.actions);
   if (module.entityNormalisers) offerEntityNormalisers(module.name, module.entityNormalisers);
+  if (module.entitySources) declareEntitySources(module.name, module.entitySources);
+  if (module.entityConsumer) registerEntityConsumer(module.name, module.entityConsumer);
   return module;
 }
 

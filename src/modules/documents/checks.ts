@@ -7,6 +7,7 @@ import { isIcaoIssuer, issuerName, normaliseIssuer, type DocumentType } from './
 import { parseMrz, type MrzError } from './mrz.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
 import { tellIssuers } from './hits.js';
+import { offerHitEntities } from './hit-entities.js';
 import { lockHitsFor, openHitsFor, type FoundDocument, type HitDocument } from './queries.js';
 import { registerOf } from './register.js';
 import type { BatchCheckBody, CheckAnswer, CheckBody, DocumentRef } from './schemas.js';
@@ -160,6 +161,7 @@ export async function checkDocuments(request: FastifyRequest, docs: readonly Che
       if (candidates.length > 0) await lockHitsFor(ctx, candidates);
       const found: HitDocument[] = candidates.length > 0 ? await openHitsFor(ctx, candidates, { purpose, via: via === 'batch' ? 'batch' : (candidates[0]?.via ?? 'number') }) : [];
       await tellIssuers(ctx, found);
+      await offerHitEntities(ctx, found);
       await ctx.audit(event(ctx.actor.member, found));
       const byKey = new Map(found.map((doc) => [documentKey(doc.issuer, doc.doc_type, doc.number), doc]));
       return docs.map((doc) => answerFor(doc, byKey.get(doc.key)));

@@ -3,6 +3,7 @@ import { documentsCommand } from './cli.js';
 import { seedDocuments } from './demo.js';
 import { documentsAttention } from './attention.js';
 import { startHitReminders } from './hits.js';
+import { hitSource } from './hit-entities.js';
 import { travelDocumentEntity } from './number.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
@@ -45,8 +46,8 @@ export const documents = defineModule({
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
-  linkage: [],
   entityNormalisers: { 'travel-document': travelDocumentEntity },
+  entitySources: [hitSource],
   attention: documentsAttention,
 });
 

@@ -4,6 +4,7 @@ import { startLinkageRelease } from './release.js';
 import { startRequestReminders } from './requests.js';
 import { linkageRoutes } from './routes.js';
 import { linkageSettings } from './settings.js';
+import { leadSource, linkageConsumer, prepareSources, vesselNormalisers } from './sources.js';
 
 const AUDIT_ACTIONS = [
   'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete',
@@ -30,6 +31,7 @@ export const linkage = defineModule({
   settings: linkageSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: linkageRoutes,
+  prepare: prepareSources,
   start({ platform, log, kickOutbox }) {
     const matcher = startMatcher(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage matcher failed; it runs again shortly'));
     const reminders = startRequestReminders(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage request reminders failed; they run again shortly'));
@@ -45,6 +47,10 @@ export const linkage = defineModule({
   },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
+  // Linkage owns the one form of a vessel's identifiers; other modules' records offer entities to it.
+  entityNormalisers: vesselNormalisers,
+  entitySources: [leadSource],
+  entityConsumer: linkageConsumer,
 });
 
 declare module '../../platform/auth/roles.js' {

@@ -11,7 +11,7 @@ interface Link {
   kind: string;
   key: string;
   score: number;
-  record: { module: string; type: string; id: string; owner: string; title: string | null };
+  record: { module: string; recordType: string; id: string; owner: string; label: string };
 }
 interface Lead {
   id: string;
@@ -103,7 +103,7 @@ describe('links follow the sharing rule', () => {
 
     const seen = await read(bbb, mine.id);
     expect(linked(seen)).toEqual([shared.id]);
-    expect(seen.links[0]).toEqual({ kind: 'phone', key: '+6281211112222', score: 1, record: { module: 'linkage', type: 'lead', id: shared.id, owner: 'AAA', title: 'AAA’s agent, shared with BBB' } });
+    expect(seen.links[0]).toEqual({ kind: 'phone', key: '+6281211112222', score: 1, record: { module: 'linkage', recordType: 'lead', id: shared.id, owner: 'AAA', label: 'AAA’s agent, shared with BBB' } });
     // Nothing of CCC's lead reaches BBB: not its id, owner, or that a third record holds the number.
     const response = await t.as(bbb, { method: 'GET', url: `${LEADS}/${mine.id}` });
     expect(response.body).not.toContain(hidden.id);

@@ -11,7 +11,7 @@ type Audience = { kind: 'owner' } | { kind: 'all' } | { kind: 'members'; members
 interface RecordRef {
   id: string;
   owner: string;
-  title: string | null;
+  label: string;
 }
 interface Notice {
   id: string;
@@ -103,7 +103,7 @@ describe('hit notices: a match with a record the member may not see', () => {
     expect(toldA.map((n) => [n.member, n.yourRecords.map((r) => r.id)])).toEqual([['BBB', [shared]]]);
     const heldB = about(await notices('BBB', 'holder'), 'GB82WEST12345698765432');
     expect(heldB[0]?.yourRecords.map((r) => r.id)).toEqual([hidden]);
-    expect(heldB[0]?.theirRecords.map((r) => [r.id, r.title])).toEqual([[shared, 'Shared with BBB']]);
+    expect(heldB[0]?.theirRecords.map((r) => [r.id, r.label])).toEqual([[shared, 'Shared with BBB']]);
   });
 
   test('a member is told once per value and holder: later records join the notice, nobody is told again', async () => {

@@ -10,6 +10,7 @@ import { sql, type Sql } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { NoticesQuery } from './schemas.js';
+import { shownRecords, type ShownRecord } from './store.js';
 
 interface NoticeRow {
   id: string;
@@ -25,33 +26,29 @@ interface NoticeRow {
   updated_at: Date;
 }
 
-interface RecordTitle {
-  id: string;
-  module: string;
-  type: string;
-  owner: string;
-  title: string | null;
-}
 
 const OBJECT = 'linkage-notice';
 
 /** The query layer's wall: a notice is read only by the member told and the holder. */
 const mine = (ctx: Ctx): Sql => sql`(n.told = ${ctx.actor.member} OR n.holder = ${ctx.actor.member})`;
 
-/** The records among `ids` the viewer may see, with their titles (leads; other modules' records by reference). */
-async function recordsSeen(ctx: Ctx, ids: readonly string[]): Promise<Map<string, RecordTitle>> {
+/**
+ * The records among `ids` the viewer may see: their entity rows pass both walls, and their own
+ * module shows them to the viewer (which gives their labels).
+ */
+async function recordsSeen(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ShownRecord>> {
   if (ids.length === 0) return new Map();
-  const rows = await ctx.tx.query<RecordTitle>(sql`
-    SELECT DISTINCT ON (e.record_id) e.record_id AS id, e.module, e.record_type AS type, e.owner, l.title
-    FROM linkage_entities e LEFT JOIN linkage_leads l ON e.module = 'linkage' AND l.id = e.record_id AND ${ctx.visible('l')}
+  const rows = await ctx.tx.query<{ module: string; record_type: string; record_id: string; owner: string }>(sql`
+    SELECT DISTINCT ON (e.record_id) e.record_id, e.module, e.record_type, e.owner
+    FROM linkage_entities e
     WHERE e.record_id = ANY(${[...ids]}::uuid[]) AND ${ctx.visible('e')}
     ORDER BY e.record_id`);
-  return new Map(rows.map((row) => [row.id, row]));
+  return new Map((await shownRecords(ctx, rows)).map((row) => [row.record_id, row.record]));
 }
 
-function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
+function present(ctx: Ctx, row: NoticeRow, seen: Map<string, ShownRecord>) {
   const told = row.told === ctx.actor.member;
-  const pick = (ids: readonly string[]) => ids.flatMap((id) => (seen.has(id) ? [seen.get(id) as RecordTitle] : []));
+  const pick = (ids: readonly string[]) => ids.flatMap((id) => (seen.has(id) ? [seen.get(id) as ShownRecord] : []));
   return told
     ? {
         id: row.id,

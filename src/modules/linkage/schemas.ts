@@ -103,7 +103,14 @@ export const LeadItem = Strict({
   abilities: Abilities,
 });
 
-const RecordRef = Strict({ module: Type.String(), type: Type.String(), id: Type.String(), owner: Type.String(), title: Type.Union([Type.String(), Type.Null()]) });
+/** A record in any module, as links and notices name it: the web app opens its module's page for the record type. */
+export const RecordRef = Strict({
+  module: Type.String({ description: 'the module that owns the record, e.g. linkage, reports, documents' }),
+  recordType: Type.String({ description: 'the record type within its module, e.g. lead, report, hit' }),
+  id: Type.String(),
+  owner: Type.String(),
+  label: Type.String({ description: 'what the record itself shows the viewer, in a few words' }),
+});
 const Link = Strict({
   kind: Type.String(),
   key: Type.String(),

@@ -14,7 +14,7 @@ import { linkageSettings } from './settings.js';
 import { linksOf, removeRecordEntities, setRecordEntities, type RecordRef } from './store.js';
 
 const OBJECT = 'linkage-lead';
-const leadRef = (id: string): RecordRef => ({ module: 'linkage', type: 'lead', id });
+const leadRef = (id: string): RecordRef => ({ module: 'linkage', recordType: 'lead', id });
 
 function presentItem(ctx: Ctx, row: LeadRow) {
   return {
@@ -56,7 +56,7 @@ export async function get(ctx: Ctx, id: string) {
       kind: link.kind,
       key: link.key,
       score: Math.round(link.score * 1000) / 1000,
-      record: { module: link.module, type: link.record_type, id: link.record_id, owner: link.owner, title: link.title },
+      record: link.record,
     })),
   };
   return { data, abilities: item.abilities };
@@ -76,7 +76,7 @@ export async function create(ctx: Ctx, input: LeadCreate) {
       ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
       ${s.evaluation_source}, ${s.evaluation_information})
     RETURNING id`);
-  await setRecordEntities(ctx, leadRef(row.id), { owner: ctx.actor.member, ...s }, namedInHits, keys.flat());
+  await setRecordEntities(ctx.tx, leadRef(row.id), { owner: ctx.actor.member, ...s }, namedInHits, keys.flat());
   ctx.afterCommit(() => kickMatcher(ctx.platform));
   await ctx.audit({ action: 'linkage.lead-create', objectType: OBJECT, objectId: row.id, objectOwner: ctx.actor.member, details: { title: input.title, entities: entities.length } });
   return get(ctx, row.id);
@@ -115,7 +115,7 @@ export async function update(ctx: Ctx, id: string, input: LeadUpdate) {
     WHERE id = ${id}`);
   const access = s ? { owner: row.owner, ...s } : row;
   // Entity rows take the lead's keys and, always, its sharing (rule 3).
-  await setRecordEntities(ctx, leadRef(id), access, namedInHits, keys.flat());
+  await setRecordEntities(ctx.tx, leadRef(id), access, namedInHits, keys.flat());
   ctx.afterCommit(() => kickMatcher(ctx.platform));
   await ctx.audit({ action: 'linkage.lead-update', objectType: OBJECT, objectId: id, objectOwner: row.owner, details: { fields: Object.keys(input) } });
   return get(ctx, id);
@@ -123,7 +123,7 @@ export async function update(ctx: Ctx, id: string, input: LeadUpdate) {
 
 export async function remove(ctx: Ctx, id: string): Promise<void> {
   const row = await leadFor(ctx, id);
-  await removeRecordEntities(ctx, leadRef(id));
+  await removeRecordEntities(ctx.tx, [leadRef(id)]);
   await ctx.tx.query(sql`DELETE FROM linkage_leads WHERE id = ${id}`);
   await ctx.audit({ action: 'linkage.lead-delete', objectType: OBJECT, objectId: id, objectOwner: row.owner, details: { title: row.title } });
 }

@@ -1,14 +1,12 @@
 import type { Ctx } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
+import { recordsShown, shownKey, type EntityRecordRef } from '../../platform/entity-sources.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import type { EntityKey } from './entities/index.js';
 
 /** A record that holds entities, in any module. */
-export interface RecordRef {
-  module: string;
-  type: string;
-  id: string;
-}
+export type RecordRef = EntityRecordRef;
 
 type Access = Omit<SharingRow, 'handling_note' | 'evaluation_source' | 'evaluation_information'> & Partial<SharingRow>;
 
@@ -17,19 +15,19 @@ type Access = Omit<SharingRow, 'handling_note' | 'evaluation_source' | 'evaluati
  * the caller's transaction: keys no longer held go, new ones come, kept ones keep their row (and
  * the time they were first written) and take the record's sharing.
  */
-export async function setRecordEntities(ctx: Ctx, record: RecordRef, access: Access, namedInHits: boolean, keys: readonly EntityKey[]): Promise<void> {
+export async function setRecordEntities(tx: Tx, record: RecordRef, access: Access, namedInHits: boolean, keys: readonly EntityKey[]): Promise<void> {
   const unique = new Map(keys.map((key) => [`${key.kind} ${key.key}`, key]));
   const kinds = [...unique.values()].map((key) => key.kind);
   const values = [...unique.values()].map((key) => key.key);
   const skeletons = [...unique.values()].map((key) => (key.kind === 'person' ? key.person.skeleton : null));
   const years = [...unique.values()].map((key) => (key.kind === 'person' ? key.person.birthYear : null));
-  await ctx.tx.query(sql`DELETE FROM linkage_entities e WHERE e.record_id = ${record.id} AND e.module = ${record.module}
+  await tx.query(sql`DELETE FROM linkage_entities e WHERE e.record_id = ${record.id} AND e.module = ${record.module}
     AND NOT (e.kind, e.key) IN (SELECT * FROM unnest(${kinds}::text[], ${values}::text[]))`);
   if (unique.size === 0) return;
-  await ctx.tx.query(sql`
+  await tx.query(sql`
     INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
       owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note)
-    SELECT ${record.module}, ${record.type}, ${record.id}, k.kind, k.key, k.skeleton, k.birth_year, ${namedInHits},
+    SELECT ${record.module}, ${record.recordType}, ${record.id}, k.kind, k.key, k.skeleton, k.birth_year, ${namedInHits},
       ${access.owner}, ${access.audience_kind}, ${access.audience_members}, ${access.audience_groups}, ${access.tlp}, ${access.handling},
       ${access.handling_note ?? null}
     FROM unnest(${kinds}::text[], ${values}::text[], ${skeletons}::text[], ${years}::int[]) AS k (kind, key, skeleton, birth_year)
@@ -39,8 +37,33 @@ export async function setRecordEntities(ctx: Ctx, record: RecordRef, access: Acc
       tlp = excluded.tlp, handling = excluded.handling, handling_note = excluded.handling_note`);
 }
 
-export async function removeRecordEntities(ctx: Ctx, record: RecordRef): Promise<void> {
-  await ctx.tx.query(sql`DELETE FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}`);
+export async function removeRecordEntities(tx: Tx, records: readonly RecordRef[]): Promise<void> {
+  if (records.length === 0) return;
+  await tx.query(sql`DELETE FROM linkage_entities e USING unnest(${records.map((r) => r.module)}::text[], ${records.map((r) => r.id)}::uuid[]) AS r (module, id)
+    WHERE e.record_id = r.id AND e.module = r.module`);
+}
+
+/** A record as links and notices name it: its module and type (the web app's page for it), id, owner and label. */
+export interface ShownRecord {
+  module: string;
+  recordType: string;
+  id: string;
+  owner: string;
+  label: string;
+}
+
+/**
+ * Of entity rows' records the viewer may see (both walls passed on the entity rows), those its own
+ * module shows the viewer too, with the label that module gives: a record its module would not show
+ * (another member's report before the viewer's reciprocity allows it) is dropped, not named.
+ */
+export async function shownRecords<Row extends { module: string; record_type: string; record_id: string; owner: string }>(ctx: Ctx, rows: readonly Row[]): Promise<(Row & { record: ShownRecord })[]> {
+  const shown = await recordsShown(ctx, rows.map((row) => ({ module: row.module, recordType: row.record_type, id: row.record_id })));
+  return rows.flatMap((row) => {
+    const ref = { module: row.module, recordType: row.record_type, id: row.record_id };
+    const label = shown.get(shownKey(ref));
+    return label === undefined ? [] : [{ ...row, record: { ...ref, owner: row.owner, label } }];
+  });
 }
 
 export interface LinkRow {
@@ -51,7 +74,6 @@ export interface LinkRow {
   record_type: string;
   record_id: string;
   owner: string;
-  title: string | null;
 }
 
 /**
@@ -59,8 +81,8 @@ export interface LinkRow {
  * person a name whose words or sound skeleton are similar enough (pg_trgm) with years of birth at
  * most a year apart when both are known. Both walls of the sharing rule apply to the other rows.
  */
-export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number): Promise<LinkRow[]> {
-  return ctx.tx.query<LinkRow>(sql`
+export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number): Promise<(LinkRow & { record: ShownRecord })[]> {
+  const rows = await ctx.tx.query<LinkRow>(sql`
     WITH mine AS (SELECT kind, key, skeleton, birth_year FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}),
     found AS (
       SELECT o.kind, o.key, 1.0::float8 AS score, o.module, o.record_type, o.record_id, o.owner
@@ -74,7 +96,8 @@ export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number
         AND (m.birth_year IS NULL OR o.birth_year IS NULL OR abs(m.birth_year - o.birth_year) <= 1)
         AND greatest(similarity(o.key, m.key), similarity(o.skeleton, m.skeleton)) >= ${nameThreshold}
     )
-    SELECT DISTINCT ON (f.record_id, f.kind, f.key) f.*, l.title
-    FROM found f LEFT JOIN linkage_leads l ON f.module = 'linkage' AND f.record_type = 'lead' AND l.id = f.record_id AND ${ctx.visible('l')}
+    SELECT DISTINCT ON (f.record_id, f.kind, f.key) f.*
+    FROM found f
     ORDER BY f.record_id, f.kind, f.key, f.score DESC`);
+  return shownRecords(ctx, rows);
 }

@@ -4,6 +4,7 @@ import { seedReports } from './demo.js';
 import { factStoreFor } from './analysis/fact-store.js';
 import { startReleaseJob } from './release/job.js';
 import { attention } from './records/service.js';
+import { reportSource } from './records/entities.js';
 import { reportsRoutes } from './routes.js';
 import { applyReportSettings, reportSettings } from './settings.js';
 
@@ -42,7 +43,7 @@ export const reports = defineModule({
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   demo: seedReports,
-  linkage: [],
+  entitySources: [reportSource],
   attention,
 });
 

@@ -25,6 +25,11 @@ export const RouteLeg = Strict({
   transit: Type.Optional(Type.Array(Text(120), { maxItems: 10, description: 'places passed through on this leg' })),
   mode: Type.Optional(OneOf(TRANSPORT_MODES.codes)),
   conveyance: Type.Optional(OneOf(CONVEYANCES.codes)),
+  // The vessel of a leg at sea: vessels are not people, so a non-nominal report may name them (linkage matches them).
+  imo: Type.Optional(Type.String({ minLength: 1, maxLength: 20, pattern: '^[^|]*$', description: 'the vessel’s IMO number, seven digits with their check digit (IMO 9074729)' })),
+  mmsi: Type.Optional(Type.String({ minLength: 1, maxLength: 20, pattern: '^[^|]*$', description: 'the vessel’s Maritime Mobile Service Identity, nine digits' })),
+  vesselName: Type.Optional(Type.String({ minLength: 1, maxLength: 120, pattern: '^[^|]*$', description: 'the vessel’s name as painted on it' })),
+  vesselFlag: Type.Optional(CountryAs('the vessel’s flag state (alpha-3)')),
 });
 export type RouteLeg = Static<typeof RouteLeg>;
 

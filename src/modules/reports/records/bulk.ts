@@ -7,6 +7,7 @@ import { TLP_LEVELS, type Tlp } from '../../../platform/sharing/codes.js';
 import type { SharingRow } from '../../../platform/sharing/model.js';
 import type { ReportStatus } from '../schemas.js';
 import { refusalOf, type ReportAct } from './policy.js';
+import { offerReports } from './entities.js';
 import { approvedBy, approversOf, findBulkCandidates, findOwnMatching, setStatusOfMany, submittedBy, type BulkCandidate } from './queries.js';
 import { BULK_LIMIT, type BulkBody, type BulkRefusal, type BulkResult } from './schemas.js';
 import { notifyApproved, notifyApprovers, settleApprovalNotices } from './service.js';
@@ -152,6 +153,8 @@ export async function bulk(ctx: Ctx, act: BulkAct, body: BulkBody): Promise<Bulk
   const changed = await setStatusOfMany(ctx, ids, from, set(ctx.actor.userId));
   // The rows are locked since they were judged: another count is a fault of ours, and rolls back.
   if (changed !== ids.length) throw new Error(`bulk ${act}: ${changed} of ${ids.length} reports changed`);
+  // Approved reports' vessels take their sharing (a submission changes no one's view of them).
+  if (act === 'approve') await offerReports(ctx.tx, ids, { withVesselsOnly: true });
   await ctx.audit({
     action: audit,
     objectType: 'report',

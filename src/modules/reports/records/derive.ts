@@ -1,6 +1,7 @@
 import { isCountryCode } from '../../../platform/geo/countries.js';
 import { CODE_LIST_VERSION } from '../codes.js';
 import { nonNominalErrors } from './non-nominal.js';
+import { vesselErrors } from './entities.js';
 import type { ReportInput } from '../schemas.js';
 import type { ContentColumn, ReportRow } from './row.js';
 
@@ -165,9 +166,9 @@ function countryErrors(input: ReportInput): { pointer: string; detail: string }[
 
 /**
  * Every check of a report's content beyond its schema, the same for the API and for imports:
- * consistency, a place with its country (or at sea, its sea area), a narrative without names, and
- * country codes that ISO 3166-1 knows.
+ * consistency, a place with its country (or at sea, its sea area), a narrative without names,
+ * country codes that ISO 3166-1 knows, and vessels' IMO numbers and MMSIs that pass their checks.
  */
 export function contentErrors(input: ReportInput): { pointer: string; detail: string }[] {
-  return [...consistencyErrors(input), ...placeErrors(input.where), ...nonNominalErrors(input.narrative, '/narrative'), ...countryErrors(input)];
+  return [...consistencyErrors(input), ...placeErrors(input.where), ...nonNominalErrors(input.narrative, '/narrative'), ...countryErrors(input), ...vesselErrors(input)];
 }

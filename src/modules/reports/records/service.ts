@@ -3,19 +3,21 @@ import { readEvent } from '../../../platform/audit/writer.js';
 import { roleAllows } from '../../../platform/auth/roles.js';
 import type { Ctx } from '../../../platform/context.js';
 import { sql } from '../../../platform/db/sql.js';
-import { allCountries, countryName } from '../../../platform/geo/countries.js';
+import { allCountries } from '../../../platform/geo/countries.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { assertNoFieldErrors, notFound } from '../../../platform/errors.js';
 import { notifyUsers, type NotificationKind } from '../../../platform/notify/inbox.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
 import type { Attention } from '../../../platform/module.js';
-import { CODE_LISTS, INCIDENT_TYPES } from '../codes.js';
+import { CODE_LISTS } from '../codes.js';
 import { contentErrors } from './derive.js';
 import { presentReport } from './presenters.js';
 import { approvedBy, approversOf, countReports, deleteReport, findReport, listReports, memberAgencies, setStatus, submittedBy, type ReportRecord } from './queries.js';
 import type { ReportListQuery, ReturnBody } from './schemas.js';
 import type { ReportInput } from '../schemas.js';
 import { insertReport, updateReportContent } from './store.js';
+import { reportInWords } from './words.js';
+import { namesVessels, offerReports, withdrawReport } from './entities.js';
 
 /**
  * The report records and their workflow: draft → submitted → shared (approved by an approver or
@@ -86,6 +88,7 @@ async function validateReport(ctx: Ctx, input: ReportInput): Promise<void> {
 export async function create(ctx: Ctx, input: ReportInput) {
   await validateReport(ctx, input);
   const id = await insertReport(ctx.tx, ctx.actor.member, ctx.actor.userId, input);
+  if (namesVessels(input)) await offerReports(ctx.tx, [id]);
   await ctx.audit({ action: 'report.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { incidentType: input.incidentType } });
   return reread(ctx, id);
 }
@@ -115,16 +118,11 @@ export async function update(ctx: Ctx, id: string, input: ReportInput) {
   if (row.status === 'shared') {
     await setStatus(ctx, id, sql`status = 'submitted', submitted_at = now(), submitted_by = ${ctx.actor.userId}, approved_at = NULL, approved_by = NULL`);
   }
+  // Its vessels as they now stand, with the access the report now has (a shared one is back to submitted).
+  await offerReports(ctx.tx, [id]);
   await ctx.audit({ action: 'report.update', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
   if (row.status === 'shared') await notifyApprovers(ctx, id);
   return reread(ctx, id);
-}
-
-/** What a report is about, in words a person reads: its incident type's label and its place (never codes). */
-export function reportInWords(row: Pick<ReportRecord, 'incident_type' | 'country' | 'sea_area' | 'source_region'>): string {
-  const type = (INCIDENT_TYPES.labels as Record<string, string>)[row.incident_type] ?? row.incident_type;
-  const place = row.country ? countryName(row.country) : (row.sea_area ?? row.source_region ?? 'at sea');
-  return `${type}, ${place}`;
 }
 
 /**
@@ -174,6 +172,7 @@ export async function notifyApproved(ctx: Ctx, row: Pick<ReportRecord, 'id' | 's
 export async function approve(ctx: Ctx, id: string) {
   const row = await reportFor(ctx, id, 'approve');
   await setStatus(ctx, id, approvedBy(ctx.actor.userId));
+  await offerReports(ctx.tx, [id], { withVesselsOnly: true });
   await ctx.audit({ action: 'report.approve', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
   await settleApprovalNotices(ctx, [id]);
   await notifyApproved(ctx, row);
@@ -192,6 +191,7 @@ export async function returnToDraft(ctx: Ctx, id: string, input: ReturnBody) {
 export async function withdraw(ctx: Ctx, id: string) {
   const row = await reportFor(ctx, id, 'withdraw');
   await setStatus(ctx, id, sql`status = 'withdrawn', withdrawn_at = now()`);
+  await offerReports(ctx.tx, [id], { withVesselsOnly: true });
   await ctx.audit({ action: 'report.withdraw', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { from: row.status } });
   await settleApprovalNotices(ctx, [id]);
   return reread(ctx, id);
@@ -199,6 +199,7 @@ export async function withdraw(ctx: Ctx, id: string) {
 
 export async function remove(ctx: Ctx, id: string): Promise<void> {
   await reportFor(ctx, id, 'delete');
+  await withdrawReport(ctx, id);
   await deleteReport(ctx, id);
   await ctx.audit({ action: 'report.delete', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member });
 }

@@ -167,6 +167,12 @@ function WhenAndWhere({ data, codes, country }: { data: Report; codes: CodeLists
               {leg.transit && leg.transit.length > 0 ? <> {t.rich('reports.details.via', { names: <Data>{t.list(leg.transit)}</Data> })}</> : null}
               {leg.mode ? ` · ${codeLabel(t, 'transportModes', leg.mode, codes?.transportModes)}` : ''}
               {leg.conveyance ? ` · ${codeLabel(t, 'conveyances', leg.conveyance, codes?.conveyances)}` : ''}
+              {leg.imo ?? leg.mmsi ?? leg.vesselName ? (
+                <>
+                  {' · '}
+                  {t('reports.details.vessel')} <Data>{[leg.vesselName, leg.vesselFlag ? country(leg.vesselFlag) : undefined, leg.imo ? `IMO ${leg.imo.replace(/^\s*IMO\s*/i, '')}` : undefined, leg.mmsi ? `MMSI ${leg.mmsi}` : undefined].filter(Boolean).join(', ')}</Data>
+                </>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -13,6 +13,11 @@ export interface LegDraft {
   transit: string;
   mode: string;
   conveyance: string;
+  /** The leg's vessel: vessels are not people, so a report may name them. */
+  imo: string;
+  mmsi: string;
+  vesselName: string;
+  vesselFlag: string;
 }
 export interface PeopleDraft {
   key: number;
@@ -82,7 +87,8 @@ export function draftFrom(report: Report | null, countsInRegional = false): Draf
     incidentType: report?.incidentType ?? '',
     origin: report?.origin ?? '',
     destination: report?.destination ?? '',
-    route: (report?.route ?? []).map((leg) => ({ key: newKey(), from: leg.from, to: leg.to, transit: (leg.transit ?? []).join(', '), mode: leg.mode ?? '', conveyance: leg.conveyance ?? '' })),
+    route: (report?.route ?? []).map((leg) => ({ key: newKey(), from: leg.from, to: leg.to, transit: (leg.transit ?? []).join(', '), mode: leg.mode ?? '', conveyance: leg.conveyance ?? '',
+      imo: leg.imo ?? '', mmsi: leg.mmsi ?? '', vesselName: leg.vesselName ?? '', vesselFlag: leg.vesselFlag ?? '' })),
     people: (report?.people ?? []).map((group) => ({
       key: newKey(),
       citizenship: group.citizenship,
@@ -122,7 +128,11 @@ export function inputOf(draft: Draft, sharing: SharingDraft): ReportDraftInput {
     incidentType: draft.incidentType,
     route: draft.route.map((leg) => {
       const transit = leg.transit.split(',').map((place) => place.trim()).filter(Boolean);
-      return { from: leg.from, to: leg.to, ...(transit.length > 0 ? { transit } : {}), ...(leg.mode ? { mode: leg.mode } : {}), ...(leg.conveyance ? { conveyance: leg.conveyance } : {}) };
+      const vessel = { imo: leg.imo.trim(), mmsi: leg.mmsi.trim(), vesselName: leg.vesselName.trim(), vesselFlag: leg.vesselFlag };
+      return {
+        from: leg.from, to: leg.to, ...(transit.length > 0 ? { transit } : {}), ...(leg.mode ? { mode: leg.mode } : {}), ...(leg.conveyance ? { conveyance: leg.conveyance } : {}),
+        ...Object.fromEntries(Object.entries(vessel).filter(([, value]) => value !== '')),
+      };
     }),
     people: draft.people.map((group) => ({ citizenship: group.citizenship, ...counts(group.counts) })),
     vulnerabilities: draft.vulnerabilities,

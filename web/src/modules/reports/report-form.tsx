@@ -227,6 +227,23 @@ export function ReportForm({ report, defaults, lists, members, groups, agencies,
                     </select>
                   )}
                 </Field>
+                <Field label={t('reports.form.vesselImo')} hint={t('reports.form.vesselImoHint')} error={at(`/route/${index}/imo`)}>
+                  {(props) => <input {...props} value={leg.imo} inputMode="numeric" onChange={(event) => setLeg(index, { imo: event.target.value })} />}
+                </Field>
+                <Field label={t('reports.form.vesselMmsi')} hint={t('reports.form.vesselMmsiHint')} error={at(`/route/${index}/mmsi`)}>
+                  {(props) => <input {...props} value={leg.mmsi} inputMode="numeric" onChange={(event) => setLeg(index, { mmsi: event.target.value })} />}
+                </Field>
+                <Field label={t('reports.form.vesselName')} error={at(`/route/${index}/vesselName`)}>
+                  {(props) => <input {...props} value={leg.vesselName} onChange={(event) => setLeg(index, { vesselName: event.target.value })} />}
+                </Field>
+                <Field label={t('reports.form.vesselFlag')} error={at(`/route/${index}/vesselFlag`)}>
+                  {(props) => (
+                    <select {...props} value={leg.vesselFlag} onChange={(event) => setLeg(index, { vesselFlag: event.target.value })}>
+                      <option value="">{t('reports.form.notGiven')}</option>
+                      {countryOptions}
+                    </select>
+                  )}
+                </Field>
               </div>
               <div className="form-actions">
                 <button type="button" className="button-secondary" disabled={index === 0} onClick={() => moveLeg(index, -1)}>
@@ -244,7 +261,7 @@ export function ReportForm({ report, defaults, lists, members, groups, agencies,
           <button
             type="button"
             className="button-secondary"
-            onClick={() => set({ route: [...draft.route, { key: newKey(), from: draft.route.at(-1)?.to ?? draft.origin, to: '', transit: '', mode: '', conveyance: '' }] })}
+            onClick={() => set({ route: [...draft.route, { key: newKey(), from: draft.route.at(-1)?.to ?? draft.origin, to: '', transit: '', mode: '', conveyance: '', imo: '', mmsi: '', vesselName: '', vesselFlag: '' }] })}
           >
             {t('reports.form.addLeg')}
           </button>

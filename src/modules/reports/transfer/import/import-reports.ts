@@ -6,6 +6,7 @@ import { validateValue } from '../../../../platform/http/validate.js';
 import { validateSharing } from '../../../../platform/sharing/validate.js';
 import { contentErrors } from '../../records/derive.js';
 import { ReportInput } from '../../schemas.js';
+import { offerImported } from '../../records/entities.js';
 import { BATCH_SIZE, FIRST_BATCH_SIZE, keyedReport, lockImports, prepareBatch, updateReports, writeBatch, type KeyedReport } from './bulk-insert.js';
 import { cleanCells } from './cells.js';
 import type { ImportFormat } from './format.js';
@@ -276,6 +277,9 @@ export async function importReports(ctx: Ctx, options: ImportOptions, table: Tab
     );
   }
   await updateReports(ctx.tx, tally.changed, run?.id ?? null);
+  // The vessels of the reports this import wrote, kept in step in its transaction: every changed one
+  // (it may have lost its vessels), and the new ones that name any.
+  await offerImported(ctx.tx, owner, format.source, [...keyRows.keys()], tally.changed.map((report) => report.id));
   written += tally.changed.length;
   report();
   await ctx.audit({

@@ -13,6 +13,9 @@ import type { DateCell, ImportFormat, MappedRow, RowDefaults, RowError } from '.
  *
  * - route: legs separated by "|"; a leg is FROM>TO[:mode[:conveyance[:transit/transit…]]], e.g.
  *   "LKA>IDN:boat:fishing-boat|IDN>AUS:boat" (empty parts may be skipped: "IRN>TUR::truck").
+ * - vessel_imo, vessel_mmsi, vessel_name, vessel_flag: the vessel of each route leg, in the order of
+ *   the legs, separated by "|" as the legs are; a leg without one is empty ("|9074729" names the
+ *   second leg's vessel only).
  * - people: groups separated by ";"; a group is CITIZENSHIP:key=count,… with the keys men, women,
  *   boys, girls, unknown (sex or age unknown) and unaccompanied (of the children, how many alone),
  *   e.g. "AFG:men=10,women=2,boys=3,girls=1,unaccompanied=2;IRN:men=4". XXX is unknown or stateless.
@@ -51,6 +54,10 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   col('origin', 'Country the people set out from (alpha-3).', 'LKA'),
   col('destination', 'Country they were heading for (alpha-3).', 'AUS'),
   col('route', 'Legs separated by "|": FROM>TO[:mode[:conveyance[:transit/transit]]].', 'LKA>IDN:boat:fishing-boat|IDN>AUS:boat', { codes: [...TRANSPORT_MODES.codes, ...CONVEYANCES.codes] }),
+  col('vessel_imo', 'The IMO number of each leg\'s vessel, in the order of the route\'s legs, separated by "|" (empty for a leg without): seven digits with their check digit.', '|9074729'),
+  col('vessel_mmsi', 'The MMSI (nine digits) of each leg\'s vessel, separated by "|" like vessel_imo.', '|525012345'),
+  col('vessel_name', 'The name of each leg\'s vessel, separated by "|" like vessel_imo (vessels are not people: a report may name them).', '|KM Sinar Bahari'),
+  col('vessel_flag', 'The flag state (alpha-3) of each leg\'s vessel, separated by "|" like vessel_imo.', '|IDN'),
   col('people', 'People moved, by citizenship, groups separated by ";": CIT:men=n,women=n,boys=n,girls=n,unknown=n,unaccompanied=n (XXX for unknown).', 'AFG:men=10,women=2,boys=3,girls=1,unaccompanied=2;IRN:men=4'),
   col('vulnerabilities', 'Vulnerabilities seen, separated by ";".', 'pregnant-women;unaccompanied-children', { codes: VULNERABILITIES.codes }),
   col('intercepted', 'People intercepted (whole number).', '22'),
@@ -106,6 +113,23 @@ function readRoute(text: string): unknown[] | undefined {
     if (transit) leg.transit = transit.split('/').map((place) => place.trim()).filter(Boolean);
     return leg;
   });
+}
+
+const VESSEL_COLUMNS = [['vessel_imo', 'imo'], ['vessel_mmsi', 'mmsi'], ['vessel_name', 'vesselName'], ['vessel_flag', 'vesselFlag']] as const;
+
+/** Puts each vessel column's values on the route's legs, in their order; a value for a leg the route lacks is an error. */
+function readVessels(reader: RowReader, route: Record<string, unknown>[] | undefined): void {
+  for (const [column, field] of VESSEL_COLUMNS) {
+    const values = reader.read(column, (text) => {
+      const parts = text.split('|').map((part) => part.trim());
+      if (parts.length > (route?.length ?? 0)) throw new CellError(`names ${parts.length} legs' vessels, but the route has ${route?.length ?? 0} legs`);
+      return parts;
+    });
+    values?.forEach((value, index) => {
+      const leg = route?.[index];
+      if (leg && value !== '') leg[field] = field === 'vesselFlag' ? value.toUpperCase() : value;
+    });
+  }
 }
 
 function readPeople(text: string): unknown[] | undefined {
@@ -222,6 +246,7 @@ function mapRow(cells: Record<string, string>, defaults: RowDefaults): MappedRow
   set(input, 'origin', reader.read('origin', readCode));
   set(input, 'destination', reader.read('destination', readCode));
   set(input, 'route', reader.read('route', readRoute));
+  readVessels(reader, input.route as Record<string, unknown>[] | undefined);
   set(input, 'people', reader.read('people', readPeople));
   set(input, 'vulnerabilities', reader.read('vulnerabilities', readList));
   const outcomes: Record<string, unknown> = {};
@@ -290,6 +315,8 @@ const POINTER_COLUMNS: readonly (readonly [string, string])[] = [
 
 /** The template column a JSON pointer into the report input names. */
 function columnOf(pointer: string): string {
+  const vessel = /^\/route\/\d+\/(imo|mmsi|vesselName|vesselFlag)$/.exec(pointer)?.[1];
+  if (vessel) return VESSEL_COLUMNS.find(([, field]) => field === vessel)?.[0] ?? 'route';
   for (const [prefix, column] of POINTER_COLUMNS) {
     if (!pointer.startsWith(prefix)) continue;
     // Outcomes and law enforcement counts share their field's name.
@@ -310,6 +337,12 @@ export const lintasTemplate: ImportFormat = {
 };
 
 const list = (values: readonly string[] | undefined): string => (values ?? []).join(';');
+/** A vessel column's cell: each leg's value in the legs' order, empty when no leg has one (trailing empty legs dropped). */
+function vesselCell(route: ReportInput['route'], field: (typeof VESSEL_COLUMNS)[number][1]): string {
+  const values = (route ?? []).map((leg) => leg[field] ?? '');
+  while (values.length > 0 && values[values.length - 1] === '') values.pop();
+  return values.join('|');
+}
 const count = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
 /** The template cells of a report, in TEMPLATE_COLUMNS order: what an export writes. */
@@ -339,6 +372,7 @@ export function reportToCells(externalId: string, input: ReportInput, owner: str
         return parts.join(':');
       })
       .join('|'),
+    ...Object.fromEntries(VESSEL_COLUMNS.map(([column, field]) => [column, vesselCell(input.route, field)])),
     people: (input.people ?? [])
       .map((group) => {
         const counts = Object.entries(group).filter(([field]) => field !== 'citizenship').map(([field, value]) => `${PEOPLE_NAMES[field] ?? field}=${String(value)}`);
