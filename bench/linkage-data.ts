@@ -45,10 +45,15 @@ export function random(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ba', 'ka', 'ri', 'mo', 'tan', 'su', 'di', 'lem', 'ha', 'nur', 'ab', 'sel', 'ko', 'vi', 'an', 'te', 'ram', 'pu', 'gor', 'li', 'ze', 'hu', 'yan', 'os', 'mir', 'de', 'ek', 'fa', 'jo', 'qin'];
+/** Syllables of generated names: 23 onsets × 7 vowels, so names share few trigrams unless they share words. */
+const SYLLABLES = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'y', 'z', 'kh', 'sh', 'th', 'ng']
+  .flatMap((onset) => ['a', 'e', 'i', 'o', 'u', 'ai', 'ou'].map((vowel) => onset + vowel));
+/** Word n of about 4 million: three syllables, mixed so neighbouring numbers do not share them. */
 const word = (n: number): string => {
   const s = SYLLABLES.length;
-  const text = SYLLABLES[n % s]! + SYLLABLES[Math.floor(n / s) % s]! + SYLLABLES[Math.floor(n / (s * s)) % s]!;
+  let m = Math.imul(n ^ (n >>> 16), 0x45d9f3b) >>> 0;
+  m = Math.imul(m ^ (m >>> 16), 0x45d9f3b) >>> 0;
+  const text = SYLLABLES[m % s]! + SYLLABLES[Math.floor(m / s) % s]! + SYLLABLES[Math.floor(m / (s * s)) % s]!;
   return text[0]!.toUpperCase() + text.slice(1);
 };
 
@@ -76,7 +81,7 @@ export function inputOf(kind: Kind, n: number): EntityInput {
     case 'mmsi':
       return { type: 'vessel', mmsi: String(200_000_000 + (n % 800_000_000)) };
     case 'person':
-      return { type: 'person', name: `${word(n % 27_000)} ${word(Math.floor(n / 27_000) % 27_000)} ${word(Math.floor(n / 729_000_000) + 11)}`, birthYear: 1950 + (n % 55) };
+      return { type: 'person', name: `${word(n)} ${word(n ^ 0x5bd1e995)} ${word(n * 7 + 3)}`, birthYear: 1950 + (n % 55) };
   }
 }
 

@@ -40,6 +40,8 @@ import { measureHttp } from './linkage-http.js';
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const DATABASE = 'lintas_bench_linkage';
 
+const PARTS = ['relink', 'self-join', 'matcher', 'writes', 'hidden', 'http'] as const;
+
 function parseFlags() {
   const args = process.argv.slice(2).filter((arg) => arg !== 'linkage');
   const { values } = parseArgs({
@@ -53,8 +55,8 @@ function parseFlags() {
       'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432' },
       reuse: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
-      'skip-http': { type: 'boolean', default: false },
-      'skip-self-join': { type: 'boolean', default: false },
+      'matcher-rows': { type: 'string', default: '2000' },
+      parts: { type: 'string', default: PARTS.join(',') },
     },
     strict: true,
   });
@@ -72,8 +74,11 @@ function parseFlags() {
     databaseUrl: values['database-url'].replace(/\/+$/, ''),
     reuse: values.reuse,
     keep: values.keep,
-    http: !values['skip-http'],
-    selfJoin: !values['skip-self-join'],
+    matcherRows: number(values['matcher-rows'], 'matcher-rows'),
+    parts: new Set(values.parts.split(',').map((part) => {
+      if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--parts takes some of ${PARTS.join(',')}, got "${part}"`);
+      return part;
+    })),
   };
 }
 type Flags = ReturnType<typeof parseFlags>;
@@ -203,7 +208,7 @@ async function writes(flags: Flags, platform: Platform, directory: Directory) {
 
 /** The matcher's rate over rows already stored: --samples × 20 random rows queued and matched. */
 async function matcherRate(flags: Flags, platform: Platform, rows: number): Promise<{ rows: number; seconds: number; perSecond: number; extrapolatedHours: number }> {
-  const n = Math.min(rows, flags.samples * 20);
+  const n = Math.min(rows, flags.matcherRows);
   await platform.db.ownerTransaction((tx) => tx.query(sql`INSERT INTO linkage_queue (entity_id)
     SELECT id FROM linkage_entities TABLESAMPLE SYSTEM (${Math.min(100, (n * 300) / rows)}) LIMIT ${n} ON CONFLICT DO NOTHING`));
   const started = performance.now();
@@ -269,13 +274,16 @@ async function main(): Promise<void> {
     const { directory, loadSeconds, indexes } = await prepare(flags, client, db);
     results.loadSeconds = loadSeconds;
     const rows = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM linkage_entities')).rows[0]!.n);
-    log(`\nre-linking from scratch (${rows.toLocaleString('en')} entity rows): the indexes, then who is to be told…`);
-    const relinkStarted = performance.now();
-    const timings = await relink(client, indexes);
-    const relinkSeconds = seconds(relinkStarted);
-    results.relink = { seconds: relinkSeconds, timings };
-    log(`  re-link (indexes and exact groups): ${relinkSeconds} s`);
-    if (flags.selfJoin) {
+    let relinkSeconds = Number.NaN;
+    if (flags.parts.has('relink') || loadSeconds !== null) {
+      log(`\nre-linking from scratch (${rows.toLocaleString('en')} entity rows): the indexes, then who is to be told…`);
+      const relinkStarted = performance.now();
+      const timings = await relink(client, indexes);
+      relinkSeconds = seconds(relinkStarted);
+      results.relink = { seconds: relinkSeconds, timings };
+      log(`  re-link (indexes and exact groups): ${relinkSeconds} s`);
+    }
+    if (flags.parts.has('self-join')) {
       log('\nthe pairwise self-join baseline, materialised…');
       const baseline = await selfJoin(client);
       results.selfJoin = baseline;
@@ -287,21 +295,25 @@ async function main(): Promise<void> {
     for (const size of measuredSizes) log(`| ${size.name} | ${mib(size.bytes)} |`);
 
     const platform: Platform = { db, config: loadConfig({}), mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
-    log(`\nthe matcher's rate over stored rows (${(flags.samples * 20).toLocaleString('en')} queued)…`);
-    const rate = await matcherRate(flags, platform, rows);
-    results.matcherRate = rate;
-    log(`  ${rate.rows.toLocaleString('en')} rows in ${rate.seconds} s = ${rate.perSecond.toLocaleString('en')} rows/s; every row again would take ${rate.extrapolatedHours} h`);
-    log(`\nwriting ${flags.samples} records of 20 entities, each matched before the next…`);
-    const written = await writes(flags, platform, directory);
-    results.writes = written;
-    log(`  setRecordEntities: ${show(written.write)}\n  matcher for its 20 rows: ${show(written.match)}\n  both: ${show(written.total)} (goal p95 ≤ 10 ms: ${written.total.p95 <= 10 ? 'met' : 'NOT met'}); ${written.notices} notices`);
-    for (const person of [false, true]) {
+    if (flags.parts.has('matcher')) {
+      log(`\nthe matcher's rate over stored rows (${flags.matcherRows.toLocaleString('en')} queued)…`);
+      const rate = await matcherRate(flags, platform, rows);
+      results.matcherRate = rate;
+      log(`  ${rate.rows.toLocaleString('en')} rows in ${rate.seconds} s = ${rate.perSecond.toLocaleString('en')} rows/s; every row again would take ${rate.extrapolatedHours} h`);
+    }
+    if (flags.parts.has('writes')) {
+      log(`\nwriting ${flags.samples} records of 20 entities, each matched before the next…`);
+      const written = await writes(flags, platform, directory);
+      results.writes = written;
+      log(`  setRecordEntities: ${show(written.write)}\n  matcher for its 20 rows: ${show(written.match)}\n  both: ${show(written.total)} (goal p95 ≤ 10 ms: ${written.total.p95 <= 10 ? 'met' : 'NOT met'}); ${written.notices} notices`);
+    }
+    for (const person of flags.parts.has('hidden') ? [false, true] : []) {
       log(`\nan own record's links with 0 and ${flags.hidden.toLocaleString('en')} hidden holders of ${person ? 'its name' : 'each of its 20 values'}…`);
       const leak = await hiddenLeak(flags, platform, directory, person);
       results[person ? 'hiddenName' : 'hiddenExact'] = leak;
       log(`  hidden 0: ${show(leak.before)} (${leak.linksBefore} links)\n  hidden ${leak.hidden.toLocaleString('en')}: ${show(leak.after)} (${leak.linksAfter} links)`);
     }
-    if (flags.http) results.http = await measureHttp(url, flags.duration, flags.connections, flags.records);
+    if (flags.parts.has('http')) results.http = await measureHttp(url, flags.duration, flags.connections, flags.records);
   } finally {
     await client.end();
     await db.close();
