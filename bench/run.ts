@@ -445,7 +445,12 @@ async function main(): Promise<void> {
   writeFileSync(`${RESULTS}latest.json`, JSON.stringify({ startedAt: new Date(started).toISOString(), minutes: Number(minutes), machine, flags, rows, goals, legs, notes }, null, 2));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// `npm run bench -- linkage …` runs the linkage bench instead (bench/linkage.ts, its own flags).
+if (process.argv[2] === 'linkage') {
+  await import('./linkage.js');
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -140,6 +140,9 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
       (await tx.query<{ kind: string; key: string; status: string }>(sql`SELECT v.kind, v.key, v.status FROM linkage_values v
         JOIN unnest(${queued.map((e) => e.kind)}::text[], ${queued.map((e) => e.key)}::text[]) AS q (kind, key) ON q.kind = v.kind AND q.key = v.key`)).map((v) => [`${v.kind} ${v.key}`, v.status]),
     );
+    // The similarity operator's threshold is the setting's, not pg_trgm's 0.3, so the trigram indexes
+    // return only names close enough to link (at 0.3 a name drew a large share of all names).
+    await tx.query(sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`);
     const found = new Map<EntityRow, EntityRow[]>();
     for (const entity of queued) {
       const status = statuses.get(`${entity.kind} ${entity.key}`);

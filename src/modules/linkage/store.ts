@@ -82,19 +82,33 @@ export interface LinkRow {
  * most a year apart when both are known. Both walls of the sharing rule apply to the other rows.
  */
 export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number): Promise<(LinkRow & { record: ShownRecord })[]> {
+  // Exact keys are looked up so that rows the reader may not see are never visited, or the read would
+  // take longer the more hidden records hold its values (a timing leak). Rows only their owner may
+  // see are probed by owner (the reader's own), others' rows by the audience kinds that can reach the
+  // reader, both on the index (kind, key, audience_kind, owner). Equality on text is leakproof, so
+  // these conditions may go into the index under row-level security; array tests may not, and run
+  // on the rows found. Rows shared by name or group with other members are still visited.
+  const { member, fullMember } = ctx.actor;
+  const ownerProbe = fullMember ? ['owner'] : ['owner', 'all'];
+  const sharedProbe = fullMember ? ['members', 'groups', 'all'] : ['members', 'groups'];
   const rows = await ctx.tx.query<LinkRow>(sql`
     WITH mine AS (SELECT kind, key, skeleton, birth_year FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}),
     found AS (
       SELECT o.kind, o.key, 1.0::float8 AS score, o.module, o.record_type, o.record_id, o.owner
-      FROM mine m JOIN linkage_entities o ON o.kind = m.kind AND o.key = m.key
+      FROM mine m CROSS JOIN LATERAL (
+        SELECT * FROM linkage_entities e WHERE e.kind = m.kind AND e.key = m.key AND e.audience_kind = ANY(${ownerProbe}::text[]) AND e.owner = ${member}
+        UNION ALL
+        SELECT * FROM linkage_entities e WHERE e.kind = m.kind AND e.key = m.key AND e.audience_kind = ANY(${sharedProbe}::text[])
+      ) o
       WHERE m.kind <> 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
         AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = m.kind AND v.key = m.key AND v.status = 'benign')
       UNION ALL
-      SELECT o.kind, o.key, greatest(similarity(o.key, m.key), similarity(o.skeleton, m.skeleton))::float8, o.module, o.record_type, o.record_id, o.owner
-      FROM mine m JOIN linkage_entities o ON o.kind = 'person' AND (o.key % m.key OR o.skeleton % m.skeleton)
+      -- Names through linkage_similar_names (migration 0026): the trigram indexes cannot serve a
+      -- member's query under row-level security; the function returns only rows the member may see.
+      SELECT o.kind, o.key, s.score, o.module, o.record_type, o.record_id, o.owner
+      FROM mine m CROSS JOIN LATERAL linkage_similar_names(m.key, m.skeleton, m.birth_year, ${nameThreshold}::real) s
+        JOIN linkage_entities o ON o.id = s.id
       WHERE m.kind = 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
-        AND (m.birth_year IS NULL OR o.birth_year IS NULL OR abs(m.birth_year - o.birth_year) <= 1)
-        AND greatest(similarity(o.key, m.key), similarity(o.skeleton, m.skeleton)) >= ${nameThreshold}
     )
     SELECT DISTINCT ON (f.record_id, f.kind, f.key) f.*
     FROM found f
