@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { graphRoutes } from './graph-routes.js';
 import { getNotice, listNotices } from './notices.js';
 import { ask, getRequest, grant, listRequests, refuse } from './requests.js';
 import { decideValue, listValues, noticeVolume } from './review.js';
@@ -108,4 +109,6 @@ export function linkageRoutes(app: App): void {
     config: { action: 'linkage.disclose' },
     schema: { tags, summary: 'Refuse a disclosure request, with the reason (holder only)', params: IdParams, body: Refusal, response: { 200: RequestOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => refuse(ctx, request.params.id, request.body.reason)));
+
+  graphRoutes(app);
 }
