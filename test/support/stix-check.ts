@@ -81,7 +81,9 @@ export function stixProblems(bundle: unknown): string[] {
     if (!o.id.startsWith(`${o.type}--`)) problems.push(`${o.id}: the id does not start with its type ${o.type}`);
     const validate = validators.get(o.type);
     if (validate) {
-      if (!validate(o)) problems.push(...(validate.errors ?? []).map((e) => `${o.id}${e.instancePath}: ${e.message ?? ''}`));
+      // Ajv's function is a type guard, which would narrow the object to never when it fails.
+      const valid: boolean = validate(o);
+      if (!valid) problems.push(...(validate.errors ?? []).map((e) => `${o.id}${e.instancePath}: ${e.message ?? ''}`));
     } else {
       // A type STIX 2.1 does not define must be declared by an extension definition in the bundle (§7.3).
       const declared = Object.keys((o.extensions as Record<string, { extension_type?: string }> | undefined) ?? {}).filter((id) => extensions.has(id));

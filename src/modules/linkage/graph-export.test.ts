@@ -1,4 +1,4 @@
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
@@ -11,6 +11,17 @@ const GRAPHML_NS = 'http://graphml.graphdrawing.org/xmlns';
 
 type Audience = { kind: 'owner' } | { kind: 'all' } | { kind: 'members'; members: string[] };
 type StixObject = Record<string, unknown> & { type: string; id: string };
+/** The parts of the DOM the checks read (the server's TypeScript has no DOM types). */
+interface XmlElement {
+  localName: string;
+  namespaceURI: string | null;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getElementsByTagNameNS(namespace: string, name: string): ArrayLike<XmlElement>;
+}
+interface XmlDocument extends Pick<XmlElement, 'getElementsByTagNameNS'> {
+  documentElement: XmlElement | null;
+}
 
 let t: TestContext;
 const s: Record<string, TestSession> = {};
@@ -29,13 +40,14 @@ async function exported(member: string, format: 'graphml' | 'stix', payload: unk
   expect(response.statusCode, response.body).toBe(200);
   return response;
 }
-function parseXml(text: string) {
+function parseXml(text: string): XmlDocument {
   const errors: string[] = [];
-  const document = new DOMParser({ errorHandler: { warning: () => undefined, error: (m) => errors.push(m), fatalError: (m) => errors.push(m) } }).parseFromString(text, 'application/xml');
+  const parser = new DOMParser({ errorHandler: { warning: () => undefined, error: (m: string) => errors.push(m), fatalError: (m: string) => errors.push(m) } });
+  const document = parser.parseFromString(text, 'application/xml') as unknown as XmlDocument;
   expect(errors).toEqual([]);
   return document;
 }
-const elements = (root: { getElementsByTagNameNS(ns: string, name: string): ArrayLike<XmlElement> }, name: string): XmlElement[] => Array.from(root.getElementsByTagNameNS(GRAPHML_NS, name));
+const elements = (root: Pick<XmlElement, 'getElementsByTagNameNS'>, name: string): XmlElement[] => Array.from(root.getElementsByTagNameNS(GRAPHML_NS, name));
 const dataOf = (element: XmlElement): Record<string, string> =>
   Object.fromEntries(elements(element, 'data').map((d) => [d.getAttribute('key') ?? '', d.textContent ?? '']));
 const stixOf = (response: LightMyRequestResponse) => response.json<{ type: string; id: string; objects: StixObject[] }>();
@@ -78,6 +90,7 @@ describe('GraphML', () => {
     expect(records.map((d) => d.recordId).sort()).toEqual([leads.mine, leads.green].sort());
     expect(records.find((d) => d.recordId === leads.mine)?.label).toBe('Broker <"Pak"> & sons');
     expect(response.body).not.toContain(leads.red ?? 'x');
+    expect(response.body).not.toContain(leads.hidden ?? 'x');
     expect(response.body).not.toContain('GB82WEST');
     const ids = new Set(nodes.map((n) => n.getAttribute('id')));
     for (const edge of edges) {
