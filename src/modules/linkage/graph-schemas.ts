@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
+import { TLP_LEVELS } from '../../platform/sharing/codes.js';
 import { Entity } from './schemas.js';
 
 /** The kinds of matched key (an entity of type vessel gives imo, mmsi and vessel-name keys). */
@@ -50,7 +51,7 @@ const RecordNode = Strict({
   owner: Type.String(),
   title: Type.Union([Type.String(), Type.Null()]),
   date: Type.String({ format: 'date-time', description: 'when the record was written' }),
-  tlp: Type.String(),
+  tlp: OneOf(TLP_LEVELS),
   passOn: Type.Boolean({ description: 'whether you may export it (rule 5: not others’ AMBER+STRICT, RED or H2 records)' }),
 });
 const ValueNode = Strict({

@@ -22,7 +22,7 @@ interface Props {
 }
 
 /** Hands a file to the browser as a download. */
-function download(name: string, blob: Blob): void {
+export function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -33,7 +33,8 @@ function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function pngOf(chart: Chart): Blob {
+/** The chart as drawn, as a PNG at twice its size on white. */
+export function pngOf(chart: Chart): Blob {
   const [, base64 = ''] = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }).split(',');
   return new Blob([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], { type: 'image/png' });
 }
