@@ -42,10 +42,10 @@ test.skipIf(!browserAvailable)('open the graph from a lead, expand its phone, do
   await page.goto(`${server.url}/linkage/graph?record=${encodeURIComponent(`linkage/lead/${lead}`)}`);
   await page.getByRole('heading', { level: 1, name: 'Linkage graph' }).waitFor();
   const nodes = page.getByRole('table');
-  await nodes.getByRole('cell', { name: 'Kupang boat agent' }).waitFor();
+  await nodes.getByRole('cell', { name: 'Kupang boat agent', exact: true }).waitFor();
 
   await nodes.getByRole('button', { name: 'Expand +6281234567890' }).click();
-  await nodes.getByRole('cell', { name: 'Broker in Makassar' }).waitFor();
+  await nodes.getByRole('cell', { name: 'Broker in Makassar', exact: true }).waitFor();
   await page.getByRole('status').filter({ hasText: '3 nodes, 2 links' }).waitFor();
 
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);

@@ -2,12 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/index.js';
 import { echarts, type GraphChartInstance, type GraphOption } from './graph-echarts.js';
 import { KIND_LABEL, type GraphEdge, type GraphNode } from './graph-api.js';
+import { nodeLabel } from './graph-labels.js';
 
-/** A node's short label on the canvas: a record's title, a value's key. */
-export function nodeLabel(node: GraphNode): string {
-  if (node.type === 'record') return node.title ?? `${node.recordType} ${node.recordId.slice(0, 8)}`;
-  return node.kind === 'person' && node.birthYear ? `${node.key} (${node.birthYear})` : node.key;
-}
 
 /**
  * The graph drawn by ECharts with a force layout: records as squares, values as circles coloured by

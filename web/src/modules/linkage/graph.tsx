@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api.js';
-import { download, pngOf } from '../../components/charts/chart.js';
-import { ErrorAlert, Field, Fieldset, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
+import { download, pngOf } from '../../components/charts/download.js';
+import { ErrorAlert, Field, Fieldset, Loading, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { useLocation } from '../../router.js';
 import { EntityStart } from './entity-start.js';
 import { KEY_KINDS, KIND_LABEL, type ExpandBody, type Filter, type Graph, type GraphEdge, type GraphNode, type KeyKind } from './graph-api.js';
 import type { GraphChartInstance } from './graph-echarts.js';
-import { GraphView, nodeLabel } from './graph-view.js';
+import { nodeLabel } from './graph-labels.js';
+
+// ECharts loads with the graph, not with the app.
+const GraphView = lazy(() => import('./graph-view.js').then((module) => ({ default: module.GraphView })));
 import './linkage.css';
 
 interface Shown {
@@ -161,7 +164,9 @@ export function GraphPage() {
         <p className="muted" role="status">
           {busy ? t('ui.loading') : nodes.length === 0 ? t('linkage.graph.empty') : t('linkage.graph.count', { nodes: nodes.length, edges: edges.length })}
         </p>
-        <GraphView nodes={nodes} edges={edges} expanded={shown.expanded} onExpand={(node) => expand(expansionOf(node), false, node.id)} onChart={onChart} />
+        <Suspense fallback={<Loading />}>
+          <GraphView nodes={nodes} edges={edges} expanded={shown.expanded} onExpand={(node) => expand(expansionOf(node), false, node.id)} onChart={onChart} />
+        </Suspense>
       </section>
 
       {nodes.length > 0 ? (
