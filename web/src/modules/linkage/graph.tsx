@@ -56,8 +56,11 @@ export function GraphPage() {
   const { busy, error, run } = useSubmit();
   const exporting = useSubmit();
   const chart = useRef<GraphChartInstance | null>(null);
+  // The chart comes with its lazily loaded code: the PNG button waits for it.
+  const [chartReady, setChartReady] = useState(false);
   const onChart = useCallback((instance: GraphChartInstance | null) => {
     chart.current = instance;
+    setChartReady(instance !== null);
   }, []);
 
   const filter = (): Filter => ({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(kinds.length > 0 ? { kinds } : {}) });
@@ -150,7 +153,7 @@ export function GraphPage() {
         <div className="linkage-graph-head">
           <h2 id="linkage-graph-heading">{t('linkage.graph.heading')}</h2>
           <div className="actions" role="group" aria-label={t('linkage.graph.downloads')}>
-            <button type="button" className="button-secondary" disabled={nodes.length === 0} onClick={() => chart.current && download('lintas-linkage.png', pngOf(chart.current))}>
+            <button type="button" className="button-secondary" disabled={nodes.length === 0 || !chartReady} onClick={() => chart.current && download('lintas-linkage.png', pngOf(chart.current))}>
               {t('linkage.graph.png')}
             </button>
             <button type="button" className="button-secondary" disabled={!hasRecords || exporting.busy} onClick={() => exportAs('graphml')}>
