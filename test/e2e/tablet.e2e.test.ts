@@ -51,6 +51,8 @@ function pages(): [string, string | null][] {
     ['documents-hits', '/documents/hits'],
     ['documents-hits-checker', '/documents/hits?side=checker'],
     ['documents-hit', id('hit', (value) => `/documents/hits/${value}`)],
+    ['linkage-graph', '/linkage/graph'],
+    ['linkage-review', '/linkage/review'],
     ['audit', '/audit'],
     ['inbox', '/inbox'],
     ['account', '/account'],

@@ -71,7 +71,8 @@ export function onUnauthorised(listener: () => void): () => void {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** Sends a request and answers the response, or throws the problem of an answer other than 2xx. */
+async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) {
@@ -96,6 +97,11 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
     if (response.status === 401 && !path.startsWith('/auth/')) unauthorisedListeners.forEach((listener) => listener());
     throw problem;
   }
+  return response;
+}
+
+async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await send(method, path, body, signal);
   if (response.status === 204 || response.status === 202) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
@@ -130,6 +136,11 @@ export const api = {
   put: <T = void>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T = void>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, body),
+  /** A POST whose answer is a file to download (an export): its content and headers. */
+  postFile: async (path: string, body?: unknown): Promise<{ blob: Blob; headers: Headers }> => {
+    const response = await send('POST', path, body);
+    return { blob: await response.blob(), headers: response.headers };
+  },
 };
 
 /** Builds a query string from the set values only. */

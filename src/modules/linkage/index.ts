@@ -11,6 +11,7 @@ const AUDIT_ACTIONS = [
   'linkage.notice', 'linkage.notice-list', 'linkage.notice-read', 'linkage.value-decide', 'linkage.volume-read',
   'linkage.request', 'linkage.request-list', 'linkage.request-read', 'linkage.disclose', 'linkage.refuse', 'linkage.request-remind',
   'linkage.release', 'linkage.release-read',
+  'linkage.graph-read', 'linkage.graph-export',
 ] as const;
 const NOTIFICATION_KINDS = ['linkage.match', 'linkage.matched', 'linkage.request', 'linkage.decision', 'linkage.request-reminder'] as const;
 

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { graphRoutes } from './graph-routes.js';
 import { getNotice, listNotices } from './notices.js';
 import { ask, getRequest, grant, listRequests, refuse } from './requests.js';
 import { readLinkageRelease } from './release.js';
@@ -119,4 +120,6 @@ export function linkageRoutes(app: App): void {
       response: { 200: ReleaseTableCells, ...problemResponses },
     },
   }, async (request) => perform(request, (ctx) => readLinkageRelease(ctx, request.query), { read: true }));
+
+  graphRoutes(app);
 }

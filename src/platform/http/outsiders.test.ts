@@ -36,8 +36,8 @@ interface Case {
   payload?: () => unknown;
   /** A signed-out request a public route refuses as invalid (400), not as unauthorised. */
   publicInvalid?: unknown;
-  /** A record endpoint: these users may not see the record (404), and `missing` names one that does not exist. */
-  hidden?: { refusals: Refusal[]; missing: () => string };
+  /** A record endpoint: these users may not see the record (404), and `missing` names one that does not exist (in the body, with `missingPayload`). */
+  hidden?: { refusals: Refusal[]; missing: () => string; missingPayload?: () => unknown };
   /** Users who may see the record, or reach the endpoint, but may not do this (403). */
   forbidden?: Refusal[];
 }
@@ -444,6 +444,17 @@ const cases: Case[] = [
     forbidden: [{ who: () => recipient, path: () => `/linkage/leads/${sharedLead}` }],
   },
   {
+    method: 'POST', route: '/linkage/graph', auth: 'user', path: () => '/linkage/graph', payload: () => ({ record: { module: 'linkage', type: 'lead', id: privateLead } }),
+    hidden: {
+      refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, payload: () => ({ record: { module: 'linkage', type: 'lead', id: sharedLead } }) }],
+      missing: () => '/linkage/graph',
+      missingPayload: () => ({ record: { module: 'linkage', type: 'lead', id: randomUUID() } }),
+    },
+  },
+  // Exports leave out what the viewer may not see (graph-export.test.ts): no record is refused by name.
+  { method: 'POST', route: '/linkage/graph/export.graphml', auth: 'user', path: () => '/linkage/graph/export.graphml', payload: () => ({ records: [{ module: 'linkage', type: 'lead', id: privateLead }] }) },
+  { method: 'POST', route: '/linkage/graph/export.stix', auth: 'user', path: () => '/linkage/graph/export.stix', payload: () => ({ records: [{ module: 'linkage', type: 'lead', id: privateLead }] }) },
+  {
     method: 'DELETE', route: '/linkage/leads/:id', auth: 'user', path: () => `/linkage/leads/${privateLead}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/linkage/leads/${randomUUID()}` },
     forbidden: [{ who: () => recipient, path: () => `/linkage/leads/${sharedLead}` }],
@@ -600,10 +611,11 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(37);
+    expect(recordCases.length).toBe(38);
     for (const c of recordCases) {
       const hidden = c.hidden!;
-      const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), { who: hidden.refusals[0]!.who, path: hidden.missing }), 404, `${label(c)} missing`);
+      const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
+      const missing = expectProblem(await request(c, hidden.refusals[0]!.who(), absent), 404, `${label(c)} missing`);
       for (const [index, refusal] of hidden.refusals.entries()) {
         const what = `${label(c)} hidden from viewer ${index}`;
         const body = expectProblem(await request(c, refusal.who(), refusal), 404, what);
@@ -640,6 +652,8 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/reports/bulk/submit`, payload: { ids: [privateReport], dryRun: true } })).json()).toMatchObject({ done: 1 });
     expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/reports/${privateReport}`, payload: validReport() })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(204);
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/linkage/graph`, payload: { record: { module: 'linkage', type: 'lead', id: privateLead } } })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/linkage/graph`, payload: { record: { module: 'linkage', type: 'lead', id: sharedLead } } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-runs/${ownerImportRun}` })).json()).toMatchObject({ fileName: 'Private import.csv' });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-runs/${ownerImportRun}/errors.csv` })).body).toContain('secret');
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-mappings/${ownerMapping}` })).json()).toMatchObject({ name: 'Private mapping' });

@@ -3,6 +3,7 @@ import { echarts } from './echarts.js';
 import { clampZoom, ZOOM_STEP, type MapView } from './map-view.js';
 import { useT } from '../../i18n/index.js';
 import { displayed, fileNameOf, isData, toCsv, type TableData, type TableValue } from './table-data.js';
+import { download, pngOf } from './download.js';
 
 type Option = Parameters<ReturnType<typeof echarts.init>['setOption']>[0];
 type Chart = ReturnType<typeof echarts.init>;
@@ -19,23 +20,6 @@ interface Props {
   fit?: MapView;
   /** A line under the title (a conversion date, a unit). */
   note?: ReactNode;
-}
-
-/** Hands a file to the browser as a download. */
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function pngOf(chart: Chart): Blob {
-  const [, base64 = ''] = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }).split(',');
-  return new Blob([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], { type: 'image/png' });
 }
 
 /** The zoom of a map chart's geo component as it is now (after the user's panning and zooming). */

@@ -1,0 +1,203 @@
+/**
+ * The linkage graph: records and the values they hold, expanded one step at a time from a record or
+ * a value. Only records the viewer may see become nodes (both walls of the sharing rule, as in
+ * `linksOf`), and a value node is a value a visible record holds or that the viewer gave itself: it
+ * carries no count, so nothing in the graph says how many records the viewer may not see hold it
+ * (rules 2 and 6). Every expansion writes an audit row.
+ */
+import { readEvent } from '../../platform/audit/writer.js';
+import type { Ctx } from '../../platform/context.js';
+import { sql, type Sql } from '../../platform/db/sql.js';
+import { invalid, notFound } from '../../platform/errors.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
+import { mayPassOn } from '../../platform/sharing/rule.js';
+import { skeletonOf } from './entities/names.js';
+import { keysOf } from './entity-input.js';
+import type { GraphExpand, GraphFilter, GraphRecordRef, GraphValueRef, KeyKindName } from './graph-schemas.js';
+import { linkageSettings } from './settings.js';
+import { shownRecords } from './store.js';
+
+/** A record the viewer may see, as the graph shows it. */
+export interface RecordInfo extends Pick<SharingRow, 'owner' | 'tlp' | 'handling' | 'handling_note'> {
+  module: string;
+  record_type: string;
+  record_id: string;
+  title: string | null;
+  date: Date;
+  updated: Date;
+}
+
+/** A value a record holds. */
+export interface HeldValue {
+  record_id: string;
+  kind: KeyKindName;
+  key: string;
+  birth_year: number | null;
+}
+
+interface Holder extends RecordInfo, Omit<HeldValue, 'record_id'> {
+  score: number;
+}
+
+export const recordNodeId = (ref: { module: string; record_type: string; record_id: string }): string => `record:${ref.module}:${ref.record_type}:${ref.record_id}`;
+/** A person's name is one value per year of birth (names match only when the years are at most one apart). */
+export const valueNodeId = (value: { kind: string; key: string; birth_year?: number | null }): string =>
+  value.kind === 'person' ? `value:person:${value.key}:${value.birth_year ?? ''}` : `value:${value.kind}:${value.key}`;
+
+/**
+ * Of records the sharing rule lets the viewer see, those their own module shows it too, titled as that
+ * module labels them (store.ts `shownRecords`): another member's report its reciprocity rule still
+ * hides is left out of the graph as it is left out of links.
+ */
+async function shownOnly<Row extends RecordInfo>(ctx: Ctx, rows: readonly Row[]): Promise<Row[]> {
+  return (await shownRecords(ctx, rows)).map(({ record, ...row }) => ({ ...(row as unknown as Row), title: record.label }));
+}
+
+/** The records among `refs` the viewer may see: leads from their table (one without entities too), others by their entity rows' access fields (rule 3). */
+export async function visibleRecords(ctx: Ctx, refs: readonly GraphRecordRef[]): Promise<RecordInfo[]> {
+  if (refs.length === 0) return [];
+  const leads = refs.filter((r) => r.module === 'linkage' && r.type === 'lead').map((r) => r.id);
+  const others = refs.filter((r) => !(r.module === 'linkage' && r.type === 'lead'));
+  return shownOnly(ctx, await ctx.tx.query<RecordInfo>(sql`
+    SELECT 'linkage' AS module, 'lead' AS record_type, l.id::text AS record_id, l.owner, l.tlp, l.handling, l.handling_note, l.title, l.created_at AS date, l.updated_at AS updated
+    FROM linkage_leads l WHERE l.id = ANY(${leads}::uuid[]) AND ${ctx.visible('l')}
+    UNION ALL
+    SELECT e.module, e.record_type, e.record_id::text, e.owner, e.tlp, e.handling, e.handling_note, NULL, min(e.created_at), max(e.created_at)
+    FROM linkage_entities e
+      JOIN unnest(${others.map((r) => r.module)}::text[], ${others.map((r) => r.type)}::text[], ${others.map((r) => r.id)}::uuid[]) AS r (module, record_type, record_id)
+        ON e.record_id = r.record_id AND e.module = r.module AND e.record_type = r.record_type
+    WHERE ${ctx.visible('e')}
+    GROUP BY e.module, e.record_type, e.record_id, e.owner, e.tlp, e.handling, e.handling_note`));
+}
+
+/** The values the given (visible) records hold, of the given kinds. */
+export async function valuesOf(ctx: Ctx, records: readonly RecordInfo[], kinds?: readonly string[]): Promise<HeldValue[]> {
+  if (records.length === 0) return [];
+  return ctx.tx.query<HeldValue>(sql`
+    SELECT e.record_id::text, e.kind, e.key, e.birth_year FROM linkage_entities e
+    JOIN unnest(${records.map((r) => r.module)}::text[], ${records.map((r) => r.record_type)}::text[], ${records.map((r) => r.record_id)}::uuid[]) AS r (module, record_type, record_id)
+      ON e.record_id = r.record_id AND e.module = r.module AND e.record_type = r.record_type
+    WHERE ${ctx.visible('e')} ${kinds ? sql`AND e.kind = ANY(${kinds}::text[])` : sql``}
+    ORDER BY e.kind, e.key`);
+}
+
+function dated(filter: GraphFilter, column: Sql): Sql {
+  const day = sql`(${column} AT TIME ZONE 'UTC')::date`;
+  return sql`${filter.from ? sql`AND ${day} >= ${filter.from}::date` : sql``} ${filter.to ? sql`AND ${day} <= ${filter.to}::date` : sql``}`;
+}
+
+/**
+ * The records the viewer may see that hold a value: the same key, or for a name one similar enough
+ * with years of birth at most one apart (as `linksOf`). Values on the warning lists link nothing.
+ * At most `limit + 1`, so the caller knows there were more.
+ */
+async function holdersOf(ctx: Ctx, value: GraphValueRef, filter: GraphFilter, limit: number, nameThreshold: number): Promise<Holder[]> {
+  const date = sql`coalesce(l.created_at, e.created_at)`;
+  const columns = sql`e.module, e.record_type, e.record_id::text, e.owner, e.tlp, e.handling, e.handling_note, l.title, ${date} AS date, coalesce(l.updated_at, e.created_at) AS updated,
+    e.kind, e.key, e.birth_year`;
+  const from = sql`FROM linkage_entities e
+    LEFT JOIN linkage_leads l ON e.module = 'linkage' AND e.record_type = 'lead' AND l.id = e.record_id AND ${ctx.visible('l')}`;
+  const usable = sql`${ctx.visible('e')} ${dated(filter, date)}
+    AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = e.kind AND v.key = e.key AND v.status = 'benign')`;
+  if (value.kind !== 'person') {
+    return shownOnly(ctx, await ctx.tx.query<Holder>(sql`SELECT ${columns}, 1.0::float8 AS score ${from}
+      WHERE e.kind = ${value.kind} AND e.key = ${value.key} AND ${usable}
+      ORDER BY ${date} DESC, e.record_id LIMIT ${limit + 1}`));
+  }
+  // Names through linkage_similar_names (migration 0026), as linksOf finds them: the trigram indexes
+  // cannot serve a member's query under row-level security, and the function returns only visible rows.
+  const skeleton = value.key.split(' ').map(skeletonOf).sort().join(' ');
+  const year = value.birthYear ?? null;
+  return shownOnly(ctx, await ctx.tx.query<Holder>(sql`SELECT ${columns}, s.score ${from}
+      JOIN linkage_similar_names(${value.key}, ${skeleton}, ${year}::int, ${nameThreshold}::real) s ON s.id = e.id
+    WHERE e.kind = 'person' AND ${usable}
+    ORDER BY s.score DESC, ${date} DESC, e.record_id LIMIT ${limit + 1}`));
+}
+
+/** Collects nodes and edges once each. */
+export class GraphBuilder {
+  readonly nodes = new Map<string, Record<string, unknown>>();
+  readonly edges = new Map<string, { source: string; target: string; relation: 'holds' | 'similar'; score: number }>();
+  readonly records = new Map<string, RecordInfo>();
+
+  constructor(private readonly ctx: Ctx) {}
+
+  record(info: RecordInfo): string {
+    const id = recordNodeId(info);
+    if (!this.nodes.has(id)) {
+      this.records.set(id, info);
+      this.nodes.set(id, {
+        id, type: 'record', module: info.module, recordType: info.record_type, recordId: info.record_id, owner: info.owner,
+        title: info.title, date: info.date.toISOString(), tlp: info.tlp, passOn: mayPassOn(this.ctx.actor, info),
+      });
+    }
+    return id;
+  }
+
+  value(value: { kind: KeyKindName; key: string; birth_year?: number | null }): string {
+    const id = valueNodeId(value);
+    if (!this.nodes.has(id)) {
+      this.nodes.set(id, { id, type: 'value', kind: value.kind, key: value.key, ...(value.kind === 'person' ? { birthYear: value.birth_year ?? null } : {}) });
+    }
+    return id;
+  }
+
+  edge(source: string, target: string, relation: 'holds' | 'similar', score: number): void {
+    const [a, b] = relation === 'similar' && target < source ? [target, source] : [source, target];
+    this.edges.set(`${relation} ${a} ${b}`, { source: a, target: b, relation, score: Math.round(score * 1000) / 1000 });
+  }
+}
+
+/** The value(s) an expansion starts from: as given, or an entity normalised as records' entities are. */
+function startValues(input: GraphExpand): GraphValueRef[] {
+  if (input.value) return [input.value];
+  if (!input.entity) return [];
+  const { keys, errors } = keysOf(input.entity, '/entity', input.country);
+  if (errors.length > 0) throw invalid(errors);
+  return keys.map((key) => ({ kind: key.kind, key: key.key, ...(key.kind === 'person' ? { birthYear: key.person.birthYear } : {}) }));
+}
+
+/**
+ * One step of the graph: from a record, the values it holds; from a value (or an entity as typed),
+ * the records the viewer may see that hold it, and for a name the similar names they hold.
+ */
+export async function expand(ctx: Ctx, input: GraphExpand) {
+  const given = (['record', 'value', 'entity'] as const).filter((field) => input[field] !== undefined);
+  if (given.length !== 1) {
+    throw invalid((given.length === 0 ? ['record'] : given).map((field) => ({ pointer: `/${field}`, detail: 'give one start: a record, a value or an entity' })));
+  }
+  if (input.country && !input.entity) throw invalid([{ pointer: '/country', detail: 'a country reads an entity; give it with one' }]);
+  const filter = input.filter ?? {};
+  const limit = input.limit ?? 100;
+  const graph = new GraphBuilder(ctx);
+  const start: string[] = [];
+  let truncated = false;
+  if (input.record) {
+    const [info] = await visibleRecords(ctx, [input.record]);
+    if (!info) throw notFound();
+    const recordId = graph.record(info);
+    start.push(recordId);
+    for (const held of await valuesOf(ctx, [info], filter.kinds)) graph.edge(recordId, graph.value(held), 'holds', 1);
+  } else {
+    const threshold = linkageSettings.of(ctx.platform.config).nameSimilarity / 100;
+    for (const value of startValues(input)) {
+      const valueId = graph.value({ kind: value.kind, key: value.key, birth_year: value.birthYear ?? null });
+      start.push(valueId);
+      const holders = await holdersOf(ctx, value, filter, limit, threshold);
+      truncated ||= holders.length > limit;
+      for (const holder of holders.slice(0, limit)) {
+        const heldId = graph.value(holder);
+        graph.edge(graph.record(holder), heldId, 'holds', 1);
+        if (heldId !== valueId) graph.edge(valueId, heldId, 'similar', holder.score);
+      }
+    }
+  }
+  const records = [...graph.records.values()].map((info) => ({ id: info.record_id, owner: info.owner }));
+  const details = {
+    start: input.record ?? (input.value ? { kind: input.value.kind, key: input.value.key } : { entity: input.entity?.type, keys: start.length }),
+    filter,
+    nodes: graph.nodes.size,
+  };
+  await ctx.audit(readEvent('linkage.graph-read', 'linkage-record', ctx.actor.member, records, details) ?? { action: 'linkage.graph-read', objectType: 'linkage-record', details });
+  return { data: { start, nodes: [...graph.nodes.values()], edges: [...graph.edges.values()], truncated } };
+}
