@@ -34,7 +34,7 @@ async function lead(member: string, title: string, entities: unknown[], audience
   expect(response.statusCode, response.body).toBe(201);
   return response.json<{ data: { id: string } }>().data.id;
 }
-const refs = (...names: string[]) => names.map((name) => ({ module: 'linkage', type: 'lead', id: leads[name] ?? '' }));
+const refs = (...names: string[]) => names.map((name) => ({ module: 'linkage', recordType: 'lead', id: leads[name] ?? '' }));
 async function exported(member: string, format: 'graphml' | 'stix', payload: unknown): Promise<LightMyRequestResponse> {
   const response = await t.as(s[member] as TestSession, { method: 'POST', url: `${EXPORT}.${format}`, payload: payload as Record<string, unknown> });
   expect(response.statusCode, response.body).toBe(200);
@@ -191,7 +191,7 @@ describe('bad input', () => {
       const empty = await t.as(s.AAA as TestSession, { method: 'POST', url: `${EXPORT}.${format}`, payload: { records: [] } });
       expect(empty.statusCode).toBe(400);
       expect(empty.json<{ errors: { pointer: string }[] }>().errors[0]?.pointer).toBe('/records');
-      const bad = await t.as(s.AAA as TestSession, { method: 'POST', url: `${EXPORT}.${format}`, payload: { records: [{ module: 'linkage', type: 'lead', id: 'x' }] } });
+      const bad = await t.as(s.AAA as TestSession, { method: 'POST', url: `${EXPORT}.${format}`, payload: { records: [{ module: 'linkage', recordType: 'lead', id: 'x' }] } });
       expect(bad.json<{ errors: { pointer: string }[] }>().errors[0]?.pointer).toBe('/records/0/id');
     }
   });

@@ -45,7 +45,7 @@ async function similarNames(ctx: Ctx, names: readonly ExportValue[]): Promise<{ 
 
 /** What of the asked graph may leave, with the audit row written. */
 export async function exportableGraph(ctx: Ctx, input: GraphExport, format: 'graphml' | 'stix'): Promise<ExportGraph> {
-  const unique = new Map(input.records.map((r) => [`${r.module}:${r.type}:${r.id}`, r]));
+  const unique = new Map(input.records.map((r) => [`${r.module}:${r.recordType}:${r.id}`, r]));
   const visible = await visibleRecords(ctx, [...unique.values()]);
   const passable = visible.filter((info) => mayPassOn(ctx.actor, info)).sort((a, b) => recordNodeId(a).localeCompare(recordNodeId(b)));
   const wanted = input.values ? new Set(input.values.map((v) => valueNodeId({ kind: v.kind, key: v.key, birth_year: v.birthYear ?? null }))) : null;

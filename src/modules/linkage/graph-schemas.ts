@@ -12,7 +12,7 @@ const BirthYear = Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Ty
 
 export const GraphRecordRef = Strict({
   module: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
-  type: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
+  recordType: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
   id: Type.String({ format: 'uuid' }),
 });
 export type GraphRecordRef = Static<typeof GraphRecordRef>;

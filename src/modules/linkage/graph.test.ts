@@ -76,7 +76,7 @@ afterAll(() => t.close());
 
 describe('expanding the graph', () => {
   test('from a record: the record and the values it holds, and the read is on the record', async () => {
-    const response = await graphAs('AAA', { record: { module: 'linkage', type: 'lead', id: leads.a1 } });
+    const response = await graphAs('AAA', { record: { module: 'linkage', recordType: 'lead', id: leads.a1 } });
     const graph = response.json<{ data: Graph }>().data;
     expect(graph.start).toEqual([`record:linkage:lead:${leads.a1}`]);
     expect(records(graph)).toEqual(ids('a1'));
@@ -130,7 +130,7 @@ describe('expanding the graph', () => {
   });
 
   test('filters: kinds of value, and the records’ dates', async () => {
-    const kinds = await expand('AAA', { record: { module: 'linkage', type: 'lead', id: leads.a1 }, filter: { kinds: ['phone'] } });
+    const kinds = await expand('AAA', { record: { module: 'linkage', recordType: 'lead', id: leads.a1 }, filter: { kinds: ['phone'] } });
     expect(kinds.nodes.filter((n) => n.type === 'value').map((n) => n.kind)).toEqual(['phone']);
     await t.db.ownerTransaction(async (tx) => {
       await tx.query(sql`UPDATE linkage_leads SET created_at = '2020-06-01T12:00:00Z' WHERE id = ${leads.b1}`);
@@ -158,8 +158,8 @@ describe('expanding the graph', () => {
 
   test('a record the viewer may not see is the same 404 as one that does not exist, and nothing is written', async () => {
     const before = await fingerprint(t.db);
-    const hidden = await graphAs('AAA', { record: { module: 'linkage', type: 'lead', id: leads.b2 } });
-    const missing = await graphAs('AAA', { record: { module: 'linkage', type: 'lead', id: '0190a000-0000-7000-8000-000000000000' } });
+    const hidden = await graphAs('AAA', { record: { module: 'linkage', recordType: 'lead', id: leads.b2 } });
+    const missing = await graphAs('AAA', { record: { module: 'linkage', recordType: 'lead', id: '0190a000-0000-7000-8000-000000000000' } });
     expect(hidden.statusCode).toBe(404);
     expect(hidden.json<{ title: string }>().title).toEqual(missing.json<{ title: string }>().title);
     expect(hidden.body).not.toContain('BBB');
@@ -167,7 +167,7 @@ describe('expanding the graph', () => {
   });
 
   test('bad input is a 400 naming the fields', async () => {
-    const both = await graphAs('AAA', { ...phone, record: { module: 'linkage', type: 'lead', id: leads.a1 } });
+    const both = await graphAs('AAA', { ...phone, record: { module: 'linkage', recordType: 'lead', id: leads.a1 } });
     expect(both.statusCode).toBe(400);
     expect(both.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer).sort()).toEqual(['/record', '/value']);
     const none = await graphAs('AAA', {});

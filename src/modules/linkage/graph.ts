@@ -56,15 +56,15 @@ async function shownOnly<Row extends RecordInfo>(ctx: Ctx, rows: readonly Row[])
 /** The records among `refs` the viewer may see: leads from their table (one without entities too), others by their entity rows' access fields (rule 3). */
 export async function visibleRecords(ctx: Ctx, refs: readonly GraphRecordRef[]): Promise<RecordInfo[]> {
   if (refs.length === 0) return [];
-  const leads = refs.filter((r) => r.module === 'linkage' && r.type === 'lead').map((r) => r.id);
-  const others = refs.filter((r) => !(r.module === 'linkage' && r.type === 'lead'));
+  const leads = refs.filter((r) => r.module === 'linkage' && r.recordType === 'lead').map((r) => r.id);
+  const others = refs.filter((r) => !(r.module === 'linkage' && r.recordType === 'lead'));
   return shownOnly(ctx, await ctx.tx.query<RecordInfo>(sql`
     SELECT 'linkage' AS module, 'lead' AS record_type, l.id::text AS record_id, l.owner, l.tlp, l.handling, l.handling_note, l.title, l.created_at AS date, l.updated_at AS updated
     FROM linkage_leads l WHERE l.id = ANY(${leads}::uuid[]) AND ${ctx.visible('l')}
     UNION ALL
     SELECT e.module, e.record_type, e.record_id::text, e.owner, e.tlp, e.handling, e.handling_note, NULL, min(e.created_at), max(e.created_at)
     FROM linkage_entities e
-      JOIN unnest(${others.map((r) => r.module)}::text[], ${others.map((r) => r.type)}::text[], ${others.map((r) => r.id)}::uuid[]) AS r (module, record_type, record_id)
+      JOIN unnest(${others.map((r) => r.module)}::text[], ${others.map((r) => r.recordType)}::text[], ${others.map((r) => r.id)}::uuid[]) AS r (module, record_type, record_id)
         ON e.record_id = r.record_id AND e.module = r.module AND e.record_type = r.record_type
     WHERE ${ctx.visible('e')}
     GROUP BY e.module, e.record_type, e.record_id, e.owner, e.tlp, e.handling, e.handling_note`));

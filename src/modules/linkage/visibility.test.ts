@@ -260,6 +260,8 @@ describe('linkage against the reference model of the sharing rule', () => {
     };
     const found = await harness.leaks(world);
     expect(found).toContain('get R0 for M1: 200');
-    expect(found.some((line) => line.startsWith('links of R1 for M1'))).toBe(true);
+    // Links do not leak even then: linksOf reads other members' owner-only rows by no path (it probes
+    // them by the reader's own id, store.ts), so the walls are not the only thing between them.
+    expect(found.some((line) => line.startsWith('links of R1 for M1'))).toBe(false);
   });
 });

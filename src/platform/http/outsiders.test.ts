@@ -444,16 +444,16 @@ const cases: Case[] = [
     forbidden: [{ who: () => recipient, path: () => `/linkage/leads/${sharedLead}` }],
   },
   {
-    method: 'POST', route: '/linkage/graph', auth: 'user', path: () => '/linkage/graph', payload: () => ({ record: { module: 'linkage', type: 'lead', id: privateLead } }),
+    method: 'POST', route: '/linkage/graph', auth: 'user', path: () => '/linkage/graph', payload: () => ({ record: { module: 'linkage', recordType: 'lead', id: privateLead } }),
     hidden: {
-      refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, payload: () => ({ record: { module: 'linkage', type: 'lead', id: sharedLead } }) }],
+      refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, payload: () => ({ record: { module: 'linkage', recordType: 'lead', id: sharedLead } }) }],
       missing: () => '/linkage/graph',
-      missingPayload: () => ({ record: { module: 'linkage', type: 'lead', id: randomUUID() } }),
+      missingPayload: () => ({ record: { module: 'linkage', recordType: 'lead', id: randomUUID() } }),
     },
   },
   // Exports leave out what the viewer may not see (graph-export.test.ts): no record is refused by name.
-  { method: 'POST', route: '/linkage/graph/export.graphml', auth: 'user', path: () => '/linkage/graph/export.graphml', payload: () => ({ records: [{ module: 'linkage', type: 'lead', id: privateLead }] }) },
-  { method: 'POST', route: '/linkage/graph/export.stix', auth: 'user', path: () => '/linkage/graph/export.stix', payload: () => ({ records: [{ module: 'linkage', type: 'lead', id: privateLead }] }) },
+  { method: 'POST', route: '/linkage/graph/export.graphml', auth: 'user', path: () => '/linkage/graph/export.graphml', payload: () => ({ records: [{ module: 'linkage', recordType: 'lead', id: privateLead }] }) },
+  { method: 'POST', route: '/linkage/graph/export.stix', auth: 'user', path: () => '/linkage/graph/export.stix', payload: () => ({ records: [{ module: 'linkage', recordType: 'lead', id: privateLead }] }) },
   {
     method: 'DELETE', route: '/linkage/leads/:id', auth: 'user', path: () => `/linkage/leads/${privateLead}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/linkage/leads/${randomUUID()}` },
@@ -652,8 +652,8 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/reports/bulk/submit`, payload: { ids: [privateReport], dryRun: true } })).json()).toMatchObject({ done: 1 });
     expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/reports/${privateReport}`, payload: validReport() })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(204);
-    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/linkage/graph`, payload: { record: { module: 'linkage', type: 'lead', id: privateLead } } })).statusCode).toBe(200);
-    expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/linkage/graph`, payload: { record: { module: 'linkage', type: 'lead', id: sharedLead } } })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/linkage/graph`, payload: { record: { module: 'linkage', recordType: 'lead', id: privateLead } } })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/linkage/graph`, payload: { record: { module: 'linkage', recordType: 'lead', id: sharedLead } } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-runs/${ownerImportRun}` })).json()).toMatchObject({ fileName: 'Private import.csv' });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-runs/${ownerImportRun}/errors.csv` })).body).toContain('secret');
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/import-mappings/${ownerMapping}` })).json()).toMatchObject({ name: 'Private mapping' });

@@ -47,6 +47,6 @@ export function typedEntity(type: TypedKind, text: string): EntityInput {
 }
 
 /** Where the graph opens on a record (a lead's page links here). */
-export function graphPath(record: { module: string; type: string; id: string }): string {
-  return `/linkage/graph?record=${encodeURIComponent(`${record.module}/${record.type}/${record.id}`)}`;
+export function graphPath(record: { module: string; recordType: string; id: string }): string {
+  return `/linkage/graph?record=${encodeURIComponent(`${record.module}/${record.recordType}/${record.id}`)}`;
 }

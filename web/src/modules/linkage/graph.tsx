@@ -21,10 +21,10 @@ interface Shown {
 }
 const EMPTY: Shown = { nodes: new Map(), edges: new Map(), expanded: new Set() };
 
-/** The start the address names: `?record=module/type/id`, or `?kind=…&key=…`. */
+/** The start the address names: `?record=module/recordType/id`, or `?kind=…&key=…`. */
 function startOf(search: URLSearchParams): ExpandBody | null {
-  const [module, type, id] = (search.get('record') ?? '').split('/');
-  if (module && type && id) return { record: { module, type, id } };
+  const [module, recordType, id] = (search.get('record') ?? '').split('/');
+  if (module && recordType && id) return { record: { module, recordType, id } };
   const kind = search.get('kind');
   const key = search.get('key');
   if (kind && key && (KEY_KINDS as string[]).includes(kind)) return { value: { kind: kind as KeyKind, key } };
@@ -33,7 +33,7 @@ function startOf(search: URLSearchParams): ExpandBody | null {
 
 /** What to ask the server to expand a node. */
 function expansionOf(node: GraphNode): ExpandBody {
-  if (node.type === 'record') return { record: { module: node.module, type: node.recordType, id: node.recordId } };
+  if (node.type === 'record') return { record: { module: node.module, recordType: node.recordType, id: node.recordId } };
   return { value: { kind: node.kind, key: node.key, ...(node.kind === 'person' ? { birthYear: node.birthYear ?? null } : {}) } };
 }
 
@@ -94,7 +94,7 @@ export function GraphPage() {
 
   const exportAs = (format: 'graphml' | 'stix'): void => {
     void exporting.run(async () => {
-      const records = nodes.flatMap((n) => (n.type === 'record' ? [{ module: n.module, type: n.recordType, id: n.recordId }] : []));
+      const records = nodes.flatMap((n) => (n.type === 'record' ? [{ module: n.module, recordType: n.recordType, id: n.recordId }] : []));
       const values = nodes.flatMap((n) => (n.type === 'value' ? [{ kind: n.kind, key: n.key, ...(n.kind === 'person' ? { birthYear: n.birthYear ?? null } : {}) }] : []));
       const { blob, headers } = await api.postFile(`/linkage/graph/export.${format}`, { records, values });
       setWithheld(Number(headers.get('lintas-withheld-records') ?? '0'));
