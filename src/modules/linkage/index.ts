@@ -1,4 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { linkageAttention } from './attention.js';
+import { seedLinkage } from './demo.js';
 import { startMatcher } from './matcher.js';
 import { startRequestReminders } from './requests.js';
 import { linkageRoutes } from './routes.js';
@@ -38,6 +40,8 @@ export const linkage = defineModule({
       },
     };
   },
+  demo: (db, config) => seedLinkage(db, config),
+  attention: linkageAttention,
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
 });

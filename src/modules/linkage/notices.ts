@@ -9,6 +9,7 @@ import type { Ctx } from '../../platform/context.js';
 import { sql, type Sql } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { noticeAbilities } from './policy.js';
 import type { NoticesQuery } from './schemas.js';
 
 interface NoticeRow {
@@ -62,6 +63,7 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
         yourRecords: pick(row.told_records),
         theirRecords: [],
         createdAt: row.created_at.toISOString(),
+        abilities: noticeAbilities(ctx.actor, row),
       }
     : {
         id: row.id,
@@ -74,6 +76,7 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, RecordTitle>) {
         // Of the told member's records, only those the holder may see anyway.
         theirRecords: pick(row.told_records),
         createdAt: row.created_at.toISOString(),
+        abilities: noticeAbilities(ctx.actor, row),
       };
 }
 

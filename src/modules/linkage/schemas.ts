@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Cursor, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
+import { LEAD_FIELDS, SUBJECTS, type EntityField } from './codes.js';
 import { ENTITY_TYPES } from './entities/index.js';
 
 const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
@@ -29,8 +30,13 @@ export const Entity = Strict({
   birthYear: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
 });
 export type Entity = Static<typeof Entity>;
+// The fields codes.ts lists (the web form's) are the schema's, both ways: a field added to one only does not compile.
+type SchemaOnly = Exclude<keyof Entity, 'type' | EntityField>;
+type ListOnly = Exclude<EntityField, keyof Entity>;
+const sameFields: [SchemaOnly, ListOnly] extends [never, never] ? true : [SchemaOnly, ListOnly] = true;
+void sameFields;
 
-export const SUBJECTS = ['person', 'network', 'vessel', 'other'] as const;
+export { SUBJECTS };
 const Country = Shaped('^[A-Z]{3}$', 'an ISO 3166-1 alpha-3 country code in capitals, such as IDN', { description: 'national phone numbers and plates are read in it' });
 
 const fields = {
@@ -135,6 +141,7 @@ const Notice = Strict({
   yourRecords: Type.Array(RecordRef),
   theirRecords: Type.Array(RecordRef, { description: 'holder: the told member’s matching records you may see; told: always empty' }),
   createdAt: Type.String({ format: 'date-time' }),
+  abilities: Strict({ ask: Type.Boolean({ description: 'ask the holder what it may disclose (the member told, with a role that writes leads)' }) }),
 });
 export const NoticeList = Strict({ data: Type.Array(Notice), next: Type.Union([Type.String(), Type.Null()]) });
 export const NoticeOne = Strict({ data: Notice });
@@ -174,7 +181,7 @@ export const RequestCreate = Strict({
 });
 export type RequestCreate = Static<typeof RequestCreate>;
 
-export const LEAD_FIELDS = ['title', 'subject', 'narrative', 'country', 'entities'] as const;
+export { LEAD_FIELDS };
 export const Grant = Strict({
   records: Type.Array(Strict({ id: Type.String({ format: 'uuid' }), fields: Type.Array(OneOf(LEAD_FIELDS), { minItems: 1, uniqueItems: true }) }), { minItems: 1, maxItems: 50 }),
   sharing: Sharing,
@@ -203,6 +210,7 @@ const Request = Strict({
   records: Type.Array(Type.String(), { description: 'holder: its records that matched, to choose from; asker: always empty' }),
   disclosed: Type.Array(Strict({ record: Type.String(), fields: Type.Record(Type.String(), Type.Unknown()), sharing: Sharing })),
   createdAt: Type.String({ format: 'date-time' }),
+  abilities: Strict({ grant: Type.Boolean(), refuse: Type.Boolean() }, { description: 'the holder’s approvers, while the request is pending' }),
 });
 export const RequestOne = Strict({ data: Request });
 export const RequestList = Strict({ data: Type.Array(Request) });
