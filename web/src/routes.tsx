@@ -9,6 +9,7 @@ import { DIRECTORY_ROUTES } from './modules/directory/routes.js';
 import { DOCUMENTS_ROUTES } from './modules/documents/routes.js';
 import { INBOX_ROUTES } from './modules/inbox/routes.js';
 import { LIBRARY_ROUTES } from './modules/library/routes.js';
+import { LINKAGE_ROUTES } from './modules/linkage/routes.js';
 import { REPORTS_ROUTES } from './modules/reports/routes.js';
 import { match, type Route } from './router.js';
 
@@ -19,6 +20,7 @@ const ROUTES: readonly Route[] = [
   ...LIBRARY_ROUTES,
   ...REPORTS_ROUTES,
   ...DOCUMENTS_ROUTES,
+  ...LINKAGE_ROUTES,
   ...AUDIT_ROUTES,
   ...INBOX_ROUTES,
   ...ACCOUNT_ROUTES,

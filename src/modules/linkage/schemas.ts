@@ -31,10 +31,8 @@ export const Entity = Strict({
 });
 export type Entity = Static<typeof Entity>;
 // The fields codes.ts lists (the web form's) are the schema's, both ways: a field added to one only does not compile.
-type SchemaOnly = Exclude<keyof Entity, 'type' | EntityField>;
-type ListOnly = Exclude<EntityField, keyof Entity>;
-const sameFields: [SchemaOnly, ListOnly] extends [never, never] ? true : [SchemaOnly, ListOnly] = true;
-void sameFields;
+type Assert<T extends true> = T;
+export type SameEntityFields = Assert<[Exclude<keyof Entity, 'type' | EntityField>, Exclude<EntityField, keyof Entity>] extends [never, never] ? true : false>;
 
 export { SUBJECTS };
 const Country = Shaped('^[A-Z]{3}$', 'an ISO 3166-1 alpha-3 country code in capitals, such as IDN', { description: 'national phone numbers and plates are read in it' });

@@ -31,11 +31,10 @@ export type EntityInput =
   | { type: 'person'; name: string; birthYear?: number | null };
 
 export type EntityType = EntityInput['type'];
-/** The list in codes.ts (the web app's), checked here against the inputs both ways: a type missing from either does not compile. */
+/** The list in codes.ts (the web app's), checked against the inputs both ways: a type missing from either does not compile. */
 export const ENTITY_TYPES: readonly EntityType[] = CODES_ENTITY_TYPES satisfies readonly EntityType[];
-type Missing = Exclude<EntityType, (typeof CODES_ENTITY_TYPES)[number]>;
-const everyTypeListed: Missing extends never ? true : Missing = true;
-void everyTypeListed;
+type Assert<T extends true> = T;
+export type EveryEntityTypeListed = Assert<[Exclude<EntityType, (typeof CODES_ENTITY_TYPES)[number]>] extends [never] ? true : false>;
 
 /** The kinds of key matched exactly; a vessel gives up to three (its IMO number, MMSI, and name with flag). */
 export type KeyKind = Exclude<EntityType, 'vessel' | 'person'> | 'imo' | 'mmsi' | 'vessel-name';
