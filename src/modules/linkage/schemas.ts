@@ -89,7 +89,6 @@ const Key = Strict({
 export const NormaliseResponse = Strict({ data: Strict({ keys: Type.Array(Key) }) });
 
 const Abilities = Strict({ update: Type.Boolean(), delete: Type.Boolean(), passOn: Type.Boolean() });
-const SharingOut = Type.Unsafe<Record<string, unknown>>({ type: 'object' });
 
 export const LeadItem = Strict({
   id: Type.String(),
@@ -97,7 +96,7 @@ export const LeadItem = Strict({
   subject: fields.subject,
   country: Type.Union([Type.String(), Type.Null()]),
   owner: Type.String(),
-  sharing: SharingOut,
+  sharing: Sharing,
   namedInHits: Type.Boolean(),
   entityCount: Type.Integer(),
   createdAt: Type.String(),

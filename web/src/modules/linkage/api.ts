@@ -17,7 +17,6 @@ import type {
 } from '../../../../src/modules/linkage/schemas.js';
 import type { EntityField, EntityTypeCode, KeyKindCode } from '../../../../src/modules/linkage/codes.js';
 import { msg, type MessageId } from '../../i18n/index.js';
-import type { Sharing } from '../../platform.js';
 
 export { ENTITY_TYPES, FIELDS_OF, LEAD_FIELDS, NETWORKS, PLATFORMS, REQUEST_STATUSES, SUBJECTS, URGENCIES, type EntityField, type EntityTypeCode, type KeyKindCode } from '../../../../src/modules/linkage/codes.js';
 
@@ -138,6 +137,3 @@ export function recordPath(record: Pick<RecordRef, 'module' | 'type' | 'id'>): s
 
 /** Whether a pending request is past its deadline. */
 export const isOverdue = (request: Pick<DisclosureRequest, 'status' | 'dueAt'>, now = Date.now()): boolean => request.status === 'pending' && Date.parse(request.dueAt) < now;
-
-/** A lead's sharing as the server presents it (its list schema leaves the object open). */
-export const sharingOf = (lead: Pick<LeadItem, 'sharing'>): Sharing => lead.sharing as unknown as Sharing;

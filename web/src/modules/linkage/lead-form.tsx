@@ -8,7 +8,7 @@ import { Link, navigate } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { allCountries } from '../../../../src/platform/geo/countries.js';
 import type { Group, MemberSummary } from '../directory/api.js';
-import { leadPath, sharingOf, SUBJECT_LABEL, SUBJECTS, type Lead, type LeadInput, type LeadOne, type Subject } from './api.js';
+import { leadPath, SUBJECT_LABEL, SUBJECTS, type Lead, type LeadInput, type LeadOne, type Subject } from './api.js';
 import { draftOfEntity, EntitiesEditor, entityOf, entityPointers, newEntityDraft, type EntityDraft } from './entities-editor.js';
 import { LinkageTabs } from './linkage-tabs.js';
 import './linkage.css';
@@ -72,7 +72,7 @@ function LeadForm({ lead, members, groups }: { lead: Lead | null; members: Membe
   const [narrative, setNarrative] = useState(lead?.narrative ?? '');
   const [entities, setEntities] = useState<EntityDraft[]>(() => (lead ? lead.entities.map((item) => draftOfEntity(item.entity)) : [newEntityDraft()]));
   const [namedInHits, setNamedInHits] = useState(lead?.namedInHits ?? true);
-  const [sharing, setSharing] = useState<SharingDraft>(lead ? draftOf(sharingOf(lead)) : DEFAULT_SHARING);
+  const [sharing, setSharing] = useState<SharingDraft>(lead ? draftOf(lead.sharing) : DEFAULT_SHARING);
   const { busy, error, setError, run } = useSubmit();
   const back = lead ? leadPath(lead.id) : '/linkage';
   const countryCode = COUNTRIES.some((item) => item.code === country) ? country : '';

@@ -6,7 +6,7 @@ import { useT } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
 import { countryName } from '../../../../src/platform/geo/countries.js';
 import { useMembers } from '../directory/hooks.js';
-import { leadPath, recordPath, sharingOf, SUBJECT_LABEL, type LeadLink, type LeadOne } from './api.js';
+import { leadPath, recordPath, SUBJECT_LABEL, type LeadLink, type LeadOne } from './api.js';
 import { EntityText, KeyText } from './parts.js';
 import { LinkageTabs } from './linkage-tabs.js';
 import './linkage.css';
@@ -29,7 +29,7 @@ export function LeadPage({ id }: { id: string }) {
     );
   }
   const { data, abilities } = lead.data;
-  const sharing = sharingOf(data);
+  const sharing = data.sharing;
   const remove = (): void => {
     if (!window.confirm(t('linkage.lead.confirmDelete', { title: data.title }))) return;
     void removal.run(async () => {

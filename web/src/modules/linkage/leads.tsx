@@ -6,7 +6,7 @@ import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { useMembers } from '../directory/hooks.js';
-import { leadPath, sharingOf, SUBJECT_LABEL, SUBJECTS, type LeadItem } from './api.js';
+import { leadPath, SUBJECT_LABEL, SUBJECTS, type LeadItem } from './api.js';
 import { LinkageTabs } from './linkage-tabs.js';
 import './linkage.css';
 
@@ -66,7 +66,7 @@ export function LeadsPage() {
                     {lead.title}
                   </Link>
                 </h3>
-                <TlpBadge tlp={sharingOf(lead).tlp} />
+                <TlpBadge tlp={lead.sharing.tlp} />
               </div>
               <p className="meta">
                 <span>{t(SUBJECT_LABEL[lead.subject])}</span>
