@@ -4,6 +4,7 @@ import { DateText, ErrorAlert, Loading, Notice, PageHeader, TlpBadge } from '../
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
+import { useSession } from '../../session.js';
 import { countryName } from '../../../../src/platform/geo/countries.js';
 import { useMembers } from '../directory/hooks.js';
 import { leadPath, recordPath, SUBJECT_LABEL, type LeadLink, type LeadOne } from './api.js';
@@ -15,6 +16,7 @@ import './linkage.css';
 export function LeadPage({ id }: { id: string }) {
   const lead = useResource<LeadOne>(leadPath(id));
   const members = useMembers();
+  const { session } = useSession();
   const removal = useSubmit();
   const t = useT();
   useTitle(lead.data?.data.title ?? t('linkage.lead.title'));
@@ -60,7 +62,7 @@ export function LeadPage({ id }: { id: string }) {
       <ErrorAlert error={removal.error} />
 
       <div className="document-layout">
-        <article className="document-body">
+        <article className="document-body lead-body">
           <section aria-labelledby="lead-narrative">
             <h2 id="lead-narrative">{t('linkage.lead.field.narrative')}</h2>
             {data.narrative ? (
@@ -81,6 +83,7 @@ export function LeadPage({ id }: { id: string }) {
                   <li key={index}>
                     <EntityText entity={item.entity} />
                     <span className="entity-keys">
+                      {t('linkage.entities.matchedAs')}{' '}
                       {item.keys.map((key) => (
                         <KeyText key={`${key.kind} ${key.key}`} item={key} />
                       ))}
@@ -107,8 +110,12 @@ export function LeadPage({ id }: { id: string }) {
                   {members.names.get(data.owner) ?? data.owner}
                 </Link>
               </dd>
-              <dt>{t('linkage.lead.inHits')}</dt>
-              <dd>{data.namedInHits ? t('linkage.lead.named') : t('linkage.lead.unnamed')}</dd>
+              {data.owner === session.user.member ? (
+                <>
+                  <dt>{t('linkage.lead.inHits')}</dt>
+                  <dd>{data.namedInHits ? t('linkage.lead.named') : t('linkage.lead.unnamed')}</dd>
+                </>
+              ) : null}
               <dt>{t('linkage.lead.added')}</dt>
               <dd>
                 <DateText value={data.createdAt} withTime />

@@ -187,7 +187,7 @@ function AskForm({ notice, names }: { notice: Notice; names: Map<string, string>
     });
   };
   return (
-    <section className="card" aria-labelledby={heading}>
+    <section className="card linkage-section" aria-labelledby={heading}>
       <h2 id={heading} className="card-title">
         {notice.member ? t.rich('linkage.ask.title', { member: memberName(names, notice.member) }) : t('linkage.ask.titleUnnamed')}
       </h2>
@@ -221,7 +221,7 @@ function NoticeRequests({ notice }: { notice: Notice }) {
   const mine = (requests.data?.data ?? []).filter((request) => request.notice === notice.id);
   if (mine.length === 0) return null;
   return (
-    <section aria-labelledby="notice-requests">
+    <section className="linkage-section" aria-labelledby="notice-requests">
       <h2 id="notice-requests">{t('linkage.notice.requests')}</h2>
       <RequestRows requests={mine} />
     </section>

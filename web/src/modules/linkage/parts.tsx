@@ -1,6 +1,6 @@
 import { useT } from '../../i18n/index.js';
 import { countryName } from '../../../../src/platform/geo/countries.js';
-import { ENTITY_TYPE_LABEL, keyKindLabel, SUBJECT_LABEL, SUBJECTS, type Entity, type LeadField, type NormalisedKey, type Subject } from './api.js';
+import { ENTITY_TYPE_LABEL, FIELDS_OF, keyKindLabel, SUBJECT_LABEL, SUBJECTS, type Entity, type LeadField, type NormalisedKey, type Subject } from './api.js';
 
 /** A matched key's kind in words (its code as data when this web app does not know it). */
 export function KindText({ kind }: { kind: string }) {
@@ -21,11 +21,12 @@ export function KeyText({ item }: { item: Pick<NormalisedKey, 'kind' | 'key'> })
 /** An entity in one line: its type in words, then its fields' values as written (data). */
 export function EntityText({ entity }: { entity: Entity }) {
   const t = useT();
-  const { type, ...fields } = entity;
-  const values = Object.values(fields).filter((value) => value !== undefined && value !== null && value !== '');
+  const [required, optional] = FIELDS_OF[entity.type];
+  // In the order the form asks for them (a handle's platform before its name).
+  const values = [...required, ...optional].map((field) => entity[field]).filter((value) => value !== undefined && value !== null && value !== '');
   return (
     <>
-      <strong>{t(ENTITY_TYPE_LABEL[type])}</strong> <span translate="no">{values.map(String).join(' · ')}</span>
+      <strong>{t(ENTITY_TYPE_LABEL[entity.type])}</strong> <span translate="no">{values.map(String).join(' · ')}</span>
     </>
   );
 }

@@ -59,7 +59,7 @@ function GrantForm({ request, members, groups, onDecided }: { request: Disclosur
   };
   const memberItems = members.filter((member) => member.code !== session.user.member);
   return (
-    <section className="card" aria-labelledby="grant-heading">
+    <section className="card linkage-section" aria-labelledby="grant-heading">
       <h2 id="grant-heading" className="card-title">
         {t('linkage.grant.title')}
       </h2>
@@ -131,7 +131,7 @@ function RefuseForm({ request, onDecided }: { request: DisclosureRequest; onDeci
     });
   };
   return (
-    <section className="card" aria-labelledby="refuse-heading">
+    <section className="card linkage-section" aria-labelledby="refuse-heading">
       <h2 id="refuse-heading" className="card-title">
         {t('linkage.refuse.title')}
       </h2>

@@ -192,7 +192,7 @@ function Disclosed({ request }: { request: DisclosureRequest }) {
   const t = useT();
   if (request.disclosed.length === 0) return null;
   return (
-    <section aria-labelledby="request-disclosed">
+    <section className="linkage-section" aria-labelledby="request-disclosed">
       <h2 id="request-disclosed">{request.side === 'asker' ? t('linkage.request.disclosedToYou') : t('linkage.request.disclosedByYou')}</h2>
       {request.disclosed.map((item) => (
         <article key={item.record} className="card disclosed">
