@@ -38,12 +38,15 @@ async function signOut(): Promise<void> {
 }
 
 /** GET an API path in the page, as the signed-in user: its status and body. */
-async function apiGet<T>(path: string): Promise<{ status: number; body: T }> {
+async function apiGet(path: string): Promise<{ status: number; body: unknown }> {
   return page.evaluate(async (address) => {
     const response = await fetch(`/api/v1${address}`, { credentials: 'same-origin' });
-    return { status: response.status, body: (await response.json()) as T };
+    return { status: response.status, body: (await response.json()) as unknown };
   }, path);
 }
+
+/** The notices the signed-in member reads, on one side or both. */
+const noticesOf = async (path: string): Promise<NoticeBody['data']> => ((await apiGet(path)).body as NoticeBody).data;
 
 interface NoticeBody {
   data: { id: string; key: string | null; member: string | null; kind: string; side: string }[];
@@ -82,8 +85,8 @@ test.skipIf(!browserAvailable)('a match across members: the member told asks, th
   await expect
     .poll(
       async () => {
-        const notices = await apiGet<NoticeBody>('/linkage/notices?side=told');
-        noticeId = notices.body.data.find((notice) => notice.key === '+6281234567890' && notice.member === 'IDN')?.id ?? '';
+        const notices = await noticesOf('/linkage/notices?side=told');
+        noticeId = notices.find((notice) => notice.key === '+6281234567890' && notice.member === 'IDN')?.id ?? '';
         return noticeId;
       },
       { timeout: 20_000, interval: 500 },
@@ -111,8 +114,8 @@ test.skipIf(!browserAvailable)('a match across members: the member told asks, th
 
   // Indonesia's approver: who was told, then the request waiting on the home page.
   await signIn(page, server, HOLDER_APPROVER);
-  const holderNotices = await apiGet<NoticeBody>('/linkage/notices?side=holder');
-  expect(holderNotices.body.data.some((notice) => notice.id === noticeId && notice.member === 'MYS')).toBe(true);
+  const holderNotices = await noticesOf('/linkage/notices?side=holder');
+  expect(holderNotices.some((notice) => notice.id === noticeId && notice.member === 'MYS')).toBe(true);
   await page.getByRole('link', { name: /disclosure requests? to decide/ }).click();
   await page.getByRole('heading', { level: 2, name: 'Disclosure requests' }).waitFor();
   await page.getByRole('row', { name: /Malaysia asks what you may disclose/ }).getByRole('link').click();
@@ -150,8 +153,8 @@ test.skipIf(!browserAvailable)('a match across members: the member told asks, th
   expect((await apiGet(`/linkage/requests/${requestId}`)).status).toBe(404);
   expect((await apiGet(`/linkage/leads/${leadId}`)).status).toBe(404);
   expect((await apiGet(`/linkage/notices/${noticeId}`)).status).toBe(404);
-  const thaiNotices = await apiGet<NoticeBody>('/linkage/notices');
-  expect(thaiNotices.body.data.filter((notice) => notice.key === '+6281234567890')).toEqual([]);
+  const thaiNotices = await noticesOf('/linkage/notices');
+  expect(thaiNotices.filter((notice) => notice.key === '+6281234567890')).toEqual([]);
   await page.goto(`${server.url}/linkage/requests/${requestId}`);
   await page.getByRole('heading', { level: 1, name: 'Request not found' }).waitFor();
   expect(await page.getByText(REASON).count()).toBe(0);

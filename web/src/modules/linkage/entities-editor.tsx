@@ -33,6 +33,7 @@ export function entityOf(draft: EntityDraft): Entity {
   for (const field of [...required, ...optional]) {
     const text = draft.values[field]?.trim();
     if (!text) continue;
+    // A year that is not a number goes as typed, so the server names it at its field.
     if (field === 'birthYear') entity.birthYear = /^\d+$/.test(text) ? Number(text) : (text as unknown as number);
     else entity[field] = text;
   }

@@ -68,7 +68,7 @@ function LeadForm({ lead, members, groups }: { lead: Lead | null; members: Membe
   const { session } = useSession();
   const [title, setTitle] = useState(lead?.title ?? '');
   const [subject, setSubject] = useState<Subject>(lead?.subject ?? 'person');
-  const [country, setCountry] = useState(lead?.country ?? session.user.member);
+  const [country, setCountry] = useState(lead ? (lead.country ?? '') : session.user.member);
   const [narrative, setNarrative] = useState(lead?.narrative ?? '');
   const [entities, setEntities] = useState<EntityDraft[]>(() => (lead ? lead.entities.map((item) => draftOfEntity(item.entity)) : [newEntityDraft()]));
   const [namedInHits, setNamedInHits] = useState(lead?.namedInHits ?? true);
