@@ -85,11 +85,11 @@ async function listedAt(shown: Shown): Promise<number> {
     return page.locator('.notification-unread').count();
   }
   // Every count here is above zero (asserted before), so the list has loaded once it says how many it shows.
-  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits?|documents?)( on \d+ documents?)?$/ });
+  const status = page.getByRole('status').filter({ hasText: /^\d+\+? (reports|hits?|documents?|requests?)( on \d+ documents?)?$/ });
   await status.waitFor();
   const text = (await status.textContent()) ?? '';
   expect(text, shown.key).not.toContain('+');
-  const rows = { 'reports/to-approve': 'ol.results > li', 'documents/hits-to-answer': 'ol.hit-groups table.hit-table tbody tr', 'documents/reports-to-confirm': 'table tbody tr' }[shown.key];
+  const rows = { 'reports/to-approve': 'ol.results > li', 'documents/hits-to-answer': 'ol.hit-groups table.hit-table tbody tr', 'documents/reports-to-confirm': 'table tbody tr', 'linkage/requests-to-decide': 'table.requests-table tbody tr' }[shown.key];
   const items = await page.locator(rows ?? 'none').count();
   expect(Number(/^\d+/.exec(text)?.[0]), shown.key).toBe(items);
   return items;
@@ -124,7 +124,7 @@ test.skipIf(!browserAvailable)('the home page counts what waits for the user, ex
   await page.waitForURL((url) => url.pathname === '/');
   await page.getByRole('heading', { level: 1, name: /^Welcome, / }).waitFor();
   const counts = await homeCounts();
-  expect(counts.map((item) => item.key).sort()).toEqual(['documents/hits-to-answer', 'documents/reports-to-confirm', 'inbox/unread', 'reports/to-approve']);
+  expect(counts.map((item) => item.key).sort()).toEqual(['documents/hits-to-answer', 'documents/reports-to-confirm', 'inbox/unread', 'linkage/requests-to-decide', 'reports/to-approve']);
   expect(counts.find((item) => item.key === 'documents/reports-to-confirm')?.count).toBeGreaterThanOrEqual(1);
   const toApprove = counts.find((item) => item.key === 'reports/to-approve');
   // The officer's two at least, and never the admin's own (four eyes).
@@ -136,10 +136,12 @@ test.skipIf(!browserAvailable)('the home page counts what waits for the user, ex
   expect(counts.find((item) => item.key === 'inbox/unread')?.count).toBeGreaterThanOrEqual(2);
   // The demo's hit on an Australian passport waits for Australia's answer.
   expect(counts.find((item) => item.key === 'documents/hits-to-answer')?.count).toBeGreaterThanOrEqual(1);
+  // The demo's disclosure request from Indonesia waits for Australia's approvers.
+  expect(counts.find((item) => item.key === 'linkage/requests-to-decide')?.count).toBeGreaterThanOrEqual(1);
 
   const nav = page.getByRole('navigation', { name: 'Modules' });
   // The navigation's badges say each module's sum.
-  for (const module of ['reports', 'documents', 'inbox']) {
+  for (const module of ['reports', 'documents', 'inbox', 'linkage']) {
     const sum = counts.filter((item) => item.key.startsWith(`${module}/`)).reduce((total, item) => total + item.count, 0);
     const badge = nav.locator(`[data-badge="${module}"]`);
     if (sum === 0) expect(await badge.count(), module).toBe(0);

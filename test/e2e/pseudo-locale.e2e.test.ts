@@ -34,6 +34,9 @@ interface Ids {
   travelDocument: string;
   hit: string;
   report: string;
+  lead: string;
+  notice: string;
+  request: string;
 }
 
 /** Signed-out pages. */
@@ -76,6 +79,16 @@ const PAGES: readonly PageCase[] = [
   { name: 'dashboard-release', path: () => '/reports/dashboard?layer=release&table=incidentType&releaseInterval=year&split=citizenship' },
   { name: 'summary', path: () => '/reports/summary' },
   { name: 'reports-import', path: () => '/reports/import' },
+  // Linkage: the leads, a lead with its links, the form with an entity row, the notices of both
+  // sides, a notice, the requests, and the demo's request waiting for Australia (grant and refuse forms).
+  { name: 'linkage-leads', path: () => '/linkage' },
+  { name: 'linkage-lead', path: (ids) => `/linkage/leads/${encodeURIComponent(ids.lead)}`, titleIsData: true },
+  { name: 'linkage-lead-new', path: () => '/linkage/leads/new' },
+  { name: 'linkage-notices', path: () => '/linkage/notices' },
+  { name: 'linkage-notices-holder', path: () => '/linkage/notices?side=holder' },
+  { name: 'linkage-notice', path: (ids) => `/linkage/notices/${encodeURIComponent(ids.notice)}` },
+  { name: 'linkage-requests', path: () => '/linkage/requests' },
+  { name: 'linkage-request', path: (ids) => `/linkage/requests/${encodeURIComponent(ids.request)}` },
 ];
 
 let session: BrowserSession | undefined;
@@ -149,7 +162,7 @@ async function check(target: PageCase, ids: Ids): Promise<void> {
 
 test.skipIf(!browserAvailable)('the signed-out pages show only catalogue words in the pseudo-locale', async () => {
   await page.goto(`${server.url}/sign-in?locale=pseudo`);
-  for (const target of PUBLIC_PAGES) await check(target, { group: '', document: '', travelDocument: '', hit: '', report: '' });
+  for (const target of PUBLIC_PAGES) await check(target, { group: '', document: '', travelDocument: '', hit: '', report: '', lead: '', notice: '', request: '' });
   expect(problems).toEqual([]);
 }, 120_000);
 
@@ -163,13 +176,28 @@ test.skipIf(!browserAvailable)('the signed-in pages show only catalogue words or
     const register = (await (await fetch('/api/v1/documents?limit=1')).json()) as { data: { id: string }[] };
     const hits = (await (await fetch('/api/v1/documents/hits?side=issuer&limit=1')).json()) as { data: { id: string }[] };
     const reports = (await (await fetch('/api/v1/reports?limit=1')).json()) as { data: { id: string }[] };
-    return { group: groups.data[0]?.code ?? '', document: documents.data[0]?.id ?? '', travelDocument: register.data[0]?.id ?? '', hit: hits.data[0]?.id ?? '', report: reports.data[0]?.id ?? '' };
+    const leads = (await (await fetch('/api/v1/linkage/leads?owner=AUS&limit=1')).json()) as { data: { id: string }[] };
+    const notices = (await (await fetch('/api/v1/linkage/notices?side=told&limit=1')).json()) as { data: { id: string }[] };
+    const requests = (await (await fetch('/api/v1/linkage/requests?side=holder&status=pending')).json()) as { data: { id: string }[] };
+    return {
+      group: groups.data[0]?.code ?? '',
+      document: documents.data[0]?.id ?? '',
+      travelDocument: register.data[0]?.id ?? '',
+      hit: hits.data[0]?.id ?? '',
+      report: reports.data[0]?.id ?? '',
+      lead: leads.data[0]?.id ?? '',
+      notice: notices.data[0]?.id ?? '',
+      request: requests.data[0]?.id ?? '',
+    };
   });
   expect(ids.group).not.toBe('');
   expect(ids.document).not.toBe('');
   expect(ids.travelDocument).not.toBe('');
   expect(ids.hit).not.toBe('');
   expect(ids.report).not.toBe('');
+  expect(ids.lead).not.toBe('');
+  expect(ids.notice).not.toBe('');
+  expect(ids.request).not.toBe('');
   await page.goto(`${server.url}/?locale=pseudo`);
   for (const target of PAGES) await check(target, ids);
 

@@ -51,6 +51,16 @@ function pages(): [string, string | null][] {
     ['documents-hits', '/documents/hits'],
     ['documents-hits-checker', '/documents/hits?side=checker'],
     ['documents-hit', id('hit', (value) => `/documents/hits/${value}`)],
+    ['linkage-leads', '/linkage'],
+    ['linkage-lead-new', '/linkage/leads/new'],
+    ['linkage-lead', id('lead', (value) => `/linkage/leads/${value}`)],
+    ['linkage-lead-edit', id('lead', (value) => `/linkage/leads/${value}/edit`)],
+    ['linkage-notices', '/linkage/notices'],
+    ['linkage-notices-holder', '/linkage/notices?side=holder'],
+    ['linkage-notice', id('notice', (value) => `/linkage/notices/${value}`)],
+    ['linkage-requests', '/linkage/requests'],
+    // The demo's request waits for Australia's approvers: the page holds the grant and refusal forms.
+    ['linkage-request', id('request', (value) => `/linkage/requests/${value}`)],
     ['linkage-graph', '/linkage/graph'],
     ['linkage-review', '/linkage/review'],
     ['audit', '/audit'],
@@ -145,6 +155,10 @@ beforeAll(async () => {
   ids.report = await firstId('/api/v1/reports?limit=1', firstOf('id'));
   ids.document = await firstId('/api/v1/documents?limit=1', firstOf('id'));
   ids.hit = await firstId('/api/v1/documents/hits?limit=1', firstOf('id'));
+  // Australia's own lead (its edit page opens), the notice it was told of, and the request made to it.
+  ids.lead = await firstId('/api/v1/linkage/leads?owner=AUS&limit=1', firstOf('id'));
+  ids.notice = await firstId('/api/v1/linkage/notices?side=told&limit=1', firstOf('id'));
+  ids.request = await firstId('/api/v1/linkage/requests?side=holder&status=pending', firstOf('id'));
 }, 120_000);
 afterAll(async () => {
   await session?.close();

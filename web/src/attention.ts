@@ -11,6 +11,7 @@ const ATTENTION_LABEL: Readonly<Record<string, MessageId>> = {
   'reports/to-approve': msg('home.attention.reportsToApprove'),
   'documents/hits-to-answer': msg('home.attention.hitsToAnswer'),
   'documents/reports-to-confirm': msg('home.attention.reportsToConfirm'),
+  'linkage/requests-to-decide': msg('home.attention.requestsToDecide'),
 };
 
 /** The catalogue message of an attention item, or null when its module and key are unknown to the web app. */

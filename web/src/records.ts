@@ -4,6 +4,9 @@ const RECORD_PAGES: Record<string, (id: string) => string> = {
   report: (id) => `/reports/${encodeURIComponent(id)}`,
   'travel-document': (id) => `/documents/register/${encodeURIComponent(id)}`,
   'document-hit': (id) => `/documents/hits/${encodeURIComponent(id)}`,
+  'linkage-lead': (id) => `/linkage/leads/${encodeURIComponent(id)}`,
+  'linkage-notice': (id) => `/linkage/notices/${encodeURIComponent(id)}`,
+  'linkage-request': (id) => `/linkage/requests/${encodeURIComponent(id)}`,
 };
 
 export function recordPath(objectType: string | null, id: string | null): string | null {

@@ -1,30 +1,16 @@
 import { EntityError } from '../../platform/entities.js';
 import type { FieldError } from '../../platform/errors.js';
-import { entityKeys, type EntityInput, type EntityKey, type EntityType } from './entities/index.js';
+import { FIELDS_OF, type EntityField } from './codes.js';
+import { entityKeys, type EntityInput, type EntityKey } from './entities/index.js';
 import type { Entity } from './schemas.js';
-
-/** Which fields each entity type takes (the first list) and may take (the second). */
-const FIELDS: Record<EntityType, [required: (keyof Entity)[], optional: (keyof Entity)[]]> = {
-  phone: [['value'], []],
-  email: [['value'], []],
-  handle: [['platform', 'value'], []],
-  'travel-document': [['issuer', 'number'], []],
-  vessel: [[], ['imo', 'mmsi', 'name', 'flag']],
-  vehicle: [['plate'], ['country']],
-  iban: [['value'], []],
-  'bank-account': [['bank', 'number'], []],
-  'mobile-money': [['provider', 'value'], []],
-  crypto: [['value'], ['network']],
-  person: [['name'], ['birthYear']],
-};
 
 /** The fields an entity of its type needs and takes, as errors at `pointer`: a field another type takes is named, not ignored. */
 function shapeErrors(entity: Entity, pointer: string): FieldError[] {
-  const [required, optional] = FIELDS[entity.type];
+  const [required, optional] = FIELDS_OF[entity.type];
   const errors: FieldError[] = [];
   for (const field of required) if (entity[field] === undefined) errors.push({ pointer: `${pointer}/${field}`, detail: `a ${entity.type} needs its ${field}` });
-  for (const field of Object.keys(entity) as (keyof Entity)[]) {
-    if (field !== 'type' && !required.includes(field) && !optional.includes(field)) {
+  for (const field of Object.keys(entity).filter((name) => name !== 'type') as EntityField[]) {
+    if (!required.includes(field) && !optional.includes(field)) {
       errors.push({ pointer: `${pointer}/${field}`, detail: `a ${entity.type} takes ${[...required, ...optional].join(', ')}; not ${field}` });
     }
   }

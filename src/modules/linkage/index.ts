@@ -1,4 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { linkageAttention } from './attention.js';
+import { seedLinkage } from './demo.js';
 import { startMatcher } from './matcher.js';
 import { startLinkageRelease } from './release.js';
 import { startRequestReminders } from './requests.js';
@@ -46,6 +48,8 @@ export const linkage = defineModule({
       },
     };
   },
+  demo: (db, config) => seedLinkage(db, config),
+  attention: linkageAttention,
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   // Linkage owns the one form of a vessel's identifiers; other modules' records offer entities to it.

@@ -55,6 +55,17 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('writing leads', () => {
+  test('a lead and the list show its sharing: the owner its whole audience, a member in it the TLP and handling but not who else', async () => {
+    const lead = await write(aaa, 'Shared with BBB', [{ type: 'email', value: 'shared.sharing@example.org' }], { kind: 'members', members: ['BBB'] }, { sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'AMBER', handling: ['H2'] } });
+    const own = (await t.as(aaa, { method: 'GET', url: `${LEADS}/${lead.id}` })).json<{ data: { sharing: unknown } }>().data.sharing;
+    expect(own).toMatchObject({ audience: { kind: 'members', members: ['BBB'] }, tlp: 'AMBER', handling: ['H2'] });
+    const theirs = (await t.as(bbb, { method: 'GET', url: `${LEADS}/${lead.id}` })).json<{ data: { sharing: { audience: Record<string, unknown> } } }>().data.sharing;
+    expect(theirs).toMatchObject({ audience: { kind: 'members' }, tlp: 'AMBER', handling: ['H2'] });
+    expect(theirs.audience.members).toBeUndefined();
+    const listed = (await t.as(bbb, { method: 'GET', url: LEADS })).json<{ data: { id: string; sharing: unknown }[] }>().data.find((item) => item.id === lead.id);
+    expect(listed?.sharing).toMatchObject({ tlp: 'AMBER', handling: ['H2'] });
+  });
+
   test('entities are stored as written and shown with their keys', async () => {
     const lead = await write(aaa, 'Boat agent in Kupang', [
       { type: 'phone', value: '0812-3456-7890' },

@@ -9,6 +9,7 @@ import type { Ctx } from '../../platform/context.js';
 import { sql, type Sql } from '../../platform/db/sql.js';
 import { notFound } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
+import { noticeAbilities } from './policy.js';
 import type { NoticesQuery } from './schemas.js';
 import { shownRecords, type ShownRecord } from './store.js';
 
@@ -60,6 +61,7 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, ShownRecord>) {
         yourRecords: pick(row.told_records),
         theirRecords: [],
         createdAt: row.created_at.toISOString(),
+        abilities: noticeAbilities(ctx.actor, row),
       }
     : {
         id: row.id,
@@ -73,6 +75,7 @@ function present(ctx: Ctx, row: NoticeRow, seen: Map<string, ShownRecord>) {
         // Of the told member's records, only those the holder may see anyway.
         theirRecords: pick(row.told_records),
         createdAt: row.created_at.toISOString(),
+        abilities: noticeAbilities(ctx.actor, row),
       };
 }
 

@@ -23,3 +23,14 @@ export function leadAbilities(actor: Actor, row: SharingRow): { update: boolean;
   const own = refusal(actor, row) === null;
   return { update: own, delete: own, passOn: mayPassOn(actor, row) };
 }
+
+/** The member told of a match may ask its holder (step two), if its role writes leads. */
+export function noticeAbilities(actor: Actor, notice: { told: string }): { ask: boolean } {
+  return { ask: notice.told === actor.member && roleAllows(actor.roles, 'linkage.write') };
+}
+
+/** The holder's approvers decide a pending request; the asker only reads it. */
+export function requestAbilities(actor: Actor, request: { holder: string; status: string }): { grant: boolean; refuse: boolean } {
+  const decide = request.holder === actor.member && request.status === 'pending' && roleAllows(actor.roles, 'linkage.disclose');
+  return { grant: decide, refuse: decide };
+}

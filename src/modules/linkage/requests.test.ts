@@ -167,3 +167,32 @@ test('a request past its deadline reminds the holder, once per deadline’s leng
   const audit = await t.db.ownerTransaction((tx) => tx.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'linkage.request-remind' AND object_id = ${request.id}`));
   expect(audit[0]?.n).toBe(1);
 });
+
+test('what each side may do comes with the notice and the request (abilities), and requests waiting for the holder show on its home page', async () => {
+  await lead(holder, 'Abilities lead', 'abilities@example.org');
+  await lead(asker, 'Abilities asker', 'abilities@example.org');
+  const notice = await noticeOf('abilities@example.org');
+  const abilitiesOf = async (who: TestSession) => (await t.as(who, { method: 'GET', url: `${API}/notices/${notice}` })).json<{ data: { side: string; abilities: { ask: boolean } } }>().data;
+  // The member told asks; the holder, who reads the same notice, does not.
+  expect(await abilitiesOf(asker)).toMatchObject({ side: 'told', abilities: { ask: true } });
+  expect(await abilitiesOf(holder)).toMatchObject({ side: 'holder', abilities: { ask: false } });
+  const waiting = async (who: TestSession): Promise<number | undefined> =>
+    (await t.as(who, { method: 'GET', url: '/api/v1/home' })).json<{ attention: { module: string; key: string; count: number; link: string }[] }>().attention.find((item) => item.module === 'linkage' && item.key === 'requests-to-decide')?.count;
+  const before = await waiting(holder);
+  expect(before).toBeTypeOf('number');
+
+  const request = (await ask(notice)).json<{ data: Request & { abilities: unknown } }>().data;
+  expect(request.abilities).toEqual({ grant: false, refuse: false });
+  const decide = async (who: TestSession) => (await t.as(who, { method: 'GET', url: `${API}/requests/${request.id}` })).json<{ data: { abilities: unknown } }>().data.abilities;
+  expect(await decide(holder)).toEqual({ grant: true, refuse: true });
+  // An analyst of the holder reads it but has no role to decide.
+  expect(await decide(holderAnalyst)).toEqual({ grant: false, refuse: false });
+  // Waiting for the holder's approvers: counted on their home page (not the analyst's, not the asker's).
+  expect(await waiting(holder)).toBe((before ?? 0) + 1);
+  expect(await waiting(holderAnalyst)).toBeUndefined();
+  expect(await waiting(asker)).toBeUndefined();
+
+  expect((await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/refuse`, payload: { reason: 'Not now.' } })).statusCode).toBe(200);
+  expect(await decide(holder)).toEqual({ grant: false, refuse: false });
+  expect(await waiting(holder)).toBe(before);
+});

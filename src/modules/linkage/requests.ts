@@ -19,6 +19,7 @@ import { validateSharing } from '../../platform/sharing/validate.js';
 import { viewersOf } from '../../platform/sharing/viewers.js';
 import { KIND_LABELS } from './labels.js';
 import { auditedOther } from './notices.js';
+import { requestAbilities } from './policy.js';
 import type { Grant, RequestCreate, RequestsQuery } from './schemas.js';
 import { linkageSettings } from './settings.js';
 
@@ -123,6 +124,7 @@ async function present(ctx: Ctx, row: RequestRow) {
     records: asker ? [] : row.holder_records,
     disclosed: disclosed.map((d) => ({ record: d.record_id, fields: d.fields, sharing: presentSharing(ctx.actor, d).sharing })),
     createdAt: row.created_at.toISOString(),
+    abilities: requestAbilities(ctx.actor, row),
   };
 }
 

@@ -3,6 +3,7 @@ import { Cursor, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
 import { RELEASE_INTERVALS } from '../../platform/release/periods.js';
+import { LEAD_FIELDS, SUBJECTS, type EntityField } from './codes.js';
 import { ENTITY_TYPES } from './entities/index.js';
 import { LINKAGE_RELEASE_TABLE_NAMES } from './release-tables.js';
 
@@ -31,8 +32,11 @@ export const Entity = Strict({
   birthYear: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2200 }), Type.Null()])),
 });
 export type Entity = Static<typeof Entity>;
+// The fields codes.ts lists (the web form's) are the schema's, both ways: a field added to one only does not compile.
+type Assert<T extends true> = T;
+export type SameEntityFields = Assert<[Exclude<keyof Entity, 'type' | EntityField>, Exclude<EntityField, keyof Entity>] extends [never, never] ? true : false>;
 
-export const SUBJECTS = ['person', 'network', 'vessel', 'other'] as const;
+export { SUBJECTS };
 const Country = Shaped('^[A-Z]{3}$', 'an ISO 3166-1 alpha-3 country code in capitals, such as IDN', { description: 'national phone numbers and plates are read in it' });
 
 const fields = {
@@ -87,7 +91,6 @@ const Key = Strict({
 export const NormaliseResponse = Strict({ data: Strict({ keys: Type.Array(Key) }) });
 
 const Abilities = Strict({ update: Type.Boolean(), delete: Type.Boolean(), passOn: Type.Boolean() });
-const SharingOut = Type.Unsafe<Record<string, unknown>>({ type: 'object' });
 
 export const LeadItem = Strict({
   id: Type.String(),
@@ -95,7 +98,7 @@ export const LeadItem = Strict({
   subject: fields.subject,
   country: Type.Union([Type.String(), Type.Null()]),
   owner: Type.String(),
-  sharing: SharingOut,
+  sharing: Sharing,
   namedInHits: Type.Boolean(),
   entityCount: Type.Integer(),
   createdAt: Type.String(),
@@ -144,6 +147,7 @@ const Notice = Strict({
   yourRecords: Type.Array(RecordRef),
   theirRecords: Type.Array(RecordRef, { description: 'holder: the told member’s matching records you may see; told: always empty' }),
   createdAt: Type.String({ format: 'date-time' }),
+  abilities: Strict({ ask: Type.Boolean({ description: 'ask the holder what it may disclose (the member told, with a role that writes leads)' }) }),
 });
 export const NoticeList = Strict({ data: Type.Array(Notice), next: Type.Union([Type.String(), Type.Null()]) });
 export const NoticeOne = Strict({ data: Notice });
@@ -183,7 +187,7 @@ export const RequestCreate = Strict({
 });
 export type RequestCreate = Static<typeof RequestCreate>;
 
-export const LEAD_FIELDS = ['title', 'subject', 'narrative', 'country', 'entities'] as const;
+export { LEAD_FIELDS };
 export const Grant = Strict({
   records: Type.Array(Strict({ id: Type.String({ format: 'uuid' }), fields: Type.Array(OneOf(LEAD_FIELDS), { minItems: 1, uniqueItems: true }) }), { minItems: 1, maxItems: 50 }),
   sharing: Sharing,
@@ -212,6 +216,7 @@ const Request = Strict({
   records: Type.Array(Type.String(), { description: 'holder: its records that matched, to choose from; asker: always empty' }),
   disclosed: Type.Array(Strict({ record: Type.String(), fields: Type.Record(Type.String(), Type.Unknown()), sharing: Sharing })),
   createdAt: Type.String({ format: 'date-time' }),
+  abilities: Strict({ grant: Type.Boolean(), refuse: Type.Boolean() }, { description: 'the holder’s approvers, while the request is pending' }),
 });
 export const RequestOne = Strict({ data: Request });
 export const RequestList = Strict({ data: Type.Array(Request) });

@@ -3,8 +3,9 @@ import bs58check from 'bs58check';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex } from '@noble/hashes/utils';
 import { EntityError } from '../../../platform/entities.js';
+import { NETWORKS } from '../codes.js';
 
-export const NETWORKS = ['bitcoin', 'litecoin', 'ethereum', 'tron', 'other'] as const;
+export { NETWORKS };
 export type Network = (typeof NETWORKS)[number];
 
 /** Base58Check payload's version byte and length, or undefined when the checksum fails. */

@@ -2,6 +2,7 @@
  * The entities linkage matches across members' records, and how each is written in one form. Every
  * type but a person's name matches exactly on its key; names match fuzzily on theirs.
  */
+import { ENTITY_TYPES as CODES_ENTITY_TYPES } from '../codes.js';
 import { normaliseBankAccount, normaliseIban, normaliseMobileMoney } from './accounts.js';
 import { normaliseCrypto } from './crypto.js';
 import { entityNormaliserFor, EntityError } from '../../../platform/entities.js';
@@ -30,7 +31,10 @@ export type EntityInput =
   | { type: 'person'; name: string; birthYear?: number | null };
 
 export type EntityType = EntityInput['type'];
-export const ENTITY_TYPES: readonly EntityType[] = ['phone', 'email', 'handle', 'travel-document', 'vessel', 'vehicle', 'iban', 'bank-account', 'mobile-money', 'crypto', 'person'];
+/** The list in codes.ts (the web app's), checked against the inputs both ways: a type missing from either does not compile. */
+export const ENTITY_TYPES: readonly EntityType[] = CODES_ENTITY_TYPES satisfies readonly EntityType[];
+type Assert<T extends true> = T;
+export type EveryEntityTypeListed = Assert<[Exclude<EntityType, (typeof CODES_ENTITY_TYPES)[number]>] extends [never] ? true : false>;
 
 /** The kinds of key matched exactly; a vessel gives up to three (its IMO number, MMSI, and name with flag). */
 export type KeyKind = Exclude<EntityType, 'vessel' | 'person'> | 'imo' | 'mmsi' | 'vessel-name';

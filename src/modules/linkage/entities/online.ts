@@ -1,6 +1,7 @@
 import { EntityError } from '../../../platform/entities.js';
 import { normalisePhone } from './phone.js';
 import { foldLookAlikes } from './text.js';
+import { PLATFORMS } from '../codes.js';
 
 /** Mail providers where `+tag` reaches the same mailbox, and those (Gmail) where dots are ignored too. */
 const PLUS_TAGS = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'icloud.com', 'me.com', 'proton.me', 'protonmail.com', 'fastmail.com']);
@@ -30,7 +31,7 @@ export function normaliseEmail(raw: string): string {
   return `${local}@${domain}`;
 }
 
-export const PLATFORMS = ['whatsapp', 'telegram', 'signal', 'viber', 'wechat', 'line', 'facebook', 'instagram', 'tiktok', 'x', 'imo', 'other'] as const;
+export { PLATFORMS };
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Platforms whose accounts are phone numbers. */

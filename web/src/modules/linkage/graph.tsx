@@ -13,6 +13,7 @@ import { nodeLabel } from './graph-labels.js';
 // ECharts loads with the graph, not with the app.
 const GraphView = lazy(() => import('./graph-view.js').then((module) => ({ default: module.GraphView })));
 import './linkage.css';
+import { LinkageTabs } from './linkage-tabs.js';
 
 interface Shown {
   nodes: Map<string, GraphNode>;
@@ -106,6 +107,7 @@ export function GraphPage() {
   return (
     <>
       <PageHeader title={t('linkage.graph.title')} />
+      <LinkageTabs />
       <p className="muted">{t('linkage.graph.intro')}</p>
 
       <EntityStart

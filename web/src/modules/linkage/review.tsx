@@ -7,6 +7,7 @@ import { can, useSession } from '../../session.js';
 import { EntityStart } from './entity-start.js';
 import { KIND_LABEL, type ReviewValue, type VolumeRow } from './graph-api.js';
 import './linkage.css';
+import { LinkageTabs } from './linkage-tabs.js';
 
 type Status = ReviewValue['status'];
 const STATUS_LABEL: Readonly<Record<Status, MessageId>> = {
@@ -173,6 +174,7 @@ export function ReviewPage() {
   return (
     <>
       <PageHeader title={t('linkage.review.title')} />
+      <LinkageTabs />
       {can(session, 'linkage.review') ? (
         <>
           <Values />
