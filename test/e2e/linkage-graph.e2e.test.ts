@@ -17,7 +17,7 @@ async function writeLead(title: string, audience: 'owner' | 'all'): Promise<stri
   const me = (await (await page.request.get(`${server.url}/api/v1/auth/session`)).json()) as { csrfToken: string };
   const response = await page.request.post(`${server.url}/api/v1/linkage/leads`, {
     headers: { 'x-csrf-token': me.csrfToken },
-    data: { title, subject: 'network', country: 'IDN', entities: [{ type: 'phone', value: '0812-3456-7890' }], sharing: { audience: { kind: audience }, tlp: 'AMBER' } },
+    data: { title, subject: 'network', country: 'IDN', entities: [{ type: 'phone', value: '0813-9876-5432' }], sharing: { audience: { kind: audience }, tlp: 'AMBER' } },
   });
   expect(response.status()).toBe(201);
   return ((await response.json()) as { data: { id: string } }).data.id;
@@ -44,7 +44,7 @@ test.skipIf(!browserAvailable)('open the graph from a lead, expand its phone, do
   const nodes = page.getByRole('table');
   await nodes.getByRole('cell', { name: 'Kupang boat agent', exact: true }).waitFor();
 
-  await nodes.getByRole('button', { name: 'Expand +6281234567890' }).click();
+  await nodes.getByRole('button', { name: 'Expand +6281398765432' }).click();
   await nodes.getByRole('cell', { name: 'Broker in Makassar', exact: true }).waitFor();
   await page.getByRole('status').filter({ hasText: '3 nodes, 2 links' }).waitFor();
 

@@ -13,6 +13,10 @@ const OBJECT_LABEL: Record<string, MessageId | undefined> = {
   report: msg('audit.object.reports'),
   'travel-document': msg('audit.object.travelDocuments'),
   'document-hit': msg('audit.object.documentHits'),
+  'linkage-lead': msg('audit.object.linkageLeads'),
+  'linkage-notice': msg('audit.object.linkageNotices'),
+  'linkage-request': msg('audit.object.linkageRequests'),
+  'linkage-record': msg('audit.object.linkageRecords'),
 };
 
 /** What the other member did with the records, by audit action; an action not here shows its raw name. */
@@ -101,8 +105,8 @@ function AuditReads({ memberName }: { memberName: string }) {
                         return (
                           <li key={id}>
                             {path ? (
-                              <Link to={path} title={id}>
-                                <code>{id.slice(0, 8)}</code>
+                              <Link to={path}>
+                                <code title={id}>{id.slice(0, 8)}</code>
                                 <span className="visually-hidden"> {t('audit.recordId', { id })}</span>
                               </Link>
                             ) : (
