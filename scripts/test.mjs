@@ -1,7 +1,8 @@
 // The whole test suite: runs every test on the embedded database (PGlite; the browser tests build
-// and serve the web app), then every test again, browser tests included, on a PostgreSQL server when one
-// answers (LINTAS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres), and
-// says plainly which legs ran.
+// and serve the web app), then every test that touches a database again, browser tests included, on a
+// PostgreSQL server when one answers (LINTAS_TEST_DATABASE_URL, else
+// postgres://postgres@127.0.0.1:5432/postgres; vitest.config.ts says which files), and says plainly
+// which legs ran.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -36,6 +36,19 @@ const ACTION_LABEL: Record<string, MessageId | undefined> = {
   'document.holder-read': msg('audit.action.openedHolder'),
   'document-hit.read': msg('audit.action.opened'),
   'document-hit.list': msg('audit.action.listed'),
+  'linkage.lead-read': msg('audit.action.opened'),
+  'linkage.lead-list': msg('audit.action.listed'),
+  'linkage.links-read': msg('audit.action.seenInLinks'),
+  'linkage.graph-read': msg('audit.action.seenInGraph'),
+  'linkage.graph-export': msg('audit.action.exported'),
+  'linkage.notice-read': msg('audit.action.opened'),
+  'linkage.notice-list': msg('audit.action.listed'),
+  'linkage.request': msg('audit.action.askedDisclosure'),
+  'linkage.request-read': msg('audit.action.opened'),
+  'linkage.request-list': msg('audit.action.listed'),
+  'linkage.disclose': msg('audit.action.disclosed'),
+  'linkage.refuse': msg('audit.action.refusedDisclosure'),
+  'linkage.request-remind': msg('audit.action.remindedOfRequest'),
 };
 
 
