@@ -11,7 +11,7 @@ import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { topicContacts } from '../../platform/notify/contacts.js';
-import { notifyUsers } from '../../platform/notify/inbox.js';
+import { notifyEach, type NotificationInput } from '../../platform/notify/inbox.js';
 import type { SharingRow, Viewer } from '../../platform/sharing/model.js';
 import { isVisibleTo } from '../../platform/sharing/rule.js';
 import { viewersOf } from '../../platform/sharing/viewers.js';
@@ -54,19 +54,45 @@ export interface MatchResult {
 const columns = sql`e.id, e.record_id, e.kind, e.key, e.skeleton, e.birth_year, e.named_in_hits, e.owner, e.audience_kind, e.audience_members, e.audience_groups`;
 
 /**
- * The other records holding an entity's value, at most `limit`: the same key, or for a person a
- * name close enough (its words or sound skeleton, pg_trgm) with years of birth at most one apart.
+ * For each entity, the other records holding its value, at most `limit` each: the same key (one
+ * query for every such entity), or for a person a name close enough (its words or sound skeleton,
+ * pg_trgm) with years of birth at most one apart (one query each: the trigram indexes serve one name).
  */
-function holdersOf(tx: Tx, entity: EntityRow, nameThreshold: number, limit: number): Promise<EntityRow[]> {
-  if (entity.kind !== 'person') {
-    return tx.query<EntityRow>(sql`SELECT ${columns} FROM linkage_entities e
-      WHERE e.kind = ${entity.kind} AND e.key = ${entity.key} AND e.record_id <> ${entity.record_id} LIMIT ${limit}`);
+async function holdersOfAll(tx: Tx, entities: readonly EntityRow[], nameThreshold: number, limit: number): Promise<EntityRow[][]> {
+  const result: EntityRow[][] = entities.map(() => []);
+  const exact = [...entities.entries()].filter(([, entity]) => entity.kind !== 'person');
+  if (exact.length > 0) {
+    const rows = await tx.query<EntityRow & { i: number }>(sql`SELECT q.i::int AS i, ${columns}
+      FROM unnest(${exact.map(([i]) => i)}::int[], ${exact.map(([, e]) => e.kind)}::text[], ${exact.map(([, e]) => e.key)}::text[], ${exact.map(([, e]) => e.record_id)}::uuid[])
+        AS q (i, kind, key, record_id)
+      CROSS JOIN LATERAL (SELECT * FROM linkage_entities e WHERE e.kind = q.kind AND e.key = q.key AND e.record_id <> q.record_id LIMIT ${limit}) e`);
+    for (const { i, ...row } of rows) result[i]!.push(row);
   }
-  return tx.query<EntityRow>(sql`SELECT ${columns} FROM linkage_entities e
-    WHERE e.kind = 'person' AND (e.key % ${entity.key} OR e.skeleton % ${entity.skeleton}) AND e.record_id <> ${entity.record_id}
-      AND (${entity.birth_year}::int IS NULL OR e.birth_year IS NULL OR abs(e.birth_year - ${entity.birth_year}::int) <= 1)
-      AND greatest(similarity(e.key, ${entity.key}), similarity(e.skeleton, ${entity.skeleton})) >= ${nameThreshold}
-    LIMIT ${limit}`);
+  for (const [i, entity] of entities.entries()) {
+    if (entity.kind !== 'person') continue;
+    result[i] = await tx.query<EntityRow>(sql`SELECT ${columns} FROM linkage_entities e
+      WHERE e.kind = 'person' AND (e.key % ${entity.key} OR e.skeleton % ${entity.skeleton}) AND e.record_id <> ${entity.record_id}
+        AND (${entity.birth_year}::int IS NULL OR e.birth_year IS NULL OR abs(e.birth_year - ${entity.birth_year}::int) <= 1)
+        AND greatest(similarity(e.key, ${entity.key}), similarity(e.skeleton, ${entity.skeleton})) >= ${nameThreshold}
+      LIMIT ${limit}`);
+  }
+  return result;
+}
+
+/**
+ * Adds each entity's record to the notices its member is already part of for the value, on the told
+ * side or the holder's: one statement per side, the entities grouped by value and member so that a
+ * notice takes every record of the batch at once.
+ */
+async function addToNotices(tx: Tx, entities: readonly EntityRow[]): Promise<void> {
+  if (entities.length === 0) return;
+  const batch = sql`SELECT kind, key, owner, array_agg(DISTINCT record_id) AS records
+    FROM unnest(${entities.map((e) => e.kind)}::text[], ${entities.map((e) => e.key)}::text[], ${entities.map((e) => e.owner)}::text[], ${entities.map((e) => e.record_id)}::uuid[])
+      AS q (kind, key, owner, record_id) GROUP BY kind, key, owner`;
+  await tx.query(sql`UPDATE linkage_notices n SET told_records = ARRAY(SELECT DISTINCT unnest(n.told_records || q.records) ORDER BY 1), updated_at = now()
+    FROM (${batch}) q WHERE n.kind = q.kind AND n.key = q.key AND n.told = q.owner AND NOT n.told_records @> q.records`);
+  await tx.query(sql`UPDATE linkage_notices n SET holder_records = ARRAY(SELECT DISTINCT unnest(n.holder_records || q.records) ORDER BY 1), updated_at = now()
+    FROM (${batch}) q WHERE n.kind = q.kind AND n.key = q.key AND n.holder = q.owner AND NOT n.holder_records @> q.records`);
 }
 
 /** Adds a match to the notice of (told, holder, kind, key), starting it if it is the first. */
@@ -85,32 +111,47 @@ const ownOnly = (member: string): SharingRow => ({
   owner: member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null,
 });
 
-/** Tells both members of a new notice: the told member what matched and whom to ask, the holder who was told. */
-async function tell(tx: Tx, notice: NoticeDraft & { id: string }): Promise<void> {
+/** Who of each member hears of matches: the told side's writers, the holder side's disclosers (focal points first). */
+interface Contacts {
+  told: ReadonlyMap<string, string[]>;
+  holders: ReadonlyMap<string, string[]>;
+}
+
+async function contactsFor(tx: Tx, notices: readonly NoticeDraft[]): Promise<Contacts> {
+  const byMember = (people: { member: string; id: string }[]): Map<string, string[]> => {
+    const map = new Map<string, string[]>();
+    for (const person of people) map.set(person.member, [...(map.get(person.member) ?? []), person.id]);
+    return map;
+  };
   const writers = ROLES.filter((role) => roleAllows([role], 'linkage.write'));
   const disclosers = ROLES.filter((role) => roleAllows([role], 'linkage.disclose'));
+  return {
+    told: byMember(await topicContacts(tx, [...new Set(notices.map((n) => n.told))], 'linkage', writers)),
+    holders: byMember(await topicContacts(tx, [...new Set(notices.map((n) => n.holder))], 'linkage', disclosers)),
+  };
+}
+
+/** What tells both members of a new notice: the told member what matched and whom to ask, the holder who was told. */
+function tellings(contacts: Contacts, notice: NoticeDraft & { id: string }): NotificationInput[] {
   const what = KIND_LABELS[notice.kind] ?? notice.kind;
   const holderName = notice.holderNamed ? notice.holder : 'another member';
-  const told = await topicContacts(tx, [notice.told], 'linkage', writers);
-  await notifyUsers(tx, {
-    userIds: told.map((person) => person.id),
+  return [{
+    userIds: contacts.told.get(notice.told) ?? [],
     kind: 'linkage.match',
     title: `A ${what} in your records matches a record of ${holderName}`,
     body: `A record of ${holderName} that your member may not see holds the same ${what} as ${notice.toldRecords.size === 1 ? 'one of your records' : `${notice.toldRecords.size} of your records`}. Ask ${notice.holderNamed ? notice.holder : 'its holder'} what it may disclose.`,
     objectType: 'linkage-notice',
     objectId: notice.id,
     source: ownOnly(notice.told),
-  });
-  const holders = await topicContacts(tx, [notice.holder], 'linkage', disclosers);
-  await notifyUsers(tx, {
-    userIds: holders.map((person) => person.id),
+  }, {
+    userIds: contacts.holders.get(notice.holder) ?? [],
     kind: 'linkage.matched',
     title: `${notice.toldNamed ? notice.told : 'Another member'} was told that a ${what} in its records matches yours`,
     body: `${notice.toldNamed ? notice.told : 'Another member'} holds the same ${what} as ${notice.holderRecords.size === 1 ? 'one of your records' : `${notice.holderRecords.size} of your records`}, which it may not see. It may ask you to disclose what you choose.`,
     objectType: 'linkage-notice',
     objectId: notice.id,
     source: ownOnly(notice.holder),
-  });
+  }];
 }
 
 /** The next midnight (UTC), when a member's notices for the day start again. */
@@ -143,25 +184,21 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
     // The similarity operator's threshold is the setting's, not pg_trgm's 0.3, so the trigram indexes
     // return only names close enough to link (at 0.3 a name drew a large share of all names).
     await tx.query(sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`);
+    const live = queued.filter((entity) => statuses.get(`${entity.kind} ${entity.key}`) !== 'benign');
+    // A member already told of this value (or whose value another was told of) has the record added
+    // to that notice, whatever the value has become since: how many hold it shows nowhere.
+    await addToNotices(tx, live);
+    const holders = await holdersOfAll(tx, live, threshold, settings.commonValueRecords + 1);
     const found = new Map<EntityRow, EntityRow[]>();
-    for (const entity of queued) {
-      const status = statuses.get(`${entity.kind} ${entity.key}`);
-      if (status === 'benign') continue;
-      // A member already told of this value (or whose value another was told of) has the record added
-      // to that notice, whatever the value has become since: how many hold it shows nowhere.
-      await tx.query(sql`UPDATE linkage_notices SET
-          told_records = CASE WHEN told = ${entity.owner} AND NOT ${entity.record_id}::uuid = ANY(told_records) THEN told_records || ${entity.record_id}::uuid ELSE told_records END,
-          holder_records = CASE WHEN holder = ${entity.owner} AND NOT ${entity.record_id}::uuid = ANY(holder_records) THEN holder_records || ${entity.record_id}::uuid ELSE holder_records END,
-          updated_at = now()
-        WHERE kind = ${entity.kind} AND key = ${entity.key} AND (told = ${entity.owner} OR holder = ${entity.owner})`);
-      const holders = await holdersOf(tx, entity, threshold, settings.commonValueRecords + 1);
+    for (const [index, entity] of live.entries()) {
+      const others = holders[index] ?? [];
       // The entity's own record and the others: more than the guard allows is a common value.
-      if (holders.length + 1 > settings.commonValueRecords && status !== 'released') {
-        await tx.query(sql`INSERT INTO linkage_values (kind, key, status, records) VALUES (${entity.kind}, ${entity.key}, 'common', ${holders.length + 1})
+      if (others.length + 1 > settings.commonValueRecords && statuses.get(`${entity.kind} ${entity.key}`) !== 'released') {
+        await tx.query(sql`INSERT INTO linkage_values (kind, key, status, records) VALUES (${entity.kind}, ${entity.key}, 'common', ${others.length + 1})
           ON CONFLICT (kind, key) DO NOTHING`);
         continue;
       }
-      found.set(entity, holders);
+      found.set(entity, others);
     }
 
     const members = [...found].flatMap(([entity, holders]) => [entity.owner, ...holders.map((holder) => holder.owner)]);
@@ -210,29 +247,36 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
       result.held = waiting.length;
     }
 
-    for (const [id, notice] of drafts) {
-      if (held.has(id)) continue;
-      const row = await tx.one<{ id: string; created: boolean }>(sql`
-        INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named, told_named)
-        VALUES (${notice.told}, ${notice.holder}, ${notice.kind}, ${notice.key}, ${[...notice.toldRecords]}::uuid[], ${[...notice.holderRecords]}::uuid[], ${notice.holderNamed}, ${notice.toldNamed})
-        ON CONFLICT (told, holder, kind, key) DO UPDATE SET
-          told_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.told_records || excluded.told_records) ORDER BY 1),
-          holder_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.holder_records || excluded.holder_records) ORDER BY 1),
-          holder_named = linkage_notices.holder_named OR excluded.holder_named,
-          told_named = linkage_notices.told_named OR excluded.told_named,
-          updated_at = now()
-        RETURNING id, (xmax = 0) AS created`);
-      if (!row.created) continue;
-      result.notices += 1;
-      await appendAudit(tx, { member: notice.told }, [{
+    // Every new notice in one statement (a notice made meanwhile by another process takes the matches
+    // instead), then one audit row each and one statement telling every member concerned.
+    const given = [...drafts].filter(([id]) => !held.has(id)).map(([, notice]) => notice);
+    const written = await tx.query<{ id: string; told: string; holder: string; kind: string; key: string; created: boolean }>(sql`
+      INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named, told_named)
+      SELECT d.told, d.holder, d.kind, d.key, d.told_records, d.holder_records, d.holder_named, d.told_named
+      FROM jsonb_to_recordset(${JSON.stringify(given.map((n) => ({ told: n.told, holder: n.holder, kind: n.kind, key: n.key, told_records: [...n.toldRecords], holder_records: [...n.holderRecords], holder_named: n.holderNamed, told_named: n.toldNamed })))}::jsonb)
+        AS d (told text, holder text, kind text, key text, told_records uuid[], holder_records uuid[], holder_named boolean, told_named boolean)
+      ON CONFLICT (told, holder, kind, key) DO UPDATE SET
+        told_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.told_records || excluded.told_records) ORDER BY 1),
+        holder_records = ARRAY(SELECT DISTINCT unnest(linkage_notices.holder_records || excluded.holder_records) ORDER BY 1),
+        holder_named = linkage_notices.holder_named OR excluded.holder_named,
+        told_named = linkage_notices.told_named OR excluded.told_named,
+        updated_at = now()
+      RETURNING id, told, holder, kind, key, (xmax = 0) AS created`);
+    const created = written.filter((row) => row.created).map((row) => ({ ...drafts.get(`${row.told} ${row.holder} ${row.kind} ${row.key}`)!, id: row.id }));
+    result.notices = created.length;
+    for (const told of new Set(created.map((notice) => notice.told))) {
+      await appendAudit(tx, { member: told }, created.filter((notice) => notice.told === told).map((notice) => ({
         action: 'linkage.notice',
         objectType: 'linkage-notice',
-        objectId: row.id,
+        objectId: notice.id,
         // The holder sees the notice on its "who read my records" page, unless the member told stays unnamed.
         objectOwners: notice.toldNamed ? [notice.holder, notice.told].sort() : [notice.told],
         details: { told: notice.told, holder: notice.holder, kind: notice.kind, toldRecords: [...notice.toldRecords], holderRecords: [...notice.holderRecords] },
-      }]);
-      await tell(tx, { ...notice, id: row.id });
+      })));
+    }
+    if (created.length > 0) {
+      const contacts = await contactsFor(tx, created);
+      await notifyEach(tx, created.flatMap((notice) => tellings(contacts, notice)));
     }
     return result;
   });

@@ -20,12 +20,39 @@ export interface NotificationInput {
 
 /** Writes in-app notifications in the caller's transaction; nothing appears if it rolls back. */
 export async function notifyUsers(tx: Tx, input: NotificationInput): Promise<void> {
-  const s = input.source;
-  for (const userId of input.userIds) {
-    await tx.query(sql`INSERT INTO notifications (user_id, kind, title, body, object_type, object_id, owner, audience_kind,
-        audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
-      VALUES (${userId}, ${input.kind}, ${input.title}, ${input.body ?? ''}, ${input.objectType ?? null}, ${input.objectId ?? null},
-        ${s.owner}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
-        ${s.evaluation_source}, ${s.evaluation_information})`);
-  }
+  await notifyEach(tx, [input]);
+}
+
+/**
+ * Writes several notifications, each to its users, in one statement in the caller's transaction (a
+ * job telling many members at once costs one round trip); nothing appears if it rolls back.
+ */
+export async function notifyEach(tx: Tx, inputs: readonly NotificationInput[]): Promise<void> {
+  const rows = inputs.flatMap((input) =>
+    input.userIds.map((userId) => ({
+      user_id: userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body ?? '',
+      object_type: input.objectType ?? null,
+      object_id: input.objectId ?? null,
+      owner: input.source.owner,
+      audience_kind: input.source.audience_kind,
+      audience_members: input.source.audience_members,
+      audience_groups: input.source.audience_groups,
+      tlp: input.source.tlp,
+      handling: input.source.handling,
+      handling_note: input.source.handling_note,
+      evaluation_source: input.source.evaluation_source,
+      evaluation_information: input.source.evaluation_information,
+    })),
+  );
+  if (rows.length === 0) return;
+  await tx.query(sql`INSERT INTO notifications (user_id, kind, title, body, object_type, object_id, owner, audience_kind,
+      audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
+    SELECT r.user_id, r.kind, r.title, r.body, r.object_type, r.object_id, r.owner, r.audience_kind,
+      r.audience_members, r.audience_groups, r.tlp, r.handling, r.handling_note, r.evaluation_source, r.evaluation_information
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r (user_id uuid, kind text, title text, body text, object_type text, object_id text,
+      owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text,
+      evaluation_source text, evaluation_information text)`);
 }
