@@ -31,6 +31,28 @@ export interface EntitySource {
    * what the record itself shows the viewer. A record not returned is not shown anywhere else either.
    */
   shown(ctx: Ctx, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * What a holder may disclose of such a record to a member told of a match (linkage's step two).
+   * A source without it cannot be disclosed from.
+   */
+  readonly disclosable?: Disclosable;
+}
+
+/** A field a holder may disclose: a stable name (the API's) and an English label. */
+export interface DisclosableField {
+  readonly name: string;
+  readonly label: string;
+}
+
+/** The fields of a record type a holder may disclose, and how their values are read. */
+export interface Disclosable {
+  readonly fields: readonly DisclosableField[];
+  /**
+   * The values of every disclosable field of the records among `ids` that the acting member owns,
+   * read through `ctx` (row-level security and the query layer's condition apply): a record it does
+   * not own is absent. A value the record does not hold is null.
+   */
+  read(ctx: Ctx, ids: readonly string[]): Promise<ReadonlyMap<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** The access fields of a record that its derived rows copy. */
@@ -90,6 +112,11 @@ function sourceOf(module: string, recordType: string): EntitySource {
   const found = sources.get(sourceKey(module, recordType));
   if (!found) throw new Error(`${module} declares no entity source ${recordType}`);
   return found.source;
+}
+
+/** What a holder may disclose of a module's record type, or undefined when nothing (or no such source). */
+export function disclosableOf(module: string, recordType: string): Disclosable | undefined {
+  return sources.get(sourceKey(module, recordType))?.source.disclosable;
 }
 
 /** The entities a record's parts hold, by its source's declaration: a field left empty is no part of an entity. */

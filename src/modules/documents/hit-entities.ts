@@ -25,6 +25,60 @@ export const hitSource: EntitySource = {
       SELECT h.id, h.issuer, h.doc_type, h.number, h.checker, h.created_at FROM document_hits h WHERE h.id = ANY(${[...ids]}::uuid[]) AND ${ctx.visible('h')}`);
     return new Map(rows.map((row) => [row.id, `Hit on ${row.issuer} ${row.doc_type} ${row.number}, checked by ${row.checker} on ${row.created_at.toISOString().slice(0, 10)}`]));
   },
+  /**
+   * What the issuer may disclose of its hit: the document as found, its register record's status and
+   * dates, and where (the checking member) and when it was checked. Never the holder's personal details,
+   * which only the documents' own audited step two discloses (GET /documents/hits/{id}/holder).
+   */
+  disclosable: {
+    fields: [
+      { name: 'documentType', label: 'Type of document' },
+      { name: 'issuer', label: 'Issuing state' },
+      { name: 'number', label: 'Document number' },
+      { name: 'status', label: 'Status in the register when checked (lost, stolen, …)' },
+      { name: 'reportedOn', label: 'Reported to the register on' },
+      { name: 'lostOn', label: 'Lost or stolen on' },
+      { name: 'lostAt', label: 'Where it was lost, stolen or seized' },
+      { name: 'issuedOn', label: 'Issued on' },
+      { name: 'expiresOn', label: 'Expires on' },
+      { name: 'remarks', label: 'Remarks in the register' },
+      { name: 'checkedBy', label: 'Checked by (member)' },
+      { name: 'checkedAt', label: 'Checked at' },
+      { name: 'answer', label: 'Your answer to the hit (pending, confirmed, denied)' },
+    ],
+    async read(ctx, ids) {
+      // The register record is the issuer's too (travel_documents_owner_is_issuer); both walls apply to both rows.
+      const rows = await ctx.tx.query<{
+        id: string; doc_type: string; issuer: string; number: string; status: string; reported_on: string | null; lost_on: string | null; place: string | null;
+        issued_on: string | null; expires_on: string | null; remarks: string | null; checker: string; created_at: Date; outcome: string;
+      }>(sql`
+        SELECT h.id, h.doc_type, h.issuer, h.number, h.status, d.reported_on::text AS reported_on, d.lost_on::text AS lost_on, d.place,
+          d.issued_on::text AS issued_on, d.expires_on::text AS expires_on, d.remarks, h.checker, h.created_at, h.outcome
+        FROM document_hits h
+          LEFT JOIN travel_documents d ON d.id = h.document_id AND d.owner = ${ctx.actor.member} AND ${ctx.visible('d')}
+        WHERE h.id = ANY(${[...ids]}::uuid[]) AND h.owner = ${ctx.actor.member} AND ${ctx.visible('h')}`);
+      return new Map(
+        rows.map((row) => [
+          row.id,
+          {
+            documentType: row.doc_type,
+            issuer: row.issuer,
+            number: row.number,
+            status: row.status,
+            reportedOn: row.reported_on,
+            lostOn: row.lost_on,
+            lostAt: row.place,
+            issuedOn: row.issued_on,
+            expiresOn: row.expires_on,
+            remarks: row.remarks,
+            checkedBy: row.checker,
+            checkedAt: row.created_at.toISOString(),
+            answer: row.outcome,
+          },
+        ]),
+      );
+    },
+  },
 };
 
 /** Offers the travel documents of the hits a check just opened, in the check's transaction (a repeat check that joined a hit offers nothing new). */

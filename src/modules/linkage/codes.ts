@@ -42,9 +42,6 @@ export const NETWORKS = ['bitcoin', 'litecoin', 'ethereum', 'tron', 'other'] as 
 /** What a lead is about. */
 export const SUBJECTS = ['person', 'network', 'vessel', 'other'] as const;
 
-/** The fields of a lead a holder may disclose (step two). */
-export const LEAD_FIELDS = ['title', 'subject', 'narrative', 'country', 'entities'] as const;
-
 /** How soon the member told of a match needs the holder's answer. */
 export const URGENCIES = ['routine', 'urgent', 'immediate'] as const;
 

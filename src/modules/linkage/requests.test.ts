@@ -15,8 +15,8 @@ interface Request {
   urgency: string;
   dueAt: string;
   refusal: string | null;
-  records: string[];
-  disclosed: { record: string; fields: Record<string, unknown>; sharing: { tlp: string } }[];
+  records: { module: string; recordType: string; id: string; label: string; fields: { name: string; label: string }[] }[];
+  disclosed: { record: string; module: string; recordType: string; fields: Record<string, unknown>; labels: { name: string; label: string }[]; sharing: { tlp: string } }[];
 }
 
 let t: TestContext;
@@ -76,7 +76,9 @@ test('the member told asks; the holder grants chosen fields to it; the asker rea
   expect((await mail()).length).toBeGreaterThan(mailBefore);
 
   const seen = await read(holder, request.id);
-  expect(seen).toMatchObject({ side: 'holder', member: 'BBB', records: [held] });
+  // The holder is offered its matching lead, labelled, with what a lead discloses.
+  expect(seen).toMatchObject({ side: 'holder', member: 'BBB' });
+  expect(seen.records).toEqual([{ module: 'linkage', recordType: 'lead', id: held, label: 'Organiser in Kupang', fields: ['title', 'subject', 'narrative', 'country', 'entities'].map((name) => ({ name, label: expect.any(String) as string })) }]);
 
   // A sharing that leaves the asker out is refused at its pointer, and nothing changes.
   const before = await fingerprint(t.db);
@@ -86,6 +88,10 @@ test('the member told asks; the holder grants chosen fields to it; the asker rea
   // So is a record that is not one of the holder's matching records.
   const other = await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/grant`, payload: { records: [{ id: notice, fields: ['title'] }], sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'AMBER' } } });
   expect(other.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/records/0/id']);
+  // And a field a lead does not disclose, at its pointer.
+  const unknown = await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/grant`, payload: { records: [{ id: held, fields: ['title', 'owner'] }], sharing: { audience: { kind: 'members', members: ['BBB'] }, tlp: 'AMBER' } } });
+  expect(unknown.statusCode).toBe(400);
+  expect(unknown.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toEqual(['/records/0/fields/1']);
   expect(await fingerprint(t.db)).toEqual(before);
 
   // The asker may not decide, nor an analyst of the holder (no role to disclose).
@@ -102,6 +108,7 @@ test('the member told asks; the holder grants chosen fields to it; the asker rea
   expect(result.status).toBe('granted');
   expect(result.disclosed).toHaveLength(1);
   expect(result.disclosed[0]?.fields).toEqual({ title: 'Organiser in Kupang', entities: [{ type: 'email', value: 'organiser@example.org' }] });
+  expect(result.disclosed[0]).toMatchObject({ module: 'linkage', recordType: 'lead', labels: [{ name: 'title', label: 'Title' }, { name: 'entities', label: 'Entities' }] });
   expect(result.disclosed[0]?.sharing.tlp).toBe('AMBER');
   expect(JSON.stringify(result)).not.toContain('Narrative of Organiser');
   // Decided once.

@@ -9,6 +9,7 @@ import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
+import { disclosableOf, type DisclosableField } from '../../platform/entity-sources.js';
 import { assertNoFieldErrors, conflict, forbidden, notFound, type FieldError } from '../../platform/errors.js';
 import { topicContacts } from '../../platform/notify/contacts.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
@@ -22,6 +23,7 @@ import { auditedOther } from './notices.js';
 import { requestAbilities } from './policy.js';
 import type { Grant, RequestCreate, RequestsQuery } from './schemas.js';
 import { linkageSettings } from './settings.js';
+import { shownRecords, type ShownRecord } from './store.js';
 
 const OBJECT = 'linkage-request';
 
@@ -102,11 +104,34 @@ export async function ask(ctx: Ctx, noticeId: string, input: RequestCreate) {
   return getRequest(ctx, row.id);
 }
 
+/**
+ * Of these matching records, those the acting member holds (owns) and that their own module shows it,
+ * keyed by id, with their module, record type and label: what the holder chooses from. Others are absent.
+ */
+async function heldRecords(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ShownRecord>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.tx.query<{ module: string; record_type: string; record_id: string; owner: string }>(sql`
+    SELECT DISTINCT ON (e.record_id) e.record_id, e.module, e.record_type, e.owner
+    FROM linkage_entities e
+    WHERE e.record_id = ANY(${[...ids]}::uuid[]) AND e.owner = ${ctx.actor.member} AND ${ctx.visible('e')}
+    ORDER BY e.record_id`);
+  return new Map((await shownRecords(ctx, rows)).map((row) => [row.record_id, row.record]));
+}
+
+const fieldsOf = (record: Pick<ShownRecord, 'module' | 'recordType'>): readonly DisclosableField[] => disclosableOf(record.module, record.recordType)?.fields ?? [];
+
+/** The disclosed fields in their record type's order, each with its label (a name its source no longer declares is its own label). */
+function labelsOf(module: string, recordType: string, names: readonly string[]): DisclosableField[] {
+  const declared = fieldsOf({ module, recordType });
+  const known = declared.filter((field) => names.includes(field.name)).map(({ name, label }) => ({ name, label }));
+  return [...known, ...names.filter((name) => !declared.some((field) => field.name === name)).map((name) => ({ name, label: name }))];
+}
+
 /** A request as the viewer's side reads it: the asker sees the holder's name only where it is allowed, and what was disclosed to it. */
-async function present(ctx: Ctx, row: RequestRow) {
+async function present(ctx: Ctx, row: RequestRow, held: ReadonlyMap<string, ShownRecord>) {
   const asker = row.asker === ctx.actor.member;
-  const disclosed = await ctx.tx.query<SharingRow & { record_id: string; fields: Record<string, unknown> }>(sql`
-    SELECT d.record_id, d.fields, d.owner, d.audience_kind, d.audience_members, d.audience_groups, d.tlp, d.handling, d.handling_note, d.evaluation_source, d.evaluation_information
+  const disclosed = await ctx.tx.query<SharingRow & { record_id: string; module: string; record_type: string; fields: Record<string, unknown> }>(sql`
+    SELECT d.record_id, d.module, d.record_type, d.fields, d.owner, d.audience_kind, d.audience_members, d.audience_groups, d.tlp, d.handling, d.handling_note, d.evaluation_source, d.evaluation_information
     FROM linkage_disclosures d WHERE d.request_id = ${row.id} AND ${ctx.visible('d')} ORDER BY d.record_id`);
   return {
     id: row.id,
@@ -120,20 +145,35 @@ async function present(ctx: Ctx, row: RequestRow) {
     dueAt: row.due_at.toISOString(),
     decidedAt: row.decided_at?.toISOString() ?? null,
     refusal: row.refusal,
-    // The holder chooses among its matching records; the asker never sees their ids.
-    records: asker ? [] : row.holder_records,
-    disclosed: disclosed.map((d) => ({ record: d.record_id, fields: d.fields, sharing: presentSharing(ctx.actor, d).sharing })),
+    // The holder chooses among its matching records, offered what their record types disclose; the asker never sees their ids.
+    records: asker
+      ? []
+      : row.holder_records.flatMap((id) => {
+          const record = held.get(id);
+          return record ? [{ module: record.module, recordType: record.recordType, id, label: record.label, fields: fieldsOf(record).map(({ name, label }) => ({ name, label })) }] : [];
+        }),
+    disclosed: disclosed.map((d) => ({
+      record: d.record_id,
+      module: d.module,
+      recordType: d.record_type,
+      fields: d.fields,
+      labels: labelsOf(d.module, d.record_type, Object.keys(d.fields)),
+      sharing: presentSharing(ctx.actor, d).sharing,
+    })),
     createdAt: row.created_at.toISOString(),
     abilities: requestAbilities(ctx.actor, row),
   };
 }
+
+/** The records the holder's side of these requests chooses from, read once for them all. */
+const heldOf = (ctx: Ctx, rows: readonly RequestRow[]) => heldRecords(ctx, [...new Set(rows.flatMap((row) => (row.holder === ctx.actor.member ? row.holder_records : [])))]);
 
 export async function getRequest(ctx: Ctx, id: string) {
   const row = await findRequest(ctx, id);
   if (!row) throw notFound();
   const other = auditedOther(ctx.actor.member, { told: row.asker, holder: row.holder, holder_named: row.holder_named });
   await ctx.audit({ action: 'linkage.request-read', objectType: OBJECT, objectId: id, ...(other ? { objectOwner: other } : {}) });
-  return { data: await present(ctx, row) };
+  return { data: await present(ctx, row, await heldOf(ctx, [row])) };
 }
 
 export async function listRequests(ctx: Ctx, query: RequestsQuery) {
@@ -145,7 +185,10 @@ export async function listRequests(ctx: Ctx, query: RequestsQuery) {
     WHERE ${sql.join(where, ' AND ')} ORDER BY r.status = 'pending' DESC, r.due_at, r.id DESC LIMIT 200`);
   const owners = [...new Set(rows.flatMap((row) => auditedOther(ctx.actor.member, { told: row.asker, holder: row.holder, holder_named: row.holder_named }) ?? []))].sort();
   if (owners.length > 0) await ctx.audit({ action: 'linkage.request-list', objectType: OBJECT, objectOwners: owners, details: { returned: rows.length } });
-  return { data: await Promise.all(rows.map((row) => present(ctx, row))) };
+  const held = await heldOf(ctx, rows);
+  const data = [];
+  for (const row of rows) data.push(await present(ctx, row, held));
+  return { data };
 }
 
 /** The pending request the holder decides, locked; the asker is refused, others get 404. */
@@ -159,26 +202,62 @@ async function pendingFor(ctx: Ctx, id: string): Promise<RequestRow> {
   return now;
 }
 
+/**
+ * The chosen records' chosen values, read through their sources; errors at the pointers of a record
+ * that is not one of the holder's matching records (or is chosen twice) and of a field its record
+ * type does not disclose.
+ */
+async function chosenValues(ctx: Ctx, row: RequestRow, records: Grant['records']): Promise<{ errors: FieldError[]; chosen: { record: ShownRecord; fields: Record<string, unknown> }[] }> {
+  const held = await heldRecords(ctx, row.holder_records);
+  const errors: FieldError[] = [];
+  const valid: { index: number; record: ShownRecord; fields: readonly string[] }[] = [];
+  for (const [index, choice] of records.entries()) {
+    const record = held.get(choice.id);
+    if (!record || records.findIndex((other) => other.id === choice.id) < index) {
+      errors.push({ pointer: `/records/${index}/id`, detail: record ? 'is chosen twice' : 'is not one of your records that matched' });
+      continue;
+    }
+    const names = fieldsOf(record).map((field) => field.name);
+    for (const [j, field] of choice.fields.entries()) {
+      if (names.includes(field)) continue;
+      errors.push({ pointer: `/records/${index}/fields/${j}`, detail: names.length === 0 ? `nothing of a ${record.recordType} may be disclosed` : `is not a field a ${record.recordType} discloses (${names.join(', ')})` });
+    }
+    valid.push({ index, record, fields: choice.fields });
+  }
+  const chosen: { record: ShownRecord; fields: Record<string, unknown> }[] = [];
+  const groups = new Map<string, typeof valid>();
+  for (const item of valid) {
+    const key = `${item.record.module}/${item.record.recordType}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  for (const items of groups.values()) {
+    const first = items[0] as (typeof valid)[number];
+    const disclosable = disclosableOf(first.record.module, first.record.recordType);
+    if (!disclosable) continue;
+    const values = await disclosable.read(ctx, items.map((item) => item.record.id));
+    for (const item of items) {
+      const found = values.get(item.record.id);
+      if (!found) {
+        errors.push({ pointer: `/records/${item.index}/id`, detail: 'is not one of your records that matched' });
+        continue;
+      }
+      chosen.push({ record: item.record, fields: Object.fromEntries(item.fields.map((field) => [field, found[field] ?? null])) });
+    }
+  }
+  return { errors, chosen };
+}
+
 export async function grant(ctx: Ctx, id: string, input: Grant) {
   const row = await pendingFor(ctx, id);
   const errors: FieldError[] = [...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))];
   const s = sharingValues(input.sharing);
   const asker = (await viewersOf(ctx.tx, [row.asker])).get(row.asker);
   if (asker && !isVisibleTo(asker, { owner: ctx.actor.member, ...s })) errors.push({ pointer: '/sharing/audience', detail: `must include ${row.asker}, the member that asked` });
-  const leads = new Map(
-    (await ctx.tx.query<{ id: string; title: string; subject: string; narrative: string; country: string | null; entities: unknown }>(sql`
-      SELECT l.id, l.title, l.subject, l.narrative, l.country, l.entities FROM linkage_leads l
-      WHERE l.id = ANY(${row.holder_records}::uuid[]) AND l.owner = ${ctx.actor.member}`)).map((lead) => [lead.id, lead]),
-  );
-  input.records.forEach((choice, index) => {
-    if (!leads.has(choice.id)) errors.push({ pointer: `/records/${index}/id`, detail: 'is not one of your records that matched' });
-  });
-  assertNoFieldErrors(errors);
-  for (const choice of input.records) {
-    const lead = leads.get(choice.id) as Record<string, unknown>;
-    const fields = Object.fromEntries(choice.fields.map((field) => [field, lead[field]]));
-    await ctx.tx.query(sql`INSERT INTO linkage_disclosures (request_id, record_id, fields, owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
-      VALUES (${id}, ${choice.id}, ${JSON.stringify(fields)}::jsonb, ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
+  const { errors: choiceErrors, chosen } = await chosenValues(ctx, row, input.records);
+  assertNoFieldErrors([...errors, ...choiceErrors]);
+  for (const { record, fields } of chosen) {
+    await ctx.tx.query(sql`INSERT INTO linkage_disclosures (request_id, record_id, module, record_type, fields, owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
+      VALUES (${id}, ${record.id}, ${record.module}, ${record.recordType}, ${JSON.stringify(fields)}::jsonb, ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
         ${s.evaluation_source}, ${s.evaluation_information})`);
   }
   await ctx.tx.query(sql`UPDATE linkage_requests SET status = 'granted', decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);

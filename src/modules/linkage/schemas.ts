@@ -3,7 +3,7 @@ import { Cursor, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
 import { RELEASE_INTERVALS } from '../../platform/release/periods.js';
-import { LEAD_FIELDS, SUBJECTS, type EntityField } from './codes.js';
+import { SUBJECTS, type EntityField } from './codes.js';
 import { ENTITY_TYPES } from './entities/index.js';
 import { LINKAGE_RELEASE_TABLE_NAMES } from './release-tables.js';
 
@@ -187,9 +187,14 @@ export const RequestCreate = Strict({
 });
 export type RequestCreate = Static<typeof RequestCreate>;
 
-export { LEAD_FIELDS };
 export const Grant = Strict({
-  records: Type.Array(Strict({ id: Type.String({ format: 'uuid' }), fields: Type.Array(OneOf(LEAD_FIELDS), { minItems: 1, uniqueItems: true }) }), { minItems: 1, maxItems: 50 }),
+  records: Type.Array(
+    Strict({
+      id: Type.String({ format: 'uuid', description: 'one of your records that matched (the request’s `records`)' }),
+      fields: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { minItems: 1, maxItems: 50, uniqueItems: true, description: 'names among the record’s `fields`: what its record type lets you disclose' }),
+    }),
+    { minItems: 1, maxItems: 50 },
+  ),
   sharing: Sharing,
 });
 export type Grant = Static<typeof Grant>;
@@ -200,6 +205,11 @@ export const RequestsQuery = Strict({
   status: Type.Optional(OneOf(['pending', 'granted', 'refused'] as const)),
 });
 export type RequestsQuery = Static<typeof RequestsQuery>;
+
+const DisclosableField = Strict({
+  name: Type.String({ description: 'the field’s name in a grant' }),
+  label: Type.String({ description: 'the field in English words' }),
+});
 
 const Request = Strict({
   id: Type.String(),
@@ -213,8 +223,26 @@ const Request = Strict({
   dueAt: Type.String({ format: 'date-time' }),
   decidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   refusal: Type.Union([Type.String(), Type.Null()]),
-  records: Type.Array(Type.String(), { description: 'holder: its records that matched, to choose from; asker: always empty' }),
-  disclosed: Type.Array(Strict({ record: Type.String(), fields: Type.Record(Type.String(), Type.Unknown()), sharing: Sharing })),
+  records: Type.Array(
+    Strict({
+      module: RecordRef.properties.module,
+      recordType: RecordRef.properties.recordType,
+      id: Type.String(),
+      label: Type.String({ description: 'what the record itself shows you, in a few words' }),
+      fields: Type.Array(DisclosableField, { description: 'what you may disclose of it; empty when its record type discloses nothing' }),
+    }),
+    { description: 'holder: its records that matched, to choose from; asker: always empty' },
+  ),
+  disclosed: Type.Array(
+    Strict({
+      record: Type.String(),
+      module: RecordRef.properties.module,
+      recordType: RecordRef.properties.recordType,
+      fields: Type.Record(Type.String(), Type.Unknown(), { description: 'the disclosed values by field name, as the record held them when granted' }),
+      labels: Type.Array(DisclosableField, { description: 'the disclosed fields in their record type’s order, with their labels' }),
+      sharing: Sharing,
+    }),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
   abilities: Strict({ grant: Type.Boolean(), refuse: Type.Boolean() }, { description: 'the holder’s approvers, while the request is pending' }),
 });

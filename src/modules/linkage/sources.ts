@@ -62,6 +62,15 @@ export const linkageConsumer: EntityConsumer = {
   },
 };
 
+/** The fields of a lead its holder may disclose (step two), as the lead form names them. */
+const LEAD_FIELDS = [
+  { name: 'title', label: 'Title' },
+  { name: 'subject', label: 'About' },
+  { name: 'narrative', label: 'Narrative' },
+  { name: 'country', label: 'Country' },
+  { name: 'entities', label: 'Entities' },
+] as const;
+
 /** Linkage's own leads as a source: its entity rows are written by the lead service; its label is its title. */
 export const leadSource: EntitySource = {
   recordType: 'lead',
@@ -69,6 +78,15 @@ export const leadSource: EntitySource = {
   async shown(ctx, ids) {
     const rows = await ctx.tx.query<{ id: string; title: string }>(sql`SELECT l.id, l.title FROM linkage_leads l WHERE l.id = ANY(${[...ids]}::uuid[]) AND ${ctx.visible('l')}`);
     return new Map(rows.map((row) => [row.id, row.title]));
+  },
+  disclosable: {
+    fields: LEAD_FIELDS,
+    async read(ctx, ids) {
+      const rows = await ctx.tx.query<{ id: string; title: string; subject: string; narrative: string; country: string | null; entities: unknown }>(sql`
+        SELECT l.id, l.title, l.subject, l.narrative, l.country, l.entities FROM linkage_leads l
+        WHERE l.id = ANY(${[...ids]}::uuid[]) AND l.owner = ${ctx.actor.member} AND ${ctx.visible('l')}`);
+      return new Map(rows.map(({ id, ...fields }) => [id, fields]));
+    },
   },
 };
 

@@ -18,7 +18,7 @@ import type {
 import type { EntityField, EntityTypeCode, KeyKindCode } from '../../../../src/modules/linkage/codes.js';
 import { msg, type MessageId } from '../../i18n/index.js';
 
-export { ENTITY_TYPES, FIELDS_OF, LEAD_FIELDS, NETWORKS, PLATFORMS, REQUEST_STATUSES, SUBJECTS, URGENCIES, type EntityField, type EntityTypeCode, type KeyKindCode } from '../../../../src/modules/linkage/codes.js';
+export { ENTITY_TYPES, FIELDS_OF, NETWORKS, PLATFORMS, REQUEST_STATUSES, SUBJECTS, URGENCIES, type EntityField, type EntityTypeCode, type KeyKindCode } from '../../../../src/modules/linkage/codes.js';
 
 export type Entity = Static<typeof EntitySchema>;
 export type LeadItem = Static<typeof LeadItemSchema>;
@@ -35,7 +35,10 @@ export type DisclosureRequest = Static<typeof RequestOneSchema>['data'];
 export type RequestStatus = DisclosureRequest['status'];
 export type Urgency = Static<typeof RequestCreateSchema>['urgency'];
 export type GrantInput = Static<typeof GrantSchema>;
-export type LeadField = GrantInput['records'][number]['fields'][number];
+/** One of the holder's matching records, with the fields its record type lets the holder disclose (name and label, from the API). */
+export type HeldRecord = DisclosureRequest['records'][number];
+/** What a holder disclosed of one record: the values by field name, and the fields' labels in their record type's order. */
+export type Disclosure = DisclosureRequest['disclosed'][number];
 
 export const ENTITY_TYPE_LABEL: Readonly<Record<EntityTypeCode, MessageId>> = {
   phone: msg('linkage.entity.phone'),
@@ -95,14 +98,6 @@ export const SUBJECT_LABEL: Readonly<Record<Subject, MessageId>> = {
   network: msg('linkage.subject.network'),
   vessel: msg('linkage.subject.vessel'),
   other: msg('linkage.subject.other'),
-};
-
-export const LEAD_FIELD_LABEL: Readonly<Record<LeadField, MessageId>> = {
-  title: msg('linkage.lead.field.title'),
-  subject: msg('linkage.lead.field.subject'),
-  narrative: msg('linkage.lead.field.narrative'),
-  country: msg('linkage.lead.field.country'),
-  entities: msg('linkage.lead.field.entities'),
 };
 
 export const URGENCY_LABEL: Readonly<Record<Urgency, MessageId>> = {

@@ -7,10 +7,10 @@ import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import type { Group, MemberSummary } from '../directory/api.js';
-import { LEAD_FIELD_LABEL, LEAD_FIELDS, leadPath, requestPath, type DisclosureRequest, type GrantInput, type LeadField, type LeadOne } from './api.js';
+import { leadPath, recordPath, requestPath, type DisclosureRequest, type GrantInput, type HeldRecord, type LeadOne } from './api.js';
 import { DisclosedValue } from './parts.js';
 
-type Choice = Readonly<Record<string, readonly LeadField[]>>;
+type Choice = Readonly<Record<string, readonly string[]>>;
 
 /**
  * The holder's decision on a pending request: grant chosen fields of its matching records, shared
@@ -38,13 +38,15 @@ function GrantForm({ request, members, groups, onDecided }: { request: Disclosur
   // Shared with the member that asked, by default; the server refuses sharing that leaves it out.
   const [sharing, setSharing] = useState<SharingDraft>({ kind: 'members', members: request.member ? [request.member] : [], groups: [], tlp: 'AMBER', handling: [], handlingNote: '', source: '', information: '' });
   const { busy, error, setError, run } = useSubmit();
-  const toggle = (record: string, field: LeadField, on: boolean): void => {
-    const current = choice[record] ?? [];
-    setChoice({ ...choice, [record]: on ? LEAD_FIELDS.filter((item) => item === field || current.includes(item)) : current.filter((item) => item !== field) });
+  const toggle = (record: HeldRecord, field: string, on: boolean): void => {
+    const current = choice[record.id] ?? [];
+    // In the record type's order, as the API lists its fields.
+    const names = record.fields.map((item) => item.name);
+    setChoice({ ...choice, [record.id]: on ? names.filter((item) => item === field || current.includes(item)) : current.filter((item) => item !== field) });
   };
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const records = request.records.flatMap((id) => ((choice[id] ?? []).length > 0 ? [{ id, fields: [...(choice[id] ?? [])] }] : []));
+    const records = request.records.flatMap(({ id }) => ((choice[id] ?? []).length > 0 ? [{ id, fields: [...(choice[id] ?? [])] }] : []));
     const sharingProblem = draftProblemId(sharing);
     const problem = records.length === 0 ? { pointer: '/records', detail: t('linkage.grant.nothingChosen') } : sharingProblem ? { pointer: '/sharing/evaluation', detail: t(sharingProblem) } : null;
     if (problem) {
@@ -67,8 +69,8 @@ function GrantForm({ request, members, groups, onDecided }: { request: Disclosur
       <form onSubmit={submit} noValidate className="grant-form">
         <ErrorAlert error={error} shown={['/records', ...sharingPointers(sharing)]} />
         {error?.fieldError('/records') ? <p className="field-error">{error.fieldError('/records')}</p> : null}
-        {request.records.map((id, index) => (
-          <RecordChoice key={id} id={id} index={index} chosen={choice[id] ?? []} onToggle={(field, on) => toggle(id, field, on)} />
+        {request.records.map((record) => (
+          <RecordChoice key={record.id} record={record} chosen={choice[record.id] ?? []} onToggle={(field, on) => toggle(record, field, on)} />
         ))}
         <SharingFields value={sharing} onChange={setSharing} members={memberItems} groups={groups} error={error} />
         <div className="form-actions">
@@ -81,31 +83,42 @@ function GrantForm({ request, members, groups, onDecided }: { request: Disclosur
   );
 }
 
-/** One of the holder's matching records: its fields to tick, each with what would be disclosed. */
-function RecordChoice({ id, index, chosen, onToggle }: { id: string; index: number; chosen: readonly LeadField[]; onToggle: (field: LeadField, on: boolean) => void }) {
+/**
+ * One of the holder's matching records, named by its label: a box to tick for each field its record
+ * type lets the holder disclose (from the API); a lead also shows what each field would disclose.
+ */
+function RecordChoice({ record, chosen, onToggle }: { record: HeldRecord; chosen: readonly string[]; onToggle: (field: string, on: boolean) => void }) {
   const t = useT();
-  const lead = useResource<LeadOne>(leadPath(id));
+  const isLead = record.module === 'linkage' && record.recordType === 'lead';
+  const lead = useResource<LeadOne>(isLead ? leadPath(record.id) : null);
   const data = lead.data?.data;
+  const path = recordPath(record);
+  const preview = (field: string): unknown => {
+    if (!data) return undefined;
+    if (field === 'entities') return data.entities.map((item) => item.entity);
+    return (data as Readonly<Record<string, unknown>>)[field];
+  };
   return (
     <fieldset className="fieldset record-choice">
       <legend>
-        {data ? (
-          <Link to={leadPath(id)} translate="no">
-            {data.title}
+        {path ? (
+          <Link to={path} translate="no">
+            {record.label}
           </Link>
         ) : (
-          t('linkage.grant.record', { n: index + 1 })
+          <span translate="no">{record.label}</span>
         )}
       </legend>
       {lead.error ? <ErrorAlert error={lead.error} /> : null}
-      {LEAD_FIELDS.map((field) => (
-        <label key={field} className="check grant-field">
-          <input type="checkbox" checked={chosen.includes(field)} onChange={(event) => onToggle(field, event.target.checked)} />
+      {record.fields.length === 0 ? <p className="hint">{t('linkage.grant.nothingDisclosable')}</p> : null}
+      {record.fields.map((field) => (
+        <label key={field.name} className="check grant-field">
+          <input type="checkbox" checked={chosen.includes(field.name)} onChange={(event) => onToggle(field.name, event.target.checked)} />
           <span>
-            <strong>{t(LEAD_FIELD_LABEL[field])}</strong>
+            <strong>{field.label}</strong>
             {data ? (
               <span className="grant-preview">
-                <DisclosedValue field={field} value={field === 'entities' ? data.entities.map((item) => item.entity) : data[field]} />
+                <DisclosedValue field={field.name} value={preview(field.name)} />
               </span>
             ) : null}
           </span>

@@ -6,7 +6,7 @@ import { useResource, useTitle } from '../../hooks.js';
 import { useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useMembers } from '../directory/hooks.js';
-import { isOverdue, LEAD_FIELD_LABEL, LEAD_FIELDS, noticePath, REQUEST_STATUSES, requestPath, STATUS_LABEL, URGENCY_LABEL, type DisclosureRequest, type LeadField } from './api.js';
+import { isOverdue, noticePath, REQUEST_STATUSES, requestPath, STATUS_LABEL, URGENCY_LABEL, type DisclosureRequest } from './api.js';
 import { LinkageTabs } from './linkage-tabs.js';
 import { DisclosedValue, KindText } from './parts.js';
 import { Decision } from './request-decision.js';
@@ -200,8 +200,8 @@ function Disclosed({ request }: { request: DisclosureRequest }) {
             <TlpBadge tlp={item.sharing.tlp} />
           </p>
           <dl className="details">
-            {LEAD_FIELDS.filter((field) => field in item.fields).map((field) => (
-              <DisclosedField key={field} field={field} value={item.fields[field]} />
+            {item.labels.map((field) => (
+              <DisclosedField key={field.name} field={field.name} label={field.label} value={item.fields[field.name]} />
             ))}
           </dl>
         </article>
@@ -210,12 +210,12 @@ function Disclosed({ request }: { request: DisclosureRequest }) {
   );
 }
 
-function DisclosedField({ field, value }: { field: LeadField; value: unknown }) {
-  const t = useT();
+/** A disclosed field: its label as its record type's source gives it (from the API), and its value. */
+function DisclosedField({ field, label, value }: { field: string; label: string; value: unknown }) {
   return (
     <>
-      <dt>{t(LEAD_FIELD_LABEL[field])}</dt>
-      <dd className={field === 'narrative' ? 'body-text' : undefined}>
+      <dt>{label}</dt>
+      <dd className={field === 'narrative' || field === 'remarks' ? 'body-text' : undefined}>
         <DisclosedValue field={field} value={value} />
       </dd>
     </>
