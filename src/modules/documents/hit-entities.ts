@@ -27,8 +27,9 @@ export const hitSource: EntitySource = {
   },
   /**
    * What the issuer may disclose of its hit: the document as found, its register record's status and
-   * dates, and where (the checking member) and when it was checked. Never the holder's personal details,
-   * which only the documents' own audited step two discloses (GET /documents/hits/{id}/holder).
+   * dates, and when it was checked. Never which member checked it (that is the checker's to tell, and
+   * a hit notice never says it), nor the holder's personal details, which only the documents' own
+   * audited step two discloses (GET /documents/hits/{id}/holder).
    */
   disclosable: {
     fields: [
@@ -42,7 +43,6 @@ export const hitSource: EntitySource = {
       { name: 'issuedOn', label: 'Issued on' },
       { name: 'expiresOn', label: 'Expires on' },
       { name: 'remarks', label: 'Remarks in the register' },
-      { name: 'checkedBy', label: 'Checked by (member)' },
       { name: 'checkedAt', label: 'Checked at' },
       { name: 'answer', label: 'Your answer to the hit (pending, confirmed, denied)' },
     ],
@@ -50,10 +50,10 @@ export const hitSource: EntitySource = {
       // The register record is the issuer's too (travel_documents_owner_is_issuer); both walls apply to both rows.
       const rows = await ctx.tx.query<{
         id: string; doc_type: string; issuer: string; number: string; status: string; reported_on: string | null; lost_on: string | null; place: string | null;
-        issued_on: string | null; expires_on: string | null; remarks: string | null; checker: string; created_at: Date; outcome: string;
+        issued_on: string | null; expires_on: string | null; remarks: string | null; created_at: Date; outcome: string;
       }>(sql`
         SELECT h.id, h.doc_type, h.issuer, h.number, h.status, d.reported_on::text AS reported_on, d.lost_on::text AS lost_on, d.place,
-          d.issued_on::text AS issued_on, d.expires_on::text AS expires_on, d.remarks, h.checker, h.created_at, h.outcome
+          d.issued_on::text AS issued_on, d.expires_on::text AS expires_on, d.remarks, h.created_at, h.outcome
         FROM document_hits h
           LEFT JOIN travel_documents d ON d.id = h.document_id AND d.owner = ${ctx.actor.member} AND ${ctx.visible('d')}
         WHERE h.id = ANY(${[...ids]}::uuid[]) AND h.owner = ${ctx.actor.member} AND ${ctx.visible('h')}`);
@@ -71,7 +71,6 @@ export const hitSource: EntitySource = {
             issuedOn: row.issued_on,
             expiresOn: row.expires_on,
             remarks: row.remarks,
-            checkedBy: row.checker,
             checkedAt: row.created_at.toISOString(),
             answer: row.outcome,
           },

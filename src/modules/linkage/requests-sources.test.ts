@@ -94,13 +94,16 @@ describe('step two for other modules’ records', () => {
     expect(offered.records[0]).toMatchObject({ module: 'documents', recordType: 'hit', id: hitId, label: expect.stringContaining('R7000001') as string });
     const names = offered.records[0]?.fields.map((field) => field.name) ?? [];
     expect(names).toEqual(expect.arrayContaining(['documentType', 'status', 'lostOn', 'lostAt', 'checkedAt']));
-    // Never the holder's personal details.
+    // Never which member checked it (the checker's to tell), nor the holder's personal details.
+    expect(names).not.toContain('checkedBy');
     expect(JSON.stringify(offered.records)).not.toMatch(/surname|Vandermeulen/i);
 
     const before = await fingerprint(t.db);
     const leadField = await grant(issuer, id, [{ id: hitId, fields: ['status', 'narrative'] }]);
     expect(leadField.statusCode).toBe(400);
     expect(pointers(leadField)).toEqual(['/records/0/fields/1']);
+    const checkerNamed = await grant(issuer, id, [{ id: hitId, fields: ['checkedBy'] }]);
+    expect(pointers(checkerNamed)).toEqual(['/records/0/fields/0']);
     const notMatching = await grant(issuer, id, [{ id: id, fields: ['status'] }]);
     expect(notMatching.statusCode).toBe(400);
     expect(pointers(notMatching)).toEqual(['/records/0/id']);
