@@ -203,3 +203,44 @@ test('what each side may do comes with the notice and the request (abilities), a
   expect(await decide(holder)).toEqual({ grant: false, refuse: false });
   expect(await waiting(holder)).toBe(before);
 });
+
+test('the list pages by a cursor: pending first, soonest due first, each request once, and a notice’s own requests on their own', async () => {
+  const notices: string[] = [];
+  for (const value of ['page-one@example.org', 'page-two@example.org', 'page-three@example.org']) {
+    await lead(holder, `Held ${value}`, value);
+    await lead(asker, `Ours ${value}`, value);
+    notices.push(await noticeOf(value));
+  }
+  const made: string[] = [];
+  for (const [index, notice] of notices.entries()) {
+    const urgency = ['routine', 'immediate', 'urgent'][index];
+    const asked = await t.as(asker, { method: 'POST', url: `${API}/notices/${notice}/requests`, payload: { reason: 'Paging the requests.', urgency } });
+    expect(asked.statusCode, asked.body).toBe(201);
+    made.push(asked.json<{ data: Request }>().data.id);
+  }
+  // One is refused: it comes after every pending one.
+  expect((await t.as(holder, { method: 'POST', url: `${API}/requests/${made[1]}/refuse`, payload: { reason: 'Not now.' } })).statusCode).toBe(200);
+
+  const all = (await t.as(asker, { method: 'GET', url: `${API}/requests?side=asker` })).json<{ data: Request[]; next: string | null }>();
+  expect(all.next).toBeNull();
+  const paged: Request[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const page: { data: Request[]; next: string | null } = (await t.as(asker, { method: 'GET', url: `${API}/requests?side=asker&limit=1${cursor ? `&cursor=${cursor}` : ''}` })).json();
+    expect(page.data.length).toBeLessThanOrEqual(1);
+    paged.push(...page.data);
+    cursor = page.next;
+  }
+  expect(paged.map((r) => r.id)).toEqual(all.data.map((r) => r.id));
+  const ranks = paged.map((r) => (r.status === 'pending' ? 0 : 1));
+  expect(ranks).toEqual([...ranks].sort());
+  const pendingDue = paged.filter((r) => r.status === 'pending').map((r) => Date.parse(r.dueAt));
+  expect(pendingDue).toEqual([...pendingDue].sort((a, b) => a - b));
+  for (const id of made) expect(paged.filter((r) => r.id === id)).toHaveLength(1);
+
+  // A notice's requests alone; another member's notice gives an empty list, as a missing one does.
+  const own = (await t.as(asker, { method: 'GET', url: `${API}/requests?notice=${notices[0]}` })).json<{ data: Request[] }>().data;
+  expect(own.map((r) => r.id)).toEqual([made[0]]);
+  const outsiders = await t.as(outsider, { method: 'GET', url: `${API}/requests?notice=${notices[0]}` });
+  expect(outsiders.json()).toEqual({ data: [], next: null });
+});

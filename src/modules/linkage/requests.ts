@@ -21,6 +21,7 @@ import { viewersOf } from '../../platform/sharing/viewers.js';
 import { KIND_LABELS } from './labels.js';
 import { auditedOther } from './notices.js';
 import { requestAbilities } from './policy.js';
+import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import type { Grant, RequestCreate, RequestsQuery } from './schemas.js';
 import { linkageSettings } from './settings.js';
 import { shownRecords, type ShownRecord } from './store.js';
@@ -176,19 +177,35 @@ export async function getRequest(ctx: Ctx, id: string) {
   return { data: await present(ctx, row, await heldOf(ctx, [row])) };
 }
 
+/**
+ * The member's requests, asked and received: pending ones first, soonest due first, then by id; paged
+ * by a cursor of that order (its due time to the microsecond, so no request is skipped or repeated).
+ */
 export async function listRequests(ctx: Ctx, query: RequestsQuery) {
+  const limit = query.limit ?? 50;
   const where = [sql`(r.asker = ${ctx.actor.member} OR r.holder = ${ctx.actor.member})`];
   if (query.side === 'asker') where.push(sql`r.asker = ${ctx.actor.member}`);
   if (query.side === 'holder') where.push(sql`r.holder = ${ctx.actor.member}`);
   if (query.status) where.push(sql`r.status = ${query.status}`);
-  const rows = await ctx.tx.query<RequestRow>(sql`SELECT ${columns} FROM linkage_requests r JOIN linkage_notices n ON n.id = r.notice_id
-    WHERE ${sql.join(where, ' AND ')} ORDER BY r.status = 'pending' DESC, r.due_at, r.id DESC LIMIT 200`);
+  if (query.notice) where.push(sql`r.notice_id = ${query.notice}::uuid`);
+  const rank = sql`(CASE WHEN r.status = 'pending' THEN 0 ELSE 1 END)`;
+  const after = decodeCursor(query.cursor, ['integer', 'timestamp', 'uuid']);
+  if (after) {
+    const [afterRank, afterDue, afterId] = after;
+    where.push(sql`(${rank} > ${afterRank}::int OR (${rank} = ${afterRank}::int AND (r.due_at > ${afterDue}::timestamptz OR (r.due_at = ${afterDue}::timestamptz AND r.id < ${afterId}::uuid))))`);
+  }
+  const found = await ctx.tx.query<RequestRow & { rank: number; due_key: string }>(sql`SELECT ${columns}, ${rank} AS rank,
+      to_char(r.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS due_key
+    FROM linkage_requests r JOIN linkage_notices n ON n.id = r.notice_id
+    WHERE ${sql.join(where, ' AND ')} ORDER BY ${rank}, r.due_at, r.id DESC LIMIT ${limit + 1}`);
+  const page = pageOf(found, limit, (row) => [row.rank, row.due_key, row.id]);
+  const rows = page.rows;
   const owners = [...new Set(rows.flatMap((row) => auditedOther(ctx.actor.member, { told: row.asker, holder: row.holder, holder_named: row.holder_named }) ?? []))].sort();
   if (owners.length > 0) await ctx.audit({ action: 'linkage.request-list', objectType: OBJECT, objectOwners: owners, details: { returned: rows.length } });
   const held = await heldOf(ctx, rows);
   const data = [];
   for (const row of rows) data.push(await present(ctx, row, held));
-  return { data };
+  return { data, next: page.next };
 }
 
 /** The pending request the holder decides, locked; the asker is refused, others get 404. */

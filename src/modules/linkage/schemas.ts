@@ -203,6 +203,9 @@ export const Refusal = Strict({ reason: Type.String({ minLength: 1, maxLength: 5
 export const RequestsQuery = Strict({
   side: Type.Optional(OneOf(['asker', 'holder'] as const)),
   status: Type.Optional(OneOf(['pending', 'granted', 'refused'] as const)),
+  notice: Type.Optional(Type.String({ format: 'uuid', description: 'only the requests about this notice' })),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
 });
 export type RequestsQuery = Static<typeof RequestsQuery>;
 
@@ -247,7 +250,7 @@ const Request = Strict({
   abilities: Strict({ grant: Type.Boolean(), refuse: Type.Boolean() }, { description: 'the holder’s approvers, while the request is pending' }),
 });
 export const RequestOne = Strict({ data: Request });
-export const RequestList = Strict({ data: Type.Array(Request) });
+export const RequestList = Strict({ data: Type.Array(Request), next: Type.Union([Type.String(), Type.Null()]) });
 
 const ReleaseInfo = Type.Union([
   Strict({

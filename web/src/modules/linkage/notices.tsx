@@ -217,8 +217,8 @@ function AskForm({ notice, names }: { notice: Notice; names: Map<string, string>
 function NoticeRequests({ notice }: { notice: Notice }) {
   const t = useT();
   const side = notice.side === 'told' ? 'asker' : 'holder';
-  const requests = useResource<{ data: DisclosureRequest[] }>(`/linkage/requests${query({ side })}`);
-  const mine = (requests.data?.data ?? []).filter((request) => request.notice === notice.id);
+  const requests = usePaged<DisclosureRequest>(`/linkage/requests${query({ side, notice: notice.id })}`);
+  const mine = requests.items;
   if (mine.length === 0) return null;
   return (
     <section className="linkage-section" aria-labelledby="notice-requests">

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
 import { DateText, ErrorAlert, Loading, PageHeader, TlpBadge } from '../../components/ui.js';
-import { useResource, useTitle } from '../../hooks.js';
+import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useMembers } from '../directory/hooks.js';
@@ -82,8 +82,8 @@ export function RequestsPage() {
   useTitle(t('linkage.requests.title'));
   const filter = useListFilter(FILTERS);
   const { applied, filtered } = filter;
-  const requests = useResource<{ data: DisclosureRequest[] }>(`/linkage/requests${query(applied)}`);
-  const items = requests.data?.data ?? [];
+  const requests = usePaged<DisclosureRequest>(`/linkage/requests${query({ ...applied, limit: 25 })}`);
+  const { items, next } = requests;
   return (
     <>
       <PageHeader title={t('linkage.title')} />
@@ -108,9 +108,20 @@ export function RequestsPage() {
         ]}
       />
       <p className="muted" role="status">
-        {requests.loading ? t('ui.loading') : items.length === 0 ? (filtered ? t('linkage.requests.noMatch') : t('linkage.requests.none')) : t('linkage.requests.count', { count: items.length })}
+        {requests.loading === 'first'
+          ? t('ui.loading')
+          : items.length === 0
+            ? filtered
+              ? t('linkage.requests.noMatch')
+              : t('linkage.requests.none')
+            : t('linkage.requests.count', { count: items.length, shown: `${t.number(items.length)}${next ? '+' : ''}` })}
       </p>
       {items.length > 0 ? <RequestRows requests={items} /> : null}
+      {next ? (
+        <button type="button" className="button-secondary more" onClick={requests.more} disabled={requests.loading !== null}>
+          {requests.loading === 'more' ? t('ui.loading') : t('common.more')}
+        </button>
+      ) : null}
     </>
   );
 }
