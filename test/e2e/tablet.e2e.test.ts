@@ -191,6 +191,31 @@ describe.skipIf(!browserAvailable)('every page fits the width of the screen', ()
     }, 60_000);
   }
 
+  // Pages whose content only the secretariat is shown: measured signed in as it, in a context of its own.
+  test('linkage-review as the secretariat at 768 and 1366 px', async () => {
+    if (!session) throw new Error('no browser session');
+    const admin = page;
+    const context = await session.browser.newContext({ viewport: VIEWPORTS[768] });
+    page = await context.newPage();
+    try {
+      await page.goto(`${session.server.url}/linkage/review`);
+      await signIn(page, session.server, 'secretariat@idn.demo');
+      await open('/linkage/review');
+      await page.getByRole('button', { name: 'Put on the warning list' }).waitFor();
+      for (const width of WIDTHS) {
+        await page.setViewportSize(VIEWPORTS[width]);
+        await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+        const measured = await measure();
+        if (width === 768) await page.screenshot({ path: `${SCREENSHOTS}/tablet-linkage-review-secretariat.png`, fullPage: true });
+        const sideways = Math.max(0, measured.scrollWidth - measured.clientWidth);
+        expect({ width, sideways, overflows: measured.overflows }).toEqual({ width, sideways: 0, overflows: [] });
+      }
+    } finally {
+      await context.close();
+      page = admin;
+    }
+  }, 60_000);
+
   test('no script errors on the way', () => {
     expect(session?.problems ?? []).toEqual([]);
   });
