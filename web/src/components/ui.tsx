@@ -166,3 +166,14 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
     </div>
   );
 }
+
+/** "More" under a paged list (`usePaged`): loads its next page, "Loading…" meanwhile; nothing when there is none. */
+export function MoreButton({ paged }: { paged: { next: string | null; loading: 'first' | 'more' | null; more: () => void } }) {
+  const t = useT();
+  if (!paged.next) return null;
+  return (
+    <button type="button" className="button-secondary more" onClick={paged.more} disabled={paged.loading !== null}>
+      {paged.loading === 'more' ? t('ui.loading') : t('common.more')}
+    </button>
+  );
+}

@@ -1,4 +1,4 @@
-import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
+import { DateText, ErrorAlert, Loading, MoreButton, PageHeader } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
 import { recordPath } from '../../records.js';
 import { Link } from '../../router.js';
@@ -137,11 +137,7 @@ function AuditReads({ memberName }: { memberName: string }) {
           </table>
         </div>
       )}
-      {reads.next ? (
-        <button type="button" className="button-secondary more" onClick={reads.more} disabled={reads.loading !== null}>
-          {reads.loading === 'more' ? t('ui.loading') : t('common.more')}
-        </button>
-      ) : null}
+      <MoreButton paged={reads} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { api, query } from '../../api.js';
-import { DateText, ErrorAlert, Field, PageHeader } from '../../components/ui.js';
+import { DateText, ErrorAlert, Field, MoreButton, PageHeader } from '../../components/ui.js';
 import { usePaged, useSubmit, useTitle } from '../../hooks.js';
 import { msg, useT, type MessageId, type Translate } from '../../i18n/index.js';
 import { Link, useLocation } from '../../router.js';
@@ -344,11 +344,7 @@ export function DocumentHitsPage() {
             </li>
           ))}
         </ol>
-        {next ? (
-          <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
-          </button>
-        ) : null}
+        <MoreButton paged={results} />
       </section>
     </>
   );

@@ -1,6 +1,6 @@
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, PageHeader } from '../../components/ui.js';
+import { DateText, MoreButton, PageHeader } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -104,11 +104,7 @@ export function DocumentsRegisterPage() {
             </table>
           </div>
         ) : null}
-        {next ? (
-          <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
-          </button>
-        ) : null}
+        <MoreButton paged={results} />
       </section>
     </>
   );

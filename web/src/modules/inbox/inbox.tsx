@@ -1,5 +1,5 @@
 import { api } from '../../api.js';
-import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
+import { DateText, ErrorAlert, Loading, MoreButton, PageHeader } from '../../components/ui.js';
 import { usePaged, useSubmit, useTitle } from '../../hooks.js';
 import { recordPath } from '../../records.js';
 import { Link } from '../../router.js';
@@ -66,11 +66,7 @@ export function InboxPage() {
           })}
         </ul>
       )}
-      {inbox.next ? (
-        <button type="button" className="button-secondary more" onClick={inbox.more} disabled={inbox.loading !== null}>
-          {inbox.loading === 'more' ? t('ui.loading') : t('common.more')}
-        </button>
-      ) : null}
+      <MoreButton paged={inbox} />
     </>
   );
 }

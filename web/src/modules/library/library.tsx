@@ -1,6 +1,6 @@
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
@@ -68,11 +68,7 @@ export function LibraryPage() {
             <DocumentResult key={item.id} item={item} ownerName={names.get(item.owner) ?? item.owner} />
           ))}
         </ol>
-        {next ? (
-          <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
-          </button>
-        ) : null}
+        <MoreButton paged={results} />
       </section>
     </>
   );

@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode, type SubmitEvent } from 'react';
 import { api, ApiError, query } from '../../api.js';
-import { DateText, ErrorAlert, Field, Fieldset, Loading, PageHeader } from '../../components/ui.js';
+import { DateText, ErrorAlert, Field, Fieldset, Loading, MoreButton, PageHeader } from '../../components/ui.js';
 import { usePaged, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { msg, useT, type MessageId, type Translate } from '../../i18n/index.js';
 import { Link, navigate, useLocation } from '../../router.js';
@@ -97,11 +97,7 @@ export function NoticesPage() {
           </li>
         ))}
       </ol>
-      {next ? (
-        <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-          {results.loading === 'more' ? t('ui.loading') : t('common.more')}
-        </button>
-      ) : null}
+      <MoreButton paged={results} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, ErrorAlert, Loading, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, ErrorAlert, Loading, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -117,11 +117,7 @@ export function RequestsPage() {
             : t('linkage.requests.count', { count: items.length, shown: `${t.number(items.length)}${next ? '+' : ''}` })}
       </p>
       {items.length > 0 ? <RequestRows requests={items} /> : null}
-      {next ? (
-        <button type="button" className="button-secondary more" onClick={requests.more} disabled={requests.loading !== null}>
-          {requests.loading === 'more' ? t('ui.loading') : t('common.more')}
-        </button>
-      ) : null}
+      <MoreButton paged={requests} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
@@ -161,11 +161,7 @@ export function ReportsPage() {
             </li>
           ))}
         </ol>
-        {next ? (
-          <button type="button" className="button-secondary more" onClick={results.more} disabled={results.loading !== null}>
-            {results.loading === 'more' ? t('ui.loading') : t('common.more')}
-          </button>
-        ) : null}
+        <MoreButton paged={results} />
       </section>
     </>
   );
