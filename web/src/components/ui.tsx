@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { within, type ApiError } from '../api.js';
 import type { Tlp } from '../platform.js';
-import { useT } from '../i18n/index.js';
+import { useT, type MessageId } from '../i18n/index.js';
 import { useIntl } from 'react-intl';
 
 interface ControlProps {
@@ -175,5 +175,19 @@ export function MoreButton({ paged }: { paged: { next: string | null; loading: '
     <button type="button" className="button-secondary more" onClick={paged.more} disabled={paged.loading !== null}>
       {paged.loading === 'more' ? t('ui.loading') : t('common.more')}
     </button>
+  );
+}
+
+/**
+ * What a paged list holds, for screen readers and eyes: loading, none (or none matching the filter),
+ * or how many so far ("25+" while more pages wait). `count` takes `{count}` and `{shown}`.
+ */
+export function ListStatus({ paged, filtered, empty, noMatch, count }: { paged: { items: readonly unknown[]; next: string | null; loading: 'first' | 'more' | null }; filtered: boolean; empty: MessageId; noMatch: MessageId; count: MessageId }) {
+  const t = useT();
+  const n = paged.items.length;
+  return (
+    <p className="muted" role="status">
+      {paged.loading === 'first' ? t('ui.loading') : n === 0 ? t(filtered ? noMatch : empty) : t(count, { count: n, shown: `${t.number(n)}${paged.next ? '+' : ''}` })}
+    </p>
   );
 }

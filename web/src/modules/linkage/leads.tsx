@@ -1,6 +1,6 @@
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, ListStatus, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -21,7 +21,7 @@ export function LeadsPage() {
   const filter = useListFilter(FILTERS);
   const { applied, filtered } = filter;
   const results = usePaged<LeadItem>(`/linkage/leads${query({ ...applied, limit: PAGE_SIZE })}`);
-  const { items, next, error } = results;
+  const { items, error } = results;
   const members = useMembers();
 
   return (
@@ -48,15 +48,7 @@ export function LeadsPage() {
         <h2 id="leads-results" className="visually-hidden">
           {t('linkage.leads.title')}
         </h2>
-        <p className="muted" role="status">
-          {results.loading === 'first'
-            ? t('ui.loading')
-            : items.length === 0
-              ? filtered
-                ? t('linkage.leads.noMatch')
-                : t('linkage.leads.empty')
-              : t('linkage.leads.count', { count: items.length, shown: `${t.number(items.length)}${next ? '+' : ''}` })}
-        </p>
+        <ListStatus paged={results} filtered={filtered} empty="linkage.leads.empty" noMatch="linkage.leads.noMatch" count="linkage.leads.count" />
         <ol className="results">
           {items.map((lead) => (
             <li key={lead.id} className="result">

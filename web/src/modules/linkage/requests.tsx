@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, ErrorAlert, Loading, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, ErrorAlert, ListStatus, Loading, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -83,7 +83,7 @@ export function RequestsPage() {
   const filter = useListFilter(FILTERS);
   const { applied, filtered } = filter;
   const requests = usePaged<DisclosureRequest>(`/linkage/requests${query({ ...applied, limit: 25 })}`);
-  const { items, next } = requests;
+  const { items } = requests;
   return (
     <>
       <PageHeader title={t('linkage.title')} />
@@ -107,15 +107,7 @@ export function RequestsPage() {
           { kind: 'select', key: 'status', label: t('common.status'), options: REQUEST_STATUSES.map((status) => ({ value: status, label: t(STATUS_LABEL[status]) })) },
         ]}
       />
-      <p className="muted" role="status">
-        {requests.loading === 'first'
-          ? t('ui.loading')
-          : items.length === 0
-            ? filtered
-              ? t('linkage.requests.noMatch')
-              : t('linkage.requests.none')
-            : t('linkage.requests.count', { count: items.length, shown: `${t.number(items.length)}${next ? '+' : ''}` })}
-      </p>
+      <ListStatus paged={requests} filtered={filtered} empty="linkage.requests.none" noMatch="linkage.requests.noMatch" count="linkage.requests.count" />
       {items.length > 0 ? <RequestRows requests={items} /> : null}
       <MoreButton paged={requests} />
     </>

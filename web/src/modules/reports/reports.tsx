@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, ListStatus, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
@@ -27,7 +27,7 @@ export function ReportsPage() {
   const filter = useListFilter(FILTERS);
   const { applied, filtered } = filter;
   const results = usePaged<Report>(`/reports${query({ ...applied, limit: PAGE_SIZE })}`);
-  const { items, next, error } = results;
+  const { items, error } = results;
   const lists = useResource<CodeLists>('/reports/code-lists');
   const members = useMembers();
   const { names } = members;
@@ -122,15 +122,7 @@ export function ReportsPage() {
             />
           </>
         ) : null}
-        <p className="muted" role="status">
-          {results.loading === 'first'
-            ? t('ui.loading')
-            : items.length === 0
-              ? filtered
-                ? t('reports.list.noMatch')
-                : t('reports.list.empty')
-              : t('reports.list.count', { count: items.length, shown: `${t.number(items.length)}${next ? '+' : ''}` })}
-        </p>
+        <ListStatus paged={results} filtered={filtered} empty="reports.list.empty" noMatch="reports.list.noMatch" count="reports.list.count" />
         <ol className="results">
           {items.map((item) => (
             <li key={item.id} className="result">
