@@ -115,7 +115,7 @@ function RecordChoice({ record, chosen, onToggle }: { record: HeldRecord; chosen
         <label key={field.name} className="check grant-field">
           <input type="checkbox" checked={chosen.includes(field.name)} onChange={(event) => onToggle(field.name, event.target.checked)} />
           <span>
-            <strong>{field.label}</strong>
+            <strong translate="no">{field.label}</strong>
             {data ? (
               <span className="grant-preview">
                 <DisclosedValue field={field.name} value={preview(field.name)} />

@@ -213,7 +213,7 @@ function Disclosed({ request }: { request: DisclosureRequest }) {
 function DisclosedField({ field, label, value }: { field: string; label: string; value: unknown }) {
   return (
     <>
-      <dt>{label}</dt>
+      <dt translate="no">{label}</dt>
       <dd className={field === 'narrative' || field === 'remarks' ? 'body-text' : undefined}>
         <DisclosedValue field={field} value={value} />
       </dd>
