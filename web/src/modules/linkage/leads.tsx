@@ -2,7 +2,7 @@ import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
 import { DateText, ListStatus, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
-import { useT } from '../../i18n/index.js';
+import { msg, useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { useMembers } from '../directory/hooks.js';
@@ -48,7 +48,7 @@ export function LeadsPage() {
         <h2 id="leads-results" className="visually-hidden">
           {t('linkage.leads.title')}
         </h2>
-        <ListStatus paged={results} filtered={filtered} empty="linkage.leads.empty" noMatch="linkage.leads.noMatch" count="linkage.leads.count" />
+        <ListStatus paged={results} filtered={filtered} empty={msg('linkage.leads.empty')} noMatch={msg('linkage.leads.noMatch')} count={msg('linkage.leads.count')} />
         <ol className="results">
           {items.map((lead) => (
             <li key={lead.id} className="result">

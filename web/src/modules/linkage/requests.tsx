@@ -3,7 +3,7 @@ import { query } from '../../api.js';
 import { ListFilter, useListFilter } from '../../components/list-filter.js';
 import { DateText, ErrorAlert, ListStatus, Loading, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
 import { usePaged, useResource, useTitle } from '../../hooks.js';
-import { useT, type Translate } from '../../i18n/index.js';
+import { msg, useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useMembers } from '../directory/hooks.js';
 import { isOverdue, noticePath, REQUEST_STATUSES, requestPath, STATUS_LABEL, URGENCY_LABEL, type DisclosureRequest } from './api.js';
@@ -107,7 +107,7 @@ export function RequestsPage() {
           { kind: 'select', key: 'status', label: t('common.status'), options: REQUEST_STATUSES.map((status) => ({ value: status, label: t(STATUS_LABEL[status]) })) },
         ]}
       />
-      <ListStatus paged={requests} filtered={filtered} empty="linkage.requests.none" noMatch="linkage.requests.noMatch" count="linkage.requests.count" />
+      <ListStatus paged={requests} filtered={filtered} empty={msg('linkage.requests.none')} noMatch={msg('linkage.requests.noMatch')} count={msg('linkage.requests.count')} />
       {items.length > 0 ? <RequestRows requests={items} /> : null}
       <MoreButton paged={requests} />
     </>

@@ -7,7 +7,7 @@ import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { REPORT_STATUSES, type CodeLists, type Report, type ReportStatus } from './api.js';
 import { codeItems, codeLabel, STATUS_LABEL } from './labels.js';
-import { useT } from '../../i18n/index.js';
+import { msg, useT } from '../../i18n/index.js';
 import { useMembers } from '../directory/hooks.js';
 import { BulkActions, bulkFilter, selectable, type BulkAct } from './bulk-actions.js';
 
@@ -122,7 +122,7 @@ export function ReportsPage() {
             />
           </>
         ) : null}
-        <ListStatus paged={results} filtered={filtered} empty="reports.list.empty" noMatch="reports.list.noMatch" count="reports.list.count" />
+        <ListStatus paged={results} filtered={filtered} empty={msg('reports.list.empty')} noMatch={msg('reports.list.noMatch')} count={msg('reports.list.count')} />
         <ol className="results">
           {items.map((item) => (
             <li key={item.id} className="result">
