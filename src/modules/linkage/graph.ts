@@ -100,8 +100,11 @@ async function holdersOf(ctx: Ctx, value: GraphValueRef, filter: GraphFilter, li
   const usable = sql`${ctx.visible('e')} ${dated(filter, date)}
     AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = e.kind AND v.key = e.key AND v.status = 'benign')`;
   if (value.kind !== 'person') {
+    // Through linkage_holders (migration 0028): only rows the viewer may see are visited, so the
+    // step takes no longer when hidden records hold the value.
     return shownOnly(ctx, await ctx.tx.query<Holder>(sql`SELECT ${columns}, 1.0::float8 AS score ${from}
-      WHERE e.kind = ${value.kind} AND e.key = ${value.key} AND ${usable}
+      JOIN linkage_holders(ARRAY[${value.kind}::text], ARRAY[${value.key}::text]) h ON h.id = e.id
+      WHERE ${usable}
       ORDER BY ${date} DESC, e.record_id LIMIT ${limit + 1}`));
   }
   // Names through linkage_similar_names (migration 0026), as linksOf finds them: the trigram indexes

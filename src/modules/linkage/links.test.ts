@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import { loadSession } from '../../platform/auth/sessions.js';
+import { runAs, type Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
+import { expand } from './graph.js';
+import { linksOf } from './store.js';
 
-// linksOf looks exact keys up by audience kind (the reader's own rows by owner, others' by the
-// kinds that can reach the reader), so hidden holders are never visited. These tests hold that
-// every way a record can reach its reader still links, and nothing else does, with and without the
-// query layer's condition (row-level security alone).
+// linksOf and the graph look exact keys up through linkage_holders (the reader's own rows by owner,
+// rows shared with all by audience kind, rows shared by name or group by the reader's own entries
+// in the reach index), so hidden holders are never visited. These tests hold that every way a
+// record can reach its reader still links, and nothing else does, with and without the query
+// layer's condition (row-level security alone), and that the rows a read visits do not change when
+// hidden records hold its values (what a member timing its own reads would measure).
 
 const LEADS = '/api/v1/linkage/leads';
 const PHONE = { type: 'phone', value: '+62 811 7777 0001' };
@@ -101,6 +108,55 @@ for (const unsafeWithoutSharingCondition of [false, true]) {
 
     test('an observer (not a full member) is not reached by "all", only by what is shared with it by name', async () => {
       expect(await linkedNames('OBS', 'o-read')).toEqual(['b-named-obs']);
+    });
+
+    test('timing: a read visits the same rows however many hidden records hold its values', async () => {
+      const actors: Record<string, Actor> = {};
+      for (const code of ['AAA', 'OBS']) actors[code] = (await loadSession(t.db, (sessions[code] as TestSession).cookie.split('=')[1] ?? ''))!.actor;
+      const phone = await t.db.ownerTransaction((tx) => tx.one<{ key: string }>(sql`SELECT key FROM linkage_entities WHERE record_id = ${ids['a-read']}`));
+      // Rows of linkage_entities and its indexes returned or fetched by the read, from the
+      // transaction's own statistics (the same measure on PGlite and PostgreSQL).
+      async function visited(member: string, read: (ctx: Ctx) => Promise<unknown>): Promise<{ rows: number; answer: string }> {
+        return runAs(t.platform, actors[member] as Actor, { requestId: 'links-timing', address: '127.0.0.1' }, async (ctx) => {
+          const count = async () => (await ctx.tx.one<{ n: number }>(sql`
+            SELECT (sum(pg_stat_get_xact_tuples_returned(c)) + sum(pg_stat_get_xact_tuples_fetched(c)))::int AS n
+            FROM (SELECT 'linkage_entities'::regclass::oid AS c UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = 'linkage_entities'::regclass) r`)).n;
+          // On these few rows the planner would scan linkage_entities whole for the read's own rows
+          // (and for the join back from linkage_holders); at any real size it probes the indexes.
+          // What is measured here is the lookup of others' rows, so scans go as they do at size.
+          await ctx.tx.query(sql`SET LOCAL enable_seqscan = off`);
+          const before = await count();
+          const answer = JSON.stringify(await read(ctx));
+          return { rows: (await count()) - before, answer };
+        });
+      }
+      const reads = {
+        aaaLinks: () => visited('AAA', (ctx) => linksOf(ctx, { module: 'linkage', recordType: 'lead', id: ids['a-read'] as string }, 0.6)),
+        aaaGraph: () => visited('AAA', async (ctx) => (await expand(ctx, { value: { kind: 'phone', key: phone.key } })).nodes),
+        obsLinks: () => visited('OBS', (ctx) => linksOf(ctx, { module: 'linkage', recordType: 'lead', id: ids['o-read'] as string }, 0.6)),
+        obsGraph: () => visited('OBS', async (ctx) => (await expand(ctx, { value: { kind: 'phone', key: phone.key } })).nodes),
+      };
+      const hide = (audience: string) => t.db.ownerTransaction((tx) => tx.query(sql`
+        INSERT INTO linkage_entities (module, record_type, record_id, kind, key, owner, audience_kind, audience_members, audience_groups, tlp)
+        SELECT 'linkage', 'lead', gen_random_uuid(), 'phone', ${phone.key}, a.owner, a.kind, a.members, a.groups, 'AMBER'
+        FROM generate_series(1, 40), (VALUES
+          ('BBB', 'owner', '{}'::text[], '{}'::text[]), ('CCC', 'owner', '{}', '{}'), ('BBB', 'members', '{CCC}', '{}'),
+          ('CCC', 'members', '{BBB}', '{}'), ('CCC', 'groups', '{}', '{g2}'), ('BBB', 'all', '{}', '{}')) AS a (owner, kind, members, groups)
+        WHERE a.kind = ${audience} OR (${audience} = 'hidden from both' AND a.kind <> 'all')`));
+      const first = { aaaLinks: await reads.aaaLinks(), aaaGraph: await reads.aaaGraph(), obsLinks: await reads.obsLinks(), obsGraph: await reads.obsGraph() };
+      expect(first.aaaLinks.rows).toBeGreaterThan(0);
+      // 200 records of other members that neither reader may see hold the value.
+      await hide('hidden from both');
+      expect(await reads.aaaLinks()).toEqual(first.aaaLinks);
+      expect(await reads.aaaGraph()).toEqual(first.aaaGraph);
+      expect(await reads.obsLinks()).toEqual(first.obsLinks);
+      expect(await reads.obsGraph()).toEqual(first.obsGraph);
+      // 40 more shared with all: a full member's read visits them (the measure sees rows a read may
+      // visit; their records are not leads, so no link shows), an observer's reads do not change.
+      await hide('all');
+      expect((await reads.aaaLinks()).rows).toBeGreaterThanOrEqual(first.aaaLinks.rows + 40);
+      expect(await reads.obsLinks()).toEqual(first.obsLinks);
+      expect(await reads.obsGraph()).toEqual(first.obsGraph);
     });
   });
 }

@@ -82,26 +82,17 @@ export interface LinkRow {
  * most a year apart when both are known. Both walls of the sharing rule apply to the other rows.
  */
 export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number): Promise<(LinkRow & { record: ShownRecord })[]> {
-  // Exact keys are looked up so that rows the reader may not see are never visited, or the read would
-  // take longer the more hidden records hold its values (a timing leak). Rows only their owner may
-  // see are probed by owner (the reader's own), others' rows by the audience kinds that can reach the
-  // reader, both on the index (kind, key, audience_kind, owner). Equality on text is leakproof, so
-  // these conditions may go into the index under row-level security; array tests may not, and run
-  // on the rows found. Rows shared by name or group with other members are still visited.
-  const { member, fullMember } = ctx.actor;
-  const ownerProbe = fullMember ? ['owner'] : ['owner', 'all'];
-  const sharedProbe = fullMember ? ['members', 'groups', 'all'] : ['members', 'groups'];
+  // Exact keys go through linkage_holders (migration 0028), which visits only rows the reader may
+  // see, or the read would take longer the more hidden records hold its values (a timing leak).
   const rows = await ctx.tx.query<LinkRow>(sql`
     WITH mine AS (SELECT kind, key, skeleton, birth_year FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}),
     found AS (
       SELECT o.kind, o.key, 1.0::float8 AS score, o.module, o.record_type, o.record_id, o.owner
-      FROM mine m CROSS JOIN LATERAL (
-        SELECT * FROM linkage_entities e WHERE e.kind = m.kind AND e.key = m.key AND e.audience_kind = ANY(${ownerProbe}::text[]) AND e.owner = ${member}
-        UNION ALL
-        SELECT * FROM linkage_entities e WHERE e.kind = m.kind AND e.key = m.key AND e.audience_kind = ANY(${sharedProbe}::text[])
-      ) o
-      WHERE m.kind <> 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
-        AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = m.kind AND v.key = m.key AND v.status = 'benign')
+      FROM (SELECT array_agg(kind) AS kinds, array_agg(key) AS keys FROM mine WHERE kind <> 'person') m
+        CROSS JOIN LATERAL linkage_holders(coalesce(m.kinds, '{}'), coalesce(m.keys, '{}')) h
+        JOIN linkage_entities o ON o.id = h.id
+      WHERE o.record_id <> ${record.id} AND ${ctx.visible('o')}
+        AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = o.kind AND v.key = o.key AND v.status = 'benign')
       UNION ALL
       -- Names through linkage_similar_names (migration 0026): the trigram indexes cannot serve a
       -- member's query under row-level security; the function returns only rows the member may see.
