@@ -132,9 +132,9 @@ for (const unsafeWithoutSharingCondition of [false, true]) {
       }
       const reads = {
         aaaLinks: () => visited('AAA', (ctx) => linksOf(ctx, { module: 'linkage', recordType: 'lead', id: ids['a-read'] as string }, 0.6)),
-        aaaGraph: () => visited('AAA', async (ctx) => (await expand(ctx, { value: { kind: 'phone', key: phone.key } })).nodes),
+        aaaGraph: () => visited('AAA', async (ctx) => (await expand(ctx, { value: { kind: 'phone', key: phone.key } })).data.nodes),
         obsLinks: () => visited('OBS', (ctx) => linksOf(ctx, { module: 'linkage', recordType: 'lead', id: ids['o-read'] as string }, 0.6)),
-        obsGraph: () => visited('OBS', async (ctx) => (await expand(ctx, { value: { kind: 'phone', key: phone.key } })).nodes),
+        obsGraph: () => visited('OBS', async (ctx) => (await expand(ctx, { value: { kind: 'phone', key: phone.key } })).data.nodes),
       };
       const hide = (audience: string) => t.db.ownerTransaction((tx) => tx.query(sql`
         INSERT INTO linkage_entities (module, record_type, record_id, kind, key, owner, audience_kind, audience_members, audience_groups, tlp)
