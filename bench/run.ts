@@ -448,6 +448,9 @@ async function main(): Promise<void> {
 // `npm run bench -- linkage …` runs the linkage bench instead (bench/linkage.ts, its own flags).
 if (process.argv[2] === 'linkage') {
   await import('./linkage.js');
+} else if (process.argv[2] === 'faces') {
+  // `npm run bench -- faces`: face images to templates (bench/biometrics-faces.ts).
+  await import('./biometrics-faces.js');
 } else {
   main().catch((error: unknown) => {
     console.error(error);
