@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { App } from '../../src/platform/http/app.js';
 import { build } from '../../src/app.js';
@@ -67,7 +68,8 @@ export async function makeTestApp(options: {
 } = {}): Promise<TestContext> {
   const database = await openTestDatabase(options.database);
   const db = database.db;
-  const config: Config = { ...loadConfig(options.env ?? {}), rateLimitPerMinute: 100_000, ...options.config };
+  // A data key of the test's own, so nothing is written to a data folder.
+  const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: randomBytes(32).toString('hex'), ...options.env }), rateLimitPerMinute: 100_000, ...options.config };
   const modules = options.modules ?? MODULES;
   readAllSettings(modules, config);
   const platform: Platform = {

@@ -68,6 +68,10 @@ let privateLead: string;
 let sharedLead: string;
 let linkNotice: string;
 let linkRequest: string;
+let agreementInForce: string;
+let agreementProposed: string;
+let ownerSubject: string;
+let biometricSearch: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -78,6 +82,17 @@ const travelCheck = () => ({ purpose: 'border control', document: { issuer: 'UTO
 const travelCsv = (): { payload: string; headers: Record<string, string> } => ({ payload: 'type,number,status\npassport,OUT0009,lost\n', headers: { 'content-type': 'text/csv' } });
 
 const validLead = () => ({ title: 'A network’s boat agent', subject: 'person', entities: [{ type: 'phone', value: '+62 812 3456 7890' }], sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
+
+/** A face template of the one format Lintas knows: a fixed pseudo-random unit vector per seed. */
+function faceTemplate(seed: number) {
+  const vector = Array.from({ length: 1024 }, (_, i) => Math.sin(seed * 1000 + i * 7.3) + 1);
+  return { format: 'human-faceres-1024', vector };
+}
+const validAgreement = () => ({
+  title: 'AAA and CCC exchange', parties: ['CCC'], directions: [{ searcher: 'AAA', holder: 'CCC' }], purposes: ['irregular-arrival'],
+  formats: ['human-faceres-1024'], stepTwoFields: ['familyName'], validFrom: '2026-01-01',
+});
+const biometricSearchBody = (agreement: string) => ({ agreement, purpose: 'irregular-arrival', template: faceTemplate(1) });
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -459,6 +474,60 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/linkage/leads/${randomUUID()}` },
     forbidden: [{ who: () => recipient, path: () => `/linkage/leads/${sharedLead}` }],
   },
+  {
+    method: 'POST', route: '/biometrics/agreements', auth: 'user', path: () => '/biometrics/agreements', payload: validAgreement,
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  { method: 'GET', route: '/biometrics/agreements', auth: 'user', path: () => '/biometrics/agreements' },
+  {
+    method: 'GET', route: '/biometrics/agreements/:id', auth: 'user', path: () => `/biometrics/agreements/${agreementInForce}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/biometrics/agreements/${randomUUID()}` },
+  },
+  {
+    method: 'POST', route: '/biometrics/agreements/:id/accept', auth: 'user', path: () => `/biometrics/agreements/${agreementProposed}/accept`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/biometrics/agreements/${randomUUID()}/accept` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/biometrics/agreements/:id/suspend', auth: 'user', path: () => `/biometrics/agreements/${agreementInForce}/suspend`, payload: () => ({ reason: 'A breach' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/biometrics/agreements/${randomUUID()}/suspend` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/biometrics/agreements/:id/resume', auth: 'user', path: () => `/biometrics/agreements/${agreementInForce}/resume`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/biometrics/agreements/${randomUUID()}/resume` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/biometrics/agreements/:id/terminate', auth: 'user', path: () => `/biometrics/agreements/${agreementInForce}/terminate`, payload: () => ({ reason: 'Ended' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/biometrics/agreements/${randomUUID()}/terminate` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/biometrics/subjects', auth: 'user', path: () => '/biometrics/subjects', payload: () => ({ reference: 'NEW-1', template: faceTemplate(7) }),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'GET', route: '/biometrics/subjects', auth: 'user', path: () => '/biometrics/subjects', forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'GET', route: '/biometrics/subjects/:id', auth: 'user', path: () => `/biometrics/subjects/${ownerSubject}`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/subjects/${randomUUID()}` },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'DELETE', route: '/biometrics/subjects/:id', auth: 'user', path: () => `/biometrics/subjects/${ownerSubject}`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/subjects/${randomUUID()}` },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/biometrics/searches', auth: 'user', path: () => '/biometrics/searches', payload: () => biometricSearchBody(agreementInForce),
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => observer }], missing: () => '/biometrics/searches', missingPayload: () => biometricSearchBody(randomUUID()) },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'GET', route: '/biometrics/searches', auth: 'user', path: () => '/biometrics/searches' },
+  {
+    method: 'GET', route: '/biometrics/searches/:id', auth: 'user', path: () => `/biometrics/searches/${biometricSearch}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/biometrics/searches/${randomUUID()}` },
+  },
 ];
 
 const label = (c: Pick<Case, 'method' | 'route'>): string => `${c.method} ${c.route}`;
@@ -557,6 +626,22 @@ beforeAll(async () => {
   linkRequest = await t.db.ownerTransaction(async (tx) =>
     (await tx.one<{ id: string }>(sql`INSERT INTO linkage_requests (notice_id, asker, holder, reason, urgency, due_at)
       VALUES (${linkNotice}, 'AAA', 'CCC', 'A case', 'routine', now() + interval '2 days') RETURNING id`)).id);
+  // Biometrics: AAA and CCC under an agreement in force (each may search the other), one only
+  // proposed; AAA's gallery holds a subject, which CCC's search hit. BBB and the observer are parties to neither.
+  [agreementInForce, agreementProposed] = await t.db.ownerTransaction(async (tx) => {
+    const agreement = async (status: string, accepted: string[]): Promise<string> => {
+      const { id } = await tx.one<{ id: string }>(sql`INSERT INTO biometric_agreements (title, proposer, parties, directions, purposes, modalities, formats, step_two_fields, valid_from, status)
+        VALUES ('Secret AAA exchange', 'AAA', ARRAY['AAA', 'CCC'], ARRAY['AAA>CCC', 'CCC>AAA'], ARRAY['irregular-arrival'], ARRAY['face'], ARRAY['human-faceres-1024'], '{}', '2026-01-01', ${status})
+        RETURNING id`);
+      for (const member of accepted) await tx.query(sql`INSERT INTO biometric_acceptances (agreement_id, member) VALUES (${id}, ${member})`);
+      return id;
+    };
+    return [await agreement('active', ['AAA', 'CCC']), await agreement('proposed', ['AAA'])];
+  });
+  const enrolled = await t.as(await t.sessionFor(ownerUser), { method: 'POST', url: `${PREFIX}/biometrics/subjects`, payload: { reference: 'AAA-SECRET-1', template: faceTemplate(1), biographic: { familyName: 'Secret' } } });
+  ownerSubject = enrolled.json<{ data: { id: string } }>().data.id;
+  const searched = await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/searches`, payload: biometricSearchBody(agreementInForce) });
+  biometricSearch = searched.json<{ data: { id: string } }>().data.id;
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
@@ -611,7 +696,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(38);
+    expect(recordCases.length).toBe(47);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -629,7 +714,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(51);
+    expect(forbiddenCases.length).toBe(61);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -665,6 +750,14 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/account/tokens/${ownerTokenId}` })).statusCode).toBe(204);
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/library/documents/${sharedDoc}`, payload: { title: 'Renamed by its owner' } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(204);
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/searches/${biometricSearch}` })).json()).toMatchObject({ data: { results: [{ holder: 'AAA', hit: true, candidates: [{ reference: 'AAA-SECRET-1' }] }] } });
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${ownerSubject}` })).json()).toMatchObject({ data: { biographic: { familyName: 'Secret' } } });
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/agreements/${agreementInForce}` })).json()).toMatchObject({ data: { inForce: true } });
+    expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementProposed}/accept` })).json()).toMatchObject({ data: { status: 'active' } });
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementInForce}/suspend`, payload: { reason: 'A breach' } })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementInForce}/resume` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/biometrics/subjects/${ownerSubject}` })).statusCode).toBe(204);
+    expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementInForce}/terminate`, payload: { reason: 'Ended' } })).statusCode).toBe(200);
     const issuer = await t.sessionFor(issuerUser);
     expect((await t.as(issuer, { method: 'GET', url: `${PREFIX}/documents/${privateTravelDocument}` })).statusCode).toBe(200);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/documents/${sharedTravelDocument}` })).statusCode).toBe(200);

@@ -1,0 +1,95 @@
+import { Type } from 'typebox';
+import type { App } from '../../platform/http/app.js';
+import { perform } from '../../platform/http/pipeline.js';
+import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import * as agreements from './agreements.js';
+import * as galleries from './galleries.js';
+import { galleryIndexOf } from './gallery-index.js';
+import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
+import { getSearch, listSearches, search } from './search.js';
+
+const tags = ['biometrics'];
+
+export function biometricsRoutes(app: App): void {
+  app.post('/biometrics/agreements', {
+    config: { action: 'biometrics.agree' },
+    schema: { tags, summary: 'Propose an agreement (in force once every party accepted it)', body: AgreementCreate, response: { 201: AgreementOne, ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => agreements.propose(ctx, request.body))));
+
+  app.get('/biometrics/agreements', {
+    config: { action: 'biometrics.read' },
+    schema: { tags, summary: 'The agreements your member is a party to', querystring: AgreementsQuery, response: { 200: AgreementList, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => agreements.listAgreements(ctx, request.query), { read: true }));
+
+  app.get('/biometrics/agreements/:id', {
+    config: { action: 'biometrics.read' },
+    schema: { tags, summary: 'An agreement your member is a party to', params: IdParams, response: { 200: AgreementOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => agreements.getAgreement(ctx, request.params.id), { read: true }));
+
+  app.post('/biometrics/agreements/:id/accept', {
+    config: { action: 'biometrics.agree' },
+    schema: { tags, summary: 'Accept a proposed agreement for your member', params: IdParams, response: { 200: AgreementOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => agreements.accept(ctx, request.params.id)));
+
+  app.post('/biometrics/agreements/:id/suspend', {
+    config: { action: 'biometrics.agree' },
+    schema: { tags, summary: 'Suspend an agreement in force (any party; the same party resumes it)', params: IdParams, body: StatusChange, response: { 200: AgreementOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => agreements.suspend(ctx, request.params.id, request.body)));
+
+  app.post('/biometrics/agreements/:id/resume', {
+    config: { action: 'biometrics.agree' },
+    schema: { tags, summary: 'Resume an agreement your member suspended', params: IdParams, response: { 200: AgreementOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => agreements.resume(ctx, request.params.id)));
+
+  app.post('/biometrics/agreements/:id/terminate', {
+    config: { action: 'biometrics.agree' },
+    schema: { tags, summary: 'Terminate an agreement (any party; for good)', params: IdParams, body: StatusChange, response: { 200: AgreementOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => agreements.terminate(ctx, request.params.id, request.body)));
+
+  app.post('/biometrics/subjects', {
+    config: { action: 'biometrics.enrol' },
+    schema: { tags, summary: 'Enrol a subject in your member’s gallery from a template', body: SubjectCreate, response: { 201: SubjectOne, ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => galleries.enrol(ctx, request.body))));
+
+  app.get('/biometrics/subjects', {
+    config: { action: 'biometrics.enrol' },
+    schema: { tags, summary: 'Your member’s gallery, newest first', querystring: SubjectsQuery, response: { 200: Page(SubjectItem), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => galleries.listSubjects(ctx, request.query), { read: true }));
+
+  app.get('/biometrics/subjects/:id', {
+    config: { action: 'biometrics.enrol' },
+    schema: { tags, summary: 'A subject of your member’s gallery, with its biographic fields', params: IdParams, response: { 200: SubjectOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => galleries.getSubject(ctx, request.params.id), { read: true }));
+
+  app.delete('/biometrics/subjects/:id', {
+    config: { action: 'biometrics.enrol' },
+    schema: { tags, summary: 'Remove a subject from your member’s gallery', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await perform(request, (ctx) => galleries.removeSubject(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+
+  app.post('/biometrics/searches', {
+    config: { action: 'biometrics.search' },
+    schema: {
+      tags,
+      summary: 'Search a probe one-to-many in the galleries an agreement lets you search: hit or no hit per gallery (the probe is not kept)',
+      body: SearchCreate,
+      response: { 201: SearchOne, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    // The galleries are read (once, in their own transaction) before the search's transaction begins.
+    await galleryIndexOf(request.server.platform).start();
+    return reply.status(201).send(await perform(request, (ctx) => search(ctx, request.body)));
+  });
+
+  app.get('/biometrics/searches', {
+    config: { action: 'biometrics.read' },
+    schema: { tags, summary: 'Your searches, and the searches of your gallery (who, why, your gallery’s answer)', querystring: SearchesQuery, response: { 200: Page(Search), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => listSearches(ctx, request.query), { read: true }));
+
+  app.get('/biometrics/searches/:id', {
+    config: { action: 'biometrics.read' },
+    schema: { tags, summary: 'A search, as your side of it reads', params: IdParams, response: { 200: SearchOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => getSearch(ctx, request.params.id), { read: true }));
+}

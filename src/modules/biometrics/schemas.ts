@@ -1,0 +1,129 @@
+import { Type, type Static } from 'typebox';
+import { Cursor, Id, Limit } from '../../platform/http/schemas.js';
+import { OneOf, Shaped, Strict } from '../../platform/schema.js';
+import { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, MODALITIES, PURPOSES, STEP_ONE, type BiographicField } from './codes.js';
+import { FORMAT_IDS } from './formats.js';
+
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Member = Shaped('^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$', 'a member code, such as IDN');
+const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+const Format = OneOf(FORMAT_IDS, { description: 'the template format' });
+
+export const Direction = Strict({ searcher: Member, holder: Member }, { description: 'the searcher may search the holder’s gallery' });
+
+export const AgreementCreate = Strict({
+  title: Text(300),
+  parties: Type.Array(Member, { minItems: 1, maxItems: 99, uniqueItems: true, description: 'the other parties (your member is one by proposing)' }),
+  directions: Type.Array(Direction, { minItems: 1, maxItems: 1000 }),
+  purposes: Type.Array(OneOf(PURPOSES), { minItems: 1, uniqueItems: true }),
+  modalities: Type.Optional(Type.Array(OneOf(MODALITIES), { minItems: 1, uniqueItems: true })),
+  formats: Type.Array(Format, { minItems: 1, uniqueItems: true }),
+  stepOne: Type.Optional(OneOf(STEP_ONE, { description: 'what a search answers per gallery: candidates’ references with a score band (default), or hit / no hit alone' })),
+  stepTwoFields: Type.Array(OneOf(BIOGRAPHIC_FIELDS), { uniqueItems: true, description: 'the biographic fields a holder may disclose in step two' }),
+  stepTwoImages: Type.Optional(Type.Boolean({ description: 'whether the holder’s approver sees the probe beside the gallery image' })),
+  stepTwoHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720, description: 'hours a holder has to answer step two (48 by default)' })),
+  dailyQuota: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], { description: 'searches a searching party may make in a day (UTC); null: none' })),
+  queryRetentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'days a search’s record is kept (90 by default)' })),
+  validFrom: Day,
+  validUntil: Type.Optional(Type.Union([Day, Type.Null()])),
+});
+export type AgreementCreate = Static<typeof AgreementCreate>;
+
+export const StatusChange = Strict({ reason: Text(2000) });
+export type StatusChange = Static<typeof StatusChange>;
+
+export const Agreement = Strict({
+  id: Id,
+  title: Type.String(),
+  proposer: Type.String(),
+  parties: Type.Array(Strict({ member: Type.String(), acceptedAt: Type.Union([Type.String(), Type.Null()]) })),
+  directions: Type.Array(Direction),
+  purposes: Type.Array(Type.String()),
+  modalities: Type.Array(Type.String()),
+  formats: Type.Array(Type.String()),
+  stepOne: Type.String(),
+  stepTwoFields: Type.Array(Type.String()),
+  stepTwoImages: Type.Boolean(),
+  stepTwoHours: Type.Integer(),
+  dailyQuota: Type.Union([Type.Integer(), Type.Null()]),
+  queryRetentionDays: Type.Integer(),
+  validFrom: Type.String(),
+  validUntil: Type.Union([Type.String(), Type.Null()]),
+  status: OneOf(AGREEMENT_STATUSES),
+  inForce: Type.Boolean({ description: 'active and within its dates today: searches may cite it' }),
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  statusBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  abilities: Strict({ accept: Type.Boolean(), suspend: Type.Boolean(), resume: Type.Boolean(), terminate: Type.Boolean(), search: Type.Boolean() }),
+});
+export const AgreementOne = Strict({ data: Agreement });
+export const AgreementList = Strict({ data: Type.Array(Agreement) });
+export const AgreementsQuery = Strict({ status: Type.Optional(OneOf(AGREEMENT_STATUSES)) });
+export type AgreementsQuery = Static<typeof AgreementsQuery>;
+
+export const Template = Strict({
+  format: Format,
+  vector: Type.Array(Type.Number(), { minItems: 1, maxItems: 4096, description: 'the template’s values; normalised by Lintas' }),
+});
+export type Template = Static<typeof Template>;
+
+const Field = Type.Optional(Text(200));
+const Biographic = Strict(
+  {
+    familyName: Field, givenNames: Field, dateOfBirth: Field, sex: Field, nationality: Field, placeOfBirth: Field,
+    documentType: Field, documentIssuer: Field, documentNumber: Field, encounterDate: Field, encounterPlace: Field,
+    remarks: Type.Optional(Text(2000)),
+  },
+  { description: 'biographic fields for step two, sealed at rest' },
+);
+// The schema's fields are the closed list's, both ways.
+type Assert<T extends true> = T;
+export type SameBiographicFields = Assert<[Exclude<keyof Static<typeof Biographic>, BiographicField>, Exclude<BiographicField, keyof Static<typeof Biographic>>] extends [never, never] ? true : false>;
+export type Biographic = Static<typeof Biographic>;
+
+export const SubjectCreate = Strict({
+  reference: Text(100, 'your reference for the subject; step one names it to a searcher that hits it'),
+  template: Template,
+  biographic: Type.Optional(Biographic),
+  retainUntil: Type.Optional(Day),
+});
+export type SubjectCreate = Static<typeof SubjectCreate>;
+
+export const Subject = Strict({
+  id: Id,
+  reference: Type.String(),
+  modality: Type.String(),
+  format: Type.String(),
+  biographic: Type.Record(Type.String(), Type.String()),
+  hasImage: Type.Boolean(),
+  enrolledAt: Type.String(),
+  retainUntil: Type.String(),
+});
+export const SubjectOne = Strict({ data: Subject });
+export const SubjectItem = Strict({ id: Id, reference: Type.String(), format: Type.String(), enrolledAt: Type.String(), retainUntil: Type.String() });
+export const SubjectsQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
+export type SubjectsQuery = Static<typeof SubjectsQuery>;
+
+export const SearchCreate = Strict({
+  agreement: Id,
+  purpose: OneOf(PURPOSES),
+  template: Template,
+  holders: Type.Optional(Type.Array(Member, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'the galleries to search (default: every one the agreement lets you search)' })),
+});
+export type SearchCreate = Static<typeof SearchCreate>;
+
+const Candidate = Strict({ subject: Type.Optional(Id), reference: Type.String(), band: OneOf(['high', 'medium'] as const) });
+export const Search = Strict({
+  id: Id,
+  side: OneOf(['searcher', 'holder'] as const),
+  searcher: Type.String(),
+  agreement: Id,
+  purpose: Type.String(),
+  format: Type.String(),
+  createdAt: Type.String(),
+  keepUntil: Type.String(),
+  results: Type.Array(Strict({ holder: Type.String(), hit: Type.Boolean(), candidates: Type.Array(Candidate) })),
+});
+export const SearchOne = Strict({ data: Search });
+export const SearchesQuery = Strict({ side: Type.Optional(OneOf(['searcher', 'holder'] as const)), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
+export type SearchesQuery = Static<typeof SearchesQuery>;

@@ -1,0 +1,22 @@
+import { defineSettings } from '../../platform/settings.js';
+
+export const biometricsSettings = defineSettings({
+  candidates: {
+    env: 'LINTAS_BIOMETRICS_CANDIDATES',
+    kind: 'count',
+    default: 5,
+    description: 'candidates step one names at most per gallery searched',
+  },
+  retentionDays: {
+    env: 'LINTAS_BIOMETRICS_RETENTION_DAYS',
+    kind: 'count',
+    default: 3650,
+    description: 'days a subject is kept when its enrolment does not say (a job deletes subjects past their retention day)',
+  },
+  approximateFrom: {
+    env: 'LINTAS_BIOMETRICS_APPROXIMATE_FROM',
+    kind: 'count',
+    default: 50000,
+    description: 'gallery size from which the approximate index (HNSW) answers searches instead of exact search',
+  },
+});

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { DataKey, dataKeyOf } from './keys.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'lintas-keys-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('the data key', () => {
+  const key = new DataKey(Buffer.alloc(32, 7));
+
+  test('seals and opens; a changed byte, another use or another key cannot open it', () => {
+    const sealed = key.seal('a use', Buffer.from('Family name'));
+    expect(sealed.includes(Buffer.from('Family'))).toBe(false);
+    expect(key.open('a use', sealed).toString()).toBe('Family name');
+    // Each seal takes a new nonce: the same text seals differently.
+    expect(key.seal('a use', Buffer.from('Family name')).equals(sealed)).toBe(false);
+    for (let i = 0; i < sealed.length; i++) {
+      const changed = Buffer.from(sealed);
+      changed[i] = (changed[i] as number) ^ 1;
+      expect(() => key.open('a use', changed)).toThrow();
+    }
+    expect(() => key.open('another use', sealed)).toThrow();
+    expect(() => new DataKey(Buffer.alloc(32, 8)).open('a use', sealed)).toThrow();
+    expect(key.openJson('json', key.sealJson('json', { a: 'b' }))).toEqual({ a: 'b' });
+  });
+
+  test('hashes are keyed and separated by use', () => {
+    const data = Buffer.from([1, 2, 3]);
+    expect(key.hash('probe', data)).toBe(key.hash('probe', data));
+    expect(key.hash('probe', data)).not.toBe(key.hash('other', data));
+    expect(key.hash('probe', data)).not.toBe(new DataKey(Buffer.alloc(32, 8)).hash('probe', data));
+  });
+
+  test('from LINTAS_DATA_KEY (hex or base64), else a key file made once with mode 0600', () => {
+    const hex = 'ab'.repeat(32);
+    expect(dataKeyOf({ env: { LINTAS_DATA_KEY: hex }, dataDir: folder }).hash('x', Buffer.from('y'))).toBe(new DataKey(Buffer.from(hex, 'hex')).hash('x', Buffer.from('y')));
+    const base64 = Buffer.from(hex, 'hex').toString('base64');
+    expect(dataKeyOf({ env: { LINTAS_DATA_KEY: base64 }, dataDir: folder }).hash('x', Buffer.from('y'))).toBe(new DataKey(Buffer.from(hex, 'hex')).hash('x', Buffer.from('y')));
+    expect(() => dataKeyOf({ env: { LINTAS_DATA_KEY: 'too short' }, dataDir: folder })).toThrow(/64 hex digits/);
+
+    const data = join(folder, 'data');
+    const first = dataKeyOf({ env: {}, dataDir: data });
+    const file = join(data, 'data.key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const written = readFileSync(file, 'utf8');
+    // Another configuration on the same folder reads the same key; the file is never replaced.
+    const second = dataKeyOf({ env: {}, dataDir: data });
+    expect(second.hash('x', Buffer.from('y'))).toBe(first.hash('x', Buffer.from('y')));
+    expect(readFileSync(file, 'utf8')).toBe(written);
+  });
+});
