@@ -88,3 +88,13 @@ export async function removeSubject(ctx: Ctx, id: string) {
   await ctx.audit({ action: 'biometrics.subject-delete', objectType: OBJECT, objectId: id });
   ctx.afterCommit(() => galleryIndexOf(ctx.platform).remove(BigInt(row.key)));
 }
+
+/** The image kept with a subject of the member's own gallery (JPEG), for its enrolment page and step two. */
+export async function subjectImage(ctx: Ctx, id: string): Promise<{ type: string; content: Buffer }> {
+  const row = await ctx.tx.maybeOne<{ image: Uint8Array | null; image_type: string | null }>(
+    sql`SELECT s.image, s.image_type FROM biometric_subjects s WHERE s.id = ${id} AND s.owner = ${ctx.actor.member}`,
+  );
+  if (!row?.image) throw notFound();
+  await ctx.audit({ action: 'biometrics.subject-image', objectType: OBJECT, objectId: id });
+  return { type: row.image_type ?? 'application/octet-stream', content: dataKeyOf(ctx.platform.config).open(SEAL_IMAGE, row.image) };
+}

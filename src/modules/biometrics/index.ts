@@ -1,4 +1,5 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { stopFacePool } from './faces/index.js';
 import { closeGalleryIndex, galleryIndexOf } from './gallery-index.js';
 import { biometricsRoutes } from './routes.js';
 import { biometricsSettings } from './settings.js';
@@ -6,7 +7,7 @@ import { biometricsSettings } from './settings.js';
 const AUDIT_ACTIONS = [
   'biometrics.agreement-propose', 'biometrics.agreement-list', 'biometrics.agreement-read', 'biometrics.agreement-accept',
   'biometrics.agreement-suspend', 'biometrics.agreement-resume', 'biometrics.agreement-terminate',
-  'biometrics.enrol', 'biometrics.subject-read', 'biometrics.subject-list', 'biometrics.subject-delete',
+  'biometrics.enrol', 'biometrics.subject-read', 'biometrics.subject-image', 'biometrics.subject-list', 'biometrics.subject-delete',
   'biometrics.search', 'biometrics.search-read', 'biometrics.search-list',
 ] as const;
 
@@ -29,7 +30,12 @@ export const biometrics = defineModule({
   async start({ platform }) {
     // The galleries are built from the database before the first search needs them.
     await galleryIndexOf(platform).start();
-    return { stop: () => closeGalleryIndex(platform.db) };
+    return {
+      stop: async () => {
+        await closeGalleryIndex(platform.db);
+        await stopFacePool();
+      },
+    };
   },
   auditActions: AUDIT_ACTIONS,
 });

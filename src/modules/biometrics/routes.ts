@@ -6,9 +6,12 @@ import * as agreements from './agreements.js';
 import * as galleries from './galleries.js';
 import { galleryIndexOf } from './gallery-index.js';
 import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
+import { enrolFromImage, searchByImage } from './images.js';
 import { getSearch, listSearches, search } from './search.js';
 
 const tags = ['biometrics'];
+/** An image too large, refused (422), or the face worker busy (503 with Retry-After). */
+const busy = { 413: Type.Ref('Problem'), 422: Type.Ref('Problem'), 503: Type.Ref('Problem') };
 
 export function biometricsRoutes(app: App): void {
   app.post('/biometrics/agreements', {
@@ -51,6 +54,16 @@ export function biometricsRoutes(app: App): void {
     schema: { tags, summary: 'Enrol a subject in your member’s gallery from a template', body: SubjectCreate, response: { 201: SubjectOne, ...problemResponses } },
   }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => galleries.enrol(ctx, request.body))));
 
+  app.post('/biometrics/subjects/from-image', {
+    config: { action: 'biometrics.enrol' },
+    schema: {
+      tags,
+      summary: 'Enrol a subject from a face image (multipart: metadata as JSON, file: one face, JPEG, PNG or WebP); 422 with a reason when the image gives no template',
+      consumes: ['multipart/form-data'],
+      response: { 201: SubjectOne, ...problemResponses, ...busy },
+    },
+  }, async (request, reply) => reply.status(201).send(await enrolFromImage(request)));
+
   app.get('/biometrics/subjects', {
     config: { action: 'biometrics.enrol' },
     schema: { tags, summary: 'Your member’s gallery, newest first', querystring: SubjectsQuery, response: { 200: Page(SubjectItem), ...problemResponses } },
@@ -60,6 +73,14 @@ export function biometricsRoutes(app: App): void {
     config: { action: 'biometrics.enrol' },
     schema: { tags, summary: 'A subject of your member’s gallery, with its biographic fields', params: IdParams, response: { 200: SubjectOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => galleries.getSubject(ctx, request.params.id), { read: true }));
+
+  app.get('/biometrics/subjects/:id/image', {
+    config: { action: 'biometrics.enrol' },
+    schema: { tags, summary: 'The image kept with a subject of your member’s gallery (JPEG)', params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...problemResponses } },
+  }, async (request, reply) => {
+    const image = await perform(request, (ctx) => galleries.subjectImage(ctx, request.params.id), { read: true });
+    return reply.type(image.type).header('cache-control', 'private, no-store').send(image.content);
+  });
 
   app.delete('/biometrics/subjects/:id', {
     config: { action: 'biometrics.enrol' },
@@ -82,6 +103,16 @@ export function biometricsRoutes(app: App): void {
     await galleryIndexOf(request.server.platform).start();
     return reply.status(201).send(await perform(request, (ctx) => search(ctx, request.body)));
   });
+
+  app.post('/biometrics/searches/by-image', {
+    config: { action: 'biometrics.search' },
+    schema: {
+      tags,
+      summary: 'Search with a face image (multipart: metadata as JSON, file: the probe image, not kept); as POST /biometrics/searches otherwise',
+      consumes: ['multipart/form-data'],
+      response: { 201: SearchOne, ...problemResponses, ...busy },
+    },
+  }, async (request, reply) => reply.status(201).send(await searchByImage(request)));
 
   app.get('/biometrics/searches', {
     config: { action: 'biometrics.read' },

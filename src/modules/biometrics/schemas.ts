@@ -81,12 +81,15 @@ type Assert<T extends true> = T;
 export type SameBiographicFields = Assert<[Exclude<keyof Static<typeof Biographic>, BiographicField>, Exclude<BiographicField, keyof Static<typeof Biographic>>] extends [never, never] ? true : false>;
 export type Biographic = Static<typeof Biographic>;
 
-export const SubjectCreate = Strict({
+const subjectFields = {
   reference: Text(100, 'your reference for the subject; step one names it to a searcher that hits it'),
-  template: Template,
   biographic: Type.Optional(Biographic),
   retainUntil: Type.Optional(Day),
-});
+};
+export const SubjectCreate = Strict({ ...subjectFields, template: Template });
+/** The `metadata` field of an enrolment from an image (multipart, with the image in `file`). */
+export const SubjectFromImage = Strict(subjectFields);
+export type SubjectFromImage = Static<typeof SubjectFromImage>;
 export type SubjectCreate = Static<typeof SubjectCreate>;
 
 export const Subject = Strict({
@@ -98,18 +101,25 @@ export const Subject = Strict({
   hasImage: Type.Boolean(),
   enrolledAt: Type.String(),
   retainUntil: Type.String(),
+  face: Type.Optional(Strict(
+    { x: Type.Number(), y: Type.Number(), width: Type.Number(), height: Type.Number(), score: Type.Number(), imageWidth: Type.Integer(), imageHeight: Type.Integer() },
+    { description: 'the face found in the image just enrolled, in the kept image’s pixels (enrolment from an image only)' },
+  )),
 });
 export const SubjectOne = Strict({ data: Subject });
 export const SubjectItem = Strict({ id: Id, reference: Type.String(), format: Type.String(), enrolledAt: Type.String(), retainUntil: Type.String() });
 export const SubjectsQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
 export type SubjectsQuery = Static<typeof SubjectsQuery>;
 
-export const SearchCreate = Strict({
+const searchFields = {
   agreement: Id,
   purpose: OneOf(PURPOSES),
-  template: Template,
   holders: Type.Optional(Type.Array(Member, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'the galleries to search (default: every one the agreement lets you search)' })),
-});
+};
+export const SearchCreate = Strict({ ...searchFields, template: Template });
+/** The `metadata` field of a search by image (multipart, with the probe image in `file`). */
+export const SearchFromImage = Strict(searchFields);
+export type SearchFromImage = Static<typeof SearchFromImage>;
 export type SearchCreate = Static<typeof SearchCreate>;
 
 const Candidate = Strict({ subject: Type.Optional(Id), reference: Type.String(), band: OneOf(['high', 'medium'] as const) });

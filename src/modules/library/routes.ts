@@ -4,43 +4,17 @@ import type { App } from '../../platform/http/app.js';
 import { extractText } from '../../platform/files/extract-text.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { sendJson } from '../../platform/http/pagination.js';
-import { invalid } from '../../platform/errors.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
-import { textFault } from '../../platform/http/text.js';
-import { validateValue } from '../../platform/http/validate.js';
+import { readUpload } from '../../platform/http/upload.js';
 import * as library from './service.js';
 import { BODY_MAX_LENGTH, CountQuery, DocumentCreate, DocumentItem, DocumentOne, DocumentUpdate, ListQuery, UploadMetadata } from './schemas.js';
 
 const tags = ['library'];
 
 /** Reads an upload: a `metadata` field (JSON) and one `file`, whose text is extracted for search. */
-async function readUpload(request: FastifyRequest): Promise<{ metadata: UploadMetadata; file: library.AttachedFile }> {
-  if (!request.isMultipart()) throw invalid([{ pointer: '/', detail: 'send multipart/form-data with the fields metadata and file' }]);
-  let metadataText: string | undefined;
-  let file: { name: string; content: Buffer } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const filePart = part;
-      if (part.fieldname !== 'file' || file) throw invalid([{ pointer: `/${part.fieldname}`, detail: 'send exactly one file, in the field "file"' }]);
-      const nameFault = textFault(filePart.filename);
-      if (nameFault) throw invalid([{ pointer: '/file', detail: `its name ${nameFault}` }]);
-      file = { name: filePart.filename.slice(0, 255) || 'document', content: await filePart.toBuffer() };
-    } else if (part.fieldname === 'metadata') {
-      metadataText = String(part.value);
-    } else {
-      throw invalid([{ pointer: `/${part.fieldname}`, detail: 'is not a known field' }]);
-    }
-  }
-  if (metadataText === undefined) throw invalid([{ pointer: '/metadata', detail: 'is required' }]);
-  if (!file) throw invalid([{ pointer: '/file', detail: 'is required' }]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(metadataText);
-  } catch {
-    throw invalid([{ pointer: '/metadata', detail: 'is not valid JSON' }]);
-  }
-  const metadata = validateValue(UploadMetadata, parsed, '/metadata');
+async function readDocumentUpload(request: FastifyRequest): Promise<{ metadata: UploadMetadata; file: library.AttachedFile }> {
+  const { value: metadata, file } = await readUpload(request, { field: 'metadata', schema: UploadMetadata, required: true, fallbackName: 'document' });
   const { kind, text } = await extractText(file.content, '/file', BODY_MAX_LENGTH);
   return { metadata, file: { name: file.name, kind, content: file.content, text } };
 }
@@ -89,7 +63,7 @@ export function libraryRoutes(app: App): void {
     },
   }, async (request, reply) => {
     // Refuse before reading the file: parsing costs, and a user who may not write should not cause it.
-    const { metadata, file } = await readUpload(request);
+    const { metadata, file } = await readDocumentUpload(request);
     return reply.status(201).send(await perform(request, (ctx) => library.create(ctx, metadata, file)));
   });
 

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { multipart } from '../../../test/support/multipart.js';
+import { stopFacePool } from '../../modules/biometrics/faces/index.js';
 import { documentedRoutes, routerRoutes } from '../../../test/support/routes.js';
 import { sql } from '../db/sql.js';
 import { insertReport } from '../../modules/reports/records/store.js';
@@ -71,6 +74,7 @@ let linkRequest: string;
 let agreementInForce: string;
 let agreementProposed: string;
 let ownerSubject: string;
+let ownerImageSubject: string;
 let biometricSearch: string;
 
 const GROUP = 'aaa-ccc';
@@ -93,6 +97,7 @@ const validAgreement = () => ({
   formats: ['human-faceres-1024'], stepTwoFields: ['familyName'], validFrom: '2026-01-01',
 });
 const biometricSearchBody = (agreement: string) => ({ agreement, purpose: 'irregular-arrival', template: faceTemplate(1) });
+const faceImage = readFileSync(new URL('../../../test/fixtures/faces/astronaut.png', import.meta.url));
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -507,7 +512,16 @@ const cases: Case[] = [
     method: 'POST', route: '/biometrics/subjects', auth: 'user', path: () => '/biometrics/subjects', payload: () => ({ reference: 'NEW-1', template: faceTemplate(7) }),
     forbidden: [{ who: () => approverOnly }],
   },
+  {
+    method: 'POST', route: '/biometrics/subjects/from-image', auth: 'user', path: () => '/biometrics/subjects/from-image', payload: () => ({ reference: 'NEW-IMAGE-1' }),
+    forbidden: [{ who: () => approverOnly }],
+  },
   { method: 'GET', route: '/biometrics/subjects', auth: 'user', path: () => '/biometrics/subjects', forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'GET', route: '/biometrics/subjects/:id/image', auth: 'user', path: () => `/biometrics/subjects/${ownerImageSubject}/image`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/subjects/${randomUUID()}/image` },
+    forbidden: [{ who: () => approverOnly }],
+  },
   {
     method: 'GET', route: '/biometrics/subjects/:id', auth: 'user', path: () => `/biometrics/subjects/${ownerSubject}`,
     hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/subjects/${randomUUID()}` },
@@ -521,6 +535,11 @@ const cases: Case[] = [
   {
     method: 'POST', route: '/biometrics/searches', auth: 'user', path: () => '/biometrics/searches', payload: () => biometricSearchBody(agreementInForce),
     hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => observer }], missing: () => '/biometrics/searches', missingPayload: () => biometricSearchBody(randomUUID()) },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/biometrics/searches/by-image', auth: 'user', path: () => '/biometrics/searches/by-image', payload: () => ({ agreement: agreementInForce, purpose: 'irregular-arrival' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => observer }], missing: () => '/biometrics/searches/by-image', missingPayload: () => ({ agreement: randomUUID(), purpose: 'irregular-arrival' }) },
     forbidden: [{ who: () => approverOnly }],
   },
   { method: 'GET', route: '/biometrics/searches', auth: 'user', path: () => '/biometrics/searches' },
@@ -540,6 +559,10 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   }
   if (c.route === '/reports/import' || c.route === '/reports/import-runs' || c.route === '/reports/import-mappings/preview') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipartImport() });
+  }
+  if (c.route === '/biometrics/subjects/from-image' || c.route === '/biometrics/searches/by-image') {
+    // A real face, so that only the role or the agreement can refuse it.
+    return t.as(who, { method: c.method, url: PREFIX + path, ...multipart([{ name: 'metadata', value: JSON.stringify(payload) }, { name: 'file', value: faceImage, filename: 'face.png', type: 'image/png' }]) });
   }
   if (c.route === '/documents/import' || c.route === '/documents/cancel.csv') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...travelCsv() });
@@ -640,6 +663,11 @@ beforeAll(async () => {
   });
   const enrolled = await t.as(await t.sessionFor(ownerUser), { method: 'POST', url: `${PREFIX}/biometrics/subjects`, payload: { reference: 'AAA-SECRET-1', template: faceTemplate(1), biographic: { familyName: 'Secret' } } });
   ownerSubject = enrolled.json<{ data: { id: string } }>().data.id;
+  const withImage = await t.as(await t.sessionFor(ownerUser), {
+    method: 'POST', url: `${PREFIX}/biometrics/subjects/from-image`,
+    ...multipart([{ name: 'metadata', value: JSON.stringify({ reference: 'AAA-SECRET-IMAGE' }) }, { name: 'file', value: faceImage, filename: 'face.png', type: 'image/png' }]),
+  });
+  ownerImageSubject = withImage.json<{ data: { id: string } }>().data.id;
   const searched = await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/searches`, payload: biometricSearchBody(agreementInForce) });
   biometricSearch = searched.json<{ data: { id: string } }>().data.id;
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
@@ -659,7 +687,10 @@ beforeAll(async () => {
     )
   ).id;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await stopFacePool();
+  await t.close();
+});
 
 describe('every endpoint refuses outsiders and changes nothing', () => {
   test('the table names every route under /api/v1, and only those', () => {
@@ -696,7 +727,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(47);
+    expect(recordCases.length).toBe(49);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -714,7 +745,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(61);
+    expect(forbiddenCases.length).toBe(64);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -752,6 +783,12 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/searches/${biometricSearch}` })).json()).toMatchObject({ data: { results: [{ holder: 'AAA', hit: true, candidates: [{ reference: 'AAA-SECRET-1' }] }] } });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${ownerSubject}` })).json()).toMatchObject({ data: { biographic: { familyName: 'Secret' } } });
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${ownerImageSubject}/image` })).headers['content-type']).toBe('image/jpeg');
+    const byImage = await t.as(recipient, {
+      method: 'POST', url: `${PREFIX}/biometrics/searches/by-image`,
+      ...multipart([{ name: 'metadata', value: JSON.stringify({ agreement: agreementInForce, purpose: 'irregular-arrival' }) }, { name: 'file', value: faceImage, filename: 'face.png', type: 'image/png' }]),
+    });
+    expect(byImage.json()).toMatchObject({ data: { results: [{ holder: 'AAA', hit: true, candidates: [{ reference: 'AAA-SECRET-IMAGE', band: 'high' }] }] } });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/agreements/${agreementInForce}` })).json()).toMatchObject({ data: { inForce: true } });
     expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementProposed}/accept` })).json()).toMatchObject({ data: { status: 'active' } });
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementInForce}/suspend`, payload: { reason: 'A breach' } })).statusCode).toBe(200);

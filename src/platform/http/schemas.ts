@@ -12,7 +12,8 @@ export const ProblemSchema = Type.Object(
     requestId: Type.String(),
     errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String(), in: Type.Optional(Type.String()) }))),
   },
-  { $id: 'Problem', description: 'RFC 9457 problem details' },
+  // Extension members (RFC 9457 §3.2), such as the `reason` of a refused image, pass through.
+  { $id: 'Problem', description: 'RFC 9457 problem details', additionalProperties: true },
 );
 
 export const Id = Type.String({ format: 'uuid' });

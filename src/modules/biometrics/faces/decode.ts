@@ -88,3 +88,20 @@ export async function decodeImage(bytes: Buffer): Promise<DecodedImage> {
   if (Math.min(info.width, info.height) < MIN_IMAGE_SIDE) throw refusal('too-small');
   return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }
+
+/**
+ * The image as a gallery keeps it for step two: EXIF-oriented, at most 1024 pixels a side, as JPEG.
+ * For an image `decodeImage` (through `faceTemplate`) has accepted.
+ */
+export async function keptImage(bytes: Buffer): Promise<Buffer> {
+  try {
+    return await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'warning' })
+      .rotate()
+      .resize({ width: MAX_DECODED_SIDE, height: MAX_DECODED_SIDE, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .jpeg({ quality: 90 })
+      .toBuffer();
+  } catch {
+    throw refusal('not-an-image');
+  }
+}

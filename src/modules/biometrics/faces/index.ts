@@ -1,5 +1,7 @@
 import { Problem } from '../../../platform/errors.js';
 import { isFaceRefusal, MAX_IMAGE_BYTES, refusal, type FaceRefusal } from './decode.js';
+
+export { keptImage, MAX_IMAGE_BYTES } from './decode.js';
 import { templateInWorker, type FaceTemplateValue } from './pool.js';
 
 /**

@@ -1,0 +1,45 @@
+/**
+ * Enrolment and search from a face image: the image becomes a template in the face worker
+ * (faces/) before the request's transaction begins, then goes the way a submitted template goes.
+ * An enrolled subject's image is kept, re-encoded and sealed, for step two; a probe image is not
+ * kept: its bytes are overwritten once its template is made, and the template once searched.
+ */
+import type { FastifyRequest } from 'fastify';
+import { perform } from '../../platform/http/pipeline.js';
+import { readUpload } from '../../platform/http/upload.js';
+import { faceTemplate, FACE_FORMAT, keptImage, MAX_IMAGE_BYTES } from './faces/index.js';
+import { enrol } from './galleries.js';
+import { galleryIndexOf } from './gallery-index.js';
+import { SearchFromImage, SubjectFromImage } from './schemas.js';
+import { search } from './search.js';
+
+/** One byte more than an image may be, so that a larger file reaches the face reader's own 413. */
+const FILE_SIZE = MAX_IMAGE_BYTES + 1;
+
+export async function enrolFromImage(request: FastifyRequest) {
+  const { value, file } = await readUpload(request, { field: 'metadata', schema: SubjectFromImage, required: true, fileSize: FILE_SIZE, fallbackName: 'image' });
+  const found = await faceTemplate(file.content);
+  const kept = await keptImage(file.content);
+  const template = { format: FACE_FORMAT, vector: Array.from(found.vector) };
+  const subject = await perform(request, (ctx) => enrol(ctx, { ...value, template }, { bytes: kept, type: 'image/jpeg' }));
+  return { data: { ...subject.data, face: { ...found.face, imageWidth: found.width, imageHeight: found.height } } };
+}
+
+export async function searchByImage(request: FastifyRequest) {
+  const { value, file } = await readUpload(request, { field: 'metadata', schema: SearchFromImage, required: true, fileSize: FILE_SIZE, fallbackName: 'probe' });
+  let vector: number[];
+  try {
+    const found = await faceTemplate(file.content);
+    vector = Array.from(found.vector);
+    found.vector.fill(0);
+  } finally {
+    // The probe image lives no longer than its template's making.
+    file.content.fill(0);
+  }
+  await galleryIndexOf(request.server.platform).start();
+  try {
+    return await perform(request, (ctx) => search(ctx, { ...value, template: { format: FACE_FORMAT, vector } }));
+  } finally {
+    vector.fill(0);
+  }
+}
