@@ -240,10 +240,17 @@ async function hiddenLeak(flags: Flags, platform: Platform, directory: Directory
     return { p: percentiles(ms), links };
   };
   const before = await time();
-  // Hidden holders: other members' records, their own alone, holding the same values (a name written the same way).
+  // Hidden holders: other members' records holding the same values (a name written the same way),
+  // a third their owner's alone, a third shared by name with another member, a third with a group
+  // the reader is not in.
+  const outside = await platform.db.ownerTransaction((tx) => tx.maybeOne<{ code: string }>(sql`SELECT g.code FROM sharing_groups g
+    WHERE NOT EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_code = g.code AND gm.member_code = ${reader}) ORDER BY g.code LIMIT 1`));
   await platform.db.ownerTransaction((tx) => tx.query(sql`
-    INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, owner)
-    SELECT 'linkage', 'lead', ('b0000000-0000-7000-8000-' || lpad(to_hex(h), 12, '0'))::uuid, k.kind, k.key, k.skeleton, k.birth_year, (${others}::text[])[1 + h % ${others.length}]
+    INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, owner, audience_kind, audience_members, audience_groups)
+    SELECT 'linkage', 'lead', ('b0000000-0000-7000-8000-' || lpad(to_hex(h), 12, '0'))::uuid, k.kind, k.key, k.skeleton, k.birth_year, (${others}::text[])[1 + h % ${others.length}],
+      CASE WHEN h % 3 = 1 THEN 'members' WHEN h % 3 = 2 AND ${outside?.code ?? null}::text IS NOT NULL THEN 'groups' ELSE 'owner' END,
+      CASE WHEN h % 3 = 1 THEN ARRAY[(${others}::text[])[1 + (h + 1) % ${others.length}]] ELSE '{}' END,
+      CASE WHEN h % 3 = 2 AND ${outside?.code ?? null}::text IS NOT NULL THEN ARRAY[${outside?.code ?? null}::text] ELSE '{}' END
     FROM generate_series(1, ${flags.hidden}) h,
       unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.key)}::text[], ${keys.map((k) => (k.kind === 'person' ? k.person.skeleton : null))}::text[],
         ${keys.map((k) => (k.kind === 'person' ? k.person.birthYear : null))}::int[]) AS k (kind, key, skeleton, birth_year)`));
