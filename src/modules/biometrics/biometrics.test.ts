@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
+import { applyRetention } from './retention.js';
 
 // Agreements, galleries and step one through the API: what each side may do and learn, and every
 // way an agreement refuses a search (none, not a party, wrong purpose, wrong direction, not yet in
@@ -232,5 +233,25 @@ describe('galleries', () => {
     expect((await call(officer.CCC as TestSession, 'DELETE', `/subjects/${enrolled.id}`)).statusCode).toBe(204);
     const after = (await call(officer.AAA as TestSession, 'POST', '/searches', searchBody(id, again(7)))).json<{ data: { results: { holder: string; hit: boolean }[] } }>().data;
     expect(after.results.find((r) => r.holder === 'CCC')?.hit).toBe(false);
+  });
+
+  test('past its retention date a subject is deleted, and a search record past its keeping date; each audited', async () => {
+    const id = await agreement({ queryRetentionDays: 30 }, ['BBB', 'CCC']);
+    const enrolled = (await call(officer.CCC as TestSession, 'POST', '/subjects', { reference: 'CCC-8', template: { format: FORMAT, vector: template(8) }, retainUntil: '2099-01-10' })).json<{ data: { id: string } }>().data;
+    const searched = (await call(officer.AAA as TestSession, 'POST', '/searches', searchBody(id, again(8)))).json<{ data: { id: string; results: { holder: string; hit: boolean }[] } }>().data;
+    expect(searched.results.find((r) => r.holder === 'CCC')?.hit).toBe(true);
+    // Within its 30 days the search's record stays.
+    await applyRetention(t.platform, new Date(Date.now() + 29 * 86_400_000));
+    expect((await call(officer.AAA as TestSession, 'GET', `/searches/${searched.id}`)).statusCode).toBe(200);
+    // On its last day the subject stays (the search, past its 30 days, goes); the day after, the subject goes.
+    expect((await applyRetention(t.platform, new Date('2099-01-10T23:59:00Z'))).searches).toBeGreaterThanOrEqual(1);
+    expect((await call(officer.AAA as TestSession, 'GET', `/searches/${searched.id}`)).statusCode).toBe(404);
+    expect((await call(officer.CCC as TestSession, 'GET', `/subjects/${enrolled.id}`)).statusCode).toBe(200);
+    expect((await applyRetention(t.platform, new Date('2099-01-11T00:00:00Z'))).subjects).toBe(1);
+    expect((await call(officer.CCC as TestSession, 'GET', `/subjects/${enrolled.id}`)).statusCode).toBe(404);
+    const after = (await call(officer.AAA as TestSession, 'POST', '/searches', searchBody(id, again(8)))).json<{ data: { results: { holder: string; hit: boolean }[] } }>().data;
+    expect(after.results.find((r) => r.holder === 'CCC')?.hit).toBe(false);
+    const audited = await t.db.ownerTransaction((tx) => tx.query<{ action: string; member: string }>(sql`SELECT action, member FROM audit_log WHERE object_id IN (${enrolled.id}, ${searched.id}) AND action LIKE '%expire' ORDER BY action`));
+    expect(audited).toEqual([{ action: 'biometrics.search-expire', member: 'AAA' }, { action: 'biometrics.subject-expire', member: 'CCC' }]);
   });
 });

@@ -188,6 +188,11 @@ export function galleryIndexOf(platform: Platform): GalleryIndex {
   return index;
 }
 
+/** For a search's `perform`: the galleries read (once) before its transaction begins, in their own. */
+export function galleriesRead(request: { server: { platform: Platform } }): () => Promise<void> {
+  return () => galleryIndexOf(request.server.platform).start();
+}
+
 export async function closeGalleryIndex(db: Database): Promise<void> {
   const index = indexes.get(db);
   indexes.delete(db);

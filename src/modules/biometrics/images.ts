@@ -9,7 +9,7 @@ import { perform } from '../../platform/http/pipeline.js';
 import { readUpload } from '../../platform/http/upload.js';
 import { faceTemplate, FACE_FORMAT, keptImage, MAX_IMAGE_BYTES } from './faces/index.js';
 import { enrol } from './galleries.js';
-import { galleryIndexOf } from './gallery-index.js';
+import { galleriesRead } from './gallery-index.js';
 import { SearchFromImage, SubjectFromImage } from './schemas.js';
 import { search } from './search.js';
 
@@ -36,9 +36,8 @@ export async function searchByImage(request: FastifyRequest) {
     // The probe image lives no longer than its template's making.
     file.content.fill(0);
   }
-  await galleryIndexOf(request.server.platform).start();
   try {
-    return await perform(request, (ctx) => search(ctx, { ...value, template: { format: FACE_FORMAT, vector } }));
+    return await perform(request, (ctx) => search(ctx, { ...value, template: { format: FACE_FORMAT, vector } }), { before: galleriesRead(request) });
   } finally {
     vector.fill(0);
   }

@@ -1,6 +1,7 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { stopFacePool } from './faces/index.js';
 import { closeGalleryIndex, galleryIndexOf } from './gallery-index.js';
+import { startRetention } from './retention.js';
 import { biometricsRoutes } from './routes.js';
 import { biometricsSettings } from './settings.js';
 
@@ -8,7 +9,7 @@ const AUDIT_ACTIONS = [
   'biometrics.agreement-propose', 'biometrics.agreement-list', 'biometrics.agreement-read', 'biometrics.agreement-accept',
   'biometrics.agreement-suspend', 'biometrics.agreement-resume', 'biometrics.agreement-terminate',
   'biometrics.enrol', 'biometrics.subject-read', 'biometrics.subject-image', 'biometrics.subject-list', 'biometrics.subject-delete',
-  'biometrics.search', 'biometrics.search-read', 'biometrics.search-list',
+  'biometrics.search', 'biometrics.search-read', 'biometrics.search-list', 'biometrics.subject-expire', 'biometrics.search-expire',
 ] as const;
 
 /**
@@ -27,11 +28,13 @@ export const biometrics = defineModule({
   settings: biometricsSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: biometricsRoutes,
-  async start({ platform }) {
+  async start({ platform, log }) {
     // The galleries are built from the database before the first search needs them.
     await galleryIndexOf(platform).start();
+    const retention = startRetention(platform, (error) => log.error({ err: error }, 'the biometrics retention job failed; it runs again within the hour'));
     return {
       stop: async () => {
+        await retention.stop();
         await closeGalleryIndex(platform.db);
         await stopFacePool();
       },

@@ -4,7 +4,7 @@ import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
 import * as agreements from './agreements.js';
 import * as galleries from './galleries.js';
-import { galleryIndexOf } from './gallery-index.js';
+import { galleriesRead } from './gallery-index.js';
 import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
 import { enrolFromImage, searchByImage } from './images.js';
 import { getSearch, listSearches, search } from './search.js';
@@ -98,11 +98,7 @@ export function biometricsRoutes(app: App): void {
       body: SearchCreate,
       response: { 201: SearchOne, ...problemResponses },
     },
-  }, async (request, reply) => {
-    // The galleries are read (once, in their own transaction) before the search's transaction begins.
-    await galleryIndexOf(request.server.platform).start();
-    return reply.status(201).send(await perform(request, (ctx) => search(ctx, request.body)));
-  });
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => search(ctx, request.body), { before: galleriesRead(request) })));
 
   app.post('/biometrics/searches/by-image', {
     config: { action: 'biometrics.search' },

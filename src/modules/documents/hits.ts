@@ -1,3 +1,4 @@
+import { repeat } from '../../platform/jobs.js';
 import { topicContacts } from '../../platform/notify/contacts.js';
 import { documentSettings } from './settings.js';
 import { assertMayHit } from './policy.js';
@@ -179,25 +180,10 @@ export async function remindIssuers(platform: Platform, hours = documentSettings
 
 /** Runs the reminders every `everyMs` until stopped (started by the server like the outbox worker). */
 export function startHitReminders(platform: Platform, onSent: () => void, everyMs = 15 * 60_000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const run = (): void => {
-    if (stopped) return;
-    running = running
-      .then(() => remindIssuers(platform))
-      .then((count) => {
-        if (count > 0) onSent();
-      })
-      .catch(() => undefined);
-  };
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  run();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return repeat(
+    async () => {
+      if ((await remindIssuers(platform)) > 0) onSent();
     },
-  };
+    { everyMs, onError: () => undefined, runNow: true },
+  );
 }

@@ -5,6 +5,7 @@
  * read where they are shown (`linksOf`). Nothing here answers a request, so no write's answer, nor
  * its time, depends on what it matched.
  */
+import { repeat } from '../../platform/jobs.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Platform } from '../../platform/context.js';
@@ -306,35 +307,17 @@ export function kickMatcher(platform: Platform): void {
  * interval. One run at a time.
  */
 export function startMatcher(platform: Platform, onNotices: () => void, onError: (error: unknown) => void, everyMs = 2_000): { stop(): Promise<void> } {
-  let current: Promise<void> | undefined;
-  let again = false;
-  const run = (): void => {
-    if (current) {
-      again = true;
-      return;
-    }
-    current = matchAll(platform)
-      .then((result) => {
-        if (result.notices > 0) onNotices();
-      })
-      .catch(onError)
-      .finally(() => {
-        current = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  running.set(platform, { kick: run });
-  run();
+  const job = repeat(
+    async () => {
+      if ((await matchAll(platform)).notices > 0) onNotices();
+    },
+    { everyMs, onError, runNow: true },
+  );
+  running.set(platform, job);
   return {
     async stop() {
-      clearInterval(timer);
       running.delete(platform);
-      await current;
+      await job.stop();
     },
   };
 }

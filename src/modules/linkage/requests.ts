@@ -4,6 +4,7 @@
  * the sharing they choose, or refuse with a reason, by a deadline (reminded when it passes). Only the
  * two members read a request; the asker learns the holder's name only where the holder allows it.
  */
+import { repeat } from '../../platform/jobs.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
@@ -324,23 +325,10 @@ export async function remindOverdue(platform: Platform): Promise<number> {
 
 /** Reminds holders every 15 minutes of what is overdue. */
 export function startRequestReminders(platform: Platform, onSent: () => void, onError: (error: unknown) => void, everyMs = 15 * 60_000): { stop(): Promise<void> } {
-  let current: Promise<void> | undefined;
-  const run = (): void => {
-    current ??= remindOverdue(platform)
-      .then((sent) => {
-        if (sent > 0) onSent();
-      })
-      .catch(onError)
-      .finally(() => {
-        current = undefined;
-      });
-  };
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await current;
+  return repeat(
+    async () => {
+      if ((await remindOverdue(platform)) > 0) onSent();
     },
-  };
+    { everyMs, onError },
+  );
 }

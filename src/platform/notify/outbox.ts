@@ -1,3 +1,4 @@
+import { repeat } from '../jobs.js';
 import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { Platform } from '../context.js';
@@ -42,20 +43,6 @@ export async function deliverOutbox(platform: Platform, batch = 20): Promise<num
 
 /** Runs delivery every few seconds until stopped; `kick` runs it now (after a commit that queued mail). */
 export function startOutboxWorker(platform: Platform, everyMs = 5_000): { kick(): void; stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const run = (): void => {
-    if (stopped) return;
-    running = running.then(() => deliverOutbox(platform)).catch(() => undefined);
-  };
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return {
-    kick: run,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  // A failed delivery is recorded on its row (last_error, next attempt); the worker goes on.
+  return repeat(() => deliverOutbox(platform), { everyMs, onError: () => undefined });
 }

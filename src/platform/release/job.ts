@@ -1,3 +1,4 @@
+import { repeat } from '../jobs.js';
 import { createHash } from 'node:crypto';
 import { sql } from '../db/sql.js';
 import { cutoffOf } from './periods.js';
@@ -38,25 +39,11 @@ export function scheduleRelease(
   onError: (error: unknown) => void,
   everyMs = 15 * 60_000,
 ): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const run = (): void => {
-    if (stopped) return;
-    running = running
-      .then(async () => {
-        const reason = await job.due(new Date());
-        if (reason && !stopped) await job.make(reason);
-      })
-      .catch(onError);
-  };
-  run();
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return repeat(
+    async () => {
+      const reason = await job.due(new Date());
+      if (reason) await job.make(reason);
     },
-  };
+    { everyMs, onError, runNow: true },
+  );
 }

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { repeat } from './jobs.js';
+
+describe('repeat', () => {
+  test('one run at a time: kicks during a run make one more run; errors go to onError; stop waits for the run', async () => {
+    let runs = 0;
+    let active = 0;
+    let most = 0;
+    const errors: unknown[] = [];
+    let release: () => void = () => undefined;
+    const job = repeat(
+      async () => {
+        runs++;
+        active++;
+        most = Math.max(most, active);
+        await new Promise<void>((resolve) => (release = resolve));
+        active--;
+        if (runs === 2) throw new Error('second run fails');
+      },
+      { everyMs: 60_000, onError: (error) => errors.push(error), runNow: true },
+    );
+    expect(runs).toBe(1);
+    job.kick();
+    job.kick();
+    job.kick();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Three kicks during the first run: one more run, not three.
+    expect(runs).toBe(2);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors).toHaveLength(1);
+    expect(most).toBe(1);
+    job.kick();
+    expect(runs).toBe(3);
+    let stopped = false;
+    const stopping = job.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    job.kick();
+    expect(runs).toBe(3);
+  });
+
+  test('the interval runs it; without runNow, not before', async () => {
+    let runs = 0;
+    const job = repeat(
+      async () => {
+        runs++;
+      },
+      { everyMs: 20, onError: () => undefined },
+    );
+    expect(runs).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    expect(runs).toBeGreaterThanOrEqual(2);
+    await job.stop();
+  });
+});
