@@ -19,6 +19,7 @@ const image = (name: string) => readFileSync(new URL(name, FACES));
 
 let t: TestContext;
 let aaa: TestSession;
+const approvers: Record<string, TestSession> = {};
 let bbb: TestSession;
 let ccc: TestSession;
 let agreementId: string;
@@ -48,11 +49,12 @@ beforeAll(async () => {
   aaa = await t.sessionFor(await t.makeUser('AAA', ['officer']));
   bbb = await t.sessionFor(await t.makeUser('BBB', ['officer']));
   ccc = await t.sessionFor(await t.makeUser('CCC', ['officer']));
+  for (const code of ['BBB', 'CCC']) approvers[code] = await t.sessionFor(await t.makeUser(code, ['approver']));
   const proposed = await t.as(admins.AAA as TestSession, {
     method: 'POST',
     url: `${API}/agreements`,
     payload: {
-      title: 'Faces', parties: ['BBB', 'CCC'], purposes: ['irregular-arrival'], formats: ['human-faceres-1024'], stepTwoFields: ['familyName'], validFrom: '2026-01-01',
+      title: 'Faces', parties: ['BBB', 'CCC'], purposes: ['irregular-arrival'], formats: ['human-faceres-1024'], stepTwoFields: ['familyName'], stepTwoImages: true, validFrom: '2026-01-01',
       directions: [{ searcher: 'AAA', holder: 'BBB' }, { searcher: 'AAA', holder: 'CCC' }],
     },
   });
@@ -146,5 +148,37 @@ describe('biometrics from face images', () => {
       { holder: 'BBB', hit: false, candidates: [] },
       { holder: 'CCC', hit: true, candidates: [{ reference: 'CCC-CAMERAMAN', band: 'high' }] },
     ]);
+  });
+
+  test('step two with the probe: sent again, checked against the search, shown beside the candidate, gone once decided', async () => {
+    const askWith = async (search: string, holder: string, reference: string, bytes: Buffer) => t.as(aaa, {
+      method: 'POST', url: `${API}/step-two`,
+      ...multipart([{ name: 'metadata', value: JSON.stringify({ search, holder, reference }) }, { name: 'file', value: bytes, filename: 'probe.png', type: 'image/png' }]),
+    });
+    type Request = { data: { id: string; probeVerified: boolean; hasProbeImage: boolean; candidates: { subject: string }[] } };
+    const search = (await searchImage(aaa, transformed)).json<{ data: { id: string } }>().data.id;
+    const asked = await askWith(search, 'BBB', 'BBB-ASTRONAUT', transformed);
+    expect(asked.statusCode, asked.body).toBe(201);
+    const id = asked.json<{ data: { id: string } }>().data.id;
+    const holderSide = (await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}` })).json<Request>().data;
+    expect(holderSide).toMatchObject({ probeVerified: true, hasProbeImage: true });
+    const probe = await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}/probe-image` });
+    expect(probe.headers['content-type']).toBe('image/jpeg');
+    const candidate = await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}/candidates/${holderSide.candidates[0]?.subject}/image` });
+    expect(candidate.headers['content-type']).toBe('image/jpeg');
+    // Neither image reaches the requester or another member.
+    for (const who of [aaa, approvers.CCC as TestSession]) {
+      expect((await t.as(who, { method: 'GET', url: `${API}/step-two/${id}/probe-image` })).statusCode).toBeGreaterThanOrEqual(403);
+    }
+    expect((await t.as(approvers.BBB as TestSession, { method: 'POST', url: `${API}/step-two/${id}/confirm`, payload: { subject: holderSide.candidates[0]?.subject } })).statusCode).toBe(200);
+    expect((await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}/probe-image` })).statusCode).toBe(404);
+    const row = await t.db.ownerTransaction((tx) => tx.one<{ probe_image: Uint8Array | null }>(sql`SELECT probe_image FROM biometric_step_two WHERE id = ${id}`));
+    expect(row.probe_image).toBeNull();
+    expect((await t.as(aaa, { method: 'GET', url: `${API}/step-two/${id}` })).json()).toMatchObject({ data: { status: 'confirmed', disclosed: { familyName: 'Collins' } } });
+
+    // An image other than the probe searched is marked so for the holder.
+    const other = (await searchImage(aaa, image('camera.png'))).json<{ data: { id: string } }>().data.id;
+    const mismatched = (await askWith(other, 'CCC', 'CCC-CAMERAMAN', image('astronaut.png'))).json<{ data: { id: string } }>().data.id;
+    expect((await t.as(approvers.CCC as TestSession, { method: 'GET', url: `${API}/step-two/${mismatched}` })).json()).toMatchObject({ data: { probeVerified: false } });
   });
 });

@@ -10,8 +10,9 @@ import { readUpload } from '../../platform/http/upload.js';
 import { faceTemplate, FACE_FORMAT, keptImage, MAX_IMAGE_BYTES } from './faces/index.js';
 import { enrol } from './galleries.js';
 import { galleriesRead } from './gallery-index.js';
-import { SearchFromImage, SubjectFromImage } from './schemas.js';
-import { search } from './search.js';
+import { SearchFromImage, StepTwoAsk, SubjectFromImage } from './schemas.js';
+import { probeHashOf, search } from './search.js';
+import { ask } from './step-two.js';
 
 /** One byte more than an image may be, so that a larger file reaches the face reader's own 413. */
 const FILE_SIZE = MAX_IMAGE_BYTES + 1;
@@ -40,5 +41,28 @@ export async function searchByImage(request: FastifyRequest) {
     return await perform(request, (ctx) => search(ctx, { ...value, template: { format: FACE_FORMAT, vector } }), { before: galleriesRead(request) });
   } finally {
     vector.fill(0);
+  }
+}
+
+/**
+ * A step-two request, with the probe image when the agreement shows images: re-encoded and sealed
+ * until the holder decides, with whether it gives the very template that was searched.
+ */
+export async function askStepTwo(request: FastifyRequest) {
+  const { value, file } = await readUpload(request, { field: 'metadata', schema: StepTwoAsk, required: true, fileSize: FILE_SIZE, fallbackName: 'probe', fileOptional: true });
+  let probe: { image: Buffer; hash: string } | undefined;
+  if (file) {
+    try {
+      const found = await faceTemplate(file.content);
+      probe = { image: await keptImage(file.content), hash: probeHashOf(request.server.platform.config, found.vector) };
+      found.vector.fill(0);
+    } finally {
+      file.content.fill(0);
+    }
+  }
+  try {
+    return await perform(request, (ctx) => ask(ctx, value, probe));
+  } finally {
+    probe?.image.fill(0);
   }
 }

@@ -5,11 +5,15 @@ import { startRetention } from './retention.js';
 import { biometricsRoutes } from './routes.js';
 import { biometricsSettings } from './settings.js';
 
+const NOTIFICATION_KINDS = ['biometrics.step-two', 'biometrics.step-two-decision', 'biometrics.step-two-reminder'] as const;
+
 const AUDIT_ACTIONS = [
   'biometrics.agreement-propose', 'biometrics.agreement-list', 'biometrics.agreement-read', 'biometrics.agreement-accept',
   'biometrics.agreement-suspend', 'biometrics.agreement-resume', 'biometrics.agreement-terminate',
   'biometrics.enrol', 'biometrics.subject-read', 'biometrics.subject-image', 'biometrics.subject-list', 'biometrics.subject-delete',
   'biometrics.search', 'biometrics.search-read', 'biometrics.search-list', 'biometrics.subject-expire', 'biometrics.search-expire',
+  'biometrics.step-two-ask', 'biometrics.step-two-read', 'biometrics.step-two-list', 'biometrics.step-two-probe', 'biometrics.step-two-confirm',
+  'biometrics.step-two-reject', 'biometrics.step-two-remind',
 ] as const;
 
 /**
@@ -24,14 +28,16 @@ export const biometrics = defineModule({
     'biometrics.agree': ['member-admin'],
     'biometrics.enrol': ['officer', 'member-admin'],
     'biometrics.search': ['officer', 'analyst'],
+    // Step two binds the holder: its approvers confirm a match and disclose.
+    'biometrics.confirm': ['approver', 'member-admin'],
   },
   settings: biometricsSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: biometricsRoutes,
-  async start({ platform, log }) {
+  async start({ platform, log, kickOutbox }) {
     // The galleries are built from the database before the first search needs them.
     await galleryIndexOf(platform).start();
-    const retention = startRetention(platform, (error) => log.error({ err: error }, 'the biometrics retention job failed; it runs again within the hour'));
+    const retention = startRetention(platform, kickOutbox, (error) => log.error({ err: error }, 'the biometrics retention job failed; it runs again within the hour'));
     return {
       stop: async () => {
         await retention.stop();
@@ -41,11 +47,17 @@ export const biometrics = defineModule({
     };
   },
   auditActions: AUDIT_ACTIONS,
+  notificationKinds: NOTIFICATION_KINDS,
 });
 
 declare module '../../platform/auth/roles.js' {
   interface ModuleActions {
     biometrics: keyof typeof biometrics.actions;
+  }
+}
+declare module '../../platform/notify/inbox.js' {
+  interface ModuleNotificationKinds {
+    biometrics: (typeof NOTIFICATION_KINDS)[number];
   }
 }
 declare module '../../platform/audit/writer.js' {

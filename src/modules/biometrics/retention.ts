@@ -9,6 +9,7 @@ import type { Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { repeat, type RepeatingJob } from '../../platform/jobs.js';
 import { galleryIndexOf } from './gallery-index.js';
+import { remindStepTwo } from './step-two.js';
 
 export async function applyRetention(platform: Platform, now = new Date()): Promise<{ subjects: number; searches: number }> {
   const { subjects, searches } = await platform.db.ownerTransaction(async (tx) => {
@@ -28,6 +29,13 @@ export async function applyRetention(platform: Platform, now = new Date()): Prom
   return { subjects: subjects.length, searches: searches.length };
 }
 
-export function startRetention(platform: Platform, onError: (error: unknown) => void, everyMs = 60 * 60_000): RepeatingJob {
-  return repeat(() => applyRetention(platform), { everyMs, onError, runNow: true });
+/** Retention, and reminders of step-two requests past their deadline, at start and every hour. */
+export function startRetention(platform: Platform, onReminded: () => void, onError: (error: unknown) => void, everyMs = 60 * 60_000): RepeatingJob {
+  return repeat(
+    async () => {
+      await applyRetention(platform);
+      if ((await remindStepTwo(platform)) > 0) onReminded();
+    },
+    { everyMs, onError, runNow: true },
+  );
 }

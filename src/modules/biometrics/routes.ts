@@ -1,12 +1,14 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
-import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { Id, IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
+import { Strict } from '../../platform/schema.js';
 import * as agreements from './agreements.js';
 import * as galleries from './galleries.js';
 import { galleriesRead } from './gallery-index.js';
-import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
-import { enrolFromImage, searchByImage } from './images.js';
+import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, StepTwo, StepTwoConfirm, StepTwoOne, StepTwoQuery, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
+import { askStepTwo, enrolFromImage, searchByImage } from './images.js';
+import * as stepTwo from './step-two.js';
 import { getSearch, listSearches, search } from './search.js';
 
 const tags = ['biometrics'];
@@ -119,4 +121,53 @@ export function biometricsRoutes(app: App): void {
     config: { action: 'biometrics.read' },
     schema: { tags, summary: 'A search, as your side of it reads', params: IdParams, response: { 200: SearchOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => getSearch(ctx, request.params.id), { read: true }));
+
+  app.post('/biometrics/step-two', {
+    config: { action: 'biometrics.search' },
+    schema: {
+      tags,
+      summary: 'Ask a gallery that answered hit to confirm it (multipart: metadata as JSON; file: the probe image, when the agreement shows images)',
+      consumes: ['multipart/form-data'],
+      response: { 201: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses, ...busy },
+    },
+  }, async (request, reply) => reply.status(201).send(await askStepTwo(request)));
+
+  app.get('/biometrics/step-two', {
+    config: { action: 'biometrics.read' },
+    schema: { tags, summary: 'Step-two requests your member made or was asked, newest first', querystring: StepTwoQuery, response: { 200: Page(StepTwo), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => stepTwo.listStepTwo(ctx, request.query), { read: true }));
+
+  app.get('/biometrics/step-two/:id', {
+    config: { action: 'biometrics.read' },
+    schema: { tags, summary: 'A step-two request, as your side reads it', params: IdParams, response: { 200: StepTwoOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => stepTwo.getStepTwo(ctx, request.params.id), { read: true }));
+
+  app.get('/biometrics/step-two/:id/probe-image', {
+    config: { action: 'biometrics.confirm' },
+    schema: { tags, summary: 'The probe image sent with a pending request (the holder)', params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...problemResponses } },
+  }, async (request, reply) => {
+    const image = await perform(request, (ctx) => stepTwo.probeImage(ctx, request.params.id), { read: true });
+    return reply.type(image.type).header('cache-control', 'private, no-store').send(image.content);
+  });
+
+  app.get('/biometrics/step-two/:id/candidates/:subject/image', {
+    config: { action: 'biometrics.confirm' },
+    schema: {
+      tags, summary: 'A candidate’s gallery image, to compare with the probe (the holder)', params: Strict({ id: Id, subject: Id }),
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const image = await perform(request, (ctx) => stepTwo.candidateImage(ctx, request.params.id, request.params.subject), { read: true });
+    return reply.type(image.type).header('cache-control', 'private, no-store').send(image.content);
+  });
+
+  app.post('/biometrics/step-two/:id/confirm', {
+    config: { action: 'biometrics.confirm' },
+    schema: { tags, summary: 'Confirm the match on a candidate and disclose the agreed fields (the holder)', params: IdParams, body: StepTwoConfirm, response: { 200: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => stepTwo.confirm(ctx, request.params.id, request.body)));
+
+  app.post('/biometrics/step-two/:id/reject', {
+    config: { action: 'biometrics.confirm' },
+    schema: { tags, summary: 'Reject the match, with the reason (the holder)', params: IdParams, body: StatusChange, response: { 200: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => stepTwo.reject(ctx, request.params.id, request.body)));
 }

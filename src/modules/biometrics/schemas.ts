@@ -137,3 +137,52 @@ export const Search = Strict({
 export const SearchOne = Strict({ data: Search });
 export const SearchesQuery = Strict({ side: Type.Optional(OneOf(['searcher', 'holder'] as const)), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
 export type SearchesQuery = Static<typeof SearchesQuery>;
+
+export const StepTwoAsk = Strict({
+  search: Id,
+  holder: Member,
+  reference: Type.Optional(Text(100, 'the candidate asked about (not under a hit-only agreement)')),
+  note: Type.Optional(Text(2000)),
+});
+export type StepTwoAsk = Static<typeof StepTwoAsk>;
+
+export const StepTwoConfirm = Strict({
+  subject: Id,
+  fields: Type.Optional(Type.Array(OneOf(BIOGRAPHIC_FIELDS), { uniqueItems: true, description: 'the fields to disclose (default: every one the agreement allows)' })),
+});
+export type StepTwoConfirm = Static<typeof StepTwoConfirm>;
+
+export const STEP_TWO_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
+export const StepTwoQuery = Strict({
+  side: Type.Optional(OneOf(['requester', 'holder'] as const)),
+  status: Type.Optional(OneOf(STEP_TWO_STATUSES)),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+export type StepTwoQuery = Static<typeof StepTwoQuery>;
+
+export const StepTwo = Strict({
+  id: Id,
+  side: OneOf(['requester', 'holder'] as const),
+  search: Id,
+  requester: Type.String(),
+  holder: Type.String(),
+  agreement: Id,
+  purpose: Type.String(),
+  reference: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  status: OneOf(STEP_TWO_STATUSES),
+  requestedAt: Type.String(),
+  dueAt: Type.String(),
+  overdue: Type.Boolean(),
+  decidedAt: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  fields: Type.Array(Type.String(), { description: 'the fields the agreement lets the holder disclose' }),
+  candidates: Type.Optional(Type.Array(Candidate, { description: 'the holder’s side: the search’s candidates in its gallery' })),
+  hasProbeImage: Type.Optional(Type.Boolean()),
+  probeVerified: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'whether the probe image sent gives the template that was searched' })),
+  subject: Type.Optional(Type.Union([Id, Type.Null()])),
+  disclosed: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'the requester’s side: the fields disclosed, once confirmed' })),
+  abilities: Strict({ decide: Type.Boolean() }),
+});
+export const StepTwoOne = Strict({ data: StepTwo });

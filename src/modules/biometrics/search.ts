@@ -20,6 +20,11 @@ import { readTemplate } from './templates.js';
 const OBJECT = 'biometric-search';
 const PROBE_HASH = 'biometrics probe';
 
+/** A probe's keyed hash: what a search's record keeps of it. */
+export function probeHashOf(config: Parameters<typeof dataKeyOf>[0], vector: Float32Array): string {
+  return dataKeyOf(config).hash(PROBE_HASH, templateBytes(vector));
+}
+
 interface Candidate {
   subject: string;
   reference: string;
@@ -39,7 +44,7 @@ interface SearchRow {
 }
 
 /** Why an agreement does not allow this search now, if it does not. */
-function notInForce(agreement: { status: string; in_force: boolean; valid_from: string; valid_until: string | null }): string | null {
+export function notInForce(agreement: { status: string; in_force: boolean; valid_from: string; valid_until: string | null }): string | null {
   if (agreement.status === 'proposed') return 'The agreement is not in force: not every party has accepted it yet.';
   if (agreement.status === 'suspended') return 'The agreement is suspended: no search may cite it until it is resumed.';
   if (agreement.status === 'terminated') return 'The agreement is terminated.';
@@ -89,7 +94,7 @@ export async function search(ctx: Ctx, input: SearchCreate) {
     });
     return { holder, hit: candidates.length > 0, candidates };
   });
-  const probeHash = dataKeyOf(ctx.platform.config).hash(PROBE_HASH, templateBytes(vector));
+  const probeHash = probeHashOf(ctx.platform.config, vector);
   vector.fill(0);
 
   const row = await ctx.tx.one<{ id: string }>(sql`INSERT INTO biometric_searches (searcher, agreement_id, purpose, format, probe_hash, holders, searched_by, keep_until)

@@ -12,9 +12,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { disclosableOf, type DisclosableField } from '../../platform/entity-sources.js';
 import { assertNoFieldErrors, conflict, forbidden, notFound, type FieldError } from '../../platform/errors.js';
-import { topicContacts } from '../../platform/notify/contacts.js';
-import { notifyUsers } from '../../platform/notify/inbox.js';
-import { enqueueEmail } from '../../platform/notify/outbox.js';
+import { tellMember as tell } from '../../platform/notify/tell.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { isVisibleTo, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
@@ -61,28 +59,9 @@ function hoursFor(platform: Platform, urgency: RequestRow['urgency']): number {
   return urgency === 'routine' ? routine : urgency === 'urgent' ? Math.max(1, Math.floor(routine / 2)) : Math.min(4, routine);
 }
 
-/**
- * A notification's access fields: written by the acting member (row-level security lets a member
- * write only its own rows) and shared with the member told, as the document hits' notices are.
- */
-const between = (writer: string, reader: string): SharingRow => ({
-  owner: writer,
-  audience_kind: writer === reader ? 'owner' : 'members',
-  audience_members: writer === reader ? [] : [reader],
-  audience_groups: [],
-  tlp: 'AMBER',
-  handling: [],
-  handling_note: null,
-  evaluation_source: null,
-  evaluation_information: null,
-});
-
 /** Inbox and e-mail to a member's linkage contacts (focal points, else users of `roles`). */
 async function tellMember(tx: Tx, platform: Platform, writer: string, member: string, roles: readonly string[], message: { kind: 'linkage.request' | 'linkage.decision' | 'linkage.request-reminder'; title: string; body: string; id: string }): Promise<void> {
-  const people = await topicContacts(tx, [member], 'linkage', roles);
-  await notifyUsers(tx, { userIds: people.map((p) => p.id), kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, source: between(writer, member) });
-  const text = `${message.body}\n\nOpen it in Lintas: ${platform.config.publicUrl}/linkage/requests/${message.id}\n`;
-  for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text });
+  await tell(tx, platform, { writer, member, topic: 'linkage', roles, kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, page: `/linkage/requests/${message.id}` });
 }
 
 const rolesFor = (action: 'linkage.write' | 'linkage.disclose') => ROLES.filter((role) => roleAllows([role], action));

@@ -227,6 +227,7 @@ describe('crafted cursors on every paginated list', () => {
     { route: '/linkage/requests', parts: ['integer', 'timestamp', 'uuid'] },
     { route: '/biometrics/subjects', parts: ['uuid'] },
     { route: '/biometrics/searches', parts: ['uuid'] },
+    { route: '/biometrics/step-two', parts: ['uuid'] },
   ];
 
   const GOOD: Record<CursorPart, string | number> = { uuid: randomUUID(), date: '2024-01-01', timestamp: '2024-01-01T10:00:00.123456Z', text: 'AB123', integer: 1000, real: 0.5 };

@@ -75,6 +75,7 @@ let agreementInForce: string;
 let agreementProposed: string;
 let ownerSubject: string;
 let ownerImageSubject: string;
+let stepTwoRequest: string;
 let biometricSearch: string;
 
 const GROUP = 'aaa-ccc';
@@ -544,6 +545,36 @@ const cases: Case[] = [
   },
   { method: 'GET', route: '/biometrics/searches', auth: 'user', path: () => '/biometrics/searches' },
   {
+    method: 'POST', route: '/biometrics/step-two', auth: 'user', path: () => '/biometrics/step-two', payload: () => ({ search: biometricSearch, holder: 'AAA', reference: 'AAA-SECRET-1' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => '/biometrics/step-two', missingPayload: () => ({ search: randomUUID(), holder: 'AAA', reference: 'AAA-SECRET-1' }) },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'GET', route: '/biometrics/step-two', auth: 'user', path: () => '/biometrics/step-two' },
+  {
+    method: 'GET', route: '/biometrics/step-two/:id', auth: 'user', path: () => `/biometrics/step-two/${stepTwoRequest}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/biometrics/step-two/${randomUUID()}` },
+  },
+  {
+    method: 'GET', route: '/biometrics/step-two/:id/probe-image', auth: 'user', path: () => `/biometrics/step-two/${stepTwoRequest}/probe-image`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/step-two/${randomUUID()}/probe-image` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'GET', route: '/biometrics/step-two/:id/candidates/:subject/image', auth: 'user', path: () => `/biometrics/step-two/${stepTwoRequest}/candidates/${ownerSubject}/image`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/step-two/${randomUUID()}/candidates/${ownerSubject}/image` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/biometrics/step-two/:id/confirm', auth: 'user', path: () => `/biometrics/step-two/${stepTwoRequest}/confirm`, payload: () => ({ subject: ownerSubject }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/step-two/${randomUUID()}/confirm` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/biometrics/step-two/:id/reject', auth: 'user', path: () => `/biometrics/step-two/${stepTwoRequest}/reject`, payload: () => ({ reason: 'Not the same person' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/step-two/${randomUUID()}/reject` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
     method: 'GET', route: '/biometrics/searches/:id', auth: 'user', path: () => `/biometrics/searches/${biometricSearch}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/biometrics/searches/${randomUUID()}` },
   },
@@ -560,7 +591,7 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   if (c.route === '/reports/import' || c.route === '/reports/import-runs' || c.route === '/reports/import-mappings/preview') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipartImport() });
   }
-  if (c.route === '/biometrics/subjects/from-image' || c.route === '/biometrics/searches/by-image') {
+  if (c.method === 'POST' && ['/biometrics/subjects/from-image', '/biometrics/searches/by-image', '/biometrics/step-two'].includes(c.route)) {
     // A real face, so that only the role or the agreement can refuse it.
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipart([{ name: 'metadata', value: JSON.stringify(payload) }, { name: 'file', value: faceImage, filename: 'face.png', type: 'image/png' }]) });
   }
@@ -653,8 +684,8 @@ beforeAll(async () => {
   // proposed; AAA's gallery holds a subject, which CCC's search hit. BBB and the observer are parties to neither.
   [agreementInForce, agreementProposed] = await t.db.ownerTransaction(async (tx) => {
     const agreement = async (status: string, accepted: string[]): Promise<string> => {
-      const { id } = await tx.one<{ id: string }>(sql`INSERT INTO biometric_agreements (title, proposer, parties, directions, purposes, modalities, formats, step_two_fields, valid_from, status)
-        VALUES ('Secret AAA exchange', 'AAA', ARRAY['AAA', 'CCC'], ARRAY['AAA>CCC', 'CCC>AAA'], ARRAY['irregular-arrival'], ARRAY['face'], ARRAY['human-faceres-1024'], '{}', '2026-01-01', ${status})
+      const { id } = await tx.one<{ id: string }>(sql`INSERT INTO biometric_agreements (title, proposer, parties, directions, purposes, modalities, formats, step_two_fields, valid_from, status, step_two_images)
+        VALUES ('Secret AAA exchange', 'AAA', ARRAY['AAA', 'CCC'], ARRAY['AAA>CCC', 'CCC>AAA'], ARRAY['irregular-arrival'], ARRAY['face'], ARRAY['human-faceres-1024'], ARRAY['familyName'], '2026-01-01', ${status}, true)
         RETURNING id`);
       for (const member of accepted) await tx.query(sql`INSERT INTO biometric_acceptances (agreement_id, member) VALUES (${id}, ${member})`);
       return id;
@@ -670,6 +701,12 @@ beforeAll(async () => {
   ownerImageSubject = withImage.json<{ data: { id: string } }>().data.id;
   const searched = await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/searches`, payload: biometricSearchBody(agreementInForce) });
   biometricSearch = searched.json<{ data: { id: string } }>().data.id;
+  const asked = await t.as(recipient, {
+    method: 'POST', url: `${PREFIX}/biometrics/step-two`,
+    ...multipart([{ name: 'metadata', value: JSON.stringify({ search: biometricSearch, holder: 'AAA', reference: 'AAA-SECRET-1' }) }, { name: 'file', value: faceImage, filename: 'probe.png', type: 'image/png' }]),
+  });
+  expect(asked.statusCode, asked.body).toBe(201);
+  stepTwoRequest = asked.json<{ data: { id: string } }>().data.id;
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
@@ -727,7 +764,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(49);
+    expect(recordCases.length).toBe(55);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -745,7 +782,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(64);
+    expect(forbiddenCases.length).toBe(69);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -783,6 +820,10 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/searches/${biometricSearch}` })).json()).toMatchObject({ data: { results: [{ holder: 'AAA', hit: true, candidates: [{ reference: 'AAA-SECRET-1' }] }] } });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${ownerSubject}` })).json()).toMatchObject({ data: { biographic: { familyName: 'Secret' } } });
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/step-two/${stepTwoRequest}` })).json()).toMatchObject({ data: { status: 'pending', side: 'requester' } });
+    expect((await t.as(approverOnly, { method: 'GET', url: `${PREFIX}/biometrics/step-two/${stepTwoRequest}/probe-image` })).headers['content-type']).toBe('image/jpeg');
+    expect((await t.as(approverOnly, { method: 'POST', url: `${PREFIX}/biometrics/step-two/${stepTwoRequest}/confirm`, payload: { subject: ownerSubject } })).json()).toMatchObject({ data: { status: 'confirmed' } });
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/step-two/${stepTwoRequest}` })).json()).toMatchObject({ data: { disclosed: { familyName: 'Secret' } } });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${ownerImageSubject}/image` })).headers['content-type']).toBe('image/jpeg');
     const byImage = await t.as(recipient, {
       method: 'POST', url: `${PREFIX}/biometrics/searches/by-image`,

@@ -20,14 +20,20 @@ export interface UploadForm<S extends TSchema> {
   fileSize?: number;
   /** The file's name when the client gave none. */
   fallbackName: string;
+  /** Whether the file may be left out (it must be sent otherwise). */
+  fileOptional?: boolean;
 }
 
 /**
  * Reads an upload: multipart/form-data with one JSON field and one file in the field `file`, each
  * checked as a JSON body's fields are (400 with pointers such as `/metadata/title` or `/file`).
  */
-export async function readUpload<S extends TSchema>(request: FastifyRequest, form: UploadForm<S>): Promise<{ value: Static<S>; file: UploadedFile }> {
-  if (!request.isMultipart()) throw invalid([{ pointer: '/', detail: `send multipart/form-data with the field${form.required ? `s ${form.field} and` : ''} file` }]);
+export async function readUpload<S extends TSchema>(request: FastifyRequest, form: UploadForm<S> & { fileOptional: true }): Promise<{ value: Static<S>; file: UploadedFile | undefined }>;
+export async function readUpload<S extends TSchema>(request: FastifyRequest, form: UploadForm<S>): Promise<{ value: Static<S>; file: UploadedFile }>;
+export async function readUpload<S extends TSchema>(request: FastifyRequest, form: UploadForm<S>): Promise<{ value: Static<S>; file: UploadedFile | undefined }> {
+  if (!request.isMultipart()) {
+    throw invalid([{ pointer: '/', detail: `send multipart/form-data with the field${form.required ? `s ${form.field} and` : ''} file${form.fileOptional ? ' (which may be left out)' : ''}` }]);
+  }
   let text: string | undefined;
   let file: UploadedFile | undefined;
   for await (const part of request.parts(form.fileSize ? { limits: { fileSize: form.fileSize } } : {})) {
@@ -43,7 +49,7 @@ export async function readUpload<S extends TSchema>(request: FastifyRequest, for
     }
   }
   if (text === undefined && form.required) throw invalid([{ pointer: `/${form.field}`, detail: 'is required' }]);
-  if (!file) throw invalid([{ pointer: '/file', detail: 'is required' }]);
+  if (!file && !form.fileOptional) throw invalid([{ pointer: '/file', detail: 'is required' }]);
   let parsed: unknown = {};
   try {
     if (text !== undefined) parsed = JSON.parse(text);

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { fingerprint } from '../../../test/support/db.js';
+import { multipart } from '../../../test/support/multipart.js';
+import { sql } from '../../platform/db/sql.js';
+import { remindStepTwo } from './step-two.js';
+
+// Step two through the API: the searcher asks a gallery that answered hit, the holder's approver
+// confirms (disclosing only what the agreement allows) or rejects, by a deadline with reminders;
+// only the two sides read a request, and every refusal changes nothing.
+
+const API = '/api/v1/biometrics';
+const FORMAT = 'human-faceres-1024';
+
+/** A template shaped like faceres's (rectified Gaussian values): unrelated ones score about 0.32. */
+function template(seed: number): number[] {
+  let state = (seed * 2654435761) % 4294967296;
+  const uniform = () => {
+    state = (state * 1664525 + 1013904223) % 4294967296;
+    return (state + 0.5) / 4294967296;
+  };
+  return Array.from({ length: 1024 }, () => Math.max(0, Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())));
+}
+const again = (seed: number): number[] => template(seed).map((value, i) => Math.max(0, value + 0.08 * Math.sin(i * 12.9898 + seed)));
+
+let t: TestContext;
+const admin: Record<string, TestSession> = {};
+const officer: Record<string, TestSession> = {};
+const approver: Record<string, TestSession> = {};
+let agreementId: string;
+let bbbSubject: string;
+
+type StepTwo = {
+  id: string; status: string; side: string; reference: string | null; dueAt: string; requestedAt: string;
+  candidates?: { subject: string; reference: string }[]; disclosed?: Record<string, string>; abilities: { decide: boolean };
+};
+
+async function call(who: TestSession, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  return t.as(who, { method, url: `${API}${url}`, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+}
+
+async function ask(who: TestSession, metadata: Record<string, unknown>) {
+  return t.as(who, { method: 'POST', url: `${API}/step-two`, ...multipart([{ name: 'metadata', value: JSON.stringify(metadata) }]) });
+}
+
+async function searchFor(seed: number): Promise<string> {
+  const response = await call(officer.AAA as TestSession, 'POST', '/searches', { agreement: agreementId, purpose: 'trafficking-victim', template: { format: FORMAT, vector: again(seed) } });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ data: { id: string } }>().data.id;
+}
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  for (const code of ['AAA', 'BBB', 'CCC']) {
+    await t.makeMember(code);
+    admin[code] = await t.sessionFor(await t.makeUser(code, ['member-admin']));
+    officer[code] = await t.sessionFor(await t.makeUser(code, ['officer']));
+    approver[code] = await t.sessionFor(await t.makeUser(code, ['approver']));
+  }
+  const proposed = await call(admin.AAA as TestSession, 'POST', '/agreements', {
+    title: 'Step two', parties: ['BBB', 'CCC'], purposes: ['trafficking-victim'], formats: [FORMAT], stepTwoFields: ['familyName', 'givenNames', 'nationality'],
+    stepTwoHours: 24, validFrom: '2026-01-01', directions: [{ searcher: 'AAA', holder: 'BBB' }, { searcher: 'AAA', holder: 'CCC' }],
+  });
+  agreementId = proposed.json<{ data: { id: string } }>().data.id;
+  for (const code of ['BBB', 'CCC']) await call(admin[code] as TestSession, 'POST', `/agreements/${agreementId}/accept`);
+  for (const [member, seed] of [['BBB', 1], ['BBB', 2], ['CCC', 3]] as const) {
+    const enrolled = await call(officer[member] as TestSession, 'POST', '/subjects', {
+      reference: `${member}-${seed}`, template: { format: FORMAT, vector: template(seed) },
+      biographic: { familyName: `Family ${seed}`, givenNames: 'Given', nationality: 'LKA', remarks: 'not for disclosure' },
+    });
+    if (seed === 1) bbbSubject = enrolled.json<{ data: { id: string } }>().data.id;
+  }
+});
+afterAll(() => t.close());
+
+describe('step two', () => {
+  test('asked, confirmed by the holder’s approver, the agreed fields disclosed to the searcher alone', async () => {
+    const search = await searchFor(1);
+    const asked = await ask(officer.AAA as TestSession, { search, holder: 'BBB', reference: 'BBB-1', note: 'Arrived by boat on 2 December' });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const request = asked.json<{ data: StepTwo }>().data;
+    expect(request).toMatchObject({ status: 'pending', side: 'requester', reference: 'BBB-1', abilities: { decide: false } });
+    expect(request.candidates).toBeUndefined();
+    expect(Date.parse(request.dueAt) - Date.parse(request.requestedAt)).toBe(24 * 3_600_000);
+    // The holder's approvers are told, in the inbox and by mail.
+    const told = await t.db.ownerTransaction((tx) => tx.query<{ member: string; kind: string }>(sql`SELECT u.member, n.kind FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.object_id = ${request.id}`));
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.every((n) => n.member === 'BBB' && n.kind === 'biometrics.step-two')).toBe(true);
+    const mails = await t.db.ownerTransaction((tx) => tx.query<{ payload: { text: string } }>(sql`SELECT payload FROM outbox`));
+    expect(mails.some((m) => m.payload.text.includes(`/biometrics/step-two/${request.id}`))).toBe(true);
+
+    // Only the two sides read it; CCC (a party, not involved) gets 404, and nothing changes.
+    const before = await fingerprint(t.db);
+    for (const who of [officer.CCC, approver.CCC, admin.CCC]) expect((await call(who as TestSession, 'GET', `/step-two/${request.id}`)).statusCode).toBe(404);
+    for (const who of [approver.CCC, admin.CCC]) expect((await call(who as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject })).statusCode).toBe(404);
+    // The requester cannot decide its own request (its approver either: it is not the holder).
+    expect((await call(approver.AAA as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject })).statusCode).toBe(404);
+    // The holder's officer may read it but not decide.
+    expect((await call(officer.BBB as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject })).statusCode).toBe(403);
+    expect(await fingerprint(t.db)).toEqual(before);
+
+    const holderSide = (await call(approver.BBB as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: StepTwo }>().data;
+    expect(holderSide).toMatchObject({ side: 'holder', abilities: { decide: true } });
+    expect(holderSide.candidates?.map((c) => c.reference)).toEqual(['BBB-1']);
+
+    const wrong = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject, fields: ['familyName', 'remarks'] });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/fields/1']);
+    const confirmed = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json<{ data: StepTwo }>().data.status).toBe('confirmed');
+    expect((await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'late' })).statusCode).toBe(409);
+
+    const answer = (await call(officer.AAA as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: StepTwo }>().data;
+    expect(answer.disclosed).toEqual({ familyName: 'Family 1', givenNames: 'Given', nationality: 'LKA' });
+    // Sealed at rest.
+    const row = await t.db.ownerTransaction((tx) => tx.one<{ disclosed: Uint8Array }>(sql`SELECT disclosed FROM biometric_step_two WHERE id = ${request.id}`));
+    expect(Buffer.from(row.disclosed).includes(Buffer.from('Family'))).toBe(false);
+    const decided = await t.db.ownerTransaction((tx) => tx.query<{ member: string }>(sql`SELECT u.member FROM notifications n JOIN users u ON u.id = n.user_id
+      WHERE n.object_id = ${request.id} AND n.kind = 'biometrics.step-two-decision'`));
+    expect(decided.length).toBeGreaterThan(0);
+    expect(decided.every((n) => n.member === 'AAA')).toBe(true);
+  });
+
+  test('bad requests name their field and change nothing; a gallery is asked once per search', async () => {
+    const search = await searchFor(2);
+    const before = await fingerprint(t.db);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ search, holder: 'CCC', reference: 'CCC-3' }, '/holder'],
+      [{ search, holder: 'BBB', reference: 'BBB-1' }, '/reference'],
+      [{ search, holder: 'BBB' }, '/reference'],
+    ];
+    for (const [metadata, pointer] of cases) {
+      const response = await ask(officer.AAA as TestSession, metadata);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json<{ errors: { pointer: string }[] }>().errors[0]?.pointer).toBe(`/metadata${pointer}`);
+    }
+    // Another member's search is not found, whoever asks.
+    expect((await ask(officer.BBB as TestSession, { search, holder: 'BBB', reference: 'BBB-2' })).statusCode).toBe(404);
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect((await ask(officer.AAA as TestSession, { search, holder: 'BBB', reference: 'BBB-2' })).statusCode).toBe(201);
+    expect((await ask(officer.AAA as TestSession, { search, holder: 'BBB', reference: 'BBB-2' })).statusCode).toBe(409);
+  });
+
+  test('rejected with a reason; past the deadline the holder is reminded, again every deadline’s length; a suspended agreement stops decisions', async () => {
+    const search = await searchFor(3);
+    const request = (await ask(officer.AAA as TestSession, { search, holder: 'CCC', reference: 'CCC-3' })).json<{ data: StepTwo }>().data;
+    expect(await remindStepTwo(t.platform)).toBe(0);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE biometric_step_two SET requested_at = now() - interval '25 hours', due_at = now() - interval '1 hour' WHERE id = ${request.id}`));
+    expect(await remindStepTwo(t.platform)).toBe(1);
+    expect(await remindStepTwo(t.platform)).toBe(0);
+    const reminders = await t.db.ownerTransaction((tx) => tx.query<{ member: string }>(sql`SELECT u.member FROM notifications n JOIN users u ON u.id = n.user_id
+      WHERE n.object_id = ${request.id} AND n.kind = 'biometrics.step-two-reminder'`));
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.every((n) => n.member === 'CCC')).toBe(true);
+    expect((await call(approver.CCC as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: { overdue: boolean } }>().data.overdue).toBe(true);
+
+    await call(admin.CCC as TestSession, 'POST', `/agreements/${agreementId}/suspend`, { reason: 'review' });
+    expect((await call(approver.CCC as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'not the same person' })).statusCode).toBe(409);
+    await call(admin.CCC as TestSession, 'POST', `/agreements/${agreementId}/resume`);
+    const rejected = await call(approver.CCC as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'not the same person' });
+    expect(rejected.json<{ data: StepTwo & { reason: string } }>().data).toMatchObject({ status: 'rejected', reason: 'not the same person' });
+    const mine = (await call(officer.AAA as TestSession, 'GET', '/step-two?side=requester&status=rejected')).json<{ data: StepTwo[] }>().data;
+    expect(mine.map((r) => r.id)).toEqual([request.id]);
+    expect((await call(officer.BBB as TestSession, 'GET', '/step-two')).json<{ data: StepTwo[] }>().data.every((r) => r.side === 'holder')).toBe(true);
+  });
+});
