@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
-import { fingerprint } from '../../../test/support/db.js';
+import { fingerprint, TEST_DB_KIND } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
+import { GalleryIndex } from './gallery-index.js';
 import { applyRetention } from './retention.js';
 
 // Agreements, galleries and step one through the API: what each side may do and learn, and every
@@ -253,5 +254,22 @@ describe('galleries', () => {
     expect(after.results.find((r) => r.holder === 'CCC')?.hit).toBe(false);
     const audited = await t.db.ownerTransaction((tx) => tx.query<{ action: string; member: string }>(sql`SELECT action, member FROM audit_log WHERE object_id IN (${enrolled.id}, ${searched.id}) AND action LIKE '%expire' ORDER BY action`));
     expect(audited).toEqual([{ action: 'biometrics.search-expire', member: 'AAA' }, { action: 'biometrics.subject-expire', member: 'CCC' }]);
+  });
+
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on PostgreSQL, another process’s enrolments and deletions reach its galleries through LISTEN/NOTIFY', async () => {
+    // "Another process": a gallery index of its own on the same database, told only by notifications.
+    const other = new GalleryIndex(t.db, { approximateFrom: 20_000, listenUrl: t.database.url });
+    await other.start();
+    try {
+      const probe = Float32Array.from(again(9));
+      expect(other.search('BBB', FORMAT, probe, 5, 0.75)).toEqual([]);
+      const enrolled = (await call(officer.BBB as TestSession, 'POST', '/subjects', { reference: 'BBB-9', template: { format: FORMAT, vector: template(9) } })).json<{ data: { id: string } }>().data;
+      await vi.waitFor(() => expect(other.search('BBB', FORMAT, probe, 5, 0.75).map((hit) => hit.reference)).toEqual(['BBB-9']), { timeout: 10_000, interval: 20 });
+      expect(other.search('CCC', FORMAT, probe, 5, 0.75)).toEqual([]);
+      expect((await call(officer.BBB as TestSession, 'DELETE', `/subjects/${enrolled.id}`)).statusCode).toBe(204);
+      await vi.waitFor(() => expect(other.search('BBB', FORMAT, probe, 5, 0.75)).toEqual([]), { timeout: 10_000, interval: 20 });
+    } finally {
+      await other.close();
+    }
   });
 });
