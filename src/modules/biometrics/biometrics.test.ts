@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint, TEST_DB_KIND } from '../../../test/support/db.js';
+import { again, template } from '../../../test/support/templates.js';
 import { sql } from '../../platform/db/sql.js';
 import { GalleryIndex } from './gallery-index.js';
 import { applyRetention } from './retention.js';
@@ -13,20 +14,6 @@ import { applyRetention } from './retention.js';
 const API = '/api/v1/biometrics';
 const FORMAT = 'human-faceres-1024';
 
-/**
- * A pseudo-random template shaped like faceres's: rectified Gaussian values (non-negative, about half
- * zero), so two unrelated templates score a cosine of about 0.32, as unrelated faces do (0.39).
- */
-function template(seed: number): number[] {
-  let state = (seed * 2654435761) % 4294967296;
-  const uniform = () => {
-    state = (state * 1664525 + 1013904223) % 4294967296;
-    return (state + 0.5) / 4294967296;
-  };
-  return Array.from({ length: 1024 }, () => Math.max(0, Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())));
-}
-/** The same face seen again: the template with noise, still close (cosine about 0.97). */
-const again = (seed: number): number[] => template(seed).map((value, i) => Math.max(0, value + 0.08 * Math.sin(i * 12.9898 + seed)));
 
 let t: TestContext;
 const admin: Record<string, TestSession> = {};

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { again, template } from '../../../test/support/templates.js';
 import { multipart } from '../../../test/support/multipart.js';
 import { sql } from '../../platform/db/sql.js';
 import { remindStepTwo } from './step-two.js';
@@ -12,16 +13,6 @@ import { remindStepTwo } from './step-two.js';
 const API = '/api/v1/biometrics';
 const FORMAT = 'human-faceres-1024';
 
-/** A template shaped like faceres's (rectified Gaussian values): unrelated ones score about 0.32. */
-function template(seed: number): number[] {
-  let state = (seed * 2654435761) % 4294967296;
-  const uniform = () => {
-    state = (state * 1664525 + 1013904223) % 4294967296;
-    return (state + 0.5) / 4294967296;
-  };
-  return Array.from({ length: 1024 }, () => Math.max(0, Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())));
-}
-const again = (seed: number): number[] => template(seed).map((value, i) => Math.max(0, value + 0.08 * Math.sin(i * 12.9898 + seed)));
 
 let t: TestContext;
 const admin: Record<string, TestSession> = {};
