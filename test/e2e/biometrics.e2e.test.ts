@@ -13,7 +13,8 @@ import { browserAvailable, openBrowserSession, signIn, type BrowserSession } fro
 // sees the face found outlined on the kept image, then a coffee cup, refused as "no face".
 // Australia's officer searches with a cropped, scaled and brightened copy of the portrait: a hit with
 // Indonesia's reference, no hit in Thailand's gallery. Indonesia then finds the search among the
-// searches of its gallery, with its own gallery's answer only. Each step's page is measured and
+// searches of its gallery, with its own gallery's answer only, opens the subject from it and deletes
+// it; Indonesia's administrator suspends the agreement with a reason. Each step's page is measured and
 // photographed at 1366 and 768 px (test-results/screenshots/biometrics-*.png).
 
 const PROPOSER = 'admin@aus.demo';
@@ -109,7 +110,7 @@ async function transformedAstronaut(): Promise<Buffer> {
     .toBuffer();
 }
 
-test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrolled with its box shown, a face-less image refused, a search that hits one gallery and not another, seen by the holder', async () => {
+test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrolled with its box shown, a face-less image refused, a search that hits one gallery and not another, seen by the holder, the subject deleted, the agreement suspended', async () => {
   if (!session) throw new Error('no browser session');
   const { server } = session;
   const today = new Date().toISOString().slice(0, 10);
@@ -263,5 +264,35 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   await record.getByRole('listitem', { name: 'Indonesia' }).getByRole('link', { name: REFERENCE }).waitFor();
   expect(await record.getByRole('listitem', { name: 'Thailand' }).count()).toBe(0);
   await measureAndShoot('searches-holder');
+
+  // The subject's page, reached from the search: its sealed fields and image, and deletion after a confirmation.
+  await record.getByRole('link', { name: REFERENCE }).click();
+  await page.getByRole('heading', { level: 1, name: `Subject ${REFERENCE}` }).waitFor();
+  await page.getByText('Collins', { exact: true }).waitFor();
+  const kept = page.getByRole('img', { name: `The image kept for ${REFERENCE}` });
+  await expect.poll(() => kept.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await measureAndShoot('subject');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Our gallery' }).waitFor();
+  await page.getByText('Your gallery holds no subject.').waitFor();
+  await signOut();
+
+  // Indonesia's administrator suspends the agreement with a reason; only Indonesia may resume it.
+  await signIn(page, server, HOLDER_ADMIN);
+  await page.goto(`${server.url}/biometrics/agreements/${agreementId}`);
+  await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+  const suspension = page.getByRole('form', { name: 'Suspend' });
+  await suspension.getByRole('button', { name: 'Suspend the agreement' }).click();
+  await suspension.getByText('Give the reason: the other parties read it.').waitFor();
+  await suspension.getByLabel('Why your member suspends it').fill('Data protection review of the gallery, two weeks.');
+  await suspension.getByRole('button', { name: 'Suspend the agreement' }).click();
+  await page.locator('.status-agreement-suspended').waitFor();
+  await page.getByText('Suspended by Indonesia:').waitFor();
+  await page.getByText('Data protection review of the gallery, two weeks.').waitFor();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  expect(await page.getByRole('button', { name: 'Suspend', exact: true }).count()).toBe(0);
+  await measureAndShoot('suspended');
   expect(problems).toEqual([]);
 }, 300_000);
