@@ -89,6 +89,13 @@ const PAGES: readonly PageCase[] = [
   { name: 'linkage-notice', path: (ids) => `/linkage/notices/${encodeURIComponent(ids.notice)}` },
   { name: 'linkage-requests', path: () => '/linkage/requests' },
   { name: 'linkage-request', path: (ids) => `/linkage/requests/${encodeURIComponent(ids.request)}` },
+  // Biometrics: the agreements, the proposal form, the gallery with its enrolment form, search (no
+  // agreement in force in the demo) and the searches.
+  { name: 'biometrics-agreements', path: () => '/biometrics/agreements' },
+  { name: 'biometrics-agreement-new', path: () => '/biometrics/agreements/new' },
+  { name: 'biometrics-gallery', path: () => '/biometrics/gallery' },
+  { name: 'biometrics-search', path: () => '/biometrics/search' },
+  { name: 'biometrics-searches', path: () => '/biometrics/searches' },
 ];
 
 let session: BrowserSession | undefined;

@@ -64,6 +64,13 @@ function pages(): [string, string | null][] {
     ['linkage-request', id('request', (value) => `/linkage/requests/${value}`)],
     ['linkage-graph', '/linkage/graph'],
     ['linkage-review', '/linkage/review'],
+    // Biometrics: the demo holds no agreement, subject or search, so the lists show their empty state
+    // (test/e2e/biometrics.e2e.test.ts measures the pages with records at both widths).
+    ['biometrics-agreements', '/biometrics/agreements'],
+    ['biometrics-agreement-new', '/biometrics/agreements/new'],
+    ['biometrics-gallery', '/biometrics/gallery'],
+    ['biometrics-search', '/biometrics/search'],
+    ['biometrics-searches', '/biometrics/searches'],
     ['audit', '/audit'],
     ['inbox', '/inbox'],
     ['account', '/account'],

@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly errors: FieldError[] = [],
     readonly requestId: string | null = null,
+    /** The problem's extension members (RFC 9457 §3.2), such as an image refusal's `reason`. */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail || title);
   }
@@ -107,11 +109,15 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** The members every problem+json has; the others are the problem's own (`extra`). */
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'errors', 'requestId']);
+
 async function readProblem(response: Response): Promise<ApiError> {
   const fallback = response.status === 429 ? words(msg('app.error.tooMany')) : words(msg('app.error.status'), { status: response.status, statusText: response.statusText });
   try {
     const value: unknown = await response.json();
     if (typeof value === 'object' && value !== null) {
+      const extra = Object.fromEntries(Object.entries(value).filter(([key]) => !PROBLEM_MEMBERS.has(key)));
       const problem = value as { title?: unknown; detail?: unknown; errors?: unknown; requestId?: unknown };
       const errors = Array.isArray(problem.errors)
         ? problem.errors.filter((item): item is FieldError => typeof item === 'object' && item !== null && typeof (item as FieldError).pointer === 'string' && typeof (item as FieldError).detail === 'string')
@@ -122,6 +128,7 @@ async function readProblem(response: Response): Promise<ApiError> {
         typeof problem.detail === 'string' ? problem.detail : fallback,
         errors,
         typeof problem.requestId === 'string' ? problem.requestId : null,
+        extra,
       );
     }
   } catch {

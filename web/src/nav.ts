@@ -21,6 +21,7 @@ export const NAV: readonly NavItem[] = [
   { label: msg('shell.nav.importExport'), path: '/reports/import', visible: (session) => can(session, 'reports.import') || can(session, 'reports.export') },
   { label: msg('shell.nav.documents'), path: '/documents', visible: () => true, badge: { module: 'documents', meaning: msg('shell.badge.toAnswer') } },
   { label: msg('shell.nav.linkage'), path: '/linkage', visible: (session) => can(session, 'linkage.read'), badge: { module: 'linkage', meaning: msg('shell.badge.toDecide') } },
+  { label: msg('shell.nav.biometrics'), path: '/biometrics/agreements', also: ['/biometrics'], visible: (session) => can(session, 'biometrics.read') },
   { label: msg('shell.nav.audit'), path: '/audit', visible: (session) => can(session, 'audit.read') },
   { label: msg('shell.nav.inbox'), path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: msg('shell.badge.unread') } },
   { label: msg('shell.nav.account'), path: '/account', visible: () => true },
