@@ -33,11 +33,11 @@ async function enrolImage(who: TestSession, reference: string, bytes: Buffer) {
   });
 }
 
-async function searchImage(who: TestSession, bytes: Buffer) {
+async function searchImage(who: TestSession, bytes: Buffer, purpose = 'irregular-arrival') {
   return t.as(who, {
     method: 'POST',
     url: `${API}/searches/by-image`,
-    ...multipart([{ name: 'metadata', value: JSON.stringify({ agreement: agreementId, purpose: 'irregular-arrival' }) }, { name: 'file', value: bytes, filename: 'probe.png', type: 'image/png' }]),
+    ...multipart([{ name: 'metadata', value: JSON.stringify({ agreement: agreementId, purpose }) }, { name: 'file', value: bytes, filename: 'probe.png', type: 'image/png' }]),
   });
 }
 
@@ -111,6 +111,12 @@ describe('biometrics from face images', () => {
       expect((await searchImage(aaa, bytes)).json()).toMatchObject({ reason });
     }
     expect((await enrolImage(bbb, 'BBB-REFUSED', Buffer.alloc(20 * 1024 * 1024 + 1))).statusCode).toBe(413);
+    // The form's fields are named where they are: under /metadata.
+    const purpose = await searchImage(aaa, image('astronaut.png'), 'asylum-screening');
+    expect(purpose.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/metadata/purpose']);
+    const taken = await enrolImage(bbb, 'BBB-ASTRONAUT', image('astronaut.png'));
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/metadata/reference']);
     expect(await fingerprint(t.db)).toEqual(before);
   });
 

@@ -6,7 +6,7 @@
 import type { Ctx } from '../../platform/context.js';
 import { dataKeyOf } from '../../platform/crypto/keys.js';
 import { sql } from '../../platform/db/sql.js';
-import { conflict, notFound } from '../../platform/errors.js';
+import { notFound, Problem } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { galleryIndexOf, templateBytes } from './gallery-index.js';
 import type { Biographic, SubjectCreate, SubjectsQuery } from './schemas.js';
@@ -45,7 +45,8 @@ function present(ctx: Ctx, row: SubjectRow) {
   };
 }
 
-export async function enrol(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uint8Array; type: string }) {
+/** Enrols a subject; `at` is where the subject's fields are in the request (a multipart form's `/metadata`). */
+export async function enrol(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uint8Array; type: string }, at = '') {
   const { format, vector } = readTemplate(input.template, '/template');
   const key = dataKeyOf(ctx.platform.config);
   const biographic: Biographic = input.biographic ?? {};
@@ -55,7 +56,10 @@ export async function enrol(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uin
       ${image ? key.seal(SEAL_IMAGE, image.bytes) : null}, ${image?.type ?? null}, ${ctx.actor.userId},
       coalesce(${input.retainUntil ?? null}::date, (now() AT TIME ZONE 'UTC')::date + ${retainDays}::int))
     ON CONFLICT (owner, reference) DO NOTHING RETURNING id, key::text`);
-  if (!row) throw conflict(`Your gallery has a subject with the reference ${input.reference} already.`);
+  if (!row) {
+    const detail = `Your gallery has a subject with the reference ${input.reference} already.`;
+    throw new Problem(409, 'Conflict', detail, [{ pointer: `${at}/reference`, detail: 'is the reference of another subject of your gallery' }]);
+  }
   await ctx.audit({ action: 'biometrics.enrol', objectType: OBJECT, objectId: row.id, details: { format: format.id } });
   const entry = { id: row.id, reference: input.reference, owner: ctx.actor.member, format: format.id };
   ctx.afterCommit(() => galleryIndexOf(ctx.platform).put(BigInt(row.key), entry, vector));

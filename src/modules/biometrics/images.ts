@@ -11,7 +11,7 @@ import { faceTemplate, FACE_FORMAT, keptImage, MAX_IMAGE_BYTES } from './faces/i
 import { enrol } from './galleries.js';
 import { galleriesRead } from './gallery-index.js';
 import { SearchFromImage, StepTwoAsk, SubjectFromImage } from './schemas.js';
-import { probeHashOf, search } from './search.js';
+import { FORM_FIELDS, probeHashOf, search } from './search.js';
 import { ask } from './step-two.js';
 
 /** One byte more than an image may be, so that a larger file reaches the face reader's own 413. */
@@ -22,7 +22,7 @@ export async function enrolFromImage(request: FastifyRequest) {
   const found = await faceTemplate(file.content);
   const kept = await keptImage(file.content);
   const template = { format: FACE_FORMAT, vector: Array.from(found.vector) };
-  const subject = await perform(request, (ctx) => enrol(ctx, { ...value, template }, { bytes: kept, type: 'image/jpeg' }));
+  const subject = await perform(request, (ctx) => enrol(ctx, { ...value, template }, { bytes: kept, type: 'image/jpeg' }, '/metadata'));
   return { data: { ...subject.data, face: { ...found.face, imageWidth: found.width, imageHeight: found.height } } };
 }
 
@@ -38,7 +38,7 @@ export async function searchByImage(request: FastifyRequest) {
     file.content.fill(0);
   }
   try {
-    return await perform(request, (ctx) => search(ctx, { ...value, template: { format: FACE_FORMAT, vector } }), { before: galleriesRead(request) });
+    return await perform(request, (ctx) => search(ctx, { ...value, template: { format: FACE_FORMAT, vector } }, FORM_FIELDS), { before: galleriesRead(request) });
   } finally {
     vector.fill(0);
   }

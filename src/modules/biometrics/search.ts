@@ -56,7 +56,18 @@ export function notInForce(agreement: { status: string; in_force: boolean; valid
   return null;
 }
 
-export async function search(ctx: Ctx, input: SearchCreate) {
+/**
+ * Where a search's fields are in the request: a JSON body's top level, or a multipart form's
+ * `metadata` with the probe as the `file` (whose format is always the face reader's).
+ */
+export interface FieldsAt {
+  at: string;
+  format: string;
+}
+const JSON_FIELDS: FieldsAt = { at: '', format: '/template/format' };
+export const FORM_FIELDS: FieldsAt = { at: '/metadata', format: '/file' };
+
+export async function search(ctx: Ctx, input: SearchCreate, fields: FieldsAt = JSON_FIELDS) {
   const agreement = await findAgreement(ctx, input.agreement);
   if (!agreement) throw notFound();
   const closed = notInForce(agreement);
@@ -64,10 +75,10 @@ export async function search(ctx: Ctx, input: SearchCreate) {
   const allowed = holdersFor(agreement, ctx.actor.member);
   if (allowed.length === 0) throw forbidden('This agreement does not let your member search any gallery.');
   const errors = [];
-  if (!agreement.purposes.includes(input.purpose)) errors.push({ pointer: '/purpose', detail: `the agreement allows searches for ${agreement.purposes.join(', ')} only` });
-  if (!agreement.formats.includes(input.template.format)) errors.push({ pointer: '/template/format', detail: `the agreement allows templates of ${agreement.formats.join(', ')} only` });
+  if (!agreement.purposes.includes(input.purpose)) errors.push({ pointer: `${fields.at}/purpose`, detail: `the agreement allows searches for ${agreement.purposes.join(', ')} only` });
+  if (!agreement.formats.includes(input.template.format)) errors.push({ pointer: fields.format, detail: `the agreement allows templates of ${agreement.formats.join(', ')} only` });
   (input.holders ?? []).forEach((holder, i) => {
-    if (!allowed.includes(holder)) errors.push({ pointer: `/holders/${i}`, detail: `the agreement does not let your member search ${holder}’s gallery` });
+    if (!allowed.includes(holder)) errors.push({ pointer: `${fields.at}/holders/${i}`, detail: `the agreement does not let your member search ${holder}’s gallery` });
   });
   if (errors.length > 0) throw invalid(errors);
   const { format, vector } = readTemplate(input.template, '/template');
