@@ -448,6 +448,9 @@ async function main(): Promise<void> {
 // `npm run bench -- linkage …` runs the linkage bench instead (bench/linkage.ts, its own flags).
 if (process.argv[2] === 'linkage') {
   await import('./linkage.js');
+} else if (process.argv[2] === 'vectors') {
+  // `npm run bench -- vectors …`: one-to-many vector search (bench/biometrics-search.ts, its own flags).
+  await import('./biometrics-search.js');
 } else {
   main().catch((error: unknown) => {
     console.error(error);
