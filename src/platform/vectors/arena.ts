@@ -150,14 +150,24 @@ export class VectorArena {
   /** Every live vector compared with the unit probe. */
   exact(probe: Float32Array, k: number, min: number): VectorHit[] {
     const top = new TopK(k, min);
+    this.scan(probe, top, 0, this.used);
+    return top.hits();
+  }
+
+  /** Offers every live vector in slots from..to-1 to `top`. */
+  scan(probe: Float32Array, top: TopK, from: number, to: number): void {
     const live = this.live;
     const keys = this.keys;
-    for (let slot = 0; slot < this.used; slot++) {
+    for (let slot = from; slot < to; slot++) {
       if (live[slot] === 0) continue;
       const similarity = this.similarity(probe, slot);
       if (similarity >= top.floor) top.offer(keys[slot]!, similarity);
     }
-    return top.hits();
+  }
+
+  /** The row of a slot, without a copy (valid until the arena grows). */
+  row(slot: number): Float32Array {
+    return this.vectors.subarray(slot * this.dimensions, (slot + 1) * this.dimensions);
   }
 
   clear(): void {

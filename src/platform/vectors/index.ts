@@ -1,11 +1,13 @@
 /**
  * A cosine vector index in memory: exact search over every vector while the index is small, and an
  * approximate one (usearch's HNSW graph) from `approximateFrom` vectors on, whose candidates are
- * re-scored exactly. It holds copies: the caller's database is the truth, and the caller keeps the
- * index in step (README.md).
+ * re-scored exactly. The graph is built in the background in short turns, so a large build never
+ * blocks the event loop; until it holds a vector, searches compare that vector exactly. It holds
+ * copies: the caller's database is the truth, and the caller keeps the index in step (README.md).
  */
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { checkKey, normaliseInto, TopK, VectorArena, type VectorHit } from './arena.js';
+import { nextTurn, Pace } from './pace.js';
 
 export type { VectorHit } from './arena.js';
 
@@ -21,12 +23,19 @@ export interface VectorIndexOptions {
   connectivity?: number;
   /** HNSW beam width while inserting (ef_add). */
   expansionAdd?: number;
-  /** HNSW beam width while searching (ef_search). */
+  /** HNSW beam width while searching (ef_search); a search asking for more candidates widens it to them. */
   expansionSearch?: number;
   /** Candidates asked of the approximate index per search (at least k), re-scored exactly on the f32 vectors. */
   candidates?: number;
-  /** Threads usearch may use for a bulk add (0: all cores). */
+  /** Threads usearch may use while inserting (0: all cores). */
   threads?: number;
+  /** About how long one turn of the background build, or of addMany's loading, may hold the event loop. */
+  turnMilliseconds?: number;
+}
+
+export interface AddManyOptions {
+  /** Stops the loading before its next turn (rows loaded so far stay); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Defaults chosen by bench/biometrics-search.ts (src/platform/vectors/README.md gives the figures). */
@@ -38,9 +47,13 @@ export const DEFAULTS = {
   expansionSearch: 256,
   candidates: 64,
   threads: 0,
+  turnMilliseconds: 25,
 } as const;
 
 const SCALARS: Record<Quantization, ScalarKind> = { f32: ScalarKind.F32, f16: ScalarKind.F16, i8: ScalarKind.I8 };
+/** Rows of the first turn: loading a row is a few microseconds, inserting one into the graph up to a millisecond. */
+const FIRST_LOAD_ROWS = 256;
+const FIRST_BUILD_ROWS = 16;
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} is a whole number of at least 1, not ${value}`);
@@ -54,8 +67,18 @@ export class VectorIndex {
   candidates: number;
   private readonly settings: Required<Omit<VectorIndexOptions, 'dimensions' | 'approximateFrom' | 'candidates'>>;
   private arena: VectorArena;
-  /** Built once the index reaches approximateFrom, then kept in step with every change. */
+  /** Created once the index reaches approximateFrom, then kept in step with every change. */
   private approximate: Index | undefined;
+  /**
+   * The build's cursor: the approximate index holds the current vector of every live slot below it
+   * and nothing else. A change to a slot below it is applied to the graph at once; a slot at or past
+   * it waits for the build, and searches compare it exactly meanwhile.
+   */
+  private indexed = 0;
+  private building: Promise<void> | undefined;
+  private buildPace: Pace;
+  /** Why the approximate index was given up (usearch threw); searches stay exact from then on. */
+  private failure: unknown;
   private readonly probe: Float32Array;
   private closed = false;
 
@@ -70,9 +93,11 @@ export class VectorIndex {
       expansionAdd: positiveInteger(options.expansionAdd ?? DEFAULTS.expansionAdd, 'expansionAdd'),
       expansionSearch: positiveInteger(options.expansionSearch ?? DEFAULTS.expansionSearch, 'expansionSearch'),
       threads: options.threads ?? DEFAULTS.threads,
+      turnMilliseconds: positiveInteger(options.turnMilliseconds ?? DEFAULTS.turnMilliseconds, 'turnMilliseconds'),
     };
     this.candidates = positiveInteger(options.candidates ?? DEFAULTS.candidates, 'candidates');
     this.arena = new VectorArena(this.dimensions);
+    this.buildPace = new Pace(this.settings.turnMilliseconds, FIRST_BUILD_ROWS);
     this.probe = new Float32Array(this.dimensions);
   }
 
@@ -80,84 +105,91 @@ export class VectorIndex {
     return this.arena.size;
   }
 
-  /** True once the approximate index exists (the index has reached approximateFrom at least once). */
-  get approximateBuilt(): boolean {
-    return this.approximate !== undefined;
+  /** True when the approximate index exists and holds every vector (searches use it from approximateFrom vectors on). */
+  get approximateReady(): boolean {
+    return this.approximate !== undefined && this.indexed >= this.arena.used;
+  }
+
+  /** Why the approximate index was given up, when usearch threw (searches are exact from then on); else undefined. */
+  get approximateFailure(): unknown {
+    return this.failure;
+  }
+
+  /** The longest turn the background build has held the event loop so far, in milliseconds. */
+  get longestBuildTurn(): number {
+    return this.buildPace.longest;
+  }
+
+  /**
+   * Resolves when the approximate index holds every vector, or at once when none is needed yet or the
+   * index is closed; rejects when usearch failed (searches are then exact).
+   */
+  async whenApproximateReady(): Promise<void> {
+    while (this.building) await this.building;
+    if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error('usearch failed', { cause: this.failure });
   }
 
   has(key: bigint): boolean {
     return this.arena.slotOf(key) !== undefined;
   }
 
-  /** Adds the vector (normalised) under the key; a key added before takes the new vector. */
+  /** Adds the vector (normalised) under the key; a key added before takes the new vector. Searchable at once. */
   add(key: bigint, vector: Float32Array): void {
     this.checkOpen();
     checkKey(key);
     this.checkLength(vector, 1);
-    const replaced = this.has(key);
-    const slot = this.arena.put(key, vector, 0);
-    if (this.approximate) {
-      if (replaced) this.approximate.remove(key);
-      this.approximate.add(key, this.arena.vectors.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), 1);
-    } else if (this.size >= this.approximateFrom) {
-      this.build();
-    }
+    this.put(key, vector, 0);
+    this.startBuild();
   }
 
   /**
    * Adds many vectors (`vectors` holds keys.length rows one after another), as at start from the
-   * database; the approximate index inserts them on several threads. Nothing is added when any row is
-   * invalid.
+   * database, in turns that leave the event loop free; a later row wins over an earlier one with the
+   * same key. Nothing is added when any row is invalid. Resolves once every row is searchable (exactly
+   * until the background build reaches it: whenApproximateReady). The arrays must not change meanwhile.
    */
-  addMany(keys: BigUint64Array, vectors: Float32Array): void {
+  async addMany(keys: BigUint64Array, vectors: Float32Array, options: AddManyOptions = {}): Promise<void> {
     this.checkOpen();
     this.checkLength(vectors, keys.length);
+    for (const key of keys) checkKey(key);
     const scratch = new Float32Array(this.dimensions);
-    for (let row = 0; row < keys.length; row++) {
-      checkKey(keys[row]!);
-      normaliseInto(vectors, row * this.dimensions, this.dimensions, scratch, 0);
-    }
+    await this.inTurns(keys.length, options.signal, (from, to) => {
+      for (let row = from; row < to; row++) normaliseInto(vectors, row * this.dimensions, this.dimensions, scratch, 0);
+    });
     this.arena.reserve(this.arena.used + keys.length);
-    const firstNew = this.arena.used;
-    const changed = new Set<bigint>();
-    for (let row = 0; row < keys.length; row++) {
-      const key = keys[row]!;
-      if (this.approximate && this.has(key) && !changed.has(key)) this.approximate.remove(key);
-      this.arena.put(key, vectors, row * this.dimensions);
-      changed.add(key);
-    }
-    if (!this.approximate) {
-      if (this.size >= this.approximateFrom) this.build();
-      return;
-    }
-    // A fresh batch of distinct new keys sits in consecutive slots: hand them over without a copy.
-    if (changed.size === keys.length && this.arena.used - firstNew === keys.length) {
-      this.approximate.add(keys, this.arena.vectors.subarray(firstNew * this.dimensions, this.arena.used * this.dimensions), this.settings.threads);
-    } else {
-      this.addRows([...changed]);
-    }
+    await this.inTurns(keys.length, options.signal, (from, to) => {
+      for (let row = from; row < to; row++) this.put(keys[row]!, vectors, row * this.dimensions);
+    });
+    this.startBuild();
   }
 
   /** Removes the key; false when it was not there. */
   remove(key: bigint): boolean {
     this.checkOpen();
-    if (!this.arena.delete(key)) return false;
-    this.approximate?.remove(key);
+    const slot = this.arena.slotOf(key);
+    if (slot === undefined) return false;
+    this.arena.delete(key);
+    if (slot < this.indexed) this.onGraph((graph) => graph.remove(key));
     return true;
   }
 
-  /** The k most similar with similarity >= min, best first: approximate past the threshold. */
+  /**
+   * The k most similar with similarity >= min, best first: from approximateFrom vectors on, the
+   * approximate index's candidates re-scored exactly, plus an exact pass over vectors the build has
+   * not reached yet.
+   */
   search(probe: Float32Array, k: number, min = -1): VectorHit[] {
     const unit = this.prepare(probe, k);
-    if (!this.approximate || this.size < this.approximateFrom) return this.arena.exact(unit, k, min);
-    const wanted = Math.max(k, this.candidates);
-    const found = this.approximate.search(unit, wanted, 1);
-    // usearch's own distances are on its quantised copy; the f32 vectors give the exact cosine.
+    const graph = this.approximate;
+    if (!graph || this.indexed === 0 || this.size < this.approximateFrom) return this.arena.exact(unit, k, min);
     const top = new TopK(k, min);
+    const found = graph.search(unit, Math.max(k, this.candidates), 1);
+    // usearch's own distances are on its quantised copy; the f32 vectors give the exact cosine.
     for (const key of found.keys) {
       const slot = this.arena.slotOf(key);
-      if (slot !== undefined) top.offer(key, this.arena.similarity(unit, slot));
+      if (slot !== undefined && slot < this.indexed) top.offer(key, this.arena.similarity(unit, slot));
     }
+    this.arena.scan(unit, top, this.indexed, this.arena.used);
     return top.hits();
   }
 
@@ -166,15 +198,92 @@ export class VectorIndex {
     return this.arena.exact(this.prepare(probe, k), k, min);
   }
 
-  /** Drops every vector and the approximate index; the object cannot be used afterwards. */
+  /** Drops every vector and the approximate index, and stops the build; the object cannot be used afterwards. */
   close(): void {
     this.closed = true;
     this.approximate = undefined;
+    this.indexed = 0;
     this.arena.clear();
   }
 
-  private build(): void {
-    const index = new Index({
+  /** Stores the row and, when the build has passed its slot, brings the graph in step at once. */
+  private put(key: bigint, source: Float32Array, from: number): void {
+    const replaced = this.has(key);
+    const slot = this.arena.put(key, source, from);
+    if (slot >= this.indexed) return;
+    this.onGraph((graph) => {
+      if (replaced) graph.remove(key);
+      graph.add(key, this.arena.row(slot), 1);
+    });
+  }
+
+  /** Starts the background build when the graph is due and lags behind the vectors, unless it runs already. */
+  private startBuild(): void {
+    if (this.building || this.closed || this.failure !== undefined) return;
+    if (!this.approximate) {
+      if (this.size < this.approximateFrom) return;
+      this.approximate = this.newGraph();
+      this.indexed = 0;
+    }
+    if (this.indexed >= this.arena.used) return;
+    this.building = this.build()
+      .catch((error: unknown) => this.giveUp(error))
+      .finally(() => {
+        this.building = undefined;
+        // A change made between the build's last turn and this callback is picked up here.
+        this.startBuild();
+      });
+  }
+
+  /** Inserts the slots past the cursor into the graph, a turn at a time, until it has them all. */
+  private async build(): Promise<void> {
+    while (this.approximate && this.indexed < this.arena.used) {
+      const graph = this.approximate;
+      this.buildPace.run((rows) => {
+        const from = this.indexed;
+        const to = Math.min(this.arena.used, from + rows);
+        this.insertSlots(graph, from, to);
+        this.indexed = to;
+        return to - from;
+      });
+      await nextTurn();
+    }
+  }
+
+  /** Adds the live slots from..to-1 to the graph; a run of slots with no hole goes without a copy. */
+  private insertSlots(graph: Index, from: number, to: number): void {
+    const arena = this.arena;
+    const live: number[] = [];
+    for (let slot = from; slot < to; slot++) if (arena.live[slot] === 1) live.push(slot);
+    if (live.length === 0) return;
+    const d = this.dimensions;
+    if (live.length === to - from) {
+      graph.add(arena.keys.subarray(from, to), arena.vectors.subarray(from * d, to * d), this.settings.threads);
+      return;
+    }
+    const rows = new Float32Array(live.length * d);
+    live.forEach((slot, row) => rows.set(arena.row(slot), row * d));
+    graph.add(BigUint64Array.from(live, (slot) => arena.keys[slot]!), rows, this.settings.threads);
+  }
+
+  /** Applies a change to the graph; if usearch throws, the graph is given up (searches stay exact and correct). */
+  private onGraph(change: (graph: Index) => void): void {
+    if (!this.approximate) return;
+    try {
+      change(this.approximate);
+    } catch (error) {
+      this.giveUp(error);
+    }
+  }
+
+  private giveUp(error: unknown): void {
+    this.failure = error;
+    this.approximate = undefined;
+    this.indexed = 0;
+  }
+
+  private newGraph(): Index {
+    return new Index({
       dimensions: this.dimensions,
       metric: MetricKind.Cos,
       quantization: SCALARS[this.settings.quantization],
@@ -183,26 +292,23 @@ export class VectorIndex {
       expansion_search: this.settings.expansionSearch,
       multi: false,
     });
-    this.approximate = index;
-    const arena = this.arena;
-    if (arena.dense) {
-      index.add(arena.keys.subarray(0, arena.used), arena.vectors.subarray(0, arena.used * this.dimensions), this.settings.threads);
-    } else {
-      const keys: bigint[] = [];
-      for (let slot = 0; slot < arena.used; slot++) if (arena.live[slot] === 1) keys.push(arena.keys[slot]!);
-      this.addRows(keys);
-    }
   }
 
-  /** Copies the keys' rows together and adds them to the approximate index. */
-  private addRows(keys: bigint[]): void {
-    if (keys.length === 0) return;
-    const rows = new Float32Array(keys.length * this.dimensions);
-    keys.forEach((key, row) => {
-      const slot = this.arena.slotOf(key)!;
-      rows.set(this.arena.vectors.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), row * this.dimensions);
-    });
-    this.approximate!.add(BigUint64Array.from(keys), rows, this.settings.threads);
+  /** Runs `work` over rows 0..total-1 in turns of about turnMilliseconds, yielding the event loop between them. */
+  private async inTurns(total: number, signal: AbortSignal | undefined, work: (from: number, to: number) => void): Promise<void> {
+    const pace = new Pace(this.settings.turnMilliseconds, FIRST_LOAD_ROWS);
+    for (let from = 0; from < total;) {
+      signal?.throwIfAborted();
+      this.checkOpen();
+      pace.run((rows) => {
+        const to = Math.min(total, from + rows);
+        work(from, to);
+        const done = to - from;
+        from = to;
+        return done;
+      });
+      if (from < total) await nextTurn();
+    }
   }
 
   private prepare(probe: Float32Array, k: number): Float32Array {

@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Index } from 'usearch';
 import { describe, expect, test } from 'vitest';
 import { VectorIndex, type VectorHit } from './index.js';
 
@@ -95,16 +97,17 @@ describe('VectorIndex', () => {
     }
   });
 
-  test('approximate search finds the mate of noisy probes as exact search does (recall@1 >= 0.99); removed keys never come back', () => {
+  test('approximate search finds the mate of noisy probes as exact search does (recall@1 >= 0.99); removed keys never come back', async () => {
     const dimensions = 512;
     const size = 4000;
     const next = gaussians(11);
     const data = randomRows(size, dimensions, next);
     const keys = BigUint64Array.from({ length: size }, (_, i) => 1_000_000_000_000n + BigInt(i));
     const index = new VectorIndex({ dimensions, approximateFrom: 1000 });
-    index.addMany(keys, data);
+    await index.addMany(keys, data);
     expect(index.size).toBe(size);
-    expect(index.approximateBuilt).toBe(true);
+    await index.whenApproximateReady();
+    expect(index.approximateReady).toBe(true);
 
     const probes = 200;
     let mates = 0;
@@ -142,12 +145,13 @@ describe('VectorIndex', () => {
     index.close();
   });
 
-  test('min is respected by both searches; nothing above it gives no hits', () => {
+  test('min is respected by both searches; nothing above it gives no hits', async () => {
     const dimensions = 8;
     const next = gaussians(3);
     const data = randomRows(300, dimensions, next);
     const index = new VectorIndex({ dimensions, approximateFrom: 100 });
-    index.addMany(BigUint64Array.from({ length: 300 }, (_, i) => BigInt(i)), data);
+    await index.addMany(BigUint64Array.from({ length: 300 }, (_, i) => BigInt(i)), data);
+    await index.whenApproximateReady();
     const probe = randomRows(1, dimensions, next);
     for (const min of [-1, 0, 0.5, 0.9]) {
       for (const hits of [index.search(probe, 300, min), index.exactSearch(probe, 300, min)]) {
@@ -159,17 +163,22 @@ describe('VectorIndex', () => {
     expect(index.search(probe, 300, 1.01)).toEqual([]);
   });
 
-  test('addMany: later rows win for a repeated key, and existing keys are replaced', () => {
+  test('addMany: later rows win for a repeated key, and existing keys are replaced, before and after the build', async () => {
     const index = new VectorIndex({ dimensions: 2, approximateFrom: 2 });
-    index.addMany(BigUint64Array.of(1n, 2n, 1n), Float32Array.of(1, 0, 0, 1, -1, 0));
+    await index.addMany(BigUint64Array.of(1n, 2n, 1n), Float32Array.of(1, 0, 0, 1, -1, 0));
     expect(index.size).toBe(2);
     expect(index.search(Float32Array.of(-1, 0), 1)).toEqual([{ key: 1n, similarity: 1 }]);
-    index.addMany(BigUint64Array.of(2n, 3n), Float32Array.of(0, -1, 1, 1));
+    await index.whenApproximateReady();
+    expect(index.search(Float32Array.of(-1, 0), 1)).toEqual([{ key: 1n, similarity: 1 }]);
+    await index.addMany(BigUint64Array.of(2n, 3n), Float32Array.of(0, -1, 1, 1));
     expect(index.size).toBe(3);
     expect(index.search(Float32Array.of(0, -1), 1)[0]?.key).toBe(2n);
+    await index.whenApproximateReady();
+    expect(index.search(Float32Array.of(0, -1), 1)[0]?.key).toBe(2n);
+    expect(keysOf(index.search(Float32Array.of(0, 1), 3))).toEqual([3n, 1n, 2n]);
   });
 
-  test('bad input throws a clear error and changes nothing', () => {
+  test('bad input throws a clear error and changes nothing', async () => {
     const index = new VectorIndex({ dimensions: 3 });
     index.add(1n, Float32Array.of(1, 2, 3));
     expect(() => index.add(2n, Float32Array.of(1, 2))).toThrow('a vector has 3 values, not 2');
@@ -178,13 +187,163 @@ describe('VectorIndex', () => {
     expect(() => index.add(2n, Float32Array.of(0, 0, 0))).toThrow(/zeros/);
     expect(() => index.add(-1n, Float32Array.of(1, 2, 3))).toThrow(/key/);
     expect(() => index.add(2n ** 64n - 1n, Float32Array.of(1, 2, 3))).toThrow(/key/);
-    expect(() => index.addMany(BigUint64Array.of(2n, 3n), Float32Array.of(1, 2, 3, 4, 5))).toThrow('2 vectors of 3 values are 6 values, not 5');
-    expect(() => index.addMany(BigUint64Array.of(2n, 3n), Float32Array.of(1, 2, 3, 4, Number.NaN, 6))).toThrow(/finite/);
+    await expect(index.addMany(BigUint64Array.of(2n, 3n), Float32Array.of(1, 2, 3, 4, 5))).rejects.toThrow('2 vectors of 3 values are 6 values, not 5');
+    await expect(index.addMany(BigUint64Array.of(2n, 3n), Float32Array.of(1, 2, 3, 4, Number.NaN, 6))).rejects.toThrow(/finite/);
     expect(() => index.search(Float32Array.of(1, 2, 3, 4), 1)).toThrow('a vector has 3 values, not 4');
     expect(() => index.exactSearch(Float32Array.of(1, Number.NaN, 3), 1)).toThrow(/finite/);
     expect(() => index.search(Float32Array.of(1, 2, 3), 0)).toThrow(/k is a whole number/);
     expect(() => new VectorIndex({ dimensions: 0 })).toThrow(/dimensions/);
     expect(index.size).toBe(1);
     expect(index.has(2n)).toBe(false);
+  });
+
+  test('the approximate index is built in turns: the event loop runs between them, and searches answer meanwhile', async () => {
+    const dimensions = 64;
+    const size = 4000;
+    const next = gaussians(5);
+    const data = randomRows(size, dimensions, next);
+    const keys = BigUint64Array.from({ length: size }, (_, i) => BigInt(i));
+    const index = new VectorIndex({ dimensions, approximateFrom: 1000 });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 1);
+    try {
+      await index.addMany(keys, data);
+      // Loaded and searchable, the graph not yet built: the build goes on in the background.
+      expect(index.size).toBe(size);
+      expect(index.approximateReady).toBe(false);
+      const ticksBefore = ticks;
+      let turnsSeen = 0;
+      while (!index.approximateReady) {
+        expect(turnsSeen).toBeLessThan(100_000);
+        const mate = (turnsSeen * 37) % size;
+        expect(index.search(row(data, mate, dimensions), 1)[0]?.key).toBe(keys[mate]);
+        turnsSeen++;
+        await nextTurn();
+      }
+      await index.whenApproximateReady();
+      // Other callbacks ran while the graph was built: timers fired and this loop got several turns.
+      expect(ticks).toBeGreaterThan(ticksBefore);
+      expect(turnsSeen).toBeGreaterThan(1);
+    } finally {
+      clearInterval(ticker);
+    }
+    index.close();
+  });
+
+  test('one add reaching approximateFrom starts the build in the background instead of building at once', async () => {
+    const dimensions = 16;
+    const next = gaussians(9);
+    const data = randomRows(600, dimensions, next);
+    const index = new VectorIndex({ dimensions, approximateFrom: 600 });
+    for (let i = 0; i < 599; i++) index.add(BigInt(i), row(data, i, dimensions));
+    expect(index.approximateReady).toBe(false);
+    index.add(599n, row(data, 599, dimensions));
+    expect(index.approximateReady).toBe(false);
+    expect(index.search(row(data, 599, dimensions), 1)[0]?.key).toBe(599n);
+    await index.whenApproximateReady();
+    expect(index.approximateReady).toBe(true);
+    // After the build, one add is inserted into the graph at once: the build's first turn runs within add.
+    index.add(600n, randomRows(1, dimensions, next));
+    expect(index.approximateReady).toBe(true);
+    index.close();
+  });
+
+  test('adds, replacements and removals during the build leave the index correct: every vector finds itself, as exact search says', async () => {
+    const dimensions = 32;
+    const next = gaussians(13);
+    const reference = new Map<bigint, Float32Array>();
+    const initial = 3000;
+    const data = randomRows(initial, dimensions, next);
+    const keys = BigUint64Array.from({ length: initial }, (_, i) => BigInt(i) * 7n);
+    keys.forEach((key, i) => reference.set(key, row(data, i, dimensions)));
+    // Short turns: many of them, so the changes land both behind and ahead of the build's cursor.
+    const index = new VectorIndex({ dimensions, approximateFrom: 500, turnMilliseconds: 1 });
+    await index.addMany(keys, data);
+    expect(index.approximateReady).toBe(false);
+
+    let nextKey = 100_000n;
+    const removed: bigint[] = [];
+    const pick = (): bigint => [...reference.keys()][Math.floor(Math.abs(next() * 1000)) % reference.size]!;
+    let changesDuringBuild = 0;
+    const change = async (): Promise<void> => {
+      const choice = Math.floor(Math.abs(next() * 1000)) % 5;
+      if (choice === 0) {
+        const key = nextKey++;
+        const vector = randomRows(1, dimensions, next);
+        index.add(key, vector);
+        reference.set(key, vector);
+      } else if (choice === 1) {
+        const key = pick();
+        const vector = randomRows(1, dimensions, next);
+        index.add(key, vector);
+        reference.set(key, vector);
+      } else if (choice === 2 || (choice === 3 && removed.length === 0)) {
+        const key = pick();
+        expect(index.remove(key)).toBe(true);
+        reference.delete(key);
+        removed.push(key);
+      } else if (choice === 3) {
+        const key = removed.pop()!;
+        const vector = randomRows(1, dimensions, next);
+        index.add(key, vector);
+        reference.set(key, vector);
+      } else {
+        // A batch mixing new keys, replaced keys and a key repeated within it.
+        const batch = [nextKey++, pick(), pick()];
+        batch.push(batch[0]!);
+        const vectors = randomRows(batch.length, dimensions, next);
+        await index.addMany(BigUint64Array.from(batch), vectors);
+        batch.forEach((key, i) => reference.set(key, row(vectors, i, dimensions)));
+      }
+    };
+    for (let turn = 0; !index.approximateReady; turn++) {
+      // A graph given up (usearch threw, as on a key added twice) would never become ready.
+      expect(index.approximateFailure).toBeUndefined();
+      expect(turn).toBeLessThan(100_000);
+      for (let i = 0; i < 5; i++) await change();
+      changesDuringBuild += 5;
+      // Correct while building: a stored vector finds itself.
+      const probeKey = pick();
+      expect(index.search(reference.get(probeKey)!, 1)[0]?.key).toBe(probeKey);
+      await nextTurn();
+    }
+    await index.whenApproximateReady();
+    expect(changesDuringBuild).toBeGreaterThan(50);
+    for (let i = 0; i < 200; i++) await change();
+    await index.whenApproximateReady();
+    expect(index.approximateReady).toBe(true);
+
+    expect(index.size).toBe(reference.size);
+    // The graph holds exactly the live vectors: nothing left of removed or replaced ones.
+    const graph = (index as unknown as { approximate: Index }).approximate;
+    expect(graph.size()).toBe(reference.size);
+    const gone = new Set(removed.filter((key) => !reference.has(key)));
+    for (const [key, vector] of reference) {
+      const approximate = index.search(vector, 3);
+      expect(approximate[0]?.key).toBe(key);
+      expect(keysOf(approximate)).toEqual(keysOf(index.exactSearch(vector, 3)));
+      expect(graph.search(vector, 1, 1).keys[0]).toBe(key);
+      for (const hit of approximate) expect(gone.has(hit.key)).toBe(false);
+    }
+    index.close();
+  });
+
+  test('addMany stops at an aborted signal; close stops the build', async () => {
+    const dimensions = 16;
+    const data = randomRows(20_000, dimensions, gaussians(17));
+    const keys = BigUint64Array.from({ length: 20_000 }, (_, i) => BigInt(i));
+    const index = new VectorIndex({ dimensions, approximateFrom: 100 });
+    const controller = new AbortController();
+    const loading = index.addMany(keys, data, { signal: controller.signal });
+    controller.abort(new Error('shutting down'));
+    await expect(loading).rejects.toThrow('shutting down');
+    expect(index.size).toBeLessThan(20_000);
+
+    await index.addMany(keys, data);
+    expect(index.approximateReady).toBe(false);
+    index.close();
+    await index.whenApproximateReady();
+    expect(index.approximateReady).toBe(false);
+    expect(() => index.search(row(data, 0, dimensions), 1)).toThrow(/closed/);
   });
 });
