@@ -47,8 +47,9 @@ export const DEFAULTS = {
   quantization: 'i8' as Quantization,
   connectivity: 32,
   expansionAdd: 128,
-  expansionSearch: 256,
-  candidates: 64,
+  // usearch's own beam; a search asks for `candidates`, which widens the beam to them (the knob that counts).
+  expansionSearch: 64,
+  candidates: 512,
   // One: with two, usearch's concurrent insertions left 0.005–0.15% of the nodes unreachable by any
   // search (templates never found); with one, none in the same runs, for 1.0–1.9 times the build time.
   threads: 1,
