@@ -1,16 +1,17 @@
 /**
  * `npm run bench -- vectors …` (or `npx tsx bench/biometrics-search.ts …`): one-to-many search with
  * src/platform/vectors over synthetic unit templates, the approximate index (usearch HNSW, candidates
- * re-scored exactly) beside the exact search it must agree with, in one process:
+ * re-scored exactly) beside the exact search it must agree with, in one run:
  *
  * - the gallery: --size vectors of --dims values, uniform on the sphere (HNSW's worst case) or, with
  *   --clustered, drawn around --centres centres at cosine CLUSTER_COSINE to theirs (closer to faces);
  * - the probes: --probes mated probes, a gallery vector plus Gaussian noise of norm --noise relative
  *   to it (1.02: cosine about 0.70 with its mate); the mean cosine is printed;
- * - per quantisation (and per --connectivity and --expansion-add when given several): the build
- *   through addMany and the background build, its longest event-loop block, memory per template (RSS
- *   delta, and the graph's saved file), then search p50/p95/p99 and recall@1 against exact search at
- *   each --candidates count; exact search's own p50/p95/p99 over the same probes, and the ratio.
+ * - per quantisation (and per --connectivity, --expansion-add and --threads when given several):
+ *   the build through addMany and the background build, the event loop's delay meanwhile, memory per
+ *   template (RSS delta, and the graph's saved file), the vectors no search can reach in the graph,
+ *   then search p50/p95/p99 and recall@1 against exact search at each --candidates count; exact
+ *   search's own p50/p95/p99 over the same probes (one thread, JavaScript), and the ratio.
  *
  * See bench/README.md, "Vector search", for the figures.
  */
@@ -48,6 +49,7 @@ interface Flags {
   connectivity: number[];
   expansionAdd: number[];
   expansionSearch: number;
+  threads: number[];
   seed: number;
 }
 
@@ -66,6 +68,7 @@ function parseFlags(): Flags {
       connectivity: { type: 'string', default: String(DEFAULTS.connectivity) },
       'expansion-add': { type: 'string', default: String(DEFAULTS.expansionAdd) },
       'expansion-search': { type: 'string', default: String(DEFAULTS.expansionSearch) },
+      threads: { type: 'string', default: String(DEFAULTS.threads) },
       seed: { type: 'string', default: '1' },
     },
     strict: true,
@@ -92,6 +95,11 @@ function parseFlags(): Flags {
     connectivity: numbers(values.connectivity, 'connectivity'),
     expansionAdd: numbers(values['expansion-add'], 'expansion-add'),
     expansionSearch: one(values['expansion-search'], 'expansion-search'),
+    threads: values.threads.split(',').map((part) => {
+      const threads = Number(part.trim());
+      if (!Number.isInteger(threads) || threads < 0) throw new Error(`--threads takes whole numbers (0: all cores), got "${values.threads}"`);
+      return threads;
+    }),
     seed: one(values.seed, 'seed'),
   };
 }
@@ -214,19 +222,27 @@ interface Leg {
   quantization: Quantization;
   connectivity: number;
   expansionAdd: number;
+  threads: number;
   loadSeconds: number;
   buildSeconds: number;
   longestBlockMs: number;
+  /** The event loop's delay at its 99th percentile during load and build (sampled every 10 ms). */
+  blockP99Ms: number;
   longestBuildTurnMs: number;
   probeCosine: { mean: number; min: number; max: number };
   rssBytesPerVector: number;
   fileBytesPerVector: number | undefined;
+  /** Gallery vectors that no search can reach in the graph (a search for all of them misses them). */
+  unreachable: number;
   searches: SearchRow[];
 }
 
-/** The graph's saved size: usearch's JS API has no memory figure, and the graph is a private field. */
+/** The graph itself, a private field: the bench reads what the index does not expose. */
+const graphOf = (index: VectorIndex): Index | undefined => (index as unknown as { approximate?: Index }).approximate;
+
+/** The graph's saved size: usearch's JS API has no memory figure. */
 function graphFileBytes(index: VectorIndex): number | undefined {
-  const graph = (index as unknown as { approximate?: Index }).approximate;
+  const graph = graphOf(index);
   if (!graph) return undefined;
   const folder = mkdtempSync(path.join(os.tmpdir(), 'lintas-vectors-'));
   try {
@@ -257,12 +273,13 @@ interface LegSpec {
   quantization: Quantization;
   connectivity: number;
   expansionAdd: number;
+  threads: number;
   /** Exact search's answers from an earlier leg; the first leg runs exact search itself. */
   exact: Exact | undefined;
 }
 
 /** One leg, in a process of its own so that its RSS delta is its own. */
-async function runLeg({ flags, quantization, connectivity, expansionAdd, exact }: LegSpec): Promise<{ leg: Leg; exact: Exact }> {
+async function runLeg({ flags, quantization, connectivity, expansionAdd, threads, exact }: LegSpec): Promise<{ leg: Leg; exact: Exact }> {
   const data = makeData(flags);
   gc();
   const rssBefore = process.memoryUsage().rss;
@@ -273,6 +290,7 @@ async function runLeg({ flags, quantization, connectivity, expansionAdd, exact }
     connectivity,
     expansionAdd,
     expansionSearch: flags.expansionSearch,
+    threads,
   });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -285,6 +303,10 @@ async function runLeg({ flags, quantization, connectivity, expansionAdd, exact }
   gc();
   const rssBytesPerVector = (process.memoryUsage().rss - rssBefore) / flags.size;
   const fileBytes = graphFileBytes(index);
+  // A search as wide as the graph visits every node it can reach from the entry point.
+  const graph = graphOf(index)!;
+  const reached = new Set(graph.search(data.probes[0]!, graph.size() + 100, 1).keys);
+  const unreachable = data.keys.filter((key) => !reached.has(key)).length;
   const reference = exact ?? exactPass(index, data);
 
   const searches: SearchRow[] = [];
@@ -306,9 +328,11 @@ async function runLeg({ flags, quantization, connectivity, expansionAdd, exact }
     quantization,
     connectivity,
     expansionAdd,
+    threads,
     loadSeconds,
     buildSeconds,
     longestBlockMs: delay.max / 1e6,
+    blockP99Ms: delay.percentile(99) / 1e6,
     longestBuildTurnMs: index.longestBuildTurn,
     probeCosine: {
       mean: data.cosines.reduce((sum, value) => sum + value, 0) / data.cosines.length,
@@ -317,6 +341,7 @@ async function runLeg({ flags, quantization, connectivity, expansionAdd, exact }
     },
     rssBytesPerVector,
     fileBytesPerVector: fileBytes === undefined ? undefined : fileBytes / flags.size,
+    unreachable,
     searches,
   };
   return { leg, exact: reference };
@@ -325,16 +350,17 @@ async function runLeg({ flags, quantization, connectivity, expansionAdd, exact }
 function table(legs: Leg[], exact: Exact, size: number): string {
   const ms = (value: number): string => value.toFixed(value < 10 ? 2 : 1);
   const lines = [
-    '| quantisation (M, ef_add) | build s (ms/vector) | longest block ms | RSS B/vector | graph file B/vector | candidates | p50 ms | p95 ms | p99 ms | recall@1 | exact p50 ÷ p50 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| quantisation (M, ef_add, threads) | build s (ms/vector) | unreachable | event-loop block p99 / max ms | RSS B/vector | graph file B/vector | candidates | p50 ms | p95 ms | p99 ms | recall@1 | exact p50 ÷ p50 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const leg of legs) {
     leg.searches.forEach((row, i) => {
       const first = i === 0;
       lines.push([
-        first ? `${leg.quantization} (${leg.connectivity}, ${leg.expansionAdd})` : '',
+        first ? `${leg.quantization} (${leg.connectivity}, ${leg.expansionAdd}, ${leg.threads})` : '',
         first ? `${leg.buildSeconds.toFixed(1)} (${((leg.buildSeconds * 1000) / size).toFixed(3)})` : '',
-        first ? ms(leg.longestBlockMs) : '',
+        first ? String(leg.unreachable) : '',
+        first ? `${ms(leg.blockP99Ms)} / ${ms(leg.longestBlockMs)}` : '',
         first ? Math.round(leg.rssBytesPerVector).toLocaleString('en') : '',
         first && leg.fileBytesPerVector !== undefined ? Math.round(leg.fileBytesPerVector).toLocaleString('en') : '',
         String(row.candidates),
@@ -377,14 +403,14 @@ async function main(): Promise<void> {
   const legs: Leg[] = [];
   for (const quantization of flags.quantizations) {
     for (const connectivity of flags.connectivity) {
-      for (const expansionAdd of flags.expansionAdd) {
-        const result = await legInChild({ flags, quantization, connectivity, expansionAdd, exact });
+      for (const [expansionAdd, threads] of flags.expansionAdd.flatMap((add) => flags.threads.map((count) => [add, count] as const))) {
+        const result = await legInChild({ flags, quantization, connectivity, expansionAdd, threads, exact });
         exact = result.exact;
         legs.push(result.leg);
         const leg = result.leg;
         if (legs.length === 1) console.log(`Probe-mate cosine: mean ${leg.probeCosine.mean.toFixed(3)} (min ${leg.probeCosine.min.toFixed(3)}, max ${leg.probeCosine.max.toFixed(3)}).`);
         const rows = leg.searches.map((row) => `${row.candidates}: p50 ${row.p50.toFixed(2)} ms, recall ${row.recall.toFixed(4)}`).join('; ');
-        console.log(`${quantization} M=${connectivity} ef_add=${expansionAdd}: built in ${leg.buildSeconds.toFixed(1)} s (loaded in ${leg.loadSeconds.toFixed(1)} s), longest block ${leg.longestBlockMs.toFixed(0)} ms (build turn ${leg.longestBuildTurnMs.toFixed(0)} ms); ${rows}`);
+        console.log(`${quantization} M=${connectivity} ef_add=${expansionAdd} threads=${threads}: built in ${leg.buildSeconds.toFixed(1)} s (loaded in ${leg.loadSeconds.toFixed(1)} s), ${leg.unreachable} unreachable, event-loop block p99 ${leg.blockP99Ms.toFixed(0)} ms, max ${leg.longestBlockMs.toFixed(0)} ms (longest build turn ${leg.longestBuildTurnMs.toFixed(0)} ms); ${rows}`);
       }
     }
   }
