@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const INCLUDE = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
@@ -10,6 +11,35 @@ const INCLUDE = ['src/**/*.test.ts', 'test/**/*.test.ts'];
  * only. Every page's behaviour still runs in a browser on both legs (the other files in test/e2e).
  */
 const LAYOUT_WALKERS = ['test/e2e/tablet.e2e.test.ts', 'test/e2e/pseudo-locale.e2e.test.ts', 'test/e2e/keyboard.e2e.test.ts'];
+
+/**
+ * Files whose subject is not the database though they open one: the file parsers' limits (bombs
+ * refused in their workers, the pool's queue) check "nothing written" through the app, which the
+ * PGlite leg does; their minute of CPU-bound parsing would only repeat on the server leg.
+ */
+const DATABASE_INCIDENTAL = ['src/platform/files/bombs.test.ts'];
+
+/**
+ * The slowest files start first (measured on this project's 2-core machines), so that no long file
+ * starts last and leaves one worker idle; the others follow in vitest's own order.
+ */
+const SLOWEST_FIRST = [
+  'test/e2e/tablet.e2e.test.ts', 'test/e2e/pseudo-locale.e2e.test.ts', 'src/modules/account/totp-code.test.ts', 'src/cli.test.ts',
+  'test/e2e/biometrics.e2e.test.ts', 'src/platform/files/bombs.test.ts', 'test/e2e/keyboard.e2e.test.ts', 'src/platform/http/outsiders.test.ts',
+  'src/modules/documents/visibility.test.ts', 'src/platform/http/operations.test.ts', 'src/platform/vectors/vectors.test.ts', 'test/readme.test.ts',
+  'src/modules/reports/transfer/import/import.test.ts', 'src/platform/sharing/sharing-rule.test.ts', 'test/module-contract.test.ts',
+];
+
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const at = SLOWEST_FIRST.indexOf(relative(process.cwd(), file.moduleId));
+      return at < 0 ? SLOWEST_FIRST.length : at;
+    };
+    const sorted = await super.sort(files);
+    return sorted.map((file, index) => ({ file, index })).sort((a, b) => rank(a.file) - rank(b.file) || a.index - b.index).map(({ file }) => file);
+  }
+}
 
 /**
  * Test files that open no database: none of the support that gives one (test/support/db, app,
@@ -30,7 +60,8 @@ export default defineConfig({
   test: {
     include: INCLUDE,
     // The browser tests run on both legs: their server uses the leg's database (test/support/server.ts).
-    exclude: ['node_modules/**', ...(serverLeg ? [...LAYOUT_WALKERS, ...databaseFree()] : [])],
+    exclude: ['node_modules/**', ...(serverLeg ? [...LAYOUT_WALKERS, ...DATABASE_INCIDENTAL, ...databaseFree()] : [])],
+    sequence: { sequencer: SlowestFirst },
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     isolate: false,

@@ -69,7 +69,8 @@ if (await serverAnswers(serverUrl)) {
   const shown = new URL(serverUrl);
   shown.password = shown.password ? '***' : '';
   console.log(`PostgreSQL leg: running the database tests against ${shown.toString()}`);
-  results.push(leg('PostgreSQL', { LINTAS_TEST_DATABASE_URL: serverUrl }));
+  // The PGlite leg built the web app (web/dist) from the same sources: the second leg serves it as it is.
+  results.push(leg('PostgreSQL', { LINTAS_TEST_DATABASE_URL: serverUrl, ...(results[0]?.status === 0 ? { LINTAS_TEST_WEB_BUILT: '1' } : {}) }));
 } else {
   console.log(`PostgreSQL leg SKIPPED: no PostgreSQL server answered at ${serverUrl} (set LINTAS_TEST_DATABASE_URL to run it).`);
   if (process.env.CI === 'true' && process.env.LINTAS_REQUIRE_POSTGRES === 'true') {

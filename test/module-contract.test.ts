@@ -10,6 +10,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { sql } from '../src/platform/db/sql.js';
 import { defineModule, migrationsOf, readAllSettings } from '../src/platform/module.js';
 import { startServer } from '../src/server.js';
+import { makeTestDataFolder } from './support/db.js';
 import { makeTestApp, type TestContext } from './support/app.js';
 import { notes, notesJob } from './support/notes-module/index.js';
 import { documentedRoutes, routerRoutes } from './support/routes.js';
@@ -72,6 +73,8 @@ describe('a module plugged in by one line', () => {
   test('its job starts with the server and stops when it closes', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'lintas-modules-'));
     try {
+      // From the migrated template: the server then applies only the notes module's migration.
+      await makeTestDataFolder(folder);
       const config = { ...loadConfig({}), dataDir: folder, databaseUrl: undefined, port: 0, host: '127.0.0.1' };
       const before = { ...notesJob };
       const running = await startServer(config, { demo: false, logger: false, quiet: true, modules: WITH_NOTES });

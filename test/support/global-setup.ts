@@ -32,7 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgliteTemplate', templatePath);
 
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
-  await buildWebApp();
+  // The second leg of `npm test` (scripts/test.mjs) serves the web app the first leg built.
+  if (process.env.LINTAS_TEST_WEB_BUILT !== '1') await buildWebApp();
   let templateName: string | null = null;
   if (serverUrl) {
     templateName = `lintas_template_${process.pid}`;

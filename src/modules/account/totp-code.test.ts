@@ -8,6 +8,7 @@ import { sql } from '../../platform/db/sql.js';
 import type { App } from '../../platform/http/app.js';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import { makeTestDataFolder, openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
+import { pgliteDemoDump, postgresDemoTemplate } from '../../../test/support/demo-template.js';
 import { pointers, problem } from '../../../test/support/problem.js';
 import { runLintas, spawnServer } from '../../../test/support/processes.js';
 import { DEMO_TOTP_PATH, DEMO_TOTP_SECRET } from './demo-code.js';
@@ -21,16 +22,31 @@ describe('the command beside a running server', () => {
   let folder: string;
   let database: TestDatabase | undefined;
   let env: Record<string, string>;
+  // The demo case starts from the suite's demo template (the demo already loaded, as `serve --demo`
+  // leaves it): seeding it again here would only repeat what the README and start tests cover.
+  let demoFolder: string;
+  let demoDatabase: TestDatabase | undefined;
+  let demoEnv: Record<string, string>;
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'lintas-totp-'));
-    if (TEST_DB_KIND === 'postgres') database = await openTestDatabase();
-    else await makeTestDataFolder(folder);
+    demoFolder = mkdtempSync(join(tmpdir(), 'lintas-totp-demo-'));
+    const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
+    if (serverUrl) {
+      database = await openTestDatabase();
+      demoDatabase = await openTestDatabase({}, await postgresDemoTemplate(serverUrl));
+    } else {
+      await makeTestDataFolder(folder);
+      await makeTestDataFolder(demoFolder, await pgliteDemoDump());
+    }
     env = database ? { DATABASE_URL: database.url!, LINTAS_DATA: folder } : { LINTAS_DATA: folder };
-  }, 120_000);
+    demoEnv = demoDatabase ? { DATABASE_URL: demoDatabase.url!, LINTAS_DATA: demoFolder } : { LINTAS_DATA: demoFolder };
+  }, 180_000);
   afterAll(async () => {
     await database?.close();
+    await demoDatabase?.close();
     rmSync(folder, { recursive: true, force: true });
+    rmSync(demoFolder, { recursive: true, force: true });
   });
 
   test('without demo mode the server has no such route, and the command prints no code', async () => {
@@ -56,13 +72,13 @@ describe('the command beside a running server', () => {
   }, 180_000);
 
   test('in demo mode the banner’s command, pasted, prints the demo officer’s current code', async () => {
-    const server = await spawnServer(['--demo'], env);
+    const server = await spawnServer(['--demo'], demoEnv);
     try {
       const line = /^\s+((?:LINTAS_DATA='([^']*)' )?npx lintas (user totp-code \S+))/m.exec(server.output());
       expect(line, server.output()).not.toBeNull();
       const [, , dataFolder, args] = line!;
-      if (TEST_DB_KIND === 'pglite') expect(dataFolder).toBe(folder);
-      const commandEnv: Record<string, string> = TEST_DB_KIND === 'pglite' ? { LINTAS_DATA: dataFolder! } : { DATABASE_URL: database!.url! };
+      if (TEST_DB_KIND === 'pglite') expect(dataFolder).toBe(demoFolder);
+      const commandEnv: Record<string, string> = TEST_DB_KIND === 'pglite' ? { LINTAS_DATA: dataFolder! } : { DATABASE_URL: demoDatabase!.url! };
 
       const before = totpCode(DEMO_TOTP_SECRET);
       const ran = await runLintas(args!.split(' '), commandEnv);
