@@ -1,6 +1,7 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { stopFacePool } from './faces/index.js';
 import { closeGalleryIndex, galleryIndexOf } from './gallery-index.js';
+import { startBiometricsRelease } from './release.js';
 import { startRetention } from './retention.js';
 import { biometricsRoutes } from './routes.js';
 import { biometricsSettings } from './settings.js';
@@ -13,7 +14,7 @@ const AUDIT_ACTIONS = [
   'biometrics.enrol', 'biometrics.subject-read', 'biometrics.subject-image', 'biometrics.subject-list', 'biometrics.subject-delete',
   'biometrics.search', 'biometrics.search-read', 'biometrics.search-list', 'biometrics.subject-expire', 'biometrics.search-expire',
   'biometrics.step-two-ask', 'biometrics.step-two-read', 'biometrics.step-two-list', 'biometrics.step-two-probe', 'biometrics.step-two-confirm',
-  'biometrics.step-two-reject', 'biometrics.step-two-remind',
+  'biometrics.step-two-reject', 'biometrics.step-two-remind', 'biometrics.release', 'biometrics.release-read',
 ] as const;
 
 /**
@@ -38,8 +39,10 @@ export const biometrics = defineModule({
     // The galleries are built from the database before the first search needs them.
     await galleryIndexOf(platform).start();
     const retention = startRetention(platform, kickOutbox, (error) => log.error({ err: error }, 'the biometrics retention job failed; it runs again within the hour'));
+    const release = startBiometricsRelease(platform, (error) => log.error({ err: error }, 'the biometrics release could not be computed'));
     return {
       stop: async () => {
+        await release.stop();
         await retention.stop();
         await closeGalleryIndex(platform.db);
         await stopFacePool();

@@ -6,9 +6,10 @@ import { Strict } from '../../platform/schema.js';
 import * as agreements from './agreements.js';
 import * as galleries from './galleries.js';
 import { galleriesRead } from './gallery-index.js';
-import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, StepTwo, StepTwoConfirm, StepTwoOne, StepTwoQuery, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
+import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, ReleaseQuery, ReleaseTableCells, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, StepTwo, StepTwoConfirm, StepTwoOne, StepTwoQuery, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
 import { askStepTwo, enrolFromImage, searchByImage } from './images.js';
 import * as stepTwo from './step-two.js';
+import { readBiometricsRelease } from './release.js';
 import { getSearch, listSearches, search } from './search.js';
 
 const tags = ['biometrics'];
@@ -121,6 +122,16 @@ export function biometricsRoutes(app: App): void {
     config: { action: 'biometrics.read' },
     schema: { tags, summary: 'A search, as your side of it reads', params: IdParams, response: { 200: SearchOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => getSearch(ctx, request.params.id), { read: true }));
+
+  app.get('/biometrics/release', {
+    config: { action: 'biometrics.read' },
+    schema: {
+      tags,
+      summary: 'Counts of searches, hits and step-two decisions across all members: one table of the latest release, computed by a job, the same for every viewer (rule 6)',
+      querystring: ReleaseQuery,
+      response: { 200: ReleaseTableCells, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => readBiometricsRelease(ctx, request.query), { read: true }));
 
   app.post('/biometrics/step-two', {
     config: { action: 'biometrics.search' },

@@ -1,8 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { Cursor, Id, Limit } from '../../platform/http/schemas.js';
+import { countReleaseSchemas } from '../../platform/release/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, MODALITIES, PURPOSES, STEP_ONE, type BiographicField } from './codes.js';
 import { FORMAT_IDS } from './formats.js';
+import { BIOMETRICS_RELEASE_TABLE_NAMES } from './release-tables.js';
 
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Member = Shaped('^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$', 'a member code, such as IDN');
@@ -186,3 +188,8 @@ export const StepTwo = Strict({
   abilities: Strict({ decide: Type.Boolean() }),
 });
 export const StepTwoOne = Strict({ data: StepTwo });
+
+const release = countReleaseSchemas(BIOMETRICS_RELEASE_TABLE_NAMES, 'searchesByPurpose', 'biometrics');
+export const ReleaseQuery = release.Query;
+export type ReleaseQuery = Static<typeof ReleaseQuery>;
+export const ReleaseTableCells = release.Cells;

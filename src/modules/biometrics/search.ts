@@ -14,6 +14,7 @@ import { findAgreement, holdersFor } from './agreements.js';
 import { bandOf } from './formats.js';
 import { galleryIndexOf, templateBytes } from './gallery-index.js';
 import type { SearchCreate, SearchesQuery } from './schemas.js';
+import { tally } from './release.js';
 import { biometricsSettings } from './settings.js';
 import { readTemplate } from './templates.js';
 
@@ -113,6 +114,11 @@ export async function search(ctx: Ctx, input: SearchCreate, fields: FieldsAt = J
       now() + make_interval(days => ${agreement.query_retention_days}::int)) RETURNING id`);
   await ctx.tx.query(sql`INSERT INTO biometric_results (search_id, holder, hit, candidates)
     SELECT ${row.id}, r.holder, r.hit, r.candidates FROM jsonb_to_recordset(${JSON.stringify(results)}::jsonb) AS r (holder text, hit boolean, candidates jsonb)`);
+  await tally(ctx.tx, [
+    { table: 'searches' },
+    { table: 'searchesByPurpose', key: input.purpose },
+    ...(results.some((r) => r.hit) ? [{ table: 'hitsByPurpose' as const, key: input.purpose }] : []),
+  ]);
   // One row for the search, naming every gallery searched and the subjects that were candidates.
   await ctx.audit({
     action: 'biometrics.search',

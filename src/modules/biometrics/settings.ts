@@ -19,4 +19,10 @@ export const biometricsSettings = defineSettings({
     default: 50000,
     description: 'gallery size from which the approximate index (HNSW) answers searches instead of exact search',
   },
+  releaseHours: {
+    env: 'LINTAS_BIOMETRICS_RELEASE_HOURS',
+    kind: 'count',
+    default: 24,
+    description: 'hours between scheduled runs of the biometrics release job, the only source of counts of searches, hits and step-two decisions over other members (it also runs when a month closes)',
+  },
 });

@@ -16,6 +16,7 @@ import { tellMember } from '../../platform/notify/tell.js';
 import { findAgreement } from './agreements.js';
 import { SEAL_BIOGRAPHIC, SEAL_IMAGE } from './galleries.js';
 import type { Biographic, StepTwoAsk, StepTwoConfirm, StepTwoQuery, StatusChange } from './schemas.js';
+import { tally } from './release.js';
 import { notInForce } from './search.js';
 
 const OBJECT = 'biometric-step-two';
@@ -195,6 +196,7 @@ export async function confirm(ctx: Ctx, id: string, input: StepTwoConfirm) {
   const disclosed = Object.fromEntries(fields.flatMap((field) => (biographic[field] === undefined ? [] : [[field, biographic[field]]])));
   await ctx.tx.query(sql`UPDATE biometric_step_two SET status = 'confirmed', subject_id = ${input.subject}, disclosed = ${key.sealJson(SEAL_DISCLOSED, disclosed)},
     probe_image = NULL, probe_type = NULL, decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
+  await tally(ctx.tx, [{ table: 'stepTwoByOutcome', key: 'confirmed' }]);
   await ctx.audit({ action: 'biometrics.step-two-confirm', objectType: OBJECT, objectId: id, objectOwner: row.requester, details: { subject: input.subject, fields: Object.keys(disclosed) } });
   await tellMember(ctx.tx, ctx.platform, {
     writer: ctx.actor.member, member: row.requester, topic: 'biometrics', roles: rolesFor('biometrics.search'), kind: 'biometrics.step-two-decision',
@@ -210,6 +212,7 @@ export async function reject(ctx: Ctx, id: string, input: StatusChange) {
   const row = await pendingForHolder(ctx, id);
   await ctx.tx.query(sql`UPDATE biometric_step_two SET status = 'rejected', reason = ${input.reason}, probe_image = NULL, probe_type = NULL,
     decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
+  await tally(ctx.tx, [{ table: 'stepTwoByOutcome', key: 'rejected' }]);
   await ctx.audit({ action: 'biometrics.step-two-reject', objectType: OBJECT, objectId: id, objectOwner: row.requester });
   await tellMember(ctx.tx, ctx.platform, {
     writer: ctx.actor.member, member: row.requester, topic: 'biometrics', roles: rolesFor('biometrics.search'), kind: 'biometrics.step-two-decision',

@@ -6,29 +6,13 @@
  * platform's thresholds, perturbed by the cell-key method (src/platform/release/). A viewer's
  * request only picks which stored cells to read.
  */
-import { appendAudit } from '../../platform/audit/writer.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import type { Database, Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { releaseCounts, type CountedGroup } from '../../platform/release/cells.js';
-import { K_PLATFORM, K_PUBLISHED } from '../../platform/release/disclosure.js';
-import { RANDOM_CELL_KEY, releaseDigest, releaseDueAfter, scheduleRelease, type ReleaseReason } from '../../platform/release/job.js';
-import { cutoffOf, monthNumber, PERIOD_PATTERN, RELEASE_INTERVALS, type ReleaseInterval } from '../../platform/release/periods.js';
-import { LINKAGE_RELEASE_TABLE_NAMES, LINKAGE_RELEASE_TABLES, type LinkageReleaseTable } from './release-tables.js';
+import { countRelease, monthOf, type CountReleaseOutcome, type CountReleaseQuery, type CountRow } from '../../platform/release/count-release.js';
+import { RANDOM_CELL_KEY, scheduleRelease, type ReleaseReason } from '../../platform/release/job.js';
+import { LINKAGE_RELEASE_TABLES, type LinkageReleaseTable } from './release-tables.js';
 import { linkageSettings } from './settings.js';
-
-interface GroupRow {
-  tbl: LinkageReleaseTable;
-  key1: string;
-  key2: string;
-  month: number;
-  owner: string;
-  records: number;
-  key_sum: number;
-}
-
-const monthOf = (column: string) =>
-  sql.raw(`(extract(year FROM ${column} AT TIME ZONE 'UTC') * 12 + extract(month FROM ${column} AT TIME ZONE 'UTC') - 1)::int`);
 
 /**
  * Every entity row and notice written before the cutoff, added up by table, month, keys and owner
@@ -36,10 +20,10 @@ const monthOf = (column: string) =>
  * the value is not on a warning list (names by their exact key: a fuzzy figure would hang on the
  * threshold of the day). A notice counts under its holder: the figure is about the holders' records.
  */
-function groupsBefore(tx: Tx, cutoff: string): Promise<GroupRow[]> {
+function groupsBefore(tx: Tx, cutoff: string): Promise<CountRow<LinkageReleaseTable>[]> {
   const before = sql`(${cutoff}::date::timestamp AT TIME ZONE 'UTC')`;
   const counted = sql`count(*)::int AS records, (sum(cell_key) % 4294967296)::float8 AS key_sum`;
-  return tx.query<GroupRow>(sql`
+  return tx.query<CountRow<LinkageReleaseTable>>(sql`
     WITH e AS (
       SELECT e.kind, e.module || '/' || e.record_type AS source, e.owner, k.cell_key, ${monthOf('e.created_at')} AS month,
         (EXISTS (SELECT 1 FROM linkage_entities o WHERE o.kind = e.kind AND o.key = e.key AND o.owner <> e.owner)
@@ -70,75 +54,29 @@ async function assignKeys(tx: Tx): Promise<void> {
     AND NOT EXISTS (SELECT 1 FROM linkage_notices n WHERE n.id = k.object_id)`);
 }
 
-export interface LinkageReleaseOutcome {
-  /** The release made, or null when the records were unchanged since the last one. */
-  releaseId: string | null;
-  cutoff: string;
-  cells: number;
-  records: number;
-}
+const release = countRelease<LinkageReleaseTable>({
+  prefix: 'linkage',
+  lockId: 7424,
+  tables: LINKAGE_RELEASE_TABLES,
+  recordTables: ['entities', 'noticesByKind'],
+  defaultTable: 'entitiesByKind',
+  audit: { make: 'linkage.release', read: 'linkage.release-read', objectType: 'linkage-release' },
+  async groups(tx, cutoff) {
+    await assignKeys(tx);
+    return groupsBefore(tx, cutoff);
+  },
+});
+
+export type LinkageReleaseOutcome = CountReleaseOutcome;
 
 /**
- * Computes and stores a release of linkage's records as they are now, for the periods closed
- * before `now`'s month, as the schema owner (only cells that pass the thresholds leave it); one
- * transaction with its audit row naming the owners whose records entered. Skips when nothing
- * changed since the last release, unless `force`.
+ * Computes and stores a release of linkage's records as they are now (see count-release.ts);
+ * skips when nothing changed since the last release, unless `force`.
  */
-export async function makeLinkageRelease(db: Database, reason: ReleaseReason, options: { now?: Date; force?: boolean } = {}): Promise<LinkageReleaseOutcome> {
-  const now = options.now ?? new Date();
-  const cutoff = cutoffOf(now);
-  return db.ownerTransaction(async (tx) => {
-    // One release at a time across every process of a deployment.
-    await tx.query(sql`SELECT pg_advisory_xact_lock(7424)`);
-    await assignKeys(tx);
-    const rows = await groupsBefore(tx, cutoff);
-    const groups: CountedGroup<LinkageReleaseTable>[] = rows.map((row) => ({
-      table: row.tbl,
-      keys: LINKAGE_RELEASE_TABLES[row.tbl].dimensions.map((_, index) => (index === 0 ? row.key1 : row.key2)),
-      month: row.month,
-      owner: row.owner,
-      records: row.records,
-      keySum: row.key_sum,
-    }));
-    const records = groups.filter((group) => group.table === 'entities' || group.table === 'noticesByKind').reduce((sum, group) => sum + group.records, 0);
-    const hash = releaseDigest(cutoff, groups);
-    const last = await tx.maybeOne<{ id: string; digest: string }>(sql`SELECT id, digest FROM linkage_releases ORDER BY computed_at DESC, id DESC LIMIT 1`);
-    if (last && last.digest === hash && !options.force) {
-      await tx.query(sql`UPDATE linkage_releases SET checked_at = ${now} WHERE id = ${last.id}`);
-      return { releaseId: null, cutoff, cells: 0, records };
-    }
-    const cells = releaseCounts(groups, monthNumber(cutoff));
-    const owners = [...new Set(groups.map((group) => group.owner))].sort();
-    const { id } = await tx.one<{ id: string }>(sql`
-      INSERT INTO linkage_releases (computed_at, checked_at, cutoff, reason, digest, records, owners)
-      VALUES (${now}, ${now}, ${cutoff}, ${reason}, ${hash}, ${records}, ${owners}::text[]) RETURNING id`);
-    for (let start = 0; start < cells.length; start += 2000) {
-      const batch = cells.slice(start, start + 2000);
-      await tx.query(sql`
-        INSERT INTO linkage_release_cells (release_id, tbl, period, key1, key2, published, count)
-        SELECT ${id}, c.tbl, c.period, c.key1, c.key2, c.published, c.count
-        FROM unnest(${batch.map((c) => c.table)}::text[], ${batch.map((c) => c.period)}::text[], ${batch.map((c) => c.keys[0] ?? '')}::text[],
-          ${batch.map((c) => c.keys[1] ?? '')}::text[], ${batch.map((c) => c.published)}::boolean[], ${batch.map((c) => c.count)}::int[])
-          AS c (tbl, period, key1, key2, published, count)`);
-    }
-    await appendAudit(tx, {}, [{
-      action: 'linkage.release',
-      objectType: 'linkage-release',
-      objectId: id,
-      ...(owners.length ? { objectOwners: owners } : {}),
-      details: { cutoff, reason, cells: cells.length },
-    }]);
-    return { releaseId: id, cutoff, cells: cells.length, records };
-  });
-}
+export const makeLinkageRelease = (db: Database, reason: ReleaseReason, options: { now?: Date; force?: boolean } = {}) => release.make(db, reason, options);
 
 /** Why a linkage release is due now, if it is: a month closed since the last one, or the schedule. */
-export async function linkageReleaseDue(db: Database, now: Date, everyHours: number): Promise<ReleaseReason | null> {
-  const last = await db.ownerTransaction((tx) =>
-    tx.maybeOne<{ cutoff: string; checked_at: Date }>(sql`SELECT cutoff::text AS cutoff, checked_at FROM linkage_releases ORDER BY computed_at DESC, id DESC LIMIT 1`),
-  );
-  return releaseDueAfter(last, now, everyHours);
-}
+export const linkageReleaseDue = (db: Database, now: Date, everyHours: number) => release.due(db, now, everyHours);
 
 /** Runs the linkage release job (once at start, then every `everyMs`); started by the module. */
 export function startLinkageRelease(platform: Platform, onError: (error: unknown) => void, everyMs = 15 * 60_000): { stop(): Promise<void> } {
@@ -153,32 +91,4 @@ export function startLinkageRelease(platform: Platform, onError: (error: unknown
 }
 
 /** One table of the latest release, by one interval: the cells stored for it, as every viewer reads them. */
-export async function readLinkageRelease(ctx: Ctx, query: { table?: LinkageReleaseTable; interval?: ReleaseInterval; published?: boolean }) {
-  const table = query.table ?? 'entitiesByKind';
-  const interval = query.interval ?? 'quarter';
-  const published = query.published ?? false;
-  const row = await ctx.tx.maybeOne<{ id: string; computed_at: Date; cutoff: string; reason: ReleaseReason }>(
-    sql`SELECT id, computed_at, cutoff::text AS cutoff, reason FROM linkage_releases ORDER BY computed_at DESC, id DESC LIMIT 1`,
-  );
-  const release = row ? { id: row.id, computedAt: row.computed_at.toISOString(), cutoff: row.cutoff, reason: row.reason } : null;
-  const cells = release
-    ? await ctx.tx.query<{ period: string; key1: string; key2: string; count: number }>(sql`
-        SELECT period, key1, key2, count FROM linkage_release_cells
-        WHERE release_id = ${release.id} AND tbl = ${table} AND period ~ ${PERIOD_PATTERN[interval]} AND (published OR NOT ${published})
-        ORDER BY period, key1, key2`)
-    : [];
-  await ctx.audit({ action: 'linkage.release-read', objectType: 'linkage-release', ...(release ? { objectId: release.id } : {}), details: { criteria: { table, interval, published } } });
-  return {
-    release,
-    tables: LINKAGE_RELEASE_TABLE_NAMES.map((name) => ({ name, label: LINKAGE_RELEASE_TABLES[name].label, dimensions: [...LINKAGE_RELEASE_TABLES[name].dimensions] })),
-    intervals: [...RELEASE_INTERVALS],
-    table,
-    interval,
-    k: published ? K_PUBLISHED : K_PLATFORM,
-    cells: cells.map((cell) => ({
-      period: cell.period,
-      keys: LINKAGE_RELEASE_TABLES[table].dimensions.map((_, index) => (index === 0 ? cell.key1 : cell.key2)),
-      count: cell.count,
-    })),
-  };
-}
+export const readLinkageRelease = (ctx: Ctx, query: CountReleaseQuery<LinkageReleaseTable>) => release.read(ctx, query);

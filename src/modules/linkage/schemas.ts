@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Cursor, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
-import { RELEASE_INTERVALS } from '../../platform/release/periods.js';
+import { countReleaseSchemas } from '../../platform/release/schemas.js';
 import { SUBJECTS, type EntityField } from './codes.js';
 import { ENTITY_TYPES } from './entities/index.js';
 import { LINKAGE_RELEASE_TABLE_NAMES } from './release-tables.js';
@@ -252,33 +252,7 @@ const Request = Strict({
 export const RequestOne = Strict({ data: Request });
 export const RequestList = Strict({ data: Type.Array(Request), next: Type.Union([Type.String(), Type.Null()]) });
 
-const ReleaseInfo = Type.Union([
-  Strict({
-    id: Type.String({ format: 'uuid' }),
-    computedAt: Type.String({ format: 'date-time' }),
-    cutoff: Type.String({ format: 'date', description: 'the release covers every month, quarter and year that ended before this day' }),
-    reason: OneOf(['period-closed', 'scheduled', 'operator'] as const),
-  }),
-  Type.Null(),
-], { description: 'the latest linkage release; null before the job first ran' });
-
-export const ReleaseQuery = Strict({
-  table: Type.Optional(OneOf(LINKAGE_RELEASE_TABLE_NAMES, { default: 'entitiesByKind' })),
-  interval: Type.Optional(OneOf(RELEASE_INTERVALS, { default: 'quarter' })),
-  published: Type.Optional(Type.Boolean({ default: false, description: 'only the cells that may be published or exported (k = 11)' })),
-});
+const release = countReleaseSchemas(LINKAGE_RELEASE_TABLE_NAMES, 'entitiesByKind', 'linkage');
+export const ReleaseQuery = release.Query;
 export type ReleaseQuery = Static<typeof ReleaseQuery>;
-
-export const ReleaseTableCells = Strict({
-  release: ReleaseInfo,
-  tables: Type.Array(Strict({ name: OneOf(LINKAGE_RELEASE_TABLE_NAMES), label: Type.String(), dimensions: Type.Array(Type.String()) })),
-  intervals: Type.Array(OneOf(RELEASE_INTERVALS)),
-  table: OneOf(LINKAGE_RELEASE_TABLE_NAMES),
-  interval: OneOf(RELEASE_INTERVALS),
-  k: Type.Integer({ description: 'the smallest number of records (from at least 3 owners) a cell shown holds' }),
-  cells: Type.Array(Strict({
-    period: Type.String(),
-    keys: Type.Array(Type.String(), { description: 'the values of the table’s dimensions, in order' }),
-    count: Type.Integer({ minimum: 0, description: 'perturbed (cell-key method): the same for every viewer, unchanged while its records are' }),
-  }), { description: 'the cells that passed the thresholds. A cell that did not is absent, exactly like one with no records.' }),
-});
+export const ReleaseTableCells = release.Cells;

@@ -544,6 +544,7 @@ const cases: Case[] = [
     forbidden: [{ who: () => approverOnly }],
   },
   { method: 'GET', route: '/biometrics/searches', auth: 'user', path: () => '/biometrics/searches' },
+  { method: 'GET', route: '/biometrics/release', auth: 'user', path: () => '/biometrics/release?table=hitsByPurpose&interval=year' },
   {
     method: 'POST', route: '/biometrics/step-two', auth: 'user', path: () => '/biometrics/step-two', payload: () => ({ search: biometricSearch, holder: 'AAA', reference: 'AAA-SECRET-1' }),
     hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => '/biometrics/step-two', missingPayload: () => ({ search: randomUUID(), holder: 'AAA', reference: 'AAA-SECRET-1' }) },
