@@ -89,6 +89,7 @@ const PAGES: readonly PageCase[] = [
   { name: 'linkage-notice', path: (ids) => `/linkage/notices/${encodeURIComponent(ids.notice)}` },
   { name: 'linkage-requests', path: () => '/linkage/requests' },
   { name: 'linkage-request', path: (ids) => `/linkage/requests/${encodeURIComponent(ids.request)}` },
+  { name: 'linkage-figures', path: () => '/linkage/figures' },
   // Biometrics: the agreements, the proposal form, the gallery with its enrolment form, search (no
   // agreement in force in the demo) and the searches.
   { name: 'biometrics-agreements', path: () => '/biometrics/agreements' },
@@ -96,6 +97,7 @@ const PAGES: readonly PageCase[] = [
   { name: 'biometrics-gallery', path: () => '/biometrics/gallery' },
   { name: 'biometrics-search', path: () => '/biometrics/search' },
   { name: 'biometrics-searches', path: () => '/biometrics/searches' },
+  { name: 'biometrics-figures', path: () => '/biometrics/figures' },
 ];
 
 let session: BrowserSession | undefined;

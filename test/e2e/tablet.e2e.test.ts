@@ -64,6 +64,7 @@ function pages(): [string, string | null][] {
     ['linkage-request', id('request', (value) => `/linkage/requests/${value}`)],
     ['linkage-graph', '/linkage/graph'],
     ['linkage-review', '/linkage/review'],
+    ['linkage-figures', '/linkage/figures?interval=year'],
     // Biometrics: the demo holds no agreement, subject or search, so the lists show their empty state
     // (test/e2e/biometrics.e2e.test.ts measures the pages with records at both widths).
     ['biometrics-agreements', '/biometrics/agreements'],
@@ -71,6 +72,7 @@ function pages(): [string, string | null][] {
     ['biometrics-gallery', '/biometrics/gallery'],
     ['biometrics-search', '/biometrics/search'],
     ['biometrics-searches', '/biometrics/searches'],
+    ['biometrics-figures', '/biometrics/figures'],
     ['audit', '/audit'],
     ['inbox', '/inbox'],
     ['account', '/account'],

@@ -2,6 +2,7 @@ import { createIntl } from 'react-intl';
 import { describe, expect, test } from 'vitest';
 import { csvField, displayed, fileNameOf, toCsv } from '../../web/src/components/charts/table-data.js';
 import { continuousPeriods, periodLabel } from '../../web/src/components/charts/periods.js';
+import { countReleaseView } from '../../web/src/components/count-release-view.js';
 import type { Catalogue, Translate } from '../../web/src/i18n/index.js';
 import en from '../../web/src/i18n/messages/en.json' with { type: 'json' };
 import { pseudoCatalogue } from '../../web/src/i18n/pseudo.js';
@@ -192,5 +193,38 @@ describe("the narrative's check while typing", () => {
     const hint = t('reports.form.narrativeFound', { names: 'an e-mail address and a phone number', count: 1 });
     expect(hint).toBe('This looks like it holds an e-mail address and a phone number: reports name no one, so remove it. 1 character left.');
     expect(t('reports.form.narrativeHint', { count: 3999 })).toMatch(/ 3,999 characters left\.$/);
+  });
+});
+
+describe('a module’s count release as a chart and its table', () => {
+  const answer = {
+    release: { id: 'r', computedAt: '2026-12-01T00:00:00Z', cutoff: '2026-12-01', reason: 'scheduled' },
+    tables: [{ name: 'searchesByPurpose', label: 'Searches made, by purpose', dimensions: ['purpose'] }],
+    intervals: ['month', 'quarter', 'year'],
+    table: 'searchesByPurpose',
+    interval: 'quarter',
+    k: 5,
+    cells: [
+      { period: '2026-Q1', keys: ['irregular-arrival'], count: 7 },
+      { period: '2026-Q3', keys: ['irregular-arrival'], count: 6 },
+      { period: '2026-Q3', keys: ['trafficking-victim'], count: 12 },
+    ],
+  };
+  const words: Record<string, string> = { 'irregular-arrival': 'Irregular arrival', 'trafficking-victim': 'Trafficking victim' };
+  const view = countReleaseView(answer, ['Purpose'], (value) => words[value] ?? value, 'Count', t);
+
+  test('the time axis is continuous; a quarter without a cell has no bar, not a 0', () => {
+    const option = view.option as { xAxis: { data: string[] }; series: { name: string; data: (number | null)[] }[] };
+    expect(option.xAxis.data).toEqual(['2026-Q1', '2026-Q2', '2026-Q3'].map((period) => periodLabel(t, period)));
+    expect(option.series.map((series) => [series.name, series.data])).toEqual([
+      ['Irregular arrival', [7, null, 6]],
+      ['Trafficking victim', [null, null, 12]],
+    ]);
+  });
+
+  test('its table holds exactly the cells the release gave, in words, and downloads as such', () => {
+    expect(view.table.columns).toEqual(['Period', 'Purpose', 'Count']);
+    expect(view.table.rows).toEqual([[periodLabel(t, '2026-Q1'), 'Irregular arrival', 7], [periodLabel(t, '2026-Q3'), 'Irregular arrival', 6], [periodLabel(t, '2026-Q3'), 'Trafficking victim', 12]]);
+    expect(toCsv(view.table).split('\r\n')[0]).toBe('Period,Purpose,Count');
   });
 });

@@ -2,6 +2,7 @@ import type { Route } from '../../router.js';
 import { AgreementPage } from './agreement.js';
 import { AgreementNewPage } from './agreement-form.js';
 import { AgreementsPage } from './agreements.js';
+import { FiguresPage } from './figures.js';
 import { GalleryPage } from './gallery.js';
 import { SearchPage } from './search.js';
 import { SearchesPage } from './searches.js';
@@ -17,4 +18,5 @@ export const BIOMETRICS_ROUTES: readonly Route[] = [
   { pattern: '/biometrics/gallery/:id', render: (p) => <SubjectPage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/biometrics/search', render: () => <SearchPage /> },
   { pattern: '/biometrics/searches', render: () => <SearchesPage /> },
+  { pattern: '/biometrics/figures', render: () => <FiguresPage /> },
 ];

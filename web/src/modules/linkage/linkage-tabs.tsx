@@ -8,6 +8,7 @@ const LINKAGE_TABS: readonly PageTab[] = [
   { path: '/linkage/notices', label: msg('linkage.tabs.notices'), visible: () => true },
   { path: '/linkage/requests', label: msg('linkage.tabs.requests'), visible: () => true },
   { path: '/linkage/graph', label: msg('shell.nav.linkageGraph'), visible: () => true },
+  { path: '/linkage/figures', label: msg('linkage.tabs.figures'), visible: () => true },
   { path: '/linkage/review', label: msg('shell.nav.linkageReview'), visible: (session) => can(session, 'linkage.review') },
 ];
 

@@ -5,6 +5,7 @@ import { LeadEditPage, LeadNewPage } from './lead-form.js';
 import { LeadsPage } from './leads.js';
 import { NoticePage, NoticesPage } from './notices.js';
 import { RequestPage, RequestsPage } from './requests.js';
+import { FiguresPage } from './figures.js';
 
 /** The linkage pages; the graph and the secretariat's review add theirs to this one list. */
 export const LINKAGE_ROUTES: readonly Route[] = [
@@ -15,6 +16,7 @@ export const LINKAGE_ROUTES: readonly Route[] = [
   { pattern: '/linkage/notices', render: () => <NoticesPage /> },
   { pattern: '/linkage/notices/:id', render: (p) => <NoticePage key={p.id} id={p.id ?? ''} /> },
   { pattern: '/linkage/requests', render: () => <RequestsPage /> },
+  { pattern: '/linkage/figures', render: () => <FiguresPage /> },
   { pattern: '/linkage/requests/:id', render: (p) => <RequestPage key={p.id} id={p.id ?? ''} /> },
   ...GRAPH_ROUTES,
 ];

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorAlert, Field, Loading } from '../../components/ui.js';
+import '../../components/release.css';
 import { useResource } from '../../hooks.js';
 import { navigate, useLocation } from '../../router.js';
 import { useIntl } from 'react-intl';
