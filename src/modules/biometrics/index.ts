@@ -1,5 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { stopFacePool } from './faces/index.js';
+import { stopEnrolmentRuns } from './enrolment-runner.js';
 import { closeGalleryIndex, galleryIndexOf } from './gallery-index.js';
 import { startRetention } from './retention.js';
 import { biometricsRoutes } from './routes.js';
@@ -13,7 +14,7 @@ const AUDIT_ACTIONS = [
   'biometrics.enrol', 'biometrics.subject-read', 'biometrics.subject-image', 'biometrics.subject-list', 'biometrics.subject-delete',
   'biometrics.search', 'biometrics.search-read', 'biometrics.search-list', 'biometrics.subject-expire', 'biometrics.search-expire',
   'biometrics.step-two-ask', 'biometrics.step-two-read', 'biometrics.step-two-list', 'biometrics.step-two-probe', 'biometrics.step-two-confirm',
-  'biometrics.step-two-reject', 'biometrics.step-two-remind',
+  'biometrics.step-two-reject', 'biometrics.step-two-remind', 'biometrics.enrolment-start', 'biometrics.enrolment-report', 'biometrics.enrolment-expire',
 ] as const;
 
 /**
@@ -41,6 +42,7 @@ export const biometrics = defineModule({
     return {
       stop: async () => {
         await retention.stop();
+        await stopEnrolmentRuns(platform.db);
         await closeGalleryIndex(platform.db);
         await stopFacePool();
       },
