@@ -175,6 +175,14 @@ describe('bulk enrolment from an archive', () => {
       expect(refused.body).not.toContain('AAA');
     }
     expect((await t.as(bbb, { method: 'GET', url: `${API}/enrolments` })).json()).toEqual({ data: [] });
+    // Each wall alone: the queries' condition without row-level security, and row-level security without the queries.
+    const conditionAlone = await t.variant({ unsafeWithoutRowLevelSecurity: true });
+    const asBbb = { cookie: bbb.cookie, 'x-csrf-token': bbb.csrf };
+    expect((await conditionAlone.inject({ method: 'GET', url: `${API}/enrolments/${run.id}`, headers: asBbb })).statusCode).toBe(404);
+    expect((await conditionAlone.inject({ method: 'GET', url: `${API}/enrolments`, headers: asBbb })).json()).toEqual({ data: [] });
+    for (const table of ['biometric_enrolment_runs', 'biometric_enrolment_rejections']) {
+      expect(await t.db.transaction({ member: 'BBB' }, (tx) => tx.query(sql`SELECT * FROM ${sql.ident(table)}`)), table).toEqual([]);
+    }
     expect(await fingerprint(t.db)).toEqual(before);
   }, 120_000);
 
