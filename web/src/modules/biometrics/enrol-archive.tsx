@@ -246,7 +246,7 @@ function RecentRuns({ runs, error, loading, current }: { runs: EnrolmentRun[] | 
   const t = useT();
   const list = runs ?? [];
   return (
-    <section aria-labelledby="bulk-recent">
+    <section>
       <h3 id="bulk-recent">{t('biometrics.bulk.recent')}</h3>
       <ErrorAlert error={error} />
       {list.length === 0 ? (
