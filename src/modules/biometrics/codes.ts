@@ -39,4 +39,4 @@ export const ENROLMENT_REJECTIONS = [
   'invalid-row', 'duplicate-reference', 'missing-file', 'reference-taken', 'damaged-file', 'reader-busy',
   'too-large', 'not-an-image', 'decompression-bomb', 'too-small', 'no-face', 'several-faces', 'face-too-small',
 ] as const;
-export type EnrolmentRejection = (typeof ENROLMENT_REJECTIONS)[number];
+export type RejectionReason = (typeof ENROLMENT_REJECTIONS)[number];

@@ -10,7 +10,7 @@ import { invalid, Problem, type FieldError } from '../../platform/errors.js';
 import { readTable } from '../../platform/files/tabular.js';
 import { entryBytes, readZipDirectory, type ZipEntry, type ZipLimits } from '../../platform/files/zip-guard.js';
 import { validateValue } from '../../platform/http/validate.js';
-import { BIOGRAPHIC_COLUMNS, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, type EnrolmentRejection } from './codes.js';
+import { BIOGRAPHIC_COLUMNS, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, type RejectionReason } from './codes.js';
 import { SubjectFromImage } from './schemas.js';
 
 const MB = 1024 * 1024;
@@ -39,7 +39,7 @@ export interface RowRejection {
   row: number;
   file: string | null;
   reference: string | null;
-  reason: EnrolmentRejection;
+  reason: RejectionReason;
   column: string | null;
   detail: string | null;
 }
@@ -84,7 +84,7 @@ export async function readEnrolmentArchive(content: Buffer, defaults: { retainUn
     plan.total++;
     const reference = cells.reference?.trim() ?? '';
     const file = cells.image?.trim() ?? '';
-    const reject = (reason: EnrolmentRejection, column: string | null, detail: string): void => {
+    const reject = (reason: RejectionReason, column: string | null, detail: string): void => {
       plan.rejections.push({ row, file: file || null, reference: reference || null, reason, column, detail });
     };
     const fault = rowFault(cells, extraCells, defaults);

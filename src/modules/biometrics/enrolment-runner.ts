@@ -14,7 +14,7 @@ import { sql } from '../../platform/db/sql.js';
 import { Problem } from '../../platform/errors.js';
 import { entryBytes } from '../../platform/files/zip-guard.js';
 import { oneAtATime } from '../../platform/jobs.js';
-import type { EnrolmentRejection } from './codes.js';
+import type { RejectionReason } from './codes.js';
 import type { EnrolmentRow, RowRejection } from './enrolment-archive.js';
 import { refusal } from './faces/decode.js';
 import { FACE_FORMAT, faceRefusalOf, faceTemplate, keptImage, MAX_IMAGE_BYTES, type FaceRefusal } from './faces/index.js';
@@ -22,7 +22,7 @@ import { insertSubject } from './galleries.js';
 
 // Every refusal of the face reader is a rejection a run reports.
 type Assert<T extends true> = T;
-export type RefusalsAreRejections = Assert<FaceRefusal extends EnrolmentRejection ? true : false>;
+export type RefusalsAreRejections = Assert<FaceRefusal extends RejectionReason ? true : false>;
 
 /** Waits between asks of a busy face worker, in milliseconds: about two minutes in all. */
 const BUSY_WAITS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000];
@@ -50,7 +50,7 @@ interface LiveRun {
   finished: Promise<void>;
 }
 
-type Outcome = { kind: 'face'; vector: number[]; kept: Buffer } | { kind: 'rejected'; reason: EnrolmentRejection; detail: string } | { kind: 'stopped' };
+type Outcome = { kind: 'face'; vector: number[]; kept: Buffer } | { kind: 'rejected'; reason: RejectionReason; detail: string } | { kind: 'stopped' };
 
 const live = new WeakMap<Database, Map<string, LiveRun>>();
 /** The face worker's lane for bulk work: one image of one run at a time, runs taking turns. */
@@ -143,7 +143,7 @@ async function readFace(content: Buffer, row: EnrolmentRow, signal: AbortSignal)
   }
 }
 
-function rejected(error: unknown, reason: EnrolmentRejection): Outcome {
+function rejected(error: unknown, reason: RejectionReason): Outcome {
   return { kind: 'rejected', reason, detail: error instanceof Problem ? error.detail : reason };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
@@ -8,6 +9,7 @@ import { multipart } from '../../../test/support/multipart.js';
 import { template } from '../../../test/support/templates.js';
 import { deflate, zip, type ZipEntryInput } from '../../../test/support/zip.js';
 import { sql } from '../../platform/db/sql.js';
+import { ENROLMENT_REJECTIONS } from './codes.js';
 import { enrolmentRunsEnded, stopEnrolmentRuns } from './enrolment-runner.js';
 import { stopFacePool } from './faces/index.js';
 import { applyRetention } from './retention.js';
@@ -230,6 +232,50 @@ describe('bulk enrolment from an archive', () => {
     const again = await upload(aaa, archive);
     const done = await finished(aaa, again.json<{ data: EnrolmentRun }>().data.id);
     expect(done).toMatchObject({ status: 'done', total: 2, processed: 2, enrolled: 2 - stopped.enrolled, rejected: stopped.enrolled });
+  }, 60_000);
+
+  test('an archive whose every row is refused by the CSV is done at once, reading no image; the table takes every reason the code knows', async () => {
+    const archive = zip([{ name: 'subjects.csv', content: 'reference,image\r\nAAA-NONE-1,absent.png\r\n,astronaut.png\r\n' }, { name: 'astronaut.png', content: image('astronaut.png') }]);
+    const started = await upload(aaa, archive);
+    expect(started.statusCode, started.body).toBe(202);
+    const run = started.json<{ data: EnrolmentRun }>().data;
+    expect(run).toMatchObject({ status: 'done', total: 2, processed: 2, enrolled: 0, rejected: 2 });
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.rejections?.map((each) => [each.reason, each.pointer])).toEqual([['missing-file', '/rows/2/image'], ['invalid-row', '/rows/3/reference']]);
+    // The migration's list of reasons is the code's (a reason it lacked would fail a run's write).
+    const undone = new Error('undone on purpose');
+    const outcome = await t.db.transaction({ member: 'AAA' }, async (tx) => {
+      for (const [index, reason] of ENROLMENT_REJECTIONS.entries()) {
+        await tx.query(sql`INSERT INTO biometric_enrolment_rejections (run_id, owner, csv_row, reason) VALUES (${run.id}, 'AAA', ${100 + index}, ${reason})`);
+      }
+      throw undone;
+    }).catch((error: unknown) => error);
+    expect(outcome).toBe(undone);
+  });
+
+  test('a search made while an archive is being read is answered after at most one of its images, not after the archive', async () => {
+    const rows = Array.from({ length: 12 }, (_, index) => `AAA-QUEUE-${index},coffee.png`);
+    const started = await upload(aaa, zip([{ name: 'subjects.csv', content: `reference,image\r\n${rows.join('\r\n')}\r\n` }, { name: 'coffee.png', content: image('coffee.png') }]));
+    const id = started.json<{ data: EnrolmentRun }>().data.id;
+    const search = await t.as(bbb, {
+      method: 'POST', url: `${API}/searches/by-image`,
+      ...multipart([{ name: 'metadata', value: JSON.stringify({ agreement: agreementId, purpose: 'irregular-arrival' }) }, { name: 'file', value: image('camera.png'), filename: 'probe.png', type: 'image/png' }]),
+    });
+    expect(search.statusCode, search.body).toBe(201);
+    // The archive's images take one place at a time in the face worker's queue: the search went in behind
+    // one of them. By the time its answer is read back, one more may be settling and one more read.
+    const meanwhile = (await t.as(aaa, { method: 'GET', url: `${API}/enrolments/${id}` })).json<{ data: EnrolmentRun }>().data;
+    expect(meanwhile.processed).toBeLessThanOrEqual(3);
+    expect(await finished(aaa, id)).toMatchObject({ status: 'done', processed: 12, rejected: 12 });
+  }, 60_000);
+
+  test('an image past the face reader’s 20 MB is rejected as too large', async () => {
+    // Random bytes do not compress, so the ZIP guard's ratio lets them through; the face reader's limit does not.
+    const big = await deflate([randomBytes(20 * 1024 * 1024 + 1)], { level: 1 });
+    const started = await upload(aaa, zip([{ name: 'subjects.csv', content: 'reference,image\r\nAAA-BIG-1,big.png\r\n' }, { name: 'big.png', content: big }]));
+    expect(started.statusCode, started.body).toBe(202);
+    const done = await finished(aaa, started.json<{ data: EnrolmentRun }>().data.id);
+    expect(done).toMatchObject({ status: 'done', enrolled: 0, rejected: 1, rejections: [{ row: 2, reason: 'too-large', file: 'big.png' }] });
   }, 60_000);
 
   test('retention: a run left running by a stopped process is marked interrupted; a run ended long ago is deleted, audited', async () => {

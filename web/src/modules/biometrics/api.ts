@@ -17,11 +17,11 @@ import type {
   SubjectFromImage as SubjectFromImageSchema,
   SubjectItem as SubjectItemSchema,
 } from '../../../../src/modules/biometrics/schemas.js';
-import type { AGREEMENT_STATUSES, BiographicField, EnrolmentRejection, EnrolmentStatus, Purpose, STEP_ONE } from '../../../../src/modules/biometrics/codes.js';
+import type { AGREEMENT_STATUSES, BiographicField, EnrolmentStatus, Purpose, RejectionReason, STEP_ONE } from '../../../../src/modules/biometrics/codes.js';
 import type { FaceRefusal } from '../../../../src/modules/biometrics/faces/decode.js';
 import { msg, type MessageId } from '../../i18n/index.js';
 
-export { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, PURPOSES, STEP_ONE, type BiographicField, type EnrolmentRejection, type EnrolmentStatus, type Purpose } from '../../../../src/modules/biometrics/codes.js';
+export { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, PURPOSES, STEP_ONE, type BiographicField, type EnrolmentStatus, type Purpose, type RejectionReason } from '../../../../src/modules/biometrics/codes.js';
 export { FORMAT_IDS } from '../../../../src/modules/biometrics/formats.js';
 
 export type Agreement = Static<typeof AgreementSchema>;
@@ -65,7 +65,7 @@ export const ENROLMENT_STATUS_LABEL: Readonly<Record<EnrolmentStatus, MessageId>
 };
 
 /** Why a row was not enrolled, in words. */
-export const REJECTION_LABEL: Readonly<Record<EnrolmentRejection, MessageId>> = {
+export const REJECTION_LABEL: Readonly<Record<RejectionReason, MessageId>> = {
   'invalid-row': msg('biometrics.bulk.reason.invalidRow'),
   'duplicate-reference': msg('biometrics.bulk.reason.duplicateReference'),
   'missing-file': msg('biometrics.bulk.reason.missingFile'),
