@@ -269,13 +269,17 @@ describe('bulk enrolment from an archive', () => {
     expect(await finished(aaa, id)).toMatchObject({ status: 'done', processed: 12, rejected: 12 });
   }, 60_000);
 
-  test('an image past the face reader’s 20 MB is rejected as too large', async () => {
+  test('an image past the face reader’s 20 MB is rejected as too large, an entry that cannot be extracted as damaged', async () => {
     // Random bytes do not compress, so the ZIP guard's ratio lets them through; the face reader's limit does not.
     const big = await deflate([randomBytes(20 * 1024 * 1024 + 1)], { level: 1 });
-    const started = await upload(aaa, zip([{ name: 'subjects.csv', content: 'reference,image\r\nAAA-BIG-1,big.png\r\n' }, { name: 'big.png', content: big }]));
+    // An entry whose header says it is larger than it inflates to cannot be extracted: that row alone is rejected.
+    const lying = { name: 'lying.png', content: image('astronaut.png'), declaredSize: image('astronaut.png').length + 100 };
+    const csv = 'reference,image\r\nAAA-BIG-1,big.png\r\nAAA-LYING-1,lying.png\r\n';
+    const started = await upload(aaa, zip([{ name: 'subjects.csv', content: csv }, { name: 'big.png', content: big }, lying]));
     expect(started.statusCode, started.body).toBe(202);
     const done = await finished(aaa, started.json<{ data: EnrolmentRun }>().data.id);
-    expect(done).toMatchObject({ status: 'done', enrolled: 0, rejected: 1, rejections: [{ row: 2, reason: 'too-large', file: 'big.png' }] });
+    expect(done).toMatchObject({ status: 'done', enrolled: 0, rejected: 2, rejections: [{ row: 2, reason: 'too-large', file: 'big.png' }, { row: 3, reason: 'damaged-file', file: 'lying.png' }] });
+    expect(done.rejections?.[1]?.detail).toMatch(/lying\.png/);
   }, 60_000);
 
   test('retention: a run left running by a stopped process is marked interrupted; a run ended long ago is deleted, audited', async () => {
