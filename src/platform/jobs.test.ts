@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { repeat } from './jobs.js';
+import { oneAtATime, repeat } from './jobs.js';
 
 describe('repeat', () => {
   test('one run at a time: kicks during a run make one more run; errors go to onError; stop waits for the run', async () => {
@@ -55,5 +55,28 @@ describe('repeat', () => {
     await new Promise((resolve) => setTimeout(resolve, 70));
     expect(runs).toBeGreaterThanOrEqual(2);
     await job.stop();
+  });
+});
+
+describe('oneAtATime', () => {
+  test('pieces run one at a time in the order given; a failing piece does not stop the lane', async () => {
+    const lane = oneAtATime();
+    const order: string[] = [];
+    let active = 0;
+    let most = 0;
+    const piece = (name: string, fail = false) => lane(async () => {
+      active++;
+      most = Math.max(most, active);
+      order.push(`${name} starts`);
+      await new Promise((resolve) => setImmediate(resolve));
+      order.push(`${name} ends`);
+      active--;
+      if (fail) throw new Error(`${name} fails`);
+      return name;
+    });
+    const results = await Promise.allSettled([piece('a'), piece('b', true), piece('c')]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual(['a', 'b fails', 'c']);
+    expect(most).toBe(1);
+    expect(order).toEqual(['a starts', 'a ends', 'b starts', 'b ends', 'c starts', 'c ends']);
   });
 });

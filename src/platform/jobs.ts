@@ -43,3 +43,17 @@ export function repeat(work: () => Promise<unknown>, options: { everyMs: number;
     },
   };
 }
+
+/**
+ * A lane that runs the work given to it one piece at a time, in the order given: work that would
+ * crowd a shared resource (a worker thread others use too) takes turns with other such work.
+ * A piece that fails does not stop the lane.
+ */
+export function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = tail.then(work);
+    tail = turn.then(() => undefined, () => undefined);
+    return turn;
+  };
+}

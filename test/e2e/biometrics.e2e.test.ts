@@ -3,6 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { zip } from '../support/zip.js';
 
 // Biometric search under an agreement, in Debian's Chromium at 1366 px against a real server with
 // the demo data. Australia's administrator proposes an agreement with Indonesia and Thailand that
@@ -296,3 +297,39 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   await measureAndShoot('suspended');
   expect(problems).toEqual([]);
 }, 300_000);
+
+// Bulk enrolment, kept short: Indonesia's officer sends an archive of the astronaut portrait and a
+// coffee cup with its CSV; the progress bar reaches the end, the astronaut is in the gallery and the
+// report lists the cup as "No face was found".
+test.skipIf(!browserAvailable)('an archive enrolled from the gallery page: progress to the end, the report of the rejected row', async () => {
+  if (!session) throw new Error('no browser session');
+  const { server } = session;
+  await page.goto(`${server.url}/biometrics/gallery`);
+  const signOutButton = page.getByRole('button', { name: 'Sign out' });
+  await signOutButton.or(page.getByLabel('E-mail')).first().waitFor();
+  if (await signOutButton.isVisible()) await signOut();
+  await signIn(page, server, HOLDER_OFFICER);
+  await modules().getByRole('link', { name: 'Biometrics' }).click();
+  await tabs().getByRole('link', { name: 'Our gallery' }).click();
+  const archive = zip([
+    { name: 'subjects.csv', content: 'reference,image,family_name\r\nIDN-BULK-0001,astronaut.png,Collins\r\nIDN-BULK-0002,coffee.png,\r\n' },
+    { name: 'astronaut.png', content: face('astronaut.png') },
+    { name: 'coffee.png', content: face('coffee.png') },
+  ]);
+  const form = page.getByRole('form', { name: 'Enrol from an archive' });
+  await form.getByLabel('Archive (ZIP)').setInputFiles({ name: 'kupang-arrivals.zip', mimeType: 'application/zip', buffer: archive });
+  await form.getByRole('button', { name: 'Start the enrolment' }).click();
+  await page.waitForURL(/\/biometrics\/gallery\?run=/);
+  const run = page.locator('.bulk-run');
+  await run.getByText('2 of 2 rows read: 1 enrolled, 1 rejected.').waitFor({ timeout: 60_000 });
+  await run.getByText('Done', { exact: true }).waitFor();
+  expect(await run.locator('progress').evaluate((element) => [(element as HTMLProgressElement).value, (element as HTMLProgressElement).max])).toEqual([2, 2]);
+  const rejected = run.getByRole('row', { name: /coffee\.png/ });
+  await rejected.getByText('No face was found').waitFor();
+  expect(await rejected.innerText()).toContain('IDN-BULK-0002');
+  expect(await run.getByRole('link', { name: 'Download the rejected rows (CSV)' }).getAttribute('href')).toMatch(/\/api\/v1\/biometrics\/enrolments\/[0-9a-f-]+\/report\.csv$/);
+  await page.getByRole('region', { name: 'Recent archives' }).getByRole('link', { name: 'kupang-arrivals.zip' }).waitFor();
+  await page.getByRole('link', { name: 'IDN-BULK-0001' }).waitFor();
+  await measureAndShoot('bulk');
+  expect(problems).toEqual([]);
+}, 180_000);

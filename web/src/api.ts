@@ -104,7 +104,8 @@ async function send(method: Method, path: string, body?: unknown, signal?: Abort
 
 async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const response = await send(method, path, body, signal);
-  if (response.status === 204 || response.status === 202) return undefined as T;
+  // A 202 may carry a body (a bulk enrolment's run) or none (a password reset's): read whatever came.
+  if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }

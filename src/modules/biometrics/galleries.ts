@@ -47,6 +47,20 @@ function present(ctx: Ctx, row: SubjectRow) {
 
 /** Enrols a subject; `at` is where the subject's fields are in the request (a multipart form's `/metadata`). */
 export async function enrol(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uint8Array; type: string }, at = '') {
+  const id = await insertSubject(ctx, input, image);
+  if (!id) {
+    const detail = `Your gallery has a subject with the reference ${input.reference} already.`;
+    throw new Problem(409, 'Conflict', detail, [{ pointer: `${at}/reference`, detail: 'is the reference of another subject of your gallery' }]);
+  }
+  return getSubject(ctx, id, false);
+}
+
+/**
+ * Writes a subject of the actor's member's gallery and its audit row, and puts it in the gallery in
+ * memory once committed; its id, or null when the gallery has its reference already (nothing written).
+ * `details` go into the audit row (a bulk enrolment names its run).
+ */
+export async function insertSubject(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uint8Array; type: string }, details: Record<string, string> = {}): Promise<string | null> {
   const { format, vector } = readTemplate(input.template, '/template');
   const key = dataKeyOf(ctx.platform.config);
   const biographic: Biographic = input.biographic ?? {};
@@ -56,14 +70,11 @@ export async function enrol(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uin
       ${image ? key.seal(SEAL_IMAGE, image.bytes) : null}, ${image?.type ?? null}, ${ctx.actor.userId},
       coalesce(${input.retainUntil ?? null}::date, (now() AT TIME ZONE 'UTC')::date + ${retainDays}::int))
     ON CONFLICT (owner, reference) DO NOTHING RETURNING id, key::text`);
-  if (!row) {
-    const detail = `Your gallery has a subject with the reference ${input.reference} already.`;
-    throw new Problem(409, 'Conflict', detail, [{ pointer: `${at}/reference`, detail: 'is the reference of another subject of your gallery' }]);
-  }
-  await ctx.audit({ action: 'biometrics.enrol', objectType: OBJECT, objectId: row.id, details: { format: format.id } });
+  if (!row) return null;
+  await ctx.audit({ action: 'biometrics.enrol', objectType: OBJECT, objectId: row.id, details: { format: format.id, ...details } });
   const entry = { id: row.id, reference: input.reference, owner: ctx.actor.member, format: format.id };
   ctx.afterCommit(() => galleryIndexOf(ctx.platform).put(BigInt(row.key), entry, vector));
-  return getSubject(ctx, row.id, false);
+  return row.id;
 }
 
 export async function getSubject(ctx: Ctx, id: string, audited = true) {

@@ -1,5 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { stopFacePool } from './faces/index.js';
+import { stopEnrolmentRuns } from './enrolment-runner.js';
 import { closeGalleryIndex, galleryIndexOf } from './gallery-index.js';
 import { startBiometricsRelease } from './release.js';
 import { startRetention } from './retention.js';
@@ -15,6 +16,7 @@ const AUDIT_ACTIONS = [
   'biometrics.search', 'biometrics.search-read', 'biometrics.search-list', 'biometrics.subject-expire', 'biometrics.search-expire',
   'biometrics.step-two-ask', 'biometrics.step-two-read', 'biometrics.step-two-list', 'biometrics.step-two-probe', 'biometrics.step-two-confirm',
   'biometrics.step-two-reject', 'biometrics.step-two-remind', 'biometrics.release', 'biometrics.release-read',
+  'biometrics.enrolment-start', 'biometrics.enrolment-report', 'biometrics.enrolment-expire',
 ] as const;
 
 /**
@@ -44,6 +46,7 @@ export const biometrics = defineModule({
       stop: async () => {
         await release.stop();
         await retention.stop();
+        await stopEnrolmentRuns(platform.db);
         await closeGalleryIndex(platform.db);
         await stopFacePool();
       },

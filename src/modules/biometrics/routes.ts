@@ -6,8 +6,10 @@ import { Strict } from '../../platform/schema.js';
 import * as agreements from './agreements.js';
 import * as galleries from './galleries.js';
 import { galleriesRead } from './gallery-index.js';
-import { AgreementCreate, AgreementList, AgreementOne, AgreementsQuery, ReleaseQuery, ReleaseTableCells, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, StepTwo, StepTwoConfirm, StepTwoOne, StepTwoQuery, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
+import { AgreementCreate, EnrolmentRunList, EnrolmentRunOne, AgreementList, AgreementOne, AgreementsQuery, ReleaseQuery, ReleaseTableCells, SearchCreate, SearchesQuery, SearchOne, Search, StatusChange, StepTwo, StepTwoConfirm, StepTwoOne, StepTwoQuery, SubjectCreate, SubjectItem, SubjectOne, SubjectsQuery } from './schemas.js';
 import { askStepTwo, enrolFromImage, searchByImage } from './images.js';
+import { enrolmentReport, getEnrolment, listEnrolments, startEnrolment } from './enrolments.js';
+import { stopEnrolmentRuns } from './enrolment-runner.js';
 import * as stepTwo from './step-two.js';
 import { readBiometricsRelease } from './release.js';
 import { getSearch, listSearches, search } from './search.js';
@@ -66,6 +68,61 @@ export function biometricsRoutes(app: App): void {
       response: { 201: SubjectOne, ...problemResponses, ...busy },
     },
   }, async (request, reply) => reply.status(201).send(await enrolFromImage(request)));
+
+  // Runs still going when the server closes stop after their image, marked interrupted, before the database closes.
+  app.addHook('onClose', async () => stopEnrolmentRuns(app.platform.db));
+
+  app.post('/biometrics/enrolments', {
+    config: { action: 'biometrics.enrol' },
+    schema: {
+      tags,
+      summary: 'Enrol many subjects from a ZIP archive of face images and a CSV naming them (multipart: metadata as JSON, file: the archive): 202 with the run, whose progress GET /biometrics/enrolments/:id gives',
+      description:
+        'The CSV (one, anywhere in the archive) has the columns reference and image (the file\'s name in the archive, from the CSV\'s folder), optionally the biographic fields ' +
+        '(family_name, given_names, date_of_birth, sex, nationality, place_of_birth, document_type, document_issuer, document_number, encounter_date, encounter_place, remarks) ' +
+        'and retention_until (YYYY-MM-DD). A bad archive (not a ZIP, a decompression bomb, no CSV, a CSV whose header lacks reference or image or names an unknown column) ' +
+        'is refused with 400 or 413 and nothing is written. Otherwise each row is enrolled on its own, in the background, one image at a time: a bad value, a reference ' +
+        'repeated or already in the gallery, a missing file, or an image the face reader refuses rejects that row alone, with its reason, in the run\'s report.',
+      consumes: ['multipart/form-data'],
+      response: { 202: EnrolmentRunOne, 413: Type.Ref('Problem'), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const run = await startEnrolment(request);
+    return reply.status(202).header('location', `/api/v1/biometrics/enrolments/${run.data.id}`).send(run);
+  });
+
+  app.get('/biometrics/enrolments', {
+    config: { action: 'biometrics.enrol' },
+    schema: { tags, summary: 'Your member’s latest bulk enrolments (50), the newest first', response: { 200: EnrolmentRunList, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => listEnrolments(ctx), { read: true }));
+
+  app.get('/biometrics/enrolments/:id', {
+    config: { action: 'biometrics.enrol' },
+    schema: {
+      tags,
+      summary: 'A bulk enrolment of your member: status, rows processed of the total, enrolled and rejected, and the rows rejected so far with their reasons',
+      description: 'Poll it every second or so while the status is queued or running.',
+      params: IdParams,
+      response: { 200: EnrolmentRunOne, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => getEnrolment(ctx, request.params.id), { read: true }));
+
+  app.get('/biometrics/enrolments/:id/report.csv', {
+    config: { action: 'biometrics.enrol' },
+    schema: {
+      tags,
+      summary: 'The rows a bulk enrolment did not enrol, as CSV (row, file, reference, reason, column, detail), neutralised against formula injection',
+      params: IdParams,
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'CSV' }), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const report = await perform(request, (ctx) => enrolmentReport(ctx, request.params.id), { read: true });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${report.fileName}"`)
+      .header('cache-control', 'private, no-store')
+      .send(report.content);
+  });
 
   app.get('/biometrics/subjects', {
     config: { action: 'biometrics.enrol' },

@@ -1,8 +1,8 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Cursor, Id, Limit } from '../../platform/http/schemas.js';
 import { countReleaseSchemas } from '../../platform/release/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
-import { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, MODALITIES, PURPOSES, STEP_ONE, type BiographicField } from './codes.js';
+import { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_REJECTIONS, ENROLMENT_STATUSES, MODALITIES, PURPOSES, STEP_ONE, type BiographicField } from './codes.js';
 import { FORMAT_IDS } from './formats.js';
 import { BIOMETRICS_RELEASE_TABLE_NAMES } from './release-tables.js';
 
@@ -188,6 +188,49 @@ export const StepTwo = Strict({
   abilities: Strict({ decide: Type.Boolean() }),
 });
 export const StepTwoOne = Strict({ data: StepTwo });
+
+/** The `metadata` field of a bulk enrolment (multipart, with the ZIP archive in `file`). */
+export const EnrolmentCreate = Strict({
+  format: Type.Optional(OneOf(['human-faceres-1024'] as const, { description: 'the template format computed from the images (the one Lintas computes from face images)' })),
+  retainUntil: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD: the retention day of rows whose retention_until is empty (default: the gallery’s retention period)' })),
+});
+export type EnrolmentCreate = Static<typeof EnrolmentCreate>;
+
+const Time = Type.String({ format: 'date-time' });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const EnrolmentRejection = Strict({
+  row: Type.Integer({ description: 'the CSV row, as a spreadsheet numbers it (the header is row 1)' }),
+  file: Nullable(Type.String({ description: 'the image the row names' })),
+  reference: Nullable(Type.String()),
+  reason: OneOf(ENROLMENT_REJECTIONS),
+  column: Nullable(Type.String({ description: 'the CSV column at fault, for a bad value' })),
+  pointer: Nullable(Type.String({ description: 'the cell at fault, as /rows/{row}/{column}' })),
+  detail: Nullable(Type.String({ description: 'what is wrong, in the server’s words' })),
+});
+export type EnrolmentRejection = Static<typeof EnrolmentRejection>;
+
+/** A bulk enrolment as a record: its progress, its counts and (read one at a time) the rows it did not enrol. */
+export const EnrolmentRun = Strict({
+  id: Id,
+  fileName: Type.String(),
+  csvName: Type.String({ description: 'the CSV read inside the archive' }),
+  format: Type.String(),
+  retainUntil: Nullable(Type.String()),
+  status: OneOf(ENROLMENT_STATUSES),
+  total: Type.Integer({ description: 'the CSV’s data rows' }),
+  processed: Type.Integer({ description: 'rows settled so far: enrolled + rejected' }),
+  enrolled: Type.Integer(),
+  rejected: Type.Integer(),
+  createdBy: Nullable(Type.String()),
+  createdAt: Time,
+  finishedAt: Nullable(Time),
+  problem: Nullable(Strict({ status: Type.Integer(), title: Type.String(), detail: Type.String() }, { description: 'why the run stopped, when it failed or was interrupted' })),
+  rejections: Type.Optional(Type.Array(EnrolmentRejection, { description: 'the rows not enrolled so far, by row (the first 1,000; report.csv has them all)' })),
+});
+export type EnrolmentRun = Static<typeof EnrolmentRun>;
+export const EnrolmentRunOne = Strict({ data: EnrolmentRun });
+export const EnrolmentRunList = Strict({ data: Type.Array(EnrolmentRun) });
 
 const release = countReleaseSchemas(BIOMETRICS_RELEASE_TABLE_NAMES, 'searchesByPurpose', 'biometrics');
 export const ReleaseQuery = release.Query;

@@ -13,6 +13,12 @@ export const biometricsSettings = defineSettings({
     default: 3650,
     description: 'days a subject is kept when its enrolment does not say (a job deletes subjects past their retention day)',
   },
+  enrolmentRunDays: {
+    env: 'LINTAS_BIOMETRICS_ENROLMENT_RUN_DAYS',
+    kind: 'count',
+    default: 90,
+    description: 'days the record of a bulk enrolment (its counts and rejected rows) is kept after it ended',
+  },
   approximateFrom: {
     env: 'LINTAS_BIOMETRICS_APPROXIMATE_FROM',
     kind: 'count',

@@ -148,6 +148,13 @@ export async function* inflateEntry(content: Buffer, entry: ZipEntry, what: stri
   if (held) yield held;
 }
 
+/** An entry's bytes, whole (held to its declared size, as `inflateEntry` holds them): for entries small enough to keep in memory. */
+export async function entryBytes(content: Buffer, entry: ZipEntry, what: string, pointer = '/file'): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of inflateEntry(content, entry, what, pointer)) chunks.push(chunk);
+  return chunks.length === 1 ? Buffer.from(chunks[0] as Buffer) : Buffer.concat(chunks, entry.size);
+}
+
 /** Inflates every entry (each held to its declared size) and keeps nothing: proves the directory told the truth. */
 export async function verifyZip(content: Buffer, entries: readonly ZipEntry[], what: string, pointer = '/file'): Promise<void> {
   for (const entry of entries) {

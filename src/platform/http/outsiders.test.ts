@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession, type TestUser } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { multipart } from '../../../test/support/multipart.js';
+import { zip } from '../../../test/support/zip.js';
 import { stopFacePool } from '../../modules/biometrics/faces/index.js';
 import { documentedRoutes, routerRoutes } from '../../../test/support/routes.js';
 import { sql } from '../db/sql.js';
@@ -77,6 +78,7 @@ let ownerSubject: string;
 let ownerImageSubject: string;
 let stepTwoRequest: string;
 let biometricSearch: string;
+let ownerEnrolment: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -576,6 +578,19 @@ const cases: Case[] = [
     forbidden: [{ who: () => ownerColleague }],
   },
   {
+    method: 'POST', route: '/biometrics/enrolments', auth: 'user', path: () => '/biometrics/enrolments', payload: () => ({}),
+    forbidden: [{ who: () => approverOnly }],
+  },
+  { method: 'GET', route: '/biometrics/enrolments', auth: 'user', path: () => '/biometrics/enrolments', forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'GET', route: '/biometrics/enrolments/:id', auth: 'user', path: () => `/biometrics/enrolments/${ownerEnrolment}`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/enrolments/${randomUUID()}` },
+  },
+  {
+    method: 'GET', route: '/biometrics/enrolments/:id/report.csv', auth: 'user', path: () => `/biometrics/enrolments/${ownerEnrolment}/report.csv`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/enrolments/${randomUUID()}/report.csv` },
+  },
+  {
     method: 'GET', route: '/biometrics/searches/:id', auth: 'user', path: () => `/biometrics/searches/${biometricSearch}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/biometrics/searches/${randomUUID()}` },
   },
@@ -595,6 +610,10 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   if (c.method === 'POST' && ['/biometrics/subjects/from-image', '/biometrics/searches/by-image', '/biometrics/step-two'].includes(c.route)) {
     // A real face, so that only the role or the agreement can refuse it.
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipart([{ name: 'metadata', value: JSON.stringify(payload) }, { name: 'file', value: faceImage, filename: 'face.png', type: 'image/png' }]) });
+  }
+  if (c.route === '/biometrics/enrolments' && c.method === 'POST') {
+    const archive = zip([{ name: 'subjects.csv', content: 'reference,image\r\nAAA-BULK-1,face.png\r\n' }, { name: 'face.png', content: faceImage }]);
+    return t.as(who, { method: c.method, url: PREFIX + path, ...multipart([{ name: 'metadata', value: JSON.stringify(payload) }, { name: 'file', value: archive, filename: 'faces.zip', type: 'application/zip' }]) });
   }
   if (c.route === '/documents/import' || c.route === '/documents/cancel.csv') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...travelCsv() });
@@ -708,6 +727,13 @@ beforeAll(async () => {
   });
   expect(asked.statusCode, asked.body).toBe(201);
   stepTwoRequest = asked.json<{ data: { id: string } }>().data.id;
+  ownerEnrolment = await t.db.ownerTransaction(async (tx) => {
+    const { id } = await tx.one<{ id: string }>(sql`INSERT INTO biometric_enrolment_runs (owner, file_name, csv_name, format, status, total, processed, rejected, finished_at)
+      VALUES ('AAA', 'Private faces.zip', 'subjects.csv', 'human-faceres-1024', 'done', 1, 1, 1, now()) RETURNING id`);
+    await tx.query(sql`INSERT INTO biometric_enrolment_rejections (run_id, owner, csv_row, file, reference, reason, detail)
+      VALUES (${id}, 'AAA', 2, 'secret.png', 'AAA-SECRET-BULK', 'no-face', 'No face was found in the image.')`);
+    return id;
+  });
   [ownerImportRun, ownerMapping] = await t.db.ownerTransaction(async (tx) => [
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_runs (owner, file_name, format, dry_run, status, result)
       VALUES ('AAA', 'Private import.csv', 'lintas', true, 'done', ${JSON.stringify({
@@ -765,7 +791,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(55);
+    expect(recordCases.length).toBe(57);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -783,7 +809,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(69);
+    expect(forbiddenCases.length).toBe(71);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -826,6 +852,9 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(approverOnly, { method: 'POST', url: `${PREFIX}/biometrics/step-two/${stepTwoRequest}/confirm`, payload: { subject: ownerSubject } })).json()).toMatchObject({ data: { status: 'confirmed' } });
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/step-two/${stepTwoRequest}` })).json()).toMatchObject({ data: { disclosed: { familyName: 'Secret' } } });
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${ownerImageSubject}/image` })).headers['content-type']).toBe('image/jpeg');
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/enrolments/${ownerEnrolment}` })).json()).toMatchObject({ data: { fileName: 'Private faces.zip', rejections: [{ reference: 'AAA-SECRET-BULK', reason: 'no-face' }] } });
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/enrolments/${ownerEnrolment}/report.csv` })).body).toContain('AAA-SECRET-BULK');
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/biometrics/enrolments` })).json<{ data: { id: string }[] }>().data.map((run) => run.id)).toEqual([ownerEnrolment]);
     const byImage = await t.as(recipient, {
       method: 'POST', url: `${PREFIX}/biometrics/searches/by-image`,
       ...multipart([{ name: 'metadata', value: JSON.stringify({ agreement: agreementInForce, purpose: 'irregular-arrival' }) }, { name: 'file', value: faceImage, filename: 'face.png', type: 'image/png' }]),

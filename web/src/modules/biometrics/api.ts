@@ -9,17 +9,19 @@ import type { ApiError } from '../../api.js';
 import type {
   Agreement as AgreementSchema,
   AgreementCreate as AgreementCreateSchema,
+  EnrolmentCreate as EnrolmentCreateSchema,
+  EnrolmentRun as EnrolmentRunSchema,
   Search as SearchSchema,
   SearchFromImage as SearchFromImageSchema,
   Subject as SubjectSchema,
   SubjectFromImage as SubjectFromImageSchema,
   SubjectItem as SubjectItemSchema,
 } from '../../../../src/modules/biometrics/schemas.js';
-import type { AGREEMENT_STATUSES, BiographicField, Purpose, STEP_ONE } from '../../../../src/modules/biometrics/codes.js';
+import type { AGREEMENT_STATUSES, BiographicField, EnrolmentStatus, Purpose, RejectionReason, STEP_ONE } from '../../../../src/modules/biometrics/codes.js';
 import type { FaceRefusal } from '../../../../src/modules/biometrics/faces/decode.js';
 import { msg, type MessageId } from '../../i18n/index.js';
 
-export { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, PURPOSES, STEP_ONE, type BiographicField, type Purpose } from '../../../../src/modules/biometrics/codes.js';
+export { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, PURPOSES, STEP_ONE, type BiographicField, type EnrolmentStatus, type Purpose, type RejectionReason } from '../../../../src/modules/biometrics/codes.js';
 export { FORMAT_IDS } from '../../../../src/modules/biometrics/formats.js';
 
 export type Agreement = Static<typeof AgreementSchema>;
@@ -40,6 +42,44 @@ export type SearchMetadata = Static<typeof SearchFromImageSchema>;
 export type Search = Static<typeof SearchSchema>;
 export type SearchResult = Search['results'][number];
 export type Band = SearchResult['candidates'][number]['band'];
+
+/** A bulk enrolment: its progress, its counts and (read one at a time) the rows it did not enrol. */
+export type EnrolmentRun = Static<typeof EnrolmentRunSchema>;
+export type EnrolmentRejectionRow = NonNullable<EnrolmentRun['rejections']>[number];
+/** The `metadata` part of a bulk enrolment (the archive goes in `file`). */
+export type EnrolmentMetadata = Static<typeof EnrolmentCreateSchema>;
+
+/** The largest archive the server takes (src/modules/biometrics/enrolment-archive.ts), checked before sending. */
+export const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
+export const enrolmentApiPath = (id: string): string => `/biometrics/enrolments/${encodeURIComponent(id)}`;
+/** A run shown on the gallery page (a reload picks it up again). */
+export const enrolmentPagePath = (id: string): string => `/biometrics/gallery?run=${encodeURIComponent(id)}`;
+export const enrolmentReportUrl = (id: string): string => `/api/v1${enrolmentApiPath(id)}/report.csv`;
+
+export const ENROLMENT_STATUS_LABEL: Readonly<Record<EnrolmentStatus, MessageId>> = {
+  queued: msg('biometrics.bulk.status.queued'),
+  running: msg('biometrics.bulk.status.running'),
+  done: msg('biometrics.bulk.status.done'),
+  failed: msg('biometrics.bulk.status.failed'),
+  interrupted: msg('biometrics.bulk.status.interrupted'),
+};
+
+/** Why a row was not enrolled, in words. */
+export const REJECTION_LABEL: Readonly<Record<RejectionReason, MessageId>> = {
+  'invalid-row': msg('biometrics.bulk.reason.invalidRow'),
+  'duplicate-reference': msg('biometrics.bulk.reason.duplicateReference'),
+  'missing-file': msg('biometrics.bulk.reason.missingFile'),
+  'reference-taken': msg('biometrics.bulk.reason.referenceTaken'),
+  'damaged-file': msg('biometrics.bulk.reason.damagedFile'),
+  'reader-busy': msg('biometrics.bulk.reason.readerBusy'),
+  'too-large': msg('biometrics.bulk.reason.tooLarge'),
+  'not-an-image': msg('biometrics.bulk.reason.notAnImage'),
+  'decompression-bomb': msg('biometrics.bulk.reason.decompressionBomb'),
+  'too-small': msg('biometrics.bulk.reason.tooSmall'),
+  'no-face': msg('biometrics.bulk.reason.noFace'),
+  'several-faces': msg('biometrics.bulk.reason.severalFaces'),
+  'face-too-small': msg('biometrics.bulk.reason.faceTooSmall'),
+};
 
 /** The largest image the server reads (src/modules/biometrics/faces/decode.ts), checked before sending. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;

@@ -1,14 +1,18 @@
 import { ErrorAlert, DateText, ListStatus, MoreButton, PageHeader } from '../../components/ui.js';
 import { usePaged, useTitle } from '../../hooks.js';
 import { msg, useT } from '../../i18n/index.js';
-import { Link } from '../../router.js';
+import { Link, useLocation } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { subjectPath, type SubjectItem } from './api.js';
+import { EnrolArchive } from './enrol-archive.js';
 import { EnrolForm } from './enrol-form.js';
 import { BiometricsTabs } from './tabs.js';
 import './biometrics.css';
 
-/** The member's own gallery: enrolment from an image, and its subjects, newest first. No other member can list or count them. */
+/**
+ * The member's own gallery: enrolment from an image or from an archive (a run's progress and report
+ * with `?run=`), and its subjects, newest first. No other member can list or count them.
+ */
 export function GalleryPage() {
   const t = useT();
   useTitle(t('biometrics.gallery.title'));
@@ -28,10 +32,12 @@ function Gallery() {
   const t = useT();
   const subjects = usePaged<SubjectItem>('/biometrics/subjects?limit=25');
   const { items } = subjects;
+  const runId = useLocation().search.get('run');
   return (
     <>
       <p className="hint">{t('biometrics.gallery.hint')}</p>
       <EnrolForm onEnrolled={subjects.reload} />
+      <EnrolArchive runId={runId} onProgress={subjects.reload} />
       <section aria-labelledby="gallery-subjects">
         <h2 id="gallery-subjects">{t('biometrics.gallery.subjects')}</h2>
         <ErrorAlert error={subjects.error} />
