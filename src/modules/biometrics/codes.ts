@@ -16,3 +16,6 @@ export const BIOGRAPHIC_FIELDS = [
 export type BiographicField = (typeof BIOGRAPHIC_FIELDS)[number];
 
 export const AGREEMENT_STATUSES = ['proposed', 'active', 'suspended', 'terminated'] as const;
+
+/** Where a step-two request stands: waiting for the holder, or decided. */
+export const STEP_TWO_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
