@@ -3,6 +3,7 @@ import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.j
 import { useResource, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
+import { useSession } from '../../session.js';
 import { useMembers } from '../directory/hooks.js';
 import { Coded } from './agreement.js';
 import { agreementPath, BIOGRAPHIC_FIELDS, BIOGRAPHIC_LABEL, PURPOSE_LABEL, stepTwoPath, type Agreement, type StepTwo } from './api.js';
@@ -20,6 +21,8 @@ import './biometrics.css';
 export function StepTwoPage({ id }: { id: string }) {
   const t = useT();
   const request = useResource<{ data: StepTwo }>(stepTwoPath(id));
+  // A decision changes what waits for the user (the badge and the home page).
+  const { refreshUnread: recount } = useSession();
   useTitle(t('biometrics.request.title'));
   if (!request.data) {
     return (
@@ -39,7 +42,13 @@ export function StepTwoPage({ id }: { id: string }) {
       {data.side === 'holder' ? (
         <>
           <Comparison request={data} />
-          {data.abilities.decide ? <Decision request={data} onDecided={(decided) => request.set({ data: decided })} /> : null}
+          {data.abilities.decide ? <Decision
+              request={data}
+              onDecided={(decided) => {
+                request.set({ data: decided });
+                recount();
+              }}
+            /> : null}
         </>
       ) : (
         <Disclosed request={data} />
