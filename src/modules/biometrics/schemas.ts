@@ -195,6 +195,9 @@ export const StepTwo = Strict({
   )),
   subject: Type.Optional(Type.Union([Id, Type.Null()])),
   disclosed: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'the requester’s side: the fields disclosed, once confirmed' })),
-  abilities: Strict({ decide: Type.Boolean({ description: 'the reader may confirm or reject it now: the holder’s approver, pending, under an agreement in force' }) }),
+  abilities: Strict({
+    decide: Type.Boolean({ description: 'the reader may confirm or reject it now: the holder’s approver, pending, under an agreement in force' }),
+    compare: Type.Boolean({ description: 'the reader may see the probe image and the candidates’ gallery images: the holder’s approver, when the agreement shows images' }),
+  }),
 });
 export const StepTwoOne = Strict({ data: StepTwo });

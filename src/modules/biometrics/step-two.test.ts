@@ -23,7 +23,7 @@ let bbbSubject: string;
 
 type StepTwo = {
   id: string; status: string; side: string; reference: string | null; dueAt: string; requestedAt: string; images: boolean; hasProbeImage: boolean; probeVerified: boolean | null;
-  candidates?: { subject: string; reference: string; hasImage: boolean }[]; disclosed?: Record<string, string>; abilities: { decide: boolean };
+  candidates?: { subject: string; reference: string; hasImage: boolean }[]; disclosed?: Record<string, string>; abilities: { decide: boolean; compare: boolean };
 };
 type SearchResult = { holder: string; hit: boolean; stepTwo: { id: string; status: string } | null; abilities: { askStepTwo: boolean } };
 
@@ -122,7 +122,8 @@ describe('step two', () => {
     expect(await fingerprint(t.db)).toEqual(before);
 
     const holderSide = (await call(approver.BBB as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: StepTwo }>().data;
-    expect(holderSide).toMatchObject({ side: 'holder', abilities: { decide: true } });
+    // No images under this agreement: nothing to compare, even for the approver.
+    expect(holderSide).toMatchObject({ side: 'holder', abilities: { decide: true, compare: false } });
     expect(holderSide.candidates?.map((c) => c.reference)).toEqual(['BBB-1']);
     // Enrolled from a template: no image to compare.
     expect(holderSide.candidates?.map((c) => c.hasImage)).toEqual([false]);

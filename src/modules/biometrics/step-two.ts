@@ -101,7 +101,11 @@ function present(ctx: Ctx, row: StepTwoRow) {
     ...(holder ? { candidates: row.candidates, subject: row.subject_id } : {}),
     // The requester's side: what was disclosed, once confirmed.
     ...(!holder && row.disclosed ? { disclosed: dataKeyOf(ctx.platform.config).openJson(SEAL_DISCLOSED, row.disclosed) as Biographic } : {}),
-    abilities: { decide: holder && pending && row.in_force && roleAllows(ctx.actor.roles, 'biometrics.confirm') },
+    abilities: {
+      decide: holder && pending && row.in_force && roleAllows(ctx.actor.roles, 'biometrics.confirm'),
+      // The images are read by those who decide (the image routes' action), and shown only where the agreement says so.
+      compare: holder && row.step_two_images && roleAllows(ctx.actor.roles, 'biometrics.confirm'),
+    },
   };
 }
 

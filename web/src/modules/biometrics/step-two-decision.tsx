@@ -22,9 +22,10 @@ function ComparedImage({ src, alt, caption }: { src: string; alt: string; captio
 }
 
 /**
- * The holder's side: each candidate of its gallery, by reference and band, with (when the agreement
- * shows images) the probe sent beside the candidate's gallery image, so the approver compares the
- * two faces. The probe is deleted once the request is decided.
+ * The holder's side: each candidate of its gallery, by reference and band, with (where
+ * `abilities.compare` allows: the approver, when the agreement shows images) the probe sent beside
+ * the candidate's gallery image, so the approver compares the two faces. The probe is deleted once
+ * the request is decided.
  */
 export function Comparison({ request }: { request: StepTwo }) {
   const t = useT();
@@ -35,7 +36,7 @@ export function Comparison({ request }: { request: StepTwo }) {
   return (
     <section className="step-two-compare" aria-labelledby="compare-heading">
       <h2 id="compare-heading">{t('biometrics.compare.title')}</h2>
-      {request.images ? <p className="hint">{t('biometrics.compare.hint')}</p> : <p className="hint">{t('biometrics.compare.noImages')}</p>}
+      {request.abilities.compare ? <p className="hint">{t('biometrics.compare.hint')}</p> : !request.images ? <p className="hint">{t('biometrics.compare.noImages')}</p> : null}
       {candidates.length === 0 ? <p className="muted">{t('biometrics.compare.noCandidates')}</p> : null}
       <ul className="compare-list">
         {candidates.map((candidate) => (
@@ -52,7 +53,7 @@ export function Comparison({ request }: { request: StepTwo }) {
               </h3>
               <span className={`status status-band-${candidate.band}`}>{t('biometrics.compare.band', { band: t(BAND_LABEL[candidate.band]) })}</span>
             </div>
-            {request.images ? (
+            {request.abilities.compare ? (
               <div className="compare-pair">
                 {request.hasProbeImage ? (
                   <ComparedImage src={probeImageUrl(request.id)} alt={t('biometrics.compare.probeAlt', { member: requester })} caption={t('biometrics.compare.probeCaption', { member: requester })} />
