@@ -2,8 +2,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { PSEUDO_LETTERS } from '../../web/src/i18n/pseudo.js';
 import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 import { zip } from '../support/zip.js';
+import { inspect } from '../support/pseudo.js';
 
 // Biometric search under an agreement, in Debian's Chromium at 1366 px against a real server with
 // the demo data. Australia's administrator proposes an agreement with Indonesia and Thailand that
@@ -17,11 +19,18 @@ import { zip } from '../support/zip.js';
 // searches of its gallery, with its own gallery's answer only, opens the subject from it and deletes
 // it; Indonesia's administrator suspends the agreement with a reason. Each step's page is measured and
 // photographed at 1366 and 768 px (test-results/screenshots/biometrics-*.png).
+// Step two, between the search and Indonesia's look at it: Australia asks Indonesia to confirm the hit
+// from the search's answer, the probe it searched with sent again, then searches again and asks from
+// the searches list, choosing the probe again. Indonesia's approver, told on the home page, sees the
+// probe beside the gallery's image, confirms the first with two of the three fields the agreement
+// allows and rejects the second with a reason; Australia's administrator reads exactly those two
+// fields, and the reason; Thailand, a party to the agreement but not to the request, gets "not found" at its address.
 
 const PROPOSER = 'admin@aus.demo';
 const SEARCHER = 'officer@aus.demo';
 const HOLDER_ADMIN = 'admin@idn.demo';
 const HOLDER_OFFICER = 'officer@idn.demo';
+const HOLDER_APPROVER = 'analyst@idn.demo';
 const SECRETARIAT = 'secretariat@idn.demo';
 const THIRD = 'officer@tha.demo';
 const TITLE = 'Face search: irregular arrivals, Timor Sea';
@@ -67,6 +76,25 @@ async function measureAndShoot(name: string): Promise<void> {
     await page.screenshot({ path: `${SCREENSHOTS}/biometrics-${name}-${viewport.width}.png`, fullPage: true });
   }
   await page.setViewportSize(WIDE);
+}
+
+/**
+ * The page at `path` in the pseudo-locale: every word from the catalogue or marked as data (as
+ * test/e2e/pseudo-locale.e2e.test.ts checks the pages the demo has records for); then English again.
+ */
+async function onlyCatalogueWords(name: string, path: string): Promise<void> {
+  if (!session) throw new Error('no browser session');
+  await page.goto(`${session.server.url}${path}?locale=pseudo`);
+  await page.locator('h1').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.locator('.loading').waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-XA');
+  const finding = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: [], titleIsData: false });
+  await page.screenshot({ path: `${SCREENSHOTS}/pseudo-biometrics-${name}.png`, fullPage: true });
+  expect(finding.untranslated, path).toEqual([]);
+  expect(finding.translated, path).toBeGreaterThan(10);
+  await page.goto(`${session.server.url}${path}?locale=auto`);
+  await page.getByRole('heading', { level: 1, name: 'Step-two request' }).waitFor();
 }
 
 /** Calls the API in the page as the signed-in user (the session cookie and its CSRF token): status and body. */
@@ -136,7 +164,9 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   await directions.getByLabel('Searcher (2)').selectOption('AUS');
   await directions.getByLabel('Gallery searched (2)').selectOption('THA');
   await form.getByRole('group', { name: 'Purposes' }).getByRole('checkbox', { name: 'Identifying irregular arrivals' }).check();
-  await form.getByRole('group', { name: 'Fields the holder may disclose' }).getByRole('checkbox', { name: 'Family name' }).check();
+  const fields = form.getByRole('group', { name: 'Fields the holder may disclose' });
+  for (const field of ['Family name', 'Given names', 'Nationality']) await fields.getByRole('checkbox', { name: field }).check();
+  await form.getByRole('checkbox', { name: 'The holder’s approver sees the probe beside the gallery image in step two' }).check();
   expect(await form.getByLabel('Valid from').inputValue()).toBe(today);
   // An end before the start: the server's message shows at the field, not only in the banner.
   await form.getByLabel('Valid until').fill(yesterday);
@@ -195,6 +225,8 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   await enrol.getByLabel('Your reference').fill(REFERENCE);
   await enrol.getByText('Biographic fields for step two (optional)').click();
   await enrol.getByLabel('Family name').fill('Collins');
+  await enrol.getByLabel('Given names').fill('Michael');
+  await enrol.getByLabel('Nationality').fill('USA');
   const enrolled = page.waitForResponse((response) => response.url().endsWith('/api/v1/biometrics/subjects/from-image'));
   await enrol.getByRole('button', { name: 'Enrol', exact: true }).click();
   const answer = (await (await enrolled).json()) as { data: { face: { x: number; y: number; width: number; height: number; imageWidth: number; imageHeight: number } } };
@@ -237,7 +269,8 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   const search = page.getByRole('form', { name: 'Search by face image' });
   await expect.poll(() => search.getByLabel('Agreement').locator('option:checked').innerText()).toBe(TITLE);
   expect(await search.getByLabel('Purpose').locator('option:checked').innerText()).toBe('Identifying irregular arrivals');
-  await search.getByLabel('Probe image').setInputFiles({ name: 'probe.png', mimeType: 'image/png', buffer: await transformedAstronaut() });
+  const probe = await transformedAstronaut();
+  await search.getByLabel('Probe image').setInputFiles({ name: 'probe.png', mimeType: 'image/png', buffer: probe });
   await search.getByRole('button', { name: 'Search', exact: true }).click();
   await page.getByRole('heading', { name: 'Answer per gallery' }).waitFor();
   const indonesia = page.getByRole('listitem', { name: 'Indonesia' });
@@ -248,6 +281,18 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   expect(await thailand.getByRole('cell').count()).toBe(0);
   expect(await thailand.innerText()).not.toContain('THA-BKK-0007');
   await measureAndShoot('search');
+  const { first, second } = await askForStepTwo(probe);
+  await decideStepTwo(server.url, first, second);
+  await readStepTwo(first, second);
+
+  // Thailand is a party to the agreement, not to the request: its page is not found, and its list is empty.
+  await signIn(page, server, THIRD);
+  await page.goto(`${server.url}${first}`);
+  await page.getByRole('heading', { level: 1, name: 'Step-two request not found' }).waitFor();
+  // The web app's path of a request is its API path.
+  expect((await apiCall('GET', first)).status).toBe(404);
+  await tabs().getByRole('link', { name: 'Step two' }).click();
+  await page.getByText('No step-two requests yet.').waitFor();
   await signOut();
 
   // Indonesia sees who searched its gallery, when, why, and its own gallery's answer only.
@@ -258,8 +303,11 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   await filters.getByLabel('Side').selectOption('holder');
   await filters.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/[?&]side=holder/);
-  const record = page.locator('.search-record').filter({ hasText: 'Australia searched your gallery' });
+  // Australia searched twice; the first search (the older, so the second listed) was confirmed in step two.
+  const record = page.locator('.search-record').filter({ hasText: 'Australia searched your gallery' }).nth(1);
   await record.waitFor();
+  await record.getByRole('link', { name: 'Step-two request' }).waitFor();
+  await record.getByText('Confirmed', { exact: true }).waitFor();
   await record.getByRole('link', { name: TITLE }).waitFor();
   await record.getByText('Identifying irregular arrivals').waitFor();
   await record.getByRole('listitem', { name: 'Indonesia' }).getByRole('link', { name: REFERENCE }).waitFor();
@@ -333,3 +381,147 @@ test.skipIf(!browserAvailable)('an archive enrolled from the gallery page: progr
   await measureAndShoot('bulk');
   expect(problems).toEqual([]);
 }, 180_000);
+/**
+ * Australia's officer, on the search page with the answer shown: asks Indonesia to confirm the hit,
+ * the probe searched with sent again; then searches again and asks from the searches list, choosing
+ * the probe again. Both requests' pages (their paths), the first asked and the second; signs out.
+ */
+async function askForStepTwo(probe: Buffer): Promise<{ first: string; second: string }> {
+  const indonesia = page.getByRole('listitem', { name: 'Indonesia' });
+  expect(await page.getByRole('listitem', { name: 'Thailand' }).getByRole('button', { name: 'Ask for confirmation (step two)' }).count()).toBe(0);
+  await indonesia.getByRole('button', { name: 'Ask for confirmation (step two)' }).click();
+  const ask = page.getByRole('form', { name: 'Ask Indonesia to confirm' });
+  expect(await ask.getByRole('radio', { name: new RegExp(REFERENCE) }).isChecked()).toBe(true);
+  await ask.getByText('The image you searched with (probe.png) is sent again', { exact: false }).waitFor();
+  await ask.getByLabel('Note for the holder (optional)').fill('Arrived at Kupang by boat on 2 December.');
+  await ask.getByRole('button', { name: 'Ask for confirmation', exact: true }).click();
+  await indonesia.getByText('The image you sent is the one this search was made with', { exact: false }).waitFor();
+  const first = (await indonesia.getByRole('link', { name: 'Open the request' }).getAttribute('href')) ?? '';
+  expect(first).toMatch(/^\/biometrics\/step-two\/[0-9a-f-]{36}$/);
+  expect(await indonesia.getByRole('button', { name: 'Ask for confirmation (step two)' }).count()).toBe(0);
+  await measureAndShoot('step-two-asked');
+
+  // The same face searched again; asked from the searches list, where the probe is chosen again.
+  const searched = page.waitForResponse((response) => response.url().endsWith('/api/v1/biometrics/searches/by-image'));
+  await page.getByRole('form', { name: 'Search by face image' }).getByRole('button', { name: 'Search', exact: true }).click();
+  expect((await searched).status()).toBe(201);
+  await tabs().getByRole('link', { name: 'Searches', exact: true }).click();
+  const records = page.locator('.search-record');
+  await records.nth(1).getByRole('listitem', { name: 'Indonesia' }).getByRole('link', { name: 'Step-two request' }).waitFor();
+  const latest = records.first().getByRole('listitem', { name: 'Indonesia' });
+  await latest.getByRole('button', { name: 'Ask for confirmation (step two)' }).click();
+  const again = latest.getByRole('form', { name: 'Ask Indonesia to confirm' });
+  await again.getByLabel('Probe image (sent again)').setInputFiles({ name: 'probe.png', mimeType: 'image/png', buffer: probe });
+  await again.getByLabel('Note for the holder (optional)').fill('Seen again at Kupang on 9 December.');
+  await measureAndShoot('step-two-ask');
+  await again.getByRole('button', { name: 'Ask for confirmation', exact: true }).click();
+  await latest.getByText('The image you sent is the one this search was made with', { exact: false }).waitFor();
+  const second = (await latest.getByRole('link', { name: 'Open the request' }).getAttribute('href')) ?? '';
+  expect(second).not.toBe(first);
+  await signOut();
+  return { first, second };
+}
+
+/**
+ * Indonesia's approver, told on the home page and by the badge: compares the probe with the gallery's
+ * image side by side, confirms the first request disclosing two of the three fields, and rejects the
+ * second with a reason (none given first: refused at the field); signs out.
+ */
+async function decideStepTwo(url: string, first: string, second: string): Promise<void> {
+  if (!session) throw new Error('no browser session');
+  await signIn(page, session.server, HOLDER_APPROVER);
+  await modules().getByRole('link', { name: 'Home' }).click();
+  await expect.poll(() => modules().locator('[data-badge="biometrics"]').textContent()).toBe('2');
+  const waiting = page.locator('[data-attention="biometrics/step-two-to-decide"]');
+  await expect.poll(() => waiting.innerText()).toBe('2 step-two requests to decide');
+  await waiting.click();
+  await page.waitForURL(/\/biometrics\/step-two\?side=holder&status=pending$/);
+  const rows = page.getByRole('table').getByRole('row');
+  await expect.poll(() => rows.count()).toBe(3);
+  expect(await rows.nth(1).innerText()).toContain('From Australia');
+  await page.locator(`a[href="${first}"]`).click();
+
+  await page.getByRole('heading', { level: 2, name: 'From Australia' }).waitFor();
+  await page.getByText('Arrived at Kupang by boat on 2 December.').waitFor();
+  await page.getByText('The probe image sent is the one the search was made with.').waitFor();
+  const candidate = page.getByRole('listitem', { name: `Candidate ${REFERENCE}` });
+  const probe = candidate.getByRole('img', { name: 'The probe image sent by Australia' });
+  const gallery = candidate.getByRole('img', { name: `The image kept for ${REFERENCE}` });
+  for (const image of [probe, gallery]) await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  // Side by side at either width: the probe on the left, the gallery's image on the right, tops aligned.
+  for (const viewport of [WIDE, NARROW]) {
+    await page.setViewportSize(viewport);
+    const left = await probe.boundingBox();
+    const right = await gallery.boundingBox();
+    if (!left || !right) throw new Error('the images are not laid out');
+    expect(left.x + left.width).toBeLessThanOrEqual(right.x);
+    expect(Math.abs(left.y - right.y)).toBeLessThan(2);
+    expect(left.width).toBeGreaterThan(150);
+  }
+  await page.setViewportSize(WIDE);
+  await measureAndShoot('step-two-compare');
+  await onlyCatalogueWords('step-two-holder', first);
+
+  const confirm = page.getByRole('form', { name: 'Confirm the match' });
+  expect(await confirm.getByRole('radio', { name: new RegExp(REFERENCE) }).isChecked()).toBe(true);
+  const disclose = confirm.getByRole('group', { name: 'Fields to disclose' });
+  for (const field of ['Family name', 'Given names', 'Nationality']) expect(await disclose.getByRole('checkbox', { name: field }).isChecked()).toBe(true);
+  await disclose.getByRole('checkbox', { name: 'Nationality' }).uncheck();
+  await confirm.getByRole('button', { name: 'Confirm and disclose' }).click();
+  await page.locator('.step-two-facts').getByText('Confirmed', { exact: true }).waitFor();
+  await page.getByText('The probe image was deleted when the request was decided.').waitFor();
+  expect(await page.getByRole('form', { name: 'Confirm the match' }).count()).toBe(0);
+  expect(await page.getByRole('form', { name: 'Reject the match' }).count()).toBe(0);
+
+  await page.goto(`${url}${second}`);
+  await page.getByText('Seen again at Kupang on 9 December.').waitFor();
+  const reject = page.getByRole('form', { name: 'Reject the match' });
+  await reject.getByRole('button', { name: 'Reject the match' }).click();
+  await reject.getByText('Give the reason: the member that asked reads it.').waitFor();
+  await reject.getByLabel('Why your member rejects the match').fill('Not the same person: our subject was in detention in Kupang on 9 December.');
+  await reject.getByRole('button', { name: 'Reject the match' }).click();
+  await page.locator('.step-two-facts').getByText('Rejected', { exact: true }).waitFor();
+  await expect.poll(() => modules().locator('[data-badge="biometrics"]').count()).toBe(0);
+  await signOut();
+}
+
+/**
+ * Australia reads both requests from the Step two tab: exactly the two fields disclosed, and the
+ * reason; signs out. Its administrator reads them: the officer's second factor would need the next
+ * code, half a minute away (a code is not taken twice).
+ */
+async function readStepTwo(first: string, second: string): Promise<void> {
+  if (!session) throw new Error('no browser session');
+  await signIn(page, session.server, PROPOSER);
+  await modules().getByRole('link', { name: 'Biometrics' }).click();
+  await tabs().getByRole('link', { name: 'Step two' }).click();
+  const filters = page.getByRole('search', { name: 'Step-two requests' });
+  await filters.getByLabel('Direction').selectOption('requester');
+  await filters.getByLabel('Status').selectOption('confirmed');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/[?&]status=confirmed/);
+  const rows = page.getByRole('table').getByRole('row');
+  await expect.poll(() => rows.count()).toBe(2);
+  expect(await rows.nth(1).innerText()).toContain('To Indonesia');
+  expect(await page.locator(`a[href="${second}"]`).count()).toBe(0);
+  await measureAndShoot('step-two-list');
+  await page.locator(`a[href="${first}"]`).click();
+
+  const disclosed = page.getByRole('region', { name: 'Disclosed to your member' });
+  await disclosed.waitFor();
+  expect(await disclosed.locator('dt').allInnerTexts()).toEqual(['Family name', 'Given names']);
+  expect(await disclosed.locator('dd').allInnerTexts()).toEqual(['Collins', 'Michael']);
+  expect(await page.locator('main').innerText()).not.toContain('USA');
+  await page.getByText('The image you sent is the one this search was made with', { exact: false }).waitFor();
+  expect(await page.locator('main').getByRole('img').count()).toBe(0);
+  await measureAndShoot('step-two-disclosed');
+  await onlyCatalogueWords('step-two-requester', first);
+
+  await tabs().getByRole('link', { name: 'Step two' }).click();
+  await page.locator(`a[href="${second}"]`).click();
+  await page.locator('.step-two-facts').getByText('Rejected', { exact: true }).waitFor();
+  await page.getByText('Not the same person: our subject was in detention in Kupang on 9 December.').waitFor();
+  expect(await page.getByRole('region', { name: 'Disclosed to your member' }).count()).toBe(0);
+  await measureAndShoot('step-two-rejected');
+  await signOut();
+}

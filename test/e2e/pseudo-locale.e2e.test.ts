@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_MRZS } from '../../src/modules/documents/demo.js';
 import { PSEUDO_LETTERS } from '../../web/src/i18n/pseudo.js';
 import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { inspect } from '../support/pseudo.js';
 import { TEST_DB_KIND } from '../support/db.js';
 
 // The web app in the pseudo-locale (?locale=pseudo: every message accented and in brackets, made
@@ -91,13 +92,15 @@ const PAGES: readonly PageCase[] = [
   { name: 'linkage-request', path: (ids) => `/linkage/requests/${encodeURIComponent(ids.request)}` },
   { name: 'linkage-figures', path: () => '/linkage/figures' },
   // Biometrics: the agreements, the proposal form, the gallery with its enrolment form, search (no
-  // agreement in force in the demo) and the searches.
+  // agreement in force in the demo), the searches and the step-two requests (none in the demo: a
+  // request's page is checked, from both sides, by test/e2e/biometrics.e2e.test.ts).
   { name: 'biometrics-agreements', path: () => '/biometrics/agreements' },
   { name: 'biometrics-agreement-new', path: () => '/biometrics/agreements/new' },
   { name: 'biometrics-gallery', path: () => '/biometrics/gallery' },
   { name: 'biometrics-search', path: () => '/biometrics/search' },
   { name: 'biometrics-searches', path: () => '/biometrics/searches' },
   { name: 'biometrics-figures', path: () => '/biometrics/figures' },
+  { name: 'biometrics-step-two', path: () => '/biometrics/step-two' },
 ];
 
 let session: BrowserSession | undefined;
@@ -115,45 +118,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
 });
-
-interface Finding {
-  /** Text from a catalogue, as the pseudo-locale writes it. */
-  translated: number;
-  /** Text neither from a catalogue nor marked as data: a string left in the code. */
-  untranslated: string[];
-}
-
-/** Runs in the page: every text node and readable attribute, sorted into translated, data and neither. */
-function inspect({ letters, pending, titleIsData }: { letters: string[]; pending: string[]; titleIsData: boolean }): Finding {
-  const pseudo = new Set(letters);
-  const DATA = ['[translate="no"]', 'code', 'time', ...pending.map((module) => `[data-i18n-pending="${module}"]`)].join(', ');
-  const hasLetters = (text: string): boolean => /\p{L}/u.test(text);
-  const isPseudo = (text: string): boolean => Array.from(text).some((character) => pseudo.has(character));
-  const finding: Finding = { translated: 0, untranslated: [] };
-  const judge = (text: string, where: string): void => {
-    const trimmed = text.trim();
-    if (!hasLetters(trimmed)) return;
-    if (isPseudo(trimmed)) finding.translated += 1;
-    else finding.untranslated.push(`${where}: ${JSON.stringify(trimmed)}`);
-  };
-  const describe = (element: Element): string => `<${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className && typeof element.className === 'string' ? `.${element.className.split(' ').join('.')}` : ''}>`;
-
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (!parent || parent.closest('script, style, noscript') || parent.closest(DATA)) continue;
-    judge(node.textContent ?? '', describe(parent));
-  }
-  for (const element of document.body.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
-    if (element.closest(DATA)) continue;
-    for (const attribute of ['placeholder', 'aria-label', 'title', 'alt']) {
-      const value = element.getAttribute(attribute);
-      if (value) judge(value, `${describe(element)}[${attribute}]`);
-    }
-  }
-  if (!titleIsData) judge(document.title.replace(/ · Lintas$/, ''), '<title>');
-  return finding;
-}
 
 async function check(target: PageCase, ids: Ids): Promise<void> {
   await page.goto(`${server.url}${target.path(ids)}`);

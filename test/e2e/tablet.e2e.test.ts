@@ -65,14 +65,17 @@ function pages(): [string, string | null][] {
     ['linkage-graph', '/linkage/graph'],
     ['linkage-review', '/linkage/review'],
     ['linkage-figures', '/linkage/figures?interval=year'],
-    // Biometrics: the demo holds no agreement, subject or search, so the lists show their empty state
-    // (test/e2e/biometrics.e2e.test.ts measures the pages with records at both widths).
+    // Biometrics: the demo holds no agreement, subject, search or step-two request, so the lists show
+    // their empty state (test/e2e/biometrics.e2e.test.ts measures the pages with records, a step-two
+    // request's page included, at both widths).
     ['biometrics-agreements', '/biometrics/agreements'],
     ['biometrics-agreement-new', '/biometrics/agreements/new'],
     ['biometrics-gallery', '/biometrics/gallery'],
     ['biometrics-search', '/biometrics/search'],
     ['biometrics-searches', '/biometrics/searches'],
     ['biometrics-figures', '/biometrics/figures'],
+    ['biometrics-step-two', '/biometrics/step-two'],
+    ['biometrics-step-two-to-decide', '/biometrics/step-two?side=holder&status=pending'],
     ['audit', '/audit'],
     ['inbox', '/inbox'],
     ['account', '/account'],

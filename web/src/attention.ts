@@ -12,6 +12,7 @@ const ATTENTION_LABEL: Readonly<Record<string, MessageId>> = {
   'documents/hits-to-answer': msg('home.attention.hitsToAnswer'),
   'documents/reports-to-confirm': msg('home.attention.reportsToConfirm'),
   'linkage/requests-to-decide': msg('home.attention.requestsToDecide'),
+  'biometrics/step-two-to-decide': msg('home.attention.stepTwoToDecide'),
 };
 
 /** The catalogue message of an attention item, or null when its module and key are unknown to the web app. */

@@ -37,13 +37,16 @@ export interface AgreementRow {
   in_force: boolean;
 }
 
+/** Whether the agreement `a` is in force today: active, and within its dates (UTC). */
+export const IN_FORCE = sql`(a.status = 'active' AND a.valid_from <= (now() AT TIME ZONE 'UTC')::date AND (a.valid_until IS NULL OR a.valid_until >= (now() AT TIME ZONE 'UTC')::date))`;
+
 const select = sql`SELECT a.id, a.title, a.proposer, a.parties, a.directions, a.purposes, a.modalities, a.formats, a.step_one,
     a.step_two_fields, a.step_two_images, a.step_two_hours, a.daily_quota, a.query_retention_days,
     to_char(a.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(a.valid_until, 'YYYY-MM-DD') AS valid_until,
     a.status, a.status_reason, a.status_by, a.created_at,
     coalesce((SELECT jsonb_agg(jsonb_build_object('member', c.member, 'at', to_char(c.accepted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')) ORDER BY c.accepted_at)
       FROM biometric_acceptances c WHERE c.agreement_id = a.id), '[]') AS accepted,
-    (a.status = 'active' AND a.valid_from <= (now() AT TIME ZONE 'UTC')::date AND (a.valid_until IS NULL OR a.valid_until >= (now() AT TIME ZONE 'UTC')::date)) AS in_force
+    ${IN_FORCE} AS in_force
   FROM biometric_agreements a`;
 
 /** The query layer's wall: an agreement is read by its parties only. */

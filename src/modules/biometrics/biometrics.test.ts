@@ -111,8 +111,8 @@ describe('search, step one', () => {
     expect(response.statusCode, response.body).toBe(201);
     const found = response.json<{ data: { id: string; results: unknown[] } }>().data;
     expect(found.results).toEqual([
-      { holder: 'BBB', hit: true, candidates: [{ reference: 'BBB-2', band: 'high' }] },
-      { holder: 'CCC', hit: false, candidates: [] },
+      { holder: 'BBB', hit: true, candidates: [{ reference: 'BBB-2', band: 'high' }], stepTwo: null, abilities: { askStepTwo: true } },
+      { holder: 'CCC', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } },
     ]);
     // The holder learns who searched its gallery and why, and its own answer only; the other holder its no hit.
     const bbb = (await call(officer.BBB as TestSession, 'GET', `/searches/${found.id}`)).json<{ data: { side: string; searcher: string; purpose: string; results: { holder: string; candidates: { reference: string; subject?: string }[] }[] } }>().data;
@@ -120,7 +120,7 @@ describe('search, step one', () => {
     expect(bbb.results.map((r) => r.holder)).toEqual(['BBB']);
     expect(bbb.results[0]?.candidates[0]?.reference).toBe('BBB-2');
     const ccc = (await call(officer.CCC as TestSession, 'GET', `/searches/${found.id}`)).json<{ data: { results: unknown[] } }>().data;
-    expect(ccc.results).toEqual([{ holder: 'CCC', hit: false, candidates: [] }]);
+    expect(ccc.results).toEqual([{ holder: 'CCC', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } }]);
     // DDD was not searched: 404, and nothing in its list.
     expect((await call(officer.DDD as TestSession, 'GET', `/searches/${found.id}`)).statusCode).toBe(404);
     expect((await call(officer.DDD as TestSession, 'GET', '/searches')).json<{ data: unknown[] }>().data).toEqual([]);
@@ -128,7 +128,7 @@ describe('search, step one', () => {
 
   test('a face no gallery holds is no hit everywhere; a gallery outside the agreement is never searched', async () => {
     const miss = (await call(officer.AAA as TestSession, 'POST', '/searches', searchBody(inForce, template(99)))).json<{ data: { results: unknown[] } }>().data;
-    expect(miss.results).toEqual([{ holder: 'BBB', hit: false, candidates: [] }, { holder: 'CCC', hit: false, candidates: [] }]);
+    expect(miss.results).toEqual([{ holder: 'BBB', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } }, { holder: 'CCC', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } }]);
     // DDD's subject 6, searched for by AAA: DDD is no party, so no answer names DDD at all.
     const ddd = (await call(officer.AAA as TestSession, 'POST', '/searches', searchBody(inForce, again(6)))).json<{ data: { results: { holder: string; hit: boolean }[] } }>().data;
     expect(ddd.results.map((r) => [r.holder, r.hit])).toEqual([['BBB', false], ['CCC', false]]);
@@ -137,7 +137,7 @@ describe('search, step one', () => {
   test('hit-only agreements answer hit or no hit without references', async () => {
     const hitOnly = await agreement({ stepOne: 'hit-only' }, ['BBB', 'CCC']);
     const found = (await call(officer.AAA as TestSession, 'POST', '/searches', searchBody(hitOnly, again(4)))).json<{ data: { results: unknown[] } }>().data;
-    expect(found.results).toEqual([{ holder: 'BBB', hit: false, candidates: [] }, { holder: 'CCC', hit: true, candidates: [] }]);
+    expect(found.results).toEqual([{ holder: 'BBB', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } }, { holder: 'CCC', hit: true, candidates: [], stepTwo: null, abilities: { askStepTwo: true } }]);
   });
 
   test('every refusal of an agreement, each with its status and changing nothing', async () => {

@@ -40,3 +40,5 @@ export const ENROLMENT_REJECTIONS = [
   'too-large', 'not-an-image', 'decompression-bomb', 'too-small', 'no-face', 'several-faces', 'face-too-small',
 ] as const;
 export type RejectionReason = (typeof ENROLMENT_REJECTIONS)[number];
+/** Where a step-two request stands: waiting for the holder, or decided. */
+export const STEP_TWO_STATUSES = ['pending', 'confirmed', 'rejected'] as const;

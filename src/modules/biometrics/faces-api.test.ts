@@ -127,8 +127,8 @@ describe('biometrics from face images', () => {
     expect(response.statusCode, response.body).toBe(201);
     const found = response.json<{ data: { id: string; results: { holder: string; hit: boolean; candidates: { reference: string; band: string }[] }[] } }>().data;
     expect(found.results).toEqual([
-      { holder: 'BBB', hit: true, candidates: [{ reference: 'BBB-ASTRONAUT', band: 'high' }] },
-      { holder: 'CCC', hit: false, candidates: [] },
+      { holder: 'BBB', hit: true, candidates: [{ reference: 'BBB-ASTRONAUT', band: 'high' }], stepTwo: null, abilities: { askStepTwo: true } },
+      { holder: 'CCC', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } },
     ]);
 
     // The probe's template (the worker gives the same one again) and the image's bytes are nowhere:
@@ -151,8 +151,8 @@ describe('biometrics from face images', () => {
     // Another person hits the gallery that holds him, and not the astronaut's.
     const other = await searchImage(aaa, image('camera.png'));
     expect(other.json<{ data: { results: unknown[] } }>().data.results).toEqual([
-      { holder: 'BBB', hit: false, candidates: [] },
-      { holder: 'CCC', hit: true, candidates: [{ reference: 'CCC-CAMERAMAN', band: 'high' }] },
+      { holder: 'BBB', hit: false, candidates: [], stepTwo: null, abilities: { askStepTwo: false } },
+      { holder: 'CCC', hit: true, candidates: [{ reference: 'CCC-CAMERAMAN', band: 'high' }], stepTwo: null, abilities: { askStepTwo: true } },
     ]);
   });
 
@@ -161,13 +161,19 @@ describe('biometrics from face images', () => {
       method: 'POST', url: `${API}/step-two`,
       ...multipart([{ name: 'metadata', value: JSON.stringify({ search, holder, reference }) }, { name: 'file', value: bytes, filename: 'probe.png', type: 'image/png' }]),
     });
-    type Request = { data: { id: string; probeVerified: boolean; hasProbeImage: boolean; candidates: { subject: string }[] } };
+    type Request = { data: { id: string; probeVerified: boolean; hasProbeImage: boolean; images: boolean; candidates: { subject: string; hasImage: boolean }[]; abilities: { compare: boolean } } };
     const search = (await searchImage(aaa, transformed)).json<{ data: { id: string } }>().data.id;
     const asked = await askWith(search, 'BBB', 'BBB-ASTRONAUT', transformed);
     expect(asked.statusCode, asked.body).toBe(201);
+    // The searcher learns at once whether the image it sent is the one it searched with.
+    expect(asked.json<Request>().data).toMatchObject({ side: 'requester', images: true, probeVerified: true, hasProbeImage: true, abilities: { compare: false } });
     const id = asked.json<{ data: { id: string } }>().data.id;
     const holderSide = (await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}` })).json<Request>().data;
-    expect(holderSide).toMatchObject({ probeVerified: true, hasProbeImage: true });
+    expect(holderSide).toMatchObject({ probeVerified: true, hasProbeImage: true, images: true, abilities: { decide: true, compare: true } });
+    // The holder's officer reads the request but neither decides nor sees the images (their routes answer 403 to it).
+    expect((await t.as(bbb, { method: 'GET', url: `${API}/step-two/${id}` })).json<Request>().data.abilities).toEqual({ decide: false, compare: false });
+    expect((await t.as(bbb, { method: 'GET', url: `${API}/step-two/${id}/probe-image` })).statusCode).toBe(403);
+    expect(holderSide.candidates.map((candidate) => candidate.hasImage)).toEqual([true]);
     const probe = await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}/probe-image` });
     expect(probe.headers['content-type']).toBe('image/jpeg');
     const candidate = await t.as(approvers.BBB as TestSession, { method: 'GET', url: `${API}/step-two/${id}/candidates/${holderSide.candidates[0]?.subject}/image` });

@@ -1,4 +1,5 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { biometricsAttention } from './attention.js';
 import { stopFacePool } from './faces/index.js';
 import { stopEnrolmentRuns } from './enrolment-runner.js';
 import { closeGalleryIndex, galleryIndexOf } from './gallery-index.js';
@@ -54,6 +55,7 @@ export const biometrics = defineModule({
   },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
+  attention: biometricsAttention,
 });
 
 declare module '../../platform/auth/roles.js' {

@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Cursor, Id, Limit } from '../../platform/http/schemas.js';
 import { countReleaseSchemas } from '../../platform/release/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
-import { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_REJECTIONS, ENROLMENT_STATUSES, MODALITIES, PURPOSES, STEP_ONE, type BiographicField } from './codes.js';
+import { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_REJECTIONS, ENROLMENT_STATUSES, MODALITIES, PURPOSES, STEP_ONE, STEP_TWO_STATUSES, type BiographicField } from './codes.js';
 import { FORMAT_IDS } from './formats.js';
 import { BIOMETRICS_RELEASE_TABLE_NAMES } from './release-tables.js';
 
@@ -124,7 +124,15 @@ export const SearchFromImage = Strict(searchFields);
 export type SearchFromImage = Static<typeof SearchFromImage>;
 export type SearchCreate = Static<typeof SearchCreate>;
 
-const Candidate = Strict({ subject: Type.Optional(Id), reference: Type.String(), band: OneOf(['high', 'medium'] as const) });
+const Band = OneOf(['high', 'medium'] as const);
+const Candidate = Strict({ subject: Type.Optional(Id), reference: Type.String(), band: Band });
+const SearchResult = Strict({
+  holder: Type.String(),
+  hit: Type.Boolean(),
+  candidates: Type.Array(Candidate),
+  stepTwo: Type.Union([Strict({ id: Id, status: OneOf(STEP_TWO_STATUSES) }), Type.Null()], { description: 'the step-two request made about this gallery’s answer, if any' }),
+  abilities: Strict({ askStepTwo: Type.Boolean({ description: 'the reader may ask this gallery to confirm its hit now (POST /biometrics/step-two)' }) }),
+});
 export const Search = Strict({
   id: Id,
   side: OneOf(['searcher', 'holder'] as const),
@@ -134,7 +142,8 @@ export const Search = Strict({
   format: Type.String(),
   createdAt: Type.String(),
   keepUntil: Type.String(),
-  results: Type.Array(Strict({ holder: Type.String(), hit: Type.Boolean(), candidates: Type.Array(Candidate) })),
+  stepTwoImages: Type.Boolean({ description: 'the agreement shows images in step two: a request sends the probe image again' }),
+  results: Type.Array(SearchResult),
 });
 export const SearchOne = Strict({ data: Search });
 export const SearchesQuery = Strict({ side: Type.Optional(OneOf(['searcher', 'holder'] as const)), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
@@ -154,7 +163,6 @@ export const StepTwoConfirm = Strict({
 });
 export type StepTwoConfirm = Static<typeof StepTwoConfirm>;
 
-export const STEP_TWO_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
 export const StepTwoQuery = Strict({
   side: Type.Optional(OneOf(['requester', 'holder'] as const)),
   status: Type.Optional(OneOf(STEP_TWO_STATUSES)),
@@ -180,12 +188,19 @@ export const StepTwo = Strict({
   decidedAt: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   fields: Type.Array(Type.String(), { description: 'the fields the agreement lets the holder disclose' }),
-  candidates: Type.Optional(Type.Array(Candidate, { description: 'the holder’s side: the search’s candidates in its gallery' })),
-  hasProbeImage: Type.Optional(Type.Boolean()),
-  probeVerified: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'whether the probe image sent gives the template that was searched' })),
+  images: Type.Boolean({ description: 'the agreement shows the probe beside the gallery images' }),
+  hasProbeImage: Type.Boolean({ description: 'a probe image was sent and is kept until the decision' }),
+  probeVerified: Type.Union([Type.Boolean(), Type.Null()], { description: 'whether the probe image sent gives the template that was searched (null: none was sent)' }),
+  candidates: Type.Optional(Type.Array(
+    Strict({ subject: Id, reference: Type.String(), band: Band, hasImage: Type.Boolean({ description: 'the gallery keeps an image of this subject' }) }),
+    { description: 'the holder’s side: the search’s candidates in its gallery' },
+  )),
   subject: Type.Optional(Type.Union([Id, Type.Null()])),
   disclosed: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'the requester’s side: the fields disclosed, once confirmed' })),
-  abilities: Strict({ decide: Type.Boolean() }),
+  abilities: Strict({
+    decide: Type.Boolean({ description: 'the reader may confirm or reject it now: the holder’s approver, pending, under an agreement in force' }),
+    compare: Type.Boolean({ description: 'the reader may see the probe image and the candidates’ gallery images: the holder’s approver, when the agreement shows images' }),
+  }),
 });
 export const StepTwoOne = Strict({ data: StepTwo });
 

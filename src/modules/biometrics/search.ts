@@ -5,12 +5,13 @@
  * never the template or the image. The searcher reads its searches; a holder reads those that
  * searched its gallery (who, why, under which agreement) with its own gallery's answer only.
  */
+import { roleAllows } from '../../platform/auth/roles.js';
 import type { Ctx } from '../../platform/context.js';
 import { dataKeyOf } from '../../platform/crypto/keys.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, forbidden, invalid, notFound, Problem } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
-import { findAgreement, holdersFor } from './agreements.js';
+import { findAgreement, holdersFor, IN_FORCE } from './agreements.js';
 import { bandOf } from './formats.js';
 import { galleryIndexOf, templateBytes } from './gallery-index.js';
 import type { SearchCreate, SearchesQuery } from './schemas.js';
@@ -41,7 +42,9 @@ interface SearchRow {
   created_at: Date;
   keep_until: Date;
   step_one: 'reference-and-band' | 'hit-only';
-  results: { holder: string; hit: boolean; candidates: Candidate[] }[];
+  step_two_images: boolean;
+  in_force: boolean;
+  results: { holder: string; hit: boolean; candidates: Candidate[]; step_two: { id: string; status: 'pending' | 'confirmed' | 'rejected' } | null }[];
 }
 
 /** Why an agreement does not allow this search now, if it does not. */
@@ -138,6 +141,7 @@ export async function search(ctx: Ctx, input: SearchCreate, fields: FieldsAt = J
 /** The search's answers as the viewer's side reads them: the searcher every gallery's (references only), a holder its own. */
 function present(ctx: Ctx, row: SearchRow) {
   const searcher = row.searcher === ctx.actor.member;
+  const mayAsk = searcher && row.in_force && roleAllows(ctx.actor.roles, 'biometrics.search');
   return {
     id: row.id,
     side: searcher ? ('searcher' as const) : ('holder' as const),
@@ -147,6 +151,7 @@ function present(ctx: Ctx, row: SearchRow) {
     format: row.format,
     createdAt: row.created_at.toISOString(),
     keepUntil: row.keep_until.toISOString(),
+    stepTwoImages: row.step_two_images,
     results: row.results
       .filter((result) => searcher || result.holder === ctx.actor.member)
       .map((result) => ({
@@ -155,14 +160,18 @@ function present(ctx: Ctx, row: SearchRow) {
         candidates: searcher
           ? row.step_one === 'hit-only' ? [] : result.candidates.map(({ reference, band }) => ({ reference, band }))
           : result.candidates,
+        stepTwo: result.step_two,
+        // Step two: a gallery that answered hit is asked once per search, while the agreement is in force.
+        abilities: { askStepTwo: mayAsk && result.hit && result.step_two === null },
       })),
   };
 }
 
 function selectFor(ctx: Ctx) {
   const me = ctx.actor.member;
-  return sql`SELECT s.id, s.searcher, s.agreement_id, s.purpose, s.format, s.created_at, s.keep_until, a.step_one,
-    coalesce((SELECT jsonb_agg(jsonb_build_object('holder', r.holder, 'hit', r.hit, 'candidates', r.candidates) ORDER BY r.holder)
+  return sql`SELECT s.id, s.searcher, s.agreement_id, s.purpose, s.format, s.created_at, s.keep_until, a.step_one, a.step_two_images, ${IN_FORCE} AS in_force,
+    coalesce((SELECT jsonb_agg(jsonb_build_object('holder', r.holder, 'hit', r.hit, 'candidates', r.candidates,
+        'step_two', (SELECT jsonb_build_object('id', t.id, 'status', t.status) FROM biometric_step_two t WHERE t.search_id = s.id AND t.holder = r.holder AND (t.requester = ${me} OR t.holder = ${me}))) ORDER BY r.holder)
       FROM biometric_results r WHERE r.search_id = s.id AND (s.searcher = ${me} OR r.holder = ${me})), '[]') AS results
   FROM biometric_searches s JOIN biometric_agreements a ON a.id = s.agreement_id`;
 }

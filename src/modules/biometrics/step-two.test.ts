@@ -22,9 +22,22 @@ let agreementId: string;
 let bbbSubject: string;
 
 type StepTwo = {
-  id: string; status: string; side: string; reference: string | null; dueAt: string; requestedAt: string;
-  candidates?: { subject: string; reference: string }[]; disclosed?: Record<string, string>; abilities: { decide: boolean };
+  id: string; status: string; side: string; reference: string | null; dueAt: string; requestedAt: string; images: boolean; hasProbeImage: boolean; probeVerified: boolean | null;
+  candidates?: { subject: string; reference: string; hasImage: boolean }[]; disclosed?: Record<string, string>; abilities: { decide: boolean; compare: boolean };
 };
+type SearchResult = { holder: string; hit: boolean; stepTwo: { id: string; status: string } | null; abilities: { askStepTwo: boolean } };
+
+async function resultsOf(who: TestSession, search: string): Promise<SearchResult[]> {
+  const response = await call(who, 'GET', `/searches/${search}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<{ data: { results: SearchResult[] } }>().data.results;
+}
+
+async function attention(who: TestSession): Promise<{ key: string; count: number; link: string }[]> {
+  const response = await t.as(who, { method: 'GET', url: '/api/v1/home' });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<{ attention: { module: string; key: string; count: number; link: string }[] }>().attention.filter((item) => item.module === 'biometrics');
+}
 
 async function call(who: TestSession, method: 'GET' | 'POST', url: string, payload?: unknown) {
   return t.as(who, { method, url: `${API}${url}`, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
@@ -67,11 +80,29 @@ afterAll(() => t.close());
 describe('step two', () => {
   test('asked, confirmed by the holder’s approver, the agreed fields disclosed to the searcher alone', async () => {
     const search = await searchFor(1);
+    // The search's answer says which gallery may be asked, and only to those who may ask (officers and analysts of the searcher).
+    const hitBbb = (results: SearchResult[]) => results.find((result) => result.holder === 'BBB');
+    expect(hitBbb(await resultsOf(officer.AAA as TestSession, search))).toMatchObject({ hit: true, stepTwo: null, abilities: { askStepTwo: true } });
+    expect(hitBbb(await resultsOf(approver.AAA as TestSession, search))?.abilities.askStepTwo).toBe(false);
+    expect((await resultsOf(officer.AAA as TestSession, search)).find((result) => !result.hit)?.abilities.askStepTwo).toBe(false);
+    const pendingBefore = (await attention(approver.BBB as TestSession))[0]?.count ?? -1;
+
     const asked = await ask(officer.AAA as TestSession, { search, holder: 'BBB', reference: 'BBB-1', note: 'Arrived by boat on 2 December' });
     expect(asked.statusCode, asked.body).toBe(201);
     const request = asked.json<{ data: StepTwo }>().data;
-    expect(request).toMatchObject({ status: 'pending', side: 'requester', reference: 'BBB-1', abilities: { decide: false } });
+    expect(request).toMatchObject({ status: 'pending', side: 'requester', reference: 'BBB-1', images: false, hasProbeImage: false, probeVerified: null, abilities: { decide: false } });
     expect(request.candidates).toBeUndefined();
+    // Asked once: the search's answer now names the request, to the searcher and to the holder, and no one may ask again.
+    expect(hitBbb(await resultsOf(officer.AAA as TestSession, search))).toMatchObject({ stepTwo: { id: request.id, status: 'pending' }, abilities: { askStepTwo: false } });
+    expect(await resultsOf(approver.BBB as TestSession, search)).toEqual([expect.objectContaining({ holder: 'BBB', stepTwo: { id: request.id, status: 'pending' }, abilities: { askStepTwo: false } })]);
+    expect((await resultsOf(approver.CCC as TestSession, search))[0]).toMatchObject({ holder: 'CCC', stepTwo: null });
+    // The holder's approvers see it waiting on the home page, counted as the list the link opens lists it; its officers are not asked to decide.
+    const [waiting] = await attention(approver.BBB as TestSession);
+    expect(waiting).toMatchObject({ key: 'step-two-to-decide', count: pendingBefore + 1, link: '/biometrics/step-two?side=holder&status=pending' });
+    const listed = (await call(approver.BBB as TestSession, 'GET', `/step-two?${waiting?.link.split('?')[1] ?? ''}`)).json<{ data: StepTwo[] }>().data;
+    expect(listed.length).toBe(waiting?.count);
+    expect(await attention(officer.BBB as TestSession)).toEqual([]);
+    expect((await attention(approver.AAA as TestSession))[0]?.count).toBe(0);
     expect(Date.parse(request.dueAt) - Date.parse(request.requestedAt)).toBe(24 * 3_600_000);
     // The holder's approvers are told, in the inbox and by mail.
     const told = await t.db.ownerTransaction((tx) => tx.query<{ member: string; kind: string }>(sql`SELECT u.member, n.kind FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.object_id = ${request.id}`));
@@ -91,15 +122,20 @@ describe('step two', () => {
     expect(await fingerprint(t.db)).toEqual(before);
 
     const holderSide = (await call(approver.BBB as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: StepTwo }>().data;
-    expect(holderSide).toMatchObject({ side: 'holder', abilities: { decide: true } });
+    // No images under this agreement: nothing to compare, even for the approver.
+    expect(holderSide).toMatchObject({ side: 'holder', abilities: { decide: true, compare: false } });
     expect(holderSide.candidates?.map((c) => c.reference)).toEqual(['BBB-1']);
+    // Enrolled from a template: no image to compare.
+    expect(holderSide.candidates?.map((c) => c.hasImage)).toEqual([false]);
 
     const wrong = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject, fields: ['familyName', 'remarks'] });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/fields/1']);
     const confirmed = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect(confirmed.json<{ data: StepTwo }>().data.status).toBe('confirmed');
+    expect(confirmed.json<{ data: StepTwo }>().data).toMatchObject({ status: 'confirmed', abilities: { decide: false } });
+    expect(hitBbb(await resultsOf(officer.AAA as TestSession, search))?.stepTwo).toEqual({ id: request.id, status: 'confirmed' });
+    expect((await attention(approver.BBB as TestSession))[0]?.count).toBe(pendingBefore);
     expect((await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'late' })).statusCode).toBe(409);
 
     const answer = (await call(officer.AAA as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: StepTwo }>().data;
@@ -146,7 +182,12 @@ describe('step two', () => {
     expect(reminders.every((n) => n.member === 'CCC')).toBe(true);
     expect((await call(approver.CCC as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: { overdue: boolean } }>().data.overdue).toBe(true);
 
+    const another = await searchFor(2);
+    expect((await resultsOf(officer.AAA as TestSession, another)).some((result) => result.abilities.askStepTwo)).toBe(true);
     await call(admin.CCC as TestSession, 'POST', `/agreements/${agreementId}/suspend`, { reason: 'review' });
+    // While suspended, nobody may decide, and nobody may ask: the abilities say so before the server refuses.
+    expect((await call(approver.CCC as TestSession, 'GET', `/step-two/${request.id}`)).json<{ data: StepTwo }>().data.abilities.decide).toBe(false);
+    expect((await resultsOf(officer.AAA as TestSession, another)).every((result) => !result.abilities.askStepTwo)).toBe(true);
     expect((await call(approver.CCC as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'not the same person' })).statusCode).toBe(409);
     await call(admin.CCC as TestSession, 'POST', `/agreements/${agreementId}/resume`);
     const rejected = await call(approver.CCC as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'not the same person' });

@@ -13,7 +13,7 @@ import { sql } from '../../platform/db/sql.js';
 import { conflict, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { tellMember } from '../../platform/notify/tell.js';
-import { findAgreement } from './agreements.js';
+import { findAgreement, IN_FORCE } from './agreements.js';
 import { SEAL_BIOGRAPHIC, SEAL_IMAGE } from './galleries.js';
 import type { Biographic, StepTwoAsk, StepTwoConfirm, StepTwoQuery, StatusChange } from './schemas.js';
 import { tally } from './release.js';
@@ -29,6 +29,11 @@ interface Candidate {
   subject: string;
   reference: string;
   band: 'high' | 'medium';
+}
+
+/** A candidate as the holder's side reads it: whether its gallery keeps an image to compare. */
+interface HeldCandidate extends Candidate {
+  hasImage: boolean;
 }
 
 interface StepTwoRow {
@@ -49,18 +54,24 @@ interface StepTwoRow {
   disclosed: Uint8Array | null;
   reason: string | null;
   decided_at: Date | null;
-  candidates: Candidate[];
+  candidates: HeldCandidate[];
   step_two_fields: string[];
+  step_two_images: boolean;
+  in_force: boolean;
 }
 
-const select = sql`SELECT t.id, t.search_id, t.requester, t.holder, t.agreement_id, t.purpose, t.reference, t.note, t.probe_image IS NOT NULL AS has_probe,
-  t.probe_verified, t.status, t.requested_at, t.due_at, t.subject_id, t.disclosed, t.reason, t.decided_at, a.step_two_fields,
-  coalesce((SELECT r.candidates FROM biometric_results r WHERE r.search_id = t.search_id AND r.holder = t.holder), '[]') AS candidates
+/** The requests, with the search's candidates in the holder's gallery (and, for the holder alone, which of them keep an image). */
+const selectFor = (me: string) => sql`SELECT t.id, t.search_id, t.requester, t.holder, t.agreement_id, t.purpose, t.reference, t.note, t.probe_image IS NOT NULL AS has_probe,
+  t.probe_verified, t.status, t.requested_at, t.due_at, t.subject_id, t.disclosed, t.reason, t.decided_at, a.step_two_fields, a.step_two_images, ${IN_FORCE} AS in_force,
+  coalesce((SELECT jsonb_agg(c.value || jsonb_build_object('hasImage', EXISTS (SELECT 1 FROM biometric_subjects s
+      WHERE s.id = (c.value->>'subject')::uuid AND s.owner = t.holder AND s.owner = ${me} AND s.image IS NOT NULL)) ORDER BY c.n)
+    FROM biometric_results r CROSS JOIN LATERAL jsonb_array_elements(r.candidates) WITH ORDINALITY AS c (value, n)
+    WHERE r.search_id = t.search_id AND r.holder = t.holder), '[]') AS candidates
   FROM biometric_step_two t JOIN biometric_agreements a ON a.id = t.agreement_id`;
 
 async function find(ctx: Ctx, id: string, lock = false): Promise<StepTwoRow | undefined> {
   const me = ctx.actor.member;
-  return ctx.tx.maybeOne<StepTwoRow>(sql`${select} WHERE t.id = ${id} AND (t.requester = ${me} OR t.holder = ${me}) ${lock ? sql`FOR UPDATE OF t` : sql``}`);
+  return ctx.tx.maybeOne<StepTwoRow>(sql`${selectFor(me)} WHERE t.id = ${id} AND (t.requester = ${me} OR t.holder = ${me}) ${lock ? sql`FOR UPDATE OF t` : sql``}`);
 }
 
 function present(ctx: Ctx, row: StepTwoRow) {
@@ -83,11 +94,19 @@ function present(ctx: Ctx, row: StepTwoRow) {
     decidedAt: row.decided_at?.toISOString() ?? null,
     reason: row.reason,
     fields: row.step_two_fields,
-    // The holder's side: its candidates to compare, and the probe sent with the request.
-    ...(holder ? { candidates: row.candidates, hasProbeImage: row.has_probe, probeVerified: row.probe_verified, subject: row.subject_id } : {}),
+    images: row.step_two_images,
+    // Both sides: whether a probe image was sent (kept until the decision) and whether it gives the template searched.
+    hasProbeImage: row.has_probe,
+    probeVerified: row.probe_verified,
+    // The holder's side: its candidates to compare, and the subject it confirmed.
+    ...(holder ? { candidates: row.candidates, subject: row.subject_id } : {}),
     // The requester's side: what was disclosed, once confirmed.
     ...(!holder && row.disclosed ? { disclosed: dataKeyOf(ctx.platform.config).openJson(SEAL_DISCLOSED, row.disclosed) as Biographic } : {}),
-    abilities: { decide: holder && pending && roleAllows(ctx.actor.roles, 'biometrics.confirm') },
+    abilities: {
+      decide: holder && pending && row.in_force && roleAllows(ctx.actor.roles, 'biometrics.confirm'),
+      // The images are read by those who decide (the image routes' action), and shown only where the agreement says so.
+      compare: holder && row.step_two_images && roleAllows(ctx.actor.roles, 'biometrics.confirm'),
+    },
   };
 }
 
@@ -142,7 +161,7 @@ export async function listStepTwo(ctx: Ctx, query: StepTwoQuery) {
   const limit = query.limit ?? 50;
   const after = decodeCursor(query.cursor, ['uuid']);
   const side = query.side === 'holder' ? sql`t.holder = ${me}` : query.side === 'requester' ? sql`t.requester = ${me}` : sql`(t.holder = ${me} OR t.requester = ${me})`;
-  const rows = await ctx.tx.query<StepTwoRow>(sql`${select} WHERE ${side} ${query.status ? sql`AND t.status = ${query.status}` : sql``}
+  const rows = await ctx.tx.query<StepTwoRow>(sql`${selectFor(me)} WHERE ${side} ${query.status ? sql`AND t.status = ${query.status}` : sql``}
     ${after ? sql`AND t.id < ${after[0]}::uuid` : sql``} ORDER BY t.id DESC LIMIT ${limit + 1}`);
   const page = pageOf(rows, limit, (row) => [row.id]);
   await ctx.audit({ action: 'biometrics.step-two-list', objectType: OBJECT, details: { requests: page.rows.length } });

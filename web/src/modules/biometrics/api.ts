@@ -13,6 +13,9 @@ import type {
   EnrolmentRun as EnrolmentRunSchema,
   Search as SearchSchema,
   SearchFromImage as SearchFromImageSchema,
+  StepTwo as StepTwoSchema,
+  StepTwoAsk as StepTwoAskSchema,
+  StepTwoConfirm as StepTwoConfirmSchema,
   Subject as SubjectSchema,
   SubjectFromImage as SubjectFromImageSchema,
   SubjectItem as SubjectItemSchema,
@@ -21,7 +24,7 @@ import type { AGREEMENT_STATUSES, BiographicField, EnrolmentStatus, Purpose, Rej
 import type { FaceRefusal } from '../../../../src/modules/biometrics/faces/decode.js';
 import { msg, type MessageId } from '../../i18n/index.js';
 
-export { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, PURPOSES, STEP_ONE, type BiographicField, type EnrolmentStatus, type Purpose, type RejectionReason } from '../../../../src/modules/biometrics/codes.js';
+export { AGREEMENT_STATUSES, BIOGRAPHIC_FIELDS, ENROLMENT_COLUMNS, PURPOSES, STEP_ONE, STEP_TWO_STATUSES, type BiographicField, type EnrolmentStatus, type Purpose, type RejectionReason } from '../../../../src/modules/biometrics/codes.js';
 export { FORMAT_IDS } from '../../../../src/modules/biometrics/formats.js';
 
 export type Agreement = Static<typeof AgreementSchema>;
@@ -42,6 +45,13 @@ export type SearchMetadata = Static<typeof SearchFromImageSchema>;
 export type Search = Static<typeof SearchSchema>;
 export type SearchResult = Search['results'][number];
 export type Band = SearchResult['candidates'][number]['band'];
+/** A step-two request as the reader's side reads it: the holder its candidates, the requester what was disclosed. */
+export type StepTwo = Static<typeof StepTwoSchema>;
+export type StepTwoStatus = StepTwo['status'];
+export type HeldCandidate = NonNullable<StepTwo['candidates']>[number];
+/** The `metadata` part of a step-two request (the probe image, when the agreement shows images, goes in `file`). */
+export type StepTwoMetadata = Static<typeof StepTwoAskSchema>;
+export type StepTwoConfirmInput = Static<typeof StepTwoConfirmSchema>;
 
 /** A bulk enrolment: its progress, its counts and (read one at a time) the rows it did not enrol. */
 export type EnrolmentRun = Static<typeof EnrolmentRunSchema>;
@@ -96,6 +106,12 @@ export const subjectPath = (id: string): string => `/biometrics/gallery/${encode
 export const subjectApiPath = (id: string): string => `/biometrics/subjects/${encodeURIComponent(id)}`;
 /** The kept image of a subject, read by the browser with the session cookie (the server sends it as JPEG, not cached). */
 export const subjectImageUrl = (id: string): string => `/api/v1${subjectApiPath(id)}/image`;
+/** A step-two request: its page in the web app and its API path are the same. */
+export const stepTwoPath = (id: string): string => `/biometrics/step-two/${encodeURIComponent(id)}`;
+/** The probe image sent with a pending request, for the holder's approver. */
+export const probeImageUrl = (id: string): string => `/api/v1${stepTwoPath(id)}/probe-image`;
+/** A candidate's gallery image, for the holder's approver comparing it with the probe. */
+export const candidateImageUrl = (id: string, subject: string): string => `/api/v1${stepTwoPath(id)}/candidates/${encodeURIComponent(subject)}/image`;
 
 export const PURPOSE_LABEL: Readonly<Record<Purpose, MessageId>> = {
   'irregular-arrival': msg('biometrics.purpose.irregularArrival'),
@@ -130,6 +146,12 @@ export const BIOGRAPHIC_LABEL: Readonly<Record<BiographicField, MessageId>> = {
   encounterDate: msg('biometrics.field.encounterDate'),
   encounterPlace: msg('biometrics.field.encounterPlace'),
   remarks: msg('biometrics.field.remarks'),
+};
+
+export const STEP_TWO_STATUS_LABEL: Readonly<Record<StepTwoStatus, MessageId>> = {
+  pending: msg('biometrics.stepTwo.status.pending'),
+  confirmed: msg('biometrics.stepTwo.status.confirmed'),
+  rejected: msg('biometrics.stepTwo.status.rejected'),
 };
 
 export const BAND_LABEL: Readonly<Record<Band, MessageId>> = {

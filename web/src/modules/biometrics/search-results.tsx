@@ -1,12 +1,15 @@
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { BAND_LABEL, subjectPath, type Search } from './api.js';
+import { StepTwoAction } from './step-two-ask.js';
 
 /**
  * Each gallery's answer to a search, as the reader's side may read it: the searcher every gallery's
  * (hit with the candidates' references and bands, or no hit), a holder its own (with its subjects).
+ * Under a hit, step two: the request made about it, or the form that asks it (`probe`: the image
+ * searched with, when the page still has it; `onChange`: the search once a request is made).
  */
-export function SearchResults({ search, names }: { search: Search; names: ReadonlyMap<string, string> }) {
+export function SearchResults({ search, names, probe = null, onChange }: { search: Search; names: ReadonlyMap<string, string>; probe?: File | null; onChange?: (search: Search) => void }) {
   const t = useT();
   if (search.results.length === 0) return <p className="muted">{t('biometrics.results.none')}</p>;
   return (
@@ -46,6 +49,7 @@ export function SearchResults({ search, names }: { search: Search; names: Readon
               </tbody>
             </table>
           ) : null}
+          {result.hit ? <StepTwoAction key={`${search.id}/${result.holder}`} search={search} result={result} probe={probe} holderName={names.get(result.holder) ?? result.holder} onAsked={(changed) => onChange?.(changed)} /> : null}
         </li>
       ))}
     </ul>

@@ -50,6 +50,8 @@ function SearchForm({ agreements }: { agreements: Agreement[] }) {
   const [holders, setHolders] = useState<string[]>([]);
   const [file, setFile] = useState<File | null>(null);
   const [result, setResult] = useState<Search | null>(null);
+  // The image the search was made with, sent again if the officer asks for step two from the answer.
+  const [searchedWith, setSearchedWith] = useState<File | null>(null);
   const { busy, error, setError, run } = useSubmit();
   const galleries = agreement ? holdersFor(agreement, session.user.member) : [];
 
@@ -78,6 +80,7 @@ function SearchForm({ agreements }: { agreements: Agreement[] }) {
     void run(async () => {
       const answer = await api.post<{ data: Search }>('/biometrics/searches/by-image', form);
       setResult(answer.data);
+      setSearchedWith(file);
     });
   };
 
@@ -140,7 +143,7 @@ function SearchForm({ agreements }: { agreements: Agreement[] }) {
       {result ? (
         <section className="search-answer" aria-labelledby="search-answer">
           <h2 id="search-answer">{t('biometrics.search.answer')}</h2>
-          <SearchResults search={result} names={members.names} />
+          <SearchResults search={result} names={members.names} probe={searchedWith} onChange={setResult} />
           <p>
             <Link to="/biometrics/searches">{t('biometrics.search.allSearches')}</Link>
           </p>

@@ -71,7 +71,7 @@ export function SearchesPage() {
               </span>
               <span>{t.rich('biometrics.searches.keptUntil', { date: <DateText value={search.keepUntil} /> })}</span>
             </p>
-            <SearchResults search={search} names={members.names} />
+            <SearchResults search={search} names={members.names} onChange={(changed) => searches.update((items) => items.map((item) => (item.id === changed.id ? changed : item)))} />
           </li>
         ))}
       </ol>

@@ -8,6 +8,7 @@ const TABS: readonly PageTab[] = [
   { path: '/biometrics/gallery', label: msg('biometrics.tabs.gallery'), visible: (session) => can(session, 'biometrics.enrol') },
   { path: '/biometrics/search', label: msg('biometrics.tabs.search'), visible: (session) => can(session, 'biometrics.search') },
   { path: '/biometrics/searches', label: msg('biometrics.tabs.searches'), visible: () => true },
+  { path: '/biometrics/step-two', label: msg('biometrics.tabs.stepTwo'), visible: () => true },
   { path: '/biometrics/figures', label: msg('biometrics.tabs.figures'), visible: () => true },
 ];
 
