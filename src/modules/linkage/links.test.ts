@@ -182,7 +182,7 @@ for (const unsafeWithoutSharingCondition of [false, true]) {
       expect(first.aaaLinks.rows).toBeGreaterThan(0);
       expect(first.aaaNameLinks.rows).toBeGreaterThan(0);
       // The name links are there to be read: the typed name finds the reader's own record and the three shared with it.
-      expect(JSON.parse(first.aaaNameGraph.answer).filter((node: { type: string }) => node.type === 'record')).toHaveLength(4);
+      expect((JSON.parse(first.aaaNameGraph.answer) as { type: string }[]).filter((node) => node.type === 'record')).toHaveLength(4);
       // 200 records of other members that neither reader may see hold the value, the name or one like it.
       await hide('hidden from both');
       const pairs = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM linkage_name_pairs p JOIN linkage_entities e ON e.id = p.entity_id
