@@ -11,7 +11,6 @@ import { sql, type Sql } from '../../platform/db/sql.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { mayPassOn } from '../../platform/sharing/rule.js';
-import { skeletonOf } from './entities/names.js';
 import { keysOf } from './entity-input.js';
 import type { GraphExpand, GraphFilter, GraphRecordRef, GraphValueRef, KeyKindName } from './graph-schemas.js';
 import { linkageSettings } from './settings.js';
@@ -94,27 +93,43 @@ function dated(filter: GraphFilter, column: Sql): Sql {
 async function holdersOf(ctx: Ctx, value: GraphValueRef, filter: GraphFilter, limit: number, nameThreshold: number): Promise<Holder[]> {
   const date = sql`coalesce(l.created_at, e.created_at)`;
   const columns = sql`e.module, e.record_type, e.record_id::text, e.owner, e.tlp, e.handling, e.handling_note, l.title, ${date} AS date, coalesce(l.updated_at, e.created_at) AS updated,
-    e.kind, e.key, e.birth_year`;
-  const from = sql`FROM linkage_entities e
+    e.kind, e.key, e.birth_year, f.score`;
+  // The rows found, each read by its id (OFFSET 0 keeps the planner from scanning the table and
+  // joining the ids to it, which on a small table it may prefer: every row, hidden or not, visited).
+  const from = (found: Sql) => sql`FROM (${found}) f
+    CROSS JOIN LATERAL (SELECT * FROM linkage_entities e WHERE e.id = f.id OFFSET 0) e
     LEFT JOIN linkage_leads l ON e.module = 'linkage' AND e.record_type = 'lead' AND l.id = e.record_id AND ${ctx.visible('l')}`;
   const usable = sql`${ctx.visible('e')} ${dated(filter, date)}
     AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = e.kind AND v.key = e.key AND v.status = 'benign')`;
   if (value.kind !== 'person') {
     // Through linkage_holders (migration 0028): only rows the viewer may see are visited, so the
     // step takes no longer when hidden records hold the value.
-    return shownOnly(ctx, await ctx.tx.query<Holder>(sql`SELECT ${columns}, 1.0::float8 AS score ${from}
-      JOIN linkage_holders(ARRAY[${value.kind}::text], ARRAY[${value.key}::text]) h ON h.id = e.id
+    return shownOnly(ctx, await ctx.tx.query<Holder>(sql`SELECT ${columns}
+      ${from(sql`SELECT h.id, 1.0::float8 AS score FROM linkage_holders(ARRAY[${value.kind}::text], ARRAY[${value.key}::text]) h`)}
       WHERE ${usable}
       ORDER BY ${date} DESC, e.record_id LIMIT ${limit + 1}`));
   }
-  // Names through linkage_similar_names (migration 0026), as linksOf finds them: the trigram indexes
-  // cannot serve a member's query under row-level security, and the function returns only visible rows.
-  const skeleton = value.key.split(' ').map(skeletonOf).sort().join(' ');
+  // A name: the rows the viewer may see that hold exactly it (linkage_holders; words in any order
+  // and script make one key), with years of birth at most one apart, and the similar names stored
+  // with them (linkage_similar_names_of, migration 0033). Neither visits a row the viewer may not
+  // see, so a typed name is not matched by similarity against every name: a name no visible record
+  // holds finds nothing, however many hidden records hold it or names like it.
   const year = value.birthYear ?? null;
-  return shownOnly(ctx, await ctx.tx.query<Holder>(sql`SELECT ${columns}, s.score ${from}
-      JOIN linkage_similar_names(${value.key}, ${skeleton}, ${year}::int, ${nameThreshold}::real) s ON s.id = e.id
-    WHERE e.kind = 'person' AND ${usable}
-    ORDER BY s.score DESC, ${date} DESC, e.record_id LIMIT ${limit + 1}`));
+  const nearYear = (column: Sql) => sql`(${year}::int IS NULL OR ${column} IS NULL OR abs(${column} - ${year}::int) <= 1)`;
+  return shownOnly(ctx, await ctx.tx.query<Holder>(sql`
+    WITH exact AS MATERIALIZED (
+      SELECT x.id FROM linkage_holders(ARRAY['person'], ARRAY[${value.key}::text]) h
+        CROSS JOIN LATERAL (SELECT x.id, x.birth_year FROM linkage_entities x WHERE x.id = h.id OFFSET 0) x
+      WHERE ${nearYear(sql`x.birth_year`)}
+    ), found AS (
+      SELECT id, 1.0::float8 AS score FROM exact
+      UNION ALL
+      SELECT s.other_id, s.score FROM linkage_similar_names_of((SELECT coalesce(array_agg(id), '{}') FROM exact)) s
+      WHERE s.score >= ${nameThreshold}::real
+    )
+    SELECT ${columns} ${from(sql`SELECT id, max(score) AS score FROM found GROUP BY id`)}
+    WHERE e.kind = 'person' AND ${nearYear(sql`e.birth_year`)} AND ${usable}
+    ORDER BY f.score DESC, ${date} DESC, e.record_id LIMIT ${limit + 1}`));
 }
 
 /** Collects nodes and edges once each. */

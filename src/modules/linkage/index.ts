@@ -1,5 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { linkageAttention } from './attention.js';
+import { linkageCommand } from './cli.js';
 import { seedLinkage } from './demo.js';
 import { startMatcher } from './matcher.js';
 import { startLinkageRelease } from './release.js';
@@ -34,6 +35,7 @@ export const linkage = defineModule({
   settings: linkageSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: linkageRoutes,
+  commands: [linkageCommand],
   prepare: prepareSources,
   start({ platform, log, kickOutbox }) {
     const matcher = startMatcher(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage matcher failed; it runs again shortly'));

@@ -56,10 +56,10 @@ const columns = sql`e.id, e.record_id, e.kind, e.key, e.skeleton, e.birth_year, 
 
 /**
  * For each entity, the other records holding its value, at most `limit` each: the same key (one
- * query for every such entity), or for a person a name close enough (its words or sound skeleton,
- * pg_trgm) with years of birth at most one apart (one query each: the trigram indexes serve one name).
+ * query for every such entity), or for a person a name close enough, read from the name pairs
+ * `storeNamePairs` has just stored (one query for every name).
  */
-async function holdersOfAll(tx: Tx, entities: readonly EntityRow[], nameThreshold: number, limit: number): Promise<EntityRow[][]> {
+async function holdersOfAll(tx: Tx, entities: readonly EntityRow[], limit: number): Promise<EntityRow[][]> {
   const result: EntityRow[][] = entities.map(() => []);
   const exact = [...entities.entries()].filter(([, entity]) => entity.kind !== 'person');
   if (exact.length > 0) {
@@ -69,15 +69,25 @@ async function holdersOfAll(tx: Tx, entities: readonly EntityRow[], nameThreshol
       CROSS JOIN LATERAL (SELECT * FROM linkage_entities e WHERE e.kind = q.kind AND e.key = q.key AND e.record_id <> q.record_id LIMIT ${limit}) e`);
     for (const { i, ...row } of rows) result[i]!.push(row);
   }
-  for (const [i, entity] of entities.entries()) {
-    if (entity.kind !== 'person') continue;
-    result[i] = await tx.query<EntityRow>(sql`SELECT ${columns} FROM linkage_entities e
-      WHERE e.kind = 'person' AND (e.key % ${entity.key} OR e.skeleton % ${entity.skeleton}) AND e.record_id <> ${entity.record_id}
-        AND (${entity.birth_year}::int IS NULL OR e.birth_year IS NULL OR abs(e.birth_year - ${entity.birth_year}::int) <= 1)
-        AND greatest(similarity(e.key, ${entity.key}), similarity(e.skeleton, ${entity.skeleton})) >= ${nameThreshold}
-      LIMIT ${limit}`);
+  const names = [...entities.entries()].filter(([, entity]) => entity.kind === 'person');
+  if (names.length > 0) {
+    const rows = await tx.query<EntityRow & { i: number }>(sql`SELECT q.i::int AS i, ${columns}
+      FROM unnest(${names.map(([i]) => i)}::int[], ${names.map(([, e]) => e.id)}::uuid[]) AS q (i, id)
+      CROSS JOIN LATERAL (SELECT o.* FROM linkage_name_pairs p JOIN linkage_entities o ON o.id = p.other_id WHERE p.entity_id = q.id LIMIT ${limit}) e`);
+    for (const { i, ...row } of rows) result[i]!.push(row);
   }
   return result;
+}
+
+/**
+ * Stores the pairs of these person rows with every similar name (pg_trgm: their words or sound
+ * skeletons at least `threshold` alike, years of birth at most one apart), both ways round, each with
+ * the other row's access fields (migration 0033). Reads of links probe these pairs by the reader,
+ * so they never visit a hidden name; a name links from when this has run (seconds after its write).
+ */
+async function storeNamePairs(tx: Tx, entities: readonly EntityRow[], threshold: number): Promise<void> {
+  const names = entities.filter((entity) => entity.kind === 'person').map((entity) => entity.id);
+  if (names.length > 0) await tx.query(sql`SELECT linkage_store_name_pairs(${names}::uuid[], ${threshold}::real)`);
 }
 
 /**
@@ -182,14 +192,13 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
       (await tx.query<{ kind: string; key: string; status: string }>(sql`SELECT v.kind, v.key, v.status FROM linkage_values v
         JOIN unnest(${queued.map((e) => e.kind)}::text[], ${queued.map((e) => e.key)}::text[]) AS q (kind, key) ON q.kind = v.kind AND q.key = v.key`)).map((v) => [`${v.kind} ${v.key}`, v.status]),
     );
-    // The similarity operator's threshold is the setting's, not pg_trgm's 0.3, so the trigram indexes
-    // return only names close enough to link (at 0.3 a name drew a large share of all names).
-    await tx.query(sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`);
+    // Every queued name's pairs, warning-listed or not: links show them as they show exact values.
+    await storeNamePairs(tx, queued, threshold);
     const live = queued.filter((entity) => statuses.get(`${entity.kind} ${entity.key}`) !== 'benign');
     // A member already told of this value (or whose value another was told of) has the record added
     // to that notice, whatever the value has become since: how many hold it shows nowhere.
     await addToNotices(tx, live);
-    const holders = await holdersOfAll(tx, live, threshold, settings.commonValueRecords + 1);
+    const holders = await holdersOfAll(tx, live, settings.commonValueRecords + 1);
     const found = new Map<EntityRow, EntityRow[]>();
     for (const [index, entity] of live.entries()) {
       const others = holders[index] ?? [];

@@ -79,27 +79,31 @@ export interface LinkRow {
 /**
  * The records the viewer may see that hold an entity of this record: the same key exactly, or for a
  * person a name whose words or sound skeleton are similar enough (pg_trgm) with years of birth at
- * most a year apart when both are known. Both walls of the sharing rule apply to the other rows.
+ * most a year apart when both are known, as the matcher stored the pair. Both walls of the sharing
+ * rule apply to the other rows.
  */
 export async function linksOf(ctx: Ctx, record: RecordRef, nameThreshold: number): Promise<(LinkRow & { record: ShownRecord })[]> {
-  // Exact keys go through linkage_holders (migration 0028), which visits only rows the reader may
-  // see, or the read would take longer the more hidden records hold its values (a timing leak).
+  // Exact keys go through linkage_holders (migration 0028) and names through the stored pairs
+  // (linkage_similar_names_of, migration 0033): both visit only rows the reader may see, or the read
+  // would take longer the more hidden records hold its values or names like its own (a timing leak).
+  // Each row found is read by its id (OFFSET 0: the planner may not scan the table for them instead).
   const rows = await ctx.tx.query<LinkRow>(sql`
-    WITH mine AS (SELECT kind, key, skeleton, birth_year FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}),
+    WITH mine AS (SELECT id, kind, key FROM linkage_entities WHERE record_id = ${record.id} AND module = ${record.module}),
     found AS (
       SELECT o.kind, o.key, 1.0::float8 AS score, o.module, o.record_type, o.record_id, o.owner
       FROM (SELECT array_agg(kind) AS kinds, array_agg(key) AS keys FROM mine WHERE kind <> 'person') m
         CROSS JOIN LATERAL linkage_holders(coalesce(m.kinds, '{}'), coalesce(m.keys, '{}')) h
-        JOIN linkage_entities o ON o.id = h.id
+        CROSS JOIN LATERAL (SELECT * FROM linkage_entities o WHERE o.id = h.id OFFSET 0) o
       WHERE o.record_id <> ${record.id} AND ${ctx.visible('o')}
         AND NOT EXISTS (SELECT 1 FROM linkage_values v WHERE v.kind = o.kind AND v.key = o.key AND v.status = 'benign')
       UNION ALL
-      -- Names through linkage_similar_names (migration 0026): the trigram indexes cannot serve a
-      -- member's query under row-level security; the function returns only rows the member may see.
+      -- A pair stored at a lower threshold than today's setting shows only once it is close enough;
+      -- one below a lowered setting exists only after the pairs are rebuilt (README: name pairs).
       SELECT o.kind, o.key, s.score, o.module, o.record_type, o.record_id, o.owner
-      FROM mine m CROSS JOIN LATERAL linkage_similar_names(m.key, m.skeleton, m.birth_year, ${nameThreshold}::real) s
-        JOIN linkage_entities o ON o.id = s.id
-      WHERE m.kind = 'person' AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
+      FROM (SELECT array_agg(id) AS ids FROM mine WHERE kind = 'person') m
+        CROSS JOIN LATERAL linkage_similar_names_of(coalesce(m.ids, '{}')) s
+        CROSS JOIN LATERAL (SELECT * FROM linkage_entities o WHERE o.id = s.other_id OFFSET 0) o
+      WHERE s.score >= ${nameThreshold}::real AND o.record_id <> ${record.id} AND ${ctx.visible('o')}
     )
     SELECT DISTINCT ON (f.record_id, f.kind, f.key) f.*
     FROM found f

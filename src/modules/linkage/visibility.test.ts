@@ -5,7 +5,9 @@ import { getAs, getJsonAs, pagedIds, sharingHarness, type Built } from '../../..
 import { sharingSees, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';
 import { sql } from '../../platform/db/sql.js';
 import type { App } from '../../platform/http/app.js';
+import type { EntityKey } from './entities/index.js';
 import { keysOfAll } from './entity-input.js';
+import type { Entity } from './schemas.js';
 import { matchAll } from './matcher.js';
 
 /**
@@ -32,7 +34,13 @@ interface WorldLead extends SharedRecord {
 }
 
 const POOL = 3;
-const valueOf = (run: number, value: number): string => `v${run}-${value}@fishing.example.org`;
+/** The pool's last value is a person's name: its links come from the pairs the matcher stores (migration 0033). */
+const NAME = POOL - 1;
+const entityOf = (run: number, value: number): Entity => (value === NAME
+  ? { type: 'person', name: `Ahmad Fauzi ${['Rahman', 'Hakim', 'Saleh', 'Yusuf'][run % 4]}`, birthYear: 1980 }
+  : { type: 'email', value: `v${run}-${value}@fishing.example.org` });
+const keyOf = (run: number, value: number): EntityKey => keysOfAll([entityOf(run, value)], '/entities', undefined).keys.flat()[0]!;
+const valueOf = (run: number, value: number): string => keyOf(run, value).key;
 
 /** The audience a lead has at the end (after re-sharing), or null once removed. */
 const finalOf = (lead: WorldLead): SharedRecord | null => (lead.later.kind === 'delete' ? null : lead.later.kind === 'reshare' ? lead.later.to : lead);
@@ -109,7 +117,8 @@ function modelNotices(world: World<WorldLead>, viewer: number): string[] {
   const shown = (records: Set<number>, seer: number) => [...records].filter((i) => seesFinal(world, seer, leads[i]!)).sort((x, y) => x - y).map((i) => `R${i}`).join(',');
   return [...notices.values()].flatMap((n) => [
     ...(n.told === viewer ? [`told by M${n.named ? n.holder : '?'} of ${n.value}: yours ${shown(n.toldRecords, viewer)}; theirs `] : []),
-    ...(n.holder === viewer ? [`holder to M${n.toldNamed ? n.told : '?'} of ${n.value}: yours ${shown(n.holderRecords, viewer)}; theirs ${shown(n.toldRecords, viewer)}`] : []),
+    // A name's notice shows the holder no key: it is the told member's own words for the name.
+    ...(n.holder === viewer ? [`holder to M${n.toldNamed ? n.told : '?'} of ${n.value === NAME ? '?' : n.value}: yours ${shown(n.holderRecords, viewer)}; theirs ${shown(n.toldRecords, viewer)}`] : []),
   ]).sort();
 }
 
@@ -186,8 +195,8 @@ const harness = sharingHarness<WorldLead>({
   prefix: 'K',
   sees: seesFinal,
   create: async (t, { record, index, run, owner, members, groups, codes }) => {
-    const entities = record.values.map((v) => ({ type: 'email' as const, value: valueOf(run, v) }));
-    const keys = keysOfAll(entities, '/entities', undefined).keys.flat();
+    const entities = record.values.map((v) => entityOf(run, v));
+    const keys = record.values.map((v) => keyOf(run, v));
     const id = await t.db.ownerTransaction(async (tx) => {
       // Written as the service leaves them (an ended group among the audiences: rows as an owner left them).
       const row = await tx.one<{ id: string }>(sql`
@@ -195,9 +204,10 @@ const harness = sharingHarness<WorldLead>({
         VALUES (${`Lead ${index}`}, 'person', ${JSON.stringify(entities)}::jsonb, ${record.named}, ${owner}, ${record.kind}, ${[...members].sort()}, ${[...groups].sort()}, ${record.tlp})
         RETURNING id`);
       await tx.query(sql`
-        INSERT INTO linkage_entities (module, record_type, record_id, kind, key, named_in_hits, owner, audience_kind, audience_members, audience_groups, tlp)
-        SELECT 'linkage', 'lead', ${row.id}, k.kind, k.key, ${record.named}, ${owner}, ${record.kind}, ${[...members].sort()}, ${[...groups].sort()}, ${record.tlp}
-        FROM unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.key)}::text[]) AS k (kind, key)`);
+        INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits, owner, audience_kind, audience_members, audience_groups, tlp)
+        SELECT 'linkage', 'lead', ${row.id}, k.kind, k.key, k.skeleton, k.birth_year, ${record.named}, ${owner}, ${record.kind}, ${[...members].sort()}, ${[...groups].sort()}, ${record.tlp}
+        FROM unnest(${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.key)}::text[], ${keys.map((k) => (k.kind === 'person' ? k.person.skeleton : null))}::text[],
+          ${keys.map((k) => (k.kind === 'person' ? k.person.birthYear : null))}::int[]) AS k (kind, key, skeleton, birth_year)`);
       return row.id;
     });
     written.push({ run, index, id, owner, record, codes });
@@ -245,7 +255,27 @@ describe('linkage against the reference model of the sharing rule', () => {
     // M3 (an observer) was told of M0's removed lead by name; M0 sees M3's lead: a link, no notice.
     expect(modelNotices(world, 3)).toEqual(['told by M0 of 2: yours R4; theirs ']);
     // M1 stays unnamed for R1 on both sides: M0 is told of "another member", and is not told it was M1 that was told.
-    expect(modelNotices(world, 0)).toEqual(['holder to M3 of 2: yours ; theirs R4', 'holder to M? of 0: yours R0; theirs ', 'told by M? of 0: yours R0; theirs ']);
+    expect(modelNotices(world, 0)).toEqual(['holder to M3 of ?: yours ; theirs R4', 'holder to M? of 0: yours R0; theirs ', 'told by M? of 0: yours R0; theirs ']);
+    await harness.check(world);
+  });
+
+  test('a fixed world: records holding a name re-shared to widen and to narrow what others’ name links show', async () => {
+    const named = (owner: number, later: Later, kind: SharedRecord['kind'] = 'owner', members: number[] = []): WorldLead =>
+      ({ owner, kind, members, groups: [], tlp: 'AMBER', values: [NAME], named: true, later });
+    const world: World<WorldLead> = {
+      members: [{ observer: false }, { observer: false }, { observer: false }, { observer: true }],
+      groups: [],
+      records: [
+        named(0, { kind: 'keep' }),
+        // Widened: everyone's name links reach it after (the observer's only by name).
+        named(1, { kind: 'reshare', to: { owner: 1, kind: 'all', members: [], groups: [], tlp: 'AMBER' } }),
+        // Narrowed: others' name links lose it.
+        named(2, { kind: 'reshare', to: { owner: 2, kind: 'owner', members: [], groups: [], tlp: 'AMBER' } }, 'all'),
+        // Moved from one named member to another, the observer among them.
+        named(1, { kind: 'reshare', to: { owner: 1, kind: 'members', members: [3], groups: [], tlp: 'AMBER' } }, 'members', [0]),
+        named(3, { kind: 'keep' }, 'members', [0, 1]),
+      ],
+    };
     await harness.check(world);
   });
 
