@@ -181,10 +181,14 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
   const settings = linkageSettings.of(platform.config);
   const threshold = settings.nameSimilarity / 100;
   return platform.db.ownerTransaction(async (tx) => {
-    const queued = await tx.query<EntityRow>(sql`
+    const taken = await tx.query<EntityRow & { taken: string }>(sql`
       WITH due AS (SELECT entity_id FROM linkage_queue WHERE not_before <= now() ORDER BY queued_at LIMIT ${batch} FOR UPDATE SKIP LOCKED),
       taken AS (DELETE FROM linkage_queue q USING due WHERE q.entity_id = due.entity_id RETURNING q.entity_id)
-      SELECT ${columns} FROM taken JOIN linkage_entities e ON e.id = taken.entity_id`);
+      SELECT taken.entity_id AS taken, ${columns} FROM taken LEFT JOIN linkage_entities e ON e.id = taken.entity_id`);
+    // A name row deleted since it was queued: its pairs go here, not in the deleting write (migration 0033).
+    const gone = taken.filter((row) => row.id === null).map((row) => row.taken);
+    if (gone.length > 0) await tx.query(sql`SELECT linkage_drop_name_pairs(${gone}::uuid[])`);
+    const queued: EntityRow[] = taken.filter((row) => row.id !== null).map(({ taken: _taken, ...row }) => row);
     const result: MatchResult = { entities: queued.length, notices: 0, held: 0 };
     if (queued.length === 0) return result;
 

@@ -11,18 +11,25 @@
 -- shared by name or group by the reader's own entries in a GIN index of each pair's reach. No pair
 -- whose other row the reader may not see is visited. The cost moves to the matcher and to storage:
 -- a name held by n similar rows makes n × (n - 1) pairs.
+--
+-- A member's own write never touches the pairs: re-sharing, renaming or deleting a name row would
+-- otherwise visit one pair per similar name, hidden ones too, and its time would tell how many hidden
+-- records carry a name like its own. Such a write only queues the row (a trigger, constant work);
+-- the matcher then finds its pairs again, or removes those of a row gone. Meanwhile a read joins each
+-- pair's other row under the sharing rule again, so a narrowed or deleted row shows nowhere; a
+-- widened one shows once the matcher has run. Hence no foreign keys here: a cascade is such a visit.
 CREATE TABLE linkage_name_pairs (
-  entity_id         uuid NOT NULL REFERENCES linkage_entities (id) ON DELETE CASCADE,
-  other_id          uuid NOT NULL REFERENCES linkage_entities (id) ON DELETE CASCADE,
+  entity_id         uuid NOT NULL,
+  other_id          uuid NOT NULL,
   -- pg_trgm similarity of the two names' words or sound skeletons, whichever is higher.
   score             real NOT NULL,
-  -- The other row's access fields, kept in step by linkage_entity_pairs_reshared below.
+  -- The other row's access fields as the matcher last found them (it runs again on a re-share).
   owner             text NOT NULL,
   audience_kind     text NOT NULL,
   audience_members  text[] NOT NULL,
   audience_groups   text[] NOT NULL,
-  -- Led by other_id: it serves the cascade and the copies' updates from the other row, and no read
-  -- of an entity's pairs can use it (that would visit hidden pairs).
+  -- Led by other_id: it serves the matcher's removal of a row's pairs from the other side, and no
+  -- read of an entity's pairs can use it (that would visit hidden pairs).
   PRIMARY KEY (other_id, entity_id)
 );
 -- Members never read this table; the functions below do, as its owner.
@@ -43,37 +50,30 @@ $$;
 CREATE INDEX linkage_name_pairs_reach ON linkage_name_pairs
   USING gin (linkage_pair_reach(entity_id, audience_members, audience_groups)) WITH (fastupdate = off);
 
--- A row's audience changes: its copies in the pairs that point at it change in the same transaction,
--- so a re-shared name shows (or stops showing) at once.
-CREATE FUNCTION linkage_entity_pairs_reshared() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+-- A name row whose words, skeleton or year of birth change (a record's person re-dated), or that is
+-- deleted, is queued for the matcher, which finds its pairs again or removes them (a re-share is
+-- queued already, by linkage_entity_reshared of 0023). Until then a renamed row keeps its old pairs.
+CREATE TRIGGER linkage_entity_renamed AFTER UPDATE ON linkage_entities FOR EACH ROW
+  WHEN (NEW.kind = 'person' AND (OLD.key IS DISTINCT FROM NEW.key OR OLD.skeleton IS DISTINCT FROM NEW.skeleton OR OLD.birth_year IS DISTINCT FROM NEW.birth_year))
+  EXECUTE FUNCTION linkage_entity_queued();
+CREATE FUNCTION linkage_entity_gone() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
-  UPDATE linkage_name_pairs p SET owner = NEW.owner, audience_kind = NEW.audience_kind,
-    audience_members = NEW.audience_members, audience_groups = NEW.audience_groups
-  WHERE p.other_id = NEW.id;
-  RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION linkage_entity_pairs_reshared() FROM PUBLIC;
-CREATE TRIGGER linkage_entity_pairs_reshared AFTER UPDATE ON linkage_entities FOR EACH ROW
-  WHEN (NEW.kind = 'person' AND (OLD.owner IS DISTINCT FROM NEW.owner OR OLD.audience_kind IS DISTINCT FROM NEW.audience_kind
-    OR OLD.audience_members IS DISTINCT FROM NEW.audience_members OR OLD.audience_groups IS DISTINCT FROM NEW.audience_groups))
-  EXECUTE FUNCTION linkage_entity_pairs_reshared();
-
--- A name row whose words, skeleton or year of birth change (a record's person re-dated) loses its
--- pairs until the matcher has found them again.
-CREATE FUNCTION linkage_entity_renamed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-BEGIN
-  DELETE FROM linkage_name_pairs p WHERE p.entity_id = NEW.id;
-  DELETE FROM linkage_name_pairs p WHERE p.other_id = NEW.id;
-  INSERT INTO linkage_queue (entity_id) VALUES (NEW.id) ON CONFLICT (entity_id) DO UPDATE SET not_before = '-infinity';
+  INSERT INTO linkage_queue (entity_id) VALUES (OLD.id) ON CONFLICT (entity_id) DO UPDATE SET not_before = '-infinity';
   PERFORM pg_notify('lintas_linkage', '');
   RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION linkage_entity_renamed() FROM PUBLIC;
-CREATE TRIGGER linkage_entity_renamed AFTER UPDATE ON linkage_entities FOR EACH ROW
-  WHEN (OLD.key IS DISTINCT FROM NEW.key OR OLD.skeleton IS DISTINCT FROM NEW.skeleton OR OLD.birth_year IS DISTINCT FROM NEW.birth_year)
-  EXECUTE FUNCTION linkage_entity_renamed();
+REVOKE ALL ON FUNCTION linkage_entity_gone() FROM PUBLIC;
+CREATE TRIGGER linkage_entity_gone AFTER DELETE ON linkage_entities FOR EACH ROW
+  WHEN (OLD.kind = 'person') EXECUTE FUNCTION linkage_entity_gone();
+
+-- The matcher's step for rows gone: their pairs, both ways round.
+CREATE FUNCTION linkage_drop_name_pairs(ids uuid[]) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+  DELETE FROM linkage_name_pairs p WHERE p.entity_id = ANY (ids);
+  DELETE FROM linkage_name_pairs p WHERE p.other_id = ANY (ids);
+$$;
+REVOKE ALL ON FUNCTION linkage_drop_name_pairs(uuid[]) FROM PUBLIC;
 
 -- The matcher's step for names: the pairs of these person rows are found again (all of them, both
 -- ways round) with the given threshold. The old pairs go first, in their own statement, so a pair
