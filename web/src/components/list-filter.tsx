@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
+import { useCallback, useEffect, useState, type ReactNode, type SubmitEvent } from 'react';
 import { query, type ApiError } from '../api.js';
 import { Link, navigate, useLocation } from '../router.js';
-import { useT } from '../i18n/index.js';
-import { ErrorAlert, Field } from './ui.js';
+import { usePaged, type Paged } from '../hooks.js';
+import { useT, type MessageId } from '../i18n/index.js';
+import { ErrorAlert, Field, ListStatus, MoreButton } from './ui.js';
 
 /**
  * The filters of a list page. They live in the address, so a view can be bookmarked and shared:
@@ -151,6 +152,35 @@ export function ListFilter<K extends string>({ label, filter, fields, search, er
         )}
       </form>
       <ErrorAlert error={error} shown={filter.keys.map((key) => `/${key}`)} />
+    </>
+  );
+}
+
+/** A filtered, paged list: its filters from the address and its pages of `path` with them applied. */
+export function useFilteredList<T, K extends string>(path: string, keys: readonly K[], limit = 25): { filter: ListFilterState<K>; paged: Paged<T> } {
+  const filter = useListFilter(keys);
+  const paged = usePaged<T>(`${path}${query({ ...filter.applied, limit })}`);
+  return { filter, paged };
+}
+
+/**
+ * A list page's body: its filter form, what the list holds (loading, none, none matching, how many),
+ * the items (`children`, only when there are some) and the button for more.
+ */
+export function FilteredList<T, K extends string>({ label, filter, paged, fields, messages, children }: {
+  label: string;
+  filter: ListFilterState<K>;
+  paged: Paged<T>;
+  fields: readonly FilterField<K>[];
+  messages: { empty: MessageId; noMatch: MessageId; count: MessageId };
+  children: (items: readonly T[]) => ReactNode;
+}) {
+  return (
+    <>
+      <ListFilter label={label} filter={filter} error={paged.error} fields={fields} />
+      <ListStatus paged={paged} filtered={filter.filtered} empty={messages.empty} noMatch={messages.noMatch} count={messages.count} />
+      {paged.items.length > 0 ? children(paged.items) : null}
+      <MoreButton paged={paged} />
     </>
   );
 }

@@ -1,7 +1,6 @@
-import { query } from '../../api.js';
-import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, ListStatus, MoreButton, PageHeader } from '../../components/ui.js';
-import { usePaged, useResource, useTitle } from '../../hooks.js';
+import { FilteredList, useFilteredList } from '../../components/list-filter.js';
+import { DateText, PageHeader } from '../../components/ui.js';
+import { useResource, useTitle } from '../../hooks.js';
 import { msg, useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useMembers } from '../directory/hooks.js';
@@ -17,9 +16,7 @@ const FILTERS = ['side'] as const;
 export function SearchesPage() {
   const t = useT();
   useTitle(t('biometrics.searches.title'));
-  const filter = useListFilter(FILTERS);
-  const { applied, filtered } = filter;
-  const searches = usePaged<Search>(`/biometrics/searches${query({ ...applied, limit: 25 })}`);
+  const { filter, paged: searches } = useFilteredList<Search, (typeof FILTERS)[number]>('/biometrics/searches', FILTERS);
   // The agreements' titles: every search cites one the reader is a party to.
   const agreements = useResource<{ data: Agreement[] }>('/biometrics/agreements');
   const titles = new Map((agreements.data?.data ?? []).map((agreement) => [agreement.id, agreement.title]));
@@ -32,10 +29,11 @@ export function SearchesPage() {
       <BiometricsTabs />
       <h2>{t('biometrics.searches.title')}</h2>
       <p className="hint">{t('biometrics.searches.hint')}</p>
-      <ListFilter
+      <FilteredList
         label={t('biometrics.searches.title')}
         filter={filter}
-        error={searches.error}
+        paged={searches}
+        messages={{ empty: msg('biometrics.searches.none'), noMatch: msg('biometrics.searches.noMatch'), count: msg('biometrics.searches.count') }}
         fields={[
           {
             kind: 'select',
@@ -47,35 +45,36 @@ export function SearchesPage() {
             ],
           },
         ]}
-      />
-      <ListStatus paged={searches} filtered={filtered} empty={msg('biometrics.searches.none')} noMatch={msg('biometrics.searches.noMatch')} count={msg('biometrics.searches.count')} />
-      <ol className="results">
-        {searches.items.map((search) => (
-          <li key={search.id} className="result search-record">
-            <div className="result-head">
-              <h3 className="result-title">{search.side === 'searcher' ? t('biometrics.searches.byYou') : t.rich('biometrics.searches.byOther', { member: name(search.searcher) })}</h3>
-              <DateText value={search.createdAt} withTime />
-            </div>
-            <p className="meta">
-              <span>
-                {t.rich('biometrics.searches.under', {
-                  agreement: (
-                    <Link to={agreementPath(search.agreement)} translate="no">
-                      {titles.get(search.agreement) ?? search.agreement}
-                    </Link>
-                  ),
-                })}
-              </span>
-              <span>
-                <Coded labels={PURPOSE_LABEL} code={search.purpose} />
-              </span>
-              <span>{t.rich('biometrics.searches.keptUntil', { date: <DateText value={search.keepUntil} /> })}</span>
-            </p>
-            <SearchResults search={search} names={members.names} onChange={(changed) => searches.update((items) => items.map((item) => (item.id === changed.id ? changed : item)))} />
-          </li>
-        ))}
-      </ol>
-      <MoreButton paged={searches} />
+      >
+        {(items) => (
+          <ol className="results">
+            {items.map((search) => (
+              <li key={search.id} className="result search-record">
+                <div className="result-head">
+                  <h3 className="result-title">{search.side === 'searcher' ? t('biometrics.searches.byYou') : t.rich('biometrics.searches.byOther', { member: name(search.searcher) })}</h3>
+                  <DateText value={search.createdAt} withTime />
+                </div>
+                <p className="meta">
+                  <span>
+                    {t.rich('biometrics.searches.under', {
+                      agreement: (
+                        <Link to={agreementPath(search.agreement)} translate="no">
+                          {titles.get(search.agreement) ?? search.agreement}
+                        </Link>
+                      ),
+                    })}
+                  </span>
+                  <span>
+                    <Coded labels={PURPOSE_LABEL} code={search.purpose} />
+                  </span>
+                  <span>{t.rich('biometrics.searches.keptUntil', { date: <DateText value={search.keepUntil} /> })}</span>
+                </p>
+                <SearchResults search={search} names={members.names} onChange={(changed) => searches.update((items) => items.map((item) => (item.id === changed.id ? changed : item)))} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </FilteredList>
     </>
   );
 }

@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react';
-import { query } from '../../api.js';
-import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, ListStatus, MoreButton, PageHeader } from '../../components/ui.js';
-import { usePaged, useTitle } from '../../hooks.js';
+import { FilteredList, useFilteredList } from '../../components/list-filter.js';
+import { DateText, PageHeader } from '../../components/ui.js';
+import { useTitle } from '../../hooks.js';
 import { msg, useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useMembers } from '../directory/hooks.js';
@@ -34,21 +33,19 @@ export function between(t: Translate, request: Pick<StepTwo, 'side' | 'requester
 export function StepTwoListPage() {
   const t = useT();
   useTitle(t('biometrics.stepTwo.title'));
-  const filter = useListFilter(FILTERS);
-  const { applied, filtered } = filter;
-  const requests = usePaged<StepTwo>(`/biometrics/step-two${query({ ...applied, limit: 25 })}`);
+  const { filter, paged } = useFilteredList<StepTwo, (typeof FILTERS)[number]>('/biometrics/step-two', FILTERS);
   const members = useMembers();
-  const { items } = requests;
   return (
     <>
       <PageHeader title={t('biometrics.title')} />
       <BiometricsTabs />
       <h2>{t('biometrics.stepTwo.title')}</h2>
       <p className="hint">{t('biometrics.stepTwo.hint')}</p>
-      <ListFilter
+      <FilteredList
         label={t('biometrics.stepTwo.title')}
         filter={filter}
-        error={requests.error}
+        paged={paged}
+        messages={{ empty: msg('biometrics.stepTwo.none'), noMatch: msg('biometrics.stepTwo.noMatch'), count: msg('biometrics.stepTwo.count') }}
         fields={[
           {
             kind: 'select',
@@ -61,47 +58,46 @@ export function StepTwoListPage() {
           },
           { kind: 'select', key: 'status', label: t('common.status'), options: STEP_TWO_STATUSES.map((status) => ({ value: status, label: t(STEP_TWO_STATUS_LABEL[status]) })) },
         ]}
-      />
-      <ListStatus paged={requests} filtered={filtered} empty={msg('biometrics.stepTwo.none')} noMatch={msg('biometrics.stepTwo.noMatch')} count={msg('biometrics.stepTwo.count')} />
-      {items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="step-two-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('biometrics.stepTwo.asked')}</th>
-                <th scope="col">{t('biometrics.stepTwo.between')}</th>
-                <th scope="col">{t('biometrics.results.reference')}</th>
-                <th scope="col">{t('biometrics.search.purpose')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">{t('biometrics.stepTwo.due')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((request) => (
-                <tr key={request.id} className={request.overdue ? 'overdue' : undefined}>
-                  <td>
-                    <Link to={stepTwoPath(request.id)}>
-                      <DateText value={request.requestedAt} withTime />
-                    </Link>
-                  </td>
-                  <td>{between(t, request, members.names)}</td>
-                  <td>{request.reference ? <span translate="no">{request.reference}</span> : <span className="muted">{t('biometrics.stepTwo.allCandidates')}</span>}</td>
-                  <td>
-                    <Coded labels={PURPOSE_LABEL} code={request.purpose} />
-                  </td>
-                  <td>
-                    <StepTwoStatus request={request} />
-                  </td>
-                  <td>
-                    <DateText value={request.dueAt} withTime />
-                  </td>
+      >
+        {(items) => (
+          <div className="table-wrap">
+            <table className="step-two-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('biometrics.stepTwo.asked')}</th>
+                  <th scope="col">{t('biometrics.stepTwo.between')}</th>
+                  <th scope="col">{t('biometrics.results.reference')}</th>
+                  <th scope="col">{t('biometrics.search.purpose')}</th>
+                  <th scope="col">{t('common.status')}</th>
+                  <th scope="col">{t('biometrics.stepTwo.due')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      <MoreButton paged={requests} />
+              </thead>
+              <tbody>
+                {items.map((request) => (
+                  <tr key={request.id} className={request.overdue ? 'overdue' : undefined}>
+                    <td>
+                      <Link to={stepTwoPath(request.id)}>
+                        <DateText value={request.requestedAt} withTime />
+                      </Link>
+                    </td>
+                    <td>{between(t, request, members.names)}</td>
+                    <td>{request.reference ? <span translate="no">{request.reference}</span> : <span className="muted">{t('biometrics.stepTwo.allCandidates')}</span>}</td>
+                    <td>
+                      <Coded labels={PURPOSE_LABEL} code={request.purpose} />
+                    </td>
+                    <td>
+                      <StepTwoStatus request={request} />
+                    </td>
+                    <td>
+                      <DateText value={request.dueAt} withTime />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </FilteredList>
     </>
   );
 }

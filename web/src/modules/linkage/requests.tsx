@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react';
-import { query } from '../../api.js';
-import { ListFilter, useListFilter } from '../../components/list-filter.js';
-import { DateText, ErrorAlert, ListStatus, Loading, MoreButton, PageHeader, TlpBadge } from '../../components/ui.js';
-import { usePaged, useResource, useTitle } from '../../hooks.js';
+import { FilteredList, useFilteredList } from '../../components/list-filter.js';
+import { DateText, ErrorAlert, Loading, PageHeader, TlpBadge } from '../../components/ui.js';
+import { useResource, useTitle } from '../../hooks.js';
 import { msg, useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useMembers } from '../directory/hooks.js';
@@ -33,7 +32,7 @@ function between(t: Translate, request: DisclosureRequest, names: Map<string, st
 }
 
 /** Requests as table rows: when, between whom, about what, how urgent, where it stands and by when. */
-export function RequestRows({ requests }: { requests: DisclosureRequest[] }) {
+export function RequestRows({ requests }: { requests: readonly DisclosureRequest[] }) {
   const t = useT();
   const members = useMembers();
   return (
@@ -80,20 +79,18 @@ export function RequestRows({ requests }: { requests: DisclosureRequest[] }) {
 export function RequestsPage() {
   const t = useT();
   useTitle(t('linkage.requests.title'));
-  const filter = useListFilter(FILTERS);
-  const { applied, filtered } = filter;
-  const requests = usePaged<DisclosureRequest>(`/linkage/requests${query({ ...applied, limit: 25 })}`);
-  const { items } = requests;
+  const { filter, paged } = useFilteredList<DisclosureRequest, (typeof FILTERS)[number]>('/linkage/requests', FILTERS);
   return (
     <>
       <PageHeader title={t('linkage.title')} />
       <LinkageTabs />
       <h2>{t('linkage.requests.title')}</h2>
       <p className="hint">{t('linkage.requests.hint')}</p>
-      <ListFilter
+      <FilteredList
         label={t('linkage.requests.title')}
         filter={filter}
-        error={requests.error}
+        paged={paged}
+        messages={{ empty: msg('linkage.requests.none'), noMatch: msg('linkage.requests.noMatch'), count: msg('linkage.requests.count') }}
         fields={[
           {
             kind: 'select',
@@ -106,10 +103,9 @@ export function RequestsPage() {
           },
           { kind: 'select', key: 'status', label: t('common.status'), options: REQUEST_STATUSES.map((status) => ({ value: status, label: t(STATUS_LABEL[status]) })) },
         ]}
-      />
-      <ListStatus paged={requests} filtered={filtered} empty={msg('linkage.requests.none')} noMatch={msg('linkage.requests.noMatch')} count={msg('linkage.requests.count')} />
-      {items.length > 0 ? <RequestRows requests={items} /> : null}
-      <MoreButton paged={requests} />
+      >
+        {(items) => <RequestRows requests={items} />}
+      </FilteredList>
     </>
   );
 }
