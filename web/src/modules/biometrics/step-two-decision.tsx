@@ -1,6 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError } from '../../api.js';
-import { ErrorAlert, Field, Fieldset } from '../../components/ui.js';
+import { ReasonForm } from '../../components/reason-form.js';
+import { ErrorAlert, Fieldset } from '../../components/ui.js';
 import { useSubmit } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -154,35 +155,18 @@ function ConfirmForm({ request, onDecided }: { request: StepTwo; onDecided: (req
 
 function RejectForm({ request, onDecided }: { request: StepTwo; onDecided: (request: StepTwo) => void }) {
   const t = useT();
-  const [reason, setReason] = useState('');
-  const { busy, error, setError, run } = useSubmit();
-  const submit = (event: SubmitEvent): void => {
-    event.preventDefault();
-    if (!reason.trim()) {
-      setError(new ApiError(400, t('common.invalidRequest'), t('common.checkField'), [{ pointer: '/reason', detail: t('biometrics.reject.reasonMissing') }]));
-      return;
-    }
-    void run(async () => {
-      const decided = await api.post<{ data: StepTwo }>(`${stepTwoPath(request.id)}/reject`, { reason: reason.trim() });
-      onDecided(decided.data);
-    });
-  };
   return (
-    <section className="card step-two-decide" aria-labelledby="reject-heading">
-      <h2 id="reject-heading" className="card-title">
-        {t('biometrics.reject.title')}
-      </h2>
-      <form onSubmit={submit} noValidate aria-label={t('biometrics.reject.title')}>
-        <ErrorAlert error={error} shown={['/reason']} />
-        <Field label={t('biometrics.reject.reason')} hint={t('biometrics.reject.reasonHint')} error={error?.fieldError('/reason')}>
-          {(props) => <textarea {...props} rows={3} maxLength={2000} value={reason} onChange={(event) => setReason(event.target.value)} />}
-        </Field>
-        <div className="form-actions">
-          <button type="submit" className="button-danger" disabled={busy}>
-            {busy ? t('common.saving') : t('biometrics.reject.submit')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <ReasonForm<StepTwo>
+      id="reject-heading"
+      className="step-two-decide"
+      title={t('biometrics.reject.title')}
+      label={t('biometrics.reject.reason')}
+      hint={t('biometrics.reject.reasonHint')}
+      missing={t('biometrics.reject.reasonMissing')}
+      submit={t('biometrics.reject.submit')}
+      path={`${stepTwoPath(request.id)}/reject`}
+      maxLength={2000}
+      onDone={onDecided}
+    />
   );
 }

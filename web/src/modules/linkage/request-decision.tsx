@@ -1,7 +1,8 @@
 import { useState, type SubmitEvent } from 'react';
 import { api, ApiError } from '../../api.js';
 import { draftProblemId, SharingFields, sharingPointers, toSharing, type SharingDraft } from '../../components/sharing-fields.js';
-import { ErrorAlert, Field, Loading } from '../../components/ui.js';
+import { ReasonForm } from '../../components/reason-form.js';
+import { ErrorAlert, Loading } from '../../components/ui.js';
 import { useResource, useSubmit } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -130,35 +131,18 @@ function RecordChoice({ record, chosen, onToggle }: { record: HeldRecord; chosen
 
 function RefuseForm({ request, onDecided }: { request: DisclosureRequest; onDecided: (request: DisclosureRequest) => void }) {
   const t = useT();
-  const [reason, setReason] = useState('');
-  const { busy, error, setError, run } = useSubmit();
-  const submit = (event: SubmitEvent): void => {
-    event.preventDefault();
-    if (!reason.trim()) {
-      setError(new ApiError(400, t('common.invalidRequest'), t('common.checkField'), [{ pointer: '/reason', detail: t('linkage.refuse.reasonMissing') }]));
-      return;
-    }
-    void run(async () => {
-      const decided = await api.post<{ data: DisclosureRequest }>(`${requestPath(request.id)}/refuse`, { reason: reason.trim() });
-      onDecided(decided.data);
-    });
-  };
   return (
-    <section className="card linkage-section" aria-labelledby="refuse-heading">
-      <h2 id="refuse-heading" className="card-title">
-        {t('linkage.refuse.title')}
-      </h2>
-      <form onSubmit={submit} noValidate className="refuse-form">
-        <ErrorAlert error={error} shown={['/reason']} />
-        <Field label={t('linkage.refuse.reason')} hint={t('linkage.refuse.reasonHint')} error={error?.fieldError('/reason')}>
-          {(props) => <textarea {...props} rows={3} maxLength={5000} value={reason} onChange={(event) => setReason(event.target.value)} />}
-        </Field>
-        <div className="form-actions">
-          <button type="submit" className="button-danger" disabled={busy}>
-            {busy ? t('common.saving') : t('linkage.refuse.submit')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <ReasonForm<DisclosureRequest>
+      id="refuse-heading"
+      className="linkage-section"
+      title={t('linkage.refuse.title')}
+      label={t('linkage.refuse.reason')}
+      hint={t('linkage.refuse.reasonHint')}
+      missing={t('linkage.refuse.reasonMissing')}
+      submit={t('linkage.refuse.submit')}
+      path={`${requestPath(request.id)}/refuse`}
+      maxLength={5000}
+      onDone={onDecided}
+    />
   );
 }
