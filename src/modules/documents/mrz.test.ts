@@ -313,7 +313,7 @@ describe('OCR confusions are pointed out', () => {
     expect(errorsOf(parse(replaceAt(SPECIMEN.TD3, 1, 10, '5')))).toEqual([expect.objectContaining({ field: 'name', line: 1, column: 10, hint: '"5" at line 1, column 10 is probably "S"' })]);
   });
 
-  test('any single look-alike swap in a number is caught; every reading offered passes, the true one among them (property)', () => {
+  test('any single look-alike swap in a number is caught; every reading offered passes, the true one among them unless more than four pass (property)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Z0-9]{9}$/), fc.nat(), (number, pick) => {
         const mrz = td3({ number });
@@ -324,7 +324,9 @@ describe('OCR confusions are pointed out', () => {
         const errors = errorsOf(parse(replaceAt(mrz, 2, index + 1, swapped)));
         expect(errors.map((error) => error.field)).toEqual(['number', 'composite']);
         const readings = readingsOf(errors[0]!.hint);
-        expect(readings).toContainEqual(expect.objectContaining({ line: 2, column: index + 1, from: swapped, to: char }));
+        // At most four readings are named; with more ("or one of N more readings") the true one may be among those left out.
+        if (/ more readings$/.test(errors[0]!.hint ?? '')) expect(readings).toHaveLength(4);
+        else expect(readings).toContainEqual(expect.objectContaining({ line: 2, column: index + 1, from: swapped, to: char }));
         expect(readings.every((reading) => reading.probable === (readings.length === 1))).toBe(true);
         for (const reading of readings) {
           // Each reading offered puts the number right by its check digit; here the MRZ then parses.

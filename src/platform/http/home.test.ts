@@ -113,7 +113,7 @@ afterAll(() => t.close());
 describe('GET /home', () => {
   test('an approver counts its member’s submitted reports, not another member’s, and each count is what the linked list shows', async () => {
     const items = await home(utoApprover);
-    expect(items.map((item) => `${item.module}/${item.key}`).sort()).toEqual(['documents/hits-to-answer', 'inbox/unread', 'linkage/requests-to-decide', 'reports/to-approve']);
+    expect(items.map((item) => `${item.module}/${item.key}`).sort()).toEqual(['biometrics/step-two-to-decide', 'documents/hits-to-answer', 'inbox/unread', 'linkage/requests-to-decide', 'reports/to-approve']);
     expect(countOf(items, 'to-approve')).toBe(3);
     expect(countOf(items, 'hits-to-answer')).toBe(2);
     // An approver does not keep the register: no foreign reports to confirm.

@@ -35,6 +35,7 @@ CREATE TABLE linkage_name_pairs (
 -- Members never read this table; the functions below do, as its owner.
 ALTER TABLE linkage_name_pairs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE linkage_name_pairs FORCE ROW LEVEL SECURITY;
+REVOKE ALL ON linkage_name_pairs FROM PUBLIC, lintas_app;
 CREATE INDEX linkage_name_pairs_audience ON linkage_name_pairs (entity_id, audience_kind, owner);
 
 -- One entry per member named in the pair's audience and per group it is shared with, each prefixed

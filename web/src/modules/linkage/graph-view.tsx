@@ -21,18 +21,30 @@ export function GraphView({ nodes, edges, expanded, onExpand, onChart }: {
   const chart = useRef<GraphChartInstance | null>(null);
   const expand = useRef(onExpand);
   expand.current = onExpand;
+  // The option waiting for the box to have a size (see below).
+  const pending = useRef<GraphOption | null>(null);
 
   useEffect(() => {
     if (!element.current) return undefined;
-    const instance = echarts.init(element.current, undefined, { renderer: 'canvas' });
+    const target = element.current;
+    const instance = echarts.init(target, undefined, { renderer: 'canvas' });
     chart.current = instance;
     onChart(instance);
     instance.on('click', (event) => {
       const node = (event.data as { node?: GraphNode } | undefined)?.node;
       if (node) expand.current(node);
     });
-    const resize = new ResizeObserver(() => instance.resize());
-    resize.observe(element.current);
+    // As the charts do (components/charts/chart.tsx): in a box of no size the graph's view cannot be
+    // inverted and ECharts throws, so it is laid out and resized only while its box has a size.
+    const resize = new ResizeObserver(() => {
+      if (target.clientWidth === 0 || target.clientHeight === 0) return;
+      instance.resize();
+      if (pending.current) {
+        instance.setOption(pending.current, { notMerge: true });
+        pending.current = null;
+      }
+    });
+    resize.observe(target);
     return () => {
       resize.disconnect();
       onChart(null);
@@ -71,7 +83,13 @@ export function GraphView({ nodes, edges, expanded, onExpand, onChart }: {
         links: edges.map((edge) => ({ source: edge.source, target: edge.target, lineStyle: edge.relation === 'similar' ? { type: 'dashed' } : {} })),
       }],
     };
-    chart.current?.setOption(option, { notMerge: true });
+    const box = element.current;
+    if (box && box.clientWidth > 0 && box.clientHeight > 0) {
+      chart.current?.setOption(option, { notMerge: true });
+      pending.current = null;
+    } else {
+      pending.current = option;
+    }
   }, [nodes, edges, expanded, t]);
 
   return <div ref={element} className="linkage-graph-canvas" role="img" aria-label={t('linkage.graph.canvas', { nodes: nodes.length, edges: edges.length })} />;
