@@ -191,3 +191,17 @@ export function ListStatus({ paged, filtered, empty, noMatch, count }: { paged: 
     </p>
   );
 }
+
+/**
+ * A record's page before its record is there: loading, or its error under the page's title, which
+ * says "not found" on a 404 (the same answer whether the record does not exist or may not be seen).
+ */
+export function RecordPending({ error, title, notFound, tabs }: { error: ApiError | undefined; title: string; notFound: string; tabs?: ReactNode }) {
+  return (
+    <>
+      <PageHeader title={error?.status === 404 ? notFound : title} />
+      {tabs}
+      {error ? <ErrorAlert error={error} /> : <Loading />}
+    </>
+  );
+}

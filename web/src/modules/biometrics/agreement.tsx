@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
+import { DateText, PageHeader, RecordPending } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
 import { useT, type MessageId } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -24,13 +24,7 @@ export function AgreementPage({ id }: { id: string }) {
   const agreement = useResource<{ data: Agreement }>(agreementPath(id));
   useTitle(agreement.data?.data.title ?? t('biometrics.agreement.title'));
   if (!agreement.data) {
-    return (
-      <>
-        <PageHeader title={agreement.error?.status === 404 ? t('biometrics.agreement.notFound') : t('biometrics.agreement.title')} />
-        <BiometricsTabs />
-        {agreement.error ? <ErrorAlert error={agreement.error} /> : <Loading />}
-      </>
-    );
+    return <RecordPending error={agreement.error} title={t('biometrics.agreement.title')} notFound={t('biometrics.agreement.notFound')} tabs={<BiometricsTabs />} />;
   }
   const data = agreement.data.data;
   return (

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
+import { DateText, PageHeader, RecordPending } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -25,13 +25,7 @@ export function StepTwoPage({ id }: { id: string }) {
   const { refreshUnread: recount } = useSession();
   useTitle(t('biometrics.request.title'));
   if (!request.data) {
-    return (
-      <>
-        <PageHeader title={request.error?.status === 404 ? t('biometrics.request.notFound') : t('biometrics.request.title')} />
-        <BiometricsTabs />
-        {request.error ? <ErrorAlert error={request.error} /> : <Loading />}
-      </>
-    );
+    return <RecordPending error={request.error} title={t('biometrics.request.title')} notFound={t('biometrics.request.notFound')} tabs={<BiometricsTabs />} />;
   }
   const data = request.data.data;
   return (

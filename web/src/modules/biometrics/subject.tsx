@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { api } from '../../api.js';
-import { DateText, ErrorAlert, Loading, PageHeader } from '../../components/ui.js';
+import { DateText, ErrorAlert, PageHeader, RecordPending } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { navigate } from '../../router.js';
@@ -17,13 +17,7 @@ export function SubjectPage({ id }: { id: string }) {
   const removal = useSubmit();
   useTitle(subject.data ? t('biometrics.subject.titleOf', { reference: subject.data.data.reference }) : t('biometrics.subject.title'));
   if (!subject.data) {
-    return (
-      <>
-        <PageHeader title={subject.error?.status === 404 ? t('biometrics.subject.notFound') : t('biometrics.subject.title')} />
-        <BiometricsTabs />
-        {subject.error ? <ErrorAlert error={subject.error} /> : <Loading />}
-      </>
-    );
+    return <RecordPending error={subject.error} title={t('biometrics.subject.title')} notFound={t('biometrics.subject.notFound')} tabs={<BiometricsTabs />} />;
   }
   const data = subject.data.data;
   const remove = (): void => {

@@ -1,6 +1,6 @@
 import { api } from '../../api.js';
 import { SharingView } from '../../components/sharing.js';
-import { DateText, ErrorAlert, Loading, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, ErrorAlert, Notice, PageHeader, RecordPending, TlpBadge } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
@@ -22,13 +22,7 @@ export function LeadPage({ id }: { id: string }) {
   useTitle(lead.data?.data.title ?? t('linkage.lead.title'));
 
   if (!lead.data) {
-    return (
-      <>
-        <PageHeader title={lead.error?.status === 404 ? t('linkage.lead.notFound') : t('linkage.lead.title')} />
-        <LinkageTabs />
-        {lead.error ? <ErrorAlert error={lead.error} /> : <Loading />}
-      </>
-    );
+    return <RecordPending error={lead.error} title={t('linkage.lead.title')} notFound={t('linkage.lead.notFound')} tabs={<LinkageTabs />} />;
   }
   const { data, abilities } = lead.data;
   const sharing = data.sharing;

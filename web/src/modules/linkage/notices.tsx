@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode, type SubmitEvent } from 'react';
 import { api, ApiError, query } from '../../api.js';
-import { DateText, ErrorAlert, Field, Fieldset, Loading, MoreButton, PageHeader } from '../../components/ui.js';
+import { DateText, ErrorAlert, Field, Fieldset, MoreButton, PageHeader, RecordPending } from '../../components/ui.js';
 import { usePaged, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { msg, useT, type MessageId, type Translate } from '../../i18n/index.js';
 import { Link, navigate, useLocation } from '../../router.js';
@@ -109,13 +109,7 @@ export function NoticePage({ id }: { id: string }) {
   const members = useMembers();
   useTitle(t('linkage.notice.title'));
   if (!notice.data) {
-    return (
-      <>
-        <PageHeader title={notice.error?.status === 404 ? t('linkage.notice.notFound') : t('linkage.notice.title')} />
-        <LinkageTabs />
-        {notice.error ? <ErrorAlert error={notice.error} /> : <Loading />}
-      </>
-    );
+    return <RecordPending error={notice.error} title={t('linkage.notice.title')} notFound={t('linkage.notice.notFound')} tabs={<LinkageTabs />} />;
   }
   const data = notice.data.data;
   return (

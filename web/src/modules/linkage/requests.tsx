@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { FilteredList, useFilteredList } from '../../components/list-filter.js';
-import { DateText, ErrorAlert, Loading, PageHeader, TlpBadge } from '../../components/ui.js';
+import { DateText, PageHeader, RecordPending, TlpBadge } from '../../components/ui.js';
 import { useResource, useTitle } from '../../hooks.js';
 import { msg, useT, type Translate } from '../../i18n/index.js';
 import { Link } from '../../router.js';
@@ -117,13 +117,7 @@ export function RequestPage({ id }: { id: string }) {
   const members = useMembers();
   useTitle(t('linkage.request.title'));
   if (!request.data) {
-    return (
-      <>
-        <PageHeader title={request.error?.status === 404 ? t('linkage.request.notFound') : t('linkage.request.title')} />
-        <LinkageTabs />
-        {request.error ? <ErrorAlert error={request.error} /> : <Loading />}
-      </>
-    );
+    return <RecordPending error={request.error} title={t('linkage.request.title')} notFound={t('linkage.request.notFound')} tabs={<LinkageTabs />} />;
   }
   const data = request.data.data;
   return (
