@@ -142,10 +142,12 @@ test.skipIf(!browserAvailable)('the home page counts what waits for the user, ex
   expect(counts.find((item) => item.key === 'linkage/requests-to-decide')?.count).toBeGreaterThanOrEqual(1);
 
   const nav = page.getByRole('navigation', { name: 'Modules' });
+  // The user's own pages (inbox, account) are in the header, beside the user's name.
+  const personal = page.getByRole('navigation', { name: 'Your pages' });
   // The navigation's badges say each module's sum.
   for (const module of ['reports', 'documents', 'inbox', 'linkage', 'biometrics']) {
     const sum = counts.filter((item) => item.key.startsWith(`${module}/`)).reduce((total, item) => total + item.count, 0);
-    const badge = nav.locator(`[data-badge="${module}"]`);
+    const badge = (module === 'inbox' ? personal : nav).locator(`[data-badge="${module}"]`);
     if (sum === 0) expect(await badge.count(), module).toBe(0);
     else expect(Number(await badge.textContent()), module).toBe(sum);
   }
@@ -155,6 +157,13 @@ test.skipIf(!browserAvailable)('the home page counts what waits for the user, ex
   for (const width of [1366, 768]) {
     await page.setViewportSize({ width, height: 900 });
     expect(await sideways(), `home at ${width} px`).toBe(false);
+    if (width === 1366) {
+      // Every module on one line at a laptop's width.
+      const list = (await nav.locator('ul').boundingBox())?.height ?? 0;
+      const link = (await nav.getByRole('link', { name: 'Home', exact: true }).boundingBox())?.height ?? 0;
+      expect(link).toBeGreaterThan(0);
+      expect(list, 'the modules wrap to a second line at 1366 px').toBeLessThan(link * 1.5);
+    }
   }
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   await page.setViewportSize({ width: 1366, height: 900 });

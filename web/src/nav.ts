@@ -10,6 +10,8 @@ export interface NavItem {
   badge?: { module: string; meaning: MessageId };
   /** Other paths that belong to this module. */
   also?: readonly string[];
+  /** The user's own pages (who read my records, inbox, account): shown in the header beside the user's name, not among the modules. */
+  personal?: true;
 }
 
 export const NAV: readonly NavItem[] = [
@@ -22,9 +24,9 @@ export const NAV: readonly NavItem[] = [
   { label: msg('shell.nav.documents'), path: '/documents', visible: () => true, badge: { module: 'documents', meaning: msg('shell.badge.toAnswer') } },
   { label: msg('shell.nav.linkage'), path: '/linkage', visible: (session) => can(session, 'linkage.read'), badge: { module: 'linkage', meaning: msg('shell.badge.toDecide') } },
   { label: msg('shell.nav.biometrics'), path: '/biometrics/agreements', also: ['/biometrics'], visible: (session) => can(session, 'biometrics.read'), badge: { module: 'biometrics', meaning: msg('shell.badge.toDecide') } },
-  { label: msg('shell.nav.audit'), path: '/audit', visible: (session) => can(session, 'audit.read') },
-  { label: msg('shell.nav.inbox'), path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: msg('shell.badge.unread') } },
-  { label: msg('shell.nav.account'), path: '/account', visible: () => true },
+  { label: msg('shell.nav.audit'), path: '/audit', visible: (session) => can(session, 'audit.read'), personal: true },
+  { label: msg('shell.nav.inbox'), path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: msg('shell.badge.unread') }, personal: true },
+  { label: msg('shell.nav.account'), path: '/account', visible: () => true, personal: true },
 ];
 
 /** How long the longest of a module's paths that holds `path` is (0 when none does). */

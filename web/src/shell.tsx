@@ -1,14 +1,46 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useT } from './i18n/index.js';
-import { isWithin, NAV } from './nav.js';
+import { isWithin, NAV, type NavItem } from './nav.js';
 import { TotpSection } from './modules/account/account-totp.js';
 import { Link, navigate, useLocation } from './router.js';
 import { renderRoute } from './routes.js';
 import { useSession, waitingIn } from './session.js';
 
-function Header({ withNav }: { withNav: boolean }) {
-  const { session, signOut, attention } = useSession();
+/** Links to modules or pages, each with the count of what waits there for the user, if any. */
+function NavLinks({ items }: { items: readonly NavItem[] }) {
+  const { attention } = useSession();
   const { path } = useLocation();
+  const t = useT();
+  return (
+    <ul>
+      {items.map((item) => {
+        const count = item.badge ? waitingIn(attention ?? [], item.badge.module) : 0;
+        const described = item.badge && count > 0 ? `nav-badge-${item.badge.module}` : undefined;
+        return (
+          <li key={item.path}>
+            <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined} aria-describedby={described}>
+              {t(item.label)}
+              {described ? (
+                <span className="badge" aria-hidden="true" data-badge={item.badge?.module}>
+                  {count}
+                </span>
+              ) : null}
+            </Link>
+            {/* Heard as the link's description, so the link's name stays the module's. */}
+            {described ? (
+              <span id={described} className="visually-hidden">
+                {item.badge ? t(item.badge.meaning, { count }) : null}
+              </span>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function Header({ withNav }: { withNav: boolean }) {
+  const { session, signOut } = useSession();
   const t = useT();
   return (
     <header className="site-header">
@@ -28,6 +60,11 @@ function Header({ withNav }: { withNav: boolean }) {
               {session.user.memberName} ({session.user.member})
             </span>
           </span>
+          {withNav ? (
+            <nav className="personal-nav" aria-label={t('shell.personal')}>
+              <NavLinks items={NAV.filter((item) => item.personal && item.visible(session))} />
+            </nav>
+          ) : null}
           <button type="button" className="button-header" onClick={() => void signOut()}>
             {t('shell.signOut')}
           </button>
@@ -35,30 +72,7 @@ function Header({ withNav }: { withNav: boolean }) {
       </div>
       {withNav ? (
         <nav className="site-nav" aria-label={t('shell.modules')}>
-          <ul>
-            {NAV.filter((item) => item.visible(session)).map((item) => {
-              const count = item.badge ? waitingIn(attention ?? [], item.badge.module) : 0;
-              const described = item.badge && count > 0 ? `nav-badge-${item.badge.module}` : undefined;
-              return (
-                <li key={item.path}>
-                  <Link to={item.path} aria-current={isWithin(path, item.path) ? 'page' : undefined} aria-describedby={described}>
-                    {t(item.label)}
-                    {described ? (
-                      <span className="badge" aria-hidden="true" data-badge={item.badge?.module}>
-                        {count}
-                      </span>
-                    ) : null}
-                  </Link>
-                  {/* Heard as the link's description, so the link's name stays the module's. */}
-                  {described ? (
-                    <span id={described} className="visually-hidden">
-                      {item.badge ? t(item.badge.meaning, { count }) : null}
-                    </span>
-                  ) : null}
-                </li>
-              );
-            })}
-          </ul>
+          <NavLinks items={NAV.filter((item) => !item.personal && item.visible(session))} />
         </nav>
       ) : null}
     </header>
