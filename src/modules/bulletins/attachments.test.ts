@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import PDFDocument from 'pdfkit';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
@@ -28,7 +28,7 @@ interface Attachment {
 }
 
 /** A JPEG as a phone writes it: camera make and the GPS position in its EXIF. */
-const withGps = (image: sharp.Sharp) =>
+const withGps = (image: Sharp) =>
   image.withExif({ IFD0: { Make: 'SpyCam', Software: 'SpyCam 1.0' }, IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '6/1 10/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '106/1 49/1 0/1' } });
 const canvas = (width = 120, height = 80) => sharp({ create: { width, height, channels: 3, background: '#2a6' } });
 
