@@ -182,6 +182,32 @@ describe('bulletins', () => {
   });
 });
 
+describe('entities offered to linkage', () => {
+  test('phones, handles, travel documents and vessels are checked, offered with the bulletin’s sharing, and follow its corrections', async () => {
+    const bad = await t.as(owner, {
+      method: 'POST', url: API,
+      payload: bulletin('Bad entities', { kind: 'owner' }, { entities: [{ type: 'travel-document', issuer: 'IDN' }, { type: 'vessel', imo: '1234568' }, { type: 'phone', value: '+62 812', name: 'x' }] }),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer).sort()).toEqual(['/entities/0/number', '/entities/1/imo', '/entities/2/name']);
+
+    const entities = [{ type: 'phone', value: '+62 812 3456 7890' }, { type: 'handle', platform: 'telegram', value: '@kapal_cepat' }, { type: 'vessel', imo: '9074729', name: 'Sinar Laut', flag: 'IDN' }];
+    const created = await issue('Entities: a boat agent', { kind: 'members', members: ['BBB'] }, { entities });
+    const rows = () => t.db.ownerTransaction((tx) =>
+      tx.query<{ kind: string; audience_kind: string; audience_members: string[]; owner: string }>(sql`
+        SELECT kind, owner, audience_kind, audience_members FROM linkage_entities WHERE module = 'bulletins' AND record_id = ${created.id} ORDER BY kind`));
+    expect((await rows()).map((row) => [row.kind, row.owner, row.audience_kind, row.audience_members])).toEqual([
+      ['handle', 'AAA', 'members', ['BBB']], ['imo', 'AAA', 'members', ['BBB']], ['phone', 'AAA', 'members', ['BBB']], ['vessel-name', 'AAA', 'members', ['BBB']],
+    ]);
+    const seen = await t.as(recipient, { method: 'GET', url: `${API}/${created.id}` });
+    expect(seen.json<{ data: { entities: unknown[] } }>().data.entities).toEqual(entities);
+
+    // A correction that narrows the sharing and drops the vessel: linkage's rows follow in the same transaction.
+    await t.as(owner, { method: 'PATCH', url: `${API}/${created.id}`, payload: { note: 'Ours only', entities: entities.slice(0, 2), sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } });
+    expect((await rows()).map((row) => [row.kind, row.audience_kind])).toEqual([['handle', 'owner'], ['phone', 'owner']]);
+  });
+});
+
 describe('acknowledgements and comments', () => {
   test('acknowledgements: the owner sees every member’s, a recipient only its own member’s, an outsider nothing', async () => {
     const shared = await issue('Ack: new smuggling method', { kind: 'all' });

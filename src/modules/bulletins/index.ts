@@ -1,4 +1,5 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { bulletinSource } from './entities.js';
 import { bulletinRoutes } from './routes.js';
 import { bulletinSettings } from './settings.js';
 
@@ -18,6 +19,7 @@ export const bulletins = defineModule({
   settings: bulletinSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: bulletinRoutes,
+  entitySources: [bulletinSource],
   auditActions: AUDIT_ACTIONS,
 });
 

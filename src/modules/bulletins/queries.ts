@@ -4,7 +4,7 @@ import { decodeCursor } from '../../platform/http/pagination.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { sharingColumns } from '../../platform/sharing/rule.js';
 import type { AttachmentType, BulletinType } from './codes.js';
-import type { CommentQuery, ListQuery } from './schemas.js';
+import type { BulletinEntity, CommentQuery, ListQuery } from './schemas.js';
 
 /**
  * The module's SQL. Bulletins are read through `ctx.visible`; their versions, attachments, comments
@@ -48,9 +48,9 @@ export async function listBulletins(ctx: Ctx, query: ListQuery, limit: number): 
   return ctx.tx.query<BulletinRow>(sql`SELECT ${columns(ctx)} FROM bulletins b WHERE ${sql.join(where, ' AND ')} ORDER BY b.id DESC LIMIT ${limit + 1}`);
 }
 
-export async function findBulletin(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<(BulletinRow & { body: string }) | undefined> {
-  return ctx.tx.maybeOne<BulletinRow & { body: string }>(sql`
-    SELECT ${columns(ctx)}, b.body FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')}
+export async function findBulletin(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<(BulletinRow & { body: string; entities: BulletinEntity[] | string }) | undefined> {
+  return ctx.tx.maybeOne<BulletinRow & { body: string; entities: BulletinEntity[] | string }>(sql`
+    SELECT ${columns(ctx)}, b.body, b.entities FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')}
     ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }
 
@@ -68,13 +68,14 @@ export interface VersionRow {
   countries: string[];
   places: string[];
   tags: string[];
+  entities: BulletinEntity[] | string;
   expires_at: Date | null;
   created_at: Date;
 }
 
 export async function listVersions(ctx: Ctx, id: string): Promise<VersionRow[]> {
   return ctx.tx.query<VersionRow>(sql`
-    SELECT v.version, v.note, v.type, v.title, v.body, v.countries, v.places, v.tags, v.expires_at, v.created_at
+    SELECT v.version, v.note, v.type, v.title, v.body, v.countries, v.places, v.tags, v.entities, v.expires_at, v.created_at
     FROM bulletin_versions v JOIN bulletins b ON b.id = v.bulletin_id
     WHERE v.bulletin_id = ${id} AND ${ctx.visible('b')} ORDER BY v.version DESC`);
 }

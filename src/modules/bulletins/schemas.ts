@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Cursor, Id, Limit } from '../../platform/http/schemas.js';
 import { OneOf, Shaped, Strict } from '../../platform/schema.js';
 import { Sharing } from '../../platform/sharing/model.js';
-import { ACKNOWLEDGEMENT_KINDS, ATTACHMENT_TYPES, BULLETIN_TYPES, PLACE_PATTERN } from './codes.js';
+import { ACKNOWLEDGEMENT_KINDS, ATTACHMENT_TYPES, BULLETIN_ENTITY_TYPES, BULLETIN_TYPES, PLACE_PATTERN } from './codes.js';
 
 /** The longest Markdown body a bulletin holds (the column's check says the same). */
 export const BODY_MAX_LENGTH = 100_000;
@@ -12,6 +12,21 @@ const Country = Shaped('^[A-Z]{3}$', 'an ISO 3166-1 alpha-3 country code, such a
 const Place = Shaped(PLACE_PATTERN, 'an IATA airport code (three letters, such as CGK) or a UN/LOCODE (five characters, such as IDTPP)');
 const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^\\S(.*\\S)?$' });
 const Time = Type.String({ format: 'date-time' });
+const EntityText = Type.String({ minLength: 1, maxLength: 200 });
+
+/** A phone, handle, travel document or vessel the bulletin names (offered to linkage); fields by type as `ENTITY_FIELDS_OF` says. */
+export const BulletinEntity = Strict({
+  type: OneOf(BULLETIN_ENTITY_TYPES),
+  value: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a phone number (E.164 or with the bulletin’s first country), or a handle' })),
+  platform: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'a handle’s platform, such as whatsapp or telegram' })),
+  issuer: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'a travel document’s issuing state (alpha-3)' })),
+  number: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'a travel document’s number' })),
+  imo: Type.Optional(EntityText),
+  mmsi: Type.Optional(EntityText),
+  name: Type.Optional(EntityText),
+  flag: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'a vessel’s flag state (alpha-3)' })),
+});
+export type BulletinEntity = Static<typeof BulletinEntity>;
 
 const fields = {
   type: BulletinTypeSchema,
@@ -20,6 +35,7 @@ const fields = {
   countries: Type.Array(Country, { maxItems: 50, uniqueItems: true }),
   places: Type.Array(Place, { maxItems: 50, uniqueItems: true, description: 'airports (IATA) and ports (UN/LOCODE)' }),
   tags: Type.Array(Tag, { maxItems: 30, uniqueItems: true }),
+  entities: Type.Array(BulletinEntity, { maxItems: 50, description: 'phones, handles, travel documents and vessels it names, offered to linkage with the bulletin’s sharing' }),
   expiresAt: Type.Union([Time, Type.Null()], { description: 'after this time the bulletin is listed as expired' }),
 };
 
@@ -30,6 +46,7 @@ export const BulletinCreate = Strict({
   countries: Type.Optional(fields.countries),
   places: Type.Optional(fields.places),
   tags: Type.Optional(fields.tags),
+  entities: Type.Optional(fields.entities),
   expiresAt: Type.Optional(fields.expiresAt),
   sharing: Sharing,
 });
@@ -44,6 +61,7 @@ export const BulletinCorrection = Strict({
   countries: Type.Optional(fields.countries),
   places: Type.Optional(fields.places),
   tags: Type.Optional(fields.tags),
+  entities: Type.Optional(fields.entities),
   expiresAt: Type.Optional(fields.expiresAt),
   sharing: Type.Optional(Sharing),
 });
@@ -87,6 +105,7 @@ const BulletinFields = {
 export const BulletinItem = Strict(BulletinFields);
 export const BulletinFull = Strict({
   ...BulletinFields,
+  entities: Type.Array(BulletinEntity),
   body: Type.String({ description: 'the Markdown as written' }),
   bodyHtml: Type.String({ description: 'the Markdown rendered and sanitised on the server: a safe subset of tags, no raw HTML' }),
   attachments: Type.Array(AttachmentItem),
@@ -103,6 +122,7 @@ export const VersionItem = Strict({
   countries: Type.Array(Type.String()),
   places: Type.Array(Type.String()),
   tags: Type.Array(Type.String()),
+  entities: Type.Array(BulletinEntity),
   expiresAt: Type.Union([Time, Type.Null()]),
   createdAt: Time,
 });

@@ -6,10 +6,11 @@ import { isCountryCode } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
+import { entityErrors, offerBulletin } from './entities.js';
 import { renderMarkdown } from './markdown.js';
 import { assertMay, bulletinAbilities } from './policy.js';
 import { findBulletin, listAttachments, listBulletins, listVersions, type AttachmentRow, type BulletinRow, type VersionRow } from './queries.js';
-import type { BulletinCorrection, BulletinCreate, ListQuery } from './schemas.js';
+import type { BulletinCorrection, BulletinCreate, BulletinEntity, ListQuery } from './schemas.js';
 
 export const OBJECT = 'bulletin';
 
@@ -45,6 +46,9 @@ export function presentAttachment(row: AttachmentRow) {
   };
 }
 
+/** A jsonb column as either driver returns it. */
+const entitiesOf = (value: BulletinEntity[] | string): BulletinEntity[] => (typeof value === 'string' ? (JSON.parse(value) as BulletinEntity[]) : value);
+
 function presentVersion(row: VersionRow) {
   return {
     version: row.version,
@@ -56,6 +60,7 @@ function presentVersion(row: VersionRow) {
     countries: row.countries,
     places: row.places,
     tags: row.tags,
+    entities: entitiesOf(row.entities),
     expiresAt: row.expires_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
   };
@@ -86,6 +91,7 @@ export async function get(ctx: Ctx, id: string) {
   const attachments = await listAttachments(ctx, id);
   const data = {
     ...present(ctx, { ...row, unread: false }),
+    entities: entitiesOf(row.entities),
     body: row.body,
     bodyHtml: renderMarkdown(row.body),
     attachments: attachments.map(presentAttachment),
@@ -102,8 +108,8 @@ export async function versions(ctx: Ctx, id: string) {
 }
 
 /** Field errors JSON Schema cannot find: country codes ISO knows, an expiry in the future. */
-function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expiresAt'>>): FieldError[] {
-  const errors: FieldError[] = [];
+function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expiresAt' | 'entities'>>): FieldError[] {
+  const errors: FieldError[] = entityErrors(input.entities);
   (input.countries ?? []).forEach((code, index) => {
     if (!isCountryCode(code)) errors.push({ pointer: `/countries/${index}`, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });
   });
@@ -112,8 +118,8 @@ function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expire
 }
 
 async function insertVersion(ctx: Ctx, id: string, note: string): Promise<void> {
-  await ctx.tx.query(sql`INSERT INTO bulletin_versions (bulletin_id, version, type, title, body, countries, places, tags, expires_at, note, created_by)
-    SELECT id, version, type, title, body, countries, places, tags, expires_at, ${note}, ${ctx.actor.userId || null}::uuid FROM bulletins WHERE id = ${id}`);
+  await ctx.tx.query(sql`INSERT INTO bulletin_versions (bulletin_id, version, type, title, body, countries, places, tags, entities, expires_at, note, created_by)
+    SELECT id, version, type, title, body, countries, places, tags, entities, expires_at, ${note}, ${ctx.actor.userId || null}::uuid FROM bulletins WHERE id = ${id}`);
 }
 
 export async function create(ctx: Ctx, input: BulletinCreate) {
@@ -121,14 +127,15 @@ export async function create(ctx: Ctx, input: BulletinCreate) {
   assertNoFieldErrors([...contentErrors(input), ...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))]);
   const s = sharingValues(input.sharing);
   const { id } = await ctx.tx.one<{ id: string }>(sql`
-    INSERT INTO bulletins (type, title, body, countries, places, tags, expires_at, created_by,
+    INSERT INTO bulletins (type, title, body, countries, places, tags, entities, expires_at, created_by,
       owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
     VALUES (${input.type}, ${input.title}, ${input.body}, ${input.countries ?? []}, ${input.places ?? []}, ${input.tags ?? []},
-      ${input.expiresAt ?? null}::timestamptz, ${ctx.actor.userId || null}::uuid,
+      ${JSON.stringify(input.entities ?? [])}::jsonb, ${input.expiresAt ?? null}::timestamptz, ${ctx.actor.userId || null}::uuid,
       ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
       ${s.evaluation_source}, ${s.evaluation_information})
     RETURNING id`);
   await insertVersion(ctx, id, '');
+  await offerBulletin(ctx.tx, id);
   await ctx.audit({ action: 'bulletins.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { title: input.title, type: input.type } });
   return get(ctx, id);
 }
@@ -152,6 +159,7 @@ export async function correct(ctx: Ctx, id: string, input: BulletinCorrection) {
       countries = coalesce(${input.countries ?? null}::text[], countries),
       places = coalesce(${input.places ?? null}::text[], places),
       tags = coalesce(${input.tags ?? null}::text[], tags),
+      entities = coalesce(${input.entities ? JSON.stringify(input.entities) : null}::jsonb, entities),
       expires_at = CASE WHEN ${input.expiresAt !== undefined} THEN ${input.expiresAt ?? null}::timestamptz ELSE expires_at END,
       ${s
         ? sql`audience_kind = ${s.audience_kind}, audience_members = ${s.audience_members}, audience_groups = ${s.audience_groups},
@@ -161,6 +169,7 @@ export async function correct(ctx: Ctx, id: string, input: BulletinCorrection) {
       version = version + 1, updated_at = now()
     WHERE id = ${id}`);
   await insertVersion(ctx, id, input.note);
+  await offerBulletin(ctx.tx, id);
   const { note: _note, ...changed } = input;
   await ctx.audit({
     action: 'bulletins.correct', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member,

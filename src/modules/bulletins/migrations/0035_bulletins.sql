@@ -11,6 +11,8 @@ CREATE TABLE bulletins (
   countries   text[] NOT NULL DEFAULT '{}',
   places      text[] NOT NULL DEFAULT '{}',
   tags        text[] NOT NULL DEFAULT '{}',
+  -- Phones, handles, travel documents and vessels the bulletin names, offered to linkage (entities.ts).
+  entities    jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(entities) = 'array'),
   expires_at  timestamptz,
   -- The current version; every version, this one included, is in bulletin_versions.
   version     integer NOT NULL DEFAULT 1 CHECK (version >= 1),
@@ -36,6 +38,7 @@ CREATE TABLE bulletin_versions (
   countries    text[] NOT NULL,
   places       text[] NOT NULL,
   tags         text[] NOT NULL,
+  entities     jsonb NOT NULL DEFAULT '[]',
   expires_at   timestamptz,
   -- Why this version was made (empty for the first).
   note         text NOT NULL DEFAULT '' CHECK (length(note) <= 2000),
