@@ -61,7 +61,7 @@ async function issue(title: string, audience?: Audience, more?: Record<string, u
 const ids = (response: LightMyRequestResponse): string[] => response.json<{ data: { id: string }[] }>().data.map((item) => item.id);
 
 beforeAll(async () => {
-  t = await makeTestApp({ env: { LINTAS_BULLETINS_ATTACHMENT_BYTES: String(LIMIT) } });
+  t = await makeTestApp({ env: { LINTAS_BULLETINS_ATTACHMENT_BYTES: String(LIMIT), LINTAS_BULLETINS_ATTACHMENTS: '5' } });
   for (const code of ['AAA', 'BBB', 'CCC']) await t.makeMember(code);
   await t.makeMember('OBS', { status: 'observer' });
   owner = await t.sessionFor(await t.makeUser('AAA', ['liaison']));
@@ -401,5 +401,9 @@ describe('bulletin attachments', () => {
     // Row-level security alone: the outsider's member context finds no attachment row.
     const rows = await t.db.transaction({ member: 'CCC' }, (tx) => tx.query(sql`SELECT id FROM bulletin_attachments WHERE bulletin_id = ${attachmentsOf}`));
     expect(rows).toEqual([]);
+
+    // The fifth attachment was the last this app's limit allows.
+    const sixth = await upload(owner, await canvas().png().toBuffer(), 'sixth.png');
+    expect(sixth.statusCode, sixth.body).toBe(409);
   });
 });

@@ -55,8 +55,8 @@ export async function findBulletin(ctx: Ctx, id: string, options: { forUpdate?: 
 }
 
 /** The owner and version of a bulletin the actor may see: what acknowledgements, comments and attachments hang from. */
-export async function findBulletinKey(ctx: Ctx, id: string): Promise<{ id: string; owner: string; version: number } | undefined> {
-  return ctx.tx.maybeOne(sql`SELECT b.id, b.owner, b.version FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')}`);
+export async function findBulletinKey(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<{ id: string; owner: string; version: number } | undefined> {
+  return ctx.tx.maybeOne(sql`SELECT b.id, b.owner, b.version FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')} ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }
 
 export interface VersionRow {

@@ -20,7 +20,8 @@ async function bulletinFor(ctx: Ctx, id: string) {
 }
 
 export async function addAttachment(ctx: Ctx, id: string, name: string, file: PreparedAttachment) {
-  const bulletin = await bulletinFor(ctx, id);
+  // Locked, so two uploads at once cannot pass the count together; row-level security hides from FOR UPDATE what the member does not own.
+  const bulletin = (await findBulletinKey(ctx, id, { forUpdate: true })) ?? (await bulletinFor(ctx, id));
   assertMay(ctx.actor, bulletin, 'correct');
   const most = bulletinSettings.of(ctx.platform.config).attachmentsPerBulletin;
   if ((await countAttachments(ctx, id)) >= most) throw conflict(`A bulletin holds at most ${most} attachments.`);
