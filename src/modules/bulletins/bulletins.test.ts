@@ -165,6 +165,12 @@ describe('bulletins', () => {
     await t.as(owner, { method: 'PATCH', url: `${API}/${t1.id}`, payload: { note: 'new date', body: 'Moved to May.' } });
     expect(ids(await list(recipient, 'tag=filter-a&unread=true'))).toEqual([expiring.id, t1.id, t0.id]);
 
+    // A correction that sets the expiry to a time past withdraws it.
+    const withdrawn = await t.as(owner, { method: 'PATCH', url: `${API}/${t0.id}`, payload: { note: 'Withdrawn', expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(withdrawn.json<{ data: Bulletin }>().data).toMatchObject({ expired: true, version: 2 });
+    expect(ids(await list(recipient, 'country=THA&expired=false'))).toEqual([t1.id]);
+    expect(ids(await list(recipient, 'country=THA&expired=true'))).toEqual([expiring.id, t0.id]);
+
     // Pages of one, by cursor, give the same order without repeats.
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -107,13 +107,16 @@ export async function versions(ctx: Ctx, id: string) {
   return { data: (await listVersions(ctx, id)).map(presentVersion) };
 }
 
-/** Field errors JSON Schema cannot find: country codes ISO knows, an expiry in the future. */
-function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expiresAt' | 'entities'>>): FieldError[] {
+/**
+ * Field errors JSON Schema cannot find: country codes ISO knows, the entities' fields, and a new
+ * bulletin's expiry in the future (a correction may set it to now or earlier: that withdraws it).
+ */
+function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expiresAt' | 'entities'>>, creating: boolean): FieldError[] {
   const errors: FieldError[] = entityErrors(input.entities);
   (input.countries ?? []).forEach((code, index) => {
     if (!isCountryCode(code)) errors.push({ pointer: `/countries/${index}`, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });
   });
-  if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) errors.push({ pointer: '/expiresAt', detail: 'must be in the future' });
+  if (creating && input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) errors.push({ pointer: '/expiresAt', detail: 'must be in the future' });
   return errors;
 }
 
@@ -124,7 +127,7 @@ async function insertVersion(ctx: Ctx, id: string, note: string): Promise<void> 
 
 export async function create(ctx: Ctx, input: BulletinCreate) {
   assertMay(ctx.actor, { owner: ctx.actor.member }, 'correct');
-  assertNoFieldErrors([...contentErrors(input), ...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))]);
+  assertNoFieldErrors([...contentErrors(input, true), ...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))]);
   const s = sharingValues(input.sharing);
   const { id } = await ctx.tx.one<{ id: string }>(sql`
     INSERT INTO bulletins (type, title, body, countries, places, tags, entities, expires_at, created_by,
@@ -150,7 +153,7 @@ export async function correct(ctx: Ctx, id: string, input: BulletinCorrection) {
   const row = (await findBulletin(ctx, id, { forUpdate: true })) ?? (await findBulletin(ctx, id));
   if (!row) throw notFound();
   assertMay(ctx.actor, row, 'correct');
-  assertNoFieldErrors([...contentErrors(input), ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing) : [])]);
+  assertNoFieldErrors([...contentErrors(input, false), ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing) : [])]);
   const s = input.sharing ? sharingValues(input.sharing) : undefined;
   await ctx.tx.query(sql`UPDATE bulletins SET
       type = coalesce(${input.type ?? null}, type),
