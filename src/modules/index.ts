@@ -2,6 +2,7 @@ import type { LintasModule } from '../platform/module.js';
 import { account } from './account/index.js';
 import { audit } from './audit/index.js';
 import { biometrics } from './biometrics/index.js';
+import { bulletins } from './bulletins/index.js';
 import { directory } from './directory/index.js';
 import { documents } from './documents/index.js';
 import { inbox } from './inbox/index.js';
@@ -10,4 +11,4 @@ import { linkage } from './linkage/index.js';
 import { reports } from './reports/index.js';
 
 /** Every module of Lintas, in the order their routes, jobs, commands and demo data are taken. */
-export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents, linkage, biometrics];
+export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents, linkage, biometrics, bulletins];

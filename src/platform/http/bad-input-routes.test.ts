@@ -109,6 +109,7 @@ function example(schema: Schema): unknown {
   }
   if (schema.format === 'uuid') return randomUUID();
   if (schema.format === 'date') return '2024-01-01';
+  if (schema.format === 'date-time') return '2030-01-01T00:00:00Z';
   if (schema.format === 'email') return 'someone@example.org';
   if (schema.pattern) return CANDIDATES.find((candidate) => new RegExp(schema.pattern!).test(candidate)) ?? `no example for ${schema.pattern}`;
   return 'x'.repeat(Math.max(4, schema.minLength ?? 0));
@@ -211,8 +212,20 @@ describe('text PostgreSQL cannot hold, on every route', () => {
 });
 
 describe('crafted cursors on every paginated list', () => {
-  /** What each list's cursor holds, in order; the library list holds a rank instead of a date when it searches. */
-  const LISTS: { route: string; query?: string; parts: CursorPart[]; good?: (string | number)[] }[] = [
+  /** A bulletin of the user's, whose comment thread is a list. */
+  let bulletin = '';
+  beforeAll(async () => {
+    const created = await t.as(user, { method: 'POST', url: `${PREFIX}/bulletins`, payload: { type: 'alert', title: 'Cursors', body: 'x', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } } });
+    bulletin = created.json<{ data: { id: string } }>().data.id;
+  });
+
+  /**
+   * What each list's cursor holds, in order; the library list holds a rank instead of a date when it
+   * searches. `url` gives the path of a list whose route has a parameter.
+   */
+  const LISTS: { route: string; url?: () => string; query?: string; parts: CursorPart[]; good?: (string | number)[] }[] = [
+    { route: '/bulletins', parts: ['uuid'] },
+    { route: '/bulletins/:id/comments', url: () => `/bulletins/${bulletin}/comments`, parts: ['uuid'] },
     { route: '/library/documents', parts: ['date', 'uuid'] },
     { route: '/library/documents', query: 'q=smuggling', parts: ['real', 'uuid'] },
     { route: '/reports', parts: ['date', 'uuid'] },
@@ -257,7 +270,7 @@ describe('crafted cursors on every paginated list', () => {
   test('a cursor of the right shape is taken by its list', async () => {
     for (const list of LISTS) {
       const cursor = encodeCursor(list.good ?? list.parts.map((part) => GOOD[part]));
-      const response = await t.as(user, { method: 'GET', url: `${PREFIX}${list.route}?${list.query ? `${list.query}&` : ''}cursor=${cursor}` });
+      const response = await t.as(user, { method: 'GET', url: `${PREFIX}${list.url?.() ?? list.route}?${list.query ? `${list.query}&` : ''}cursor=${cursor}` });
       expect(response.statusCode, `${list.route} ${list.query ?? ''}: ${response.body}`).toBe(200);
     }
   });
@@ -268,7 +281,7 @@ describe('crafted cursors on every paginated list', () => {
     for (const list of LISTS) {
       for (const cursor of [...crafted(list.parts), 'a%00b']) {
         const what = `${list.route} ${list.query ?? ''} cursor ${Buffer.from(cursor, 'base64url').toString()}`;
-        const response = await t.as(user, { method: 'GET', url: `${PREFIX}${list.route}?${list.query ? `${list.query}&` : ''}cursor=${cursor}` });
+        const response = await t.as(user, { method: 'GET', url: `${PREFIX}${list.url?.() ?? list.route}?${list.query ? `${list.query}&` : ''}cursor=${cursor}` });
         expectNamed(response, '/cursor', 'query', what);
         expect(response.json<Problem>().errors, what).toHaveLength(1);
         cases += 1;

@@ -79,6 +79,10 @@ let ownerImageSubject: string;
 let stepTwoRequest: string;
 let biometricSearch: string;
 let ownerEnrolment: string;
+let privateBulletin: string;
+let sharedBulletin: string;
+let privateAttachment: string;
+let sharedAttachment: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -101,6 +105,8 @@ const validAgreement = () => ({
 });
 const biometricSearchBody = (agreement: string) => ({ agreement, purpose: 'irregular-arrival', template: faceTemplate(1) });
 const faceImage = readFileSync(new URL('../../../test/fixtures/faces/astronaut.png', import.meta.url));
+
+const validBulletin = () => ({ type: 'alert', title: 'An outsider’s alert', body: 'Text.', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -590,6 +596,52 @@ const cases: Case[] = [
     method: 'GET', route: '/biometrics/enrolments/:id/report.csv', auth: 'user', path: () => `/biometrics/enrolments/${ownerEnrolment}/report.csv`,
     hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/biometrics/enrolments/${randomUUID()}/report.csv` },
   },
+  // Bulletins: AAA's private one, and one for every full member (the observer is outside it).
+  { method: 'GET', route: '/bulletins', auth: 'user', path: () => '/bulletins' },
+  {
+    method: 'GET', route: '/bulletins/:id', auth: 'user', path: () => `/bulletins/${privateBulletin}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}` }], missing: () => `/bulletins/${randomUUID()}` },
+  },
+  {
+    method: 'GET', route: '/bulletins/:id/versions', auth: 'user', path: () => `/bulletins/${privateBulletin}/versions`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/versions` }], missing: () => `/bulletins/${randomUUID()}/versions` },
+  },
+  { method: 'POST', route: '/bulletins', auth: 'user', path: () => '/bulletins', payload: validBulletin, forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'PATCH', route: '/bulletins/:id', auth: 'user', path: () => `/bulletins/${privateBulletin}`, payload: () => ({ note: 'Taken over', title: 'Taken over' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/bulletins/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/bulletins/${sharedBulletin}` }, { who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/bulletins/:id/attachments', auth: 'user', path: () => `/bulletins/${privateBulletin}/attachments`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }], missing: () => `/bulletins/${randomUUID()}/attachments` },
+    forbidden: [{ who: () => recipient, path: () => `/bulletins/${sharedBulletin}/attachments` }, { who: () => approverOnly }],
+  },
+  {
+    method: 'GET', route: '/bulletins/:id/attachments/:attachment', auth: 'user', path: () => `/bulletins/${privateBulletin}/attachments/${privateAttachment}`,
+    hidden: {
+      refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/attachments/${sharedAttachment}` }, { who: () => recipient, path: () => `/bulletins/${sharedBulletin}/attachments/${privateAttachment}` }],
+      missing: () => `/bulletins/${privateBulletin}/attachments/${randomUUID()}`,
+    },
+  },
+  {
+    method: 'GET', route: '/bulletins/:id/acknowledgements', auth: 'user', path: () => `/bulletins/${privateBulletin}/acknowledgements`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/acknowledgements` }], missing: () => `/bulletins/${randomUUID()}/acknowledgements` },
+  },
+  {
+    method: 'POST', route: '/bulletins/:id/acknowledgements', auth: 'user', path: () => `/bulletins/${privateBulletin}/acknowledgements`, payload: () => ({ kind: 'read' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/acknowledgements` }], missing: () => `/bulletins/${randomUUID()}/acknowledgements` },
+    forbidden: [{ who: () => approverOnly }],
+  },
+  {
+    method: 'GET', route: '/bulletins/:id/comments', auth: 'user', path: () => `/bulletins/${privateBulletin}/comments`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/comments` }], missing: () => `/bulletins/${randomUUID()}/comments` },
+  },
+  {
+    method: 'POST', route: '/bulletins/:id/comments', auth: 'user', path: () => `/bulletins/${privateBulletin}/comments`, payload: () => ({ body: 'Seen here too.' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/comments` }], missing: () => `/bulletins/${randomUUID()}/comments` },
+    forbidden: [{ who: () => approverOnly }],
+  },
   {
     method: 'GET', route: '/biometrics/searches/:id', auth: 'user', path: () => `/biometrics/searches/${biometricSearch}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer }], missing: () => `/biometrics/searches/${randomUUID()}` },
@@ -614,6 +666,9 @@ function request(c: Case, who: TestSession | null, refusal?: Refusal): Promise<L
   if (c.route === '/biometrics/enrolments' && c.method === 'POST') {
     const archive = zip([{ name: 'subjects.csv', content: 'reference,image\r\nAAA-BULK-1,face.png\r\n' }, { name: 'face.png', content: faceImage }]);
     return t.as(who, { method: c.method, url: PREFIX + path, ...multipart([{ name: 'metadata', value: JSON.stringify(payload) }, { name: 'file', value: archive, filename: 'faces.zip', type: 'application/zip' }]) });
+  }
+  if (c.route === '/bulletins/:id/attachments') {
+    return t.as(who, { method: c.method, url: PREFIX + path, ...multipart([{ name: 'file', value: faceImage, filename: 'specimen.png', type: 'image/png' }]) });
   }
   if (c.route === '/documents/import' || c.route === '/documents/cancel.csv') {
     return t.as(who, { method: c.method, url: PREFIX + path, ...travelCsv() });
@@ -743,6 +798,18 @@ beforeAll(async () => {
     (await tx.one<{ id: string }>(sql`INSERT INTO report_import_mappings (owner, name, mapping)
       VALUES ('AAA', 'Private mapping', '{"columns": [{"source": "Type", "target": "incident_type"}]}') RETURNING id`)).id,
   ]);
+  [privateBulletin, sharedBulletin, privateAttachment, sharedAttachment] = await t.db.ownerTransaction(async (tx) => {
+    const bulletin = async (title: string, audience: 'owner' | 'all'): Promise<string> => {
+      const { id } = await tx.one<{ id: string }>(sql`INSERT INTO bulletins (type, title, body, owner, audience_kind, tlp) VALUES ('alert', ${title}, 'secret method', 'AAA', ${audience}, 'AMBER') RETURNING id`);
+      await tx.query(sql`INSERT INTO bulletin_versions (bulletin_id, version, type, title, body, countries, places, tags) VALUES (${id}, 1, 'alert', ${title}, 'secret method', '{}', '{}', '{}')`);
+      return id;
+    };
+    const attachment = async (id: string): Promise<string> =>
+      (await tx.one<{ id: string }>(sql`INSERT INTO bulletin_attachments (bulletin_id, name, content_type, size, sha256, content)
+        VALUES (${id}, 'secret.pdf', 'application/pdf', 13, ${'0'.repeat(64)}, ${Buffer.from('%PDF-1.7 test')}) RETURNING id`)).id;
+    const [one, two] = [await bulletin('A private bulletin', 'owner'), await bulletin('A bulletin for every full member', 'all')];
+    return [one, two, await attachment(one), await attachment(two)];
+  });
   ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
@@ -791,7 +858,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(57);
+    expect(recordCases.length).toBe(66);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -809,7 +876,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(71);
+    expect(forbiddenCases.length).toBe(76);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -866,6 +933,14 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementInForce}/resume` })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/biometrics/subjects/${ownerSubject}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/biometrics/agreements/${agreementInForce}/terminate`, payload: { reason: 'Ended' } })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/bulletins/${privateBulletin}` })).json()).toMatchObject({ data: { title: 'A private bulletin' } });
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/bulletins/${sharedBulletin}/attachments/${sharedAttachment}` })).body).toBe('%PDF-1.7 test');
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/bulletins/${privateBulletin}/attachments/${privateAttachment}` })).statusCode).toBe(200);
+    expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/bulletins/${sharedBulletin}/comments`, payload: { body: 'Seen.' } })).statusCode).toBe(201);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/bulletins/${sharedBulletin}/comments` })).json()).toMatchObject({ data: [{ member: 'CCC' }] });
+    expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/bulletins/${privateBulletin}`, payload: { note: 'Corrected', title: 'Corrected' } })).json()).toMatchObject({ data: { version: 2 } });
+    const attached = await t.as(owner, { method: 'POST', url: `${PREFIX}/bulletins/${privateBulletin}/attachments`, ...multipart([{ name: 'file', value: faceImage, filename: 'specimen.png', type: 'image/png' }]) });
+    expect(attached.json()).toMatchObject({ data: { contentType: 'image/png' } });
     const issuer = await t.sessionFor(issuerUser);
     expect((await t.as(issuer, { method: 'GET', url: `${PREFIX}/documents/${privateTravelDocument}` })).statusCode).toBe(200);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/documents/${sharedTravelDocument}` })).statusCode).toBe(200);
@@ -884,6 +959,8 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/library/count?q=quokka` })).json()).toEqual({ total: 0 });
     const list = (await t.as(outsider, { method: 'GET', url: `${PREFIX}/library/documents?limit=100` })).json<{ data: { id: string }[] }>();
     expect(list.data.map((doc) => doc.id)).toEqual([sharedDoc]);
+    expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/bulletins?limit=100` })).json<{ data: { id: string }[] }>().data.map((one) => one.id)).toEqual([sharedBulletin]);
+    expect((await t.as(observer, { method: 'GET', url: `${PREFIX}/bulletins?limit=100` })).json()).toEqual({ data: [], next: null });
     expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/groups` })).json()).toEqual({ data: [] });
     expect((await t.as(outsider, { method: 'GET', url: `${PREFIX}/members/AAA` })).json<{ data: { groups: unknown[] } }>().data.groups).toEqual([]);
     // The owner does find it, so the search words were right.

@@ -1,0 +1,35 @@
+import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { bulletinSource } from './entities.js';
+import { bulletinRoutes } from './routes.js';
+import { bulletinSettings } from './settings.js';
+
+const AUDIT_ACTIONS = [
+  'bulletins.list', 'bulletins.read', 'bulletins.versions-read', 'bulletins.create', 'bulletins.correct', 'bulletins.attach',
+  'bulletins.attachment-read', 'bulletins.acknowledge', 'bulletins.comments-read', 'bulletins.comment',
+] as const;
+
+/** Bulletins: the liaison network's alerts and notes, with versions, attachments, acknowledgements and comments. */
+export const bulletins = defineModule({
+  name: 'bulletins',
+  actions: {
+    'bulletins.read': 'signed-in',
+    'bulletins.write': ['officer', 'analyst', 'liaison', 'member-admin', 'secretariat'],
+    'bulletins.respond': ['officer', 'analyst', 'liaison', 'member-admin', 'secretariat'],
+  },
+  settings: bulletinSettings,
+  migrations: migrationsFolder(import.meta.url),
+  routes: bulletinRoutes,
+  entitySources: [bulletinSource],
+  auditActions: AUDIT_ACTIONS,
+});
+
+declare module '../../platform/auth/roles.js' {
+  interface ModuleActions {
+    bulletins: keyof typeof bulletins.actions;
+  }
+}
+declare module '../../platform/audit/writer.js' {
+  interface ModuleAuditActions {
+    bulletins: (typeof AUDIT_ACTIONS)[number];
+  }
+}

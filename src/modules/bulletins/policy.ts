@@ -1,0 +1,34 @@
+import type { Actor } from '../../platform/auth/actor.js';
+import { roleAllows } from '../../platform/auth/roles.js';
+import { forbidden, type Problem } from '../../platform/errors.js';
+import { mayPassOn } from '../../platform/sharing/rule.js';
+import type { SharingRow } from '../../platform/sharing/model.js';
+
+/**
+ * The rules of a bulletin, in one place: the service enforces them (`assertMay`) and the presenter
+ * returns them as abilities. Whether the actor may see it at all is the sharing rule's question.
+ */
+export type BulletinAct = 'correct' | 'respond';
+
+function refusal(actor: Actor, row: Pick<SharingRow, 'owner'>, act: BulletinAct): Problem | null {
+  switch (act) {
+    case 'correct':
+      if (row.owner !== actor.member) return forbidden('Only the owner corrects its bulletins or adds attachments.');
+      return roleAllows(actor.roles, 'bulletins.write') ? null : forbidden();
+    case 'respond':
+      return roleAllows(actor.roles, 'bulletins.respond') ? null : forbidden();
+    default: {
+      const unknown: never = act;
+      return unknown;
+    }
+  }
+}
+
+export function assertMay(actor: Actor, row: Pick<SharingRow, 'owner'>, act: BulletinAct): void {
+  const problem = refusal(actor, row, act);
+  if (problem) throw problem;
+}
+
+export function bulletinAbilities(actor: Actor, row: SharingRow): { correct: boolean; respond: boolean; passOn: boolean } {
+  return { correct: refusal(actor, row, 'correct') === null, respond: refusal(actor, row, 'respond') === null, passOn: mayPassOn(actor, row) };
+}
