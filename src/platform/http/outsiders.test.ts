@@ -79,6 +79,8 @@ let ownerImageSubject: string;
 let stepTwoRequest: string;
 let biometricSearch: string;
 let ownerEnrolment: string;
+let ownerEndpoint: string;
+let ownerDelivery: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -345,6 +347,34 @@ const cases: Case[] = [
     method: 'POST', route: '/inbox/:id/read', auth: 'user', path: () => `/inbox/${ownerNotification}/read`,
     // Someone else's notification, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/inbox/${randomUUID()}/read` },
+  },
+
+  // Webhook endpoints: AAA's own; its officer may not manage them, another member's admin does not find them.
+  { method: 'GET', route: '/webhooks/endpoints', auth: 'user', path: () => '/webhooks/endpoints', forbidden: [{ who: () => ownerColleague }] },
+  {
+    method: 'POST', route: '/webhooks/endpoints', auth: 'user', path: () => '/webhooks/endpoints', payload: () => ({ url: 'https://hooks.example.org/new' }),
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  ...(['GET', 'PATCH', 'DELETE'] as const).map((method): Case => ({
+    method, route: '/webhooks/endpoints/:id', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}`,
+    ...(method === 'PATCH' ? { payload: () => ({ description: 'taken over' }) } : {}),
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/webhooks/endpoints/${randomUUID()}` },
+    forbidden: [{ who: () => ownerColleague }],
+  })),
+  {
+    method: 'POST', route: '/webhooks/endpoints/:id/test', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}/test`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/webhooks/endpoints/${randomUUID()}/test` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'GET', route: '/webhooks/endpoints/:id/deliveries', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}/deliveries`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/webhooks/endpoints/${randomUUID()}/deliveries` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/webhooks/endpoints/:id/deliveries/:delivery/replay', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}/deliveries/${ownerDelivery}/replay`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => outsiderAdmin, path: () => `/webhooks/endpoints/${randomUUID()}/deliveries/${ownerDelivery}/replay` }], missing: () => `/webhooks/endpoints/${ownerEndpoint}/deliveries/999999999/replay` },
+    forbidden: [{ who: () => ownerColleague }],
   },
 
   // Travel documents. UTO issues them; CCC (recipient) sees the shared one, reported a UTO document and has a hit;
@@ -750,6 +780,17 @@ beforeAll(async () => {
         VALUES (${ownerUser.id}, 'library.shared', 'A private document', 'library-document', ${privateDoc}, 'AAA') RETURNING id`),
     )
   ).id;
+  ownerEndpoint = (
+    await t.db.ownerTransaction((tx) =>
+      tx.one<{ id: string }>(sql`INSERT INTO webhook_endpoints (url, secret_sealed, owner) VALUES ('https://hooks.aaa.test/lintas', '\\x00', 'AAA') RETURNING id`),
+    )
+  ).id;
+  ownerDelivery = (
+    await t.db.ownerTransaction((tx) =>
+      tx.one<{ id: string }>(sql`INSERT INTO outbox (channel, payload, idempotency_key, recipient_member, endpoint_id, event_kind, status)
+        VALUES ('webhook', '{}', 'outsiders:webhook', 'AAA', ${ownerEndpoint}, 'test.event', 'failed') RETURNING id::text AS id`),
+    )
+  ).id;
 });
 afterAll(async () => {
   await stopFacePool();
@@ -791,7 +832,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(57);
+    expect(recordCases.length).toBe(63);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -809,7 +850,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(71);
+    expect(forbiddenCases.length).toBe(79);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -826,6 +867,8 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}/file` })).body).toBe('secret notes');
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/library/documents/${sharedDoc}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/webhooks/endpoints/${ownerEndpoint}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/webhooks/endpoints/${ownerEndpoint}/deliveries` })).json<{ data: { id: string }[] }>().data.map((d) => d.id)).toEqual([ownerDelivery]);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(200);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/reports/${sharedReport}` })).statusCode).toBe(200);
     expect((await t.as(approverOnly, { method: 'POST', url: `${PREFIX}/reports/${submittedReport}/approve` })).statusCode).toBe(200);

@@ -47,16 +47,27 @@ export interface WebhookEvent {
   key?: string;
 }
 
-/** Queues the event for each enabled endpoint of the member that takes its kind, in the caller's transaction; returns how many. */
-export async function enqueueWebhooks(tx: Tx, event: WebhookEvent): Promise<number> {
-  const payload = {
+function webhookPayload(event: WebhookEvent): string {
+  return JSON.stringify({
     type: event.kind,
     timestamp: new Date().toISOString(),
     data: { kind: event.kind, title: event.title, objectType: event.objectType ?? null, objectId: event.objectId ?? null, link: event.link ?? null },
-  };
+  });
+}
+
+/** Queues the event for each enabled endpoint of the member that takes its kind, in the caller's transaction; returns how many. */
+export async function enqueueWebhooks(tx: Tx, event: WebhookEvent): Promise<number> {
   const row = await tx.one<{ queued: number }>(sql`SELECT lintas_queue_webhooks(${event.member}, ${event.kind}, ${event.key ?? `webhook:${randomUUID()}`},
-    ${JSON.stringify(payload)}::jsonb, ${event.objectType ?? null}, ${event.objectId ?? null}) AS queued`);
+    ${webhookPayload(event)}::jsonb, ${event.objectType ?? null}, ${event.objectId ?? null}) AS queued`);
   return row.queued;
+}
+
+/** Queues the event for one endpoint of the member (whatever kinds it takes): a test message its admin asks for. */
+export async function enqueueWebhookTo(tx: Tx, endpointId: string, event: WebhookEvent): Promise<void> {
+  await tx.query(sql`INSERT INTO outbox (channel, payload, idempotency_key, object_type, object_id, recipient_member, endpoint_id, event_kind)
+    VALUES ('webhook', ${webhookPayload(event)}::jsonb, ${`${event.key ?? `webhook:${randomUUID()}`}:${endpointId}`}, ${event.objectType ?? null},
+      ${event.objectId ?? null}, ${event.member}, ${endpointId}, ${event.kind})
+    ON CONFLICT (idempotency_key) DO NOTHING`);
 }
 
 async function deliverEmail(platform: Platform, row: OutboxRow): Promise<Outcome> {
