@@ -341,6 +341,8 @@ const cases: Case[] = [
   // Audit and inbox.
   { method: 'GET', route: '/audit/reads', auth: 'user', path: () => '/audit/reads', forbidden: [{ who: () => outsider }] },
   { method: 'GET', route: '/inbox', auth: 'user', path: () => '/inbox' },
+  // The live unread count (server-sent events): the user's own count only (stream.test.ts).
+  { method: 'GET', route: '/inbox/stream', auth: 'user', path: () => '/inbox/stream' },
   // The home page's counts: the user's own member's records and notifications only (home.test.ts).
   { method: 'GET', route: '/home', auth: 'user', path: () => '/home' },
   {
