@@ -80,6 +80,7 @@ let stepTwoRequest: string;
 let biometricSearch: string;
 let ownerEnrolment: string;
 let ownerEndpoint: string;
+let ownerSubscription: string;
 let ownerDelivery: string;
 
 const GROUP = 'aaa-ccc';
@@ -148,6 +149,15 @@ const cases: Case[] = [
     // Another user's token, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
   },
+
+  { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
+  { method: 'POST', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions', payload: () => ({ module: 'bulletins' }) },
+  {
+    method: 'DELETE', route: '/account/subscriptions/:id', auth: 'user', path: () => `/account/subscriptions/${ownerSubscription}`,
+    // Another user's subscription, even a colleague's, is not found.
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
+  },
+  { method: 'POST', route: '/subscriptions/unsubscribe', auth: 'public', path: () => '/subscriptions/unsubscribe', publicInvalid: { subscription: 'not an id', token: 'short' } },
 
   // Directory.
   { method: 'GET', route: '/members', auth: 'user', path: () => '/members' },
@@ -782,6 +792,9 @@ beforeAll(async () => {
         VALUES (${ownerUser.id}, 'library.shared', 'A private document', 'library-document', ${privateDoc}, 'AAA') RETURNING id`),
     )
   ).id;
+  ownerSubscription = (
+    await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`INSERT INTO notification_subscriptions (user_id, module) VALUES (${ownerUser.id}, 'library') RETURNING id`))
+  ).id;
   ownerEndpoint = (
     await t.db.ownerTransaction((tx) =>
       tx.one<{ id: string }>(sql`INSERT INTO webhook_endpoints (url, secret_sealed, owner) VALUES ('https://hooks.aaa.test/lintas', '\\x00', 'AAA') RETURNING id`),
@@ -823,7 +836,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('the public routes answer a signed-out client (bad input is 400, not 401) and change nothing', async () => {
     const before = await fingerprint(t.db);
     const publicCases = cases.filter((c) => c.auth === 'public');
-    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete']);
+    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete', 'POST /subscriptions/unsubscribe']);
     for (const c of publicCases) {
       const response = await t.as(null, { method: c.method, url: PREFIX + c.path(), payload: c.publicInvalid as Record<string, unknown> });
       expectProblem(response, 400, `${label(c)} signed out with bad input`);
@@ -834,7 +847,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(63);
+    expect(recordCases.length).toBe(64);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };

@@ -82,3 +82,23 @@ RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $
 $$;
 REVOKE ALL ON FUNCTION lintas_queue_webhooks(text, text, text, jsonb, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION lintas_queue_webhooks(text, text, text, jsonb, text, text) TO lintas_app;
+
+-- Subscriptions ----------------------------------------------------------------------------------
+
+-- What a user asks to be told about: a module's notifications, narrowed by kinds, countries, tags and
+-- sharing groups (an empty list: any). A user's own setting, not a shared record: the application
+-- filters by user, and what is sent is filtered again by the record's audience.
+CREATE TABLE notification_subscriptions (
+  id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  module     text NOT NULL CHECK (module ~ '^[a-z][a-z0-9-]*$'),
+  kinds      text[] NOT NULL DEFAULT '{}',
+  countries  text[] NOT NULL DEFAULT '{}',
+  tags       text[] NOT NULL DEFAULT '{}',
+  groups     text[] NOT NULL DEFAULT '{}',
+  email      boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX notification_subscriptions_user ON notification_subscriptions (user_id);
+CREATE INDEX notification_subscriptions_module ON notification_subscriptions (module);
+GRANT SELECT, INSERT, UPDATE, DELETE ON notification_subscriptions TO lintas_app;
