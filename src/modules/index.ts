@@ -9,6 +9,7 @@ import { inbox } from './inbox/index.js';
 import { library } from './library/index.js';
 import { linkage } from './linkage/index.js';
 import { reports } from './reports/index.js';
+import { webhooks } from './webhooks/index.js';
 
 /** Every module of Lintas, in the order their routes, jobs, commands and demo data are taken. */
-export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents, linkage, biometrics, bulletins];
+export const MODULES: readonly LintasModule[] = [account, directory, library, reports, audit, inbox, documents, linkage, biometrics, bulletins, webhooks];

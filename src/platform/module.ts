@@ -9,6 +9,7 @@ import { declareEntitySources, registerEntityConsumer, type EntityConsumer, type
 import { MIGRATIONS_DIR, readMigrations, type Migration } from './db/migrate.js';
 import type { App } from './http/app.js';
 import type { Settings } from './settings.js';
+import { declareReadableObjects, type ReadableCheck } from './notify/audience.js';
 
 /**
  * The module contract: everything the rest of the system needs to know of a module, declared by the
@@ -38,6 +39,13 @@ export interface LintasModule<A extends string = string> {
   readonly auditActions: readonly string[];
   /** The kinds of inbox notification it sends (typed through `ModuleNotificationKinds`, platform/notify/inbox.ts). */
   readonly notificationKinds?: readonly string[];
+  /**
+   * How to tell whether a member may still read an object of each type its notifications are about
+   * (keyed by the notification's object type): the outbox asks when an e-mail or webhook about it
+   * leaves, and withholds it when the answer is no (platform/notify/audience.ts). A message about a
+   * type no module declares is never sent.
+   */
+  readonly readableObjects?: Readonly<Record<string, ReadableCheck>>;
   /** Its record types that hold entities and which fields hold which entity type (platform/entity-sources.ts). */
   readonly entitySources?: readonly EntitySource[];
   /** What it does with the entities other modules offer (linkage): one consumer per module. */
@@ -99,6 +107,7 @@ export function defineModule<const A extends string>(module: LintasModule<A>): L
   if (module.entityNormalisers) offerEntityNormalisers(module.name, module.entityNormalisers);
   if (module.entitySources) declareEntitySources(module.name, module.entitySources);
   if (module.entityConsumer) registerEntityConsumer(module.name, module.entityConsumer);
+  if (module.readableObjects) declareReadableObjects(module.name, module.readableObjects);
   return module;
 }
 

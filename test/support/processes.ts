@@ -33,6 +33,8 @@ export interface ServerProcess {
   /** What it printed so far (for a failing test's message). */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: the process dies at once, as in a crash, with nothing run on the way out. */
+  kill(): Promise<void>;
 }
 
 /** Starts `lintas serve ARGS` in a process of its own and waits for its banner (PORT=0: a free port). */
@@ -57,7 +59,12 @@ export function spawnServer(args: readonly string[], env: Record<string, string>
       const match = /Lintas is running at (http:\/\/localhost:\d+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolve({ url: match[1].replace('localhost', '127.0.0.1'), output: () => output, stop });
+        const kill = async (): Promise<void> => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGKILL');
+          await exited;
+        };
+        resolve({ url: match[1].replace('localhost', '127.0.0.1'), output: () => output, stop, kill });
       }
     };
     child.stdout?.on('data', read);

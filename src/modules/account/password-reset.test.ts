@@ -5,36 +5,14 @@ import { makeTestApp, TEST_PASSWORD, type TestContext } from '../../../test/supp
 import { sql } from '../../platform/db/sql.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
 import { deliverOutbox, enqueueEmail } from '../../platform/notify/outbox.js';
+import { parseMail, type ReceivedMail } from '../../../test/support/mail.js';
 
 /** Password reset by e-mail, delivered through a real SMTP server listening on this machine. */
-
-interface ReceivedMail {
-  from: string;
-  to: string[];
-  headers: string;
-  text: string;
-}
 
 let t: TestContext;
 let smtp: SMTPServer;
 let port: number;
 const inbox: ReceivedMail[] = [];
-
-function decodeQuotedPrintable(text: string): string {
-  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-/** Splits a raw message into its headers and its text, undoing the transfer encoding. */
-function parseMail(raw: string): { headers: string; text: string } {
-  const split = raw.indexOf('\r\n\r\n');
-  const headers = raw.slice(0, split);
-  const body = raw.slice(split + 4);
-  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
-  if (encoding === 'quoted-printable') return { headers, text: decodeQuotedPrintable(body) };
-  if (encoding === 'base64') return { headers, text: Buffer.from(body, 'base64').toString('utf8') };
-  return { headers, text: body };
-}
 
 function resetToken(mail: ReceivedMail): string {
   const match = /http:\/\/localhost:8080\/reset-password\?token=([A-Za-z0-9_-]{20,})/.exec(mail.text);

@@ -12,6 +12,7 @@ import { IdParams, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 import * as account from './account.js';
 import { ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
+import { subscriptionRoutes } from './subscriptions.js';
 import { recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';
 
 const tags = ['sign-in and account'];
@@ -31,6 +32,7 @@ function personOnly(request: FastifyRequest): void {
 }
 
 export function accountRoutes(app: App, platform: Platform): void {
+  subscriptionRoutes(app, platform);
   const setCookie = (reply: FastifyReply, secret: string): void => {
     reply.setCookie(SESSION_COOKIE, secret, {
       httpOnly: true,

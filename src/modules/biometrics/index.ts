@@ -7,6 +7,7 @@ import { startBiometricsRelease } from './release.js';
 import { startRetention } from './retention.js';
 import { biometricsRoutes } from './routes.js';
 import { biometricsSettings } from './settings.js';
+import { stepTwoReadable } from './step-two.js';
 
 const NOTIFICATION_KINDS = ['biometrics.step-two', 'biometrics.step-two-decision', 'biometrics.step-two-reminder'] as const;
 
@@ -53,6 +54,7 @@ export const biometrics = defineModule({
       },
     };
   },
+  readableObjects: { 'biometric-step-two': stepTwoReadable },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   attention: biometricsAttention,

@@ -13,6 +13,7 @@ import { sql } from '../../platform/db/sql.js';
 import { conflict, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { tellMember } from '../../platform/notify/tell.js';
+import { isUuid, type ReadableCheck } from '../../platform/notify/audience.js';
 import { findAgreement, IN_FORCE } from './agreements.js';
 import { SEAL_BIOGRAPHIC, SEAL_IMAGE } from './galleries.js';
 import type { Biographic, StepTwoAsk, StepTwoConfirm, StepTwoQuery, StatusChange } from './schemas.js';
@@ -260,3 +261,8 @@ export async function remindStepTwo(platform: Platform): Promise<number> {
     return due.length;
   });
 }
+
+/** Whether a member may still read a step-two request (it asked or holds): asked when an e-mail or webhook about it leaves. */
+export const stepTwoReadable: ReadableCheck = async (tx, objectId, viewer) =>
+  isUuid(objectId) &&
+  (await tx.maybeOne(sql`SELECT 1 FROM biometric_step_two WHERE id = ${objectId}::uuid AND (requester = ${viewer.member} OR holder = ${viewer.member})`)) !== undefined;

@@ -170,7 +170,9 @@ export async function remindIssuers(platform: Platform, hours = documentSettings
       const text = `Checks by other members found documents of your register, and no one has answered yet:\n\n${lines.join('\n')}${hits.length > 20 ? `\n… and ${hits.length - 20} more` : ''}\n\nConfirm or deny each one in Lintas: ${platform.config.publicUrl}/documents/hits\n`;
       // One notification per person, about the oldest hit, copying its access fields.
       await notifyUsers(tx, { userIds: people.map((person) => person.id), kind: 'document-hit.reminder', title, body: text, objectType: OBJECT, objectId: first.id, source: first });
-      for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${title}`, text });
+      for (const person of people) {
+        await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${title}`, text }, { about: { objectType: OBJECT, objectId: first.id, member: issuer.owner, userId: person.id } });
+      }
       await appendAudit(tx, { member: issuer.owner }, [{ action: 'document-hit.remind', objectType: OBJECT, objectOwner: issuer.owner, details: { hits: hits.map((hit) => hit.id), to: people.length } }]);
       return hits.length;
     });

@@ -8,6 +8,7 @@ import { travelDocumentEntity } from './number.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
 import { documentSettings } from './settings.js';
+import { shareableRow } from '../../platform/notify/audience.js';
 
 const AUDIT_ACTIONS = [
   'documents.check', 'documents.import', 'documents.snapshot', 'document.list-reports',
@@ -43,6 +44,8 @@ export const documents = defineModule({
     };
   },
   commands: [documentsCommand],
+  // A hit's e-mails leave only while their member may still see the hit.
+  readableObjects: { 'document-hit': shareableRow('document_hits') },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),

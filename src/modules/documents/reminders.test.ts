@@ -88,4 +88,20 @@ describe('reminders of unanswered hits', () => {
     expect(await remindIssuers(t.platform)).toBe(1);
     expect(await remindIssuers(t.platform, 0)).toBe(0);
   });
+
+  test('the reminder just queued leaves only if its recipient may still read the hit: a focal point disabled meanwhile gets nothing', async () => {
+    // The test above queued a second reminder and did not deliver it.
+    mails.length = 0;
+    const queued = await t.db.ownerTransaction((tx) => tx.query<{ object_type: string; recipient_member: string }>(sql`SELECT object_type, recipient_member FROM outbox WHERE status = 'pending'`));
+    expect(queued).toEqual([{ object_type: 'document-hit', recipient_member: 'UTO' }]);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET disabled = true WHERE id = ${focal.user.id}`));
+    try {
+      expect(await deliverOutbox(t.platform)).toBe(0);
+      expect(mails).toEqual([]);
+      const rows = await t.db.ownerTransaction((tx) => tx.query<{ status: string; last_error: string | null }>(sql`SELECT status, last_error FROM outbox WHERE object_type = 'document-hit' ORDER BY id`));
+      expect(rows).toEqual([{ status: 'sent', last_error: null }, { status: 'withheld', last_error: null }]);
+    } finally {
+      await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET disabled = false WHERE id = ${focal.user.id}`));
+    }
+  });
 });

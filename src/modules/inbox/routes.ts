@@ -8,6 +8,10 @@ import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/errors.js';
 import { Cursor, IdParams, Limit, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
+import { inboxChanged } from '../../platform/notify/live.js';
+import type { Platform } from '../../platform/context.js';
+import { streamRoute } from './stream.js';
+import { countUnread } from './unread.js';
 
 export const Notification = Strict({
   id: Type.String(),
@@ -33,13 +37,6 @@ interface NotificationRow {
   /** created_at to the microsecond, for the cursor: a Date keeps milliseconds only, and rows between would be skipped. */
   created_key: string;
   read_at: Date | null;
-}
-
-/** How many of the user's notifications are unread (the inbox's `unread`, the home page's count). */
-async function countUnread(ctx: Ctx): Promise<number> {
-  const row = await ctx.tx.one<{ unread: number }>(sql`
-    SELECT count(*)::int AS unread FROM notifications n WHERE n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')} AND n.read_at IS NULL`);
-  return row.unread;
 }
 
 /** Unread notifications, for the home page and the navigation's badge. */
@@ -78,9 +75,11 @@ async function markRead(ctx: Ctx, id: string): Promise<void> {
   const rows = await ctx.tx.query(sql`UPDATE notifications n SET read_at = coalesce(read_at, now())
     WHERE n.id = ${id} AND n.user_id = ${ctx.actor.userId} AND ${ctx.visible('n')} RETURNING n.id`);
   if (rows.length === 0) throw notFound();
+  await inboxChanged(ctx.tx, [ctx.actor.userId]);
 }
 
-export function inboxRoutes(app: App): void {
+export function inboxRoutes(app: App, platform: Platform): void {
+  streamRoute(app, platform);
   app.get('/inbox', {
     config: { action: 'inbox.read' },
     schema: { tags: ['inbox'], summary: 'Your notifications, newest first', querystring: InboxQuery, response: { 200: InboxPage, ...problemResponses } },

@@ -1,5 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { libraryRoutes } from './routes.js';
+import { shareableRow } from '../../platform/notify/audience.js';
 
 const AUDIT_ACTIONS = ['library.list', 'library.search', 'library.count', 'library.read', 'library.file-read', 'library.create', 'library.update', 'library.delete'] as const;
 
@@ -12,6 +13,7 @@ export const library = defineModule({
   },
   migrations: migrationsFolder(import.meta.url),
   routes: libraryRoutes,
+  readableObjects: { 'library-document': shareableRow('library_documents') },
   auditActions: AUDIT_ACTIONS,
 });
 

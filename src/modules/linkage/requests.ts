@@ -13,6 +13,7 @@ import { sql } from '../../platform/db/sql.js';
 import { disclosableOf, type DisclosableField } from '../../platform/entity-sources.js';
 import { assertNoFieldErrors, conflict, forbidden, notFound, type FieldError } from '../../platform/errors.js';
 import { tellMember as tell } from '../../platform/notify/tell.js';
+import { isUuid, type ReadableCheck } from '../../platform/notify/audience.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { isVisibleTo, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
@@ -311,3 +312,8 @@ export function startRequestReminders(platform: Platform, onSent: () => void, on
     { everyMs, onError },
   );
 }
+
+/** Whether a member may still read a request (it asked or holds): asked when an e-mail or webhook about it leaves. */
+export const requestReadable: ReadableCheck = async (tx, objectId, viewer) =>
+  isUuid(objectId) &&
+  (await tx.maybeOne(sql`SELECT 1 FROM linkage_requests WHERE id = ${objectId}::uuid AND (asker = ${viewer.member} OR holder = ${viewer.member})`)) !== undefined;

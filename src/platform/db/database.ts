@@ -50,6 +50,12 @@ export interface Database {
   read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `work` as the schema owner: migrations, seeding and audit verification only. */
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Hears a channel's notifications (`pg_notify` in a transaction: sent when it commits). On a
+   * server, over a connection of its own, from every process; on PGlite, from this one. (Absent
+   * in test doubles.)
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
 

@@ -101,6 +101,12 @@ export class PgliteDatabase implements Database {
     });
   }
 
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<{ close(): Promise<void> }> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+    const stop = await this.db.listen(channel, onPayload);
+    return { close: () => stop() };
+  }
+
   /** A copy of the whole database, used by tests to start each file from a migrated template. */
   dump(): Promise<Blob> {
     return this.db.dumpDataDir('none');

@@ -1,3 +1,4 @@
+import { listen, type Listener } from './listen.js';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -194,7 +195,12 @@ export class PostgresDatabase implements Database {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly rowLevelSecurity: boolean,
+    private readonly connectionString: string,
   ) {}
+
+  listen(channel: string, onPayload: (payload: string) => void): Promise<Listener> {
+    return listen(this.connectionString, channel, onPayload);
+  }
 
   static async open(connectionString: string, options: DatabaseOptions & { poolSize?: number } = {}): Promise<PostgresDatabase> {
     const pool = new pg.Pool({ connectionString, types, max: options.poolSize ?? 10 });
@@ -209,7 +215,7 @@ export class PostgresDatabase implements Database {
     });
     const client = await pool.connect();
     client.release();
-    return new PostgresDatabase(pool, options.rowLevelSecurity ?? true);
+    return new PostgresDatabase(pool, options.rowLevelSecurity ?? true, connectionString);
   }
 
   /** Runs `use` on a pooled connection; if it fails, rolls back what it left open (a broken connection is dropped). */

@@ -83,7 +83,7 @@ function operationsOf(document: OpenApi): Operation[] {
 const label = (operation: Pick<Operation, 'method' | 'route'>) => `${operation.method} ${operation.route}`;
 
 // Values that meet the patterns and formats of the API's schemas; a new pattern needs one here.
-const CANDIDATES = ['ABC', 'abc', 'en', 'ABC>DEF', 'A'];
+const CANDIDATES = ['ABC', 'abc', 'en', 'ABC>DEF', 'A', 'ab'.repeat(32)];
 
 /** A value the schema takes, with every optional property too, so every string field is in it. */
 function example(schema: Schema): unknown {

@@ -83,6 +83,9 @@ let privateBulletin: string;
 let sharedBulletin: string;
 let privateAttachment: string;
 let sharedAttachment: string;
+let ownerEndpoint: string;
+let ownerSubscription: string;
+let ownerDelivery: string;
 
 const GROUP = 'aaa-ccc';
 const PREFIX = '/api/v1';
@@ -152,6 +155,15 @@ const cases: Case[] = [
     // Another user's token, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
   },
+
+  { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
+  { method: 'POST', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions', payload: () => ({ module: 'bulletins' }) },
+  {
+    method: 'DELETE', route: '/account/subscriptions/:id', auth: 'user', path: () => `/account/subscriptions/${ownerSubscription}`,
+    // Another user's subscription, even a colleague's, is not found.
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
+  },
+  { method: 'POST', route: '/subscriptions/unsubscribe', auth: 'public', path: () => '/subscriptions/unsubscribe', publicInvalid: { subscription: 'not an id', token: 'short' } },
 
   // Directory.
   { method: 'GET', route: '/members', auth: 'user', path: () => '/members' },
@@ -345,12 +357,42 @@ const cases: Case[] = [
   // Audit and inbox.
   { method: 'GET', route: '/audit/reads', auth: 'user', path: () => '/audit/reads', forbidden: [{ who: () => outsider }] },
   { method: 'GET', route: '/inbox', auth: 'user', path: () => '/inbox' },
+  // The live unread count (server-sent events): the user's own count only (stream.test.ts).
+  { method: 'GET', route: '/inbox/stream', auth: 'user', path: () => '/inbox/stream' },
   // The home page's counts: the user's own member's records and notifications only (home.test.ts).
   { method: 'GET', route: '/home', auth: 'user', path: () => '/home' },
   {
     method: 'POST', route: '/inbox/:id/read', auth: 'user', path: () => `/inbox/${ownerNotification}/read`,
     // Someone else's notification, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/inbox/${randomUUID()}/read` },
+  },
+
+  // Webhook endpoints: AAA's own; its officer may not manage them, another member's admin does not find them.
+  { method: 'GET', route: '/webhooks/endpoints', auth: 'user', path: () => '/webhooks/endpoints', forbidden: [{ who: () => ownerColleague }] },
+  {
+    method: 'POST', route: '/webhooks/endpoints', auth: 'user', path: () => '/webhooks/endpoints', payload: () => ({ url: 'https://hooks.example.org/new' }),
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  ...(['GET', 'PATCH', 'DELETE'] as const).map((method): Case => ({
+    method, route: '/webhooks/endpoints/:id', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}`,
+    ...(method === 'PATCH' ? { payload: () => ({ description: 'taken over' }) } : {}),
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/webhooks/endpoints/${randomUUID()}` },
+    forbidden: [{ who: () => ownerColleague }],
+  })),
+  {
+    method: 'POST', route: '/webhooks/endpoints/:id/test', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}/test`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/webhooks/endpoints/${randomUUID()}/test` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'GET', route: '/webhooks/endpoints/:id/deliveries', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}/deliveries`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/webhooks/endpoints/${randomUUID()}/deliveries` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
+  {
+    method: 'POST', route: '/webhooks/endpoints/:id/deliveries/:delivery/replay', auth: 'user', path: () => `/webhooks/endpoints/${ownerEndpoint}/deliveries/${ownerDelivery}/replay`,
+    hidden: { refusals: [{ who: () => outsiderAdmin }, { who: () => outsiderAdmin, path: () => `/webhooks/endpoints/${randomUUID()}/deliveries/${ownerDelivery}/replay` }], missing: () => `/webhooks/endpoints/${ownerEndpoint}/deliveries/999999999/replay` },
+    forbidden: [{ who: () => ownerColleague }],
   },
 
   // Travel documents. UTO issues them; CCC (recipient) sees the shared one, reported a UTO document and has a hit;
@@ -817,6 +859,20 @@ beforeAll(async () => {
         VALUES (${ownerUser.id}, 'library.shared', 'A private document', 'library-document', ${privateDoc}, 'AAA') RETURNING id`),
     )
   ).id;
+  ownerSubscription = (
+    await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`INSERT INTO notification_subscriptions (user_id, module) VALUES (${ownerUser.id}, 'library') RETURNING id`))
+  ).id;
+  ownerEndpoint = (
+    await t.db.ownerTransaction((tx) =>
+      tx.one<{ id: string }>(sql`INSERT INTO webhook_endpoints (url, secret_sealed, owner) VALUES ('https://hooks.aaa.test/lintas', '\\x00', 'AAA') RETURNING id`),
+    )
+  ).id;
+  ownerDelivery = (
+    await t.db.ownerTransaction((tx) =>
+      tx.one<{ id: string }>(sql`INSERT INTO outbox (channel, payload, idempotency_key, recipient_member, endpoint_id, event_kind, status)
+        VALUES ('webhook', '{}', 'outsiders:webhook', 'AAA', ${ownerEndpoint}, 'test.event', 'failed') RETURNING id::text AS id`),
+    )
+  ).id;
 });
 afterAll(async () => {
   await stopFacePool();
@@ -847,7 +903,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('the public routes answer a signed-out client (bad input is 400, not 401) and change nothing', async () => {
     const before = await fingerprint(t.db);
     const publicCases = cases.filter((c) => c.auth === 'public');
-    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete']);
+    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete', 'POST /subscriptions/unsubscribe']);
     for (const c of publicCases) {
       const response = await t.as(null, { method: c.method, url: PREFIX + c.path(), payload: c.publicInvalid as Record<string, unknown> });
       expectProblem(response, 400, `${label(c)} signed out with bad input`);
@@ -858,7 +914,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(66);
+    expect(recordCases.length).toBe(73);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -876,7 +932,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(76);
+    expect(forbiddenCases.length).toBe(84);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -893,6 +949,8 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/library/documents/${privateDoc}/file` })).body).toBe('secret notes');
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/library/documents/${sharedDoc}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/webhooks/endpoints/${ownerEndpoint}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/webhooks/endpoints/${ownerEndpoint}/deliveries` })).json<{ data: { id: string }[] }>().data.map((d) => d.id)).toEqual([ownerDelivery]);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/reports/${privateReport}` })).statusCode).toBe(200);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/reports/${sharedReport}` })).statusCode).toBe(200);
     expect((await t.as(approverOnly, { method: 'POST', url: `${PREFIX}/reports/${submittedReport}/approve` })).statusCode).toBe(200);

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { SharingRow } from '../sharing/model.js';
+import { inboxChanged } from './live.js';
 
 /** The kinds of notification of every module, by module name; each module adds its own by declaration merging. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -55,4 +56,5 @@ export async function notifyEach(tx: Tx, inputs: readonly NotificationInput[]): 
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r (user_id uuid, kind text, title text, body text, object_type text, object_id text,
       owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text,
       evaluation_source text, evaluation_information text)`);
+  await inboxChanged(tx, rows.map((row) => row.user_id));
 }

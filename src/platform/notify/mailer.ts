@@ -1,16 +1,13 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
+import type { OutgoingMail } from './email.js';
 
-export interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-}
+export type { Mail } from './email.js';
 
 export interface Mailer {
   /** Whether mail can be sent at all; without SMTP, mail waits in the outbox. */
   readonly configured: boolean;
-  send(mail: Mail): Promise<void>;
+  send(mail: OutgoingMail): Promise<void>;
 }
 
 /** Sends through the SMTP server in the configuration. */
@@ -29,11 +26,15 @@ export function smtpMailer(config: Pick<Config, 'smtp'>): Mailer {
     // A local relay without TLS is common on a government network; STARTTLS is used when offered.
     ignoreTLS: false,
     tls: { rejectUnauthorized: smtp.secure },
+    // A send must end well within the outbox's lease (LINTAS_OUTBOX_LEASE_SECONDS), or another process may send it too.
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
   });
   return {
     configured: true,
     async send(mail) {
-      await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text });
+      await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
     },
   };
 }

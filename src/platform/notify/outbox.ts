@@ -1,42 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repeat } from '../jobs.js';
 import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { Platform } from '../context.js';
-import type { Mail } from './mailer.js';
-
-/** Queues an e-mail in the caller's transaction: it is sent only if the act commits. */
-export async function enqueueEmail(tx: Tx, mail: Mail): Promise<void> {
-  await tx.query(sql`INSERT INTO outbox (channel, payload) VALUES ('email', ${JSON.stringify(mail)}::jsonb)`);
-}
-
-const MAX_ATTEMPTS = 8;
+import { stillReadable, type About } from './audience.js';
+import { aboutOf, finish, retryLater, type Outcome, type OutboxRow } from './outbox-rows.js';
+import { outgoingMail, type Mail } from './email.js';
+import { notifySettings } from './settings.js';
+import { deliverWebhook } from './webhook-delivery.js';
 
 /**
- * Delivers what is due: claims rows in a short transaction (so no lock is held while talking to the
- * mail server), sends, then marks each sent or schedules a retry with backoff. Returns how many were sent.
+ * The durable outbox (see README.md): messages are rows written in the act's own transaction, each
+ * with a unique idempotency key; the worker claims due rows for a lease, checks the audience again,
+ * sends, and records the outcome. Delivery is at least once with a stable key per message: a crash
+ * after a send and before its record sends it again, with the same Message-ID or webhook-id.
+ */
+
+export interface QueueOptions {
+  /** Unique per message: queuing a key already queued does nothing. Default: a new random key. */
+  key?: string;
+  /** The record the message is about and whom it is for: checked again when it leaves. */
+  about?: About;
+}
+
+/** Queues an e-mail in the caller's transaction: it is sent only if the act commits. */
+export async function enqueueEmail(tx: Tx, mail: Mail, options: QueueOptions = {}): Promise<void> {
+  const about = options.about;
+  await tx.query(sql`INSERT INTO outbox (channel, payload, idempotency_key, object_type, object_id, recipient_member, recipient_user)
+    VALUES ('email', ${JSON.stringify(mail)}::jsonb, ${options.key ?? `email:${randomUUID()}`}, ${about?.objectType ?? null}, ${about?.objectId ?? null},
+      ${about?.member ?? null}, ${about?.userId ?? null})
+    ON CONFLICT (idempotency_key) DO NOTHING`);
+}
+
+/** What a webhook carries: the notification's kind, title, object reference and link, never the record's content. */
+export interface WebhookEvent {
+  /** The member whose endpoints receive it. */
+  member: string;
+  kind: string;
+  title: string;
+  objectType?: string;
+  objectId?: string;
+  /** The web page of the object, from the public address. */
+  link?: string;
+  /** Base of the idempotency keys (one per endpoint: `<key>:<endpoint id>`). Default: a new random key. */
+  key?: string;
+}
+
+function webhookPayload(event: WebhookEvent): string {
+  return JSON.stringify({
+    type: event.kind,
+    timestamp: new Date().toISOString(),
+    data: { kind: event.kind, title: event.title, objectType: event.objectType ?? null, objectId: event.objectId ?? null, link: event.link ?? null },
+  });
+}
+
+/** Queues the event for each enabled endpoint of the member that takes its kind, in the caller's transaction; returns how many. */
+export async function enqueueWebhooks(tx: Tx, event: WebhookEvent): Promise<number> {
+  const row = await tx.one<{ queued: number }>(sql`SELECT lintas_queue_webhooks(${event.member}, ${event.kind}, ${event.key ?? `webhook:${randomUUID()}`},
+    ${webhookPayload(event)}::jsonb, ${event.objectType ?? null}, ${event.objectId ?? null}) AS queued`);
+  return row.queued;
+}
+
+/** Queues the event for one endpoint of the member (whatever kinds it takes): a test message its admin asks for. */
+export async function enqueueWebhookTo(tx: Tx, endpointId: string, event: WebhookEvent): Promise<void> {
+  await tx.query(sql`INSERT INTO outbox (channel, payload, idempotency_key, object_type, object_id, recipient_member, endpoint_id, event_kind)
+    VALUES ('webhook', ${webhookPayload(event)}::jsonb, ${`${event.key ?? `webhook:${randomUUID()}`}:${endpointId}`}, ${event.objectType ?? null},
+      ${event.objectId ?? null}, ${event.member}, ${endpointId}, ${event.kind})
+    ON CONFLICT (idempotency_key) DO NOTHING`);
+}
+
+async function deliverEmail(platform: Platform, row: OutboxRow): Promise<Outcome> {
+  const about = aboutOf(row);
+  if (about && !(await stillReadable(platform, about))) {
+    await finish(platform, row.id, 'withheld');
+    return 'withheld';
+  }
+  try {
+    await platform.mailer.send(outgoingMail(row.payload as Mail, row.idempotency_key, platform.config.publicUrl));
+  } catch (error) {
+    return retryLater(platform, row, String(error));
+  }
+  await finish(platform, row.id, 'sent');
+  return 'sent';
+}
+
+/** Tests only (`LINTAS_TEST_HOOKS=on`): waits this long between claiming and sending, so a test can kill the process there. */
+async function testPause(platform: Platform, claimed: number): Promise<void> {
+  const env = platform.config.env;
+  const ms = Number(env.LINTAS_TEST_PAUSE_BEFORE_SEND ?? 0);
+  if (env.LINTAS_TEST_HOOKS !== 'on' || !(ms > 0)) return;
+  process.stderr.write(`lintas outbox: claimed ${claimed}, pausing ${ms} ms before sending\n`);
+  await sleep(ms);
+}
+
+/**
+ * Delivers what is due: claims rows for a lease in a short transaction (no lock is held while
+ * talking to a mail server or an endpoint), then sends each and records the outcome. E-mail waits
+ * while SMTP is not configured; webhooks go regardless. Returns how many were sent.
  */
 export async function deliverOutbox(platform: Platform, batch = 20): Promise<number> {
-  if (!platform.mailer.configured) return 0;
-  const claimed = await platform.db.transaction({ member: null }, (tx) =>
-    tx.query<{ id: number; payload: Mail; attempts: number }>(sql`
-      UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'
-      WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < ${MAX_ATTEMPTS} AND next_attempt_at <= now()
+  const settings = notifySettings.of(platform.config);
+  const claimed = await platform.db.ownerTransaction((tx) =>
+    tx.query<OutboxRow>(sql`
+      UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${settings.leaseSeconds})
+      WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND attempts < ${settings.maxAttempts} AND next_attempt_at <= now()
+                     AND (channel = 'webhook' OR ${platform.mailer.configured})
                    ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-      RETURNING id, payload, attempts`),
+      RETURNING id, channel, payload, attempts, idempotency_key, object_type, object_id, recipient_member, recipient_user, endpoint_id`),
   );
+  if (claimed.length > 0) await testPause(platform, claimed.length);
   let sent = 0;
-  for (const row of claimed) {
-    try {
-      await platform.mailer.send(row.payload);
-      await platform.db.transaction({ member: null }, (tx) => tx.query(sql`UPDATE outbox SET sent_at = now(), last_error = NULL WHERE id = ${row.id}`));
-      sent++;
-    } catch (error) {
-      const backoffSeconds = Math.min(3600, 30 * 2 ** row.attempts);
-      await platform.db.transaction({ member: null }, (tx) =>
-        tx.query(sql`UPDATE outbox SET last_error = ${String(error).slice(0, 500)},
-          next_attempt_at = now() + make_interval(secs => ${backoffSeconds}) WHERE id = ${row.id}`),
-      );
-    }
+  for (const row of claimed.sort((a, b) => a.id - b.id)) {
+    const outcome = row.channel === 'email' ? await deliverEmail(platform, row) : await deliverWebhook(platform, row);
+    if (outcome === 'sent') sent++;
   }
   return sent;
 }
@@ -44,5 +121,12 @@ export async function deliverOutbox(platform: Platform, batch = 20): Promise<num
 /** Runs delivery every few seconds until stopped; `kick` runs it now (after a commit that queued mail). */
 export function startOutboxWorker(platform: Platform, everyMs = 5_000): { kick(): void; stop(): Promise<void> } {
   // A failed delivery is recorded on its row (last_error, next attempt); the worker goes on.
-  return repeat(() => deliverOutbox(platform), { everyMs, onError: () => undefined });
+  return repeat(
+    async () => {
+      // A full batch may mean more is due: go on until a batch comes back short.
+      while ((await deliverOutbox(platform, 20)) >= 20);
+    },
+    // At start too: what a stopped or killed process left queued goes without waiting for a tick.
+    { everyMs, onError: () => undefined, runNow: true },
+  );
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../db/database.js';
 import type { SharingRow } from '../sharing/model.js';
 import { topicContacts } from './contacts.js';
 import { notifyUsers, type NotificationKind } from './inbox.js';
-import { enqueueEmail } from './outbox.js';
+import { enqueueEmail, enqueueWebhooks } from './outbox.js';
 
 /**
  * A notification's access fields: written by the acting member (row-level security lets a member
@@ -32,19 +32,27 @@ export interface MemberMessage {
   kind: NotificationKind;
   title: string;
   body: string;
+  /** The object it is about: its type must be declared in some module's `readableObjects`, or no e-mail or webhook leaves. */
   objectType: string;
   objectId: string;
   /** The web page of the object, from the public address (e.g. `/linkage/requests/<id>`). */
   page: string;
 }
 
-/** Inbox and e-mail to a member's contacts on a topic, in the caller's transaction (the outbox sends the mail). */
+/**
+ * Inbox, e-mail to a member's contacts on a topic and the member's webhooks, in the caller's
+ * transaction (the outbox sends the mail and the webhooks, each checked again against the object's
+ * audience when it leaves).
+ */
 export async function tellMember(tx: Tx, platform: Platform, message: MemberMessage): Promise<void> {
   const people = await topicContacts(tx, [message.member], message.topic, message.roles);
   await notifyUsers(tx, {
     userIds: people.map((p) => p.id), kind: message.kind, title: message.title, body: message.body,
     objectType: message.objectType, objectId: message.objectId, source: between(message.writer, message.member),
   });
-  const text = `${message.body}\n\nOpen it in Lintas: ${platform.config.publicUrl}${message.page}\n`;
-  for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text });
+  const link = `${platform.config.publicUrl}${message.page}`;
+  const text = `${message.body}\n\nOpen it in Lintas: ${link}\n`;
+  const about = { objectType: message.objectType, objectId: message.objectId, member: message.member };
+  for (const person of people) await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text }, { about: { ...about, userId: person.id } });
+  await enqueueWebhooks(tx, { member: message.member, kind: message.kind, title: message.title, objectType: message.objectType, objectId: message.objectId, link });
 }

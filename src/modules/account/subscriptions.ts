@@ -1,0 +1,94 @@
+import { Type, type Static } from 'typebox';
+import type { Ctx, Platform } from '../../platform/context.js';
+import { appendAudit } from '../../platform/audit/writer.js';
+import { sql } from '../../platform/db/sql.js';
+import { invalid, notFound } from '../../platform/errors.js';
+import type { App } from '../../platform/http/app.js';
+import { perform } from '../../platform/http/pipeline.js';
+import { Id, IdParams, problemResponses } from '../../platform/http/schemas.js';
+import { validUnsubscribeToken } from '../../platform/notify/subscriptions.js';
+import { Strict } from '../../platform/schema.js';
+
+/** The user's subscriptions to notifications (platform/notify/subscriptions.ts), and the unsubscribe link's route. */
+
+const tags = ['sign-in and account'];
+const Code = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, uniqueItems: true, description });
+export const SubscriptionCreate = Strict({
+  module: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40, description: 'the module whose notifications, e.g. bulletins' }),
+  kinds: Type.Optional(Code('notification kinds (types); empty: all')),
+  countries: Type.Optional(Code('ISO 3166-1 alpha-3 codes; empty: any')),
+  tags: Type.Optional(Code('tags; empty: any')),
+  groups: Type.Optional(Code('sharing groups; empty: any')),
+  email: Type.Optional(Type.Boolean({ description: 'also by e-mail (default true); the inbox always' })),
+});
+type SubscriptionCreate = Static<typeof SubscriptionCreate>;
+const Subscription = Strict({
+  id: Id, module: Type.String(), kinds: Type.Array(Type.String()), countries: Type.Array(Type.String()), tags: Type.Array(Type.String()),
+  groups: Type.Array(Type.String()), email: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }),
+});
+const Unsubscribe = Strict({ subscription: Id, token: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
+
+interface Row { id: string; module: string; kinds: string[]; countries: string[]; tags: string[]; groups: string[]; email: boolean; created_at: Date }
+const present = (row: Row) => ({ id: row.id, module: row.module, kinds: row.kinds, countries: row.countries, tags: row.tags, groups: row.groups, email: row.email, createdAt: row.created_at.toISOString() });
+const columns = sql`id, module, kinds, countries, tags, groups, email, created_at`;
+
+async function list(ctx: Ctx) {
+  const rows = await ctx.tx.query<Row>(sql`SELECT ${columns} FROM notification_subscriptions WHERE user_id = ${ctx.actor.userId} ORDER BY created_at, id`);
+  return { data: rows.map(present) };
+}
+
+async function create(ctx: Ctx, input: SubscriptionCreate) {
+  const row = await ctx.tx.one<Row>(sql`INSERT INTO notification_subscriptions (user_id, module, kinds, countries, tags, groups, email)
+    VALUES (${ctx.actor.userId}, ${input.module}, ${input.kinds ?? []}, ${input.countries ?? []}, ${input.tags ?? []}, ${input.groups ?? []}, ${input.email ?? true})
+    RETURNING ${columns}`);
+  await ctx.audit({ action: 'subscription.create', objectType: 'subscription', objectId: row.id, objectOwner: ctx.actor.member, details: { module: row.module } });
+  return { data: present(row) };
+}
+
+async function remove(ctx: Ctx, id: string): Promise<void> {
+  const gone = await ctx.tx.maybeOne(sql`DELETE FROM notification_subscriptions WHERE id = ${id} AND user_id = ${ctx.actor.userId} RETURNING id`);
+  if (!gone) throw notFound();
+  await ctx.audit({ action: 'subscription.delete', objectType: 'subscription', objectId: id, objectOwner: ctx.actor.member });
+}
+
+/** The unsubscribe link's act: the token proves the e-mail came from this subscription; no sign-in needed. */
+async function unsubscribe(platform: Platform, input: Static<typeof Unsubscribe>, request: { requestId: string; address: string }): Promise<void> {
+  if (!validUnsubscribeToken(platform.config, input.subscription, input.token)) throw invalid([{ pointer: '/token', detail: 'does not match the subscription' }]);
+  await platform.db.transaction({ member: null }, async (tx) => {
+    const gone = await tx.maybeOne<{ user_id: string; member: string }>(sql`DELETE FROM notification_subscriptions n USING users u
+      WHERE n.id = ${input.subscription} AND u.id = n.user_id RETURNING n.user_id, u.member`);
+    if (gone) {
+      await appendAudit(tx, { userId: gone.user_id, member: gone.member, requestId: request.requestId, address: request.address }, [
+        { action: 'subscription.unsubscribe', objectType: 'subscription', objectId: input.subscription, objectOwner: gone.member },
+      ]);
+    }
+  });
+}
+
+export function subscriptionRoutes(app: App, platform: Platform): void {
+  app.get('/account/subscriptions', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'Your subscriptions to notifications', response: { 200: Strict({ data: Type.Array(Subscription) }), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => list(ctx), { read: true }));
+
+  app.post('/account/subscriptions', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'Subscribe to a module’s notifications, by kind, country, tag and group', body: SubscriptionCreate, response: { 201: Strict({ data: Subscription }), ...problemResponses } },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => create(ctx, request.body))));
+
+  app.delete('/account/subscriptions/:id', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'End one of your subscriptions', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await perform(request, (ctx) => remove(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+
+  app.post('/subscriptions/unsubscribe', {
+    config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+    schema: { tags, summary: 'End a subscription from the link in its e-mail (no sign-in)', body: Unsubscribe, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await unsubscribe(platform, request.body, { requestId: request.id, address: request.ip });
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestContext, type TestUser } from '../../../test/support/app.js';
+import { startLocalSmtp, type LocalSmtp } from '../../../test/support/mail.js';
+import { sql } from '../db/sql.js';
+import type { Platform } from '../context.js';
+import { messageIdFor } from './email.js';
+import { smtpMailer, type Mailer } from './mailer.js';
+import { deliverOutbox, enqueueEmail } from './outbox.js';
+
+/** The durable outbox's e-mail: idempotency keys, both parts, the same Message-ID on a second attempt, and the audience asked again at sending. */
+
+let t: TestContext;
+let smtp: LocalSmtp;
+let reader: TestUser;
+
+beforeAll(async () => {
+  smtp = await startLocalSmtp();
+  t = await makeTestApp({ mailer: smtpMailer({ smtp: { host: '127.0.0.1', port: smtp.port, from: 'lintas@test', secure: false } }) });
+  await t.makeMember('OBA');
+  await t.makeMember('OBB');
+  reader = await t.makeUser('OBB');
+});
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
+beforeEach(() => {
+  smtp.received.length = 0;
+});
+
+const row = (key: string) =>
+  t.db.ownerTransaction((tx) => tx.maybeOne<{ status: string; attempts: number; last_error: string | null }>(sql`SELECT status, attempts, last_error FROM outbox WHERE idempotency_key = ${key}`));
+const due = () => t.db.ownerTransaction((tx) => tx.query(sql`UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending'`));
+
+describe('e-mail through the outbox', () => {
+  test('a key queued twice is sent once, with a plain and an escaped HTML part and a Message-ID from its key', async () => {
+    const mail = { to: 'officer@oba.test', subject: 'Lintas: <b>bold</b> & "quoted"', text: 'A line with <script>alert(1)</script> & more.\n\nOpen it: https://lintas.example/x?a=1&b=2.\n' };
+    await t.db.transaction({ member: null }, async (tx) => {
+      await enqueueEmail(tx, mail, { key: 'test:twice' });
+      await enqueueEmail(tx, { ...mail, subject: 'the second' }, { key: 'test:twice' });
+    });
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+    const got = smtp.received[0]!;
+    expect(got.messageId).toBe(messageIdFor('test:twice', t.platform.config.publicUrl));
+    expect(got.text).toContain('A line with <script>alert(1)</script> & more.');
+    expect(got.html).toContain('A line with &lt;script&gt;alert(1)&lt;/script&gt; &amp; more.');
+    expect(got.html).not.toContain('<script>');
+    expect(got.html).toContain('<a href="https://lintas.example/x?a=1&amp;b=2">https://lintas.example/x?a=1&amp;b=2</a>.');
+    expect(got.html).toContain('<title>Lintas: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;</title>');
+    expect((await row('test:twice'))?.status).toBe('sent');
+    expect(await deliverOutbox(t.platform)).toBe(0);
+  });
+
+  test('a send whose outcome was not recorded goes again with the same Message-ID, so the receiver can tell', async () => {
+    // The message reaches the SMTP server, then the process loses the answer (as if it died before recording it).
+    const real = t.platform.mailer;
+    let lose = true;
+    const losing: Mailer = { configured: true, send: async (mail) => { await real.send(mail); if (lose) { lose = false; throw new Error('connection lost after DATA'); } } };
+    const platform: Platform = { ...t.platform, mailer: losing };
+    await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { to: 'x@oba.test', subject: 'twice maybe', text: 'body' }, { key: 'test:lost-answer' }));
+    expect(await deliverOutbox(platform)).toBe(0);
+    expect((await row('test:lost-answer'))?.status).toBe('pending');
+    await due();
+    expect(await deliverOutbox(platform)).toBe(1);
+    expect(smtp.received.map((mail) => mail.messageId)).toEqual([messageIdFor('test:lost-answer', t.platform.config.publicUrl), messageIdFor('test:lost-answer', t.platform.config.publicUrl)]);
+    expect(await row('test:lost-answer')).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('the audience at the time of sending', () => {
+  async function queueAbout(documentId: string, key: string, objectType = 'library-document'): Promise<void> {
+    await t.db.transaction({ member: 'OBA' }, (tx) =>
+      enqueueEmail(tx, { to: reader.email, subject: `Lintas: about ${key}`, text: 'A document was shared with you.' }, { key, about: { objectType, objectId: documentId, member: 'OBB', userId: reader.id } }),
+    );
+  }
+
+  test('a message about a record still shared with its recipient goes', async () => {
+    const doc = await t.makeDocument('OBA', { audience: 'members', members: ['OBB'] });
+    await queueAbout(doc, 'test:still-shared');
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    expect(smtp.received.map((mail) => mail.subject)).toEqual(['Lintas: about test:still-shared']);
+  });
+
+  test('when the sharing narrows after queuing, nothing reaches the SMTP server and the row says only "withheld"', async () => {
+    const doc = await t.makeDocument('OBA', { audience: 'members', members: ['OBB'] });
+    await queueAbout(doc, 'test:narrowed');
+    await t.db.transaction({ member: 'OBA' }, (tx) => tx.query(sql`UPDATE library_documents SET audience_kind = 'owner', audience_members = '{}' WHERE id = ${doc}`));
+    expect(await deliverOutbox(t.platform)).toBe(0);
+    expect(smtp.received).toEqual([]);
+    expect(await row('test:narrowed')).toEqual({ status: 'withheld', attempts: 1, last_error: null });
+  });
+
+  test('a record deleted, a recipient disabled, or an object type no module declares: withheld too', async () => {
+    const gone = await t.makeDocument('OBA', { audience: 'all' });
+    await queueAbout(gone, 'test:deleted');
+    await t.db.transaction({ member: 'OBA' }, (tx) => tx.query(sql`DELETE FROM library_documents WHERE id = ${gone}`));
+    const shared = await t.makeDocument('OBA', { audience: 'all' });
+    await queueAbout(shared, 'test:unknown-type', 'no-such-type');
+    const moved = await t.makeUser('OBB');
+    await t.db.transaction({ member: 'OBA' }, (tx) =>
+      enqueueEmail(tx, { to: moved.email, subject: 'Lintas: disabled', text: 'x' }, { key: 'test:disabled', about: { objectType: 'library-document', objectId: shared, member: 'OBB', userId: moved.id } }),
+    );
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET disabled = true WHERE id = ${moved.id}`));
+    expect(await deliverOutbox(t.platform)).toBe(0);
+    expect(smtp.received).toEqual([]);
+    for (const key of ['test:deleted', 'test:unknown-type', 'test:disabled']) expect((await row(key))?.status).toBe('withheld');
+  });
+});

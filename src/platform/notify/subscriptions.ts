@@ -1,0 +1,98 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Platform } from '../context.js';
+import type { Config } from '../config.js';
+import { dataKeyOf } from '../crypto/keys.js';
+import type { Tx } from '../db/database.js';
+import { sql } from '../db/sql.js';
+import type { SharingRow } from '../sharing/model.js';
+import { notifyUsers, type NotificationKind } from './inbox.js';
+import { enqueueEmail } from './outbox.js';
+
+/**
+ * Per-user subscriptions: a user asks to be told of a module's notifications, narrowed by kinds,
+ * countries, tags and sharing groups (each list empty: any). A module telling subscribers names the
+ * record's access fields, and only users whose member may see the record are told.
+ */
+
+/** What a notification to subscribers is about, for matching. */
+export interface SubscriberMatch {
+  module: string;
+  kind: string;
+  countries?: readonly string[];
+  tags?: readonly string[];
+  groups?: readonly string[];
+  /** The record's access fields: only users whose member may see it match. */
+  source: SharingRow;
+}
+
+export interface Subscriber {
+  subscription_id: string;
+  user_id: string;
+  member: string;
+  email: string;
+  wants_email: boolean;
+}
+
+/** The enabled users whose subscriptions match and whose member may see the record; one row per user (e-mail if any of theirs asks for it). */
+export async function subscribersOf(tx: Tx, match: SubscriberMatch): Promise<Subscriber[]> {
+  const s = match.source;
+  return tx.query<Subscriber>(sql`
+    SELECT DISTINCT ON (u.id) n.id AS subscription_id, u.id AS user_id, u.member, u.email, n.email AS wants_email
+    FROM notification_subscriptions n JOIN users u ON u.id = n.user_id AND NOT u.disabled JOIN members m ON m.code = u.member
+    WHERE n.module = ${match.module}
+      AND (cardinality(n.kinds) = 0 OR ${match.kind} = ANY (n.kinds))
+      AND (cardinality(n.countries) = 0 OR n.countries && ${[...(match.countries ?? [])]}::text[])
+      AND (cardinality(n.tags) = 0 OR n.tags && ${[...(match.tags ?? [])]}::text[])
+      AND (cardinality(n.groups) = 0 OR n.groups && ${[...(match.groups ?? [])]}::text[])
+      AND (m.code = ${s.owner}
+        OR (${s.audience_kind} = 'all' AND m.status = 'member')
+        OR m.code = ANY (${s.audience_members}::text[])
+        OR EXISTS (SELECT 1 FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
+                   WHERE gm.member_code = m.code AND gm.group_code = ANY (${s.audience_groups}::text[]) AND (g.ends_on IS NULL OR g.ends_on >= current_date)))
+    ORDER BY u.id, n.email DESC, n.id`);
+}
+
+/** The token of a subscription's unsubscribe link: a keyed hash of its id (nothing stored, nothing to guess). */
+export function unsubscribeToken(config: Pick<Config, 'env' | 'dataDir'>, subscriptionId: string): string {
+  return dataKeyOf(config).hash('unsubscribe', Buffer.from(subscriptionId, 'utf8'));
+}
+
+export function validUnsubscribeToken(config: Pick<Config, 'env' | 'dataDir'>, subscriptionId: string, token: string): boolean {
+  const expected = Buffer.from(unsubscribeToken(config, subscriptionId));
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export interface SubscriberMessage extends SubscriberMatch {
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  objectType: string;
+  objectId: string;
+  /** The web page of the object, from the public address. */
+  page: string;
+}
+
+/**
+ * Tells the matching subscribers, in the caller's transaction (the record's owner's: the inbox rows
+ * copy the record's access fields): an inbox item each, and an e-mail with its subscription's
+ * unsubscribe link to those who asked for e-mail, checked again against the record's audience when
+ * it leaves. Returns how many users were told.
+ */
+export async function tellSubscribers(tx: Tx, platform: Platform, message: SubscriberMessage): Promise<number> {
+  const people = await subscribersOf(tx, message);
+  if (people.length === 0) return 0;
+  await notifyUsers(tx, {
+    userIds: people.map((p) => p.user_id), kind: message.kind, title: message.title, body: message.body,
+    objectType: message.objectType, objectId: message.objectId, source: message.source,
+  });
+  const base = platform.config.publicUrl;
+  for (const person of people.filter((p) => p.wants_email)) {
+    const unsubscribe = `${base}/unsubscribe?subscription=${person.subscription_id}&token=${unsubscribeToken(platform.config, person.subscription_id)}`;
+    const text = `${message.body}\n\nOpen it in Lintas: ${base}${message.page}\n\nYou receive this because of one of your subscriptions. To end it: ${unsubscribe}\n`;
+    await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text }, {
+      about: { objectType: message.objectType, objectId: message.objectId, member: person.member, userId: person.user_id },
+    });
+  }
+  return people.length;
+}
