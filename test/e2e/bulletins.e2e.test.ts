@@ -99,6 +99,8 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.setViewportSize({ width: 1280, height: 900 });
   await listItem().getByRole('link', { name: TITLE }).click();
   await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  // The audience list is the owner's to see: the recipient is told there is one, not who is on it.
+  await page.getByText('Malaysia and others it chose (only Malaysia sees whom)').waitFor();
   // Not the owner: no correction; may respond.
   expect(await page.getByRole('link', { name: 'Correct' }).count()).toBe(0);
   await page.getByRole('button', { name: 'Read', exact: true }).click();

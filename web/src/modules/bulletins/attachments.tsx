@@ -70,7 +70,7 @@ export function AttachmentUpload({ bulletin, onStored }: { bulletin: string; onS
     <div className="attachment-upload">
       <ErrorAlert error={error} />
       <div className="field">
-        <label htmlFor={id}>{t('bulletins.attach.choose')}</label>
+        <label htmlFor={id}>{t('bulletins.attach.add')}</label>
         <p className="hint">{t('bulletins.attach.hint')}</p>
         <input id={id} type="file" multiple accept={ATTACHMENT_ACCEPT} disabled={busy} onChange={(event) => setFiles([...(event.target.files ?? [])])} key={busy ? 'busy' : 'idle'} />
       </div>

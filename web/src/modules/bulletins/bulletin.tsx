@@ -60,9 +60,9 @@ export function BulletinPage({ id }: { id: string }) {
               Markdown with raw HTML off and sanitised to a few tags without attributes (src/modules/bulletins/markdown.ts);
               the page's CSP allows no inline script besides.
             */}
-            <div className="bulletin-body body-text" translate="no" dangerouslySetInnerHTML={{ __html: data.bodyHtml }} />
+            <div className="bulletin-body" translate="no" dangerouslySetInnerHTML={{ __html: data.bodyHtml }} />
           </article>
-          <section aria-labelledby="bulletin-attachments">
+          <section aria-labelledby="bulletin-attachments" className="bulletin-section">
             <h2 id="bulletin-attachments">{t('bulletins.attachments')}</h2>
             <AttachmentList bulletin={data.id} attachments={data.attachments} />
             {abilities.correct ? <AttachmentUpload bulletin={data.id} onStored={bulletin.reload} /> : null}

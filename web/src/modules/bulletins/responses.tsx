@@ -20,7 +20,7 @@ export function Acknowledgements({ bulletin, version, respond, owner, names }: {
   };
   const items = list.data?.data ?? [];
   return (
-    <section aria-labelledby="bulletin-acknowledgements">
+    <section aria-labelledby="bulletin-acknowledgements" className="bulletin-section">
       <h2 id="bulletin-acknowledgements">{t('bulletins.acks')}</h2>
       <p className="hint">{t('bulletins.acks.hint', { owner: names.get(owner) ?? owner })}</p>
       <ErrorAlert error={list.error ?? error} />
@@ -87,7 +87,7 @@ export function Comments({ bulletin, respond, names }: { bulletin: string; respo
     });
   };
   return (
-    <section aria-labelledby="bulletin-comments">
+    <section aria-labelledby="bulletin-comments" className="bulletin-section">
       <h2 id="bulletin-comments">{t('bulletins.comments')}</h2>
       <ListStatus paged={comments} filtered={false} empty={msg('bulletins.comments.none')} noMatch={msg('bulletins.comments.none')} count={msg('bulletins.comments.count')} />
       {comments.items.length > 0 ? (
@@ -107,7 +107,7 @@ export function Comments({ bulletin, respond, names }: { bulletin: string; respo
       ) : null}
       <MoreButton paged={comments} />
       {respond ? (
-        <form onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+        <form onSubmit={submit} noValidate aria-labelledby={`${id}-title`} className="comment-form">
           <h3 id={`${id}-title`}>{t('bulletins.comments.add')}</h3>
           <ErrorAlert error={error} shown={['/body']} />
           <Field label={t('bulletins.comments.body')} error={error?.fieldError('/body')}>

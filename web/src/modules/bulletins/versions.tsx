@@ -8,7 +8,7 @@ export function Versions({ bulletin, version }: { bulletin: string; version: num
   const t = useT();
   const versions = useResource<{ data: Version[] }>(`${bulletinPath(bulletin)}/versions`);
   return (
-    <section aria-labelledby="bulletin-versions">
+    <section aria-labelledby="bulletin-versions" className="bulletin-section">
       <h2 id="bulletin-versions">{t('bulletins.versions')}</h2>
       <ErrorAlert error={versions.error} />
       {!versions.data ? (
