@@ -146,7 +146,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
         <ErrorAlert error={uploads.error} />
         {bulletin ? (
           <Field label={t('bulletins.form.note')} hint={t('bulletins.form.noteHint')} error={error?.fieldError('/note')}>
-            {(props) => <textarea {...props} rows={2} maxLength={2000} required value={note} onChange={(event) => setNote(event.target.value)} />}
+            {(props) => <textarea {...props} translate="no" rows={2} maxLength={2000} required value={note} onChange={(event) => setNote(event.target.value)} />}
           </Field>
         ) : null}
         <div className="form-grid">
@@ -166,10 +166,10 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
           </Field>
         </div>
         <Field label={t('bulletins.field.title')} error={error?.fieldError('/title')}>
-          {(props) => <input {...props} required maxLength={300} value={title} onChange={(event) => setTitle(event.target.value)} />}
+          {(props) => <input {...props} translate="no" required maxLength={300} value={title} onChange={(event) => setTitle(event.target.value)} />}
         </Field>
         <Field label={t('bulletins.field.body')} hint={t('bulletins.form.bodyHint')} error={error?.fieldError('/body')}>
-          {(props) => <textarea {...props} rows={10} maxLength={100_000} value={body} onChange={(event) => setBody(event.target.value)} aria-controls={previewId} />}
+          {(props) => <textarea {...props} translate="no" rows={10} maxLength={100_000} value={body} onChange={(event) => setBody(event.target.value)} aria-controls={previewId} />}
         </Field>
         <section aria-labelledby={`${previewId}-title`}>
           <h2 id={`${previewId}-title`}>{t('bulletins.form.preview')}</h2>
