@@ -8,7 +8,8 @@ import { browserAvailable, openBrowserSession, signIn, type BrowserSession } fro
 // issues a document-fraud alert to Indonesia with a specimen image (uploaded with a progress bar
 // once the bulletin exists); the Markdown is shown as text before it is issued and formatted by the
 // server after. Indonesia's officer finds it unread in the list, opens it (then it is read),
-// acknowledges and comments. Thailand, outside the audience, finds nothing of it, and its address
+// acknowledges and comments; Malaysia sees both and corrects the bulletin (a second version, with its
+// note, in the history). Thailand, outside the audience, finds nothing of it, and its address
 // answers "not found".
 
 const AUTHOR = 'officer@mys.demo';
@@ -128,6 +129,18 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.goto(`${server.url}${address}`);
   await page.locator('section[aria-labelledby="bulletin-acknowledgements"] table').getByText(/Indonesia|IDN/).first().waitFor();
   await page.locator('ol.comments').getByText('Seen at Kuala Namu too').waitFor();
+  // The owner corrects it: a note is required, and the history keeps both versions.
+  await page.getByRole('link', { name: 'Correct' }).click();
+  await page.getByLabel('Text', { exact: true }).fill('**Hologram** misprinted: the crest faces right.');
+  await page.getByRole('button', { name: 'Save correction' }).click();
+  await page.getByText('Say what was corrected.').first().waitFor();
+  await page.getByLabel('What was corrected').fill('The crest faces right, not left.');
+  await page.getByRole('button', { name: 'Save correction' }).click();
+  await page.waitForURL(new RegExp(`${address}$`));
+  const history = page.locator('section[aria-labelledby="bulletin-versions"]');
+  await history.getByText('The crest faces right, not left.').waitFor();
+  expect(await history.locator('li').count()).toBe(2);
+  expect(await page.locator('.bulletin-body').textContent()).toContain('the crest faces right');
 
   // Thailand: nothing in the list, "not found" at the address.
   await switchTo(OUTSIDER);
