@@ -38,6 +38,7 @@ interface Ids {
   lead: string;
   notice: string;
   request: string;
+  bulletin: string;
 }
 
 /** Signed-out pages. */
@@ -91,6 +92,11 @@ const PAGES: readonly PageCase[] = [
   { name: 'linkage-requests', path: () => '/linkage/requests' },
   { name: 'linkage-request', path: (ids) => `/linkage/requests/${encodeURIComponent(ids.request)}` },
   { name: 'linkage-figures', path: () => '/linkage/figures' },
+  // Bulletins: the list, the form, the demo's bulletin of Australia and its correction form.
+  { name: 'bulletins', path: () => '/bulletins' },
+  { name: 'bulletins-new', path: () => '/bulletins/new' },
+  { name: 'bulletin', path: (ids) => `/bulletins/${encodeURIComponent(ids.bulletin)}`, titleIsData: true },
+  { name: 'bulletin-correct', path: (ids) => `/bulletins/${encodeURIComponent(ids.bulletin)}/correct` },
   // Biometrics: the agreements, the proposal form, the gallery with its enrolment form, search (no
   // agreement in force in the demo), the searches and the step-two requests (none in the demo: a
   // request's page is checked, from both sides, by test/e2e/biometrics.e2e.test.ts).
@@ -135,7 +141,7 @@ async function check(target: PageCase, ids: Ids): Promise<void> {
 
 test.skipIf(!browserAvailable)('the signed-out pages show only catalogue words in the pseudo-locale', async () => {
   await page.goto(`${server.url}/sign-in?locale=pseudo`);
-  for (const target of PUBLIC_PAGES) await check(target, { group: '', document: '', travelDocument: '', hit: '', report: '', lead: '', notice: '', request: '' });
+  for (const target of PUBLIC_PAGES) await check(target, { group: '', document: '', travelDocument: '', hit: '', report: '', lead: '', notice: '', request: '', bulletin: '' });
   expect(problems).toEqual([]);
 }, 120_000);
 
@@ -152,6 +158,7 @@ test.skipIf(!browserAvailable)('the signed-in pages show only catalogue words or
     const leads = (await (await fetch('/api/v1/linkage/leads?owner=AUS&limit=1')).json()) as { data: { id: string }[] };
     const notices = (await (await fetch('/api/v1/linkage/notices?side=told&limit=1')).json()) as { data: { id: string }[] };
     const requests = (await (await fetch('/api/v1/linkage/requests?side=holder&status=pending')).json()) as { data: { id: string }[] };
+    const bulletins = (await (await fetch('/api/v1/bulletins?limit=50')).json()) as { data: { id: string; owner: string }[] };
     return {
       group: groups.data[0]?.code ?? '',
       document: documents.data[0]?.id ?? '',
@@ -161,6 +168,7 @@ test.skipIf(!browserAvailable)('the signed-in pages show only catalogue words or
       lead: leads.data[0]?.id ?? '',
       notice: notices.data[0]?.id ?? '',
       request: requests.data[0]?.id ?? '',
+      bulletin: bulletins.data.find((item) => item.owner === 'AUS')?.id ?? '',
     };
   });
   expect(ids.group).not.toBe('');
@@ -171,6 +179,7 @@ test.skipIf(!browserAvailable)('the signed-in pages show only catalogue words or
   expect(ids.lead).not.toBe('');
   expect(ids.notice).not.toBe('');
   expect(ids.request).not.toBe('');
+  expect(ids.bulletin).not.toBe('');
   await page.goto(`${server.url}/?locale=pseudo`);
   for (const target of PAGES) await check(target, ids);
 

@@ -68,6 +68,11 @@ function pages(): [string, string | null][] {
     // Biometrics: the demo holds no agreement, subject, search or step-two request, so the lists show
     // their empty state (test/e2e/biometrics.e2e.test.ts measures the pages with records, a step-two
     // request's page included, at both widths).
+    // Bulletins: the list, the form, the demo's bulletin of Australia (its owner may correct it).
+    ['bulletins', '/bulletins'],
+    ['bulletins-new', '/bulletins/new'],
+    ['bulletin', id('bulletin', (value) => `/bulletins/${value}`)],
+    ['bulletin-correct', id('bulletin', (value) => `/bulletins/${value}/correct`)],
     ['biometrics-agreements', '/biometrics/agreements'],
     ['biometrics-agreement-new', '/biometrics/agreements/new'],
     ['biometrics-gallery', '/biometrics/gallery'],
@@ -172,6 +177,7 @@ beforeAll(async () => {
   ids.lead = await firstId('/api/v1/linkage/leads?owner=AUS&limit=1', firstOf('id'));
   ids.notice = await firstId('/api/v1/linkage/notices?side=told&limit=1', firstOf('id'));
   ids.request = await firstId('/api/v1/linkage/requests?side=holder&status=pending', firstOf('id'));
+  ids.bulletin = await firstId('/api/v1/bulletins?limit=50', (body) => (body as { data: { id: string; owner: string }[] }).data.find((item) => item.owner === 'AUS')?.id);
 }, 120_000);
 afterAll(async () => {
   await session?.close();

@@ -65,6 +65,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** Adds the CSRF header to a request made other than by `api` (an upload by XMLHttpRequest, for its progress). */
+export function setCsrfHeader(set: (name: string, value: string) => void): void {
+  if (csrfToken) set('x-csrf-token', csrfToken);
+}
+
 /** Called when a request that needed a session got 401: the session ended elsewhere. */
 export function onUnauthorised(listener: () => void): () => void {
   unauthorisedListeners.add(listener);

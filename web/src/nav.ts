@@ -22,6 +22,7 @@ export const NAV: readonly NavItem[] = [
   { label: msg('shell.nav.reportAnalysis'), path: '/reports/dashboard', also: ['/reports/summary'], visible: () => true },
   { label: msg('shell.nav.importExport'), path: '/reports/import', visible: (session) => can(session, 'reports.import') || can(session, 'reports.export') },
   { label: msg('shell.nav.documents'), path: '/documents', visible: () => true, badge: { module: 'documents', meaning: msg('shell.badge.toAnswer') } },
+  { label: msg('shell.nav.bulletins'), path: '/bulletins', visible: () => true },
   { label: msg('shell.nav.linkage'), path: '/linkage', visible: (session) => can(session, 'linkage.read'), badge: { module: 'linkage', meaning: msg('shell.badge.toDecide') } },
   { label: msg('shell.nav.biometrics'), path: '/biometrics/agreements', also: ['/biometrics'], visible: (session) => can(session, 'biometrics.read'), badge: { module: 'biometrics', meaning: msg('shell.badge.toDecide') } },
   { label: msg('shell.nav.audit'), path: '/audit', visible: (session) => can(session, 'audit.read'), personal: true },

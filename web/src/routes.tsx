@@ -6,6 +6,7 @@ import { useT } from './i18n/index.js';
 import { ACCOUNT_ROUTES } from './modules/account/routes.js';
 import { AUDIT_ROUTES } from './modules/audit/routes.js';
 import { BIOMETRICS_ROUTES } from './modules/biometrics/routes.js';
+import { BULLETINS_ROUTES } from './modules/bulletins/routes.js';
 import { DIRECTORY_ROUTES } from './modules/directory/routes.js';
 import { DOCUMENTS_ROUTES } from './modules/documents/routes.js';
 import { INBOX_ROUTES } from './modules/inbox/routes.js';
@@ -22,6 +23,7 @@ const ROUTES: readonly Route[] = [
   ...REPORTS_ROUTES,
   ...DOCUMENTS_ROUTES,
   ...LINKAGE_ROUTES,
+  ...BULLETINS_ROUTES,
   ...BIOMETRICS_ROUTES,
   ...AUDIT_ROUTES,
   ...INBOX_ROUTES,

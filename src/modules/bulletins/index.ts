@@ -1,4 +1,5 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { seedBulletins } from './demo.js';
 import { bulletinSource } from './entities.js';
 import { bulletinRoutes } from './routes.js';
 import { bulletinSettings } from './settings.js';
@@ -21,6 +22,7 @@ export const bulletins = defineModule({
   routes: bulletinRoutes,
   entitySources: [bulletinSource],
   auditActions: AUDIT_ACTIONS,
+  demo: (db, config) => seedBulletins(db, config),
 });
 
 declare module '../../platform/auth/roles.js' {

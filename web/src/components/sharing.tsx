@@ -44,14 +44,18 @@ export function SharingView({ sharing, owner, names }: { sharing: Sharing; owner
   const { audience } = sharing;
   const name = (code: string) => <span translate="no">{names.get(code) ?? code}</span>;
   const list = (codes: readonly string[], nameOf: (code: string) => string) => <span translate="no">{t.list(codes.map(nameOf))}</span>;
+  const chosen = (audience.kind === 'members' ? audience.members : audience.groups) ?? [];
   const audienceText =
     audience.kind === 'owner'
       ? t.rich('sharing.view.onlyOwner', { owner: name(owner) })
       : audience.kind === 'all'
         ? t('sharing.audience.all')
-        : audience.kind === 'members'
-          ? t.rich('sharing.view.ownerAndMembers', { owner: name(owner), members: list(audience.members ?? [], (code) => names.get(code) ?? code) })
-          : t.rich('sharing.view.ownerAndGroups', { owner: name(owner), groups: list(audience.groups ?? [], (code) => code) });
+        : chosen.length === 0
+          ? // A module may show the chosen members or groups to the owner only (bulletins): say so rather than "X and ".
+            t.rich('sharing.view.ownerAndUnnamed', { owner: name(owner) })
+          : audience.kind === 'members'
+            ? t.rich('sharing.view.ownerAndMembers', { owner: name(owner), members: list(chosen, (code) => names.get(code) ?? code) })
+            : t.rich('sharing.view.ownerAndGroups', { owner: name(owner), groups: list(chosen, (code) => code) });
   const handling = sharing.handling ?? [];
   return (
     <dl className="details">

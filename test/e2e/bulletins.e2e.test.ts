@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+
+// Bulletins in Debian's Chromium against a server with the demo data. Malaysia's liaison officer
+// issues a document-fraud alert to Indonesia with a specimen image (uploaded with a progress bar
+// once the bulletin exists); the Markdown is shown as text before it is issued and formatted by the
+// server after. Indonesia's officer finds it unread in the list, opens it (then it is read),
+// acknowledges and comments; Malaysia sees both and corrects the bulletin (a second version, with its
+// note, in the history). Thailand, outside the audience, finds nothing of it, and its address
+// answers "not found".
+
+const AUTHOR = 'officer@mys.demo';
+const RECIPIENT = 'officer@idn.demo';
+const OUTSIDER = 'officer@tha.demo';
+const TITLE = 'Counterfeit Malaysian visas with a misprinted hologram';
+const SCREENSHOTS = 'test-results/screenshots';
+
+let session: BrowserSession | undefined;
+let page: Page;
+let problems: string[] = [];
+
+beforeAll(async () => {
+  if (!browserAvailable) return;
+  session = await openBrowserSession();
+  ({ page, problems } = session);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await session?.close();
+});
+
+const modules = (): Locator => page.getByRole('navigation', { name: 'Modules' });
+
+async function switchTo(email: string): Promise<void> {
+  if (!session) throw new Error('no browser session');
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.isVisible()) await signOut.click();
+  else await page.goto(`${session.server.url}/`);
+  await signIn(page, session.server, email);
+}
+
+/** The list's item of the bulletin, if shown. */
+const listItem = (): Locator => page.locator('ol.results > li').filter({ has: page.getByRole('link', { name: TITLE }) });
+
+test.skipIf(!browserAvailable)('issued with an image to one member: unread there, read once opened, acknowledged and commented; another member finds nothing', async () => {
+  if (!session) throw new Error('no browser session');
+  const { server } = session;
+  const specimen = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 40, g: 120, b: 90 } } }).png().toBuffer();
+
+  // Malaysia issues it, to Indonesia alone, with the specimen image.
+  await switchTo(AUTHOR);
+  await modules().getByRole('link', { name: 'Bulletins' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Bulletins' }).waitFor();
+  await page.getByRole('link', { name: 'New bulletin' }).click();
+  await page.getByLabel('Type').selectOption('document-fraud-alert');
+  await page.getByLabel('Title').fill(TITLE);
+  const body = '**Hologram** misprinted: the <b>crest</b> faces left.\n\n- check under UV';
+  await page.getByLabel('Text', { exact: true }).fill(body);
+  // The preview is the Markdown as text: the tags typed are not elements.
+  const preview = page.locator('pre.markdown-source');
+  expect(await preview.textContent()).toBe(body);
+  expect(await preview.locator('b, strong').count()).toBe(0);
+  await page.getByLabel('Airports and ports').fill('kul, MYPKG');
+  await page.getByLabel('Attachments').setInputFiles({ name: 'specimen.png', mimeType: 'image/png', buffer: specimen });
+  await page.getByRole('radio', { name: 'Named members' }).check();
+  await page.getByRole('checkbox', { name: /\(IDN\)/ }).check();
+  await page.getByRole('button', { name: 'Issue bulletin' }).click();
+  await page.waitForURL(/\/bulletins\/[0-9a-f-]{36}$/);
+  const address = new URL(page.url()).pathname;
+  await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  // The server's rendering: bold from Markdown, the typed tag as text.
+  const article = page.locator('.bulletin-body');
+  expect(await article.locator('strong').textContent()).toBe('Hologram');
+  expect(await article.locator('b').count()).toBe(0);
+  expect(await article.textContent()).toContain('<b>crest</b>');
+  const image = page.getByRole('img', { name: 'specimen.png' });
+  await image.waitFor();
+  await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(320);
+  expect(await page.getByText('KUL, MYPKG').count()).toBe(1);
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/bulletin-owner-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Indonesia finds it unread, opens it, and it is read.
+  await switchTo(RECIPIENT);
+  await page.goto(`${server.url}/bulletins`);
+  await listItem().waitFor();
+  expect(await listItem().locator('.unread-mark').textContent()).toBe('Unread');
+  expect(await listItem().getByRole('link', { name: TITLE }).evaluate((link) => getComputedStyle(link).fontWeight)).toBe('800');
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/bulletins-list-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await listItem().getByRole('link', { name: TITLE }).click();
+  await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  // The audience list is the owner's to see: the recipient is told there is one, not who is on it.
+  await page.getByText('Malaysia and others it chose (only Malaysia sees whom)').waitFor();
+  // Not the owner: no correction; may respond.
+  expect(await page.getByRole('link', { name: 'Correct' }).count()).toBe(0);
+  await page.getByRole('button', { name: 'Read', exact: true }).click();
+  const acknowledgements = page.locator('section[aria-labelledby="bulletin-acknowledgements"] table');
+  await acknowledgements.getByRole('cell', { name: 'Read', exact: true }).waitFor();
+  await page.getByLabel('Comment', { exact: true }).fill('Seen at Kuala Namu too; we will check arrivals from KUL.');
+  await page.getByRole('button', { name: 'Post comment' }).click();
+  await page.locator('ol.comments').getByText('Seen at Kuala Namu too; we will check arrivals from KUL.').waitFor();
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/bulletin-recipient-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('link', { name: '← Bulletins' }).click();
+  await listItem().waitFor();
+  expect(await listItem().locator('.unread-mark').count()).toBe(0);
+  await page.getByRole('checkbox', { name: 'Unread only' }).check();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/unread=true/);
+  await page.getByRole('status').filter({ hasText: /bulletin|No bulletins/ }).first().waitFor();
+  expect(await listItem().count()).toBe(0);
+
+  // The owner sees Indonesia's acknowledgement and comment.
+  await switchTo(AUTHOR);
+  await page.goto(`${server.url}${address}`);
+  await page.locator('section[aria-labelledby="bulletin-acknowledgements"] table').getByText(/Indonesia|IDN/).first().waitFor();
+  await page.locator('ol.comments').getByText('Seen at Kuala Namu too').waitFor();
+  // The owner corrects it: a note is required, and the history keeps both versions.
+  await page.getByRole('link', { name: 'Correct' }).click();
+  await page.getByLabel('Text', { exact: true }).fill('**Hologram** misprinted: the crest faces right.');
+  await page.getByRole('button', { name: 'Save correction' }).click();
+  await page.getByText('Say what was corrected.').first().waitFor();
+  await page.getByLabel('What was corrected').fill('The crest faces right, not left.');
+  await page.getByRole('button', { name: 'Save correction' }).click();
+  await page.waitForURL(new RegExp(`${address}$`));
+  const history = page.locator('section[aria-labelledby="bulletin-versions"]');
+  await history.getByText('The crest faces right, not left.').waitFor();
+  expect(await history.locator('li').count()).toBe(2);
+  expect(await page.locator('.bulletin-body').textContent()).toContain('the crest faces right');
+
+  // Thailand: nothing in the list, "not found" at the address.
+  await switchTo(OUTSIDER);
+  await page.goto(`${server.url}/bulletins`);
+  await page.locator('ol.results > li').first().waitFor();
+  expect(await listItem().count()).toBe(0);
+  await page.goto(`${server.url}${address}`);
+  await page.getByRole('heading', { level: 1, name: 'Bulletin not found' }).waitFor();
+  expect(await page.getByText(TITLE).count()).toBe(0);
+  expect(problems).toEqual([]);
+}, 60_000);

@@ -1,0 +1,127 @@
+import { SharingView } from '../../components/sharing.js';
+import { DateText, PageHeader, RecordPending, TlpBadge } from '../../components/ui.js';
+import { useResource, useTitle } from '../../hooks.js';
+import { useT } from '../../i18n/index.js';
+import { Link } from '../../router.js';
+import { countryName } from '../../../../src/platform/geo/countries.js';
+import { useMembers } from '../directory/hooks.js';
+import { bulletinPath, TYPE_LABEL, type BulletinOne } from './api.js';
+import { AttachmentList, AttachmentUpload } from './attachments.js';
+import { Acknowledgements, Comments } from './responses.js';
+import { Versions } from './versions.js';
+import './bulletins.css';
+
+/** One bulletin: its body as the server rendered it, files, history, acknowledgements and comments. Opening it marks it read. */
+export function BulletinPage({ id }: { id: string }) {
+  const bulletin = useResource<BulletinOne>(bulletinPath(id));
+  const members = useMembers();
+  const t = useT();
+  useTitle(bulletin.data?.data.title ?? t('bulletins.bulletin'));
+  if (!bulletin.data) {
+    return (
+      <>
+        <RecordPending error={bulletin.error} title={t('bulletins.bulletin')} notFound={t('bulletins.notFound')} />
+        <p>
+          <Link to="/bulletins">{t('bulletins.back')}</Link>
+        </p>
+      </>
+    );
+  }
+  const { data, abilities } = bulletin.data;
+  const names = members.names;
+  const none = <span className="muted">—</span>;
+
+  return (
+    <>
+      <PageHeader title={<span translate="no">{data.title}</span>}>
+        {abilities.correct ? (
+          <Link className="button" to={`${bulletinPath(data.id)}/correct`}>
+            {t('bulletins.correct')}
+          </Link>
+        ) : null}
+      </PageHeader>
+      <p className="document-tlp">
+        <TlpBadge tlp={data.sharing.tlp} /> <span>{t(TYPE_LABEL[data.type])}</span>
+        {data.expired ? <strong> · {t('bulletins.expired')}</strong> : null}
+        {!abilities.passOn ? <span> · {t('bulletins.noPassOn')}</span> : null}
+      </p>
+      <p>
+        <Link to="/bulletins">{t('bulletins.back')}</Link>
+      </p>
+
+      <div className="document-layout">
+        <div className="document-body">
+          <article aria-labelledby="bulletin-text">
+            <h2 id="bulletin-text" className="visually-hidden">
+              {t('bulletins.field.body')}
+            </h2>
+            {/*
+              The one place the app inserts HTML from the API: `bodyHtml`, which the server rendered from
+              Markdown with raw HTML off and sanitised to a few tags without attributes (src/modules/bulletins/markdown.ts);
+              the page's CSP allows no inline script besides.
+            */}
+            <div className="bulletin-body" translate="no" dangerouslySetInnerHTML={{ __html: data.bodyHtml }} />
+          </article>
+          <section aria-labelledby="bulletin-attachments" className="bulletin-section">
+            <h2 id="bulletin-attachments">{t('bulletins.attachments')}</h2>
+            <AttachmentList bulletin={data.id} attachments={data.attachments} />
+            {abilities.correct ? <AttachmentUpload bulletin={data.id} onStored={bulletin.reload} /> : null}
+          </section>
+          <Acknowledgements bulletin={data.id} version={data.version} respond={abilities.respond} owner={data.owner} names={names} />
+          <Comments bulletin={data.id} respond={abilities.respond} names={names} />
+          <Versions bulletin={data.id} version={data.version} />
+        </div>
+
+        <aside className="document-meta" aria-label={t('bulletins.about')}>
+          <section aria-labelledby="bulletin-details" className="panel">
+            <h2 id="bulletin-details">{t('bulletins.details')}</h2>
+            <dl className="details">
+              <dt>{t('bulletins.owner')}</dt>
+              <dd>
+                <Link to={`/directory/members/${encodeURIComponent(data.owner)}`} translate="no">
+                  {names.get(data.owner) ?? data.owner}
+                </Link>
+              </dd>
+              <dt>{t('bulletins.field.countries')}</dt>
+              <dd translate="no">{data.countries.length > 0 ? t.list(data.countries.map((code) => countryName(code))) : none}</dd>
+              <dt>{t('bulletins.field.places')}</dt>
+              <dd translate="no">{data.places.length > 0 ? t.list(data.places) : none}</dd>
+              <dt>{t('bulletins.field.tags')}</dt>
+              <dd>
+                {data.tags.length > 0 ? (
+                  <ul className="tags" translate="no">
+                    {data.tags.map((tag) => (
+                      <li key={tag}>
+                        <Link to={`/bulletins?tag=${encodeURIComponent(tag)}`}>{tag}</Link>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  none
+                )}
+              </dd>
+              <dt>{t('bulletins.field.expiresAt')}</dt>
+              <dd>
+                <DateText value={data.expiresAt} withTime />
+              </dd>
+              <dt>{t('bulletins.version')}</dt>
+              <dd>{t.number(data.version)}</dd>
+              <dt>{t('bulletins.issued')}</dt>
+              <dd>
+                <DateText value={data.createdAt} withTime />
+              </dd>
+              <dt>{t('bulletins.changed')}</dt>
+              <dd>
+                <DateText value={data.updatedAt} withTime />
+              </dd>
+            </dl>
+          </section>
+          <section aria-labelledby="bulletin-sharing" className="panel">
+            <h2 id="bulletin-sharing">{t('sharing.fields.legend')}</h2>
+            <SharingView sharing={data.sharing} owner={data.owner} names={names} />
+          </section>
+        </aside>
+      </div>
+    </>
+  );
+}
