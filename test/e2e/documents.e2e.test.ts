@@ -151,7 +151,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
 
   // Indonesia's general focal point (it named none for documents) is told of the hit once, without the holder.
   await signIn(page, server, 'admin@idn.demo');
-  await modules().getByRole('link', { name: /^Inbox/ }).click();
+  await page.getByRole('navigation', { name: 'Your pages' }).getByRole('link', { name: /^Inbox/ }).click();
   await page.getByText(/\d+ unread notifications?\./).waitFor();
   const told = page.getByRole('listitem').filter({ hasText: number });
   await expect.poll(async () => told.count()).toBe(1);
@@ -214,7 +214,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
 
   // Malaysia's officer follows the inbox notification to the hit's page: the outcome and the notes, nothing to answer.
   await signIn(page, server, CHECKING_OFFICER);
-  await modules().getByRole('link', { name: /^Inbox/ }).click();
+  await page.getByRole('navigation', { name: 'Your pages' }).getByRole('link', { name: /^Inbox/ }).click();
   const notification = page.getByRole('listitem').filter({ hasText: number });
   await notification.getByRole('link', { name: 'The issuer confirmed your document hit' }).click();
   await page.waitForURL(hitUrl);

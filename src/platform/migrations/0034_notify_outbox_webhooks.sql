@@ -34,7 +34,7 @@ CREATE INDEX outbox_endpoint ON outbox (endpoint_id, id DESC) WHERE endpoint_id 
 -- Webhook endpoints: a member's own (audience always the owner alone) -----------------------------
 
 CREATE TABLE webhook_endpoints (
-  id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id                   uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
   url                  text NOT NULL CHECK (length(url) <= 2000),
   description          text NOT NULL DEFAULT '' CHECK (length(description) <= 200),
   -- The event kinds it receives; empty: every kind.
@@ -89,7 +89,7 @@ GRANT EXECUTE ON FUNCTION lintas_queue_webhooks(text, text, text, jsonb, text, t
 -- sharing groups (an empty list: any). A user's own setting, not a shared record: the application
 -- filters by user, and what is sent is filtered again by the record's audience.
 CREATE TABLE notification_subscriptions (
-  id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  id         uuid PRIMARY KEY DEFAULT lintas_uuid_v7(),
   user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   module     text NOT NULL CHECK (module ~ '^[a-z][a-z0-9-]*$'),
   kinds      text[] NOT NULL DEFAULT '{}',
