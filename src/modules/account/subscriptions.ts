@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { appendAudit } from '../../platform/audit/writer.js';
@@ -27,6 +28,8 @@ const Subscription = Strict({
   groups: Type.Array(Type.String()), email: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }),
 });
 const Unsubscribe = Strict({ subscription: Id, token: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
+/** RFC 8058: what a mail client posts, form-encoded, to the address in the `List-Unsubscribe` header. */
+const OneClick = Strict({ 'List-Unsubscribe': Type.Literal('One-Click') });
 
 interface Row { id: string; module: string; kinds: string[]; countries: string[]; tags: string[]; groups: string[]; email: boolean; created_at: Date }
 const present = (row: Row) => ({ id: row.id, module: row.module, kinds: row.kinds, countries: row.countries, tags: row.tags, groups: row.groups, email: row.email, createdAt: row.created_at.toISOString() });
@@ -90,5 +93,23 @@ export function subscriptionRoutes(app: App, platform: Platform): void {
   }, async (request, reply) => {
     await unsubscribe(platform, request.body, { requestId: request.id, address: request.ip });
     return reply.status(204).send(null);
+  });
+
+  void app.register(async (plain) => {
+    const scoped = plain.withTypeProvider<TypeBoxTypeProvider>();
+    // A mail client's one-click unsubscribe is a form post, the only one Lintas takes.
+    scoped.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    scoped.post('/subscriptions/unsubscribe/one-click', {
+      config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags, summary: 'End a subscription from a mail client’s one-click unsubscribe (RFC 8058; the address in the List-Unsubscribe header)',
+        querystring: Unsubscribe, body: OneClick, consumes: ['application/x-www-form-urlencoded'], response: { 204: Type.Null(), ...problemResponses },
+      },
+    }, async (request, reply) => {
+      await unsubscribe(platform, request.query, { requestId: request.id, address: request.ip });
+      return reply.status(204).send(null);
+    });
   });
 }

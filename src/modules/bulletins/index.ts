@@ -1,5 +1,7 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { shareableRow } from '../../platform/notify/audience.js';
 import { bulletinSource } from './entities.js';
+import { NOTIFICATION_KINDS } from './notify.js';
 import { bulletinRoutes } from './routes.js';
 import { bulletinSettings } from './settings.js';
 
@@ -21,6 +23,8 @@ export const bulletins = defineModule({
   routes: bulletinRoutes,
   entitySources: [bulletinSource],
   auditActions: AUDIT_ACTIONS,
+  notificationKinds: NOTIFICATION_KINDS,
+  readableObjects: { bulletin: shareableRow('bulletins') },
 });
 
 declare module '../../platform/auth/roles.js' {
@@ -31,5 +35,10 @@ declare module '../../platform/auth/roles.js' {
 declare module '../../platform/audit/writer.js' {
   interface ModuleAuditActions {
     bulletins: (typeof AUDIT_ACTIONS)[number];
+  }
+}
+declare module '../../platform/notify/inbox.js' {
+  interface ModuleNotificationKinds {
+    bulletins: (typeof NOTIFICATION_KINDS)[number];
   }
 }

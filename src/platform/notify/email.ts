@@ -6,6 +6,8 @@ export interface Mail {
   subject: string;
   /** Plain text; blank lines part paragraphs, addresses (http, https) become links in the HTML part. */
   text: string;
+  /** Extra header fields, such as `List-Unsubscribe` (RFC 2369) and `List-Unsubscribe-Post` (RFC 8058). */
+  headers?: Record<string, string>;
 }
 
 /** An e-mail as it leaves: both parts, and a Message-ID derived from the message's idempotency key. */
@@ -56,3 +58,4 @@ export function htmlOf(mail: Pick<Mail, 'subject' | 'text'>): string {
 export function outgoingMail(mail: Mail, idempotencyKey: string, publicUrl: string): OutgoingMail {
   return { ...mail, html: htmlOf(mail), messageId: messageIdFor(idempotencyKey, publicUrl) };
 }
+
