@@ -156,6 +156,8 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
   },
 
+  { method: 'GET', route: '/account/time-zone', auth: 'user', path: () => '/account/time-zone' },
+  { method: 'PUT', route: '/account/time-zone', auth: 'user', path: () => '/account/time-zone', payload: () => ({ timeZone: 'Asia/Jakarta' }) },
   { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
   { method: 'POST', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions', payload: () => ({ module: 'bulletins' }) },
   {

@@ -49,10 +49,10 @@ export async function audienceMembersOf(tx: Tx, source: SharingRow): Promise<str
   return rows.map((row) => row.code);
 }
 
-/** The enabled users whose subscriptions match and whose member may see the record; one row per user (e-mail if any of theirs asks for it). */
+/** The enabled users whose subscriptions match and whose member may see the record; one row per user (e-mail at once if any of theirs asks for it; a daily subscription's user gets it in the digest). */
 export async function subscribersOf(tx: Tx, match: SubscriberMatch): Promise<Subscriber[]> {
   return tx.query<Subscriber>(sql`
-    SELECT DISTINCT ON (u.id) n.id AS subscription_id, u.id AS user_id, u.member, u.email, n.email AS wants_email
+    SELECT DISTINCT ON (u.id) n.id AS subscription_id, u.id AS user_id, u.member, u.email, (n.email AND n.delivery = 'immediate') AS wants_email
     FROM notification_subscriptions n JOIN users u ON u.id = n.user_id AND NOT u.disabled JOIN members m ON m.code = u.member
     WHERE n.module = ${match.module}
       AND (cardinality(n.kinds) = 0 OR ${match.kind} = ANY (n.kinds))
@@ -60,7 +60,7 @@ export async function subscribersOf(tx: Tx, match: SubscriberMatch): Promise<Sub
       AND (cardinality(n.tags) = 0 OR n.tags && ${[...(match.tags ?? [])]}::text[])
       AND (cardinality(n.groups) = 0 OR n.groups && ${[...(match.groups ?? [])]}::text[])
       AND ${memberMaySee(match.source, 'm')}
-    ORDER BY u.id, n.email DESC, n.id`);
+    ORDER BY u.id, (n.email AND n.delivery = 'immediate') DESC, n.id`);
 }
 
 /** The token of a subscription's unsubscribe link: a keyed hash of its id (nothing stored, nothing to guess). */
