@@ -12,6 +12,7 @@ import { closeAuditGroup } from './platform/audit/group-commit.js';
 import { listenForSessionChanges } from './platform/auth/sessions.js';
 import type { Listener } from './platform/db/listen.js';
 import { smtpMailer } from './platform/notify/mailer.js';
+import { startDigestJob } from './platform/notify/digest.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
 
 export interface Running {
@@ -56,6 +57,7 @@ export async function startServer(
     }
     const app = await build({ platform, logger: options.logger ?? true, modules, demo });
     const outbox = startOutboxWorker(platform);
+    const digest = startDigestJob(platform, (error) => app.log.error({ err: error }, 'the daily digest failed; it runs again shortly'), () => outbox.kick());
     app.addHook('onResponse', async (request) => {
       if (request.method !== 'GET') outbox.kick();
     });
@@ -70,6 +72,7 @@ export async function startServer(
     } catch (error) {
       await app.close();
       await stopAll();
+      await digest.stop();
       await outbox.stop();
       throw error;
     }
@@ -104,6 +107,7 @@ export async function startServer(
         await app.close();
         await stopAll();
         await closeAuditGroup(db);
+        await digest.stop();
         await outbox.stop();
         await sessionChanges?.close();
         await db.close();

@@ -13,6 +13,7 @@ import { Strict } from '../../platform/schema.js';
 import * as account from './account.js';
 import { ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
 import { subscriptionRoutes } from './subscriptions.js';
+import { timeZoneRoutes } from './time-zone.js';
 import { recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';
 
 const tags = ['sign-in and account'];
@@ -33,6 +34,7 @@ function personOnly(request: FastifyRequest): void {
 
 export function accountRoutes(app: App, platform: Platform): void {
   subscriptionRoutes(app, platform);
+  timeZoneRoutes(app);
   const setCookie = (reply: FastifyReply, secret: string): void => {
     reply.setCookie(SESSION_COOKIE, secret, {
       httpOnly: true,

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { Ctx, Platform } from '../../platform/context.js';
 import { appendAudit } from '../../platform/audit/writer.js';
@@ -12,6 +13,7 @@ import { Strict } from '../../platform/schema.js';
 /** The user's subscriptions to notifications (platform/notify/subscriptions.ts), and the unsubscribe link's route. */
 
 const tags = ['sign-in and account'];
+const Delivery = Type.Union([Type.Literal('immediate'), Type.Literal('daily')], { description: 'e-mail at once (default), or in the daily digest at about 07:00 in your time zone' });
 const Code = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, uniqueItems: true, description });
 export const SubscriptionCreate = Strict({
   module: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40, description: 'the module whose notifications, e.g. bulletins' }),
@@ -20,17 +22,20 @@ export const SubscriptionCreate = Strict({
   tags: Type.Optional(Code('tags; empty: any')),
   groups: Type.Optional(Code('sharing groups; empty: any')),
   email: Type.Optional(Type.Boolean({ description: 'also by e-mail (default true); the inbox always' })),
+  delivery: Type.Optional(Delivery),
 });
 type SubscriptionCreate = Static<typeof SubscriptionCreate>;
 const Subscription = Strict({
   id: Id, module: Type.String(), kinds: Type.Array(Type.String()), countries: Type.Array(Type.String()), tags: Type.Array(Type.String()),
-  groups: Type.Array(Type.String()), email: Type.Boolean(), createdAt: Type.String({ format: 'date-time' }),
+  groups: Type.Array(Type.String()), email: Type.Boolean(), delivery: Delivery, createdAt: Type.String({ format: 'date-time' }),
 });
 const Unsubscribe = Strict({ subscription: Id, token: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
+/** RFC 8058: what a mail client posts, form-encoded, to the address in the `List-Unsubscribe` header. */
+const OneClick = Strict({ 'List-Unsubscribe': Type.Literal('One-Click') });
 
-interface Row { id: string; module: string; kinds: string[]; countries: string[]; tags: string[]; groups: string[]; email: boolean; created_at: Date }
-const present = (row: Row) => ({ id: row.id, module: row.module, kinds: row.kinds, countries: row.countries, tags: row.tags, groups: row.groups, email: row.email, createdAt: row.created_at.toISOString() });
-const columns = sql`id, module, kinds, countries, tags, groups, email, created_at`;
+interface Row { id: string; module: string; kinds: string[]; countries: string[]; tags: string[]; groups: string[]; email: boolean; delivery: 'immediate' | 'daily'; created_at: Date }
+const present = (row: Row) => ({ id: row.id, module: row.module, kinds: row.kinds, countries: row.countries, tags: row.tags, groups: row.groups, email: row.email, delivery: row.delivery, createdAt: row.created_at.toISOString() });
+const columns = sql`id, module, kinds, countries, tags, groups, email, delivery, created_at`;
 
 async function list(ctx: Ctx) {
   const rows = await ctx.tx.query<Row>(sql`SELECT ${columns} FROM notification_subscriptions WHERE user_id = ${ctx.actor.userId} ORDER BY created_at, id`);
@@ -38,8 +43,9 @@ async function list(ctx: Ctx) {
 }
 
 async function create(ctx: Ctx, input: SubscriptionCreate) {
-  const row = await ctx.tx.one<Row>(sql`INSERT INTO notification_subscriptions (user_id, module, kinds, countries, tags, groups, email)
-    VALUES (${ctx.actor.userId}, ${input.module}, ${input.kinds ?? []}, ${input.countries ?? []}, ${input.tags ?? []}, ${input.groups ?? []}, ${input.email ?? true})
+  const row = await ctx.tx.one<Row>(sql`INSERT INTO notification_subscriptions (user_id, module, kinds, countries, tags, groups, email, delivery)
+    VALUES (${ctx.actor.userId}, ${input.module}, ${input.kinds ?? []}, ${input.countries ?? []}, ${input.tags ?? []}, ${input.groups ?? []}, ${input.email ?? true},
+      ${input.delivery ?? 'immediate'})
     RETURNING ${columns}`);
   await ctx.audit({ action: 'subscription.create', objectType: 'subscription', objectId: row.id, objectOwner: ctx.actor.member, details: { module: row.module } });
   return { data: present(row) };
@@ -90,5 +96,23 @@ export function subscriptionRoutes(app: App, platform: Platform): void {
   }, async (request, reply) => {
     await unsubscribe(platform, request.body, { requestId: request.id, address: request.ip });
     return reply.status(204).send(null);
+  });
+
+  void app.register(async (plain) => {
+    const scoped = plain.withTypeProvider<TypeBoxTypeProvider>();
+    // A mail client's one-click unsubscribe is a form post, the only one Lintas takes.
+    scoped.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    scoped.post('/subscriptions/unsubscribe/one-click', {
+      config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        tags, summary: 'End a subscription from a mail client’s one-click unsubscribe (RFC 8058; the address in the List-Unsubscribe header)',
+        querystring: Unsubscribe, body: OneClick, consumes: ['application/x-www-form-urlencoded'], response: { 204: Type.Null(), ...problemResponses },
+      },
+    }, async (request, reply) => {
+      await unsubscribe(platform, request.query, { requestId: request.id, address: request.ip });
+      return reply.status(204).send(null);
+    });
   });
 }

@@ -1,6 +1,8 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
+import { shareableRow } from '../../platform/notify/audience.js';
 import { seedBulletins } from './demo.js';
 import { bulletinSource } from './entities.js';
+import { NOTIFICATION_KINDS } from './notify.js';
 import { bulletinRoutes } from './routes.js';
 import { bulletinSettings } from './settings.js';
 
@@ -23,6 +25,8 @@ export const bulletins = defineModule({
   entitySources: [bulletinSource],
   auditActions: AUDIT_ACTIONS,
   demo: (db, config) => seedBulletins(db, config),
+  notificationKinds: NOTIFICATION_KINDS,
+  readableObjects: { bulletin: shareableRow('bulletins') },
 });
 
 declare module '../../platform/auth/roles.js' {
@@ -33,5 +37,10 @@ declare module '../../platform/auth/roles.js' {
 declare module '../../platform/audit/writer.js' {
   interface ModuleAuditActions {
     bulletins: (typeof AUDIT_ACTIONS)[number];
+  }
+}
+declare module '../../platform/notify/inbox.js' {
+  interface ModuleNotificationKinds {
+    bulletins: (typeof NOTIFICATION_KINDS)[number];
   }
 }

@@ -8,6 +8,7 @@ import { presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { entityErrors, offerBulletin } from './entities.js';
 import { renderMarkdown } from './markdown.js';
+import { tellAboutBulletin } from './notify.js';
 import { assertMay, bulletinAbilities } from './policy.js';
 import { findBulletin, listAttachments, listBulletins, listVersions, type AttachmentRow, type BulletinRow, type VersionRow } from './queries.js';
 import type { BulletinCorrection, BulletinCreate, BulletinEntity, ListQuery } from './schemas.js';
@@ -139,6 +140,7 @@ export async function create(ctx: Ctx, input: BulletinCreate) {
     RETURNING id`);
   await insertVersion(ctx, id, '');
   await offerBulletin(ctx.tx, id);
+  await tellAboutBulletin(ctx, id, 'issued');
   await ctx.audit({ action: 'bulletins.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { title: input.title, type: input.type } });
   return get(ctx, id);
 }
@@ -173,6 +175,7 @@ export async function correct(ctx: Ctx, id: string, input: BulletinCorrection) {
     WHERE id = ${id}`);
   await insertVersion(ctx, id, input.note);
   await offerBulletin(ctx.tx, id);
+  await tellAboutBulletin(ctx, id, 'corrected');
   const { note: _note, ...changed } = input;
   await ctx.audit({
     action: 'bulletins.correct', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member,

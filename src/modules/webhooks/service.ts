@@ -3,6 +3,7 @@ import { dataKeyOf } from '../../platform/crypto/keys.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, invalid, notFound } from '../../platform/errors.js';
 import { SEAL_WEBHOOK_SECRET } from '../../platform/notify/webhook-delivery.js';
+import { resolveChecked } from '../../platform/notify/ssrf.js';
 import { endpointUrlProblem, newWebhookSecret, webhookIdFor } from '../../platform/notify/webhook-signing.js';
 import { notifySettings } from '../../platform/notify/settings.js';
 import { enqueueWebhookTo } from '../../platform/notify/outbox.js';
@@ -32,10 +33,15 @@ const present = (row: EndpointRow) => ({
   createdAt: row.created_at.toISOString(),
 });
 
-function checkUrl(ctx: Ctx, url: string | undefined): void {
+async function checkUrl(ctx: Ctx, url: string | undefined): Promise<void> {
   if (url === undefined) return;
-  const problem = endpointUrlProblem(url, notifySettings.of(ctx.platform.config).webhookAllowLoopbackHttp);
+  const allowLoopback = notifySettings.of(ctx.platform.config).webhookAllowLoopbackHttp;
+  const problem = endpointUrlProblem(url, allowLoopback);
   if (problem) throw invalid([{ pointer: '/url', detail: problem }]);
+  // Server-side request forgery: the host must resolve only to public addresses (checked again at each
+  // delivery). A name that does not resolve yet is accepted: each delivery resolves and checks it.
+  const checked = await resolveChecked(new URL(url), allowLoopback);
+  if ('problem' in checked && !checked.unresolved) throw invalid([{ pointer: '/url', detail: checked.problem }]);
 }
 
 /** The member's own endpoint (another member's is the same 404 as none). */
@@ -58,7 +64,7 @@ export async function get(ctx: Ctx, id: string) {
 
 /** Registers an endpoint; its secret is returned this once and kept sealed with the data key. */
 export async function create(ctx: Ctx, input: EndpointCreate) {
-  checkUrl(ctx, input.url);
+  await checkUrl(ctx, input.url);
   const secret = newWebhookSecret();
   const sealed = dataKeyOf(ctx.platform.config).seal(SEAL_WEBHOOK_SECRET, Buffer.from(secret, 'utf8'));
   const row = await ctx.tx.one<EndpointRow>(sql`INSERT INTO webhook_endpoints (url, description, kinds, secret_sealed, created_by, owner)
@@ -69,7 +75,7 @@ export async function create(ctx: Ctx, input: EndpointCreate) {
 }
 
 export async function update(ctx: Ctx, id: string, input: EndpointUpdate) {
-  checkUrl(ctx, input.url);
+  await checkUrl(ctx, input.url);
   await find(ctx, id, true);
   const enable = input.enabled === true;
   const row = await ctx.tx.one<EndpointRow>(sql`UPDATE webhook_endpoints SET

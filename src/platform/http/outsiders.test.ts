@@ -156,6 +156,8 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
   },
 
+  { method: 'GET', route: '/account/time-zone', auth: 'user', path: () => '/account/time-zone' },
+  { method: 'PUT', route: '/account/time-zone', auth: 'user', path: () => '/account/time-zone', payload: () => ({ timeZone: 'Asia/Jakarta' }) },
   { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
   { method: 'POST', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions', payload: () => ({ module: 'bulletins' }) },
   {
@@ -164,6 +166,10 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
   },
   { method: 'POST', route: '/subscriptions/unsubscribe', auth: 'public', path: () => '/subscriptions/unsubscribe', publicInvalid: { subscription: 'not an id', token: 'short' } },
+  {
+    method: 'POST', route: '/subscriptions/unsubscribe/one-click', auth: 'public', path: () => '/subscriptions/unsubscribe/one-click?subscription=not-an-id&token=short',
+    publicInvalid: { 'List-Unsubscribe': 'One-Click' },
+  },
 
   // Directory.
   { method: 'GET', route: '/members', auth: 'user', path: () => '/members' },
@@ -903,7 +909,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('the public routes answer a signed-out client (bad input is 400, not 401) and change nothing', async () => {
     const before = await fingerprint(t.db);
     const publicCases = cases.filter((c) => c.auth === 'public');
-    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete', 'POST /subscriptions/unsubscribe']);
+    expect(publicCases.map(label)).toEqual(['POST /auth/sign-in', 'POST /auth/password-reset', 'POST /auth/password-reset/complete', 'POST /subscriptions/unsubscribe', 'POST /subscriptions/unsubscribe/one-click']);
     for (const c of publicCases) {
       const response = await t.as(null, { method: c.method, url: PREFIX + c.path(), payload: c.publicInvalid as Record<string, unknown> });
       expectProblem(response, 400, `${label(c)} signed out with bad input`);

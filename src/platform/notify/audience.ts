@@ -2,6 +2,7 @@ import type { Platform } from '../context.js';
 import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { Viewer } from '../sharing/model.js';
+import type { DigestLine } from './email.js';
 import { viewersOf } from '../sharing/viewers.js';
 import { visibleTo } from '../sharing/rule.js';
 
@@ -64,3 +65,16 @@ export async function stillReadable(platform: Platform, about: About): Promise<b
     return declared.check(tx, about.objectId, viewer);
   });
 }
+
+/**
+ * At sending: the digest's lines the user may still read (a line about no record stays). The text
+ * is made from them; none left, nothing is sent.
+ */
+export async function readableLines(platform: Platform, lines: readonly DigestLine[], member: string, userId: string): Promise<DigestLine[]> {
+  const kept: DigestLine[] = [];
+  for (const line of lines) {
+    if (!line.objectType || !line.objectId || (await stillReadable(platform, { objectType: line.objectType, objectId: line.objectId, member, userId }))) kept.push(line);
+  }
+  return kept;
+}
+

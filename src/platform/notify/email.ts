@@ -6,6 +6,10 @@ export interface Mail {
   subject: string;
   /** Plain text; blank lines part paragraphs, addresses (http, https) become links in the HTML part. */
   text: string;
+  /** Extra header fields, such as `List-Unsubscribe` (RFC 2369) and `List-Unsubscribe-Post` (RFC 8058). */
+  headers?: Record<string, string>;
+  /** A daily digest's lines: each asked again when it leaves, and the text made from those kept (`digest.ts`). */
+  lines?: DigestLine[];
 }
 
 /** An e-mail as it leaves: both parts, and a Message-ID derived from the message's idempotency key. */
@@ -56,3 +60,17 @@ export function htmlOf(mail: Pick<Mail, 'subject' | 'text'>): string {
 export function outgoingMail(mail: Mail, idempotencyKey: string, publicUrl: string): OutgoingMail {
   return { ...mail, html: htmlOf(mail), messageId: messageIdFor(idempotencyKey, publicUrl) };
 }
+
+/** One line of a digest: what the inbox item says, and the record it is about (asked again at sending). */
+export interface DigestLine {
+  text: string;
+  objectType: string | null;
+  objectId: string | null;
+}
+
+/** The text of a digest from the lines still readable: the lines, then the link to the inbox. */
+export function digestText(lines: readonly DigestLine[], publicUrl: string): string {
+  return `Your notifications of the last day in Lintas:\n\n${lines.map((line) => `- ${line.text}`).join('\n')}\n\nAll of them in your inbox: ${publicUrl}/inbox\n\n` +
+    `You receive this daily because one of your subscriptions asks for a digest; change it on your account page: ${publicUrl}/account\n`;
+}
+

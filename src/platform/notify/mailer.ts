@@ -34,7 +34,7 @@ export function smtpMailer(config: Pick<Config, 'smtp'>): Mailer {
   return {
     configured: true,
     async send(mail) {
-      await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
+      await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, ...(mail.headers ? { headers: mail.headers } : {}) });
     },
   };
 }

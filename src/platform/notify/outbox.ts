@@ -4,9 +4,9 @@ import { repeat } from '../jobs.js';
 import type { Tx } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { Platform } from '../context.js';
-import { stillReadable, type About } from './audience.js';
+import { readableLines, stillReadable, type About } from './audience.js';
 import { aboutOf, finish, retryLater, type Outcome, type OutboxRow } from './outbox-rows.js';
-import { outgoingMail, type Mail } from './email.js';
+import { digestText, outgoingMail, type DigestLine, type Mail } from './email.js';
 import { notifySettings } from './settings.js';
 import { deliverWebhook } from './webhook-delivery.js';
 
@@ -22,14 +22,18 @@ export interface QueueOptions {
   key?: string;
   /** The record the message is about and whom it is for: checked again when it leaves. */
   about?: About;
+  /** Whom a message about several records is for (a digest): its lines are asked again when it leaves. */
+  recipient?: { member: string; userId: string };
 }
 
 /** Queues an e-mail in the caller's transaction: it is sent only if the act commits. */
 export async function enqueueEmail(tx: Tx, mail: Mail, options: QueueOptions = {}): Promise<void> {
   const about = options.about;
+  const member = about?.member ?? options.recipient?.member ?? null;
+  const userId = about?.userId ?? options.recipient?.userId ?? null;
   await tx.query(sql`INSERT INTO outbox (channel, payload, idempotency_key, object_type, object_id, recipient_member, recipient_user)
     VALUES ('email', ${JSON.stringify(mail)}::jsonb, ${options.key ?? `email:${randomUUID()}`}, ${about?.objectType ?? null}, ${about?.objectId ?? null},
-      ${about?.member ?? null}, ${about?.userId ?? null})
+      ${member}, ${userId})
     ON CONFLICT (idempotency_key) DO NOTHING`);
 }
 
@@ -70,14 +74,25 @@ export async function enqueueWebhookTo(tx: Tx, endpointId: string, event: Webhoo
     ON CONFLICT (idempotency_key) DO NOTHING`);
 }
 
+/** A digest as it leaves: its text made from the lines its user may still read; none, nothing to send. */
+async function digestNow(platform: Platform, row: OutboxRow, mail: Mail & { lines: DigestLine[] }): Promise<Mail | undefined> {
+  if (!row.recipient_member || !row.recipient_user) return undefined;
+  const kept = await readableLines(platform, mail.lines, row.recipient_member, row.recipient_user);
+  if (kept.length === 0) return undefined;
+  const { lines: _lines, ...rest } = mail;
+  return { ...rest, text: digestText(kept, platform.config.publicUrl) };
+}
+
 async function deliverEmail(platform: Platform, row: OutboxRow): Promise<Outcome> {
   const about = aboutOf(row);
-  if (about && !(await stillReadable(platform, about))) {
+  const queued = row.payload as Mail;
+  const mail = queued.lines ? await digestNow(platform, row, { ...queued, lines: queued.lines }) : queued;
+  if (!mail || (about && !(await stillReadable(platform, about)))) {
     await finish(platform, row.id, 'withheld');
     return 'withheld';
   }
   try {
-    await platform.mailer.send(outgoingMail(row.payload as Mail, row.idempotency_key, platform.config.publicUrl));
+    await platform.mailer.send(outgoingMail(mail, row.idempotency_key, platform.config.publicUrl));
   } catch (error) {
     return retryLater(platform, row, String(error));
   }

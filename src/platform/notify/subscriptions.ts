@@ -3,7 +3,7 @@ import type { Platform } from '../context.js';
 import type { Config } from '../config.js';
 import { dataKeyOf } from '../crypto/keys.js';
 import type { Tx } from '../db/database.js';
-import { sql } from '../db/sql.js';
+import { sql, type Sql } from '../db/sql.js';
 import type { SharingRow } from '../sharing/model.js';
 import { notifyUsers, type NotificationKind } from './inbox.js';
 import { enqueueEmail } from './outbox.js';
@@ -33,23 +33,34 @@ export interface Subscriber {
   wants_email: boolean;
 }
 
-/** The enabled users whose subscriptions match and whose member may see the record; one row per user (e-mail if any of theirs asks for it). */
+/** The sharing rule for the member row `alias` (of `members`) and a record's access fields. */
+function memberMaySee(s: SharingRow, alias: string): Sql {
+  const m = sql.raw(alias);
+  return sql`(${m}.code = ${s.owner}
+    OR (${s.audience_kind} = 'all' AND ${m}.status = 'member')
+    OR ${m}.code = ANY (${s.audience_members}::text[])
+    OR EXISTS (SELECT 1 FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
+               WHERE gm.member_code = ${m}.code AND gm.group_code = ANY (${s.audience_groups}::text[]) AND (g.ends_on IS NULL OR g.ends_on >= current_date)))`;
+}
+
+/** The members that may see a record with these access fields (the owner first): whose webhooks a module tells. */
+export async function audienceMembersOf(tx: Tx, source: SharingRow): Promise<string[]> {
+  const rows = await tx.query<{ code: string }>(sql`SELECT m.code FROM members m WHERE ${memberMaySee(source, 'm')} ORDER BY m.code <> ${source.owner}, m.code`);
+  return rows.map((row) => row.code);
+}
+
+/** The enabled users whose subscriptions match and whose member may see the record; one row per user (e-mail at once if any of theirs asks for it; a daily subscription's user gets it in the digest). */
 export async function subscribersOf(tx: Tx, match: SubscriberMatch): Promise<Subscriber[]> {
-  const s = match.source;
   return tx.query<Subscriber>(sql`
-    SELECT DISTINCT ON (u.id) n.id AS subscription_id, u.id AS user_id, u.member, u.email, n.email AS wants_email
+    SELECT DISTINCT ON (u.id) n.id AS subscription_id, u.id AS user_id, u.member, u.email, (n.email AND n.delivery = 'immediate') AS wants_email
     FROM notification_subscriptions n JOIN users u ON u.id = n.user_id AND NOT u.disabled JOIN members m ON m.code = u.member
     WHERE n.module = ${match.module}
       AND (cardinality(n.kinds) = 0 OR ${match.kind} = ANY (n.kinds))
       AND (cardinality(n.countries) = 0 OR n.countries && ${[...(match.countries ?? [])]}::text[])
       AND (cardinality(n.tags) = 0 OR n.tags && ${[...(match.tags ?? [])]}::text[])
       AND (cardinality(n.groups) = 0 OR n.groups && ${[...(match.groups ?? [])]}::text[])
-      AND (m.code = ${s.owner}
-        OR (${s.audience_kind} = 'all' AND m.status = 'member')
-        OR m.code = ANY (${s.audience_members}::text[])
-        OR EXISTS (SELECT 1 FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
-                   WHERE gm.member_code = m.code AND gm.group_code = ANY (${s.audience_groups}::text[]) AND (g.ends_on IS NULL OR g.ends_on >= current_date)))
-    ORDER BY u.id, n.email DESC, n.id`);
+      AND ${memberMaySee(match.source, 'm')}
+    ORDER BY u.id, (n.email AND n.delivery = 'immediate') DESC, n.id`);
 }
 
 /** The token of a subscription's unsubscribe link: a keyed hash of its id (nothing stored, nothing to guess). */
@@ -64,7 +75,10 @@ export function validUnsubscribeToken(config: Pick<Config, 'env' | 'dataDir'>, s
 }
 
 export interface SubscriberMessage extends SubscriberMatch {
-  kind: NotificationKind;
+  /** What subscriptions' kinds are matched against (e.g. a bulletin's type); also the inbox kind unless `notificationKind` is given. */
+  kind: string;
+  /** The inbox item's kind, when it is not the kind matched. */
+  notificationKind?: NotificationKind;
   title: string;
   body: string;
   objectType: string;
@@ -83,14 +97,17 @@ export async function tellSubscribers(tx: Tx, platform: Platform, message: Subsc
   const people = await subscribersOf(tx, message);
   if (people.length === 0) return 0;
   await notifyUsers(tx, {
-    userIds: people.map((p) => p.user_id), kind: message.kind, title: message.title, body: message.body,
+    userIds: people.map((p) => p.user_id), kind: message.notificationKind ?? (message.kind as NotificationKind), title: message.title, body: message.body,
     objectType: message.objectType, objectId: message.objectId, source: message.source,
   });
   const base = platform.config.publicUrl;
   for (const person of people.filter((p) => p.wants_email)) {
-    const unsubscribe = `${base}/unsubscribe?subscription=${person.subscription_id}&token=${unsubscribeToken(platform.config, person.subscription_id)}`;
+    const query = `subscription=${person.subscription_id}&token=${unsubscribeToken(platform.config, person.subscription_id)}`;
+    const unsubscribe = `${base}/unsubscribe?${query}`;
     const text = `${message.body}\n\nOpen it in Lintas: ${base}${message.page}\n\nYou receive this because of one of your subscriptions. To end it: ${unsubscribe}\n`;
-    await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text }, {
+    // RFC 8058: a mail client's one-click unsubscribe POSTs "List-Unsubscribe=One-Click" to this address, without a sign-in.
+    const headers = { 'List-Unsubscribe': `<${base}/api/v1/subscriptions/unsubscribe/one-click?${query}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+    await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text, headers }, {
       about: { objectType: message.objectType, objectId: message.objectId, member: person.member, userId: person.user_id },
     });
   }

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { dataKeyOf } from '../crypto/keys.js';
 import type { Platform } from '../context.js';
 import { sql } from '../db/sql.js';
@@ -5,6 +8,7 @@ import { stillReadable } from './audience.js';
 import { notifyUsers } from './inbox.js';
 import { aboutOf, finish, retryLater, type Outcome, type OutboxRow } from './outbox-rows.js';
 import { notifySettings } from './settings.js';
+import { resolveChecked } from './ssrf.js';
 import { signedHeaders, webhookIdFor } from './webhook-signing.js';
 
 /** What the data key seals a webhook secret under. */
@@ -18,25 +22,38 @@ interface EndpointRow {
   enabled: boolean;
 }
 
-/** One POST to an endpoint: its status code, or the error; and how long it took. */
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number | null; error: string | null; ms: number }> {
+type PostResult = { status: number | null; error: string | null; ms: number };
+
+/**
+ * One POST to an endpoint: its status code, or the error; and how long it took. The host is resolved
+ * and every address checked (ssrf.ts) first, and the connection goes to the address checked.
+ */
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, allowLoopback: boolean): Promise<PostResult> {
   const started = performance.now();
-  try {
-    // Redirects are not followed: an endpoint is the address its member registered, nothing else.
-    const response = await fetch(url, {
+  const ms = () => Math.round(performance.now() - started);
+  const target = new URL(url);
+  const checked = await resolveChecked(target, allowLoopback);
+  if ('problem' in checked) return { status: null, error: `refused: the endpoint's address ${checked.problem}`, ms: ms() };
+  const pinned: LookupFunction = (_host, options, callback) => {
+    if (options.all) callback(null, [{ address: checked.address, family: checked.family }]);
+    else callback(null, checked.address, checked.family);
+  };
+  return new Promise<PostResult>((resolve) => {
+    // Redirects are not followed (node:http never does): an endpoint is the address its member registered, nothing else.
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Lintas-Webhooks/1', ...headers },
-      body,
-      redirect: 'manual',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Lintas-Webhooks/1', 'content-length': String(Buffer.byteLength(body)), ...headers },
+      lookup: pinned,
       signal: AbortSignal.timeout(timeoutMs),
+    }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      const ok = status >= 200 && status < 300;
+      resolve({ status, error: ok ? null : `the endpoint answered ${status}`, ms: ms() });
     });
-    await response.body?.cancel();
-    const ok = response.status >= 200 && response.status < 300;
-    return { status: response.status, error: ok ? null : `the endpoint answered ${response.status}`, ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return { status: null, error: `${String(error)}${cause}`.slice(0, 500), ms: Math.round(performance.now() - started) };
-  }
+    request.on('error', (error) => resolve({ status: null, error: String(error).slice(0, 500), ms: ms() }));
+    request.end(body);
+  });
 }
 
 /**
@@ -91,7 +108,7 @@ export async function deliverWebhook(platform: Platform, row: OutboxRow): Promis
   const secret = dataKeyOf(platform.config).open(SEAL_WEBHOOK_SECRET, endpoint.secret_sealed).toString('utf8');
   const body = JSON.stringify(row.payload);
   const headers = signedHeaders(secret, webhookIdFor(row.idempotency_key), Math.floor(Date.now() / 1000), body);
-  const result = await post(endpoint.url, headers, body, settings.webhookTimeoutSeconds * 1000);
+  const result = await post(endpoint.url, headers, body, settings.webhookTimeoutSeconds * 1000, settings.webhookAllowLoopbackHttp);
   await recordAttempt(platform, endpoint, row, result);
   if (result.error === null) {
     await finish(platform, row.id, 'sent');
