@@ -12,7 +12,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const serverRoot = join(root, 'src');
 
 /** The server files whose lists the web app bundles: they must import nothing at run time. */
-const IMPORT_FREE = ['src/platform/auth/roles.ts', 'src/platform/sharing/codes.ts', 'src/modules/reports/codes.ts', 'src/modules/documents/codes.ts', 'src/modules/linkage/codes.ts', 'src/modules/biometrics/codes.ts', 'src/modules/biometrics/formats.ts'];
+const IMPORT_FREE = ['src/platform/auth/roles.ts', 'src/platform/sharing/codes.ts', 'src/modules/reports/codes.ts', 'src/modules/documents/codes.ts', 'src/modules/linkage/codes.ts', 'src/modules/biometrics/codes.ts', 'src/modules/biometrics/formats.ts', 'src/modules/bulletins/codes.ts'];
 /** The packages a server file the web app bundles may import: the country names of the MRZ reader's ICAO codes. */
 const BROWSER_PACKAGES = new Set(['i18n-iso-countries', 'i18n-iso-countries/langs/en.json']);
 

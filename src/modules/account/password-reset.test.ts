@@ -1,18 +1,17 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { makeTestApp, TEST_PASSWORD, type TestContext } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
 import { deliverOutbox, enqueueEmail } from '../../platform/notify/outbox.js';
-import { parseMail, type ReceivedMail } from '../../../test/support/mail.js';
+import { startLocalSmtp, type LocalSmtp, type ReceivedMail } from '../../../test/support/mail.js';
 
 /** Password reset by e-mail, delivered through a real SMTP server listening on this machine. */
 
 let t: TestContext;
-let smtp: SMTPServer;
+let smtp: LocalSmtp;
 let port: number;
-const inbox: ReceivedMail[] = [];
+let inbox: ReceivedMail[] = [];
 
 function resetToken(mail: ReceivedMail): string {
   const match = /http:\/\/localhost:8080\/reset-password\?token=([A-Za-z0-9_-]{20,})/.exec(mail.text);
@@ -26,32 +25,15 @@ const completeReset = (token: string, password: string) =>
   t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/complete', payload: { token, password } });
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const envelope = session.envelope;
-        inbox.push({
-          from: envelope.mailFrom ? envelope.mailFrom.address : '',
-          to: envelope.rcptTo.map((recipient) => recipient.address),
-          ...parseMail(Buffer.concat(chunks).toString('utf8')),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startLocalSmtp();
+  port = smtp.port;
+  inbox = smtp.received;
   t = await makeTestApp({ mailer: smtpMailer({ smtp: { host: '127.0.0.1', port, from: 'lintas@test', secure: false } }) });
   await t.makeMember('AAA');
 });
 afterAll(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(resolve));
+  await smtp.close();
 });
 beforeEach(() => {
   inbox.length = 0;
