@@ -98,6 +98,9 @@ export const leadSource: EntitySource = {
 export async function prepareSources(platform: Platform): Promise<void> {
   const behalf = entitySources().flatMap(({ module, source }) => (source.writtenByAudience ? [{ module, recordType: source.recordType, table: source.writtenByAudience.table }] : []));
   await platform.db.ownerTransaction(async (tx) => {
+    // Server processes starting together on one database take turns (else the second one's insert
+    // meets the first one's uncommitted rows: a duplicate key).
+    await tx.query(sql`LOCK TABLE linkage_sources IN EXCLUSIVE MODE`);
     await tx.query(sql`DELETE FROM linkage_sources`);
     for (const source of behalf) {
       await tx.query(sql`INSERT INTO linkage_sources (module, record_type, source_table) VALUES (${source.module}, ${source.recordType}, ${source.table}::regclass)`);
