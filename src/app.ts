@@ -19,6 +19,7 @@ import { registerAuthorisation } from './platform/http/pipeline.js';
 import { registerErrorHandling } from './platform/http/errors.js';
 import { registerHome } from './platform/http/home.js';
 import { registerReadiness } from './platform/http/readiness.js';
+import { sharedCompilers } from './platform/http/compilers.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
 import { loggerOptions } from './platform/logging.js';
@@ -49,6 +50,7 @@ export async function build(options: BuildOptions): Promise<App> {
     trustProxy: process.env.LINTAS_TRUST_PROXY === 'true',
     // verbose: an error carries its schema, so a pattern's `x-shape` (platform/schema.ts) can be told.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, verbose: true, keywords: ['x-shape'] } },
+    schemaController: { compilersFactory: sharedCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {

@@ -53,20 +53,19 @@ export async function openTestDatabase(options: DatabaseOptions = {}, template: 
 
 /**
  * A fingerprint of every table's content (audit trail included), to prove a refused request changed nothing.
+ * One statement for all the tables: the outsiders' test takes one after each of some 500 requests.
  */
 export async function fingerprint(db: Database): Promise<Record<string, string>> {
   return db.ownerTransaction(async (tx) => {
-    const tables = await tx.query<{ table_name: string }>(
-      sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+    const tables = await tx.query<{ name: string }>(
+      sql`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
     );
-    const result: Record<string, string> = {};
-    for (const { table_name } of tables) {
-      const row = await tx.one<{ n: number; digest: string | null }>(
-        sql`SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.ident(table_name)} t`,
-      );
-      result[table_name] = `${row.n}:${row.digest ?? ''}`;
-    }
-    return result;
+    const each = tables.map(({ name }) =>
+      sql`SELECT ${name}::text AS name, count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.ident(name)} t`,
+    );
+    const rows = await tx.query<{ name: string; n: number; digest: string | null }>(sql.join(each, ' UNION ALL '));
+    return Object.fromEntries(rows.map((row) => [row.name, `${row.n}:${row.digest ?? ''}`]));
   });
 }
 
