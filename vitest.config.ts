@@ -6,12 +6,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const INCLUDE = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
 /**
- * Browser tests that walk every page for layout (widths, overflow) and keyboard use: what they check
- * is the web app's, not the database's, so they run on the PGlite leg only. Every page's behaviour
- * still runs in a browser on both legs (the other files in test/e2e), the pseudo-locale walk too:
- * the words of each page are read with the leg's records in it.
+ * Browser tests that walk every page for layout (widths, overflow), keyboard use and the words of the
+ * pseudo-locale: what they check is the web app's, not the database's, so they run on the PGlite leg
+ * only (the words a page reads from the demo's records are the same on both). Every page's behaviour
+ * still runs in a browser on both legs (the other files in test/e2e).
  */
-const LAYOUT_WALKERS = ['test/e2e/tablet.e2e.test.ts', 'test/e2e/keyboard.e2e.test.ts'];
+const LAYOUT_WALKERS = ['test/e2e/tablet.e2e.test.ts', 'test/e2e/keyboard.e2e.test.ts', 'test/e2e/pseudo-locale.e2e.test.ts'];
 
 /**
  * Files whose subject is not the database though they open one: the file parsers' limits (bombs
