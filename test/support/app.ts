@@ -14,6 +14,7 @@ import { sql } from '../../src/platform/db/sql.js';
 import type { Mailer } from '../../src/platform/notify/mailer.js';
 import type { AudienceKind, Tlp } from '../../src/platform/sharing/model.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
+import { openDemoDatabase } from './demo-template.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 let passwordHash: Promise<string> | undefined;
@@ -65,8 +66,10 @@ export async function makeTestApp(options: {
   unsafeWithoutSharingCondition?: boolean;
   /** Receives the app's JSON log lines (at level debug) instead of silence. */
   logStream?: { write(line: string): void };
+  /** Start from the demo (the run's demo template, seeded once) instead of an empty database. */
+  demo?: boolean;
 } = {}): Promise<TestContext> {
-  const database = await openTestDatabase(options.database);
+  const database = options.demo ? await openDemoDatabase(options.database) : await openTestDatabase(options.database);
   const db = database.db;
   // A data key of the test's own, so nothing is written to a data folder.
   const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: randomBytes(32).toString('hex'), ...options.env }), rateLimitPerMinute: 100_000, ...options.config };

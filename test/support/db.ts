@@ -20,9 +20,14 @@ export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.LINTAS_TEST_DATAB
 
 /**
  * A fresh, migrated database of the suite's kind, for one test file; cloned from `template` (a server
- * database's name) instead of the migrated template when given.
+ * database's name) or loaded from `pgliteDump` (a PGlite dump's path) instead of the migrated
+ * template when given.
  */
-export async function openTestDatabase(options: DatabaseOptions = {}, template: string | null = inject('postgresTemplate')): Promise<TestDatabase> {
+export async function openTestDatabase(
+  options: DatabaseOptions = {},
+  template: string | null = inject('postgresTemplate'),
+  pgliteDump: string = inject('pgliteTemplate'),
+): Promise<TestDatabase> {
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
   if (serverUrl && template) {
     const name = `lintas_t_${template.replace(/^lintas_(template|demo)_/, '')}_${randomBytes(5).toString('hex')}`;
@@ -46,7 +51,7 @@ export async function openTestDatabase(options: DatabaseOptions = {}, template: 
       },
     };
   }
-  const dump = new Blob([readFileSync(inject('pgliteTemplate'))]);
+  const dump = new Blob([readFileSync(pgliteDump)]);
   const db = await PgliteDatabase.open(undefined, options, dump);
   return { db, kind: 'pglite', close: () => db.close() };
 }

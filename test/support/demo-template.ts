@@ -5,10 +5,11 @@ import { inject } from 'vitest';
 import { seedDemo } from '../../src/demo/seed.js';
 import { MODULES } from '../../src/modules/index.js';
 import { loadConfig } from '../../src/platform/config.js';
-import type { Database } from '../../src/platform/db/database.js';
+import type { Database, DatabaseOptions } from '../../src/platform/db/database.js';
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
 import { smtpMailer } from '../../src/platform/notify/mailer.js';
+import { openTestDatabase, type TestDatabase } from './db.js';
 
 /**
  * The demo, seeded once per run and copied for each test server, as the migrated template is for
@@ -82,4 +83,10 @@ export async function postgresDemoTemplate(serverUrl: string): Promise<string> {
     await admin.end();
   }
   return name;
+}
+
+/** A database of the suite's kind with the demo loaded, copied from the run's demo template. */
+export async function openDemoDatabase(options: DatabaseOptions = {}): Promise<TestDatabase> {
+  const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
+  return serverUrl ? openTestDatabase(options, await postgresDemoTemplate(serverUrl)) : openTestDatabase(options, null, await pgliteDemoDump());
 }

@@ -9,11 +9,11 @@ import { bulletins } from './index.js';
 
 let t: TestContext;
 
+// From the run's demo template (the demo seeded once, as `serve --demo` leaves it), seeded again.
 beforeAll(async () => {
-  t = await makeTestApp();
+  t = await makeTestApp({ demo: true });
   await seedDemo(t.db, t.platform.config, [bulletins]);
-  await seedDemo(t.db, t.platform.config, [bulletins]);
-}, 60_000);
+}, 180_000);
 afterAll(() => t.close());
 
 async function titlesFor(email: string): Promise<{ title: string; unread: boolean }[]> {

@@ -10,9 +10,9 @@ import { seedDemo } from '../../demo/seed.js';
 
 let t: TestContext;
 
+// From the run's demo template (the demo seeded once, as `serve --demo` leaves it), seeded again.
 beforeAll(async () => {
-  t = await makeTestApp();
-  await seedDemo(t.db, t.platform.config);
+  t = await makeTestApp({ demo: true });
   await seedDemo(t.db, t.platform.config);
   await registerOf(t.platform).rebuild();
 }, 180_000);
