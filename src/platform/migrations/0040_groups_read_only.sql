@@ -10,9 +10,12 @@
 -- acknowledgements), and is not notified of it.
 --
 -- lintas_member_groups() (0001, 0008) and lintas_visible_sql() (0011) state the rule for the
--- database; both drop the end date, and every lintas_see policy is written again from the new text
--- as 0011 did. lintas_make_shareable (0012) reads lintas_visible_sql() when it runs, so tables
--- declared shareable from now on get the new policy too.
+-- database; both drop the end date, and every shareable table's lintas_see policy is written again
+-- from the new text as 0011 did. Since 0011 some modules named their own policies lintas_see too
+-- (rows hanging from a parent, hit notices, biometric searches): those have no sharing columns and
+-- are left as they are, so the loop takes the policies that state the old rule (the only ones
+-- that name ends_on). lintas_make_shareable (0012) reads lintas_visible_sql() when it runs, so
+-- tables declared shareable from now on get the new policy too.
 --
 -- Groups also get a theme (what the group coordinates on, e.g. "scam centres"), optional.
 
@@ -43,7 +46,7 @@ DO $$
 DECLARE
   t regclass;
 BEGIN
-  FOR t IN SELECT format('%I.%I', schemaname, tablename)::regclass FROM pg_policies WHERE policyname = 'lintas_see' LOOP
+  FOR t IN SELECT format('%I.%I', schemaname, tablename)::regclass FROM pg_policies WHERE policyname = 'lintas_see' AND qual LIKE '%ends_on%' LOOP
     EXECUTE format('ALTER POLICY lintas_see ON %s USING (%s)', t, lintas_visible_sql());
   END LOOP;
 END

@@ -74,7 +74,7 @@ describe('the sharing rule against its reference model', () => {
       );
     expect(CLAUSES_WORLD.members.map((_, viewer) => CLAUSES_WORLD.records.flatMap((record, i) => (sharingAddsTo(CLAUSES_WORLD, viewer, record) ? [i] : [])))).toEqual(CLAUSES_ADDED_TO);
     expect(differences(CLAUSES_WORLD)).toEqual([]);
-    fc.assert(fc.property(libraryWorlds, (world) => expect(differences(world)).toEqual([])), { numRuns: 200 });
+    fc.assert(fc.property(libraryWorlds, (world) => differences(world).length === 0), { numRuns: 200 });
   });
 
   test('each wall alone, and both together, show each member exactly what the model says', async () => {
