@@ -38,10 +38,10 @@ export async function validateSharing(tx: Tx, owner: string, input: SharingInput
   }
   if (groups.length > 0) {
     const known = await tx.query<{ group_code: string; ended: boolean }>(
-      sql`SELECT gm.group_code, g.ends_on < current_date AS ended FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
+      sql`SELECT gm.group_code, coalesce(g.ends_on < current_date, false) AS ended FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
           WHERE gm.member_code = ${owner} AND gm.group_code = ANY(${groups}::text[])`,
     );
-    const ended = new Map(known.map((row) => [row.group_code, row.ended === true]));
+    const ended = new Map(known.map((row) => [row.group_code, row.ended]));
     groups.forEach((code, index) => {
       if (!ended.has(code)) errors.push({ pointer: `${pointer}/audience/groups/${index}`, detail: `unknown group "${code}", or one your member does not belong to` });
       else if (ended.get(code) && !kept.includes(code)) errors.push({ pointer: `${pointer}/audience/groups/${index}`, detail: `the group "${code}" has ended; it is read-only` });
