@@ -11,11 +11,17 @@ import { browserAvailable, openBrowserSession, signIn, type BrowserSession } fro
 // acknowledges and comments; Malaysia sees both and corrects the bulletin (a second version, with its
 // note, in the history). Thailand, outside the audience, finds nothing of it, and its address
 // answers "not found".
+// Then a coordination group: Malaysia shares a bulletin with the Working Group on Disruption; the
+// secretariat gives the group a theme and makes Indonesia its chair; Indonesia's member-admin ends it
+// (name and chair are not its to change). Indonesia's officer finds the group marked "ended —
+// read-only", its bulletin listed on the group's page, and reads it with no way to respond.
 
 const AUTHOR = 'officer@mys.demo';
 const RECIPIENT = 'officer@idn.demo';
 const OUTSIDER = 'officer@tha.demo';
 const TITLE = 'Counterfeit Malaysian visas with a misprinted hologram';
+const GROUP_TITLE = 'Boat crews recruited through online job offers';
+const GROUP = 'Working Group on the Disruption of People Smuggling and Trafficking in Persons Networks';
 const SCREENSHOTS = 'test-results/screenshots';
 
 let session: BrowserSession | undefined;
@@ -150,5 +156,67 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.goto(`${server.url}${address}`);
   await page.getByRole('heading', { level: 1, name: 'Bulletin not found' }).waitFor();
   expect(await page.getByText(TITLE).count()).toBe(0);
+  expect(problems).toEqual([]);
+}, 60_000);
+
+test.skipIf(!browserAvailable)('a group that has ended is read-only: its bulletin is listed on its page and read, with no way to respond', async () => {
+  if (!session) throw new Error('no browser session');
+  const { server } = session;
+  const groupPage = `${server.url}/directory/groups/wg-disruption`;
+
+  // Malaysia shares a bulletin with the working group.
+  await switchTo(AUTHOR);
+  await page.goto(`${server.url}/bulletins/new`);
+  await page.getByLabel('Type').selectOption('method-note');
+  await page.getByLabel('Title').fill(GROUP_TITLE);
+  await page.getByLabel('Text', { exact: true }).fill('Crews are offered fishing jobs on social media.');
+  await page.getByRole('radio', { name: 'Groups' }).check();
+  await page.getByRole('checkbox', { name: new RegExp(GROUP) }).check();
+  await page.getByRole('button', { name: 'Issue bulletin' }).click();
+  await page.waitForURL(/\/bulletins\/[0-9a-f-]{36}$/);
+
+  // The secretariat gives it a theme and a chair.
+  await switchTo('secretariat@idn.demo');
+  await page.goto(`${groupPage}/edit`);
+  await page.getByLabel('Theme').fill('Boat crews and online recruitment');
+  await page.getByLabel('Chair').selectOption('IDN');
+  await page.getByRole('button', { name: 'Save group' }).click();
+  await page.getByRole('heading', { level: 1, name: GROUP }).waitFor();
+
+  // Indonesia's member-admin, for the chair, ends it; the name and chair are not its to change.
+  await switchTo('admin@idn.demo');
+  await page.goto(groupPage);
+  await page.getByRole('link', { name: 'Edit group' }).click();
+  expect(await page.getByLabel('Name').isDisabled()).toBe(true);
+  expect(await page.getByLabel('Chair').isDisabled()).toBe(true);
+  await page.getByLabel('Ends on').fill('2020-06-30');
+  await page.getByRole('button', { name: 'Save group' }).click();
+  await page.getByRole('heading', { level: 1, name: GROUP }).waitFor();
+  await page.getByText('Ended — read-only').first().waitFor();
+
+  // Indonesia's officer: the list marks it, its page lists the bulletin, which reads but takes no response.
+  await switchTo(RECIPIENT);
+  await page.goto(`${server.url}/directory/groups`);
+  const card = page.locator('li.card').filter({ has: page.getByRole('link', { name: GROUP }) });
+  await card.getByText('Ended — read-only').waitFor();
+  await card.getByText('Boat crews and online recruitment').waitFor();
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/groups-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await card.getByRole('link', { name: GROUP }).click();
+  const listed = page.locator('section[aria-labelledby="group-bulletins"]').getByRole('link', { name: GROUP_TITLE });
+  await listed.waitFor();
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/group-ended-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await listed.click();
+  await page.getByRole('heading', { level: 1, name: GROUP_TITLE }).waitFor();
+  await page.locator('section[aria-labelledby="bulletin-acknowledgements"]').waitFor();
+  expect(await page.getByRole('button', { name: 'Read', exact: true }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Post comment' }).count()).toBe(0);
   expect(problems).toEqual([]);
 }, 60_000);

@@ -14,7 +14,7 @@ export interface WorldMember {
 }
 export interface WorldGroup {
   members: number[];
-  /** An ended group opens nothing, to anyone. */
+  /** An ended group is read-only: its members still see what was shared with it, and add nothing through it. */
   ended: boolean;
 }
 /** What the sharing rule reads of a record; a module's record adds its own fields. */
@@ -39,21 +39,27 @@ export function sharingSees(world: World, viewer: number, record: SharedRecord):
   if (record.owner === viewer) return true;
   if (record.kind === 'all' && !world.members[viewer]!.observer) return true;
   if (record.kind === 'members' && record.members.includes(viewer)) return true;
-  if (record.kind === 'groups') {
-    return record.groups.some((g) => {
-      const group = world.groups[g]!;
-      return !group.ended && group.members.includes(viewer);
-    });
-  }
+  if (record.kind === 'groups') return record.groups.some((g) => world.groups[g]!.members.includes(viewer));
   return false;
+}
+
+/**
+ * Whether the viewer may add to a record it sees (comment, acknowledge): as `sharingSees`, but a
+ * group that has ended opens the record for reading only (rule.ts's `mayAddTo`).
+ */
+export function sharingAddsTo(world: World, viewer: number, record: SharedRecord): boolean {
+  const open: World = { ...world, groups: world.groups.map((group) => (group.ended ? { ...group, members: [] } : group)) };
+  return sharingSees(open, viewer, record);
 }
 
 /** A full member (not an observer): what the database's lintas_member_is_full() must say. */
 export const isFullMember = (world: World, viewer: number): boolean => !world.members[viewer]!.observer;
 
-/** The groups that open records to the member: those it is in that have not ended (lintas_member_groups()). */
-export const currentGroupsOf = (world: World, viewer: number): number[] =>
-  world.groups.flatMap((group, g) => (!group.ended && group.members.includes(viewer) ? [g] : []));
+/** The groups that open records to the member: every one it is in, ended or not (lintas_member_groups()). */
+export const groupsOf = (world: World, viewer: number): number[] => world.groups.flatMap((group, g) => (group.members.includes(viewer) ? [g] : []));
+
+/** Those of the member's groups that have ended: read-only (a Viewer's `endedGroups`). */
+export const endedGroupsOf = (world: World, viewer: number): number[] => groupsOf(world, viewer).filter((g) => world.groups[g]!.ended);
 
 /** The indexes of the records the viewer may see, by `sees` (the sharing rule unless a module adds its own). */
 export function visibleTo<R extends SharedRecord>(world: World<R>, viewer: number, sees: (world: World<R>, viewer: number, record: R) => boolean = sharingSees): number[] {
@@ -75,8 +81,8 @@ export interface RecordExtension<S, R extends SharedRecord> {
 
 /**
  * Random worlds of the given size. Audiences are drawn freely, then made what validation lets an
- * owner write: groups only among the owner's own (ended or not: the rows are written directly, and
- * an ended group must open nothing), named members other than the owner, RED only to named members
+ * owner write: groups only among the owner's own (ended or not: the rows are written directly, as
+ * they stand once a group has ended, read-only), named members other than the owner, RED only to named members
  * or the owner alone; an audience left empty becomes the owner alone.
  */
 export function worldArbitrary(size: WorldSize): fc.Arbitrary<World>;
@@ -124,7 +130,8 @@ export function worldArbitrary<S, R extends SharedRecord>(size: WorldSize, exten
  * A fixed world with every clause of the rule, each met and missed: M0 owns one record per audience;
  * M1 and M2 are full members, M3 an observer; g0 (M0, M1, M3) is current, g1 (M0, M2) has ended.
  * The records are, in order: owner alone; members M1; members M3; group g0; group g1; all (TLP
- * varied, RED to M1). `CLAUSES_SEEN` is what each member sees of them, by the rule alone.
+ * varied, RED to M1). `CLAUSES_SEEN` is what each member sees of them, by the rule alone;
+ * `CLAUSES_ADDED_TO` what each may add to (M2 reads the ended g1's record, and adds nothing to it).
  */
 export const CLAUSES_WORLD: World = {
   members: [{ observer: false }, { observer: false }, { observer: false }, { observer: true }],
@@ -142,6 +149,12 @@ export const CLAUSES_WORLD: World = {
   ],
 };
 export const CLAUSES_SEEN: readonly (readonly number[])[] = [
+  [0, 1, 2, 3, 4, 5],
+  [1, 3, 5],
+  [4, 5],
+  [2, 3],
+];
+export const CLAUSES_ADDED_TO: readonly (readonly number[])[] = [
   [0, 1, 2, 3, 4, 5],
   [1, 3, 5],
   [5],

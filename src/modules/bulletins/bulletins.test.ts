@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { multipart } from '../../../test/support/multipart.js';
+import { sessionsChanged } from '../../platform/auth/sessions.js';
 import { sql } from '../../platform/db/sql.js';
+import { problem, pointers } from '../../../test/support/problem.js';
 
 const API = '/api/v1/bulletins';
 /** The attachment size limit of the test's app. */
@@ -40,7 +42,7 @@ interface Bulletin {
   abilities: { correct: boolean; respond: boolean; passOn: boolean };
 }
 
-type Audience = { kind: 'owner' } | { kind: 'all' } | { kind: 'members'; members: string[] };
+type Audience = { kind: 'owner' } | { kind: 'all' } | { kind: 'members'; members: string[] } | { kind: 'groups'; groups: string[] };
 const bulletin = (title: string, audience: Audience = { kind: 'members', members: ['BBB'] }, more: Record<string, unknown> = {}) => ({
   type: 'document-fraud-alert',
   title,
@@ -262,6 +264,60 @@ describe('acknowledgements and comments', () => {
     // Row-level security alone hides the outsider's own comment now too.
     const rows = await t.db.transaction({ member: 'CCC' }, (tx) => tx.query(sql`SELECT id FROM bulletin_comments WHERE bulletin_id = ${shared.id}`));
     expect(rows).toEqual([]);
+  });
+});
+
+describe('a coordination group that has ended is read-only', () => {
+  test('its members still read what was shared with it (audited), and add nothing to it; nothing new is shared with it; outsiders still get 404', async () => {
+    await t.makeGroup('scam-centres', ['AAA', 'BBB']);
+    const shared = await issue('Group: scam centre recruitment', { kind: 'groups', groups: ['scam-centres'] });
+    const say = (who: TestSession, id = shared.id) => t.as(who, { method: 'POST', url: `${API}/${id}/comments`, payload: { body: 'Seen at the border.' } });
+    expect((await say(recipient)).statusCode).toBe(201);
+    expect((await t.as(recipient, { method: 'POST', url: '/api/v1/account/subscriptions', payload: { module: 'bulletins' } })).statusCode).toBe(201);
+    const byGroup = (who: TestSession, group: string) => t.as(who, { method: 'GET', url: `${API}?group=${group}&limit=100` });
+    expect(ids(await byGroup(recipient, 'scam-centres'))).toEqual([shared.id]);
+
+    // The group ends (as the directory's PATCH would: sessions forget what they knew of it).
+    await t.db.ownerTransaction(async (tx) => {
+      await tx.query(sql`UPDATE sharing_groups SET ends_on = '2001-01-01' WHERE code = 'scam-centres'`);
+      await sessionsChanged(tx);
+    });
+
+    const read = await t.as(recipient, { method: 'GET', url: `${API}/${shared.id}` });
+    expect(read.statusCode).toBe(200);
+    expect(read.json<{ data: Bulletin }>().data.abilities.respond).toBe(false);
+    const audited = await t.db.ownerTransaction((tx) => tx.query<{ action: string }>(sql`SELECT action FROM audit_log WHERE request_id = ${String(read.headers['x-request-id'])}`));
+    expect(audited.map((row) => row.action)).toEqual(['bulletins.read']);
+    expect(ids(await byGroup(recipient, 'scam-centres'))).toEqual([shared.id]);
+    expect((await t.as(recipient, { method: 'GET', url: `${API}/${shared.id}/comments` })).json<{ data: unknown[] }>().data).toHaveLength(1);
+
+    // Through the ended group it cannot add to the bulletin.
+    const before = await fingerprint(t.db);
+    expect(problem(await say(recipient), 403).detail).toBe('The group ended; it is read-only.');
+    expect(problem(await t.as(recipient, { method: 'POST', url: `${API}/${shared.id}/acknowledgements`, payload: { kind: 'read' } }), 403).detail).toBe('The group ended; it is read-only.');
+    // Nothing new is shared with it: a new bulletin names it in vain.
+    const late = await t.as(owner, { method: 'POST', url: API, payload: bulletin('Group: too late', { kind: 'groups', groups: ['scam-centres'] }) });
+    expect(problem(late, 400).errors).toEqual([{ pointer: '/sharing/audience/groups/0', detail: 'the group "scam-centres" has ended; it is read-only' }]);
+    // An outsider still learns nothing, by id or by the group's code.
+    expect((await t.as(outsider, { method: 'GET', url: `${API}/${shared.id}` })).statusCode).toBe(404);
+    expect(problem(await say(outsider), 404));
+    expect(ids(await byGroup(outsider, 'scam-centres'))).toEqual([]);
+    expect(await fingerprint(t.db)).toEqual(before);
+
+    // The owner still adds and corrects: an unrelated correction keeps the audience as it stands, and tells no one through the ended group.
+    expect((await say(owner)).statusCode).toBe(201);
+    const corrected = await t.as(owner, { method: 'PATCH', url: `${API}/${shared.id}`, payload: { note: 'Kept', title: 'Group: corrected', sharing: { audience: { kind: 'groups', groups: ['scam-centres'] }, tlp: 'AMBER' } } });
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    const told = await t.db.ownerTransaction((tx) => tx.query(sql`SELECT 1 FROM notifications WHERE object_id = ${shared.id}`));
+    expect(told).toEqual([]);
+    // But a bulletin not shared with it cannot take it on by a correction.
+    const other = await issue('Group: another', { kind: 'owner' });
+    const widened = await t.as(owner, { method: 'PATCH', url: `${API}/${other.id}`, payload: { note: 'Widen', sharing: { audience: { kind: 'groups', groups: ['scam-centres'] }, tlp: 'AMBER' } } });
+    expect(pointers(problem(widened, 400))).toEqual(['/sharing/audience/groups/0']);
+
+    // A bulletin it reaches another way too (every full member) stays open to its comments.
+    const open = await issue('Group: for everyone', { kind: 'all' });
+    expect((await say(recipient, open.id)).statusCode).toBe(201);
   });
 });
 

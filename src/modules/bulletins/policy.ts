@@ -1,7 +1,7 @@
 import type { Actor } from '../../platform/auth/actor.js';
 import { roleAllows } from '../../platform/auth/roles.js';
 import { forbidden, type Problem } from '../../platform/errors.js';
-import { mayPassOn } from '../../platform/sharing/rule.js';
+import { mayAddTo, mayPassOn } from '../../platform/sharing/rule.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 
 /**
@@ -10,13 +10,18 @@ import type { SharingRow } from '../../platform/sharing/model.js';
  */
 export type BulletinAct = 'correct' | 'respond';
 
-function refusal(actor: Actor, row: Pick<SharingRow, 'owner'>, act: BulletinAct): Problem | null {
+/** What the rules read of a bulletin: its owner and audience. */
+type Access = Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'>;
+
+function refusal(actor: Actor, row: Access, act: BulletinAct): Problem | null {
   switch (act) {
     case 'correct':
       if (row.owner !== actor.member) return forbidden('Only the owner corrects its bulletins or adds attachments.');
       return roleAllows(actor.roles, 'bulletins.write') ? null : forbidden();
     case 'respond':
-      return roleAllows(actor.roles, 'bulletins.respond') ? null : forbidden();
+      if (!roleAllows(actor.roles, 'bulletins.respond')) return forbidden();
+      // A recipient whose only way to it is a group that has ended reads it, and adds nothing to it.
+      return mayAddTo(actor, row) ? null : forbidden('The group ended; it is read-only.');
     default: {
       const unknown: never = act;
       return unknown;
@@ -24,7 +29,7 @@ function refusal(actor: Actor, row: Pick<SharingRow, 'owner'>, act: BulletinAct)
   }
 }
 
-export function assertMay(actor: Actor, row: Pick<SharingRow, 'owner'>, act: BulletinAct): void {
+export function assertMay(actor: Actor, row: Access, act: BulletinAct): void {
   const problem = refusal(actor, row, act);
   if (problem) throw problem;
 }

@@ -41,6 +41,8 @@ export async function listBulletins(ctx: Ctx, query: ListQuery, limit: number): 
   if (query.type) where.push(sql`b.type = ${query.type}`);
   if (query.country) where.push(sql`b.countries @> ARRAY[${query.country}]::text[]`);
   if (query.tag) where.push(sql`b.tags @> ARRAY[${query.tag}]::text[]`);
+  // Only a group of the actor's own: which groups a bulletin it sees through another way names is not its to learn.
+  if (query.group) where.push(ctx.actor.groups.includes(query.group) ? sql`b.audience_groups @> ARRAY[${query.group}]::text[]` : sql`false`);
   if (query.unread !== undefined) where.push(query.unread ? unread(ctx) : sql`NOT ${unread(ctx)}`);
   if (query.expired !== undefined) where.push(query.expired ? sql`b.expires_at <= now()` : sql`(b.expires_at IS NULL OR b.expires_at > now())`);
   const after = decodeCursor(query.cursor, ['uuid']);
@@ -54,9 +56,12 @@ export async function findBulletin(ctx: Ctx, id: string, options: { forUpdate?: 
     ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }
 
-/** The owner and version of a bulletin the actor may see: what acknowledgements, comments and attachments hang from. */
-export async function findBulletinKey(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<{ id: string; owner: string; version: number } | undefined> {
-  return ctx.tx.maybeOne(sql`SELECT b.id, b.owner, b.version FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')} ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
+/** A bulletin the actor may see, the key of what hangs from it: id, version, and its owner and audience (who may add to it). */
+export type BulletinKey = Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'> & { id: string; version: number };
+
+/** The key of a bulletin the actor may see: what acknowledgements, comments and attachments hang from. */
+export async function findBulletinKey(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<BulletinKey | undefined> {
+  return ctx.tx.maybeOne(sql`SELECT b.id, b.owner, b.version, b.audience_kind, b.audience_members, b.audience_groups FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')} ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }
 
 export interface VersionRow {

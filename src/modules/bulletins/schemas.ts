@@ -132,6 +132,7 @@ export const ListQuery = Strict({
   type: Type.Optional(BulletinTypeSchema),
   country: Type.Optional(Country),
   tag: Type.Optional(Tag),
+  group: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$', description: 'only those shared with this sharing group, one your member belongs to (any other: none)' })),
   unread: Type.Optional(Type.Boolean({ description: 'true: only those whose current version you have not opened; false: only those you have' })),
   expired: Type.Optional(Type.Boolean({ description: 'true: only expired ones; false: only those not expired; left out: both' })),
   cursor: Type.Optional(Cursor),

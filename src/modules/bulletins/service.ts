@@ -127,7 +127,7 @@ async function insertVersion(ctx: Ctx, id: string, note: string): Promise<void> 
 }
 
 export async function create(ctx: Ctx, input: BulletinCreate) {
-  assertMay(ctx.actor, { owner: ctx.actor.member }, 'correct');
+  assertMay(ctx.actor, { owner: ctx.actor.member, audience_kind: 'owner', audience_members: [], audience_groups: [] }, 'correct');
   assertNoFieldErrors([...contentErrors(input, true), ...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))]);
   const s = sharingValues(input.sharing);
   const { id } = await ctx.tx.one<{ id: string }>(sql`
@@ -155,7 +155,8 @@ export async function correct(ctx: Ctx, id: string, input: BulletinCorrection) {
   const row = (await findBulletin(ctx, id, { forUpdate: true })) ?? (await findBulletin(ctx, id));
   if (!row) throw notFound();
   assertMay(ctx.actor, row, 'correct');
-  assertNoFieldErrors([...contentErrors(input, false), ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing) : [])]);
+  // The groups it is shared with already may stay in its audience though one has ended (read-only): the owner narrows or corrects what it shared.
+  assertNoFieldErrors([...contentErrors(input, false), ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing, '/sharing', row.audience_groups) : [])]);
   const s = input.sharing ? sharingValues(input.sharing) : undefined;
   await ctx.tx.query(sql`UPDATE bulletins SET
       type = coalesce(${input.type ?? null}, type),

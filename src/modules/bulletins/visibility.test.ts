@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { getAs, pagedIds, sharingHarness } from '../../../test/support/sharing-harness.js';
-import { sharingSees, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';
+import { sharingAddsTo, sharingSees, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';
 import { sql } from '../../platform/db/sql.js';
 
 /**
@@ -9,7 +9,8 @@ import { sql } from '../../platform/db/sql.js';
  * worlds (members, observers among them, groups, some ended; bulletins with random audiences), under
  * each wall alone and both together: each member's list and reads are exactly the model's, and so is
  * everything hanging from a bulletin (its versions, comment thread, acknowledgements and attachment),
- * whose rows carry no sharing fields of their own but follow the bulletin's.
+ * whose rows carry no sharing fields of their own but follow the bulletin's; and whether it may
+ * respond to each is the model's too (a bulletin reached only through an ended group is read-only).
  */
 
 const worlds = worldArbitrary({ members: { minLength: 2, maxLength: 4 }, groups: { maxLength: 2 }, records: { minLength: 1, maxLength: 5 } });
@@ -38,6 +39,11 @@ const bulletins = sharingHarness<SharedRecord>({
     get: (id) => getAs(app, session, `/api/v1/bulletins/${id}`),
     more: async () => {
       const found: string[] = [];
+      const listed = await getAs(app, session, '/api/v1/bulletins?limit=100');
+      for (const item of listed.json<{ data: { id: string; abilities: { respond: boolean } }[] }>().data) {
+        const i = built.ids.indexOf(item.id);
+        if (i >= 0 && item.abilities.respond !== sharingAddsTo(built.world, viewer, built.world.records[i]!)) found.push(`respond to B${i} for M${viewer}: ${item.abilities.respond}`);
+      }
       for (const [i, record] of built.world.records.entries()) {
         const id = built.ids[i]!;
         const expected = sharingSees(built.world, viewer, record) ? 200 : 404;

@@ -180,7 +180,7 @@ describe('members and groups', () => {
 
     const group = await t.as(secretariat, { method: 'POST', url: `${V1}/groups`, payload: { code: 'sea-routes', name: 'Sea routes', members: ['AAA', 'NEW'], chair: 'AAA', endsOn: '2999-12-31' } });
     expect(group.statusCode).toBe(201);
-    expect(group.json()).toEqual({ data: { code: 'sea-routes', name: 'Sea routes', chair: 'AAA', endsOn: '2999-12-31', members: ['AAA', 'NEW'] } });
+    expect(group.json()).toEqual({ data: { code: 'sea-routes', name: 'Sea routes', theme: null, chair: 'AAA', endsOn: '2999-12-31', ended: false, members: ['AAA', 'NEW'] } });
     expect(await auditActions(group)).toEqual(['group.create']);
     problem(await unchanged(() => t.as(secretariat, { method: 'POST', url: `${V1}/groups`, payload: { code: 'sea-routes', name: 'Again', members: ['AAA'] } })), 409);
     problem(await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/groups`, payload: { code: 'own-group', name: 'Own', members: ['AAA'] } })), 403);
@@ -223,7 +223,7 @@ describe('members and groups', () => {
     expect(await groupsOfA(secretariat)).toContain('aaa-ccc');
   });
 
-  test('a group that has ended no longer grants visibility of what was shared with it', async () => {
+  test('a group that has ended is read-only: its members still read what was shared with it, and nothing new is shared with it', async () => {
     await t.makeGroup('task-force', ['AAA', 'CCC']);
     const owner = await t.sessionFor(officerA);
     const reader = await t.sessionFor(await t.makeUser('CCC'));
@@ -238,18 +238,48 @@ describe('members and groups', () => {
     expect((await read()).statusCode).toBe(200);
     expect(await search()).toBe(1);
 
-    expect((await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/task-force`, payload: { endsOn: '2020-01-01' } })).statusCode).toBe(200);
-    expect((await read()).statusCode).toBe(404);
-    expect(await search()).toBe(0);
-    // Nor can anything new be shared with it.
+    const ended = await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/task-force`, payload: { endsOn: '2020-01-01' } });
+    expect(ended.json()).toMatchObject({ data: { endsOn: '2020-01-01', ended: true } });
+    expect((await read()).statusCode).toBe(200);
+    expect(await search()).toBe(1);
+    // Row-level security alone lets the member read it too.
+    const rows = await t.db.transaction({ member: 'CCC' }, (tx) => tx.query(sql`SELECT id FROM library_documents WHERE id = ${id}`));
+    expect(rows).toHaveLength(1);
+    // Nothing new is shared with it.
     const late = await unchanged(() =>
       t.as(owner, { method: 'POST', url: `${V1}/library/documents`, payload: { title: 'Too late', body: 'A note.', category: 'other', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } } }),
     );
-    expect(pointers(problem(late, 400))).toEqual(['/sharing/audience/groups/0']);
+    expect(problem(late, 400).errors).toEqual([{ pointer: '/sharing/audience/groups/0', detail: 'the group "task-force" has ended; it is read-only' }]);
+    // The owner's change that keeps the audience as it stands goes through.
+    expect((await t.as(owner, { method: 'PATCH', url: `${V1}/library/documents/${id}`, payload: { title: 'Task force minutes (final)', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } } })).statusCode).toBe(200);
 
-    // Reopened, it grants visibility again.
-    expect((await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/task-force`, payload: { endsOn: null } })).statusCode).toBe(200);
-    expect((await read()).statusCode).toBe(200);
+    // Reopened, it takes new records again.
+    expect((await t.as(secretariat, { method: 'PATCH', url: `${V1}/groups/task-force`, payload: { endsOn: null } })).json()).toMatchObject({ data: { ended: false } });
+    expect((await t.as(owner, { method: 'POST', url: `${V1}/library/documents`, payload: { title: 'In time', body: 'A note.', category: 'other', sharing: { audience: { kind: 'groups', groups: ['task-force'] }, tlp: 'AMBER' } } })).statusCode).toBe(201);
+  });
+
+  test('a group has a theme; its chair’s member-admins change its members, theme and end date, and nothing else', async () => {
+    const created = await t.as(secretariat, { method: 'POST', url: `${V1}/groups`, payload: { code: 'scam-centres', name: 'Scam centres', theme: 'Scam centres and forced criminality', members: ['AAA', 'BBB'], chair: 'AAA' } });
+    expect(created.json()).toMatchObject({ data: { theme: 'Scam centres and forced criminality', chair: 'AAA', ended: false } });
+    const change = (who: TestSession, payload: Record<string, unknown>) => t.as(who, { method: 'PATCH', url: `${V1}/groups/scam-centres`, payload });
+
+    const byChair = await change(adminA, { members: ['AAA', 'BBB', 'CCC'], theme: 'Scam centres', endsOn: '2999-06-30' });
+    expect(byChair.json()).toEqual({ data: { code: 'scam-centres', name: 'Scam centres', theme: 'Scam centres', chair: 'AAA', endsOn: '2999-06-30', ended: false, members: ['AAA', 'BBB', 'CCC'] } });
+    expect(await auditActions(byChair)).toEqual(['group.update']);
+    // Not its name or chair, and the chair stays in the roster.
+    expect(problem(await unchanged(() => change(adminA, { name: 'Renamed' })), 403).detail).toMatch(/secretariat/);
+    expect(problem(await unchanged(() => change(adminA, { chair: 'BBB' })), 403).detail).toMatch(/secretariat/);
+    expect(pointers(problem(await unchanged(() => change(adminA, { members: ['BBB'] })), 400))).toEqual(['/members']);
+    // Another member's admin in the group may not; one outside it does not learn it exists.
+    expect(problem(await unchanged(() => change(adminB, { theme: 'Mine now' })), 403).detail).toMatch(/chair/);
+    await t.makeMember('GRO');
+    const outsiderAdmin = await t.sessionFor(await t.makeUser('GRO', ['member-admin']));
+    const hidden = problem(await unchanged(() => change(outsiderAdmin, { theme: 'Mine now' })), 404);
+    const missing = problem(await t.as(outsiderAdmin, { method: 'PATCH', url: `${V1}/groups/no-such-group`, payload: { theme: 'x' } }), 404);
+    expect([hidden.title, hidden.detail]).toEqual([missing.title, missing.detail]);
+    // The secretariat changes anything; a theme may be cleared.
+    expect((await change(secretariat, { name: 'Scam centres network', chair: 'BBB', theme: null })).json()).toMatchObject({ data: { name: 'Scam centres network', chair: 'BBB', theme: null } });
+    expect(new Set(pointers(problem(await unchanged(() => change(secretariat, { theme: '   ' })), 400)))).toEqual(new Set(['/theme']));
   });
 });
 

@@ -10,6 +10,8 @@ export const directory = defineModule({
     'directory.read': 'signed-in',
     'members.manage': ['secretariat'],
     'groups.manage': ['secretariat'],
+    /** Changing a group: the secretariat; a member-admin only for a group its member chairs (service.ts). */
+    'groups.update': ['member-admin', 'secretariat'],
     'members.settings': ['member-admin', 'secretariat'],
     'users.manage': ['member-admin', 'secretariat'],
     'focal-points.manage': ['member-admin', 'secretariat'],

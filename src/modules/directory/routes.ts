@@ -62,8 +62,8 @@ export function directoryRoutes(app: App): void {
   }, async (request, reply) => reply.status(201).send({ data: await perform(request, (ctx) => directory.createGroup(ctx, request.body)) }));
 
   app.patch('/groups/:code', {
-    config: { action: 'groups.manage' },
-    schema: { tags, summary: 'Change a sharing group (secretariat)', params: GroupParams, body: GroupUpdate, response: { 200: GroupOne, ...problemResponses } },
+    config: { action: 'groups.update' },
+    schema: { tags, summary: 'Change a sharing group (secretariat; its chair’s member-admins: members, theme and end date)', params: GroupParams, body: GroupUpdate, response: { 200: GroupOne, ...problemResponses } },
   }, async (request) => ({ data: await perform(request, (ctx) => directory.updateGroup(ctx, request.params.code, request.body)) }));
 
   app.get('/users', {

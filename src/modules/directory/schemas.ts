@@ -41,17 +41,21 @@ export const MemberParams = Strict({ code: MemberCode });
 export const FocalPointsPut = Strict({ focalPoints: Type.Array(Strict({ topic: Topic, userId: Type.String({ format: 'uuid' }) }), { maxItems: 100 }) });
 export type FocalPointsPut = Static<typeof FocalPointsPut>;
 
+const Theme = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'what the group coordinates on, e.g. scam centres' });
 export const Group = Strict({
   code: Type.String(),
   name: Type.String(),
+  theme: Type.Union([Type.String(), Type.Null()]),
   chair: Type.Union([Type.String(), Type.Null()]),
   endsOn: Type.Union([Type.String(), Type.Null()]),
+  ended: Type.Boolean({ description: 'its end date has passed: its members still read what was shared with it, and nothing new is shared with or added through it' }),
   members: Type.Array(Type.String()),
 });
 export const GroupCreate = Strict({
   code: GroupCode,
   name: Name,
   members: Type.Array(MemberCode, { minItems: 1, maxItems: 100, uniqueItems: true }),
+  theme: Type.Optional(Type.Union([Theme, Type.Null()])),
   chair: Type.Optional(Type.Union([MemberCode, Type.Null()])),
   endsOn: Type.Optional(Type.Union([Day, Type.Null()])),
 });
@@ -59,6 +63,7 @@ export type GroupCreate = Static<typeof GroupCreate>;
 export const GroupUpdate = Strict({
   name: Type.Optional(Name),
   members: Type.Optional(Type.Array(MemberCode, { minItems: 1, maxItems: 100, uniqueItems: true })),
+  theme: Type.Optional(Type.Union([Theme, Type.Null()])),
   chair: Type.Optional(Type.Union([MemberCode, Type.Null()])),
   endsOn: Type.Optional(Type.Union([Day, Type.Null()])),
 });

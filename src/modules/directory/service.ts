@@ -85,15 +85,17 @@ export async function setFocalPoints(ctx: Ctx, code: string, input: FocalPointsP
 interface GroupRow {
   code: string;
   name: string;
+  theme: string | null;
   chair: string | null;
   ends_on: string | null;
+  ended: boolean;
   members: string[];
 }
 
-const presentGroup = (row: GroupRow) => ({ code: row.code, name: row.name, chair: row.chair, endsOn: row.ends_on, members: row.members });
+const presentGroup = (row: GroupRow) => ({ code: row.code, name: row.name, theme: row.theme, chair: row.chair, endsOn: row.ends_on, ended: row.ended, members: row.members });
 
 function groupQuery(ctx: Ctx, code: string | null) {
-  return sql`SELECT g.code, g.name, g.chair, g.ends_on,
+  return sql`SELECT g.code, g.name, g.theme, g.chair, g.ends_on, coalesce(g.ends_on < current_date, false) AS ended,
       ARRAY(SELECT member_code FROM group_members WHERE group_code = g.code ORDER BY 1) AS members
     FROM sharing_groups g
     WHERE (${code}::text IS NULL OR g.code = ${code})
@@ -129,19 +131,38 @@ export async function createGroup(ctx: Ctx, input: GroupCreate) {
   if (input.chair) errors.push(...(await checkMemberCodes(ctx, [input.chair], '/chair')).map((e) => ({ ...e, pointer: '/chair' })));
   if (errors.length > 0) throw invalid(errors);
   if (await ctx.tx.maybeOne(sql`SELECT 1 FROM sharing_groups WHERE code = ${input.code}`)) throw conflict(`A group with code ${input.code} exists already.`);
-  await ctx.tx.query(sql`INSERT INTO sharing_groups (code, name, chair, ends_on) VALUES (${input.code}, ${input.name}, ${input.chair ?? null}, ${input.endsOn ?? null})`);
+  await ctx.tx.query(sql`INSERT INTO sharing_groups (code, name, theme, chair, ends_on) VALUES (${input.code}, ${input.name}, ${input.theme ?? null}, ${input.chair ?? null}, ${input.endsOn ?? null})`);
   await writeRoster(ctx, input.code, input.members);
   await ctx.audit({ action: 'group.create', objectType: 'group', objectId: input.code, details: { ...input } });
   return getGroup(ctx, input.code);
 }
 
+/**
+ * Who changes a group: the secretariat, anything; the member-admins of its chair, its roster, theme
+ * and end date (the chair stays in the roster). A group the actor's member is not in is not found;
+ * to its other members' users a change is forbidden.
+ */
+function chairRefusal(ctx: Ctx, group: { chair: string | null }, input: GroupUpdate): Problem | null {
+  if (isSecretariat(ctx)) return null;
+  if (group.chair !== ctx.actor.member || !ctx.actor.roles.includes('member-admin')) return forbidden('The secretariat and the member-admins of the group’s chair change a group.');
+  if (input.name !== undefined || input.chair !== undefined) return forbidden('A group’s name and chair are the secretariat’s to change; its chair changes its members, theme and end date.');
+  if (input.members && !input.members.includes(group.chair)) return invalid([{ pointer: '/members', detail: `the chair (${group.chair}) stays a member of its group` }]);
+  return null;
+}
+
 export async function updateGroup(ctx: Ctx, code: string, input: GroupUpdate) {
-  if (!(await ctx.tx.maybeOne(sql`SELECT 1 FROM sharing_groups WHERE code = ${code} FOR UPDATE`))) throw notFound();
+  const group = await ctx.tx.maybeOne<{ chair: string | null }>(sql`SELECT g.chair FROM sharing_groups g WHERE g.code = ${code}
+      AND (${isSecretariat(ctx)} OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_code = g.code AND gm.member_code = ${ctx.actor.member}))
+    FOR UPDATE`);
+  if (!group) throw notFound();
+  const refusal = chairRefusal(ctx, group, input);
+  if (refusal) throw refusal;
   const errors = input.members ? await checkMemberCodes(ctx, input.members, '/members') : [];
   if (input.chair) errors.push(...(await checkMemberCodes(ctx, [input.chair], '/chair')).map((e) => ({ ...e, pointer: '/chair' })));
   if (errors.length > 0) throw invalid(errors);
   await ctx.tx.query(sql`UPDATE sharing_groups SET
     name = coalesce(${input.name ?? null}, name),
+    theme = CASE WHEN ${input.theme !== undefined} THEN ${input.theme ?? null} ELSE theme END,
     chair = CASE WHEN ${input.chair !== undefined} THEN ${input.chair ?? null} ELSE chair END,
     ends_on = CASE WHEN ${input.endsOn !== undefined} THEN ${input.endsOn ?? null}::date ELSE ends_on END
     WHERE code = ${code}`);

@@ -84,8 +84,9 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
-async function sharingErrors(ctx: Ctx, sharing: SharingInput | undefined): Promise<FieldError[]> {
-  return sharing ? validateSharing(ctx.tx, ctx.actor.member, sharing) : [];
+/** `kept`: the groups an existing record is shared with already (an ended one may stay, validate.ts). */
+async function sharingErrors(ctx: Ctx, sharing: SharingInput | undefined, kept: readonly string[] = []): Promise<FieldError[]> {
+  return sharing ? validateSharing(ctx.tx, ctx.actor.member, sharing, '/sharing', kept) : [];
 }
 
 export async function list(ctx: Ctx, query: RegisterQuery) {
@@ -172,7 +173,7 @@ export async function change(ctx: Ctx, id: string, input: DocumentChange, change
     issuedOn: input.issuedOn === undefined ? row.issued_on : input.issuedOn,
     expiresOn: input.expiresOn === undefined ? row.expires_on : input.expiresOn,
   };
-  assertNoFieldErrors([...dateErrors(merged), ...holderErrors(input.holder), ...(await sharingErrors(ctx, input.sharing))]);
+  assertNoFieldErrors([...dateErrors(merged), ...holderErrors(input.holder), ...(await sharingErrors(ctx, input.sharing, row.audience_groups))]);
   const sets = [sql`reported_on = ${merged.reportedOn}::date`, sql`lost_on = ${merged.lostOn ?? null}::date`, sql`issued_on = ${merged.issuedOn ?? null}::date`,
     sql`expires_on = ${merged.expiresOn ?? null}::date`];
   if (input.status) sets.push(sql`status = ${input.status}`);

@@ -171,7 +171,7 @@ export async function update(ctx: Ctx, id: string, input: DocumentUpdate) {
   const sharing: SharingInput | undefined = input.sharing;
   assertNoFieldErrors([
     ...(input.body === undefined ? [] : contentErrors(input.body, row.file_name !== null)),
-    ...(sharing ? await validateSharing(ctx.tx, ctx.actor.member, sharing) : []),
+    ...(sharing ? await validateSharing(ctx.tx, ctx.actor.member, sharing, '/sharing', row.audience_groups) : []),
   ]);
   const s = sharing ? sharingValues(sharing) : undefined;
   await ctx.tx.query(sql`UPDATE library_documents SET

@@ -96,7 +96,7 @@ export async function update(ctx: Ctx, id: string, input: LeadUpdate) {
   const country = input.country === undefined ? row.country : input.country;
   const entities = input.entities ?? row.entities;
   const { keys, errors } = keysOfAll(entities, '/entities', country ?? undefined);
-  assertNoFieldErrors([...errors, ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing) : [])]);
+  assertNoFieldErrors([...errors, ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing, '/sharing', row.audience_groups) : [])]);
   const s = input.sharing ? sharingValues(input.sharing) : undefined;
   const namedInHits = input.namedInHits ?? row.named_in_hits;
   await ctx.tx.query(sql`UPDATE linkage_leads SET

@@ -4,6 +4,7 @@ import { sql, type Sql } from '../db/sql.js';
 import type { Actor } from './actor.js';
 import type { Role } from './roles.js';
 import { digest, newSecret } from './secrets.js';
+import { groupColumns } from '../sharing/viewers.js';
 
 export const SESSION_COOKIE = 'lintas_session';
 export type SessionStage = 'totp' | 'enrol' | 'full';
@@ -23,11 +24,10 @@ interface ActorRow {
   roles: Role[];
   status: 'member' | 'observer';
   groups: string[];
+  ended_groups: string[];
 }
 
-const actorColumns = sql`u.id, u.member, u.name, u.email, u.roles, m.status,
-  ARRAY(SELECT gm.group_code FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
-        WHERE gm.member_code = u.member AND (g.ends_on IS NULL OR g.ends_on >= current_date) ORDER BY 1) AS groups`;
+const actorColumns = sql`u.id, u.member, u.name, u.email, u.roles, m.status, ${groupColumns(sql`u.member`)}`;
 
 function toActor(row: ActorRow, via: Actor['via'], roles: Role[], csrfToken?: string): Actor {
   return {
@@ -35,6 +35,7 @@ function toActor(row: ActorRow, via: Actor['via'], roles: Role[], csrfToken?: st
     member: row.member,
     fullMember: row.status === 'member',
     groups: row.groups,
+    endedGroups: row.ended_groups,
     name: row.name,
     email: row.email,
     roles,

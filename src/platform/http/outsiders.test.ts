@@ -201,8 +201,10 @@ const cases: Case[] = [
   },
   {
     method: 'PATCH', route: '/groups/:code', auth: 'user', path: () => `/groups/${GROUP}`, payload: () => ({ name: 'Renamed' }),
-    // Only the secretariat changes groups, even a member of the group may not.
-    forbidden: [{ who: () => outsiderAdmin }, { who: () => recipient }],
+    // The secretariat changes groups, and the chair's member-admins (directory.test.ts); a member-admin
+    // of a member outside the group does not learn it exists, and a member of the group may not.
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => '/groups/no-such-group' },
+    forbidden: [{ who: () => recipient }],
   },
   {
     method: 'GET', route: '/users', auth: 'user', path: () => '/users',
@@ -920,7 +922,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(73);
+    expect(recordCases.length).toBe(74);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };

@@ -33,7 +33,11 @@ export interface Subscriber {
   wants_email: boolean;
 }
 
-/** The sharing rule for the member row `alias` (of `members`) and a record's access fields. */
+/**
+ * The sharing rule for the member row `alias` (of `members`) and a record's access fields, for
+ * telling of new content: a group that has ended is read-only, so a member whose only way to the
+ * record is an ended group still reads it but is not told of it (nor can it add to it).
+ */
 function memberMaySee(s: SharingRow, alias: string): Sql {
   const m = sql.raw(alias);
   return sql`(${m}.code = ${s.owner}

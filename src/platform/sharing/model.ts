@@ -51,9 +51,16 @@ export interface SharingRow {
   evaluation_information: string | null;
 }
 
-/** Who is looking: the member of the signed-in user, whether it is a full member, and its groups. */
+/**
+ * Who is looking: the member of the signed-in user, whether it is a full member, and its groups.
+ * Every group the member belongs to opens what was shared with it, ended or not; the ended ones are
+ * read-only (`endedGroups`, a subset of `groups`): nothing new is shared with them, and a record
+ * reached only through them cannot be added to (`mayAddTo`, rule.ts). Sessions and `viewersOf` always
+ * fill it in; a viewer made without it (tests, benchmarks) has no ended group.
+ */
 export interface Viewer {
   member: string;
   fullMember: boolean;
   groups: readonly string[];
+  endedGroups?: readonly string[];
 }

@@ -24,6 +24,15 @@ export function isVisibleTo(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'aud
   );
 }
 
+/**
+ * Whether the viewer may add to a record it sees (comment on it, acknowledge it): it owns it, or it
+ * is a recipient by a way other than a group that has ended. An ended group is read-only: its
+ * members keep reading what was shared with it, and add nothing through it.
+ */
+export function mayAddTo(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'>): boolean {
+  return isVisibleTo({ ...viewer, groups: viewer.groups.filter((group) => !(viewer.endedGroups ?? []).includes(group)) }, row);
+}
+
 /** Rule 5: recipients may not export, forward or re-share AMBER+STRICT, RED or H2 records. */
 export function mayPassOn(viewer: Viewer, row: Pick<SharingRow, 'owner' | 'tlp' | 'handling'>): boolean {
   if (row.owner === viewer.member) return true;

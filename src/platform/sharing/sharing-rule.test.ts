@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { getAs, getJsonAs, pagedIds, sharingHarness, type Built } from '../../../test/support/sharing-harness.js';
-import { CLAUSES_SEEN, CLAUSES_WORLD, currentGroupsOf, isFullMember, visibleTo, worldArbitrary, type SharedRecord, type World } from '../../../test/support/sharing-model.js';
+import {
+  CLAUSES_ADDED_TO, CLAUSES_SEEN, CLAUSES_WORLD, endedGroupsOf, groupsOf, isFullMember, sharingAddsTo, sharingSees, visibleTo, worldArbitrary, type SharedRecord, type World,
+} from '../../../test/support/sharing-model.js';
 import { sql } from '../db/sql.js';
+import type { SharingRow, Viewer } from './model.js';
+import { isVisibleTo, mayAddTo } from './rule.js';
 
 /**
  * The sharing rule against its reference model (test/support/sharing-model.ts; DESIGN.md §3, rule 1),
@@ -40,7 +44,7 @@ async function helperDifferences(built: Built<SharedRecord>): Promise<string[]> 
     const { full, groups } = await library.t.db.read({ member: code }, (tx) =>
       tx.one<{ full: boolean; groups: string[] }>(sql`SELECT lintas_member_is_full() AS full, lintas_member_groups() AS groups`),
     );
-    const expectedGroups = currentGroupsOf(built.world, viewer).map((g) => built.groupCodes[g]!).sort();
+    const expectedGroups = groupsOf(built.world, viewer).map((g) => built.groupCodes[g]!).sort();
     if (full !== isFullMember(built.world, viewer)) found.push(`lintas_member_is_full for M${viewer}: ${full}`);
     if (JSON.stringify([...groups].sort()) !== JSON.stringify(expectedGroups)) found.push(`lintas_member_groups for M${viewer}: ${groups.join(',')}`);
   }
@@ -50,6 +54,27 @@ async function helperDifferences(built: Built<SharedRecord>): Promise<string[]> 
 describe('the sharing rule against its reference model', () => {
   test('the model meets and misses every clause of the rule in the fixed world', () => {
     expect(CLAUSES_WORLD.members.map((_, viewer) => visibleTo(CLAUSES_WORLD, viewer))).toEqual(CLAUSES_SEEN);
+  });
+
+  test('the in-memory rule and mayAddTo agree with the model: an ended group is read, not added to', () => {
+    const viewerOf = (world: World, viewer: number): Viewer => ({
+      member: `M${viewer}`, fullMember: isFullMember(world, viewer),
+      groups: groupsOf(world, viewer).map((g) => `g${g}`), endedGroups: endedGroupsOf(world, viewer).map((g) => `g${g}`),
+    });
+    const rowOf = (record: SharedRecord): Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'> => ({
+      owner: `M${record.owner}`, audience_kind: record.kind, audience_members: record.members.map((m) => `M${m}`), audience_groups: record.groups.map((g) => `g${g}`),
+    });
+    const differences = (world: World) =>
+      world.members.flatMap((_, viewer) =>
+        world.records.flatMap((record, i) => {
+          const [viewing, row] = [viewerOf(world, viewer), rowOf(record)];
+          const seen = isVisibleTo(viewing, row) === sharingSees(world, viewer, record) ? [] : [`sees D${i} for M${viewer}`];
+          return mayAddTo(viewing, row) === sharingAddsTo(world, viewer, record) ? seen : [...seen, `adds to D${i} for M${viewer}`];
+        }),
+      );
+    expect(CLAUSES_WORLD.members.map((_, viewer) => CLAUSES_WORLD.records.flatMap((record, i) => (sharingAddsTo(CLAUSES_WORLD, viewer, record) ? [i] : [])))).toEqual(CLAUSES_ADDED_TO);
+    expect(differences(CLAUSES_WORLD)).toEqual([]);
+    fc.assert(fc.property(libraryWorlds, (world) => differences(world).length === 0), { numRuns: 200 });
   });
 
   test('each wall alone, and both together, show each member exactly what the model says', async () => {

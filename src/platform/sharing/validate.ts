@@ -6,9 +6,12 @@ import type { SharingInput } from './model.js';
 /**
  * Checks sharing input beyond its schema: the audience lists fit their kind, RED names its members,
  * H3 carries its note, every member code exists and every group is one the owner belongs to
- * (a group the owner is not in is reported as unknown, so its existence does not leak).
+ * (a group the owner is not in is reported as unknown, so its existence does not leak) and that has
+ * not ended: an ended group is read-only, so nothing new is shared with it. `kept` are the groups the
+ * record is shared with already (a change of an existing record): an ended one among them may stay,
+ * so the owner can still correct or narrow what it shared.
  */
-export async function validateSharing(tx: Tx, owner: string, input: SharingInput, pointer = '/sharing'): Promise<FieldError[]> {
+export async function validateSharing(tx: Tx, owner: string, input: SharingInput, pointer = '/sharing', kept: readonly string[] = []): Promise<FieldError[]> {
   const errors: FieldError[] = [];
   const { audience } = input;
   const members = audience.members ?? [];
@@ -34,14 +37,14 @@ export async function validateSharing(tx: Tx, owner: string, input: SharingInput
     });
   }
   if (groups.length > 0) {
-    const known = await tx.query<{ group_code: string }>(
-      sql`SELECT gm.group_code FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
-          WHERE gm.member_code = ${owner} AND gm.group_code = ANY(${groups}::text[])
-            AND (g.ends_on IS NULL OR g.ends_on >= current_date)`,
+    const known = await tx.query<{ group_code: string; ended: boolean }>(
+      sql`SELECT gm.group_code, coalesce(g.ends_on < current_date, false) AS ended FROM group_members gm JOIN sharing_groups g ON g.code = gm.group_code
+          WHERE gm.member_code = ${owner} AND gm.group_code = ANY(${groups}::text[])`,
     );
-    const found = new Set(known.map((row) => row.group_code));
+    const ended = new Map(known.map((row) => [row.group_code, row.ended]));
     groups.forEach((code, index) => {
-      if (!found.has(code)) errors.push({ pointer: `${pointer}/audience/groups/${index}`, detail: `unknown group "${code}", or one your member does not belong to` });
+      if (!ended.has(code)) errors.push({ pointer: `${pointer}/audience/groups/${index}`, detail: `unknown group "${code}", or one your member does not belong to` });
+      else if (ended.get(code) && !kept.includes(code)) errors.push({ pointer: `${pointer}/audience/groups/${index}`, detail: `the group "${code}" has ended; it is read-only` });
     });
   }
   return errors;

@@ -153,6 +153,17 @@ describe('validation', () => {
     expect(problem(await t.as(officer, { method: 'POST', url: REPORTS, payload: named }), 400).errors?.map((e) => e.pointer)).toContain('/personName');
   });
 
+  test('a group that has ended takes no new report, and an edit keeps it where the report had it', async () => {
+    await t.makeGroup('aaa-old', ['AAA', 'BBB']);
+    const toGroup = validReport({ sharing: { audience: { kind: 'groups', groups: ['aaa-old'] }, tlp: 'AMBER' } });
+    const id = await create(officer, toGroup);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE sharing_groups SET ends_on = '2001-01-01' WHERE code = 'aaa-old'`));
+    const late = await unchanged(() => t.as(officer, { method: 'POST', url: REPORTS, payload: toGroup }));
+    expect(problem(late, 400).errors).toEqual([{ pointer: '/sharing/audience/groups/0', detail: 'the group "aaa-old" has ended; it is read-only' }]);
+    // The edit sends the whole report again, its audience unchanged: it goes through.
+    expect((await t.as(officer, { method: 'PUT', url: `${REPORTS}/${id}`, payload: { ...toGroup, outcomes: { rescued: 3 } } })).statusCode).toBe(200);
+  });
+
   test('a stored report reads back as it was sent, numbers as numbers', async () => {
     const input = validReport();
     const { data } = ok(await t.as(officer, { method: 'GET', url: `${REPORTS}/${await create(officer, input)}` }));

@@ -70,7 +70,8 @@ async function reread(ctx: Ctx, id: string) {
 }
 
 /** Every check beyond the schema, all reported at once: content, identifiers, countries, agency and sharing. */
-async function validateReport(ctx: Ctx, input: ReportInput): Promise<void> {
+/** `kept`: the groups an existing report is shared with already (an ended one may stay, validate.ts). */
+async function validateReport(ctx: Ctx, input: ReportInput, kept: readonly string[] = []): Promise<void> {
   const errors = contentErrors(input);
   if (input.agency !== undefined) {
     const agencies = await memberAgencies(ctx);
@@ -81,7 +82,7 @@ async function validateReport(ctx: Ctx, input: ReportInput): Promise<void> {
       });
     }
   }
-  errors.push(...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing)));
+  errors.push(...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing, '/sharing', kept)));
   assertNoFieldErrors(errors);
 }
 
@@ -107,7 +108,7 @@ async function reportFor(ctx: Ctx, id: string, act: ReportAct): Promise<ReportRe
 
 export async function update(ctx: Ctx, id: string, input: ReportInput) {
   const row = await reportFor(ctx, id, 'update');
-  await validateReport(ctx, input);
+  await validateReport(ctx, input, row.audience_groups);
   await updateReportContent(ctx.tx, id, input);
   // A submitted report goes back to draft (approvers would otherwise approve what they did not see);
   // a shared one back to submitted, so the change is approved before others see it.

@@ -45,7 +45,7 @@ async function actingUser(db: Database, member: string, email: string, action: A
     if (!user || user.member !== member) throw new UsageError(`${member} has no user ${email}`);
     if (user.disabled) throw new UsageError(`the user ${email} is disabled`);
     const viewer = (await viewersOf(tx, [member])).get(member);
-    return { user, full: memberRow.status === 'member', groups: viewer?.groups ?? [] };
+    return { user, full: memberRow.status === 'member', groups: viewer?.groups ?? [], endedGroups: viewer?.endedGroups ?? [] };
   });
   const actor: Actor = {
     userId: found.user.id,
@@ -56,6 +56,7 @@ async function actingUser(db: Database, member: string, email: string, action: A
     member,
     fullMember: found.full,
     groups: found.groups,
+    endedGroups: found.endedGroups,
   };
   if (!roleAllows(actor.roles, action)) throw new UsageError(`${email} may not ${action === 'reports.import' ? 'import' : 'export'} reports (roles: ${actor.roles.join(', ') || 'none'})`);
   return actor;

@@ -125,7 +125,8 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
   };
 
   const memberItems = members.filter((member) => member.code !== session.user.member).map((member) => ({ code: member.code, name: member.name }));
-  const groupItems = groups.map((group) => ({ code: group.code, name: group.name }));
+  // An ended group is read-only: offered only where the bulletin is shared with it already.
+  const groupItems = groups.filter((group) => !group.ended || bulletin?.sharing.audience.groups?.includes(group.code)).map((group) => ({ code: group.code, name: group.name }));
   const shown = ['/type', '/title', '/body', '/countries', '/places', '/tags', '/expiresAt', '/note', ...sharingPointers(sharing)];
   const heading = bulletin ? t.rich('bulletins.form.correctQuoted', { title: <span translate="no">{bulletin.title}</span> }) : t('bulletins.new');
 

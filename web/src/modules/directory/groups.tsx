@@ -1,13 +1,25 @@
 import { useState, type SubmitEvent } from 'react';
-import { api } from '../../api.js';
+import { api, query } from '../../api.js';
 import { CodePicker } from '../../components/code-picker.js';
-import { DateText, ErrorAlert, Field, Loading, PageHeader } from '../../components/ui.js';
-import { useResource, useSubmit, useTitle } from '../../hooks.js';
+import { DateText, ErrorAlert, Field, ListStatus, Loading, MoreButton, Notice, PageHeader, TlpBadge } from '../../components/ui.js';
+import { usePaged, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
-import { can, useSession } from '../../session.js';
+import { can, useSession, type Session } from '../../session.js';
+import { bulletinPath, TYPE_LABEL, type Bulletin } from '../bulletins/api.js';
 import type { Group, MemberSummary } from './api.js';
 import { DirectoryTabs } from './members.js';
-import { useT } from '../../i18n/index.js';
+import { msg, useT } from '../../i18n/index.js';
+
+/** The secretariat changes any group; the member-admins of its chair its members, theme and end date (the server decides). */
+function mayEdit(session: Session, group: Group): boolean {
+  return can(session, 'groups.manage') || (can(session, 'groups.update') && group.chair === session.user?.member);
+}
+
+/** A group past its end date: its members still read what was shared with it; nothing new is shared with or added through it. */
+function EndedBadge({ group }: { group: Group }) {
+  const t = useT();
+  return group.ended ? <span className="status status-group-ended">{t('directory.group.ended')}</span> : null;
+}
 
 function useMemberNames(): Map<string, string> {
   const members = useResource<{ data: MemberSummary[] }>('/members');
@@ -59,8 +71,10 @@ export function GroupsPage() {
               <h2 className="card-title">
                 <Link to={`/directory/groups/${encodeURIComponent(group.code)}`} translate="no">
                   {group.name}
-                </Link>
+                </Link>{' '}
+                <EndedBadge group={group} />
               </h2>
+              {group.theme ? <p translate="no">{group.theme}</p> : null}
               <p className="meta">
                 <code>{group.code}</code> · {t('directory.group.memberCount', { count: group.members.length })}
                 {group.chair ? <> · {t.rich('directory.group.chairIs', { name: <span translate="no">{names.get(group.chair) ?? group.chair}</span> })}</> : null}
@@ -95,7 +109,7 @@ export function GroupPage({ code }: { code: string }) {
   return (
     <>
       <PageHeader title={<span translate="no">{data.name}</span>}>
-        {can(session, 'groups.manage') ? (
+        {mayEdit(session, data) ? (
           <Link className="button" to={`/directory/groups/${encodeURIComponent(data.code)}/edit`}>
             {t('directory.group.edit')}
           </Link>
@@ -105,13 +119,16 @@ export function GroupPage({ code }: { code: string }) {
       <p>
         <Link to="/directory/groups">{t('directory.group.back')}</Link>
       </p>
+      {data.ended ? <Notice>{t('directory.group.endedNote')}</Notice> : null}
       <section className="panel" aria-labelledby="group-details">
         <h2 id="group-details">{t('library.document.details')}</h2>
         <dl className="details">
           <dt>{t('directory.code')}</dt>
           <dd>
-            <code>{data.code}</code>
+            <code>{data.code}</code> <EndedBadge group={data} />
           </dd>
+          <dt>{t('directory.group.theme')}</dt>
+          <dd>{data.theme ? <span translate="no">{data.theme}</span> : <span className="muted">{t('directory.group.noTheme')}</span>}</dd>
           <dt>{t('directory.group.chair')}</dt>
           <dd>{data.chair ? <span translate="no">{names.get(data.chair) ?? data.chair}</span> : <span className="muted">{t('directory.group.noChairShown')}</span>}</dd>
           <dt>{t('directory.group.endsOn')}</dt>
@@ -122,7 +139,43 @@ export function GroupPage({ code }: { code: string }) {
         <h2 id="group-roster">{t('directory.group.roster', { count: data.members.length })}</h2>
         <Roster group={data} names={names} />
       </section>
+      <GroupBulletins group={data} names={names} />
     </>
+  );
+}
+
+/** The bulletins shared with the group that the user may see, newest first (GET /bulletins?group=). */
+function GroupBulletins({ group, names }: { group: Group; names: Map<string, string> }) {
+  const t = useT();
+  const results = usePaged<Bulletin>(`/bulletins${query({ group: group.code, limit: 25 })}`);
+  return (
+    <section className="panel" aria-labelledby="group-bulletins">
+      <h2 id="group-bulletins">{t('directory.group.bulletins')}</h2>
+      <ListStatus paged={results} filtered={false} empty={msg('directory.group.noBulletins')} noMatch={msg('directory.group.noBulletins')} count={msg('bulletins.count')} />
+      {results.error ? <ErrorAlert error={results.error} /> : null}
+      <ol className="results">
+        {results.items.map((item) => (
+          <li key={item.id} className="result">
+            <div className="result-head">
+              <h3 className="result-title">
+                <Link to={bulletinPath(item.id)} translate="no">
+                  {item.title}
+                </Link>
+              </h3>
+              <TlpBadge tlp={item.sharing.tlp} />
+            </div>
+            <p className="meta">
+              <span>{t(TYPE_LABEL[item.type])}</span>
+              <span translate="no">{names.get(item.owner) ?? item.owner}</span>
+              <span>
+                <DateText value={item.updatedAt} />
+              </span>
+            </p>
+          </li>
+        ))}
+      </ol>
+      <MoreButton paged={results} />
+    </section>
   );
 }
 
@@ -145,8 +198,12 @@ export function GroupEditPage({ code }: { code: string | null }) {
 
 function GroupForm({ group, members }: { group: Group | null; members: MemberSummary[] }) {
   const t = useT();
+  const { session } = useSession();
+  // The chair's member-admins change the roster, theme and end date; the name and chair are the secretariat's.
+  const secretariat = can(session, 'groups.manage');
   const [code, setCode] = useState(group?.code ?? '');
   const [name, setName] = useState(group?.name ?? '');
+  const [theme, setTheme] = useState(group?.theme ?? '');
   const [roster, setRoster] = useState<string[]>(group?.members ?? []);
   const [chair, setChair] = useState(group?.chair ?? '');
   const [endsOn, setEndsOn] = useState(group?.endsOn ?? '');
@@ -155,7 +212,8 @@ function GroupForm({ group, members }: { group: Group | null; members: MemberSum
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const fields = { name: name.trim(), members: roster, chair: chair || null, endsOn: endsOn || null };
+    const common = { members: roster, theme: theme.trim() || null, endsOn: endsOn || null };
+    const fields = secretariat ? { ...common, name: name.trim(), chair: chair || null } : common;
     void run(async () => {
       const saved = group
         ? await api.patch<{ data: Group }>(`/groups/${encodeURIComponent(group.code)}`, fields)
@@ -168,19 +226,22 @@ function GroupForm({ group, members }: { group: Group | null; members: MemberSum
     <>
       <PageHeader title={group ? t.rich('directory.group.editName', { name: <span translate="no">{group.name}</span> }) : t('directory.group.new')} />
       <form onSubmit={submit} noValidate className="form-narrow">
-        <ErrorAlert error={error} shown={['/code', '/name', '/members', '/chair', '/endsOn']} />
+        <ErrorAlert error={error} shown={['/code', '/name', '/theme', '/members', '/chair', '/endsOn']} />
         {group ? null : (
           <Field label={t('directory.code')} hint={t('directory.group.codeHint')} error={error?.fieldError('/code')}>
             {(props) => <input {...props} required maxLength={64} value={code} onChange={(event) => setCode(event.target.value)} />}
           </Field>
         )}
         <Field label={t('directory.name')} error={error?.fieldError('/name')}>
-          {(props) => <input {...props} required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />}
+          {(props) => <input {...props} required maxLength={200} value={name} disabled={!secretariat} onChange={(event) => setName(event.target.value)} />}
+        </Field>
+        <Field label={t('directory.group.theme')} hint={t('directory.group.themeHint')} error={error?.fieldError('/theme')}>
+          {(props) => <input {...props} maxLength={200} value={theme} onChange={(event) => setTheme(event.target.value)} />}
         </Field>
         <CodePicker legend={t('directory.members')} items={members} value={roster} onChange={setRoster} error={error?.fieldError('/members')} />
         <Field label={t('directory.group.chair')} error={error?.fieldError('/chair')}>
           {(props) => (
-            <select {...props} value={chair} onChange={(event) => setChair(event.target.value)}>
+            <select {...props} value={chair} disabled={!secretariat} onChange={(event) => setChair(event.target.value)}>
               <option value="">{t('directory.group.noChair')}</option>
               {members
                 .filter((member) => roster.includes(member.code) || member.code === chair)
