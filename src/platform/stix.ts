@@ -5,6 +5,8 @@
  * and of a member.
  */
 import { createHash } from 'node:crypto';
+import type { Ctx } from './context.js';
+import { sql } from './db/sql.js';
 import type { HandlingCode, Tlp } from './sharing/codes.js';
 
 export type StixObject = Record<string, unknown> & { type: string; id: string };
@@ -60,6 +62,12 @@ export const LINTAS_IDENTITY = stixId('identity', 'lintas');
 export const lintasIdentity = (): StixObject => ({
   type: 'identity', spec_version: '2.1', id: LINTAS_IDENTITY, created: DEFINED, modified: DEFINED, name: 'Lintas', identity_class: 'system', object_marking_refs: [TLP_MARKINGS.CLEAR],
 });
+
+/** The members' names by code, for their identities. */
+export async function memberNames(ctx: Ctx, codes: readonly string[]): Promise<Map<string, string>> {
+  const rows = await ctx.tx.query<{ code: string; name: string }>(sql`SELECT code, name FROM members WHERE code = ANY(${[...codes]}::text[])`);
+  return new Map(rows.map((row) => [row.code, row.name]));
+}
 
 /** The identity of a member: its code in an external reference (`lintas-member`). */
 export const memberIdentityId = (code: string): string => stixId('identity', `member:${code}`);
