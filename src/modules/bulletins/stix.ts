@@ -221,8 +221,10 @@ function readReport(object: Json, pointer: string, objects: ReadonlyMap<string, 
  * (the specification allows them) and simply not followed.
  */
 export function readBundle(bundle: Json & { objects: Json[] }): ReadBundle {
+  if (bundle.spec_version !== undefined) {
+    return { reports: [], refused: [], ignored: {}, errors: [{ pointer: '/spec_version', detail: 'a STIX 2.0 bundle: STIX 2.1 bundles carry no spec_version, and only STIX 2.1 is imported' }] };
+  }
   const errors: FieldError[] = [];
-  if (bundle.spec_version !== undefined) errors.push({ pointer: '/spec_version', detail: 'a STIX 2.0 bundle: STIX 2.1 bundles carry no spec_version, and only STIX 2.1 is imported' });
   const latest = latestObjects(bundle.objects, errors);
   const objects = new Map([...latest].map(([id, { object }]) => [id, object]));
   const ignored: Record<string, number> = {};
