@@ -182,6 +182,8 @@ describe('STIX 2.1 exchange', () => {
     const old = await importing(recipient, fixture('stix-2.0.json'));
     expect([old.statusCode, pointers(old)]).toEqual([400, ['/spec_version']]);
     expect((await importing(recipient, { type: 'report', id: 'report--x' })).statusCode).toBe(400);
+    const badId = await importing(recipient, { ...(fixture('red-and-green.json') as Record<string, unknown>), id: 'bundle--not-a-uuid' });
+    expect([badId.statusCode, pointers(badId)]).toEqual([400, ['/id']]);
     expect(await fingerprint(t.db)).toEqual(before);
 
     const skipping = await importing(recipient, fixture('red-and-green.json'), '?skipRefused=true');

@@ -225,6 +225,7 @@ export function readBundle(bundle: Json & { objects: Json[] }): ReadBundle {
     return { reports: [], refused: [], ignored: {}, errors: [{ pointer: '/spec_version', detail: 'a STIX 2.0 bundle: STIX 2.1 bundles carry no spec_version, and only STIX 2.1 is imported' }] };
   }
   const errors: FieldError[] = [];
+  if (!IDENTIFIER.test(String(bundle.id)) || !String(bundle.id).startsWith('bundle--')) errors.push({ pointer: '/id', detail: 'a bundle’s id is bundle--<UUID>' });
   const latest = latestObjects(bundle.objects, errors);
   const objects = new Map([...latest].map(([id, { object }]) => [id, object]));
   const ignored: Record<string, number> = {};
