@@ -46,7 +46,8 @@ export async function updateDraft(ctx: Ctx, id: string, input: DraftUpdate) {
 
 /**
  * Publishes a draft: its intended sharing, validated as a new bulletin's is, becomes its access
- * fields; version 1 is recorded and its audience told, as when a bulletin is issued.
+ * fields; it is issued now (`created_at`), version 1 is recorded and its audience told, as when a
+ * bulletin is issued.
  */
 export async function publish(ctx: Ctx, id: string) {
   const row = await ownDraft(ctx, id);
@@ -58,7 +59,7 @@ export async function publish(ctx: Ctx, id: string) {
   await ctx.tx.query(sql`UPDATE bulletins SET draft = false, intended_sharing = NULL,
       audience_kind = ${s.audience_kind}, audience_members = ${s.audience_members}, audience_groups = ${s.audience_groups},
       tlp = ${s.tlp}, handling = ${s.handling}, handling_note = ${s.handling_note},
-      evaluation_source = ${s.evaluation_source}, evaluation_information = ${s.evaluation_information}, updated_at = now()
+      evaluation_source = ${s.evaluation_source}, evaluation_information = ${s.evaluation_information}, created_at = now(), updated_at = now()
     WHERE id = ${id}`);
   await insertVersion(ctx, id, '');
   await offerBulletin(ctx.tx, id);

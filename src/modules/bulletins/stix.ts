@@ -228,8 +228,10 @@ export function readBundle(bundle: Json & { objects: Json[] }): ReadBundle {
   if (!IDENTIFIER.test(String(bundle.id)) || !String(bundle.id).startsWith('bundle--')) errors.push({ pointer: '/id', detail: 'a bundle’s id is bundle--<UUID>' });
   const latest = latestObjects(bundle.objects, errors);
   const objects = new Map([...latest].map(([id, { object }]) => [id, object]));
-  const ignored: Record<string, number> = {};
-  for (const object of bundle.objects) if (!READ_TYPES.has(String(object.type))) ignored[String(object.type)] = (ignored[String(object.type)] ?? 0) + 1;
+  // Counted in a Map: a type is the sender's text (`__proto__` included).
+  const counts = new Map<string, number>();
+  for (const object of bundle.objects) if (!READ_TYPES.has(String(object.type))) counts.set(String(object.type), (counts.get(String(object.type)) ?? 0) + 1);
+  const ignored: Record<string, number> = Object.fromEntries(counts);
   const reports: ImportedReport[] = [];
   const refused: FieldError[] = [];
   for (const { object, index } of [...latest.values()].sort((a, b) => a.index - b.index)) {
