@@ -75,7 +75,11 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
   const notice = page.getByText('A draft: only your member sees it');
   await notice.waitFor();
-  await page.screenshot({ path: `${SCREENSHOTS}/bulletin-draft-1366.png`, fullPage: true });
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/bulletin-draft-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('button', { name: 'Publish' }).click();
   await notice.waitFor({ state: 'detached' });
   expect(await page.getByRole('link', { name: 'Correct' }).count()).toBe(1);
