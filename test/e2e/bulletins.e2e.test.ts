@@ -5,8 +5,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // Bulletins in Debian's Chromium against a server with the demo data. Malaysia's liaison officer
-// issues a document-fraud alert to Indonesia with a specimen image (uploaded with a progress bar
-// once the bulletin exists); the Markdown is shown as text before it is issued and formatted by the
+// saves a document-fraud alert to Indonesia as a draft with a specimen image (uploaded with a progress
+// bar once the bulletin exists) and publishes it from its page; the Markdown is shown as text before it is issued and formatted by the
 // server after. Indonesia's officer finds it unread in the list, opens it (then it is read),
 // acknowledges and comments; Malaysia sees both and corrects the bulletin (a second version, with its
 // note, in the history). Thailand, outside the audience, finds nothing of it, and its address
@@ -74,10 +74,21 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.getByLabel('Attachments').setInputFiles({ name: 'specimen.png', mimeType: 'image/png', buffer: specimen });
   await page.getByRole('radio', { name: 'Named members' }).check();
   await page.getByRole('checkbox', { name: /\(IDN\)/ }).check();
-  await page.getByRole('button', { name: 'Issue bulletin' }).click();
+  // Kept as a draft first (the specimen uploads to it), then published from its page.
+  await page.getByRole('button', { name: 'Save as draft' }).click();
   await page.waitForURL(/\/bulletins\/[0-9a-f-]{36}$/);
   const address = new URL(page.url()).pathname;
   await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+  const notice = page.getByText('A draft: only your member sees it');
+  await notice.waitFor();
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/bulletin-draft-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await notice.waitFor({ state: 'detached' });
+  expect(await page.getByRole('link', { name: 'Correct' }).count()).toBe(1);
   // The server's rendering: bold from Markdown, the typed tag as text.
   const article = page.locator('.bulletin-body');
   expect(await article.locator('strong').textContent()).toBe('Hologram');

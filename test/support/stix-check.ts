@@ -4,7 +4,7 @@
  * OASIS schemas or a general STIX 2.1 validator for Node (the candidates checked, including
  * @mitre-attack/attack-data-model, validate ATT&CK's own object types only). Checked: identifier
  * form (§2.9), spec_version (§3.1), timestamps with millisecond precision in UTC (§3.2), modified not
- * before created, required properties of each object type used, the TLP 2.0 marking definitions
+ * before created, required properties of each object type used (locations included), the TLP 2.0 marking definitions
  * with their fixed ids, and that every reference resolves inside the bundle.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -47,6 +47,11 @@ const SCHEMAS: Record<string, object> = {
     extension_types: { type: 'array', minItems: 1, items: { enum: ['new-sdo', 'new-sco', 'new-sro', 'property-extension', 'toplevel-property-extension'] } },
   }),
   'marking-definition': object(['created'], { created: timestamp }, common),
+  // §4.10: a location names a region, a country (ISO 3166-1 alpha-2) or a point.
+  location: {
+    ...object(['created', 'modified'], { country: { type: 'string', pattern: '^[A-Z]{2}$' }, region: nonEmptyString, latitude: { type: 'number', minimum: -90, maximum: 90 }, longitude: { type: 'number', minimum: -180, maximum: 180 } }),
+    anyOf: [{ required: ['region'] }, { required: ['country'] }, { required: ['latitude', 'longitude'] }],
+  },
   'email-addr': object(['value'], { value: nonEmptyString }, common),
   'user-account': object([], { user_id: nonEmptyString, account_type: nonEmptyString }, common),
 };

@@ -190,6 +190,53 @@ describe('bulletins', () => {
   });
 });
 
+describe('drafts', () => {
+  test('a draft is its owner member’s alone and tells no one; publishing gives it its intended sharing and tells its audience', async () => {
+    const subscribed = await t.as(recipient, { method: 'POST', url: '/api/v1/account/subscriptions', payload: { module: 'bulletins' } });
+    expect(subscribed.statusCode, subscribed.body).toBe(201);
+    const told = async (id: string): Promise<number> =>
+      (await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM notifications WHERE object_id = ${id}`))).n;
+    const created = await t.as(owner, { method: 'POST', url: API, payload: { ...bulletin('Draft: forged stamps'), draft: true } });
+    expect(created.statusCode, created.body).toBe(201);
+    const draft = created.json<{ data: Bulletin & { draft: boolean; intendedSharing: unknown } }>().data;
+    expect(draft).toMatchObject({ draft: true, sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' }, intendedSharing: { audience: { kind: 'members', members: ['BBB'] } } });
+    expect(await told(draft.id)).toBe(0);
+
+    // Another member, even the intended audience, gets the 404 of a missing bulletin on every route.
+    const edit = { ...bulletin('Taken over'), draft: undefined };
+    for (const who of [recipient, outsider]) {
+      for (const [method, url, payload] of [['GET', `${API}/${draft.id}`], ['PUT', `${API}/${draft.id}/draft`, edit], ['POST', `${API}/${draft.id}/publish`], ['DELETE', `${API}/${draft.id}`]] as const) {
+        const response = await t.as(who, { method, url, ...(payload ? { payload } : {}) });
+        expect(response.statusCode, `${method} ${url}`).toBe(404);
+      }
+      expect(ids(await t.as(who, { method: 'GET', url: `${API}?state=draft&limit=100` }))).toEqual([]);
+    }
+    expect(ids(await t.as(ownerColleague, { method: 'GET', url: `${API}?state=draft&limit=100` }))).toContain(draft.id);
+    expect(ids(await t.as(owner, { method: 'GET', url: `${API}?limit=100` }))).not.toContain(draft.id);
+
+    const edited = await t.as(owner, { method: 'PUT', url: `${API}/${draft.id}/draft`, payload: { ...bulletin('Draft: forged entry stamps', { kind: 'all' }), draft: undefined } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json<{ data: Bulletin }>().data).toMatchObject({ title: 'Draft: forged entry stamps', version: 1, sharing: { audience: { kind: 'owner' } }, intendedSharing: { audience: { kind: 'all' } } });
+    expect((await t.as(owner, { method: 'PATCH', url: `${API}/${draft.id}`, payload: { note: 'x', title: 'y' } })).statusCode).toBe(409);
+    expect(await told(draft.id)).toBe(0);
+
+    const published = await t.as(owner, { method: 'POST', url: `${API}/${draft.id}/publish` });
+    expect(published.statusCode, published.body).toBe(200);
+    expect(published.json<{ data: Bulletin }>().data).toMatchObject({ draft: false, intendedSharing: null, version: 1, sharing: { audience: { kind: 'all' }, tlp: 'AMBER', handling: ['H2'] } });
+    expect(await told(draft.id)).toBeGreaterThan(0);
+    expect((await t.as(recipient, { method: 'GET', url: `${API}/${draft.id}` })).statusCode).toBe(200);
+    expect((await t.as(owner, { method: 'GET', url: `${API}/${draft.id}/versions` })).json<{ data: unknown[] }>().data).toHaveLength(1);
+    // Published: no second publishing, no deleting.
+    expect((await t.as(owner, { method: 'POST', url: `${API}/${draft.id}/publish` })).statusCode).toBe(409);
+    expect((await t.as(owner, { method: 'DELETE', url: `${API}/${draft.id}` })).statusCode).toBe(409);
+    expect((await t.as(recipient, { method: 'DELETE', url: `${API}/${draft.id}` })).statusCode).toBe(403);
+
+    const doomed = (await t.as(owner, { method: 'POST', url: API, payload: { ...bulletin('Draft to drop'), draft: true } })).json<{ data: { id: string } }>().data.id;
+    expect((await t.as(owner, { method: 'DELETE', url: `${API}/${doomed}` })).statusCode).toBe(204);
+    expect((await t.as(owner, { method: 'GET', url: `${API}/${doomed}` })).statusCode).toBe(404);
+  });
+});
+
 describe('entities offered to linkage', () => {
   test('phones, handles, travel documents and vessels are checked, offered with the bulletin’s sharing, and follow its corrections', async () => {
     const bad = await t.as(owner, {

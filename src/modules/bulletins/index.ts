@@ -9,6 +9,7 @@ import { bulletinSettings } from './settings.js';
 const AUDIT_ACTIONS = [
   'bulletins.list', 'bulletins.read', 'bulletins.versions-read', 'bulletins.create', 'bulletins.correct', 'bulletins.attach',
   'bulletins.attachment-read', 'bulletins.acknowledge', 'bulletins.comments-read', 'bulletins.comment',
+  'bulletins.draft-edit', 'bulletins.publish', 'bulletins.draft-delete', 'bulletins.export', 'bulletins.import',
 ] as const;
 
 /** Bulletins: the liaison network's alerts and notes, with versions, attachments, acknowledgements and comments. */

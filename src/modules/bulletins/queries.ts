@@ -1,8 +1,8 @@
 import type { Ctx } from '../../platform/context.js';
 import { sql, type Sql } from '../../platform/db/sql.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
-import type { SharingRow } from '../../platform/sharing/model.js';
-import { sharingColumns } from '../../platform/sharing/rule.js';
+import type { SharingInput, SharingRow } from '../../platform/sharing/model.js';
+import { passableBy, sharingColumns } from '../../platform/sharing/rule.js';
 import type { AttachmentType, BulletinType } from './codes.js';
 import type { BulletinEntity, CommentQuery, ListQuery } from './schemas.js';
 
@@ -23,21 +23,25 @@ export interface BulletinRow extends SharingRow {
   expired: boolean;
   version: number;
   unread: boolean;
+  draft: boolean;
+  /** A draft's sharing once published (jsonb, as either driver returns it). */
+  intended_sharing: SharingInput | string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const columns = (ctx: Ctx) => sql`b.id, b.type, b.title, b.countries, b.places, b.tags, b.expires_at,
-  coalesce(b.expires_at <= now(), false) AS expired, b.version, ${unread(ctx)} AS unread, b.created_at, b.updated_at, ${sharingColumns('b')}`;
+  coalesce(b.expires_at <= now(), false) AS expired, b.version, ${unread(ctx)} AS unread, b.draft, b.intended_sharing, b.created_at, b.updated_at, ${sharingColumns('b')}`;
 
 /** Whether the actor has not opened the bulletin's current version. */
 function unread(ctx: Ctx): Sql {
   return sql`NOT EXISTS (SELECT 1 FROM bulletin_views v WHERE v.bulletin_id = b.id AND v.user_id = ${ctx.actor.userId || null}::uuid AND v.version = b.version)`;
 }
 
-/** A page of the bulletins the actor may see, newest first (ids are time-ordered, UUID v7). */
-export async function listBulletins(ctx: Ctx, query: ListQuery, limit: number): Promise<BulletinRow[]> {
-  const where: Sql[] = [ctx.visible('b')];
+/** The list's filters (the cursor aside): what the actor may see, published or its member's drafts, by type, country, tag, unread and expiry. */
+function listConditions(ctx: Ctx, query: ListQuery): Sql[] {
+  // Drafts are owner-only by their access fields; the owner test says so again, and keeps them out of the default list.
+  const where: Sql[] = [ctx.visible('b'), query.state === 'draft' ? sql`b.draft AND b.owner = ${ctx.actor.member}` : sql`NOT b.draft`];
   if (query.type) where.push(sql`b.type = ${query.type}`);
   if (query.country) where.push(sql`b.countries @> ARRAY[${query.country}]::text[]`);
   if (query.tag) where.push(sql`b.tags @> ARRAY[${query.tag}]::text[]`);
@@ -45,9 +49,30 @@ export async function listBulletins(ctx: Ctx, query: ListQuery, limit: number): 
   if (query.group) where.push(ctx.actor.groups.includes(query.group) ? sql`b.audience_groups @> ARRAY[${query.group}]::text[]` : sql`false`);
   if (query.unread !== undefined) where.push(query.unread ? unread(ctx) : sql`NOT ${unread(ctx)}`);
   if (query.expired !== undefined) where.push(query.expired ? sql`b.expires_at <= now()` : sql`(b.expires_at IS NULL OR b.expires_at > now())`);
+  return where;
+}
+
+function afterCursor(query: ListQuery): Sql[] {
   const after = decodeCursor(query.cursor, ['uuid']);
-  if (after) where.push(sql`b.id < ${after[0]}::uuid`);
+  return after ? [sql`b.id < ${after[0]}::uuid`] : [];
+}
+
+/** A page of the bulletins the actor may see, newest first (ids are time-ordered, UUID v7). */
+export async function listBulletins(ctx: Ctx, query: ListQuery, limit: number): Promise<BulletinRow[]> {
+  const where = [...listConditions(ctx, query), ...afterCursor(query)];
   return ctx.tx.query<BulletinRow>(sql`SELECT ${columns(ctx)} FROM bulletins b WHERE ${sql.join(where, ' AND ')} ORDER BY b.id DESC LIMIT ${limit + 1}`);
+}
+
+/** A page of the list's bulletins the actor may also pass on (rule 5), with their bodies, for an export. */
+export async function listExportable(ctx: Ctx, query: ListQuery, limit: number): Promise<(BulletinRow & { body: string })[]> {
+  const where = [...listConditions(ctx, query), passableBy(ctx.actor, 'b'), ...afterCursor(query)];
+  return ctx.tx.query(sql`SELECT ${columns(ctx)}, b.body FROM bulletins b WHERE ${sql.join(where, ' AND ')} ORDER BY b.id DESC LIMIT ${limit + 1}`);
+}
+
+/** How many of the list's bulletins (every page) the actor may see but not pass on: what an export leaves out. */
+export async function countWithheld(ctx: Ctx, query: ListQuery): Promise<number> {
+  const where = [...listConditions(ctx, query), sql`NOT ${passableBy(ctx.actor, 'b')}`];
+  return (await ctx.tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM bulletins b WHERE ${sql.join(where, ' AND ')}`)).n;
 }
 
 export async function findBulletin(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<(BulletinRow & { body: string; entities: BulletinEntity[] | string }) | undefined> {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { Platform } from '../../platform/context.js';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { IdParams, Page, problemResponses } from '../../platform/http/schemas.js';
@@ -8,8 +9,10 @@ import { prepareAttachment } from './attachments.js';
 import * as responses from './responses.js';
 import {
   AcknowledgementCreate, AcknowledgementList, AttachmentMetadata, AttachmentOne, AttachmentParams, BulletinCorrection, BulletinCreate, BulletinItem,
-  BulletinOne, CommentCreate, CommentItem, CommentOne, CommentQuery, ListQuery, VersionList,
+  BulletinOne, CommentCreate, CommentItem, CommentOne, CommentQuery, DraftUpdate, ListQuery, StixBundle, StixImportQuery, StixImportResult, VersionList,
 } from './schemas.js';
+import * as drafts from './drafts.js';
+import * as exchange from './exchange.js';
 import * as bulletins from './service.js';
 import { bulletinSettings } from './settings.js';
 
@@ -27,7 +30,37 @@ async function readAttachment(request: FastifyRequest, id: string) {
   return { name: value.name ?? file.name, prepared: await prepareAttachment(file.content) };
 }
 
-export function bulletinRoutes(app: App): void {
+const STIX_TYPE = 'application/stix+json; version=2.1; charset=utf-8';
+const stixBundle = Type.Unsafe<string>({ type: 'string', description: 'a STIX 2.1 bundle (JSON): a report per bulletin, the owner’s identity, locations, the TLP 2.0 and handling markings, and Lintas’s bulletin extension' });
+const exportRule = 'Rule 5: a recipient may not export another member’s AMBER+STRICT, RED or H2 bulletin (its owner may).';
+
+export function bulletinRoutes(app: App, platform: Platform): void {
+  app.get('/bulletins/export.stix', {
+    config: { action: 'bulletins.read' },
+    schema: {
+      tags, summary: 'A page of the list (same filters) as one STIX 2.1 bundle',
+      description: `${exportRule} Those are left out; the header lintas-withheld-records counts them (all pages), and lintas-next-cursor gives the next page. One audit row names the others’ bulletins.`,
+      querystring: ListQuery, response: { 200: stixBundle, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const { bundle, next, withheld } = await perform(request, (ctx) => exchange.exportList(ctx, request.query));
+    if (next) void reply.header('lintas-next-cursor', next);
+    return reply.type(STIX_TYPE).header('content-disposition', 'attachment; filename="lintas-bulletins.stix.json"')
+      .header('lintas-withheld-records', String(withheld)).send(JSON.stringify(bundle, null, 2));
+  });
+
+  app.post('/bulletins/import.stix', {
+    config: { action: 'bulletins.write' },
+    bodyLimit: bulletinSettings.of(platform.config).stixBytes,
+    schema: {
+      tags, summary: 'Import a STIX 2.1 bundle (from MISP or OpenCTI): a draft bulletin per report',
+      description: 'Each report becomes a draft of your member (name, description as the body, labels as tags, locations as countries, TLP and handling from its markings and Lintas’s extension); ' +
+        'other object types are ignored and counted. A malformed bundle is a 400 with pointers; a report you may not re-share (TLP:RED, TLP:AMBER+STRICT, H2) refuses the whole bundle (403, pointers) unless skipRefused. ' +
+        'Nothing is written unless all of it is. A bundle past the size limit is a 413.',
+      querystring: StixImportQuery, body: StixBundle, response: { 201: StixImportResult, ...problemResponses, 413: Type.Ref('Problem') },
+    },
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => exchange.importBundle(ctx, request.body, request.query))));
+
   app.get('/bulletins', {
     config: { action: 'bulletins.read' },
     schema: { tags, summary: 'List the bulletins you may see, newest first', querystring: ListQuery, response: { 200: Page(BulletinItem), ...problemResponses } },
@@ -37,6 +70,32 @@ export function bulletinRoutes(app: App): void {
     config: { action: 'bulletins.read' },
     schema: { tags, summary: 'A bulletin with its body rendered and its attachments (marks it read for you)', params: IdParams, response: { 200: BulletinOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => bulletins.get(ctx, request.params.id)));
+
+  app.get('/bulletins/:id/export.stix', {
+    config: { action: 'bulletins.read' },
+    schema: { tags, summary: 'A bulletin as a STIX 2.1 bundle (an audited read)', description: `${exportRule} A recipient asking for one gets 403.`, params: IdParams, response: { 200: stixBundle, ...problemResponses } },
+  }, async (request, reply) => {
+    const bundle = await perform(request, (ctx) => exchange.exportOne(ctx, request.params.id));
+    return reply.type(STIX_TYPE).header('content-disposition', `attachment; filename="lintas-bulletin-${request.params.id}.stix.json"`).send(JSON.stringify(bundle, null, 2));
+  });
+
+  app.put('/bulletins/:id/draft', {
+    config: { action: 'bulletins.write' },
+    schema: { tags, summary: 'Replace a draft’s content and intended sharing (owner only; 409 once published)', params: IdParams, body: DraftUpdate, response: { 200: BulletinOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => drafts.updateDraft(ctx, request.params.id, request.body)));
+
+  app.post('/bulletins/:id/publish', {
+    config: { action: 'bulletins.write' },
+    schema: { tags, summary: 'Publish a draft: its intended sharing becomes its sharing and its audience is told', params: IdParams, response: { 200: BulletinOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => drafts.publish(ctx, request.params.id)));
+
+  app.delete('/bulletins/:id', {
+    config: { action: 'bulletins.write' },
+    schema: { tags, summary: 'Delete a draft (owner only; a published bulletin is withdrawn by its expiry, 409)', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await perform(request, (ctx) => drafts.deleteDraft(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
 
   app.get('/bulletins/:id/versions', {
     config: { action: 'bulletins.read' },

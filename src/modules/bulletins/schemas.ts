@@ -49,8 +49,23 @@ export const BulletinCreate = Strict({
   entities: Type.Optional(fields.entities),
   expiresAt: Type.Optional(fields.expiresAt),
   sharing: Sharing,
+  draft: Type.Optional(Type.Boolean({ description: 'true: keep it as a draft, seen by your member only and announced to no one, with `sharing` as the sharing it will have when published' })),
 });
 export type BulletinCreate = Static<typeof BulletinCreate>;
+
+/** A draft's new content, in full (a draft has no versions: it is replaced). */
+export const DraftUpdate = Strict({
+  type: fields.type,
+  title: fields.title,
+  body: fields.body,
+  countries: Type.Optional(fields.countries),
+  places: Type.Optional(fields.places),
+  tags: Type.Optional(fields.tags),
+  entities: Type.Optional(fields.entities),
+  expiresAt: Type.Optional(fields.expiresAt),
+  sharing: Sharing,
+});
+export type DraftUpdate = Static<typeof DraftUpdate>;
 
 /** A correction: the fields that change, and why. It makes a new version; the earlier ones are kept. */
 export const BulletinCorrection = Strict({
@@ -97,6 +112,8 @@ const BulletinFields = {
   unread: Type.Boolean({ description: 'you have not opened this version of it' }),
   owner: Type.String(),
   sharing: Sharing,
+  draft: Type.Boolean({ description: 'a draft: seen by its owner member only; `intendedSharing` is what publishing gives it' }),
+  intendedSharing: Type.Union([Sharing, Type.Null()], { description: 'a draft’s sharing once published; null for a published bulletin' }),
   createdAt: Time,
   updatedAt: Time,
   abilities: Abilities,
@@ -128,7 +145,10 @@ export const VersionItem = Strict({
 });
 export const VersionList = Strict({ data: Type.Array(VersionItem) });
 
+export const BULLETIN_STATES = ['published', 'draft'] as const;
+
 export const ListQuery = Strict({
+  state: Type.Optional(OneOf(BULLETIN_STATES, { description: 'published (the default), or draft: your member’s drafts' })),
   type: Type.Optional(BulletinTypeSchema),
   country: Type.Optional(Country),
   tag: Type.Optional(Tag),
@@ -178,3 +198,27 @@ export const CommentItem = Strict({
 export const CommentOne = Strict({ data: CommentItem });
 export const CommentQuery = Strict({ cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) });
 export type CommentQuery = Static<typeof CommentQuery>;
+
+/** A STIX 2.1 bundle, as MISP and OpenCTI publish them: checked here for its shape only, object by object in stix.ts. */
+export const StixBundle = Type.Object({
+  type: OneOf(['bundle'] as const),
+  id: Type.String({ minLength: 1, maxLength: 300, description: 'bundle--<UUID>' }),
+  spec_version: Type.Optional(Type.String({ description: 'STIX 2.0 bundles had it; STIX 2.1 bundles do not, and only they are imported' })),
+  objects: Type.Array(
+    Type.Object({ type: Type.String({ minLength: 3, maxLength: 250 }), id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: true }),
+    { minItems: 1, maxItems: 10_000 },
+  ),
+}, { additionalProperties: true, description: 'a STIX 2.1 bundle (application/json or application/stix+json)' });
+export type StixBundle = Static<typeof StixBundle>;
+
+export const StixImportQuery = Strict({
+  skipRefused: Type.Optional(Type.Boolean({ description: 'true: import the reports you may re-share and list the others as refused; left out: any refused report refuses the whole bundle (403)' })),
+});
+export type StixImportQuery = Static<typeof StixImportQuery>;
+
+const Pointed = Strict({ pointer: Type.String({ description: 'JSON pointer into the bundle, such as /objects/3' }), detail: Type.String() });
+export const StixImportResult = Strict({
+  data: Type.Array(Strict({ id: Type.String({ description: 'the draft bulletin' }), title: Type.String(), stixId: Type.String({ description: 'the report it was made from' }), pointer: Type.String() })),
+  refused: Type.Array(Pointed, { description: 'reports you may not re-share (TLP:RED, TLP:AMBER+STRICT or H2), left out with skipRefused' }),
+  ignored: Type.Record(Type.String(), Type.Integer(), { description: 'object types not imported, with how many of each' }),
+});

@@ -1,9 +1,10 @@
 import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { assertNoFieldErrors, notFound, type FieldError } from '../../platform/errors.js';
+import { assertNoFieldErrors, conflict, notFound, type FieldError } from '../../platform/errors.js';
 import { isCountryCode } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
+import type { SharingInput } from '../../platform/sharing/model.js';
 import { presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { entityErrors, offerBulletin } from './entities.js';
@@ -28,6 +29,8 @@ function present(ctx: Ctx, row: BulletinRow) {
     version: row.version,
     unread: row.unread,
     ...presentSharing(ctx.actor, row),
+    draft: row.draft,
+    intendedSharing: row.intended_sharing === null ? null : typeof row.intended_sharing === 'string' ? (JSON.parse(row.intended_sharing) as SharingInput) : row.intended_sharing,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     abilities: bulletinAbilities(ctx.actor, row),
@@ -112,7 +115,7 @@ export async function versions(ctx: Ctx, id: string) {
  * Field errors JSON Schema cannot find: country codes ISO knows, the entities' fields, and a new
  * bulletin's expiry in the future (a correction may set it to now or earlier: that withdraws it).
  */
-function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expiresAt' | 'entities'>>, creating: boolean): FieldError[] {
+export function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expiresAt' | 'entities'>>, creating: boolean): FieldError[] {
   const errors: FieldError[] = entityErrors(input.entities);
   (input.countries ?? []).forEach((code, index) => {
     if (!isCountryCode(code)) errors.push({ pointer: `/countries/${index}`, detail: `"${code}" is not an ISO 3166-1 alpha-3 country code` });
@@ -121,28 +124,41 @@ function contentErrors(input: Partial<Pick<BulletinCreate, 'countries' | 'expire
   return errors;
 }
 
-async function insertVersion(ctx: Ctx, id: string, note: string): Promise<void> {
+export async function insertVersion(ctx: Ctx, id: string, note: string): Promise<void> {
   await ctx.tx.query(sql`INSERT INTO bulletin_versions (bulletin_id, version, type, title, body, countries, places, tags, entities, expires_at, note, created_by)
     SELECT id, version, type, title, body, countries, places, tags, entities, expires_at, ${note}, ${ctx.actor.userId || null}::uuid FROM bulletins WHERE id = ${id}`);
 }
 
+/**
+ * Issues a bulletin, or keeps it as a draft: a draft's access fields are owner-only and the sharing
+ * asked for waits in `intended_sharing` until it is published (drafts.ts); no one is told of a draft.
+ */
 export async function create(ctx: Ctx, input: BulletinCreate) {
   assertMay(ctx.actor, { owner: ctx.actor.member, audience_kind: 'owner', audience_members: [], audience_groups: [] }, 'correct');
   assertNoFieldErrors([...contentErrors(input, true), ...(await validateSharing(ctx.tx, ctx.actor.member, input.sharing))]);
-  const s = sharingValues(input.sharing);
+  const draft = input.draft === true;
+  const s = sharingValues(draft ? ownerOnly(input.sharing) : input.sharing);
   const { id } = await ctx.tx.one<{ id: string }>(sql`
-    INSERT INTO bulletins (type, title, body, countries, places, tags, entities, expires_at, created_by,
+    INSERT INTO bulletins (type, title, body, countries, places, tags, entities, expires_at, created_by, draft, intended_sharing,
       owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
     VALUES (${input.type}, ${input.title}, ${input.body}, ${input.countries ?? []}, ${input.places ?? []}, ${input.tags ?? []},
       ${JSON.stringify(input.entities ?? [])}::jsonb, ${input.expiresAt ?? null}::timestamptz, ${ctx.actor.userId || null}::uuid,
+      ${draft}, ${draft ? JSON.stringify(input.sharing) : null}::jsonb,
       ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
       ${s.evaluation_source}, ${s.evaluation_information})
     RETURNING id`);
-  await insertVersion(ctx, id, '');
   await offerBulletin(ctx.tx, id);
-  await tellAboutBulletin(ctx, id, 'issued');
-  await ctx.audit({ action: 'bulletins.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { title: input.title, type: input.type } });
+  if (!draft) {
+    await insertVersion(ctx, id, '');
+    await tellAboutBulletin(ctx, id, 'issued');
+  }
+  await ctx.audit({ action: 'bulletins.create', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member, details: { title: input.title, type: input.type, draft } });
   return get(ctx, id);
+}
+
+/** A draft's access fields: its intended TLP, handling and evaluation, seen by its owner only. */
+export function ownerOnly(sharing: SharingInput): SharingInput {
+  return { ...sharing, audience: { kind: 'owner' } };
 }
 
 /**
@@ -155,6 +171,7 @@ export async function correct(ctx: Ctx, id: string, input: BulletinCorrection) {
   const row = (await findBulletin(ctx, id, { forUpdate: true })) ?? (await findBulletin(ctx, id));
   if (!row) throw notFound();
   assertMay(ctx.actor, row, 'correct');
+  if (row.draft) throw conflict('A draft is edited (PUT /bulletins/{id}/draft) and published, not corrected.');
   // The groups it is shared with already may stay in its audience though one has ended (read-only): the owner narrows or corrects what it shared.
   assertNoFieldErrors([...contentErrors(input, false), ...(input.sharing ? await validateSharing(ctx.tx, ctx.actor.member, input.sharing, '/sharing', row.audience_groups) : [])]);
   const s = input.sharing ? sharingValues(input.sharing) : undefined;

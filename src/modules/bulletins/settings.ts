@@ -13,4 +13,10 @@ export const bulletinSettings = defineSettings({
     default: 20,
     description: 'how many attachments one bulletin may hold',
   },
+  stixBytes: {
+    env: 'LINTAS_BULLETINS_STIX_BYTES',
+    kind: 'count',
+    default: 5 * 1024 * 1024,
+    description: 'the largest STIX 2.1 bundle an import takes, in bytes; a larger one is refused with 413',
+  },
 });

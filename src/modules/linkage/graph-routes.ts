@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
-import type { Ctx } from '../../platform/context.js';
-import { sql } from '../../platform/db/sql.js';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { expand } from './graph.js';
 import { exportableGraph, toGraphml } from './graph-export.js';
 import { Graph, GraphExpand, GraphExport } from './graph-schemas.js';
+import { memberNames } from '../../platform/stix.js';
 import { toStixBundle } from './stix.js';
 
 const tags = ['linkage'];
@@ -14,11 +13,6 @@ const FileResponse = (description: string) => Type.Unsafe<string>({ type: 'strin
 const exportDescription =
   'Only the records you may see and may pass on (rule 5: not others’ AMBER+STRICT, RED or H2 records) and the values they hold; ' +
   'the header lintas-withheld-records says how many of the records you asked for were left out for their handling. One audit row names the others’ records.';
-
-async function memberNames(ctx: Ctx, codes: readonly string[]): Promise<Map<string, string>> {
-  const rows = await ctx.tx.query<{ code: string; name: string }>(sql`SELECT code, name FROM members WHERE code = ANY(${[...codes]}::text[])`);
-  return new Map(rows.map((row) => [row.code, row.name]));
-}
 
 /** The graph: one step at a time from a record or a value, and its exports. */
 export function graphRoutes(app: App): void {

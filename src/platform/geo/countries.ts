@@ -29,3 +29,13 @@ export function allCountries(): { code: string; name: string }[] {
 export function alpha2FromAlpha3(code: string): string | undefined {
   return isCountryCode(code) ? countries.alpha3ToAlpha2(code) : undefined;
 }
+
+/** The alpha-3 code of an alpha-2 code (as STIX locations give countries), or undefined when unknown. */
+export function alpha3FromAlpha2(code: string): string | undefined {
+  return /^[A-Za-z]{2}$/.test(code) ? countries.alpha2ToAlpha3(code.toUpperCase()) : undefined;
+}
+
+/** The alpha-3 code of an English country name, or undefined when none is known by it. */
+export function alpha3FromName(name: string): string | undefined {
+  return countries.getAlpha3Code(name, 'en');
+}

@@ -225,6 +225,7 @@ describe('crafted cursors on every paginated list', () => {
    */
   const LISTS: { route: string; url?: () => string; query?: string; parts: CursorPart[]; good?: (string | number)[] }[] = [
     { route: '/bulletins', parts: ['uuid'] },
+    { route: '/bulletins/export.stix', parts: ['uuid'] },
     { route: '/bulletins/:id/comments', url: () => `/bulletins/${bulletin}/comments`, parts: ['uuid'] },
     { route: '/library/documents', parts: ['date', 'uuid'] },
     { route: '/library/documents', query: 'q=smuggling', parts: ['real', 'uuid'] },

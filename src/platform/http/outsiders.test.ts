@@ -83,6 +83,7 @@ let privateBulletin: string;
 let sharedBulletin: string;
 let privateAttachment: string;
 let sharedAttachment: string;
+let privateDraft: string;
 let ownerEndpoint: string;
 let ownerSubscription: string;
 let ownerDelivery: string;
@@ -110,6 +111,17 @@ const biometricSearchBody = (agreement: string) => ({ agreement, purpose: 'irreg
 const faceImage = readFileSync(new URL('../../../test/fixtures/faces/astronaut.png', import.meta.url));
 
 const validBulletin = () => ({ type: 'alert', title: 'An outsider’s alert', body: 'Text.', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
+const { sharing: _sharing, ...draftContent } = validBulletin();
+const validDraft = () => ({ ...draftContent, sharing: { audience: { kind: 'members', members: ['CCC'] }, tlp: 'GREEN' } });
+/** A STIX 2.1 bundle of one GREEN report, as an import takes it. */
+const validStixBundle = () => ({
+  type: 'bundle', id: 'bundle--0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d',
+  objects: [{
+    type: 'report', spec_version: '2.1', id: 'report--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z',
+    published: '2024-01-01T00:00:00.000Z', name: 'An outsider’s report', object_refs: ['identity--2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e'],
+    object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+  }],
+});
 
 const validDocument = () => ({ title: 'An outsider’s document', category: 'other', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
 
@@ -652,6 +664,28 @@ const cases: Case[] = [
     method: 'GET', route: '/bulletins/:id', auth: 'user', path: () => `/bulletins/${privateBulletin}`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}` }], missing: () => `/bulletins/${randomUUID()}` },
   },
+  { method: 'GET', route: '/bulletins/export.stix', auth: 'user', path: () => '/bulletins/export.stix' },
+  { method: 'POST', route: '/bulletins/import.stix', auth: 'user', path: () => '/bulletins/import.stix', payload: validStixBundle, forbidden: [{ who: () => approverOnly }] },
+  {
+    method: 'GET', route: '/bulletins/:id/export.stix', auth: 'user', path: () => `/bulletins/${privateBulletin}/export.stix`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/export.stix` }, { who: () => recipient, path: () => `/bulletins/${privateDraft}/export.stix` }], missing: () => `/bulletins/${randomUUID()}/export.stix` },
+  },
+  // A draft is its owner member's alone: every other member, even one of its intended audience, gets the 404.
+  {
+    method: 'PUT', route: '/bulletins/:id/draft', auth: 'user', path: () => `/bulletins/${privateDraft}/draft`, payload: validDraft,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/bulletins/${randomUUID()}/draft` },
+    forbidden: [{ who: () => recipient, path: () => `/bulletins/${sharedBulletin}/draft` }, { who: () => approverOnly }],
+  },
+  {
+    method: 'POST', route: '/bulletins/:id/publish', auth: 'user', path: () => `/bulletins/${privateDraft}/publish`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/bulletins/${randomUUID()}/publish` },
+    forbidden: [{ who: () => recipient, path: () => `/bulletins/${sharedBulletin}/publish` }, { who: () => approverOnly }],
+  },
+  {
+    method: 'DELETE', route: '/bulletins/:id', auth: 'user', path: () => `/bulletins/${privateDraft}`,
+    hidden: { refusals: [{ who: () => outsider }, { who: () => outsiderAdmin }, { who: () => recipient }], missing: () => `/bulletins/${randomUUID()}` },
+    forbidden: [{ who: () => recipient, path: () => `/bulletins/${sharedBulletin}` }, { who: () => approverOnly }],
+  },
   {
     method: 'GET', route: '/bulletins/:id/versions', auth: 'user', path: () => `/bulletins/${privateBulletin}/versions`,
     hidden: { refusals: [{ who: () => outsider }, { who: () => observer, path: () => `/bulletins/${sharedBulletin}/versions` }], missing: () => `/bulletins/${randomUUID()}/versions` },
@@ -860,6 +894,8 @@ beforeAll(async () => {
     const [one, two] = [await bulletin('A private bulletin', 'owner'), await bulletin('A bulletin for every full member', 'all')];
     return [one, two, await attachment(one), await attachment(two)];
   });
+  privateDraft = await t.db.ownerTransaction(async (tx) => (await tx.one<{ id: string }>(sql`INSERT INTO bulletins (type, title, body, owner, audience_kind, tlp, draft, intended_sharing)
+    VALUES ('alert', 'A private draft', 'secret method', 'AAA', 'owner', 'AMBER', true, ${JSON.stringify({ audience: { kind: 'all' }, tlp: 'AMBER' })}::jsonb) RETURNING id`)).id);
   ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
@@ -922,7 +958,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(74);
+    expect(recordCases.length).toBe(78);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -940,7 +976,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(84);
+    expect(forbiddenCases.length).toBe(88);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;
@@ -1005,6 +1041,12 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(recipient, { method: 'POST', url: `${PREFIX}/bulletins/${sharedBulletin}/comments`, payload: { body: 'Seen.' } })).statusCode).toBe(201);
     expect((await t.as(owner, { method: 'GET', url: `${PREFIX}/bulletins/${sharedBulletin}/comments` })).json()).toMatchObject({ data: [{ member: 'CCC' }] });
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/bulletins/${privateBulletin}`, payload: { note: 'Corrected', title: 'Corrected' } })).json()).toMatchObject({ data: { version: 2 } });
+    expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/bulletins/${sharedBulletin}/export.stix` })).json()).toMatchObject({ type: 'bundle', objects: expect.arrayContaining([expect.objectContaining({ type: 'report', name: 'A bulletin for every full member' })]) as unknown });
+    expect((await t.as(outsider, { method: 'POST', url: `${PREFIX}/bulletins/import.stix`, payload: validStixBundle() })).statusCode).toBe(201);
+    expect((await t.as(owner, { method: 'PUT', url: `${PREFIX}/bulletins/${privateDraft}/draft`, payload: validDraft() })).json()).toMatchObject({ data: { draft: true, title: 'An outsider’s alert' } });
+    expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/bulletins/${privateDraft}/publish` })).json()).toMatchObject({ data: { draft: false, sharing: { audience: { kind: 'members', members: ['CCC'] } } } });
+    const dropped = (await t.as(owner, { method: 'POST', url: `${PREFIX}/bulletins`, payload: { ...validBulletin(), draft: true } })).json<{ data: { id: string } }>().data.id;
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/bulletins/${dropped}` })).statusCode).toBe(204);
     const attached = await t.as(owner, { method: 'POST', url: `${PREFIX}/bulletins/${privateBulletin}/attachments`, ...multipart([{ name: 'file', value: faceImage, filename: 'specimen.png', type: 'image/png' }]) });
     expect(attached.json()).toMatchObject({ data: { contentType: 'image/png' } });
     const issuer = await t.sessionFor(issuerUser);

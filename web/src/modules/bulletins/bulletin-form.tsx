@@ -88,6 +88,11 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
+    save(false);
+  };
+
+  /** Issues the bulletin, or keeps it as a draft (only a new one: a draft is seen by the member alone and tells no one). */
+  const save = (draft: boolean): void => {
     const evaluationProblem = draftProblemId(sharing);
     const problem = !title.trim()
       ? { pointer: '/title', detail: t('bulletins.form.titleMissing') }
@@ -117,7 +122,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
         navigate(bulletinPath(bulletin.id));
         return;
       }
-      const saved = created ?? (await api.post<BulletinOne>('/bulletins', fields)).data.id;
+      const saved = created ?? (await api.post<BulletinOne>('/bulletins', draft ? { ...fields, draft } : fields)).data.id;
       setCreated(saved);
       const stored = await uploads.upload(saved, files);
       if (stored.length === files.length) navigate(bulletinPath(saved));
@@ -200,6 +205,11 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
           <button type="submit" className="button-primary" disabled={busy}>
             {bulletin ? t('bulletins.form.saveCorrection') : created ? t('bulletins.form.retryFiles') : t('bulletins.form.issue')}
           </button>
+          {bulletin || created ? null : (
+            <button type="button" className="button" disabled={busy} onClick={() => save(true)}>
+              {t('bulletins.form.saveDraft')}
+            </button>
+          )}
           <Link to={back}>{t('common.cancel')}</Link>
         </div>
       </form>

@@ -1,6 +1,7 @@
+import { api } from '../../api.js';
 import { SharingView } from '../../components/sharing.js';
-import { DateText, PageHeader, RecordPending, TlpBadge } from '../../components/ui.js';
-import { useResource, useTitle } from '../../hooks.js';
+import { DateText, ErrorAlert, PageHeader, RecordPending, TlpBadge } from '../../components/ui.js';
+import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { countryName } from '../../../../src/platform/geo/countries.js';
@@ -16,6 +17,7 @@ export function BulletinPage({ id }: { id: string }) {
   const bulletin = useResource<BulletinOne>(bulletinPath(id));
   const members = useMembers();
   const t = useT();
+  const { busy, error, run } = useSubmit();
   useTitle(bulletin.data?.data.title ?? t('bulletins.bulletin'));
   if (!bulletin.data) {
     return (
@@ -28,18 +30,40 @@ export function BulletinPage({ id }: { id: string }) {
     );
   }
   const { data, abilities } = bulletin.data;
+  const publish = (): void => {
+    void run(async () => {
+      await api.post<BulletinOne>(`${bulletinPath(data.id)}/publish`);
+      bulletin.reload();
+    });
+  };
   const names = members.names;
   const none = <span className="muted">—</span>;
 
   return (
     <>
       <PageHeader title={<span translate="no">{data.title}</span>}>
-        {abilities.correct ? (
+        {abilities.correct && data.draft ? (
+          <button type="button" className="button-primary" disabled={busy} onClick={publish}>
+            {t('bulletins.publish')}
+          </button>
+        ) : null}
+        {abilities.correct && !data.draft ? (
           <Link className="button" to={`${bulletinPath(data.id)}/correct`}>
             {t('bulletins.correct')}
           </Link>
         ) : null}
+        {abilities.passOn ? (
+          <a className="button" href={`/api/v1${bulletinPath(data.id)}/export.stix`} download>
+            {t('bulletins.exportStix')}
+          </a>
+        ) : null}
       </PageHeader>
+      {data.draft ? (
+        <p className="alert alert-warning" role="status">
+          {t('bulletins.draftNotice')}
+        </p>
+      ) : null}
+      <ErrorAlert error={error} />
       <p className="document-tlp">
         <TlpBadge tlp={data.sharing.tlp} /> <span>{t(TYPE_LABEL[data.type])}</span>
         {data.expired ? <strong> · {t('bulletins.expired')}</strong> : null}
@@ -118,7 +142,7 @@ export function BulletinPage({ id }: { id: string }) {
           </section>
           <section aria-labelledby="bulletin-sharing" className="panel">
             <h2 id="bulletin-sharing">{t('sharing.fields.legend')}</h2>
-            <SharingView sharing={data.sharing} owner={data.owner} names={names} />
+            <SharingView sharing={data.intendedSharing ?? data.sharing} owner={data.owner} names={names} />
           </section>
         </aside>
       </div>

@@ -10,7 +10,7 @@ import { useMembers } from '../directory/hooks.js';
 import { BULLETIN_TYPES, bulletinPath, TYPE_LABEL, type Bulletin } from './api.js';
 import './bulletins.css';
 
-const FILTERS = ['type', 'country', 'tag', 'unread', 'withExpired'] as const;
+const FILTERS = ['type', 'country', 'tag', 'unread', 'withExpired', 'drafts'] as const;
 const PAGE_SIZE = 25;
 const COUNTRIES = allCountries();
 
@@ -23,7 +23,7 @@ export function BulletinsPage() {
   const { applied, filtered } = filter;
   // Expired bulletins are left out unless asked for (the API lists both when `expired` is absent).
   const results = usePaged<Bulletin>(
-    `/bulletins${query({ type: applied.type, country: applied.country, tag: applied.tag, unread: applied.unread, expired: applied.withExpired ? null : 'false', limit: PAGE_SIZE })}`,
+    `/bulletins${query({ state: applied.drafts ? 'draft' : null, type: applied.type, country: applied.country, tag: applied.tag, unread: applied.unread, expired: applied.withExpired ? null : 'false', limit: PAGE_SIZE })}`,
   );
   const members = useMembers();
 
@@ -46,6 +46,7 @@ export function BulletinsPage() {
           { kind: 'text', key: 'tag', label: t('bulletins.field.tag') },
           { kind: 'check', key: 'unread', label: t('bulletins.filter.unread') },
           { kind: 'check', key: 'withExpired', label: t('bulletins.filter.withExpired') },
+          { kind: 'check', key: 'drafts', label: t('bulletins.filter.drafts') },
         ]}
       />
       <section aria-labelledby="bulletins-results">
@@ -66,6 +67,7 @@ export function BulletinsPage() {
                 <TlpBadge tlp={item.sharing.tlp} />
               </div>
               <p className="meta">
+                {item.draft ? <strong>{t('bulletins.draft')}</strong> : null}
                 <span>{t(TYPE_LABEL[item.type])}</span>
                 {item.countries.length > 0 ? <span translate="no">{t.list(item.countries.map((code) => countryName(code)))}</span> : null}
                 <span translate="no">{members.names.get(item.owner) ?? item.owner}</span>
