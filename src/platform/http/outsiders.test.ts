@@ -161,6 +161,11 @@ const cases: Case[] = [
   { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
   { method: 'POST', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions', payload: () => ({ module: 'bulletins' }) },
   {
+    method: 'PATCH', route: '/account/subscriptions/:id', auth: 'user', path: () => `/account/subscriptions/${ownerSubscription}`, payload: () => ({ delivery: 'daily' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
+  },
+  { method: 'GET', route: '/subscriptions/topics', auth: 'user', path: () => '/subscriptions/topics' },
+  {
     method: 'DELETE', route: '/account/subscriptions/:id', auth: 'user', path: () => `/account/subscriptions/${ownerSubscription}`,
     // Another user's subscription, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
