@@ -42,7 +42,7 @@ export interface LintasModule<A extends string = string> {
   /**
    * What users may subscribe to in this module: the values a subscription's `kinds` are matched
    * against when it tells subscribers (`tellSubscribers`, platform/notify/subscriptions.ts). A module
-   * declaring them is offered on the subscriptions page (`GET /subscriptions/topics`).
+   * declaring them is offered on the subscriptions page (`GET /notifications/topics`).
    */
   readonly subscriptionKinds?: readonly string[];
   /**

@@ -21,8 +21,8 @@ export interface BrowserSession {
  * A whole server with the demo data (serving web/dist, built by the global setup) and a page in
  * Debian's Chromium, started with the flags this closed network needs.
  */
-export async function openBrowserSession(options: { expectedConsoleErrors?: RegExp } = {}): Promise<BrowserSession> {
-  const server = await startTestServer();
+export async function openBrowserSession(options: { expectedConsoleErrors?: RegExp; env?: Record<string, string> } = {}): Promise<BrowserSession> {
+  const server = await startTestServer(options.env ? { env: options.env } : {});
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -13,15 +13,16 @@ import { pgliteDemoDump, postgresDemoTemplate } from './demo-template.js';
  * A whole Lintas listening on a free port, with the demo loaded into a database of its own: an
  * embedded one in a new folder, or on the PostgreSQL leg (LINTAS_TEST_DATABASE_URL) a new database,
  * each a copy of the run's demo template (demo-template.ts). Serves the built web app (web/dist).
+ * `env`: settings of its own (e.g. LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP).
  */
-export async function startTestServer(): Promise<{ url: string; kind: 'pglite' | 'postgres'; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
+export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<{ url: string; kind: 'pglite' | 'postgres'; close(): Promise<void>; totpFor(email: string): Promise<string> }> {
   const folder = mkdtempSync(join(tmpdir(), 'lintas-e2e-'));
   // The demo is seeded once per run and copied here, so the server finds it loaded. On the PostgreSQL
   // leg the server opens the database by its URL; the test's own pool is only kept to drop it at the end.
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
   const database = TEST_DB_KIND === 'postgres' && serverUrl ? await openTestDatabase({}, await postgresDemoTemplate(serverUrl)) : undefined;
   if (!database) await makeTestDataFolder(folder, await pgliteDemoDump());
-  const config = { ...loadConfig({}), dataDir: folder, databaseUrl: database?.url, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
+  const config = { ...loadConfig({ ...options.env }), dataDir: folder, databaseUrl: database?.url, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
   const running = await startServer(config, { demo: true, logger: false, quiet: true }).catch(async (error: unknown) => {
     await database?.close();
     throw error;

@@ -94,6 +94,8 @@ test('a user changes its own subscription (the fields given only), and sees what
   const refused = await t.as(session, { method: 'PATCH', url, payload: { delivery: 'weekly' } });
   expect(refused.statusCode).toBe(400);
   expect(refused.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toContain('/delivery');
-  const topics = (await t.as(session, { method: 'GET', url: '/api/v1/subscriptions/topics' })).json<{ data: { module: string; kinds: string[] }[] }>().data;
-  expect(topics.find((topic) => topic.module === 'bulletins')?.kinds).toContain('document-fraud-alert');
+  const topics = (await t.as(session, { method: 'GET', url: '/api/v1/notifications/topics' })).json<{ data: { module: string; subscribable: boolean; subscriptionKinds: string[]; notificationKinds: string[] }[] }>().data;
+  expect(topics.find((topic) => topic.module === 'bulletins')).toMatchObject({ subscribable: true, notificationKinds: ['bulletin.issued', 'bulletin.corrected'] });
+  expect(topics.find((topic) => topic.module === 'bulletins')?.subscriptionKinds).toContain('document-fraud-alert');
+  expect(topics.find((topic) => topic.module === 'linkage')).toMatchObject({ subscribable: false, subscriptionKinds: [] });
 });

@@ -16,3 +16,12 @@ export type TokenCreated = Static<typeof TokenCreatedSchema>;
 
 /** The server's shortest password (PASSWORD_RULES): a different number there is a type error here. */
 export const MIN_PASSWORD_LENGTH: (typeof PASSWORD_RULES)['minLength'] = 12;
+
+import type { Subscription as SubscriptionSchema, SubscriptionCreate } from '../../../../src/modules/account/subscriptions.js';
+import type { Topic as TopicSchema } from '../../../../src/platform/notify/topics.js';
+
+/** A subscription to a module's notifications (GET /account/subscriptions). */
+export type Subscription = Static<typeof SubscriptionSchema>;
+export type SubscriptionInput = Static<typeof SubscriptionCreate>;
+/** What a module notifies about, and whether one may subscribe to it (GET /notifications/topics). */
+export type Topic = Static<typeof TopicSchema>;
