@@ -114,13 +114,13 @@ test.skipIf(!browserAvailable)('time zone, a subscription, the live unread badge
   await page.getByText('You have no subscriptions.').waitFor();
   await page.getByRole('button', { name: 'New subscription' }).click();
   await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('New subscription');
-  await expect.poll(() => page.getByLabel('Module').inputValue()).toBe('bulletins');
-  await page.getByRole('checkbox', { name: /Document fraud alert/ }).check();
+  await expect.poll(() => page.getByLabel('Module', { exact: true }).inputValue()).toBe('bulletins');
+  await page.getByRole('checkbox', { name: /Document-fraud alert/ }).check();
   await page.getByRole('radio', { name: 'A daily digest' }).check();
   await shoot('subscription-form');
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await page.getByText('Your subscription was saved.').waitFor();
-  const row = page.getByRole('row').filter({ hasText: 'Document fraud alert' });
+  const row = page.getByRole('row').filter({ hasText: 'Document-fraud alert' });
   await expect.poll(() => row.textContent()).toContain('A daily digest');
   // Changed: an e-mail each time.
   await page.getByRole('button', { name: 'Change the subscription to Bulletins' }).click();
@@ -155,7 +155,7 @@ test.skipIf(!browserAvailable)('time zone, a subscription, the live unread badge
   // A webhook to the receiver: the secret once, a test message, the delivery log, sent again.
   await page.goto(`${server.url}/webhooks`);
   await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
-  await page.getByLabel('Address').fill(receiverUrl);
+  await page.getByLabel('Address', { exact: true }).fill(receiverUrl);
   await page.getByLabel('Description').fill('Border system');
   await page.getByRole('checkbox', { name: 'bulletin.issued' }).check();
   await page.getByRole('button', { name: 'Register' }).click();

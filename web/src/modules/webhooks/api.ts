@@ -6,4 +6,7 @@ export type Endpoint = Static<typeof EndpointSchema>;
 export type EndpointCreated = Static<typeof EndpointCreatedSchema>;
 export type Delivery = Static<typeof DeliverySchema>;
 
+/** The endpoint in the API. */
 export const endpointPath = (id: string): string => `/webhooks/endpoints/${encodeURIComponent(id)}`;
+/** The endpoint's page in the web app. */
+export const endpointPage = (id: string): string => `/webhooks/${encodeURIComponent(id)}`;

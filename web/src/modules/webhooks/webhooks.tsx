@@ -6,8 +6,9 @@ import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { Topic } from '../account/api.js';
-import { endpointPath, type Endpoint, type EndpointCreated } from './api.js';
+import { endpointPage, type Endpoint, type EndpointCreated } from './api.js';
 import { EndpointStatus } from './webhook.js';
+import './webhooks.css';
 
 /** The member's webhook endpoints (member admins): list, register (the secret shown once), open one's delivery log. */
 export function WebhooksPage() {
@@ -83,7 +84,7 @@ function Endpoints() {
               {endpoints.data.data.map((endpoint) => (
                 <tr key={endpoint.id} className={endpoint.enabled ? undefined : 'row-disabled'}>
                   <td>
-                    <Link to={endpointPath(endpoint.id)} translate="no">
+                    <Link to={endpointPage(endpoint.id)} translate="no">
                       {endpoint.url}
                     </Link>
                     {endpoint.description ? (
@@ -116,7 +117,7 @@ function Endpoints() {
           {(props) => <input {...props} maxLength={200} value={description} onChange={(event) => setDescription(event.target.value)} />}
         </Field>
         <Fieldset legend={t('webhooks.kinds')} hint={t('webhooks.kindsHint')} error={creation.error?.fieldError('/kinds')} className="picker">
-          <div className="picker-list">
+          <div className="kind-list">
             {allKinds.map((kind) => (
               <label key={kind} className="check">
                 <input type="checkbox" checked={kinds.includes(kind)} onChange={(event) => setKinds(event.target.checked ? [...kinds, kind] : kinds.filter((item) => item !== kind))} />{' '}
