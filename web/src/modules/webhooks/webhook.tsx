@@ -50,6 +50,7 @@ export function WebhookPage({ id }: { id: string }) {
   const current = endpoint.data.data;
 
   const setEnabled = (enabled: boolean): void => {
+    setQueued(false);
     void act.run(async () => {
       endpoint.set(await api.patch<{ data: Endpoint }>(endpointPath(id), { enabled }));
     });
@@ -97,7 +98,7 @@ export function WebhookPage({ id }: { id: string }) {
         </Notice>
       ) : null}
       <ErrorAlert error={act.error} />
-      <div className="actions">
+      <div className="form-actions">
         {current.enabled ? (
           <button type="button" className="button-secondary" onClick={() => setEnabled(false)} disabled={act.busy}>
             {t('webhooks.disable')}
