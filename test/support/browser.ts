@@ -86,9 +86,9 @@ function trackRequests(page: Page): void {
 }
 
 /**
- * Waits until the page's data has come: every request it made has been answered, and none started
- * for 300 ms (a page asks for more once the first answer is shown), the live stream aside (it stays
- * open, so Playwright's `networkidle` never comes); then nothing on it still shows as loading.
+ * Waits until the page's data has come: every request it made has been answered and none started for
+ * 500 ms (a page asks for more once the first answer is shown), the live stream aside: it stays open,
+ * so Playwright's `networkidle` never comes. Then nothing on the page still shows as loading.
  */
 export async function waitForData(page: Page): Promise<void> {
   const open = inFlight.get(page);
@@ -97,9 +97,9 @@ export async function waitForData(page: Page): Promise<void> {
   let quietSince = Date.now();
   for (;;) {
     if (open.size > 0) quietSince = Date.now();
-    else if (Date.now() - quietSince >= 300) break;
+    else if (Date.now() - quietSince >= 500) break;
     if (Date.now() > deadline) throw new Error(`requests still open: ${[...open].map((request) => request.url()).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await page.locator('.loading').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
 }
