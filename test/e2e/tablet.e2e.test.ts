@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, signIn, waitForData, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, trackRequests, waitForData, type BrowserSession } from '../support/browser.js';
 
 // Every page of the web app (web/src/routes.tsx and each module's routes.tsx; pages with an id open
 // a demo record) at tablet width (768 px) and at 1366 px: no sideways scrolling of the page, and no
@@ -217,6 +217,7 @@ describe.skipIf(!browserAvailable)('every page fits the width of the screen', ()
     const admin = page;
     const context = await session.browser.newContext({ viewport: VIEWPORTS[768] });
     page = await context.newPage();
+    trackRequests(page);
     try {
       await page.goto(`${session.server.url}/linkage/review`);
       await signIn(page, session.server, 'secretariat@idn.demo');

@@ -75,7 +75,8 @@ export async function signIn(page: Page, server: BrowserSession['server'], email
 const LIVE_STREAM = /\/api\/v1\/inbox\/stream$/;
 const inFlight = new WeakMap<Page, Set<Request>>();
 
-function trackRequests(page: Page): void {
+/** Counts a page's requests in flight, for `waitForData`: openBrowserSession does it for its page; call it for a page of your own before its first request. */
+export function trackRequests(page: Page): void {
   const open = new Set<Request>();
   inFlight.set(page, open);
   page.on('request', (request) => {
@@ -92,7 +93,7 @@ function trackRequests(page: Page): void {
  */
 export async function waitForData(page: Page): Promise<void> {
   const open = inFlight.get(page);
-  if (!open) throw new Error('the page was not opened by openBrowserSession');
+  if (!open) throw new Error('this page’s requests are not tracked: open it with openBrowserSession, or call trackRequests');
   const deadline = Date.now() + 15_000;
   let quietSince = Date.now();
   for (;;) {
