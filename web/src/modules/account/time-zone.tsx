@@ -3,10 +3,8 @@ import { api } from '../../api.js';
 import { ErrorAlert, Field, Loading, Notice } from '../../components/ui.js';
 import { useResource, useSubmit } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
+import type { TimeZoneOne } from './api.js';
 
-interface TimeZoneOne {
-  data: { timeZone: string };
-}
 
 /** The IANA zones the browser knows, with the given one among them. */
 function zonesWith(current: string): string[] {
