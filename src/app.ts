@@ -18,6 +18,7 @@ import { registerAuthentication } from './platform/http/authenticate.js';
 import { registerAuthorisation } from './platform/http/pipeline.js';
 import { registerErrorHandling } from './platform/http/errors.js';
 import { registerHome } from './platform/http/home.js';
+import { registerNotificationTopics } from './platform/notify/topics.js';
 import { registerReadiness } from './platform/http/readiness.js';
 import { sharedCompilers } from './platform/http/compilers.js';
 import { ProblemSchema } from './platform/http/schemas.js';
@@ -127,6 +128,7 @@ export async function build(options: BuildOptions): Promise<App> {
   await app.register(async (api) => {
     for (const module of options.modules ?? MODULES) module.routes?.(api, platform);
     registerHome(api, options.modules ?? MODULES);
+    registerNotificationTopics(api, options.modules ?? MODULES);
   }, { prefix: '/api/v1' });
 
   const webRoot = options.webRoot ?? fileURLToPath(new URL('../web/dist/', import.meta.url));

@@ -40,6 +40,12 @@ export interface LintasModule<A extends string = string> {
   /** The kinds of inbox notification it sends (typed through `ModuleNotificationKinds`, platform/notify/inbox.ts). */
   readonly notificationKinds?: readonly string[];
   /**
+   * What users may subscribe to in this module: the values a subscription's `kinds` are matched
+   * against when it tells subscribers (`tellSubscribers`, platform/notify/subscriptions.ts). A module
+   * declaring them is offered on the subscriptions page (`GET /notifications/topics`).
+   */
+  readonly subscriptionKinds?: readonly string[];
+  /**
    * How to tell whether a member may still read an object of each type its notifications are about
    * (keyed by the notification's object type): the outbox asks when an e-mail or webhook about it
    * leaves, and withholds it when the answer is no (platform/notify/audience.ts). A message about a

@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PSEUDO_LETTERS } from '../../web/src/i18n/pseudo.js';
-import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, waitForData, type BrowserSession } from '../support/browser.js';
 import { zip } from '../support/zip.js';
 import { inspect } from '../support/pseudo.js';
 
@@ -86,8 +86,7 @@ async function onlyCatalogueWords(name: string, path: string): Promise<void> {
   if (!session) throw new Error('no browser session');
   await page.goto(`${session.server.url}${path}?locale=pseudo`);
   await page.locator('h1').first().waitFor();
-  await page.waitForLoadState('networkidle');
-  await page.locator('.loading').waitFor({ state: 'detached' });
+  await waitForData(page);
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-XA');
   const finding = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: [], titleIsData: false });
   await page.screenshot({ path: `${SCREENSHOTS}/pseudo-biometrics-${name}.png`, fullPage: true });

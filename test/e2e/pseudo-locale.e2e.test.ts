@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_MRZS } from '../../src/modules/documents/demo.js';
 import { PSEUDO_LETTERS } from '../../web/src/i18n/pseudo.js';
-import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, waitForData, type BrowserSession } from '../support/browser.js';
 import { inspect } from '../support/pseudo.js';
 import { TEST_DB_KIND } from '../support/db.js';
 
@@ -46,6 +46,7 @@ const PUBLIC_PAGES: readonly PageCase[] = [
   { name: 'sign-in', path: () => '/sign-in' },
   { name: 'forgot-password', path: () => '/forgot-password' },
   { name: 'reset-password', path: () => '/reset-password' },
+  { name: 'unsubscribe', path: () => `/unsubscribe?subscription=00000000-0000-4000-8000-000000000000&token=${'0'.repeat(64)}` },
 ];
 
 /** Signed-in pages, as the admin of Australia (every role) sees them. */
@@ -68,6 +69,8 @@ const PAGES: readonly PageCase[] = [
   { name: 'documents-hits', path: () => '/documents/hits' },
   { name: 'documents-hit', path: (ids) => `/documents/hits/${encodeURIComponent(ids.hit)}` },
   { name: 'account', path: () => '/account' },
+  { name: 'account-subscriptions', path: () => '/account/subscriptions' },
+  { name: 'webhooks', path: () => '/webhooks' },
   { name: 'inbox', path: () => '/inbox' },
   { name: 'audit', path: () => '/audit' },
   { name: 'not-found', path: () => '/no-such-page' },
@@ -128,9 +131,8 @@ afterAll(async () => {
 async function check(target: PageCase, ids: Ids): Promise<void> {
   await page.goto(`${server.url}${target.path(ids)}`);
   await page.locator('h1').first().waitFor();
-  // The page's data has come: no request in flight and nothing still loading.
-  await page.waitForLoadState('networkidle');
-  await page.locator('.loading').waitFor({ state: 'detached' });
+  // The page's data has come: no request in flight (the live stream aside) and nothing still loading.
+  await waitForData(page);
   expect(await page.evaluate(() => document.documentElement.lang), target.name).toBe('en-XA');
   const finding = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: PENDING, titleIsData: target.titleIsData ?? false });
   await page.screenshot({ path: `${SCREENSHOTS}/pseudo-${target.name}${TEST_DB_KIND === 'postgres' ? '-postgres' : ''}.png`, fullPage: true });

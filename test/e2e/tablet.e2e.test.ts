@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, trackRequests, waitForData, type BrowserSession } from '../support/browser.js';
 
 // Every page of the web app (web/src/routes.tsx and each module's routes.tsx; pages with an id open
 // a demo record) at tablet width (768 px) and at 1366 px: no sideways scrolling of the page, and no
@@ -84,6 +84,8 @@ function pages(): [string, string | null][] {
     ['audit', '/audit'],
     ['inbox', '/inbox'],
     ['account', '/account'],
+    ['account-subscriptions', '/account/subscriptions'],
+    ['webhooks', '/webhooks'],
   ];
 }
 
@@ -136,7 +138,7 @@ async function open(path: string): Promise<void> {
   await page.goto(`${session.server.url}${path}`);
   await page.getByRole('navigation', { name: 'Modules' }).waitFor();
   await page.locator('main h1').first().waitFor();
-  await page.waitForLoadState('networkidle');
+  await waitForData(page);
   await expect.poll(async () => page.locator('main').getByText(/^Loading…$/).count(), { timeout: 15_000 }).toBe(0);
 }
 
@@ -215,6 +217,7 @@ describe.skipIf(!browserAvailable)('every page fits the width of the screen', ()
     const admin = page;
     const context = await session.browser.newContext({ viewport: VIEWPORTS[768] });
     page = await context.newPage();
+    trackRequests(page);
     try {
       await page.goto(`${session.server.url}/linkage/review`);
       await signIn(page, session.server, 'secretariat@idn.demo');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { startTestServer } from './server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -21,8 +21,8 @@ export interface BrowserSession {
  * A whole server with the demo data (serving web/dist, built by the global setup) and a page in
  * Debian's Chromium, started with the flags this closed network needs.
  */
-export async function openBrowserSession(options: { expectedConsoleErrors?: RegExp } = {}): Promise<BrowserSession> {
-  const server = await startTestServer();
+export async function openBrowserSession(options: { expectedConsoleErrors?: RegExp; env?: Record<string, string> } = {}): Promise<BrowserSession> {
+  const server = await startTestServer(options.env ? { env: options.env } : {});
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -30,6 +30,7 @@ export async function openBrowserSession(options: { expectedConsoleErrors?: RegE
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  trackRequests(page);
   const problems: string[] = [];
   const expected = options.expectedConsoleErrors ?? /status of 40[14]/;
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -68,4 +69,38 @@ export async function signIn(page: Page, server: BrowserSession['server'], email
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   await modules.waitFor();
+}
+
+/** The live unread count's stream (web/src/live.ts) stays open as long as the page: it is never "done". */
+const LIVE_STREAM = /\/api\/v1\/inbox\/stream$/;
+const inFlight = new WeakMap<Page, Set<Request>>();
+
+/** Counts a page's requests in flight, for `waitForData`: openBrowserSession does it for its page; call it for a page of your own before its first request. */
+export function trackRequests(page: Page): void {
+  const open = new Set<Request>();
+  inFlight.set(page, open);
+  page.on('request', (request) => {
+    if (!LIVE_STREAM.test(request.url())) open.add(request);
+  });
+  page.on('requestfinished', (request) => open.delete(request));
+  page.on('requestfailed', (request) => open.delete(request));
+}
+
+/**
+ * Waits until the page's data has come: every request it made has been answered and none started for
+ * 500 ms (a page asks for more once the first answer is shown), the live stream aside: it stays open,
+ * so Playwright's `networkidle` never comes. Then nothing on the page still shows as loading.
+ */
+export async function waitForData(page: Page): Promise<void> {
+  const open = inFlight.get(page);
+  if (!open) throw new Error('this page’s requests are not tracked: open it with openBrowserSession, or call trackRequests');
+  const deadline = Date.now() + 15_000;
+  let quietSince = Date.now();
+  for (;;) {
+    if (open.size > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 500) break;
+    if (Date.now() > deadline) throw new Error(`requests still open: ${[...open].map((request) => request.url()).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await page.waitForFunction(() => document.querySelectorAll('.loading').length === 0);
 }

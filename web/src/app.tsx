@@ -3,14 +3,16 @@ import { api, onUnauthorised, setCsrfToken, setErrorWords } from './api.js';
 import { AppFrame } from './components/app-frame.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './modules/account/password-reset.js';
 import { SignInPage } from './modules/account/sign-in.js';
+import { UnsubscribePage } from './modules/account/unsubscribe.js';
 import { useT } from './i18n/index.js';
+import { followUnread } from './live.js';
 import { EnrolmentShell, Shell } from './shell.js';
 import { navigate, useLocation } from './router.js';
 import { SessionContext, waitingIn, type Attention, type Session, type SessionContextValue } from './session.js';
 
 type State = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; session: Session };
 
-const PUBLIC_PATHS = ['/sign-in', '/forgot-password', '/reset-password'];
+const PUBLIC_PATHS = ['/sign-in', '/forgot-password', '/reset-password', '/unsubscribe'];
 
 async function loadSession(): Promise<State> {
   try {
@@ -55,13 +57,24 @@ export function App() {
     );
   }, []);
 
-  // The navigation's badges follow the user from page to page, and a page left open asks once a minute.
+  // The navigation's badges follow the user from page to page, and a page left open asks once a minute (not while hidden).
   useEffect(() => {
     if (!signedInFully) return undefined;
     refreshAttention();
-    const timer = window.setInterval(refreshAttention, 60_000);
+    const timer = window.setInterval(() => {
+      if (!document.hidden) refreshAttention();
+    }, 60_000);
     return () => window.clearInterval(timer);
   }, [signedInFully, refreshAttention, location.path]);
+
+  // The unread count comes live from the server (live.ts) while signed in; the stream closes on sign-out.
+  const [liveUnread, setLiveUnread] = useState<number | null>(null);
+  useEffect(() => (signedInFully ? followUnread(setLiveUnread) : undefined), [signedInFully]);
+  // The live count is the newest word on the inbox; /home's counts the rest.
+  const shownAttention = useMemo(
+    () => (attention && liveUnread !== null ? attention.map((item) => (item.module === 'inbox' ? { ...item, count: liveUnread } : item)) : attention),
+    [attention, liveUnread],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -86,15 +99,17 @@ export function App() {
   const context = useMemo<SessionContextValue | null>(
     () =>
       state.status === 'signed-in'
-        ? { session: state.session, refresh, signOut, attention, unread: waitingIn(attention ?? [], 'inbox'), refreshUnread: refreshAttention }
+        ? { session: state.session, refresh, signOut, attention: shownAttention, unread: liveUnread ?? waitingIn(attention ?? [], 'inbox'), refreshUnread: refreshAttention }
         : null,
-    [state, refresh, signOut, attention, refreshAttention],
+    [state, refresh, signOut, shownAttention, attention, liveUnread, refreshAttention],
   );
 
   if (state.status === 'loading') return <AppFrame />;
 
   if (location.path === '/forgot-password') return <ForgotPasswordPage />;
   if (location.path === '/reset-password') return <ResetPasswordPage />;
+  // The e-mail's unsubscribe link needs no sign-in, signed in or not.
+  if (location.path === '/unsubscribe') return <UnsubscribePage />;
 
   if (state.status === 'anonymous' || state.session.stage === 'totp') {
     return <SignInPage stage={state.status === 'signed-in' ? state.session.stage : null} onSignedIn={refresh} />;

@@ -27,6 +27,7 @@ export const NAV: readonly NavItem[] = [
   { label: msg('shell.nav.biometrics'), path: '/biometrics/agreements', also: ['/biometrics'], visible: (session) => can(session, 'biometrics.read'), badge: { module: 'biometrics', meaning: msg('shell.badge.toDecide') } },
   { label: msg('shell.nav.audit'), path: '/audit', visible: (session) => can(session, 'audit.read'), personal: true },
   { label: msg('shell.nav.inbox'), path: '/inbox', visible: () => true, badge: { module: 'inbox', meaning: msg('shell.badge.unread') }, personal: true },
+  { label: msg('shell.nav.webhooks'), path: '/webhooks', visible: (session) => can(session, 'webhooks.manage'), personal: true },
   { label: msg('shell.nav.account'), path: '/account', visible: () => true, personal: true },
 ];
 

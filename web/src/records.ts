@@ -7,6 +7,7 @@ const RECORD_PAGES: Record<string, (id: string) => string> = {
   'linkage-lead': (id) => `/linkage/leads/${encodeURIComponent(id)}`,
   'linkage-notice': (id) => `/linkage/notices/${encodeURIComponent(id)}`,
   'linkage-request': (id) => `/linkage/requests/${encodeURIComponent(id)}`,
+  bulletin: (id) => `/bulletins/${encodeURIComponent(id)}`,
 };
 
 export function recordPath(objectType: string | null, id: string | null): string | null {

@@ -13,6 +13,7 @@ import { INBOX_ROUTES } from './modules/inbox/routes.js';
 import { LIBRARY_ROUTES } from './modules/library/routes.js';
 import { LINKAGE_ROUTES } from './modules/linkage/routes.js';
 import { REPORTS_ROUTES } from './modules/reports/routes.js';
+import { WEBHOOKS_ROUTES } from './modules/webhooks/routes.js';
 import { match, type Route } from './router.js';
 
 /** Every page of the signed-in app, module by module (modules/<name>/routes.tsx); the first pattern that matches wins. */
@@ -28,6 +29,7 @@ const ROUTES: readonly Route[] = [
   ...AUDIT_ROUTES,
   ...INBOX_ROUTES,
   ...ACCOUNT_ROUTES,
+  ...WEBHOOKS_ROUTES,
 ];
 
 function NotFound() {

@@ -25,7 +25,13 @@ export const SubscriptionCreate = Strict({
   delivery: Type.Optional(Delivery),
 });
 type SubscriptionCreate = Static<typeof SubscriptionCreate>;
-const Subscription = Strict({
+/** A change: the fields given replace the subscription's (the module stays). */
+export const SubscriptionUpdate = Strict({
+  kinds: SubscriptionCreate.properties.kinds, countries: SubscriptionCreate.properties.countries, tags: SubscriptionCreate.properties.tags,
+  groups: SubscriptionCreate.properties.groups, email: SubscriptionCreate.properties.email, delivery: SubscriptionCreate.properties.delivery,
+});
+type SubscriptionUpdate = Static<typeof SubscriptionUpdate>;
+export const Subscription = Strict({
   id: Id, module: Type.String(), kinds: Type.Array(Type.String()), countries: Type.Array(Type.String()), tags: Type.Array(Type.String()),
   groups: Type.Array(Type.String()), email: Type.Boolean(), delivery: Delivery, createdAt: Type.String({ format: 'date-time' }),
 });
@@ -48,6 +54,18 @@ async function create(ctx: Ctx, input: SubscriptionCreate) {
       ${input.delivery ?? 'immediate'})
     RETURNING ${columns}`);
   await ctx.audit({ action: 'subscription.create', objectType: 'subscription', objectId: row.id, objectOwner: ctx.actor.member, details: { module: row.module } });
+  return { data: present(row) };
+}
+
+async function update(ctx: Ctx, id: string, input: SubscriptionUpdate) {
+  const row = await ctx.tx.maybeOne<Row>(sql`UPDATE notification_subscriptions SET
+      kinds = coalesce(${input.kinds ?? null}::text[], kinds), countries = coalesce(${input.countries ?? null}::text[], countries),
+      tags = coalesce(${input.tags ?? null}::text[], tags), groups = coalesce(${input.groups ?? null}::text[], groups),
+      email = coalesce(${input.email ?? null}::boolean, email), delivery = coalesce(${input.delivery ?? null}::text, delivery)
+    WHERE id = ${id} AND user_id = ${ctx.actor.userId}
+    RETURNING ${columns}`);
+  if (!row) throw notFound();
+  await ctx.audit({ action: 'subscription.update', objectType: 'subscription', objectId: id, objectOwner: ctx.actor.member, details: { module: row.module } });
   return { data: present(row) };
 }
 
@@ -81,6 +99,11 @@ export function subscriptionRoutes(app: App, platform: Platform): void {
     config: { action: 'account.manage' },
     schema: { tags, summary: 'Subscribe to a module’s notifications, by kind, country, tag and group', body: SubscriptionCreate, response: { 201: Strict({ data: Subscription }), ...problemResponses } },
   }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => create(ctx, request.body))));
+
+  app.patch('/account/subscriptions/:id', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'Change one of your subscriptions (kinds, countries, tags, groups, e-mail, delivery)', params: IdParams, body: SubscriptionUpdate, response: { 200: Strict({ data: Subscription }), ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => update(ctx, request.params.id, request.body)));
 
   app.delete('/account/subscriptions/:id', {
     config: { action: 'account.manage' },

@@ -12,7 +12,7 @@ import { Strict } from '../../platform/schema.js';
 
 const tags = ['sign-in and account'];
 const TimeZone = Strict({ timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'an IANA time zone name, e.g. Asia/Jakarta' }) });
-const TimeZoneOne = Strict({ data: TimeZone });
+export const TimeZoneOne = Strict({ data: TimeZone });
 
 async function read(ctx: Ctx) {
   const row = await ctx.tx.one<{ time_zone: string }>(sql`SELECT time_zone FROM users WHERE id = ${ctx.actor.userId}`);

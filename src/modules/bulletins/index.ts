@@ -1,5 +1,6 @@
 import { defineModule, migrationsFolder } from '../../platform/module.js';
 import { shareableRow } from '../../platform/notify/audience.js';
+import { BULLETIN_TYPES } from './codes.js';
 import { seedBulletins } from './demo.js';
 import { bulletinSource } from './entities.js';
 import { NOTIFICATION_KINDS } from './notify.js';
@@ -27,6 +28,8 @@ export const bulletins = defineModule({
   auditActions: AUDIT_ACTIONS,
   demo: (db, config) => seedBulletins(db, config),
   notificationKinds: NOTIFICATION_KINDS,
+  // Subscribers choose bulletin types (notify.ts matches a subscription's kinds against the type).
+  subscriptionKinds: BULLETIN_TYPES,
   readableObjects: { bulletin: shareableRow('bulletins') },
 });
 

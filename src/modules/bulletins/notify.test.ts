@@ -100,6 +100,11 @@ test('a subscriber in the audience gets one mail with the unsubscribe link and i
   expect(await deliverOutbox(t.platform)).toBe(1);
   expect(smtp.received.map((m) => m.subject)).toEqual(['Lintas: New bulletin: Forged Schengen foils', 'Lintas: Bulletin corrected (version 2): Forged Schengen visa foils']);
   expect(hooks).toHaveLength(1);
+  // Opening the bulletin is acting on what the inbox told: both notifications about it become read.
+  const unread = async () => (await t.as(subscriber, { method: 'GET', url: '/api/v1/inbox' })).json<{ unread: number }>().unread;
+  expect(await unread()).toBe(2);
+  expect((await t.as(subscriber, { method: 'GET', url: `/api/v1/bulletins/${id}` })).statusCode).toBe(200);
+  expect(await unread()).toBe(0);
 
   // The mail client's one-click unsubscribe (RFC 8058): a form post to the header's address.
   const url = new URL(oneClick[1]!);

@@ -2,6 +2,7 @@ import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { assertNoFieldErrors, conflict, notFound, type FieldError } from '../../platform/errors.js';
+import { readNotificationsAbout } from '../../platform/notify/inbox.js';
 import { isCountryCode } from '../../platform/geo/countries.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import type { SharingInput } from '../../platform/sharing/model.js';
@@ -82,7 +83,8 @@ export async function list(ctx: Ctx, query: ListQuery) {
 
 /**
  * A bulletin with its rendered body and attachments. Opening it marks its current version read for
- * the user (the list's unread marks) and, for another member's, is on the audit trail.
+ * the user (the list's unread marks), and the user's notifications about it read (the inbox), and, for
+ * another member's, is on the audit trail.
  */
 export async function get(ctx: Ctx, id: string) {
   const row = await findBulletin(ctx, id);
@@ -91,6 +93,7 @@ export async function get(ctx: Ctx, id: string) {
   if (ctx.actor.userId && !ctx.tx.readOnly) {
     await ctx.tx.query(sql`INSERT INTO bulletin_views (bulletin_id, user_id, member, version) VALUES (${id}, ${ctx.actor.userId}, ${ctx.actor.member}, ${row.version})
       ON CONFLICT (bulletin_id, user_id) DO UPDATE SET version = EXCLUDED.version, seen_at = now()`);
+    await readNotificationsAbout(ctx.tx, ctx.actor.userId, OBJECT, id);
   }
   const attachments = await listAttachments(ctx, id);
   const data = {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
-import { notifyUsers } from '../../platform/notify/inbox.js';
+import { notifyUsers, readNotificationsAbout } from '../../platform/notify/inbox.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 
 /** The live unread count: server-sent events from a listening app, pushed after each committed change (no polling). */
@@ -76,6 +76,19 @@ test('the count comes at once, after each notification committed, and after mark
     const read = await fetch(`${base}/inbox/${first.id}/read`, { method: 'POST', headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf } });
     expect(read.status).toBe(204);
     expect(await stream.next()).toBe(1);
+  } finally {
+    await stream.close();
+  }
+});
+
+test('acting on the object a notification is about reads it, and the stream hears of it', async () => {
+  const user = await t.sessionFor(await t.makeUser('LVB'));
+  await t.db.transaction({ member: 'LVA' }, (tx) => notifyUsers(tx, { userIds: [user.user.id], kind: 'test', title: 'about a record', objectType: 'test-record', objectId: 'r1', source: shared }));
+  const stream = await openStream(user);
+  try {
+    expect(await stream.next()).toBe(1);
+    await t.db.transaction({ member: 'LVB' }, (tx) => readNotificationsAbout(tx, user.user.id, 'test-record', 'r1'));
+    expect(await stream.next()).toBe(0);
   } finally {
     await stream.close();
   }

@@ -173,6 +173,11 @@ const cases: Case[] = [
   { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
   { method: 'POST', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions', payload: () => ({ module: 'bulletins' }) },
   {
+    method: 'PATCH', route: '/account/subscriptions/:id', auth: 'user', path: () => `/account/subscriptions/${ownerSubscription}`, payload: () => ({ delivery: 'daily' }),
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
+  },
+  { method: 'GET', route: '/notifications/topics', auth: 'user', path: () => '/notifications/topics' },
+  {
     method: 'DELETE', route: '/account/subscriptions/:id', auth: 'user', path: () => `/account/subscriptions/${ownerSubscription}`,
     // Another user's subscription, even a colleague's, is not found.
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/subscriptions/${randomUUID()}` },
@@ -958,7 +963,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(78);
+    expect(recordCases.length).toBe(79);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };

@@ -58,3 +58,13 @@ export async function notifyEach(tx: Tx, inputs: readonly NotificationInput[]): 
       evaluation_source text, evaluation_information text)`);
   await inboxChanged(tx, rows.map((row) => row.user_id));
 }
+
+/**
+ * The user acted on an object (opened it, answered it): their unread notifications about it become
+ * read, in the act's transaction, and their open streams hear of it (the badge drops live).
+ */
+export async function readNotificationsAbout(tx: Tx, userId: string, objectType: string, objectId: string): Promise<void> {
+  const read = await tx.query(sql`UPDATE notifications SET read_at = now()
+    WHERE user_id = ${userId} AND object_type = ${objectType} AND object_id = ${objectId} AND read_at IS NULL RETURNING id`);
+  if (read.length > 0) await inboxChanged(tx, [userId]);
+}

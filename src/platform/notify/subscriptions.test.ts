@@ -83,3 +83,19 @@ test('a user ends only its own subscriptions: another user’s is not found', as
   expect((await t.as(users.otherModule!, { method: 'DELETE', url: `/api/v1/account/subscriptions/${mine.id}` })).statusCode).toBe(404);
   expect((await t.as(users.otherCountry!, { method: 'DELETE', url: `/api/v1/account/subscriptions/${mine.id}` })).statusCode).toBe(204);
 });
+
+test('a user changes its own subscription (the fields given only), and sees what it may subscribe to', async () => {
+  const session = users.tagNoMail!;
+  const mine = (await t.as(session, { method: 'GET', url: '/api/v1/account/subscriptions' })).json<{ data: { id: string }[] }>().data[0]!;
+  const url = `/api/v1/account/subscriptions/${mine.id}`;
+  expect((await t.as(users.outsideAudience!, { method: 'PATCH', url, payload: { email: true } })).statusCode).toBe(404);
+  const changed = await t.as(session, { method: 'PATCH', url, payload: { kinds: ['alert'], delivery: 'daily' } });
+  expect(changed.json()).toMatchObject({ data: { module: 'test-mod', kinds: ['alert'], tags: ['fraud'], email: false, delivery: 'daily' } });
+  const refused = await t.as(session, { method: 'PATCH', url, payload: { delivery: 'weekly' } });
+  expect(refused.statusCode).toBe(400);
+  expect(refused.json<{ errors: { pointer: string }[] }>().errors.map((error) => error.pointer)).toContain('/delivery');
+  const topics = (await t.as(session, { method: 'GET', url: '/api/v1/notifications/topics' })).json<{ data: { module: string; subscribable: boolean; subscriptionKinds: string[]; notificationKinds: string[] }[] }>().data;
+  expect(topics.find((topic) => topic.module === 'bulletins')).toMatchObject({ subscribable: true, notificationKinds: ['bulletin.issued', 'bulletin.corrected'] });
+  expect(topics.find((topic) => topic.module === 'bulletins')?.subscriptionKinds).toContain('document-fraud-alert');
+  expect(topics.find((topic) => topic.module === 'linkage')).toMatchObject({ subscribable: false, subscriptionKinds: [] });
+});

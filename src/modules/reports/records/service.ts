@@ -7,6 +7,7 @@ import { allCountries } from '../../../platform/geo/countries.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { assertNoFieldErrors, notFound } from '../../../platform/errors.js';
 import { notifyUsers, type NotificationKind } from '../../../platform/notify/inbox.js';
+import { inboxChanged } from '../../../platform/notify/live.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
 import type { Attention } from '../../../platform/module.js';
 import { CODE_LISTS } from '../codes.js';
@@ -132,8 +133,11 @@ export async function update(ctx: Ctx, id: string, input: ReportInput) {
  */
 export async function settleApprovalNotices(ctx: Ctx, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await ctx.tx.query(sql`UPDATE notifications n SET read_at = now()
-    WHERE n.kind = 'report.submitted' AND n.object_type = ${OBJECT} AND n.object_id = ANY(${ids}::text[]) AND n.read_at IS NULL AND ${ctx.visible('n')}`);
+  const read = await ctx.tx.query<{ user_id: string }>(sql`UPDATE notifications n SET read_at = now()
+    WHERE n.kind = 'report.submitted' AND n.object_type = ${OBJECT} AND n.object_id = ANY(${ids}::text[]) AND n.read_at IS NULL AND ${ctx.visible('n')}
+    RETURNING n.user_id`);
+  // The approvers' open inboxes count again (their badges drop live).
+  await inboxChanged(ctx.tx, read.map((row) => row.user_id));
 }
 
 /** Tells the approvers of the report's owner, but the actor, that it waits for them. */

@@ -4,9 +4,11 @@ import { ErrorAlert, Field, Notice, PageHeader } from '../../components/ui.js';
 import { ROLE_LABEL } from '../../i18n/labels.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
+import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import { ApiTokens } from './account-tokens.js';
 import { TotpSection } from './account-totp.js';
+import { TimeZoneSection } from './time-zone.js';
 import { MIN_PASSWORD_LENGTH, type PasswordChanged } from './api.js';
 
 export function AccountPage() {
@@ -33,6 +35,13 @@ export function AccountPage() {
           <dt>{t('account.profile.roles')}</dt>
           <dd>{t.list(user.roles.map((role) => t(ROLE_LABEL[role])))}</dd>
         </dl>
+      </section>
+      <section className="panel" aria-labelledby="account-notifications">
+        <h2 id="account-notifications">{t('account.notifications.title')}</h2>
+        <p>
+          <Link to="/account/subscriptions">{t('account.notifications.subscriptions')}</Link>
+        </p>
+        <TimeZoneSection />
       </section>
       <section className="panel" aria-labelledby="account-totp">
         <h2 id="account-totp">{t('account.totp.title')}</h2>

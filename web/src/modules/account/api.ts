@@ -5,7 +5,10 @@
  */
 import type { Static } from 'typebox';
 import type { PasswordChanged as PasswordChangedSchema, RecoveryCodes as RecoveryCodesSchema, SignInResult as SignInResultSchema, Token, TokenCreated as TokenCreatedSchema, TotpEnrolment as TotpEnrolmentSchema } from '../../../../src/modules/account/schemas.js';
+import type { Subscription as SubscriptionSchema, SubscriptionCreate } from '../../../../src/modules/account/subscriptions.js';
+import type { TimeZoneOne as TimeZoneOneSchema } from '../../../../src/modules/account/time-zone.js';
 import type { PASSWORD_RULES } from '../../../../src/platform/auth/secrets.js';
+import type { Topic as TopicSchema } from '../../../../src/platform/notify/topics.js';
 
 export type SignInResult = Static<typeof SignInResultSchema>;
 export type TotpEnrolment = Static<typeof TotpEnrolmentSchema>;
@@ -16,3 +19,11 @@ export type TokenCreated = Static<typeof TokenCreatedSchema>;
 
 /** The server's shortest password (PASSWORD_RULES): a different number there is a type error here. */
 export const MIN_PASSWORD_LENGTH: (typeof PASSWORD_RULES)['minLength'] = 12;
+
+/** A subscription to a module's notifications (GET /account/subscriptions). */
+export type Subscription = Static<typeof SubscriptionSchema>;
+export type SubscriptionInput = Static<typeof SubscriptionCreate>;
+/** What a module notifies about, and whether one may subscribe to it (GET /notifications/topics). */
+export type Topic = Static<typeof TopicSchema>;
+/** GET/PUT /account/time-zone: the user's IANA time zone. */
+export type TimeZoneOne = Static<typeof TimeZoneOneSchema>;

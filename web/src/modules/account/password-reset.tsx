@@ -6,7 +6,8 @@ import { Link, useLocation } from '../../router.js';
 import { MIN_PASSWORD_LENGTH } from './api.js';
 import { useT } from '../../i18n/index.js';
 
-function PublicCard({ title, children }: { title: string; children: ReactNode }) {
+/** A page outside the signed-in app: the brand and one card. */
+export function PublicCard({ title, children }: { title: string; children: ReactNode }) {
   useTitle(title);
   return (
     <div className="public-page">

@@ -1,5 +1,9 @@
 import type { Route } from '../../router.js';
 import { AccountPage } from './account.js';
+import { SubscriptionsPage } from './subscriptions.js';
 
-/** Sign-in, the second step and password reset are outside the signed-in app (app.tsx). */
-export const ACCOUNT_ROUTES: readonly Route[] = [{ pattern: '/account', render: () => <AccountPage /> }];
+/** Sign-in, the second step, password reset and the unsubscribe link are outside the signed-in app (app.tsx). */
+export const ACCOUNT_ROUTES: readonly Route[] = [
+  { pattern: '/account', render: () => <AccountPage /> },
+  { pattern: '/account/subscriptions', render: () => <SubscriptionsPage /> },
+];

@@ -22,9 +22,16 @@ export function InboxPage() {
     });
   };
 
+  // Following a notification to its record is acting on it: it becomes read (the badge drops live, app.tsx).
+  const openUnread = (notification: Notification): void => {
+    api.post(`/inbox/${encodeURIComponent(notification.id)}/read`).then(refreshUnread, () => undefined);
+  };
+
   return (
     <>
-      <PageHeader title={t('inbox.title')} />
+      <PageHeader title={t('inbox.title')}>
+        <Link to="/account/subscriptions">{t('inbox.subscriptions')}</Link>
+      </PageHeader>
       <p role="status">{t('inbox.unread', { count: unread })}</p>
       <ErrorAlert error={inbox.error ?? marking.error} />
       {inbox.loading === 'first' ? (
@@ -42,7 +49,7 @@ export function InboxPage() {
                     {notification.read ? null : <span className="visually-hidden">{t('inbox.unreadPrefix')} </span>}
                     {/* A notification's words are the server's (src/platform/notify), written when it was sent. */}
                     {path ? (
-                      <Link to={path} translate="no">
+                      <Link to={path} translate="no" onClick={() => (notification.read ? undefined : openUnread(notification))}>
                         {notification.title}
                       </Link>
                     ) : (
