@@ -6,7 +6,7 @@ import type { SharingRow } from '../sharing/model.js';
 import { localTime, makeDigests } from './digest.js';
 import { smtpMailer } from './mailer.js';
 import { deliverOutbox } from './outbox.js';
-import { tellSubscribers } from './subscriptions.js';
+import { notify } from './tell.js';
 
 /** The daily digest: at about 07:00 in the user's time zone, once, with only the lines still readable when it leaves. */
 
@@ -50,7 +50,7 @@ test('one digest a day after 07:00 local time, each line asked again when it lea
   const narrowed = await t.makeDocument('DGA', { audience: 'members', members: ['DGB'] });
   for (const [id, title] of [[kept, 'Alert kept'], [narrowed, 'Alert narrowed']] as const) {
     await t.db.transaction({ member: 'DGA' }, (tx) =>
-      tellSubscribers(tx, t.platform, { module: 'digest-mod', kind: 'test', title, body: 'x', objectType: 'library-document', objectId: id, page: '/x', source }),
+      notify(tx, t.platform, { module: 'digest-mod', kind: 'test', title, body: 'x', objectType: 'library-document', objectId: id, page: '/x', source }),
     );
   }
   // A daily subscription: nothing at once.
