@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startLocalSmtp } from '../test/support/mail.js';
 import { startWebhookReceiver } from '../test/support/notify.js';
 import type { FanoutReady, FanoutSpec } from './fanout-server.js';
+import autocannon from 'autocannon';
 import { measure, type Measurement } from './load.js';
 
 const SERVER = fileURLToPath(new URL('./fanout-server.ts', import.meta.url));
@@ -26,12 +27,15 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     window: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '20' },
   },
   strict: true,
 });
 const subscribers = Number(values.subscribers);
 const windowSeconds = Number(values.window);
 const connections = Number(values.connections);
+/** Requests a second of the list while measuring its latency: steady traffic beside the fan-out, not a flood that starves it. */
+const rate = Number(values.rate);
 const log = (line: string): void => console.log(line);
 
 const smtp = await startLocalSmtp();
@@ -48,10 +52,18 @@ log(`${values['database-url'] ? 'PostgreSQL' : 'PGlite'}: ${ready.emails} subscr
 
 const options = { seconds: windowSeconds, connections, warmupSeconds: 1, quietPatienceSeconds: 0, serverPid: child.pid, headers: {} };
 const row = (name: string, m: Measurement) => log(`${name.padEnd(34)} ${String(m.requestsPerSecond).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  max ${m.max} ms  (${m.non2xx} non-2xx, ${m.errors} errors)`);
+/** The list's latency at a steady `rate` requests a second over `seconds`. */
+async function steady(seconds: number): Promise<{ p50: number; p99: number; max: number; requests: number; non2xx: number }> {
+  const result = await autocannon({ url: base + LIST, connections: 4, overallRate: rate, duration: seconds, headers: { cookie: ready.reader.cookie }, timeout: 30 });
+  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requests: result.requests.total, non2xx: result.non2xx };
+}
+const steadyRow = (name: string, m: Awaited<ReturnType<typeof steady>>) => log(`${name.padEnd(34)} ${rate} req/s asked, ${m.requests} answered  p50 ${m.p50} ms  p99 ${m.p99} ms  max ${m.max} ms  (${m.non2xx} non-2xx)`);
 const ceiling = await measure(base, '/healthz', options);
 row('bare route /healthz', ceiling);
-const quiet = await measure(base, LIST, { ...options, headers: { cookie: ready.reader.cookie } });
-row('bulletin list, no fan-out', quiet);
+const flat = await measure(base, LIST, { ...options, headers: { cookie: ready.reader.cookie } });
+row('bulletin list, flat out, no fan-out', flat);
+const quiet = await steady(windowSeconds * 2);
+steadyRow('bulletin list, no fan-out', quiet);
 
 // The fan-out: issue, then measure the list in windows until every message has arrived.
 const started = Date.now();
@@ -67,11 +79,11 @@ const poll = setInterval(() => {
   if (done.emails === undefined && smtp.received.length >= ready.emails) done.emails = Date.now() - started;
   if (done.webhooks === undefined && receiver.received.length >= ready.webhooks) done.webhooks = Date.now() - started;
 }, 50);
-const during: Measurement[] = [];
+const during: Awaited<ReturnType<typeof steady>>[] = [];
 while (done.emails === undefined || done.webhooks === undefined) {
-  const m = await measure(base, LIST, { ...options, warmupSeconds: 0, headers: { cookie: ready.reader.cookie } });
+  const m = await steady(windowSeconds);
   during.push(m);
-  row(`bulletin list, fan-out window ${during.length}`, m);
+  steadyRow(`bulletin list, fan-out window ${during.length}`, m);
   if (Date.now() - started > 30 * 60_000) break;
 }
 clearInterval(poll);

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
 import { sql } from '../../src/platform/db/sql.js';
 import type { OutgoingMail } from '../../src/platform/notify/email.js';
 import type { Mailer } from '../../src/platform/notify/mailer.js';
@@ -9,7 +8,8 @@ import type { TestContext, TestSession } from './app.js';
 /**
  * What tests of notifications share: a mailer that keeps what it is given, a webhook receiver on
  * loopback (the app needs `LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on'`), subscriptions and endpoints
- * made through the API, and what the outbox holds about an object.
+ * made through the API, and what the outbox holds about an object. It imports nothing of vitest, so
+ * the fan-out bench uses its receiver too.
  */
 
 /** A mailer that accepts every message and keeps it. */
@@ -49,14 +49,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
 /** Subscribes the user (`POST /account/subscriptions`). */
 export async function subscribe(t: TestContext, session: TestSession, body: Record<string, unknown>): Promise<void> {
   const response = await t.as(session, { method: 'POST', url: '/api/v1/account/subscriptions', payload: body });
-  expect(response.statusCode, response.body).toBe(201);
+  if (response.statusCode !== 201) throw new Error(`subscribing: ${response.statusCode} ${response.body}`);
 }
 
 /** Registers an endpoint of the member, at `<receiver>/<member>`, through a new member-admin of it. */
 export async function registerWebhook(t: TestContext, member: string, receiver: string, kinds: readonly string[]): Promise<void> {
   const admin = await t.sessionFor(await t.makeUser(member, ['member-admin']));
   const response = await t.as(admin, { method: 'POST', url: '/api/v1/webhooks/endpoints', payload: { url: `${receiver}/${member}`, kinds } });
-  expect(response.statusCode, response.body).toBe(201);
+  if (response.statusCode !== 201) throw new Error(`registering a webhook: ${response.statusCode} ${response.body}`);
 }
 
 /** The outbox's messages about an object: channel, recipient member and status, in order. */
