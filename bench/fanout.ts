@@ -84,6 +84,7 @@ while (done.emails === undefined || done.webhooks === undefined) {
   const m = await steady(windowSeconds);
   during.push(m);
   steadyRow(`bulletin list, fan-out window ${during.length}`, m);
+  log(`  so far: ${smtp.received.length}/${ready.emails} e-mails, ${receiver.received.length}/${ready.webhooks} webhooks, after ${Math.round((Date.now() - started) / 1000)} s`);
   if (Date.now() - started > 30 * 60_000) break;
 }
 clearInterval(poll);
