@@ -103,7 +103,7 @@ test('notify: named users, and the subscribers and webhooks of the members told 
   for (const name of ['otherKind', 'notTold', 'outsider']) expect(await inboxTitles(t, people[name]!), name).toEqual([]);
   const lines = await t.db.ownerTransaction((tx) => tx.query<{ user_id: string }>(sql`SELECT user_id FROM notifications WHERE object_id = ${doc} AND digest ORDER BY user_id`));
   expect(lines.map((line) => line.user_id)).toEqual([people.daily!.user.id, named.user.id].sort());
-  expect(await outboxAbout(t, doc)).toEqual([{ channel: 'email', member: 'NTB', status: 'pending' }, { channel: 'webhook', member: 'NTB', status: 'pending' }]);
+  expect(await outboxAbout(t, doc)).toEqual([{ channel: 'webhook', member: 'NTB', status: 'pending' }, { channel: 'email', member: 'NTB', status: 'pending' }]);
 
   // Sent while NTB may read it: the mail to the immediate subscriber and NTB's webhook leave.
   expect(await deliverOutbox(t.platform)).toBe(2);

@@ -91,6 +91,12 @@ export async function notify(tx: Tx, platform: Platform, notice: Notice): Promis
   const link = `${base}${notice.page}`;
   const about = { objectType: notice.objectType, objectId: notice.objectId };
   const key = (suffix: string) => (notice.key ? { key: `${notice.key}:${suffix}` } : {});
+  // Webhooks first: the outbox sends in order of queuing, and a member's systems should not wait behind
+  // thousands of e-mails (bench/README.md, the fan-out).
+  let webhooks = 0;
+  for (const member of members) {
+    webhooks += await enqueueWebhooks(tx, { member, kind: notice.kind, title: notice.title, ...about, link, ...(notice.key ? { key: `${notice.key}:${member}` } : {}) });
+  }
   let emails = 0;
   for (const person of contacts) {
     const text = `${notice.body}\n\nOpen it in Lintas: ${link}\n`;
@@ -104,10 +110,6 @@ export async function notify(tx: Tx, platform: Platform, notice: Notice): Promis
     const headers = { 'List-Unsubscribe': `<${base}/api/v1/subscriptions/unsubscribe/one-click?${query}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
     await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${notice.title}`, text, headers }, { ...key(`mail:${person.user_id}`), about: { ...about, member: person.member, userId: person.user_id } });
     emails++;
-  }
-  let webhooks = 0;
-  for (const member of members) {
-    webhooks += await enqueueWebhooks(tx, { member, kind: notice.kind, title: notice.title, ...about, link, ...(notice.key ? { key: `${notice.key}:${member}` } : {}) });
   }
   return { users: userIds.length, emails, webhooks };
 }
