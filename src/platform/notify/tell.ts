@@ -3,7 +3,8 @@ import type { Tx } from '../db/database.js';
 import type { SharingRow } from '../sharing/model.js';
 import { topicContacts } from './contacts.js';
 import { notifyUsers, type NotificationKind } from './inbox.js';
-import { enqueueEmail, enqueueWebhooks } from './outbox.js';
+import type { Mail } from './email.js';
+import { enqueueEmails, enqueueWebhooks, type QueueOptions } from './outbox.js';
 import { audienceMembersOf, subscribersOf, unsubscribeToken } from './subscriptions.js';
 
 /**
@@ -97,19 +98,17 @@ export async function notify(tx: Tx, platform: Platform, notice: Notice): Promis
   for (const member of members) {
     webhooks += await enqueueWebhooks(tx, { member, kind: notice.kind, title: notice.title, ...about, link, ...(notice.key ? { key: `${notice.key}:${member}` } : {}) });
   }
-  let emails = 0;
-  for (const person of contacts) {
-    const text = `${notice.body}\n\nOpen it in Lintas: ${link}\n`;
-    await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${notice.title}`, text }, { ...key(`mail:${person.id}`), about: { ...about, member: person.member, userId: person.id } });
-    emails++;
-  }
+  const emails: { mail: Mail; options: QueueOptions }[] = contacts.map((person) => ({
+    mail: { to: person.email, subject: `Lintas: ${notice.title}`, text: `${notice.body}\n\nOpen it in Lintas: ${link}\n` },
+    options: { ...key(`mail:${person.id}`), about: { ...about, member: person.member, userId: person.id } },
+  }));
   for (const person of subscribers.filter((p) => p.wants_email && !contactIds.has(p.user_id))) {
     const query = `subscription=${person.subscription_id}&token=${unsubscribeToken(platform.config, person.subscription_id)}`;
     const text = `${notice.body}\n\nOpen it in Lintas: ${link}\n\nYou receive this because of one of your subscriptions. To end it: ${base}/unsubscribe?${query}\n`;
     // RFC 8058: a mail client's one-click unsubscribe POSTs "List-Unsubscribe=One-Click" to this address, without a sign-in.
     const headers = { 'List-Unsubscribe': `<${base}/api/v1/subscriptions/unsubscribe/one-click?${query}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
-    await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${notice.title}`, text, headers }, { ...key(`mail:${person.user_id}`), about: { ...about, member: person.member, userId: person.user_id } });
-    emails++;
+    emails.push({ mail: { to: person.email, subject: `Lintas: ${notice.title}`, text, headers }, options: { ...key(`mail:${person.user_id}`), about: { ...about, member: person.member, userId: person.user_id } } });
   }
-  return { users: userIds.length, emails, webhooks };
+  await enqueueEmails(tx, emails);
+  return { users: userIds.length, emails: emails.length, webhooks };
 }
