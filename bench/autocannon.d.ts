@@ -36,6 +36,8 @@ declare module 'autocannon' {
     interface Options {
       url: string;
       connections?: number;
+      /** Requests a second across all connections (none: as fast as they go). */
+      overallRate?: number;
       /** Seconds. */
       duration?: number;
       /** Seconds to wait for a response. */

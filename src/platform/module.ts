@@ -41,7 +41,7 @@ export interface LintasModule<A extends string = string> {
   readonly notificationKinds?: readonly string[];
   /**
    * What users may subscribe to in this module: the values a subscription's `kinds` are matched
-   * against when it tells subscribers (`tellSubscribers`, platform/notify/subscriptions.ts). A module
+   * against when it tells subscribers (`notify`, platform/notify/tell.ts). A module
    * declaring them is offered on the subscriptions page (`GET /notifications/topics`).
    */
   readonly subscriptionKinds?: readonly string[];

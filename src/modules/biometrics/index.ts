@@ -57,6 +57,8 @@ export const biometrics = defineModule({
   readableObjects: { 'biometric-step-two': stepTwoReadable },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
+  // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
+  subscriptionKinds: NOTIFICATION_KINDS,
   attention: biometricsAttention,
 });
 

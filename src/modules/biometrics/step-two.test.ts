@@ -3,7 +3,9 @@ import { makeTestApp, type TestContext, type TestSession } from '../../../test/s
 import { fingerprint } from '../../../test/support/db.js';
 import { again, template } from '../../../test/support/templates.js';
 import { multipart } from '../../../test/support/multipart.js';
+import { inboxTitles, outboxAbout, registerWebhook, startWebhookReceiver, subscribe, type WebhookReceiver } from '../../../test/support/notify.js';
 import { sql } from '../../platform/db/sql.js';
+import { deliverOutbox } from '../../platform/notify/outbox.js';
 import { remindStepTwo } from './step-two.js';
 
 // Step two through the API: the searcher asks a gallery that answered hit, the holder's approver
@@ -20,6 +22,7 @@ const officer: Record<string, TestSession> = {};
 const approver: Record<string, TestSession> = {};
 let agreementId: string;
 let bbbSubject: string;
+let receiver: WebhookReceiver;
 
 type StepTwo = {
   id: string; status: string; side: string; reference: string | null; dueAt: string; requestedAt: string; images: boolean; hasProbeImage: boolean; probeVerified: boolean | null;
@@ -54,7 +57,8 @@ async function searchFor(seed: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await makeTestApp();
+  receiver = await startWebhookReceiver();
+  t = await makeTestApp({ env: { LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on' } });
   for (const code of ['AAA', 'BBB', 'CCC']) {
     await t.makeMember(code);
     admin[code] = await t.sessionFor(await t.makeUser(code, ['member-admin']));
@@ -75,7 +79,10 @@ beforeAll(async () => {
     if (seed === 1) bbbSubject = enrolled.json<{ data: { id: string } }>().data.id;
   }
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
 
 describe('step two', () => {
   test('asked, confirmed by the holder’s approver, the agreed fields disclosed to the searcher alone', async () => {
@@ -196,4 +203,19 @@ describe('step two', () => {
     expect(mine.map((r) => r.id)).toEqual([request.id]);
     expect((await call(officer.BBB as TestSession, 'GET', '/step-two')).json<{ data: StepTwo[] }>().data.every((r) => r.side === 'holder')).toBe(true);
   });
+});
+
+test('a request tells the holder’s subscribers and webhooks, not another party’s', async () => {
+  const bbbWatcher = await t.sessionFor(await t.makeUser('BBB', ['analyst']));
+  const cccWatcher = await t.sessionFor(await t.makeUser('CCC', ['analyst']));
+  for (const who of [bbbWatcher, cccWatcher]) await subscribe(t, who, { module: 'biometrics', kinds: ['biometrics.step-two'], email: false });
+  for (const member of ['BBB', 'CCC']) await registerWebhook(t, member, receiver.url, ['biometrics.step-two']);
+  const asked = await ask(officer.AAA as TestSession, { search: await searchFor(1), holder: 'BBB', reference: 'BBB-1' });
+  expect(asked.statusCode, asked.body).toBe(201);
+  const id = asked.json<{ data: StepTwo }>().data.id;
+  expect(await inboxTitles(t, bbbWatcher)).toEqual(['AAA asks you to confirm a biometric match']);
+  expect(await inboxTitles(t, cccWatcher)).toEqual([]);
+  await deliverOutbox(t.platform);
+  expect((await outboxAbout(t, id)).filter((row) => row.channel === 'webhook')).toEqual([{ channel: 'webhook', member: 'BBB', status: 'sent' }]);
+  expect(receiver.received.map((hook) => hook.path)).toEqual(['/BBB']);
 });

@@ -8,11 +8,12 @@
 import { appendAudit } from '../../platform/audit/writer.js';
 import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
 import { dataKeyOf } from '../../platform/crypto/keys.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
-import { tellMember } from '../../platform/notify/tell.js';
+import { between, notify } from '../../platform/notify/tell.js';
 import { isUuid, type ReadableCheck } from '../../platform/notify/audience.js';
 import { findAgreement, IN_FORCE } from './agreements.js';
 import { SEAL_BIOGRAPHIC, SEAL_IMAGE } from './galleries.js';
@@ -25,6 +26,28 @@ export const SEAL_DISCLOSED = 'biometrics disclosed';
 export const SEAL_PROBE = 'biometrics step-two probe';
 /** The roles told of a request (holder) or a decision (requester), when a member named no focal point for biometrics. */
 const rolesFor = (action: 'biometrics.confirm' | 'biometrics.search') => ROLES.filter((role) => roleAllows([role], action));
+
+interface StepTwoMessage {
+  writer: string;
+  member: string;
+  roles: readonly string[];
+  kind: 'biometrics.step-two' | 'biometrics.step-two-decision' | 'biometrics.step-two-reminder';
+  title: string;
+  body: string;
+  id: string;
+}
+
+/**
+ * Tells one member of a request about it: its biometrics contacts (focal points, else users of
+ * `roles`) in the inbox and by e-mail, its users subscribed to the kind, and its webhooks. Only the
+ * two members of the request read what it says.
+ */
+async function tellMember(tx: Tx, platform: Platform, message: StepTwoMessage): Promise<void> {
+  await notify(tx, platform, {
+    module: 'biometrics', kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, page: `/biometrics/step-two/${message.id}`,
+    source: between(message.writer, message.member), members: [message.member], contacts: { members: [message.member], topic: 'biometrics', roles: message.roles },
+  });
+}
 
 interface Candidate {
   subject: string;
@@ -142,10 +165,10 @@ export async function ask(ctx: Ctx, input: StepTwoAsk, probe?: StepTwoProbe) {
   if (!row) throw conflict(`You have asked ${input.holder} about this search already.`);
   await ctx.audit({ action: 'biometrics.step-two-ask', objectType: OBJECT, objectId: row.id, objectOwner: input.holder, details: { search: input.search, agreement: agreement.id } });
   await tellMember(ctx.tx, ctx.platform, {
-    writer: me, member: input.holder, topic: 'biometrics', roles: rolesFor('biometrics.confirm'), kind: 'biometrics.step-two',
+    writer: me, member: input.holder, roles: rolesFor('biometrics.confirm'), kind: 'biometrics.step-two',
     title: `${me} asks you to confirm a biometric match`,
     body: `${me} searched your gallery (${search.purpose}) and asks you to confirm a hit${input.reference ? ` on ${input.reference}` : ''} within ${agreement.step_two_hours} hours.`,
-    objectType: OBJECT, objectId: row.id, page: `/biometrics/step-two/${row.id}`,
+    id: row.id,
   });
   return getStepTwo(ctx, row.id, false);
 }
@@ -219,10 +242,10 @@ export async function confirm(ctx: Ctx, id: string, input: StepTwoConfirm) {
   await tally(ctx.tx, [{ table: 'stepTwoByOutcome', key: 'confirmed' }]);
   await ctx.audit({ action: 'biometrics.step-two-confirm', objectType: OBJECT, objectId: id, objectOwner: row.requester, details: { subject: input.subject, fields: Object.keys(disclosed) } });
   await tellMember(ctx.tx, ctx.platform, {
-    writer: ctx.actor.member, member: row.requester, topic: 'biometrics', roles: rolesFor('biometrics.search'), kind: 'biometrics.step-two-decision',
+    writer: ctx.actor.member, member: row.requester, roles: rolesFor('biometrics.search'), kind: 'biometrics.step-two-decision',
     title: `${ctx.actor.member} confirmed a biometric match`,
     body: `${ctx.actor.member} confirmed the match you asked about and disclosed ${Object.keys(disclosed).length} field(s).`,
-    objectType: OBJECT, objectId: id, page: `/biometrics/step-two/${id}`,
+    id,
   });
   return getStepTwo(ctx, id, false);
 }
@@ -235,10 +258,10 @@ export async function reject(ctx: Ctx, id: string, input: StatusChange) {
   await tally(ctx.tx, [{ table: 'stepTwoByOutcome', key: 'rejected' }]);
   await ctx.audit({ action: 'biometrics.step-two-reject', objectType: OBJECT, objectId: id, objectOwner: row.requester });
   await tellMember(ctx.tx, ctx.platform, {
-    writer: ctx.actor.member, member: row.requester, topic: 'biometrics', roles: rolesFor('biometrics.search'), kind: 'biometrics.step-two-decision',
+    writer: ctx.actor.member, member: row.requester, roles: rolesFor('biometrics.search'), kind: 'biometrics.step-two-decision',
     title: `${ctx.actor.member} rejected a biometric match`,
     body: `${ctx.actor.member} did not confirm the match you asked about. The reason given: ${input.reason}`,
-    objectType: OBJECT, objectId: id, page: `/biometrics/step-two/${id}`,
+    id,
   });
   return getStepTwo(ctx, id, false);
 }
@@ -251,10 +274,10 @@ export async function remindStepTwo(platform: Platform): Promise<number> {
       RETURNING id, requester, holder, due_at`);
     for (const request of due) {
       await tellMember(tx, platform, {
-        writer: request.holder, member: request.holder, topic: 'biometrics', roles: rolesFor('biometrics.confirm'), kind: 'biometrics.step-two-reminder',
+        writer: request.holder, member: request.holder, roles: rolesFor('biometrics.confirm'), kind: 'biometrics.step-two-reminder',
         title: `A biometric match from ${request.requester} waits for your confirmation`,
         body: `${request.requester} asked you to confirm a match; the answer was due ${request.due_at.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
-        objectType: OBJECT, objectId: request.id, page: `/biometrics/step-two/${request.id}`,
+        id: request.id,
       });
       await appendAudit(tx, { member: request.holder }, [{ action: 'biometrics.step-two-remind', objectType: OBJECT, objectId: request.id, objectOwner: request.requester }]);
     }

@@ -126,5 +126,5 @@ test('sharing narrowed after the messages were queued: nothing is sent', async (
   expect(await deliverOutbox(t.platform)).toBe(0);
   expect(smtp.received).toHaveLength(mails);
   expect(hooks).toHaveLength(before);
-  expect((await outboxOf('BNB')).slice(-2)).toEqual([{ channel: 'email', status: 'withheld' }, { channel: 'webhook', status: 'withheld' }]);
+  expect((await outboxOf('BNB')).slice(-2)).toEqual([{ channel: 'webhook', status: 'withheld' }, { channel: 'email', status: 'withheld' }]);
 });

@@ -1,7 +1,6 @@
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
-import { enqueueWebhooks } from '../../platform/notify/outbox.js';
-import { audienceMembersOf, tellSubscribers } from '../../platform/notify/subscriptions.js';
+import { notify } from '../../platform/notify/tell.js';
 import { sharingColumns } from '../../platform/sharing/rule.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 
@@ -29,15 +28,9 @@ export async function tellAboutBulletin(ctx: Ctx, id: string, event: BulletinEve
   const kind = event === 'issued' ? 'bulletin.issued' : 'bulletin.corrected';
   const title = event === 'issued' ? `New bulletin: ${row.title}` : `Bulletin corrected (version ${row.version}): ${row.title}`;
   const body = `${row.owner} ${event} a bulletin (${row.type}): ${row.title}`;
-  const page = `/bulletins/${id}`;
   // One message per bulletin version: a retried act queues nothing twice.
-  const key = `bulletin:${id}:${row.version}`;
-  await tellSubscribers(ctx.tx, ctx.platform, {
-    module: 'bulletins', kind: row.type, notificationKind: kind, title, body, objectType: 'bulletin', objectId: id, page,
-    countries: row.countries, tags: row.tags, groups: row.audience_groups, source: row,
+  await notify(ctx.tx, ctx.platform, {
+    module: 'bulletins', kind, subscriptionKind: row.type, title, body, objectType: 'bulletin', objectId: id, page: `/bulletins/${id}`,
+    countries: row.countries, tags: row.tags, groups: row.audience_groups, source: row, key: `bulletin:${id}:${row.version}`,
   });
-  const link = `${ctx.platform.config.publicUrl}${page}`;
-  for (const member of await audienceMembersOf(ctx.tx, row)) {
-    await enqueueWebhooks(ctx.tx, { member, kind, title, objectType: 'bulletin', objectId: id, link, key: `${key}:${member}` });
-  }
 }

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { inboxTitles, outboxAbout, registerWebhook, startWebhookReceiver, subscribe, type WebhookReceiver } from '../../../test/support/notify.js';
 import { sql } from '../../platform/db/sql.js';
+import { deliverOutbox } from '../../platform/notify/outbox.js';
 
 /**
  * The issuer is told in its inbox when a check opens a hit on its document, in the check's own
  * transaction: one item per hit (not per repeat check) to its contact point (or, where it named none, to its users who may
- * answer hits), never to the checking member's users nor to anyone else, and without the holder.
+ * answer hits), never to the checking member's users nor to anyone else, and without the holder;
+ * through the notification platform, so the issuer's subscribers and webhooks are told too, and the
+ * checker's when the issuer answers.
  */
 
 const PREFIX = '/api/v1';
@@ -21,6 +25,7 @@ let kirAnalyst: TestSession;
 let checker: TestSession;
 let checkerColleague: TestSession;
 let outsider: TestSession;
+let receiver: WebhookReceiver;
 
 interface InboxItem {
   kind: string;
@@ -49,7 +54,8 @@ async function check(who: TestSession, issuer: string, number: string): Promise<
 const notificationCount = () => t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM notifications`)).then((row) => row.n);
 
 beforeAll(async () => {
-  t = await makeTestApp();
+  receiver = await startWebhookReceiver();
+  t = await makeTestApp({ env: { LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on' } });
   for (const code of ['UTO', 'KIR', 'AUS', 'NZL']) await t.makeMember(code);
   const focalUser = await t.makeUser('UTO', ['officer']);
   utoFocal = await t.sessionFor(focalUser);
@@ -71,7 +77,10 @@ beforeAll(async () => {
   const hidden = await post(utoFocal, '/documents', { type: 'passport', number: 'N0000009', status: 'lost', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
   expect(hidden.statusCode, hidden.body).toBe(201);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
 
 describe('the issuer is told of a hit', () => {
   test('each hit gives the issuer’s contact point exactly one inbox item; the checker’s member and an outsider get none', async () => {
@@ -144,5 +153,29 @@ describe('the issuer is told of a hit', () => {
     const response = await t.as(kirOfficer, { method: 'GET', url: `${PREFIX}/documents/hits/${item?.objectId ?? ''}` });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json<{ data: { abilities: { answer: boolean } } }>().data.abilities.answer).toBe(true);
+  });
+});
+
+describe('subscribers and webhooks', () => {
+  test('the issuer’s subscribers and webhooks hear of a hit, the checker’s of the answer, no one else; an answer whose hit narrowed before sending is withheld', async () => {
+    const utoWatcher = await t.sessionFor(await t.makeUser('UTO', ['analyst']));
+    const ausWatcher = await t.sessionFor(await t.makeUser('AUS', ['analyst']));
+    const nzlWatcher = await t.sessionFor(await t.makeUser('NZL', ['analyst']));
+    await subscribe(t, utoWatcher, { module: 'documents', kinds: ['document-hit.opened'], email: false });
+    await subscribe(t, ausWatcher, { module: 'documents', kinds: ['document-hit.opened', 'document-hit.answered'], email: false });
+    await subscribe(t, nzlWatcher, { module: 'documents', email: false });
+    for (const member of ['UTO', 'AUS', 'NZL']) await registerWebhook(t, member, receiver.url, ['document-hit.opened', 'document-hit.answered']);
+    expect((await post(utoFocal, '/documents', { type: 'passport', number: 'N0000003', status: 'stolen', holder: { surname: HOLDER } })).statusCode).toBe(201);
+    const hitId = (await check(checker, 'UTO', 'N0000003')).hit?.hitId ?? '';
+    expect(await inboxTitles(t, utoWatcher)).toEqual(['A check by AUS hit UTO passport N0000003']);
+    expect(await inboxTitles(t, ausWatcher)).toEqual([]);
+    expect((await post(utoFocal, `/documents/hits/${hitId}/answer`, { outcome: 'confirmed' })).statusCode).toBe(200);
+    expect(await inboxTitles(t, ausWatcher)).toEqual(['The issuer confirmed your document hit']);
+    expect(await inboxTitles(t, nzlWatcher)).toEqual([]);
+    // The issuer narrows the hit to itself before the answer's webhook leaves.
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE document_hits SET audience_kind = 'owner', audience_members = '{}' WHERE id = ${hitId}`));
+    await deliverOutbox(t.platform);
+    expect(await outboxAbout(t, hitId)).toEqual([{ channel: 'webhook', member: 'UTO', status: 'sent' }, { channel: 'webhook', member: 'AUS', status: 'withheld' }]);
+    expect(receiver.received.map((hook) => hook.path)).toEqual(['/UTO']);
   });
 });

@@ -1,5 +1,4 @@
 import { repeat } from '../../platform/jobs.js';
-import { topicContacts } from '../../platform/notify/contacts.js';
 import { documentSettings } from './settings.js';
 import { assertMayHit } from './policy.js';
 import type { Ctx, Platform } from '../../platform/context.js';
@@ -7,8 +6,7 @@ import { appendAudit, readEvent } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/errors.js';
-import { notifyUsers } from '../../platform/notify/inbox.js';
-import { enqueueEmail } from '../../platform/notify/outbox.js';
+import { between, notify } from '../../platform/notify/tell.js';
 import { presentHit, presentHolder } from './presenters.js';
 import { ROLES, roleAllows } from '../../platform/auth/roles.js';
 import { findDocument, findHit, hitRecipients, listHitChecks, listHits, type DocumentRow, type HitDocument, type HitRow } from './queries.js';
@@ -40,26 +38,20 @@ export async function tellIssuers(ctx: Ctx, checked: readonly HitDocument[]): Pr
   const checker = ctx.actor.member;
   for (const doc of found) {
     const userIds = recipients.filter((person) => person.member === doc.owner && person.id !== ctx.actor.userId).map((person) => person.id);
-    if (userIds.length === 0) continue;
     const own = doc.owner === checker;
-    await notifyUsers(ctx.tx, {
-      userIds,
+    await notify(ctx.tx, ctx.platform, {
+      module: 'documents',
       kind: 'document-hit.opened',
       title: own ? `Your member's check hit ${doc.issuer} ${doc.doc_type} ${doc.number}` : `A check by ${checker} hit ${doc.issuer} ${doc.doc_type} ${doc.number}`,
       body: `${own ? 'An officer of your member' : `An officer of ${checker}`} checked ${doc.issuer} ${doc.doc_type} ${doc.number}, registered as ${doc.status}. Confirm or deny the hit.`,
       objectType: OBJECT,
       objectId: doc.hit_id,
-      source: {
-        owner: checker,
-        audience_kind: own ? 'owner' : 'members',
-        audience_members: own ? [] : [doc.owner],
-        audience_groups: [],
-        tlp: doc.tlp as SharingRow['tlp'],
-        handling: [],
-        handling_note: null,
-        evaluation_source: null,
-        evaluation_information: null,
-      },
+      page: `/documents/hits/${doc.hit_id}`,
+      source: { ...between(checker, doc.owner), tlp: doc.tlp as SharingRow['tlp'] },
+      members: [doc.owner],
+      users: userIds,
+      countries: [doc.issuer],
+      key: `document-hit:${doc.hit_id}:opened`,
     });
   }
 }
@@ -94,17 +86,19 @@ export async function answer(ctx: Ctx, id: string, body: AnswerBody) {
   // Every user whose check the hit holds is told the answer. Which users those are is the checking
   // member's to know: the issuer's transaction reads only their ids, and the ids leave nowhere.
   const checkers = await checkingUsers(ctx, id, row.checked_by);
-  if (checkers.length > 0) {
-    await notifyUsers(ctx.tx, {
-      userIds: checkers,
-      kind: 'document-hit.answered',
-      title: body.outcome === 'confirmed' ? 'The issuer confirmed your document hit' : 'The issuer denied your document hit',
-      body: `${row.issuer} ${row.doc_type} ${row.number}: ${body.outcome}.${body.notes ? ` ${body.notes}` : ''}`,
-      objectType: OBJECT,
-      objectId: id,
-      source: row,
-    });
-  }
+  await notify(ctx.tx, ctx.platform, {
+    module: 'documents',
+    kind: 'document-hit.answered',
+    title: body.outcome === 'confirmed' ? 'The issuer confirmed your document hit' : 'The issuer denied your document hit',
+    body: `${row.issuer} ${row.doc_type} ${row.number}: ${body.outcome}.${body.notes ? ` ${body.notes}` : ''}`,
+    objectType: OBJECT,
+    objectId: id,
+    page: `/documents/hits/${id}`,
+    source: row,
+    members: [row.checker],
+    users: checkers,
+    countries: [row.issuer],
+  });
   return { data: presentHit(ctx.actor, await visibleHit(ctx, id), await listHitChecks(ctx, id)) };
 }
 
@@ -162,18 +156,17 @@ export async function remindIssuers(platform: Platform, hours = documentSettings
         RETURNING h.id, h.owner, h.audience_kind, h.audience_members, h.audience_groups, h.tlp, h.handling, h.handling_note,
           h.evaluation_source, h.evaluation_information, h.issuer, h.doc_type, h.number, h.checker, h.created_at`);
       if (hits.length === 0) return 0;
-      // Its documents focal points (or general ones); a member that named none is reminded in its queue only.
-      const people = await topicContacts(tx, [issuer.owner], 'documents', []);
       const first = hits[0] as HitRow;
       const title = `${hits.length} document hit${hits.length === 1 ? '' : 's'} wait${hits.length === 1 ? 's' : ''} for your answer`;
       const lines = hits.slice(0, 20).map((hit) => `- ${hit.issuer} ${hit.doc_type} ${hit.number}, found by ${hit.checker} on ${hit.created_at.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
       const text = `Checks by other members found documents of your register, and no one has answered yet:\n\n${lines.join('\n')}${hits.length > 20 ? `\n… and ${hits.length - 20} more` : ''}\n\nConfirm or deny each one in Lintas: ${platform.config.publicUrl}/documents/hits\n`;
-      // One notification per person, about the oldest hit, copying its access fields.
-      await notifyUsers(tx, { userIds: people.map((person) => person.id), kind: 'document-hit.reminder', title, body: text, objectType: OBJECT, objectId: first.id, source: first });
-      for (const person of people) {
-        await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${title}`, text }, { about: { objectType: OBJECT, objectId: first.id, member: issuer.owner, userId: person.id } });
-      }
-      await appendAudit(tx, { member: issuer.owner }, [{ action: 'document-hit.remind', objectType: OBJECT, objectOwner: issuer.owner, details: { hits: hits.map((hit) => hit.id), to: people.length } }]);
+      // Its documents focal points (or general ones; a member that named none is reminded in its queue
+      // only) by inbox and e-mail, its subscribers and webhooks: one notice, about the oldest hit, copying its access fields.
+      const told = await notify(tx, platform, {
+        module: 'documents', kind: 'document-hit.reminder', title, body: text, objectType: OBJECT, objectId: first.id, page: '/documents/hits',
+        source: first, members: [issuer.owner], contacts: { members: [issuer.owner], topic: 'documents', roles: [] },
+      });
+      await appendAudit(tx, { member: issuer.owner }, [{ action: 'document-hit.remind', objectType: OBJECT, objectOwner: issuer.owner, details: { hits: hits.map((hit) => hit.id), to: told.users } }]);
       return hits.length;
     });
   }

@@ -48,6 +48,8 @@ export const documents = defineModule({
   readableObjects: { 'document-hit': shareableRow('document_hits') },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
+  // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
+  subscriptionKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
   entityNormalisers: { 'travel-document': travelDocumentEntity },
   entitySources: [hitSource],

@@ -4,7 +4,7 @@ import { linkageCommand } from './cli.js';
 import { seedLinkage } from './demo.js';
 import { startMatcher } from './matcher.js';
 import { startLinkageRelease } from './release.js';
-import { requestReadable, startRequestReminders } from './requests.js';
+import { noticeReadable, requestReadable, startRequestReminders } from './requests.js';
 import { linkageRoutes } from './routes.js';
 import { linkageSettings } from './settings.js';
 import { leadSource, linkageConsumer, prepareSources, vesselNormalisers } from './sources.js';
@@ -52,9 +52,11 @@ export const linkage = defineModule({
   },
   demo: (db, config) => seedLinkage(db, config),
   attention: linkageAttention,
-  readableObjects: { 'linkage-request': requestReadable },
+  readableObjects: { 'linkage-notice': noticeReadable, 'linkage-request': requestReadable },
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
+  // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
+  subscriptionKinds: NOTIFICATION_KINDS,
   // Linkage owns the one form of a vessel's identifiers; other modules' records offer entities to it.
   entityNormalisers: vesselNormalisers,
   entitySources: [leadSource],

@@ -12,7 +12,7 @@ import type { Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { topicContacts } from '../../platform/notify/contacts.js';
-import { notifyEach, type NotificationInput } from '../../platform/notify/inbox.js';
+import { notify, type Notice } from '../../platform/notify/tell.js';
 import type { SharingRow, Viewer } from '../../platform/sharing/model.js';
 import { isVisibleTo } from '../../platform/sharing/rule.js';
 import { viewersOf } from '../../platform/sharing/viewers.js';
@@ -142,26 +142,35 @@ async function contactsFor(tx: Tx, notices: readonly NoticeDraft[]): Promise<Con
   };
 }
 
-/** What tells both members of a new notice: the told member what matched and whom to ask, the holder who was told. */
-function tellings(contacts: Contacts, notice: NoticeDraft & { id: string }): NotificationInput[] {
+/**
+ * What tells both members of a new notice: the told member what matched and whom to ask, the holder
+ * who was told; each member's contacts in the inbox, its users subscribed to the kind, its webhooks.
+ */
+function tellings(contacts: Contacts, notice: NoticeDraft & { id: string }): Notice[] {
   const what = KIND_LABELS[notice.kind] ?? notice.kind;
   const holderName = notice.holderNamed ? notice.holder : 'another member';
   return [{
-    userIds: contacts.told.get(notice.told) ?? [],
+    module: 'linkage',
+    users: contacts.told.get(notice.told) ?? [],
     kind: 'linkage.match',
     title: `A ${what} in your records matches a record of ${holderName}`,
     body: `A record of ${holderName} that your member may not see holds the same ${what} as ${notice.toldRecords.size === 1 ? 'one of your records' : `${notice.toldRecords.size} of your records`}. Ask ${notice.holderNamed ? notice.holder : 'its holder'} what it may disclose.`,
     objectType: 'linkage-notice',
     objectId: notice.id,
+    page: `/linkage/notices/${notice.id}`,
     source: ownOnly(notice.told),
+    key: `linkage-notice:${notice.id}:told`,
   }, {
-    userIds: contacts.holders.get(notice.holder) ?? [],
+    module: 'linkage',
+    users: contacts.holders.get(notice.holder) ?? [],
     kind: 'linkage.matched',
     title: `${notice.toldNamed ? notice.told : 'Another member'} was told that a ${what} in its records matches yours`,
     body: `${notice.toldNamed ? notice.told : 'Another member'} holds the same ${what} as ${notice.holderRecords.size === 1 ? 'one of your records' : `${notice.holderRecords.size} of your records`}, which it may not see. It may ask you to disclose what you choose.`,
     objectType: 'linkage-notice',
     objectId: notice.id,
+    page: `/linkage/notices/${notice.id}`,
     source: ownOnly(notice.holder),
+    key: `linkage-notice:${notice.id}:holder`,
   }];
 }
 
@@ -262,7 +271,7 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
     }
 
     // Every new notice in one statement (a notice made meanwhile by another process takes the matches
-    // instead), then one audit row each and one statement telling every member concerned.
+    // instead), then one audit row each, and each member concerned told.
     const given = [...drafts].filter(([id]) => !held.has(id)).map(([, notice]) => notice);
     const written = await tx.query<{ id: string; told: string; holder: string; kind: string; key: string; created: boolean }>(sql`
       INSERT INTO linkage_notices (told, holder, kind, key, told_records, holder_records, holder_named, told_named)
@@ -290,7 +299,7 @@ export async function matchQueued(platform: Platform, batch = 200): Promise<Matc
     }
     if (created.length > 0) {
       const contacts = await contactsFor(tx, created);
-      await notifyEach(tx, created.flatMap((notice) => tellings(contacts, notice)));
+      for (const telling of created.flatMap((notice) => tellings(contacts, notice))) await notify(tx, platform, telling);
     }
     return result;
   });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { inboxTitles, outboxAbout, registerWebhook, startWebhookReceiver, subscribe, type WebhookReceiver } from '../../../test/support/notify.js';
 import { sql } from '../../platform/db/sql.js';
+import { deliverOutbox } from '../../platform/notify/outbox.js';
 import { matchAll } from './matcher.js';
 import { remindOverdue } from './requests.js';
 
@@ -24,6 +26,7 @@ let holder: TestSession;
 let holderAnalyst: TestSession;
 let asker: TestSession;
 let outsider: TestSession;
+let receiver: WebhookReceiver;
 
 async function lead(who: TestSession, title: string, value: string, more: Record<string, unknown> = {}): Promise<string> {
   const response = await t.as(who, {
@@ -49,14 +52,18 @@ const read = async (who: TestSession, id: string): Promise<Request> => (await t.
 const mail = () => t.db.ownerTransaction((tx) => tx.query<{ payload: { to: string; subject: string } }>(sql`SELECT payload FROM outbox ORDER BY id`));
 
 beforeAll(async () => {
-  t = await makeTestApp();
+  receiver = await startWebhookReceiver();
+  t = await makeTestApp({ env: { LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on' } });
   for (const code of ['AAA', 'BBB', 'CCC']) await t.makeMember(code);
   holder = await t.sessionFor(await t.makeUser('AAA', ['approver', 'analyst']));
   holderAnalyst = await t.sessionFor(await t.makeUser('AAA', ['analyst']));
   asker = await t.sessionFor(await t.makeUser('BBB', ['analyst']));
   outsider = await t.sessionFor(await t.makeUser('CCC', ['analyst', 'approver', 'member-admin']));
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
 
 test('the member told asks; the holder grants chosen fields to it; the asker reads them, and only them', async () => {
   const held = await lead(holder, 'Organiser in Kupang', 'organiser@example.org');
@@ -243,4 +250,31 @@ test('the list pages by a cursor: pending first, soonest due first, each request
   expect(own.map((r) => r.id)).toEqual([made[0]]);
   const outsiders = await t.as(outsider, { method: 'GET', url: `${API}/requests?notice=${notices[0]}` });
   expect(outsiders.json()).toEqual({ data: [], next: null });
+});
+
+test('match notices and requests tell each side’s subscribers and webhooks, and no third member’s', async () => {
+  // Of a role linkage does not tell by itself: what they get, their subscriptions asked for.
+  const holderWatcher = await t.sessionFor(await t.makeUser('AAA', ['secretariat']));
+  const askerWatcher = await t.sessionFor(await t.makeUser('BBB', ['secretariat']));
+  const outsiderWatcher = await t.sessionFor(await t.makeUser('CCC', ['secretariat']));
+  await subscribe(t, holderWatcher, { module: 'linkage', kinds: ['linkage.matched', 'linkage.request'], email: false });
+  await subscribe(t, askerWatcher, { module: 'linkage', kinds: ['linkage.match', 'linkage.request'], email: false });
+  await subscribe(t, outsiderWatcher, { module: 'linkage', email: false });
+  const kinds = ['linkage.match', 'linkage.matched', 'linkage.request'];
+  for (const member of ['AAA', 'BBB', 'CCC']) await registerWebhook(t, member, receiver.url, kinds);
+  await lead(holder, 'Hub', 'hub@example.org');
+  await lead(asker, 'Our hub', 'hub@example.org');
+  const notice = await noticeOf('hub@example.org');
+  const asked = await ask(notice);
+  expect(asked.statusCode, asked.body).toBe(201);
+  const request = asked.json<{ data: Request }>().data.id;
+  expect(await inboxTitles(t, askerWatcher)).toEqual(['A e-mail address in your records matches a record of AAA']);
+  expect((await inboxTitles(t, holderWatcher))).toEqual([expect.stringMatching(/^BBB asks what you may disclose/) as unknown, 'BBB was told that a e-mail address in its records matches yours']);
+  expect(await inboxTitles(t, outsiderWatcher)).toEqual([]);
+  await deliverOutbox(t.platform);
+  const hooks = async (id: string) => (await outboxAbout(t, id)).filter((row) => row.channel === 'webhook');
+  expect(await hooks(notice)).toEqual([{ channel: 'webhook', member: 'BBB', status: 'sent' }, { channel: 'webhook', member: 'AAA', status: 'sent' }]);
+  expect(await hooks(request)).toEqual([{ channel: 'webhook', member: 'AAA', status: 'sent' }]);
+  // Each member was told of the other's lead too (both notices), never CCC.
+  expect(receiver.received.map((hook) => hook.path).sort()).toEqual(['/AAA', '/AAA', '/AAA', '/BBB', '/BBB']);
 });

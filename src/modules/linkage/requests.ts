@@ -12,7 +12,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { disclosableOf, type DisclosableField } from '../../platform/entity-sources.js';
 import { assertNoFieldErrors, conflict, forbidden, notFound, type FieldError } from '../../platform/errors.js';
-import { tellMember as tell } from '../../platform/notify/tell.js';
+import { between, notify } from '../../platform/notify/tell.js';
 import { isUuid, type ReadableCheck } from '../../platform/notify/audience.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { isVisibleTo, presentSharing, sharingValues } from '../../platform/sharing/rule.js';
@@ -60,9 +60,16 @@ function hoursFor(platform: Platform, urgency: RequestRow['urgency']): number {
   return urgency === 'routine' ? routine : urgency === 'urgent' ? Math.max(1, Math.floor(routine / 2)) : Math.min(4, routine);
 }
 
-/** Inbox and e-mail to a member's linkage contacts (focal points, else users of `roles`). */
+/**
+ * Tells a member about a request: its linkage contacts (focal points, else users of `roles`) in the
+ * inbox and by e-mail, its users subscribed to the kind, and its webhooks. Only the two members of
+ * the request read what it says.
+ */
 async function tellMember(tx: Tx, platform: Platform, writer: string, member: string, roles: readonly string[], message: { kind: 'linkage.request' | 'linkage.decision' | 'linkage.request-reminder'; title: string; body: string; id: string }): Promise<void> {
-  await tell(tx, platform, { writer, member, topic: 'linkage', roles, kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, page: `/linkage/requests/${message.id}` });
+  await notify(tx, platform, {
+    module: 'linkage', kind: message.kind, title: message.title, body: message.body, objectType: OBJECT, objectId: message.id, page: `/linkage/requests/${message.id}`,
+    source: between(writer, member), members: [member], contacts: { members: [member], topic: 'linkage', roles },
+  });
 }
 
 const rolesFor = (action: 'linkage.write' | 'linkage.disclose') => ROLES.filter((role) => roleAllows([role], action));
@@ -312,6 +319,11 @@ export function startRequestReminders(platform: Platform, onSent: () => void, on
     { everyMs, onError },
   );
 }
+
+/** Whether a member may still read a match notice (it was told, or holds the matching record): asked when an e-mail or webhook about it leaves. */
+export const noticeReadable: ReadableCheck = async (tx, objectId, viewer) =>
+  isUuid(objectId) &&
+  (await tx.maybeOne(sql`SELECT 1 FROM linkage_notices WHERE id = ${objectId}::uuid AND (told = ${viewer.member} OR holder = ${viewer.member})`)) !== undefined;
 
 /** Whether a member may still read a request (it asked or holds): asked when an e-mail or webhook about it leaves. */
 export const requestReadable: ReadableCheck = async (tx, objectId, viewer) =>

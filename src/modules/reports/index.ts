@@ -5,6 +5,7 @@ import { factStoreFor } from './analysis/fact-store.js';
 import { startReleaseJob } from './release/job.js';
 import { attention } from './records/service.js';
 import { reportSource } from './records/entities.js';
+import { reportReadable } from './records/queries.js';
 import { reportsRoutes } from './routes.js';
 import { applyReportSettings, reportSettings } from './settings.js';
 
@@ -42,6 +43,9 @@ export const reports = defineModule({
   commands: [reportsCommand],
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
+  // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
+  subscriptionKinds: NOTIFICATION_KINDS,
+  readableObjects: { report: reportReadable },
   demo: seedReports,
   entitySources: [reportSource],
   attention,

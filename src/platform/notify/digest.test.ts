@@ -4,9 +4,10 @@ import { startLocalSmtp, type LocalSmtp } from '../../../test/support/mail.js';
 import { sql } from '../db/sql.js';
 import type { SharingRow } from '../sharing/model.js';
 import { localTime, makeDigests } from './digest.js';
+import { notifyUsers } from './inbox.js';
 import { smtpMailer } from './mailer.js';
 import { deliverOutbox } from './outbox.js';
-import { tellSubscribers } from './subscriptions.js';
+import { notify } from './tell.js';
 
 /** The daily digest: at about 07:00 in the user's time zone, once, with only the lines still readable when it leaves. */
 
@@ -50,9 +51,11 @@ test('one digest a day after 07:00 local time, each line asked again when it lea
   const narrowed = await t.makeDocument('DGA', { audience: 'members', members: ['DGB'] });
   for (const [id, title] of [[kept, 'Alert kept'], [narrowed, 'Alert narrowed']] as const) {
     await t.db.transaction({ member: 'DGA' }, (tx) =>
-      tellSubscribers(tx, t.platform, { module: 'digest-mod', kind: 'test', title, body: 'x', objectType: 'library-document', objectId: id, page: '/x', source }),
+      notify(tx, t.platform, { module: 'digest-mod', kind: 'test', title, body: 'x', objectType: 'library-document', objectId: id, page: '/x', source }),
     );
   }
+  // Addressed to the user by name, not matched by a daily subscription: inbox only, never a digest line.
+  await t.db.transaction({ member: 'DGA' }, (tx) => notifyUsers(tx, { userIds: [daily.user.id], kind: 'test', title: 'Addressed directly', objectType: 'library-document', objectId: kept, source }));
   // A daily subscription: nothing at once.
   expect(await deliverOutbox(t.platform)).toBe(0);
 
@@ -73,6 +76,7 @@ test('one digest a day after 07:00 local time, each line asked again when it lea
   expect(mail.subject).toBe(`Lintas: your daily digest for ${localTime(after, 'Asia/Jakarta').date}`);
   expect(mail.text).toContain('- Alert kept');
   expect(mail.text).not.toContain('Alert narrowed');
+  expect(mail.text).not.toContain('Addressed directly');
   expect(mail.html).toContain('Alert kept');
   // The other daily subscriber had nothing that day: no mail, the day marked made.
   const days = await t.db.ownerTransaction((tx) => tx.query<{ user_id: string; lines: number }>(sql`SELECT user_id, lines FROM notification_digests ORDER BY lines`));

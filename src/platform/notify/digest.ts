@@ -6,7 +6,8 @@ import { enqueueEmail } from './outbox.js';
 
 /**
  * The daily digest: a user with a subscription whose delivery is `daily` gets, once a day at about
- * 07:00 in their time zone, one e-mail listing their notifications of the last day. Each line is
+ * 07:00 in their time zone, one e-mail listing the notifications of the last day that their daily
+ * subscriptions matched (`notifications.digest`; what an immediate one e-mailed at once is not repeated). Each line is
  * asked again when the e-mail leaves (a line about a record they may no longer read is dropped;
  * nothing left, nothing sent). One digest per user and local date (`notification_digests`, and the
  * outbox key `digest:<user>:<date>`), so a restart or a second process never makes two.
@@ -43,8 +44,8 @@ interface Candidate {
 
 /**
  * Makes the digests due at `now`: for each enabled user with a daily subscription whose local time
- * is past 07:00 and whose digest of that local date is not made yet, queues one e-mail with their
- * notifications of the 24 hours before (none: nothing queued, the day marked made). Returns how many
+ * is past 07:00 and whose digest of that local date is not made yet, queues one e-mail with the
+ * digest lines of the 24 hours before (none: nothing queued, the day marked made). Returns how many
  * were queued.
  */
 export async function makeDigests(platform: Platform, now: Date = new Date()): Promise<number> {
@@ -60,7 +61,7 @@ export async function makeDigests(platform: Platform, now: Date = new Date()): P
     const made = await platform.db.ownerTransaction(async (tx) => {
       const lines = await tx.query<{ title: string; object_type: string | null; object_id: string | null }>(sql`
         SELECT title, object_type, object_id FROM notifications
-        WHERE user_id = ${user.id} AND created_at > ${now.toISOString()}::timestamptz - interval '1 day' AND created_at <= ${now.toISOString()}::timestamptz
+        WHERE user_id = ${user.id} AND digest AND created_at > ${now.toISOString()}::timestamptz - interval '1 day' AND created_at <= ${now.toISOString()}::timestamptz
         ORDER BY created_at, id LIMIT 200`);
       const fresh = await tx.maybeOne(sql`INSERT INTO notification_digests (user_id, local_date, lines) VALUES (${user.id}, ${local.date}::date, ${lines.length})
         ON CONFLICT DO NOTHING RETURNING user_id`);

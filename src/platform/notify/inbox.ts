@@ -17,6 +17,8 @@ export interface NotificationInput {
   objectId?: string;
   /** The access fields of the record the notification is about: copied, so one rule filters both. */
   source: SharingRow;
+  /** Those of `userIds` whose daily digest lists the item (their matching subscriptions asked for it daily). */
+  digest?: readonly string[];
 }
 
 /** Writes in-app notifications in the caller's transaction; nothing appears if it rolls back. */
@@ -32,6 +34,7 @@ export async function notifyEach(tx: Tx, inputs: readonly NotificationInput[]): 
   const rows = inputs.flatMap((input) =>
     input.userIds.map((userId) => ({
       user_id: userId,
+      digest: input.digest?.includes(userId) ?? false,
       kind: input.kind,
       title: input.title,
       body: input.body ?? '',
@@ -49,11 +52,11 @@ export async function notifyEach(tx: Tx, inputs: readonly NotificationInput[]): 
     })),
   );
   if (rows.length === 0) return;
-  await tx.query(sql`INSERT INTO notifications (user_id, kind, title, body, object_type, object_id, owner, audience_kind,
+  await tx.query(sql`INSERT INTO notifications (user_id, digest, kind, title, body, object_type, object_id, owner, audience_kind,
       audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
-    SELECT r.user_id, r.kind, r.title, r.body, r.object_type, r.object_id, r.owner, r.audience_kind,
+    SELECT r.user_id, r.digest, r.kind, r.title, r.body, r.object_type, r.object_id, r.owner, r.audience_kind,
       r.audience_members, r.audience_groups, r.tlp, r.handling, r.handling_note, r.evaluation_source, r.evaluation_information
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r (user_id uuid, kind text, title text, body text, object_type text, object_id text,
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r (user_id uuid, digest boolean, kind text, title text, body text, object_type text, object_id text,
       owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text,
       evaluation_source text, evaluation_information text)`);
   await inboxChanged(tx, rows.map((row) => row.user_id));

@@ -28,12 +28,27 @@ export interface QueueOptions {
 
 /** Queues an e-mail in the caller's transaction: it is sent only if the act commits. */
 export async function enqueueEmail(tx: Tx, mail: Mail, options: QueueOptions = {}): Promise<void> {
-  const about = options.about;
-  const member = about?.member ?? options.recipient?.member ?? null;
-  const userId = about?.userId ?? options.recipient?.userId ?? null;
+  await enqueueEmails(tx, [{ mail, options }]);
+}
+
+/**
+ * Queues several e-mails in one statement in the caller's transaction (a notice to thousands of
+ * subscribers costs one round trip, not one each).
+ */
+export async function enqueueEmails(tx: Tx, items: readonly { mail: Mail; options?: QueueOptions }[]): Promise<void> {
+  if (items.length === 0) return;
+  const rows = items.map(({ mail, options = {} }) => ({
+    payload: mail,
+    idempotency_key: options.key ?? `email:${randomUUID()}`,
+    object_type: options.about?.objectType ?? null,
+    object_id: options.about?.objectId ?? null,
+    recipient_member: options.about?.member ?? options.recipient?.member ?? null,
+    recipient_user: options.about?.userId ?? options.recipient?.userId ?? null,
+  }));
   await tx.query(sql`INSERT INTO outbox (channel, payload, idempotency_key, object_type, object_id, recipient_member, recipient_user)
-    VALUES ('email', ${JSON.stringify(mail)}::jsonb, ${options.key ?? `email:${randomUUID()}`}, ${about?.objectType ?? null}, ${about?.objectId ?? null},
-      ${member}, ${userId})
+    SELECT 'email', r.payload, r.idempotency_key, r.object_type, r.object_id, r.recipient_member, r.recipient_user
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r (payload jsonb, idempotency_key text, object_type text, object_id text,
+      recipient_member text, recipient_user uuid)
     ON CONFLICT (idempotency_key) DO NOTHING`);
 }
 

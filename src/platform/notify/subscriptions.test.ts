@@ -4,7 +4,7 @@ import { startLocalSmtp, type LocalSmtp } from '../../../test/support/mail.js';
 import type { SharingRow } from '../sharing/model.js';
 import { smtpMailer } from './mailer.js';
 import { deliverOutbox } from './outbox.js';
-import { tellSubscribers } from './subscriptions.js';
+import { notify } from './tell.js';
 
 /** Subscriptions by module, kind, country, tag and group; only users whose member may see the record are told; the e-mail's unsubscribe link works. */
 
@@ -47,12 +47,12 @@ test('the matching subscribers whose member may see the record are told, in the 
   };
   // Shared with SBB by name and the group (so its observer SBO) too.
   const told = await t.db.transaction({ member: 'SBA' }, (tx) =>
-    tellSubscribers(tx, t.platform, {
+    notify(tx, t.platform, {
       module: 'test-mod', kind: 'test', title: 'A new alert', body: 'An alert about a route.', objectType: 'library-document', objectId: doc, page: `/library/${doc}`,
       countries: ['IDN', 'THA'], tags: ['fraud'], source: { ...source, audience_kind: 'members', audience_members: ['SBB'], audience_groups: [] },
     }),
   );
-  expect(told).toBe(2);
+  expect(told.users).toBe(2);
   expect(await inboxTitles(users.country!)).toEqual(['A new alert']);
   expect(await inboxTitles(users.tagNoMail!)).toEqual(['A new alert']);
   for (const name of ['otherCountry', 'otherModule', 'outsideAudience', 'observerByGroup']) expect(await inboxTitles(users[name]!), name).toEqual([]);
@@ -60,9 +60,9 @@ test('the matching subscribers whose member may see the record are told, in the 
   // Through the group, the observer matches; SBB (not in the group) does not.
   const groupDoc = await t.makeDocument('SBA', { audience: 'groups', groups: ['sb-group'] });
   const byGroup = await t.db.transaction({ member: 'SBA' }, (tx) =>
-    tellSubscribers(tx, t.platform, { module: 'test-mod', kind: 'test', title: 'For the group', body: 'x', objectType: 'library-document', objectId: groupDoc, page: '/x', source }),
+    notify(tx, t.platform, { module: 'test-mod', kind: 'test', title: 'For the group', body: 'x', objectType: 'library-document', objectId: groupDoc, page: '/x', source }),
   );
-  expect(byGroup).toBe(1);
+  expect(byGroup.users).toBe(1);
   expect(await inboxTitles(users.observerByGroup!)).toEqual(['For the group']);
 
   expect(await deliverOutbox(t.platform)).toBe(2);
@@ -97,5 +97,9 @@ test('a user changes its own subscription (the fields given only), and sees what
   const topics = (await t.as(session, { method: 'GET', url: '/api/v1/notifications/topics' })).json<{ data: { module: string; subscribable: boolean; subscriptionKinds: string[]; notificationKinds: string[] }[] }>().data;
   expect(topics.find((topic) => topic.module === 'bulletins')).toMatchObject({ subscribable: true, notificationKinds: ['bulletin.issued', 'bulletin.corrected'] });
   expect(topics.find((topic) => topic.module === 'bulletins')?.subscriptionKinds).toContain('document-fraud-alert');
-  expect(topics.find((topic) => topic.module === 'linkage')).toMatchObject({ subscribable: false, subscriptionKinds: [] });
+  // The other modules notify through the same call: their subscriptions match their notification kinds.
+  const linkage = topics.find((topic) => topic.module === 'linkage');
+  expect(linkage).toMatchObject({ subscribable: true });
+  expect(linkage?.subscriptionKinds).toEqual(linkage?.notificationKinds);
+  expect(topics.find((topic) => topic.module === 'webhooks')).toMatchObject({ subscribable: false, subscriptionKinds: [] });
 });

@@ -1,12 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Platform } from '../context.js';
 import type { Config } from '../config.js';
 import { dataKeyOf } from '../crypto/keys.js';
 import type { Tx } from '../db/database.js';
 import { sql, type Sql } from '../db/sql.js';
 import type { SharingRow } from '../sharing/model.js';
-import { notifyUsers, type NotificationKind } from './inbox.js';
-import { enqueueEmail } from './outbox.js';
 
 /**
  * Per-user subscriptions: a user asks to be told of a module's notifications, narrowed by kinds,
@@ -23,6 +20,8 @@ export interface SubscriberMatch {
   groups?: readonly string[];
   /** The record's access fields: only users whose member may see it match. */
   source: SharingRow;
+  /** Only users of these members (the members a notice is for); absent: any member that may see the record. */
+  members?: readonly string[];
 }
 
 export interface Subscriber {
@@ -30,7 +29,10 @@ export interface Subscriber {
   user_id: string;
   member: string;
   email: string;
+  /** One of the matching subscriptions e-mails at once (the subscription named is then that one). */
   wants_email: boolean;
+  /** One of them is daily and none e-mails at once: the item is a line of the user's daily digest. */
+  digest: boolean;
 }
 
 /**
@@ -53,18 +55,25 @@ export async function audienceMembersOf(tx: Tx, source: SharingRow): Promise<str
   return rows.map((row) => row.code);
 }
 
-/** The enabled users whose subscriptions match and whose member may see the record; one row per user (e-mail at once if any of theirs asks for it; a daily subscription's user gets it in the digest). */
+/**
+ * The enabled users whose subscriptions match and whose member may see the record; one row per user:
+ * e-mail at once if any of their matching subscriptions asks for it, else a digest line if one is daily.
+ */
 export async function subscribersOf(tx: Tx, match: SubscriberMatch): Promise<Subscriber[]> {
+  const immediateMail = sql`(n.email AND n.delivery = 'immediate')`;
   return tx.query<Subscriber>(sql`
-    SELECT DISTINCT ON (u.id) n.id AS subscription_id, u.id AS user_id, u.member, u.email, (n.email AND n.delivery = 'immediate') AS wants_email
+    SELECT u.id AS user_id, u.member, u.email, (array_agg(n.id ORDER BY ${immediateMail} DESC, n.id))[1] AS subscription_id,
+      bool_or(${immediateMail}) AS wants_email, (bool_or(n.delivery = 'daily') AND NOT bool_or(${immediateMail})) AS digest
     FROM notification_subscriptions n JOIN users u ON u.id = n.user_id AND NOT u.disabled JOIN members m ON m.code = u.member
     WHERE n.module = ${match.module}
       AND (cardinality(n.kinds) = 0 OR ${match.kind} = ANY (n.kinds))
       AND (cardinality(n.countries) = 0 OR n.countries && ${[...(match.countries ?? [])]}::text[])
       AND (cardinality(n.tags) = 0 OR n.tags && ${[...(match.tags ?? [])]}::text[])
       AND (cardinality(n.groups) = 0 OR n.groups && ${[...(match.groups ?? [])]}::text[])
+      ${match.members ? sql`AND m.code = ANY (${[...match.members]}::text[])` : sql``}
       AND ${memberMaySee(match.source, 'm')}
-    ORDER BY u.id, (n.email AND n.delivery = 'immediate') DESC, n.id`);
+    GROUP BY u.id, u.member, u.email
+    ORDER BY u.id`);
 }
 
 /** The token of a subscription's unsubscribe link: a keyed hash of its id (nothing stored, nothing to guess). */
@@ -76,44 +85,4 @@ export function validUnsubscribeToken(config: Pick<Config, 'env' | 'dataDir'>, s
   const expected = Buffer.from(unsubscribeToken(config, subscriptionId));
   const given = Buffer.from(token);
   return expected.length === given.length && timingSafeEqual(expected, given);
-}
-
-export interface SubscriberMessage extends SubscriberMatch {
-  /** What subscriptions' kinds are matched against (e.g. a bulletin's type); also the inbox kind unless `notificationKind` is given. */
-  kind: string;
-  /** The inbox item's kind, when it is not the kind matched. */
-  notificationKind?: NotificationKind;
-  title: string;
-  body: string;
-  objectType: string;
-  objectId: string;
-  /** The web page of the object, from the public address. */
-  page: string;
-}
-
-/**
- * Tells the matching subscribers, in the caller's transaction (the record's owner's: the inbox rows
- * copy the record's access fields): an inbox item each, and an e-mail with its subscription's
- * unsubscribe link to those who asked for e-mail, checked again against the record's audience when
- * it leaves. Returns how many users were told.
- */
-export async function tellSubscribers(tx: Tx, platform: Platform, message: SubscriberMessage): Promise<number> {
-  const people = await subscribersOf(tx, message);
-  if (people.length === 0) return 0;
-  await notifyUsers(tx, {
-    userIds: people.map((p) => p.user_id), kind: message.notificationKind ?? (message.kind as NotificationKind), title: message.title, body: message.body,
-    objectType: message.objectType, objectId: message.objectId, source: message.source,
-  });
-  const base = platform.config.publicUrl;
-  for (const person of people.filter((p) => p.wants_email)) {
-    const query = `subscription=${person.subscription_id}&token=${unsubscribeToken(platform.config, person.subscription_id)}`;
-    const unsubscribe = `${base}/unsubscribe?${query}`;
-    const text = `${message.body}\n\nOpen it in Lintas: ${base}${message.page}\n\nYou receive this because of one of your subscriptions. To end it: ${unsubscribe}\n`;
-    // RFC 8058: a mail client's one-click unsubscribe POSTs "List-Unsubscribe=One-Click" to this address, without a sign-in.
-    const headers = { 'List-Unsubscribe': `<${base}/api/v1/subscriptions/unsubscribe/one-click?${query}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
-    await enqueueEmail(tx, { to: person.email, subject: `Lintas: ${message.title}`, text, headers }, {
-      about: { objectType: message.objectType, objectId: message.objectId, member: person.member, userId: person.user_id },
-    });
-  }
-  return people.length;
 }

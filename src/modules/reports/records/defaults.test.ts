@@ -3,14 +3,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../../test/support/app.js';
 import { fingerprint } from '../../../../test/support/db.js';
 import { pointers, problem } from '../../../../test/support/problem.js';
+import { inboxTitles, outboxAbout, registerWebhook, startWebhookReceiver, subscribe, type WebhookReceiver } from '../../../../test/support/notify.js';
 import { sql } from '../../../platform/db/sql.js';
+import { deliverOutbox } from '../../../platform/notify/outbox.js';
 import type { ReportInput } from '../schemas.js';
 import type { Report } from './schemas.js';
 
 /**
  * What the report pages rely on: a blank count is unknown, not 0; each member's default sharing for
  * new reports is its own (set by its member-admins, read by its users, not found by anyone else);
- * the approver's notice reads in labels and is read once the report is approved.
+ * the approver's notice reads in labels and is read once the report is approved, and goes through
+ * the notification platform to the owner's subscribers and webhooks alone.
  */
 
 const REPORTS = '/api/v1/reports';
@@ -20,6 +23,7 @@ let approver: TestSession;
 let secondApprover: TestSession;
 let admin: TestSession;
 let outsiderAdmin: TestSession;
+let receiver: WebhookReceiver;
 
 const input = (more: Partial<ReportInput> = {}): ReportInput => ({
   when: { from: '2024-03-02' },
@@ -43,7 +47,8 @@ async function unchanged(send: () => Promise<LightMyRequestResponse>): Promise<L
 }
 
 beforeAll(async () => {
-  t = await makeTestApp();
+  receiver = await startWebhookReceiver();
+  t = await makeTestApp({ env: { LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on' } });
   await t.makeMember('AAA');
   await t.makeMember('BBB');
   await t.makeMember('CCC');
@@ -53,7 +58,10 @@ beforeAll(async () => {
   admin = await t.sessionFor(await t.makeUser('AAA', ['member-admin']));
   outsiderAdmin = await t.sessionFor(await t.makeUser('BBB', ['member-admin', 'secretariat']));
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
 
 describe('unknown counts', () => {
   test('a blank count is absent from the report, a count of 0 is 0', async () => {
@@ -164,5 +172,26 @@ describe('the approver’s notice', () => {
     const notices = await inbox(approver);
     expect(notices.find((n) => n.objectId === first.id)?.read).toBe(true);
     expect(notices.find((n) => n.objectId === second.id)).toMatchObject({ read: false, body: expect.stringContaining('Document fraud') as unknown });
+  });
+
+  test('the owner’s subscribers and webhooks are told, another member’s are not, even of a report to be shared with all; one deleted before sending is withheld', async () => {
+    const watcher = await t.sessionFor(await t.makeUser('AAA', ['analyst']));
+    const foreign = await t.sessionFor(await t.makeUser('BBB', ['analyst']));
+    await subscribe(t, watcher, { module: 'reports', kinds: ['report.submitted'], countries: ['IDN'], email: false });
+    await subscribe(t, foreign, { module: 'reports', email: false });
+    for (const member of ['AAA', 'BBB']) await registerWebhook(t, member, receiver.url, ['report.submitted', 'report.approved']);
+    const everyone = { sharing: { audience: { kind: 'all' as const }, tlp: 'GREEN' as const } };
+    const shared = await create(officer, input(everyone));
+    const deleted = await create(officer, input(everyone));
+    for (const id of [shared.id, deleted.id]) expect((await t.as(officer, { method: 'POST', url: `${REPORTS}/${id}/submit` })).statusCode).toBe(200);
+    expect((await t.as(approver, { method: 'POST', url: `${REPORTS}/${shared.id}/approve` })).statusCode).toBe(200);
+    expect(await inboxTitles(t, watcher)).toEqual(['A report waits for your approval', 'A report waits for your approval']);
+    expect(await inboxTitles(t, foreign)).toEqual([]);
+    expect((await t.as(approver, { method: 'POST', url: `${REPORTS}/${deleted.id}/return`, payload: { note: 'No.' } })).statusCode).toBe(200);
+    expect((await t.as(officer, { method: 'DELETE', url: `${REPORTS}/${deleted.id}` })).statusCode).toBe(204);
+    await deliverOutbox(t.platform);
+    expect(await outboxAbout(t, shared.id)).toEqual([{ channel: 'webhook', member: 'AAA', status: 'sent' }, { channel: 'webhook', member: 'AAA', status: 'sent' }]);
+    expect(await outboxAbout(t, deleted.id)).toEqual([{ channel: 'webhook', member: 'AAA', status: 'withheld' }]);
+    expect(receiver.received.map((hook) => [hook.path, (JSON.parse(hook.body) as { type: string }).type])).toEqual([['/AAA', 'report.submitted'], ['/AAA', 'report.approved']]);
   });
 });

@@ -3,7 +3,8 @@ import type { Ctx } from '../../../platform/context.js';
 import { sql, type Sql } from '../../../platform/db/sql.js';
 import { decodeCursor } from '../../../platform/http/pagination.js';
 import type { SharingRow } from '../../../platform/sharing/model.js';
-import { sharingColumns } from '../../../platform/sharing/rule.js';
+import { sharingColumns, visibleTo } from '../../../platform/sharing/rule.js';
+import { isUuid, type ReadableCheck } from '../../../platform/notify/audience.js';
 import type { ReportFilter, ReportListQuery } from './schemas.js';
 import type { ReportRow } from './row.js';
 import type { ReportStatus } from '../schemas.js';
@@ -156,3 +157,11 @@ export async function setStatusOfMany(ctx: Ctx, ids: readonly string[], from: Re
     SELECT count(*)::int AS changed FROM changed`);
   return row.changed;
 }
+
+/**
+ * Whether a member may still read a report a notification is about (asked when an e-mail or webhook
+ * leaves): through the sharing condition, and another member's only once approved and shared.
+ */
+export const reportReadable: ReadableCheck = async (tx, objectId, viewer) =>
+  isUuid(objectId) &&
+  (await tx.maybeOne(sql`SELECT 1 FROM reports t WHERE t.id = ${objectId}::uuid AND ${visibleTo(viewer, 't')} AND (t.owner = ${viewer.member} OR t.status = 'shared')`)) !== undefined;

@@ -6,8 +6,9 @@ import { sql } from '../../../platform/db/sql.js';
 import { allCountries } from '../../../platform/geo/countries.js';
 import { pageOf } from '../../../platform/http/pagination.js';
 import { assertNoFieldErrors, notFound } from '../../../platform/errors.js';
-import { notifyUsers, type NotificationKind } from '../../../platform/notify/inbox.js';
+import type { NotificationKind } from '../../../platform/notify/inbox.js';
 import { inboxChanged } from '../../../platform/notify/live.js';
+import { notify } from '../../../platform/notify/tell.js';
 import { validateSharing } from '../../../platform/sharing/validate.js';
 import type { Attention } from '../../../platform/module.js';
 import { CODE_LISTS } from '../codes.js';
@@ -140,19 +141,23 @@ export async function settleApprovalNotices(ctx: Ctx, ids: readonly string[]): P
   await inboxChanged(ctx.tx, read.map((row) => row.user_id));
 }
 
+/**
+ * Tells about a report, inside its owner's member only (a report waiting for approval is its
+ * owner's alone): the users named, its users subscribed to `reports` for the kind (and the report's
+ * incident country), and its webhooks.
+ */
+async function tellAboutReport(ctx: Ctx, row: ReportRecord, users: readonly string[], kind: NotificationKind, title: string, body: string): Promise<void> {
+  await notify(ctx.tx, ctx.platform, {
+    module: 'reports', kind, title, body, objectType: OBJECT, objectId: row.id, page: `/reports/${row.id}`,
+    source: row, members: [row.owner], users, countries: row.country ? [row.country] : [],
+  });
+}
+
 /** Tells the approvers of the report's owner, but the actor, that it waits for them. */
 export async function notifyApprovers(ctx: Ctx, id: string): Promise<void> {
   const row = await visibleReport(ctx, id);
   const userIds = (await approversOf(ctx, row.owner)).filter((userId) => userId !== ctx.actor.userId);
-  await notifyUsers(ctx.tx, {
-    userIds,
-    kind: 'report.submitted',
-    title: 'A report waits for your approval',
-    body: `${ctx.actor.name} submitted a report (${reportInWords(row)}).`,
-    objectType: OBJECT,
-    objectId: id,
-    source: row,
-  });
+  await tellAboutReport(ctx, row, userIds, 'report.submitted', 'A report waits for your approval', `${ctx.actor.name} submitted a report (${reportInWords(row)}).`);
 }
 
 export async function submit(ctx: Ctx, id: string) {
@@ -165,8 +170,7 @@ export async function submit(ctx: Ctx, id: string) {
 
 async function notifySubmitter(ctx: Ctx, row: Pick<ReportRecord, 'id' | 'submitted_by'>, kind: NotificationKind, title: string, body: string): Promise<void> {
   if (!row.submitted_by || row.submitted_by === ctx.actor.userId) return;
-  const current = await visibleReport(ctx, row.id);
-  await notifyUsers(ctx.tx, { userIds: [row.submitted_by], kind, title, body, objectType: OBJECT, objectId: row.id, source: current });
+  await tellAboutReport(ctx, await visibleReport(ctx, row.id), [row.submitted_by], kind, title, body);
 }
 
 /** Tells the submitter of an approved report (unless they approved it themselves). */

@@ -19,6 +19,7 @@ export type Acknowledgement = Static<typeof AcknowledgementItem>;
 export type Comment = Static<typeof CommentItem>;
 export type BulletinInput = BulletinCreate;
 export type BulletinCorrectionInput = BulletinCorrection;
+export type { BulletinEntity } from '../../../../src/modules/bulletins/schemas.js';
 
 export const TYPE_LABEL: Readonly<Record<BulletinType, MessageId>> = {
   alert: msg('bulletins.type.alert'),

@@ -11,6 +11,7 @@ import { allCountries } from '../../../../src/platform/geo/countries.js';
 import type { Group, MemberSummary } from '../directory/api.js';
 import { BULLETIN_TYPES, bulletinPath, TYPE_LABEL, type BulletinCorrectionInput, type BulletinFull, type BulletinInput, type BulletinOne, type BulletinType } from './api.js';
 import { ATTACHMENT_ACCEPT, UploadProgress, useUploads } from './attachments.js';
+import { draftsOf, EntityFields, toEntities, type EntityDraft } from './entity-fields.js';
 import './bulletins.css';
 
 const COUNTRY_OPTIONS = allCountries().map((country) => ({ value: country.code, label: country.name, data: true }));
@@ -78,6 +79,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
   const [places, setPlaces] = useState(bulletin?.places.join(', ') ?? '');
   const [tags, setTags] = useState(bulletin?.tags.join(', ') ?? '');
   const [expires, setExpires] = useState(localInput(bulletin?.expiresAt ?? null));
+  const [entities, setEntities] = useState<EntityDraft[]>(() => draftsOf(bulletin?.entities ?? []));
   const [note, setNote] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [sharing, setSharing] = useState<SharingDraft>(bulletin ? draftOf(bulletin.sharing) : DEFAULT_SHARING);
@@ -113,6 +115,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
       places: listOf(places, true),
       tags: listOf(tags),
       expiresAt: expires ? new Date(expires).toISOString() : null,
+      entities: toEntities(entities),
       sharing: toSharing(sharing),
     };
     void run(async () => {
@@ -132,7 +135,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
   const memberItems = members.filter((member) => member.code !== session.user.member).map((member) => ({ code: member.code, name: member.name }));
   // An ended group is read-only: offered only where the bulletin is shared with it already.
   const groupItems = groups.filter((group) => !group.ended || bulletin?.sharing.audience.groups?.includes(group.code)).map((group) => ({ code: group.code, name: group.name }));
-  const shown = ['/type', '/title', '/body', '/countries', '/places', '/tags', '/expiresAt', '/note', ...sharingPointers(sharing)];
+  const shown = ['/type', '/title', '/body', '/countries', '/places', '/tags', '/expiresAt', '/note', '/entities', ...sharingPointers(sharing)];
   const heading = bulletin ? t.rich('bulletins.form.correctQuoted', { title: <span translate="no">{bulletin.title}</span> }) : t('bulletins.new');
 
   return (
@@ -194,6 +197,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
             {(props) => <input {...props} value={tags} onChange={(event) => setTags(event.target.value)} />}
           </Field>
         </div>
+        <EntityFields value={entities} onChange={setEntities} error={error} />
         {bulletin ? null : (
           <Field label={t('bulletins.attach.choose')} hint={t('bulletins.form.filesHint')}>
             {(props) => <input {...props} type="file" multiple accept={ATTACHMENT_ACCEPT} onChange={(event) => setFiles([...(event.target.files ?? [])])} />}
