@@ -109,6 +109,7 @@ export async function startServer(
         await closeAuditGroup(db);
         await digest.stop();
         await outbox.stop();
+        platform.mailer.close?.();
         await sessionChanges?.close();
         await db.close();
       },

@@ -156,6 +156,8 @@ export async function makeTestApp(options: {
     async close() {
       for (const other of variants) await other.close();
       await app.close();
+      // A pooled SMTP mailer keeps its connections open for the next message (a local server waits for them when it stops).
+      platform.mailer.close?.();
       await database.close();
     },
   };

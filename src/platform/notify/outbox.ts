@@ -7,6 +7,7 @@ import type { Platform } from '../context.js';
 import { readableLines, stillReadable, type About } from './audience.js';
 import { aboutOf, finish, retryLater, type Outcome, type OutboxRow } from './outbox-rows.js';
 import { digestText, outgoingMail, type DigestLine, type Mail } from './email.js';
+import { SMTP_CONNECTIONS } from './mailer.js';
 import { notifySettings } from './settings.js';
 import { deliverWebhook } from './webhook-delivery.js';
 
@@ -140,11 +141,22 @@ export async function deliverOutbox(platform: Platform, batch = 20): Promise<num
       RETURNING id, channel, payload, attempts, idempotency_key, object_type, object_id, recipient_member, recipient_user, endpoint_id`),
   );
   if (claimed.length > 0) await testPause(platform, claimed.length);
+  // E-mail goes out on SMTP_CONNECTIONS lanes at once, each taking the next message in order, so
+  // that one message's SMTP round trips overlap the others'. Webhooks go in order on a lane of their
+  // own: an endpoint's failures are counted one delivery after another, and the one that disables it
+  // stops the rest. Each row is still re-checked, sent and recorded on its own, so a crash between
+  // sending and recording repeats at most one message a lane.
+  const rows = claimed.sort((a, b) => a.id - b.id);
+  const emails = rows.filter((row) => row.channel === 'email');
+  const webhooks = rows.filter((row) => row.channel !== 'email');
   let sent = 0;
-  for (const row of claimed.sort((a, b) => a.id - b.id)) {
-    const outcome = row.channel === 'email' ? await deliverEmail(platform, row) : await deliverWebhook(platform, row);
-    if (outcome === 'sent') sent++;
-  }
+  const lane = async (queue: OutboxRow[]): Promise<void> => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      const outcome = row.channel === 'email' ? await deliverEmail(platform, row) : await deliverWebhook(platform, row);
+      if (outcome === 'sent') sent++;
+    }
+  };
+  await Promise.all([lane(webhooks), ...Array.from({ length: Math.min(SMTP_CONNECTIONS, emails.length) }, () => lane(emails))]);
   return sent;
 }
 
