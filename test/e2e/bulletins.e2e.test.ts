@@ -140,6 +140,8 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
   // The audience list is the owner's to see: the recipient is told there is one, not who is on it.
   await page.getByText('Malaysia and others it chose (only Malaysia sees whom)').waitFor();
+  // What it names, shown to its audience (the values as the server keeps them).
+  expect(await page.locator('.bulletin-entity-list li').allTextContents()).toEqual(['Phone: +60123456789', 'Travel document: MYS A12345678']);
   // Not the owner: no correction; may respond.
   expect(await page.getByRole('link', { name: 'Correct' }).count()).toBe(0);
   await page.getByRole('button', { name: 'Read', exact: true }).click();

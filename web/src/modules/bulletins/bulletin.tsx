@@ -8,6 +8,7 @@ import { countryName } from '../../../../src/platform/geo/countries.js';
 import { useMembers } from '../directory/hooks.js';
 import { bulletinPath, TYPE_LABEL, type BulletinOne } from './api.js';
 import { AttachmentList, AttachmentUpload } from './attachments.js';
+import { entityText, KIND_LABEL } from './entity-fields.js';
 import { Acknowledgements, Comments } from './responses.js';
 import { Versions } from './versions.js';
 import './bulletins.css';
@@ -117,6 +118,20 @@ export function BulletinPage({ id }: { id: string }) {
                     {data.tags.map((tag) => (
                       <li key={tag}>
                         <Link to={`/bulletins?tag=${encodeURIComponent(tag)}`}>{tag}</Link>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  none
+                )}
+              </dd>
+              <dt>{t('bulletins.entities.title')}</dt>
+              <dd>
+                {data.entities.length > 0 ? (
+                  <ul className="bulletin-entity-list">
+                    {data.entities.map((entity, index) => (
+                      <li key={index}>
+                        {t(KIND_LABEL[entity.type])}: <span translate="no">{entityText(entity)}</span>
                       </li>
                     ))}
                   </ul>

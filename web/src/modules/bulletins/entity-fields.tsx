@@ -21,7 +21,8 @@ export interface EntityDraft {
   fields: Partial<Record<EntityField, string>>;
 }
 
-const KIND_LABEL: Record<BulletinEntityType, MessageId> = {
+/** Each kind's name. */
+export const KIND_LABEL: Record<BulletinEntityType, MessageId> = {
   phone: msg('bulletins.entities.kind.phone'),
   handle: msg('bulletins.entities.kind.handle'),
   'travel-document': msg('bulletins.entities.kind.travelDocument'),
@@ -48,6 +49,20 @@ const HANDLE_LABEL = msg('bulletins.entities.field.handle');
 const STATE_FIELDS: readonly EntityField[] = ['issuer', 'flag'];
 
 const fieldsOf = (type: BulletinEntityType): EntityField[] => [...ENTITY_FIELDS_OF[type][0], ...ENTITY_FIELDS_OF[type][1]] as EntityField[];
+
+/** An entity as the bulletin's page shows it: its own values (data), in the order a reader names them. */
+export function entityText(entity: BulletinEntity): string {
+  switch (entity.type) {
+    case 'handle':
+      return entity.platform ? `${entity.value ?? ''} (${entity.platform})` : (entity.value ?? '');
+    case 'travel-document':
+      return [entity.issuer, entity.number].filter(Boolean).join(' ');
+    case 'vessel':
+      return [entity.name, entity.flag, entity.imo ? `IMO ${entity.imo}` : '', entity.mmsi ? `MMSI ${entity.mmsi}` : ''].filter(Boolean).join(', ');
+    case 'phone':
+      return entity.value ?? '';
+  }
+}
 
 let nextKey = 0;
 /** Rows for the entities a bulletin holds (a correction starts from them). */
