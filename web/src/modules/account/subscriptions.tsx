@@ -80,7 +80,7 @@ export function SubscriptionsPage() {
       subscriptions.reload();
     });
   };
-  const any = <span className="muted">{t('account.subscriptions.any')}</span>;
+  const unnarrowed = <span className="muted">{t('account.subscriptions.any')}</span>;
 
   return (
     <>
@@ -118,10 +118,10 @@ export function SubscriptionsPage() {
               {subscriptions.data.data.map((subscription) => (
                 <tr key={subscription.id}>
                   <td>{moduleName(subscription.module)}</td>
-                  <td>{subscription.kinds.length ? t.list(subscription.kinds.map((kind) => kindName(subscription.module, kind))) : any}</td>
-                  <td translate="no">{subscription.countries.length ? t.list(subscription.countries.map((code) => COUNTRY_NAME.get(code) ?? code)) : any}</td>
-                  <td translate="no">{subscription.tags.length ? t.list(subscription.tags) : any}</td>
-                  <td translate="no">{subscription.groups.length ? t.list(subscription.groups) : any}</td>
+                  <td>{subscription.kinds.length ? t.list(subscription.kinds.map((kind) => kindName(subscription.module, kind))) : unnarrowed}</td>
+                  <td translate="no">{subscription.countries.length ? t.list(subscription.countries.map((code) => COUNTRY_NAME.get(code) ?? code)) : unnarrowed}</td>
+                  <td translate="no">{subscription.tags.length ? t.list(subscription.tags) : unnarrowed}</td>
+                  <td translate="no">{subscription.groups.length ? t.list(subscription.groups) : unnarrowed}</td>
                   <td>
                     {!subscription.email
                       ? t('account.subscriptions.inboxOnly')
