@@ -1,0 +1,430 @@
+import { randomBytes } from 'node:crypto';
+import { createSession } from '../../src/platform/auth/sessions.js';
+import { digest } from '../../src/platform/auth/secrets.js';
+import { verifyAudit } from '../../src/platform/audit/verify.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { sql } from '../../src/platform/db/sql.js';
+import type { LocalSmtp } from './mail.js';
+import { spawnServer, type ServerProcess } from './processes.js';
+
+/**
+ * The crash harness: a real `lintas serve` takes writes of every kind at once (a report import, a
+ * register import, single and batch checks, report approvals, bulletins told to e-mail subscribers,
+ * linkage leads), is SIGKILLed at a seeded random moment, and is looked at with the server dead:
+ * the database opens (PGlite: its data folder after the kill), the audit chain verifies, every act
+ * the client saw acknowledged is there with its audit row (found by the answer's request id), and
+ * every import is all or nothing. Then the server starts again: document checks agree with the
+ * database (the register's in-memory index came back equal), and after the last round every
+ * bulletin's e-mail has reached each subscriber exactly once. Used by test/crash.test.ts (a few
+ * kills) and `npm run bench -- crash` (50 and more, with 100,000-row and 1,000,000-row imports).
+ */
+
+export type CrashKind = 'report-import' | 'register-import' | 'checks' | 'approvals' | 'bulletins' | 'linkage';
+export const CRASH_KINDS: readonly CrashKind[] = ['report-import', 'register-import', 'checks', 'approvals', 'bulletins', 'linkage'];
+
+export interface CrashOptions {
+  /** PGlite's data folder, also the server's LINTAS_DATA on the server leg (for its data key file). */
+  dataDir: string;
+  /** The PostgreSQL database, on the server leg. */
+  databaseUrl?: string;
+  /** Opens the database with no server running (after a kill: PGlite proves its folder opens). */
+  open(): Promise<Database>;
+  smtp: LocalSmtp;
+  seed: number;
+  kills: number;
+  reportRows: number;
+  registerRows: number;
+  subscribers: number;
+  /** A kill comes this long after every kind's first acknowledged act of the round: uniform between the two, in ms. */
+  killAfter: readonly [number, number];
+  log?(line: string): void;
+}
+
+export interface CrashTally {
+  kills: number;
+  /** Acts the client saw acknowledged, by kind, over every round (all checked after each kill). */
+  acknowledged: Record<CrashKind, number>;
+  /** Imports cut by a kill (neither acknowledged nor refused): each found all or nothing. */
+  cut: { 'report-import': number; 'register-import': number };
+  /** Of the cut imports, those found committed in full. */
+  cutCommitted: { 'report-import': number; 'register-import': number };
+  auditRows: number;
+  emails: number;
+  /** Register numbers checked after restarts against the database. */
+  indexChecked: number;
+  /** Seconds from SIGKILL to the restarted server answering, per round. */
+  restartSeconds: number[];
+  problems: string[];
+}
+
+/** mulberry32: a small seeded generator, so a run's kill times repeat. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Login {
+  cookie: string;
+  csrf: string;
+}
+
+interface Logins {
+  officer: Login;
+  approver: Login;
+  checker: Login;
+}
+
+const OWNER = 'IDN';
+const CHECKER = 'AUS';
+const SHARING = { audience: { kind: 'all' }, tlp: 'GREEN' };
+
+/** Two full members, an officer and an approver of the owner, an officer of the other, and its e-mail subscribers to bulletins. */
+async function seed(db: Database, subscribers: number): Promise<Logins> {
+  const ids = await db.ownerTransaction(async (tx) => {
+    await tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES (${OWNER}, 'Indonesia', 'state', 'member'), (${CHECKER}, 'Australia', 'state', 'member') ON CONFLICT (code) DO NOTHING`);
+    const user = async (member: string, email: string, roles: string[]) =>
+      (await tx.one<{ id: string }>(sql`INSERT INTO users (member, name, email, roles) VALUES (${member}, ${email}, ${email}, ${roles}) RETURNING id`)).id;
+    const officer = await user(OWNER, 'officer@idn.crash', ['officer']);
+    const approver = await user(OWNER, 'approver@idn.crash', ['approver']);
+    const checker = await user(CHECKER, 'officer@aus.crash', ['officer', 'liaison']);
+    for (let i = 0; i < subscribers; i++) {
+      const id = await user(CHECKER, `subscriber${i}@aus.crash`, ['liaison']);
+      await tx.query(sql`INSERT INTO notification_subscriptions (user_id, module, email) VALUES (${id}, 'bulletins', true)`);
+    }
+    return { officer, approver, checker };
+  });
+  const login = async (userId: string): Promise<Login> => {
+    const secret = await db.transaction({ member: null }, (tx) => createSession(tx, userId, 'full', '127.0.0.1', 48));
+    const row = await db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM sessions WHERE id_hash = ${digest(secret)}`));
+    return { cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
+  };
+  return { officer: await login(ids.officer), approver: await login(ids.approver), checker: await login(ids.checker) };
+}
+
+interface Answer {
+  status: number;
+  requestId: string;
+  body: unknown;
+}
+
+class Client {
+  /** Set once the server is gone: loops stop at their next turn. */
+  dead = false;
+  constructor(private readonly base: string) {}
+
+  async call(login: Login, method: string, path: string, body?: { json: unknown } | { csv: string } | { multipart: { options: unknown; csv: string } }): Promise<Answer | null> {
+    const headers: Record<string, string> = { cookie: login.cookie, 'x-csrf-token': login.csrf };
+    let payload: string | Buffer | undefined;
+    if (body && 'json' in body) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    } else if (body && 'csv' in body) {
+      headers['content-type'] = 'text/csv';
+      payload = body.csv;
+    } else if (body) {
+      const boundary = `crash${randomBytes(8).toString('hex')}`;
+      headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+      payload = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(body.multipart.options)}\r\n`),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="reports.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+        Buffer.from(body.multipart.csv),
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+    }
+    try {
+      const response = await fetch(`${this.base}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: kept as text for the message
+      }
+      return { status: response.status, requestId: response.headers.get('x-request-id') ?? '', body: parsed };
+    } catch {
+      // The connection broke: the server was killed with the request in flight. Not acknowledged.
+      this.dead = true;
+      return null;
+    }
+  }
+}
+
+interface ImportAttempt {
+  tag: string;
+  acknowledged: boolean;
+  requestId: string;
+}
+
+interface RoundLog {
+  reportImports: ImportAttempt[];
+  registerImports: ImportAttempt[];
+  /** Request ids of acknowledged acts that must each have an audit row, by kind. */
+  audited: { kind: CrashKind; requestId: string; what: string }[];
+  approved: string[];
+  submitted: string[];
+  bulletins: string[];
+  leads: string[];
+}
+
+const dataOf = (answer: Answer): { id: string } => (answer.body as { data: { id: string } }).data;
+
+function reportsCsv(tag: string, rows: number): string {
+  const lines = ['external_id,incident_type,date_from,country,place,agency'];
+  for (let i = 0; i < rows; i++) lines.push(`CR-${i},smuggling-sea,2024-0${1 + (i % 9)}-1${i % 10},IDN,Off Rote Island,${tag}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function registerCsv(tag: string, rows: number): string {
+  const lines = ['type,number,status,place,remarks'];
+  for (let i = 0; i < rows; i++) lines.push(`passport,C${String(i).padStart(7, '0')},stolen,Jakarta,${tag}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const documentNumber = (i: number): string => `C${String(i).padStart(7, '0')}`;
+
+/** Runs the rounds; each ends in a kill but the last, which drains the outbox and stops the server gently. */
+export async function runCrashRounds(options: CrashOptions): Promise<CrashTally> {
+  const log = options.log ?? (() => undefined);
+  const random = generator(options.seed);
+  const tally: CrashTally = {
+    kills: 0,
+    acknowledged: { 'report-import': 0, 'register-import': 0, checks: 0, approvals: 0, bulletins: 0, linkage: 0 },
+    cut: { 'report-import': 0, 'register-import': 0 },
+    cutCommitted: { 'report-import': 0, 'register-import': 0 },
+    auditRows: 0,
+    emails: 0,
+    indexChecked: 0,
+    restartSeconds: [],
+    problems: [],
+  };
+  const problem = (line: string): void => {
+    tally.problems.push(line);
+    log(`PROBLEM: ${line}`);
+  };
+
+  const setup = await options.open();
+  let logins: Logins;
+  try {
+    logins = await seed(setup, options.subscribers);
+  } finally {
+    await setup.close();
+  }
+  const env: Record<string, string> = {
+    LINTAS_DATA: options.dataDir,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    LINTAS_DATA_KEY: randomBytes(32).toString('hex'),
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(options.smtp.port),
+    // A claim the killed process left may be taken again after a second.
+    LINTAS_OUTBOX_LEASE_SECONDS: '1',
+    LINTAS_RATE_LIMIT_PER_MINUTE: '1000000',
+  };
+  // The register's documents (by number) committed so far, as the database says after each kill.
+  let committedNumbers = 0;
+  let titles: string[] = [];
+  let killedAt = 0;
+
+  for (let round = 0; round <= options.kills; round++) {
+    const starting = Date.now();
+    const server: ServerProcess = await spawnServer(['--no-demo'], env);
+    const startSeconds = (Date.now() - starting) / 1000;
+    if (killedAt) tally.restartSeconds.push((Date.now() - killedAt) / 1000);
+    const client = new Client(server.url);
+    try {
+      if (round > 0) tally.indexChecked += await checkIndex(client, logins.checker, committedNumbers, options.registerRows, random, problem);
+      if (round === options.kills) {
+        tally.emails = await drainMail(server, options, titles, problem);
+        await server.stop();
+        break;
+      }
+      const roundLog: RoundLog = { reportImports: [], registerImports: [], audited: [], approved: [], submitted: [], bulletins: [], leads: [] };
+      const delay = options.killAfter[0] + random() * (options.killAfter[1] - options.killAfter[0]);
+      const drivers = drive(client, logins, round, options, roundLog, committedNumbers);
+      // Each kind has had an act acknowledged (or a minute passed), then the kill comes at the drawn moment.
+      const started = Date.now();
+      while (Date.now() - started < 60_000 && !client.dead && !everyKindAcknowledged(roundLog)) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      await server.kill();
+      killedAt = Date.now();
+      client.dead = true;
+      await drivers;
+      tally.kills++;
+      for (const kind of ['report-import', 'register-import'] as const) {
+        const attempts = kind === 'report-import' ? roundLog.reportImports : roundLog.registerImports;
+        tally.acknowledged[kind] += attempts.filter((a) => a.acknowledged).length;
+        tally.cut[kind] += attempts.filter((a) => !a.acknowledged).length;
+      }
+      for (const entry of roundLog.audited) if (entry.kind !== 'report-import' && entry.kind !== 'register-import') tally.acknowledged[entry.kind]++;
+      const inspecting = Date.now();
+      const seen = await inspect(options, roundLog, tally, problem);
+      const inspectSeconds = (Date.now() - inspecting) / 1000;
+      committedNumbers = seen.registerRows;
+      titles = seen.titles;
+      log(`round ${round + 1}/${options.kills}: every kind acknowledged after ${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
+    } catch (error) {
+      await server.kill();
+      throw error;
+    }
+  }
+  return tally;
+}
+
+function everyKindAcknowledged(log: RoundLog): boolean {
+  const kinds = new Set(log.audited.map((entry) => entry.kind));
+  return log.reportImports.some((a) => a.acknowledged) && log.registerImports.some((a) => a.acknowledged) && CRASH_KINDS.every((kind) => kind.endsWith('import') || kinds.has(kind));
+}
+
+/** Every kind's writer at once, until the server dies. */
+async function drive(client: Client, logins: Logins, round: number, options: CrashOptions, log: RoundLog, committedNumbers: number): Promise<void> {
+  const loop = async (work: (turn: number) => Promise<void>): Promise<void> => {
+    for (let turn = 0; !client.dead; turn++) await work(turn);
+  };
+  const acknowledged = (answer: Answer | null, status: number, kind: CrashKind, what: string): answer is Answer => {
+    if (!answer) return false;
+    if (answer.status !== status) {
+      if (!client.dead) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
+      return false;
+    }
+    log.audited.push({ kind, requestId: answer.requestId, what });
+    return true;
+  };
+  await Promise.all([
+    loop(async (turn) => {
+      const tag = `r${round}i${turn}`;
+      const answer = await client.call(logins.officer, 'POST', '/reports/import', { multipart: { options: { format: 'lintas', sharing: SHARING }, csv: reportsCsv(tag, options.reportRows) } });
+      log.reportImports.push({ tag, acknowledged: answer?.status === 200, requestId: answer?.requestId ?? '' });
+      if (answer && answer.status !== 200 && !client.dead) throw new Error(`report import: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
+    }),
+    loop(async (turn) => {
+      const tag = `r${round}i${turn}`;
+      const answer = await client.call(logins.officer, 'POST', '/documents/import', { csv: registerCsv(tag, options.registerRows) });
+      log.registerImports.push({ tag, acknowledged: answer?.status === 200, requestId: answer?.requestId ?? '' });
+      if (answer && answer.status !== 200 && !client.dead) throw new Error(`register import: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
+    }),
+    loop(async (turn) => {
+      const known = Math.max(1, committedNumbers);
+      if (turn % 2 === 0) {
+        const answer = await client.call(logins.checker, 'POST', '/documents/checks', { json: { purpose: 'crash test', document: { issuer: OWNER, type: 'passport', number: documentNumber(turn % known) } } });
+        acknowledged(answer, 200, 'checks', 'single check');
+      } else {
+        const documents = Array.from({ length: 20 }, (_, i) => ({ issuer: OWNER, type: 'passport', number: documentNumber((turn * 20 + i) % known) }));
+        const answer = await client.call(logins.checker, 'POST', '/documents/checks/batch', { json: { purpose: 'crash test', documents } });
+        acknowledged(answer, 200, 'checks', 'batch check');
+      }
+    }),
+    loop(async (turn) => {
+      const created = await client.call(logins.officer, 'POST', '/reports', {
+        json: { incidentType: 'smuggling-land', where: { country: 'IDN', place: `Crash ${round}.${turn}` }, when: { from: '2024-05-01' }, sharing: SHARING },
+      });
+      if (!acknowledged(created, 201, 'approvals', 'report created')) return;
+      const id = dataOf(created).id;
+      const submitted = await client.call(logins.officer, 'POST', `/reports/${id}/submit`);
+      if (!acknowledged(submitted, 200, 'approvals', 'report submitted')) return;
+      log.submitted.push(id);
+      const approved = await client.call(logins.approver, 'POST', `/reports/${id}/approve`);
+      if (acknowledged(approved, 200, 'approvals', 'report approved')) log.approved.push(id);
+    }),
+    loop(async (turn) => {
+      const answer = await client.call(logins.officer, 'POST', '/bulletins', {
+        json: { type: 'alert', title: `Crash bulletin ${round}.${turn}`, body: 'Fraudulent visas seen at the ferry port.', sharing: SHARING },
+      });
+      if (acknowledged(answer, 201, 'bulletins', 'bulletin issued')) log.bulletins.push(dataOf(answer).id);
+    }),
+    loop(async (turn) => {
+      const answer = await client.call(logins.officer, 'POST', '/linkage/leads', {
+        json: { title: `Crash lead ${round}.${turn}`, subject: 'vessel', entities: [{ type: 'phone', value: `+6281234${String(round * 1000 + turn).padStart(5, '0')}` }], sharing: SHARING },
+      });
+      if (acknowledged(answer, 201, 'linkage', 'lead created')) log.leads.push(dataOf(answer).id);
+    }),
+  ]);
+}
+
+/** With the server dead: the database opens, the chain verifies, what was acknowledged is there, imports are whole. */
+async function inspect(options: CrashOptions, log: RoundLog, tally: CrashTally, problem: (line: string) => void): Promise<{ auditRows: number; registerRows: number; titles: string[] }> {
+  const db = await options.open();
+  try {
+    const verdict = await verifyAudit(db);
+    if (!verdict.ok) problem(`the audit chain does not verify: ${JSON.stringify(verdict.firstBad)}`);
+    tally.auditRows = verdict.rows;
+    return await db.ownerTransaction(async (tx) => {
+      const ids = log.audited.map((entry) => entry.requestId);
+      const audited = new Set((await tx.query<{ request_id: string }>(sql`SELECT DISTINCT request_id FROM audit_log WHERE request_id = ANY(${ids}::text[])`)).map((row) => row.request_id));
+      for (const entry of log.audited) if (!audited.has(entry.requestId)) problem(`${entry.what} (request ${entry.requestId}) was acknowledged but has no audit row`);
+      const reportTags = new Map((await tx.query<{ agency: string; n: number }>(sql`SELECT agency, count(*)::int AS n FROM reports WHERE owner = ${OWNER} AND agency = ANY(${log.reportImports.map((a) => a.tag)}::text[]) GROUP BY agency`)).map((row) => [row.agency, row.n]));
+      const registerTags = new Map((await tx.query<{ remarks: string; n: number }>(sql`SELECT remarks, count(*)::int AS n FROM travel_documents WHERE issuer = ${OWNER} AND remarks = ANY(${log.registerImports.map((a) => a.tag)}::text[]) GROUP BY remarks`)).map((row) => [row.remarks, row.n]));
+      // Every import of a round names the same rows with a new tag, so it rewrites them all: the rows hold
+      // the tag of the newest import that committed, whole, and that is no older than the last acknowledged.
+      const whole = (kind: 'report-import' | 'register-import', attempts: ImportAttempt[], found: Map<string, number>, rows: number): void => {
+        const holding = attempts.filter((a) => (found.get(a.tag) ?? 0) > 0);
+        if (holding.length > 1) problem(`${kind}: rows of ${holding.length} imports of one round are visible (${holding.map((a) => a.tag).join(', ')})`);
+        for (const a of holding) if (found.get(a.tag) !== rows) problem(`${kind} ${a.tag}: ${found.get(a.tag)} of ${rows} rows are visible: half an import`);
+        const lastAcknowledged = attempts.findLastIndex((a) => a.acknowledged);
+        const newest = holding.length ? attempts.indexOf(holding[holding.length - 1] as ImportAttempt) : -1;
+        if (newest < lastAcknowledged) problem(`${kind} ${attempts[lastAcknowledged]?.tag}: acknowledged, but its rows are not there`);
+        if (newest >= 0 && !attempts[newest]?.acknowledged) tally.cutCommitted[kind]++;
+      };
+      whole('report-import', log.reportImports, reportTags, options.reportRows);
+      whole('register-import', log.registerImports, registerTags, options.registerRows);
+      const approved = new Set((await tx.query<{ id: string }>(sql`SELECT id FROM reports WHERE id = ANY(${log.approved}::uuid[]) AND status = 'shared'`)).map((row) => row.id));
+      for (const id of log.approved) if (!approved.has(id)) problem(`report ${id} was acknowledged approved but is not`);
+      const submitted = new Set((await tx.query<{ id: string }>(sql`SELECT id FROM reports WHERE id = ANY(${log.submitted}::uuid[]) AND status IN ('submitted', 'shared')`)).map((row) => row.id));
+      for (const id of log.submitted) if (!submitted.has(id)) problem(`report ${id} was acknowledged submitted but is not`);
+      const bulletins = new Set((await tx.query<{ id: string }>(sql`SELECT id FROM bulletins WHERE id = ANY(${log.bulletins}::uuid[])`)).map((row) => row.id));
+      for (const id of log.bulletins) if (!bulletins.has(id)) problem(`bulletin ${id} was acknowledged but is not there`);
+      const leads = new Set((await tx.query<{ id: string }>(sql`SELECT id FROM linkage_leads WHERE id = ANY(${log.leads}::uuid[])`)).map((row) => row.id));
+      for (const id of log.leads) if (!leads.has(id)) problem(`lead ${id} was acknowledged but is not there`);
+      const { n } = await tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM travel_documents WHERE issuer = ${OWNER}`);
+      const titles = (await tx.query<{ title: string }>(sql`SELECT title FROM bulletins WHERE owner = ${OWNER}`)).map((row) => row.title);
+      return { auditRows: verdict.rows, registerRows: n, titles };
+    });
+  } finally {
+    await db.close();
+  }
+}
+
+/** After a restart: the other member's checks of register numbers agree with what the database holds. */
+async function checkIndex(client: Client, checker: Login, committed: number, rows: number, random: () => number, problem: (line: string) => void): Promise<number> {
+  // Numbers the import writes: those committed must hit, and (when none committed yet) none may.
+  const sample = Array.from({ length: 100 }, () => Math.floor(random() * rows));
+  const answer = await client.call(checker, 'POST', '/documents/checks/batch', {
+    json: { purpose: 'crash test: index after restart', documents: sample.map((i) => ({ issuer: OWNER, type: 'passport', number: documentNumber(i) })) },
+  });
+  if (!answer || answer.status !== 200) {
+    problem(`the restarted server's batch check answered ${answer?.status ?? 'nothing'}`);
+    return 0;
+  }
+  const hits = (answer.body as { data: { result: 'hit' | 'no-hit' }[] }).data.map((item) => item.result === 'hit');
+  const expected = committed > 0;
+  const wrong = hits.filter((hit) => hit !== expected).length;
+  if (wrong > 0) problem(`after a restart ${wrong} of ${hits.length} checks disagree with the database (${committed} documents committed)`);
+  return hits.length;
+}
+
+/** The last round: the server sends what is left; each committed bulletin reaches each subscriber once, and nothing arrives twice. */
+async function drainMail(server: ServerProcess, options: CrashOptions, titles: readonly string[], problem: (line: string) => void): Promise<number> {
+  const want = titles.length * options.subscribers;
+  const deadline = Date.now() + 60_000 + want * 20;
+  while (options.smtp.received.length < want && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Anything sent twice would follow soon after: wait a little longer before counting.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await server.stop();
+  const byKey = new Map<string, number>();
+  for (const mail of options.smtp.received) {
+    const title = /Crash bulletin \d+\.\d+$/.exec(mail.subject ?? '')?.[0];
+    if (!title || !titles.includes(title)) continue;
+    const key = `${title}\u0000${mail.to.join(',')}`;
+    byKey.set(key, (byKey.get(key) ?? 0) + 1);
+  }
+  const twice = [...byKey.values()].filter((n) => n > 1).length;
+  if (twice > 0) problem(`${twice} bulletin e-mails arrived more than once`);
+  if (byKey.size !== want) problem(`${byKey.size} of ${want} bulletin e-mails (bulletins × subscribers) arrived`);
+  const ids = options.smtp.received.map((mail) => mail.messageId);
+  if (new Set(ids).size !== ids.length) problem('a Message-ID arrived twice');
+  return byKey.size;
+}
