@@ -37,7 +37,7 @@ export interface CrashOptions {
   subscribers: number;
   /** A kill comes this long after every kind's first acknowledged act of the round: uniform between the two, in ms. */
   killAfter: readonly [number, number];
-  log?(line: string): void;
+  log?: (line: string) => void;
 }
 
 export interface CrashTally {
@@ -120,7 +120,7 @@ class Client {
 
   async call(login: Login, method: string, path: string, body?: { json: unknown } | { csv: string } | { multipart: { options: unknown; csv: string } }): Promise<Answer | null> {
     const headers: Record<string, string> = { cookie: login.cookie, 'x-csrf-token': login.csrf };
-    let payload: string | Buffer | undefined;
+    let payload: string | Blob | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body.json);
@@ -130,11 +130,11 @@ class Client {
     } else if (body) {
       const boundary = `crash${randomBytes(8).toString('hex')}`;
       headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
-      payload = Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(body.multipart.options)}\r\n`),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="reports.csv"\r\nContent-Type: text/csv\r\n\r\n`),
-        Buffer.from(body.multipart.csv),
-        Buffer.from(`\r\n--${boundary}--\r\n`),
+      payload = new Blob([
+        `--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(body.multipart.options)}\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="reports.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+        body.multipart.csv,
+        `\r\n--${boundary}--\r\n`,
       ]);
     }
     try {

@@ -84,6 +84,11 @@ export async function startLocalSmtp(): Promise<LocalSmtp> {
       });
     },
   });
+  // A client killed mid-conversation (a server SIGKILLed by a crash test) resets its connection: like a
+  // real mail server, this one goes on; any other error is printed.
+  server.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') console.error('local SMTP server:', error);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.server.address() as AddressInfo).port,
