@@ -44,7 +44,6 @@ test('killed three times under writes of every kind: what was acknowledged is th
     registerRows: 500,
     subscribers: 3,
     killAfter: [0, 1_500],
-    log: (line) => console.log(new Date().toISOString(), line),
   });
   expect(tally.problems).toEqual([]);
   expect(tally.kills).toBe(3);

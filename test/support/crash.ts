@@ -227,6 +227,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
   };
   // The register's documents (by number) committed so far, as the database says after each kill.
   let committedNumbers = 0;
+  let sharedReports = 0;
   let titles: string[] = [];
   let killedAt = 0;
 
@@ -237,7 +238,10 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     if (killedAt) tally.restartSeconds.push((Date.now() - killedAt) / 1000);
     const client = new Client(server.url);
     try {
-      if (round > 0) tally.indexChecked += await checkIndex(client, logins.checker, committedNumbers, options.registerRows, random, problem);
+      if (round > 0) {
+        tally.indexChecked += await checkIndex(client, logins.checker, committedNumbers, options.registerRows, random, problem);
+        await checkAnalysis(client, logins.officer, sharedReports, problem);
+      }
       if (round === options.kills) {
         tally.emails = await drainMail(server, options, titles, problem);
         await server.stop();
@@ -265,6 +269,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
       const seen = await inspect(options, roundLog, tally, problem);
       const inspectSeconds = (Date.now() - inspecting) / 1000;
       committedNumbers = seen.registerRows;
+      sharedReports = seen.sharedReports;
       titles = seen.titles;
       log(`round ${round + 1}/${options.kills}: every kind acknowledged after ${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
     } catch (error) {
@@ -346,7 +351,7 @@ async function drive(client: Client, logins: Logins, round: number, options: Cra
 }
 
 /** With the server dead: the database opens, the chain verifies, what was acknowledged is there, imports are whole. */
-async function inspect(options: CrashOptions, log: RoundLog, tally: CrashTally, problem: (line: string) => void): Promise<{ auditRows: number; registerRows: number; titles: string[] }> {
+async function inspect(options: CrashOptions, log: RoundLog, tally: CrashTally, problem: (line: string) => void): Promise<{ auditRows: number; registerRows: number; titles: string[]; sharedReports: number }> {
   const db = await options.open();
   try {
     const verdict = await verifyAudit(db);
@@ -381,7 +386,8 @@ async function inspect(options: CrashOptions, log: RoundLog, tally: CrashTally, 
       for (const id of log.leads) if (!leads.has(id)) problem(`lead ${id} was acknowledged but is not there`);
       const { n } = await tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM travel_documents WHERE issuer = ${OWNER}`);
       const titles = (await tx.query<{ title: string }>(sql`SELECT title FROM bulletins WHERE owner = ${OWNER}`)).map((row) => row.title);
-      return { auditRows: verdict.rows, registerRows: n, titles };
+      const { shared } = await tx.one<{ shared: number }>(sql`SELECT count(*)::int AS shared FROM reports WHERE owner = ${OWNER} AND status = 'shared'`);
+      return { auditRows: verdict.rows, registerRows: n, titles, sharedReports: shared };
     });
   } finally {
     await db.close();
@@ -404,6 +410,13 @@ async function checkIndex(client: Client, checker: Login, committed: number, row
   const wrong = hits.filter((hit) => hit !== expected).length;
   if (wrong > 0) problem(`after a restart ${wrong} of ${hits.length} checks disagree with the database (${committed} documents committed)`);
   return hits.length;
+}
+
+/** After a restart: the reports analysis store (in memory) counts the owner's shared reports as the database does. */
+async function checkAnalysis(client: Client, officer: Login, shared: number, problem: (line: string) => void): Promise<void> {
+  const answer = await client.call(officer, 'GET', '/reports/analysis');
+  const counted = answer?.status === 200 ? (answer.body as { totals: { reports: number } }).totals.reports : null;
+  if (counted !== shared) problem(`after a restart the reports analysis counts ${counted ?? `nothing (${answer?.status ?? 'no answer'})`} shared reports, the database ${shared}`);
 }
 
 /** The last round: the server sends what is left; each committed bulletin reaches each subscriber once, and nothing arrives twice. */
