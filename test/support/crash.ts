@@ -14,8 +14,9 @@ import { spawnServer, type ServerProcess } from './processes.js';
  * the database opens (PGlite: its data folder after the kill), the audit chain verifies, every act
  * the client saw acknowledged is there with its audit row (found by the answer's request id), and
  * every import is all or nothing. Then the server starts again: document checks agree with the
- * database (the register's in-memory index came back equal), and after the last round every
- * bulletin's e-mail has reached each subscriber exactly once. Used by test/crash.test.ts (a few
+ * database (the register's and the analysis store's in-memory state came back equal), and after the
+ * last round every bulletin's e-mail has reached each subscriber as exactly one message (one
+ * Message-ID: a copy sent again after a kill carries the same one, and is counted). Used by test/crash.test.ts (a few
  * kills) and `npm run bench -- crash` (50 and more, with 100,000-row and 1,000,000-row imports).
  */
 
@@ -50,6 +51,8 @@ export interface CrashTally {
   cutCommitted: { 'report-import': number; 'register-import': number };
   auditRows: number;
   emails: number;
+  /** E-mails the mail server received again with a Message-ID it had (sent, then killed before the send was committed). */
+  emailCopies: number;
   /** Register numbers checked after restarts against the database. */
   indexChecked: number;
   /** Seconds from SIGKILL to the restarted server answering, per round. */
@@ -199,6 +202,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     cutCommitted: { 'report-import': 0, 'register-import': 0 },
     auditRows: 0,
     emails: 0,
+    emailCopies: 0,
     indexChecked: 0,
     restartSeconds: [],
     problems: [],
@@ -243,7 +247,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
         await checkAnalysis(client, logins.officer, sharedReports, problem);
       }
       if (round === options.kills) {
-        tally.emails = await drainMail(server, options, titles, problem);
+        ({ emails: tally.emails, copies: tally.emailCopies } = await drainMail(server, options, titles, problem));
         await server.stop();
         break;
       }
@@ -420,24 +424,27 @@ async function checkAnalysis(client: Client, officer: Login, shared: number, pro
 }
 
 /** The last round: the server sends what is left; each committed bulletin reaches each subscriber once, and nothing arrives twice. */
-async function drainMail(server: ServerProcess, options: CrashOptions, titles: readonly string[], problem: (line: string) => void): Promise<number> {
+async function drainMail(server: ServerProcess, options: CrashOptions, titles: readonly string[], problem: (line: string) => void): Promise<{ emails: number; copies: number }> {
   const want = titles.length * options.subscribers;
   const deadline = Date.now() + 60_000 + want * 20;
   while (options.smtp.received.length < want && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   // Anything sent twice would follow soon after: wait a little longer before counting.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   await server.stop();
-  const byKey = new Map<string, number>();
+  // The idempotency key is the Message-ID: a kill between the mail server's acceptance and the commit that
+  // marks the message sent makes the restarted server send it again with the same Message-ID, by which a
+  // receiver drops the copy (the at-least-once window no sender can close over SMTP). So: per bulletin and
+  // recipient exactly one Message-ID; copies with the same Message-ID are counted, not errors.
+  const byKey = new Map<string, Set<string>>();
   for (const mail of options.smtp.received) {
     const title = /Crash bulletin \d+\.\d+$/.exec(mail.subject ?? '')?.[0];
     if (!title || !titles.includes(title)) continue;
     const key = `${title}\u0000${mail.to.join(',')}`;
-    byKey.set(key, (byKey.get(key) ?? 0) + 1);
+    byKey.set(key, (byKey.get(key) ?? new Set()).add(mail.messageId ?? ''));
   }
-  const twice = [...byKey.values()].filter((n) => n > 1).length;
-  if (twice > 0) problem(`${twice} bulletin e-mails arrived more than once`);
+  const twice = [...byKey.values()].filter((ids) => ids.size > 1 || ids.has('')).length;
+  if (twice > 0) problem(`${twice} bulletin e-mails were sent as two messages (two Message-IDs, or none)`);
   if (byKey.size !== want) problem(`${byKey.size} of ${want} bulletin e-mails (bulletins × subscribers) arrived`);
   const ids = options.smtp.received.map((mail) => mail.messageId);
-  if (new Set(ids).size !== ids.length) problem('a Message-ID arrived twice');
-  return byKey.size;
+  return { emails: byKey.size, copies: ids.length - new Set(ids).size };
 }
