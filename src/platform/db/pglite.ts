@@ -77,20 +77,43 @@ export class PgliteDatabase implements Database {
     }
   }
 
+  /** Transactions asked for whose work has not started: they wait on PGlite's mutex for its one connection. */
+  private queued = 0;
+
+  /** PGlite's transaction, counted in `waiting()` until its work starts. */
+  private queue<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.queued++;
+    let waiting = true;
+    const started = (): void => {
+      if (waiting) this.queued--;
+      waiting = false;
+    };
+    return this.db
+      .transaction((tx) => {
+        started();
+        return work(tx);
+      })
+      .finally(started);
+  }
+
+  waiting(): number {
+    return this.queued;
+  }
+
   transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
+    return this.queue(async (tx) => {
       await tx.exec(contextStatement(context, this.rowLevelSecurity));
       return runWithDeferred(this.db, tx, work);
     });
   }
 
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => runWithDeferred(this.db, tx, work));
+    return this.queue((tx) => runWithDeferred(this.db, tx, work));
   }
 
   /** One read-only transaction for the whole of `work`: in process, statements cost no round trips. */
   read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
+    return this.queue(async (tx) => {
       await tx.exec(`SET TRANSACTION READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`);
       const readTx = new PgliteTx(this.db, tx, true);
       try {
