@@ -454,6 +454,9 @@ if (process.argv[2] === 'linkage') {
 } else if (process.argv[2] === 'fanout') {
   // `npm run bench -- fanout`: one bulletin to 5,000 subscribers and every member's webhook (bench/fanout.ts).
   await import('./fanout.js');
+} else if (process.argv[2] === 'soak') {
+  // `npm run bench -- soak`: mixed traffic at half saturation, then overload and recovery (bench/soak.ts).
+  await import('./soak.js');
 } else if (process.argv[2] === 'vectors') {
   // `npm run bench -- vectors …`: one-to-many vector search (bench/biometrics-search.ts, its own flags).
   await import('./biometrics-search.js');
