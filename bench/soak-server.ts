@@ -35,6 +35,8 @@ export interface SoakFigures {
   externalMb: number;
   httpConnections: number;
   shedding: SheddingStats;
+  /** The most transactions seen waiting as a request arrived, and the worst second's event-loop delay, since the figures before. */
+  peaks: { waiting: number; eventLoopDelayMs: number };
 }
 
 /** A demo user with the officer, analyst and liaison roles of a full member (writes reports and leads, checks documents, reads all). */
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     const memory = process.memoryUsage();
     const httpConnections = await new Promise<number>((resolve) => running.app.server.getConnections((error, count) => resolve(error ? -1 : count)));
     const mb = (bytes: number) => Math.round(bytes / 1048576);
-    return { rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external), httpConnections, shedding: running.app.shedding.stats() };
+    return { rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external), httpConnections, shedding: running.app.shedding.stats(), peaks: running.app.shedding.takePeaks() };
   };
   process.on('message', (message) => {
     if ((message as { kind?: string }).kind === 'figures') void figures().then((answer) => process.send?.({ kind: 'figures', figures: answer }));
