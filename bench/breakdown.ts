@@ -89,6 +89,7 @@ function probed(db: Database, probe: Probe): Database {
     transaction: (context, work) => db.transaction(context, work),
     read: (context, work) => db.read(context, timedWork(work)),
     ownerTransaction: (work) => db.ownerTransaction(work),
+    waiting: () => db.waiting(),
     close: () => db.close(),
   };
 }

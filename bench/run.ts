@@ -457,6 +457,9 @@ if (process.argv[2] === 'linkage') {
 } else if (process.argv[2] === 'crash') {
   // `npm run bench -- crash`: SIGKILLs under writes of every kind, 50 by default (bench/crash.ts).
   await import('./crash.js');
+} else if (process.argv[2] === 'soak') {
+  // `npm run bench -- soak`: mixed traffic at half saturation, then overload and recovery (bench/soak.ts).
+  await import('./soak.js');
 } else if (process.argv[2] === 'vectors') {
   // `npm run bench -- vectors …`: one-to-many vector search (bench/biometrics-search.ts, its own flags).
   await import('./biometrics-search.js');

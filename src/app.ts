@@ -20,6 +20,7 @@ import { registerErrorHandling } from './platform/http/errors.js';
 import { registerHome } from './platform/http/home.js';
 import { registerNotificationTopics } from './platform/notify/topics.js';
 import { registerReadiness } from './platform/http/readiness.js';
+import { registerShedding } from './platform/http/shedding.js';
 import { sharedCompilers } from './platform/http/compilers.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
@@ -87,6 +88,8 @@ export async function build(options: BuildOptions): Promise<App> {
   app.addHook('onRequest', (request, reply, done) => {
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
   });
+  // Before authentication, which may read the database: a shed request touches nothing.
+  registerShedding(app, platform);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10, fieldSize: JSON_BODY_LIMIT } });
   await app.register(rateLimit, {

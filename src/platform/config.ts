@@ -21,6 +21,10 @@ export interface Config {
   signinMaxFailuresPerAccount: number;
   signinMaxFailuresPerAddress: number;
   signinWindowMinutes: number;
+  /** Transactions waiting for a database connection at which API requests are answered 503 (http/shedding.ts); 0: never. */
+  shedQueue: number;
+  /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
+  shedEventLoopMs: number;
   smtp: { host: string; port: number; from: string; secure: boolean } | undefined;
   logLevel: string;
   /** The environment the configuration was read from; modules read their own settings from it (platform/settings.ts). */
@@ -53,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signinMaxFailuresPerAccount: int(env, 'LINTAS_SIGNIN_MAX_FAILURES', 5),
     signinMaxFailuresPerAddress: int(env, 'LINTAS_SIGNIN_MAX_FAILURES_PER_ADDRESS', 30),
     signinWindowMinutes: int(env, 'LINTAS_SIGNIN_WINDOW_MINUTES', 15),
+    shedQueue: int(env, 'LINTAS_SHED_QUEUE', 64),
+    shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
     smtp: smtpHost
       ? {
           host: smtpHost,

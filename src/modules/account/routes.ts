@@ -46,7 +46,7 @@ export function accountRoutes(app: App, platform: Platform): void {
   };
 
   app.post('/auth/sign-in', {
-    config: { auth: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+    config: { auth: 'public', shedding: 'late', rateLimit: { max: 30, timeWindow: 60_000 } },
     schema: { tags, summary: 'Sign in with e-mail and password', body: SignIn, response: { 200: SignInResult, ...problemResponses } },
   }, async (request, reply) => {
     const { secret, stage } = await signIn(platform, info(request), request.body);
@@ -55,7 +55,7 @@ export function accountRoutes(app: App, platform: Platform): void {
   });
 
   app.post('/auth/totp', {
-    config: { auth: 'session', rateLimit: { max: 30, timeWindow: 60_000 } },
+    config: { auth: 'session', shedding: 'late', rateLimit: { max: 30, timeWindow: 60_000 } },
     schema: { tags, summary: 'Second step of sign-in: a TOTP or recovery code; the session gets a new cookie', body: TotpCode, response: { 200: SignInResult, ...problemResponses } },
     // A body without a usable code is a refused sign-in, audited before the 400 leaves.
     attachValidation: true,

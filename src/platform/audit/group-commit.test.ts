@@ -31,6 +31,7 @@ function counting(db: Database): Database & { transactions: number; fail: boolea
     },
     read: <T>(context: TxContext, work: (tx: Tx) => Promise<T>) => db.read(context, work),
     ownerTransaction: <T>(work: (tx: Tx) => Promise<T>) => db.ownerTransaction(work),
+    waiting: () => db.waiting(),
     close: () => db.close(),
   };
   return wrapper;

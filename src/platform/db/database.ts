@@ -56,6 +56,12 @@ export interface Database {
    * in test doubles.)
    */
   listen?(channel: string, onPayload: (payload: string) => void): Promise<{ close(): Promise<void> }>;
+  /**
+   * Transactions and reads asked for that wait for a connection (a server's pool is all in use, or
+   * PGlite's one connection is): the queue requests stand in when the database is the bottleneck.
+   * The HTTP layer sheds load on it (http/shedding.ts).
+   */
+  waiting(): number;
   close(): Promise<void>;
 }
 

@@ -77,20 +77,48 @@ export class PgliteDatabase implements Database {
     }
   }
 
+  /** Transactions asked for whose turn has not come. */
+  private queued = 0;
+  /** Settles when the transaction asked for last is over: each waits for the one before it. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  /**
+   * PGlite's transaction, in turn, one turn of the event loop after the one before it ended. PGlite
+   * runs statements on this thread, and a transaction that waits only for the one before it would
+   * start in the same run of promise callbacks: a backlog of transactions would be worked through
+   * without the event loop reading a socket, so nothing else would be answered (`/healthz`) or even
+   * read until it was gone, and no request would ever see it waiting. The turn lets the server read
+   * what has come in meanwhile (and shed it, http/shedding.ts, when the queue is long).
+   */
+  private queue<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.queued++;
+    const turn = this.last.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    const result = turn.then(() => {
+      this.queued--;
+      return this.db.transaction(work);
+    });
+    this.last = result.catch(() => undefined);
+    return result;
+  }
+
+  waiting(): number {
+    return this.queued;
+  }
+
   transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
+    return this.queue(async (tx) => {
       await tx.exec(contextStatement(context, this.rowLevelSecurity));
       return runWithDeferred(this.db, tx, work);
     });
   }
 
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => runWithDeferred(this.db, tx, work));
+    return this.queue((tx) => runWithDeferred(this.db, tx, work));
   }
 
   /** One read-only transaction for the whole of `work`: in process, statements cost no round trips. */
   read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
+    return this.queue(async (tx) => {
       await tx.exec(`SET TRANSACTION READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`);
       const readTx = new PgliteTx(this.db, tx, true);
       try {

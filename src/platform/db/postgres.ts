@@ -269,6 +269,10 @@ export class PostgresDatabase implements Database {
     });
   }
 
+  waiting(): number {
+    return this.pool.waitingCount;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
