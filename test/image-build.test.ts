@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,8 @@ import { spawnServer, type ServerProcess } from './support/processes.js';
 // What differs from `docker build`, on purpose: node_modules is a hard-linked copy of this checkout's
 // (`npm ci` of the same lockfile; LINTAS_IMAGE_KEEP_MODULES=1), pruned to the production
 // dependencies, instead of a minute of downloads; the full `npm ci` is the README's manual check.
-// The build (about a minute) is made once per committed tree and kept under the system's temporary
-// folder, so the PostgreSQL leg starts what the PGlite leg built.
+// The build (about a minute) is made once per commit of what it reads and kept under the system's
+// temporary folder, so the PostgreSQL leg starts what the PGlite leg built.
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = join(tmpdir(), 'lintas-image-test');
@@ -51,7 +52,11 @@ async function linkModules(to: string): Promise<void> {
 
 /** The runtime folder of the image for the committed tree: built once, then kept. */
 async function imageFolder(): Promise<string> {
-  const tree = (await run('git', ['rev-parse', 'HEAD^{tree}'], ROOT)).trim();
+  // Keyed by what the build reads: every committed file but the tests, benchmarks, docs/ and the README.
+  const listing = (await run('git', ['ls-tree', '-r', 'HEAD'], ROOT))
+    .split('\n')
+    .filter((line) => !/\t(test\/|bench\/|docs\/|README\.md$)/.test(line));
+  const tree = createHash('sha256').update(listing.join('\n')).digest('hex').slice(0, 32);
   const done = join(CACHE, tree);
   if (existsSync(join(done, 'app', 'bin', 'lintas.js'))) return join(done, 'app');
   mkdirSync(CACHE, { recursive: true });
