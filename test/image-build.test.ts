@@ -102,7 +102,7 @@ describe.skipIf(!IN_GIT)(`the image's contents, built without Docker and served 
     writeFileSync(keyFile, `${env.LINTAS_DATA_KEY ?? ''}\n`, { mode: 0o600 });
     delete env.LINTAS_DATA_KEY;
     server = await spawnServer(['--no-demo'], { ...env, LINTAS_DATA_KEY_FILE: keyFile }, { command: 'sh', args: [join(app, 'deploy', 'entrypoint.sh')], cwd: app });
-  }, 600_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     await server?.stop();
