@@ -10,8 +10,18 @@ function environment(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH, HOME, TMPDIR, NODE_ENV: 'production', ...env };
 }
 
-function start(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** How lintas is run: a command and its first arguments, in a folder. */
+export interface Program {
+  command: string;
+  args: readonly string[];
+  cwd: string;
+}
+
+/** The command from the sources, through tsx, as the tests run it. */
+const FROM_SOURCES: Program = { command: process.execPath, args: ['--import', 'tsx', CLI], cwd: ROOT };
+
+function start(args: readonly string[], env: Record<string, string>, program: Program = FROM_SOURCES): ChildProcess {
+  return spawn(program.command, [...program.args, ...args], { cwd: program.cwd, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs `lintas ARGS` in a process of its own, as a user types it, and gives its exit code and output. */
@@ -30,6 +40,8 @@ export function runLintas(args: readonly string[], env: Record<string, string>):
 export interface ServerProcess {
   /** The address it listens on, from its start banner. */
   url: string;
+  /** Its process id. */
+  pid: number;
   /** What it printed so far (for a failing test's message). */
   output(): string;
   stop(): Promise<void>;
@@ -37,9 +49,12 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `lintas serve ARGS` in a process of its own and waits for its banner (PORT=0: a free port). */
-export function spawnServer(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = start(['serve', ...args], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env });
+/**
+ * Starts `lintas serve ARGS` in a process of its own and waits for its banner (PORT=0: a free port);
+ * from the sources, or as `program` runs it (a built folder's entry point).
+ */
+export function spawnServer(args: readonly string[], env: Record<string, string>, program?: Program): Promise<ServerProcess> {
+  const child = start(['serve', ...args], { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env }, program);
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
@@ -64,7 +79,7 @@ export function spawnServer(args: readonly string[], env: Record<string, string>
           child.kill('SIGKILL');
           await exited;
         };
-        resolve({ url: match[1].replace('localhost', '127.0.0.1'), output: () => output, stop, kill });
+        resolve({ url: match[1].replace('localhost', '127.0.0.1'), pid: child.pid ?? 0, output: () => output, stop, kill });
       }
     };
     child.stdout?.on('data', read);

@@ -53,9 +53,10 @@ export interface Database {
   /**
    * Hears a channel's notifications (`pg_notify` in a transaction: sent when it commits). On a
    * server, over a connection of its own, from every process; on PGlite, from this one. (Absent
-   * in test doubles.)
+   * in test doubles.) `onLost` is told when that connection drops and again when it listens again
+   * (`Reconnected`, db/listen.ts): what was sent in between was not heard.
    */
-  listen?(channel: string, onPayload: (payload: string) => void): Promise<{ close(): Promise<void> }>;
+  listen?(channel: string, onPayload: (payload: string) => void, onLost?: (reason: unknown) => void): Promise<{ close(): Promise<void> }>;
   /**
    * Transactions and reads asked for that wait for a connection (a server's pool is all in use, or
    * PGlite's one connection is): the queue requests stand in when the database is the bottleneck.

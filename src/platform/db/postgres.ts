@@ -198,8 +198,8 @@ export class PostgresDatabase implements Database {
     private readonly connectionString: string,
   ) {}
 
-  listen(channel: string, onPayload: (payload: string) => void): Promise<Listener> {
-    return listen(this.connectionString, channel, onPayload);
+  listen(channel: string, onPayload: (payload: string) => void, onLost?: (reason: unknown) => void): Promise<Listener> {
+    return listen(this.connectionString, channel, onPayload, onLost);
   }
 
   static async open(connectionString: string, options: DatabaseOptions & { poolSize?: number } = {}): Promise<PostgresDatabase> {

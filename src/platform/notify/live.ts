@@ -5,6 +5,7 @@ import { sql } from '../db/sql.js';
  * Live inbox changes: a transaction that adds or marks notifications announces the users concerned
  * (`pg_notify`, sent when it commits); each server process hears them (on PostgreSQL from every
  * process, through LISTEN) and tells its open streams (`GET /inbox/stream`), which count again.
+ * When the listening connection drops, every open stream counts again once it listens again.
  */
 export const INBOX_CHANNEL = 'lintas_inbox';
 /** Ids per notification: a NOTIFY payload holds under 8,000 bytes. */
@@ -29,7 +30,8 @@ export class InboxHub {
 
   /** Calls `wake` after every committed change to the user's inbox, until the returned function is called. */
   async subscribe(userId: string, wake: Wake): Promise<() => void> {
-    this.listening ??= this.db.listen?.(INBOX_CHANNEL, (payload) => this.heard(payload)) ?? Promise.resolve(undefined);
+    // Changes made while the listening connection was down were not heard: every stream counts again.
+    this.listening ??= this.db.listen?.(INBOX_CHANNEL, (payload) => this.heard(payload), () => this.wakeAll()) ?? Promise.resolve(undefined);
     await this.listening;
     let set = this.streams.get(userId);
     if (!set) this.streams.set(userId, (set = new Set()));
@@ -42,6 +44,10 @@ export class InboxHub {
 
   private heard(payload: string): void {
     for (const userId of payload.split(',')) for (const wake of this.streams.get(userId) ?? []) wake();
+  }
+
+  private wakeAll(): void {
+    for (const wakes of this.streams.values()) for (const wake of wakes) wake();
   }
 
   /** Stops listening and forgets every stream (the app is closing). */

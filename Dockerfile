@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Lintas's container image: `docker build -t lintas .` (BuildKit, the default builder since Docker 23).
+# The steps are scripts/image-build.sh's, which test/image-build.test.ts also runs in a clean folder.
+# Debian's glibc, not Alpine's musl: usearch's prebuilt binary is built for glibc only (on musl npm
+# would compile it from source, with a compiler the image does not have), and sharp's and argon2's
+# musl builds are separate packages we do not test on.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# The build stage: every dependency (dev ones too), the compiled server and the built web app.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.npm sh scripts/image-build.sh build
+
+# The runtime stage: the production dependencies (npm ci --omit=dev) and the built files, owned by
+# root and run as the unprivileged `node` user, so the process cannot change its own code.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    LINTAS_DATA=/var/lib/lintas
+WORKDIR /app
+RUN --mount=type=bind,from=build,source=/src,target=/build sh /build/scripts/image-build.sh runtime /build /app \
+ && mkdir -p /var/lib/lintas && chown node:node /var/lib/lintas
+USER node
+EXPOSE 8080
+# /healthz: the process answers. Readiness (the database answers, every migration applied) is
+# /readyz, which the reverse proxy asks before sending requests to a process.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["serve"]
