@@ -14,7 +14,7 @@ import { PostgresDatabase } from '../db/postgres.js';
 import { readArchive, readEntry, type ArchivedFile } from './archive.js';
 import type { BackupConfig } from './backup.js';
 import { BackupRefused, decryptTo, parseIdentities } from './envelope.js';
-import { countRows, dataKeyFingerprint, MANIFEST_NAME, parseManifest, readFacts, type Manifest } from './manifest.js';
+import { dataKeyFingerprint, MANIFEST_NAME, parseManifest, readFacts, type Manifest } from './manifest.js';
 import { findPgTool, run } from './pg-tools.js';
 
 export interface RestoreOptions {
