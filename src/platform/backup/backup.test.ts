@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { migrationsOf } from '../module.js';
 import { fingerprint, TEST_DB_KIND } from '../../../test/support/db.js';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { makeBackup, type BackupConfig } from './backup.js';
-import { BackupRefused, newIdentity } from './envelope.js';
+import { BackupRefused, decryptTo, encryptTo, newIdentity, parseIdentities } from './envelope.js';
 import { restoreBackup } from './restore.js';
 
 // Backups on the suite's database kind: made while the app writes, restored into a new empty
@@ -126,6 +127,12 @@ describe('a backup', () => {
     expect(manifest.rows.library_documents).toBe(3);
     expect(manifest.dataKeyFingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(readFileSync(backupFile).subarray(0, 21).toString()).toBe('age-encryption.org/v1');
+    // The standard age tool reads it too, where it is installed: a tar whose first entry is the manifest.
+    if (existsSync('/usr/bin/age')) {
+      const tar = execFileSync('/usr/bin/age', ['-d', '-i', identityFile, backupFile], { maxBuffer: 1 << 28 });
+      expect(tar.toString('ascii', 0, 13)).toBe('manifest.json');
+      expect(JSON.parse(tar.toString('utf8', 512, 512 + parseInt(tar.toString('ascii', 124, 135), 8)))).toEqual(manifest);
+    }
 
     const target = await emptyTarget();
     const report = await restoreBackup(target.config, { in: backupFile, identityFile, migrations });
@@ -169,6 +176,17 @@ describe('a backup', () => {
     writeFileSync(cut, bytes);
     truncateSync(cut, bytes.length - 1000);
     expect(await refused(cut)).toMatch(/damaged or cut short/);
+
+    // A file that decrypts but whose dump is not the one the manifest names (made with the recipient).
+    const plain = join(folder, 'plain.tar');
+    await decryptTo(backupFile, plain, parseIdentities(readFileSync(identityFile, 'utf8')));
+    const tar = readFileSync(plain);
+    const manifestSize = parseInt(tar.toString('ascii', 124, 135), 8);
+    const inDump = 512 + Math.ceil(manifestSize / 512) * 512 + 512 + 100;
+    tar.writeUInt8(tar.readUInt8(inDump) ^ 0x01, inDump);
+    const resealed = join(folder, 'resealed.age');
+    await encryptTo(resealed, [recipient], [tar]);
+    expect(await refused(resealed)).toMatch(/does not match its checksum/);
 
     const other = join(folder, 'other-identity.txt');
     writeFileSync(other, (await newIdentity()).identityFile);

@@ -54,7 +54,7 @@ export async function newIdentity(now = new Date()): Promise<{ identityFile: str
 }
 
 /** Encrypts `plain` to the recipients into `path` (written whole, or the call fails). */
-export async function encryptTo(path: string, recipients: readonly string[], plain: AsyncIterable<Uint8Array>): Promise<void> {
+export async function encryptTo(path: string, recipients: readonly string[], plain: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
   const encrypter = new Encrypter();
   for (const recipient of recipients) encrypter.addRecipient(recipient);
   const source = Readable.toWeb(Readable.from(plain, { objectMode: false })) as unknown as ReadableStream<Uint8Array>;
