@@ -2,6 +2,7 @@ import { inspect, parseArgs } from 'node:util';
 import { seedDemo } from './demo/seed.js';
 import { MODULES } from './modules/index.js';
 import { ROLES } from './platform/auth/roles.js';
+import { BACKUP_HELP, backupCommand, restoreCommand } from './platform/backup/cli.js';
 import { loadConfig, type Config } from './platform/config.js';
 import type { Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
@@ -17,6 +18,7 @@ Usage:
                                        into a new embedded database unless --no-demo
   lintas migrate                       apply database migrations
   lintas seed                          load the demo members, groups, users, library and module data
+${BACKUP_HELP}
 ${modules.flatMap((module) => module.commands ?? []).map((command) => command.help).join('\n')}
 
 Roles: ${ROLES.join(', ')}`;
@@ -64,6 +66,10 @@ export async function main(argv: string[], config: Config = loadConfig(), module
           console.log('Demo data loaded.');
           return 0;
         });
+      case 'backup':
+        return await backupCommand(rest, config);
+      case 'restore':
+        return await restoreCommand(rest, config, migrationsOf(modules));
       case undefined:
       case 'help':
       case '--help':

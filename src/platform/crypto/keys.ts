@@ -77,6 +77,21 @@ export function dataKeyOf(config: Pick<Config, 'env' | 'dataDir'>): DataKey {
   return key;
 }
 
+/**
+ * The configuration's data key when there is one (LINTAS_DATA_KEY, or a key file already in the
+ * data folder), without making one: a restore must not mint a new key and take it for the old.
+ */
+export function existingDataKey(config: Pick<Config, 'env' | 'dataDir'>): DataKey | undefined {
+  if (config.env.LINTAS_DATA_KEY) return dataKeyOf(config);
+  try {
+    readFileSync(join(config.dataDir, 'data.key'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return dataKeyOf(config);
+}
+
 /** `<dataDir>/data.key`: read, or written once with a new random key (never replaced: that would lose what it sealed). */
 function keyFile(dataDir: string): Buffer {
   const path = join(dataDir, 'data.key');

@@ -135,6 +135,24 @@ export class PgliteDatabase implements Database {
     return { close: () => stop() };
   }
 
+  /**
+   * A consistent copy of the whole database while it is in use (the backup): `read` runs, then the
+   * data folder is checkpointed and dumped (gzipped tar), all inside one transaction. PGlite runs one
+   * transaction at a time, so no write is half done in the copy and `read` sees exactly what it holds.
+   */
+  snapshot<T>(read: (tx: Tx) => Promise<T>): Promise<{ facts: T; dump: Blob }> {
+    return this.db.transaction(async (transaction) => {
+      const tx = new PgliteTx(this.db, transaction, true);
+      try {
+        const facts = await read(tx);
+        await transaction.exec('CHECKPOINT');
+        return { facts, dump: await this.db.dumpDataDir('gzip') };
+      } finally {
+        tx.end();
+      }
+    });
+  }
+
   /** A copy of the whole database, used by tests to start each file from a migrated template. */
   dump(): Promise<Blob> {
     return this.db.dumpDataDir('none');
