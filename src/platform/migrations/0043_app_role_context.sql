@@ -19,7 +19,7 @@
 --    members' rows in one statement as the owner.
 -- 3. users: the application role may change a user's roles, disabled flag, e-mail or name only as
 --    the secretariat or a member-admin of that user's member (its own user's name and time zone
---    too), grant only roles its user holds, never move a user to another member, never turn the
+--    too), grant only roles its user holds (the secretariat any), never move a user to another member, never turn the
 --    second factor on or off (the definer functions of 0044 do), and never delete a user.
 --
 -- Limit: the connection's login role can always RESET ROLE. These walls stop a bug in a query run
@@ -262,12 +262,17 @@ $$;
 REVOKE ALL ON FUNCTION lintas_user_administers(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION lintas_user_administers(text) TO lintas_app;
 
--- The roles of the transaction's user (what it may grant).
+-- The roles of the transaction's user (what it may grant; the secretariat grants any).
 CREATE FUNCTION lintas_user_roles() RETURNS text[]
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
 BEGIN
   RETURN coalesce((SELECT roles FROM users WHERE id = lintas_user() AND NOT disabled), '{}');
 END
+$$;
+
+CREATE FUNCTION lintas_user_may_grant(roles text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT 'secretariat' = ANY (lintas_user_roles()) OR roles <@ lintas_user_roles()
 $$;
 REVOKE ALL ON FUNCTION lintas_user_roles() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION lintas_user_roles() TO lintas_app;
@@ -280,7 +285,7 @@ BEGIN
     RETURN NEW;
   END IF;
   IF TG_OP = 'INSERT' THEN
-    IF NOT lintas_user_administers(NEW.member) OR NOT NEW.roles <@ lintas_user_roles() OR NEW.totp_enabled THEN
+    IF NOT lintas_user_administers(NEW.member) OR NOT lintas_user_may_grant(NEW.roles) OR NEW.totp_enabled THEN
       RAISE EXCEPTION 'the application may add only users its user administers, with roles its user holds'
         USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -292,7 +297,7 @@ BEGIN
   END IF;
   IF NEW.roles IS DISTINCT FROM OLD.roles OR NEW.disabled IS DISTINCT FROM OLD.disabled OR NEW.email IS DISTINCT FROM OLD.email
      OR OLD.id IS DISTINCT FROM lintas_user() THEN
-    IF NOT lintas_user_administers(OLD.member) OR NOT ARRAY(SELECT unnest(NEW.roles) EXCEPT SELECT unnest(OLD.roles)) <@ lintas_user_roles() THEN
+    IF NOT lintas_user_administers(OLD.member) OR NOT lintas_user_may_grant(ARRAY(SELECT unnest(NEW.roles) EXCEPT SELECT unnest(OLD.roles))) THEN
       RAISE EXCEPTION 'the application may change only users its user administers, granting only roles its user holds'
         USING ERRCODE = 'insufficient_privilege';
     END IF;
