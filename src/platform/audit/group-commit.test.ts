@@ -18,19 +18,19 @@ afterAll(() => t.close());
 const count = async (action: string): Promise<number> =>
   (await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = ${action}`))).n;
 
-/** A database that counts the transactions it runs (the groups), and can be told to fail them. */
+/** A database that counts the owner's transactions it runs (the groups), and can be told to fail them. */
 function counting(db: Database): Database & { transactions: number; fail: boolean } {
   const wrapper = {
     kind: db.kind,
     transactions: 0,
     fail: false,
-    transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    transaction: <T>(context: TxContext, work: (tx: Tx) => Promise<T>) => db.transaction(context, work),
+    read: <T>(context: TxContext, work: (tx: Tx) => Promise<T>) => db.read(context, work),
+    ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       wrapper.transactions++;
       if (wrapper.fail) return Promise.reject(new Error('the audit database is down'));
-      return db.transaction(context, work);
+      return db.ownerTransaction(work);
     },
-    read: <T>(context: TxContext, work: (tx: Tx) => Promise<T>) => db.read(context, work),
-    ownerTransaction: <T>(work: (tx: Tx) => Promise<T>) => db.ownerTransaction(work),
     close: () => db.close(),
   };
   return wrapper;
