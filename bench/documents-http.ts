@@ -216,7 +216,7 @@ async function tokenFor(url: string): Promise<string> {
     const secret = newSecret();
     await db.ownerTransaction(async (tx) => {
       const user = await tx.one<{ id: string; roles: string[] }>(sql`SELECT id, roles FROM users WHERE email = ${CHECKER}`);
-      await tx.query(sql`INSERT INTO api_tokens (user_id, name, token_hash, roles, expires_at)
+      await tx.query(sql`INSERT INTO lintas_secrets.api_tokens (user_id, name, token_hash, roles, expires_at)
         VALUES (${user.id}, 'documents bench', ${digest(secret)}, ${user.roles}, now() + interval '1 day')`);
     });
     return secret;

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const secret = newSecret();
     await db.ownerTransaction(async (tx) => {
       const user = await tx.one<{ id: string; roles: string[] }>(sql`SELECT id, roles FROM users WHERE email = 'officer@mys.demo'`);
-      await tx.query(sql`INSERT INTO api_tokens (user_id, name, token_hash, roles, expires_at) VALUES (${user.id}, 'timing bench', ${digest(secret)}, ${user.roles}, now() + interval '1 day')`);
+      await tx.query(sql`INSERT INTO lintas_secrets.api_tokens (user_id, name, token_hash, roles, expires_at) VALUES (${user.id}, 'timing bench', ${digest(secret)}, ${user.roles}, now() + interval '1 day')`);
       await tx.query(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, owner, audience_kind, tlp)
         SELECT 'AUS', 'passport', 'HID' || g, 'stolen', 'AUS', 'owner', 'AMBER' FROM generate_series(1, ${DOCUMENTS}) g`);
     });

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       SELECT code, 'Bench admin ' || code, 'admin-' || lower(code) || '@fanout.bench.admin', '{member-admin}' FROM unnest(${members}::text[]) AS code RETURNING id, member`);
     const session = async (userId: string) => {
       const secret = await createSession(tx, userId, 'full', '127.0.0.1', 24);
-      const row = await tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM sessions WHERE user_id = ${userId} ORDER BY created_at DESC LIMIT 1`);
+      const row = await tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE user_id = ${userId} ORDER BY created_at DESC LIMIT 1`);
       return { cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
     };
     return { members, liaison: await session(liaison.id), reader: await session(reader.id), admins: await Promise.all(admins.map(async (admin) => ({ member: admin.member, ...(await session(admin.id)) }))) };

@@ -174,7 +174,7 @@ function pgliteStore(flags: Flags): Store {
 /** A signed-in session for the bench user, as a browser holds it. */
 async function signIn(db: Database): Promise<{ cookie: string; secret: string; actor: Actor }> {
   const user = await db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM users WHERE email = ${BENCH_USER}`));
-  const secret = await db.transaction({ member: null }, (tx) => createSession(tx, user.id, 'full', '127.0.0.1', 24));
+  const secret = await db.ownerTransaction((tx) => createSession(tx, user.id, 'full', '127.0.0.1', 24));
   const actor = await db.ownerTransaction((tx) => loadUserActor(tx, sql`u.id = ${user.id}`));
   if (!actor) throw new Error(`no actor for ${BENCH_USER}`);
   return { cookie: `lintas_session=${secret}`, secret, actor };

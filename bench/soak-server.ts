@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const signedIn = await running.platform.db.ownerTransaction(async (tx) => {
     const user = await tx.one<{ id: string; member: string }>(sql`SELECT id, member FROM users WHERE email = ${SOAK_USER}`);
     const secret = await createSession(tx, user.id, 'full', '127.0.0.1', 24);
-    const row = await tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM sessions WHERE user_id = ${user.id} ORDER BY created_at DESC LIMIT 1`);
+    const row = await tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE user_id = ${user.id} ORDER BY created_at DESC LIMIT 1`);
     return { cookie: `lintas_session=${secret}`, csrf: row.csrf_token, member: user.member };
   });
   const address = running.app.server.address();

@@ -28,7 +28,7 @@ export function registerDemoRoutes(app: App, platform: Platform): void {
     schema: { hide: true, body: Strict({ email: Email }), response: { 200: Strict({ code: Type.String() }) } },
   }, async (request) => {
     if (!isLoopback(request.socket.remoteAddress)) throw notFound();
-    const code = await platform.db.transaction({ member: null }, (tx) => demoTotpCode(tx, request.body.email));
+    const code = await platform.db.ownerTransaction((tx) => demoTotpCode(tx, request.body.email));
     if (code === null) throw notFound();
     return { code };
   });

@@ -158,9 +158,12 @@ async function seedUsers(tx: Tx): Promise<void> {
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const user of DEMO_USERS) {
     const totp = user.email === DEMO_TOTP_EMAIL;
-    await tx.query(sql`INSERT INTO users (member, name, email, roles, password_hash, totp_secret, totp_enabled)
-      VALUES (${user.member}, ${user.name}, ${user.email}, ${user.roles}, ${hash}, ${totp ? DEMO_TOTP_SECRET : null}, ${totp})
-      ON CONFLICT (email) DO NOTHING`);
+    const added = await tx.maybeOne<{ id: string }>(sql`INSERT INTO users (member, name, email, roles, totp_enabled)
+      VALUES (${user.member}, ${user.name}, ${user.email}, ${user.roles}, ${totp})
+      ON CONFLICT (email) DO NOTHING RETURNING id`);
+    if (added) {
+      await tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${hash}, totp_secret = ${totp ? DEMO_TOTP_SECRET : null} WHERE user_id = ${added.id}`);
+    }
   }
   await tx.query(sql`INSERT INTO focal_points (member, topic, user_id)
     SELECT u.member, t.topic, u.id FROM users u JOIN (VALUES ('admin@aus.demo', 'general'), ('analyst@aus.demo', 'reports'), ('officer@aus.demo', 'documents'),

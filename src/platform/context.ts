@@ -41,7 +41,7 @@ export interface Ctx {
 }
 
 function memberContext(platform: Platform, actor: Actor): TxContext {
-  return { member: actor.member, ...(platform.unsafeWithoutRowLevelSecurity ? { unsafeWithoutRowLevelSecurity: true } : {}) };
+  return { member: actor.member, user: actor.userId || null, ...(platform.unsafeWithoutRowLevelSecurity ? { unsafeWithoutRowLevelSecurity: true } : {}) };
 }
 
 function contextFor(platform: Platform, actor: Actor, request: RequestInfo, tx: Tx, audit: Ctx['audit'], committed: (() => void)[]): Ctx {

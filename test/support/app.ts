@@ -111,20 +111,22 @@ export async function makeTestApp(options: {
       passwordHash ??= hashPassword(TEST_PASSWORD);
       const email = userOptions.email ?? `user-${unique()}@${member.toLowerCase()}.test`;
       const hash = userOptions.password === false ? null : await passwordHash;
-      const row = await owner<{ id: string }>((tx) =>
-        tx.one(sql`INSERT INTO users (member, name, email, roles, password_hash) VALUES (${member}, ${`User ${email}`}, ${email}, ${roles}, ${hash}) RETURNING id`),
-      );
+      const row = await owner<{ id: string }>(async (tx) => {
+        const added = await tx.one<{ id: string }>(sql`INSERT INTO users (member, name, email, roles) VALUES (${member}, ${`User ${email}`}, ${email}, ${roles}) RETURNING id`);
+        await tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${hash} WHERE user_id = ${added.id}`);
+        return added;
+      });
       return { id: row.id, email, member, roles };
     },
     async sessionFor(user) {
-      const secret = await db.transaction({ member: null }, (tx) => createSession(tx, user.id, 'full', '127.0.0.1', 1));
-      const row = await owner<{ csrf_token: string }>((tx) => tx.one(sql`SELECT csrf_token FROM sessions WHERE id_hash = ${digest(secret)}`));
+      const secret = await db.transaction({ member: user.member, user: user.id }, (tx) => createSession(tx, user.id, 'full', '127.0.0.1', 1));
+      const row = await owner<{ csrf_token: string }>((tx) => tx.one(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE id_hash = ${digest(secret)}`));
       return { user, cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
     },
     async tokenFor(user, roles) {
       const secret = newSecret();
       await owner((tx) =>
-        tx.query(sql`INSERT INTO api_tokens (user_id, name, token_hash, roles, expires_at)
+        tx.query(sql`INSERT INTO lintas_secrets.api_tokens (user_id, name, token_hash, roles, expires_at)
           VALUES (${user.id}, 'test', ${digest(secret)}, ${roles ?? user.roles}, now() + interval '1 day')`),
       );
       return secret;

@@ -62,13 +62,15 @@ export async function openTestDatabase(
  */
 export async function fingerprint(db: Database): Promise<Record<string, string>> {
   return db.ownerTransaction(async (tx) => {
-    const tables = await tx.query<{ name: string }>(
-      sql`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+    // The sign-in secrets' schema too (sessions, tokens, links), named with it.
+    const tables = await tx.query<{ schema: string; name: string }>(
+      sql`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname IN ('public', 'lintas_secrets') AND c.relkind IN ('r', 'p') ORDER BY 1, 2`,
     );
-    const each = tables.map(({ name }) =>
-      sql`SELECT ${name}::text AS name, count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.ident(name)} t`,
-    );
+    const each = tables.map(({ schema, name }) => {
+      const label = schema === 'public' ? name : `${schema}.${name}`;
+      return sql`SELECT ${label}::text AS name, count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.ident(schema)}.${sql.ident(name)} t`;
+    });
     const rows = await tx.query<{ name: string; n: number; digest: string | null }>(sql.join(each, ' UNION ALL '));
     return Object.fromEntries(rows.map((row) => [row.name, `${row.n}:${row.digest ?? ''}`]));
   });

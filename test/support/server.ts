@@ -32,7 +32,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     kind: running.platform.db.kind,
     config: running.platform.config,
     async totpFor(email) {
-      const user = await running.platform.db.ownerTransaction((tx) => tx.one<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${email}`));
+      const user = await running.platform.db.ownerTransaction((tx) => tx.one<{ totp_secret: string | null }>(sql`SELECT s.totp_secret FROM users u JOIN lintas_secrets.user_secrets s ON s.user_id = u.id WHERE u.email = ${email}`));
       if (user.totp_secret !== DEMO_TOTP_SECRET) throw new Error(`${email} has no demo second factor`);
       return totpCode(DEMO_TOTP_SECRET);
     },

@@ -40,9 +40,10 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
           const member = required(values, 'member');
           if (!(await tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${member}`))) throw new UsageError(`unknown member ${member}`);
           const user = await tx.one<{ id: string; email: string; name: string }>(sql`
-            INSERT INTO users (member, name, email, roles, password_hash)
-            VALUES (${member}, ${required(values, 'name')}, ${required(values, 'email').toLowerCase()}, ${roles}, ${password ? await hashPassword(password) : null})
+            INSERT INTO users (member, name, email, roles)
+            VALUES (${member}, ${required(values, 'name')}, ${required(values, 'email').toLowerCase()}, ${roles})
             RETURNING id, email, name`);
+          if (password) await tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${await hashPassword(password)} WHERE user_id = ${user.id}`);
           await appendAudit(tx, {}, [{ action: 'user.create', objectType: 'user', objectId: user.id, objectOwner: member, details: { via: 'cli', roles } }]);
           return password ? null : issueResetLink(tx, { db, config, mailer: smtpMailer(config) }, user);
         });

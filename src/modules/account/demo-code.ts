@@ -13,9 +13,13 @@ export const DEMO_ADDRESS_FILE = 'lintas.address';
 /** The demo server's route that answers `lintas user totp-code` (outside /api/v1: no part of the API). */
 export const DEMO_TOTP_PATH = '/api/demo/totp-code';
 
-/** The current code of a user whose second factor is the published demo secret; null for anyone else. */
+/**
+ * The current code of a user whose second factor is the published demo secret; null for anyone else.
+ * Reads the secrets' schema: the owner's transaction only.
+ */
 export async function demoTotpCode(db: Queryable, email: string): Promise<string | null> {
-  const [user] = await db.query<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM users WHERE email = ${email.toLowerCase()} AND NOT disabled`);
+  const [user] = await db.query<{ totp_secret: string | null }>(sql`SELECT s.totp_secret FROM users u JOIN lintas_secrets.user_secrets s ON s.user_id = u.id
+    WHERE u.email = ${email.toLowerCase()} AND NOT u.disabled`);
   // Only the demo secret: a real user's codes come from their own authenticator, never from the server.
   return user?.totp_secret === DEMO_TOTP_SECRET ? totpCode(DEMO_TOTP_SECRET) : null;
 }

@@ -50,7 +50,10 @@ async function signIn(user: TestUser, stage: 'full' | 'totp' | 'enrol'): Promise
 async function userWithTotp(): Promise<{ user: TestUser; secret: string }> {
   const user = await t.makeUser('AAA');
   const secret = newTotpSecret();
-  await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET totp_secret = ${secret}, totp_enabled = true WHERE id = ${user.id}`));
+  await t.db.ownerTransaction(async (tx) => {
+    await tx.query(sql`UPDATE users SET totp_enabled = true WHERE id = ${user.id}`);
+    await tx.query(sql`UPDATE lintas_secrets.user_secrets SET totp_secret = ${secret} WHERE user_id = ${user.id}`);
+  });
   return { user, secret };
 }
 
@@ -119,7 +122,7 @@ describe('the second factor issues a new session', () => {
     expect((await members(full)).statusCode).toBe(200);
     expect((await members(waiting)).statusCode).toBe(401);
     expect((await t.as(waiting, { method: 'GET', url: `${V1}/auth/session` })).statusCode).toBe(401);
-    const sessions = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE user_id = ${user.id}`));
+    const sessions = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM lintas_secrets.sessions WHERE user_id = ${user.id}`));
     expect(sessions.n).toBe(1);
   });
 

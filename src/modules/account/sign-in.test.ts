@@ -235,7 +235,7 @@ describe('API tokens', () => {
   test('an expired token is refused with 401 and the refusal is audited', async () => {
     const user = await t.makeUser('AAA');
     const secret = await t.tokenFor(user);
-    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${user.id}`));
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE lintas_secrets.api_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${user.id}`));
     const response = await bearer(secret);
     expect(response.statusCode).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -324,7 +324,7 @@ describe('throttling by account and by address', () => {
     u.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password }, remoteAddress: address });
 
   /** The failures counted so far move back past the window, as if it had gone by. */
-  const windowGoesBy = () => u.db.ownerTransaction((tx) => tx.query(sql`UPDATE signin_failures SET at = at - make_interval(mins => ${WINDOW_MINUTES + 1})`));
+  const windowGoesBy = () => u.db.ownerTransaction((tx) => tx.query(sql`UPDATE lintas_secrets.signin_failures SET at = at - make_interval(mins => ${WINDOW_MINUTES + 1})`));
 
   function expectPaused(response: LightMyRequestResponse): void {
     expect(response.statusCode, response.body).toBe(429);
@@ -348,7 +348,7 @@ describe('throttling by account and by address', () => {
     );
     expect(audit).toEqual([{ action: 'auth.sign-in-failed', address: '10.1.1.1', details: { email: user.email, reason: 'throttled' } }]);
     // The pause opened no session.
-    expect(await u.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE user_id = ${user.id}`))).toEqual({ n: 0 });
+    expect(await u.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM lintas_secrets.sessions WHERE user_id = ${user.id}`))).toEqual({ n: 0 });
 
     expect((await signInFrom('10.2.2.2', user.email)).statusCode).toBe(200);
     await windowGoesBy();

@@ -2,7 +2,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { decoyHash, digest, verifyPassword } from '../../platform/auth/secrets.js';
 import { createSession, endSession, replaceSession, type SessionStage, type SessionState } from '../../platform/auth/sessions.js';
 import { totpStep } from '../../platform/auth/totp.js';
-import { appendAudit } from '../../platform/audit/writer.js';
+import { appendAudit, auditContext } from '../../platform/audit/writer.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
@@ -23,12 +23,13 @@ const WRONG = 'Wrong e-mail address or password.';
 async function assertNotThrottled(platform: Platform, request: RequestInfo, email: string, user?: { id: string; member: string }): Promise<void> {
   const { signinWindowMinutes: minutes, signinMaxFailuresPerAccount: perAccount, signinMaxFailuresPerAddress: perAddress } = platform.config;
   const address = request.address;
-  const counts = await platform.db.transaction({ member: null }, (tx) => tx.one<{ by_email: number; by_address: number }>(sql`
-    SELECT count(*) FILTER (WHERE email = ${email})::int AS by_email, count(*) FILTER (WHERE address = ${address})::int AS by_address
-    FROM signin_failures WHERE at > now() - make_interval(mins => ${minutes}) AND (email = ${email} OR address = ${address})`));
+  const counts = await platform.db.transaction({ member: null }, (tx) =>
+    tx.one<{ by_email: number; by_address: number }>(sql`SELECT * FROM auth_sign_in_failures(${email}, ${address}, ${minutes}::int)`),
+  );
   if (counts.by_email >= perAccount || counts.by_address >= perAddress) {
-    await platform.db.transaction({ member: null }, (tx) =>
-      appendAudit(tx, { userId: user?.id, member: user?.member, requestId: request.requestId, address }, [
+    const source = { userId: user?.id, member: user?.member, requestId: request.requestId, address };
+    await platform.db.transaction(auditContext(source), (tx) =>
+      appendAudit(tx, source, [
         { action: 'auth.sign-in-failed', objectType: 'user', objectId: user?.id, details: { email, reason: 'throttled' } },
       ]),
     );
@@ -42,9 +43,10 @@ async function assertNotThrottled(platform: Platform, request: RequestInfo, emai
 
 /** Records a failed attempt and its audit row in a transaction of its own, so the refusal cannot roll it back. */
 async function recordFailure(platform: Platform, request: RequestInfo, email: string, user: { id: string; member: string } | undefined, reason: string): Promise<void> {
-  await platform.db.transaction({ member: null }, async (tx) => {
-    await tx.query(sql`INSERT INTO signin_failures (email, address) VALUES (${email}, ${request.address})`);
-    await appendAudit(tx, { userId: user?.id, member: user?.member, requestId: request.requestId, address: request.address }, [
+  const source = { userId: user?.id, member: user?.member, requestId: request.requestId, address: request.address };
+  await platform.db.transaction(auditContext(source), async (tx) => {
+    await tx.query(sql`SELECT auth_sign_in_failed(${email}, ${request.address})`);
+    await appendAudit(tx, source, [
       { action: 'auth.sign-in-failed', objectType: 'user', objectId: user?.id, details: { email, reason } },
     ]);
   });
@@ -54,20 +56,17 @@ async function recordFailure(platform: Platform, request: RequestInfo, email: st
 export async function signIn(platform: Platform, request: RequestInfo, input: SignIn): Promise<{ secret: string; stage: SessionStage }> {
   const email = input.email.toLowerCase();
   await assertNotThrottled(platform, request, email);
-  const user = await platform.db.transaction({ member: null }, async (tx) => {
-    return tx.maybeOne<UserForSignIn>(sql`
-      SELECT u.id, u.member, u.password_hash, u.totp_enabled, m.requires_totp
-      FROM users u JOIN members m ON m.code = u.member WHERE u.email = ${email} AND NOT u.disabled`);
-  });
+  const user = await platform.db.transaction({ member: null }, (tx) => tx.maybeOne<UserForSignIn>(sql`SELECT * FROM auth_sign_in_candidate(${email})`));
   const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
   if (!user || !ok || !user.password_hash) {
     await recordFailure(platform, request, email, user, user ? 'wrong password' : 'unknown or disabled account');
     throw new Problem(401, 'Sign-in refused', WRONG);
   }
   const stage: SessionStage = user.totp_enabled ? 'totp' : user.requires_totp ? 'enrol' : 'full';
-  return platform.db.transaction({ member: null }, async (tx) => {
+  const source = { userId: user.id, member: user.member, requestId: request.requestId, address: request.address };
+  return platform.db.transaction(auditContext(source), async (tx) => {
     const secret = await createSession(tx, user.id, stage, request.address, platform.config.sessionHours);
-    await appendAudit(tx, { userId: user.id, member: user.member, requestId: request.requestId, address: request.address }, [
+    await appendAudit(tx, source, [
       { action: stage === 'full' ? 'auth.sign-in' : 'auth.password-accepted', objectType: 'user', objectId: user.id, details: { stage } },
     ]);
     return { secret, stage };
@@ -75,23 +74,19 @@ export async function signIn(platform: Platform, request: RequestInfo, input: Si
 }
 
 /**
- * Checks a TOTP code (or a recovery code) and consumes it: a code whose time step is not later
- * than the last one used is refused, so a captured code cannot be replayed.
+ * Checks a TOTP code (or a recovery code) of the transaction's user (its context's `user`) and
+ * consumes it: a code whose time step is not later than the last one used is refused, so a
+ * captured code cannot be replayed.
  */
-export async function consumeSecondFactor(tx: Tx, userId: string, code: string): Promise<boolean> {
-  const user = await tx.one<{ totp_secret: string | null; totp_last_step: number }>(
-    sql`SELECT totp_secret, totp_last_step FROM users WHERE id = ${userId} FOR UPDATE`,
-  );
-  if (!user.totp_secret) return false;
+export async function consumeSecondFactor(tx: Tx, code: string): Promise<boolean> {
+  const user = await tx.maybeOne<{ totp_secret: string | null; totp_last_step: number }>(sql`SELECT * FROM auth_totp_secret()`);
+  if (!user?.totp_secret) return false;
   const step = totpStep(user.totp_secret, code);
   if (step !== null) {
     if (step <= user.totp_last_step) return false;
-    await tx.query(sql`UPDATE users SET totp_last_step = ${step} WHERE id = ${userId}`);
-    return true;
+    return (await tx.one<{ used: boolean }>(sql`SELECT auth_totp_step_used(${step}::bigint) AS used`)).used;
   }
-  const used = await tx.query(sql`UPDATE recovery_codes SET used_at = now()
-    WHERE user_id = ${userId} AND code_hash = ${digest(code.trim().toLowerCase())} AND used_at IS NULL RETURNING user_id`);
-  return used.length === 1;
+  return (await tx.one<{ used: boolean }>(sql`SELECT auth_recovery_code_used(${digest(code.trim().toLowerCase())}) AS used`)).used;
 }
 
 /** The second step of sign-in; on success the session is replaced by a full one, whose secret is returned. */
@@ -99,8 +94,8 @@ export async function verifySecondFactor(platform: Platform, request: RequestInf
   if (session.stage !== 'totp') throw new Problem(409, 'Nothing to verify', 'This session is not waiting for a second factor.');
   const source = { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address };
   await assertNotThrottled(platform, request, session.actor.email, { id: session.userId, member: session.actor.member });
-  const secret = await platform.db.transaction({ member: null }, async (tx) => {
-    if (!(await consumeSecondFactor(tx, session.userId, code))) return null;
+  const secret = await platform.db.transaction(auditContext(source), async (tx) => {
+    if (!(await consumeSecondFactor(tx, code))) return null;
     const full = await replaceSession(tx, session, 'full', request.address, platform.config.sessionHours);
     await appendAudit(tx, source, [{ action: 'auth.sign-in', objectType: 'user', objectId: session.userId, details: { secondFactor: true } }]);
     return full;
@@ -119,9 +114,10 @@ export async function recordMalformedSecondFactor(platform: Platform, request: R
 }
 
 export async function signOut(platform: Platform, request: RequestInfo, session: SessionState, actor: Actor | null): Promise<void> {
-  await platform.db.transaction({ member: null }, async (tx) => {
+  const source = { userId: session.userId, member: actor?.member ?? session.actor.member, requestId: request.requestId, address: request.address };
+  await platform.db.transaction(auditContext(source), async (tx) => {
     await endSession(tx, session.idHash);
-    await appendAudit(tx, { userId: session.userId, member: actor?.member ?? session.actor.member, requestId: request.requestId, address: request.address }, [
+    await appendAudit(tx, source, [
       { action: 'auth.sign-out', objectType: 'user', objectId: session.userId },
     ]);
   });

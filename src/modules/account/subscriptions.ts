@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { Ctx, Platform } from '../../platform/context.js';
-import { appendAudit } from '../../platform/audit/writer.js';
+import { appendAudit, auditContext } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
@@ -78,12 +78,17 @@ async function remove(ctx: Ctx, id: string): Promise<void> {
 /** The unsubscribe link's act: the token proves the e-mail came from this subscription; no sign-in needed. */
 async function unsubscribe(platform: Platform, input: Static<typeof Unsubscribe>, request: { requestId: string; address: string }): Promise<void> {
   if (!validUnsubscribeToken(platform.config, input.subscription, input.token)) throw invalid([{ pointer: '/token', detail: 'does not match the subscription' }]);
-  await platform.db.transaction({ member: null }, async (tx) => {
-    const gone = await tx.maybeOne<{ user_id: string; member: string }>(sql`DELETE FROM notification_subscriptions n USING users u
-      WHERE n.id = ${input.subscription} AND u.id = n.user_id RETURNING n.user_id, u.member`);
+  // The subscriber first, so that the transaction that removes it runs for them (its audit row is theirs).
+  const subscriber = await platform.db.transaction({ member: null }, (tx) =>
+    tx.maybeOne<{ user_id: string; member: string }>(sql`SELECT n.user_id, u.member FROM notification_subscriptions n JOIN users u ON u.id = n.user_id WHERE n.id = ${input.subscription}`),
+  );
+  if (!subscriber) return;
+  const source = { userId: subscriber.user_id, member: subscriber.member, requestId: request.requestId, address: request.address };
+  await platform.db.transaction(auditContext(source), async (tx) => {
+    const gone = await tx.maybeOne(sql`DELETE FROM notification_subscriptions WHERE id = ${input.subscription} AND user_id = ${subscriber.user_id} RETURNING id`);
     if (gone) {
-      await appendAudit(tx, { userId: gone.user_id, member: gone.member, requestId: request.requestId, address: request.address }, [
-        { action: 'subscription.unsubscribe', objectType: 'subscription', objectId: input.subscription, objectOwner: gone.member },
+      await appendAudit(tx, source, [
+        { action: 'subscription.unsubscribe', objectType: 'subscription', objectId: input.subscription, objectOwner: subscriber.member },
       ]);
     }
   });

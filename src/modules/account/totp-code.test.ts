@@ -110,8 +110,9 @@ describe('the demo route', () => {
     const demoUser = await t.makeUser('AUS', ['officer'], { email: 'officer@aus.demo' });
     const otherUser = await t.makeUser('AUS', ['officer'], { email: 'other@aus.demo' });
     await t.db.ownerTransaction(async (tx) => {
-      await tx.query(sql`UPDATE users SET totp_secret = ${DEMO_TOTP_SECRET}, totp_enabled = true WHERE id = ${demoUser.id}`);
-      await tx.query(sql`UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', totp_enabled = true WHERE id = ${otherUser.id}`);
+      await tx.query(sql`UPDATE users SET totp_enabled = true WHERE id IN (${demoUser.id}, ${otherUser.id})`);
+      await tx.query(sql`UPDATE lintas_secrets.user_secrets SET totp_secret = ${DEMO_TOTP_SECRET} WHERE user_id = ${demoUser.id}`);
+      await tx.query(sql`UPDATE lintas_secrets.user_secrets SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' WHERE user_id = ${otherUser.id}`);
     });
     demoApp = await build({ platform: t.platform, logger: false, webRoot: '/nonexistent', demo: true });
     await demoApp.ready();

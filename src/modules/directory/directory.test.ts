@@ -155,7 +155,7 @@ describe('users', () => {
     expect(disabled.json()).toMatchObject({ user: { disabled: true } });
     expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(401);
     expect((await t.app.inject({ method: 'GET', url: `${V1}/members`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
-    const sessions = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE user_id = ${user.id}`));
+    const sessions = await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM lintas_secrets.sessions WHERE user_id = ${user.id}`));
     expect(sessions.n).toBe(0);
     const signIn = () => t.app.inject({ method: 'POST', url: `${V1}/auth/sign-in`, payload: { email: user.email, password: TEST_PASSWORD } });
     expect((await signIn()).statusCode).toBe(401);

@@ -264,7 +264,7 @@ export async function updateUser(ctx: Ctx, id: string, input: UserUpdate) {
     disabled = coalesce(${input.disabled ?? null}::boolean, disabled),
     updated_at = now()
     WHERE id = ${id} RETURNING ${userColumns}`);
-  if (input.disabled) await ctx.tx.query(sql`DELETE FROM sessions WHERE user_id = ${id}`);
+  if (input.disabled) await ctx.tx.query(sql`SELECT auth_sessions_end(${id}::uuid, NULL)`);
   await sessionsChanged(ctx.tx);
   await ctx.audit({ action: 'user.update', objectType: 'user', objectId: id, objectOwner: user.member, details: { ...input } });
   return { user: presentUser(row) };

@@ -39,7 +39,7 @@ interface UserState {
 
 function stateOf(context: TestContext, id: string): Promise<UserState> {
   return context.db.ownerTransaction((tx) =>
-    tx.one<UserState>(sql`SELECT roles, disabled, (SELECT count(*)::int FROM password_resets r WHERE r.user_id = u.id) AS resets FROM users u WHERE id = ${id}`),
+    tx.one<UserState>(sql`SELECT roles, disabled, (SELECT count(*)::int FROM lintas_secrets.password_resets r WHERE r.user_id = u.id) AS resets FROM users u WHERE id = ${id}`),
   );
 }
 

@@ -84,7 +84,7 @@ describe('the audit trail', () => {
       { action: 'test.group-bare' },
       { action: 'test.group-owners', objectOwners: ['DDD'], details: { nested: { deep: [1, null, 'é'] } } },
     ];
-    await t.db.transaction({ member: 'AAA' }, (tx) => appendAudit(tx, { userId, member: 'AAA', requestId: 'req-7', address: '192.0.2.1' }, events));
+    await t.db.transaction({ member: 'AAA', user: userId }, (tx) => appendAudit(tx, { userId, member: 'AAA', requestId: 'req-7', address: '192.0.2.1' }, events));
     const got = await t.db.ownerTransaction((tx) =>
       tx.query(sql`SELECT seq, lane, lane_seq, user_id, member, action, object_type, object_id, object_owner, object_owners,
           purpose, request_id, address, details FROM audit_log WHERE action LIKE 'test.group-%' ORDER BY seq`),

@@ -136,7 +136,8 @@ export class AuditGroupCommit {
       // audit_append takes many rows, each with its own source, in one statement, sent with the
       // COMMIT (one round trip for the group after its BEGIN).
       const entries = group.flatMap((waiting) => waiting.entries);
-      await this.db.transaction({ member: null }, (tx) => {
+      // As the owner: a group holds many members' rows, which audit_append takes from the owner only.
+      await this.db.ownerTransaction((tx) => {
         tx.defer(auditAppendStatement(entries));
         return Promise.resolve();
       });

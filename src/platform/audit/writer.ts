@@ -1,4 +1,4 @@
-import type { Tx } from '../db/database.js';
+import type { Tx, TxContext } from '../db/database.js';
 import { literal } from '../db/sql.js';
 
 /** The platform's own audit actions: refused authentications, the demo loader, backups and restores. */
@@ -30,6 +30,15 @@ export interface AuditSource {
   member?: string | undefined;
   requestId?: string | undefined;
   address?: string | undefined;
+}
+
+/**
+ * The context of a transaction that audits for `source` before any member's transaction exists
+ * (sign-in, refusals, links in e-mails): audit_append takes rows only for the member and user of
+ * the transaction (migration 0043).
+ */
+export function auditContext(source: AuditSource): TxContext {
+  return { member: source.member ?? null, user: source.userId ?? null };
 }
 
 /**

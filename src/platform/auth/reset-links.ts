@@ -10,8 +10,7 @@ export const RESET_HOURS = 1;
 /** Writes a one-time reset link for a user and queues it by e-mail; returns the link. */
 export async function issueResetLink(tx: Tx, platform: Platform, user: { id: string; email: string; name: string }): Promise<string> {
   const token = newSecret();
-  await tx.query(sql`INSERT INTO password_resets (token_hash, user_id, expires_at)
-    VALUES (${digest(token)}, ${user.id}, now() + make_interval(hours => ${RESET_HOURS}))`);
+  await tx.query(sql`SELECT auth_reset_issue(${user.id}::uuid, ${digest(token)}, ${RESET_HOURS}::int)`);
   const link = `${platform.config.publicUrl}/reset-password?token=${token}`;
   await enqueueEmail(tx, {
     to: user.email,

@@ -31,14 +31,16 @@ interface Login {
 async function makeUser(roles: Role[]): Promise<string> {
   const email = `user-${++counter}@sxa.test`;
   const row = await database.db.ownerTransaction((tx) =>
-    tx.one<{ id: string }>(sql`INSERT INTO users (member, name, email, roles, password_hash) VALUES ('SXA', ${email}, ${email}, ${roles}, ${passwordHash}) RETURNING id`),
+    tx.one<{ id: string }>(sql`WITH added AS (INSERT INTO users (member, name, email, roles) VALUES ('SXA', ${email}, ${email}, ${roles}) RETURNING id)
+      INSERT INTO lintas_secrets.user_secrets (user_id, password_hash) SELECT id, ${passwordHash} FROM added
+      ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash RETURNING user_id AS id`),
   );
   return row.id;
 }
 
 async function signIn(userId: string): Promise<Login> {
-  const secret = await database.db.transaction({ member: null }, (tx) => createSession(tx, userId, 'full', '127.0.0.1', 1));
-  const row = await database.db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM sessions WHERE id_hash = ${digest(secret)}`));
+  const secret = await database.db.ownerTransaction((tx) => createSession(tx, userId, 'full', '127.0.0.1', 1));
+  const row = await database.db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE id_hash = ${digest(secret)}`));
   return { userId, cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
 }
 
@@ -83,7 +85,7 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
   test('a process serves a session from its cache: a change behind its back (no notification) goes unseen', async () => {
     const login = await signIn(await makeUser(['officer']));
     expect(await statusOf(b, login)).toBe(200);
-    await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM sessions WHERE id_hash = ${digest(login.cookie.split('=')[1]!)}`));
+    await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM lintas_secrets.sessions WHERE id_hash = ${digest(login.cookie.split('=')[1]!)}`));
     expect(await statusOf(b, login)).toBe(200);
     expect(await statusOf(a, login)).toBe(401);
   });
@@ -157,7 +159,7 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
     await expect.poll(async () => {
       const unheard = await signIn(userId);
       expect(await statusOf(b, unheard)).toBe(200);
-      await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM sessions WHERE id_hash = ${digest(unheard.cookie.split('=')[1]!)}`));
+      await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM lintas_secrets.sessions WHERE id_hash = ${digest(unheard.cookie.split('=')[1]!)}`));
       return statusOf(b, unheard);
     }, HEARD).toBe(401);
 
@@ -165,7 +167,7 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
     await expect.poll(async () => (await listeners()).length, { timeout: 15_000, interval: 200 }).toBe(2);
     const heard = await signIn(await makeUser(['officer']));
     expect(await statusOf(b, heard)).toBe(200);
-    await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM sessions WHERE id_hash = ${digest(heard.cookie.split('=')[1]!)}`));
+    await database.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM lintas_secrets.sessions WHERE id_hash = ${digest(heard.cookie.split('=')[1]!)}`));
     expect(await statusOf(b, heard)).toBe(200);
   });
 });

@@ -109,10 +109,13 @@ async function cached<T extends SessionState | Actor>(key: string, seconds: numb
   return value;
 }
 
+/**
+ * Opens a session for a user, who must be the transaction's (its context's `user`): sessions live in
+ * the schema the application role cannot read, reached only through the definer functions of 0044.
+ */
 export async function createSession(tx: Tx, userId: string, stage: SessionStage, address: string, hours: number): Promise<string> {
   const secret = newSecret();
-  await tx.query(sql`INSERT INTO sessions (id_hash, user_id, csrf_token, stage, address, expires_at)
-    VALUES (${digest(secret)}, ${userId}, ${newSecret(24)}, ${stage}, ${address}, now() + make_interval(hours => ${hours}))`);
+  await tx.query(sql`SELECT auth_session_open(${userId}::uuid, ${digest(secret)}, ${newSecret(24)}, ${stage}, ${address}, ${hours}::int)`);
   return secret;
 }
 
@@ -125,8 +128,9 @@ export async function replaceSession(tx: Tx, session: SessionState, stage: Sessi
   return createSession(tx, session.userId, stage, address, hours);
 }
 
+/** Ends a session of the transaction's user. */
 export async function endSession(tx: Tx, idHash: Buffer): Promise<void> {
-  await tx.query(sql`DELETE FROM sessions WHERE id_hash = ${idHash}`);
+  await tx.query(sql`SELECT auth_session_end(${idHash})`);
   await sessionsChanged(tx);
 }
 
@@ -137,8 +141,8 @@ export function loadSession(db: Database, secret: string, cacheSeconds = DEFAULT
     db.transaction({ member: null }, async (tx) => {
       const row = await tx.maybeOne<ActorRow & { stage: SessionStage; csrf_token: string }>(sql`
         SELECT ${actorColumns}, s.stage, s.csrf_token
-        FROM sessions s JOIN users u ON u.id = s.user_id JOIN members m ON m.code = u.member
-        WHERE s.id_hash = ${idHash} AND s.expires_at > now() AND NOT u.disabled`);
+        FROM auth_session(${idHash}) s JOIN users u ON u.id = s.user_id JOIN members m ON m.code = u.member
+        WHERE NOT u.disabled`);
       if (!row) return null;
       return { idHash, userId: row.id, stage: row.stage, actor: toActor(row, 'session', row.roles, row.csrf_token) };
     }),
@@ -150,12 +154,12 @@ export function loadTokenActor(db: Database, secret: string, cacheSeconds = DEFA
   const tokenHash = digest(secret);
   return cached(`t:${tokenHash.toString('hex')}`, cacheSeconds, () =>
     db.transaction({ member: null }, async (tx) => {
-      const row = await tx.maybeOne<ActorRow & { token_id: string; token_roles: Role[] }>(sql`
-        SELECT ${actorColumns}, t.id AS token_id, t.roles AS token_roles
-        FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN members m ON m.code = u.member
-        WHERE t.token_hash = ${tokenHash} AND t.revoked_at IS NULL AND t.expires_at > now() AND NOT u.disabled`);
+      // auth_token_actor marks the token used.
+      const row = await tx.maybeOne<ActorRow & { token_roles: Role[] }>(sql`
+        SELECT ${actorColumns}, t.roles AS token_roles
+        FROM auth_token_actor(${tokenHash}) t JOIN users u ON u.id = t.user_id JOIN members m ON m.code = u.member
+        WHERE NOT u.disabled`);
       if (!row) return null;
-      await tx.query(sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.token_id}`);
       return toActor(row, 'token', row.roles.filter((role) => row.token_roles.includes(role)));
     }),
   );

@@ -47,14 +47,20 @@ export async function readFacts(tx: Queryable): Promise<DatabaseFacts> {
   };
 }
 
-/** The number of rows of every table of the public schema, in one statement. */
+/**
+ * The number of rows of every table of the public schema and of the secrets schema (sessions, tokens,
+ * password hashes: lintas_secrets, named with it), in one statement.
+ */
 export async function countRows(tx: Queryable): Promise<Record<string, number>> {
-  const tables = await tx.query<{ name: string }>(
-    sql`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+  const tables = await tx.query<{ schema: string; name: string }>(
+    sql`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname IN ('public', 'lintas_secrets') AND c.relkind IN ('r', 'p') ORDER BY 1, 2`,
   );
   if (tables.length === 0) return {};
-  const each = tables.map(({ name }) => sql`SELECT ${name}::text AS name, count(*)::bigint AS n FROM ${sql.ident(name)}`);
+  const each = tables.map(({ schema, name }) => {
+    const label = schema === 'public' ? name : `${schema}.${name}`;
+    return sql`SELECT ${label}::text AS name, count(*)::bigint AS n FROM ${sql.ident(schema)}.${sql.ident(name)}`;
+  });
   const counted = await tx.query<{ name: string; n: string | number }>(sql.join(each, ' UNION ALL '));
   return Object.fromEntries(counted.map((row) => [row.name, Number(row.n)]));
 }

@@ -27,11 +27,15 @@ export interface Tx extends Queryable {
 }
 
 /**
- * Who a transaction runs for. `member` is set as `lintas.member` with `set_config(…, true)`,
- * which row-level security reads; null means no member (sign-in, sessions, directory reads).
+ * Who a transaction runs for. `member` is set as `lintas.member`, which row-level security reads;
+ * null means no member (sign-in, sessions, directory reads). `user` is set as `lintas.user`: the
+ * audit trail takes rows only for these two, and the definer functions of sign-in act for this
+ * user. Both are sealed when the transaction begins (migration 0043): changing either later makes
+ * every policy and those functions refuse.
  */
 export interface TxContext {
   member: string | null;
+  user?: string | null;
   /** Tests and benchmarks only: keep the owner's role, so row-level security does not apply. */
   unsafeWithoutRowLevelSecurity?: boolean;
 }
@@ -77,16 +81,21 @@ export interface DatabaseOptions {
 export const APP_ROLE = 'lintas_app';
 
 const MEMBER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The first statement of every application transaction: switch to the application role and set
- * the member. One simple-protocol statement, so it costs one round trip; the code is checked first.
+ * The first statement of every application transaction: seal the member and user (lintas_begin,
+ * which the application role may not call: it runs while the statement is still the owner's), then
+ * switch to the application role. One simple-protocol statement, so it costs one round trip; the
+ * values are checked first.
  */
 export function contextStatement(context: TxContext, rowLevelSecurity: boolean): string {
   const member = context.member ?? '';
   if (member !== '' && !MEMBER_CODE.test(member)) throw new Error(`invalid member code in context: ${member}`);
-  const role = rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity ? `set_config('role', '${APP_ROLE}', true), ` : '';
-  return `SELECT ${role}set_config('lintas.member', '${member}', true)`;
+  const user = context.user?.toLowerCase() ?? '';
+  if (user !== '' && !USER_ID.test(user)) throw new Error(`invalid user id in context: ${user}`);
+  const role = rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity ? `, set_config('role', '${APP_ROLE}', true)` : '';
+  return `SELECT lintas_begin('${member}', '${user}')${role}`;
 }
 
 export class NotFoundRow extends Error {

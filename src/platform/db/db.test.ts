@@ -349,7 +349,7 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     expect(await t.db.read({ member: 'XYZ' }, (tx) => tx.one(sql`SELECT 1 AS n`))).toEqual({ n: 1 });
   });
 
-  test('every shareable table forces row-level security and has the four policies of the rule', async () => {
+  test('every shareable table forces row-level security and has the four policies of the rule and the context guard', async () => {
     const tables = await t.db.ownerTransaction((tx) =>
       tx.query<{ relname: string; forced: boolean; policies: number; readable: boolean }>(sql`
         SELECT c.relname, c.relforcerowsecurity AS forced,
@@ -359,10 +359,11 @@ describe(`the database (${TEST_DB_KIND})`, () => {
         WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace ORDER BY 1`),
     );
     expect(tables.map((row) => row.relname)).toEqual(expect.arrayContaining(['library_documents', 'notifications', 'reports']));
-    for (const table of tables.filter((row) => row.readable)) expect(table, table.relname).toMatchObject({ forced: true, policies: 4 });
+    for (const table of tables.filter((row) => row.readable)) expect(table, table.relname).toMatchObject({ forced: true, policies: 5 });
     // A table that copies records' access fields for the schema owner's functions alone (linkage's
-    // name pairs): the application may not read it at all, and row-level security is forced anyway.
-    for (const table of tables.filter((row) => !row.readable)) expect(table, table.relname).toMatchObject({ forced: true, policies: 0 });
+    // name pairs): the application may not read it at all, and row-level security is forced anyway
+    // (its one policy is the context guard of migration 0043, which grants nothing by itself).
+    for (const table of tables.filter((row) => !row.readable)) expect(table, table.relname).toMatchObject({ forced: true, policies: 1 });
     expect(tables.filter((row) => !row.readable).map((row) => row.relname)).toEqual(['linkage_name_pairs']);
   });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '../auth/sessions.js';
 import { sameSecret } from '../auth/secrets.js';
-import { appendAudit } from '../audit/writer.js';
+import { appendAudit, auditContext } from '../audit/writer.js';
 import type { Platform } from '../context.js';
 import { Problem, unauthorised } from '../errors.js';
 import { AddressLimiter, RefusalLedger, type RefusalAction } from './refusals.js';
@@ -38,7 +38,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerAuthentication(app: FastifyInstance, platform: Platform): void {
   const limiter = new AddressLimiter(platform.config.refusalsPerAddressPerMinute, REFUSAL_WINDOW_MS);
   const ledger = new RefusalLedger(
-    (entry) => platform.db.transaction({ member: null }, (tx) => appendAudit(tx, entry, [entry])),
+    (entry) => platform.db.transaction(auditContext(entry), (tx) => appendAudit(tx, entry, [entry])),
     { windowMs: REFUSAL_WINDOW_MS, onError: (err, entry) => app.log.error({ err, action: entry.action, address: entry.address, details: entry.details }, 'a count of refusals could not be audited') },
   );
   app.decorate('refusalLedger', ledger);

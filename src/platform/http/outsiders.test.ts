@@ -901,7 +901,7 @@ beforeAll(async () => {
   });
   privateDraft = await t.db.ownerTransaction(async (tx) => (await tx.one<{ id: string }>(sql`INSERT INTO bulletins (type, title, body, owner, audience_kind, tlp, draft, intended_sharing)
     VALUES ('alert', 'A private draft', 'secret method', 'AAA', 'owner', 'AMBER', true, ${JSON.stringify({ audience: { kind: 'all' }, tlp: 'AMBER' })}::jsonb) RETURNING id`)).id);
-  ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${ownerUser.id}`))).id;
+  ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM lintas_secrets.api_tokens WHERE user_id = ${ownerUser.id}`))).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
       tx.one<{ id: string }>(sql`INSERT INTO notifications (user_id, kind, title, object_type, object_id, owner)

@@ -83,7 +83,7 @@ test('past the bound of waiting transactions, API requests get 503 with Retry-Af
   // The refused writes left nothing: no token, no audit row under their request ids.
   const ids = refused.map((response) => String(response.headers['x-request-id']));
   const left = await t.db.ownerTransaction((tx) =>
-    tx.one<{ tokens: number; audited: number }>(sql`SELECT (SELECT count(*)::int FROM api_tokens) AS tokens,
+    tx.one<{ tokens: number; audited: number }>(sql`SELECT (SELECT count(*)::int FROM lintas_secrets.api_tokens) AS tokens,
       (SELECT count(*)::int FROM audit_log WHERE request_id = ANY(${ids}::text[])) AS audited`),
   );
   expect(left).toEqual({ tokens: 0, audited: 0 });

@@ -38,8 +38,8 @@ async function seed(db: Database): Promise<void> {
     ids.admin = (await tx.one<{ id: string }>(sql`INSERT INTO users (member, name, email, roles) VALUES ('KIL', 'Admin', 'admin@kil.test', ${['member-admin']}) RETURNING id`)).id;
     ids.user = (await tx.one<{ id: string }>(sql`INSERT INTO users (member, name, email, roles) VALUES ('KIL', 'Officer', 'officer@kil.test', ${['officer']}) RETURNING id`)).id;
   });
-  const secret = await db.transaction({ member: null }, (tx) => createSession(tx, ids.admin, 'full', '127.0.0.1', 1));
-  const row = await db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM sessions WHERE id_hash = ${digest(secret)}`));
+  const secret = await db.ownerTransaction((tx) => createSession(tx, ids.admin, 'full', '127.0.0.1', 1));
+  const row = await db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE id_hash = ${digest(secret)}`));
   login = { cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
 }
 
