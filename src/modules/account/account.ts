@@ -9,6 +9,7 @@ import { sql } from '../../platform/db/sql.js';
 import { invalid, notFound, Problem } from '../../platform/errors.js';
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import { consumeSecondFactor } from './sign-in.js';
+import { tellAccountChange } from './notices.js';
 import type { ChangePassword, TokenCreate } from './schemas.js';
 
 /** Starts TOTP enrolment: a new secret, not in force until a code from it is confirmed. */
@@ -45,6 +46,7 @@ export async function confirmTotpEnrolment(
     await appendAudit(tx, { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address }, [
       { action: 'account.totp-enrolled', objectType: 'user', objectId: session.userId },
     ]);
+    await tellAccountChange(tx, session.actor, 'totp-enrolled', request.address);
     await sessionsChanged(tx);
     return { recoveryCodes: codes, newSession };
   });
@@ -59,6 +61,7 @@ export async function removeTotp(ctx: Ctx, code: string): Promise<void> {
   await tx.query(sql`UPDATE users SET totp_enabled = false, totp_secret = NULL, updated_at = now() WHERE id = ${actor.userId}`);
   await tx.query(sql`DELETE FROM recovery_codes WHERE user_id = ${actor.userId}`);
   await ctx.audit({ action: 'account.totp-removed', objectType: 'user', objectId: actor.userId });
+  await tellAccountChange(tx, actor, 'totp-removed', ctx.request.address);
 }
 
 /**
@@ -79,6 +82,7 @@ export async function changePassword(ctx: Ctx, session: SessionState, input: Cha
   await sessionsChanged(tx);
   const counts = { sessionsEnded: sessions.length, tokensRevoked: tokens.length };
   await ctx.audit({ action: 'account.password-changed', objectType: 'user', objectId: actor.userId, details: { ...counts, keepTokens } });
+  await tellAccountChange(tx, actor, 'password-changed', ctx.request.address);
   return counts;
 }
 
@@ -119,6 +123,7 @@ export async function createToken(ctx: Ctx, input: TokenCreate) {
     VALUES (${ctx.actor.userId}, ${input.name}, ${digest(secret)}, ${input.roles}, now() + make_interval(days => ${input.expiresInDays}))
     RETURNING id, name, roles, created_at, expires_at, last_used_at, revoked_at`);
   await ctx.audit({ action: 'account.token-created', objectType: 'api-token', objectId: row.id, details: { name: input.name, roles: input.roles } });
+  await tellAccountChange(ctx.tx, ctx.actor, 'token-created', ctx.request.address);
   return { token: presentToken(row), secret };
 }
 
@@ -157,10 +162,10 @@ export async function completePasswordReset(platform: Platform, request: Request
     const owner = await tx.maybeOne<{ id: string }>(sql`
       SELECT u.id FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = ${tokenHash} FOR UPDATE OF u`);
     if (!owner) throw refused();
-    const reset = await tx.maybeOne<{ user_id: string; member: string }>(sql`
+    const reset = await tx.maybeOne<{ user_id: string; member: string; email: string; name: string }>(sql`
       UPDATE password_resets r SET used_at = now() FROM users u
       WHERE r.token_hash = ${tokenHash} AND r.used_at IS NULL AND r.expires_at > now() AND u.id = r.user_id
-      RETURNING r.user_id, u.member`);
+      RETURNING r.user_id, u.member, u.email, u.name`);
     if (!reset) throw refused();
     await tx.query(sql`UPDATE users SET password_hash = ${hash}, updated_at = now() WHERE id = ${reset.user_id}`);
     const others = await tx.query(sql`DELETE FROM password_resets WHERE user_id = ${reset.user_id} AND used_at IS NULL RETURNING user_id`);
@@ -169,5 +174,6 @@ export async function completePasswordReset(platform: Platform, request: Request
     await appendAudit(tx, { userId: reset.user_id, member: reset.member, requestId: request.requestId, address: request.address }, [
       { action: 'auth.password-reset', objectType: 'user', objectId: reset.user_id, details: { otherLinksEnded: others.length } },
     ]);
+    await tellAccountChange(tx, reset, 'password-reset', request.address);
   });
 }
