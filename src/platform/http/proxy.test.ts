@@ -7,8 +7,14 @@ import { trustedProxies } from './proxy.js';
 
 test('LINTAS_TRUST_PROXY: unset or false ignores the header; true is one proxy; a number or a list is taken as it is', () => {
   expect([undefined, '', 'false'].map(trustedProxies)).toEqual([false, false, false]);
-  expect(trustedProxies('true')).toBe(1);
-  expect(trustedProxies('2')).toBe(2);
+  // A function of the hop: the peer (hop 0) is the proxy; what it was told (hop 1 on) is not believed.
+  const hopsTrusted = (setting: string) => {
+    const trust = trustedProxies(setting);
+    if (typeof trust !== 'function') throw new Error(`${setting} gave ${String(trust)}`);
+    return [0, 1, 2, 3].filter((hop) => trust('192.0.2.1', hop));
+  };
+  expect(hopsTrusted('true')).toEqual([0]);
+  expect(hopsTrusted('2')).toEqual([0, 1]);
   expect(trustedProxies('10.0.0.0/8, 192.0.2.1')).toBe('10.0.0.0/8, 192.0.2.1');
 });
 
