@@ -24,6 +24,7 @@ import { registerShedding } from './platform/http/shedding.js';
 import { sharedCompilers } from './platform/http/compilers.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
+import { trustedProxies } from './platform/http/proxy.js';
 import { loggerOptions } from './platform/logging.js';
 import { registerDemoRoutes } from './demo/routes.js';
 
@@ -49,7 +50,7 @@ export async function build(options: BuildOptions): Promise<App> {
     logger: options.logger === false ? false : loggerOptions(platform.config.logLevel, typeof options.logger === 'object' ? options.logger.stream : undefined),
     genReqId: () => randomUUID(),
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: process.env.LINTAS_TRUST_PROXY === 'true',
+    trustProxy: trustedProxies(process.env.LINTAS_TRUST_PROXY),
     // verbose: an error carries its schema, so a pattern's `x-shape` (platform/schema.ts) can be told.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, verbose: true, keywords: ['x-shape'] } },
     schemaController: { compilersFactory: sharedCompilers },
@@ -60,6 +61,10 @@ export async function build(options: BuildOptions): Promise<App> {
     // Nothing the API answers is public: no browser or proxy keeps it (a route that sets its own
     // caching, as the downloads' "private, no-store", keeps it).
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // A JSON answer opened as a page is saved, never rendered (ASVS 14.4.2); downloads name their own file.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('content-disposition') && /^application\/(?:problem\+)?json\b/.test(String(reply.getHeader('content-type') ?? ''))) {
+      reply.header('content-disposition', 'attachment; filename="api.json"');
+    }
   });
   app.addSchema(ProblemSchema);
   registerErrorHandling(app);

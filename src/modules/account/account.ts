@@ -9,6 +9,7 @@ import { sql } from '../../platform/db/sql.js';
 import { invalid, notFound, Problem } from '../../platform/errors.js';
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import { consumeSecondFactor } from './sign-in.js';
+import { tellAccountChange } from './notices.js';
 import type { ChangePassword, TokenCreate } from './schemas.js';
 
 /** Starts TOTP enrolment: a new secret, not in force until a code from it is confirmed. */
@@ -44,6 +45,7 @@ export async function confirmTotpEnrolment(
     await appendAudit(tx, source, [
       { action: 'account.totp-enrolled', objectType: 'user', objectId: session.userId },
     ]);
+    await tellAccountChange(tx, session.actor, 'totp-enrolled', request.address);
     await sessionsChanged(tx);
     return { recoveryCodes: codes, newSession };
   });
@@ -57,6 +59,7 @@ export async function removeTotp(ctx: Ctx, code: string): Promise<void> {
   if (!(await consumeSecondFactor(tx, code))) throw invalid([{ pointer: '/code', detail: 'the code is wrong or expired' }]);
   await tx.query(sql`SELECT auth_totp_remove()`);
   await ctx.audit({ action: 'account.totp-removed', objectType: 'user', objectId: actor.userId });
+  await tellAccountChange(tx, actor, 'totp-removed', ctx.request.address);
 }
 
 /**
@@ -74,6 +77,7 @@ export async function changePassword(ctx: Ctx, session: SessionState, input: Cha
   await sessionsChanged(tx);
   const counts = { sessionsEnded: changed.sessions_ended, tokensRevoked: changed.tokens_revoked };
   await ctx.audit({ action: 'account.password-changed', objectType: 'user', objectId: actor.userId, details: { ...counts, keepTokens } });
+  await tellAccountChange(tx, actor, 'password-changed', ctx.request.address);
   return counts;
 }
 
@@ -111,6 +115,7 @@ export async function createToken(ctx: Ctx, input: TokenCreate) {
   const secret = newSecret();
   const row = await ctx.tx.one<TokenRow>(sql`SELECT * FROM auth_token_create(${input.name}, ${digest(secret)}, ${input.roles}::text[], ${input.expiresInDays}::int)`);
   await ctx.audit({ action: 'account.token-created', objectType: 'api-token', objectId: row.id, details: { name: input.name, roles: input.roles } });
+  await tellAccountChange(ctx.tx, ctx.actor, 'token-created', ctx.request.address);
   return { token: presentToken(row), secret };
 }
 
@@ -157,5 +162,7 @@ export async function completePasswordReset(platform: Platform, request: Request
     await appendAudit(tx, source, [
       { action: 'auth.password-reset', objectType: 'user', objectId: holder.user_id, details: { otherLinksEnded: used.others } },
     ]);
+    const user = await tx.one<{ email: string; name: string }>(sql`SELECT email, name FROM users WHERE id = ${holder.user_id}`);
+    await tellAccountChange(tx, user, 'password-reset', request.address);
   });
 }

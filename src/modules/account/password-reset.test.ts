@@ -35,7 +35,9 @@ afterAll(async () => {
   await t.close();
   await smtp.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // A test's own mail only: what the last one left queued (notices of changed passwords) goes first.
+  await deliverOutbox(t.platform);
   inbox.length = 0;
 });
 
