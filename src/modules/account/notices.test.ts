@@ -50,7 +50,7 @@ test('a password set with a reset link is told, without the link', async () => {
   const user = await t.makeUser('AAA');
   const token = newSecret();
   await t.db.ownerTransaction((tx) =>
-    tx.query(sql`INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (${digest(token)}, ${user.id}, now() + interval '1 hour')`),
+    tx.query(sql`INSERT INTO lintas_secrets.password_resets (token_hash, user_id, expires_at) VALUES (${digest(token)}, ${user.id}, now() + interval '1 hour')`),
   );
   const done = await t.app.inject({ method: 'POST', url: `${V1}/auth/password-reset/complete`, payload: { token, password: 'set through the link' } });
   expect(done.statusCode, done.body).toBe(204);
@@ -69,7 +69,7 @@ test('enrolling and removing a second factor are each told, without the secret o
   expect(confirmed.statusCode, confirmed.body).toBe(200);
   const { recoveryCodes } = confirmed.json<{ recoveryCodes: string[] }>();
   // A code is used once and the next one is up to 30 s away: forget the step used, so this one counts again.
-  await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET totp_last_step = 0 WHERE id = ${user.id}`));
+  await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE lintas_secrets.user_secrets SET totp_last_step = 0 WHERE user_id = ${user.id}`));
   const removed = await t.as(session, { method: 'DELETE', url: `${V1}/account/totp`, payload: { code: totpCode(secret) } });
   expect(removed.statusCode, removed.body).toBe(204);
 
