@@ -13,7 +13,8 @@
  * - the ceiling, single and batch checks alternate in --rounds rounds (3) on one server, each reported
  *   as its median round (--skip-plain leaves out the server without the index);
  * - the time to build the index from the database at start;
- * - the import rate of a --import-rows CSV through the register's import (staging table, COPY).
+ * - the import rate of a --import-rows CSV through the register's import (staging table, COPY); --holders
+ *   gives every row its holder's five fields (sealed at rest since migration 0047).
  *
  * The server runs in a child process (this file, forked), so the load generator and the server do not
  * share an event loop. Checks are 1% hits on documents shared with the checking member and 99% numbers
@@ -82,6 +83,7 @@ interface Flags {
   reuse: boolean;
   keep: boolean;
   skipImport: boolean;
+  holders: boolean;
   skipChecks: boolean;
   skipPlain: boolean;
   floors: boolean;
@@ -103,6 +105,7 @@ function parseFlags(): Flags {
       reuse: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'skip-import': { type: 'boolean', default: false },
+      holders: { type: 'boolean', default: false },
       'skip-checks': { type: 'boolean', default: false },
       'skip-plain': { type: 'boolean', default: false },
       floors: { type: 'boolean', default: false },
@@ -129,6 +132,7 @@ function parseFlags(): Flags {
     reuse: values.reuse,
     keep: values.keep,
     skipImport: values['skip-import'],
+    holders: values.holders,
     skipChecks: values['skip-checks'],
     skipPlain: values['skip-plain'],
     floors: values.floors,
@@ -407,13 +411,22 @@ function batchBodies(size: number, batch: number, count = 40): string[] {
 
 // Import -------------------------------------------------------------------------------------------------------
 
-async function measureImport(url: string, rows: number): Promise<{ rows: number; seconds: number; rowsPerSecond: number; bytes: number }> {
+const SURNAMES = ['SANTOSO', 'NGUYEN', 'RAHMAN', 'SILVA', 'TAN', 'KHAN', 'WIJAYA', 'PEREZ'];
+const GIVEN = ['SITI AMINAH', 'BUDI', 'ARJUN', 'MARIA LUISA', 'WEI', 'FATIMA', 'JOHN PAUL'];
+const NATIONALITIES = ['IDN', 'VNM', 'BGD', 'PHL', 'MYS', 'PAK', 'AFG'];
+
+/** The holder's five cells of row i (--holders): every row names its holder, the import's worst case for sealing. */
+function holderCells(i: number): string {
+  return `,${SURNAMES[i % SURNAMES.length]},${GIVEN[i % GIVEN.length]},${NATIONALITIES[i % NATIONALITIES.length]},19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10},${'FMX'[i % 3]}`;
+}
+
+async function measureImport(url: string, rows: number, holders: boolean): Promise<{ rows: number; seconds: number; rowsPerSecond: number; bytes: number }> {
   const folder = mkdtempFolder();
   const file = `${folder}/register.csv`;
   const out = createWriteStream(file);
-  out.write('type,number,status,reported_on,place\n');
+  out.write(`type,number,status,reported_on,place${holders ? ',holder_surname,holder_given_names,holder_nationality,holder_birth_date,holder_sex' : ''}\n`);
   for (let i = 0; i < rows; i++) {
-    const line = `${TYPES[i % TYPES.length]},K${String(i).padStart(9, '0')},${STATUSES[i % STATUSES.length]},2024-0${1 + (i % 9)}-1${i % 10},${i % 3 === 0 ? '"Airport, hall 2"' : ''}\n`;
+    const line = `${TYPES[i % TYPES.length]},K${String(i).padStart(9, '0')},${STATUSES[i % STATUSES.length]},2024-0${1 + (i % 9)}-1${i % 10},${i % 3 === 0 ? '"Airport, hall 2"' : ''}${holders ? holderCells(i) : ''}\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -452,7 +465,7 @@ async function main(): Promise<void> {
   let importResult: Awaited<ReturnType<typeof measureImport>> | null = null;
   if (!flags.skipImport) {
     log(`\n  importing a ${flags.importRows.toLocaleString('en')}-row CSV as ${IMPORT_ISSUER} (one transaction, staging table, COPY)…`);
-    importResult = await measureImport(url, flags.importRows);
+    importResult = await measureImport(url, flags.importRows, flags.holders);
     log(`  import: ${importResult.rows.toLocaleString('en')} rows (${(importResult.bytes / 2 ** 20).toFixed(0)} MiB) in ${importResult.seconds} s = ${importResult.rowsPerSecond.toLocaleString('en')} rows/s`);
   }
   log(`load average at the end: ${loadavg()}; CPU busy now ${(await cpuBusy()).toFixed(2)}`);
