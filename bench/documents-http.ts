@@ -183,11 +183,11 @@ async function prepare(flags: Flags): Promise<{ url: string; loadSeconds: number
     await migrate(db, migrationsOf(MODULES));
     const { n } = await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::bigint AS n FROM travel_documents WHERE owner <> ${IMPORT_ISSUER}`));
     if (n === 0) await seedDemo(db, loadConfig({}));
-    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hits`));
+    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hit_checks`).then(() => tx.query(sql`DELETE FROM document_hits`)));
     await db.ownerTransaction((tx) => tx.query(sql`UPDATE travel_documents SET state = 'cancelled' WHERE owner = ${IMPORT_ISSUER} AND state = 'active'`));
     if (n >= flags.size) return { url, loadSeconds: null };
     // The demo's own documents are left out of the count that matters: start from the generated register only.
-    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hits`));
+    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hit_checks`).then(() => tx.query(sql`DELETE FROM document_hits`)));
     log(`  loading ${flags.size.toLocaleString('en')} documents with COPY (secondary indexes dropped and rebuilt)…`);
     const started = performance.now();
     const client = new pg.Client({ connectionString: url });
@@ -196,7 +196,7 @@ async function prepare(flags: Flags): Promise<{ url: string; loadSeconds: number
       const indexes = await client.query<{ indexname: string; indexdef: string }>(
         `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'travel_documents' AND indexname <> 'travel_documents_pkey'`,
       );
-      await client.query('TRUNCATE document_hits, travel_documents');
+      await client.query('TRUNCATE document_hit_checks, document_hits, travel_documents');
       for (const index of indexes.rows) await client.query(`DROP INDEX ${index.indexname}`);
       await pipeline(
         Readable.from(registerLines(flags.size)),
