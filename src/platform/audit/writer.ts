@@ -1,8 +1,8 @@
 import type { Tx } from '../db/database.js';
 import { literal } from '../db/sql.js';
 
-/** The platform's own audit actions: refused authentications and the demo loader. */
-export type PlatformAuditAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'demo.seed';
+/** The platform's own audit actions: refused authentications, the demo loader and key rotation (`lintas keys`). */
+export type PlatformAuditAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'demo.seed' | 'keys.rotate' | 'keys.reencrypt' | 'keys.drop';
 
 /**
  * The audit actions of every module, by module name; each module adds its own by declaration
