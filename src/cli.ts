@@ -23,7 +23,7 @@ Usage:
   lintas keys rotate [--reencrypt]     re-wrap every data key under a new key (put first in the key file, or
                                        first in LINTAS_DATA_KEYS); --reencrypt also seals every value again
                                        under new data keys
-  lintas keys drop <id>                take a key no data key needs any more out of the key file
+  lintas keys drop ID                  take a key no data key needs any more out of the key file
 ${modules.flatMap((module) => module.commands ?? []).map((command) => command.help).join('\n')}
 
 Roles: ${ROLES.join(', ')}`;

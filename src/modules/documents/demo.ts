@@ -1,4 +1,3 @@
-import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db/database.js';
 import { holderOf, holderSealer } from './holders.js';
 import { sql } from '../../platform/db/sql.js';
@@ -62,7 +61,7 @@ export const DEMO_MRZS: readonly { label: string; mrz: string }[] = DEMO_PASSPOR
 const birthDay = (yymmdd: string): string => `${Number(yymmdd.slice(0, 2)) >= 70 ? '19' : '20'}${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
 
 /** Loads the demo register; running it again adds nothing twice. */
-export async function seedDocuments(db: Database, config: Config): Promise<void> {
+export async function seedDocuments(db: Database): Promise<void> {
   await db.ownerTransaction(async (tx) => {
     const exists = await tx.maybeOne(sql`SELECT 1 FROM travel_documents LIMIT 1`);
     if (exists) return;
@@ -90,7 +89,7 @@ export async function seedDocuments(db: Database, config: Config): Promise<void>
       if (!known) continue;
       // Holder details sealed with the issuer's data key, as every write seals them (holders.ts).
       const holder = holderOf({ surname: passport.surname, givenNames: passport.given, nationality: passport.issuer, birthDate: birthDay(passport.birth), sex: passport.sex });
-      const stored = (await holderSealer({ db, config }, tx, passport.issuer)).seal({ issuer: passport.issuer, type: 'passport', number: passport.number }, holder);
+      const stored = (await holderSealer({ db }, tx, passport.issuer)).seal({ issuer: passport.issuer, type: 'passport', number: passport.number }, holder);
       await tx.query(sql`
         INSERT INTO travel_documents (issuer, doc_type, number, status, reported_on, lost_on, place, holder_sealed, holder_digest, owner, audience_kind, tlp)
         VALUES (${passport.issuer}, 'passport', ${passport.number}, ${passport.status}, current_date - 30, current_date - 32, 'Demo: reported at a police station',

@@ -6,10 +6,9 @@
  * says nothing across documents. Nothing queries holders by value; they are opened only for the
  * issuer's own records and for step two.
  */
-import type { Config } from '../../platform/config.js';
 import type { Platform } from '../../platform/context.js';
 import { envelopeOf, type Sealer } from '../../platform/crypto/envelope.js';
-import { dataKeyOf } from '../../platform/crypto/keys.js';
+import type { DataKey } from '../../platform/crypto/keys.js';
 import type { Queryable, Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import type { Holder } from './schemas.js';
@@ -34,27 +33,28 @@ export function holderOf(fields: { surname?: string | null; givenNames?: string 
 }
 
 /** The keyed digest of a document's holder details (the first-generation key's hash, which rotation leaves as it is). */
-export function holderDigest(config: Pick<Config, 'env' | 'dataDir'>, document: { issuer: string; type: string; number: string }, json: string): string {
-  return dataKeyOf(config).hash(SEAL_HOLDER, Buffer.from(`${document.issuer}\u001f${document.type}\u001f${document.number}\u001f${json}`, 'utf8'));
+export function holderDigest(key: DataKey, document: { issuer: string; type: string; number: string }, json: string): string {
+  return key.hash(SEAL_HOLDER, Buffer.from(`${document.issuer}\u001f${document.type}\u001f${document.number}\u001f${json}`, 'utf8'));
 }
 
 /** Seals holder details of one member's documents with one data key, without a round trip a row (imports). */
 export class HolderSealer {
   constructor(
-    private readonly config: Pick<Config, 'env' | 'dataDir'>,
+    private readonly hashKey: DataKey,
     private readonly sealer: Sealer,
   ) {}
 
   seal(document: { issuer: string; type: string; number: string }, holder: Holder | null): SealedHolder {
     if (!holder) return { sealed: null, digest: null };
     const json = JSON.stringify(holder);
-    return { sealed: this.sealer.seal(Buffer.from(json, 'utf8')), digest: holderDigest(this.config, document, json) };
+    return { sealed: this.sealer.seal(Buffer.from(json, 'utf8')), digest: holderDigest(this.hashKey, document, json) };
   }
 }
 
 /** The sealer of the member's holder details, its data key made in `tx` when it has none. */
-export async function holderSealer(platform: Pick<Platform, 'db' | 'config'>, tx: Tx, member: string): Promise<HolderSealer> {
-  return new HolderSealer(platform.config, await envelopeOf(platform).sealer(tx, SEAL_HOLDER, member));
+export async function holderSealer(platform: Pick<Platform, 'db'>, tx: Tx, member: string): Promise<HolderSealer> {
+  const envelope = envelopeOf(platform);
+  return new HolderSealer(envelope.firstKey, await envelope.sealer(tx, SEAL_HOLDER, member));
 }
 
 /** Opens a record's holder details (null when it has none). */
@@ -84,7 +84,7 @@ interface PlainRow {
  * Idempotent: once done, the partial index of plain rows is empty and a start finds none at once.
  * The number of records sealed.
  */
-export async function sealPlainHolders(platform: Pick<Platform, 'db' | 'config'>): Promise<number> {
+export async function sealPlainHolders(platform: Pick<Platform, 'db'>): Promise<number> {
   let total = 0;
   for (;;) {
     const sealed = await platform.db.ownerTransaction(async (tx) => {

@@ -51,7 +51,7 @@ export const documents = defineModule({
   notificationKinds: NOTIFICATION_KINDS,
   // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
   subscriptionKinds: NOTIFICATION_KINDS,
-  demo: (db, config) => seedDocuments(db, config),
+  demo: (db) => seedDocuments(db),
   // Holder details written before migration 0047 are sealed before anything is served.
   async prepare(platform) {
     await sealPlainHolders(platform);

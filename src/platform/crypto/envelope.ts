@@ -80,6 +80,13 @@ export class Envelope {
     return kek;
   }
 
+  /** The first generation's key (opened at start): hashes keyed with it stay the same through every rotation. */
+  get firstKey(): DataKey {
+    const key = this.keys.get(FIRST_KEY_ID);
+    if (!key) throw new Error('the first-generation key is not open');
+    return new DataKey(key);
+  }
+
   get keyRing(): KeyRing {
     return this.ring;
   }
