@@ -36,6 +36,7 @@ import { digest, newSecret } from '../src/platform/auth/secrets.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { Platform } from '../src/platform/context.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { openDataKeys } from '../src/platform/crypto/envelope.js';
 import { MODULES } from '../src/modules/index.js';
 import { migrationsOf } from '../src/platform/module.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
@@ -435,7 +436,10 @@ async function measureImport(url: string, rows: number, holders: boolean): Promi
   const db = await PostgresDatabase.open(url, { poolSize: 2 });
   try {
     const started = performance.now();
-    const result = await asMember(db, loadConfig({}), IMPORT_ISSUER, (ctx) => importDocuments(ctx, { name: file, stream: createReadStream(file) }, {}, new IndexChanges()));
+    const config = loadConfig({});
+    // The data keys, as a server opens them at start: the import seals every row's holder with one.
+    await openDataKeys(db, config);
+    const result = await asMember(db, config, IMPORT_ISSUER, (ctx) => importDocuments(ctx, { name: file, stream: createReadStream(file) }, {}, new IndexChanges()));
     const seconds = (performance.now() - started) / 1000;
     if (result.added + result.changed + result.unchanged !== rows) throw new Error(`the import counted ${JSON.stringify(result)}`);
     return { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: Math.round(rows / seconds), bytes };

@@ -226,6 +226,11 @@ export async function openDataKeys(db: Database, config: Pick<Config, 'env' | 'd
   return envelope;
 }
 
+/** Opens the data keys unless this process opened them already (tools that may run before or without a server's start: the demo loader). */
+export async function ensureDataKeys(db: Database, config: Pick<Config, 'env' | 'dataDir'>): Promise<Envelope> {
+  return opened.get(db) ?? openDataKeys(db, config);
+}
+
 /** The database's opened data keys (openDataKeys ran at start). */
 export function envelopeOf(platform: { db: Database }): Envelope {
   const envelope = opened.get(platform.db);
