@@ -166,6 +166,15 @@ export function sealedKeyId(sealed: Uint8Array): string | undefined {
   return sealed[0] === VERSION ? uuidText(Buffer.from(sealed.subarray(1, HEADER))) : undefined;
 }
 
+/** Nonces drawn from the random generator 4 KiB at a time: a bulk import seals a million values, and a draw each cost about a third of a seal. */
+let noncePool = Buffer.alloc(0);
+function nonce(): Buffer {
+  if (noncePool.length < 12) noncePool = randomBytes(12 * 341);
+  const taken = Buffer.from(noncePool.subarray(0, 12));
+  noncePool = noncePool.subarray(12);
+  return taken;
+}
+
 /** Seals values of one use with one DEK, without a round trip (a bulk import seals a million rows with one). */
 export class Sealer {
   private readonly header: Buffer;
@@ -179,11 +188,11 @@ export class Sealer {
   }
 
   seal(plain: Uint8Array): Buffer {
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const iv = nonce();
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.concat([this.header, Buffer.from(this.use)]));
     const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-    return Buffer.concat([this.header, nonce, body, cipher.getAuthTag()]);
+    return Buffer.concat([this.header, iv, body, cipher.getAuthTag()]);
   }
 
   sealJson(value: unknown): Buffer {
