@@ -13,7 +13,8 @@
  * - the ceiling, single and batch checks alternate in --rounds rounds (3) on one server, each reported
  *   as its median round (--skip-plain leaves out the server without the index);
  * - the time to build the index from the database at start;
- * - the import rate of a --import-rows CSV through the register's import (staging table, COPY).
+ * - the import rate of a --import-rows CSV through the register's import (staging table, COPY); --holders
+ *   gives every row its holder's five fields (sealed at rest since migration 0047).
  *
  * The server runs in a child process (this file, forked), so the load generator and the server do not
  * share an event loop. Checks are 1% hits on documents shared with the checking member and 99% numbers
@@ -35,6 +36,7 @@ import { digest, newSecret } from '../src/platform/auth/secrets.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { Platform } from '../src/platform/context.js';
 import { migrate } from '../src/platform/db/migrate.js';
+import { openDataKeys } from '../src/platform/crypto/envelope.js';
 import { MODULES } from '../src/modules/index.js';
 import { migrationsOf } from '../src/platform/module.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
@@ -82,6 +84,7 @@ interface Flags {
   reuse: boolean;
   keep: boolean;
   skipImport: boolean;
+  holders: boolean;
   skipChecks: boolean;
   skipPlain: boolean;
   floors: boolean;
@@ -103,6 +106,7 @@ function parseFlags(): Flags {
       reuse: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'skip-import': { type: 'boolean', default: false },
+      holders: { type: 'boolean', default: false },
       'skip-checks': { type: 'boolean', default: false },
       'skip-plain': { type: 'boolean', default: false },
       floors: { type: 'boolean', default: false },
@@ -129,6 +133,7 @@ function parseFlags(): Flags {
     reuse: values.reuse,
     keep: values.keep,
     skipImport: values['skip-import'],
+    holders: values.holders,
     skipChecks: values['skip-checks'],
     skipPlain: values['skip-plain'],
     floors: values.floors,
@@ -179,11 +184,11 @@ async function prepare(flags: Flags): Promise<{ url: string; loadSeconds: number
     await migrate(db, migrationsOf(MODULES));
     const { n } = await db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::bigint AS n FROM travel_documents WHERE owner <> ${IMPORT_ISSUER}`));
     if (n === 0) await seedDemo(db, loadConfig({}));
-    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hits`));
+    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hit_checks`).then(() => tx.query(sql`DELETE FROM document_hits`)));
     await db.ownerTransaction((tx) => tx.query(sql`UPDATE travel_documents SET state = 'cancelled' WHERE owner = ${IMPORT_ISSUER} AND state = 'active'`));
     if (n >= flags.size) return { url, loadSeconds: null };
     // The demo's own documents are left out of the count that matters: start from the generated register only.
-    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hits`));
+    await db.ownerTransaction((tx) => tx.query(sql`DELETE FROM document_hit_checks`).then(() => tx.query(sql`DELETE FROM document_hits`)));
     log(`  loading ${flags.size.toLocaleString('en')} documents with COPY (secondary indexes dropped and rebuilt)…`);
     const started = performance.now();
     const client = new pg.Client({ connectionString: url });
@@ -192,7 +197,7 @@ async function prepare(flags: Flags): Promise<{ url: string; loadSeconds: number
       const indexes = await client.query<{ indexname: string; indexdef: string }>(
         `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'travel_documents' AND indexname <> 'travel_documents_pkey'`,
       );
-      await client.query('TRUNCATE document_hits, travel_documents');
+      await client.query('TRUNCATE document_hit_checks, document_hits, travel_documents');
       for (const index of indexes.rows) await client.query(`DROP INDEX ${index.indexname}`);
       await pipeline(
         Readable.from(registerLines(flags.size)),
@@ -407,13 +412,22 @@ function batchBodies(size: number, batch: number, count = 40): string[] {
 
 // Import -------------------------------------------------------------------------------------------------------
 
-async function measureImport(url: string, rows: number): Promise<{ rows: number; seconds: number; rowsPerSecond: number; bytes: number }> {
+const SURNAMES = ['SANTOSO', 'NGUYEN', 'RAHMAN', 'SILVA', 'TAN', 'KHAN', 'WIJAYA', 'PEREZ'];
+const GIVEN = ['SITI AMINAH', 'BUDI', 'ARJUN', 'MARIA LUISA', 'WEI', 'FATIMA', 'JOHN PAUL'];
+const NATIONALITIES = ['IDN', 'VNM', 'BGD', 'PHL', 'MYS', 'PAK', 'AFG'];
+
+/** The holder's five cells of row i (--holders): every row names its holder, the import's worst case for sealing. */
+function holderCells(i: number): string {
+  return `,${SURNAMES[i % SURNAMES.length]},${GIVEN[i % GIVEN.length]},${NATIONALITIES[i % NATIONALITIES.length]},19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10},${'FMX'[i % 3]}`;
+}
+
+async function measureImport(url: string, rows: number, holders: boolean): Promise<{ rows: number; seconds: number; rowsPerSecond: number; bytes: number }> {
   const folder = mkdtempFolder();
   const file = `${folder}/register.csv`;
   const out = createWriteStream(file);
-  out.write('type,number,status,reported_on,place\n');
+  out.write(`type,number,status,reported_on,place${holders ? ',holder_surname,holder_given_names,holder_nationality,holder_birth_date,holder_sex' : ''}\n`);
   for (let i = 0; i < rows; i++) {
-    const line = `${TYPES[i % TYPES.length]},K${String(i).padStart(9, '0')},${STATUSES[i % STATUSES.length]},2024-0${1 + (i % 9)}-1${i % 10},${i % 3 === 0 ? '"Airport, hall 2"' : ''}\n`;
+    const line = `${TYPES[i % TYPES.length]},K${String(i).padStart(9, '0')},${STATUSES[i % STATUSES.length]},2024-0${1 + (i % 9)}-1${i % 10},${i % 3 === 0 ? '"Airport, hall 2"' : ''}${holders ? holderCells(i) : ''}\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -422,7 +436,10 @@ async function measureImport(url: string, rows: number): Promise<{ rows: number;
   const db = await PostgresDatabase.open(url, { poolSize: 2 });
   try {
     const started = performance.now();
-    const result = await asMember(db, loadConfig({}), IMPORT_ISSUER, (ctx) => importDocuments(ctx, { name: file, stream: createReadStream(file) }, {}, new IndexChanges()));
+    const config = loadConfig({});
+    // The data keys, as a server opens them at start: the import seals every row's holder with one.
+    await openDataKeys(db, config);
+    const result = await asMember(db, config, IMPORT_ISSUER, (ctx) => importDocuments(ctx, { name: file, stream: createReadStream(file) }, {}, new IndexChanges()));
     const seconds = (performance.now() - started) / 1000;
     if (result.added + result.changed + result.unchanged !== rows) throw new Error(`the import counted ${JSON.stringify(result)}`);
     return { rows, seconds: Number(seconds.toFixed(1)), rowsPerSecond: Math.round(rows / seconds), bytes };
@@ -452,7 +469,7 @@ async function main(): Promise<void> {
   let importResult: Awaited<ReturnType<typeof measureImport>> | null = null;
   if (!flags.skipImport) {
     log(`\n  importing a ${flags.importRows.toLocaleString('en')}-row CSV as ${IMPORT_ISSUER} (one transaction, staging table, COPY)…`);
-    importResult = await measureImport(url, flags.importRows);
+    importResult = await measureImport(url, flags.importRows, flags.holders);
     log(`  import: ${importResult.rows.toLocaleString('en')} rows (${(importResult.bytes / 2 ** 20).toFixed(0)} MiB) in ${importResult.seconds} s = ${importResult.rowsPerSecond.toLocaleString('en')} rows/s`);
   }
   log(`load average at the end: ${loadavg()}; CPU busy now ${(await cpuBusy()).toFixed(2)}`);

@@ -9,6 +9,8 @@ import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
 import { migrationsOf, readAllSettings, UsageError, type CommandTools, type LintasModule } from './platform/module.js';
 import { startServer } from './server.js';
+import { openDataKeys } from './platform/crypto/envelope.js';
+import { dropKey, listKeys, rotateKeys } from './platform/crypto/rotation.js';
 
 function help(modules: readonly LintasModule[]): string {
   return `lintas: information sharing against people smuggling and trafficking in persons
@@ -19,6 +21,11 @@ Usage:
   lintas migrate                       apply database migrations
   lintas seed                          load the demo members, groups, users, library and module data
 ${BACKUP_HELP}
+  lintas keys list                     the key ring's keys (current first) and how many data keys each wraps
+  lintas keys rotate [--reencrypt]     re-wrap every data key under a new key (put first in the key file, or
+                                       first in LINTAS_DATA_KEYS); --reencrypt also seals every value again
+                                       under new data keys
+  lintas keys drop ID                  take a key no data key needs any more out of the key file
 ${modules.flatMap((module) => module.commands ?? []).map((command) => command.help).join('\n')}
 
 Roles: ${ROLES.join(', ')}`;
@@ -27,17 +34,22 @@ Roles: ${ROLES.join(', ')}`;
 /** Runs the lintas command; returns the exit code. */
 export async function main(argv: string[], config: Config = loadConfig(), modules: readonly LintasModule[] = MODULES): Promise<number> {
   const [command, ...rest] = argv;
+  const migrated = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
+    const db = await openDatabase(config);
+    try {
+      await migrate(db, migrationsOf(modules));
+      return await work(db);
+    } finally {
+      await db.close();
+    }
+  };
   const tools: CommandTools = {
     config,
-    async withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-      const db = await openDatabase(config);
-      try {
-        await migrate(db, migrationsOf(modules));
-        return await work(db);
-      } finally {
-        await db.close();
-      }
-    },
+    withDatabase: (work) =>
+      migrated(async (db) => {
+        await openDataKeys(db, config);
+        return work(db);
+      }),
   };
   try {
     readAllSettings(modules, config);
@@ -70,6 +82,8 @@ export async function main(argv: string[], config: Config = loadConfig(), module
         return await backupCommand(rest, config);
       case 'restore':
         return await restoreCommand(rest, config, migrationsOf(modules));
+      case 'keys':
+        return await migrated((db) => keysCommand(db, config, modules, rest));
       case undefined:
       case 'help':
       case '--help':
@@ -86,6 +100,37 @@ export async function main(argv: string[], config: Config = loadConfig(), module
     }
     console.error(`lintas: ${describeError(error)}`);
     return 1;
+  }
+}
+
+/** `lintas keys list | rotate [--reencrypt] | drop <id>`. */
+async function keysCommand(db: Database, config: Config, modules: readonly LintasModule[], args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { reencrypt: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const [action, id, ...more] = positionals;
+  if (more.length > 0) throw new UsageError(`lintas keys takes one key id, got ${positionals.length - 1}`);
+  switch (action) {
+    case 'list': {
+      for (const key of await listKeys(db, config)) console.log(`${key.id}  ${key.current ? 'current' : key.wraps > 0 ? 'in use ' : 'unused '}  wraps ${key.wraps} data key(s)`);
+      return 0;
+    }
+    case 'rotate': {
+      const rotation = await rotateKeys(db, config, modules.flatMap((module) => module.sealedColumns ?? []), { reencrypt: values.reencrypt ?? false });
+      if (rotation.added) console.log(`Added key ${rotation.added} first in the key file.`);
+      console.log(`Every data key is wrapped with key ${rotation.kek} now (${rotation.rewrapped} re-wrapped).`);
+      for (const [column, count] of Object.entries(rotation.resealed ?? {})) console.log(`  ${column}: ${count} value(s) sealed again`);
+      console.log('Once every server process has the new key ring, the other keys can be dropped: lintas keys drop <id>.');
+      return 0;
+    }
+    case 'drop': {
+      if (!id) throw new UsageError('lintas keys drop takes the id of the key to drop (lintas keys list)');
+      const dropped = await dropKey(db, config, id);
+      console.log(dropped.fromFile ? `Key ${id} is out of the key file.` : `No data key needs key ${id}: take it out of LINTAS_DATA_KEYS.`);
+      return 0;
+    }
+    case undefined:
+      throw new UsageError('lintas keys takes list, rotate or drop');
+    default:
+      throw new UsageError(`unknown keys command "${action}"`);
   }
 }
 

@@ -5,6 +5,7 @@ import { MODULES } from './modules/index.js';
 import type { Config } from './platform/config.js';
 import type { Platform } from './platform/context.js';
 import { migrate } from './platform/db/migrate.js';
+import { openDataKeys } from './platform/crypto/envelope.js';
 import { openDatabase } from './platform/db/open.js';
 import type { App } from './platform/http/app.js';
 import { migrationsOf, readAllSettings, type LintasModule, type Running as ModuleRunning } from './platform/module.js';
@@ -47,6 +48,8 @@ export async function startServer(
     await migrate(db, migrationsOf(modules));
     // Sign-outs, revocations and directory changes made by other processes reach this one's session cache.
     if (config.databaseUrl) sessionChanges = await listenForSessionChanges(config.databaseUrl);
+    // A wrong or missing key stops the start here, before anything is read or written.
+    await openDataKeys(db, config);
     const platform: Platform = { db, config, mailer: smtpMailer(config) };
     for (const module of modules) await module.prepare?.(platform);
     const demo = options.demo ?? !config.databaseUrl;

@@ -10,6 +10,7 @@ import { FILE_TYPES } from '../platform/files/extract-text.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { DEMO_TOTP_SECRET } from '../modules/account/index.js';
 import { MODULES } from '../modules/index.js';
+import { ensureDataKeys } from '../platform/crypto/envelope.js';
 import type { LintasModule } from '../platform/module.js';
 
 export const DEMO_PASSWORD = 'lintas-demo-password';
@@ -233,6 +234,8 @@ async function seedLibrary(tx: Tx): Promise<void> {
 
 /** Loads the demo: members and groups, users for every role, the seed documents, then each module's demo data. Running it again adds only what is missing. */
 export async function seedDemo(db: Database, config: Config = loadConfig(), modules: readonly LintasModule[] = MODULES): Promise<void> {
+  // The demo seals holder details and biographic fields: the data keys must be open.
+  await ensureDataKeys(db, config);
   await db.ownerTransaction(async (tx) => {
     await seedDirectory(tx);
     await seedUsers(tx);

@@ -10,6 +10,7 @@ import { MIGRATIONS_DIR, readMigrations, type Migration } from './db/migrate.js'
 import type { App } from './http/app.js';
 import type { Settings } from './settings.js';
 import { declareReadableObjects, type ReadableCheck } from './notify/audience.js';
+import type { SealedColumn } from './crypto/rotation.js';
 
 /**
  * The module contract: everything the rest of the system needs to know of a module, declared by the
@@ -52,6 +53,8 @@ export interface LintasModule<A extends string = string> {
    * type no module declares is never sent.
    */
   readonly readableObjects?: Readonly<Record<string, ReadableCheck>>;
+  /** Its columns of values sealed with the data keys (platform/crypto/envelope.ts), sealed again by `lintas keys rotate --reencrypt`. */
+  readonly sealedColumns?: readonly SealedColumn[];
   /** Its record types that hold entities and which fields hold which entity type (platform/entity-sources.ts). */
   readonly entitySources?: readonly EntitySource[];
   /** What it does with the entities other modules offer (linkage): one consumer per module. */

@@ -14,7 +14,8 @@ import { sql } from '../../src/platform/db/sql.js';
 import type { Mailer } from '../../src/platform/notify/mailer.js';
 import type { AudienceKind, Tlp } from '../../src/platform/sharing/model.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
-import { openDemoDatabase } from './demo-template.js';
+import { DEMO_DATA_KEY, openDemoDatabase } from './demo-template.js';
+import { openDataKeys } from '../../src/platform/crypto/envelope.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 let passwordHash: Promise<string> | undefined;
@@ -71,8 +72,9 @@ export async function makeTestApp(options: {
 } = {}): Promise<TestContext> {
   const database = options.demo ? await openDemoDatabase(options.database) : await openTestDatabase(options.database);
   const db = database.db;
-  // A data key of the test's own, so nothing is written to a data folder.
-  const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: randomBytes(32).toString('hex'), ...options.env }), rateLimitPerMinute: 100_000, ...options.config };
+  // A data key of the test's own, so nothing is written to a data folder (the demo's: it sealed the demo's data).
+  const key = options.demo ? DEMO_DATA_KEY : randomBytes(32).toString('hex');
+  const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: key, ...options.env }), rateLimitPerMinute: 100_000, ...options.config };
   const modules = options.modules ?? MODULES;
   readAllSettings(modules, config);
   const platform: Platform = {
@@ -81,6 +83,7 @@ export async function makeTestApp(options: {
     mailer: options.mailer ?? { configured: false, send: () => Promise.reject(new Error('no mail in this test')) },
     ...(options.unsafeWithoutSharingCondition ? { unsafeWithoutSharingCondition: true } : {}),
   };
+  await openDataKeys(db, config);
   for (const module of modules) await module.prepare?.(platform);
   const app = await build({ platform, logger: options.logStream ? { stream: options.logStream } : false, webRoot: '/nonexistent', modules });
   await app.ready();

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { seedDemo } from '../../src/demo/seed.js';
 import { MODULES } from '../../src/modules/index.js';
 import { loadConfig } from '../../src/platform/config.js';
+import { openDataKeys } from '../../src/platform/crypto/envelope.js';
 import type { Database, DatabaseOptions } from '../../src/platform/db/database.js';
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
@@ -18,8 +19,12 @@ import { openTestDatabase, type TestDatabase } from './db.js';
  * on PGlite's side, an advisory lock on PostgreSQL's), so runs without browser tests never pay for it.
  */
 
+/** The data key the demo template is sealed with: test apps and servers on a copy of it use it too. */
+export const DEMO_DATA_KEY = 'de'.repeat(32);
+
 async function seed(db: Database): Promise<void> {
-  const config = loadConfig({});
+  const config = loadConfig({ LINTAS_DATA_KEY: DEMO_DATA_KEY });
+  await openDataKeys(db, config);
   const platform = { db, config, mailer: smtpMailer(config) };
   for (const module of MODULES) await module.prepare?.(platform);
   await seedDemo(db, config, MODULES);

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/platform/config.js';
 import { sql } from '../../src/platform/db/sql.js';
 import { startServer } from '../../src/server.js';
 import { makeTestDataFolder, openTestDatabase, TEST_DB_KIND } from './db.js';
-import { pgliteDemoDump, postgresDemoTemplate } from './demo-template.js';
+import { DEMO_DATA_KEY, pgliteDemoDump, postgresDemoTemplate } from './demo-template.js';
 
 /**
  * A whole Lintas listening on a free port, with the demo loaded into a database of its own: an
@@ -22,7 +22,8 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
   const database = TEST_DB_KIND === 'postgres' && serverUrl ? await openTestDatabase({}, await postgresDemoTemplate(serverUrl)) : undefined;
   if (!database) await makeTestDataFolder(folder, await pgliteDemoDump());
-  const config = { ...loadConfig({ ...options.env }), dataDir: folder, databaseUrl: database?.url, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
+  // The demo template's data key: it sealed the demo's data and wraps its data keys.
+  const config = { ...loadConfig({ LINTAS_DATA_KEY: DEMO_DATA_KEY, ...options.env }), dataDir: folder, databaseUrl: database?.url, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
   const running = await startServer(config, { demo: true, logger: false, quiet: true }).catch(async (error: unknown) => {
     await database?.close();
     throw error;

@@ -8,7 +8,7 @@ import { sql } from '../../platform/db/sql.js';
 import type { App } from '../../platform/http/app.js';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import { makeTestDataFolder, openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
-import { pgliteDemoDump, postgresDemoTemplate } from '../../../test/support/demo-template.js';
+import { DEMO_DATA_KEY, pgliteDemoDump, postgresDemoTemplate } from '../../../test/support/demo-template.js';
 import { pointers, problem } from '../../../test/support/problem.js';
 import { runLintas, spawnServer } from '../../../test/support/processes.js';
 import { DEMO_TOTP_PATH, DEMO_TOTP_SECRET } from './demo-code.js';
@@ -40,7 +40,8 @@ describe('the command beside a running server', () => {
       await makeTestDataFolder(demoFolder, await pgliteDemoDump());
     }
     env = database ? { DATABASE_URL: database.url!, LINTAS_DATA: folder } : { LINTAS_DATA: folder };
-    demoEnv = demoDatabase ? { DATABASE_URL: demoDatabase.url!, LINTAS_DATA: demoFolder } : { LINTAS_DATA: demoFolder };
+    // The demo template's data key, which wraps its data keys.
+    demoEnv = demoDatabase ? { DATABASE_URL: demoDatabase.url!, LINTAS_DATA: demoFolder, LINTAS_DATA_KEY: DEMO_DATA_KEY } : { LINTAS_DATA: demoFolder, LINTAS_DATA_KEY: DEMO_DATA_KEY };
   }, 180_000);
   afterAll(async () => {
     await database?.close();

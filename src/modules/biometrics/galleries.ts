@@ -1,10 +1,11 @@
 /**
  * A member's own gallery: enrol, read, list and remove its subjects. Only the owner does any of it
  * (row-level security on biometric_subjects and the queries' own condition); biographic fields and
- * images are sealed with the data key, which the database does not hold.
+ * images are sealed with the member's data keys (platform/crypto/envelope.ts), which the database
+ * keeps only wrapped by a key it does not hold.
  */
 import type { Ctx } from '../../platform/context.js';
-import { dataKeyOf } from '../../platform/crypto/keys.js';
+import { envelopeOf } from '../../platform/crypto/envelope.js';
 import { sql } from '../../platform/db/sql.js';
 import { notFound, Problem } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -32,13 +33,13 @@ interface SubjectRow {
 const columns = sql`s.id, s.key::text, s.reference, s.modality, s.format, s.biographic, s.image IS NOT NULL AS has_image, s.enrolled_at,
   to_char(s.retain_until, 'YYYY-MM-DD') AS retain_until`;
 
-function present(ctx: Ctx, row: SubjectRow) {
+async function present(ctx: Ctx, row: SubjectRow) {
   return {
     id: row.id,
     reference: row.reference,
     modality: row.modality,
     format: row.format,
-    biographic: dataKeyOf(ctx.platform.config).openJson(SEAL_BIOGRAPHIC, row.biographic) as Biographic,
+    biographic: (await envelopeOf(ctx.platform).openJson(ctx.tx, SEAL_BIOGRAPHIC, row.biographic)) as Biographic,
     hasImage: row.has_image,
     enrolledAt: row.enrolled_at.toISOString(),
     retainUntil: row.retain_until,
@@ -62,12 +63,14 @@ export async function enrol(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uin
  */
 export async function insertSubject(ctx: Ctx, input: SubjectCreate, image?: { bytes: Uint8Array; type: string }, details: Record<string, string> = {}): Promise<string | null> {
   const { format, vector } = readTemplate(input.template, '/template');
-  const key = dataKeyOf(ctx.platform.config);
+  const envelope = envelopeOf(ctx.platform);
   const biographic: Biographic = input.biographic ?? {};
+  const sealedBiographic = await envelope.sealJson(ctx.tx, SEAL_BIOGRAPHIC, ctx.actor.member, biographic);
+  const sealedImage = image ? await envelope.seal(ctx.tx, SEAL_IMAGE, ctx.actor.member, image.bytes) : null;
   const retainDays = biometricsSettings.of(ctx.platform.config).retentionDays;
   const row = await ctx.tx.maybeOne<{ id: string; key: string }>(sql`INSERT INTO biometric_subjects (owner, reference, modality, format, template, biographic, image, image_type, enrolled_by, retain_until)
-    VALUES (${ctx.actor.member}, ${input.reference}, ${format.modality}, ${format.id}, ${templateBytes(vector)}, ${key.sealJson(SEAL_BIOGRAPHIC, biographic)},
-      ${image ? key.seal(SEAL_IMAGE, image.bytes) : null}, ${image?.type ?? null}, ${ctx.actor.userId},
+    VALUES (${ctx.actor.member}, ${input.reference}, ${format.modality}, ${format.id}, ${templateBytes(vector)}, ${sealedBiographic},
+      ${sealedImage}, ${image?.type ?? null}, ${ctx.actor.userId},
       coalesce(${input.retainUntil ?? null}::date, (now() AT TIME ZONE 'UTC')::date + ${retainDays}::int))
     ON CONFLICT (owner, reference) DO NOTHING RETURNING id, key::text`);
   if (!row) return null;
@@ -81,7 +84,7 @@ export async function getSubject(ctx: Ctx, id: string, audited = true) {
   const row = await ctx.tx.maybeOne<SubjectRow>(sql`SELECT ${columns} FROM biometric_subjects s WHERE s.id = ${id} AND s.owner = ${ctx.actor.member}`);
   if (!row) throw notFound();
   if (audited) await ctx.audit({ action: 'biometrics.subject-read', objectType: OBJECT, objectId: id });
-  return { data: present(ctx, row) };
+  return { data: await present(ctx, row) };
 }
 
 export async function listSubjects(ctx: Ctx, query: SubjectsQuery) {
@@ -111,5 +114,5 @@ export async function subjectImage(ctx: Ctx, id: string): Promise<{ type: string
   );
   if (!row?.image) throw notFound();
   await ctx.audit({ action: 'biometrics.subject-image', objectType: OBJECT, objectId: id });
-  return { type: row.image_type ?? 'application/octet-stream', content: dataKeyOf(ctx.platform.config).open(SEAL_IMAGE, row.image) };
+  return { type: row.image_type ?? 'application/octet-stream', content: await envelopeOf(ctx.platform).open(ctx.tx, SEAL_IMAGE, row.image) };
 }

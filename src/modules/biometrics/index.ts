@@ -7,7 +7,8 @@ import { startBiometricsRelease } from './release.js';
 import { startRetention } from './retention.js';
 import { biometricsRoutes } from './routes.js';
 import { biometricsSettings } from './settings.js';
-import { stepTwoReadable } from './step-two.js';
+import { SEAL_DISCLOSED, SEAL_PROBE, stepTwoReadable } from './step-two.js';
+import { SEAL_BIOGRAPHIC, SEAL_IMAGE } from './galleries.js';
 
 const NOTIFICATION_KINDS = ['biometrics.step-two', 'biometrics.step-two-decision', 'biometrics.step-two-reminder'] as const;
 
@@ -55,6 +56,13 @@ export const biometrics = defineModule({
     };
   },
   readableObjects: { 'biometric-step-two': stepTwoReadable },
+  // Sealed with the member's data keys; those sealed before migration 0046 (the first generation's key) are sealed again by `lintas keys rotate --reencrypt`.
+  sealedColumns: [
+    { table: 'biometric_subjects', column: 'biographic', use: SEAL_BIOGRAPHIC, member: 'owner' },
+    { table: 'biometric_subjects', column: 'image', use: SEAL_IMAGE, member: 'owner' },
+    { table: 'biometric_step_two', column: 'probe_image', use: SEAL_PROBE, member: 'requester' },
+    { table: 'biometric_step_two', column: 'disclosed', use: SEAL_DISCLOSED, member: 'holder' },
+  ],
   auditActions: AUDIT_ACTIONS,
   notificationKinds: NOTIFICATION_KINDS,
   // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.

@@ -9,7 +9,7 @@ import { appendAudit } from '../../platform/audit/writer.js';
 import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
-import { dataKeyOf } from '../../platform/crypto/keys.js';
+import { envelopeOf } from '../../platform/crypto/envelope.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, pageOf } from '../../platform/http/pagination.js';
@@ -98,7 +98,7 @@ async function find(ctx: Ctx, id: string, lock = false): Promise<StepTwoRow | un
   return ctx.tx.maybeOne<StepTwoRow>(sql`${selectFor(me)} WHERE t.id = ${id} AND (t.requester = ${me} OR t.holder = ${me}) ${lock ? sql`FOR UPDATE OF t` : sql``}`);
 }
 
-function present(ctx: Ctx, row: StepTwoRow) {
+async function present(ctx: Ctx, row: StepTwoRow) {
   const holder = row.holder === ctx.actor.member;
   const pending = row.status === 'pending';
   return {
@@ -125,7 +125,7 @@ function present(ctx: Ctx, row: StepTwoRow) {
     // The holder's side: its candidates to compare, and the subject it confirmed.
     ...(holder ? { candidates: row.candidates, subject: row.subject_id } : {}),
     // The requester's side: what was disclosed, once confirmed.
-    ...(!holder && row.disclosed ? { disclosed: dataKeyOf(ctx.platform.config).openJson(SEAL_DISCLOSED, row.disclosed) as Biographic } : {}),
+    ...(!holder && row.disclosed ? { disclosed: (await envelopeOf(ctx.platform).openJson(ctx.tx, SEAL_DISCLOSED, row.disclosed)) as Biographic } : {}),
     abilities: {
       decide: holder && pending && row.in_force && roleAllows(ctx.actor.roles, 'biometrics.confirm'),
       // The images are read by those who decide (the image routes' action), and shown only where the agreement says so.
@@ -156,10 +156,12 @@ export async function ask(ctx: Ctx, input: StepTwoAsk, probe?: StepTwoProbe) {
   if (probe && !agreement.step_two_images) errors.push({ pointer: '/file', detail: 'the agreement does not show images in step two: send the request without the probe' });
   if (errors.length > 0) throw invalid(errors);
 
+  // The probe is the searcher's: sealed with its data key.
+  const sealedProbe = probe ? await envelopeOf(ctx.platform).seal(ctx.tx, SEAL_PROBE, me, probe.image) : null;
   const row = await ctx.tx.maybeOne<{ id: string }>(sql`INSERT INTO biometric_step_two
       (search_id, requester, holder, agreement_id, purpose, reference, note, probe_image, probe_type, probe_verified, requested_by, due_at)
     VALUES (${input.search}, ${me}, ${input.holder}, ${agreement.id}, ${search.purpose}, ${input.reference ?? null}, ${input.note ?? null},
-      ${probe ? dataKeyOf(ctx.platform.config).seal(SEAL_PROBE, probe.image) : null}, ${probe ? 'image/jpeg' : null}, ${probe ? probe.hash === search.probe_hash : null},
+      ${sealedProbe}, ${probe ? 'image/jpeg' : null}, ${probe ? probe.hash === search.probe_hash : null},
       ${ctx.actor.userId}, now() + make_interval(hours => ${agreement.step_two_hours}::int))
     ON CONFLICT (search_id, holder) DO NOTHING RETURNING id`);
   if (!row) throw conflict(`You have asked ${input.holder} about this search already.`);
@@ -177,7 +179,7 @@ export async function getStepTwo(ctx: Ctx, id: string, audited = true) {
   const row = await find(ctx, id);
   if (!row) throw notFound();
   if (audited) await ctx.audit({ action: 'biometrics.step-two-read', objectType: OBJECT, objectId: id, objectOwner: row.holder === ctx.actor.member ? row.requester : row.holder });
-  return { data: present(ctx, row) };
+  return { data: await present(ctx, row) };
 }
 
 export async function listStepTwo(ctx: Ctx, query: StepTwoQuery) {
@@ -189,7 +191,7 @@ export async function listStepTwo(ctx: Ctx, query: StepTwoQuery) {
     ${after ? sql`AND t.id < ${after[0]}::uuid` : sql``} ORDER BY t.id DESC LIMIT ${limit + 1}`);
   const page = pageOf(rows, limit, (row) => [row.id]);
   await ctx.audit({ action: 'biometrics.step-two-list', objectType: OBJECT, details: { requests: page.rows.length } });
-  return { data: page.rows.map((row) => present(ctx, row)), next: page.next };
+  return { data: await Promise.all(page.rows.map((row) => present(ctx, row))), next: page.next };
 }
 
 /** The probe sent with a pending request, for the holder's approver. */
@@ -197,7 +199,7 @@ export async function probeImage(ctx: Ctx, id: string): Promise<{ type: string; 
   const row = await ctx.tx.maybeOne<{ probe_image: Uint8Array | null; requester: string }>(sql`SELECT probe_image, requester FROM biometric_step_two WHERE id = ${id} AND holder = ${ctx.actor.member}`);
   if (!row?.probe_image) throw notFound();
   await ctx.audit({ action: 'biometrics.step-two-probe', objectType: OBJECT, objectId: id, objectOwner: row.requester });
-  return { type: 'image/jpeg', content: dataKeyOf(ctx.platform.config).open(SEAL_PROBE, row.probe_image) };
+  return { type: 'image/jpeg', content: await envelopeOf(ctx.platform).open(ctx.tx, SEAL_PROBE, row.probe_image) };
 }
 
 /** A candidate's gallery image, for the holder's approver comparing it with the probe. */
@@ -207,7 +209,7 @@ export async function candidateImage(ctx: Ctx, id: string, subject: string): Pro
   const image = await ctx.tx.maybeOne<{ image: Uint8Array | null; image_type: string | null }>(sql`SELECT image, image_type FROM biometric_subjects WHERE id = ${subject} AND owner = ${ctx.actor.member}`);
   if (!image?.image) throw notFound();
   await ctx.audit({ action: 'biometrics.subject-image', objectType: 'biometric-subject', objectId: subject, details: { stepTwo: id } });
-  return { type: image.image_type ?? 'image/jpeg', content: dataKeyOf(ctx.platform.config).open(SEAL_IMAGE, image.image) };
+  return { type: image.image_type ?? 'image/jpeg', content: await envelopeOf(ctx.platform).open(ctx.tx, SEAL_IMAGE, image.image) };
 }
 
 async function pendingForHolder(ctx: Ctx, id: string): Promise<StepTwoRow> {
@@ -234,10 +236,10 @@ export async function confirm(ctx: Ctx, id: string, input: StepTwoConfirm) {
   if (errors.length > 0) throw invalid(errors);
   const subject = await ctx.tx.maybeOne<{ biographic: Uint8Array }>(sql`SELECT biographic FROM biometric_subjects WHERE id = ${input.subject} AND owner = ${ctx.actor.member}`);
   if (!subject) throw invalid([{ pointer: '/subject', detail: 'is no longer in your gallery' }]);
-  const key = dataKeyOf(ctx.platform.config);
-  const biographic = key.openJson(SEAL_BIOGRAPHIC, subject.biographic) as Record<string, string>;
+  const envelope = envelopeOf(ctx.platform);
+  const biographic = (await envelope.openJson(ctx.tx, SEAL_BIOGRAPHIC, subject.biographic)) as Record<string, string>;
   const disclosed = Object.fromEntries(fields.flatMap((field) => (biographic[field] === undefined ? [] : [[field, biographic[field]]])));
-  await ctx.tx.query(sql`UPDATE biometric_step_two SET status = 'confirmed', subject_id = ${input.subject}, disclosed = ${key.sealJson(SEAL_DISCLOSED, disclosed)},
+  await ctx.tx.query(sql`UPDATE biometric_step_two SET status = 'confirmed', subject_id = ${input.subject}, disclosed = ${await envelope.sealJson(ctx.tx, SEAL_DISCLOSED, ctx.actor.member, disclosed)},
     probe_image = NULL, probe_type = NULL, decided_by = ${ctx.actor.userId}, decided_at = now() WHERE id = ${id}`);
   await tally(ctx.tx, [{ table: 'stepTwoByOutcome', key: 'confirmed' }]);
   await ctx.audit({ action: 'biometrics.step-two-confirm', objectType: OBJECT, objectId: id, objectOwner: row.requester, details: { subject: input.subject, fields: Object.keys(disclosed) } });

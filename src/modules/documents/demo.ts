@@ -1,4 +1,5 @@
 import type { Database } from '../../platform/db/database.js';
+import { holderOf, holderSealer } from './holders.js';
 import { sql } from '../../platform/db/sql.js';
 import { checkDigit } from './mrz.js';
 
@@ -56,6 +57,9 @@ export const DEMO_MRZS: readonly { label: string; mrz: string }[] = DEMO_PASSPOR
   mrz: demoMrz(passport),
 }));
 
+/** A machine-readable zone's birth day (YYMMDD) as a date: years after 70 in the 1900s, as PostgreSQL's YY reads them. */
+const birthDay = (yymmdd: string): string => `${Number(yymmdd.slice(0, 2)) >= 70 ? '19' : '20'}${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
+
 /** Loads the demo register; running it again adds nothing twice. */
 export async function seedDocuments(db: Database): Promise<void> {
   await db.ownerTransaction(async (tx) => {
@@ -83,11 +87,13 @@ export async function seedDocuments(db: Database): Promise<void> {
     for (const passport of DEMO_PASSPORTS) {
       const known = await tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${passport.issuer}`);
       if (!known) continue;
+      // Holder details sealed with the issuer's data key, as every write seals them (holders.ts).
+      const holder = holderOf({ surname: passport.surname, givenNames: passport.given, nationality: passport.issuer, birthDate: birthDay(passport.birth), sex: passport.sex });
+      const stored = (await holderSealer({ db }, tx, passport.issuer)).seal({ issuer: passport.issuer, type: 'passport', number: passport.number }, holder);
       await tx.query(sql`
-        INSERT INTO travel_documents (issuer, doc_type, number, status, reported_on, lost_on, place, holder_surname, holder_given_names, holder_nationality,
-          holder_birth_date, holder_sex, owner, audience_kind, tlp)
+        INSERT INTO travel_documents (issuer, doc_type, number, status, reported_on, lost_on, place, holder_sealed, holder_digest, owner, audience_kind, tlp)
         VALUES (${passport.issuer}, 'passport', ${passport.number}, ${passport.status}, current_date - 30, current_date - 32, 'Demo: reported at a police station',
-          ${passport.surname}, ${passport.given}, ${passport.issuer}, to_date(${passport.birth}, 'YYMMDD'), ${passport.sex}, ${passport.issuer}, 'all', 'GREEN')
+          ${stored.sealed}, ${stored.digest}, ${passport.issuer}, 'all', 'GREEN')
         ON CONFLICT (issuer, doc_type, number) WHERE state = 'active' DO NOTHING`);
     }
     // A document Australia seized and reported to Indonesia, waiting for Indonesia's decision.

@@ -7,7 +7,8 @@ import { sql } from '../../platform/db/sql.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import { notFound } from '../../platform/errors.js';
 import { between, notify } from '../../platform/notify/tell.js';
-import { presentHit, presentHolder } from './presenters.js';
+import { presentHit } from './presenters.js';
+import { openHolder } from './holders.js';
 import { ROLES, roleAllows } from '../../platform/auth/roles.js';
 import { findDocument, findHit, hitRecipients, listHitChecks, listHits, type DocumentRow, type HitDocument, type HitRow } from './queries.js';
 import type { AnswerBody, HitsQuery } from './schemas.js';
@@ -122,7 +123,7 @@ export async function holder(ctx: Ctx, id: string) {
     purpose: hit.purpose,
     details: { hit: id, step: 'two' },
   });
-  return { data: { documentId: doc.id, holder: presentHolder(doc) } };
+  return { data: { documentId: doc.id, holder: await openHolder(ctx.platform, ctx.tx, doc.holder_sealed) } };
 }
 
 interface DueIssuer {

@@ -7,9 +7,10 @@ import { Problem } from '../../platform/errors.js';
 import { isDocumentType, isIcaoIssuer, normaliseIssuer, type DocumentType } from './icao.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
 import type { Audience, IndexChanges } from './register.js';
-import { DOCUMENT_STATUSES, type DocumentStatus, type ImportResult, type ImportRowError } from './schemas.js';
+import { DOCUMENT_STATUSES, type DocumentStatus, type Holder, type ImportResult, type ImportRowError } from './schemas.js';
 import { DEFAULT_SHARING, ownIssuer } from './service.js';
 import { sharingValues } from '../../platform/sharing/rule.js';
+import { holderOf, holderSealer, type HolderSealer } from './holders.js';
 
 /**
  * Bulk import of an issuer's documents from CSV, streamed (millions of rows): each row is checked
@@ -44,22 +45,25 @@ interface StagedRow {
   expires_on: string | null;
   place: string | null;
   remarks: string | null;
-  holder_surname: string | null;
-  holder_given_names: string | null;
-  holder_nationality: string | null;
-  holder_birth_date: string | null;
-  holder_sex: string | null;
+  /** The holder details checked, sealed before the row is staged (holders.ts): no plain holder reaches the database. */
+  holder: Holder | null;
 }
 
-const STAGED_COLUMNS: readonly (readonly [keyof StagedRow, string])[] = [
+/** A row as staged: the holder sealed (bytea in its hex form, `\x…`), with its digest. */
+interface StagedOut extends Omit<StagedRow, 'holder'> {
+  holder_sealed: string | null;
+  holder_digest: string | null;
+}
+
+const STAGED_COLUMNS: readonly (readonly [keyof StagedOut, string])[] = [
   ['row', 'int'], ['type', 'text'], ['number', 'text'], ['status', 'text'], ['state', 'text'], ['reported_on', 'date'], ['lost_on', 'date'],
-  ['issued_on', 'date'], ['expires_on', 'date'], ['place', 'text'], ['remarks', 'text'], ['holder_surname', 'text'], ['holder_given_names', 'text'],
-  ['holder_nationality', 'text'], ['holder_birth_date', 'date'], ['holder_sex', 'text'],
+  ['issued_on', 'date'], ['expires_on', 'date'], ['place', 'text'], ['remarks', 'text'], ['holder_sealed', 'bytea'], ['holder_digest', 'text'],
 ];
 
-/** The content columns compared to tell a changed record from an unchanged one. */
-const CONTENT = ['status', 'reported_on', 'lost_on', 'issued_on', 'expires_on', 'place', 'remarks', 'holder_surname', 'holder_given_names',
-  'holder_nationality', 'holder_birth_date', 'holder_sex'] as const;
+/** The content columns compared to tell a changed record from an unchanged one (the holder by its digest: sealed values differ every time). */
+const CONTENT = ['status', 'reported_on', 'lost_on', 'issued_on', 'expires_on', 'place', 'remarks', 'holder_digest'] as const;
+/** The columns an import writes: the content and the sealed holder. */
+const WRITTEN = [...CONTENT, 'holder_sealed'] as const;
 
 const STATUS_ALIASES: Record<string, DocumentStatus> = { 'stolen blank': 'stolen-blank', stolen_blank: 'stolen-blank', 'forged specimen': 'forged' };
 const TYPE_ALIASES: Record<string, DocumentType> = { p: 'passport', pp: 'passport', id: 'identity-card', i: 'identity-card', v: 'visa', 'identity card': 'identity-card' };
@@ -135,11 +139,13 @@ export function checkRow(issuer: string, { row, cells, extraCells }: CsvStreamRo
     expires_on: day(cell(cells, 'expires_on'), 'expires_on', row, errors),
     place: optional(cell(cells, 'place'), 200, 'place', row, errors),
     remarks: optional(cell(cells, 'remarks'), 2000, 'remarks', row, errors),
-    holder_surname: optional(cell(cells, 'holder_surname'), 200, 'holder_surname', row, errors),
-    holder_given_names: optional(cell(cells, 'holder_given_names'), 200, 'holder_given_names', row, errors),
-    holder_nationality: nationality || null,
-    holder_birth_date: day(cell(cells, 'holder_birth_date'), 'holder_birth_date', row, errors),
-    holder_sex: sex || null,
+    holder: holderOf({
+      surname: optional(cell(cells, 'holder_surname'), 200, 'holder_surname', row, errors),
+      givenNames: optional(cell(cells, 'holder_given_names'), 200, 'holder_given_names', row, errors),
+      nationality: nationality || null,
+      birthDate: day(cell(cells, 'holder_birth_date'), 'holder_birth_date', row, errors),
+      sex: sex || null,
+    }),
   };
   if (staged.issued_on && staged.expires_on && staged.expires_on < staged.issued_on) errors.push({ row, column: 'expires_on', message: 'is before issued_on' });
   return errors.length > 0 ? { errors } : { staged, errors };
@@ -152,7 +158,16 @@ const element = (value: string | number | null): string => (value === null ? 'NU
 const copyValue = (value: string | number | null): string =>
   value === null ? '\\N' : typeof value === 'number' ? String(value) : value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 
-async function* copyLines(rows: AsyncIterable<StagedRow>): AsyncGenerator<string> {
+/** A bytea in hex input form. */
+const hexBytes = (bytes: Buffer | null): string | null => (bytes ? `\\x${bytes.toString('hex')}` : null);
+
+/** A checked row with its holder sealed, as the staging table takes it. */
+function stagedOut(issuer: string, sealer: HolderSealer, { holder, ...row }: StagedRow): StagedOut {
+  const stored = sealer.seal({ issuer, type: row.type, number: row.number }, holder);
+  return { ...row, holder_sealed: hexBytes(stored.sealed), holder_digest: stored.digest };
+}
+
+async function* copyLines(rows: AsyncIterable<StagedOut>): AsyncGenerator<string> {
   let chunk = '';
   let count = 0;
   for await (const row of rows) {
@@ -166,7 +181,7 @@ async function* copyLines(rows: AsyncIterable<StagedRow>): AsyncGenerator<string
   if (chunk) yield chunk;
 }
 
-async function stageBatch(tx: Tx, rows: readonly StagedRow[]): Promise<void> {
+async function stageBatch(tx: Tx, rows: readonly StagedOut[]): Promise<void> {
   if (rows.length === 0) return;
   const arrays = STAGED_COLUMNS.map(([name, type]) => sql`${`{${rows.map((row) => element(row[name])).join(',')}}`}::${sql.raw(type)}[]`);
   await tx.query(sql`INSERT INTO documents_import (${sql.raw(STAGED_COLUMNS.map(([name]) => name).join(', '))})
@@ -183,19 +198,20 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
   const csv = await readCsvStream(source.stream, { columns: IMPORT_COLUMNS, required: REQUIRED });
   await ctx.tx.query(sql`CREATE TEMPORARY TABLE documents_import (
       row int NOT NULL, type text NOT NULL, number text NOT NULL, status text NOT NULL, state text NOT NULL, reported_on date, lost_on date,
-      issued_on date, expires_on date, place text, remarks text, holder_surname text, holder_given_names text, holder_nationality text,
-      holder_birth_date date, holder_sex text) ON COMMIT DROP`);
+      issued_on date, expires_on date, place text, remarks text, holder_sealed bytea, holder_digest text) ON COMMIT DROP`);
+  // The member's holder key, made in this transaction when it has none: every row is sealed with it.
+  const sealer = await holderSealer(ctx.platform, ctx.tx, ctx.actor.member);
   const errors: ImportRowError[] = [];
   let rejectedRows = 0;
   let rows = 0;
   const cancelledKeys: string[] = [];
   // Every row is checked as it arrives; the good ones go on to the staging table.
-  async function* staged(): AsyncGenerator<StagedRow> {
+  async function* staged(): AsyncGenerator<StagedOut> {
     for await (const raw of csv.rows) {
       rows++;
       const checked = checkRow(issuer, raw);
       if (checked.staged) {
-        yield checked.staged;
+        yield stagedOut(issuer, sealer, checked.staged);
         continue;
       }
       rejectedRows++;
@@ -207,7 +223,7 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
     // PostgreSQL: one COPY stream, in chunks of lines.
     await copyFrom(`COPY documents_import (${STAGED_COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN`, copyLines(staged()));
   } else {
-    let batch: StagedRow[] = [];
+    let batch: StagedOut[] = [];
     for await (const row of staged()) {
       batch.push(row);
       if (batch.length >= BATCH) {
@@ -257,7 +273,7 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
   }
 
   // A row without reported_on keeps the record's date.
-  const content = CONTENT.map((column) => sql.raw(column === 'reported_on' ? 'reported_on = coalesce(s.reported_on, d.reported_on)' : `${column} = s.${column}`));
+  const content = WRITTEN.map((column) => sql.raw(column === 'reported_on' ? 'reported_on = coalesce(s.reported_on, d.reported_on)' : `${column} = s.${column}`));
   await ctx.tx.query(sql`
     UPDATE travel_documents d SET ${sql.join(content)}
     FROM documents_import s
@@ -272,9 +288,9 @@ export async function importDocuments(ctx: Ctx, source: ImportSource, options: {
   const sharing = sharingValues(DEFAULT_SHARING);
   await ctx.tx.query(sql`
     INSERT INTO travel_documents (issuer, doc_type, number, status, reported_on, lost_on, issued_on, expires_on, place, remarks,
-      holder_surname, holder_given_names, holder_nationality, holder_birth_date, holder_sex, created_by, owner, audience_kind, tlp)
+      holder_sealed, holder_digest, created_by, owner, audience_kind, tlp)
     SELECT ${issuer}, s.type, s.number, s.status, coalesce(s.reported_on, current_date), s.lost_on, s.issued_on, s.expires_on, s.place, s.remarks,
-      s.holder_surname, s.holder_given_names, s.holder_nationality, s.holder_birth_date, s.holder_sex, ${ctx.actor.userId || null}::uuid, ${ctx.actor.member},
+      s.holder_sealed, s.holder_digest, ${ctx.actor.userId || null}::uuid, ${ctx.actor.member},
       ${sharing.audience_kind}, ${sharing.tlp}
     FROM documents_import s
     WHERE s.state = 'active'

@@ -7,6 +7,7 @@ import { hitSource } from './hit-entities.js';
 import { travelDocumentEntity } from './number.js';
 import { closeRegister, registerOf } from './register.js';
 import { documentsRoutes } from './routes.js';
+import { sealPlainHolders, SEAL_HOLDER } from './holders.js';
 import { documentSettings } from './settings.js';
 import { shareableRow } from '../../platform/notify/audience.js';
 
@@ -51,6 +52,11 @@ export const documents = defineModule({
   // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
   subscriptionKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
+  // Holder details written before migration 0047 are sealed before anything is served.
+  async prepare(platform) {
+    await sealPlainHolders(platform);
+  },
+  sealedColumns: [{ table: 'travel_documents', column: 'holder_sealed', use: SEAL_HOLDER, member: 'owner' }],
   entityNormalisers: { 'travel-document': travelDocumentEntity },
   entitySources: [hitSource],
   attention: documentsAttention,

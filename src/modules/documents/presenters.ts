@@ -3,19 +3,9 @@ import { documentAbilities, hitAbilities } from './policy.js';
 import { presentSharing } from '../../platform/sharing/rule.js';
 import { issuerName } from './icao.js';
 import type { DocumentRow, ForeignReportRow, HitCheckRow, HitRow } from './queries.js';
-import type { ForeignReportRecord, HitCheck, Holder, TravelDocument } from './schemas.js';
+import type { ForeignReportRecord, HitCheck, TravelDocument } from './schemas.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
-
-export function presentHolder(row: DocumentRow): Holder | null {
-  const holder: Holder = {};
-  if (row.holder_surname) holder.surname = row.holder_surname;
-  if (row.holder_given_names) holder.givenNames = row.holder_given_names;
-  if (row.holder_nationality) holder.nationality = row.holder_nationality;
-  if (row.holder_birth_date) holder.birthDate = row.holder_birth_date;
-  if (row.holder_sex) holder.sex = row.holder_sex;
-  return Object.keys(holder).length > 0 ? holder : null;
-}
 
 /** A register record. Holder details go to the issuer only; others read them through step two. */
 export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument {
@@ -34,7 +24,7 @@ export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument 
     expiresOn: row.expires_on,
     place: row.place,
     remarks: row.remarks,
-    ...(own ? { holder: presentHolder(row) } : {}),
+    ...(own ? { holder: row.holder ?? null } : {}),
     reportedBy: row.reported_by,
     reportNote: row.report_note,
     decisionNote: row.decision_note,

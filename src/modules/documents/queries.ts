@@ -6,7 +6,8 @@ import { decodeCursor } from '../../platform/http/pagination.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import { sharingColumns } from '../../platform/sharing/rule.js';
 import type { DocumentType } from './icao.js';
-import type { DocumentState, DocumentStatus, HitOutcome, HitsQuery, RegisterQuery, ReportState, ReportsQuery } from './schemas.js';
+import { openHolder } from './holders.js';
+import type { DocumentState, DocumentStatus, HitOutcome, HitsQuery, Holder, RegisterQuery, ReportState, ReportsQuery } from './schemas.js';
 
 /** A travel document as read from the database. */
 export interface DocumentRow extends SharingRow {
@@ -22,11 +23,10 @@ export interface DocumentRow extends SharingRow {
   expires_on: string | null;
   place: string | null;
   remarks: string | null;
-  holder_surname: string | null;
-  holder_given_names: string | null;
-  holder_nationality: string | null;
-  holder_birth_date: string | null;
-  holder_sex: 'F' | 'M' | 'X' | null;
+  /** The holder details, sealed (holders.ts). */
+  holder_sealed: Uint8Array | null;
+  /** The holder details opened: for the issuer's own records only (withOwnHolders), or by step two. */
+  holder?: Holder | null;
   reported_by: string | null;
   report_note: string | null;
   decision_note: string | null;
@@ -38,7 +38,7 @@ export interface DocumentRow extends SharingRow {
 }
 
 const columns = sql`d.id, d.issuer, d.doc_type, d.number, d.status, d.state, d.reported_on, d.lost_on, d.issued_on, d.expires_on, d.place,
-  d.remarks, d.holder_surname, d.holder_given_names, d.holder_nationality, d.holder_birth_date, d.holder_sex, d.reported_by,
+  d.remarks, d.holder_sealed, d.reported_by,
   d.report_note, d.decision_note, d.decided_at, d.cancelled_at, d.cancel_reason, d.created_at, d.updated_at, ${sharingColumns('d')}`;
 
 /**
@@ -52,10 +52,17 @@ export function documentVisibility(ctx: Ctx, alias: string): Sql {
   return sql`(${ctx.visible(alias)} OR (${t}.reported_by = ${ctx.actor.member} AND ${t}.state IN ('pending-confirmation', 'rejected')))`;
 }
 
+/** Opens the holder details of the rows the actor's member owns (others' stay sealed: they read them through step two). */
+async function withOwnHolders<Rows extends DocumentRow[]>(ctx: Ctx, rows: Rows): Promise<Rows> {
+  for (const row of rows) row.holder = row.owner === ctx.actor.member ? await openHolder(ctx.platform, ctx.tx, row.holder_sealed) : null;
+  return rows;
+}
+
 export async function findDocument(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<DocumentRow | undefined> {
-  return ctx.tx.maybeOne<DocumentRow>(sql`
+  const row = await ctx.tx.maybeOne<DocumentRow>(sql`
     SELECT ${columns} FROM travel_documents d WHERE d.id = ${id} AND ${documentVisibility(ctx, 'd')}
     ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
+  return row ? (await withOwnHolders(ctx, [row]))[0] : undefined;
 }
 
 function registerFilters(ctx: Ctx, query: RegisterQuery): Sql[] {
@@ -83,9 +90,9 @@ export async function listRegister(ctx: Ctx, query: RegisterQuery, limit: number
   const where = registerFilters(ctx, query);
   const after = decodeCursor(query.cursor, ['text', 'uuid']);
   if (after) where.push(sql`(d.number, d.id) > (${after[0]}::text, ${after[1]}::uuid)`);
-  return ctx.tx.query<DocumentRow>(sql`
+  return withOwnHolders(ctx, await ctx.tx.query<DocumentRow>(sql`
     SELECT ${columns} FROM travel_documents d WHERE ${sql.join(where, ' AND ')}
-    ORDER BY d.number COLLATE "C", d.id LIMIT ${limit + 1}`);
+    ORDER BY d.number COLLATE "C", d.id LIMIT ${limit + 1}`));
 }
 
 /** A report of a foreign document as its reporter sees it: what it reported and where its report stands. */
@@ -122,7 +129,7 @@ export async function listReports(ctx: Ctx, query: ReportsQuery, limit: number):
 /** The documents among `ids` that the actor may see. */
 export async function findDocuments(ctx: Ctx, ids: readonly string[]): Promise<DocumentRow[]> {
   if (ids.length === 0) return [];
-  return ctx.tx.query<DocumentRow>(sql`SELECT ${columns} FROM travel_documents d WHERE d.id = ANY(${ids}::uuid[]) AND ${documentVisibility(ctx, 'd')}`);
+  return withOwnHolders(ctx, await ctx.tx.query<DocumentRow>(sql`SELECT ${columns} FROM travel_documents d WHERE d.id = ANY(${ids}::uuid[]) AND ${documentVisibility(ctx, 'd')}`));
 }
 
 /** The member's active record of a document, if any (the live record a write must not duplicate). */

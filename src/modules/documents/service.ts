@@ -11,6 +11,7 @@ import { validateSharing } from '../../platform/sharing/validate.js';
 import { isIcaoIssuer, issuerForMemberCode, memberCodeForIssuer, normaliseIssuer, type DocumentType } from './icao.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
 import { presentDocument, presentForeignReport } from './presenters.js';
+import { holderOf, holderSealer, type SealedHolder } from './holders.js';
 import { findActive, findDocument, findDocuments, listRegister, listReports, type DocumentRow } from './queries.js';
 import type { IndexChanges } from './register.js';
 import type { BulkCancelBody, CancelBody, DecisionBody, DocumentChange, DocumentInput, ForeignReport, Holder, RegisterQuery, ReportsQuery } from './schemas.js';
@@ -69,14 +70,11 @@ function holderErrors(holder: Holder | null | undefined): FieldError[] {
   return errors;
 }
 
-function holderValues(holder: Holder | null | undefined) {
-  return {
-    surname: holder?.surname ?? null,
-    givenNames: holder?.givenNames ?? null,
-    nationality: holder?.nationality?.toUpperCase() ?? null,
-    birthDate: holder?.birthDate ?? null,
-    sex: holder?.sex ?? null,
-  };
+/** Holder details as stored: sealed with the member's data key, with their digest (holders.ts). */
+async function holderValues(ctx: Ctx, document: { issuer: string; type: string; number: string }, holder: Holder | null | undefined): Promise<SealedHolder> {
+  const fields = holderOf({ ...holder, nationality: holder?.nationality?.toUpperCase() ?? null });
+  if (!fields) return { sealed: null, digest: null };
+  return (await holderSealer(ctx.platform, ctx.tx, ctx.actor.member)).seal(document, fields);
 }
 
 /** A unique violation of the live index: another request registered the same document meanwhile. */
@@ -131,16 +129,16 @@ export async function add(ctx: Ctx, input: DocumentInput, changes: IndexChanges)
   const existing = await findActive(ctx.tx, issuer, input.type, number);
   if (existing) throw conflict(`This document is already in your register (${existing.id}); change that record instead.`);
   const sharing = sharingValues(input.sharing ?? DEFAULT_SHARING);
-  const holder = holderValues(input.holder);
+  const holder = await holderValues(ctx, { issuer, type: input.type, number }, input.holder);
   let id: string;
   try {
     ({ id } = await ctx.tx.one<{ id: string }>(sql`
       INSERT INTO travel_documents (issuer, doc_type, number, status, reported_on, lost_on, issued_on, expires_on, place, remarks,
-        holder_surname, holder_given_names, holder_nationality, holder_birth_date, holder_sex, created_by, owner,
+        holder_sealed, holder_digest, created_by, owner,
         audience_kind, audience_members, audience_groups, tlp, handling, handling_note, evaluation_source, evaluation_information)
       VALUES (${issuer}, ${input.type}, ${number}, ${input.status}, coalesce(${input.reportedOn ?? null}::date, current_date), ${input.lostOn ?? null},
         ${input.issuedOn ?? null}, ${input.expiresOn ?? null}, ${input.place ?? null}, ${input.remarks ?? null},
-        ${holder.surname}, ${holder.givenNames}, ${holder.nationality}, ${holder.birthDate}, ${holder.sex}, ${ctx.actor.userId}, ${ctx.actor.member},
+        ${holder.sealed}, ${holder.digest}, ${ctx.actor.userId}, ${ctx.actor.member},
         ${sharing.audience_kind}, ${sharing.audience_members}, ${sharing.audience_groups}, ${sharing.tlp}, ${sharing.handling},
         ${sharing.handling_note}, ${sharing.evaluation_source}, ${sharing.evaluation_information})
       RETURNING id`));
@@ -180,9 +178,8 @@ export async function change(ctx: Ctx, id: string, input: DocumentChange, change
   if (input.place !== undefined) sets.push(sql`place = ${input.place}`);
   if (input.remarks !== undefined) sets.push(sql`remarks = ${input.remarks}`);
   if (input.holder !== undefined) {
-    const holder = holderValues(input.holder);
-    sets.push(sql`holder_surname = ${holder.surname}, holder_given_names = ${holder.givenNames}, holder_nationality = ${holder.nationality},
-      holder_birth_date = ${holder.birthDate}::date, holder_sex = ${holder.sex}`);
+    const holder = await holderValues(ctx, { issuer: row.issuer, type: row.doc_type, number: row.number }, input.holder);
+    sets.push(sql`holder_sealed = ${holder.sealed}, holder_digest = ${holder.digest}`);
   }
   if (input.sharing) {
     const s = sharingValues(input.sharing);

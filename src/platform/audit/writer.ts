@@ -1,8 +1,10 @@
 import type { Tx, TxContext } from '../db/database.js';
 import { literal } from '../db/sql.js';
 
-/** The platform's own audit actions: refused authentications, the demo loader, backups and restores. */
-export type PlatformAuditAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'demo.seed' | 'platform.backup' | 'platform.restore';
+/** The platform's own audit actions: refused authentications, the demo loader, backups and restores, key rotation (`lintas keys`). */
+export type PlatformAuditAction =
+  | 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'demo.seed' | 'platform.backup' | 'platform.restore'
+  | 'keys.rotate' | 'keys.reencrypt' | 'keys.drop';
 
 /**
  * The audit actions of every module, by module name; each module adds its own by declaration

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { existingDataKey } from '../crypto/keys.js';
+import { existingDataKeys, type DataKey } from '../crypto/keys.js';
 import type { Queryable } from '../db/database.js';
 import { sql } from '../db/sql.js';
 
@@ -65,10 +65,17 @@ export async function countRows(tx: Queryable): Promise<Record<string, number>> 
   return Object.fromEntries(counted.map((row) => [row.name, Number(row.n)]));
 }
 
-/** The data key's fingerprint: an HMAC under the key itself, so it names the key without revealing it. */
+const fingerprintOf = (key: DataKey): string => key.hash('backup fingerprint', Buffer.from('lintas data key')).slice(0, 32);
+
+/** The current key's fingerprint: an HMAC under the key itself, so it names the key without revealing it. */
 export function dataKeyFingerprint(config: Pick<Config, 'env' | 'dataDir'>): string | null {
-  const key = existingDataKey(config);
-  return key ? key.hash('backup fingerprint', Buffer.from('lintas data key')).slice(0, 32) : null;
+  const [current] = existingDataKeys(config);
+  return current ? fingerprintOf(current) : null;
+}
+
+/** The fingerprints of every key of the ring here (after a rotation the backup's key may be an older one still held). */
+export function dataKeyFingerprints(config: Pick<Config, 'env' | 'dataDir'>): string[] {
+  return existingDataKeys(config).map(fingerprintOf);
 }
 
 export function lintasVersion(): string {

@@ -14,7 +14,7 @@ import { PostgresDatabase } from '../db/postgres.js';
 import { readArchive, readEntry, type ArchivedFile } from './archive.js';
 import type { BackupConfig } from './backup.js';
 import { BackupRefused, decryptTo, parseIdentities } from './envelope.js';
-import { dataKeyFingerprint, MANIFEST_NAME, parseManifest, readFacts, type Manifest } from './manifest.js';
+import { dataKeyFingerprint, dataKeyFingerprints, MANIFEST_NAME, parseManifest, readFacts, type Manifest } from './manifest.js';
 import { findPgTool, run } from './pg-tools.js';
 
 export interface RestoreOptions {
@@ -124,11 +124,11 @@ function checkMigrations(manifest: Manifest, known: readonly Migration[]): void 
 function checkDataKey(manifest: Manifest, config: BackupConfig, allowOther: boolean): string | undefined {
   if (manifest.dataKeyFingerprint === null) return undefined;
   const here = dataKeyFingerprint(config);
-  if (here === manifest.dataKeyFingerprint) return undefined;
+  if (dataKeyFingerprints(config).includes(manifest.dataKeyFingerprint)) return undefined;
   const problem =
     here === null
-      ? `there is no data key here (LINTAS_DATA_KEY, or ${join(config.dataDir, 'data.key')}), and the backup's sealed fields need the key with fingerprint ${manifest.dataKeyFingerprint}`
-      : `the data key here (fingerprint ${here}) is not the one the backup's sealed fields need (fingerprint ${manifest.dataKeyFingerprint})`;
+      ? `there is no data key here (LINTAS_DATA_KEYS, LINTAS_DATA_KEY, or ${join(config.dataDir, 'data.key')}), and the backup's sealed fields need the key with fingerprint ${manifest.dataKeyFingerprint}`
+      : `no key of the ring here (current: fingerprint ${here}) is the one the backup's sealed fields need (fingerprint ${manifest.dataKeyFingerprint})`;
   if (!allowOther) throw new BackupRefused(`${problem}: put the original key in place first (nothing was restored), or restore anyway with --other-data-key, leaving sealed fields unreadable`);
   return `${problem}; restored anyway (--other-data-key): sealed fields cannot be read until the original key is in place`;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DataKey, dataKeyOf } from './keys.js';
+import { addKeyToFile, DataKey, dataKeyOf, kekId, readKeyRing, removeKeyFromFile } from './keys.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'lintas-keys-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -49,5 +49,32 @@ describe('the data key', () => {
     const second = dataKeyOf({ env: {}, dataDir: data });
     expect(second.hash('x', Buffer.from('y'))).toBe(first.hash('x', Buffer.from('y')));
     expect(readFileSync(file, 'utf8')).toBe(written);
+  });
+
+  test('the key ring: LINTAS_DATA_KEYS (current first), or one key, or the key file; ids are fingerprints; bad rings are refused', () => {
+    const [a, b] = ['11'.repeat(32), '22'.repeat(32)];
+    const ring = readKeyRing({ env: { LINTAS_DATA_KEYS: `${a}, ${b}` }, dataDir: folder }, { create: false });
+    expect(ring?.keks.map((kek) => kek.id)).toEqual([kekId(Buffer.from(a, 'hex')), kekId(Buffer.from(b, 'hex'))]);
+    expect(ring?.keks[0]?.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(readKeyRing({ env: { LINTAS_DATA_KEY: a }, dataDir: folder }, { create: false })?.source).toBe('LINTAS_DATA_KEY');
+    expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: a, LINTAS_DATA_KEY: b }, dataDir: folder }, { create: false })).toThrow(/not both/);
+    expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: `${a} ${a}` }, dataDir: folder }, { create: false })).toThrow(/the same key twice/);
+    expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: `${a},nonsense` }, dataDir: folder }, { create: false })).toThrow(/LINTAS_DATA_KEYS, key 2, must be 32 bytes/);
+    // No key and no file: nothing, and no file made unless asked.
+    const none = join(folder, 'none');
+    expect(readKeyRing({ env: {}, dataDir: none }, { create: false })).toBeUndefined();
+    const made = readKeyRing({ env: {}, dataDir: none }, { create: true });
+    expect(made?.source).toBe('file');
+    // The file: a new key goes first, a key not current comes out, the current one stays.
+    const file = join(none, 'data.key');
+    const first = made?.keks[0]?.id ?? '';
+    const added = addKeyToFile(file);
+    expect(readKeyRing({ env: {}, dataDir: none }, { create: false })?.keks.map((kek) => kek.id)).toEqual([added, first]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => removeKeyFromFile(file, added)).toThrow(/current key/);
+    removeKeyFromFile(file, first);
+    expect(readKeyRing({ env: {}, dataDir: none }, { create: false })?.keks.map((kek) => kek.id)).toEqual([added]);
+    // With several keys and the database's keys not opened, the first-generation key is not guessed.
+    expect(() => dataKeyOf({ env: { LINTAS_DATA_KEYS: `${a} ${b}` }, dataDir: folder })).toThrow(/open the database's data keys first/);
   });
 });

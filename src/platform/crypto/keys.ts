@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 
@@ -57,49 +57,128 @@ export class DataKey {
   }
 }
 
-function parseKey(raw: string): Buffer {
+function parseKey(raw: string, name = 'LINTAS_DATA_KEY'): Buffer {
   const text = raw.trim();
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
   const decoded = Buffer.from(text, 'base64');
   if (decoded.length === 32 && /^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return decoded;
-  throw new Error('LINTAS_DATA_KEY must be 32 bytes as 64 hex digits or 44 base64 characters (make one with: openssl rand -hex 32)');
+  throw new Error(`${name} must be 32 bytes as 64 hex digits or 44 base64 characters (make one with: openssl rand -hex 32)`);
+}
+
+/** A key-encryption key of the ring: its id is a fingerprint of the key (16 hex digits), so a wrong key never passes for a right one. */
+export interface Kek {
+  id: string;
+  key: Buffer;
+}
+
+/**
+ * The key ring: the key-encryption keys (KEKs) held outside the database, the first the current one
+ * (it wraps new data keys; the others only open what they wrapped until `lintas keys rotate` re-wraps
+ * it). From `LINTAS_DATA_KEYS` (keys separated by commas or spaces), else `LINTAS_DATA_KEY` (one key),
+ * else `<LINTAS_DATA>/data.key` (one key a line).
+ */
+export interface KeyRing {
+  keks: readonly Kek[];
+  source: 'LINTAS_DATA_KEYS' | 'LINTAS_DATA_KEY' | 'file';
+  /** The key file, when the ring is read from one. */
+  file?: string;
+}
+
+export const kekId = (key: Uint8Array): string => createHash('sha256').update('lintas key id\0').update(key).digest('hex').slice(0, 16);
+
+function ringOf(keys: readonly Buffer[], source: KeyRing['source'], file?: string): KeyRing {
+  const keks = keys.map((key) => ({ id: kekId(key), key }));
+  if (keks.length === 0) throw new Error(`${source === 'file' ? file : source} holds no key`);
+  if (new Set(keks.map((kek) => kek.id)).size !== keks.length) throw new Error(`${source === 'file' ? file : source} holds the same key twice`);
+  return { keks, source, ...(file ? { file } : {}) };
+}
+
+export const keyFilePath = (dataDir: string): string => join(dataDir, 'data.key');
+
+function readKeyFile(path: string): Buffer[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return lines.map((line, i) => parseKey(line, `${path}, key ${i + 1},`));
+}
+
+/**
+ * The configuration's key ring. `create`: with no key configured and no key file, make the file with a
+ * new random key (mode 0600); only for a database that holds no data key yet, since a new key
+ * cannot open what another sealed. Undefined when there is no key and `create` is false.
+ */
+export function readKeyRing(config: Pick<Config, 'env' | 'dataDir'>, options: { create: boolean }): KeyRing | undefined {
+  const many = config.env.LINTAS_DATA_KEYS?.trim();
+  const one = config.env.LINTAS_DATA_KEY?.trim();
+  if (many && one) throw new Error('set LINTAS_DATA_KEYS or LINTAS_DATA_KEY, not both');
+  if (many) return ringOf(many.split(/[\s,]+/).filter((text) => text !== '').map((text, i) => parseKey(text, `LINTAS_DATA_KEYS, key ${i + 1},`)), 'LINTAS_DATA_KEYS');
+  if (one) return ringOf([parseKey(one)], 'LINTAS_DATA_KEY');
+  const path = keyFilePath(config.dataDir);
+  const keys = readKeyFile(path) ?? (options.create ? makeKeyFile(config.dataDir) : undefined);
+  return keys ? ringOf(keys, 'file', path) : undefined;
+}
+
+/** Writes the key file's lines (mode 0600) through a new file renamed into place, so a crash leaves the old one or the new one. */
+function writeKeyFile(path: string, keys: readonly Buffer[]): void {
+  const part = `${path}.${process.pid}.part`;
+  writeFileSync(part, `# Lintas key ring: the first key wraps new data keys (lintas keys rotate adds one)\n${keys.map((key) => key.toString('hex')).join('\n')}\n`, { mode: 0o600 });
+  chmodSync(part, 0o600);
+  renameSync(part, path);
+}
+
+/** Puts a new random key first in the key file; the new key's id. */
+export function addKeyToFile(path: string): string {
+  const keys = readKeyFile(path);
+  if (!keys) throw new Error(`${path} does not exist`);
+  const key = randomBytes(32);
+  writeKeyFile(path, [key, ...keys]);
+  return kekId(key);
+}
+
+/** Removes a key, by id, from the key file (never the current one). */
+export function removeKeyFromFile(path: string, id: string): void {
+  const keys = readKeyFile(path) ?? [];
+  const kept = keys.filter((key) => kekId(key) !== id);
+  if (kept.length === keys.length) throw new Error(`${path} holds no key ${id}`);
+  if (kekId(keys[0] ?? Buffer.alloc(0)) === id) throw new Error(`key ${id} is the current key; rotate to another first`);
+  writeKeyFile(path, kept);
 }
 
 const keys = new WeakMap<object, DataKey>();
 
-/** The configuration's data key (read, or made in the data folder, once per configuration). */
+/**
+ * The data key of the first generation (before envelope encryption): it keys the platform's hashes
+ * (probe hashes, unsubscribe links) and opens what it sealed (webhook secrets; biometric fields sealed
+ * before migration 0046 until `lintas keys rotate --reencrypt`). Once the database's data keys are
+ * open (`openDataKeys`, at start), it is the one the database keeps wrapped, whatever the ring holds
+ * now; before that (tools that do not open them), the ring's one key.
+ */
 export function dataKeyOf(config: Pick<Config, 'env' | 'dataDir'>): DataKey {
   let key = keys.get(config.env);
   if (!key) {
-    key = new DataKey(config.env.LINTAS_DATA_KEY ? parseKey(config.env.LINTAS_DATA_KEY) : keyFile(config.dataDir));
+    const ring = readKeyRing(config, { create: true });
+    const [first] = ring?.keks ?? [];
+    if (!first) throw new Error('no data key');
+    if ((ring?.keks.length ?? 0) > 1) throw new Error('the key ring holds several keys: open the database\'s data keys first (openDataKeys)');
+    key = new DataKey(first.key);
     keys.set(config.env, key);
   }
   return key;
 }
 
-/**
- * The configuration's data key when there is one (LINTAS_DATA_KEY, or a key file already in the
- * data folder), without making one: a restore must not mint a new key and take it for the old.
- */
-export function existingDataKey(config: Pick<Config, 'env' | 'dataDir'>): DataKey | undefined {
-  if (config.env.LINTAS_DATA_KEY) return dataKeyOf(config);
-  try {
-    readFileSync(join(config.dataDir, 'data.key'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  return dataKeyOf(config);
+/** Sets the configuration's first-generation data key (openDataKeys, from the database). */
+export function setFirstDataKey(config: Pick<Config, 'env'>, key: Buffer): void {
+  keys.set(config.env, new DataKey(key));
 }
 
-/** `<dataDir>/data.key`: read, or written once with a new random key (never replaced: that would lose what it sealed). */
-function keyFile(dataDir: string): Buffer {
-  const path = join(dataDir, 'data.key');
-  try {
-    return parseKey(readFileSync(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+/** `<dataDir>/data.key` written once with a new random key (never replaced: that would lose what it sealed). */
+function makeKeyFile(dataDir: string): Buffer[] {
+  const path = keyFilePath(dataDir);
   mkdirSync(dataDir, { recursive: true });
   try {
     const fd = openSync(path, 'wx', 0o600);
@@ -110,5 +189,14 @@ function keyFile(dataDir: string): Buffer {
     // Another process made it first: use that one.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  return parseKey(readFileSync(path, 'utf8'));
+  return readKeyFile(path) ?? [];
+}
+
+/**
+ * The keys of the configuration's ring when there is one (LINTAS_DATA_KEYS, LINTAS_DATA_KEY, or a key
+ * file already in the data folder), without making one: a restore must not mint a new key and take it
+ * for the old. The current key first.
+ */
+export function existingDataKeys(config: Pick<Config, 'env' | 'dataDir'>): DataKey[] {
+  return (readKeyRing(config, { create: false })?.keks ?? []).map((kek) => new DataKey(kek.key));
 }

@@ -10,6 +10,7 @@ import { stopFacePool } from '../../modules/biometrics/faces/index.js';
 import { documentedRoutes, routerRoutes } from '../../../test/support/routes.js';
 import { sql } from '../db/sql.js';
 import { insertReport } from '../../modules/reports/records/store.js';
+import { holderSealer } from '../../modules/documents/holders.js';
 import type { ReportInput } from '../../modules/reports/schemas.js';
 
 /**
@@ -822,10 +823,13 @@ beforeAll(async () => {
   await t.makeMember('UTO');
   issuerUser = await t.makeUser('UTO', ['officer', 'member-admin']);
   [privateTravelDocument, sharedTravelDocument, pendingTravelReport, travelHit] = await t.db.ownerTransaction(async (tx) => {
-    const travelDocument = async (number: string, audience: 'owner' | 'all', reportedBy: string | null = null): Promise<string> =>
-      (await tx.one<{ id: string }>(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, state, reported_by, owner, audience_kind, tlp, holder_surname)
-        VALUES ('UTO', 'passport', ${number}, 'stolen', ${reportedBy ? 'pending-confirmation' : 'active'}, ${reportedBy}, 'UTO', ${audience}, 'AMBER', 'Secret Holder')
+    const holders = await holderSealer(t.platform, tx, 'UTO');
+    const travelDocument = async (number: string, audience: 'owner' | 'all', reportedBy: string | null = null): Promise<string> => {
+      const holder = holders.seal({ issuer: 'UTO', type: 'passport', number }, { surname: 'Secret Holder' });
+      return (await tx.one<{ id: string }>(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, state, reported_by, owner, audience_kind, tlp, holder_sealed, holder_digest)
+        VALUES ('UTO', 'passport', ${number}, 'stolen', ${reportedBy ? 'pending-confirmation' : 'active'}, ${reportedBy}, 'UTO', ${audience}, 'AMBER', ${holder.sealed}, ${holder.digest})
         RETURNING id`)).id;
+    };
     const shared = await travelDocument('SHARED01', 'all');
     const hit = await tx.one<{ id: string }>(sql`INSERT INTO document_hits (document_id, issuer, doc_type, number, status, checker, purpose, via, owner, audience_kind, audience_members, tlp)
       VALUES (${shared}, 'UTO', 'passport', 'SHARED01', 'stolen', 'CCC', 'border control', 'number', 'UTO', 'members', ARRAY['CCC'], 'AMBER') RETURNING id`);

@@ -1,0 +1,119 @@
+/**
+ * Holder details at rest (issue 27, migration 0047): the five fields are kept as one value sealed
+ * with the issuer's data key for `documents holder` (platform/crypto/envelope.ts), so the database
+ * alone reveals no holder, and a keyed digest of them bound to the document (issuer, type, number),
+ * by which an import tells a changed holder from an unchanged one without opening anything and which
+ * says nothing across documents. Nothing queries holders by value; they are opened only for the
+ * issuer's own records and for step two.
+ */
+import type { Platform } from '../../platform/context.js';
+import { envelopeOf, type Sealer } from '../../platform/crypto/envelope.js';
+import type { DataKey } from '../../platform/crypto/keys.js';
+import type { Queryable, Tx } from '../../platform/db/database.js';
+import { sql } from '../../platform/db/sql.js';
+import type { Holder } from './schemas.js';
+
+export const SEAL_HOLDER = 'documents holder';
+
+/** The stored form of holder details: a sealed value and its digest, or both null when there are none. */
+export interface SealedHolder {
+  sealed: Buffer | null;
+  digest: string | null;
+}
+
+/** The fields in one order, empty ones left out; null when none is given. */
+export function holderOf(fields: { surname?: string | null; givenNames?: string | null; nationality?: string | null; birthDate?: string | null; sex?: string | null }): Holder | null {
+  const holder: Holder = {};
+  if (fields.surname) holder.surname = fields.surname;
+  if (fields.givenNames) holder.givenNames = fields.givenNames;
+  if (fields.nationality) holder.nationality = fields.nationality;
+  if (fields.birthDate) holder.birthDate = fields.birthDate;
+  if (fields.sex === 'F' || fields.sex === 'M' || fields.sex === 'X') holder.sex = fields.sex;
+  return Object.keys(holder).length > 0 ? holder : null;
+}
+
+/** The keyed digest of a document's holder details (the first-generation key's hash, which rotation leaves as it is). */
+export function holderDigest(key: DataKey, document: { issuer: string; type: string; number: string }, json: string): string {
+  return key.hash(SEAL_HOLDER, Buffer.from(`${document.issuer}\u001f${document.type}\u001f${document.number}\u001f${json}`, 'utf8'));
+}
+
+/** Seals holder details of one member's documents with one data key, without a round trip a row (imports). */
+export class HolderSealer {
+  constructor(
+    private readonly hashKey: DataKey,
+    private readonly sealer: Sealer,
+  ) {}
+
+  seal(document: { issuer: string; type: string; number: string }, holder: Holder | null): SealedHolder {
+    if (!holder) return { sealed: null, digest: null };
+    const json = JSON.stringify(holder);
+    return { sealed: this.sealer.seal(Buffer.from(json, 'utf8')), digest: holderDigest(this.hashKey, document, json) };
+  }
+}
+
+/** The sealer of the member's holder details, its data key made in `tx` when it has none. */
+export async function holderSealer(platform: Pick<Platform, 'db'>, tx: Tx, member: string): Promise<HolderSealer> {
+  const envelope = envelopeOf(platform);
+  return new HolderSealer(envelope.firstKey, await envelope.sealer(tx, SEAL_HOLDER, member));
+}
+
+/** Opens a record's holder details (null when it has none). */
+export async function openHolder(platform: Pick<Platform, 'db'>, tx: Queryable, sealed: Uint8Array | null): Promise<Holder | null> {
+  if (!sealed) return null;
+  return (await envelopeOf(platform).openJson(tx, SEAL_HOLDER, sealed)) as Holder;
+}
+
+const BATCH = 2000;
+
+interface PlainRow {
+  id: string;
+  owner: string;
+  issuer: string;
+  doc_type: string;
+  number: string;
+  holder_surname: string | null;
+  holder_given_names: string | null;
+  holder_nationality: string | null;
+  holder_birth_date: string | null;
+  holder_sex: string | null;
+}
+
+/**
+ * The module's prepare step: seals the holder details of rows written before migration 0047 and
+ * empties their plain columns, a batch a transaction (a crash leaves the rest for the next start).
+ * Idempotent: once done, the partial index of plain rows is empty and a start finds none at once.
+ * The number of records sealed.
+ */
+export async function sealPlainHolders(platform: Pick<Platform, 'db'>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const sealed = await platform.db.ownerTransaction(async (tx) => {
+      const rows = await tx.query<PlainRow>(sql`
+        SELECT id, owner, issuer, doc_type, number, holder_surname, holder_given_names, holder_nationality, holder_birth_date::text AS holder_birth_date, holder_sex
+        FROM travel_documents
+        WHERE holder_surname IS NOT NULL OR holder_given_names IS NOT NULL OR holder_nationality IS NOT NULL OR holder_birth_date IS NOT NULL OR holder_sex IS NOT NULL
+        ORDER BY id LIMIT ${BATCH} FOR UPDATE`);
+      const sealers = new Map<string, HolderSealer>();
+      const ids: string[] = [];
+      const values: string[] = [];
+      const digests: string[] = [];
+      for (const row of rows) {
+        const sealer = sealers.get(row.owner) ?? (await holderSealer(platform, tx, row.owner));
+        sealers.set(row.owner, sealer);
+        const holder = holderOf({ surname: row.holder_surname, givenNames: row.holder_given_names, nationality: row.holder_nationality, birthDate: row.holder_birth_date, sex: row.holder_sex });
+        const stored = sealer.seal({ issuer: row.issuer, type: row.doc_type, number: row.number }, holder);
+        ids.push(row.id);
+        values.push(stored.sealed?.toString('hex') ?? '');
+        digests.push(stored.digest ?? '');
+      }
+      if (rows.length > 0) {
+        await tx.query(sql`UPDATE travel_documents d SET holder_sealed = decode(nullif(v.sealed, ''), 'hex'), holder_digest = nullif(v.digest, ''),
+            holder_surname = NULL, holder_given_names = NULL, holder_nationality = NULL, holder_birth_date = NULL, holder_sex = NULL
+          FROM unnest(${ids}::uuid[], ${values}::text[], ${digests}::text[]) AS v (id, sealed, digest) WHERE d.id = v.id`);
+      }
+      return rows.length;
+    });
+    total += sealed;
+    if (sealed < BATCH) return total;
+  }
+}

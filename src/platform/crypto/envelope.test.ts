@@ -1,0 +1,162 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { template } from '../../../test/support/templates.js';
+import { MODULES } from '../../modules/index.js';
+import { SEAL_BIOGRAPHIC } from '../../modules/biometrics/galleries.js';
+import { sql } from '../db/sql.js';
+import { openDataKeys, sealedKeyId } from './envelope.js';
+import { dataKeyOf, kekId, readKeyRing } from './keys.js';
+import { dropKey, listKeys, rotateKeys } from './rotation.js';
+
+/**
+ * Envelope encryption end to end (issue 27): holder details and biometric biographic fields are in
+ * no table in clear text; rotating the key-encryption key re-wraps the data keys, old values still
+ * open, --reencrypt seals them again (first-generation values too), and the old key is dropped; a
+ * wrong or missing key stops the start with an error that says so.
+ */
+const PREFIX = '/api/v1';
+const folder = mkdtempSync(join(tmpdir(), 'lintas-envelope-'));
+const SURNAME = 'Wirjosandjojo';
+const GIVEN = 'Kartini Ayu';
+const FAMILY = 'Hadisoebroto';
+const columns = MODULES.flatMap((module) => module.sealedColumns ?? []);
+
+let t: TestContext;
+let officer: TestSession;
+let documentId: string;
+let subjectId: string;
+
+beforeAll(async () => {
+  // The key ring from a key file in the data folder (made at the first start), as without LINTAS_DATA_KEY.
+  t = await makeTestApp({ env: { LINTAS_DATA_KEY: '', LINTAS_DATA: folder } });
+  await t.makeMember('UTO');
+  officer = await t.sessionFor(await t.makeUser('UTO', ['officer']));
+  const added = await t.as(officer, {
+    method: 'POST', url: `${PREFIX}/documents`,
+    payload: { type: 'passport', number: 'ENV0001', status: 'stolen', holder: { surname: SURNAME, givenNames: GIVEN, nationality: 'uto', birthDate: '1980-02-03', sex: 'F' } },
+  });
+  expect(added.statusCode, added.body).toBe(201);
+  documentId = added.json<{ data: { id: string } }>().data.id;
+  const csv = `type,number,status,holder_surname,holder_given_names,holder_nationality\npassport,ENV0002,lost,${SURNAME},${GIVEN},UTO\npassport,ENV0003,lost,,,\n`;
+  const imported = await t.as(officer, { method: 'POST', url: `${PREFIX}/documents/import`, headers: { 'content-type': 'text/csv' }, payload: csv });
+  expect(imported.json(), imported.body).toMatchObject({ added: 2 });
+  const enrolled = await t.as(officer, {
+    method: 'POST', url: `${PREFIX}/biometrics/subjects`,
+    payload: { reference: 'UTO-ENV-1', template: { format: 'human-faceres-1024', vector: template(7) }, biographic: { familyName: FAMILY, givenNames: GIVEN } },
+  });
+  expect(enrolled.statusCode, enrolled.body).toBe(201);
+  subjectId = enrolled.json<{ data: { id: string } }>().data.id;
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const holderOf = async (id: string) => (await t.as(officer, { method: 'GET', url: `${PREFIX}/documents/${id}` })).json<{ data: { holder: unknown } }>().data.holder;
+const biographicOf = async (id: string) => (await t.as(officer, { method: 'GET', url: `${PREFIX}/biometrics/subjects/${id}` })).json<{ data: { biographic: unknown } }>().data.biographic;
+
+describe('data at rest', () => {
+  test('no table holds a holder’s or a subject’s name in clear text, read as the owner; the API opens them for the issuer', async () => {
+    const found = await t.db.ownerTransaction(async (tx) => {
+      const tables = await tx.query<{ name: string }>(sql`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`);
+      const hits: string[] = [];
+      for (const { name } of tables) {
+        for (const word of [SURNAME, GIVEN, FAMILY]) {
+          const [row] = await tx.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.raw(name)} t WHERE t::text ILIKE ${`%${word}%`}`);
+          if ((row?.n ?? 0) > 0) hits.push(`${name}: ${word}`);
+        }
+      }
+      return hits;
+    });
+    expect(found).toEqual([]);
+    expect(await holderOf(documentId)).toEqual({ surname: SURNAME, givenNames: GIVEN, nationality: 'UTO', birthDate: '1980-02-03', sex: 'F' });
+    const imported = await t.db.ownerTransaction((tx) => tx.query<{ number: string; holder_sealed: Uint8Array | null }>(sql`SELECT number, holder_sealed FROM travel_documents WHERE number IN ('ENV0002', 'ENV0003') ORDER BY number`));
+    expect(imported.map((row) => row.holder_sealed === null)).toEqual([false, true]);
+    expect(await biographicOf(subjectId)).toEqual({ familyName: FAMILY, givenNames: GIVEN });
+    // The same file again: the holder's digest finds it unchanged, though every seal differs.
+    const again = await t.as(officer, {
+      method: 'POST', url: `${PREFIX}/documents/import`, headers: { 'content-type': 'text/csv' },
+      payload: `type,number,status,holder_surname,holder_given_names,holder_nationality\npassport,ENV0002,lost,${SURNAME},${GIVEN},UTO\npassport,ENV0003,lost,Other,,\n`,
+    });
+    expect(again.json()).toMatchObject({ unchanged: 1, changed: 1 });
+  });
+
+  test('rows written before migration 0047 are sealed by the prepare step, and the plain columns take nothing new', async () => {
+    await t.db.ownerTransaction((tx) => tx.query(sql`ALTER TABLE travel_documents DROP CONSTRAINT travel_documents_holder_not_plain`));
+    await t.db.ownerTransaction((tx) =>
+      tx.query(sql`INSERT INTO travel_documents (issuer, doc_type, number, status, owner, holder_surname, holder_birth_date) VALUES ('UTO', 'passport', 'ENV0009', 'lost', 'UTO', 'Plainname', '1970-01-01')`),
+    );
+    await t.db.ownerTransaction((tx) =>
+      tx.query(sql`ALTER TABLE travel_documents ADD CONSTRAINT travel_documents_holder_not_plain
+        CHECK (holder_surname IS NULL AND holder_given_names IS NULL AND holder_nationality IS NULL AND holder_birth_date IS NULL AND holder_sex IS NULL) NOT VALID`),
+    );
+    const documents = MODULES.find((module) => module.name === 'documents');
+    await documents?.prepare?.(t.platform);
+    await documents?.prepare?.(t.platform);
+    const row = await t.db.ownerTransaction((tx) => tx.one<{ id: string; holder_surname: string | null; plain: number }>(sql`SELECT id, holder_surname,
+      (SELECT count(*)::int FROM travel_documents WHERE holder_surname IS NOT NULL OR holder_birth_date IS NOT NULL) AS plain FROM travel_documents WHERE number = 'ENV0009'`));
+    expect(row).toMatchObject({ holder_surname: null, plain: 0 });
+    expect(await holderOf(row.id)).toEqual({ surname: 'Plainname', birthDate: '1970-01-01' });
+    await expect(t.db.ownerTransaction((tx) => tx.query(sql`UPDATE travel_documents SET holder_surname = 'Again' WHERE id = ${row.id}`))).rejects.toThrow(/holder_not_plain/);
+  });
+});
+
+describe('key rotation', () => {
+  test('rotate re-wraps every data key under a new key; old values open; --reencrypt seals them again; the old key is dropped; all audited', async () => {
+    const config = t.platform.config;
+    const oldKek = readKeyRing(config, { create: false })?.keks[0]?.id ?? '';
+    expect(oldKek).toMatch(/^[0-9a-f]{16}$/);
+    // A value sealed before envelope encryption (the first generation's key) still opens.
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE biometric_subjects SET biographic = ${dataKeyOf(config).sealJson(SEAL_BIOGRAPHIC, { familyName: 'First generation' })} WHERE id = ${subjectId}`));
+    expect(await biographicOf(subjectId)).toEqual({ familyName: 'First generation' });
+    await expect(dropKey(t.db, config, oldKek)).rejects.toThrow(/current key/);
+
+    const sealedBefore = await t.db.ownerTransaction((tx) => tx.one<{ holder_sealed: Uint8Array }>(sql`SELECT holder_sealed FROM travel_documents WHERE id = ${documentId}`));
+    const rotation = await rotateKeys(t.db, config, columns);
+    expect(rotation.added).not.toBeNull();
+    expect(rotation.kek).toBe(rotation.added);
+    expect(rotation.rewrapped).toBeGreaterThanOrEqual(3);
+    expect(readKeyRing(config, { create: false })?.keks.map((kek) => kek.id)).toEqual([rotation.added, oldKek]);
+    // No value was sealed again: the same bytes, and they open.
+    const sealedAfter = await t.db.ownerTransaction((tx) => tx.one<{ holder_sealed: Uint8Array }>(sql`SELECT holder_sealed FROM travel_documents WHERE id = ${documentId}`));
+    expect(Buffer.from(sealedAfter.holder_sealed).equals(Buffer.from(sealedBefore.holder_sealed))).toBe(true);
+    expect(await listKeys(t.db, config)).toEqual([
+      { id: rotation.kek, current: true, wraps: expect.any(Number) as number },
+      { id: oldKek, current: false, wraps: 0 },
+    ]);
+
+    // --reencrypt: every declared value under a new data key, the first generation's value too.
+    const again = await rotateKeys(t.db, config, columns, { reencrypt: true, addKey: false });
+    expect(again.added).toBeNull();
+    expect(again.resealed).toMatchObject({ 'travel_documents.holder_sealed': 4, 'biometric_subjects.biographic': 1 });
+    const resealed = await t.db.ownerTransaction((tx) => tx.one<{ holder_sealed: Uint8Array; biographic: Uint8Array }>(sql`
+      SELECT d.holder_sealed, s.biographic FROM travel_documents d, biometric_subjects s WHERE d.id = ${documentId} AND s.id = ${subjectId}`));
+    expect(sealedKeyId(resealed.holder_sealed)).not.toBe(sealedKeyId(sealedBefore.holder_sealed));
+    expect(sealedKeyId(resealed.biographic)).toBeDefined();
+
+    // The old key goes; a start with the new ring alone opens everything.
+    await dropKey(t.db, config, oldKek);
+    expect(readKeyRing(config, { create: false })?.keks.map((kek) => kek.id)).toEqual([rotation.kek]);
+    await openDataKeys(t.db, config);
+    expect(await holderOf(documentId)).toMatchObject({ surname: SURNAME });
+    expect(await biographicOf(subjectId)).toEqual({ familyName: 'First generation' });
+    const audited = await t.db.ownerTransaction((tx) => tx.query<{ action: string }>(sql`SELECT action FROM audit_log WHERE action LIKE 'keys.%' ORDER BY seq`));
+    expect(audited.map((row) => row.action)).toEqual(['keys.rotate', 'keys.rotate', 'keys.reencrypt', 'keys.drop']);
+  });
+
+  test('a wrong or missing key stops the start with an error naming the key, and makes no key file', async () => {
+    const wrong = randomBytes(32).toString('hex');
+    await expect(openDataKeys(t.db, { env: { LINTAS_DATA_KEY: wrong }, dataDir: folder })).rejects.toThrow(
+      new RegExp(`wrapped with key [0-9a-f]{16}, but the key ring holds ${kekId(Buffer.from(wrong, 'hex'))} \\(from LINTAS_DATA_KEY\\): the key is wrong or missing`),
+    );
+    const empty = join(folder, 'empty');
+    await expect(openDataKeys(t.db, { env: {}, dataDir: empty })).rejects.toThrow(/no key is configured .*the key is wrong or missing/);
+    expect(existsSync(join(empty, 'data.key'))).toBe(false);
+    // The right ring still opens.
+    await openDataKeys(t.db, t.platform.config);
+  });
+});
