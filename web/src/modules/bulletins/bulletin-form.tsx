@@ -272,7 +272,7 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
           {editingDraft ? (
             <>
               <button type="submit" className="button-primary" disabled={busy}>
-                {t('bulletins.form.saveDraft')}
+                {t('bulletins.form.saveDraftChanges')}
               </button>
               <button type="button" className="button" disabled={busy} onClick={() => save(false)}>
                 {t('bulletins.form.saveAndPublish')}

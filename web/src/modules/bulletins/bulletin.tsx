@@ -61,9 +61,6 @@ export function BulletinPage({ id }: { id: string }) {
             <Link className="button" to={`${bulletinPath(data.id)}/edit`}>
               {t('bulletins.editDraft')}
             </Link>
-            <button type="button" className="button-danger" disabled={busy} onClick={remove}>
-              {t('bulletins.deleteDraft')}
-            </button>
           </>
         ) : null}
         {abilities.correct && !data.draft ? (
@@ -75,6 +72,11 @@ export function BulletinPage({ id }: { id: string }) {
           <a className="button" href={`/api/v1${bulletinPath(data.id)}/export.stix`} download>
             {t('bulletins.exportStix')}
           </a>
+        ) : null}
+        {abilities.correct && data.draft ? (
+          <button type="button" className="button-danger" disabled={busy} onClick={remove}>
+            {t('bulletins.deleteDraft')}
+          </button>
         ) : null}
       </PageHeader>
       {data.draft ? (

@@ -75,7 +75,8 @@ export function BulletinsPage({ drafts = false }: { drafts?: boolean }) {
           { kind: 'select', key: 'type', label: t('bulletins.field.type'), options: BULLETIN_TYPES.map((type) => ({ value: type, label: t(TYPE_LABEL[type]) })) },
           { kind: 'select', key: 'country', label: t('bulletins.field.country'), options: COUNTRIES.map((country) => ({ value: country.code, label: country.name, data: true })) },
           { kind: 'text', key: 'tag', label: t('bulletins.field.tag') },
-          { kind: 'check', key: 'unread', label: t('bulletins.filter.unread') },
+          // A draft is its member's own: there is nothing unread among them.
+          ...(drafts ? [] : [{ kind: 'check', key: 'unread', label: t('bulletins.filter.unread') } as const]),
           { kind: 'check', key: 'withExpired', label: t('bulletins.filter.withExpired') },
         ]}
       />
@@ -92,10 +93,10 @@ export function BulletinsPage({ drafts = false }: { drafts?: boolean }) {
         />
         <ol className="results">
           {results.items.map((item) => (
-            <li key={item.id} className={`result${item.unread ? ' bulletin-unread' : ''}`}>
+            <li key={item.id} className={`result${item.unread && !item.draft ? ' bulletin-unread' : ''}`}>
               <div className="result-head">
                 <h3 className="result-title">
-                  {item.unread ? <span className="unread-mark">{t('bulletins.unread')}</span> : null}
+                  {item.unread && !item.draft ? <span className="unread-mark">{t('bulletins.unread')}</span> : null}
                   <Link to={bulletinPath(item.id)} translate="no">
                     {item.title}
                   </Link>
