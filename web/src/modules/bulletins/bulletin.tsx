@@ -127,9 +127,14 @@ export function BulletinPage({ id }: { id: string }) {
             <AttachmentList bulletin={data.id} attachments={data.attachments} />
             {abilities.correct ? <AttachmentUpload bulletin={data.id} onStored={bulletin.reload} /> : null}
           </section>
-          <Acknowledgements bulletin={data.id} version={data.version} respond={abilities.respond} owner={data.owner} names={names} />
-          <Comments bulletin={data.id} respond={abilities.respond} names={names} />
-          <Versions bulletin={data.id} version={data.version} />
+          {/* A draft is its member's alone: nothing to acknowledge, and a comment would stay for its audience to read once published. */}
+          {data.draft ? null : (
+            <>
+              <Acknowledgements bulletin={data.id} version={data.version} respond={abilities.respond} owner={data.owner} names={names} />
+              <Comments bulletin={data.id} respond={abilities.respond} names={names} />
+              <Versions bulletin={data.id} version={data.version} />
+            </>
+          )}
         </div>
 
         <aside className="document-meta" aria-label={t('bulletins.about')}>
