@@ -203,7 +203,7 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.getByRole('heading', { level: 1, name: 'Bulletin not found' }).waitFor();
   expect(await page.getByText(TITLE).count()).toBe(0);
   expect(problems).toEqual([]);
-}, 60_000);
+}, 120_000);
 
 test.skipIf(!browserAvailable)('a group that has ended is read-only: its bulletin is listed on its page and read, with no way to respond', async () => {
   if (!session) throw new Error('no browser session');
