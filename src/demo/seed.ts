@@ -141,6 +141,27 @@ const RESTRICTED_DEMO_DOCUMENTS = [
   },
 ] as const;
 
+/**
+ * What each demo group coordinates on and which member chairs it (groups.csv, shared with the other
+ * data, names only the rosters), and one time-limited group that has ended, so the demo shows a
+ * read-only group. Set only where nothing was set, so a demo whose groups were edited keeps the edits.
+ */
+const DEMO_GROUP_DETAILS: { code: string; theme: string; chair: string }[] = [
+  { code: 'steering-group', theme: 'The process’s direction between ministerial conferences', chair: 'IDN' },
+  { code: 'ad-hoc-group', theme: 'Irregular movement by sea and regional responses to people smuggling', chair: 'AUS' },
+  { code: 'wg-tip', theme: 'Victim identification, protection and the prosecution of trafficking', chair: 'THA' },
+  { code: 'wg-disruption', theme: 'Smuggling networks’ money, online recruitment and boat crews', chair: 'MYS' },
+  { code: 'task-force', theme: 'Planning for large movements and calling the Consultation Mechanism', chair: 'AUS' },
+];
+const ENDED_DEMO_GROUP = {
+  code: 'andaman-sea-2015',
+  name: 'Andaman Sea coordination group (2015)',
+  theme: 'Boats adrift in the Andaman Sea and the Bay of Bengal, May 2015',
+  chair: 'THA',
+  endsOn: '2016-03-23',
+  members: ['AUS', 'BGD', 'IDN', 'MMR', 'MYS', 'THA', 'IOM', 'UNHCR'],
+};
+
 async function seedDirectory(tx: Tx): Promise<void> {
   for (const member of readCsv<MemberCsv>(demoDataPath('members.csv'))) {
     await tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES (${member.code}, ${member.name}, ${member.kind}, ${member.status}) ON CONFLICT (code) DO NOTHING`);
@@ -149,6 +170,18 @@ async function seedDirectory(tx: Tx): Promise<void> {
     await tx.query(sql`INSERT INTO sharing_groups (code, name) VALUES (${group.code}, ${group.name}) ON CONFLICT (code) DO NOTHING`);
     const codes = group.members.split(/\s+/).filter(Boolean);
     await tx.query(sql`INSERT INTO group_members (group_code, member_code) SELECT ${group.code}, unnest(${codes}::text[]) ON CONFLICT DO NOTHING`);
+  }
+  for (const group of DEMO_GROUP_DETAILS) {
+    // The chair only where it is in the roster (a groups.csv of another membership may leave it out).
+    await tx.query(sql`UPDATE sharing_groups SET theme = ${group.theme},
+        chair = CASE WHEN EXISTS (SELECT 1 FROM group_members WHERE group_code = ${group.code} AND member_code = ${group.chair}) THEN ${group.chair} END
+      WHERE code = ${group.code} AND theme IS NULL AND chair IS NULL AND ends_on IS NULL`);
+  }
+  const ended = ENDED_DEMO_GROUP;
+  const inserted = await tx.query(sql`INSERT INTO sharing_groups (code, name, theme, chair, ends_on) VALUES (${ended.code}, ${ended.name}, ${ended.theme}, ${ended.chair}, ${ended.endsOn})
+    ON CONFLICT (code) DO NOTHING RETURNING code`);
+  if (inserted.length > 0) {
+    await tx.query(sql`INSERT INTO group_members (group_code, member_code) SELECT ${ended.code}, code FROM members WHERE code = ANY(${ended.members}::text[])`);
   }
   await tx.query(sql`UPDATE members SET agencies = ARRAY['Australian Border Force', 'Australian Federal Police'] WHERE code = 'AUS' AND agencies = '{}'`);
   await tx.query(sql`UPDATE members SET agencies = ARRAY['Royal Thai Police', 'Immigration Bureau'] WHERE code = 'THA' AND agencies = '{}'`);

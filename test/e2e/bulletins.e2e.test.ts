@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, openBrowserSession, signIn, waitForData, type BrowserSession } from '../support/browser.js';
 
 // Bulletins in Debian's Chromium against a server with the demo data. Malaysia's liaison officer
 // saves a document-fraud alert to Indonesia as a draft with a specimen image (uploaded with a progress
@@ -16,6 +18,9 @@ import { browserAvailable, openBrowserSession, signIn, type BrowserSession } fro
 // secretariat gives the group a theme and makes Indonesia its chair; Indonesia's member-admin ends it
 // (name and chair are not its to change). Indonesia's officer finds the group marked "ended —
 // read-only", its bulletin listed on the group's page, and reads it with no way to respond.
+// Then drafts and STIX: Malaysia saves a draft, finds it under its member's drafts, edits it, publishes
+// it after the confirmation that shows its audience, downloads the list as a bundle, imports a bundle
+// (refused whole for its RED and AMBER+STRICT reports, then the rest), and deletes the draft it made.
 
 const AUTHOR = 'officer@mys.demo';
 const RECIPIENT = 'officer@idn.demo';
@@ -23,7 +28,9 @@ const OUTSIDER = 'officer@tha.demo';
 const TITLE = 'Counterfeit Malaysian visas with a misprinted hologram';
 const GROUP_TITLE = 'Boat crews recruited through online job offers';
 const GROUP = 'Working Group on the Disruption of People Smuggling and Trafficking in Persons Networks';
+const DRAFT_TITLE = 'Forged crew seaman books at Port Klang';
 const SCREENSHOTS = 'test-results/screenshots';
+const STIX_FIXTURE = new URL('../fixtures/stix/red-and-green.json', import.meta.url);
 
 let session: BrowserSession | undefined;
 let page: Page;
@@ -31,8 +38,8 @@ let problems: string[] = [];
 
 beforeAll(async () => {
   if (!browserAvailable) return;
-  // A 400 is expected once: the server refusing the bad issuing state.
-  session = await openBrowserSession({ expectedConsoleErrors: /status of 40[014]/ });
+  // A 400 is expected once (the server refusing the bad issuing state), and a 403: the bundle refused.
+  session = await openBrowserSession({ expectedConsoleErrors: /status of 40[0134]/ });
   ({ page, problems } = session);
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 120_000);
@@ -107,7 +114,8 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
     await page.screenshot({ path: `${SCREENSHOTS}/bulletin-draft-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('button', { name: 'Publish now' }).click();
   await notice.waitFor({ state: 'detached' });
   expect(await page.getByRole('link', { name: 'Correct' }).count()).toBe(1);
   // The server's rendering: bold from Markdown, the typed tag as text.
@@ -195,7 +203,7 @@ test.skipIf(!browserAvailable)('issued with an image to one member: unread there
   await page.getByRole('heading', { level: 1, name: 'Bulletin not found' }).waitFor();
   expect(await page.getByText(TITLE).count()).toBe(0);
   expect(problems).toEqual([]);
-}, 60_000);
+}, 120_000);
 
 test.skipIf(!browserAvailable)('a group that has ended is read-only: its bulletin is listed on its page and read, with no way to respond', async () => {
   if (!session) throw new Error('no browser session');
@@ -256,5 +264,91 @@ test.skipIf(!browserAvailable)('a group that has ended is read-only: its bulleti
   await page.locator('section[aria-labelledby="bulletin-acknowledgements"]').waitFor();
   expect(await page.getByRole('button', { name: 'Read', exact: true }).count()).toBe(0);
   expect(await page.getByRole('button', { name: 'Post comment' }).count()).toBe(0);
+  expect(problems).toEqual([]);
+}, 60_000);
+
+/** Screenshots at the two widths the pages are checked at, then back to the walk's size. */
+async function shoot(name: string): Promise<void> {
+  for (const width of [1366, 768]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test.skipIf(!browserAvailable)('a draft saved, listed among the drafts, edited and published; the list as STIX; a bundle imported after its refusal, its draft deleted', async () => {
+  if (!session) throw new Error('no browser session');
+  const { server } = session;
+  await switchTo(AUTHOR);
+  await page.goto(`${server.url}/bulletins/new`);
+  await page.getByLabel('Title').fill(`${DRAFT_TITLE} (first words)`);
+  await page.getByLabel('Text', { exact: true }).fill('Seaman books with a laminate that lifts at the corner.');
+  await page.getByRole('radio', { name: 'Named members' }).check();
+  await page.getByRole('checkbox', { name: /\(IDN\)/ }).check();
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await page.waitForURL(/\/bulletins\/[0-9a-f-]{36}$/);
+  const address = new URL(page.url()).pathname;
+
+  // Among its member's drafts, marked as one; not in the published list.
+  await page.goto(`${server.url}/bulletins`);
+  await page.getByRole('link', { name: 'Your member’s drafts' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Your member’s drafts' }).waitFor();
+  await waitForData(page);
+  const drafted = page.locator('ol.results > li').filter({ hasText: DRAFT_TITLE });
+  expect(await drafted.locator('.draft-mark').textContent()).toBe('Draft');
+  await shoot('bulletin-drafts');
+
+  // Edited whole: the form holds its intended sharing, and saving keeps it a draft.
+  await drafted.getByRole('link').click();
+  await page.getByRole('link', { name: 'Edit draft' }).click();
+  await page.getByRole('heading', { level: 1, name: /^Edit the draft/ }).waitFor();
+  expect(await page.getByRole('checkbox', { name: /\(IDN\)/ }).isChecked()).toBe(true);
+  await page.getByLabel('Title').fill(DRAFT_TITLE);
+  await shoot('bulletin-draft-edit');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  // Back on its page (the form's heading holds the title too: the address says where it is).
+  await page.waitForURL((url) => url.pathname === address);
+  await page.getByRole('heading', { level: 1, name: DRAFT_TITLE, exact: true }).waitFor();
+
+  // Publishing says to whom first.
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  const confirm = page.locator('section.publish-confirm');
+  await confirm.getByText(/Indonesia/).waitFor();
+  await shoot('bulletin-publish-confirm');
+  await confirm.getByRole('button', { name: 'Publish now' }).click();
+  await page.getByRole('link', { name: 'Correct' }).waitFor();
+  expect(await page.locator('.draft-mark').count()).toBe(0);
+
+  // The published list as a bundle: its report is there.
+  await page.goto(`${server.url}/bulletins`);
+  await waitForData(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as STIX 2.1' }).click()]);
+  const path = await download.path();
+  const bundle = JSON.parse(await readFile(path, 'utf8')) as { type: string; objects: { type: string; name?: string }[] };
+  expect(bundle.type).toBe('bundle');
+  expect(bundle.objects.some((object) => object.type === 'report' && object.name === DRAFT_TITLE)).toBe(true);
+
+  // Import: refused whole (three reports may not be passed on), then the rest as a draft.
+  await page.getByRole('link', { name: 'Import (STIX)' }).click();
+  await page.getByLabel('Bundle (JSON)').setInputFiles(fileURLToPath(STIX_FIXTURE));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const refusal = page.locator('section.import-problems');
+  await refusal.getByRole('heading', { name: /some reports may not be passed on/ }).waitFor();
+  expect(await refusal.locator('li').count()).toBe(3);
+  expect(await refusal.textContent()).toContain('/objects/0');
+  await shoot('bulletin-import-refused');
+  await refusal.getByRole('button', { name: 'Import the other report' }).click();
+  await page.getByRole('heading', { name: 'One draft was made' }).waitFor();
+  expect(await page.locator('ul.import-drafts li').count()).toBe(1);
+  await shoot('bulletin-import-done');
+
+  // The imported draft opens, and is deleted after the confirmation.
+  await page.getByRole('link', { name: 'Fee levels on the Kupang route' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Fee levels on the Kupang route' }).waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Delete draft' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Your member’s drafts' }).waitFor();
+  await waitForData(page);
+  expect(await page.getByRole('link', { name: 'Fee levels on the Kupang route' }).count()).toBe(0);
   expect(problems).toEqual([]);
 }, 60_000);

@@ -177,7 +177,7 @@ test.skipIf(!browserAvailable)('time zone, a subscription, the live unread badge
       return log.getByRole('row').filter({ hasText: 'webhook.test' }).textContent();
     })
     .toMatch(/Sent.*1.*204/);
-  await log.getByRole('button', { name: /^Send webhook\.test .* again$/ }).click();
+  await log.getByRole('button', { name: /^Send again: Webhooks: a test message \(.*\)$/ }).click();
   await expect.poll(() => received.length, { timeout: 15_000 }).toBe(2);
   expect(received[1]?.headers['webhook-id']).toBe(received[0]?.headers['webhook-id']);
   await expect

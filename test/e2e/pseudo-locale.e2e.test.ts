@@ -95,9 +95,11 @@ const PAGES: readonly PageCase[] = [
   { name: 'linkage-requests', path: () => '/linkage/requests' },
   { name: 'linkage-request', path: (ids) => `/linkage/requests/${encodeURIComponent(ids.request)}` },
   { name: 'linkage-figures', path: () => '/linkage/figures' },
-  // Bulletins: the list, the form, the demo's bulletin of Australia and its correction form.
+  // Bulletins: the list, the form, the drafts and the STIX import, the demo's bulletin of Australia and its correction form.
   { name: 'bulletins', path: () => '/bulletins' },
   { name: 'bulletins-new', path: () => '/bulletins/new' },
+  { name: 'bulletins-drafts', path: () => '/bulletins/drafts' },
+  { name: 'bulletins-import', path: () => '/bulletins/import' },
   { name: 'bulletin', path: (ids) => `/bulletins/${encodeURIComponent(ids.bulletin)}`, titleIsData: true },
   { name: 'bulletin-correct', path: (ids) => `/bulletins/${encodeURIComponent(ids.bulletin)}/correct` },
   // Biometrics: the agreements, the proposal form, the gallery with its enrolment form, search (no

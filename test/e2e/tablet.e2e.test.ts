@@ -68,9 +68,11 @@ function pages(): [string, string | null][] {
     // Biometrics: the demo holds no agreement, subject, search or step-two request, so the lists show
     // their empty state (test/e2e/biometrics.e2e.test.ts measures the pages with records, a step-two
     // request's page included, at both widths).
-    // Bulletins: the list, the form, the demo's bulletin of Australia (its owner may correct it).
+    // Bulletins: the list, the form, the drafts (none in the demo) and the STIX import, the demo's bulletin of Australia (its owner may correct it).
     ['bulletins', '/bulletins'],
     ['bulletins-new', '/bulletins/new'],
+    ['bulletins-drafts', '/bulletins/drafts'],
+    ['bulletins-import', '/bulletins/import'],
     ['bulletin', id('bulletin', (value) => `/bulletins/${value}`)],
     ['bulletin-correct', id('bulletin', (value) => `/bulletins/${value}/correct`)],
     ['biometrics-agreements', '/biometrics/agreements'],

@@ -149,6 +149,11 @@ export const api = {
   put: <T = void>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T = void>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, body),
+  /** A GET whose answer is a file to download (an export): its content and headers. */
+  getFile: async (path: string): Promise<{ blob: Blob; headers: Headers }> => {
+    const response = await send('GET', path);
+    return { blob: await response.blob(), headers: response.headers };
+  },
   /** A POST whose answer is a file to download (an export): its content and headers. */
   postFile: async (path: string, body?: unknown): Promise<{ blob: Blob; headers: Headers }> => {
     const response = await send('POST', path, body);

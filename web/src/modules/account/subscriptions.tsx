@@ -4,35 +4,17 @@ import { MultiCombobox } from '../../components/combobox.js';
 import { CodePicker } from '../../components/code-picker.js';
 import { ErrorAlert, Field, Fieldset, Loading, Notice, PageHeader } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
-import { msg, useT, type MessageId } from '../../i18n/index.js';
+import { useT, type MessageId } from '../../i18n/index.js';
 import { NAV } from '../../nav.js';
 import { Link } from '../../router.js';
 import { allCountries } from '../../../../src/platform/geo/countries.js';
 import type { Group } from '../directory/api.js';
 import { TYPE_LABEL } from '../bulletins/api.js';
 import type { Subscription, SubscriptionInput, Topic } from './api.js';
+import { NOTIFICATION_LABEL } from './notification-kinds.js';
 
 const COUNTRY_OPTIONS = allCountries().map((country) => ({ value: country.code, label: country.name, data: true }));
 const COUNTRY_NAME = new Map(allCountries().map((country) => [country.code, country.name]));
-/** The words of the other modules' notification kinds (what their subscriptions match). */
-const NOTIFICATION_LABEL: Readonly<Record<string, MessageId>> = {
-  'biometrics.step-two': msg('notifications.kind.biometricsStepTwo'),
-  'biometrics.step-two-decision': msg('notifications.kind.biometricsStepTwoDecision'),
-  'biometrics.step-two-reminder': msg('notifications.kind.biometricsStepTwoReminder'),
-  'document-hit.opened': msg('notifications.kind.documentHitOpened'),
-  'document-hit.answered': msg('notifications.kind.documentHitAnswered'),
-  'document-hit.reminder': msg('notifications.kind.documentHitReminder'),
-  'document.report-confirmed': msg('notifications.kind.documentReportConfirmed'),
-  'document.report-rejected': msg('notifications.kind.documentReportRejected'),
-  'linkage.match': msg('notifications.kind.linkageMatch'),
-  'linkage.matched': msg('notifications.kind.linkageMatched'),
-  'linkage.request': msg('notifications.kind.linkageRequest'),
-  'linkage.decision': msg('notifications.kind.linkageDecision'),
-  'linkage.request-reminder': msg('notifications.kind.linkageRequestReminder'),
-  'report.submitted': msg('notifications.kind.reportSubmitted'),
-  'report.approved': msg('notifications.kind.reportApproved'),
-  'report.returned': msg('notifications.kind.reportReturned'),
-};
 /** The words of kinds the web app knows, by module; another kind shows as its code. */
 const KIND_LABEL: Readonly<Record<string, Readonly<Record<string, MessageId>>>> = {
   bulletins: TYPE_LABEL, reports: NOTIFICATION_LABEL, documents: NOTIFICATION_LABEL, linkage: NOTIFICATION_LABEL, biometrics: NOTIFICATION_LABEL,

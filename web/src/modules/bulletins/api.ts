@@ -5,7 +5,7 @@
 import type { Static } from 'typebox';
 import { ApiError, clientError, setCsrfHeader } from '../../api.js';
 import { msg, type MessageId } from '../../i18n/index.js';
-import type { AcknowledgementItem, AttachmentItem, BulletinCorrection, BulletinCreate, BulletinItem, BulletinOne as BulletinOneSchema, CommentItem, VersionItem } from '../../../../src/modules/bulletins/schemas.js';
+import type { AcknowledgementItem, AttachmentItem, BulletinCorrection, BulletinCreate, BulletinItem, BulletinOne as BulletinOneSchema, CommentItem, DraftUpdate as DraftUpdateSchema, StixImportResult as StixImportResultSchema, VersionItem } from '../../../../src/modules/bulletins/schemas.js';
 import { BULLETIN_TYPES, type AcknowledgementKind, type BulletinType } from '../../../../src/modules/bulletins/codes.js';
 
 export { BULLETIN_TYPES, type AcknowledgementKind, type BulletinType };
@@ -19,6 +19,10 @@ export type Acknowledgement = Static<typeof AcknowledgementItem>;
 export type Comment = Static<typeof CommentItem>;
 export type BulletinInput = BulletinCreate;
 export type BulletinCorrectionInput = BulletinCorrection;
+/** PUT /bulletins/:id/draft: a draft's content and intended sharing, whole. */
+export type DraftUpdate = Static<typeof DraftUpdateSchema>;
+/** POST /bulletins/import.stix: the drafts made, the reports refused (with skipRefused) and the object types ignored. */
+export type StixImportResult = Static<typeof StixImportResultSchema>;
 export type { BulletinEntity } from '../../../../src/modules/bulletins/schemas.js';
 
 export const TYPE_LABEL: Readonly<Record<BulletinType, MessageId>> = {
@@ -34,6 +38,10 @@ export const ACKNOWLEDGEMENT_LABEL: Readonly<Record<AcknowledgementKind, Message
   read: msg('bulletins.ack.read'),
   'acted-on': msg('bulletins.ack.actedOn'),
 };
+
+/** The web app's list of the member's drafts, and its page importing a STIX bundle into drafts. */
+export const DRAFTS_PATH = '/bulletins/drafts';
+export const IMPORT_PATH = '/bulletins/import';
 
 export function bulletinPath(id: string): string {
   return `/bulletins/${encodeURIComponent(id)}`;

@@ -9,7 +9,7 @@ import { Link, navigate } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import { allCountries } from '../../../../src/platform/geo/countries.js';
 import type { Group, MemberSummary } from '../directory/api.js';
-import { BULLETIN_TYPES, bulletinPath, TYPE_LABEL, type BulletinCorrectionInput, type BulletinFull, type BulletinInput, type BulletinOne, type BulletinType } from './api.js';
+import { BULLETIN_TYPES, bulletinPath, TYPE_LABEL, type BulletinCorrectionInput, type BulletinFull, type BulletinInput, type BulletinOne, type BulletinType, type DraftUpdate } from './api.js';
 import { ATTACHMENT_ACCEPT, UploadProgress, useUploads } from './attachments.js';
 import { draftsOf, EntityFields, toEntities, type EntityDraft } from './entity-fields.js';
 import './bulletins.css';
@@ -26,6 +26,13 @@ function localInput(iso: string | null): string {
   if (!iso) return '';
   const date = new Date(iso);
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** Publishing answers its sharing's errors at `/intendedSharing/…`: shown at the form's sharing fields, which say `/sharing/…`. */
+function atSharingFields(reason: unknown): unknown {
+  if (!(reason instanceof ApiError)) return reason;
+  const errors = reason.errors.map((error) => (error.pointer.startsWith('/intendedSharing') ? { ...error, pointer: `/sharing${error.pointer.slice('/intendedSharing'.length)}` } : error));
+  return new ApiError(reason.status, reason.title, reason.detail, errors, reason.requestId, reason.extra);
 }
 
 export function BulletinNewPage() {
@@ -56,7 +63,38 @@ export function BulletinCorrectPage({ id }: { id: string }) {
       </>
     );
   }
+  if (bulletin.data.data.draft) {
+    // A draft has no versions to correct: it is edited as a whole.
+    return (
+      <>
+        <PageHeader title={t('bulletins.form.correct')} />
+        <p>
+          {t('bulletins.form.draftNoCorrection')} <Link to={`${bulletinPath(id)}/edit`}>{t('bulletins.editDraft')}</Link>
+        </p>
+      </>
+    );
+  }
   return <FormLoader bulletin={bulletin.data.data} />;
+}
+
+/** A draft of the user's member, edited as a whole (PUT …/draft), saved again or published from here. */
+export function BulletinDraftPage({ id }: { id: string }) {
+  const bulletin = useResource<BulletinOne>(bulletinPath(id));
+  const t = useT();
+  useTitle(t('bulletins.form.editDraft'));
+  if (!bulletin.data) return <RecordPending error={bulletin.error} title={t('bulletins.form.editDraft')} notFound={t('bulletins.notFound')} />;
+  const { data, abilities } = bulletin.data;
+  if (!abilities.correct || !data.draft) {
+    return (
+      <>
+        <PageHeader title={t('bulletins.form.editDraft')} />
+        <p>
+          {data.draft ? t('bulletins.form.ownerOnly') : t('bulletins.form.notADraft')} <Link to={bulletinPath(id)}>{t('bulletins.backToBulletin')}</Link>
+        </p>
+      </>
+    );
+  }
+  return <FormLoader bulletin={data} />;
 }
 
 function FormLoader({ bulletin }: { bulletin: BulletinFull | null }) {
@@ -82,7 +120,10 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
   const [entities, setEntities] = useState<EntityDraft[]>(() => draftsOf(bulletin?.entities ?? []));
   const [note, setNote] = useState('');
   const [files, setFiles] = useState<File[]>([]);
-  const [sharing, setSharing] = useState<SharingDraft>(bulletin ? draftOf(bulletin.sharing) : DEFAULT_SHARING);
+  // A draft's access fields are owner-only: what it will have is its intended sharing.
+  const [sharing, setSharing] = useState<SharingDraft>(bulletin ? draftOf(bulletin.intendedSharing ?? bulletin.sharing) : DEFAULT_SHARING);
+  const editingDraft = bulletin?.draft === true;
+  const correcting = bulletin !== null && !editingDraft;
   const { busy, error, setError, run } = useSubmit();
   const uploads = useUploads();
   const [created, setCreated] = useState<string | null>(null);
@@ -90,15 +131,18 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    save(false);
+    save(editingDraft);
   };
 
-  /** Issues the bulletin, or keeps it as a draft (only a new one: a draft is seen by the member alone and tells no one). */
+  /**
+   * Issues the bulletin, or keeps it as a draft (a draft is seen by the member alone and tells no one);
+   * an edited draft is saved whole, and published after when `draft` is false.
+   */
   const save = (draft: boolean): void => {
     const evaluationProblem = draftProblemId(sharing);
     const problem = !title.trim()
       ? { pointer: '/title', detail: t('bulletins.form.titleMissing') }
-      : bulletin && !note.trim()
+      : correcting && !note.trim()
         ? { pointer: '/note', detail: t('bulletins.form.noteMissing') }
         : evaluationProblem
           ? { pointer: '/sharing/evaluation', detail: t(evaluationProblem) }
@@ -119,6 +163,19 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
       sharing: toSharing(sharing),
     };
     void run(async () => {
+      if (bulletin && editingDraft) {
+        const update: DraftUpdate = fields;
+        await api.put<BulletinOne>(`${bulletinPath(bulletin.id)}/draft`, update);
+        if (!draft) {
+          try {
+            await api.post<BulletinOne>(`${bulletinPath(bulletin.id)}/publish`);
+          } catch (reason) {
+            throw atSharingFields(reason);
+          }
+        }
+        navigate(bulletinPath(bulletin.id));
+        return;
+      }
       if (bulletin) {
         const correction: BulletinCorrectionInput = { ...fields, note: note.trim() };
         await api.patch<BulletinOne>(bulletinPath(bulletin.id), correction);
@@ -134,9 +191,10 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
 
   const memberItems = members.filter((member) => member.code !== session.user.member).map((member) => ({ code: member.code, name: member.name }));
   // An ended group is read-only: offered only where the bulletin is shared with it already.
-  const groupItems = groups.filter((group) => !group.ended || bulletin?.sharing.audience.groups?.includes(group.code)).map((group) => ({ code: group.code, name: group.name }));
+  const groupItems = groups.filter((group) => !group.ended || (correcting && bulletin.sharing.audience.groups?.includes(group.code))).map((group) => ({ code: group.code, name: group.name }));
   const shown = ['/type', '/title', '/body', '/countries', '/places', '/tags', '/expiresAt', '/note', '/entities', ...sharingPointers(sharing)];
-  const heading = bulletin ? t.rich('bulletins.form.correctQuoted', { title: <span translate="no">{bulletin.title}</span> }) : t('bulletins.new');
+  const quoted = { title: <span translate="no">{bulletin?.title}</span> };
+  const heading = editingDraft ? t.rich('bulletins.form.editDraftQuoted', quoted) : bulletin ? t.rich('bulletins.form.correctQuoted', quoted) : t('bulletins.new');
 
   return (
     <>
@@ -153,7 +211,12 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
       <form onSubmit={submit} noValidate className="document-form">
         <ErrorAlert error={error} shown={shown} />
         <ErrorAlert error={uploads.error} />
-        {bulletin ? (
+        {editingDraft ? (
+          <p className="alert alert-warning" role="status">
+            {t('bulletins.draftNotice')}
+          </p>
+        ) : null}
+        {correcting ? (
           <Field label={t('bulletins.form.note')} hint={t('bulletins.form.noteHint')} error={error?.fieldError('/note')}>
             {(props) => <textarea {...props} translate="no" rows={2} maxLength={2000} required value={note} onChange={(event) => setNote(event.target.value)} />}
           </Field>
@@ -206,9 +269,20 @@ function BulletinForm({ bulletin, members, groups }: { bulletin: BulletinFull | 
         <UploadProgress progress={uploads.progress} />
         <SharingFields value={sharing} onChange={setSharing} members={memberItems} groups={groupItems} error={error} />
         <div className="form-actions">
-          <button type="submit" className="button-primary" disabled={busy}>
-            {bulletin ? t('bulletins.form.saveCorrection') : created ? t('bulletins.form.retryFiles') : t('bulletins.form.issue')}
-          </button>
+          {editingDraft ? (
+            <>
+              <button type="submit" className="button-primary" disabled={busy}>
+                {t('bulletins.form.saveDraftChanges')}
+              </button>
+              <button type="button" className="button" disabled={busy} onClick={() => save(false)}>
+                {t('bulletins.form.saveAndPublish')}
+              </button>
+            </>
+          ) : (
+            <button type="submit" className="button-primary" disabled={busy}>
+              {bulletin ? t('bulletins.form.saveCorrection') : created ? t('bulletins.form.retryFiles') : t('bulletins.form.issue')}
+            </button>
+          )}
           {bulletin || created ? null : (
             <button type="button" className="button" disabled={busy} onClick={() => save(true)}>
               {t('bulletins.form.saveDraft')}

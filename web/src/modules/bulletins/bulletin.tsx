@@ -1,12 +1,13 @@
+import { useState } from 'react';
 import { api } from '../../api.js';
 import { SharingView } from '../../components/sharing.js';
 import { DateText, ErrorAlert, PageHeader, RecordPending, TlpBadge } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
-import { Link } from '../../router.js';
+import { Link, navigate } from '../../router.js';
 import { countryName } from '../../../../src/platform/geo/countries.js';
 import { useMembers } from '../directory/hooks.js';
-import { bulletinPath, TYPE_LABEL, type BulletinOne } from './api.js';
+import { bulletinPath, DRAFTS_PATH, TYPE_LABEL, type BulletinOne } from './api.js';
 import { AttachmentList, AttachmentUpload } from './attachments.js';
 import { entityText, KIND_LABEL } from './entity-fields.js';
 import { Acknowledgements, Comments } from './responses.js';
@@ -19,6 +20,7 @@ export function BulletinPage({ id }: { id: string }) {
   const members = useMembers();
   const t = useT();
   const { busy, error, run } = useSubmit();
+  const [confirming, setConfirming] = useState(false);
   useTitle(bulletin.data?.data.title ?? t('bulletins.bulletin'));
   if (!bulletin.data) {
     return (
@@ -31,22 +33,35 @@ export function BulletinPage({ id }: { id: string }) {
     );
   }
   const { data, abilities } = bulletin.data;
+  const names = members.names;
   const publish = (): void => {
     void run(async () => {
       await api.post<BulletinOne>(`${bulletinPath(data.id)}/publish`);
+      setConfirming(false);
       bulletin.reload();
     });
   };
-  const names = members.names;
+  const remove = (): void => {
+    if (!window.confirm(t('bulletins.confirmDelete', { title: data.title }))) return;
+    void run(async () => {
+      await api.delete(bulletinPath(data.id));
+      navigate(DRAFTS_PATH);
+    });
+  };
   const none = <span className="muted">—</span>;
 
   return (
     <>
       <PageHeader title={<span translate="no">{data.title}</span>}>
         {abilities.correct && data.draft ? (
-          <button type="button" className="button-primary" disabled={busy} onClick={publish}>
-            {t('bulletins.publish')}
-          </button>
+          <>
+            <button type="button" className="button-primary" disabled={busy || confirming} onClick={() => setConfirming(true)}>
+              {t('bulletins.publish')}
+            </button>
+            <Link className="button" to={`${bulletinPath(data.id)}/edit`}>
+              {t('bulletins.editDraft')}
+            </Link>
+          </>
         ) : null}
         {abilities.correct && !data.draft ? (
           <Link className="button" to={`${bulletinPath(data.id)}/correct`}>
@@ -58,13 +73,33 @@ export function BulletinPage({ id }: { id: string }) {
             {t('bulletins.exportStix')}
           </a>
         ) : null}
+        {abilities.correct && data.draft ? (
+          <button type="button" className="button-danger" disabled={busy} onClick={remove}>
+            {t('bulletins.deleteDraft')}
+          </button>
+        ) : null}
       </PageHeader>
       {data.draft ? (
         <p className="alert alert-warning" role="status">
-          {t('bulletins.draftNotice')}
+          <strong className="draft-mark">{t('bulletins.draft')}</strong> {t('bulletins.draftNotice')}
         </p>
       ) : null}
       <ErrorAlert error={error} />
+      {confirming && data.intendedSharing ? (
+        <section className="panel publish-confirm" aria-labelledby="publish-confirm">
+          <h2 id="publish-confirm">{t('bulletins.publishConfirm.title')}</h2>
+          <p>{t('bulletins.publishConfirm.text')}</p>
+          <SharingView sharing={data.intendedSharing} owner={data.owner} names={names} />
+          <div className="form-actions">
+            <button type="button" className="button-primary" disabled={busy} onClick={publish}>
+              {t('bulletins.publishConfirm.publish')}
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </section>
+      ) : null}
       <p className="document-tlp">
         <TlpBadge tlp={data.sharing.tlp} /> <span>{t(TYPE_LABEL[data.type])}</span>
         {data.expired ? <strong> · {t('bulletins.expired')}</strong> : null}
@@ -92,9 +127,14 @@ export function BulletinPage({ id }: { id: string }) {
             <AttachmentList bulletin={data.id} attachments={data.attachments} />
             {abilities.correct ? <AttachmentUpload bulletin={data.id} onStored={bulletin.reload} /> : null}
           </section>
-          <Acknowledgements bulletin={data.id} version={data.version} respond={abilities.respond} owner={data.owner} names={names} />
-          <Comments bulletin={data.id} respond={abilities.respond} names={names} />
-          <Versions bulletin={data.id} version={data.version} />
+          {/* A draft is its member's alone: nothing to acknowledge, and a comment would stay for its audience to read once published. */}
+          {data.draft ? null : (
+            <>
+              <Acknowledgements bulletin={data.id} version={data.version} respond={abilities.respond} owner={data.owner} names={names} />
+              <Comments bulletin={data.id} respond={abilities.respond} names={names} />
+              <Versions bulletin={data.id} version={data.version} />
+            </>
+          )}
         </div>
 
         <aside className="document-meta" aria-label={t('bulletins.about')}>

@@ -4,6 +4,7 @@ import { DateText, ErrorAlert, Loading, Notice, PageHeader, RecordPending } from
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 import { msg, useT, type MessageId } from '../../i18n/index.js';
 import { Link, navigate } from '../../router.js';
+import { useNotificationKindName } from '../account/notification-kinds.js';
 import { endpointPath, type Delivery, type Endpoint } from './api.js';
 
 /** Enabled, or disabled with its reason; the run of failed attempts when there is one. */
@@ -45,6 +46,7 @@ export function WebhookPage({ id }: { id: string }) {
   const deliveries = useResource<{ data: Delivery[] }>(`${endpointPath(id)}/deliveries`);
   const act = useSubmit();
   const [queued, setQueued] = useState(false);
+  const kindName = useNotificationKindName();
 
   if (!endpoint.data) return <RecordPending error={endpoint.error} title={t('webhooks.endpoint')} notFound={t('webhooks.notFound')} />;
   const current = endpoint.data.data;
@@ -86,7 +88,7 @@ export function WebhookPage({ id }: { id: string }) {
           </>
         ) : null}
         <dt>{t('webhooks.kinds')}</dt>
-        <dd translate="no">{current.kinds.length ? t.list(current.kinds) : t('webhooks.allKinds')}</dd>
+        <dd>{current.kinds.length ? t.list(current.kinds.map(kindName)) : t('webhooks.allKinds')}</dd>
         <dt>{t('common.status')}</dt>
         <dd>
           <EndpointStatus endpoint={current} />
@@ -154,7 +156,11 @@ export function WebhookPage({ id }: { id: string }) {
                         <DateText value={delivery.createdAt} withTime />
                       </td>
                       <td>
-                        <code translate="no">{delivery.kind}</code>
+                        {kindName(delivery.kind)}
+                        <br />
+                        <code translate="no" className="kind-code">
+                          {delivery.kind}
+                        </code>
                       </td>
                       <td>
                         {t(STATUS_LABEL[delivery.status])}
@@ -191,7 +197,7 @@ export function WebhookPage({ id }: { id: string }) {
                           className="button-small"
                           onClick={() => queue(`${endpointPath(id)}/deliveries/${encodeURIComponent(delivery.id)}/replay`)}
                           disabled={act.busy || !current.enabled}
-                          aria-label={t('webhooks.replayName', { kind: delivery.kind, id: delivery.webhookId })}
+                          aria-label={t('webhooks.replayName', { kind: kindName(delivery.kind), id: delivery.webhookId })}
                         >
                           {t('webhooks.replay')}
                         </button>

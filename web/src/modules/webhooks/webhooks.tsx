@@ -6,6 +6,7 @@ import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { can, useSession } from '../../session.js';
 import type { Topic } from '../account/api.js';
+import { useNotificationKindName } from '../account/notification-kinds.js';
 import { endpointPage, type Endpoint, type EndpointCreated } from './api.js';
 import { EndpointStatus } from './webhook.js';
 import './webhooks.css';
@@ -35,6 +36,7 @@ function Endpoints() {
   const [kinds, setKinds] = useState<string[]>([]);
   const [created, setCreated] = useState<EndpointCreated | null>(null);
   const creation = useSubmit();
+  const kindName = useNotificationKindName();
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
@@ -96,7 +98,7 @@ function Endpoints() {
                       </>
                     ) : null}
                   </td>
-                  <td translate="no">{endpoint.kinds.length ? t.list(endpoint.kinds) : <span className="muted">{t('webhooks.allKinds')}</span>}</td>
+                  <td>{endpoint.kinds.length ? t.list(endpoint.kinds.map(kindName)) : <span className="muted">{t('webhooks.allKinds')}</span>}</td>
                   <td>
                     <EndpointStatus endpoint={endpoint} />
                   </td>
@@ -121,7 +123,9 @@ function Endpoints() {
             {allKinds.map((kind) => (
               <label key={kind} className="check">
                 <input type="checkbox" checked={kinds.includes(kind)} onChange={(event) => setKinds(event.target.checked ? [...kinds, kind] : kinds.filter((item) => item !== kind))} />{' '}
-                <code translate="no">{kind}</code>
+                <span>
+                  {kindName(kind)} <code translate="no" className="kind-code">{kind}</code>
+                </span>
               </label>
             ))}
           </div>
