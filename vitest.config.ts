@@ -25,7 +25,7 @@ const DATABASE_INCIDENTAL = ['src/platform/files/bombs.test.ts'];
  * starts last and leaves one worker idle; the others follow in vitest's own order.
  */
 const SLOWEST_FIRST = [
-  'test/image-build.test.ts', 'test/e2e/tablet.e2e.test.ts', 'test/e2e/pseudo-locale.e2e.test.ts', 'src/modules/account/totp-code.test.ts', 'src/cli.test.ts',
+  'test/image-build.test.ts', 'test/crash.test.ts', 'test/e2e/tablet.e2e.test.ts', 'test/e2e/pseudo-locale.e2e.test.ts', 'src/modules/account/totp-code.test.ts', 'src/cli.test.ts',
   'test/e2e/biometrics.e2e.test.ts', 'src/platform/files/bombs.test.ts', 'test/e2e/keyboard.e2e.test.ts', 'src/platform/http/outsiders.test.ts',
   'src/modules/documents/visibility.test.ts', 'src/platform/http/operations.test.ts', 'src/platform/vectors/vectors.test.ts', 'test/readme.test.ts',
   'src/modules/reports/transfer/import/import.test.ts', 'src/platform/sharing/sharing-rule.test.ts', 'test/module-contract.test.ts',
