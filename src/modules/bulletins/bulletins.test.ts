@@ -218,6 +218,13 @@ describe('drafts', () => {
     expect(edited.statusCode, edited.body).toBe(200);
     expect(edited.json<{ data: Bulletin }>().data).toMatchObject({ title: 'Draft: forged entry stamps', version: 1, sharing: { audience: { kind: 'owner' } }, intendedSharing: { audience: { kind: 'all' } } });
     expect((await t.as(owner, { method: 'PATCH', url: `${API}/${draft.id}`, payload: { note: 'x', title: 'y' } })).statusCode).toBe(409);
+    // A draft takes no comment or acknowledgement: either would greet its audience once it is published.
+    const early = [
+      await t.as(ownerColleague, { method: 'POST', url: `${API}/${draft.id}/comments`, payload: { body: 'Before it is out' } }),
+      await t.as(ownerColleague, { method: 'POST', url: `${API}/${draft.id}/acknowledgements`, payload: { kind: 'read' } }),
+    ];
+    expect(early.map((response) => response.statusCode)).toEqual([409, 409]);
+    expect(edited.json<{ data: { abilities: { respond: boolean } } }>().data.abilities.respond).toBe(false);
     expect(await told(draft.id)).toBe(0);
 
     const published = await t.as(owner, { method: 'POST', url: `${API}/${draft.id}/publish` });

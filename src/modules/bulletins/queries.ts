@@ -82,11 +82,11 @@ export async function findBulletin(ctx: Ctx, id: string, options: { forUpdate?: 
 }
 
 /** A bulletin the actor may see, the key of what hangs from it: id, version, and its owner and audience (who may add to it). */
-export type BulletinKey = Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'> & { id: string; version: number };
+export type BulletinKey = Pick<SharingRow, 'owner' | 'audience_kind' | 'audience_members' | 'audience_groups'> & { id: string; version: number; draft: boolean };
 
 /** The key of a bulletin the actor may see: what acknowledgements, comments and attachments hang from. */
 export async function findBulletinKey(ctx: Ctx, id: string, options: { forUpdate?: boolean } = {}): Promise<BulletinKey | undefined> {
-  return ctx.tx.maybeOne(sql`SELECT b.id, b.owner, b.version, b.audience_kind, b.audience_members, b.audience_groups FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')} ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
+  return ctx.tx.maybeOne(sql`SELECT b.id, b.owner, b.version, b.draft, b.audience_kind, b.audience_members, b.audience_groups FROM bulletins b WHERE b.id = ${id} AND ${ctx.visible('b')} ${options.forUpdate ? sql`FOR UPDATE` : sql``}`);
 }
 
 export interface VersionRow {

@@ -152,7 +152,7 @@ export function bulletinRoutes(app: App, platform: Platform): void {
 
   app.post('/bulletins/:id/acknowledgements', {
     config: { action: 'bulletins.respond' },
-    schema: { tags, summary: 'Acknowledge a bulletin (read, or acted on)', params: IdParams, body: AcknowledgementCreate, response: { 200: AcknowledgementList, ...problemResponses } },
+    schema: { tags, summary: 'Acknowledge a bulletin (read, or acted on); a draft takes none (409)', params: IdParams, body: AcknowledgementCreate, response: { 200: AcknowledgementList, ...problemResponses, 409: Type.Ref('Problem') } },
   }, async (request) => perform(request, (ctx) => responses.acknowledge(ctx, request.params.id, request.body)));
 
   app.get('/bulletins/:id/comments', {
@@ -162,6 +162,6 @@ export function bulletinRoutes(app: App, platform: Platform): void {
 
   app.post('/bulletins/:id/comments', {
     config: { action: 'bulletins.respond' },
-    schema: { tags, summary: 'Comment on a bulletin (seen by whoever may see the bulletin)', params: IdParams, body: CommentCreate, response: { 201: CommentOne, ...problemResponses } },
+    schema: { tags, summary: 'Comment on a bulletin (seen by whoever may see the bulletin); a draft takes none (409)', params: IdParams, body: CommentCreate, response: { 201: CommentOne, ...problemResponses, 409: Type.Ref('Problem') } },
   }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => responses.comment(ctx, request.params.id, request.body))));
 }
