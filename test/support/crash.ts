@@ -103,7 +103,7 @@ async function seed(db: Database, subscribers: number): Promise<Logins> {
     return { officer, approver, checker };
   });
   const login = async (userId: string): Promise<Login> => {
-    const secret = await db.transaction({ member: null }, (tx) => createSession(tx, userId, 'full', '127.0.0.1', 48));
+    const secret = await db.ownerTransaction((tx) => createSession(tx, userId, 'full', '127.0.0.1', 48));
     const row = await db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE id_hash = ${digest(secret)}`));
     return { cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
   };
