@@ -79,7 +79,8 @@ describe('the command beside a running server', () => {
       expect(line, server.output()).not.toBeNull();
       const [, , dataFolder, args] = line!;
       if (TEST_DB_KIND === 'pglite') expect(dataFolder).toBe(demoFolder);
-      const commandEnv: Record<string, string> = TEST_DB_KIND === 'pglite' ? { LINTAS_DATA: dataFolder! } : { DATABASE_URL: demoDatabase!.url! };
+      // On a server the operator's shell has what the server was given: the database and its key ring.
+      const commandEnv: Record<string, string> = TEST_DB_KIND === 'pglite' ? { LINTAS_DATA: dataFolder! } : { DATABASE_URL: demoDatabase!.url!, LINTAS_DATA_KEY: DEMO_DATA_KEY };
 
       const before = totpCode(DEMO_TOTP_SECRET);
       const ran = await runLintas(args!.split(' '), commandEnv);
