@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_MRZS } from '../../src/modules/documents/demo.js';
 import { PSEUDO_LETTERS } from '../../web/src/i18n/pseudo.js';
-import { browserAvailable, openBrowserSession, signIn, waitForData, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, keepScreenshot, openBrowserSession, signIn, visit, waitForData, type BrowserSession } from '../support/browser.js';
 import { inspect } from '../support/pseudo.js';
 import { TEST_DB_KIND } from '../support/db.js';
 
@@ -18,7 +17,6 @@ import { TEST_DB_KIND } from '../support/db.js';
 // below until it is converted; its pages then join PAGES.
 
 const ADMIN = 'admin@aus.demo';
-const SCREENSHOTS = 'test-results/screenshots';
 /** Modules whose words the converted pages still show unconverted, marked data-i18n-pending. */
 const PENDING: string[] = [];
 
@@ -121,7 +119,6 @@ let problems: string[] = [];
 
 beforeAll(async () => {
   if (!browserAvailable) return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
   session = await openBrowserSession();
   ({ page, server, problems } = session);
 }, 120_000);
@@ -131,13 +128,13 @@ afterAll(async () => {
 });
 
 async function check(target: PageCase, ids: Ids): Promise<void> {
-  await page.goto(`${server.url}${target.path(ids)}`);
+  await visit(page, server.url, target.path(ids));
   await page.locator('h1').first().waitFor();
   // The page's data has come: no request in flight (the live stream aside) and nothing still loading.
   await waitForData(page);
   expect(await page.evaluate(() => document.documentElement.lang), target.name).toBe('en-XA');
   const finding = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: PENDING, titleIsData: target.titleIsData ?? false });
-  await page.screenshot({ path: `${SCREENSHOTS}/pseudo-${target.name}${TEST_DB_KIND === 'postgres' ? '-postgres' : ''}.png`, fullPage: true });
+  await keepScreenshot(page, `pseudo-${target.name}${TEST_DB_KIND === 'postgres' ? '-postgres' : ''}`);
   expect(finding.untranslated, target.name).toEqual([]);
   // Not vacuous: the page showed its words, in the pseudo-locale.
   expect(finding.translated, target.name).toBeGreaterThan(3);
@@ -202,7 +199,7 @@ test.skipIf(!browserAvailable)('the signed-in pages show only catalogue words or
   await mrz.fill(demo.replace('PA0123456', 'PAO123456'));
   await page.locator('.mrz-problems .mrz-hint').first().waitFor();
   const mrzProblems = await page.evaluate(inspect, { letters: [...PSEUDO_LETTERS], pending: PENDING, titleIsData: false });
-  await page.screenshot({ path: `${SCREENSHOTS}/pseudo-documents-mrz${TEST_DB_KIND === 'postgres' ? '-postgres' : ''}.png`, fullPage: true });
+  await keepScreenshot(page, `pseudo-documents-mrz${TEST_DB_KIND === 'postgres' ? '-postgres' : ''}`);
   expect(mrzProblems.untranslated).toEqual([]);
   expect(mrzProblems.translated).toBeGreaterThan(3);
   await mrz.fill(demo);

@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserAvailable, openBrowserSession, signIn, trackRequests, waitForData, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, keepScreenshot, openBrowserSession, signIn, trackRequests, visit, waitForData, type BrowserSession } from '../support/browser.js';
 
 // Every page of the web app (web/src/routes.tsx and each module's routes.tsx; pages with an id open
 // a demo record) at tablet width (768 px) and at 1366 px: no sideways scrolling of the page, and no
 // element reaching outside the card (or, outside cards, the main area) that holds it, unless a box
 // between them scrolls on purpose. One browser session, signed in once as Australia's admin (every
-// role). A screenshot of each page at 768 px is kept in test-results/screenshots/tablet-<page>.png.
+// role). With LINTAS_TEST_SCREENSHOTS=1, a screenshot of each page at 768 px is kept in
+// test-results/screenshots/tablet-<page>.png.
 
-const SCREENSHOTS = 'test-results/screenshots';
 const WIDTHS = [768, 1366] as const;
 const VIEWPORTS = { 768: { width: 768, height: 1024 }, 1366: { width: 1366, height: 900 } } as const;
 
@@ -137,7 +136,7 @@ async function measure(): Promise<{ scrollWidth: number; clientWidth: number; ov
 /** Opens a page of the app and waits until it has loaded what it shows (no "Loading…" left). */
 async function open(path: string): Promise<void> {
   if (!session) throw new Error('no browser session');
-  await page.goto(`${session.server.url}${path}`);
+  await visit(page, session.server.url, path);
   await page.getByRole('navigation', { name: 'Modules' }).waitFor();
   await page.locator('main h1').first().waitFor();
   await waitForData(page);
@@ -162,14 +161,13 @@ beforeAll(async () => {
   if (!browserAvailable) return;
   session = await openBrowserSession();
   page = session.page;
-  mkdirSync(SCREENSHOTS, { recursive: true });
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.goto(`${session.server.url}/`);
   // The sign-in page, before signing in, at tablet width.
   await page.getByLabel('E-mail').waitFor();
   const signInPage = await measure();
   expect(signInPage.scrollWidth).toBeLessThanOrEqual(signInPage.clientWidth);
-  await page.screenshot({ path: `${SCREENSHOTS}/tablet-sign-in.png`, fullPage: true });
+  await keepScreenshot(page, 'tablet-sign-in');
   await signIn(page, session.server, 'admin@aus.demo');
   ids.group = await firstId('/api/v1/groups', firstOf('code'));
   ids.library = await firstId('/api/v1/library/documents?limit=1', firstOf('id'));
@@ -206,7 +204,7 @@ describe.skipIf(!browserAvailable)('every page fits the width of the screen', ()
         // Two frames: the resize is laid out, and what listens to it has drawn again.
         await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
         const measured = await measure();
-        if (width === 768) await page.screenshot({ path: `${SCREENSHOTS}/tablet-${name}.png`, fullPage: true });
+        if (width === 768) await keepScreenshot(page, `tablet-${name}`);
         const sideways = Math.max(0, measured.scrollWidth - measured.clientWidth);
         expect({ page: target, width, sideways, overflows: measured.overflows }).toEqual({ page: target, width, sideways: 0, overflows: [] });
       }
@@ -229,7 +227,7 @@ describe.skipIf(!browserAvailable)('every page fits the width of the screen', ()
         await page.setViewportSize(VIEWPORTS[width]);
         await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
         const measured = await measure();
-        if (width === 768) await page.screenshot({ path: `${SCREENSHOTS}/tablet-linkage-review-secretariat.png`, fullPage: true });
+        if (width === 768) await keepScreenshot(page, 'tablet-linkage-review-secretariat');
         const sideways = Math.max(0, measured.scrollWidth - measured.clientWidth);
         expect({ width, sideways, overflows: measured.overflows }).toEqual({ width, sideways: 0, overflows: [] });
       }

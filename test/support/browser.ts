@@ -87,8 +87,37 @@ export function trackRequests(page: Page): void {
 }
 
 /**
+ * Goes to PATH (on the server at BASE) as a link in the web app goes there (the History API, which
+ * web/src/router.tsx follows), without loading the app again; the first visit loads it. The layout
+ * walkers visit sixty pages each in one session: a load each would cost them most of their time.
+ */
+export async function visit(page: Page, base: string, path: string): Promise<void> {
+  if (!page.url().startsWith(`${base}/`)) {
+    await page.goto(`${base}${path}`);
+    return;
+  }
+  await page.evaluate((to) => {
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    window.scrollTo(0, 0);
+  }, path);
+}
+
+/**
+ * The layout walkers (tablet, pseudo-locale) keep a full-page screenshot of every page they visit
+ * when LINTAS_TEST_SCREENSHOTS=1, for a person to look at (test-results/screenshots); the suite
+ * otherwise skips them: a hundred full-page images cost it half a minute and nobody reads them in CI.
+ */
+export const keepScreenshots = process.env.LINTAS_TEST_SCREENSHOTS === '1';
+
+/** Keeps a full-page screenshot of the page as test-results/screenshots/NAME.png, when keepScreenshots. */
+export async function keepScreenshot(page: Page, name: string): Promise<void> {
+  if (keepScreenshots) await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+/**
  * Waits until the page's data has come: every request it made has been answered and none started for
- * 500 ms (a page asks for more once the first answer is shown), the live stream aside: it stays open,
+ * 250 ms (a page asks for more once the first answer is shown; what shows as loading meanwhile is waited for below), the live stream aside: it stays open,
  * so Playwright's `networkidle` never comes. Then nothing on the page still shows as loading.
  */
 export async function waitForData(page: Page): Promise<void> {
@@ -98,7 +127,7 @@ export async function waitForData(page: Page): Promise<void> {
   let quietSince = Date.now();
   for (;;) {
     if (open.size > 0) quietSince = Date.now();
-    else if (Date.now() - quietSince >= 500) break;
+    else if (Date.now() - quietSince >= 250) break;
     if (Date.now() > deadline) throw new Error(`requests still open: ${[...open].map((request) => request.url()).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
