@@ -95,7 +95,7 @@ export async function consumeSecondFactor(tx: Tx, code: string): Promise<SecondF
   if (!user?.totp_secret) return 'wrong';
   const step = totpStep(user.totp_secret, code);
   if (step !== null) {
-    if (step <= Number(user.totp_last_step)) return 'reused';
+    if (step <= user.totp_last_step) return 'reused';
     return (await tx.one<{ used: boolean }>(sql`SELECT auth_totp_step_used(${step}::bigint) AS used`)).used ? 'accepted' : 'reused';
   }
   return (await tx.one<{ used: boolean }>(sql`SELECT auth_recovery_code_used(${recoveryCodeHash(code)}) AS used`)).used ? 'accepted' : 'wrong';

@@ -31,6 +31,7 @@ export function totpCode(secret: string): string {
 /** Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand is not mistaken. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const RECOVERY_CODE_LENGTH = 24;
+const CURRENT_FORM = /^[0-9A-HJKMNP-TV-Z]{24}$/;
 
 /**
  * Ten recovery codes, shown once, in groups of four (`ABCD-EFGH-…`); stored as the SHA-256 of their
@@ -49,6 +50,6 @@ export function newRecoveryCodes(): { codes: string[]; hashes: Buffer[] } {
  */
 export function recoveryCodeHash(typed: string): Buffer {
   const crockford = typed.replace(/[\s-]/g, '').toUpperCase().replace(/[IL]/g, '1').replace(/O/g, '0');
-  if (crockford.length === RECOVERY_CODE_LENGTH && [...crockford].every((char) => CROCKFORD.includes(char))) return digest(crockford);
+  if (CURRENT_FORM.test(crockford)) return digest(crockford);
   return digest(typed.trim().toLowerCase());
 }
