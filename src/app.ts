@@ -15,6 +15,7 @@ import type { Platform } from './platform/context.js';
 import { MODULES } from './modules/index.js';
 import { migrationsOf, type LintasModule } from './platform/module.js';
 import { registerAuthentication } from './platform/http/authenticate.js';
+import { sessionCookieName } from './platform/auth/sessions.js';
 import { registerAuthorisation } from './platform/http/pipeline.js';
 import { registerErrorHandling } from './platform/http/errors.js';
 import { registerHome } from './platform/http/home.js';
@@ -116,7 +117,7 @@ export async function build(options: BuildOptions): Promise<App> {
       },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'lintas_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(platform.config.secureCookies) },
           bearer: { type: 'http', scheme: 'bearer' },
         },
       },

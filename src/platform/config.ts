@@ -12,6 +12,8 @@ export interface Config {
   /** Cookies get `Secure` when the public address is https. */
   secureCookies: boolean;
   sessionHours: number;
+  /** Minutes a session may go unused before it ends (ASVS 3.3.2); 0: no idle limit. */
+  sessionIdleMinutes: number;
   /** How long a process reuses a looked-up session or token; changes reach every process at once regardless. */
   sessionCacheSeconds: number;
   /** Requests per minute per signed-in user or per address. */
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     sessionHours: int(env, 'LINTAS_SESSION_HOURS', 12),
+    sessionIdleMinutes: int(env, 'LINTAS_SESSION_IDLE_MINUTES', 30),
     sessionCacheSeconds: int(env, 'LINTAS_SESSION_CACHE_SECONDS', 5),
     rateLimitPerMinute: int(env, 'LINTAS_RATE_LIMIT', 1200),
     refusalsPerAddressPerMinute: int(env, 'LINTAS_REFUSALS_PER_ADDRESS', 60),

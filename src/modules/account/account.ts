@@ -38,7 +38,7 @@ export async function confirmTotpEnrolment(
     const user = await tx.one<{ totp_enabled: boolean }>(sql`SELECT totp_enabled FROM users WHERE id = ${session.userId}`);
     const enrolling = await tx.maybeOne<{ totp_secret: string | null }>(sql`SELECT totp_secret FROM auth_totp_secret()`);
     if (user.totp_enabled || !enrolling?.totp_secret) throw new Problem(409, 'Nothing to confirm', 'Start enrolment first.');
-    if (!(await consumeSecondFactor(tx, code))) throw invalid([{ pointer: '/code', detail: 'the code is wrong or expired' }]);
+    if ((await consumeSecondFactor(tx, code)) !== 'accepted') throw invalid([{ pointer: '/code', detail: 'the code is wrong or expired' }]);
     const { codes, hashes } = newRecoveryCodes();
     await tx.query(sql`SELECT auth_totp_enable(${hashes.map((hash) => hash.toString('hex'))}::text[])`);
     const newSession = session.stage === 'enrol' ? await replaceSession(tx, session, 'full', request.address, platform.config.sessionHours) : null;
@@ -56,7 +56,7 @@ export async function removeTotp(ctx: Ctx, code: string): Promise<void> {
   const { tx, actor } = ctx;
   const member = await tx.one<{ requires_totp: boolean }>(sql`SELECT requires_totp FROM members WHERE code = ${actor.member}`);
   if (member.requires_totp) throw new Problem(409, 'Second factor required', 'Your member requires a second factor; it cannot be removed.');
-  if (!(await consumeSecondFactor(tx, code))) throw invalid([{ pointer: '/code', detail: 'the code is wrong or expired' }]);
+  if ((await consumeSecondFactor(tx, code)) !== 'accepted') throw invalid([{ pointer: '/code', detail: 'the code is wrong or expired' }]);
   await tx.query(sql`SELECT auth_totp_remove()`);
   await ctx.audit({ action: 'account.totp-removed', objectType: 'user', objectId: actor.userId });
   await tellAccountChange(tx, actor, 'totp-removed', ctx.request.address);
@@ -126,6 +126,43 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<void> {
   await ctx.audit({ action: 'account.token-revoked', objectType: 'api-token', objectId: id });
 }
 
+interface SessionRow {
+  id: string;
+  created_at: Date;
+  last_seen_at: Date;
+  address: string | null;
+  stage: string;
+  current: boolean;
+}
+
+/** The user's own live sessions (ASVS 3.3.4), by an opaque id: never the cookie nor the hash it is looked up by. */
+export async function listSessions(ctx: Ctx, session: SessionState, idleMinutes: number) {
+  const rows = await ctx.tx.query<SessionRow>(sql`SELECT * FROM auth_sessions(${session.idHash}, ${idleMinutes}::int)`);
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.created_at.toISOString(),
+    lastSeenAt: row.last_seen_at.toISOString(),
+    address: row.address,
+    signedIn: row.stage === 'full',
+    current: row.current,
+  }));
+}
+
+/** Ends one of the user's own sessions; another user's id is as unknown as a made-up one (404). */
+export async function endSessionById(ctx: Ctx, id: string): Promise<void> {
+  const ended = await ctx.tx.one<{ ended: boolean }>(sql`SELECT auth_session_end_by_id(${id}::uuid) AS ended`);
+  if (!ended.ended) throw notFound();
+  await sessionsChanged(ctx.tx);
+  await ctx.audit({ action: 'account.session-ended', objectType: 'user', objectId: ctx.actor.userId, details: { session: id } });
+}
+
+/** Signs out everywhere else: ends every session of the user but this one. */
+export async function endOtherSessions(ctx: Ctx, session: SessionState): Promise<{ sessionsEnded: number }> {
+  const ended = await ctx.tx.one<{ ended: number }>(sql`SELECT auth_sessions_end(${ctx.actor.userId}::uuid, ${session.idHash}) AS ended`);
+  await sessionsChanged(ctx.tx);
+  await ctx.audit({ action: 'account.other-sessions-ended', objectType: 'user', objectId: ctx.actor.userId, details: { sessionsEnded: ended.ended } });
+  return { sessionsEnded: ended.ended };
+}
 
 /** A reset asked for by e-mail address; the answer is the same whether or not the account exists. */
 export async function requestPasswordReset(platform: Platform, request: RequestInfo, email: string): Promise<void> {

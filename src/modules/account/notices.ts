@@ -1,8 +1,8 @@
 import type { Tx } from '../../platform/db/database.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 
-/** A change to how a user signs in, told to the user by e-mail (ASVS 2.2.3, 2.5.5). */
-export type AccountChange = 'password-changed' | 'password-reset' | 'totp-enrolled' | 'totp-removed' | 'token-created';
+/** A change to how a user signs in, or a refused reuse of a second-factor code (ASVS 2.8.5), told to the user by e-mail (ASVS 2.2.3, 2.5.5). */
+export type AccountChange = 'password-changed' | 'password-reset' | 'totp-enrolled' | 'totp-removed' | 'token-created' | 'totp-reused';
 
 const WHAT: Record<AccountChange, string> = {
   'password-changed': 'Your Lintas password was changed.',
@@ -10,6 +10,7 @@ const WHAT: Record<AccountChange, string> = {
   'totp-enrolled': 'An authenticator app was enrolled as your second factor for Lintas.',
   'totp-removed': 'The second factor was removed from your Lintas account.',
   'token-created': 'A new API token was created on your Lintas account.',
+  'totp-reused': 'A second-factor code that had already been used was tried again to sign in to your Lintas account, after your password was accepted. It was refused. Someone may know your password and have seen one of your codes.',
 };
 
 /**
@@ -21,9 +22,10 @@ export async function tellAccountChange(tx: Tx, user: { email: string; name: str
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   await enqueueEmail(tx, {
     to: user.email,
-    subject: 'Lintas: a change to how you sign in',
+    subject: change === 'totp-reused' ? 'Lintas: a used sign-in code was tried again' : 'Lintas: a change to how you sign in',
     text:
       `Hello ${user.name},\n\n${WHAT[change]}\n\nWhen: ${when} (UTC)\nFrom address: ${address}\n\n` +
-      'If this was you, there is nothing to do. If it was not, tell your member-admin at once: they can disable the account and issue a new password link.\n',
+      (change === 'totp-reused' ? 'If this was you (a code typed twice), there is nothing to do.' : 'If this was you, there is nothing to do.') +
+      ' If it was not, tell your member-admin at once: they can disable the account and issue a new password link.\n',
   });
 }

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.js';
 import { allowedActions } from '../../platform/auth/roles.js';
-import { SESSION_COOKIE, type SessionState } from '../../platform/auth/sessions.js';
+import { sessionCookieName, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { actorOf } from '../../platform/http/authenticate.js';
@@ -11,7 +11,7 @@ import { forbidden, unauthorised } from '../../platform/errors.js';
 import { IdParams, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 import * as account from './account.js';
-import { ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
+import { AccountSession, ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SessionsEnded, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { timeZoneRoutes } from './time-zone.js';
 import { recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';
@@ -35,8 +35,10 @@ function personOnly(request: FastifyRequest): void {
 export function accountRoutes(app: App, platform: Platform): void {
   subscriptionRoutes(app, platform);
   timeZoneRoutes(app);
+  // `__Host-lintas_session` when Secure: host-only (no Domain) and Path=/, as the prefix requires.
+  const cookieName = sessionCookieName(platform.config.secureCookies);
   const setCookie = (reply: FastifyReply, secret: string): void => {
-    reply.setCookie(SESSION_COOKIE, secret, {
+    reply.setCookie(cookieName, secret, {
       httpOnly: true,
       sameSite: 'strict',
       secure: platform.config.secureCookies,
@@ -74,7 +76,7 @@ export function accountRoutes(app: App, platform: Platform): void {
     schema: { tags, summary: 'End this session', response: { 204: Type.Null(), ...problemResponses } },
   }, async (request, reply) => {
     await signOut(platform, info(request), sessionOf(request), request.actor);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(cookieName, { path: '/', secure: platform.config.secureCookies });
     return reply.status(204).send(null);
   });
 
@@ -172,5 +174,32 @@ export function accountRoutes(app: App, platform: Platform): void {
     personOnly(request);
     await perform(request, (ctx) => account.revokeToken(ctx, request.params.id));
     return reply.status(204).send(null);
+  });
+
+  app.get('/account/sessions', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'Your live sign-in sessions (not API tokens), this one marked', response: { 200: Strict({ data: Type.Array(AccountSession) }), ...problemResponses } },
+  }, async (request) => {
+    personOnly(request);
+    const session = sessionOf(request);
+    return { data: await perform(request, (ctx) => account.listSessions(ctx, session, platform.config.sessionIdleMinutes), { read: true }) };
+  });
+
+  app.delete('/account/sessions/:id', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'End one of your sessions', params: IdParams, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    personOnly(request);
+    await perform(request, (ctx) => account.endSessionById(ctx, request.params.id));
+    return reply.status(204).send(null);
+  });
+
+  app.delete('/account/sessions', {
+    config: { action: 'account.manage' },
+    schema: { tags, summary: 'Sign out everywhere else: end all your sessions but this one', response: { 200: SessionsEnded, ...problemResponses } },
+  }, async (request) => {
+    personOnly(request);
+    const session = sessionOf(request);
+    return perform(request, (ctx) => account.endOtherSessions(ctx, session));
   });
 }

@@ -10,7 +10,7 @@ export const SignIn = Strict({ email: Email, password: Password });
 export type SignIn = Static<typeof SignIn>;
 
 export const TotpCode = Strict({
-  code: Type.String({ minLength: 6, maxLength: 20, description: 'a six-digit code from the authenticator, or a recovery code' }),
+  code: Type.String({ minLength: 6, maxLength: 40, description: 'a six-digit code from the authenticator, or a recovery code (dashes and spaces ignored)' }),
 });
 
 export const SignInResult = Strict({
@@ -75,3 +75,14 @@ export const TokenCreated = Strict({ token: Token, secret: Type.String({ descrip
 
 export const ResetRequest = Strict({ email: Email });
 export const ResetComplete = Strict({ token: Type.String({ minLength: 20, maxLength: 200 }), password: NewPassword });
+
+export const AccountSession = Strict({
+  id: Type.String({ format: 'uuid', description: 'an opaque id of the session, not its cookie' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastSeenAt: Type.String({ format: 'date-time', description: 'recorded at most once a minute' }),
+  address: Type.Union([Type.String(), Type.Null()], { description: 'the address it was opened from' }),
+  signedIn: Type.Boolean({ description: 'false while it waits for a second factor or an enrolment' }),
+  current: Type.Boolean({ description: 'the session of this request' }),
+});
+
+export const SessionsEnded = Strict({ sessionsEnded: Type.Integer({ minimum: 0 }) });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -159,7 +160,7 @@ describe('second factor', () => {
     const refused = await second(waiting, wrongCode(secret));
     expect(refused.statusCode).toBe(401);
     expect(await auditOf(refused)).toEqual([
-      { action: 'auth.sign-in-failed', user_id: user.id, member: 'AAA', details: { email: user.email, reason: 'wrong or reused second-factor code' } },
+      { action: 'auth.sign-in-failed', user_id: user.id, member: 'AAA', details: { email: user.email, reason: 'wrong second-factor code' } },
     ]);
     expect((await members(waiting)).statusCode).toBe(401);
   });
@@ -182,22 +183,47 @@ describe('second factor', () => {
     const again = await signedIn(user, 'totp');
     const replayed = await second(again, next);
     expect(replayed.statusCode).toBe(401);
-    expect((await auditOf(replayed))[0]).toMatchObject({ action: 'auth.sign-in-failed', details: { reason: 'wrong or reused second-factor code' } });
+    // ASVS 2.8.5: the reuse is told apart from a wrong code on the record, and its holder is told by e-mail.
+    expect((await auditOf(replayed))[0]).toMatchObject({ action: 'auth.sign-in-failed', details: { reason: 'reused second-factor code' } });
     expect((await members(again)).statusCode).toBe(401);
+    const notices = await t.db.ownerTransaction((tx) =>
+      tx.query<{ subject: string; text: string }>(sql`SELECT payload->>'subject' AS subject, payload->>'text' AS text FROM outbox
+        WHERE channel = 'email' AND payload->>'to' = ${user.email} AND payload->>'subject' = 'Lintas: a used sign-in code was tried again'`),
+    );
+    // Two reuses: the enrolment code, then the replayed one.
+    expect(notices).toHaveLength(2);
+    expect(notices[1]!.text).toContain('was tried again to sign in');
+    expect(notices[1]!.text).not.toContain(next);
   });
 
   test('a recovery code signs in once', async () => {
     const user = await t.makeUser('AAA');
     const { recoveryCodes } = await enrol(await signedIn(user, 'full'));
+    // ASVS 2.6.2: 24 characters of Crockford base32 (120 bits), shown in groups of four.
+    for (const one of recoveryCodes) expect(one).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/);
+    expect(new Set(recoveryCodes).size).toBe(10);
     const code = recoveryCodes[3]!;
     const first = await signedIn(user, 'totp');
-    const accepted = await second(first, code.toUpperCase());
+    // Typed in lower case with spaces for dashes, it is the same code.
+    const accepted = await second(first, code.toLowerCase().replace(/-/g, ' '));
     expect(accepted.statusCode).toBe(200);
     expect((await members(await sessionOf(accepted, user))).statusCode).toBe(200);
     const later = await signedIn(user, 'totp');
     expect((await second(later, code)).statusCode).toBe(401);
     // The other codes still work.
     expect((await second(later, recoveryCodes[4]!)).statusCode).toBe(200);
+  });
+
+  test('a recovery code of the earlier form (12 lower-case characters) still signs in, once', async () => {
+    const user = await t.makeUser('AAA');
+    await enrol(await signedIn(user, 'full'));
+    const old = 'k3xq9zmwp2ax';
+    await t.db.ownerTransaction((tx) =>
+      tx.query(sql`INSERT INTO lintas_secrets.recovery_codes (user_id, code_hash) VALUES (${user.id}, ${createHash('sha256').update(old).digest()})`),
+    );
+    const accepted = await second(await signedIn(user, 'totp'), old.toUpperCase());
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect((await second(await signedIn(user, 'totp'), old)).statusCode).toBe(401);
   });
 
   test('a member that requires a second factor: without one, the session can only enrol, then it is signed in', async () => {

@@ -1,12 +1,13 @@
 import type { Actor } from '../../platform/auth/actor.js';
-import { decoyHash, digest, verifyPassword } from '../../platform/auth/secrets.js';
+import { decoyHash, verifyPassword } from '../../platform/auth/secrets.js';
 import { createSession, endSession, replaceSession, type SessionStage, type SessionState } from '../../platform/auth/sessions.js';
-import { totpStep } from '../../platform/auth/totp.js';
+import { recoveryCodeHash, totpStep } from '../../platform/auth/totp.js';
 import { appendAudit, auditContext } from '../../platform/audit/writer.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { Problem } from '../../platform/errors.js';
+import { tellAccountChange } from './notices.js';
 import type { SignIn } from './schemas.js';
 
 interface UserForSignIn {
@@ -42,13 +43,21 @@ async function assertNotThrottled(platform: Platform, request: RequestInfo, emai
 }
 
 /** Records a failed attempt and its audit row in a transaction of its own, so the refusal cannot roll it back. */
-async function recordFailure(platform: Platform, request: RequestInfo, email: string, user: { id: string; member: string } | undefined, reason: string): Promise<void> {
+async function recordFailure(
+  platform: Platform,
+  request: RequestInfo,
+  email: string,
+  user: { id: string; member: string } | undefined,
+  reason: string,
+  alsoInTransaction?: (tx: Tx) => Promise<void>,
+): Promise<void> {
   const source = { userId: user?.id, member: user?.member, requestId: request.requestId, address: request.address };
   await platform.db.transaction(auditContext(source), async (tx) => {
     await tx.query(sql`SELECT auth_sign_in_failed(${email}, ${request.address})`);
     await appendAudit(tx, source, [
       { action: 'auth.sign-in-failed', objectType: 'user', objectId: user?.id, details: { email, reason } },
     ]);
+    await alsoInTransaction?.(tx);
   });
 }
 
@@ -73,20 +82,23 @@ export async function signIn(platform: Platform, request: RequestInfo, input: Si
   });
 }
 
+/** What became of a second-factor code: `reused` is a right TOTP code of a time step already used (ASVS 2.8.5). */
+export type SecondFactorOutcome = 'accepted' | 'wrong' | 'reused';
+
 /**
  * Checks a TOTP code (or a recovery code) of the transaction's user (its context's `user`) and
- * consumes it: a code whose time step is not later than the last one used is refused, so a
+ * consumes it: a code whose time step is not later than the last one used is refused as reused, so a
  * captured code cannot be replayed.
  */
-export async function consumeSecondFactor(tx: Tx, code: string): Promise<boolean> {
+export async function consumeSecondFactor(tx: Tx, code: string): Promise<SecondFactorOutcome> {
   const user = await tx.maybeOne<{ totp_secret: string | null; totp_last_step: number }>(sql`SELECT * FROM auth_totp_secret()`);
-  if (!user?.totp_secret) return false;
+  if (!user?.totp_secret) return 'wrong';
   const step = totpStep(user.totp_secret, code);
   if (step !== null) {
-    if (step <= user.totp_last_step) return false;
-    return (await tx.one<{ used: boolean }>(sql`SELECT auth_totp_step_used(${step}::bigint) AS used`)).used;
+    if (step <= user.totp_last_step) return 'reused';
+    return (await tx.one<{ used: boolean }>(sql`SELECT auth_totp_step_used(${step}::bigint) AS used`)).used ? 'accepted' : 'reused';
   }
-  return (await tx.one<{ used: boolean }>(sql`SELECT auth_recovery_code_used(${digest(code.trim().toLowerCase())}) AS used`)).used;
+  return (await tx.one<{ used: boolean }>(sql`SELECT auth_recovery_code_used(${recoveryCodeHash(code)}) AS used`)).used ? 'accepted' : 'wrong';
 }
 
 /** The second step of sign-in; on success the session is replaced by a full one, whose secret is returned. */
@@ -94,17 +106,24 @@ export async function verifySecondFactor(platform: Platform, request: RequestInf
   if (session.stage !== 'totp') throw new Problem(409, 'Nothing to verify', 'This session is not waiting for a second factor.');
   const source = { userId: session.userId, member: session.actor.member, requestId: request.requestId, address: request.address };
   await assertNotThrottled(platform, request, session.actor.email, { id: session.userId, member: session.actor.member });
-  const secret = await platform.db.transaction(auditContext(source), async (tx) => {
-    if (!(await consumeSecondFactor(tx, code))) return null;
+  const result = await platform.db.transaction(auditContext(source), async (tx) => {
+    const outcome = await consumeSecondFactor(tx, code);
+    if (outcome !== 'accepted') return { outcome };
     const full = await replaceSession(tx, session, 'full', request.address, platform.config.sessionHours);
     await appendAudit(tx, source, [{ action: 'auth.sign-in', objectType: 'user', objectId: session.userId, details: { secondFactor: true } }]);
-    return full;
+    return { outcome, full };
   });
-  if (secret === null) {
-    await recordFailure(platform, request, session.actor.email, { id: session.userId, member: session.actor.member }, 'wrong or reused second-factor code');
+  if (result.full === undefined) {
+    const holder = { id: session.userId, member: session.actor.member };
+    if (result.outcome === 'reused') {
+      // A right code used again: someone may have seen it and know the password too; its holder is told.
+      await recordFailure(platform, request, session.actor.email, holder, 'reused second-factor code', (tx) => tellAccountChange(tx, session.actor, 'totp-reused', request.address));
+    } else {
+      await recordFailure(platform, request, session.actor.email, holder, 'wrong second-factor code');
+    }
     throw new Problem(401, 'Sign-in refused', 'The code is wrong, expired or already used.');
   }
-  return secret;
+  return result.full;
 }
 
 /** A second step without a usable code is a refused sign-in too: audited and counted like a wrong code. */

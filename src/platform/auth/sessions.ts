@@ -7,6 +7,13 @@ import { digest, newSecret } from './secrets.js';
 import { groupColumns } from '../sharing/viewers.js';
 
 export const SESSION_COOKIE = 'lintas_session';
+/** ASVS 3.4.4: a Secure cookie takes the `__Host-` prefix, so it is host-only, for path /, and sent only over https. */
+export const SECURE_SESSION_COOKIE = '__Host-lintas_session';
+
+/** The session cookie's name: with the `__Host-` prefix when cookies are Secure (https), plain over http. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 export type SessionStage = 'totp' | 'enrol' | 'full';
 
 export interface SessionState {
@@ -134,14 +141,17 @@ export async function endSession(tx: Tx, idHash: Buffer): Promise<void> {
   await sessionsChanged(tx);
 }
 
-/** The session behind a cookie value, if it is live and its user is enabled. */
-export function loadSession(db: Database, secret: string, cacheSeconds = DEFAULT_CACHE_SECONDS): Promise<SessionState | null> {
+/**
+ * The session behind a cookie value, if it is live and its user is enabled. A session unused for more
+ * than `idleMinutes` (0: no limit) is not live; its use is recorded at most once a minute (auth_session).
+ */
+export function loadSession(db: Database, secret: string, cacheSeconds = DEFAULT_CACHE_SECONDS, idleMinutes = 0): Promise<SessionState | null> {
   const idHash = digest(secret);
   return cached(`s:${idHash.toString('hex')}`, cacheSeconds, () =>
     db.transaction({ member: null }, async (tx) => {
       const row = await tx.maybeOne<ActorRow & { stage: SessionStage; csrf_token: string }>(sql`
         SELECT ${actorColumns}, s.stage, s.csrf_token
-        FROM auth_session(${idHash}) s JOIN users u ON u.id = s.user_id JOIN members m ON m.code = u.member
+        FROM auth_session(${idHash}, ${idleMinutes}::int) s JOIN users u ON u.id = s.user_id JOIN members m ON m.code = u.member
         WHERE NOT u.disabled`);
       if (!row) return null;
       return { idHash, userId: row.id, stage: row.stage, actor: toActor(row, 'session', row.roles, row.csrf_token) };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
-import { loadSession, loadTokenActor, SESSION_COOKIE, type SessionState } from '../auth/sessions.js';
+import { loadSession, loadTokenActor, sessionCookieName, type SessionState } from '../auth/sessions.js';
 import { sameSecret } from '../auth/secrets.js';
 import { appendAudit, auditContext } from '../audit/writer.js';
 import type { Platform } from '../context.js';
@@ -46,6 +46,7 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
   const refuse = (request: FastifyRequest, action: RefusalAction, who: { userId?: string; member?: string } = {}) =>
     ledger.record({ action, ...who, address: request.ip, requestId: request.id, method: request.method, path: request.url.split('?')[0] ?? '' });
 
+  const cookieName = sessionCookieName(platform.config.secureCookies);
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -68,8 +69,8 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
       }
       request.actor = actor;
     } else {
-      const cookie = request.cookies[SESSION_COOKIE];
-      const session = cookie ? await loadSession(platform.db, cookie, platform.config.sessionCacheSeconds) : null;
+      const cookie = request.cookies[cookieName];
+      const session = cookie ? await loadSession(platform.db, cookie, platform.config.sessionCacheSeconds, platform.config.sessionIdleMinutes) : null;
       // An ended session is not audited (browsers keep old cookies), but made-up ones count towards the address limit.
       if (cookie && !session) limiter.refused(request.ip);
       if (session) {

@@ -9,6 +9,7 @@ import { zip } from '../../../test/support/zip.js';
 import { stopFacePool } from '../../modules/biometrics/faces/index.js';
 import { documentedRoutes, routerRoutes } from '../../../test/support/routes.js';
 import { sql } from '../db/sql.js';
+import { digest } from '../auth/secrets.js';
 import { insertReport } from '../../modules/reports/records/store.js';
 import { holderSealer } from '../../modules/documents/holders.js';
 import type { ReportInput } from '../../modules/reports/schemas.js';
@@ -58,6 +59,7 @@ let approverOnly: TestSession;
 let privateDoc: string;
 let sharedDoc: string;
 let ownerTokenId: string;
+let ownerSpareSessionId: string;
 let ownerNotification: string;
 let privateReport: string;
 let sharedReport: string;
@@ -169,6 +171,13 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
   },
 
+  { method: 'GET', route: '/account/sessions', auth: 'user', path: () => '/account/sessions' },
+  { method: 'DELETE', route: '/account/sessions', auth: 'user', path: () => '/account/sessions' },
+  {
+    method: 'DELETE', route: '/account/sessions/:id', auth: 'user', path: () => `/account/sessions/${ownerSpareSessionId}`,
+    // Another user's session, even a colleague's, is not found.
+    hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/sessions/${randomUUID()}` },
+  },
   { method: 'GET', route: '/account/time-zone', auth: 'user', path: () => '/account/time-zone' },
   { method: 'PUT', route: '/account/time-zone', auth: 'user', path: () => '/account/time-zone', payload: () => ({ timeZone: 'Asia/Jakarta' }) },
   { method: 'GET', route: '/account/subscriptions', auth: 'user', path: () => '/account/subscriptions' },
@@ -906,6 +915,10 @@ beforeAll(async () => {
   privateDraft = await t.db.ownerTransaction(async (tx) => (await tx.one<{ id: string }>(sql`INSERT INTO bulletins (type, title, body, owner, audience_kind, tlp, draft, intended_sharing)
     VALUES ('alert', 'A private draft', 'secret method', 'AAA', 'owner', 'AMBER', true, ${JSON.stringify({ audience: { kind: 'all' }, tlp: 'AMBER' })}::jsonb) RETURNING id`)).id);
   ownerTokenId = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM lintas_secrets.api_tokens WHERE user_id = ${ownerUser.id}`))).id;
+  const spare = await t.sessionFor(ownerUser);
+  ownerSpareSessionId = (
+    await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT public_id AS id FROM lintas_secrets.sessions WHERE id_hash = ${digest(spare.cookie.split('=')[1]!)}`))
+  ).id;
   ownerNotification = (
     await t.db.ownerTransaction((tx) =>
       tx.one<{ id: string }>(sql`INSERT INTO notifications (user_id, kind, title, object_type, object_id, owner)
@@ -967,7 +980,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(79);
+    expect(recordCases.length).toBe(80);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -1021,6 +1034,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/users/${ownerUser.id}`, payload: { name: 'Owner user' } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'POST', url: `${PREFIX}/inbox/${ownerNotification}/read` })).statusCode).toBe(204);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/account/tokens/${ownerTokenId}` })).statusCode).toBe(204);
+    expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/account/sessions/${ownerSpareSessionId}` })).statusCode).toBe(204);
     expect((await t.as(owner, { method: 'PATCH', url: `${PREFIX}/library/documents/${sharedDoc}`, payload: { title: 'Renamed by its owner' } })).statusCode).toBe(200);
     expect((await t.as(owner, { method: 'DELETE', url: `${PREFIX}/library/documents/${privateDoc}` })).statusCode).toBe(204);
     expect((await t.as(recipient, { method: 'GET', url: `${PREFIX}/biometrics/searches/${biometricSearch}` })).json()).toMatchObject({ data: { results: [{ holder: 'AAA', hit: true, candidates: [{ reference: 'AAA-SECRET-1' }] }] } });

@@ -116,7 +116,7 @@ export function TotpSection({ onChanged, onDone }: Props) {
         <p>{t('account.totp.on')}</p>
         <ErrorAlert error={error} shown={['/code']} />
         <Field label={t('account.totp.currentCode')} error={error?.fieldError('/code')}>
-          {(props) => <input {...props} inputMode="numeric" autoComplete="one-time-code" maxLength={20} value={code} onChange={(event) => setCode(event.target.value)} />}
+          {(props) => <input {...props} inputMode="numeric" autoComplete="one-time-code" maxLength={40} value={code} onChange={(event) => setCode(event.target.value)} />}
         </Field>
         <div className="form-actions">
           <button type="submit" className="button-danger" disabled={busy || code.trim() === ''}>

@@ -1,11 +1,13 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
+import { PasswordInput } from '../../components/password-input.js';
 import { ErrorAlert, Field, Notice, PageHeader } from '../../components/ui.js';
 import { ROLE_LABEL } from '../../i18n/labels.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
+import { AccountSessions } from './account-sessions.js';
 import { ApiTokens } from './account-tokens.js';
 import { TotpSection } from './account-totp.js';
 import { TimeZoneSection } from './time-zone.js';
@@ -18,6 +20,7 @@ export function AccountPage() {
   const { user } = session;
   // A password change may revoke tokens: the list is loaded again after one.
   const [tokensKey, setTokensKey] = useState(0);
+  // …and so are the sessions, which it ends but this one.
   return (
     <>
       <PageHeader title={t('account.title')} />
@@ -50,6 +53,10 @@ export function AccountPage() {
       <section className="panel" aria-labelledby="account-password">
         <h2 id="account-password">{t('account.password.title')}</h2>
         <ChangePassword onChanged={() => setTokensKey((key) => key + 1)} />
+      </section>
+      <section className="panel" aria-labelledby="account-sessions">
+        <h2 id="account-sessions">{t('account.sessions.title')}</h2>
+        <AccountSessions key={tokensKey} />
       </section>
       <section className="panel" aria-labelledby="account-tokens">
         <h2 id="account-tokens">{t('account.tokens.title')}</h2>
@@ -93,13 +100,13 @@ function ChangePassword({ onChanged }: { onChanged: () => void }) {
       ) : null}
       <ErrorAlert error={error} shown={['/currentPassword', '/newPassword']} />
       <Field label={t('account.password.current')} error={error?.fieldError('/currentPassword')}>
-        {(props) => <input {...props} type="password" autoComplete="current-password" required value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} />}
+        {(props) => <PasswordInput {...props} autoComplete="current-password" required value={currentPassword} onChange={(event) => setCurrentPassword(event.target.value)} />}
       </Field>
       <Field label={t('account.password.new')} hint={t('account.password.newHint', { count: MIN_PASSWORD_LENGTH })} error={error?.fieldError('/newPassword')}>
-        {(props) => <input {...props} type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={newPassword} onChange={(event) => setNewPassword(event.target.value)} />}
+        {(props) => <PasswordInput {...props} autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={newPassword} onChange={(event) => setNewPassword(event.target.value)} />}
       </Field>
       <Field label={t('account.password.repeat')} error={mismatch ? t('account.password.mismatch') : undefined}>
-        {(props) => <input {...props} type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
+        {(props) => <PasswordInput {...props} autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
       </Field>
       <label className="check">
         <input type="checkbox" checked={keepTokens} onChange={(event) => setKeepTokens(event.target.checked)} /> {t('account.password.keepTokens')}

@@ -4,7 +4,7 @@
  * type error here. The session itself (`Me`) is in web/src/session.tsx, as every module reads it.
  */
 import type { Static } from 'typebox';
-import type { PasswordChanged as PasswordChangedSchema, RecoveryCodes as RecoveryCodesSchema, SignInResult as SignInResultSchema, Token, TokenCreated as TokenCreatedSchema, TotpEnrolment as TotpEnrolmentSchema } from '../../../../src/modules/account/schemas.js';
+import type { AccountSession as AccountSessionSchema, PasswordChanged as PasswordChangedSchema, RecoveryCodes as RecoveryCodesSchema, SessionsEnded as SessionsEndedSchema, SignInResult as SignInResultSchema, Token, TokenCreated as TokenCreatedSchema, TotpEnrolment as TotpEnrolmentSchema } from '../../../../src/modules/account/schemas.js';
 import type { Subscription as SubscriptionSchema, SubscriptionCreate } from '../../../../src/modules/account/subscriptions.js';
 import type { TimeZoneOne as TimeZoneOneSchema } from '../../../../src/modules/account/time-zone.js';
 import type { PASSWORD_RULES } from '../../../../src/platform/auth/secrets.js';
@@ -16,6 +16,9 @@ export type RecoveryCodes = Static<typeof RecoveryCodesSchema>;
 export type PasswordChanged = Static<typeof PasswordChangedSchema>;
 export type ApiToken = Static<typeof Token>;
 export type TokenCreated = Static<typeof TokenCreatedSchema>;
+/** GET /account/sessions: one of the user's browser sessions, by an opaque id. */
+export type AccountSession = Static<typeof AccountSessionSchema>;
+export type SessionsEnded = Static<typeof SessionsEndedSchema>;
 
 /** The server's shortest password (PASSWORD_RULES): a different number there is a type error here. */
 export const MIN_PASSWORD_LENGTH: (typeof PASSWORD_RULES)['minLength'] = 12;

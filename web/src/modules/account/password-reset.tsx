@@ -1,5 +1,6 @@
 import { useState, type SubmitEvent, type ReactNode } from 'react';
 import { api } from '../../api.js';
+import { PasswordInput } from '../../components/password-input.js';
 import { ErrorAlert, Field, Notice } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { Link, useLocation } from '../../router.js';
@@ -110,10 +111,10 @@ export function ResetPasswordPage() {
         <form onSubmit={submit} noValidate>
           <ErrorAlert error={error} shown={['/password']} />
           <Field label={t('account.password.new')} hint={t('account.password.newHint', { count: MIN_PASSWORD_LENGTH })} error={error?.fieldError('/password')}>
-            {(props) => <input {...props} type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password} onChange={(event) => setPassword(event.target.value)} />}
+            {(props) => <PasswordInput {...props} autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password} onChange={(event) => setPassword(event.target.value)} />}
           </Field>
           <Field label={t('account.password.repeat')} error={mismatch ? t('account.password.mismatch') : undefined}>
-            {(props) => <input {...props} type="password" autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
+            {(props) => <PasswordInput {...props} autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
           </Field>
           <div className="form-actions">
             <button type="submit" className="button-primary" disabled={busy}>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { api, setCsrfToken } from '../../api.js';
 import type { Stage } from '../../session.js';
 import type { SignInResult } from './api.js';
+import { PasswordInput } from '../../components/password-input.js';
 import { ErrorAlert, Field } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { Link, navigate } from '../../router.js';
@@ -50,7 +51,7 @@ function PasswordStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
         {(props) => <input {...props} type="email" name="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />}
       </Field>
       <Field label={t('account.password')} error={error?.fieldError('/password')}>
-        {(props) => <input {...props} type="password" name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />}
+        {(props) => <PasswordInput {...props} name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />}
       </Field>
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
@@ -99,7 +100,7 @@ function CodeStep({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
             autoComplete="one-time-code"
             spellCheck={false}
             required
-            maxLength={20}
+            maxLength={40}
             value={code}
             onChange={(event) => setCode(event.target.value)}
           />
