@@ -2,11 +2,11 @@ import { parseArgs } from 'node:util';
 import { appendAudit } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { UsageError, type Command, type CommandTools } from '../../platform/module.js';
-import { MemberCode } from './schemas.js';
+import { MEMBER_CODE } from './schemas.js';
 
 const KINDS = ['state', 'organisation'] as const;
 const STATUSES = ['member', 'observer'] as const;
-const CODE = new RegExp(MemberCode.pattern);
+const CODE = new RegExp(MEMBER_CODE.pattern);
 
 function oneOf<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback?: T): T {
   const chosen = value ?? fallback;
@@ -28,8 +28,8 @@ async function memberCommand(tools: CommandTools, action: string | undefined, ar
   const [code, ...more] = positionals;
   if (code === undefined) throw new UsageError('lintas member add takes the member code (AUS, IOM, …)');
   if (more.length > 0) throw new UsageError(`unexpected argument "${more[0]}"`);
-  if (code.length > (MemberCode.maxLength ?? 32) || !CODE.test(code)) {
-    throw new UsageError(`bad member code "${code}": letters, digits, "-" and "_", starting with a letter or digit, at most ${MemberCode.maxLength ?? 32} characters`);
+  if (code.length > MEMBER_CODE.maxLength || !CODE.test(code)) {
+    throw new UsageError(`bad member code "${code}": letters, digits, "-" and "_", starting with a letter or digit, at most ${MEMBER_CODE.maxLength} characters`);
   }
   const name = values.name?.trim();
   if (!name || name.length > 200) throw new UsageError('--name is required (at most 200 characters)');
