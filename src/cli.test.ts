@@ -54,6 +54,36 @@ test('migrate, seed, user add and list', async () => {
   expect((await lintas('user', 'totp-code', '--email', 'analyst@aus.demo')).code).toBe(2);
 });
 
+test('member add creates a member on the record; a bad code, kind or a duplicate is refused, writing nothing', async () => {
+  const added = await lintas('member', 'add', 'ZZL', '--name', 'Testland', '--kind', 'state');
+  expect(added.code).toBe(0);
+  expect(added.out).toMatch(/Member ZZL created/);
+  expect((await lintas('member', 'add', 'UN-X', '--name', 'Observer body', '--kind', 'organisation', '--status', 'observer')).code).toBe(0);
+  const duplicate = await lintas('member', 'add', 'ZZL', '--name', 'Testland again', '--kind', 'state');
+  expect(duplicate).toMatchObject({ code: 2 });
+  expect(duplicate.err).toMatch(/a member with code ZZL exists already/);
+  expect((await lintas('member', 'add', 'b@d', '--name', 'X', '--kind', 'state')).err).toMatch(/bad member code/);
+  expect((await lintas('member', 'add', 'BAD CODE', '--name', 'X', '--kind', 'state')).code).toBe(2);
+  expect((await lintas('member', 'add', 'XYZ', '--name', 'X', '--kind', 'country')).code).toBe(2);
+  expect((await lintas('member', 'add', 'XYZ', '--kind', 'state')).code).toBe(2);
+  expect((await lintas('user', 'add', '--member', 'ZZL', '--email', 'admin@zzl.example', '--name', 'Admin', '--roles', 'member-admin')).code).toBe(0);
+
+  const db = await openDatabase(config);
+  try {
+    const rows = await db.ownerTransaction(async (tx) => ({
+      members: await tx.query<{ code: string; name: string; kind: string; status: string }>(sql`SELECT code, name, kind, status FROM members WHERE code IN ('ZZL', 'UN-X', 'XYZ', 'BAD CODE') ORDER BY code`),
+      audit: await tx.query<{ object_id: string }>(sql`SELECT object_id FROM audit_log WHERE action = 'member.create' AND object_id IN ('ZZL', 'UN-X', 'XYZ') ORDER BY seq`),
+    }));
+    expect(rows.members).toEqual([
+      { code: 'UN-X', name: 'Observer body', kind: 'organisation', status: 'observer' },
+      { code: 'ZZL', name: 'Testland', kind: 'state', status: 'member' },
+    ]);
+    expect(rows.audit).toEqual([{ object_id: 'ZZL' }, { object_id: 'UN-X' }]);
+  } finally {
+    await db.close();
+  }
+});
+
 test('reports import and export run as a named user of the member, whom the audit rows name', async () => {
   const file = join(folder, 'reports.csv');
   writeFileSync(file, 'external_id,incident_type,country,date_from,dead\nCLI-1,smuggling-sea,AUS,2024-01-02,1\nCLI-2,smuggling-land,AUS,2024-02-03,0\n');

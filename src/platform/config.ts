@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The platform's settings read from the environment; modules declare their own (platform/settings.ts). */
@@ -27,10 +28,48 @@ export interface Config {
   shedQueue: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
   shedEventLoopMs: number;
-  smtp: { host: string; port: number; from: string; secure: boolean } | undefined;
+  smtp: SmtpConfig | undefined;
   logLevel: string;
   /** The environment the configuration was read from; modules read their own settings from it (platform/settings.ts). */
   env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The SMTP relay: its certificate is verified whenever TLS is used (direct or STARTTLS). */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  from: string;
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  /** Refuse to send over a connection without TLS (SMTP_REQUIRE_TLS). */
+  requireTls?: boolean;
+  /** The PEM certificates of a private CA the server's certificate is checked against (SMTP_TLS_CA). */
+  ca?: string;
+  auth?: { user: string; pass: string };
+}
+
+function readSetting(name: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: cannot read ${path} (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function smtpConfig(env: NodeJS.ProcessEnv, host: string): SmtpConfig {
+  if (env.SMTP_PASSWORD && env.SMTP_PASSWORD_FILE) throw new Error('set SMTP_PASSWORD or SMTP_PASSWORD_FILE, not both');
+  const pass = env.SMTP_PASSWORD_FILE ? readSetting('SMTP_PASSWORD_FILE', env.SMTP_PASSWORD_FILE).replace(/\r?\n$/, '') : env.SMTP_PASSWORD;
+  if (Boolean(env.SMTP_USER) !== Boolean(pass)) throw new Error('SMTP_USER and a password (SMTP_PASSWORD or SMTP_PASSWORD_FILE) go together');
+  if (env.SMTP_REQUIRE_TLS !== undefined && env.SMTP_REQUIRE_TLS !== 'true' && env.SMTP_REQUIRE_TLS !== 'false') throw new Error(`SMTP_REQUIRE_TLS must be true or false, got "${env.SMTP_REQUIRE_TLS}"`);
+  return {
+    host,
+    port: int(env, 'SMTP_PORT', 25),
+    from: env.SMTP_FROM ?? 'lintas@localhost',
+    secure: env.SMTP_SECURE === 'true',
+    requireTls: env.SMTP_REQUIRE_TLS === 'true',
+    ...(env.SMTP_TLS_CA ? { ca: readSetting('SMTP_TLS_CA', env.SMTP_TLS_CA) } : {}),
+    ...(env.SMTP_USER && pass ? { auth: { user: env.SMTP_USER, pass } } : {}),
+  };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -62,14 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signinWindowMinutes: int(env, 'LINTAS_SIGNIN_WINDOW_MINUTES', 15),
     shedQueue: int(env, 'LINTAS_SHED_QUEUE', 64),
     shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
-    smtp: smtpHost
-      ? {
-          host: smtpHost,
-          port: int(env, 'SMTP_PORT', 25),
-          from: env.SMTP_FROM ?? 'lintas@localhost',
-          secure: env.SMTP_SECURE === 'true',
-        }
-      : undefined,
+    smtp: smtpHost ? smtpConfig(env, smtpHost) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     env: { ...env },
   };

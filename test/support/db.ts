@@ -6,6 +6,7 @@ import type { Database, DatabaseOptions } from '../../src/platform/db/database.j
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
 import { sql } from '../../src/platform/db/sql.js';
+import type { RefusalAction } from '../../src/platform/http/refusals.js';
 
 export interface TestDatabase {
   db: Database;
@@ -56,6 +57,9 @@ export async function openTestDatabase(
   return { db, kind: 'pglite', close: () => db.close() };
 }
 
+/** The refusals counted on the audit trail (platform/http/refusals.ts). */
+const REFUSALS = ['auth.token-refused', 'auth.csrf-refused', 'auth.throttled', 'access.role-refused', 'request.invalid', 'route.unknown'] as const satisfies readonly RefusalAction[];
+
 /**
  * A fingerprint of every table's content (audit trail included), to prove a refused request changed nothing.
  * One statement for all the tables: the outsiders' test takes one after each of some 500 requests.
@@ -67,12 +71,17 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
       sql`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname IN ('public', 'lintas_secrets') AND c.relkind IN ('r', 'p') ORDER BY 1, 2`,
     );
-    const each = tables.map(({ schema, name }) => {
-      const label = schema === 'public' ? name : `${schema}.${name}`;
-      // A session's last use is bookkeeping any request writes (at most once a minute), refused or not.
-      const row = label === 'lintas_secrets.sessions' ? sql`(to_jsonb(t) - 'last_seen_at')::text` : sql`t::text`;
-      return sql`SELECT ${label}::text AS name, count(*)::int AS n, md5(string_agg(${row}, '|' ORDER BY ${row})) AS digest FROM ${sql.ident(schema)}.${sql.ident(name)} t`;
-    });
+    // A refused request leaves one designed trace: its counted refusal on the audit trail
+    // (platform/http/refusals.ts), and the lane heads the trail's rows move; a session's last use is
+    // bookkeeping any request writes (at most once a minute), refused or not. Everything else is compared.
+    const each = tables
+      .filter(({ schema, name }) => !(schema === 'public' && name === 'audit_lanes'))
+      .map(({ schema, name }) => {
+        const label = schema === 'public' ? name : `${schema}.${name}`;
+        const rows = name === 'audit_log' && schema === 'public' ? sql`(SELECT * FROM audit_log WHERE action <> ALL(${[...REFUSALS]}::text[])) t` : sql`${sql.ident(schema)}.${sql.ident(name)} t`;
+        const row = label === 'lintas_secrets.sessions' ? sql`(to_jsonb(t) - 'last_seen_at')::text` : sql`t::text`;
+        return sql`SELECT ${label}::text AS name, count(*)::int AS n, md5(string_agg(${row}, '|' ORDER BY ${row})) AS digest FROM ${rows}`;
+      });
     const rows = await tx.query<{ name: string; n: number; digest: string | null }>(sql.join(each, ' UNION ALL '));
     return Object.fromEntries(rows.map((row) => [row.name, `${row.n}:${row.digest ?? ''}`]));
   });

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module.js';
+import { memberCommands } from './cli.js';
 import { directoryRoutes } from './routes.js';
 
 const AUDIT_ACTIONS = ['member.create', 'member.update', 'member.focal-points', 'group.create', 'group.update', 'user.create', 'user.update', 'user.password-reset-issued', 'user.reset-link-disclosed'] as const;
@@ -17,6 +18,7 @@ export const directory = defineModule({
     'focal-points.manage': ['member-admin', 'secretariat'],
   },
   routes: directoryRoutes,
+  commands: [memberCommands],
   auditActions: AUDIT_ACTIONS,
 });
 

@@ -2,7 +2,9 @@ import { Type, type Static } from 'typebox';
 import { OneOf, Strict } from '../../platform/schema.js';
 import { Email, RoleSchema } from '../../platform/http/schemas.js';
 
-export const MemberCode = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
+/** A member's code: letters, digits, `-` and `_`, starting with a letter or digit (the API and `lintas member add`). */
+export const MEMBER_CODE = { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', maxLength: 32 } as const;
+export const MemberCode = Type.String({ minLength: 1, ...MEMBER_CODE });
 export const GroupCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]*$' });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Kind = Type.Union([Type.Literal('state'), Type.Literal('organisation')]);

@@ -65,34 +65,35 @@ export async function openHolder(platform: Pick<Platform, 'db'>, tx: Queryable, 
 
 const BATCH = 2000;
 
-interface PlainRow {
+interface PendingRow {
   id: string;
   owner: string;
   issuer: string;
   doc_type: string;
   number: string;
-  holder_surname: string | null;
-  holder_given_names: string | null;
-  holder_nationality: string | null;
-  holder_birth_date: string | null;
-  holder_sex: string | null;
+  surname: string | null;
+  given_names: string | null;
+  nationality: string | null;
+  birth_date: string | null;
+  sex: string | null;
 }
 
 /**
- * The module's prepare step: seals the holder details of rows written before migration 0047 and
- * empties their plain columns, a batch a transaction (a crash leaves the rest for the next start).
- * Idempotent: once done, the partial index of plain rows is empty and a start finds none at once.
+ * The module's prepare step: seals the holder details of rows written before migration 0047, which
+ * migration 0050 kept in lintas_secrets.documents_holder_pending when it dropped the plain columns,
+ * and deletes them there, a batch a transaction (a crash leaves the rest for the next start). A
+ * document given sealed holder details since (an import run from the command line before the first
+ * start) keeps them: the newer details win. Idempotent: once done, the table is empty.
  * The number of records sealed.
  */
 export async function sealPlainHolders(platform: Pick<Platform, 'db'>): Promise<number> {
   let total = 0;
   for (;;) {
     const sealed = await platform.db.ownerTransaction(async (tx) => {
-      const rows = await tx.query<PlainRow>(sql`
-        SELECT id, owner, issuer, doc_type, number, holder_surname, holder_given_names, holder_nationality, holder_birth_date::text AS holder_birth_date, holder_sex
-        FROM travel_documents
-        WHERE holder_surname IS NOT NULL OR holder_given_names IS NOT NULL OR holder_nationality IS NOT NULL OR holder_birth_date IS NOT NULL OR holder_sex IS NOT NULL
-        ORDER BY id LIMIT ${BATCH} FOR UPDATE`);
+      const rows = await tx.query<PendingRow>(sql`
+        SELECT d.id, d.owner, d.issuer, d.doc_type, d.number, p.surname, p.given_names, p.nationality, p.birth_date::text AS birth_date, p.sex
+        FROM lintas_secrets.documents_holder_pending p JOIN travel_documents d ON d.id = p.document_id
+        ORDER BY p.document_id LIMIT ${BATCH} FOR UPDATE`);
       const sealers = new Map<string, HolderSealer>();
       const ids: string[] = [];
       const values: string[] = [];
@@ -100,16 +101,16 @@ export async function sealPlainHolders(platform: Pick<Platform, 'db'>): Promise<
       for (const row of rows) {
         const sealer = sealers.get(row.owner) ?? (await holderSealer(platform, tx, row.owner));
         sealers.set(row.owner, sealer);
-        const holder = holderOf({ surname: row.holder_surname, givenNames: row.holder_given_names, nationality: row.holder_nationality, birthDate: row.holder_birth_date, sex: row.holder_sex });
+        const holder = holderOf({ surname: row.surname, givenNames: row.given_names, nationality: row.nationality, birthDate: row.birth_date, sex: row.sex });
         const stored = sealer.seal({ issuer: row.issuer, type: row.doc_type, number: row.number }, holder);
         ids.push(row.id);
         values.push(stored.sealed?.toString('hex') ?? '');
         digests.push(stored.digest ?? '');
       }
       if (rows.length > 0) {
-        await tx.query(sql`UPDATE travel_documents d SET holder_sealed = decode(nullif(v.sealed, ''), 'hex'), holder_digest = nullif(v.digest, ''),
-            holder_surname = NULL, holder_given_names = NULL, holder_nationality = NULL, holder_birth_date = NULL, holder_sex = NULL
-          FROM unnest(${ids}::uuid[], ${values}::text[], ${digests}::text[]) AS v (id, sealed, digest) WHERE d.id = v.id`);
+        await tx.query(sql`UPDATE travel_documents d SET holder_sealed = decode(nullif(v.sealed, ''), 'hex'), holder_digest = nullif(v.digest, '')
+          FROM unnest(${ids}::uuid[], ${values}::text[], ${digests}::text[]) AS v (id, sealed, digest) WHERE d.id = v.id AND d.holder_sealed IS NULL`);
+        await tx.query(sql`DELETE FROM lintas_secrets.documents_holder_pending WHERE document_id = ANY(${ids}::uuid[])`);
       }
       return rows.length;
     });

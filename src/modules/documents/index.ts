@@ -52,7 +52,7 @@ export const documents = defineModule({
   // Users subscribe to these kinds: what notify() tells this module's readers is matched against them.
   subscriptionKinds: NOTIFICATION_KINDS,
   demo: (db) => seedDocuments(db),
-  // Holder details written before migration 0047 are sealed before anything is served.
+  // Holder details written before migration 0047 (kept aside by 0050) are sealed before anything is served.
   async prepare(platform) {
     await sealPlainHolders(platform);
   },

@@ -1,9 +1,9 @@
 import type { Tx, TxContext } from '../db/database.js';
 import { literal } from '../db/sql.js';
 
-/** The platform's own audit actions: refused authentications, the demo loader, backups and restores, key rotation (`lintas keys`). */
+/** The platform's own audit actions: refused requests (counted, http/refusals.ts), the demo loader, backups and restores, key rotation (`lintas keys`). */
 export type PlatformAuditAction =
-  | 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'demo.seed' | 'platform.backup' | 'platform.restore'
+  | 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown' | 'demo.seed' | 'platform.backup' | 'platform.restore'
   | 'keys.rotate' | 'keys.reencrypt' | 'keys.drop';
 
 /**

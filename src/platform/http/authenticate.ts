@@ -5,7 +5,7 @@ import { sameSecret } from '../auth/secrets.js';
 import { appendAudit, auditContext } from '../audit/writer.js';
 import type { Platform } from '../context.js';
 import { Problem, unauthorised } from '../errors.js';
-import { AddressLimiter, RefusalLedger, type RefusalAction } from './refusals.js';
+import { AddressLimiter, RefusalLedger, refusalOf, type RefusalAction } from './refusals.js';
 
 /** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */
 export type RouteAuth = 'public' | 'session' | 'user';
@@ -44,7 +44,7 @@ export function registerAuthentication(app: FastifyInstance, platform: Platform)
   app.decorate('refusalLedger', ledger);
   app.addHook('onClose', () => ledger.flush());
   const refuse = (request: FastifyRequest, action: RefusalAction, who: { userId?: string; member?: string } = {}) =>
-    ledger.record({ action, ...who, address: request.ip, requestId: request.id, method: request.method, path: request.url.split('?')[0] ?? '' });
+    ledger.record(refusalOf(request, action, who));
 
   const cookieName = sessionCookieName(platform.config.secureCookies);
   app.decorateRequest('actor', null);

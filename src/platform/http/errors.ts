@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, Problem } from '../errors.js';
+import { recordRefusal } from './refusals.js';
 import { requestTextErrors } from './text.js';
 
 interface ValidationIssue {
@@ -98,39 +99,51 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
   return reply.status(problem.status).type('application/problem+json').send(body);
 }
 
-/** Every error leaves as problem+json; only a fault of ours is a 500, and it is logged. */
+/** Every error leaves as problem+json. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof Problem) return sendProblem(reply, request, error);
-    if (error.validation) {
-      const errors = fieldErrors(error.validation, error.validationContext);
-      // Text the database cannot hold is named with the schema's errors (text.ts refuses it when the schema passes).
-      const named = new Set(errors.map((one) => `${one.in} ${one.pointer}`));
-      errors.push(...requestTextErrors(request).filter((one) => !named.has(`${one.in} ${one.pointer}`)));
-      return sendProblem(reply, request, new Problem(400, 'Invalid request', 'The request has invalid fields.', errors));
-    }
-    switch (error.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendProblem(reply, request, new Problem(400, 'Malformed JSON', 'The body is not valid JSON.', [{ pointer: '/', detail: error.message }]));
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      case 'FST_REQ_FILE_TOO_LARGE':
-        return sendProblem(reply, request, new Problem(413, 'Body too large', 'The request body is larger than this endpoint accepts.'));
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendProblem(reply, request, new Problem(415, 'Unsupported media type', `Send application/json or, for uploads, multipart/form-data.`));
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return sendProblem(reply, request, new Problem(400, 'Bad request', 'Content-Length does not match the body.'));
-      default:
-        break;
-    }
-    if (error.statusCode === 429) {
-      return sendProblem(reply, request, new Problem(429, 'Too many requests', error.message));
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendProblem(reply, request, new Problem(error.statusCode, 'Bad request', error.message));
-    }
-    request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, request, new Problem(500, 'Internal error', `Something failed on our side; quote request id ${request.id}.`));
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const problem = problemOf(error, request);
+    // Bad input goes on the record, counted (refusals.ts), as refused credentials do.
+    if (problem.status === 400) await recordRefusal(request, 'request.invalid');
+    return sendProblem(reply, request, problem);
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new Problem(404, 'Not found', 'There is no such resource.')));
+  // A path or method no route serves; a record that is missing or hidden is the route's own 404, left off the record.
+  app.setNotFoundHandler(async (request, reply) => {
+    await recordRefusal(request, 'route.unknown');
+    return sendProblem(reply, request, new Problem(404, 'Not found', 'There is no such resource.'));
+  });
+}
+
+/** The problem an error answers with; only a fault of ours is a 500, and it is logged. */
+function problemOf(error: FastifyError, request: FastifyRequest): Problem {
+  if (error instanceof Problem) return error;
+  if (error.validation) {
+    const errors = fieldErrors(error.validation, error.validationContext);
+    // Text the database cannot hold is named with the schema's errors (text.ts refuses it when the schema passes).
+    const named = new Set(errors.map((one) => `${one.in} ${one.pointer}`));
+    errors.push(...requestTextErrors(request).filter((one) => !named.has(`${one.in} ${one.pointer}`)));
+    return new Problem(400, 'Invalid request', 'The request has invalid fields.', errors);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new Problem(400, 'Malformed JSON', 'The body is not valid JSON.', [{ pointer: '/', detail: error.message }]);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new Problem(413, 'Body too large', 'The request body is larger than this endpoint accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new Problem(415, 'Unsupported media type', `Send application/json or, for uploads, multipart/form-data.`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new Problem(400, 'Bad request', 'Content-Length does not match the body.');
+    default:
+      break;
+  }
+  if (error.statusCode === 429) {
+    return new Problem(429, 'Too many requests', error.message);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new Problem(error.statusCode, 'Bad request', error.message);
+  }
+  request.log.error({ err: error }, 'request failed');
+  return new Problem(500, 'Internal error', `Something failed on our side; quote request id ${request.id}.`);
 }

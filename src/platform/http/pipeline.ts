@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../auth/authorize.js';
-import type { Action } from '../auth/roles.js';
+import { roleAllows, type Action } from '../auth/roles.js';
 import { readAs, runAs, type Ctx, type Platform } from '../context.js';
+import { recordRefusal } from './refusals.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,7 +43,10 @@ export function registerAuthorisation(app: FastifyInstance, platform: Platform):
   });
   app.addHook('onRequest', async (request) => {
     const action = request.routeOptions.config.action;
-    if (action) authorize(request.actor, action);
+    if (!action) return;
+    // A role's refusal goes on the record, counted (refusals.ts); a missing actor was refused already.
+    if (request.actor && !roleAllows(request.actor.roles, action)) await recordRefusal(request, 'access.role-refused');
+    authorize(request.actor, action);
   });
 }
 

@@ -126,6 +126,44 @@ describe('a flood of refused requests', () => {
   });
 });
 
+describe('refusals after authentication (ASVS 7.1.3, 7.2.2)', () => {
+  test('a role refusal (403), bad input (400) and an unknown route or method (404) are counted on the record with their user', async () => {
+    const address = '198.51.100.20';
+    const user = await t.makeUser('AAA', ['officer']);
+    const token = await t.tokenFor(user);
+    const send = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
+      t.app.inject({ method, url, remoteAddress: address, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload }) });
+    for (let i = 0; i < 3; i++) expect((await send('POST', '/api/v1/members', { code: 'ZZZ', name: 'Z', kind: 'state', status: 'member' })).statusCode).toBe(403);
+    expect((await send('POST', '/api/v1/library/documents', { title: 5 })).statusCode).toBe(400);
+    expect((await send('POST', '/api/v1/library/documents', { title: '' })).statusCode).toBe(400);
+    expect((await send('GET', '/api/v1/no-such-route')).statusCode).toBe(404);
+    expect((await send('DELETE', '/api/v1/members')).statusCode).toBe(404);
+    await t.app.refusalLedger.flush();
+    const rows = await rowsFrom(address);
+    expect(totals(rows)).toEqual({ 'access.role-refused': 3, 'request.invalid': 2, 'route.unknown': 2 });
+    expect(rows.every((row) => row.user_id === user.id)).toBe(true);
+    expect(rows.find((row) => row.action === 'access.role-refused')?.details).toEqual({ method: 'POST', path: '/api/v1/members' });
+    expect(rows.find((row) => row.action === 'route.unknown' && row.details.count === undefined)?.details).toEqual({ method: 'GET', path: '/api/v1/no-such-route' });
+  });
+
+  test('a record the actor may not see and a missing one answer the same 404 and leave the same trace: none', async () => {
+    await t.makeMember('BBB');
+    const hidden = await t.makeDocument('BBB', { audience: 'owner' });
+    const user = await t.makeUser('AAA', ['officer']);
+    const token = await t.tokenFor(user);
+    const read = (address: string, id: string) => t.app.inject({ method: 'GET', url: `/api/v1/library/documents/${id}`, remoteAddress: address, headers: { authorization: `Bearer ${token}` } });
+    const notVisible = await read('198.51.100.21', hidden);
+    const missing = await read('198.51.100.22', '00000000-0000-4000-8000-000000000000');
+    expect([notVisible.statusCode, missing.statusCode]).toEqual([404, 404]);
+    const { instance: _a, requestId: _b, ...notVisibleBody } = notVisible.json<Record<string, unknown>>();
+    const { instance: _c, requestId: _d, ...missingBody } = missing.json<Record<string, unknown>>();
+    expect(notVisibleBody).toEqual(missingBody);
+    await t.app.refusalLedger.flush();
+    expect(await rowsFrom('198.51.100.21')).toEqual([]);
+    expect(await rowsFrom('198.51.100.22')).toEqual([]);
+  });
+});
+
 describe('RefusalLedger', () => {
   const refusal = (overrides: Partial<Refusal> = {}): Refusal => ({
     action: 'auth.token-refused', address: '192.0.2.1', requestId: `r-${Math.random()}`, method: 'GET', path: '/api/v1/members', ...overrides,

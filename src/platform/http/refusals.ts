@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../audit/writer.js';
 
 /**
@@ -6,10 +7,15 @@ import type { AuditEntry } from '../audit/writer.js';
  * (`RefusalLedger`), so a flood cannot fill the trail, whose rows are never deleted.
  */
 
-/** A refusal as the audit trail records it. */
-export type RefusalAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled';
+/**
+ * A refusal as the audit trail records it: of credentials, of a CSRF token, of an address past its
+ * limit; of an action the actor's roles do not grant (403 from `authorize`); of a request its schema
+ * rejects (400); of a path or method no route serves (404). A 404 for a record that is missing or not
+ * visible is not one: it must leave the same trace either way, so it leaves none here.
+ */
+export type RefusalAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown';
 
-/** One refused request: what was refused, from which address, and (for a CSRF refusal) whose session. */
+/** One refused request: what was refused, from which address, and (when known) whose session or token. */
 export interface Refusal {
   action: RefusalAction;
   address: string;
@@ -125,6 +131,25 @@ export class RefusalLedger {
     } catch (error) {
       this.options.onError?.(error, entry);
     }
+  }
+}
+
+/** The refusal of a request as the ledger takes it: its address, id, method and path, and its actor when known. */
+export function refusalOf(request: FastifyRequest, action: RefusalAction, who: { userId?: string | undefined; member?: string | undefined } = {}): Refusal {
+  return { action, ...who, address: request.ip, requestId: request.id, method: request.method, path: request.url.split('?')[0] ?? '' };
+}
+
+/**
+ * Records a refusal found after authentication (403, 400, 404), naming the actor if there is one. A
+ * failure to write it is logged: the request's answer is its refusal, not a 500.
+ */
+export async function recordRefusal(request: FastifyRequest, action: RefusalAction): Promise<void> {
+  if (!request.url.startsWith('/api/') || !request.server.hasDecorator('refusalLedger')) return;
+  const actor = request.actor;
+  try {
+    await request.server.refusalLedger.record(refusalOf(request, action, actor ? { userId: actor.userId, member: actor.member } : {}));
+  } catch (error) {
+    request.log.error({ err: error, action }, 'a refusal could not be audited');
   }
 }
 

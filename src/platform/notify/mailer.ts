@@ -34,9 +34,13 @@ export function smtpMailer(config: Pick<Config, 'smtp'>): Mailer {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
-    // A local relay without TLS is common on a government network; STARTTLS is used when offered.
+    // A local relay without TLS is common on a government network; STARTTLS is used when offered, and
+    // with SMTP_REQUIRE_TLS a server that does not offer it gets nothing (the outbox keeps the message).
     ignoreTLS: false,
-    tls: { rejectUnauthorized: smtp.secure },
+    requireTLS: smtp.requireTls ?? false,
+    // Whenever TLS is used, the server's certificate is verified: against the system's CAs, or a private CA's.
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(smtp.ca ? { ca: smtp.ca } : {}) },
+    ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.pass } } : {}),
     // A send must end well within the outbox's lease (LINTAS_OUTBOX_LEASE_SECONDS), or another process may send it too.
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestUser } from '../../../test/support/app.js';
 import { startLocalSmtp, type LocalSmtp } from '../../../test/support/mail.js';
+import { loadConfig } from '../config.js';
 import { sql } from '../db/sql.js';
 import type { Platform } from '../context.js';
 import { messageIdFor } from './email.js';
@@ -65,6 +71,59 @@ describe('e-mail through the outbox', () => {
     expect(await deliverOutbox(platform)).toBe(1);
     expect(smtp.received.map((mail) => mail.messageId)).toEqual([messageIdFor('test:lost-answer', t.platform.config.publicUrl), messageIdFor('test:lost-answer', t.platform.config.publicUrl)]);
     expect(await row('test:lost-answer')).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('SMTP transport security (ASVS 9.2.1-9.2.3)', () => {
+  test('with SMTP_REQUIRE_TLS=true, a server without TLS gets nothing and the outbox keeps the message for a retry', async () => {
+    const config = loadConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'true' });
+    expect(config.smtp).toMatchObject({ requireTls: true });
+    const mailer = smtpMailer(config);
+    try {
+      await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { to: 'x@oba.test', subject: 'needs TLS', text: 'body' }, { key: 'test:require-tls' }));
+      expect(await deliverOutbox({ ...t.platform, mailer })).toBe(0);
+      expect(smtp.received).toHaveLength(0);
+      expect(await row('test:require-tls')).toMatchObject({ status: 'pending', attempts: 1 });
+      expect((await row('test:require-tls'))?.last_error).toMatch(/STARTTLS|TLS/i);
+      // The same message goes once the relay may be used without TLS again.
+      await due();
+      expect(await deliverOutbox(t.platform)).toBe(1);
+      expect(smtp.received.map((mail) => mail.subject)).toEqual(['needs TLS']);
+    } finally {
+      mailer.close?.();
+    }
+  });
+
+  test('STARTTLS to a server whose certificate does not verify sends nothing (the certificate is checked, not only on port 465)', async () => {
+    let delivered = 0;
+    const untrusted = new SMTPServer({ authOptional: true, logger: false, onData(stream, _session, callback) { stream.resume(); stream.on('end', () => { delivered += 1; callback(); }); } });
+    untrusted.on('error', () => undefined);
+    await new Promise<void>((resolve) => untrusted.listen(0, '127.0.0.1', resolve));
+    const mailer = smtpMailer(loadConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String((untrusted.server.address() as AddressInfo).port) }));
+    try {
+      await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { to: 'x@oba.test', subject: 'untrusted', text: 'body' }, { key: 'test:untrusted-starttls' }));
+      expect(await deliverOutbox({ ...t.platform, mailer })).toBe(0);
+      expect(delivered).toBe(0);
+      expect(await row('test:untrusted-starttls')).toMatchObject({ status: 'pending', attempts: 1 });
+    } finally {
+      mailer.close?.();
+      await new Promise<void>((resolve) => untrusted.close(resolve));
+    }
+  });
+
+  test('SMTP_USER with SMTP_PASSWORD_FILE, and SMTP_TLS_CA, are read at start; a user without a password is refused', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lintas-smtp-'));
+    try {
+      writeFileSync(join(folder, 'password'), 'relay-secret\n');
+      writeFileSync(join(folder, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      const env = { SMTP_HOST: 'relay.example', SMTP_USER: 'lintas', SMTP_PASSWORD_FILE: join(folder, 'password'), SMTP_TLS_CA: join(folder, 'ca.pem') };
+      expect(loadConfig(env).smtp).toMatchObject({ auth: { user: 'lintas', pass: 'relay-secret' }, ca: expect.stringContaining('BEGIN CERTIFICATE') as unknown, requireTls: false });
+      expect(() => loadConfig({ SMTP_HOST: 'relay.example', SMTP_USER: 'lintas' })).toThrow(/SMTP_USER/);
+      expect(() => loadConfig({ ...env, SMTP_PASSWORD: 'x' })).toThrow(/not both/);
+      expect(() => loadConfig({ SMTP_HOST: 'relay.example', SMTP_TLS_CA: join(folder, 'missing.pem') })).toThrow(/SMTP_TLS_CA/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 
