@@ -134,7 +134,8 @@ describe('the application role cannot', () => {
     // (the releases' jobs, the fact store) run in the owner's transactions and are not granted.
     const reviewed = [
       'audit_append', 'auth_password_change', 'auth_password_hash', 'auth_recovery_code_used', 'auth_reset_complete', 'auth_reset_holder',
-      'auth_reset_issue', 'auth_session', 'auth_session_end', 'auth_session_open', 'auth_sessions_end', 'auth_sign_in_candidate',
+      'auth_reset_issue', 'auth_session', 'auth_session_end', 'auth_session_end_by_id', 'auth_session_open', 'auth_sessions', 'auth_sessions_end',
+      'auth_sign_in_candidate',
       'auth_sign_in_failed', 'auth_sign_in_failures', 'auth_token_actor', 'auth_token_create', 'auth_token_revoke', 'auth_tokens',
       'auth_totp_enable', 'auth_totp_remove', 'auth_totp_secret', 'auth_totp_start', 'auth_totp_step_used', 'biometric_tally',
       'documents_reports_of_member', 'linkage_holders', 'linkage_notice_volume', 'linkage_requeue', 'linkage_similar_names_of',
