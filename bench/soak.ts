@@ -187,6 +187,13 @@ const BARE: Target = { name: 'bare route /healthz', method: 'GET', path: '/healt
 
 const ok = (status: number): boolean => status >= 200 && status < 300;
 interface Latencies { requests: number; ok: number; shed: number; shedWithoutRetryAfter: number; other: number; p50: number; p99: number; max: number }
+/** The largest value (a loop: a soak's samples are too many to spread into Math.max's arguments). */
+function maxOf(values: readonly number[]): number {
+  let most = Number.NaN;
+  for (const value of values) if (!(value <= most)) most = value;
+  return most;
+}
+
 function summarise(samples: readonly Sample[]): Latencies {
   const good = samples.filter((sample) => ok(sample.status)).map((sample) => sample.latency);
   const shed = samples.filter((sample) => sample.status === 503);
@@ -198,7 +205,7 @@ function summarise(samples: readonly Sample[]): Latencies {
     other: samples.filter((sample) => !ok(sample.status) && sample.status !== 503).length,
     p50: percentile(good, 0.5),
     p99: percentile(good, 0.99),
-    max: good.length > 0 ? Math.max(...good) : Number.NaN,
+    max: maxOf(good),
   };
 }
 
@@ -330,7 +337,6 @@ for (const target of ROUTES) {
 const memory = soakSampled.map((one) => one.figures);
 const first = memory[0];
 const last = memory[memory.length - 1];
-const maxOf = (values: number[]): number => (values.length > 0 ? Math.max(...values) : Number.NaN);
 log(`\nbare route ceiling ${saturation[BARE.name]?.rate.toFixed(0)} req/s. Soak, all routes: ${allSoak.requests} requests, ${allSoak.requests - allSoak.ok} errors, p50 ${ms(allSoak.p50)} ms, p99 ${ms(allSoak.p99)} ms`);
 if (first && last) {
   log(`memory over the soak: RSS ${first.rssMb} -> ${last.rssMb} MB (max ${maxOf(memory.map((m) => m.rssMb))}), heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB (max ${maxOf(memory.map((m) => m.heapUsedMb))}); HTTP connections max ${maxOf(memory.map((m) => m.httpConnections))}; database queue max ${maxOf(memory.map((m) => m.peaks.waiting))} (as requests arrived), event-loop delay max ${maxOf(memory.map((m) => m.peaks.eventLoopDelayMs))} ms (mean over a second)`);
