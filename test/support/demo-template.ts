@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -10,7 +10,7 @@ import type { Database, DatabaseOptions } from '../../src/platform/db/database.j
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
 import { smtpMailer } from '../../src/platform/notify/mailer.js';
-import { openTestDatabase, type TestDatabase } from './db.js';
+import { dumpBlob, openTestDatabase, TEST_SHARED_BUFFERS, type TestDatabase } from './db.js';
 
 /**
  * The demo, seeded once per run and copied for each test server, as the migrated template is for
@@ -42,7 +42,7 @@ export async function pgliteDemoDump(): Promise<string> {
     // Another worker is building it: wait for the file it renames into place when done.
   }
   if (mine) {
-    const db = await PgliteDatabase.open(undefined, {}, new Blob([readFileSync(inject('pgliteTemplate'))]));
+    const db = await PgliteDatabase.open(undefined, { sharedBuffers: TEST_SHARED_BUFFERS }, dumpBlob(inject('pgliteTemplate')));
     try {
       await seed(db);
       const blob = await db.dump();
