@@ -30,6 +30,7 @@ const { values } = parseArgs({
     'register-rows': { type: 'string', default: '1000000' },
     subscribers: { type: 'string', default: '20' },
     'kill-after': { type: 'string', default: '0,5000' },
+    'ack-wait': { type: 'string', default: '60' },
     'database-url': { type: 'string' },
   },
   strict: true,
@@ -74,11 +75,12 @@ try {
     registerRows: Number(values['register-rows']),
     subscribers: Number(values.subscribers),
     killAfter: [from ?? 0, to ?? 5000],
+    ackWaitSeconds: Number(values['ack-wait']),
     log,
   });
   const restarts = [...tally.restartSeconds].sort((a, b) => a - b);
   const at = (q: number): string => (restarts[Math.min(restarts.length - 1, Math.floor(q * restarts.length))] ?? 0).toFixed(1);
-  console.log(`\n${tally.kills} kills in ${((Date.now() - started) / 60_000).toFixed(1)} min; restart to answering: p50 ${at(0.5)} s, max ${at(1)} s`);
+  console.log(`\n${tally.kills} kills in ${((Date.now() - started) / 60_000).toFixed(1)} min; restart to answering: p50 ${at(0.5)} s, max ${at(1)} s; rounds killed with a kind still unacknowledged after ${values['ack-wait']} s: ${tally.waitsRunOut}`);
   console.log('kind               acknowledged  cut by a kill  of those committed');
   for (const kind of CRASH_KINDS) {
     const cut = kind === 'report-import' || kind === 'register-import' ? tally.cut[kind] : '-';

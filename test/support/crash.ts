@@ -38,6 +38,8 @@ export interface CrashOptions {
   subscribers: number;
   /** A kill comes this long after every kind's first acknowledged act of the round: uniform between the two, in ms. */
   killAfter: readonly [number, number];
+  /** The most a round waits for every kind's first acknowledged act before its kill comes anyway, in seconds (60). */
+  ackWaitSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -57,6 +59,8 @@ export interface CrashTally {
   indexChecked: number;
   /** Seconds from SIGKILL to the restarted server answering, per round. */
   restartSeconds: number[];
+  /** Rounds whose wait ran out before every kind had an act acknowledged (an import still running, as a rule). */
+  waitsRunOut: number;
   problems: string[];
 }
 
@@ -205,6 +209,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     emailCopies: 0,
     indexChecked: 0,
     restartSeconds: [],
+    waitsRunOut: 0,
     problems: [],
   };
   const problem = (line: string): void => {
@@ -254,9 +259,12 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
       const roundLog: RoundLog = { reportImports: [], registerImports: [], audited: [], approved: [], submitted: [], bulletins: [], leads: [] };
       const delay = options.killAfter[0] + random() * (options.killAfter[1] - options.killAfter[0]);
       const drivers = drive(client, logins, round, options, roundLog, committedNumbers);
-      // Each kind has had an act acknowledged (or a minute passed), then the kill comes at the drawn moment.
+      // Each kind has had an act acknowledged (or the wait ran out), then the kill comes at the drawn moment.
       const started = Date.now();
-      while (Date.now() - started < 60_000 && !client.dead && !everyKindAcknowledged(roundLog)) await new Promise((resolve) => setTimeout(resolve, 20));
+      const wait = (options.ackWaitSeconds ?? 60) * 1000;
+      while (Date.now() - started < wait && !client.dead && !everyKindAcknowledged(roundLog)) await new Promise((resolve) => setTimeout(resolve, 20));
+      const waiting = CRASH_KINDS.filter((kind) => !kindAcknowledged(roundLog, kind));
+      if (waiting.length > 0) tally.waitsRunOut++;
       await new Promise((resolve) => setTimeout(resolve, delay));
       await server.kill();
       killedAt = Date.now();
@@ -275,7 +283,8 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
       committedNumbers = seen.registerRows;
       sharedReports = seen.sharedReports;
       titles = seen.titles;
-      log(`round ${round + 1}/${options.kills}: every kind acknowledged after ${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
+      const waited = `${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s`;
+      log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `every kind acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
     } catch (error) {
       await server.kill();
       throw error;
@@ -284,9 +293,14 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
   return tally;
 }
 
+function kindAcknowledged(log: RoundLog, kind: CrashKind): boolean {
+  if (kind === 'report-import') return log.reportImports.some((a) => a.acknowledged);
+  if (kind === 'register-import') return log.registerImports.some((a) => a.acknowledged);
+  return log.audited.some((entry) => entry.kind === kind);
+}
+
 function everyKindAcknowledged(log: RoundLog): boolean {
-  const kinds = new Set(log.audited.map((entry) => entry.kind));
-  return log.reportImports.some((a) => a.acknowledged) && log.registerImports.some((a) => a.acknowledged) && CRASH_KINDS.every((kind) => kind.endsWith('import') || kinds.has(kind));
+  return CRASH_KINDS.every((kind) => kindAcknowledged(log, kind));
 }
 
 /** Every kind's writer at once, until the server dies. */
