@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
@@ -9,6 +10,7 @@ import { MODULES } from '../../src/modules/index.js';
 import { migrationsOf } from '../../src/platform/module.js';
 import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
+import { builtAfter } from './freshness.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,7 +35,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const serverUrl = process.env.LINTAS_TEST_DATABASE_URL;
   // The second leg of `npm test` (scripts/test.mjs) serves the web app the first leg built.
-  if (process.env.LINTAS_TEST_WEB_BUILT !== '1') await buildWebApp();
+  // So does a run after `npm run build` (as CI does) while no source of the web app has changed since.
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const webBuilt = builtAfter(join(root, 'web', 'dist', 'index.html'), [join(root, 'web'), join(root, 'src')]);
+  if (process.env.LINTAS_TEST_WEB_BUILT !== '1' && !webBuilt) await buildWebApp();
   let templateName: string | null = null;
   if (serverUrl) {
     templateName = `lintas_template_${process.pid}`;

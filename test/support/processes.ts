@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtAfter } from './freshness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('./lintas-cli.ts', import.meta.url));
@@ -25,27 +25,13 @@ const FROM_SOURCES: Program = { command: process.execPath, args: ['--import', 't
 /** The built command (bin/lintas.js runs dist/cli.js), as users run it. */
 const BUILT: Program = { command: process.execPath, args: [join(ROOT, 'bin', 'lintas.js')], cwd: ROOT };
 
-/** The newest change time of the files under `folder` that the build reads (tests aside). */
-function newestSource(folder: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || entry.name.endsWith('.test.ts')) continue;
-    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
 /**
  * How the tests run lintas: the build in dist/ when it is newer than every source file it is made of
  * (CI builds before it tests), else the sources through tsx. Both are the same program; the build
  * starts in about half the CPU time of compiling the sources on the fly, which the suite pays for every
  * command and server it spawns.
  */
-const DEFAULT_PROGRAM: Program = (() => {
-  const built = join(ROOT, 'dist', 'cli.js');
-  if (!existsSync(built)) return FROM_SOURCES;
-  return statSync(built).mtimeMs > newestSource(join(ROOT, 'src')) ? BUILT : FROM_SOURCES;
-})();
+const DEFAULT_PROGRAM: Program = builtAfter(join(ROOT, 'dist', 'cli.js'), [join(ROOT, 'src')]) ? BUILT : FROM_SOURCES;
 
 function start(args: readonly string[], env: Record<string, string>, program: Program = DEFAULT_PROGRAM): ChildProcess {
   return spawn(program.command, [...program.args, ...args], { cwd: program.cwd, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
