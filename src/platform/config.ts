@@ -28,6 +28,8 @@ export interface Config {
   shedQueue: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
   shedEventLoopMs: number;
+  /** Days before an API token expires that its owner is told, once (ASVS 2.3.3); 0: never. */
+  tokenExpiryNoticeDays: number;
   smtp: SmtpConfig | undefined;
   logLevel: string;
   /** The environment the configuration was read from; modules read their own settings from it (platform/settings.ts). */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signinWindowMinutes: int(env, 'LINTAS_SIGNIN_WINDOW_MINUTES', 15),
     shedQueue: int(env, 'LINTAS_SHED_QUEUE', 64),
     shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
+    tokenExpiryNoticeDays: int(env, 'LINTAS_TOKEN_EXPIRY_NOTICE_DAYS', 7),
     smtp: smtpHost ? smtpConfig(env, smtpHost) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     env: { ...env },
