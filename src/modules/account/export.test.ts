@@ -32,7 +32,7 @@ test('the caller’s own data, without secrets, and nothing of a colleague or an
   const other = await t.sessionFor(user);
   const created = await t.as(session, { method: 'POST', url: `${V1}/account/tokens`, payload: { name: 'border system', roles: ['officer'] } });
   expect(created.statusCode, created.body).toBe(201);
-  const { token, secret } = created.json<{ token: { id: string }; secret: string }>();
+  const { token: { id: tokenId }, secret } = created.json<{ token: { id: string }; secret: string }>();
   const subscribed = await t.as(session, { method: 'POST', url: `${V1}/account/subscriptions`, payload: { module: 'bulletins', delivery: 'daily' } });
   expect(subscribed.statusCode, subscribed.body).toBe(201);
 
@@ -44,7 +44,7 @@ test('the caller’s own data, without secrets, and nothing of a colleague or an
     roles: ['officer', 'analyst'],
     member: { code: 'EXA', name: 'Member EXA', kind: 'state', status: 'member' },
     subscriptions: [{ module: 'bulletins', delivery: 'daily' }],
-    tokens: [{ id: token, name: 'border system', roles: ['officer'], revoked: false }],
+    tokens: [{ id: tokenId, name: 'border system', roles: ['officer'], revoked: false }],
     audit: { limit: EXPORT_AUDIT_ROWS, truncated: false },
   });
   expect(data.sessions.map((one) => one.current).sort()).toEqual([false, true]);
@@ -64,7 +64,7 @@ test('the caller’s own data, without secrets, and nothing of a colleague or an
   for (const stranger of [await t.sessionFor(await t.makeUser('EXA')), await t.sessionFor(await t.makeUser('EXB', ['member-admin']))]) {
     const theirs = await t.as(stranger, { method: 'GET', url: `${V1}/account/export` });
     expect(theirs.statusCode).toBe(200);
-    for (const mine of [user.id, user.email, token, 'border system', subscribed.json<{ data: { id: string } }>().data.id]) expect(theirs.body).not.toContain(mine);
+    for (const mine of [user.id, user.email, tokenId, 'border system', subscribed.json<{ data: { id: string } }>().data.id]) expect(theirs.body).not.toContain(mine);
     expect(theirs.json<AccountExport>()).toMatchObject({ subscriptions: [], tokens: [] });
   }
 });
