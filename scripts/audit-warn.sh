@@ -11,7 +11,7 @@ limit="${LINTAS_AUDIT_SECONDS:-60}"
 if [ -n "${LINTAS_AUDIT_COMMAND:-}" ]; then
   out="$(timeout "$limit" bash -c "$LINTAS_AUDIT_COMMAND" 2>&1)"
 else
-  out="$(timeout "$limit" npm run --silent audit 2>&1)"
+  out="$(timeout "$limit" npm run audit 2>&1)"
 fi
 status=$?
 
