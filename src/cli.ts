@@ -16,8 +16,8 @@ function help(modules: readonly LintasModule[]): string {
   return `lintas: information sharing against people smuggling and trafficking in persons
 
 Usage:
-  lintas serve [--demo | --no-demo]    start the server (PORT, LINTAS_DATA, DATABASE_URL); the demo loads
-                                       into a new embedded database unless --no-demo
+  lintas serve [--demo | --no-demo]    start the server (PORT, LINTAS_DATA, DATABASE_URL); --demo loads the
+                                       demo into a new database (--no-demo, the default, loads nothing)
   lintas migrate                       apply database migrations
   lintas seed                          load the demo members, groups, users, library and module data
 ${BACKUP_HELP}
@@ -58,8 +58,8 @@ export async function main(argv: string[], config: Config = loadConfig(), module
     switch (command) {
       case 'serve': {
         const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' } }, strict: true });
-        const demo = values.demo ? true : values['no-demo'] ? false : undefined;
-        const running = await startServer(config, { ...(demo === undefined ? {} : { demo }), modules });
+        if (values.demo && values['no-demo']) throw new UsageError('lintas serve takes --demo or --no-demo, not both');
+        const running = await startServer(config, { demo: values.demo === true, modules });
         const stop = (): void => {
           void running.close().then(() => process.exit(0));
         };

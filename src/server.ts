@@ -32,8 +32,20 @@ function totpCommand(config: Config): string {
 }
 
 /**
- * Opens the database, applies migrations, loads the demo into a new embedded database (or when
- * asked), starts every module's background work, and listens.
+ * Refuses the demo (users with a published password and TOTP secret) on a PostgreSQL server in
+ * production, unless the operator says so: such a database is rarely a throw-away (ASVS 2.5.4).
+ */
+export function assertDemoAllowed(config: Config): void {
+  if (!config.databaseUrl || config.env.NODE_ENV !== 'production' || config.env.LINTAS_ALLOW_DEMO === 'true') return;
+  throw new Error(
+    '--demo refused: with NODE_ENV=production on a PostgreSQL server the demo would add users whose password and second factor are published. ' +
+      'For a trial installation set LINTAS_ALLOW_DEMO=true as well; otherwise start without --demo.',
+  );
+}
+
+/**
+ * Opens the database, applies migrations, loads the demo into a new database when asked (`demo`),
+ * starts every module's background work, and listens.
  */
 export async function startServer(
   config: Config,
@@ -41,6 +53,8 @@ export async function startServer(
 ): Promise<Running> {
   const modules = options.modules ?? MODULES;
   readAllSettings(modules, config);
+  const demo = options.demo ?? false;
+  if (demo) assertDemoAllowed(config);
   const db = await openDatabase(config);
   const started: ModuleRunning[] = [];
   let sessionChanges: Listener | undefined;
@@ -52,7 +66,6 @@ export async function startServer(
     await openDataKeys(db, config);
     const platform: Platform = { db, config, mailer: smtpMailer(config) };
     for (const module of modules) await module.prepare?.(platform);
-    const demo = options.demo ?? !config.databaseUrl;
     let seeded = false;
     if (demo && (await isEmpty(db))) {
       await seedDemo(db, config, modules);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** The platform's settings read from the environment; modules declare their own (platform/settings.ts). */
@@ -28,6 +29,13 @@ export interface Config {
   shedQueue: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
   shedEventLoopMs: number;
+  /**
+   * The operator's allow list of webhook hosts (ASVS 12.6.1): exact names, or `*.example.org` for any
+   * name below it; undefined, any host the guard against request forgery lets through.
+   */
+  webhookHosts: readonly string[] | undefined;
+  /** Days before an API token expires that its owner is told, once (ASVS 2.3.3); 0: never. */
+  tokenExpiryNoticeDays: number;
   smtp: SmtpConfig | undefined;
   logLevel: string;
   /** The environment the configuration was read from; modules read their own settings from it (platform/settings.ts). */
@@ -72,6 +80,20 @@ function smtpConfig(env: NodeJS.ProcessEnv, host: string): SmtpConfig {
   };
 }
 
+const HOST_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const HOST_PATTERN = new RegExp(`^(?:\\*\\.)?${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
+
+/** LINTAS_WEBHOOK_HOSTS: comma-separated host names (lower-cased, a final dot dropped), `*.name` for the names below one, or IP addresses. */
+function hostList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const hosts = raw.split(',').map((entry) => entry.trim().toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1')).filter((entry) => entry !== '');
+  if (hosts.length === 0) throw new Error(`${name} names no host; leave it unset to allow any public host`);
+  const bad = hosts.filter((host) => !HOST_PATTERN.test(host) && isIP(host) === 0);
+  if (bad.length > 0) throw new Error(`${name} takes host names (or *.name for the names below one), separated by commas; not ${bad.map((host) => `"${host}"`).join(', ')}`);
+  return hosts;
+}
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -101,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signinWindowMinutes: int(env, 'LINTAS_SIGNIN_WINDOW_MINUTES', 15),
     shedQueue: int(env, 'LINTAS_SHED_QUEUE', 64),
     shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
+    webhookHosts: hostList(env, 'LINTAS_WEBHOOK_HOSTS'),
+    tokenExpiryNoticeDays: int(env, 'LINTAS_TOKEN_EXPIRY_NOTICE_DAYS', 7),
     smtp: smtpHost ? smtpConfig(env, smtpHost) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     env: { ...env },

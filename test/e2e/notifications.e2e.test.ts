@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
@@ -7,7 +7,7 @@ import { unsubscribeToken } from '../../src/platform/notify/subscriptions.js';
 import { browserAvailable, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // Notifications in Debian's Chromium against a server with the demo data. Indonesia's admin sets a
-// time zone and subscribes to document-fraud alerts; Malaysia issues one (through the
+// time zone, downloads their account data, and subscribes to document-fraud alerts; Malaysia issues one (through the
 // API, in a second browser); the header's unread badge goes up at once, without reloading (the live
 // stream); opening the inbox and marking it read brings it down. The e-mail's unsubscribe link ends
 // the subscription after a button press. The admin registers a webhook to a receiver on loopback,
@@ -107,6 +107,12 @@ test.skipIf(!browserAvailable)('time zone, a subscription, the live unread badge
   await page.getByRole('button', { name: 'Save time zone' }).click();
   await page.getByText('Your time zone is now Asia/Jakarta.').waitFor();
   await shoot('account');
+
+  // The user's own data as a JSON file (ASVS 8.3.2), the time zone just set in it.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my account data' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^lintas-account-\d{4}-\d\d-\d\d\.json$/);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { profile: { email: string; timeZone: string }; member: { code: string } };
+  expect(exported).toMatchObject({ profile: { email: SUBSCRIBER, timeZone: 'Asia/Jakarta' }, member: { code: 'IDN' } });
 
   // A subscription to document-fraud alerts, by e-mail in the daily digest.
   await page.getByRole('link', { name: /Your subscriptions/ }).click();

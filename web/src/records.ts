@@ -1,5 +1,6 @@
 /** Where a record of an object type has its page in the app, if it has one. Modules add their types here. */
 const RECORD_PAGES: Record<string, (id: string) => string> = {
+  'api-token': () => '/account',
   'library-document': (id) => `/library/${encodeURIComponent(id)}`,
   report: (id) => `/reports/${encodeURIComponent(id)}`,
   'travel-document': (id) => `/documents/register/${encodeURIComponent(id)}`,

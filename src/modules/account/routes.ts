@@ -11,6 +11,7 @@ import { forbidden, unauthorised } from '../../platform/errors.js';
 import { IdParams, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 import * as account from './account.js';
+import { AccountExport, exportAccount } from './export.js';
 import { AccountSession, ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SessionsEnded, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { timeZoneRoutes } from './time-zone.js';
@@ -174,6 +175,19 @@ export function accountRoutes(app: App, platform: Platform): void {
     personOnly(request);
     await perform(request, (ctx) => account.revokeToken(ctx, request.params.id));
     return reply.status(204).send(null);
+  });
+
+  app.get('/account/export', {
+    config: { action: 'account.manage' },
+    schema: {
+      tags,
+      summary: 'Your own account data as JSON: profile, roles, member, subscriptions, sessions and API tokens (no secrets), and the newest rows of the audit trail naming you',
+      response: { 200: AccountExport, ...problemResponses },
+    },
+  }, async (request) => {
+    personOnly(request);
+    const session = sessionOf(request);
+    return perform(request, (ctx) => exportAccount(ctx, session, platform.config.sessionIdleMinutes), { read: true });
   });
 
   app.get('/account/sessions', {

@@ -43,9 +43,10 @@ interface Row { id: string; module: string; kinds: string[]; countries: string[]
 const present = (row: Row) => ({ id: row.id, module: row.module, kinds: row.kinds, countries: row.countries, tags: row.tags, groups: row.groups, email: row.email, delivery: row.delivery, createdAt: row.created_at.toISOString() });
 const columns = sql`id, module, kinds, countries, tags, groups, email, delivery, created_at`;
 
-async function list(ctx: Ctx) {
+/** The user's own subscriptions, oldest first. */
+export async function listSubscriptions(ctx: Ctx) {
   const rows = await ctx.tx.query<Row>(sql`SELECT ${columns} FROM notification_subscriptions WHERE user_id = ${ctx.actor.userId} ORDER BY created_at, id`);
-  return { data: rows.map(present) };
+  return rows.map(present);
 }
 
 async function create(ctx: Ctx, input: SubscriptionCreate) {
@@ -98,7 +99,7 @@ export function subscriptionRoutes(app: App, platform: Platform): void {
   app.get('/account/subscriptions', {
     config: { action: 'account.manage' },
     schema: { tags, summary: 'Your subscriptions to notifications', response: { 200: Strict({ data: Type.Array(Subscription) }), ...problemResponses } },
-  }, async (request) => perform(request, (ctx) => list(ctx), { read: true }));
+  }, async (request) => ({ data: await perform(request, (ctx) => listSubscriptions(ctx), { read: true }) }));
 
   app.post('/account/subscriptions', {
     config: { action: 'account.manage' },

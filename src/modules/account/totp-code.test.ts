@@ -41,7 +41,8 @@ describe('the command beside a running server', () => {
     }
     env = database ? { DATABASE_URL: database.url!, LINTAS_DATA: folder } : { LINTAS_DATA: folder };
     // The demo template's data key, which wraps its data keys.
-    demoEnv = demoDatabase ? { DATABASE_URL: demoDatabase.url!, LINTAS_DATA: demoFolder, LINTAS_DATA_KEY: DEMO_DATA_KEY } : { LINTAS_DATA: demoFolder, LINTAS_DATA_KEY: DEMO_DATA_KEY };
+    // The spawned server runs with NODE_ENV=production, which refuses --demo on a PostgreSQL server unless allowed.
+    demoEnv = demoDatabase ? { DATABASE_URL: demoDatabase.url!, LINTAS_DATA: demoFolder, LINTAS_DATA_KEY: DEMO_DATA_KEY, LINTAS_ALLOW_DEMO: 'true' } : { LINTAS_DATA: demoFolder, LINTAS_DATA_KEY: DEMO_DATA_KEY };
   }, 180_000);
   afterAll(async () => {
     await database?.close();

@@ -3,7 +3,7 @@ import { dataKeyOf } from '../../platform/crypto/keys.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, invalid, notFound } from '../../platform/errors.js';
 import { SEAL_WEBHOOK_SECRET } from '../../platform/notify/webhook-delivery.js';
-import { resolveChecked } from '../../platform/notify/ssrf.js';
+import { hostProblem, resolveChecked } from '../../platform/notify/ssrf.js';
 import { endpointUrlProblem, newWebhookSecret, webhookIdFor } from '../../platform/notify/webhook-signing.js';
 import { notifySettings } from '../../platform/notify/settings.js';
 import { enqueueWebhookTo } from '../../platform/notify/outbox.js';
@@ -38,6 +38,9 @@ async function checkUrl(ctx: Ctx, url: string | undefined): Promise<void> {
   const allowLoopback = notifySettings.of(ctx.platform.config).webhookAllowLoopbackHttp;
   const problem = endpointUrlProblem(url, allowLoopback);
   if (problem) throw invalid([{ pointer: '/url', detail: problem }]);
+  // The operator's allow list, when there is one (checked again at each delivery).
+  const unlisted = hostProblem(new URL(url), ctx.platform.config.webhookHosts);
+  if (unlisted) throw invalid([{ pointer: '/url', detail: unlisted }]);
   // Server-side request forgery: the host must resolve only to public addresses (checked again at each
   // delivery). A name that does not resolve yet is accepted: each delivery resolves and checks it.
   const checked = await resolveChecked(new URL(url), allowLoopback);

@@ -171,6 +171,8 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsider }, { who: () => ownerColleague }], missing: () => `/account/tokens/${randomUUID()}` },
   },
 
+  // The caller's own data only: what another user's export holds of the owner is checked in account/export.test.ts.
+  { method: 'GET', route: '/account/export', auth: 'user', path: () => '/account/export' },
   { method: 'GET', route: '/account/sessions', auth: 'user', path: () => '/account/sessions' },
   { method: 'DELETE', route: '/account/sessions', auth: 'user', path: () => '/account/sessions' },
   {

@@ -40,6 +40,17 @@ export function addressProblem(address: string, allowLoopback: boolean): string 
   return blocked.check(ip, family) ? `resolves to ${address}, a private, loopback, link-local, shared or reserved address` : null;
 }
 
+/**
+ * Why a URL's host may not be called under the operator's allow list (`LINTAS_WEBHOOK_HOSTS`), or
+ * null: a name on it, or below a `*.name` on it. No list, no objection.
+ */
+export function hostProblem(url: URL, hosts: readonly string[] | undefined): string | null {
+  if (!hosts) return null;
+  const host = url.hostname.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
+  const listed = hosts.some((entry) => (entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry));
+  return listed ? null : `names the host ${host}, which is not on this installation's list of webhook hosts (LINTAS_WEBHOOK_HOSTS)`;
+}
+
 export interface CheckedAddress {
   address: string;
   family: 4 | 6;

@@ -8,7 +8,7 @@ import { stillReadable } from './audience.js';
 import { notifyUsers } from './inbox.js';
 import { aboutOf, finish, retryLater, type Outcome, type OutboxRow } from './outbox-rows.js';
 import { notifySettings } from './settings.js';
-import { resolveChecked } from './ssrf.js';
+import { hostProblem, resolveChecked } from './ssrf.js';
 import { signedHeaders, webhookIdFor } from './webhook-signing.js';
 
 /** What the data key seals a webhook secret under. */
@@ -104,6 +104,17 @@ export async function deliverWebhook(platform: Platform, row: OutboxRow): Promis
   if (about && !(await stillReadable(platform, about))) {
     await finish(platform, row.id, 'withheld');
     return 'withheld';
+  }
+  // A host the operator took off the list since the endpoint was registered: not attempted, and
+  // said so in the endpoint's delivery log (it counts as none of the endpoint's own failures).
+  const unlisted = hostProblem(new URL(endpoint.url), platform.config.webhookHosts);
+  if (unlisted) {
+    const error = `not sent: the endpoint's address ${unlisted}`.slice(0, 500);
+    await platform.db.ownerTransaction(async (tx) => {
+      await tx.query(sql`INSERT INTO webhook_attempts (outbox_id, endpoint_id, owner, status_code, duration_ms, error) VALUES (${row.id}, ${endpoint.id}, ${endpoint.owner}, NULL, 0, ${error})`);
+      await tx.query(sql`UPDATE outbox SET status = 'failed', finished_at = now(), last_error = ${error} WHERE id = ${row.id}`);
+    });
+    return 'failed';
   }
   const secret = dataKeyOf(platform.config).open(SEAL_WEBHOOK_SECRET, endpoint.secret_sealed).toString('utf8');
   const body = JSON.stringify(row.payload);

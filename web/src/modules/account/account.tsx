@@ -7,6 +7,7 @@ import { useSubmit, useTitle } from '../../hooks.js';
 import { useT } from '../../i18n/index.js';
 import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
+import { AccountExportSection } from './account-export.js';
 import { AccountSessions } from './account-sessions.js';
 import { ApiTokens } from './account-tokens.js';
 import { TotpSection } from './account-totp.js';
@@ -61,6 +62,10 @@ export function AccountPage() {
       <section className="panel" aria-labelledby="account-tokens">
         <h2 id="account-tokens">{t('account.tokens.title')}</h2>
         <ApiTokens key={tokensKey} />
+      </section>
+      <section className="panel" aria-labelledby="account-export">
+        <h2 id="account-export">{t('account.export.title')}</h2>
+        <AccountExportSection />
       </section>
     </>
   );

@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { AccountSession as AccountSessionSchema, PasswordChanged as PasswordChangedSchema, RecoveryCodes as RecoveryCodesSchema, SessionsEnded as SessionsEndedSchema, SignInResult as SignInResultSchema, Token, TokenCreated as TokenCreatedSchema, TotpEnrolment as TotpEnrolmentSchema } from '../../../../src/modules/account/schemas.js';
+import type { AccountExport as AccountExportSchema } from '../../../../src/modules/account/export.js';
 import type { Subscription as SubscriptionSchema, SubscriptionCreate } from '../../../../src/modules/account/subscriptions.js';
 import type { TimeZoneOne as TimeZoneOneSchema } from '../../../../src/modules/account/time-zone.js';
 import type { PASSWORD_RULES } from '../../../../src/platform/auth/secrets.js';
@@ -19,6 +20,8 @@ export type TokenCreated = Static<typeof TokenCreatedSchema>;
 /** GET /account/sessions: one of the user's browser sessions, by an opaque id. */
 export type AccountSession = Static<typeof AccountSessionSchema>;
 export type SessionsEnded = Static<typeof SessionsEndedSchema>;
+/** GET /account/export: the user's own account data. */
+export type AccountExport = Static<typeof AccountExportSchema>;
 
 /** The server's shortest password (PASSWORD_RULES): a different number there is a type error here. */
 export const MIN_PASSWORD_LENGTH: (typeof PASSWORD_RULES)['minLength'] = 12;
