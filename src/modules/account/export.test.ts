@@ -84,3 +84,21 @@ test('the audit rows are the newest, bounded, and say when older ones exist; an 
   const byToken = await t.app.inject({ method: 'GET', url: `${V1}/account/export`, headers: { authorization: `Bearer ${bearer}` } });
   expect(byToken.statusCode).toBe(403);
 });
+
+test('the audit rows do not say whose records the acts were about: the trail names members the user was not told of', async () => {
+  const user = await t.makeUser('EXA', ['liaison']);
+  const session = await t.sessionFor(user);
+  // As the linkage request of a notice that did not name its holder is recorded: the holder as the
+  // object's owner, and a check's hits' owners among the owners.
+  await t.db.ownerTransaction((tx) =>
+    appendAudit(tx, { userId: user.id, member: 'EXA' }, [
+      { action: 'linkage.request', objectType: 'linkage_request', objectId: 'asked-1', objectOwner: 'EXB', details: { notice: 'n-1', holder: 'EXB' } },
+      { action: 'documents.check', objectType: 'document', objectOwners: ['EXB'] },
+    ]),
+  );
+  const response = await t.as(session, { method: 'GET', url: `${V1}/account/export` });
+  expect(response.statusCode).toBe(200);
+  const rows = response.json<AccountExport>().audit.rows;
+  expect(rows.map((row) => row.objectId)).toContain('asked-1');
+  expect(response.body).not.toContain('EXB');
+});

@@ -28,7 +28,7 @@ export const AccountExport = Strict({
   sessions: Type.Array(AccountSession),
   tokens: Type.Array(Token),
   audit: Strict({
-    rows: Type.Array(Strict({ at: Time, action: Type.String(), objectType: OrNull, objectId: OrNull, objectOwner: OrNull, purpose: OrNull, requestId: OrNull, address: OrNull }), {
+    rows: Type.Array(Strict({ at: Time, action: Type.String(), objectType: OrNull, objectId: OrNull, purpose: OrNull, requestId: OrNull, address: OrNull }), {
       description: `the acts the audit trail records you did, newest first, at most ${EXPORT_AUDIT_ROWS}`,
     }),
     limit: Type.Integer(),
@@ -55,7 +55,6 @@ interface AuditRow {
   action: string;
   object_type: string | null;
   object_id: string | null;
-  object_owner: string | null;
   purpose: string | null;
   request_id: string | null;
   address: string | null;
@@ -67,9 +66,11 @@ export async function exportAccount(ctx: Ctx, session: SessionState, idleMinutes
   const profile = await ctx.tx.one<ProfileRow>(sql`SELECT u.id, u.name, u.email, u.time_zone, u.totp_enabled, u.created_at,
       m.code AS member_code, m.name AS member_name, m.kind AS member_kind, m.status AS member_status
     FROM users u JOIN members m ON m.code = u.member WHERE u.id = ${me}`);
-  // The trail's columns that say what was done, by this user only; `details` and the other owners a
-  // read named are left out: they describe the records, which their owners' rules govern.
-  const audit = await ctx.tx.query<AuditRow>(sql`SELECT at, action, object_type, object_id, object_owner, purpose, request_id, address
+  // The trail's columns that say what was done, by this user only. Whose records they were (the
+  // owner columns) and `details` are left out: the trail may name a member the user was never told
+  // of (the holder of a linkage notice that did not name it, asked for disclosure; the owners of a
+  // check's hits), and the records are governed by their owners' rules.
+  const audit = await ctx.tx.query<AuditRow>(sql`SELECT at, action, object_type, object_id, purpose, request_id, address
     FROM audit_log WHERE user_id = ${me} AND member = ${ctx.actor.member} ORDER BY seq DESC LIMIT ${EXPORT_AUDIT_ROWS + 1}`);
   const rows = audit.slice(0, EXPORT_AUDIT_ROWS);
   await ctx.audit({ action: 'account.exported', objectType: 'user', objectId: me, objectOwner: ctx.actor.member, details: { auditRows: rows.length } });
@@ -83,7 +84,7 @@ export async function exportAccount(ctx: Ctx, session: SessionState, idleMinutes
     tokens: await listTokens(ctx),
     audit: {
       rows: rows.map((row) => ({
-        at: row.at.toISOString(), action: row.action, objectType: row.object_type, objectId: row.object_id, objectOwner: row.object_owner,
+        at: row.at.toISOString(), action: row.action, objectType: row.object_type, objectId: row.object_id,
         purpose: row.purpose, requestId: row.request_id, address: row.address,
       })),
       limit: EXPORT_AUDIT_ROWS,
