@@ -46,7 +46,7 @@ test('migrate, seed, user add and list', async () => {
   expect(await lintas('seed')).toMatchObject({ code: 0, out: 'Demo data loaded.' });
   const added = await lintas('user', 'add', '--member', 'NZL', '--email', 'New.Officer@nzl.example', '--name', 'New Officer', '--roles', 'officer,liaison');
   expect(added.code).toBe(0);
-  expect(added.out).toMatch(/reset-password\?token=[A-Za-z0-9_-]{40,}/);
+  expect(added.out).toMatch(/reset-password#token=[A-Za-z0-9_-]{40,}/);
   const listed = await lintas('user', 'list', '--member', 'NZL');
   expect(listed.out).toMatch(/new\.officer@nzl\.example\s+NZL\s+officer,liaison/);
   expect((await lintas('user', 'add', '--member', 'NZL', '--email', 'x@y.z', '--name', 'X', '--roles', 'pilot')).code).toBe(2);
