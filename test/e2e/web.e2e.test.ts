@@ -76,6 +76,7 @@ test.skipIf(!browserAvailable)('a token asked for long after sign-in: a dialog a
   await page.goto(`${server.url}/account`);
   const tokenForm = page.getByRole('form', { name: 'New token' });
   await tokenForm.getByLabel('Name', { exact: true }).fill('Airport border system');
+  await tokenForm.getByRole('checkbox', { name: 'Officer' }).check();
   await tokenForm.getByRole('button', { name: 'Create token' }).click();
   const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
   await dialog.waitFor();
@@ -107,13 +108,13 @@ test.skipIf(!browserAvailable)('a password link opens with its token in the frag
   const password = page.getByLabel('New password', { exact: true });
   const meter = page.locator('.password-strength');
   await password.fill('password1234');
-  await expect.poll(() => meter.textContent()).toMatch(/^Strength: (very weak|weak)\./);
+  await expect.poll(() => meter.textContent(), { timeout: 15_000 }).toMatch(/^Strength: (very weak|weak)\./);
   await page.getByLabel('Repeat the new password').fill('password1234');
   await page.getByRole('button', { name: 'Set password' }).click();
   await page.getByText('this password is among the most common').or(page.getByText('this password is too easy to guess')).first().waitFor();
 
   await password.fill('tidal ferry lantern quietly');
-  await expect.poll(() => meter.textContent()).toBe('Strength: very strong.');
+  await expect.poll(() => meter.textContent(), { timeout: 15_000 }).toBe('Strength: very strong.');
   await page.getByLabel('Repeat the new password').fill('tidal ferry lantern quietly');
   await page.getByRole('button', { name: 'Set password' }).click();
   await page.getByText('Your password was changed.').waitFor();
