@@ -46,10 +46,16 @@ test('migrate, seed, user add and list', async () => {
   expect(await lintas('seed')).toMatchObject({ code: 0, out: 'Demo data loaded.' });
   const added = await lintas('user', 'add', '--member', 'NZL', '--email', 'New.Officer@nzl.example', '--name', 'New Officer', '--roles', 'officer,liaison');
   expect(added.code).toBe(0);
-  expect(added.out).toMatch(/reset-password\?token=[A-Za-z0-9_-]{40,}/);
+  expect(added.out).toMatch(/reset-password#token=[A-Za-z0-9_-]{40,}/);
   const listed = await lintas('user', 'list', '--member', 'NZL');
   expect(listed.out).toMatch(/new\.officer@nzl\.example\s+NZL\s+officer,liaison/);
   expect((await lintas('user', 'add', '--member', 'NZL', '--email', 'x@y.z', '--name', 'X', '--roles', 'pilot')).code).toBe(2);
+  // ASVS 2.1.7: a common password is refused, writing nothing; a strong one is taken.
+  const weak = await lintas('user', 'add', '--member', 'NZL', '--email', 'weak@nzl.example', '--name', 'Weak', '--roles', 'officer', '--password', 'password1234');
+  expect(weak).toMatchObject({ code: 2, err: expect.stringMatching(/--password: this password is (among the most common|too easy to guess)/) });
+  expect((await lintas('user', 'list', '--member', 'NZL')).out).not.toMatch(/weak@nzl\.example/);
+  expect(await lintas('user', 'add', '--member', 'NZL', '--email', 'strong@nzl.example', '--name', 'Strong', '--roles', 'officer', '--password', 'tidal ferry lantern quietly'))
+    .toMatchObject({ code: 0, out: 'User created.' });
   expect((await lintas('user', 'totp-code', '--email', 'officer@aus.demo')).out).toMatch(/^\d{6}$/);
   expect((await lintas('user', 'totp-code', '--email', 'analyst@aus.demo')).code).toBe(2);
 });

@@ -1,6 +1,6 @@
 import { build } from './app.js';
 import { loopbackUrl, recordDemoAddress } from './demo/routes.js';
-import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_SECRET, isEmpty, seedDemo } from './demo/seed.js';
+import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_EMAILS, DEMO_TOTP_SECRET, isEmpty, seedDemo } from './demo/seed.js';
 import { MODULES } from './modules/index.js';
 import type { Config } from './platform/config.js';
 import type { Platform } from './platform/context.js';
@@ -108,8 +108,9 @@ export async function startServer(
         lines.push(
           seeded ? 'Demo data loaded. Sign in with any of these (password for all: ' + DEMO_PASSWORD + '):' : `Demo sign-ins (password ${DEMO_PASSWORD}):`,
           ...DEMO_SIGN_INS.map((user) => `  ${user.email.padEnd(24)} ${user.member.padEnd(4)} ${user.roles.join(', ')}`),
-          `${DEMO_TOTP_EMAIL} has a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app, or print its current code with:`,
+          `${DEMO_TOTP_EMAILS.join(', ')} have a second factor: add the secret ${DEMO_TOTP_SECRET} to an authenticator app, or print a current code with:`,
           `  ${totpCommand(config)}`,
+          `  (with the user's own address for the others)`,
         );
       }
       console.log(lines.join('\n') + '\n');

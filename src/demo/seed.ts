@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../platform/auth/secrets.js';
-import type { Role } from '../platform/auth/roles.js';
+import { secondFactorRoles, type Role } from '../platform/auth/roles.js';
 import { appendAudit } from '../platform/audit/writer.js';
 import type { Database, Tx } from '../platform/db/database.js';
 import { sql } from '../platform/db/sql.js';
@@ -191,7 +191,7 @@ async function seedDirectory(tx: Tx): Promise<void> {
 async function seedUsers(tx: Tx): Promise<void> {
   const hash = await hashPassword(DEMO_PASSWORD);
   for (const user of DEMO_USERS) {
-    const totp = user.email === DEMO_TOTP_EMAIL;
+    const totp = DEMO_TOTP_EMAILS.includes(user.email);
     const added = await tx.maybeOne<{ id: string }>(sql`INSERT INTO users (member, name, email, roles, totp_enabled)
       VALUES (${user.member}, ${user.name}, ${user.email}, ${user.roles}, ${totp})
       ON CONFLICT (email) DO NOTHING RETURNING id`);
@@ -285,3 +285,9 @@ export async function isEmpty(db: Database): Promise<boolean> {
 }
 
 export const DEMO_SIGN_INS = DEMO_USERS.map((user) => ({ email: user.email, member: user.member, roles: user.roles }));
+
+/**
+ * The demo users with the published second factor: the officer, and every administrator, since
+ * `member-admin` and `secretariat` must have one (ASVS 4.3.1).
+ */
+export const DEMO_TOTP_EMAILS: readonly string[] = DEMO_USERS.filter((user) => user.email === DEMO_TOTP_EMAIL || secondFactorRoles(user.roles).length > 0).map((user) => user.email);

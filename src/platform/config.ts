@@ -16,6 +16,8 @@ export interface Config {
   sessionHours: number;
   /** Minutes a session may go unused before it ends (ASVS 3.3.2); 0: no idle limit. */
   sessionIdleMinutes: number;
+  /** How long a session's last re-entry of its password or code lets it make sensitive changes (API tokens, roles: ASVS 3.7.1). */
+  reauthMinutes: number;
   /** How long a process reuses a looked-up session or token; changes reach every process at once regardless. */
   sessionCacheSeconds: number;
   /** Requests per minute per signed-in user or per address. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https://'),
     sessionHours: int(env, 'LINTAS_SESSION_HOURS', 12),
     sessionIdleMinutes: int(env, 'LINTAS_SESSION_IDLE_MINUTES', 30),
+    reauthMinutes: int(env, 'LINTAS_REAUTH_MINUTES', 5),
     sessionCacheSeconds: int(env, 'LINTAS_SESSION_CACHE_SECONDS', 5),
     rateLimitPerMinute: int(env, 'LINTAS_RATE_LIMIT', 1200),
     refusalsPerAddressPerMinute: int(env, 'LINTAS_REFUSALS_PER_ADDRESS', 60),

@@ -195,6 +195,8 @@ test.skipIf(!browserAvailable)('an agreement proposed and accepted, a face enrol
   if (!thai) throw new Error(`no user ${THIRD}`);
   expect((await apiCall('PATCH', `/users/${thai.id}`, { roles: [...thai.roles, 'member-admin'] })).status).toBe(200);
   await signOut();
+  // An administrator must have a second factor (ASVS 4.3.1): the officer enrols the demo's.
+  await server.giveDemoSecondFactor(THIRD);
   await signIn(page, server, THIRD);
   expect((await apiCall('POST', `/biometrics/agreements/${agreementId}/accept`)).status).toBe(200);
   expect(await enrolThroughApi('THA-BKK-0007', face('camera.png'))).toBe(201);

@@ -69,3 +69,55 @@ test.skipIf(!browserAvailable)('an officer signs in with a code, finds a member 
 
   expect(problems).toEqual([]);
 }, 120_000);
+
+test.skipIf(!browserAvailable)('a token asked for long after sign-in: a dialog asks for the password again, then the token is created', async () => {
+  // Still the officer of the first test; its sign-in was a while ago, as far as the server knows.
+  await server.passwordEnteredAgo(EMAIL, 120);
+  await page.goto(`${server.url}/account`);
+  const tokenForm = page.getByRole('form', { name: 'New token' });
+  await tokenForm.getByLabel('Name', { exact: true }).fill('Airport border system');
+  await tokenForm.getByRole('checkbox', { name: 'Officer' }).check();
+  await tokenForm.getByRole('button', { name: 'Create token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+  await dialog.waitFor();
+  await dialog.getByLabel('Password', { exact: true }).fill('not the password at all');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.getByText('is not your password').first().waitFor();
+  await dialog.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  // The dialog closes and the refused request is sent again: the token is made.
+  await page.getByText('The token “Airport border system” was created.').waitFor();
+  expect(await dialog.isVisible()).toBe(false);
+  expect(problems.filter((problem) => !/status of 40[03]/.test(problem))).toEqual([]);
+  problems.length = 0;
+}, 120_000);
+
+test.skipIf(!browserAvailable)('a password link opens with its token in the fragment, which leaves the address bar; the strength meter judges the new password', async () => {
+  const link = new URL(await server.resetLinkFor('analyst@aus.demo'));
+  // ASVS 8.3.1: the token is in the fragment, which the browser never sends to the server.
+  expect(link.search).toBe('');
+  const token = new URLSearchParams(link.hash.slice(1)).get('token') ?? '';
+  expect(token.length).toBeGreaterThan(20);
+  const sent: string[] = [];
+  page.on('request', (request) => sent.push(request.url()));
+  await page.goto(`${server.url}${link.pathname}${link.hash}`);
+  await page.getByRole('heading', { level: 1, name: 'Set a new password' }).waitFor();
+  expect(page.url()).toBe(`${server.url}/reset-password`);
+
+  // ASVS 2.1.8: the meter under the new password, with zxcvbn's score and its warning.
+  const password = page.getByLabel('New password', { exact: true });
+  const meter = page.locator('.password-strength');
+  await password.fill('password1234');
+  await expect.poll(() => meter.textContent(), { timeout: 15_000 }).toMatch(/^Strength: (very weak|weak)\./);
+  await page.getByLabel('Repeat the new password').fill('password1234');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText('this password is among the most common').or(page.getByText('this password is too easy to guess')).first().waitFor();
+
+  await password.fill('tidal ferry lantern quietly');
+  await expect.poll(() => meter.textContent(), { timeout: 15_000 }).toBe('Strength: very strong.');
+  await page.getByLabel('Repeat the new password').fill('tidal ferry lantern quietly');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText('Your password was changed.').waitFor();
+  expect(sent.filter((url) => url.includes(token))).toEqual([]);
+  expect(problems.filter((problem) => !/status of 400/.test(problem))).toEqual([]);
+}, 120_000);

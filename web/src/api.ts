@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { Page as PageSchema, ProblemSchema } from '../../src/platform/http/schemas.js';
+import type { REAUTHENTICATION_REQUIRED as ReauthenticationRequired } from '../../src/platform/auth/reauthentication.js';
 import { ENGLISH, msg, type MessageId, type MessageValues } from './i18n/index.js';
 
 /** A page of a list: the items and the cursor of the next page (null on the last), as the server's `Page(item)` schema gives it. */
@@ -23,6 +24,8 @@ export class ApiError extends Error {
     readonly requestId: string | null = null,
     /** The problem's extension members (RFC 9457 §3.2), such as an image refusal's `reason`. */
     readonly extra: Readonly<Record<string, unknown>> = {},
+    /** The problem's type (RFC 9457 §3.1.1): `about:blank` unless the server names one. */
+    readonly type = 'about:blank',
   ) {
     super(detail || title);
   }
@@ -58,6 +61,8 @@ export function clientError(detail: MessageId | { text: string }, values?: Messa
 }
 
 const BASE = '/api/v1';
+/** The server's problem type for a change that needs the password entered again (a different value there is a type error here). */
+const REAUTHENTICATION_REQUIRED: typeof ReauthenticationRequired = '/problems/reauthentication-required';
 let csrfToken: string | null = null;
 const unauthorisedListeners = new Set<() => void>();
 
@@ -70,6 +75,17 @@ export function setCsrfHeader(set: (name: string, value: string) => void): void 
   if (csrfToken) set('x-csrf-token', csrfToken);
 }
 
+/**
+ * Asks the user to enter their password again when a sensitive change is refused for want of a
+ * recent one (ASVS 3.7.1); resolves true once the session is re-authenticated, false if the user
+ * gave up. The app's dialog (components/reauthenticate.tsx) registers itself here.
+ */
+let reauthenticator: (() => Promise<boolean>) | null = null;
+
+export function setReauthenticator(ask: (() => Promise<boolean>) | null): void {
+  reauthenticator = ask;
+}
+
 /** Called when a request that needed a session got 401: the session ended elsewhere. */
 export function onUnauthorised(listener: () => void): () => void {
   unauthorisedListeners.add(listener);
@@ -78,8 +94,11 @@ export function onUnauthorised(listener: () => void): () => void {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Sends a request and answers the response, or throws the problem of an answer other than 2xx. */
-async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+/**
+ * Sends a request and answers the response, or throws the problem of an answer other than 2xx. A
+ * sensitive change refused for want of a recent password is retried once, after the user entered it.
+ */
+async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal, retried = false): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) {
@@ -102,6 +121,9 @@ async function send(method: Method, path: string, body?: unknown, signal?: Abort
   if (!response.ok) {
     const problem = await readProblem(response);
     if (response.status === 401 && !path.startsWith('/auth/')) unauthorisedListeners.forEach((listener) => listener());
+    if (response.status === 403 && problem.type === REAUTHENTICATION_REQUIRED && reauthenticator && !retried && (await reauthenticator())) {
+      return send(method, path, body, signal, true);
+    }
     throw problem;
   }
   return response;
@@ -124,7 +146,7 @@ async function readProblem(response: Response): Promise<ApiError> {
     const value: unknown = await response.json();
     if (typeof value === 'object' && value !== null) {
       const extra = Object.fromEntries(Object.entries(value).filter(([key]) => !PROBLEM_MEMBERS.has(key)));
-      const problem = value as { title?: unknown; detail?: unknown; errors?: unknown; requestId?: unknown };
+      const problem = value as { type?: unknown; title?: unknown; detail?: unknown; errors?: unknown; requestId?: unknown };
       const errors = Array.isArray(problem.errors)
         ? problem.errors.filter((item): item is FieldError => typeof item === 'object' && item !== null && typeof (item as FieldError).pointer === 'string' && typeof (item as FieldError).detail === 'string')
         : [];
@@ -135,6 +157,7 @@ async function readProblem(response: Response): Promise<ApiError> {
         errors,
         typeof problem.requestId === 'string' ? problem.requestId : null,
         extra,
+        typeof problem.type === 'string' ? problem.type : undefined,
       );
     }
   } catch {

@@ -7,7 +7,7 @@
 import type { Static } from 'typebox';
 import type { Sharing as SharingSchema } from '../../src/platform/sharing/model.js';
 
-export { ROLES, type Action, type Role } from '../../src/platform/auth/roles.js';
+export { ROLES, secondFactorRoles, type Action, type Role } from '../../src/platform/auth/roles.js';
 export {
   AUDIENCE_KINDS,
   HANDLING_CODES,

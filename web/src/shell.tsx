@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useT } from './i18n/index.js';
 import { isWithin, NAV, type NavItem } from './nav.js';
 import { TotpSection } from './modules/account/account-totp.js';
+import { ReauthenticateDialog } from './components/reauthenticate.js';
 import { Link, navigate, useLocation } from './router.js';
 import { renderRoute } from './routes.js';
 import { useSession, waitingIn } from './session.js';
@@ -118,6 +119,7 @@ export function Shell() {
     <div className="app">
       <Header withNav />
       <Main>{redirect ? null : renderRoute(location.path)}</Main>
+      <ReauthenticateDialog />
     </div>
   );
 }

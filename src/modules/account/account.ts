@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
-import type { Role } from '../../platform/auth/roles.js';
-import { digest, hashPassword, newSecret, verifyPassword } from '../../platform/auth/secrets.js';
+import { secondFactorRoles, type Role } from '../../platform/auth/roles.js';
+import { assertAcceptablePassword, digest, hashPassword, newSecret, verifyPassword } from '../../platform/auth/secrets.js';
 import { replaceSession, sessionsChanged, type SessionState } from '../../platform/auth/sessions.js';
 import { newRecoveryCodes, newTotpSecret, totpUri } from '../../platform/auth/totp.js';
 import { appendAudit, auditContext } from '../../platform/audit/writer.js';
@@ -51,11 +51,15 @@ export async function confirmTotpEnrolment(
   });
 }
 
-/** Removes the second factor (needs a current code), unless the member requires one. */
+/** Removes the second factor (needs a current code), unless the member or an administrative role of the user requires one. */
 export async function removeTotp(ctx: Ctx, code: string): Promise<void> {
   const { tx, actor } = ctx;
   const member = await tx.one<{ requires_totp: boolean }>(sql`SELECT requires_totp FROM members WHERE code = ${actor.member}`);
   if (member.requires_totp) throw new Problem(409, 'Second factor required', 'Your member requires a second factor; it cannot be removed.');
+  const roles = secondFactorRoles(actor.roles);
+  if (roles.length > 0) {
+    throw new Problem(409, 'Second factor required', `Your role ${roles.map((role) => `"${role}"`).join(' and ')} requires a second factor; it cannot be removed while you hold it.`);
+  }
   if ((await consumeSecondFactor(tx, code)) !== 'accepted') throw invalid([{ pointer: '/code', detail: 'the code is wrong or expired' }]);
   await tx.query(sql`SELECT auth_totp_remove()`);
   await ctx.audit({ action: 'account.totp-removed', objectType: 'user', objectId: actor.userId });
@@ -70,6 +74,7 @@ export async function changePassword(ctx: Ctx, session: SessionState, input: Cha
   const { tx, actor } = ctx;
   const user = await tx.one<{ password_hash: string | null }>(sql`SELECT auth_password_hash() AS password_hash`);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw invalid([{ pointer: '/currentPassword', detail: 'is not your current password' }]);
+  await assertAcceptablePassword(input.newPassword, actor, '/newPassword');
   const keepTokens = input.keepTokens ?? false;
   const changed = await tx.one<{ sessions_ended: number; tokens_revoked: number }>(
     sql`SELECT * FROM auth_password_change(${await hashPassword(input.newPassword)}, ${session.idHash}, ${keepTokens})`,
@@ -191,6 +196,9 @@ export async function completePasswordReset(platform: Platform, request: Request
     tx.maybeOne<{ user_id: string; member: string }>(sql`SELECT * FROM auth_reset_holder(${tokenHash})`),
   );
   if (!holder) throw refused();
+  // Judged before the link is used, so a refused password leaves it working for a better one.
+  const holderName = await platform.db.transaction({ member: null }, (tx) => tx.one<{ email: string; name: string }>(sql`SELECT email, name FROM users WHERE id = ${holder.user_id}`));
+  await assertAcceptablePassword(password, holderName, '/password');
   const source = { userId: holder.user_id, member: holder.member, requestId: request.requestId, address: request.address };
   await platform.db.transaction(auditContext(source), async (tx) => {
     const used = await tx.one<{ others: number | null }>(sql`SELECT auth_reset_complete(${tokenHash}, ${hash}) AS others`);

@@ -5,6 +5,7 @@ import { appendAudit } from '../../platform/audit/writer.js';
 import { sql } from '../../platform/db/sql.js';
 import { UsageError, type Command, type CommandTools } from '../../platform/module.js';
 import { smtpMailer } from '../../platform/notify/mailer.js';
+import { passwordRefusal, passwordUserInputs } from '../../platform/auth/password-strength.js';
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import { FolderLockedError } from '../../platform/db/folder-lock.js';
 import { askDemoServer, demoTotpCode } from './demo-code.js';
@@ -35,6 +36,8 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
       if (unknown.length > 0) throw new UsageError(`unknown role(s): ${unknown.join(', ')}`);
       const password = values.password;
       if (password !== undefined && password.length < PASSWORD_RULES.minLength) throw new UsageError(`--password must have at least ${PASSWORD_RULES.minLength} characters`);
+      const refusal = password === undefined ? null : await passwordRefusal(password, passwordUserInputs({ email: required(values, 'email'), name: required(values, 'name') }));
+      if (refusal) throw new UsageError(`--password: ${refusal}`);
       return withDatabase(async (db) => {
         const link = await db.ownerTransaction(async (tx) => {
           const member = required(values, 'member');

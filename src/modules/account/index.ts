@@ -9,7 +9,7 @@ export { DEMO_ADDRESS_FILE, DEMO_TOTP_PATH, DEMO_TOTP_SECRET, demoTotpCode };
 const AUDIT_ACTIONS = [
   'auth.sign-in', 'auth.password-accepted', 'auth.sign-in-failed', 'auth.sign-out', 'auth.password-reset', 'auth.password-reset-requested',
   'account.password-changed', 'account.token-created', 'account.token-revoked', 'account.totp-enrolled', 'account.totp-removed', 'account.time-zone-changed',
-  'account.session-ended', 'account.other-sessions-ended', 'account.token-expiry-notice', 'account.exported',
+  'account.session-ended', 'account.other-sessions-ended', 'account.token-expiry-notice', 'account.exported', 'account.reauthenticated',
   'user.create', 'user.password-reset-issued', 'subscription.create', 'subscription.update', 'subscription.delete', 'subscription.unsubscribe',
 ] as const;
 

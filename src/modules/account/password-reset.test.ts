@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { makeTestApp, TEST_PASSWORD, type TestContext } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
@@ -14,7 +15,7 @@ let port: number;
 let inbox: ReceivedMail[] = [];
 
 function resetToken(mail: ReceivedMail): string {
-  const match = /http:\/\/localhost:8080\/reset-password\?token=([A-Za-z0-9_-]{20,})/.exec(mail.text);
+  const match = /http:\/\/localhost:8080\/reset-password#token=([A-Za-z0-9_-]{20,})/.exec(mail.text);
   expect(match, mail.text).not.toBeNull();
   return match![1]!;
 }
@@ -39,6 +40,40 @@ beforeEach(async () => {
   // A test's own mail only: what the last one left queued (notices of changed passwords) goes first.
   await deliverOutbox(t.platform);
   inbox.length = 0;
+});
+
+describe('ASVS 2.1.7: a new password that is common or easy to guess is refused wherever it is set', () => {
+  const pointers = (response: LightMyRequestResponse) => response.json<{ errors: { pointer: string; detail: string }[] }>().errors;
+
+  test('through a reset link: refused with a pointer and the link still works; a strong one is accepted', async () => {
+    const user = await t.makeUser('AAA');
+    expect((await requestReset(user.email)).statusCode).toBe(202);
+    expect(await deliverOutbox(t.platform)).toBe(1);
+    const token = resetToken(inbox[0]!);
+    const common = await completeReset(token, '123456789012');
+    expect(common.statusCode).toBe(400);
+    expect(common.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(pointers(common)).toEqual([{ pointer: '/password', detail: 'this password is among the most common; choose another' }]);
+    const guessable = await completeReset(token, 'Password1234!');
+    expect(guessable.statusCode).toBe(400);
+    expect(pointers(guessable)).toEqual([{ pointer: '/password', detail: expect.stringMatching(/^this password is too easy to guess: it is similar to a commonly used password/) }]);
+    // Its own e-mail address is no password either.
+    expect(pointers(await completeReset(token, user.email))[0]!.detail).toMatch(/^this password is too easy to guess/);
+    expect((await signIn(user.email, TEST_PASSWORD)).statusCode).toBe(200);
+    expect((await completeReset(token, 'tidal ferry lantern quietly')).statusCode).toBe(204);
+    expect((await signIn(user.email, 'tidal ferry lantern quietly')).statusCode).toBe(200);
+  });
+
+  test('through a change of password: refused with a pointer, nothing changes', async () => {
+    const user = await t.makeUser('AAA');
+    const session = await t.sessionFor(user);
+    const change = (newPassword: string) => t.as(session, { method: 'POST', url: '/api/v1/account/password', payload: { currentPassword: TEST_PASSWORD, newPassword } });
+    const refused = await change('qwertyuiopasdfgh');
+    expect(refused.statusCode).toBe(400);
+    expect(pointers(refused).map((error) => error.pointer)).toEqual(['/newPassword']);
+    expect((await signIn(user.email, TEST_PASSWORD)).statusCode).toBe(200);
+    expect((await change('lintas-demo-password')).statusCode).toBe(200);
+  });
 });
 
 describe('password reset by e-mail', () => {

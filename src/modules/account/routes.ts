@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.js';
+import { assertRecentlyAuthenticated } from '../../platform/auth/reauthentication.js';
 import { allowedActions } from '../../platform/auth/roles.js';
 import { sessionCookieName, type SessionState } from '../../platform/auth/sessions.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
@@ -12,10 +13,10 @@ import { IdParams, problemResponses } from '../../platform/http/schemas.js';
 import { Strict } from '../../platform/schema.js';
 import * as account from './account.js';
 import { AccountExport, exportAccount } from './export.js';
-import { AccountSession, ChangePassword, Me, PasswordChanged, RecoveryCodes, ResetComplete, ResetRequest, SessionsEnded, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
+import { AccountSession, ChangePassword, Me, PasswordChanged, Reauthenticate, RecoveryCodes, ResetComplete, ResetRequest, SessionsEnded, SignIn, SignInResult, Token, TokenCreate, TokenCreated, TotpCode, TotpEnrolment } from './schemas.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { timeZoneRoutes } from './time-zone.js';
-import { recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';
+import { reauthenticate, recordMalformedSecondFactor, signIn, signOut, verifySecondFactor } from './sign-in.js';
 
 const tags = ['sign-in and account'];
 
@@ -154,6 +155,20 @@ export function accountRoutes(app: App, platform: Platform): void {
     return perform(request, (ctx) => account.changePassword(ctx, session, request.body));
   });
 
+  app.post('/account/reauthenticate', {
+    config: { action: 'account.manage', rateLimit: { max: 30, timeWindow: 60_000 } },
+    schema: {
+      tags,
+      summary: 'Enter your password (or a current code) again: for the next LINTAS_REAUTH_MINUTES this session may create API tokens and change users’ roles',
+      body: Reauthenticate,
+      response: { 204: Type.Null(), ...problemResponses },
+    },
+  }, async (request, reply) => {
+    personOnly(request);
+    await reauthenticate(platform, info(request), sessionOf(request), request.body);
+    return reply.status(204).send(null);
+  });
+
   app.get('/account/tokens', {
     config: { action: 'account.manage' },
     schema: { tags, summary: 'Your API tokens', response: { 200: Strict({ data: Type.Array(Token) }), ...problemResponses } },
@@ -164,7 +179,10 @@ export function accountRoutes(app: App, platform: Platform): void {
     schema: { tags, summary: 'Create an API token for a machine client; the secret is shown once', body: TokenCreate, response: { 201: TokenCreated, ...problemResponses } },
   }, async (request, reply) => {
     personOnly(request);
-    const created = await perform(request, (ctx) => account.createToken(ctx, request.body));
+    const created = await perform(request, async (ctx) => {
+      await assertRecentlyAuthenticated(ctx, request.session);
+      return account.createToken(ctx, request.body);
+    });
     return reply.status(201).send(created);
   });
 

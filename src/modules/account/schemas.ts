@@ -9,9 +9,14 @@ export const NewPassword = Type.String({ minLength: PASSWORD_RULES.minLength, ma
 export const SignIn = Strict({ email: Email, password: Password });
 export type SignIn = Static<typeof SignIn>;
 
-export const TotpCode = Strict({
-  code: Type.String({ minLength: 6, maxLength: 40, description: 'a six-digit code from the authenticator, or a recovery code (dashes and spaces ignored)' }),
+const SecondFactorCode = Type.String({ minLength: 6, maxLength: 40, description: 'a six-digit code from the authenticator, or a recovery code (dashes and spaces ignored)' });
+
+export const TotpCode = Strict({ code: SecondFactorCode });
+
+export const Reauthenticate = Type.Union([Strict({ password: Password }), Strict({ code: SecondFactorCode })], {
+  description: 'your password, or a current code of your second factor',
 });
+export type Reauthenticate = Static<typeof Reauthenticate>;
 
 export const SignInResult = Strict({
   stage: Type.Union([Type.Literal('totp'), Type.Literal('enrol'), Type.Literal('full')], {

@@ -116,7 +116,8 @@ describe('password', () => {
 
   test('the session answer lists every action the roles allow, which is where the web app takes its abilities from', async () => {
     const actionsOf = async (roles: Role[]): Promise<unknown> => {
-      const session = await signedIn(await t.makeUser('AAA', roles), 'full');
+      // A signed-in session (an administrator signing in with a password would first enrol a second factor).
+      const session = await t.sessionFor(await t.makeUser('AAA', roles));
       const me = (await t.as(session, { method: 'GET', url: '/api/v1/auth/session' })).json<Record<string, unknown>>();
       expect(me).not.toHaveProperty('abilities');
       return me.actions;
@@ -244,6 +245,36 @@ describe('second factor', () => {
     const removal = await t.as(full, { method: 'DELETE', url: '/api/v1/account/totp', payload: { code: totpCode(secret) } });
     expect(removal.statusCode).toBe(409);
     expect((await signIn(user.email)).json()).toEqual({ stage: 'totp' });
+  });
+
+  test.each<Role>(['member-admin', 'secretariat'])('ASVS 4.3.1: a %s without a second factor can only enrol, whatever the member says; removing it is refused', async (role) => {
+    const admin = await t.makeUser('AAA', ['officer', role]);
+    const session = await signedIn(admin, 'enrol');
+    expect((await t.as(session, { method: 'GET', url: '/api/v1/users' })).statusCode).toBe(401);
+    expect((await members(session)).statusCode).toBe(401);
+    const { secret, confirmed } = await enrol(session);
+    const full = await sessionOf(confirmed, admin);
+    expect((await t.as(full, { method: 'GET', url: '/api/v1/users' })).statusCode).toBe(200);
+    const removal = await t.as(full, { method: 'DELETE', url: '/api/v1/account/totp', payload: { code: totpCode(secret) } });
+    expect(removal.statusCode).toBe(409);
+    expect(removal.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(removal.json<{ detail: string }>().detail).toBe(`Your role "${role}" requires a second factor; it cannot be removed while you hold it.`);
+    expect((await t.db.ownerTransaction((tx) => tx.one<{ totp_enabled: boolean }>(sql`SELECT totp_enabled FROM users WHERE id = ${admin.id}`))).totp_enabled).toBe(true);
+    expect((await signIn(admin.email)).json()).toEqual({ stage: 'totp' });
+  });
+
+  test('ASVS 4.3.1: a user given an administrative role without a second factor is signed out, and the next sign-in enrols', async () => {
+    const admin = await t.makeUser('AAA', ['officer', 'member-admin']);
+    const adminSession = await t.sessionFor(admin);
+    const user = await t.makeUser('AAA');
+    const before = await signedIn(user, 'full');
+    const officerOnly = await t.as(adminSession, { method: 'PATCH', url: `/api/v1/users/${user.id}`, payload: { name: 'Renamed' } });
+    expect(officerOnly.statusCode).toBe(200);
+    expect((await members(before)).statusCode).toBe(200);
+    const promoted = await t.as(adminSession, { method: 'PATCH', url: `/api/v1/users/${user.id}`, payload: { roles: ['officer', 'member-admin'] } });
+    expect(promoted.statusCode).toBe(200);
+    expect((await members(before)).statusCode).toBe(401);
+    await signedIn(user, 'enrol');
   });
 });
 

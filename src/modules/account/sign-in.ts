@@ -1,12 +1,14 @@
 import type { Actor } from '../../platform/auth/actor.js';
+import { secondFactorRoles, type Role } from '../../platform/auth/roles.js';
 import { decoyHash, verifyPassword } from '../../platform/auth/secrets.js';
 import { createSession, endSession, replaceSession, type SessionStage, type SessionState } from '../../platform/auth/sessions.js';
+import { markReauthenticated } from '../../platform/auth/reauthentication.js';
 import { recoveryCodeHash, totpStep } from '../../platform/auth/totp.js';
 import { appendAudit, auditContext } from '../../platform/audit/writer.js';
 import type { Platform, RequestInfo } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
-import { Problem } from '../../platform/errors.js';
+import { invalid, Problem } from '../../platform/errors.js';
 import { tellAccountChange } from './notices.js';
 import type { SignIn } from './schemas.js';
 
@@ -16,6 +18,7 @@ interface UserForSignIn {
   password_hash: string | null;
   totp_enabled: boolean;
   requires_totp: boolean;
+  roles: Role[];
 }
 
 const WRONG = 'Wrong e-mail address or password.';
@@ -65,13 +68,16 @@ async function recordFailure(
 export async function signIn(platform: Platform, request: RequestInfo, input: SignIn): Promise<{ secret: string; stage: SessionStage }> {
   const email = input.email.toLowerCase();
   await assertNotThrottled(platform, request, email);
-  const user = await platform.db.transaction({ member: null }, (tx) => tx.maybeOne<UserForSignIn>(sql`SELECT * FROM auth_sign_in_candidate(${email})`));
+  const user = await platform.db.transaction({ member: null }, (tx) =>
+    tx.maybeOne<UserForSignIn>(sql`SELECT c.*, u.roles FROM auth_sign_in_candidate(${email}) c JOIN users u ON u.id = c.id`),
+  );
   const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
   if (!user || !ok || !user.password_hash) {
     await recordFailure(platform, request, email, user, user ? 'wrong password' : 'unknown or disabled account');
     throw new Problem(401, 'Sign-in refused', WRONG);
   }
-  const stage: SessionStage = user.totp_enabled ? 'totp' : user.requires_totp ? 'enrol' : 'full';
+  // A member that requires a second factor, or an administrative role (ASVS 4.3.1), sends a user without one to enrol.
+  const stage: SessionStage = user.totp_enabled ? 'totp' : user.requires_totp || secondFactorRoles(user.roles).length > 0 ? 'enrol' : 'full';
   const source = { userId: user.id, member: user.member, requestId: request.requestId, address: request.address };
   return platform.db.transaction(auditContext(source), async (tx) => {
     const secret = await createSession(tx, user.id, stage, request.address, platform.config.sessionHours);
@@ -124,6 +130,36 @@ export async function verifySecondFactor(platform: Platform, request: RequestInf
     throw new Problem(401, 'Sign-in refused', 'The code is wrong, expired or already used.');
   }
   return result.full;
+}
+
+/**
+ * Re-authentication (ASVS 3.7.1): the signed-in user enters their password, or a current second-factor
+ * code, again, and the session may make sensitive changes for LINTAS_REAUTH_MINUTES. Throttled, and
+ * a wrong one counted and audited, as a failed sign-in.
+ */
+export async function reauthenticate(platform: Platform, request: RequestInfo, session: SessionState, input: { password?: string; code?: string }): Promise<void> {
+  const { actor } = session;
+  const holder = { id: session.userId, member: actor.member };
+  await assertNotThrottled(platform, request, actor.email, holder);
+  const source = { userId: session.userId, member: actor.member, requestId: request.requestId, address: request.address };
+  const accepted = await platform.db.transaction(auditContext(source), async (tx) => {
+    if (input.password !== undefined) {
+      const user = await tx.one<{ password_hash: string | null }>(sql`SELECT auth_password_hash() AS password_hash`);
+      if (!(await verifyPassword(user.password_hash ?? (await decoyHash()), input.password)) || !user.password_hash) return false;
+    } else if (input.code === undefined || (await consumeSecondFactor(tx, input.code)) !== 'accepted') {
+      return false;
+    }
+    if (!(await markReauthenticated(tx, session))) return false;
+    await appendAudit(tx, source, [
+      { action: 'account.reauthenticated', objectType: 'user', objectId: session.userId, details: { with: input.password !== undefined ? 'password' : 'code' } },
+    ]);
+    return true;
+  });
+  if (!accepted) {
+    const pointer = input.password !== undefined ? '/password' : '/code';
+    await recordFailure(platform, request, actor.email, holder, `wrong ${pointer === '/password' ? 'password' : 'code'} at re-authentication`);
+    throw invalid([{ pointer, detail: pointer === '/password' ? 'is not your password' : 'the code is wrong, expired or already used' }]);
+  }
 }
 
 /** A second step without a usable code is a refused sign-in too: audited and counted like a wrong code. */

@@ -34,7 +34,7 @@ function auditActions(response: LightMyRequestResponse): Promise<string[]> {
 /** The token of the newest reset link e-mailed (queued in the outbox) to an address. */
 async function mailedResetToken(email: string): Promise<string> {
   const row = await t.db.ownerTransaction((tx) => tx.one<{ text: string }>(sql`SELECT payload->>'text' AS text FROM outbox WHERE payload->>'to' = ${email} ORDER BY id DESC LIMIT 1`));
-  return /\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(row.text)![1]!;
+  return /\/reset-password#token=([A-Za-z0-9_-]+)/.exec(row.text)![1]!;
 }
 
 beforeAll(async () => {

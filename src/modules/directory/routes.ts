@@ -78,8 +78,8 @@ export function directoryRoutes(app: App): void {
 
   app.patch('/users/:id', {
     config: { action: 'users.manage' },
-    schema: { tags, summary: 'Change a user’s name, roles or whether it is disabled', params: IdParams, body: UserUpdate, response: { 200: UserOne, ...problemResponses } },
-  }, async (request) => perform(request, (ctx) => directory.updateUser(ctx, request.params.id, request.body)));
+    schema: { tags, summary: 'Change a user’s name, roles or whether it is disabled (a change of roles needs a browser session that entered its password within LINTAS_REAUTH_MINUTES)', params: IdParams, body: UserUpdate, response: { 200: UserOne, ...problemResponses } },
+  }, async (request) => perform(request, (ctx) => directory.updateUser(ctx, request.params.id, request.body, request.session)));
 
   app.post('/users/:id/password-reset', {
     config: { action: 'users.manage' },

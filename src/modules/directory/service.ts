@@ -1,5 +1,6 @@
-import type { Role } from '../../platform/auth/roles.js';
-import { sessionsChanged } from '../../platform/auth/sessions.js';
+import { secondFactorRoles, type Role } from '../../platform/auth/roles.js';
+import { assertRecentlyAuthenticated } from '../../platform/auth/reauthentication.js';
+import { sessionsChanged, type SessionState } from '../../platform/auth/sessions.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/errors.js';
@@ -251,20 +252,25 @@ async function keepOneSecretariat(ctx: Ctx, user: UserRow, input: UserUpdate): P
   if (others.length === 0) throw conflict('The last secretariat user cannot be demoted or disabled; give another user the secretariat role first.');
 }
 
-export async function updateUser(ctx: Ctx, id: string, input: UserUpdate) {
+/** Changes a user; a change of roles needs the caller's session to have re-entered its password lately (ASVS 3.7.1). */
+export async function updateUser(ctx: Ctx, id: string, input: UserUpdate, session: SessionState | null) {
   const user = await managedUser(ctx, id);
   if (input.roles) checkRoles(ctx, input.roles, user.roles);
   if (id === ctx.actor.userId && (input.disabled === true || (input.roles && !input.roles.some((r) => ctx.actor.roles.includes(r) && (r === 'member-admin' || r === 'secretariat'))))) {
     throw invalid([{ pointer: input.disabled ? '/disabled' : '/roles', detail: 'you cannot lock yourself out; ask another admin' }]);
   }
   await keepOneSecretariat(ctx, user, input);
+  const rolesChange = input.roles !== undefined && (input.roles.length !== user.roles.length || input.roles.some((role) => !user.roles.includes(role)));
+  if (rolesChange) await assertRecentlyAuthenticated(ctx, session);
   const row = await ctx.tx.one<UserRow>(sql`UPDATE users SET
     name = coalesce(${input.name ?? null}, name),
     roles = coalesce(${input.roles ?? null}::text[], roles),
     disabled = coalesce(${input.disabled ?? null}::boolean, disabled),
     updated_at = now()
     WHERE id = ${id} RETURNING ${userColumns}`);
-  if (input.disabled) await ctx.tx.query(sql`SELECT auth_sessions_end(${id}::uuid, NULL)`);
+  // Given an administrative role without a second factor (ASVS 4.3.1): signed out, so the next sign-in enrols one.
+  const newlyAdmin = secondFactorRoles(row.roles).some((role) => !user.roles.includes(role)) && !row.totp_enabled;
+  if (input.disabled || newlyAdmin) await ctx.tx.query(sql`SELECT auth_sessions_end(${id}::uuid, NULL)`);
   await sessionsChanged(ctx.tx);
   await ctx.audit({ action: 'user.update', objectType: 'user', objectId: id, objectOwner: user.member, details: { ...input } });
   return { user: presentUser(row) };

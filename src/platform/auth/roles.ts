@@ -10,6 +10,14 @@
 export const ROLES = ['officer', 'analyst', 'liaison', 'approver', 'member-admin', 'secretariat'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The administrative roles (ASVS 4.3.1): whoever holds one must have a second factor, whatever the member requires. */
+export const SECOND_FACTOR_ROLES: readonly Role[] = ['member-admin', 'secretariat'];
+
+/** The administrative roles among these, which call for a second factor. */
+export function secondFactorRoles(roles: readonly Role[]): Role[] {
+  return roles.filter((role) => SECOND_FACTOR_ROLES.includes(role));
+}
+
 /**
  * The actions of every module, by module name. Each module adds its own by declaration merging:
  *

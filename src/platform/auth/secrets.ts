@@ -1,5 +1,7 @@
 import { hash as oneShotHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { invalid } from '../errors.js';
+import { passwordRefusal, passwordUserInputs } from './password-strength.js';
 
 /** A random secret for cookies, tokens and links: 32 bytes, base64url. */
 export function newSecret(bytes = 32): string {
@@ -44,3 +46,12 @@ export function decoyHash(): Promise<string> {
 }
 
 export const PASSWORD_RULES = { minLength: 12, maxLength: 200 } as const;
+
+/**
+ * Refuses (400, with a pointer to the password's field) a new password that is among the most
+ * common or too easy to guess for its user (ASVS 2.1.7), by `passwordRefusal`.
+ */
+export async function assertAcceptablePassword(password: string, user: { email?: string | null; name?: string | null }, pointer: string): Promise<void> {
+  const refusal = await passwordRefusal(password, passwordUserInputs(user));
+  if (refusal) throw invalid([{ pointer, detail: refusal }], 'The new password is too weak.');
+}

@@ -73,7 +73,8 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
     passwordHash = await hashPassword(PASSWORD);
     await database.db.ownerTransaction((tx) => tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES ('SXA', 'Member SXA', 'state', 'member')`));
     admin = await signIn(await makeUser(['member-admin']));
-    const env = { DATABASE_URL: database.url!, LINTAS_SESSION_CACHE_SECONDS: '600', LINTAS_DATA: '/nonexistent-lintas-data' };
+    // The admin's session opened before the servers start: its password entry must still count when it changes roles.
+    const env = { DATABASE_URL: database.url!, LINTAS_SESSION_CACHE_SECONDS: '600', LINTAS_DATA: '/nonexistent-lintas-data', LINTAS_REAUTH_MINUTES: '60' };
     [a, b] = await Promise.all([spawnServer([], env), spawnServer([], env)]);
   }, 180_000);
 
@@ -101,6 +102,8 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
 
   test('a role change through A: B answers with the new role’s abilities at once', async () => {
     const userId = await makeUser(['officer']);
+    // With a second factor: an administrator without one would be signed out by the change (ASVS 4.3.1).
+    await database.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET totp_enabled = true WHERE id = ${userId}`));
     const login = await signIn(userId);
     const before = await sessionOn(b, login);
     expect(before.user.roles).toEqual(['officer']);

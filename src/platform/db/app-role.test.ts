@@ -115,6 +115,10 @@ describe('the application role cannot', () => {
     await expect(asApp((tx) => tx.query(sql`SELECT auth_reset_issue(${other.id}::uuid, '\\x00'::bytea, 1)`))).rejects.toThrow(REFUSED);
     await expect(asApp((tx) => tx.query(sql`SELECT auth_session_open(${other.id}::uuid, '\\x01'::bytea, 'x', 'full', '127.0.0.1', 1)`))).rejects.toThrow(/session opens only/);
     await expect(asApp((tx) => tx.query(sql`SELECT * FROM auth_token_create('mine', '\\x02'::bytea, '{secretariat}', 1)`))).rejects.toThrow(/only roles its user holds/);
+    // Another user's session is neither marked re-authenticated nor told about: only the transaction's user's own.
+    const otherSession = await t.db.ownerTransaction((tx) => tx.one<{ id_hash: Buffer }>(sql`SELECT id_hash FROM lintas_secrets.sessions WHERE user_id = ${other.id} LIMIT 1`));
+    expect(await asApp((tx) => tx.one(sql`SELECT auth_session_reauthenticated(${otherSession.id_hash}) AS marked, auth_session_recently_authenticated(${otherSession.id_hash}, 60) AS fresh`)))
+      .toEqual({ marked: false, fresh: false });
     // The functions for "the transaction's user" take no user: a transaction without one gets nothing.
     const nobody = await t.db.transaction({ member: 'AAA' }, (tx) => tx.one<{ hash: string | null; secret: string | null }>(
       sql`SELECT auth_password_hash() AS hash, (SELECT totp_secret FROM auth_totp_secret()) AS secret`,
@@ -134,7 +138,8 @@ describe('the application role cannot', () => {
     // (the releases' jobs, the fact store) run in the owner's transactions and are not granted.
     const reviewed = [
       'audit_append', 'auth_password_change', 'auth_password_hash', 'auth_recovery_code_used', 'auth_reset_complete', 'auth_reset_holder',
-      'auth_reset_issue', 'auth_session', 'auth_session_end', 'auth_session_end_by_id', 'auth_session_open', 'auth_sessions', 'auth_sessions_end',
+      'auth_reset_issue', 'auth_session', 'auth_session_end', 'auth_session_end_by_id', 'auth_session_open', 'auth_session_reauthenticated',
+      'auth_session_recently_authenticated', 'auth_sessions', 'auth_sessions_end',
       'auth_sign_in_candidate',
       'auth_sign_in_failed', 'auth_sign_in_failures', 'auth_token_actor', 'auth_token_create', 'auth_token_revoke', 'auth_tokens',
       'auth_totp_enable', 'auth_totp_remove', 'auth_totp_secret', 'auth_totp_start', 'auth_totp_step_used', 'biometric_tally',

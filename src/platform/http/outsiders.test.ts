@@ -163,6 +163,8 @@ const cases: Case[] = [
   { method: 'POST', route: '/account/totp/confirm', auth: 'session', path: () => '/account/totp/confirm', payload: () => ({ code: '123456' }) },
   { method: 'DELETE', route: '/account/totp', auth: 'user', path: () => '/account/totp', payload: () => ({ code: '123456' }) },
   { method: 'POST', route: '/account/password', auth: 'user', path: () => '/account/password', payload: () => ({ currentPassword: 'x', newPassword: 'a new password long enough' }) },
+  // The caller's own session only: there is no other user's record to name.
+  { method: 'POST', route: '/account/reauthenticate', auth: 'user', path: () => '/account/reauthenticate', payload: () => ({ password: 'not the password at all' }) },
   { method: 'GET', route: '/account/tokens', auth: 'user', path: () => '/account/tokens' },
   { method: 'POST', route: '/account/tokens', auth: 'user', path: () => '/account/tokens', payload: () => ({ name: 'machine', roles: ['officer'] }) },
   {

@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
 import { ErrorAlert, Field, Notice } from '../../components/ui.js';
 import { useSubmit } from '../../hooks.js';
+import { secondFactorRoles } from '../../platform.js';
 import { useSession } from '../../session.js';
 import { useT } from '../../i18n/index.js';
 import type { RecoveryCodes, TotpEnrolment } from './api.js';
@@ -108,6 +109,11 @@ export function TotpSection({ onChanged, onDone }: Props) {
         </div>
       </form>
     );
+  }
+
+  if (session.user.totpEnabled && secondFactorRoles(session.user.roles).length > 0) {
+    // The server refuses it too (ASVS 4.3.1): administrators keep their second factor.
+    return <p>{t('account.totp.requiredByRole')}</p>;
   }
 
   if (session.user.totpEnabled) {

@@ -1,6 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
 import { PasswordInput } from '../../components/password-input.js';
+import { PasswordStrengthMeter } from '../../components/password-strength.js';
 import { ErrorAlert, Field, Notice, PageHeader } from '../../components/ui.js';
 import { ROLE_LABEL } from '../../i18n/labels.js';
 import { useSubmit, useTitle } from '../../hooks.js';
@@ -73,6 +74,7 @@ export function AccountPage() {
 
 function ChangePassword({ onChanged }: { onChanged: () => void }) {
   const t = useT();
+  const { user } = useSession().session;
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -110,6 +112,7 @@ function ChangePassword({ onChanged }: { onChanged: () => void }) {
       <Field label={t('account.password.new')} hint={t('account.password.newHint', { count: MIN_PASSWORD_LENGTH })} error={error?.fieldError('/newPassword')}>
         {(props) => <PasswordInput {...props} autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={newPassword} onChange={(event) => setNewPassword(event.target.value)} />}
       </Field>
+      <PasswordStrengthMeter password={newPassword} user={user} />
       <Field label={t('account.password.repeat')} error={mismatch ? t('account.password.mismatch') : undefined}>
         {(props) => <PasswordInput {...props} autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
       </Field>

@@ -1,6 +1,7 @@
-import { useState, type SubmitEvent, type ReactNode } from 'react';
+import { useEffect, useState, type SubmitEvent, type ReactNode } from 'react';
 import { api } from '../../api.js';
 import { PasswordInput } from '../../components/password-input.js';
+import { PasswordStrengthMeter } from '../../components/password-strength.js';
 import { ErrorAlert, Field, Notice } from '../../components/ui.js';
 import { useSubmit, useTitle } from '../../hooks.js';
 import { Link, useLocation } from '../../router.js';
@@ -64,9 +65,22 @@ export function ForgotPasswordPage() {
   );
 }
 
+/**
+ * The link's token: in the fragment (`#token=`, ASVS 8.3.1: never sent to the server), or in the
+ * query of links sent before it moved there.
+ */
+function tokenOfLink(search: URLSearchParams): string {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? search.get('token') ?? '';
+}
+
 export function ResetPasswordPage() {
   const t = useT();
-  const token = useLocation().search.get('token') ?? '';
+  const search = useLocation().search;
+  // Read once, then taken out of the address bar (and so out of the history and of bookmarks).
+  const [token] = useState(() => tokenOfLink(search));
+  useEffect(() => {
+    if (window.location.hash || new URLSearchParams(window.location.search).has('token')) window.history.replaceState(window.history.state, '', window.location.pathname);
+  }, []);
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState(false);
@@ -113,6 +127,7 @@ export function ResetPasswordPage() {
           <Field label={t('account.password.new')} hint={t('account.password.newHint', { count: MIN_PASSWORD_LENGTH })} error={error?.fieldError('/password')}>
             {(props) => <PasswordInput {...props} autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} value={password} onChange={(event) => setPassword(event.target.value)} />}
           </Field>
+          <PasswordStrengthMeter password={password} />
           <Field label={t('account.password.repeat')} error={mismatch ? t('account.password.mismatch') : undefined}>
             {(props) => <PasswordInput {...props} autoComplete="new-password" required value={repeat} onChange={(event) => setRepeat(event.target.value)} />}
           </Field>
