@@ -232,7 +232,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     SMTP_PORT: String(options.smtp.port),
     // A claim the killed process left may be taken again after a second.
     LINTAS_OUTBOX_LEASE_SECONDS: '1',
-    LINTAS_RATE_LIMIT_PER_MINUTE: '1000000',
+    LINTAS_RATE_LIMIT: '1000000',
   };
   // The register's documents (by number) committed so far, as the database says after each kill.
   let committedNumbers = 0;
