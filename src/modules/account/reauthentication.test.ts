@@ -105,6 +105,19 @@ describe('ASVS 3.7.1: re-authentication before sensitive changes', () => {
     expect(await roles()).toEqual(['officer', 'analyst']);
   });
 
+  test("a member-admin's new user, a grant of roles: refused when stale and no user made; made once the password is entered again", async () => {
+    const admin = await t.makeUser('AAA', ['member-admin', 'officer']);
+    const session = await t.sessionFor(admin);
+    await lastAuthenticated(session, 6);
+    const create = () => t.as(session, { method: 'POST', url: '/api/v1/users', payload: { name: 'Deputy', email: 'deputy@aaa.reauth', roles: ['officer', 'member-admin'] } });
+    const made = () => t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE email = 'deputy@aaa.reauth'`)).then((row) => row.n);
+    expectReauthenticationRequired(await create());
+    expect(await made()).toBe(0);
+    expect((await reauthenticate(session, { password: TEST_PASSWORD })).statusCode).toBe(204);
+    expect((await create()).statusCode).toBe(201);
+    expect(await made()).toBe(1);
+  });
+
   test('an API token can neither re-authenticate nor change roles', async () => {
     const admin = await t.makeUser('AAA', ['member-admin', 'officer']);
     const user = await t.makeUser('AAA', ['officer']);

@@ -74,7 +74,7 @@ export function directoryRoutes(app: App): void {
   app.post('/users', {
     config: { action: 'users.manage' },
     schema: { tags, summary: 'Create a user; a link to set the password is e-mailed to it', body: UserCreate, response: { 201: Strict({ user: User, ...resetSentFields }), ...problemResponses } },
-  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => directory.createUser(ctx, request.body))));
+  }, async (request, reply) => reply.status(201).send(await perform(request, (ctx) => directory.createUser(ctx, request.body, request.session))));
 
   app.patch('/users/:id', {
     config: { action: 'users.manage' },

@@ -219,11 +219,13 @@ async function sendResetLink(ctx: Ctx, user: UserRow): Promise<{ emailedTo: stri
   return { emailedTo: user.email, resetLink: link };
 }
 
-export async function createUser(ctx: Ctx, input: UserCreate) {
+export async function createUser(ctx: Ctx, input: UserCreate, session: SessionState | null) {
   const member = input.member ?? ctx.actor.member;
   if (!isAdminOf(ctx, member)) throw forbidden('You manage the users of your own member only.');
   if (!(await ctx.tx.maybeOne(sql`SELECT 1 FROM members WHERE code = ${member}`))) throw invalid([{ pointer: '/member', detail: `unknown member "${member}"` }]);
   checkRoles(ctx, input.roles);
+  // A new user is a grant of roles, as a change of roles is (ASVS 3.7.1).
+  await assertRecentlyAuthenticated(ctx, session);
   const email = input.email.toLowerCase();
   const user = await ctx.tx.maybeOne<UserRow>(sql`INSERT INTO users (member, name, email, roles) VALUES (${member}, ${input.name}, ${email}, ${input.roles})
     ON CONFLICT (email) DO NOTHING RETURNING ${userColumns}`);
