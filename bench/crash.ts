@@ -2,7 +2,7 @@
  * `npm run bench -- crash`: crash safety at scale. A real `lintas serve` takes writes of every kind at
  * once (a report import of `--report-rows` rows, a register import of `--register-rows` documents,
  * single and batch checks, approvals, bulletins told to `--subscribers` e-mail subscribers, linkage
- * leads) and is SIGKILLed `--kills` times at seeded moments; test/support/crash.ts says what is
+ * leads, face templates enrolled in a gallery) and is SIGKILLed `--kills` times at seeded moments; test/support/crash.ts says what is
  * checked after each kill and restart. PGlite by default (a data folder under /tmp), a PostgreSQL
  * server with `--database-url` (a throwaway database, dropped after). See bench/README.md.
  */
@@ -31,11 +31,19 @@ const { values } = parseArgs({
     subscribers: { type: 'string', default: '20' },
     'kill-after': { type: 'string', default: '0,5000' },
     'ack-wait': { type: 'string', default: '60' },
+    'import-ack-every': { type: 'string', default: '1' },
     'database-url': { type: 'string' },
   },
   strict: true,
 });
 const [from, to] = (values['kill-after'] ?? '0,5000').split(',').map(Number);
+for (const flag of ['kills', 'seed', 'report-rows', 'register-rows', 'subscribers', 'ack-wait', 'import-ack-every'] as const) {
+  const value = Number(values[flag]);
+  if (!Number.isInteger(value) || value < (flag === 'kills' || flag === 'import-ack-every' ? 1 : 0)) {
+    console.error(`--${flag} must be a whole number${flag === 'kills' || flag === 'import-ack-every' ? ' of at least 1' : ''}: ${values[flag]}`);
+    process.exit(2);
+  }
+}
 const log = (line: string): void => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lintas-bench-crash-'));
@@ -76,18 +84,19 @@ try {
     subscribers: Number(values.subscribers),
     killAfter: [from ?? 0, to ?? 5000],
     ackWaitSeconds: Number(values['ack-wait']),
+    importAckEvery: Number(values['import-ack-every']),
     log,
   });
   const restarts = [...tally.restartSeconds].sort((a, b) => a - b);
   const at = (q: number): string => (restarts[Math.min(restarts.length - 1, Math.floor(q * restarts.length))] ?? 0).toFixed(1);
-  console.log(`\n${tally.kills} kills in ${((Date.now() - started) / 60_000).toFixed(1)} min; restart to answering: p50 ${at(0.5)} s, max ${at(1)} s; rounds killed with a kind still unacknowledged after ${values['ack-wait']} s: ${tally.waitsRunOut}`);
+  console.log(`\n${tally.kills} kills in ${((Date.now() - started) / 60_000).toFixed(1)} min; restart to answering: p50 ${at(0.5)} s, max ${at(1)} s; rounds killed with a kind they waited for still unacknowledged: ${tally.waitsRunOut}`);
   console.log('kind               acknowledged  cut by a kill  of those committed');
   for (const kind of CRASH_KINDS) {
     const cut = kind === 'report-import' || kind === 'register-import' ? tally.cut[kind] : '-';
     const committed = kind === 'report-import' || kind === 'register-import' ? tally.cutCommitted[kind] : '-';
     console.log(`${kind.padEnd(18)} ${String(tally.acknowledged[kind]).padStart(12)} ${String(cut).padStart(14)} ${String(committed).padStart(19)}`);
   }
-  console.log(`audit rows verified after the last kill: ${tally.auditRows}; register checks after restarts agreeing with the database: ${tally.indexChecked}; bulletin e-mails, each one message: ${tally.emails} (copies sent again with the same Message-ID after a kill: ${tally.emailCopies})`);
+  console.log(`audit rows verified after the last kill: ${tally.auditRows}; register checks after restarts agreeing with the database: ${tally.indexChecked}; face searches after restarts agreeing with the gallery: ${tally.galleryChecked}; bulletin e-mails, each one message: ${tally.emails} (copies sent again with the same Message-ID after a kill: ${tally.emailCopies})`);
   console.log(tally.problems.length ? `PROBLEMS (${tally.problems.length}):\n${tally.problems.join('\n')}` : 'no problems');
   process.exitCode = tally.problems.length ? 1 : 0;
 } finally {

@@ -51,6 +51,8 @@ test('killed twice under writes of every kind: what was acknowledged is there, i
   // The kills came while the writers were busy: every kind had acts acknowledged before them.
   for (const kind of Object.keys(tally.acknowledged) as (keyof typeof tally.acknowledged)[]) expect(tally.acknowledged[kind], kind).toBeGreaterThan(0);
   expect(tally.indexChecked).toBe(200);
+  // Each restart: up to ten enrolled faces found, and one never enrolled not.
+  expect(tally.galleryChecked).toBeGreaterThanOrEqual(4);
   expect(tally.emails).toBeGreaterThan(0);
   // Sent again after a kill: at most the messages in flight on the SMTP connections when it came.
   expect(tally.emailCopies).toBeLessThanOrEqual(tally.kills * SMTP_CONNECTIONS);
