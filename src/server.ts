@@ -4,6 +4,7 @@ import { DEMO_PASSWORD, DEMO_SIGN_INS, DEMO_TOTP_EMAIL, DEMO_TOTP_EMAILS, DEMO_T
 import { MODULES } from './modules/index.js';
 import type { Config } from './platform/config.js';
 import type { Platform } from './platform/context.js';
+import type { Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDataKeys } from './platform/crypto/envelope.js';
 import { openDatabase } from './platform/db/open.js';
@@ -45,17 +46,18 @@ export function assertDemoAllowed(config: Config): void {
 
 /**
  * Opens the database, applies migrations, loads the demo into a new database when asked (`demo`),
- * starts every module's background work, and listens.
+ * starts every module's background work, and listens. `database`: one already open to serve instead
+ * of opening config's (the server takes it over and closes it), such as an embedded one in memory.
  */
 export async function startServer(
   config: Config,
-  options: { demo?: boolean; logger?: boolean; quiet?: boolean; modules?: readonly LintasModule[] } = {},
+  options: { demo?: boolean; logger?: boolean; quiet?: boolean; modules?: readonly LintasModule[]; database?: Database } = {},
 ): Promise<Running> {
   const modules = options.modules ?? MODULES;
   readAllSettings(modules, config);
   const demo = options.demo ?? false;
   if (demo) assertDemoAllowed(config);
-  const db = await openDatabase(config);
+  const db = options.database ?? (await openDatabase(config));
   const started: ModuleRunning[] = [];
   let sessionChanges: Listener | undefined;
   try {

@@ -18,15 +18,32 @@ export interface BrowserSession {
 }
 
 /**
+ * Debian's Chromium, started with the flags this closed network needs: once per test worker (the
+ * worker runs its files one after another and keeps its modules, vitest.config.ts), as a second
+ * a file is spent starting it. Each session has contexts of its own (cookies, storage, cache), closed
+ * with it, so nothing of one file's pages reaches the next. It ends with the worker.
+ */
+let sharedBrowser: Promise<Browser> | undefined;
+function workerBrowser(): Promise<Browser> {
+  const launching = (sharedBrowser ??= chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  }));
+  return launching.then((browser) => {
+    if (browser.isConnected()) return browser;
+    sharedBrowser = undefined;
+    return workerBrowser();
+  });
+}
+
+/**
  * A whole server with the demo data (serving web/dist, built by the global setup) and a page in
- * Debian's Chromium, started with the flags this closed network needs.
+ * Chromium; `browser.newContext()` gives the test more users' pages, closed with the session.
  */
 export async function openBrowserSession(options: { expectedConsoleErrors?: RegExp; env?: Record<string, string> } = {}): Promise<BrowserSession> {
   const server = await startTestServer(options.env ? { env: options.env } : {});
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await workerBrowser();
+  const before = new Set(browser.contexts());
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -43,7 +60,8 @@ export async function openBrowserSession(options: { expectedConsoleErrors?: RegE
     page,
     problems,
     async close() {
-      await browser.close();
+      // The contexts this session's file made (one file runs at a time in a worker); the browser stays.
+      for (const made of browser.contexts()) if (!before.has(made)) await made.close();
       await server.close();
     },
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { createSession } from '../../src/platform/auth/sessions.js';
 import { digest } from '../../src/platform/auth/secrets.js';
 import { verifyAudit } from '../../src/platform/audit/verify.js';
@@ -148,7 +149,7 @@ class Client {
 
   async call(login: Login, method: string, path: string, body?: { json: unknown } | { csv: string } | { multipart: { options: unknown; csv: string } }): Promise<Answer | null> {
     const headers: Record<string, string> = { cookie: login.cookie, 'x-csrf-token': login.csrf };
-    let payload: string | Blob | undefined;
+    let payload: string | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body.json);
@@ -158,29 +159,50 @@ class Client {
     } else if (body) {
       const boundary = `crash${randomBytes(8).toString('hex')}`;
       headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
-      payload = new Blob([
+      payload = [
         `--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(body.multipart.options)}\r\n`,
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="reports.csv"\r\nContent-Type: text/csv\r\n\r\n`,
         body.multipart.csv,
         `\r\n--${boundary}--\r\n`,
-      ]);
+      ].join('');
     }
     try {
-      const response = await fetch(`${this.base}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
-      const text = await response.text();
+      const response = await send(`${this.base}/api/v1${path}`, method, headers, payload);
+      const text = response.text;
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
       } catch {
         // not JSON: kept as text for the message
       }
-      return { status: response.status, requestId: response.headers.get('x-request-id') ?? '', body: parsed };
+      return { status: response.status, requestId: response.requestId, body: parsed };
     } catch {
       // The connection broke: the server was killed with the request in flight. Not acknowledged.
       this.dead = true;
       return null;
     }
   }
+}
+
+/**
+ * One request over node:http, which waits for an answer as long as it takes: fetch gives up on a
+ * request whose answer has not begun after 300 s (undici's headers timeout), and a large import
+ * beside thousands of other writes can take longer. Rejects only when the connection breaks.
+ */
+function send(url: string, method: string, headers: Record<string, string>, payload: string | undefined): Promise<{ status: number; requestId: string; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers: payload === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(payload)) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', reject);
+      response.once('end', () => {
+        const requestId = response.headers['x-request-id'];
+        resolve({ status: response.statusCode ?? 0, requestId: typeof requestId === 'string' ? requestId : '', text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.once('error', reject);
+    request.end(payload);
+  });
 }
 
 interface ImportAttempt {

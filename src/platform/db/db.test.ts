@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,47 @@ describe(`the database (${TEST_DB_KIND})`, () => {
     );
     expect(settings.map((row) => row.jit)).toEqual(Array.from({ length: 12 }, () => 'off'));
   });
+
+  test.skipIf(TEST_DB_KIND !== 'postgres')('on a server, the statement of a process killed mid-way is cancelled within seconds, its transaction rolled back and its locks freed', async () => {
+    // A process of its own opens the pool as the server does, takes a row lock and sleeps in a statement.
+    const folder = mkdtempSync(join(tmpdir(), 'lintas-orphan-'));
+    const script = join(folder, 'orphan.mts');
+    writeFileSync(script, [
+      `import { PostgresDatabase } from ${JSON.stringify(new URL('./postgres.ts', import.meta.url).pathname)};`,
+      `import { sql } from ${JSON.stringify(new URL('./sql.ts', import.meta.url).pathname)};`,
+      `const db = await PostgresDatabase.open(${JSON.stringify(t.url)}, { poolSize: 1 });`,
+      `await db.ownerTransaction(async (tx) => {`,
+      `  await tx.query(sql\`INSERT INTO members (code, name, kind, status) VALUES ('ORPHAN', 'x', 'state', 'member')\`);`,
+      `  const { pid } = await tx.one(sql\`SELECT pg_backend_pid() AS pid\`);`,
+      `  console.log('pid', pid);`,
+      `  await tx.query(sql\`SELECT pg_sleep(120)\`);`,
+      `});`,
+    ].join('\n'));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /pid (\d+)/.exec(out);
+          if (found) resolve(Number(found[1]));
+        });
+        child.once('exit', (code) => reject(new Error(`the process exited (${String(code)}) before it slept`)));
+      });
+      const running = async () => (await t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid}`))) !== undefined;
+      expect(await running()).toBe(true);
+      child.kill('SIGKILL');
+      const killed = Date.now();
+      while ((await running()) && Date.now() - killed < 30_000) await new Promise((resolve) => setTimeout(resolve, 250));
+      // Without the check its backend would sleep out the two minutes, holding the row's lock.
+      expect(await running()).toBe(false);
+      const row = await t.db.ownerTransaction((tx) => tx.maybeOne(sql`SELECT 1 FROM members WHERE code = 'ORPHAN'`));
+      expect(row).toBeUndefined();
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('a member code that is not a code is refused before it reaches SQL', async () => {
     await expect(t.db.transaction({ member: "x'; DROP TABLE members; --" }, async () => 1)).rejects.toThrow(/invalid member code/);
