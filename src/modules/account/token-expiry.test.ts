@@ -38,7 +38,7 @@ const move = (id: string, age: number, left: number) =>
     tx.query(sql`UPDATE lintas_secrets.api_tokens SET created_at = now() - make_interval(days => ${age}::int), expires_at = now() + make_interval(days => ${left}::int) WHERE id = ${id}`),
   );
 
-test('a token within the notice period is told once, in the inbox and by one e-mail, even when the job runs twice at once', async () => {
+test('a token within the notice period is told once, in the inbox, by one e-mail and to the member’s webhooks, even when the job runs twice at once', async () => {
   const user = await t.makeUser('TXA');
   const session = await t.sessionFor(user);
   const expiring = await createToken(session, 'border system');
@@ -52,9 +52,30 @@ test('a token within the notice period is told once, in the inbox and by one e-m
   expect((await t.as(session, { method: 'DELETE', url: `${V1}/account/tokens/${revoked}` })).statusCode).toBe(204);
 
   // Two runs at once (on PostgreSQL on two connections, as two processes would), then another.
+  const endpoint = (owner: string, url: string, kinds: string[]) =>
+    t.db.ownerTransaction((tx) =>
+      tx.query(sql`INSERT INTO webhook_endpoints (url, kinds, secret_sealed, owner, audience_kind, tlp) VALUES (${url}, ${kinds}::text[], '\\x00', ${owner}, 'owner', 'AMBER')`),
+    );
+  await t.makeMember('TXB');
+  await endpoint('TXA', 'https://tokens.txa.example/hook', ['account.token-expiring']);
+  await endpoint('TXA', 'https://every-kind.txa.example/hook', []);
+  await endpoint('TXA', 'https://bulletins.txa.example/hook', ['bulletin.issued']);
+  await endpoint('TXB', 'https://tokens.txb.example/hook', ['account.token-expiring']);
   const [first, second] = await Promise.all([noticeExpiringTokens(t.platform), noticeExpiringTokens(t.platform)]);
   expect(first + second).toBe(1);
   expect(await noticeExpiringTokens(t.platform)).toBe(0);
+
+  // The member's webhook endpoints that take the kind (or every kind) were told once each; another member's, and one taking other kinds, not.
+  const queued = await t.db.ownerTransaction((tx) =>
+    tx.query<{ url: string; title: string }>(sql`SELECT e.url, o.payload->'data'->>'title' AS title FROM outbox o JOIN webhook_endpoints e ON e.id = o.endpoint_id
+      WHERE o.channel = 'webhook' AND o.event_kind = 'account.token-expiring' ORDER BY e.url`),
+  );
+  expect(queued).toEqual([
+    { url: 'https://every-kind.txa.example/hook', title: expect.stringMatching(/^The API token "border system" of .+ expires on \d{4}-/) as unknown },
+    { url: 'https://tokens.txa.example/hook', title: expect.stringContaining('"border system"') as unknown },
+  ]);
+  // Not sent here (their addresses are made up): the e-mails are.
+  await t.db.ownerTransaction((tx) => tx.query(sql`DELETE FROM outbox WHERE channel = 'webhook'`));
 
   while ((await deliverOutbox(t.platform)) > 0);
   // (Creating the tokens told the user too: those notices are not this one.)

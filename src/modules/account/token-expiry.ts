@@ -9,7 +9,7 @@ import type { Platform } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { repeat, type RepeatingJob } from '../../platform/jobs.js';
 import { notifyUsers } from '../../platform/notify/inbox.js';
-import { enqueueEmails } from '../../platform/notify/outbox.js';
+import { enqueueEmails, enqueueWebhooks } from '../../platform/notify/outbox.js';
 
 /** The tokens one transaction announces; the job goes on until a batch comes back short. */
 const BATCH = 200;
@@ -62,6 +62,17 @@ export async function noticeExpiringTokens(platform: Platform): Promise<number> 
           objectId: token.id,
           // The user's own matter: their member only, as a webhook endpoint's notice is.
           source: { owner: token.member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null },
+        });
+      }
+      // The member's systems too (webhook endpoints taking the kind): the system that uses the token is
+      // the one that must be given a new one. No record rides along: the title and the account page.
+      for (const token of tokens) {
+        await enqueueWebhooks(tx, {
+          member: token.member,
+          kind: 'account.token-expiring',
+          title: `The API token "${token.name}" of ${token.user_name} expires on ${moment(token.expires_at)}`,
+          link: page,
+          key: `token-expiry:${token.id}`,
         });
       }
       await enqueueEmails(
