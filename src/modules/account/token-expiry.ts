@@ -63,10 +63,8 @@ export async function noticeExpiringTokens(platform: Platform): Promise<number> 
           // The user's own matter: their member only, as a webhook endpoint's notice is.
           source: { owner: token.member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null },
         });
-      }
-      // The member's systems too (webhook endpoints taking the kind): the system that uses the token is
-      // the one that must be given a new one. No record rides along: the title and the account page.
-      for (const token of tokens) {
+        // The member's systems too (webhook endpoints taking the kind): the system that uses the token is
+        // the one that must be given a new one. No record rides along: the title and the account page.
         await enqueueWebhooks(tx, {
           member: token.member,
           kind: 'account.token-expiring',
