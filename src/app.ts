@@ -22,6 +22,7 @@ import { registerHome } from './platform/http/home.js';
 import { registerNotificationTopics } from './platform/notify/topics.js';
 import { registerReadiness } from './platform/http/readiness.js';
 import { registerShedding } from './platform/http/shedding.js';
+import { rateLimitStore, SharedCounts } from './platform/http/shared-counts.js';
 import { sharedCompilers } from './platform/http/compilers.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
@@ -98,7 +99,13 @@ export async function build(options: BuildOptions): Promise<App> {
   registerShedding(app, platform);
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10, fieldSize: JSON_BODY_LIMIT } });
+  // The rate limits and the refusals per address are counted across every process on the database.
+  const counts = new SharedCounts({ db: platform.db });
+  counts.start((error) => app.log.warn({ err: error }, 'the request counts could not be shared; this process counts alone until they can'));
+  app.decorate('requestCounts', counts);
+  app.addHook('onClose', () => counts.stop());
   await app.register(rateLimit, {
+    store: rateLimitStore(counts),
     max: platform.config.rateLimitPerMinute,
     timeWindow: 60_000,
     hook: 'preHandler',
@@ -127,7 +134,7 @@ export async function build(options: BuildOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: false });
 
-  registerAuthentication(app, platform);
+  registerAuthentication(app, platform, counts);
   registerAuthorisation(app, platform);
 
   registerReadiness(app, platform, migrationsOf(options.modules ?? MODULES));

@@ -10,6 +10,7 @@ import { openDatabase } from './platform/db/open.js';
 import { migrationsOf, readAllSettings, UsageError, type CommandTools, type LintasModule } from './platform/module.js';
 import { startServer } from './server.js';
 import { openDataKeys } from './platform/crypto/envelope.js';
+import { pepperStoredPasswords } from './platform/auth/secrets.js';
 import { dropKey, listKeys, rotateKeys } from './platform/crypto/rotation.js';
 
 function help(modules: readonly LintasModule[]): string {
@@ -48,6 +49,7 @@ export async function main(argv: string[], config: Config = loadConfig(), module
     withDatabase: (work) =>
       migrated(async (db) => {
         await openDataKeys(db, config);
+        await pepperStoredPasswords(db, config);
         return work(db);
       }),
   };

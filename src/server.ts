@@ -7,6 +7,7 @@ import type { Platform } from './platform/context.js';
 import type { Database } from './platform/db/database.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDataKeys } from './platform/crypto/envelope.js';
+import { pepperStoredPasswords } from './platform/auth/secrets.js';
 import { openDatabase } from './platform/db/open.js';
 import type { App } from './platform/http/app.js';
 import { migrationsOf, readAllSettings, type LintasModule, type Running as ModuleRunning } from './platform/module.js';
@@ -66,6 +67,8 @@ export async function startServer(
     if (config.databaseUrl) sessionChanges = await listenForSessionChanges(config.databaseUrl);
     // A wrong or missing key stops the start here, before anything is read or written.
     await openDataKeys(db, config);
+    // Password hashes made before the pepper, or by an older version, are peppered now (no password needed).
+    await pepperStoredPasswords(db, config);
     const platform: Platform = { db, config, mailer: smtpMailer(config) };
     for (const module of modules) await module.prepare?.(platform);
     let seeded = false;

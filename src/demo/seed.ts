@@ -188,8 +188,8 @@ async function seedDirectory(tx: Tx): Promise<void> {
   await tx.query(sql`UPDATE members SET agencies = ARRAY['Directorate General of Immigration', 'Indonesian National Police', 'Indonesian Coast Guard (Bakamla)'] WHERE code = 'IDN' AND agencies = '{}'`);
 }
 
-async function seedUsers(tx: Tx): Promise<void> {
-  const hash = await hashPassword(DEMO_PASSWORD);
+async function seedUsers(tx: Tx, config: Config): Promise<void> {
+  const hash = await hashPassword(config, DEMO_PASSWORD);
   for (const user of DEMO_USERS) {
     const totp = DEMO_TOTP_EMAILS.includes(user.email);
     const added = await tx.maybeOne<{ id: string }>(sql`INSERT INTO users (member, name, email, roles, totp_enabled)
@@ -271,7 +271,7 @@ export async function seedDemo(db: Database, config: Config = loadConfig(), modu
   await ensureDataKeys(db, config);
   await db.ownerTransaction(async (tx) => {
     await seedDirectory(tx);
-    await seedUsers(tx);
+    await seedUsers(tx, config);
     await seedLibrary(tx);
     await appendAudit(tx, {}, [{ action: 'demo.seed', details: { users: DEMO_USERS.length } }]);
   });

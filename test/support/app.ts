@@ -16,9 +16,11 @@ import type { AudienceKind, Tlp } from '../../src/platform/sharing/model.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { DEMO_DATA_KEY, openDemoDatabase } from './demo-template.js';
 import { openDataKeys } from '../../src/platform/crypto/envelope.js';
+import { dataKeyOf } from '../../src/platform/crypto/keys.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
-let passwordHash: Promise<string> | undefined;
+/** The test password's hash under each data key (the pepper is the key's), made once per worker and key. */
+const passwordHashes = new Map<string, Promise<string>>();
 
 export interface TestUser {
   id: string;
@@ -112,7 +114,10 @@ export async function makeTestApp(options: {
       return code;
     },
     async makeUser(member, roles = ['officer'], userOptions = {}) {
-      passwordHash ??= hashPassword(TEST_PASSWORD);
+      // Keyed by a fingerprint of the first generation's key (the pepper): contexts on one database share it.
+      const pepper = dataKeyOf(config).hash('test password', Buffer.alloc(0));
+      let passwordHash = passwordHashes.get(pepper);
+      if (!passwordHash) passwordHashes.set(pepper, (passwordHash = hashPassword(config, TEST_PASSWORD)));
       const email = userOptions.email ?? `user-${unique()}@${member.toLowerCase()}.test`;
       const hash = userOptions.password === false ? null : await passwordHash;
       const row = await owner<{ id: string }>(async (tx) => {

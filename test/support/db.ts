@@ -109,9 +109,10 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
     );
     // A refused request leaves one designed trace: its counted refusal on the audit trail
     // (platform/http/refusals.ts), and the lane heads the trail's rows move; a session's last use is
-    // bookkeeping any request writes (at most once a minute), refused or not. Everything else is compared.
+    // bookkeeping any request writes (at most once a minute), refused or not, and so are the request
+    // counts of the rate limits (`rate_counts`, shared every second). Everything else is compared.
     const each = tables
-      .filter(({ schema, name }) => !(schema === 'public' && name === 'audit_lanes'))
+      .filter(({ schema, name }) => !(schema === 'public' && (name === 'audit_lanes' || name === 'rate_counts')))
       .map(({ schema, name }) => {
         const label = schema === 'public' ? name : `${schema}.${name}`;
         const rows = name === 'audit_log' && schema === 'public' ? sql`(SELECT * FROM audit_log WHERE action <> ALL(${[...REFUSALS]}::text[])) t` : sql`${sql.ident(schema)}.${sql.ident(name)} t`;

@@ -73,11 +73,11 @@ export async function removeTotp(ctx: Ctx, code: string): Promise<void> {
 export async function changePassword(ctx: Ctx, session: SessionState, input: ChangePassword): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   const { tx, actor } = ctx;
   const user = await tx.one<{ password_hash: string | null }>(sql`SELECT auth_password_hash() AS password_hash`);
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw invalid([{ pointer: '/currentPassword', detail: 'is not your current password' }]);
+  if (!(await verifyPassword(ctx.platform.config, user.password_hash, input.currentPassword))) throw invalid([{ pointer: '/currentPassword', detail: 'is not your current password' }]);
   await assertAcceptablePassword(input.newPassword, actor, '/newPassword');
   const keepTokens = input.keepTokens ?? false;
   const changed = await tx.one<{ sessions_ended: number; tokens_revoked: number }>(
-    sql`SELECT * FROM auth_password_change(${await hashPassword(input.newPassword)}, ${session.idHash}, ${keepTokens})`,
+    sql`SELECT * FROM auth_password_change(${await hashPassword(ctx.platform.config, input.newPassword)}, ${session.idHash}, ${keepTokens})`,
   );
   await sessionsChanged(tx);
   const counts = { sessionsEnded: changed.sessions_ended, tokensRevoked: changed.tokens_revoked };
@@ -188,7 +188,7 @@ export async function requestPasswordReset(platform: Platform, request: RequestI
  * outstanding links; every session of the user ends.
  */
 export async function completePasswordReset(platform: Platform, request: RequestInfo, token: string, password: string): Promise<void> {
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(platform.config, password);
   const tokenHash = digest(token);
   const refused = () => invalid([{ pointer: '/token', detail: 'the link is unknown, used or expired; ask for a new one' }]);
   // The link's user first, so that the transaction that uses it runs for that user (its audit row is theirs).

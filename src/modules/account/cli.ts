@@ -46,7 +46,7 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
             INSERT INTO users (member, name, email, roles)
             VALUES (${member}, ${required(values, 'name')}, ${required(values, 'email').toLowerCase()}, ${roles})
             RETURNING id, email, name`);
-          if (password) await tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${await hashPassword(password)} WHERE user_id = ${user.id}`);
+          if (password) await tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${await hashPassword(config, password)} WHERE user_id = ${user.id}`);
           await appendAudit(tx, {}, [{ action: 'user.create', objectType: 'user', objectId: user.id, objectOwner: member, details: { via: 'cli', roles } }]);
           return password ? null : issueResetLink(tx, { db, config, mailer: smtpMailer(config) }, user);
         });

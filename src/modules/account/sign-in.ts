@@ -71,7 +71,7 @@ export async function signIn(platform: Platform, request: RequestInfo, input: Si
   const user = await platform.db.transaction({ member: null }, (tx) =>
     tx.maybeOne<UserForSignIn>(sql`SELECT c.*, u.roles FROM auth_sign_in_candidate(${email}) c JOIN users u ON u.id = c.id`),
   );
-  const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
+  const ok = await verifyPassword(platform.config, user?.password_hash ?? (await decoyHash(platform.config)), input.password);
   if (!user || !ok || !user.password_hash) {
     await recordFailure(platform, request, email, user, user ? 'wrong password' : 'unknown or disabled account');
     throw new Problem(401, 'Sign-in refused', WRONG);
@@ -145,7 +145,7 @@ export async function reauthenticate(platform: Platform, request: RequestInfo, s
   const accepted = await platform.db.transaction(auditContext(source), async (tx) => {
     if (input.password !== undefined) {
       const user = await tx.one<{ password_hash: string | null }>(sql`SELECT auth_password_hash() AS password_hash`);
-      if (!(await verifyPassword(user.password_hash ?? (await decoyHash()), input.password)) || !user.password_hash) return false;
+      if (!(await verifyPassword(platform.config, user.password_hash ?? (await decoyHash(platform.config)), input.password)) || !user.password_hash) return false;
     } else if (input.code === undefined || (await consumeSecondFactor(tx, input.code)) !== 'accepted') {
       return false;
     }

@@ -4,7 +4,7 @@ import { literal } from '../db/sql.js';
 /** The platform's own audit actions: refused requests (counted, http/refusals.ts), the demo loader, backups and restores, key rotation (`lintas keys`). */
 export type PlatformAuditAction =
   | 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown' | 'demo.seed' | 'platform.backup' | 'platform.restore'
-  | 'keys.rotate' | 'keys.reencrypt' | 'keys.drop';
+  | 'keys.rotate' | 'keys.reencrypt' | 'keys.drop' | 'auth.passwords-peppered';
 
 /**
  * The audit actions of every module, by module name; each module adds its own by declaration

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../test/support/db.js';
 import { spawnServer, type ServerProcess } from '../../../test/support/processes.js';
@@ -67,20 +69,34 @@ const HEARD = { timeout: 5_000, interval: 50 };
 
 describe.skipIf(!onServer)('sessions across two server processes on one PostgreSQL', () => {
   let admin: Login;
+  let legacy: string;
 
   beforeAll(async () => {
     database = await openTestDatabase();
-    passwordHash = await hashPassword(PASSWORD);
+    // The servers' data key, so that the hash made here is peppered as theirs are.
+    const key = randomBytes(32).toString('hex');
+    passwordHash = await hashPassword({ env: { LINTAS_DATA_KEY: key }, dataDir: '/nonexistent-lintas-data' }, PASSWORD);
     await database.db.ownerTransaction((tx) => tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES ('SXA', 'Member SXA', 'state', 'member')`));
     admin = await signIn(await makeUser(['member-admin']));
+    // A hash stored before the pepper (argon2 alone): the servers' start peppers it.
+    legacy = await makeUser(['officer']);
+    const plain = await hash(PASSWORD, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    await database.db.ownerTransaction((tx) => tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${plain} WHERE user_id = ${legacy}`));
     // The admin's session opened before the servers start: its password entry must still count when it changes roles.
-    const env = { DATABASE_URL: database.url!, LINTAS_SESSION_CACHE_SECONDS: '600', LINTAS_DATA: '/nonexistent-lintas-data', LINTAS_REAUTH_MINUTES: '60' };
+    const env = { LINTAS_DATA_KEY: key, DATABASE_URL: database.url!, LINTAS_SESSION_CACHE_SECONDS: '600', LINTAS_DATA: '/nonexistent-lintas-data', LINTAS_REAUTH_MINUTES: '60' };
     [a, b] = await Promise.all([spawnServer([], env), spawnServer([], env)]);
   }, 180_000);
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await database?.close();
+  });
+
+  test('a password hash stored before the pepper is peppered by the start, and its password signs in', async () => {
+    const stored = await database.db.ownerTransaction((tx) => tx.one<{ password_hash: string }>(sql`SELECT password_hash FROM lintas_secrets.user_secrets WHERE user_id = ${legacy}`));
+    expect(stored.password_hash).toMatch(/^\$pepper1\$argon2id\$/);
+    const email = (await database.db.ownerTransaction((tx) => tx.one<{ email: string }>(sql`SELECT email FROM users WHERE id = ${legacy}`))).email;
+    expect((await call(b, null, '/auth/sign-in', { method: 'POST', body: { email, password: PASSWORD } })).status).toBe(200);
   });
 
   test('a process serves a session from its cache: a change behind its back (no notification) goes unseen', async () => {

@@ -6,6 +6,7 @@ import { appendAudit, auditContext } from '../audit/writer.js';
 import type { Platform } from '../context.js';
 import { Problem, unauthorised } from '../errors.js';
 import { AddressLimiter, RefusalLedger, refusalOf, type RefusalAction } from './refusals.js';
+import type { SharedCounts } from './shared-counts.js';
 
 /** Who may call a route: anyone, a session at any stage of sign-in, or a signed-in user (the default). */
 export type RouteAuth = 'public' | 'session' | 'user';
@@ -35,8 +36,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * source and window (`RefusalLedger`); an address with too many of them is refused before its
  * credentials are looked up (`AddressLimiter`).
  */
-export function registerAuthentication(app: FastifyInstance, platform: Platform): void {
-  const limiter = new AddressLimiter(platform.config.refusalsPerAddressPerMinute, REFUSAL_WINDOW_MS);
+export function registerAuthentication(app: FastifyInstance, platform: Platform, counts: SharedCounts): void {
+  const limiter = new AddressLimiter(platform.config.refusalsPerAddressPerMinute, REFUSAL_WINDOW_MS, counts);
   const ledger = new RefusalLedger(
     (entry) => platform.db.transaction(auditContext(entry), (tx) => appendAudit(tx, entry, [entry])),
     { windowMs: REFUSAL_WINDOW_MS, onError: (err, entry) => app.log.error({ err, action: entry.action, address: entry.address, details: entry.details }, 'a count of refusals could not be audited') },

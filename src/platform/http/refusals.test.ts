@@ -5,6 +5,7 @@ import { fingerprint } from '../../../test/support/db.js';
 import type { AuditEntry } from '../audit/writer.js';
 import { sql } from '../db/sql.js';
 import { AddressLimiter, RefusalLedger, type Refusal } from './refusals.js';
+import { SharedCounts } from './shared-counts.js';
 
 /**
  * A flood of refused requests is stopped by address before authentication, and adds a bounded
@@ -64,12 +65,14 @@ describe('a flood of refused requests', () => {
     );
     const refused = statuses[401]!;
     expect(refused).toBeGreaterThanOrEqual(LIMIT);
-    expect(refused).toBeLessThan(LIMIT + CONCURRENCY);
+    // Requests in flight passed the check before the refusals ahead of them were counted; and the count is a
+    // sliding minute, so a flood that crosses a window's end may see a few of its first refusals weigh less.
+    expect(refused).toBeLessThan(LIMIT + CONCURRENCY + 5);
     expect(statuses).toEqual({ 401: refused, 429: 1500 - refused });
     const throttled = responses.find((response) => response.statusCode === 429)!;
     expect(throttled.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
-    expect(Number(throttled.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(Number(throttled.headers['retry-after'])).toBeLessThanOrEqual(120); // a sliding count (SharedCounts): at most two windows on
     expect(throttled.json()).toMatchObject({ status: 429, title: 'Too many requests' });
 
     // Before the window closes: one row a reason, for the first refusal.
@@ -98,7 +101,9 @@ describe('a flood of refused requests', () => {
     );
     const refused = statuses[403]!;
     expect(refused).toBeGreaterThanOrEqual(LIMIT);
-    expect(refused).toBeLessThan(LIMIT + CONCURRENCY);
+    // Requests in flight passed the check before the refusals ahead of them were counted; and the count is a
+    // sliding minute, so a flood that crosses a window's end may see a few of its first refusals weigh less.
+    expect(refused).toBeLessThan(LIMIT + CONCURRENCY + 5);
     expect(statuses).toEqual({ 403: refused, 429: 300 - refused });
     await t.app.refusalLedger.flush();
     const rows = await rowsFrom(address);
@@ -221,18 +226,22 @@ describe('RefusalLedger', () => {
 });
 
 describe('AddressLimiter', () => {
-  test('refuses an address that reached the limit until its window is out; others go on', () => {
+  test('refuses an address that reached the limit until its sliding count falls below it; others go on', () => {
     const clock = { now: 0 };
-    const limiter = new AddressLimiter(3, 60_000, () => clock.now);
+    const limiter = new AddressLimiter(3, 60_000, new SharedCounts({ now: () => clock.now }));
     for (let i = 0; i < 3; i++) {
       expect(limiter.retryAfter('a')).toBeUndefined();
       limiter.refused('a');
     }
     clock.now = 15_500;
-    expect(limiter.retryAfter('a')).toBe(45);
+    // Three refusals in the window: heard again once they weigh two, a third of the way into the next window (80 s).
+    expect(limiter.retryAfter('a')).toBe(65);
     expect(limiter.retryAfter('b')).toBeUndefined();
-    clock.now = 60_000;
+    clock.now = 79_999;
+    expect(limiter.retryAfter('a')).toBe(1);
+    clock.now = 80_000;
     expect(limiter.retryAfter('a')).toBeUndefined();
-    expect(new AddressLimiter(0, 60_000).retryAfter('a')).toBeUndefined();
+    expect(new AddressLimiter(0, 60_000, new SharedCounts()).retryAfter('a')).toBeUndefined();
   });
 });
+

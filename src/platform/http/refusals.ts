@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../audit/writer.js';
+import type { SharedCounts } from './shared-counts.js';
 
 /**
  * Floods of refused requests: an address that keeps sending unknown credentials is stopped before
@@ -165,47 +166,29 @@ function entryOf(refusal: Refusal, details: Record<string, unknown>): AuditEntry
   };
 }
 
-/** Sweep expired addresses once this many are held. */
-const SWEEP_AT = 10_000;
-
 /**
- * Counts each address's refused authentications in a fixed window; an address that reached `max`
- * is refused before authentication until its window is out (`max` 0: never).
+ * Counts each address's refused authentications over a sliding window, across every process
+ * (`SharedCounts`); an address that reached `max` is refused before authentication until its count
+ * falls below it (`max` 0: never).
  */
 export class AddressLimiter {
-  private readonly counts = new Map<string, { count: number; endsAt: number }>();
-
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly counts: SharedCounts,
   ) {}
 
   /** Whole seconds until the address may be heard again, or undefined when it may be now. */
   retryAfter(address: string): number | undefined {
     if (this.max === 0) return undefined;
-    const entry = this.counts.get(address);
-    if (!entry) return undefined;
-    const now = this.now();
-    if (now >= entry.endsAt) {
-      this.counts.delete(address);
-      return undefined;
-    }
-    return entry.count >= this.max ? Math.max(1, Math.ceil((entry.endsAt - now) / 1000)) : undefined;
+    const wait = this.counts.waitMs(keyOf(address), this.windowMs, this.max);
+    return wait === 0 ? undefined : Math.max(1, Math.ceil(wait / 1000));
   }
 
   /** Counts one refused authentication of the address. */
   refused(address: string): void {
-    if (this.max === 0) return;
-    const now = this.now();
-    const entry = this.counts.get(address);
-    if (entry && now < entry.endsAt) {
-      entry.count += 1;
-      return;
-    }
-    if (this.counts.size >= SWEEP_AT) {
-      for (const [other, { endsAt }] of this.counts) if (now >= endsAt) this.counts.delete(other);
-    }
-    this.counts.set(address, { count: 1, endsAt: now + this.windowMs });
+    if (this.max !== 0) this.counts.add(keyOf(address), this.windowMs);
   }
 }
+
+const keyOf = (address: string): string => `refusals\n${address}`;
