@@ -4,7 +4,7 @@
 // postgres://postgres@127.0.0.1:5432/postgres; vitest.config.ts says which files), and says plainly
 // which legs ran.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,7 +12,10 @@ import pg from 'pg';
 const extra = process.argv.slice(2);
 const run = (command, args, env = {}) => spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
-const folder = mkdtempSync(join(tmpdir(), 'lintas-results-'));
+// LINTAS_TEST_RESULTS=DIR keeps each leg's vitest JSON report there (per file: its start and duration), else they go with the run.
+const kept = process.env.LINTAS_TEST_RESULTS;
+if (kept) mkdirSync(kept, { recursive: true });
+const folder = kept || mkdtempSync(join(tmpdir(), 'lintas-results-'));
 function leg(name, env) {
   const output = join(folder, `${name}.json`);
   const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`, ...extra], env);
@@ -78,7 +81,7 @@ if (await serverAnswers(serverUrl)) {
     process.exit(1);
   }
 }
-rmSync(folder, { recursive: true, force: true });
+if (!kept) rmSync(folder, { recursive: true, force: true });
 
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
