@@ -96,7 +96,7 @@ try {
     const committed = kind === 'report-import' || kind === 'register-import' ? tally.cutCommitted[kind] : '-';
     console.log(`${kind.padEnd(18)} ${String(tally.acknowledged[kind]).padStart(12)} ${String(cut).padStart(14)} ${String(committed).padStart(19)}`);
   }
-  console.log(`audit rows verified after the last kill: ${tally.auditRows}; register checks after restarts agreeing with the database: ${tally.indexChecked}; face searches after restarts agreeing with the gallery: ${tally.galleryChecked}; bulletin e-mails, each one message: ${tally.emails} (copies sent again with the same Message-ID after a kill: ${tally.emailCopies})`);
+  console.log(`audit rows verified after the last kill: ${tally.auditRows}; register checks after restarts agreeing with the database: ${tally.indexChecked}; face searches after restarts agreeing with the gallery: ${tally.galleryChecked}; bulletin e-mails, each one message: ${tally.emails} (copies sent again with the same Message-ID after a kill: ${tally.emailCopies}); bulletins delivered to the webhook endpoint, each one webhook-id: ${tally.webhooks} (copies with the same webhook-id: ${tally.webhookCopies})`);
   console.log(tally.problems.length ? `PROBLEMS (${tally.problems.length}):\n${tally.problems.join('\n')}` : 'no problems');
   process.exitCode = tally.problems.length ? 1 : 0;
 } finally {

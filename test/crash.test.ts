@@ -54,6 +54,9 @@ test('killed twice under writes of every kind: what was acknowledged is there, i
   // Each restart: up to ten enrolled faces found, and one never enrolled not.
   expect(tally.galleryChecked).toBeGreaterThanOrEqual(4);
   expect(tally.emails).toBeGreaterThan(0);
+  // Every committed bulletin reached the other member's webhook endpoint once (drainOutbox checks each); a kill may have left a copy with the same webhook-id.
+  expect(tally.webhooks).toBeGreaterThan(0);
+  expect(tally.webhookCopies).toBeLessThanOrEqual(tally.kills * 20); // at most the outbox's batch (deliverOutbox) in flight at a kill
   // Sent again after a kill: at most the messages in flight on the SMTP connections when it came.
   expect(tally.emailCopies).toBeLessThanOrEqual(tally.kills * SMTP_CONNECTIONS);
 }, 600_000);

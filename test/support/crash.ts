@@ -5,6 +5,7 @@ import { digest } from '../../src/platform/auth/secrets.js';
 import { verifyAudit } from '../../src/platform/audit/verify.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { sql } from '../../src/platform/db/sql.js';
+import { drainOutbox, startHookReceiver } from './crash-outbox.js';
 import type { LocalSmtp } from './mail.js';
 import { spawnServer, type ServerProcess } from './processes.js';
 import { again, template } from './templates.js';
@@ -19,7 +20,8 @@ import { again, template } from './templates.js';
  * database, the other member's face searches hit every enrolment found in the database and nothing
  * else (the register's, the gallery's and the analysis store's in-memory state came back equal), and after the
  * last round every bulletin's e-mail has reached each subscriber as exactly one message (one
- * Message-ID: a copy sent again after a kill carries the same one, and is counted). Used by test/crash.test.ts (a few
+ * Message-ID: a copy sent again after a kill carries the same one, and is counted), and the other
+ * member's webhook endpoint has had each bulletin as exactly one delivery (one webhook-id, copies counted). Used by test/crash.test.ts (a few
  * kills) and `npm run bench -- crash` (50 and more, with 100,000-row and 1,000,000-row imports).
  */
 
@@ -65,6 +67,10 @@ export interface CrashTally {
   emails: number;
   /** E-mails the mail server received again with a Message-ID it had (sent, then killed before the send was committed). */
   emailCopies: number;
+  /** Bulletins delivered to the other member's webhook endpoint, each as one webhook-id. */
+  webhooks: number;
+  /** Deliveries received again with a webhook-id the receiver had (sent, then killed before the delivery was committed). */
+  webhookCopies: number;
   /** Register numbers checked after restarts against the database. */
   indexChecked: number;
   /** Face searches after restarts, each against the gallery the database holds. */
@@ -97,6 +103,8 @@ interface Logins {
   officer: Login;
   approver: Login;
   checker: Login;
+  /** A member-admin of the other member, who registers its webhook endpoint. */
+  admin: Login;
   /** The agreement under which the other member searches the owner's gallery. */
   agreement: string;
 }
@@ -118,6 +126,7 @@ async function seed(db: Database, subscribers: number): Promise<Logins> {
     const officer = await user(OWNER, 'officer@idn.crash', ['officer']);
     const approver = await user(OWNER, 'approver@idn.crash', ['approver']);
     const checker = await user(CHECKER, 'officer@aus.crash', ['officer', 'liaison']);
+    const admin = await user(CHECKER, 'admin@aus.crash', ['member-admin']);
     for (let i = 0; i < subscribers; i++) {
       const id = await user(CHECKER, `subscriber${i}@aus.crash`, ['liaison']);
       await tx.query(sql`INSERT INTO notification_subscriptions (user_id, module, email) VALUES (${id}, 'bulletins', true)`);
@@ -126,14 +135,14 @@ async function seed(db: Database, subscribers: number): Promise<Logins> {
     const agreement = await tx.one<{ id: string }>(sql`INSERT INTO biometric_agreements (title, proposer, parties, directions, purposes, modalities, formats, valid_from, status, daily_quota)
       VALUES ('Crash searches', ${OWNER}, ${[OWNER, CHECKER]}::text[], ${[`${CHECKER}>${OWNER}`]}::text[], '{irregular-arrival}', '{face}', ${[FACE_FORMAT]}::text[], '2020-01-01', 'active', 1000000) RETURNING id`);
     await tx.query(sql`INSERT INTO biometric_acceptances (agreement_id, member) VALUES (${agreement.id}, ${OWNER}), (${agreement.id}, ${CHECKER})`);
-    return { officer, approver, checker, agreement: agreement.id };
+    return { officer, approver, checker, admin, agreement: agreement.id };
   });
   const login = async (userId: string): Promise<Login> => {
     const secret = await db.ownerTransaction((tx) => createSession(tx, userId, 'full', '127.0.0.1', 48));
     const row = await db.ownerTransaction((tx) => tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE id_hash = ${digest(secret)}`));
     return { cookie: `lintas_session=${secret}`, csrf: row.csrf_token };
   };
-  return { officer: await login(ids.officer), approver: await login(ids.approver), checker: await login(ids.checker), agreement: ids.agreement };
+  return { officer: await login(ids.officer), approver: await login(ids.approver), checker: await login(ids.checker), admin: await login(ids.admin), agreement: ids.agreement };
 }
 
 interface Answer {
@@ -252,6 +261,8 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     auditRows: 0,
     emails: 0,
     emailCopies: 0,
+    webhooks: 0,
+    webhookCopies: 0,
     indexChecked: 0,
     galleryChecked: 0,
     restartSeconds: [],
@@ -279,7 +290,10 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     // A claim the killed process left may be taken again after a second.
     LINTAS_OUTBOX_LEASE_SECONDS: '1',
     LINTAS_RATE_LIMIT: '1000000',
+    // The receiver of the other member's webhook endpoint listens on loopback, over http.
+    LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on',
   };
+  const hooks = await startHookReceiver();
   // The register's documents (by number) committed so far, as the database says after each kill.
   let committedNumbers = 0;
   let sharedReports = 0;
@@ -288,60 +302,68 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
   let enrolledSeeds: number[] = [];
   let killedAt = 0;
 
-  for (let round = 0; round <= options.kills; round++) {
-    const starting = Date.now();
-    const server: ServerProcess = await spawnServer(['--no-demo'], env);
-    const startSeconds = (Date.now() - starting) / 1000;
-    if (killedAt) tally.restartSeconds.push((Date.now() - killedAt) / 1000);
-    const client = new Client(server.url);
-    try {
-      if (round > 0) {
-        tally.indexChecked += await checkIndex(client, logins.checker, committedNumbers, options.registerRows, random, problem);
-        await checkAnalysis(client, logins.officer, sharedReports, problem);
-        tally.galleryChecked += await checkGallery(client, logins, enrolledSeeds, random, problem);
+  try {
+    for (let round = 0; round <= options.kills; round++) {
+      const starting = Date.now();
+      const server: ServerProcess = await spawnServer(['--no-demo'], env);
+      const startSeconds = (Date.now() - starting) / 1000;
+      if (killedAt) tally.restartSeconds.push((Date.now() - killedAt) / 1000);
+      const client = new Client(server.url);
+      try {
+        if (round === 0) {
+          const registered = await client.call(logins.admin, 'POST', '/webhooks/endpoints', { json: { url: `${hooks.url}/crash`, kinds: ['bulletin.issued'] } });
+          if (registered?.status !== 201) problem(`the webhook endpoint was not registered: ${registered?.status ?? 'no answer'} ${JSON.stringify(registered?.body)}`);
+        }
+        if (round > 0) {
+          tally.indexChecked += await checkIndex(client, logins.checker, committedNumbers, options.registerRows, random, problem);
+          await checkAnalysis(client, logins.officer, sharedReports, problem);
+          tally.galleryChecked += await checkGallery(client, logins, enrolledSeeds, random, problem);
+        }
+        if (round === options.kills) {
+          ({ emails: tally.emails, copies: tally.emailCopies, webhooks: tally.webhooks, webhookCopies: tally.webhookCopies } = await drainOutbox(server, options, hooks, titles, problem));
+          await server.stop();
+          break;
+        }
+        const roundLog: RoundLog = { reportImports: [], registerImports: [], audited: [], approved: [], submitted: [], bulletins: [], leads: [], enrolled: [] };
+        const delay = options.killAfter[0] + random() * (options.killAfter[1] - options.killAfter[0]);
+        const drivers = drive(client, logins, round, options, roundLog, committedNumbers);
+        // Each kind has had an act acknowledged (or the wait ran out), then the kill comes at the drawn moment.
+        const started = Date.now();
+        const awaitsImports = (round + 1) % Math.max(1, options.importAckEvery ?? 1) === 0;
+        const awaited = awaitsImports ? CRASH_KINDS : CRASH_KINDS.filter((kind) => kind !== 'report-import' && kind !== 'register-import');
+        const wait = (awaitsImports ? (options.ackWaitSeconds ?? 60) : Math.min(60, options.ackWaitSeconds ?? 60)) * 1000;
+        const allAcknowledged = (): boolean => awaited.every((kind) => kindAcknowledged(roundLog, kind));
+        while (Date.now() - started < wait && !client.dead && !allAcknowledged()) await new Promise((resolve) => setTimeout(resolve, 20));
+        const waiting = awaited.filter((kind) => !kindAcknowledged(roundLog, kind));
+        if (waiting.length > 0) tally.waitsRunOut++;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await server.kill();
+        killedAt = Date.now();
+        client.dead = true;
+        await drivers;
+        tally.kills++;
+        for (const kind of ['report-import', 'register-import'] as const) {
+          const attempts = kind === 'report-import' ? roundLog.reportImports : roundLog.registerImports;
+          tally.acknowledged[kind] += attempts.filter((a) => a.acknowledged).length;
+          tally.cut[kind] += attempts.filter((a) => !a.acknowledged).length;
+        }
+        for (const entry of roundLog.audited) if (entry.kind !== 'report-import' && entry.kind !== 'register-import') tally.acknowledged[entry.kind]++;
+        const inspecting = Date.now();
+        const seen = await inspect(options, roundLog, tally, problem);
+        const inspectSeconds = (Date.now() - inspecting) / 1000;
+        committedNumbers = seen.registerRows;
+        sharedReports = seen.sharedReports;
+        titles = seen.titles;
+        enrolledSeeds = seen.enrolledSeeds;
+        const waited = `${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s`;
+        log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `${awaitsImports ? 'every kind' : 'every kind but the imports'} acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
+      } catch (error) {
+        await server.kill();
+        throw error;
       }
-      if (round === options.kills) {
-        ({ emails: tally.emails, copies: tally.emailCopies } = await drainMail(server, options, titles, problem));
-        await server.stop();
-        break;
-      }
-      const roundLog: RoundLog = { reportImports: [], registerImports: [], audited: [], approved: [], submitted: [], bulletins: [], leads: [], enrolled: [] };
-      const delay = options.killAfter[0] + random() * (options.killAfter[1] - options.killAfter[0]);
-      const drivers = drive(client, logins, round, options, roundLog, committedNumbers);
-      // Each kind has had an act acknowledged (or the wait ran out), then the kill comes at the drawn moment.
-      const started = Date.now();
-      const awaitsImports = (round + 1) % Math.max(1, options.importAckEvery ?? 1) === 0;
-      const awaited = awaitsImports ? CRASH_KINDS : CRASH_KINDS.filter((kind) => kind !== 'report-import' && kind !== 'register-import');
-      const wait = (awaitsImports ? (options.ackWaitSeconds ?? 60) : Math.min(60, options.ackWaitSeconds ?? 60)) * 1000;
-      const allAcknowledged = (): boolean => awaited.every((kind) => kindAcknowledged(roundLog, kind));
-      while (Date.now() - started < wait && !client.dead && !allAcknowledged()) await new Promise((resolve) => setTimeout(resolve, 20));
-      const waiting = awaited.filter((kind) => !kindAcknowledged(roundLog, kind));
-      if (waiting.length > 0) tally.waitsRunOut++;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      await server.kill();
-      killedAt = Date.now();
-      client.dead = true;
-      await drivers;
-      tally.kills++;
-      for (const kind of ['report-import', 'register-import'] as const) {
-        const attempts = kind === 'report-import' ? roundLog.reportImports : roundLog.registerImports;
-        tally.acknowledged[kind] += attempts.filter((a) => a.acknowledged).length;
-        tally.cut[kind] += attempts.filter((a) => !a.acknowledged).length;
-      }
-      for (const entry of roundLog.audited) if (entry.kind !== 'report-import' && entry.kind !== 'register-import') tally.acknowledged[entry.kind]++;
-      const inspecting = Date.now();
-      const seen = await inspect(options, roundLog, tally, problem);
-      const inspectSeconds = (Date.now() - inspecting) / 1000;
-      committedNumbers = seen.registerRows;
-      sharedReports = seen.sharedReports;
-      titles = seen.titles;
-      enrolledSeeds = seen.enrolledSeeds;
-      const waited = `${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s`;
-      log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `${awaitsImports ? 'every kind' : 'every kind but the imports'} acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
-    } catch (error) {
-      await server.kill();
-      throw error;
     }
+  } finally {
+    await hooks.close();
   }
   return tally;
 }
@@ -518,30 +540,4 @@ async function checkAnalysis(client: Client, officer: Login, shared: number, pro
   const answer = await client.call(officer, 'GET', '/reports/analysis');
   const counted = answer?.status === 200 ? (answer.body as { totals: { reports: number } }).totals.reports : null;
   if (counted !== shared) problem(`after a restart the reports analysis counts ${counted ?? `nothing (${answer?.status ?? 'no answer'})`} shared reports, the database ${shared}`);
-}
-
-/** The last round: the server sends what is left; each committed bulletin reaches each subscriber once, and nothing arrives twice. */
-async function drainMail(server: ServerProcess, options: CrashOptions, titles: readonly string[], problem: (line: string) => void): Promise<{ emails: number; copies: number }> {
-  const want = titles.length * options.subscribers;
-  const deadline = Date.now() + 60_000 + want * 20;
-  while (options.smtp.received.length < want && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  // Anything sent twice would follow soon after: wait a little longer before counting.
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  await server.stop();
-  // The idempotency key is the Message-ID: a kill between the mail server's acceptance and the commit that
-  // marks the message sent makes the restarted server send it again with the same Message-ID, by which a
-  // receiver drops the copy (the at-least-once window no sender can close over SMTP). So: per bulletin and
-  // recipient exactly one Message-ID; copies with the same Message-ID are counted, not errors.
-  const byKey = new Map<string, Set<string>>();
-  for (const mail of options.smtp.received) {
-    const title = /Crash bulletin \d+\.\d+$/.exec(mail.subject ?? '')?.[0];
-    if (!title || !titles.includes(title)) continue;
-    const key = `${title}\u0000${mail.to.join(',')}`;
-    byKey.set(key, (byKey.get(key) ?? new Set()).add(mail.messageId ?? ''));
-  }
-  const twice = [...byKey.values()].filter((ids) => ids.size > 1 || ids.has('')).length;
-  if (twice > 0) problem(`${twice} bulletin e-mails were sent as two messages (two Message-IDs, or none)`);
-  if (byKey.size !== want) problem(`${byKey.size} of ${want} bulletin e-mails (bulletins × subscribers) arrived`);
-  const ids = options.smtp.received.map((mail) => mail.messageId);
-  return { emails: byKey.size, copies: ids.length - new Set(ids).size };
 }
