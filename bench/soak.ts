@@ -186,12 +186,31 @@ const ROUTES: Target[] = [
 const BARE: Target = { name: 'bare route /healthz', method: 'GET', path: '/healthz', headers: {} };
 
 const ok = (status: number): boolean => status >= 200 && status < 300;
-interface Latencies { requests: number; ok: number; shed: number; shedWithoutRetryAfter: number; other: number; p50: number; p99: number; max: number }
+interface Latencies {
+  requests: number;
+  ok: number;
+  shed: number;
+  shedWithoutRetryAfter: number;
+  other: number;
+  /** The answers neither 2xx nor 503, by status (0: no answer, a broken connection or the client's 30-second timeout). */
+  otherStatuses: Record<string, number>;
+  /** The answers not 2xx (503 or other), by minute of the run from the samples' origin. */
+  errorsByMinute: Record<string, number>;
+  p50: number;
+  p99: number;
+  max: number;
+}
 /** The largest value (a loop: a soak's samples are too many to spread into Math.max's arguments). */
 function maxOf(values: readonly number[]): number {
   let most = Number.NaN;
   for (const value of values) if (!(value <= most)) most = value;
   return most;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
 }
 
 function summarise(samples: readonly Sample[]): Latencies {
@@ -203,6 +222,8 @@ function summarise(samples: readonly Sample[]): Latencies {
     shed: shed.length,
     shedWithoutRetryAfter: shed.filter((sample) => !sample.retryAfter).length,
     other: samples.filter((sample) => !ok(sample.status) && sample.status !== 503).length,
+    otherStatuses: countBy(samples.filter((sample) => !ok(sample.status) && sample.status !== 503), (sample) => String(sample.status)),
+    errorsByMinute: countBy(samples.filter((sample) => !ok(sample.status)), (sample) => String(Math.floor(sample.at / 60_000))),
     p50: percentile(good, 0.5),
     p99: percentile(good, 0.99),
     max: maxOf(good),
@@ -338,6 +359,9 @@ const memory = soakSampled.map((one) => one.figures);
 const first = memory[0];
 const last = memory[memory.length - 1];
 log(`\nbare route ceiling ${saturation[BARE.name]?.rate.toFixed(0)} req/s. Soak, all routes: ${allSoak.requests} requests, ${allSoak.requests - allSoak.ok} errors, p50 ${ms(allSoak.p50)} ms, p99 ${ms(allSoak.p99)} ms`);
+if (allSoak.requests > allSoak.ok) {
+  log(`soak errors: ${allSoak.shed} shed (503), others by status ${JSON.stringify(allSoak.otherStatuses)}; by minute of the soak ${JSON.stringify(allSoak.errorsByMinute)}`);
+}
 if (first && last) {
   log(`memory over the soak: RSS ${first.rssMb} -> ${last.rssMb} MB (max ${maxOf(memory.map((m) => m.rssMb))}), heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB (max ${maxOf(memory.map((m) => m.heapUsedMb))}); HTTP connections max ${maxOf(memory.map((m) => m.httpConnections))}; database queue max ${maxOf(memory.map((m) => m.peaks.waiting))} (as requests arrived), event-loop delay max ${maxOf(memory.map((m) => m.peaks.eventLoopDelayMs))} ms (mean over a second)`);
 }
