@@ -101,7 +101,8 @@ async function dumpPostgres(config: BackupConfig, work: string): Promise<Dumped>
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
     const facts = await readFacts(clientQueryable(client));
-    await run(pgDump, ['--format=custom', `--snapshot=${rows[0]?.snapshot ?? ''}`, '--no-password', `--file=${file}`, `--dbname=${url}`]);
+    // Unlogged tables (the rate limits' request counts) are dumped empty, as PGlite's folder keeps them.
+    await run(pgDump, ['--format=custom', '--no-unlogged-table-data', `--snapshot=${rows[0]?.snapshot ?? ''}`, '--no-password', `--file=${file}`, `--dbname=${url}`]);
     await client.query('COMMIT');
     return {
       facts,

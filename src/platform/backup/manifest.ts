@@ -49,12 +49,14 @@ export async function readFacts(tx: Queryable): Promise<DatabaseFacts> {
 
 /**
  * The number of rows of every table of the public schema and of the secrets schema (sessions, tokens,
- * password hashes: lintas_secrets, named with it), in one statement.
+ * password hashes: lintas_secrets, named with it), in one statement. Not of unlogged tables (the
+ * request counts of the rate limits, `rate_counts`): they hold nothing a restore needs, a backup
+ * leaves their rows out, and PGlite's folder never keeps them.
  */
 export async function countRows(tx: Queryable): Promise<Record<string, number>> {
   const tables = await tx.query<{ schema: string; name: string }>(
     sql`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('public', 'lintas_secrets') AND c.relkind IN ('r', 'p') ORDER BY 1, 2`,
+        WHERE n.nspname IN ('public', 'lintas_secrets') AND c.relkind IN ('r', 'p') AND c.relpersistence <> 'u' ORDER BY 1, 2`,
   );
   if (tables.length === 0) return {};
   const each = tables.map(({ schema, name }) => {
