@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LocalSmtp } from './mail.js';
+import type { WebhookReceiver } from './notify.js';
 import type { ServerProcess } from './processes.js';
 
 /**
@@ -15,13 +14,14 @@ import type { ServerProcess } from './processes.js';
 export async function drainOutbox(
   server: ServerProcess,
   options: { smtp: LocalSmtp; subscribers: number },
-  hooks: HookReceiver,
+  receiver: WebhookReceiver,
   titles: readonly string[],
   problem: (line: string) => void,
 ): Promise<{ emails: number; copies: number; webhooks: number; webhookCopies: number }> {
   const want = titles.length * options.subscribers;
   const deadline = Date.now() + 60_000 + want * 20;
-  const hookTitles = () => new Set(hooks.received.map((hook) => hook.title));
+  const deliveries = () => receiver.received.map((hook) => ({ id: String(hook.headers['webhook-id'] ?? ''), title: titleOf(hook.body) }));
+  const hookTitles = () => new Set(deliveries().map((hook) => hook.title));
   while ((options.smtp.received.length < want || titles.some((title) => !hookTitles().has(`New bulletin: ${title}`))) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -45,47 +45,24 @@ export async function drainOutbox(
   const ids = options.smtp.received.map((mail) => mail.messageId);
   // Webhooks likewise, by webhook-id (Standard Webhooks' idempotency key): one per bulletin; none for a bulletin not committed.
   const byTitle = new Map<string, Set<string>>();
-  for (const hook of hooks.received) byTitle.set(hook.title, (byTitle.get(hook.title) ?? new Set()).add(hook.id));
+  const hooks = deliveries();
+  for (const hook of hooks) byTitle.set(hook.title, (byTitle.get(hook.title) ?? new Set()).add(hook.id));
   const hookTwice = [...byTitle.values()].filter((hookIds) => hookIds.size > 1 || hookIds.has('')).length;
   if (hookTwice > 0) problem(`${hookTwice} bulletins were delivered to the webhook endpoint as two deliveries (two webhook-ids, or none)`);
   const delivered = titles.filter((title) => byTitle.has(`New bulletin: ${title}`)).length;
   if (delivered !== titles.length) problem(`${delivered} of ${titles.length} bulletins reached the webhook endpoint`);
   const strays = [...byTitle.keys()].filter((title) => !titles.some((committed) => title === `New bulletin: ${committed}`));
   if (strays.length > 0) problem(`the webhook endpoint received bulletins the database does not hold: ${strays.slice(0, 3).join('; ')}`);
-  const hookIds = hooks.received.map((hook) => hook.id);
+  const hookIds = hooks.map((hook) => hook.id);
   return { emails: byKey.size, copies: ids.length - new Set(ids).size, webhooks: delivered, webhookCopies: hookIds.length - new Set(hookIds).size };
 }
 
-export interface HookReceiver {
-  url: string;
-  /** Each delivery's webhook-id and the notification's title. */
-  received: { id: string; title: string }[];
-  close(): Promise<void>;
-}
-
-/** The other member's webhook receiver: answers 204 to every delivery and keeps its webhook-id and title. */
-export async function startHookReceiver(): Promise<HookReceiver> {
-  const received: HookReceiver['received'] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let title = '';
-      try {
-        const sent = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { title?: unknown } }).data?.title;
-        if (typeof sent === 'string') title = sent;
-      } catch {
-        // not JSON: kept with no title, and counted as a stray
-      }
-      received.push({ id: String(request.headers['webhook-id'] ?? ''), title });
-      response.statusCode = 204;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/** A delivery's notification title (empty when the body is not a notification: counted as a stray). */
+function titleOf(body: string): string {
+  try {
+    const title = (JSON.parse(body) as { data?: { title?: unknown } }).data?.title;
+    return typeof title === 'string' ? title : '';
+  } catch {
+    return '';
+  }
 }

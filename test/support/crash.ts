@@ -5,8 +5,9 @@ import { digest } from '../../src/platform/auth/secrets.js';
 import { verifyAudit } from '../../src/platform/audit/verify.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { sql } from '../../src/platform/db/sql.js';
-import { drainOutbox, startHookReceiver } from './crash-outbox.js';
+import { drainOutbox } from './crash-outbox.js';
 import type { LocalSmtp } from './mail.js';
+import { startWebhookReceiver } from './notify.js';
 import { spawnServer, type ServerProcess } from './processes.js';
 import { again, template } from './templates.js';
 
@@ -293,7 +294,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     // The receiver of the other member's webhook endpoint listens on loopback, over http.
     LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'on',
   };
-  const hooks = await startHookReceiver();
+  const hooks = await startWebhookReceiver();
   // The register's documents (by number) committed so far, as the database says after each kill.
   let committedNumbers = 0;
   let sharedReports = 0;

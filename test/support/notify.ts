@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from '../../src/platform/db/sql.js';
 import type { OutgoingMail } from '../../src/platform/notify/email.js';
@@ -21,8 +21,8 @@ export function recordingMailer(): Mailer & { sent: OutgoingMail[] } {
 export interface WebhookReceiver {
   /** `http://127.0.0.1:<port>`: an endpoint registered as `<url>/<anything>` posts here. */
   url: string;
-  /** Each delivery's path and body, in order of arrival. */
-  received: { path: string; body: string }[];
+  /** Each delivery's path, headers (`webhook-id`, the signature) and body, in order of arrival. */
+  received: { path: string; headers: IncomingHttpHeaders; body: string }[];
   close(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ path: request.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       response.statusCode = 204;
       response.end();
     });
