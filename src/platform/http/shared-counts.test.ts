@@ -81,6 +81,22 @@ describe('two processes on one database', () => {
     expect(rows.filter((row) => Number(row.window_end) === T0 + 50_000).map((row) => row.count)).toContain(9);
   });
 
+  test('a key a process counted in the last window is read in the current one before it counts it again', async () => {
+    const clock = { now: T0 };
+    const [a, b] = [new SharedCounts({ db: t.db, now: () => clock.now }), new SharedCounts({ db: t.db, now: () => clock.now })];
+    for (let i = 0; i < 3; i++) a.add('carried', MINUTE);
+    await a.sync();
+    clock.now = T0 + 51_000; // a second into the next window
+    for (let i = 0; i < 4; i++) b.add('carried', MINUTE);
+    await b.sync();
+    await a.sync();
+    // The last window's three weigh 59/60 (rounded up), and the current window holds the other's four.
+    expect(a.peek('carried', MINUTE).count).toBe(3 + 4);
+    clock.now = T0 + 10 * MINUTE; // nothing counted for two windows: forgotten
+    await a.sync();
+    expect(a.peek('carried', MINUTE).count).toBe(0);
+  });
+
   test('syncs at once, over the same keys in any order, add up and do not deadlock', async () => {
     const [a, b] = both(t.db);
     const keys = Array.from({ length: 50 }, (_, i) => `many\n${i}`);

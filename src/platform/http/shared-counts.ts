@@ -138,11 +138,15 @@ export class SharedCounts {
     const rows: { entry: Entry; end: number; slot: Slot; added: number }[] = [];
     for (const entry of this.entries.values()) {
       const end = windowEnd(now, entry.windowMs);
-      for (const [slotEnd, slot] of entry.slots) {
-        if (slotEnd < end - entry.windowMs) entry.slots.delete(slotEnd);
-        else rows.push({ entry, end: slotEnd, slot, added: slot.pending });
+      for (const slotEnd of entry.slots.keys()) if (slotEnd < end - entry.windowMs) entry.slots.delete(slotEnd);
+      // A key none counted in its last two windows is forgotten; one still weighing has its current window
+      // read too, so what other processes count in it is seen before this one counts it again.
+      if (![...entry.slots.values()].some((slot) => slotCount(slot) > 0)) {
+        this.entries.delete(entry.id);
+        continue;
       }
-      if (entry.slots.size === 0) this.entries.delete(entry.id);
+      if (!entry.slots.has(end)) entry.slots.set(end, { shared: 0, pending: 0 });
+      for (const [slotEnd, slot] of entry.slots) rows.push({ entry, end: slotEnd, slot, added: slot.pending });
     }
     const sweep = now - this.lastSweep >= 60_000;
     if (rows.length === 0 && !sweep) return;
