@@ -174,3 +174,13 @@ export async function makeTestApp(options: {
   };
   return context;
 }
+
+/**
+ * Waits, when the clock's current minute has less than `needMs` left, until the next one begins. A test
+ * that counts requests exactly against a per-minute limit then makes them within one fixed window, so the
+ * sliding count (`SharedCounts`) weighs no earlier window, whose weight falls as the seconds pass.
+ */
+export async function withinOneMinute(needMs = 20_000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 20));
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTestApp, type TestContext } from '../../../test/support/app.js';
+import { makeTestApp, withinOneMinute, type TestContext } from '../../../test/support/app.js';
 import type { Database } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import type { App } from './app.js';
@@ -159,6 +159,7 @@ describe('the API rate limit and the address limit across two processes', () => 
     const session = await t.sessionFor(await t.makeUser('AAA', ['analyst']));
     const through = (app: App) => app.inject({ method: 'GET', url: '/api/v1/members', headers: { cookie: session.cookie } });
     const statuses: number[] = [];
+    await withinOneMinute();
     for (let i = 0; i < 4; i++) statuses.push((await through(t.app)).statusCode);
     await syncBoth();
     // The other process learns of a key at its first sync after it first counts it (within a second).
@@ -178,6 +179,7 @@ describe('the API rate limit and the address limit across two processes', () => 
     const from = (app: App) =>
       app.inject({ method: 'GET', url: '/api/v1/members', remoteAddress: '198.51.100.44', headers: { authorization: `Bearer ${'made-up-token-'.repeat(3)}` } });
     const statuses: number[] = [];
+    await withinOneMinute();
     for (let i = 0; i < 4; i++) statuses.push((await from(t.app)).statusCode);
     await syncBoth();
     statuses.push((await from(other)).statusCode);
