@@ -15,8 +15,8 @@ export const BACKUP_HELP = `  lintas backup --out FILE [--recipient age1… …]
                                        (age, to LINTAS_BACKUP_RECIPIENT when no recipient is given)
   lintas backup keygen --out FILE      a new age identity in FILE (keep it offline) and its recipient in FILE.pub
   lintas restore --in FILE --identity FILE [--other-data-key]
-                                       restore a backup into an empty database, then verify it; exits 1
-                                       on a refused file or any mismatch`;
+                                       restore a backup into an empty database of either kind, then
+                                       verify it; exits 1 on a refused file or any mismatch`;
 
 /** `lintas backup …`: returns the exit code. */
 export async function backupCommand(args: string[], config: Config): Promise<number> {

@@ -16,6 +16,7 @@ import type { BackupConfig } from './backup.js';
 import { BackupRefused, decryptTo, parseIdentities } from './envelope.js';
 import { dataKeyFingerprint, dataKeyFingerprints, MANIFEST_NAME, parseManifest, readFacts, type Manifest } from './manifest.js';
 import { findPgTool, run } from './pg-tools.js';
+import { loadPgliteIntoServer, loadServerDumpIntoPglite } from './across.js';
 
 export interface RestoreOptions {
   in: string;
@@ -39,8 +40,9 @@ export interface RestoreReport {
 /**
  * Restores an encrypted backup into the configured database, which must be empty. Everything is
  * checked before the target is touched (the identity, every byte of the file, every checksum, the
- * kind, the migrations, the data key); afterwards the audit chain is verified and every table's
- * rows are counted against the manifest.
+ * migrations, the data key); afterwards the audit chain is verified and every table's rows are
+ * counted against the manifest. A backup of one kind of database restores into the other too
+ * (across.ts): an embedded database's into a server, a server's into an embedded database.
  */
 export async function restoreBackup(config: BackupConfig, options: RestoreOptions): Promise<RestoreReport> {
   const identities = parseIdentities(readText(options.identityFile, 'identity file'));
@@ -52,16 +54,30 @@ export async function restoreBackup(config: BackupConfig, options: RestoreOption
     const file = await open(plain, 'r');
     try {
       const { manifest, part } = await checkArchive(file);
-      const target = config.databaseUrl ? 'postgres' : 'pglite';
-      if (manifest.database !== target) {
-        throw new BackupRefused(`the backup is of ${describeKind(manifest.database)} and the target is ${describeKind(target)}: a backup restores into the same kind of database`);
-      }
-      checkMigrations(manifest, options.migrations);
+      const migrations = checkMigrations(manifest, options.migrations);
       const dataKeyWarning = checkDataKey(manifest, config, options.otherDataKey === true);
-      const auditRows =
-        target === 'pglite'
-          ? await restorePglite(config.dataDir, manifest, await openAsBlob(plain).then((blob) => blob.slice(part.offset, part.offset + part.size)))
-          : await restorePostgres(config, manifest, file, part, work);
+      const dump = () => openAsBlob(plain).then((blob) => blob.slice(part.offset, part.offset + part.size));
+      let auditRows: number;
+      if (!config.databaseUrl) {
+        auditRows = await restorePglite(config.dataDir, manifest, async () => {
+          if (manifest.database === 'pglite') return PgliteDatabase.open(config.dataDir, {}, await dump());
+          // A server's dump: pg_restore writes its rows out, into a new embedded database.
+          const pgRestore = findPgTool('pg_restore', config.env);
+          const dumpFile = await extract(file, part, work);
+          const db = await PgliteDatabase.open(config.dataDir);
+          try {
+            await across(() => loadServerDumpIntoPglite(db, dumpFile, pgRestore, migrations), describeKind('pglite'));
+            return db;
+          } catch (error) {
+            await db.close();
+            throw error;
+          }
+        });
+      } else if (manifest.database === 'postgres') {
+        auditRows = await restorePostgres(config.databaseUrl, config, manifest, await extract(file, part, work));
+      } else {
+        auditRows = await restorePgliteIntoServer(config.databaseUrl, manifest, await dump(), work, migrations);
+      }
       return { manifest, auditRows, ...(dataKeyWarning ? { dataKeyWarning } : {}) };
     } finally {
       await file.close();
@@ -111,13 +127,31 @@ async function checkArchive(file: FileHandle): Promise<{ manifest: Manifest; par
   return { manifest, part };
 }
 
-function checkMigrations(manifest: Manifest, known: readonly Migration[]): void {
+/** The backup's migrations, each as this Lintas has it; refused when one is not. */
+function checkMigrations(manifest: Manifest, known: readonly Migration[]): Migration[] {
   const byVersion = new Map(known.map((migration) => [migration.version, migration]));
   const unknown = manifest.migrations.filter((migration) => byVersion.get(migration.version)?.checksum !== migration.checksum);
   if (unknown.length > 0) {
     throw new BackupRefused(
       `the backup was made by a Lintas with migrations this one does not have (${unknown.map((migration) => migration.name).join(', ')}): restore it with that version or a later one`,
     );
+  }
+  return manifest.migrations.map((migration) => byVersion.get(migration.version)!);
+}
+
+/** The backup's dump as a file of its own in `work`. */
+async function extract(file: FileHandle, part: ArchivedFile, work: string): Promise<string> {
+  const dumpFile = join(work, part.name);
+  await pipeline(Readable.from(readEntry(file, part)), createWriteStream(dumpFile, { mode: 0o600 }));
+  return dumpFile;
+}
+
+/** A load into the other kind of database, in one transaction: when it fails, nothing was restored. */
+async function across(load: () => Promise<void>, target: string): Promise<void> {
+  try {
+    await load();
+  } catch (error) {
+    throw new BackupRefused(`the backup's rows could not be loaded into ${target} (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
@@ -152,7 +186,8 @@ async function verifyRestored(db: Database, manifest: Manifest): Promise<number>
   return verdict.rows;
 }
 
-async function restorePglite(dataDir: string, manifest: Manifest, dump: Blob): Promise<number> {
+/** Into an empty data folder: `fill` opens the database there with the backup's rows in it. */
+async function restorePglite(dataDir: string, manifest: Manifest, fill: () => Promise<PgliteDatabase>): Promise<number> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) {
     throw new BackupRefused(`${dataDir} already holds a database: a backup restores only into an empty data folder (set LINTAS_DATA to a new folder)`);
   }
@@ -160,7 +195,7 @@ async function restorePglite(dataDir: string, manifest: Manifest, dump: Blob): P
   const before = new Set(readdirSync(dataDir));
   let db: PgliteDatabase | undefined;
   try {
-    db = await PgliteDatabase.open(dataDir, {}, dump);
+    db = await fill();
     return await verifyRestored(db, manifest);
   } catch (error) {
     // The folder goes back to what it held (the data key, say), so a failed restore can be tried again.
@@ -173,10 +208,8 @@ async function restorePglite(dataDir: string, manifest: Manifest, dump: Blob): P
   }
 }
 
-async function restorePostgres(config: BackupConfig, manifest: Manifest, file: FileHandle, part: ArchivedFile, work: string): Promise<number> {
-  const url = config.databaseUrl;
-  if (!url) throw new Error('a server restore needs DATABASE_URL');
-  const pgRestore = findPgTool('pg_restore', config.env);
+/** The server database at `url` is empty, and the application role, which is the cluster's, exists. */
+async function prepareServerTarget(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -198,10 +231,34 @@ async function restorePostgres(config: BackupConfig, manifest: Manifest, file: F
   } finally {
     await client.end();
   }
-  const dumpFile = join(work, part.name);
-  await pipeline(Readable.from(readEntry(file, part)), createWriteStream(dumpFile, { mode: 0o600 }));
+}
+
+async function restorePostgres(url: string, config: BackupConfig, manifest: Manifest, dumpFile: string): Promise<number> {
+  const pgRestore = findPgTool('pg_restore', config.env);
+  await prepareServerTarget(url);
   // One transaction: a restore that fails leaves the database as empty as it was.
   await run(pgRestore, ['--single-transaction', '--exit-on-error', '--no-owner', '--no-password', `--dbname=${url}`, dumpFile]);
+  return verifyServer(url, manifest);
+}
+
+/** An embedded database's backup into a server: opened from its folder's copy in `work`, its rows copied over. */
+async function restorePgliteIntoServer(url: string, manifest: Manifest, dump: Blob, work: string, migrations: readonly Migration[]): Promise<number> {
+  await prepareServerTarget(url);
+  const source = await PgliteDatabase.open(join(work, 'source'), {}, dump);
+  try {
+    const target = await PostgresDatabase.open(url, { poolSize: 1 });
+    try {
+      await across(() => loadPgliteIntoServer(source, target, migrations), describeKind('postgres'));
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
+  return verifyServer(url, manifest);
+}
+
+async function verifyServer(url: string, manifest: Manifest): Promise<number> {
   const db = await PostgresDatabase.open(url, { poolSize: 2 });
   try {
     return await verifyRestored(db, manifest);

@@ -15,6 +15,15 @@ export interface Migration {
 
 export class MigrationError extends Error {}
 
+/** The table of applied migrations, which `migrate` makes before the first. */
+export const SCHEMA_MIGRATIONS_TABLE = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    int PRIMARY KEY,
+    name       text NOT NULL,
+    checksum   text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  );`;
+
 export function readMigrations(dir: string): Migration[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.sql'))
@@ -33,14 +42,7 @@ export function readMigrations(dir: string): Migration[] {
  */
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
   await db.ownerTransaction(async (tx) => {
-    await tx.execScript(`
-      SELECT pg_advisory_xact_lock(7411);
-      CREATE TABLE IF NOT EXISTS schema_migrations (
-        version    int PRIMARY KEY,
-        name       text NOT NULL,
-        checksum   text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      );`);
+    await tx.execScript(`SELECT pg_advisory_xact_lock(7411); ${SCHEMA_MIGRATIONS_TABLE}`);
   });
   const applied: string[] = [];
   for (const migration of migrations) {

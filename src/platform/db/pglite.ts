@@ -163,6 +163,29 @@ export class PgliteDatabase implements Database {
     });
   }
 
+  /**
+   * What `COPY … TO '/dev/blob'` writes (PGlite's stand-in for a file), in a transaction of its own:
+   * a table's rows in COPY's text format, to load into a server (a restore across kinds).
+   */
+  copyOut(statement: string): Promise<Blob> {
+    return this.queue(async (transaction) => {
+      const result = await transaction.query(statement);
+      // An empty table's COPY writes no blob at all.
+      return result.blob ?? new Blob([]);
+    });
+  }
+
+  /** An owner transaction whose `copyIn` runs `COPY … FROM '/dev/blob'` on the data given (a restore across kinds). */
+  ownerLoad<T>(work: (tx: Tx, copyIn: (statement: string, data: Blob) => Promise<void>) => Promise<T>): Promise<T> {
+    return this.queue((transaction) =>
+      runWithDeferred(this.db, transaction, (tx) =>
+        work(tx, async (statement, data) => {
+          await transaction.query(statement, [], { blob: data });
+        }),
+      ),
+    );
+  }
+
   /** A copy of the whole database, used by tests to start each file from a migrated template. */
   dump(): Promise<Blob> {
     return this.db.dumpDataDir('none');
