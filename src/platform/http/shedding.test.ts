@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, TEST_PASSWORD, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { problem } from '../../../test/support/problem.js';
 import { sql } from '../db/sql.js';
@@ -7,6 +7,8 @@ import { sql } from '../db/sql.js';
  * Load shedding (http/shedding.ts) with a queue bound of 3: the database is held busy so API requests
  * stand in its queue; past the bound they are answered 503 with Retry-After and write nothing, while
  * /healthz answers and sign-in is still let in; once the database is free everything is 200 again.
+ * The first app sheds as soon as the queue reaches the bound (a standing time of 0); the others show
+ * the standing time: a burst waits, a queue that stands is shed, four times the bound is shed at once.
  */
 
 const BOUND = 3;
@@ -15,7 +17,7 @@ let session: TestSession;
 let email: string;
 
 beforeAll(async () => {
-  t = await makeTestApp({ env: { LINTAS_SHED_QUEUE: String(BOUND) } });
+  t = await makeTestApp({ env: { LINTAS_SHED_QUEUE: String(BOUND), LINTAS_SHED_STANDING_MS: '0' } });
   await t.makeMember('AAA');
   const user = await t.makeUser('AAA', ['officer']);
   email = user.email;
@@ -32,13 +34,13 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 /** Takes every connection of the test database (one on PGlite, the pool's ten on a server) until `release` is called. */
-async function holdDatabase(): Promise<{ release(): Promise<void> }> {
-  const connections = t.database.kind === 'pglite' ? 1 : 10;
+async function holdDatabase(on: TestContext = t): Promise<{ release(): Promise<void> }> {
+  const connections = on.database.kind === 'pglite' ? 1 : 10;
   let release = (): void => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let started = 0;
   const holders = Array.from({ length: connections }, () =>
-    t.db.transaction({ member: null }, async () => {
+    on.db.transaction({ member: null }, async () => {
       started++;
       await gate;
     }),
@@ -92,4 +94,52 @@ test('past the bound of waiting transactions, API requests get 503 with Retry-Af
   expect((await createToken()).statusCode).toBe(201);
   expect((await listTokens()).statusCode).toBe(200);
   expect(t.app.shedding.stats().shed).toBe(before + 4);
+});
+
+describe('the standing time', () => {
+  /** An app with the bound of 3 and the standing time given, a session, and its token list. */
+  async function appWith(standingMs: number) {
+    const context = await makeTestApp({ env: { LINTAS_SHED_QUEUE: String(BOUND), LINTAS_SHED_STANDING_MS: String(standingMs) } });
+    await context.makeMember('AAA');
+    const own = await context.sessionFor(await context.makeUser('AAA', ['officer']));
+    const list = () => context.as(own, { method: 'GET', url: '/api/v1/account/tokens' });
+    expect((await list()).statusCode).toBe(200);
+    return { context, list };
+  }
+
+  test('a burst waits in the queue instead of being shed, up to four times the bound; past it requests are shed at once', async () => {
+    const { context, list } = await appWith(60_000);
+    try {
+      const held = await holdDatabase(context);
+      const queued = Array.from({ length: 4 * BOUND }, () => list());
+      await until(() => context.db.waiting() >= 4 * BOUND);
+      const refused = await Promise.all([list(), list()]);
+      for (const response of refused) expect(problem(response, 503)).toMatchObject({ status: 503, title: 'Server busy' });
+      await held.release();
+      for (const response of await Promise.all(queued)) expect(response.statusCode, response.body).toBe(200);
+      expect(context.app.shedding.stats()).toMatchObject({ shed: 2, byQueue: 2 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a queue that has stood at the bound for the standing time is shed', async () => {
+    const { context, list } = await appWith(100);
+    try {
+      const held = await holdDatabase(context);
+      const queued = Array.from({ length: BOUND }, () => list());
+      await until(() => context.db.waiting() >= BOUND);
+      // The first request to find the queue at the bound starts its standing time, and waits.
+      queued.push(list());
+      await until(() => context.db.waiting() >= BOUND + 1);
+      expect(context.app.shedding.stats().shed).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(problem(await list(), 503)).toMatchObject({ status: 503, title: 'Server busy' });
+      await held.release();
+      for (const response of await Promise.all(queued)) expect(response.statusCode, response.body).toBe(200);
+      expect(context.app.shedding.stats()).toMatchObject({ shed: 1, byQueue: 1 });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -43,18 +43,26 @@ const RESOLUTION_MS = 10;
 /** At most one log line about shed requests in this time. */
 const LOG_EVERY_MS = 1000;
 
+/** Past this many times the queue's bound, requests are shed whether the queue stood long or not. */
+const HARD_BOUND_FACTOR = 4;
+
 /**
  * Load shedding: when the process is overloaded, an API request is answered `503` problem+json with
  * `Retry-After` as it arrives, before authentication, so it reads and writes nothing, instead of
  * joining a queue that grows without bound. Overloaded means the database's queue (transactions
  * waiting for a connection: every request's work stands in it when the database is what bounds the
- * rate) holds `shedQueue` or more, or the event loop's mean delay reached `shedEventLoopMs` in
- * each of the last two seconds (the process's own CPU is what bounds it; off unless set). Only `/api/v1/` is shed: `/healthz`,
- * `/readyz` and the web app's files never are; sign-in (`shedding: 'late'`) only past twice the queue's
- * bound. Each refusal is counted (`app.shedding.stats()`) and logged, one line a second at most.
+ * rate) holds `shedQueue` or more and has for `shedStandingMs` (a standing queue, as CoDel tells one
+ * from a burst: a checkpoint's or a vacuum's stall that drains within it costs waits, not refusals),
+ * or holds four times `shedQueue` (at once, so no burst queues without bound); or the event loop's
+ * mean delay reached `shedEventLoopMs` in each of the last two seconds (the process's own CPU is what
+ * bounds it; off unless set). Only `/api/v1/` is shed: `/healthz`, `/readyz` and the web app's files
+ * never are; sign-in (`shedding: 'late'`) only past twice those numbers. Each refusal is counted
+ * (`app.shedding.stats()`) and logged, one line a second at most.
  */
 export function registerShedding(app: FastifyInstance, platform: Platform): void {
-  const { shedQueue, shedEventLoopMs } = platform.config;
+  const { shedQueue, shedStandingMs, shedEventLoopMs } = platform.config;
+  // Since when every request has found the queue at the bound or more (undefined: the last one found it shorter).
+  let standingSince: number | undefined;
   const counts = { shed: 0, byQueue: 0, byEventLoop: 0 };
   // The mean delay of the last two windows: the signal needs both past the limit, so one long
   // stall (a large synchronous job, which the sampler sees as one window) sheds nothing.
@@ -106,7 +114,11 @@ export function registerShedding(app: FastifyInstance, platform: Platform): void
     const waiting = platform.db.waiting();
     if (waiting > peaks.waiting) peaks.waiting = waiting;
     let reason: 'queue' | 'event-loop' | undefined;
-    if (shedQueue > 0 && waiting >= (late ? 2 * shedQueue : shedQueue)) reason = 'queue';
+    const now = performance.now();
+    if (waiting < shedQueue) standingSince = undefined;
+    else standingSince ??= now;
+    const bound = late ? 2 * shedQueue : shedQueue;
+    if (shedQueue > 0 && (waiting >= HARD_BOUND_FACTOR * bound || (waiting >= bound && now - standingSince! >= shedStandingMs))) reason = 'queue';
     else if (!late && shedEventLoopMs > 0 && Math.min(delayMs, previousDelayMs) >= shedEventLoopMs) reason = 'event-loop';
     if (reason === undefined) return;
     record(request, reason, waiting);
