@@ -17,6 +17,7 @@ import { fingerprint, TEST_DB_KIND, type TestDatabase } from '../../../test/supp
 import { makeBackup, type BackupConfig } from './backup.js';
 import { BackupRefused, newIdentity } from './envelope.js';
 import { restoreBackup } from './restore.js';
+import { loadPgliteIntoServer } from './across.js';
 
 // A backup restores into the other kind of database: the demo on a PostgreSQL server, backed up and
 // restored into an embedded database, then that one backed up and restored into a new server
@@ -150,6 +151,26 @@ describe.runIf(TEST_DB_KIND === 'postgres')('a backup restored into the other ki
     expect(refused).toBeInstanceOf(BackupRefused);
     expect((refused as Error).message).toMatch(/is not empty/);
     expect(await fingerprint(source.db)).toEqual(before);
+  }, 300_000);
+
+  test('an embedded database copied into a server a heap page at a time is the same, row for row', async () => {
+    // The embedded database the first test restored, copied straight into a new server database in
+    // chunks of one page, so every table of more than a page goes over in several.
+    const pglite = await PgliteDatabase.open(join(folder, 'embedded'));
+    const server = await PostgresDatabase.open(await emptyServerDatabase(), { poolSize: 1 });
+    try {
+      const [largest] = await pglite.ownerTransaction((tx) =>
+        tx.query<{ pages: number }>(sql`SELECT max(pg_relation_size(c.oid) / 8192)::int AS pages FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname IN ('public', 'lintas_secrets') AND c.relkind = 'r'`),
+      );
+      expect(largest!.pages).toBeGreaterThan(3);
+      await loadPgliteIntoServer(pglite, server, migrations, 1);
+      expect(await fingerprint(server)).toEqual(await fingerprint(pglite));
+      expect(await allSequences(server)).toEqual(await allSequences(pglite));
+    } finally {
+      await server.close();
+      await pglite.close();
+    }
   }, 300_000);
 
   test('a load that fails leaves the target as empty as it was, and says why: an embedded folder, a server database', async () => {

@@ -28,6 +28,8 @@ const SCHEMAS = ['public', 'lintas_secrets'];
 
 /** Rows of one COPY sent to an embedded database at a time, in bytes of text. */
 const CHUNK_BYTES = 16 << 20;
+/** Heap pages of a table copied out of an embedded database at a time (32 MB of 8 kB pages): a large table is never held whole. */
+const CHUNK_PAGES = 4096;
 
 const quoted = (name: string): string => sql.ident(name).compile().text;
 const qualified = (table: { schema: string; name: string }): string => `${quoted(table.schema)}.${quoted(table.name)}`;
@@ -56,14 +58,25 @@ const SEQUENCES = sql`
   SELECT n.nspname::text AS schema, c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY(${SCHEMAS}::text[]) AND c.relkind = 'S' ORDER BY 1, 2`;
 
-/** An embedded database's rows (`source`, opened from the backup) into the server database `target`, which holds nothing yet. */
-export async function loadPgliteIntoServer(source: PgliteDatabase, target: PostgresDatabase, migrations: readonly Migration[]): Promise<void> {
+/**
+ * An embedded database's rows (`source`, opened from the backup) into the server database `target`,
+ * which holds nothing yet. Each table goes over `chunkPages` of its heap at a time (a range of row
+ * positions, which PostgreSQL scans directly), so no table is ever held whole in memory.
+ */
+export async function loadPgliteIntoServer(source: PgliteDatabase, target: PostgresDatabase, migrations: readonly Migration[], chunkPages = CHUNK_PAGES): Promise<void> {
   await target.ownerTransaction(async (tx) => {
     const copyFrom = tx.copyFrom?.bind(tx);
     if (!copyFrom) throw new Error('the target is not a PostgreSQL server');
     for (const table of await emptySchema(tx, migrations)) {
-      const rows = await source.copyOut(`COPY ${qualified(table)} (${columnList(table)}) TO '/dev/blob'`);
-      await copyFrom(`COPY ${qualified(table)} (${columnList(table)}) FROM STDIN`, textOf(rows));
+      const [size] = await source.ownerTransaction((from) =>
+        from.query<{ pages: number }>(sql`SELECT (pg_relation_size(${qualified(table)}::regclass) / current_setting('block_size')::int)::int AS pages`),
+      );
+      for (let start = 0; start < (size?.pages ?? 0); start += chunkPages) {
+        const rows = await source.copyOut(
+          `COPY (SELECT ${columnList(table)} FROM ${qualified(table)} WHERE ctid >= '(${start},0)'::tid AND ctid < '(${start + chunkPages},0)'::tid) TO '/dev/blob'`,
+        );
+        await copyFrom(`COPY ${qualified(table)} (${columnList(table)}) FROM STDIN`, textOf(rows));
+      }
     }
     const sequences = await source.ownerTransaction(async (from) => {
       const found = await from.query<{ schema: string; name: string }>(SEQUENCES);
