@@ -59,22 +59,13 @@ export async function restoreBackup(config: BackupConfig, options: RestoreOption
       const dump = () => openAsBlob(plain).then((blob) => blob.slice(part.offset, part.offset + part.size));
       let auditRows: number;
       if (!config.databaseUrl) {
-        auditRows = await restorePglite(config.dataDir, manifest, async () => {
-          if (manifest.database === 'pglite') return PgliteDatabase.open(config.dataDir, {}, await dump());
-          // A server's dump: pg_restore writes its rows out, into a new embedded database.
-          const pgRestore = findPgTool('pg_restore', config.env);
-          const dumpFile = await extract(file, part, work);
-          const db = await PgliteDatabase.open(config.dataDir);
-          try {
-            await across(() => loadServerDumpIntoPglite(db, dumpFile, pgRestore, migrations), describeKind('pglite'));
-            return db;
-          } catch (error) {
-            await db.close();
-            throw error;
-          }
-        });
+        auditRows = await restorePglite(config.dataDir, manifest, async () =>
+          manifest.database === 'pglite'
+            ? PgliteDatabase.open(config.dataDir, {}, await dump())
+            : openServerDumpInPglite(config, await extract(file, part, work), migrations),
+        );
       } else if (manifest.database === 'postgres') {
-        auditRows = await restorePostgres(config.databaseUrl, config, manifest, await extract(file, part, work));
+        auditRows = await restorePostgres(config.databaseUrl, config, manifest, () => extract(file, part, work));
       } else {
         auditRows = await restorePgliteIntoServer(config.databaseUrl, manifest, await dump(), work, migrations);
       }
@@ -186,6 +177,19 @@ async function verifyRestored(db: Database, manifest: Manifest): Promise<number>
   return verdict.rows;
 }
 
+/** A server's dump in a new embedded database in the data folder: pg_restore writes its rows out, and they are loaded. */
+async function openServerDumpInPglite(config: BackupConfig, dumpFile: string, migrations: readonly Migration[]): Promise<PgliteDatabase> {
+  const pgRestore = findPgTool('pg_restore', config.env);
+  const db = await PgliteDatabase.open(config.dataDir);
+  try {
+    await across(() => loadServerDumpIntoPglite(db, dumpFile, pgRestore, migrations), describeKind('pglite'));
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
 /** Into an empty data folder: `fill` opens the database there with the backup's rows in it. */
 async function restorePglite(dataDir: string, manifest: Manifest, fill: () => Promise<PgliteDatabase>): Promise<number> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) {
@@ -233,9 +237,11 @@ async function prepareServerTarget(url: string): Promise<void> {
   }
 }
 
-async function restorePostgres(url: string, config: BackupConfig, manifest: Manifest, dumpFile: string): Promise<number> {
+/** A server's dump into a server database: written out of the backup (`extract`) once the target is known to be empty. */
+async function restorePostgres(url: string, config: BackupConfig, manifest: Manifest, extractDump: () => Promise<string>): Promise<number> {
   const pgRestore = findPgTool('pg_restore', config.env);
   await prepareServerTarget(url);
+  const dumpFile = await extractDump();
   // One transaction: a restore that fails leaves the database as empty as it was.
   await run(pgRestore, ['--single-transaction', '--exit-on-error', '--no-owner', '--no-password', `--dbname=${url}`, dumpFile]);
   return verifyServer(url, manifest);
