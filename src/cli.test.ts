@@ -58,6 +58,21 @@ test('migrate, seed, user add and list', async () => {
     .toMatchObject({ code: 0, out: 'User created.' });
   expect((await lintas('user', 'totp-code', '--email', 'officer@aus.demo')).out).toMatch(/^\d{6}$/);
   expect((await lintas('user', 'totp-code', '--email', 'analyst@aus.demo')).code).toBe(2);
+  // A lost second factor, reset by the operator once the person was proofed: refused without a
+  // proofing of some length, then the factor and sessions go and the audit row says how.
+  const proofing = 'Seen in person at the Canberra office with a passport';
+  expect((await lintas('user', 'second-factor-reset', '--email', 'officer@aus.demo', '--proofing', 'ok')).code).toBe(2);
+  expect(await lintas('user', 'second-factor-reset', '--email', 'officer@aus.demo', '--proofing', proofing)).toMatchObject({ code: 0, out: expect.stringMatching(/^Second factor reset/) });
+  expect(await lintas('user', 'second-factor-reset', '--email', 'officer@aus.demo', '--proofing', proofing)).toMatchObject({ code: 2, err: expect.stringMatching(/no second factor to reset/) });
+  const db = await openDatabase(config);
+  try {
+    const after = await db.ownerTransaction((tx) => tx.one<{ enabled: boolean; details: unknown }>(sql`
+      SELECT u.totp_enabled AS enabled, (SELECT details FROM audit_log WHERE action = 'user.second-factor-reset' AND object_id = u.id::text) AS details
+      FROM users u WHERE u.email = 'officer@aus.demo'`));
+    expect(after).toEqual({ enabled: false, details: { via: 'cli', proofing } });
+  } finally {
+    await db.close();
+  }
 });
 
 test('member add creates a member on the record; a bad code, kind or a duplicate is refused, writing nothing', async () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { browserAvailable, DEMO_PASSWORD, openBrowserSession, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, DEMO_PASSWORD, openBrowserSession, signIn, type BrowserSession } from '../support/browser.js';
 
 // The web app in Debian's Chromium against a real server with the demo data: sign-in with a
 // second factor, the directory, a library search with highlighted matches, and a document.
@@ -120,4 +120,41 @@ test.skipIf(!browserAvailable)('a password link opens with its token in the frag
   await page.getByText('Your password was changed.').waitFor();
   expect(sent.filter((url) => url.includes(token))).toEqual([]);
   expect(problems.filter((problem) => !/status of 400/.test(problem))).toEqual([]);
+}, 120_000);
+
+test.skipIf(!browserAvailable)('an officer who lost its authenticator: the member-admin resets its two-step after saying how it proofed them, at 1366 and 768 px; the officer then signs in without a code', async () => {
+  const ADMIN = 'admin@aus.demo';
+  await page.context().clearCookies();
+  await server.giveDemoSecondFactor(ADMIN);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.goto(`${server.url}/directory/members/AUS`);
+  await signIn(page, server, ADMIN);
+  const users = page.getByRole('region', { name: 'Users' });
+  const officerRow = users.getByRole('row', { name: /Alex Morgan/ });
+  await expect.poll(() => officerRow.getByRole('cell').nth(3).textContent()).toBe('On');
+  await users.getByRole('button', { name: 'Reset two-step for Alex Morgan' }).click();
+  const form = users.getByRole('form', { name: 'Reset two-step for Alex Morgan' });
+  await form.getByRole('button', { name: 'Reset two-step' }).click();
+  // Not said how: the field says what is missing, and nothing was reset.
+  await form.locator('.field-invalid').getByLabel('How you confirmed it is them').waitFor();
+  await page.screenshot({ path: 'test-results/screenshots/second-factor-reset-1366.png', fullPage: true });
+  await form.getByLabel('How you confirmed it is them').fill('Called back on the number on record by Chris Walker, 5 Dec');
+  await page.setViewportSize({ width: 768, height: 1024 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)).toBe(false);
+  await page.screenshot({ path: 'test-results/screenshots/second-factor-reset-768.png', fullPage: true });
+  await form.getByRole('button', { name: 'Reset two-step' }).click();
+  await users.getByText('The two-step of Alex Morgan was reset').waitFor();
+  await expect.poll(() => officerRow.getByRole('cell').nth(3).textContent()).toBe('Off');
+  expect(await users.getByRole('button', { name: 'Reset two-step for Alex Morgan' }).count()).toBe(0);
+
+  // The officer signs in with its password alone (neither its member nor its role requires a factor).
+  await page.context().clearCookies();
+  await page.goto(`${server.url}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('E-mail').fill(EMAIL);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
+  expect(await page.getByLabel('Authentication code').count()).toBe(0);
+  expect(problems.filter((problem) => !/status of 40[0139]/.test(problem))).toEqual([]);
 }, 120_000);

@@ -9,6 +9,8 @@ import { passwordRefusal, passwordUserInputs } from '../../platform/auth/passwor
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import { FolderLockedError } from '../../platform/db/folder-lock.js';
 import { askDemoServer, demoTotpCode } from './demo-code.js';
+import { sessionsChanged } from '../../platform/auth/sessions.js';
+import { tellAccountChange } from './notices.js';
 
 const NOT_DEMO = 'only a demo user with the published demo secret has codes printed here';
 
@@ -22,7 +24,7 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
   const { config, withDatabase } = tools;
   const { values, positionals } = parseArgs({
     args,
-    options: { member: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, password: { type: 'string' } },
+    options: { member: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, password: { type: 'string' }, proofing: { type: 'string' } },
     strict: true,
     allowPositionals: true,
   });
@@ -75,6 +77,26 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
         console.log(link);
         return 0;
       });
+    case 'second-factor-reset': {
+      // The operator's way when no administrator can (the only secretariat user lost its factor).
+      const proofing = required(values, 'proofing').trim();
+      if (proofing.length < 10) throw new UsageError('--proofing must say, in at least 10 characters, how the person who asked was proofed');
+      return withDatabase(async (db) => {
+        await db.ownerTransaction(async (tx) => {
+          const user = await tx.maybeOne<{ id: string; email: string; name: string; member: string; totp_enabled: boolean }>(
+            sql`SELECT id, email, name, member, totp_enabled FROM users WHERE email = ${required(values, 'email').toLowerCase()}`,
+          );
+          if (!user) throw new UsageError('no user with that e-mail address');
+          if (!user.totp_enabled) throw new UsageError('that user has no second factor to reset');
+          await tx.query(sql`SELECT auth_totp_reset(${user.id}::uuid)`);
+          await sessionsChanged(tx);
+          await appendAudit(tx, {}, [{ action: 'user.second-factor-reset', objectType: 'user', objectId: user.id, objectOwner: user.member, details: { via: 'cli', proofing } }]);
+          await tellAccountChange(tx, user, 'totp-reset', 'the operator\'s command line');
+        });
+        console.log('Second factor reset: the user\'s sessions ended; its next sign-in sets up a new authenticator.');
+        return 0;
+      });
+    }
     case 'totp-code': {
       const email = required(values, 'email');
       let code: string | null;
@@ -93,7 +115,7 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
     }
     case undefined:
     default:
-      throw new UsageError('lintas user add | list | reset-link | totp-code');
+      throw new UsageError('lintas user add | list | reset-link | second-factor-reset | totp-code');
   }
 }
 
@@ -104,6 +126,10 @@ export const userCommands: Command = {
   lintas user list [--member CODE]     list users
   lintas user reset-link --email ADDRESS
                                        print (and e-mail, if SMTP is set) a one-time password link
+  lintas user second-factor-reset --email ADDRESS --proofing TEXT
+                                       remove the second factor of a user who lost it (and its
+                                       sessions), once you have proofed the person as at enrolment;
+                                       TEXT (how) goes into the audit trail
   lintas user totp-code [--email] ADDRESS
                                        print the current code of a demo user's second factor
                                        (while a demo server runs on the embedded database, it answers)`,

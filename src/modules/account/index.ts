@@ -5,12 +5,14 @@ import { accountRoutes } from './routes.js';
 import { startTokenExpiryNotices } from './token-expiry.js';
 
 export { DEMO_ADDRESS_FILE, DEMO_TOTP_PATH, DEMO_TOTP_SECRET, demoTotpCode };
+/** The e-mail telling a user how it signs in changed (directory's administrator's reset of a lost second factor uses it). */
+export { tellAccountChange } from './notices.js';
 
 const AUDIT_ACTIONS = [
   'auth.sign-in', 'auth.password-accepted', 'auth.sign-in-failed', 'auth.sign-out', 'auth.password-reset', 'auth.password-reset-requested',
   'account.password-changed', 'account.token-created', 'account.token-revoked', 'account.totp-enrolled', 'account.totp-removed', 'account.time-zone-changed',
   'account.session-ended', 'account.other-sessions-ended', 'account.token-expiry-notice', 'account.exported', 'account.reauthenticated',
-  'user.create', 'user.password-reset-issued', 'subscription.create', 'subscription.update', 'subscription.delete', 'subscription.unsubscribe',
+  'user.create', 'user.password-reset-issued', 'user.second-factor-reset', 'subscription.create', 'subscription.update', 'subscription.delete', 'subscription.unsubscribe',
 ] as const;
 
 /** Sign-in, sessions, second factors, API tokens (and the notice before one expires), password resets, and `lintas user`. */

@@ -2,7 +2,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { enqueueEmail } from '../../platform/notify/outbox.js';
 
 /** A change to how a user signs in, or a refused reuse of a second-factor code (ASVS 2.8.5), told to the user by e-mail (ASVS 2.2.3, 2.5.5). */
-export type AccountChange = 'password-changed' | 'password-reset' | 'totp-enrolled' | 'totp-removed' | 'token-created' | 'totp-reused';
+export type AccountChange = 'password-changed' | 'password-reset' | 'totp-enrolled' | 'totp-removed' | 'token-created' | 'totp-reused' | 'totp-reset';
 
 const WHAT: Record<AccountChange, string> = {
   'password-changed': 'Your Lintas password was changed.',
@@ -10,6 +10,8 @@ const WHAT: Record<AccountChange, string> = {
   'totp-enrolled': 'An authenticator app was enrolled as your second factor for Lintas.',
   'totp-removed': 'The second factor was removed from your Lintas account.',
   'token-created': 'A new API token was created on your Lintas account.',
+  'totp-reset':
+    'An administrator of your member reset your second factor for Lintas, as asked when it was lost: your authenticator app and recovery codes no longer work, and your sessions were ended. At your next sign-in you set up a new authenticator app.',
   'totp-reused': 'A second-factor code that had already been used was tried again to sign in to your Lintas account, after your password was accepted. It was refused. Someone may know your password and have seen one of your codes.',
 };
 

@@ -130,6 +130,64 @@ describe('users', () => {
     expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(401);
   });
 
+  test('a lost second factor: the member-admin resets it after proofing; the factor, recovery codes and sessions go, the user is told, the audit row says how; others get 404 or 403 and change nothing', async () => {
+    const user = await t.makeUser('AAA', ['officer', 'member-admin']);
+    await t.db.ownerTransaction(async (tx) => {
+      await tx.query(sql`UPDATE users SET totp_enabled = true WHERE id = ${user.id}`);
+      await tx.query(sql`UPDATE lintas_secrets.user_secrets SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' WHERE user_id = ${user.id}`);
+      await tx.query(sql`INSERT INTO lintas_secrets.recovery_codes (user_id, code_hash) VALUES (${user.id}, '\\x01'::bytea), (${user.id}, '\\x02'::bytea)`);
+    });
+    const session = await t.sessionFor(user);
+    const url = `${V1}/users/${user.id}/second-factor-reset`;
+    const proofing = 'Seen in person at the AAA liaison office with her passport, by the duty admin';
+    const reset = (by: TestSession, payload: unknown = { proofing }) => t.as(by, { method: 'POST', url, payload: payload as Record<string, unknown> });
+
+    // Another member's admin: the same 404 as a user that does not exist. Not an admin: 403.
+    const missing = problem(await unchanged(() => t.as(adminB, { method: 'POST', url: `${V1}/users/${randomUUID()}/second-factor-reset`, payload: { proofing } })), 404);
+    expect(problem(await unchanged(() => reset(adminB)), 404)).toMatchObject({ title: missing.title, detail: missing.detail });
+    const officerSession = await t.sessionFor(officerA);
+    problem(await unchanged(() => reset(officerSession)), 403);
+    // How the person was proofed is required, and says something.
+    expect(pointers(problem(await unchanged(() => reset(adminA, {})), 400))).toEqual(['/proofing']);
+    expect(pointers(problem(await unchanged(() => reset(adminA, { proofing: 'ok' })), 400))).toEqual(['/proofing']);
+    // One's own factor is not reset this way: that is what recovery codes are for.
+    const self = await t.sessionFor(user);
+    problem(await unchanged(() => t.as(self, { method: 'POST', url, payload: { proofing } })), 400);
+    // A session whose password was entered too long ago must enter it again first (as for a grant of roles).
+    const stale = await t.sessionFor(await t.makeUser('AAA', ['member-admin']));
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE lintas_secrets.sessions SET reauthenticated_at = now() - interval '1 day' WHERE user_id = ${stale.user.id}`));
+    const staleAnswer = await unchanged(() => reset(stale));
+    problem(staleAnswer, 403);
+    expect(staleAnswer.json()).toMatchObject({ type: '/problems/reauthentication-required' });
+    // Only the secretariat resets a secretariat user's.
+    const secretariatUser = await t.makeUser('AAA', ['secretariat']);
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE users SET totp_enabled = true WHERE id = ${secretariatUser.id}`));
+    problem(await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users/${secretariatUser.id}/second-factor-reset`, payload: { proofing } })), 403);
+
+    const done = await reset(adminA, { proofing: `  ${proofing} ` });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ user: { id: user.id, totpEnabled: false } });
+    const left = await t.db.ownerTransaction((tx) => tx.one<{ enabled: boolean; secret: string | null; codes: number; sessions: number }>(sql`
+      SELECT u.totp_enabled AS enabled, s.totp_secret AS secret,
+        (SELECT count(*)::int FROM lintas_secrets.recovery_codes WHERE user_id = u.id) AS codes,
+        (SELECT count(*)::int FROM lintas_secrets.sessions WHERE user_id = u.id) AS sessions
+      FROM users u JOIN lintas_secrets.user_secrets s ON s.user_id = u.id WHERE u.id = ${user.id}`));
+    expect(left).toEqual({ enabled: false, secret: null, codes: 0, sessions: 0 });
+    expect((await t.as(session, { method: 'GET', url: `${V1}/members` })).statusCode).toBe(401);
+    const audit = await t.db.ownerTransaction((tx) =>
+      tx.query<{ action: string; user_id: string; object_id: string; object_owner: string; details: unknown }>(
+        sql`SELECT action, user_id, object_id, object_owner, details FROM audit_log WHERE request_id = ${String(done.headers['x-request-id'])} ORDER BY seq`,
+      ),
+    );
+    expect(audit).toEqual([{ action: 'user.second-factor-reset', user_id: adminA.user.id, object_id: user.id, object_owner: 'AAA', details: { proofing } }]);
+    const told = await t.db.ownerTransaction((tx) => tx.one<{ text: string }>(sql`SELECT payload->>'text' AS text FROM outbox WHERE payload->>'to' = ${user.email} ORDER BY id DESC LIMIT 1`));
+    expect(told.text).toMatch(/reset your second factor/);
+    // Nothing left to reset; and the user's next sign-in (an administrator needs a factor) enrols a new one.
+    problem(await unchanged(() => reset(adminA)), 409);
+    const signIn = await t.app.inject({ method: 'POST', url: `${V1}/auth/sign-in`, payload: { email: user.email, password: TEST_PASSWORD } });
+    expect(signIn.json()).toEqual({ stage: 'enrol' });
+  });
+
   test('a member-admin cannot grant the secretariat role, nor lock itself out; the secretariat can grant it', async () => {
     const grant = await unchanged(() => t.as(adminA, { method: 'POST', url: `${V1}/users`, payload: { name: 'Climber', email: 'climber@aaa.test', roles: ['secretariat'] } }));
     expect(pointers(problem(grant, 400))).toEqual(['/roles']);

@@ -2,7 +2,7 @@ import { defineModule } from '../../platform/module.js';
 import { memberCommands } from './cli.js';
 import { directoryRoutes } from './routes.js';
 
-const AUDIT_ACTIONS = ['member.create', 'member.update', 'member.focal-points', 'group.create', 'group.update', 'user.create', 'user.update', 'user.password-reset-issued', 'user.reset-link-disclosed'] as const;
+const AUDIT_ACTIONS = ['member.create', 'member.update', 'member.focal-points', 'group.create', 'group.update', 'user.create', 'user.update', 'user.password-reset-issued', 'user.reset-link-disclosed', 'user.second-factor-reset'] as const;
 
 /** Members, groups, users and focal points: who is in the process and who speaks for each member. */
 export const directory = defineModule({

@@ -6,7 +6,7 @@ import { Strict } from '../../platform/schema.js';
 import * as directory from './service.js';
 import {
   FocalPointsPut, Group, GroupCreate, GroupParams, GroupUpdate, MemberCreate, MemberDetail, MemberParams, MemberSummary, MemberUpdate,
-  User, UserCreate, UsersQuery, UserUpdate,
+  SecondFactorReset, User, UserCreate, UsersQuery, UserUpdate,
 } from './schemas.js';
 
 const tags = ['directory'];
@@ -85,4 +85,13 @@ export function directoryRoutes(app: App): void {
     config: { action: 'users.manage' },
     schema: { tags, summary: 'E-mail a user a one-time link to set a new password', params: IdParams, response: { 200: ResetSent, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => directory.resetUserPassword(ctx, request.params.id)));
+
+  app.post('/users/:id/second-factor-reset', {
+    config: { action: 'users.manage' },
+    schema: {
+      tags,
+      summary: 'Reset the second factor of a user who lost it, after proofing the person as at enrolment (a browser session that entered its password within LINTAS_REAUTH_MINUTES); its sessions end and its next sign-in sets up a new authenticator',
+      params: IdParams, body: SecondFactorReset, response: { 200: UserOne, ...problemResponses },
+    },
+  }, async (request) => perform(request, (ctx) => directory.resetSecondFactor(ctx, request.params.id, request.body, request.session)));
 }

@@ -94,4 +94,13 @@ export const UserUpdate = Strict({
   disabled: Type.Optional(Type.Boolean()),
 });
 export type UserUpdate = Static<typeof UserUpdate>;
+/**
+ * A lost second factor's reset (ASVS 2.5.7): how the administrator proofed the person who asked, as
+ * at enrolment (seen in person with an identity document, or called back on a number on record).
+ * It goes into the audit row.
+ */
+export const SecondFactorReset = Strict({
+  proofing: Type.String({ minLength: 10, maxLength: 500, pattern: '\\S', description: 'How the person who asked was proofed, for the audit trail (who checked what, when)' }),
+});
+export type SecondFactorReset = Static<typeof SecondFactorReset>;
 export const UsersQuery = Strict({ member: Type.Optional(MemberCode) });

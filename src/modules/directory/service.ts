@@ -6,7 +6,8 @@ import { sql } from '../../platform/db/sql.js';
 import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from '../../platform/errors.js';
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import type { TOPICS } from './schemas.js';
-import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, UserCreate, UserUpdate } from './schemas.js';
+import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, SecondFactorReset, UserCreate, UserUpdate } from './schemas.js';
+import { tellAccountChange } from '../account/index.js';
 
 const isSecretariat = (ctx: Ctx): boolean => ctx.actor.roles.includes('secretariat');
 const isAdminOf = (ctx: Ctx, member: string): boolean => isSecretariat(ctx) || (ctx.actor.roles.includes('member-admin') && ctx.actor.member === member);
@@ -282,4 +283,23 @@ export async function resetUserPassword(ctx: Ctx, id: string) {
   const user = await managedUser(ctx, id);
   await ctx.audit({ action: 'user.password-reset-issued', objectType: 'user', objectId: id, objectOwner: user.member });
   return sendResetLink(ctx, user);
+}
+
+/**
+ * Resets the second factor of a user who lost it (ASVS 2.5.7), after the administrator proofed the
+ * person as at enrolment; how is recorded in the audit row. The authenticator, recovery codes and
+ * sessions go (the database function checks who may), the user is told by e-mail, and its next
+ * sign-in sets up a new authenticator where its member or roles require one. Like a grant of roles,
+ * it needs a person who entered their password lately; no one resets their own.
+ */
+export async function resetSecondFactor(ctx: Ctx, id: string, input: SecondFactorReset, session: SessionState | null) {
+  const user = await managedUser(ctx, id);
+  if (id === ctx.actor.userId) throw invalid([{ pointer: '', detail: 'you cannot reset your own second factor; use a recovery code, or ask another admin' }]);
+  if (!user.totp_enabled) throw conflict('This user has no second factor to reset.');
+  await assertRecentlyAuthenticated(ctx, session);
+  await ctx.tx.query(sql`SELECT auth_totp_reset(${id}::uuid)`);
+  await sessionsChanged(ctx.tx);
+  await ctx.audit({ action: 'user.second-factor-reset', objectType: 'user', objectId: id, objectOwner: user.member, details: { proofing: input.proofing.trim() } });
+  await tellAccountChange(ctx.tx, user, 'totp-reset', ctx.request.address);
+  return { user: presentUser({ ...user, totp_enabled: false }) };
 }

@@ -35,7 +35,7 @@ function asApp<T>(work: (tx: Tx) => Promise<T>, user: TestUser = officer): Promi
   return t.db.transaction({ member: user.member, user: user.id }, work);
 }
 
-const REFUSED = /permission denied|must name the member and user|was changed after it began|may (add|change) only|not the application's to change|only a user's own|password link is for/;
+const REFUSED = /permission denied|resets its second factor|must name the member and user|was changed after it began|may (add|change) only|not the application's to change|only a user's own|password link is for/;
 
 describe('the application role cannot', () => {
   test.each(['sessions', 'api_tokens', 'recovery_codes', 'password_resets', 'signin_failures', 'user_secrets', 'context_key'])(
@@ -113,6 +113,11 @@ describe('the application role cannot', () => {
   test('act on another user’s sessions or password through the definer functions', async () => {
     await expect(asApp((tx) => tx.query(sql`SELECT auth_sessions_end(${other.id}::uuid, NULL)`))).rejects.toThrow(REFUSED);
     await expect(asApp((tx) => tx.query(sql`SELECT auth_reset_issue(${other.id}::uuid, '\\x00'::bytea, 1)`))).rejects.toThrow(REFUSED);
+    // A second factor is reset only by an administrator of the user's member: not by an officer, not
+    // across members by a member-admin, not one's own.
+    for (const [target, by] of [[other, officer], [other, admin], [officer, officer], [admin, admin]] as const) {
+      await expect(asApp((tx) => tx.query(sql`SELECT auth_totp_reset(${target.id}::uuid)`), by)).rejects.toThrow(REFUSED);
+    }
     await expect(asApp((tx) => tx.query(sql`SELECT auth_session_open(${other.id}::uuid, '\\x01'::bytea, 'x', 'full', '127.0.0.1', 1)`))).rejects.toThrow(/session opens only/);
     await expect(asApp((tx) => tx.query(sql`SELECT * FROM auth_token_create('mine', '\\x02'::bytea, '{secretariat}', 1)`))).rejects.toThrow(/only roles its user holds/);
     // Another user's session is neither marked re-authenticated nor told about: only the transaction's user's own.
@@ -142,7 +147,7 @@ describe('the application role cannot', () => {
       'auth_session_recently_authenticated', 'auth_sessions', 'auth_sessions_end',
       'auth_sign_in_candidate',
       'auth_sign_in_failed', 'auth_sign_in_failures', 'auth_token_actor', 'auth_token_create', 'auth_token_revoke', 'auth_tokens',
-      'auth_totp_enable', 'auth_totp_remove', 'auth_totp_secret', 'auth_totp_start', 'auth_totp_step_used', 'biometric_tally',
+      'auth_totp_enable', 'auth_totp_remove', 'auth_totp_reset', 'auth_totp_secret', 'auth_totp_start', 'auth_totp_step_used', 'biometric_tally',
       'documents_reports_of_member', 'linkage_holders', 'linkage_notice_volume', 'linkage_requeue', 'linkage_similar_names_of',
       'lintas_caller_is_owner', 'lintas_context_intact', 'lintas_member', 'lintas_member_groups', 'lintas_member_is_full',
       'lintas_queue_webhooks', 'lintas_reports_contributor', 'lintas_user', 'lintas_user_administers', 'lintas_user_roles',

@@ -256,6 +256,12 @@ const cases: Case[] = [
     hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/users/${randomUUID()}/password-reset` },
     forbidden: [{ who: () => ownerColleague }],
   },
+  {
+    method: 'POST', route: '/users/:id/second-factor-reset', auth: 'user', path: () => `/users/${ownerUser.id}/second-factor-reset`,
+    payload: () => ({ proofing: 'Seen in person with a passport by the duty admin' }),
+    hidden: { refusals: [{ who: () => outsiderAdmin }], missing: () => `/users/${randomUUID()}/second-factor-reset` },
+    forbidden: [{ who: () => ownerColleague }],
+  },
 
   // Library.
   { method: 'GET', route: '/library/documents', auth: 'user', path: () => '/library/documents' },
@@ -984,7 +990,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a record another member may not see is the same 404 as one that does not exist, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const recordCases = cases.filter((c) => c.hidden);
-    expect(recordCases.length).toBe(80);
+    expect(recordCases.length).toBe(81);
     for (const c of recordCases) {
       const hidden = c.hidden!;
       const absent: Refusal = { who: hidden.refusals[0]!.who, path: hidden.missing, ...(hidden.missingPayload ? { payload: hidden.missingPayload } : {}) };
@@ -1002,7 +1008,7 @@ describe('every endpoint refuses outsiders and changes nothing', () => {
   test('a write the role or the ownership does not allow is 403, and nothing changes', async () => {
     const before = await fingerprint(t.db);
     const forbiddenCases = cases.filter((c) => c.forbidden);
-    expect(forbiddenCases.length).toBe(88);
+    expect(forbiddenCases.length).toBe(89);
     for (const c of forbiddenCases) {
       for (const [index, refusal] of c.forbidden!.entries()) {
         const what = `${label(c)} refused to user ${index}`;

@@ -53,6 +53,8 @@ export function MemberUsers({ member }: { member: string }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [sent, setSent] = useState<ResetSent | null>(null);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [factorReset, setFactorReset] = useState<User | null>(null);
   const action = useSubmit();
   const roles = assignableRoles(session.user.roles);
   // Only the secretariat manages a secretariat user.
@@ -72,6 +74,7 @@ export function MemberUsers({ member }: { member: string }) {
 
   const sendReset = (user: User): void => {
     void action.run(async () => {
+      setFactorReset(null);
       setSent(await api.post<ResetSent>(`/users/${user.id}/password-reset`));
     });
   };
@@ -99,6 +102,11 @@ export function MemberUsers({ member }: { member: string }) {
         />
       ) : null}
       {sent ? <ResetLinkNotice sent={sent} /> : null}
+      {factorReset ? (
+        <Notice tone="success">
+          <p>{t.rich('directory.users.twoStepReset', { name: <span translate="no">{factorReset.name}</span> })}</p>
+        </Notice>
+      ) : null}
       <ErrorAlert error={users.error ?? action.error} />
       {!users.data ? (
         users.loading ? <Loading what={t('directory.users.loading')} /> : null
@@ -133,6 +141,21 @@ export function MemberUsers({ member }: { member: string }) {
                       />
                     </td>
                   </tr>
+                ) : resetting === user.id ? (
+                  <tr key={user.id}>
+                    <td colSpan={6}>
+                      <ResetSecondFactor
+                        user={user}
+                        onReset={(reset) => {
+                          replace(reset);
+                          setResetting(null);
+                          setSent(null);
+                          setFactorReset(reset);
+                        }}
+                        onCancel={() => setResetting(null)}
+                      />
+                    </td>
+                  </tr>
                 ) : (
                   <tr key={user.id} className={user.disabled ? 'row-disabled' : undefined}>
                     <td translate="no">{user.name}</td>
@@ -154,6 +177,11 @@ export function MemberUsers({ member }: { member: string }) {
                           {!user.disabled ? (
                             <button type="button" className="button-small" disabled={action.busy} onClick={() => sendReset(user)} aria-label={t('directory.users.resetName', { name: user.name })} title={t('directory.users.resetHint')}>
                               {t('directory.users.reset')}
+                            </button>
+                          ) : null}
+                          {user.totpEnabled && user.id !== session.user.id ? (
+                            <button type="button" className="button-small" disabled={action.busy} onClick={() => setResetting(user.id)} aria-label={t('directory.users.resetTwoStepName', { name: user.name })} title={t('directory.users.resetTwoStepHint')}>
+                              {t('directory.users.resetTwoStep')}
                             </button>
                           ) : null}
                         </div>
@@ -233,6 +261,43 @@ function EditUser({ user, roles, onSaved, onCancel }: { user: User; roles: reado
       <div className="form-actions">
         <button type="submit" className="button-primary" disabled={busy}>
           {t('directory.users.save')}
+        </button>
+        <button type="button" className="button-link" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * A lost second factor's reset (ASVS 2.5.7): the administrator says how it proofed the person, as at
+ * enrolment; that goes into the audit trail. The server asks for the password again when it was
+ * entered too long ago (the shell's re-authentication dialog).
+ */
+function ResetSecondFactor({ user, onReset, onCancel }: { user: User; onReset: (user: User) => void; onCancel: () => void }) {
+  const [proofing, setProofing] = useState('');
+  const { busy, error, run } = useSubmit();
+  const t = useT();
+
+  const submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    void run(async () => {
+      onReset((await api.post<{ user: User }>(`/users/${user.id}/second-factor-reset`, { proofing: proofing.trim() })).user);
+    });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate className="subform" aria-label={t('directory.users.resetTwoStepName', { name: user.name })}>
+      <h3>{t('directory.users.resetTwoStepName', { name: user.name })}</h3>
+      <p>{t('directory.users.resetTwoStepWhat')}</p>
+      <ErrorAlert error={error} shown={['/proofing']} />
+      <Field label={t('directory.users.proofing')} hint={t('directory.users.proofingHint')} error={error?.fieldError('/proofing')}>
+        {(props) => <textarea {...props} required rows={3} maxLength={500} value={proofing} onChange={(event) => setProofing(event.target.value)} />}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t('directory.users.resetTwoStep')}
         </button>
         <button type="button" className="button-link" onClick={onCancel}>
           {t('common.cancel')}
