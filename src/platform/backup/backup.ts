@@ -27,7 +27,7 @@ interface Dumped {
  * facts and the dump are taken in one transaction. The file appears at `out` only when whole.
  */
 export async function makeBackup(db: Database, config: BackupConfig, options: { out: string; recipients: readonly string[]; now?: Date }): Promise<Manifest> {
-  const recipients = checkRecipients(options.recipients);
+  const recipients = await checkRecipients(options.recipients);
   if (existsSync(options.out)) throw new BackupRefused(`${options.out} already exists; a backup never overwrites a file`);
   const now = options.now ?? new Date();
   await db.ownerTransaction((tx) =>

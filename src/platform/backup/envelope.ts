@@ -2,7 +2,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 
 /**
  * The backup's envelope: age (age-encryption.org/v1) to X25519 recipients. The host that makes
@@ -14,9 +13,13 @@ import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } fro
 
 export class BackupRefused extends Error {}
 
+/** age, loaded when a backup is made, checked or restored: not at every start of the server or the CLI. */
+const age = () => import('age-encryption');
+
 /** Checks recipients (`age1…`): an unusable one is refused before anything is read or written. */
-export function checkRecipients(recipients: readonly string[]): string[] {
+export async function checkRecipients(recipients: readonly string[]): Promise<string[]> {
   if (recipients.length === 0) throw new BackupRefused('no recipient: give --recipient age1… (or LINTAS_BACKUP_RECIPIENT); make a pair with `lintas backup keygen --out FILE`');
+  const { Encrypter } = await age();
   const encrypter = new Encrypter();
   for (const recipient of recipients) {
     if (!/^age1[0-9a-z]+$/.test(recipient)) throw new BackupRefused(`not an age recipient: "${recipient}" (it starts with age1)`);
@@ -48,6 +51,7 @@ export function parseIdentities(text: string): string[] {
 
 /** A new X25519 identity file's text (age-keygen's format) and its recipient. */
 export async function newIdentity(now = new Date()): Promise<{ identityFile: string; recipient: string }> {
+  const { generateX25519Identity, identityToRecipient } = await age();
   const identity = await generateX25519Identity();
   const recipient = await identityToRecipient(identity);
   return { identityFile: `# created: ${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}\n# public key: ${recipient}\n${identity}\n`, recipient };
@@ -55,6 +59,7 @@ export async function newIdentity(now = new Date()): Promise<{ identityFile: str
 
 /** Encrypts `plain` to the recipients into `path` (written whole, or the call fails). */
 export async function encryptTo(path: string, recipients: readonly string[], plain: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
+  const { Encrypter } = await age();
   const encrypter = new Encrypter();
   for (const recipient of recipients) encrypter.addRecipient(recipient);
   const source = Readable.toWeb(Readable.from(plain, { objectMode: false })) as unknown as ReadableStream<Uint8Array>;
@@ -67,6 +72,7 @@ export async function encryptTo(path: string, recipients: readonly string[], pla
  * written; a changed or cut file fails while it is read (what was written by then must be thrown away).
  */
 export async function decryptTo(from: string, to: string, identities: readonly string[]): Promise<void> {
+  const { Decrypter } = await age();
   const decrypter = new Decrypter();
   for (const identity of identities) decrypter.addIdentity(identity);
   let plain: ReadableStream<Uint8Array>;

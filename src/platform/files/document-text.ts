@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import { invalid, Problem } from '../errors.js';
 import { readZipDirectory, verifyZip, type ZipLimits } from './zip-guard.js';
 
@@ -96,6 +95,8 @@ async function pdfText(content: Buffer, job: TextJob): Promise<string> {
 async function docxText(content: Buffer, job: TextJob): Promise<string> {
   const entries = readZipDirectory(content, DOCX_LIMITS, 'Word document', job.pointer);
   await verifyZip(content, entries, 'Word document', job.pointer);
+  // mammoth is loaded when a Word document is read, not at every start.
+  const { default: mammoth } = await import('mammoth');
   return (await mammoth.extractRawText({ buffer: content })).value;
 }
 

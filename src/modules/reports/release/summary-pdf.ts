@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { ReleaseSummary } from './service.js';
 
 const KEY_FIGURES: readonly [string, string][] = [
@@ -9,7 +8,9 @@ const KEY_FIGURES: readonly [string, string][] = [
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** The regional summary as a PDF drawn with pdfkit: the release's published figures, vector bar charts and top routes. */
-export function summaryPdf(summary: ReleaseSummary): Promise<Buffer> {
+export async function summaryPdf(summary: ReleaseSummary): Promise<Buffer> {
+  // pdfkit is loaded when a summary is drawn, not at every start.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Regional summary ${summary.period ?? ''}`.trim(), Author: 'Lintas' } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { Type, type Static } from 'typebox';
 import type { Ctx } from '../../../platform/context.js';
 import { sql, type Sql } from '../../../platform/db/sql.js';
@@ -160,7 +160,9 @@ export async function exportReports(ctx: Ctx, query: ExportQuery, format: 'csv' 
  * neutralising is needed, and none is done, so the text re-imports as it is).
  */
 export async function toXlsx(rows: readonly (readonly string[])[], sheetName = 'Reports', extra?: (workbook: ExcelJS.Workbook) => void): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded when a workbook is written, not at every start (see xlsx-read.ts).
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.Workbook();
   const sheet = workbook.addWorksheet(sheetName);
   for (const row of rows) sheet.addRow([...row]);
   sheet.getRow(1).font = { bold: true };
