@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { makeTestDataFolder, openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../test/support/db.js';
+import { makeTestDataFolder, openTestDatabase, TEST_DB_KIND, TEST_SHARED_BUFFERS_MB, type TestDatabase } from '../test/support/db.js';
 import { main } from './cli.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { openDatabase } from './platform/db/open.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   } else {
     await makeTestDataFolder(folder);
   }
-  config = { ...loadConfig({}), dataDir: folder, databaseUrl: server?.url };
+  config = { ...loadConfig({ LINTAS_PGLITE_SHARED_BUFFERS_MB: TEST_SHARED_BUFFERS_MB }), dataDir: folder, databaseUrl: server?.url };
 });
 afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });

@@ -56,8 +56,9 @@ export async function openTestDatabase(
   return { db, kind: 'pglite', close: () => db.close() };
 }
 
-/** The tests' PGlite databases are small: a smaller shared_buffers than the default starts faster. */
-export const TEST_SHARED_BUFFERS = '16MB';
+/** The tests' PGlite databases are small: a smaller shared_buffers than the default starts faster (also for the processes they spawn: processes.ts). */
+export const TEST_SHARED_BUFFERS_MB = '16';
+export const TEST_SHARED_BUFFERS = `${TEST_SHARED_BUFFERS_MB}MB`;
 
 /**
  * A dump as PGlite reads it (the whole of it, at once), from bytes read once per worker. Node's Blob

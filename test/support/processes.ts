@@ -2,14 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtAfter } from './freshness.js';
+import { TEST_SHARED_BUFFERS_MB } from './db.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('./lintas-cli.ts', import.meta.url));
 
-/** The environment a spawned lintas gets: only what is given, plus what node and npm need to run. */
+/**
+ * The environment a spawned lintas gets: only what is given, plus what node and npm need to run, and
+ * the tests' small page cache for an embedded database (each start sets it up; unless given).
+ */
 function environment(env: Record<string, string>): NodeJS.ProcessEnv {
   const { PATH, HOME, TMPDIR } = process.env;
-  return { PATH, HOME, TMPDIR, NODE_ENV: 'production', ...env };
+  return { PATH, HOME, TMPDIR, NODE_ENV: 'production', LINTAS_PGLITE_SHARED_BUFFERS_MB: TEST_SHARED_BUFFERS_MB, ...env };
 }
 
 /** How lintas is run: a command and its first arguments, in a folder. */

@@ -12,6 +12,8 @@ import { MODULES } from '../../modules/index.js';
 import { migrationsOf, type LintasModule } from '../module.js';
 import RELEASED from '../../../test/fixtures/migrations-released.json' with { type: 'json' };
 import { PgliteDatabase } from './pglite.js';
+import { openDatabase } from './open.js';
+import { loadConfig } from '../config.js';
 import { PostgresDatabase } from './postgres.js';
 import { sql, type Sql } from './sql.js';
 import type { Tx } from './database.js';
@@ -516,4 +518,21 @@ describe('the data folder lock', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+});
+
+test.skipIf(TEST_DB_KIND !== 'pglite')('LINTAS_PGLITE_SHARED_BUFFERS_MB sets the embedded database’s page cache (128 MB unless set); a value that is not a whole number is refused', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'lintas-buffers-'));
+  try {
+    for (const [env, shown] of [[{}, '128MB'], [{ LINTAS_PGLITE_SHARED_BUFFERS_MB: '24' }, '24MB']] as const) {
+      const db = await openDatabase({ ...loadConfig(env), dataDir: folder });
+      try {
+        expect(await db.ownerTransaction((tx) => tx.one<{ shared_buffers: string }>(sql`SHOW shared_buffers`))).toEqual({ shared_buffers: shown });
+      } finally {
+        await db.close();
+      }
+    }
+    expect(() => loadConfig({ LINTAS_PGLITE_SHARED_BUFFERS_MB: '16MB' })).toThrow(/LINTAS_PGLITE_SHARED_BUFFERS_MB must be a whole number/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
