@@ -6,6 +6,7 @@ import { msg, useT, type MessageId } from '../../i18n/index.js';
 
 export const NOTIFICATION_LABEL: Readonly<Record<string, MessageId>> = {
   'account.token-expiring': msg('notifications.kind.accountTokenExpiring'),
+  'audit.alert': msg('notifications.kind.auditAlert'),
   'biometrics.step-two': msg('notifications.kind.biometricsStepTwo'),
   'biometrics.step-two-decision': msg('notifications.kind.biometricsStepTwoDecision'),
   'biometrics.step-two-reminder': msg('notifications.kind.biometricsStepTwoReminder'),
