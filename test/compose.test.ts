@@ -23,3 +23,17 @@ test('the proxy balances over exactly the server processes compose.yaml starts',
   expect(services.length).toBeGreaterThanOrEqual(2);
   expect(upstreams.map((upstream) => upstream.replace(/:8080$/, '')).sort()).toEqual(services);
 });
+
+test('compose.logs.yaml sends every service’s log to the collector over TLS, verifying its certificate', () => {
+  const logs = read('compose.logs.yaml');
+  const services = compose.slice(compose.indexOf('\nservices:\n'), compose.indexOf('\nsecrets:\n'));
+  const started = [...services.matchAll(/^ {2}([\w-]+):\s*$/gm)].map((match) => match[1]!).sort();
+  const shipped = [...logs.matchAll(/^ {2}([\w-]+): \*remote-logs\s*$/gm)].map((match) => match[1]!).sort();
+  expect(started.length).toBeGreaterThanOrEqual(6);
+  expect(shipped).toEqual(started);
+  expect(logs).toMatch(/^\s+driver: syslog$/m);
+  expect(logs).toMatch(/^\s+syslog-address: tcp\+tls:\/\/\$\{LOGS_ADDRESS:\?/m);
+  expect(logs).toMatch(/^\s+syslog-tls-ca-cert: \$\{LOGS_CA_CERT:\?/m);
+  expect(logs).not.toMatch(/skip-verify/);
+  expect(logs).toMatch(/^\s+mode: non-blocking$/m);
+});
