@@ -28,6 +28,7 @@ interface Schema {
   format?: string;
   pattern?: string;
   minLength?: number;
+  maxLength?: number;
   minItems?: number;
   minimum?: number;
 }
@@ -111,7 +112,10 @@ function example(schema: Schema): unknown {
   if (schema.format === 'date') return '2024-01-01';
   if (schema.format === 'date-time') return '2030-01-01T00:00:00Z';
   if (schema.format === 'email') return 'someone@example.org';
-  if (schema.pattern) return CANDIDATES.find((candidate) => new RegExp(schema.pattern!).test(candidate)) ?? `no example for ${schema.pattern}`;
+  if (schema.pattern) {
+    const fits = (candidate: string) => new RegExp(schema.pattern!).test(candidate) && candidate.length >= (schema.minLength ?? 0) && candidate.length <= (schema.maxLength ?? Infinity);
+    return CANDIDATES.find(fits) ?? `no example for ${schema.pattern}`;
+  }
   return 'x'.repeat(Math.max(4, schema.minLength ?? 0));
 }
 

@@ -112,6 +112,29 @@ describe('two processes on one database', () => {
     }
   });
 
+  test('what a sync is sending still counts until its total is read back: a burst during the round trip finds the count whole', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const db = {
+      transaction: async (...args: Parameters<Database['transaction']>) => {
+        await held;
+        return t.db.transaction(...args);
+      },
+    } as unknown as Database;
+    const counts = new SharedCounts({ db, now: () => T0 });
+    for (let i = 0; i < 40; i++) counts.add('slow-sync', MINUTE);
+    const syncing = counts.sync();
+    // The database has not answered: the 40 are on their way, and still count.
+    expect(counts.peek('slow-sync', MINUTE).count).toBe(40);
+    expect(counts.waitMs('slow-sync', MINUTE, 40)).toBeGreaterThan(0);
+    expect(counts.add('slow-sync', MINUTE).count).toBe(41);
+    release();
+    await syncing;
+    expect(counts.peek('slow-sync', MINUTE).count).toBe(41);
+    await counts.sync();
+    expect(counts.peek('slow-sync', MINUTE).count).toBe(41);
+  });
+
   test('a failed sync keeps what was counted, and the next one shares it', async () => {
     let down = true;
     const db = {

@@ -25,10 +25,15 @@ declare module 'fastify' {
   }
 }
 
-/** One key's count in one window: the database's total when last read (this process's part of it included), and what this process counted since. */
+/**
+ * One key's count in one window: the database's total when last read (this process's part of it
+ * included), what this process counted since, and what a sync under way is adding (counted until
+ * the total that holds it is read back).
+ */
 interface Slot {
   shared: number;
   pending: number;
+  sending: number;
 }
 
 interface Entry {
@@ -57,7 +62,7 @@ const KEEP_MS = 10 * 60_000;
 /** Keys kept in memory at most; past it, keys whose windows are over are dropped first. */
 const SWEEP_AT = 10_000;
 
-const slotCount = (slot: Slot | undefined): number => (slot ? slot.shared + slot.pending : 0);
+const slotCount = (slot: Slot | undefined): number => (slot ? slot.shared + slot.pending + slot.sending : 0);
 
 export class SharedCounts {
   private readonly entries = new Map<string, Entry>();
@@ -76,7 +81,7 @@ export class SharedCounts {
     const entry = this.entry(key, windowMs, now);
     const end = windowEnd(now, windowMs);
     let slot = entry.slots.get(end);
-    if (!slot) entry.slots.set(end, (slot = { shared: 0, pending: 0 }));
+    if (!slot) entry.slots.set(end, (slot = { shared: 0, pending: 0, sending: 0 }));
     slot.pending += 1;
     return this.tally(entry, now);
   }
@@ -145,13 +150,18 @@ export class SharedCounts {
         this.entries.delete(entry.id);
         continue;
       }
-      if (!entry.slots.has(end)) entry.slots.set(end, { shared: 0, pending: 0 });
+      if (!entry.slots.has(end)) entry.slots.set(end, { shared: 0, pending: 0, sending: 0 });
       for (const [slotEnd, slot] of entry.slots) rows.push({ entry, end: slotEnd, slot, added: slot.pending });
     }
     const sweep = now - this.lastSweep >= 60_000;
     if (rows.length === 0 && !sweep) return;
-    // Taken out before the round trip: what is counted meanwhile is the next sync's.
-    for (const row of rows) row.slot.pending -= row.added;
+    // Taken out before the round trip: what is counted meanwhile is the next sync's. What is on its
+    // way still counts (as `sending`) until the total that holds it is read back, or a burst during
+    // the round trip would find the count fallen by what was sent.
+    for (const row of rows) {
+      row.slot.pending -= row.added;
+      row.slot.sending += row.added;
+    }
     // In one order in every process, so that two syncs lock their rows in the same order.
     rows.sort((a, b) => (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : a.end - b.end));
     try {
@@ -178,8 +188,12 @@ export class SharedCounts {
         const row = byId.get(`${total.id}\n${Number(total.window_end)}`);
         if (row) row.slot.shared = total.count;
       }
+      for (const row of rows) row.slot.sending -= row.added;
     } catch (error) {
-      for (const row of rows) row.slot.pending += row.added;
+      for (const row of rows) {
+        row.slot.sending -= row.added;
+        row.slot.pending += row.added;
+      }
       throw error;
     }
   }
