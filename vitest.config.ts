@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -56,9 +55,7 @@ function databaseFree(): string[] {
 
 const serverLeg = Boolean(process.env.LINTAS_TEST_DATABASE_URL);
 
-// One worker more than the cores: two workers kept this project's 2-core machines busy 1.46 cores of 2,
-// the rest waiting on browsers, spawned servers and the PostgreSQL server. Each test file gets its own
-// database (see test/support/db.ts). Files share
+// One worker per core; each test file gets its own database (see test/support/db.ts). Files share
 // their worker's imported modules (isolate: false): each file still opens its own database and app.
 export default defineConfig({
   test: {
@@ -69,7 +66,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     isolate: false,
-    maxWorkers: availableParallelism() + 1,
+    maxWorkers: 2,
     minWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 120_000,
