@@ -205,3 +205,19 @@ export function RecordPending({ error, title, notFound, tabs }: { error: ApiErro
     </>
   );
 }
+
+/** A form's submit button and its Cancel link, with any other buttons before them. */
+export function SubmitOrCancel({ submit, busy, onCancel, children }: { submit: string; busy: boolean; onCancel: () => void; children?: ReactNode }) {
+  const t = useT();
+  return (
+    <div className="form-actions">
+      {children}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {submit}
+      </button>
+      <button type="button" className="button-link" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}

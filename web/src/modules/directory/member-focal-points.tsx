@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
-import { ErrorAlert, Field, Loading } from '../../components/ui.js';
+import { ErrorAlert, Field, Loading, SubmitOrCancel } from '../../components/ui.js';
 import { useT } from '../../i18n/index.js';
 import { useResource, useSubmit } from '../../hooks.js';
 
@@ -81,17 +81,11 @@ export function FocalPointsEditor({ member, onSaved, onCancel }: Props) {
           </li>
         ))}
       </ul>
-      <div className="form-actions">
+      <SubmitOrCancel submit={t('directory.focalPoints.save')} busy={busy} onCancel={onCancel}>
         <button type="button" className="button-secondary" onClick={add}>
           {t('directory.focalPoints.add')}
         </button>
-        <button type="submit" className="button-primary" disabled={busy}>
-          {t('directory.focalPoints.save')}
-        </button>
-        <button type="button" className="button-link" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      </SubmitOrCancel>
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 import { api } from '../../api.js';
-import { ErrorAlert, Field, Fieldset, Loading, Notice } from '../../components/ui.js';
+import { ErrorAlert, Field, Fieldset, Loading, Notice, SubmitOrCancel } from '../../components/ui.js';
 import { useT } from '../../i18n/index.js';
 import { ROLE_LABEL } from '../../i18n/labels.js';
 import { useResource, useSubmit } from '../../hooks.js';
@@ -224,14 +224,7 @@ function CreateUser({ member, roles, onCreated, onCancel }: { member: string; ro
         </Field>
       </div>
       <RolePicker value={chosen} onChange={setChosen} roles={roles} error={error?.fieldError('/roles')} />
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {t('directory.users.create')}
-        </button>
-        <button type="button" className="button-link" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SubmitOrCancel submit={t('directory.users.create')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -258,14 +251,7 @@ function EditUser({ user, roles, onSaved, onCancel }: { user: User; roles: reado
       <p className="hint">{t.rich('directory.users.emailIs', { email: <span translate="no">{user.email}</span> })}</p>
       {/* The roles it holds stay on offer, so they can be kept or removed. */}
       <RolePicker value={chosen} onChange={setChosen} roles={ROLES.filter((role) => roles.includes(role) || user.roles.includes(role))} error={error?.fieldError('/roles')} />
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {t('directory.users.save')}
-        </button>
-        <button type="button" className="button-link" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SubmitOrCancel submit={t('directory.users.save')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -295,14 +281,7 @@ function ResetSecondFactor({ user, onReset, onCancel }: { user: User; onReset: (
       <Field label={t('directory.users.proofing')} hint={t('directory.users.proofingHint')} error={error?.fieldError('/proofing')}>
         {(props) => <textarea {...props} required rows={3} maxLength={500} value={proofing} onChange={(event) => setProofing(event.target.value)} />}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button-primary" disabled={busy}>
-          {t('directory.users.resetTwoStep')}
-        </button>
-        <button type="button" className="button-link" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SubmitOrCancel submit={t('directory.users.resetTwoStep')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }
