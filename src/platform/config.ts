@@ -41,6 +41,8 @@ export interface Config {
   shedStandingMs: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
   shedEventLoopMs: number;
+  /** The most a member may store in files (library documents' files, bulletins' attachments), in MiB (files/quota.ts); 0: no bound. */
+  fileQuotaMb: number;
   /**
    * The operator's allow list of webhook hosts (ASVS 12.6.1): exact names, or `*.example.org` for any
    * name below it; undefined, any host the guard against request forgery lets through.
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shedQueue: int(env, 'LINTAS_SHED_QUEUE', 64),
     shedStandingMs: int(env, 'LINTAS_SHED_STANDING_MS', 200),
     shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
+    fileQuotaMb: int(env, 'LINTAS_FILE_QUOTA_MB', 10240),
     webhookHosts: hostList(env, 'LINTAS_WEBHOOK_HOSTS'),
     tokenExpiryNoticeDays: int(env, 'LINTAS_TOKEN_EXPIRY_NOTICE_DAYS', 7),
     smtp: smtpHost ? smtpConfig(env, smtpHost) : undefined,

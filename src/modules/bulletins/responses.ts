@@ -2,6 +2,7 @@ import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
 import { conflict, notFound } from '../../platform/errors.js';
+import { assertFileQuota } from '../../platform/files/quota.js';
 import { pageOf } from '../../platform/http/pagination.js';
 import type { PreparedAttachment } from './attachments.js';
 import { renderMarkdown } from './markdown.js';
@@ -29,6 +30,7 @@ export async function addAttachment(ctx: Ctx, id: string, name: string, file: Pr
     INSERT INTO bulletin_attachments (bulletin_id, name, content_type, size, sha256, content, width, height, created_by)
     VALUES (${id}, ${name}, ${file.contentType}, ${file.content.length}, ${file.sha256}, ${file.content}, ${file.width}, ${file.height}, ${ctx.actor.userId || null}::uuid)
     RETURNING id, name, content_type, size, sha256, width, height, created_at`);
+  await assertFileQuota(ctx.tx, ctx.platform.config, file.content.length);
   await ctx.audit({
     action: 'bulletins.attach', objectType: OBJECT, objectId: id, objectOwner: ctx.actor.member,
     details: { attachment: row.id, name, contentType: file.contentType, size: file.content.length, sha256: file.sha256 },

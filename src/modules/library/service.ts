@@ -11,6 +11,7 @@ import { presentSharing, sharingValues } from '../../platform/sharing/rule.js';
 import { validateSharing } from '../../platform/sharing/validate.js';
 import { countDocuments, documentsById, findDocument, findFile, listDocumentKeys, listDocuments, MATCH_END, MATCH_START, type DocumentRow } from './queries.js';
 import type { CountQuery, DocumentCreate, DocumentUpdate, ListQuery } from './schemas.js';
+import { assertFileQuota } from '../../platform/files/quota.js';
 
 const OBJECT = 'library-document';
 
@@ -153,6 +154,7 @@ export async function create(ctx: Ctx, input: DocumentCreate, attached?: Attache
       ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
       ${s.evaluation_source}, ${s.evaluation_information})
     RETURNING id`);
+  if (attached) await assertFileQuota(ctx.tx, ctx.platform.config, attached.content.length);
   await ctx.audit({ action: 'library.create', objectType: OBJECT, objectId: row.id, objectOwner: ctx.actor.member, details: { title: input.title } });
   return get(ctx, row.id);
 }

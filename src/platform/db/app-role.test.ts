@@ -148,7 +148,7 @@ describe('the application role cannot', () => {
       'auth_sign_in_candidate',
       'auth_sign_in_failed', 'auth_sign_in_failures', 'auth_token_actor', 'auth_token_create', 'auth_token_revoke', 'auth_tokens',
       'auth_totp_enable', 'auth_totp_remove', 'auth_totp_reset', 'auth_totp_secret', 'auth_totp_start', 'auth_totp_step_used', 'biometric_tally',
-      'documents_reports_of_member', 'linkage_holders', 'linkage_notice_volume', 'linkage_requeue', 'linkage_similar_names_of',
+      'documents_reports_of_member', 'file_storage_used', 'linkage_holders', 'linkage_notice_volume', 'linkage_requeue', 'linkage_similar_names_of',
       'lintas_caller_is_owner', 'lintas_context_intact', 'lintas_member', 'lintas_member_groups', 'lintas_member_is_full',
       'lintas_queue_webhooks', 'lintas_reports_contributor', 'lintas_user', 'lintas_user_administers', 'lintas_user_roles',
     ];
