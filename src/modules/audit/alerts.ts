@@ -1,9 +1,9 @@
 /**
  * Alerts on unusual activity (ASVS 8.1.4, 11.1.7, 11.1.8), from the audit trail, which every process
- * writes: every minute, each process counts the current and the last fixed window
- * (`LINTAS_ALERT_WINDOW_MINUTES`) by three rules, and a count at its threshold or past it is an
- * alert, raised once per rule, subject and window (a unique row in `audit_alerts`) by whichever
- * process finds it first.
+ * writes: every minute, one process (an advisory lock) adds the rows appended since the last count
+ * to counts by three rules over fixed windows (`LINTAS_ALERT_WINDOW_MINUTES`; `audit_alert_counts`,
+ * migration 0061), and a count at its threshold or past it is an alert, raised once per rule,
+ * subject and window (a unique row in `audit_alerts`).
  *
  * - Refused requests from one address (a flood, a scan, guessing tokens or passwords): the
  *   secretariat, which runs the platform, is told.
@@ -53,6 +53,8 @@ interface Finding {
   secretariat: boolean;
   admins: string[];
   setting: string;
+  /** The window's start. */
+  windowStart: Date;
 }
 
 interface Recipient {
@@ -69,67 +71,86 @@ const byAction = (actions: Record<string, number>): string =>
     .map(([action, n]) => `${action} ${n}`)
     .join(', ');
 
-async function findings(tx: Tx, start: Date, end: Date, minutes: number, thresholds: ReturnType<typeof alertSettings.of>): Promise<Finding[]> {
+/**
+ * Adds the rows appended to the trail since the last count (a cursor per lane) to the counts of
+ * their windows, by rule, subject and act; rows of windows before `oldest` are passed over. A lane
+ * not yet followed starts at its first row of `oldest`'s window.
+ */
+async function tally(tx: Tx, windowSeconds: number, oldest: Date, thresholds: ReturnType<typeof alertSettings.of>): Promise<void> {
+  await tx.query(sql`
+    INSERT INTO audit_alert_cursor (lane, last_seq)
+    SELECT l.lane, coalesce((SELECT min(a.lane_seq) - 1 FROM audit_log a WHERE a.lane = l.lane AND a.at >= ${oldest}), l.last_seq)
+    FROM audit_lanes l ON CONFLICT (lane) DO NOTHING`);
+  // A count row of the refusal ledger stands for `details.count` refusals after its source's first.
+  // Each act names its record's owner (one record) or owners (a list, a search, an export): it
+  // counts once for each owner other than the acting member.
+  await tx.query(sql`
+    WITH fresh AS MATERIALIZED (
+      SELECT a.lane, a.lane_seq, a.at, a.action, a.address, a.details, a.object_id, a.user_id, a.member, a.object_owner, a.object_owners
+      FROM audit_alert_cursor c JOIN audit_log a ON a.lane = c.lane AND a.lane_seq > c.last_seq),
+    moved AS (
+      UPDATE audit_alert_cursor c SET last_seq = f.top FROM (SELECT lane, max(lane_seq) AS top FROM fresh GROUP BY lane) f WHERE c.lane = f.lane),
+    windowed AS (
+      SELECT *, to_timestamp(floor(extract(epoch FROM at) / ${windowSeconds}::int) * ${windowSeconds}::int) AS window_start FROM fresh WHERE at >= ${oldest}),
+    tallies AS (
+      SELECT 'refused-requests' AS rule, address AS subject, window_start, action AS act, sum(CASE WHEN details ? 'count' THEN (details->>'count')::int ELSE 1 END)::int AS n
+      FROM windowed WHERE ${thresholds.refusedPerAddress > 0}::boolean AND action = ANY (${REFUSED}::text[]) AND address IS NOT NULL
+      GROUP BY 2, 3, 4
+      UNION ALL
+      SELECT 'sign-in-failures', object_id, window_start, coalesce(details->>'reason', 'failed'), count(*)::int
+      FROM windowed WHERE ${thresholds.signInFailuresPerAccount > 0}::boolean AND action = 'auth.sign-in-failed' AND object_id IS NOT NULL
+      GROUP BY 2, 3, 4
+      UNION ALL
+      SELECT 'others-records', user_id::text || ':' || owner, window_start, action, count(*)::int FROM (
+        SELECT user_id, member, object_owner AS owner, action, window_start FROM windowed WHERE user_id IS NOT NULL AND object_owners = '{}' AND object_owner <> member
+        UNION ALL
+        SELECT user_id, member, unnest(object_owners), action, window_start FROM windowed WHERE user_id IS NOT NULL AND object_owners <> '{}') each_owner
+      WHERE ${thresholds.actsPerOwner > 0}::boolean AND owner <> member
+      GROUP BY 2, 3, 4)
+    INSERT INTO audit_alert_counts AS c (rule, subject, window_start, act, n)
+    SELECT rule, subject, window_start, act, n FROM tallies
+    ON CONFLICT (rule, subject, window_start, act) DO UPDATE SET n = c.n + excluded.n`);
+  await tx.query(sql`DELETE FROM audit_alert_counts WHERE window_start < ${oldest}`);
+}
+
+/** The counts at their threshold or past it, in the windows starting at `starts`, not yet alerted. */
+async function findings(tx: Tx, starts: Date[], minutes: number, thresholds: ReturnType<typeof alertSettings.of>): Promise<Finding[]> {
+  const rows = await tx.query<{ rule: AlertRule; subject: string; window_start: Date; observed: number; actions: Record<string, number> }>(sql`
+    SELECT c.rule, c.subject, c.window_start, sum(c.n)::int AS observed, jsonb_object_agg(c.act, c.n) AS actions
+    FROM audit_alert_counts c
+    WHERE c.window_start = ANY (${starts}::timestamptz[])
+      AND NOT EXISTS (SELECT 1 FROM audit_alerts x WHERE x.rule = c.rule AND x.subject = c.subject AND x.window_start = c.window_start)
+    GROUP BY c.rule, c.subject, c.window_start
+    HAVING sum(c.n) >= CASE c.rule WHEN 'refused-requests' THEN ${thresholds.refusedPerAddress}::int
+                                   WHEN 'sign-in-failures' THEN ${thresholds.signInFailuresPerAccount}::int
+                                   ELSE ${thresholds.actsPerOwner}::int END
+    ORDER BY c.window_start, c.rule, c.subject`);
   const found: Finding[] = [];
-  const window = sql`a.at >= ${start} AND a.at < ${end}`;
-  if (thresholds.refusedPerAddress > 0) {
-    // A count row of the refusal ledger stands for `details.count` refusals after its source's first.
-    const rows = await tx.query<{ address: string; observed: number; actions: Record<string, number> }>(sql`
-      WITH by_action AS (
-        SELECT a.address, a.action, sum(CASE WHEN a.details ? 'count' THEN (a.details->>'count')::int ELSE 1 END)::int AS n
-        FROM audit_log a WHERE ${window} AND a.action = ANY (${REFUSED}::text[]) AND a.address IS NOT NULL
-        GROUP BY a.address, a.action)
-      SELECT address, sum(n)::int AS observed, jsonb_object_agg(action, n) AS actions FROM by_action
-      GROUP BY address HAVING sum(n) >= ${thresholds.refusedPerAddress} ORDER BY address`);
-    for (const row of rows) {
+  for (const row of rows) {
+    const seen = { observed: row.observed, actions: row.actions, windowStart: row.window_start };
+    if (row.rule === 'refused-requests') {
       found.push({
-        rule: 'refused-requests', subject: row.address, observed: row.observed, threshold: thresholds.refusedPerAddress, actions: row.actions,
-        title: `Unusual activity: ${row.observed} refused requests from ${row.address} in ${minutes} minutes`,
+        ...seen, rule: row.rule, subject: row.subject, threshold: thresholds.refusedPerAddress,
+        title: `Unusual activity: ${row.observed} refused requests from ${row.subject} in ${minutes} minutes`,
         secretariat: true, admins: [], setting: 'LINTAS_ALERT_REFUSED',
       });
-    }
-  }
-  if (thresholds.signInFailuresPerAccount > 0) {
-    const rows = await tx.query<{ user_id: string; email: string; member: string; observed: number; actions: Record<string, number> }>(sql`
-      SELECT u.id AS user_id, u.email, u.member, sum(r.n)::int AS observed, jsonb_object_agg(r.reason, r.n) AS actions
-      FROM (SELECT a.object_id, coalesce(a.details->>'reason', 'failed') AS reason, count(*)::int AS n
-            FROM audit_log a WHERE ${window} AND a.action = 'auth.sign-in-failed' AND a.object_id IS NOT NULL
-            GROUP BY a.object_id, a.details->>'reason') r
-      JOIN users u ON u.id::text = r.object_id
-      GROUP BY u.id, u.email, u.member HAVING sum(r.n) >= ${thresholds.signInFailuresPerAccount} ORDER BY u.email`);
-    for (const row of rows) {
+    } else if (row.rule === 'sign-in-failures') {
+      const user = await tx.maybeOne<{ email: string; member: string }>(sql`SELECT email, member FROM users WHERE id::text = ${row.subject}`);
+      if (!user) continue;
       found.push({
-        rule: 'sign-in-failures', subject: row.user_id, observed: row.observed, threshold: thresholds.signInFailuresPerAccount, actions: row.actions,
-        title: `Unusual activity: ${row.observed} failed sign-ins to ${row.email} in ${minutes} minutes`,
-        secretariat: true, admins: [row.member], setting: 'LINTAS_ALERT_SIGNIN_FAILURES',
+        ...seen, rule: row.rule, subject: row.subject, threshold: thresholds.signInFailuresPerAccount,
+        title: `Unusual activity: ${row.observed} failed sign-ins to ${user.email} in ${minutes} minutes`,
+        secretariat: true, admins: [user.member], setting: 'LINTAS_ALERT_SIGNIN_FAILURES',
       });
-    }
-  }
-  if (thresholds.actsPerOwner > 0) {
-    // Each act names its record's owner (one record) or owners (a list, a search, an export): it
-    // counts once for each owner other than the acting member. The pairs past the threshold are
-    // found first, then only their acts are counted by kind.
-    const rows = await tx.query<{ user_id: string; user_name: string; member: string; owner: string; owner_name: string; observed: number; actions: Record<string, number> }>(sql`
-      WITH acts AS MATERIALIZED (
-        SELECT user_id, member, owner, action FROM (
-          SELECT a.user_id, a.member, a.object_owner AS owner, a.action FROM audit_log a
-          WHERE ${window} AND a.user_id IS NOT NULL AND a.object_owners = '{}' AND a.object_owner <> a.member
-          UNION ALL
-          SELECT a.user_id, a.member, unnest(a.object_owners), a.action FROM audit_log a
-          WHERE ${window} AND a.user_id IS NOT NULL AND a.object_owners <> '{}') each_owner
-        WHERE owner <> member),
-      past AS (SELECT user_id, owner FROM acts GROUP BY user_id, owner HAVING count(*) >= ${thresholds.actsPerOwner}),
-      by_action AS (
-        SELECT acts.user_id, acts.member, acts.owner, acts.action, count(*)::int AS n
-        FROM acts JOIN past USING (user_id, owner) GROUP BY acts.user_id, acts.member, acts.owner, acts.action)
-      SELECT b.user_id, u.name AS user_name, b.member, b.owner, m.name AS owner_name, sum(b.n)::int AS observed, jsonb_object_agg(b.action, b.n) AS actions
-      FROM by_action b JOIN users u ON u.id = b.user_id JOIN members m ON m.code = b.owner
-      GROUP BY b.user_id, u.name, b.member, b.owner, m.name ORDER BY b.owner, b.user_id`);
-    for (const row of rows) {
+    } else {
+      const [userId = '', owner = ''] = row.subject.split(':');
+      const who = await tx.maybeOne<{ user_name: string; member: string; owner_name: string }>(sql`
+        SELECT u.name AS user_name, u.member, m.name AS owner_name FROM users u, members m WHERE u.id::text = ${userId} AND m.code = ${owner}`);
+      if (!who) continue;
       found.push({
-        rule: 'others-records', subject: `${row.user_id}:${row.owner}`, observed: row.observed, threshold: thresholds.actsPerOwner, actions: row.actions,
-        title: `Unusual activity: ${row.user_name} (${row.member}) acted on records of ${row.owner_name} (${row.owner}) ${row.observed} times in ${minutes} minutes`,
-        secretariat: false, admins: [row.owner, row.member], setting: 'LINTAS_ALERT_OTHERS_RECORDS',
+        ...seen, rule: row.rule, subject: row.subject, threshold: thresholds.actsPerOwner,
+        title: `Unusual activity: ${who.user_name} (${who.member}) acted on records of ${who.owner_name} (${owner}) ${row.observed} times in ${minutes} minutes`,
+        secretariat: false, admins: [owner, who.member], setting: 'LINTAS_ALERT_OTHERS_RECORDS',
       });
     }
   }
@@ -143,61 +164,62 @@ async function recipientsOf(tx: Tx, finding: Finding): Promise<Recipient[]> {
     ORDER BY member, email`);
 }
 
-/** Raises the alerts of the windows holding `now` and the minute before it; returns how many were new. */
+/**
+ * Counts what the trail gained since the last count and raises the alerts of the window holding
+ * `now` and of the one before it (whose last acts may have been counted only now); returns how many
+ * were new.
+ */
 export async function raiseAlerts(platform: Platform, log?: Pick<FastifyBaseLogger, 'warn'>, now = new Date()): Promise<number> {
   const thresholds = alertSettings.of(platform.config);
+  if (thresholds.refusedPerAddress === 0 && thresholds.signInFailuresPerAccount === 0 && thresholds.actsPerOwner === 0) return 0;
   const minutes = Math.max(1, thresholds.windowMinutes);
   const length = minutes * 60_000;
   const current = Math.floor(now.getTime() / length) * length;
-  // The last window too, while its last minute may not have been counted yet.
-  const starts = now.getTime() - current < 60_000 ? [current - length, current] : [current];
-  let raised = 0;
-  for (const start of starts) {
-    raised += await platform.db.ownerTransaction(async (tx) => {
-      // One process counts at a time; the others skip this minute (the unique key would keep their
-      // alerts from being raised twice anyway, but the count is the cost: about half a second a
-      // minute for 250,000 audit rows in a window on a server).
-      if (!(await tx.one<{ mine: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${ALERTS_LOCK}) AS mine`)).mine) return 0;
-      const from = new Date(start);
-      const to = new Date(start + length);
-      let fresh = 0;
-      for (const finding of await findings(tx, from, to, minutes, thresholds)) {
-        const alert = await tx.maybeOne<{ id: string }>(sql`
-          INSERT INTO audit_alerts (rule, subject, window_start, observed, threshold)
-          VALUES (${finding.rule}, ${finding.subject}, ${from}, ${finding.observed}, ${finding.threshold})
-          ON CONFLICT (rule, subject, window_start) DO NOTHING RETURNING id`);
-        if (!alert) continue;
-        fresh++;
-        const when = `${minuteOf(from)} to ${minuteOf(to)} UTC`;
-        const body = `Between ${when}: ${byAction(finding.actions)}. The threshold is ${finding.threshold} (${finding.setting}). The audit trail holds each act.`;
-        const recipients = await recipientsOf(tx, finding);
-        for (const member of new Set(recipients.map((recipient) => recipient.member))) {
-          await notifyUsers(tx, {
-            userIds: recipients.filter((recipient) => recipient.member === member).map((recipient) => recipient.id),
-            kind: 'audit.alert',
-            title: finding.title,
-            body,
-            // Each member's own item.
-            source: { owner: member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null },
-          });
-        }
-        await enqueueEmails(
-          tx,
-          recipients.map((recipient) => ({
-            mail: { to: recipient.email, subject: `Lintas: ${finding.title}`, text: `Hello ${recipient.name},\n\n${finding.title}.\n\n${body}\n` },
-            options: { key: `alert:${alert.id}:${recipient.id}` },
-          })),
-        );
-        await appendAudit(tx, { requestId: 'lintas-alerts' }, [{
-          action: 'audit.alert', objectType: 'audit-alert', objectId: alert.id,
-          details: { rule: finding.rule, subject: finding.subject, observed: finding.observed, threshold: finding.threshold, windowStart: from.toISOString(), actions: finding.actions, told: recipients.length },
-        }]);
-        log?.warn({ alert: { id: alert.id, rule: finding.rule, subject: finding.subject, observed: finding.observed, threshold: finding.threshold, windowStart: from.toISOString() } }, finding.title);
+  const starts = [new Date(current - length), new Date(current)];
+  return platform.db.ownerTransaction(async (tx) => {
+    // One process counts at a time; the others skip this minute (the cursor and the unique key keep
+    // anything from being counted or raised twice). The cost is the rows appended since the last
+    // count: about a minute's.
+    if (!(await tx.one<{ mine: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${ALERTS_LOCK}) AS mine`)).mine) return 0;
+    await tally(tx, minutes * 60, starts[0] as Date, thresholds);
+    let fresh = 0;
+    for (const finding of await findings(tx, starts, minutes, thresholds)) {
+      const from = finding.windowStart;
+      const to = new Date(from.getTime() + length);
+      const alert = await tx.maybeOne<{ id: string }>(sql`
+        INSERT INTO audit_alerts (rule, subject, window_start, observed, threshold)
+        VALUES (${finding.rule}, ${finding.subject}, ${from}, ${finding.observed}, ${finding.threshold})
+        ON CONFLICT (rule, subject, window_start) DO NOTHING RETURNING id`);
+      if (!alert) continue;
+      fresh++;
+      const when = `${minuteOf(from)} to ${minuteOf(to)} UTC`;
+      const body = `Between ${when}: ${byAction(finding.actions)}. The threshold is ${finding.threshold} (${finding.setting}). The audit trail holds each act.`;
+      const recipients = await recipientsOf(tx, finding);
+      for (const member of new Set(recipients.map((recipient) => recipient.member))) {
+        await notifyUsers(tx, {
+          userIds: recipients.filter((recipient) => recipient.member === member).map((recipient) => recipient.id),
+          kind: 'audit.alert',
+          title: finding.title,
+          body,
+          // Each member's own item.
+          source: { owner: member, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [], handling_note: null, evaluation_source: null, evaluation_information: null },
+        });
       }
-      return fresh;
-    });
-  }
-  return raised;
+      await enqueueEmails(
+        tx,
+        recipients.map((recipient) => ({
+          mail: { to: recipient.email, subject: `Lintas: ${finding.title}`, text: `Hello ${recipient.name},\n\n${finding.title}.\n\n${body}\n` },
+          options: { key: `alert:${alert.id}:${recipient.id}` },
+        })),
+      );
+      await appendAudit(tx, { requestId: 'lintas-alerts' }, [{
+        action: 'audit.alert', objectType: 'audit-alert', objectId: alert.id,
+        details: { rule: finding.rule, subject: finding.subject, observed: finding.observed, threshold: finding.threshold, windowStart: from.toISOString(), actions: finding.actions, told: recipients.length },
+      }]);
+      log?.warn({ alert: { id: alert.id, rule: finding.rule, subject: finding.subject, observed: finding.observed, threshold: finding.threshold, windowStart: from.toISOString() } }, finding.title);
+    }
+    return fresh;
+  });
 }
 
 /** Counts every minute until stopped; `onRaised` wakes the outbox. */
