@@ -6,6 +6,7 @@
  * open HTTP connections, the database's queue, what load shedding refused) over IPC.
  */
 import { randomBytes } from 'node:crypto';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createSession } from '../src/platform/auth/sessions.js';
 import { loadConfig } from '../src/platform/config.js';
 import { sql } from '../src/platform/db/sql.js';
@@ -35,9 +36,14 @@ export interface SoakFigures {
   externalMb: number;
   httpConnections: number;
   shedding: SheddingStats;
-  /** The most transactions seen waiting as a request arrived, and the worst second's event-loop delay, since the figures before. */
-  peaks: { waiting: number; eventLoopDelayMs: number };
+  /** Since the figures before: the most transactions seen waiting as a request arrived, the worst second's mean event-loop delay, the longest single stall. */
+  peaks: { waiting: number; eventLoopDelayMs: number; eventLoopStallMs: number };
+  /** Garbage collections of 50 ms or more since the figures before (a stall that is not one of them is the server's own code). */
+  longCollections: { kind: string; ms: number }[];
 }
+
+/** V8's garbage-collection kinds (perf_hooks' constants). */
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
 
 /** A demo user with the officer, analyst and liaison roles of a full member (writes reports and leads, checks documents, reads all). */
 export const SOAK_USER = 'admin@idn.demo';
@@ -65,13 +71,23 @@ async function main(): Promise<void> {
     const row = await tx.one<{ csrf_token: string }>(sql`SELECT csrf_token FROM lintas_secrets.sessions WHERE user_id = ${user.id} ORDER BY created_at DESC LIMIT 1`);
     return { cookie: `lintas_session=${secret}`, csrf: row.csrf_token, member: user.member };
   });
+  let longCollections: { kind: string; ms: number }[] = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.duration < 50) continue;
+      const detail = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      longCollections.push({ kind: GC_KINDS[detail?.kind ?? 0] ?? String(detail?.kind), ms: Math.round(entry.duration) });
+    }
+  }).observe({ entryTypes: ['gc'] });
   const address = running.app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   const figures = async (): Promise<SoakFigures> => {
     const memory = process.memoryUsage();
     const httpConnections = await new Promise<number>((resolve) => running.app.server.getConnections((error, count) => resolve(error ? -1 : count)));
     const mb = (bytes: number) => Math.round(bytes / 1048576);
-    return { rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external), httpConnections, shedding: running.app.shedding.stats(), peaks: running.app.shedding.takePeaks() };
+    const collections = longCollections;
+    longCollections = [];
+    return { rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), externalMb: mb(memory.external), httpConnections, shedding: running.app.shedding.stats(), peaks: running.app.shedding.takePeaks(), longCollections: collections };
   };
   process.on('message', (message) => {
     if ((message as { kind?: string }).kind === 'figures') void figures().then((answer) => process.send?.({ kind: 'figures', figures: answer }));

@@ -23,7 +23,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -52,6 +52,7 @@ const { values } = parseArgs({
     'sample-seconds': { type: 'string', default: '5' },
     'shed-queue': { type: 'string' },
     'shed-event-loop-ms': { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
   strict: true,
 });
@@ -97,7 +98,7 @@ const env: Record<string, string> = {
 };
 const spec: SoakSpec = { dataDir, env, ...(scratchUrl ? { databaseUrl: scratchUrl } : {}) };
 const startedAt = Date.now();
-const child = fork(SERVER, [], { env: { ...process.env, BENCH_SOAK: JSON.stringify(spec), NODE_ENV: 'production' }, execArgv: ['--import', 'tsx'] });
+const child = fork(SERVER, [], { env: { ...process.env, BENCH_SOAK: JSON.stringify(spec), NODE_ENV: 'production' }, execArgv: ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`, '--cpu-prof-interval=1000'] : [])] });
 const ready = await new Promise<SoakReady>((resolve, reject) => {
   child.once('message', (message) => resolve(message as SoakReady));
   child.once('exit', (code) => reject(new Error(`the server exited (${code ?? 'signal'}) before it was ready`)));
@@ -124,14 +125,38 @@ if (scratchUrl) {
   probeDb = new pg.Client({ connectionString: scratchUrl });
   await probeDb.connect();
 }
-/** The app's connections to the scratch database (PostgreSQL), by state. */
-async function databaseConnections(): Promise<{ total: number; active: number } | undefined> {
+/** The app's connections to the scratch database (PostgreSQL), by state, and the longest-running statement at that moment and what it waits on. */
+interface DatabaseSample {
+  total: number;
+  active: number;
+  /** Connections waiting on a lock. */
+  lockWaits: number;
+  longestMs: number;
+  longestWait: string | null;
+  longestQuery: string | null;
+}
+async function databaseConnections(): Promise<DatabaseSample | undefined> {
   if (!probeDb) return undefined;
-  const { rows } = await probeDb.query<{ total: number; active: number }>(
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE state = 'active')::int AS active FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+  const { rows } = await probeDb.query<DatabaseSample>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE state = 'active')::int AS active,
+            count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS "lockWaits",
+            coalesce(round(max(extract(epoch FROM now() - query_start) * 1000) FILTER (WHERE state = 'active')), 0)::int AS "longestMs",
+            (array_agg(wait_event_type || ':' || wait_event ORDER BY query_start) FILTER (WHERE state = 'active'))[1] AS "longestWait",
+            (array_agg(left(regexp_replace(query, '\\s+', ' ', 'g'), 100) ORDER BY query_start) FILTER (WHERE state = 'active'))[1] AS "longestQuery"
+       FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
     [SCRATCH],
   );
   return rows[0];
+}
+
+// The bench's own event loop: a stall here sends requests late and in a burst, which is the bench's doing, not the server's.
+const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+benchLoop.enable();
+/** The bench's longest event-loop stall since the last call, in milliseconds. */
+function takeBenchStall(): number {
+  const stall = benchLoop.count > 0 ? Math.round(benchLoop.max / 1e6 - 10) : 0;
+  benchLoop.reset();
+  return stall;
 }
 
 // The routes of the mix.
@@ -196,6 +221,8 @@ interface Latencies {
   otherStatuses: Record<string, number>;
   /** The answers not 2xx (503 or other), by minute of the run from the samples' origin. */
   errorsByMinute: Record<string, number>;
+  /** The same by second, to set beside the server's samples of those moments. */
+  errorsBySecond: Record<string, number>;
   p50: number;
   p99: number;
   max: number;
@@ -224,6 +251,7 @@ function summarise(samples: readonly Sample[]): Latencies {
     other: samples.filter((sample) => !ok(sample.status) && sample.status !== 503).length,
     otherStatuses: countBy(samples.filter((sample) => !ok(sample.status) && sample.status !== 503), (sample) => String(sample.status)),
     errorsByMinute: countBy(samples.filter((sample) => !ok(sample.status)), (sample) => String(Math.floor(sample.at / 60_000))),
+    errorsBySecond: countBy(samples.filter((sample) => !ok(sample.status)), (sample) => String(Math.floor(sample.at / 1000))),
     p50: percentile(good, 0.5),
     p99: percentile(good, 0.99),
     max: maxOf(good),
@@ -266,14 +294,14 @@ async function mix(factor: number, seconds: number, origin: number): Promise<Map
   return new Map(ROUTES.map((target, i) => [target.name, results[i] ?? []]));
 }
 
-interface Sampled { second: number; figures: SoakFigures; database?: { total: number; active: number } | undefined; loadAverage: number }
+interface Sampled { second: number; figures: SoakFigures; database?: DatabaseSample | undefined; loadAverage: number; benchStallMs: number }
 /** Samples the server every `--sample-seconds` until `stop` is called. */
 function sampler(origin: number): { stop(): Promise<Sampled[]> } {
   const taken: Sampled[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
-      taken.push({ second: Math.round((performance.now() - origin) / 1000), figures: await figures(), database: await databaseConnections(), loadAverage: os.loadavg()[0] ?? 0 });
+      taken.push({ second: Math.round((performance.now() - origin) / 1000), figures: await figures(), database: await databaseConnections(), loadAverage: os.loadavg()[0] ?? 0, benchStallMs: takeBenchStall() });
       const until = performance.now() + flags.sampleSeconds * 1000;
       while (running && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -289,6 +317,8 @@ function sampler(origin: number): { stop(): Promise<Sampled[]> } {
 
 // The soak.
 log(`\nsoak: ${flags.minutes} min, every route at once at ${flags.load} x its saturation / ${ROUTES.length} (${ROUTES.map((target) => `${target.name} ${soakRate(target).toFixed(1)}/s`).join(', ')})`);
+await figures(); // the peaks so far are the saturation runs': the soak's samples start from none
+takeBenchStall();
 const soakOrigin = performance.now();
 const soakSampler = sampler(soakOrigin);
 const soakSamples = await mix(1, flags.minutes * 60, soakOrigin);
@@ -361,9 +391,19 @@ const last = memory[memory.length - 1];
 log(`\nbare route ceiling ${saturation[BARE.name]?.rate.toFixed(0)} req/s. Soak, all routes: ${allSoak.requests} requests, ${allSoak.requests - allSoak.ok} errors, p50 ${ms(allSoak.p50)} ms, p99 ${ms(allSoak.p99)} ms`);
 if (allSoak.requests > allSoak.ok) {
   log(`soak errors: ${allSoak.shed} shed (503), others by status ${JSON.stringify(allSoak.otherStatuses)}; by minute of the soak ${JSON.stringify(allSoak.errorsByMinute)}`);
+  // What the samples around each second with errors saw: the server's and the bench's longest stalls, the queue, the database.
+  for (const [second, count] of Object.entries(allSoak.errorsBySecond)) {
+    const at = Number(second);
+    const around = soakSampled.filter((one) => one.second >= at - flags.sampleSeconds && one.second <= at + 2 * flags.sampleSeconds);
+    log(
+      `  second ${at}: ${count} errors; samples ${around
+        .map((one) => `[s${one.second} queue ${one.figures.peaks.waiting}, server stall ${one.figures.peaks.eventLoopStallMs} ms (collections ${one.figures.longCollections.map((gc) => `${gc.kind} ${gc.ms}`).join(', ') || 'none'}), bench stall ${one.benchStallMs} ms, heap ${one.figures.heapUsedMb} MB, load ${one.loadAverage.toFixed(1)}${one.database ? `, db active ${one.database.active} lock waits ${one.database.lockWaits} longest ${one.database.longestMs} ms ${one.database.longestWait ?? ''} ${one.database.longestQuery ?? ''}` : ''}]`)
+        .join(' ')}`,
+    );
+  }
 }
 if (first && last) {
-  log(`memory over the soak: RSS ${first.rssMb} -> ${last.rssMb} MB (max ${maxOf(memory.map((m) => m.rssMb))}), heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB (max ${maxOf(memory.map((m) => m.heapUsedMb))}); HTTP connections max ${maxOf(memory.map((m) => m.httpConnections))}; database queue max ${maxOf(memory.map((m) => m.peaks.waiting))} (as requests arrived), event-loop delay max ${maxOf(memory.map((m) => m.peaks.eventLoopDelayMs))} ms (mean over a second)`);
+  log(`memory over the soak: RSS ${first.rssMb} -> ${last.rssMb} MB (max ${maxOf(memory.map((m) => m.rssMb))}), heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB (max ${maxOf(memory.map((m) => m.heapUsedMb))}); HTTP connections max ${maxOf(memory.map((m) => m.httpConnections))}; database queue max ${maxOf(memory.map((m) => m.peaks.waiting))} (as requests arrived), event-loop delay max ${maxOf(memory.map((m) => m.peaks.eventLoopDelayMs))} ms (mean over a second), longest stall ${maxOf(memory.map((m) => m.peaks.eventLoopStallMs))} ms, longest collection ${maxOf(memory.flatMap((m) => m.longCollections.map((gc) => gc.ms)))} ms; the bench's own longest stall ${maxOf(soakSampled.map((one) => one.benchStallMs))} ms`);
 }
 const dbConnections = soakSampled.map((one) => one.database).filter((one) => one !== undefined);
 if (dbConnections.length > 0) log(`database connections over the soak: max ${maxOf(dbConnections.map((c) => c.total))} (active max ${maxOf(dbConnections.map((c) => c.active))})`);

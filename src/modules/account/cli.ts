@@ -9,8 +9,7 @@ import { passwordRefusal, passwordUserInputs } from '../../platform/auth/passwor
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import { FolderLockedError } from '../../platform/db/folder-lock.js';
 import { askDemoServer, demoTotpCode } from './demo-code.js';
-import { sessionsChanged } from '../../platform/auth/sessions.js';
-import { tellAccountChange } from './notices.js';
+import { PROOFING_LENGTH, resetLostSecondFactor } from './second-factor-reset.js';
 
 const NOT_DEMO = 'only a demo user with the published demo secret has codes printed here';
 
@@ -80,7 +79,7 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
     case 'second-factor-reset': {
       // The operator's way when no administrator can (the only secretariat user lost its factor).
       const proofing = required(values, 'proofing').trim();
-      if (proofing.length < 10) throw new UsageError('--proofing must say, in at least 10 characters, how the person who asked was proofed');
+      if (proofing.length < PROOFING_LENGTH.min) throw new UsageError(`--proofing must say, in at least ${PROOFING_LENGTH.min} characters, how the person who asked was proofed`);
       return withDatabase(async (db) => {
         await db.ownerTransaction(async (tx) => {
           const user = await tx.maybeOne<{ id: string; email: string; name: string; member: string; totp_enabled: boolean }>(
@@ -88,10 +87,7 @@ async function userCommand(tools: CommandTools, action: string | undefined, args
           );
           if (!user) throw new UsageError('no user with that e-mail address');
           if (!user.totp_enabled) throw new UsageError('that user has no second factor to reset');
-          await tx.query(sql`SELECT auth_totp_reset(${user.id}::uuid)`);
-          await sessionsChanged(tx);
-          await appendAudit(tx, {}, [{ action: 'user.second-factor-reset', objectType: 'user', objectId: user.id, objectOwner: user.member, details: { via: 'cli', proofing } }]);
-          await tellAccountChange(tx, user, 'totp-reset', 'the operator\'s command line');
+          await resetLostSecondFactor(tx, user, proofing, { audit: (event) => appendAudit(tx, {}, [event]), address: "the operator's command line", via: 'cli' });
         });
         console.log('Second factor reset: the user\'s sessions ended; its next sign-in sets up a new authenticator.');
         return 0;

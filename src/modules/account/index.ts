@@ -7,6 +7,8 @@ import { startTokenExpiryNotices } from './token-expiry.js';
 export { DEMO_ADDRESS_FILE, DEMO_TOTP_PATH, DEMO_TOTP_SECRET, demoTotpCode };
 /** The e-mail telling a user how it signs in changed (directory's administrator's reset of a lost second factor uses it). */
 export { tellAccountChange } from './notices.js';
+/** The reset of a lost second factor, for directory's administrator route. */
+export { PROOFING_LENGTH, resetLostSecondFactor } from './second-factor-reset.js';
 
 const AUDIT_ACTIONS = [
   'auth.sign-in', 'auth.password-accepted', 'auth.sign-in-failed', 'auth.sign-out', 'auth.password-reset', 'auth.password-reset-requested',

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { OneOf, Strict } from '../../platform/schema.js';
 import { Email, RoleSchema } from '../../platform/http/schemas.js';
+import { PROOFING_LENGTH } from '../account/index.js';
 
 /** A member's code: letters, digits, `-` and `_`, starting with a letter or digit (the API and `lintas member add`). */
 export const MEMBER_CODE = { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', maxLength: 32 } as const;
@@ -100,7 +101,7 @@ export type UserUpdate = Static<typeof UserUpdate>;
  * It goes into the audit row.
  */
 export const SecondFactorReset = Strict({
-  proofing: Type.String({ minLength: 10, maxLength: 500, pattern: '\\S', description: 'How the person who asked was proofed, for the audit trail (who checked what, when)' }),
+  proofing: Type.String({ minLength: PROOFING_LENGTH.min, maxLength: PROOFING_LENGTH.max, pattern: '\\S', description: 'How the person who asked was proofed, for the audit trail (who checked what, when)' }),
 });
 export type SecondFactorReset = Static<typeof SecondFactorReset>;
 export const UsersQuery = Strict({ member: Type.Optional(MemberCode) });

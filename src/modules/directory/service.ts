@@ -7,7 +7,7 @@ import { conflict, forbidden, invalid, notFound, Problem, type FieldError } from
 import { issueResetLink } from '../../platform/auth/reset-links.js';
 import type { TOPICS } from './schemas.js';
 import type { FocalPointsPut, GroupCreate, GroupUpdate, MemberCreate, MemberUpdate, SecondFactorReset, UserCreate, UserUpdate } from './schemas.js';
-import { tellAccountChange } from '../account/index.js';
+import { resetLostSecondFactor } from '../account/index.js';
 
 const isSecretariat = (ctx: Ctx): boolean => ctx.actor.roles.includes('secretariat');
 const isAdminOf = (ctx: Ctx, member: string): boolean => isSecretariat(ctx) || (ctx.actor.roles.includes('member-admin') && ctx.actor.member === member);
@@ -297,9 +297,6 @@ export async function resetSecondFactor(ctx: Ctx, id: string, input: SecondFacto
   if (id === ctx.actor.userId) throw invalid([{ pointer: '', detail: 'you cannot reset your own second factor; use a recovery code, or ask another admin' }]);
   if (!user.totp_enabled) throw conflict('This user has no second factor to reset.');
   await assertRecentlyAuthenticated(ctx, session);
-  await ctx.tx.query(sql`SELECT auth_totp_reset(${id}::uuid)`);
-  await sessionsChanged(ctx.tx);
-  await ctx.audit({ action: 'user.second-factor-reset', objectType: 'user', objectId: id, objectOwner: user.member, details: { proofing: input.proofing.trim() } });
-  await tellAccountChange(ctx.tx, user, 'totp-reset', ctx.request.address);
+  await resetLostSecondFactor(ctx.tx, user, input.proofing, { audit: (event) => ctx.audit(event), address: ctx.request.address });
   return { user: presentUser({ ...user, totp_enabled: false }) };
 }

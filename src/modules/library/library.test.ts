@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
 import { sql } from '../../platform/db/sql.js';
 import { MATCH_END, MATCH_START } from './queries.js';
 import { SEARCH_RANKED } from './schemas.js';
+import { multipart } from '../../../test/support/multipart.js';
 
 const DOCUMENTS = '/api/v1/library/documents';
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));
@@ -40,17 +41,6 @@ interface AuditRow {
   object_owner: string | null;
   object_owners: string[];
   details: { records?: Record<string, string[]>; criteria?: Record<string, unknown>; returned?: number };
-}
-
-function multipart(parts: { name: string; value: string | Buffer; filename?: string }[]): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'library-boundary-93af';
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const file = part.filename === undefined ? '' : `; filename="${part.filename}"\r\nContent-Type: application/octet-stream`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 type Audience = { kind: 'owner' } | { kind: 'all' } | { kind: 'members'; members: string[] } | { kind: 'groups'; groups: string[] };

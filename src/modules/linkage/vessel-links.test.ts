@@ -6,6 +6,7 @@ import { sql } from '../../platform/db/sql.js';
 import { parseCsv } from '../../platform/files/csv.js';
 import { insertReport } from '../reports/records/store.js';
 import { matchAll } from './matcher.js';
+import { multipart } from '../../../test/support/multipart.js';
 
 /**
  * Vessels on report route legs (reports/records/entities.ts) in linkage: a lead holding a vessel links
@@ -67,15 +68,8 @@ const entityRows = (id: string) =>
   t.db.ownerTransaction((tx) => tx.query<{ kind: string; key: string; audience_kind: string; audience_members: string[] }>(sql`
     SELECT kind, key, audience_kind, audience_members FROM linkage_entities WHERE record_id = ${id} ORDER BY kind`));
 
-function multipart(options: unknown, file: Buffer): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'vessel-links-boundary';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(options)}\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+function importBody(options: unknown, file: Buffer): Pick<InjectOptions, 'payload' | 'headers'> {
+  return multipart([{ name: 'options', value: JSON.stringify(options) }, { name: 'file', value: file, filename: 'r.csv' }]);
 }
 
 beforeAll(async () => {
@@ -156,7 +150,7 @@ describe('vessels on report route legs', () => {
       'external_id,incident_type,date_from,country,place,route,vessel_imo,vessel_mmsi,vessel_name,vessel_flag,audience,tlp\n' +
       `V-1,smuggling-sea,2024-04-01,IDN,Vessel import,LKA>IDN:air|IDN>AUS:boat,|${IMO},|525012345,|KM Sinar Bahari,|idn,all,AMBER\n`,
     );
-    const imported = await t.as(writer, { method: 'POST', url: `${PREFIX}/reports/import`, ...multipart({ format: 'lintas' }, file) });
+    const imported = await t.as(writer, { method: 'POST', url: `${PREFIX}/reports/import`, ...importBody({ format: 'lintas' }, file) });
     expect(imported.statusCode, imported.body).toBe(200);
     expect(imported.json()).toMatchObject({ imported: 1, rejected: 0 });
     const id = (await t.db.ownerTransaction((tx) => tx.one<{ id: string }>(sql`SELECT id FROM reports WHERE import_key = 'V-1'`))).id;
@@ -167,11 +161,11 @@ describe('vessels on report route legs', () => {
     const header = rows[0] as string[];
     const row = rows.find((cells) => cells.includes('Vessel import')) as string[];
     expect(['vessel_imo', 'vessel_mmsi', 'vessel_name', 'vessel_flag'].map((name) => row[header.indexOf(name)])).toEqual([`|${IMO}`, '|525012345', '|KM Sinar Bahari', '|IDN']);
-    const again = await t.as(writer, { method: 'POST', url: `${PREFIX}/reports/import`, ...multipart({ format: 'lintas', dryRun: true }, Buffer.from(csv.body.replace('\uFEFF', ''))) });
+    const again = await t.as(writer, { method: 'POST', url: `${PREFIX}/reports/import`, ...importBody({ format: 'lintas', dryRun: true }, Buffer.from(csv.body.replace('\uFEFF', ''))) });
     expect(again.json()).toMatchObject({ rows: 1, unchanged: 1, updated: 0, rejected: 0 });
 
     const bad = Buffer.from('external_id,incident_type,country,place,route,vessel_imo,audience,tlp\nV-2,smuggling-sea,IDN,Bad,LKA>IDN:boat,9074728|9074729,all,AMBER\n');
-    const refused = await t.as(writer, { method: 'POST', url: `${PREFIX}/reports/import`, ...multipart({ format: 'lintas' }, bad) });
+    const refused = await t.as(writer, { method: 'POST', url: `${PREFIX}/reports/import`, ...importBody({ format: 'lintas' }, bad) });
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('vessel_imo');
   });

@@ -1,7 +1,8 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { multipart } from '../../../test/support/multipart.js';
 
 /**
  * Bad input gets a clear problem+json answer naming the field at fault, changes nothing, and is
@@ -18,17 +19,6 @@ const UPLOAD = '/api/v1/library/documents/upload';
 const MB = 1024 * 1024;
 
 const valid = () => ({ title: 'Workshop report', category: 'workshop-report', sharing: { audience: { kind: 'owner' }, tlp: 'AMBER' } });
-
-function multipart(parts: { name: string; value: string | Buffer; filename?: string }[]): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'bad-input-boundary-41d9';
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const file = part.filename === undefined ? '' : `; filename="${part.filename}"\r\nContent-Type: application/octet-stream`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 interface Problem {
   title: string;

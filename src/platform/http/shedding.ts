@@ -16,8 +16,11 @@ declare module 'fastify' {
     /** What load shedding has refused so far, and the signals it reads (http/shedding.ts). */
     shedding: {
       stats(): SheddingStats;
-      /** The most transactions seen waiting as a request arrived, and the highest window's event-loop delay, since the last call (benchmarks). */
-      takePeaks(): { waiting: number; eventLoopDelayMs: number };
+      /**
+       * Since the last call (benchmarks): the most transactions seen waiting as a request arrived, the
+       * highest window's mean event-loop delay, and the longest single stall of the event loop.
+       */
+      takePeaks(): { waiting: number; eventLoopDelayMs: number; eventLoopStallMs: number };
     };
   }
 }
@@ -68,7 +71,7 @@ export function registerShedding(app: FastifyInstance, platform: Platform): void
   // stall (a large synchronous job, which the sampler sees as one window) sheds nothing.
   let delayMs = 0;
   let previousDelayMs = 0;
-  const peaks = { waiting: 0, eventLoopDelayMs: 0 };
+  const peaks = { waiting: 0, eventLoopDelayMs: 0, eventLoopStallMs: 0 };
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   const sampler = setInterval(() => {
@@ -76,6 +79,7 @@ export function registerShedding(app: FastifyInstance, platform: Platform): void
     previousDelayMs = delayMs;
     delayMs = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - RESOLUTION_MS) : 0;
     peaks.eventLoopDelayMs = Math.max(peaks.eventLoopDelayMs, delayMs);
+    if (histogram.count > 0) peaks.eventLoopStallMs = Math.max(peaks.eventLoopStallMs, histogram.max / 1e6 - RESOLUTION_MS);
     histogram.reset();
   }, SAMPLE_MS);
   sampler.unref();
@@ -102,9 +106,10 @@ export function registerShedding(app: FastifyInstance, platform: Platform): void
   app.decorate('shedding', {
     stats: (): SheddingStats => ({ ...counts, waiting: platform.db.waiting(), eventLoopDelayMs: Math.round(delayMs) }),
     takePeaks: () => {
-      const taken = { waiting: peaks.waiting, eventLoopDelayMs: Math.round(peaks.eventLoopDelayMs) };
+      const taken = { waiting: peaks.waiting, eventLoopDelayMs: Math.round(peaks.eventLoopDelayMs), eventLoopStallMs: Math.round(peaks.eventLoopStallMs) };
       peaks.waiting = 0;
       peaks.eventLoopDelayMs = 0;
+      peaks.eventLoopStallMs = 0;
       return taken;
     },
   });

@@ -7,21 +7,15 @@ import { parseCsv } from '../../../platform/files/csv.js';
 import type { SharingInput } from '../../../platform/sharing/model.js';
 import type { ImportResult } from './import/schemas.js';
 import { insertReport } from '../records/store.js';
+import { multipart } from '../../../../test/support/multipart.js';
 
 let t: TestContext;
 let aaa: TestSession;
 let bbb: TestSession;
 const ids: Record<string, string> = {};
 
-function multipart(options: unknown, file: Buffer, filename: string): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'reports-export-boundary-1b7e';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify(options)}\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+function importBody(options: unknown, file: Buffer, filename: string): Pick<InjectOptions, 'payload' | 'headers'> {
+  return multipart([{ name: 'options', value: JSON.stringify(options) }, { name: 'file', value: file, filename }]);
 }
 
 async function makeReport(name: string, owner: string, sharing: SharingInput, status: 'draft' | 'shared' | 'submitted' = 'shared'): Promise<void> {
@@ -82,12 +76,12 @@ describe('exports', () => {
       'external_id,incident_type,date_from,country,place,latitude,longitude,route,people,fee_amount,fee_currency,fee_basis,fee_payment_methods,narrative,audience,tlp,handling,evaluation\n' +
       'R-1,smuggling-sea,2024-03-14,IDN,"Rote Island, south",-10.73,123.05,LKA>IDN:boat:fishing-boat:Aceh/Medan|IDN>AUS:boat,"AFG:men=10,women=2,boys=3,girls=1,unaccompanied=2;IRN:men=4",4500.5,USD,per-person,cash;hawala,"Boat ""Harapan"" intercepted",members:BBB;CCC,AMBER,H1,B2\n' +
       'R-2,document-fraud,2024-03-15,THA,Suvarnabhumi airport,,,,,,,,,,all,GREEN,,\n');
-    const first = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, file, 'r.csv') });
+    const first = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas' }, file, 'r.csv') });
     expect(first.json<ImportResult>()).toMatchObject({ imported: 2, rejected: 0 });
 
     const csv = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/export.csv?country=IDN&mine=true' });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, csv.rawPayload, 'export.csv') });
+    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas' }, csv.rawPayload, 'export.csv') });
     // The reports made without an import are keyed by their id and come back as new template rows;
     // the imported one is the same row, unchanged.
     const result = again.json<ImportResult>();
@@ -96,19 +90,19 @@ describe('exports', () => {
 
     const xlsx = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/export.xlsx?country=THA' });
     expect(xlsx.statusCode).toBe(200);
-    const back = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, xlsx.rawPayload, 'export.xlsx') });
+    const back = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas', dryRun: true }, xlsx.rawPayload, 'export.xlsx') });
     expect(back.json<ImportResult>()).toMatchObject({ imported: 0, unchanged: 1, rejected: 0, encoding: 'xlsx' });
   });
   test('a count given as 0 exports as 0 and a blank count stays blank, so an export re-imports them unchanged', async () => {
     const file = Buffer.from('external_id,incident_type,date_from,country,place,intercepted,dead,arrests,audience,tlp\nZ-1,smuggling-sea,2024-05-02,IDN,Zero place,0,,3,owner,AMBER\n');
-    expect((await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, file, 'z.csv') })).json<ImportResult>()).toMatchObject({ imported: 1 });
+    expect((await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas' }, file, 'z.csv') })).json<ImportResult>()).toMatchObject({ imported: 1 });
     const csv = await t.as(aaa, { method: 'GET', url: '/api/v1/reports/export.csv?mine=true&country=IDN&from=2024-05-02&to=2024-05-02' });
     const rows = parseCsv(csv.body.replace('\uFEFF', ''), ',');
     const header = rows[0] as string[];
     const row = rows.find((cells) => cells.includes('Zero place')) as string[];
     const cell = (name: string) => row[header.indexOf(name)];
     expect([cell('intercepted'), cell('dead'), cell('arrests')]).toEqual(['0', '', '3']);
-    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, Buffer.from(csv.body.replace('\uFEFF', '')), 'export.csv') });
+    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas', dryRun: true }, Buffer.from(csv.body.replace('\uFEFF', '')), 'export.csv') });
     expect(again.json<ImportResult>()).toMatchObject({ rows: 1, unchanged: 1, updated: 0, rejected: 0 });
   });
 
@@ -116,7 +110,7 @@ describe('exports', () => {
     const csv = await t.as(bbb, { method: 'GET', url: '/api/v1/reports/export.csv' });
     const [header = [], ...rows] = parseCsv(csv.body.replace(/^\uFEFF/, ''), ',').filter((record) => record.length > 1);
     expect(rows.map((cells) => cells[header.indexOf('owner')]).sort()).toEqual(['AAA', 'BBB', 'BBB']);
-    const back = await t.as(bbb, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, csv.rawPayload, 'export.csv') });
+    const back = await t.as(bbb, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas', dryRun: true }, csv.rawPayload, 'export.csv') });
     const result = back.json<ImportResult>();
     const aaaRow = rows.findIndex((cells) => cells[header.indexOf('owner')] === 'AAA') + 2;
     expect(result.errors).toEqual([{ row: aaaRow, column: 'owner', value: 'AAA', message: expect.stringMatching(/another member's report, and an import writes only your member's \(BBB\)/) }]);
@@ -167,11 +161,11 @@ describe('exports', () => {
       places.push(cell.value);
     });
     expect(places.sort()).toEqual([...payloads].sort());
-    const dry = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas', dryRun: true }, xlsx.rawPayload, 'export.xlsx') });
+    const dry = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas', dryRun: true }, xlsx.rawPayload, 'export.xlsx') });
     expect(dry.json<ImportResult>()).toMatchObject({ imported: payloads.length, rejected: 0 });
 
     // The CSV re-imports: each report comes back (keyed by its id) with its texts as they were.
-    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'lintas' }, csv.rawPayload, 'export.csv') });
+    const again = await t.as(aaa, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'lintas' }, csv.rawPayload, 'export.csv') });
     expect(again.json<ImportResult>(), again.body).toMatchObject({ imported: payloads.length, rejected: 0 });
     for (const { id, payload } of made) {
       const back = await t.db.ownerTransaction((tx) =>

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../../../test/support/app.js';
 import { fingerprint } from '../../../../../test/support/db.js';
 import { sql } from '../../../../platform/db/sql.js';
 import type { ImportResult } from './schemas.js';
 import ExcelJS from 'exceljs';
+import { multipart } from '../../../../../test/support/multipart.js';
 
 const FIXTURES = new URL('../../../../../test/fixtures/reports/', import.meta.url);
 const SHARED_MMP = new URL('../../../../../../shared/data/missing-migrants-2019.csv', import.meta.url);
@@ -14,17 +15,6 @@ const MMP_FILE = FULL_MMP ? SHARED_MMP : new URL('missing-migrants-sample.csv', 
 const SHARING = { audience: { kind: 'all' }, tlp: 'GREEN' };
 
 const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
-
-function multipart(parts: { name: string; value: string | Buffer; filename?: string }[]): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'reports-import-boundary-5d2c';
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const file = part.filename ? `; filename="${part.filename}"\r\nContent-Type: application/octet-stream` : '';
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 let t: TestContext;
 let officer: TestSession;

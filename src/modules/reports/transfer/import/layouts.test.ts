@@ -6,6 +6,7 @@ import { fingerprint } from '../../../../../test/support/db.js';
 import { parseCsv } from '../../../../platform/files/csv.js';
 import { sql } from '../../../../platform/db/sql.js';
 import type { ImportResult } from './schemas.js';
+import { multipart } from '../../../../../test/support/multipart.js';
 
 /**
  * The IOM Missing Migrants Project's layouts (test/fixtures/reports/: mmp-later-layout.csv,
@@ -18,22 +19,15 @@ const FIXTURES = new URL('../../../../../test/fixtures/reports/', import.meta.ur
 const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
 const SHARING = { audience: { kind: 'all' }, tlp: 'GREEN' };
 
-function multipart(options: Record<string, unknown>, file: Buffer, filename: string): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'layouts-boundary-7a1e';
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n${JSON.stringify({ sharing: SHARING, ...options })}\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+function importBody(options: Record<string, unknown>, file: Buffer, filename: string): Pick<InjectOptions, 'payload' | 'headers'> {
+  return multipart([{ name: 'options', value: JSON.stringify({ sharing: SHARING, ...options }) }, { name: 'file', value: file, filename }]);
 }
 
 let t: TestContext;
 let officer: TestSession;
 
 const upload = (file: Buffer, filename: string, options: Record<string, unknown>): Promise<LightMyRequestResponse> =>
-  t.as(officer, { method: 'POST', url: '/api/v1/reports/import', ...multipart(options, file, filename) });
+  t.as(officer, { method: 'POST', url: '/api/v1/reports/import', ...importBody(options, file, filename) });
 
 function ok(response: LightMyRequestResponse): ImportResult {
   expect(response.statusCode, response.body).toBe(200);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../../../test/support/app.js';
 import { fingerprint } from '../../../../../test/support/db.js';
@@ -7,20 +7,10 @@ import { sql } from '../../../../platform/db/sql.js';
 import type { ImportMapping, MappingPreview, SavedMapping } from './mapping-schemas.js';
 import type { ImportRun } from './run-schemas.js';
 import { settleRuns } from './runs.js';
+import { multipart } from '../../../../../test/support/multipart.js';
 
 const OWN = readFileSync(new URL('../../../../../test/fixtures/reports/own-spreadsheet.csv', import.meta.url));
 const SHARING = { audience: { kind: 'owner' }, tlp: 'AMBER' } as const;
-
-function multipart(parts: { name: string; value: string | Buffer; filename?: string }[]): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'mappings-boundary-81f3';
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const file = part.filename ? `; filename="${part.filename}"\r\nContent-Type: application/octet-stream` : '';
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 let t: TestContext;
 let officer: TestSession;

@@ -8,6 +8,7 @@ import { sql } from '../../../../platform/db/sql.js';
 import type { MappedRow } from './format.js';
 import { missingMigrants } from './missing-migrants.js';
 import type { ImportResult } from './schemas.js';
+import { multipart } from '../../../../../test/support/multipart.js';
 
 /**
  * Places of the IOM Missing Migrants Project file (cite as "IOM Missing Migrants Project"): eight real
@@ -24,21 +25,12 @@ let t: TestContext;
 let officer: TestSession;
 let analyst: TestSession;
 
-function multipart(options: Record<string, unknown>, file: Buffer): Pick<InjectOptions, 'payload' | 'headers'> {
-  const boundary = 'mmp-places-boundary';
-  const part = (name: string, value: string | Buffer, filename?: string): Buffer[] => [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: text/csv` : ''}\r\n\r\n`),
-    Buffer.from(value),
-    Buffer.from('\r\n'),
-  ];
-  return {
-    payload: Buffer.concat([...part('options', JSON.stringify(options)), ...part('file', file, 'mmp.csv'), Buffer.from(`--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
+function importBody(options: Record<string, unknown>, file: Buffer): Pick<InjectOptions, 'payload' | 'headers'> {
+  return multipart([{ name: 'options', value: JSON.stringify(options) }, { name: 'file', value: file, filename: 'mmp.csv', type: 'text/csv' }]);
 }
 
 const importFile = (file: Buffer, options: Record<string, unknown> = {}): Promise<LightMyRequestResponse> =>
-  t.as(officer, { method: 'POST', url: '/api/v1/reports/import', ...multipart({ format: 'missing-migrants', sharing: SHARING, ...options }, file) });
+  t.as(officer, { method: 'POST', url: '/api/v1/reports/import', ...importBody({ format: 'missing-migrants', sharing: SHARING, ...options }, file) });
 
 interface StoredPlace {
   country: string | null;
