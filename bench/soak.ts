@@ -90,6 +90,10 @@ if (serverUrl) {
   await admin.query(`CREATE DATABASE ${SCRATCH}`);
   url.pathname = `/${SCRATCH}`;
   scratchUrl = url.toString();
+  // A server without autovacuum never analyses the tables the soak grows, nor vacuums what it
+  // updates: its plans and scans are not what a production server's would be.
+  const autovacuum = (await admin.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum;
+  if (autovacuum !== 'on') log(`WARNING: autovacuum is ${autovacuum ?? 'unknown'} on this server (PostgreSQL's default is on): the grown tables are never analysed or vacuumed during the soak`);
 }
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lintas-bench-soak-'));
 const env: Record<string, string> = {

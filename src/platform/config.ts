@@ -36,7 +36,7 @@ export interface Config {
   shedQueue: number;
   /**
    * How long the queue must have stood at `shedQueue` or more before requests are shed, in milliseconds:
-   * a burst that drains sooner waits its turn instead (up to four times the bound, shed at once).
+   * a burst that drains sooner waits its turn instead (up to sixteen times the bound, shed at once).
    */
   shedStandingMs: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
@@ -138,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signinMaxFailuresPerAddress: int(env, 'LINTAS_SIGNIN_MAX_FAILURES_PER_ADDRESS', 30),
     signinWindowMinutes: int(env, 'LINTAS_SIGNIN_WINDOW_MINUTES', 15),
     shedQueue: int(env, 'LINTAS_SHED_QUEUE', 64),
-    shedStandingMs: int(env, 'LINTAS_SHED_STANDING_MS', 200),
+    shedStandingMs: int(env, 'LINTAS_SHED_STANDING_MS', 1000),
     shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
     fileQuotaMb: int(env, 'LINTAS_FILE_QUOTA_MB', 10240),
     webhookHosts: hostList(env, 'LINTAS_WEBHOOK_HOSTS'),

@@ -86,8 +86,12 @@ async function tally(tx: Tx, windowSeconds: number, oldest: Date, thresholds: Re
   // counts once for each owner other than the acting member.
   await tx.query(sql`
     WITH fresh AS MATERIALIZED (
-      SELECT a.lane, a.lane_seq, a.at, a.action, a.address, a.details, a.object_id, a.user_id, a.member, a.object_owner, a.object_owners
-      FROM audit_alert_cursor c JOIN audit_log a ON a.lane = c.lane AND a.lane_seq > c.last_seq),
+      -- Per lane, a range of its (lane, lane_seq) index. As a plain join (or a lateral one the planner
+      -- flattens: OFFSET 0 keeps it apart) PostgreSQL hashes the cursor and scans the whole trail:
+      -- 205 ms for a minute's 40,000 rows in 1,000,000, against 150 ms this way, and growing with the trail.
+      SELECT a.* FROM audit_alert_cursor c CROSS JOIN LATERAL (
+        SELECT a.lane, a.lane_seq, a.at, a.action, a.address, a.details, a.object_id, a.user_id, a.member, a.object_owner, a.object_owners
+        FROM audit_log a WHERE a.lane = c.lane AND a.lane_seq > c.last_seq OFFSET 0) a),
     moved AS (
       UPDATE audit_alert_cursor c SET last_seq = f.top FROM (SELECT lane, max(lane_seq) AS top FROM fresh GROUP BY lane) f WHERE c.lane = f.lane),
     windowed AS (

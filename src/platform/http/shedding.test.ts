@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, TEST_PASSWORD, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { problem } from '../../../test/support/problem.js';
 import { sql } from '../db/sql.js';
+import { HARD_BOUND_FACTOR } from './shedding.js';
 
 /**
  * Load shedding (http/shedding.ts) with a queue bound of 3: the database is held busy so API requests
  * stand in its queue; past the bound they are answered 503 with Retry-After and write nothing, while
  * /healthz answers and sign-in is still let in; once the database is free everything is 200 again.
  * The first app sheds as soon as the queue reaches the bound (a standing time of 0); the others show
- * the standing time: a burst waits, a queue that stands is shed, four times the bound is shed at once.
+ * the standing time: a burst waits, a queue that stands is shed, sixteen times the bound (HARD_BOUND_FACTOR) is shed at once.
  */
 
 const BOUND = 3;
@@ -107,12 +108,12 @@ describe('the standing time', () => {
     return { context, list };
   }
 
-  test('a burst waits in the queue instead of being shed, up to four times the bound; past it requests are shed at once', async () => {
+  test('a burst waits in the queue instead of being shed, up to sixteen times the bound; past it requests are shed at once', async () => {
     const { context, list } = await appWith(60_000);
     try {
       const held = await holdDatabase(context);
-      const queued = Array.from({ length: 4 * BOUND }, () => list());
-      await until(() => context.db.waiting() >= 4 * BOUND);
+      const queued = Array.from({ length: HARD_BOUND_FACTOR * BOUND }, () => list());
+      await until(() => context.db.waiting() >= HARD_BOUND_FACTOR * BOUND);
       const refused = await Promise.all([list(), list()]);
       for (const response of refused) expect(problem(response, 503)).toMatchObject({ status: 503, title: 'Server busy' });
       await held.release();
