@@ -36,7 +36,7 @@ export interface Config {
   shedQueue: number;
   /**
    * How long the queue must have stood at `shedQueue` or more before requests are shed, in milliseconds:
-   * a burst that drains sooner waits its turn instead (up to sixteen times the bound, shed at once).
+   * a burst that drains sooner waits its turn instead (up to four times the bound, shed at once).
    */
   shedStandingMs: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */

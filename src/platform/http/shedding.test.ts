@@ -9,7 +9,7 @@ import { HARD_BOUND_FACTOR } from './shedding.js';
  * stand in its queue; past the bound they are answered 503 with Retry-After and write nothing, while
  * /healthz answers and sign-in is still let in; once the database is free everything is 200 again.
  * The first app sheds as soon as the queue reaches the bound (a standing time of 0); the others show
- * the standing time: a burst waits, a queue that stands is shed, sixteen times the bound (HARD_BOUND_FACTOR) is shed at once.
+ * the standing time: a burst waits, a queue that stands is shed, four times the bound (HARD_BOUND_FACTOR) is shed at once.
  */
 
 const BOUND = 3;
@@ -108,7 +108,7 @@ describe('the standing time', () => {
     return { context, list };
   }
 
-  test('a burst waits in the queue instead of being shed, up to sixteen times the bound; past it requests are shed at once', async () => {
+  test('a burst waits in the queue instead of being shed, up to four times the bound; past it requests are shed at once', async () => {
     const { context, list } = await appWith(60_000);
     try {
       const held = await holdDatabase(context);

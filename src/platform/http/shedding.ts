@@ -47,11 +47,11 @@ const RESOLUTION_MS = 10;
 const LOG_EVERY_MS = 1000;
 
 /**
- * Past this many times the queue's bound, requests are shed whether the queue stood long or not: a
- * stall of the disk or the process of up to a second or so at the soak's rates waits instead of being
- * shed (bench/README.md, "Load that holds"), and the queue still has a bound.
+ * Past this many times the queue's bound, requests are shed whether the queue stood long or not, so
+ * no burst queues without bound. Sixteen let a soak's stalls wait, but under overload the requests
+ * let in waited 12-24 s (bench/README.md, "Load that holds"): four keeps them under a second or two.
  */
-export const HARD_BOUND_FACTOR = 16;
+export const HARD_BOUND_FACTOR = 4;
 
 /**
  * Load shedding: when the process is overloaded, an API request is answered `503` problem+json with
@@ -60,7 +60,7 @@ export const HARD_BOUND_FACTOR = 16;
  * waiting for a connection: every request's work stands in it when the database is what bounds the
  * rate) holds `shedQueue` or more and has for `shedStandingMs` (a standing queue, as CoDel tells one
  * from a burst: a checkpoint's or a vacuum's stall that drains within it costs waits, not refusals),
- * or holds sixteen times `shedQueue` (at once, so no burst queues without bound); or the event loop's
+ * or holds four times `shedQueue` (at once, so no burst queues without bound); or the event loop's
  * mean delay reached `shedEventLoopMs` in each of the last two seconds (the process's own CPU is what
  * bounds it; off unless set). Only `/api/v1/` is shed: `/healthz`, `/readyz` and the web app's files
  * never are; sign-in (`shedding: 'late'`) only past twice those numbers. Each refusal is counted
