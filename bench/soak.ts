@@ -34,7 +34,8 @@ import type { SoakFigures, SoakReady, SoakSpec } from './soak-server.js';
 
 const SERVER = fileURLToPath(new URL('./soak-server.ts', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const SCRATCH = 'lintas_bench_soak';
+/** A database of this run's own: a second soak on the same server must not drop the first's. */
+const SCRATCH = `lintas_bench_soak_${process.pid}`;
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -86,7 +87,6 @@ if (serverUrl) {
   url.pathname = '/postgres';
   admin = new pg.Client({ connectionString: url.toString() });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${SCRATCH} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${SCRATCH}`);
   url.pathname = `/${SCRATCH}`;
   scratchUrl = url.toString();
