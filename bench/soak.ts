@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { inputOf } from './linkage-data.js';
 import { cpuBusy } from './load.js';
-import { Client, offer, percentile, saturate, type Sample, type Target } from './rate.js';
+import { Client, offer, percentile, saturate, SampleLog, type Sample, type Target } from './rate.js';
 import type { SoakFigures, SoakReady, SoakSpec } from './soak-server.js';
 
 const SERVER = fileURLToPath(new URL('./soak-server.ts', import.meta.url));
@@ -238,28 +238,35 @@ function maxOf(values: readonly number[]): number {
   return most;
 }
 
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
+function count(counts: Record<string, number>, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
 }
 
-function summarise(samples: readonly Sample[]): Latencies {
-  const good = samples.filter((sample) => ok(sample.status)).map((sample) => sample.latency);
-  const shed = samples.filter((sample) => sample.status === 503);
-  return {
-    requests: samples.length,
-    ok: good.length,
-    shed: shed.length,
-    shedWithoutRetryAfter: shed.filter((sample) => !sample.retryAfter).length,
-    other: samples.filter((sample) => !ok(sample.status) && sample.status !== 503).length,
-    otherStatuses: countBy(samples.filter((sample) => !ok(sample.status) && sample.status !== 503), (sample) => String(sample.status)),
-    errorsByMinute: countBy(samples.filter((sample) => !ok(sample.status)), (sample) => String(Math.floor(sample.at / 60_000))),
-    errorsBySecond: countBy(samples.filter((sample) => !ok(sample.status)), (sample) => String(Math.floor(sample.at / 1000))),
-    p50: percentile(good, 0.5),
-    p99: percentile(good, 0.99),
-    max: maxOf(good),
-  };
+/** One pass over the samples (an hour's are millions: no filtered copies of them). */
+function summarise(samples: Iterable<Sample>): Latencies {
+  const good: number[] = [];
+  const summary: Latencies = { requests: 0, ok: 0, shed: 0, shedWithoutRetryAfter: 0, other: 0, otherStatuses: {}, errorsByMinute: {}, errorsBySecond: {}, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  for (const sample of samples) {
+    summary.requests++;
+    if (ok(sample.status)) {
+      good.push(sample.latency);
+      continue;
+    }
+    if (sample.status === 503) {
+      summary.shed++;
+      if (!sample.retryAfter) summary.shedWithoutRetryAfter++;
+    } else {
+      summary.other++;
+      count(summary.otherStatuses, String(sample.status));
+    }
+    count(summary.errorsByMinute, String(Math.floor(sample.at / 60_000)));
+    count(summary.errorsBySecond, String(Math.floor(sample.at / 1000)));
+  }
+  summary.ok = good.length;
+  summary.p50 = percentile(good, 0.5);
+  summary.p99 = percentile(good, 0.99);
+  summary.max = maxOf(good);
+  return summary;
 }
 
 // Every route answers before anything is measured.
@@ -291,11 +298,11 @@ for (const target of ROUTES) {
 }
 
 /** Every route at its rate times `factor`, at once, for `seconds`; samples per route, their times from `origin`. */
-async function mix(factor: number, seconds: number, origin: number): Promise<Map<string, Sample[]>> {
+async function mix(factor: number, seconds: number, origin: number): Promise<Map<string, SampleLog>> {
   const clients = ROUTES.map(() => new Client(base, flags.maxSockets));
   const results = await Promise.all(ROUTES.map((target, i) => offer(clients[i] as Client, target, soakRate(target) * factor, seconds, origin)));
   for (const client of clients) client.close();
-  return new Map(ROUTES.map((target, i) => [target.name, results[i] ?? []]));
+  return new Map(ROUTES.map((target, i) => [target.name, results[i] ?? new SampleLog()]));
 }
 
 interface Sampled { second: number; figures: SoakFigures; database?: DatabaseSample | undefined; loadAverage: number; benchStallMs: number }
@@ -328,7 +335,7 @@ const soakSampler = sampler(soakOrigin);
 const soakSamples = await mix(1, flags.minutes * 60, soakOrigin);
 const soakSampled = await soakSampler.stop();
 const soak = new Map([...soakSamples].map(([name, samples]) => [name, summarise(samples)]));
-const allSoak = summarise([...soakSamples.values()].flat());
+const allSoak = summarise(SampleLog.concat(soakSamples.values()));
 const shedBefore = (await figures()).shedding.shed;
 
 // Overload, with /healthz probed throughout on a connection of its own.
@@ -363,12 +370,16 @@ const shedAfter = (await figures()).shedding;
 /** Seconds into the recovery after which every second's p99 (all routes) stays within the soak's bound. */
 const bound = Math.max(2 * allSoak.p99, allSoak.p99 + 10);
 const perSecond: { second: number; p99: number; requests: number; failed: number }[] = [];
-const recoveryAll = [...recoverySamples.values()].flat();
-for (let second = 0; second < flags.recoverySeconds; second++) {
-  const inSecond = recoveryAll.filter((sample) => sample.at >= second * 1000 && sample.at < (second + 1) * 1000);
-  const good = inSecond.filter((sample) => ok(sample.status)).map((sample) => sample.latency);
-  perSecond.push({ second, p99: percentile(good, 0.99), requests: inSecond.length, failed: inSecond.length - good.length });
+const recoveryBySecond = Array.from({ length: flags.recoverySeconds }, () => ({ good: [] as number[], requests: 0 }));
+for (const samples of recoverySamples.values()) {
+  for (const sample of samples) {
+    const bucket = recoveryBySecond[Math.floor(sample.at / 1000)];
+    if (!bucket) continue;
+    bucket.requests++;
+    if (ok(sample.status)) bucket.good.push(sample.latency);
+  }
 }
+for (const [second, { good, requests }] of recoveryBySecond.entries()) perSecond.push({ second, p99: percentile(good, 0.99), requests, failed: requests - good.length });
 let recoveredAfter: number | undefined;
 for (let second = perSecond.length - 1; second >= 0; second--) {
   const window = perSecond[second];
@@ -407,7 +418,7 @@ if (allSoak.requests > allSoak.ok) {
   }
 }
 if (first && last) {
-  log(`memory over the soak: RSS ${first.rssMb} -> ${last.rssMb} MB (max ${maxOf(memory.map((m) => m.rssMb))}), heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB (max ${maxOf(memory.map((m) => m.heapUsedMb))}); HTTP connections max ${maxOf(memory.map((m) => m.httpConnections))}; database queue max ${maxOf(memory.map((m) => m.peaks.waiting))} (as requests arrived), event-loop delay max ${maxOf(memory.map((m) => m.peaks.eventLoopDelayMs))} ms (mean over a second), longest stall ${maxOf(memory.map((m) => m.peaks.eventLoopStallMs))} ms, longest collection ${maxOf(memory.flatMap((m) => m.longCollections.map((gc) => gc.ms)))} ms; the bench's own longest stall ${maxOf(soakSampled.map((one) => one.benchStallMs))} ms`);
+  log(`memory over the soak: RSS ${first.rssMb} -> ${last.rssMb} MB (max ${maxOf(memory.map((m) => m.rssMb))}), heap ${first.heapUsedMb} -> ${last.heapUsedMb} MB (max ${maxOf(memory.map((m) => m.heapUsedMb))}); HTTP connections max ${maxOf(memory.map((m) => m.httpConnections))}; database queue max ${maxOf(memory.map((m) => m.peaks.waiting))} (as requests arrived), event-loop delay max ${maxOf(memory.map((m) => m.peaks.eventLoopDelayMs))} ms (mean over a second), longest stall ${maxOf(memory.map((m) => m.peaks.eventLoopStallMs))} ms, longest collection ${((longest) => (Number.isNaN(longest) ? 'none of 50 ms or more' : `${longest} ms`))(maxOf(memory.flatMap((m) => m.longCollections.map((gc) => gc.ms))))}; the bench's own longest stall ${maxOf(soakSampled.map((one) => one.benchStallMs))} ms`);
 }
 const dbConnections = soakSampled.map((one) => one.database).filter((one) => one !== undefined);
 if (dbConnections.length > 0) log(`database connections over the soak: max ${maxOf(dbConnections.map((c) => c.total))} (active max ${maxOf(dbConnections.map((c) => c.active))})`);
