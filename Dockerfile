@@ -24,9 +24,9 @@ RUN --mount=type=bind,from=build,source=/src,target=/build sh /build/scripts/ima
  && mkdir -p /var/lib/lintas && chown node:node /var/lib/lintas
 USER node
 EXPOSE 8080
-# /healthz: the process answers. Readiness (the database answers, every migration applied) is
+# /healthz: the process answers (over HTTPS when it serves HTTPS: deploy/healthcheck.cjs). Readiness (the database answers, every migration applied) is
 # /readyz, which the reverse proxy asks before sending requests to a process.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "/app/deploy/healthcheck.cjs"]
 ENTRYPOINT ["/app/deploy/entrypoint.sh"]
 CMD ["serve"]

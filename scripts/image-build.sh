@@ -41,7 +41,7 @@ case "${1:-}" in
     rm -rf "$to/bin" "$to/dist" "$to/web/dist"
     cp -R "$from/bin" "$from/dist" "$to/"
     cp -R "$from/web/dist" "$to/web/dist"
-    cp "$from/deploy/entrypoint.sh" "$to/deploy/entrypoint.sh"
+    cp "$from/deploy/entrypoint.sh" "$from/deploy/healthcheck.cjs" "$to/deploy/"
     cd "$to"
     install production
     ;;

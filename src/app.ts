@@ -27,6 +27,7 @@ import { sharedCompilers } from './platform/http/compilers.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import { registerTextCheck } from './platform/http/text.js';
 import { trustedProxies } from './platform/http/proxy.js';
+import { httpsServerFactory } from './platform/http/https.js';
 import { loggerOptions } from './platform/logging.js';
 import { registerDemoRoutes } from './demo/routes.js';
 
@@ -56,6 +57,7 @@ export async function build(options: BuildOptions): Promise<App> {
     // verbose: an error carries its schema, so a pattern's `x-shape` (platform/schema.ts) can be told.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, verbose: true, keywords: ['x-shape'] } },
     schemaController: { compilersFactory: sharedCompilers },
+    ...(platform.config.tls ? { serverFactory: httpsServerFactory(platform.config.tls) } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {

@@ -99,9 +99,10 @@ export async function startServer(
     }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://localhost:${port}`;
-    // `lintas user totp-code` cannot open the embedded database this server holds: it asks the server.
-    const forgetAddress = demo && !config.databaseUrl ? recordDemoAddress(config.dataDir, loopbackUrl(config.host, port)) : () => undefined;
+    const url = `${config.tls ? 'https' : 'http'}://localhost:${port}`;
+    // `lintas user totp-code` cannot open the embedded database this server holds: it asks the server
+    // (over plain HTTP on loopback: not when the server speaks HTTPS).
+    const forgetAddress = demo && !config.databaseUrl && !config.tls ? recordDemoAddress(config.dataDir, loopbackUrl(config.host, port)) : () => undefined;
     if (!options.quiet) {
       const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
       const lines = [

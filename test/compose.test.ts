@@ -1,6 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
+import { loadConfig } from '../src/platform/config.js';
 
 // The deployment recipe's pieces agree: each image is at a tag that does not move under an installation
 // (the README's "Running it in production"), and the proxy balances over every server process the
@@ -21,7 +26,7 @@ test('the proxy balances over exactly the server processes compose.yaml starts',
   const services = [...compose.matchAll(/^ {2}(lintas-\d+):\s*$/gm)].map((match) => match[1]!).sort();
   const upstreams = [...caddyfile.matchAll(/^\s*reverse_proxy\s+([^{]+)\{/gm)].flatMap((match) => match[1]!.trim().split(/\s+/));
   expect(services.length).toBeGreaterThanOrEqual(2);
-  expect(upstreams.map((upstream) => upstream.replace(/:8080$/, '')).sort()).toEqual(services);
+  expect(upstreams.map((upstream) => upstream.replace(/^https:\/\//, '').replace(/:8080$/, '')).sort()).toEqual(services);
 });
 
 test('compose.logs.yaml sends every service’s log to the collector over TLS, verifying its certificate', () => {
@@ -36,4 +41,61 @@ test('compose.logs.yaml sends every service’s log to the collector over TLS, v
   expect(logs).toMatch(/^\s+syslog-tls-ca-cert: \$\{LOGS_CA_CERT:\?/m);
   expect(logs).not.toMatch(/skip-verify/);
   expect(logs).toMatch(/^\s+mode: non-blocking$/m);
+});
+
+test('the inner network is encrypted and each end checked: the processes over HTTPS, the database over TLS only with verify-full, the relay with STARTTLS required', () => {
+  const setting = (name: string) => compose.match(new RegExp(`^\\s+${name}: (.+)$`, 'm'))?.[1]?.replace(/^"(.*)"$/, '$1');
+
+  // Lintas: the database with verify-full against the inner authority (so the process starts with
+  // LINTAS_DATABASE_TLS=required), the relay with STARTTLS required against the same authority.
+  const databaseUrl = setting('DATABASE_URL')!;
+  expect(new URL(databaseUrl).searchParams.get('sslmode')).toBe('verify-full');
+  expect(new URL(databaseUrl).searchParams.get('sslrootcert')).toBe('/run/secrets/internal_ca');
+  expect(setting('LINTAS_DATABASE_TLS')).toBe('required');
+  expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, LINTAS_DATABASE_TLS: 'required' }).databaseTls).toBe('required');
+  expect(setting('SMTP_REQUIRE_TLS')).toBe('true');
+  expect(setting('SMTP_TLS_CA')).toBe('/run/secrets/internal_ca');
+  expect(setting('POSTFIX_smtpd_tls_security_level')).toBe('encrypt');
+  // The proxy: HTTPS to every process, whose certificate it checks against the same authority for the
+  // name the processes' certificate is made for; the processes serve it.
+  expect(setting('LINTAS_TLS_CERT')).toBe('/run/secrets/lintas_tls_cert');
+  expect(setting('LINTAS_TLS_KEY')).toBe('/run/secrets/lintas_tls_key');
+  const upstreams = [...caddyfile.matchAll(/^\s*reverse_proxy\s+([^{]+)\{/gm)].flatMap((match) => match[1]!.trim().split(/\s+/));
+  for (const upstream of upstreams) expect(upstream).toMatch(/^https:\/\//);
+  expect(caddyfile).toMatch(/^\s+tls_trust_pool file \/etc\/caddy\/internal-ca\.crt$/m);
+  expect(caddyfile).toMatch(/^\s+tls_server_name lintas$/m);
+  expect(compose).toMatch(/^\s+- \.\/secrets\/internal-ca\.crt:\/etc\/caddy\/internal-ca\.crt:ro$/m);
+  expect(caddyfile).not.toMatch(/insecure_skip_verify/);
+
+  // The database: TLS on, and no line of its pg_hba.conf lets a network client in without it.
+  expect(compose).toMatch(/^\s+- ssl=on$/m);
+  expect(compose).toMatch(/^\s+- hba_file=\/etc\/lintas\/pg_hba\.conf$/m);
+  const hba = read('deploy/pg_hba.conf')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => line !== '');
+  expect(hba.length).toBeGreaterThanOrEqual(2);
+  for (const line of hba) expect(line, line).toMatch(/^(local|hostssl)\s/);
+
+  // The files compose.yaml reads are the ones the command in its header makes, and each certificate
+  // is for the name Lintas checks, signed by the authority it checks against.
+  const command = compose.match(/#\s+(deploy\/make-certs\.sh secrets( [\w.-]+)+)\s*$/m)?.[1];
+  expect(command).toBe('deploy/make-certs.sh secrets db mail lintas');
+  const folder = mkdtempSync(join(tmpdir(), 'lintas-compose-certs-'));
+  try {
+    execFileSync('sh', [fileURLToPath(new URL('../deploy/make-certs.sh', import.meta.url)), folder, ...command!.split(' ').slice(2)], { stdio: 'pipe' });
+    const files = [...compose.matchAll(/^\s+file: \.\/secrets\/([\w.-]+\.(?:crt|key))$/gm)].map((match) => match[1]!).sort();
+    expect(files).toEqual(['db.crt', 'db.key', 'internal-ca.crt', 'lintas.crt', 'lintas.key', 'mail.crt', 'mail.key']);
+    const authority = new X509Certificate(readFileSync(join(folder, 'internal-ca.crt')));
+    for (const name of ['db', 'mail', 'lintas']) {
+      const certificate = new X509Certificate(readFileSync(join(folder, `${name}.crt`)));
+      expect(certificate.checkHost(name), name).toBe(name);
+      expect(certificate.checkHost('lintas-1'), name).toBeUndefined();
+      expect(certificate.verify(authority.publicKey), name).toBe(true);
+      expect(certificate.ca, name).toBe(false);
+    }
+    expect(authority.ca).toBe(true);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -141,6 +141,14 @@ describe.skipIf(!IN_GIT)(`the image's contents, built without Docker and served 
     expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/assets\/index-[\w-]+\.js"/);
   });
 
+  test('its health check (Dockerfile HEALTHCHECK) passes while the server answers, and fails where none listens', async () => {
+    const healthcheck = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').match(/^\s+CMD \["node", "\/app\/(deploy\/[\w.]+)"\]$/m)?.[1];
+    expect(healthcheck).toBe('deploy/healthcheck.cjs');
+    const check = (port: string) => spawnSync(process.execPath, [join(app, healthcheck!)], { env: { PATH: process.env.PATH, PORT: port }, timeout: 10_000 }).status;
+    expect(check(new URL(server.url).port)).toBe(0);
+    expect(check('1')).toBe(1);
+  });
+
   test('runs the compiled server with the production dependencies only: no sources, no tsx', async () => {
     const command = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     expect(command.slice(1)).toEqual([`${app}/deploy/../bin/lintas.js`, 'serve', '--no-demo']);

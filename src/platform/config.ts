@@ -14,6 +14,18 @@ export interface Config {
    */
   pgliteSharedBuffersMb: number;
   databaseUrl: string | undefined;
+  /**
+   * Whether the database connection must be encrypted and the server's certificate and name
+   * checked (LINTAS_DATABASE_TLS, ASVS 9.2.2): then DATABASE_URL must ask for sslmode=verify-full,
+   * which node-postgres and libpq (pg_dump, pg_restore) both refuse to connect without.
+   */
+  databaseTls: 'required' | 'off';
+  /**
+   * The server's own certificate and key (PEM), when it serves HTTPS itself (LINTAS_TLS_CERT and
+   * LINTAS_TLS_KEY, files): for a proxy in another container or on another machine, so that the
+   * hop between them is encrypted too (ASVS 1.9.1). Unset, it serves plain HTTP.
+   */
+  tls: { cert: string; key: string } | undefined;
   /** Public address of the web app, used in e-mailed links. */
   publicUrl: string;
   /** Cookies get `Secure` when the public address is https. */
@@ -108,6 +120,57 @@ function hostList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
   return hosts;
 }
 
+/** LINTAS_TLS_CERT and LINTAS_TLS_KEY: both or neither, each a PEM file. */
+function serverTls(env: NodeJS.ProcessEnv): Config['tls'] {
+  const certFile = env.LINTAS_TLS_CERT || undefined;
+  const keyFile = env.LINTAS_TLS_KEY || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error('LINTAS_TLS_CERT and LINTAS_TLS_KEY go together: the files of the certificate and of its key, to serve HTTPS');
+  const cert = readSetting('LINTAS_TLS_CERT', certFile);
+  const key = readSetting('LINTAS_TLS_KEY', keyFile);
+  if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`LINTAS_TLS_CERT: ${certFile} holds no PEM certificate`);
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw new Error(`LINTAS_TLS_KEY: ${keyFile} holds no PEM private key`);
+  return { cert, key };
+}
+
+/** Whether `host` (a URL's host name, or empty for the default socket) is this machine. */
+function loopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === '' || bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/**
+ * LINTAS_DATABASE_TLS: `required` or `off`; unset, required in production (NODE_ENV=production)
+ * for a database on another machine, off for one on this machine (loopback or a Unix socket).
+ * Required, DATABASE_URL must carry sslmode=verify-full, or the process refuses to start.
+ */
+function databaseTls(env: NodeJS.ProcessEnv, url: string | undefined): Config['databaseTls'] {
+  const setting = env.LINTAS_DATABASE_TLS;
+  if (setting !== undefined && setting !== '' && setting !== 'required' && setting !== 'off') throw new Error(`LINTAS_DATABASE_TLS must be required or off, got "${setting}"`);
+  if (!url) return setting === 'required' ? 'required' : 'off';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Left to node-postgres to read, unless TLS may have to be checked.
+    if (setting === 'off' || (setting !== 'required' && env.NODE_ENV !== 'production')) return 'off';
+    throw new Error('DATABASE_URL must be a URL, to check that it asks for TLS: postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full');
+  }
+  const socket = parsed.searchParams.get('host')?.startsWith('/') ?? false;
+  const local = socket || loopback(parsed.hostname);
+  const required = setting === 'required' || (setting !== 'off' && env.NODE_ENV === 'production' && !local);
+  if (!required) return 'off';
+  const mode = parsed.searchParams.get('sslmode');
+  if (mode !== 'verify-full') {
+    throw new Error(
+      `DATABASE_URL asks for ${mode ? `sslmode=${mode}` : 'no sslmode'}, but the connection to the database must be encrypted and the server's certificate and name checked ` +
+        `(LINTAS_DATABASE_TLS${setting === 'required' ? '=required' : ' is required in production for a database on another machine'}): ` +
+        'add sslmode=verify-full to DATABASE_URL, and sslrootcert=FILE when a private authority signed the certificate, or set LINTAS_DATABASE_TLS=off to allow a plain connection',
+    );
+  }
+  return 'required';
+}
+
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -120,12 +183,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 8080);
   const publicUrl = env.LINTAS_PUBLIC_URL ?? `http://localhost:${port}`;
   const smtpHost = env.SMTP_HOST;
+  const databaseUrl = env.DATABASE_URL || undefined;
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.LINTAS_DATA ?? './data'),
     pgliteSharedBuffersMb: Math.max(1, int(env, 'LINTAS_PGLITE_SHARED_BUFFERS_MB', 128)),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
+    databaseTls: databaseTls(env, databaseUrl),
+    tls: serverTls(env),
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     sessionHours: int(env, 'LINTAS_SESSION_HOURS', 12),

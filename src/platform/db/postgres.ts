@@ -217,8 +217,13 @@ export class PostgresDatabase implements Database {
     pool.on('connect', (connection) => {
       sendMany(connection, "SET jit = off; SET client_connection_check_interval = '5s'").catch(() => undefined);
     });
-    const client = await pool.connect();
-    client.release();
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
     return new PostgresDatabase(pool, options.rowLevelSecurity ?? true, connectionString);
   }
 
