@@ -122,19 +122,17 @@ export class SampleLog {
   }
 
   private grow(size: number): void {
-    const at = new Float64Array(size);
-    at.set(this.at);
-    this.at = at;
-    const latency = new Float64Array(size);
-    latency.set(this.latency);
-    this.latency = latency;
-    const status = new Uint16Array(size);
-    status.set(this.status);
-    this.status = status;
-    const retryAfter = new Uint8Array(size);
-    retryAfter.set(this.retryAfter);
-    this.retryAfter = retryAfter;
+    this.at = copied(this.at, new Float64Array(size));
+    this.latency = copied(this.latency, new Float64Array(size));
+    this.status = copied(this.status, new Uint16Array(size));
+    this.retryAfter = copied(this.retryAfter, new Uint8Array(size));
   }
+}
+
+/** `into`, holding `from`'s values first. */
+function copied<T extends Float64Array | Uint16Array | Uint8Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /**
