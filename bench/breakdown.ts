@@ -90,6 +90,7 @@ function probed(db: Database, probe: Probe): Database {
     read: (context, work) => db.read(context, timedWork(work)),
     ownerTransaction: (work) => db.ownerTransaction(work),
     waiting: () => db.waiting(),
+    checkLogins: () => db.checkLogins(),
     close: () => db.close(),
   };
 }

@@ -63,6 +63,8 @@ export async function startServer(
   let sessionChanges: Listener | undefined;
   try {
     await migrate(db, migrationsOf(modules));
+    // A serving login that could act as the owner, or that is refused its proofs, stops the start here.
+    await db.checkLogins();
     // Sign-outs, revocations and directory changes made by other processes reach this one's session cache.
     if (config.databaseUrl) sessionChanges = await listenForSessionChanges(config.databaseUrl);
     // A wrong or missing key stops the start here, before anything is read or written.

@@ -15,6 +15,13 @@ export interface Config {
   pgliteSharedBuffersMb: number;
   databaseUrl: string | undefined;
   /**
+   * The serving login (DATABASE_APP_URL): the same database as DATABASE_URL, reached as a role that
+   * is only a member of lintas_app. When set, requests' transactions run on its connections, from
+   * which no statement can act as the owner; DATABASE_URL's login (the owner) keeps migrations, the
+   * audit group commit and the jobs that work across members.
+   */
+  databaseAppUrl: string | undefined;
+  /**
    * Whether the database connection must be encrypted and the server's certificate and name
    * checked (LINTAS_DATABASE_TLS, ASVS 9.2.2): then DATABASE_URL must ask for sslmode=verify-full,
    * which node-postgres and libpq (pg_dump, pg_restore) both refuse to connect without.
@@ -144,7 +151,7 @@ function loopback(host: string): boolean {
  * for a database on another machine, off for one on this machine (loopback or a Unix socket).
  * Required, DATABASE_URL must carry sslmode=verify-full, or the process refuses to start.
  */
-function databaseTls(env: NodeJS.ProcessEnv, url: string | undefined): Config['databaseTls'] {
+function databaseTls(env: NodeJS.ProcessEnv, url: string | undefined, name = 'DATABASE_URL'): Config['databaseTls'] {
   const setting = env.LINTAS_DATABASE_TLS;
   if (setting !== undefined && setting !== '' && setting !== 'required' && setting !== 'off') throw new Error(`LINTAS_DATABASE_TLS must be required or off, got "${setting}"`);
   if (!url) return setting === 'required' ? 'required' : 'off';
@@ -154,7 +161,7 @@ function databaseTls(env: NodeJS.ProcessEnv, url: string | undefined): Config['d
   } catch {
     // Left to node-postgres to read, unless TLS may have to be checked.
     if (setting === 'off' || (setting !== 'required' && env.NODE_ENV !== 'production')) return 'off';
-    throw new Error('DATABASE_URL must be a URL, to check that it asks for TLS: postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full');
+    throw new Error(`${name} must be a URL, to check that it asks for TLS: postgres://USER@HOST:PORT/DATABASE?sslmode=verify-full`);
   }
   const socket = parsed.searchParams.get('host')?.startsWith('/') ?? false;
   const local = socket || loopback(parsed.hostname);
@@ -163,12 +170,32 @@ function databaseTls(env: NodeJS.ProcessEnv, url: string | undefined): Config['d
   const mode = parsed.searchParams.get('sslmode');
   if (mode !== 'verify-full') {
     throw new Error(
-      `DATABASE_URL asks for ${mode ? `sslmode=${mode}` : 'no sslmode'}, but the connection to the database must be encrypted and the server's certificate and name checked ` +
+      `${name} asks for ${mode ? `sslmode=${mode}` : 'no sslmode'}, but the connection to the database must be encrypted and the server's certificate and name checked ` +
         `(LINTAS_DATABASE_TLS${setting === 'required' ? '=required' : ' is required in production for a database on another machine'}): ` +
-        'add sslmode=verify-full to DATABASE_URL, and sslrootcert=FILE when a private authority signed the certificate, or set LINTAS_DATABASE_TLS=off to allow a plain connection',
+        `add sslmode=verify-full to ${name}, and sslrootcert=FILE when a private authority signed the certificate, or set LINTAS_DATABASE_TLS=off to allow a plain connection`,
     );
   }
   return 'required';
+}
+
+/**
+ * DATABASE_APP_URL, with the password of DATABASE_APP_PASSWORD_FILE written in when the URL names
+ * none (a secret mounted as a file, as the Compose recipe's is).
+ */
+function servingLoginUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.DATABASE_APP_URL || undefined;
+  const file = env.DATABASE_APP_PASSWORD_FILE || undefined;
+  if (!file) return url;
+  if (!url) throw new Error('DATABASE_APP_PASSWORD_FILE is the password of DATABASE_APP_URL: set DATABASE_APP_URL too');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('DATABASE_APP_URL must be a URL to take the password of DATABASE_APP_PASSWORD_FILE: postgres://USER@HOST:PORT/DATABASE');
+  }
+  if (parsed.password) throw new Error('DATABASE_APP_URL names a password already: drop it, or DATABASE_APP_PASSWORD_FILE');
+  parsed.password = encodeURIComponent(readSetting('DATABASE_APP_PASSWORD_FILE', file).replace(/\r?\n$/, ''));
+  return parsed.toString();
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -184,13 +211,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = env.LINTAS_PUBLIC_URL ?? `http://localhost:${port}`;
   const smtpHost = env.SMTP_HOST;
   const databaseUrl = env.DATABASE_URL || undefined;
+  const databaseAppUrl = servingLoginUrl(env);
+  if (databaseAppUrl && !databaseUrl) throw new Error('DATABASE_APP_URL is the serving login to the database of DATABASE_URL: set DATABASE_URL too');
+  const tlsOfApp = databaseAppUrl ? databaseTls(env, databaseAppUrl, 'DATABASE_APP_URL') : 'off';
+  const tlsOfOwner = databaseTls(env, databaseUrl);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.LINTAS_DATA ?? './data'),
     pgliteSharedBuffersMb: Math.max(1, int(env, 'LINTAS_PGLITE_SHARED_BUFFERS_MB', 128)),
     databaseUrl,
-    databaseTls: databaseTls(env, databaseUrl),
+    databaseAppUrl,
+    databaseTls: tlsOfOwner === 'required' || tlsOfApp === 'required' ? 'required' : 'off',
     tls: serverTls(env),
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),

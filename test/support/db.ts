@@ -11,8 +11,10 @@ import type { RefusalAction } from '../../src/platform/http/refusals.js';
 export interface TestDatabase {
   db: Database;
   kind: 'pglite' | 'postgres';
-  /** The server database's URL, on the PostgreSQL leg. */
+  /** The server database's URL, on the PostgreSQL leg (its owner's login). */
   url?: string;
+  /** The same database through the serving login (DATABASE_APP_URL), on the PostgreSQL leg. */
+  appUrl?: string;
   close(): Promise<void>;
 }
 
@@ -38,11 +40,13 @@ export async function openTestDatabase(
     await admin.end();
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
-    const db = await PostgresDatabase.open(url.toString(), options);
+    const appUrl = servingUrl(url.toString());
+    const db = await PostgresDatabase.open(url.toString(), { ...options, ...(appUrl ? { appUrl } : {}) });
     return {
       db,
       kind: 'postgres',
       url: url.toString(),
+      ...(appUrl ? { appUrl } : {}),
       async close() {
         await db.close();
         const dropper = new pg.Client({ connectionString: serverUrl });
@@ -54,6 +58,18 @@ export async function openTestDatabase(
   }
   const db = await PgliteDatabase.open(undefined, { ...options, sharedBuffers: TEST_SHARED_BUFFERS }, dumpBlob(pgliteDump));
   return { db, kind: 'pglite', close: () => db.close() };
+}
+
+/**
+ * `url` (a PostgreSQL leg's database) through the leg's serving login: every test on that leg runs
+ * requests' transactions on it, as production does with DATABASE_APP_URL.
+ */
+export function servingUrl(url: string, login: string | null = inject('postgresServingLogin')): string | undefined {
+  if (!login) return undefined;
+  const serving = new URL(url);
+  serving.username = login;
+  serving.password = '';
+  return serving.toString();
 }
 
 /** The tests' PGlite databases are small: a smaller shared_buffers than the default starts faster (also for the processes they spawn: processes.ts). */

@@ -16,6 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: string | null;
+    /** The serving login of the PostgreSQL leg's databases (a member of lintas_app only), or null. */
+    postgresServingLogin: string | null;
   }
 }
 
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const webBuilt = builtAfter(join(root, 'web', 'dist', 'index.html'), [join(root, 'web'), join(root, 'src')]);
   if (process.env.LINTAS_TEST_WEB_BUILT !== '1' && !webBuilt) await buildWebApp();
   let templateName: string | null = null;
+  let servingLogin: string | null = null;
   if (serverUrl) {
     templateName = `lintas_template_${process.pid}`;
     const admin = new pg.Client({ connectionString: serverUrl });
@@ -52,8 +55,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const template = await PostgresDatabase.open(url.toString(), { poolSize: 1 });
     await migrate(template, migrationsOf(MODULES));
     await template.close();
+    // The leg's databases serve requests as production's do with DATABASE_APP_URL: through a login
+    // that is a member of lintas_app and nothing more (roles are the server's, not a database's).
+    servingLogin = `lintas_serving_${process.pid}`;
+    const roles = new pg.Client({ connectionString: serverUrl });
+    await roles.connect();
+    await roles.query(`DROP ROLE IF EXISTS ${servingLogin}`);
+    await roles.query(`CREATE ROLE ${servingLogin} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB IN ROLE lintas_app`);
+    await roles.end();
   }
   project.provide('postgresTemplate', templateName);
+  project.provide('postgresServingLogin', servingLogin);
 
   return async () => {
     rmSync(folder, { recursive: true, force: true });
@@ -67,6 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const demo = templateName.replace('lintas_template_', 'lintas_demo_');
       await admin.query(`DROP DATABASE IF EXISTS ${demo}_part WITH (FORCE)`);
       await admin.query(`DROP DATABASE IF EXISTS ${demo} WITH (FORCE)`);
+      if (servingLogin) await admin.query(`DROP ROLE IF EXISTS ${servingLogin}`);
       await admin.end();
     }
   };

@@ -32,6 +32,7 @@ function counting(db: Database): Database & { transactions: number; fail: boolea
       return db.ownerTransaction(work);
     },
     waiting: () => db.waiting(),
+    checkLogins: () => db.checkLogins(),
     close: () => db.close(),
   };
   return wrapper;

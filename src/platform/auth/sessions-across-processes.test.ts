@@ -83,7 +83,8 @@ describe.skipIf(!onServer)('sessions across two server processes on one PostgreS
     const plain = await hash(PASSWORD, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
     await database.db.ownerTransaction((tx) => tx.query(sql`UPDATE lintas_secrets.user_secrets SET password_hash = ${plain} WHERE user_id = ${legacy}`));
     // The admin's session opened before the servers start: its password entry must still count when it changes roles.
-    const env = { LINTAS_DATA_KEY: key, DATABASE_URL: database.url!, LINTAS_SESSION_CACHE_SECONDS: '600', LINTAS_DATA: '/nonexistent-lintas-data', LINTAS_REAUTH_MINUTES: '60' };
+    // Both serve through the serving login, as the deployment recipe's processes do.
+    const env = { LINTAS_DATA_KEY: key, DATABASE_URL: database.url!, ...(database.appUrl ? { DATABASE_APP_URL: database.appUrl } : {}), LINTAS_SESSION_CACHE_SECONDS: '600', LINTAS_DATA: '/nonexistent-lintas-data', LINTAS_REAUTH_MINUTES: '60' };
     [a, b] = await Promise.all([spawnServer([], env), spawnServer([], env)]);
   }, 180_000);
 

@@ -149,10 +149,27 @@ describe('the application role cannot', () => {
       'auth_sign_in_failed', 'auth_sign_in_failures', 'auth_token_actor', 'auth_token_create', 'auth_token_revoke', 'auth_tokens',
       'auth_totp_enable', 'auth_totp_remove', 'auth_totp_reset', 'auth_totp_secret', 'auth_totp_start', 'auth_totp_step_used', 'biometric_tally',
       'documents_reports_of_member', 'file_storage_used', 'linkage_holders', 'linkage_notice_volume', 'linkage_requeue', 'linkage_similar_names_of',
-      'lintas_caller_is_owner', 'lintas_context_intact', 'lintas_member', 'lintas_member_groups', 'lintas_member_is_full',
-      'lintas_queue_webhooks', 'lintas_reports_contributor', 'lintas_user', 'lintas_user_administers', 'lintas_user_roles',
+      'lintas_begin_proven', 'lintas_caller_is_owner', 'lintas_context_intact', 'lintas_member', 'lintas_member_groups', 'lintas_member_is_full',
+      'lintas_queue_webhooks', 'lintas_reports_contributor', 'lintas_session_open', 'lintas_session_spend', 'lintas_user', 'lintas_user_administers', 'lintas_user_roles',
     ];
     expect(callable.map((row) => row.name)).toEqual(reviewed);
+  });
+
+  test('make a definer function read or write a temporary table of its own in place of the platform’s: each searches pg_temp last', async () => {
+    const first = await t.db.ownerTransaction((tx) =>
+      tx.query<{ name: string }>(sql`SELECT p.oid::regprocedure::text AS name FROM pg_proc p
+        WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef AND p.proname <> 'lintas_context_intact'
+          AND NOT coalesce('search_path=public, pg_temp' = ANY (p.proconfig), false) ORDER BY 1`),
+    );
+    expect(first).toEqual([]);
+    // A temporary users table naming the officer the secretariat: the guard's definer function reads the real one.
+    await expect(
+      asApp(async (tx) => {
+        await tx.query(sql`CREATE TEMPORARY TABLE users AS SELECT * FROM public.users`);
+        await tx.query(sql`UPDATE pg_temp.users SET roles = '{officer,secretariat}'`);
+        return tx.query(sql`UPDATE public.users SET roles = '{officer,secretariat}' WHERE id = ${officer.id}`);
+      }),
+    ).rejects.toThrow(REFUSED);
   });
 
   test('escape the context guard on any table under row-level security', async () => {

@@ -67,6 +67,13 @@ export interface Database {
    * The HTTP layer sheds load on it (http/shedding.ts).
    */
   waiting(): number;
+  /**
+   * Once the schema is migrated: makes ready and checks the serving login, when requests' transactions
+   * run on one of their own (a server with DATABASE_APP_URL): it must be a member of the application
+   * role and nothing more (not the owner, not a superuser, no BYPASSRLS), or the start stops here.
+   * Nothing to do otherwise.
+   */
+  checkLogins(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,18 +91,29 @@ const MEMBER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The first statement of every application transaction: seal the member and user (lintas_begin,
- * which the application role may not call: it runs while the statement is still the owner's), then
- * switch to the application role. One simple-protocol statement, so it costs one round trip; the
- * values are checked first.
+ * Proves a transaction's member and user to `lintas_begin_proven` (migration 0062), on a connection
+ * that logs in as the serving login rather than the owner: the connection's next count, and the
+ * proof for this member and user on this backend at that count.
  */
-export function contextStatement(context: TxContext, rowLevelSecurity: boolean): string {
+export type ContextProof = (member: string, user: string) => { count: bigint; proof: string };
+
+/**
+ * The first statement of every application transaction: seal the member and user, then switch to
+ * the application role, with the temporary schema searched last (a temporary table left on a pooled
+ * connection shadows none of the platform's). On a connection that logs in as the owner the seal is
+ * lintas_begin, which the application role may not call (it runs while the statement is still the
+ * owner's); on the serving login's (`prove` given) it is lintas_begin_proven with the process's
+ * proof. One simple-protocol statement, so it costs one round trip; the values are checked first.
+ */
+export function contextStatement(context: TxContext, rowLevelSecurity: boolean, prove?: ContextProof): string {
   const member = context.member ?? '';
   if (member !== '' && !MEMBER_CODE.test(member)) throw new Error(`invalid member code in context: ${member}`);
   const user = context.user?.toLowerCase() ?? '';
   if (user !== '' && !USER_ID.test(user)) throw new Error(`invalid user id in context: ${user}`);
-  const role = rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity ? `, set_config('role', '${APP_ROLE}', true)` : '';
-  return `SELECT lintas_begin('${member}', '${user}')${role}`;
+  const role = rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity ? `, set_config('search_path', 'public, pg_temp', true), set_config('role', '${APP_ROLE}', true)` : '';
+  const proven = prove?.(member, user);
+  const begin = proven ? `lintas_begin_proven('${member}', '${user}', ${proven.count}, '${proven.proof}')` : `lintas_begin('${member}', '${user}')`;
+  return `SELECT ${begin}${role}`;
 }
 
 export class NotFoundRow extends Error {

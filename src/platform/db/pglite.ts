@@ -115,6 +115,11 @@ export class PgliteDatabase implements Database {
     return this.queued;
   }
 
+  /** One process, one connection, one role: there is no serving login to check. */
+  checkLogins(): Promise<void> {
+    return Promise.resolve();
+  }
+
   transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.queue(async (tx) => {
       await tx.exec(contextStatement(context, this.rowLevelSecurity));

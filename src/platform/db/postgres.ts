@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { listen, type Listener } from './listen.js';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
-import { BaseTx, contextStatement, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
+import { APP_ROLE, BaseTx, contextStatement, type ContextProof, type Database, type DatabaseOptions, type Tx, type TxContext } from './database.js';
 import { parsers } from './types.js';
 import { literalOf, preparedRun } from './prepared.js';
-import type { Sql } from './sql.js';
+import { sql, type Sql } from './sql.js';
 
 const builtIn = pg.types.getTypeParser as (oid: number) => (value: string) => unknown;
 const types = {
@@ -157,9 +158,10 @@ const INLINE_BUDGET = 8_192;
  * time (`preparedRun`).
  */
 class PgReadTx extends BaseTx {
+  /** `begin`: each statement's BEGIN and context (a new one each time: a serving login's proof is for one transaction). */
   constructor(
     private readonly client: pg.PoolClient,
-    private readonly begin: string,
+    private readonly begin: () => string,
   ) {
     super(true);
   }
@@ -168,7 +170,7 @@ class PgReadTx extends BaseTx {
     this.live();
     const run = statement.genericPlan ? preparedRun(this.client, statement) : undefined;
     if (run) {
-      const results = await sendMany(this.client, `${this.begin};\n${run.text};\nCOMMIT`);
+      const results = await sendMany(this.client, `${this.begin()};\n${run.text};\nCOMMIT`);
       run.ran();
       return results[results.length - 2]!.rows as Row[];
     }
@@ -176,10 +178,10 @@ class PgReadTx extends BaseTx {
     if (text === undefined) {
       // Queued together, so nothing the caller queues meanwhile comes between them.
       const { text: withParameters, values } = statement.compile();
-      const [, result] = await Promise.all([send(this.client, this.begin), send(this.client, withParameters, values), send(this.client, 'COMMIT')]);
+      const [, result] = await Promise.all([send(this.client, this.begin()), send(this.client, withParameters, values), send(this.client, 'COMMIT')]);
       return result.rows as Row[];
     }
-    const results = await sendMany(this.client, `${this.begin};\n${text};\nCOMMIT`);
+    const results = await sendMany(this.client, `${this.begin()};\n${text};\nCOMMIT`);
     return results[2]!.rows as Row[];
   }
 
@@ -188,7 +190,128 @@ class PgReadTx extends BaseTx {
   }
 }
 
-/** A PostgreSQL server (15 or newer) through a connection pool. */
+/** Runs `use` on a connection of `pool` outside any transaction, through the connection's lane. */
+async function once<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await use(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** A key of the process's, in the two parts of the nested SHA-256 migration 0062 checks. */
+interface ProcessKey {
+  inner: Buffer;
+  outer: Buffer;
+}
+
+/** What the serving login's connection knows of its session: its backend and the count its next proof is for. */
+interface Session {
+  pid: number;
+  next: bigint;
+}
+
+/** A serving login's connection's session, once it has one. */
+const sessions = new WeakMap<pg.ClientBase, Session>();
+
+/** The refusal of lintas_begin_proven (SQLSTATE 28000): the connection's count is no longer the process's. */
+const UNPROVEN = '28000';
+
+/**
+ * The serving login (DATABASE_APP_URL): a pool of connections that log in as a role that is only a
+ * member of the application role, so a statement on them cannot `RESET ROLE` to the owner. Each
+ * connection opens a session once (`lintas_session_open`, migration 0062: a counter the database
+ * keeps, started at a random value), and every transaction on it proves its member and user with
+ * the process's key, read once through the owner's pool, over the backend and the counter's next
+ * value, which the connection never repeats.
+ */
+class ServingLogin {
+  private prepared: Promise<ProcessKey> | undefined;
+  private readonly opening = new WeakMap<pg.ClientBase, Promise<Session>>();
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly owner: pg.Pool,
+  ) {}
+
+  /** The process's key, once the login is checked; memoised (a failure is tried again next time). */
+  ready(): Promise<ProcessKey> {
+    this.prepared ??= this.prepare().catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  private async prepare(): Promise<ProcessKey> {
+    let login: { login: string; superuser: boolean; bypass: boolean; createrole: boolean; app: boolean; others: string[] } | undefined;
+    try {
+      const checked = await once(this.pool, (client) => send(client, 
+        `SELECT r.rolname AS login, r.rolsuper AS superuser, r.rolbypassrls AS bypass, r.rolcreaterole AS createrole,
+                pg_has_role(session_user, '${APP_ROLE}', 'MEMBER') AS app,
+                ARRAY(SELECT o.rolname::text FROM pg_roles o WHERE o.rolname NOT IN (session_user, '${APP_ROLE}') AND pg_has_role(session_user, o.oid, 'MEMBER') ORDER BY 1) AS others
+         FROM pg_roles r WHERE r.rolname = session_user`,
+      ));
+      login = checked.rows[0] as typeof login;
+    } catch (error) {
+      throw new Error(`DATABASE_APP_URL: the serving login could not be checked: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!login) throw new Error('DATABASE_APP_URL: the serving login was not found among the roles');
+    const wrong = [
+      ...(login.superuser ? ['is a superuser'] : []),
+      ...(login.bypass ? ['has BYPASSRLS'] : []),
+      ...(login.createrole ? ['has CREATEROLE'] : []),
+      ...(!login.app ? [`is not a member of ${APP_ROLE} (GRANT ${APP_ROLE} TO ${login.login})`] : []),
+      ...(login.others.length > 0 ? [`is a member of ${login.others.join(', ')} as well`] : []),
+    ];
+    if (wrong.length > 0) {
+      throw new Error(
+        `DATABASE_APP_URL: the serving login ${login.login} ${wrong.join(', ')}; it must be a member of ${APP_ROLE} and nothing more ` +
+          `(not the owner of the schema or of the database), so that a statement on its connections cannot act as the owner`,
+      );
+    }
+    const key = await once(this.owner, (client) => send(client, 'SELECT inner_key, outer_key FROM lintas_secrets.process_key'));
+    const row = key.rows[0] as { inner_key: Buffer; outer_key: Buffer } | undefined;
+    if (!row) throw new Error("the database has no key for the serving process's proofs (lintas_secrets.process_key)");
+    return { inner: row.inner_key, outer: row.outer_key };
+  }
+
+  /** The connection's session, opened on its first transaction. */
+  private session(client: pg.PoolClient): Promise<Session> {
+    let session = this.opening.get(client);
+    if (!session) {
+      session = send(client, 'SELECT lintas_session_open()::text AS last, pg_backend_pid() AS pid').then((result) => {
+        const row = result.rows[0] as { last: string; pid: number };
+        const opened = { pid: row.pid, next: BigInt(row.last) + 1n };
+        sessions.set(client, opened);
+        return opened;
+      });
+      this.opening.set(client, session);
+    }
+    return session;
+  }
+
+  /**
+   * The proofs of this connection's transactions' contexts (each counts one). `key`: from `ready()`,
+   * awaited before the connection is taken (its check takes one of the pool's connections itself).
+   */
+  async prover(client: pg.PoolClient, key: ProcessKey): Promise<ContextProof> {
+    const session = await this.session(client);
+    return (member, user) => {
+      const count = session.next;
+      session.next += 1n;
+      const inner = createHash('sha256').update(key.inner).update(`${member}|${user}|${session.pid}|${count}`, 'utf8').digest();
+      return { count, proof: createHash('sha256').update(key.outer).update(inner).digest('hex') };
+    };
+  }
+}
+
+/**
+ * A PostgreSQL server (15 or newer) through a connection pool; with `appUrl` (DATABASE_APP_URL), two:
+ * the application's transactions and reads on the serving login's, the owner's transactions (jobs
+ * across members, the audit group commit, migrations) on the owner's.
+ */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
 
@@ -196,14 +319,29 @@ export class PostgresDatabase implements Database {
     private readonly pool: pg.Pool,
     private readonly rowLevelSecurity: boolean,
     private readonly connectionString: string,
+    private readonly serving: ServingLogin | undefined,
   ) {}
 
   listen(channel: string, onPayload: (payload: string) => void, onLost?: (reason: unknown) => void): Promise<Listener> {
     return listen(this.connectionString, channel, onPayload, onLost);
   }
 
-  static async open(connectionString: string, options: DatabaseOptions & { poolSize?: number } = {}): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({ connectionString, types, max: options.poolSize ?? 10 });
+  static async open(connectionString: string, options: DatabaseOptions & { poolSize?: number; appUrl?: string } = {}): Promise<PostgresDatabase> {
+    const pool = PostgresDatabase.pool(connectionString, options.poolSize);
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+    // The serving login's connections open when first used: before migrations its functions may not exist yet.
+    const serving = options.appUrl ? new ServingLogin(PostgresDatabase.pool(options.appUrl, options.poolSize), pool) : undefined;
+    return new PostgresDatabase(pool, options.rowLevelSecurity ?? true, connectionString, serving);
+  }
+
+  private static pool(connectionString: string, size = 10): pg.Pool {
+    const pool = new pg.Pool({ connectionString, types, max: size });
     pool.on('error', () => undefined); // an idle client's error surfaces on its next use
     // No JIT compilation in the app's sessions. PostgreSQL compiles a statement whose estimated
     // cost passes jit_above_cost, and the app's large statements are batches run once each (an
@@ -217,25 +355,36 @@ export class PostgresDatabase implements Database {
     pool.on('connect', (connection) => {
       sendMany(connection, "SET jit = off; SET client_connection_check_interval = '5s'").catch(() => undefined);
     });
-    try {
-      const client = await pool.connect();
-      client.release();
-    } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw error;
-    }
-    return new PostgresDatabase(pool, options.rowLevelSecurity ?? true, connectionString);
+    return pool;
   }
 
-  /** Runs `use` on a pooled connection; if it fails, rolls back what it left open (a broken connection is dropped). */
-  private async withClient<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+  async checkLogins(): Promise<void> {
+    if (!this.serving) return;
+    await this.serving.ready();
+    // One transaction through it end to end: a login to another database (whose key differs) is refused here.
+    try {
+      await this.read({ member: null }, (tx) => tx.query(sql`SELECT 1`));
+    } catch (error) {
+      throw new Error(`DATABASE_APP_URL: a transaction on the serving login failed (is it the database of DATABASE_URL?): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Runs `use` on a connection of `pool`; if it fails, rolls back what it left open (a broken
+   * connection is dropped, and so is one whose proof was refused: its count is no longer the process's).
+   */
+  private async withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
     let broken = false;
     try {
       return await use(client);
     } catch (error) {
+      if ((error as { code?: unknown }).code === UNPROVEN) broken = true;
+      // On the serving login's connection, the failed transaction's count is spent as well: its begin
+      // may not have run (a text refused whole), and its proof must not be left for a statement to use.
+      const session = sessions.get(client);
       try {
-        await send(client, 'ROLLBACK');
+        await send(client, session && !broken ? `ROLLBACK; SELECT lintas_session_spend(${session.next - 1n})` : 'ROLLBACK');
       } catch {
         broken = true;
       }
@@ -245,9 +394,28 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  private run<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.withClient(async (client) => {
-      const tx = new PgTx(client, begin);
+  /**
+   * Where a transaction for `context` runs and how it begins (`begin()`, a new text at each call):
+   * on the serving login's connection with its proof, when there is one and the transaction is the
+   * application role's; else on the owner's.
+   */
+  private async open<T>(context: TxContext | undefined, begin: string, use: (client: pg.PoolClient, begin: () => string) => Promise<T>): Promise<T> {
+    if (context === undefined) return this.withClient(this.pool, (client) => use(client, () => begin));
+    const serving = this.serving;
+    if (serving && this.rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity) {
+      const key = await serving.ready();
+      return this.withClient(serving.pool, async (client) => {
+        const prove = await serving.prover(client, key);
+        return use(client, () => `${begin}; ${contextStatement(context, true, prove)}`);
+      });
+    }
+    const text = `${begin}; ${contextStatement(context, this.rowLevelSecurity)}`;
+    return this.withClient(this.pool, (client) => use(client, () => text));
+  }
+
+  private run<T>(context: TxContext | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.open(context, 'BEGIN', async (client, begin) => {
+      const tx = new PgTx(client, begin());
       try {
         const result = await work(tx);
         await tx.commit();
@@ -258,17 +426,16 @@ export class PostgresDatabase implements Database {
     });
   }
 
-  async transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run(`BEGIN; ${contextStatement(context, this.rowLevelSecurity)}`, work);
+  transaction<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.run(context, work);
   }
 
   ownerTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.run('BEGIN', work);
+    return this.run(undefined, work);
   }
 
-  async read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-    const begin = `BEGIN READ ONLY; ${contextStatement(context, this.rowLevelSecurity)}`;
-    return this.withClient(async (client) => {
+  read<T>(context: TxContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.open(context, 'BEGIN READ ONLY', async (client, begin) => {
       const tx = new PgReadTx(client, begin);
       try {
         return await work(tx);
@@ -279,10 +446,10 @@ export class PostgresDatabase implements Database {
   }
 
   waiting(): number {
-    return this.pool.waitingCount;
+    return this.pool.waitingCount + (this.serving?.pool.waitingCount ?? 0);
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.serving?.pool.end()]);
   }
 }
