@@ -460,6 +460,9 @@ if (process.argv[2] === 'linkage') {
 } else if (process.argv[2] === 'soak') {
   // `npm run bench -- soak`: mixed traffic at half saturation, then overload and recovery (bench/soak.ts).
   await import('./soak.js');
+} else if (process.argv[2] === 'serving-login') {
+  // `npm run bench -- serving-login`: a transaction on the serving login against one on the owner's (bench/serving-login.ts).
+  await import('./serving-login.js');
 } else if (process.argv[2] === 'vectors') {
   // `npm run bench -- vectors …`: one-to-many vector search (bench/biometrics-search.ts, its own flags).
   await import('./biometrics-search.js');

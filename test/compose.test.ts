@@ -99,3 +99,26 @@ test('the inner network is encrypted and each end checked: the processes over HT
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('the processes serve through the serving login the database’s first start makes, with its own password, over TLS', () => {
+  const setting = (name: string) => compose.match(new RegExp(`^\\s+${name}: (.+)$`, 'm'))?.[1]?.replace(/^"(.*)"$/, '$1');
+  const owner = new URL(setting('DATABASE_URL')!);
+  const serving = new URL(setting('DATABASE_APP_URL')!);
+  // The same database and server, another login, TLS checked as for the owner's.
+  expect(serving.username).toBe('lintas_serving');
+  expect(serving.password).toBe('');
+  expect(`${serving.host}${serving.pathname}${serving.search}`).toBe(`${owner.host}${owner.pathname}${owner.search}`);
+  expect(setting('DATABASE_APP_PASSWORD_FILE')).toBe('/run/secrets/db_serving_password');
+  // The secret is made by the header's commands, given to the processes and to the database, whose first start makes the login.
+  expect(compose).toMatch(/^#\s+openssl rand -hex 24 > secrets\/db_serving_password$/m);
+  expect(compose).toMatch(/^ {2}db_serving_password:\n {4}file: \.\/secrets\/db_serving_password$/m);
+  const secretsOf = [...compose.matchAll(/^\s+secrets: \[([^\]]+)\]$/gm)].map((match) => match[1]!.split(/,\s*/));
+  expect(secretsOf.filter((list) => list.includes('db_serving_password'))).toHaveLength(2);
+  expect(compose).toMatch(/^\s+- \.\/deploy\/db-init\.sh:\/docker-entrypoint-initdb\.d\/[\w-]+\.sh:ro$/m);
+  const init = read('deploy/db-init.sh');
+  expect(init).toContain('/run/secrets/db_serving_password');
+  expect(init).toMatch(/CREATE ROLE lintas_serving LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB IN ROLE lintas_app/);
+  // The password reaches psql as a variable, never as part of the statement's text.
+  expect(init).toMatch(/PASSWORD :'password'/);
+  expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: owner.toString(), DATABASE_APP_URL: serving.toString(), LINTAS_DATABASE_TLS: 'required' }).databaseTls).toBe('required');
+});

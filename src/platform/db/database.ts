@@ -92,10 +92,10 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /**
  * Proves a transaction's member and user to `lintas_begin_proven` (migration 0062), on a connection
- * that logs in as the serving login rather than the owner: the connection's next count, and the
- * proof for this member and user on this backend at that count.
+ * that logs in as the serving login rather than the owner: the connection's counter (an oid) and
+ * its next count, and the proof for this member and user on this backend, counter and count.
  */
-export type ContextProof = (member: string, user: string) => { count: bigint; proof: string };
+export type ContextProof = (member: string, user: string) => { counter: number; count: bigint; proof: string };
 
 /**
  * The first statement of every application transaction: seal the member and user, then switch to
@@ -112,7 +112,7 @@ export function contextStatement(context: TxContext, rowLevelSecurity: boolean, 
   if (user !== '' && !USER_ID.test(user)) throw new Error(`invalid user id in context: ${user}`);
   const role = rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity ? `, set_config('search_path', 'public, pg_temp', true), set_config('role', '${APP_ROLE}', true)` : '';
   const proven = prove?.(member, user);
-  const begin = proven ? `lintas_begin_proven('${member}', '${user}', ${proven.count}, '${proven.proof}')` : `lintas_begin('${member}', '${user}')`;
+  const begin = proven ? `lintas_begin_proven('${member}', '${user}', ${proven.counter}, ${proven.count}, '${proven.proof}')` : `lintas_begin('${member}', '${user}')`;
   return `SELECT ${begin}${role}`;
 }
 

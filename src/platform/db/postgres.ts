@@ -209,6 +209,7 @@ interface ProcessKey {
 /** What the serving login's connection knows of its session: its backend and the count its next proof is for. */
 interface Session {
   pid: number;
+  counter: number;
   next: bigint;
 }
 
@@ -271,19 +272,19 @@ class ServingLogin {
           `(not the owner of the schema or of the database), so that a statement on its connections cannot act as the owner`,
       );
     }
-    const key = await once(this.owner, (client) => send(client, 'SELECT inner_key, outer_key FROM lintas_secrets.process_key'));
-    const row = key.rows[0] as { inner_key: Buffer; outer_key: Buffer } | undefined;
-    if (!row) throw new Error("the database has no key for the serving process's proofs (lintas_secrets.process_key)");
-    return { inner: row.inner_key, outer: row.outer_key };
+    const key = await once(this.owner, (client) => send(client, 'SELECT process_inner_key, process_outer_key FROM lintas_secrets.context_key'));
+    const row = key.rows[0] as { process_inner_key: Buffer; process_outer_key: Buffer } | undefined;
+    if (!row) throw new Error("the database has no key for the serving process's proofs (lintas_secrets.context_key)");
+    return { inner: row.process_inner_key, outer: row.process_outer_key };
   }
 
   /** The connection's session, opened on its first transaction. */
   private session(client: pg.PoolClient): Promise<Session> {
     let session = this.opening.get(client);
     if (!session) {
-      session = send(client, 'SELECT lintas_session_open()::text AS last, pg_backend_pid() AS pid').then((result) => {
-        const row = result.rows[0] as { last: string; pid: number };
-        const opened = { pid: row.pid, next: BigInt(row.last) + 1n };
+      session = send(client, 'SELECT counter::int8 AS counter, last::text AS last, pg_backend_pid() AS pid FROM lintas_session_open()').then((result) => {
+        const row = result.rows[0] as { counter: string | number; last: string; pid: number };
+        const opened = { pid: row.pid, counter: Number(row.counter), next: BigInt(row.last) + 1n };
         sessions.set(client, opened);
         return opened;
       });
@@ -301,8 +302,8 @@ class ServingLogin {
     return (member, user) => {
       const count = session.next;
       session.next += 1n;
-      const inner = createHash('sha256').update(key.inner).update(`${member}|${user}|${session.pid}|${count}`, 'utf8').digest();
-      return { count, proof: createHash('sha256').update(key.outer).update(inner).digest('hex') };
+      const inner = createHash('sha256').update(key.inner).update(`${member}|${user}|${session.pid}|${session.counter}|${count}`, 'utf8').digest();
+      return { counter: session.counter, count, proof: createHash('sha256').update(key.outer).update(inner).digest('hex') };
     };
   }
 }
@@ -403,6 +404,7 @@ export class PostgresDatabase implements Database {
     if (context === undefined) return this.withClient(this.pool, (client) => use(client, () => begin));
     const serving = this.serving;
     if (serving && this.rowLevelSecurity && !context.unsafeWithoutRowLevelSecurity) {
+      contextStatement(context, true); // a bad member or user is refused now, even by a read that sends nothing
       const key = await serving.ready();
       return this.withClient(serving.pool, async (client) => {
         const prove = await serving.prover(client, key);

@@ -58,13 +58,24 @@ describe.runIf(server)('the serving login', () => {
   }
 
   /** The process's key, as only the owner reads it. */
-  async function key(): Promise<{ inner_key: Buffer; outer_key: Buffer }> {
-    return t.db.ownerTransaction((tx) => tx.one(sql`SELECT inner_key, outer_key FROM lintas_secrets.process_key`));
+  async function key(): Promise<Key> {
+    return t.db.ownerTransaction((tx) => tx.one(sql`SELECT process_inner_key AS inner, process_outer_key AS outer FROM lintas_secrets.context_key`));
   }
 
-  function prove(k: { inner_key: Buffer; outer_key: Buffer }, member: string, user: string, pid: number, count: bigint): string {
-    const inner = createHash('sha256').update(k.inner_key).update(`${member}|${user}|${pid}|${count}`, 'utf8').digest();
-    return createHash('sha256').update(k.outer_key).update(inner).digest('hex');
+  interface Key {
+    inner: Buffer;
+    outer: Buffer;
+  }
+
+  /** The process's proof, made here with its key: for a member and user on a backend, its counter and a count. */
+  function prove(k: Key, member: string, user: string, pid: number, counter: number, count: bigint): string {
+    const inner = createHash('sha256').update(k.inner).update(`${member}|${user}|${pid}|${counter}|${count}`, 'utf8').digest();
+    return createHash('sha256').update(k.outer).update(inner).digest('hex');
+  }
+
+  /** This connection's backend and counter (the sequence its session opened, or one a statement made in its place). */
+  function here(tx: Tx): Promise<{ pid: number; counter: number }> {
+    return tx.one(sql`SELECT pg_backend_pid() AS pid, coalesce(to_regclass('pg_temp.lintas_session')::oid, 0)::int8 AS counter`);
   }
 
   const asOfficer = <T>(work: (tx: Tx) => Promise<T>, db = t.db): Promise<T> => db.transaction({ member: 'AAA', user: officer.id }, work);
@@ -79,7 +90,7 @@ describe.runIf(server)('the serving login', () => {
     })).rejects.toThrow(/permission denied/);
     await expect(asOfficer(async (tx) => {
       await tx.query(sql`RESET ROLE`);
-      return tx.query(sql`SELECT * FROM lintas_secrets.process_key`);
+      return tx.query(sql`SELECT process_inner_key FROM lintas_secrets.context_key`);
     })).rejects.toThrow(/permission denied/);
     const owner = (await admin.query<{ owner: string }>(`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE oid = 'public.audit_log'::regclass`)).rows[0]!.owner;
     await expect(asOfficer((tx) => tx.query(sql`SET ROLE ${sql.ident(owner)}`))).rejects.toThrow(/permission denied/);
@@ -99,20 +110,22 @@ describe.runIf(server)('the serving login', () => {
 
   test('a forged proof, one for another backend, and one already spent are refused; only the key’s holder seals a member', async () => {
     const k = await key();
-    // Each attempt learns its backend in its own transaction: a refused proof closes the connection.
-    const attempt = (count: bigint, proof: (pid: number) => string) => asOfficer(async (tx) => {
-      const { pid } = await tx.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
-      await tx.query(sql`SELECT lintas_begin_proven('BBB', '', ${String(count)}::bigint, ${proof(pid)})`);
+    // Each attempt learns its backend and counter in its own transaction: a refused proof closes the connection.
+    const attempt = (count: bigint, proof: (pid: number, counter: number) => string, counterOf = (counter: number) => counter) => asOfficer(async (tx) => {
+      const { pid, counter } = await here(tx);
+      await tx.query(sql`SELECT lintas_begin_proven('BBB', '', ${counterOf(counter)}::oid, ${String(count)}::bigint, ${proof(pid, counter)})`);
       return tx.query<{ id: string }>(sql`SELECT id FROM library_documents WHERE id = ${hidden}`);
     });
     const fresh = 9223372036854775000n;
     await expect(attempt(fresh, () => 'f'.repeat(64))).rejects.toThrow(/not proven by the serving process/);
     // The right key, for another backend.
-    await expect(attempt(fresh, (pid) => prove(k, 'BBB', '', pid + 1, fresh))).rejects.toThrow(/not proven/);
+    await expect(attempt(fresh, (pid, counter) => prove(k, 'BBB', '', pid + 1, counter, fresh))).rejects.toThrow(/not proven/);
+    // The right key and backend, naming a relation that is not the session's counter (proof and all).
+    await expect(attempt(fresh, (pid) => prove(k, 'BBB', '', pid, 1259, fresh), () => 1259)).rejects.toThrow(/no session of the serving process/);
     // A count already spent on this connection (its start is random, so every low count is).
-    await expect(attempt(1n, (pid) => prove(k, 'BBB', '', pid, 1n))).rejects.toThrow(/spent on this connection already/);
-    // The key's holder can: a proof for this backend at a fresh count seals BBB, and BBB's record shows.
-    expect(await attempt(fresh, (pid) => prove(k, 'BBB', '', pid, fresh))).toEqual([{ id: hidden }]);
+    await expect(attempt(1n, (pid, counter) => prove(k, 'BBB', '', pid, counter, 1n))).rejects.toThrow(/spent on this connection already/);
+    // The key's holder can: a proof for this backend and counter at a fresh count seals BBB, and BBB's record shows.
+    expect(await attempt(fresh, (pid, counter) => prove(k, 'BBB', '', pid, counter, fresh))).toEqual([{ id: hidden }]);
   });
 
   test('a proof seen going by in pg_stat_activity is refused on the connection that saw it and, later, on the one it was for', async () => {
@@ -130,7 +143,7 @@ describe.runIf(server)('the serving login', () => {
       text = rows[0]?.query ?? '';
       if (!text) await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(text).toMatch(/lintas_begin_proven\('BBB', '', \d+, '[0-9a-f]{64}'\)/);
+    expect(text).toMatch(/lintas_begin_proven\('BBB', '', \d+, \d+, '[0-9a-f]{64}'\)/);
     const call = /lintas_begin_proven\([^)]*\)/.exec(text)![0];
     const replay = (db: PostgresDatabase) => asOfficer(async (tx) => {
       await tx.query(sql.raw(`SELECT ${call}`));
@@ -146,10 +159,11 @@ describe.runIf(server)('the serving login', () => {
     const k = await key();
     const db = await single();
     await expect(asOfficer(async (tx) => {
-      const { pid } = await tx.one<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`);
       await tx.query(sql`DISCARD TEMP`);
       await tx.query(sql`CREATE TEMPORARY SEQUENCE lintas_session START WITH 1`);
-      return tx.query(sql`SELECT lintas_begin_proven('BBB', '', 2, ${prove(k, 'BBB', '', pid, 2n)})`);
+      // Even with a proof for it, made with the key: the counter is not the owner's.
+      const { pid, counter } = await here(tx);
+      return tx.query(sql`SELECT lintas_begin_proven('BBB', '', ${counter}::oid, 2, ${prove(k, 'BBB', '', pid, counter, 2n)})`);
     }, db)).rejects.toThrow(/no session of the serving process/);
     // Committed this time: the connection's next transaction is refused and the connection closed.
     const { pid } = await asOfficer(async (tx) => {
