@@ -15,6 +15,8 @@
  * - the time to build the index from the database at start;
  * - the import rate of a --import-rows CSV through the register's import (staging table, COPY); --holders
  *   gives every row its holder's five fields (sealed at rest since migration 0047).
+ * - with --serving-login NAME, the server serves requests through that login (DATABASE_APP_URL), a
+ *   member of lintas_app only, made for the run if the server lacks it.
  *
  * The server runs in a child process (this file, forked), so the load generator and the server do not
  * share an event loop. Checks are 1% hits on documents shared with the checking member and 99% numbers
@@ -81,6 +83,8 @@ interface Flags {
   batchConnections: number;
   pool: number;
   databaseUrl: string;
+  /** --serving-login NAME: the server serves through this login (DATABASE_APP_URL), made for the run if missing. */
+  servingLogin: string | undefined;
   reuse: boolean;
   keep: boolean;
   skipImport: boolean;
@@ -111,6 +115,7 @@ function parseFlags(): Flags {
       'skip-plain': { type: 'boolean', default: false },
       floors: { type: 'boolean', default: false },
       rounds: { type: 'string', default: '3' },
+      'serving-login': { type: 'string' },
     },
     strict: true,
   });
@@ -130,6 +135,7 @@ function parseFlags(): Flags {
     batchConnections: number(values['batch-connections'], 'batch-connections'),
     pool: number(values.pool, 'pool'),
     databaseUrl: values['database-url'].replace(/\/+$/, ''),
+    servingLogin: values['serving-login'],
     reuse: values.reuse,
     keep: values.keep,
     skipImport: values['skip-import'],
@@ -197,7 +203,7 @@ async function prepare(flags: Flags): Promise<{ url: string; loadSeconds: number
       const indexes = await client.query<{ indexname: string; indexdef: string }>(
         `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'travel_documents' AND indexname <> 'travel_documents_pkey'`,
       );
-      await client.query('TRUNCATE document_hit_checks, document_hits, travel_documents');
+      await client.query('TRUNCATE document_hit_checks, document_hits, lintas_secrets.documents_holder_pending, travel_documents');
       for (const index of indexes.rows) await client.query(`DROP INDEX ${index.indexname}`);
       await pipeline(
         Readable.from(registerLines(flags.size)),
@@ -234,8 +240,26 @@ async function tokenFor(url: string): Promise<string> {
 
 interface ServerSpec {
   url: string;
+  /** The serving login's URL (DATABASE_APP_URL), when the run asks for one. */
+  appUrl?: string;
   index: boolean;
   pool: number;
+}
+
+/** `url` through the serving login `name` (a member of lintas_app only), made on the server if it has none. */
+async function servingLoginUrl(url: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--serving-login takes a plain role name, got "${name}"`);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`CREATE ROLE ${name} LOGIN IN ROLE lintas_app`);
+  } finally {
+    await admin.end();
+  }
+  const serving = new URL(url);
+  serving.username = name;
+  return serving.toString();
 }
 interface ServerReady {
   port: number;
@@ -245,9 +269,14 @@ interface ServerReady {
 }
 
 async function serve(spec: ServerSpec): Promise<void> {
-  const db = await PostgresDatabase.open(spec.url, { poolSize: spec.pool });
-  const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent', databaseUrl: spec.url, env: { LINTAS_DOCUMENT_INDEX: spec.index ? 'on' : 'off' } };
+  const db = await PostgresDatabase.open(spec.url, { poolSize: spec.pool, ...(spec.appUrl ? { appUrl: spec.appUrl } : {}) });
+  await db.checkLogins();
+  const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent', databaseUrl: spec.url, databaseAppUrl: spec.appUrl, env: { LINTAS_DOCUMENT_INDEX: spec.index ? 'on' : 'off' } };
   const platform: Platform = { db, config, mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
+  // As a server starts: the data keys (a hit's record is sealed with one), then each module's
+  // preparation (linkage's sources, without which a hit's entity rows are refused).
+  await openDataKeys(db, config);
+  for (const module of MODULES) await module.prepare?.(platform);
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CEILING, { schema: { hide: true } }, () => ({ ok: true }));
   // The floors (--floors): what a check costs before it checks anything. The bare POST parses and
@@ -503,7 +532,7 @@ async function measureChecks(flags: Flags, url: string, rows: Measured[], starts
   const batches = batchBodies(flags.size, flags.batch);
   for (const index of flags.skipPlain ? [true] : [true, false]) {
     const tag = index ? 'index' : 'plain PostgreSQL';
-    const server = await startServer({ url, index, pool: flags.pool });
+    const server = await startServer({ url, index, pool: flags.pool, ...(flags.servingLogin ? { appUrl: await servingLoginUrl(url, flags.servingLogin) } : {}) });
     starts[tag] = server.ready;
     if (index) log(`  index built at start in ${(server.ready.buildMs / 1000).toFixed(1)} s: ${server.ready.indexSize.toLocaleString('en')} keys, ${(server.ready.indexBytes / 2 ** 20).toFixed(0)} MiB`);
     try {
