@@ -4,7 +4,9 @@
  * again. See bench/README.md ("Load that holds").
  *
  * 1. The server (bench/soak-server.ts: `startServer` with the demo data, every module's background
- *    work) on PGlite, or on the PostgreSQL server of `--database-url` (a scratch database).
+ *    work) on PGlite, or on the PostgreSQL server of `--database-url` (a scratch database); with
+ *    `--serving-login`, serving requests through a login that is a member of lintas_app only
+ *    (DATABASE_APP_URL), made for the run and dropped after.
  * 2. The bare route's ceiling (`/healthz`, closed loop) and each route's saturation alone (closed loop,
  *    `--connections`): library pages, report writes, the reports' analysis, document checks, linkage
  *    writes, bulletin pages.
@@ -36,6 +38,7 @@ const SERVER = fileURLToPath(new URL('./soak-server.ts', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 /** A database of this run's own: a second soak on the same server must not drop the first's. */
 const SCRATCH = `lintas_bench_soak_${process.pid}`;
+const SERVING_LOGIN = `lintas_bench_soak_login_${process.pid}`;
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -54,6 +57,7 @@ const { values } = parseArgs({
     'shed-queue': { type: 'string' },
     'shed-event-loop-ms': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'serving-login': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -81,6 +85,7 @@ const ms = (value: number): string => (Number.isFinite(value) ? (value < 10 ? va
 const serverUrl = values['database-url']?.replace(/\/+$/, '');
 const kind = serverUrl ? 'postgres' : 'pglite';
 let scratchUrl: string | undefined;
+let servingUrl: string | undefined;
 let admin: pg.Client | undefined;
 if (serverUrl) {
   const url = new URL(serverUrl);
@@ -90,6 +95,13 @@ if (serverUrl) {
   await admin.query(`CREATE DATABASE ${SCRATCH}`);
   url.pathname = `/${SCRATCH}`;
   scratchUrl = url.toString();
+  if (values['serving-login']) {
+    // The role the first migration would make, made first so the login can join it (as deploy/db-init.sh does).
+    if (!(await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = 'lintas_app'`)).rowCount) await admin.query('CREATE ROLE lintas_app NOLOGIN NOSUPERUSER NOBYPASSRLS');
+    await admin.query(`CREATE ROLE ${SERVING_LOGIN} LOGIN IN ROLE lintas_app`);
+    url.username = SERVING_LOGIN;
+    servingUrl = url.toString();
+  }
   // A server without autovacuum never analyses the tables the soak grows, nor vacuums what it
   // updates: its plans and scans are not what a production server's would be.
   const autovacuum = (await admin.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum;
@@ -99,7 +111,9 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lintas-bench-soak-'));
 const env: Record<string, string> = {
   ...(values['shed-queue'] ? { LINTAS_SHED_QUEUE: values['shed-queue'] } : {}),
   ...(values['shed-event-loop-ms'] ? { LINTAS_SHED_EVENT_LOOP_MS: values['shed-event-loop-ms'] } : {}),
+  ...(servingUrl ? { DATABASE_APP_URL: servingUrl } : {}),
 };
+if (values['serving-login'] && !servingUrl) throw new Error('--serving-login is for a PostgreSQL server: give --database-url too');
 const spec: SoakSpec = { dataDir, env, ...(scratchUrl ? { databaseUrl: scratchUrl } : {}) };
 const startedAt = Date.now();
 const child = fork(SERVER, [], { env: { ...process.env, BENCH_SOAK: JSON.stringify(spec), NODE_ENV: 'production' }, execArgv: ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`, '--cpu-prof-interval=1000'] : [])] });
@@ -108,7 +122,7 @@ const ready = await new Promise<SoakReady>((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`the server exited (${code ?? 'signal'}) before it was ready`)));
 });
 const base = new URL(`http://127.0.0.1:${ready.port}`);
-log(`soak on ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}: server up with the demo data after ${((Date.now() - startedAt) / 1000).toFixed(0)} s; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+log(`soak on ${kind === 'postgres' ? 'PostgreSQL' : 'PGlite'}${servingUrl ? ' (requests on the serving login)' : ''}: server up with the demo data after ${((Date.now() - startedAt) / 1000).toFixed(0)} s; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
 /** The server's figures, asked over IPC. */
 function figures(): Promise<SoakFigures> {
@@ -464,6 +478,7 @@ await new Promise((resolve) => child.once('exit', resolve));
 await probeDb?.end();
 if (admin) {
   await admin.query(`DROP DATABASE IF EXISTS ${SCRATCH} WITH (FORCE)`);
+  if (servingUrl) await admin.query(`DROP ROLE IF EXISTS ${SERVING_LOGIN}`);
   await admin.end();
 }
 rmSync(dataDir, { recursive: true, force: true });
