@@ -213,9 +213,6 @@ interface Session {
   next: bigint;
 }
 
-/** A serving login's connection's session, once it has one. */
-const sessions = new WeakMap<pg.ClientBase, Session>();
-
 /** The refusal of lintas_begin_proven (SQLSTATE 28000): the connection's count is no longer the process's. */
 const UNPROVEN = '28000';
 
@@ -230,6 +227,8 @@ const UNPROVEN = '28000';
 class ServingLogin {
   private prepared: Promise<ProcessKey> | undefined;
   private readonly opening = new WeakMap<pg.ClientBase, Promise<Session>>();
+  /** Each connection's session once opened, read synchronously after a failure. */
+  private readonly opened = new WeakMap<pg.ClientBase, Session>();
 
   constructor(
     readonly pool: pg.Pool,
@@ -248,7 +247,7 @@ class ServingLogin {
   private async prepare(): Promise<ProcessKey> {
     let login: { login: string; superuser: boolean; bypass: boolean; createrole: boolean; app: boolean; others: string[] } | undefined;
     try {
-      const checked = await once(this.pool, (client) => send(client, 
+      const checked = await once(this.pool, (client) => send(client,
         `SELECT r.rolname AS login, r.rolsuper AS superuser, r.rolbypassrls AS bypass, r.rolcreaterole AS createrole,
                 pg_has_role(session_user, '${APP_ROLE}', 'MEMBER') AS app,
                 ARRAY(SELECT o.rolname::text FROM pg_roles o WHERE o.rolname NOT IN (session_user, '${APP_ROLE}') AND pg_has_role(session_user, o.oid, 'MEMBER') ORDER BY 1) AS others
@@ -285,12 +284,22 @@ class ServingLogin {
       session = send(client, 'SELECT counter::int8 AS counter, last::text AS last, pg_backend_pid() AS pid FROM lintas_session_open()').then((result) => {
         const row = result.rows[0] as { counter: string | number; last: string; pid: number };
         const opened = { pid: row.pid, counter: Number(row.counter), next: BigInt(row.last) + 1n };
-        sessions.set(client, opened);
+        this.opened.set(client, opened);
         return opened;
       });
       this.opening.set(client, session);
     }
     return session;
+  }
+
+  /**
+   * What to send after a failed transaction on `client` besides its ROLLBACK: spend the last count
+   * issued, as the begin holding it may never have run (a text refused whole) and its proof must not
+   * be left for a statement to use. Nothing for a connection whose session is not open.
+   */
+  afterFailure(client: pg.ClientBase): string {
+    const session = this.opened.get(client);
+    return session ? `; SELECT lintas_session_spend(${session.next - 1n})` : '';
   }
 
   /**
@@ -381,11 +390,8 @@ export class PostgresDatabase implements Database {
       return await use(client);
     } catch (error) {
       if ((error as { code?: unknown }).code === UNPROVEN) broken = true;
-      // On the serving login's connection, the failed transaction's count is spent as well: its begin
-      // may not have run (a text refused whole), and its proof must not be left for a statement to use.
-      const session = sessions.get(client);
       try {
-        await send(client, session && !broken ? `ROLLBACK; SELECT lintas_session_spend(${session.next - 1n})` : 'ROLLBACK');
+        await send(client, `ROLLBACK${broken ? '' : (this.serving?.afterFailure(client) ?? '')}`);
       } catch {
         broken = true;
       }
