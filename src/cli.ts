@@ -24,7 +24,8 @@ Usage:
 ${BACKUP_HELP}
   lintas keys list                     the key ring's keys (current first) and how many data keys each wraps
   lintas keys rotate [--reencrypt]     re-wrap every data key under a new key (put first in the key file, or
-                                       first in LINTAS_DATA_KEYS); --reencrypt also seals every value again
+                                       first in LINTAS_DATA_KEYS or its command's answer); --reencrypt also
+                                       seals every value again
                                        under new data keys
   lintas keys drop ID                  take a key no data key needs any more out of the key file
 ${modules.flatMap((module) => module.commands ?? []).map((command) => command.help).join('\n')}
@@ -126,7 +127,7 @@ async function keysCommand(db: Database, config: Config, modules: readonly Linta
     case 'drop': {
       if (!id) throw new UsageError('lintas keys drop takes the id of the key to drop (lintas keys list)');
       const dropped = await dropKey(db, config, id);
-      console.log(dropped.fromFile ? `Key ${id} is out of the key file.` : `No data key needs key ${id}: take it out of LINTAS_DATA_KEYS.`);
+      console.log(dropped.fromFile ? `Key ${id} is out of the key file.` : `No data key needs key ${id}: take it out of ${dropped.source}.`);
       return 0;
     }
     case undefined:

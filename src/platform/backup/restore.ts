@@ -152,7 +152,7 @@ function checkDataKey(manifest: Manifest, config: BackupConfig, allowOther: bool
   if (dataKeyFingerprints(config).includes(manifest.dataKeyFingerprint)) return undefined;
   const problem =
     here === null
-      ? `there is no data key here (LINTAS_DATA_KEYS, LINTAS_DATA_KEY, or ${join(config.dataDir, 'data.key')}), and the backup's sealed fields need the key with fingerprint ${manifest.dataKeyFingerprint}`
+      ? `there is no data key here (LINTAS_DATA_KEYS_COMMAND, LINTAS_DATA_KEYS, LINTAS_DATA_KEY, or ${join(config.dataDir, 'data.key')}), and the backup's sealed fields need the key with fingerprint ${manifest.dataKeyFingerprint}`
       : `no key of the ring here (current: fingerprint ${here}) is the one the backup's sealed fields need (fingerprint ${manifest.dataKeyFingerprint})`;
   if (!allowOther) throw new BackupRefused(`${problem}: put the original key in place first (nothing was restored), or restore anyway with --other-data-key, leaving sealed fields unreadable`);
   return `${problem}; restored anyway (--other-data-key): sealed fields cannot be read until the original key is in place`;

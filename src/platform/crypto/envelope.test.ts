@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,5 +167,41 @@ describe('key rotation', () => {
     expect(existsSync(join(empty, 'data.key'))).toBe(false);
     // The right ring still opens.
     await openDataKeys(t.db, t.platform.config);
+  });
+
+  test('a secrets manager gives the ring through LINTAS_DATA_KEYS_COMMAND: it opens the data keys, rotate re-wraps under the key it puts first, drop leaves the manager to the operator', async () => {
+    const before = readKeyRing(t.platform.config, { create: false });
+    const held = (before?.keks ?? []).map((kek) => kek.key.toString('hex'));
+    expect(held.length).toBeGreaterThan(0);
+    // A file stands for the secrets manager; the command reads it as a manager's client would answer.
+    const manager = join(folder, 'manager');
+    writeFileSync(manager, `# the ring, current first\n${held.join('\n')}\n`, { mode: 0o600 });
+    const viaCommand = { env: { LINTAS_DATA_KEYS_COMMAND: `cat '${manager}'` }, dataDir: join(folder, 'no-key-file-here') };
+    const holder = columns.find((column) => column.table === 'travel_documents');
+    const holderOfRow = async (envelope: Awaited<ReturnType<typeof openDataKeys>>) =>
+      t.db.ownerTransaction(async (tx) => {
+        const row = await tx.one<{ holder_sealed: Uint8Array }>(sql`SELECT holder_sealed FROM travel_documents WHERE id = ${documentId}`);
+        return envelope.openJson(tx, holder?.use ?? '', row.holder_sealed);
+      });
+    expect(await holderOfRow(await openDataKeys(t.db, viaCommand))).toMatchObject({ surname: SURNAME });
+    expect(existsSync(join(folder, 'no-key-file-here', 'data.key'))).toBe(false);
+
+    // Rotation: the operator puts a new key first in the manager; rotate re-wraps under it and adds no key anywhere.
+    const fresh = randomBytes(32).toString('hex');
+    writeFileSync(manager, `${fresh}\n${held.join('\n')}\n`);
+    const rotation = await rotateKeys(t.db, viaCommand, columns);
+    expect(rotation).toMatchObject({ kek: kekId(Buffer.from(fresh, 'hex')), added: null });
+    const old = before?.keks[0]?.id ?? '';
+    await expect(dropKey(t.db, viaCommand, old)).resolves.toEqual({ fromFile: false, source: 'what the secrets manager gives LINTAS_DATA_KEYS_COMMAND' });
+    // The manager still holds the old key (the platform never writes there); once the operator takes it out, the new key alone opens everything.
+    writeFileSync(manager, `${fresh}\n`);
+    expect(await holderOfRow(await openDataKeys(t.db, viaCommand))).toMatchObject({ surname: SURNAME });
+    // And the ring it no longer needs does not: a start with the old ring stops.
+    await expect(openDataKeys(t.db, t.platform.config)).rejects.toThrow(/the key is wrong or missing/);
+
+    // Back to the platform's own ring (its key file), so the app's process opens its values again.
+    await rotateKeys(t.db, { env: { LINTAS_DATA_KEYS: [...held, fresh].join(',') }, dataDir: folder }, columns);
+    await openDataKeys(t.db, t.platform.config);
+    expect(await holderOf(documentId)).toMatchObject({ surname: SURNAME });
   });
 });

@@ -58,7 +58,7 @@ const ringNames = (ring: KeyRing): string => `${ring.keks.map((kek) => kek.id).j
 
 /** The error when the ring lacks the KEK that wraps a DEK: which key is missing, where the ring came from, what to do. */
 function missingKek(ring: KeyRing | undefined, wanted: readonly string[]): Error {
-  const held = ring ? `the key ring holds ${ringNames(ring)}` : 'no key is configured (LINTAS_DATA_KEYS, LINTAS_DATA_KEY or <LINTAS_DATA>/data.key)';
+  const held = ring ? `the key ring holds ${ringNames(ring)}` : 'no key is configured (LINTAS_DATA_KEYS_COMMAND, LINTAS_DATA_KEYS, LINTAS_DATA_KEY or <LINTAS_DATA>/data.key)';
   return new Error(
     `The database's data keys are wrapped with key ${wanted.join(', ')}, but ${held}: the key is wrong or missing. ` +
       'Give every server process the key ring it was given before (lintas keys list names the keys in use); nothing was read or written.',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -57,7 +57,7 @@ describe('the data key', () => {
     expect(ring?.keks.map((kek) => kek.id)).toEqual([kekId(Buffer.from(a, 'hex')), kekId(Buffer.from(b, 'hex'))]);
     expect(ring?.keks[0]?.id).toMatch(/^[0-9a-f]{16}$/);
     expect(readKeyRing({ env: { LINTAS_DATA_KEY: a }, dataDir: folder }, { create: false })?.source).toBe('LINTAS_DATA_KEY');
-    expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: a, LINTAS_DATA_KEY: b }, dataDir: folder }, { create: false })).toThrow(/not both/);
+    expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: a, LINTAS_DATA_KEY: b }, dataDir: folder }, { create: false })).toThrow(/not several/);
     expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: `${a} ${a}` }, dataDir: folder }, { create: false })).toThrow(/the same key twice/);
     expect(() => readKeyRing({ env: { LINTAS_DATA_KEYS: `${a},nonsense` }, dataDir: folder }, { create: false })).toThrow(/LINTAS_DATA_KEYS, key 2, must be 32 bytes/);
     // No key and no file: nothing, and no file made unless asked.
@@ -76,5 +76,47 @@ describe('the data key', () => {
     expect(readKeyRing({ env: {}, dataDir: none }, { create: false })?.keks.map((kek) => kek.id)).toEqual([added]);
     // With several keys and the database's keys not opened, the first-generation key is not guessed.
     expect(() => dataKeyOf({ env: { LINTAS_DATA_KEYS: `${a} ${b}` }, dataDir: folder })).toThrow(/open the database's data keys first/);
+  });
+
+  test('LINTAS_DATA_KEYS_COMMAND: the ring is what the command prints (current first); a failure, a timeout or no key stops with the command\'s words, never its output', () => {
+    const [a, b] = ['33'.repeat(32), '44'.repeat(32)];
+    const ring = (command: string, env: Record<string, string> = {}, commandTimeoutMs?: number) =>
+      readKeyRing({ env: { LINTAS_DATA_KEYS_COMMAND: command, ...env }, dataDir: join(folder, 'by-command') }, { create: true, ...(commandTimeoutMs ? { commandTimeoutMs } : {}) });
+    // The command sees the configuration's environment (a secrets manager's address or token), keys one a line or separated, comments skipped.
+    const printed = ring('printf "# from the manager\\n%s\\n%s, \\n" "$FIRST" "$SECOND"', { FIRST: a, SECOND: b });
+    expect(printed?.source).toBe('LINTAS_DATA_KEYS_COMMAND');
+    expect(printed?.keks.map((kek) => kek.key.toString('hex'))).toEqual([a, b]);
+    expect(ring(`echo ${a},${b}`)?.keks.map((kek) => kek.id)).toEqual([kekId(Buffer.from(a, 'hex')), kekId(Buffer.from(b, 'hex'))]);
+    // Even with create, no key file is made: the manager holds the ring.
+    expect(existsSync(join(folder, 'by-command', 'data.key'))).toBe(false);
+
+    // A failing command: its exit and its standard error, not the keys it may have printed first.
+    const failed = (() => {
+      try {
+        ring(`echo ${a}; echo 'permission denied for secret lintas' >&2; exit 3`);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    })();
+    expect(failed).toMatch(/LINTAS_DATA_KEYS_COMMAND failed \(exit 3\): permission denied for secret lintas; no key was read/);
+    expect(failed).not.toContain(a);
+    expect(() => ring('kill -9 $$')).toThrow(/failed \(signal SIGKILL\)/);
+    expect(() => ring('sleep 5', {}, 200)).toThrow(/took more than 0.2 s and was stopped/);
+    expect(() => ring('true')).toThrow(/LINTAS_DATA_KEYS_COMMAND holds no key/);
+    const garbled = (() => {
+      try {
+        ring(`echo ${a}; echo not-a-key-${b}`);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    })();
+    expect(garbled).toMatch(/LINTAS_DATA_KEYS_COMMAND output, key 2, must be 32 bytes/);
+    expect(garbled).not.toContain(b);
+    expect(() => ring(`echo ${a} ${a}`)).toThrow(/the same key twice/);
+    // One source only.
+    expect(() => ring(`echo ${a}`, { LINTAS_DATA_KEY: b })).toThrow(/set one of LINTAS_DATA_KEYS_COMMAND, LINTAS_DATA_KEYS and LINTAS_DATA_KEY, not several/);
+    expect(() => ring(`echo ${a}`, { LINTAS_DATA_KEYS: b })).toThrow(/not several/);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,12 +75,13 @@ export interface Kek {
 /**
  * The key ring: the key-encryption keys (KEKs) held outside the database, the first the current one
  * (it wraps new data keys; the others only open what they wrapped until `lintas keys rotate` re-wraps
- * it). From `LINTAS_DATA_KEYS` (keys separated by commas or spaces), else `LINTAS_DATA_KEY` (one key),
- * else `<LINTAS_DATA>/data.key` (one key a line).
+ * it). From `LINTAS_DATA_KEYS_COMMAND` (a command asking a secrets manager, its output the keys),
+ * else `LINTAS_DATA_KEYS` (keys separated by commas or spaces), else `LINTAS_DATA_KEY` (one key), else
+ * `<LINTAS_DATA>/data.key` (one key a line).
  */
 export interface KeyRing {
   keks: readonly Kek[];
-  source: 'LINTAS_DATA_KEYS' | 'LINTAS_DATA_KEY' | 'file';
+  source: 'LINTAS_DATA_KEYS_COMMAND' | 'LINTAS_DATA_KEYS' | 'LINTAS_DATA_KEY' | 'file';
   /** The key file, when the ring is read from one. */
   file?: string;
 }
@@ -95,6 +97,38 @@ function ringOf(keys: readonly Buffer[], source: KeyRing['source'], file?: strin
 
 export const keyFilePath = (dataDir: string): string => join(dataDir, 'data.key');
 
+/** Keys separated by new lines, commas or spaces; lines starting with # are comments. */
+function parseKeys(text: string, name: string): Buffer[] {
+  const keys = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return keys.flatMap((line) => line.split(/[\s,]+/)).filter((key) => key !== '').map((key, i) => parseKey(key, `${name}, key ${i + 1},`));
+}
+
+/** How long the key command may take before the start gives up on it. */
+export const KEY_COMMAND_TIMEOUT_MS = 30_000;
+
+/**
+ * The key ring from `LINTAS_DATA_KEYS_COMMAND`, run through `/bin/sh -c` as PostgreSQL runs its
+ * `ssl_passphrase_command`: a secrets manager's client (`vault kv get -field=keys secret/lintas`, `aws
+ * secretsmanager get-secret-value ... --query SecretString --output text`, `gcloud secrets versions
+ * access latest --secret=lintas-keys`), so that the keys rest in the manager, under its access rules
+ * and its audit, and reach the process only in memory. Its standard output holds the keys (one a
+ * line, or separated by commas or spaces, the current one first); an exit other than 0, a signal, more
+ * than the timeout or no key stops whatever asked, with the command's own words from standard error
+ * (never its output, which is the keys).
+ */
+function runKeyCommand(command: string, env: Readonly<Record<string, string | undefined>>, timeout: number): Buffer[] {
+  const run = spawnSync('/bin/sh', ['-c', command], { env: { ...process.env, ...env }, timeout, encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  const said = (run.stderr ?? '').trim().split('\n').slice(-3).join(' / ').slice(0, 500);
+  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    throw new Error(`LINTAS_DATA_KEYS_COMMAND took more than ${timeout / 1000} s and was stopped; no key was read`);
+  }
+  if (run.error) throw new Error(`LINTAS_DATA_KEYS_COMMAND could not run: ${run.error.message}`);
+  if (run.status !== 0) {
+    throw new Error(`LINTAS_DATA_KEYS_COMMAND failed (${run.signal ? `signal ${run.signal}` : `exit ${run.status}`})${said ? `: ${said}` : ''}; no key was read`);
+  }
+  return parseKeys(run.stdout, 'LINTAS_DATA_KEYS_COMMAND output');
+}
+
 function readKeyFile(path: string): Buffer[] | undefined {
   let text: string;
   try {
@@ -103,8 +137,7 @@ function readKeyFile(path: string): Buffer[] | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
-  return lines.map((line, i) => parseKey(line, `${path}, key ${i + 1},`));
+  return parseKeys(text, path);
 }
 
 /**
@@ -112,10 +145,12 @@ function readKeyFile(path: string): Buffer[] | undefined {
  * new random key (mode 0600); only for a database that holds no data key yet, since a new key
  * cannot open what another sealed. Undefined when there is no key and `create` is false.
  */
-export function readKeyRing(config: Pick<Config, 'env' | 'dataDir'>, options: { create: boolean }): KeyRing | undefined {
+export function readKeyRing(config: Pick<Config, 'env' | 'dataDir'>, options: { create: boolean; commandTimeoutMs?: number }): KeyRing | undefined {
+  const command = config.env.LINTAS_DATA_KEYS_COMMAND?.trim();
   const many = config.env.LINTAS_DATA_KEYS?.trim();
   const one = config.env.LINTAS_DATA_KEY?.trim();
-  if (many && one) throw new Error('set LINTAS_DATA_KEYS or LINTAS_DATA_KEY, not both');
+  if ([command, many, one].filter(Boolean).length > 1) throw new Error('set one of LINTAS_DATA_KEYS_COMMAND, LINTAS_DATA_KEYS and LINTAS_DATA_KEY, not several');
+  if (command) return ringOf(runKeyCommand(command, config.env, options.commandTimeoutMs ?? KEY_COMMAND_TIMEOUT_MS), 'LINTAS_DATA_KEYS_COMMAND');
   if (many) return ringOf(many.split(/[\s,]+/).filter((text) => text !== '').map((text, i) => parseKey(text, `LINTAS_DATA_KEYS, key ${i + 1},`)), 'LINTAS_DATA_KEYS');
   if (one) return ringOf([parseKey(one)], 'LINTAS_DATA_KEY');
   const path = keyFilePath(config.dataDir);

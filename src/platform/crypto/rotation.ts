@@ -58,7 +58,8 @@ export interface Rotation {
 
 /**
  * Re-wraps every data key under the ring's current key, in one transaction. With a key file, a new
- * key is made and put first in it before; with LINTAS_DATA_KEYS the operator puts the new key first.
+ * key is made and put first in it before; with LINTAS_DATA_KEYS or LINTAS_DATA_KEYS_COMMAND the
+ * operator puts the new key first (in the variable, or in the secrets manager).
  * `reencrypt`: then retires every current data key and seals every declared column's values again
  * under new ones, a batch a transaction (a crash leaves some rows under the old keys, which still open;
  * running it again finishes).
@@ -148,9 +149,10 @@ async function resealColumn(db: Database, envelope: Envelope, column: SealedColu
 
 /**
  * Drops a key from the ring once no data key in the database is wrapped by it (after `rotate`): from
- * the key file, or, with LINTAS_DATA_KEYS, only checked (the operator takes it out of the variable).
+ * the key file, or, with LINTAS_DATA_KEYS or LINTAS_DATA_KEYS_COMMAND, only checked (the operator
+ * takes it out of the variable or the secrets manager).
  */
-export async function dropKey(db: Database, config: Pick<Config, 'env' | 'dataDir'>, id: string): Promise<{ fromFile: boolean }> {
+export async function dropKey(db: Database, config: Pick<Config, 'env' | 'dataDir'>, id: string): Promise<{ fromFile: boolean; source: string }> {
   const ring = readKeyRing(config, { create: false });
   if (!ring?.keks.some((kek) => kek.id === id)) throw new Error(`the key ring holds no key ${id}`);
   if (ring.keks[0]?.id === id) throw new Error(`key ${id} is the current key: rotate to a new one first`);
@@ -159,6 +161,6 @@ export async function dropKey(db: Database, config: Pick<Config, 'env' | 'dataDi
     if (n > 0) throw new Error(`key ${id} still wraps ${n} data key(s): run lintas keys rotate first`);
     await appendAudit(tx, {}, [{ action: 'keys.drop', objectType: 'data-key', details: { kek: id } }]);
     if (ring.source === 'file' && ring.file) removeKeyFromFile(ring.file, id);
-    return { fromFile: ring.source === 'file' };
+    return { fromFile: ring.source === 'file', source: ring.source === 'LINTAS_DATA_KEYS_COMMAND' ? 'what the secrets manager gives LINTAS_DATA_KEYS_COMMAND' : ring.source };
   });
 }
