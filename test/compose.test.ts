@@ -122,3 +122,18 @@ test('the processes serve through the serving login the database’s first start
   expect(init).toMatch(/PASSWORD :'password'/);
   expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: owner.toString(), DATABASE_APP_URL: serving.toString(), LINTAS_DATABASE_TLS: 'required' }).databaseTls).toBe('required');
 });
+
+test('every upload is scanned by the clamav service, reached on a network only the Lintas processes and clamav are on, which has no way out', () => {
+  const setting = compose.match(/^\s+LINTAS_CLAMD: (.+)$/m)?.[1];
+  expect(loadConfig({ LINTAS_CLAMD: setting ?? '' }).clamd).toEqual({ host: 'clamav', port: 3310 });
+  const services = compose.slice(compose.indexOf('\nservices:\n'), compose.indexOf('\nsecrets:\n'));
+  const blocks = new Map([...services.matchAll(/^ {2}([\w-]+):\s*\n((?: {4}.*\n|\s*\n)*)/gm)].map((match) => [match[1]!, match[2]!]));
+  expect(blocks.get('clamav')).toMatch(/^\s+networks: \[scan, signatures\]$/m);
+  // The Lintas processes take the network from the anchor they all merge; no other service is on scan.
+  const anchor = compose.slice(compose.indexOf('x-lintas: &lintas'), compose.indexOf('\nservices:\n'));
+  expect(anchor).toMatch(/^\s+networks: \[default, scan\]$/m);
+  const onScan = [...blocks].filter(([, block]) => /networks:.*\bscan\b/.test(block) || block.includes('<<: *lintas')).map(([name]) => name).sort();
+  expect(onScan).toEqual(['clamav', 'lintas-1', 'lintas-2', 'migrate']);
+  const networks = compose.slice(compose.indexOf('\nnetworks:\n'));
+  expect(networks).toMatch(/^ {2}scan:\n {4}internal: true$/m);
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { parseClamdAddress, type ClamdAddress } from './files/antivirus.js';
 
 /** The platform's settings read from the environment; modules declare their own (platform/settings.ts). */
 export interface Config {
@@ -60,6 +61,8 @@ export interface Config {
   shedStandingMs: number;
   /** The event loop's mean delay, in milliseconds over a second, at which API requests are answered 503; 0: never. */
   shedEventLoopMs: number;
+  /** clamd, which scans every upload before it is kept (LINTAS_CLAMD: files/antivirus.ts); unset, nothing is scanned. */
+  clamd: ClamdAddress | undefined;
   /** The most a member may store in files (library documents' files, bulletins' attachments), in MiB (files/quota.ts); 0: no bound. */
   fileQuotaMb: number;
   /**
@@ -239,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shedStandingMs: int(env, 'LINTAS_SHED_STANDING_MS', 1000),
     shedEventLoopMs: int(env, 'LINTAS_SHED_EVENT_LOOP_MS', 0),
     fileQuotaMb: int(env, 'LINTAS_FILE_QUOTA_MB', 10240),
+    clamd: env.LINTAS_CLAMD ? parseClamdAddress(env.LINTAS_CLAMD) : undefined,
     webhookHosts: hostList(env, 'LINTAS_WEBHOOK_HOSTS'),
     tokenExpiryNoticeDays: int(env, 'LINTAS_TOKEN_EXPIRY_NOTICE_DAYS', 7),
     smtp: smtpHost ? smtpConfig(env, smtpHost) : undefined,

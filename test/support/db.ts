@@ -111,7 +111,7 @@ export function dumpBlob(path: string): Blob {
 }
 
 /** The refusals counted on the audit trail (platform/http/refusals.ts). */
-const REFUSALS = ['auth.token-refused', 'auth.csrf-refused', 'auth.throttled', 'access.role-refused', 'request.invalid', 'route.unknown'] as const satisfies readonly RefusalAction[];
+const REFUSALS = ['auth.token-refused', 'auth.csrf-refused', 'auth.throttled', 'access.role-refused', 'request.invalid', 'route.unknown', 'upload.malware'] as const satisfies readonly RefusalAction[];
 
 /**
  * A fingerprint of every table's content (audit trail included), to prove a refused request changed nothing.

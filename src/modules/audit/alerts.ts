@@ -36,7 +36,7 @@ export type AlertRule = 'refused-requests' | 'sign-in-failures' | 'others-record
 
 /** Every refusal the audit trail counts (platform/http/refusals.ts), and failed sign-ins. */
 const REFUSALS = Object.keys({
-  'auth.token-refused': true, 'auth.csrf-refused': true, 'auth.throttled': true, 'access.role-refused': true, 'request.invalid': true, 'route.unknown': true,
+  'auth.token-refused': true, 'auth.csrf-refused': true, 'auth.throttled': true, 'access.role-refused': true, 'request.invalid': true, 'route.unknown': true, 'upload.malware': true,
 } satisfies Record<RefusalAction, true>);
 const REFUSED = [...REFUSALS, 'auth.sign-in-failed'];
 

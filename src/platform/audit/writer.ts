@@ -3,7 +3,7 @@ import { literal } from '../db/sql.js';
 
 /** The platform's own audit actions: refused requests (counted, http/refusals.ts), the demo loader, backups and restores, key rotation (`lintas keys`). */
 export type PlatformAuditAction =
-  | 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown' | 'demo.seed' | 'platform.backup' | 'platform.restore'
+  | 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown' | 'upload.malware' | 'demo.seed' | 'platform.backup' | 'platform.restore'
   | 'keys.rotate' | 'keys.reencrypt' | 'keys.drop' | 'auth.passwords-peppered';
 
 /**

@@ -12,9 +12,10 @@ import type { SharedCounts } from './shared-counts.js';
  * A refusal as the audit trail records it: of credentials, of a CSRF token, of an address past its
  * limit; of an action the actor's roles do not grant (403 from `authorize`); of a request its schema
  * rejects (400); of a path or method no route serves (404). A 404 for a record that is missing or not
- * visible is not one: it must leave the same trace either way, so it leaves none here.
+ * visible is not one: it must leave the same trace either way, so it leaves none here. An upload the
+ * virus scanner found a signature in (`upload.malware`) is recorded each time, with the signature.
  */
-export type RefusalAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown';
+export type RefusalAction = 'auth.token-refused' | 'auth.csrf-refused' | 'auth.throttled' | 'access.role-refused' | 'request.invalid' | 'route.unknown' | 'upload.malware';
 
 /** One refused request: what was refused, from which address, and (when known) whose session or token. */
 export interface Refusal {
@@ -100,6 +101,11 @@ export class RefusalLedger {
     }
   }
 
+  /** Records a refusal on a row of its own, never counted into a window: one whose details matter each time (the signature in an upload). */
+  async recordEach(refusal: Refusal, details: Record<string, unknown>): Promise<void> {
+    await this.write(entryOf(refusal, { method: refusal.method, path: refusal.path, ...details }));
+  }
+
   /** Writes every count not yet written (the app does at close). */
   async flush(): Promise<void> {
     const counts = [...this.windows].map(([key, window]) => this.detach(key, window));
@@ -141,14 +147,16 @@ export function refusalOf(request: FastifyRequest, action: RefusalAction, who: {
 }
 
 /**
- * Records a refusal found after authentication (403, 400, 404), naming the actor if there is one. A
- * failure to write it is logged: the request's answer is its refusal, not a 500.
+ * Records a refusal found after authentication (403, 400, 404, a file with malware), naming the actor
+ * if there is one; with `details`, on a row of its own. A failure to write it is logged: the request's
+ * answer is its refusal, not a 500.
  */
-export async function recordRefusal(request: FastifyRequest, action: RefusalAction): Promise<void> {
+export async function recordRefusal(request: FastifyRequest, action: RefusalAction, details?: Record<string, unknown>): Promise<void> {
   if (!request.url.startsWith('/api/') || !request.server.hasDecorator('refusalLedger')) return;
   const actor = request.actor;
   try {
-    await request.server.refusalLedger.record(refusalOf(request, action, actor ? { userId: actor.userId, member: actor.member } : {}));
+    const refusal = refusalOf(request, action, actor ? { userId: actor.userId, member: actor.member } : {});
+    await (details ? request.server.refusalLedger.recordEach(refusal, details) : request.server.refusalLedger.record(refusal));
   } catch (error) {
     request.log.error({ err: error, action }, 'a refusal could not be audited');
   }

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import { invalid } from '../errors.js';
+import { invalid, Problem } from '../errors.js';
+import { scannerOf, scanUpload } from '../files/antivirus.js';
+import { recordRefusal } from './refusals.js';
 import { textFault } from './text.js';
 import { validateValue } from './validate.js';
 
@@ -25,8 +27,22 @@ export interface UploadForm<S extends TSchema> {
 }
 
 /**
+ * Scans a file with the configured virus scanner (files/antivirus.ts) before the route does anything
+ * with it: one with a known signature is refused (422, nothing kept) and recorded on the audit trail
+ * with the signature, each time; a scan that cannot be made refuses the upload (503 or 413).
+ */
+export async function refuseMalware(request: FastifyRequest, file: UploadedFile): Promise<void> {
+  const signature = await scanUpload(scannerOf(request.server.platform.config.clamd), file.content);
+  if (signature === undefined) return;
+  request.log.warn({ signature, file: file.name, bytes: file.content.length }, 'an upload carried malware and was refused');
+  await recordRefusal(request, 'upload.malware', { signature, file: file.name, bytes: file.content.length });
+  throw new Problem(422, 'Malware found', `The virus scanner found ${signature} in the file; it was not kept.`, [{ pointer: '/file', detail: `carries ${signature}` }], { signature });
+}
+
+/**
  * Reads an upload: multipart/form-data with one JSON field and one file in the field `file`, each
- * checked as a JSON body's fields are (400 with pointers such as `/metadata/title` or `/file`).
+ * checked as a JSON body's fields are (400 with pointers such as `/metadata/title` or `/file`); the
+ * file is scanned for malware when a scanner is configured (`refuseMalware`).
  */
 export async function readUpload<S extends TSchema>(request: FastifyRequest, form: UploadForm<S> & { fileOptional: true }): Promise<{ value: Static<S>; file: UploadedFile | undefined }>;
 export async function readUpload<S extends TSchema>(request: FastifyRequest, form: UploadForm<S>): Promise<{ value: Static<S>; file: UploadedFile }>;
@@ -50,6 +66,7 @@ export async function readUpload<S extends TSchema>(request: FastifyRequest, for
   }
   if (text === undefined && form.required) throw invalid([{ pointer: `/${form.field}`, detail: 'is required' }]);
   if (!file && !form.fileOptional) throw invalid([{ pointer: '/file', detail: 'is required' }]);
+  if (file) await refuseMalware(request, file);
   let parsed: unknown = {};
   try {
     if (text !== undefined) parsed = JSON.parse(text);
