@@ -57,6 +57,10 @@ export async function startClamd(options: { streamMaxLength?: string } = {}): Pr
       'TCPAddr 127.0.0.1',
       'Foreground yes',
       `StreamMaxLength ${options.streamMaxLength ?? '1M'}`,
+      // As the README asks of a production clamd: a file it would not scan whole is reported, not passed as clean.
+      'MaxFileSize 512K',
+      'MaxScanSize 512K',
+      'AlertExceedsMax yes',
       'LogTime yes',
       `LogFile ${join(folder, 'clamd.log')}`,
     ].join('\n'),

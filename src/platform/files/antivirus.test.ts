@@ -81,6 +81,8 @@ describe.skipIf(!clamdAvailable)('scanning uploads with clamd', () => {
       const straddling = Buffer.concat([Buffer.alloc(64 * 1024 - 10, 0x20), Buffer.from(TEST_MALWARE)]);
       expect(await scanner.scan(straddling)).toEqual({ clean: false, signature: TEST_SIGNATURE });
       await expect(scanner.scan(Buffer.alloc(3 * 1024 * 1024, 0x41))).rejects.toBeInstanceOf(ScanTooLarge);
+      // Within the stream's limit but past what clamd scans whole (MaxFileSize 512K, AlertExceedsMax): not checked, so too large too.
+      await expect(scanner.scan(Buffer.alloc(700 * 1024, 0x41))).rejects.toThrow(/checks \(Heuristics\.Limits\.Exceeded/);
     }
   });
 

@@ -127,6 +127,9 @@ export class ClamdScanner {
     // "stream: OK", "stream: Win.Test.EICAR_HDB-1 FOUND", "INSTREAM size limit exceeded. ERROR", "<reason> ERROR".
     if (answer === 'stream: OK') return { clean: true };
     const found = /^stream: (.+) FOUND$/.exec(answer);
+    // With AlertExceedsMax, a file past clamd's MaxFileSize or MaxScanSize (read whole but not scanned
+    // whole) is reported as Heuristics.Limits.Exceeded.*: it was not checked, so it is refused as too large.
+    if (found?.[1]?.startsWith('Heuristics.Limits.Exceeded')) throw new ScanTooLarge(`the file is larger than the virus scanner at ${describe(this.address)} checks (${found[1]})`);
     if (found?.[1]) return { clean: false, signature: found[1] };
     if (/size limit exceeded/i.test(answer)) throw new ScanTooLarge(`the file is larger than the virus scanner at ${describe(this.address)} takes (its StreamMaxLength)`);
     throw new ScannerUnavailable(`the virus scanner at ${describe(this.address)} answered "${answer.slice(0, 200)}"`);
