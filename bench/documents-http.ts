@@ -33,10 +33,10 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { build } from '../src/app.js';
+import { preparePlatform } from '../src/server.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { digest, newSecret } from '../src/platform/auth/secrets.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { Platform } from '../src/platform/context.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { openDataKeys } from '../src/platform/crypto/envelope.js';
 import { MODULES } from '../src/modules/index.js';
@@ -272,11 +272,9 @@ async function serve(spec: ServerSpec): Promise<void> {
   const db = await PostgresDatabase.open(spec.url, { poolSize: spec.pool, ...(spec.appUrl ? { appUrl: spec.appUrl } : {}) });
   await db.checkLogins();
   const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent', databaseUrl: spec.url, databaseAppUrl: spec.appUrl, env: { LINTAS_DOCUMENT_INDEX: spec.index ? 'on' : 'off' } };
-  const platform: Platform = { db, config, mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
   // As a server starts: the data keys (a hit's record is sealed with one), then each module's
   // preparation (linkage's sources, without which a hit's entity rows are refused).
-  await openDataKeys(db, config);
-  for (const module of MODULES) await module.prepare?.(platform);
+  const platform = await preparePlatform(db, config, { mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } });
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CEILING, { schema: { hide: true } }, () => ({ ok: true }));
   // The floors (--floors): what a check costs before it checks anything. The bare POST parses and

@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { build } from '../src/app.js';
+import { preparePlatform } from '../src/server.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { MODULES } from '../src/modules/index.js';
 import { digest, newSecret } from '../src/platform/auth/secrets.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { Platform } from '../src/platform/context.js';
 import type { Database } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { openDatabase } from '../src/platform/db/open.js';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         SELECT 'AUS', 'passport', 'HID' || g, 'stolen', 'AUS', 'owner', 'AMBER' FROM generate_series(1, ${DOCUMENTS}) g`);
     });
     const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent' as const, databaseUrl, env: { LINTAS_DOCUMENT_INDEX: flags.index ?? 'on' } };
-    const platform: Platform = { db, config, mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
+    const platform = await preparePlatform(db, config, { mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } });
     const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
     await app.ready();
     const check = async (number: string): Promise<number> => {

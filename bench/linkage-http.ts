@@ -11,9 +11,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { build } from '../src/app.js';
+import { preparePlatform } from '../src/server.js';
 import { digest, newSecret } from '../src/platform/auth/secrets.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { Platform } from '../src/platform/context.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { perform } from '../src/platform/http/pipeline.js';
@@ -30,7 +30,7 @@ const WRITER = 'officer@mys.demo';
 async function serve(url: string): Promise<void> {
   const db = await PostgresDatabase.open(url, { poolSize: 10 });
   const config = { ...loadConfig({}), rateLimitPerMinute: 1_000_000_000, logLevel: 'silent', databaseUrl: url };
-  const platform: Platform = { db, config, mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } };
+  const platform = await preparePlatform(db, config, { mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } });
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CEILING, { schema: { hide: true } }, () => ({ ok: true }));
   app.post(FLOOR, { schema: { hide: true, body: LeadCreate }, config: { action: 'linkage.write' } }, async (request) =>

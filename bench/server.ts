@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { build } from '../src/app.js';
+import { preparePlatform } from '../src/server.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { Platform } from '../src/platform/context.js';
 import type { Database } from '../src/platform/db/database.js';
 import { PgliteDatabase } from '../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../src/platform/db/postgres.js';
@@ -36,11 +36,7 @@ async function main(): Promise<void> {
     logLevel: 'silent',
     ...(spec.kind === 'postgres' ? { databaseUrl: spec.location } : { dataDir: spec.location }),
   };
-  const platform: Platform = {
-    db,
-    config,
-    mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) },
-  };
+  const platform = await preparePlatform(db, config, { mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } });
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
   app.get(CONSTANT_ROUTE, { schema: { hide: true } }, () => ({ ok: true }));
   // The newest 50 documents stand for a page: the floor's audit row names them as the list's would.

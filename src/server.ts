@@ -46,6 +46,31 @@ export function assertDemoAllowed(config: Config): void {
 }
 
 /**
+ * What every server does with a migrated database before it builds its app: reads the modules'
+ * settings, opens the data keys (a wrong or missing key stops here, before anything is read or
+ * written), and runs each module's preparation (sealing left-over rows, loading in-memory indexes,
+ * registering linkage's sources). `startServer` calls it; so do the tests' apps and the benches'
+ * servers, so that what they serve is prepared as production's is.
+ */
+export async function preparePlatform(
+  db: Database,
+  config: Config,
+  options: { modules?: readonly LintasModule[]; mailer?: Platform['mailer']; unsafeWithoutSharingCondition?: boolean } = {},
+): Promise<Platform> {
+  const modules = options.modules ?? MODULES;
+  readAllSettings(modules, config);
+  await openDataKeys(db, config);
+  const platform: Platform = {
+    db,
+    config,
+    mailer: options.mailer ?? smtpMailer(config),
+    ...(options.unsafeWithoutSharingCondition ? { unsafeWithoutSharingCondition: true } : {}),
+  };
+  for (const module of modules) await module.prepare?.(platform);
+  return platform;
+}
+
+/**
  * Opens the database, applies migrations, loads the demo into a new database when asked (`demo`),
  * starts every module's background work, and listens. `database`: one already open to serve instead
  * of opening config's (the server takes it over and closes it), such as an embedded one in memory.
@@ -68,11 +93,9 @@ export async function startServer(
     // Sign-outs, revocations and directory changes made by other processes reach this one's session cache.
     if (config.databaseUrl) sessionChanges = await listenForSessionChanges(config.databaseUrl);
     // A wrong or missing key stops the start here, before anything is read or written.
-    await openDataKeys(db, config);
+    const platform = await preparePlatform(db, config, { modules });
     // Password hashes made before the pepper, or by an older version, are peppered now (no password needed).
     await pepperStoredPasswords(db, config);
-    const platform: Platform = { db, config, mailer: smtpMailer(config) };
-    for (const module of modules) await module.prepare?.(platform);
     let seeded = false;
     if (demo && (await isEmpty(db))) {
       await seedDemo(db, config, modules);

@@ -3,7 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { App } from '../../src/platform/http/app.js';
 import { build } from '../../src/app.js';
 import { MODULES } from '../../src/modules/index.js';
-import { readAllSettings, type LintasModule } from '../../src/platform/module.js';
+import type { LintasModule } from '../../src/platform/module.js';
 import type { Role } from '../../src/platform/auth/roles.js';
 import { digest, hashPassword, newSecret } from '../../src/platform/auth/secrets.js';
 import { createSession, forgetCachedSessions } from '../../src/platform/auth/sessions.js';
@@ -15,7 +15,7 @@ import type { Mailer } from '../../src/platform/notify/mailer.js';
 import type { AudienceKind, Tlp } from '../../src/platform/sharing/model.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { DEMO_DATA_KEY, openDemoDatabase } from './demo-template.js';
-import { openDataKeys } from '../../src/platform/crypto/envelope.js';
+import { preparePlatform } from '../../src/server.js';
 import { dataKeyOf } from '../../src/platform/crypto/keys.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -79,15 +79,11 @@ export async function makeTestApp(options: {
   // Sessions made in a file's beforeAll may be minutes old when a test creates a token or changes roles: an hour's grace (ASVS 3.7.1's own tests set it).
   const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: key, LINTAS_REAUTH_MINUTES: '60', ...options.env }), rateLimitPerMinute: 100_000, ...options.config };
   const modules = options.modules ?? MODULES;
-  readAllSettings(modules, config);
-  const platform: Platform = {
-    db,
-    config,
+  const platform = await preparePlatform(db, config, {
+    modules,
     mailer: options.mailer ?? { configured: false, send: () => Promise.reject(new Error('no mail in this test')) },
     ...(options.unsafeWithoutSharingCondition ? { unsafeWithoutSharingCondition: true } : {}),
-  };
-  await openDataKeys(db, config);
-  for (const module of modules) await module.prepare?.(platform);
+  });
   const app = await build({ platform, logger: options.logStream ? { stream: options.logStream } : false, webRoot: '/nonexistent', modules });
   await app.ready();
   const variants: App[] = [];

@@ -31,7 +31,7 @@ export interface UploadForm<S extends TSchema> {
  * with it: one with a known signature is refused (422, nothing kept) and recorded on the audit trail
  * with the signature, each time; a scan that cannot be made refuses the upload (503 or 413).
  */
-export async function refuseMalware(request: FastifyRequest, file: UploadedFile): Promise<void> {
+async function refuseMalware(request: FastifyRequest, file: UploadedFile): Promise<void> {
   const signature = await scanUpload(scannerOf(request.server.platform.config.clamd), file.content);
   if (signature === undefined) return;
   request.log.warn({ signature, file: file.name, bytes: file.content.length }, 'an upload carried malware and was refused');
