@@ -30,11 +30,14 @@ async function main(): Promise<void> {
   if (!raw || !process.send) throw new Error('bench/server.ts is started by bench/run.ts');
   const spec = JSON.parse(raw) as ServerSpec;
   const db = await open(spec);
+  // The data keys as the load made them (bench/data.ts seeds the demo with the environment's
+  // configuration: LINTAS_DATA_KEY, or the key file of LINTAS_DATA or ./data).
   const config = {
-    ...loadConfig({}),
+    ...loadConfig(),
     rateLimitPerMinute: 1_000_000_000,
     logLevel: 'silent',
-    ...(spec.kind === 'postgres' ? { databaseUrl: spec.location } : { dataDir: spec.location }),
+    databaseUrl: spec.kind === 'postgres' ? spec.location : undefined,
+    databaseAppUrl: undefined,
   };
   const platform = await preparePlatform(db, config, { mailer: { configured: false, send: () => Promise.reject(new Error('no mail in the benchmark')) } });
   const app = await build({ platform, logger: false, webRoot: '/nonexistent' });
