@@ -116,16 +116,36 @@ describe('refused requests and failed sign-ins', () => {
     expect((await alertsOf(secretariat)).filter((item) => item.includes('sign-ins'))).toEqual([title]);
     expect((await alertsOf(adminB)).filter((item) => item.includes('sign-ins'))).toEqual([]);
   });
+
+  test('one upload refused for malware alerts the uploader’s member-admins and the secretariat at once, naming the signature; other members are told nothing', async () => {
+    // The row the upload's refusal writes (platform/http/upload.ts): its own, with the signature.
+    const refusal = { action: 'upload.malware' as const, address: '203.0.113.77', userId: officerA.id, member: 'AAA', requestId: 'malware-1', method: 'POST', path: '/api/v1/library/documents/upload' };
+    await t.app.refusalLedger.recordEach(refusal, { signature: 'Win.Test.EICAR_HDB-1', file: 'minutes.pdf', bytes: 68 });
+    expect(await raiseAlerts(t.platform)).toBe(1);
+    const title = `Malware refused: 1 upload by ${officerA.email} (AAA) in 1440 minutes carried Win.Test.EICAR_HDB-1`;
+    expect((await alertsOf(adminA)).filter((item) => item.startsWith('Malware'))).toEqual([title]);
+    expect((await alertsOf(secretariat)).filter((item) => item.startsWith('Malware'))).toEqual([title]);
+    expect((await mailsTo(adminA)).filter((subject) => subject.includes('Malware'))).toEqual([`Lintas: ${title}`]);
+    for (const other of [adminB, adminC]) expect((await alertsOf(other)).filter((item) => item.startsWith('Malware'))).toEqual([]);
+    // Raised once per window: a second upload in the same window raises nothing new.
+    await t.app.refusalLedger.recordEach({ ...refusal, requestId: 'malware-2' }, { signature: 'Win.Test.EICAR_HDB-1', file: 'again.pdf', bytes: 68 });
+    expect(await raiseAlerts(t.platform)).toBe(0);
+  });
 });
 
 describe('settings', () => {
   test('a threshold of 0 turns its rule off; a value that is not a whole number stops the start naming the variable', async () => {
-    const off = await makeTestApp({ env: { LINTAS_ALERT_REFUSED: '0', LINTAS_ALERT_SIGNIN_FAILURES: '0', LINTAS_ALERT_OTHERS_RECORDS: '0' } });
+    const off = await makeTestApp({ env: { LINTAS_ALERT_REFUSED: '0', LINTAS_ALERT_SIGNIN_FAILURES: '0', LINTAS_ALERT_MALWARE: '0', LINTAS_ALERT_OTHERS_RECORDS: '0' } });
     try {
       await off.makeMember('AAA');
       await off.makeMember('SEC', { kind: 'organisation' });
       const admin = await off.makeUser('SEC', ['secretariat']);
       for (let i = 0; i < 5; i++) await off.app.inject({ method: 'GET', url: '/api/v1/library/documents', remoteAddress: '203.0.113.5', headers: { authorization: 'Bearer made-up-made-up-made-up-made-up' } });
+      const uploader = await off.makeUser('AAA', ['officer']);
+      await off.app.refusalLedger.recordEach(
+        { action: 'upload.malware', address: '203.0.113.6', userId: uploader.id, member: 'AAA', requestId: 'malware-off', method: 'POST', path: '/api/v1/library/documents/upload' },
+        { signature: 'Win.Test.EICAR_HDB-1' },
+      );
       await off.app.refusalLedger.flush();
       expect(await raiseAlerts(off.platform)).toBe(0);
       expect(await off.db.ownerTransaction((tx) => tx.query(sql`SELECT 1 FROM notifications WHERE user_id = ${admin.id}`))).toEqual([]);

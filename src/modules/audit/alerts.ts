@@ -32,7 +32,7 @@ import { alertSettings } from './settings.js';
 /** The advisory lock that lets one process count at a time (an arbitrary, fixed key). */
 const ALERTS_LOCK = 7_301_190_057;
 
-export type AlertRule = 'refused-requests' | 'sign-in-failures' | 'others-records';
+export type AlertRule = 'refused-requests' | 'sign-in-failures' | 'malware' | 'others-records';
 
 /** Every refusal the audit trail counts (platform/http/refusals.ts), and failed sign-ins. */
 const REFUSALS = Object.keys({
@@ -108,6 +108,10 @@ async function tally(tx: Tx, windowSeconds: number, oldest: Date, thresholds: Re
       FROM windowed WHERE ${thresholds.signInFailuresPerAccount > 0}::boolean AND action = 'auth.sign-in-failed' AND object_id IS NOT NULL
       GROUP BY 2, 3, 4
       UNION ALL
+      SELECT 'malware', user_id::text, window_start, coalesce(details->>'signature', 'malware'), count(*)::int
+      FROM windowed WHERE ${thresholds.malwarePerUser > 0}::boolean AND action = 'upload.malware' AND user_id IS NOT NULL
+      GROUP BY 2, 3, 4
+      UNION ALL
       SELECT 'others-records', user_id::text || ':' || owner, window_start, action, count(*)::int FROM (
         SELECT user_id, member, object_owner AS owner, action, window_start FROM windowed WHERE user_id IS NOT NULL AND object_owners = '{}' AND object_owner <> member
         UNION ALL
@@ -130,6 +134,7 @@ async function findings(tx: Tx, starts: Date[], minutes: number, thresholds: Ret
     GROUP BY c.rule, c.subject, c.window_start
     HAVING sum(c.n) >= CASE c.rule WHEN 'refused-requests' THEN ${thresholds.refusedPerAddress}::int
                                    WHEN 'sign-in-failures' THEN ${thresholds.signInFailuresPerAccount}::int
+                                   WHEN 'malware' THEN ${thresholds.malwarePerUser}::int
                                    ELSE ${thresholds.actsPerOwner}::int END
     ORDER BY c.window_start, c.rule, c.subject`);
   const found: Finding[] = [];
@@ -148,6 +153,14 @@ async function findings(tx: Tx, starts: Date[], minutes: number, thresholds: Ret
         ...seen, rule: row.rule, subject: row.subject, threshold: thresholds.signInFailuresPerAccount,
         title: `Unusual activity: ${row.observed} failed sign-ins to ${user.email} in ${minutes} minutes`,
         secretariat: true, admins: [user.member], setting: 'LINTAS_ALERT_SIGNIN_FAILURES',
+      });
+    } else if (row.rule === 'malware') {
+      const user = await tx.maybeOne<{ email: string; member: string }>(sql`SELECT email, member FROM users WHERE id::text = ${row.subject}`);
+      if (!user) continue;
+      found.push({
+        ...seen, rule: row.rule, subject: row.subject, threshold: thresholds.malwarePerUser,
+        title: `Malware refused: ${row.observed} ${row.observed === 1 ? 'upload' : 'uploads'} by ${user.email} (${user.member}) in ${minutes} minutes carried ${Object.keys(row.actions).sort().join(', ')}`,
+        secretariat: true, admins: [user.member], setting: 'LINTAS_ALERT_MALWARE',
       });
     } else {
       const [userId = '', owner = ''] = row.subject.split(':');
@@ -178,7 +191,7 @@ async function recipientsOf(tx: Tx, finding: Finding): Promise<Recipient[]> {
  */
 export async function raiseAlerts(platform: Platform, log?: Pick<FastifyBaseLogger, 'warn'>, now = new Date()): Promise<number> {
   const thresholds = alertSettings.of(platform.config);
-  if (thresholds.refusedPerAddress === 0 && thresholds.signInFailuresPerAccount === 0 && thresholds.actsPerOwner === 0) return 0;
+  if (thresholds.refusedPerAddress === 0 && thresholds.signInFailuresPerAccount === 0 && thresholds.malwarePerUser === 0 && thresholds.actsPerOwner === 0) return 0;
   const minutes = Math.max(1, thresholds.windowMinutes);
   const length = minutes * 60_000;
   const current = Math.floor(now.getTime() / length) * length;

@@ -20,6 +20,12 @@ export const alertSettings = defineSettings({
     default: 20,
     description: "failed sign-ins to one account in a window that alert its member's member-admins and the secretariat; 0: off",
   },
+  malwarePerUser: {
+    env: 'LINTAS_ALERT_MALWARE',
+    kind: 'count',
+    default: 1,
+    description: "uploads of one user in a window that the virus scanner refused for malware (LINTAS_CLAMD) that alert the user's member-admins and the secretariat; 0: off",
+  },
   actsPerOwner: {
     env: 'LINTAS_ALERT_OTHERS_RECORDS',
     kind: 'count',
