@@ -36,7 +36,7 @@ export function parseClamdAddress(value: string): ClamdAddress {
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
 
-const describe = (address: ClamdAddress): string => ('path' in address ? address.path : `${address.host}:${address.port}`);
+const where = (address: ClamdAddress): string => ('path' in address ? address.path : `${address.host}:${address.port}`);
 
 /** Chunks of the stream (clamd's own reads are of this order; any size up to its limit works). */
 const CHUNK = 64 * 1024;
@@ -63,7 +63,7 @@ export class ClamdScanner {
         if (error) reject(error);
         else resolve(answer ?? '');
       };
-      const timer = setTimeout(() => finish(new ScannerUnavailable(`the virus scanner at ${describe(this.address)} did not answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+      const timer = setTimeout(() => finish(new ScannerUnavailable(`the virus scanner at ${where(this.address)} did not answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
       let connected = false;
       // An answer clamd gave before it closed, even without its NUL, is its answer.
       const answered = (): string | undefined => {
@@ -74,8 +74,8 @@ export class ClamdScanner {
       const cut = (reason: string): void => {
         const answer = answered();
         if (answer !== undefined) finish(undefined, answer);
-        else if (connected && body) finish(new StreamCut(`the virus scanner at ${describe(this.address)} ${reason} while the file was sent`));
-        else finish(new ScannerUnavailable(`the virus scanner at ${describe(this.address)} ${connected ? reason : `cannot be reached (${reason})`}`));
+        else if (connected && body) finish(new StreamCut(`the virus scanner at ${where(this.address)} ${reason} while the file was sent`));
+        else finish(new ScannerUnavailable(`the virus scanner at ${where(this.address)} ${connected ? reason : `cannot be reached (${reason})`}`));
       };
       socket.on('error', (error) => cut(error.message));
       socket.on('data', (data: Buffer) => {
@@ -121,7 +121,7 @@ export class ClamdScanner {
     } catch (error) {
       // clamd stops reading a stream past its StreamMaxLength and closes the connection; its answer
       // can be lost to the reset. A daemon that still answers PING stopped reading this file.
-      if (error instanceof StreamCut && (await this.ping())) throw new ScanTooLarge(`the file is larger than the virus scanner at ${describe(this.address)} takes (its StreamMaxLength)`);
+      if (error instanceof StreamCut && (await this.ping())) throw new ScanTooLarge(`the file is larger than the virus scanner at ${where(this.address)} takes (its StreamMaxLength)`);
       throw error;
     }
     // "stream: OK", "stream: Win.Test.EICAR_HDB-1 FOUND", "INSTREAM size limit exceeded. ERROR", "<reason> ERROR".
@@ -129,10 +129,10 @@ export class ClamdScanner {
     const found = /^stream: (.+) FOUND$/.exec(answer);
     // With AlertExceedsMax, a file past clamd's MaxFileSize or MaxScanSize (read whole but not scanned
     // whole) is reported as Heuristics.Limits.Exceeded.*: it was not checked, so it is refused as too large.
-    if (found?.[1]?.startsWith('Heuristics.Limits.Exceeded')) throw new ScanTooLarge(`the file is larger than the virus scanner at ${describe(this.address)} checks (${found[1]})`);
+    if (found?.[1]?.startsWith('Heuristics.Limits.Exceeded')) throw new ScanTooLarge(`the file is larger than the virus scanner at ${where(this.address)} checks (${found[1]})`);
     if (found?.[1]) return { clean: false, signature: found[1] };
-    if (/size limit exceeded/i.test(answer)) throw new ScanTooLarge(`the file is larger than the virus scanner at ${describe(this.address)} takes (its StreamMaxLength)`);
-    throw new ScannerUnavailable(`the virus scanner at ${describe(this.address)} answered "${answer.slice(0, 200)}"`);
+    if (/size limit exceeded/i.test(answer)) throw new ScanTooLarge(`the file is larger than the virus scanner at ${where(this.address)} takes (its StreamMaxLength)`);
+    throw new ScannerUnavailable(`the virus scanner at ${where(this.address)} answered "${answer.slice(0, 200)}"`);
   }
 }
 
