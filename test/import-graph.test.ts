@@ -20,21 +20,24 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The relative imports of a file (static, re-exports and dynamic), resolved to source files. */
-function importsOf(file: string, text: string): string[] {
+/**
+ * The relative imports of a file (static, re-exports and dynamic), resolved to source files. With
+ * `runtime`, only those that load a file when it runs (`import type`, erased, left out).
+ */
+function importsOf(file: string, text: string, runtime = false): string[] {
   const specifiers = [
-    ...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm),
+    ...text.matchAll(runtime ? /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+'(\.[^']+)'/gm : /^\s*(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'/gm),
     ...text.matchAll(/^\s*import\s+'(\.[^']+)'/gm),
     ...text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g),
   ].map((match) => match[1] as string);
   return specifiers.map((specifier) => resolve(dirname(file), specifier).replace(/\.js$/, '.ts'));
 }
 
-export function importGraph(files: readonly string[]): Map<string, string[]> {
+export function importGraph(files: readonly string[], runtime = false): Map<string, string[]> {
   const known = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
-    const targets = importsOf(file, readFileSync(file, 'utf8')).map((target) => (known.has(target) ? target : known.has(target.replace(/\.ts$/, '.tsx')) ? target.replace(/\.ts$/, '.tsx') : target));
+    const targets = importsOf(file, readFileSync(file, 'utf8'), runtime).map((target) => (known.has(target) ? target : known.has(target.replace(/\.ts$/, '.tsx')) ? target.replace(/\.ts$/, '.tsx') : target));
     graph.set(file, targets.filter((target) => known.has(target)));
   }
   return graph;
@@ -138,4 +141,26 @@ test('the checks find what they are for: a loop, the platform importing a module
     'platform/b.ts → modules/one/service.ts: the platform imports no module',
     'server.ts → modules/one/service.ts: a module\'s internals from the top (import its index.ts)',
   ]);
+});
+
+/** The files a file reaches through relative imports, itself included. */
+function reach(graph: Map<string, string[]>, from: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const next of graph.get(file) ?? []) visit(next);
+  };
+  visit(from);
+  return seen;
+}
+
+test('no bench reaches the test framework: the benches run with tsx, where importing vitest stops them at start', () => {
+  const files = [...sourceFiles(SRC), ...sourceFiles(join(ROOT, 'bench')), ...sourceFiles(join(ROOT, 'test', 'support'))];
+  const whole = importGraph(files, true);
+  const framework = new Set(files.filter((file) => /^\s*import\s[^'"]*from\s+'vitest'/m.test(readFileSync(file, 'utf8'))));
+  const breaches = sourceFiles(join(ROOT, 'bench')).flatMap((bench) => [...reach(whole, bench)].filter((file) => framework.has(file)).map((file) => `${relative(ROOT, bench)} → ${relative(ROOT, file)}`));
+  expect(breaches).toEqual([]);
+  // The check sees the framework where it is: the tests' database helper imports it.
+  expect(framework.has(join(ROOT, 'test', 'support', 'db.ts'))).toBe(true);
 });

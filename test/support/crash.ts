@@ -53,6 +53,12 @@ export interface CrashOptions {
    * also sees some of them acknowledged and then found after a kill.
    */
   importAckEvery?: number;
+  /**
+   * Runs while the server is dead, after each kill's inspection: the operator's maintenance between a
+   * crash and the restart (the bench vacuums the tables every import rewrites, so the dead row versions
+   * of rolled-back rewrites do not pile up across fifty rounds). Returns what it did, for the log.
+   */
+  between?: () => Promise<string>;
   log?: (line: string) => void;
 }
 
@@ -352,12 +358,13 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
         const inspecting = Date.now();
         const seen = await inspect(options, roundLog, tally, problem);
         const inspectSeconds = (Date.now() - inspecting) / 1000;
+        const tidied = options.between ? `; ${await options.between()}` : '';
         committedNumbers = seen.registerRows;
         sharedReports = seen.sharedReports;
         titles = seen.titles;
         enrolledSeeds = seen.enrolledSeeds;
         const waited = `${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s`;
-        log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `${awaitsImports ? 'every kind' : 'every kind but the imports'} acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s`);
+        log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `${awaitsImports ? 'every kind' : 'every kind but the imports'} acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s${tidied}`);
       } catch (error) {
         await server.kill();
         throw error;

@@ -7,6 +7,7 @@ import { PgliteDatabase } from '../../src/platform/db/pglite.js';
 import { PostgresDatabase } from '../../src/platform/db/postgres.js';
 import { sql } from '../../src/platform/db/sql.js';
 import type { RefusalAction } from '../../src/platform/http/refusals.js';
+import { TEST_SHARED_BUFFERS_MB } from './processes.js';
 
 export interface TestDatabase {
   db: Database;
@@ -72,8 +73,7 @@ export function servingUrl(url: string, login: string | null = inject('postgresS
   return serving.toString();
 }
 
-/** The tests' PGlite databases are small: a smaller shared_buffers than the default starts faster (also for the processes they spawn: processes.ts). */
-export const TEST_SHARED_BUFFERS_MB = '16';
+export { TEST_SHARED_BUFFERS_MB };
 export const TEST_SHARED_BUFFERS = `${TEST_SHARED_BUFFERS_MB}MB`;
 
 /**

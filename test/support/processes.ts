@@ -2,7 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtAfter } from './freshness.js';
-import { TEST_SHARED_BUFFERS_MB } from './db.js';
+
+/**
+ * The tests' PGlite databases are small: a smaller shared_buffers than the default starts faster, for
+ * the processes spawned here and the tests' own databases (db.ts). Here, not in db.ts, because the
+ * benches spawn servers through this file and must not load the test framework.
+ */
+export const TEST_SHARED_BUFFERS_MB = '16';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('./lintas-cli.ts', import.meta.url));
