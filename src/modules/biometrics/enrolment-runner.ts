@@ -101,7 +101,15 @@ async function execute(work: RunWork, signal: AbortSignal): Promise<void> {
     for (const row of work.rows) {
       const outcome = await faceLane(() => readFace(work.content, row, signal));
       if (outcome.kind === 'stopped') break;
-      await inRun((ctx) => settle(ctx, work.runId, row, outcome));
+      try {
+        await inRun((ctx) => settle(ctx, work.runId, row, outcome));
+      } finally {
+        // Sealed in the gallery now (or rejected): the clear image and template are overwritten.
+        if (outcome.kind === 'face') {
+          outcome.kept.fill(0);
+          outcome.vector.fill(0);
+        }
+      }
     }
     const end = signal.aborted ? { status: 'interrupted', problem: INTERRUPTED } : { status: 'done', problem: null };
     await inRun((ctx) => finish(ctx, work.runId, end.status, end.problem));
@@ -113,6 +121,9 @@ async function execute(work: RunWork, signal: AbortSignal): Promise<void> {
       detail: `The enrolment stopped on an error of the server. The subjects enrolled so far stay in your gallery; send the archive again to enrol the rest. Quote ${work.request.requestId} to the administrators.`,
     };
     await inRun((ctx) => finish(ctx, work.runId, 'failed', problem));
+  } finally {
+    // The archive's images are read once; its bytes live no longer than the run.
+    work.content.fill(0);
   }
 }
 
@@ -128,18 +139,24 @@ async function readFace(content: Buffer, row: EnrolmentRow, signal: AbortSignal)
     if (!(error instanceof Problem)) throw error;
     return { kind: 'rejected', reason: 'damaged-file', detail: error.errors?.[0]?.detail ?? error.detail };
   }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const found = await faceTemplate(image);
-      return { kind: 'face', vector: Array.from(found.vector), kept: await keptImage(image) };
-    } catch (error) {
-      const reason = faceRefusalOf(error);
-      if (reason) return rejected(error, reason);
-      if (!(error instanceof Problem) || error.status !== 503) throw error;
-      const wait = BUSY_WAITS[attempt];
-      if (wait === undefined) return { kind: 'rejected', reason: 'reader-busy', detail: 'The face reader stayed too busy to read this image; send it again.' };
-      if (!(await pause(wait, signal))) return { kind: 'stopped' };
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const found = await faceTemplate(image);
+        const vector = Array.from(found.vector);
+        found.vector.fill(0);
+        return { kind: 'face', vector, kept: await keptImage(image) };
+      } catch (error) {
+        const reason = faceRefusalOf(error);
+        if (reason) return rejected(error, reason);
+        if (!(error instanceof Problem) || error.status !== 503) throw error;
+        const wait = BUSY_WAITS[attempt];
+        if (wait === undefined) return { kind: 'rejected', reason: 'reader-busy', detail: 'The face reader stayed too busy to read this image; send it again.' };
+        if (!(await pause(wait, signal))) return { kind: 'stopped' };
+      }
     }
+  } finally {
+    image.fill(0);
   }
 }
 

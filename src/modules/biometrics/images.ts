@@ -2,7 +2,8 @@
  * Enrolment and search from a face image: the image becomes a template in the face worker
  * (faces/) before the request's transaction begins, then goes the way a submitted template goes.
  * An enrolled subject's image is kept, re-encoded and sealed, for step two; a probe image is not
- * kept: its bytes are overwritten once its template is made, and the template once searched.
+ * kept: its bytes are overwritten once its template is made, and the template once searched. An
+ * enrolled image's clear bytes and template are overwritten once sealed, as the archive runner does.
  */
 import type { FastifyRequest } from 'fastify';
 import { perform } from '../../platform/http/pipeline.js';
@@ -19,11 +20,22 @@ const FILE_SIZE = MAX_IMAGE_BYTES + 1;
 
 export async function enrolFromImage(request: FastifyRequest) {
   const { value, file } = await readUpload(request, { field: 'metadata', schema: SubjectFromImage, required: true, fileSize: FILE_SIZE, fallbackName: 'image' });
-  const found = await faceTemplate(file.content);
-  const kept = await keptImage(file.content);
-  const template = { format: FACE_FORMAT, vector: Array.from(found.vector) };
-  const subject = await perform(request, (ctx) => enrol(ctx, { ...value, template }, { bytes: kept, type: 'image/jpeg' }, '/metadata'));
-  return { data: { ...subject.data, face: { ...found.face, imageWidth: found.width, imageHeight: found.height } } };
+  const vector: number[] = [];
+  let kept: Buffer | undefined;
+  try {
+    const found = await faceTemplate(file.content);
+    kept = await keptImage(file.content);
+    vector.push(...found.vector);
+    found.vector.fill(0);
+    const template = { format: FACE_FORMAT, vector };
+    const subject = await perform(request, (ctx) => enrol(ctx, { ...value, template }, { bytes: kept as Buffer, type: 'image/jpeg' }, '/metadata'));
+    return { data: { ...subject.data, face: { ...found.face, imageWidth: found.width, imageHeight: found.height } } };
+  } finally {
+    // Sealed in the gallery now (or refused): the clear image and template live no longer than that.
+    file.content.fill(0);
+    kept?.fill(0);
+    vector.fill(0);
+  }
 }
 
 export async function searchByImage(request: FastifyRequest) {
