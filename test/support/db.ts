@@ -73,7 +73,6 @@ export function servingUrl(url: string, login: string | null = inject('postgresS
   return serving.toString();
 }
 
-export { TEST_SHARED_BUFFERS_MB };
 export const TEST_SHARED_BUFFERS = `${TEST_SHARED_BUFFERS_MB}MB`;
 
 /**
