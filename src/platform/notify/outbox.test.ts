@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestUser } from '../../../test/support/app.js';
 import { startLocalSmtp, type LocalSmtp } from '../../../test/support/mail.js';
+import { makeCertificates } from '../../../test/support/tls.js';
 import { loadConfig } from '../config.js';
 import { sql } from '../db/sql.js';
 import type { Platform } from '../context.js';
@@ -108,6 +109,68 @@ describe('SMTP transport security (ASVS 9.2.1-9.2.3)', () => {
     } finally {
       mailer.close?.();
       await new Promise<void>((resolve) => untrusted.close(resolve));
+    }
+  });
+
+  test('to a relay whose certificate verifies against SMTP_TLS_CA, by STARTTLS or on connecting (SMTP_SECURE), the message goes encrypted', async () => {
+    const certificates = makeCertificates(['localhost']);
+    const sessions: { port: number; secure: boolean; subject: string }[] = [];
+    const relay = async (secure: boolean): Promise<SMTPServer> => {
+      const server = new SMTPServer({
+        ...certificates.of('localhost'),
+        secure,
+        authOptional: true,
+        logger: false,
+        onData(stream, session, callback) {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            sessions.push({ port: (server.server.address() as AddressInfo).port, secure: session.secure, subject: /^Subject: (.*)$/m.exec(Buffer.concat(chunks).toString())?.[1] ?? '' });
+            callback();
+          });
+        },
+      });
+      server.on('error', () => undefined);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    };
+    const starttls = await relay(false);
+    const implicit = await relay(true);
+    const portOf = (server: SMTPServer) => String((server.server.address() as AddressInfo).port);
+    const mailers = [
+      smtpMailer(loadConfig({ SMTP_HOST: 'localhost', SMTP_PORT: portOf(starttls), SMTP_REQUIRE_TLS: 'true', SMTP_TLS_CA: certificates.caFile })),
+      smtpMailer(loadConfig({ SMTP_HOST: 'localhost', SMTP_PORT: portOf(implicit), SMTP_SECURE: 'true', SMTP_TLS_CA: certificates.caFile })),
+    ];
+    try {
+      for (const [index, mailer] of mailers.entries()) {
+        const key = `test:verified-tls-${index}`;
+        await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { to: 'x@oba.test', subject: key, text: 'body' }, { key }));
+        expect(await deliverOutbox({ ...t.platform, mailer })).toBe(1);
+        expect((await row(key))?.status).toBe('sent');
+      }
+      expect(sessions).toEqual([
+        { port: Number(portOf(starttls)), secure: true, subject: 'test:verified-tls-0' },
+        { port: Number(portOf(implicit)), secure: true, subject: 'test:verified-tls-1' },
+      ]);
+    } finally {
+      for (const mailer of mailers) mailer.close?.();
+      await Promise.all([starttls, implicit].map((server) => new Promise<void>((resolve) => server.close(resolve))));
+      certificates.remove();
+    }
+  });
+
+  test('a relay that refuses the connection: nothing is sent, the message waits for a retry with the error on its row', async () => {
+    const closed = new SMTPServer({ authOptional: true, logger: false });
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = String((closed.server.address() as AddressInfo).port);
+    await new Promise<void>((resolve) => closed.close(resolve));
+    const mailer = smtpMailer(loadConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: port }));
+    try {
+      await t.db.transaction({ member: null }, (tx) => enqueueEmail(tx, { to: 'x@oba.test', subject: 'refused', text: 'body' }, { key: 'test:refused' }));
+      expect(await deliverOutbox({ ...t.platform, mailer })).toBe(0);
+      expect(await row('test:refused')).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringMatching(/ECONNREFUSED/) as unknown });
+    } finally {
+      mailer.close?.();
     }
   });
 
