@@ -208,7 +208,7 @@ async function writes(flags: Flags, platform: Platform, directory: Directory) {
     const keys = sampleKeys(i + 10 + flags.samples * 3, flags.records, next);
     const access = { owner: actor.member, audience_kind: 'owner' as const, audience_members: [], audience_groups: [], tlp: 'AMBER' as const, handling: [] };
     const started = performance.now();
-    await runAs(platform, actor, request, (ctx) => setRecordEntities(ctx.tx, { module: 'linkage', recordType: 'lead', id: randomUUID() }, access, true, keys));
+    await runAs(platform, actor, request, (ctx) => setRecordEntities(ctx.tx, [{ record: { module: 'linkage', recordType: 'lead', id: randomUUID() }, access, namedInHits: true, keys }]));
     const written = performance.now();
     const result = await matchQueued(platform, 20);
     const matched = performance.now();
@@ -242,7 +242,7 @@ async function hiddenLeak(flags: Flags, platform: Platform, directory: Directory
   const base = FRESH_BASE + 40_000_000 + (person ? 1_000 : 0);
   const keys: EntityKey[] = person ? [keyOf('person', base)] : Array.from({ length: 20 }, (_, j) => keyOf(KINDS[j % 6]!, base + j));
   const access = { owner: reader, audience_kind: 'owner' as const, audience_members: [], audience_groups: [], tlp: 'AMBER' as const, handling: [] };
-  await runAs(platform, actor, request, (ctx) => setRecordEntities(ctx.tx, { module: 'linkage', recordType: 'lead', id }, access, true, keys));
+  await runAs(platform, actor, request, (ctx) => setRecordEntities(ctx.tx, [{ record: { module: 'linkage', recordType: 'lead', id }, access, namedInHits: true, keys }]));
   const threshold = 0.6;
   // The matcher's step for names (its notices are not what is measured here): the pairs of the
   // given rows with every similar name, stored both ways.

@@ -76,7 +76,7 @@ export async function create(ctx: Ctx, input: LeadCreate) {
       ${ctx.actor.member}, ${s.audience_kind}, ${s.audience_members}, ${s.audience_groups}, ${s.tlp}, ${s.handling}, ${s.handling_note},
       ${s.evaluation_source}, ${s.evaluation_information})
     RETURNING id`);
-  await setRecordEntities(ctx.tx, leadRef(row.id), { owner: ctx.actor.member, ...s }, namedInHits, keys.flat());
+  await setRecordEntities(ctx.tx, [{ record: leadRef(row.id), access: { owner: ctx.actor.member, ...s }, namedInHits, keys: keys.flat() }]);
   ctx.afterCommit(() => kickMatcher(ctx.platform));
   await ctx.audit({ action: 'linkage.lead-create', objectType: OBJECT, objectId: row.id, objectOwner: ctx.actor.member, details: { title: input.title, entities: entities.length } });
   return get(ctx, row.id);
@@ -115,7 +115,7 @@ export async function update(ctx: Ctx, id: string, input: LeadUpdate) {
     WHERE id = ${id}`);
   const access = s ? { owner: row.owner, ...s } : row;
   // Entity rows take the lead's keys and, always, its sharing (rule 3).
-  await setRecordEntities(ctx.tx, leadRef(id), access, namedInHits, keys.flat());
+  await setRecordEntities(ctx.tx, [{ record: leadRef(id), access, namedInHits, keys: keys.flat() }]);
   ctx.afterCommit(() => kickMatcher(ctx.platform));
   await ctx.audit({ action: 'linkage.lead-update', objectType: OBJECT, objectId: id, objectOwner: row.owner, details: { fields: Object.keys(input) } });
   return get(ctx, id);

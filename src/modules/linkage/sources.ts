@@ -53,9 +53,10 @@ export function offeredKeys(entities: readonly OfferedEntity[], country: string 
 
 export const linkageConsumer: EntityConsumer = {
   async keep(tx: Tx, records) {
-    for (const record of records) {
-      await setRecordEntities(tx, record, record.access, record.namedInHits ?? true, offeredKeys(record.entities, record.country));
-    }
+    await setRecordEntities(
+      tx,
+      records.map((record) => ({ record, access: record.access, namedInHits: record.namedInHits ?? true, keys: offeredKeys(record.entities, record.country) })),
+    );
   },
   async forget(tx: Tx, records) {
     await removeRecordEntities(tx, records);

@@ -10,31 +10,57 @@ export type RecordRef = EntityRecordRef;
 
 type Access = Omit<SharingRow, 'handling_note' | 'evaluation_source' | 'evaluation_information'> & Partial<SharingRow>;
 
+/** A record's entity keys as they now stand, with the access fields its rows carry. */
+export interface RecordEntities {
+  record: RecordRef;
+  access: Access;
+  namedInHits: boolean;
+  keys: readonly EntityKey[];
+}
+
+/** Records written in one statement of each kind: an import's 100,000 reports are a hundred pairs of statements, not 200,000. */
+const RECORDS_A_STATEMENT = 1_000;
+
 /**
- * Makes a record's entity rows its keys, each row carrying the record's access fields (rule 3), in
+ * Makes each record's entity rows its keys, each row carrying the record's access fields (rule 3), in
  * the caller's transaction: keys no longer held go, new ones come, kept ones keep their row (and
- * the time they were first written) and take the record's sharing.
+ * the time they were first written) and take the record's sharing. A record given twice takes its
+ * last keys.
  */
-export async function setRecordEntities(tx: Tx, record: RecordRef, access: Access, namedInHits: boolean, keys: readonly EntityKey[]): Promise<void> {
-  const unique = new Map(keys.map((key) => [`${key.kind} ${key.key}`, key]));
-  const kinds = [...unique.values()].map((key) => key.kind);
-  const values = [...unique.values()].map((key) => key.key);
-  const skeletons = [...unique.values()].map((key) => (key.kind === 'person' ? key.person.skeleton : null));
-  const years = [...unique.values()].map((key) => (key.kind === 'person' ? key.person.birthYear : null));
-  await tx.query(sql`DELETE FROM linkage_entities e WHERE e.record_id = ${record.id} AND e.module = ${record.module}
-    AND NOT (e.kind, e.key) IN (SELECT * FROM unnest(${kinds}::text[], ${values}::text[]))`);
-  if (unique.size === 0) return;
-  await tx.query(sql`
-    INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
-      owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note)
-    SELECT ${record.module}, ${record.recordType}, ${record.id}, k.kind, k.key, k.skeleton, k.birth_year, ${namedInHits},
-      ${access.owner}, ${access.audience_kind}, ${access.audience_members}, ${access.audience_groups}, ${access.tlp}, ${access.handling},
-      ${access.handling_note ?? null}
-    FROM unnest(${kinds}::text[], ${values}::text[], ${skeletons}::text[], ${years}::int[]) AS k (kind, key, skeleton, birth_year)
-    ON CONFLICT (record_id, kind, key) DO UPDATE SET
-      skeleton = excluded.skeleton, birth_year = excluded.birth_year, named_in_hits = excluded.named_in_hits,
-      audience_kind = excluded.audience_kind, audience_members = excluded.audience_members, audience_groups = excluded.audience_groups,
-      tlp = excluded.tlp, handling = excluded.handling, handling_note = excluded.handling_note`);
+export async function setRecordEntities(tx: Tx, items: readonly RecordEntities[]): Promise<void> {
+  const latest = [...new Map(items.map((item) => [`${item.record.module} ${item.record.id}`, item])).values()];
+  for (let from = 0; from < latest.length; from += RECORDS_A_STATEMENT) {
+    const chunk = latest.slice(from, from + RECORDS_A_STATEMENT);
+    const records = chunk.map(({ record, access, namedInHits }, index) => ({
+      at: index + 1, module: record.module, record_type: record.recordType, record_id: record.id, named_in_hits: namedInHits,
+      owner: access.owner, audience_kind: access.audience_kind, audience_members: access.audience_members, audience_groups: access.audience_groups,
+      tlp: access.tlp, handling: access.handling, handling_note: access.handling_note ?? null,
+    }));
+    const keys = chunk.flatMap(({ keys: held }, index) =>
+      [...new Map(held.map((key) => [`${key.kind} ${key.key}`, key])).values()].map((key) => ({
+        at: index + 1, kind: key.kind, key: key.key,
+        skeleton: key.kind === 'person' ? key.person.skeleton : null, birth_year: key.kind === 'person' ? key.person.birthYear : null,
+      })),
+    );
+    const recordSet = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r (at bigint, module text, record_type text, record_id uuid,
+      named_in_hits boolean, owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text)`;
+    const keySet = sql`unnest(${keys.map((key) => key.at)}::bigint[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.key)}::text[],
+      ${keys.map((key) => key.skeleton)}::text[], ${keys.map((key) => key.birth_year)}::int[]) AS k (at, kind, key, skeleton, birth_year)`;
+    await tx.query(sql`DELETE FROM linkage_entities e USING ${recordSet}
+      WHERE e.record_id = r.record_id AND e.module = r.module
+        AND NOT EXISTS (SELECT 1 FROM ${keySet} WHERE k.at = r.at AND k.kind = e.kind AND k.key = e.key)`);
+    if (keys.length === 0) continue;
+    await tx.query(sql`
+      INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
+        owner, audience_kind, audience_members, audience_groups, tlp, handling, handling_note)
+      SELECT r.module, r.record_type, r.record_id, k.kind, k.key, k.skeleton, k.birth_year, r.named_in_hits,
+        r.owner, r.audience_kind, r.audience_members, r.audience_groups, r.tlp, r.handling, r.handling_note
+      FROM ${keySet} JOIN ${recordSet} ON r.at = k.at
+      ON CONFLICT (record_id, kind, key) DO UPDATE SET
+        skeleton = excluded.skeleton, birth_year = excluded.birth_year, named_in_hits = excluded.named_in_hits,
+        audience_kind = excluded.audience_kind, audience_members = excluded.audience_members, audience_groups = excluded.audience_groups,
+        tlp = excluded.tlp, handling = excluded.handling, handling_note = excluded.handling_note`);
+  }
 }
 
 export async function removeRecordEntities(tx: Tx, records: readonly RecordRef[]): Promise<void> {
