@@ -100,7 +100,7 @@ try {
   });
   const restarts = [...tally.restartSeconds].sort((a, b) => a - b);
   const at = (q: number): string => (restarts[Math.min(restarts.length - 1, Math.floor(q * restarts.length))] ?? 0).toFixed(1);
-  console.log(`\n${tally.kills} kills in ${((Date.now() - started) / 60_000).toFixed(1)} min; restart to answering: p50 ${at(0.5)} s, max ${at(1)} s; rounds killed with a kind they waited for still unacknowledged: ${tally.waitsRunOut}`);
+  console.log(`\n${tally.kills} kills in ${((Date.now() - started) / 60_000).toFixed(1)} min; restart to answering: p50 ${at(0.5)} s, max ${at(1)} s; rounds killed with a kind they waited for still unacknowledged: ${tally.waitsRunOut}; acts turned away (not acknowledged): ${Object.entries(tally.turnedAway).map(([status, n]) => `${n}×${status}`).join(' ') || 'none'}`);
   console.log('kind               acknowledged  cut by a kill  of those committed');
   for (const kind of CRASH_KINDS) {
     const cut = kind === 'report-import' || kind === 'register-import' ? tally.cut[kind] : '-';

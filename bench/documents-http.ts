@@ -31,6 +31,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { servingLogin } from './serving-role.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { build } from '../src/app.js';
 import { preparePlatform } from '../src/server.js';
@@ -248,18 +249,13 @@ interface ServerSpec {
 
 /** `url` through the serving login `name` (a member of lintas_app only), made on the server if it has none. */
 async function servingLoginUrl(url: string, name: string): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`--serving-login takes a plain role name, got "${name}"`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
-    if (!exists.rowCount) await admin.query(`CREATE ROLE ${name} LOGIN IN ROLE lintas_app`);
+    return await servingLogin(admin, url, name);
   } finally {
     await admin.end();
   }
-  const serving = new URL(url);
-  serving.username = name;
-  return serving.toString();
 }
 interface ServerReady {
   port: number;

@@ -20,6 +20,7 @@ import { PostgresDatabase } from '../src/platform/db/postgres.js';
 import { sql } from '../src/platform/db/sql.js';
 import { migrationsOf } from '../src/platform/module.js';
 import { percentile } from './rate.js';
+import { servingLogin } from './serving-role.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -77,11 +78,9 @@ let serving: PostgresDatabase | undefined;
 try {
   await migrate(setup, migrationsOf(MODULES));
   await setup.ownerTransaction((tx) => tx.query(sql`INSERT INTO members (code, name, kind, status) VALUES ('AAA', 'Member AAA', 'state', 'member')`));
-  await admin.query(`CREATE ROLE ${login} LOGIN IN ROLE lintas_app`);
-  const servingUrl = new URL(`${server}/${name}`);
-  servingUrl.username = login;
+  const servingUrl = await servingLogin(admin, `${server}/${name}`, login);
   owner = await PostgresDatabase.open(`${server}/${name}`, { poolSize: concurrency });
-  serving = await PostgresDatabase.open(`${server}/${name}`, { poolSize: concurrency, appUrl: servingUrl.toString() });
+  serving = await PostgresDatabase.open(`${server}/${name}`, { poolSize: concurrency, appUrl: servingUrl });
   await serving.checkLogins();
   const results: Record<string, Round[]> = {};
   for (const write of [false, true]) {

@@ -32,6 +32,7 @@ import pg from 'pg';
 import { inputOf } from './linkage-data.js';
 import { cpuBusy } from './load.js';
 import { Client, offer, percentile, saturate, SampleLog, type Sample, type Target } from './rate.js';
+import { servingLogin } from './serving-role.js';
 import type { SoakFigures, SoakReady, SoakSpec } from './soak-server.js';
 
 const SERVER = fileURLToPath(new URL('./soak-server.ts', import.meta.url));
@@ -96,11 +97,7 @@ if (serverUrl) {
   url.pathname = `/${SCRATCH}`;
   scratchUrl = url.toString();
   if (values['serving-login']) {
-    // The role the first migration would make, made first so the login can join it (as deploy/db-init.sh does).
-    if (!(await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = 'lintas_app'`)).rowCount) await admin.query('CREATE ROLE lintas_app NOLOGIN NOSUPERUSER NOBYPASSRLS');
-    await admin.query(`CREATE ROLE ${SERVING_LOGIN} LOGIN IN ROLE lintas_app`);
-    url.username = SERVING_LOGIN;
-    servingUrl = url.toString();
+    servingUrl = await servingLogin(admin, url.toString(), SERVING_LOGIN);
   }
   // A server without autovacuum never analyses the tables the soak grows, nor vacuums what it
   // updates: its plans and scans are not what a production server's would be.

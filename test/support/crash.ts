@@ -86,6 +86,12 @@ export interface CrashTally {
   restartSeconds: number[];
   /** Rounds whose wait ran out before every kind had an act acknowledged (an import still running, as a rule). */
   waitsRunOut: number;
+  /**
+   * Acts the server turned away under load (408 Request Timeout, 503 with Retry-After), by status:
+   * not acknowledged, so nothing is asked of them but what is asked of every act (an import all or
+   * nothing, the audit chain whole). Each writer waits a second and goes on.
+   */
+  turnedAway: Record<number, number>;
   problems: string[];
 }
 
@@ -238,7 +244,12 @@ interface RoundLog {
   leads: string[];
   /** References of acknowledged enrolments. */
   enrolled: string[];
+  /** Answers 408 or 503, by status. */
+  turnedAway: Record<number, number>;
 }
+
+/** Answers by which a loaded server turns an act away without doing it, or without saying it did: the client may try again. */
+const TURNED_AWAY = new Set([408, 503]);
 
 const dataOf = (answer: Answer): { id: string } => (answer.body as { data: { id: string } }).data;
 
@@ -274,6 +285,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
     galleryChecked: 0,
     restartSeconds: [],
     waitsRunOut: 0,
+    turnedAway: {},
     problems: [],
   };
   const problem = (line: string): void => {
@@ -331,7 +343,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
           await server.stop();
           break;
         }
-        const roundLog: RoundLog = { reportImports: [], registerImports: [], audited: [], approved: [], submitted: [], bulletins: [], leads: [], enrolled: [] };
+        const roundLog: RoundLog = { reportImports: [], registerImports: [], audited: [], approved: [], submitted: [], bulletins: [], leads: [], enrolled: [], turnedAway: {} };
         const delay = options.killAfter[0] + random() * (options.killAfter[1] - options.killAfter[0]);
         const drivers = drive(client, logins, round, options, roundLog, committedNumbers);
         // Each kind has had an act acknowledged (or the wait ran out), then the kill comes at the drawn moment.
@@ -355,6 +367,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
           tally.cut[kind] += attempts.filter((a) => !a.acknowledged).length;
         }
         for (const entry of roundLog.audited) if (entry.kind !== 'report-import' && entry.kind !== 'register-import') tally.acknowledged[entry.kind]++;
+        for (const [status, n] of Object.entries(roundLog.turnedAway)) tally.turnedAway[Number(status)] = (tally.turnedAway[Number(status)] ?? 0) + n;
         const inspecting = Date.now();
         const seen = await inspect(options, roundLog, tally, problem);
         const inspectSeconds = (Date.now() - inspecting) / 1000;
@@ -364,7 +377,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashTally>
         titles = seen.titles;
         enrolledSeeds = seen.enrolledSeeds;
         const waited = `${((killedAt - started) / 1000 - delay / 1000).toFixed(1)} s`;
-        log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `${awaitsImports ? 'every kind' : 'every kind but the imports'} acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s${tidied}`);
+        log(`round ${round + 1}/${options.kills}: ${waiting.length ? `after ${waited} still waiting for ${waiting.join(', ')}` : `${awaitsImports ? 'every kind' : 'every kind but the imports'} acknowledged after ${waited}`}, killed ${Math.round(delay)} ms later; ${roundLog.audited.length} acknowledged acts, imports ${roundLog.reportImports.length}+${roundLog.registerImports.length}; audit ${seen.auditRows} rows verified${Object.keys(roundLog.turnedAway).length ? `, turned away ${Object.entries(roundLog.turnedAway).map(([status, n]) => `${n}×${status}`).join(' ')}` : ''}; start ${startSeconds.toFixed(1)} s, inspection ${inspectSeconds.toFixed(1)} s${tidied}`);
       } catch (error) {
         await server.kill();
         throw error;
@@ -387,69 +400,79 @@ async function drive(client: Client, logins: Logins, round: number, options: Cra
   const loop = async (work: (turn: number) => Promise<void>): Promise<void> => {
     for (let turn = 0; !client.dead; turn++) await work(turn);
   };
-  const acknowledged = (answer: Answer | null, status: number, kind: CrashKind, what: string): answer is Answer => {
-    if (!answer) return false;
+  /** An answer the server turned the act away with: counted, and the writer waits a second before its next turn. */
+  const turnedAway = async (answer: Answer | null): Promise<boolean> => {
+    if (!answer || !TURNED_AWAY.has(answer.status)) return false;
+    log.turnedAway[answer.status] = (log.turnedAway[answer.status] ?? 0) + 1;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    return true;
+  };
+  const acknowledged = async (answer: Answer | null, status: number, kind: CrashKind, what: string): Promise<Answer | undefined> => {
+    if (!answer || (await turnedAway(answer))) return undefined;
     if (answer.status !== status) {
       if (!client.dead) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
-      return false;
+      return undefined;
     }
     log.audited.push({ kind, requestId: answer.requestId, what });
-    return true;
+    return answer;
   };
   await Promise.all([
     loop(async (turn) => {
       const tag = `r${round}i${turn}`;
       const answer = await client.call(logins.officer, 'POST', '/reports/import', { multipart: { options: { format: 'lintas', sharing: SHARING }, csv: reportsCsv(tag, options.reportRows) } });
       log.reportImports.push({ tag, acknowledged: answer?.status === 200, requestId: answer?.requestId ?? '' });
-      if (answer && answer.status !== 200 && !client.dead) throw new Error(`report import: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
+      if (answer && answer.status !== 200 && !(await turnedAway(answer)) && !client.dead) throw new Error(`report import: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
     }),
     loop(async (turn) => {
       const tag = `r${round}i${turn}`;
       const answer = await client.call(logins.officer, 'POST', '/documents/import', { csv: registerCsv(tag, options.registerRows) });
       log.registerImports.push({ tag, acknowledged: answer?.status === 200, requestId: answer?.requestId ?? '' });
-      if (answer && answer.status !== 200 && !client.dead) throw new Error(`register import: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
+      if (answer && answer.status !== 200 && !(await turnedAway(answer)) && !client.dead) throw new Error(`register import: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
     }),
     loop(async (turn) => {
       const known = Math.max(1, committedNumbers);
       if (turn % 2 === 0) {
         const answer = await client.call(logins.checker, 'POST', '/documents/checks', { json: { purpose: 'crash test', document: { issuer: OWNER, type: 'passport', number: documentNumber(turn % known) } } });
-        acknowledged(answer, 200, 'checks', 'single check');
+        await acknowledged(answer, 200, 'checks', 'single check');
       } else {
         const documents = Array.from({ length: 20 }, (_, i) => ({ issuer: OWNER, type: 'passport', number: documentNumber((turn * 20 + i) % known) }));
         const answer = await client.call(logins.checker, 'POST', '/documents/checks/batch', { json: { purpose: 'crash test', documents } });
-        acknowledged(answer, 200, 'checks', 'batch check');
+        await acknowledged(answer, 200, 'checks', 'batch check');
       }
     }),
     loop(async (turn) => {
       const created = await client.call(logins.officer, 'POST', '/reports', {
         json: { incidentType: 'smuggling-land', where: { country: 'IDN', place: `Crash ${round}.${turn}` }, when: { from: '2024-05-01' }, sharing: SHARING },
       });
-      if (!acknowledged(created, 201, 'approvals', 'report created')) return;
-      const id = dataOf(created).id;
+      const made = await acknowledged(created, 201, 'approvals', 'report created');
+      if (!made) return;
+      const id = dataOf(made).id;
       const submitted = await client.call(logins.officer, 'POST', `/reports/${id}/submit`);
-      if (!acknowledged(submitted, 200, 'approvals', 'report submitted')) return;
+      if (!(await acknowledged(submitted, 200, 'approvals', 'report submitted'))) return;
       log.submitted.push(id);
       const approved = await client.call(logins.approver, 'POST', `/reports/${id}/approve`);
-      if (acknowledged(approved, 200, 'approvals', 'report approved')) log.approved.push(id);
+      if (await acknowledged(approved, 200, 'approvals', 'report approved')) log.approved.push(id);
     }),
     loop(async (turn) => {
       const answer = await client.call(logins.officer, 'POST', '/bulletins', {
         json: { type: 'alert', title: `Crash bulletin ${round}.${turn}`, body: 'Fraudulent visas seen at the ferry port.', sharing: SHARING },
       });
-      if (acknowledged(answer, 201, 'bulletins', 'bulletin issued')) log.bulletins.push(dataOf(answer).id);
+      const issued = await acknowledged(answer, 201, 'bulletins', 'bulletin issued');
+      if (issued) log.bulletins.push(dataOf(issued).id);
     }),
     loop(async (turn) => {
       const answer = await client.call(logins.officer, 'POST', '/linkage/leads', {
         json: { title: `Crash lead ${round}.${turn}`, subject: 'vessel', entities: [{ type: 'phone', value: `+6281234${String(round * 1000 + turn).padStart(5, '0')}` }], sharing: SHARING },
       });
-      if (acknowledged(answer, 201, 'linkage', 'lead created')) log.leads.push(dataOf(answer).id);
+      const made = await acknowledged(answer, 201, 'linkage', 'lead created');
+      if (made) log.leads.push(dataOf(made).id);
     }),
     loop(async (turn) => {
       const reference = subjectReference(round * 100_000 + turn);
       const answer = await client.call(logins.officer, 'POST', '/biometrics/subjects', {
         json: { reference, template: { format: FACE_FORMAT, vector: template(subjectSeed(reference)) }, biographic: { familyName: `Crash ${round}.${turn}` } },
       });
-      if (acknowledged(answer, 201, 'enrolments', 'subject enrolled')) log.enrolled.push(reference);
+      if (await acknowledged(answer, 201, 'enrolments', 'subject enrolled')) log.enrolled.push(reference);
     }),
   ]);
 }

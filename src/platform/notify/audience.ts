@@ -7,7 +7,7 @@ import { viewersOf } from '../sharing/viewers.js';
 import { visibleTo } from '../sharing/rule.js';
 
 /**
- * Whether a member may still read an object of one type: asked at sending, in a transaction run for
+ * Whether a member may still read an object of one type: asked at sending, in read-only transactions run for
  * that member (its row-level security applies), with the member as the sharing rule sees it. A
  * check reads the object through the sharing condition (`visibleTo(viewer, alias)`) or its own rule
  * (the two members of a request), and answers false for an object that is gone.
@@ -55,7 +55,8 @@ export interface About {
 export async function stillReadable(platform: Platform, about: About): Promise<boolean> {
   const declared = checks.get(about.objectType);
   if (!declared) return false;
-  return platform.db.transaction({ member: about.member }, async (tx) => {
+  // Reads only: each statement goes with its BEGIN, context and COMMIT (one round trip each on a server).
+  return platform.db.read({ member: about.member }, async (tx) => {
     if (about.userId) {
       const user = await tx.maybeOne(sql`SELECT 1 FROM users WHERE id = ${about.userId} AND member = ${about.member} AND NOT disabled`);
       if (!user) return false;
