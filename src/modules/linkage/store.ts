@@ -46,9 +46,15 @@ export async function setRecordEntities(tx: Tx, items: readonly RecordEntities[]
       named_in_hits boolean, owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text)`;
     const keySet = sql`unnest(${keys.map((key) => key.at)}::bigint[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.key)}::text[],
       ${keys.map((key) => key.skeleton)}::text[], ${keys.map((key) => key.birth_year)}::int[]) AS k (at, kind, key, skeleton, birth_year)`;
-    await tx.query(sql`DELETE FROM linkage_entities e USING ${recordSet}
-      WHERE e.record_id = r.record_id AND e.module = r.module
-        AND NOT EXISTS (SELECT 1 FROM ${keySet} WHERE k.at = r.at AND k.kind = e.kind AND k.key = e.key)`);
+    // The rows to go are found by the records' ids (the index on record_id), never by joining the
+    // table to the set: the planner guesses a set's size and may scan the whole table for it, a
+    // cost that grows with every record any member holds (the soak found each write slowing so).
+    const ids = chunk.map(({ record }) => record.id);
+    await tx.query(sql`DELETE FROM linkage_entities e
+      WHERE e.record_id = ANY(${ids}::uuid[])
+        AND (e.record_id, e.module) IN (SELECT * FROM unnest(${ids}::uuid[], ${chunk.map(({ record }) => record.module)}::text[]))
+        AND NOT EXISTS (SELECT 1 FROM unnest(${keys.map((key) => ids[key.at - 1]!)}::uuid[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.key)}::text[]) AS k (record_id, kind, key)
+                        WHERE k.record_id = e.record_id AND k.kind = e.kind AND k.key = e.key)`);
     if (keys.length === 0) continue;
     await tx.query(sql`
       INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
