@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import { sql } from '../../platform/db/sql.js';
 import { entityKeys, type EntityKey } from './entities/index.js';
-import { setRecordEntities, type RecordEntities } from './store.js';
+import { analysedPlan, rowsRead } from '../../../test/support/plan.js';
+import { setRecordEntities, staleEntityRows, type RecordEntities } from './store.js';
 
 /**
  * `setRecordEntities` for many records at once (an import's thousands of reports, in chunks of a
@@ -113,4 +114,19 @@ test('a record written with no keys and none before: nothing written, nothing el
   expect(await rowsOf([other])).toHaveLength(1);
   await write([]);
   expect(await rowsOf([other])).toHaveLength(1);
+});
+
+test('the keys a write no longer holds are found by its records\' ids: on a table never analysed, no other record\'s row is read', async () => {
+  // 20,000 records of one key each, the table's statistics never taken (PGlite never takes them).
+  const ids = Array.from({ length: 20_000 }, () => randomUUID());
+  await write(ids.map((id, i) => ({ record: record(id), access: owner, namedInHits: true, keys: [phone(3_000_000 + i)] })));
+  const rewritten = ids.slice(0, 50);
+  const kept = rewritten.slice(0, 25);
+  const plan = await t.db.transaction({ member: 'SRA' }, (tx) =>
+    analysedPlan(tx, staleEntityRows(rewritten.map(record), kept.map((_, i) => i + 1), kept.map(() => 'phone'), kept.map((_, i) => phone(3_000_000 + i).key))));
+  // The fifty records' own rows (each read to be judged, then those to go deleted) and nothing else,
+  // whatever the planner guessed of the sets' sizes: not the 20,000 rows the member holds.
+  expect(rowsRead(plan, 'linkage_entities')).toBeLessThanOrEqual(2 * rewritten.length);
+  expect((await rowsOf(rewritten)).map((row) => row.record_id).sort()).toEqual([...kept].sort());
+  expect(await rowsOf(ids.slice(50, 60))).toHaveLength(10);
 });

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
-import { sql } from '../../platform/db/sql.js';
+import { sql, type Sql } from '../../platform/db/sql.js';
 import { recordsShown, shownKey, type EntityRecordRef } from '../../platform/entity-sources.js';
 import type { SharingRow } from '../../platform/sharing/model.js';
 import type { EntityKey } from './entities/index.js';
@@ -44,17 +44,11 @@ export async function setRecordEntities(tx: Tx, items: readonly RecordEntities[]
     );
     const recordSet = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r (at bigint, module text, record_type text, record_id uuid,
       named_in_hits boolean, owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text)`;
-    const keySet = sql`unnest(${keys.map((key) => key.at)}::bigint[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.key)}::text[],
+    const kinds = keys.map((key) => key.kind);
+    const values = keys.map((key) => key.key);
+    const keySet = sql`unnest(${keys.map((key) => key.at)}::bigint[], ${kinds}::text[], ${values}::text[],
       ${keys.map((key) => key.skeleton)}::text[], ${keys.map((key) => key.birth_year)}::int[]) AS k (at, kind, key, skeleton, birth_year)`;
-    // The rows to go are found by the records' ids (the index on record_id), never by joining the
-    // table to the set: the planner guesses a set's size and may scan the whole table for it, a
-    // cost that grows with every record any member holds (the soak found each write slowing so).
-    const ids = chunk.map(({ record }) => record.id);
-    await tx.query(sql`DELETE FROM linkage_entities e
-      WHERE e.record_id = ANY(${ids}::uuid[])
-        AND (e.record_id, e.module) IN (SELECT * FROM unnest(${ids}::uuid[], ${chunk.map(({ record }) => record.module)}::text[]))
-        AND NOT EXISTS (SELECT 1 FROM unnest(${keys.map((key) => ids[key.at - 1]!)}::uuid[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.key)}::text[]) AS k (record_id, kind, key)
-                        WHERE k.record_id = e.record_id AND k.kind = e.kind AND k.key = e.key)`);
+    await tx.query(staleEntityRows(chunk.map(({ record }) => record), keys.map((key) => key.at), kinds, values));
     if (keys.length === 0) continue;
     await tx.query(sql`
       INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
@@ -69,10 +63,29 @@ export async function setRecordEntities(tx: Tx, items: readonly RecordEntities[]
   }
 }
 
+/**
+ * Removes the rows of these records whose keys are not among the ones given (each key named by its
+ * record's place in `records`, from 1): the keys a write no longer holds. Each record's rows are read
+ * by its id (OFFSET 0: a lookup a record in the index on record_id), and the rows to go deleted by
+ * their ids: left to itself, the planner guessed the set's size or a member's share of the table
+ * and read every row of the table, or every row the member owns, for a chunk of records. On a table
+ * never analysed (PGlite's, always; PostgreSQL's until autovacuum comes) that cost grew with each
+ * record written (the soak found each write slowing so). The rows read are kept or dropped by a hashed
+ * comparison with the keys as text (a uuid, then a word without spaces, then the rest), not by a loop
+ * over the keys for every row.
+ */
+export function staleEntityRows(records: readonly RecordRef[], at: readonly number[], kinds: readonly string[], values: readonly string[]): Sql {
+  const ids = records.map((record) => record.id);
+  const kept = at.map((place, i) => `${ids[place - 1]!} ${kinds[i]!} ${values[i]!}`);
+  return sql`DELETE FROM linkage_entities e WHERE e.id = ANY(ARRAY(
+    SELECT x.id FROM unnest(${ids}::uuid[], ${records.map((record) => record.module)}::text[]) AS r (record_id, module)
+      CROSS JOIN LATERAL (SELECT x.id, x.module, x.kind, x.key FROM linkage_entities x WHERE x.record_id = r.record_id OFFSET 0) x
+    WHERE x.module = r.module AND r.record_id || ' ' || x.kind || ' ' || x.key <> ALL(${kept}::text[])))`;
+}
+
 export async function removeRecordEntities(tx: Tx, records: readonly RecordRef[]): Promise<void> {
   if (records.length === 0) return;
-  await tx.query(sql`DELETE FROM linkage_entities e USING unnest(${records.map((r) => r.module)}::text[], ${records.map((r) => r.id)}::uuid[]) AS r (module, id)
-    WHERE e.record_id = r.id AND e.module = r.module`);
+  await tx.query(staleEntityRows(records, [], [], []));
 }
 
 /** A record as links and notices name it: its module and type (the web app's page for it), id, owner and label. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openTestDatabase, TEST_DB_KIND, type TestDatabase } from '../../../../../test/support/db.js';
+import { analysedPlan, rowsRead } from '../../../../../test/support/plan.js';
 import { sql } from '../../../../platform/db/sql.js';
 import type { ReportInput } from '../../schemas.js';
 import { batchStatement, COLUMNS, columnValue, INCOMING, keyedReport, prepareBatch, writeBatch, type ColumnKind, type KeyedReport } from './bulk-insert.js';
@@ -73,23 +74,6 @@ describe(`an import batch's values (${TEST_DB_KIND})`, () => {
   });
 });
 
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows of `reports` the plan read: returned or filtered out, over every loop. */
-function reportRowsRead(node: PlanNode): number {
-  const own = node['Relation Name'] === 'reports'
-    ? (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * node['Actual Loops']
-    : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + reportRowsRead(child), 0);
-}
-
 describe(`an import batch's search for rows imported before (${TEST_DB_KIND})`, () => {
   let t: TestDatabase;
   const userId = '6d1f5b2e-8f4a-4c3e-9a57-3b0f6a1c2d4e';
@@ -118,13 +102,10 @@ describe(`an import batch's search for rows imported before (${TEST_DB_KIND})`, 
 
     // Ten new keys and five imported before: two with the same content, three changed.
     const next = [...batchOf(keys('Q', 10)), ...batchOf(['P-1', 'P-2']), ...batchOf(['P-3', 'P-4', 'P-5'], 7)].map((report, index) => ({ ...report, row: index + 2 }));
-    const plan = await t.db.transaction({ member: 'AAA' }, (tx) =>
-      tx.one<{ 'QUERY PLAN': unknown }>(sql`EXPLAIN (ANALYZE, FORMAT JSON) ${batchStatement(target, prepareBatch(next), false)}`));
-    const json = plan['QUERY PLAN'];
-    const root = (typeof json === 'string' ? JSON.parse(json) : json) as [{ Plan: PlanNode }];
+    const plan = await t.db.transaction({ member: 'AAA' }, (tx) => analysedPlan(tx, batchStatement(target, prepareBatch(next), false)));
     // The five found and nothing else: not the 400 rows of the member's first batch, nor the others'.
     // (EXPLAIN gives rows a loop as an average, which PostgreSQL 15 rounds: 5 of 15 probes show 0.)
-    expect(reportRowsRead(root[0].Plan)).toBeLessThanOrEqual(5);
+    expect(rowsRead(plan, 'reports')).toBeLessThanOrEqual(5);
 
     const second = await t.db.transaction({ member: 'AAA' }, (tx) => writeBatch(tx, target, prepareBatch(next), true));
     expect(second.inserted).toBe(10);
