@@ -75,8 +75,10 @@ const issued = await fetch(`${base}/api/v1/bulletins`, {
 if (issued.status !== 201) throw new Error(`issuing the bulletin: ${issued.status} ${await issued.text()}`);
 const issueMs = Date.now() - started;
 const done: { emails?: number; webhooks?: number } = {};
+/** Messages to the subscribers (an e-mail to anyone else, such as a demo user's, is not the fan-out's). */
+const toSubscribers = () => smtp.received.filter((mail) => mail.to.every((to) => to.endsWith('@fanout.bench')));
 const poll = setInterval(() => {
-  if (done.emails === undefined && smtp.received.length >= ready.emails) done.emails = Date.now() - started;
+  if (done.emails === undefined && toSubscribers().length >= ready.emails) done.emails = Date.now() - started;
   if (done.webhooks === undefined && receiver.received.length >= ready.webhooks) done.webhooks = Date.now() - started;
 }, 50);
 const during: Awaited<ReturnType<typeof steady>>[] = [];
@@ -84,11 +86,14 @@ while (done.emails === undefined || done.webhooks === undefined) {
   const m = await steady(windowSeconds);
   during.push(m);
   steadyRow(`bulletin list, fan-out window ${during.length}`, m);
-  log(`  so far: ${smtp.received.length}/${ready.emails} e-mails, ${receiver.received.length}/${ready.webhooks} webhooks, after ${Math.round((Date.now() - started) / 1000)} s`);
+  log(`  so far: ${toSubscribers().length}/${ready.emails} e-mails, ${receiver.received.length}/${ready.webhooks} webhooks, after ${Math.round((Date.now() - started) / 1000)} s`);
   if (Date.now() - started > 30 * 60_000) break;
 }
 clearInterval(poll);
-log(`issuing request ${issueMs} ms; all ${smtp.received.length}/${ready.emails} e-mails accepted after ${done.emails ?? 'never'} ms; all ${receiver.received.length}/${ready.webhooks} webhooks after ${done.webhooks ?? 'never'} ms`);
+log(`issuing request ${issueMs} ms; all ${toSubscribers().length}/${ready.emails} e-mails accepted after ${done.emails ?? 'never'} ms; all ${receiver.received.length}/${ready.webhooks} webhooks after ${done.webhooks ?? 'never'} ms`);
+const recipients = toSubscribers().flatMap((mail) => mail.to);
+const others = smtp.received.filter((mail) => !mail.to.every((to) => to.endsWith('@fanout.bench')));
+log(`subscribers sent to: ${new Set(recipients).size} distinct of ${recipients.length} (duplicates: ${recipients.length - new Set(recipients).size}); other e-mails: ${others.length} (${others.map((mail) => `${mail.to.join(', ')}: ${mail.subject ?? ''}`).join('; ')})`);
 const worstP99 = Math.max(...during.map((m) => m.p99));
 log(`during the fan-out: worst window p99 ${worstP99} ms (no fan-out: ${quiet.p99} ms); load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
