@@ -2,8 +2,13 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { loadSession } from '../../platform/auth/sessions.js';
+import { runAs } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
+import { entityKeys } from './entities/index.js';
+import { valuesOf, visibleRecords, type RecordInfo } from './graph.js';
 import { matchAll } from './matcher.js';
+import { setRecordEntities, type RecordEntities } from './store.js';
 
 const LEADS = '/api/v1/linkage/leads';
 const GRAPH = '/api/v1/linkage/graph';
@@ -187,5 +192,32 @@ describe('expanding the graph', () => {
     expect(kind.statusCode).toBe(400);
     const date = await graphAs('AAA', { ...phone, filter: { from: 'yesterday' } });
     expect(date.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer)).toEqual(['/filter/from']);
+  });
+});
+
+describe('the rows a graph read visits', () => {
+  test('the values and records of twenty records: their own rows, not the table\'s (20,000 hidden rows, never analysed)', async () => {
+    const phone = (n: number) => entityKeys({ type: 'phone', value: `+62 813 ${String(n).padStart(7, '0')}` })[0]!;
+    const access = (owner: string): RecordEntities['access'] => ({ owner, audience_kind: 'owner', audience_members: [], audience_groups: [], tlp: 'AMBER', handling: [] });
+    const refs = (count: number, start: number) => Array.from({ length: count }, (_, i) => ({ module: 'reports', recordType: 'report', id: crypto.randomUUID(), n: start + i }));
+    const hidden = refs(20_000, 1_000_000);
+    const own = refs(20, 2_000_000);
+    await t.db.transaction({ member: 'BBB' }, (tx) => setRecordEntities(tx, hidden.map(({ n, ...record }) => ({ record, access: access('BBB'), namedInHits: true, keys: [phone(n)] }))));
+    await t.db.transaction({ member: 'AAA' }, (tx) => setRecordEntities(tx, own.map(({ n, ...record }) => ({ record, access: access('AAA'), namedInHits: true, keys: [phone(n)] }))));
+    const actor = (await loadSession(t.db, (s.AAA as TestSession).cookie.split('=')[1] ?? ''))!.actor;
+    const records: RecordInfo[] = own.map(({ module, recordType, id }) => ({ module, record_type: recordType, record_id: id, owner: 'AAA', tlp: 'AMBER', handling: [], handling_note: null, title: null, date: new Date(), updated: new Date() }));
+    const visited = await runAs(t.platform, actor, { requestId: 'graph-rows', address: '127.0.0.1' }, async (ctx) => {
+      // Rows of linkage_entities and its indexes returned or fetched, from the transaction's own statistics.
+      const count = async () => (await ctx.tx.one<{ n: number }>(sql`
+        SELECT (sum(pg_stat_get_xact_tuples_returned(c)) + sum(pg_stat_get_xact_tuples_fetched(c)))::int AS n
+        FROM (SELECT 'linkage_entities'::regclass::oid AS c UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = 'linkage_entities'::regclass) r`)).n;
+      const before = await count();
+      const values = await valuesOf(ctx, records);
+      await visibleRecords(ctx, own);
+      return { rows: (await count()) - before, values: values.length };
+    });
+    expect(visited.values).toBe(20);
+    // Each record's row found in the index and fetched, by each of the two reads: some 80, not 20,000.
+    expect(visited.rows).toBeLessThanOrEqual(200);
   });
 });
