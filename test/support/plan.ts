@@ -28,3 +28,15 @@ export function rowsRead(node: PlanNode, relation: string): number {
     : 0;
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, relation), 0);
 }
+
+/**
+ * Rows of these tables and their indexes returned or fetched so far in the transaction, from its own
+ * statistics (the same measure on PGlite and PostgreSQL): the difference across a read is what it visited.
+ */
+export async function rowsVisited(tx: Tx, tables: readonly string[]): Promise<number> {
+  const row = await tx.one<{ n: number }>(sql`
+    SELECT (sum(pg_stat_get_xact_tuples_returned(c)) + sum(pg_stat_get_xact_tuples_fetched(c)))::int AS n
+    FROM (SELECT t::regclass::oid AS c FROM unnest(${[...tables]}::text[]) AS t
+      UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = ANY(${[...tables]}::text[]::regclass[])) r`);
+  return row.n;
+}

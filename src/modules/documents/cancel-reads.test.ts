@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeTestApp, type TestContext } from '../../../test/support/app.js';
 import { TEST_DB_KIND } from '../../../test/support/db.js';
+import { rowsVisited } from '../../../test/support/plan.js';
 import { loadSession } from '../../platform/auth/sessions.js';
 import { runAs } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
@@ -33,10 +34,7 @@ test('a bulk cancel reads the documents it names, whatever the size of the regis
   const actor = (await loadSession(t.db, session.cookie.split('=')[1] ?? ''))!.actor;
   const cancel = (numbers: string[]) =>
     runAs(t.platform, actor, { requestId: 'cancel-reads', address: '127.0.0.1' }, async (ctx) => {
-      // Rows of travel_documents and its indexes returned or fetched, from the transaction's own statistics.
-      const count = async () => (await ctx.tx.one<{ n: number }>(sql`
-        SELECT (sum(pg_stat_get_xact_tuples_returned(c)) + sum(pg_stat_get_xact_tuples_fetched(c)))::int AS n
-        FROM (SELECT 'travel_documents'::regclass::oid AS c UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = 'travel_documents'::regclass) r`)).n;
+      const count = () => rowsVisited(ctx.tx, ['travel_documents']);
       const before = await count();
       const result = await cancelKeys(ctx, 'IDN', numbers.map((number) => ({ type: 'passport' as const, number })), 'test', new IndexChanges());
       return { read: (await count()) - before, result };

@@ -215,7 +215,7 @@ export async function cancelKeys(ctx: Ctx, issuer: string, wanted: readonly { ty
   // Each number is looked up by itself (OFFSET 0: one probe of the index on issuer, type and number a
   // number), never by joining the register to the list: the planner, guessing the member's share of
   // the table, read every document the member had registered for a list of one (on a table never
-  // analysed, PGlite's always: 20,000 rows read to cancel one; documents.test.ts counts them).
+  // analysed, PGlite's always: 20,000 rows read to cancel one; cancel-reads.test.ts counts them).
   const keys = sql`(SELECT DISTINCT * FROM unnest(${types}::text[], ${numbers}::text[]) AS k(doc_type, number)) k`;
   const found = (state: string) => sql`${keys} CROSS JOIN LATERAL (SELECT x.id, x.doc_type, x.number FROM travel_documents x
     WHERE x.issuer = ${issuer} AND x.doc_type = k.doc_type AND x.number = k.number AND x.state = ${state} AND x.owner = ${ctx.actor.member} OFFSET 0) x`;

@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
 import { fingerprint } from '../../../test/support/db.js';
+import { rowsVisited } from '../../../test/support/plan.js';
 import { loadSession } from '../../platform/auth/sessions.js';
 import { runAs } from '../../platform/context.js';
 import { sql } from '../../platform/db/sql.js';
@@ -207,10 +208,7 @@ describe('the rows a graph read visits', () => {
     const actor = (await loadSession(t.db, (s.AAA as TestSession).cookie.split('=')[1] ?? ''))!.actor;
     const records: RecordInfo[] = own.map(({ module, recordType, id }) => ({ module, record_type: recordType, record_id: id, owner: 'AAA', tlp: 'AMBER', handling: [], handling_note: null, title: null, date: new Date(), updated: new Date() }));
     const visited = await runAs(t.platform, actor, { requestId: 'graph-rows', address: '127.0.0.1' }, async (ctx) => {
-      // Rows of linkage_entities and its indexes returned or fetched, from the transaction's own statistics.
-      const count = async () => (await ctx.tx.one<{ n: number }>(sql`
-        SELECT (sum(pg_stat_get_xact_tuples_returned(c)) + sum(pg_stat_get_xact_tuples_fetched(c)))::int AS n
-        FROM (SELECT 'linkage_entities'::regclass::oid AS c UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid = 'linkage_entities'::regclass) r`)).n;
+      const count = () => rowsVisited(ctx.tx, ['linkage_entities']);
       const before = await count();
       const values = await valuesOf(ctx, records);
       await visibleRecords(ctx, own);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestContext, type TestSession } from '../../../test/support/app.js';
+import { rowsVisited } from '../../../test/support/plan.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { loadSession } from '../../platform/auth/sessions.js';
 import { runAs, type Ctx } from '../../platform/context.js';
@@ -131,10 +132,7 @@ for (const unsafeWithoutSharingCondition of [false, true]) {
       // read, from the transaction's own statistics (the same measure on PGlite and PostgreSQL).
       async function visited(member: string, read: (ctx: Ctx) => Promise<unknown>): Promise<{ rows: number; answer: string }> {
         return runAs(t.platform, actors[member] as Actor, { requestId: 'links-timing', address: '127.0.0.1' }, async (ctx) => {
-          const count = async () => (await ctx.tx.one<{ n: number }>(sql`
-            SELECT (sum(pg_stat_get_xact_tuples_returned(c)) + sum(pg_stat_get_xact_tuples_fetched(c)))::int AS n
-            FROM (SELECT t::regclass::oid AS c FROM unnest(ARRAY['linkage_entities', 'linkage_name_pairs']) AS t
-              UNION ALL SELECT indexrelid FROM pg_index WHERE indrelid IN ('linkage_entities'::regclass, 'linkage_name_pairs'::regclass)) r`)).n;
+          const count = () => rowsVisited(ctx.tx, ['linkage_entities', 'linkage_name_pairs']);
           // On these few rows the planner would scan linkage_entities whole for the read's own rows
           // (and for the join back from linkage_holders); at any real size it probes the indexes.
           // What is measured here is the lookup of others' rows, so scans go as they do at size.

@@ -123,7 +123,7 @@ test('the keys a write no longer holds are found by its records\' ids: on a tabl
   const rewritten = ids.slice(0, 50);
   const kept = rewritten.slice(0, 25);
   const plan = await t.db.transaction({ member: 'SRA' }, (tx) =>
-    analysedPlan(tx, staleEntityRows(rewritten.map(record), kept.map((_, i) => i + 1), kept.map(() => 'phone'), kept.map((_, i) => phone(3_000_000 + i).key))));
+    analysedPlan(tx, staleEntityRows(rewritten.map(record), kept.map((_, i) => ({ at: i + 1, kind: 'phone', key: phone(3_000_000 + i).key })))));
   // The fifty records' own rows (each read to be judged, then those to go deleted) and nothing else,
   // whatever the planner guessed of the sets' sizes: not the 20,000 rows the member holds.
   expect(rowsRead(plan, 'linkage_entities')).toBeLessThanOrEqual(2 * rewritten.length);

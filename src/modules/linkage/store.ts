@@ -44,11 +44,9 @@ export async function setRecordEntities(tx: Tx, items: readonly RecordEntities[]
     );
     const recordSet = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r (at bigint, module text, record_type text, record_id uuid,
       named_in_hits boolean, owner text, audience_kind text, audience_members text[], audience_groups text[], tlp text, handling text[], handling_note text)`;
-    const kinds = keys.map((key) => key.kind);
-    const values = keys.map((key) => key.key);
-    const keySet = sql`unnest(${keys.map((key) => key.at)}::bigint[], ${kinds}::text[], ${values}::text[],
+    const keySet = sql`unnest(${keys.map((key) => key.at)}::bigint[], ${keys.map((key) => key.kind)}::text[], ${keys.map((key) => key.key)}::text[],
       ${keys.map((key) => key.skeleton)}::text[], ${keys.map((key) => key.birth_year)}::int[]) AS k (at, kind, key, skeleton, birth_year)`;
-    await tx.query(staleEntityRows(chunk.map(({ record }) => record), keys.map((key) => key.at), kinds, values));
+    await tx.query(staleEntityRows(chunk.map(({ record }) => record), keys));
     if (keys.length === 0) continue;
     await tx.query(sql`
       INSERT INTO linkage_entities (module, record_type, record_id, kind, key, skeleton, birth_year, named_in_hits,
@@ -74,9 +72,9 @@ export async function setRecordEntities(tx: Tx, items: readonly RecordEntities[]
  * comparison with the keys as text (a uuid, then a word without spaces, then the rest), not by a loop
  * over the keys for every row.
  */
-export function staleEntityRows(records: readonly RecordRef[], at: readonly number[], kinds: readonly string[], values: readonly string[]): Sql {
+export function staleEntityRows(records: readonly RecordRef[], keys: readonly { at: number; kind: string; key: string }[]): Sql {
   const ids = records.map((record) => record.id);
-  const kept = at.map((place, i) => `${ids[place - 1]!} ${kinds[i]!} ${values[i]!}`);
+  const kept = keys.map(({ at, kind, key }) => `${ids[at - 1]!} ${kind} ${key}`);
   return sql`DELETE FROM linkage_entities e WHERE e.id = ANY(ARRAY(
     SELECT x.id FROM unnest(${ids}::uuid[], ${records.map((record) => record.module)}::text[]) AS r (record_id, module)
       CROSS JOIN LATERAL (SELECT x.id, x.module, x.kind, x.key FROM linkage_entities x WHERE x.record_id = r.record_id OFFSET 0) x
@@ -85,7 +83,7 @@ export function staleEntityRows(records: readonly RecordRef[], at: readonly numb
 
 export async function removeRecordEntities(tx: Tx, records: readonly RecordRef[]): Promise<void> {
   if (records.length === 0) return;
-  await tx.query(staleEntityRows(records, [], [], []));
+  await tx.query(staleEntityRows(records, []));
 }
 
 /** A record as links and notices name it: its module and type (the web app's page for it), id, owner and label. */
