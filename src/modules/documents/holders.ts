@@ -9,6 +9,7 @@
 import type { Platform } from '../../platform/context.js';
 import { envelopeOf, type Sealer } from '../../platform/crypto/envelope.js';
 import type { DataKey } from '../../platform/crypto/keys.js';
+import { inOwnerBatches } from '../../platform/db/batches.js';
 import type { Queryable, Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import type { Holder } from './schemas.js';
@@ -87,34 +88,29 @@ interface PendingRow {
  * The number of records sealed.
  */
 export async function sealPlainHolders(platform: Pick<Platform, 'db'>): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const sealed = await platform.db.ownerTransaction(async (tx) => {
-      const rows = await tx.query<PendingRow>(sql`
-        SELECT d.id, d.owner, d.issuer, d.doc_type, d.number, p.surname, p.given_names, p.nationality, p.birth_date::text AS birth_date, p.sex
-        FROM lintas_secrets.documents_holder_pending p JOIN travel_documents d ON d.id = p.document_id
-        ORDER BY p.document_id LIMIT ${BATCH} FOR UPDATE`);
-      const sealers = new Map<string, HolderSealer>();
-      const ids: string[] = [];
-      const values: string[] = [];
-      const digests: string[] = [];
-      for (const row of rows) {
-        const sealer = sealers.get(row.owner) ?? (await holderSealer(platform, tx, row.owner));
-        sealers.set(row.owner, sealer);
-        const holder = holderOf({ surname: row.surname, givenNames: row.given_names, nationality: row.nationality, birthDate: row.birth_date, sex: row.sex });
-        const stored = sealer.seal({ issuer: row.issuer, type: row.doc_type, number: row.number }, holder);
-        ids.push(row.id);
-        values.push(stored.sealed?.toString('hex') ?? '');
-        digests.push(stored.digest ?? '');
-      }
-      if (rows.length > 0) {
-        await tx.query(sql`UPDATE travel_documents d SET holder_sealed = decode(nullif(v.sealed, ''), 'hex'), holder_digest = nullif(v.digest, '')
-          FROM unnest(${ids}::uuid[], ${values}::text[], ${digests}::text[]) AS v (id, sealed, digest) WHERE d.id = v.id AND d.holder_sealed IS NULL`);
-        await tx.query(sql`DELETE FROM lintas_secrets.documents_holder_pending WHERE document_id = ANY(${ids}::uuid[])`);
-      }
-      return rows.length;
-    });
-    total += sealed;
-    if (sealed < BATCH) return total;
-  }
+  return inOwnerBatches(platform.db, BATCH, async (tx, size) => {
+    const rows = await tx.query<PendingRow>(sql`
+      SELECT d.id, d.owner, d.issuer, d.doc_type, d.number, p.surname, p.given_names, p.nationality, p.birth_date::text AS birth_date, p.sex
+      FROM lintas_secrets.documents_holder_pending p JOIN travel_documents d ON d.id = p.document_id
+      ORDER BY p.document_id LIMIT ${size} FOR UPDATE`);
+    const sealers = new Map<string, HolderSealer>();
+    const ids: string[] = [];
+    const values: string[] = [];
+    const digests: string[] = [];
+    for (const row of rows) {
+      const sealer = sealers.get(row.owner) ?? (await holderSealer(platform, tx, row.owner));
+      sealers.set(row.owner, sealer);
+      const holder = holderOf({ surname: row.surname, givenNames: row.given_names, nationality: row.nationality, birthDate: row.birth_date, sex: row.sex });
+      const stored = sealer.seal({ issuer: row.issuer, type: row.doc_type, number: row.number }, holder);
+      ids.push(row.id);
+      values.push(stored.sealed?.toString('hex') ?? '');
+      digests.push(stored.digest ?? '');
+    }
+    if (rows.length > 0) {
+      await tx.query(sql`UPDATE travel_documents d SET holder_sealed = decode(nullif(v.sealed, ''), 'hex'), holder_digest = nullif(v.digest, '')
+        FROM unnest(${ids}::uuid[], ${values}::text[], ${digests}::text[]) AS v (id, sealed, digest) WHERE d.id = v.id AND d.holder_sealed IS NULL`);
+      await tx.query(sql`DELETE FROM lintas_secrets.documents_holder_pending WHERE document_id = ANY(${ids}::uuid[])`);
+    }
+    return rows.length;
+  });
 }

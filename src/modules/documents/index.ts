@@ -3,6 +3,7 @@ import { documentsCommand } from './cli.js';
 import { seedDocuments } from './demo.js';
 import { documentsAttention } from './attention.js';
 import { startHitReminders } from './hits.js';
+import { startHolderRetention } from './retention.js';
 import { hitSource } from './hit-entities.js';
 import { travelDocumentEntity } from './number.js';
 import { closeRegister, registerOf } from './register.js';
@@ -13,7 +14,7 @@ import { shareableRow } from '../../platform/notify/audience.js';
 
 const AUDIT_ACTIONS = [
   'documents.check', 'documents.import', 'documents.snapshot', 'document.list-reports',
-  'document.create', 'document.read', 'document.update', 'document.cancel', 'document.bulk-cancel', 'document.report', 'document.confirm', 'document.reject', 'document.holder-read',
+  'document.create', 'document.read', 'document.update', 'document.cancel', 'document.bulk-cancel', 'document.report', 'document.confirm', 'document.reject', 'document.holder-read', 'document.holder-expire',
   'document-hit.list', 'document-hit.read', 'document-hit.answer', 'document-hit.remind',
 ] as const;
 const NOTIFICATION_KINDS = ['document-hit.opened', 'document-hit.answered', 'document-hit.reminder', 'document.report-confirmed', 'document.report-rejected'] as const;
@@ -33,12 +34,15 @@ export const documents = defineModule({
   settings: documentSettings,
   migrations: migrationsFolder(import.meta.url),
   routes: documentsRoutes,
-  async start({ platform, kickOutbox }) {
-    // The index is built before the first check is taken; hits unanswered too long are reminded.
+  async start({ platform, log, kickOutbox }) {
+    // The index is built before the first check is taken; hits unanswered too long are reminded;
+    // holder details kept past their retention are erased.
     await registerOf(platform).start();
     const reminders = startHitReminders(platform, kickOutbox);
+    const retention = startHolderRetention(platform, (error) => log.error({ err: error }, 'the documents retention job failed; it runs again within the hour'));
     return {
       async stop() {
+        await retention.stop();
         await reminders.stop();
         await closeRegister(platform.db);
       },

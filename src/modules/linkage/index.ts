@@ -4,13 +4,14 @@ import { linkageCommand } from './cli.js';
 import { seedLinkage } from './demo.js';
 import { startMatcher } from './matcher.js';
 import { startLinkageRelease } from './release.js';
+import { startLinkageRetention } from './retention.js';
 import { noticeReadable, requestReadable, startRequestReminders } from './requests.js';
 import { linkageRoutes } from './routes.js';
 import { linkageSettings } from './settings.js';
 import { leadSource, linkageConsumer, prepareSources, vesselNormalisers } from './sources.js';
 
 const AUDIT_ACTIONS = [
-  'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete',
+  'linkage.lead-list', 'linkage.lead-read', 'linkage.links-read', 'linkage.lead-create', 'linkage.lead-update', 'linkage.lead-delete', 'linkage.lead-expire', 'linkage.disclosure-expire',
   'linkage.notice', 'linkage.notice-list', 'linkage.notice-read', 'linkage.value-decide', 'linkage.volume-read',
   'linkage.request', 'linkage.request-list', 'linkage.request-read', 'linkage.disclose', 'linkage.refuse', 'linkage.request-remind',
   'linkage.release', 'linkage.release-read',
@@ -42,8 +43,10 @@ export const linkage = defineModule({
     const reminders = startRequestReminders(platform, kickOutbox, (error) => log.error({ err: error }, 'the linkage request reminders failed; they run again shortly'));
     // Figures over records a viewer cannot see are computed when a month closes and on a schedule, never on request.
     const release = startLinkageRelease(platform, (error) => log.error({ err: error }, 'the linkage release could not be computed'));
+    const retention = startLinkageRetention(platform, (error) => log.error({ err: error }, 'the linkage retention job failed; it runs again within the hour'));
     return {
       async stop() {
+        await retention.stop();
         await release.stop();
         await reminders.stop();
         await matcher.stop();

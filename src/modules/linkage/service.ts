@@ -13,8 +13,8 @@ import { kickMatcher } from './matcher.js';
 import { linkageSettings } from './settings.js';
 import { linksOf, removeRecordEntities, setRecordEntities, type RecordRef } from './store.js';
 
-const OBJECT = 'linkage-lead';
-const leadRef = (id: string): RecordRef => ({ module: 'linkage', recordType: 'lead', id });
+export const OBJECT = 'linkage-lead';
+export const leadRef = (id: string): RecordRef => ({ module: 'linkage', recordType: 'lead', id });
 
 function presentItem(ctx: Ctx, row: LeadRow) {
   return {

@@ -25,6 +25,12 @@ export const linkageSettings = defineSettings({
     default: 200,
     description: 'hit notices one member may be given in a day (UTC); further matches wait for the next day, and the secretariat sees them waiting',
   },
+  retentionDays: {
+    env: 'LINTAS_LINKAGE_RETENTION_DAYS',
+    kind: 'count',
+    default: 1825,
+    description: 'days a lead is kept after it was last changed, and what a holder disclosed after it was disclosed; an hourly job then deletes them (a lead with its entities and links), audited for the owner (0: kept until the owner deletes them)',
+  },
   releaseHours: {
     env: 'LINTAS_LINKAGE_RELEASE_HOURS',
     kind: 'count',

@@ -1,0 +1,55 @@
+/**
+ * Retention: a lead no one has changed for `retentionDays` is deleted with its entity rows (so with
+ * its links), as its owner would delete it; what a holder disclosed in step two is deleted that many
+ * days after it was disclosed (the request stays, granted, without it). Leads and disclosures hold
+ * people's names, phone numbers and accounts in clear: what is out of date goes. Each deletion is
+ * audited for the record's owner. Runs at start and every hour, a bounded batch a transaction, so a
+ * backlog never holds the embedded database for long. 0 keeps both until their owner deletes them.
+ */
+import { appendAudit } from '../../platform/audit/writer.js';
+import type { Platform } from '../../platform/context.js';
+import { inOwnerBatches } from '../../platform/db/batches.js';
+import { sql } from '../../platform/db/sql.js';
+import { repeat, type RepeatingJob } from '../../platform/jobs.js';
+import { leadRef, OBJECT } from './service.js';
+import { linkageSettings } from './settings.js';
+import { removeRecordEntities } from './store.js';
+
+const ROWS_A_TRANSACTION = 500;
+
+/** Deletes the leads unchanged, and the disclosures made, more than the retention period before `now`. */
+export async function applyLinkageRetention(platform: Platform, now = new Date(), days = linkageSettings.of(platform.config).retentionDays): Promise<{ leads: number; disclosures: number }> {
+  if (days === 0) return { leads: 0, disclosures: 0 };
+  const before = sql`${now.toISOString()}::timestamptz - make_interval(days => ${days}::int)`;
+  const leads = await inOwnerBatches(platform.db, ROWS_A_TRANSACTION, async (tx, size) => {
+    // Locked and skipped when locked: a lead its owner is changing right now is not out of date.
+    const rows = await tx.query<{ id: string; owner: string; title: string }>(sql`
+      SELECT id, owner, title FROM linkage_leads WHERE updated_at < ${before}
+      ORDER BY updated_at LIMIT ${size} FOR UPDATE SKIP LOCKED`);
+    if (rows.length === 0) return 0;
+    await removeRecordEntities(tx, rows.map((lead) => leadRef(lead.id)));
+    await tx.query(sql`DELETE FROM linkage_leads WHERE id = ANY(${rows.map((lead) => lead.id)}::uuid[])`);
+    for (const lead of rows) {
+      await appendAudit(tx, { member: lead.owner }, [{ action: 'linkage.lead-expire', objectType: OBJECT, objectId: lead.id, objectOwner: lead.owner, details: { title: lead.title, days } }]);
+    }
+    return rows.length;
+  });
+  const disclosures = await inOwnerBatches(platform.db, ROWS_A_TRANSACTION, async (tx, size) => {
+    const rows = await tx.query<{ request_id: string; owner: string; record_id: string }>(sql`
+      DELETE FROM linkage_disclosures WHERE id IN (
+        SELECT id FROM linkage_disclosures WHERE created_at < ${before} ORDER BY created_at LIMIT ${size} FOR UPDATE SKIP LOCKED)
+      RETURNING request_id, owner, record_id`);
+    for (const row of rows) {
+      await appendAudit(tx, { member: row.owner }, [
+        { action: 'linkage.disclosure-expire', objectType: 'linkage-request', objectId: row.request_id, objectOwner: row.owner, details: { record: row.record_id, days } },
+      ]);
+    }
+    return rows.length;
+  });
+  return { leads, disclosures };
+}
+
+/** The linkage retention, at start and every hour. */
+export function startLinkageRetention(platform: Platform, onError: (error: unknown) => void, everyMs = 60 * 60_000): RepeatingJob {
+  return repeat(() => applyLinkageRetention(platform), { everyMs, onError, runNow: true });
+}
