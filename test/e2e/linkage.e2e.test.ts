@@ -79,6 +79,10 @@ test.skipIf(!browserAvailable)('a match across members: the member told asks, th
   const leadId = new URL(page.url()).pathname.split('/').pop() ?? '';
   // Indonesia's lead is not Malaysia's to see: no link shows.
   await page.getByText('No record you may see holds these values.').waitFor();
+  // The lead says how long it is kept: five years after its last change by default.
+  const kept = page.locator('dt', { hasText: 'Kept until' }).locator('xpath=following-sibling::dd[1]');
+  await kept.getByText('then deleted, unless changed before').waitFor();
+  expect(await kept.textContent()).toContain(String(new Date(Date.now() + 1825 * 86_400_000).getUTCFullYear()));
 
   // The matcher runs in the server: wait for Malaysia's notice about Indonesia's record.
   let noticeId = '';

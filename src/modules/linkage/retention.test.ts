@@ -17,6 +17,8 @@ const DAY = 86_400_000;
 
 interface Lead {
   id: string;
+  updatedAt: string;
+  keptUntil: string | null;
   links: { record: { id: string } }[];
 }
 
@@ -49,6 +51,9 @@ describe('leads past their retention', () => {
     const old = await write(aaa, 'Old agent', '+62 812 5555 0001', { kind: 'members', members: ['BBB'] });
     const recent = await write(aaa, 'Recent agent', '+62 812 5555 0002', { kind: 'owner' });
     const theirs = await write(bbb, 'BBB’s agent', '0062 812 5555 0001', { kind: 'owner' });
+    // Each lead says when it goes unless changed: 1,825 days after its last change; the audience sees it too.
+    expect(Date.parse(old.keptUntil ?? '') - Date.parse(old.updatedAt)).toBe(1825 * DAY);
+    expect((await read(bbb, old.id)).json<{ data: Lead }>().data.keptUntil).toBe(old.keptUntil);
     expect((await read(bbb, theirs.id)).json<{ data: Lead }>().data.links.map((link) => link.record.id)).toEqual([old.id]);
 
     await ageLead(old.id, 1826);

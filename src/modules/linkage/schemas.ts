@@ -103,6 +103,9 @@ export const LeadItem = Strict({
   entityCount: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  keptUntil: Type.Union([Type.String(), Type.Null()], {
+    description: 'when the retention job deletes the lead, with its entities and links, unless it is changed before (LINTAS_LINKAGE_RETENTION_DAYS after its last change); null: kept until its owner deletes it',
+  }),
   abilities: Abilities,
 });
 

@@ -16,6 +16,12 @@ import { linksOf, removeRecordEntities, setRecordEntities, type RecordRef } from
 export const OBJECT = 'linkage-lead';
 export const leadRef = (id: string): RecordRef => ({ module: 'linkage', recordType: 'lead', id });
 
+/** When retention deletes a lead changed at `updatedAt`, unless it is changed again; null where leads are kept for good. */
+function keptUntil(ctx: Ctx, updatedAt: Date): string | null {
+  const days = linkageSettings.of(ctx.platform.config).retentionDays;
+  return days === 0 ? null : new Date(updatedAt.getTime() + days * 86_400_000).toISOString();
+}
+
 function presentItem(ctx: Ctx, row: LeadRow) {
   return {
     id: row.id,
@@ -27,6 +33,7 @@ function presentItem(ctx: Ctx, row: LeadRow) {
     entityCount: row.entities.length,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    keptUntil: keptUntil(ctx, row.updated_at),
     abilities: leadAbilities(ctx.actor, row),
   };
 }

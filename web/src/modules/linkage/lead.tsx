@@ -118,6 +118,15 @@ export function LeadPage({ id }: { id: string }) {
               <dd>
                 <DateText value={data.updatedAt} withTime />
               </dd>
+              {data.keptUntil ? (
+                <>
+                  <dt>{t('linkage.lead.keptUntil')}</dt>
+                  <dd>
+                    <DateText value={data.keptUntil} />
+                    <span className="muted"> {t('linkage.lead.keptUntilHint')}</span>
+                  </dd>
+                </>
+              ) : null}
             </dl>
           </section>
           <section aria-labelledby="lead-sharing" className="panel">
