@@ -11,9 +11,8 @@ import type { Platform } from '../../platform/context.js';
 import { inOwnerBatches } from '../../platform/db/batches.js';
 import { sql } from '../../platform/db/sql.js';
 import { repeat, type RepeatingJob } from '../../platform/jobs.js';
-import { leadRef, OBJECT } from './service.js';
+import { deleteLeads, OBJECT } from './service.js';
 import { linkageSettings } from './settings.js';
-import { removeRecordEntities } from './store.js';
 
 const ROWS_A_TRANSACTION = 500;
 
@@ -27,8 +26,7 @@ export async function applyLinkageRetention(platform: Platform, now = new Date()
       SELECT id, owner, title FROM linkage_leads WHERE updated_at < ${before}
       ORDER BY updated_at LIMIT ${size} FOR UPDATE SKIP LOCKED`);
     if (rows.length === 0) return 0;
-    await removeRecordEntities(tx, rows.map((lead) => leadRef(lead.id)));
-    await tx.query(sql`DELETE FROM linkage_leads WHERE id = ANY(${rows.map((lead) => lead.id)}::uuid[])`);
+    await deleteLeads(tx, rows.map((lead) => lead.id));
     for (const lead of rows) {
       await appendAudit(tx, { member: lead.owner }, [{ action: 'linkage.lead-expire', objectType: OBJECT, objectId: lead.id, objectOwner: lead.owner, details: { title: lead.title, days } }]);
     }

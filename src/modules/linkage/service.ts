@@ -1,5 +1,6 @@
 import { readEvent } from '../../platform/audit/writer.js';
 import type { Ctx } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
 import { sql } from '../../platform/db/sql.js';
 import { assertNoFieldErrors, notFound } from '../../platform/errors.js';
 import { pageOf } from '../../platform/http/pagination.js';
@@ -14,7 +15,7 @@ import { linkageSettings } from './settings.js';
 import { linksOf, removeRecordEntities, setRecordEntities, type RecordRef } from './store.js';
 
 export const OBJECT = 'linkage-lead';
-export const leadRef = (id: string): RecordRef => ({ module: 'linkage', recordType: 'lead', id });
+const leadRef = (id: string): RecordRef => ({ module: 'linkage', recordType: 'lead', id });
 
 /** When retention deletes a lead changed at `updatedAt`, unless it is changed again; null where leads are kept for good. */
 function keptUntil(ctx: Ctx, updatedAt: Date): string | null {
@@ -128,10 +129,15 @@ export async function update(ctx: Ctx, id: string, input: LeadUpdate) {
   return get(ctx, id);
 }
 
+/** Deletes leads with their entity rows, so with their links: the owner's delete, and retention's. */
+export async function deleteLeads(tx: Tx, ids: readonly string[]): Promise<void> {
+  await removeRecordEntities(tx, ids.map(leadRef));
+  await tx.query(sql`DELETE FROM linkage_leads WHERE id = ANY(${ids}::uuid[])`);
+}
+
 export async function remove(ctx: Ctx, id: string): Promise<void> {
   const row = await leadFor(ctx, id);
-  await removeRecordEntities(ctx.tx, [leadRef(id)]);
-  await ctx.tx.query(sql`DELETE FROM linkage_leads WHERE id = ${id}`);
+  await deleteLeads(ctx.tx, [id]);
   await ctx.audit({ action: 'linkage.lead-delete', objectType: OBJECT, objectId: id, objectOwner: row.owner, details: { title: row.title } });
 }
 
