@@ -94,7 +94,7 @@ export function spawnServer(args: readonly string[], env: Record<string, string>
     }, 90_000);
     const read = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /Lintas is running at (http:\/\/localhost:\d+)/.exec(output);
+      const match = /Lintas is running at (https?:\/\/localhost:\d+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         const kill = async (): Promise<void> => {
