@@ -238,3 +238,36 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
 
   expect(problems).toEqual([]);
 }, 180_000);
+
+test.skipIf(!browserAvailable)('the issuer cancels a record holding holder details: its page says until when they are kept', async () => {
+  const number = `D0${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+  const server = session!.server;
+  await page.goto(server.url);
+  // Whoever the test before left signed in signs out.
+  const out = page.getByRole('button', { name: 'Sign out' });
+  await out.or(page.getByLabel('E-mail')).first().waitFor();
+  if (await out.isVisible()) await out.click();
+  await signIn(page, server, ISSUER_OFFICER);
+  await openDocuments('Our register');
+  await page.getByRole('link', { name: 'Add a document' }).click();
+  const form = page.getByRole('form', { name: 'Add a travel document' });
+  await form.waitFor();
+  await form.getByLabel('Document type').selectOption('passport');
+  await form.getByLabel('Document number').fill(number);
+  await form.getByLabel('Status').selectOption('lost');
+  await form.getByLabel('Surname').fill('HAKIM');
+  await form.getByRole('button', { name: 'Add to the register' }).click();
+  await page.getByRole('heading', { level: 1, name: `Passport ${number}` }).waitFor();
+  // Active: the holder details are kept while it is, and the page says nothing of an end.
+  const holder = page.getByRole('definition').filter({ hasText: 'HAKIM' });
+  expect(await holder.textContent()).not.toContain('kept until');
+
+  await page.getByLabel('Reason').fill('Found by the holder');
+  await page.getByRole('button', { name: 'Cancel the document' }).click();
+  await page.getByText('Cancelled: the document no longer hits.').waitFor();
+  // A year (LINTAS_DOCUMENT_HOLDER_RETENTION_DAYS, 365) after the cancellation, on the same page.
+  await expect.poll(async () => holder.textContent()).toContain('kept until');
+  expect((await holder.textContent())?.replace(/\s+/g, ' ')).toMatch(new RegExp(`HAKIM \\(kept until \\d{1,2} \\w+ ${String(new Date(Date.now() + 365 * 86_400_000).getUTCFullYear())}, then erased\\)`));
+  await signOut();
+  expect(problems).toEqual([]);
+}, 120_000);

@@ -7,8 +7,22 @@ import type { ForeignReportRecord, HitCheck, TravelDocument } from './schemas.js
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
-/** A register record. Holder details go to the issuer only; others read them through step two. */
-export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument {
+/**
+ * When retention erases a record's holder details: `holderDays` after its cancellation, or after the
+ * issuer rejected the report of it (the moment and condition of eraseOldHolders in retention.ts).
+ * Null while the record is active or the report waits (step two after a hit reads them), where it
+ * holds none, or where they are kept for good (0).
+ */
+function holderKeptUntil(row: DocumentRow, holderDays: number): string | null {
+  const from = row.state === 'cancelled' || row.state === 'rejected' ? (row.cancelled_at ?? row.decided_at) : null;
+  return holderDays === 0 || !from || !row.holder ? null : new Date(from.getTime() + holderDays * 86_400_000).toISOString();
+}
+
+/**
+ * A register record. Holder details go to the issuer only, with when they are erased; others read
+ * them through step two.
+ */
+export function presentDocument(actor: Actor, row: DocumentRow, holderDays: number): TravelDocument {
   const own = row.owner === actor.member;
   return {
     id: row.id,
@@ -24,7 +38,7 @@ export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument 
     expiresOn: row.expires_on,
     place: row.place,
     remarks: row.remarks,
-    ...(own ? { holder: row.holder ?? null } : {}),
+    ...(own ? { holder: row.holder ?? null, holderKeptUntil: holderKeptUntil(row, holderDays) } : {}),
     reportedBy: row.reported_by,
     reportNote: row.report_note,
     decisionNote: row.decision_note,
@@ -39,7 +53,7 @@ export function presentDocument(actor: Actor, row: DocumentRow): TravelDocument 
 }
 
 /** A member's report of a foreign document, with the record as far as the member may see it (`document`, or null). */
-export function presentForeignReport(actor: Actor, row: ForeignReportRow, document: DocumentRow | undefined): ForeignReportRecord {
+export function presentForeignReport(actor: Actor, row: ForeignReportRow, document: DocumentRow | undefined, holderDays: number): ForeignReportRecord {
   return {
     id: row.id,
     issuer: row.issuer,
@@ -51,7 +65,7 @@ export function presentForeignReport(actor: Actor, row: ForeignReportRow, docume
     decisionNote: row.decision_note,
     decidedAt: iso(row.decided_at),
     reportedAt: row.created_at.toISOString(),
-    document: document ? presentDocument(actor, document) : null,
+    document: document ? presentDocument(actor, document, holderDays) : null,
   };
 }
 

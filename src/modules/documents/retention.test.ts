@@ -85,4 +85,39 @@ describe('holder details past their retention', () => {
     expect(rows.map((row) => row.n)).toEqual([1000, 5]);
     expect(await t.db.ownerTransaction((tx) => tx.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM travel_documents WHERE number LIKE 'OLD%' AND holder_sealed IS NULL`))).toEqual({ n: 1005 });
   });
+
+  test('the issuer is told until when they are kept; the reporting member is told nothing of them', async () => {
+    type Seen = { holder?: unknown; holderKeptUntil?: string | null; cancelledAt: string | null; decidedAt: string | null };
+    const seen = async (id: string) => (await t.as(issuer, { method: 'GET', url: `${PREFIX}/documents/${id}` })).json<{ data: Seen }>().data;
+    const active = await add('R2000001');
+    const cancelled = await add('R2000002');
+    const none = await add('R2000003', null);
+    for (const id of [cancelled, none]) expect((await post(issuer, `/documents/${id}/cancel`, { reason: 'found' })).statusCode).toBe(200);
+    const rejected = (await post(reporter, '/documents/reports', { issuer: 'UTO', type: 'passport', number: 'R2000004', status: 'forged' })).json<{ data: { id: string } }>().data.id;
+    await t.db.ownerTransaction((tx) => tx.query(sql`UPDATE travel_documents SET holder_sealed = holder.holder_sealed, holder_digest = holder.holder_digest FROM travel_documents holder WHERE travel_documents.id = ${rejected} AND holder.id = ${active}`));
+    expect((await post(issuer, `/documents/${rejected}/reject`, { note: 'not ours' })).statusCode).toBe(200);
+
+    // Active: kept while it is. Cancelled or rejected with details: 365 days after. Cancelled without: nothing to erase.
+    expect((await seen(active)).holderKeptUntil).toBeNull();
+    const gone = await seen(cancelled);
+    expect(gone.holderKeptUntil).toBe(new Date(Date.parse(gone.cancelledAt!) + 365 * DAY).toISOString());
+    const refused = await seen(rejected);
+    expect(refused.holder).toEqual(HOLDER);
+    expect(refused.holderKeptUntil).toBe(new Date(Date.parse(refused.decidedAt!) + 365 * DAY).toISOString());
+    expect((await seen(none)).holderKeptUntil).toBeNull();
+    // The list says the same.
+    const listed = (await t.as(issuer, { method: 'GET', url: `${PREFIX}/documents?number=R2000002` })).json<{ data: (Seen & { id: string })[] }>().data;
+    expect(listed.find((row) => row.id === cancelled)?.holderKeptUntil).toBe(gone.holderKeptUntil);
+
+    // The reporting member sees its rejected report, never the holder details nor when they go.
+    const reports = (await t.as(reporter, { method: 'GET', url: `${PREFIX}/documents/reports` })).json<{ data: { id: string; document: Record<string, unknown> | null }[] }>().data;
+    const own = reports.find((row) => row.id === rejected);
+    expect(own?.document).not.toBeNull();
+    expect(own?.document).not.toHaveProperty('holder');
+    expect(own?.document).not.toHaveProperty('holderKeptUntil');
+
+    // Once erased, there is nothing left to keep: null.
+    expect(await eraseOldHolders(t.platform, new Date(Date.now() + 366 * DAY))).toBe(2);
+    expect(await seen(cancelled)).toMatchObject({ holder: null, holderKeptUntil: null });
+  });
 });

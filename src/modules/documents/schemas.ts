@@ -183,6 +183,12 @@ export const TravelDocument = Strict({
   remarks: Type.Union([Type.String(), Type.Null()]),
   /** Shown to the issuer only; others read it through step two. */
   holder: Type.Optional(Type.Union([Holder, Type.Null()])),
+  holderKeptUntil: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        'to the issuer only: when the retention job erases the holder details (LINTAS_DOCUMENT_HOLDER_RETENTION_DAYS after the cancellation, or after the report of the document was rejected); null while the record is active or its report waits, where it holds none, or where they are kept for good',
+    }),
+  ),
   reportedBy: Type.Union([Type.String(), Type.Null()]),
   reportNote: Type.Union([Type.String(), Type.Null()]),
   decisionNote: Type.Union([Type.String(), Type.Null()]),

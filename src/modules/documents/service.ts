@@ -11,6 +11,7 @@ import { validateSharing } from '../../platform/sharing/validate.js';
 import { isIcaoIssuer, issuerForMemberCode, memberCodeForIssuer, normaliseIssuer, type DocumentType } from './icao.js';
 import { documentKey, normaliseDocumentNumber } from './number.js';
 import { presentDocument, presentForeignReport } from './presenters.js';
+import { documentSettings } from './settings.js';
 import { holderOf, holderSealer, type SealedHolder } from './holders.js';
 import { findActive, findDocument, findDocuments, listRegister, listReports, type DocumentRow } from './queries.js';
 import type { IndexChanges } from './register.js';
@@ -87,10 +88,13 @@ async function sharingErrors(ctx: Ctx, sharing: SharingInput | undefined, kept: 
   return sharing ? validateSharing(ctx.tx, ctx.actor.member, sharing, '/sharing', kept) : [];
 }
 
+/** How long the holder details of a cancelled record or a rejected report are kept (the presenters say until when). */
+const holderDays = (ctx: Ctx): number => documentSettings.of(ctx.platform.config).holderRetentionDays;
+
 export async function list(ctx: Ctx, query: RegisterQuery) {
   const limit = query.limit ?? 50;
   const page = pageOf(await listRegister(ctx, query, limit), limit, (row) => [row.number, row.id]);
-  return { data: page.rows.map((row) => presentDocument(ctx.actor, row)), next: page.next };
+  return { data: page.rows.map((row) => presentDocument(ctx.actor, row, holderDays(ctx))), next: page.next };
 }
 
 /**
@@ -104,20 +108,20 @@ export async function reports(ctx: Ctx, query: ReportsQuery) {
   const visible = new Map((await findDocuments(ctx, page.rows.map((row) => row.id))).map((row) => [row.id, row]));
   const event = readEvent('document.list-reports', OBJECT, ctx.actor.member, page.rows);
   if (event) await ctx.audit(event);
-  return { data: page.rows.map((row) => presentForeignReport(ctx.actor, row, visible.get(row.id))), next: page.next };
+  return { data: page.rows.map((row) => presentForeignReport(ctx.actor, row, visible.get(row.id), holderDays(ctx))), next: page.next };
 }
 
 export async function get(ctx: Ctx, id: string) {
   const row = await findDocument(ctx, id);
   if (!row) throw notFound();
   if (row.owner !== ctx.actor.member) await ctx.audit({ action: 'document.read', objectType: OBJECT, objectId: id, objectOwner: row.owner });
-  return { data: presentDocument(ctx.actor, row) };
+  return { data: presentDocument(ctx.actor, row, holderDays(ctx)) };
 }
 
 async function reread(ctx: Ctx, id: string) {
   const row = await findDocument(ctx, id);
   if (!row) throw notFound();
-  return { data: presentDocument(ctx.actor, row) };
+  return { data: presentDocument(ctx.actor, row, holderDays(ctx)) };
 }
 
 export async function add(ctx: Ctx, input: DocumentInput, changes: IndexChanges) {

@@ -117,6 +117,7 @@ export function TravelDocumentPage({ id }: { id: string }) {
         {doc.holder !== undefined ? (
           <Row label={t('documents.field.holder')}>
             {text(doc.holder ? [doc.holder.surname, doc.holder.givenNames, doc.holder.nationality, doc.holder.birthDate, doc.holder.sex].filter(Boolean).join(', ') : null)}
+            {doc.holderKeptUntil ? <span className="muted"> {t.rich('documents.field.holderKeptUntil', { date: <DateText value={doc.holderKeptUntil} /> })}</span> : null}
           </Row>
         ) : null}
       </dl>
