@@ -44,6 +44,18 @@ async function openDocuments(tab: 'Check' | 'Our register' | 'Hits'): Promise<vo
   await tabs().getByRole('link', { name: tab }).click();
 }
 
+/** Opens the register's form to add a document, filled in for a passport with this number and status. */
+async function passportForm(number: string, status: 'lost' | 'stolen'): Promise<Locator> {
+  await openDocuments('Our register');
+  await page.getByRole('link', { name: 'Add a document' }).click();
+  const form = page.getByRole('form', { name: 'Add a travel document' });
+  await form.waitFor();
+  await form.getByLabel('Document type').selectOption('passport');
+  await form.getByLabel('Document number').fill(number);
+  await form.getByLabel('Status').selectOption(status);
+  return form;
+}
+
 /** A TD3 passport MRZ of Indonesia with every check digit computed (Doc 9303 Part 4). */
 function passportMrz(number: string): string {
   const pad = (text: string, length: number): string => text.padEnd(length, '<');
@@ -64,13 +76,7 @@ test.skipIf(!browserAvailable)('the issuer registers a stolen passport, another 
 
   // Indonesia's officer adds the passport to the register.
   await signIn(page, server, ISSUER_OFFICER);
-  await openDocuments('Our register');
-  await page.getByRole('link', { name: 'Add a document' }).click();
-  const form = page.getByRole('form', { name: 'Add a travel document' });
-  await form.waitFor();
-  await form.getByLabel('Document type').selectOption('passport');
-  await form.getByLabel('Document number').fill(number);
-  await form.getByLabel('Status').selectOption('stolen');
+  const form = await passportForm(number, 'stolen');
   await form.getByLabel('Lost or stolen on').fill('2025-05-20');
   await form.getByLabel('Expires on').fill('2030-01-01');
   await form.getByLabel('Place').fill('Soekarno–Hatta airport');
@@ -248,13 +254,7 @@ test.skipIf(!browserAvailable)('the issuer cancels a record holding holder detai
   await out.or(page.getByLabel('E-mail')).first().waitFor();
   if (await out.isVisible()) await out.click();
   await signIn(page, server, ISSUER_OFFICER);
-  await openDocuments('Our register');
-  await page.getByRole('link', { name: 'Add a document' }).click();
-  const form = page.getByRole('form', { name: 'Add a travel document' });
-  await form.waitFor();
-  await form.getByLabel('Document type').selectOption('passport');
-  await form.getByLabel('Document number').fill(number);
-  await form.getByLabel('Status').selectOption('lost');
+  const form = await passportForm(number, 'lost');
   await form.getByLabel('Surname').fill('HAKIM');
   await form.getByRole('button', { name: 'Add to the register' }).click();
   await page.getByRole('heading', { level: 1, name: `Passport ${number}` }).waitFor();
