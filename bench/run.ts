@@ -463,6 +463,9 @@ if (process.argv[2] === 'linkage') {
 } else if (process.argv[2] === 'serving-login') {
   // `npm run bench -- serving-login`: a transaction on the serving login against one on the owner's (bench/serving-login.ts).
   await import('./serving-login.js');
+} else if (process.argv[2] === 'retention') {
+  // `npm run bench -- retention`: the retention jobs over a backlog, beside one bare statement (bench/retention.ts).
+  await import('./retention.js');
 } else if (process.argv[2] === 'vectors') {
   // `npm run bench -- vectors …`: one-to-many vector search (bench/biometrics-search.ts, its own flags).
   await import('./biometrics-search.js');

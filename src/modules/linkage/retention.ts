@@ -6,8 +6,9 @@
  * audited for the record's owner. Runs at start and every hour, a bounded batch a transaction, so a
  * backlog never holds the embedded database for long. 0 keeps both until their owner deletes them.
  */
-import { appendAudit } from '../../platform/audit/writer.js';
+import { appendAudit, type AuditEvent } from '../../platform/audit/writer.js';
 import type { Platform } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
 import { inOwnerBatches } from '../../platform/db/batches.js';
 import { sql } from '../../platform/db/sql.js';
 import { repeat, type RepeatingJob } from '../../platform/jobs.js';
@@ -15,6 +16,13 @@ import { deleteLeads, OBJECT } from './service.js';
 import { linkageSettings } from './settings.js';
 
 const ROWS_A_TRANSACTION = 500;
+
+/** Appends a batch's audit rows, one statement for each owner's (not one a row: a batch of 500 took 16 times the bare deletion). */
+async function auditForOwners(tx: Tx, rows: readonly { owner: string; event: AuditEvent }[]): Promise<void> {
+  const byOwner = new Map<string, AuditEvent[]>();
+  for (const row of rows) byOwner.set(row.owner, [...(byOwner.get(row.owner) ?? []), row.event]);
+  for (const [owner, events] of byOwner) await appendAudit(tx, { member: owner }, events);
+}
 
 /** Deletes the leads unchanged, and the disclosures made, more than the retention period before `now`. */
 export async function applyLinkageRetention(platform: Platform, now = new Date(), days = linkageSettings.of(platform.config).retentionDays): Promise<{ leads: number; disclosures: number }> {
@@ -27,9 +35,10 @@ export async function applyLinkageRetention(platform: Platform, now = new Date()
       ORDER BY updated_at LIMIT ${size} FOR UPDATE SKIP LOCKED`);
     if (rows.length === 0) return 0;
     await deleteLeads(tx, rows.map((lead) => lead.id));
-    for (const lead of rows) {
-      await appendAudit(tx, { member: lead.owner }, [{ action: 'linkage.lead-expire', objectType: OBJECT, objectId: lead.id, objectOwner: lead.owner, details: { title: lead.title, days } }]);
-    }
+    await auditForOwners(
+      tx,
+      rows.map((lead) => ({ owner: lead.owner, event: { action: 'linkage.lead-expire', objectType: OBJECT, objectId: lead.id, objectOwner: lead.owner, details: { title: lead.title, days } } })),
+    );
     return rows.length;
   });
   const disclosures = await inOwnerBatches(platform.db, ROWS_A_TRANSACTION, async (tx, size) => {
@@ -37,11 +46,13 @@ export async function applyLinkageRetention(platform: Platform, now = new Date()
       DELETE FROM linkage_disclosures WHERE id IN (
         SELECT id FROM linkage_disclosures WHERE created_at < ${before} ORDER BY created_at LIMIT ${size} FOR UPDATE SKIP LOCKED)
       RETURNING request_id, owner, record_id`);
-    for (const row of rows) {
-      await appendAudit(tx, { member: row.owner }, [
-        { action: 'linkage.disclosure-expire', objectType: 'linkage-request', objectId: row.request_id, objectOwner: row.owner, details: { record: row.record_id, days } },
-      ]);
-    }
+    await auditForOwners(
+      tx,
+      rows.map((row) => ({
+        owner: row.owner,
+        event: { action: 'linkage.disclosure-expire', objectType: 'linkage-request', objectId: row.request_id, objectOwner: row.owner, details: { record: row.record_id, days } },
+      })),
+    );
     return rows.length;
   });
   return { leads, disclosures };
