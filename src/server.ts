@@ -10,6 +10,7 @@ import { openDataKeys } from './platform/crypto/envelope.js';
 import { pepperStoredPasswords } from './platform/auth/secrets.js';
 import { openDatabase } from './platform/db/open.js';
 import type { App } from './platform/http/app.js';
+import { stopBeingReady } from './platform/http/readiness.js';
 import { migrationsOf, readAllSettings, type LintasModule, type Running as ModuleRunning } from './platform/module.js';
 import { closeAuditGroup } from './platform/audit/group-commit.js';
 import { listenForSessionChanges } from './platform/auth/sessions.js';
@@ -152,6 +153,12 @@ export async function startServer(
       url,
       async close() {
         forgetAddress();
+        if (config.shutdownDrainSeconds > 0) {
+          // Out of the proxy's rotation first (its health check sees /readyz fail), serving meanwhile.
+          stopBeingReady(app);
+          app.log.info({ seconds: config.shutdownDrainSeconds }, 'stopping: /readyz answers 503 while requests are still served');
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainSeconds * 1000));
+        }
         await app.close();
         await stopAll();
         await closeAuditGroup(db);

@@ -47,6 +47,11 @@ export interface Config {
   sessionCacheSeconds: number;
   /** Requests per minute per signed-in user or per address. */
   rateLimitPerMinute: number;
+  /**
+   * Seconds a stopping process goes on serving while `/readyz` answers 503, so that its proxy's
+   * health check takes it out before it closes (LINTAS_SHUTDOWN_DRAIN_SECONDS; 0: close at once).
+   */
+  shutdownDrainSeconds: number;
   /** Refused authentications (unknown token or session, missing CSRF token) an address may have in a minute before its API requests get 429 until the minute is out (0: no limit). */
   refusalsPerAddressPerMinute: number;
   signinMaxFailuresPerAccount: number;
@@ -234,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reauthMinutes: int(env, 'LINTAS_REAUTH_MINUTES', 5),
     sessionCacheSeconds: int(env, 'LINTAS_SESSION_CACHE_SECONDS', 5),
     rateLimitPerMinute: int(env, 'LINTAS_RATE_LIMIT', 1200),
+    shutdownDrainSeconds: int(env, 'LINTAS_SHUTDOWN_DRAIN_SECONDS', 0),
     refusalsPerAddressPerMinute: int(env, 'LINTAS_REFUSALS_PER_ADDRESS', 60),
     signinMaxFailuresPerAccount: int(env, 'LINTAS_SIGNIN_MAX_FAILURES', 5),
     signinMaxFailuresPerAddress: int(env, 'LINTAS_SIGNIN_MAX_FAILURES_PER_ADDRESS', 30),

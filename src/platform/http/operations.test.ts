@@ -5,6 +5,7 @@ import { fingerprint } from '../../../test/support/db.js';
 import { problem } from '../../../test/support/problem.js';
 import { MAX_BATCH } from '../../modules/documents/schemas.js';
 import { sql } from '../db/sql.js';
+import { stopBeingReady } from './readiness.js';
 
 /**
  * What an operator relies on and no other test covered: the readiness probe, Secure cookies and
@@ -42,6 +43,23 @@ describe('readiness', () => {
     expect(problem(await readyz(), 503)).toMatchObject({ title: 'Not ready', detail: 'The database does not answer.' });
     // /healthz says only that the process is up.
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('a stopping process', () => {
+  test('answers /readyz 503 (so its proxy takes it out of rotation) while it still serves every request', async () => {
+    const t = await makeTestApp();
+    try {
+      await t.makeMember('AAA');
+      const session = await t.sessionFor(await t.makeUser('AAA', ['analyst']));
+      expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      stopBeingReady(t.app);
+      expect(problem(await t.app.inject({ method: 'GET', url: '/readyz' }), 503)).toMatchObject({ title: 'Not ready', detail: 'The process is stopping.' });
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect((await t.as(session, { method: 'GET', url: '/api/v1/members' })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -5,6 +5,18 @@ import { sql } from '../db/sql.js';
 import { Problem } from '../errors.js';
 import { sendProblem } from './errors.js';
 
+/** The servers that are stopping: their `/readyz` answers 503 while they still serve (`stopBeingReady`). */
+const stopping = new WeakSet<FastifyInstance>();
+
+/**
+ * From now on `/readyz` answers 503: the process is stopping. It still serves every request, so
+ * that a proxy's health check takes it out of rotation before it closes (server.ts, on SIGTERM, for
+ * LINTAS_SHUTDOWN_DRAIN_SECONDS) instead of requests arriving as it closes being refused.
+ */
+export function stopBeingReady(app: FastifyInstance): void {
+  stopping.add(app);
+}
+
 /**
  * `/healthz`: the process is up. `/readyz`: it can serve: the database answers under the
  * application's role, and every migration this code expects is applied, unedited. Otherwise 503
@@ -14,6 +26,7 @@ import { sendProblem } from './errors.js';
 export function registerReadiness(app: FastifyInstance, platform: Platform, migrations: readonly Migration[]): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    if (stopping.has(app)) return sendProblem(reply, request, new Problem(503, 'Not ready', 'The process is stopping.'));
     let applied: Map<number, string>;
     try {
       await platform.db.transaction({ member: null }, (tx) => tx.execScript('SELECT 1'));
