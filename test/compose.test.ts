@@ -137,3 +137,18 @@ test('every upload is scanned by the clamav service, reached on a network only t
   const networks = compose.slice(compose.indexOf('\nnetworks:\n'));
   expect(networks).toMatch(/^ {2}scan:\n {4}internal: true$/m);
 });
+
+test('a stopping process fails /readyz for longer than Caddy takes to see it, and Docker gives it the time', () => {
+  const drain = Number(/^\s+LINTAS_SHUTDOWN_DRAIN_SECONDS: "(\d+)"$/m.exec(compose)?.[1]);
+  const interval = Number(/^\s+health_interval (\d+)s$/m.exec(caddyfile)?.[1]);
+  const timeout = Number(/^\s+health_timeout (\d+)s$/m.exec(caddyfile)?.[1]);
+  const grace = Number(/^\s+stop_grace_period: (\d+)s$/m.exec(compose)?.[1]);
+  // The check runs at most `interval` after the drain begins and answers within `timeout`: then the process is out of rotation.
+  expect(drain).toBeGreaterThan(interval + timeout);
+  expect(loadConfig({ LINTAS_SHUTDOWN_DRAIN_SECONDS: String(drain) }).shutdownDrainSeconds).toBe(drain);
+  // Docker sends SIGKILL after the grace period: the drain and the requests in flight fit well within it.
+  expect(grace).toBeGreaterThanOrEqual(drain + 10);
+  // A refused connection leaves the process out, so the retry goes to another.
+  expect(caddyfile).toMatch(/^\s+fail_duration \d+s$/m);
+  expect(caddyfile).toMatch(/^\s+lb_retries [1-9]$/m);
+});
