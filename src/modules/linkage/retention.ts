@@ -20,7 +20,11 @@ const ROWS_A_TRANSACTION = 500;
 /** Appends a batch's audit rows, one statement for each owner's (not one a row: a batch of 500 took 16 times the bare deletion). */
 async function auditForOwners(tx: Tx, rows: readonly { owner: string; event: AuditEvent }[]): Promise<void> {
   const byOwner = new Map<string, AuditEvent[]>();
-  for (const row of rows) byOwner.set(row.owner, [...(byOwner.get(row.owner) ?? []), row.event]);
+  for (const row of rows) {
+    const events = byOwner.get(row.owner) ?? [];
+    events.push(row.event);
+    byOwner.set(row.owner, events);
+  }
   for (const [owner, events] of byOwner) await appendAudit(tx, { member: owner }, events);
 }
 
