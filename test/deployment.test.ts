@@ -2,7 +2,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -12,7 +11,7 @@ import { DEMO_PASSWORD, DEMO_TOTP_EMAILS, DEMO_TOTP_SECRET } from '../src/demo/s
 import { totpCode } from '../src/platform/auth/totp.js';
 import { makeTestDataFolder, TEST_DB_KIND } from './support/db.js';
 import { DEMO_DATA_KEY, openDemoDatabase, pgliteDemoDump } from './support/demo-template.js';
-import { spawnServer, type ServerProcess } from './support/processes.js';
+import { freePort, spawnServer, type ServerProcess } from './support/processes.js';
 import { makeCertificates } from './support/tls.js';
 
 // The deployment recipe run for real, without Docker (ASVS 1.14.4): Caddy with the recipe's own
@@ -35,18 +34,6 @@ const caddyVersion = /^v?(\d+)\.(\d+)\./m.exec(spawnSync('caddy', ['version'], {
 if (!caddyVersion) console.warn("The deployment behind its proxy: skipped, no caddy on this machine (apt-get install caddy; .ci/run installs it).");
 const SEVERAL = TEST_DB_KIND === 'postgres';
 if (!SEVERAL) console.warn('The deployment behind its proxy: one process on the embedded database (it has one connection); several processes sharing one database are tested on the PostgreSQL leg.');
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The recipe's Caddyfile as this test runs it: the differences the header names, and nothing else. */
 function testCaddyfile(recipe: string, options: { upstreams: string[]; innerCa: string; httpPort: number; httpsPort: number; trustPool: boolean }): string {

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClamdScanner } from '../../src/platform/files/antivirus.js';
+import { freePort } from './processes.js';
 
 export const CLAMD = '/usr/sbin/clamd';
 
@@ -27,17 +27,6 @@ export interface Clamd {
   /** Its TCP port on 127.0.0.1. */
   port: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Starts clamd on a socket and a TCP port of its own, with the test signature, and waits until it answers PING. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtAfter } from './freshness.js';
@@ -110,6 +111,18 @@ export function spawnServer(args: readonly string[], env: Record<string, string>
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the server exited (${String(code)}) before it listened:\n${output}`));
+    });
+  });
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on now, for a program that must be told its port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
 }
