@@ -78,7 +78,7 @@ export async function preparePlatform(
  */
 export async function startServer(
   config: Config,
-  options: { demo?: boolean; logger?: boolean; quiet?: boolean; modules?: readonly LintasModule[]; database?: Database } = {},
+  options: { demo?: boolean; logger?: boolean | { stream: { write(line: string): void } }; quiet?: boolean; modules?: readonly LintasModule[]; database?: Database } = {},
 ): Promise<Running> {
   const modules = options.modules ?? MODULES;
   readAllSettings(modules, config);
@@ -111,11 +111,13 @@ export async function startServer(
     const stopAll = async (): Promise<void> => {
       for (const running of started.splice(0).reverse()) await running.stop();
     };
+    // Fastify names the scheme in its log from its own `https` option, which a server factory leaves unset.
+    const scheme = config.tls ? 'https' : 'http';
     try {
       for (const module of modules) {
         if (module.start) started.push(await module.start({ platform, log: app.log.child({ module: module.name }), kickOutbox: () => outbox.kick() }));
       }
-      await app.listen({ port: config.port, host: config.host });
+      await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => `Server listening at ${address.replace(/^https?:/, `${scheme}:`)}` });
     } catch (error) {
       await app.close();
       await stopAll();
@@ -125,7 +127,7 @@ export async function startServer(
     }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `${config.tls ? 'https' : 'http'}://localhost:${port}`;
+    const url = `${scheme}://localhost:${port}`;
     // `lintas user totp-code` cannot open the embedded database this server holds: it asks the server
     // (over plain HTTP on loopback: not when the server speaks HTTPS).
     const forgetAddress = demo && !config.databaseUrl && !config.tls ? recordDemoAddress(config.dataDir, loopbackUrl(config.host, port)) : () => undefined;

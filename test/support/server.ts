@@ -17,7 +17,7 @@ import { DEMO_DATA_KEY, pgliteDemoDump, postgresDemoTemplate } from './demo-temp
  * each a copy of the run's demo template (demo-template.ts). Serves the built web app (web/dist).
  * `env`: settings of its own (e.g. LINTAS_WEBHOOK_ALLOW_LOOPBACK_HTTP).
  */
-export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<{ url: string; kind: 'pglite' | 'postgres'; config: Config; close(): Promise<void>; totpFor(email: string): Promise<string>; resetLinkFor(email: string): Promise<string>; passwordEnteredAgo(email: string, minutes: number): Promise<void>; giveDemoSecondFactor(email: string): Promise<void> }> {
+export async function startTestServer(options: { env?: Record<string, string>; log?: { write(line: string): void } } = {}): Promise<{ url: string; kind: 'pglite' | 'postgres'; config: Config; close(): Promise<void>; totpFor(email: string): Promise<string>; resetLinkFor(email: string): Promise<string>; passwordEnteredAgo(email: string, minutes: number): Promise<void>; giveDemoSecondFactor(email: string): Promise<void> }> {
   const folder = mkdtempSync(join(tmpdir(), 'lintas-e2e-'));
   // The demo is seeded once per run and copied here, so the server finds it loaded. On the PostgreSQL
   // leg the server opens the database by its URL; the test's own pool is only kept to drop it at the end.
@@ -29,7 +29,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   // The demo template's data key: it sealed the demo's data and wraps its data keys.
   // A browser test's sign-in may be many minutes old when it creates a token or changes roles: an hour's grace (passwordEnteredAgo moves it).
   const config = { ...loadConfig({ LINTAS_DATA_KEY: DEMO_DATA_KEY, LINTAS_REAUTH_MINUTES: '60', ...options.env }), dataDir: folder, databaseUrl: database?.url, databaseAppUrl: database?.appUrl, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
-  const running = await startServer(config, { demo: true, logger: false, quiet: true, ...(embedded ? { database: embedded } : {}) }).catch(async (error: unknown) => {
+  const running = await startServer(config, { demo: true, logger: options.log ? { stream: options.log } : false, quiet: true, ...(embedded ? { database: embedded } : {}) }).catch(async (error: unknown) => {
     await database?.close();
     throw error;
   });

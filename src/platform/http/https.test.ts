@@ -34,11 +34,12 @@ describe('serving HTTPS', () => {
   let certificates: ReturnType<typeof makeCertificates>;
   let stranger: ReturnType<typeof makeCertificates>;
   let server: Server;
+  const log: string[] = [];
 
   beforeAll(async () => {
     certificates = makeCertificates(['lintas']);
     stranger = makeCertificates(['lintas']);
-    server = await startTestServer({ env: { LINTAS_TLS_CERT: join(certificates.folder, 'lintas.crt'), LINTAS_TLS_KEY: join(certificates.folder, 'lintas.key') } });
+    server = await startTestServer({ env: { LINTAS_TLS_CERT: join(certificates.folder, 'lintas.crt'), LINTAS_TLS_KEY: join(certificates.folder, 'lintas.key') }, log: { write: (line) => void log.push(line) } });
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -56,6 +57,11 @@ describe('serving HTTPS', () => {
     const document = await get(server.url, '/api/openapi.json', certificates.ca);
     expect(document.status).toBe(200);
     expect(JSON.parse(document.body)).toHaveProperty('openapi');
+  });
+
+  test('its log says it listens on https, not http', () => {
+    const listening = log.map((line) => JSON.parse(line) as { msg?: string }).filter((line) => line.msg?.startsWith('Server listening'));
+    expect(listening.map((line) => line.msg)).toEqual([expect.stringMatching(/^Server listening at https:\/\/127\.0\.0\.1:\d+$/)]);
   });
 
   test('a client checking another authority, or another name, refuses it; a plain HTTP client gets no answer', async () => {
