@@ -1,5 +1,8 @@
-# syntax=docker/dockerfile:1
-# Lintas's container image: `docker build -t lintas .` (BuildKit, the default builder since Docker 23).
+# Lintas's container image: `docker build -t lintas .` (BuildKit, the default builder since Docker 23;
+# on Docker 20.10, DOCKER_BUILDKIT=1). No `# syntax=` line on purpose: it would make BuildKit fetch its
+# Dockerfile frontend from Docker Hub at every build, which a closed network cannot; the builder's own
+# frontend reads RUN --mount. The base image is the only image fetched: NODE_IMAGE names another (a
+# registry mirror, or one carrying a TLS-inspecting proxy's authority for npm ci).
 # The steps are scripts/image-build.sh's, which test/image-build.test.ts also runs in a clean folder.
 # Debian's glibc, not Alpine's musl: usearch's prebuilt binary is built for glibc only (on musl npm
 # would compile it from source, with a compiler the image does not have), and sharp's and argon2's
