@@ -52,6 +52,11 @@ export interface Config {
    * health check takes it out before it closes (LINTAS_SHUTDOWN_DRAIN_SECONDS; 0: close at once).
    */
   shutdownDrainSeconds: number;
+  /**
+   * Seconds at least between a person first opening a request made to their member and deciding it
+   * (ASVS 11.1.2: a decision to disclose is taken at a person's pace; LINTAS_DECISION_MIN_SECONDS; 0: no minimum).
+   */
+  decisionMinSeconds: number;
   /** Refused authentications (unknown token or session, missing CSRF token) an address may have in a minute before its API requests get 429 until the minute is out (0: no limit). */
   refusalsPerAddressPerMinute: number;
   signinMaxFailuresPerAccount: number;
@@ -240,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionCacheSeconds: int(env, 'LINTAS_SESSION_CACHE_SECONDS', 5),
     rateLimitPerMinute: int(env, 'LINTAS_RATE_LIMIT', 1200),
     shutdownDrainSeconds: int(env, 'LINTAS_SHUTDOWN_DRAIN_SECONDS', 0),
+    decisionMinSeconds: int(env, 'LINTAS_DECISION_MIN_SECONDS', 5),
     refusalsPerAddressPerMinute: int(env, 'LINTAS_REFUSALS_PER_ADDRESS', 60),
     signinMaxFailuresPerAccount: int(env, 'LINTAS_SIGNIN_MAX_FAILURES', 5),
     signinMaxFailuresPerAddress: int(env, 'LINTAS_SIGNIN_MAX_FAILURES_PER_ADDRESS', 30),

@@ -7,7 +7,8 @@ import { browserAvailable, openBrowserSession, signIn, type BrowserSession } fro
 // kept to Indonesia) holds too, seeing the key it is matched on as it types and an impossible
 // number refused beside its row. The server's matcher tells both members: Malaysia learns only that a
 // record of Indonesia matches, and asks; Indonesia's approver sees who was told, and grants the title
-// and narrative of its record, shared with Malaysia alone. Malaysia then reads those two fields and
+// and narrative of its record, shared with Malaysia alone (a first click seconds after opening the
+// request is refused, the page saying how long is left: LINTAS_DECISION_MIN_SECONDS). Malaysia then reads those two fields and
 // nothing else of the record; Thailand, a third member, finds neither the request nor the lead.
 
 const ASKER = 'officer@mys.demo';
@@ -15,6 +16,8 @@ const HOLDER_APPROVER = 'admin@idn.demo';
 const THIRD = 'officer@tha.demo';
 const HELD_TITLE = 'Boat organiser network, Kupang';
 const REASON = 'Operation Selat: the number organised two departures we intercepted.';
+/** The least time between the approver opening the request and deciding it, on this test's server. */
+const DECISION_SECONDS = 6;
 
 let session: BrowserSession | undefined;
 let page: Page;
@@ -22,8 +25,8 @@ let problems: string[] = [];
 
 beforeAll(async () => {
   if (!browserAvailable) return;
-  // The impossible number is refused by the server (400) as it is typed.
-  session = await openBrowserSession({ expectedConsoleErrors: /status of 40[0-4]/ });
+  // The impossible number is refused by the server (400) as it is typed; the decision taken too soon (409).
+  session = await openBrowserSession({ expectedConsoleErrors: /status of 40[0-49]/, env: { LINTAS_DECISION_MIN_SECONDS: String(DECISION_SECONDS) } });
   ({ page, problems } = session);
 }, 120_000);
 
@@ -132,6 +135,11 @@ test.skipIf(!browserAvailable)('a match across members: the member told asks, th
   await record.getByRole('checkbox', { name: /^Narrative/ }).check();
   // Shared with the member that asked, as proposed.
   expect(await grant.getByRole('radio', { name: 'Named members' }).isChecked()).toBe(true);
+  // Clicked a moment after the page opened: a person's pace is asked, and the page says so, with what is left.
+  await grant.getByRole('button', { name: 'Disclose the chosen fields' }).click();
+  await page.getByRole('alert').getByText(/Look at the request a little longer: a decision is taken at least 6 seconds after its decider first opened it \(\d s left\)\./).waitFor();
+  expect(await page.locator('.status-request-pending').count()).toBe(1);
+  await page.waitForTimeout(DECISION_SECONDS * 1000);
   await grant.getByRole('button', { name: 'Disclose the chosen fields' }).click();
   await page.locator('.status-request-granted').waitFor();
   await page.getByRole('heading', { name: 'What your member disclosed' }).waitFor();

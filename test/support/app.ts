@@ -77,7 +77,7 @@ export async function makeTestApp(options: {
   // A data key of the test's own, so nothing is written to a data folder (the demo's: it sealed the demo's data).
   const key = options.demo ? DEMO_DATA_KEY : randomBytes(32).toString('hex');
   // Sessions made in a file's beforeAll may be minutes old when a test creates a token or changes roles: an hour's grace (ASVS 3.7.1's own tests set it).
-  const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: key, LINTAS_REAUTH_MINUTES: '60', ...options.env }), rateLimitPerMinute: 100_000, ...options.config };
+  const config: Config = { ...loadConfig({ LINTAS_DATA_KEY: key, LINTAS_REAUTH_MINUTES: '60', LINTAS_DECISION_MIN_SECONDS: '0', ...options.env }), rateLimitPerMinute: 100_000, ...options.config };
   const modules = options.modules ?? MODULES;
   const platform = await preparePlatform(db, config, {
     modules,

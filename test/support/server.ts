@@ -28,7 +28,7 @@ export async function startTestServer(options: { env?: Record<string, string>; l
   const embedded = database ? undefined : await PgliteDatabase.open(undefined, { sharedBuffers: TEST_SHARED_BUFFERS }, dumpBlob(await pgliteDemoDump()));
   // The demo template's data key: it sealed the demo's data and wraps its data keys.
   // A browser test's sign-in may be many minutes old when it creates a token or changes roles: an hour's grace (passwordEnteredAgo moves it).
-  const config = { ...loadConfig({ LINTAS_DATA_KEY: DEMO_DATA_KEY, LINTAS_REAUTH_MINUTES: '60', ...options.env }), dataDir: folder, databaseUrl: database?.url, databaseAppUrl: database?.appUrl, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
+  const config = { ...loadConfig({ LINTAS_DATA_KEY: DEMO_DATA_KEY, LINTAS_REAUTH_MINUTES: '60', LINTAS_DECISION_MIN_SECONDS: '0', ...options.env }), dataDir: folder, databaseUrl: database?.url, databaseAppUrl: database?.appUrl, port: 0, host: '127.0.0.1', rateLimitPerMinute: 100_000 };
   const running = await startServer(config, { demo: true, logger: options.log ? { stream: options.log } : false, quiet: true, ...(embedded ? { database: embedded } : {}) }).catch(async (error: unknown) => {
     await database?.close();
     throw error;

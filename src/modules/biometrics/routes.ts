@@ -1,3 +1,4 @@
+import { PACE_DESCRIPTION } from '../../platform/audit/pace.js';
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
@@ -231,11 +232,11 @@ export function biometricsRoutes(app: App): void {
 
   app.post('/biometrics/step-two/:id/confirm', {
     config: { action: 'biometrics.confirm' },
-    schema: { tags, summary: 'Confirm the match on a candidate and disclose the agreed fields (the holder)', params: IdParams, body: StepTwoConfirm, response: { 200: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses } },
+    schema: { tags, summary: 'Confirm the match on a candidate and disclose the agreed fields (the holder)', description: PACE_DESCRIPTION, params: IdParams, body: StepTwoConfirm, response: { 200: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses } },
   }, async (request) => perform(request, (ctx) => stepTwo.confirm(ctx, request.params.id, request.body)));
 
   app.post('/biometrics/step-two/:id/reject', {
     config: { action: 'biometrics.confirm' },
-    schema: { tags, summary: 'Reject the match, with the reason (the holder)', params: IdParams, body: StatusChange, response: { 200: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses } },
+    schema: { tags, summary: 'Reject the match, with the reason (the holder)', description: PACE_DESCRIPTION, params: IdParams, body: StatusChange, response: { 200: StepTwoOne, 409: Type.Ref('Problem'), ...problemResponses } },
   }, async (request) => perform(request, (ctx) => stepTwo.reject(ctx, request.params.id, request.body)));
 }

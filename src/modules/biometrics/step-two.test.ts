@@ -203,6 +203,41 @@ describe('step two', () => {
     expect(mine.map((r) => r.id)).toEqual([request.id]);
     expect((await call(officer.BBB as TestSession, 'GET', '/step-two')).json<{ data: StepTwo[] }>().data.every((r) => r.side === 'holder')).toBe(true);
   });
+
+  test('a decision comes at a person’s pace: not before its decider opened the request, nor sooner than the minimum after; outsiders still get 404', async () => {
+    const search = await searchFor(2);
+    const request = (await ask(officer.AAA as TestSession, { search, holder: 'BBB', reference: 'BBB-2' })).json<{ data: StepTwo }>().data;
+    const other = await t.sessionFor(await t.makeUser('BBB', ['approver']));
+    const config = t.platform.config;
+    config.decisionMinSeconds = 2;
+    try {
+      const before = await fingerprint(t.db);
+      // Not opened: refused, and nothing changes.
+      const unopened = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/confirm`, { subject: bbbSubject });
+      expect(unopened.statusCode, unopened.body).toBe(409);
+      expect(unopened.json()).toMatchObject({ type: '/problems/decided-too-soon', title: 'Decided too soon', secondsLeft: 2 });
+      expect(unopened.json<{ detail: string }>().detail).toMatch(/^Open the request/);
+      expect(unopened.headers['retry-after']).toBe('2');
+      expect((await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'no' })).statusCode).toBe(409);
+      expect(await fingerprint(t.db)).toEqual(before);
+      // Outside the request, the answers are those of any request: 404 to another party, the same to the requester's approver.
+      for (const who of [approver.CCC, approver.AAA]) expect((await call(who as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'no' })).statusCode).toBe(404);
+      // Opened just now: refused with the seconds left.
+      expect((await call(approver.BBB as TestSession, 'GET', `/step-two/${request.id}`)).statusCode).toBe(200);
+      const soon = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'no' });
+      expect(soon.statusCode, soon.body).toBe(409);
+      expect(soon.json<{ detail: string; secondsLeft: number }>()).toMatchObject({ detail: expect.stringMatching(/s left\)\.$/), secondsLeft: expect.any(Number) });
+      expect(soon.json<{ secondsLeft: number }>().secondsLeft).toBeLessThanOrEqual(2);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      // Another approver of the holder who has not opened it is still refused: the pace is each decider's.
+      expect((await call(other, 'POST', `/step-two/${request.id}/reject`, { reason: 'no' })).statusCode).toBe(409);
+      const rejected = await call(approver.BBB as TestSession, 'POST', `/step-two/${request.id}/reject`, { reason: 'not the same person' });
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      expect(rejected.json<{ data: StepTwo }>().data.status).toBe('rejected');
+    } finally {
+      config.decisionMinSeconds = 0;
+    }
+  });
 });
 
 test('a request tells the holder’s subscribers and webhooks, not another party’s', async () => {

@@ -5,6 +5,7 @@
  * rejects, by the agreement's deadline. Only the searcher and the holder read a request; every step
  * is audited and told through the inbox and the outbox.
  */
+import { assertHumanPace } from '../../platform/audit/pace.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
@@ -22,6 +23,8 @@ import { tally } from './release.js';
 import { notInForce } from './search.js';
 
 const OBJECT = 'biometric-step-two';
+/** A request read by one side; the holder's decision comes a person's pace after its decider's first (src/platform/audit/pace.ts). */
+const READ = 'biometrics.step-two-read';
 export const SEAL_DISCLOSED = 'biometrics disclosed';
 export const SEAL_PROBE = 'biometrics step-two probe';
 /** The roles told of a request (holder) or a decision (requester), when a member named no focal point for biometrics. */
@@ -178,7 +181,7 @@ export async function ask(ctx: Ctx, input: StepTwoAsk, probe?: StepTwoProbe) {
 export async function getStepTwo(ctx: Ctx, id: string, audited = true) {
   const row = await find(ctx, id);
   if (!row) throw notFound();
-  if (audited) await ctx.audit({ action: 'biometrics.step-two-read', objectType: OBJECT, objectId: id, objectOwner: row.holder === ctx.actor.member ? row.requester : row.holder });
+  if (audited) await ctx.audit({ action: READ, objectType: OBJECT, objectId: id, objectOwner: row.holder === ctx.actor.member ? row.requester : row.holder });
   return { data: await present(ctx, row) };
 }
 
@@ -219,6 +222,7 @@ async function pendingForHolder(ctx: Ctx, id: string): Promise<StepTwoRow> {
   const agreement = await findAgreement(ctx, row.agreement_id);
   const closed = agreement ? notInForce(agreement) : 'The agreement is gone.';
   if (closed) throw conflict(closed);
+  await assertHumanPace(ctx, READ, id);
   return row;
 }
 

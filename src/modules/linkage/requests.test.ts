@@ -278,3 +278,34 @@ test('match notices and requests tell each side’s subscribers and webhooks, an
   // Each member was told of the other's lead too (both notices), never CCC.
   expect(receiver.received.map((hook) => hook.path).sort()).toEqual(['/AAA', '/AAA', '/AAA', '/BBB', '/BBB']);
 });
+
+test('the holder decides at a person’s pace: not before it opened the request, nor sooner than the minimum after; the others’ answers are unchanged', async () => {
+  await lead(holder, 'Paced lead', 'paced@example.org');
+  await lead(asker, 'Paced asker', 'paced@example.org');
+  const request = (await ask(await noticeOf('paced@example.org'))).json<{ data: Request }>().data;
+  const refuse = (who: TestSession) => t.as(who, { method: 'POST', url: `${API}/requests/${request.id}/refuse`, payload: { reason: 'Not now.' } });
+  const config = t.platform.config;
+  config.decisionMinSeconds = 2;
+  try {
+    const before = await fingerprint(t.db);
+    const unopened = await refuse(holder);
+    expect(unopened.statusCode, unopened.body).toBe(409);
+    expect(unopened.json()).toMatchObject({ type: '/problems/decided-too-soon', secondsLeft: 2, detail: expect.stringMatching(/^Open the request/) });
+    const grant = await t.as(holder, { method: 'POST', url: `${API}/requests/${request.id}/grant`, payload: { records: [{ id: request.id, fields: ['title'] }], sharing: { audience: { kind: 'all' }, tlp: 'GREEN' } } });
+    expect(grant.statusCode, grant.body).toBe(409);
+    // A third member still gets 404 and the asker 403, as for any request: the pace is asked of the holder alone.
+    expect((await refuse(outsider)).statusCode).toBe(404);
+    expect((await refuse(asker)).statusCode).toBe(403);
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect((await read(holder, request.id)).status).toBe('pending');
+    const soon = await refuse(holder);
+    expect(soon.statusCode, soon.body).toBe(409);
+    expect(soon.json<{ secondsLeft: number }>().secondsLeft).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const refused = await refuse(holder);
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect(refused.json<{ data: Request }>().data.status).toBe('refused');
+  } finally {
+    config.decisionMinSeconds = 0;
+  }
+});

@@ -5,6 +5,7 @@
  * two members read a request; the asker learns the holder's name only where the holder allows it.
  */
 import { repeat } from '../../platform/jobs.js';
+import { assertHumanPace } from '../../platform/audit/pace.js';
 import { appendAudit } from '../../platform/audit/writer.js';
 import { roleAllows, ROLES } from '../../platform/auth/roles.js';
 import type { Ctx, Platform } from '../../platform/context.js';
@@ -27,6 +28,8 @@ import { linkageSettings } from './settings.js';
 import { shownRecords, type ShownRecord } from './store.js';
 
 const OBJECT = 'linkage-request';
+/** A request read by one side; the holder's decision comes a person's pace after its decider's first (src/platform/audit/pace.ts). */
+const READ = 'linkage.request-read';
 
 interface RequestRow {
   id: string;
@@ -161,7 +164,7 @@ export async function getRequest(ctx: Ctx, id: string) {
   const row = await findRequest(ctx, id);
   if (!row) throw notFound();
   const other = auditedOther(ctx.actor.member, { told: row.asker, holder: row.holder, holder_named: row.holder_named });
-  await ctx.audit({ action: 'linkage.request-read', objectType: OBJECT, objectId: id, ...(other ? { objectOwner: other } : {}) });
+  await ctx.audit({ action: READ, objectType: OBJECT, objectId: id, ...(other ? { objectOwner: other } : {}) });
   return { data: await present(ctx, row, await heldOf(ctx, [row])) };
 }
 
@@ -204,6 +207,7 @@ async function pendingFor(ctx: Ctx, id: string): Promise<RequestRow> {
   await ctx.tx.query(sql`SELECT 1 FROM linkage_requests WHERE id = ${id} FOR UPDATE`);
   const now = await findRequest(ctx, id);
   if (now?.status !== 'pending') throw conflict(`This request was ${now?.status ?? 'removed'} already.`);
+  await assertHumanPace(ctx, READ, id);
   return now;
 }
 

@@ -1,3 +1,4 @@
+import { PACE_DESCRIPTION } from '../../platform/audit/pace.js';
 import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { perform } from '../../platform/http/pipeline.js';
@@ -103,12 +104,12 @@ export function linkageRoutes(app: App): void {
 
   app.post('/linkage/requests/:id/grant', {
     config: { action: 'linkage.disclose' },
-    schema: { tags, summary: 'Disclose chosen fields of your matching records, with the sharing you choose (holder only)', params: IdParams, body: Grant, response: { 200: RequestOne, ...problemResponses } },
+    schema: { tags, summary: 'Disclose chosen fields of your matching records, with the sharing you choose (holder only)', description: PACE_DESCRIPTION, params: IdParams, body: Grant, response: { 200: RequestOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => grant(ctx, request.params.id, request.body)));
 
   app.post('/linkage/requests/:id/refuse', {
     config: { action: 'linkage.disclose' },
-    schema: { tags, summary: 'Refuse a disclosure request, with the reason (holder only)', params: IdParams, body: Refusal, response: { 200: RequestOne, ...problemResponses } },
+    schema: { tags, summary: 'Refuse a disclosure request, with the reason (holder only)', description: PACE_DESCRIPTION, params: IdParams, body: Refusal, response: { 200: RequestOne, ...problemResponses } },
   }, async (request) => perform(request, (ctx) => refuse(ctx, request.params.id, request.body.reason)));
 
   app.get('/linkage/release', {
