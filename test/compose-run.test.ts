@@ -214,7 +214,7 @@ describe.skipIf(!READY)('the recipe under Docker Compose', () => {
     expect(log).toMatch(/from=<lintas@example\.org>/);
   });
 
-  test('each process restarted in turn, no read through the proxy fails', async () => {
+  test('deploy/rolling-restart.sh restarts, then recreates, each process in turn; no read through the proxy fails', async () => {
     const statuses: number[] = [];
     let reading = true;
     const reader = (async () => {
@@ -223,15 +223,19 @@ describe.skipIf(!READY)('the recipe under Docker Compose', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
-    for (const service of ['lintas-1', 'lintas-2']) {
-      expect((await dc(['restart', service], 120_000)).code).toBe(0);
-      await healthy(service, 120);
-      // Back in Caddy's rotation within one health check (every 2 s) of answering /readyz.
-      await new Promise((resolve) => setTimeout(resolve, 4000));
-    }
+    const env = { COMPOSE_PROJECT_NAME: PROJECT, COMPOSE_FILE: 'compose.yaml:compose.test.yaml', LINTAS_VERSION: IMAGE_TAG };
+    const before = await container('lintas-1');
+    const restarted = await run('sh', ['deploy/rolling-restart.sh'], { cwd: project, env, timeout: 900_000 });
+    expect(restarted.code, restarted.out).toBe(0);
+    expect(restarted.out).toMatch(/lintas-1: back in rotation[\s\S]*lintas-2: back in rotation/);
+    expect(await container('lintas-1')).toBe(before);
+    const recreated = await run('sh', ['deploy/rolling-restart.sh', '--recreate'], { cwd: project, env, timeout: 900_000 });
+    expect(recreated.code, recreated.out).toBe(0);
+    // Recreated: another container, from the image.
+    expect(await container('lintas-1')).not.toBe(before);
     reading = false;
     await reader;
-    expect(statuses.length).toBeGreaterThan(100);
+    expect(statuses.length).toBeGreaterThan(200);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-  }, 300_000);
+  }, 1_800_000);
 });
