@@ -17,6 +17,7 @@ import { listenForSessionChanges } from './platform/auth/sessions.js';
 import type { Listener } from './platform/db/listen.js';
 import { smtpMailer } from './platform/notify/mailer.js';
 import { startDigestJob } from './platform/notify/digest.js';
+import { startEmbeddedMaintenance } from './platform/db/maintenance.js';
 import { startOutboxWorker } from './platform/notify/outbox.js';
 
 export interface Running {
@@ -105,6 +106,7 @@ export async function startServer(
     const app = await build({ platform, logger: options.logger ?? true, modules, demo });
     const outbox = startOutboxWorker(platform);
     const digest = startDigestJob(platform, (error) => app.log.error({ err: error }, 'the daily digest failed; it runs again shortly'), () => outbox.kick());
+    const maintenance = startEmbeddedMaintenance(db, app.log);
     app.addHook('onResponse', async (request) => {
       if (request.method !== 'GET') outbox.kick();
     });
@@ -122,6 +124,7 @@ export async function startServer(
       await app.close();
       await stopAll();
       await digest.stop();
+      await maintenance?.stop();
       await outbox.stop();
       throw error;
     }
@@ -165,6 +168,7 @@ export async function startServer(
         await stopAll();
         await closeAuditGroup(db);
         await digest.stop();
+        await maintenance?.stop();
         await outbox.stop();
         platform.mailer.close?.();
         await sessionChanges?.close();

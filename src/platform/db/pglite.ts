@@ -101,14 +101,27 @@ export class PgliteDatabase implements Database {
    * what has come in meanwhile (and shed it, http/shedding.ts, when the queue is long).
    */
   private queue<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.turn(() => this.db.transaction(work));
+  }
+
+  /** `work` on PGlite's session in its turn (see `queue`), nothing else running meanwhile. */
+  private turn<T>(work: () => Promise<T>): Promise<T> {
     this.queued++;
     const turn = this.last.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
     const result = turn.then(() => {
       this.queued--;
-      return this.db.transaction(work);
+      return work();
     });
     this.last = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A statement that cannot run inside a transaction (VACUUM), as the owner, in its turn like a
+   * transaction: db/maintenance.ts's job.
+   */
+  async runAlone(text: string): Promise<void> {
+    await this.turn(() => this.db.exec(text));
   }
 
   waiting(): number {
