@@ -56,15 +56,15 @@ describe.skipIf(TEST_DB_KIND !== 'pglite')('on the embedded database', () => {
     expect(await maintainEmbedded(db)).toEqual([]);
   });
 
-  test('rows only added are analysed, and vacuumed once past a thousand and a fifth of the table', async () => {
+  test('rows only added are analysed, not vacuumed: a VACUUM would hold the one thread for every page added', async () => {
     const db = embedded();
     await db.ownerTransaction((tx) => tx.execScript(`CREATE TABLE maintenance_appended (id int PRIMARY KEY); INSERT INTO maintenance_appended SELECT g FROM generate_series(1, 500) g;`));
     await flush();
     expect(await maintainEmbedded(db)).toEqual([{ table: 'public.maintenance_appended', vacuumed: false, ms: expect.any(Number) }]);
     await db.ownerTransaction((tx) => tx.query(sql`INSERT INTO maintenance_appended SELECT g FROM generate_series(501, 3000) g`));
     await flush();
-    expect(await maintainEmbedded(db)).toEqual([{ table: 'public.maintenance_appended', vacuumed: true, ms: expect.any(Number) }]);
-    expect(await stats('maintenance_appended')).toMatchObject({ vacuumed: true, reltuples: 3000 });
+    expect(await maintainEmbedded(db)).toEqual([{ table: 'public.maintenance_appended', vacuumed: false, ms: expect.any(Number) }]);
+    expect(await stats('maintenance_appended')).toMatchObject({ vacuumed: false, analysed: true, reltuples: 3000 });
   });
 });
 

@@ -16,15 +16,18 @@ export interface Maintained {
 
 /**
  * The tables PostgreSQL's autovacuum would take now, by its default thresholds: dead rows past 50 and
- * a fifth of the table (VACUUM), rows added since the last vacuum past 1,000 and a fifth (VACUUM, so the
- * visibility map and frozen rows keep up on tables only ever added to, such as the audit trail), rows
- * changed since the last ANALYZE past 50 and a tenth (ANALYZE). Most changed first.
+ * a fifth of the table, or its oldest unfrozen transaction older than `autovacuum_freeze_max_age`
+ * (VACUUM, which also analyses); rows changed since the last ANALYZE past 50 and a tenth (ANALYZE).
+ * Not autovacuum's vacuum of rows only added (past 1,000 and a fifth): on PGlite a VACUUM holds the
+ * server's one thread, and on a table only ever added to (the audit trail) it would hold it for
+ * every page added since the last one, only to mark them all-visible; the run at each start does it.
+ * Most changed first.
  */
 const DUE = sql`SELECT s.schemaname AS schema, s.relname AS name,
-    (s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) OR s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0)) AS vacuum
+    (s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) OR age(c.relfrozenxid) > current_setting('autovacuum_freeze_max_age')::bigint) AS vacuum
   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
   WHERE s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
-     OR s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0)
+     OR age(c.relfrozenxid) > current_setting('autovacuum_freeze_max_age')::bigint
      OR s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
   ORDER BY s.n_dead_tup + s.n_mod_since_analyze DESC, s.schemaname, s.relname`;
 
